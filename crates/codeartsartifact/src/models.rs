@@ -144,111 +144,133 @@ pub struct ArtifactSearchResultBuilder {
 }
 impl ArtifactSearchResultBuilder {
     /// Sets `ArtifactSearchResult::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ArtifactSearchResult::relative_path`.
+    #[inline]
     pub fn relative_path(mut self, value: impl Into<String>) -> Self {
         self.inner.relative_path = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::relative_path`.
+    #[inline]
     pub fn set_relative_path(mut self, value: Option<String>) -> Self {
         self.inner.relative_path = value;
         self
     }
     /// Sets `ArtifactSearchResult::repo`.
+    #[inline]
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.inner.repo = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::repo`.
+    #[inline]
     pub fn set_repo(mut self, value: Option<String>) -> Self {
         self.inner.repo = value;
         self
     }
     /// Sets `ArtifactSearchResult::repo_name`.
+    #[inline]
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_name = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::repo_name`.
+    #[inline]
     pub fn set_repo_name(mut self, value: Option<String>) -> Self {
         self.inner.repo_name = value;
         self
     }
     /// Sets `ArtifactSearchResult::display_name`.
+    #[inline]
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::display_name`.
+    #[inline]
     pub fn set_display_name(mut self, value: Option<String>) -> Self {
         self.inner.display_name = value;
         self
     }
     /// Sets `ArtifactSearchResult::repo_type`.
+    #[inline]
     pub fn repo_type(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_type = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::repo_type`.
+    #[inline]
     pub fn set_repo_type(mut self, value: Option<String>) -> Self {
         self.inner.repo_type = value;
         self
     }
     /// Sets `ArtifactSearchResult::created_by`.
+    #[inline]
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.inner.created_by = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::created_by`.
+    #[inline]
     pub fn set_created_by(mut self, value: Option<String>) -> Self {
         self.inner.created_by = value;
         self
     }
     /// Sets `ArtifactSearchResult::created_user_name`.
+    #[inline]
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::created_user_name`.
+    #[inline]
     pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
         self.inner.created_user_name = value;
         self
     }
     /// Sets `ArtifactSearchResult::created`.
+    #[inline]
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::created`.
+    #[inline]
     pub fn set_created(mut self, value: Option<String>) -> Self {
         self.inner.created = value;
         self
     }
     /// Sets `ArtifactSearchResult::modified`.
+    #[inline]
     pub fn modified(mut self, value: impl Into<String>) -> Self {
         self.inner.modified = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::modified`.
+    #[inline]
     pub fn set_modified(mut self, value: Option<String>) -> Self {
         self.inner.modified = value;
         self
     }
     /// Sets `ArtifactSearchResult::old_repo_id`.
+    #[inline]
     pub fn old_repo_id(mut self, value: impl Into<String>) -> Self {
         self.inner.old_repo_id = Some(value.into());
         self
     }
     /// Sets or clears `ArtifactSearchResult::old_repo_id`.
+    #[inline]
     pub fn set_old_repo_id(mut self, value: Option<String>) -> Self {
         self.inner.old_repo_id = value;
         self
@@ -313,36 +335,43 @@ pub struct AttentionDoBuilder {
 }
 impl AttentionDoBuilder {
     /// Sets `AttentionDo::attention`.
+    #[inline]
     pub fn attention(mut self, value: impl Into<String>) -> Self {
         self.inner.attention = Some(value.into());
         self
     }
     /// Sets or clears `AttentionDo::attention`.
+    #[inline]
     pub fn set_attention(mut self, value: Option<String>) -> Self {
         self.inner.attention = value;
         self
     }
     /// Sets `AttentionDo::ids`.
+    #[inline]
     pub fn ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `AttentionDo::ids`.
+    #[inline]
     pub fn push_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AttentionDo::ids`.
+    #[inline]
     pub fn set_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ids = value;
         self
     }
     /// Sets `AttentionDo::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `AttentionDo::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
@@ -483,121 +512,145 @@ pub struct AuditDoBuilder {
 }
 impl AuditDoBuilder {
     /// Sets `AuditDo::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `AuditDo::module`.
+    #[inline]
     pub fn module(mut self, value: impl Into<String>) -> Self {
         self.inner.module = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::module`.
+    #[inline]
     pub fn set_module(mut self, value: Option<String>) -> Self {
         self.inner.module = value;
         self
     }
     /// Sets `AuditDo::operation`.
+    #[inline]
     pub fn operation(mut self, value: impl Into<String>) -> Self {
         self.inner.operation = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::operation`.
+    #[inline]
     pub fn set_operation(mut self, value: Option<String>) -> Self {
         self.inner.operation = value;
         self
     }
     /// Sets `AuditDo::time`.
+    #[inline]
     pub fn time(mut self, value: impl Into<String>) -> Self {
         self.inner.time = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::time`.
+    #[inline]
     pub fn set_time(mut self, value: Option<String>) -> Self {
         self.inner.time = value;
         self
     }
     /// Sets `AuditDo::info`.
+    #[inline]
     pub fn info(mut self, value: impl Into<String>) -> Self {
         self.inner.info = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::info`.
+    #[inline]
     pub fn set_info(mut self, value: Option<String>) -> Self {
         self.inner.info = value;
         self
     }
     /// Sets `AuditDo::data`.
+    #[inline]
     pub fn data(mut self, value: impl Into<String>) -> Self {
         self.inner.data = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::data`.
+    #[inline]
     pub fn set_data(mut self, value: Option<String>) -> Self {
         self.inner.data = value;
         self
     }
     /// Sets `AuditDo::reason`.
+    #[inline]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.inner.reason = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.inner.reason = value;
         self
     }
     /// Sets `AuditDo::user_agent`.
+    #[inline]
     pub fn user_agent(mut self, value: impl Into<String>) -> Self {
         self.inner.user_agent = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::user_agent`.
+    #[inline]
     pub fn set_user_agent(mut self, value: Option<String>) -> Self {
         self.inner.user_agent = value;
         self
     }
     /// Sets `AuditDo::operator`.
+    #[inline]
     pub fn operator(mut self, value: impl Into<String>) -> Self {
         self.inner.operator = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::operator`.
+    #[inline]
     pub fn set_operator(mut self, value: Option<String>) -> Self {
         self.inner.operator = value;
         self
     }
     /// Sets `AuditDo::operator_nick_name`.
+    #[inline]
     pub fn operator_nick_name(mut self, value: impl Into<String>) -> Self {
         self.inner.operator_nick_name = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::operator_nick_name`.
+    #[inline]
     pub fn set_operator_nick_name(mut self, value: Option<String>) -> Self {
         self.inner.operator_nick_name = value;
         self
     }
     /// Sets `AuditDo::operator_tenant_name`.
+    #[inline]
     pub fn operator_tenant_name(mut self, value: impl Into<String>) -> Self {
         self.inner.operator_tenant_name = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::operator_tenant_name`.
+    #[inline]
     pub fn set_operator_tenant_name(mut self, value: Option<String>) -> Self {
         self.inner.operator_tenant_name = value;
         self
     }
     /// Sets `AuditDo::ip_source`.
+    #[inline]
     pub fn ip_source(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_source = Some(value.into());
         self
     }
     /// Sets or clears `AuditDo::ip_source`.
+    #[inline]
     pub fn set_ip_source(mut self, value: Option<String>) -> Self {
         self.inner.ip_source = value;
         self
@@ -666,6 +719,7 @@ pub struct AuditResultBuilder {
 }
 impl AuditResultBuilder {
     /// Sets `AuditResult::audit_info_list`.
+    #[inline]
     pub fn audit_info_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<AuditDo>>,
@@ -674,21 +728,25 @@ impl AuditResultBuilder {
         self
     }
     /// Appends one item to `AuditResult::audit_info_list`.
+    #[inline]
     pub fn push_audit_info_list(mut self, value: impl Into<AuditDo>) -> Self {
         self.inner.audit_info_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AuditResult::audit_info_list`.
+    #[inline]
     pub fn set_audit_info_list(mut self, value: Option<Vec<AuditDo>>) -> Self {
         self.inner.audit_info_list = value;
         self
     }
     /// Sets `AuditResult::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `AuditResult::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
@@ -751,11 +809,13 @@ pub struct BatchDeleteTrashesResponseBuilder {
 }
 impl BatchDeleteTrashesResponseBuilder {
     /// Sets `BatchDeleteTrashesResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<BatchDeleteTrashesResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteTrashesResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<BatchDeleteTrashesResponseStatus>,
@@ -764,21 +824,25 @@ impl BatchDeleteTrashesResponseBuilder {
         self
     }
     /// Sets `BatchDeleteTrashesResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteTrashesResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `BatchDeleteTrashesResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<TrashcanResultData>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteTrashesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<TrashcanResultData>) -> Self {
         self.inner.result = value;
         self
@@ -852,31 +916,37 @@ pub struct BatchRestoreRepoResponseBuilder {
 }
 impl BatchRestoreRepoResponseBuilder {
     /// Sets `BatchRestoreRepoResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<BatchRestoreRepoResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `BatchRestoreRepoResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<BatchRestoreRepoResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `BatchRestoreRepoResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchRestoreRepoResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `BatchRestoreRepoResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<TrashcanResultData>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `BatchRestoreRepoResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<TrashcanResultData>) -> Self {
         self.inner.result = value;
         self
@@ -975,41 +1045,49 @@ pub struct CapacitySettingVoBuilder {
 }
 impl CapacitySettingVoBuilder {
     /// Sets `CapacitySettingVo::capacity_threshold`.
+    #[inline]
     pub fn capacity_threshold(mut self, value: i64) -> Self {
         self.inner.capacity_threshold = Some(value);
         self
     }
     /// Sets or clears `CapacitySettingVo::capacity_threshold`.
+    #[inline]
     pub fn set_capacity_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.capacity_threshold = value;
         self
     }
     /// Sets `CapacitySettingVo::message_type`.
+    #[inline]
     pub fn message_type(mut self, value: i64) -> Self {
         self.inner.message_type = Some(value);
         self
     }
     /// Sets or clears `CapacitySettingVo::message_type`.
+    #[inline]
     pub fn set_message_type(mut self, value: Option<i64>) -> Self {
         self.inner.message_type = value;
         self
     }
     /// Sets `CapacitySettingVo::is_mail_enabled`.
+    #[inline]
     pub fn is_mail_enabled(mut self, value: i64) -> Self {
         self.inner.is_mail_enabled = Some(value);
         self
     }
     /// Sets or clears `CapacitySettingVo::is_mail_enabled`.
+    #[inline]
     pub fn set_is_mail_enabled(mut self, value: Option<i64>) -> Self {
         self.inner.is_mail_enabled = value;
         self
     }
     /// Sets `CapacitySettingVo::is_sms_enabled`.
+    #[inline]
     pub fn is_sms_enabled(mut self, value: i64) -> Self {
         self.inner.is_sms_enabled = Some(value);
         self
     }
     /// Sets or clears `CapacitySettingVo::is_sms_enabled`.
+    #[inline]
     pub fn set_is_sms_enabled(mut self, value: Option<i64>) -> Self {
         self.inner.is_sms_enabled = value;
         self
@@ -1072,31 +1150,37 @@ pub struct CreateArtifactoryResponseBuilder {
 }
 impl CreateArtifactoryResponseBuilder {
     /// Sets `CreateArtifactoryResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<CreateArtifactoryResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `CreateArtifactoryResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<CreateArtifactoryResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `CreateArtifactoryResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateArtifactoryResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `CreateArtifactoryResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<CreateArtifactoryResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `CreateArtifactoryResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<CreateArtifactoryResult>) -> Self {
         self.inner.result = value;
         self
@@ -1161,11 +1245,13 @@ pub struct CreateArtifactoryResultBuilder {
 }
 impl CreateArtifactoryResultBuilder {
     /// Sets `CreateArtifactoryResult::artifactory`.
+    #[inline]
     pub fn artifactory(mut self, value: impl Into<RepositoryDo>) -> Self {
         self.inner.artifactory = Some(value.into());
         self
     }
     /// Sets or clears `CreateArtifactoryResult::artifactory`.
+    #[inline]
     pub fn set_artifactory(mut self, value: Option<RepositoryDo>) -> Self {
         self.inner.artifactory = value;
         self
@@ -1229,31 +1315,37 @@ pub struct CreateAttentionResponseBuilder {
 }
 impl CreateAttentionResponseBuilder {
     /// Sets `CreateAttentionResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `CreateAttentionResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `CreateAttentionResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateAttentionResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `CreateAttentionResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `CreateAttentionResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -1317,31 +1409,37 @@ pub struct CreateDockerRepositoriesResponseBuilder {
 }
 impl CreateDockerRepositoriesResponseBuilder {
     /// Sets `CreateDockerRepositoriesResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `CreateDockerRepositoriesResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `CreateDockerRepositoriesResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateDockerRepositoriesResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `CreateDockerRepositoriesResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `CreateDockerRepositoriesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -1415,41 +1513,49 @@ pub struct CreateDockerRepositoryDoBuilder {
 }
 impl CreateDockerRepositoryDoBuilder {
     /// Sets `CreateDockerRepositoryDo::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `CreateDockerRepositoryDo::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `CreateDockerRepositoryDo::display_name`.
+    #[inline]
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateDockerRepositoryDo::display_name`.
+    #[inline]
     pub fn set_display_name(mut self, value: Option<String>) -> Self {
         self.inner.display_name = value;
         self
     }
     /// Sets `CreateDockerRepositoryDo::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateDockerRepositoryDo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateDockerRepositoryDo::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreateDockerRepositoryDo::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -1512,31 +1618,37 @@ pub struct CreateMavenRepoResponseBuilder {
 }
 impl CreateMavenRepoResponseBuilder {
     /// Sets `CreateMavenRepoResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<CreateMavenRepoResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `CreateMavenRepoResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<CreateMavenRepoResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `CreateMavenRepoResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateMavenRepoResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `CreateMavenRepoResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<CreateMavenRepoResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `CreateMavenRepoResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<CreateMavenRepoResult>) -> Self {
         self.inner.result = value;
         self
@@ -1605,21 +1717,25 @@ pub struct CreateMavenRepoResultBuilder {
 }
 impl CreateMavenRepoResultBuilder {
     /// Sets `CreateMavenRepoResult::release`.
+    #[inline]
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
         self
     }
     /// Sets or clears `CreateMavenRepoResult::release`.
+    #[inline]
     pub fn set_release(mut self, value: Option<String>) -> Self {
         self.inner.release = value;
         self
     }
     /// Sets `CreateMavenRepoResult::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `CreateMavenRepoResult::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<String>) -> Self {
         self.inner.snapshot = value;
         self
@@ -1718,71 +1834,85 @@ pub struct CreateNotMavenRepoDoBuilder {
 }
 impl CreateNotMavenRepoDoBuilder {
     /// Sets `CreateNotMavenRepoDo::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `CreateNotMavenRepoDo::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `CreateNotMavenRepoDo::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreateNotMavenRepoDo::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `CreateNotMavenRepoDo::repository_name`.
+    #[inline]
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateNotMavenRepoDo::repository_name`.
+    #[inline]
     pub fn set_repository_name(mut self, value: Option<String>) -> Self {
         self.inner.repository_name = value;
         self
     }
     /// Sets `CreateNotMavenRepoDo::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateNotMavenRepoDo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateNotMavenRepoDo::includes_pattern`.
+    #[inline]
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `CreateNotMavenRepoDo::includes_pattern`.
+    #[inline]
     pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.includes_pattern = value;
         self
     }
     /// Sets `CreateNotMavenRepoDo::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateNotMavenRepoDo::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `CreateNotMavenRepoDo::share_right`.
+    #[inline]
     pub fn share_right(mut self, value: impl Into<String>) -> Self {
         self.inner.share_right = Some(value.into());
         self
     }
     /// Sets or clears `CreateNotMavenRepoDo::share_right`.
+    #[inline]
     pub fn set_share_right(mut self, value: Option<String>) -> Self {
         self.inner.share_right = value;
         self
@@ -1847,31 +1977,37 @@ pub struct CreateProjectRelatedRepositoryResponseBuilder {
 }
 impl CreateProjectRelatedRepositoryResponseBuilder {
     /// Sets `CreateProjectRelatedRepositoryResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `CreateProjectRelatedRepositoryResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `CreateProjectRelatedRepositoryResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateProjectRelatedRepositoryResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `CreateProjectRelatedRepositoryResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `CreateProjectRelatedRepositoryResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -1935,31 +2071,37 @@ pub struct DeleteArtifactFileResponseBuilder {
 }
 impl DeleteArtifactFileResponseBuilder {
     /// Sets `DeleteArtifactFileResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `DeleteArtifactFileResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `DeleteArtifactFileResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteArtifactFileResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `DeleteArtifactFileResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `DeleteArtifactFileResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -2024,31 +2166,37 @@ pub struct DeleteCompletelyUpdateFileStateResponseBuilder {
 }
 impl DeleteCompletelyUpdateFileStateResponseBuilder {
     /// Sets `DeleteCompletelyUpdateFileStateResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `DeleteCompletelyUpdateFileStateResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `DeleteCompletelyUpdateFileStateResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteCompletelyUpdateFileStateResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `DeleteCompletelyUpdateFileStateResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `DeleteCompletelyUpdateFileStateResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -2112,31 +2260,37 @@ pub struct DeleteRepositoryResponseBuilder {
 }
 impl DeleteRepositoryResponseBuilder {
     /// Sets `DeleteRepositoryResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `DeleteRepositoryResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `DeleteRepositoryResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteRepositoryResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `DeleteRepositoryResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `DeleteRepositoryResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -2308,161 +2462,193 @@ pub struct DevcloudUserDov5Builder {
 }
 impl DevcloudUserDov5Builder {
     /// Sets `DevcloudUserDov5::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `DevcloudUserDov5::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `DevcloudUserDov5::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `DevcloudUserDov5::created_time`.
+    #[inline]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::created_time`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.inner.created_time = value;
         self
     }
     /// Sets `DevcloudUserDov5::modified_time`.
+    #[inline]
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_time = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::modified_time`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<String>) -> Self {
         self.inner.modified_time = value;
         self
     }
     /// Sets `DevcloudUserDov5::created_user_id`.
+    #[inline]
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::created_user_id`.
+    #[inline]
     pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
         self.inner.created_user_id = value;
         self
     }
     /// Sets `DevcloudUserDov5::created_user_name`.
+    #[inline]
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::created_user_name`.
+    #[inline]
     pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
         self.inner.created_user_name = value;
         self
     }
     /// Sets `DevcloudUserDov5::modified_user_id`.
+    #[inline]
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::modified_user_id`.
+    #[inline]
     pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_id = value;
         self
     }
     /// Sets `DevcloudUserDov5::modified_user_name`.
+    #[inline]
     pub fn modified_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_name = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::modified_user_name`.
+    #[inline]
     pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_name = value;
         self
     }
     /// Sets `DevcloudUserDov5::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `DevcloudUserDov5::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `DevcloudUserDov5::user_type`.
+    #[inline]
     pub fn user_type(mut self, value: impl Into<String>) -> Self {
         self.inner.user_type = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::user_type`.
+    #[inline]
     pub fn set_user_type(mut self, value: Option<String>) -> Self {
         self.inner.user_type = value;
         self
     }
     /// Sets `DevcloudUserDov5::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: impl Into<String>) -> Self {
         self.inner.enabled = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<String>) -> Self {
         self.inner.enabled = value;
         self
     }
     /// Sets `DevcloudUserDov5::repo_user_name`.
+    #[inline]
     pub fn repo_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_user_name = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::repo_user_name`.
+    #[inline]
     pub fn set_repo_user_name(mut self, value: Option<String>) -> Self {
         self.inner.repo_user_name = value;
         self
     }
     /// Sets `DevcloudUserDov5::repo_number`.
+    #[inline]
     pub fn repo_number(mut self, value: i64) -> Self {
         self.inner.repo_number = Some(value);
         self
     }
     /// Sets or clears `DevcloudUserDov5::repo_number`.
+    #[inline]
     pub fn set_repo_number(mut self, value: Option<i64>) -> Self {
         self.inner.repo_number = value;
         self
     }
     /// Sets `DevcloudUserDov5::inner_repo_user_name`.
+    #[inline]
     pub fn inner_repo_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.inner_repo_user_name = Some(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5::inner_repo_user_name`.
+    #[inline]
     pub fn set_inner_repo_user_name(mut self, value: Option<String>) -> Self {
         self.inner.inner_repo_user_name = value;
         self
@@ -2533,26 +2719,31 @@ pub struct DevcloudUserDov5PageBuilder {
 }
 impl DevcloudUserDov5PageBuilder {
     /// Sets `DevcloudUserDov5Page::total_records`.
+    #[inline]
     pub fn total_records(mut self, value: i64) -> Self {
         self.inner.total_records = Some(value);
         self
     }
     /// Sets or clears `DevcloudUserDov5Page::total_records`.
+    #[inline]
     pub fn set_total_records(mut self, value: Option<i64>) -> Self {
         self.inner.total_records = value;
         self
     }
     /// Sets `DevcloudUserDov5Page::total_pages`.
+    #[inline]
     pub fn total_pages(mut self, value: i64) -> Self {
         self.inner.total_pages = Some(value);
         self
     }
     /// Sets or clears `DevcloudUserDov5Page::total_pages`.
+    #[inline]
     pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
         self.inner.total_pages = value;
         self
     }
     /// Sets `DevcloudUserDov5Page::data`.
+    #[inline]
     pub fn data(
         mut self,
         value: impl IntoIterator<Item = impl Into<DevcloudUserDov5>>,
@@ -2561,11 +2752,13 @@ impl DevcloudUserDov5PageBuilder {
         self
     }
     /// Appends one item to `DevcloudUserDov5Page::data`.
+    #[inline]
     pub fn push_data(mut self, value: impl Into<DevcloudUserDov5>) -> Self {
         self.inner.data.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DevcloudUserDov5Page::data`.
+    #[inline]
     pub fn set_data(mut self, value: Option<Vec<DevcloudUserDov5>>) -> Self {
         self.inner.data = value;
         self
@@ -2651,71 +2844,85 @@ pub struct DomainIpWhiteListModelBuilder {
 }
 impl DomainIpWhiteListModelBuilder {
     /// Sets `DomainIpWhiteListModel::id`.
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.inner.id = Some(value);
         self
     }
     /// Sets or clears `DomainIpWhiteListModel::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `DomainIpWhiteListModel::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `DomainIpWhiteListModel::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `DomainIpWhiteListModel::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `DomainIpWhiteListModel::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `DomainIpWhiteListModel::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `DomainIpWhiteListModel::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `DomainIpWhiteListModel::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `DomainIpWhiteListModel::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
     }
     /// Sets `DomainIpWhiteListModel::created`.
+    #[inline]
     pub fn created(mut self, value: i64) -> Self {
         self.inner.created = Some(value);
         self
     }
     /// Sets or clears `DomainIpWhiteListModel::created`.
+    #[inline]
     pub fn set_created(mut self, value: Option<i64>) -> Self {
         self.inner.created = value;
         self
     }
     /// Sets `DomainIpWhiteListModel::updated`.
+    #[inline]
     pub fn updated(mut self, value: i64) -> Self {
         self.inner.updated = Some(value);
         self
     }
     /// Sets or clears `DomainIpWhiteListModel::updated`.
+    #[inline]
     pub fn set_updated(mut self, value: Option<i64>) -> Self {
         self.inner.updated = value;
         self
@@ -2786,26 +2993,31 @@ pub struct DomainIpWhiteListModelPageBuilder {
 }
 impl DomainIpWhiteListModelPageBuilder {
     /// Sets `DomainIpWhiteListModelPage::total_records`.
+    #[inline]
     pub fn total_records(mut self, value: i64) -> Self {
         self.inner.total_records = Some(value);
         self
     }
     /// Sets or clears `DomainIpWhiteListModelPage::total_records`.
+    #[inline]
     pub fn set_total_records(mut self, value: Option<i64>) -> Self {
         self.inner.total_records = value;
         self
     }
     /// Sets `DomainIpWhiteListModelPage::total_pages`.
+    #[inline]
     pub fn total_pages(mut self, value: i64) -> Self {
         self.inner.total_pages = Some(value);
         self
     }
     /// Sets or clears `DomainIpWhiteListModelPage::total_pages`.
+    #[inline]
     pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
         self.inner.total_pages = value;
         self
     }
     /// Sets `DomainIpWhiteListModelPage::data`.
+    #[inline]
     pub fn data(
         mut self,
         value: impl IntoIterator<Item = impl Into<DomainIpWhiteListModel>>,
@@ -2814,11 +3026,13 @@ impl DomainIpWhiteListModelPageBuilder {
         self
     }
     /// Appends one item to `DomainIpWhiteListModelPage::data`.
+    #[inline]
     pub fn push_data(mut self, value: impl Into<DomainIpWhiteListModel>) -> Self {
         self.inner.data.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DomainIpWhiteListModelPage::data`.
+    #[inline]
     pub fn set_data(mut self, value: Option<Vec<DomainIpWhiteListModel>>) -> Self {
         self.inner.data = value;
         self
@@ -2886,21 +3100,25 @@ pub struct DownloadFolderInfoBuilder {
 }
 impl DownloadFolderInfoBuilder {
     /// Sets `DownloadFolderInfo::files_count`.
+    #[inline]
     pub fn files_count(mut self, value: i64) -> Self {
         self.inner.files_count = Some(value);
         self
     }
     /// Sets or clears `DownloadFolderInfo::files_count`.
+    #[inline]
     pub fn set_files_count(mut self, value: Option<i64>) -> Self {
         self.inner.files_count = value;
         self
     }
     /// Sets `DownloadFolderInfo::used_space`.
+    #[inline]
     pub fn used_space(mut self, value: impl Into<String>) -> Self {
         self.inner.used_space = Some(value.into());
         self
     }
     /// Sets or clears `DownloadFolderInfo::used_space`.
+    #[inline]
     pub fn set_used_space(mut self, value: Option<String>) -> Self {
         self.inner.used_space = value;
         self
@@ -2959,26 +3177,31 @@ pub struct IdePrivilageProjectInfoBuilder {
 }
 impl IdePrivilageProjectInfoBuilder {
     /// Sets `IdePrivilageProjectInfo::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `IdePrivilageProjectInfo::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `IdePrivilageProjectInfo::ids`.
+    #[inline]
     pub fn ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `IdePrivilageProjectInfo::ids`.
+    #[inline]
     pub fn push_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `IdePrivilageProjectInfo::ids`.
+    #[inline]
     pub fn set_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ids = value;
         self
@@ -3042,21 +3265,25 @@ pub struct IdeRepoRevisionModelBuilder {
 }
 impl IdeRepoRevisionModelBuilder {
     /// Sets `IdeRepoRevisionModel::repository_ids`.
+    #[inline]
     pub fn repository_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_ids = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepoRevisionModel::repository_ids`.
+    #[inline]
     pub fn set_repository_ids(mut self, value: Option<String>) -> Self {
         self.inner.repository_ids = value;
         self
     }
     /// Sets `IdeRepoRevisionModel::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepoRevisionModel::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
@@ -3148,61 +3375,73 @@ pub struct IdeRepoSearchDoBuilder {
 }
 impl IdeRepoSearchDoBuilder {
     /// Sets `IdeRepoSearchDo::artifact_name`.
+    #[inline]
     pub fn artifact_name(mut self, value: impl Into<String>) -> Self {
         self.inner.artifact_name = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepoSearchDo::artifact_name`.
+    #[inline]
     pub fn set_artifact_name(mut self, value: Option<String>) -> Self {
         self.inner.artifact_name = value;
         self
     }
     /// Sets `IdeRepoSearchDo::artifact_type`.
+    #[inline]
     pub fn artifact_type(mut self, value: impl Into<String>) -> Self {
         self.inner.artifact_type = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepoSearchDo::artifact_type`.
+    #[inline]
     pub fn set_artifact_type(mut self, value: Option<String>) -> Self {
         self.inner.artifact_type = value;
         self
     }
     /// Sets `IdeRepoSearchDo::page_no`.
+    #[inline]
     pub fn page_no(mut self, value: i64) -> Self {
         self.inner.page_no = Some(value);
         self
     }
     /// Sets or clears `IdeRepoSearchDo::page_no`.
+    #[inline]
     pub fn set_page_no(mut self, value: Option<i64>) -> Self {
         self.inner.page_no = value;
         self
     }
     /// Sets `IdeRepoSearchDo::page_size`.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `IdeRepoSearchDo::page_size`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<i64>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Sets `IdeRepoSearchDo::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepoSearchDo::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `IdeRepoSearchDo::in_project`.
+    #[inline]
     pub fn in_project(mut self, value: bool) -> Self {
         self.inner.in_project = Some(value);
         self
     }
     /// Sets or clears `IdeRepoSearchDo::in_project`.
+    #[inline]
     pub fn set_in_project(mut self, value: Option<bool>) -> Self {
         self.inner.in_project = value;
         self
@@ -3309,91 +3548,109 @@ pub struct IdeRepositoryDoBuilder {
 }
 impl IdeRepositoryDoBuilder {
     /// Sets `IdeRepositoryDo::repository_name`.
+    #[inline]
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryDo::repository_name`.
+    #[inline]
     pub fn set_repository_name(mut self, value: Option<String>) -> Self {
         self.inner.repository_name = value;
         self
     }
     /// Sets `IdeRepositoryDo::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryDo::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `IdeRepositoryDo::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryDo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `IdeRepositoryDo::release`.
+    #[inline]
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryDo::release`.
+    #[inline]
     pub fn set_release(mut self, value: Option<String>) -> Self {
         self.inner.release = value;
         self
     }
     /// Sets `IdeRepositoryDo::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryDo::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<String>) -> Self {
         self.inner.snapshot = value;
         self
     }
     /// Sets `IdeRepositoryDo::includes_pattern`.
+    #[inline]
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryDo::includes_pattern`.
+    #[inline]
     pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.includes_pattern = value;
         self
     }
     /// Sets `IdeRepositoryDo::share_right`.
+    #[inline]
     pub fn share_right(mut self, value: impl Into<String>) -> Self {
         self.inner.share_right = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryDo::share_right`.
+    #[inline]
     pub fn set_share_right(mut self, value: Option<String>) -> Self {
         self.inner.share_right = value;
         self
     }
     /// Sets `IdeRepositoryDo::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryDo::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `IdeRepositoryDo::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryDo::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -3480,61 +3737,73 @@ pub struct IdeRepositoryPairBuilder {
 }
 impl IdeRepositoryPairBuilder {
     /// Sets `IdeRepositoryPair::repo_name`.
+    #[inline]
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_name = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryPair::repo_name`.
+    #[inline]
     pub fn set_repo_name(mut self, value: Option<String>) -> Self {
         self.inner.repo_name = value;
         self
     }
     /// Sets `IdeRepositoryPair::includes_pattern`.
+    #[inline]
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryPair::includes_pattern`.
+    #[inline]
     pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.includes_pattern = value;
         self
     }
     /// Sets `IdeRepositoryPair::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryPair::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `IdeRepositoryPair::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryPair::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `IdeRepositoryPair::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryPair::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<String>) -> Self {
         self.inner.snapshot = value;
         self
     }
     /// Sets `IdeRepositoryPair::release`.
+    #[inline]
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
         self
     }
     /// Sets or clears `IdeRepositoryPair::release`.
+    #[inline]
     pub fn set_release(mut self, value: Option<String>) -> Self {
         self.inner.release = value;
         self
@@ -3606,41 +3875,49 @@ pub struct IdeTrashArtifactModelBuilder {
 }
 impl IdeTrashArtifactModelBuilder {
     /// Sets `IdeTrashArtifactModel::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `IdeTrashArtifactModel::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `IdeTrashArtifactModel::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `IdeTrashArtifactModel::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `IdeTrashArtifactModel::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `IdeTrashArtifactModel::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `IdeTrashArtifactModel::uri`.
+    #[inline]
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
         self
     }
     /// Sets or clears `IdeTrashArtifactModel::uri`.
+    #[inline]
     pub fn set_uri(mut self, value: Option<String>) -> Self {
         self.inner.uri = value;
         self
@@ -3694,11 +3971,13 @@ pub struct LatestVersionFilesCountBuilder {
 }
 impl LatestVersionFilesCountBuilder {
     /// Sets `LatestVersionFilesCount::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `LatestVersionFilesCount::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -3761,6 +4040,7 @@ pub struct ListAllRepositoriesResponseBuilder {
 }
 impl ListAllRepositoriesResponseBuilder {
     /// Sets `ListAllRepositoriesResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ListAllRepositoriesResponseStatus>,
@@ -3769,6 +4049,7 @@ impl ListAllRepositoriesResponseBuilder {
         self
     }
     /// Sets or clears `ListAllRepositoriesResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ListAllRepositoriesResponseStatus>,
@@ -3777,21 +4058,25 @@ impl ListAllRepositoriesResponseBuilder {
         self
     }
     /// Sets `ListAllRepositoriesResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAllRepositoriesResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListAllRepositoriesResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<ListAllRepositoriesResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListAllRepositoriesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<ListAllRepositoriesResult>) -> Self {
         self.inner.result = value;
         self
@@ -3864,16 +4149,19 @@ pub struct ListAllRepositoriesResultBuilder {
 }
 impl ListAllRepositoriesResultBuilder {
     /// Sets `ListAllRepositoriesResult::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListAllRepositoriesResult::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ListAllRepositoriesResult::repositories`.
+    #[inline]
     pub fn repositories(
         mut self,
         value: impl IntoIterator<Item = impl Into<RepositoryBasicDo>>,
@@ -3882,11 +4170,13 @@ impl ListAllRepositoriesResultBuilder {
         self
     }
     /// Appends one item to `ListAllRepositoriesResult::repositories`.
+    #[inline]
     pub fn push_repositories(mut self, value: impl Into<RepositoryBasicDo>) -> Self {
         self.inner.repositories.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListAllRepositoriesResult::repositories`.
+    #[inline]
     pub fn set_repositories(mut self, value: Option<Vec<RepositoryBasicDo>>) -> Self {
         self.inner.repositories = value;
         self
@@ -3949,6 +4239,7 @@ pub struct ListArtifactoryComponentResponseBuilder {
 }
 impl ListArtifactoryComponentResponseBuilder {
     /// Sets `ListArtifactoryComponentResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ListArtifactoryComponentResponseStatus>,
@@ -3957,6 +4248,7 @@ impl ListArtifactoryComponentResponseBuilder {
         self
     }
     /// Sets or clears `ListArtifactoryComponentResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ListArtifactoryComponentResponseStatus>,
@@ -3965,21 +4257,25 @@ impl ListArtifactoryComponentResponseBuilder {
         self
     }
     /// Sets `ListArtifactoryComponentResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListArtifactoryComponentResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListArtifactoryComponentResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListArtifactoryComponentResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -4058,6 +4354,7 @@ pub struct ListArtifactoryStorageStatisticResponseBuilder {
 }
 impl ListArtifactoryStorageStatisticResponseBuilder {
     /// Sets `ListArtifactoryStorageStatisticResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ListArtifactoryStorageStatisticResponseStatus>,
@@ -4066,6 +4363,7 @@ impl ListArtifactoryStorageStatisticResponseBuilder {
         self
     }
     /// Sets or clears `ListArtifactoryStorageStatisticResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ListArtifactoryStorageStatisticResponseStatus>,
@@ -4074,16 +4372,19 @@ impl ListArtifactoryStorageStatisticResponseBuilder {
         self
     }
     /// Sets `ListArtifactoryStorageStatisticResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListArtifactoryStorageStatisticResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListArtifactoryStorageStatisticResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<StorageStatisticDo>>,
@@ -4092,11 +4393,13 @@ impl ListArtifactoryStorageStatisticResponseBuilder {
         self
     }
     /// Appends one item to `ListArtifactoryStorageStatisticResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<StorageStatisticDo>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListArtifactoryStorageStatisticResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<StorageStatisticDo>>) -> Self {
         self.inner.result = value;
         self
@@ -4188,26 +4491,31 @@ pub struct ListAttentionPageResultBuilder {
 }
 impl ListAttentionPageResultBuilder {
     /// Sets `ListAttentionPageResult::total_records`.
+    #[inline]
     pub fn total_records(mut self, value: i64) -> Self {
         self.inner.total_records = Some(value);
         self
     }
     /// Sets or clears `ListAttentionPageResult::total_records`.
+    #[inline]
     pub fn set_total_records(mut self, value: Option<i64>) -> Self {
         self.inner.total_records = value;
         self
     }
     /// Sets `ListAttentionPageResult::total_pages`.
+    #[inline]
     pub fn total_pages(mut self, value: i64) -> Self {
         self.inner.total_pages = Some(value);
         self
     }
     /// Sets or clears `ListAttentionPageResult::total_pages`.
+    #[inline]
     pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
         self.inner.total_pages = value;
         self
     }
     /// Sets `ListAttentionPageResult::data`.
+    #[inline]
     pub fn data(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListAttentionResult>>,
@@ -4216,11 +4524,13 @@ impl ListAttentionPageResultBuilder {
         self
     }
     /// Appends one item to `ListAttentionPageResult::data`.
+    #[inline]
     pub fn push_data(mut self, value: impl Into<ListAttentionResult>) -> Self {
         self.inner.data.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListAttentionPageResult::data`.
+    #[inline]
     pub fn set_data(mut self, value: Option<Vec<ListAttentionResult>>) -> Self {
         self.inner.data = value;
         self
@@ -4403,131 +4713,157 @@ pub struct ListAttentionResultBuilder {
 }
 impl ListAttentionResultBuilder {
     /// Sets `ListAttentionResult::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ListAttentionResult::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `ListAttentionResult::repository_id`.
+    #[inline]
     pub fn repository_id(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::repository_id`.
+    #[inline]
     pub fn set_repository_id(mut self, value: Option<String>) -> Self {
         self.inner.repository_id = value;
         self
     }
     /// Sets `ListAttentionResult::repository_name`.
+    #[inline]
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::repository_name`.
+    #[inline]
     pub fn set_repository_name(mut self, value: Option<String>) -> Self {
         self.inner.repository_name = value;
         self
     }
     /// Sets `ListAttentionResult::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `ListAttentionResult::policy`.
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
     }
     /// Sets `ListAttentionResult::artifact_id`.
+    #[inline]
     pub fn artifact_id(mut self, value: impl Into<String>) -> Self {
         self.inner.artifact_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::artifact_id`.
+    #[inline]
     pub fn set_artifact_id(mut self, value: Option<String>) -> Self {
         self.inner.artifact_id = value;
         self
     }
     /// Sets `ListAttentionResult::path`.
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::path`.
+    #[inline]
     pub fn set_path(mut self, value: Option<String>) -> Self {
         self.inner.path = value;
         self
     }
     /// Sets `ListAttentionResult::modified_user_name`.
+    #[inline]
     pub fn modified_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_name = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::modified_user_name`.
+    #[inline]
     pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_name = value;
         self
     }
     /// Sets `ListAttentionResult::modified_user_id`.
+    #[inline]
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::modified_user_id`.
+    #[inline]
     pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_id = value;
         self
     }
     /// Sets `ListAttentionResult::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ListAttentionResult::modified_time`.
+    #[inline]
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_time = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::modified_time`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<String>) -> Self {
         self.inner.modified_time = value;
         self
     }
     /// Sets `ListAttentionResult::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionResult::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
@@ -4590,31 +4926,37 @@ pub struct ListAttentionsResponseBuilder {
 }
 impl ListAttentionsResponseBuilder {
     /// Sets `ListAttentionsResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ListAttentionsResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionsResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ListAttentionsResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListAttentionsResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionsResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListAttentionsResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<ListAttentionPageResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListAttentionsResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<ListAttentionPageResult>) -> Self {
         self.inner.result = value;
         self
@@ -4689,6 +5031,7 @@ pub struct ListCapacityMessageSettingResponseBuilder {
 }
 impl ListCapacityMessageSettingResponseBuilder {
     /// Sets `ListCapacityMessageSettingResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ListCapacityMessageSettingResponseStatus>,
@@ -4697,6 +5040,7 @@ impl ListCapacityMessageSettingResponseBuilder {
         self
     }
     /// Sets or clears `ListCapacityMessageSettingResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ListCapacityMessageSettingResponseStatus>,
@@ -4705,21 +5049,25 @@ impl ListCapacityMessageSettingResponseBuilder {
         self
     }
     /// Sets `ListCapacityMessageSettingResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListCapacityMessageSettingResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListCapacityMessageSettingResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<CapacitySettingVo>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListCapacityMessageSettingResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<CapacitySettingVo>) -> Self {
         self.inner.result = value;
         self
@@ -4798,6 +5146,7 @@ pub struct ListChildProxyRepositoriesListResponseBuilder {
 }
 impl ListChildProxyRepositoriesListResponseBuilder {
     /// Sets `ListChildProxyRepositoriesListResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ListChildProxyRepositoriesListResponseStatus>,
@@ -4806,6 +5155,7 @@ impl ListChildProxyRepositoriesListResponseBuilder {
         self
     }
     /// Sets or clears `ListChildProxyRepositoriesListResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ListChildProxyRepositoriesListResponseStatus>,
@@ -4814,16 +5164,19 @@ impl ListChildProxyRepositoriesListResponseBuilder {
         self
     }
     /// Sets `ListChildProxyRepositoriesListResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListChildProxyRepositoriesListResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListChildProxyRepositoriesListResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<RepositoryDov5>>,
@@ -4832,11 +5185,13 @@ impl ListChildProxyRepositoriesListResponseBuilder {
         self
     }
     /// Appends one item to `ListChildProxyRepositoriesListResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<RepositoryDov5>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListChildProxyRepositoriesListResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<RepositoryDov5>>) -> Self {
         self.inner.result = value;
         self
@@ -4910,11 +5265,13 @@ pub struct ListDomainIpConfigResponseBuilder {
 }
 impl ListDomainIpConfigResponseBuilder {
     /// Sets `ListDomainIpConfigResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ListDomainIpConfigResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListDomainIpConfigResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ListDomainIpConfigResponseStatus>,
@@ -4923,21 +5280,25 @@ impl ListDomainIpConfigResponseBuilder {
         self
     }
     /// Sets `ListDomainIpConfigResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListDomainIpConfigResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListDomainIpConfigResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<DomainIpWhiteListModelPage>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListDomainIpConfigResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<DomainIpWhiteListModelPage>) -> Self {
         self.inner.result = value;
         self
@@ -5012,31 +5373,37 @@ pub struct ListFileBuildArchivesResponseBuilder {
 }
 impl ListFileBuildArchivesResponseBuilder {
     /// Sets `ListFileBuildArchivesResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListFileBuildArchivesResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListFileBuildArchivesResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListFileBuildArchivesResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListFileBuildArchivesResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListFileBuildArchivesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -5099,31 +5466,37 @@ pub struct ListFilesResponseBuilder {
 }
 impl ListFilesResponseBuilder {
     /// Sets `ListFilesResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ListFilesResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListFilesResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ListFilesResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListFilesResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListFilesResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListFilesResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<RepoFileDov5Page>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListFilesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<RepoFileDov5Page>) -> Self {
         self.inner.result = value;
         self
@@ -5201,6 +5574,7 @@ pub struct ListLatestVersionFilesResponseBuilder {
 }
 impl ListLatestVersionFilesResponseBuilder {
     /// Sets `ListLatestVersionFilesResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ListLatestVersionFilesResponseStatus>,
@@ -5209,6 +5583,7 @@ impl ListLatestVersionFilesResponseBuilder {
         self
     }
     /// Sets or clears `ListLatestVersionFilesResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ListLatestVersionFilesResponseStatus>,
@@ -5217,16 +5592,19 @@ impl ListLatestVersionFilesResponseBuilder {
         self
     }
     /// Sets `ListLatestVersionFilesResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListLatestVersionFilesResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListLatestVersionFilesResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<VersionViewVoV5>>,
@@ -5235,11 +5613,13 @@ impl ListLatestVersionFilesResponseBuilder {
         self
     }
     /// Appends one item to `ListLatestVersionFilesResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<VersionViewVoV5>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListLatestVersionFilesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<VersionViewVoV5>>) -> Self {
         self.inner.result = value;
         self
@@ -5317,26 +5697,31 @@ pub struct ListMavenListResponseBuilder {
 }
 impl ListMavenListResponseBuilder {
     /// Sets `ListMavenListResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ListMavenListResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListMavenListResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ListMavenListResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListMavenListResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListMavenListResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListMavenListResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<RepositoryDov5>>,
@@ -5345,11 +5730,13 @@ impl ListMavenListResponseBuilder {
         self
     }
     /// Appends one item to `ListMavenListResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<RepositoryDov5>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListMavenListResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<RepositoryDov5>>) -> Self {
         self.inner.result = value;
         self
@@ -5423,31 +5810,37 @@ pub struct ListMavenUserResponseBuilder {
 }
 impl ListMavenUserResponseBuilder {
     /// Sets `ListMavenUserResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ListMavenUserResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListMavenUserResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ListMavenUserResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListMavenUserResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListMavenUserResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListMavenUserResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<DevcloudUserDov5Page>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListMavenUserResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<DevcloudUserDov5Page>) -> Self {
         self.inner.result = value;
         self
@@ -5525,26 +5918,31 @@ pub struct ListNetProxyResponseBuilder {
 }
 impl ListNetProxyResponseBuilder {
     /// Sets `ListNetProxyResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ListNetProxyResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListNetProxyResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ListNetProxyResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListNetProxyResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListNetProxyResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListNetProxyResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<NetProxyModelV5>>,
@@ -5553,11 +5951,13 @@ impl ListNetProxyResponseBuilder {
         self
     }
     /// Appends one item to `ListNetProxyResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<NetProxyModelV5>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListNetProxyResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<NetProxyModelV5>>) -> Self {
         self.inner.result = value;
         self
@@ -5636,6 +6036,7 @@ pub struct ListProjectRolePermissionsResponseBuilder {
 }
 impl ListProjectRolePermissionsResponseBuilder {
     /// Sets `ListProjectRolePermissionsResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ListProjectRolePermissionsResponseStatus>,
@@ -5644,6 +6045,7 @@ impl ListProjectRolePermissionsResponseBuilder {
         self
     }
     /// Sets or clears `ListProjectRolePermissionsResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ListProjectRolePermissionsResponseStatus>,
@@ -5652,16 +6054,19 @@ impl ListProjectRolePermissionsResponseBuilder {
         self
     }
     /// Sets `ListProjectRolePermissionsResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListProjectRolePermissionsResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListProjectRolePermissionsResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<ProjectRolePermissionDo>>,
@@ -5670,11 +6075,13 @@ impl ListProjectRolePermissionsResponseBuilder {
         self
     }
     /// Appends one item to `ListProjectRolePermissionsResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<ProjectRolePermissionDo>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProjectRolePermissionsResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<ProjectRolePermissionDo>>) -> Self {
         self.inner.result = value;
         self
@@ -5748,31 +6155,37 @@ pub struct ListProjectUsersResponseBuilder {
 }
 impl ListProjectUsersResponseBuilder {
     /// Sets `ListProjectUsersResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ListProjectUsersResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListProjectUsersResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ListProjectUsersResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListProjectUsersResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListProjectUsersResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListProjectUsersResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<RepoUserPrivilegeResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListProjectUsersResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<RepoUserPrivilegeResult>) -> Self {
         self.inner.result = value;
         self
@@ -5846,31 +6259,37 @@ pub struct ListSecGuardListResponseBuilder {
 }
 impl ListSecGuardListResponseBuilder {
     /// Sets `ListSecGuardListResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ListSecGuardListResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListSecGuardListResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ListSecGuardListResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListSecGuardListResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListSecGuardListResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListSecGuardListResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<SecGuardTaskCount>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListSecGuardListResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<SecGuardTaskCount>) -> Self {
         self.inner.result = value;
         self
@@ -5944,31 +6363,37 @@ pub struct ListUserPrivilegesResponseBuilder {
 }
 impl ListUserPrivilegesResponseBuilder {
     /// Sets `ListUserPrivilegesResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListUserPrivilegesResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListUserPrivilegesResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ListUserPrivilegesResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ListUserPrivilegesResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<PrivilegesResponseV5Result>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ListUserPrivilegesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<PrivilegesResponseV5Result>) -> Self {
         self.inner.result = value;
         self
@@ -6030,31 +6455,37 @@ pub struct MalwareCountBuilder {
 }
 impl MalwareCountBuilder {
     /// Sets `MalwareCount::high`.
+    #[inline]
     pub fn high(mut self, value: i64) -> Self {
         self.inner.high = Some(value);
         self
     }
     /// Sets or clears `MalwareCount::high`.
+    #[inline]
     pub fn set_high(mut self, value: Option<i64>) -> Self {
         self.inner.high = value;
         self
     }
     /// Sets `MalwareCount::medium`.
+    #[inline]
     pub fn medium(mut self, value: i64) -> Self {
         self.inner.medium = Some(value);
         self
     }
     /// Sets or clears `MalwareCount::medium`.
+    #[inline]
     pub fn set_medium(mut self, value: Option<i64>) -> Self {
         self.inner.medium = value;
         self
     }
     /// Sets `MalwareCount::low`.
+    #[inline]
     pub fn low(mut self, value: i64) -> Self {
         self.inner.low = Some(value);
         self
     }
     /// Sets or clears `MalwareCount::low`.
+    #[inline]
     pub fn set_low(mut self, value: Option<i64>) -> Self {
         self.inner.low = value;
         self
@@ -6112,21 +6543,25 @@ pub struct MavenTabRepoBuilder {
 }
 impl MavenTabRepoBuilder {
     /// Sets `MavenTabRepo::release`.
+    #[inline]
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
         self
     }
     /// Sets or clears `MavenTabRepo::release`.
+    #[inline]
     pub fn set_release(mut self, value: Option<String>) -> Self {
         self.inner.release = value;
         self
     }
     /// Sets `MavenTabRepo::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `MavenTabRepo::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<String>) -> Self {
         self.inner.snapshot = value;
         self
@@ -6189,31 +6624,37 @@ pub struct ModifyRepositoryResponseBuilder {
 }
 impl ModifyRepositoryResponseBuilder {
     /// Sets `ModifyRepositoryResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ModifyRepositoryResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ModifyRepositoryResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ModifyRepositoryResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ModifyRepositoryResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ModifyRepositoryResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ModifyRepositoryResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<MavenTabRepo>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ModifyRepositoryResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<MavenTabRepo>) -> Self {
         self.inner.result = value;
         self
@@ -6417,171 +6858,205 @@ pub struct NetProxyModelV5Builder {
 }
 impl NetProxyModelV5Builder {
     /// Sets `NetProxyModelV5::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `NetProxyModelV5::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `NetProxyModelV5::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `NetProxyModelV5::created_time`.
+    #[inline]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::created_time`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.inner.created_time = value;
         self
     }
     /// Sets `NetProxyModelV5::modified_time`.
+    #[inline]
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_time = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::modified_time`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<String>) -> Self {
         self.inner.modified_time = value;
         self
     }
     /// Sets `NetProxyModelV5::created_user_id`.
+    #[inline]
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::created_user_id`.
+    #[inline]
     pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
         self.inner.created_user_id = value;
         self
     }
     /// Sets `NetProxyModelV5::created_user_name`.
+    #[inline]
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::created_user_name`.
+    #[inline]
     pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
         self.inner.created_user_name = value;
         self
     }
     /// Sets `NetProxyModelV5::modified_user_id`.
+    #[inline]
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::modified_user_id`.
+    #[inline]
     pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_id = value;
         self
     }
     /// Sets `NetProxyModelV5::modified_user_name`.
+    #[inline]
     pub fn modified_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_name = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::modified_user_name`.
+    #[inline]
     pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_name = value;
         self
     }
     /// Sets `NetProxyModelV5::id`.
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.inner.id = Some(value);
         self
     }
     /// Sets or clears `NetProxyModelV5::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NetProxyModelV5::host_name`.
+    #[inline]
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.inner.host_name = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::host_name`.
+    #[inline]
     pub fn set_host_name(mut self, value: Option<String>) -> Self {
         self.inner.host_name = value;
         self
     }
     /// Sets `NetProxyModelV5::host`.
+    #[inline]
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.inner.host = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::host`.
+    #[inline]
     pub fn set_host(mut self, value: Option<String>) -> Self {
         self.inner.host = value;
         self
     }
     /// Sets `NetProxyModelV5::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `NetProxyModelV5::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `NetProxyModelV5::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `NetProxyModelV5::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `NetProxyModelV5::is_default`.
+    #[inline]
     pub fn is_default(mut self, value: i64) -> Self {
         self.inner.is_default = Some(value);
         self
     }
     /// Sets or clears `NetProxyModelV5::is_default`.
+    #[inline]
     pub fn set_is_default(mut self, value: Option<i64>) -> Self {
         self.inner.is_default = value;
         self
     }
     /// Sets `NetProxyModelV5::remark`.
+    #[inline]
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.inner.remark = Some(value.into());
         self
     }
     /// Sets or clears `NetProxyModelV5::remark`.
+    #[inline]
     pub fn set_remark(mut self, value: Option<String>) -> Self {
         self.inner.remark = value;
         self
@@ -6647,41 +7122,49 @@ pub struct OpensourceCountBuilder {
 }
 impl OpensourceCountBuilder {
     /// Sets `OpensourceCount::critical`.
+    #[inline]
     pub fn critical(mut self, value: i64) -> Self {
         self.inner.critical = Some(value);
         self
     }
     /// Sets or clears `OpensourceCount::critical`.
+    #[inline]
     pub fn set_critical(mut self, value: Option<i64>) -> Self {
         self.inner.critical = value;
         self
     }
     /// Sets `OpensourceCount::high`.
+    #[inline]
     pub fn high(mut self, value: i64) -> Self {
         self.inner.high = Some(value);
         self
     }
     /// Sets or clears `OpensourceCount::high`.
+    #[inline]
     pub fn set_high(mut self, value: Option<i64>) -> Self {
         self.inner.high = value;
         self
     }
     /// Sets `OpensourceCount::medium`.
+    #[inline]
     pub fn medium(mut self, value: i64) -> Self {
         self.inner.medium = Some(value);
         self
     }
     /// Sets or clears `OpensourceCount::medium`.
+    #[inline]
     pub fn set_medium(mut self, value: Option<i64>) -> Self {
         self.inner.medium = value;
         self
     }
     /// Sets `OpensourceCount::low`.
+    #[inline]
     pub fn low(mut self, value: i64) -> Self {
         self.inner.low = Some(value);
         self
     }
     /// Sets or clears `OpensourceCount::low`.
+    #[inline]
     pub fn set_low(mut self, value: Option<i64>) -> Self {
         self.inner.low = value;
         self
@@ -6746,11 +7229,13 @@ pub struct PathMapBuilder {
 }
 impl PathMapBuilder {
     /// Sets `PathMap::path`. **Required.**
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
         self
     }
     /// Sets or clears `PathMap::path`.
+    #[inline]
     pub fn set_path(mut self, value: Option<String>) -> Self {
         self.inner.path = value;
         self
@@ -6904,86 +7389,103 @@ pub struct PrivilegeBuilder {
 }
 impl PrivilegeBuilder {
     /// Sets `Privilege::role_id`. **Required.**
+    #[inline]
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.inner.role_id = Some(value.into());
         self
     }
     /// Sets or clears `Privilege::role_id`.
+    #[inline]
     pub fn set_role_id(mut self, value: Option<String>) -> Self {
         self.inner.role_id = value;
         self
     }
     /// Sets `Privilege::role_name`.
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_name = Some(value.into());
         self
     }
     /// Sets or clears `Privilege::role_name`.
+    #[inline]
     pub fn set_role_name(mut self, value: Option<String>) -> Self {
         self.inner.role_name = value;
         self
     }
     /// Sets `Privilege::role_chinese_name`.
+    #[inline]
     pub fn role_chinese_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_chinese_name = Some(value.into());
         self
     }
     /// Sets or clears `Privilege::role_chinese_name`.
+    #[inline]
     pub fn set_role_chinese_name(mut self, value: Option<String>) -> Self {
         self.inner.role_chinese_name = value;
         self
     }
     /// Sets `Privilege::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `Privilege::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `Privilege::area_service_id`. **Required.**
+    #[inline]
     pub fn area_service_id(mut self, value: impl Into<String>) -> Self {
         self.inner.area_service_id = Some(value.into());
         self
     }
     /// Sets or clears `Privilege::area_service_id`.
+    #[inline]
     pub fn set_area_service_id(mut self, value: Option<String>) -> Self {
         self.inner.area_service_id = value;
         self
     }
     /// Sets `Privilege::granted_object_path`. **Required.**
+    #[inline]
     pub fn granted_object_path(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_path = Some(value.into());
         self
     }
     /// Sets or clears `Privilege::granted_object_path`.
+    #[inline]
     pub fn set_granted_object_path(mut self, value: Option<String>) -> Self {
         self.inner.granted_object_path = value;
         self
     }
     /// Sets `Privilege::granted_object_type_id`. **Required.**
+    #[inline]
     pub fn granted_object_type_id(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_type_id = Some(value.into());
         self
     }
     /// Sets or clears `Privilege::granted_object_type_id`.
+    #[inline]
     pub fn set_granted_object_type_id(mut self, value: Option<String>) -> Self {
         self.inner.granted_object_type_id = value;
         self
     }
     /// Sets `Privilege::operations`. **Required.**
+    #[inline]
     pub fn operations(mut self, value: impl Into<PrivilegeOperations>) -> Self {
         self.inner.operations = Some(value.into());
         self
     }
     /// Sets or clears `Privilege::operations`.
+    #[inline]
     pub fn set_operations(mut self, value: Option<PrivilegeOperations>) -> Self {
         self.inner.operations = value;
         self
     }
     /// Sets `Privilege::operations_index`.
+    #[inline]
     pub fn operations_index(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -6992,11 +7494,13 @@ impl PrivilegeBuilder {
         self
     }
     /// Appends one item to `Privilege::operations_index`.
+    #[inline]
     pub fn push_operations_index(mut self, value: impl Into<i64>) -> Self {
         self.inner.operations_index.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Privilege::operations_index`.
+    #[inline]
     pub fn set_operations_index(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.operations_index = value;
         self
@@ -7153,61 +7657,73 @@ pub struct PrivilegeParamBuilder {
 }
 impl PrivilegeParamBuilder {
     /// Sets `PrivilegeParam::role_id`. **Required.**
+    #[inline]
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.inner.role_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeParam::role_id`.
+    #[inline]
     pub fn set_role_id(mut self, value: Option<String>) -> Self {
         self.inner.role_id = value;
         self
     }
     /// Sets `PrivilegeParam::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeParam::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `PrivilegeParam::area_service_id`. **Required.**
+    #[inline]
     pub fn area_service_id(mut self, value: impl Into<String>) -> Self {
         self.inner.area_service_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeParam::area_service_id`.
+    #[inline]
     pub fn set_area_service_id(mut self, value: Option<String>) -> Self {
         self.inner.area_service_id = value;
         self
     }
     /// Sets `PrivilegeParam::granted_object_path`. **Required.**
+    #[inline]
     pub fn granted_object_path(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_path = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeParam::granted_object_path`.
+    #[inline]
     pub fn set_granted_object_path(mut self, value: Option<String>) -> Self {
         self.inner.granted_object_path = value;
         self
     }
     /// Sets `PrivilegeParam::granted_object_type_id`. **Required.**
+    #[inline]
     pub fn granted_object_type_id(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_type_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeParam::granted_object_type_id`.
+    #[inline]
     pub fn set_granted_object_type_id(mut self, value: Option<String>) -> Self {
         self.inner.granted_object_type_id = value;
         self
     }
     /// Sets `PrivilegeParam::operations`. **Required.**
+    #[inline]
     pub fn operations(mut self, value: impl Into<PrivilegeParamOperations>) -> Self {
         self.inner.operations = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeParam::operations`.
+    #[inline]
     pub fn set_operations(mut self, value: Option<PrivilegeParamOperations>) -> Self {
         self.inner.operations = value;
         self
@@ -7388,141 +7904,169 @@ pub struct PrivilegeProjectInfoV5Builder {
 }
 impl PrivilegeProjectInfoV5Builder {
     /// Sets `PrivilegeProjectInfoV5::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::created_time`.
+    #[inline]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::created_time`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.inner.created_time = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::repository_num`.
+    #[inline]
     pub fn repository_num(mut self, value: i64) -> Self {
         self.inner.repository_num = Some(value);
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::repository_num`.
+    #[inline]
     pub fn set_repository_num(mut self, value: Option<i64>) -> Self {
         self.inner.repository_num = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::repository_id`.
+    #[inline]
     pub fn repository_id(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::repository_id`.
+    #[inline]
     pub fn set_repository_id(mut self, value: Option<String>) -> Self {
         self.inner.repository_id = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::ids`.
+    #[inline]
     pub fn ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `PrivilegeProjectInfoV5::ids`.
+    #[inline]
     pub fn push_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::ids`.
+    #[inline]
     pub fn set_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ids = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::total_records`.
+    #[inline]
     pub fn total_records(mut self, value: i64) -> Self {
         self.inner.total_records = Some(value);
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::total_records`.
+    #[inline]
     pub fn set_total_records(mut self, value: Option<i64>) -> Self {
         self.inner.total_records = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::associated`.
+    #[inline]
     pub fn associated(mut self, value: bool) -> Self {
         self.inner.associated = Some(value);
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::associated`.
+    #[inline]
     pub fn set_associated(mut self, value: Option<bool>) -> Self {
         self.inner.associated = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::project_info`.
+    #[inline]
     pub fn project_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<PrivilegeProjectInfoV5>>,
@@ -7531,6 +8075,7 @@ impl PrivilegeProjectInfoV5Builder {
         self
     }
     /// Appends one item to `PrivilegeProjectInfoV5::project_info`.
+    #[inline]
     pub fn push_project_info(
         mut self,
         value: impl Into<PrivilegeProjectInfoV5>,
@@ -7539,6 +8084,7 @@ impl PrivilegeProjectInfoV5Builder {
         self
     }
     /// Sets or clears `PrivilegeProjectInfoV5::project_info`.
+    #[inline]
     pub fn set_project_info(
         mut self,
         value: Option<Vec<PrivilegeProjectInfoV5>>,
@@ -7675,16 +8221,19 @@ pub struct PrivilegesResponseResultBuilder {
 }
 impl PrivilegesResponseResultBuilder {
     /// Sets `PrivilegesResponseResult::operations`.
+    #[inline]
     pub fn operations(mut self, value: impl Into<String>) -> Self {
         self.inner.operations = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseResult::operations`.
+    #[inline]
     pub fn set_operations(mut self, value: Option<String>) -> Self {
         self.inner.operations = value;
         self
     }
     /// Sets `PrivilegesResponseResult::operations_index`.
+    #[inline]
     pub fn operations_index(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -7693,81 +8242,97 @@ impl PrivilegesResponseResultBuilder {
         self
     }
     /// Appends one item to `PrivilegesResponseResult::operations_index`.
+    #[inline]
     pub fn push_operations_index(mut self, value: impl Into<i64>) -> Self {
         self.inner.operations_index.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseResult::operations_index`.
+    #[inline]
     pub fn set_operations_index(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.operations_index = value;
         self
     }
     /// Sets `PrivilegesResponseResult::role_id`.
+    #[inline]
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.inner.role_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseResult::role_id`.
+    #[inline]
     pub fn set_role_id(mut self, value: Option<String>) -> Self {
         self.inner.role_id = value;
         self
     }
     /// Sets `PrivilegesResponseResult::role_name`.
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_name = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseResult::role_name`.
+    #[inline]
     pub fn set_role_name(mut self, value: Option<String>) -> Self {
         self.inner.role_name = value;
         self
     }
     /// Sets `PrivilegesResponseResult::role_chinese_name`.
+    #[inline]
     pub fn role_chinese_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_chinese_name = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseResult::role_chinese_name`.
+    #[inline]
     pub fn set_role_chinese_name(mut self, value: Option<String>) -> Self {
         self.inner.role_chinese_name = value;
         self
     }
     /// Sets `PrivilegesResponseResult::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseResult::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `PrivilegesResponseResult::area_service_id`.
+    #[inline]
     pub fn area_service_id(mut self, value: impl Into<String>) -> Self {
         self.inner.area_service_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseResult::area_service_id`.
+    #[inline]
     pub fn set_area_service_id(mut self, value: Option<String>) -> Self {
         self.inner.area_service_id = value;
         self
     }
     /// Sets `PrivilegesResponseResult::granted_object_path`.
+    #[inline]
     pub fn granted_object_path(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_path = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseResult::granted_object_path`.
+    #[inline]
     pub fn set_granted_object_path(mut self, value: Option<String>) -> Self {
         self.inner.granted_object_path = value;
         self
     }
     /// Sets `PrivilegesResponseResult::granted_object_type_id`.
+    #[inline]
     pub fn granted_object_type_id(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_type_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseResult::granted_object_type_id`.
+    #[inline]
     pub fn set_granted_object_type_id(mut self, value: Option<String>) -> Self {
         self.inner.granted_object_type_id = value;
         self
@@ -7896,16 +8461,19 @@ pub struct PrivilegesResponseV5ResultBuilder {
 }
 impl PrivilegesResponseV5ResultBuilder {
     /// Sets `PrivilegesResponseV5Result::operations`.
+    #[inline]
     pub fn operations(mut self, value: impl Into<String>) -> Self {
         self.inner.operations = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseV5Result::operations`.
+    #[inline]
     pub fn set_operations(mut self, value: Option<String>) -> Self {
         self.inner.operations = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::operations_index`.
+    #[inline]
     pub fn operations_index(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -7914,81 +8482,97 @@ impl PrivilegesResponseV5ResultBuilder {
         self
     }
     /// Appends one item to `PrivilegesResponseV5Result::operations_index`.
+    #[inline]
     pub fn push_operations_index(mut self, value: impl Into<i64>) -> Self {
         self.inner.operations_index.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseV5Result::operations_index`.
+    #[inline]
     pub fn set_operations_index(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.operations_index = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::role_id`.
+    #[inline]
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.inner.role_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseV5Result::role_id`.
+    #[inline]
     pub fn set_role_id(mut self, value: Option<String>) -> Self {
         self.inner.role_id = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::role_name`.
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_name = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseV5Result::role_name`.
+    #[inline]
     pub fn set_role_name(mut self, value: Option<String>) -> Self {
         self.inner.role_name = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::role_chinese_name`.
+    #[inline]
     pub fn role_chinese_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_chinese_name = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseV5Result::role_chinese_name`.
+    #[inline]
     pub fn set_role_chinese_name(mut self, value: Option<String>) -> Self {
         self.inner.role_chinese_name = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseV5Result::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::area_service_id`.
+    #[inline]
     pub fn area_service_id(mut self, value: impl Into<String>) -> Self {
         self.inner.area_service_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseV5Result::area_service_id`.
+    #[inline]
     pub fn set_area_service_id(mut self, value: Option<String>) -> Self {
         self.inner.area_service_id = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::granted_object_path`.
+    #[inline]
     pub fn granted_object_path(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_path = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseV5Result::granted_object_path`.
+    #[inline]
     pub fn set_granted_object_path(mut self, value: Option<String>) -> Self {
         self.inner.granted_object_path = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::granted_object_type_id`.
+    #[inline]
     pub fn granted_object_type_id(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_type_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivilegesResponseV5Result::granted_object_type_id`.
+    #[inline]
     pub fn set_granted_object_type_id(mut self, value: Option<String>) -> Self {
         self.inner.granted_object_type_id = value;
         self
@@ -8183,201 +8767,241 @@ pub struct ProjectRolePermissionDoBuilder {
 }
 impl ProjectRolePermissionDoBuilder {
     /// Sets `ProjectRolePermissionDo::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::role_id`.
+    #[inline]
     pub fn role_id(mut self, value: i64) -> Self {
         self.inner.role_id = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::role_id`.
+    #[inline]
     pub fn set_role_id(mut self, value: Option<i64>) -> Self {
         self.inner.role_id = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::devuc_role_id`.
+    #[inline]
     pub fn devuc_role_id(mut self, value: impl Into<String>) -> Self {
         self.inner.devuc_role_id = Some(value.into());
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::devuc_role_id`.
+    #[inline]
     pub fn set_devuc_role_id(mut self, value: Option<String>) -> Self {
         self.inner.devuc_role_id = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_permission_config`.
+    #[inline]
     pub fn is_permission_config(mut self, value: bool) -> Self {
         self.inner.is_permission_config = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::is_permission_config`.
+    #[inline]
     pub fn set_is_permission_config(mut self, value: Option<bool>) -> Self {
         self.inner.is_permission_config = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_change_pkg_status`.
+    #[inline]
     pub fn is_change_pkg_status(mut self, value: bool) -> Self {
         self.inner.is_change_pkg_status = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::is_change_pkg_status`.
+    #[inline]
     pub fn set_is_change_pkg_status(mut self, value: Option<bool>) -> Self {
         self.inner.is_change_pkg_status = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_upload`.
+    #[inline]
     pub fn is_upload(mut self, value: bool) -> Self {
         self.inner.is_upload = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::is_upload`.
+    #[inline]
     pub fn set_is_upload(mut self, value: Option<bool>) -> Self {
         self.inner.is_upload = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_delete_restore_test_pkg`.
+    #[inline]
     pub fn is_delete_restore_test_pkg(mut self, value: bool) -> Self {
         self.inner.is_delete_restore_test_pkg = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::is_delete_restore_test_pkg`.
+    #[inline]
     pub fn set_is_delete_restore_test_pkg(mut self, value: Option<bool>) -> Self {
         self.inner.is_delete_restore_test_pkg = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_delete_restore_prod_pkg`.
+    #[inline]
     pub fn is_delete_restore_prod_pkg(mut self, value: bool) -> Self {
         self.inner.is_delete_restore_prod_pkg = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::is_delete_restore_prod_pkg`.
+    #[inline]
     pub fn set_is_delete_restore_prod_pkg(mut self, value: Option<bool>) -> Self {
         self.inner.is_delete_restore_prod_pkg = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_edit_test_pkg`.
+    #[inline]
     pub fn is_edit_test_pkg(mut self, value: bool) -> Self {
         self.inner.is_edit_test_pkg = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::is_edit_test_pkg`.
+    #[inline]
     pub fn set_is_edit_test_pkg(mut self, value: Option<bool>) -> Self {
         self.inner.is_edit_test_pkg = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_mkdir`.
+    #[inline]
     pub fn is_mkdir(mut self, value: bool) -> Self {
         self.inner.is_mkdir = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::is_mkdir`.
+    #[inline]
     pub fn set_is_mkdir(mut self, value: Option<bool>) -> Self {
         self.inner.is_mkdir = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_download`.
+    #[inline]
     pub fn is_download(mut self, value: bool) -> Self {
         self.inner.is_download = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::is_download`.
+    #[inline]
     pub fn set_is_download(mut self, value: Option<bool>) -> Self {
         self.inner.is_download = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_restore_all`.
+    #[inline]
     pub fn is_restore_all(mut self, value: bool) -> Self {
         self.inner.is_restore_all = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::is_restore_all`.
+    #[inline]
     pub fn set_is_restore_all(mut self, value: Option<bool>) -> Self {
         self.inner.is_restore_all = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_empty`.
+    #[inline]
     pub fn is_empty(mut self, value: bool) -> Self {
         self.inner.is_empty = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::is_empty`.
+    #[inline]
     pub fn set_is_empty(mut self, value: Option<bool>) -> Self {
         self.inner.is_empty = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::create_time`.
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.inner.create_time = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::create_time`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.inner.create_time = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::update_time`.
+    #[inline]
     pub fn update_time(mut self, value: i64) -> Self {
         self.inner.update_time = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::update_time`.
+    #[inline]
     pub fn set_update_time(mut self, value: Option<i64>) -> Self {
         self.inner.update_time = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::migrated_630`.
+    #[inline]
     pub fn migrated_630(mut self, value: i64) -> Self {
         self.inner.migrated_630 = Some(value);
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::migrated_630`.
+    #[inline]
     pub fn set_migrated_630(mut self, value: Option<i64>) -> Self {
         self.inner.migrated_630 = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::roles`.
+    #[inline]
     pub fn roles(mut self, value: impl Into<String>) -> Self {
         self.inner.roles = Some(value.into());
         self
     }
     /// Sets or clears `ProjectRolePermissionDo::roles`.
+    #[inline]
     pub fn set_roles(mut self, value: Option<String>) -> Self {
         self.inner.roles = value;
         self
@@ -8441,31 +9065,37 @@ pub struct ReleaseFileVersionDoBuilder {
 }
 impl ReleaseFileVersionDoBuilder {
     /// Sets `ReleaseFileVersionDo::version`.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `ReleaseFileVersionDo::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `ReleaseFileVersionDo::path`.
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
         self
     }
     /// Sets or clears `ReleaseFileVersionDo::path`.
+    #[inline]
     pub fn set_path(mut self, value: Option<String>) -> Self {
         self.inner.path = value;
         self
     }
     /// Sets `ReleaseFileVersionDo::download_url`.
+    #[inline]
     pub fn download_url(mut self, value: impl Into<String>) -> Self {
         self.inner.download_url = Some(value.into());
         self
     }
     /// Sets or clears `ReleaseFileVersionDo::download_url`.
+    #[inline]
     pub fn set_download_url(mut self, value: Option<String>) -> Self {
         self.inner.download_url = value;
         self
@@ -8568,61 +9198,73 @@ pub struct ReleaseStorageVov5Builder {
 }
 impl ReleaseStorageVov5Builder {
     /// Sets `ReleaseStorageVov5::used_capacity`.
+    #[inline]
     pub fn used_capacity(mut self, value: impl Into<String>) -> Self {
         self.inner.used_capacity = Some(value.into());
         self
     }
     /// Sets or clears `ReleaseStorageVov5::used_capacity`.
+    #[inline]
     pub fn set_used_capacity(mut self, value: Option<String>) -> Self {
         self.inner.used_capacity = value;
         self
     }
     /// Sets `ReleaseStorageVov5::total_capacity`.
+    #[inline]
     pub fn total_capacity(mut self, value: impl Into<String>) -> Self {
         self.inner.total_capacity = Some(value.into());
         self
     }
     /// Sets or clears `ReleaseStorageVov5::total_capacity`.
+    #[inline]
     pub fn set_total_capacity(mut self, value: Option<String>) -> Self {
         self.inner.total_capacity = value;
         self
     }
     /// Sets `ReleaseStorageVov5::used_capacity_size`.
+    #[inline]
     pub fn used_capacity_size(mut self, value: i64) -> Self {
         self.inner.used_capacity_size = Some(value);
         self
     }
     /// Sets or clears `ReleaseStorageVov5::used_capacity_size`.
+    #[inline]
     pub fn set_used_capacity_size(mut self, value: Option<i64>) -> Self {
         self.inner.used_capacity_size = value;
         self
     }
     /// Sets `ReleaseStorageVov5::total_capacity_size`.
+    #[inline]
     pub fn total_capacity_size(mut self, value: i64) -> Self {
         self.inner.total_capacity_size = Some(value);
         self
     }
     /// Sets or clears `ReleaseStorageVov5::total_capacity_size`.
+    #[inline]
     pub fn set_total_capacity_size(mut self, value: Option<i64>) -> Self {
         self.inner.total_capacity_size = value;
         self
     }
     /// Sets `ReleaseStorageVov5::package_type`.
+    #[inline]
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.inner.package_type = Some(value.into());
         self
     }
     /// Sets or clears `ReleaseStorageVov5::package_type`.
+    #[inline]
     pub fn set_package_type(mut self, value: Option<String>) -> Self {
         self.inner.package_type = value;
         self
     }
     /// Sets `ReleaseStorageVov5::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ReleaseStorageVov5::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -8798,211 +9440,253 @@ pub struct RepoFileDov5Builder {
 }
 impl RepoFileDov5Builder {
     /// Sets `RepoFileDov5::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `RepoFileDov5::file_id`.
+    #[inline]
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
         self.inner.file_id = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::file_id`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<String>) -> Self {
         self.inner.file_id = value;
         self
     }
     /// Sets `RepoFileDov5::repo_name`.
+    #[inline]
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_name = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::repo_name`.
+    #[inline]
     pub fn set_repo_name(mut self, value: Option<String>) -> Self {
         self.inner.repo_name = value;
         self
     }
     /// Sets `RepoFileDov5::project_name`.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.inner.project_name = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::project_name`.
+    #[inline]
     pub fn set_project_name(mut self, value: Option<String>) -> Self {
         self.inner.project_name = value;
         self
     }
     /// Sets `RepoFileDov5::parent_id`.
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_id = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::parent_id`.
+    #[inline]
     pub fn set_parent_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_id = value;
         self
     }
     /// Sets `RepoFileDov5::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RepoFileDov5::file_name`.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.file_name = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::file_name`.
+    #[inline]
     pub fn set_file_name(mut self, value: Option<String>) -> Self {
         self.inner.file_name = value;
         self
     }
     /// Sets `RepoFileDov5::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `RepoFileDov5::category`.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.inner.category = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::category`.
+    #[inline]
     pub fn set_category(mut self, value: Option<String>) -> Self {
         self.inner.category = value;
         self
     }
     /// Sets `RepoFileDov5::extension`.
+    #[inline]
     pub fn extension(mut self, value: impl Into<String>) -> Self {
         self.inner.extension = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::extension`.
+    #[inline]
     pub fn set_extension(mut self, value: Option<String>) -> Self {
         self.inner.extension = value;
         self
     }
     /// Sets `RepoFileDov5::path`.
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::path`.
+    #[inline]
     pub fn set_path(mut self, value: Option<String>) -> Self {
         self.inner.path = value;
         self
     }
     /// Sets `RepoFileDov5::full_path`.
+    #[inline]
     pub fn full_path(mut self, value: impl Into<String>) -> Self {
         self.inner.full_path = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::full_path`.
+    #[inline]
     pub fn set_full_path(mut self, value: Option<String>) -> Self {
         self.inner.full_path = value;
         self
     }
     /// Sets `RepoFileDov5::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `RepoFileDov5::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `RepoFileDov5::md5`.
+    #[inline]
     pub fn md5(mut self, value: impl Into<String>) -> Self {
         self.inner.md5 = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::md5`.
+    #[inline]
     pub fn set_md5(mut self, value: Option<String>) -> Self {
         self.inner.md5 = value;
         self
     }
     /// Sets `RepoFileDov5::sha256`.
+    #[inline]
     pub fn sha256(mut self, value: impl Into<String>) -> Self {
         self.inner.sha256 = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::sha256`.
+    #[inline]
     pub fn set_sha256(mut self, value: Option<String>) -> Self {
         self.inner.sha256 = value;
         self
     }
     /// Sets `RepoFileDov5::download_url`.
+    #[inline]
     pub fn download_url(mut self, value: impl Into<String>) -> Self {
         self.inner.download_url = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::download_url`.
+    #[inline]
     pub fn set_download_url(mut self, value: Option<String>) -> Self {
         self.inner.download_url = value;
         self
     }
     /// Sets `RepoFileDov5::download_url_with_id`.
+    #[inline]
     pub fn download_url_with_id(mut self, value: impl Into<String>) -> Self {
         self.inner.download_url_with_id = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::download_url_with_id`.
+    #[inline]
     pub fn set_download_url_with_id(mut self, value: Option<String>) -> Self {
         self.inner.download_url_with_id = value;
         self
     }
     /// Sets `RepoFileDov5::web_url`.
+    #[inline]
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.inner.web_url = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::web_url`.
+    #[inline]
     pub fn set_web_url(mut self, value: Option<String>) -> Self {
         self.inner.web_url = value;
         self
     }
     /// Sets `RepoFileDov5::version_enable`.
+    #[inline]
     pub fn version_enable(mut self, value: bool) -> Self {
         self.inner.version_enable = Some(value);
         self
     }
     /// Sets or clears `RepoFileDov5::version_enable`.
+    #[inline]
     pub fn set_version_enable(mut self, value: Option<bool>) -> Self {
         self.inner.version_enable = value;
         self
     }
     /// Sets `RepoFileDov5::migrated_state`.
+    #[inline]
     pub fn migrated_state(mut self, value: i64) -> Self {
         self.inner.migrated_state = Some(value);
         self
     }
     /// Sets or clears `RepoFileDov5::migrated_state`.
+    #[inline]
     pub fn set_migrated_state(mut self, value: Option<i64>) -> Self {
         self.inner.migrated_state = value;
         self
     }
     /// Sets `RepoFileDov5::upload_id`.
+    #[inline]
     pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.inner.upload_id = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5::upload_id`.
+    #[inline]
     pub fn set_upload_id(mut self, value: Option<String>) -> Self {
         self.inner.upload_id = value;
         self
@@ -9073,26 +9757,31 @@ pub struct RepoFileDov5PageBuilder {
 }
 impl RepoFileDov5PageBuilder {
     /// Sets `RepoFileDov5Page::total_records`.
+    #[inline]
     pub fn total_records(mut self, value: i64) -> Self {
         self.inner.total_records = Some(value);
         self
     }
     /// Sets or clears `RepoFileDov5Page::total_records`.
+    #[inline]
     pub fn set_total_records(mut self, value: Option<i64>) -> Self {
         self.inner.total_records = value;
         self
     }
     /// Sets `RepoFileDov5Page::total_pages`.
+    #[inline]
     pub fn total_pages(mut self, value: i64) -> Self {
         self.inner.total_pages = Some(value);
         self
     }
     /// Sets or clears `RepoFileDov5Page::total_pages`.
+    #[inline]
     pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
         self.inner.total_pages = value;
         self
     }
     /// Sets `RepoFileDov5Page::data`.
+    #[inline]
     pub fn data(
         mut self,
         value: impl IntoIterator<Item = impl Into<RepoFileDov5>>,
@@ -9101,11 +9790,13 @@ impl RepoFileDov5PageBuilder {
         self
     }
     /// Appends one item to `RepoFileDov5Page::data`.
+    #[inline]
     pub fn push_data(mut self, value: impl Into<RepoFileDov5>) -> Self {
         self.inner.data.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RepoFileDov5Page::data`.
+    #[inline]
     pub fn set_data(mut self, value: Option<Vec<RepoFileDov5>>) -> Self {
         self.inner.data = value;
         self
@@ -9214,111 +9905,133 @@ pub struct RepoFileQueryDtov5Builder {
 }
 impl RepoFileQueryDtov5Builder {
     /// Sets `RepoFileQueryDtov5::page_no`.
+    #[inline]
     pub fn page_no(mut self, value: i64) -> Self {
         self.inner.page_no = Some(value);
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::page_no`.
+    #[inline]
     pub fn set_page_no(mut self, value: Option<i64>) -> Self {
         self.inner.page_no = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::page_size`.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::page_size`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<i64>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::parent_id`.
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_id = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::parent_id`.
+    #[inline]
     pub fn set_parent_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_id = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::search_name`.
+    #[inline]
     pub fn search_name(mut self, value: impl Into<String>) -> Self {
         self.inner.search_name = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::search_name`.
+    #[inline]
     pub fn set_search_name(mut self, value: Option<String>) -> Self {
         self.inner.search_name = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::search_type`.
+    #[inline]
     pub fn search_type(mut self, value: impl Into<String>) -> Self {
         self.inner.search_type = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::search_type`.
+    #[inline]
     pub fn set_search_type(mut self, value: Option<String>) -> Self {
         self.inner.search_type = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::extension`.
+    #[inline]
     pub fn extension(mut self, value: impl Into<String>) -> Self {
         self.inner.extension = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::extension`.
+    #[inline]
     pub fn set_extension(mut self, value: Option<String>) -> Self {
         self.inner.extension = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::order_by`.
+    #[inline]
     pub fn order_by(mut self, value: impl Into<String>) -> Self {
         self.inner.order_by = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::order_by`.
+    #[inline]
     pub fn set_order_by(mut self, value: Option<String>) -> Self {
         self.inner.order_by = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::sort`.
+    #[inline]
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.inner.sort = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::sort`.
+    #[inline]
     pub fn set_sort(mut self, value: Option<String>) -> Self {
         self.inner.sort = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::category`.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.inner.category = Some(value.into());
         self
     }
     /// Sets or clears `RepoFileQueryDtov5::category`.
+    #[inline]
     pub fn set_category(mut self, value: Option<String>) -> Self {
         self.inner.category = value;
         self
@@ -9380,16 +10093,19 @@ pub struct RepoUserPrivilegeResultBuilder {
 }
 impl RepoUserPrivilegeResultBuilder {
     /// Sets `RepoUserPrivilegeResult::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `RepoUserPrivilegeResult::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `RepoUserPrivilegeResult::list`.
+    #[inline]
     pub fn list(
         mut self,
         value: impl IntoIterator<Item = impl Into<RepoUserPrivilegeV5>>,
@@ -9398,11 +10114,13 @@ impl RepoUserPrivilegeResultBuilder {
         self
     }
     /// Appends one item to `RepoUserPrivilegeResult::list`.
+    #[inline]
     pub fn push_list(mut self, value: impl Into<RepoUserPrivilegeV5>) -> Self {
         self.inner.list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RepoUserPrivilegeResult::list`.
+    #[inline]
     pub fn set_list(mut self, value: Option<Vec<RepoUserPrivilegeV5>>) -> Self {
         self.inner.list = value;
         self
@@ -9491,71 +10209,85 @@ pub struct RepoUserPrivilegeV5Builder {
 }
 impl RepoUserPrivilegeV5Builder {
     /// Sets `RepoUserPrivilegeV5::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `RepoUserPrivilegeV5::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `RepoUserPrivilegeV5::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `RepoUserPrivilegeV5::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `RepoUserPrivilegeV5::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepoUserPrivilegeV5::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `RepoUserPrivilegeV5::repo_id`.
+    #[inline]
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_id = Some(value.into());
         self
     }
     /// Sets or clears `RepoUserPrivilegeV5::repo_id`.
+    #[inline]
     pub fn set_repo_id(mut self, value: Option<String>) -> Self {
         self.inner.repo_id = value;
         self
     }
     /// Sets `RepoUserPrivilegeV5::privilege`.
+    #[inline]
     pub fn privilege(mut self, value: impl Into<String>) -> Self {
         self.inner.privilege = Some(value.into());
         self
     }
     /// Sets or clears `RepoUserPrivilegeV5::privilege`.
+    #[inline]
     pub fn set_privilege(mut self, value: Option<String>) -> Self {
         self.inner.privilege = value;
         self
     }
     /// Sets `RepoUserPrivilegeV5::role_id`.
+    #[inline]
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.inner.role_id = Some(value.into());
         self
     }
     /// Sets or clears `RepoUserPrivilegeV5::role_id`.
+    #[inline]
     pub fn set_role_id(mut self, value: Option<String>) -> Self {
         self.inner.role_id = value;
         self
     }
     /// Sets `RepoUserPrivilegeV5::role_name`.
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_name = Some(value.into());
         self
     }
     /// Sets or clears `RepoUserPrivilegeV5::role_name`.
+    #[inline]
     pub fn set_role_name(mut self, value: Option<String>) -> Self {
         self.inner.role_name = value;
         self
@@ -9885,261 +10617,313 @@ pub struct RepositoryBasicDoBuilder {
 }
 impl RepositoryBasicDoBuilder {
     /// Sets `RepositoryBasicDo::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `RepositoryBasicDo::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `RepositoryBasicDo::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `RepositoryBasicDo::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `RepositoryBasicDo::created_time`.
+    #[inline]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::created_time`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.inner.created_time = value;
         self
     }
     /// Sets `RepositoryBasicDo::modified_time`.
+    #[inline]
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_time = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::modified_time`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<String>) -> Self {
         self.inner.modified_time = value;
         self
     }
     /// Sets `RepositoryBasicDo::created_user_id`.
+    #[inline]
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::created_user_id`.
+    #[inline]
     pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
         self.inner.created_user_id = value;
         self
     }
     /// Sets `RepositoryBasicDo::created_user_name`.
+    #[inline]
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::created_user_name`.
+    #[inline]
     pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
         self.inner.created_user_name = value;
         self
     }
     /// Sets `RepositoryBasicDo::modified_user_id`.
+    #[inline]
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::modified_user_id`.
+    #[inline]
     pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_id = value;
         self
     }
     /// Sets `RepositoryBasicDo::modified_user_name`.
+    #[inline]
     pub fn modified_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::modified_user_name`.
+    #[inline]
     pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_name = value;
         self
     }
     /// Sets `RepositoryBasicDo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RepositoryBasicDo::disable`.
+    #[inline]
     pub fn disable(mut self, value: bool) -> Self {
         self.inner.disable = Some(value);
         self
     }
     /// Sets or clears `RepositoryBasicDo::disable`.
+    #[inline]
     pub fn set_disable(mut self, value: Option<bool>) -> Self {
         self.inner.disable = value;
         self
     }
     /// Sets `RepositoryBasicDo::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `RepositoryBasicDo::repo_type`.
+    #[inline]
     pub fn repo_type(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_type = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::repo_type`.
+    #[inline]
     pub fn set_repo_type(mut self, value: Option<String>) -> Self {
         self.inner.repo_type = value;
         self
     }
     /// Sets `RepositoryBasicDo::policy`.
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
     }
     /// Sets `RepositoryBasicDo::tab_id`.
+    #[inline]
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tab_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::tab_id`.
+    #[inline]
     pub fn set_tab_id(mut self, value: Option<String>) -> Self {
         self.inner.tab_id = value;
         self
     }
     /// Sets `RepositoryBasicDo::repository_name`.
+    #[inline]
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::repository_name`.
+    #[inline]
     pub fn set_repository_name(mut self, value: Option<String>) -> Self {
         self.inner.repository_name = value;
         self
     }
     /// Sets `RepositoryBasicDo::display_name`.
+    #[inline]
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::display_name`.
+    #[inline]
     pub fn set_display_name(mut self, value: Option<String>) -> Self {
         self.inner.display_name = value;
         self
     }
     /// Sets `RepositoryBasicDo::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `RepositoryBasicDo::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `RepositoryBasicDo::includes_pattern`.
+    #[inline]
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::includes_pattern`.
+    #[inline]
     pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.includes_pattern = value;
         self
     }
     /// Sets `RepositoryBasicDo::deployment_policy`.
+    #[inline]
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::deployment_policy`.
+    #[inline]
     pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
         self.inner.deployment_policy = value;
         self
     }
     /// Sets `RepositoryBasicDo::share_right`.
+    #[inline]
     pub fn share_right(mut self, value: impl Into<String>) -> Self {
         self.inner.share_right = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::share_right`.
+    #[inline]
     pub fn set_share_right(mut self, value: Option<String>) -> Self {
         self.inner.share_right = value;
         self
     }
     /// Sets `RepositoryBasicDo::url`.
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::url`.
+    #[inline]
     pub fn set_url(mut self, value: Option<String>) -> Self {
         self.inner.url = value;
         self
     }
     /// Sets `RepositoryBasicDo::package_type`.
+    #[inline]
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.inner.package_type = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::package_type`.
+    #[inline]
     pub fn set_package_type(mut self, value: Option<String>) -> Self {
         self.inner.package_type = value;
         self
     }
     /// Sets `RepositoryBasicDo::storage_summary_info`.
+    #[inline]
     pub fn storage_summary_info(mut self, value: impl Into<DownloadFolderInfo>) -> Self {
         self.inner.storage_summary_info = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBasicDo::storage_summary_info`.
+    #[inline]
     pub fn set_storage_summary_info(
         mut self,
         value: Option<DownloadFolderInfo>,
@@ -10729,276 +11513,331 @@ pub struct RepositoryBuildVoBuilder {
 }
 impl RepositoryBuildVoBuilder {
     /// Sets `RepositoryBuildVo::username`.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.inner.username = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::username`.
+    #[inline]
     pub fn set_username(mut self, value: Option<String>) -> Self {
         self.inner.username = value;
         self
     }
     /// Sets `RepositoryBuildVo::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `RepositoryBuildVo::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `RepositoryBuildVo::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `RepositoryBuildVo::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `RepositoryBuildVo::created_time`.
+    #[inline]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::created_time`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.inner.created_time = value;
         self
     }
     /// Sets `RepositoryBuildVo::modified_time`.
+    #[inline]
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_time = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::modified_time`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<String>) -> Self {
         self.inner.modified_time = value;
         self
     }
     /// Sets `RepositoryBuildVo::created_user_id`.
+    #[inline]
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::created_user_id`.
+    #[inline]
     pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
         self.inner.created_user_id = value;
         self
     }
     /// Sets `RepositoryBuildVo::created_user_name`.
+    #[inline]
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::created_user_name`.
+    #[inline]
     pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
         self.inner.created_user_name = value;
         self
     }
     /// Sets `RepositoryBuildVo::modified_user_id`.
+    #[inline]
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::modified_user_id`.
+    #[inline]
     pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_id = value;
         self
     }
     /// Sets `RepositoryBuildVo::modified_user_name`.
+    #[inline]
     pub fn modified_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::modified_user_name`.
+    #[inline]
     pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_name = value;
         self
     }
     /// Sets `RepositoryBuildVo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RepositoryBuildVo::disable`.
+    #[inline]
     pub fn disable(mut self, value: bool) -> Self {
         self.inner.disable = Some(value);
         self
     }
     /// Sets or clears `RepositoryBuildVo::disable`.
+    #[inline]
     pub fn set_disable(mut self, value: Option<bool>) -> Self {
         self.inner.disable = value;
         self
     }
     /// Sets `RepositoryBuildVo::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `RepositoryBuildVo::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `RepositoryBuildVo::policy`.
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
     }
     /// Sets `RepositoryBuildVo::tab_id`.
+    #[inline]
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tab_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::tab_id`.
+    #[inline]
     pub fn set_tab_id(mut self, value: Option<String>) -> Self {
         self.inner.tab_id = value;
         self
     }
     /// Sets `RepositoryBuildVo::repository_name`.
+    #[inline]
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::repository_name`.
+    #[inline]
     pub fn set_repository_name(mut self, value: Option<String>) -> Self {
         self.inner.repository_name = value;
         self
     }
     /// Sets `RepositoryBuildVo::display_name`.
+    #[inline]
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::display_name`.
+    #[inline]
     pub fn set_display_name(mut self, value: Option<String>) -> Self {
         self.inner.display_name = value;
         self
     }
     /// Sets `RepositoryBuildVo::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `RepositoryBuildVo::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<String>) -> Self {
         self.inner.snapshot = value;
         self
     }
     /// Sets `RepositoryBuildVo::release`.
+    #[inline]
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::release`.
+    #[inline]
     pub fn set_release(mut self, value: Option<String>) -> Self {
         self.inner.release = value;
         self
     }
     /// Sets `RepositoryBuildVo::npm`.
+    #[inline]
     pub fn npm(mut self, value: impl Into<String>) -> Self {
         self.inner.npm = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::npm`.
+    #[inline]
     pub fn set_npm(mut self, value: Option<String>) -> Self {
         self.inner.npm = value;
         self
     }
     /// Sets `RepositoryBuildVo::snapshot_status`.
+    #[inline]
     pub fn snapshot_status(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_status = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::snapshot_status`.
+    #[inline]
     pub fn set_snapshot_status(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_status = value;
         self
     }
     /// Sets `RepositoryBuildVo::release_status`.
+    #[inline]
     pub fn release_status(mut self, value: impl Into<String>) -> Self {
         self.inner.release_status = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::release_status`.
+    #[inline]
     pub fn set_release_status(mut self, value: Option<String>) -> Self {
         self.inner.release_status = value;
         self
     }
     /// Sets `RepositoryBuildVo::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `RepositoryBuildVo::includes_pattern`.
+    #[inline]
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::includes_pattern`.
+    #[inline]
     pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.includes_pattern = value;
         self
     }
     /// Sets `RepositoryBuildVo::repository_ids`.
+    #[inline]
     pub fn repository_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -11007,36 +11846,43 @@ impl RepositoryBuildVoBuilder {
         self
     }
     /// Appends one item to `RepositoryBuildVo::repository_ids`.
+    #[inline]
     pub fn push_repository_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::repository_ids`.
+    #[inline]
     pub fn set_repository_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.repository_ids = value;
         self
     }
     /// Sets `RepositoryBuildVo::uri`.
+    #[inline]
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::uri`.
+    #[inline]
     pub fn set_uri(mut self, value: Option<String>) -> Self {
         self.inner.uri = value;
         self
     }
     /// Sets `RepositoryBuildVo::deployment_policy`.
+    #[inline]
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::deployment_policy`.
+    #[inline]
     pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
         self.inner.deployment_policy = value;
         self
     }
     /// Sets `RepositoryBuildVo::repositories`.
+    #[inline]
     pub fn repositories(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -11045,151 +11891,181 @@ impl RepositoryBuildVoBuilder {
         self
     }
     /// Appends one item to `RepositoryBuildVo::repositories`.
+    #[inline]
     pub fn push_repositories(mut self, value: impl Into<String>) -> Self {
         self.inner.repositories.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::repositories`.
+    #[inline]
     pub fn set_repositories(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.repositories = value;
         self
     }
     /// Sets `RepositoryBuildVo::parent_repo_name`.
+    #[inline]
     pub fn parent_repo_name(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_repo_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::parent_repo_name`.
+    #[inline]
     pub fn set_parent_repo_name(mut self, value: Option<String>) -> Self {
         self.inner.parent_repo_name = value;
         self
     }
     /// Sets `RepositoryBuildVo::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `RepositoryBuildVo::remote_url`.
+    #[inline]
     pub fn remote_url(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_url = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::remote_url`.
+    #[inline]
     pub fn set_remote_url(mut self, value: Option<String>) -> Self {
         self.inner.remote_url = value;
         self
     }
     /// Sets `RepositoryBuildVo::default_deploy_repository`.
+    #[inline]
     pub fn default_deploy_repository(mut self, value: impl Into<String>) -> Self {
         self.inner.default_deploy_repository = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::default_deploy_repository`.
+    #[inline]
     pub fn set_default_deploy_repository(mut self, value: Option<String>) -> Self {
         self.inner.default_deploy_repository = value;
         self
     }
     /// Sets `RepositoryBuildVo::remote_type`.
+    #[inline]
     pub fn remote_type(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_type = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::remote_type`.
+    #[inline]
     pub fn set_remote_type(mut self, value: Option<String>) -> Self {
         self.inner.remote_type = value;
         self
     }
     /// Sets `RepositoryBuildVo::proxy`.
+    #[inline]
     pub fn proxy(mut self, value: impl Into<String>) -> Self {
         self.inner.proxy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::proxy`.
+    #[inline]
     pub fn set_proxy(mut self, value: Option<String>) -> Self {
         self.inner.proxy = value;
         self
     }
     /// Sets `RepositoryBuildVo::allow_anonymous`.
+    #[inline]
     pub fn allow_anonymous(mut self, value: bool) -> Self {
         self.inner.allow_anonymous = Some(value);
         self
     }
     /// Sets or clears `RepositoryBuildVo::allow_anonymous`.
+    #[inline]
     pub fn set_allow_anonymous(mut self, value: Option<bool>) -> Self {
         self.inner.allow_anonymous = value;
         self
     }
     /// Sets `RepositoryBuildVo::auto_clean_snapshot`.
+    #[inline]
     pub fn auto_clean_snapshot(mut self, value: bool) -> Self {
         self.inner.auto_clean_snapshot = Some(value);
         self
     }
     /// Sets or clears `RepositoryBuildVo::auto_clean_snapshot`.
+    #[inline]
     pub fn set_auto_clean_snapshot(mut self, value: Option<bool>) -> Self {
         self.inner.auto_clean_snapshot = value;
         self
     }
     /// Sets `RepositoryBuildVo::snapshot_alive_days`.
+    #[inline]
     pub fn snapshot_alive_days(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_alive_days = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::snapshot_alive_days`.
+    #[inline]
     pub fn set_snapshot_alive_days(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_alive_days = value;
         self
     }
     /// Sets `RepositoryBuildVo::max_unique_snapshots`.
+    #[inline]
     pub fn max_unique_snapshots(mut self, value: impl Into<String>) -> Self {
         self.inner.max_unique_snapshots = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::max_unique_snapshots`.
+    #[inline]
     pub fn set_max_unique_snapshots(mut self, value: Option<String>) -> Self {
         self.inner.max_unique_snapshots = value;
         self
     }
     /// Sets `RepositoryBuildVo::share_right`.
+    #[inline]
     pub fn share_right(mut self, value: impl Into<String>) -> Self {
         self.inner.share_right = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::share_right`.
+    #[inline]
     pub fn set_share_right(mut self, value: Option<String>) -> Self {
         self.inner.share_right = value;
         self
     }
     /// Sets `RepositoryBuildVo::nexu_repo`.
+    #[inline]
     pub fn nexu_repo(mut self, value: bool) -> Self {
         self.inner.nexu_repo = Some(value);
         self
     }
     /// Sets or clears `RepositoryBuildVo::nexu_repo`.
+    #[inline]
     pub fn set_nexu_repo(mut self, value: Option<bool>) -> Self {
         self.inner.nexu_repo = value;
         self
     }
     /// Sets `RepositoryBuildVo::url`.
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::url`.
+    #[inline]
     pub fn set_url(mut self, value: Option<String>) -> Self {
         self.inner.url = value;
         self
     }
     /// Sets `RepositoryBuildVo::package_type`.
+    #[inline]
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.inner.package_type = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryBuildVo::package_type`.
+    #[inline]
     pub fn set_package_type(mut self, value: Option<String>) -> Self {
         self.inner.package_type = value;
         self
@@ -11770,256 +12646,307 @@ pub struct RepositoryDoBuilder {
 }
 impl RepositoryDoBuilder {
     /// Sets `RepositoryDo::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `RepositoryDo::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `RepositoryDo::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `RepositoryDo::created_time`.
+    #[inline]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::created_time`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.inner.created_time = value;
         self
     }
     /// Sets `RepositoryDo::modified_time`.
+    #[inline]
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_time = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::modified_time`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<String>) -> Self {
         self.inner.modified_time = value;
         self
     }
     /// Sets `RepositoryDo::created_user_id`.
+    #[inline]
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::created_user_id`.
+    #[inline]
     pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
         self.inner.created_user_id = value;
         self
     }
     /// Sets `RepositoryDo::created_user_name`.
+    #[inline]
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::created_user_name`.
+    #[inline]
     pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
         self.inner.created_user_name = value;
         self
     }
     /// Sets `RepositoryDo::modified_user_id`.
+    #[inline]
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::modified_user_id`.
+    #[inline]
     pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_id = value;
         self
     }
     /// Sets `RepositoryDo::modified_user_name`.
+    #[inline]
     pub fn modified_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::modified_user_name`.
+    #[inline]
     pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_name = value;
         self
     }
     /// Sets `RepositoryDo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RepositoryDo::disable`.
+    #[inline]
     pub fn disable(mut self, value: bool) -> Self {
         self.inner.disable = Some(value);
         self
     }
     /// Sets or clears `RepositoryDo::disable`.
+    #[inline]
     pub fn set_disable(mut self, value: Option<bool>) -> Self {
         self.inner.disable = value;
         self
     }
     /// Sets `RepositoryDo::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `RepositoryDo::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `RepositoryDo::policy`.
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
     }
     /// Sets `RepositoryDo::tab_id`.
+    #[inline]
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tab_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::tab_id`.
+    #[inline]
     pub fn set_tab_id(mut self, value: Option<String>) -> Self {
         self.inner.tab_id = value;
         self
     }
     /// Sets `RepositoryDo::repository_name`.
+    #[inline]
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::repository_name`.
+    #[inline]
     pub fn set_repository_name(mut self, value: Option<String>) -> Self {
         self.inner.repository_name = value;
         self
     }
     /// Sets `RepositoryDo::display_name`.
+    #[inline]
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::display_name`.
+    #[inline]
     pub fn set_display_name(mut self, value: Option<String>) -> Self {
         self.inner.display_name = value;
         self
     }
     /// Sets `RepositoryDo::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `RepositoryDo::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<String>) -> Self {
         self.inner.snapshot = value;
         self
     }
     /// Sets `RepositoryDo::release`.
+    #[inline]
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::release`.
+    #[inline]
     pub fn set_release(mut self, value: Option<String>) -> Self {
         self.inner.release = value;
         self
     }
     /// Sets `RepositoryDo::npm`.
+    #[inline]
     pub fn npm(mut self, value: impl Into<String>) -> Self {
         self.inner.npm = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::npm`.
+    #[inline]
     pub fn set_npm(mut self, value: Option<String>) -> Self {
         self.inner.npm = value;
         self
     }
     /// Sets `RepositoryDo::snapshot_status`.
+    #[inline]
     pub fn snapshot_status(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_status = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::snapshot_status`.
+    #[inline]
     pub fn set_snapshot_status(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_status = value;
         self
     }
     /// Sets `RepositoryDo::release_status`.
+    #[inline]
     pub fn release_status(mut self, value: impl Into<String>) -> Self {
         self.inner.release_status = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::release_status`.
+    #[inline]
     pub fn set_release_status(mut self, value: Option<String>) -> Self {
         self.inner.release_status = value;
         self
     }
     /// Sets `RepositoryDo::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `RepositoryDo::includes_pattern`.
+    #[inline]
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::includes_pattern`.
+    #[inline]
     pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.includes_pattern = value;
         self
     }
     /// Sets `RepositoryDo::repository_ids`.
+    #[inline]
     pub fn repository_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -12028,36 +12955,43 @@ impl RepositoryDoBuilder {
         self
     }
     /// Appends one item to `RepositoryDo::repository_ids`.
+    #[inline]
     pub fn push_repository_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::repository_ids`.
+    #[inline]
     pub fn set_repository_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.repository_ids = value;
         self
     }
     /// Sets `RepositoryDo::uri`.
+    #[inline]
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::uri`.
+    #[inline]
     pub fn set_uri(mut self, value: Option<String>) -> Self {
         self.inner.uri = value;
         self
     }
     /// Sets `RepositoryDo::deployment_policy`.
+    #[inline]
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::deployment_policy`.
+    #[inline]
     pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
         self.inner.deployment_policy = value;
         self
     }
     /// Sets `RepositoryDo::repositories`.
+    #[inline]
     pub fn repositories(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -12066,161 +13000,193 @@ impl RepositoryDoBuilder {
         self
     }
     /// Appends one item to `RepositoryDo::repositories`.
+    #[inline]
     pub fn push_repositories(mut self, value: impl Into<String>) -> Self {
         self.inner.repositories.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::repositories`.
+    #[inline]
     pub fn set_repositories(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.repositories = value;
         self
     }
     /// Sets `RepositoryDo::parent_repo_name`.
+    #[inline]
     pub fn parent_repo_name(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_repo_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::parent_repo_name`.
+    #[inline]
     pub fn set_parent_repo_name(mut self, value: Option<String>) -> Self {
         self.inner.parent_repo_name = value;
         self
     }
     /// Sets `RepositoryDo::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `RepositoryDo::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `RepositoryDo::remote_url`.
+    #[inline]
     pub fn remote_url(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_url = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::remote_url`.
+    #[inline]
     pub fn set_remote_url(mut self, value: Option<String>) -> Self {
         self.inner.remote_url = value;
         self
     }
     /// Sets `RepositoryDo::default_deploy_repository`.
+    #[inline]
     pub fn default_deploy_repository(mut self, value: impl Into<String>) -> Self {
         self.inner.default_deploy_repository = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::default_deploy_repository`.
+    #[inline]
     pub fn set_default_deploy_repository(mut self, value: Option<String>) -> Self {
         self.inner.default_deploy_repository = value;
         self
     }
     /// Sets `RepositoryDo::remote_type`.
+    #[inline]
     pub fn remote_type(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_type = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::remote_type`.
+    #[inline]
     pub fn set_remote_type(mut self, value: Option<String>) -> Self {
         self.inner.remote_type = value;
         self
     }
     /// Sets `RepositoryDo::proxy`.
+    #[inline]
     pub fn proxy(mut self, value: impl Into<String>) -> Self {
         self.inner.proxy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::proxy`.
+    #[inline]
     pub fn set_proxy(mut self, value: Option<String>) -> Self {
         self.inner.proxy = value;
         self
     }
     /// Sets `RepositoryDo::allow_anonymous`.
+    #[inline]
     pub fn allow_anonymous(mut self, value: bool) -> Self {
         self.inner.allow_anonymous = Some(value);
         self
     }
     /// Sets or clears `RepositoryDo::allow_anonymous`.
+    #[inline]
     pub fn set_allow_anonymous(mut self, value: Option<bool>) -> Self {
         self.inner.allow_anonymous = value;
         self
     }
     /// Sets `RepositoryDo::auto_clean_snapshot`.
+    #[inline]
     pub fn auto_clean_snapshot(mut self, value: bool) -> Self {
         self.inner.auto_clean_snapshot = Some(value);
         self
     }
     /// Sets or clears `RepositoryDo::auto_clean_snapshot`.
+    #[inline]
     pub fn set_auto_clean_snapshot(mut self, value: Option<bool>) -> Self {
         self.inner.auto_clean_snapshot = value;
         self
     }
     /// Sets `RepositoryDo::snapshot_alive_days`.
+    #[inline]
     pub fn snapshot_alive_days(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_alive_days = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::snapshot_alive_days`.
+    #[inline]
     pub fn set_snapshot_alive_days(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_alive_days = value;
         self
     }
     /// Sets `RepositoryDo::max_unique_snapshots`.
+    #[inline]
     pub fn max_unique_snapshots(mut self, value: impl Into<String>) -> Self {
         self.inner.max_unique_snapshots = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::max_unique_snapshots`.
+    #[inline]
     pub fn set_max_unique_snapshots(mut self, value: Option<String>) -> Self {
         self.inner.max_unique_snapshots = value;
         self
     }
     /// Sets `RepositoryDo::share_right`.
+    #[inline]
     pub fn share_right(mut self, value: impl Into<String>) -> Self {
         self.inner.share_right = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::share_right`.
+    #[inline]
     pub fn set_share_right(mut self, value: Option<String>) -> Self {
         self.inner.share_right = value;
         self
     }
     /// Sets `RepositoryDo::nexu_repo`.
+    #[inline]
     pub fn nexu_repo(mut self, value: bool) -> Self {
         self.inner.nexu_repo = Some(value);
         self
     }
     /// Sets or clears `RepositoryDo::nexu_repo`.
+    #[inline]
     pub fn set_nexu_repo(mut self, value: Option<bool>) -> Self {
         self.inner.nexu_repo = value;
         self
     }
     /// Sets `RepositoryDo::url`.
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::url`.
+    #[inline]
     pub fn set_url(mut self, value: Option<String>) -> Self {
         self.inner.url = value;
         self
     }
     /// Sets `RepositoryDo::package_type`.
+    #[inline]
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.inner.package_type = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDo::package_type`.
+    #[inline]
     pub fn set_package_type(mut self, value: Option<String>) -> Self {
         self.inner.package_type = value;
         self
@@ -12643,441 +13609,529 @@ pub struct RepositoryDov5Builder {
 }
 impl RepositoryDov5Builder {
     /// Sets `RepositoryDov5::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `RepositoryDov5::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `RepositoryDov5::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `RepositoryDov5::created_time`.
+    #[inline]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::created_time`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.inner.created_time = value;
         self
     }
     /// Sets `RepositoryDov5::modified_time`.
+    #[inline]
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_time = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::modified_time`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<String>) -> Self {
         self.inner.modified_time = value;
         self
     }
     /// Sets `RepositoryDov5::created_user_id`.
+    #[inline]
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::created_user_id`.
+    #[inline]
     pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
         self.inner.created_user_id = value;
         self
     }
     /// Sets `RepositoryDov5::created_user_name`.
+    #[inline]
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::created_user_name`.
+    #[inline]
     pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
         self.inner.created_user_name = value;
         self
     }
     /// Sets `RepositoryDov5::modified_user_id`.
+    #[inline]
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::modified_user_id`.
+    #[inline]
     pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_id = value;
         self
     }
     /// Sets `RepositoryDov5::modified_user_name`.
+    #[inline]
     pub fn modified_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::modified_user_name`.
+    #[inline]
     pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_name = value;
         self
     }
     /// Sets `RepositoryDov5::repository_name`.
+    #[inline]
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::repository_name`.
+    #[inline]
     pub fn set_repository_name(mut self, value: Option<String>) -> Self {
         self.inner.repository_name = value;
         self
     }
     /// Sets `RepositoryDov5::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `RepositoryDov5::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `RepositoryDov5::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `RepositoryDov5::release`.
+    #[inline]
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::release`.
+    #[inline]
     pub fn set_release(mut self, value: Option<String>) -> Self {
         self.inner.release = value;
         self
     }
     /// Sets `RepositoryDov5::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<String>) -> Self {
         self.inner.snapshot = value;
         self
     }
     /// Sets `RepositoryDov5::includes_pattern`.
+    #[inline]
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::includes_pattern`.
+    #[inline]
     pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.includes_pattern = value;
         self
     }
     /// Sets `RepositoryDov5::excludes_pattern`.
+    #[inline]
     pub fn excludes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.excludes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::excludes_pattern`.
+    #[inline]
     pub fn set_excludes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.excludes_pattern = value;
         self
     }
     /// Sets `RepositoryDov5::share_right`.
+    #[inline]
     pub fn share_right(mut self, value: impl Into<String>) -> Self {
         self.inner.share_right = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::share_right`.
+    #[inline]
     pub fn set_share_right(mut self, value: Option<String>) -> Self {
         self.inner.share_right = value;
         self
     }
     /// Sets `RepositoryDov5::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `RepositoryDov5::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RepositoryDov5::disable`.
+    #[inline]
     pub fn disable(mut self, value: bool) -> Self {
         self.inner.disable = Some(value);
         self
     }
     /// Sets or clears `RepositoryDov5::disable`.
+    #[inline]
     pub fn set_disable(mut self, value: Option<bool>) -> Self {
         self.inner.disable = value;
         self
     }
     /// Sets `RepositoryDov5::policy`.
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
     }
     /// Sets `RepositoryDov5::npm`.
+    #[inline]
     pub fn npm(mut self, value: impl Into<String>) -> Self {
         self.inner.npm = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::npm`.
+    #[inline]
     pub fn set_npm(mut self, value: Option<String>) -> Self {
         self.inner.npm = value;
         self
     }
     /// Sets `RepositoryDov5::uri`.
+    #[inline]
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::uri`.
+    #[inline]
     pub fn set_uri(mut self, value: Option<String>) -> Self {
         self.inner.uri = value;
         self
     }
     /// Sets `RepositoryDov5::repositories`.
+    #[inline]
     pub fn repositories(mut self, value: impl Into<String>) -> Self {
         self.inner.repositories = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::repositories`.
+    #[inline]
     pub fn set_repositories(mut self, value: Option<String>) -> Self {
         self.inner.repositories = value;
         self
     }
     /// Sets `RepositoryDov5::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `RepositoryDov5::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `RepositoryDov5::proxy`.
+    #[inline]
     pub fn proxy(mut self, value: impl Into<String>) -> Self {
         self.inner.proxy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::proxy`.
+    #[inline]
     pub fn set_proxy(mut self, value: Option<String>) -> Self {
         self.inner.proxy = value;
         self
     }
     /// Sets `RepositoryDov5::scope`.
+    #[inline]
     pub fn scope(mut self, value: i64) -> Self {
         self.inner.scope = Some(value);
         self
     }
     /// Sets or clears `RepositoryDov5::scope`.
+    #[inline]
     pub fn set_scope(mut self, value: Option<i64>) -> Self {
         self.inner.scope = value;
         self
     }
     /// Sets `RepositoryDov5::url`.
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::url`.
+    #[inline]
     pub fn set_url(mut self, value: Option<String>) -> Self {
         self.inner.url = value;
         self
     }
     /// Sets `RepositoryDov5::tab_id`.
+    #[inline]
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tab_id = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::tab_id`.
+    #[inline]
     pub fn set_tab_id(mut self, value: Option<String>) -> Self {
         self.inner.tab_id = value;
         self
     }
     /// Sets `RepositoryDov5::display_name`.
+    #[inline]
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::display_name`.
+    #[inline]
     pub fn set_display_name(mut self, value: Option<String>) -> Self {
         self.inner.display_name = value;
         self
     }
     /// Sets `RepositoryDov5::snapshot_status`.
+    #[inline]
     pub fn snapshot_status(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_status = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::snapshot_status`.
+    #[inline]
     pub fn set_snapshot_status(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_status = value;
         self
     }
     /// Sets `RepositoryDov5::release_status`.
+    #[inline]
     pub fn release_status(mut self, value: impl Into<String>) -> Self {
         self.inner.release_status = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::release_status`.
+    #[inline]
     pub fn set_release_status(mut self, value: Option<String>) -> Self {
         self.inner.release_status = value;
         self
     }
     /// Sets `RepositoryDov5::repository_ids`.
+    #[inline]
     pub fn repository_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_ids = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::repository_ids`.
+    #[inline]
     pub fn set_repository_ids(mut self, value: Option<String>) -> Self {
         self.inner.repository_ids = value;
         self
     }
     /// Sets `RepositoryDov5::deployment_policy`.
+    #[inline]
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::deployment_policy`.
+    #[inline]
     pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
         self.inner.deployment_policy = value;
         self
     }
     /// Sets `RepositoryDov5::parent_repo_name`.
+    #[inline]
     pub fn parent_repo_name(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_repo_name = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::parent_repo_name`.
+    #[inline]
     pub fn set_parent_repo_name(mut self, value: Option<String>) -> Self {
         self.inner.parent_repo_name = value;
         self
     }
     /// Sets `RepositoryDov5::remote_url`.
+    #[inline]
     pub fn remote_url(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_url = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::remote_url`.
+    #[inline]
     pub fn set_remote_url(mut self, value: Option<String>) -> Self {
         self.inner.remote_url = value;
         self
     }
     /// Sets `RepositoryDov5::remote_auth`.
+    #[inline]
     pub fn remote_auth(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_auth = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::remote_auth`.
+    #[inline]
     pub fn set_remote_auth(mut self, value: Option<String>) -> Self {
         self.inner.remote_auth = value;
         self
     }
     /// Sets `RepositoryDov5::pypi_registry_url`.
+    #[inline]
     pub fn pypi_registry_url(mut self, value: impl Into<String>) -> Self {
         self.inner.pypi_registry_url = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::pypi_registry_url`.
+    #[inline]
     pub fn set_pypi_registry_url(mut self, value: Option<String>) -> Self {
         self.inner.pypi_registry_url = value;
         self
     }
     /// Sets `RepositoryDov5::default_deploy_repository`.
+    #[inline]
     pub fn default_deploy_repository(mut self, value: impl Into<String>) -> Self {
         self.inner.default_deploy_repository = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::default_deploy_repository`.
+    #[inline]
     pub fn set_default_deploy_repository(mut self, value: Option<String>) -> Self {
         self.inner.default_deploy_repository = value;
         self
     }
     /// Sets `RepositoryDov5::package_type`.
+    #[inline]
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.inner.package_type = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryDov5::package_type`.
+    #[inline]
     pub fn set_package_type(mut self, value: Option<String>) -> Self {
         self.inner.package_type = value;
         self
     }
     /// Sets `RepositoryDov5::nexu_repo`.
+    #[inline]
     pub fn nexu_repo(mut self, value: bool) -> Self {
         self.inner.nexu_repo = Some(value);
         self
     }
     /// Sets or clears `RepositoryDov5::nexu_repo`.
+    #[inline]
     pub fn set_nexu_repo(mut self, value: Option<bool>) -> Self {
         self.inner.nexu_repo = value;
         self
     }
     /// Sets `RepositoryDov5::migrate_flag`.
+    #[inline]
     pub fn migrate_flag(mut self, value: i64) -> Self {
         self.inner.migrate_flag = Some(value);
         self
     }
     /// Sets or clears `RepositoryDov5::migrate_flag`.
+    #[inline]
     pub fn set_migrate_flag(mut self, value: Option<i64>) -> Self {
         self.inner.migrate_flag = value;
         self
@@ -13146,21 +14200,25 @@ pub struct RepositoryUserDoBuilder {
 }
 impl RepositoryUserDoBuilder {
     /// Sets `RepositoryUserDo::username`.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.inner.username = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryUserDo::username`.
+    #[inline]
     pub fn set_username(mut self, value: Option<String>) -> Self {
         self.inner.username = value;
         self
     }
     /// Sets `RepositoryUserDo::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `RepositoryUserDo::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
@@ -13243,31 +14301,37 @@ pub struct ResetUserPasswordResponseBuilder {
 }
 impl ResetUserPasswordResponseBuilder {
     /// Sets `ResetUserPasswordResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ResetUserPasswordResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ResetUserPasswordResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ResetUserPasswordResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ResetUserPasswordResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ResetUserPasswordResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -13321,11 +14385,13 @@ pub struct ResultCountBuilder {
 }
 impl ResultCountBuilder {
     /// Sets `ResultCount::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ResultCount::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -13390,6 +14456,7 @@ pub struct RolePrivilegeV5Builder {
 }
 impl RolePrivilegeV5Builder {
     /// Sets `RolePrivilegeV5::privileges`. **Required.**
+    #[inline]
     pub fn privileges(
         mut self,
         value: impl IntoIterator<Item = impl Into<PrivilegeParam>>,
@@ -13398,11 +14465,13 @@ impl RolePrivilegeV5Builder {
         self
     }
     /// Appends one item to `RolePrivilegeV5::privileges`.
+    #[inline]
     pub fn push_privileges(mut self, value: impl Into<PrivilegeParam>) -> Self {
         self.inner.privileges.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RolePrivilegeV5::privileges`.
+    #[inline]
     pub fn set_privileges(mut self, value: Option<Vec<PrivilegeParam>>) -> Self {
         self.inner.privileges = value;
         self
@@ -13465,31 +14534,37 @@ pub struct SearchArtifactsResponseBuilder {
 }
 impl SearchArtifactsResponseBuilder {
     /// Sets `SearchArtifactsResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<SearchArtifactsResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SearchArtifactsResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<SearchArtifactsResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SearchArtifactsResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `SearchArtifactsResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `SearchArtifactsResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<SearchArtifactsResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `SearchArtifactsResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<SearchArtifactsResult>) -> Self {
         self.inner.result = value;
         self
@@ -13558,6 +14633,7 @@ pub struct SearchArtifactsResultBuilder {
 }
 impl SearchArtifactsResultBuilder {
     /// Sets `SearchArtifactsResult::artifacts`.
+    #[inline]
     pub fn artifacts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ArtifactSearchResult>>,
@@ -13566,11 +14642,13 @@ impl SearchArtifactsResultBuilder {
         self
     }
     /// Appends one item to `SearchArtifactsResult::artifacts`.
+    #[inline]
     pub fn push_artifacts(mut self, value: impl Into<ArtifactSearchResult>) -> Self {
         self.inner.artifacts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SearchArtifactsResult::artifacts`.
+    #[inline]
     pub fn set_artifacts(mut self, value: Option<Vec<ArtifactSearchResult>>) -> Self {
         self.inner.artifacts = value;
         self
@@ -13637,26 +14715,31 @@ pub struct SearchByChecksumResponseBuilder {
 }
 impl SearchByChecksumResponseBuilder {
     /// Sets `SearchByChecksumResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<SearchByChecksumResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SearchByChecksumResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<SearchByChecksumResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SearchByChecksumResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `SearchByChecksumResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `SearchByChecksumResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<ArtifactSearchResult>>,
@@ -13665,11 +14748,13 @@ impl SearchByChecksumResponseBuilder {
         self
     }
     /// Appends one item to `SearchByChecksumResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<ArtifactSearchResult>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SearchByChecksumResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<ArtifactSearchResult>>) -> Self {
         self.inner.result = value;
         self
@@ -13770,66 +14855,79 @@ pub struct SecGuardTaskCountBuilder {
 }
 impl SecGuardTaskCountBuilder {
     /// Sets `SecGuardTaskCount::task`.
+    #[inline]
     pub fn task(mut self, value: i64) -> Self {
         self.inner.task = Some(value);
         self
     }
     /// Sets or clears `SecGuardTaskCount::task`.
+    #[inline]
     pub fn set_task(mut self, value: Option<i64>) -> Self {
         self.inner.task = value;
         self
     }
     /// Sets `SecGuardTaskCount::artifact`.
+    #[inline]
     pub fn artifact(mut self, value: i64) -> Self {
         self.inner.artifact = Some(value);
         self
     }
     /// Sets or clears `SecGuardTaskCount::artifact`.
+    #[inline]
     pub fn set_artifact(mut self, value: Option<i64>) -> Self {
         self.inner.artifact = value;
         self
     }
     /// Sets `SecGuardTaskCount::opensource`.
+    #[inline]
     pub fn opensource(mut self, value: impl Into<OpensourceCount>) -> Self {
         self.inner.opensource = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskCount::opensource`.
+    #[inline]
     pub fn set_opensource(mut self, value: Option<OpensourceCount>) -> Self {
         self.inner.opensource = value;
         self
     }
     /// Sets `SecGuardTaskCount::virus`.
+    #[inline]
     pub fn virus(mut self, value: i64) -> Self {
         self.inner.virus = Some(value);
         self
     }
     /// Sets or clears `SecGuardTaskCount::virus`.
+    #[inline]
     pub fn set_virus(mut self, value: Option<i64>) -> Self {
         self.inner.virus = value;
         self
     }
     /// Sets `SecGuardTaskCount::malware`.
+    #[inline]
     pub fn malware(mut self, value: impl Into<MalwareCount>) -> Self {
         self.inner.malware = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskCount::malware`.
+    #[inline]
     pub fn set_malware(mut self, value: Option<MalwareCount>) -> Self {
         self.inner.malware = value;
         self
     }
     /// Sets `SecGuardTaskCount::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `SecGuardTaskCount::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `SecGuardTaskCount::list`.
+    #[inline]
     pub fn list(
         mut self,
         value: impl IntoIterator<Item = impl Into<SecGuardTaskDetail>>,
@@ -13838,11 +14936,13 @@ impl SecGuardTaskCountBuilder {
         self
     }
     /// Appends one item to `SecGuardTaskCount::list`.
+    #[inline]
     pub fn push_list(mut self, value: impl Into<SecGuardTaskDetail>) -> Self {
         self.inner.list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskCount::list`.
+    #[inline]
     pub fn set_list(mut self, value: Option<Vec<SecGuardTaskDetail>>) -> Self {
         self.inner.list = value;
         self
@@ -13952,111 +15052,133 @@ pub struct SecGuardTaskDetailBuilder {
 }
 impl SecGuardTaskDetailBuilder {
     /// Sets `SecGuardTaskDetail::task_id`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskDetail::task_id`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<String>) -> Self {
         self.inner.task_id = value;
         self
     }
     /// Sets `SecGuardTaskDetail::task_name`.
+    #[inline]
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskDetail::task_name`.
+    #[inline]
     pub fn set_task_name(mut self, value: Option<String>) -> Self {
         self.inner.task_name = value;
         self
     }
     /// Sets `SecGuardTaskDetail::scan_path`.
+    #[inline]
     pub fn scan_path(mut self, value: impl Into<String>) -> Self {
         self.inner.scan_path = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskDetail::scan_path`.
+    #[inline]
     pub fn set_scan_path(mut self, value: Option<String>) -> Self {
         self.inner.scan_path = value;
         self
     }
     /// Sets `SecGuardTaskDetail::file_name`.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.file_name = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskDetail::file_name`.
+    #[inline]
     pub fn set_file_name(mut self, value: Option<String>) -> Self {
         self.inner.file_name = value;
         self
     }
     /// Sets `SecGuardTaskDetail::display_name`.
+    #[inline]
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskDetail::display_name`.
+    #[inline]
     pub fn set_display_name(mut self, value: Option<String>) -> Self {
         self.inner.display_name = value;
         self
     }
     /// Sets `SecGuardTaskDetail::path`.
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskDetail::path`.
+    #[inline]
     pub fn set_path(mut self, value: Option<String>) -> Self {
         self.inner.path = value;
         self
     }
     /// Sets `SecGuardTaskDetail::created_time`.
+    #[inline]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskDetail::created_time`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.inner.created_time = value;
         self
     }
     /// Sets `SecGuardTaskDetail::opensource`.
+    #[inline]
     pub fn opensource(mut self, value: impl Into<OpensourceCount>) -> Self {
         self.inner.opensource = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskDetail::opensource`.
+    #[inline]
     pub fn set_opensource(mut self, value: Option<OpensourceCount>) -> Self {
         self.inner.opensource = value;
         self
     }
     /// Sets `SecGuardTaskDetail::virus`.
+    #[inline]
     pub fn virus(mut self, value: i64) -> Self {
         self.inner.virus = Some(value);
         self
     }
     /// Sets or clears `SecGuardTaskDetail::virus`.
+    #[inline]
     pub fn set_virus(mut self, value: Option<i64>) -> Self {
         self.inner.virus = value;
         self
     }
     /// Sets `SecGuardTaskDetail::malware`.
+    #[inline]
     pub fn malware(mut self, value: impl Into<MalwareCount>) -> Self {
         self.inner.malware = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskDetail::malware`.
+    #[inline]
     pub fn set_malware(mut self, value: Option<MalwareCount>) -> Self {
         self.inner.malware = value;
         self
     }
     /// Sets `SecGuardTaskDetail::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SecGuardTaskDetail::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
@@ -14119,31 +15241,37 @@ pub struct ShowAuditResponseBuilder {
 }
 impl ShowAuditResponseBuilder {
     /// Sets `ShowAuditResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowAuditResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowAuditResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowAuditResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowAuditResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowAuditResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowAuditResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<AuditResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowAuditResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<AuditResult>) -> Self {
         self.inner.result = value;
         self
@@ -14218,31 +15346,37 @@ pub struct ShowAutoDeleteJobSettingsResponseBuilder {
 }
 impl ShowAutoDeleteJobSettingsResponseBuilder {
     /// Sets `ShowAutoDeleteJobSettingsResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowAutoDeleteJobSettingsResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowAutoDeleteJobSettingsResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowAutoDeleteJobSettingsResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowAutoDeleteJobSettingsResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowAutoDeleteJobSettingsResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -14306,6 +15440,7 @@ pub struct ShowDomainReleaseRepoStorageResponseBuilder {
 }
 impl ShowDomainReleaseRepoStorageResponseBuilder {
     /// Sets `ShowDomainReleaseRepoStorageResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowDomainReleaseRepoStorageResponseStatus>,
@@ -14314,6 +15449,7 @@ impl ShowDomainReleaseRepoStorageResponseBuilder {
         self
     }
     /// Sets or clears `ShowDomainReleaseRepoStorageResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowDomainReleaseRepoStorageResponseStatus>,
@@ -14322,21 +15458,25 @@ impl ShowDomainReleaseRepoStorageResponseBuilder {
         self
     }
     /// Sets `ShowDomainReleaseRepoStorageResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowDomainReleaseRepoStorageResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowDomainReleaseRepoStorageResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<ReleaseStorageVov5>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowDomainReleaseRepoStorageResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<ReleaseStorageVov5>) -> Self {
         self.inner.result = value;
         self
@@ -14410,6 +15550,7 @@ pub struct ShowFileDetailByFullNameResponseBuilder {
 }
 impl ShowFileDetailByFullNameResponseBuilder {
     /// Sets `ShowFileDetailByFullNameResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowFileDetailByFullNameResponseStatus>,
@@ -14418,6 +15559,7 @@ impl ShowFileDetailByFullNameResponseBuilder {
         self
     }
     /// Sets or clears `ShowFileDetailByFullNameResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowFileDetailByFullNameResponseStatus>,
@@ -14426,21 +15568,25 @@ impl ShowFileDetailByFullNameResponseBuilder {
         self
     }
     /// Sets `ShowFileDetailByFullNameResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileDetailByFullNameResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowFileDetailByFullNameResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<RepoFileDov5>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileDetailByFullNameResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<RepoFileDov5>) -> Self {
         self.inner.result = value;
         self
@@ -14514,31 +15660,37 @@ pub struct ShowFileDetailResponseBuilder {
 }
 impl ShowFileDetailResponseBuilder {
     /// Sets `ShowFileDetailResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowFileDetailResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileDetailResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowFileDetailResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowFileDetailResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileDetailResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowFileDetailResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<RepoFileDov5>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileDetailResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<RepoFileDov5>) -> Self {
         self.inner.result = value;
         self
@@ -14612,31 +15764,37 @@ pub struct ShowFileTreeResponseBuilder {
 }
 impl ShowFileTreeResponseBuilder {
     /// Sets `ShowFileTreeResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowFileTreeResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowFileTreeResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowFileTreeResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowFileTreeResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<ShowFileTreeResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<ShowFileTreeResult>) -> Self {
         self.inner.result = value;
         self
@@ -14737,46 +15895,55 @@ pub struct ShowFileTreeResultBuilder {
 }
 impl ShowFileTreeResultBuilder {
     /// Sets `ShowFileTreeResult::upload_access`.
+    #[inline]
     pub fn upload_access(mut self, value: impl Into<String>) -> Self {
         self.inner.upload_access = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResult::upload_access`.
+    #[inline]
     pub fn set_upload_access(mut self, value: Option<String>) -> Self {
         self.inner.upload_access = value;
         self
     }
     /// Sets `ShowFileTreeResult::total`.
+    #[inline]
     pub fn total(mut self, value: impl Into<String>) -> Self {
         self.inner.total = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResult::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<String>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ShowFileTreeResult::uri`.
+    #[inline]
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResult::uri`.
+    #[inline]
     pub fn set_uri(mut self, value: Option<String>) -> Self {
         self.inner.uri = value;
         self
     }
     /// Sets `ShowFileTreeResult::created`.
+    #[inline]
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResult::created`.
+    #[inline]
     pub fn set_created(mut self, value: Option<String>) -> Self {
         self.inner.created = value;
         self
     }
     /// Sets `ShowFileTreeResult::children`.
+    #[inline]
     pub fn children(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowFileTreeResultChildren>>,
@@ -14785,6 +15952,7 @@ impl ShowFileTreeResultBuilder {
         self
     }
     /// Appends one item to `ShowFileTreeResult::children`.
+    #[inline]
     pub fn push_children(
         mut self,
         value: impl Into<ShowFileTreeResultChildren>,
@@ -14793,6 +15961,7 @@ impl ShowFileTreeResultBuilder {
         self
     }
     /// Sets or clears `ShowFileTreeResult::children`.
+    #[inline]
     pub fn set_children(
         mut self,
         value: Option<Vec<ShowFileTreeResultChildren>>,
@@ -14881,71 +16050,85 @@ pub struct ShowFileTreeResultChildrenBuilder {
 }
 impl ShowFileTreeResultChildrenBuilder {
     /// Sets `ShowFileTreeResultChildren::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResultChildren::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowFileTreeResultChildren::uri`.
+    #[inline]
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResultChildren::uri`.
+    #[inline]
     pub fn set_uri(mut self, value: Option<String>) -> Self {
         self.inner.uri = value;
         self
     }
     /// Sets `ShowFileTreeResultChildren::path`.
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResultChildren::path`.
+    #[inline]
     pub fn set_path(mut self, value: Option<String>) -> Self {
         self.inner.path = value;
         self
     }
     /// Sets `ShowFileTreeResultChildren::modified`.
+    #[inline]
     pub fn modified(mut self, value: impl Into<String>) -> Self {
         self.inner.modified = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResultChildren::modified`.
+    #[inline]
     pub fn set_modified(mut self, value: Option<String>) -> Self {
         self.inner.modified = value;
         self
     }
     /// Sets `ShowFileTreeResultChildren::folder`.
+    #[inline]
     pub fn folder(mut self, value: bool) -> Self {
         self.inner.folder = Some(value);
         self
     }
     /// Sets or clears `ShowFileTreeResultChildren::folder`.
+    #[inline]
     pub fn set_folder(mut self, value: Option<bool>) -> Self {
         self.inner.folder = value;
         self
     }
     /// Sets `ShowFileTreeResultChildren::modified_by`.
+    #[inline]
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_by = Some(value.into());
         self
     }
     /// Sets or clears `ShowFileTreeResultChildren::modified_by`.
+    #[inline]
     pub fn set_modified_by(mut self, value: Option<String>) -> Self {
         self.inner.modified_by = value;
         self
     }
     /// Sets `ShowFileTreeResultChildren::has_child`.
+    #[inline]
     pub fn has_child(mut self, value: bool) -> Self {
         self.inner.has_child = Some(value);
         self
     }
     /// Sets or clears `ShowFileTreeResultChildren::has_child`.
+    #[inline]
     pub fn set_has_child(mut self, value: Option<bool>) -> Self {
         self.inner.has_child = value;
         self
@@ -15009,6 +16192,7 @@ pub struct ShowLatestVersionFilesCountResponseBuilder {
 }
 impl ShowLatestVersionFilesCountResponseBuilder {
     /// Sets `ShowLatestVersionFilesCountResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowLatestVersionFilesCountResponseStatus>,
@@ -15017,6 +16201,7 @@ impl ShowLatestVersionFilesCountResponseBuilder {
         self
     }
     /// Sets or clears `ShowLatestVersionFilesCountResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowLatestVersionFilesCountResponseStatus>,
@@ -15025,21 +16210,25 @@ impl ShowLatestVersionFilesCountResponseBuilder {
         self
     }
     /// Sets `ShowLatestVersionFilesCountResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowLatestVersionFilesCountResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowLatestVersionFilesCountResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<LatestVersionFilesCount>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowLatestVersionFilesCountResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<LatestVersionFilesCount>) -> Self {
         self.inner.result = value;
         self
@@ -15117,26 +16306,31 @@ pub struct ShowMavenInfoResponseBuilder {
 }
 impl ShowMavenInfoResponseBuilder {
     /// Sets `ShowMavenInfoResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowMavenInfoResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowMavenInfoResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowMavenInfoResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowMavenInfoResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowMavenInfoResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowMavenInfoResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<RepositoryBuildVo>>,
@@ -15145,11 +16339,13 @@ impl ShowMavenInfoResponseBuilder {
         self
     }
     /// Appends one item to `ShowMavenInfoResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<RepositoryBuildVo>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowMavenInfoResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<RepositoryBuildVo>>) -> Self {
         self.inner.result = value;
         self
@@ -15224,6 +16420,7 @@ pub struct ShowMultiRolesUserPermissionsResponseBuilder {
 }
 impl ShowMultiRolesUserPermissionsResponseBuilder {
     /// Sets `ShowMultiRolesUserPermissionsResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowMultiRolesUserPermissionsResponseStatus>,
@@ -15232,6 +16429,7 @@ impl ShowMultiRolesUserPermissionsResponseBuilder {
         self
     }
     /// Sets or clears `ShowMultiRolesUserPermissionsResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowMultiRolesUserPermissionsResponseStatus>,
@@ -15240,21 +16438,25 @@ impl ShowMultiRolesUserPermissionsResponseBuilder {
         self
     }
     /// Sets `ShowMultiRolesUserPermissionsResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowMultiRolesUserPermissionsResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowMultiRolesUserPermissionsResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<ProjectRolePermissionDo>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowMultiRolesUserPermissionsResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<ProjectRolePermissionDo>) -> Self {
         self.inner.result = value;
         self
@@ -15328,6 +16530,7 @@ pub struct ShowOpenSourceEnabledResponseBuilder {
 }
 impl ShowOpenSourceEnabledResponseBuilder {
     /// Sets `ShowOpenSourceEnabledResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowOpenSourceEnabledResponseStatus>,
@@ -15336,6 +16539,7 @@ impl ShowOpenSourceEnabledResponseBuilder {
         self
     }
     /// Sets or clears `ShowOpenSourceEnabledResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowOpenSourceEnabledResponseStatus>,
@@ -15344,21 +16548,25 @@ impl ShowOpenSourceEnabledResponseBuilder {
         self
     }
     /// Sets `ShowOpenSourceEnabledResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowOpenSourceEnabledResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowOpenSourceEnabledResponse::result`.
+    #[inline]
     pub fn result(mut self, value: bool) -> Self {
         self.inner.result = Some(value);
         self
     }
     /// Sets or clears `ShowOpenSourceEnabledResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<bool>) -> Self {
         self.inner.result = value;
         self
@@ -15433,31 +16641,37 @@ pub struct ShowPackageDataDetailResponseBuilder {
 }
 impl ShowPackageDataDetailResponseBuilder {
     /// Sets `ShowPackageDataDetailResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowPackageDataDetailResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowPackageDataDetailResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowPackageDataDetailResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowPackageDataDetailResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowPackageDataDetailResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -15521,31 +16735,37 @@ pub struct ShowPackageInfoResponseBuilder {
 }
 impl ShowPackageInfoResponseBuilder {
     /// Sets `ShowPackageInfoResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowPackageInfoResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowPackageInfoResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowPackageInfoResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowPackageInfoResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowPackageInfoResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -15612,26 +16832,31 @@ pub struct ShowProjectListResponseBuilder {
 }
 impl ShowProjectListResponseBuilder {
     /// Sets `ShowProjectListResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowProjectListResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowProjectListResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowProjectListResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowProjectListResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowProjectListResult>>,
@@ -15640,11 +16865,13 @@ impl ShowProjectListResponseBuilder {
         self
     }
     /// Appends one item to `ShowProjectListResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<ShowProjectListResult>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<ShowProjectListResult>>) -> Self {
         self.inner.result = value;
         self
@@ -16002,281 +17229,337 @@ pub struct ShowProjectListResultBuilder {
 }
 impl ShowProjectListResultBuilder {
     /// Sets `ShowProjectListResult::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShowProjectListResult::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowProjectListResult::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ShowProjectListResult::created_time`.
+    #[inline]
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::created_time`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<String>) -> Self {
         self.inner.created_time = value;
         self
     }
     /// Sets `ShowProjectListResult::created_user_id`.
+    #[inline]
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::created_user_id`.
+    #[inline]
     pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
         self.inner.created_user_id = value;
         self
     }
     /// Sets `ShowProjectListResult::created_user_name`.
+    #[inline]
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::created_user_name`.
+    #[inline]
     pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
         self.inner.created_user_name = value;
         self
     }
     /// Sets `ShowProjectListResult::modified_time`.
+    #[inline]
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::modified_time`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<String>) -> Self {
         self.inner.modified_time = value;
         self
     }
     /// Sets `ShowProjectListResult::modified_user_id`.
+    #[inline]
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::modified_user_id`.
+    #[inline]
     pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_id = value;
         self
     }
     /// Sets `ShowProjectListResult::modified_user_name`.
+    #[inline]
     pub fn modified_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::modified_user_name`.
+    #[inline]
     pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
         self.inner.modified_user_name = value;
         self
     }
     /// Sets `ShowProjectListResult::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `ShowProjectListResult::repo_type`.
+    #[inline]
     pub fn repo_type(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::repo_type`.
+    #[inline]
     pub fn set_repo_type(mut self, value: Option<String>) -> Self {
         self.inner.repo_type = value;
         self
     }
     /// Sets `ShowProjectListResult::includes_pattern`.
+    #[inline]
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::includes_pattern`.
+    #[inline]
     pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.includes_pattern = value;
         self
     }
     /// Sets `ShowProjectListResult::excludes_pattern`.
+    #[inline]
     pub fn excludes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.excludes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::excludes_pattern`.
+    #[inline]
     pub fn set_excludes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.excludes_pattern = value;
         self
     }
     /// Sets `ShowProjectListResult::url`.
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::url`.
+    #[inline]
     pub fn set_url(mut self, value: Option<String>) -> Self {
         self.inner.url = value;
         self
     }
     /// Sets `ShowProjectListResult::storage_summary_info`.
+    #[inline]
     pub fn storage_summary_info(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_summary_info = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::storage_summary_info`.
+    #[inline]
     pub fn set_storage_summary_info(mut self, value: Option<String>) -> Self {
         self.inner.storage_summary_info = value;
         self
     }
     /// Sets `ShowProjectListResult::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `ShowProjectListResult::share_right`.
+    #[inline]
     pub fn share_right(mut self, value: impl Into<String>) -> Self {
         self.inner.share_right = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::share_right`.
+    #[inline]
     pub fn set_share_right(mut self, value: Option<String>) -> Self {
         self.inner.share_right = value;
         self
     }
     /// Sets `ShowProjectListResult::deployment_policy`.
+    #[inline]
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::deployment_policy`.
+    #[inline]
     pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
         self.inner.deployment_policy = value;
         self
     }
     /// Sets `ShowProjectListResult::repository_name`.
+    #[inline]
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::repository_name`.
+    #[inline]
     pub fn set_repository_name(mut self, value: Option<String>) -> Self {
         self.inner.repository_name = value;
         self
     }
     /// Sets `ShowProjectListResult::display_name`.
+    #[inline]
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::display_name`.
+    #[inline]
     pub fn set_display_name(mut self, value: Option<String>) -> Self {
         self.inner.display_name = value;
         self
     }
     /// Sets `ShowProjectListResult::policy`.
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
     }
     /// Sets `ShowProjectListResult::tab_id`.
+    #[inline]
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tab_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::tab_id`.
+    #[inline]
     pub fn set_tab_id(mut self, value: Option<String>) -> Self {
         self.inner.tab_id = value;
         self
     }
     /// Sets `ShowProjectListResult::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowProjectListResult::domain_id`.
+    #[inline]
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::domain_id`.
+    #[inline]
     pub fn set_domain_id(mut self, value: Option<String>) -> Self {
         self.inner.domain_id = value;
         self
     }
     /// Sets `ShowProjectListResult::region`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `ShowProjectListResult::uri`.
+    #[inline]
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::uri`.
+    #[inline]
     pub fn set_uri(mut self, value: Option<String>) -> Self {
         self.inner.uri = value;
         self
     }
     /// Sets `ShowProjectListResult::disable`.
+    #[inline]
     pub fn disable(mut self, value: bool) -> Self {
         self.inner.disable = Some(value);
         self
     }
     /// Sets or clears `ShowProjectListResult::disable`.
+    #[inline]
     pub fn set_disable(mut self, value: Option<bool>) -> Self {
         self.inner.disable = value;
         self
     }
     /// Sets `ShowProjectListResult::package_type`.
+    #[inline]
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.inner.package_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectListResult::package_type`.
+    #[inline]
     pub fn set_package_type(mut self, value: Option<String>) -> Self {
         self.inner.package_type = value;
         self
@@ -16340,6 +17623,7 @@ pub struct ShowProjectRelatedRepositoryResponseBuilder {
 }
 impl ShowProjectRelatedRepositoryResponseBuilder {
     /// Sets `ShowProjectRelatedRepositoryResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowProjectRelatedRepositoryResponseStatus>,
@@ -16348,6 +17632,7 @@ impl ShowProjectRelatedRepositoryResponseBuilder {
         self
     }
     /// Sets or clears `ShowProjectRelatedRepositoryResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowProjectRelatedRepositoryResponseStatus>,
@@ -16356,21 +17641,25 @@ impl ShowProjectRelatedRepositoryResponseBuilder {
         self
     }
     /// Sets `ShowProjectRelatedRepositoryResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectRelatedRepositoryResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowProjectRelatedRepositoryResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<PrivilegeProjectInfoV5>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectRelatedRepositoryResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<PrivilegeProjectInfoV5>) -> Self {
         self.inner.result = value;
         self
@@ -16435,11 +17724,13 @@ pub struct ShowProjectReleaseFilesResponseBuilder {
 }
 impl ShowProjectReleaseFilesResponseBuilder {
     /// Sets `ShowProjectReleaseFilesResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<StandardResponseResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectReleaseFilesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<StandardResponseResult>) -> Self {
         self.inner.result = value;
         self
@@ -16502,6 +17793,7 @@ pub struct ShowProjectStorageInfoResponseBuilder {
 }
 impl ShowProjectStorageInfoResponseBuilder {
     /// Sets `ShowProjectStorageInfoResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowProjectStorageInfoResponseStatus>,
@@ -16510,6 +17802,7 @@ impl ShowProjectStorageInfoResponseBuilder {
         self
     }
     /// Sets or clears `ShowProjectStorageInfoResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowProjectStorageInfoResponseStatus>,
@@ -16518,21 +17811,25 @@ impl ShowProjectStorageInfoResponseBuilder {
         self
     }
     /// Sets `ShowProjectStorageInfoResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectStorageInfoResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowProjectStorageInfoResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<StorageInfoDov5>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectStorageInfoResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<StorageInfoDov5>) -> Self {
         self.inner.result = value;
         self
@@ -16606,6 +17903,7 @@ pub struct ShowProjectVersionsCountResponseBuilder {
 }
 impl ShowProjectVersionsCountResponseBuilder {
     /// Sets `ShowProjectVersionsCountResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowProjectVersionsCountResponseStatus>,
@@ -16614,6 +17912,7 @@ impl ShowProjectVersionsCountResponseBuilder {
         self
     }
     /// Sets or clears `ShowProjectVersionsCountResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowProjectVersionsCountResponseStatus>,
@@ -16622,21 +17921,25 @@ impl ShowProjectVersionsCountResponseBuilder {
         self
     }
     /// Sets `ShowProjectVersionsCountResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectVersionsCountResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowProjectVersionsCountResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<ResultCount>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowProjectVersionsCountResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<ResultCount>) -> Self {
         self.inner.result = value;
         self
@@ -16701,11 +18004,13 @@ pub struct ShowReleaseProjectFilesResponseBuilder {
 }
 impl ShowReleaseProjectFilesResponseBuilder {
     /// Sets `ShowReleaseProjectFilesResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<StandardResponseResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowReleaseProjectFilesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<StandardResponseResult>) -> Self {
         self.inner.result = value;
         self
@@ -16768,31 +18073,37 @@ pub struct ShowRepoUserInfoResponseBuilder {
 }
 impl ShowRepoUserInfoResponseBuilder {
     /// Sets `ShowRepoUserInfoResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowRepoUserInfoResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepoUserInfoResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowRepoUserInfoResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowRepoUserInfoResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepoUserInfoResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowRepoUserInfoResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<RepositoryUserDo>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepoUserInfoResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<RepositoryUserDo>) -> Self {
         self.inner.result = value;
         self
@@ -16866,11 +18177,13 @@ pub struct ShowRepositoryInfoResponseBuilder {
 }
 impl ShowRepositoryInfoResponseBuilder {
     /// Sets `ShowRepositoryInfoResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowRepositoryInfoResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepositoryInfoResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowRepositoryInfoResponseStatus>,
@@ -16879,21 +18192,25 @@ impl ShowRepositoryInfoResponseBuilder {
         self
     }
     /// Sets `ShowRepositoryInfoResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepositoryInfoResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowRepositoryInfoResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<RepositoryDo>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepositoryInfoResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<RepositoryDo>) -> Self {
         self.inner.result = value;
         self
@@ -16967,31 +18284,37 @@ pub struct ShowRepositoryResponseBuilder {
 }
 impl ShowRepositoryResponseBuilder {
     /// Sets `ShowRepositoryResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowRepositoryResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepositoryResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowRepositoryResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowRepositoryResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepositoryResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowRepositoryResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<RepositoryBasicDo>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepositoryResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<RepositoryBasicDo>) -> Self {
         self.inner.result = value;
         self
@@ -17066,6 +18389,7 @@ pub struct ShowRepositoryRolesPrivilegeResponseBuilder {
 }
 impl ShowRepositoryRolesPrivilegeResponseBuilder {
     /// Sets `ShowRepositoryRolesPrivilegeResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowRepositoryRolesPrivilegeResponseStatus>,
@@ -17074,6 +18398,7 @@ impl ShowRepositoryRolesPrivilegeResponseBuilder {
         self
     }
     /// Sets or clears `ShowRepositoryRolesPrivilegeResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowRepositoryRolesPrivilegeResponseStatus>,
@@ -17082,21 +18407,25 @@ impl ShowRepositoryRolesPrivilegeResponseBuilder {
         self
     }
     /// Sets `ShowRepositoryRolesPrivilegeResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepositoryRolesPrivilegeResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowRepositoryRolesPrivilegeResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowRepositoryRolesPrivilegeResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -17170,31 +18499,37 @@ pub struct ShowStorageResponseBuilder {
 }
 impl ShowStorageResponseBuilder {
     /// Sets `ShowStorageResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowStorageResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowStorageResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowStorageResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowStorageResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowStorageResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowStorageResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<StorageMap>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowStorageResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<StorageMap>) -> Self {
         self.inner.result = value;
         self
@@ -17272,31 +18607,37 @@ pub struct ShowUserPrivilegesResponseBuilder {
 }
 impl ShowUserPrivilegesResponseBuilder {
     /// Sets `ShowUserPrivilegesResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowUserPrivilegesResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowUserPrivilegesResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowUserPrivilegesResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowUserPrivilegesResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<PrivilegesResponseResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowUserPrivilegesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<PrivilegesResponseResult>) -> Self {
         self.inner.result = value;
         self
@@ -17359,31 +18700,37 @@ pub struct ShowUserTicketResponseBuilder {
 }
 impl ShowUserTicketResponseBuilder {
     /// Sets `ShowUserTicketResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowUserTicketResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowUserTicketResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowUserTicketResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowUserTicketResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowUserTicketResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowUserTicketResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `ShowUserTicketResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<String>) -> Self {
         self.inner.result = value;
         self
@@ -17461,26 +18808,31 @@ pub struct ShowVersionListResponseBuilder {
 }
 impl ShowVersionListResponseBuilder {
     /// Sets `ShowVersionListResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowVersionListResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowVersionListResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowVersionListResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowVersionListResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowVersionListResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `ShowVersionListResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<VersionListViewV5>>,
@@ -17489,11 +18841,13 @@ impl ShowVersionListResponseBuilder {
         self
     }
     /// Appends one item to `ShowVersionListResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<VersionListViewV5>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowVersionListResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<VersionListViewV5>>) -> Self {
         self.inner.result = value;
         self
@@ -17574,41 +18928,49 @@ pub struct StandarErrorResponseV5Builder {
 }
 impl StandarErrorResponseV5Builder {
     /// Sets `StandarErrorResponseV5::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `StandarErrorResponseV5::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `StandarErrorResponseV5::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `StandarErrorResponseV5::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `StandarErrorResponseV5::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `StandarErrorResponseV5::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `StandarErrorResponseV5::error_msg`.
+    #[inline]
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_msg = Some(value.into());
         self
     }
     /// Sets or clears `StandarErrorResponseV5::error_msg`.
+    #[inline]
     pub fn set_error_msg(mut self, value: Option<String>) -> Self {
         self.inner.error_msg = value;
         self
@@ -17679,6 +19041,7 @@ pub struct StandardResponseResultBuilder {
 }
 impl StandardResponseResultBuilder {
     /// Sets `StandardResponseResult::data`.
+    #[inline]
     pub fn data(
         mut self,
         value: impl IntoIterator<Item = impl Into<ReleaseFileVersionDo>>,
@@ -17687,31 +19050,37 @@ impl StandardResponseResultBuilder {
         self
     }
     /// Appends one item to `StandardResponseResult::data`.
+    #[inline]
     pub fn push_data(mut self, value: impl Into<ReleaseFileVersionDo>) -> Self {
         self.inner.data.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `StandardResponseResult::data`.
+    #[inline]
     pub fn set_data(mut self, value: Option<Vec<ReleaseFileVersionDo>>) -> Self {
         self.inner.data = value;
         self
     }
     /// Sets `StandardResponseResult::total_records`.
+    #[inline]
     pub fn total_records(mut self, value: i64) -> Self {
         self.inner.total_records = Some(value);
         self
     }
     /// Sets or clears `StandardResponseResult::total_records`.
+    #[inline]
     pub fn set_total_records(mut self, value: Option<i64>) -> Self {
         self.inner.total_records = value;
         self
     }
     /// Sets `StandardResponseResult::total_pages`.
+    #[inline]
     pub fn total_pages(mut self, value: i64) -> Self {
         self.inner.total_pages = Some(value);
         self
     }
     /// Sets or clears `StandardResponseResult::total_pages`.
+    #[inline]
     pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
         self.inner.total_pages = value;
         self
@@ -17782,31 +19151,37 @@ pub struct StorageInfoDov5Builder {
 }
 impl StorageInfoDov5Builder {
     /// Sets `StorageInfoDov5::used_space_length`.
+    #[inline]
     pub fn used_space_length(mut self, value: i64) -> Self {
         self.inner.used_space_length = Some(value);
         self
     }
     /// Sets or clears `StorageInfoDov5::used_space_length`.
+    #[inline]
     pub fn set_used_space_length(mut self, value: Option<i64>) -> Self {
         self.inner.used_space_length = value;
         self
     }
     /// Sets `StorageInfoDov5::used_space`.
+    #[inline]
     pub fn used_space(mut self, value: impl Into<String>) -> Self {
         self.inner.used_space = Some(value.into());
         self
     }
     /// Sets or clears `StorageInfoDov5::used_space`.
+    #[inline]
     pub fn set_used_space(mut self, value: Option<String>) -> Self {
         self.inner.used_space = value;
         self
     }
     /// Sets `StorageInfoDov5::files_count`.
+    #[inline]
     pub fn files_count(mut self, value: i64) -> Self {
         self.inner.files_count = Some(value);
         self
     }
     /// Sets or clears `StorageInfoDov5::files_count`.
+    #[inline]
     pub fn set_files_count(mut self, value: Option<i64>) -> Self {
         self.inner.files_count = value;
         self
@@ -17879,21 +19254,25 @@ pub struct StorageMapBuilder {
 }
 impl StorageMapBuilder {
     /// Sets `StorageMap::total_storage`.
+    #[inline]
     pub fn total_storage(mut self, value: impl Into<String>) -> Self {
         self.inner.total_storage = Some(value.into());
         self
     }
     /// Sets or clears `StorageMap::total_storage`.
+    #[inline]
     pub fn set_total_storage(mut self, value: Option<String>) -> Self {
         self.inner.total_storage = value;
         self
     }
     /// Sets `StorageMap::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `StorageMap::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -18016,61 +19395,73 @@ pub struct StorageStatisticDoBuilder {
 }
 impl StorageStatisticDoBuilder {
     /// Sets `StorageStatisticDo::files_count`.
+    #[inline]
     pub fn files_count(mut self, value: i64) -> Self {
         self.inner.files_count = Some(value);
         self
     }
     /// Sets or clears `StorageStatisticDo::files_count`.
+    #[inline]
     pub fn set_files_count(mut self, value: Option<i64>) -> Self {
         self.inner.files_count = value;
         self
     }
     /// Sets `StorageStatisticDo::used_space_length`.
+    #[inline]
     pub fn used_space_length(mut self, value: i64) -> Self {
         self.inner.used_space_length = Some(value);
         self
     }
     /// Sets or clears `StorageStatisticDo::used_space_length`.
+    #[inline]
     pub fn set_used_space_length(mut self, value: Option<i64>) -> Self {
         self.inner.used_space_length = value;
         self
     }
     /// Sets `StorageStatisticDo::used_space`.
+    #[inline]
     pub fn used_space(mut self, value: impl Into<String>) -> Self {
         self.inner.used_space = Some(value.into());
         self
     }
     /// Sets or clears `StorageStatisticDo::used_space`.
+    #[inline]
     pub fn set_used_space(mut self, value: Option<String>) -> Self {
         self.inner.used_space = value;
         self
     }
     /// Sets `StorageStatisticDo::summary_date`.
+    #[inline]
     pub fn summary_date(mut self, value: impl Into<String>) -> Self {
         self.inner.summary_date = Some(value.into());
         self
     }
     /// Sets or clears `StorageStatisticDo::summary_date`.
+    #[inline]
     pub fn set_summary_date(mut self, value: Option<String>) -> Self {
         self.inner.summary_date = value;
         self
     }
     /// Sets `StorageStatisticDo::folders_count`.
+    #[inline]
     pub fn folders_count(mut self, value: i64) -> Self {
         self.inner.folders_count = Some(value);
         self
     }
     /// Sets or clears `StorageStatisticDo::folders_count`.
+    #[inline]
     pub fn set_folders_count(mut self, value: Option<i64>) -> Self {
         self.inner.folders_count = value;
         self
     }
     /// Sets `StorageStatisticDo::items_count`.
+    #[inline]
     pub fn items_count(mut self, value: i64) -> Self {
         self.inner.items_count = Some(value);
         self
     }
     /// Sets or clears `StorageStatisticDo::items_count`.
+    #[inline]
     pub fn set_items_count(mut self, value: Option<i64>) -> Self {
         self.inner.items_count = value;
         self
@@ -18171,51 +19562,61 @@ pub struct TrashArtifactModelForDeleteBuilder {
 }
 impl TrashArtifactModelForDeleteBuilder {
     /// Sets `TrashArtifactModelForDelete::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `TrashArtifactModelForDelete::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `TrashArtifactModelForDelete::format`. **Required.**
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `TrashArtifactModelForDelete::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `TrashArtifactModelForDelete::uri`. **Required.**
+    #[inline]
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
         self
     }
     /// Sets or clears `TrashArtifactModelForDelete::uri`.
+    #[inline]
     pub fn set_uri(mut self, value: Option<String>) -> Self {
         self.inner.uri = value;
         self
     }
     /// Sets `TrashArtifactModelForDelete::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `TrashArtifactModelForDelete::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `TrashArtifactModelForDelete::include_pattern`.
+    #[inline]
     pub fn include_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.include_pattern = Some(value.into());
         self
     }
     /// Sets or clears `TrashArtifactModelForDelete::include_pattern`.
+    #[inline]
     pub fn set_include_pattern(mut self, value: Option<String>) -> Self {
         self.inner.include_pattern = value;
         self
@@ -18302,26 +19703,31 @@ pub struct TrashcanResultDataBuilder {
 }
 impl TrashcanResultDataBuilder {
     /// Sets `TrashcanResultData::success_num`.
+    #[inline]
     pub fn success_num(mut self, value: i64) -> Self {
         self.inner.success_num = Some(value);
         self
     }
     /// Sets or clears `TrashcanResultData::success_num`.
+    #[inline]
     pub fn set_success_num(mut self, value: Option<i64>) -> Self {
         self.inner.success_num = value;
         self
     }
     /// Sets `TrashcanResultData::failed_num`.
+    #[inline]
     pub fn failed_num(mut self, value: i64) -> Self {
         self.inner.failed_num = Some(value);
         self
     }
     /// Sets or clears `TrashcanResultData::failed_num`.
+    #[inline]
     pub fn set_failed_num(mut self, value: Option<i64>) -> Self {
         self.inner.failed_num = value;
         self
     }
     /// Sets `TrashcanResultData::failed_messages`.
+    #[inline]
     pub fn failed_messages(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -18330,11 +19736,13 @@ impl TrashcanResultDataBuilder {
         self
     }
     /// Appends one item to `TrashcanResultData::failed_messages`.
+    #[inline]
     pub fn push_failed_messages(mut self, value: impl Into<String>) -> Self {
         self.inner.failed_messages.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `TrashcanResultData::failed_messages`.
+    #[inline]
     pub fn set_failed_messages(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.failed_messages = value;
         self
@@ -18398,31 +19806,37 @@ pub struct UpdateArtifactoryResponseBuilder {
 }
 impl UpdateArtifactoryResponseBuilder {
     /// Sets `UpdateArtifactoryResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `UpdateArtifactoryResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `UpdateArtifactoryResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateArtifactoryResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `UpdateArtifactoryResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `UpdateArtifactoryResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.result = value;
         self
@@ -18564,36 +19978,43 @@ pub struct UpdateNotMavenRepoDoBuilder {
 }
 impl UpdateNotMavenRepoDoBuilder {
     /// Sets `UpdateNotMavenRepoDo::repo_name`.
+    #[inline]
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::repo_name`.
+    #[inline]
     pub fn set_repo_name(mut self, value: Option<String>) -> Self {
         self.inner.repo_name = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::format`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::format`.
+    #[inline]
     pub fn set_format(mut self, value: Option<String>) -> Self {
         self.inner.format = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::repository_ids`.
+    #[inline]
     pub fn repository_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -18602,81 +20023,97 @@ impl UpdateNotMavenRepoDoBuilder {
         self
     }
     /// Appends one item to `UpdateNotMavenRepoDo::repository_ids`.
+    #[inline]
     pub fn push_repository_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::repository_ids`.
+    #[inline]
     pub fn set_repository_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.repository_ids = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::includes_pattern`.
+    #[inline]
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::includes_pattern`.
+    #[inline]
     pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
         self.inner.includes_pattern = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::deployment_policy`.
+    #[inline]
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::deployment_policy`.
+    #[inline]
     pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
         self.inner.deployment_policy = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::auto_clean_snapshot`.
+    #[inline]
     pub fn auto_clean_snapshot(mut self, value: bool) -> Self {
         self.inner.auto_clean_snapshot = Some(value);
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::auto_clean_snapshot`.
+    #[inline]
     pub fn set_auto_clean_snapshot(mut self, value: Option<bool>) -> Self {
         self.inner.auto_clean_snapshot = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::snapshot_alive_days`.
+    #[inline]
     pub fn snapshot_alive_days(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_alive_days = Some(value.into());
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::snapshot_alive_days`.
+    #[inline]
     pub fn set_snapshot_alive_days(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_alive_days = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::max_unique_snapshots`.
+    #[inline]
     pub fn max_unique_snapshots(mut self, value: impl Into<String>) -> Self {
         self.inner.max_unique_snapshots = Some(value.into());
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::max_unique_snapshots`.
+    #[inline]
     pub fn set_max_unique_snapshots(mut self, value: Option<String>) -> Self {
         self.inner.max_unique_snapshots = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::allow_anonymous`.
+    #[inline]
     pub fn allow_anonymous(mut self, value: bool) -> Self {
         self.inner.allow_anonymous = Some(value);
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::allow_anonymous`.
+    #[inline]
     pub fn set_allow_anonymous(mut self, value: Option<bool>) -> Self {
         self.inner.allow_anonymous = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateNotMavenRepoDo::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
@@ -18752,6 +20189,7 @@ pub struct UpdateRepoRolesPrivilegeResponseBuilder {
 }
 impl UpdateRepoRolesPrivilegeResponseBuilder {
     /// Sets `UpdateRepoRolesPrivilegeResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<UpdateRepoRolesPrivilegeResponseStatus>,
@@ -18760,6 +20198,7 @@ impl UpdateRepoRolesPrivilegeResponseBuilder {
         self
     }
     /// Sets or clears `UpdateRepoRolesPrivilegeResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<UpdateRepoRolesPrivilegeResponseStatus>,
@@ -18768,16 +20207,19 @@ impl UpdateRepoRolesPrivilegeResponseBuilder {
         self
     }
     /// Sets `UpdateRepoRolesPrivilegeResponse::trace_id`.
+    #[inline]
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateRepoRolesPrivilegeResponse::trace_id`.
+    #[inline]
     pub fn set_trace_id(mut self, value: Option<String>) -> Self {
         self.inner.trace_id = value;
         self
     }
     /// Sets `UpdateRepoRolesPrivilegeResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl IntoIterator<Item = impl Into<Privilege>>,
@@ -18786,11 +20228,13 @@ impl UpdateRepoRolesPrivilegeResponseBuilder {
         self
     }
     /// Appends one item to `UpdateRepoRolesPrivilegeResponse::result`.
+    #[inline]
     pub fn push_result(mut self, value: impl Into<Privilege>) -> Self {
         self.inner.result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateRepoRolesPrivilegeResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<Vec<Privilege>>) -> Self {
         self.inner.result = value;
         self
@@ -18872,31 +20316,37 @@ pub struct VersionListViewV5Builder {
 }
 impl VersionListViewV5Builder {
     /// Sets `VersionListViewV5::category`.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.inner.category = Some(value.into());
         self
     }
     /// Sets or clears `VersionListViewV5::category`.
+    #[inline]
     pub fn set_category(mut self, value: Option<String>) -> Self {
         self.inner.category = value;
         self
     }
     /// Sets `VersionListViewV5::build_version`.
+    #[inline]
     pub fn build_version(mut self, value: impl Into<String>) -> Self {
         self.inner.build_version = Some(value.into());
         self
     }
     /// Sets or clears `VersionListViewV5::build_version`.
+    #[inline]
     pub fn set_build_version(mut self, value: Option<String>) -> Self {
         self.inner.build_version = value;
         self
     }
     /// Sets `VersionListViewV5::files_count`.
+    #[inline]
     pub fn files_count(mut self, value: i64) -> Self {
         self.inner.files_count = Some(value);
         self
     }
     /// Sets or clears `VersionListViewV5::files_count`.
+    #[inline]
     pub fn set_files_count(mut self, value: Option<i64>) -> Self {
         self.inner.files_count = value;
         self
@@ -18972,51 +20422,61 @@ pub struct VersionViewVoV5Builder {
 }
 impl VersionViewVoV5Builder {
     /// Sets `VersionViewVoV5::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VersionViewVoV5::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VersionViewVoV5::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `VersionViewVoV5::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `VersionViewVoV5::file_id`.
+    #[inline]
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
         self.inner.file_id = Some(value.into());
         self
     }
     /// Sets or clears `VersionViewVoV5::file_id`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<String>) -> Self {
         self.inner.file_id = value;
         self
     }
     /// Sets `VersionViewVoV5::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `VersionViewVoV5::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `VersionViewVoV5::path`.
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
         self
     }
     /// Sets or clears `VersionViewVoV5::path`.
+    #[inline]
     pub fn set_path(mut self, value: Option<String>) -> Self {
         self.inner.path = value;
         self

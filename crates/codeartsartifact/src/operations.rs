@@ -595,6 +595,7 @@ impl ListAllRepositories {
     }
     /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
     /// called domain ID) that owns the repositories.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -603,67 +604,79 @@ impl ListAllRepositories {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `group_id`. ID of the group to filter by.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `page_no`. Number of the page to return, counting from 1.
+    #[inline]
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
     /// Optional. Query parameter `page_size`. Number of items to return on each page.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Optional. Query parameter `sort`. Sort type of the result.
+    #[inline]
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.sort = Some(value.into());
         self
     }
     /// Optional. Query parameter `qname`. Text to search for in repository names.
+    #[inline]
     pub fn qname(mut self, value: impl Into<String>) -> Self {
         self.qname = Some(value.into());
         self
     }
     /// Optional. Query parameter `type`. Kind of repository to list, such as `hosted`, `remote` or
     /// `virtual`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Optional. Query parameter `format`. Repository format to list, for example `maven2` or
     /// `npm`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.format = Some(value.into());
         self
     }
     /// Optional. Query parameter `format_list`. Repository formats to include, given as a list in
     /// one string.
+    #[inline]
     pub fn format_list(mut self, value: impl Into<String>) -> Self {
         self.format_list = Some(value.into());
         self
     }
     /// Optional. Query parameter `is_recycle_bin`. Whether to look at items in the recycle bin
     /// (`true`) instead of active ones (`false`).
+    #[inline]
     pub fn is_recycle_bin(mut self, value: bool) -> Self {
         self.is_recycle_bin = Some(value);
         self
     }
     /// Optional. Query parameter `is_need_paging`. Whether the result is paged (`true`) or returned
     /// in full (`false`).
+    #[inline]
     pub fn is_need_paging(mut self, value: bool) -> Self {
         self.is_need_paging = Some(value);
         self
     }
     /// Optional. Query parameter `in_project`. Whether the query is scoped to the project given by
     /// `project_id` (`true`) or not (`false`).
+    #[inline]
     pub fn in_project(mut self, value: bool) -> Self {
         self.in_project = Some(value);
         self
@@ -807,6 +820,7 @@ impl ListArtifactoryComponent {
     }
     /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
     /// called domain ID) that owns the repositories.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -815,28 +829,33 @@ impl ListArtifactoryComponent {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `repo_name`. Name of the repository.
+    #[inline]
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.repo_name = Some(value.into());
         self
     }
     /// **Required.** Query parameter `path`. Path in the repository whose files are listed.
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
     /// **Required.** Query parameter `format`. Format of the repository, for example `maven2` or
     /// `npm`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.format = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_id`. ID of the CodeArts Artifact instance to query;
     /// optional.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -905,6 +924,7 @@ impl ListArtifactoryStorageStatistic {
     }
     /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
     /// called domain ID) that owns the repositories.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -913,28 +933,33 @@ impl ListArtifactoryStorageStatistic {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `repo`. ID of the repository whose storage statistics are
     /// returned.
+    #[inline]
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
     /// Optional. Query parameter `start_time`. Start of the statistics period.
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. End of the statistics period.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_id`. ID of the CodeArts Artifact instance to query;
     /// optional.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -996,17 +1021,20 @@ impl ListAttentions {
         }
     }
     /// Optional. Query parameter `page_no`. Number of the page to return, counting from 1.
+    #[inline]
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
     /// Optional. Query parameter `page_size`. Number of items to return on each page.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Optional. Query parameter `project_id`. ID of the CodeArts project whose followed components
     /// are listed (32 letters and digits).
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -1173,12 +1201,14 @@ impl ListChildProxyRepositoriesList {
     /// `{region}_{domainId}_{format}_{sequence}` (for example
     /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
     /// the repository address shown on the repository overview page.
+    #[inline]
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `type`. Type filter for the proxy repositories; the official
     /// reference gives no values.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -1234,11 +1264,13 @@ impl ListDomainIpConfig {
         }
     }
     /// Optional. Query parameter `page_no`. Number of the page to return: 1 to 2147483647, default 1.
+    #[inline]
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
     /// Optional. Query parameter `page_size`. Number of entries per page: 1 to 100, default 10.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1367,32 +1399,38 @@ impl ListFileBuildArchives {
         }
     }
     /// Optional. Query parameter `parent_id`. ID of the parent node whose archives are listed.
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `build_id`. ID of the build that produced the archives.
+    #[inline]
     pub fn build_id(mut self, value: impl Into<String>) -> Self {
         self.build_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `build_no`. Sequence number of the build run.
+    #[inline]
     pub fn build_no(mut self, value: impl Into<String>) -> Self {
         self.build_no = Some(value.into());
         self
     }
     /// Optional. Query parameter `page_no`. Number of the page to return, counting from 1.
+    #[inline]
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
     /// Optional. Query parameter `page_size`. Number of items to return on each page.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Optional. Query parameter `repo_branch`. Branch of the CodeArts Repo (CodeHub) repository
     /// the build used.
+    #[inline]
     pub fn repo_branch(mut self, value: impl Into<String>) -> Self {
         self.repo_branch = Some(value.into());
         self
@@ -1517,33 +1555,39 @@ impl ListLatestVersionFiles {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. File name to filter by.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_by`. Field to sort by; the official reference gives no
     /// values.
+    #[inline]
     pub fn sort_by(mut self, value: impl Into<String>) -> Self {
         self.sort_by = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort direction; the official reference gives no
     /// values.
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Zero-based position of the first item to return.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -1671,18 +1715,21 @@ impl ListMavenList {
     /// It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `default`. Whether to return the default repositories: `true` or
     /// `false` (default `false`).
+    #[inline]
     pub fn default_value(mut self, value: bool) -> Self {
         self.default_value = Some(value);
         self
     }
     /// Optional. Query parameter `policy`. Repository policy to filter by: `snapshot` or `release`
     /// (the reference spells the latter `releases`).
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
@@ -1690,12 +1737,14 @@ impl ListMavenList {
     /// Optional. Query parameter `repo_ids`. IDs of the repositories to return, separated by
     /// commas, at most 512 characters. Each has the form `{region}_{domainId}_{format}_{sequence}`
     /// (the last path segment of the repository address on the overview page).
+    #[inline]
     pub fn repo_ids(mut self, value: impl Into<String>) -> Self {
         self.repo_ids = Some(value.into());
         self
     }
     /// Optional. Query parameter `access`. Permission filter: `r` returns repositories the caller
     /// can read, `rw` those the caller can read and write. Defaults to `r`.
+    #[inline]
     pub fn access(mut self, value: impl Into<String>) -> Self {
         self.access = Some(value.into());
         self
@@ -1756,16 +1805,19 @@ impl ListMavenUser {
         }
     }
     /// Optional. Query parameter `user_name`. User name to filter by.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
     /// Optional. Query parameter `page_no`. Number of the page to return: 1 to 2147483647, default 1.
+    #[inline]
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
     /// Optional. Query parameter `page_size`. Number of users per page: 1 to 100, default 10.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1930,6 +1982,7 @@ impl ListProjectRolePermissions {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -1993,6 +2046,7 @@ impl ListProjectUsers {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -2001,22 +2055,26 @@ impl ListProjectUsers {
     /// `{region}_{domainId}_{format}_{sequence}` (for example
     /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
     /// the repository address shown on the repository overview page.
+    #[inline]
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `scene`. Usage scene of the query; optional, and the official
     /// reference documents no values.
+    #[inline]
     pub fn scene(mut self, value: impl Into<String>) -> Self {
         self.scene = Some(value.into());
         self
     }
     /// Optional. Query parameter `page_no`. Number of the page to return: 1 to 2147483647, default 1.
+    #[inline]
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
     /// Optional. Query parameter `page_size`. Number of users per page: 1 to 100, default 10.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2142,16 +2200,19 @@ impl ListSecGuardList {
     }
     /// Optional. Query parameter `date`. Return the scan tasks of this many most recent days.
     /// Defaults to 1.
+    #[inline]
     pub fn date(mut self, value: i64) -> Self {
         self.date = Some(value);
         self
     }
     /// Optional. Query parameter `page_no`. Number of the page to return: 1 to 2147483647, default 1.
+    #[inline]
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
     /// Optional. Query parameter `page_size`. Number of tasks per page: 1 to 100, default 10.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2270,6 +2331,7 @@ impl ListUserPrivileges {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -2325,6 +2387,7 @@ impl ModifyRepository {
     }
     /// **Required.** Path parameter `tab_id`. `tab_id` of the Maven repository pair to modify; the
     /// release and snapshot repositories of a pair share it.
+    #[inline]
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.tab_id = Some(value.into());
         self
@@ -2493,28 +2556,33 @@ impl SearchByChecksum {
         }
     }
     /// **Required.** Query parameter `checksum`. Checksum of the artifact file to find.
+    #[inline]
     pub fn checksum(mut self, value: impl Into<String>) -> Self {
         self.checksum = Some(value.into());
         self
     }
     /// Optional. Query parameter `page_no`. Number of the page to return, counting from 1.
+    #[inline]
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
     /// Optional. Query parameter `page_size`. Number of items to return on each page.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Optional. Query parameter `format`. Repository format to search in, for example `maven2` or
     /// `npm`.
+    #[inline]
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.format = Some(value.into());
         self
     }
     /// Optional. Query parameter `in_project`. Whether the query is scoped to the project given by
     /// `project_id` (`true`) or not (`false`).
+    #[inline]
     pub fn in_project(mut self, value: impl Into<String>) -> Self {
         self.in_project = Some(value.into());
         self
@@ -2523,6 +2591,7 @@ impl SearchByChecksum {
     /// It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -2656,6 +2725,7 @@ impl ShowAudit {
     }
     /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
     /// called domain ID) that owns the repositories.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -2664,37 +2734,44 @@ impl ShowAudit {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `module`. Module whose audit logs are returned.
+    #[inline]
     pub fn module(mut self, value: impl Into<String>) -> Self {
         self.module = Some(value.into());
         self
     }
     /// **Required.** Path parameter `repo`. ID of the repository whose audit logs are returned.
+    #[inline]
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
     /// Optional. Query parameter `user_id`. Return only the operations of this user.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_id`. ID of the CodeArts Artifact instance to query;
     /// optional.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `page_num`. Number of the page to return, counting from 1.
+    #[inline]
     pub fn page_num(mut self, value: i64) -> Self {
         self.page_num = Some(value);
         self
     }
     /// Optional. Query parameter `page_size`. Number of items to return on each page.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2821,6 +2898,7 @@ impl ShowAutoDeleteJobSettings {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -2917,6 +2995,7 @@ impl ShowFileDetail {
         }
     }
     /// **Required.** Path parameter `id`. ID of the file.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -2969,6 +3048,7 @@ impl ShowFileDetailByFullName {
         }
     }
     /// **Required.** Query parameter `file_name`. Full name of the file.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
@@ -3032,6 +3112,7 @@ impl ShowFileTree {
     }
     /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
     /// called domain ID) that owns the repositories.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -3040,29 +3121,34 @@ impl ShowFileTree {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `repo_name`. Name of the repository.
+    #[inline]
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.repo_name = Some(value.into());
         self
     }
     /// **Required.** Query parameter `path`. Path in the repository whose direct children are
     /// listed.
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_id`. ID of the CodeArts Artifact instance to query;
     /// optional.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `is_recycle_bin`. Whether to look at items in the recycle bin
     /// (`true`) instead of active ones (`false`).
+    #[inline]
     pub fn is_recycle_bin(mut self, value: bool) -> Self {
         self.is_recycle_bin = Some(value);
         self
@@ -3125,11 +3211,13 @@ impl ShowLatestVersionFilesCount {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the file to count.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3194,29 +3282,34 @@ impl ShowMavenInfo {
     /// It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `policy`. Repository policy to filter by: `snapshot` or `release`
     /// (the reference spells the latter `releases`).
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Optional. Query parameter `access`. Permission filter: `r` returns repositories the caller
     /// can read, `rw` those the caller can read and write. Defaults to `r`.
+    #[inline]
     pub fn access(mut self, value: impl Into<String>) -> Self {
         self.access = Some(value.into());
         self
     }
     /// Optional. Query parameter `default`. Whether to return the default repositories: the string
     /// `true` or `false`.
+    #[inline]
     pub fn default_value(mut self, value: impl Into<String>) -> Self {
         self.default_value = Some(value.into());
         self
     }
     /// Optional. Query parameter `ids`. IDs of the repositories to return, separated by commas.
+    #[inline]
     pub fn ids(mut self, value: impl Into<String>) -> Self {
         self.ids = Some(value.into());
         self
@@ -3276,6 +3369,7 @@ impl ShowMultiRolesUserPermissions {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -3375,6 +3469,7 @@ impl ShowPackageDataDetail {
     /// It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -3430,6 +3525,7 @@ impl ShowPackageInfo {
     /// It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -3483,6 +3579,7 @@ impl ShowProjectList {
     }
     /// **Required.** Query parameter `project_id`. ID of the CodeArts project whose repositories
     /// are listed (32 letters and digits).
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -3542,17 +3639,20 @@ impl ShowProjectRelatedRepository {
     }
     /// Optional. Query parameter `search_name`. Project name to search for; partial names match. At
     /// most 200 characters.
+    #[inline]
     pub fn search_name(mut self, value: impl Into<String>) -> Self {
         self.search_name = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Zero-based position of the first project to return: 0 to
     /// 2147483647, default 0.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Number of projects per page: 1 to 2147483647, default 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3561,6 +3661,7 @@ impl ShowProjectRelatedRepository {
     /// shown, of the form `{region}_{domainId}_{format}_{sequence}`, where `format` is one of
     /// `npm`, `go`, `pypi`, `rpm`, `composer`, `maven`, `debian`, `conan`, `nuget`, `docker2` or
     /// `cocoapods`.
+    #[inline]
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
@@ -3692,22 +3793,26 @@ impl ShowProjectReleaseFiles {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `file_name`. File name to search for; partial names match.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Number of entries per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Zero-based position of the first entry to return; 0 or
     /// greater.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -3831,11 +3936,13 @@ impl ShowProjectStorageInfo {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `parent_id`. ID of the parent folder whose storage is reported.
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
@@ -3894,12 +4001,14 @@ impl ShowProjectVersionsCount {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `build_version`. Name of the release repository version to count:
     /// 1 to 128 letters, digits, hyphens, underscores and dots.
+    #[inline]
     pub fn build_version(mut self, value: impl Into<String>) -> Self {
         self.build_version = Some(value.into());
         self
@@ -3962,22 +4071,26 @@ impl ShowReleaseProjectFiles {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `file_name`. File name to search for; partial names match.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Number of entries per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Zero-based position of the first entry to return; 0 or
     /// greater.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -4147,6 +4260,7 @@ impl ShowRepository {
     }
     /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
     /// called domain ID) that owns the repositories.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -4155,6 +4269,7 @@ impl ShowRepository {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -4163,12 +4278,14 @@ impl ShowRepository {
     /// `{region}_{domainId}_{format}_{sequence}` (for example
     /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
     /// the repository address shown on the repository overview page.
+    #[inline]
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `region`. Region (service area) of the repository, for example
     /// `cn-north-4`.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
@@ -4227,6 +4344,7 @@ impl ShowRepositoryInfo {
     /// `{region}_{domainId}_{format}_{sequence}` (for example
     /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
     /// the repository address shown on the repository overview page.
+    #[inline]
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
@@ -4286,6 +4404,7 @@ impl ShowRepositoryRolesPrivilege {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -4294,12 +4413,14 @@ impl ShowRepositoryRolesPrivilege {
     /// `{region}_{domainId}_{format}_{sequence}` (for example
     /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
     /// the repository address shown on the repository overview page.
+    #[inline]
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
     }
     /// Optional. Header parameter `x-language`. Language of the response: `zh-cn` (Chinese, the
     /// default) or `en-us` (English). Constraints: one of `zh-cn`, `en-us`.
+    #[inline]
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
         self
@@ -4357,12 +4478,14 @@ impl ShowStorage {
     }
     /// Optional. Query parameter `format_list`. Repository formats to include, given as a list in
     /// one string.
+    #[inline]
     pub fn format_list(mut self, value: impl Into<String>) -> Self {
         self.format_list = Some(value.into());
         self
     }
     /// Optional. Query parameter `in_project`. Whether the query is scoped to the project given by
     /// `project_id` (`true`) or not (`false`).
+    #[inline]
     pub fn in_project(mut self, value: impl Into<String>) -> Self {
         self.in_project = Some(value.into());
         self
@@ -4418,6 +4541,7 @@ impl ShowUserPrivileges {
     /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 lower-case letters
     /// and digits, as in the address
     /// `https://{host}/cloudartifact/project/{project_id}/repository`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -4523,23 +4647,27 @@ impl ShowVersionList {
     /// digits. It appears in the address of the artifact repository home page,
     /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
     /// from the CodeArts project API.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `build_version`. Name of the release repository version to filter
     /// by: 1 to 128 letters, digits, hyphens, underscores and dots.
+    #[inline]
     pub fn build_version(mut self, value: impl Into<String>) -> Self {
         self.build_version = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Zero-based position of the first version to return: 0 to
     /// 10000000, default 0.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Number of versions per page: 1 to 100, default 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -4709,6 +4837,7 @@ impl UpdateRepoRolesPrivilege {
     }
     /// **Required.** Path parameter `role_id`. ID of the role whose repository permissions are
     /// updated.
+    #[inline]
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.role_id = Some(value.into());
         self

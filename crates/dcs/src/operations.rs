@@ -32,6 +32,7 @@ impl BatchCreateOrDeleteTags {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -95,6 +96,7 @@ impl BatchDeleteInstances {
     /// Optional. Query parameter `all_failure`. `true` deletes every instance of the project whose
     /// creation failed (the `instances` body field may then be empty); `false` or any other value
     /// deletes the instances listed in `instances`.
+    #[inline]
     pub fn all_failure(mut self, value: bool) -> Self {
         self.all_failure = Some(value);
         self
@@ -213,12 +215,14 @@ impl BatchShowNodesInformation {
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of instances to return in one page, at
     /// most 100; default 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -391,6 +395,7 @@ impl ChangeMasterStandby {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -443,6 +448,7 @@ impl ChangeMasterStandbyAsync {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -499,6 +505,7 @@ impl ChangeNodesStartStopStatus {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -563,6 +570,7 @@ impl CopyInstance {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -627,6 +635,7 @@ impl CreateAclAccount {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -688,6 +697,7 @@ impl CreateAutoExpireScanTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -742,6 +752,7 @@ impl CreateBigkeyScanTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -853,6 +864,7 @@ impl CreateDiagnosisTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -916,6 +928,7 @@ impl CreateHotkeyScanTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1082,6 +1095,7 @@ impl CreateOfflineKeyAnalysis {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1206,24 +1220,28 @@ impl CreateRedislog {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `query_time`. How many days back to collect logs for: 0 (today
     /// only), 1, 3 or 7.
+    #[inline]
     pub fn query_time(mut self, value: i64) -> Self {
         self.query_time = Some(value);
         self
     }
     /// **Required.** Query parameter `log_type`. Type of log to collect; currently only `run`
     /// (Redis run logs).
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `replication_id`. ID of the replica whose logs are collected, as
     /// listed by `list_group_replication_info`.
+    #[inline]
     pub fn replication_id(mut self, value: impl Into<String>) -> Self {
         self.replication_id = Some(value.into());
         self
@@ -1281,12 +1299,14 @@ impl CreateRedislogDownloadLink {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `id`. ID of the collected log file, as returned by
     /// `list_redislog`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -1344,6 +1364,7 @@ impl CreateResizeOrder {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1408,12 +1429,14 @@ impl DeleteAclAccount {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `account_id`. ID of the ACL account on the instance, as
     /// returned by `list_acl_accounts`.
+    #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
@@ -1469,12 +1492,14 @@ impl DeleteBackgroundTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the background task record to delete, as
     /// returned by `list_background_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1531,6 +1556,7 @@ impl DeleteBackupFile {
     }
     /// **Required.** Path parameter `backup_id`. ID of the backup to delete, as listed by
     /// `list_backup_records`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = Some(value.into());
         self
@@ -1538,6 +1564,7 @@ impl DeleteBackupFile {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1593,12 +1620,14 @@ impl DeleteBigkeyScanTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `bigkey_id`. ID of the big key analysis task, as returned by
     /// `create_bigkey_scan_task` or `list_bigkey_scan_tasks`.
+    #[inline]
     pub fn bigkey_id(mut self, value: impl Into<String>) -> Self {
         self.bigkey_id = Some(value.into());
         self
@@ -1655,6 +1684,7 @@ impl DeleteCenterTask {
     }
     /// **Required.** Path parameter `task_id`. ID of the task-center record to delete, as returned
     /// by `list_center_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1714,6 +1744,7 @@ impl DeleteConfigTemplate {
     }
     /// **Required.** Path parameter `template_id`. ID of the parameter template, as returned by
     /// `list_config_templates`.
+    #[inline]
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
         self
@@ -1770,6 +1801,7 @@ impl DeleteDiagnosisTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1834,12 +1866,14 @@ impl DeleteHotkeyScanTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `hotkey_id`. ID of the hot key analysis task, as returned by
     /// `create_hotkey_scan_task` or `list_hot_key_scan_tasks`.
+    #[inline]
     pub fn hotkey_id(mut self, value: impl Into<String>) -> Self {
         self.hotkey_id = Some(value.into());
         self
@@ -1895,6 +1929,7 @@ impl DeleteInstanceBandwidthAutoScalingPolicy {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1955,18 +1990,21 @@ impl DeleteIpFromDomainName {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group_id`. ID of a shard (replica group) of the instance, as
     /// returned by `list_group_replication_info`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `node_id`. ID of a node of the cache instance, as returned by
     /// `show_nodes_information` or `list_group_replication_info`.
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = Some(value.into());
         self
@@ -2080,12 +2118,14 @@ impl DeleteOfflineKeyAnalysisTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the offline key analysis task to delete, as
     /// returned by `list_offline_key_analysis_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -2141,6 +2181,7 @@ impl DeletePublicIp {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2195,6 +2236,7 @@ impl DeleteSingleInstance {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2249,6 +2291,7 @@ impl DownloadHotKey {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2256,6 +2299,7 @@ impl DownloadHotKey {
     /// **Required.** Path parameter `task_id`. ID of the hot key analysis task whose results are
     /// exported, as returned by `list_hot_key_scan_tasks` (also shown on the cache analysis page of
     /// the console).
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -2311,6 +2355,7 @@ impl DownloadSslCert {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2366,6 +2411,7 @@ impl ExchangeInstanceIp {
     }
     /// **Required.** Path parameter `task_id`. ID of the data migration task whose source and
     /// target swap IP addresses, as returned by `list_migration_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -2431,18 +2477,21 @@ impl ExecuteClusterSwitchover {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group_id`. ID of a shard (replica group) of the instance, as
     /// returned by `list_group_replication_info`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `node_id`. ID of the replica node to promote to master, as
     /// listed by `list_group_replication_info`.
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = Some(value.into());
         self
@@ -2501,6 +2550,7 @@ impl ExecuteCommandMobilization {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2562,6 +2612,7 @@ impl ExportExcelJob {
     }
     /// **Required.** Query parameter `job_id`. ID of the export job, as returned by
     /// `export_instances_task`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -2673,6 +2724,7 @@ impl HangUpClients {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2736,6 +2788,7 @@ impl HangUpKillAllClients {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2798,6 +2851,7 @@ impl ListAclAccounts {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2904,29 +2958,34 @@ impl ListBackgroundTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `start_time`. Start of the period to list tasks for, in UTC as
     /// `yyyyMMddHHmmss`, e.g. `20200609160000`.
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. End of the period to list tasks for, in UTC as
     /// `yyyyMMddHHmmss`, e.g. `20200617155959`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -3048,12 +3107,14 @@ impl ListBackupFileLinks {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `backup_id`. ID of the backup to download, as listed by
     /// `list_backup_records`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = Some(value.into());
         self
@@ -3126,29 +3187,34 @@ impl ListBackupRecords {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `begin_time`. Start of the period to list backups for, in UTC as
     /// `yyyyMMddHHmmss`, e.g. `20170718235959`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. End of the period to list backups for, in UTC as
     /// `yyyyMMddHHmmss`, e.g. `20170718235959`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -3273,23 +3339,27 @@ impl ListBigkeyScanTasks {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `status`. Only return tasks in this status: `waiting`, `running`,
     /// `success` or `failed`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<models::ListBigkeyScanTasksStatus>,
@@ -3417,24 +3487,28 @@ impl ListCenterTask {
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of tasks to return in one page, from 1 to
     /// 1000; default 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `start_time`. Start of the period to list tasks for, in UTC as
     /// `yyyyMMddHHmmss`, e.g. `20200609160000`.
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. End of the period to list tasks for, in UTC as
     /// `yyyyMMddHHmmss`, e.g. `20230612155959`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -3561,40 +3635,47 @@ impl ListClients {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `node_id`. ID of the node whose client sessions are listed, as
     /// returned by `show_nodes_information`.
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of sessions to return in one page, from 1
     /// to 1000; default 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `addr`. Only return sessions whose client address (`ip:port`)
     /// matches this value.
+    #[inline]
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.addr = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort`. Field of the session to sort the results by.
+    #[inline]
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.sort = Some(value.into());
         self
     }
     /// Optional. Query parameter `order`. Sort order: `asc` (ascending) or `desc` (descending).
+    #[inline]
     pub fn order(mut self, value: impl Into<models::ListClientsOrder>) -> Self {
         self.order = Some(value.into());
         self
@@ -3717,18 +3798,21 @@ impl ListConfigHistories {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of change records to return in one page,
     /// from 1 to 1000; default 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3857,29 +3941,34 @@ impl ListConfigTemplates {
     }
     /// Optional. Query parameter `name`. Only return templates whose name contains this text (fuzzy
     /// match).
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `template_id`. Only return the template with this ID.
+    #[inline]
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `type`. Kind of templates to list: `sys` (system templates) or
     /// `user` (custom templates).
+    #[inline]
     pub fn r#type(mut self, value: impl Into<models::ListConfigTemplatesType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Optional. Query parameter `engine`. Only return templates for this cache engine, e.g.
     /// `Redis`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// Optional. Query parameter `engine_version`. Only return templates for this engine version,
     /// e.g. `5.0`; leave empty for Memcached.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.engine_version = Some(value.into());
         self
@@ -3887,23 +3976,27 @@ impl ListConfigTemplates {
     /// Optional. Query parameter `cache_mode`. Only return templates for this instance type:
     /// `single` (single node), `ha` (master/standby), `cluster` (Redis Cluster), `proxy` (Proxy
     /// cluster) or `ha_rw_split` (read/write splitting).
+    #[inline]
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.cache_mode = Some(value.into());
         self
     }
     /// Optional. Query parameter `description`. Only return templates with this description.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of templates to return in one page, from 1
     /// to 1000; default 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -4025,6 +4118,7 @@ impl ListConfigurations {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4083,18 +4177,21 @@ impl ListDiagnosisTasks {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of diagnosis reports to return in one
     /// page, from 1 to 1000; default 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -4224,11 +4321,13 @@ impl ListFlavors {
     }
     /// Optional. Query parameter `instance_id`. ID of an existing cache instance; when given, only
     /// the flavors that this instance can be changed to are returned.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `spec_code`. Only return the flavor with this flavor code.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.spec_code = Some(value.into());
         self
@@ -4236,30 +4335,35 @@ impl ListFlavors {
     /// Optional. Query parameter `cache_mode`. Only return flavors of this instance type: `single`
     /// (single node), `ha` (master/standby), `cluster` (Redis Cluster), `proxy` (Proxy cluster) or
     /// `ha_rw_split` (read/write splitting).
+    #[inline]
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.cache_mode = Some(value.into());
         self
     }
     /// Optional. Query parameter `engine`. Only return flavors of this cache engine: `Redis` or
     /// `Memcached`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// Optional. Query parameter `engine_version`. Only return flavors of this Redis version, e.g.
     /// `3.0`, `4.0` or `5.0`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.engine_version = Some(value.into());
         self
     }
     /// Optional. Query parameter `cpu_type`. Only return flavors with this CPU architecture:
     /// `x86_64` (x86) or `aarch64` (Arm).
+    #[inline]
     pub fn cpu_type(mut self, value: impl Into<models::ListFlavorsCpuType>) -> Self {
         self.cpu_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `capacity`. Only return flavors with this capacity, in GB (for
     /// example `0.125`, `1`, `64` or `1024`, depending on engine and type).
+    #[inline]
     pub fn capacity(mut self, value: impl Into<String>) -> Self {
         self.capacity = Some(value.into());
         self
@@ -4320,6 +4424,7 @@ impl ListGroupReplicationInfo {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4380,23 +4485,27 @@ impl ListHotKeyScanTasks {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `status`. Only return tasks in this status: `waiting`, `running`,
     /// `success` or `failed`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<models::ListHotKeyScanTasksStatus>,
@@ -4521,12 +4630,14 @@ impl ListInstanceOperations {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `operation`. Operation to check; currently only `extend`
     /// (flavor change).
+    #[inline]
     pub fn operation(
         mut self,
         value: impl Into<models::ListInstanceOperationsOperation>,
@@ -4601,59 +4712,69 @@ impl ListInstances {
         }
     }
     /// Optional. Query parameter `instance_id`. Only return the instance with this ID.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `include_failure`. `true` to also return the number of instances
     /// whose creation failed; `false` or any other value leaves it out. A string.
+    #[inline]
     pub fn include_failure(mut self, value: impl Into<String>) -> Self {
         self.include_failure = Some(value.into());
         self
     }
     /// Optional. Query parameter `include_delete`. `true` to also return the number of deleted
     /// instances; `false` or any other value leaves it out. A string.
+    #[inline]
     pub fn include_delete(mut self, value: impl Into<String>) -> Self {
         self.include_delete = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Only return instances whose name contains this text; see
     /// `name_equal` for exact matching.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of instances to return in one page, from 1
     /// to 1000; default 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `status`. Only return instances in this status, e.g. `RUNNING`,
     /// `CREATING`, `ERROR` or `FROZEN` (see the DCS documentation on instance statuses).
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `name_equal`. Whether `name` must match the instance name exactly
     /// (`true`) instead of by substring.
+    #[inline]
     pub fn name_equal(mut self, value: impl Into<String>) -> Self {
         self.name_equal = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Only return instances carrying all of these tags, written
     /// as `key=value` pairs separated by commas.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `ip`. Only return the instance reachable at this IP address.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.ip = Some(value.into());
         self
@@ -4824,16 +4945,19 @@ impl ListMigrationTask {
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Only return migration tasks with this name.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -4954,23 +5078,27 @@ impl ListMigrationTaskLogs {
     }
     /// **Required.** Path parameter `task_id`. ID of the data migration task, as returned by
     /// `list_migration_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `log_level`. Only return log entries of this level: `INFO` or
     /// `ERROR`.
+    #[inline]
     pub fn log_level(mut self, value: impl Into<String>) -> Self {
         self.log_level = Some(value.into());
         self
@@ -5088,17 +5216,20 @@ impl ListMonitoredObjects {
     }
     /// **Required.** Query parameter `dim_name`. Primary monitoring dimension to list objects of:
     /// `dcs_instance_id` (Redis instances) or `dcs_memcached_instance_id` (Memcached instances).
+    #[inline]
     pub fn dim_name(mut self, value: impl Into<String>) -> Self {
         self.dim_name = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -5215,12 +5346,14 @@ impl ListMonitoredObjectsOfInstance {
     }
     /// **Required.** Path parameter `instance_id`. ID of the primary-dimension object, which is the
     /// ID of the cache instance as returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `dim_name`. Primary monitoring dimension of the instance;
     /// currently only `dcs_instance_id` has sub-dimensions.
+    #[inline]
     pub fn dim_name(mut self, value: impl Into<String>) -> Self {
         self.dim_name = Some(value.into());
         self
@@ -5275,6 +5408,7 @@ impl ListNumberOfInstancesInDifferentStatus {
     }
     /// Optional. Query parameter `include_failure`. `true` to include instances whose creation
     /// failed in the counts; `false` or any other value leaves them out. A string.
+    #[inline]
     pub fn include_failure(mut self, value: impl Into<String>) -> Self {
         self.include_failure = Some(value.into());
         self
@@ -5337,24 +5471,28 @@ impl ListOfflineKeyAnalysisTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page, 0 or
     /// greater; default 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `status`. Only return tasks in this status: `waiting`, `running`,
     /// `success` or `failed`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<models::ListOfflineKeyAnalysisTaskStatus>,
@@ -5483,23 +5621,27 @@ impl ListRedislog {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// **Required.** Query parameter `log_type`. Type of log to list; currently only `run` (Redis
     /// run logs).
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -5623,29 +5765,34 @@ impl ListRestoreRecords {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `begin_time`. Start of the period to list restorations for, as
     /// `yyyyMMddHHmmss`, e.g. `20170718235959`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. End of the period to list restorations for, as
     /// `yyyyMMddHHmmss`, e.g. `20170718235959`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -5778,45 +5925,53 @@ impl ListSlowlog {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `sort_key`. Field to sort the entries by: `start_time` (default)
     /// or `duration`.
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<models::ListSlowlogSortKey>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort direction: `desc` (default) or `asc`.
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<models::ListSlowlogSortDir>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// **Required.** Query parameter `start_time`. Start of the period to query, as a Unix
     /// timestamp in milliseconds (UTC), e.g. `1598803200000`.
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// **Required.** Query parameter `end_time`. End of the period to query, as a Unix timestamp in
     /// milliseconds (UTC), e.g. `1599494399000`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `role`. Kind of node to query: `proxy` or `server`.
+    #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = Some(value.into());
         self
@@ -6026,6 +6181,7 @@ impl LoginWebCli {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6090,6 +6246,7 @@ impl LogoffWebCli {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6152,6 +6309,7 @@ impl MigrateAz {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6215,12 +6373,14 @@ impl ResetAclAccountPassWord {
     }
     /// **Required.** Path parameter `instance_id`. Identifier of the DCS instance that owns the
     /// account.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `account_id`. Identifier of the ACL account whose password is
     /// changed.
+    #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
@@ -6286,6 +6446,7 @@ impl ResetPassword {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6350,6 +6511,7 @@ impl ResizeInstance {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6467,6 +6629,7 @@ impl RestoreInstance {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6529,6 +6692,7 @@ impl RollbackExchangeInstanceIp {
     }
     /// **Required.** Path parameter `task_id`. ID of the data migration task whose IP swap is
     /// rolled back, as returned by `list_migration_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -6583,6 +6747,7 @@ impl ScanClients {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6646,6 +6811,7 @@ impl ScanExpireKey {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6701,6 +6867,7 @@ impl SetOnlineMigrationTask {
     }
     /// **Required.** Path parameter `task_id`. ID of the online migration task to configure, as
     /// returned by `create_online_migration_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -6766,12 +6933,14 @@ impl ShowBackgroundTaskProgress {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the background task, as returned by
     /// `list_background_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -6827,6 +6996,7 @@ impl ShowBandwidths {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6881,6 +7051,7 @@ impl ShowBigkeyAutoscanConfig {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6937,12 +7108,14 @@ impl ShowBigkeyScanTaskDetails {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `bigkey_id`. ID of the big key analysis task, as returned by
     /// `create_bigkey_scan_task` or `list_bigkey_scan_tasks`.
+    #[inline]
     pub fn bigkey_id(mut self, value: impl Into<String>) -> Self {
         self.bigkey_id = Some(value.into());
         self
@@ -7000,12 +7173,14 @@ impl ShowConfigHistoryDetail {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `history_id`. ID of the parameter change record, as returned by
     /// `list_config_histories`.
+    #[inline]
     pub fn history_id(mut self, value: impl Into<String>) -> Self {
         self.history_id = Some(value.into());
         self
@@ -7062,12 +7237,14 @@ impl ShowConfigTemplate {
     }
     /// **Required.** Path parameter `template_id`. ID of the parameter template, as returned by
     /// `list_config_templates`.
+    #[inline]
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `type`. Kind of the template: `sys` (system template) or
     /// `user` (custom template).
+    #[inline]
     pub fn r#type(mut self, value: impl Into<models::ShowConfigTemplateType>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -7122,6 +7299,7 @@ impl ShowDiagnosisTaskDetails {
     }
     /// **Required.** Path parameter `report_id`. ID of a diagnosis report, as returned by
     /// `create_diagnosis_task` or `list_diagnosis_tasks`.
+    #[inline]
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
         self
@@ -7176,6 +7354,7 @@ impl ShowExpireAutoScanConfig {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7236,23 +7415,27 @@ impl ShowExpireKeyScanInfo {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
     /// results; must be 0 or greater (0 is the first record).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `status`. Only return scans in this status: `waiting`, `running`,
     /// `success` or `failed`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<models::ShowExpireKeyScanInfoStatus>,
@@ -7375,6 +7558,7 @@ impl ShowHotkeyAutoscanConfig {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7431,12 +7615,14 @@ impl ShowHotkeyTaskDetails {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `hotkey_id`. ID of the hot key analysis task, as returned by
     /// `create_hotkey_scan_task` or `list_hot_key_scan_tasks`.
+    #[inline]
     pub fn hotkey_id(mut self, value: impl Into<String>) -> Self {
         self.hotkey_id = Some(value.into());
         self
@@ -7492,6 +7678,7 @@ impl ShowInstance {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7587,6 +7774,7 @@ impl ShowInstanceBandwidthAutoScalingPolicy {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7643,6 +7831,7 @@ impl ShowInstanceSslDetail {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7697,6 +7886,7 @@ impl ShowInstanceTopology {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7751,6 +7941,7 @@ impl ShowInstanceVersion {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7805,6 +7996,7 @@ impl ShowIpWhitelist {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7858,6 +8050,7 @@ impl ShowJobInfo {
     }
     /// **Required.** Path parameter `job_id`. ID of the job, as returned by the asynchronous
     /// operation that started it (e.g. `change_master_standby_async`).
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -7951,6 +8144,7 @@ impl ShowMigrationTask {
     }
     /// **Required.** Path parameter `task_id`. ID of the data migration task, as returned by
     /// `list_migration_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -8004,6 +8198,7 @@ impl ShowMigrationTaskStats {
     }
     /// **Required.** Path parameter `task_id`. ID of the online migration task, as returned by
     /// `list_migration_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -8058,6 +8253,7 @@ impl ShowNodesInformation {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8114,12 +8310,14 @@ impl ShowOfflineKeyAnalysisTask {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the offline key analysis task, as returned by
     /// `create_offline_key_analysis` or `list_offline_key_analysis_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -8221,12 +8419,14 @@ impl ShowReplicationStates {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group_id`. ID of a shard (replica group) of the instance, as
     /// returned by `list_group_replication_info`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
@@ -8282,6 +8482,7 @@ impl ShowTags {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8338,6 +8539,7 @@ impl StartInstanceResizeCheckJob {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8402,6 +8604,7 @@ impl StopMigrationTask {
     }
     /// **Required.** Path parameter `task_id`. ID of the data migration task to stop, as returned
     /// by `list_migration_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -8455,6 +8658,7 @@ impl StopMigrationTaskSync {
     }
     /// **Required.** Path parameter `task_id`. ID of the data migration task to stop, as returned
     /// by `list_migration_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -8511,12 +8715,14 @@ impl UpdateAclAccount {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `account_id`. ID of the ACL account on the instance, as
     /// returned by `list_acl_accounts`.
+    #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
@@ -8584,12 +8790,14 @@ impl UpdateAclAccountPassWord {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `account_id`. ID of the ACL account on the instance, as
     /// returned by `list_acl_accounts`.
+    #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
@@ -8657,12 +8865,14 @@ impl UpdateAclAccountRemark {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `account_id`. ID of the ACL account on the instance, as
     /// returned by `list_acl_accounts`.
+    #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
@@ -8726,6 +8936,7 @@ impl UpdateBandwidth {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8791,6 +9002,7 @@ impl UpdateBigkeyAutoscanConfig {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8856,6 +9068,7 @@ impl UpdateClientIpTransparentTransmission {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8922,6 +9135,7 @@ impl UpdateConfigTemplate {
     }
     /// **Required.** Path parameter `template_id`. ID of the parameter template, as returned by
     /// `list_config_templates`.
+    #[inline]
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
         self
@@ -8986,6 +9200,7 @@ impl UpdateConfigurations {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9049,6 +9264,7 @@ impl UpdateExpireAutoScanConfig {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9113,6 +9329,7 @@ impl UpdateHotkeyAutoScanConfig {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9178,6 +9395,7 @@ impl UpdateInstance {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9239,6 +9457,7 @@ impl UpdateInstanceBandwidth {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9293,6 +9512,7 @@ impl UpdateInstanceBandwidthAutoScalingPolicy {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9365,6 +9585,7 @@ impl UpdateInstanceConfig {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9430,6 +9651,7 @@ impl UpdateIpWhitelist {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9493,6 +9715,7 @@ impl UpdateIpWhitelistAsync {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9557,6 +9780,7 @@ impl UpdateMigrationTask {
     }
     /// **Required.** Path parameter `task_id`. ID of the data migration task to change, as returned
     /// by `list_migration_task`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -9621,6 +9845,7 @@ impl UpdatePassword {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9686,6 +9911,7 @@ impl UpdatePublicIp {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9754,18 +9980,21 @@ impl UpdateSlavePriority {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group_id`. ID of a shard (replica group) of the instance, as
     /// returned by `list_group_replication_info`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `node_id`. ID of a node of the cache instance, as returned by
     /// `show_nodes_information` or `list_group_replication_info`.
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = Some(value.into());
         self
@@ -9831,6 +10060,7 @@ impl UpdateSslSwitch {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9895,6 +10125,7 @@ impl UpgradeInstanceMinorVersion {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -9957,6 +10188,7 @@ impl ValidateDeletableReplica {
     /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
     /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
     /// console).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self

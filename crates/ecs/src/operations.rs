@@ -31,6 +31,7 @@ impl AcceptScheduledEvent {
     }
     /// **Required.** Path parameter `id`. ID of the scheduled event, as returned by
     /// `list_scheduled_events`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -108,6 +109,7 @@ impl AddServerGroupMember {
     }
     /// **Required.** Path parameter `server_group_id`. ID of the server group (a UUID), as returned
     /// by `list_server_groups` or `create_server_group`.
+    #[inline]
     pub fn server_group_id(mut self, value: impl Into<String>) -> Self {
         self.server_group_id = Some(value.into());
         self
@@ -169,6 +171,7 @@ impl AssociateServerVirtualIp {
         }
     }
     /// **Required.** Path parameter `nic_id`. ID of the server's network interface (its port ID).
+    #[inline]
     pub fn nic_id(mut self, value: impl Into<String>) -> Self {
         self.nic_id = Some(value.into());
         self
@@ -233,6 +236,7 @@ impl AttachServerVolume {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -297,6 +301,7 @@ impl BatchAddServerGroupMember {
     }
     /// **Required.** Path parameter `server_group_id`. ID of the server group (a UUID), as returned
     /// by `list_server_groups` or `create_server_group`.
+    #[inline]
     pub fn server_group_id(mut self, value: impl Into<String>) -> Self {
         self.server_group_id = Some(value.into());
         self
@@ -360,6 +365,7 @@ impl BatchAddServerNics {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -423,6 +429,7 @@ impl BatchAttachSharableVolumes {
         }
     }
     /// **Required.** Path parameter `volume_id`. ID of the shared disk to attach.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -487,6 +494,7 @@ impl BatchCreateServerTags {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -549,6 +557,7 @@ impl BatchDeleteServerGroupMember {
     }
     /// **Required.** Path parameter `server_group_id`. ID of the server group (a UUID), as returned
     /// by `list_server_groups` or `create_server_group`.
+    #[inline]
     pub fn server_group_id(mut self, value: impl Into<String>) -> Self {
         self.server_group_id = Some(value.into());
         self
@@ -613,6 +622,7 @@ impl BatchDeleteServerNics {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -677,6 +687,7 @@ impl BatchDeleteServerTags {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -738,6 +749,7 @@ impl BatchDetachVolumes {
         }
     }
     /// **Required.** Path parameter `volume_id`. ID of the shared disk to detach.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -1189,12 +1201,14 @@ impl ChangeServerNetworkInterface {
     }
     /// **Required.** Path parameter `port_id`. ID of the server's network interface (its port ID);
     /// `list_server_interfaces` lists them.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -1262,6 +1276,7 @@ impl ChangeServerOsWithCloudInit {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -1329,6 +1344,7 @@ impl ChangeServerOsWithoutCloudInit {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -1396,6 +1412,7 @@ impl ChangeVpc {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -1531,6 +1548,7 @@ impl CreatePostPaidServers {
     /// Optional. Header parameter `X-Client-Token`. Secret: never logged. Token chosen by the
     /// caller that makes the request idempotent: a repeated request carrying the same token is not
     /// carried out twice. Use a fresh value, such as a UUID, for each new request.
+    #[inline]
     pub fn x_client_token(mut self, value: impl Into<String>) -> Self {
         self.x_client_token = Some(value.into());
         self
@@ -1665,6 +1683,7 @@ impl CreateServers {
     /// Optional. Header parameter `X-Client-Token`. Secret: never logged. Token chosen by the
     /// caller that makes the request idempotent: a repeated request carrying the same token is not
     /// carried out twice. Use a fresh value, such as a UUID, for each new request.
+    #[inline]
     pub fn x_client_token(mut self, value: impl Into<String>) -> Self {
         self.x_client_token = Some(value.into());
         self
@@ -1741,6 +1760,7 @@ impl DeleteLaunchTemplates {
     }
     /// **Required.** Path parameter `launch_template_id`. ID of the launch template to delete, as
     /// returned by `list_templates`.
+    #[inline]
     pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.launch_template_id = Some(value.into());
         self
@@ -1808,6 +1828,7 @@ impl DeleteRecycleBinServer {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -1861,6 +1882,7 @@ impl DeleteServerGroup {
     }
     /// **Required.** Path parameter `server_group_id`. ID of the server group (a UUID), as returned
     /// by `list_server_groups` or `create_server_group`.
+    #[inline]
     pub fn server_group_id(mut self, value: impl Into<String>) -> Self {
         self.server_group_id = Some(value.into());
         self
@@ -1914,6 +1936,7 @@ impl DeleteServerGroupMember {
     }
     /// **Required.** Path parameter `server_group_id`. ID of the server group (a UUID), as returned
     /// by `list_server_groups` or `create_server_group`.
+    #[inline]
     pub fn server_group_id(mut self, value: impl Into<String>) -> Self {
         self.server_group_id = Some(value.into());
         self
@@ -1975,12 +1998,14 @@ impl DeleteServerMetadata {
         }
     }
     /// **Required.** Path parameter `key`. Metadata key to delete.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -2033,6 +2058,7 @@ impl DeleteServerPassword {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -2143,17 +2169,20 @@ impl DetachServerVolume {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk to detach.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `delete_flag`. Whether the data disk is detached forcibly: `1`
     /// yes, `0` no (the default).
+    #[inline]
     pub fn delete_flag(
         mut self,
         value: impl Into<models::DetachServerVolumeDeleteFlag>,
@@ -2213,6 +2242,7 @@ impl DisassociateServerVirtualIp {
         }
     }
     /// **Required.** Path parameter `nic_id`. ID of the server's network interface (its port ID).
+    #[inline]
     pub fn nic_id(mut self, value: impl Into<String>) -> Self {
         self.nic_id = Some(value.into());
         self
@@ -2278,6 +2308,7 @@ impl ExecuteServerDump {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -2329,6 +2360,7 @@ impl ExecuteServerRedeploy {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -2419,11 +2451,13 @@ impl ListCloudServers {
         }
     }
     /// Optional. Query parameter `id`. Server ID (a UUID) to match exactly.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Server name to match; partial names match too.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2432,82 +2466,97 @@ impl ListCloudServers {
     /// `HARD_REBOOT`, `MIGRATING`, `REBOOT`, `RESIZE`, `REVERT_RESIZE`, `SHELVED`,
     /// `SHELVED_OFFLOADED`, `SHUTOFF`, `UNKNOWN` or `VERIFY_RESIZE` (the ECS documentation explains
     /// each state).
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `in_recycle_bin`. Whether to list the servers in the recycle bin
     /// (`true`) or the others.
+    #[inline]
     pub fn in_recycle_bin(mut self, value: bool) -> Self {
         self.in_recycle_bin = Some(value);
         self
     }
     /// Optional. Query parameter `spod_id`. ID of the batch in which bare-metal servers of the
     /// shared pool were provisioned by whole rack.
+    #[inline]
     pub fn spod_id(mut self, value: impl Into<String>) -> Self {
         self.spod_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `flavor_name`. Name of the flavor to filter by.
+    #[inline]
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
     }
     /// Optional. Query parameter `image_id`. ID of the image the servers were created from.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `metadata`. Metadata filter in the form `key=value`.
+    #[inline]
     pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Optional. Query parameter `metadata-key`. Metadata key the servers must have.
+    #[inline]
     pub fn metadata_key(mut self, value: impl Into<String>) -> Self {
         self.metadata_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Tag the servers must have.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `not-tags`. Tag the servers must not have.
+    #[inline]
     pub fn not_tags(mut self, value: impl Into<String>) -> Self {
         self.not_tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `availability_zone`. Availability zone of the servers; partial
     /// names match too.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
     /// Optional. Query parameter `availability_zone_eq`. Availability zone of the servers, matched
     /// exactly.
+    #[inline]
     pub fn availability_zone_eq(mut self, value: impl Into<String>) -> Self {
         self.availability_zone_eq = Some(value.into());
         self
     }
     /// Optional. Query parameter `charging_mode`. Billing mode of the servers to filter by.
+    #[inline]
     pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
     /// Optional. Query parameter `key_name`. Name of the SSH key pair the servers use.
+    #[inline]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.key_name = Some(value.into());
         self
     }
     /// Optional. Query parameter `launched_since`. Only servers launched after this time, in ISO
     /// 8601 form such as `2013-06-09T06:42:18Z`.
+    #[inline]
     pub fn launched_since(mut self, value: impl Into<String>) -> Self {
         self.launched_since = Some(value.into());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. Enterprise project whose servers are
     /// listed; `all_granted_eps` lists the servers of every enterprise project the caller may see.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -2517,6 +2566,7 @@ impl ListCloudServers {
     /// `tenancy`, `dedicated_host_id`, `enterprise_project_id`, `tags`, `metadata`, `addresses`,
     /// `security_groups`, `volumes_attached`, `image`, `power_state`, `cpu_options` and
     /// `market_info`.
+    #[inline]
     pub fn expect_fields(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2526,12 +2576,14 @@ impl ListCloudServers {
     }
     /// Optional. Query parameter `limit`. Maximum number of servers per page: 10 by default, at
     /// most 100.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last server of the previous page; the page
     /// starts after it.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -2681,12 +2733,14 @@ impl ListFlavorSellPolicies {
         }
     }
     /// Optional. Query parameter `flavor_id`. ID of the flavor whose sales policies are listed.
+    #[inline]
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.flavor_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `sell_status`. Sales state to filter by: `available` (on sale) or
     /// `sellout` (sold out).
+    #[inline]
     pub fn sell_status(
         mut self,
         value: impl Into<models::ListFlavorSellPoliciesSellStatus>,
@@ -2696,6 +2750,7 @@ impl ListFlavorSellPolicies {
     }
     /// Optional. Query parameter `sell_mode`. Billing mode to filter by: `postPaid` (pay-per-use),
     /// `prePaid` (yearly/monthly), `spot` (spot servers) or `ri` (reserved instances).
+    #[inline]
     pub fn sell_mode(
         mut self,
         value: impl Into<models::ListFlavorSellPoliciesSellMode>,
@@ -2705,36 +2760,42 @@ impl ListFlavorSellPolicies {
     }
     /// Optional. Query parameter `availability_zone_id`. Availability zone whose policies are
     /// listed.
+    #[inline]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.availability_zone_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `longest_spot_duration_hours_gt`. Only policies whose spot
     /// duration, in hours, is greater than this.
+    #[inline]
     pub fn longest_spot_duration_hours_gt(mut self, value: i64) -> Self {
         self.longest_spot_duration_hours_gt = Some(value);
         self
     }
     /// Optional. Query parameter `largest_spot_duration_count_gt`. Only policies whose number of
     /// spot durations is greater than this.
+    #[inline]
     pub fn largest_spot_duration_count_gt(mut self, value: i64) -> Self {
         self.largest_spot_duration_count_gt = Some(value);
         self
     }
     /// Optional. Query parameter `longest_spot_duration_hours`. Only policies whose spot duration,
     /// in hours, equals this.
+    #[inline]
     pub fn longest_spot_duration_hours(mut self, value: i64) -> Self {
         self.longest_spot_duration_hours = Some(value);
         self
     }
     /// Optional. Query parameter `largest_spot_duration_count`. Only policies whose number of spot
     /// durations equals this.
+    #[inline]
     pub fn largest_spot_duration_count(mut self, value: i64) -> Self {
         self.largest_spot_duration_count = Some(value);
         self
     }
     /// Optional. Query parameter `interruption_policy`. Spot interruption policy to filter by:
     /// `immediate` (released at once) or `delay` (released after a delay).
+    #[inline]
     pub fn interruption_policy(
         mut self,
         value: impl Into<models::ListFlavorSellPoliciesInterruptionPolicy>,
@@ -2743,12 +2804,14 @@ impl ListFlavorSellPolicies {
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page; 1000 by default.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Flavor ID of the last entry of the previous page; the
     /// page starts after it.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -2890,22 +2953,26 @@ impl ListFlavors {
     }
     /// Optional. Query parameter `availability_zone`. Availability zone, by name, ID or code, whose
     /// flavors are listed; `nova_list_availability_zones` returns the zones.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
     /// Optional. Query parameter `flavor_id`. ID of a flavor to show alone.
+    #[inline]
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.flavor_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Number of flavors per page; 1000 by default.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Flavor ID after which the page starts (the last flavor
     /// of the previous page).
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -3029,33 +3096,39 @@ impl ListLaunchTemplateVersions {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of template versions per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Marker after which the page starts: the
     /// `page_info.next_marker` of the previous page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `launch_template_id`. ID of the launch template whose versions are
     /// listed.
+    #[inline]
     pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.launch_template_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `image_id`. Only versions that use this image ID.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `flavor_id`. Only versions that use this flavor ID.
+    #[inline]
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.flavor_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `version`. Version numbers to list.
+    #[inline]
     pub fn version(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.version = Some(value.into_iter().map(Into::into).collect());
         self
@@ -3210,11 +3283,13 @@ impl ListRecycleBinServers {
     }
     /// Optional. Query parameter `all_tenants`. Administrators only: `1` lists the servers of every
     /// tenant; `0` (or absent) only the caller's.
+    #[inline]
     pub fn all_tenants(mut self, value: impl Into<String>) -> Self {
         self.all_tenants = Some(value.into());
         self
     }
     /// Optional. Query parameter `availability_zone`. Availability zone of the servers to list.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.availability_zone = Some(value.into());
         self
@@ -3222,6 +3297,7 @@ impl ListRecycleBinServers {
     /// Optional. Query parameter `expect-fields`. Extra field to include in each server besides the
     /// default ones, such as `power_state`, `hostname`, `user_data`, `key_name`,
     /// `volumes_attached`, `security_groups` or `addresses`.
+    #[inline]
     pub fn expect_fields(
         mut self,
         value: impl Into<models::ListRecycleBinServersExpectFields>,
@@ -3230,38 +3306,45 @@ impl ListRecycleBinServers {
         self
     }
     /// Optional. Query parameter `ip_address`. IP address of the servers to list.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of servers per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last server of the previous page; the page
     /// starts after it.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the servers to list.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Position of the page to return; the SDK pages by
     /// `marker` and leaves this to the caller.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Tags (`key.value` or key) the servers must have.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `tags_key`. Tag keys the servers must have.
+    #[inline]
     pub fn tags_key(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3399,23 +3482,27 @@ impl ListResizeFlavors {
     }
     /// Optional. Query parameter `instance_uuid`. ID (a UUID) of the server to be resized. At least
     /// one of `instance_uuid`, `source_flavor_id` and `source_flavor_name` is needed.
+    #[inline]
     pub fn instance_uuid(mut self, value: impl Into<String>) -> Self {
         self.instance_uuid = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of flavors per page; 1000 by default.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Flavor ID of the last flavor of the previous page; the
     /// page starts after it.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort order: `asc` (ascending, the default) or `desc`
     /// (descending).
+    #[inline]
     pub fn sort_dir(
         mut self,
         value: impl Into<models::ListResizeFlavorsSortDir>,
@@ -3426,6 +3513,7 @@ impl ListResizeFlavors {
     /// Optional. Query parameter `sort_key`. Field to sort by: `flavorid` (flavor ID, the default),
     /// `name`, `memory_mb` (memory size), `vcpus` (number of vCPUs) or `root_gb` (system disk
     /// size).
+    #[inline]
     pub fn sort_key(
         mut self,
         value: impl Into<models::ListResizeFlavorsSortKey>,
@@ -3435,12 +3523,14 @@ impl ListResizeFlavors {
     }
     /// Optional. Query parameter `source_flavor_id`. ID of the flavor to resize from. At least one
     /// of `instance_uuid`, `source_flavor_id` and `source_flavor_name` is needed.
+    #[inline]
     pub fn source_flavor_id(mut self, value: impl Into<String>) -> Self {
         self.source_flavor_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `source_flavor_name`. Name of the flavor to resize from. At least
     /// one of `instance_uuid`, `source_flavor_id` and `source_flavor_name` is needed.
+    #[inline]
     pub fn source_flavor_name(mut self, value: impl Into<String>) -> Self {
         self.source_flavor_name = Some(value.into());
         self
@@ -3576,16 +3666,19 @@ impl ListScheduledEvents {
     }
     /// Optional. Query parameter `marker`. Marker after which the page starts: the
     /// `page_info.next_marker` of the previous page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the scheduled event to show.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_id`. IDs of the servers whose events are listed.
+    #[inline]
     pub fn instance_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3594,26 +3687,31 @@ impl ListScheduledEvents {
         self
     }
     /// Optional. Query parameter `type`. Event types to list.
+    #[inline]
     pub fn r#type(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.r#type = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `state`. Event states to list.
+    #[inline]
     pub fn state(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `publish_since`. Only events published at or after this time.
+    #[inline]
     pub fn publish_since(mut self, value: impl Into<String>) -> Self {
         self.publish_since = Some(value.into());
         self
     }
     /// Optional. Query parameter `publish_until`. Only events published at or before this time.
+    #[inline]
     pub fn publish_until(mut self, value: impl Into<String>) -> Self {
         self.publish_until = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of events per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3778,6 +3876,7 @@ impl ListServerBlockDevices {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -3832,12 +3931,14 @@ impl ListServerGroups {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of server groups per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Marker after which the page starts: the
     /// `page_info.next_marker` of the previous page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -3954,6 +4055,7 @@ impl ListServerInterfaces {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -4051,6 +4153,7 @@ impl ListServerVolumeAttachments {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -4183,43 +4286,51 @@ impl ListServersDetails {
     }
     /// Optional. Query parameter `enterprise_project_id`. Enterprise project whose servers are
     /// listed; `all_granted_eps` lists the servers of every enterprise project the caller may see.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `flavor`. ID of the flavor to filter by.
+    #[inline]
     pub fn flavor(mut self, value: impl Into<String>) -> Self {
         self.flavor = Some(value.into());
         self
     }
     /// Optional. Query parameter `ip`. IPv4 address to filter by; partial addresses match too.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.ip = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Number of servers per page: 25 by default, at most 1000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Server name to match; partial names match too.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `not-tags`. Tag the servers must not have.
+    #[inline]
     pub fn not_tags(mut self, value: impl Into<String>) -> Self {
         self.not_tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Page number, not an item offset: the first page is 1
     /// (the default), and 0 also returns the first page.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `reservation_id`. Reservation ID returned by a call that created
     /// several servers at once; lists the servers of that call.
+    #[inline]
     pub fn reservation_id(mut self, value: impl Into<String>) -> Self {
         self.reservation_id = Some(value.into());
         self
@@ -4228,28 +4339,33 @@ impl ListServersDetails {
     /// `ERROR`, `HARD_REBOOT`, `MIGRATING`, `REBOOT`, `RESIZE`, `REVERT_RESIZE`, `SHELVED`,
     /// `SHELVED_OFFLOADED`, `SHUTOFF`, `UNKNOWN` or `VERIFY_RESIZE`; only administrators may filter
     /// by `DELETED`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Tag the servers must have.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `ip_eq`. IPv4 address to filter by, matched exactly.
+    #[inline]
     pub fn ip_eq(mut self, value: impl Into<String>) -> Self {
         self.ip_eq = Some(value.into());
         self
     }
     /// Optional. Query parameter `server_id`. Server IDs to match exactly, comma-separated
     /// (`id1,id2`). Other filters are ignored when it is set.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `marker`. ID of the last server of the previous page; the page
     /// starts after it.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -4382,17 +4498,20 @@ impl ListTemplates {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of launch templates per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Marker after which the page starts: the
     /// `page_info.next_marker` of the previous page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `launch_template_id`. IDs of the launch templates to list.
+    #[inline]
     pub fn launch_template_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4401,6 +4520,7 @@ impl ListTemplates {
         self
     }
     /// Optional. Query parameter `name`. Names of the launch templates to list.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
@@ -4532,6 +4652,7 @@ impl MigrateServer {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -4596,6 +4717,7 @@ impl NovaAssociateSecurityGroup {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -4658,6 +4780,7 @@ impl NovaAttachInterface {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -4723,6 +4846,7 @@ impl NovaCreateKeypair {
     /// Optional. Header parameter `OpenStack-API-Version`. Nova API microversion to use, in the
     /// form `compute 2.60`. Some parameters and fields need a minimum microversion, named in their
     /// descriptions.
+    #[inline]
     pub fn open_stack_api_version(mut self, value: impl Into<String>) -> Self {
         self.open_stack_api_version = Some(value.into());
         self
@@ -4788,6 +4912,7 @@ impl NovaCreateServers {
     /// Optional. Header parameter `OpenStack-API-Version`. Nova API microversion to use, in the
     /// form `compute 2.60`. Some parameters and fields need a minimum microversion, named in their
     /// descriptions.
+    #[inline]
     pub fn open_stack_api_version(mut self, value: impl Into<String>) -> Self {
         self.open_stack_api_version = Some(value.into());
         self
@@ -4849,6 +4974,7 @@ impl NovaDeleteKeypair {
         }
     }
     /// **Required.** Path parameter `keypair_name`. Name of the SSH key pair.
+    #[inline]
     pub fn keypair_name(mut self, value: impl Into<String>) -> Self {
         self.keypair_name = Some(value.into());
         self
@@ -4900,6 +5026,7 @@ impl NovaDeleteServer {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -4953,6 +5080,7 @@ impl NovaDisassociateSecurityGroup {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -5064,12 +5192,14 @@ impl NovaListKeypairs {
     }
     /// Optional. Query parameter `limit`. Maximum number of key pairs to return; needs microversion
     /// 2.35 or later.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Name of the key pair after which the list starts; needs
     /// microversion 2.35 or later.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -5077,6 +5207,7 @@ impl NovaListKeypairs {
     /// Optional. Header parameter `OpenStack-API-Version`. Nova API microversion to use, in the
     /// form `compute 2.60`. Some parameters and fields need a minimum microversion, named in their
     /// descriptions.
+    #[inline]
     pub fn open_stack_api_version(mut self, value: impl Into<String>) -> Self {
         self.open_stack_api_version = Some(value.into());
         self
@@ -5132,6 +5263,7 @@ impl NovaListServerSecurityGroups {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -5211,61 +5343,72 @@ impl NovaListServers {
     }
     /// Optional. Query parameter `changes-since`. Only servers whose state changed after this time,
     /// in ISO 8601 form such as `2023-06-09T06:42:18+08:00`; this also returns deleted servers.
+    #[inline]
     pub fn changes_since(mut self, value: impl Into<String>) -> Self {
         self.changes_since = Some(value.into());
         self
     }
     /// Optional. Query parameter `flavor`. ID of the flavor to filter by.
+    #[inline]
     pub fn flavor(mut self, value: impl Into<String>) -> Self {
         self.flavor = Some(value.into());
         self
     }
     /// Optional. Query parameter `host`. Name of the host node to filter by.
+    #[inline]
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.host = Some(value.into());
         self
     }
     /// Optional. Query parameter `image`. ID of the image to filter by. With it, other filters and
     /// paging are ignored.
+    #[inline]
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Optional. Query parameter `ip`. IPv4 address to filter by; partial addresses match too.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.ip = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of servers to return.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the server after which the list starts (the last
     /// server of the previous page).
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Server name to filter by.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `not-tags`. Tag key the servers must not have. Tags added as
     /// `key.value` before the tag upgrade are matched by their key.
+    #[inline]
     pub fn not_tags(mut self, value: impl Into<String>) -> Self {
         self.not_tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `reservation_id`. Reservation ID returned by a call that created
     /// several servers at once; lists the servers of that call.
+    #[inline]
     pub fn reservation_id(mut self, value: impl Into<String>) -> Self {
         self.reservation_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_key`. Server attribute to sort by; by default servers are
     /// sorted by `created_at`, newest first.
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<models::NovaListServersSortKey>) -> Self {
         self.sort_key = Some(value.into());
         self
@@ -5274,11 +5417,13 @@ impl NovaListServers {
     /// (administrators only), `ERROR`, `HARD_REBOOT`, `MIGRATING`, `REBOOT`, `RESIZE`,
     /// `REVERT_RESIZE`, `SHELVED`, `SHELVED_OFFLOADED`, `SHUTOFF`, `UNKNOWN` or `VERIFY_RESIZE`.
     /// Another value gives an empty list up to microversion 2.37 and an error from 2.38 on.
+    #[inline]
     pub fn status(mut self, value: impl Into<models::NovaListServersStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Tag the servers must have.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
@@ -5286,6 +5431,7 @@ impl NovaListServers {
     /// Optional. Header parameter `OpenStack-API-Version`. Nova API microversion to use, in the
     /// form `compute 2.60`. Some parameters and fields need a minimum microversion, named in their
     /// descriptions.
+    #[inline]
     pub fn open_stack_api_version(mut self, value: impl Into<String>) -> Self {
         self.open_stack_api_version = Some(value.into());
         self
@@ -5436,56 +5582,66 @@ impl NovaListServersDetails {
     }
     /// Optional. Query parameter `changes-since`. Only servers whose state changed after this time,
     /// in ISO 8601 form such as `2023-06-09T06:42:18+08:00`; this also returns deleted servers.
+    #[inline]
     pub fn changes_since(mut self, value: impl Into<String>) -> Self {
         self.changes_since = Some(value.into());
         self
     }
     /// Optional. Query parameter `flavor`. ID of the flavor to filter by.
+    #[inline]
     pub fn flavor(mut self, value: impl Into<String>) -> Self {
         self.flavor = Some(value.into());
         self
     }
     /// Optional. Query parameter `image`. ID of the image to filter by. With it, other filters and
     /// paging are ignored.
+    #[inline]
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Optional. Query parameter `ip`. IPv4 address to filter by; partial addresses match too.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.ip = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of servers to return.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the server after which the list starts (the last
     /// server of the previous page).
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Server name to filter by.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `not-tags`. Tag key the servers must not have. Tags added as
     /// `key.value` before the tag upgrade are matched by their key.
+    #[inline]
     pub fn not_tags(mut self, value: impl Into<String>) -> Self {
         self.not_tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `reservation_id`. Reservation ID returned by a call that created
     /// several servers at once; lists the servers of that call.
+    #[inline]
     pub fn reservation_id(mut self, value: impl Into<String>) -> Self {
         self.reservation_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_key`. Server attribute to sort by; by default servers are
     /// sorted by `created_at`, newest first.
+    #[inline]
     pub fn sort_key(
         mut self,
         value: impl Into<models::NovaListServersDetailsSortKey>,
@@ -5497,6 +5653,7 @@ impl NovaListServersDetails {
     /// (administrators only), `ERROR`, `HARD_REBOOT`, `MIGRATING`, `REBOOT`, `RESIZE`,
     /// `REVERT_RESIZE`, `SHELVED`, `SHELVED_OFFLOADED`, `SHUTOFF`, `UNKNOWN` or `VERIFY_RESIZE`.
     /// Another value gives an empty list up to microversion 2.37 and an error from 2.38 on.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<models::NovaListServersDetailsStatus>,
@@ -5505,6 +5662,7 @@ impl NovaListServersDetails {
         self
     }
     /// Optional. Query parameter `tags`. Tag the servers must have.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
@@ -5512,6 +5670,7 @@ impl NovaListServersDetails {
     /// Optional. Header parameter `OpenStack-API-Version`. Nova API microversion to use, in the
     /// form `compute 2.60`. Some parameters and fields need a minimum microversion, named in their
     /// descriptions.
+    #[inline]
     pub fn open_stack_api_version(mut self, value: impl Into<String>) -> Self {
         self.open_stack_api_version = Some(value.into());
         self
@@ -5681,6 +5840,7 @@ impl NovaShowFlavorExtraSpecs {
     }
     /// **Required.** Path parameter `flavor_id`. ID of the flavor whose extra specifications are
     /// shown.
+    #[inline]
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.flavor_id = Some(value.into());
         self
@@ -5735,6 +5895,7 @@ impl NovaShowKeypair {
         }
     }
     /// **Required.** Path parameter `keypair_name`. Name of the SSH key pair.
+    #[inline]
     pub fn keypair_name(mut self, value: impl Into<String>) -> Self {
         self.keypair_name = Some(value.into());
         self
@@ -5742,6 +5903,7 @@ impl NovaShowKeypair {
     /// Optional. Header parameter `OpenStack-API-Version`. Nova API microversion to use, in the
     /// form `compute 2.60`. Some parameters and fields need a minimum microversion, named in their
     /// descriptions.
+    #[inline]
     pub fn open_stack_api_version(mut self, value: impl Into<String>) -> Self {
         self.open_stack_api_version = Some(value.into());
         self
@@ -5798,6 +5960,7 @@ impl NovaShowServer {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -5805,6 +5968,7 @@ impl NovaShowServer {
     /// Optional. Header parameter `OpenStack-API-Version`. Nova API microversion to use, in the
     /// form `compute 2.60`. Some parameters and fields need a minimum microversion, named in their
     /// descriptions.
+    #[inline]
     pub fn open_stack_api_version(mut self, value: impl Into<String>) -> Self {
         self.open_stack_api_version = Some(value.into());
         self
@@ -5861,12 +6025,14 @@ impl NovaShowServerInterface {
     }
     /// **Required.** Path parameter `port_id`. ID of the server's network interface (its port ID);
     /// `list_server_interfaces` lists them.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -5920,6 +6086,7 @@ impl NovaShowVersion {
         }
     }
     /// **Required.** Path parameter `api_version`. Major API version to show, such as `v2.1`.
+    #[inline]
     pub fn api_version(mut self, value: impl Into<String>) -> Self {
         self.api_version = Some(value.into());
         self
@@ -5975,6 +6142,7 @@ impl RegisterServerMonitor {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6037,6 +6205,7 @@ impl ReinstallServerWithCloudInit {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6104,6 +6273,7 @@ impl ReinstallServerWithoutCloudInit {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6171,6 +6341,7 @@ impl ResetServerPassword {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6233,6 +6404,7 @@ impl ResizePostPaidServer {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6297,6 +6469,7 @@ impl ResizeServer {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6359,6 +6532,7 @@ impl RevertRecycleBinServer {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6412,6 +6586,7 @@ impl ShowAppendableVolumeQuota {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6468,17 +6643,20 @@ impl ShowFlavorCapacity {
         }
     }
     /// **Required.** Path parameter `flavor_id`. ID of the flavor whose capacity is shown.
+    #[inline]
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.flavor_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `count`. Number of servers of this flavor the capacity is checked
     /// for.
+    #[inline]
     pub fn count(mut self, value: impl Into<String>) -> Self {
         self.count = Some(value.into());
         self
     }
     /// Optional. Query parameter `region_ids`. IDs of the regions the capacity is checked in.
+    #[inline]
     pub fn region_ids(mut self, value: impl Into<String>) -> Self {
         self.region_ids = Some(value.into());
         self
@@ -6534,6 +6712,7 @@ impl ShowJob {
     }
     /// **Required.** Path parameter `job_id`. ID of the asynchronous job that carries out the
     /// request; `show_job` reports its progress.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -6627,6 +6806,7 @@ impl ShowMetadataOptions {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6724,6 +6904,7 @@ impl ShowResetPasswordFlag {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6777,6 +6958,7 @@ impl ShowSerialConsoleActions {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6830,6 +7012,7 @@ impl ShowServer {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -6971,6 +7154,7 @@ impl ShowServerAttachableNicNum {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -7026,12 +7210,14 @@ impl ShowServerBlockDevice {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `volume_id`. ID (a UUID) of a disk attached to the server;
     /// `list_server_block_devices` lists them.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -7088,12 +7274,14 @@ impl ShowServerConsoleOutput {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `length`. Number of log lines to return: 50 by default; `-1`
     /// returns the whole log. Must be -1 or greater.
+    #[inline]
     pub fn length(mut self, value: i64) -> Self {
         self.length = Some(value);
         self
@@ -7148,6 +7336,7 @@ impl ShowServerGroup {
     }
     /// **Required.** Path parameter `server_group_id`. ID of the server group (a UUID), as returned
     /// by `list_server_groups` or `create_server_group`.
+    #[inline]
     pub fn server_group_id(mut self, value: impl Into<String>) -> Self {
         self.server_group_id = Some(value.into());
         self
@@ -7245,6 +7434,7 @@ impl ShowServerPassword {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -7300,6 +7490,7 @@ impl ShowServerRemoteConsole {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -7362,6 +7553,7 @@ impl ShowServerTags {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -7417,6 +7609,7 @@ impl UpdateMetadataOptions {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -7587,6 +7780,7 @@ impl UpdateScheduledEvent {
     }
     /// **Required.** Path parameter `id`. ID of the scheduled event, as returned by
     /// `list_scheduled_events`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -7665,6 +7859,7 @@ impl UpdateSerialConsoleOptions {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -7726,6 +7921,7 @@ impl UpdateServer {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -7790,6 +7986,7 @@ impl UpdateServerAutoTerminateTime {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -7857,12 +8054,14 @@ impl UpdateServerBlockDevice {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `volume_id`. ID (a UUID) of a disk attached to the server;
     /// `list_server_block_devices` lists them.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -7928,12 +8127,14 @@ impl UpdateServerInterface {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `port_id`. ID of the server's network interface (its port ID);
     /// `list_server_interfaces` lists them.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -7997,6 +8198,7 @@ impl UpdateServerMetadata {
     }
     /// **Required.** Path parameter `server_id`. ID of the server (a UUID), as returned by
     /// `list_servers_details` or by the call that created it.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self

@@ -108,71 +108,85 @@ pub struct AttachmentBuilder {
 }
 impl AttachmentBuilder {
     /// Sets `Attachment::attached_at`. **Required.**
+    #[inline]
     pub fn attached_at(mut self, value: impl Into<String>) -> Self {
         self.inner.attached_at = Some(value.into());
         self
     }
     /// Sets or clears `Attachment::attached_at`.
+    #[inline]
     pub fn set_attached_at(mut self, value: Option<String>) -> Self {
         self.inner.attached_at = value;
         self
     }
     /// Sets `Attachment::attachment_id`. **Required.**
+    #[inline]
     pub fn attachment_id(mut self, value: impl Into<String>) -> Self {
         self.inner.attachment_id = Some(value.into());
         self
     }
     /// Sets or clears `Attachment::attachment_id`.
+    #[inline]
     pub fn set_attachment_id(mut self, value: Option<String>) -> Self {
         self.inner.attachment_id = value;
         self
     }
     /// Sets `Attachment::device`. **Required.**
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
         self
     }
     /// Sets or clears `Attachment::device`.
+    #[inline]
     pub fn set_device(mut self, value: Option<String>) -> Self {
         self.inner.device = value;
         self
     }
     /// Sets `Attachment::host_name`. **Required.**
+    #[inline]
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.inner.host_name = Some(value.into());
         self
     }
     /// Sets or clears `Attachment::host_name`.
+    #[inline]
     pub fn set_host_name(mut self, value: Option<String>) -> Self {
         self.inner.host_name = value;
         self
     }
     /// Sets `Attachment::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Attachment::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Attachment::server_id`. **Required.**
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `Attachment::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
     }
     /// Sets `Attachment::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `Attachment::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
@@ -249,21 +263,25 @@ pub struct AzInfoBuilder {
 }
 impl AzInfoBuilder {
     /// Sets `AzInfo::zone_name`. **Required.**
+    #[inline]
     pub fn zone_name(mut self, value: impl Into<String>) -> Self {
         self.inner.zone_name = Some(value.into());
         self
     }
     /// Sets or clears `AzInfo::zone_name`.
+    #[inline]
     pub fn set_zone_name(mut self, value: Option<String>) -> Self {
         self.inner.zone_name = value;
         self
     }
     /// Sets `AzInfo::zone_state`. **Required.**
+    #[inline]
     pub fn zone_state(mut self, value: impl Into<ZoneState>) -> Self {
         self.inner.zone_state = Some(value.into());
         self
     }
     /// Sets or clears `AzInfo::zone_state`.
+    #[inline]
     pub fn set_zone_state(mut self, value: Option<ZoneState>) -> Self {
         self.inner.zone_state = value;
         self
@@ -319,6 +337,7 @@ pub struct BatchCreateResourceTagsRequestBodyBuilder {
 }
 impl BatchCreateResourceTagsRequestBodyBuilder {
     /// Sets `BatchCreateResourceTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<CreateResourceTag>>,
@@ -327,11 +346,13 @@ impl BatchCreateResourceTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreateResourceTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<CreateResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateResourceTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<CreateResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -403,6 +424,7 @@ pub struct BatchCreateVolumeTagsRequestBodyBuilder {
 }
 impl BatchCreateVolumeTagsRequestBodyBuilder {
     /// Sets `BatchCreateVolumeTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchCreateVolumeTagsRequestBodyAction>,
@@ -411,6 +433,7 @@ impl BatchCreateVolumeTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchCreateVolumeTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchCreateVolumeTagsRequestBodyAction>,
@@ -419,16 +442,19 @@ impl BatchCreateVolumeTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchCreateVolumeTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `BatchCreateVolumeTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<Tag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateVolumeTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<Tag>>) -> Self {
         self.inner.tags = value;
         self
@@ -493,6 +519,7 @@ pub struct BatchDeleteResourceTagsRequestBodyBuilder {
 }
 impl BatchDeleteResourceTagsRequestBodyBuilder {
     /// Sets `BatchDeleteResourceTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<DeleteResourceTag>>,
@@ -501,11 +528,13 @@ impl BatchDeleteResourceTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteResourceTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<DeleteResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteResourceTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<DeleteResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -577,6 +606,7 @@ pub struct BatchDeleteVolumeTagsRequestBodyBuilder {
 }
 impl BatchDeleteVolumeTagsRequestBodyBuilder {
     /// Sets `BatchDeleteVolumeTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchDeleteVolumeTagsRequestBodyAction>,
@@ -585,6 +615,7 @@ impl BatchDeleteVolumeTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchDeleteVolumeTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchDeleteVolumeTagsRequestBodyAction>,
@@ -593,6 +624,7 @@ impl BatchDeleteVolumeTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchDeleteVolumeTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<DeleteTagsOption>>,
@@ -601,11 +633,13 @@ impl BatchDeleteVolumeTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteVolumeTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<DeleteTagsOption>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteVolumeTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<DeleteTagsOption>>) -> Self {
         self.inner.tags = value;
         self
@@ -683,6 +717,7 @@ pub struct BatchResizeVolumeRequestBodyBuilder {
 }
 impl BatchResizeVolumeRequestBodyBuilder {
     /// Sets `BatchResizeVolumeRequestBody::volumes`. **Required.**
+    #[inline]
     pub fn volumes(
         mut self,
         value: impl IntoIterator<Item = impl Into<VolumesForBatchResizeVolume>>,
@@ -691,6 +726,7 @@ impl BatchResizeVolumeRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchResizeVolumeRequestBody::volumes`.
+    #[inline]
     pub fn push_volumes(
         mut self,
         value: impl Into<VolumesForBatchResizeVolume>,
@@ -699,6 +735,7 @@ impl BatchResizeVolumeRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchResizeVolumeRequestBody::volumes`.
+    #[inline]
     pub fn set_volumes(
         mut self,
         value: Option<Vec<VolumesForBatchResizeVolume>>,
@@ -707,6 +744,7 @@ impl BatchResizeVolumeRequestBodyBuilder {
         self
     }
     /// Sets `BatchResizeVolumeRequestBody::bss_param`.
+    #[inline]
     pub fn bss_param(
         mut self,
         value: impl Into<PrepaidParamForBatchResizeVolume>,
@@ -715,6 +753,7 @@ impl BatchResizeVolumeRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchResizeVolumeRequestBody::bss_param`.
+    #[inline]
     pub fn set_bss_param(
         mut self,
         value: Option<PrepaidParamForBatchResizeVolume>,
@@ -776,21 +815,25 @@ pub struct BatchResizeVolumesResponseBuilder {
 }
 impl BatchResizeVolumesResponseBuilder {
     /// Sets `BatchResizeVolumesResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchResizeVolumesResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `BatchResizeVolumesResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchResizeVolumesResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
@@ -846,11 +889,13 @@ pub struct BssParam2Builder {
 }
 impl BssParam2Builder {
     /// Sets `BssParam2::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(mut self, value: bool) -> Self {
         self.inner.is_auto_pay = Some(value);
         self
     }
     /// Sets or clears `BssParam2::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(mut self, value: Option<bool>) -> Self {
         self.inner.is_auto_pay = value;
         self
@@ -942,6 +987,7 @@ pub struct BssParamForCreateVolumeBuilder {
 }
 impl BssParamForCreateVolumeBuilder {
     /// Sets `BssParamForCreateVolume::charging_mode`.
+    #[inline]
     pub fn charging_mode(
         mut self,
         value: impl Into<BssParamForCreateVolumeChargingMode>,
@@ -950,6 +996,7 @@ impl BssParamForCreateVolumeBuilder {
         self
     }
     /// Sets or clears `BssParamForCreateVolume::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(
         mut self,
         value: Option<BssParamForCreateVolumeChargingMode>,
@@ -958,6 +1005,7 @@ impl BssParamForCreateVolumeBuilder {
         self
     }
     /// Sets `BssParamForCreateVolume::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(
         mut self,
         value: impl Into<BssParamForCreateVolumeIsAutoPay>,
@@ -966,6 +1014,7 @@ impl BssParamForCreateVolumeBuilder {
         self
     }
     /// Sets or clears `BssParamForCreateVolume::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(
         mut self,
         value: Option<BssParamForCreateVolumeIsAutoPay>,
@@ -974,6 +1023,7 @@ impl BssParamForCreateVolumeBuilder {
         self
     }
     /// Sets `BssParamForCreateVolume::is_auto_renew`.
+    #[inline]
     pub fn is_auto_renew(
         mut self,
         value: impl Into<BssParamForCreateVolumeIsAutoRenew>,
@@ -982,6 +1032,7 @@ impl BssParamForCreateVolumeBuilder {
         self
     }
     /// Sets or clears `BssParamForCreateVolume::is_auto_renew`.
+    #[inline]
     pub fn set_is_auto_renew(
         mut self,
         value: Option<BssParamForCreateVolumeIsAutoRenew>,
@@ -990,16 +1041,19 @@ impl BssParamForCreateVolumeBuilder {
         self
     }
     /// Sets `BssParamForCreateVolume::period_num`.
+    #[inline]
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
         self
     }
     /// Sets or clears `BssParamForCreateVolume::period_num`.
+    #[inline]
     pub fn set_period_num(mut self, value: Option<i64>) -> Self {
         self.inner.period_num = value;
         self
     }
     /// Sets `BssParamForCreateVolume::period_type`.
+    #[inline]
     pub fn period_type(
         mut self,
         value: impl Into<BssParamForCreateVolumePeriodType>,
@@ -1008,6 +1062,7 @@ impl BssParamForCreateVolumeBuilder {
         self
     }
     /// Sets or clears `BssParamForCreateVolume::period_type`.
+    #[inline]
     pub fn set_period_type(
         mut self,
         value: Option<BssParamForCreateVolumePeriodType>,
@@ -1116,6 +1171,7 @@ pub struct BssParamForResizeVolumeBuilder {
 }
 impl BssParamForResizeVolumeBuilder {
     /// Sets `BssParamForResizeVolume::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(
         mut self,
         value: impl Into<BssParamForResizeVolumeIsAutoPay>,
@@ -1124,6 +1180,7 @@ impl BssParamForResizeVolumeBuilder {
         self
     }
     /// Sets or clears `BssParamForResizeVolume::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(
         mut self,
         value: Option<BssParamForResizeVolumeIsAutoPay>,
@@ -1196,6 +1253,7 @@ pub struct BssParamForRetypeVolumeBuilder {
 }
 impl BssParamForRetypeVolumeBuilder {
     /// Sets `BssParamForRetypeVolume::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(
         mut self,
         value: impl Into<BssParamForRetypeVolumeIsAutoPay>,
@@ -1204,6 +1262,7 @@ impl BssParamForRetypeVolumeBuilder {
         self
     }
     /// Sets or clears `BssParamForRetypeVolume::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(
         mut self,
         value: Option<BssParamForRetypeVolumeIsAutoPay>,
@@ -1283,6 +1342,7 @@ pub struct ChangeVolumeChargeModeRequestBodyBuilder {
 }
 impl ChangeVolumeChargeModeRequestBodyBuilder {
     /// Sets `ChangeVolumeChargeModeRequestBody::volume_ids`.
+    #[inline]
     pub fn volume_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1291,31 +1351,37 @@ impl ChangeVolumeChargeModeRequestBodyBuilder {
         self
     }
     /// Appends one item to `ChangeVolumeChargeModeRequestBody::volume_ids`.
+    #[inline]
     pub fn push_volume_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ChangeVolumeChargeModeRequestBody::volume_ids`.
+    #[inline]
     pub fn set_volume_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.volume_ids = value;
         self
     }
     /// Sets `ChangeVolumeChargeModeRequestBody::server_id`.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeVolumeChargeModeRequestBody::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
     }
     /// Sets `ChangeVolumeChargeModeRequestBody::bss_param`.
+    #[inline]
     pub fn bss_param(mut self, value: impl Into<BssParam2>) -> Self {
         self.inner.bss_param = Some(value.into());
         self
     }
     /// Sets or clears `ChangeVolumeChargeModeRequestBody::bss_param`.
+    #[inline]
     pub fn set_bss_param(mut self, value: Option<BssParam2>) -> Self {
         self.inner.bss_param = value;
         self
@@ -1391,11 +1457,13 @@ pub struct CinderAcceptVolumeTransferOptionBuilder {
 }
 impl CinderAcceptVolumeTransferOptionBuilder {
     /// Sets `CinderAcceptVolumeTransferOption::auth_key`. **Required.**
+    #[inline]
     pub fn auth_key(mut self, value: impl Into<String>) -> Self {
         self.inner.auth_key = Some(value.into());
         self
     }
     /// Sets or clears `CinderAcceptVolumeTransferOption::auth_key`.
+    #[inline]
     pub fn set_auth_key(mut self, value: Option<String>) -> Self {
         self.inner.auth_key = value;
         self
@@ -1462,11 +1530,13 @@ pub struct CinderAcceptVolumeTransferRequestBodyBuilder {
 }
 impl CinderAcceptVolumeTransferRequestBodyBuilder {
     /// Sets `CinderAcceptVolumeTransferRequestBody::accept`. **Required.**
+    #[inline]
     pub fn accept(mut self, value: impl Into<CinderAcceptVolumeTransferOption>) -> Self {
         self.inner.accept = Some(value.into());
         self
     }
     /// Sets or clears `CinderAcceptVolumeTransferRequestBody::accept`.
+    #[inline]
     pub fn set_accept(
         mut self,
         value: Option<CinderAcceptVolumeTransferOption>,
@@ -1533,11 +1603,13 @@ pub struct CinderAcceptVolumeTransferResponseBuilder {
 }
 impl CinderAcceptVolumeTransferResponseBuilder {
     /// Sets `CinderAcceptVolumeTransferResponse::transfer`.
+    #[inline]
     pub fn transfer(mut self, value: impl Into<VolumeTransferSummary>) -> Self {
         self.inner.transfer = Some(value.into());
         self
     }
     /// Sets or clears `CinderAcceptVolumeTransferResponse::transfer`.
+    #[inline]
     pub fn set_transfer(mut self, value: Option<VolumeTransferSummary>) -> Self {
         self.inner.transfer = value;
         self
@@ -1604,11 +1676,13 @@ pub struct CinderCreateVolumeTransferRequestBodyBuilder {
 }
 impl CinderCreateVolumeTransferRequestBodyBuilder {
     /// Sets `CinderCreateVolumeTransferRequestBody::transfer`. **Required.**
+    #[inline]
     pub fn transfer(mut self, value: impl Into<CreateVolumeTransferOption>) -> Self {
         self.inner.transfer = Some(value.into());
         self
     }
     /// Sets or clears `CinderCreateVolumeTransferRequestBody::transfer`.
+    #[inline]
     pub fn set_transfer(mut self, value: Option<CreateVolumeTransferOption>) -> Self {
         self.inner.transfer = value;
         self
@@ -1672,11 +1746,13 @@ pub struct CinderCreateVolumeTransferResponseBuilder {
 }
 impl CinderCreateVolumeTransferResponseBuilder {
     /// Sets `CinderCreateVolumeTransferResponse::transfer`.
+    #[inline]
     pub fn transfer(mut self, value: impl Into<CreateVolumeTransferDetail>) -> Self {
         self.inner.transfer = Some(value.into());
         self
     }
     /// Sets or clears `CinderCreateVolumeTransferResponse::transfer`.
+    #[inline]
     pub fn set_transfer(mut self, value: Option<CreateVolumeTransferDetail>) -> Self {
         self.inner.transfer = value;
         self
@@ -1754,6 +1830,7 @@ pub struct CinderListAvailabilityZonesResponseBuilder {
 }
 impl CinderListAvailabilityZonesResponseBuilder {
     /// Sets `CinderListAvailabilityZonesResponse::availability_zone_info`.
+    #[inline]
     pub fn availability_zone_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<AzInfo>>,
@@ -1764,6 +1841,7 @@ impl CinderListAvailabilityZonesResponseBuilder {
         self
     }
     /// Appends one item to `CinderListAvailabilityZonesResponse::availability_zone_info`.
+    #[inline]
     pub fn push_availability_zone_info(mut self, value: impl Into<AzInfo>) -> Self {
         self.inner
             .availability_zone_info
@@ -1772,6 +1850,7 @@ impl CinderListAvailabilityZonesResponseBuilder {
         self
     }
     /// Sets or clears `CinderListAvailabilityZonesResponse::availability_zone_info`.
+    #[inline]
     pub fn set_availability_zone_info(mut self, value: Option<Vec<AzInfo>>) -> Self {
         self.inner.availability_zone_info = value;
         self
@@ -1833,11 +1912,13 @@ pub struct CinderListQuotasResponseBuilder {
 }
 impl CinderListQuotasResponseBuilder {
     /// Sets `CinderListQuotasResponse::quota_set`.
+    #[inline]
     pub fn quota_set(mut self, value: impl Into<QuotaList>) -> Self {
         self.inner.quota_set = Some(value.into());
         self
     }
     /// Sets or clears `CinderListQuotasResponse::quota_set`.
+    #[inline]
     pub fn set_quota_set(mut self, value: Option<QuotaList>) -> Self {
         self.inner.quota_set = value;
         self
@@ -1913,6 +1994,7 @@ pub struct CinderListVolumeTransfersResponseBuilder {
 }
 impl CinderListVolumeTransfersResponseBuilder {
     /// Sets `CinderListVolumeTransfersResponse::transfers`.
+    #[inline]
     pub fn transfers(
         mut self,
         value: impl IntoIterator<Item = impl Into<VolumeTransferSummary>>,
@@ -1921,11 +2003,13 @@ impl CinderListVolumeTransfersResponseBuilder {
         self
     }
     /// Appends one item to `CinderListVolumeTransfersResponse::transfers`.
+    #[inline]
     pub fn push_transfers(mut self, value: impl Into<VolumeTransferSummary>) -> Self {
         self.inner.transfers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CinderListVolumeTransfersResponse::transfers`.
+    #[inline]
     pub fn set_transfers(mut self, value: Option<Vec<VolumeTransferSummary>>) -> Self {
         self.inner.transfers = value;
         self
@@ -1991,6 +2075,7 @@ pub struct CinderListVolumeTypesResponseBuilder {
 }
 impl CinderListVolumeTypesResponseBuilder {
     /// Sets `CinderListVolumeTypesResponse::volume_types`.
+    #[inline]
     pub fn volume_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<VolumeType>>,
@@ -1999,11 +2084,13 @@ impl CinderListVolumeTypesResponseBuilder {
         self
     }
     /// Appends one item to `CinderListVolumeTypesResponse::volume_types`.
+    #[inline]
     pub fn push_volume_types(mut self, value: impl Into<VolumeType>) -> Self {
         self.inner.volume_types.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CinderListVolumeTypesResponse::volume_types`.
+    #[inline]
     pub fn set_volume_types(mut self, value: Option<Vec<VolumeType>>) -> Self {
         self.inner.volume_types = value;
         self
@@ -2066,11 +2153,13 @@ pub struct CinderShowVolumeTransferResponseBuilder {
 }
 impl CinderShowVolumeTransferResponseBuilder {
     /// Sets `CinderShowVolumeTransferResponse::transfer`.
+    #[inline]
     pub fn transfer(mut self, value: impl Into<VolumeTransfer>) -> Self {
         self.inner.transfer = Some(value.into());
         self
     }
     /// Sets or clears `CinderShowVolumeTransferResponse::transfer`.
+    #[inline]
     pub fn set_transfer(mut self, value: Option<VolumeTransfer>) -> Self {
         self.inner.transfer = value;
         self
@@ -2139,31 +2228,37 @@ pub struct CinderUpdateSnapshotOptionV5Builder {
 }
 impl CinderUpdateSnapshotOptionV5Builder {
     /// Sets `CinderUpdateSnapshotOptionV5::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CinderUpdateSnapshotOptionV5::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CinderUpdateSnapshotOptionV5::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CinderUpdateSnapshotOptionV5::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CinderUpdateSnapshotOptionV5::instant_access`.
+    #[inline]
     pub fn instant_access(mut self, value: bool) -> Self {
         self.inner.instant_access = Some(value);
         self
     }
     /// Sets or clears `CinderUpdateSnapshotOptionV5::instant_access`.
+    #[inline]
     pub fn set_instant_access(mut self, value: Option<bool>) -> Self {
         self.inner.instant_access = value;
         self
@@ -2217,11 +2312,13 @@ pub struct CountAutoSnapshotPoliciesResponseBuilder {
 }
 impl CountAutoSnapshotPoliciesResponseBuilder {
     /// Sets `CountAutoSnapshotPoliciesResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `CountAutoSnapshotPoliciesResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -2275,11 +2372,13 @@ pub struct CountSnapshotChainsResponseBuilder {
 }
 impl CountSnapshotChainsResponseBuilder {
     /// Sets `CountSnapshotChainsResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `CountSnapshotChainsResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -2333,11 +2432,13 @@ pub struct CountSnapshotsGroupResponseBuilder {
 }
 impl CountSnapshotsGroupResponseBuilder {
     /// Sets `CountSnapshotsGroupResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `CountSnapshotsGroupResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -2391,11 +2492,13 @@ pub struct CountSnapshotsResponseBuilder {
 }
 impl CountSnapshotsResponseBuilder {
     /// Sets `CountSnapshotsResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `CountSnapshotsResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -2454,11 +2557,13 @@ pub struct CreateAutoSnapshotPolicyResponseBuilder {
 }
 impl CreateAutoSnapshotPolicyResponseBuilder {
     /// Sets `CreateAutoSnapshotPolicyResponse::snapshot_policy`.
+    #[inline]
     pub fn snapshot_policy(mut self, value: impl Into<GetSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = Some(value.into());
         self
     }
     /// Sets or clears `CreateAutoSnapshotPolicyResponse::snapshot_policy`.
+    #[inline]
     pub fn set_snapshot_policy(mut self, value: Option<GetSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = value;
         self
@@ -2518,21 +2623,25 @@ pub struct CreateResourceTagBuilder {
 }
 impl CreateResourceTagBuilder {
     /// Sets `CreateResourceTag::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `CreateResourceTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `CreateResourceTag::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `CreateResourceTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -2589,11 +2698,13 @@ pub struct CreateSnapshotGroupRequestBodyBuilder {
 }
 impl CreateSnapshotGroupRequestBodyBuilder {
     /// Sets `CreateSnapshotGroupRequestBody::snapshot_group`.
+    #[inline]
     pub fn snapshot_group(mut self, value: impl Into<SnapshotGroup>) -> Self {
         self.inner.snapshot_group = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotGroupRequestBody::snapshot_group`.
+    #[inline]
     pub fn set_snapshot_group(mut self, value: Option<SnapshotGroup>) -> Self {
         self.inner.snapshot_group = value;
         self
@@ -2656,21 +2767,25 @@ pub struct CreateSnapshotGroupResponseBuilder {
 }
 impl CreateSnapshotGroupResponseBuilder {
     /// Sets `CreateSnapshotGroupResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotGroupResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `CreateSnapshotGroupResponse::snapshot_group_id`.
+    #[inline]
     pub fn snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotGroupResponse::snapshot_group_id`.
+    #[inline]
     pub fn set_snapshot_group_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_group_id = value;
         self
@@ -2759,26 +2874,31 @@ pub struct CreateSnapshotOptionBuilder {
 }
 impl CreateSnapshotOptionBuilder {
     /// Sets `CreateSnapshotOption::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotOption::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `CreateSnapshotOption::force`.
+    #[inline]
     pub fn force(mut self, value: bool) -> Self {
         self.inner.force = Some(value);
         self
     }
     /// Sets or clears `CreateSnapshotOption::force`.
+    #[inline]
     pub fn set_force(mut self, value: Option<bool>) -> Self {
         self.inner.force = value;
         self
     }
     /// Sets `CreateSnapshotOption::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -2787,6 +2907,7 @@ impl CreateSnapshotOptionBuilder {
         self
     }
     /// Sets or clears `CreateSnapshotOption::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -2795,21 +2916,25 @@ impl CreateSnapshotOptionBuilder {
         self
     }
     /// Sets `CreateSnapshotOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateSnapshotOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -2916,16 +3041,19 @@ pub struct CreateSnapshotPolicyBuilder {
 }
 impl CreateSnapshotPolicyBuilder {
     /// Sets `CreateSnapshotPolicy::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotPolicy::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateSnapshotPolicy::repeat_weekdays`.
+    #[inline]
     pub fn repeat_weekdays(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2934,26 +3062,31 @@ impl CreateSnapshotPolicyBuilder {
         self
     }
     /// Appends one item to `CreateSnapshotPolicy::repeat_weekdays`.
+    #[inline]
     pub fn push_repeat_weekdays(mut self, value: impl Into<String>) -> Self {
         self.inner.repeat_weekdays.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotPolicy::repeat_weekdays`.
+    #[inline]
     pub fn set_repeat_weekdays(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.repeat_weekdays = value;
         self
     }
     /// Sets `CreateSnapshotPolicy::repeat_interval_days`.
+    #[inline]
     pub fn repeat_interval_days(mut self, value: i64) -> Self {
         self.inner.repeat_interval_days = Some(value);
         self
     }
     /// Sets or clears `CreateSnapshotPolicy::repeat_interval_days`.
+    #[inline]
     pub fn set_repeat_interval_days(mut self, value: Option<i64>) -> Self {
         self.inner.repeat_interval_days = value;
         self
     }
     /// Sets `CreateSnapshotPolicy::time_points`.
+    #[inline]
     pub fn time_points(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2962,26 +3095,31 @@ impl CreateSnapshotPolicyBuilder {
         self
     }
     /// Appends one item to `CreateSnapshotPolicy::time_points`.
+    #[inline]
     pub fn push_time_points(mut self, value: impl Into<String>) -> Self {
         self.inner.time_points.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotPolicy::time_points`.
+    #[inline]
     pub fn set_time_points(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.time_points = value;
         self
     }
     /// Sets `CreateSnapshotPolicy::retention_days`.
+    #[inline]
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
         self
     }
     /// Sets or clears `CreateSnapshotPolicy::retention_days`.
+    #[inline]
     pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
         self.inner.retention_days = value;
         self
     }
     /// Sets `CreateSnapshotPolicy::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -2990,6 +3128,7 @@ impl CreateSnapshotPolicyBuilder {
         self
     }
     /// Sets or clears `CreateSnapshotPolicy::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -2998,11 +3137,13 @@ impl CreateSnapshotPolicyBuilder {
         self
     }
     /// Sets `CreateSnapshotPolicy::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotPolicy::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
@@ -3062,11 +3203,13 @@ pub struct CreateSnapshotPolicyRequestBodyBuilder {
 }
 impl CreateSnapshotPolicyRequestBodyBuilder {
     /// Sets `CreateSnapshotPolicyRequestBody::snapshot_policy`.
+    #[inline]
     pub fn snapshot_policy(mut self, value: impl Into<CreateSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotPolicyRequestBody::snapshot_policy`.
+    #[inline]
     pub fn set_snapshot_policy(mut self, value: Option<CreateSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = value;
         self
@@ -3131,11 +3274,13 @@ pub struct CreateSnapshotRequestBodyBuilder {
 }
 impl CreateSnapshotRequestBodyBuilder {
     /// Sets `CreateSnapshotRequestBody::snapshot`. **Required.**
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<CreateSnapshotOption>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotRequestBody::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<CreateSnapshotOption>) -> Self {
         self.inner.snapshot = value;
         self
@@ -3189,11 +3334,13 @@ pub struct CreateSnapshotResponseBuilder {
 }
 impl CreateSnapshotResponseBuilder {
     /// Sets `CreateSnapshotResponse::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<SnapshotDetails>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `CreateSnapshotResponse::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<SnapshotDetails>) -> Self {
         self.inner.snapshot = value;
         self
@@ -3304,36 +3451,43 @@ pub struct CreateStandardSnapshotBuilder {
 }
 impl CreateStandardSnapshotBuilder {
     /// Sets `CreateStandardSnapshot::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateStandardSnapshot::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `CreateStandardSnapshot::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateStandardSnapshot::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateStandardSnapshot::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateStandardSnapshot::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateStandardSnapshot::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -3342,6 +3496,7 @@ impl CreateStandardSnapshotBuilder {
         self
     }
     /// Sets or clears `CreateStandardSnapshot::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -3350,41 +3505,49 @@ impl CreateStandardSnapshotBuilder {
         self
     }
     /// Sets `CreateStandardSnapshot::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateStandardSnapshot::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateStandardSnapshot::instant_access`.
+    #[inline]
     pub fn instant_access(mut self, value: bool) -> Self {
         self.inner.instant_access = Some(value);
         self
     }
     /// Sets or clears `CreateStandardSnapshot::instant_access`.
+    #[inline]
     pub fn set_instant_access(mut self, value: Option<bool>) -> Self {
         self.inner.instant_access = value;
         self
     }
     /// Sets `CreateStandardSnapshot::incremental`.
+    #[inline]
     pub fn incremental(mut self, value: bool) -> Self {
         self.inner.incremental = Some(value);
         self
     }
     /// Sets or clears `CreateStandardSnapshot::incremental`.
+    #[inline]
     pub fn set_incremental(mut self, value: Option<bool>) -> Self {
         self.inner.incremental = value;
         self
     }
     /// Sets `CreateStandardSnapshot::retention_days`.
+    #[inline]
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
         self
     }
     /// Sets or clears `CreateStandardSnapshot::retention_days`.
+    #[inline]
     pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
         self.inner.retention_days = value;
         self
@@ -3439,11 +3602,13 @@ pub struct CreateStandardSnapshotRequestBodyBuilder {
 }
 impl CreateStandardSnapshotRequestBodyBuilder {
     /// Sets `CreateStandardSnapshotRequestBody::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<CreateStandardSnapshot>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `CreateStandardSnapshotRequestBody::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<CreateStandardSnapshot>) -> Self {
         self.inner.snapshot = value;
         self
@@ -3501,21 +3666,25 @@ pub struct CreateStandardSnapshotResponseBuilder {
 }
 impl CreateStandardSnapshotResponseBuilder {
     /// Sets `CreateStandardSnapshotResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateStandardSnapshotResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `CreateStandardSnapshotResponse::snapshot_id`.
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateStandardSnapshotResponse::snapshot_id`.
+    #[inline]
     pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_id = value;
         self
@@ -3687,66 +3856,79 @@ pub struct CreateVolumeOptionBuilder {
 }
 impl CreateVolumeOptionBuilder {
     /// Sets `CreateVolumeOption::availability_zone`. **Required.**
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeOption::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `CreateVolumeOption::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeOption::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `CreateVolumeOption::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `CreateVolumeOption::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `CreateVolumeOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateVolumeOption::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeOption::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateVolumeOption::image_ref`.
+    #[inline]
     pub fn image_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.image_ref = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeOption::image_ref`.
+    #[inline]
     pub fn set_image_ref(mut self, value: Option<String>) -> Self {
         self.inner.image_ref = value;
         self
     }
     /// Sets `CreateVolumeOption::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -3755,6 +3937,7 @@ impl CreateVolumeOptionBuilder {
         self
     }
     /// Sets or clears `CreateVolumeOption::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -3763,46 +3946,55 @@ impl CreateVolumeOptionBuilder {
         self
     }
     /// Sets `CreateVolumeOption::multiattach`.
+    #[inline]
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
         self
     }
     /// Sets or clears `CreateVolumeOption::multiattach`.
+    #[inline]
     pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
         self.inner.multiattach = value;
         self
     }
     /// Sets `CreateVolumeOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateVolumeOption::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `CreateVolumeOption::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `CreateVolumeOption::snapshot_id`.
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeOption::snapshot_id`.
+    #[inline]
     pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_id = value;
         self
     }
     /// Sets `CreateVolumeOption::volume_type`. **Required.**
+    #[inline]
     pub fn volume_type(
         mut self,
         value: impl Into<CreateVolumeOptionVolumeType>,
@@ -3811,6 +4003,7 @@ impl CreateVolumeOptionBuilder {
         self
     }
     /// Sets or clears `CreateVolumeOption::volume_type`.
+    #[inline]
     pub fn set_volume_type(
         mut self,
         value: Option<CreateVolumeOptionVolumeType>,
@@ -3819,6 +4012,7 @@ impl CreateVolumeOptionBuilder {
         self
     }
     /// Sets `CreateVolumeOption::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -3827,6 +4021,7 @@ impl CreateVolumeOptionBuilder {
         self
     }
     /// Sets or clears `CreateVolumeOption::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -3835,21 +4030,25 @@ impl CreateVolumeOptionBuilder {
         self
     }
     /// Sets `CreateVolumeOption::iops`.
+    #[inline]
     pub fn iops(mut self, value: i64) -> Self {
         self.inner.iops = Some(value);
         self
     }
     /// Sets or clears `CreateVolumeOption::iops`.
+    #[inline]
     pub fn set_iops(mut self, value: Option<i64>) -> Self {
         self.inner.iops = value;
         self
     }
     /// Sets `CreateVolumeOption::throughput`.
+    #[inline]
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
         self
     }
     /// Sets or clears `CreateVolumeOption::throughput`.
+    #[inline]
     pub fn set_throughput(mut self, value: Option<i64>) -> Self {
         self.inner.throughput = value;
         self
@@ -3968,36 +4167,43 @@ pub struct CreateVolumeRequestBodyBuilder {
 }
 impl CreateVolumeRequestBodyBuilder {
     /// Sets `CreateVolumeRequestBody::bss_param`.
+    #[inline]
     pub fn bss_param(mut self, value: impl Into<BssParamForCreateVolume>) -> Self {
         self.inner.bss_param = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeRequestBody::bss_param`.
+    #[inline]
     pub fn set_bss_param(mut self, value: Option<BssParamForCreateVolume>) -> Self {
         self.inner.bss_param = value;
         self
     }
     /// Sets `CreateVolumeRequestBody::volume`. **Required.**
+    #[inline]
     pub fn volume(mut self, value: impl Into<CreateVolumeOption>) -> Self {
         self.inner.volume = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeRequestBody::volume`.
+    #[inline]
     pub fn set_volume(mut self, value: Option<CreateVolumeOption>) -> Self {
         self.inner.volume = value;
         self
     }
     /// Sets `CreateVolumeRequestBody::server_id`.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeRequestBody::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
     }
     /// Sets `CreateVolumeRequestBody::os_sch_hnt_scheduler_hints`.
+    #[inline]
     pub fn os_sch_hnt_scheduler_hints(
         mut self,
         value: impl Into<CreateVolumeSchedulerHints>,
@@ -4006,6 +4212,7 @@ impl CreateVolumeRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateVolumeRequestBody::os_sch_hnt_scheduler_hints`.
+    #[inline]
     pub fn set_os_sch_hnt_scheduler_hints(
         mut self,
         value: Option<CreateVolumeSchedulerHints>,
@@ -4077,26 +4284,31 @@ pub struct CreateVolumeResponseBuilder {
 }
 impl CreateVolumeResponseBuilder {
     /// Sets `CreateVolumeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `CreateVolumeResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `CreateVolumeResponse::volume_ids`.
+    #[inline]
     pub fn volume_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4105,11 +4317,13 @@ impl CreateVolumeResponseBuilder {
         self
     }
     /// Appends one item to `CreateVolumeResponse::volume_ids`.
+    #[inline]
     pub fn push_volume_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateVolumeResponse::volume_ids`.
+    #[inline]
     pub fn set_volume_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.volume_ids = value;
         self
@@ -4169,11 +4383,13 @@ pub struct CreateVolumeSchedulerHintsBuilder {
 }
 impl CreateVolumeSchedulerHintsBuilder {
     /// Sets `CreateVolumeSchedulerHints::dedicated_storage_id`.
+    #[inline]
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeSchedulerHints::dedicated_storage_id`.
+    #[inline]
     pub fn set_dedicated_storage_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_storage_id = value;
         self
@@ -4300,66 +4516,79 @@ pub struct CreateVolumeTransferDetailBuilder {
 }
 impl CreateVolumeTransferDetailBuilder {
     /// Sets `CreateVolumeTransferDetail::auth_key`. **Required.**
+    #[inline]
     pub fn auth_key(mut self, value: impl Into<String>) -> Self {
         self.inner.auth_key = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeTransferDetail::auth_key`.
+    #[inline]
     pub fn set_auth_key(mut self, value: Option<String>) -> Self {
         self.inner.auth_key = value;
         self
     }
     /// Sets `CreateVolumeTransferDetail::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeTransferDetail::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `CreateVolumeTransferDetail::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeTransferDetail::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CreateVolumeTransferDetail::links`. **Required.**
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CreateVolumeTransferDetail::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateVolumeTransferDetail::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `CreateVolumeTransferDetail::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeTransferDetail::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateVolumeTransferDetail::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeTransferDetail::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
@@ -4432,21 +4661,25 @@ pub struct CreateVolumeTransferOptionBuilder {
 }
 impl CreateVolumeTransferOptionBuilder {
     /// Sets `CreateVolumeTransferOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeTransferOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateVolumeTransferOption::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVolumeTransferOption::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
@@ -4505,21 +4738,25 @@ pub struct DeleteResourceTagBuilder {
 }
 impl DeleteResourceTagBuilder {
     /// Sets `DeleteResourceTag::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `DeleteResourceTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `DeleteResourceTag::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `DeleteResourceTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -4573,11 +4810,13 @@ pub struct DeleteSnapshotGroupResponseBuilder {
 }
 impl DeleteSnapshotGroupResponseBuilder {
     /// Sets `DeleteSnapshotGroupResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteSnapshotGroupResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -4631,11 +4870,13 @@ pub struct DeleteStandardSnapshotResponseBuilder {
 }
 impl DeleteStandardSnapshotResponseBuilder {
     /// Sets `DeleteStandardSnapshotResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteStandardSnapshotResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -4700,11 +4941,13 @@ pub struct DeleteTagsOptionBuilder {
 }
 impl DeleteTagsOptionBuilder {
     /// Sets `DeleteTagsOption::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `DeleteTagsOption::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
@@ -4758,11 +5001,13 @@ pub struct DeleteVolumeResponseBuilder {
 }
 impl DeleteVolumeResponseBuilder {
     /// Sets `DeleteVolumeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteVolumeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -4891,26 +5136,31 @@ pub struct GetSnapshotPolicyBuilder {
 }
 impl GetSnapshotPolicyBuilder {
     /// Sets `GetSnapshotPolicy::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `GetSnapshotPolicy::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `GetSnapshotPolicy::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GetSnapshotPolicy::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GetSnapshotPolicy::repeat_weekdays`.
+    #[inline]
     pub fn repeat_weekdays(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4919,26 +5169,31 @@ impl GetSnapshotPolicyBuilder {
         self
     }
     /// Appends one item to `GetSnapshotPolicy::repeat_weekdays`.
+    #[inline]
     pub fn push_repeat_weekdays(mut self, value: impl Into<String>) -> Self {
         self.inner.repeat_weekdays.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GetSnapshotPolicy::repeat_weekdays`.
+    #[inline]
     pub fn set_repeat_weekdays(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.repeat_weekdays = value;
         self
     }
     /// Sets `GetSnapshotPolicy::repeat_interval_days`.
+    #[inline]
     pub fn repeat_interval_days(mut self, value: i64) -> Self {
         self.inner.repeat_interval_days = Some(value);
         self
     }
     /// Sets or clears `GetSnapshotPolicy::repeat_interval_days`.
+    #[inline]
     pub fn set_repeat_interval_days(mut self, value: Option<i64>) -> Self {
         self.inner.repeat_interval_days = value;
         self
     }
     /// Sets `GetSnapshotPolicy::time_points`.
+    #[inline]
     pub fn time_points(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4947,46 +5202,55 @@ impl GetSnapshotPolicyBuilder {
         self
     }
     /// Appends one item to `GetSnapshotPolicy::time_points`.
+    #[inline]
     pub fn push_time_points(mut self, value: impl Into<String>) -> Self {
         self.inner.time_points.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GetSnapshotPolicy::time_points`.
+    #[inline]
     pub fn set_time_points(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.time_points = value;
         self
     }
     /// Sets `GetSnapshotPolicy::retention_days`.
+    #[inline]
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
         self
     }
     /// Sets or clears `GetSnapshotPolicy::retention_days`.
+    #[inline]
     pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
         self.inner.retention_days = value;
         self
     }
     /// Sets `GetSnapshotPolicy::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `GetSnapshotPolicy::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GetSnapshotPolicy::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GetSnapshotPolicy::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GetSnapshotPolicy::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -4995,6 +5259,7 @@ impl GetSnapshotPolicyBuilder {
         self
     }
     /// Sets or clears `GetSnapshotPolicy::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -5003,11 +5268,13 @@ impl GetSnapshotPolicyBuilder {
         self
     }
     /// Sets `GetSnapshotPolicy::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `GetSnapshotPolicy::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
@@ -5085,31 +5352,37 @@ pub struct IopsBuilder {
 }
 impl IopsBuilder {
     /// Sets `Iops::frozened`. **Required.**
+    #[inline]
     pub fn frozened(mut self, value: bool) -> Self {
         self.inner.frozened = Some(value);
         self
     }
     /// Sets or clears `Iops::frozened`.
+    #[inline]
     pub fn set_frozened(mut self, value: Option<bool>) -> Self {
         self.inner.frozened = value;
         self
     }
     /// Sets `Iops::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Iops::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Iops::total_val`. **Required.**
+    #[inline]
     pub fn total_val(mut self, value: i64) -> Self {
         self.inner.total_val = Some(value);
         self
     }
     /// Sets or clears `Iops::total_val`.
+    #[inline]
     pub fn set_total_val(mut self, value: Option<i64>) -> Self {
         self.inner.total_val = value;
         self
@@ -5198,46 +5471,55 @@ pub struct JobEntitiesBuilder {
 }
 impl JobEntitiesBuilder {
     /// Sets `JobEntities::volume_type`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
     }
     /// Sets `JobEntities::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `JobEntities::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `JobEntities::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `JobEntities::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `JobEntities::sub_jobs`.
+    #[inline]
     pub fn sub_jobs(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubJob>>,
@@ -5246,11 +5528,13 @@ impl JobEntitiesBuilder {
         self
     }
     /// Appends one item to `JobEntities::sub_jobs`.
+    #[inline]
     pub fn push_sub_jobs(mut self, value: impl Into<SubJob>) -> Self {
         self.inner.sub_jobs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `JobEntities::sub_jobs`.
+    #[inline]
     pub fn set_sub_jobs(mut self, value: Option<Vec<SubJob>>) -> Self {
         self.inner.sub_jobs = value;
         self
@@ -5309,21 +5593,25 @@ pub struct LinkBuilder {
 }
 impl LinkBuilder {
     /// Sets `Link::href`.
+    #[inline]
     pub fn href(mut self, value: impl Into<String>) -> Self {
         self.inner.href = Some(value.into());
         self
     }
     /// Sets or clears `Link::href`.
+    #[inline]
     pub fn set_href(mut self, value: Option<String>) -> Self {
         self.inner.href = value;
         self
     }
     /// Sets `Link::rel`.
+    #[inline]
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
         self
     }
     /// Sets or clears `Link::rel`.
+    #[inline]
     pub fn set_rel(mut self, value: Option<String>) -> Self {
         self.inner.rel = value;
         self
@@ -5386,6 +5674,7 @@ pub struct ListAutoSnapshotPolicyResponseBuilder {
 }
 impl ListAutoSnapshotPolicyResponseBuilder {
     /// Sets `ListAutoSnapshotPolicyResponse::snapshot_policies`.
+    #[inline]
     pub fn snapshot_policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<GetSnapshotPolicy>>,
@@ -5394,6 +5683,7 @@ impl ListAutoSnapshotPolicyResponseBuilder {
         self
     }
     /// Appends one item to `ListAutoSnapshotPolicyResponse::snapshot_policies`.
+    #[inline]
     pub fn push_snapshot_policies(
         mut self,
         value: impl Into<GetSnapshotPolicy>,
@@ -5402,6 +5692,7 @@ impl ListAutoSnapshotPolicyResponseBuilder {
         self
     }
     /// Sets or clears `ListAutoSnapshotPolicyResponse::snapshot_policies`.
+    #[inline]
     pub fn set_snapshot_policies(
         mut self,
         value: Option<Vec<GetSnapshotPolicy>>,
@@ -5466,26 +5757,31 @@ pub struct ListResourceTagsResponseBodyTagsBuilder {
 }
 impl ListResourceTagsResponseBodyTagsBuilder {
     /// Sets `ListResourceTagsResponseBodyTags::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ListResourceTagsResponseBodyTags::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ListResourceTagsResponseBodyTags::value`.
+    #[inline]
     pub fn value(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.value = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListResourceTagsResponseBodyTags::value`.
+    #[inline]
     pub fn push_value(mut self, value: impl Into<String>) -> Self {
         self.inner.value.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListResourceTagsResponseBodyTags::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.value = value;
         self
@@ -5545,6 +5841,7 @@ pub struct ListSnapshotChainsResponseBuilder {
 }
 impl ListSnapshotChainsResponseBuilder {
     /// Sets `ListSnapshotChainsResponse::snapshot_chains`.
+    #[inline]
     pub fn snapshot_chains(
         mut self,
         value: impl IntoIterator<
@@ -5555,6 +5852,7 @@ impl ListSnapshotChainsResponseBuilder {
         self
     }
     /// Appends one item to `ListSnapshotChainsResponse::snapshot_chains`.
+    #[inline]
     pub fn push_snapshot_chains(
         mut self,
         value: impl Into<ListSnapshotChainsResponseBodySnapshotChains>,
@@ -5563,6 +5861,7 @@ impl ListSnapshotChainsResponseBuilder {
         self
     }
     /// Sets or clears `ListSnapshotChainsResponse::snapshot_chains`.
+    #[inline]
     pub fn set_snapshot_chains(
         mut self,
         value: Option<Vec<ListSnapshotChainsResponseBodySnapshotChains>>,
@@ -5672,91 +5971,109 @@ pub struct ListSnapshotChainsResponseBodySnapshotChainsBuilder {
 }
 impl ListSnapshotChainsResponseBodySnapshotChainsBuilder {
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::snapshot_count`.
+    #[inline]
     pub fn snapshot_count(mut self, value: i64) -> Self {
         self.inner.snapshot_count = Some(value);
         self
     }
     /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::snapshot_count`.
+    #[inline]
     pub fn set_snapshot_count(mut self, value: Option<i64>) -> Self {
         self.inner.snapshot_count = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::capacity`.
+    #[inline]
     pub fn capacity(mut self, value: f64) -> Self {
         self.inner.capacity = Some(value);
         self
     }
     /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::capacity`.
+    #[inline]
     pub fn set_capacity(mut self, value: Option<f64>) -> Self {
         self.inner.capacity = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::category`.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.inner.category = Some(value.into());
         self
     }
     /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::category`.
+    #[inline]
     pub fn set_category(mut self, value: Option<String>) -> Self {
         self.inner.category = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -5816,6 +6133,7 @@ pub struct ListSnapshotGroupResponseBuilder {
 }
 impl ListSnapshotGroupResponseBuilder {
     /// Sets `ListSnapshotGroupResponse::snapshot_groups`.
+    #[inline]
     pub fn snapshot_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<SnapshotGroupDetail>>,
@@ -5824,6 +6142,7 @@ impl ListSnapshotGroupResponseBuilder {
         self
     }
     /// Appends one item to `ListSnapshotGroupResponse::snapshot_groups`.
+    #[inline]
     pub fn push_snapshot_groups(
         mut self,
         value: impl Into<SnapshotGroupDetail>,
@@ -5832,6 +6151,7 @@ impl ListSnapshotGroupResponseBuilder {
         self
     }
     /// Sets or clears `ListSnapshotGroupResponse::snapshot_groups`.
+    #[inline]
     pub fn set_snapshot_groups(
         mut self,
         value: Option<Vec<SnapshotGroupDetail>>,
@@ -5892,6 +6212,7 @@ pub struct ListSnapshotGroupTagsResponseBuilder {
 }
 impl ListSnapshotGroupTagsResponseBuilder {
     /// Sets `ListSnapshotGroupTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListResourceTagsResponseBodyTags>>,
@@ -5900,6 +6221,7 @@ impl ListSnapshotGroupTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListSnapshotGroupTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(
         mut self,
         value: impl Into<ListResourceTagsResponseBodyTags>,
@@ -5908,6 +6230,7 @@ impl ListSnapshotGroupTagsResponseBuilder {
         self
     }
     /// Sets or clears `ListSnapshotGroupTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<Vec<ListResourceTagsResponseBodyTags>>,
@@ -5968,6 +6291,7 @@ pub struct ListSnapshotTagsResponseBuilder {
 }
 impl ListSnapshotTagsResponseBuilder {
     /// Sets `ListSnapshotTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListResourceTagsResponseBodyTags>>,
@@ -5976,6 +6300,7 @@ impl ListSnapshotTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListSnapshotTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(
         mut self,
         value: impl Into<ListResourceTagsResponseBodyTags>,
@@ -5984,6 +6309,7 @@ impl ListSnapshotTagsResponseBuilder {
         self
     }
     /// Sets or clears `ListSnapshotTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<Vec<ListResourceTagsResponseBodyTags>>,
@@ -6044,6 +6370,7 @@ pub struct ListSnapshotsDetailsResponseBuilder {
 }
 impl ListSnapshotsDetailsResponseBuilder {
     /// Sets `ListSnapshotsDetailsResponse::snapshots`.
+    #[inline]
     pub fn snapshots(
         mut self,
         value: impl IntoIterator<Item = impl Into<SnapshotDetailV5>>,
@@ -6052,11 +6379,13 @@ impl ListSnapshotsDetailsResponseBuilder {
         self
     }
     /// Appends one item to `ListSnapshotsDetailsResponse::snapshots`.
+    #[inline]
     pub fn push_snapshots(mut self, value: impl Into<SnapshotDetailV5>) -> Self {
         self.inner.snapshots.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSnapshotsDetailsResponse::snapshots`.
+    #[inline]
     pub fn set_snapshots(mut self, value: Option<Vec<SnapshotDetailV5>>) -> Self {
         self.inner.snapshots = value;
         self
@@ -6136,16 +6465,19 @@ pub struct ListSnapshotsResponseBuilder {
 }
 impl ListSnapshotsResponseBuilder {
     /// Sets `ListSnapshotsResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ListSnapshotsResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `ListSnapshotsResponse::snapshots`.
+    #[inline]
     pub fn snapshots(
         mut self,
         value: impl IntoIterator<Item = impl Into<SnapshotList>>,
@@ -6154,16 +6486,19 @@ impl ListSnapshotsResponseBuilder {
         self
     }
     /// Appends one item to `ListSnapshotsResponse::snapshots`.
+    #[inline]
     pub fn push_snapshots(mut self, value: impl Into<SnapshotList>) -> Self {
         self.inner.snapshots.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSnapshotsResponse::snapshots`.
+    #[inline]
     pub fn set_snapshots(mut self, value: Option<Vec<SnapshotList>>) -> Self {
         self.inner.snapshots = value;
         self
     }
     /// Sets `ListSnapshotsResponse::snapshots_links`.
+    #[inline]
     pub fn snapshots_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<Link>>,
@@ -6172,11 +6507,13 @@ impl ListSnapshotsResponseBuilder {
         self
     }
     /// Appends one item to `ListSnapshotsResponse::snapshots_links`.
+    #[inline]
     pub fn push_snapshots_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.snapshots_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSnapshotsResponse::snapshots_links`.
+    #[inline]
     pub fn set_snapshots_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.snapshots_links = value;
         self
@@ -6242,6 +6579,7 @@ pub struct ListVersionsResponseBuilder {
 }
 impl ListVersionsResponseBuilder {
     /// Sets `ListVersionsResponse::versions`.
+    #[inline]
     pub fn versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<Versions>>,
@@ -6250,11 +6588,13 @@ impl ListVersionsResponseBuilder {
         self
     }
     /// Appends one item to `ListVersionsResponse::versions`.
+    #[inline]
     pub fn push_versions(mut self, value: impl Into<Versions>) -> Self {
         self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVersionsResponse::versions`.
+    #[inline]
     pub fn set_versions(mut self, value: Option<Vec<Versions>>) -> Self {
         self.inner.versions = value;
         self
@@ -6308,6 +6648,7 @@ pub struct ListVolumeTagsResponseBuilder {
 }
 impl ListVolumeTagsResponseBuilder {
     /// Sets `ListVolumeTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
@@ -6316,6 +6657,7 @@ impl ListVolumeTagsResponseBuilder {
         self
     }
     /// Sets or clears `ListVolumeTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, Vec<String>>>,
@@ -6410,6 +6752,7 @@ pub struct ListVolumesByTagsRequestBodyBuilder {
 }
 impl ListVolumesByTagsRequestBodyBuilder {
     /// Sets `ListVolumesByTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<ListVolumesByTagsRequestBodyAction>,
@@ -6418,6 +6761,7 @@ impl ListVolumesByTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `ListVolumesByTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<ListVolumesByTagsRequestBodyAction>,
@@ -6426,41 +6770,49 @@ impl ListVolumesByTagsRequestBodyBuilder {
         self
     }
     /// Sets `ListVolumesByTagsRequestBody::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `ListVolumesByTagsRequestBody::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `ListVolumesByTagsRequestBody::matches`.
+    #[inline]
     pub fn matches(mut self, value: impl IntoIterator<Item = impl Into<Match>>) -> Self {
         self.inner.matches = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListVolumesByTagsRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<Match>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVolumesByTagsRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<Match>>) -> Self {
         self.inner.matches = value;
         self
     }
     /// Sets `ListVolumesByTagsRequestBody::offset`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `ListVolumesByTagsRequestBody::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<i64>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Sets `ListVolumesByTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagsForListVolumes>>,
@@ -6469,11 +6821,13 @@ impl ListVolumesByTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `ListVolumesByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagsForListVolumes>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVolumesByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagsForListVolumes>>) -> Self {
         self.inner.tags = value;
         self
@@ -6552,16 +6906,19 @@ pub struct ListVolumesByTagsResponseBuilder {
 }
 impl ListVolumesByTagsResponseBuilder {
     /// Sets `ListVolumesByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListVolumesByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
     }
     /// Sets `ListVolumesByTagsResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<Resource>>,
@@ -6570,11 +6927,13 @@ impl ListVolumesByTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListVolumesByTagsResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<Resource>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVolumesByTagsResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<Resource>>) -> Self {
         self.inner.resources = value;
         self
@@ -6644,16 +7003,19 @@ pub struct ListVolumesInRecycleResponseBuilder {
 }
 impl ListVolumesInRecycleResponseBuilder {
     /// Sets `ListVolumesInRecycleResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ListVolumesInRecycleResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `ListVolumesInRecycleResponse::volumes`.
+    #[inline]
     pub fn volumes(
         mut self,
         value: impl IntoIterator<Item = impl Into<RecycleBinVolume>>,
@@ -6662,11 +7024,13 @@ impl ListVolumesInRecycleResponseBuilder {
         self
     }
     /// Appends one item to `ListVolumesInRecycleResponse::volumes`.
+    #[inline]
     pub fn push_volumes(mut self, value: impl Into<RecycleBinVolume>) -> Self {
         self.inner.volumes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVolumesInRecycleResponse::volumes`.
+    #[inline]
     pub fn set_volumes(mut self, value: Option<Vec<RecycleBinVolume>>) -> Self {
         self.inner.volumes = value;
         self
@@ -6760,16 +7124,19 @@ pub struct ListVolumesResponseBuilder {
 }
 impl ListVolumesResponseBuilder {
     /// Sets `ListVolumesResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ListVolumesResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `ListVolumesResponse::volumes_links`.
+    #[inline]
     pub fn volumes_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<Link>>,
@@ -6778,16 +7145,19 @@ impl ListVolumesResponseBuilder {
         self
     }
     /// Appends one item to `ListVolumesResponse::volumes_links`.
+    #[inline]
     pub fn push_volumes_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.volumes_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVolumesResponse::volumes_links`.
+    #[inline]
     pub fn set_volumes_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.volumes_links = value;
         self
     }
     /// Sets `ListVolumesResponse::volumes`.
+    #[inline]
     pub fn volumes(
         mut self,
         value: impl IntoIterator<Item = impl Into<VolumeDetail>>,
@@ -6796,11 +7166,13 @@ impl ListVolumesResponseBuilder {
         self
     }
     /// Appends one item to `ListVolumesResponse::volumes`.
+    #[inline]
     pub fn push_volumes(mut self, value: impl Into<VolumeDetail>) -> Self {
         self.inner.volumes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVolumesResponse::volumes`.
+    #[inline]
     pub fn set_volumes(mut self, value: Option<Vec<VolumeDetail>>) -> Self {
         self.inner.volumes = value;
         self
@@ -6871,21 +7243,25 @@ pub struct MatchBuilder {
 }
 impl MatchBuilder {
     /// Sets `Match::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<MatchKey>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `Match::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<MatchKey>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `Match::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `Match::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -6966,21 +7342,25 @@ pub struct MediaTypesBuilder {
 }
 impl MediaTypesBuilder {
     /// Sets `MediaTypes::base`. **Required.**
+    #[inline]
     pub fn base(mut self, value: impl Into<String>) -> Self {
         self.inner.base = Some(value.into());
         self
     }
     /// Sets or clears `MediaTypes::base`.
+    #[inline]
     pub fn set_base(mut self, value: Option<String>) -> Self {
         self.inner.base = value;
         self
     }
     /// Sets `MediaTypes::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `MediaTypes::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -7050,31 +7430,37 @@ pub struct ModifyRecycleBinPolicyRequestBodyBuilder {
 }
 impl ModifyRecycleBinPolicyRequestBodyBuilder {
     /// Sets `ModifyRecycleBinPolicyRequestBody::switch`.
+    #[inline]
     pub fn switch(mut self, value: bool) -> Self {
         self.inner.switch = Some(value);
         self
     }
     /// Sets or clears `ModifyRecycleBinPolicyRequestBody::switch`.
+    #[inline]
     pub fn set_switch(mut self, value: Option<bool>) -> Self {
         self.inner.switch = value;
         self
     }
     /// Sets `ModifyRecycleBinPolicyRequestBody::threshold_time`.
+    #[inline]
     pub fn threshold_time(mut self, value: i64) -> Self {
         self.inner.threshold_time = Some(value);
         self
     }
     /// Sets or clears `ModifyRecycleBinPolicyRequestBody::threshold_time`.
+    #[inline]
     pub fn set_threshold_time(mut self, value: Option<i64>) -> Self {
         self.inner.threshold_time = value;
         self
     }
     /// Sets `ModifyRecycleBinPolicyRequestBody::keep_time`.
+    #[inline]
     pub fn keep_time(mut self, value: i64) -> Self {
         self.inner.keep_time = Some(value);
         self
     }
     /// Sets or clears `ModifyRecycleBinPolicyRequestBody::keep_time`.
+    #[inline]
     pub fn set_keep_time(mut self, value: Option<i64>) -> Self {
         self.inner.keep_time = value;
         self
@@ -7144,21 +7530,25 @@ pub struct ModifyVolumeQoSOptionBuilder {
 }
 impl ModifyVolumeQoSOptionBuilder {
     /// Sets `ModifyVolumeQoSOption::iops`. **Required.**
+    #[inline]
     pub fn iops(mut self, value: i64) -> Self {
         self.inner.iops = Some(value);
         self
     }
     /// Sets or clears `ModifyVolumeQoSOption::iops`.
+    #[inline]
     pub fn set_iops(mut self, value: Option<i64>) -> Self {
         self.inner.iops = value;
         self
     }
     /// Sets `ModifyVolumeQoSOption::throughput`.
+    #[inline]
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
         self
     }
     /// Sets or clears `ModifyVolumeQoSOption::throughput`.
+    #[inline]
     pub fn set_throughput(mut self, value: Option<i64>) -> Self {
         self.inner.throughput = value;
         self
@@ -7223,11 +7613,13 @@ pub struct ModifyVolumeQoSRequestBodyBuilder {
 }
 impl ModifyVolumeQoSRequestBodyBuilder {
     /// Sets `ModifyVolumeQoSRequestBody::qos_modify`. **Required.**
+    #[inline]
     pub fn qos_modify(mut self, value: impl Into<ModifyVolumeQoSOption>) -> Self {
         self.inner.qos_modify = Some(value.into());
         self
     }
     /// Sets or clears `ModifyVolumeQoSRequestBody::qos_modify`.
+    #[inline]
     pub fn set_qos_modify(mut self, value: Option<ModifyVolumeQoSOption>) -> Self {
         self.inner.qos_modify = value;
         self
@@ -7281,11 +7673,13 @@ pub struct ModifyVolumeQoSResponseBuilder {
 }
 impl ModifyVolumeQoSResponseBuilder {
     /// Sets `ModifyVolumeQoSResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ModifyVolumeQoSResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -7351,11 +7745,13 @@ pub struct OsExtendBuilder {
 }
 impl OsExtendBuilder {
     /// Sets `OsExtend::new_size`. **Required.**
+    #[inline]
     pub fn new_size(mut self, value: i64) -> Self {
         self.inner.new_size = Some(value);
         self
     }
     /// Sets or clears `OsExtend::new_size`.
+    #[inline]
     pub fn set_new_size(mut self, value: Option<i64>) -> Self {
         self.inner.new_size = value;
         self
@@ -7411,6 +7807,7 @@ pub struct PrepaidParamForBatchResizeVolumeBuilder {
 }
 impl PrepaidParamForBatchResizeVolumeBuilder {
     /// Sets `PrepaidParamForBatchResizeVolume::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(
         mut self,
         value: impl Into<PrepaidParamForBatchResizeVolumeIsAutoPay>,
@@ -7419,6 +7816,7 @@ impl PrepaidParamForBatchResizeVolumeBuilder {
         self
     }
     /// Sets or clears `PrepaidParamForBatchResizeVolume::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(
         mut self,
         value: Option<PrepaidParamForBatchResizeVolumeIsAutoPay>,
@@ -7511,31 +7909,37 @@ pub struct QuotaDetailBackupGigabytesBuilder {
 }
 impl QuotaDetailBackupGigabytesBuilder {
     /// Sets `QuotaDetailBackupGigabytes::in_use`. **Required.**
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailBackupGigabytes::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailBackupGigabytes::limit`. **Required.**
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailBackupGigabytes::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailBackupGigabytes::reserved`. **Required.**
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailBackupGigabytes::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -7613,31 +8017,37 @@ pub struct QuotaDetailBackupsBuilder {
 }
 impl QuotaDetailBackupsBuilder {
     /// Sets `QuotaDetailBackups::in_use`. **Required.**
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailBackups::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailBackups::limit`. **Required.**
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailBackups::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailBackups::reserved`. **Required.**
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailBackups::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -7715,31 +8125,37 @@ pub struct QuotaDetailGigabytesBuilder {
 }
 impl QuotaDetailGigabytesBuilder {
     /// Sets `QuotaDetailGigabytes::in_use`. **Required.**
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytes::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailGigabytes::limit`. **Required.**
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytes::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailGigabytes::reserved`. **Required.**
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytes::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -7801,31 +8217,37 @@ pub struct QuotaDetailGigabytesSasBuilder {
 }
 impl QuotaDetailGigabytesSasBuilder {
     /// Sets `QuotaDetailGigabytesSas::in_use`.
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytesSas::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailGigabytesSas::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytesSas::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailGigabytesSas::reserved`.
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytesSas::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -7887,31 +8309,37 @@ pub struct QuotaDetailGigabytesSataBuilder {
 }
 impl QuotaDetailGigabytesSataBuilder {
     /// Sets `QuotaDetailGigabytesSata::in_use`.
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytesSata::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailGigabytesSata::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytesSata::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailGigabytesSata::reserved`.
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytesSata::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -7973,31 +8401,37 @@ pub struct QuotaDetailGigabytesSsdBuilder {
 }
 impl QuotaDetailGigabytesSsdBuilder {
     /// Sets `QuotaDetailGigabytesSsd::in_use`.
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytesSsd::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailGigabytesSsd::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytesSsd::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailGigabytesSsd::reserved`.
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailGigabytesSsd::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -8075,31 +8509,37 @@ pub struct QuotaDetailPerVolumeGigabytesBuilder {
 }
 impl QuotaDetailPerVolumeGigabytesBuilder {
     /// Sets `QuotaDetailPerVolumeGigabytes::in_use`. **Required.**
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailPerVolumeGigabytes::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailPerVolumeGigabytes::limit`. **Required.**
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailPerVolumeGigabytes::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailPerVolumeGigabytes::reserved`. **Required.**
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailPerVolumeGigabytes::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -8177,31 +8617,37 @@ pub struct QuotaDetailSnapshotsBuilder {
 }
 impl QuotaDetailSnapshotsBuilder {
     /// Sets `QuotaDetailSnapshots::in_use`. **Required.**
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshots::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailSnapshots::limit`. **Required.**
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshots::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailSnapshots::reserved`. **Required.**
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshots::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -8263,31 +8709,37 @@ pub struct QuotaDetailSnapshotsSasBuilder {
 }
 impl QuotaDetailSnapshotsSasBuilder {
     /// Sets `QuotaDetailSnapshotsSas::in_use`.
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshotsSas::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailSnapshotsSas::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshotsSas::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailSnapshotsSas::reserved`.
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshotsSas::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -8349,31 +8801,37 @@ pub struct QuotaDetailSnapshotsSataBuilder {
 }
 impl QuotaDetailSnapshotsSataBuilder {
     /// Sets `QuotaDetailSnapshotsSata::in_use`.
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshotsSata::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailSnapshotsSata::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshotsSata::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailSnapshotsSata::reserved`.
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshotsSata::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -8435,31 +8893,37 @@ pub struct QuotaDetailSnapshotsSsdBuilder {
 }
 impl QuotaDetailSnapshotsSsdBuilder {
     /// Sets `QuotaDetailSnapshotsSsd::in_use`.
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshotsSsd::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailSnapshotsSsd::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshotsSsd::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailSnapshotsSsd::reserved`.
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailSnapshotsSsd::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -8537,31 +9001,37 @@ pub struct QuotaDetailVolumesBuilder {
 }
 impl QuotaDetailVolumesBuilder {
     /// Sets `QuotaDetailVolumes::in_use`. **Required.**
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumes::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailVolumes::limit`. **Required.**
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumes::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailVolumes::reserved`. **Required.**
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumes::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -8623,31 +9093,37 @@ pub struct QuotaDetailVolumesSasBuilder {
 }
 impl QuotaDetailVolumesSasBuilder {
     /// Sets `QuotaDetailVolumesSas::in_use`.
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumesSas::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailVolumesSas::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumesSas::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailVolumesSas::reserved`.
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumesSas::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -8709,31 +9185,37 @@ pub struct QuotaDetailVolumesSataBuilder {
 }
 impl QuotaDetailVolumesSataBuilder {
     /// Sets `QuotaDetailVolumesSata::in_use`.
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumesSata::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailVolumesSata::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumesSata::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailVolumesSata::reserved`.
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumesSata::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -8795,31 +9277,37 @@ pub struct QuotaDetailVolumesSsdBuilder {
 }
 impl QuotaDetailVolumesSsdBuilder {
     /// Sets `QuotaDetailVolumesSsd::in_use`.
+    #[inline]
     pub fn in_use(mut self, value: i64) -> Self {
         self.inner.in_use = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumesSsd::in_use`.
+    #[inline]
     pub fn set_in_use(mut self, value: Option<i64>) -> Self {
         self.inner.in_use = value;
         self
     }
     /// Sets `QuotaDetailVolumesSsd::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumesSsd::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `QuotaDetailVolumesSsd::reserved`.
+    #[inline]
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
         self
     }
     /// Sets or clears `QuotaDetailVolumesSsd::reserved`.
+    #[inline]
     pub fn set_reserved(mut self, value: Option<i64>) -> Self {
         self.inner.reserved = value;
         self
@@ -9041,6 +9529,7 @@ pub struct QuotaListBuilder {
 }
 impl QuotaListBuilder {
     /// Sets `QuotaList::backup_gigabytes`. **Required.**
+    #[inline]
     pub fn backup_gigabytes(
         mut self,
         value: impl Into<QuotaDetailBackupGigabytes>,
@@ -9049,6 +9538,7 @@ impl QuotaListBuilder {
         self
     }
     /// Sets or clears `QuotaList::backup_gigabytes`.
+    #[inline]
     pub fn set_backup_gigabytes(
         mut self,
         value: Option<QuotaDetailBackupGigabytes>,
@@ -9057,61 +9547,73 @@ impl QuotaListBuilder {
         self
     }
     /// Sets `QuotaList::backups`. **Required.**
+    #[inline]
     pub fn backups(mut self, value: impl Into<QuotaDetailBackups>) -> Self {
         self.inner.backups = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::backups`.
+    #[inline]
     pub fn set_backups(mut self, value: Option<QuotaDetailBackups>) -> Self {
         self.inner.backups = value;
         self
     }
     /// Sets `QuotaList::gigabytes`. **Required.**
+    #[inline]
     pub fn gigabytes(mut self, value: impl Into<QuotaDetailGigabytes>) -> Self {
         self.inner.gigabytes = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::gigabytes`.
+    #[inline]
     pub fn set_gigabytes(mut self, value: Option<QuotaDetailGigabytes>) -> Self {
         self.inner.gigabytes = value;
         self
     }
     /// Sets `QuotaList::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `QuotaList::snapshots`. **Required.**
+    #[inline]
     pub fn snapshots(mut self, value: impl Into<QuotaDetailSnapshots>) -> Self {
         self.inner.snapshots = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::snapshots`.
+    #[inline]
     pub fn set_snapshots(mut self, value: Option<QuotaDetailSnapshots>) -> Self {
         self.inner.snapshots = value;
         self
     }
     /// Sets `QuotaList::volumes`. **Required.**
+    #[inline]
     pub fn volumes(mut self, value: impl Into<QuotaDetailVolumes>) -> Self {
         self.inner.volumes = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::volumes`.
+    #[inline]
     pub fn set_volumes(mut self, value: Option<QuotaDetailVolumes>) -> Self {
         self.inner.volumes = value;
         self
     }
     /// Sets `QuotaList::gigabytes_sata`.
+    #[inline]
     pub fn gigabytes_sata(mut self, value: impl Into<QuotaDetailGigabytesSata>) -> Self {
         self.inner.gigabytes_sata = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::gigabytes_sata`.
+    #[inline]
     pub fn set_gigabytes_sata(
         mut self,
         value: Option<QuotaDetailGigabytesSata>,
@@ -9120,11 +9622,13 @@ impl QuotaListBuilder {
         self
     }
     /// Sets `QuotaList::snapshots_sata`.
+    #[inline]
     pub fn snapshots_sata(mut self, value: impl Into<QuotaDetailSnapshotsSata>) -> Self {
         self.inner.snapshots_sata = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::snapshots_sata`.
+    #[inline]
     pub fn set_snapshots_sata(
         mut self,
         value: Option<QuotaDetailSnapshotsSata>,
@@ -9133,76 +9637,91 @@ impl QuotaListBuilder {
         self
     }
     /// Sets `QuotaList::volumes_sata`.
+    #[inline]
     pub fn volumes_sata(mut self, value: impl Into<QuotaDetailVolumesSata>) -> Self {
         self.inner.volumes_sata = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::volumes_sata`.
+    #[inline]
     pub fn set_volumes_sata(mut self, value: Option<QuotaDetailVolumesSata>) -> Self {
         self.inner.volumes_sata = value;
         self
     }
     /// Sets `QuotaList::gigabytes_sas`.
+    #[inline]
     pub fn gigabytes_sas(mut self, value: impl Into<QuotaDetailGigabytesSas>) -> Self {
         self.inner.gigabytes_sas = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::gigabytes_sas`.
+    #[inline]
     pub fn set_gigabytes_sas(mut self, value: Option<QuotaDetailGigabytesSas>) -> Self {
         self.inner.gigabytes_sas = value;
         self
     }
     /// Sets `QuotaList::snapshots_sas`.
+    #[inline]
     pub fn snapshots_sas(mut self, value: impl Into<QuotaDetailSnapshotsSas>) -> Self {
         self.inner.snapshots_sas = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::snapshots_sas`.
+    #[inline]
     pub fn set_snapshots_sas(mut self, value: Option<QuotaDetailSnapshotsSas>) -> Self {
         self.inner.snapshots_sas = value;
         self
     }
     /// Sets `QuotaList::volumes_sas`.
+    #[inline]
     pub fn volumes_sas(mut self, value: impl Into<QuotaDetailVolumesSas>) -> Self {
         self.inner.volumes_sas = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::volumes_sas`.
+    #[inline]
     pub fn set_volumes_sas(mut self, value: Option<QuotaDetailVolumesSas>) -> Self {
         self.inner.volumes_sas = value;
         self
     }
     /// Sets `QuotaList::gigabytes_ssd`.
+    #[inline]
     pub fn gigabytes_ssd(mut self, value: impl Into<QuotaDetailGigabytesSsd>) -> Self {
         self.inner.gigabytes_ssd = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::gigabytes_ssd`.
+    #[inline]
     pub fn set_gigabytes_ssd(mut self, value: Option<QuotaDetailGigabytesSsd>) -> Self {
         self.inner.gigabytes_ssd = value;
         self
     }
     /// Sets `QuotaList::snapshots_ssd`.
+    #[inline]
     pub fn snapshots_ssd(mut self, value: impl Into<QuotaDetailSnapshotsSsd>) -> Self {
         self.inner.snapshots_ssd = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::snapshots_ssd`.
+    #[inline]
     pub fn set_snapshots_ssd(mut self, value: Option<QuotaDetailSnapshotsSsd>) -> Self {
         self.inner.snapshots_ssd = value;
         self
     }
     /// Sets `QuotaList::volumes_ssd`.
+    #[inline]
     pub fn volumes_ssd(mut self, value: impl Into<QuotaDetailVolumesSsd>) -> Self {
         self.inner.volumes_ssd = Some(value.into());
         self
     }
     /// Sets or clears `QuotaList::volumes_ssd`.
+    #[inline]
     pub fn set_volumes_ssd(mut self, value: Option<QuotaDetailVolumesSsd>) -> Self {
         self.inner.volumes_ssd = value;
         self
     }
     /// Sets `QuotaList::per_volume_gigabytes`.
+    #[inline]
     pub fn per_volume_gigabytes(
         mut self,
         value: impl Into<QuotaDetailPerVolumeGigabytes>,
@@ -9211,6 +9730,7 @@ impl QuotaListBuilder {
         self
     }
     /// Sets or clears `QuotaList::per_volume_gigabytes`.
+    #[inline]
     pub fn set_per_volume_gigabytes(
         mut self,
         value: Option<QuotaDetailPerVolumeGigabytes>,
@@ -9440,46 +9960,55 @@ pub struct RecycleBinVolumeBuilder {
 }
 impl RecycleBinVolumeBuilder {
     /// Sets `RecycleBinVolume::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `RecycleBinVolume::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RecycleBinVolume::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `RecycleBinVolume::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `RecycleBinVolume::attachments`.
+    #[inline]
     pub fn attachments(
         mut self,
         value: impl IntoIterator<Item = impl Into<Attachment>>,
@@ -9488,36 +10017,43 @@ impl RecycleBinVolumeBuilder {
         self
     }
     /// Appends one item to `RecycleBinVolume::attachments`.
+    #[inline]
     pub fn push_attachments(mut self, value: impl Into<Attachment>) -> Self {
         self.inner.attachments.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::attachments`.
+    #[inline]
     pub fn set_attachments(mut self, value: Option<Vec<Attachment>>) -> Self {
         self.inner.attachments = value;
         self
     }
     /// Sets `RecycleBinVolume::multiattach`.
+    #[inline]
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
         self
     }
     /// Sets or clears `RecycleBinVolume::multiattach`.
+    #[inline]
     pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
         self.inner.multiattach = value;
         self
     }
     /// Sets `RecycleBinVolume::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `RecycleBinVolume::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `RecycleBinVolume::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -9526,6 +10062,7 @@ impl RecycleBinVolumeBuilder {
         self
     }
     /// Sets or clears `RecycleBinVolume::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -9534,16 +10071,19 @@ impl RecycleBinVolumeBuilder {
         self
     }
     /// Sets `RecycleBinVolume::bootable`.
+    #[inline]
     pub fn bootable(mut self, value: impl Into<String>) -> Self {
         self.inner.bootable = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::bootable`.
+    #[inline]
     pub fn set_bootable(mut self, value: Option<String>) -> Self {
         self.inner.bootable = value;
         self
     }
     /// Sets `RecycleBinVolume::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -9552,6 +10092,7 @@ impl RecycleBinVolumeBuilder {
         self
     }
     /// Sets or clears `RecycleBinVolume::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -9560,106 +10101,127 @@ impl RecycleBinVolumeBuilder {
         self
     }
     /// Sets `RecycleBinVolume::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `RecycleBinVolume::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `RecycleBinVolume::service_type`.
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::service_type`.
+    #[inline]
     pub fn set_service_type(mut self, value: Option<String>) -> Self {
         self.inner.service_type = value;
         self
     }
     /// Sets `RecycleBinVolume::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `RecycleBinVolume::volume_type`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
     }
     /// Sets `RecycleBinVolume::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `RecycleBinVolume::plan_delete_at`.
+    #[inline]
     pub fn plan_delete_at(mut self, value: impl Into<String>) -> Self {
         self.inner.plan_delete_at = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::plan_delete_at`.
+    #[inline]
     pub fn set_plan_delete_at(mut self, value: Option<String>) -> Self {
         self.inner.plan_delete_at = value;
         self
     }
     /// Sets `RecycleBinVolume::pre_deleted_at`.
+    #[inline]
     pub fn pre_deleted_at(mut self, value: impl Into<String>) -> Self {
         self.inner.pre_deleted_at = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::pre_deleted_at`.
+    #[inline]
     pub fn set_pre_deleted_at(mut self, value: Option<String>) -> Self {
         self.inner.pre_deleted_at = value;
         self
     }
     /// Sets `RecycleBinVolume::dedicated_storage_id`.
+    #[inline]
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_id = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::dedicated_storage_id`.
+    #[inline]
     pub fn set_dedicated_storage_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_storage_id = value;
         self
     }
     /// Sets `RecycleBinVolume::dedicated_storage_name`.
+    #[inline]
     pub fn dedicated_storage_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_name = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::dedicated_storage_name`.
+    #[inline]
     pub fn set_dedicated_storage_name(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_storage_name = value;
         self
     }
     /// Sets `RecycleBinVolume::volume_image_metadata`.
+    #[inline]
     pub fn volume_image_metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -9668,6 +10230,7 @@ impl RecycleBinVolumeBuilder {
         self
     }
     /// Sets or clears `RecycleBinVolume::volume_image_metadata`.
+    #[inline]
     pub fn set_volume_image_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -9676,11 +10239,13 @@ impl RecycleBinVolumeBuilder {
         self
     }
     /// Sets `RecycleBinVolume::wwn`.
+    #[inline]
     pub fn wwn(mut self, value: impl Into<String>) -> Self {
         self.inner.wwn = Some(value.into());
         self
     }
     /// Sets or clears `RecycleBinVolume::wwn`.
+    #[inline]
     pub fn set_wwn(mut self, value: Option<String>) -> Self {
         self.inner.wwn = value;
         self
@@ -9751,21 +10316,25 @@ pub struct ResizeVolumeRequestBodyBuilder {
 }
 impl ResizeVolumeRequestBodyBuilder {
     /// Sets `ResizeVolumeRequestBody::bss_param`.
+    #[inline]
     pub fn bss_param(mut self, value: impl Into<BssParamForResizeVolume>) -> Self {
         self.inner.bss_param = Some(value.into());
         self
     }
     /// Sets or clears `ResizeVolumeRequestBody::bss_param`.
+    #[inline]
     pub fn set_bss_param(mut self, value: Option<BssParamForResizeVolume>) -> Self {
         self.inner.bss_param = value;
         self
     }
     /// Sets `ResizeVolumeRequestBody::os_extend`. **Required.**
+    #[inline]
     pub fn os_extend(mut self, value: impl Into<OsExtend>) -> Self {
         self.inner.os_extend = Some(value.into());
         self
     }
     /// Sets or clears `ResizeVolumeRequestBody::os_extend`.
+    #[inline]
     pub fn set_os_extend(mut self, value: Option<OsExtend>) -> Self {
         self.inner.os_extend = value;
         self
@@ -9824,21 +10393,25 @@ pub struct ResizeVolumeResponseBuilder {
 }
 impl ResizeVolumeResponseBuilder {
     /// Sets `ResizeVolumeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeVolumeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `ResizeVolumeResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeVolumeResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
@@ -9939,36 +10512,43 @@ pub struct ResourceBuilder {
 }
 impl ResourceBuilder {
     /// Sets `Resource::resource_id`. **Required.**
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_id = Some(value.into());
         self
     }
     /// Sets or clears `Resource::resource_id`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.resource_id = value;
         self
     }
     /// Sets `Resource::resource_name`.
+    #[inline]
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_name = Some(value.into());
         self
     }
     /// Sets or clears `Resource::resource_name`.
+    #[inline]
     pub fn set_resource_name(mut self, value: Option<String>) -> Self {
         self.inner.resource_name = value;
         self
     }
     /// Sets `Resource::resource_detail`. **Required.**
+    #[inline]
     pub fn resource_detail(mut self, value: impl Into<VolumeDetailForTag>) -> Self {
         self.inner.resource_detail = Some(value.into());
         self
     }
     /// Sets or clears `Resource::resource_detail`.
+    #[inline]
     pub fn set_resource_detail(mut self, value: Option<VolumeDetailForTag>) -> Self {
         self.inner.resource_detail = value;
         self
     }
     /// Sets `Resource::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<
@@ -9979,6 +10559,7 @@ impl ResourceBuilder {
         self
     }
     /// Appends one item to `Resource::tags`.
+    #[inline]
     pub fn push_tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -9987,6 +10568,7 @@ impl ResourceBuilder {
         self
     }
     /// Sets or clears `Resource::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<Vec<std::collections::BTreeMap<String, String>>>,
@@ -10063,31 +10645,37 @@ pub struct RetypeVolumeBuilder {
 }
 impl RetypeVolumeBuilder {
     /// Sets `RetypeVolume::new_type`. **Required.**
+    #[inline]
     pub fn new_type(mut self, value: impl Into<String>) -> Self {
         self.inner.new_type = Some(value.into());
         self
     }
     /// Sets or clears `RetypeVolume::new_type`.
+    #[inline]
     pub fn set_new_type(mut self, value: Option<String>) -> Self {
         self.inner.new_type = value;
         self
     }
     /// Sets `RetypeVolume::iops`.
+    #[inline]
     pub fn iops(mut self, value: i64) -> Self {
         self.inner.iops = Some(value);
         self
     }
     /// Sets or clears `RetypeVolume::iops`.
+    #[inline]
     pub fn set_iops(mut self, value: Option<i64>) -> Self {
         self.inner.iops = value;
         self
     }
     /// Sets `RetypeVolume::throughput`.
+    #[inline]
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
         self
     }
     /// Sets or clears `RetypeVolume::throughput`.
+    #[inline]
     pub fn set_throughput(mut self, value: Option<i64>) -> Self {
         self.inner.throughput = value;
         self
@@ -10158,21 +10746,25 @@ pub struct RetypeVolumeRequestBodyBuilder {
 }
 impl RetypeVolumeRequestBodyBuilder {
     /// Sets `RetypeVolumeRequestBody::bss_param`.
+    #[inline]
     pub fn bss_param(mut self, value: impl Into<BssParamForRetypeVolume>) -> Self {
         self.inner.bss_param = Some(value.into());
         self
     }
     /// Sets or clears `RetypeVolumeRequestBody::bss_param`.
+    #[inline]
     pub fn set_bss_param(mut self, value: Option<BssParamForRetypeVolume>) -> Self {
         self.inner.bss_param = value;
         self
     }
     /// Sets `RetypeVolumeRequestBody::os_retype`. **Required.**
+    #[inline]
     pub fn os_retype(mut self, value: impl Into<RetypeVolume>) -> Self {
         self.inner.os_retype = Some(value.into());
         self
     }
     /// Sets or clears `RetypeVolumeRequestBody::os_retype`.
+    #[inline]
     pub fn set_os_retype(mut self, value: Option<RetypeVolume>) -> Self {
         self.inner.os_retype = value;
         self
@@ -10231,21 +10823,25 @@ pub struct RetypeVolumeResponseBuilder {
 }
 impl RetypeVolumeResponseBuilder {
     /// Sets `RetypeVolumeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `RetypeVolumeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `RetypeVolumeResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `RetypeVolumeResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
@@ -10309,11 +10905,13 @@ pub struct RollbackInfoBuilder {
 }
 impl RollbackInfoBuilder {
     /// Sets `RollbackInfo::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `RollbackInfo::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
@@ -10382,21 +10980,25 @@ pub struct RollbackSnapshotOptionBuilder {
 }
 impl RollbackSnapshotOptionBuilder {
     /// Sets `RollbackSnapshotOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RollbackSnapshotOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RollbackSnapshotOption::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `RollbackSnapshotOption::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
@@ -10461,11 +11063,13 @@ pub struct RollbackSnapshotRequestBodyBuilder {
 }
 impl RollbackSnapshotRequestBodyBuilder {
     /// Sets `RollbackSnapshotRequestBody::rollback`. **Required.**
+    #[inline]
     pub fn rollback(mut self, value: impl Into<RollbackSnapshotOption>) -> Self {
         self.inner.rollback = Some(value.into());
         self
     }
     /// Sets or clears `RollbackSnapshotRequestBody::rollback`.
+    #[inline]
     pub fn set_rollback(mut self, value: Option<RollbackSnapshotOption>) -> Self {
         self.inner.rollback = value;
         self
@@ -10524,21 +11128,25 @@ pub struct RollbackSnapshotRequestBodyNewBuilder {
 }
 impl RollbackSnapshotRequestBodyNewBuilder {
     /// Sets `RollbackSnapshotRequestBodyNew::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RollbackSnapshotRequestBodyNew::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RollbackSnapshotRequestBodyNew::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `RollbackSnapshotRequestBodyNew::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
@@ -10593,11 +11201,13 @@ pub struct RollbackSnapshotRequestBodyV5Builder {
 }
 impl RollbackSnapshotRequestBodyV5Builder {
     /// Sets `RollbackSnapshotRequestBodyV5::rollback`.
+    #[inline]
     pub fn rollback(mut self, value: impl Into<RollbackSnapshotRequestBodyNew>) -> Self {
         self.inner.rollback = Some(value.into());
         self
     }
     /// Sets or clears `RollbackSnapshotRequestBodyV5::rollback`.
+    #[inline]
     pub fn set_rollback(
         mut self,
         value: Option<RollbackSnapshotRequestBodyNew>,
@@ -10662,11 +11272,13 @@ pub struct RollbackSnapshotResponseBuilder {
 }
 impl RollbackSnapshotResponseBuilder {
     /// Sets `RollbackSnapshotResponse::rollback`.
+    #[inline]
     pub fn rollback(mut self, value: impl Into<RollbackInfo>) -> Self {
         self.inner.rollback = Some(value.into());
         self
     }
     /// Sets or clears `RollbackSnapshotResponse::rollback`.
+    #[inline]
     pub fn set_rollback(mut self, value: Option<RollbackInfo>) -> Self {
         self.inner.rollback = value;
         self
@@ -10720,11 +11332,13 @@ pub struct RollbackStandardSnapshotResponseBuilder {
 }
 impl RollbackStandardSnapshotResponseBuilder {
     /// Sets `RollbackStandardSnapshotResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `RollbackStandardSnapshotResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -10783,11 +11397,13 @@ pub struct ShowAutoSnapshotPolicyResponseBuilder {
 }
 impl ShowAutoSnapshotPolicyResponseBuilder {
     /// Sets `ShowAutoSnapshotPolicyResponse::snapshot_policy`.
+    #[inline]
     pub fn snapshot_policy(mut self, value: impl Into<GetSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = Some(value.into());
         self
     }
     /// Sets or clears `ShowAutoSnapshotPolicyResponse::snapshot_policy`.
+    #[inline]
     pub fn set_snapshot_policy(mut self, value: Option<GetSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = value;
         self
@@ -10888,81 +11504,97 @@ pub struct ShowJobResponseBuilder {
 }
 impl ShowJobResponseBuilder {
     /// Sets `ShowJobResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowJobResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowJobResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowJobResponse::entities`.
+    #[inline]
     pub fn entities(mut self, value: impl Into<JobEntities>) -> Self {
         self.inner.entities = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::entities`.
+    #[inline]
     pub fn set_entities(mut self, value: Option<JobEntities>) -> Self {
         self.inner.entities = value;
         self
     }
     /// Sets `ShowJobResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `ShowJobResponse::job_type`.
+    #[inline]
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::job_type`.
+    #[inline]
     pub fn set_job_type(mut self, value: Option<String>) -> Self {
         self.inner.job_type = value;
         self
     }
     /// Sets `ShowJobResponse::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `ShowJobResponse::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `ShowJobResponse::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `ShowJobResponse::fail_reason`.
+    #[inline]
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::fail_reason`.
+    #[inline]
     pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
         self.inner.fail_reason = value;
         self
@@ -11046,31 +11678,37 @@ pub struct ShowRecyclePolicyResponseBuilder {
 }
 impl ShowRecyclePolicyResponseBuilder {
     /// Sets `ShowRecyclePolicyResponse::switch`.
+    #[inline]
     pub fn switch(mut self, value: bool) -> Self {
         self.inner.switch = Some(value);
         self
     }
     /// Sets or clears `ShowRecyclePolicyResponse::switch`.
+    #[inline]
     pub fn set_switch(mut self, value: Option<bool>) -> Self {
         self.inner.switch = value;
         self
     }
     /// Sets `ShowRecyclePolicyResponse::threshold_time`.
+    #[inline]
     pub fn threshold_time(mut self, value: i64) -> Self {
         self.inner.threshold_time = Some(value);
         self
     }
     /// Sets or clears `ShowRecyclePolicyResponse::threshold_time`.
+    #[inline]
     pub fn set_threshold_time(mut self, value: Option<i64>) -> Self {
         self.inner.threshold_time = value;
         self
     }
     /// Sets `ShowRecyclePolicyResponse::keep_time`.
+    #[inline]
     pub fn keep_time(mut self, value: i64) -> Self {
         self.inner.keep_time = Some(value);
         self
     }
     /// Sets or clears `ShowRecyclePolicyResponse::keep_time`.
+    #[inline]
     pub fn set_keep_time(mut self, value: Option<i64>) -> Self {
         self.inner.keep_time = value;
         self
@@ -11126,11 +11764,13 @@ pub struct ShowSnapshotGroupResponseBuilder {
 }
 impl ShowSnapshotGroupResponseBuilder {
     /// Sets `ShowSnapshotGroupResponse::snapshot_group`.
+    #[inline]
     pub fn snapshot_group(mut self, value: impl Into<SnapshotGroupDetail>) -> Self {
         self.inner.snapshot_group = Some(value.into());
         self
     }
     /// Sets or clears `ShowSnapshotGroupResponse::snapshot_group`.
+    #[inline]
     pub fn set_snapshot_group(mut self, value: Option<SnapshotGroupDetail>) -> Self {
         self.inner.snapshot_group = value;
         self
@@ -11184,11 +11824,13 @@ pub struct ShowSnapshotResponseBuilder {
 }
 impl ShowSnapshotResponseBuilder {
     /// Sets `ShowSnapshotResponse::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<SnapshotDetails>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `ShowSnapshotResponse::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<SnapshotDetails>) -> Self {
         self.inner.snapshot = value;
         self
@@ -11242,11 +11884,13 @@ pub struct ShowStandardSnapshotResponseBuilder {
 }
 impl ShowStandardSnapshotResponseBuilder {
     /// Sets `ShowStandardSnapshotResponse::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<SnapshotDetailV5>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `ShowStandardSnapshotResponse::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<SnapshotDetailV5>) -> Self {
         self.inner.snapshot = value;
         self
@@ -11312,6 +11956,7 @@ pub struct ShowVersionResponseBuilder {
 }
 impl ShowVersionResponseBuilder {
     /// Sets `ShowVersionResponse::versions`.
+    #[inline]
     pub fn versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<Versions>>,
@@ -11320,11 +11965,13 @@ impl ShowVersionResponseBuilder {
         self
     }
     /// Appends one item to `ShowVersionResponse::versions`.
+    #[inline]
     pub fn push_versions(mut self, value: impl Into<Versions>) -> Self {
         self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowVersionResponse::versions`.
+    #[inline]
     pub fn set_versions(mut self, value: Option<Vec<Versions>>) -> Self {
         self.inner.versions = value;
         self
@@ -11386,11 +12033,13 @@ pub struct ShowVolumeInRecycleResponseBuilder {
 }
 impl ShowVolumeInRecycleResponseBuilder {
     /// Sets `ShowVolumeInRecycleResponse::volume`.
+    #[inline]
     pub fn volume(mut self, value: impl Into<RecycleBinVolume>) -> Self {
         self.inner.volume = Some(value.into());
         self
     }
     /// Sets or clears `ShowVolumeInRecycleResponse::volume`.
+    #[inline]
     pub fn set_volume(mut self, value: Option<RecycleBinVolume>) -> Self {
         self.inner.volume = value;
         self
@@ -11452,11 +12101,13 @@ pub struct ShowVolumeResponseBuilder {
 }
 impl ShowVolumeResponseBuilder {
     /// Sets `ShowVolumeResponse::volume`.
+    #[inline]
     pub fn volume(mut self, value: impl Into<VolumeDetail>) -> Self {
         self.inner.volume = Some(value.into());
         self
     }
     /// Sets or clears `ShowVolumeResponse::volume`.
+    #[inline]
     pub fn set_volume(mut self, value: Option<VolumeDetail>) -> Self {
         self.inner.volume = value;
         self
@@ -11522,16 +12173,19 @@ pub struct ShowVolumeTagsResponseBuilder {
 }
 impl ShowVolumeTagsResponseBuilder {
     /// Sets `ShowVolumeTagsResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ShowVolumeTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<Tag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowVolumeTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<Tag>>) -> Self {
         self.inner.tags = value;
         self
@@ -11637,91 +12291,109 @@ pub struct SnapshotChainsBuilder {
 }
 impl SnapshotChainsBuilder {
     /// Sets `SnapshotChains::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotChains::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SnapshotChains::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotChains::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `SnapshotChains::snapshot_count`.
+    #[inline]
     pub fn snapshot_count(mut self, value: i64) -> Self {
         self.inner.snapshot_count = Some(value);
         self
     }
     /// Sets or clears `SnapshotChains::snapshot_count`.
+    #[inline]
     pub fn set_snapshot_count(mut self, value: Option<i64>) -> Self {
         self.inner.snapshot_count = value;
         self
     }
     /// Sets `SnapshotChains::capacity`.
+    #[inline]
     pub fn capacity(mut self, value: f64) -> Self {
         self.inner.capacity = Some(value);
         self
     }
     /// Sets or clears `SnapshotChains::capacity`.
+    #[inline]
     pub fn set_capacity(mut self, value: Option<f64>) -> Self {
         self.inner.capacity = value;
         self
     }
     /// Sets `SnapshotChains::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotChains::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `SnapshotChains::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotChains::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `SnapshotChains::category`.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.inner.category = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotChains::category`.
+    #[inline]
     pub fn set_category(mut self, value: Option<String>) -> Self {
         self.inner.category = value;
         self
     }
     /// Sets `SnapshotChains::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotChains::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SnapshotChains::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotChains::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -11942,146 +12614,175 @@ pub struct SnapshotDetailV5Builder {
 }
 impl SnapshotDetailV5Builder {
     /// Sets `SnapshotDetailV5::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SnapshotDetailV5::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SnapshotDetailV5::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SnapshotDetailV5::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SnapshotDetailV5::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `SnapshotDetailV5::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `SnapshotDetailV5::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `SnapshotDetailV5::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `SnapshotDetailV5::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SnapshotDetailV5::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `SnapshotDetailV5::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `SnapshotDetailV5::encrypted`.
+    #[inline]
     pub fn encrypted(mut self, value: bool) -> Self {
         self.inner.encrypted = Some(value);
         self
     }
     /// Sets or clears `SnapshotDetailV5::encrypted`.
+    #[inline]
     pub fn set_encrypted(mut self, value: Option<bool>) -> Self {
         self.inner.encrypted = value;
         self
     }
     /// Sets `SnapshotDetailV5::cmk_id`.
+    #[inline]
     pub fn cmk_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cmk_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::cmk_id`.
+    #[inline]
     pub fn set_cmk_id(mut self, value: Option<String>) -> Self {
         self.inner.cmk_id = value;
         self
     }
     /// Sets `SnapshotDetailV5::category`.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.inner.category = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::category`.
+    #[inline]
     pub fn set_category(mut self, value: Option<String>) -> Self {
         self.inner.category = value;
         self
     }
     /// Sets `SnapshotDetailV5::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `SnapshotDetailV5::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -12090,6 +12791,7 @@ impl SnapshotDetailV5Builder {
         self
     }
     /// Sets or clears `SnapshotDetailV5::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -12098,76 +12800,91 @@ impl SnapshotDetailV5Builder {
         self
     }
     /// Sets `SnapshotDetailV5::instant_access`.
+    #[inline]
     pub fn instant_access(mut self, value: bool) -> Self {
         self.inner.instant_access = Some(value);
         self
     }
     /// Sets or clears `SnapshotDetailV5::instant_access`.
+    #[inline]
     pub fn set_instant_access(mut self, value: Option<bool>) -> Self {
         self.inner.instant_access = value;
         self
     }
     /// Sets `SnapshotDetailV5::retention_at`.
+    #[inline]
     pub fn retention_at(mut self, value: impl Into<String>) -> Self {
         self.inner.retention_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::retention_at`.
+    #[inline]
     pub fn set_retention_at(mut self, value: Option<String>) -> Self {
         self.inner.retention_at = value;
         self
     }
     /// Sets `SnapshotDetailV5::instant_access_retention_at`.
+    #[inline]
     pub fn instant_access_retention_at(mut self, value: impl Into<String>) -> Self {
         self.inner.instant_access_retention_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::instant_access_retention_at`.
+    #[inline]
     pub fn set_instant_access_retention_at(mut self, value: Option<String>) -> Self {
         self.inner.instant_access_retention_at = value;
         self
     }
     /// Sets `SnapshotDetailV5::incremental`.
+    #[inline]
     pub fn incremental(mut self, value: bool) -> Self {
         self.inner.incremental = Some(value);
         self
     }
     /// Sets or clears `SnapshotDetailV5::incremental`.
+    #[inline]
     pub fn set_incremental(mut self, value: Option<bool>) -> Self {
         self.inner.incremental = value;
         self
     }
     /// Sets `SnapshotDetailV5::snapshot_type`.
+    #[inline]
     pub fn snapshot_type(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_type = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::snapshot_type`.
+    #[inline]
     pub fn set_snapshot_type(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_type = value;
         self
     }
     /// Sets `SnapshotDetailV5::progress`.
+    #[inline]
     pub fn progress(mut self, value: impl Into<String>) -> Self {
         self.inner.progress = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::progress`.
+    #[inline]
     pub fn set_progress(mut self, value: Option<String>) -> Self {
         self.inner.progress = value;
         self
     }
     /// Sets `SnapshotDetailV5::encrypt_algorithm`.
+    #[inline]
     pub fn encrypt_algorithm(mut self, value: impl Into<String>) -> Self {
         self.inner.encrypt_algorithm = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::encrypt_algorithm`.
+    #[inline]
     pub fn set_encrypt_algorithm(mut self, value: Option<String>) -> Self {
         self.inner.encrypt_algorithm = value;
         self
     }
     /// Sets `SnapshotDetailV5::snapshot_chains`.
+    #[inline]
     pub fn snapshot_chains(
         mut self,
         value: impl IntoIterator<Item = impl Into<SnapshotChains>>,
@@ -12176,21 +12893,25 @@ impl SnapshotDetailV5Builder {
         self
     }
     /// Appends one item to `SnapshotDetailV5::snapshot_chains`.
+    #[inline]
     pub fn push_snapshot_chains(mut self, value: impl Into<SnapshotChains>) -> Self {
         self.inner.snapshot_chains.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::snapshot_chains`.
+    #[inline]
     pub fn set_snapshot_chains(mut self, value: Option<Vec<SnapshotChains>>) -> Self {
         self.inner.snapshot_chains = value;
         self
     }
     /// Sets `SnapshotDetailV5::snapshot_group_id`.
+    #[inline]
     pub fn snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetailV5::snapshot_group_id`.
+    #[inline]
     pub fn set_snapshot_group_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_group_id = value;
         self
@@ -12323,96 +13044,115 @@ pub struct SnapshotDetailsBuilder {
 }
 impl SnapshotDetailsBuilder {
     /// Sets `SnapshotDetails::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetails::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SnapshotDetails::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetails::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SnapshotDetails::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetails::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SnapshotDetails::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetails::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SnapshotDetails::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetails::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SnapshotDetails::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetails::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `SnapshotDetails::metadata`.
+    #[inline]
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.metadata = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetails::metadata`.
+    #[inline]
     pub fn set_metadata(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.metadata = value;
         self
     }
     /// Sets `SnapshotDetails::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotDetails::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `SnapshotDetails::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `SnapshotDetails::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `SnapshotDetails::os_extended_snapshot_attributes_project_id`.
+    #[inline]
     pub fn os_extended_snapshot_attributes_project_id(
         mut self,
         value: impl Into<String>,
@@ -12421,6 +13161,7 @@ impl SnapshotDetailsBuilder {
         self
     }
     /// Sets or clears `SnapshotDetails::os_extended_snapshot_attributes_project_id`.
+    #[inline]
     pub fn set_os_extended_snapshot_attributes_project_id(
         mut self,
         value: Option<String>,
@@ -12429,6 +13170,7 @@ impl SnapshotDetailsBuilder {
         self
     }
     /// Sets `SnapshotDetails::os_extended_snapshot_attributes_progress`.
+    #[inline]
     pub fn os_extended_snapshot_attributes_progress(
         mut self,
         value: impl Into<String>,
@@ -12437,6 +13179,7 @@ impl SnapshotDetailsBuilder {
         self
     }
     /// Sets or clears `SnapshotDetails::os_extended_snapshot_attributes_progress`.
+    #[inline]
     pub fn set_os_extended_snapshot_attributes_progress(
         mut self,
         value: Option<String>,
@@ -12545,16 +13288,19 @@ pub struct SnapshotGroupBuilder {
 }
 impl SnapshotGroupBuilder {
     /// Sets `SnapshotGroup::server_id`.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroup::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
     }
     /// Sets `SnapshotGroup::volume_ids`.
+    #[inline]
     pub fn volume_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -12563,46 +13309,55 @@ impl SnapshotGroupBuilder {
         self
     }
     /// Appends one item to `SnapshotGroup::volume_ids`.
+    #[inline]
     pub fn push_volume_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SnapshotGroup::volume_ids`.
+    #[inline]
     pub fn set_volume_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.volume_ids = value;
         self
     }
     /// Sets `SnapshotGroup::instant_access`.
+    #[inline]
     pub fn instant_access(mut self, value: bool) -> Self {
         self.inner.instant_access = Some(value);
         self
     }
     /// Sets or clears `SnapshotGroup::instant_access`.
+    #[inline]
     pub fn set_instant_access(mut self, value: Option<bool>) -> Self {
         self.inner.instant_access = value;
         self
     }
     /// Sets `SnapshotGroup::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SnapshotGroup::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroup::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SnapshotGroup::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -12611,6 +13366,7 @@ impl SnapshotGroupBuilder {
         self
     }
     /// Sets or clears `SnapshotGroup::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -12619,21 +13375,25 @@ impl SnapshotGroupBuilder {
         self
     }
     /// Sets `SnapshotGroup::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroup::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `SnapshotGroup::incremental`.
+    #[inline]
     pub fn incremental(mut self, value: bool) -> Self {
         self.inner.incremental = Some(value);
         self
     }
     /// Sets or clears `SnapshotGroup::incremental`.
+    #[inline]
     pub fn set_incremental(mut self, value: Option<bool>) -> Self {
         self.inner.incremental = value;
         self
@@ -12740,86 +13500,103 @@ pub struct SnapshotGroupDetailBuilder {
 }
 impl SnapshotGroupDetailBuilder {
     /// Sets `SnapshotGroupDetail::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroupDetail::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SnapshotGroupDetail::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroupDetail::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `SnapshotGroupDetail::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroupDetail::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SnapshotGroupDetail::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroupDetail::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SnapshotGroupDetail::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroupDetail::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `SnapshotGroupDetail::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroupDetail::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SnapshotGroupDetail::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroupDetail::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SnapshotGroupDetail::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroupDetail::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `SnapshotGroupDetail::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -12828,6 +13605,7 @@ impl SnapshotGroupDetailBuilder {
         self
     }
     /// Sets or clears `SnapshotGroupDetail::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -12836,11 +13614,13 @@ impl SnapshotGroupDetailBuilder {
         self
     }
     /// Sets `SnapshotGroupDetail::server_id`.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotGroupDetail::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
@@ -13033,66 +13813,79 @@ pub struct SnapshotListBuilder {
 }
 impl SnapshotListBuilder {
     /// Sets `SnapshotList::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotList::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SnapshotList::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotList::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SnapshotList::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotList::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SnapshotList::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotList::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SnapshotList::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotList::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SnapshotList::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotList::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `SnapshotList::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -13101,6 +13894,7 @@ impl SnapshotListBuilder {
         self
     }
     /// Sets or clears `SnapshotList::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -13109,26 +13903,31 @@ impl SnapshotListBuilder {
         self
     }
     /// Sets `SnapshotList::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotList::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `SnapshotList::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `SnapshotList::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `SnapshotList::os_extended_snapshot_attributes_project_id`. **Required.**
+    #[inline]
     pub fn os_extended_snapshot_attributes_project_id(
         mut self,
         value: impl Into<String>,
@@ -13137,6 +13936,7 @@ impl SnapshotListBuilder {
         self
     }
     /// Sets or clears `SnapshotList::os_extended_snapshot_attributes_project_id`.
+    #[inline]
     pub fn set_os_extended_snapshot_attributes_project_id(
         mut self,
         value: Option<String>,
@@ -13145,6 +13945,7 @@ impl SnapshotListBuilder {
         self
     }
     /// Sets `SnapshotList::os_extended_snapshot_attributes_progress`. **Required.**
+    #[inline]
     pub fn os_extended_snapshot_attributes_progress(
         mut self,
         value: impl Into<String>,
@@ -13153,6 +13954,7 @@ impl SnapshotListBuilder {
         self
     }
     /// Sets or clears `SnapshotList::os_extended_snapshot_attributes_progress`.
+    #[inline]
     pub fn set_os_extended_snapshot_attributes_progress(
         mut self,
         value: Option<String>,
@@ -13161,31 +13963,37 @@ impl SnapshotListBuilder {
         self
     }
     /// Sets `SnapshotList::dedicated_storage_id`.
+    #[inline]
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_id = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotList::dedicated_storage_id`.
+    #[inline]
     pub fn set_dedicated_storage_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_storage_id = value;
         self
     }
     /// Sets `SnapshotList::dedicated_storage_name`.
+    #[inline]
     pub fn dedicated_storage_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_name = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotList::dedicated_storage_name`.
+    #[inline]
     pub fn set_dedicated_storage_name(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_storage_name = value;
         self
     }
     /// Sets `SnapshotList::service_type`. **Required.**
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
         self
     }
     /// Sets or clears `SnapshotList::service_type`.
+    #[inline]
     pub fn set_service_type(mut self, value: Option<String>) -> Self {
         self.inner.service_type = value;
         self
@@ -13309,81 +14117,97 @@ pub struct SubJobBuilder {
 }
 impl SubJobBuilder {
     /// Sets `SubJob::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<SubJobStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<SubJobStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SubJob::entities`. **Required.**
+    #[inline]
     pub fn entities(mut self, value: impl Into<SubJobEntities>) -> Self {
         self.inner.entities = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::entities`.
+    #[inline]
     pub fn set_entities(mut self, value: Option<SubJobEntities>) -> Self {
         self.inner.entities = value;
         self
     }
     /// Sets `SubJob::job_id`. **Required.**
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `SubJob::job_type`. **Required.**
+    #[inline]
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::job_type`.
+    #[inline]
     pub fn set_job_type(mut self, value: Option<String>) -> Self {
         self.inner.job_type = value;
         self
     }
     /// Sets `SubJob::begin_time`. **Required.**
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `SubJob::end_time`. **Required.**
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `SubJob::error_code`. **Required.**
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `SubJob::fail_reason`. **Required.**
+    #[inline]
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::fail_reason`.
+    #[inline]
     pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
         self.inner.fail_reason = value;
         self
@@ -13455,41 +14279,49 @@ pub struct SubJobEntitiesBuilder {
 }
 impl SubJobEntitiesBuilder {
     /// Sets `SubJobEntities::volume_type`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `SubJobEntities::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
     }
     /// Sets `SubJobEntities::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `SubJobEntities::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `SubJobEntities::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `SubJobEntities::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `SubJobEntities::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SubJobEntities::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -13574,21 +14406,25 @@ pub struct TagBuilder {
 }
 impl TagBuilder {
     /// Sets `Tag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `Tag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `Tag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `Tag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -13660,26 +14496,31 @@ pub struct TagsForListVolumesBuilder {
 }
 impl TagsForListVolumesBuilder {
     /// Sets `TagsForListVolumes::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TagsForListVolumes::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TagsForListVolumes::values`. **Required.**
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `TagsForListVolumes::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `TagsForListVolumes::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -13757,31 +14598,37 @@ pub struct ThroughputBuilder {
 }
 impl ThroughputBuilder {
     /// Sets `Throughput::frozened`. **Required.**
+    #[inline]
     pub fn frozened(mut self, value: bool) -> Self {
         self.inner.frozened = Some(value);
         self
     }
     /// Sets or clears `Throughput::frozened`.
+    #[inline]
     pub fn set_frozened(mut self, value: Option<bool>) -> Self {
         self.inner.frozened = value;
         self
     }
     /// Sets `Throughput::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Throughput::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Throughput::total_val`. **Required.**
+    #[inline]
     pub fn total_val(mut self, value: i64) -> Self {
         self.inner.total_val = Some(value);
         self
     }
     /// Sets or clears `Throughput::total_val`.
+    #[inline]
     pub fn set_total_val(mut self, value: Option<i64>) -> Self {
         self.inner.total_val = value;
         self
@@ -13847,6 +14694,7 @@ pub struct UnsubscribeVolumeRequestBodyBuilder {
 }
 impl UnsubscribeVolumeRequestBodyBuilder {
     /// Sets `UnsubscribeVolumeRequestBody::volume_ids`. **Required.**
+    #[inline]
     pub fn volume_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -13855,11 +14703,13 @@ impl UnsubscribeVolumeRequestBodyBuilder {
         self
     }
     /// Appends one item to `UnsubscribeVolumeRequestBody::volume_ids`.
+    #[inline]
     pub fn push_volume_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UnsubscribeVolumeRequestBody::volume_ids`.
+    #[inline]
     pub fn set_volume_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.volume_ids = value;
         self
@@ -13918,11 +14768,13 @@ pub struct UpdateAutoSnapshotPolicyResponseBuilder {
 }
 impl UpdateAutoSnapshotPolicyResponseBuilder {
     /// Sets `UpdateAutoSnapshotPolicyResponse::snapshot_policy`.
+    #[inline]
     pub fn snapshot_policy(mut self, value: impl Into<GetSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAutoSnapshotPolicyResponse::snapshot_policy`.
+    #[inline]
     pub fn set_snapshot_policy(mut self, value: Option<GetSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = value;
         self
@@ -13979,6 +14831,7 @@ pub struct UpdateSnapshotGroupRequestBodyBuilder {
 }
 impl UpdateSnapshotGroupRequestBodyBuilder {
     /// Sets `UpdateSnapshotGroupRequestBody::snapshot_group`.
+    #[inline]
     pub fn snapshot_group(
         mut self,
         value: impl Into<UpdateSnapshotGroupResponseBody>,
@@ -13987,6 +14840,7 @@ impl UpdateSnapshotGroupRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateSnapshotGroupRequestBody::snapshot_group`.
+    #[inline]
     pub fn set_snapshot_group(
         mut self,
         value: Option<UpdateSnapshotGroupResponseBody>,
@@ -14045,11 +14899,13 @@ pub struct UpdateSnapshotGroupResponseBuilder {
 }
 impl UpdateSnapshotGroupResponseBuilder {
     /// Sets `UpdateSnapshotGroupResponse::snapshot_group`.
+    #[inline]
     pub fn snapshot_group(mut self, value: impl Into<SnapshotGroupDetail>) -> Self {
         self.inner.snapshot_group = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotGroupResponse::snapshot_group`.
+    #[inline]
     pub fn set_snapshot_group(mut self, value: Option<SnapshotGroupDetail>) -> Self {
         self.inner.snapshot_group = value;
         self
@@ -14108,21 +14964,25 @@ pub struct UpdateSnapshotGroupResponseBodyBuilder {
 }
 impl UpdateSnapshotGroupResponseBodyBuilder {
     /// Sets `UpdateSnapshotGroupResponseBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotGroupResponseBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateSnapshotGroupResponseBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotGroupResponseBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -14182,21 +15042,25 @@ pub struct UpdateSnapshotOptionBuilder {
 }
 impl UpdateSnapshotOptionBuilder {
     /// Sets `UpdateSnapshotOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateSnapshotOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -14288,16 +15152,19 @@ pub struct UpdateSnapshotPolicyBuilder {
 }
 impl UpdateSnapshotPolicyBuilder {
     /// Sets `UpdateSnapshotPolicy::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotPolicy::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateSnapshotPolicy::repeat_weekdays`.
+    #[inline]
     pub fn repeat_weekdays(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -14306,26 +15173,31 @@ impl UpdateSnapshotPolicyBuilder {
         self
     }
     /// Appends one item to `UpdateSnapshotPolicy::repeat_weekdays`.
+    #[inline]
     pub fn push_repeat_weekdays(mut self, value: impl Into<String>) -> Self {
         self.inner.repeat_weekdays.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotPolicy::repeat_weekdays`.
+    #[inline]
     pub fn set_repeat_weekdays(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.repeat_weekdays = value;
         self
     }
     /// Sets `UpdateSnapshotPolicy::repeat_interval_days`.
+    #[inline]
     pub fn repeat_interval_days(mut self, value: i64) -> Self {
         self.inner.repeat_interval_days = Some(value);
         self
     }
     /// Sets or clears `UpdateSnapshotPolicy::repeat_interval_days`.
+    #[inline]
     pub fn set_repeat_interval_days(mut self, value: Option<i64>) -> Self {
         self.inner.repeat_interval_days = value;
         self
     }
     /// Sets `UpdateSnapshotPolicy::time_points`.
+    #[inline]
     pub fn time_points(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -14334,21 +15206,25 @@ impl UpdateSnapshotPolicyBuilder {
         self
     }
     /// Appends one item to `UpdateSnapshotPolicy::time_points`.
+    #[inline]
     pub fn push_time_points(mut self, value: impl Into<String>) -> Self {
         self.inner.time_points.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotPolicy::time_points`.
+    #[inline]
     pub fn set_time_points(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.time_points = value;
         self
     }
     /// Sets `UpdateSnapshotPolicy::retention_days`.
+    #[inline]
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
         self
     }
     /// Sets or clears `UpdateSnapshotPolicy::retention_days`.
+    #[inline]
     pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
         self.inner.retention_days = value;
         self
@@ -14408,11 +15284,13 @@ pub struct UpdateSnapshotPolicyRequestBodyBuilder {
 }
 impl UpdateSnapshotPolicyRequestBodyBuilder {
     /// Sets `UpdateSnapshotPolicyRequestBody::snapshot_policy`.
+    #[inline]
     pub fn snapshot_policy(mut self, value: impl Into<UpdateSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotPolicyRequestBody::snapshot_policy`.
+    #[inline]
     pub fn set_snapshot_policy(mut self, value: Option<UpdateSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = value;
         self
@@ -14477,11 +15355,13 @@ pub struct UpdateSnapshotRequestBodyBuilder {
 }
 impl UpdateSnapshotRequestBodyBuilder {
     /// Sets `UpdateSnapshotRequestBody::snapshot`. **Required.**
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<UpdateSnapshotOption>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotRequestBody::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<UpdateSnapshotOption>) -> Self {
         self.inner.snapshot = value;
         self
@@ -14536,11 +15416,13 @@ pub struct UpdateSnapshotRequestBodyV5Builder {
 }
 impl UpdateSnapshotRequestBodyV5Builder {
     /// Sets `UpdateSnapshotRequestBodyV5::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<CinderUpdateSnapshotOptionV5>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotRequestBodyV5::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<CinderUpdateSnapshotOptionV5>) -> Self {
         self.inner.snapshot = value;
         self
@@ -14594,11 +15476,13 @@ pub struct UpdateSnapshotResponseBuilder {
 }
 impl UpdateSnapshotResponseBuilder {
     /// Sets `UpdateSnapshotResponse::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<SnapshotDetails>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSnapshotResponse::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<SnapshotDetails>) -> Self {
         self.inner.snapshot = value;
         self
@@ -14652,11 +15536,13 @@ pub struct UpdateStandardSnapshotResponseBuilder {
 }
 impl UpdateStandardSnapshotResponseBuilder {
     /// Sets `UpdateStandardSnapshotResponse::snapshot`.
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<SnapshotDetailV5>) -> Self {
         self.inner.snapshot = Some(value.into());
         self
     }
     /// Sets or clears `UpdateStandardSnapshotResponse::snapshot`.
+    #[inline]
     pub fn set_snapshot(mut self, value: Option<SnapshotDetailV5>) -> Self {
         self.inner.snapshot = value;
         self
@@ -14717,21 +15603,25 @@ pub struct UpdateVolumeOptionBuilder {
 }
 impl UpdateVolumeOptionBuilder {
     /// Sets `UpdateVolumeOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateVolumeOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -14796,11 +15686,13 @@ pub struct UpdateVolumeRequestBodyBuilder {
 }
 impl UpdateVolumeRequestBodyBuilder {
     /// Sets `UpdateVolumeRequestBody::volume`. **Required.**
+    #[inline]
     pub fn volume(mut self, value: impl Into<UpdateVolumeOption>) -> Self {
         self.inner.volume = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeRequestBody::volume`.
+    #[inline]
     pub fn set_volume(mut self, value: Option<UpdateVolumeOption>) -> Self {
         self.inner.volume = value;
         self
@@ -15029,6 +15921,7 @@ pub struct UpdateVolumeResponseBuilder {
 }
 impl UpdateVolumeResponseBuilder {
     /// Sets `UpdateVolumeResponse::attachments`.
+    #[inline]
     pub fn attachments(
         mut self,
         value: impl IntoIterator<Item = impl Into<Attachment>>,
@@ -15037,176 +15930,211 @@ impl UpdateVolumeResponseBuilder {
         self
     }
     /// Appends one item to `UpdateVolumeResponse::attachments`.
+    #[inline]
     pub fn push_attachments(mut self, value: impl Into<Attachment>) -> Self {
         self.inner.attachments.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::attachments`.
+    #[inline]
     pub fn set_attachments(mut self, value: Option<Vec<Attachment>>) -> Self {
         self.inner.attachments = value;
         self
     }
     /// Sets `UpdateVolumeResponse::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `UpdateVolumeResponse::bootable`.
+    #[inline]
     pub fn bootable(mut self, value: impl Into<String>) -> Self {
         self.inner.bootable = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::bootable`.
+    #[inline]
     pub fn set_bootable(mut self, value: Option<String>) -> Self {
         self.inner.bootable = value;
         self
     }
     /// Sets `UpdateVolumeResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `UpdateVolumeResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `UpdateVolumeResponse::links`.
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `UpdateVolumeResponse::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `UpdateVolumeResponse::metadata`.
+    #[inline]
     pub fn metadata(mut self, value: impl Into<VolumeMetadata>) -> Self {
         self.inner.metadata = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::metadata`.
+    #[inline]
     pub fn set_metadata(mut self, value: Option<VolumeMetadata>) -> Self {
         self.inner.metadata = value;
         self
     }
     /// Sets `UpdateVolumeResponse::multiattach`.
+    #[inline]
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
         self
     }
     /// Sets or clears `UpdateVolumeResponse::multiattach`.
+    #[inline]
     pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
         self.inner.multiattach = value;
         self
     }
     /// Sets `UpdateVolumeResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateVolumeResponse::os_vol_host_attr_host`.
+    #[inline]
     pub fn os_vol_host_attr_host(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_host_attr_host = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::os_vol_host_attr_host`.
+    #[inline]
     pub fn set_os_vol_host_attr_host(mut self, value: Option<String>) -> Self {
         self.inner.os_vol_host_attr_host = value;
         self
     }
     /// Sets `UpdateVolumeResponse::os_vol_tenant_attr_tenant_id`.
+    #[inline]
     pub fn os_vol_tenant_attr_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_tenant_attr_tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::os_vol_tenant_attr_tenant_id`.
+    #[inline]
     pub fn set_os_vol_tenant_attr_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.os_vol_tenant_attr_tenant_id = value;
         self
     }
     /// Sets `UpdateVolumeResponse::shareable`.
+    #[inline]
     pub fn shareable(mut self, value: impl Into<String>) -> Self {
         self.inner.shareable = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::shareable`.
+    #[inline]
     pub fn set_shareable(mut self, value: Option<String>) -> Self {
         self.inner.shareable = value;
         self
     }
     /// Sets `UpdateVolumeResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `UpdateVolumeResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `UpdateVolumeResponse::snapshot_id`.
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::snapshot_id`.
+    #[inline]
     pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_id = value;
         self
     }
     /// Sets `UpdateVolumeResponse::source_volid`.
+    #[inline]
     pub fn source_volid(mut self, value: impl Into<String>) -> Self {
         self.inner.source_volid = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::source_volid`.
+    #[inline]
     pub fn set_source_volid(mut self, value: Option<String>) -> Self {
         self.inner.source_volid = value;
         self
     }
     /// Sets `UpdateVolumeResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `UpdateVolumeResponse::volume_image_metadata`.
+    #[inline]
     pub fn volume_image_metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.volume_image_metadata = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::volume_image_metadata`.
+    #[inline]
     pub fn set_volume_image_metadata(
         mut self,
         value: Option<serde_json::Value>,
@@ -15215,26 +16143,31 @@ impl UpdateVolumeResponseBuilder {
         self
     }
     /// Sets `UpdateVolumeResponse::volume_type`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
     }
     /// Sets `UpdateVolumeResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVolumeResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateVolumeResponse::os_volume_replication_extended_status`.
+    #[inline]
     pub fn os_volume_replication_extended_status(
         mut self,
         value: impl Into<String>,
@@ -15243,6 +16176,7 @@ impl UpdateVolumeResponseBuilder {
         self
     }
     /// Sets or clears `UpdateVolumeResponse::os_volume_replication_extended_status`.
+    #[inline]
     pub fn set_os_volume_replication_extended_status(
         mut self,
         value: Option<String>,
@@ -15367,31 +16301,37 @@ pub struct VersionsBuilder {
 }
 impl VersionsBuilder {
     /// Sets `Versions::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Versions::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Versions::links`. **Required.**
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `Versions::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Versions::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `Versions::media_types`. **Required.**
+    #[inline]
     pub fn media_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<MediaTypes>>,
@@ -15400,51 +16340,61 @@ impl VersionsBuilder {
         self
     }
     /// Appends one item to `Versions::media_types`.
+    #[inline]
     pub fn push_media_types(mut self, value: impl Into<MediaTypes>) -> Self {
         self.inner.media_types.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Versions::media_types`.
+    #[inline]
     pub fn set_media_types(mut self, value: Option<Vec<MediaTypes>>) -> Self {
         self.inner.media_types = value;
         self
     }
     /// Sets `Versions::min_version`.
+    #[inline]
     pub fn min_version(mut self, value: impl Into<String>) -> Self {
         self.inner.min_version = Some(value.into());
         self
     }
     /// Sets or clears `Versions::min_version`.
+    #[inline]
     pub fn set_min_version(mut self, value: Option<String>) -> Self {
         self.inner.min_version = value;
         self
     }
     /// Sets `Versions::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `Versions::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `Versions::updated`. **Required.**
+    #[inline]
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.inner.updated = Some(value.into());
         self
     }
     /// Sets or clears `Versions::updated`.
+    #[inline]
     pub fn set_updated(mut self, value: Option<String>) -> Self {
         self.inner.updated = value;
         self
     }
     /// Sets `Versions::version`. **Required.**
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `Versions::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
@@ -15894,51 +16844,61 @@ pub struct VolumeDetailBuilder {
 }
 impl VolumeDetailBuilder {
     /// Sets `VolumeDetail::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VolumeDetail::links`. **Required.**
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `VolumeDetail::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `VolumeDetail::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `VolumeDetail::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `VolumeDetail::attachments`. **Required.**
+    #[inline]
     pub fn attachments(
         mut self,
         value: impl IntoIterator<Item = impl Into<Attachment>>,
@@ -15947,86 +16907,103 @@ impl VolumeDetailBuilder {
         self
     }
     /// Appends one item to `VolumeDetail::attachments`.
+    #[inline]
     pub fn push_attachments(mut self, value: impl Into<Attachment>) -> Self {
         self.inner.attachments.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::attachments`.
+    #[inline]
     pub fn set_attachments(mut self, value: Option<Vec<Attachment>>) -> Self {
         self.inner.attachments = value;
         self
     }
     /// Sets `VolumeDetail::availability_zone`. **Required.**
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `VolumeDetail::os_vol_host_attr_host`. **Required.**
+    #[inline]
     pub fn os_vol_host_attr_host(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_host_attr_host = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::os_vol_host_attr_host`.
+    #[inline]
     pub fn set_os_vol_host_attr_host(mut self, value: Option<String>) -> Self {
         self.inner.os_vol_host_attr_host = value;
         self
     }
     /// Sets `VolumeDetail::source_volid`.
+    #[inline]
     pub fn source_volid(mut self, value: impl Into<String>) -> Self {
         self.inner.source_volid = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::source_volid`.
+    #[inline]
     pub fn set_source_volid(mut self, value: Option<String>) -> Self {
         self.inner.source_volid = value;
         self
     }
     /// Sets `VolumeDetail::snapshot_id`. **Required.**
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::snapshot_id`.
+    #[inline]
     pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_id = value;
         self
     }
     /// Sets `VolumeDetail::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `VolumeDetail::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `VolumeDetail::os_vol_tenant_attr_tenant_id`. **Required.**
+    #[inline]
     pub fn os_vol_tenant_attr_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_tenant_attr_tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::os_vol_tenant_attr_tenant_id`.
+    #[inline]
     pub fn set_os_vol_tenant_attr_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.os_vol_tenant_attr_tenant_id = value;
         self
     }
     /// Sets `VolumeDetail::volume_image_metadata`.
+    #[inline]
     pub fn volume_image_metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -16035,6 +17012,7 @@ impl VolumeDetailBuilder {
         self
     }
     /// Sets or clears `VolumeDetail::volume_image_metadata`.
+    #[inline]
     pub fn set_volume_image_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -16043,46 +17021,55 @@ impl VolumeDetailBuilder {
         self
     }
     /// Sets `VolumeDetail::volume_type`. **Required.**
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
     }
     /// Sets `VolumeDetail::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `VolumeDetail::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `VolumeDetail::consistencygroup_id`.
+    #[inline]
     pub fn consistencygroup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.consistencygroup_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::consistencygroup_id`.
+    #[inline]
     pub fn set_consistencygroup_id(mut self, value: Option<String>) -> Self {
         self.inner.consistencygroup_id = value;
         self
     }
     /// Sets `VolumeDetail::bootable`. **Required.**
+    #[inline]
     pub fn bootable(mut self, value: impl Into<String>) -> Self {
         self.inner.bootable = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::bootable`.
+    #[inline]
     pub fn set_bootable(mut self, value: Option<String>) -> Self {
         self.inner.bootable = value;
         self
     }
     /// Sets `VolumeDetail::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -16091,6 +17078,7 @@ impl VolumeDetailBuilder {
         self
     }
     /// Sets or clears `VolumeDetail::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -16099,36 +17087,43 @@ impl VolumeDetailBuilder {
         self
     }
     /// Sets `VolumeDetail::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `VolumeDetail::encrypted`.
+    #[inline]
     pub fn encrypted(mut self, value: bool) -> Self {
         self.inner.encrypted = Some(value);
         self
     }
     /// Sets or clears `VolumeDetail::encrypted`.
+    #[inline]
     pub fn set_encrypted(mut self, value: Option<bool>) -> Self {
         self.inner.encrypted = value;
         self
     }
     /// Sets `VolumeDetail::replication_status`. **Required.**
+    #[inline]
     pub fn replication_status(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_status = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::replication_status`.
+    #[inline]
     pub fn set_replication_status(mut self, value: Option<String>) -> Self {
         self.inner.replication_status = value;
         self
     }
     /// Sets `VolumeDetail::os_volume_replication_extended_status`. **Required.**
+    #[inline]
     pub fn os_volume_replication_extended_status(
         mut self,
         value: impl Into<String>,
@@ -16137,6 +17132,7 @@ impl VolumeDetailBuilder {
         self
     }
     /// Sets or clears `VolumeDetail::os_volume_replication_extended_status`.
+    #[inline]
     pub fn set_os_volume_replication_extended_status(
         mut self,
         value: Option<String>,
@@ -16145,86 +17141,103 @@ impl VolumeDetailBuilder {
         self
     }
     /// Sets `VolumeDetail::os_vol_mig_status_attr_migstat`. **Required.**
+    #[inline]
     pub fn os_vol_mig_status_attr_migstat(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_mig_status_attr_migstat = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::os_vol_mig_status_attr_migstat`.
+    #[inline]
     pub fn set_os_vol_mig_status_attr_migstat(mut self, value: Option<String>) -> Self {
         self.inner.os_vol_mig_status_attr_migstat = value;
         self
     }
     /// Sets `VolumeDetail::os_vol_mig_status_attr_name_id`. **Required.**
+    #[inline]
     pub fn os_vol_mig_status_attr_name_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_mig_status_attr_name_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::os_vol_mig_status_attr_name_id`.
+    #[inline]
     pub fn set_os_vol_mig_status_attr_name_id(mut self, value: Option<String>) -> Self {
         self.inner.os_vol_mig_status_attr_name_id = value;
         self
     }
     /// Sets `VolumeDetail::shareable`. **Required.**
+    #[inline]
     pub fn shareable(mut self, value: impl Into<String>) -> Self {
         self.inner.shareable = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::shareable`.
+    #[inline]
     pub fn set_shareable(mut self, value: Option<String>) -> Self {
         self.inner.shareable = value;
         self
     }
     /// Sets `VolumeDetail::user_id`. **Required.**
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `VolumeDetail::service_type`. **Required.**
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::service_type`.
+    #[inline]
     pub fn set_service_type(mut self, value: Option<String>) -> Self {
         self.inner.service_type = value;
         self
     }
     /// Sets `VolumeDetail::multiattach`. **Required.**
+    #[inline]
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
         self
     }
     /// Sets or clears `VolumeDetail::multiattach`.
+    #[inline]
     pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
         self.inner.multiattach = value;
         self
     }
     /// Sets `VolumeDetail::dedicated_storage_id`.
+    #[inline]
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::dedicated_storage_id`.
+    #[inline]
     pub fn set_dedicated_storage_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_storage_id = value;
         self
     }
     /// Sets `VolumeDetail::dedicated_storage_name`.
+    #[inline]
     pub fn dedicated_storage_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_name = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::dedicated_storage_name`.
+    #[inline]
     pub fn set_dedicated_storage_name(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_storage_name = value;
         self
     }
     /// Sets `VolumeDetail::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -16233,6 +17246,7 @@ impl VolumeDetailBuilder {
         self
     }
     /// Sets or clears `VolumeDetail::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -16241,51 +17255,61 @@ impl VolumeDetailBuilder {
         self
     }
     /// Sets `VolumeDetail::wwn`.
+    #[inline]
     pub fn wwn(mut self, value: impl Into<String>) -> Self {
         self.inner.wwn = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::wwn`.
+    #[inline]
     pub fn set_wwn(mut self, value: Option<String>) -> Self {
         self.inner.wwn = value;
         self
     }
     /// Sets `VolumeDetail::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `VolumeDetail::serial_number`.
+    #[inline]
     pub fn serial_number(mut self, value: impl Into<String>) -> Self {
         self.inner.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::serial_number`.
+    #[inline]
     pub fn set_serial_number(mut self, value: Option<String>) -> Self {
         self.inner.serial_number = value;
         self
     }
     /// Sets `VolumeDetail::iops`.
+    #[inline]
     pub fn iops(mut self, value: impl Into<Iops>) -> Self {
         self.inner.iops = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::iops`.
+    #[inline]
     pub fn set_iops(mut self, value: Option<Iops>) -> Self {
         self.inner.iops = value;
         self
     }
     /// Sets `VolumeDetail::throughput`.
+    #[inline]
     pub fn throughput(mut self, value: impl Into<Throughput>) -> Self {
         self.inner.throughput = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetail::throughput`.
+    #[inline]
     pub fn set_throughput(mut self, value: Option<Throughput>) -> Self {
         self.inner.throughput = value;
         self
@@ -16712,51 +17736,61 @@ pub struct VolumeDetailForTagBuilder {
 }
 impl VolumeDetailForTagBuilder {
     /// Sets `VolumeDetailForTag::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VolumeDetailForTag::links`. **Required.**
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `VolumeDetailForTag::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `VolumeDetailForTag::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `VolumeDetailForTag::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `VolumeDetailForTag::attachments`. **Required.**
+    #[inline]
     pub fn attachments(
         mut self,
         value: impl IntoIterator<Item = impl Into<Attachment>>,
@@ -16765,86 +17799,103 @@ impl VolumeDetailForTagBuilder {
         self
     }
     /// Appends one item to `VolumeDetailForTag::attachments`.
+    #[inline]
     pub fn push_attachments(mut self, value: impl Into<Attachment>) -> Self {
         self.inner.attachments.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::attachments`.
+    #[inline]
     pub fn set_attachments(mut self, value: Option<Vec<Attachment>>) -> Self {
         self.inner.attachments = value;
         self
     }
     /// Sets `VolumeDetailForTag::availability_zone`. **Required.**
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `VolumeDetailForTag::os_vol_host_attr_host`. **Required.**
+    #[inline]
     pub fn os_vol_host_attr_host(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_host_attr_host = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::os_vol_host_attr_host`.
+    #[inline]
     pub fn set_os_vol_host_attr_host(mut self, value: Option<String>) -> Self {
         self.inner.os_vol_host_attr_host = value;
         self
     }
     /// Sets `VolumeDetailForTag::source_volid`.
+    #[inline]
     pub fn source_volid(mut self, value: impl Into<String>) -> Self {
         self.inner.source_volid = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::source_volid`.
+    #[inline]
     pub fn set_source_volid(mut self, value: Option<String>) -> Self {
         self.inner.source_volid = value;
         self
     }
     /// Sets `VolumeDetailForTag::snapshot_id`. **Required.**
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::snapshot_id`.
+    #[inline]
     pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_id = value;
         self
     }
     /// Sets `VolumeDetailForTag::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `VolumeDetailForTag::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `VolumeDetailForTag::os_vol_tenant_attr_tenant_id`. **Required.**
+    #[inline]
     pub fn os_vol_tenant_attr_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_tenant_attr_tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::os_vol_tenant_attr_tenant_id`.
+    #[inline]
     pub fn set_os_vol_tenant_attr_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.os_vol_tenant_attr_tenant_id = value;
         self
     }
     /// Sets `VolumeDetailForTag::volume_image_metadata`.
+    #[inline]
     pub fn volume_image_metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -16853,6 +17904,7 @@ impl VolumeDetailForTagBuilder {
         self
     }
     /// Sets or clears `VolumeDetailForTag::volume_image_metadata`.
+    #[inline]
     pub fn set_volume_image_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -16861,86 +17913,103 @@ impl VolumeDetailForTagBuilder {
         self
     }
     /// Sets `VolumeDetailForTag::volume_type`. **Required.**
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
     }
     /// Sets `VolumeDetailForTag::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `VolumeDetailForTag::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `VolumeDetailForTag::consistencygroup_id`.
+    #[inline]
     pub fn consistencygroup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.consistencygroup_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::consistencygroup_id`.
+    #[inline]
     pub fn set_consistencygroup_id(mut self, value: Option<String>) -> Self {
         self.inner.consistencygroup_id = value;
         self
     }
     /// Sets `VolumeDetailForTag::bootable`. **Required.**
+    #[inline]
     pub fn bootable(mut self, value: impl Into<String>) -> Self {
         self.inner.bootable = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::bootable`.
+    #[inline]
     pub fn set_bootable(mut self, value: Option<String>) -> Self {
         self.inner.bootable = value;
         self
     }
     /// Sets `VolumeDetailForTag::metadata`. **Required.**
+    #[inline]
     pub fn metadata(mut self, value: impl Into<VolumeMetadata>) -> Self {
         self.inner.metadata = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::metadata`.
+    #[inline]
     pub fn set_metadata(mut self, value: Option<VolumeMetadata>) -> Self {
         self.inner.metadata = value;
         self
     }
     /// Sets `VolumeDetailForTag::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `VolumeDetailForTag::encrypted`.
+    #[inline]
     pub fn encrypted(mut self, value: bool) -> Self {
         self.inner.encrypted = Some(value);
         self
     }
     /// Sets or clears `VolumeDetailForTag::encrypted`.
+    #[inline]
     pub fn set_encrypted(mut self, value: Option<bool>) -> Self {
         self.inner.encrypted = value;
         self
     }
     /// Sets `VolumeDetailForTag::replication_status`. **Required.**
+    #[inline]
     pub fn replication_status(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_status = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::replication_status`.
+    #[inline]
     pub fn set_replication_status(mut self, value: Option<String>) -> Self {
         self.inner.replication_status = value;
         self
     }
     /// Sets `VolumeDetailForTag::os_volume_replication_extended_status`. **Required.**
+    #[inline]
     pub fn os_volume_replication_extended_status(
         mut self,
         value: impl Into<String>,
@@ -16949,6 +18018,7 @@ impl VolumeDetailForTagBuilder {
         self
     }
     /// Sets or clears `VolumeDetailForTag::os_volume_replication_extended_status`.
+    #[inline]
     pub fn set_os_volume_replication_extended_status(
         mut self,
         value: Option<String>,
@@ -16957,86 +18027,103 @@ impl VolumeDetailForTagBuilder {
         self
     }
     /// Sets `VolumeDetailForTag::os_vol_mig_status_attr_migstat`. **Required.**
+    #[inline]
     pub fn os_vol_mig_status_attr_migstat(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_mig_status_attr_migstat = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::os_vol_mig_status_attr_migstat`.
+    #[inline]
     pub fn set_os_vol_mig_status_attr_migstat(mut self, value: Option<String>) -> Self {
         self.inner.os_vol_mig_status_attr_migstat = value;
         self
     }
     /// Sets `VolumeDetailForTag::os_vol_mig_status_attr_name_id`. **Required.**
+    #[inline]
     pub fn os_vol_mig_status_attr_name_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_mig_status_attr_name_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::os_vol_mig_status_attr_name_id`.
+    #[inline]
     pub fn set_os_vol_mig_status_attr_name_id(mut self, value: Option<String>) -> Self {
         self.inner.os_vol_mig_status_attr_name_id = value;
         self
     }
     /// Sets `VolumeDetailForTag::shareable`. **Required.**
+    #[inline]
     pub fn shareable(mut self, value: bool) -> Self {
         self.inner.shareable = Some(value);
         self
     }
     /// Sets or clears `VolumeDetailForTag::shareable`.
+    #[inline]
     pub fn set_shareable(mut self, value: Option<bool>) -> Self {
         self.inner.shareable = value;
         self
     }
     /// Sets `VolumeDetailForTag::user_id`. **Required.**
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `VolumeDetailForTag::service_type`. **Required.**
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::service_type`.
+    #[inline]
     pub fn set_service_type(mut self, value: Option<String>) -> Self {
         self.inner.service_type = value;
         self
     }
     /// Sets `VolumeDetailForTag::multiattach`. **Required.**
+    #[inline]
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
         self
     }
     /// Sets or clears `VolumeDetailForTag::multiattach`.
+    #[inline]
     pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
         self.inner.multiattach = value;
         self
     }
     /// Sets `VolumeDetailForTag::dedicated_storage_id`.
+    #[inline]
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::dedicated_storage_id`.
+    #[inline]
     pub fn set_dedicated_storage_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_storage_id = value;
         self
     }
     /// Sets `VolumeDetailForTag::dedicated_storage_name`.
+    #[inline]
     pub fn dedicated_storage_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_name = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::dedicated_storage_name`.
+    #[inline]
     pub fn set_dedicated_storage_name(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_storage_name = value;
         self
     }
     /// Sets `VolumeDetailForTag::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -17045,6 +18132,7 @@ impl VolumeDetailForTagBuilder {
         self
     }
     /// Sets or clears `VolumeDetailForTag::tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -17053,21 +18141,25 @@ impl VolumeDetailForTagBuilder {
         self
     }
     /// Sets `VolumeDetailForTag::wwn`.
+    #[inline]
     pub fn wwn(mut self, value: impl Into<String>) -> Self {
         self.inner.wwn = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::wwn`.
+    #[inline]
     pub fn set_wwn(mut self, value: Option<String>) -> Self {
         self.inner.wwn = value;
         self
     }
     /// Sets `VolumeDetailForTag::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeDetailForTag::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
@@ -17174,41 +18266,49 @@ pub struct VolumeMetadataBuilder {
 }
 impl VolumeMetadataBuilder {
     /// Sets `VolumeMetadata::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `VolumeMetadata::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
     }
     /// Sets `VolumeMetadata::system_encrypted`.
+    #[inline]
     pub fn system_encrypted(mut self, value: impl Into<String>) -> Self {
         self.inner.system_encrypted = Some(value.into());
         self
     }
     /// Sets or clears `VolumeMetadata::system_encrypted`.
+    #[inline]
     pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
         self.inner.system_encrypted = value;
         self
     }
     /// Sets `VolumeMetadata::hw_passthrough`.
+    #[inline]
     pub fn hw_passthrough(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_passthrough = Some(value.into());
         self
     }
     /// Sets or clears `VolumeMetadata::hw_passthrough`.
+    #[inline]
     pub fn set_hw_passthrough(mut self, value: Option<String>) -> Self {
         self.inner.hw_passthrough = value;
         self
     }
     /// Sets `VolumeMetadata::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeMetadata::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
@@ -17310,56 +18410,67 @@ pub struct VolumeTransferBuilder {
 }
 impl VolumeTransferBuilder {
     /// Sets `VolumeTransfer::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTransfer::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `VolumeTransfer::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTransfer::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VolumeTransfer::links`. **Required.**
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `VolumeTransfer::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `VolumeTransfer::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `VolumeTransfer::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTransfer::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `VolumeTransfer::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTransfer::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
@@ -17448,46 +18559,55 @@ pub struct VolumeTransferSummaryBuilder {
 }
 impl VolumeTransferSummaryBuilder {
     /// Sets `VolumeTransferSummary::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTransferSummary::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VolumeTransferSummary::links`. **Required.**
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `VolumeTransferSummary::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `VolumeTransferSummary::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `VolumeTransferSummary::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTransferSummary::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `VolumeTransferSummary::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTransferSummary::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
@@ -17583,61 +18703,73 @@ pub struct VolumeTypeBuilder {
 }
 impl VolumeTypeBuilder {
     /// Sets `VolumeType::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeType::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VolumeType::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `VolumeType::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `VolumeType::extra_specs`.
+    #[inline]
     pub fn extra_specs(mut self, value: impl Into<VolumeTypeExtraSpecs>) -> Self {
         self.inner.extra_specs = Some(value.into());
         self
     }
     /// Sets or clears `VolumeType::extra_specs`.
+    #[inline]
     pub fn set_extra_specs(mut self, value: Option<VolumeTypeExtraSpecs>) -> Self {
         self.inner.extra_specs = value;
         self
     }
     /// Sets `VolumeType::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `VolumeType::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `VolumeType::qos_specs_id`.
+    #[inline]
     pub fn qos_specs_id(mut self, value: impl Into<String>) -> Self {
         self.inner.qos_specs_id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeType::qos_specs_id`.
+    #[inline]
     pub fn set_qos_specs_id(mut self, value: Option<String>) -> Self {
         self.inner.qos_specs_id = value;
         self
     }
     /// Sets `VolumeType::is_public`.
+    #[inline]
     pub fn is_public(mut self, value: bool) -> Self {
         self.inner.is_public = Some(value);
         self
     }
     /// Sets or clears `VolumeType::is_public`.
+    #[inline]
     pub fn set_is_public(mut self, value: Option<bool>) -> Self {
         self.inner.is_public = value;
         self
@@ -17764,26 +18896,31 @@ pub struct VolumeTypeExtraSpecsBuilder {
 }
 impl VolumeTypeExtraSpecsBuilder {
     /// Sets `VolumeTypeExtraSpecs::reskey_availability_zones`.
+    #[inline]
     pub fn reskey_availability_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.reskey_availability_zones = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTypeExtraSpecs::reskey_availability_zones`.
+    #[inline]
     pub fn set_reskey_availability_zones(mut self, value: Option<String>) -> Self {
         self.inner.reskey_availability_zones = value;
         self
     }
     /// Sets `VolumeTypeExtraSpecs::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTypeExtraSpecs::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `VolumeTypeExtraSpecs::os_vendor_extended_sold_out_availability_zones`.
+    #[inline]
     pub fn os_vendor_extended_sold_out_availability_zones(
         mut self,
         value: impl Into<String>,
@@ -17792,6 +18929,7 @@ impl VolumeTypeExtraSpecsBuilder {
         self
     }
     /// Sets or clears `VolumeTypeExtraSpecs::os_vendor_extended_sold_out_availability_zones`.
+    #[inline]
     pub fn set_os_vendor_extended_sold_out_availability_zones(
         mut self,
         value: Option<String>,
@@ -17800,21 +18938,25 @@ impl VolumeTypeExtraSpecsBuilder {
         self
     }
     /// Sets `VolumeTypeExtraSpecs::volume_backend_name`.
+    #[inline]
     pub fn volume_backend_name(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_backend_name = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTypeExtraSpecs::volume_backend_name`.
+    #[inline]
     pub fn set_volume_backend_name(mut self, value: Option<String>) -> Self {
         self.inner.volume_backend_name = value;
         self
     }
     /// Sets `VolumeTypeExtraSpecs::hw_availability_zone`.
+    #[inline]
     pub fn hw_availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `VolumeTypeExtraSpecs::hw_availability_zone`.
+    #[inline]
     pub fn set_hw_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.hw_availability_zone = value;
         self
@@ -17886,21 +19028,25 @@ pub struct VolumesForBatchResizeVolumeBuilder {
 }
 impl VolumesForBatchResizeVolumeBuilder {
     /// Sets `VolumesForBatchResizeVolume::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VolumesForBatchResizeVolume::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VolumesForBatchResizeVolume::new_size`. **Required.**
+    #[inline]
     pub fn new_size(mut self, value: i64) -> Self {
         self.inner.new_size = Some(value);
         self
     }
     /// Sets or clears `VolumesForBatchResizeVolume::new_size`.
+    #[inline]
     pub fn set_new_size(mut self, value: Option<i64>) -> Self {
         self.inner.new_size = value;
         self
@@ -17955,11 +19101,13 @@ pub struct ZoneStateBuilder {
 }
 impl ZoneStateBuilder {
     /// Sets `ZoneState::available`.
+    #[inline]
     pub fn available(mut self, value: bool) -> Self {
         self.inner.available = Some(value);
         self
     }
     /// Sets or clears `ZoneState::available`.
+    #[inline]
     pub fn set_available(mut self, value: Option<bool>) -> Self {
         self.inner.available = value;
         self

@@ -31,6 +31,7 @@ impl AssociateAutoSnapshotPolicy {
     }
     /// **Required.** Path parameter `snapshot_policy_id`. ID of the automatic snapshot policy, as
     /// returned by `create_auto_snapshot_policy` and listed by `list_auto_snapshot_policy`.
+    #[inline]
     pub fn snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = Some(value.into());
         self
@@ -92,6 +93,7 @@ impl BatchCreateSnapshotGroupTag {
     }
     /// **Required.** Path parameter `snapshot_group_id`. ID of the snapshot consistency group, as
     /// returned by `create_snapshot_group` and listed by `list_snapshot_group`.
+    #[inline]
     pub fn snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_group_id = Some(value.into());
         self
@@ -153,6 +155,7 @@ impl BatchCreateSnapshotTags {
     }
     /// **Required.** Path parameter `snapshot_id`. ID of the disk snapshot, as listed by
     /// `list_snapshots` (v2) or `list_snapshots_details` (v5).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -214,6 +217,7 @@ impl BatchCreateVolumeTags {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -276,6 +280,7 @@ impl BatchDeleteSnapshotGroupTag {
     }
     /// **Required.** Path parameter `snapshot_group_id`. ID of the snapshot consistency group, as
     /// returned by `create_snapshot_group` and listed by `list_snapshot_group`.
+    #[inline]
     pub fn snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_group_id = Some(value.into());
         self
@@ -337,6 +342,7 @@ impl BatchDeleteSnapshotTags {
     }
     /// **Required.** Path parameter `snapshot_id`. ID of the disk snapshot, as listed by
     /// `list_snapshots` (v2) or `list_snapshots_details` (v5).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -398,6 +404,7 @@ impl BatchDeleteVolumeTags {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -569,6 +576,7 @@ impl CinderAcceptVolumeTransfer {
     }
     /// **Required.** Path parameter `transfer_id`. ID of the disk transfer record, as returned by
     /// `cinder_create_volume_transfer` and listed by `cinder_list_volume_transfers`.
+    #[inline]
     pub fn transfer_id(mut self, value: impl Into<String>) -> Self {
         self.transfer_id = Some(value.into());
         self
@@ -686,6 +694,7 @@ impl CinderDeleteVolumeTransfer {
     }
     /// **Required.** Path parameter `transfer_id`. ID of the disk transfer record, as returned by
     /// `cinder_create_volume_transfer` and listed by `cinder_list_volume_transfers`.
+    #[inline]
     pub fn transfer_id(mut self, value: impl Into<String>) -> Self {
         self.transfer_id = Some(value.into());
         self
@@ -783,12 +792,14 @@ impl CinderListQuotas {
     }
     /// **Required.** Path parameter `target_project_id`. ID of the project whose quotas are
     /// returned; give the project ID of the request itself.
+    #[inline]
     pub fn target_project_id(mut self, value: impl Into<String>) -> Self {
         self.target_project_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `usage`. Whether to include usage details with the quotas;
     /// only `true` is accepted.
+    #[inline]
     pub fn usage(mut self, value: impl Into<models::CinderListQuotasUsage>) -> Self {
         self.usage = Some(value.into());
         self
@@ -845,12 +856,14 @@ impl CinderListVolumeTransfers {
     }
     /// Optional. Query parameter `limit`. Maximum number of transfer records returned, an integer
     /// above 0.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Number of transfer records to skip, an integer from 0 up
     /// to the number of records (an item offset).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -1008,6 +1021,7 @@ impl CinderShowVolumeTransfer {
     }
     /// **Required.** Path parameter `transfer_id`. ID of the disk transfer record, as returned by
     /// `cinder_create_volume_transfer` and listed by `cinder_list_volume_transfers`.
+    #[inline]
     pub fn transfer_id(mut self, value: impl Into<String>) -> Self {
         self.transfer_id = Some(value.into());
         self
@@ -1068,28 +1082,33 @@ impl CountAutoSnapshotPolicies {
         }
     }
     /// Optional. Query parameter `id`. Count only the policy with this ID.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Count only policies with this name.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `tag_key`. Return only resources that carry a tag with this key.
+    #[inline]
     pub fn tag_key(mut self, value: impl Into<String>) -> Self {
         self.tag_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Count only policies carrying these tags, given as JSON
     /// key/value pairs such as `[{"key1":"value1"}]`.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project the resource
     /// belongs to (Enterprise Management); `0` is the default enterprise project.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -1153,24 +1172,28 @@ impl CountSnapshotChains {
     }
     /// Optional. Query parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `availability_zone`. Availability zone the disk lives in, such as
     /// `cn-north-4a`; `cinder_list_availability_zones` lists the zones of the region.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
     /// Optional. Query parameter `category`. Count only snapshot chains of this kind: `standard` or
     /// `standard_copy`.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Count only the snapshot chain with this ID, as listed by
     /// `list_snapshot_chains`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -1245,58 +1268,68 @@ impl CountSnapshots {
     }
     /// Optional. Query parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `availability_zone`. Availability zone the disk lives in, such as
     /// `cn-north-4a`; `cinder_list_availability_zones` lists the zones of the region.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Count only snapshots with this name, at most 64
     /// characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Count only snapshots in this state, such as `available`
     /// or `error`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Count only the snapshot with this ID.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `snapshot_type`. Count only snapshots that came about this way:
     /// `auto` (taken by a policy), `user` (by hand) or `copy`.
+    #[inline]
     pub fn snapshot_type(mut self, value: impl Into<String>) -> Self {
         self.snapshot_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project the resource
     /// belongs to (Enterprise Management); `0` is the default enterprise project.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `tag_key`. Return only resources that carry a tag with this key.
+    #[inline]
     pub fn tag_key(mut self, value: impl Into<String>) -> Self {
         self.tag_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Count only snapshots carrying these tags, given as JSON
     /// such as `[{"key":"k","value":"v"}]`.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `snapshot_chain_id`. Count only snapshots on the snapshot chain
     /// with this ID.
+    #[inline]
     pub fn snapshot_chain_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_chain_id = Some(value.into());
         self
@@ -1368,34 +1401,40 @@ impl CountSnapshotsGroup {
         }
     }
     /// Optional. Query parameter `name`. Count only snapshot consistency groups with this name.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Count only groups in this state: `creating`,
     /// `available`, `error`, `deleting`, `deleted` or `error_deleting`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Count only the snapshot consistency group with this ID.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project the resource
     /// belongs to (Enterprise Management); `0` is the default enterprise project.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `tag_key`. Return only resources that carry a tag with this key.
+    #[inline]
     pub fn tag_key(mut self, value: impl Into<String>) -> Self {
         self.tag_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Count only groups carrying these tags, given as JSON such
     /// as `[{"key":"k","value":"v"}]`.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
@@ -1674,6 +1713,7 @@ impl CreateVolume {
     /// Optional. Header parameter `X-Client-Token`. Secret: never logged. Idempotency token chosen
     /// by the caller: repeating a request with the same token does not create the disks a second
     /// time.
+    #[inline]
     pub fn x_client_token(mut self, value: impl Into<String>) -> Self {
         self.x_client_token = Some(value.into());
         self
@@ -1750,6 +1790,7 @@ impl DeleteAutoSnapshotPolicy {
     }
     /// **Required.** Path parameter `snapshot_policy_id`. ID of the automatic snapshot policy, as
     /// returned by `create_auto_snapshot_policy` and listed by `list_auto_snapshot_policy`.
+    #[inline]
     pub fn snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = Some(value.into());
         self
@@ -1803,6 +1844,7 @@ impl DeleteSnapshot {
     }
     /// **Required.** Path parameter `snapshot_id`. ID of the disk snapshot, as listed by
     /// `list_snapshots` (v2) or `list_snapshots_details` (v5).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -1854,6 +1896,7 @@ impl DeleteSnapshotGroup {
     }
     /// **Required.** Path parameter `snapshot_group_id`. ID of the snapshot consistency group, as
     /// returned by `create_snapshot_group` and listed by `list_snapshot_group`.
+    #[inline]
     pub fn snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_group_id = Some(value.into());
         self
@@ -1907,6 +1950,7 @@ impl DeleteStandardSnapshot {
     }
     /// **Required.** Path parameter `snapshot_id`. ID of the disk snapshot, as listed by
     /// `list_snapshots` (v2) or `list_snapshots_details` (v5).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -1960,6 +2004,7 @@ impl DeleteVolume {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -2013,6 +2058,7 @@ impl DeleteVolumeInRecycle {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -2066,6 +2112,7 @@ impl DisassociateAutoSnapshotPolicy {
     }
     /// **Required.** Path parameter `snapshot_policy_id`. ID of the automatic snapshot policy, as
     /// returned by `create_auto_snapshot_policy` and listed by `list_auto_snapshot_policy`.
+    #[inline]
     pub fn snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = Some(value.into());
         self
@@ -2140,51 +2187,60 @@ impl ListAutoSnapshotPolicy {
         }
     }
     /// Optional. Query parameter `id`. Return only the policy with this ID.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Return only policies with this name.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Return only policies carrying these tags, given as JSON
     /// key/value pairs such as `[{"key1":"value1"}]`.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `tag_key`. Return only resources that carry a tag with this key.
+    #[inline]
     pub fn tag_key(mut self, value: impl Into<String>) -> Self {
         self.tag_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project the resource
     /// belongs to (Enterprise Management); `0` is the default enterprise project.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Number of matching items to skip before the first one
     /// returned (an item offset, not a page number), used together with `limit`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `sort_key`. Field the results are sorted by, such as `id` or
     /// `created_at` (the default).
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort direction of the results: `desc` (descending, the
     /// default) or `asc` (ascending).
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
@@ -2313,29 +2369,34 @@ impl ListSnapshotChains {
     }
     /// Optional. Query parameter `marker`. Paging cursor: the ID of the last item of the previous
     /// page; the page returned starts right after it. Leave it out for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of snapshot chains returned, from 1 to
     /// 1000 (1000 by default).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `id`. Return only the snapshot chain with this ID.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `category`. Return only snapshot chains of this kind: `standard`,
     /// `backup` or `server_backup`.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
@@ -2476,62 +2537,73 @@ impl ListSnapshotGroup {
         }
     }
     /// Optional. Query parameter `id`. Return only the snapshot consistency group with this ID.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Return only groups with this name, at most 255 bytes.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Return only groups in this state: `creating`,
     /// `available`, `error`, `deleting`, `deleted` or `error_deleting`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `tag_key`. Return only resources that carry a tag with this key.
+    #[inline]
     pub fn tag_key(mut self, value: impl Into<String>) -> Self {
         self.tag_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Return only groups carrying these tags, given as JSON such
     /// as `[{"key":"k","value":"v"}]`.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project the resource
     /// belongs to (Enterprise Management); `0` is the default enterprise project.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned in one page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Number of matching items to skip before the first one
     /// returned (an item offset, not a page number), used together with `limit`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `sort_key`. Field the results are sorted by: `id`, `status` or
     /// `created_at` (the default).
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort direction of the results: `desc` (descending, the
     /// default) or `asc` (ascending).
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `server_id`. Return only groups of the server with this ID.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
@@ -2762,64 +2834,75 @@ impl ListSnapshots {
     }
     /// Optional. Query parameter `offset`. Number of matching items to skip before the first one
     /// returned (an item offset, not a page number), used together with `limit`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of snapshots returned, an integer above 0
     /// (1000 by default).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Return only snapshots with this name, at most 255 bytes.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Return only snapshots in this state, such as `available`
     /// or `error`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `volume_id`. Return only snapshots of the disk with this ID.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `availability_zone`. Return only snapshots of disks in this
     /// availability zone.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Return only snapshots with these IDs (the parameter repeated
     /// once per ID).
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `dedicated_storage_name`. Return only snapshots in the dedicated
     /// storage pool with this name.
+    #[inline]
     pub fn dedicated_storage_name(mut self, value: impl Into<String>) -> Self {
         self.dedicated_storage_name = Some(value.into());
         self
     }
     /// Optional. Query parameter `dedicated_storage_id`. Return only snapshots in the dedicated
     /// storage pool with this ID.
+    #[inline]
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.dedicated_storage_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `service_type`. Return only snapshots of this storage service:
     /// `EVS`, `DSS` or `DESS`.
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.service_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. Return only snapshots of this enterprise
     /// project; `all_granted_eps` covers every enterprise project the caller may see.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -2973,100 +3056,117 @@ impl ListSnapshotsDetails {
     }
     /// Optional. Query parameter `marker`. Paging cursor: the ID of the last item of the previous
     /// page; the page returned starts right after it. Leave it out for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `volume_id`. Return only snapshots of the disk with this ID.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `availability_zone`. Return only snapshots of disks in this
     /// availability zone.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of snapshots returned, from 1 to 1000
     /// (1000 by default); with more than 50 snapshots the service advises pages of at most 50.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Return only snapshots with this name, at most 255
     /// characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of matching snapshots to skip before the first
     /// one returned (an item offset), used together with `limit`.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Return only snapshots in this state, such as `available`
     /// or `error`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_key`. Field the results are sorted by: `id`, `status`,
     /// `size` or `created_at` (the default).
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort direction of the results: `desc` (descending, the
     /// default) or `asc` (ascending).
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Return only the snapshot with this ID; ignored when `ids` is
     /// given.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `ids`. Return only snapshots with these IDs, comma separated, at
     /// most 60; unknown IDs are ignored. Takes precedence over `id`.
+    #[inline]
     pub fn ids(mut self, value: impl Into<String>) -> Self {
         self.ids = Some(value.into());
         self
     }
     /// Optional. Query parameter `snapshot_type`. Return only snapshots that came about this way:
     /// `auto` (taken by a policy), `user` (by hand) or `copy`.
+    #[inline]
     pub fn snapshot_type(mut self, value: impl Into<String>) -> Self {
         self.snapshot_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project the resource
     /// belongs to (Enterprise Management); `0` is the default enterprise project.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `tag_key`. Return only resources that carry a tag with this key.
+    #[inline]
     pub fn tag_key(mut self, value: impl Into<String>) -> Self {
         self.tag_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Return only snapshots carrying these tags, given as JSON
     /// such as `[{"key":"k","value":"v"}]`.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `snapshot_chain_id`. Return only snapshots on the snapshot chain
     /// with this ID.
+    #[inline]
     pub fn snapshot_chain_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_chain_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `snapshot_group_id`. Return only snapshots taken in the snapshot
     /// consistency group with this ID.
+    #[inline]
     pub fn snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_group_id = Some(value.into());
         self
@@ -3322,110 +3422,129 @@ impl ListVolumes {
     }
     /// Optional. Query parameter `marker`. Paging cursor: the ID of the last disk of the previous
     /// page; the page returned starts after it. Leave it out for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Return only disks with this name.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of disks returned (1000 by default).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `sort_key`. Field the results are sorted by, such as `id`,
     /// `status`, `size` or `created_at` (the default).
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of matching disks to skip before the first one
     /// returned (an item offset), used together with `limit`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort direction of the results: `desc` (descending, the
     /// default) or `asc` (ascending).
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Return only disks in this state, such as `available`,
     /// `in-use` or `error`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `metadata`. Return only disks whose metadata matches this value.
+    #[inline]
     pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Optional. Query parameter `availability_zone`. Return only disks in this availability zone.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
     /// Optional. Query parameter `multiattach`. Return only shared disks (`true`) or only ordinary
     /// disks (`false`).
+    #[inline]
     pub fn multiattach(mut self, value: bool) -> Self {
         self.multiattach = Some(value);
         self
     }
     /// Optional. Query parameter `service_type`. Return only disks of this storage service: `EVS`,
     /// `DSS` or `DESS`.
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.service_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `dedicated_storage_id`. Return only disks in the dedicated storage
     /// pool with this ID (exact match).
+    #[inline]
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.dedicated_storage_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `dedicated_storage_name`. Return only disks in dedicated storage
     /// pools whose name contains this text (fuzzy match).
+    #[inline]
     pub fn dedicated_storage_name(mut self, value: impl Into<String>) -> Self {
         self.dedicated_storage_name = Some(value.into());
         self
     }
     /// Optional. Query parameter `volume_type_id`. Return only disks of the disk type with this ID,
     /// the `id` that `cinder_list_volume_types` returns.
+    #[inline]
     pub fn volume_type_id(mut self, value: impl Into<String>) -> Self {
         self.volume_type_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Return only the disk with this ID; ignored when `ids` is
     /// given.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `ids`. Return only disks with these IDs, written as a list such as
     /// `['id1','id2']`, at most 60; unknown IDs are ignored. Takes precedence over `id`.
+    #[inline]
     pub fn ids(mut self, value: impl Into<String>) -> Self {
         self.ids = Some(value.into());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. Return only disks of this enterprise
     /// project; `all_granted_eps` covers every enterprise project the caller may see.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `server_id`. Return only disks attached to the server with this
     /// ID.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `not_metadata`. Return only disks whose metadata does not contain
     /// this value.
+    #[inline]
     pub fn not_metadata(
         mut self,
         value: impl Into<models::ListVolumesNotMetadata>,
@@ -3622,34 +3741,40 @@ impl ListVolumesInRecycle {
         }
     }
     /// Optional. Query parameter `name`. Return only disks with this name, at most 64 characters.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Return only disks in this state.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of disks returned, from 1 to 1000 (1000 by
     /// default).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `availability_zone`. Return only disks in this availability zone.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
     /// Optional. Query parameter `service_type`. Return only disks of this storage service: `EVS`
     /// or `DSS`.
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.service_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of matching disks to skip before the first one
     /// returned (an item offset, 0 by default).
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -3772,6 +3897,7 @@ impl ModifyVolumeQoS {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -3836,6 +3962,7 @@ impl ResizeVolume {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -3900,6 +4027,7 @@ impl RetypeVolume {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -3962,6 +4090,7 @@ impl RevertVolumeInRecycle {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -4015,6 +4144,7 @@ impl RollbackSnapshot {
     }
     /// **Required.** Path parameter `snapshot_id`. ID of the disk snapshot, as listed by
     /// `list_snapshots` (v2) or `list_snapshots_details` (v5).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -4079,6 +4209,7 @@ impl RollbackStandardSnapshot {
     }
     /// **Required.** Path parameter `snapshot_id`. ID of the disk snapshot, as listed by
     /// `list_snapshots` (v2) or `list_snapshots_details` (v5).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -4140,6 +4271,7 @@ impl ShowAutoSnapshotPolicy {
     }
     /// **Required.** Path parameter `snapshot_policy_id`. ID of the automatic snapshot policy, as
     /// returned by `create_auto_snapshot_policy` and listed by `list_auto_snapshot_policy`.
+    #[inline]
     pub fn snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = Some(value.into());
         self
@@ -4193,6 +4325,7 @@ impl ShowJob {
     }
     /// **Required.** Path parameter `job_id`. ID of the asynchronous job that carries out the
     /// request; `show_job` reports its progress and result.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -4330,6 +4463,7 @@ impl ShowSnapshot {
     }
     /// **Required.** Path parameter `snapshot_id`. ID of the disk snapshot, as listed by
     /// `list_snapshots` (v2) or `list_snapshots_details` (v5).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -4383,6 +4517,7 @@ impl ShowSnapshotGroup {
     }
     /// **Required.** Path parameter `snapshot_group_id`. ID of the snapshot consistency group, as
     /// returned by `create_snapshot_group` and listed by `list_snapshot_group`.
+    #[inline]
     pub fn snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_group_id = Some(value.into());
         self
@@ -4436,6 +4571,7 @@ impl ShowStandardSnapshot {
     }
     /// **Required.** Path parameter `snapshot_id`. ID of the disk snapshot, as listed by
     /// `list_snapshots` (v2) or `list_snapshots_details` (v5).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -4489,6 +4625,7 @@ impl ShowVersion {
     }
     /// **Required.** Path parameter `version`. API version to describe: `v1`, `v2` or `v3`.
     /// Constraints: one of `v1`, `v2`, `v3`.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -4542,6 +4679,7 @@ impl ShowVolume {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -4648,6 +4786,7 @@ impl ShowVolumeInRecycle {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -4701,6 +4840,7 @@ impl ShowVolumeTags {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
@@ -4811,6 +4951,7 @@ impl UpdateAutoSnapshotPolicy {
     }
     /// **Required.** Path parameter `snapshot_policy_id`. ID of the automatic snapshot policy, as
     /// returned by `create_auto_snapshot_policy` and listed by `list_auto_snapshot_policy`.
+    #[inline]
     pub fn snapshot_policy_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_policy_id = Some(value.into());
         self
@@ -4926,6 +5067,7 @@ impl UpdateSnapshot {
     }
     /// **Required.** Path parameter `snapshot_id`. ID of the disk snapshot, as listed by
     /// `list_snapshots` (v2) or `list_snapshots_details` (v5).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -4990,6 +5132,7 @@ impl UpdateSnapshotGroup {
     }
     /// **Required.** Path parameter `snapshot_group_id`. ID of the snapshot consistency group, as
     /// returned by `create_snapshot_group` and listed by `list_snapshot_group`.
+    #[inline]
     pub fn snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_group_id = Some(value.into());
         self
@@ -5053,6 +5196,7 @@ impl UpdateStandardSnapshot {
     }
     /// **Required.** Path parameter `snapshot_id`. ID of the disk snapshot, as listed by
     /// `list_snapshots` (v2) or `list_snapshots_details` (v5).
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
@@ -5116,6 +5260,7 @@ impl UpdateVolume {
     }
     /// **Required.** Path parameter `volume_id`. ID of the disk (EVS volume), as returned by
     /// `create_volume` and listed by `list_volumes`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self

@@ -54,11 +54,13 @@ pub struct AddImageTagRequestBodyBuilder {
 }
 impl AddImageTagRequestBodyBuilder {
     /// Sets `AddImageTagRequestBody::tag`. **Required.**
+    #[inline]
     pub fn tag(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `AddImageTagRequestBody::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<ResourceTag>) -> Self {
         self.inner.tag = value;
         self
@@ -132,31 +134,37 @@ pub struct AddOrUpdateTagsRequestBodyBuilder {
 }
 impl AddOrUpdateTagsRequestBodyBuilder {
     /// Sets `AddOrUpdateTagsRequestBody::image_id`. **Required.**
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `AddOrUpdateTagsRequestBody::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `AddOrUpdateTagsRequestBody::tag`.
+    #[inline]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `AddOrUpdateTagsRequestBody::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<String>) -> Self {
         self.inner.tag = value;
         self
     }
     /// Sets `AddOrUpdateTagsRequestBody::image_tag`.
+    #[inline]
     pub fn image_tag(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.image_tag = Some(value.into());
         self
     }
     /// Sets or clears `AddOrUpdateTagsRequestBody::image_tag`.
+    #[inline]
     pub fn set_image_tag(mut self, value: Option<ResourceTag>) -> Self {
         self.inner.image_tag = value;
         self
@@ -220,11 +228,13 @@ pub struct AdditionalPropertiesBuilder {
 }
 impl AdditionalPropertiesBuilder {
     /// Sets `AdditionalProperties::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `AdditionalProperties::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -309,21 +319,25 @@ pub struct BatchAddMembersRequestBodyBuilder {
 }
 impl BatchAddMembersRequestBodyBuilder {
     /// Sets `BatchAddMembersRequestBody::images`. **Required.**
+    #[inline]
     pub fn images(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.images = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `BatchAddMembersRequestBody::images`.
+    #[inline]
     pub fn push_images(mut self, value: impl Into<String>) -> Self {
         self.inner.images.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchAddMembersRequestBody::images`.
+    #[inline]
     pub fn set_images(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.images = value;
         self
     }
     /// Sets `BatchAddMembersRequestBody::projects`. **Required.**
+    #[inline]
     pub fn projects(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -332,16 +346,19 @@ impl BatchAddMembersRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchAddMembersRequestBody::projects`.
+    #[inline]
     pub fn push_projects(mut self, value: impl Into<String>) -> Self {
         self.inner.projects.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchAddMembersRequestBody::projects`.
+    #[inline]
     pub fn set_projects(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.projects = value;
         self
     }
     /// Sets `BatchAddMembersRequestBody::domains`.
+    #[inline]
     pub fn domains(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -350,16 +367,19 @@ impl BatchAddMembersRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchAddMembersRequestBody::domains`.
+    #[inline]
     pub fn push_domains(mut self, value: impl Into<String>) -> Self {
         self.inner.domains.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchAddMembersRequestBody::domains`.
+    #[inline]
     pub fn set_domains(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.domains = value;
         self
     }
     /// Sets `BatchAddMembersRequestBody::organizations`.
+    #[inline]
     pub fn organizations(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -368,11 +388,13 @@ impl BatchAddMembersRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchAddMembersRequestBody::organizations`.
+    #[inline]
     pub fn push_organizations(mut self, value: impl Into<String>) -> Self {
         self.inner.organizations.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchAddMembersRequestBody::organizations`.
+    #[inline]
     pub fn set_organizations(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.organizations = value;
         self
@@ -426,11 +448,13 @@ pub struct BatchAddMembersResponseBuilder {
 }
 impl BatchAddMembersResponseBuilder {
     /// Sets `BatchAddMembersResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchAddMembersResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -503,6 +527,7 @@ pub struct BatchAddOrDeleteTagsRequestBodyBuilder {
 }
 impl BatchAddOrDeleteTagsRequestBodyBuilder {
     /// Sets `BatchAddOrDeleteTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchAddOrDeleteTagsRequestBodyAction>,
@@ -511,6 +536,7 @@ impl BatchAddOrDeleteTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchAddOrDeleteTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchAddOrDeleteTagsRequestBodyAction>,
@@ -519,6 +545,7 @@ impl BatchAddOrDeleteTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchAddOrDeleteTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -527,11 +554,13 @@ impl BatchAddOrDeleteTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchAddOrDeleteTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchAddOrDeleteTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -597,11 +626,13 @@ pub struct BatchDeleteMembersResponseBuilder {
 }
 impl BatchDeleteMembersResponseBuilder {
     /// Sets `BatchDeleteMembersResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteMembersResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -666,6 +697,7 @@ pub struct BatchDeleteTagsRequestBodyBuilder {
 }
 impl BatchDeleteTagsRequestBodyBuilder {
     /// Sets `BatchDeleteTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -674,11 +706,13 @@ impl BatchDeleteTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -769,31 +803,37 @@ pub struct BatchUpdateMembersRequestBodyBuilder {
 }
 impl BatchUpdateMembersRequestBodyBuilder {
     /// Sets `BatchUpdateMembersRequestBody::images`. **Required.**
+    #[inline]
     pub fn images(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.images = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `BatchUpdateMembersRequestBody::images`.
+    #[inline]
     pub fn push_images(mut self, value: impl Into<String>) -> Self {
         self.inner.images.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchUpdateMembersRequestBody::images`.
+    #[inline]
     pub fn set_images(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.images = value;
         self
     }
     /// Sets `BatchUpdateMembersRequestBody::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchUpdateMembersRequestBody::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `BatchUpdateMembersRequestBody::status`. **Required.**
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<BatchUpdateMembersRequestBodyStatus>,
@@ -802,6 +842,7 @@ impl BatchUpdateMembersRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchUpdateMembersRequestBody::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<BatchUpdateMembersRequestBodyStatus>,
@@ -810,11 +851,13 @@ impl BatchUpdateMembersRequestBodyBuilder {
         self
     }
     /// Sets `BatchUpdateMembersRequestBody::vault_id`.
+    #[inline]
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vault_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchUpdateMembersRequestBody::vault_id`.
+    #[inline]
     pub fn set_vault_id(mut self, value: Option<String>) -> Self {
         self.inner.vault_id = value;
         self
@@ -881,11 +924,13 @@ pub struct BatchUpdateMembersResponseBuilder {
 }
 impl BatchUpdateMembersResponseBuilder {
     /// Sets `BatchUpdateMembersResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchUpdateMembersResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -991,61 +1036,73 @@ pub struct CopyImageCrossRegionRequestBodyBuilder {
 }
 impl CopyImageCrossRegionRequestBodyBuilder {
     /// Sets `CopyImageCrossRegionRequestBody::agency_name`. **Required.**
+    #[inline]
     pub fn agency_name(mut self, value: impl Into<String>) -> Self {
         self.inner.agency_name = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageCrossRegionRequestBody::agency_name`.
+    #[inline]
     pub fn set_agency_name(mut self, value: Option<String>) -> Self {
         self.inner.agency_name = value;
         self
     }
     /// Sets `CopyImageCrossRegionRequestBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageCrossRegionRequestBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CopyImageCrossRegionRequestBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageCrossRegionRequestBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CopyImageCrossRegionRequestBody::project_name`. **Required.**
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.inner.project_name = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageCrossRegionRequestBody::project_name`.
+    #[inline]
     pub fn set_project_name(mut self, value: Option<String>) -> Self {
         self.inner.project_name = value;
         self
     }
     /// Sets `CopyImageCrossRegionRequestBody::region`. **Required.**
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageCrossRegionRequestBody::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `CopyImageCrossRegionRequestBody::vault_id`.
+    #[inline]
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vault_id = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageCrossRegionRequestBody::vault_id`.
+    #[inline]
     pub fn set_vault_id(mut self, value: Option<String>) -> Self {
         self.inner.vault_id = value;
         self
@@ -1099,11 +1156,13 @@ pub struct CopyImageCrossRegionResponseBuilder {
 }
 impl CopyImageCrossRegionResponseBuilder {
     /// Sets `CopyImageCrossRegionResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageCrossRegionResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1158,11 +1217,13 @@ pub struct CopyImageInRegionInSafeModeResponseBuilder {
 }
 impl CopyImageInRegionInSafeModeResponseBuilder {
     /// Sets `CopyImageInRegionInSafeModeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageInRegionInSafeModeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1253,41 +1314,49 @@ pub struct CopyImageInRegionRequestBodyBuilder {
 }
 impl CopyImageInRegionRequestBodyBuilder {
     /// Sets `CopyImageInRegionRequestBody::cmk_id`.
+    #[inline]
     pub fn cmk_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cmk_id = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageInRegionRequestBody::cmk_id`.
+    #[inline]
     pub fn set_cmk_id(mut self, value: Option<String>) -> Self {
         self.inner.cmk_id = value;
         self
     }
     /// Sets `CopyImageInRegionRequestBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageInRegionRequestBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CopyImageInRegionRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageInRegionRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CopyImageInRegionRequestBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageInRegionRequestBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -1341,11 +1410,13 @@ pub struct CopyImageInRegionResponseBuilder {
 }
 impl CopyImageInRegionResponseBuilder {
     /// Sets `CopyImageInRegionResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CopyImageInRegionResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1430,46 +1501,55 @@ pub struct CreateDataImageBuilder {
 }
 impl CreateDataImageBuilder {
     /// Sets `CreateDataImage::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateDataImage::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateDataImage::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateDataImage::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `CreateDataImage::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateDataImage::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateDataImage::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CreateDataImage::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateDataImage::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
@@ -1523,11 +1603,13 @@ pub struct CreateDataImageInSafeModeResponseBuilder {
 }
 impl CreateDataImageInSafeModeResponseBuilder {
     /// Sets `CreateDataImageInSafeModeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateDataImageInSafeModeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1652,36 +1734,43 @@ pub struct CreateDataImageRequestBodyBuilder {
 }
 impl CreateDataImageRequestBodyBuilder {
     /// Sets `CreateDataImageRequestBody::cmk_id`.
+    #[inline]
     pub fn cmk_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cmk_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateDataImageRequestBody::cmk_id`.
+    #[inline]
     pub fn set_cmk_id(mut self, value: Option<String>) -> Self {
         self.inner.cmk_id = value;
         self
     }
     /// Sets `CreateDataImageRequestBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateDataImageRequestBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateDataImageRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateDataImageRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateDataImageRequestBody::image_tags`.
+    #[inline]
     pub fn image_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ImageTag>>,
@@ -1690,46 +1779,55 @@ impl CreateDataImageRequestBodyBuilder {
         self
     }
     /// Appends one item to `CreateDataImageRequestBody::image_tags`.
+    #[inline]
     pub fn push_image_tags(mut self, value: impl Into<ImageTag>) -> Self {
         self.inner.image_tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateDataImageRequestBody::image_tags`.
+    #[inline]
     pub fn set_image_tags(mut self, value: Option<Vec<ImageTag>>) -> Self {
         self.inner.image_tags = value;
         self
     }
     /// Sets `CreateDataImageRequestBody::image_url`. **Required.**
+    #[inline]
     pub fn image_url(mut self, value: impl Into<String>) -> Self {
         self.inner.image_url = Some(value.into());
         self
     }
     /// Sets or clears `CreateDataImageRequestBody::image_url`.
+    #[inline]
     pub fn set_image_url(mut self, value: Option<String>) -> Self {
         self.inner.image_url = value;
         self
     }
     /// Sets `CreateDataImageRequestBody::min_disk`. **Required.**
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.inner.min_disk = Some(value);
         self
     }
     /// Sets or clears `CreateDataImageRequestBody::min_disk`.
+    #[inline]
     pub fn set_min_disk(mut self, value: Option<i64>) -> Self {
         self.inner.min_disk = value;
         self
     }
     /// Sets `CreateDataImageRequestBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateDataImageRequestBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateDataImageRequestBody::os_type`.
+    #[inline]
     pub fn os_type(
         mut self,
         value: impl Into<CreateDataImageRequestBodyOsType>,
@@ -1738,6 +1836,7 @@ impl CreateDataImageRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateDataImageRequestBody::os_type`.
+    #[inline]
     pub fn set_os_type(
         mut self,
         value: Option<CreateDataImageRequestBodyOsType>,
@@ -1746,16 +1845,19 @@ impl CreateDataImageRequestBodyBuilder {
         self
     }
     /// Sets `CreateDataImageRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CreateDataImageRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateDataImageRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
@@ -1820,11 +1922,13 @@ pub struct CreateDataImageResponseBuilder {
 }
 impl CreateDataImageResponseBuilder {
     /// Sets `CreateDataImageResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateDataImageResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1878,11 +1982,13 @@ pub struct CreateImageInSafeModeResponseBuilder {
 }
 impl CreateImageInSafeModeResponseBuilder {
     /// Sets `CreateImageInSafeModeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageInSafeModeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2069,6 +2175,7 @@ pub struct CreateImageRequestBodyBuilder {
 }
 impl CreateImageRequestBodyBuilder {
     /// Sets `CreateImageRequestBody::data_images`.
+    #[inline]
     pub fn data_images(
         mut self,
         value: impl IntoIterator<Item = impl Into<CreateDataImage>>,
@@ -2077,36 +2184,43 @@ impl CreateImageRequestBodyBuilder {
         self
     }
     /// Appends one item to `CreateImageRequestBody::data_images`.
+    #[inline]
     pub fn push_data_images(mut self, value: impl Into<CreateDataImage>) -> Self {
         self.inner.data_images.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::data_images`.
+    #[inline]
     pub fn set_data_images(mut self, value: Option<Vec<CreateDataImage>>) -> Self {
         self.inner.data_images = value;
         self
     }
     /// Sets `CreateImageRequestBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateImageRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateImageRequestBody::image_tags`.
+    #[inline]
     pub fn image_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagKeyValue>>,
@@ -2115,141 +2229,169 @@ impl CreateImageRequestBodyBuilder {
         self
     }
     /// Appends one item to `CreateImageRequestBody::image_tags`.
+    #[inline]
     pub fn push_image_tags(mut self, value: impl Into<TagKeyValue>) -> Self {
         self.inner.image_tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::image_tags`.
+    #[inline]
     pub fn set_image_tags(mut self, value: Option<Vec<TagKeyValue>>) -> Self {
         self.inner.image_tags = value;
         self
     }
     /// Sets `CreateImageRequestBody::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `CreateImageRequestBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateImageRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CreateImageRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `CreateImageRequestBody::max_ram`.
+    #[inline]
     pub fn max_ram(mut self, value: i64) -> Self {
         self.inner.max_ram = Some(value);
         self
     }
     /// Sets or clears `CreateImageRequestBody::max_ram`.
+    #[inline]
     pub fn set_max_ram(mut self, value: Option<i64>) -> Self {
         self.inner.max_ram = value;
         self
     }
     /// Sets `CreateImageRequestBody::min_ram`.
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.inner.min_ram = Some(value);
         self
     }
     /// Sets or clears `CreateImageRequestBody::min_ram`.
+    #[inline]
     pub fn set_min_ram(mut self, value: Option<i64>) -> Self {
         self.inner.min_ram = value;
         self
     }
     /// Sets `CreateImageRequestBody::os_version`.
+    #[inline]
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::os_version`.
+    #[inline]
     pub fn set_os_version(mut self, value: Option<String>) -> Self {
         self.inner.os_version = value;
         self
     }
     /// Sets `CreateImageRequestBody::image_url`.
+    #[inline]
     pub fn image_url(mut self, value: impl Into<String>) -> Self {
         self.inner.image_url = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::image_url`.
+    #[inline]
     pub fn set_image_url(mut self, value: Option<String>) -> Self {
         self.inner.image_url = value;
         self
     }
     /// Sets `CreateImageRequestBody::min_disk`.
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.inner.min_disk = Some(value);
         self
     }
     /// Sets or clears `CreateImageRequestBody::min_disk`.
+    #[inline]
     pub fn set_min_disk(mut self, value: Option<i64>) -> Self {
         self.inner.min_disk = value;
         self
     }
     /// Sets `CreateImageRequestBody::is_config`.
+    #[inline]
     pub fn is_config(mut self, value: bool) -> Self {
         self.inner.is_config = Some(value);
         self
     }
     /// Sets or clears `CreateImageRequestBody::is_config`.
+    #[inline]
     pub fn set_is_config(mut self, value: Option<bool>) -> Self {
         self.inner.is_config = value;
         self
     }
     /// Sets `CreateImageRequestBody::cmk_id`.
+    #[inline]
     pub fn cmk_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cmk_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::cmk_id`.
+    #[inline]
     pub fn set_cmk_id(mut self, value: Option<String>) -> Self {
         self.inner.cmk_id = value;
         self
     }
     /// Sets `CreateImageRequestBody::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<CreateImageRequestBodyType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<CreateImageRequestBodyType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `CreateImageRequestBody::is_quick_import`.
+    #[inline]
     pub fn is_quick_import(mut self, value: bool) -> Self {
         self.inner.is_quick_import = Some(value);
         self
     }
     /// Sets or clears `CreateImageRequestBody::is_quick_import`.
+    #[inline]
     pub fn set_is_quick_import(mut self, value: Option<bool>) -> Self {
         self.inner.is_quick_import = value;
         self
     }
     /// Sets `CreateImageRequestBody::architecture`.
+    #[inline]
     pub fn architecture(
         mut self,
         value: impl Into<CreateImageRequestBodyArchitecture>,
@@ -2258,6 +2400,7 @@ impl CreateImageRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateImageRequestBody::architecture`.
+    #[inline]
     pub fn set_architecture(
         mut self,
         value: Option<CreateImageRequestBodyArchitecture>,
@@ -2266,16 +2409,19 @@ impl CreateImageRequestBodyBuilder {
         self
     }
     /// Sets `CreateImageRequestBody::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageRequestBody::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `CreateImageRequestBody::hw_firmware_type`.
+    #[inline]
     pub fn hw_firmware_type(
         mut self,
         value: impl Into<CreateImageRequestBodyHwFirmwareType>,
@@ -2284,6 +2430,7 @@ impl CreateImageRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateImageRequestBody::hw_firmware_type`.
+    #[inline]
     pub fn set_hw_firmware_type(
         mut self,
         value: Option<CreateImageRequestBodyHwFirmwareType>,
@@ -2381,11 +2528,13 @@ pub struct CreateImageResponseBuilder {
 }
 impl CreateImageResponseBuilder {
     /// Sets `CreateImageResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateImageResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2526,26 +2675,31 @@ pub struct CreateWholeImageRequestBodyBuilder {
 }
 impl CreateWholeImageRequestBodyBuilder {
     /// Sets `CreateWholeImageRequestBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateWholeImageRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateWholeImageRequestBody::image_tags`.
+    #[inline]
     pub fn image_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagKeyValue>>,
@@ -2554,96 +2708,115 @@ impl CreateWholeImageRequestBodyBuilder {
         self
     }
     /// Appends one item to `CreateWholeImageRequestBody::image_tags`.
+    #[inline]
     pub fn push_image_tags(mut self, value: impl Into<TagKeyValue>) -> Self {
         self.inner.image_tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::image_tags`.
+    #[inline]
     pub fn set_image_tags(mut self, value: Option<Vec<TagKeyValue>>) -> Self {
         self.inner.image_tags = value;
         self
     }
     /// Sets `CreateWholeImageRequestBody::instance_id`. **Required.**
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `CreateWholeImageRequestBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateWholeImageRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CreateWholeImageRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `CreateWholeImageRequestBody::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `CreateWholeImageRequestBody::whole_image_type`.
+    #[inline]
     pub fn whole_image_type(mut self, value: impl Into<String>) -> Self {
         self.inner.whole_image_type = Some(value.into());
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::whole_image_type`.
+    #[inline]
     pub fn set_whole_image_type(mut self, value: Option<String>) -> Self {
         self.inner.whole_image_type = value;
         self
     }
     /// Sets `CreateWholeImageRequestBody::max_ram`.
+    #[inline]
     pub fn max_ram(mut self, value: i64) -> Self {
         self.inner.max_ram = Some(value);
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::max_ram`.
+    #[inline]
     pub fn set_max_ram(mut self, value: Option<i64>) -> Self {
         self.inner.max_ram = value;
         self
     }
     /// Sets `CreateWholeImageRequestBody::min_ram`.
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.inner.min_ram = Some(value);
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::min_ram`.
+    #[inline]
     pub fn set_min_ram(mut self, value: Option<i64>) -> Self {
         self.inner.min_ram = value;
         self
     }
     /// Sets `CreateWholeImageRequestBody::vault_id`.
+    #[inline]
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vault_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateWholeImageRequestBody::vault_id`.
+    #[inline]
     pub fn set_vault_id(mut self, value: Option<String>) -> Self {
         self.inner.vault_id = value;
         self
@@ -2697,11 +2870,13 @@ pub struct CreateWholeImageResponseBuilder {
 }
 impl CreateWholeImageResponseBuilder {
     /// Sets `CreateWholeImageResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateWholeImageResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2755,11 +2930,13 @@ pub struct ExportImageInSafeModeResponseBuilder {
 }
 impl ExportImageInSafeModeResponseBuilder {
     /// Sets `ExportImageInSafeModeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ExportImageInSafeModeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2847,16 +3024,19 @@ pub struct ExportImageRequestBodyBuilder {
 }
 impl ExportImageRequestBodyBuilder {
     /// Sets `ExportImageRequestBody::bucket_url`. **Required.**
+    #[inline]
     pub fn bucket_url(mut self, value: impl Into<String>) -> Self {
         self.inner.bucket_url = Some(value.into());
         self
     }
     /// Sets or clears `ExportImageRequestBody::bucket_url`.
+    #[inline]
     pub fn set_bucket_url(mut self, value: Option<String>) -> Self {
         self.inner.bucket_url = value;
         self
     }
     /// Sets `ExportImageRequestBody::file_format`. **Required.**
+    #[inline]
     pub fn file_format(
         mut self,
         value: impl Into<ExportImageRequestBodyFileFormat>,
@@ -2865,6 +3045,7 @@ impl ExportImageRequestBodyBuilder {
         self
     }
     /// Sets or clears `ExportImageRequestBody::file_format`.
+    #[inline]
     pub fn set_file_format(
         mut self,
         value: Option<ExportImageRequestBodyFileFormat>,
@@ -2873,11 +3054,13 @@ impl ExportImageRequestBodyBuilder {
         self
     }
     /// Sets `ExportImageRequestBody::is_quick_export`.
+    #[inline]
     pub fn is_quick_export(mut self, value: bool) -> Self {
         self.inner.is_quick_export = Some(value);
         self
     }
     /// Sets or clears `ExportImageRequestBody::is_quick_export`.
+    #[inline]
     pub fn set_is_quick_export(mut self, value: Option<bool>) -> Self {
         self.inner.is_quick_export = value;
         self
@@ -2947,11 +3130,13 @@ pub struct ExportImageResponseBuilder {
 }
 impl ExportImageResponseBuilder {
     /// Sets `ExportImageResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ExportImageResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -3017,11 +3202,13 @@ pub struct GlanceAddImageMemberRequestBodyBuilder {
 }
 impl GlanceAddImageMemberRequestBodyBuilder {
     /// Sets `GlanceAddImageMemberRequestBody::member`. **Required.**
+    #[inline]
     pub fn member(mut self, value: impl Into<String>) -> Self {
         self.inner.member = Some(value.into());
         self
     }
     /// Sets or clears `GlanceAddImageMemberRequestBody::member`.
+    #[inline]
     pub fn set_member(mut self, value: Option<String>) -> Self {
         self.inner.member = value;
         self
@@ -3117,81 +3304,97 @@ pub struct GlanceAddImageMemberResponseBuilder {
 }
 impl GlanceAddImageMemberResponseBuilder {
     /// Sets `GlanceAddImageMemberResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `GlanceAddImageMemberResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `GlanceAddImageMemberResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceAddImageMemberResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GlanceAddImageMemberResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceAddImageMemberResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GlanceAddImageMemberResponse::image_id`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceAddImageMemberResponse::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `GlanceAddImageMemberResponse::member_id`.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.inner.member_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceAddImageMemberResponse::member_id`.
+    #[inline]
     pub fn set_member_id(mut self, value: Option<String>) -> Self {
         self.inner.member_id = value;
         self
     }
     /// Sets `GlanceAddImageMemberResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `GlanceAddImageMemberResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `GlanceAddImageMemberResponse::member_type`.
+    #[inline]
     pub fn member_type(mut self, value: impl Into<String>) -> Self {
         self.inner.member_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceAddImageMemberResponse::member_type`.
+    #[inline]
     pub fn set_member_type(mut self, value: Option<String>) -> Self {
         self.inner.member_type = value;
         self
     }
     /// Sets `GlanceAddImageMemberResponse::urn`.
+    #[inline]
     pub fn urn(mut self, value: impl Into<String>) -> Self {
         self.inner.urn = Some(value.into());
         self
     }
     /// Sets or clears `GlanceAddImageMemberResponse::urn`.
+    #[inline]
     pub fn set_urn(mut self, value: Option<String>) -> Self {
         self.inner.urn = value;
         self
@@ -3301,26 +3504,31 @@ pub struct GlanceCreateImageMetadataRequestBodyBuilder {
 }
 impl GlanceCreateImageMetadataRequestBodyBuilder {
     /// Sets `GlanceCreateImageMetadataRequestBody::os_version`.
+    #[inline]
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataRequestBody::os_version`.
+    #[inline]
     pub fn set_os_version(mut self, value: Option<String>) -> Self {
         self.inner.os_version = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataRequestBody::container_format`.
+    #[inline]
     pub fn container_format(mut self, value: impl Into<String>) -> Self {
         self.inner.container_format = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataRequestBody::container_format`.
+    #[inline]
     pub fn set_container_format(mut self, value: Option<String>) -> Self {
         self.inner.container_format = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataRequestBody::disk_format`.
+    #[inline]
     pub fn disk_format(
         mut self,
         value: impl Into<GlanceCreateImageMetadataRequestBodyDiskFormat>,
@@ -3329,6 +3537,7 @@ impl GlanceCreateImageMetadataRequestBodyBuilder {
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataRequestBody::disk_format`.
+    #[inline]
     pub fn set_disk_format(
         mut self,
         value: Option<GlanceCreateImageMetadataRequestBodyDiskFormat>,
@@ -3337,66 +3546,79 @@ impl GlanceCreateImageMetadataRequestBodyBuilder {
         self
     }
     /// Sets `GlanceCreateImageMetadataRequestBody::min_disk`.
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.inner.min_disk = Some(value);
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataRequestBody::min_disk`.
+    #[inline]
     pub fn set_min_disk(mut self, value: Option<i64>) -> Self {
         self.inner.min_disk = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataRequestBody::min_ram`.
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.inner.min_ram = Some(value);
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataRequestBody::min_ram`.
+    #[inline]
     pub fn set_min_ram(mut self, value: Option<i64>) -> Self {
         self.inner.min_ram = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataRequestBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataRequestBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataRequestBody::protected`.
+    #[inline]
     pub fn protected(mut self, value: bool) -> Self {
         self.inner.protected = Some(value);
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataRequestBody::protected`.
+    #[inline]
     pub fn set_protected(mut self, value: Option<bool>) -> Self {
         self.inner.protected = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `GlanceCreateImageMetadataRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataRequestBody::visibility`.
+    #[inline]
     pub fn visibility(mut self, value: impl Into<String>) -> Self {
         self.inner.visibility = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataRequestBody::visibility`.
+    #[inline]
     pub fn set_visibility(mut self, value: Option<String>) -> Self {
         self.inner.visibility = value;
         self
@@ -3699,46 +3921,55 @@ pub struct GlanceCreateImageMetadataResponseBuilder {
 }
 impl GlanceCreateImageMetadataResponseBuilder {
     /// Sets `GlanceCreateImageMetadataResponse::visibility`.
+    #[inline]
     pub fn visibility(mut self, value: impl Into<String>) -> Self {
         self.inner.visibility = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::visibility`.
+    #[inline]
     pub fn set_visibility(mut self, value: Option<String>) -> Self {
         self.inner.visibility = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::protected`.
+    #[inline]
     pub fn protected(mut self, value: bool) -> Self {
         self.inner.protected = Some(value);
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::protected`.
+    #[inline]
     pub fn set_protected(mut self, value: Option<bool>) -> Self {
         self.inner.protected = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::container_format`.
+    #[inline]
     pub fn container_format(mut self, value: impl Into<String>) -> Self {
         self.inner.container_format = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::container_format`.
+    #[inline]
     pub fn set_container_format(mut self, value: Option<String>) -> Self {
         self.inner.container_format = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::disk_format`.
+    #[inline]
     pub fn disk_format(
         mut self,
         value: impl Into<GlanceCreateImageMetadataResponseDiskFormat>,
@@ -3747,6 +3978,7 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::disk_format`.
+    #[inline]
     pub fn set_disk_format(
         mut self,
         value: Option<GlanceCreateImageMetadataResponseDiskFormat>,
@@ -3755,41 +3987,49 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `GlanceCreateImageMetadataResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::min_ram`.
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.inner.min_ram = Some(value);
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::min_ram`.
+    #[inline]
     pub fn set_min_ram(mut self, value: Option<i64>) -> Self {
         self.inner.min_ram = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::min_disk`.
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.inner.min_disk = Some(value);
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::min_disk`.
+    #[inline]
     pub fn set_min_disk(mut self, value: Option<i64>) -> Self {
         self.inner.min_disk = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<GlanceCreateImageMetadataResponseStatus>,
@@ -3798,6 +4038,7 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<GlanceCreateImageMetadataResponseStatus>,
@@ -3806,106 +4047,127 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::self_value`.
+    #[inline]
     pub fn self_value(mut self, value: impl Into<String>) -> Self {
         self.inner.self_value = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::self_value`.
+    #[inline]
     pub fn set_self_value(mut self, value: Option<String>) -> Self {
         self.inner.self_value = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::file`.
+    #[inline]
     pub fn file(mut self, value: impl Into<String>) -> Self {
         self.inner.file = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::file`.
+    #[inline]
     pub fn set_file(mut self, value: Option<String>) -> Self {
         self.inner.file = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::image_source_type`.
+    #[inline]
     pub fn image_source_type(mut self, value: impl Into<String>) -> Self {
         self.inner.image_source_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::image_source_type`.
+    #[inline]
     pub fn set_image_source_type(mut self, value: Option<String>) -> Self {
         self.inner.image_source_type = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::image_size`.
+    #[inline]
     pub fn image_size(mut self, value: impl Into<String>) -> Self {
         self.inner.image_size = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::image_size`.
+    #[inline]
     pub fn set_image_size(mut self, value: Option<String>) -> Self {
         self.inner.image_size = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::isregistered`.
+    #[inline]
     pub fn isregistered(mut self, value: impl Into<String>) -> Self {
         self.inner.isregistered = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::isregistered`.
+    #[inline]
     pub fn set_isregistered(mut self, value: Option<String>) -> Self {
         self.inner.isregistered = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::os_version`.
+    #[inline]
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::os_version`.
+    #[inline]
     pub fn set_os_version(mut self, value: Option<String>) -> Self {
         self.inner.os_version = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::os_type`.
+    #[inline]
     pub fn os_type(
         mut self,
         value: impl Into<GlanceCreateImageMetadataResponseOsType>,
@@ -3914,6 +4176,7 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::os_type`.
+    #[inline]
     pub fn set_os_type(
         mut self,
         value: Option<GlanceCreateImageMetadataResponseOsType>,
@@ -3922,16 +4185,19 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::platform`.
+    #[inline]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.inner.platform = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::platform`.
+    #[inline]
     pub fn set_platform(mut self, value: Option<String>) -> Self {
         self.inner.platform = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::os_bit`.
+    #[inline]
     pub fn os_bit(
         mut self,
         value: impl Into<GlanceCreateImageMetadataResponseOsBit>,
@@ -3940,6 +4206,7 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::os_bit`.
+    #[inline]
     pub fn set_os_bit(
         mut self,
         value: Option<GlanceCreateImageMetadataResponseOsBit>,
@@ -3948,16 +4215,19 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::imagetype`.
+    #[inline]
     pub fn imagetype(mut self, value: impl Into<String>) -> Self {
         self.inner.imagetype = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::imagetype`.
+    #[inline]
     pub fn set_imagetype(mut self, value: Option<String>) -> Self {
         self.inner.imagetype = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::virtual_env_type`.
+    #[inline]
     pub fn virtual_env_type(
         mut self,
         value: impl Into<GlanceCreateImageMetadataResponseVirtualEnvType>,
@@ -3966,6 +4236,7 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::virtual_env_type`.
+    #[inline]
     pub fn set_virtual_env_type(
         mut self,
         value: Option<GlanceCreateImageMetadataResponseVirtualEnvType>,
@@ -3974,61 +4245,73 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::owner`.
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.inner.owner = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::owner`.
+    #[inline]
     pub fn set_owner(mut self, value: Option<String>) -> Self {
         self.inner.owner = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::virtual_size`.
+    #[inline]
     pub fn virtual_size(mut self, value: i64) -> Self {
         self.inner.virtual_size = Some(value);
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::virtual_size`.
+    #[inline]
     pub fn set_virtual_size(mut self, value: Option<i64>) -> Self {
         self.inner.virtual_size = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::properties`.
+    #[inline]
     pub fn properties(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.properties = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::properties`.
+    #[inline]
     pub fn set_properties(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.properties = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::root_origin`.
+    #[inline]
     pub fn root_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.root_origin = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::root_origin`.
+    #[inline]
     pub fn set_root_origin(mut self, value: Option<String>) -> Self {
         self.inner.root_origin = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::checksum`.
+    #[inline]
     pub fn checksum(mut self, value: impl Into<String>) -> Self {
         self.inner.checksum = Some(value.into());
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::checksum`.
+    #[inline]
     pub fn set_checksum(mut self, value: Option<String>) -> Self {
         self.inner.checksum = value;
         self
     }
     /// Sets `GlanceCreateImageMetadataResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `GlanceCreateImageMetadataResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
@@ -4160,11 +4443,13 @@ pub struct GlanceDeleteImageRequestBodyBuilder {
 }
 impl GlanceDeleteImageRequestBodyBuilder {
     /// Sets `GlanceDeleteImageRequestBody::delete_backup`.
+    #[inline]
     pub fn delete_backup(mut self, value: bool) -> Self {
         self.inner.delete_backup = Some(value);
         self
     }
     /// Sets or clears `GlanceDeleteImageRequestBody::delete_backup`.
+    #[inline]
     pub fn set_delete_backup(mut self, value: Option<bool>) -> Self {
         self.inner.delete_backup = value;
         self
@@ -4285,81 +4570,97 @@ pub struct GlanceImageMembersBuilder {
 }
 impl GlanceImageMembersBuilder {
     /// Sets `GlanceImageMembers::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `GlanceImageMembers::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `GlanceImageMembers::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceImageMembers::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GlanceImageMembers::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceImageMembers::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GlanceImageMembers::image_id`. **Required.**
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceImageMembers::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `GlanceImageMembers::member_id`. **Required.**
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.inner.member_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceImageMembers::member_id`.
+    #[inline]
     pub fn set_member_id(mut self, value: Option<String>) -> Self {
         self.inner.member_id = value;
         self
     }
     /// Sets `GlanceImageMembers::schema`. **Required.**
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `GlanceImageMembers::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `GlanceImageMembers::member_type`.
+    #[inline]
     pub fn member_type(mut self, value: impl Into<String>) -> Self {
         self.inner.member_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceImageMembers::member_type`.
+    #[inline]
     pub fn set_member_type(mut self, value: Option<String>) -> Self {
         self.inner.member_type = value;
         self
     }
     /// Sets `GlanceImageMembers::urn`.
+    #[inline]
     pub fn urn(mut self, value: impl Into<String>) -> Self {
         self.inner.urn = Some(value.into());
         self
     }
     /// Sets or clears `GlanceImageMembers::urn`.
+    #[inline]
     pub fn set_urn(mut self, value: Option<String>) -> Self {
         self.inner.urn = value;
         self
@@ -4435,36 +4736,43 @@ pub struct GlanceListImageMemberSchemasResponseBuilder {
 }
 impl GlanceListImageMemberSchemasResponseBuilder {
     /// Sets `GlanceListImageMemberSchemasResponse::links`.
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Links>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `GlanceListImageMemberSchemasResponse::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Links>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GlanceListImageMemberSchemasResponse::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Links>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `GlanceListImageMemberSchemasResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GlanceListImageMemberSchemasResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GlanceListImageMemberSchemasResponse::properties`.
+    #[inline]
     pub fn properties(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.properties = Some(value.into());
         self
     }
     /// Sets or clears `GlanceListImageMemberSchemasResponse::properties`.
+    #[inline]
     pub fn set_properties(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.properties = value;
         self
@@ -4539,6 +4847,7 @@ pub struct GlanceListImageMembersResponseBuilder {
 }
 impl GlanceListImageMembersResponseBuilder {
     /// Sets `GlanceListImageMembersResponse::members`.
+    #[inline]
     pub fn members(
         mut self,
         value: impl IntoIterator<Item = impl Into<GlanceImageMembers>>,
@@ -4547,31 +4856,37 @@ impl GlanceListImageMembersResponseBuilder {
         self
     }
     /// Appends one item to `GlanceListImageMembersResponse::members`.
+    #[inline]
     pub fn push_members(mut self, value: impl Into<GlanceImageMembers>) -> Self {
         self.inner.members.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GlanceListImageMembersResponse::members`.
+    #[inline]
     pub fn set_members(mut self, value: Option<Vec<GlanceImageMembers>>) -> Self {
         self.inner.members = value;
         self
     }
     /// Sets `GlanceListImageMembersResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `GlanceListImageMembersResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `GlanceListImageMembersResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<GlancePageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `GlanceListImageMembersResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<GlancePageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -4645,36 +4960,43 @@ pub struct GlanceListImageSchemasResponseBuilder {
 }
 impl GlanceListImageSchemasResponseBuilder {
     /// Sets `GlanceListImageSchemasResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GlanceListImageSchemasResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GlanceListImageSchemasResponse::properties`.
+    #[inline]
     pub fn properties(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.properties = Some(value.into());
         self
     }
     /// Sets or clears `GlanceListImageSchemasResponse::properties`.
+    #[inline]
     pub fn set_properties(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.properties = value;
         self
     }
     /// Sets `GlanceListImageSchemasResponse::links`.
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Links>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `GlanceListImageSchemasResponse::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Links>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GlanceListImageSchemasResponse::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Links>>) -> Self {
         self.inner.links = value;
         self
@@ -4837,16 +5159,19 @@ pub struct GlanceListImagesResponseBuilder {
 }
 impl GlanceListImagesResponseBuilder {
     /// Sets `GlanceListImagesResponse::first`.
+    #[inline]
     pub fn first(mut self, value: impl Into<String>) -> Self {
         self.inner.first = Some(value.into());
         self
     }
     /// Sets or clears `GlanceListImagesResponse::first`.
+    #[inline]
     pub fn set_first(mut self, value: Option<String>) -> Self {
         self.inner.first = value;
         self
     }
     /// Sets `GlanceListImagesResponse::images`.
+    #[inline]
     pub fn images(
         mut self,
         value: impl IntoIterator<Item = impl Into<GlanceShowImageListResponseBody>>,
@@ -4855,6 +5180,7 @@ impl GlanceListImagesResponseBuilder {
         self
     }
     /// Appends one item to `GlanceListImagesResponse::images`.
+    #[inline]
     pub fn push_images(
         mut self,
         value: impl Into<GlanceShowImageListResponseBody>,
@@ -4863,6 +5189,7 @@ impl GlanceListImagesResponseBuilder {
         self
     }
     /// Sets or clears `GlanceListImagesResponse::images`.
+    #[inline]
     pub fn set_images(
         mut self,
         value: Option<Vec<GlanceShowImageListResponseBody>>,
@@ -4871,21 +5198,25 @@ impl GlanceListImagesResponseBuilder {
         self
     }
     /// Sets `GlanceListImagesResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `GlanceListImagesResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `GlanceListImagesResponse::next`.
+    #[inline]
     pub fn next(mut self, value: impl Into<String>) -> Self {
         self.inner.next = Some(value.into());
         self
     }
     /// Sets or clears `GlanceListImagesResponse::next`.
+    #[inline]
     pub fn set_next(mut self, value: Option<String>) -> Self {
         self.inner.next = value;
         self
@@ -4991,21 +5322,25 @@ pub struct GlancePageInfoBuilder {
 }
 impl GlancePageInfoBuilder {
     /// Sets `GlancePageInfo::next_marker`. **Required.**
+    #[inline]
     pub fn next_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.next_marker = Some(value.into());
         self
     }
     /// Sets or clears `GlancePageInfo::next_marker`.
+    #[inline]
     pub fn set_next_marker(mut self, value: Option<String>) -> Self {
         self.inner.next_marker = value;
         self
     }
     /// Sets `GlancePageInfo::current_count`. **Required.**
+    #[inline]
     pub fn current_count(mut self, value: i64) -> Self {
         self.inner.current_count = Some(value);
         self
     }
     /// Sets or clears `GlancePageInfo::current_count`.
+    #[inline]
     pub fn set_current_count(mut self, value: Option<i64>) -> Self {
         self.inner.current_count = value;
         self
@@ -5761,46 +6096,55 @@ pub struct GlanceShowImageListResponseBodyBuilder {
 }
 impl GlanceShowImageListResponseBodyBuilder {
     /// Sets `GlanceShowImageListResponseBody::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::data_origin`.
+    #[inline]
     pub fn data_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.data_origin = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::data_origin`.
+    #[inline]
     pub fn set_data_origin(mut self, value: Option<String>) -> Self {
         self.inner.data_origin = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::image_size`. **Required.**
+    #[inline]
     pub fn image_size(mut self, value: impl Into<String>) -> Self {
         self.inner.image_size = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::image_size`.
+    #[inline]
     pub fn set_image_size(mut self, value: Option<String>) -> Self {
         self.inner.image_size = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::image_source_type`. **Required.**
+    #[inline]
     pub fn image_source_type(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyImageSourceType>,
@@ -5809,6 +6153,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::image_source_type`.
+    #[inline]
     pub fn set_image_source_type(
         mut self,
         value: Option<GlanceShowImageListResponseBodyImageSourceType>,
@@ -5817,6 +6162,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::imagetype`. **Required.**
+    #[inline]
     pub fn imagetype(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyImagetype>,
@@ -5825,6 +6171,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::imagetype`.
+    #[inline]
     pub fn set_imagetype(
         mut self,
         value: Option<GlanceShowImageListResponseBodyImagetype>,
@@ -5833,6 +6180,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::isregistered`. **Required.**
+    #[inline]
     pub fn isregistered(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyIsregistered>,
@@ -5841,6 +6189,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::isregistered`.
+    #[inline]
     pub fn set_isregistered(
         mut self,
         value: Option<GlanceShowImageListResponseBodyIsregistered>,
@@ -5849,16 +6198,19 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::originalimagename`.
+    #[inline]
     pub fn originalimagename(mut self, value: impl Into<String>) -> Self {
         self.inner.originalimagename = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::originalimagename`.
+    #[inline]
     pub fn set_originalimagename(mut self, value: Option<String>) -> Self {
         self.inner.originalimagename = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::os_bit`.
+    #[inline]
     pub fn os_bit(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyOsBit>,
@@ -5867,6 +6219,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::os_bit`.
+    #[inline]
     pub fn set_os_bit(
         mut self,
         value: Option<GlanceShowImageListResponseBodyOsBit>,
@@ -5875,6 +6228,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::os_type`. **Required.**
+    #[inline]
     pub fn os_type(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyOsType>,
@@ -5883,6 +6237,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::os_type`.
+    #[inline]
     pub fn set_os_type(
         mut self,
         value: Option<GlanceShowImageListResponseBodyOsType>,
@@ -5891,16 +6246,19 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::os_version`.
+    #[inline]
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::os_version`.
+    #[inline]
     pub fn set_os_version(mut self, value: Option<String>) -> Self {
         self.inner.os_version = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::platform`.
+    #[inline]
     pub fn platform(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyPlatform>,
@@ -5909,6 +6267,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::platform`.
+    #[inline]
     pub fn set_platform(
         mut self,
         value: Option<GlanceShowImageListResponseBodyPlatform>,
@@ -5917,136 +6276,163 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::productcode`.
+    #[inline]
     pub fn productcode(mut self, value: impl Into<String>) -> Self {
         self.inner.productcode = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::productcode`.
+    #[inline]
     pub fn set_productcode(mut self, value: Option<String>) -> Self {
         self.inner.productcode = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_diskintensive`.
+    #[inline]
     pub fn support_diskintensive(mut self, value: impl Into<String>) -> Self {
         self.inner.support_diskintensive = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_diskintensive`.
+    #[inline]
     pub fn set_support_diskintensive(mut self, value: Option<String>) -> Self {
         self.inner.support_diskintensive = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_highperformance`.
+    #[inline]
     pub fn support_highperformance(mut self, value: impl Into<String>) -> Self {
         self.inner.support_highperformance = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_highperformance`.
+    #[inline]
     pub fn set_support_highperformance(mut self, value: Option<String>) -> Self {
         self.inner.support_highperformance = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_kvm`.
+    #[inline]
     pub fn support_kvm(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_kvm`.
+    #[inline]
     pub fn set_support_kvm(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_kvm_gpu_type`.
+    #[inline]
     pub fn support_kvm_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_gpu_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_kvm_gpu_type`.
+    #[inline]
     pub fn set_support_kvm_gpu_type(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_gpu_type = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_kvm_infiniband`.
+    #[inline]
     pub fn support_kvm_infiniband(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_infiniband = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_kvm_infiniband`.
+    #[inline]
     pub fn set_support_kvm_infiniband(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_infiniband = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_largememory`.
+    #[inline]
     pub fn support_largememory(mut self, value: impl Into<String>) -> Self {
         self.inner.support_largememory = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_largememory`.
+    #[inline]
     pub fn set_support_largememory(mut self, value: Option<String>) -> Self {
         self.inner.support_largememory = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_xen`.
+    #[inline]
     pub fn support_xen(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_xen`.
+    #[inline]
     pub fn set_support_xen(mut self, value: Option<String>) -> Self {
         self.inner.support_xen = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_xen_gpu_type`.
+    #[inline]
     pub fn support_xen_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen_gpu_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_xen_gpu_type`.
+    #[inline]
     pub fn set_support_xen_gpu_type(mut self, value: Option<String>) -> Self {
         self.inner.support_xen_gpu_type = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_xen_hana`.
+    #[inline]
     pub fn support_xen_hana(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen_hana = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_xen_hana`.
+    #[inline]
     pub fn set_support_xen_hana(mut self, value: Option<String>) -> Self {
         self.inner.support_xen_hana = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::checksum`.
+    #[inline]
     pub fn checksum(mut self, value: impl Into<String>) -> Self {
         self.inner.checksum = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::checksum`.
+    #[inline]
     pub fn set_checksum(mut self, value: Option<String>) -> Self {
         self.inner.checksum = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::container_format`. **Required.**
+    #[inline]
     pub fn container_format(mut self, value: impl Into<String>) -> Self {
         self.inner.container_format = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::container_format`.
+    #[inline]
     pub fn set_container_format(mut self, value: Option<String>) -> Self {
         self.inner.container_format = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::disk_format`. **Required.**
+    #[inline]
     pub fn disk_format(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyDiskFormat>,
@@ -6055,6 +6441,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::disk_format`.
+    #[inline]
     pub fn set_disk_format(
         mut self,
         value: Option<GlanceShowImageListResponseBodyDiskFormat>,
@@ -6063,106 +6450,127 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::file`. **Required.**
+    #[inline]
     pub fn file(mut self, value: impl Into<String>) -> Self {
         self.inner.file = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::file`.
+    #[inline]
     pub fn set_file(mut self, value: Option<String>) -> Self {
         self.inner.file = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::min_disk`. **Required.**
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.inner.min_disk = Some(value);
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::min_disk`.
+    #[inline]
     pub fn set_min_disk(mut self, value: Option<i64>) -> Self {
         self.inner.min_disk = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::min_ram`. **Required.**
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.inner.min_ram = Some(value);
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::min_ram`.
+    #[inline]
     pub fn set_min_ram(mut self, value: Option<i64>) -> Self {
         self.inner.min_ram = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::owner`. **Required.**
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.inner.owner = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::owner`.
+    #[inline]
     pub fn set_owner(mut self, value: Option<String>) -> Self {
         self.inner.owner = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::protected`. **Required.**
+    #[inline]
     pub fn protected(mut self, value: bool) -> Self {
         self.inner.protected = Some(value);
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::protected`.
+    #[inline]
     pub fn set_protected(mut self, value: Option<bool>) -> Self {
         self.inner.protected = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::schema`. **Required.**
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::self_value`. **Required.**
+    #[inline]
     pub fn self_value(mut self, value: impl Into<String>) -> Self {
         self.inner.self_value = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::self_value`.
+    #[inline]
     pub fn set_self_value(mut self, value: Option<String>) -> Self {
         self.inner.self_value = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::status`. **Required.**
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyStatus>,
@@ -6171,6 +6579,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<GlanceShowImageListResponseBodyStatus>,
@@ -6179,31 +6588,37 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::tags`. **Required.**
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `GlanceShowImageListResponseBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::virtual_env_type`. **Required.**
+    #[inline]
     pub fn virtual_env_type(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyVirtualEnvType>,
@@ -6212,6 +6627,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::virtual_env_type`.
+    #[inline]
     pub fn set_virtual_env_type(
         mut self,
         value: Option<GlanceShowImageListResponseBodyVirtualEnvType>,
@@ -6220,16 +6636,19 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::virtual_size`.
+    #[inline]
     pub fn virtual_size(mut self, value: i64) -> Self {
         self.inner.virtual_size = Some(value);
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::virtual_size`.
+    #[inline]
     pub fn set_virtual_size(mut self, value: Option<i64>) -> Self {
         self.inner.virtual_size = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::visibility`. **Required.**
+    #[inline]
     pub fn visibility(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyVisibility>,
@@ -6238,6 +6657,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::visibility`.
+    #[inline]
     pub fn set_visibility(
         mut self,
         value: Option<GlanceShowImageListResponseBodyVisibility>,
@@ -6246,6 +6666,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_fc_inject`.
+    #[inline]
     pub fn support_fc_inject(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodySupportFcInject>,
@@ -6254,6 +6675,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_fc_inject`.
+    #[inline]
     pub fn set_support_fc_inject(
         mut self,
         value: Option<GlanceShowImageListResponseBodySupportFcInject>,
@@ -6262,26 +6684,31 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::sys_enterprise_project_id`.
+    #[inline]
     pub fn sys_enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.sys_enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::sys_enterprise_project_id`.
+    #[inline]
     pub fn set_sys_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.sys_enterprise_project_id = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::hw_firmware_type`.
+    #[inline]
     pub fn hw_firmware_type(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyHwFirmwareType>,
@@ -6290,6 +6717,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::hw_firmware_type`.
+    #[inline]
     pub fn set_hw_firmware_type(
         mut self,
         value: Option<GlanceShowImageListResponseBodyHwFirmwareType>,
@@ -6298,6 +6726,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_arm`.
+    #[inline]
     pub fn support_arm(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodySupportArm>,
@@ -6306,6 +6735,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_arm`.
+    #[inline]
     pub fn set_support_arm(
         mut self,
         value: Option<GlanceShowImageListResponseBodySupportArm>,
@@ -6314,6 +6744,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::is_offshelved`.
+    #[inline]
     pub fn is_offshelved(
         mut self,
         value: impl Into<GlanceShowImageListResponseBodyIsOffshelved>,
@@ -6322,6 +6753,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::is_offshelved`.
+    #[inline]
     pub fn set_is_offshelved(
         mut self,
         value: Option<GlanceShowImageListResponseBodyIsOffshelved>,
@@ -6330,131 +6762,157 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Sets `GlanceShowImageListResponseBody::lazyloading`.
+    #[inline]
     pub fn lazyloading(mut self, value: impl Into<String>) -> Self {
         self.inner.lazyloading = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::lazyloading`.
+    #[inline]
     pub fn set_lazyloading(mut self, value: Option<String>) -> Self {
         self.inner.lazyloading = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::os_feature_list`.
+    #[inline]
     pub fn os_feature_list(mut self, value: impl Into<String>) -> Self {
         self.inner.os_feature_list = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::os_feature_list`.
+    #[inline]
     pub fn set_os_feature_list(mut self, value: Option<String>) -> Self {
         self.inner.os_feature_list = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::root_origin`.
+    #[inline]
     pub fn root_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.root_origin = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::root_origin`.
+    #[inline]
     pub fn set_root_origin(mut self, value: Option<String>) -> Self {
         self.inner.root_origin = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::sequence_num`.
+    #[inline]
     pub fn sequence_num(mut self, value: impl Into<String>) -> Self {
         self.inner.sequence_num = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::sequence_num`.
+    #[inline]
     pub fn set_sequence_num(mut self, value: Option<String>) -> Self {
         self.inner.sequence_num = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_agent_list`.
+    #[inline]
     pub fn support_agent_list(mut self, value: impl Into<String>) -> Self {
         self.inner.support_agent_list = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_agent_list`.
+    #[inline]
     pub fn set_support_agent_list(mut self, value: Option<String>) -> Self {
         self.inner.support_agent_list = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::active_at`.
+    #[inline]
     pub fn active_at(mut self, value: impl Into<String>) -> Self {
         self.inner.active_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::active_at`.
+    #[inline]
     pub fn set_active_at(mut self, value: Option<String>) -> Self {
         self.inner.active_at = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::hw_vif_multiqueue_enabled`.
+    #[inline]
     pub fn hw_vif_multiqueue_enabled(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_vif_multiqueue_enabled = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::hw_vif_multiqueue_enabled`.
+    #[inline]
     pub fn set_hw_vif_multiqueue_enabled(mut self, value: Option<String>) -> Self {
         self.inner.hw_vif_multiqueue_enabled = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::max_ram`.
+    #[inline]
     pub fn max_ram(mut self, value: impl Into<String>) -> Self {
         self.inner.max_ram = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::max_ram`.
+    #[inline]
     pub fn set_max_ram(mut self, value: Option<String>) -> Self {
         self.inner.max_ram = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::image_location`.
+    #[inline]
     pub fn image_location(mut self, value: impl Into<String>) -> Self {
         self.inner.image_location = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::image_location`.
+    #[inline]
     pub fn set_image_location(mut self, value: Option<String>) -> Self {
         self.inner.image_location = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::is_config_init`.
+    #[inline]
     pub fn is_config_init(mut self, value: impl Into<String>) -> Self {
         self.inner.is_config_init = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::is_config_init`.
+    #[inline]
     pub fn set_is_config_init(mut self, value: Option<String>) -> Self {
         self.inner.is_config_init = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::account_code`.
+    #[inline]
     pub fn account_code(mut self, value: impl Into<String>) -> Self {
         self.inner.account_code = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::account_code`.
+    #[inline]
     pub fn set_account_code(mut self, value: Option<String>) -> Self {
         self.inner.account_code = value;
         self
     }
     /// Sets `GlanceShowImageListResponseBody::support_amd`.
+    #[inline]
     pub fn support_amd(mut self, value: impl Into<String>) -> Self {
         self.inner.support_amd = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageListResponseBody::support_amd`.
+    #[inline]
     pub fn set_support_amd(mut self, value: Option<String>) -> Self {
         self.inner.support_amd = value;
         self
@@ -6751,81 +7209,97 @@ pub struct GlanceShowImageMemberResponseBuilder {
 }
 impl GlanceShowImageMemberResponseBuilder {
     /// Sets `GlanceShowImageMemberResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageMemberResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `GlanceShowImageMemberResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageMemberResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GlanceShowImageMemberResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageMemberResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GlanceShowImageMemberResponse::image_id`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageMemberResponse::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `GlanceShowImageMemberResponse::member_id`.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.inner.member_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageMemberResponse::member_id`.
+    #[inline]
     pub fn set_member_id(mut self, value: Option<String>) -> Self {
         self.inner.member_id = value;
         self
     }
     /// Sets `GlanceShowImageMemberResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageMemberResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `GlanceShowImageMemberResponse::member_type`.
+    #[inline]
     pub fn member_type(mut self, value: impl Into<String>) -> Self {
         self.inner.member_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageMemberResponse::member_type`.
+    #[inline]
     pub fn set_member_type(mut self, value: Option<String>) -> Self {
         self.inner.member_type = value;
         self
     }
     /// Sets `GlanceShowImageMemberResponse::urn`.
+    #[inline]
     pub fn urn(mut self, value: impl Into<String>) -> Self {
         self.inner.urn = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageMemberResponse::urn`.
+    #[inline]
     pub fn set_urn(mut self, value: Option<String>) -> Self {
         self.inner.urn = value;
         self
@@ -6884,21 +7358,25 @@ pub struct GlanceShowImageMemberSchemasResponseBuilder {
 }
 impl GlanceShowImageMemberSchemasResponseBuilder {
     /// Sets `GlanceShowImageMemberSchemasResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageMemberSchemasResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GlanceShowImageMemberSchemasResponse::properties`.
+    #[inline]
     pub fn properties(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.properties = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageMemberSchemasResponse::properties`.
+    #[inline]
     pub fn set_properties(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.properties = value;
         self
@@ -7573,46 +8051,55 @@ pub struct GlanceShowImageResponseBuilder {
 }
 impl GlanceShowImageResponseBuilder {
     /// Sets `GlanceShowImageResponse::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `GlanceShowImageResponse::data_origin`.
+    #[inline]
     pub fn data_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.data_origin = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::data_origin`.
+    #[inline]
     pub fn set_data_origin(mut self, value: Option<String>) -> Self {
         self.inner.data_origin = value;
         self
     }
     /// Sets `GlanceShowImageResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `GlanceShowImageResponse::image_size`.
+    #[inline]
     pub fn image_size(mut self, value: impl Into<String>) -> Self {
         self.inner.image_size = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::image_size`.
+    #[inline]
     pub fn set_image_size(mut self, value: Option<String>) -> Self {
         self.inner.image_size = value;
         self
     }
     /// Sets `GlanceShowImageResponse::image_source_type`.
+    #[inline]
     pub fn image_source_type(
         mut self,
         value: impl Into<GlanceShowImageResponseImageSourceType>,
@@ -7621,6 +8108,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::image_source_type`.
+    #[inline]
     pub fn set_image_source_type(
         mut self,
         value: Option<GlanceShowImageResponseImageSourceType>,
@@ -7629,6 +8117,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::imagetype`.
+    #[inline]
     pub fn imagetype(
         mut self,
         value: impl Into<GlanceShowImageResponseImagetype>,
@@ -7637,6 +8126,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::imagetype`.
+    #[inline]
     pub fn set_imagetype(
         mut self,
         value: Option<GlanceShowImageResponseImagetype>,
@@ -7645,6 +8135,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::isregistered`.
+    #[inline]
     pub fn isregistered(
         mut self,
         value: impl Into<GlanceShowImageResponseIsregistered>,
@@ -7653,6 +8144,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::isregistered`.
+    #[inline]
     pub fn set_isregistered(
         mut self,
         value: Option<GlanceShowImageResponseIsregistered>,
@@ -7661,46 +8153,55 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::originalimagename`.
+    #[inline]
     pub fn originalimagename(mut self, value: impl Into<String>) -> Self {
         self.inner.originalimagename = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::originalimagename`.
+    #[inline]
     pub fn set_originalimagename(mut self, value: Option<String>) -> Self {
         self.inner.originalimagename = value;
         self
     }
     /// Sets `GlanceShowImageResponse::os_bit`.
+    #[inline]
     pub fn os_bit(mut self, value: impl Into<GlanceShowImageResponseOsBit>) -> Self {
         self.inner.os_bit = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::os_bit`.
+    #[inline]
     pub fn set_os_bit(mut self, value: Option<GlanceShowImageResponseOsBit>) -> Self {
         self.inner.os_bit = value;
         self
     }
     /// Sets `GlanceShowImageResponse::os_type`.
+    #[inline]
     pub fn os_type(mut self, value: impl Into<GlanceShowImageResponseOsType>) -> Self {
         self.inner.os_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::os_type`.
+    #[inline]
     pub fn set_os_type(mut self, value: Option<GlanceShowImageResponseOsType>) -> Self {
         self.inner.os_type = value;
         self
     }
     /// Sets `GlanceShowImageResponse::os_version`.
+    #[inline]
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::os_version`.
+    #[inline]
     pub fn set_os_version(mut self, value: Option<String>) -> Self {
         self.inner.os_version = value;
         self
     }
     /// Sets `GlanceShowImageResponse::platform`.
+    #[inline]
     pub fn platform(
         mut self,
         value: impl Into<GlanceShowImageResponsePlatform>,
@@ -7709,6 +8210,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::platform`.
+    #[inline]
     pub fn set_platform(
         mut self,
         value: Option<GlanceShowImageResponsePlatform>,
@@ -7717,136 +8219,163 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::productcode`.
+    #[inline]
     pub fn productcode(mut self, value: impl Into<String>) -> Self {
         self.inner.productcode = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::productcode`.
+    #[inline]
     pub fn set_productcode(mut self, value: Option<String>) -> Self {
         self.inner.productcode = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_diskintensive`.
+    #[inline]
     pub fn support_diskintensive(mut self, value: impl Into<String>) -> Self {
         self.inner.support_diskintensive = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_diskintensive`.
+    #[inline]
     pub fn set_support_diskintensive(mut self, value: Option<String>) -> Self {
         self.inner.support_diskintensive = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_highperformance`.
+    #[inline]
     pub fn support_highperformance(mut self, value: impl Into<String>) -> Self {
         self.inner.support_highperformance = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_highperformance`.
+    #[inline]
     pub fn set_support_highperformance(mut self, value: Option<String>) -> Self {
         self.inner.support_highperformance = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_kvm`.
+    #[inline]
     pub fn support_kvm(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_kvm`.
+    #[inline]
     pub fn set_support_kvm(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_kvm_gpu_type`.
+    #[inline]
     pub fn support_kvm_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_gpu_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_kvm_gpu_type`.
+    #[inline]
     pub fn set_support_kvm_gpu_type(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_gpu_type = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_kvm_infiniband`.
+    #[inline]
     pub fn support_kvm_infiniband(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_infiniband = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_kvm_infiniband`.
+    #[inline]
     pub fn set_support_kvm_infiniband(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_infiniband = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_largememory`.
+    #[inline]
     pub fn support_largememory(mut self, value: impl Into<String>) -> Self {
         self.inner.support_largememory = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_largememory`.
+    #[inline]
     pub fn set_support_largememory(mut self, value: Option<String>) -> Self {
         self.inner.support_largememory = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_xen`.
+    #[inline]
     pub fn support_xen(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_xen`.
+    #[inline]
     pub fn set_support_xen(mut self, value: Option<String>) -> Self {
         self.inner.support_xen = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_xen_gpu_type`.
+    #[inline]
     pub fn support_xen_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen_gpu_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_xen_gpu_type`.
+    #[inline]
     pub fn set_support_xen_gpu_type(mut self, value: Option<String>) -> Self {
         self.inner.support_xen_gpu_type = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_xen_hana`.
+    #[inline]
     pub fn support_xen_hana(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen_hana = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_xen_hana`.
+    #[inline]
     pub fn set_support_xen_hana(mut self, value: Option<String>) -> Self {
         self.inner.support_xen_hana = value;
         self
     }
     /// Sets `GlanceShowImageResponse::checksum`.
+    #[inline]
     pub fn checksum(mut self, value: impl Into<String>) -> Self {
         self.inner.checksum = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::checksum`.
+    #[inline]
     pub fn set_checksum(mut self, value: Option<String>) -> Self {
         self.inner.checksum = value;
         self
     }
     /// Sets `GlanceShowImageResponse::container_format`.
+    #[inline]
     pub fn container_format(mut self, value: impl Into<String>) -> Self {
         self.inner.container_format = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::container_format`.
+    #[inline]
     pub fn set_container_format(mut self, value: Option<String>) -> Self {
         self.inner.container_format = value;
         self
     }
     /// Sets `GlanceShowImageResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GlanceShowImageResponse::disk_format`.
+    #[inline]
     pub fn disk_format(
         mut self,
         value: impl Into<GlanceShowImageResponseDiskFormat>,
@@ -7855,6 +8384,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::disk_format`.
+    #[inline]
     pub fn set_disk_format(
         mut self,
         value: Option<GlanceShowImageResponseDiskFormat>,
@@ -7863,141 +8393,169 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::file`.
+    #[inline]
     pub fn file(mut self, value: impl Into<String>) -> Self {
         self.inner.file = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::file`.
+    #[inline]
     pub fn set_file(mut self, value: Option<String>) -> Self {
         self.inner.file = value;
         self
     }
     /// Sets `GlanceShowImageResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `GlanceShowImageResponse::min_disk`.
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.inner.min_disk = Some(value);
         self
     }
     /// Sets or clears `GlanceShowImageResponse::min_disk`.
+    #[inline]
     pub fn set_min_disk(mut self, value: Option<i64>) -> Self {
         self.inner.min_disk = value;
         self
     }
     /// Sets `GlanceShowImageResponse::min_ram`.
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.inner.min_ram = Some(value);
         self
     }
     /// Sets or clears `GlanceShowImageResponse::min_ram`.
+    #[inline]
     pub fn set_min_ram(mut self, value: Option<i64>) -> Self {
         self.inner.min_ram = value;
         self
     }
     /// Sets `GlanceShowImageResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GlanceShowImageResponse::owner`.
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.inner.owner = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::owner`.
+    #[inline]
     pub fn set_owner(mut self, value: Option<String>) -> Self {
         self.inner.owner = value;
         self
     }
     /// Sets `GlanceShowImageResponse::protected`.
+    #[inline]
     pub fn protected(mut self, value: bool) -> Self {
         self.inner.protected = Some(value);
         self
     }
     /// Sets or clears `GlanceShowImageResponse::protected`.
+    #[inline]
     pub fn set_protected(mut self, value: Option<bool>) -> Self {
         self.inner.protected = value;
         self
     }
     /// Sets `GlanceShowImageResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `GlanceShowImageResponse::self_value`.
+    #[inline]
     pub fn self_value(mut self, value: impl Into<String>) -> Self {
         self.inner.self_value = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::self_value`.
+    #[inline]
     pub fn set_self_value(mut self, value: Option<String>) -> Self {
         self.inner.self_value = value;
         self
     }
     /// Sets `GlanceShowImageResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `GlanceShowImageResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `GlanceShowImageResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<GlanceShowImageResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<GlanceShowImageResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `GlanceShowImageResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `GlanceShowImageResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `GlanceShowImageResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GlanceShowImageResponse::virtual_env_type`.
+    #[inline]
     pub fn virtual_env_type(
         mut self,
         value: impl Into<GlanceShowImageResponseVirtualEnvType>,
@@ -8006,6 +8564,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::virtual_env_type`.
+    #[inline]
     pub fn set_virtual_env_type(
         mut self,
         value: Option<GlanceShowImageResponseVirtualEnvType>,
@@ -8014,16 +8573,19 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::virtual_size`.
+    #[inline]
     pub fn virtual_size(mut self, value: i64) -> Self {
         self.inner.virtual_size = Some(value);
         self
     }
     /// Sets or clears `GlanceShowImageResponse::virtual_size`.
+    #[inline]
     pub fn set_virtual_size(mut self, value: Option<i64>) -> Self {
         self.inner.virtual_size = value;
         self
     }
     /// Sets `GlanceShowImageResponse::visibility`.
+    #[inline]
     pub fn visibility(
         mut self,
         value: impl Into<GlanceShowImageResponseVisibility>,
@@ -8032,6 +8594,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::visibility`.
+    #[inline]
     pub fn set_visibility(
         mut self,
         value: Option<GlanceShowImageResponseVisibility>,
@@ -8040,6 +8603,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::support_fc_inject`.
+    #[inline]
     pub fn support_fc_inject(
         mut self,
         value: impl Into<GlanceShowImageResponseSupportFcInject>,
@@ -8048,6 +8612,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_fc_inject`.
+    #[inline]
     pub fn set_support_fc_inject(
         mut self,
         value: Option<GlanceShowImageResponseSupportFcInject>,
@@ -8056,16 +8621,19 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `GlanceShowImageResponse::hw_firmware_type`.
+    #[inline]
     pub fn hw_firmware_type(
         mut self,
         value: impl Into<GlanceShowImageResponseHwFirmwareType>,
@@ -8074,6 +8642,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::hw_firmware_type`.
+    #[inline]
     pub fn set_hw_firmware_type(
         mut self,
         value: Option<GlanceShowImageResponseHwFirmwareType>,
@@ -8082,6 +8651,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::support_arm`.
+    #[inline]
     pub fn support_arm(
         mut self,
         value: impl Into<GlanceShowImageResponseSupportArm>,
@@ -8090,6 +8660,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_arm`.
+    #[inline]
     pub fn set_support_arm(
         mut self,
         value: Option<GlanceShowImageResponseSupportArm>,
@@ -8098,6 +8669,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::is_offshelved`.
+    #[inline]
     pub fn is_offshelved(
         mut self,
         value: impl Into<GlanceShowImageResponseIsOffshelved>,
@@ -8106,6 +8678,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageResponse::is_offshelved`.
+    #[inline]
     pub fn set_is_offshelved(
         mut self,
         value: Option<GlanceShowImageResponseIsOffshelved>,
@@ -8114,131 +8687,157 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageResponse::lazyloading`.
+    #[inline]
     pub fn lazyloading(mut self, value: impl Into<String>) -> Self {
         self.inner.lazyloading = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::lazyloading`.
+    #[inline]
     pub fn set_lazyloading(mut self, value: Option<String>) -> Self {
         self.inner.lazyloading = value;
         self
     }
     /// Sets `GlanceShowImageResponse::os_feature_list`.
+    #[inline]
     pub fn os_feature_list(mut self, value: impl Into<String>) -> Self {
         self.inner.os_feature_list = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::os_feature_list`.
+    #[inline]
     pub fn set_os_feature_list(mut self, value: Option<String>) -> Self {
         self.inner.os_feature_list = value;
         self
     }
     /// Sets `GlanceShowImageResponse::root_origin`.
+    #[inline]
     pub fn root_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.root_origin = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::root_origin`.
+    #[inline]
     pub fn set_root_origin(mut self, value: Option<String>) -> Self {
         self.inner.root_origin = value;
         self
     }
     /// Sets `GlanceShowImageResponse::sequence_num`.
+    #[inline]
     pub fn sequence_num(mut self, value: impl Into<String>) -> Self {
         self.inner.sequence_num = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::sequence_num`.
+    #[inline]
     pub fn set_sequence_num(mut self, value: Option<String>) -> Self {
         self.inner.sequence_num = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_agent_list`.
+    #[inline]
     pub fn support_agent_list(mut self, value: impl Into<String>) -> Self {
         self.inner.support_agent_list = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_agent_list`.
+    #[inline]
     pub fn set_support_agent_list(mut self, value: Option<String>) -> Self {
         self.inner.support_agent_list = value;
         self
     }
     /// Sets `GlanceShowImageResponse::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
     }
     /// Sets `GlanceShowImageResponse::active_at`.
+    #[inline]
     pub fn active_at(mut self, value: impl Into<String>) -> Self {
         self.inner.active_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::active_at`.
+    #[inline]
     pub fn set_active_at(mut self, value: Option<String>) -> Self {
         self.inner.active_at = value;
         self
     }
     /// Sets `GlanceShowImageResponse::hw_vif_multiqueue_enabled`.
+    #[inline]
     pub fn hw_vif_multiqueue_enabled(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_vif_multiqueue_enabled = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::hw_vif_multiqueue_enabled`.
+    #[inline]
     pub fn set_hw_vif_multiqueue_enabled(mut self, value: Option<String>) -> Self {
         self.inner.hw_vif_multiqueue_enabled = value;
         self
     }
     /// Sets `GlanceShowImageResponse::max_ram`.
+    #[inline]
     pub fn max_ram(mut self, value: impl Into<String>) -> Self {
         self.inner.max_ram = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::max_ram`.
+    #[inline]
     pub fn set_max_ram(mut self, value: Option<String>) -> Self {
         self.inner.max_ram = value;
         self
     }
     /// Sets `GlanceShowImageResponse::image_location`.
+    #[inline]
     pub fn image_location(mut self, value: impl Into<String>) -> Self {
         self.inner.image_location = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::image_location`.
+    #[inline]
     pub fn set_image_location(mut self, value: Option<String>) -> Self {
         self.inner.image_location = value;
         self
     }
     /// Sets `GlanceShowImageResponse::is_config_init`.
+    #[inline]
     pub fn is_config_init(mut self, value: impl Into<String>) -> Self {
         self.inner.is_config_init = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::is_config_init`.
+    #[inline]
     pub fn set_is_config_init(mut self, value: Option<String>) -> Self {
         self.inner.is_config_init = value;
         self
     }
     /// Sets `GlanceShowImageResponse::account_code`.
+    #[inline]
     pub fn account_code(mut self, value: impl Into<String>) -> Self {
         self.inner.account_code = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::account_code`.
+    #[inline]
     pub fn set_account_code(mut self, value: Option<String>) -> Self {
         self.inner.account_code = value;
         self
     }
     /// Sets `GlanceShowImageResponse::support_amd`.
+    #[inline]
     pub fn support_amd(mut self, value: impl Into<String>) -> Self {
         self.inner.support_amd = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageResponse::support_amd`.
+    #[inline]
     pub fn set_support_amd(mut self, value: Option<String>) -> Self {
         self.inner.support_amd = value;
         self
@@ -8533,6 +9132,7 @@ pub struct GlanceShowImageSchemasResponseBuilder {
 }
 impl GlanceShowImageSchemasResponseBuilder {
     /// Sets `GlanceShowImageSchemasResponse::additional_properties`.
+    #[inline]
     pub fn additional_properties(
         mut self,
         value: impl Into<AdditionalProperties>,
@@ -8541,6 +9141,7 @@ impl GlanceShowImageSchemasResponseBuilder {
         self
     }
     /// Sets or clears `GlanceShowImageSchemasResponse::additional_properties`.
+    #[inline]
     pub fn set_additional_properties(
         mut self,
         value: Option<AdditionalProperties>,
@@ -8549,36 +9150,43 @@ impl GlanceShowImageSchemasResponseBuilder {
         self
     }
     /// Sets `GlanceShowImageSchemasResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageSchemasResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GlanceShowImageSchemasResponse::properties`.
+    #[inline]
     pub fn properties(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.properties = Some(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageSchemasResponse::properties`.
+    #[inline]
     pub fn set_properties(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.properties = value;
         self
     }
     /// Sets `GlanceShowImageSchemasResponse::links`.
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Links>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `GlanceShowImageSchemasResponse::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Links>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GlanceShowImageSchemasResponse::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Links>>) -> Self {
         self.inner.links = value;
         self
@@ -8652,6 +9260,7 @@ pub struct GlanceUpdateImageMemberRequestBodyBuilder {
 }
 impl GlanceUpdateImageMemberRequestBodyBuilder {
     /// Sets `GlanceUpdateImageMemberRequestBody::status`. **Required.**
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<GlanceUpdateImageMemberRequestBodyStatus>,
@@ -8660,6 +9269,7 @@ impl GlanceUpdateImageMemberRequestBodyBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageMemberRequestBody::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<GlanceUpdateImageMemberRequestBodyStatus>,
@@ -8668,11 +9278,13 @@ impl GlanceUpdateImageMemberRequestBodyBuilder {
         self
     }
     /// Sets `GlanceUpdateImageMemberRequestBody::vault_id`.
+    #[inline]
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vault_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageMemberRequestBody::vault_id`.
+    #[inline]
     pub fn set_vault_id(mut self, value: Option<String>) -> Self {
         self.inner.vault_id = value;
         self
@@ -8781,81 +9393,97 @@ pub struct GlanceUpdateImageMemberResponseBuilder {
 }
 impl GlanceUpdateImageMemberResponseBuilder {
     /// Sets `GlanceUpdateImageMemberResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageMemberResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `GlanceUpdateImageMemberResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageMemberResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GlanceUpdateImageMemberResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageMemberResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GlanceUpdateImageMemberResponse::image_id`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageMemberResponse::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `GlanceUpdateImageMemberResponse::member_id`.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.inner.member_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageMemberResponse::member_id`.
+    #[inline]
     pub fn set_member_id(mut self, value: Option<String>) -> Self {
         self.inner.member_id = value;
         self
     }
     /// Sets `GlanceUpdateImageMemberResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageMemberResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `GlanceUpdateImageMemberResponse::member_type`.
+    #[inline]
     pub fn member_type(mut self, value: impl Into<String>) -> Self {
         self.inner.member_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageMemberResponse::member_type`.
+    #[inline]
     pub fn set_member_type(mut self, value: Option<String>) -> Self {
         self.inner.member_type = value;
         self
     }
     /// Sets `GlanceUpdateImageMemberResponse::urn`.
+    #[inline]
     pub fn urn(mut self, value: impl Into<String>) -> Self {
         self.inner.urn = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageMemberResponse::urn`.
+    #[inline]
     pub fn set_urn(mut self, value: Option<String>) -> Self {
         self.inner.urn = value;
         self
@@ -8931,31 +9559,37 @@ pub struct GlanceUpdateImageRequestBodyBuilder {
 }
 impl GlanceUpdateImageRequestBodyBuilder {
     /// Sets `GlanceUpdateImageRequestBody::op`. **Required.**
+    #[inline]
     pub fn op(mut self, value: impl Into<GlanceUpdateImageRequestBodyOp>) -> Self {
         self.inner.op = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageRequestBody::op`.
+    #[inline]
     pub fn set_op(mut self, value: Option<GlanceUpdateImageRequestBodyOp>) -> Self {
         self.inner.op = value;
         self
     }
     /// Sets `GlanceUpdateImageRequestBody::path`. **Required.**
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageRequestBody::path`.
+    #[inline]
     pub fn set_path(mut self, value: Option<String>) -> Self {
         self.inner.path = value;
         self
     }
     /// Sets `GlanceUpdateImageRequestBody::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageRequestBody::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -9643,46 +10277,55 @@ pub struct GlanceUpdateImageResponseBuilder {
 }
 impl GlanceUpdateImageResponseBuilder {
     /// Sets `GlanceUpdateImageResponse::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::data_origin`.
+    #[inline]
     pub fn data_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.data_origin = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::data_origin`.
+    #[inline]
     pub fn set_data_origin(mut self, value: Option<String>) -> Self {
         self.inner.data_origin = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::image_size`.
+    #[inline]
     pub fn image_size(mut self, value: impl Into<String>) -> Self {
         self.inner.image_size = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::image_size`.
+    #[inline]
     pub fn set_image_size(mut self, value: Option<String>) -> Self {
         self.inner.image_size = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::image_source_type`.
+    #[inline]
     pub fn image_source_type(
         mut self,
         value: impl Into<GlanceUpdateImageResponseImageSourceType>,
@@ -9691,6 +10334,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::image_source_type`.
+    #[inline]
     pub fn set_image_source_type(
         mut self,
         value: Option<GlanceUpdateImageResponseImageSourceType>,
@@ -9699,6 +10343,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::imagetype`.
+    #[inline]
     pub fn imagetype(
         mut self,
         value: impl Into<GlanceUpdateImageResponseImagetype>,
@@ -9707,6 +10352,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::imagetype`.
+    #[inline]
     pub fn set_imagetype(
         mut self,
         value: Option<GlanceUpdateImageResponseImagetype>,
@@ -9715,6 +10361,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::isregistered`.
+    #[inline]
     pub fn isregistered(
         mut self,
         value: impl Into<GlanceUpdateImageResponseIsregistered>,
@@ -9723,6 +10370,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::isregistered`.
+    #[inline]
     pub fn set_isregistered(
         mut self,
         value: Option<GlanceUpdateImageResponseIsregistered>,
@@ -9731,31 +10379,37 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::originalimagename`.
+    #[inline]
     pub fn originalimagename(mut self, value: impl Into<String>) -> Self {
         self.inner.originalimagename = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::originalimagename`.
+    #[inline]
     pub fn set_originalimagename(mut self, value: Option<String>) -> Self {
         self.inner.originalimagename = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::os_bit`.
+    #[inline]
     pub fn os_bit(mut self, value: impl Into<GlanceUpdateImageResponseOsBit>) -> Self {
         self.inner.os_bit = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::os_bit`.
+    #[inline]
     pub fn set_os_bit(mut self, value: Option<GlanceUpdateImageResponseOsBit>) -> Self {
         self.inner.os_bit = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::os_type`.
+    #[inline]
     pub fn os_type(mut self, value: impl Into<GlanceUpdateImageResponseOsType>) -> Self {
         self.inner.os_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::os_type`.
+    #[inline]
     pub fn set_os_type(
         mut self,
         value: Option<GlanceUpdateImageResponseOsType>,
@@ -9764,16 +10418,19 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::os_version`.
+    #[inline]
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::os_version`.
+    #[inline]
     pub fn set_os_version(mut self, value: Option<String>) -> Self {
         self.inner.os_version = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::platform`.
+    #[inline]
     pub fn platform(
         mut self,
         value: impl Into<GlanceUpdateImageResponsePlatform>,
@@ -9782,6 +10439,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::platform`.
+    #[inline]
     pub fn set_platform(
         mut self,
         value: Option<GlanceUpdateImageResponsePlatform>,
@@ -9790,136 +10448,163 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::productcode`.
+    #[inline]
     pub fn productcode(mut self, value: impl Into<String>) -> Self {
         self.inner.productcode = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::productcode`.
+    #[inline]
     pub fn set_productcode(mut self, value: Option<String>) -> Self {
         self.inner.productcode = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_diskintensive`.
+    #[inline]
     pub fn support_diskintensive(mut self, value: impl Into<String>) -> Self {
         self.inner.support_diskintensive = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_diskintensive`.
+    #[inline]
     pub fn set_support_diskintensive(mut self, value: Option<String>) -> Self {
         self.inner.support_diskintensive = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_highperformance`.
+    #[inline]
     pub fn support_highperformance(mut self, value: impl Into<String>) -> Self {
         self.inner.support_highperformance = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_highperformance`.
+    #[inline]
     pub fn set_support_highperformance(mut self, value: Option<String>) -> Self {
         self.inner.support_highperformance = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_kvm`.
+    #[inline]
     pub fn support_kvm(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_kvm`.
+    #[inline]
     pub fn set_support_kvm(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_kvm_gpu_type`.
+    #[inline]
     pub fn support_kvm_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_gpu_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_kvm_gpu_type`.
+    #[inline]
     pub fn set_support_kvm_gpu_type(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_gpu_type = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_kvm_infiniband`.
+    #[inline]
     pub fn support_kvm_infiniband(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_infiniband = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_kvm_infiniband`.
+    #[inline]
     pub fn set_support_kvm_infiniband(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_infiniband = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_largememory`.
+    #[inline]
     pub fn support_largememory(mut self, value: impl Into<String>) -> Self {
         self.inner.support_largememory = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_largememory`.
+    #[inline]
     pub fn set_support_largememory(mut self, value: Option<String>) -> Self {
         self.inner.support_largememory = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_xen`.
+    #[inline]
     pub fn support_xen(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_xen`.
+    #[inline]
     pub fn set_support_xen(mut self, value: Option<String>) -> Self {
         self.inner.support_xen = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_xen_gpu_type`.
+    #[inline]
     pub fn support_xen_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen_gpu_type = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_xen_gpu_type`.
+    #[inline]
     pub fn set_support_xen_gpu_type(mut self, value: Option<String>) -> Self {
         self.inner.support_xen_gpu_type = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_xen_hana`.
+    #[inline]
     pub fn support_xen_hana(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen_hana = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_xen_hana`.
+    #[inline]
     pub fn set_support_xen_hana(mut self, value: Option<String>) -> Self {
         self.inner.support_xen_hana = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::checksum`.
+    #[inline]
     pub fn checksum(mut self, value: impl Into<String>) -> Self {
         self.inner.checksum = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::checksum`.
+    #[inline]
     pub fn set_checksum(mut self, value: Option<String>) -> Self {
         self.inner.checksum = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::container_format`.
+    #[inline]
     pub fn container_format(mut self, value: impl Into<String>) -> Self {
         self.inner.container_format = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::container_format`.
+    #[inline]
     pub fn set_container_format(mut self, value: Option<String>) -> Self {
         self.inner.container_format = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::disk_format`.
+    #[inline]
     pub fn disk_format(
         mut self,
         value: impl Into<GlanceUpdateImageResponseDiskFormat>,
@@ -9928,6 +10613,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::disk_format`.
+    #[inline]
     pub fn set_disk_format(
         mut self,
         value: Option<GlanceUpdateImageResponseDiskFormat>,
@@ -9936,141 +10622,169 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::file`.
+    #[inline]
     pub fn file(mut self, value: impl Into<String>) -> Self {
         self.inner.file = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::file`.
+    #[inline]
     pub fn set_file(mut self, value: Option<String>) -> Self {
         self.inner.file = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::min_disk`.
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.inner.min_disk = Some(value);
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::min_disk`.
+    #[inline]
     pub fn set_min_disk(mut self, value: Option<i64>) -> Self {
         self.inner.min_disk = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::min_ram`.
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.inner.min_ram = Some(value);
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::min_ram`.
+    #[inline]
     pub fn set_min_ram(mut self, value: Option<i64>) -> Self {
         self.inner.min_ram = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::owner`.
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.inner.owner = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::owner`.
+    #[inline]
     pub fn set_owner(mut self, value: Option<String>) -> Self {
         self.inner.owner = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::protected`.
+    #[inline]
     pub fn protected(mut self, value: bool) -> Self {
         self.inner.protected = Some(value);
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::protected`.
+    #[inline]
     pub fn set_protected(mut self, value: Option<bool>) -> Self {
         self.inner.protected = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::self_value`.
+    #[inline]
     pub fn self_value(mut self, value: impl Into<String>) -> Self {
         self.inner.self_value = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::self_value`.
+    #[inline]
     pub fn set_self_value(mut self, value: Option<String>) -> Self {
         self.inner.self_value = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<GlanceUpdateImageResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<GlanceUpdateImageResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `GlanceUpdateImageResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::virtual_env_type`.
+    #[inline]
     pub fn virtual_env_type(
         mut self,
         value: impl Into<GlanceUpdateImageResponseVirtualEnvType>,
@@ -10079,6 +10793,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::virtual_env_type`.
+    #[inline]
     pub fn set_virtual_env_type(
         mut self,
         value: Option<GlanceUpdateImageResponseVirtualEnvType>,
@@ -10087,16 +10802,19 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::virtual_size`.
+    #[inline]
     pub fn virtual_size(mut self, value: i64) -> Self {
         self.inner.virtual_size = Some(value);
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::virtual_size`.
+    #[inline]
     pub fn set_virtual_size(mut self, value: Option<i64>) -> Self {
         self.inner.virtual_size = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::visibility`.
+    #[inline]
     pub fn visibility(
         mut self,
         value: impl Into<GlanceUpdateImageResponseVisibility>,
@@ -10105,6 +10823,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::visibility`.
+    #[inline]
     pub fn set_visibility(
         mut self,
         value: Option<GlanceUpdateImageResponseVisibility>,
@@ -10113,6 +10832,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_fc_inject`.
+    #[inline]
     pub fn support_fc_inject(
         mut self,
         value: impl Into<GlanceUpdateImageResponseSupportFcInject>,
@@ -10121,6 +10841,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_fc_inject`.
+    #[inline]
     pub fn set_support_fc_inject(
         mut self,
         value: Option<GlanceUpdateImageResponseSupportFcInject>,
@@ -10129,16 +10850,19 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::hw_firmware_type`.
+    #[inline]
     pub fn hw_firmware_type(
         mut self,
         value: impl Into<GlanceUpdateImageResponseHwFirmwareType>,
@@ -10147,6 +10871,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::hw_firmware_type`.
+    #[inline]
     pub fn set_hw_firmware_type(
         mut self,
         value: Option<GlanceUpdateImageResponseHwFirmwareType>,
@@ -10155,6 +10880,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_arm`.
+    #[inline]
     pub fn support_arm(
         mut self,
         value: impl Into<GlanceUpdateImageResponseSupportArm>,
@@ -10163,6 +10889,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_arm`.
+    #[inline]
     pub fn set_support_arm(
         mut self,
         value: Option<GlanceUpdateImageResponseSupportArm>,
@@ -10171,6 +10898,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::is_offshelved`.
+    #[inline]
     pub fn is_offshelved(
         mut self,
         value: impl Into<GlanceUpdateImageResponseIsOffshelved>,
@@ -10179,6 +10907,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::is_offshelved`.
+    #[inline]
     pub fn set_is_offshelved(
         mut self,
         value: Option<GlanceUpdateImageResponseIsOffshelved>,
@@ -10187,131 +10916,157 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Sets `GlanceUpdateImageResponse::lazyloading`.
+    #[inline]
     pub fn lazyloading(mut self, value: impl Into<String>) -> Self {
         self.inner.lazyloading = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::lazyloading`.
+    #[inline]
     pub fn set_lazyloading(mut self, value: Option<String>) -> Self {
         self.inner.lazyloading = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::os_feature_list`.
+    #[inline]
     pub fn os_feature_list(mut self, value: impl Into<String>) -> Self {
         self.inner.os_feature_list = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::os_feature_list`.
+    #[inline]
     pub fn set_os_feature_list(mut self, value: Option<String>) -> Self {
         self.inner.os_feature_list = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::root_origin`.
+    #[inline]
     pub fn root_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.root_origin = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::root_origin`.
+    #[inline]
     pub fn set_root_origin(mut self, value: Option<String>) -> Self {
         self.inner.root_origin = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::sequence_num`.
+    #[inline]
     pub fn sequence_num(mut self, value: impl Into<String>) -> Self {
         self.inner.sequence_num = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::sequence_num`.
+    #[inline]
     pub fn set_sequence_num(mut self, value: Option<String>) -> Self {
         self.inner.sequence_num = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_agent_list`.
+    #[inline]
     pub fn support_agent_list(mut self, value: impl Into<String>) -> Self {
         self.inner.support_agent_list = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_agent_list`.
+    #[inline]
     pub fn set_support_agent_list(mut self, value: Option<String>) -> Self {
         self.inner.support_agent_list = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::active_at`.
+    #[inline]
     pub fn active_at(mut self, value: impl Into<String>) -> Self {
         self.inner.active_at = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::active_at`.
+    #[inline]
     pub fn set_active_at(mut self, value: Option<String>) -> Self {
         self.inner.active_at = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::hw_vif_multiqueue_enabled`.
+    #[inline]
     pub fn hw_vif_multiqueue_enabled(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_vif_multiqueue_enabled = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::hw_vif_multiqueue_enabled`.
+    #[inline]
     pub fn set_hw_vif_multiqueue_enabled(mut self, value: Option<String>) -> Self {
         self.inner.hw_vif_multiqueue_enabled = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::max_ram`.
+    #[inline]
     pub fn max_ram(mut self, value: impl Into<String>) -> Self {
         self.inner.max_ram = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::max_ram`.
+    #[inline]
     pub fn set_max_ram(mut self, value: Option<String>) -> Self {
         self.inner.max_ram = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::image_location`.
+    #[inline]
     pub fn image_location(mut self, value: impl Into<String>) -> Self {
         self.inner.image_location = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::image_location`.
+    #[inline]
     pub fn set_image_location(mut self, value: Option<String>) -> Self {
         self.inner.image_location = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::is_config_init`.
+    #[inline]
     pub fn is_config_init(mut self, value: impl Into<String>) -> Self {
         self.inner.is_config_init = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::is_config_init`.
+    #[inline]
     pub fn set_is_config_init(mut self, value: Option<String>) -> Self {
         self.inner.is_config_init = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::account_code`.
+    #[inline]
     pub fn account_code(mut self, value: impl Into<String>) -> Self {
         self.inner.account_code = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::account_code`.
+    #[inline]
     pub fn set_account_code(mut self, value: Option<String>) -> Self {
         self.inner.account_code = value;
         self
     }
     /// Sets `GlanceUpdateImageResponse::support_amd`.
+    #[inline]
     pub fn support_amd(mut self, value: impl Into<String>) -> Self {
         self.inner.support_amd = Some(value.into());
         self
     }
     /// Sets or clears `GlanceUpdateImageResponse::support_amd`.
+    #[inline]
     pub fn set_support_amd(mut self, value: Option<String>) -> Self {
         self.inner.support_amd = value;
         self
@@ -11300,46 +12055,55 @@ pub struct ImageInfoBuilder {
 }
 impl ImageInfoBuilder {
     /// Sets `ImageInfo::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `ImageInfo::data_origin`.
+    #[inline]
     pub fn data_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.data_origin = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::data_origin`.
+    #[inline]
     pub fn set_data_origin(mut self, value: Option<String>) -> Self {
         self.inner.data_origin = value;
         self
     }
     /// Sets `ImageInfo::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ImageInfo::image_size`. **Required.**
+    #[inline]
     pub fn image_size(mut self, value: impl Into<String>) -> Self {
         self.inner.image_size = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::image_size`.
+    #[inline]
     pub fn set_image_size(mut self, value: Option<String>) -> Self {
         self.inner.image_size = value;
         self
     }
     /// Sets `ImageInfo::image_source_type`. **Required.**
+    #[inline]
     pub fn image_source_type(
         mut self,
         value: impl Into<ImageInfoImageSourceType>,
@@ -11348,6 +12112,7 @@ impl ImageInfoBuilder {
         self
     }
     /// Sets or clears `ImageInfo::image_source_type`.
+    #[inline]
     pub fn set_image_source_type(
         mut self,
         value: Option<ImageInfoImageSourceType>,
@@ -11356,371 +12121,445 @@ impl ImageInfoBuilder {
         self
     }
     /// Sets `ImageInfo::imagetype`. **Required.**
+    #[inline]
     pub fn imagetype(mut self, value: impl Into<ImageInfoImagetype>) -> Self {
         self.inner.imagetype = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::imagetype`.
+    #[inline]
     pub fn set_imagetype(mut self, value: Option<ImageInfoImagetype>) -> Self {
         self.inner.imagetype = value;
         self
     }
     /// Sets `ImageInfo::isregistered`. **Required.**
+    #[inline]
     pub fn isregistered(mut self, value: impl Into<ImageInfoIsregistered>) -> Self {
         self.inner.isregistered = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::isregistered`.
+    #[inline]
     pub fn set_isregistered(mut self, value: Option<ImageInfoIsregistered>) -> Self {
         self.inner.isregistered = value;
         self
     }
     /// Sets `ImageInfo::originalimagename`.
+    #[inline]
     pub fn originalimagename(mut self, value: impl Into<String>) -> Self {
         self.inner.originalimagename = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::originalimagename`.
+    #[inline]
     pub fn set_originalimagename(mut self, value: Option<String>) -> Self {
         self.inner.originalimagename = value;
         self
     }
     /// Sets `ImageInfo::os_bit`.
+    #[inline]
     pub fn os_bit(mut self, value: impl Into<ImageInfoOsBit>) -> Self {
         self.inner.os_bit = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::os_bit`.
+    #[inline]
     pub fn set_os_bit(mut self, value: Option<ImageInfoOsBit>) -> Self {
         self.inner.os_bit = value;
         self
     }
     /// Sets `ImageInfo::os_type`. **Required.**
+    #[inline]
     pub fn os_type(mut self, value: impl Into<ImageInfoOsType>) -> Self {
         self.inner.os_type = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::os_type`.
+    #[inline]
     pub fn set_os_type(mut self, value: Option<ImageInfoOsType>) -> Self {
         self.inner.os_type = value;
         self
     }
     /// Sets `ImageInfo::os_version`.
+    #[inline]
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::os_version`.
+    #[inline]
     pub fn set_os_version(mut self, value: Option<String>) -> Self {
         self.inner.os_version = value;
         self
     }
     /// Sets `ImageInfo::platform`.
+    #[inline]
     pub fn platform(mut self, value: impl Into<ImageInfoPlatform>) -> Self {
         self.inner.platform = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::platform`.
+    #[inline]
     pub fn set_platform(mut self, value: Option<ImageInfoPlatform>) -> Self {
         self.inner.platform = value;
         self
     }
     /// Sets `ImageInfo::productcode`.
+    #[inline]
     pub fn productcode(mut self, value: impl Into<String>) -> Self {
         self.inner.productcode = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::productcode`.
+    #[inline]
     pub fn set_productcode(mut self, value: Option<String>) -> Self {
         self.inner.productcode = value;
         self
     }
     /// Sets `ImageInfo::support_diskintensive`.
+    #[inline]
     pub fn support_diskintensive(mut self, value: impl Into<String>) -> Self {
         self.inner.support_diskintensive = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_diskintensive`.
+    #[inline]
     pub fn set_support_diskintensive(mut self, value: Option<String>) -> Self {
         self.inner.support_diskintensive = value;
         self
     }
     /// Sets `ImageInfo::support_highperformance`.
+    #[inline]
     pub fn support_highperformance(mut self, value: impl Into<String>) -> Self {
         self.inner.support_highperformance = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_highperformance`.
+    #[inline]
     pub fn set_support_highperformance(mut self, value: Option<String>) -> Self {
         self.inner.support_highperformance = value;
         self
     }
     /// Sets `ImageInfo::support_kvm`.
+    #[inline]
     pub fn support_kvm(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_kvm`.
+    #[inline]
     pub fn set_support_kvm(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm = value;
         self
     }
     /// Sets `ImageInfo::support_kvm_gpu_type`.
+    #[inline]
     pub fn support_kvm_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_gpu_type = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_kvm_gpu_type`.
+    #[inline]
     pub fn set_support_kvm_gpu_type(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_gpu_type = value;
         self
     }
     /// Sets `ImageInfo::support_kvm_infiniband`.
+    #[inline]
     pub fn support_kvm_infiniband(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_infiniband = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_kvm_infiniband`.
+    #[inline]
     pub fn set_support_kvm_infiniband(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_infiniband = value;
         self
     }
     /// Sets `ImageInfo::support_largememory`.
+    #[inline]
     pub fn support_largememory(mut self, value: impl Into<String>) -> Self {
         self.inner.support_largememory = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_largememory`.
+    #[inline]
     pub fn set_support_largememory(mut self, value: Option<String>) -> Self {
         self.inner.support_largememory = value;
         self
     }
     /// Sets `ImageInfo::support_xen`.
+    #[inline]
     pub fn support_xen(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_xen`.
+    #[inline]
     pub fn set_support_xen(mut self, value: Option<String>) -> Self {
         self.inner.support_xen = value;
         self
     }
     /// Sets `ImageInfo::support_xen_gpu_type`.
+    #[inline]
     pub fn support_xen_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen_gpu_type = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_xen_gpu_type`.
+    #[inline]
     pub fn set_support_xen_gpu_type(mut self, value: Option<String>) -> Self {
         self.inner.support_xen_gpu_type = value;
         self
     }
     /// Sets `ImageInfo::support_xen_hana`.
+    #[inline]
     pub fn support_xen_hana(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen_hana = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_xen_hana`.
+    #[inline]
     pub fn set_support_xen_hana(mut self, value: Option<String>) -> Self {
         self.inner.support_xen_hana = value;
         self
     }
     /// Sets `ImageInfo::system_support_market`.
+    #[inline]
     pub fn system_support_market(mut self, value: bool) -> Self {
         self.inner.system_support_market = Some(value);
         self
     }
     /// Sets or clears `ImageInfo::system_support_market`.
+    #[inline]
     pub fn set_system_support_market(mut self, value: Option<bool>) -> Self {
         self.inner.system_support_market = value;
         self
     }
     /// Sets `ImageInfo::checksum`.
+    #[inline]
     pub fn checksum(mut self, value: impl Into<String>) -> Self {
         self.inner.checksum = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::checksum`.
+    #[inline]
     pub fn set_checksum(mut self, value: Option<String>) -> Self {
         self.inner.checksum = value;
         self
     }
     /// Sets `ImageInfo::container_format`. **Required.**
+    #[inline]
     pub fn container_format(mut self, value: impl Into<String>) -> Self {
         self.inner.container_format = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::container_format`.
+    #[inline]
     pub fn set_container_format(mut self, value: Option<String>) -> Self {
         self.inner.container_format = value;
         self
     }
     /// Sets `ImageInfo::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ImageInfo::disk_format`.
+    #[inline]
     pub fn disk_format(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_format = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::disk_format`.
+    #[inline]
     pub fn set_disk_format(mut self, value: Option<String>) -> Self {
         self.inner.disk_format = value;
         self
     }
     /// Sets `ImageInfo::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `ImageInfo::file`.
+    #[inline]
     pub fn file(mut self, value: impl Into<String>) -> Self {
         self.inner.file = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::file`.
+    #[inline]
     pub fn set_file(mut self, value: Option<String>) -> Self {
         self.inner.file = value;
         self
     }
     /// Sets `ImageInfo::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ImageInfo::min_disk`. **Required.**
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.inner.min_disk = Some(value);
         self
     }
     /// Sets or clears `ImageInfo::min_disk`.
+    #[inline]
     pub fn set_min_disk(mut self, value: Option<i64>) -> Self {
         self.inner.min_disk = value;
         self
     }
     /// Sets `ImageInfo::min_ram`. **Required.**
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.inner.min_ram = Some(value);
         self
     }
     /// Sets or clears `ImageInfo::min_ram`.
+    #[inline]
     pub fn set_min_ram(mut self, value: Option<i64>) -> Self {
         self.inner.min_ram = value;
         self
     }
     /// Sets `ImageInfo::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ImageInfo::owner`. **Required.**
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.inner.owner = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::owner`.
+    #[inline]
     pub fn set_owner(mut self, value: Option<String>) -> Self {
         self.inner.owner = value;
         self
     }
     /// Sets `ImageInfo::protected`. **Required.**
+    #[inline]
     pub fn protected(mut self, value: bool) -> Self {
         self.inner.protected = Some(value);
         self
     }
     /// Sets or clears `ImageInfo::protected`.
+    #[inline]
     pub fn set_protected(mut self, value: Option<bool>) -> Self {
         self.inner.protected = value;
         self
     }
     /// Sets `ImageInfo::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `ImageInfo::self_value`. **Required.**
+    #[inline]
     pub fn self_value(mut self, value: impl Into<String>) -> Self {
         self.inner.self_value = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::self_value`.
+    #[inline]
     pub fn set_self_value(mut self, value: Option<String>) -> Self {
         self.inner.self_value = value;
         self
     }
     /// Sets `ImageInfo::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ImageInfo::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ImageInfo::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<ImageInfoStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ImageInfoStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ImageInfo::tags`. **Required.**
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ImageInfo::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ImageInfo::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ImageInfo::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `ImageInfo::virtual_env_type`. **Required.**
+    #[inline]
     pub fn virtual_env_type(
         mut self,
         value: impl Into<ImageInfoVirtualEnvType>,
@@ -11729,6 +12568,7 @@ impl ImageInfoBuilder {
         self
     }
     /// Sets or clears `ImageInfo::virtual_env_type`.
+    #[inline]
     pub fn set_virtual_env_type(
         mut self,
         value: Option<ImageInfoVirtualEnvType>,
@@ -11737,26 +12577,31 @@ impl ImageInfoBuilder {
         self
     }
     /// Sets `ImageInfo::virtual_size`.
+    #[inline]
     pub fn virtual_size(mut self, value: i64) -> Self {
         self.inner.virtual_size = Some(value);
         self
     }
     /// Sets or clears `ImageInfo::virtual_size`.
+    #[inline]
     pub fn set_virtual_size(mut self, value: Option<i64>) -> Self {
         self.inner.virtual_size = value;
         self
     }
     /// Sets `ImageInfo::visibility`. **Required.**
+    #[inline]
     pub fn visibility(mut self, value: impl Into<ImageInfoVisibility>) -> Self {
         self.inner.visibility = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::visibility`.
+    #[inline]
     pub fn set_visibility(mut self, value: Option<ImageInfoVisibility>) -> Self {
         self.inner.visibility = value;
         self
     }
     /// Sets `ImageInfo::support_fc_inject`.
+    #[inline]
     pub fn support_fc_inject(
         mut self,
         value: impl Into<ImageInfoSupportFcInject>,
@@ -11765,6 +12610,7 @@ impl ImageInfoBuilder {
         self
     }
     /// Sets or clears `ImageInfo::support_fc_inject`.
+    #[inline]
     pub fn set_support_fc_inject(
         mut self,
         value: Option<ImageInfoSupportFcInject>,
@@ -11773,6 +12619,7 @@ impl ImageInfoBuilder {
         self
     }
     /// Sets `ImageInfo::hw_firmware_type`.
+    #[inline]
     pub fn hw_firmware_type(
         mut self,
         value: impl Into<ImageInfoHwFirmwareType>,
@@ -11781,6 +12628,7 @@ impl ImageInfoBuilder {
         self
     }
     /// Sets or clears `ImageInfo::hw_firmware_type`.
+    #[inline]
     pub fn set_hw_firmware_type(
         mut self,
         value: Option<ImageInfoHwFirmwareType>,
@@ -11789,171 +12637,205 @@ impl ImageInfoBuilder {
         self
     }
     /// Sets `ImageInfo::support_arm`.
+    #[inline]
     pub fn support_arm(mut self, value: impl Into<ImageInfoSupportArm>) -> Self {
         self.inner.support_arm = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_arm`.
+    #[inline]
     pub fn set_support_arm(mut self, value: Option<ImageInfoSupportArm>) -> Self {
         self.inner.support_arm = value;
         self
     }
     /// Sets `ImageInfo::max_ram`.
+    #[inline]
     pub fn max_ram(mut self, value: impl Into<String>) -> Self {
         self.inner.max_ram = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::max_ram`.
+    #[inline]
     pub fn set_max_ram(mut self, value: Option<String>) -> Self {
         self.inner.max_ram = value;
         self
     }
     /// Sets `ImageInfo::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
     }
     /// Sets `ImageInfo::os_feature_list`.
+    #[inline]
     pub fn os_feature_list(mut self, value: impl Into<String>) -> Self {
         self.inner.os_feature_list = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::os_feature_list`.
+    #[inline]
     pub fn set_os_feature_list(mut self, value: Option<String>) -> Self {
         self.inner.os_feature_list = value;
         self
     }
     /// Sets `ImageInfo::account_code`.
+    #[inline]
     pub fn account_code(mut self, value: impl Into<String>) -> Self {
         self.inner.account_code = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::account_code`.
+    #[inline]
     pub fn set_account_code(mut self, value: Option<String>) -> Self {
         self.inner.account_code = value;
         self
     }
     /// Sets `ImageInfo::hw_vif_multiqueue_enabled`.
+    #[inline]
     pub fn hw_vif_multiqueue_enabled(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_vif_multiqueue_enabled = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::hw_vif_multiqueue_enabled`.
+    #[inline]
     pub fn set_hw_vif_multiqueue_enabled(mut self, value: Option<String>) -> Self {
         self.inner.hw_vif_multiqueue_enabled = value;
         self
     }
     /// Sets `ImageInfo::is_offshelved`.
+    #[inline]
     pub fn is_offshelved(mut self, value: impl Into<String>) -> Self {
         self.inner.is_offshelved = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::is_offshelved`.
+    #[inline]
     pub fn set_is_offshelved(mut self, value: Option<String>) -> Self {
         self.inner.is_offshelved = value;
         self
     }
     /// Sets `ImageInfo::lazyloading`.
+    #[inline]
     pub fn lazyloading(mut self, value: impl Into<String>) -> Self {
         self.inner.lazyloading = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::lazyloading`.
+    #[inline]
     pub fn set_lazyloading(mut self, value: Option<String>) -> Self {
         self.inner.lazyloading = value;
         self
     }
     /// Sets `ImageInfo::root_origin`.
+    #[inline]
     pub fn root_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.root_origin = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::root_origin`.
+    #[inline]
     pub fn set_root_origin(mut self, value: Option<String>) -> Self {
         self.inner.root_origin = value;
         self
     }
     /// Sets `ImageInfo::sequence_num`.
+    #[inline]
     pub fn sequence_num(mut self, value: impl Into<String>) -> Self {
         self.inner.sequence_num = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::sequence_num`.
+    #[inline]
     pub fn set_sequence_num(mut self, value: Option<String>) -> Self {
         self.inner.sequence_num = value;
         self
     }
     /// Sets `ImageInfo::active_at`. **Required.**
+    #[inline]
     pub fn active_at(mut self, value: impl Into<String>) -> Self {
         self.inner.active_at = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::active_at`.
+    #[inline]
     pub fn set_active_at(mut self, value: Option<String>) -> Self {
         self.inner.active_at = value;
         self
     }
     /// Sets `ImageInfo::support_agent_list`.
+    #[inline]
     pub fn support_agent_list(mut self, value: impl Into<String>) -> Self {
         self.inner.support_agent_list = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_agent_list`.
+    #[inline]
     pub fn set_support_agent_list(mut self, value: Option<String>) -> Self {
         self.inner.support_agent_list = value;
         self
     }
     /// Sets `ImageInfo::image_displayname`.
+    #[inline]
     pub fn image_displayname(mut self, value: impl Into<String>) -> Self {
         self.inner.image_displayname = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::image_displayname`.
+    #[inline]
     pub fn set_image_displayname(mut self, value: Option<String>) -> Self {
         self.inner.image_displayname = value;
         self
     }
     /// Sets `ImageInfo::support_amd`.
+    #[inline]
     pub fn support_amd(mut self, value: impl Into<String>) -> Self {
         self.inner.support_amd = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_amd`.
+    #[inline]
     pub fn set_support_amd(mut self, value: Option<String>) -> Self {
         self.inner.support_amd = value;
         self
     }
     /// Sets `ImageInfo::support_kvm_hi1822_hisriov`.
+    #[inline]
     pub fn support_kvm_hi1822_hisriov(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_hi1822_hisriov = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_kvm_hi1822_hisriov`.
+    #[inline]
     pub fn set_support_kvm_hi1822_hisriov(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_hi1822_hisriov = value;
         self
     }
     /// Sets `ImageInfo::support_kvm_hi1822_hivirtionet`.
+    #[inline]
     pub fn support_kvm_hi1822_hivirtionet(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_hi1822_hivirtionet = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::support_kvm_hi1822_hivirtionet`.
+    #[inline]
     pub fn set_support_kvm_hi1822_hivirtionet(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_hi1822_hivirtionet = value;
         self
     }
     /// Sets `ImageInfo::os_shutdown_timeout`.
+    #[inline]
     pub fn os_shutdown_timeout(mut self, value: impl Into<String>) -> Self {
         self.inner.os_shutdown_timeout = Some(value.into());
         self
     }
     /// Sets or clears `ImageInfo::os_shutdown_timeout`.
+    #[inline]
     pub fn set_os_shutdown_timeout(mut self, value: Option<String>) -> Self {
         self.inner.os_shutdown_timeout = value;
         self
@@ -12251,81 +13133,97 @@ pub struct ImageMemberBuilder {
 }
 impl ImageMemberBuilder {
     /// Sets `ImageMember::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ImageMember::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ImageMember::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ImageMember::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ImageMember::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ImageMember::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `ImageMember::image_id`. **Required.**
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `ImageMember::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `ImageMember::member_id`. **Required.**
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.inner.member_id = Some(value.into());
         self
     }
     /// Sets or clears `ImageMember::member_id`.
+    #[inline]
     pub fn set_member_id(mut self, value: Option<String>) -> Self {
         self.inner.member_id = value;
         self
     }
     /// Sets `ImageMember::schema`. **Required.**
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `ImageMember::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `ImageMember::member_type`. **Required.**
+    #[inline]
     pub fn member_type(mut self, value: impl Into<String>) -> Self {
         self.inner.member_type = Some(value.into());
         self
     }
     /// Sets or clears `ImageMember::member_type`.
+    #[inline]
     pub fn set_member_type(mut self, value: Option<String>) -> Self {
         self.inner.member_type = value;
         self
     }
     /// Sets `ImageMember::urn`. **Required.**
+    #[inline]
     pub fn urn(mut self, value: impl Into<String>) -> Self {
         self.inner.urn = Some(value.into());
         self
     }
     /// Sets or clears `ImageMember::urn`.
+    #[inline]
     pub fn set_urn(mut self, value: Option<String>) -> Self {
         self.inner.urn = value;
         self
@@ -12384,21 +13282,25 @@ pub struct ImageTagBuilder {
 }
 impl ImageTagBuilder {
     /// Sets `ImageTag::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ImageTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ImageTag::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ImageTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -12453,11 +13355,13 @@ pub struct ImportImageQuickInSafeModeResponseBuilder {
 }
 impl ImportImageQuickInSafeModeResponseBuilder {
     /// Sets `ImportImageQuickInSafeModeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ImportImageQuickInSafeModeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -12511,11 +13415,13 @@ pub struct ImportImageQuickResponseBuilder {
 }
 impl ImportImageQuickResponseBuilder {
     /// Sets `ImportImageQuickResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ImportImageQuickResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -12658,96 +13564,115 @@ pub struct JobEntitiesBuilder {
 }
 impl JobEntitiesBuilder {
     /// Sets `JobEntities::image_id`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `JobEntities::current_task`.
+    #[inline]
     pub fn current_task(mut self, value: impl Into<String>) -> Self {
         self.inner.current_task = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::current_task`.
+    #[inline]
     pub fn set_current_task(mut self, value: Option<String>) -> Self {
         self.inner.current_task = value;
         self
     }
     /// Sets `JobEntities::image_name`.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.inner.image_name = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::image_name`.
+    #[inline]
     pub fn set_image_name(mut self, value: Option<String>) -> Self {
         self.inner.image_name = value;
         self
     }
     /// Sets `JobEntities::addition_error_code`.
+    #[inline]
     pub fn addition_error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.addition_error_code = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::addition_error_code`.
+    #[inline]
     pub fn set_addition_error_code(mut self, value: Option<String>) -> Self {
         self.inner.addition_error_code = value;
         self
     }
     /// Sets `JobEntities::addition_error_msg`.
+    #[inline]
     pub fn addition_error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.addition_error_msg = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::addition_error_msg`.
+    #[inline]
     pub fn set_addition_error_msg(mut self, value: Option<String>) -> Self {
         self.inner.addition_error_msg = value;
         self
     }
     /// Sets `JobEntities::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `JobEntities::error`.
+    #[inline]
     pub fn error(mut self, value: impl Into<String>) -> Self {
         self.inner.error = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::error`.
+    #[inline]
     pub fn set_error(mut self, value: Option<String>) -> Self {
         self.inner.error = value;
         self
     }
     /// Sets `JobEntities::alarm_code`.
+    #[inline]
     pub fn alarm_code(mut self, value: impl Into<String>) -> Self {
         self.inner.alarm_code = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::alarm_code`.
+    #[inline]
     pub fn set_alarm_code(mut self, value: Option<String>) -> Self {
         self.inner.alarm_code = value;
         self
     }
     /// Sets `JobEntities::process_percent`.
+    #[inline]
     pub fn process_percent(mut self, value: f64) -> Self {
         self.inner.process_percent = Some(value);
         self
     }
     /// Sets or clears `JobEntities::process_percent`.
+    #[inline]
     pub fn set_process_percent(mut self, value: Option<f64>) -> Self {
         self.inner.process_percent = value;
         self
     }
     /// Sets `JobEntities::results`.
+    #[inline]
     pub fn results(
         mut self,
         value: impl IntoIterator<Item = impl Into<JobEntitiesResult>>,
@@ -12756,16 +13681,19 @@ impl JobEntitiesBuilder {
         self
     }
     /// Appends one item to `JobEntities::results`.
+    #[inline]
     pub fn push_results(mut self, value: impl Into<JobEntitiesResult>) -> Self {
         self.inner.results.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `JobEntities::results`.
+    #[inline]
     pub fn set_results(mut self, value: Option<Vec<JobEntitiesResult>>) -> Self {
         self.inner.results = value;
         self
     }
     /// Sets `JobEntities::sub_jobs_result`.
+    #[inline]
     pub fn sub_jobs_result(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubJobResult>>,
@@ -12774,16 +13702,19 @@ impl JobEntitiesBuilder {
         self
     }
     /// Appends one item to `JobEntities::sub_jobs_result`.
+    #[inline]
     pub fn push_sub_jobs_result(mut self, value: impl Into<SubJobResult>) -> Self {
         self.inner.sub_jobs_result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `JobEntities::sub_jobs_result`.
+    #[inline]
     pub fn set_sub_jobs_result(mut self, value: Option<Vec<SubJobResult>>) -> Self {
         self.inner.sub_jobs_result = value;
         self
     }
     /// Sets `JobEntities::sub_jobs_list`.
+    #[inline]
     pub fn sub_jobs_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -12792,11 +13723,13 @@ impl JobEntitiesBuilder {
         self
     }
     /// Appends one item to `JobEntities::sub_jobs_list`.
+    #[inline]
     pub fn push_sub_jobs_list(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_jobs_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `JobEntities::sub_jobs_list`.
+    #[inline]
     pub fn set_sub_jobs_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.sub_jobs_list = value;
         self
@@ -12859,31 +13792,37 @@ pub struct JobEntitiesResultBuilder {
 }
 impl JobEntitiesResultBuilder {
     /// Sets `JobEntitiesResult::image_id`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `JobEntitiesResult::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `JobEntitiesResult::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `JobEntitiesResult::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `JobEntitiesResult::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `JobEntitiesResult::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
@@ -12992,56 +13931,67 @@ pub struct JobProgressEntitiesBuilder {
 }
 impl JobProgressEntitiesBuilder {
     /// Sets `JobProgressEntities::image_id`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `JobProgressEntities::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `JobProgressEntities::current_task`.
+    #[inline]
     pub fn current_task(mut self, value: impl Into<String>) -> Self {
         self.inner.current_task = Some(value.into());
         self
     }
     /// Sets or clears `JobProgressEntities::current_task`.
+    #[inline]
     pub fn set_current_task(mut self, value: Option<String>) -> Self {
         self.inner.current_task = value;
         self
     }
     /// Sets `JobProgressEntities::image_name`.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.inner.image_name = Some(value.into());
         self
     }
     /// Sets or clears `JobProgressEntities::image_name`.
+    #[inline]
     pub fn set_image_name(mut self, value: Option<String>) -> Self {
         self.inner.image_name = value;
         self
     }
     /// Sets `JobProgressEntities::process_percent`.
+    #[inline]
     pub fn process_percent(mut self, value: f64) -> Self {
         self.inner.process_percent = Some(value);
         self
     }
     /// Sets or clears `JobProgressEntities::process_percent`.
+    #[inline]
     pub fn set_process_percent(mut self, value: Option<f64>) -> Self {
         self.inner.process_percent = value;
         self
     }
     /// Sets `JobProgressEntities::sub_job_id`.
+    #[inline]
     pub fn sub_job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_job_id = Some(value.into());
         self
     }
     /// Sets or clears `JobProgressEntities::sub_job_id`.
+    #[inline]
     pub fn set_sub_job_id(mut self, value: Option<String>) -> Self {
         self.inner.sub_job_id = value;
         self
     }
     /// Sets `JobProgressEntities::sub_jobs_result`.
+    #[inline]
     pub fn sub_jobs_result(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubJobResult>>,
@@ -13050,16 +14000,19 @@ impl JobProgressEntitiesBuilder {
         self
     }
     /// Appends one item to `JobProgressEntities::sub_jobs_result`.
+    #[inline]
     pub fn push_sub_jobs_result(mut self, value: impl Into<SubJobResult>) -> Self {
         self.inner.sub_jobs_result.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `JobProgressEntities::sub_jobs_result`.
+    #[inline]
     pub fn set_sub_jobs_result(mut self, value: Option<Vec<SubJobResult>>) -> Self {
         self.inner.sub_jobs_result = value;
         self
     }
     /// Sets `JobProgressEntities::sub_jobs_list`.
+    #[inline]
     pub fn sub_jobs_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -13068,11 +14021,13 @@ impl JobProgressEntitiesBuilder {
         self
     }
     /// Appends one item to `JobProgressEntities::sub_jobs_list`.
+    #[inline]
     pub fn push_sub_jobs_list(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_jobs_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `JobProgressEntities::sub_jobs_list`.
+    #[inline]
     pub fn set_sub_jobs_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.sub_jobs_list = value;
         self
@@ -13142,21 +14097,25 @@ pub struct LinksBuilder {
 }
 impl LinksBuilder {
     /// Sets `Links::href`. **Required.**
+    #[inline]
     pub fn href(mut self, value: impl Into<String>) -> Self {
         self.inner.href = Some(value.into());
         self
     }
     /// Sets or clears `Links::href`.
+    #[inline]
     pub fn set_href(mut self, value: Option<String>) -> Self {
         self.inner.href = value;
         self
     }
     /// Sets `Links::rel`. **Required.**
+    #[inline]
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
         self
     }
     /// Sets or clears `Links::rel`.
+    #[inline]
     pub fn set_rel(mut self, value: Option<String>) -> Self {
         self.inner.rel = value;
         self
@@ -13283,11 +14242,13 @@ pub struct ListImageByTagsRequestBodyBuilder {
 }
 impl ListImageByTagsRequestBodyBuilder {
     /// Sets `ListImageByTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(mut self, value: impl Into<ListImageByTagsRequestBodyAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `ListImageByTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<ListImageByTagsRequestBodyAction>,
@@ -13296,51 +14257,61 @@ impl ListImageByTagsRequestBodyBuilder {
         self
     }
     /// Sets `ListImageByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tags>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListImageByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<Tags>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListImageByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<Tags>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ListImageByTagsRequestBody::tags_any`.
+    #[inline]
     pub fn tags_any(mut self, value: impl IntoIterator<Item = impl Into<Tags>>) -> Self {
         self.inner.tags_any = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListImageByTagsRequestBody::tags_any`.
+    #[inline]
     pub fn push_tags_any(mut self, value: impl Into<Tags>) -> Self {
         self.inner.tags_any.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListImageByTagsRequestBody::tags_any`.
+    #[inline]
     pub fn set_tags_any(mut self, value: Option<Vec<Tags>>) -> Self {
         self.inner.tags_any = value;
         self
     }
     /// Sets `ListImageByTagsRequestBody::not_tags`.
+    #[inline]
     pub fn not_tags(mut self, value: impl IntoIterator<Item = impl Into<Tags>>) -> Self {
         self.inner.not_tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListImageByTagsRequestBody::not_tags`.
+    #[inline]
     pub fn push_not_tags(mut self, value: impl Into<Tags>) -> Self {
         self.inner.not_tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListImageByTagsRequestBody::not_tags`.
+    #[inline]
     pub fn set_not_tags(mut self, value: Option<Vec<Tags>>) -> Self {
         self.inner.not_tags = value;
         self
     }
     /// Sets `ListImageByTagsRequestBody::not_tags_any`.
+    #[inline]
     pub fn not_tags_any(
         mut self,
         value: impl IntoIterator<Item = impl Into<Tags>>,
@@ -13349,36 +14320,43 @@ impl ListImageByTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `ListImageByTagsRequestBody::not_tags_any`.
+    #[inline]
     pub fn push_not_tags_any(mut self, value: impl Into<Tags>) -> Self {
         self.inner.not_tags_any.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListImageByTagsRequestBody::not_tags_any`.
+    #[inline]
     pub fn set_not_tags_any(mut self, value: Option<Vec<Tags>>) -> Self {
         self.inner.not_tags_any = value;
         self
     }
     /// Sets `ListImageByTagsRequestBody::limit`.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.inner.limit = Some(value.into());
         self
     }
     /// Sets or clears `ListImageByTagsRequestBody::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<String>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `ListImageByTagsRequestBody::offset`.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.inner.offset = Some(value.into());
         self
     }
     /// Sets or clears `ListImageByTagsRequestBody::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<String>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Sets `ListImageByTagsRequestBody::matches`.
+    #[inline]
     pub fn matches(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagKeyValue>>,
@@ -13387,21 +14365,25 @@ impl ListImageByTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `ListImageByTagsRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<TagKeyValue>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListImageByTagsRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<TagKeyValue>>) -> Self {
         self.inner.matches = value;
         self
     }
     /// Sets `ListImageByTagsRequestBody::without_any_tag`.
+    #[inline]
     pub fn without_any_tag(mut self, value: bool) -> Self {
         self.inner.without_any_tag = Some(value);
         self
     }
     /// Sets or clears `ListImageByTagsRequestBody::without_any_tag`.
+    #[inline]
     pub fn set_without_any_tag(mut self, value: Option<bool>) -> Self {
         self.inner.without_any_tag = value;
         self
@@ -13483,6 +14465,7 @@ pub struct ListImageByTagsResponseBuilder {
 }
 impl ListImageByTagsResponseBuilder {
     /// Sets `ListImageByTagsResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowImageByTagsResource>>,
@@ -13491,21 +14474,25 @@ impl ListImageByTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListImageByTagsResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ShowImageByTagsResource>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListImageByTagsResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ShowImageByTagsResource>>) -> Self {
         self.inner.resources = value;
         self
     }
     /// Sets `ListImageByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListImageByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -13580,6 +14567,7 @@ pub struct ListImageMembersResponseBuilder {
 }
 impl ListImageMembersResponseBuilder {
     /// Sets `ListImageMembersResponse::members`.
+    #[inline]
     pub fn members(
         mut self,
         value: impl IntoIterator<Item = impl Into<ImageMember>>,
@@ -13588,31 +14576,37 @@ impl ListImageMembersResponseBuilder {
         self
     }
     /// Appends one item to `ListImageMembersResponse::members`.
+    #[inline]
     pub fn push_members(mut self, value: impl Into<ImageMember>) -> Self {
         self.inner.members.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListImageMembersResponse::members`.
+    #[inline]
     pub fn set_members(mut self, value: Option<Vec<ImageMember>>) -> Self {
         self.inner.members = value;
         self
     }
     /// Sets `ListImageMembersResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `ListImageMembersResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `ListImageMembersResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<GlancePageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListImageMembersResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<GlancePageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -13678,6 +14672,7 @@ pub struct ListImageTagsResponseBuilder {
 }
 impl ListImageTagsResponseBuilder {
     /// Sets `ListImageTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -13686,11 +14681,13 @@ impl ListImageTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListImageTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListImageTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -13884,6 +14881,7 @@ pub struct ListImagesResponseBuilder {
 }
 impl ListImagesResponseBuilder {
     /// Sets `ListImagesResponse::images`.
+    #[inline]
     pub fn images(
         mut self,
         value: impl IntoIterator<Item = impl Into<ImageInfo>>,
@@ -13892,21 +14890,25 @@ impl ListImagesResponseBuilder {
         self
     }
     /// Appends one item to `ListImagesResponse::images`.
+    #[inline]
     pub fn push_images(mut self, value: impl Into<ImageInfo>) -> Self {
         self.inner.images.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListImagesResponse::images`.
+    #[inline]
     pub fn set_images(mut self, value: Option<Vec<ImageInfo>>) -> Self {
         self.inner.images = value;
         self
     }
     /// Sets `ListImagesResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListImagesResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -14021,16 +15023,19 @@ pub struct ListImagesTagsResponseBuilder {
 }
 impl ListImagesTagsResponseBuilder {
     /// Sets `ListImagesTagsResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tags>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListImagesTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<Tags>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListImagesTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<Tags>>) -> Self {
         self.inner.tags = value;
         self
@@ -14131,16 +15136,19 @@ pub struct ListOsVersionsResponseBodyBuilder {
 }
 impl ListOsVersionsResponseBodyBuilder {
     /// Sets `ListOsVersionsResponseBody::platform`. **Required.**
+    #[inline]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.inner.platform = Some(value.into());
         self
     }
     /// Sets or clears `ListOsVersionsResponseBody::platform`.
+    #[inline]
     pub fn set_platform(mut self, value: Option<String>) -> Self {
         self.inner.platform = value;
         self
     }
     /// Sets `ListOsVersionsResponseBody::version_list`. **Required.**
+    #[inline]
     pub fn version_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<OsVersionInfo>>,
@@ -14149,11 +15157,13 @@ impl ListOsVersionsResponseBodyBuilder {
         self
     }
     /// Appends one item to `ListOsVersionsResponseBody::version_list`.
+    #[inline]
     pub fn push_version_list(mut self, value: impl Into<OsVersionInfo>) -> Self {
         self.inner.version_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListOsVersionsResponseBody::version_list`.
+    #[inline]
     pub fn set_version_list(mut self, value: Option<Vec<OsVersionInfo>>) -> Self {
         self.inner.version_list = value;
         self
@@ -14263,16 +15273,19 @@ pub struct ListTagsResponseBuilder {
 }
 impl ListTagsResponseBuilder {
     /// Sets `ListTagsResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
@@ -14368,6 +15381,7 @@ pub struct ListVersionsResponseBuilder {
 }
 impl ListVersionsResponseBuilder {
     /// Sets `ListVersionsResponse::versions`.
+    #[inline]
     pub fn versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<OsVersionResponse>>,
@@ -14376,11 +15390,13 @@ impl ListVersionsResponseBuilder {
         self
     }
     /// Appends one item to `ListVersionsResponse::versions`.
+    #[inline]
     pub fn push_versions(mut self, value: impl Into<OsVersionResponse>) -> Self {
         self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVersionsResponse::versions`.
+    #[inline]
     pub fn set_versions(mut self, value: Option<Vec<OsVersionResponse>>) -> Self {
         self.inner.versions = value;
         self
@@ -14485,51 +15501,61 @@ pub struct OsVersionInfoBuilder {
 }
 impl OsVersionInfoBuilder {
     /// Sets `OsVersionInfo::platform`. **Required.**
+    #[inline]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.inner.platform = Some(value.into());
         self
     }
     /// Sets or clears `OsVersionInfo::platform`.
+    #[inline]
     pub fn set_platform(mut self, value: Option<String>) -> Self {
         self.inner.platform = value;
         self
     }
     /// Sets `OsVersionInfo::os_version_key`. **Required.**
+    #[inline]
     pub fn os_version_key(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version_key = Some(value.into());
         self
     }
     /// Sets or clears `OsVersionInfo::os_version_key`.
+    #[inline]
     pub fn set_os_version_key(mut self, value: Option<String>) -> Self {
         self.inner.os_version_key = value;
         self
     }
     /// Sets `OsVersionInfo::os_version`. **Required.**
+    #[inline]
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version = Some(value.into());
         self
     }
     /// Sets or clears `OsVersionInfo::os_version`.
+    #[inline]
     pub fn set_os_version(mut self, value: Option<String>) -> Self {
         self.inner.os_version = value;
         self
     }
     /// Sets `OsVersionInfo::os_bit`. **Required.**
+    #[inline]
     pub fn os_bit(mut self, value: i64) -> Self {
         self.inner.os_bit = Some(value);
         self
     }
     /// Sets or clears `OsVersionInfo::os_bit`.
+    #[inline]
     pub fn set_os_bit(mut self, value: Option<i64>) -> Self {
         self.inner.os_bit = value;
         self
     }
     /// Sets `OsVersionInfo::os_type`. **Required.**
+    #[inline]
     pub fn os_type(mut self, value: impl Into<String>) -> Self {
         self.inner.os_type = Some(value.into());
         self
     }
     /// Sets or clears `OsVersionInfo::os_type`.
+    #[inline]
     pub fn set_os_type(mut self, value: Option<String>) -> Self {
         self.inner.os_type = value;
         self
@@ -14607,36 +15633,43 @@ pub struct OsVersionResponseBuilder {
 }
 impl OsVersionResponseBuilder {
     /// Sets `OsVersionResponse::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `OsVersionResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `OsVersionResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `OsVersionResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `OsVersionResponse::links`.
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Links>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `OsVersionResponse::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Links>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `OsVersionResponse::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Links>>) -> Self {
         self.inner.links = value;
         self
@@ -14690,11 +15723,13 @@ pub struct PageInfoBuilder {
 }
 impl PageInfoBuilder {
     /// Sets `PageInfo::next_marker`.
+    #[inline]
     pub fn next_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.next_marker = Some(value.into());
         self
     }
     /// Sets or clears `PageInfo::next_marker`.
+    #[inline]
     pub fn set_next_marker(mut self, value: Option<String>) -> Self {
         self.inner.next_marker = value;
         self
@@ -14759,11 +15794,13 @@ pub struct QueryImageByTagsResourceDetailBuilder {
 }
 impl QueryImageByTagsResourceDetailBuilder {
     /// Sets `QueryImageByTagsResourceDetail::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `QueryImageByTagsResourceDetail::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
@@ -14924,81 +15961,97 @@ pub struct QuickImportImageByFileRequestBodyBuilder {
 }
 impl QuickImportImageByFileRequestBodyBuilder {
     /// Sets `QuickImportImageByFileRequestBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::os_version`. **Required.**
+    #[inline]
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version = Some(value.into());
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::os_version`.
+    #[inline]
     pub fn set_os_version(mut self, value: Option<String>) -> Self {
         self.inner.os_version = value;
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::image_url`. **Required.**
+    #[inline]
     pub fn image_url(mut self, value: impl Into<String>) -> Self {
         self.inner.image_url = Some(value.into());
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::image_url`.
+    #[inline]
     pub fn set_image_url(mut self, value: Option<String>) -> Self {
         self.inner.image_url = value;
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::min_disk`. **Required.**
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.inner.min_disk = Some(value);
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::min_disk`.
+    #[inline]
     pub fn set_min_disk(mut self, value: Option<i64>) -> Self {
         self.inner.min_disk = value;
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::license_type`.
+    #[inline]
     pub fn license_type(mut self, value: impl Into<String>) -> Self {
         self.inner.license_type = Some(value.into());
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::license_type`.
+    #[inline]
     pub fn set_license_type(mut self, value: Option<String>) -> Self {
         self.inner.license_type = value;
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `QuickImportImageByFileRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::r#type`.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl Into<QuickImportImageByFileRequestBodyType>,
@@ -15007,6 +16060,7 @@ impl QuickImportImageByFileRequestBodyBuilder {
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::r#type`.
+    #[inline]
     pub fn set_type(
         mut self,
         value: Option<QuickImportImageByFileRequestBodyType>,
@@ -15015,16 +16069,19 @@ impl QuickImportImageByFileRequestBodyBuilder {
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::architecture`.
+    #[inline]
     pub fn architecture(
         mut self,
         value: impl Into<QuickImportImageByFileRequestBodyArchitecture>,
@@ -15033,6 +16090,7 @@ impl QuickImportImageByFileRequestBodyBuilder {
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::architecture`.
+    #[inline]
     pub fn set_architecture(
         mut self,
         value: Option<QuickImportImageByFileRequestBodyArchitecture>,
@@ -15041,6 +16099,7 @@ impl QuickImportImageByFileRequestBodyBuilder {
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::hw_firmware_type`.
+    #[inline]
     pub fn hw_firmware_type(
         mut self,
         value: impl Into<QuickImportImageByFileRequestBodyHwFirmwareType>,
@@ -15049,6 +16108,7 @@ impl QuickImportImageByFileRequestBodyBuilder {
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::hw_firmware_type`.
+    #[inline]
     pub fn set_hw_firmware_type(
         mut self,
         value: Option<QuickImportImageByFileRequestBodyHwFirmwareType>,
@@ -15057,6 +16117,7 @@ impl QuickImportImageByFileRequestBodyBuilder {
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::os_type`.
+    #[inline]
     pub fn os_type(
         mut self,
         value: impl Into<QuickImportImageByFileRequestBodyOsType>,
@@ -15065,6 +16126,7 @@ impl QuickImportImageByFileRequestBodyBuilder {
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::os_type`.
+    #[inline]
     pub fn set_os_type(
         mut self,
         value: Option<QuickImportImageByFileRequestBodyOsType>,
@@ -15073,6 +16135,7 @@ impl QuickImportImageByFileRequestBodyBuilder {
         self
     }
     /// Sets `QuickImportImageByFileRequestBody::image_tags`.
+    #[inline]
     pub fn image_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -15081,11 +16144,13 @@ impl QuickImportImageByFileRequestBodyBuilder {
         self
     }
     /// Appends one item to `QuickImportImageByFileRequestBody::image_tags`.
+    #[inline]
     pub fn push_image_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.image_tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `QuickImportImageByFileRequestBody::image_tags`.
+    #[inline]
     pub fn set_image_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.image_tags = value;
         self
@@ -15201,6 +16266,7 @@ pub struct QuotaBuilder {
 }
 impl QuotaBuilder {
     /// Sets `Quota::resources`. **Required.**
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<QuotaInfo>>,
@@ -15209,11 +16275,13 @@ impl QuotaBuilder {
         self
     }
     /// Appends one item to `Quota::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<QuotaInfo>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Quota::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<QuotaInfo>>) -> Self {
         self.inner.resources = value;
         self
@@ -15305,51 +16373,61 @@ pub struct QuotaInfoBuilder {
 }
 impl QuotaInfoBuilder {
     /// Sets `QuotaInfo::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `QuotaInfo::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `QuotaInfo::used`. **Required.**
+    #[inline]
     pub fn used(mut self, value: i64) -> Self {
         self.inner.used = Some(value);
         self
     }
     /// Sets or clears `QuotaInfo::used`.
+    #[inline]
     pub fn set_used(mut self, value: Option<i64>) -> Self {
         self.inner.used = value;
         self
     }
     /// Sets `QuotaInfo::quota`. **Required.**
+    #[inline]
     pub fn quota(mut self, value: i64) -> Self {
         self.inner.quota = Some(value);
         self
     }
     /// Sets or clears `QuotaInfo::quota`.
+    #[inline]
     pub fn set_quota(mut self, value: Option<i64>) -> Self {
         self.inner.quota = value;
         self
     }
     /// Sets `QuotaInfo::min`. **Required.**
+    #[inline]
     pub fn min(mut self, value: i64) -> Self {
         self.inner.min = Some(value);
         self
     }
     /// Sets or clears `QuotaInfo::min`.
+    #[inline]
     pub fn set_min(mut self, value: Option<i64>) -> Self {
         self.inner.min = value;
         self
     }
     /// Sets `QuotaInfo::max`. **Required.**
+    #[inline]
     pub fn max(mut self, value: i64) -> Self {
         self.inner.max = Some(value);
         self
     }
     /// Sets or clears `QuotaInfo::max`.
+    #[inline]
     pub fn set_max(mut self, value: Option<i64>) -> Self {
         self.inner.max = value;
         self
@@ -15415,11 +16493,13 @@ pub struct RegisterImageRequestBodyBuilder {
 }
 impl RegisterImageRequestBodyBuilder {
     /// Sets `RegisterImageRequestBody::image_url`. **Required.**
+    #[inline]
     pub fn image_url(mut self, value: impl Into<String>) -> Self {
         self.inner.image_url = Some(value.into());
         self
     }
     /// Sets or clears `RegisterImageRequestBody::image_url`.
+    #[inline]
     pub fn set_image_url(mut self, value: Option<String>) -> Self {
         self.inner.image_url = value;
         self
@@ -15473,11 +16553,13 @@ pub struct RegisterImageResponseBuilder {
 }
 impl RegisterImageResponseBuilder {
     /// Sets `RegisterImageResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `RegisterImageResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -15546,21 +16628,25 @@ pub struct ResourceTagBuilder {
 }
 impl ResourceTagBuilder {
     /// Sets `ResourceTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ResourceTag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -15664,16 +16750,19 @@ pub struct ShowImageByTagsResourceBuilder {
 }
 impl ShowImageByTagsResourceBuilder {
     /// Sets `ShowImageByTagsResource::resource_id`. **Required.**
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageByTagsResource::resource_id`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.resource_id = value;
         self
     }
     /// Sets `ShowImageByTagsResource::resource_detail`. **Required.**
+    #[inline]
     pub fn resource_detail(
         mut self,
         value: impl Into<QueryImageByTagsResourceDetail>,
@@ -15682,6 +16771,7 @@ impl ShowImageByTagsResourceBuilder {
         self
     }
     /// Sets or clears `ShowImageByTagsResource::resource_detail`.
+    #[inline]
     pub fn set_resource_detail(
         mut self,
         value: Option<QueryImageByTagsResourceDetail>,
@@ -15690,6 +16780,7 @@ impl ShowImageByTagsResourceBuilder {
         self
     }
     /// Sets `ShowImageByTagsResource::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagKeyValue>>,
@@ -15698,21 +16789,25 @@ impl ShowImageByTagsResourceBuilder {
         self
     }
     /// Appends one item to `ShowImageByTagsResource::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagKeyValue>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowImageByTagsResource::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagKeyValue>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ShowImageByTagsResource::resource_name`. **Required.**
+    #[inline]
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageByTagsResource::resource_name`.
+    #[inline]
     pub fn set_resource_name(mut self, value: Option<String>) -> Self {
         self.inner.resource_name = value;
         self
@@ -15808,81 +16903,97 @@ pub struct ShowImageMemberResponseBuilder {
 }
 impl ShowImageMemberResponseBuilder {
     /// Sets `ShowImageMemberResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageMemberResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowImageMemberResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageMemberResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowImageMemberResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageMemberResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `ShowImageMemberResponse::image_id`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageMemberResponse::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `ShowImageMemberResponse::member_id`.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.inner.member_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageMemberResponse::member_id`.
+    #[inline]
     pub fn set_member_id(mut self, value: Option<String>) -> Self {
         self.inner.member_id = value;
         self
     }
     /// Sets `ShowImageMemberResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageMemberResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `ShowImageMemberResponse::member_type`.
+    #[inline]
     pub fn member_type(mut self, value: impl Into<String>) -> Self {
         self.inner.member_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageMemberResponse::member_type`.
+    #[inline]
     pub fn set_member_type(mut self, value: Option<String>) -> Self {
         self.inner.member_type = value;
         self
     }
     /// Sets `ShowImageMemberResponse::urn`.
+    #[inline]
     pub fn urn(mut self, value: impl Into<String>) -> Self {
         self.inner.urn = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageMemberResponse::urn`.
+    #[inline]
     pub fn set_urn(mut self, value: Option<String>) -> Self {
         self.inner.urn = value;
         self
@@ -15944,11 +17055,13 @@ pub struct ShowImageQuotaResponseBuilder {
 }
 impl ShowImageQuotaResponseBuilder {
     /// Sets `ShowImageQuotaResponse::quotas`.
+    #[inline]
     pub fn quotas(mut self, value: impl Into<Quota>) -> Self {
         self.inner.quotas = Some(value.into());
         self
     }
     /// Sets or clears `ShowImageQuotaResponse::quotas`.
+    #[inline]
     pub fn set_quotas(mut self, value: Option<Quota>) -> Self {
         self.inner.quotas = value;
         self
@@ -16040,81 +17153,97 @@ pub struct ShowJobProgressResponseBuilder {
 }
 impl ShowJobProgressResponseBuilder {
     /// Sets `ShowJobProgressResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowJobProgressResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobProgressResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowJobProgressResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowJobProgressResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobProgressResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `ShowJobProgressResponse::job_type`.
+    #[inline]
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobProgressResponse::job_type`.
+    #[inline]
     pub fn set_job_type(mut self, value: Option<String>) -> Self {
         self.inner.job_type = value;
         self
     }
     /// Sets `ShowJobProgressResponse::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobProgressResponse::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `ShowJobProgressResponse::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobProgressResponse::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `ShowJobProgressResponse::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobProgressResponse::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `ShowJobProgressResponse::fail_reason`.
+    #[inline]
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobProgressResponse::fail_reason`.
+    #[inline]
     pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
         self.inner.fail_reason = value;
         self
     }
     /// Sets `ShowJobProgressResponse::entities`.
+    #[inline]
     pub fn entities(mut self, value: impl Into<JobProgressEntities>) -> Self {
         self.inner.entities = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobProgressResponse::entities`.
+    #[inline]
     pub fn set_entities(mut self, value: Option<JobProgressEntities>) -> Self {
         self.inner.entities = value;
         self
@@ -16222,81 +17351,97 @@ pub struct ShowJobResponseBuilder {
 }
 impl ShowJobResponseBuilder {
     /// Sets `ShowJobResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowJobResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowJobResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowJobResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `ShowJobResponse::job_type`.
+    #[inline]
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::job_type`.
+    #[inline]
     pub fn set_job_type(mut self, value: Option<String>) -> Self {
         self.inner.job_type = value;
         self
     }
     /// Sets `ShowJobResponse::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `ShowJobResponse::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `ShowJobResponse::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `ShowJobResponse::fail_reason`.
+    #[inline]
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::fail_reason`.
+    #[inline]
     pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
         self.inner.fail_reason = value;
         self
     }
     /// Sets `ShowJobResponse::entities`.
+    #[inline]
     pub fn entities(mut self, value: impl Into<JobEntities>) -> Self {
         self.inner.entities = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::entities`.
+    #[inline]
     pub fn set_entities(mut self, value: Option<JobEntities>) -> Self {
         self.inner.entities = value;
         self
@@ -16378,6 +17523,7 @@ pub struct ShowVersionResponseBuilder {
 }
 impl ShowVersionResponseBuilder {
     /// Sets `ShowVersionResponse::versions`.
+    #[inline]
     pub fn versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<OsVersionResponse>>,
@@ -16386,11 +17532,13 @@ impl ShowVersionResponseBuilder {
         self
     }
     /// Appends one item to `ShowVersionResponse::versions`.
+    #[inline]
     pub fn push_versions(mut self, value: impl Into<OsVersionResponse>) -> Self {
         self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowVersionResponse::versions`.
+    #[inline]
     pub fn set_versions(mut self, value: Option<Vec<OsVersionResponse>>) -> Self {
         self.inner.versions = value;
         self
@@ -16448,21 +17596,25 @@ pub struct SubJobEntitiesBuilder {
 }
 impl SubJobEntitiesBuilder {
     /// Sets `SubJobEntities::image_id`.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.image_id = Some(value.into());
         self
     }
     /// Sets or clears `SubJobEntities::image_id`.
+    #[inline]
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
         self.inner.image_id = value;
         self
     }
     /// Sets `SubJobEntities::image_name`.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.inner.image_name = Some(value.into());
         self
     }
     /// Sets or clears `SubJobEntities::image_name`.
+    #[inline]
     pub fn set_image_name(mut self, value: Option<String>) -> Self {
         self.inner.image_name = value;
         self
@@ -16553,81 +17705,97 @@ pub struct SubJobResultBuilder {
 }
 impl SubJobResultBuilder {
     /// Sets `SubJobResult::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<SubJobResultStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SubJobResult::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<SubJobResultStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SubJobResult::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `SubJobResult::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `SubJobResult::job_type`.
+    #[inline]
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
         self
     }
     /// Sets or clears `SubJobResult::job_type`.
+    #[inline]
     pub fn set_job_type(mut self, value: Option<String>) -> Self {
         self.inner.job_type = value;
         self
     }
     /// Sets `SubJobResult::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `SubJobResult::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `SubJobResult::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `SubJobResult::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `SubJobResult::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `SubJobResult::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `SubJobResult::fail_reason`.
+    #[inline]
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
         self
     }
     /// Sets or clears `SubJobResult::fail_reason`.
+    #[inline]
     pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
         self.inner.fail_reason = value;
         self
     }
     /// Sets `SubJobResult::entities`.
+    #[inline]
     pub fn entities(mut self, value: impl Into<SubJobEntities>) -> Self {
         self.inner.entities = Some(value.into());
         self
     }
     /// Sets or clears `SubJobResult::entities`.
+    #[inline]
     pub fn set_entities(mut self, value: Option<SubJobEntities>) -> Self {
         self.inner.entities = value;
         self
@@ -16711,21 +17879,25 @@ pub struct TagKeyValueBuilder {
 }
 impl TagKeyValueBuilder {
     /// Sets `TagKeyValue::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TagKeyValue::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TagKeyValue::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `TagKeyValue::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -16799,26 +17971,31 @@ pub struct TagsBuilder {
 }
 impl TagsBuilder {
     /// Sets `Tags::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `Tags::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `Tags::values`. **Required.**
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `Tags::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Tags::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -16897,31 +18074,37 @@ pub struct UpdateImageRequestBodyBuilder {
 }
 impl UpdateImageRequestBodyBuilder {
     /// Sets `UpdateImageRequestBody::op`. **Required.**
+    #[inline]
     pub fn op(mut self, value: impl Into<UpdateImageRequestBodyOp>) -> Self {
         self.inner.op = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageRequestBody::op`.
+    #[inline]
     pub fn set_op(mut self, value: Option<UpdateImageRequestBodyOp>) -> Self {
         self.inner.op = value;
         self
     }
     /// Sets `UpdateImageRequestBody::path`. **Required.**
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageRequestBody::path`.
+    #[inline]
     pub fn set_path(mut self, value: Option<String>) -> Self {
         self.inner.path = value;
         self
     }
     /// Sets `UpdateImageRequestBody::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageRequestBody::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -17667,46 +18850,55 @@ pub struct UpdateImageResponseBuilder {
 }
 impl UpdateImageResponseBuilder {
     /// Sets `UpdateImageResponse::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `UpdateImageResponse::data_origin`.
+    #[inline]
     pub fn data_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.data_origin = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::data_origin`.
+    #[inline]
     pub fn set_data_origin(mut self, value: Option<String>) -> Self {
         self.inner.data_origin = value;
         self
     }
     /// Sets `UpdateImageResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateImageResponse::image_size`.
+    #[inline]
     pub fn image_size(mut self, value: impl Into<String>) -> Self {
         self.inner.image_size = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::image_size`.
+    #[inline]
     pub fn set_image_size(mut self, value: Option<String>) -> Self {
         self.inner.image_size = value;
         self
     }
     /// Sets `UpdateImageResponse::image_source_type`.
+    #[inline]
     pub fn image_source_type(
         mut self,
         value: impl Into<UpdateImageResponseImageSourceType>,
@@ -17715,6 +18907,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `UpdateImageResponse::image_source_type`.
+    #[inline]
     pub fn set_image_source_type(
         mut self,
         value: Option<UpdateImageResponseImageSourceType>,
@@ -17723,16 +18916,19 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets `UpdateImageResponse::imagetype`.
+    #[inline]
     pub fn imagetype(mut self, value: impl Into<UpdateImageResponseImagetype>) -> Self {
         self.inner.imagetype = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::imagetype`.
+    #[inline]
     pub fn set_imagetype(mut self, value: Option<UpdateImageResponseImagetype>) -> Self {
         self.inner.imagetype = value;
         self
     }
     /// Sets `UpdateImageResponse::isregistered`.
+    #[inline]
     pub fn isregistered(
         mut self,
         value: impl Into<UpdateImageResponseIsregistered>,
@@ -17741,6 +18937,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `UpdateImageResponse::isregistered`.
+    #[inline]
     pub fn set_isregistered(
         mut self,
         value: Option<UpdateImageResponseIsregistered>,
@@ -17749,351 +18946,421 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets `UpdateImageResponse::originalimagename`.
+    #[inline]
     pub fn originalimagename(mut self, value: impl Into<String>) -> Self {
         self.inner.originalimagename = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::originalimagename`.
+    #[inline]
     pub fn set_originalimagename(mut self, value: Option<String>) -> Self {
         self.inner.originalimagename = value;
         self
     }
     /// Sets `UpdateImageResponse::os_bit`.
+    #[inline]
     pub fn os_bit(mut self, value: impl Into<UpdateImageResponseOsBit>) -> Self {
         self.inner.os_bit = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::os_bit`.
+    #[inline]
     pub fn set_os_bit(mut self, value: Option<UpdateImageResponseOsBit>) -> Self {
         self.inner.os_bit = value;
         self
     }
     /// Sets `UpdateImageResponse::os_type`.
+    #[inline]
     pub fn os_type(mut self, value: impl Into<UpdateImageResponseOsType>) -> Self {
         self.inner.os_type = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::os_type`.
+    #[inline]
     pub fn set_os_type(mut self, value: Option<UpdateImageResponseOsType>) -> Self {
         self.inner.os_type = value;
         self
     }
     /// Sets `UpdateImageResponse::os_version`.
+    #[inline]
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.inner.os_version = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::os_version`.
+    #[inline]
     pub fn set_os_version(mut self, value: Option<String>) -> Self {
         self.inner.os_version = value;
         self
     }
     /// Sets `UpdateImageResponse::platform`.
+    #[inline]
     pub fn platform(mut self, value: impl Into<UpdateImageResponsePlatform>) -> Self {
         self.inner.platform = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::platform`.
+    #[inline]
     pub fn set_platform(mut self, value: Option<UpdateImageResponsePlatform>) -> Self {
         self.inner.platform = value;
         self
     }
     /// Sets `UpdateImageResponse::productcode`.
+    #[inline]
     pub fn productcode(mut self, value: impl Into<String>) -> Self {
         self.inner.productcode = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::productcode`.
+    #[inline]
     pub fn set_productcode(mut self, value: Option<String>) -> Self {
         self.inner.productcode = value;
         self
     }
     /// Sets `UpdateImageResponse::support_diskintensive`.
+    #[inline]
     pub fn support_diskintensive(mut self, value: impl Into<String>) -> Self {
         self.inner.support_diskintensive = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_diskintensive`.
+    #[inline]
     pub fn set_support_diskintensive(mut self, value: Option<String>) -> Self {
         self.inner.support_diskintensive = value;
         self
     }
     /// Sets `UpdateImageResponse::support_highperformance`.
+    #[inline]
     pub fn support_highperformance(mut self, value: impl Into<String>) -> Self {
         self.inner.support_highperformance = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_highperformance`.
+    #[inline]
     pub fn set_support_highperformance(mut self, value: Option<String>) -> Self {
         self.inner.support_highperformance = value;
         self
     }
     /// Sets `UpdateImageResponse::support_kvm`.
+    #[inline]
     pub fn support_kvm(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_kvm`.
+    #[inline]
     pub fn set_support_kvm(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm = value;
         self
     }
     /// Sets `UpdateImageResponse::support_kvm_gpu_type`.
+    #[inline]
     pub fn support_kvm_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_gpu_type = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_kvm_gpu_type`.
+    #[inline]
     pub fn set_support_kvm_gpu_type(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_gpu_type = value;
         self
     }
     /// Sets `UpdateImageResponse::support_kvm_infiniband`.
+    #[inline]
     pub fn support_kvm_infiniband(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_infiniband = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_kvm_infiniband`.
+    #[inline]
     pub fn set_support_kvm_infiniband(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_infiniband = value;
         self
     }
     /// Sets `UpdateImageResponse::support_largememory`.
+    #[inline]
     pub fn support_largememory(mut self, value: impl Into<String>) -> Self {
         self.inner.support_largememory = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_largememory`.
+    #[inline]
     pub fn set_support_largememory(mut self, value: Option<String>) -> Self {
         self.inner.support_largememory = value;
         self
     }
     /// Sets `UpdateImageResponse::support_xen`.
+    #[inline]
     pub fn support_xen(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_xen`.
+    #[inline]
     pub fn set_support_xen(mut self, value: Option<String>) -> Self {
         self.inner.support_xen = value;
         self
     }
     /// Sets `UpdateImageResponse::support_xen_gpu_type`.
+    #[inline]
     pub fn support_xen_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen_gpu_type = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_xen_gpu_type`.
+    #[inline]
     pub fn set_support_xen_gpu_type(mut self, value: Option<String>) -> Self {
         self.inner.support_xen_gpu_type = value;
         self
     }
     /// Sets `UpdateImageResponse::support_xen_hana`.
+    #[inline]
     pub fn support_xen_hana(mut self, value: impl Into<String>) -> Self {
         self.inner.support_xen_hana = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_xen_hana`.
+    #[inline]
     pub fn set_support_xen_hana(mut self, value: Option<String>) -> Self {
         self.inner.support_xen_hana = value;
         self
     }
     /// Sets `UpdateImageResponse::system_support_market`.
+    #[inline]
     pub fn system_support_market(mut self, value: bool) -> Self {
         self.inner.system_support_market = Some(value);
         self
     }
     /// Sets or clears `UpdateImageResponse::system_support_market`.
+    #[inline]
     pub fn set_system_support_market(mut self, value: Option<bool>) -> Self {
         self.inner.system_support_market = value;
         self
     }
     /// Sets `UpdateImageResponse::checksum`.
+    #[inline]
     pub fn checksum(mut self, value: impl Into<String>) -> Self {
         self.inner.checksum = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::checksum`.
+    #[inline]
     pub fn set_checksum(mut self, value: Option<String>) -> Self {
         self.inner.checksum = value;
         self
     }
     /// Sets `UpdateImageResponse::container_format`.
+    #[inline]
     pub fn container_format(mut self, value: impl Into<String>) -> Self {
         self.inner.container_format = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::container_format`.
+    #[inline]
     pub fn set_container_format(mut self, value: Option<String>) -> Self {
         self.inner.container_format = value;
         self
     }
     /// Sets `UpdateImageResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `UpdateImageResponse::disk_format`.
+    #[inline]
     pub fn disk_format(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_format = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::disk_format`.
+    #[inline]
     pub fn set_disk_format(mut self, value: Option<String>) -> Self {
         self.inner.disk_format = value;
         self
     }
     /// Sets `UpdateImageResponse::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `UpdateImageResponse::file`.
+    #[inline]
     pub fn file(mut self, value: impl Into<String>) -> Self {
         self.inner.file = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::file`.
+    #[inline]
     pub fn set_file(mut self, value: Option<String>) -> Self {
         self.inner.file = value;
         self
     }
     /// Sets `UpdateImageResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `UpdateImageResponse::min_disk`.
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.inner.min_disk = Some(value);
         self
     }
     /// Sets or clears `UpdateImageResponse::min_disk`.
+    #[inline]
     pub fn set_min_disk(mut self, value: Option<i64>) -> Self {
         self.inner.min_disk = value;
         self
     }
     /// Sets `UpdateImageResponse::min_ram`.
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.inner.min_ram = Some(value);
         self
     }
     /// Sets or clears `UpdateImageResponse::min_ram`.
+    #[inline]
     pub fn set_min_ram(mut self, value: Option<i64>) -> Self {
         self.inner.min_ram = value;
         self
     }
     /// Sets `UpdateImageResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateImageResponse::owner`.
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.inner.owner = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::owner`.
+    #[inline]
     pub fn set_owner(mut self, value: Option<String>) -> Self {
         self.inner.owner = value;
         self
     }
     /// Sets `UpdateImageResponse::protected`.
+    #[inline]
     pub fn protected(mut self, value: bool) -> Self {
         self.inner.protected = Some(value);
         self
     }
     /// Sets or clears `UpdateImageResponse::protected`.
+    #[inline]
     pub fn set_protected(mut self, value: Option<bool>) -> Self {
         self.inner.protected = value;
         self
     }
     /// Sets `UpdateImageResponse::schema`.
+    #[inline]
     pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.inner.schema = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::schema`.
+    #[inline]
     pub fn set_schema(mut self, value: Option<String>) -> Self {
         self.inner.schema = value;
         self
     }
     /// Sets `UpdateImageResponse::self_value`.
+    #[inline]
     pub fn self_value(mut self, value: impl Into<String>) -> Self {
         self.inner.self_value = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::self_value`.
+    #[inline]
     pub fn set_self_value(mut self, value: Option<String>) -> Self {
         self.inner.self_value = value;
         self
     }
     /// Sets `UpdateImageResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `UpdateImageResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `UpdateImageResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<UpdateImageResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<UpdateImageResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `UpdateImageResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `UpdateImageResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `UpdateImageResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `UpdateImageResponse::virtual_env_type`.
+    #[inline]
     pub fn virtual_env_type(
         mut self,
         value: impl Into<UpdateImageResponseVirtualEnvType>,
@@ -18102,6 +19369,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `UpdateImageResponse::virtual_env_type`.
+    #[inline]
     pub fn set_virtual_env_type(
         mut self,
         value: Option<UpdateImageResponseVirtualEnvType>,
@@ -18110,16 +19378,19 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets `UpdateImageResponse::virtual_size`.
+    #[inline]
     pub fn virtual_size(mut self, value: i64) -> Self {
         self.inner.virtual_size = Some(value);
         self
     }
     /// Sets or clears `UpdateImageResponse::virtual_size`.
+    #[inline]
     pub fn set_virtual_size(mut self, value: Option<i64>) -> Self {
         self.inner.virtual_size = value;
         self
     }
     /// Sets `UpdateImageResponse::visibility`.
+    #[inline]
     pub fn visibility(
         mut self,
         value: impl Into<UpdateImageResponseVisibility>,
@@ -18128,6 +19399,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `UpdateImageResponse::visibility`.
+    #[inline]
     pub fn set_visibility(
         mut self,
         value: Option<UpdateImageResponseVisibility>,
@@ -18136,6 +19408,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets `UpdateImageResponse::support_fc_inject`.
+    #[inline]
     pub fn support_fc_inject(
         mut self,
         value: impl Into<UpdateImageResponseSupportFcInject>,
@@ -18144,6 +19417,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `UpdateImageResponse::support_fc_inject`.
+    #[inline]
     pub fn set_support_fc_inject(
         mut self,
         value: Option<UpdateImageResponseSupportFcInject>,
@@ -18152,6 +19426,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets `UpdateImageResponse::hw_firmware_type`.
+    #[inline]
     pub fn hw_firmware_type(
         mut self,
         value: impl Into<UpdateImageResponseHwFirmwareType>,
@@ -18160,6 +19435,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `UpdateImageResponse::hw_firmware_type`.
+    #[inline]
     pub fn set_hw_firmware_type(
         mut self,
         value: Option<UpdateImageResponseHwFirmwareType>,
@@ -18168,6 +19444,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets `UpdateImageResponse::support_arm`.
+    #[inline]
     pub fn support_arm(
         mut self,
         value: impl Into<UpdateImageResponseSupportArm>,
@@ -18176,6 +19453,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets or clears `UpdateImageResponse::support_arm`.
+    #[inline]
     pub fn set_support_arm(
         mut self,
         value: Option<UpdateImageResponseSupportArm>,
@@ -18184,161 +19462,193 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Sets `UpdateImageResponse::max_ram`.
+    #[inline]
     pub fn max_ram(mut self, value: impl Into<String>) -> Self {
         self.inner.max_ram = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::max_ram`.
+    #[inline]
     pub fn set_max_ram(mut self, value: Option<String>) -> Self {
         self.inner.max_ram = value;
         self
     }
     /// Sets `UpdateImageResponse::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
     }
     /// Sets `UpdateImageResponse::os_feature_list`.
+    #[inline]
     pub fn os_feature_list(mut self, value: impl Into<String>) -> Self {
         self.inner.os_feature_list = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::os_feature_list`.
+    #[inline]
     pub fn set_os_feature_list(mut self, value: Option<String>) -> Self {
         self.inner.os_feature_list = value;
         self
     }
     /// Sets `UpdateImageResponse::account_code`.
+    #[inline]
     pub fn account_code(mut self, value: impl Into<String>) -> Self {
         self.inner.account_code = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::account_code`.
+    #[inline]
     pub fn set_account_code(mut self, value: Option<String>) -> Self {
         self.inner.account_code = value;
         self
     }
     /// Sets `UpdateImageResponse::hw_vif_multiqueue_enabled`.
+    #[inline]
     pub fn hw_vif_multiqueue_enabled(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_vif_multiqueue_enabled = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::hw_vif_multiqueue_enabled`.
+    #[inline]
     pub fn set_hw_vif_multiqueue_enabled(mut self, value: Option<String>) -> Self {
         self.inner.hw_vif_multiqueue_enabled = value;
         self
     }
     /// Sets `UpdateImageResponse::is_offshelved`.
+    #[inline]
     pub fn is_offshelved(mut self, value: impl Into<String>) -> Self {
         self.inner.is_offshelved = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::is_offshelved`.
+    #[inline]
     pub fn set_is_offshelved(mut self, value: Option<String>) -> Self {
         self.inner.is_offshelved = value;
         self
     }
     /// Sets `UpdateImageResponse::lazyloading`.
+    #[inline]
     pub fn lazyloading(mut self, value: impl Into<String>) -> Self {
         self.inner.lazyloading = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::lazyloading`.
+    #[inline]
     pub fn set_lazyloading(mut self, value: Option<String>) -> Self {
         self.inner.lazyloading = value;
         self
     }
     /// Sets `UpdateImageResponse::root_origin`.
+    #[inline]
     pub fn root_origin(mut self, value: impl Into<String>) -> Self {
         self.inner.root_origin = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::root_origin`.
+    #[inline]
     pub fn set_root_origin(mut self, value: Option<String>) -> Self {
         self.inner.root_origin = value;
         self
     }
     /// Sets `UpdateImageResponse::sequence_num`.
+    #[inline]
     pub fn sequence_num(mut self, value: impl Into<String>) -> Self {
         self.inner.sequence_num = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::sequence_num`.
+    #[inline]
     pub fn set_sequence_num(mut self, value: Option<String>) -> Self {
         self.inner.sequence_num = value;
         self
     }
     /// Sets `UpdateImageResponse::active_at`.
+    #[inline]
     pub fn active_at(mut self, value: impl Into<String>) -> Self {
         self.inner.active_at = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::active_at`.
+    #[inline]
     pub fn set_active_at(mut self, value: Option<String>) -> Self {
         self.inner.active_at = value;
         self
     }
     /// Sets `UpdateImageResponse::support_agent_list`.
+    #[inline]
     pub fn support_agent_list(mut self, value: impl Into<String>) -> Self {
         self.inner.support_agent_list = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_agent_list`.
+    #[inline]
     pub fn set_support_agent_list(mut self, value: Option<String>) -> Self {
         self.inner.support_agent_list = value;
         self
     }
     /// Sets `UpdateImageResponse::image_displayname`.
+    #[inline]
     pub fn image_displayname(mut self, value: impl Into<String>) -> Self {
         self.inner.image_displayname = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::image_displayname`.
+    #[inline]
     pub fn set_image_displayname(mut self, value: Option<String>) -> Self {
         self.inner.image_displayname = value;
         self
     }
     /// Sets `UpdateImageResponse::support_amd`.
+    #[inline]
     pub fn support_amd(mut self, value: impl Into<String>) -> Self {
         self.inner.support_amd = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_amd`.
+    #[inline]
     pub fn set_support_amd(mut self, value: Option<String>) -> Self {
         self.inner.support_amd = value;
         self
     }
     /// Sets `UpdateImageResponse::support_kvm_hi1822_hisriov`.
+    #[inline]
     pub fn support_kvm_hi1822_hisriov(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_hi1822_hisriov = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_kvm_hi1822_hisriov`.
+    #[inline]
     pub fn set_support_kvm_hi1822_hisriov(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_hi1822_hisriov = value;
         self
     }
     /// Sets `UpdateImageResponse::support_kvm_hi1822_hivirtionet`.
+    #[inline]
     pub fn support_kvm_hi1822_hivirtionet(mut self, value: impl Into<String>) -> Self {
         self.inner.support_kvm_hi1822_hivirtionet = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::support_kvm_hi1822_hivirtionet`.
+    #[inline]
     pub fn set_support_kvm_hi1822_hivirtionet(mut self, value: Option<String>) -> Self {
         self.inner.support_kvm_hi1822_hivirtionet = value;
         self
     }
     /// Sets `UpdateImageResponse::os_shutdown_timeout`.
+    #[inline]
     pub fn os_shutdown_timeout(mut self, value: impl Into<String>) -> Self {
         self.inner.os_shutdown_timeout = Some(value.into());
         self
     }
     /// Sets or clears `UpdateImageResponse::os_shutdown_timeout`.
+    #[inline]
     pub fn set_os_shutdown_timeout(mut self, value: Option<String>) -> Self {
         self.inner.os_shutdown_timeout = value;
         self

@@ -31,6 +31,7 @@ impl AddImageTag {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -148,6 +149,7 @@ impl BatchAddOrDeleteTags {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -265,6 +267,7 @@ impl BatchDeleteTags {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -382,6 +385,7 @@ impl CopyImageCrossRegion {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -446,6 +450,7 @@ impl CopyImageInRegion {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -510,6 +515,7 @@ impl CopyImageInRegionInSafeMode {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -902,11 +908,13 @@ impl DeleteImageTag {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `key`. Key of the tag to remove.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -961,6 +969,7 @@ impl ExportImage {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -1025,6 +1034,7 @@ impl ExportImageInSafeMode {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -1089,6 +1099,7 @@ impl GlanceAddImageMember {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -1207,11 +1218,13 @@ impl GlanceCreateTag {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `tag`. The tag text; it must not contain `=` or `.`.
+    #[inline]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
@@ -1266,6 +1279,7 @@ impl GlanceDeleteImage {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -1327,12 +1341,14 @@ impl GlanceDeleteImageMember {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `member_id`. ID of the image member: the ID of the project the
     /// image is shared with.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.member_id = Some(value.into());
         self
@@ -1387,11 +1403,13 @@ impl GlanceDeleteTag {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `tag`. The tag to remove.
+    #[inline]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
@@ -1492,17 +1510,20 @@ impl GlanceListImageMembers {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Largest number of members to return per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Where the page starts: the marker of the previous page,
     /// as the service returns it; absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -1726,6 +1747,7 @@ impl GlanceListImages {
     }
     /// Optional. Query parameter `__imagetype`. Kind of image to list: `gold` (public), `private`,
     /// `shared` or `market` (Marketplace).
+    #[inline]
     pub fn imagetype(
         mut self,
         value: impl Into<models::GlanceListImagesImagetype>,
@@ -1735,18 +1757,21 @@ impl GlanceListImages {
     }
     /// Optional. Query parameter `__isregistered`. Whether the image is usable; ordinary users only
     /// see images where this is `true`, which is also the default.
+    #[inline]
     pub fn isregistered(mut self, value: bool) -> Self {
         self.isregistered = Some(value);
         self
     }
     /// Optional. Query parameter `__os_bit`. Bit width of the operating system, usually `32` or
     /// `64`.
+    #[inline]
     pub fn os_bit(mut self, value: impl Into<models::GlanceListImagesOsBit>) -> Self {
         self.os_bit = Some(value.into());
         self
     }
     /// Optional. Query parameter `__os_type`. Operating system family: `Linux`, `Windows` or
     /// `Other`.
+    #[inline]
     pub fn os_type(mut self, value: impl Into<models::GlanceListImagesOsType>) -> Self {
         self.os_type = Some(value.into());
         self
@@ -1754,6 +1779,7 @@ impl GlanceListImages {
     /// Optional. Query parameter `__platform`. Operating system platform, such as `Windows`,
     /// `Ubuntu`, `RedHat`, `SUSE`, `CentOS`, `Debian`, `OpenSUSE`, `Oracle Linux`, `Fedora`,
     /// `CoreOS`, `EulerOS` or `Other`.
+    #[inline]
     pub fn platform(
         mut self,
         value: impl Into<models::GlanceListImagesPlatform>,
@@ -1763,66 +1789,77 @@ impl GlanceListImages {
     }
     /// Optional. Query parameter `__support_diskintensive`. Set to `true` to list only images that
     /// support disk-intensive (dense storage) servers.
+    #[inline]
     pub fn support_diskintensive(mut self, value: impl Into<String>) -> Self {
         self.support_diskintensive = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_highperformance`. Set to `true` to list only images
     /// that support high-performance computing servers.
+    #[inline]
     pub fn support_highperformance(mut self, value: impl Into<String>) -> Self {
         self.support_highperformance = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_kvm`. Set to `true` to list only images that support
     /// the KVM virtualization platform.
+    #[inline]
     pub fn support_kvm(mut self, value: impl Into<String>) -> Self {
         self.support_kvm = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_kvm_gpu_type`. GPU type the image supports on KVM; not
     /// combined with `__support_xen` or `__support_kvm`.
+    #[inline]
     pub fn support_kvm_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.support_kvm_gpu_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_kvm_infiniband`. Set to `true` to list only images that
     /// support InfiniBand network interfaces on KVM; not combined with `__support_xen`.
+    #[inline]
     pub fn support_kvm_infiniband(mut self, value: impl Into<String>) -> Self {
         self.support_kvm_infiniband = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_largememory`. Set to `true` to list only images that
     /// support large-memory servers.
+    #[inline]
     pub fn support_largememory(mut self, value: impl Into<String>) -> Self {
         self.support_largememory = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_xen`. Set to `true` to list only images that support
     /// the XEN virtualization platform.
+    #[inline]
     pub fn support_xen(mut self, value: impl Into<String>) -> Self {
         self.support_xen = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_xen_gpu_type`. GPU-optimized type the image supports on
     /// XEN; not combined with `__support_xen` or `__support_kvm`.
+    #[inline]
     pub fn support_xen_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.support_xen_gpu_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_xen_hana`. Set to `true` to list only images that
     /// support SAP HANA servers on XEN; not combined with `__support_xen` or `__support_kvm`.
+    #[inline]
     pub fn support_xen_hana(mut self, value: impl Into<String>) -> Self {
         self.support_xen_hana = Some(value.into());
         self
     }
     /// Optional. Query parameter `container_format`. Container format of the image, normally
     /// `bare`.
+    #[inline]
     pub fn container_format(mut self, value: impl Into<String>) -> Self {
         self.container_format = Some(value.into());
         self
     }
     /// Optional. Query parameter `disk_format`. Format of the image file: `vhd`, `zvhd`, `raw` or
     /// `qcow2`.
+    #[inline]
     pub fn disk_format(
         mut self,
         value: impl Into<models::GlanceListImagesDiskFormat>,
@@ -1831,63 +1868,74 @@ impl GlanceListImages {
         self
     }
     /// Optional. Query parameter `id`. ID of the image to list.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Largest number of images to return per page; 25 by
     /// default.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last image of the previous page; the page
     /// starts after it.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `member_status`. Share state of the images to list: `accepted`,
     /// `rejected` or `pending` (waiting for a decision). Needs `visibility` set to `shared`.
+    #[inline]
     pub fn member_status(mut self, value: impl Into<String>) -> Self {
         self.member_status = Some(value.into());
         self
     }
     /// Optional. Query parameter `min_disk`. Smallest disk size, in GB, the images need to run.
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.min_disk = Some(value);
         self
     }
     /// Optional. Query parameter `min_ram`. Smallest memory, in MB, the images need to run; usually
     /// `0`.
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.min_ram = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Name of the image.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `owner`. ID of the project (tenant) that owns the images to list.
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = Some(value.into());
         self
     }
     /// Optional. Query parameter `protected`. Whether the image is protected: public images are
     /// `true`; may be left out for private images.
+    #[inline]
     pub fn protected(mut self, value: bool) -> Self {
         self.protected = Some(value);
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort order: `asc` or `desc` (the default). Used
     /// together with `sort_key`.
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_key`. Image attribute to sort by: `name`,
     /// `container_format`, `disk_format`, `status`, `id` or `size`; the creation time when absent.
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
@@ -1895,17 +1943,20 @@ impl GlanceListImages {
     /// Optional. Query parameter `status`. State of the images to list: `queued` (metadata created,
     /// waiting for the file), `saving` (file being uploaded), `deleted`, `killed` (upload failed)
     /// or `active` (ready for use).
+    #[inline]
     pub fn status(mut self, value: impl Into<models::GlanceListImagesStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `tag`. A tag the images carry.
+    #[inline]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
     /// Optional. Query parameter `visibility`. Visibility of the images: `public`, `private` or
     /// `shared`.
+    #[inline]
     pub fn visibility(
         mut self,
         value: impl Into<models::GlanceListImagesVisibility>,
@@ -1916,6 +1967,7 @@ impl GlanceListImages {
     /// Optional. Query parameter `created_at`. Filter on the creation time, written as
     /// `operator:time`. Operators: `gt`, `gte`, `lt`, `lte`, `eq`, `neq`; the time is UTC as
     /// `yyyy-MM-ddThh:mm:ssZ` or `yyyy-MM-dd hh:mm:ss`, for example `gt:2018-10-28T10:00:00Z`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
@@ -1923,6 +1975,7 @@ impl GlanceListImages {
     /// Optional. Query parameter `updated_at`. Filter on the time of the last change, written as
     /// `operator:time`. Operators: `gt`, `gte`, `lt`, `lte`, `eq`, `neq`; the time is UTC as
     /// `yyyy-MM-ddThh:mm:ssZ` or `yyyy-MM-dd hh:mm:ss`, for example `lt:2018-10-28T10:00:00Z`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
@@ -2071,6 +2124,7 @@ impl GlanceShowImage {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -2126,12 +2180,14 @@ impl GlanceShowImageMember {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `member_id`. ID of the image member: the ID of the project the
     /// image is shared with.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.member_id = Some(value.into());
         self
@@ -2276,6 +2332,7 @@ impl GlanceUpdateImage {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -2342,12 +2399,14 @@ impl GlanceUpdateImageMember {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `member_id`. ID of the image member: the ID of the project the
     /// image is shared with.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.member_id = Some(value.into());
         self
@@ -2580,17 +2639,20 @@ impl ListImageMembers {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Largest number of members to return per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Where the page starts: the marker of the previous page,
     /// as the service returns it; absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -2704,6 +2766,7 @@ impl ListImageTags {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -2829,12 +2892,14 @@ impl ListImages {
     }
     /// Optional. Query parameter `__imagetype`. Kind of image to list: `gold` (public), `private`,
     /// `shared` or `market` (Marketplace).
+    #[inline]
     pub fn imagetype(mut self, value: impl Into<models::ListImagesImagetype>) -> Self {
         self.imagetype = Some(value.into());
         self
     }
     /// Optional. Query parameter `__isregistered`. Whether the image is usable; ordinary users only
     /// see images where this is `true`, which is also the default.
+    #[inline]
     pub fn isregistered(
         mut self,
         value: impl Into<models::ListImagesIsregistered>,
@@ -2844,12 +2909,14 @@ impl ListImages {
     }
     /// Optional. Query parameter `__os_bit`. Bit width of the operating system, usually `32` or
     /// `64`.
+    #[inline]
     pub fn os_bit(mut self, value: impl Into<models::ListImagesOsBit>) -> Self {
         self.os_bit = Some(value.into());
         self
     }
     /// Optional. Query parameter `__os_type`. Operating system family: `Linux`, `Windows` or
     /// `Other`.
+    #[inline]
     pub fn os_type(mut self, value: impl Into<models::ListImagesOsType>) -> Self {
         self.os_type = Some(value.into());
         self
@@ -2857,72 +2924,84 @@ impl ListImages {
     /// Optional. Query parameter `__platform`. Operating system platform, such as `Windows`,
     /// `Ubuntu`, `RedHat`, `SUSE`, `CentOS`, `Debian`, `OpenSUSE`, `Oracle Linux`, `Fedora`,
     /// `CoreOS`, `EulerOS` or `Other`.
+    #[inline]
     pub fn platform(mut self, value: impl Into<models::ListImagesPlatform>) -> Self {
         self.platform = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_diskintensive`. Set to `true` to list only images that
     /// support disk-intensive (dense storage) servers.
+    #[inline]
     pub fn support_diskintensive(mut self, value: impl Into<String>) -> Self {
         self.support_diskintensive = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_highperformance`. Set to `true` to list only images
     /// that support high-performance computing servers.
+    #[inline]
     pub fn support_highperformance(mut self, value: impl Into<String>) -> Self {
         self.support_highperformance = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_kvm`. Set to `true` to list only images that support
     /// the KVM virtualization platform.
+    #[inline]
     pub fn support_kvm(mut self, value: impl Into<String>) -> Self {
         self.support_kvm = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_kvm_gpu_type`. GPU type the image supports on KVM; not
     /// combined with `__support_xen` or `__support_kvm`.
+    #[inline]
     pub fn support_kvm_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.support_kvm_gpu_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_kvm_infiniband`. Set to `true` to list only images that
     /// support InfiniBand network interfaces on KVM; not combined with `__support_xen`.
+    #[inline]
     pub fn support_kvm_infiniband(mut self, value: impl Into<String>) -> Self {
         self.support_kvm_infiniband = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_largememory`. Set to `true` to list only images that
     /// support large-memory servers.
+    #[inline]
     pub fn support_largememory(mut self, value: impl Into<String>) -> Self {
         self.support_largememory = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_xen`. Set to `true` to list only images that support
     /// the XEN virtualization platform.
+    #[inline]
     pub fn support_xen(mut self, value: impl Into<String>) -> Self {
         self.support_xen = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_xen_gpu_type`. GPU-optimized type the image supports on
     /// XEN; not combined with `__support_xen` or `__support_kvm`.
+    #[inline]
     pub fn support_xen_gpu_type(mut self, value: impl Into<String>) -> Self {
         self.support_xen_gpu_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `__support_xen_hana`. Set to `true` to list only images that
     /// support SAP HANA servers on XEN; not combined with `__support_xen` or `__support_kvm`.
+    #[inline]
     pub fn support_xen_hana(mut self, value: impl Into<String>) -> Self {
         self.support_xen_hana = Some(value.into());
         self
     }
     /// Optional. Query parameter `container_format`. Container format of the image, normally
     /// `bare`.
+    #[inline]
     pub fn container_format(mut self, value: impl Into<String>) -> Self {
         self.container_format = Some(value.into());
         self
     }
     /// Optional. Query parameter `disk_format`. Format of the image file: `vhd`, `zvhd`, `raw`,
     /// `qcow2` or `zvhd2`.
+    #[inline]
     pub fn disk_format(
         mut self,
         value: impl Into<models::ListImagesDiskFormat>,
@@ -2933,29 +3012,34 @@ impl ListImages {
     /// Optional. Query parameter `enterprise_project_id`. Enterprise project of the images to list:
     /// `0` for the default one, an enterprise project ID, or `all_granted_eps` for every enterprise
     /// project the user may see.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the image to list.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Largest number of images to return per page; 500 by
     /// default.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last image of the previous page; the page
     /// starts after it.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `member_status`. Share state of the images to list: `accepted`,
     /// `rejected` or `pending` (waiting for a decision). Needs `visibility` set to `shared`.
+    #[inline]
     pub fn member_status(
         mut self,
         value: impl Into<models::ListImagesMemberStatus>,
@@ -2965,40 +3049,47 @@ impl ListImages {
     }
     /// Optional. Query parameter `min_disk`. Smallest disk size, in GB, the images need to run (40
     /// to 1024).
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.min_disk = Some(value);
         self
     }
     /// Optional. Query parameter `min_ram`. Smallest memory, in MB, the images need to run; usually
     /// `0`.
+    #[inline]
     pub fn min_ram(mut self, value: i64) -> Self {
         self.min_ram = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Name of the image.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `owner`. ID of the project (tenant) that owns the images to list.
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = Some(value.into());
         self
     }
     /// Optional. Query parameter `protected`. Whether the image is protected: public images are
     /// `true`; may be left out for private images.
+    #[inline]
     pub fn protected(mut self, value: bool) -> Self {
         self.protected = Some(value);
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort order: `asc` or `desc` (the default). Used
     /// together with `sort_key`.
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<models::ListImagesSortDir>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_key`. Image attribute to sort by: `name`,
     /// `container_format`, `disk_format`, `status`, `id` or `size`; the creation time when absent.
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<models::ListImagesSortKey>) -> Self {
         self.sort_key = Some(value.into());
         self
@@ -3006,17 +3097,20 @@ impl ListImages {
     /// Optional. Query parameter `status`. State of the images to list: `queued` (metadata created,
     /// waiting for the file), `saving` (file being uploaded), `deleted`, `killed` (upload failed)
     /// or `active` (ready for use).
+    #[inline]
     pub fn status(mut self, value: impl Into<models::ListImagesStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `tag`. A tag the images carry.
+    #[inline]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
     /// Optional. Query parameter `virtual_env_type`. Environment the image is for: `FusionCompute`
     /// (cloud servers), `Ironic` (bare metal servers) or `DataImage` (data disk images).
+    #[inline]
     pub fn virtual_env_type(
         mut self,
         value: impl Into<models::ListImagesVirtualEnvType>,
@@ -3026,12 +3120,14 @@ impl ListImages {
     }
     /// Optional. Query parameter `visibility`. Visibility of the images: `public`, `private` or
     /// `shared`.
+    #[inline]
     pub fn visibility(mut self, value: impl Into<models::ListImagesVisibility>) -> Self {
         self.visibility = Some(value.into());
         self
     }
     /// Optional. Query parameter `flavor_id`. ID of a server flavor: only public images usable with
     /// that flavor are listed. One flavor at most.
+    #[inline]
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.flavor_id = Some(value.into());
         self
@@ -3039,6 +3135,7 @@ impl ListImages {
     /// Optional. Query parameter `created_at`. Filter on the creation time, written as
     /// `operator:time`. Operators: `gt`, `gte`, `lt`, `lte`, `eq`, `neq`; the time is UTC as
     /// `yyyy-MM-ddThh:mm:ssZ` or `yyyy-MM-dd hh:mm:ss`, for example `gt:2018-10-28T10:00:00Z`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
@@ -3046,11 +3143,13 @@ impl ListImages {
     /// Optional. Query parameter `updated_at`. Filter on the time of the last change, written as
     /// `operator:time`. Operators: `gt`, `gte`, `lt`, `lte`, `eq`, `neq`; the time is UTC as
     /// `yyyy-MM-ddThh:mm:ssZ` or `yyyy-MM-dd hh:mm:ss`, for example `lt:2018-10-28T10:00:00Z`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
     /// Optional. Query parameter `architecture`. CPU architecture of the images: `x86` or `arm`.
+    #[inline]
     pub fn architecture(
         mut self,
         value: impl Into<models::ListImagesArchitecture>,
@@ -3060,6 +3159,7 @@ impl ListImages {
     }
     /// Optional. Header parameter `X-Sdk-Date`. Time of the request in the form `YYYYMMDDTHHMMSSZ`
     /// (GMT). The SDK's request signing sets it; only give it to override that.
+    #[inline]
     pub fn x_sdk_date(mut self, value: impl Into<String>) -> Self {
         self.x_sdk_date = Some(value.into());
         self
@@ -3252,6 +3352,7 @@ impl ListOsVersions {
     /// Optional. Query parameter `tag`. Lists only operating systems with this feature: `bms`
     /// (usable on bare metal servers), `uefi` (UEFI boot), `arm` or `x86` (architecture). All
     /// operating systems of the region when absent.
+    #[inline]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
@@ -3333,22 +3434,26 @@ impl ListTags {
     }
     /// Optional. Query parameter `limit`. Largest number of records per page; all of them when
     /// absent.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `page`. Number of the page to return, starting at 1 (the default).
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
     /// Optional. Query parameter `__imagetype`. Kind of image to list: `gold` (public), `private`,
     /// `shared` or `market` (Marketplace).
+    #[inline]
     pub fn imagetype(mut self, value: impl Into<models::ListTagsImagetype>) -> Self {
         self.imagetype = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the image.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -3356,16 +3461,19 @@ impl ListTags {
     /// Optional. Query parameter `status`. State of the images to list: `queued` (metadata created,
     /// waiting for the file), `saving` (file being uploaded), `deleted`, `killed` (upload failed)
     /// or `active` (ready for use).
+    #[inline]
     pub fn status(mut self, value: impl Into<models::ListTagsStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the image.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `min_disk`. Smallest disk size, in GB, the images need to run.
+    #[inline]
     pub fn min_disk(mut self, value: i64) -> Self {
         self.min_disk = Some(value);
         self
@@ -3373,18 +3481,21 @@ impl ListTags {
     /// Optional. Query parameter `__platform`. Operating system platform, such as `Windows`,
     /// `Ubuntu`, `RedHat`, `SUSE`, `CentOS`, `Debian`, `OpenSUSE`, `Oracle Linux`, `Fedora`,
     /// `CoreOS`, `EulerOS` or `Other`.
+    #[inline]
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.platform = Some(value.into());
         self
     }
     /// Optional. Query parameter `__os_type`. Operating system family: `Linux`, `Windows` or
     /// `Other`.
+    #[inline]
     pub fn os_type(mut self, value: impl Into<models::ListTagsOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `member_status`. Share state of the images to list: `accepted`,
     /// `rejected` or `pending` (waiting for a decision). Needs `visibility` set to `shared`.
+    #[inline]
     pub fn member_status(
         mut self,
         value: impl Into<models::ListTagsMemberStatus>,
@@ -3394,6 +3505,7 @@ impl ListTags {
     }
     /// Optional. Query parameter `virtual_env_type`. Environment the image is for: `FusionCompute`
     /// (cloud servers), `Ironic` (bare metal servers) or `DataImage` (data disk images).
+    #[inline]
     pub fn virtual_env_type(
         mut self,
         value: impl Into<models::ListTagsVirtualEnvType>,
@@ -3403,11 +3515,13 @@ impl ListTags {
     }
     /// Optional. Query parameter `enterprise_project_id`. Enterprise project of the images: `0` for
     /// the default one, or an enterprise project ID.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `architecture`. CPU architecture of the images: `x86` or `arm`.
+    #[inline]
     pub fn architecture(
         mut self,
         value: impl Into<models::ListTagsArchitecture>,
@@ -3418,6 +3532,7 @@ impl ListTags {
     /// Optional. Query parameter `created_at`. Filter on the creation time, written as
     /// `operator:time`. Operators: `gt`, `gte`, `lt`, `lte`, `eq`, `neq`; the time is UTC as
     /// `yyyy-MM-ddThh:mm:ssZ` or `yyyy-MM-dd hh:mm:ss`, for example `gt:2018-10-28T10:00:00Z`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
@@ -3425,6 +3540,7 @@ impl ListTags {
     /// Optional. Query parameter `updated_at`. Filter on the time of the last change, written as
     /// `operator:time`. Operators: `gt`, `gte`, `lt`, `lte`, `eq`, `neq`; the time is UTC as
     /// `yyyy-MM-ddThh:mm:ssZ` or `yyyy-MM-dd hh:mm:ss`, for example `lt:2018-10-28T10:00:00Z`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
@@ -3540,6 +3656,7 @@ impl RegisterImage {
     /// `glance_create_image_metadata`; images created in other ways cannot be registered. When the
     /// call succeeds, the image becomes `active` once the file is registered (see
     /// `glance_show_image`).
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
@@ -3604,12 +3721,14 @@ impl ShowImageMember {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `member_id`. ID of the image member: the ID of the project the
     /// image is shared with.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.member_id = Some(value.into());
         self
@@ -3708,6 +3827,7 @@ impl ShowJob {
     }
     /// **Required.** Path parameter `job_id`. ID of the asynchronous job, as returned by the call
     /// that started it.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -3761,6 +3881,7 @@ impl ShowJobProgress {
     }
     /// **Required.** Path parameter `job_id`. ID of the asynchronous job, as returned by the call
     /// that started it.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -3813,6 +3934,7 @@ impl ShowVersion {
         }
     }
     /// **Required.** Path parameter `version`. API version to show, such as `v2.0`.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -3868,6 +3990,7 @@ impl UpdateImage {
     }
     /// **Required.** Path parameter `image_id`. ID (a UUID) of the image, as returned by
     /// `list_images` or by the call that created it.
+    #[inline]
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self

@@ -31,6 +31,7 @@ impl BatchCreateOrDeleteKafkaTag {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -92,6 +93,7 @@ impl BatchDeleteGroup {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -156,6 +158,7 @@ impl BatchDeleteInstanceTopic {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -219,6 +222,7 @@ impl BatchDeleteInstanceUsers {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -280,6 +284,7 @@ impl BatchDeleteMessageDiagnosisReports {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -397,6 +402,7 @@ impl CloseKafkaManager {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -450,6 +456,7 @@ impl CreateConnector {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -513,6 +520,7 @@ impl CreateConnectorTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -576,6 +584,7 @@ impl CreateInstanceByEngine {
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     /// Constraints: one of `kafka`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -640,6 +649,7 @@ impl CreateInstanceTopic {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -704,6 +714,7 @@ impl CreateInstanceUser {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -765,6 +776,7 @@ impl CreateKafkaConsumerGroup {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -829,6 +841,7 @@ impl CreateKafkaReassignmentTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -891,6 +904,7 @@ impl CreateKafkaRebalanceLogTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -946,6 +960,7 @@ impl CreateKafkaTopicQuota {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1009,6 +1024,7 @@ impl CreateKafkaUserClientQuotaTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1072,6 +1088,7 @@ impl CreateMessageDiagnosisTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1138,11 +1155,13 @@ impl CreatePartition {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic`. Name of the topic that gets more partitions.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -1260,12 +1279,14 @@ impl DeleteBackgroundTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the background task record to delete, as
     /// returned by `list_background_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1318,6 +1339,7 @@ impl DeleteConnector {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1373,12 +1395,14 @@ impl DeleteConnectorTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
     /// `list_connector_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1435,12 +1459,14 @@ impl DeleteConsumerGroupOffsets {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose committed
     /// offsets are removed.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -1505,11 +1531,13 @@ impl DeleteGroup {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name (ID) of the consumer group to delete.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -1562,6 +1590,7 @@ impl DeleteInstance {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1616,17 +1645,20 @@ impl DeleteInstanceConsumerGroup {
         }
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name (ID) of the consumer group to delete.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -1684,11 +1716,13 @@ impl DeleteKafkaTopicMessages {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic`. Name of the topic whose messages are purged.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -1753,6 +1787,7 @@ impl DeleteKafkaTopicQuota {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1816,6 +1851,7 @@ impl DeleteKafkaUserClientQuotaTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1879,12 +1915,14 @@ impl DeleteScheduledTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the scheduled task to delete, as returned by
     /// `list_scheduled_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1937,6 +1975,7 @@ impl EnableDns {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2040,28 +2079,33 @@ impl ListBackgroundTasks {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `start`. Sequence number of the first background task to return.
+    #[inline]
     pub fn start(mut self, value: i64) -> Self {
         self.start = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Number of background tasks to return.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `begin_time`. Earliest time of the background tasks to return, in
     /// `YYYYMMDDHHmmss` format.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. Latest time of the background tasks to return, in
     /// `YYYYMMDDHHmmss` format.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -2167,18 +2211,21 @@ impl ListConnectorTasks {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of Smart Connect tasks to skip before the first
     /// one returned; 0 or more.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of Smart Connect tasks to return, from 1
     /// to 50; 10 by default.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -2298,6 +2345,7 @@ impl ListEngineProducts {
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     /// Constraints: one of `kafka`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -2307,6 +2355,7 @@ impl ListEngineProducts {
     /// `c6.8u16g.cluster`, `c6.12u24g.cluster`, `c6.16u32g.cluster` and, in some regions,
     /// `s6.2u4g.single.small`, `c6.2u4g.single` and `s6.2u4g.cluster.small`. All products are
     /// returned when omitted.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
@@ -2364,17 +2413,20 @@ impl ListInstanceConsumerGroup {
         }
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name of the consumer group to show.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -2441,40 +2493,47 @@ impl ListInstanceConsumerGroupMembers {
         }
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose members are
     /// listed.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of members to skip before the first one returned;
     /// 0 or more.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of members to return, from 1 to 50; 10 by
     /// default.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `host`. Return only members connected from this consumer address.
+    #[inline]
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.host = Some(value.into());
         self
     }
     /// Optional. Query parameter `member_id`. Return only the member with this consumer ID.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.member_id = Some(value.into());
         self
@@ -2607,39 +2666,46 @@ impl ListInstanceConsumerGroupMessageOffset {
         }
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name of the consumer group (Kafka uses the group name
     /// as its ID).
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
     /// **Required.** Query parameter `topic`. Name of the topic whose consumption offsets are
     /// listed. Required.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
     /// Optional. Query parameter `partition`. Return only this partition (by number).
+    #[inline]
     pub fn partition(mut self, value: impl Into<String>) -> Self {
         self.partition = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of records to skip before the first one returned.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of records to return.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -2783,47 +2849,55 @@ impl ListInstanceConsumerGroupTopics {
         }
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose topics are
     /// listed.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of topics to skip before the first one returned;
     /// 0 or more.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of topics to return, from 1 to 50; 10 by
     /// default.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `sort_key`. Sort field: `topic` (topic name), `partition`
     /// (partition count) or `messages` (message count, the default).
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort order: `asc` (ascending) or `desc` (descending,
     /// the default).
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `topic`. Return only this topic.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -2949,24 +3023,28 @@ impl ListInstanceConsumerGroups {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of consumer groups to skip before the first one
     /// returned; 0 or more.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of consumer groups to return, from 1 to
     /// 50; 10 by default.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Optional. Query parameter `group`. Return only consumer groups whose name contains this
     /// text.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -3092,18 +3170,21 @@ impl ListInstanceTopics {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of topics to skip before the first one returned;
     /// 0 or more.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of topics to return, from 0 to 200; 50 by
     /// default.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -3238,17 +3319,20 @@ impl ListInstances {
     }
     /// **Required.** Query parameter `engine`. Message engine type; always `kafka` for this
     /// service.
+    #[inline]
     pub fn engine(mut self, value: impl Into<models::ListInstancesEngine>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Return only instances with this name (a partial match
     /// unless `exact_match_name` is `true`).
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_id`. Return only the instance with this ID.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3257,12 +3341,14 @@ impl ListInstances {
     /// `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`, `CREATEFAILED`, `FREEZING`, `FROZEN`,
     /// `EXTENDING`, `SHRINKING`, `EXTENDEDFAILED`, `CONFIGURING`, `ROLLBACK`, `ROLLBACKFAILED` or
     /// `VOLUMETYPECHANGING`.
+    #[inline]
     pub fn status(mut self, value: impl Into<models::ListInstancesStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `include_failure`. Whether the response also reports the number of
     /// instances whose creation failed: `true` or `false`, as a string.
+    #[inline]
     pub fn include_failure(
         mut self,
         value: impl Into<models::ListInstancesIncludeFailure>,
@@ -3272,6 +3358,7 @@ impl ListInstances {
     }
     /// Optional. Query parameter `exact_match_name`. Whether `name` must match exactly (`true`) or
     /// partially (`false`, the default), as a string.
+    #[inline]
     pub fn exact_match_name(
         mut self,
         value: impl Into<models::ListInstancesExactMatchName>,
@@ -3281,18 +3368,21 @@ impl ListInstances {
     }
     /// Optional. Query parameter `enterprise_project_id`. Return only instances of this enterprise
     /// project.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of instances to skip before the first one
     /// returned; 0 or more.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of instances to return, from 1 to 50; 10
     /// by default.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -3421,16 +3511,19 @@ impl ListMessageDiagnosisReports {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of reports to skip before the first one returned.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of reports to return.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3602,28 +3695,33 @@ impl ListScheduledTasks {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `start`. Sequence number of the first scheduled task to return.
+    #[inline]
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.start = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Number of scheduled tasks to return.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Optional. Query parameter `begin_time`. Earliest time of the scheduled tasks to return, in
     /// `YYYYMMDDHHmmss` format.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. Latest time of the scheduled tasks to return, in
     /// `YYYYMMDDHHmmss` format.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -3687,22 +3785,26 @@ impl ListTopicPartitions {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic`. Name of the topic whose partitions are listed.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of partitions to skip before the first one
     /// returned.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of partitions to return.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3829,22 +3931,26 @@ impl ListTopicProducers {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic`. Name of the topic whose producers are listed.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of producers to skip before the first one
     /// returned; 0 or more.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of producers to return, from 1 to 50.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3969,12 +4075,14 @@ impl ModifyConnectorTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
     /// `list_connector_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4039,6 +4147,7 @@ impl ModifyInstanceConfigs {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4102,6 +4211,7 @@ impl ModifyKafkaPublicIpAccessSwitch {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4163,6 +4273,7 @@ impl ModifyKafkaTopicQuota {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4280,12 +4391,14 @@ impl PauseConnectorTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
     /// `list_connector_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4340,6 +4453,7 @@ impl ResetManagerPassword {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4403,12 +4517,14 @@ impl ResetMessageOffset {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name of the consumer group whose offsets are reset.
     /// Offsets cannot be reset online: stop the group's consumers first.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -4474,12 +4590,14 @@ impl ResetMessageOffsetWithEngine {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name of the consumer group whose offsets are reset.
     /// Offsets cannot be reset online: stop the group's consumers first.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -4543,6 +4661,7 @@ impl ResetPassword {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4607,11 +4726,13 @@ impl ResetUserPasswrod {
     }
     /// **Required.** Path parameter `instance_id`. Identifier of the Kafka instance that owns the
     /// user.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `user_name`. Name of the user whose password is replaced.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -4675,12 +4796,14 @@ impl ResizeEngineInstance {
         }
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4746,6 +4869,7 @@ impl ResizeKafkaInstance {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4810,12 +4934,14 @@ impl RestartConnectorTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
     /// `list_connector_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4868,6 +4994,7 @@ impl RestartManager {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4923,12 +5050,14 @@ impl RestartSmartConnectorTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
     /// `list_connector_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -5037,12 +5166,14 @@ impl ResumeConnectorTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
     /// `list_connector_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -5099,12 +5230,14 @@ impl SendKafkaMessage {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `action_id`. Action to perform; use `send` to produce a
     /// message.
+    #[inline]
     pub fn action_id(mut self, value: impl Into<String>) -> Self {
         self.action_id = Some(value.into());
         self
@@ -5170,12 +5303,14 @@ impl ShowBackgroundTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the background task to show, as returned by
     /// `list_background_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -5232,12 +5367,14 @@ impl ShowBackgroundTaskProgress {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the background task whose progress is shown;
     /// progress is only available for scale-out tasks.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -5292,6 +5429,7 @@ impl ShowCesHierarchy {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5345,6 +5483,7 @@ impl ShowCluster {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5398,6 +5537,7 @@ impl ShowConnectorResourceInfo {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5453,12 +5593,14 @@ impl ShowConnectorTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
     /// `list_connector_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -5513,6 +5655,7 @@ impl ShowCoordinators {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5570,18 +5713,21 @@ impl ShowDiagnosisPreCheck {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `group`. Name of the consumer group the backlog diagnosis
     /// would examine.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
     /// **Required.** Query parameter `topic`. Name of the topic the backlog diagnosis would
     /// examine.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -5639,11 +5785,13 @@ impl ShowGroup {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name (ID) of the consumer group to show.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -5700,11 +5848,13 @@ impl ShowGroups {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name of the consumer group to show.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -5759,6 +5909,7 @@ impl ShowInstance {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5854,6 +6005,7 @@ impl ShowInstanceConfigs {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5933,69 +6085,81 @@ impl ShowInstanceMessages {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `topic`. Name of the topic to search. Required. Topic names
     /// start with a letter and contain only letters, digits, hyphens and underscores.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
     /// Optional. Query parameter `asc`. Whether the results are sorted by time (`true`) or not
     /// (`false`).
+    #[inline]
     pub fn asc(mut self, value: bool) -> Self {
         self.asc = Some(value);
         self
     }
     /// Optional. Query parameter `start_time`. Start of the time range, as a Unix timestamp in
     /// milliseconds. Required when searching by time.
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. End of the time range, as a Unix timestamp in
     /// milliseconds. Required when searching by time.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Number of messages per page.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Page number to return.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `download`. Whether the messages are returned for download to a
     /// local file (`true`) or not (`false`).
+    #[inline]
     pub fn download(mut self, value: bool) -> Self {
         self.download = Some(value);
         self
     }
     /// Optional. Query parameter `message_offset`. Offset of the message to find. Required when
     /// searching by offset; ignored when `start_time` and `end_time` are given.
+    #[inline]
     pub fn message_offset(mut self, value: impl Into<String>) -> Self {
         self.message_offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `partition`. Partition to search. Required when searching by
     /// offset; ignored when `start_time` and `end_time` are given.
+    #[inline]
     pub fn partition(mut self, value: impl Into<String>) -> Self {
         self.partition = Some(value.into());
         self
     }
     /// Optional. Query parameter `keyword`. Keyword to search messages for, 0 to 50 characters.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
     }
     /// Optional. Query parameter `key`. Message key to search for. At most 10000 messages (200 MB
     /// in total) are scanned and at most the first 10 matching messages are returned.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -6003,6 +6167,7 @@ impl ShowInstanceMessages {
     /// Optional. Query parameter `include`. Keywords the message body must contain; separate
     /// several with `%2C` (a URL-encoded comma). At most 20 keywords in `include` and `exclude`
     /// together.
+    #[inline]
     pub fn include(mut self, value: impl Into<String>) -> Self {
         self.include = Some(value.into());
         self
@@ -6010,6 +6175,7 @@ impl ShowInstanceMessages {
     /// Optional. Query parameter `exclude`. Keywords the message body must not contain; separate
     /// several with `%2C` (a URL-encoded comma). At most 20 keywords in `include` and `exclude`
     /// together.
+    #[inline]
     pub fn exclude(mut self, value: impl Into<String>) -> Self {
         self.exclude = Some(value.into());
         self
@@ -6078,11 +6244,13 @@ impl ShowInstanceTopicDetail {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic`. Name of the Kafka topic.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -6137,6 +6305,7 @@ impl ShowInstanceUsers {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6190,6 +6359,7 @@ impl ShowKafkaCluster {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6245,12 +6415,14 @@ impl ShowKafkaInstanceExtendProductInfo {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `type`. Product type to list; only `advanced` (the dedicated
     /// edition) is supported.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl Into<models::ShowKafkaInstanceExtendProductInfoType>,
@@ -6310,12 +6482,14 @@ impl ShowKafkaLogTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `log_type`. Kind of log task: `REBALANCE` (consumer rebalance
     /// log) or `topic_log` (topic log).
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -6375,6 +6549,7 @@ impl ShowKafkaProductCores {
     /// Optional. Query parameter `instance_id`. ID of an existing Kafka instance, from
     /// `list_instances`. Optional; only when it is given does the response include
     /// `total_extend_storage_space`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6383,6 +6558,7 @@ impl ShowKafkaProductCores {
     /// `s6.2u4g.single.small`, `c6.2u4g.single`, `s6.2u4g.cluster.small` (some regions only),
     /// `c6.2u4g.cluster`, `c6.4u8g.cluster`, `c6.8u16g.cluster`, `c6.12u24g.cluster` or
     /// `c6.16u32g.cluster`, each matching the `kafka.*` flavor of the same size.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
@@ -6390,6 +6566,7 @@ impl ShowKafkaProductCores {
     /// **Required.** Query parameter `broker_num`. Number of brokers, passed as a string: 1 for
     /// single-node flavors; 3 to 30 for 2u4g and 4u8g cluster flavors; 3 to 50 for 8u16g, 12u24g
     /// and 16u32g cluster flavors.
+    #[inline]
     pub fn broker_num(mut self, value: impl Into<String>) -> Self {
         self.broker_num = Some(value.into());
         self
@@ -6489,6 +6666,7 @@ impl ShowKafkaRebalanceLog {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6542,6 +6720,7 @@ impl ShowKafkaScalePreCheckInfo {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6595,6 +6774,7 @@ impl ShowKafkaTags {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6650,11 +6830,13 @@ impl ShowKafkaTopicDetail {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic`. Name of the Kafka topic.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -6715,23 +6897,27 @@ impl ShowKafkaTopicPartitionDiskusage {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `minSize`. Return only partitions using at least this much disk,
     /// with a unit suffix `K`, `M` or `G`; `1G` by default.
+    #[inline]
     pub fn min_size(mut self, value: impl Into<String>) -> Self {
         self.min_size = Some(value.into());
         self
     }
     /// Optional. Query parameter `top`. Return only the N partitions using the most disk, from 1 to 1000.
+    #[inline]
     pub fn top(mut self, value: impl Into<String>) -> Self {
         self.top = Some(value.into());
         self
     }
     /// Optional. Query parameter `percentage`. Return only partitions whose share of the disk
     /// exceeds this percentage.
+    #[inline]
     pub fn percentage(mut self, value: impl Into<String>) -> Self {
         self.percentage = Some(value.into());
         self
@@ -6796,6 +6982,7 @@ impl ShowKafkaTopicQuota {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6803,22 +6990,26 @@ impl ShowKafkaTopicQuota {
     /// Optional. Query parameter `type`. What the throttling rules are listed by; `topic` (the
     /// default). Must start with a letter and contain only letters, digits, hyphens and
     /// underscores.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Number of throttling rules per page.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Page number of the throttling rule list to return.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `keyword`. Keyword to filter the throttling rules by. Must start
     /// with a letter and contain only letters, digits, hyphens and underscores.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -6880,17 +7071,20 @@ impl ShowKafkaUserClientQuota {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of throttling rules to skip before the first one
     /// returned.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of throttling rules to return.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -7049,12 +7243,14 @@ impl ShowMessageDiagnosisReport {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `report_id`. ID of the message backlog diagnosis report, as
     /// returned by `create_message_diagnosis_task` or `list_message_diagnosis_reports`.
+    #[inline]
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
         self
@@ -7121,41 +7317,48 @@ impl ShowMessages {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic`. Name of the topic to read. Topic names start with a
     /// letter and contain only letters, digits, hyphens and underscores.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
     /// Optional. Query parameter `start_time`. Start of the time range, as a Unix timestamp; 0 by
     /// default.
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. End of the time range, as a Unix timestamp; the
     /// current time by default.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Number of messages per page; 10 by default.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Number of messages to skip before the first one
     /// returned; 0 or more.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `partition`. Number of the partition to read; `-1` (the default)
     /// reads all partitions.
+    #[inline]
     pub fn partition(mut self, value: impl Into<String>) -> Self {
         self.partition = Some(value.into());
         self
@@ -7278,18 +7481,21 @@ impl ShowPartitionBeginningMessage {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic`. Name of the topic. Topic names start with a letter and
     /// contain only letters, digits, hyphens and underscores.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
     /// **Required.** Path parameter `partition`. Number of the partition whose earliest message is
     /// returned.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.partition = Some(value);
         self
@@ -7349,18 +7555,21 @@ impl ShowPartitionEndMessage {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic`. Name of the topic. Topic names start with a letter and
     /// contain only letters, digits, hyphens and underscores.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
     /// **Required.** Path parameter `partition`. Number of the partition whose latest message is
     /// returned.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.partition = Some(value);
         self
@@ -7422,23 +7631,27 @@ impl ShowPartitionMessage {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic`. Name of the topic. Topic names start with a letter and
     /// contain only letters, digits, hyphens and underscores.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
     /// **Required.** Path parameter `partition`. Number of the partition holding the message.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.partition = Some(value);
         self
     }
     /// **Required.** Query parameter `message_offset`. Offset (position) of the message to return
     /// within the partition.
+    #[inline]
     pub fn message_offset(mut self, value: impl Into<String>) -> Self {
         self.message_offset = Some(value.into());
         self
@@ -7495,6 +7708,7 @@ impl ShowQuotas {
     }
     /// Optional. Query parameter `includeTagsQuota`. Whether the tag quota is included in the
     /// result.
+    #[inline]
     pub fn include_tags_quota(mut self, value: impl Into<String>) -> Self {
         self.include_tags_quota = Some(value.into());
         self
@@ -7594,12 +7808,14 @@ impl ShowTopicAccessPolicy {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `topic_name`. Name of the topic whose user permissions are
     /// shown.
+    #[inline]
     pub fn topic_name(mut self, value: impl Into<String>) -> Self {
         self.topic_name = Some(value.into());
         self
@@ -7654,6 +7870,7 @@ impl ShowUpgradeInstanceVersion {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7707,6 +7924,7 @@ impl ShowVolumeExpandConfig {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7764,12 +7982,14 @@ impl StartKafkaLogTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `log_type`. Kind of log task to start: `REBALANCE` (consumer
     /// rebalance log) or `topic_log` (topic log).
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -7834,12 +8054,14 @@ impl StopKafkaLogTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `log_type`. Kind of log task to stop: `REBALANCE` (consumer
     /// rebalance log) or `topic_log` (topic log).
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -7894,6 +8116,7 @@ impl StopKafkaRebalanceLogTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7949,6 +8172,7 @@ impl UpdateInstance {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8010,6 +8234,7 @@ impl UpdateInstanceAutoCreateTopic {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8077,18 +8302,21 @@ impl UpdateInstanceConsumerGroup {
         }
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose description is
     /// changed.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -8152,6 +8380,7 @@ impl UpdateInstanceCrossVpcIp {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8217,12 +8446,14 @@ impl UpdateInstanceGroup {
         }
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8285,6 +8516,7 @@ impl UpdateInstanceTopic {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8350,17 +8582,20 @@ impl UpdateInstanceUser {
         }
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `user_name`. Name of the SASL user to change.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -8426,12 +8661,14 @@ impl UpdateKafkaPortProtocol {
     }
     /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     /// Constraints: one of `kafka`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8496,6 +8733,7 @@ impl UpdateKafkaUserClientQuotaTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8563,23 +8801,27 @@ impl UpdateScheduledTask {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the scheduled task to change, as returned by
     /// `list_scheduled_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `execute_at`. New execution time of the scheduled task.
+    #[inline]
     pub fn execute_at(mut self, value: impl Into<String>) -> Self {
         self.execute_at = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. New state of the scheduled task: `CANCELLED` cancels it,
     /// `null` leaves it waiting to run.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
@@ -8636,6 +8878,7 @@ impl UpdateTopicAccessPolicy {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8700,6 +8943,7 @@ impl UpdateVolumeExpansionConfig {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8762,6 +9006,7 @@ impl UpgradeInstance {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8825,6 +9070,7 @@ impl ValidateConnectorConnectivity {
     }
     /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
     /// returned by `list_instances`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self

@@ -95,41 +95,49 @@ pub struct AlterAutoVolumeExpandConfigBuilder {
 }
 impl AlterAutoVolumeExpandConfigBuilder {
     /// Sets `AlterAutoVolumeExpandConfig::auto_volume_expand_enable`. **Required.**
+    #[inline]
     pub fn auto_volume_expand_enable(mut self, value: bool) -> Self {
         self.inner.auto_volume_expand_enable = Some(value);
         self
     }
     /// Sets or clears `AlterAutoVolumeExpandConfig::auto_volume_expand_enable`.
+    #[inline]
     pub fn set_auto_volume_expand_enable(mut self, value: Option<bool>) -> Self {
         self.inner.auto_volume_expand_enable = value;
         self
     }
     /// Sets `AlterAutoVolumeExpandConfig::expand_threshold`.
+    #[inline]
     pub fn expand_threshold(mut self, value: i64) -> Self {
         self.inner.expand_threshold = Some(value);
         self
     }
     /// Sets or clears `AlterAutoVolumeExpandConfig::expand_threshold`.
+    #[inline]
     pub fn set_expand_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.expand_threshold = value;
         self
     }
     /// Sets `AlterAutoVolumeExpandConfig::max_volume_size`.
+    #[inline]
     pub fn max_volume_size(mut self, value: i64) -> Self {
         self.inner.max_volume_size = Some(value);
         self
     }
     /// Sets or clears `AlterAutoVolumeExpandConfig::max_volume_size`.
+    #[inline]
     pub fn set_max_volume_size(mut self, value: Option<i64>) -> Self {
         self.inner.max_volume_size = value;
         self
     }
     /// Sets `AlterAutoVolumeExpandConfig::expand_increment`.
+    #[inline]
     pub fn expand_increment(mut self, value: i64) -> Self {
         self.inner.expand_increment = Some(value);
         self
     }
     /// Sets or clears `AlterAutoVolumeExpandConfig::expand_increment`.
+    #[inline]
     pub fn set_expand_increment(mut self, value: Option<i64>) -> Self {
         self.inner.expand_increment = value;
         self
@@ -212,26 +220,31 @@ pub struct AmqpUserBuilder {
 }
 impl AmqpUserBuilder {
     /// Sets `AmqpUser::access_key`.
+    #[inline]
     pub fn access_key(mut self, value: impl Into<String>) -> Self {
         self.inner.access_key = Some(value.into());
         self
     }
     /// Sets or clears `AmqpUser::access_key`.
+    #[inline]
     pub fn set_access_key(mut self, value: Option<String>) -> Self {
         self.inner.access_key = value;
         self
     }
     /// Sets `AmqpUser::secret_key`.
+    #[inline]
     pub fn secret_key(mut self, value: impl Into<String>) -> Self {
         self.inner.secret_key = Some(value.into());
         self
     }
     /// Sets or clears `AmqpUser::secret_key`.
+    #[inline]
     pub fn set_secret_key(mut self, value: Option<String>) -> Self {
         self.inner.secret_key = value;
         self
     }
     /// Sets `AmqpUser::vhosts`.
+    #[inline]
     pub fn vhosts(
         mut self,
         value: impl IntoIterator<Item = impl Into<AmqpUserPerm>>,
@@ -240,11 +253,13 @@ impl AmqpUserBuilder {
         self
     }
     /// Appends one item to `AmqpUser::vhosts`.
+    #[inline]
     pub fn push_vhosts(mut self, value: impl Into<AmqpUserPerm>) -> Self {
         self.inner.vhosts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AmqpUser::vhosts`.
+    #[inline]
     pub fn set_vhosts(mut self, value: Option<Vec<AmqpUserPerm>>) -> Self {
         self.inner.vhosts = value;
         self
@@ -313,41 +328,49 @@ pub struct AmqpUserPermBuilder {
 }
 impl AmqpUserPermBuilder {
     /// Sets `AmqpUserPerm::vhost`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
         self
     }
     /// Sets or clears `AmqpUserPerm::vhost`.
+    #[inline]
     pub fn set_vhost(mut self, value: Option<String>) -> Self {
         self.inner.vhost = value;
         self
     }
     /// Sets `AmqpUserPerm::conf`.
+    #[inline]
     pub fn conf(mut self, value: impl Into<String>) -> Self {
         self.inner.conf = Some(value.into());
         self
     }
     /// Sets or clears `AmqpUserPerm::conf`.
+    #[inline]
     pub fn set_conf(mut self, value: Option<String>) -> Self {
         self.inner.conf = value;
         self
     }
     /// Sets `AmqpUserPerm::write`.
+    #[inline]
     pub fn write(mut self, value: impl Into<String>) -> Self {
         self.inner.write = Some(value.into());
         self
     }
     /// Sets or clears `AmqpUserPerm::write`.
+    #[inline]
     pub fn set_write(mut self, value: Option<String>) -> Self {
         self.inner.write = value;
         self
     }
     /// Sets `AmqpUserPerm::read`.
+    #[inline]
     pub fn read(mut self, value: impl Into<String>) -> Self {
         self.inner.read = Some(value.into());
         self
     }
     /// Sets or clears `AmqpUserPerm::read`.
+    #[inline]
     pub fn set_read(mut self, value: Option<String>) -> Self {
         self.inner.read = value;
         self
@@ -407,16 +430,19 @@ pub struct BatchCreateOrDeleteTagReqBuilder {
 }
 impl BatchCreateOrDeleteTagReqBuilder {
     /// Sets `BatchCreateOrDeleteTagReq::action`.
+    #[inline]
     pub fn action(mut self, value: impl Into<BatchCreateOrDeleteTagReqAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateOrDeleteTagReq::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<BatchCreateOrDeleteTagReqAction>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `BatchCreateOrDeleteTagReq::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -425,11 +451,13 @@ impl BatchCreateOrDeleteTagReqBuilder {
         self
     }
     /// Appends one item to `BatchCreateOrDeleteTagReq::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateOrDeleteTagReq::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
@@ -506,16 +534,19 @@ pub struct BatchDeleteBodyBuilder {
 }
 impl BatchDeleteBodyBuilder {
     /// Sets `BatchDeleteBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `BatchDeleteBody::name`.
+    #[inline]
     pub fn push_name(mut self, value: impl Into<String>) -> Self {
         self.inner.name.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.name = value;
         self
@@ -602,6 +633,7 @@ pub struct BatchRestartOrDeleteInstanceReqBuilder {
 }
 impl BatchRestartOrDeleteInstanceReqBuilder {
     /// Sets `BatchRestartOrDeleteInstanceReq::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -610,16 +642,19 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Appends one item to `BatchRestartOrDeleteInstanceReq::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<String>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceReq::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.instances = value;
         self
     }
     /// Sets `BatchRestartOrDeleteInstanceReq::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchRestartOrDeleteInstanceReqAction>,
@@ -628,6 +663,7 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceReq::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchRestartOrDeleteInstanceReqAction>,
@@ -636,6 +672,7 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Sets `BatchRestartOrDeleteInstanceReq::all_failure`.
+    #[inline]
     pub fn all_failure(
         mut self,
         value: impl Into<BatchRestartOrDeleteInstanceReqAllFailure>,
@@ -644,6 +681,7 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceReq::all_failure`.
+    #[inline]
     pub fn set_all_failure(
         mut self,
         value: Option<BatchRestartOrDeleteInstanceReqAllFailure>,
@@ -652,11 +690,13 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Sets `BatchRestartOrDeleteInstanceReq::force_delete`.
+    #[inline]
     pub fn force_delete(mut self, value: bool) -> Self {
         self.inner.force_delete = Some(value);
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceReq::force_delete`.
+    #[inline]
     pub fn set_force_delete(mut self, value: Option<bool>) -> Self {
         self.inner.force_delete = value;
         self
@@ -734,21 +774,25 @@ pub struct BatchRestartOrDeleteInstanceRespResultsBuilder {
 }
 impl BatchRestartOrDeleteInstanceRespResultsBuilder {
     /// Sets `BatchRestartOrDeleteInstanceRespResults::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceRespResults::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<String>) -> Self {
         self.inner.result = value;
         self
     }
     /// Sets `BatchRestartOrDeleteInstanceRespResults::instance`.
+    #[inline]
     pub fn instance(mut self, value: impl Into<String>) -> Self {
         self.inner.instance = Some(value.into());
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceRespResults::instance`.
+    #[inline]
     pub fn set_instance(mut self, value: Option<String>) -> Self {
         self.inner.instance = value;
         self
@@ -807,6 +851,7 @@ pub struct BatchRestartOrDeleteInstancesResponseBuilder {
 }
 impl BatchRestartOrDeleteInstancesResponseBuilder {
     /// Sets `BatchRestartOrDeleteInstancesResponse::results`.
+    #[inline]
     pub fn results(
         mut self,
         value: impl IntoIterator<
@@ -817,6 +862,7 @@ impl BatchRestartOrDeleteInstancesResponseBuilder {
         self
     }
     /// Appends one item to `BatchRestartOrDeleteInstancesResponse::results`.
+    #[inline]
     pub fn push_results(
         mut self,
         value: impl Into<BatchRestartOrDeleteInstanceRespResults>,
@@ -825,6 +871,7 @@ impl BatchRestartOrDeleteInstancesResponseBuilder {
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstancesResponse::results`.
+    #[inline]
     pub fn set_results(
         mut self,
         value: Option<Vec<BatchRestartOrDeleteInstanceRespResults>>,
@@ -882,6 +929,7 @@ pub struct BatchResumeInstanceReqBuilder {
 }
 impl BatchResumeInstanceReqBuilder {
     /// Sets `BatchResumeInstanceReq::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -890,11 +938,13 @@ impl BatchResumeInstanceReqBuilder {
         self
     }
     /// Appends one item to `BatchResumeInstanceReq::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<String>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchResumeInstanceReq::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.instances = value;
         self
@@ -982,51 +1032,61 @@ pub struct BindingsDetailsBuilder {
 }
 impl BindingsDetailsBuilder {
     /// Sets `BindingsDetails::source`.
+    #[inline]
     pub fn source(mut self, value: impl Into<String>) -> Self {
         self.inner.source = Some(value.into());
         self
     }
     /// Sets or clears `BindingsDetails::source`.
+    #[inline]
     pub fn set_source(mut self, value: Option<String>) -> Self {
         self.inner.source = value;
         self
     }
     /// Sets `BindingsDetails::destination_type`.
+    #[inline]
     pub fn destination_type(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_type = Some(value.into());
         self
     }
     /// Sets or clears `BindingsDetails::destination_type`.
+    #[inline]
     pub fn set_destination_type(mut self, value: Option<String>) -> Self {
         self.inner.destination_type = value;
         self
     }
     /// Sets `BindingsDetails::destination`.
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.inner.destination = Some(value.into());
         self
     }
     /// Sets or clears `BindingsDetails::destination`.
+    #[inline]
     pub fn set_destination(mut self, value: Option<String>) -> Self {
         self.inner.destination = value;
         self
     }
     /// Sets `BindingsDetails::routing_key`.
+    #[inline]
     pub fn routing_key(mut self, value: impl Into<String>) -> Self {
         self.inner.routing_key = Some(value.into());
         self
     }
     /// Sets or clears `BindingsDetails::routing_key`.
+    #[inline]
     pub fn set_routing_key(mut self, value: Option<String>) -> Self {
         self.inner.routing_key = value;
         self
     }
     /// Sets `BindingsDetails::properties_key`.
+    #[inline]
     pub fn properties_key(mut self, value: impl Into<String>) -> Self {
         self.inner.properties_key = Some(value.into());
         self
     }
     /// Sets or clears `BindingsDetails::properties_key`.
+    #[inline]
     pub fn set_properties_key(mut self, value: Option<String>) -> Self {
         self.inner.properties_key = value;
         self
@@ -1113,51 +1173,61 @@ pub struct BssParamBuilder {
 }
 impl BssParamBuilder {
     /// Sets `BssParam::is_auto_renew`.
+    #[inline]
     pub fn is_auto_renew(mut self, value: bool) -> Self {
         self.inner.is_auto_renew = Some(value);
         self
     }
     /// Sets or clears `BssParam::is_auto_renew`.
+    #[inline]
     pub fn set_is_auto_renew(mut self, value: Option<bool>) -> Self {
         self.inner.is_auto_renew = value;
         self
     }
     /// Sets `BssParam::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: impl Into<BssParamChargingMode>) -> Self {
         self.inner.charging_mode = Some(value.into());
         self
     }
     /// Sets or clears `BssParam::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<BssParamChargingMode>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `BssParam::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(mut self, value: bool) -> Self {
         self.inner.is_auto_pay = Some(value);
         self
     }
     /// Sets or clears `BssParam::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(mut self, value: Option<bool>) -> Self {
         self.inner.is_auto_pay = value;
         self
     }
     /// Sets `BssParam::period_type`.
+    #[inline]
     pub fn period_type(mut self, value: impl Into<BssParamPeriodType>) -> Self {
         self.inner.period_type = Some(value.into());
         self
     }
     /// Sets or clears `BssParam::period_type`.
+    #[inline]
     pub fn set_period_type(mut self, value: Option<BssParamPeriodType>) -> Self {
         self.inner.period_type = value;
         self
     }
     /// Sets `BssParam::period_num`.
+    #[inline]
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
         self
     }
     /// Sets or clears `BssParam::period_num`.
+    #[inline]
     pub fn set_period_num(mut self, value: Option<i64>) -> Self {
         self.inner.period_num = value;
         self
@@ -1268,61 +1338,73 @@ pub struct ChannelDetailsBuilder {
 }
 impl ChannelDetailsBuilder {
     /// Sets `ChannelDetails::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ChannelDetails::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ChannelDetails::number`.
+    #[inline]
     pub fn number(mut self, value: i64) -> Self {
         self.inner.number = Some(value);
         self
     }
     /// Sets or clears `ChannelDetails::number`.
+    #[inline]
     pub fn set_number(mut self, value: Option<i64>) -> Self {
         self.inner.number = value;
         self
     }
     /// Sets `ChannelDetails::user`.
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.inner.user = Some(value.into());
         self
     }
     /// Sets or clears `ChannelDetails::user`.
+    #[inline]
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.inner.user = value;
         self
     }
     /// Sets `ChannelDetails::connection_name`.
+    #[inline]
     pub fn connection_name(mut self, value: impl Into<String>) -> Self {
         self.inner.connection_name = Some(value.into());
         self
     }
     /// Sets or clears `ChannelDetails::connection_name`.
+    #[inline]
     pub fn set_connection_name(mut self, value: Option<String>) -> Self {
         self.inner.connection_name = value;
         self
     }
     /// Sets `ChannelDetails::peer_host`.
+    #[inline]
     pub fn peer_host(mut self, value: impl Into<String>) -> Self {
         self.inner.peer_host = Some(value.into());
         self
     }
     /// Sets or clears `ChannelDetails::peer_host`.
+    #[inline]
     pub fn set_peer_host(mut self, value: Option<String>) -> Self {
         self.inner.peer_host = value;
         self
     }
     /// Sets `ChannelDetails::peer_port`.
+    #[inline]
     pub fn peer_port(mut self, value: i64) -> Self {
         self.inner.peer_port = Some(value);
         self
     }
     /// Sets or clears `ChannelDetails::peer_port`.
+    #[inline]
     pub fn set_peer_port(mut self, value: Option<i64>) -> Self {
         self.inner.peer_port = value;
         self
@@ -1407,41 +1489,49 @@ pub struct ConsumerDetailsBuilder {
 }
 impl ConsumerDetailsBuilder {
     /// Sets `ConsumerDetails::consumer_tag`.
+    #[inline]
     pub fn consumer_tag(mut self, value: impl Into<String>) -> Self {
         self.inner.consumer_tag = Some(value.into());
         self
     }
     /// Sets or clears `ConsumerDetails::consumer_tag`.
+    #[inline]
     pub fn set_consumer_tag(mut self, value: Option<String>) -> Self {
         self.inner.consumer_tag = value;
         self
     }
     /// Sets `ConsumerDetails::channel_details`.
+    #[inline]
     pub fn channel_details(mut self, value: impl Into<ChannelDetails>) -> Self {
         self.inner.channel_details = Some(value.into());
         self
     }
     /// Sets or clears `ConsumerDetails::channel_details`.
+    #[inline]
     pub fn set_channel_details(mut self, value: Option<ChannelDetails>) -> Self {
         self.inner.channel_details = value;
         self
     }
     /// Sets `ConsumerDetails::ack_required`.
+    #[inline]
     pub fn ack_required(mut self, value: bool) -> Self {
         self.inner.ack_required = Some(value);
         self
     }
     /// Sets or clears `ConsumerDetails::ack_required`.
+    #[inline]
     pub fn set_ack_required(mut self, value: Option<bool>) -> Self {
         self.inner.ack_required = value;
         self
     }
     /// Sets `ConsumerDetails::prefetch_count`.
+    #[inline]
     pub fn prefetch_count(mut self, value: i64) -> Self {
         self.inner.prefetch_count = Some(value);
         self
     }
     /// Sets or clears `ConsumerDetails::prefetch_count`.
+    #[inline]
     pub fn set_prefetch_count(mut self, value: Option<i64>) -> Self {
         self.inner.prefetch_count = value;
         self
@@ -1531,31 +1621,37 @@ pub struct CreateBindingBodyBuilder {
 }
 impl CreateBindingBodyBuilder {
     /// Sets `CreateBindingBody::destination`. **Required.**
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.inner.destination = Some(value.into());
         self
     }
     /// Sets or clears `CreateBindingBody::destination`.
+    #[inline]
     pub fn set_destination(mut self, value: Option<String>) -> Self {
         self.inner.destination = value;
         self
     }
     /// Sets `CreateBindingBody::routing_key`. **Required.**
+    #[inline]
     pub fn routing_key(mut self, value: impl Into<String>) -> Self {
         self.inner.routing_key = Some(value.into());
         self
     }
     /// Sets or clears `CreateBindingBody::routing_key`.
+    #[inline]
     pub fn set_routing_key(mut self, value: Option<String>) -> Self {
         self.inner.routing_key = value;
         self
     }
     /// Sets `CreateBindingBody::destination_type`. **Required.**
+    #[inline]
     pub fn destination_type(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_type = Some(value.into());
         self
     }
     /// Sets or clears `CreateBindingBody::destination_type`.
+    #[inline]
     pub fn set_destination_type(mut self, value: Option<String>) -> Self {
         self.inner.destination_type = value;
         self
@@ -1633,41 +1729,49 @@ pub struct CreateBindingResponseBuilder {
 }
 impl CreateBindingResponseBuilder {
     /// Sets `CreateBindingResponse::source`.
+    #[inline]
     pub fn source(mut self, value: impl Into<String>) -> Self {
         self.inner.source = Some(value.into());
         self
     }
     /// Sets or clears `CreateBindingResponse::source`.
+    #[inline]
     pub fn set_source(mut self, value: Option<String>) -> Self {
         self.inner.source = value;
         self
     }
     /// Sets `CreateBindingResponse::destination_type`.
+    #[inline]
     pub fn destination_type(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_type = Some(value.into());
         self
     }
     /// Sets or clears `CreateBindingResponse::destination_type`.
+    #[inline]
     pub fn set_destination_type(mut self, value: Option<String>) -> Self {
         self.inner.destination_type = value;
         self
     }
     /// Sets `CreateBindingResponse::destination`.
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.inner.destination = Some(value.into());
         self
     }
     /// Sets or clears `CreateBindingResponse::destination`.
+    #[inline]
     pub fn set_destination(mut self, value: Option<String>) -> Self {
         self.inner.destination = value;
         self
     }
     /// Sets `CreateBindingResponse::routing_key`.
+    #[inline]
     pub fn routing_key(mut self, value: impl Into<String>) -> Self {
         self.inner.routing_key = Some(value.into());
         self
     }
     /// Sets or clears `CreateBindingResponse::routing_key`.
+    #[inline]
     pub fn set_routing_key(mut self, value: Option<String>) -> Self {
         self.inner.routing_key = value;
         self
@@ -1771,61 +1875,73 @@ pub struct CreateExchangeBodyBuilder {
 }
 impl CreateExchangeBodyBuilder {
     /// Sets `CreateExchangeBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateExchangeBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateExchangeBody::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreateExchangeBody::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `CreateExchangeBody::durable`.
+    #[inline]
     pub fn durable(mut self, value: bool) -> Self {
         self.inner.durable = Some(value);
         self
     }
     /// Sets or clears `CreateExchangeBody::durable`.
+    #[inline]
     pub fn set_durable(mut self, value: Option<bool>) -> Self {
         self.inner.durable = value;
         self
     }
     /// Sets `CreateExchangeBody::auto_delete`. **Required.**
+    #[inline]
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
         self
     }
     /// Sets or clears `CreateExchangeBody::auto_delete`.
+    #[inline]
     pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
         self.inner.auto_delete = value;
         self
     }
     /// Sets `CreateExchangeBody::internal`.
+    #[inline]
     pub fn internal(mut self, value: bool) -> Self {
         self.inner.internal = Some(value);
         self
     }
     /// Sets or clears `CreateExchangeBody::internal`.
+    #[inline]
     pub fn set_internal(mut self, value: Option<bool>) -> Self {
         self.inner.internal = value;
         self
     }
     /// Sets `CreateExchangeBody::arguments`.
+    #[inline]
     pub fn arguments(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.arguments = Some(value.into());
         self
     }
     /// Sets or clears `CreateExchangeBody::arguments`.
+    #[inline]
     pub fn set_arguments(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.arguments = value;
         self
@@ -1918,81 +2034,97 @@ pub struct CreateExchangeResponseBuilder {
 }
 impl CreateExchangeResponseBuilder {
     /// Sets `CreateExchangeResponse::durable`.
+    #[inline]
     pub fn durable(mut self, value: bool) -> Self {
         self.inner.durable = Some(value);
         self
     }
     /// Sets or clears `CreateExchangeResponse::durable`.
+    #[inline]
     pub fn set_durable(mut self, value: Option<bool>) -> Self {
         self.inner.durable = value;
         self
     }
     /// Sets `CreateExchangeResponse::default`.
+    #[inline]
     pub fn default_value(mut self, value: bool) -> Self {
         self.inner.default = Some(value);
         self
     }
     /// Sets or clears `CreateExchangeResponse::default`.
+    #[inline]
     pub fn set_default(mut self, value: Option<bool>) -> Self {
         self.inner.default = value;
         self
     }
     /// Sets `CreateExchangeResponse::internal`.
+    #[inline]
     pub fn internal(mut self, value: bool) -> Self {
         self.inner.internal = Some(value);
         self
     }
     /// Sets or clears `CreateExchangeResponse::internal`.
+    #[inline]
     pub fn set_internal(mut self, value: Option<bool>) -> Self {
         self.inner.internal = value;
         self
     }
     /// Sets `CreateExchangeResponse::arguments`.
+    #[inline]
     pub fn arguments(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.arguments = Some(value.into());
         self
     }
     /// Sets or clears `CreateExchangeResponse::arguments`.
+    #[inline]
     pub fn set_arguments(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.arguments = value;
         self
     }
     /// Sets `CreateExchangeResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateExchangeResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateExchangeResponse::auto_delete`.
+    #[inline]
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
         self
     }
     /// Sets or clears `CreateExchangeResponse::auto_delete`.
+    #[inline]
     pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
         self.inner.auto_delete = value;
         self
     }
     /// Sets `CreateExchangeResponse::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreateExchangeResponse::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `CreateExchangeResponse::vhost`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
         self
     }
     /// Sets or clears `CreateExchangeResponse::vhost`.
+    #[inline]
     pub fn set_vhost(mut self, value: Option<String>) -> Self {
         self.inner.vhost = value;
         self
@@ -2320,116 +2452,139 @@ pub struct CreateInstanceReqBuilder {
 }
 impl CreateInstanceReqBuilder {
     /// Sets `CreateInstanceReq::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateInstanceReq::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateInstanceReq::engine`. **Required.**
+    #[inline]
     pub fn engine(mut self, value: impl Into<CreateInstanceReqEngine>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<CreateInstanceReqEngine>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `CreateInstanceReq::engine_version`. **Required.**
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `CreateInstanceReq::enable_acl`.
+    #[inline]
     pub fn enable_acl(mut self, value: bool) -> Self {
         self.inner.enable_acl = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceReq::enable_acl`.
+    #[inline]
     pub fn set_enable_acl(mut self, value: Option<bool>) -> Self {
         self.inner.enable_acl = value;
         self
     }
     /// Sets `CreateInstanceReq::storage_space`. **Required.**
+    #[inline]
     pub fn storage_space(mut self, value: i64) -> Self {
         self.inner.storage_space = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceReq::storage_space`.
+    #[inline]
     pub fn set_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.storage_space = value;
         self
     }
     /// Sets `CreateInstanceReq::access_user`.
+    #[inline]
     pub fn access_user(mut self, value: impl Into<String>) -> Self {
         self.inner.access_user = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::access_user`.
+    #[inline]
     pub fn set_access_user(mut self, value: Option<String>) -> Self {
         self.inner.access_user = value;
         self
     }
     /// Sets `CreateInstanceReq::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `CreateInstanceReq::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `CreateInstanceReq::security_group_id`. **Required.**
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `CreateInstanceReq::subnet_id`. **Required.**
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `CreateInstanceReq::available_zones`. **Required.**
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2438,86 +2593,103 @@ impl CreateInstanceReqBuilder {
         self
     }
     /// Appends one item to `CreateInstanceReq::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `CreateInstanceReq::product_id`. **Required.**
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `CreateInstanceReq::broker_num`.
+    #[inline]
     pub fn broker_num(mut self, value: i64) -> Self {
         self.inner.broker_num = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceReq::broker_num`.
+    #[inline]
     pub fn set_broker_num(mut self, value: Option<i64>) -> Self {
         self.inner.broker_num = value;
         self
     }
     /// Sets `CreateInstanceReq::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `CreateInstanceReq::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `CreateInstanceReq::enable_publicip`.
+    #[inline]
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceReq::enable_publicip`.
+    #[inline]
     pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_publicip = value;
         self
     }
     /// Sets `CreateInstanceReq::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `CreateInstanceReq::ssl_enable`.
+    #[inline]
     pub fn ssl_enable(mut self, value: bool) -> Self {
         self.inner.ssl_enable = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceReq::ssl_enable`.
+    #[inline]
     pub fn set_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ssl_enable = value;
         self
     }
     /// Sets `CreateInstanceReq::storage_spec_code`. **Required.**
+    #[inline]
     pub fn storage_spec_code(
         mut self,
         value: impl Into<CreateInstanceReqStorageSpecCode>,
@@ -2526,6 +2698,7 @@ impl CreateInstanceReqBuilder {
         self
     }
     /// Sets or clears `CreateInstanceReq::storage_spec_code`.
+    #[inline]
     pub fn set_storage_spec_code(
         mut self,
         value: Option<CreateInstanceReqStorageSpecCode>,
@@ -2534,46 +2707,55 @@ impl CreateInstanceReqBuilder {
         self
     }
     /// Sets `CreateInstanceReq::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateInstanceReq::disk_encrypted_enable`.
+    #[inline]
     pub fn disk_encrypted_enable(mut self, value: bool) -> Self {
         self.inner.disk_encrypted_enable = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceReq::disk_encrypted_enable`.
+    #[inline]
     pub fn set_disk_encrypted_enable(mut self, value: Option<bool>) -> Self {
         self.inner.disk_encrypted_enable = value;
         self
     }
     /// Sets `CreateInstanceReq::disk_encrypted_key`.
+    #[inline]
     pub fn disk_encrypted_key(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_encrypted_key = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::disk_encrypted_key`.
+    #[inline]
     pub fn set_disk_encrypted_key(mut self, value: Option<String>) -> Self {
         self.inner.disk_encrypted_key = value;
         self
     }
     /// Sets `CreateInstanceReq::arch_type`.
+    #[inline]
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::arch_type`.
+    #[inline]
     pub fn set_arch_type(mut self, value: Option<String>) -> Self {
         self.inner.arch_type = value;
         self
     }
     /// Sets `CreateInstanceReq::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -2582,21 +2764,25 @@ impl CreateInstanceReqBuilder {
         self
     }
     /// Appends one item to `CreateInstanceReq::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `CreateInstanceReq::bss_param`.
+    #[inline]
     pub fn bss_param(mut self, value: impl Into<BssParam>) -> Self {
         self.inner.bss_param = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceReq::bss_param`.
+    #[inline]
     pub fn set_bss_param(mut self, value: Option<BssParam>) -> Self {
         self.inner.bss_param = value;
         self
@@ -2678,11 +2864,13 @@ pub struct CreatePostPaidInstanceByEngineResponseBuilder {
 }
 impl CreatePostPaidInstanceByEngineResponseBuilder {
     /// Sets `CreatePostPaidInstanceByEngineResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePostPaidInstanceByEngineResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
@@ -2798,71 +2986,85 @@ pub struct CreateQueueBodyBuilder {
 }
 impl CreateQueueBodyBuilder {
     /// Sets `CreateQueueBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateQueueBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateQueueBody::auto_delete`. **Required.**
+    #[inline]
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
         self
     }
     /// Sets or clears `CreateQueueBody::auto_delete`.
+    #[inline]
     pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
         self.inner.auto_delete = value;
         self
     }
     /// Sets `CreateQueueBody::durable`.
+    #[inline]
     pub fn durable(mut self, value: bool) -> Self {
         self.inner.durable = Some(value);
         self
     }
     /// Sets or clears `CreateQueueBody::durable`.
+    #[inline]
     pub fn set_durable(mut self, value: Option<bool>) -> Self {
         self.inner.durable = value;
         self
     }
     /// Sets `CreateQueueBody::dead_letter_exchange`.
+    #[inline]
     pub fn dead_letter_exchange(mut self, value: impl Into<String>) -> Self {
         self.inner.dead_letter_exchange = Some(value.into());
         self
     }
     /// Sets or clears `CreateQueueBody::dead_letter_exchange`.
+    #[inline]
     pub fn set_dead_letter_exchange(mut self, value: Option<String>) -> Self {
         self.inner.dead_letter_exchange = value;
         self
     }
     /// Sets `CreateQueueBody::dead_letter_routing_key`.
+    #[inline]
     pub fn dead_letter_routing_key(mut self, value: impl Into<String>) -> Self {
         self.inner.dead_letter_routing_key = Some(value.into());
         self
     }
     /// Sets or clears `CreateQueueBody::dead_letter_routing_key`.
+    #[inline]
     pub fn set_dead_letter_routing_key(mut self, value: Option<String>) -> Self {
         self.inner.dead_letter_routing_key = value;
         self
     }
     /// Sets `CreateQueueBody::message_ttl`.
+    #[inline]
     pub fn message_ttl(mut self, value: i64) -> Self {
         self.inner.message_ttl = Some(value);
         self
     }
     /// Sets or clears `CreateQueueBody::message_ttl`.
+    #[inline]
     pub fn set_message_ttl(mut self, value: Option<i64>) -> Self {
         self.inner.message_ttl = value;
         self
     }
     /// Sets `CreateQueueBody::lazy_mode`.
+    #[inline]
     pub fn lazy_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.lazy_mode = Some(value.into());
         self
     }
     /// Sets or clears `CreateQueueBody::lazy_mode`.
+    #[inline]
     pub fn set_lazy_mode(mut self, value: Option<String>) -> Self {
         self.inner.lazy_mode = value;
         self
@@ -2964,71 +3166,85 @@ pub struct CreateQueueResponseBuilder {
 }
 impl CreateQueueResponseBuilder {
     /// Sets `CreateQueueResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateQueueResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateQueueResponse::auto_delete`.
+    #[inline]
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
         self
     }
     /// Sets or clears `CreateQueueResponse::auto_delete`.
+    #[inline]
     pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
         self.inner.auto_delete = value;
         self
     }
     /// Sets `CreateQueueResponse::durable`.
+    #[inline]
     pub fn durable(mut self, value: bool) -> Self {
         self.inner.durable = Some(value);
         self
     }
     /// Sets or clears `CreateQueueResponse::durable`.
+    #[inline]
     pub fn set_durable(mut self, value: Option<bool>) -> Self {
         self.inner.durable = value;
         self
     }
     /// Sets `CreateQueueResponse::dead_letter_exchange`.
+    #[inline]
     pub fn dead_letter_exchange(mut self, value: impl Into<String>) -> Self {
         self.inner.dead_letter_exchange = Some(value.into());
         self
     }
     /// Sets or clears `CreateQueueResponse::dead_letter_exchange`.
+    #[inline]
     pub fn set_dead_letter_exchange(mut self, value: Option<String>) -> Self {
         self.inner.dead_letter_exchange = value;
         self
     }
     /// Sets `CreateQueueResponse::dead_letter_routing_key`.
+    #[inline]
     pub fn dead_letter_routing_key(mut self, value: impl Into<String>) -> Self {
         self.inner.dead_letter_routing_key = Some(value.into());
         self
     }
     /// Sets or clears `CreateQueueResponse::dead_letter_routing_key`.
+    #[inline]
     pub fn set_dead_letter_routing_key(mut self, value: Option<String>) -> Self {
         self.inner.dead_letter_routing_key = value;
         self
     }
     /// Sets `CreateQueueResponse::message_ttl`.
+    #[inline]
     pub fn message_ttl(mut self, value: i64) -> Self {
         self.inner.message_ttl = Some(value);
         self
     }
     /// Sets or clears `CreateQueueResponse::message_ttl`.
+    #[inline]
     pub fn set_message_ttl(mut self, value: Option<i64>) -> Self {
         self.inner.message_ttl = value;
         self
     }
     /// Sets `CreateQueueResponse::lazy_mode`.
+    #[inline]
     pub fn lazy_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.lazy_mode = Some(value.into());
         self
     }
     /// Sets or clears `CreateQueueResponse::lazy_mode`.
+    #[inline]
     pub fn set_lazy_mode(mut self, value: Option<String>) -> Self {
         self.inner.lazy_mode = value;
         self
@@ -3112,26 +3328,31 @@ pub struct CreateUserResponseBuilder {
 }
 impl CreateUserResponseBuilder {
     /// Sets `CreateUserResponse::access_key`.
+    #[inline]
     pub fn access_key(mut self, value: impl Into<String>) -> Self {
         self.inner.access_key = Some(value.into());
         self
     }
     /// Sets or clears `CreateUserResponse::access_key`.
+    #[inline]
     pub fn set_access_key(mut self, value: Option<String>) -> Self {
         self.inner.access_key = value;
         self
     }
     /// Sets `CreateUserResponse::secret_key`.
+    #[inline]
     pub fn secret_key(mut self, value: impl Into<String>) -> Self {
         self.inner.secret_key = Some(value.into());
         self
     }
     /// Sets or clears `CreateUserResponse::secret_key`.
+    #[inline]
     pub fn set_secret_key(mut self, value: Option<String>) -> Self {
         self.inner.secret_key = value;
         self
     }
     /// Sets `CreateUserResponse::vhosts`.
+    #[inline]
     pub fn vhosts(
         mut self,
         value: impl IntoIterator<Item = impl Into<AmqpUserPerm>>,
@@ -3140,11 +3361,13 @@ impl CreateUserResponseBuilder {
         self
     }
     /// Appends one item to `CreateUserResponse::vhosts`.
+    #[inline]
     pub fn push_vhosts(mut self, value: impl Into<AmqpUserPerm>) -> Self {
         self.inner.vhosts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateUserResponse::vhosts`.
+    #[inline]
     pub fn set_vhosts(mut self, value: Option<Vec<AmqpUserPerm>>) -> Self {
         self.inner.vhosts = value;
         self
@@ -3209,11 +3432,13 @@ pub struct CreateVhostBodyBuilder {
 }
 impl CreateVhostBodyBuilder {
     /// Sets `CreateVhostBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateVhostBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -3306,81 +3531,97 @@ pub struct ExchangeDetailsBuilder {
 }
 impl ExchangeDetailsBuilder {
     /// Sets `ExchangeDetails::durable`.
+    #[inline]
     pub fn durable(mut self, value: bool) -> Self {
         self.inner.durable = Some(value);
         self
     }
     /// Sets or clears `ExchangeDetails::durable`.
+    #[inline]
     pub fn set_durable(mut self, value: Option<bool>) -> Self {
         self.inner.durable = value;
         self
     }
     /// Sets `ExchangeDetails::default`.
+    #[inline]
     pub fn default_value(mut self, value: bool) -> Self {
         self.inner.default = Some(value);
         self
     }
     /// Sets or clears `ExchangeDetails::default`.
+    #[inline]
     pub fn set_default(mut self, value: Option<bool>) -> Self {
         self.inner.default = value;
         self
     }
     /// Sets `ExchangeDetails::internal`.
+    #[inline]
     pub fn internal(mut self, value: bool) -> Self {
         self.inner.internal = Some(value);
         self
     }
     /// Sets or clears `ExchangeDetails::internal`.
+    #[inline]
     pub fn set_internal(mut self, value: Option<bool>) -> Self {
         self.inner.internal = value;
         self
     }
     /// Sets `ExchangeDetails::arguments`.
+    #[inline]
     pub fn arguments(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.arguments = Some(value.into());
         self
     }
     /// Sets or clears `ExchangeDetails::arguments`.
+    #[inline]
     pub fn set_arguments(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.arguments = value;
         self
     }
     /// Sets `ExchangeDetails::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ExchangeDetails::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ExchangeDetails::auto_delete`.
+    #[inline]
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
         self
     }
     /// Sets or clears `ExchangeDetails::auto_delete`.
+    #[inline]
     pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
         self.inner.auto_delete = value;
         self
     }
     /// Sets `ExchangeDetails::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ExchangeDetails::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ExchangeDetails::vhost`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
         self
     }
     /// Sets or clears `ExchangeDetails::vhost`.
+    #[inline]
     pub fn set_vhost(mut self, value: Option<String>) -> Self {
         self.inner.vhost = value;
         self
@@ -3504,101 +3745,121 @@ pub struct InstanceRecycleInfoBuilder {
 }
 impl InstanceRecycleInfoBuilder {
     /// Sets `InstanceRecycleInfo::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `InstanceRecycleInfo::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `InstanceRecycleInfo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `InstanceRecycleInfo::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `InstanceRecycleInfo::in_recycle_time`.
+    #[inline]
     pub fn in_recycle_time(mut self, value: i64) -> Self {
         self.inner.in_recycle_time = Some(value);
         self
     }
     /// Sets or clears `InstanceRecycleInfo::in_recycle_time`.
+    #[inline]
     pub fn set_in_recycle_time(mut self, value: Option<i64>) -> Self {
         self.inner.in_recycle_time = value;
         self
     }
     /// Sets `InstanceRecycleInfo::save_time`.
+    #[inline]
     pub fn save_time(mut self, value: i64) -> Self {
         self.inner.save_time = Some(value);
         self
     }
     /// Sets or clears `InstanceRecycleInfo::save_time`.
+    #[inline]
     pub fn set_save_time(mut self, value: Option<i64>) -> Self {
         self.inner.save_time = value;
         self
     }
     /// Sets `InstanceRecycleInfo::auto_delete_time`.
+    #[inline]
     pub fn auto_delete_time(mut self, value: i64) -> Self {
         self.inner.auto_delete_time = Some(value);
         self
     }
     /// Sets or clears `InstanceRecycleInfo::auto_delete_time`.
+    #[inline]
     pub fn set_auto_delete_time(mut self, value: Option<i64>) -> Self {
         self.inner.auto_delete_time = value;
         self
     }
     /// Sets `InstanceRecycleInfo::cost_per_hour`.
+    #[inline]
     pub fn cost_per_hour(mut self, value: f64) -> Self {
         self.inner.cost_per_hour = Some(value);
         self
     }
     /// Sets or clears `InstanceRecycleInfo::cost_per_hour`.
+    #[inline]
     pub fn set_cost_per_hour(mut self, value: Option<f64>) -> Self {
         self.inner.cost_per_hour = value;
         self
     }
     /// Sets `InstanceRecycleInfo::error_message`.
+    #[inline]
     pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.inner.error_message = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::error_message`.
+    #[inline]
     pub fn set_error_message(mut self, value: Option<String>) -> Self {
         self.inner.error_message = value;
         self
     }
     /// Sets `InstanceRecycleInfo::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
@@ -3661,31 +3922,37 @@ pub struct InstanceResumeResultBuilder {
 }
 impl InstanceResumeResultBuilder {
     /// Sets `InstanceResumeResult::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceResumeResult::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `InstanceResumeResult::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceResumeResult::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `InstanceResumeResult::error_msg`.
+    #[inline]
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_msg = Some(value.into());
         self
     }
     /// Sets or clears `InstanceResumeResult::error_msg`.
+    #[inline]
     pub fn set_error_msg(mut self, value: Option<String>) -> Self {
         self.inner.error_msg = value;
         self
@@ -3792,91 +4059,109 @@ pub struct ListAvailableZonesRespAvailableZonesBuilder {
 }
 impl ListAvailableZonesRespAvailableZonesBuilder {
     /// Sets `ListAvailableZonesRespAvailableZones::sold_out`.
+    #[inline]
     pub fn sold_out(mut self, value: bool) -> Self {
         self.inner.sold_out = Some(value);
         self
     }
     /// Sets or clears `ListAvailableZonesRespAvailableZones::sold_out`.
+    #[inline]
     pub fn set_sold_out(mut self, value: Option<bool>) -> Self {
         self.inner.sold_out = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ListAvailableZonesRespAvailableZones::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::code`.
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.inner.code = Some(value.into());
         self
     }
     /// Sets or clears `ListAvailableZonesRespAvailableZones::code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<String>) -> Self {
         self.inner.code = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListAvailableZonesRespAvailableZones::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `ListAvailableZonesRespAvailableZones::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<String>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::resource_availability`.
+    #[inline]
     pub fn resource_availability(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_availability = Some(value.into());
         self
     }
     /// Sets or clears `ListAvailableZonesRespAvailableZones::resource_availability`.
+    #[inline]
     pub fn set_resource_availability(mut self, value: Option<String>) -> Self {
         self.inner.resource_availability = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::default_az`.
+    #[inline]
     pub fn default_az(mut self, value: bool) -> Self {
         self.inner.default_az = Some(value);
         self
     }
     /// Sets or clears `ListAvailableZonesRespAvailableZones::default_az`.
+    #[inline]
     pub fn set_default_az(mut self, value: Option<bool>) -> Self {
         self.inner.default_az = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::remain_time`.
+    #[inline]
     pub fn remain_time(mut self, value: i64) -> Self {
         self.inner.remain_time = Some(value);
         self
     }
     /// Sets or clears `ListAvailableZonesRespAvailableZones::remain_time`.
+    #[inline]
     pub fn set_remain_time(mut self, value: Option<i64>) -> Self {
         self.inner.remain_time = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `ListAvailableZonesRespAvailableZones::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
@@ -3940,16 +4225,19 @@ pub struct ListAvailableZonesResponseBuilder {
 }
 impl ListAvailableZonesResponseBuilder {
     /// Sets `ListAvailableZonesResponse::region_id`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAvailableZonesResponse::region_id`.
+    #[inline]
     pub fn set_region_id(mut self, value: Option<String>) -> Self {
         self.inner.region_id = value;
         self
     }
     /// Sets `ListAvailableZonesResponse::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListAvailableZonesRespAvailableZones>>,
@@ -3958,6 +4246,7 @@ impl ListAvailableZonesResponseBuilder {
         self
     }
     /// Appends one item to `ListAvailableZonesResponse::available_zones`.
+    #[inline]
     pub fn push_available_zones(
         mut self,
         value: impl Into<ListAvailableZonesRespAvailableZones>,
@@ -3966,6 +4255,7 @@ impl ListAvailableZonesResponseBuilder {
         self
     }
     /// Sets or clears `ListAvailableZonesResponse::available_zones`.
+    #[inline]
     pub fn set_available_zones(
         mut self,
         value: Option<Vec<ListAvailableZonesRespAvailableZones>>,
@@ -4059,81 +4349,97 @@ pub struct ListBackgroundTasksRespTasksBuilder {
 }
 impl ListBackgroundTasksRespTasksBuilder {
     /// Sets `ListBackgroundTasksRespTasks::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::params`.
+    #[inline]
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.inner.params = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::params`.
+    #[inline]
     pub fn set_params(mut self, value: Option<String>) -> Self {
         self.inner.params = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -4195,16 +4501,19 @@ pub struct ListBackgroundTasksResponseBuilder {
 }
 impl ListBackgroundTasksResponseBuilder {
     /// Sets `ListBackgroundTasksResponse::task_count`.
+    #[inline]
     pub fn task_count(mut self, value: impl Into<String>) -> Self {
         self.inner.task_count = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksResponse::task_count`.
+    #[inline]
     pub fn set_task_count(mut self, value: Option<String>) -> Self {
         self.inner.task_count = value;
         self
     }
     /// Sets `ListBackgroundTasksResponse::tasks`.
+    #[inline]
     pub fn tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListBackgroundTasksRespTasks>>,
@@ -4213,11 +4522,13 @@ impl ListBackgroundTasksResponseBuilder {
         self
     }
     /// Appends one item to `ListBackgroundTasksResponse::tasks`.
+    #[inline]
     pub fn push_tasks(mut self, value: impl Into<ListBackgroundTasksRespTasks>) -> Self {
         self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksResponse::tasks`.
+    #[inline]
     pub fn set_tasks(
         mut self,
         value: Option<Vec<ListBackgroundTasksRespTasks>>,
@@ -4286,26 +4597,31 @@ pub struct ListBindingsResponseBuilder {
 }
 impl ListBindingsResponseBuilder {
     /// Sets `ListBindingsResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ListBindingsResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ListBindingsResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListBindingsResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ListBindingsResponse::items`.
+    #[inline]
     pub fn items(
         mut self,
         value: impl IntoIterator<Item = impl Into<BindingsDetails>>,
@@ -4314,11 +4630,13 @@ impl ListBindingsResponseBuilder {
         self
     }
     /// Appends one item to `ListBindingsResponse::items`.
+    #[inline]
     pub fn push_items(mut self, value: impl Into<BindingsDetails>) -> Self {
         self.inner.items.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListBindingsResponse::items`.
+    #[inline]
     pub fn set_items(mut self, value: Option<Vec<BindingsDetails>>) -> Self {
         self.inner.items = value;
         self
@@ -4385,31 +4703,37 @@ pub struct ListConfigFeaturesBuilder {
 }
 impl ListConfigFeaturesBuilder {
     /// Sets `ListConfigFeatures::feature_id`.
+    #[inline]
     pub fn feature_id(mut self, value: impl Into<String>) -> Self {
         self.inner.feature_id = Some(value.into());
         self
     }
     /// Sets or clears `ListConfigFeatures::feature_id`.
+    #[inline]
     pub fn set_feature_id(mut self, value: Option<String>) -> Self {
         self.inner.feature_id = value;
         self
     }
     /// Sets `ListConfigFeatures::status`.
+    #[inline]
     pub fn status(mut self, value: i64) -> Self {
         self.inner.status = Some(value);
         self
     }
     /// Sets or clears `ListConfigFeatures::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<i64>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListConfigFeatures::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ListConfigFeatures::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -4478,6 +4802,7 @@ pub struct ListConfigFeaturesResponseBuilder {
 }
 impl ListConfigFeaturesResponseBuilder {
     /// Sets `ListConfigFeaturesResponse::features`.
+    #[inline]
     pub fn features(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListConfigFeatures>>,
@@ -4486,21 +4811,25 @@ impl ListConfigFeaturesResponseBuilder {
         self
     }
     /// Appends one item to `ListConfigFeaturesResponse::features`.
+    #[inline]
     pub fn push_features(mut self, value: impl Into<ListConfigFeatures>) -> Self {
         self.inner.features.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListConfigFeaturesResponse::features`.
+    #[inline]
     pub fn set_features(mut self, value: Option<Vec<ListConfigFeatures>>) -> Self {
         self.inner.features = value;
         self
     }
     /// Sets `ListConfigFeaturesResponse::total_record`.
+    #[inline]
     pub fn total_record(mut self, value: i64) -> Self {
         self.inner.total_record = Some(value);
         self
     }
     /// Sets or clears `ListConfigFeaturesResponse::total_record`.
+    #[inline]
     pub fn set_total_record(mut self, value: Option<i64>) -> Self {
         self.inner.total_record = value;
         self
@@ -4589,26 +4918,31 @@ pub struct ListEngineIosEntityBuilder {
 }
 impl ListEngineIosEntityBuilder {
     /// Sets `ListEngineIosEntity::io_spec`.
+    #[inline]
     pub fn io_spec(mut self, value: impl Into<String>) -> Self {
         self.inner.io_spec = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineIosEntity::io_spec`.
+    #[inline]
     pub fn set_io_spec(mut self, value: Option<String>) -> Self {
         self.inner.io_spec = value;
         self
     }
     /// Sets `ListEngineIosEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineIosEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ListEngineIosEntity::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4617,16 +4951,19 @@ impl ListEngineIosEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineIosEntity::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineIosEntity::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ListEngineIosEntity::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4635,11 +4972,13 @@ impl ListEngineIosEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineIosEntity::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineIosEntity::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
@@ -4765,46 +5104,55 @@ pub struct ListEngineProductsEntityBuilder {
 }
 impl ListEngineProductsEntityBuilder {
     /// Sets `ListEngineProductsEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ListEngineProductsEntity::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `ListEngineProductsEntity::ecs_flavor_id`.
+    #[inline]
     pub fn ecs_flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_flavor_id = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::ecs_flavor_id`.
+    #[inline]
     pub fn set_ecs_flavor_id(mut self, value: Option<String>) -> Self {
         self.inner.ecs_flavor_id = value;
         self
     }
     /// Sets `ListEngineProductsEntity::billing_code`.
+    #[inline]
     pub fn billing_code(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_code = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::billing_code`.
+    #[inline]
     pub fn set_billing_code(mut self, value: Option<String>) -> Self {
         self.inner.billing_code = value;
         self
     }
     /// Sets `ListEngineProductsEntity::arch_types`.
+    #[inline]
     pub fn arch_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4813,16 +5161,19 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsEntity::arch_types`.
+    #[inline]
     pub fn push_arch_types(mut self, value: impl Into<String>) -> Self {
         self.inner.arch_types.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::arch_types`.
+    #[inline]
     pub fn set_arch_types(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.arch_types = value;
         self
     }
     /// Sets `ListEngineProductsEntity::charging_mode`.
+    #[inline]
     pub fn charging_mode(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4831,16 +5182,19 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsEntity::charging_mode`.
+    #[inline]
     pub fn push_charging_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charging_mode.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `ListEngineProductsEntity::ios`.
+    #[inline]
     pub fn ios(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListEngineIosEntity>>,
@@ -4849,16 +5203,19 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsEntity::ios`.
+    #[inline]
     pub fn push_ios(mut self, value: impl Into<ListEngineIosEntity>) -> Self {
         self.inner.ios.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::ios`.
+    #[inline]
     pub fn set_ios(mut self, value: Option<Vec<ListEngineIosEntity>>) -> Self {
         self.inner.ios = value;
         self
     }
     /// Sets `ListEngineProductsEntity::support_features`.
+    #[inline]
     pub fn support_features(
         mut self,
         value: impl IntoIterator<Item = impl Into<serde_json::Value>>,
@@ -4867,11 +5224,13 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsEntity::support_features`.
+    #[inline]
     pub fn push_support_features(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.support_features.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::support_features`.
+    #[inline]
     pub fn set_support_features(
         mut self,
         value: Option<Vec<serde_json::Value>>,
@@ -4880,11 +5239,13 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Sets `ListEngineProductsEntity::properties`.
+    #[inline]
     pub fn properties(mut self, value: impl Into<ListEnginePropertiesEntity>) -> Self {
         self.inner.properties = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::properties`.
+    #[inline]
     pub fn set_properties(mut self, value: Option<ListEnginePropertiesEntity>) -> Self {
         self.inner.properties = value;
         self
@@ -4979,46 +5340,55 @@ pub struct ListEngineProductsResponseBuilder {
 }
 impl ListEngineProductsResponseBuilder {
     /// Sets `ListEngineProductsResponse::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsResponse::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ListEngineProductsResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListEngineProductsResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ListEngineProductsResponse::next_offset`.
+    #[inline]
     pub fn next_offset(mut self, value: i64) -> Self {
         self.inner.next_offset = Some(value);
         self
     }
     /// Sets or clears `ListEngineProductsResponse::next_offset`.
+    #[inline]
     pub fn set_next_offset(mut self, value: Option<i64>) -> Self {
         self.inner.next_offset = value;
         self
     }
     /// Sets `ListEngineProductsResponse::previous_offset`.
+    #[inline]
     pub fn previous_offset(mut self, value: i64) -> Self {
         self.inner.previous_offset = Some(value);
         self
     }
     /// Sets or clears `ListEngineProductsResponse::previous_offset`.
+    #[inline]
     pub fn set_previous_offset(mut self, value: Option<i64>) -> Self {
         self.inner.previous_offset = value;
         self
     }
     /// Sets `ListEngineProductsResponse::versions`.
+    #[inline]
     pub fn versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5027,16 +5397,19 @@ impl ListEngineProductsResponseBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsResponse::versions`.
+    #[inline]
     pub fn push_versions(mut self, value: impl Into<String>) -> Self {
         self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsResponse::versions`.
+    #[inline]
     pub fn set_versions(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.versions = value;
         self
     }
     /// Sets `ListEngineProductsResponse::products`.
+    #[inline]
     pub fn products(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListEngineProductsEntity>>,
@@ -5045,11 +5418,13 @@ impl ListEngineProductsResponseBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsResponse::products`.
+    #[inline]
     pub fn push_products(mut self, value: impl Into<ListEngineProductsEntity>) -> Self {
         self.inner.products.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsResponse::products`.
+    #[inline]
     pub fn set_products(mut self, value: Option<Vec<ListEngineProductsEntity>>) -> Self {
         self.inner.products = value;
         self
@@ -5205,121 +5580,145 @@ pub struct ListEnginePropertiesEntityBuilder {
 }
 impl ListEnginePropertiesEntityBuilder {
     /// Sets `ListEnginePropertiesEntity::step_length`.
+    #[inline]
     pub fn step_length(mut self, value: impl Into<String>) -> Self {
         self.inner.step_length = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::step_length`.
+    #[inline]
     pub fn set_step_length(mut self, value: Option<String>) -> Self {
         self.inner.step_length = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_queue_per_broker`.
+    #[inline]
     pub fn max_queue_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_queue_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_queue_per_broker`.
+    #[inline]
     pub fn set_max_queue_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_queue_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_connection_per_broker`.
+    #[inline]
     pub fn max_connection_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_connection_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_connection_per_broker`.
+    #[inline]
     pub fn set_max_connection_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_connection_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_broker`.
+    #[inline]
     pub fn max_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_broker`.
+    #[inline]
     pub fn set_max_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_storage_per_node`.
+    #[inline]
     pub fn max_storage_per_node(mut self, value: impl Into<String>) -> Self {
         self.inner.max_storage_per_node = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_storage_per_node`.
+    #[inline]
     pub fn set_max_storage_per_node(mut self, value: Option<String>) -> Self {
         self.inner.max_storage_per_node = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_consumer_per_broker`.
+    #[inline]
     pub fn max_consumer_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_consumer_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_consumer_per_broker`.
+    #[inline]
     pub fn set_max_consumer_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_consumer_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::min_broker`.
+    #[inline]
     pub fn min_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.min_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::min_broker`.
+    #[inline]
     pub fn set_min_broker(mut self, value: Option<String>) -> Self {
         self.inner.min_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_bandwidth_per_broker`.
+    #[inline]
     pub fn max_bandwidth_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_bandwidth_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_bandwidth_per_broker`.
+    #[inline]
     pub fn set_max_bandwidth_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_bandwidth_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::min_storage_per_node`.
+    #[inline]
     pub fn min_storage_per_node(mut self, value: impl Into<String>) -> Self {
         self.inner.min_storage_per_node = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::min_storage_per_node`.
+    #[inline]
     pub fn set_min_storage_per_node(mut self, value: Option<String>) -> Self {
         self.inner.min_storage_per_node = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_tps_per_broker`.
+    #[inline]
     pub fn max_tps_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_tps_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_tps_per_broker`.
+    #[inline]
     pub fn set_max_tps_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_tps_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::engine_versions`.
+    #[inline]
     pub fn engine_versions(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_versions = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::engine_versions`.
+    #[inline]
     pub fn set_engine_versions(mut self, value: Option<String>) -> Self {
         self.inner.engine_versions = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::product_alias`.
+    #[inline]
     pub fn product_alias(mut self, value: impl Into<String>) -> Self {
         self.inner.product_alias = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::product_alias`.
+    #[inline]
     pub fn set_product_alias(mut self, value: Option<String>) -> Self {
         self.inner.product_alias = value;
         self
@@ -5385,26 +5784,31 @@ pub struct ListExchangesResponseBuilder {
 }
 impl ListExchangesResponseBuilder {
     /// Sets `ListExchangesResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ListExchangesResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ListExchangesResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListExchangesResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ListExchangesResponse::items`.
+    #[inline]
     pub fn items(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExchangeDetails>>,
@@ -5413,11 +5817,13 @@ impl ListExchangesResponseBuilder {
         self
     }
     /// Appends one item to `ListExchangesResponse::items`.
+    #[inline]
     pub fn push_items(mut self, value: impl Into<ExchangeDetails>) -> Self {
         self.inner.items.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListExchangesResponse::items`.
+    #[inline]
     pub fn set_items(mut self, value: Option<Vec<ExchangeDetails>>) -> Self {
         self.inner.items = value;
         self
@@ -5512,6 +5918,7 @@ pub struct ListInstancesDetailsResponseBuilder {
 }
 impl ListInstancesDetailsResponseBuilder {
     /// Sets `ListInstancesDetailsResponse::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowInstanceResp>>,
@@ -5520,21 +5927,25 @@ impl ListInstancesDetailsResponseBuilder {
         self
     }
     /// Appends one item to `ListInstancesDetailsResponse::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<ShowInstanceResp>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListInstancesDetailsResponse::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<ShowInstanceResp>>) -> Self {
         self.inner.instances = value;
         self
     }
     /// Sets `ListInstancesDetailsResponse::instance_num`.
+    #[inline]
     pub fn instance_num(mut self, value: i64) -> Self {
         self.inner.instance_num = Some(value);
         self
     }
     /// Sets or clears `ListInstancesDetailsResponse::instance_num`.
+    #[inline]
     pub fn set_instance_num(mut self, value: Option<i64>) -> Self {
         self.inner.instance_num = value;
         self
@@ -5638,16 +6049,19 @@ pub struct ListPluginsResponseBuilder {
 }
 impl ListPluginsResponseBuilder {
     /// Sets `ListPluginsResponse::plugins_modifying`.
+    #[inline]
     pub fn plugins_modifying(mut self, value: bool) -> Self {
         self.inner.plugins_modifying = Some(value);
         self
     }
     /// Sets or clears `ListPluginsResponse::plugins_modifying`.
+    #[inline]
     pub fn set_plugins_modifying(mut self, value: Option<bool>) -> Self {
         self.inner.plugins_modifying = value;
         self
     }
     /// Sets `ListPluginsResponse::plugins`.
+    #[inline]
     pub fn plugins(
         mut self,
         value: impl IntoIterator<Item = impl Into<PluginEntity>>,
@@ -5656,11 +6070,13 @@ impl ListPluginsResponseBuilder {
         self
     }
     /// Appends one item to `ListPluginsResponse::plugins`.
+    #[inline]
     pub fn push_plugins(mut self, value: impl Into<PluginEntity>) -> Self {
         self.inner.plugins.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPluginsResponse::plugins`.
+    #[inline]
     pub fn set_plugins(mut self, value: Option<Vec<PluginEntity>>) -> Self {
         self.inner.plugins = value;
         self
@@ -5784,36 +6200,43 @@ pub struct ListProductsRespDetailBuilder {
 }
 impl ListProductsRespDetailBuilder {
     /// Sets `ListProductsRespDetail::storage`.
+    #[inline]
     pub fn storage(mut self, value: impl Into<String>) -> Self {
         self.inner.storage = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail::storage`.
+    #[inline]
     pub fn set_storage(mut self, value: Option<String>) -> Self {
         self.inner.storage = value;
         self
     }
     /// Sets `ListProductsRespDetail::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `ListProductsRespDetail::spec_code`.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail::spec_code`.
+    #[inline]
     pub fn set_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.spec_code = value;
         self
     }
     /// Sets `ListProductsRespDetail::io`.
+    #[inline]
     pub fn io(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListProductsRespIo>>,
@@ -5822,16 +6245,19 @@ impl ListProductsRespDetailBuilder {
         self
     }
     /// Appends one item to `ListProductsRespDetail::io`.
+    #[inline]
     pub fn push_io(mut self, value: impl Into<ListProductsRespIo>) -> Self {
         self.inner.io.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail::io`.
+    #[inline]
     pub fn set_io(mut self, value: Option<Vec<ListProductsRespIo>>) -> Self {
         self.inner.io = value;
         self
     }
     /// Sets `ListProductsRespDetail::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5840,16 +6266,19 @@ impl ListProductsRespDetailBuilder {
         self
     }
     /// Appends one item to `ListProductsRespDetail::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespDetail::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5858,31 +6287,37 @@ impl ListProductsRespDetailBuilder {
         self
     }
     /// Appends one item to `ListProductsRespDetail::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ListProductsRespDetail::ecs_flavor_id`.
+    #[inline]
     pub fn ecs_flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_flavor_id = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail::ecs_flavor_id`.
+    #[inline]
     pub fn set_ecs_flavor_id(mut self, value: Option<String>) -> Self {
         self.inner.ecs_flavor_id = value;
         self
     }
     /// Sets `ListProductsRespDetail::arch_type`.
+    #[inline]
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail::arch_type`.
+    #[inline]
     pub fn set_arch_type(mut self, value: Option<String>) -> Self {
         self.inner.arch_type = value;
         self
@@ -5997,36 +6432,43 @@ pub struct ListProductsRespDetail1Builder {
 }
 impl ListProductsRespDetail1Builder {
     /// Sets `ListProductsRespDetail1::storage`.
+    #[inline]
     pub fn storage(mut self, value: impl Into<String>) -> Self {
         self.inner.storage = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail1::storage`.
+    #[inline]
     pub fn set_storage(mut self, value: Option<String>) -> Self {
         self.inner.storage = value;
         self
     }
     /// Sets `ListProductsRespDetail1::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail1::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `ListProductsRespDetail1::spec_code`.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail1::spec_code`.
+    #[inline]
     pub fn set_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.spec_code = value;
         self
     }
     /// Sets `ListProductsRespDetail1::io`.
+    #[inline]
     pub fn io(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListProductsRespIo1>>,
@@ -6035,16 +6477,19 @@ impl ListProductsRespDetail1Builder {
         self
     }
     /// Appends one item to `ListProductsRespDetail1::io`.
+    #[inline]
     pub fn push_io(mut self, value: impl Into<ListProductsRespIo1>) -> Self {
         self.inner.io.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail1::io`.
+    #[inline]
     pub fn set_io(mut self, value: Option<Vec<ListProductsRespIo1>>) -> Self {
         self.inner.io = value;
         self
     }
     /// Sets `ListProductsRespDetail1::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6053,16 +6498,19 @@ impl ListProductsRespDetail1Builder {
         self
     }
     /// Appends one item to `ListProductsRespDetail1::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail1::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespDetail1::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6071,31 +6519,37 @@ impl ListProductsRespDetail1Builder {
         self
     }
     /// Appends one item to `ListProductsRespDetail1::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail1::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ListProductsRespDetail1::ecs_flavor_id`.
+    #[inline]
     pub fn ecs_flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_flavor_id = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail1::ecs_flavor_id`.
+    #[inline]
     pub fn set_ecs_flavor_id(mut self, value: Option<String>) -> Self {
         self.inner.ecs_flavor_id = value;
         self
     }
     /// Sets `ListProductsRespDetail1::arch_type`.
+    #[inline]
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespDetail1::arch_type`.
+    #[inline]
     pub fn set_arch_type(mut self, value: Option<String>) -> Self {
         self.inner.arch_type = value;
         self
@@ -6161,26 +6615,31 @@ pub struct ListProductsRespHourlyBuilder {
 }
 impl ListProductsRespHourlyBuilder {
     /// Sets `ListProductsRespHourly::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespHourly::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListProductsRespHourly::version`.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespHourly::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `ListProductsRespHourly::values`.
+    #[inline]
     pub fn values(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListProductsRespValues>>,
@@ -6189,11 +6648,13 @@ impl ListProductsRespHourlyBuilder {
         self
     }
     /// Appends one item to `ListProductsRespHourly::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<ListProductsRespValues>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespHourly::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<ListProductsRespValues>>) -> Self {
         self.inner.values = value;
         self
@@ -6290,26 +6751,31 @@ pub struct ListProductsRespIoBuilder {
 }
 impl ListProductsRespIoBuilder {
     /// Sets `ListProductsRespIo::io_type`.
+    #[inline]
     pub fn io_type(mut self, value: impl Into<String>) -> Self {
         self.inner.io_type = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespIo::io_type`.
+    #[inline]
     pub fn set_io_type(mut self, value: Option<String>) -> Self {
         self.inner.io_type = value;
         self
     }
     /// Sets `ListProductsRespIo::storage_spec_code`.
+    #[inline]
     pub fn storage_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespIo::storage_spec_code`.
+    #[inline]
     pub fn set_storage_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.storage_spec_code = value;
         self
     }
     /// Sets `ListProductsRespIo::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6318,16 +6784,19 @@ impl ListProductsRespIoBuilder {
         self
     }
     /// Appends one item to `ListProductsRespIo::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespIo::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ListProductsRespIo::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6336,21 +6805,25 @@ impl ListProductsRespIoBuilder {
         self
     }
     /// Appends one item to `ListProductsRespIo::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespIo::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespIo::volume_type`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespIo::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
@@ -6447,26 +6920,31 @@ pub struct ListProductsRespIo1Builder {
 }
 impl ListProductsRespIo1Builder {
     /// Sets `ListProductsRespIo1::io_type`.
+    #[inline]
     pub fn io_type(mut self, value: impl Into<String>) -> Self {
         self.inner.io_type = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespIo1::io_type`.
+    #[inline]
     pub fn set_io_type(mut self, value: Option<String>) -> Self {
         self.inner.io_type = value;
         self
     }
     /// Sets `ListProductsRespIo1::storage_spec_code`.
+    #[inline]
     pub fn storage_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespIo1::storage_spec_code`.
+    #[inline]
     pub fn set_storage_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.storage_spec_code = value;
         self
     }
     /// Sets `ListProductsRespIo1::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6475,16 +6953,19 @@ impl ListProductsRespIo1Builder {
         self
     }
     /// Appends one item to `ListProductsRespIo1::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespIo1::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ListProductsRespIo1::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6493,21 +6974,25 @@ impl ListProductsRespIo1Builder {
         self
     }
     /// Appends one item to `ListProductsRespIo1::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespIo1::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespIo1::volume_type`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespIo1::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
@@ -6573,26 +7058,31 @@ pub struct ListProductsRespMonthlyBuilder {
 }
 impl ListProductsRespMonthlyBuilder {
     /// Sets `ListProductsRespMonthly::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespMonthly::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListProductsRespMonthly::version`.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespMonthly::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `ListProductsRespMonthly::values`.
+    #[inline]
     pub fn values(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListProductsRespValues1>>,
@@ -6601,11 +7091,13 @@ impl ListProductsRespMonthlyBuilder {
         self
     }
     /// Appends one item to `ListProductsRespMonthly::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<ListProductsRespValues1>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespMonthly::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<ListProductsRespValues1>>) -> Self {
         self.inner.values = value;
         self
@@ -6695,6 +7187,7 @@ pub struct ListProductsRespValuesBuilder {
 }
 impl ListProductsRespValuesBuilder {
     /// Sets `ListProductsRespValues::detail`.
+    #[inline]
     pub fn detail(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListProductsRespDetail>>,
@@ -6703,26 +7196,31 @@ impl ListProductsRespValuesBuilder {
         self
     }
     /// Appends one item to `ListProductsRespValues::detail`.
+    #[inline]
     pub fn push_detail(mut self, value: impl Into<ListProductsRespDetail>) -> Self {
         self.inner.detail.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespValues::detail`.
+    #[inline]
     pub fn set_detail(mut self, value: Option<Vec<ListProductsRespDetail>>) -> Self {
         self.inner.detail = value;
         self
     }
     /// Sets `ListProductsRespValues::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespValues::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListProductsRespValues::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6731,16 +7229,19 @@ impl ListProductsRespValuesBuilder {
         self
     }
     /// Appends one item to `ListProductsRespValues::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespValues::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespValues::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6749,11 +7250,13 @@ impl ListProductsRespValuesBuilder {
         self
     }
     /// Appends one item to `ListProductsRespValues::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespValues::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
@@ -6843,6 +7346,7 @@ pub struct ListProductsRespValues1Builder {
 }
 impl ListProductsRespValues1Builder {
     /// Sets `ListProductsRespValues1::detail`.
+    #[inline]
     pub fn detail(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListProductsRespDetail1>>,
@@ -6851,26 +7355,31 @@ impl ListProductsRespValues1Builder {
         self
     }
     /// Appends one item to `ListProductsRespValues1::detail`.
+    #[inline]
     pub fn push_detail(mut self, value: impl Into<ListProductsRespDetail1>) -> Self {
         self.inner.detail.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespValues1::detail`.
+    #[inline]
     pub fn set_detail(mut self, value: Option<Vec<ListProductsRespDetail1>>) -> Self {
         self.inner.detail = value;
         self
     }
     /// Sets `ListProductsRespValues1::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListProductsRespValues1::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListProductsRespValues1::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6879,16 +7388,19 @@ impl ListProductsRespValues1Builder {
         self
     }
     /// Appends one item to `ListProductsRespValues1::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespValues1::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespValues1::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6897,11 +7409,13 @@ impl ListProductsRespValues1Builder {
         self
     }
     /// Appends one item to `ListProductsRespValues1::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsRespValues1::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
@@ -6978,6 +7492,7 @@ pub struct ListProductsResponseBuilder {
 }
 impl ListProductsResponseBuilder {
     /// Sets `ListProductsResponse::hourly`.
+    #[inline]
     pub fn hourly(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListProductsRespHourly>>,
@@ -6986,16 +7501,19 @@ impl ListProductsResponseBuilder {
         self
     }
     /// Appends one item to `ListProductsResponse::hourly`.
+    #[inline]
     pub fn push_hourly(mut self, value: impl Into<ListProductsRespHourly>) -> Self {
         self.inner.hourly.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsResponse::hourly`.
+    #[inline]
     pub fn set_hourly(mut self, value: Option<Vec<ListProductsRespHourly>>) -> Self {
         self.inner.hourly = value;
         self
     }
     /// Sets `ListProductsResponse::monthly`.
+    #[inline]
     pub fn monthly(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListProductsRespMonthly>>,
@@ -7004,11 +7522,13 @@ impl ListProductsResponseBuilder {
         self
     }
     /// Appends one item to `ListProductsResponse::monthly`.
+    #[inline]
     pub fn push_monthly(mut self, value: impl Into<ListProductsRespMonthly>) -> Self {
         self.inner.monthly.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListProductsResponse::monthly`.
+    #[inline]
     pub fn set_monthly(mut self, value: Option<Vec<ListProductsRespMonthly>>) -> Self {
         self.inner.monthly = value;
         self
@@ -7074,26 +7594,31 @@ pub struct ListQueuesResponseBuilder {
 }
 impl ListQueuesResponseBuilder {
     /// Sets `ListQueuesResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ListQueuesResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ListQueuesResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListQueuesResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ListQueuesResponse::items`.
+    #[inline]
     pub fn items(
         mut self,
         value: impl IntoIterator<Item = impl Into<QueueDetails>>,
@@ -7102,11 +7627,13 @@ impl ListQueuesResponseBuilder {
         self
     }
     /// Appends one item to `ListQueuesResponse::items`.
+    #[inline]
     pub fn push_items(mut self, value: impl Into<QueueDetails>) -> Self {
         self.inner.items.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListQueuesResponse::items`.
+    #[inline]
     pub fn set_items(mut self, value: Option<Vec<QueueDetails>>) -> Self {
         self.inner.items = value;
         self
@@ -7168,16 +7695,19 @@ pub struct ListScheduledTasksResponseBuilder {
 }
 impl ListScheduledTasksResponseBuilder {
     /// Sets `ListScheduledTasksResponse::job_count`.
+    #[inline]
     pub fn job_count(mut self, value: i64) -> Self {
         self.inner.job_count = Some(value);
         self
     }
     /// Sets or clears `ListScheduledTasksResponse::job_count`.
+    #[inline]
     pub fn set_job_count(mut self, value: Option<i64>) -> Self {
         self.inner.job_count = value;
         self
     }
     /// Sets `ListScheduledTasksResponse::jobs`.
+    #[inline]
     pub fn jobs(
         mut self,
         value: impl IntoIterator<Item = impl Into<ScheduledTaskEntity>>,
@@ -7186,11 +7716,13 @@ impl ListScheduledTasksResponseBuilder {
         self
     }
     /// Appends one item to `ListScheduledTasksResponse::jobs`.
+    #[inline]
     pub fn push_jobs(mut self, value: impl Into<ScheduledTaskEntity>) -> Self {
         self.inner.jobs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListScheduledTasksResponse::jobs`.
+    #[inline]
     pub fn set_jobs(mut self, value: Option<Vec<ScheduledTaskEntity>>) -> Self {
         self.inner.jobs = value;
         self
@@ -7252,6 +7784,7 @@ pub struct ListUserResponseBuilder {
 }
 impl ListUserResponseBuilder {
     /// Sets `ListUserResponse::users`.
+    #[inline]
     pub fn users(
         mut self,
         value: impl IntoIterator<Item = impl Into<AmqpUser>>,
@@ -7260,21 +7793,25 @@ impl ListUserResponseBuilder {
         self
     }
     /// Appends one item to `ListUserResponse::users`.
+    #[inline]
     pub fn push_users(mut self, value: impl Into<AmqpUser>) -> Self {
         self.inner.users.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListUserResponse::users`.
+    #[inline]
     pub fn set_users(mut self, value: Option<Vec<AmqpUser>>) -> Self {
         self.inner.users = value;
         self
     }
     /// Sets `ListUserResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListUserResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
@@ -7340,26 +7877,31 @@ pub struct ListVhostsResponseBuilder {
 }
 impl ListVhostsResponseBuilder {
     /// Sets `ListVhostsResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ListVhostsResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ListVhostsResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListVhostsResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ListVhostsResponse::items`.
+    #[inline]
     pub fn items(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowVhostDetailResp>>,
@@ -7368,11 +7910,13 @@ impl ListVhostsResponseBuilder {
         self
     }
     /// Appends one item to `ListVhostsResponse::items`.
+    #[inline]
     pub fn push_items(mut self, value: impl Into<ShowVhostDetailResp>) -> Self {
         self.inner.items.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVhostsResponse::items`.
+    #[inline]
     pub fn set_items(mut self, value: Option<Vec<ShowVhostDetailResp>>) -> Self {
         self.inner.items = value;
         self
@@ -7438,41 +7982,49 @@ pub struct MaintainWindowsEntityBuilder {
 }
 impl MaintainWindowsEntityBuilder {
     /// Sets `MaintainWindowsEntity::default`.
+    #[inline]
     pub fn default_value(mut self, value: bool) -> Self {
         self.inner.default = Some(value);
         self
     }
     /// Sets or clears `MaintainWindowsEntity::default`.
+    #[inline]
     pub fn set_default(mut self, value: Option<bool>) -> Self {
         self.inner.default = value;
         self
     }
     /// Sets `MaintainWindowsEntity::end`.
+    #[inline]
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.inner.end = Some(value.into());
         self
     }
     /// Sets or clears `MaintainWindowsEntity::end`.
+    #[inline]
     pub fn set_end(mut self, value: Option<String>) -> Self {
         self.inner.end = value;
         self
     }
     /// Sets `MaintainWindowsEntity::begin`.
+    #[inline]
     pub fn begin(mut self, value: impl Into<String>) -> Self {
         self.inner.begin = Some(value.into());
         self
     }
     /// Sets or clears `MaintainWindowsEntity::begin`.
+    #[inline]
     pub fn set_begin(mut self, value: Option<String>) -> Self {
         self.inner.begin = value;
         self
     }
     /// Sets `MaintainWindowsEntity::seq`.
+    #[inline]
     pub fn seq(mut self, value: i64) -> Self {
         self.inner.seq = Some(value);
         self
     }
     /// Sets or clears `MaintainWindowsEntity::seq`.
+    #[inline]
     pub fn set_seq(mut self, value: Option<i64>) -> Self {
         self.inner.seq = value;
         self
@@ -7543,21 +8095,25 @@ pub struct ModifyRecyclePolicyReqBuilder {
 }
 impl ModifyRecyclePolicyReqBuilder {
     /// Sets `ModifyRecyclePolicyReq::retention_days`.
+    #[inline]
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
         self
     }
     /// Sets or clears `ModifyRecyclePolicyReq::retention_days`.
+    #[inline]
     pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
         self.inner.retention_days = value;
         self
     }
     /// Sets `ModifyRecyclePolicyReq::default_use_recycle`.
+    #[inline]
     pub fn default_use_recycle(mut self, value: bool) -> Self {
         self.inner.default_use_recycle = Some(value);
         self
     }
     /// Sets or clears `ModifyRecyclePolicyReq::default_use_recycle`.
+    #[inline]
     pub fn set_default_use_recycle(mut self, value: Option<bool>) -> Self {
         self.inner.default_use_recycle = value;
         self
@@ -7643,26 +8199,31 @@ pub struct ModifyRecyclePolicyResponseBuilder {
 }
 impl ModifyRecyclePolicyResponseBuilder {
     /// Sets `ModifyRecyclePolicyResponse::retention_days`.
+    #[inline]
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
         self
     }
     /// Sets or clears `ModifyRecyclePolicyResponse::retention_days`.
+    #[inline]
     pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
         self.inner.retention_days = value;
         self
     }
     /// Sets `ModifyRecyclePolicyResponse::default_use_recycle`.
+    #[inline]
     pub fn default_use_recycle(mut self, value: bool) -> Self {
         self.inner.default_use_recycle = Some(value);
         self
     }
     /// Sets or clears `ModifyRecyclePolicyResponse::default_use_recycle`.
+    #[inline]
     pub fn set_default_use_recycle(mut self, value: Option<bool>) -> Self {
         self.inner.default_use_recycle = value;
         self
     }
     /// Sets `ModifyRecyclePolicyResponse::recycle_instances`.
+    #[inline]
     pub fn recycle_instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceRecycleInfo>>,
@@ -7671,6 +8232,7 @@ impl ModifyRecyclePolicyResponseBuilder {
         self
     }
     /// Appends one item to `ModifyRecyclePolicyResponse::recycle_instances`.
+    #[inline]
     pub fn push_recycle_instances(
         mut self,
         value: impl Into<InstanceRecycleInfo>,
@@ -7679,6 +8241,7 @@ impl ModifyRecyclePolicyResponseBuilder {
         self
     }
     /// Sets or clears `ModifyRecyclePolicyResponse::recycle_instances`.
+    #[inline]
     pub fn set_recycle_instances(
         mut self,
         value: Option<Vec<InstanceRecycleInfo>>,
@@ -7747,41 +8310,49 @@ pub struct PluginEntityBuilder {
 }
 impl PluginEntityBuilder {
     /// Sets `PluginEntity::running`.
+    #[inline]
     pub fn running(mut self, value: bool) -> Self {
         self.inner.running = Some(value);
         self
     }
     /// Sets or clears `PluginEntity::running`.
+    #[inline]
     pub fn set_running(mut self, value: Option<bool>) -> Self {
         self.inner.running = value;
         self
     }
     /// Sets `PluginEntity::enable`.
+    #[inline]
     pub fn enable(mut self, value: bool) -> Self {
         self.inner.enable = Some(value);
         self
     }
     /// Sets or clears `PluginEntity::enable`.
+    #[inline]
     pub fn set_enable(mut self, value: Option<bool>) -> Self {
         self.inner.enable = value;
         self
     }
     /// Sets `PluginEntity::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `PluginEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `PluginEntity::version`.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `PluginEntity::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
@@ -7895,41 +8466,49 @@ pub struct QueueArgumentsBuilder {
 }
 impl QueueArgumentsBuilder {
     /// Sets `QueueArguments::x_message_ttl`.
+    #[inline]
     pub fn x_message_ttl(mut self, value: i64) -> Self {
         self.inner.x_message_ttl = Some(value);
         self
     }
     /// Sets or clears `QueueArguments::x_message_ttl`.
+    #[inline]
     pub fn set_x_message_ttl(mut self, value: Option<i64>) -> Self {
         self.inner.x_message_ttl = value;
         self
     }
     /// Sets `QueueArguments::x_dead_letter_exchange`.
+    #[inline]
     pub fn x_dead_letter_exchange(mut self, value: impl Into<String>) -> Self {
         self.inner.x_dead_letter_exchange = Some(value.into());
         self
     }
     /// Sets or clears `QueueArguments::x_dead_letter_exchange`.
+    #[inline]
     pub fn set_x_dead_letter_exchange(mut self, value: Option<String>) -> Self {
         self.inner.x_dead_letter_exchange = value;
         self
     }
     /// Sets `QueueArguments::x_dead_letter_routing_key`.
+    #[inline]
     pub fn x_dead_letter_routing_key(mut self, value: impl Into<String>) -> Self {
         self.inner.x_dead_letter_routing_key = Some(value.into());
         self
     }
     /// Sets or clears `QueueArguments::x_dead_letter_routing_key`.
+    #[inline]
     pub fn set_x_dead_letter_routing_key(mut self, value: Option<String>) -> Self {
         self.inner.x_dead_letter_routing_key = value;
         self
     }
     /// Sets `QueueArguments::x_queue_mode`.
+    #[inline]
     pub fn x_queue_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.x_queue_mode = Some(value.into());
         self
     }
     /// Sets or clears `QueueArguments::x_queue_mode`.
+    #[inline]
     pub fn set_x_queue_mode(mut self, value: Option<String>) -> Self {
         self.inner.x_queue_mode = value;
         self
@@ -8020,81 +8599,97 @@ pub struct QueueDetailsBuilder {
 }
 impl QueueDetailsBuilder {
     /// Sets `QueueDetails::vhost`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
         self
     }
     /// Sets or clears `QueueDetails::vhost`.
+    #[inline]
     pub fn set_vhost(mut self, value: Option<String>) -> Self {
         self.inner.vhost = value;
         self
     }
     /// Sets `QueueDetails::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `QueueDetails::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `QueueDetails::durable`.
+    #[inline]
     pub fn durable(mut self, value: bool) -> Self {
         self.inner.durable = Some(value);
         self
     }
     /// Sets or clears `QueueDetails::durable`.
+    #[inline]
     pub fn set_durable(mut self, value: Option<bool>) -> Self {
         self.inner.durable = value;
         self
     }
     /// Sets `QueueDetails::auto_delete`.
+    #[inline]
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
         self
     }
     /// Sets or clears `QueueDetails::auto_delete`.
+    #[inline]
     pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
         self.inner.auto_delete = value;
         self
     }
     /// Sets `QueueDetails::messages`.
+    #[inline]
     pub fn messages(mut self, value: i64) -> Self {
         self.inner.messages = Some(value);
         self
     }
     /// Sets or clears `QueueDetails::messages`.
+    #[inline]
     pub fn set_messages(mut self, value: Option<i64>) -> Self {
         self.inner.messages = value;
         self
     }
     /// Sets `QueueDetails::consumers`.
+    #[inline]
     pub fn consumers(mut self, value: i64) -> Self {
         self.inner.consumers = Some(value);
         self
     }
     /// Sets or clears `QueueDetails::consumers`.
+    #[inline]
     pub fn set_consumers(mut self, value: Option<i64>) -> Self {
         self.inner.consumers = value;
         self
     }
     /// Sets `QueueDetails::policy`.
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `QueueDetails::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
     }
     /// Sets `QueueDetails::arguments`.
+    #[inline]
     pub fn arguments(mut self, value: impl Into<QueueArguments>) -> Self {
         self.inner.arguments = Some(value.into());
         self
     }
     /// Sets or clears `QueueDetails::arguments`.
+    #[inline]
     pub fn set_arguments(mut self, value: Option<QueueArguments>) -> Self {
         self.inner.arguments = value;
         self
@@ -8157,31 +8752,37 @@ pub struct QuotaResourceEntityBuilder {
 }
 impl QuotaResourceEntityBuilder {
     /// Sets `QuotaResourceEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `QuotaResourceEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `QuotaResourceEntity::quota`.
+    #[inline]
     pub fn quota(mut self, value: i64) -> Self {
         self.inner.quota = Some(value);
         self
     }
     /// Sets or clears `QuotaResourceEntity::quota`.
+    #[inline]
     pub fn set_quota(mut self, value: Option<i64>) -> Self {
         self.inner.quota = value;
         self
     }
     /// Sets `QuotaResourceEntity::used`.
+    #[inline]
     pub fn used(mut self, value: i64) -> Self {
         self.inner.used = Some(value);
         self
     }
     /// Sets or clears `QuotaResourceEntity::used`.
+    #[inline]
     pub fn set_used(mut self, value: Option<i64>) -> Self {
         self.inner.used = value;
         self
@@ -8239,6 +8840,7 @@ pub struct QuotasRespQuotasBuilder {
 }
 impl QuotasRespQuotasBuilder {
     /// Sets `QuotasRespQuotas::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<QuotaResourceEntity>>,
@@ -8247,11 +8849,13 @@ impl QuotasRespQuotasBuilder {
         self
     }
     /// Appends one item to `QuotasRespQuotas::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<QuotaResourceEntity>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `QuotasRespQuotas::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<QuotaResourceEntity>>) -> Self {
         self.inner.resources = value;
         self
@@ -8412,46 +9016,55 @@ pub struct RabbitMqExtendProductInfoEntityBuilder {
 }
 impl RabbitMqExtendProductInfoEntityBuilder {
     /// Sets `RabbitMqExtendProductInfoEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::billing_code`.
+    #[inline]
     pub fn billing_code(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_code = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::billing_code`.
+    #[inline]
     pub fn set_billing_code(mut self, value: Option<String>) -> Self {
         self.inner.billing_code = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::ecs_flavor_id`.
+    #[inline]
     pub fn ecs_flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_flavor_id = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::ecs_flavor_id`.
+    #[inline]
     pub fn set_ecs_flavor_id(mut self, value: Option<String>) -> Self {
         self.inner.ecs_flavor_id = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::arch_types`.
+    #[inline]
     pub fn arch_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -8460,16 +9073,19 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `RabbitMqExtendProductInfoEntity::arch_types`.
+    #[inline]
     pub fn push_arch_types(mut self, value: impl Into<String>) -> Self {
         self.inner.arch_types.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::arch_types`.
+    #[inline]
     pub fn set_arch_types(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.arch_types = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::charging_mode`.
+    #[inline]
     pub fn charging_mode(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -8478,16 +9094,19 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `RabbitMqExtendProductInfoEntity::charging_mode`.
+    #[inline]
     pub fn push_charging_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charging_mode.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::ios`.
+    #[inline]
     pub fn ios(
         mut self,
         value: impl IntoIterator<Item = impl Into<RabbitMqExtendProductIosEntity>>,
@@ -8496,11 +9115,13 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `RabbitMqExtendProductInfoEntity::ios`.
+    #[inline]
     pub fn push_ios(mut self, value: impl Into<RabbitMqExtendProductIosEntity>) -> Self {
         self.inner.ios.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::ios`.
+    #[inline]
     pub fn set_ios(
         mut self,
         value: Option<Vec<RabbitMqExtendProductIosEntity>>,
@@ -8509,6 +9130,7 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::properties`.
+    #[inline]
     pub fn properties(
         mut self,
         value: impl Into<RabbitMqExtendProductPropertiesEntity>,
@@ -8517,6 +9139,7 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::properties`.
+    #[inline]
     pub fn set_properties(
         mut self,
         value: Option<RabbitMqExtendProductPropertiesEntity>,
@@ -8525,6 +9148,7 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -8533,16 +9157,19 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `RabbitMqExtendProductInfoEntity::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -8551,16 +9178,19 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `RabbitMqExtendProductInfoEntity::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::support_features`.
+    #[inline]
     pub fn support_features(
         mut self,
         value: impl IntoIterator<Item = impl Into<RabbitMqProductSupportFeaturesEntity>>,
@@ -8569,6 +9199,7 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `RabbitMqExtendProductInfoEntity::support_features`.
+    #[inline]
     pub fn push_support_features(
         mut self,
         value: impl Into<RabbitMqProductSupportFeaturesEntity>,
@@ -8577,6 +9208,7 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::support_features`.
+    #[inline]
     pub fn set_support_features(
         mut self,
         value: Option<Vec<RabbitMqProductSupportFeaturesEntity>>,
@@ -8585,11 +9217,13 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::qingtian_incompatible`.
+    #[inline]
     pub fn qingtian_incompatible(mut self, value: bool) -> Self {
         self.inner.qingtian_incompatible = Some(value);
         self
     }
     /// Sets or clears `RabbitMqExtendProductInfoEntity::qingtian_incompatible`.
+    #[inline]
     pub fn set_qingtian_incompatible(mut self, value: Option<bool>) -> Self {
         self.inner.qingtian_incompatible = value;
         self
@@ -8678,16 +9312,19 @@ pub struct RabbitMqExtendProductIosEntityBuilder {
 }
 impl RabbitMqExtendProductIosEntityBuilder {
     /// Sets `RabbitMqExtendProductIosEntity::io_spec`.
+    #[inline]
     pub fn io_spec(mut self, value: impl Into<String>) -> Self {
         self.inner.io_spec = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductIosEntity::io_spec`.
+    #[inline]
     pub fn set_io_spec(mut self, value: Option<String>) -> Self {
         self.inner.io_spec = value;
         self
     }
     /// Sets `RabbitMqExtendProductIosEntity::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -8696,26 +9333,31 @@ impl RabbitMqExtendProductIosEntityBuilder {
         self
     }
     /// Appends one item to `RabbitMqExtendProductIosEntity::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductIosEntity::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `RabbitMqExtendProductIosEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductIosEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `RabbitMqExtendProductIosEntity::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -8724,11 +9366,13 @@ impl RabbitMqExtendProductIosEntityBuilder {
         self
     }
     /// Appends one item to `RabbitMqExtendProductIosEntity::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductIosEntity::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
@@ -8845,81 +9489,97 @@ pub struct RabbitMqExtendProductPropertiesEntityBuilder {
 }
 impl RabbitMqExtendProductPropertiesEntityBuilder {
     /// Sets `RabbitMqExtendProductPropertiesEntity::max_broker`.
+    #[inline]
     pub fn max_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_broker = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductPropertiesEntity::max_broker`.
+    #[inline]
     pub fn set_max_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_broker = value;
         self
     }
     /// Sets `RabbitMqExtendProductPropertiesEntity::max_storage_per_node`.
+    #[inline]
     pub fn max_storage_per_node(mut self, value: impl Into<String>) -> Self {
         self.inner.max_storage_per_node = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductPropertiesEntity::max_storage_per_node`.
+    #[inline]
     pub fn set_max_storage_per_node(mut self, value: Option<String>) -> Self {
         self.inner.max_storage_per_node = value;
         self
     }
     /// Sets `RabbitMqExtendProductPropertiesEntity::min_broker`.
+    #[inline]
     pub fn min_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.min_broker = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductPropertiesEntity::min_broker`.
+    #[inline]
     pub fn set_min_broker(mut self, value: Option<String>) -> Self {
         self.inner.min_broker = value;
         self
     }
     /// Sets `RabbitMqExtendProductPropertiesEntity::min_storage_per_node`.
+    #[inline]
     pub fn min_storage_per_node(mut self, value: impl Into<String>) -> Self {
         self.inner.min_storage_per_node = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductPropertiesEntity::min_storage_per_node`.
+    #[inline]
     pub fn set_min_storage_per_node(mut self, value: Option<String>) -> Self {
         self.inner.min_storage_per_node = value;
         self
     }
     /// Sets `RabbitMqExtendProductPropertiesEntity::max_connection_per_broker`.
+    #[inline]
     pub fn max_connection_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_connection_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductPropertiesEntity::max_connection_per_broker`.
+    #[inline]
     pub fn set_max_connection_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_connection_per_broker = value;
         self
     }
     /// Sets `RabbitMqExtendProductPropertiesEntity::step_length`.
+    #[inline]
     pub fn step_length(mut self, value: impl Into<String>) -> Self {
         self.inner.step_length = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductPropertiesEntity::step_length`.
+    #[inline]
     pub fn set_step_length(mut self, value: Option<String>) -> Self {
         self.inner.step_length = value;
         self
     }
     /// Sets `RabbitMqExtendProductPropertiesEntity::product_alias`.
+    #[inline]
     pub fn product_alias(mut self, value: impl Into<String>) -> Self {
         self.inner.product_alias = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductPropertiesEntity::product_alias`.
+    #[inline]
     pub fn set_product_alias(mut self, value: Option<String>) -> Self {
         self.inner.product_alias = value;
         self
     }
     /// Sets `RabbitMqExtendProductPropertiesEntity::max_queue_per_broker`.
+    #[inline]
     pub fn max_queue_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_queue_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqExtendProductPropertiesEntity::max_queue_per_broker`.
+    #[inline]
     pub fn set_max_queue_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_queue_per_broker = value;
         self
@@ -8978,16 +9638,19 @@ pub struct RabbitMqProductSupportFeaturesEntityBuilder {
 }
 impl RabbitMqProductSupportFeaturesEntityBuilder {
     /// Sets `RabbitMqProductSupportFeaturesEntity::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RabbitMqProductSupportFeaturesEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RabbitMqProductSupportFeaturesEntity::properties`.
+    #[inline]
     pub fn properties(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -8996,6 +9659,7 @@ impl RabbitMqProductSupportFeaturesEntityBuilder {
         self
     }
     /// Sets or clears `RabbitMqProductSupportFeaturesEntity::properties`.
+    #[inline]
     pub fn set_properties(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -9077,11 +9741,13 @@ pub struct ResetPasswordReqBuilder {
 }
 impl ResetPasswordReqBuilder {
     /// Sets `ResetPasswordReq::new_password`. **Required.**
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `ResetPasswordReq::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
@@ -9195,51 +9861,61 @@ pub struct ResizeEngineInstanceReqBuilder {
 }
 impl ResizeEngineInstanceReqBuilder {
     /// Sets `ResizeEngineInstanceReq::oper_type`. **Required.**
+    #[inline]
     pub fn oper_type(mut self, value: impl Into<String>) -> Self {
         self.inner.oper_type = Some(value.into());
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::oper_type`.
+    #[inline]
     pub fn set_oper_type(mut self, value: Option<String>) -> Self {
         self.inner.oper_type = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::new_storage_space`.
+    #[inline]
     pub fn new_storage_space(mut self, value: i64) -> Self {
         self.inner.new_storage_space = Some(value);
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::new_storage_space`.
+    #[inline]
     pub fn set_new_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.new_storage_space = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::new_product_id`.
+    #[inline]
     pub fn new_product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.new_product_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::new_product_id`.
+    #[inline]
     pub fn set_new_product_id(mut self, value: Option<String>) -> Self {
         self.inner.new_product_id = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::new_broker_num`.
+    #[inline]
     pub fn new_broker_num(mut self, value: i64) -> Self {
         self.inner.new_broker_num = Some(value);
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::new_broker_num`.
+    #[inline]
     pub fn set_new_broker_num(mut self, value: Option<i64>) -> Self {
         self.inner.new_broker_num = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::new_spec_code`.
+    #[inline]
     pub fn new_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.new_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::new_spec_code`.
+    #[inline]
     pub fn set_new_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.new_spec_code = value;
         self
@@ -9293,11 +9969,13 @@ pub struct ResizeEngineInstanceResponseBuilder {
 }
 impl ResizeEngineInstanceResponseBuilder {
     /// Sets `ResizeEngineInstanceResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeEngineInstanceResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -9355,6 +10033,7 @@ pub struct RestoreRecycleInstanceResponseBuilder {
 }
 impl RestoreRecycleInstanceResponseBuilder {
     /// Sets `RestoreRecycleInstanceResponse::results`.
+    #[inline]
     pub fn results(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceResumeResult>>,
@@ -9363,11 +10042,13 @@ impl RestoreRecycleInstanceResponseBuilder {
         self
     }
     /// Appends one item to `RestoreRecycleInstanceResponse::results`.
+    #[inline]
     pub fn push_results(mut self, value: impl Into<InstanceResumeResult>) -> Self {
         self.inner.results.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RestoreRecycleInstanceResponse::results`.
+    #[inline]
     pub fn set_results(mut self, value: Option<Vec<InstanceResumeResult>>) -> Self {
         self.inner.results = value;
         self
@@ -9463,91 +10144,109 @@ pub struct ScheduledTaskEntityBuilder {
 }
 impl ScheduledTaskEntityBuilder {
     /// Sets `ScheduledTaskEntity::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ScheduledTaskEntity::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ScheduledTaskEntity::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ScheduledTaskEntity::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ScheduledTaskEntity::params`.
+    #[inline]
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.inner.params = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::params`.
+    #[inline]
     pub fn set_params(mut self, value: Option<String>) -> Self {
         self.inner.params = value;
         self
     }
     /// Sets `ScheduledTaskEntity::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ScheduledTaskEntity::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ScheduledTaskEntity::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `ScheduledTaskEntity::schedule_at`.
+    #[inline]
     pub fn schedule_at(mut self, value: impl Into<String>) -> Self {
         self.inner.schedule_at = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::schedule_at`.
+    #[inline]
     pub fn set_schedule_at(mut self, value: Option<String>) -> Self {
         self.inner.schedule_at = value;
         self
@@ -9609,16 +10308,19 @@ pub struct ShowBackgroundTaskResponseBuilder {
 }
 impl ShowBackgroundTaskResponseBuilder {
     /// Sets `ShowBackgroundTaskResponse::task_count`.
+    #[inline]
     pub fn task_count(mut self, value: impl Into<String>) -> Self {
         self.inner.task_count = Some(value.into());
         self
     }
     /// Sets or clears `ShowBackgroundTaskResponse::task_count`.
+    #[inline]
     pub fn set_task_count(mut self, value: Option<String>) -> Self {
         self.inner.task_count = value;
         self
     }
     /// Sets `ShowBackgroundTaskResponse::tasks`.
+    #[inline]
     pub fn tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListBackgroundTasksRespTasks>>,
@@ -9627,11 +10329,13 @@ impl ShowBackgroundTaskResponseBuilder {
         self
     }
     /// Appends one item to `ShowBackgroundTaskResponse::tasks`.
+    #[inline]
     pub fn push_tasks(mut self, value: impl Into<ListBackgroundTasksRespTasks>) -> Self {
         self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowBackgroundTaskResponse::tasks`.
+    #[inline]
     pub fn set_tasks(
         mut self,
         value: Option<Vec<ListBackgroundTasksRespTasks>>,
@@ -9748,6 +10452,7 @@ pub struct ShowCesHierarchyResponseBuilder {
 }
 impl ShowCesHierarchyResponseBuilder {
     /// Sets `ShowCesHierarchyResponse::dimensions`.
+    #[inline]
     pub fn dimensions(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespDimensions>>,
@@ -9756,6 +10461,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::dimensions`.
+    #[inline]
     pub fn push_dimensions(
         mut self,
         value: impl Into<ShowCeshierarchyRespDimensions>,
@@ -9764,6 +10470,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::dimensions`.
+    #[inline]
     pub fn set_dimensions(
         mut self,
         value: Option<Vec<ShowCeshierarchyRespDimensions>>,
@@ -9772,6 +10479,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Sets `ShowCesHierarchyResponse::instance_ids`.
+    #[inline]
     pub fn instance_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespInstanceIds>>,
@@ -9780,6 +10488,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::instance_ids`.
+    #[inline]
     pub fn push_instance_ids(
         mut self,
         value: impl Into<ShowCeshierarchyRespInstanceIds>,
@@ -9788,6 +10497,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::instance_ids`.
+    #[inline]
     pub fn set_instance_ids(
         mut self,
         value: Option<Vec<ShowCeshierarchyRespInstanceIds>>,
@@ -9796,6 +10506,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Sets `ShowCesHierarchyResponse::nodes`.
+    #[inline]
     pub fn nodes(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespNodes>>,
@@ -9804,16 +10515,19 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::nodes`.
+    #[inline]
     pub fn push_nodes(mut self, value: impl Into<ShowCeshierarchyRespNodes>) -> Self {
         self.inner.nodes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::nodes`.
+    #[inline]
     pub fn set_nodes(mut self, value: Option<Vec<ShowCeshierarchyRespNodes>>) -> Self {
         self.inner.nodes = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::queues`.
+    #[inline]
     pub fn queues(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespQueues>>,
@@ -9822,16 +10536,19 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::queues`.
+    #[inline]
     pub fn push_queues(mut self, value: impl Into<ShowCeshierarchyRespQueues>) -> Self {
         self.inner.queues.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::queues`.
+    #[inline]
     pub fn set_queues(mut self, value: Option<Vec<ShowCeshierarchyRespQueues>>) -> Self {
         self.inner.queues = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::vhosts`.
+    #[inline]
     pub fn vhosts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespVhosts>>,
@@ -9840,16 +10557,19 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::vhosts`.
+    #[inline]
     pub fn push_vhosts(mut self, value: impl Into<ShowCeshierarchyRespVhosts>) -> Self {
         self.inner.vhosts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::vhosts`.
+    #[inline]
     pub fn set_vhosts(mut self, value: Option<Vec<ShowCeshierarchyRespVhosts>>) -> Self {
         self.inner.vhosts = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::exchanges`.
+    #[inline]
     pub fn exchanges(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespExchanges>>,
@@ -9858,6 +10578,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::exchanges`.
+    #[inline]
     pub fn push_exchanges(
         mut self,
         value: impl Into<ShowCeshierarchyRespExchanges>,
@@ -9866,6 +10587,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::exchanges`.
+    #[inline]
     pub fn set_exchanges(
         mut self,
         value: Option<Vec<ShowCeshierarchyRespExchanges>>,
@@ -9874,6 +10596,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Sets `ShowCesHierarchyResponse::groups`.
+    #[inline]
     pub fn groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespGroups>>,
@@ -9882,11 +10605,13 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::groups`.
+    #[inline]
     pub fn push_groups(mut self, value: impl Into<ShowCeshierarchyRespGroups>) -> Self {
         self.inner.groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::groups`.
+    #[inline]
     pub fn set_groups(mut self, value: Option<Vec<ShowCeshierarchyRespGroups>>) -> Self {
         self.inner.groups = value;
         self
@@ -9969,16 +10694,19 @@ pub struct ShowCeshierarchyRespDimensionsBuilder {
 }
 impl ShowCeshierarchyRespDimensionsBuilder {
     /// Sets `ShowCeshierarchyRespDimensions::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespDimensions::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespDimensions::metrics`.
+    #[inline]
     pub fn metrics(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -9987,16 +10715,19 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespDimensions::metrics`.
+    #[inline]
     pub fn push_metrics(mut self, value: impl Into<String>) -> Self {
         self.inner.metrics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespDimensions::metrics`.
+    #[inline]
     pub fn set_metrics(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.metrics = value;
         self
     }
     /// Sets `ShowCeshierarchyRespDimensions::key_name`.
+    #[inline]
     pub fn key_name(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -10005,16 +10736,19 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespDimensions::key_name`.
+    #[inline]
     pub fn push_key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespDimensions::key_name`.
+    #[inline]
     pub fn set_key_name(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.key_name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespDimensions::dim_router`.
+    #[inline]
     pub fn dim_router(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -10023,11 +10757,13 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespDimensions::dim_router`.
+    #[inline]
     pub fn push_dim_router(mut self, value: impl Into<String>) -> Self {
         self.inner.dim_router.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespDimensions::dim_router`.
+    #[inline]
     pub fn set_dim_router(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dim_router = value;
         self
@@ -10085,21 +10821,25 @@ pub struct ShowCeshierarchyRespExchangesBuilder {
 }
 impl ShowCeshierarchyRespExchangesBuilder {
     /// Sets `ShowCeshierarchyRespExchanges::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespExchanges::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespExchanges::vhost`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespExchanges::vhost`.
+    #[inline]
     pub fn set_vhost(mut self, value: Option<String>) -> Self {
         self.inner.vhost = value;
         self
@@ -10153,11 +10893,13 @@ pub struct ShowCeshierarchyRespGroupsBuilder {
 }
 impl ShowCeshierarchyRespGroupsBuilder {
     /// Sets `ShowCeshierarchyRespGroups::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespGroups::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -10211,11 +10953,13 @@ pub struct ShowCeshierarchyRespInstanceIdsBuilder {
 }
 impl ShowCeshierarchyRespInstanceIdsBuilder {
     /// Sets `ShowCeshierarchyRespInstanceIds::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespInstanceIds::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -10278,21 +11022,25 @@ pub struct ShowCeshierarchyRespNodesBuilder {
 }
 impl ShowCeshierarchyRespNodesBuilder {
     /// Sets `ShowCeshierarchyRespNodes::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespNodes::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespNodes::available_zone`.
+    #[inline]
     pub fn available_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespNodes::available_zone`.
+    #[inline]
     pub fn set_available_zone(mut self, value: Option<String>) -> Self {
         self.inner.available_zone = value;
         self
@@ -10350,21 +11098,25 @@ pub struct ShowCeshierarchyRespQueuesBuilder {
 }
 impl ShowCeshierarchyRespQueuesBuilder {
     /// Sets `ShowCeshierarchyRespQueues::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespQueues::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespQueues::vhost`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespQueues::vhost`.
+    #[inline]
     pub fn set_vhost(mut self, value: Option<String>) -> Self {
         self.inner.vhost = value;
         self
@@ -10418,11 +11170,13 @@ pub struct ShowCeshierarchyRespVhostsBuilder {
 }
 impl ShowCeshierarchyRespVhostsBuilder {
     /// Sets `ShowCeshierarchyRespVhosts::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespVhosts::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -10518,46 +11272,55 @@ pub struct ShowEngineInstanceExtendProductInfoResponseBuilder {
 }
 impl ShowEngineInstanceExtendProductInfoResponseBuilder {
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::next_offset`.
+    #[inline]
     pub fn next_offset(mut self, value: i64) -> Self {
         self.inner.next_offset = Some(value);
         self
     }
     /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::next_offset`.
+    #[inline]
     pub fn set_next_offset(mut self, value: Option<i64>) -> Self {
         self.inner.next_offset = value;
         self
     }
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::previous_offset`.
+    #[inline]
     pub fn previous_offset(mut self, value: i64) -> Self {
         self.inner.previous_offset = Some(value);
         self
     }
     /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::previous_offset`.
+    #[inline]
     pub fn set_previous_offset(mut self, value: Option<i64>) -> Self {
         self.inner.previous_offset = value;
         self
     }
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::versions`.
+    #[inline]
     pub fn versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -10566,16 +11329,19 @@ impl ShowEngineInstanceExtendProductInfoResponseBuilder {
         self
     }
     /// Appends one item to `ShowEngineInstanceExtendProductInfoResponse::versions`.
+    #[inline]
     pub fn push_versions(mut self, value: impl Into<String>) -> Self {
         self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::versions`.
+    #[inline]
     pub fn set_versions(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.versions = value;
         self
     }
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::products`.
+    #[inline]
     pub fn products(
         mut self,
         value: impl IntoIterator<Item = impl Into<RabbitMqExtendProductInfoEntity>>,
@@ -10584,6 +11350,7 @@ impl ShowEngineInstanceExtendProductInfoResponseBuilder {
         self
     }
     /// Appends one item to `ShowEngineInstanceExtendProductInfoResponse::products`.
+    #[inline]
     pub fn push_products(
         mut self,
         value: impl Into<RabbitMqExtendProductInfoEntity>,
@@ -10592,6 +11359,7 @@ impl ShowEngineInstanceExtendProductInfoResponseBuilder {
         self
     }
     /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::products`.
+    #[inline]
     pub fn set_products(
         mut self,
         value: Option<Vec<RabbitMqExtendProductInfoEntity>>,
@@ -11108,326 +11876,391 @@ pub struct ShowInstanceRespBuilder {
 }
 impl ShowInstanceRespBuilder {
     /// Sets `ShowInstanceResp::access_user`.
+    #[inline]
     pub fn access_user(mut self, value: impl Into<String>) -> Self {
         self.inner.access_user = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::access_user`.
+    #[inline]
     pub fn set_access_user(mut self, value: Option<String>) -> Self {
         self.inner.access_user = value;
         self
     }
     /// Sets `ShowInstanceResp::broker_num`.
+    #[inline]
     pub fn broker_num(mut self, value: i64) -> Self {
         self.inner.broker_num = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::broker_num`.
+    #[inline]
     pub fn set_broker_num(mut self, value: Option<i64>) -> Self {
         self.inner.broker_num = value;
         self
     }
     /// Sets `ShowInstanceResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowInstanceResp::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ShowInstanceResp::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `ShowInstanceResp::specification`.
+    #[inline]
     pub fn specification(mut self, value: impl Into<String>) -> Self {
         self.inner.specification = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::specification`.
+    #[inline]
     pub fn set_specification(mut self, value: Option<String>) -> Self {
         self.inner.specification = value;
         self
     }
     /// Sets `ShowInstanceResp::storage_space`.
+    #[inline]
     pub fn storage_space(mut self, value: i64) -> Self {
         self.inner.storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::storage_space`.
+    #[inline]
     pub fn set_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.storage_space = value;
         self
     }
     /// Sets `ShowInstanceResp::used_storage_space`.
+    #[inline]
     pub fn used_storage_space(mut self, value: i64) -> Self {
         self.inner.used_storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::used_storage_space`.
+    #[inline]
     pub fn set_used_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.used_storage_space = value;
         self
     }
     /// Sets `ShowInstanceResp::dns_enable`.
+    #[inline]
     pub fn dns_enable(mut self, value: bool) -> Self {
         self.inner.dns_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::dns_enable`.
+    #[inline]
     pub fn set_dns_enable(mut self, value: Option<bool>) -> Self {
         self.inner.dns_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::connect_address`.
+    #[inline]
     pub fn connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::connect_address`.
+    #[inline]
     pub fn set_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::connect_domain_name`.
+    #[inline]
     pub fn connect_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.connect_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::connect_domain_name`.
+    #[inline]
     pub fn set_connect_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.connect_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResp::public_connect_address`.
+    #[inline]
     pub fn public_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::public_connect_address`.
+    #[inline]
     pub fn set_public_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.public_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::public_connect_domain_name`.
+    #[inline]
     pub fn public_connect_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.public_connect_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::public_connect_domain_name`.
+    #[inline]
     pub fn set_public_connect_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.public_connect_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResp::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ShowInstanceResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowInstanceResp::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ShowInstanceResp::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowInstanceResp::resource_spec_code`.
+    #[inline]
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::resource_spec_code`.
+    #[inline]
     pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.resource_spec_code = value;
         self
     }
     /// Sets `ShowInstanceResp::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: i64) -> Self {
         self.inner.charging_mode = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `ShowInstanceResp::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `ShowInstanceResp::vpc_name`.
+    #[inline]
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::vpc_name`.
+    #[inline]
     pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
         self.inner.vpc_name = value;
         self
     }
     /// Sets `ShowInstanceResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowInstanceResp::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ShowInstanceResp::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ShowInstanceResp::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `ShowInstanceResp::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `ShowInstanceResp::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `ShowInstanceResp::enable_publicip`.
+    #[inline]
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::enable_publicip`.
+    #[inline]
     pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_publicip = value;
         self
     }
     /// Sets `ShowInstanceResp::publicip_address`.
+    #[inline]
     pub fn publicip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::publicip_address`.
+    #[inline]
     pub fn set_publicip_address(mut self, value: Option<String>) -> Self {
         self.inner.publicip_address = value;
         self
     }
     /// Sets `ShowInstanceResp::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `ShowInstanceResp::management_connect_address`.
+    #[inline]
     pub fn management_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.management_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::management_connect_address`.
+    #[inline]
     pub fn set_management_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.management_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::management_connect_domain_name`.
+    #[inline]
     pub fn management_connect_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.management_connect_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::management_connect_domain_name`.
+    #[inline]
     pub fn set_management_connect_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.management_connect_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResp::public_management_connect_address`.
+    #[inline]
     pub fn public_management_connect_address(
         mut self,
         value: impl Into<String>,
@@ -11436,6 +12269,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResp::public_management_connect_address`.
+    #[inline]
     pub fn set_public_management_connect_address(
         mut self,
         value: Option<String>,
@@ -11444,6 +12278,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets `ShowInstanceResp::public_management_connect_domain_name`.
+    #[inline]
     pub fn public_management_connect_domain_name(
         mut self,
         value: impl Into<String>,
@@ -11452,6 +12287,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResp::public_management_connect_domain_name`.
+    #[inline]
     pub fn set_public_management_connect_domain_name(
         mut self,
         value: Option<String>,
@@ -11460,96 +12296,115 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets `ShowInstanceResp::ssl_enable`.
+    #[inline]
     pub fn ssl_enable(mut self, value: bool) -> Self {
         self.inner.ssl_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::ssl_enable`.
+    #[inline]
     pub fn set_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ssl_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `ShowInstanceResp::is_logical_volume`.
+    #[inline]
     pub fn is_logical_volume(mut self, value: bool) -> Self {
         self.inner.is_logical_volume = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::is_logical_volume`.
+    #[inline]
     pub fn set_is_logical_volume(mut self, value: Option<bool>) -> Self {
         self.inner.is_logical_volume = value;
         self
     }
     /// Sets `ShowInstanceResp::extend_times`.
+    #[inline]
     pub fn extend_times(mut self, value: i64) -> Self {
         self.inner.extend_times = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::extend_times`.
+    #[inline]
     pub fn set_extend_times(mut self, value: Option<i64>) -> Self {
         self.inner.extend_times = value;
         self
     }
     /// Sets `ShowInstanceResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<ShowInstanceRespType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<ShowInstanceRespType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ShowInstanceResp::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `ShowInstanceResp::security_group_id`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `ShowInstanceResp::security_group_name`.
+    #[inline]
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::security_group_name`.
+    #[inline]
     pub fn set_security_group_name(mut self, value: Option<String>) -> Self {
         self.inner.security_group_name = value;
         self
     }
     /// Sets `ShowInstanceResp::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `ShowInstanceResp::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -11558,16 +12413,19 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResp::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ShowInstanceResp::available_zone_names`.
+    #[inline]
     pub fn available_zone_names(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -11578,56 +12436,67 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResp::available_zone_names`.
+    #[inline]
     pub fn push_available_zone_names(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone_names.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::available_zone_names`.
+    #[inline]
     pub fn set_available_zone_names(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zone_names = value;
         self
     }
     /// Sets `ShowInstanceResp::total_storage_space`.
+    #[inline]
     pub fn total_storage_space(mut self, value: i64) -> Self {
         self.inner.total_storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::total_storage_space`.
+    #[inline]
     pub fn set_total_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.total_storage_space = value;
         self
     }
     /// Sets `ShowInstanceResp::storage_resource_id`.
+    #[inline]
     pub fn storage_resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_resource_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::storage_resource_id`.
+    #[inline]
     pub fn set_storage_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.storage_resource_id = value;
         self
     }
     /// Sets `ShowInstanceResp::storage_spec_code`.
+    #[inline]
     pub fn storage_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::storage_spec_code`.
+    #[inline]
     pub fn set_storage_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.storage_spec_code = value;
         self
     }
     /// Sets `ShowInstanceResp::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::ipv6_connect_addresses`.
+    #[inline]
     pub fn ipv6_connect_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -11638,6 +12507,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResp::ipv6_connect_addresses`.
+    #[inline]
     pub fn push_ipv6_connect_addresses(mut self, value: impl Into<String>) -> Self {
         self.inner
             .ipv6_connect_addresses
@@ -11646,11 +12516,13 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResp::ipv6_connect_addresses`.
+    #[inline]
     pub fn set_ipv6_connect_addresses(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ipv6_connect_addresses = value;
         self
     }
     /// Sets `ShowInstanceResp::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -11659,51 +12531,61 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResp::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ShowInstanceResp::service_type`.
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::service_type`.
+    #[inline]
     pub fn set_service_type(mut self, value: Option<String>) -> Self {
         self.inner.service_type = value;
         self
     }
     /// Sets `ShowInstanceResp::storage_type`.
+    #[inline]
     pub fn storage_type(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::storage_type`.
+    #[inline]
     pub fn set_storage_type(mut self, value: Option<String>) -> Self {
         self.inner.storage_type = value;
         self
     }
     /// Sets `ShowInstanceResp::disk_encrypted`.
+    #[inline]
     pub fn disk_encrypted(mut self, value: bool) -> Self {
         self.inner.disk_encrypted = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::disk_encrypted`.
+    #[inline]
     pub fn set_disk_encrypted(mut self, value: Option<bool>) -> Self {
         self.inner.disk_encrypted = value;
         self
     }
     /// Sets `ShowInstanceResp::disk_encrypted_key`.
+    #[inline]
     pub fn disk_encrypted_key(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_encrypted_key = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::disk_encrypted_key`.
+    #[inline]
     pub fn set_disk_encrypted_key(mut self, value: Option<String>) -> Self {
         self.inner.disk_encrypted_key = value;
         self
@@ -12228,326 +13110,391 @@ pub struct ShowInstanceResponseBuilder {
 }
 impl ShowInstanceResponseBuilder {
     /// Sets `ShowInstanceResponse::access_user`.
+    #[inline]
     pub fn access_user(mut self, value: impl Into<String>) -> Self {
         self.inner.access_user = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::access_user`.
+    #[inline]
     pub fn set_access_user(mut self, value: Option<String>) -> Self {
         self.inner.access_user = value;
         self
     }
     /// Sets `ShowInstanceResponse::broker_num`.
+    #[inline]
     pub fn broker_num(mut self, value: i64) -> Self {
         self.inner.broker_num = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::broker_num`.
+    #[inline]
     pub fn set_broker_num(mut self, value: Option<i64>) -> Self {
         self.inner.broker_num = value;
         self
     }
     /// Sets `ShowInstanceResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowInstanceResponse::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ShowInstanceResponse::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `ShowInstanceResponse::specification`.
+    #[inline]
     pub fn specification(mut self, value: impl Into<String>) -> Self {
         self.inner.specification = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::specification`.
+    #[inline]
     pub fn set_specification(mut self, value: Option<String>) -> Self {
         self.inner.specification = value;
         self
     }
     /// Sets `ShowInstanceResponse::storage_space`.
+    #[inline]
     pub fn storage_space(mut self, value: i64) -> Self {
         self.inner.storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::storage_space`.
+    #[inline]
     pub fn set_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.storage_space = value;
         self
     }
     /// Sets `ShowInstanceResponse::used_storage_space`.
+    #[inline]
     pub fn used_storage_space(mut self, value: i64) -> Self {
         self.inner.used_storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::used_storage_space`.
+    #[inline]
     pub fn set_used_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.used_storage_space = value;
         self
     }
     /// Sets `ShowInstanceResponse::dns_enable`.
+    #[inline]
     pub fn dns_enable(mut self, value: bool) -> Self {
         self.inner.dns_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::dns_enable`.
+    #[inline]
     pub fn set_dns_enable(mut self, value: Option<bool>) -> Self {
         self.inner.dns_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::connect_address`.
+    #[inline]
     pub fn connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::connect_address`.
+    #[inline]
     pub fn set_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::connect_domain_name`.
+    #[inline]
     pub fn connect_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.connect_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::connect_domain_name`.
+    #[inline]
     pub fn set_connect_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.connect_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_connect_address`.
+    #[inline]
     pub fn public_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_connect_address`.
+    #[inline]
     pub fn set_public_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.public_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_connect_domain_name`.
+    #[inline]
     pub fn public_connect_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.public_connect_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_connect_domain_name`.
+    #[inline]
     pub fn set_public_connect_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.public_connect_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ShowInstanceResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowInstanceResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ShowInstanceResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::resource_spec_code`.
+    #[inline]
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::resource_spec_code`.
+    #[inline]
     pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.resource_spec_code = value;
         self
     }
     /// Sets `ShowInstanceResponse::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: i64) -> Self {
         self.inner.charging_mode = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `ShowInstanceResponse::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::vpc_name`.
+    #[inline]
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::vpc_name`.
+    #[inline]
     pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
         self.inner.vpc_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowInstanceResponse::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `ShowInstanceResponse::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `ShowInstanceResponse::enable_publicip`.
+    #[inline]
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::enable_publicip`.
+    #[inline]
     pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_publicip = value;
         self
     }
     /// Sets `ShowInstanceResponse::publicip_address`.
+    #[inline]
     pub fn publicip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::publicip_address`.
+    #[inline]
     pub fn set_publicip_address(mut self, value: Option<String>) -> Self {
         self.inner.publicip_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::management_connect_address`.
+    #[inline]
     pub fn management_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.management_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::management_connect_address`.
+    #[inline]
     pub fn set_management_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.management_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::management_connect_domain_name`.
+    #[inline]
     pub fn management_connect_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.management_connect_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::management_connect_domain_name`.
+    #[inline]
     pub fn set_management_connect_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.management_connect_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_management_connect_address`.
+    #[inline]
     pub fn public_management_connect_address(
         mut self,
         value: impl Into<String>,
@@ -12556,6 +13503,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_management_connect_address`.
+    #[inline]
     pub fn set_public_management_connect_address(
         mut self,
         value: Option<String>,
@@ -12564,6 +13512,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets `ShowInstanceResponse::public_management_connect_domain_name`.
+    #[inline]
     pub fn public_management_connect_domain_name(
         mut self,
         value: impl Into<String>,
@@ -12572,6 +13521,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_management_connect_domain_name`.
+    #[inline]
     pub fn set_public_management_connect_domain_name(
         mut self,
         value: Option<String>,
@@ -12580,96 +13530,115 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets `ShowInstanceResponse::ssl_enable`.
+    #[inline]
     pub fn ssl_enable(mut self, value: bool) -> Self {
         self.inner.ssl_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::ssl_enable`.
+    #[inline]
     pub fn set_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ssl_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::is_logical_volume`.
+    #[inline]
     pub fn is_logical_volume(mut self, value: bool) -> Self {
         self.inner.is_logical_volume = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::is_logical_volume`.
+    #[inline]
     pub fn set_is_logical_volume(mut self, value: Option<bool>) -> Self {
         self.inner.is_logical_volume = value;
         self
     }
     /// Sets `ShowInstanceResponse::extend_times`.
+    #[inline]
     pub fn extend_times(mut self, value: i64) -> Self {
         self.inner.extend_times = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::extend_times`.
+    #[inline]
     pub fn set_extend_times(mut self, value: Option<i64>) -> Self {
         self.inner.extend_times = value;
         self
     }
     /// Sets `ShowInstanceResponse::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<ShowInstanceResponseType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<ShowInstanceResponseType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ShowInstanceResponse::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::security_group_id`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::security_group_name`.
+    #[inline]
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::security_group_name`.
+    #[inline]
     pub fn set_security_group_name(mut self, value: Option<String>) -> Self {
         self.inner.security_group_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -12678,16 +13647,19 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ShowInstanceResponse::available_zone_names`.
+    #[inline]
     pub fn available_zone_names(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -12698,56 +13670,67 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::available_zone_names`.
+    #[inline]
     pub fn push_available_zone_names(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone_names.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::available_zone_names`.
+    #[inline]
     pub fn set_available_zone_names(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zone_names = value;
         self
     }
     /// Sets `ShowInstanceResponse::total_storage_space`.
+    #[inline]
     pub fn total_storage_space(mut self, value: i64) -> Self {
         self.inner.total_storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::total_storage_space`.
+    #[inline]
     pub fn set_total_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.total_storage_space = value;
         self
     }
     /// Sets `ShowInstanceResponse::storage_resource_id`.
+    #[inline]
     pub fn storage_resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_resource_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::storage_resource_id`.
+    #[inline]
     pub fn set_storage_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.storage_resource_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::storage_spec_code`.
+    #[inline]
     pub fn storage_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::storage_spec_code`.
+    #[inline]
     pub fn set_storage_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.storage_spec_code = value;
         self
     }
     /// Sets `ShowInstanceResponse::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::ipv6_connect_addresses`.
+    #[inline]
     pub fn ipv6_connect_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -12758,6 +13741,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::ipv6_connect_addresses`.
+    #[inline]
     pub fn push_ipv6_connect_addresses(mut self, value: impl Into<String>) -> Self {
         self.inner
             .ipv6_connect_addresses
@@ -12766,11 +13750,13 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::ipv6_connect_addresses`.
+    #[inline]
     pub fn set_ipv6_connect_addresses(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ipv6_connect_addresses = value;
         self
     }
     /// Sets `ShowInstanceResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -12779,51 +13765,61 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ShowInstanceResponse::service_type`.
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::service_type`.
+    #[inline]
     pub fn set_service_type(mut self, value: Option<String>) -> Self {
         self.inner.service_type = value;
         self
     }
     /// Sets `ShowInstanceResponse::storage_type`.
+    #[inline]
     pub fn storage_type(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::storage_type`.
+    #[inline]
     pub fn set_storage_type(mut self, value: Option<String>) -> Self {
         self.inner.storage_type = value;
         self
     }
     /// Sets `ShowInstanceResponse::disk_encrypted`.
+    #[inline]
     pub fn disk_encrypted(mut self, value: bool) -> Self {
         self.inner.disk_encrypted = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::disk_encrypted`.
+    #[inline]
     pub fn set_disk_encrypted(mut self, value: Option<bool>) -> Self {
         self.inner.disk_encrypted = value;
         self
     }
     /// Sets `ShowInstanceResponse::disk_encrypted_key`.
+    #[inline]
     pub fn disk_encrypted_key(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_encrypted_key = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::disk_encrypted_key`.
+    #[inline]
     pub fn set_disk_encrypted_key(mut self, value: Option<String>) -> Self {
         self.inner.disk_encrypted_key = value;
         self
@@ -12897,6 +13893,7 @@ pub struct ShowMaintainWindowsResponseBuilder {
 }
 impl ShowMaintainWindowsResponseBuilder {
     /// Sets `ShowMaintainWindowsResponse::maintain_windows`.
+    #[inline]
     pub fn maintain_windows(
         mut self,
         value: impl IntoIterator<Item = impl Into<MaintainWindowsEntity>>,
@@ -12905,6 +13902,7 @@ impl ShowMaintainWindowsResponseBuilder {
         self
     }
     /// Appends one item to `ShowMaintainWindowsResponse::maintain_windows`.
+    #[inline]
     pub fn push_maintain_windows(
         mut self,
         value: impl Into<MaintainWindowsEntity>,
@@ -12913,6 +13911,7 @@ impl ShowMaintainWindowsResponseBuilder {
         self
     }
     /// Sets or clears `ShowMaintainWindowsResponse::maintain_windows`.
+    #[inline]
     pub fn set_maintain_windows(
         mut self,
         value: Option<Vec<MaintainWindowsEntity>>,
@@ -13029,86 +14028,103 @@ pub struct ShowQueueDetailsResponseBuilder {
 }
 impl ShowQueueDetailsResponseBuilder {
     /// Sets `ShowQueueDetailsResponse::vhost`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
         self
     }
     /// Sets or clears `ShowQueueDetailsResponse::vhost`.
+    #[inline]
     pub fn set_vhost(mut self, value: Option<String>) -> Self {
         self.inner.vhost = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowQueueDetailsResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::durable`.
+    #[inline]
     pub fn durable(mut self, value: bool) -> Self {
         self.inner.durable = Some(value);
         self
     }
     /// Sets or clears `ShowQueueDetailsResponse::durable`.
+    #[inline]
     pub fn set_durable(mut self, value: Option<bool>) -> Self {
         self.inner.durable = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::auto_delete`.
+    #[inline]
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
         self
     }
     /// Sets or clears `ShowQueueDetailsResponse::auto_delete`.
+    #[inline]
     pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
         self.inner.auto_delete = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::messages`.
+    #[inline]
     pub fn messages(mut self, value: i64) -> Self {
         self.inner.messages = Some(value);
         self
     }
     /// Sets or clears `ShowQueueDetailsResponse::messages`.
+    #[inline]
     pub fn set_messages(mut self, value: Option<i64>) -> Self {
         self.inner.messages = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::consumers`.
+    #[inline]
     pub fn consumers(mut self, value: i64) -> Self {
         self.inner.consumers = Some(value);
         self
     }
     /// Sets or clears `ShowQueueDetailsResponse::consumers`.
+    #[inline]
     pub fn set_consumers(mut self, value: Option<i64>) -> Self {
         self.inner.consumers = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::policy`.
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `ShowQueueDetailsResponse::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::arguments`.
+    #[inline]
     pub fn arguments(mut self, value: impl Into<QueueArguments>) -> Self {
         self.inner.arguments = Some(value.into());
         self
     }
     /// Sets or clears `ShowQueueDetailsResponse::arguments`.
+    #[inline]
     pub fn set_arguments(mut self, value: Option<QueueArguments>) -> Self {
         self.inner.arguments = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::consumer_details`.
+    #[inline]
     pub fn consumer_details(
         mut self,
         value: impl IntoIterator<Item = impl Into<ConsumerDetails>>,
@@ -13117,16 +14133,19 @@ impl ShowQueueDetailsResponseBuilder {
         self
     }
     /// Appends one item to `ShowQueueDetailsResponse::consumer_details`.
+    #[inline]
     pub fn push_consumer_details(mut self, value: impl Into<ConsumerDetails>) -> Self {
         self.inner.consumer_details.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowQueueDetailsResponse::consumer_details`.
+    #[inline]
     pub fn set_consumer_details(mut self, value: Option<Vec<ConsumerDetails>>) -> Self {
         self.inner.consumer_details = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::queue_bindings`.
+    #[inline]
     pub fn queue_bindings(
         mut self,
         value: impl IntoIterator<Item = impl Into<BindingsDetails>>,
@@ -13135,11 +14154,13 @@ impl ShowQueueDetailsResponseBuilder {
         self
     }
     /// Appends one item to `ShowQueueDetailsResponse::queue_bindings`.
+    #[inline]
     pub fn push_queue_bindings(mut self, value: impl Into<BindingsDetails>) -> Self {
         self.inner.queue_bindings.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowQueueDetailsResponse::queue_bindings`.
+    #[inline]
     pub fn set_queue_bindings(mut self, value: Option<Vec<BindingsDetails>>) -> Self {
         self.inner.queue_bindings = value;
         self
@@ -13193,11 +14214,13 @@ pub struct ShowQuotasResponseBuilder {
 }
 impl ShowQuotasResponseBuilder {
     /// Sets `ShowQuotasResponse::quotas`.
+    #[inline]
     pub fn quotas(mut self, value: impl Into<QuotasRespQuotas>) -> Self {
         self.inner.quotas = Some(value.into());
         self
     }
     /// Sets or clears `ShowQuotasResponse::quotas`.
+    #[inline]
     pub fn set_quotas(mut self, value: Option<QuotasRespQuotas>) -> Self {
         self.inner.quotas = value;
         self
@@ -13262,21 +14285,25 @@ pub struct ShowRabbitMqProductCoresResponseBuilder {
 }
 impl ShowRabbitMqProductCoresResponseBuilder {
     /// Sets `ShowRabbitMqProductCoresResponse::core_num`.
+    #[inline]
     pub fn core_num(mut self, value: i64) -> Self {
         self.inner.core_num = Some(value);
         self
     }
     /// Sets or clears `ShowRabbitMqProductCoresResponse::core_num`.
+    #[inline]
     pub fn set_core_num(mut self, value: Option<i64>) -> Self {
         self.inner.core_num = value;
         self
     }
     /// Sets `ShowRabbitMqProductCoresResponse::total_extend_storage_space`.
+    #[inline]
     pub fn total_extend_storage_space(mut self, value: i64) -> Self {
         self.inner.total_extend_storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowRabbitMqProductCoresResponse::total_extend_storage_space`.
+    #[inline]
     pub fn set_total_extend_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.total_extend_storage_space = value;
         self
@@ -13356,36 +14383,43 @@ pub struct ShowRabbitMqProjectTagsResponseBuilder {
 }
 impl ShowRabbitMqProjectTagsResponseBuilder {
     /// Sets `ShowRabbitMqProjectTagsResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ShowRabbitMqProjectTagsResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ShowRabbitMqProjectTagsResponse::next_offset`.
+    #[inline]
     pub fn next_offset(mut self, value: i64) -> Self {
         self.inner.next_offset = Some(value);
         self
     }
     /// Sets or clears `ShowRabbitMqProjectTagsResponse::next_offset`.
+    #[inline]
     pub fn set_next_offset(mut self, value: Option<i64>) -> Self {
         self.inner.next_offset = value;
         self
     }
     /// Sets `ShowRabbitMqProjectTagsResponse::previous_offset`.
+    #[inline]
     pub fn previous_offset(mut self, value: i64) -> Self {
         self.inner.previous_offset = Some(value);
         self
     }
     /// Sets or clears `ShowRabbitMqProjectTagsResponse::previous_offset`.
+    #[inline]
     pub fn set_previous_offset(mut self, value: Option<i64>) -> Self {
         self.inner.previous_offset = value;
         self
     }
     /// Sets `ShowRabbitMqProjectTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagMultyValueEntity>>,
@@ -13394,11 +14428,13 @@ impl ShowRabbitMqProjectTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowRabbitMqProjectTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagMultyValueEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowRabbitMqProjectTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagMultyValueEntity>>) -> Self {
         self.inner.tags = value;
         self
@@ -13478,36 +14514,43 @@ pub struct ShowRabbitMqTagsResponseBuilder {
 }
 impl ShowRabbitMqTagsResponseBuilder {
     /// Sets `ShowRabbitMqTagsResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ShowRabbitMqTagsResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ShowRabbitMqTagsResponse::next_offset`.
+    #[inline]
     pub fn next_offset(mut self, value: i64) -> Self {
         self.inner.next_offset = Some(value);
         self
     }
     /// Sets or clears `ShowRabbitMqTagsResponse::next_offset`.
+    #[inline]
     pub fn set_next_offset(mut self, value: Option<i64>) -> Self {
         self.inner.next_offset = value;
         self
     }
     /// Sets `ShowRabbitMqTagsResponse::previous_offset`.
+    #[inline]
     pub fn previous_offset(mut self, value: i64) -> Self {
         self.inner.previous_offset = Some(value);
         self
     }
     /// Sets or clears `ShowRabbitMqTagsResponse::previous_offset`.
+    #[inline]
     pub fn set_previous_offset(mut self, value: Option<i64>) -> Self {
         self.inner.previous_offset = value;
         self
     }
     /// Sets `ShowRabbitMqTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -13516,11 +14559,13 @@ impl ShowRabbitMqTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowRabbitMqTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowRabbitMqTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
@@ -13605,26 +14650,31 @@ pub struct ShowRecycleInstancesResponseBuilder {
 }
 impl ShowRecycleInstancesResponseBuilder {
     /// Sets `ShowRecycleInstancesResponse::retention_days`.
+    #[inline]
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
         self
     }
     /// Sets or clears `ShowRecycleInstancesResponse::retention_days`.
+    #[inline]
     pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
         self.inner.retention_days = value;
         self
     }
     /// Sets `ShowRecycleInstancesResponse::default_use_recycle`.
+    #[inline]
     pub fn default_use_recycle(mut self, value: bool) -> Self {
         self.inner.default_use_recycle = Some(value);
         self
     }
     /// Sets or clears `ShowRecycleInstancesResponse::default_use_recycle`.
+    #[inline]
     pub fn set_default_use_recycle(mut self, value: Option<bool>) -> Self {
         self.inner.default_use_recycle = value;
         self
     }
     /// Sets `ShowRecycleInstancesResponse::recycle_instances`.
+    #[inline]
     pub fn recycle_instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceRecycleInfo>>,
@@ -13633,6 +14683,7 @@ impl ShowRecycleInstancesResponseBuilder {
         self
     }
     /// Appends one item to `ShowRecycleInstancesResponse::recycle_instances`.
+    #[inline]
     pub fn push_recycle_instances(
         mut self,
         value: impl Into<InstanceRecycleInfo>,
@@ -13641,6 +14692,7 @@ impl ShowRecycleInstancesResponseBuilder {
         self
     }
     /// Sets or clears `ShowRecycleInstancesResponse::recycle_instances`.
+    #[inline]
     pub fn set_recycle_instances(
         mut self,
         value: Option<Vec<InstanceRecycleInfo>>,
@@ -13701,21 +14753,25 @@ pub struct ShowVhostDetailRespBuilder {
 }
 impl ShowVhostDetailRespBuilder {
     /// Sets `ShowVhostDetailResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowVhostDetailResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowVhostDetailResp::tracing`.
+    #[inline]
     pub fn tracing(mut self, value: bool) -> Self {
         self.inner.tracing = Some(value);
         self
     }
     /// Sets or clears `ShowVhostDetailResp::tracing`.
+    #[inline]
     pub fn set_tracing(mut self, value: Option<bool>) -> Self {
         self.inner.tracing = value;
         self
@@ -13807,41 +14863,49 @@ pub struct ShowVolumeExpandConfigResponseBuilder {
 }
 impl ShowVolumeExpandConfigResponseBuilder {
     /// Sets `ShowVolumeExpandConfigResponse::auto_volume_expand_enable`.
+    #[inline]
     pub fn auto_volume_expand_enable(mut self, value: bool) -> Self {
         self.inner.auto_volume_expand_enable = Some(value);
         self
     }
     /// Sets or clears `ShowVolumeExpandConfigResponse::auto_volume_expand_enable`.
+    #[inline]
     pub fn set_auto_volume_expand_enable(mut self, value: Option<bool>) -> Self {
         self.inner.auto_volume_expand_enable = value;
         self
     }
     /// Sets `ShowVolumeExpandConfigResponse::expand_threshold`.
+    #[inline]
     pub fn expand_threshold(mut self, value: i64) -> Self {
         self.inner.expand_threshold = Some(value);
         self
     }
     /// Sets or clears `ShowVolumeExpandConfigResponse::expand_threshold`.
+    #[inline]
     pub fn set_expand_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.expand_threshold = value;
         self
     }
     /// Sets `ShowVolumeExpandConfigResponse::max_volume_size`.
+    #[inline]
     pub fn max_volume_size(mut self, value: i64) -> Self {
         self.inner.max_volume_size = Some(value);
         self
     }
     /// Sets or clears `ShowVolumeExpandConfigResponse::max_volume_size`.
+    #[inline]
     pub fn set_max_volume_size(mut self, value: Option<i64>) -> Self {
         self.inner.max_volume_size = value;
         self
     }
     /// Sets `ShowVolumeExpandConfigResponse::expand_increment`.
+    #[inline]
     pub fn expand_increment(mut self, value: i64) -> Self {
         self.inner.expand_increment = Some(value);
         self
     }
     /// Sets or clears `ShowVolumeExpandConfigResponse::expand_increment`.
+    #[inline]
     pub fn set_expand_increment(mut self, value: Option<i64>) -> Self {
         self.inner.expand_increment = value;
         self
@@ -13901,21 +14965,25 @@ pub struct TagEntityBuilder {
 }
 impl TagEntityBuilder {
     /// Sets `TagEntity::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TagEntity::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TagEntity::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `TagEntity::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -13977,26 +15045,31 @@ pub struct TagMultyValueEntityBuilder {
 }
 impl TagMultyValueEntityBuilder {
     /// Sets `TagMultyValueEntity::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TagMultyValueEntity::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TagMultyValueEntity::values`.
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `TagMultyValueEntity::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `TagMultyValueEntity::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -14122,91 +15195,109 @@ pub struct UpdateInstanceReqBuilder {
 }
 impl UpdateInstanceReqBuilder {
     /// Sets `UpdateInstanceReq::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateInstanceReq::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateInstanceReq::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `UpdateInstanceReq::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `UpdateInstanceReq::security_group_id`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `UpdateInstanceReq::enable_publicip`.
+    #[inline]
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceReq::enable_publicip`.
+    #[inline]
     pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_publicip = value;
         self
     }
     /// Sets `UpdateInstanceReq::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `UpdateInstanceReq::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `UpdateInstanceReq::enable_acl`.
+    #[inline]
     pub fn enable_acl(mut self, value: bool) -> Self {
         self.inner.enable_acl = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceReq::enable_acl`.
+    #[inline]
     pub fn set_enable_acl(mut self, value: Option<bool>) -> Self {
         self.inner.enable_acl = value;
         self
@@ -14265,21 +15356,25 @@ pub struct UpdatePluginsReqBuilder {
 }
 impl UpdatePluginsReqBuilder {
     /// Sets `UpdatePluginsReq::enable`.
+    #[inline]
     pub fn enable(mut self, value: bool) -> Self {
         self.inner.enable = Some(value);
         self
     }
     /// Sets or clears `UpdatePluginsReq::enable`.
+    #[inline]
     pub fn set_enable(mut self, value: Option<bool>) -> Self {
         self.inner.enable = value;
         self
     }
     /// Sets `UpdatePluginsReq::plugins`.
+    #[inline]
     pub fn plugins(mut self, value: impl Into<String>) -> Self {
         self.inner.plugins = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePluginsReq::plugins`.
+    #[inline]
     pub fn set_plugins(mut self, value: Option<String>) -> Self {
         self.inner.plugins = value;
         self
@@ -14333,11 +15428,13 @@ pub struct UpdatePluginsResponseBuilder {
 }
 impl UpdatePluginsResponseBuilder {
     /// Sets `UpdatePluginsResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePluginsResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -14421,26 +15518,31 @@ pub struct UpdateUserResponseBuilder {
 }
 impl UpdateUserResponseBuilder {
     /// Sets `UpdateUserResponse::access_key`.
+    #[inline]
     pub fn access_key(mut self, value: impl Into<String>) -> Self {
         self.inner.access_key = Some(value.into());
         self
     }
     /// Sets or clears `UpdateUserResponse::access_key`.
+    #[inline]
     pub fn set_access_key(mut self, value: Option<String>) -> Self {
         self.inner.access_key = value;
         self
     }
     /// Sets `UpdateUserResponse::secret_key`.
+    #[inline]
     pub fn secret_key(mut self, value: impl Into<String>) -> Self {
         self.inner.secret_key = Some(value.into());
         self
     }
     /// Sets or clears `UpdateUserResponse::secret_key`.
+    #[inline]
     pub fn set_secret_key(mut self, value: Option<String>) -> Self {
         self.inner.secret_key = value;
         self
     }
     /// Sets `UpdateUserResponse::vhosts`.
+    #[inline]
     pub fn vhosts(
         mut self,
         value: impl IntoIterator<Item = impl Into<AmqpUserPerm>>,
@@ -14449,11 +15551,13 @@ impl UpdateUserResponseBuilder {
         self
     }
     /// Appends one item to `UpdateUserResponse::vhosts`.
+    #[inline]
     pub fn push_vhosts(mut self, value: impl Into<AmqpUserPerm>) -> Self {
         self.inner.vhosts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateUserResponse::vhosts`.
+    #[inline]
     pub fn set_vhosts(mut self, value: Option<Vec<AmqpUserPerm>>) -> Self {
         self.inner.vhosts = value;
         self

@@ -32,6 +32,7 @@ impl BatchCreateOrDeleteRabbitMqTag {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -96,6 +97,7 @@ impl BatchDeleteExchanges {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -103,6 +105,7 @@ impl BatchDeleteExchanges {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
@@ -169,6 +172,7 @@ impl BatchDeleteQueues {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -176,6 +180,7 @@ impl BatchDeleteQueues {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
@@ -240,6 +245,7 @@ impl BatchDeleteVhosts {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -362,6 +368,7 @@ impl CreateBinding {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -369,12 +376,14 @@ impl CreateBinding {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
     /// **Required.** Path parameter `exchange`. Name of the source exchange of the binding(s),
     /// within the virtual host.
+    #[inline]
     pub fn exchange(mut self, value: impl Into<String>) -> Self {
         self.exchange = Some(value.into());
         self
@@ -444,6 +453,7 @@ impl CreateExchange {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -451,6 +461,7 @@ impl CreateExchange {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
@@ -516,6 +527,7 @@ impl CreatePostPaidInstanceByEngine {
     }
     /// **Required.** Path parameter `engine`. Message engine type. For this service it is always
     /// `rabbitmq` (a fixed value, also where it is a path segment). Constraints: one of `rabbitmq`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -583,6 +595,7 @@ impl CreateQueue {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -590,6 +603,7 @@ impl CreateQueue {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
@@ -656,6 +670,7 @@ impl CreateUser {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -720,6 +735,7 @@ impl CreateVhost {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -783,12 +799,14 @@ impl DeleteBackgroundTask {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the background task record to delete, as
     /// returned by `list_background_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -852,6 +870,7 @@ impl DeleteBinding {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -859,12 +878,14 @@ impl DeleteBinding {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
     /// **Required.** Path parameter `exchange`. Name of the source exchange of the binding(s),
     /// within the virtual host.
+    #[inline]
     pub fn exchange(mut self, value: impl Into<String>) -> Self {
         self.exchange = Some(value.into());
         self
@@ -872,12 +893,14 @@ impl DeleteBinding {
     /// **Required.** Path parameter `destination_type`. Kind of the binding target: `exchange` or
     /// `queue` (the official reference capitalizes them as `Exchange` and `Queue` here). The AMQP
     /// edition supports queue bindings only.
+    #[inline]
     pub fn destination_type(mut self, value: impl Into<String>) -> Self {
         self.destination_type = Some(value.into());
         self
     }
     /// **Required.** Path parameter `destination`. Name of the queue or exchange the binding
     /// delivers to.
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.destination = Some(value.into());
         self
@@ -885,6 +908,7 @@ impl DeleteBinding {
     /// **Required.** Path parameter `properties_key`. Routing key of the binding in URL-escaped
     /// form. It is returned by `list_bindings` and `show_queue_details` and identifies the binding
     /// when deleting it.
+    #[inline]
     pub fn properties_key(mut self, value: impl Into<String>) -> Self {
         self.properties_key = Some(value.into());
         self
@@ -942,6 +966,7 @@ impl DeleteInstance {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -998,6 +1023,7 @@ impl DeleteQueueInfo {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1005,11 +1031,13 @@ impl DeleteQueueInfo {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
     /// **Required.** Path parameter `queue`. Name of the queue within the virtual host.
+    #[inline]
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.queue = Some(value.into());
         self
@@ -1066,12 +1094,14 @@ impl DeleteScheduledTask {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the scheduled task to delete, as returned by
     /// `list_scheduled_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1127,12 +1157,14 @@ impl DeleteUser {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `user_name`. Name (access key) of the AMQP user to delete, as
     /// returned by `list_user`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -1186,6 +1218,7 @@ impl EnableDns {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1290,29 +1323,34 @@ impl ListBackgroundTasks {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `start`. Sequence number of the first task to return, used for
     /// paging through the task list.
+    #[inline]
     pub fn start(mut self, value: i64) -> Self {
         self.start = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Number of background tasks to return.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `begin_time`. Earliest task time to include, in the format
     /// `YYYYMMDDHHmmss` (for example `20240101000000`).
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. Latest task time to include, in the format
     /// `YYYYMMDDHHmmss` (for example `20241231235959`).
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -1375,6 +1413,7 @@ impl ListBindings {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1382,12 +1421,14 @@ impl ListBindings {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
     /// **Required.** Path parameter `exchange`. Name of the source exchange of the binding(s),
     /// within the virtual host.
+    #[inline]
     pub fn exchange(mut self, value: impl Into<String>) -> Self {
         self.exchange = Some(value.into());
         self
@@ -1489,6 +1530,7 @@ impl ListEngineProducts {
     }
     /// **Required.** Path parameter `engine`. Message engine type. For this service it is always
     /// `rabbitmq` (a fixed value, also where it is a path segment). Constraints: one of `rabbitmq`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -1496,6 +1538,7 @@ impl ListEngineProducts {
     /// Optional. Query parameter `product_id`. Return only this product flavor, for example
     /// `c6.2u4g.single`, `c6.8u16g.single`, `c6.4u8g.cluster` or `c6.32u64g.cluster`; each
     /// corresponds to the `rabbitmq.<flavor>` specification.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
@@ -1557,6 +1600,7 @@ impl ListExchanges {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1564,18 +1608,21 @@ impl ListExchanges {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Zero-based position of the first item to return (0 or
     /// greater). Defaults to 0.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items to return in one page, from 0 to 50.
     /// Defaults to 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -1708,6 +1755,7 @@ impl ListInstancesDetails {
     }
     /// **Required.** Query parameter `engine`. Engine type of the instances to list; must be
     /// `rabbitmq`.
+    #[inline]
     pub fn engine(
         mut self,
         value: impl Into<models::ListInstancesDetailsEngine>,
@@ -1717,11 +1765,13 @@ impl ListInstancesDetails {
     }
     /// Optional. Query parameter `name`. Instance name to filter by; partial match unless
     /// `exact_match_name` is `true`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_id`. ID of a single instance to return.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1731,6 +1781,7 @@ impl ListInstancesDetails {
     /// `EXTENDING` (scaling up), `SHRINKING` (scaling down), `EXTENDEDFAILED` (scaling failed),
     /// `CONFIGURING`, `ROLLBACK`, `ROLLBACKFAILED` or `VOLUMETYPECHANGING` (disk type being
     /// changed).
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<models::ListInstancesDetailsStatus>,
@@ -1740,6 +1791,7 @@ impl ListInstancesDetails {
     }
     /// Optional. Query parameter `include_failure`. Whether instances whose creation failed are
     /// counted in the result: `true` or `false`.
+    #[inline]
     pub fn include_failure(
         mut self,
         value: impl Into<models::ListInstancesDetailsIncludeFailure>,
@@ -1749,6 +1801,7 @@ impl ListInstancesDetails {
     }
     /// Optional. Query parameter `exact_match_name`. Whether `name` must match exactly (`true`) or
     /// as a substring (`false`, the default).
+    #[inline]
     pub fn exact_match_name(
         mut self,
         value: impl Into<models::ListInstancesDetailsExactMatchName>,
@@ -1758,18 +1811,21 @@ impl ListInstancesDetails {
     }
     /// Optional. Query parameter `enterprise_project_id`. Return only instances of this enterprise
     /// project.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Zero-based position of the first instance to return; 0
     /// or greater.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of instances to return: 1 to 50. Defaults
     /// to 10.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -1897,6 +1953,7 @@ impl ListPlugins {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1950,6 +2007,7 @@ impl ListProducts {
     }
     /// Optional. Query parameter `engine`. Message engine type. For this service it is always
     /// `rabbitmq` (a fixed value, also where it is a path segment).
+    #[inline]
     pub fn engine(mut self, value: impl Into<models::ListProductsEngine>) -> Self {
         self.engine = Some(value.into());
         self
@@ -2010,6 +2068,7 @@ impl ListQueues {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2017,18 +2076,21 @@ impl ListQueues {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Zero-based position of the first item to return (0 or
     /// greater). Defaults to 0.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items to return in one page, from 0 to 50.
     /// Defaults to 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -2152,29 +2214,34 @@ impl ListScheduledTasks {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `start`. Sequence number of the first task to return, used for
     /// paging through the task list.
+    #[inline]
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.start = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Number of scheduled tasks to return.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Optional. Query parameter `begin_time`. Earliest task time to include, in the format
     /// `YYYYMMDDHHmmss` (for example `20240101000000`).
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
     /// Optional. Query parameter `end_time`. Latest task time to include, in the format
     /// `YYYYMMDDHHmmss` (for example `20241231235959`).
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -2237,18 +2304,21 @@ impl ListUser {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Zero-based position of the first item to return (0 or
     /// greater). Defaults to 0.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items to return in one page, from 0 to 50.
     /// Defaults to 10.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -2370,18 +2440,21 @@ impl ListVhosts {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Zero-based position of the first item to return (0 or
     /// greater). Defaults to 0.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items to return in one page, from 0 to 50.
     /// Defaults to 10.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -2552,6 +2625,7 @@ impl ResetPassword {
         }
     }
     /// **Required.** Path parameter `instance_id`. Identifier of the RabbitMQ instance.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2616,12 +2690,14 @@ impl ResizeEngineInstance {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `engine`. Message engine type. For this service it is always
     /// `rabbitmq` (a fixed value, also where it is a path segment). Constraints: one of `rabbitmq`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -2742,12 +2818,14 @@ impl ShowBackgroundTask {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the background task, as returned by
     /// `list_background_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -2803,6 +2881,7 @@ impl ShowCesHierarchy {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2860,6 +2939,7 @@ impl ShowEngineInstanceExtendProductInfo {
     }
     /// **Required.** Path parameter `engine`. Message engine type. For this service it is always
     /// `rabbitmq` (a fixed value, also where it is a path segment). Constraints: one of `rabbitmq`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -2867,12 +2947,14 @@ impl ShowEngineInstanceExtendProductInfo {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `type`. Product type to list; the documented value is `advanced`
     /// (professional edition).
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -2929,6 +3011,7 @@ impl ShowInstance {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3073,6 +3156,7 @@ impl ShowQueueDetails {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3080,11 +3164,13 @@ impl ShowQueueDetails {
     /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
     /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
     /// example the vhost `/test` is passed as `__F_SLASH__test`.
+    #[inline]
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
     /// **Required.** Path parameter `queue`. Name of the queue within the virtual host.
+    #[inline]
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.queue = Some(value.into());
         self
@@ -3189,6 +3275,7 @@ impl ShowRabbitMqProductCores {
     /// Optional. Query parameter `instance_id`. ID of an existing instance, from
     /// `list_instances_details`. Optional; only when it is given does the response include
     /// `total_extend_storage_space`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3197,12 +3284,14 @@ impl ShowRabbitMqProductCores {
     /// `c6.2u4g.single`, `c6.4u8g.single`, `c6.8u16g.single`, `c6.16u32g.single`,
     /// `c6.24u48g.single` (single node) or `c6.2u4g.cluster` up to `c6.32u64g.cluster` (clusters);
     /// each corresponds to the `rabbitmq.<flavor>` specification.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
     /// **Required.** Query parameter `broker_num`. Number of brokers to calculate for: `1`, `3`,
     /// `5` or `7`.
+    #[inline]
     pub fn broker_num(mut self, value: impl Into<String>) -> Self {
         self.broker_num = Some(value.into());
         self
@@ -3303,6 +3392,7 @@ impl ShowRabbitMqTags {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3401,6 +3491,7 @@ impl ShowVolumeExpandConfig {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3457,6 +3548,7 @@ impl UpdateInstance {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3519,6 +3611,7 @@ impl UpdatePlugins {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3587,23 +3680,27 @@ impl UpdateScheduledTask {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `task_id`. ID of the scheduled task, as returned by
     /// `list_scheduled_tasks`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `execute_at`. New execution time of the scheduled task.
+    #[inline]
     pub fn execute_at(mut self, value: impl Into<String>) -> Self {
         self.execute_at = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. New status of the scheduled task; the only documented
     /// value is `CANCELLED`, which cancels the task.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
@@ -3663,12 +3760,14 @@ impl UpdateUser {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `user_name`. Name (access key) of the AMQP user to change, as
     /// returned by `list_user`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -3734,6 +3833,7 @@ impl UpdateVolumeExpansionConfig {
     /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
     /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
     /// instance).
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self

@@ -73,21 +73,25 @@ pub struct AclAccountModifyPasswordBodyBuilder {
 }
 impl AclAccountModifyPasswordBodyBuilder {
     /// Sets `AclAccountModifyPasswordBody::old_password`.
+    #[inline]
     pub fn old_password(mut self, value: impl Into<String>) -> Self {
         self.inner.old_password = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountModifyPasswordBody::old_password`.
+    #[inline]
     pub fn set_old_password(mut self, value: Option<String>) -> Self {
         self.inner.old_password = value;
         self
     }
     /// Sets `AclAccountModifyPasswordBody::new_password`.
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountModifyPasswordBody::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
@@ -179,21 +183,25 @@ pub struct AclAccountResetPasswordBodyBuilder {
 }
 impl AclAccountResetPasswordBodyBuilder {
     /// Sets `AclAccountResetPasswordBody::old_password`. **Required.**
+    #[inline]
     pub fn old_password(mut self, value: impl Into<String>) -> Self {
         self.inner.old_password = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountResetPasswordBody::old_password`.
+    #[inline]
     pub fn set_old_password(mut self, value: Option<String>) -> Self {
         self.inner.old_password = value;
         self
     }
     /// Sets `AclAccountResetPasswordBody::new_password`. **Required.**
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountResetPasswordBody::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
@@ -288,81 +296,97 @@ pub struct AclAccountRespBuilder {
 }
 impl AclAccountRespBuilder {
     /// Sets `AclAccountResp::account_id`.
+    #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.inner.account_id = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountResp::account_id`.
+    #[inline]
     pub fn set_account_id(mut self, value: Option<String>) -> Self {
         self.inner.account_id = value;
         self
     }
     /// Sets `AclAccountResp::account_name`.
+    #[inline]
     pub fn account_name(mut self, value: impl Into<String>) -> Self {
         self.inner.account_name = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountResp::account_name`.
+    #[inline]
     pub fn set_account_name(mut self, value: Option<String>) -> Self {
         self.inner.account_name = value;
         self
     }
     /// Sets `AclAccountResp::account_type`.
+    #[inline]
     pub fn account_type(mut self, value: impl Into<AclAccountRespAccountType>) -> Self {
         self.inner.account_type = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountResp::account_type`.
+    #[inline]
     pub fn set_account_type(mut self, value: Option<AclAccountRespAccountType>) -> Self {
         self.inner.account_type = value;
         self
     }
     /// Sets `AclAccountResp::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountResp::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `AclAccountResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<AclAccountRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<AclAccountRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `AclAccountResp::account_role`.
+    #[inline]
     pub fn account_role(mut self, value: impl Into<AclAccountRespAccountRole>) -> Self {
         self.inner.account_role = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountResp::account_role`.
+    #[inline]
     pub fn set_account_role(mut self, value: Option<AclAccountRespAccountRole>) -> Self {
         self.inner.account_role = value;
         self
     }
     /// Sets `AclAccountResp::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `AclAccountResp::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `AclAccountResp::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
@@ -464,6 +488,7 @@ pub struct AclAccountRoleModifyBodyBuilder {
 }
 impl AclAccountRoleModifyBodyBuilder {
     /// Sets `AclAccountRoleModifyBody::account_role`.
+    #[inline]
     pub fn account_role(
         mut self,
         value: impl Into<AclAccountRoleModifyBodyAccountRole>,
@@ -472,6 +497,7 @@ impl AclAccountRoleModifyBodyBuilder {
         self
     }
     /// Sets or clears `AclAccountRoleModifyBody::account_role`.
+    #[inline]
     pub fn set_account_role(
         mut self,
         value: Option<AclAccountRoleModifyBodyAccountRole>,
@@ -551,31 +577,37 @@ pub struct AttrsObjectBuilder {
 }
 impl AttrsObjectBuilder {
     /// Sets `AttrsObject::capacity`.
+    #[inline]
     pub fn capacity(mut self, value: impl Into<String>) -> Self {
         self.inner.capacity = Some(value.into());
         self
     }
     /// Sets or clears `AttrsObject::capacity`.
+    #[inline]
     pub fn set_capacity(mut self, value: Option<String>) -> Self {
         self.inner.capacity = value;
         self
     }
     /// Sets `AttrsObject::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `AttrsObject::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `AttrsObject::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `AttrsObject::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -654,16 +686,19 @@ pub struct AutoscanConfigRequestBuilder {
 }
 impl AutoscanConfigRequestBuilder {
     /// Sets `AutoscanConfigRequest::enable_auto_scan`. **Required.**
+    #[inline]
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
     /// Sets or clears `AutoscanConfigRequest::enable_auto_scan`.
+    #[inline]
     pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_scan = value;
         self
     }
     /// Sets `AutoscanConfigRequest::schedule_at`. **Required.**
+    #[inline]
     pub fn schedule_at(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -672,11 +707,13 @@ impl AutoscanConfigRequestBuilder {
         self
     }
     /// Appends one item to `AutoscanConfigRequest::schedule_at`.
+    #[inline]
     pub fn push_schedule_at(mut self, value: impl Into<String>) -> Self {
         self.inner.schedule_at.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AutoscanConfigRequest::schedule_at`.
+    #[inline]
     pub fn set_schedule_at(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.schedule_at = value;
         self
@@ -758,46 +795,55 @@ pub struct AvailableZonesBuilder {
 }
 impl AvailableZonesBuilder {
     /// Sets `AvailableZones::code`.
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.inner.code = Some(value.into());
         self
     }
     /// Sets or clears `AvailableZones::code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<String>) -> Self {
         self.inner.code = value;
         self
     }
     /// Sets `AvailableZones::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `AvailableZones::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<String>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `AvailableZones::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `AvailableZones::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `AvailableZones::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `AvailableZones::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `AvailableZones::resource_availability`.
+    #[inline]
     pub fn resource_availability(
         mut self,
         value: impl Into<AvailableZonesResourceAvailability>,
@@ -806,6 +852,7 @@ impl AvailableZonesBuilder {
         self
     }
     /// Sets or clears `AvailableZones::resource_availability`.
+    #[inline]
     pub fn set_resource_availability(
         mut self,
         value: Option<AvailableZonesResourceAvailability>,

@@ -77,46 +77,55 @@ pub struct BackupFilesBodyBuilder {
 }
 impl BackupFilesBodyBuilder {
     /// Sets `BackupFilesBody::file_source`.
+    #[inline]
     pub fn file_source(mut self, value: impl Into<BackupFilesBodyFileSource>) -> Self {
         self.inner.file_source = Some(value.into());
         self
     }
     /// Sets or clears `BackupFilesBody::file_source`.
+    #[inline]
     pub fn set_file_source(mut self, value: Option<BackupFilesBodyFileSource>) -> Self {
         self.inner.file_source = value;
         self
     }
     /// Sets `BackupFilesBody::bucket_name`.
+    #[inline]
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.inner.bucket_name = Some(value.into());
         self
     }
     /// Sets or clears `BackupFilesBody::bucket_name`.
+    #[inline]
     pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
         self.inner.bucket_name = value;
         self
     }
     /// Sets `BackupFilesBody::files`. **Required.**
+    #[inline]
     pub fn files(mut self, value: impl IntoIterator<Item = impl Into<Files>>) -> Self {
         self.inner.files = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `BackupFilesBody::files`.
+    #[inline]
     pub fn push_files(mut self, value: impl Into<Files>) -> Self {
         self.inner.files.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BackupFilesBody::files`.
+    #[inline]
     pub fn set_files(mut self, value: Option<Vec<Files>>) -> Self {
         self.inner.files = value;
         self
     }
     /// Sets `BackupFilesBody::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `BackupFilesBody::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
@@ -187,16 +196,19 @@ pub struct BackupInstanceBodyBuilder {
 }
 impl BackupInstanceBodyBuilder {
     /// Sets `BackupInstanceBody::remark`.
+    #[inline]
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.inner.remark = Some(value.into());
         self
     }
     /// Sets or clears `BackupInstanceBody::remark`.
+    #[inline]
     pub fn set_remark(mut self, value: Option<String>) -> Self {
         self.inner.remark = value;
         self
     }
     /// Sets `BackupInstanceBody::backup_format`.
+    #[inline]
     pub fn backup_format(
         mut self,
         value: impl Into<BackupInstanceBodyBackupFormat>,
@@ -205,6 +217,7 @@ impl BackupInstanceBodyBuilder {
         self
     }
     /// Sets or clears `BackupInstanceBody::backup_format`.
+    #[inline]
     pub fn set_backup_format(
         mut self,
         value: Option<BackupInstanceBodyBackupFormat>,
@@ -315,46 +328,55 @@ pub struct BackupPlanBuilder {
 }
 impl BackupPlanBuilder {
     /// Sets `BackupPlan::timezone_offset`.
+    #[inline]
     pub fn timezone_offset(mut self, value: impl Into<String>) -> Self {
         self.inner.timezone_offset = Some(value.into());
         self
     }
     /// Sets or clears `BackupPlan::timezone_offset`.
+    #[inline]
     pub fn set_timezone_offset(mut self, value: Option<String>) -> Self {
         self.inner.timezone_offset = value;
         self
     }
     /// Sets `BackupPlan::backup_at`. **Required.**
+    #[inline]
     pub fn backup_at(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.inner.backup_at = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `BackupPlan::backup_at`.
+    #[inline]
     pub fn push_backup_at(mut self, value: impl Into<i64>) -> Self {
         self.inner.backup_at.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BackupPlan::backup_at`.
+    #[inline]
     pub fn set_backup_at(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.backup_at = value;
         self
     }
     /// Sets `BackupPlan::period_type`. **Required.**
+    #[inline]
     pub fn period_type(mut self, value: impl Into<String>) -> Self {
         self.inner.period_type = Some(value.into());
         self
     }
     /// Sets or clears `BackupPlan::period_type`.
+    #[inline]
     pub fn set_period_type(mut self, value: Option<String>) -> Self {
         self.inner.period_type = value;
         self
     }
     /// Sets `BackupPlan::begin_at`. **Required.**
+    #[inline]
     pub fn begin_at(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_at = Some(value.into());
         self
     }
     /// Sets or clears `BackupPlan::begin_at`.
+    #[inline]
     pub fn set_begin_at(mut self, value: Option<String>) -> Self {
         self.inner.begin_at = value;
         self
@@ -437,31 +459,37 @@ pub struct BackupPolicyBuilder {
 }
 impl BackupPolicyBuilder {
     /// Sets `BackupPolicy::backup_type`. **Required.**
+    #[inline]
     pub fn backup_type(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_type = Some(value.into());
         self
     }
     /// Sets or clears `BackupPolicy::backup_type`.
+    #[inline]
     pub fn set_backup_type(mut self, value: Option<String>) -> Self {
         self.inner.backup_type = value;
         self
     }
     /// Sets `BackupPolicy::save_days`.
+    #[inline]
     pub fn save_days(mut self, value: i64) -> Self {
         self.inner.save_days = Some(value);
         self
     }
     /// Sets or clears `BackupPolicy::save_days`.
+    #[inline]
     pub fn set_save_days(mut self, value: Option<i64>) -> Self {
         self.inner.save_days = value;
         self
     }
     /// Sets `BackupPolicy::periodical_backup_plan`.
+    #[inline]
     pub fn periodical_backup_plan(mut self, value: impl Into<BackupPlan>) -> Self {
         self.inner.periodical_backup_plan = Some(value.into());
         self
     }
     /// Sets or clears `BackupPolicy::periodical_backup_plan`.
+    #[inline]
     pub fn set_periodical_backup_plan(mut self, value: Option<BackupPlan>) -> Self {
         self.inner.periodical_backup_plan = value;
         self
@@ -601,56 +629,67 @@ pub struct BackupRecordResponseBuilder {
 }
 impl BackupRecordResponseBuilder {
     /// Sets `BackupRecordResponse::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `BackupRecordResponse::period`.
+    #[inline]
     pub fn period(mut self, value: impl Into<String>) -> Self {
         self.inner.period = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::period`.
+    #[inline]
     pub fn set_period(mut self, value: Option<String>) -> Self {
         self.inner.period = value;
         self
     }
     /// Sets `BackupRecordResponse::backup_name`.
+    #[inline]
     pub fn backup_name(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_name = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::backup_name`.
+    #[inline]
     pub fn set_backup_name(mut self, value: Option<String>) -> Self {
         self.inner.backup_name = value;
         self
     }
     /// Sets `BackupRecordResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `BackupRecordResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `BackupRecordResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `BackupRecordResponse::backup_type`.
+    #[inline]
     pub fn backup_type(
         mut self,
         value: impl Into<BackupRecordResponseBackupType>,
@@ -659,6 +698,7 @@ impl BackupRecordResponseBuilder {
         self
     }
     /// Sets or clears `BackupRecordResponse::backup_type`.
+    #[inline]
     pub fn set_backup_type(
         mut self,
         value: Option<BackupRecordResponseBackupType>,
@@ -667,76 +707,91 @@ impl BackupRecordResponseBuilder {
         self
     }
     /// Sets `BackupRecordResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `BackupRecordResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `BackupRecordResponse::progress`.
+    #[inline]
     pub fn progress(mut self, value: impl Into<String>) -> Self {
         self.inner.progress = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::progress`.
+    #[inline]
     pub fn set_progress(mut self, value: Option<String>) -> Self {
         self.inner.progress = value;
         self
     }
     /// Sets `BackupRecordResponse::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `BackupRecordResponse::remark`.
+    #[inline]
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.inner.remark = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::remark`.
+    #[inline]
     pub fn set_remark(mut self, value: Option<String>) -> Self {
         self.inner.remark = value;
         self
     }
     /// Sets `BackupRecordResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<BackupRecordResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<BackupRecordResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `BackupRecordResponse::is_support_restore`.
+    #[inline]
     pub fn is_support_restore(mut self, value: impl Into<String>) -> Self {
         self.inner.is_support_restore = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::is_support_restore`.
+    #[inline]
     pub fn set_is_support_restore(mut self, value: Option<String>) -> Self {
         self.inner.is_support_restore = value;
         self
     }
     /// Sets `BackupRecordResponse::backup_format`.
+    #[inline]
     pub fn backup_format(
         mut self,
         value: impl Into<BackupRecordResponseBackupFormat>,
@@ -745,6 +800,7 @@ impl BackupRecordResponseBuilder {
         self
     }
     /// Sets or clears `BackupRecordResponse::backup_format`.
+    #[inline]
     pub fn set_backup_format(
         mut self,
         value: Option<BackupRecordResponseBackupFormat>,
@@ -753,11 +809,13 @@ impl BackupRecordResponseBuilder {
         self
     }
     /// Sets `BackupRecordResponse::execution_at`.
+    #[inline]
     pub fn execution_at(mut self, value: impl Into<String>) -> Self {
         self.inner.execution_at = Some(value.into());
         self
     }
     /// Sets or clears `BackupRecordResponse::execution_at`.
+    #[inline]
     pub fn set_execution_at(mut self, value: Option<String>) -> Self {
         self.inner.execution_at = value;
         self
@@ -857,21 +915,25 @@ pub struct BandWidthBuilder {
 }
 impl BandWidthBuilder {
     /// Sets `BandWidth::input`.
+    #[inline]
     pub fn input(mut self, value: impl Into<String>) -> Self {
         self.inner.input = Some(value.into());
         self
     }
     /// Sets or clears `BandWidth::input`.
+    #[inline]
     pub fn set_input(mut self, value: Option<String>) -> Self {
         self.inner.input = value;
         self
     }
     /// Sets `BandWidth::output`.
+    #[inline]
     pub fn output(mut self, value: impl Into<String>) -> Self {
         self.inner.output = Some(value.into());
         self
     }
     /// Sets or clears `BandWidth::output`.
+    #[inline]
     pub fn set_output(mut self, value: Option<String>) -> Self {
         self.inner.output = value;
         self
@@ -1018,121 +1080,145 @@ pub struct BandwidthInfoBuilder {
 }
 impl BandwidthInfoBuilder {
     /// Sets `BandwidthInfo::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: i64) -> Self {
         self.inner.begin_time = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<i64>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `BandwidthInfo::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `BandwidthInfo::current_time`.
+    #[inline]
     pub fn current_time(mut self, value: i64) -> Self {
         self.inner.current_time = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::current_time`.
+    #[inline]
     pub fn set_current_time(mut self, value: Option<i64>) -> Self {
         self.inner.current_time = value;
         self
     }
     /// Sets `BandwidthInfo::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: i64) -> Self {
         self.inner.bandwidth = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `BandwidthInfo::next_expand_time`.
+    #[inline]
     pub fn next_expand_time(mut self, value: i64) -> Self {
         self.inner.next_expand_time = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::next_expand_time`.
+    #[inline]
     pub fn set_next_expand_time(mut self, value: Option<i64>) -> Self {
         self.inner.next_expand_time = value;
         self
     }
     /// Sets `BandwidthInfo::expand_count`.
+    #[inline]
     pub fn expand_count(mut self, value: i64) -> Self {
         self.inner.expand_count = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::expand_count`.
+    #[inline]
     pub fn set_expand_count(mut self, value: Option<i64>) -> Self {
         self.inner.expand_count = value;
         self
     }
     /// Sets `BandwidthInfo::expand_effect_time`.
+    #[inline]
     pub fn expand_effect_time(mut self, value: i64) -> Self {
         self.inner.expand_effect_time = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::expand_effect_time`.
+    #[inline]
     pub fn set_expand_effect_time(mut self, value: Option<i64>) -> Self {
         self.inner.expand_effect_time = value;
         self
     }
     /// Sets `BandwidthInfo::expand_interval_time`.
+    #[inline]
     pub fn expand_interval_time(mut self, value: i64) -> Self {
         self.inner.expand_interval_time = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::expand_interval_time`.
+    #[inline]
     pub fn set_expand_interval_time(mut self, value: Option<i64>) -> Self {
         self.inner.expand_interval_time = value;
         self
     }
     /// Sets `BandwidthInfo::max_expand_count`.
+    #[inline]
     pub fn max_expand_count(mut self, value: i64) -> Self {
         self.inner.max_expand_count = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::max_expand_count`.
+    #[inline]
     pub fn set_max_expand_count(mut self, value: Option<i64>) -> Self {
         self.inner.max_expand_count = value;
         self
     }
     /// Sets `BandwidthInfo::task_running`.
+    #[inline]
     pub fn task_running(mut self, value: bool) -> Self {
         self.inner.task_running = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::task_running`.
+    #[inline]
     pub fn set_task_running(mut self, value: Option<bool>) -> Self {
         self.inner.task_running = value;
         self
     }
     /// Sets `BandwidthInfo::assured_bandwidth`.
+    #[inline]
     pub fn assured_bandwidth(mut self, value: i64) -> Self {
         self.inner.assured_bandwidth = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::assured_bandwidth`.
+    #[inline]
     pub fn set_assured_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.assured_bandwidth = value;
         self
     }
     /// Sets `BandwidthInfo::max_bandwidth_for_node`.
+    #[inline]
     pub fn max_bandwidth_for_node(mut self, value: i64) -> Self {
         self.inner.max_bandwidth_for_node = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfo::max_bandwidth_for_node`.
+    #[inline]
     pub fn set_max_bandwidth_for_node(mut self, value: Option<i64>) -> Self {
         self.inner.max_bandwidth_for_node = value;
         self
@@ -1188,6 +1274,7 @@ pub struct BatchDeleteBodyBuilder {
 }
 impl BatchDeleteBodyBuilder {
     /// Sets `BatchDeleteBody::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1196,11 +1283,13 @@ impl BatchDeleteBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteBody::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<String>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteBody::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.instances = value;
         self
@@ -1258,6 +1347,7 @@ pub struct BatchDeleteInstancesResponseBuilder {
 }
 impl BatchDeleteInstancesResponseBuilder {
     /// Sets `BatchDeleteInstancesResponse::results`.
+    #[inline]
     pub fn results(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchOpsResult>>,
@@ -1266,11 +1356,13 @@ impl BatchDeleteInstancesResponseBuilder {
         self
     }
     /// Appends one item to `BatchDeleteInstancesResponse::results`.
+    #[inline]
     pub fn push_results(mut self, value: impl Into<BatchOpsResult>) -> Self {
         self.inner.results.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteInstancesResponse::results`.
+    #[inline]
     pub fn set_results(mut self, value: Option<Vec<BatchOpsResult>>) -> Self {
         self.inner.results = value;
         self
@@ -1328,21 +1420,25 @@ pub struct BatchOpsResultBuilder {
 }
 impl BatchOpsResultBuilder {
     /// Sets `BatchOpsResult::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `BatchOpsResult::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<String>) -> Self {
         self.inner.result = value;
         self
     }
     /// Sets `BatchOpsResult::instance`.
+    #[inline]
     pub fn instance(mut self, value: impl Into<String>) -> Self {
         self.inner.instance = Some(value.into());
         self
     }
     /// Sets or clears `BatchOpsResult::instance`.
+    #[inline]
     pub fn set_instance(mut self, value: Option<String>) -> Self {
         self.inner.instance = value;
         self
@@ -1413,6 +1509,7 @@ pub struct BatchRestartMigrationTaskResultBuilder {
 }
 impl BatchRestartMigrationTaskResultBuilder {
     /// Sets `BatchRestartMigrationTaskResult::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl Into<BatchRestartMigrationTaskResultResult>,
@@ -1421,6 +1518,7 @@ impl BatchRestartMigrationTaskResultBuilder {
         self
     }
     /// Sets or clears `BatchRestartMigrationTaskResult::result`.
+    #[inline]
     pub fn set_result(
         mut self,
         value: Option<BatchRestartMigrationTaskResultResult>,
@@ -1429,31 +1527,37 @@ impl BatchRestartMigrationTaskResultBuilder {
         self
     }
     /// Sets `BatchRestartMigrationTaskResult::task_id`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchRestartMigrationTaskResult::task_id`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<String>) -> Self {
         self.inner.task_id = value;
         self
     }
     /// Sets `BatchRestartMigrationTaskResult::error_msg`.
+    #[inline]
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_msg = Some(value.into());
         self
     }
     /// Sets or clears `BatchRestartMigrationTaskResult::error_msg`.
+    #[inline]
     pub fn set_error_msg(mut self, value: Option<String>) -> Self {
         self.inner.error_msg = value;
         self
     }
     /// Sets `BatchRestartMigrationTaskResult::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `BatchRestartMigrationTaskResult::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
@@ -1533,6 +1637,7 @@ pub struct BatchRestartOnlineMigrationTasksBodyBuilder {
 }
 impl BatchRestartOnlineMigrationTasksBodyBuilder {
     /// Sets `BatchRestartOnlineMigrationTasksBody::migration_tasks`. **Required.**
+    #[inline]
     pub fn migration_tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1541,11 +1646,13 @@ impl BatchRestartOnlineMigrationTasksBodyBuilder {
         self
     }
     /// Appends one item to `BatchRestartOnlineMigrationTasksBody::migration_tasks`.
+    #[inline]
     pub fn push_migration_tasks(mut self, value: impl Into<String>) -> Self {
         self.inner.migration_tasks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchRestartOnlineMigrationTasksBody::migration_tasks`.
+    #[inline]
     pub fn set_migration_tasks(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.migration_tasks = value;
         self
@@ -1606,6 +1713,7 @@ pub struct BatchRestartOnlineMigrationTasksResponseBuilder {
 }
 impl BatchRestartOnlineMigrationTasksResponseBuilder {
     /// Sets `BatchRestartOnlineMigrationTasksResponse::migration_tasks`.
+    #[inline]
     pub fn migration_tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchRestartMigrationTaskResult>>,
@@ -1614,6 +1722,7 @@ impl BatchRestartOnlineMigrationTasksResponseBuilder {
         self
     }
     /// Appends one item to `BatchRestartOnlineMigrationTasksResponse::migration_tasks`.
+    #[inline]
     pub fn push_migration_tasks(
         mut self,
         value: impl Into<BatchRestartMigrationTaskResult>,
@@ -1622,6 +1731,7 @@ impl BatchRestartOnlineMigrationTasksResponseBuilder {
         self
     }
     /// Sets or clears `BatchRestartOnlineMigrationTasksResponse::migration_tasks`.
+    #[inline]
     pub fn set_migration_tasks(
         mut self,
         value: Option<Vec<BatchRestartMigrationTaskResult>>,
@@ -1686,16 +1796,19 @@ pub struct BatchShowNodesInformationResponseBuilder {
 }
 impl BatchShowNodesInformationResponseBuilder {
     /// Sets `BatchShowNodesInformationResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `BatchShowNodesInformationResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `BatchShowNodesInformationResponse::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceNodesInfoResp>>,
@@ -1704,11 +1817,13 @@ impl BatchShowNodesInformationResponseBuilder {
         self
     }
     /// Appends one item to `BatchShowNodesInformationResponse::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<InstanceNodesInfoResp>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchShowNodesInformationResponse::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<InstanceNodesInfoResp>>) -> Self {
         self.inner.instances = value;
         self
@@ -1775,6 +1890,7 @@ pub struct BatchStopMigrationTasksBodyBuilder {
 }
 impl BatchStopMigrationTasksBodyBuilder {
     /// Sets `BatchStopMigrationTasksBody::migration_tasks`. **Required.**
+    #[inline]
     pub fn migration_tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1783,11 +1899,13 @@ impl BatchStopMigrationTasksBodyBuilder {
         self
     }
     /// Appends one item to `BatchStopMigrationTasksBody::migration_tasks`.
+    #[inline]
     pub fn push_migration_tasks(mut self, value: impl Into<String>) -> Self {
         self.inner.migration_tasks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchStopMigrationTasksBody::migration_tasks`.
+    #[inline]
     pub fn set_migration_tasks(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.migration_tasks = value;
         self
@@ -1847,6 +1965,7 @@ pub struct BatchStopMigrationTasksResponseBuilder {
 }
 impl BatchStopMigrationTasksResponseBuilder {
     /// Sets `BatchStopMigrationTasksResponse::migration_tasks`.
+    #[inline]
     pub fn migration_tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<StopMigrationTaskResult>>,
@@ -1855,6 +1974,7 @@ impl BatchStopMigrationTasksResponseBuilder {
         self
     }
     /// Appends one item to `BatchStopMigrationTasksResponse::migration_tasks`.
+    #[inline]
     pub fn push_migration_tasks(
         mut self,
         value: impl Into<StopMigrationTaskResult>,
@@ -1863,6 +1983,7 @@ impl BatchStopMigrationTasksResponseBuilder {
         self
     }
     /// Sets or clears `BatchStopMigrationTasksResponse::migration_tasks`.
+    #[inline]
     pub fn set_migration_tasks(
         mut self,
         value: Option<Vec<StopMigrationTaskResult>>,
@@ -1947,61 +2068,73 @@ pub struct BigkeysBodyBuilder {
 }
 impl BigkeysBodyBuilder {
     /// Sets `BigkeysBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BigkeysBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BigkeysBody::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<BigkeysBodyType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `BigkeysBody::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<BigkeysBodyType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `BigkeysBody::shard`.
+    #[inline]
     pub fn shard(mut self, value: impl Into<String>) -> Self {
         self.inner.shard = Some(value.into());
         self
     }
     /// Sets or clears `BigkeysBody::shard`.
+    #[inline]
     pub fn set_shard(mut self, value: Option<String>) -> Self {
         self.inner.shard = value;
         self
     }
     /// Sets `BigkeysBody::db`.
+    #[inline]
     pub fn db(mut self, value: i64) -> Self {
         self.inner.db = Some(value);
         self
     }
     /// Sets or clears `BigkeysBody::db`.
+    #[inline]
     pub fn set_db(mut self, value: Option<i64>) -> Self {
         self.inner.db = value;
         self
     }
     /// Sets `BigkeysBody::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `BigkeysBody::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `BigkeysBody::unit`.
+    #[inline]
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.inner.unit = Some(value.into());
         self
     }
     /// Sets or clears `BigkeysBody::unit`.
+    #[inline]
     pub fn set_unit(mut self, value: Option<String>) -> Self {
         self.inner.unit = value;
         self
@@ -2113,51 +2246,61 @@ pub struct BssParamBuilder {
 }
 impl BssParamBuilder {
     /// Sets `BssParam::is_auto_renew`.
+    #[inline]
     pub fn is_auto_renew(mut self, value: impl Into<BssParamIsAutoRenew>) -> Self {
         self.inner.is_auto_renew = Some(value.into());
         self
     }
     /// Sets or clears `BssParam::is_auto_renew`.
+    #[inline]
     pub fn set_is_auto_renew(mut self, value: Option<BssParamIsAutoRenew>) -> Self {
         self.inner.is_auto_renew = value;
         self
     }
     /// Sets `BssParam::charging_mode`. **Required.**
+    #[inline]
     pub fn charging_mode(mut self, value: impl Into<BssParamChargingMode>) -> Self {
         self.inner.charging_mode = Some(value.into());
         self
     }
     /// Sets or clears `BssParam::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<BssParamChargingMode>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `BssParam::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(mut self, value: impl Into<BssParamIsAutoPay>) -> Self {
         self.inner.is_auto_pay = Some(value.into());
         self
     }
     /// Sets or clears `BssParam::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(mut self, value: Option<BssParamIsAutoPay>) -> Self {
         self.inner.is_auto_pay = value;
         self
     }
     /// Sets `BssParam::period_type`.
+    #[inline]
     pub fn period_type(mut self, value: impl Into<BssParamPeriodType>) -> Self {
         self.inner.period_type = Some(value.into());
         self
     }
     /// Sets or clears `BssParam::period_type`.
+    #[inline]
     pub fn set_period_type(mut self, value: Option<BssParamPeriodType>) -> Self {
         self.inner.period_type = value;
         self
     }
     /// Sets `BssParam::period_num`.
+    #[inline]
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
         self
     }
     /// Sets or clears `BssParam::period_num`.
+    #[inline]
     pub fn set_period_num(mut self, value: Option<i64>) -> Self {
         self.inner.period_num = value;
         self
@@ -2226,11 +2369,13 @@ pub struct BssParamEntityBuilder {
 }
 impl BssParamEntityBuilder {
     /// Sets `BssParamEntity::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(mut self, value: impl Into<BssParamEntityIsAutoPay>) -> Self {
         self.inner.is_auto_pay = Some(value.into());
         self
     }
     /// Sets or clears `BssParamEntity::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(mut self, value: Option<BssParamEntityIsAutoPay>) -> Self {
         self.inner.is_auto_pay = value;
         self

@@ -51,6 +51,7 @@ pub struct ChangeInstanceStatusBodyBuilder {
 }
 impl ChangeInstanceStatusBodyBuilder {
     /// Sets `ChangeInstanceStatusBody::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -59,21 +60,25 @@ impl ChangeInstanceStatusBodyBuilder {
         self
     }
     /// Appends one item to `ChangeInstanceStatusBody::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<String>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ChangeInstanceStatusBody::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.instances = value;
         self
     }
     /// Sets `ChangeInstanceStatusBody::action`.
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `ChangeInstanceStatusBody::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
@@ -128,11 +133,13 @@ pub struct ChangeMasterStandbyAsyncResponseBuilder {
 }
 impl ChangeMasterStandbyAsyncResponseBuilder {
     /// Sets `ChangeMasterStandbyAsyncResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeMasterStandbyAsyncResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -191,6 +198,7 @@ pub struct ChangeNodesStartStopStatusBodyBuilder {
 }
 impl ChangeNodesStartStopStatusBodyBuilder {
     /// Sets `ChangeNodesStartStopStatusBody::node_ids`.
+    #[inline]
     pub fn node_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -199,21 +207,25 @@ impl ChangeNodesStartStopStatusBodyBuilder {
         self
     }
     /// Appends one item to `ChangeNodesStartStopStatusBody::node_ids`.
+    #[inline]
     pub fn push_node_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.node_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ChangeNodesStartStopStatusBody::node_ids`.
+    #[inline]
     pub fn set_node_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.node_ids = value;
         self
     }
     /// Sets `ChangeNodesStartStopStatusBody::action`.
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `ChangeNodesStartStopStatusBody::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
@@ -371,211 +383,253 @@ pub struct ClientInfoBuilder {
 }
 impl ClientInfoBuilder {
     /// Sets `ClientInfo::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ClientInfo::addr`.
+    #[inline]
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.inner.addr = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::addr`.
+    #[inline]
     pub fn set_addr(mut self, value: Option<String>) -> Self {
         self.inner.addr = value;
         self
     }
     /// Sets `ClientInfo::fd`.
+    #[inline]
     pub fn fd(mut self, value: impl Into<String>) -> Self {
         self.inner.fd = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::fd`.
+    #[inline]
     pub fn set_fd(mut self, value: Option<String>) -> Self {
         self.inner.fd = value;
         self
     }
     /// Sets `ClientInfo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ClientInfo::cmd`.
+    #[inline]
     pub fn cmd(mut self, value: impl Into<String>) -> Self {
         self.inner.cmd = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::cmd`.
+    #[inline]
     pub fn set_cmd(mut self, value: Option<String>) -> Self {
         self.inner.cmd = value;
         self
     }
     /// Sets `ClientInfo::age`.
+    #[inline]
     pub fn age(mut self, value: i64) -> Self {
         self.inner.age = Some(value);
         self
     }
     /// Sets or clears `ClientInfo::age`.
+    #[inline]
     pub fn set_age(mut self, value: Option<i64>) -> Self {
         self.inner.age = value;
         self
     }
     /// Sets `ClientInfo::idle`.
+    #[inline]
     pub fn idle(mut self, value: i64) -> Self {
         self.inner.idle = Some(value);
         self
     }
     /// Sets or clears `ClientInfo::idle`.
+    #[inline]
     pub fn set_idle(mut self, value: Option<i64>) -> Self {
         self.inner.idle = value;
         self
     }
     /// Sets `ClientInfo::db`.
+    #[inline]
     pub fn db(mut self, value: impl Into<String>) -> Self {
         self.inner.db = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::db`.
+    #[inline]
     pub fn set_db(mut self, value: Option<String>) -> Self {
         self.inner.db = value;
         self
     }
     /// Sets `ClientInfo::flags`.
+    #[inline]
     pub fn flags(mut self, value: impl Into<String>) -> Self {
         self.inner.flags = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::flags`.
+    #[inline]
     pub fn set_flags(mut self, value: Option<String>) -> Self {
         self.inner.flags = value;
         self
     }
     /// Sets `ClientInfo::sub`.
+    #[inline]
     pub fn sub_value(mut self, value: i64) -> Self {
         self.inner.sub = Some(value);
         self
     }
     /// Sets or clears `ClientInfo::sub`.
+    #[inline]
     pub fn set_sub(mut self, value: Option<i64>) -> Self {
         self.inner.sub = value;
         self
     }
     /// Sets `ClientInfo::psub`.
+    #[inline]
     pub fn psub(mut self, value: i64) -> Self {
         self.inner.psub = Some(value);
         self
     }
     /// Sets or clears `ClientInfo::psub`.
+    #[inline]
     pub fn set_psub(mut self, value: Option<i64>) -> Self {
         self.inner.psub = value;
         self
     }
     /// Sets `ClientInfo::multi`.
+    #[inline]
     pub fn multi(mut self, value: i64) -> Self {
         self.inner.multi = Some(value);
         self
     }
     /// Sets or clears `ClientInfo::multi`.
+    #[inline]
     pub fn set_multi(mut self, value: Option<i64>) -> Self {
         self.inner.multi = value;
         self
     }
     /// Sets `ClientInfo::qbuf`.
+    #[inline]
     pub fn qbuf(mut self, value: i64) -> Self {
         self.inner.qbuf = Some(value);
         self
     }
     /// Sets or clears `ClientInfo::qbuf`.
+    #[inline]
     pub fn set_qbuf(mut self, value: Option<i64>) -> Self {
         self.inner.qbuf = value;
         self
     }
     /// Sets `ClientInfo::qbuf_free`.
+    #[inline]
     pub fn qbuf_free(mut self, value: i64) -> Self {
         self.inner.qbuf_free = Some(value);
         self
     }
     /// Sets or clears `ClientInfo::qbuf_free`.
+    #[inline]
     pub fn set_qbuf_free(mut self, value: Option<i64>) -> Self {
         self.inner.qbuf_free = value;
         self
     }
     /// Sets `ClientInfo::obl`.
+    #[inline]
     pub fn obl(mut self, value: i64) -> Self {
         self.inner.obl = Some(value);
         self
     }
     /// Sets or clears `ClientInfo::obl`.
+    #[inline]
     pub fn set_obl(mut self, value: Option<i64>) -> Self {
         self.inner.obl = value;
         self
     }
     /// Sets `ClientInfo::oll`.
+    #[inline]
     pub fn oll(mut self, value: i64) -> Self {
         self.inner.oll = Some(value);
         self
     }
     /// Sets or clears `ClientInfo::oll`.
+    #[inline]
     pub fn set_oll(mut self, value: Option<i64>) -> Self {
         self.inner.oll = value;
         self
     }
     /// Sets `ClientInfo::omem`.
+    #[inline]
     pub fn omem(mut self, value: i64) -> Self {
         self.inner.omem = Some(value);
         self
     }
     /// Sets or clears `ClientInfo::omem`.
+    #[inline]
     pub fn set_omem(mut self, value: Option<i64>) -> Self {
         self.inner.omem = value;
         self
     }
     /// Sets `ClientInfo::events`.
+    #[inline]
     pub fn events(mut self, value: impl Into<ClientInfoEvents>) -> Self {
         self.inner.events = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::events`.
+    #[inline]
     pub fn set_events(mut self, value: Option<ClientInfoEvents>) -> Self {
         self.inner.events = value;
         self
     }
     /// Sets `ClientInfo::network`.
+    #[inline]
     pub fn network(mut self, value: impl Into<String>) -> Self {
         self.inner.network = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::network`.
+    #[inline]
     pub fn set_network(mut self, value: Option<String>) -> Self {
         self.inner.network = value;
         self
     }
     /// Sets `ClientInfo::peer`.
+    #[inline]
     pub fn peer(mut self, value: impl Into<String>) -> Self {
         self.inner.peer = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::peer`.
+    #[inline]
     pub fn set_peer(mut self, value: Option<String>) -> Self {
         self.inner.peer = value;
         self
     }
     /// Sets `ClientInfo::user`.
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.inner.user = Some(value.into());
         self
     }
     /// Sets or clears `ClientInfo::user`.
+    #[inline]
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.inner.user = value;
         self
@@ -668,41 +722,49 @@ pub struct ClusterRedisNodeMonitoredObjectBuilder {
 }
 impl ClusterRedisNodeMonitoredObjectBuilder {
     /// Sets `ClusterRedisNodeMonitoredObject::dcs_instance_id`.
+    #[inline]
     pub fn dcs_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dcs_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ClusterRedisNodeMonitoredObject::dcs_instance_id`.
+    #[inline]
     pub fn set_dcs_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.dcs_instance_id = value;
         self
     }
     /// Sets `ClusterRedisNodeMonitoredObject::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ClusterRedisNodeMonitoredObject::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ClusterRedisNodeMonitoredObject::dcs_cluster_redis_node`.
+    #[inline]
     pub fn dcs_cluster_redis_node(mut self, value: impl Into<String>) -> Self {
         self.inner.dcs_cluster_redis_node = Some(value.into());
         self
     }
     /// Sets or clears `ClusterRedisNodeMonitoredObject::dcs_cluster_redis_node`.
+    #[inline]
     pub fn set_dcs_cluster_redis_node(mut self, value: Option<String>) -> Self {
         self.inner.dcs_cluster_redis_node = value;
         self
     }
     /// Sets `ClusterRedisNodeMonitoredObject::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ClusterRedisNodeMonitoredObject::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
@@ -804,51 +866,61 @@ pub struct CommandTimeTakenBuilder {
 }
 impl CommandTimeTakenBuilder {
     /// Sets `CommandTimeTaken::calls_sum`. **Required.**
+    #[inline]
     pub fn calls_sum(mut self, value: i64) -> Self {
         self.inner.calls_sum = Some(value);
         self
     }
     /// Sets or clears `CommandTimeTaken::calls_sum`.
+    #[inline]
     pub fn set_calls_sum(mut self, value: Option<i64>) -> Self {
         self.inner.calls_sum = value;
         self
     }
     /// Sets `CommandTimeTaken::usec_sum`. **Required.**
+    #[inline]
     pub fn usec_sum(mut self, value: f64) -> Self {
         self.inner.usec_sum = Some(value);
         self
     }
     /// Sets or clears `CommandTimeTaken::usec_sum`.
+    #[inline]
     pub fn set_usec_sum(mut self, value: Option<f64>) -> Self {
         self.inner.usec_sum = value;
         self
     }
     /// Sets `CommandTimeTaken::command_name`. **Required.**
+    #[inline]
     pub fn command_name(mut self, value: impl Into<String>) -> Self {
         self.inner.command_name = Some(value.into());
         self
     }
     /// Sets or clears `CommandTimeTaken::command_name`.
+    #[inline]
     pub fn set_command_name(mut self, value: Option<String>) -> Self {
         self.inner.command_name = value;
         self
     }
     /// Sets `CommandTimeTaken::per_usec`. **Required.**
+    #[inline]
     pub fn per_usec(mut self, value: impl Into<String>) -> Self {
         self.inner.per_usec = Some(value.into());
         self
     }
     /// Sets or clears `CommandTimeTaken::per_usec`.
+    #[inline]
     pub fn set_per_usec(mut self, value: Option<String>) -> Self {
         self.inner.per_usec = value;
         self
     }
     /// Sets `CommandTimeTaken::average_usec`. **Required.**
+    #[inline]
     pub fn average_usec(mut self, value: f64) -> Self {
         self.inner.average_usec = Some(value);
         self
     }
     /// Sets or clears `CommandTimeTaken::average_usec`.
+    #[inline]
     pub fn set_average_usec(mut self, value: Option<f64>) -> Self {
         self.inner.average_usec = value;
         self
@@ -947,36 +1019,43 @@ pub struct CommandTimeTakenListBuilder {
 }
 impl CommandTimeTakenListBuilder {
     /// Sets `CommandTimeTakenList::total_num`. **Required.**
+    #[inline]
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
         self
     }
     /// Sets or clears `CommandTimeTakenList::total_num`.
+    #[inline]
     pub fn set_total_num(mut self, value: Option<i64>) -> Self {
         self.inner.total_num = value;
         self
     }
     /// Sets `CommandTimeTakenList::total_usec_sum`. **Required.**
+    #[inline]
     pub fn total_usec_sum(mut self, value: f64) -> Self {
         self.inner.total_usec_sum = Some(value);
         self
     }
     /// Sets or clears `CommandTimeTakenList::total_usec_sum`.
+    #[inline]
     pub fn set_total_usec_sum(mut self, value: Option<f64>) -> Self {
         self.inner.total_usec_sum = value;
         self
     }
     /// Sets `CommandTimeTakenList::result`. **Required.**
+    #[inline]
     pub fn result(mut self, value: impl Into<CommandTimeTakenListResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `CommandTimeTakenList::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<CommandTimeTakenListResult>) -> Self {
         self.inner.result = value;
         self
     }
     /// Sets `CommandTimeTakenList::command_list`. **Required.**
+    #[inline]
     pub fn command_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<CommandTimeTaken>>,
@@ -985,11 +1064,13 @@ impl CommandTimeTakenListBuilder {
         self
     }
     /// Appends one item to `CommandTimeTakenList::command_list`.
+    #[inline]
     pub fn push_command_list(mut self, value: impl Into<CommandTimeTaken>) -> Self {
         self.inner.command_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CommandTimeTakenList::command_list`.
+    #[inline]
     pub fn set_command_list(mut self, value: Option<Vec<CommandTimeTaken>>) -> Self {
         self.inner.command_list = value;
         self
@@ -1068,16 +1149,19 @@ pub struct ConclusionItemBuilder {
 }
 impl ConclusionItemBuilder {
     /// Sets `ConclusionItem::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.inner.id = Some(value);
         self
     }
     /// Sets or clears `ConclusionItem::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ConclusionItem::params`.
+    #[inline]
     pub fn params(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1086,6 +1170,7 @@ impl ConclusionItemBuilder {
         self
     }
     /// Sets or clears `ConclusionItem::params`.
+    #[inline]
     pub fn set_params(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -1168,31 +1253,37 @@ pub struct ConfigMigrationInstanceBodyBuilder {
 }
 impl ConfigMigrationInstanceBodyBuilder {
     /// Sets `ConfigMigrationInstanceBody::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ConfigMigrationInstanceBody::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ConfigMigrationInstanceBody::addrs`.
+    #[inline]
     pub fn addrs(mut self, value: impl Into<String>) -> Self {
         self.inner.addrs = Some(value.into());
         self
     }
     /// Sets or clears `ConfigMigrationInstanceBody::addrs`.
+    #[inline]
     pub fn set_addrs(mut self, value: Option<String>) -> Self {
         self.inner.addrs = value;
         self
     }
     /// Sets `ConfigMigrationInstanceBody::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `ConfigMigrationInstanceBody::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
@@ -1300,66 +1391,79 @@ pub struct ConfigTemplatesListInfoBuilder {
 }
 impl ConfigTemplatesListInfoBuilder {
     /// Sets `ConfigTemplatesListInfo::template_id`.
+    #[inline]
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.inner.template_id = Some(value.into());
         self
     }
     /// Sets or clears `ConfigTemplatesListInfo::template_id`.
+    #[inline]
     pub fn set_template_id(mut self, value: Option<String>) -> Self {
         self.inner.template_id = value;
         self
     }
     /// Sets `ConfigTemplatesListInfo::cache_mode`.
+    #[inline]
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
         self
     }
     /// Sets or clears `ConfigTemplatesListInfo::cache_mode`.
+    #[inline]
     pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
         self.inner.cache_mode = value;
         self
     }
     /// Sets `ConfigTemplatesListInfo::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ConfigTemplatesListInfo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ConfigTemplatesListInfo::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ConfigTemplatesListInfo::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ConfigTemplatesListInfo::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `ConfigTemplatesListInfo::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `ConfigTemplatesListInfo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ConfigTemplatesListInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ConfigTemplatesListInfo::product_type`.
+    #[inline]
     pub fn product_type(
         mut self,
         value: impl Into<ConfigTemplatesListInfoProductType>,
@@ -1368,6 +1472,7 @@ impl ConfigTemplatesListInfoBuilder {
         self
     }
     /// Sets or clears `ConfigTemplatesListInfo::product_type`.
+    #[inline]
     pub fn set_product_type(
         mut self,
         value: Option<ConfigTemplatesListInfoProductType>,
@@ -1376,6 +1481,7 @@ impl ConfigTemplatesListInfoBuilder {
         self
     }
     /// Sets `ConfigTemplatesListInfo::storage_type`.
+    #[inline]
     pub fn storage_type(
         mut self,
         value: impl Into<ConfigTemplatesListInfoStorageType>,
@@ -1384,6 +1490,7 @@ impl ConfigTemplatesListInfoBuilder {
         self
     }
     /// Sets or clears `ConfigTemplatesListInfo::storage_type`.
+    #[inline]
     pub fn set_storage_type(
         mut self,
         value: Option<ConfigTemplatesListInfoStorageType>,
@@ -1392,21 +1499,25 @@ impl ConfigTemplatesListInfoBuilder {
         self
     }
     /// Sets `ConfigTemplatesListInfo::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ConfigTemplatesListInfo::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ConfigTemplatesListInfo::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ConfigTemplatesListInfo::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
@@ -1482,11 +1593,13 @@ pub struct CopyInstanceResponseBuilder {
 }
 impl CopyInstanceResponseBuilder {
     /// Sets `CopyInstanceResponse::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `CopyInstanceResponse::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
@@ -1598,16 +1711,19 @@ pub struct CreateAclAccountRequestBodyBuilder {
 }
 impl CreateAclAccountRequestBodyBuilder {
     /// Sets `CreateAclAccountRequestBody::account_name`. **Required.**
+    #[inline]
     pub fn account_name(mut self, value: impl Into<String>) -> Self {
         self.inner.account_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateAclAccountRequestBody::account_name`.
+    #[inline]
     pub fn set_account_name(mut self, value: Option<String>) -> Self {
         self.inner.account_name = value;
         self
     }
     /// Sets `CreateAclAccountRequestBody::account_role`. **Required.**
+    #[inline]
     pub fn account_role(
         mut self,
         value: impl Into<CreateAclAccountRequestBodyAccountRole>,
@@ -1616,6 +1732,7 @@ impl CreateAclAccountRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateAclAccountRequestBody::account_role`.
+    #[inline]
     pub fn set_account_role(
         mut self,
         value: Option<CreateAclAccountRequestBodyAccountRole>,
@@ -1624,21 +1741,25 @@ impl CreateAclAccountRequestBodyBuilder {
         self
     }
     /// Sets `CreateAclAccountRequestBody::account_password`. **Required.**
+    #[inline]
     pub fn account_password(mut self, value: impl Into<String>) -> Self {
         self.inner.account_password = Some(value.into());
         self
     }
     /// Sets or clears `CreateAclAccountRequestBody::account_password`.
+    #[inline]
     pub fn set_account_password(mut self, value: Option<String>) -> Self {
         self.inner.account_password = value;
         self
     }
     /// Sets `CreateAclAccountRequestBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateAclAccountRequestBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -1738,26 +1859,31 @@ pub struct CreateAutoExpireScanTaskResponseBuilder {
 }
 impl CreateAutoExpireScanTaskResponseBuilder {
     /// Sets `CreateAutoExpireScanTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreateAutoExpireScanTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CreateAutoExpireScanTaskResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateAutoExpireScanTaskResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `CreateAutoExpireScanTaskResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<CreateAutoExpireScanTaskResponseStatus>,
@@ -1766,6 +1892,7 @@ impl CreateAutoExpireScanTaskResponseBuilder {
         self
     }
     /// Sets or clears `CreateAutoExpireScanTaskResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<CreateAutoExpireScanTaskResponseStatus>,
@@ -1774,6 +1901,7 @@ impl CreateAutoExpireScanTaskResponseBuilder {
         self
     }
     /// Sets `CreateAutoExpireScanTaskResponse::scan_type`.
+    #[inline]
     pub fn scan_type(
         mut self,
         value: impl Into<CreateAutoExpireScanTaskResponseScanType>,
@@ -1782,6 +1910,7 @@ impl CreateAutoExpireScanTaskResponseBuilder {
         self
     }
     /// Sets or clears `CreateAutoExpireScanTaskResponse::scan_type`.
+    #[inline]
     pub fn set_scan_type(
         mut self,
         value: Option<CreateAutoExpireScanTaskResponseScanType>,
@@ -1790,31 +1919,37 @@ impl CreateAutoExpireScanTaskResponseBuilder {
         self
     }
     /// Sets `CreateAutoExpireScanTaskResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `CreateAutoExpireScanTaskResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `CreateAutoExpireScanTaskResponse::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `CreateAutoExpireScanTaskResponse::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `CreateAutoExpireScanTaskResponse::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `CreateAutoExpireScanTaskResponse::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
@@ -1941,26 +2076,31 @@ pub struct CreateBigkeyScanTaskResponseBuilder {
 }
 impl CreateBigkeyScanTaskResponseBuilder {
     /// Sets `CreateBigkeyScanTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreateBigkeyScanTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateBigkeyScanTaskResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<CreateBigkeyScanTaskResponseStatus>,
@@ -1969,6 +2109,7 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self
     }
     /// Sets or clears `CreateBigkeyScanTaskResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<CreateBigkeyScanTaskResponseStatus>,
@@ -1977,6 +2118,7 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::scan_type`.
+    #[inline]
     pub fn scan_type(
         mut self,
         value: impl Into<CreateBigkeyScanTaskResponseScanType>,
@@ -1985,6 +2127,7 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self
     }
     /// Sets or clears `CreateBigkeyScanTaskResponse::scan_type`.
+    #[inline]
     pub fn set_scan_type(
         mut self,
         value: Option<CreateBigkeyScanTaskResponseScanType>,
@@ -1993,46 +2136,55 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `CreateBigkeyScanTaskResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `CreateBigkeyScanTaskResponse::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `CreateBigkeyScanTaskResponse::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::num`.
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
         self
     }
     /// Sets or clears `CreateBigkeyScanTaskResponse::num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.inner.num = value;
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn keys(
         mut self,
         value: impl IntoIterator<Item = impl Into<BigkeysBody>>,
@@ -2041,11 +2193,13 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self
     }
     /// Appends one item to `CreateBigkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn push_keys(mut self, value: impl Into<BigkeysBody>) -> Self {
         self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateBigkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn set_keys(mut self, value: Option<Vec<BigkeysBody>>) -> Self {
         self.inner.keys = value;
         self
@@ -2191,76 +2345,91 @@ pub struct CreateCustomTemplateBodyBuilder {
 }
 impl CreateCustomTemplateBodyBuilder {
     /// Sets `CreateCustomTemplateBody::template_id`. **Required.**
+    #[inline]
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.inner.template_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateCustomTemplateBody::template_id`.
+    #[inline]
     pub fn set_template_id(mut self, value: Option<String>) -> Self {
         self.inner.template_id = value;
         self
     }
     /// Sets `CreateCustomTemplateBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateCustomTemplateBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateCustomTemplateBody::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreateCustomTemplateBody::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `CreateCustomTemplateBody::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `CreateCustomTemplateBody::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `CreateCustomTemplateBody::cache_mode`.
+    #[inline]
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
         self
     }
     /// Sets or clears `CreateCustomTemplateBody::cache_mode`.
+    #[inline]
     pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
         self.inner.cache_mode = value;
         self
     }
     /// Sets `CreateCustomTemplateBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateCustomTemplateBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateCustomTemplateBody::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `CreateCustomTemplateBody::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `CreateCustomTemplateBody::params`. **Required.**
+    #[inline]
     pub fn params(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -2269,6 +2438,7 @@ impl CreateCustomTemplateBodyBuilder {
         self
     }
     /// Sets or clears `CreateCustomTemplateBody::params`.
+    #[inline]
     pub fn set_params(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -2325,11 +2495,13 @@ pub struct CreateCustomTemplateResponseBuilder {
 }
 impl CreateCustomTemplateResponseBuilder {
     /// Sets `CreateCustomTemplateResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreateCustomTemplateResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -2406,26 +2578,31 @@ pub struct CreateDiagnosisTaskBodyBuilder {
 }
 impl CreateDiagnosisTaskBodyBuilder {
     /// Sets `CreateDiagnosisTaskBody::begin_time`. **Required.**
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `CreateDiagnosisTaskBody::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `CreateDiagnosisTaskBody::end_time`. **Required.**
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `CreateDiagnosisTaskBody::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `CreateDiagnosisTaskBody::node_ip_list`.
+    #[inline]
     pub fn node_ip_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2434,11 +2611,13 @@ impl CreateDiagnosisTaskBodyBuilder {
         self
     }
     /// Appends one item to `CreateDiagnosisTaskBody::node_ip_list`.
+    #[inline]
     pub fn push_node_ip_list(mut self, value: impl Into<String>) -> Self {
         self.inner.node_ip_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateDiagnosisTaskBody::node_ip_list`.
+    #[inline]
     pub fn set_node_ip_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.node_ip_list = value;
         self
@@ -2492,11 +2671,13 @@ pub struct CreateDiagnosisTaskResponseBuilder {
 }
 impl CreateDiagnosisTaskResponseBuilder {
     /// Sets `CreateDiagnosisTaskResponse::report_id`.
+    #[inline]
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.inner.report_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateDiagnosisTaskResponse::report_id`.
+    #[inline]
     pub fn set_report_id(mut self, value: Option<String>) -> Self {
         self.inner.report_id = value;
         self
@@ -2597,26 +2778,31 @@ pub struct CreateHotkeyScanTaskResponseBuilder {
 }
 impl CreateHotkeyScanTaskResponseBuilder {
     /// Sets `CreateHotkeyScanTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreateHotkeyScanTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateHotkeyScanTaskResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<CreateHotkeyScanTaskResponseStatus>,
@@ -2625,6 +2811,7 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self
     }
     /// Sets or clears `CreateHotkeyScanTaskResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<CreateHotkeyScanTaskResponseStatus>,
@@ -2633,6 +2820,7 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::scan_type`.
+    #[inline]
     pub fn scan_type(
         mut self,
         value: impl Into<CreateHotkeyScanTaskResponseScanType>,
@@ -2641,6 +2829,7 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self
     }
     /// Sets or clears `CreateHotkeyScanTaskResponse::scan_type`.
+    #[inline]
     pub fn set_scan_type(
         mut self,
         value: Option<CreateHotkeyScanTaskResponseScanType>,
@@ -2649,46 +2838,55 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `CreateHotkeyScanTaskResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `CreateHotkeyScanTaskResponse::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `CreateHotkeyScanTaskResponse::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::num`.
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
         self
     }
     /// Sets or clears `CreateHotkeyScanTaskResponse::num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.inner.num = value;
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn keys(
         mut self,
         value: impl IntoIterator<Item = impl Into<HotkeysBody>>,
@@ -2697,11 +2895,13 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self
     }
     /// Appends one item to `CreateHotkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn push_keys(mut self, value: impl Into<HotkeysBody>) -> Self {
         self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateHotkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn set_keys(mut self, value: Option<Vec<HotkeysBody>>) -> Self {
         self.inner.keys = value;
         self
@@ -3072,56 +3272,67 @@ pub struct CreateInstanceBodyBuilder {
 }
 impl CreateInstanceBodyBuilder {
     /// Sets `CreateInstanceBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateInstanceBody::engine`. **Required.**
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `CreateInstanceBody::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `CreateInstanceBody::capacity`. **Required.**
+    #[inline]
     pub fn capacity(mut self, value: f64) -> Self {
         self.inner.capacity = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceBody::capacity`.
+    #[inline]
     pub fn set_capacity(mut self, value: Option<f64>) -> Self {
         self.inner.capacity = value;
         self
     }
     /// Sets `CreateInstanceBody::spec_code`. **Required.**
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::spec_code`.
+    #[inline]
     pub fn set_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.spec_code = value;
         self
     }
     /// Sets `CreateInstanceBody::az_codes`. **Required.**
+    #[inline]
     pub fn az_codes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3130,176 +3341,211 @@ impl CreateInstanceBodyBuilder {
         self
     }
     /// Appends one item to `CreateInstanceBody::az_codes`.
+    #[inline]
     pub fn push_az_codes(mut self, value: impl Into<String>) -> Self {
         self.inner.az_codes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::az_codes`.
+    #[inline]
     pub fn set_az_codes(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.az_codes = value;
         self
     }
     /// Sets `CreateInstanceBody::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `CreateInstanceBody::subnet_id`. **Required.**
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `CreateInstanceBody::security_group_id`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `CreateInstanceBody::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `CreateInstanceBody::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateInstanceBody::enterprise_project_name`.
+    #[inline]
     pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::enterprise_project_name`.
+    #[inline]
     pub fn set_enterprise_project_name(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_name = value;
         self
     }
     /// Sets `CreateInstanceBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateInstanceBody::enable_ssl`.
+    #[inline]
     pub fn enable_ssl(mut self, value: bool) -> Self {
         self.inner.enable_ssl = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceBody::enable_ssl`.
+    #[inline]
     pub fn set_enable_ssl(mut self, value: Option<bool>) -> Self {
         self.inner.enable_ssl = value;
         self
     }
     /// Sets `CreateInstanceBody::private_ip`.
+    #[inline]
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.private_ip = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::private_ip`.
+    #[inline]
     pub fn set_private_ip(mut self, value: Option<String>) -> Self {
         self.inner.private_ip = value;
         self
     }
     /// Sets `CreateInstanceBody::instance_num`.
+    #[inline]
     pub fn instance_num(mut self, value: i64) -> Self {
         self.inner.instance_num = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceBody::instance_num`.
+    #[inline]
     pub fn set_instance_num(mut self, value: Option<i64>) -> Self {
         self.inner.instance_num = value;
         self
     }
     /// Sets `CreateInstanceBody::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `CreateInstanceBody::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `CreateInstanceBody::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `CreateInstanceBody::no_password_access`.
+    #[inline]
     pub fn no_password_access(mut self, value: bool) -> Self {
         self.inner.no_password_access = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceBody::no_password_access`.
+    #[inline]
     pub fn set_no_password_access(mut self, value: Option<bool>) -> Self {
         self.inner.no_password_access = value;
         self
     }
     /// Sets `CreateInstanceBody::bss_param`.
+    #[inline]
     pub fn bss_param(mut self, value: impl Into<BssParam>) -> Self {
         self.inner.bss_param = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::bss_param`.
+    #[inline]
     pub fn set_bss_param(mut self, value: Option<BssParam>) -> Self {
         self.inner.bss_param = value;
         self
     }
     /// Sets `CreateInstanceBody::instance_backup_policy`.
+    #[inline]
     pub fn instance_backup_policy(mut self, value: impl Into<BackupPolicy>) -> Self {
         self.inner.instance_backup_policy = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::instance_backup_policy`.
+    #[inline]
     pub fn set_instance_backup_policy(mut self, value: Option<BackupPolicy>) -> Self {
         self.inner.instance_backup_policy = value;
         self
     }
     /// Sets `CreateInstanceBody::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -3308,71 +3554,85 @@ impl CreateInstanceBodyBuilder {
         self
     }
     /// Appends one item to `CreateInstanceBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `CreateInstanceBody::access_user`.
+    #[inline]
     pub fn access_user(mut self, value: impl Into<String>) -> Self {
         self.inner.access_user = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::access_user`.
+    #[inline]
     pub fn set_access_user(mut self, value: Option<String>) -> Self {
         self.inner.access_user = value;
         self
     }
     /// Sets `CreateInstanceBody::enable_publicip`.
+    #[inline]
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceBody::enable_publicip`.
+    #[inline]
     pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_publicip = value;
         self
     }
     /// Sets `CreateInstanceBody::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceBody::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `CreateInstanceBody::rename_commands`.
+    #[inline]
     pub fn rename_commands(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.rename_commands = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::rename_commands`.
+    #[inline]
     pub fn set_rename_commands(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.rename_commands = value;
         self
     }
     /// Sets `CreateInstanceBody::template_id`.
+    #[inline]
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.inner.template_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::template_id`.
+    #[inline]
     pub fn set_template_id(mut self, value: Option<String>) -> Self {
         self.inner.template_id = value;
         self
     }
     /// Sets `CreateInstanceBody::spec_param`.
+    #[inline]
     pub fn spec_param(mut self, value: impl Into<SpecParam>) -> Self {
         self.inner.spec_param = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceBody::spec_param`.
+    #[inline]
     pub fn set_spec_param(mut self, value: Option<SpecParam>) -> Self {
         self.inner.spec_param = value;
         self
@@ -3434,16 +3694,19 @@ pub struct CreateInstanceResponseBuilder {
 }
 impl CreateInstanceResponseBuilder {
     /// Sets `CreateInstanceResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `CreateInstanceResponse::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<Instances>>,
@@ -3452,11 +3715,13 @@ impl CreateInstanceResponseBuilder {
         self
     }
     /// Appends one item to `CreateInstanceResponse::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<Instances>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateInstanceResponse::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<Instances>>) -> Self {
         self.inner.instances = value;
         self
@@ -3586,26 +3851,31 @@ pub struct CreateMigrationTaskBodyBuilder {
 }
 impl CreateMigrationTaskBodyBuilder {
     /// Sets `CreateMigrationTaskBody::task_name`. **Required.**
+    #[inline]
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateMigrationTaskBody::task_name`.
+    #[inline]
     pub fn set_task_name(mut self, value: Option<String>) -> Self {
         self.inner.task_name = value;
         self
     }
     /// Sets `CreateMigrationTaskBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateMigrationTaskBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateMigrationTaskBody::migration_type`. **Required.**
+    #[inline]
     pub fn migration_type(
         mut self,
         value: impl Into<CreateMigrationTaskBodyMigrationType>,
@@ -3614,6 +3884,7 @@ impl CreateMigrationTaskBodyBuilder {
         self
     }
     /// Sets or clears `CreateMigrationTaskBody::migration_type`.
+    #[inline]
     pub fn set_migration_type(
         mut self,
         value: Option<CreateMigrationTaskBodyMigrationType>,
@@ -3622,6 +3893,7 @@ impl CreateMigrationTaskBodyBuilder {
         self
     }
     /// Sets `CreateMigrationTaskBody::migration_method`. **Required.**
+    #[inline]
     pub fn migration_method(
         mut self,
         value: impl Into<CreateMigrationTaskBodyMigrationMethod>,
@@ -3630,6 +3902,7 @@ impl CreateMigrationTaskBodyBuilder {
         self
     }
     /// Sets or clears `CreateMigrationTaskBody::migration_method`.
+    #[inline]
     pub fn set_migration_method(
         mut self,
         value: Option<CreateMigrationTaskBodyMigrationMethod>,
@@ -3638,16 +3911,19 @@ impl CreateMigrationTaskBodyBuilder {
         self
     }
     /// Sets `CreateMigrationTaskBody::backup_files`.
+    #[inline]
     pub fn backup_files(mut self, value: impl Into<BackupFilesBody>) -> Self {
         self.inner.backup_files = Some(value.into());
         self
     }
     /// Sets or clears `CreateMigrationTaskBody::backup_files`.
+    #[inline]
     pub fn set_backup_files(mut self, value: Option<BackupFilesBody>) -> Self {
         self.inner.backup_files = value;
         self
     }
     /// Sets `CreateMigrationTaskBody::network_type`.
+    #[inline]
     pub fn network_type(
         mut self,
         value: impl Into<CreateMigrationTaskBodyNetworkType>,
@@ -3656,6 +3932,7 @@ impl CreateMigrationTaskBodyBuilder {
         self
     }
     /// Sets or clears `CreateMigrationTaskBody::network_type`.
+    #[inline]
     pub fn set_network_type(
         mut self,
         value: Option<CreateMigrationTaskBodyNetworkType>,
@@ -3664,21 +3941,25 @@ impl CreateMigrationTaskBodyBuilder {
         self
     }
     /// Sets `CreateMigrationTaskBody::source_instance`.
+    #[inline]
     pub fn source_instance(mut self, value: impl Into<SourceInstanceBody>) -> Self {
         self.inner.source_instance = Some(value.into());
         self
     }
     /// Sets or clears `CreateMigrationTaskBody::source_instance`.
+    #[inline]
     pub fn set_source_instance(mut self, value: Option<SourceInstanceBody>) -> Self {
         self.inner.source_instance = value;
         self
     }
     /// Sets `CreateMigrationTaskBody::target_instance`. **Required.**
+    #[inline]
     pub fn target_instance(mut self, value: impl Into<TargetInstanceBody>) -> Self {
         self.inner.target_instance = Some(value.into());
         self
     }
     /// Sets or clears `CreateMigrationTaskBody::target_instance`.
+    #[inline]
     pub fn set_target_instance(mut self, value: Option<TargetInstanceBody>) -> Self {
         self.inner.target_instance = value;
         self
@@ -3775,26 +4056,31 @@ pub struct CreateMigrationTaskResponseBuilder {
 }
 impl CreateMigrationTaskResponseBuilder {
     /// Sets `CreateMigrationTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreateMigrationTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CreateMigrationTaskResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateMigrationTaskResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateMigrationTaskResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<CreateMigrationTaskResponseStatus>,
@@ -3803,6 +4089,7 @@ impl CreateMigrationTaskResponseBuilder {
         self
     }
     /// Sets or clears `CreateMigrationTaskResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<CreateMigrationTaskResponseStatus>,
@@ -3893,21 +4180,25 @@ pub struct CreateOfflineKeyAnalysisRequestBodyBuilder {
 }
 impl CreateOfflineKeyAnalysisRequestBodyBuilder {
     /// Sets `CreateOfflineKeyAnalysisRequestBody::node_id`. **Required.**
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateOfflineKeyAnalysisRequestBody::node_id`.
+    #[inline]
     pub fn set_node_id(mut self, value: Option<String>) -> Self {
         self.inner.node_id = value;
         self
     }
     /// Sets `CreateOfflineKeyAnalysisRequestBody::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateOfflineKeyAnalysisRequestBody::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
@@ -3961,11 +4252,13 @@ pub struct CreateOfflineKeyAnalysisResponseBuilder {
 }
 impl CreateOfflineKeyAnalysisResponseBuilder {
     /// Sets `CreateOfflineKeyAnalysisResponse::task_id`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateOfflineKeyAnalysisResponse::task_id`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<String>) -> Self {
         self.inner.task_id = value;
         self
@@ -4069,51 +4362,61 @@ pub struct CreateOnlineMigrationTaskBodyBuilder {
 }
 impl CreateOnlineMigrationTaskBodyBuilder {
     /// Sets `CreateOnlineMigrationTaskBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateOnlineMigrationTaskBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateOnlineMigrationTaskBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateOnlineMigrationTaskBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateOnlineMigrationTaskBody::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateOnlineMigrationTaskBody::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `CreateOnlineMigrationTaskBody::subnet_id`. **Required.**
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateOnlineMigrationTaskBody::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `CreateOnlineMigrationTaskBody::security_group_id`. **Required.**
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateOnlineMigrationTaskBody::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
@@ -4167,11 +4470,13 @@ pub struct CreateOnlineMigrationTaskResponseBuilder {
 }
 impl CreateOnlineMigrationTaskResponseBuilder {
     /// Sets `CreateOnlineMigrationTaskResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateOnlineMigrationTaskResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
@@ -4242,16 +4547,19 @@ pub struct CreateOrDeleteInstanceTagsBuilder {
 }
 impl CreateOrDeleteInstanceTagsBuilder {
     /// Sets `CreateOrDeleteInstanceTags::action`. **Required.**
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `CreateOrDeleteInstanceTags::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `CreateOrDeleteInstanceTags::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -4260,11 +4568,13 @@ impl CreateOrDeleteInstanceTagsBuilder {
         self
     }
     /// Appends one item to `CreateOrDeleteInstanceTags::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateOrDeleteInstanceTags::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -4327,31 +4637,37 @@ pub struct CreateRedislogDownloadLinkResponseBuilder {
 }
 impl CreateRedislogDownloadLinkResponseBuilder {
     /// Sets `CreateRedislogDownloadLinkResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreateRedislogDownloadLinkResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CreateRedislogDownloadLinkResponse::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateRedislogDownloadLinkResponse::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `CreateRedislogDownloadLinkResponse::link`.
+    #[inline]
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.inner.link = Some(value.into());
         self
     }
     /// Sets or clears `CreateRedislogDownloadLinkResponse::link`.
+    #[inline]
     pub fn set_link(mut self, value: Option<String>) -> Self {
         self.inner.link = value;
         self
@@ -4461,51 +4777,61 @@ pub struct CreateResizeOrderRequestBodyBuilder {
 }
 impl CreateResizeOrderRequestBodyBuilder {
     /// Sets `CreateResizeOrderRequestBody::auto_open_security_group_rule`.
+    #[inline]
     pub fn auto_open_security_group_rule(mut self, value: bool) -> Self {
         self.inner.auto_open_security_group_rule = Some(value);
         self
     }
     /// Sets or clears `CreateResizeOrderRequestBody::auto_open_security_group_rule`.
+    #[inline]
     pub fn set_auto_open_security_group_rule(mut self, value: Option<bool>) -> Self {
         self.inner.auto_open_security_group_rule = value;
         self
     }
     /// Sets `CreateResizeOrderRequestBody::execute_immediately`.
+    #[inline]
     pub fn execute_immediately(mut self, value: bool) -> Self {
         self.inner.execute_immediately = Some(value);
         self
     }
     /// Sets or clears `CreateResizeOrderRequestBody::execute_immediately`.
+    #[inline]
     pub fn set_execute_immediately(mut self, value: Option<bool>) -> Self {
         self.inner.execute_immediately = value;
         self
     }
     /// Sets `CreateResizeOrderRequestBody::new_capacity`.
+    #[inline]
     pub fn new_capacity(mut self, value: f64) -> Self {
         self.inner.new_capacity = Some(value);
         self
     }
     /// Sets or clears `CreateResizeOrderRequestBody::new_capacity`.
+    #[inline]
     pub fn set_new_capacity(mut self, value: Option<f64>) -> Self {
         self.inner.new_capacity = value;
         self
     }
     /// Sets `CreateResizeOrderRequestBody::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `CreateResizeOrderRequestBody::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `CreateResizeOrderRequestBody::spec_code`.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
         self
     }
     /// Sets or clears `CreateResizeOrderRequestBody::spec_code`.
+    #[inline]
     pub fn set_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.spec_code = value;
         self
@@ -4559,11 +4885,13 @@ pub struct CreateResizeOrderResponseBuilder {
 }
 impl CreateResizeOrderResponseBuilder {
     /// Sets `CreateResizeOrderResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateResizeOrderResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self

@@ -45,11 +45,13 @@ pub struct DeleteBackgroundTaskResponseBuilder {
 }
 impl DeleteBackgroundTaskResponseBuilder {
     /// Sets `DeleteBackgroundTaskResponse::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `DeleteBackgroundTaskResponse::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
@@ -150,26 +152,31 @@ pub struct DeleteBigkeyScanTaskResponseBuilder {
 }
 impl DeleteBigkeyScanTaskResponseBuilder {
     /// Sets `DeleteBigkeyScanTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteBigkeyScanTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteBigkeyScanTaskResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<DeleteBigkeyScanTaskResponseStatus>,
@@ -178,6 +185,7 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self
     }
     /// Sets or clears `DeleteBigkeyScanTaskResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<DeleteBigkeyScanTaskResponseStatus>,
@@ -186,6 +194,7 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::scan_type`.
+    #[inline]
     pub fn scan_type(
         mut self,
         value: impl Into<DeleteBigkeyScanTaskResponseScanType>,
@@ -194,6 +203,7 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self
     }
     /// Sets or clears `DeleteBigkeyScanTaskResponse::scan_type`.
+    #[inline]
     pub fn set_scan_type(
         mut self,
         value: Option<DeleteBigkeyScanTaskResponseScanType>,
@@ -202,46 +212,55 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `DeleteBigkeyScanTaskResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `DeleteBigkeyScanTaskResponse::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `DeleteBigkeyScanTaskResponse::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::num`.
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
         self
     }
     /// Sets or clears `DeleteBigkeyScanTaskResponse::num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.inner.num = value;
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn keys(
         mut self,
         value: impl IntoIterator<Item = impl Into<BigkeysBody>>,
@@ -250,11 +269,13 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self
     }
     /// Appends one item to `DeleteBigkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn push_keys(mut self, value: impl Into<BigkeysBody>) -> Self {
         self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DeleteBigkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn set_keys(mut self, value: Option<Vec<BigkeysBody>>) -> Self {
         self.inner.keys = value;
         self
@@ -335,11 +356,13 @@ pub struct DeleteCenterTaskRequestBodyBuilder {
 }
 impl DeleteCenterTaskRequestBodyBuilder {
     /// Sets `DeleteCenterTaskRequestBody::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `DeleteCenterTaskRequestBody::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
@@ -393,6 +416,7 @@ pub struct DeleteConfigTemplateResponseBuilder {
 }
 impl DeleteConfigTemplateResponseBuilder {
     /// Sets `DeleteConfigTemplateResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl Into<DeleteConfigTemplateResponseResult>,
@@ -401,6 +425,7 @@ impl DeleteConfigTemplateResponseBuilder {
         self
     }
     /// Sets or clears `DeleteConfigTemplateResponse::result`.
+    #[inline]
     pub fn set_result(
         mut self,
         value: Option<DeleteConfigTemplateResponseResult>,
@@ -467,6 +492,7 @@ pub struct DeleteDiagnosisReportRequestBuilder {
 }
 impl DeleteDiagnosisReportRequestBuilder {
     /// Sets `DeleteDiagnosisReportRequest::report_id_list`.
+    #[inline]
     pub fn report_id_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -475,11 +501,13 @@ impl DeleteDiagnosisReportRequestBuilder {
         self
     }
     /// Appends one item to `DeleteDiagnosisReportRequest::report_id_list`.
+    #[inline]
     pub fn push_report_id_list(mut self, value: impl Into<String>) -> Self {
         self.inner.report_id_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DeleteDiagnosisReportRequest::report_id_list`.
+    #[inline]
     pub fn set_report_id_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.report_id_list = value;
         self
@@ -537,16 +565,19 @@ pub struct DeleteDiagnosisTaskResponseBuilder {
 }
 impl DeleteDiagnosisTaskResponseBuilder {
     /// Sets `DeleteDiagnosisTaskResponse::results`.
+    #[inline]
     pub fn results(mut self, value: impl IntoIterator<Item = impl Into<Item>>) -> Self {
         self.inner.results = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `DeleteDiagnosisTaskResponse::results`.
+    #[inline]
     pub fn push_results(mut self, value: impl Into<Item>) -> Self {
         self.inner.results.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DeleteDiagnosisTaskResponse::results`.
+    #[inline]
     pub fn set_results(mut self, value: Option<Vec<Item>>) -> Self {
         self.inner.results = value;
         self
@@ -647,26 +678,31 @@ pub struct DeleteHotkeyScanTaskResponseBuilder {
 }
 impl DeleteHotkeyScanTaskResponseBuilder {
     /// Sets `DeleteHotkeyScanTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteHotkeyScanTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteHotkeyScanTaskResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<DeleteHotkeyScanTaskResponseStatus>,
@@ -675,6 +711,7 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self
     }
     /// Sets or clears `DeleteHotkeyScanTaskResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<DeleteHotkeyScanTaskResponseStatus>,
@@ -683,6 +720,7 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::scan_type`.
+    #[inline]
     pub fn scan_type(
         mut self,
         value: impl Into<DeleteHotkeyScanTaskResponseScanType>,
@@ -691,6 +729,7 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self
     }
     /// Sets or clears `DeleteHotkeyScanTaskResponse::scan_type`.
+    #[inline]
     pub fn set_scan_type(
         mut self,
         value: Option<DeleteHotkeyScanTaskResponseScanType>,
@@ -699,46 +738,55 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `DeleteHotkeyScanTaskResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `DeleteHotkeyScanTaskResponse::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `DeleteHotkeyScanTaskResponse::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::num`.
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
         self
     }
     /// Sets or clears `DeleteHotkeyScanTaskResponse::num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.inner.num = value;
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn keys(
         mut self,
         value: impl IntoIterator<Item = impl Into<HotkeysBody>>,
@@ -747,11 +795,13 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self
     }
     /// Appends one item to `DeleteHotkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn push_keys(mut self, value: impl Into<HotkeysBody>) -> Self {
         self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DeleteHotkeyScanTaskResponse::keys`.
+    #[inline]
     pub fn set_keys(mut self, value: Option<Vec<HotkeysBody>>) -> Self {
         self.inner.keys = value;
         self
@@ -832,11 +882,13 @@ pub struct DeleteIpFromDomainNameResponseBuilder {
 }
 impl DeleteIpFromDomainNameResponseBuilder {
     /// Sets `DeleteIpFromDomainNameResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteIpFromDomainNameResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -901,6 +953,7 @@ pub struct DeleteMigrateTaskRequestBuilder {
 }
 impl DeleteMigrateTaskRequestBuilder {
     /// Sets `DeleteMigrateTaskRequest::task_id_list`. **Required.**
+    #[inline]
     pub fn task_id_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -909,11 +962,13 @@ impl DeleteMigrateTaskRequestBuilder {
         self
     }
     /// Appends one item to `DeleteMigrateTaskRequest::task_id_list`.
+    #[inline]
     pub fn push_task_id_list(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DeleteMigrateTaskRequest::task_id_list`.
+    #[inline]
     pub fn set_task_id_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.task_id_list = value;
         self
@@ -971,6 +1026,7 @@ pub struct DeleteMigrationTaskResponseBuilder {
 }
 impl DeleteMigrationTaskResponseBuilder {
     /// Sets `DeleteMigrationTaskResponse::task_id_list`.
+    #[inline]
     pub fn task_id_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -979,11 +1035,13 @@ impl DeleteMigrationTaskResponseBuilder {
         self
     }
     /// Appends one item to `DeleteMigrationTaskResponse::task_id_list`.
+    #[inline]
     pub fn push_task_id_list(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DeleteMigrationTaskResponse::task_id_list`.
+    #[inline]
     pub fn set_task_id_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.task_id_list = value;
         self
@@ -1038,11 +1096,13 @@ pub struct DeleteOfflineKeyAnalysisTaskResponseBuilder {
 }
 impl DeleteOfflineKeyAnalysisTaskResponseBuilder {
     /// Sets `DeleteOfflineKeyAnalysisTaskResponse::task_id`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteOfflineKeyAnalysisTaskResponse::task_id`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<String>) -> Self {
         self.inner.task_id = value;
         self
@@ -1097,11 +1157,13 @@ pub struct DeletePublicIpResponseBuilder {
 }
 impl DeletePublicIpResponseBuilder {
     /// Sets `DeletePublicIpResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DeletePublicIpResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1356,246 +1418,295 @@ pub struct DetailsBodyBuilder {
 }
 impl DetailsBodyBuilder {
     /// Sets `DetailsBody::old_capacity`.
+    #[inline]
     pub fn old_capacity(mut self, value: impl Into<String>) -> Self {
         self.inner.old_capacity = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::old_capacity`.
+    #[inline]
     pub fn set_old_capacity(mut self, value: Option<String>) -> Self {
         self.inner.old_capacity = value;
         self
     }
     /// Sets `DetailsBody::new_capacity`.
+    #[inline]
     pub fn new_capacity(mut self, value: impl Into<String>) -> Self {
         self.inner.new_capacity = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::new_capacity`.
+    #[inline]
     pub fn set_new_capacity(mut self, value: Option<String>) -> Self {
         self.inner.new_capacity = value;
         self
     }
     /// Sets `DetailsBody::enable_public_ip`.
+    #[inline]
     pub fn enable_public_ip(mut self, value: bool) -> Self {
         self.inner.enable_public_ip = Some(value);
         self
     }
     /// Sets or clears `DetailsBody::enable_public_ip`.
+    #[inline]
     pub fn set_enable_public_ip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_public_ip = value;
         self
     }
     /// Sets `DetailsBody::public_ip_id`.
+    #[inline]
     pub fn public_ip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_id = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::public_ip_id`.
+    #[inline]
     pub fn set_public_ip_id(mut self, value: Option<String>) -> Self {
         self.inner.public_ip_id = value;
         self
     }
     /// Sets `DetailsBody::public_ip_address`.
+    #[inline]
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::public_ip_address`.
+    #[inline]
     pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ip_address = value;
         self
     }
     /// Sets `DetailsBody::enable_ssl`.
+    #[inline]
     pub fn enable_ssl(mut self, value: bool) -> Self {
         self.inner.enable_ssl = Some(value);
         self
     }
     /// Sets or clears `DetailsBody::enable_ssl`.
+    #[inline]
     pub fn set_enable_ssl(mut self, value: Option<bool>) -> Self {
         self.inner.enable_ssl = value;
         self
     }
     /// Sets `DetailsBody::old_cache_mode`.
+    #[inline]
     pub fn old_cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.old_cache_mode = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::old_cache_mode`.
+    #[inline]
     pub fn set_old_cache_mode(mut self, value: Option<String>) -> Self {
         self.inner.old_cache_mode = value;
         self
     }
     /// Sets `DetailsBody::new_cache_mode`.
+    #[inline]
     pub fn new_cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.new_cache_mode = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::new_cache_mode`.
+    #[inline]
     pub fn set_new_cache_mode(mut self, value: Option<String>) -> Self {
         self.inner.new_cache_mode = value;
         self
     }
     /// Sets `DetailsBody::old_resource_spec_code`.
+    #[inline]
     pub fn old_resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.old_resource_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::old_resource_spec_code`.
+    #[inline]
     pub fn set_old_resource_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.old_resource_spec_code = value;
         self
     }
     /// Sets `DetailsBody::new_resource_spec_code`.
+    #[inline]
     pub fn new_resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.new_resource_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::new_resource_spec_code`.
+    #[inline]
     pub fn set_new_resource_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.new_resource_spec_code = value;
         self
     }
     /// Sets `DetailsBody::old_replica_num`.
+    #[inline]
     pub fn old_replica_num(mut self, value: i64) -> Self {
         self.inner.old_replica_num = Some(value);
         self
     }
     /// Sets or clears `DetailsBody::old_replica_num`.
+    #[inline]
     pub fn set_old_replica_num(mut self, value: Option<i64>) -> Self {
         self.inner.old_replica_num = value;
         self
     }
     /// Sets `DetailsBody::new_replica_num`.
+    #[inline]
     pub fn new_replica_num(mut self, value: i64) -> Self {
         self.inner.new_replica_num = Some(value);
         self
     }
     /// Sets or clears `DetailsBody::new_replica_num`.
+    #[inline]
     pub fn set_new_replica_num(mut self, value: Option<i64>) -> Self {
         self.inner.new_replica_num = value;
         self
     }
     /// Sets `DetailsBody::old_cache_type`.
+    #[inline]
     pub fn old_cache_type(mut self, value: impl Into<String>) -> Self {
         self.inner.old_cache_type = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::old_cache_type`.
+    #[inline]
     pub fn set_old_cache_type(mut self, value: Option<String>) -> Self {
         self.inner.old_cache_type = value;
         self
     }
     /// Sets `DetailsBody::new_cache_type`.
+    #[inline]
     pub fn new_cache_type(mut self, value: impl Into<String>) -> Self {
         self.inner.new_cache_type = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::new_cache_type`.
+    #[inline]
     pub fn set_new_cache_type(mut self, value: Option<String>) -> Self {
         self.inner.new_cache_type = value;
         self
     }
     /// Sets `DetailsBody::replica_ip`.
+    #[inline]
     pub fn replica_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.replica_ip = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::replica_ip`.
+    #[inline]
     pub fn set_replica_ip(mut self, value: Option<String>) -> Self {
         self.inner.replica_ip = value;
         self
     }
     /// Sets `DetailsBody::replica_az`.
+    #[inline]
     pub fn replica_az(mut self, value: impl Into<String>) -> Self {
         self.inner.replica_az = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::replica_az`.
+    #[inline]
     pub fn set_replica_az(mut self, value: Option<String>) -> Self {
         self.inner.replica_az = value;
         self
     }
     /// Sets `DetailsBody::group_name`.
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `DetailsBody::old_port`.
+    #[inline]
     pub fn old_port(mut self, value: i64) -> Self {
         self.inner.old_port = Some(value);
         self
     }
     /// Sets or clears `DetailsBody::old_port`.
+    #[inline]
     pub fn set_old_port(mut self, value: Option<i64>) -> Self {
         self.inner.old_port = value;
         self
     }
     /// Sets `DetailsBody::new_port`.
+    #[inline]
     pub fn new_port(mut self, value: i64) -> Self {
         self.inner.new_port = Some(value);
         self
     }
     /// Sets or clears `DetailsBody::new_port`.
+    #[inline]
     pub fn set_new_port(mut self, value: Option<i64>) -> Self {
         self.inner.new_port = value;
         self
     }
     /// Sets `DetailsBody::is_only_adjust_charging`.
+    #[inline]
     pub fn is_only_adjust_charging(mut self, value: bool) -> Self {
         self.inner.is_only_adjust_charging = Some(value);
         self
     }
     /// Sets or clears `DetailsBody::is_only_adjust_charging`.
+    #[inline]
     pub fn set_is_only_adjust_charging(mut self, value: Option<bool>) -> Self {
         self.inner.is_only_adjust_charging = value;
         self
     }
     /// Sets `DetailsBody::account_name`.
+    #[inline]
     pub fn account_name(mut self, value: impl Into<String>) -> Self {
         self.inner.account_name = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::account_name`.
+    #[inline]
     pub fn set_account_name(mut self, value: Option<String>) -> Self {
         self.inner.account_name = value;
         self
     }
     /// Sets `DetailsBody::source_ip`.
+    #[inline]
     pub fn source_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.source_ip = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::source_ip`.
+    #[inline]
     pub fn set_source_ip(mut self, value: Option<String>) -> Self {
         self.inner.source_ip = value;
         self
     }
     /// Sets `DetailsBody::target_ip`.
+    #[inline]
     pub fn target_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.target_ip = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::target_ip`.
+    #[inline]
     pub fn set_target_ip(mut self, value: Option<String>) -> Self {
         self.inner.target_ip = value;
         self
     }
     /// Sets `DetailsBody::node_name`.
+    #[inline]
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.inner.node_name = Some(value.into());
         self
     }
     /// Sets or clears `DetailsBody::node_name`.
+    #[inline]
     pub fn set_node_name(mut self, value: Option<String>) -> Self {
         self.inner.node_name = value;
         self
     }
     /// Sets `DetailsBody::rename_commands`.
+    #[inline]
     pub fn rename_commands(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1604,21 +1715,25 @@ impl DetailsBodyBuilder {
         self
     }
     /// Appends one item to `DetailsBody::rename_commands`.
+    #[inline]
     pub fn push_rename_commands(mut self, value: impl Into<String>) -> Self {
         self.inner.rename_commands.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DetailsBody::rename_commands`.
+    #[inline]
     pub fn set_rename_commands(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.rename_commands = value;
         self
     }
     /// Sets `DetailsBody::updated_config_length`.
+    #[inline]
     pub fn updated_config_length(mut self, value: i64) -> Self {
         self.inner.updated_config_length = Some(value);
         self
     }
     /// Sets or clears `DetailsBody::updated_config_length`.
+    #[inline]
     pub fn set_updated_config_length(mut self, value: Option<i64>) -> Self {
         self.inner.updated_config_length = value;
         self
@@ -1719,36 +1834,43 @@ pub struct DiagnosisDimensionBuilder {
 }
 impl DiagnosisDimensionBuilder {
     /// Sets `DiagnosisDimension::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<DiagnosisDimensionName>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisDimension::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<DiagnosisDimensionName>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `DiagnosisDimension::abnormal_num`. **Required.**
+    #[inline]
     pub fn abnormal_num(mut self, value: i64) -> Self {
         self.inner.abnormal_num = Some(value);
         self
     }
     /// Sets or clears `DiagnosisDimension::abnormal_num`.
+    #[inline]
     pub fn set_abnormal_num(mut self, value: Option<i64>) -> Self {
         self.inner.abnormal_num = value;
         self
     }
     /// Sets `DiagnosisDimension::failed_num`. **Required.**
+    #[inline]
     pub fn failed_num(mut self, value: i64) -> Self {
         self.inner.failed_num = Some(value);
         self
     }
     /// Sets or clears `DiagnosisDimension::failed_num`.
+    #[inline]
     pub fn set_failed_num(mut self, value: Option<i64>) -> Self {
         self.inner.failed_num = value;
         self
     }
     /// Sets `DiagnosisDimension::diagnosis_item_list`. **Required.**
+    #[inline]
     pub fn diagnosis_item_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<DiagnosisItem>>,
@@ -1759,11 +1881,13 @@ impl DiagnosisDimensionBuilder {
         self
     }
     /// Appends one item to `DiagnosisDimension::diagnosis_item_list`.
+    #[inline]
     pub fn push_diagnosis_item_list(mut self, value: impl Into<DiagnosisItem>) -> Self {
         self.inner.diagnosis_item_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DiagnosisDimension::diagnosis_item_list`.
+    #[inline]
     pub fn set_diagnosis_item_list(mut self, value: Option<Vec<DiagnosisItem>>) -> Self {
         self.inner.diagnosis_item_list = value;
         self
@@ -1882,16 +2006,19 @@ pub struct DiagnosisItemBuilder {
 }
 impl DiagnosisItemBuilder {
     /// Sets `DiagnosisItem::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<DiagnosisItemName>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisItem::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<DiagnosisItemName>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `DiagnosisItem::cause_ids`.
+    #[inline]
     pub fn cause_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<ConclusionItem>>,
@@ -1900,16 +2027,19 @@ impl DiagnosisItemBuilder {
         self
     }
     /// Appends one item to `DiagnosisItem::cause_ids`.
+    #[inline]
     pub fn push_cause_ids(mut self, value: impl Into<ConclusionItem>) -> Self {
         self.inner.cause_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DiagnosisItem::cause_ids`.
+    #[inline]
     pub fn set_cause_ids(mut self, value: Option<Vec<ConclusionItem>>) -> Self {
         self.inner.cause_ids = value;
         self
     }
     /// Sets `DiagnosisItem::impact_ids`.
+    #[inline]
     pub fn impact_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<ConclusionItem>>,
@@ -1918,16 +2048,19 @@ impl DiagnosisItemBuilder {
         self
     }
     /// Appends one item to `DiagnosisItem::impact_ids`.
+    #[inline]
     pub fn push_impact_ids(mut self, value: impl Into<ConclusionItem>) -> Self {
         self.inner.impact_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DiagnosisItem::impact_ids`.
+    #[inline]
     pub fn set_impact_ids(mut self, value: Option<Vec<ConclusionItem>>) -> Self {
         self.inner.impact_ids = value;
         self
     }
     /// Sets `DiagnosisItem::advice_ids`.
+    #[inline]
     pub fn advice_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<ConclusionItem>>,
@@ -1936,21 +2069,25 @@ impl DiagnosisItemBuilder {
         self
     }
     /// Appends one item to `DiagnosisItem::advice_ids`.
+    #[inline]
     pub fn push_advice_ids(mut self, value: impl Into<ConclusionItem>) -> Self {
         self.inner.advice_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DiagnosisItem::advice_ids`.
+    #[inline]
     pub fn set_advice_ids(mut self, value: Option<Vec<ConclusionItem>>) -> Self {
         self.inner.advice_ids = value;
         self
     }
     /// Sets `DiagnosisItem::result`. **Required.**
+    #[inline]
     pub fn result(mut self, value: impl Into<DiagnosisItemResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisItem::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<DiagnosisItemResult>) -> Self {
         self.inner.result = value;
         self
@@ -2128,66 +2265,79 @@ pub struct DiagnosisNodeReportBuilder {
 }
 impl DiagnosisNodeReportBuilder {
     /// Sets `DiagnosisNodeReport::node_ip`. **Required.**
+    #[inline]
     pub fn node_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.node_ip = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisNodeReport::node_ip`.
+    #[inline]
     pub fn set_node_ip(mut self, value: Option<String>) -> Self {
         self.inner.node_ip = value;
         self
     }
     /// Sets `DiagnosisNodeReport::az_code`. **Required.**
+    #[inline]
     pub fn az_code(mut self, value: impl Into<String>) -> Self {
         self.inner.az_code = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisNodeReport::az_code`.
+    #[inline]
     pub fn set_az_code(mut self, value: Option<String>) -> Self {
         self.inner.az_code = value;
         self
     }
     /// Sets `DiagnosisNodeReport::group_name`. **Required.**
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisNodeReport::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `DiagnosisNodeReport::abnormal_sum`. **Required.**
+    #[inline]
     pub fn abnormal_sum(mut self, value: i64) -> Self {
         self.inner.abnormal_sum = Some(value);
         self
     }
     /// Sets or clears `DiagnosisNodeReport::abnormal_sum`.
+    #[inline]
     pub fn set_abnormal_sum(mut self, value: Option<i64>) -> Self {
         self.inner.abnormal_sum = value;
         self
     }
     /// Sets `DiagnosisNodeReport::failed_sum`. **Required.**
+    #[inline]
     pub fn failed_sum(mut self, value: i64) -> Self {
         self.inner.failed_sum = Some(value);
         self
     }
     /// Sets or clears `DiagnosisNodeReport::failed_sum`.
+    #[inline]
     pub fn set_failed_sum(mut self, value: Option<i64>) -> Self {
         self.inner.failed_sum = value;
         self
     }
     /// Sets `DiagnosisNodeReport::role`. **Required.**
+    #[inline]
     pub fn role(mut self, value: impl Into<DiagnosisNodeReportRole>) -> Self {
         self.inner.role = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisNodeReport::role`.
+    #[inline]
     pub fn set_role(mut self, value: Option<DiagnosisNodeReportRole>) -> Self {
         self.inner.role = value;
         self
     }
     /// Sets `DiagnosisNodeReport::diagnosis_dimension_list`. **Required.**
+    #[inline]
     pub fn diagnosis_dimension_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<DiagnosisDimension>>,
@@ -2198,6 +2348,7 @@ impl DiagnosisNodeReportBuilder {
         self
     }
     /// Appends one item to `DiagnosisNodeReport::diagnosis_dimension_list`.
+    #[inline]
     pub fn push_diagnosis_dimension_list(
         mut self,
         value: impl Into<DiagnosisDimension>,
@@ -2209,6 +2360,7 @@ impl DiagnosisNodeReportBuilder {
         self
     }
     /// Sets or clears `DiagnosisNodeReport::diagnosis_dimension_list`.
+    #[inline]
     pub fn set_diagnosis_dimension_list(
         mut self,
         value: Option<Vec<DiagnosisDimension>>,
@@ -2217,6 +2369,7 @@ impl DiagnosisNodeReportBuilder {
         self
     }
     /// Sets `DiagnosisNodeReport::command_time_taken_list`. **Required.**
+    #[inline]
     pub fn command_time_taken_list(
         mut self,
         value: impl Into<CommandTimeTakenList>,
@@ -2225,6 +2378,7 @@ impl DiagnosisNodeReportBuilder {
         self
     }
     /// Sets or clears `DiagnosisNodeReport::command_time_taken_list`.
+    #[inline]
     pub fn set_command_time_taken_list(
         mut self,
         value: Option<CommandTimeTakenList>,
@@ -2370,81 +2524,97 @@ pub struct DiagnosisReportInfoBuilder {
 }
 impl DiagnosisReportInfoBuilder {
     /// Sets `DiagnosisReportInfo::report_id`. **Required.**
+    #[inline]
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.inner.report_id = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisReportInfo::report_id`.
+    #[inline]
     pub fn set_report_id(mut self, value: Option<String>) -> Self {
         self.inner.report_id = value;
         self
     }
     /// Sets `DiagnosisReportInfo::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<DiagnosisReportInfoStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisReportInfo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<DiagnosisReportInfoStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `DiagnosisReportInfo::begin_time`. **Required.**
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisReportInfo::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `DiagnosisReportInfo::end_time`. **Required.**
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisReportInfo::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `DiagnosisReportInfo::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `DiagnosisReportInfo::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `DiagnosisReportInfo::node_num`. **Required.**
+    #[inline]
     pub fn node_num(mut self, value: i64) -> Self {
         self.inner.node_num = Some(value);
         self
     }
     /// Sets or clears `DiagnosisReportInfo::node_num`.
+    #[inline]
     pub fn set_node_num(mut self, value: Option<i64>) -> Self {
         self.inner.node_num = value;
         self
     }
     /// Sets `DiagnosisReportInfo::abnormal_item_sum`. **Required.**
+    #[inline]
     pub fn abnormal_item_sum(mut self, value: i64) -> Self {
         self.inner.abnormal_item_sum = Some(value);
         self
     }
     /// Sets or clears `DiagnosisReportInfo::abnormal_item_sum`.
+    #[inline]
     pub fn set_abnormal_item_sum(mut self, value: Option<i64>) -> Self {
         self.inner.abnormal_item_sum = value;
         self
     }
     /// Sets `DiagnosisReportInfo::failed_item_sum`. **Required.**
+    #[inline]
     pub fn failed_item_sum(mut self, value: i64) -> Self {
         self.inner.failed_item_sum = Some(value);
         self
     }
     /// Sets or clears `DiagnosisReportInfo::failed_item_sum`.
+    #[inline]
     pub fn set_failed_item_sum(mut self, value: Option<i64>) -> Self {
         self.inner.failed_item_sum = value;
         self
@@ -2515,21 +2685,25 @@ pub struct DimChildBuilder {
 }
 impl DimChildBuilder {
     /// Sets `DimChild::dim_name`.
+    #[inline]
     pub fn dim_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dim_name = Some(value.into());
         self
     }
     /// Sets or clears `DimChild::dim_name`.
+    #[inline]
     pub fn set_dim_name(mut self, value: Option<String>) -> Self {
         self.inner.dim_name = value;
         self
     }
     /// Sets `DimChild::dim_route`.
+    #[inline]
     pub fn dim_route(mut self, value: impl Into<String>) -> Self {
         self.inner.dim_route = Some(value.into());
         self
     }
     /// Sets or clears `DimChild::dim_route`.
+    #[inline]
     pub fn set_dim_route(mut self, value: Option<String>) -> Self {
         self.inner.dim_route = value;
         self
@@ -2587,21 +2761,25 @@ pub struct DimsInfoBuilder {
 }
 impl DimsInfoBuilder {
     /// Sets `DimsInfo::dim_k`.
+    #[inline]
     pub fn dim_k(mut self, value: impl Into<String>) -> Self {
         self.inner.dim_k = Some(value.into());
         self
     }
     /// Sets or clears `DimsInfo::dim_k`.
+    #[inline]
     pub fn set_dim_k(mut self, value: Option<String>) -> Self {
         self.inner.dim_k = value;
         self
     }
     /// Sets `DimsInfo::dim_v`.
+    #[inline]
     pub fn dim_v(mut self, value: impl Into<String>) -> Self {
         self.inner.dim_v = Some(value.into());
         self
     }
     /// Sets or clears `DimsInfo::dim_v`.
+    #[inline]
     pub fn set_dim_v(mut self, value: Option<String>) -> Self {
         self.inner.dim_v = value;
         self
@@ -2659,21 +2837,25 @@ pub struct DomainNameEntityBuilder {
 }
 impl DomainNameEntityBuilder {
     /// Sets `DomainNameEntity::domain_name`.
+    #[inline]
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_name = Some(value.into());
         self
     }
     /// Sets or clears `DomainNameEntity::domain_name`.
+    #[inline]
     pub fn set_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.domain_name = value;
         self
     }
     /// Sets `DomainNameEntity::is_readonly`.
+    #[inline]
     pub fn is_readonly(mut self, value: bool) -> Self {
         self.inner.is_readonly = Some(value);
         self
     }
     /// Sets or clears `DomainNameEntity::is_readonly`.
+    #[inline]
     pub fn set_is_readonly(mut self, value: Option<bool>) -> Self {
         self.inner.is_readonly = value;
         self
@@ -2765,36 +2947,43 @@ pub struct DomainNameInfoBuilder {
 }
 impl DomainNameInfoBuilder {
     /// Sets `DomainNameInfo::support_public_resolve`.
+    #[inline]
     pub fn support_public_resolve(mut self, value: bool) -> Self {
         self.inner.support_public_resolve = Some(value);
         self
     }
     /// Sets or clears `DomainNameInfo::support_public_resolve`.
+    #[inline]
     pub fn set_support_public_resolve(mut self, value: Option<bool>) -> Self {
         self.inner.support_public_resolve = value;
         self
     }
     /// Sets `DomainNameInfo::is_latest_rules`.
+    #[inline]
     pub fn is_latest_rules(mut self, value: bool) -> Self {
         self.inner.is_latest_rules = Some(value);
         self
     }
     /// Sets or clears `DomainNameInfo::is_latest_rules`.
+    #[inline]
     pub fn set_is_latest_rules(mut self, value: Option<bool>) -> Self {
         self.inner.is_latest_rules = value;
         self
     }
     /// Sets `DomainNameInfo::zone_name`.
+    #[inline]
     pub fn zone_name(mut self, value: impl Into<String>) -> Self {
         self.inner.zone_name = Some(value.into());
         self
     }
     /// Sets or clears `DomainNameInfo::zone_name`.
+    #[inline]
     pub fn set_zone_name(mut self, value: Option<String>) -> Self {
         self.inner.zone_name = value;
         self
     }
     /// Sets `DomainNameInfo::history_domain_names`.
+    #[inline]
     pub fn history_domain_names(
         mut self,
         value: impl IntoIterator<Item = impl Into<DomainNameEntity>>,
@@ -2805,6 +2994,7 @@ impl DomainNameInfoBuilder {
         self
     }
     /// Appends one item to `DomainNameInfo::history_domain_names`.
+    #[inline]
     pub fn push_history_domain_names(
         mut self,
         value: impl Into<DomainNameEntity>,
@@ -2813,6 +3003,7 @@ impl DomainNameInfoBuilder {
         self
     }
     /// Sets or clears `DomainNameInfo::history_domain_names`.
+    #[inline]
     pub fn set_history_domain_names(
         mut self,
         value: Option<Vec<DomainNameEntity>>,
@@ -2880,11 +3071,13 @@ pub struct DownloadBackupFilesReqBuilder {
 }
 impl DownloadBackupFilesReqBuilder {
     /// Sets `DownloadBackupFilesReq::expiration`. **Required.**
+    #[inline]
     pub fn expiration(mut self, value: i64) -> Self {
         self.inner.expiration = Some(value);
         self
     }
     /// Sets or clears `DownloadBackupFilesReq::expiration`.
+    #[inline]
     pub fn set_expiration(mut self, value: Option<i64>) -> Self {
         self.inner.expiration = value;
         self
@@ -2946,31 +3139,37 @@ pub struct DownloadSslCertResponseBuilder {
 }
 impl DownloadSslCertResponseBuilder {
     /// Sets `DownloadSslCertResponse::file_name`.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.file_name = Some(value.into());
         self
     }
     /// Sets or clears `DownloadSslCertResponse::file_name`.
+    #[inline]
     pub fn set_file_name(mut self, value: Option<String>) -> Self {
         self.inner.file_name = value;
         self
     }
     /// Sets `DownloadSslCertResponse::link`.
+    #[inline]
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.inner.link = Some(value.into());
         self
     }
     /// Sets or clears `DownloadSslCertResponse::link`.
+    #[inline]
     pub fn set_link(mut self, value: Option<String>) -> Self {
         self.inner.link = value;
         self
     }
     /// Sets `DownloadSslCertResponse::bucket_name`.
+    #[inline]
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.inner.bucket_name = Some(value.into());
         self
     }
     /// Sets or clears `DownloadSslCertResponse::bucket_name`.
+    #[inline]
     pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
         self.inner.bucket_name = value;
         self

@@ -65,31 +65,37 @@ pub struct ErrorResponseBuilder {
 }
 impl ErrorResponseBuilder {
     /// Sets `ErrorResponse::error_msg`.
+    #[inline]
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_msg = Some(value.into());
         self
     }
     /// Sets or clears `ErrorResponse::error_msg`.
+    #[inline]
     pub fn set_error_msg(mut self, value: Option<String>) -> Self {
         self.inner.error_msg = value;
         self
     }
     /// Sets `ErrorResponse::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ErrorResponse::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `ErrorResponse::error_ext_msg`.
+    #[inline]
     pub fn error_ext_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_ext_msg = Some(value.into());
         self
     }
     /// Sets or clears `ErrorResponse::error_ext_msg`.
+    #[inline]
     pub fn set_error_ext_msg(mut self, value: Option<String>) -> Self {
         self.inner.error_ext_msg = value;
         self
@@ -144,11 +150,13 @@ pub struct ExecuteClusterSwitchoverResponseBuilder {
 }
 impl ExecuteClusterSwitchoverResponseBuilder {
     /// Sets `ExecuteClusterSwitchoverResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ExecuteClusterSwitchoverResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -203,11 +211,13 @@ pub struct ExecuteCommandMobilizationResponseBuilder {
 }
 impl ExecuteCommandMobilizationResponseBuilder {
     /// Sets `ExecuteCommandMobilizationResponse::response`.
+    #[inline]
     pub fn response(mut self, value: impl Into<String>) -> Self {
         self.inner.response = Some(value.into());
         self
     }
     /// Sets or clears `ExecuteCommandMobilizationResponse::response`.
+    #[inline]
     pub fn set_response(mut self, value: Option<String>) -> Self {
         self.inner.response = value;
         self
@@ -270,31 +280,37 @@ pub struct ExecuteCommandRequestBodyBuilder {
 }
 impl ExecuteCommandRequestBodyBuilder {
     /// Sets `ExecuteCommandRequestBody::client_id`.
+    #[inline]
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.inner.client_id = Some(value.into());
         self
     }
     /// Sets or clears `ExecuteCommandRequestBody::client_id`.
+    #[inline]
     pub fn set_client_id(mut self, value: Option<String>) -> Self {
         self.inner.client_id = value;
         self
     }
     /// Sets `ExecuteCommandRequestBody::command`.
+    #[inline]
     pub fn command(mut self, value: impl Into<String>) -> Self {
         self.inner.command = Some(value.into());
         self
     }
     /// Sets or clears `ExecuteCommandRequestBody::command`.
+    #[inline]
     pub fn set_command(mut self, value: Option<String>) -> Self {
         self.inner.command = value;
         self
     }
     /// Sets `ExecuteCommandRequestBody::database`.
+    #[inline]
     pub fn database(mut self, value: i64) -> Self {
         self.inner.database = Some(value);
         self
     }
     /// Sets or clears `ExecuteCommandRequestBody::database`.
+    #[inline]
     pub fn set_database(mut self, value: Option<i64>) -> Self {
         self.inner.database = value;
         self
@@ -370,51 +386,61 @@ pub struct ExportExcelJobResponseBuilder {
 }
 impl ExportExcelJobResponseBuilder {
     /// Sets `ExportExcelJobResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ExportExcelJobResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ExportExcelJobResponse::file_name`.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.file_name = Some(value.into());
         self
     }
     /// Sets or clears `ExportExcelJobResponse::file_name`.
+    #[inline]
     pub fn set_file_name(mut self, value: Option<String>) -> Self {
         self.inner.file_name = value;
         self
     }
     /// Sets `ExportExcelJobResponse::link`.
+    #[inline]
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.inner.link = Some(value.into());
         self
     }
     /// Sets or clears `ExportExcelJobResponse::link`.
+    #[inline]
     pub fn set_link(mut self, value: Option<String>) -> Self {
         self.inner.link = value;
         self
     }
     /// Sets `ExportExcelJobResponse::err_code`.
+    #[inline]
     pub fn err_code(mut self, value: impl Into<String>) -> Self {
         self.inner.err_code = Some(value.into());
         self
     }
     /// Sets or clears `ExportExcelJobResponse::err_code`.
+    #[inline]
     pub fn set_err_code(mut self, value: Option<String>) -> Self {
         self.inner.err_code = value;
         self
     }
     /// Sets `ExportExcelJobResponse::err_msg`.
+    #[inline]
     pub fn err_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.err_msg = Some(value.into());
         self
     }
     /// Sets or clears `ExportExcelJobResponse::err_msg`.
+    #[inline]
     pub fn set_err_msg(mut self, value: Option<String>) -> Self {
         self.inner.err_msg = value;
         self
@@ -582,6 +608,7 @@ pub struct ExportInstancesTaskBodyBuilder {
 }
 impl ExportInstancesTaskBodyBuilder {
     /// Sets `ExportInstancesTaskBody::included_instances`.
+    #[inline]
     pub fn included_instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -592,86 +619,103 @@ impl ExportInstancesTaskBodyBuilder {
         self
     }
     /// Appends one item to `ExportInstancesTaskBody::included_instances`.
+    #[inline]
     pub fn push_included_instances(mut self, value: impl Into<String>) -> Self {
         self.inner.included_instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::included_instances`.
+    #[inline]
     pub fn set_included_instances(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.included_instances = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::region`. **Required.**
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::region`.
+    #[inline]
     pub fn set_region(mut self, value: Option<String>) -> Self {
         self.inner.region = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::capacity`.
+    #[inline]
     pub fn capacity(mut self, value: impl Into<String>) -> Self {
         self.inner.capacity = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::capacity`.
+    #[inline]
     pub fn set_capacity(mut self, value: Option<String>) -> Self {
         self.inner.capacity = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::ip`.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::ip`.
+    #[inline]
     pub fn set_ip(mut self, value: Option<String>) -> Self {
         self.inner.ip = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::available_zone`.
+    #[inline]
     pub fn available_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::available_zone`.
+    #[inline]
     pub fn set_available_zone(mut self, value: Option<String>) -> Self {
         self.inner.available_zone = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::product_type`.
+    #[inline]
     pub fn product_type(
         mut self,
         value: impl Into<ExportInstancesTaskBodyProductType>,
@@ -680,6 +724,7 @@ impl ExportInstancesTaskBodyBuilder {
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::product_type`.
+    #[inline]
     pub fn set_product_type(
         mut self,
         value: Option<ExportInstancesTaskBodyProductType>,
@@ -688,71 +733,85 @@ impl ExportInstancesTaskBodyBuilder {
         self
     }
     /// Sets `ExportInstancesTaskBody::cache_mode`.
+    #[inline]
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::cache_mode`.
+    #[inline]
     pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
         self.inner.cache_mode = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::cpu_type`.
+    #[inline]
     pub fn cpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.cpu_type = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::cpu_type`.
+    #[inline]
     pub fn set_cpu_type(mut self, value: Option<String>) -> Self {
         self.inner.cpu_type = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charging_mode = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<String>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<String>) -> Self {
         self.inner.tags = value;
         self
@@ -817,11 +876,13 @@ pub struct ExportInstancesTaskResponseBuilder {
 }
 impl ExportInstancesTaskResponseBuilder {
     /// Sets `ExportInstancesTaskResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ExportInstancesTaskResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self

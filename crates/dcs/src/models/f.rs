@@ -72,41 +72,49 @@ pub struct FeaturesBuilder {
 }
 impl FeaturesBuilder {
     /// Sets `Features::support_acl`.
+    #[inline]
     pub fn support_acl(mut self, value: bool) -> Self {
         self.inner.support_acl = Some(value);
         self
     }
     /// Sets or clears `Features::support_acl`.
+    #[inline]
     pub fn set_support_acl(mut self, value: Option<bool>) -> Self {
         self.inner.support_acl = value;
         self
     }
     /// Sets `Features::support_transparent_client_ip`.
+    #[inline]
     pub fn support_transparent_client_ip(mut self, value: bool) -> Self {
         self.inner.support_transparent_client_ip = Some(value);
         self
     }
     /// Sets or clears `Features::support_transparent_client_ip`.
+    #[inline]
     pub fn set_support_transparent_client_ip(mut self, value: Option<bool>) -> Self {
         self.inner.support_transparent_client_ip = value;
         self
     }
     /// Sets `Features::support_ssl`.
+    #[inline]
     pub fn support_ssl(mut self, value: bool) -> Self {
         self.inner.support_ssl = Some(value);
         self
     }
     /// Sets or clears `Features::support_ssl`.
+    #[inline]
     pub fn set_support_ssl(mut self, value: Option<bool>) -> Self {
         self.inner.support_ssl = value;
         self
     }
     /// Sets `Features::support_audit_log`.
+    #[inline]
     pub fn support_audit_log(mut self, value: bool) -> Self {
         self.inner.support_audit_log = Some(value);
         self
     }
     /// Sets or clears `Features::support_audit_log`.
+    #[inline]
     pub fn set_support_audit_log(mut self, value: Option<bool>) -> Self {
         self.inner.support_audit_log = value;
         self
@@ -177,31 +185,37 @@ pub struct FilesBuilder {
 }
 impl FilesBuilder {
     /// Sets `Files::file_name`. **Required.**
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.file_name = Some(value.into());
         self
     }
     /// Sets or clears `Files::file_name`.
+    #[inline]
     pub fn set_file_name(mut self, value: Option<String>) -> Self {
         self.inner.file_name = value;
         self
     }
     /// Sets `Files::size`.
+    #[inline]
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.inner.size = Some(value.into());
         self
     }
     /// Sets or clears `Files::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<String>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `Files::update_at`.
+    #[inline]
     pub fn update_at(mut self, value: impl Into<String>) -> Self {
         self.inner.update_at = Some(value.into());
         self
     }
     /// Sets or clears `Files::update_at`.
+    #[inline]
     pub fn set_update_at(mut self, value: Option<String>) -> Self {
         self.inner.update_at = value;
         self
@@ -282,26 +296,31 @@ pub struct FlavorAzObjectBuilder {
 }
 impl FlavorAzObjectBuilder {
     /// Sets `FlavorAzObject::capacity`.
+    #[inline]
     pub fn capacity(mut self, value: impl Into<String>) -> Self {
         self.inner.capacity = Some(value.into());
         self
     }
     /// Sets or clears `FlavorAzObject::capacity`.
+    #[inline]
     pub fn set_capacity(mut self, value: Option<String>) -> Self {
         self.inner.capacity = value;
         self
     }
     /// Sets `FlavorAzObject::unit`.
+    #[inline]
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.inner.unit = Some(value.into());
         self
     }
     /// Sets or clears `FlavorAzObject::unit`.
+    #[inline]
     pub fn set_unit(mut self, value: Option<String>) -> Self {
         self.inner.unit = value;
         self
     }
     /// Sets `FlavorAzObject::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -310,16 +329,19 @@ impl FlavorAzObjectBuilder {
         self
     }
     /// Appends one item to `FlavorAzObject::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `FlavorAzObject::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `FlavorAzObject::az_codes`.
+    #[inline]
     pub fn az_codes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -328,11 +350,13 @@ impl FlavorAzObjectBuilder {
         self
     }
     /// Appends one item to `FlavorAzObject::az_codes`.
+    #[inline]
     pub fn push_az_codes(mut self, value: impl Into<String>) -> Self {
         self.inner.az_codes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `FlavorAzObject::az_codes`.
+    #[inline]
     pub fn set_az_codes(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.az_codes = value;
         self
@@ -523,96 +547,115 @@ pub struct FlavorsItemsBuilder {
 }
 impl FlavorsItemsBuilder {
     /// Sets `FlavorsItems::spec_code`.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::spec_code`.
+    #[inline]
     pub fn set_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.spec_code = value;
         self
     }
     /// Sets `FlavorsItems::cloud_service_type_code`.
+    #[inline]
     pub fn cloud_service_type_code(mut self, value: impl Into<String>) -> Self {
         self.inner.cloud_service_type_code = Some(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::cloud_service_type_code`.
+    #[inline]
     pub fn set_cloud_service_type_code(mut self, value: Option<String>) -> Self {
         self.inner.cloud_service_type_code = value;
         self
     }
     /// Sets `FlavorsItems::cloud_resource_type_code`.
+    #[inline]
     pub fn cloud_resource_type_code(mut self, value: impl Into<String>) -> Self {
         self.inner.cloud_resource_type_code = Some(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::cloud_resource_type_code`.
+    #[inline]
     pub fn set_cloud_resource_type_code(mut self, value: Option<String>) -> Self {
         self.inner.cloud_resource_type_code = value;
         self
     }
     /// Sets `FlavorsItems::cache_mode`.
+    #[inline]
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::cache_mode`.
+    #[inline]
     pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
         self.inner.cache_mode = value;
         self
     }
     /// Sets `FlavorsItems::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `FlavorsItems::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `FlavorsItems::product_type`.
+    #[inline]
     pub fn product_type(mut self, value: impl Into<String>) -> Self {
         self.inner.product_type = Some(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::product_type`.
+    #[inline]
     pub fn set_product_type(mut self, value: Option<String>) -> Self {
         self.inner.product_type = value;
         self
     }
     /// Sets `FlavorsItems::cpu_type`.
+    #[inline]
     pub fn cpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.cpu_type = Some(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::cpu_type`.
+    #[inline]
     pub fn set_cpu_type(mut self, value: Option<String>) -> Self {
         self.inner.cpu_type = value;
         self
     }
     /// Sets `FlavorsItems::storage_type`.
+    #[inline]
     pub fn storage_type(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_type = Some(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::storage_type`.
+    #[inline]
     pub fn set_storage_type(mut self, value: Option<String>) -> Self {
         self.inner.storage_type = value;
         self
     }
     /// Sets `FlavorsItems::capacity`.
+    #[inline]
     pub fn capacity(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -621,16 +664,19 @@ impl FlavorsItemsBuilder {
         self
     }
     /// Appends one item to `FlavorsItems::capacity`.
+    #[inline]
     pub fn push_capacity(mut self, value: impl Into<String>) -> Self {
         self.inner.capacity.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::capacity`.
+    #[inline]
     pub fn set_capacity(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.capacity = value;
         self
     }
     /// Sets `FlavorsItems::billing_mode`.
+    #[inline]
     pub fn billing_mode(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -639,46 +685,55 @@ impl FlavorsItemsBuilder {
         self
     }
     /// Appends one item to `FlavorsItems::billing_mode`.
+    #[inline]
     pub fn push_billing_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_mode.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::billing_mode`.
+    #[inline]
     pub fn set_billing_mode(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.billing_mode = value;
         self
     }
     /// Sets `FlavorsItems::tenant_ip_count`.
+    #[inline]
     pub fn tenant_ip_count(mut self, value: i64) -> Self {
         self.inner.tenant_ip_count = Some(value);
         self
     }
     /// Sets or clears `FlavorsItems::tenant_ip_count`.
+    #[inline]
     pub fn set_tenant_ip_count(mut self, value: Option<i64>) -> Self {
         self.inner.tenant_ip_count = value;
         self
     }
     /// Sets `FlavorsItems::pricing_type`.
+    #[inline]
     pub fn pricing_type(mut self, value: impl Into<String>) -> Self {
         self.inner.pricing_type = Some(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::pricing_type`.
+    #[inline]
     pub fn set_pricing_type(mut self, value: Option<String>) -> Self {
         self.inner.pricing_type = value;
         self
     }
     /// Sets `FlavorsItems::is_dec`.
+    #[inline]
     pub fn is_dec(mut self, value: bool) -> Self {
         self.inner.is_dec = Some(value);
         self
     }
     /// Sets or clears `FlavorsItems::is_dec`.
+    #[inline]
     pub fn set_is_dec(mut self, value: Option<bool>) -> Self {
         self.inner.is_dec = value;
         self
     }
     /// Sets `FlavorsItems::attrs`.
+    #[inline]
     pub fn attrs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AttrsObject>>,
@@ -687,16 +742,19 @@ impl FlavorsItemsBuilder {
         self
     }
     /// Appends one item to `FlavorsItems::attrs`.
+    #[inline]
     pub fn push_attrs(mut self, value: impl Into<AttrsObject>) -> Self {
         self.inner.attrs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `FlavorsItems::attrs`.
+    #[inline]
     pub fn set_attrs(mut self, value: Option<Vec<AttrsObject>>) -> Self {
         self.inner.attrs = value;
         self
     }
     /// Sets `FlavorsItems::flavors_available_zones`.
+    #[inline]
     pub fn flavors_available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<FlavorAzObject>>,
@@ -707,6 +765,7 @@ impl FlavorsItemsBuilder {
         self
     }
     /// Appends one item to `FlavorsItems::flavors_available_zones`.
+    #[inline]
     pub fn push_flavors_available_zones(
         mut self,
         value: impl Into<FlavorAzObject>,
@@ -718,6 +777,7 @@ impl FlavorsItemsBuilder {
         self
     }
     /// Sets or clears `FlavorsItems::flavors_available_zones`.
+    #[inline]
     pub fn set_flavors_available_zones(
         mut self,
         value: Option<Vec<FlavorAzObject>>,
@@ -726,11 +786,13 @@ impl FlavorsItemsBuilder {
         self
     }
     /// Sets `FlavorsItems::replica_count`.
+    #[inline]
     pub fn replica_count(mut self, value: i64) -> Self {
         self.inner.replica_count = Some(value);
         self
     }
     /// Sets or clears `FlavorsItems::replica_count`.
+    #[inline]
     pub fn set_replica_count(mut self, value: Option<i64>) -> Self {
         self.inner.replica_count = value;
         self

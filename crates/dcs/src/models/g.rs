@@ -77,51 +77,61 @@ pub struct GroupBandwidthInfoBuilder {
 }
 impl GroupBandwidthInfoBuilder {
     /// Sets `GroupBandwidthInfo::group_id`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `GroupBandwidthInfo::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `GroupBandwidthInfo::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GroupBandwidthInfo::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GroupBandwidthInfo::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: i64) -> Self {
         self.inner.bandwidth = Some(value);
         self
     }
     /// Sets or clears `GroupBandwidthInfo::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `GroupBandwidthInfo::max_bandwidth`.
+    #[inline]
     pub fn max_bandwidth(mut self, value: i64) -> Self {
         self.inner.max_bandwidth = Some(value);
         self
     }
     /// Sets or clears `GroupBandwidthInfo::max_bandwidth`.
+    #[inline]
     pub fn set_max_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.max_bandwidth = value;
         self
     }
     /// Sets `GroupBandwidthInfo::assured_bandwidth`.
+    #[inline]
     pub fn assured_bandwidth(mut self, value: i64) -> Self {
         self.inner.assured_bandwidth = Some(value);
         self
     }
     /// Sets or clears `GroupBandwidthInfo::assured_bandwidth`.
+    #[inline]
     pub fn set_assured_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.assured_bandwidth = value;
         self

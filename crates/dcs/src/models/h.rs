@@ -63,16 +63,19 @@ pub struct HangUpClientsRequestBodyBuilder {
 }
 impl HangUpClientsRequestBodyBuilder {
     /// Sets `HangUpClientsRequestBody::node_id`. **Required.**
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
         self
     }
     /// Sets or clears `HangUpClientsRequestBody::node_id`.
+    #[inline]
     pub fn set_node_id(mut self, value: Option<String>) -> Self {
         self.inner.node_id = value;
         self
     }
     /// Sets `HangUpClientsRequestBody::client_addrs`. **Required.**
+    #[inline]
     pub fn client_addrs(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -81,11 +84,13 @@ impl HangUpClientsRequestBodyBuilder {
         self
     }
     /// Appends one item to `HangUpClientsRequestBody::client_addrs`.
+    #[inline]
     pub fn push_client_addrs(mut self, value: impl Into<String>) -> Self {
         self.inner.client_addrs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `HangUpClientsRequestBody::client_addrs`.
+    #[inline]
     pub fn set_client_addrs(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.client_addrs = value;
         self
@@ -151,21 +156,25 @@ pub struct HangUpKillAllClientsRequestBodyBuilder {
 }
 impl HangUpKillAllClientsRequestBodyBuilder {
     /// Sets `HangUpKillAllClientsRequestBody::node_id`.
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
         self
     }
     /// Sets or clears `HangUpKillAllClientsRequestBody::node_id`.
+    #[inline]
     pub fn set_node_id(mut self, value: Option<String>) -> Self {
         self.inner.node_id = value;
         self
     }
     /// Sets `HangUpKillAllClientsRequestBody::kill_all_nodes`.
+    #[inline]
     pub fn kill_all_nodes(mut self, value: bool) -> Self {
         self.inner.kill_all_nodes = Some(value);
         self
     }
     /// Sets or clears `HangUpKillAllClientsRequestBody::kill_all_nodes`.
+    #[inline]
     pub fn set_kill_all_nodes(mut self, value: Option<bool>) -> Self {
         self.inner.kill_all_nodes = value;
         self
@@ -236,41 +245,49 @@ pub struct HistoryInfoBuilder {
 }
 impl HistoryInfoBuilder {
     /// Sets `HistoryInfo::history_id`.
+    #[inline]
     pub fn history_id(mut self, value: impl Into<String>) -> Self {
         self.inner.history_id = Some(value.into());
         self
     }
     /// Sets or clears `HistoryInfo::history_id`.
+    #[inline]
     pub fn set_history_id(mut self, value: Option<String>) -> Self {
         self.inner.history_id = value;
         self
     }
     /// Sets `HistoryInfo::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `HistoryInfo::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `HistoryInfo::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `HistoryInfo::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `HistoryInfo::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `HistoryInfo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
@@ -359,71 +376,85 @@ pub struct HotkeysBodyBuilder {
 }
 impl HotkeysBodyBuilder {
     /// Sets `HotkeysBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `HotkeysBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `HotkeysBody::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<HotkeysBodyType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `HotkeysBody::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<HotkeysBodyType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `HotkeysBody::shard`.
+    #[inline]
     pub fn shard(mut self, value: impl Into<String>) -> Self {
         self.inner.shard = Some(value.into());
         self
     }
     /// Sets or clears `HotkeysBody::shard`.
+    #[inline]
     pub fn set_shard(mut self, value: Option<String>) -> Self {
         self.inner.shard = value;
         self
     }
     /// Sets `HotkeysBody::db`.
+    #[inline]
     pub fn db(mut self, value: i64) -> Self {
         self.inner.db = Some(value);
         self
     }
     /// Sets or clears `HotkeysBody::db`.
+    #[inline]
     pub fn set_db(mut self, value: Option<i64>) -> Self {
         self.inner.db = value;
         self
     }
     /// Sets `HotkeysBody::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `HotkeysBody::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `HotkeysBody::unit`.
+    #[inline]
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.inner.unit = Some(value.into());
         self
     }
     /// Sets or clears `HotkeysBody::unit`.
+    #[inline]
     pub fn set_unit(mut self, value: Option<String>) -> Self {
         self.inner.unit = value;
         self
     }
     /// Sets `HotkeysBody::freq`.
+    #[inline]
     pub fn freq(mut self, value: i64) -> Self {
         self.inner.freq = Some(value);
         self
     }
     /// Sets or clears `HotkeysBody::freq`.
+    #[inline]
     pub fn set_freq(mut self, value: Option<i64>) -> Self {
         self.inner.freq = value;
         self

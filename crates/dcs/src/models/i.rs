@@ -80,51 +80,61 @@ pub struct InstanceBackupPolicyBuilder {
 }
 impl InstanceBackupPolicyBuilder {
     /// Sets `InstanceBackupPolicy::backup_policy_id`.
+    #[inline]
     pub fn backup_policy_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_policy_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceBackupPolicy::backup_policy_id`.
+    #[inline]
     pub fn set_backup_policy_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_policy_id = value;
         self
     }
     /// Sets `InstanceBackupPolicy::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `InstanceBackupPolicy::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `InstanceBackupPolicy::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `InstanceBackupPolicy::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `InstanceBackupPolicy::policy`.
+    #[inline]
     pub fn policy(mut self, value: impl Into<BackupPolicy>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `InstanceBackupPolicy::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<BackupPolicy>) -> Self {
         self.inner.policy = value;
         self
     }
     /// Sets `InstanceBackupPolicy::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceBackupPolicy::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
@@ -199,26 +209,31 @@ pub struct InstanceGroupListInfoBuilder {
 }
 impl InstanceGroupListInfoBuilder {
     /// Sets `InstanceGroupListInfo::group_id`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceGroupListInfo::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `InstanceGroupListInfo::group_name`.
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceGroupListInfo::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `InstanceGroupListInfo::replication_list`.
+    #[inline]
     pub fn replication_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceReplicationListInfo>>,
@@ -227,6 +242,7 @@ impl InstanceGroupListInfoBuilder {
         self
     }
     /// Appends one item to `InstanceGroupListInfo::replication_list`.
+    #[inline]
     pub fn push_replication_list(
         mut self,
         value: impl Into<InstanceReplicationListInfo>,
@@ -235,6 +251,7 @@ impl InstanceGroupListInfoBuilder {
         self
     }
     /// Sets or clears `InstanceGroupListInfo::replication_list`.
+    #[inline]
     pub fn set_replication_list(
         mut self,
         value: Option<Vec<InstanceReplicationListInfo>>,
@@ -588,346 +605,415 @@ pub struct InstanceListInfoBuilder {
 }
 impl InstanceListInfoBuilder {
     /// Sets `InstanceListInfo::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `InstanceListInfo::vpc_name`.
+    #[inline]
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::vpc_name`.
+    #[inline]
     pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
         self.inner.vpc_name = value;
         self
     }
     /// Sets `InstanceListInfo::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: i64) -> Self {
         self.inner.charging_mode = Some(value);
         self
     }
     /// Sets or clears `InstanceListInfo::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `InstanceListInfo::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `InstanceListInfo::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `InstanceListInfo::security_group_id`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `InstanceListInfo::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `InstanceListInfo::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `InstanceListInfo::enable_ssl`.
+    #[inline]
     pub fn enable_ssl(mut self, value: bool) -> Self {
         self.inner.enable_ssl = Some(value);
         self
     }
     /// Sets or clears `InstanceListInfo::enable_ssl`.
+    #[inline]
     pub fn set_enable_ssl(mut self, value: Option<bool>) -> Self {
         self.inner.enable_ssl = value;
         self
     }
     /// Sets `InstanceListInfo::max_memory`.
+    #[inline]
     pub fn max_memory(mut self, value: i64) -> Self {
         self.inner.max_memory = Some(value);
         self
     }
     /// Sets or clears `InstanceListInfo::max_memory`.
+    #[inline]
     pub fn set_max_memory(mut self, value: Option<i64>) -> Self {
         self.inner.max_memory = value;
         self
     }
     /// Sets `InstanceListInfo::used_memory`.
+    #[inline]
     pub fn used_memory(mut self, value: i64) -> Self {
         self.inner.used_memory = Some(value);
         self
     }
     /// Sets or clears `InstanceListInfo::used_memory`.
+    #[inline]
     pub fn set_used_memory(mut self, value: Option<i64>) -> Self {
         self.inner.used_memory = value;
         self
     }
     /// Sets `InstanceListInfo::publicip_address`.
+    #[inline]
     pub fn publicip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_address = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::publicip_address`.
+    #[inline]
     pub fn set_publicip_address(mut self, value: Option<String>) -> Self {
         self.inner.publicip_address = value;
         self
     }
     /// Sets `InstanceListInfo::capacity`.
+    #[inline]
     pub fn capacity(mut self, value: i64) -> Self {
         self.inner.capacity = Some(value);
         self
     }
     /// Sets or clears `InstanceListInfo::capacity`.
+    #[inline]
     pub fn set_capacity(mut self, value: Option<i64>) -> Self {
         self.inner.capacity = value;
         self
     }
     /// Sets `InstanceListInfo::capacity_minor`.
+    #[inline]
     pub fn capacity_minor(mut self, value: impl Into<String>) -> Self {
         self.inner.capacity_minor = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::capacity_minor`.
+    #[inline]
     pub fn set_capacity_minor(mut self, value: Option<String>) -> Self {
         self.inner.capacity_minor = value;
         self
     }
     /// Sets `InstanceListInfo::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `InstanceListInfo::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `InstanceListInfo::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `InstanceListInfo::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `InstanceListInfo::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `InstanceListInfo::service_upgrade`.
+    #[inline]
     pub fn service_upgrade(mut self, value: bool) -> Self {
         self.inner.service_upgrade = Some(value);
         self
     }
     /// Sets or clears `InstanceListInfo::service_upgrade`.
+    #[inline]
     pub fn set_service_upgrade(mut self, value: Option<bool>) -> Self {
         self.inner.service_upgrade = value;
         self
     }
     /// Sets `InstanceListInfo::no_password_access`.
+    #[inline]
     pub fn no_password_access(mut self, value: impl Into<String>) -> Self {
         self.inner.no_password_access = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::no_password_access`.
+    #[inline]
     pub fn set_no_password_access(mut self, value: Option<String>) -> Self {
         self.inner.no_password_access = value;
         self
     }
     /// Sets `InstanceListInfo::service_task_id`.
+    #[inline]
     pub fn service_task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.service_task_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::service_task_id`.
+    #[inline]
     pub fn set_service_task_id(mut self, value: Option<String>) -> Self {
         self.inner.service_task_id = value;
         self
     }
     /// Sets `InstanceListInfo::ip`.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::ip`.
+    #[inline]
     pub fn set_ip(mut self, value: Option<String>) -> Self {
         self.inner.ip = value;
         self
     }
     /// Sets `InstanceListInfo::access_user`.
+    #[inline]
     pub fn access_user(mut self, value: impl Into<String>) -> Self {
         self.inner.access_user = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::access_user`.
+    #[inline]
     pub fn set_access_user(mut self, value: Option<String>) -> Self {
         self.inner.access_user = value;
         self
     }
     /// Sets `InstanceListInfo::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `InstanceListInfo::enable_publicip`.
+    #[inline]
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
         self
     }
     /// Sets or clears `InstanceListInfo::enable_publicip`.
+    #[inline]
     pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_publicip = value;
         self
     }
     /// Sets `InstanceListInfo::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `InstanceListInfo::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `InstanceListInfo::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `InstanceListInfo::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `InstanceListInfo::domain_name`.
+    #[inline]
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::domain_name`.
+    #[inline]
     pub fn set_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.domain_name = value;
         self
     }
     /// Sets `InstanceListInfo::readonly_domain_name`.
+    #[inline]
     pub fn readonly_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.readonly_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::readonly_domain_name`.
+    #[inline]
     pub fn set_readonly_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.readonly_domain_name = value;
         self
     }
     /// Sets `InstanceListInfo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `InstanceListInfo::spec_code`.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::spec_code`.
+    #[inline]
     pub fn set_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.spec_code = value;
         self
     }
     /// Sets `InstanceListInfo::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `InstanceListInfo::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -936,46 +1022,55 @@ impl InstanceListInfoBuilder {
         self
     }
     /// Appends one item to `InstanceListInfo::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `InstanceListInfo::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `InstanceListInfo::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `InstanceListInfo::cpu_type`.
+    #[inline]
     pub fn cpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.cpu_type = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::cpu_type`.
+    #[inline]
     pub fn set_cpu_type(mut self, value: Option<String>) -> Self {
         self.inner.cpu_type = value;
         self
     }
     /// Sets `InstanceListInfo::az_codes`.
+    #[inline]
     pub fn az_codes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -984,31 +1079,37 @@ impl InstanceListInfoBuilder {
         self
     }
     /// Appends one item to `InstanceListInfo::az_codes`.
+    #[inline]
     pub fn push_az_codes(mut self, value: impl Into<String>) -> Self {
         self.inner.az_codes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::az_codes`.
+    #[inline]
     pub fn set_az_codes(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.az_codes = value;
         self
     }
     /// Sets `InstanceListInfo::features`.
+    #[inline]
     pub fn features(mut self, value: impl Into<Features>) -> Self {
         self.inner.features = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::features`.
+    #[inline]
     pub fn set_features(mut self, value: Option<Features>) -> Self {
         self.inner.features = value;
         self
     }
     /// Sets `InstanceListInfo::sub_status`.
+    #[inline]
     pub fn sub_status(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_status = Some(value.into());
         self
     }
     /// Sets or clears `InstanceListInfo::sub_status`.
+    #[inline]
     pub fn set_sub_status(mut self, value: Option<String>) -> Self {
         self.inner.sub_status = value;
         self
@@ -1075,26 +1176,31 @@ pub struct InstanceNodesInfoRespBuilder {
 }
 impl InstanceNodesInfoRespBuilder {
     /// Sets `InstanceNodesInfoResp::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceNodesInfoResp::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `InstanceNodesInfoResp::node_count`.
+    #[inline]
     pub fn node_count(mut self, value: i64) -> Self {
         self.inner.node_count = Some(value);
         self
     }
     /// Sets or clears `InstanceNodesInfoResp::node_count`.
+    #[inline]
     pub fn set_node_count(mut self, value: Option<i64>) -> Self {
         self.inner.node_count = value;
         self
     }
     /// Sets `InstanceNodesInfoResp::nodes`.
+    #[inline]
     pub fn nodes(
         mut self,
         value: impl IntoIterator<Item = impl Into<NodesInfoResp>>,
@@ -1103,11 +1209,13 @@ impl InstanceNodesInfoRespBuilder {
         self
     }
     /// Appends one item to `InstanceNodesInfoResp::nodes`.
+    #[inline]
     pub fn push_nodes(mut self, value: impl Into<NodesInfoResp>) -> Self {
         self.inner.nodes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `InstanceNodesInfoResp::nodes`.
+    #[inline]
     pub fn set_nodes(mut self, value: Option<Vec<NodesInfoResp>>) -> Self {
         self.inner.nodes = value;
         self
@@ -1165,21 +1273,25 @@ pub struct InstanceReplicationDimensionsInfoBuilder {
 }
 impl InstanceReplicationDimensionsInfoBuilder {
     /// Sets `InstanceReplicationDimensionsInfo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceReplicationDimensionsInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `InstanceReplicationDimensionsInfo::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `InstanceReplicationDimensionsInfo::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -1296,56 +1408,67 @@ pub struct InstanceReplicationListInfoBuilder {
 }
 impl InstanceReplicationListInfoBuilder {
     /// Sets `InstanceReplicationListInfo::replication_role`.
+    #[inline]
     pub fn replication_role(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_role = Some(value.into());
         self
     }
     /// Sets or clears `InstanceReplicationListInfo::replication_role`.
+    #[inline]
     pub fn set_replication_role(mut self, value: Option<String>) -> Self {
         self.inner.replication_role = value;
         self
     }
     /// Sets `InstanceReplicationListInfo::replication_ip`.
+    #[inline]
     pub fn replication_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_ip = Some(value.into());
         self
     }
     /// Sets or clears `InstanceReplicationListInfo::replication_ip`.
+    #[inline]
     pub fn set_replication_ip(mut self, value: Option<String>) -> Self {
         self.inner.replication_ip = value;
         self
     }
     /// Sets `InstanceReplicationListInfo::is_replication`.
+    #[inline]
     pub fn is_replication(mut self, value: bool) -> Self {
         self.inner.is_replication = Some(value);
         self
     }
     /// Sets or clears `InstanceReplicationListInfo::is_replication`.
+    #[inline]
     pub fn set_is_replication(mut self, value: Option<bool>) -> Self {
         self.inner.is_replication = value;
         self
     }
     /// Sets `InstanceReplicationListInfo::replication_id`.
+    #[inline]
     pub fn replication_id(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceReplicationListInfo::replication_id`.
+    #[inline]
     pub fn set_replication_id(mut self, value: Option<String>) -> Self {
         self.inner.replication_id = value;
         self
     }
     /// Sets `InstanceReplicationListInfo::node_id`.
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceReplicationListInfo::node_id`.
+    #[inline]
     pub fn set_node_id(mut self, value: Option<String>) -> Self {
         self.inner.node_id = value;
         self
     }
     /// Sets `InstanceReplicationListInfo::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<InstanceReplicationListInfoStatus>,
@@ -1354,6 +1477,7 @@ impl InstanceReplicationListInfoBuilder {
         self
     }
     /// Sets or clears `InstanceReplicationListInfo::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<InstanceReplicationListInfoStatus>,
@@ -1362,16 +1486,19 @@ impl InstanceReplicationListInfoBuilder {
         self
     }
     /// Sets `InstanceReplicationListInfo::az_code`.
+    #[inline]
     pub fn az_code(mut self, value: impl Into<String>) -> Self {
         self.inner.az_code = Some(value.into());
         self
     }
     /// Sets or clears `InstanceReplicationListInfo::az_code`.
+    #[inline]
     pub fn set_az_code(mut self, value: Option<String>) -> Self {
         self.inner.az_code = value;
         self
     }
     /// Sets `InstanceReplicationListInfo::dimensions`.
+    #[inline]
     pub fn dimensions(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceReplicationDimensionsInfo>>,
@@ -1380,6 +1507,7 @@ impl InstanceReplicationListInfoBuilder {
         self
     }
     /// Appends one item to `InstanceReplicationListInfo::dimensions`.
+    #[inline]
     pub fn push_dimensions(
         mut self,
         value: impl Into<InstanceReplicationDimensionsInfo>,
@@ -1388,6 +1516,7 @@ impl InstanceReplicationListInfoBuilder {
         self
     }
     /// Sets or clears `InstanceReplicationListInfo::dimensions`.
+    #[inline]
     pub fn set_dimensions(
         mut self,
         value: Option<Vec<InstanceReplicationDimensionsInfo>>,
@@ -1523,111 +1652,133 @@ pub struct InstanceRestoreInfoBuilder {
 }
 impl InstanceRestoreInfoBuilder {
     /// Sets `InstanceRestoreInfo::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `InstanceRestoreInfo::restore_id`.
+    #[inline]
     pub fn restore_id(mut self, value: impl Into<String>) -> Self {
         self.inner.restore_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::restore_id`.
+    #[inline]
     pub fn set_restore_id(mut self, value: Option<String>) -> Self {
         self.inner.restore_id = value;
         self
     }
     /// Sets `InstanceRestoreInfo::backup_name`.
+    #[inline]
     pub fn backup_name(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::backup_name`.
+    #[inline]
     pub fn set_backup_name(mut self, value: Option<String>) -> Self {
         self.inner.backup_name = value;
         self
     }
     /// Sets `InstanceRestoreInfo::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `InstanceRestoreInfo::restore_remark`.
+    #[inline]
     pub fn restore_remark(mut self, value: impl Into<String>) -> Self {
         self.inner.restore_remark = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::restore_remark`.
+    #[inline]
     pub fn set_restore_remark(mut self, value: Option<String>) -> Self {
         self.inner.restore_remark = value;
         self
     }
     /// Sets `InstanceRestoreInfo::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `InstanceRestoreInfo::progress`.
+    #[inline]
     pub fn progress(mut self, value: impl Into<String>) -> Self {
         self.inner.progress = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::progress`.
+    #[inline]
     pub fn set_progress(mut self, value: Option<String>) -> Self {
         self.inner.progress = value;
         self
     }
     /// Sets `InstanceRestoreInfo::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `InstanceRestoreInfo::restore_name`.
+    #[inline]
     pub fn restore_name(mut self, value: impl Into<String>) -> Self {
         self.inner.restore_name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::restore_name`.
+    #[inline]
     pub fn set_restore_name(mut self, value: Option<String>) -> Self {
         self.inner.restore_name = value;
         self
     }
     /// Sets `InstanceRestoreInfo::backup_remark`.
+    #[inline]
     pub fn backup_remark(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_remark = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::backup_remark`.
+    #[inline]
     pub fn set_backup_remark(mut self, value: Option<String>) -> Self {
         self.inner.backup_remark = value;
         self
     }
     /// Sets `InstanceRestoreInfo::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<InstanceRestoreInfoStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRestoreInfo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<InstanceRestoreInfoStatus>) -> Self {
         self.inner.status = value;
         self
@@ -1748,91 +1899,109 @@ pub struct InstanceStatisticBuilder {
 }
 impl InstanceStatisticBuilder {
     /// Sets `InstanceStatistic::input_kbps`.
+    #[inline]
     pub fn input_kbps(mut self, value: impl Into<String>) -> Self {
         self.inner.input_kbps = Some(value.into());
         self
     }
     /// Sets or clears `InstanceStatistic::input_kbps`.
+    #[inline]
     pub fn set_input_kbps(mut self, value: Option<String>) -> Self {
         self.inner.input_kbps = value;
         self
     }
     /// Sets `InstanceStatistic::output_kbps`.
+    #[inline]
     pub fn output_kbps(mut self, value: impl Into<String>) -> Self {
         self.inner.output_kbps = Some(value.into());
         self
     }
     /// Sets or clears `InstanceStatistic::output_kbps`.
+    #[inline]
     pub fn set_output_kbps(mut self, value: Option<String>) -> Self {
         self.inner.output_kbps = value;
         self
     }
     /// Sets `InstanceStatistic::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceStatistic::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `InstanceStatistic::keys`.
+    #[inline]
     pub fn keys(mut self, value: i64) -> Self {
         self.inner.keys = Some(value);
         self
     }
     /// Sets or clears `InstanceStatistic::keys`.
+    #[inline]
     pub fn set_keys(mut self, value: Option<i64>) -> Self {
         self.inner.keys = value;
         self
     }
     /// Sets `InstanceStatistic::used_memory`.
+    #[inline]
     pub fn used_memory(mut self, value: i64) -> Self {
         self.inner.used_memory = Some(value);
         self
     }
     /// Sets or clears `InstanceStatistic::used_memory`.
+    #[inline]
     pub fn set_used_memory(mut self, value: Option<i64>) -> Self {
         self.inner.used_memory = value;
         self
     }
     /// Sets `InstanceStatistic::max_memory`.
+    #[inline]
     pub fn max_memory(mut self, value: i64) -> Self {
         self.inner.max_memory = Some(value);
         self
     }
     /// Sets or clears `InstanceStatistic::max_memory`.
+    #[inline]
     pub fn set_max_memory(mut self, value: Option<i64>) -> Self {
         self.inner.max_memory = value;
         self
     }
     /// Sets `InstanceStatistic::cmd_get_count`.
+    #[inline]
     pub fn cmd_get_count(mut self, value: i64) -> Self {
         self.inner.cmd_get_count = Some(value);
         self
     }
     /// Sets or clears `InstanceStatistic::cmd_get_count`.
+    #[inline]
     pub fn set_cmd_get_count(mut self, value: Option<i64>) -> Self {
         self.inner.cmd_get_count = value;
         self
     }
     /// Sets `InstanceStatistic::cmd_set_count`.
+    #[inline]
     pub fn cmd_set_count(mut self, value: i64) -> Self {
         self.inner.cmd_set_count = Some(value);
         self
     }
     /// Sets or clears `InstanceStatistic::cmd_set_count`.
+    #[inline]
     pub fn set_cmd_set_count(mut self, value: Option<i64>) -> Self {
         self.inner.cmd_set_count = value;
         self
     }
     /// Sets `InstanceStatistic::used_cpu`.
+    #[inline]
     pub fn used_cpu(mut self, value: impl Into<String>) -> Self {
         self.inner.used_cpu = Some(value.into());
         self
     }
     /// Sets or clears `InstanceStatistic::used_cpu`.
+    #[inline]
     pub fn set_used_cpu(mut self, value: Option<String>) -> Self {
         self.inner.used_cpu = value;
         self
@@ -1895,21 +2064,25 @@ pub struct InstancesBuilder {
 }
 impl InstancesBuilder {
     /// Sets `Instances::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `Instances::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `Instances::instance_name`.
+    #[inline]
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_name = Some(value.into());
         self
     }
     /// Sets or clears `Instances::instance_name`.
+    #[inline]
     pub fn set_instance_name(mut self, value: Option<String>) -> Self {
         self.inner.instance_name = value;
         self
@@ -1976,31 +2149,37 @@ pub struct InstancesMonitoredObjectBuilder {
 }
 impl InstancesMonitoredObjectBuilder {
     /// Sets `InstancesMonitoredObject::dcs_instance_id`.
+    #[inline]
     pub fn dcs_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dcs_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `InstancesMonitoredObject::dcs_instance_id`.
+    #[inline]
     pub fn set_dcs_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.dcs_instance_id = value;
         self
     }
     /// Sets `InstancesMonitoredObject::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `InstancesMonitoredObject::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `InstancesMonitoredObject::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `InstancesMonitoredObject::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
@@ -2077,6 +2256,7 @@ pub struct IpExchangeRequestBuilder {
 }
 impl IpExchangeRequestBuilder {
     /// Sets `IpExchangeRequest::exchanged_ip`. **Required.**
+    #[inline]
     pub fn exchanged_ip(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2085,21 +2265,25 @@ impl IpExchangeRequestBuilder {
         self
     }
     /// Appends one item to `IpExchangeRequest::exchanged_ip`.
+    #[inline]
     pub fn push_exchanged_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.exchanged_ip.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `IpExchangeRequest::exchanged_ip`.
+    #[inline]
     pub fn set_exchanged_ip(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.exchanged_ip = value;
         self
     }
     /// Sets `IpExchangeRequest::is_exchange_domain`. **Required.**
+    #[inline]
     pub fn is_exchange_domain(mut self, value: bool) -> Self {
         self.inner.is_exchange_domain = Some(value);
         self
     }
     /// Sets or clears `IpExchangeRequest::is_exchange_domain`.
+    #[inline]
     pub fn set_is_exchange_domain(mut self, value: Option<bool>) -> Self {
         self.inner.is_exchange_domain = value;
         self
@@ -2157,21 +2341,25 @@ pub struct ItemBuilder {
 }
 impl ItemBuilder {
     /// Sets `Item::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `Item::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<String>) -> Self {
         self.inner.result = value;
         self
     }
     /// Sets `Item::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Item::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self

@@ -57,41 +57,49 @@ pub struct KeySpaceBuilder {
 }
 impl KeySpaceBuilder {
     /// Sets `KeySpace::db_idx`.
+    #[inline]
     pub fn db_idx(mut self, value: impl Into<String>) -> Self {
         self.inner.db_idx = Some(value.into());
         self
     }
     /// Sets or clears `KeySpace::db_idx`.
+    #[inline]
     pub fn set_db_idx(mut self, value: Option<String>) -> Self {
         self.inner.db_idx = value;
         self
     }
     /// Sets `KeySpace::keys`.
+    #[inline]
     pub fn keys(mut self, value: impl Into<String>) -> Self {
         self.inner.keys = Some(value.into());
         self
     }
     /// Sets or clears `KeySpace::keys`.
+    #[inline]
     pub fn set_keys(mut self, value: Option<String>) -> Self {
         self.inner.keys = value;
         self
     }
     /// Sets `KeySpace::expires`.
+    #[inline]
     pub fn expires(mut self, value: impl Into<String>) -> Self {
         self.inner.expires = Some(value.into());
         self
     }
     /// Sets or clears `KeySpace::expires`.
+    #[inline]
     pub fn set_expires(mut self, value: Option<String>) -> Self {
         self.inner.expires = value;
         self
     }
     /// Sets `KeySpace::avg_ttl`.
+    #[inline]
     pub fn avg_ttl(mut self, value: impl Into<String>) -> Self {
         self.inner.avg_ttl = Some(value.into());
         self
     }
     /// Sets or clears `KeySpace::avg_ttl`.
+    #[inline]
     pub fn set_avg_ttl(mut self, value: Option<String>) -> Self {
         self.inner.avg_ttl = value;
         self
@@ -149,21 +157,25 @@ pub struct KeyTypeByteBuilder {
 }
 impl KeyTypeByteBuilder {
     /// Sets `KeyTypeByte::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<KeyTypeByteType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `KeyTypeByte::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<KeyTypeByteType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `KeyTypeByte::bytes`.
+    #[inline]
     pub fn bytes(mut self, value: i64) -> Self {
         self.inner.bytes = Some(value);
         self
     }
     /// Sets or clears `KeyTypeByte::bytes`.
+    #[inline]
     pub fn set_bytes(mut self, value: Option<i64>) -> Self {
         self.inner.bytes = value;
         self
@@ -238,21 +250,25 @@ pub struct KeyTypeNumBuilder {
 }
 impl KeyTypeNumBuilder {
     /// Sets `KeyTypeNum::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<KeyTypeNumType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `KeyTypeNum::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<KeyTypeNumType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `KeyTypeNum::num`.
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
         self
     }
     /// Sets or clears `KeyTypeNum::num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.inner.num = value;
         self

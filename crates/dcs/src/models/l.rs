@@ -57,41 +57,49 @@ pub struct LargestKeyBuilder {
 }
 impl LargestKeyBuilder {
     /// Sets `LargestKey::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `LargestKey::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `LargestKey::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<LargestKeyType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `LargestKey::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<LargestKeyType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `LargestKey::bytes`.
+    #[inline]
     pub fn bytes(mut self, value: i64) -> Self {
         self.inner.bytes = Some(value);
         self
     }
     /// Sets or clears `LargestKey::bytes`.
+    #[inline]
     pub fn set_bytes(mut self, value: Option<i64>) -> Self {
         self.inner.bytes = value;
         self
     }
     /// Sets `LargestKey::num_of_elem`.
+    #[inline]
     pub fn num_of_elem(mut self, value: i64) -> Self {
         self.inner.num_of_elem = Some(value);
         self
     }
     /// Sets or clears `LargestKey::num_of_elem`.
+    #[inline]
     pub fn set_num_of_elem(mut self, value: Option<i64>) -> Self {
         self.inner.num_of_elem = value;
         self
@@ -157,41 +165,49 @@ pub struct LargestKeyPrefixBuilder {
 }
 impl LargestKeyPrefixBuilder {
     /// Sets `LargestKeyPrefix::key_prefix`.
+    #[inline]
     pub fn key_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.key_prefix = Some(value.into());
         self
     }
     /// Sets or clears `LargestKeyPrefix::key_prefix`.
+    #[inline]
     pub fn set_key_prefix(mut self, value: Option<String>) -> Self {
         self.inner.key_prefix = value;
         self
     }
     /// Sets `LargestKeyPrefix::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<LargestKeyPrefixType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `LargestKeyPrefix::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<LargestKeyPrefixType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `LargestKeyPrefix::bytes`.
+    #[inline]
     pub fn bytes(mut self, value: i64) -> Self {
         self.inner.bytes = Some(value);
         self
     }
     /// Sets or clears `LargestKeyPrefix::bytes`.
+    #[inline]
     pub fn set_bytes(mut self, value: Option<i64>) -> Self {
         self.inner.bytes = value;
         self
     }
     /// Sets `LargestKeyPrefix::num`.
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
         self
     }
     /// Sets or clears `LargestKeyPrefix::num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.inner.num = value;
         self
@@ -283,21 +299,25 @@ pub struct LinksItemBuilder {
 }
 impl LinksItemBuilder {
     /// Sets `LinksItem::file_name`.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.file_name = Some(value.into());
         self
     }
     /// Sets or clears `LinksItem::file_name`.
+    #[inline]
     pub fn set_file_name(mut self, value: Option<String>) -> Self {
         self.inner.file_name = value;
         self
     }
     /// Sets `LinksItem::link`.
+    #[inline]
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.inner.link = Some(value.into());
         self
     }
     /// Sets or clears `LinksItem::link`.
+    #[inline]
     pub fn set_link(mut self, value: Option<String>) -> Self {
         self.inner.link = value;
         self
@@ -355,6 +375,7 @@ pub struct ListAclAccountsResponseBuilder {
 }
 impl ListAclAccountsResponseBuilder {
     /// Sets `ListAclAccountsResponse::accounts`.
+    #[inline]
     pub fn accounts(
         mut self,
         value: impl IntoIterator<Item = impl Into<AclAccountResp>>,
@@ -363,11 +384,13 @@ impl ListAclAccountsResponseBuilder {
         self
     }
     /// Appends one item to `ListAclAccountsResponse::accounts`.
+    #[inline]
     pub fn push_accounts(mut self, value: impl Into<AclAccountResp>) -> Self {
         self.inner.accounts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListAclAccountsResponse::accounts`.
+    #[inline]
     pub fn set_accounts(mut self, value: Option<Vec<AclAccountResp>>) -> Self {
         self.inner.accounts = value;
         self
@@ -431,16 +454,19 @@ pub struct ListAvailableZonesResponseBuilder {
 }
 impl ListAvailableZonesResponseBuilder {
     /// Sets `ListAvailableZonesResponse::region_id`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAvailableZonesResponse::region_id`.
+    #[inline]
     pub fn set_region_id(mut self, value: Option<String>) -> Self {
         self.inner.region_id = value;
         self
     }
     /// Sets `ListAvailableZonesResponse::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<AvailableZones>>,
@@ -449,11 +475,13 @@ impl ListAvailableZonesResponseBuilder {
         self
     }
     /// Appends one item to `ListAvailableZonesResponse::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<AvailableZones>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListAvailableZonesResponse::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<AvailableZones>>) -> Self {
         self.inner.available_zones = value;
         self
@@ -515,16 +543,19 @@ pub struct ListBackgroundTaskResponseBuilder {
 }
 impl ListBackgroundTaskResponseBuilder {
     /// Sets `ListBackgroundTaskResponse::task_count`.
+    #[inline]
     pub fn task_count(mut self, value: impl Into<String>) -> Self {
         self.inner.task_count = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTaskResponse::task_count`.
+    #[inline]
     pub fn set_task_count(mut self, value: Option<String>) -> Self {
         self.inner.task_count = value;
         self
     }
     /// Sets `ListBackgroundTaskResponse::tasks`.
+    #[inline]
     pub fn tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<SingleBackgroundTask>>,
@@ -533,11 +564,13 @@ impl ListBackgroundTaskResponseBuilder {
         self
     }
     /// Appends one item to `ListBackgroundTaskResponse::tasks`.
+    #[inline]
     pub fn push_tasks(mut self, value: impl Into<SingleBackgroundTask>) -> Self {
         self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTaskResponse::tasks`.
+    #[inline]
     pub fn set_tasks(mut self, value: Option<Vec<SingleBackgroundTask>>) -> Self {
         self.inner.tasks = value;
         self
@@ -603,26 +636,31 @@ pub struct ListBackupFileLinksResponseBuilder {
 }
 impl ListBackupFileLinksResponseBuilder {
     /// Sets `ListBackupFileLinksResponse::file_path`.
+    #[inline]
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.inner.file_path = Some(value.into());
         self
     }
     /// Sets or clears `ListBackupFileLinksResponse::file_path`.
+    #[inline]
     pub fn set_file_path(mut self, value: Option<String>) -> Self {
         self.inner.file_path = value;
         self
     }
     /// Sets `ListBackupFileLinksResponse::bucket_name`.
+    #[inline]
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.inner.bucket_name = Some(value.into());
         self
     }
     /// Sets or clears `ListBackupFileLinksResponse::bucket_name`.
+    #[inline]
     pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
         self.inner.bucket_name = value;
         self
     }
     /// Sets `ListBackupFileLinksResponse::links`.
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<LinksItem>>,
@@ -631,11 +669,13 @@ impl ListBackupFileLinksResponseBuilder {
         self
     }
     /// Appends one item to `ListBackupFileLinksResponse::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<LinksItem>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListBackupFileLinksResponse::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<LinksItem>>) -> Self {
         self.inner.links = value;
         self
@@ -702,16 +742,19 @@ pub struct ListBackupRecordsResponseBuilder {
 }
 impl ListBackupRecordsResponseBuilder {
     /// Sets `ListBackupRecordsResponse::total_num`.
+    #[inline]
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
         self
     }
     /// Sets or clears `ListBackupRecordsResponse::total_num`.
+    #[inline]
     pub fn set_total_num(mut self, value: Option<i64>) -> Self {
         self.inner.total_num = value;
         self
     }
     /// Sets `ListBackupRecordsResponse::backup_record_response`.
+    #[inline]
     pub fn backup_record_response(
         mut self,
         value: impl IntoIterator<Item = impl Into<BackupRecordResponse>>,
@@ -722,6 +765,7 @@ impl ListBackupRecordsResponseBuilder {
         self
     }
     /// Appends one item to `ListBackupRecordsResponse::backup_record_response`.
+    #[inline]
     pub fn push_backup_record_response(
         mut self,
         value: impl Into<BackupRecordResponse>,
@@ -733,6 +777,7 @@ impl ListBackupRecordsResponseBuilder {
         self
     }
     /// Sets or clears `ListBackupRecordsResponse::backup_record_response`.
+    #[inline]
     pub fn set_backup_record_response(
         mut self,
         value: Option<Vec<BackupRecordResponse>>,
@@ -802,26 +847,31 @@ pub struct ListBigkeyScanTasksResponseBuilder {
 }
 impl ListBigkeyScanTasksResponseBuilder {
     /// Sets `ListBigkeyScanTasksResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ListBigkeyScanTasksResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ListBigkeyScanTasksResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ListBigkeyScanTasksResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `ListBigkeyScanTasksResponse::records`.
+    #[inline]
     pub fn records(
         mut self,
         value: impl IntoIterator<Item = impl Into<RecordsResponse>>,
@@ -830,11 +880,13 @@ impl ListBigkeyScanTasksResponseBuilder {
         self
     }
     /// Appends one item to `ListBigkeyScanTasksResponse::records`.
+    #[inline]
     pub fn push_records(mut self, value: impl Into<RecordsResponse>) -> Self {
         self.inner.records.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListBigkeyScanTasksResponse::records`.
+    #[inline]
     pub fn set_records(mut self, value: Option<Vec<RecordsResponse>>) -> Self {
         self.inner.records = value;
         self
@@ -911,16 +963,19 @@ pub struct ListCenterTaskResponseBuilder {
 }
 impl ListCenterTaskResponseBuilder {
     /// Sets `ListCenterTaskResponse::task_count`.
+    #[inline]
     pub fn task_count(mut self, value: impl Into<String>) -> Self {
         self.inner.task_count = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTaskResponse::task_count`.
+    #[inline]
     pub fn set_task_count(mut self, value: Option<String>) -> Self {
         self.inner.task_count = value;
         self
     }
     /// Sets `ListCenterTaskResponse::tasks`.
+    #[inline]
     pub fn tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListCenterTasksResp>>,
@@ -929,11 +984,13 @@ impl ListCenterTaskResponseBuilder {
         self
     }
     /// Appends one item to `ListCenterTaskResponse::tasks`.
+    #[inline]
     pub fn push_tasks(mut self, value: impl Into<ListCenterTasksResp>) -> Self {
         self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListCenterTaskResponse::tasks`.
+    #[inline]
     pub fn set_tasks(mut self, value: Option<Vec<ListCenterTasksResp>>) -> Self {
         self.inner.tasks = value;
         self
@@ -1050,121 +1107,145 @@ pub struct ListCenterTasksRespBuilder {
 }
 impl ListCenterTasksRespBuilder {
     /// Sets `ListCenterTasksResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ListCenterTasksResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListCenterTasksResp::details`.
+    #[inline]
     pub fn details(mut self, value: impl Into<DetailsBody>) -> Self {
         self.inner.details = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::details`.
+    #[inline]
     pub fn set_details(mut self, value: Option<DetailsBody>) -> Self {
         self.inner.details = value;
         self
     }
     /// Sets `ListCenterTasksResp::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ListCenterTasksResp::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ListCenterTasksResp::params`.
+    #[inline]
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.inner.params = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::params`.
+    #[inline]
     pub fn set_params(mut self, value: Option<String>) -> Self {
         self.inner.params = value;
         self
     }
     /// Sets `ListCenterTasksResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListCenterTasksResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ListCenterTasksResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `ListCenterTasksResp::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `ListCenterTasksResp::enable_show`.
+    #[inline]
     pub fn enable_show(mut self, value: bool) -> Self {
         self.inner.enable_show = Some(value);
         self
     }
     /// Sets or clears `ListCenterTasksResp::enable_show`.
+    #[inline]
     pub fn set_enable_show(mut self, value: Option<bool>) -> Self {
         self.inner.enable_show = value;
         self
     }
     /// Sets `ListCenterTasksResp::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ListCenterTasksResp::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1241,16 +1322,19 @@ pub struct ListClientsResponseBuilder {
 }
 impl ListClientsResponseBuilder {
     /// Sets `ListClientsResponse::time`.
+    #[inline]
     pub fn time(mut self, value: impl Into<String>) -> Self {
         self.inner.time = Some(value.into());
         self
     }
     /// Sets or clears `ListClientsResponse::time`.
+    #[inline]
     pub fn set_time(mut self, value: Option<String>) -> Self {
         self.inner.time = value;
         self
     }
     /// Sets `ListClientsResponse::clients`.
+    #[inline]
     pub fn clients(
         mut self,
         value: impl IntoIterator<Item = impl Into<ClientInfo>>,
@@ -1259,21 +1343,25 @@ impl ListClientsResponseBuilder {
         self
     }
     /// Appends one item to `ListClientsResponse::clients`.
+    #[inline]
     pub fn push_clients(mut self, value: impl Into<ClientInfo>) -> Self {
         self.inner.clients.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListClientsResponse::clients`.
+    #[inline]
     pub fn set_clients(mut self, value: Option<Vec<ClientInfo>>) -> Self {
         self.inner.clients = value;
         self
     }
     /// Sets `ListClientsResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ListClientsResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -1335,16 +1423,19 @@ pub struct ListConfigHistoriesResponseBuilder {
 }
 impl ListConfigHistoriesResponseBuilder {
     /// Sets `ListConfigHistoriesResponse::history_num`.
+    #[inline]
     pub fn history_num(mut self, value: i64) -> Self {
         self.inner.history_num = Some(value);
         self
     }
     /// Sets or clears `ListConfigHistoriesResponse::history_num`.
+    #[inline]
     pub fn set_history_num(mut self, value: Option<i64>) -> Self {
         self.inner.history_num = value;
         self
     }
     /// Sets `ListConfigHistoriesResponse::histories`.
+    #[inline]
     pub fn histories(
         mut self,
         value: impl IntoIterator<Item = impl Into<HistoryInfo>>,
@@ -1353,11 +1444,13 @@ impl ListConfigHistoriesResponseBuilder {
         self
     }
     /// Appends one item to `ListConfigHistoriesResponse::histories`.
+    #[inline]
     pub fn push_histories(mut self, value: impl Into<HistoryInfo>) -> Self {
         self.inner.histories.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListConfigHistoriesResponse::histories`.
+    #[inline]
     pub fn set_histories(mut self, value: Option<Vec<HistoryInfo>>) -> Self {
         self.inner.histories = value;
         self
@@ -1421,16 +1514,19 @@ pub struct ListConfigTemplatesResponseBuilder {
 }
 impl ListConfigTemplatesResponseBuilder {
     /// Sets `ListConfigTemplatesResponse::template_num`.
+    #[inline]
     pub fn template_num(mut self, value: i64) -> Self {
         self.inner.template_num = Some(value);
         self
     }
     /// Sets or clears `ListConfigTemplatesResponse::template_num`.
+    #[inline]
     pub fn set_template_num(mut self, value: Option<i64>) -> Self {
         self.inner.template_num = value;
         self
     }
     /// Sets `ListConfigTemplatesResponse::templates`.
+    #[inline]
     pub fn templates(
         mut self,
         value: impl IntoIterator<Item = impl Into<ConfigTemplatesListInfo>>,
@@ -1439,11 +1535,13 @@ impl ListConfigTemplatesResponseBuilder {
         self
     }
     /// Appends one item to `ListConfigTemplatesResponse::templates`.
+    #[inline]
     pub fn push_templates(mut self, value: impl Into<ConfigTemplatesListInfo>) -> Self {
         self.inner.templates.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListConfigTemplatesResponse::templates`.
+    #[inline]
     pub fn set_templates(mut self, value: Option<Vec<ConfigTemplatesListInfo>>) -> Self {
         self.inner.templates = value;
         self
@@ -1535,26 +1633,31 @@ pub struct ListConfigurationsResponseBuilder {
 }
 impl ListConfigurationsResponseBuilder {
     /// Sets `ListConfigurationsResponse::config_time`.
+    #[inline]
     pub fn config_time(mut self, value: impl Into<String>) -> Self {
         self.inner.config_time = Some(value.into());
         self
     }
     /// Sets or clears `ListConfigurationsResponse::config_time`.
+    #[inline]
     pub fn set_config_time(mut self, value: Option<String>) -> Self {
         self.inner.config_time = value;
         self
     }
     /// Sets `ListConfigurationsResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ListConfigurationsResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ListConfigurationsResponse::redis_config`.
+    #[inline]
     pub fn redis_config(
         mut self,
         value: impl IntoIterator<Item = impl Into<QueryRedisConfig>>,
@@ -1563,16 +1666,19 @@ impl ListConfigurationsResponseBuilder {
         self
     }
     /// Appends one item to `ListConfigurationsResponse::redis_config`.
+    #[inline]
     pub fn push_redis_config(mut self, value: impl Into<QueryRedisConfig>) -> Self {
         self.inner.redis_config.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListConfigurationsResponse::redis_config`.
+    #[inline]
     pub fn set_redis_config(mut self, value: Option<Vec<QueryRedisConfig>>) -> Self {
         self.inner.redis_config = value;
         self
     }
     /// Sets `ListConfigurationsResponse::config_status`.
+    #[inline]
     pub fn config_status(
         mut self,
         value: impl Into<ListConfigurationsResponseConfigStatus>,
@@ -1581,6 +1687,7 @@ impl ListConfigurationsResponseBuilder {
         self
     }
     /// Sets or clears `ListConfigurationsResponse::config_status`.
+    #[inline]
     pub fn set_config_status(
         mut self,
         value: Option<ListConfigurationsResponseConfigStatus>,
@@ -1589,11 +1696,13 @@ impl ListConfigurationsResponseBuilder {
         self
     }
     /// Sets `ListConfigurationsResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListConfigurationsResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
@@ -1681,6 +1790,7 @@ pub struct ListDiagnosisTasksResponseBuilder {
 }
 impl ListDiagnosisTasksResponseBuilder {
     /// Sets `ListDiagnosisTasksResponse::diagnosis_report_list`.
+    #[inline]
     pub fn diagnosis_report_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<DiagnosisReportInfo>>,
@@ -1691,6 +1801,7 @@ impl ListDiagnosisTasksResponseBuilder {
         self
     }
     /// Appends one item to `ListDiagnosisTasksResponse::diagnosis_report_list`.
+    #[inline]
     pub fn push_diagnosis_report_list(
         mut self,
         value: impl Into<DiagnosisReportInfo>,
@@ -1699,6 +1810,7 @@ impl ListDiagnosisTasksResponseBuilder {
         self
     }
     /// Sets or clears `ListDiagnosisTasksResponse::diagnosis_report_list`.
+    #[inline]
     pub fn set_diagnosis_report_list(
         mut self,
         value: Option<Vec<DiagnosisReportInfo>>,
@@ -1707,11 +1819,13 @@ impl ListDiagnosisTasksResponseBuilder {
         self
     }
     /// Sets `ListDiagnosisTasksResponse::total_num`.
+    #[inline]
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
         self
     }
     /// Sets or clears `ListDiagnosisTasksResponse::total_num`.
+    #[inline]
     pub fn set_total_num(mut self, value: Option<i64>) -> Self {
         self.inner.total_num = value;
         self
@@ -1780,6 +1894,7 @@ pub struct ListFlavorsResponseBuilder {
 }
 impl ListFlavorsResponseBuilder {
     /// Sets `ListFlavorsResponse::flavors`.
+    #[inline]
     pub fn flavors(
         mut self,
         value: impl IntoIterator<Item = impl Into<FlavorsItems>>,
@@ -1788,11 +1903,13 @@ impl ListFlavorsResponseBuilder {
         self
     }
     /// Appends one item to `ListFlavorsResponse::flavors`.
+    #[inline]
     pub fn push_flavors(mut self, value: impl Into<FlavorsItems>) -> Self {
         self.inner.flavors.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListFlavorsResponse::flavors`.
+    #[inline]
     pub fn set_flavors(mut self, value: Option<Vec<FlavorsItems>>) -> Self {
         self.inner.flavors = value;
         self
@@ -1854,6 +1971,7 @@ pub struct ListGroupReplicationInfoResponseBuilder {
 }
 impl ListGroupReplicationInfoResponseBuilder {
     /// Sets `ListGroupReplicationInfoResponse::group_list`.
+    #[inline]
     pub fn group_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceGroupListInfo>>,
@@ -1862,21 +1980,25 @@ impl ListGroupReplicationInfoResponseBuilder {
         self
     }
     /// Appends one item to `ListGroupReplicationInfoResponse::group_list`.
+    #[inline]
     pub fn push_group_list(mut self, value: impl Into<InstanceGroupListInfo>) -> Self {
         self.inner.group_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListGroupReplicationInfoResponse::group_list`.
+    #[inline]
     pub fn set_group_list(mut self, value: Option<Vec<InstanceGroupListInfo>>) -> Self {
         self.inner.group_list = value;
         self
     }
     /// Sets `ListGroupReplicationInfoResponse::group_count`.
+    #[inline]
     pub fn group_count(mut self, value: i64) -> Self {
         self.inner.group_count = Some(value);
         self
     }
     /// Sets or clears `ListGroupReplicationInfoResponse::group_count`.
+    #[inline]
     pub fn set_group_count(mut self, value: Option<i64>) -> Self {
         self.inner.group_count = value;
         self
@@ -1943,26 +2065,31 @@ pub struct ListHotKeyScanTasksResponseBuilder {
 }
 impl ListHotKeyScanTasksResponseBuilder {
     /// Sets `ListHotKeyScanTasksResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ListHotKeyScanTasksResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ListHotKeyScanTasksResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ListHotKeyScanTasksResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `ListHotKeyScanTasksResponse::records`.
+    #[inline]
     pub fn records(
         mut self,
         value: impl IntoIterator<Item = impl Into<RecordsResponse>>,
@@ -1971,11 +2098,13 @@ impl ListHotKeyScanTasksResponseBuilder {
         self
     }
     /// Appends one item to `ListHotKeyScanTasksResponse::records`.
+    #[inline]
     pub fn push_records(mut self, value: impl Into<RecordsResponse>) -> Self {
         self.inner.records.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListHotKeyScanTasksResponse::records`.
+    #[inline]
     pub fn set_records(mut self, value: Option<Vec<RecordsResponse>>) -> Self {
         self.inner.records = value;
         self
@@ -2062,16 +2191,19 @@ pub struct ListInstanceOperationsResponseBuilder {
 }
 impl ListInstanceOperationsResponseBuilder {
     /// Sets `ListInstanceOperationsResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ListInstanceOperationsResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ListInstanceOperationsResponse::operations`.
+    #[inline]
     pub fn operations(
         mut self,
         value: impl IntoIterator<Item = impl Into<Operations>>,
@@ -2080,11 +2212,13 @@ impl ListInstanceOperationsResponseBuilder {
         self
     }
     /// Appends one item to `ListInstanceOperationsResponse::operations`.
+    #[inline]
     pub fn push_operations(mut self, value: impl Into<Operations>) -> Self {
         self.inner.operations.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListInstanceOperationsResponse::operations`.
+    #[inline]
     pub fn set_operations(mut self, value: Option<Vec<Operations>>) -> Self {
         self.inner.operations = value;
         self
@@ -2156,16 +2290,19 @@ pub struct ListInstancesResponseBuilder {
 }
 impl ListInstancesResponseBuilder {
     /// Sets `ListInstancesResponse::instance_num`.
+    #[inline]
     pub fn instance_num(mut self, value: i64) -> Self {
         self.inner.instance_num = Some(value);
         self
     }
     /// Sets or clears `ListInstancesResponse::instance_num`.
+    #[inline]
     pub fn set_instance_num(mut self, value: Option<i64>) -> Self {
         self.inner.instance_num = value;
         self
     }
     /// Sets `ListInstancesResponse::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceListInfo>>,
@@ -2174,11 +2311,13 @@ impl ListInstancesResponseBuilder {
         self
     }
     /// Appends one item to `ListInstancesResponse::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<InstanceListInfo>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListInstancesResponse::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<InstanceListInfo>>) -> Self {
         self.inner.instances = value;
         self
@@ -2241,6 +2380,7 @@ pub struct ListMaintenanceWindowsResponseBuilder {
 }
 impl ListMaintenanceWindowsResponseBuilder {
     /// Sets `ListMaintenanceWindowsResponse::maintain_windows`.
+    #[inline]
     pub fn maintain_windows(
         mut self,
         value: impl IntoIterator<Item = impl Into<MaintainWindowsEntity>>,
@@ -2249,6 +2389,7 @@ impl ListMaintenanceWindowsResponseBuilder {
         self
     }
     /// Appends one item to `ListMaintenanceWindowsResponse::maintain_windows`.
+    #[inline]
     pub fn push_maintain_windows(
         mut self,
         value: impl Into<MaintainWindowsEntity>,
@@ -2257,6 +2398,7 @@ impl ListMaintenanceWindowsResponseBuilder {
         self
     }
     /// Sets or clears `ListMaintenanceWindowsResponse::maintain_windows`.
+    #[inline]
     pub fn set_maintain_windows(
         mut self,
         value: Option<Vec<MaintainWindowsEntity>>,
@@ -2321,16 +2463,19 @@ pub struct ListMigrationTaskLogsResponseBuilder {
 }
 impl ListMigrationTaskLogsResponseBuilder {
     /// Sets `ListMigrationTaskLogsResponse::log_num`.
+    #[inline]
     pub fn log_num(mut self, value: i64) -> Self {
         self.inner.log_num = Some(value);
         self
     }
     /// Sets or clears `ListMigrationTaskLogsResponse::log_num`.
+    #[inline]
     pub fn set_log_num(mut self, value: Option<i64>) -> Self {
         self.inner.log_num = value;
         self
     }
     /// Sets `ListMigrationTaskLogsResponse::migration_logs`.
+    #[inline]
     pub fn migration_logs(
         mut self,
         value: impl IntoIterator<Item = impl Into<MigrationLog>>,
@@ -2339,11 +2484,13 @@ impl ListMigrationTaskLogsResponseBuilder {
         self
     }
     /// Appends one item to `ListMigrationTaskLogsResponse::migration_logs`.
+    #[inline]
     pub fn push_migration_logs(mut self, value: impl Into<MigrationLog>) -> Self {
         self.inner.migration_logs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListMigrationTaskLogsResponse::migration_logs`.
+    #[inline]
     pub fn set_migration_logs(mut self, value: Option<Vec<MigrationLog>>) -> Self {
         self.inner.migration_logs = value;
         self
@@ -2407,16 +2554,19 @@ pub struct ListMigrationTaskResponseBuilder {
 }
 impl ListMigrationTaskResponseBuilder {
     /// Sets `ListMigrationTaskResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ListMigrationTaskResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `ListMigrationTaskResponse::migration_tasks`.
+    #[inline]
     pub fn migration_tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<MigrationTaskList>>,
@@ -2425,11 +2575,13 @@ impl ListMigrationTaskResponseBuilder {
         self
     }
     /// Appends one item to `ListMigrationTaskResponse::migration_tasks`.
+    #[inline]
     pub fn push_migration_tasks(mut self, value: impl Into<MigrationTaskList>) -> Self {
         self.inner.migration_tasks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListMigrationTaskResponse::migration_tasks`.
+    #[inline]
     pub fn set_migration_tasks(mut self, value: Option<Vec<MigrationTaskList>>) -> Self {
         self.inner.migration_tasks = value;
         self
@@ -2561,21 +2713,25 @@ pub struct ListMonitoredObjectsOfInstanceResponseBuilder {
 }
 impl ListMonitoredObjectsOfInstanceResponseBuilder {
     /// Sets `ListMonitoredObjectsOfInstanceResponse::router`.
+    #[inline]
     pub fn router(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.router = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::router`.
+    #[inline]
     pub fn push_router(mut self, value: impl Into<String>) -> Self {
         self.inner.router.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::router`.
+    #[inline]
     pub fn set_router(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.router = value;
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::children`.
+    #[inline]
     pub fn children(
         mut self,
         value: impl IntoIterator<Item = impl Into<DimChild>>,
@@ -2584,16 +2740,19 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::children`.
+    #[inline]
     pub fn push_children(mut self, value: impl Into<DimChild>) -> Self {
         self.inner.children.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::children`.
+    #[inline]
     pub fn set_children(mut self, value: Option<Vec<DimChild>>) -> Self {
         self.inner.children = value;
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstancesMonitoredObject>>,
@@ -2602,11 +2761,13 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<InstancesMonitoredObject>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::instances`.
+    #[inline]
     pub fn set_instances(
         mut self,
         value: Option<Vec<InstancesMonitoredObject>>,
@@ -2615,6 +2776,7 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_redis_node`.
+    #[inline]
     pub fn dcs_cluster_redis_node(
         mut self,
         value: impl IntoIterator<Item = impl Into<ClusterRedisNodeMonitoredObject>>,
@@ -2625,6 +2787,7 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_redis_node`.
+    #[inline]
     pub fn push_dcs_cluster_redis_node(
         mut self,
         value: impl Into<ClusterRedisNodeMonitoredObject>,
@@ -2636,6 +2799,7 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_redis_node`.
+    #[inline]
     pub fn set_dcs_cluster_redis_node(
         mut self,
         value: Option<Vec<ClusterRedisNodeMonitoredObject>>,
@@ -2644,6 +2808,7 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy_node`.
+    #[inline]
     pub fn dcs_cluster_proxy_node(
         mut self,
         value: impl IntoIterator<Item = impl Into<ProxyNodeMonitoredObject>>,
@@ -2654,6 +2819,7 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy_node`.
+    #[inline]
     pub fn push_dcs_cluster_proxy_node(
         mut self,
         value: impl Into<ProxyNodeMonitoredObject>,
@@ -2665,6 +2831,7 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy_node`.
+    #[inline]
     pub fn set_dcs_cluster_proxy_node(
         mut self,
         value: Option<Vec<ProxyNodeMonitoredObject>>,
@@ -2673,6 +2840,7 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy2_node`.
+    #[inline]
     pub fn dcs_cluster_proxy2_node(
         mut self,
         value: impl IntoIterator<Item = impl Into<Proxy2NodeMonitoredObject>>,
@@ -2683,6 +2851,7 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy2_node`.
+    #[inline]
     pub fn push_dcs_cluster_proxy2_node(
         mut self,
         value: impl Into<Proxy2NodeMonitoredObject>,
@@ -2694,6 +2863,7 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy2_node`.
+    #[inline]
     pub fn set_dcs_cluster_proxy2_node(
         mut self,
         value: Option<Vec<Proxy2NodeMonitoredObject>>,
@@ -2702,11 +2872,13 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
@@ -2792,21 +2964,25 @@ pub struct ListMonitoredObjectsResponseBuilder {
 }
 impl ListMonitoredObjectsResponseBuilder {
     /// Sets `ListMonitoredObjectsResponse::router`.
+    #[inline]
     pub fn router(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.router = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListMonitoredObjectsResponse::router`.
+    #[inline]
     pub fn push_router(mut self, value: impl Into<String>) -> Self {
         self.inner.router.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListMonitoredObjectsResponse::router`.
+    #[inline]
     pub fn set_router(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.router = value;
         self
     }
     /// Sets `ListMonitoredObjectsResponse::children`.
+    #[inline]
     pub fn children(
         mut self,
         value: impl IntoIterator<Item = impl Into<DimChild>>,
@@ -2815,16 +2991,19 @@ impl ListMonitoredObjectsResponseBuilder {
         self
     }
     /// Appends one item to `ListMonitoredObjectsResponse::children`.
+    #[inline]
     pub fn push_children(mut self, value: impl Into<DimChild>) -> Self {
         self.inner.children.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListMonitoredObjectsResponse::children`.
+    #[inline]
     pub fn set_children(mut self, value: Option<Vec<DimChild>>) -> Self {
         self.inner.children = value;
         self
     }
     /// Sets `ListMonitoredObjectsResponse::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstancesMonitoredObject>>,
@@ -2833,11 +3012,13 @@ impl ListMonitoredObjectsResponseBuilder {
         self
     }
     /// Appends one item to `ListMonitoredObjectsResponse::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<InstancesMonitoredObject>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListMonitoredObjectsResponse::instances`.
+    #[inline]
     pub fn set_instances(
         mut self,
         value: Option<Vec<InstancesMonitoredObject>>,
@@ -2846,11 +3027,13 @@ impl ListMonitoredObjectsResponseBuilder {
         self
     }
     /// Sets `ListMonitoredObjectsResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListMonitoredObjectsResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
@@ -3033,151 +3216,181 @@ pub struct ListNumberOfInstancesInDifferentStatusResponseBuilder {
 }
 impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::redis`.
+    #[inline]
     pub fn redis(mut self, value: impl Into<StatusStatistic>) -> Self {
         self.inner.redis = Some(value.into());
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::redis`.
+    #[inline]
     pub fn set_redis(mut self, value: Option<StatusStatistic>) -> Self {
         self.inner.redis = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::memcached`.
+    #[inline]
     pub fn memcached(mut self, value: impl Into<StatusStatistic>) -> Self {
         self.inner.memcached = Some(value.into());
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::memcached`.
+    #[inline]
     pub fn set_memcached(mut self, value: Option<StatusStatistic>) -> Self {
         self.inner.memcached = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::paying_count`.
+    #[inline]
     pub fn paying_count(mut self, value: i64) -> Self {
         self.inner.paying_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::paying_count`.
+    #[inline]
     pub fn set_paying_count(mut self, value: Option<i64>) -> Self {
         self.inner.paying_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::freezing_count`.
+    #[inline]
     pub fn freezing_count(mut self, value: i64) -> Self {
         self.inner.freezing_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::freezing_count`.
+    #[inline]
     pub fn set_freezing_count(mut self, value: Option<i64>) -> Self {
         self.inner.freezing_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::migrating_count`.
+    #[inline]
     pub fn migrating_count(mut self, value: i64) -> Self {
         self.inner.migrating_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::migrating_count`.
+    #[inline]
     pub fn set_migrating_count(mut self, value: Option<i64>) -> Self {
         self.inner.migrating_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::flushing_count`.
+    #[inline]
     pub fn flushing_count(mut self, value: i64) -> Self {
         self.inner.flushing_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::flushing_count`.
+    #[inline]
     pub fn set_flushing_count(mut self, value: Option<i64>) -> Self {
         self.inner.flushing_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::upgrading_count`.
+    #[inline]
     pub fn upgrading_count(mut self, value: i64) -> Self {
         self.inner.upgrading_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::upgrading_count`.
+    #[inline]
     pub fn set_upgrading_count(mut self, value: Option<i64>) -> Self {
         self.inner.upgrading_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::restoring_count`.
+    #[inline]
     pub fn restoring_count(mut self, value: i64) -> Self {
         self.inner.restoring_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::restoring_count`.
+    #[inline]
     pub fn set_restoring_count(mut self, value: Option<i64>) -> Self {
         self.inner.restoring_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::extending_count`.
+    #[inline]
     pub fn extending_count(mut self, value: i64) -> Self {
         self.inner.extending_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::extending_count`.
+    #[inline]
     pub fn set_extending_count(mut self, value: Option<i64>) -> Self {
         self.inner.extending_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::creating_count`.
+    #[inline]
     pub fn creating_count(mut self, value: i64) -> Self {
         self.inner.creating_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::creating_count`.
+    #[inline]
     pub fn set_creating_count(mut self, value: Option<i64>) -> Self {
         self.inner.creating_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::running_count`.
+    #[inline]
     pub fn running_count(mut self, value: i64) -> Self {
         self.inner.running_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::running_count`.
+    #[inline]
     pub fn set_running_count(mut self, value: Option<i64>) -> Self {
         self.inner.running_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::error_count`.
+    #[inline]
     pub fn error_count(mut self, value: i64) -> Self {
         self.inner.error_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::error_count`.
+    #[inline]
     pub fn set_error_count(mut self, value: Option<i64>) -> Self {
         self.inner.error_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::frozen_count`.
+    #[inline]
     pub fn frozen_count(mut self, value: i64) -> Self {
         self.inner.frozen_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::frozen_count`.
+    #[inline]
     pub fn set_frozen_count(mut self, value: Option<i64>) -> Self {
         self.inner.frozen_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::createfailed_count`.
+    #[inline]
     pub fn createfailed_count(mut self, value: i64) -> Self {
         self.inner.createfailed_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::createfailed_count`.
+    #[inline]
     pub fn set_createfailed_count(mut self, value: Option<i64>) -> Self {
         self.inner.createfailed_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::restarting_count`.
+    #[inline]
     pub fn restarting_count(mut self, value: i64) -> Self {
         self.inner.restarting_count = Some(value);
         self
     }
     /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::restarting_count`.
+    #[inline]
     pub fn set_restarting_count(mut self, value: Option<i64>) -> Self {
         self.inner.restarting_count = value;
         self
@@ -3244,26 +3457,31 @@ pub struct ListOfflineKeyAnalysisTaskResponseBuilder {
 }
 impl ListOfflineKeyAnalysisTaskResponseBuilder {
     /// Sets `ListOfflineKeyAnalysisTaskResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ListOfflineKeyAnalysisTaskResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ListOfflineKeyAnalysisTaskResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListOfflineKeyAnalysisTaskResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ListOfflineKeyAnalysisTaskResponse::records`.
+    #[inline]
     pub fn records(
         mut self,
         value: impl IntoIterator<Item = impl Into<OfflineKeyAnalysisRecord>>,
@@ -3272,11 +3490,13 @@ impl ListOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Appends one item to `ListOfflineKeyAnalysisTaskResponse::records`.
+    #[inline]
     pub fn push_records(mut self, value: impl Into<OfflineKeyAnalysisRecord>) -> Self {
         self.inner.records.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListOfflineKeyAnalysisTaskResponse::records`.
+    #[inline]
     pub fn set_records(mut self, value: Option<Vec<OfflineKeyAnalysisRecord>>) -> Self {
         self.inner.records = value;
         self
@@ -3353,16 +3573,19 @@ pub struct ListRedislogResponseBuilder {
 }
 impl ListRedislogResponseBuilder {
     /// Sets `ListRedislogResponse::total_num`.
+    #[inline]
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
         self
     }
     /// Sets or clears `ListRedislogResponse::total_num`.
+    #[inline]
     pub fn set_total_num(mut self, value: Option<i64>) -> Self {
         self.inner.total_num = value;
         self
     }
     /// Sets `ListRedislogResponse::file_list`.
+    #[inline]
     pub fn file_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<RunlogItem>>,
@@ -3371,11 +3594,13 @@ impl ListRedislogResponseBuilder {
         self
     }
     /// Appends one item to `ListRedislogResponse::file_list`.
+    #[inline]
     pub fn push_file_list(mut self, value: impl Into<RunlogItem>) -> Self {
         self.inner.file_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListRedislogResponse::file_list`.
+    #[inline]
     pub fn set_file_list(mut self, value: Option<Vec<RunlogItem>>) -> Self {
         self.inner.file_list = value;
         self
@@ -3442,6 +3667,7 @@ pub struct ListRestoreRecordsResponseBuilder {
 }
 impl ListRestoreRecordsResponseBuilder {
     /// Sets `ListRestoreRecordsResponse::restore_record_response`.
+    #[inline]
     pub fn restore_record_response(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceRestoreInfo>>,
@@ -3452,6 +3678,7 @@ impl ListRestoreRecordsResponseBuilder {
         self
     }
     /// Appends one item to `ListRestoreRecordsResponse::restore_record_response`.
+    #[inline]
     pub fn push_restore_record_response(
         mut self,
         value: impl Into<InstanceRestoreInfo>,
@@ -3463,6 +3690,7 @@ impl ListRestoreRecordsResponseBuilder {
         self
     }
     /// Sets or clears `ListRestoreRecordsResponse::restore_record_response`.
+    #[inline]
     pub fn set_restore_record_response(
         mut self,
         value: Option<Vec<InstanceRestoreInfo>>,
@@ -3471,11 +3699,13 @@ impl ListRestoreRecordsResponseBuilder {
         self
     }
     /// Sets `ListRestoreRecordsResponse::total_num`.
+    #[inline]
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
         self
     }
     /// Sets or clears `ListRestoreRecordsResponse::total_num`.
+    #[inline]
     pub fn set_total_num(mut self, value: Option<i64>) -> Self {
         self.inner.total_num = value;
         self
@@ -3541,26 +3771,31 @@ pub struct ListSlowlogResponseBuilder {
 }
 impl ListSlowlogResponseBuilder {
     /// Sets `ListSlowlogResponse::total_num`.
+    #[inline]
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
         self
     }
     /// Sets or clears `ListSlowlogResponse::total_num`.
+    #[inline]
     pub fn set_total_num(mut self, value: Option<i64>) -> Self {
         self.inner.total_num = value;
         self
     }
     /// Sets `ListSlowlogResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ListSlowlogResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `ListSlowlogResponse::slowlogs`.
+    #[inline]
     pub fn slowlogs(
         mut self,
         value: impl IntoIterator<Item = impl Into<SlowlogItem>>,
@@ -3569,11 +3804,13 @@ impl ListSlowlogResponseBuilder {
         self
     }
     /// Appends one item to `ListSlowlogResponse::slowlogs`.
+    #[inline]
     pub fn push_slowlogs(mut self, value: impl Into<SlowlogItem>) -> Self {
         self.inner.slowlogs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSlowlogResponse::slowlogs`.
+    #[inline]
     pub fn set_slowlogs(mut self, value: Option<Vec<SlowlogItem>>) -> Self {
         self.inner.slowlogs = value;
         self
@@ -3654,6 +3891,7 @@ pub struct ListStatisticsOfRunningInstancesResponseBuilder {
 }
 impl ListStatisticsOfRunningInstancesResponseBuilder {
     /// Sets `ListStatisticsOfRunningInstancesResponse::statistics`.
+    #[inline]
     pub fn statistics(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceStatistic>>,
@@ -3662,11 +3900,13 @@ impl ListStatisticsOfRunningInstancesResponseBuilder {
         self
     }
     /// Appends one item to `ListStatisticsOfRunningInstancesResponse::statistics`.
+    #[inline]
     pub fn push_statistics(mut self, value: impl Into<InstanceStatistic>) -> Self {
         self.inner.statistics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListStatisticsOfRunningInstancesResponse::statistics`.
+    #[inline]
     pub fn set_statistics(mut self, value: Option<Vec<InstanceStatistic>>) -> Self {
         self.inner.statistics = value;
         self
@@ -3724,16 +3964,19 @@ pub struct ListTagsOfTenantResponseBuilder {
 }
 impl ListTagsOfTenantResponseBuilder {
     /// Sets `ListTagsOfTenantResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListTagsOfTenantResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<Tag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListTagsOfTenantResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<Tag>>) -> Self {
         self.inner.tags = value;
         self
@@ -3799,11 +4042,13 @@ pub struct LoginWebCliBodyBuilder {
 }
 impl LoginWebCliBodyBuilder {
     /// Sets `LoginWebCliBody::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `LoginWebCliBody::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
@@ -3862,21 +4107,25 @@ pub struct LoginWebCliResponseBuilder {
 }
 impl LoginWebCliResponseBuilder {
     /// Sets `LoginWebCliResponse::client_id`.
+    #[inline]
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.inner.client_id = Some(value.into());
         self
     }
     /// Sets or clears `LoginWebCliResponse::client_id`.
+    #[inline]
     pub fn set_client_id(mut self, value: Option<String>) -> Self {
         self.inner.client_id = value;
         self
     }
     /// Sets `LoginWebCliResponse::databases`.
+    #[inline]
     pub fn databases(mut self, value: i64) -> Self {
         self.inner.databases = Some(value);
         self
     }
     /// Sets or clears `LoginWebCliResponse::databases`.
+    #[inline]
     pub fn set_databases(mut self, value: Option<i64>) -> Self {
         self.inner.databases = value;
         self
@@ -3931,11 +4180,13 @@ pub struct LogoutWebCliBodyBuilder {
 }
 impl LogoutWebCliBodyBuilder {
     /// Sets `LogoutWebCliBody::client_id`.
+    #[inline]
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.inner.client_id = Some(value.into());
         self
     }
     /// Sets or clears `LogoutWebCliBody::client_id`.
+    #[inline]
     pub fn set_client_id(mut self, value: Option<String>) -> Self {
         self.inner.client_id = value;
         self

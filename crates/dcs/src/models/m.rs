@@ -57,41 +57,49 @@ pub struct MaintainWindowsEntityBuilder {
 }
 impl MaintainWindowsEntityBuilder {
     /// Sets `MaintainWindowsEntity::seq`.
+    #[inline]
     pub fn seq(mut self, value: i64) -> Self {
         self.inner.seq = Some(value);
         self
     }
     /// Sets or clears `MaintainWindowsEntity::seq`.
+    #[inline]
     pub fn set_seq(mut self, value: Option<i64>) -> Self {
         self.inner.seq = value;
         self
     }
     /// Sets `MaintainWindowsEntity::default`.
+    #[inline]
     pub fn default_value(mut self, value: bool) -> Self {
         self.inner.default = Some(value);
         self
     }
     /// Sets or clears `MaintainWindowsEntity::default`.
+    #[inline]
     pub fn set_default(mut self, value: Option<bool>) -> Self {
         self.inner.default = value;
         self
     }
     /// Sets `MaintainWindowsEntity::begin`.
+    #[inline]
     pub fn begin(mut self, value: impl Into<String>) -> Self {
         self.inner.begin = Some(value.into());
         self
     }
     /// Sets or clears `MaintainWindowsEntity::begin`.
+    #[inline]
     pub fn set_begin(mut self, value: Option<String>) -> Self {
         self.inner.begin = value;
         self
     }
     /// Sets `MaintainWindowsEntity::end`.
+    #[inline]
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.inner.end = Some(value.into());
         self
     }
     /// Sets or clears `MaintainWindowsEntity::end`.
+    #[inline]
     pub fn set_end(mut self, value: Option<String>) -> Self {
         self.inner.end = value;
         self
@@ -163,6 +171,7 @@ pub struct MigrateAzRequestBodyBuilder {
 }
 impl MigrateAzRequestBodyBuilder {
     /// Sets `MigrateAzRequestBody::new_available_zones`.
+    #[inline]
     pub fn new_available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -173,21 +182,25 @@ impl MigrateAzRequestBodyBuilder {
         self
     }
     /// Appends one item to `MigrateAzRequestBody::new_available_zones`.
+    #[inline]
     pub fn push_new_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.new_available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `MigrateAzRequestBody::new_available_zones`.
+    #[inline]
     pub fn set_new_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.new_available_zones = value;
         self
     }
     /// Sets `MigrateAzRequestBody::execute_immediately`.
+    #[inline]
     pub fn execute_immediately(mut self, value: bool) -> Self {
         self.inner.execute_immediately = Some(value);
         self
     }
     /// Sets or clears `MigrateAzRequestBody::execute_immediately`.
+    #[inline]
     pub fn set_execute_immediately(mut self, value: Option<bool>) -> Self {
         self.inner.execute_immediately = value;
         self
@@ -267,46 +280,55 @@ pub struct MigrationLogBuilder {
 }
 impl MigrationLogBuilder {
     /// Sets `MigrationLog::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `MigrationLog::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `MigrationLog::log_level`.
+    #[inline]
     pub fn log_level(mut self, value: impl Into<MigrationLogLogLevel>) -> Self {
         self.inner.log_level = Some(value.into());
         self
     }
     /// Sets or clears `MigrationLog::log_level`.
+    #[inline]
     pub fn set_log_level(mut self, value: Option<MigrationLogLogLevel>) -> Self {
         self.inner.log_level = value;
         self
     }
     /// Sets `MigrationLog::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `MigrationLog::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
     }
     /// Sets `MigrationLog::log_code`.
+    #[inline]
     pub fn log_code(mut self, value: impl Into<String>) -> Self {
         self.inner.log_code = Some(value.into());
         self
     }
     /// Sets or clears `MigrationLog::log_code`.
+    #[inline]
     pub fn set_log_code(mut self, value: Option<String>) -> Self {
         self.inner.log_code = value;
         self
     }
     /// Sets `MigrationLog::keyword`.
+    #[inline]
     pub fn keyword(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -315,11 +337,13 @@ impl MigrationLogBuilder {
         self
     }
     /// Appends one item to `MigrationLog::keyword`.
+    #[inline]
     pub fn push_keyword(mut self, value: impl Into<String>) -> Self {
         self.inner.keyword.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `MigrationLog::keyword`.
+    #[inline]
     pub fn set_keyword(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.keyword = value;
         self
@@ -597,36 +621,43 @@ pub struct MigrationTaskListBuilder {
 }
 impl MigrationTaskListBuilder {
     /// Sets `MigrationTaskList::task_id`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::task_id`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<String>) -> Self {
         self.inner.task_id = value;
         self
     }
     /// Sets `MigrationTaskList::task_name`.
+    #[inline]
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::task_name`.
+    #[inline]
     pub fn set_task_name(mut self, value: Option<String>) -> Self {
         self.inner.task_name = value;
         self
     }
     /// Sets `MigrationTaskList::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<MigrationTaskListStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<MigrationTaskListStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `MigrationTaskList::migration_type`.
+    #[inline]
     pub fn migration_type(
         mut self,
         value: impl Into<MigrationTaskListMigrationType>,
@@ -635,6 +666,7 @@ impl MigrationTaskListBuilder {
         self
     }
     /// Sets or clears `MigrationTaskList::migration_type`.
+    #[inline]
     pub fn set_migration_type(
         mut self,
         value: Option<MigrationTaskListMigrationType>,
@@ -643,6 +675,7 @@ impl MigrationTaskListBuilder {
         self
     }
     /// Sets `MigrationTaskList::migration_method`.
+    #[inline]
     pub fn migration_method(
         mut self,
         value: impl Into<MigrationTaskListMigrationMethod>,
@@ -651,6 +684,7 @@ impl MigrationTaskListBuilder {
         self
     }
     /// Sets or clears `MigrationTaskList::migration_method`.
+    #[inline]
     pub fn set_migration_method(
         mut self,
         value: Option<MigrationTaskListMigrationMethod>,
@@ -659,196 +693,235 @@ impl MigrationTaskListBuilder {
         self
     }
     /// Sets `MigrationTaskList::ecs_tenant_private_ip`.
+    #[inline]
     pub fn ecs_tenant_private_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_tenant_private_ip = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::ecs_tenant_private_ip`.
+    #[inline]
     pub fn set_ecs_tenant_private_ip(mut self, value: Option<String>) -> Self {
         self.inner.ecs_tenant_private_ip = value;
         self
     }
     /// Sets `MigrationTaskList::data_source`.
+    #[inline]
     pub fn data_source(mut self, value: impl Into<String>) -> Self {
         self.inner.data_source = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::data_source`.
+    #[inline]
     pub fn set_data_source(mut self, value: Option<String>) -> Self {
         self.inner.data_source = value;
         self
     }
     /// Sets `MigrationTaskList::source_instance_name`.
+    #[inline]
     pub fn source_instance_name(mut self, value: impl Into<String>) -> Self {
         self.inner.source_instance_name = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::source_instance_name`.
+    #[inline]
     pub fn set_source_instance_name(mut self, value: Option<String>) -> Self {
         self.inner.source_instance_name = value;
         self
     }
     /// Sets `MigrationTaskList::source_instance_id`.
+    #[inline]
     pub fn source_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.source_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::source_instance_id`.
+    #[inline]
     pub fn set_source_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.source_instance_id = value;
         self
     }
     /// Sets `MigrationTaskList::target_instance_addrs`.
+    #[inline]
     pub fn target_instance_addrs(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_addrs = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::target_instance_addrs`.
+    #[inline]
     pub fn set_target_instance_addrs(mut self, value: Option<String>) -> Self {
         self.inner.target_instance_addrs = value;
         self
     }
     /// Sets `MigrationTaskList::target_instance_name`.
+    #[inline]
     pub fn target_instance_name(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_name = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::target_instance_name`.
+    #[inline]
     pub fn set_target_instance_name(mut self, value: Option<String>) -> Self {
         self.inner.target_instance_name = value;
         self
     }
     /// Sets `MigrationTaskList::target_instance_id`.
+    #[inline]
     pub fn target_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::target_instance_id`.
+    #[inline]
     pub fn set_target_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.target_instance_id = value;
         self
     }
     /// Sets `MigrationTaskList::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `MigrationTaskList::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `MigrationTaskList::source_instance_status`.
+    #[inline]
     pub fn source_instance_status(mut self, value: impl Into<String>) -> Self {
         self.inner.source_instance_status = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::source_instance_status`.
+    #[inline]
     pub fn set_source_instance_status(mut self, value: Option<String>) -> Self {
         self.inner.source_instance_status = value;
         self
     }
     /// Sets `MigrationTaskList::target_instance_status`.
+    #[inline]
     pub fn target_instance_status(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_status = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::target_instance_status`.
+    #[inline]
     pub fn set_target_instance_status(mut self, value: Option<String>) -> Self {
         self.inner.target_instance_status = value;
         self
     }
     /// Sets `MigrationTaskList::source_instance_subnet_id`.
+    #[inline]
     pub fn source_instance_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.source_instance_subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::source_instance_subnet_id`.
+    #[inline]
     pub fn set_source_instance_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.source_instance_subnet_id = value;
         self
     }
     /// Sets `MigrationTaskList::target_instance_subnet_id`.
+    #[inline]
     pub fn target_instance_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::target_instance_subnet_id`.
+    #[inline]
     pub fn set_target_instance_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.target_instance_subnet_id = value;
         self
     }
     /// Sets `MigrationTaskList::source_instance_spec_code`.
+    #[inline]
     pub fn source_instance_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.source_instance_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::source_instance_spec_code`.
+    #[inline]
     pub fn set_source_instance_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.source_instance_spec_code = value;
         self
     }
     /// Sets `MigrationTaskList::target_instance_spec_code`.
+    #[inline]
     pub fn target_instance_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::target_instance_spec_code`.
+    #[inline]
     pub fn set_target_instance_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.target_instance_spec_code = value;
         self
     }
     /// Sets `MigrationTaskList::error_message`.
+    #[inline]
     pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.inner.error_message = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::error_message`.
+    #[inline]
     pub fn set_error_message(mut self, value: Option<String>) -> Self {
         self.inner.error_message = value;
         self
     }
     /// Sets `MigrationTaskList::released_at`.
+    #[inline]
     pub fn released_at(mut self, value: impl Into<String>) -> Self {
         self.inner.released_at = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::released_at`.
+    #[inline]
     pub fn set_released_at(mut self, value: Option<String>) -> Self {
         self.inner.released_at = value;
         self
     }
     /// Sets `MigrationTaskList::version`.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `MigrationTaskList::resume_mode`.
+    #[inline]
     pub fn resume_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.resume_mode = Some(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::resume_mode`.
+    #[inline]
     pub fn set_resume_mode(mut self, value: Option<String>) -> Self {
         self.inner.resume_mode = value;
         self
     }
     /// Sets `MigrationTaskList::supported_features`.
+    #[inline]
     pub fn supported_features(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -859,11 +932,13 @@ impl MigrationTaskListBuilder {
         self
     }
     /// Appends one item to `MigrationTaskList::supported_features`.
+    #[inline]
     pub fn push_supported_features(mut self, value: impl Into<String>) -> Self {
         self.inner.supported_features.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `MigrationTaskList::supported_features`.
+    #[inline]
     pub fn set_supported_features(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.supported_features = value;
         self
@@ -959,11 +1034,13 @@ pub struct MigrationUpdateRequestEntityBuilder {
 }
 impl MigrationUpdateRequestEntityBuilder {
     /// Sets `MigrationUpdateRequestEntity::resume_mode`.
+    #[inline]
     pub fn resume_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.resume_mode = Some(value.into());
         self
     }
     /// Sets or clears `MigrationUpdateRequestEntity::resume_mode`.
+    #[inline]
     pub fn set_resume_mode(mut self, value: Option<String>) -> Self {
         self.inner.resume_mode = value;
         self
@@ -1092,81 +1169,97 @@ pub struct ModifyInstanceBodyBuilder {
 }
 impl ModifyInstanceBodyBuilder {
     /// Sets `ModifyInstanceBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ModifyInstanceBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ModifyInstanceBody::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `ModifyInstanceBody::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ModifyInstanceBody::rename_commands`.
+    #[inline]
     pub fn rename_commands(mut self, value: impl Into<RenameCommandResp>) -> Self {
         self.inner.rename_commands = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceBody::rename_commands`.
+    #[inline]
     pub fn set_rename_commands(mut self, value: Option<RenameCommandResp>) -> Self {
         self.inner.rename_commands = value;
         self
     }
     /// Sets `ModifyInstanceBody::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceBody::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `ModifyInstanceBody::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceBody::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `ModifyInstanceBody::security_group_id`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceBody::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `ModifyInstanceBody::instance_backup_policy`.
+    #[inline]
     pub fn instance_backup_policy(mut self, value: impl Into<BackupPolicy>) -> Self {
         self.inner.instance_backup_policy = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceBody::instance_backup_policy`.
+    #[inline]
     pub fn set_instance_backup_policy(mut self, value: Option<BackupPolicy>) -> Self {
         self.inner.instance_backup_policy = value;
         self
@@ -1254,21 +1347,25 @@ pub struct ModifyInstancePasswordBodyBuilder {
 }
 impl ModifyInstancePasswordBodyBuilder {
     /// Sets `ModifyInstancePasswordBody::old_password`. **Required.**
+    #[inline]
     pub fn old_password(mut self, value: impl Into<String>) -> Self {
         self.inner.old_password = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstancePasswordBody::old_password`.
+    #[inline]
     pub fn set_old_password(mut self, value: Option<String>) -> Self {
         self.inner.old_password = value;
         self
     }
     /// Sets `ModifyInstancePasswordBody::new_password`. **Required.**
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstancePasswordBody::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
@@ -1354,26 +1451,31 @@ pub struct ModifyIpWhitelistBodyBuilder {
 }
 impl ModifyIpWhitelistBodyBuilder {
     /// Sets `ModifyIpWhitelistBody::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ModifyIpWhitelistBody::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ModifyIpWhitelistBody::enable_whitelist`. **Required.**
+    #[inline]
     pub fn enable_whitelist(mut self, value: bool) -> Self {
         self.inner.enable_whitelist = Some(value);
         self
     }
     /// Sets or clears `ModifyIpWhitelistBody::enable_whitelist`.
+    #[inline]
     pub fn set_enable_whitelist(mut self, value: Option<bool>) -> Self {
         self.inner.enable_whitelist = value;
         self
     }
     /// Sets `ModifyIpWhitelistBody::whitelist`. **Required.**
+    #[inline]
     pub fn whitelist(
         mut self,
         value: impl IntoIterator<Item = impl Into<Whitelist>>,
@@ -1382,11 +1484,13 @@ impl ModifyIpWhitelistBodyBuilder {
         self
     }
     /// Appends one item to `ModifyIpWhitelistBody::whitelist`.
+    #[inline]
     pub fn push_whitelist(mut self, value: impl Into<Whitelist>) -> Self {
         self.inner.whitelist.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ModifyIpWhitelistBody::whitelist`.
+    #[inline]
     pub fn set_whitelist(mut self, value: Option<Vec<Whitelist>>) -> Self {
         self.inner.whitelist = value;
         self
@@ -1449,6 +1553,7 @@ pub struct ModifyRedisConfigBodyBuilder {
 }
 impl ModifyRedisConfigBodyBuilder {
     /// Sets `ModifyRedisConfigBody::redis_config`.
+    #[inline]
     pub fn redis_config(
         mut self,
         value: impl IntoIterator<Item = impl Into<RedisConfig>>,
@@ -1457,11 +1562,13 @@ impl ModifyRedisConfigBodyBuilder {
         self
     }
     /// Appends one item to `ModifyRedisConfigBody::redis_config`.
+    #[inline]
     pub fn push_redis_config(mut self, value: impl Into<RedisConfig>) -> Self {
         self.inner.redis_config.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ModifyRedisConfigBody::redis_config`.
+    #[inline]
     pub fn set_redis_config(mut self, value: Option<Vec<RedisConfig>>) -> Self {
         self.inner.redis_config = value;
         self

@@ -148,156 +148,187 @@ pub struct NodesInfoRespBuilder {
 }
 impl NodesInfoRespBuilder {
     /// Sets `NodesInfoResp::logical_node_id`.
+    #[inline]
     pub fn logical_node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.logical_node_id = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::logical_node_id`.
+    #[inline]
     pub fn set_logical_node_id(mut self, value: Option<String>) -> Self {
         self.inner.logical_node_id = value;
         self
     }
     /// Sets `NodesInfoResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NodesInfoResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<NodesInfoRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<NodesInfoRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `NodesInfoResp::az_code`.
+    #[inline]
     pub fn az_code(mut self, value: impl Into<String>) -> Self {
         self.inner.az_code = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::az_code`.
+    #[inline]
     pub fn set_az_code(mut self, value: Option<String>) -> Self {
         self.inner.az_code = value;
         self
     }
     /// Sets `NodesInfoResp::node_role`.
+    #[inline]
     pub fn node_role(mut self, value: impl Into<NodesInfoRespNodeRole>) -> Self {
         self.inner.node_role = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::node_role`.
+    #[inline]
     pub fn set_node_role(mut self, value: Option<NodesInfoRespNodeRole>) -> Self {
         self.inner.node_role = value;
         self
     }
     /// Sets `NodesInfoResp::node_type`.
+    #[inline]
     pub fn node_type(mut self, value: impl Into<NodesInfoRespNodeType>) -> Self {
         self.inner.node_type = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::node_type`.
+    #[inline]
     pub fn set_node_type(mut self, value: Option<NodesInfoRespNodeType>) -> Self {
         self.inner.node_type = value;
         self
     }
     /// Sets `NodesInfoResp::node_ip`.
+    #[inline]
     pub fn node_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.node_ip = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::node_ip`.
+    #[inline]
     pub fn set_node_ip(mut self, value: Option<String>) -> Self {
         self.inner.node_ip = value;
         self
     }
     /// Sets `NodesInfoResp::node_port`.
+    #[inline]
     pub fn node_port(mut self, value: impl Into<String>) -> Self {
         self.inner.node_port = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::node_port`.
+    #[inline]
     pub fn set_node_port(mut self, value: Option<String>) -> Self {
         self.inner.node_port = value;
         self
     }
     /// Sets `NodesInfoResp::node_id`.
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::node_id`.
+    #[inline]
     pub fn set_node_id(mut self, value: Option<String>) -> Self {
         self.inner.node_id = value;
         self
     }
     /// Sets `NodesInfoResp::priority_weight`.
+    #[inline]
     pub fn priority_weight(mut self, value: i64) -> Self {
         self.inner.priority_weight = Some(value);
         self
     }
     /// Sets or clears `NodesInfoResp::priority_weight`.
+    #[inline]
     pub fn set_priority_weight(mut self, value: Option<i64>) -> Self {
         self.inner.priority_weight = value;
         self
     }
     /// Sets `NodesInfoResp::is_access`.
+    #[inline]
     pub fn is_access(mut self, value: bool) -> Self {
         self.inner.is_access = Some(value);
         self
     }
     /// Sets or clears `NodesInfoResp::is_access`.
+    #[inline]
     pub fn set_is_access(mut self, value: Option<bool>) -> Self {
         self.inner.is_access = value;
         self
     }
     /// Sets `NodesInfoResp::group_id`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `NodesInfoResp::group_name`.
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `NodesInfoResp::is_remove_ip`.
+    #[inline]
     pub fn is_remove_ip(mut self, value: bool) -> Self {
         self.inner.is_remove_ip = Some(value);
         self
     }
     /// Sets or clears `NodesInfoResp::is_remove_ip`.
+    #[inline]
     pub fn set_is_remove_ip(mut self, value: Option<bool>) -> Self {
         self.inner.is_remove_ip = value;
         self
     }
     /// Sets `NodesInfoResp::replication_id`.
+    #[inline]
     pub fn replication_id(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_id = Some(value.into());
         self
     }
     /// Sets or clears `NodesInfoResp::replication_id`.
+    #[inline]
     pub fn set_replication_id(mut self, value: Option<String>) -> Self {
         self.inner.replication_id = value;
         self
     }
     /// Sets `NodesInfoResp::dimensions`.
+    #[inline]
     pub fn dimensions(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceReplicationDimensionsInfo>>,
@@ -306,6 +337,7 @@ impl NodesInfoRespBuilder {
         self
     }
     /// Appends one item to `NodesInfoResp::dimensions`.
+    #[inline]
     pub fn push_dimensions(
         mut self,
         value: impl Into<InstanceReplicationDimensionsInfo>,
@@ -314,6 +346,7 @@ impl NodesInfoRespBuilder {
         self
     }
     /// Sets or clears `NodesInfoResp::dimensions`.
+    #[inline]
     pub fn set_dimensions(
         mut self,
         value: Option<Vec<InstanceReplicationDimensionsInfo>>,

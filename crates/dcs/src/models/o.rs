@@ -67,51 +67,61 @@ pub struct OfflineKeyAnalysisRecordBuilder {
 }
 impl OfflineKeyAnalysisRecordBuilder {
     /// Sets `OfflineKeyAnalysisRecord::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `OfflineKeyAnalysisRecord::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `OfflineKeyAnalysisRecord::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<OfflineKeyAnalysisRecordStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `OfflineKeyAnalysisRecord::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<OfflineKeyAnalysisRecordStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `OfflineKeyAnalysisRecord::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `OfflineKeyAnalysisRecord::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `OfflineKeyAnalysisRecord::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `OfflineKeyAnalysisRecord::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `OfflineKeyAnalysisRecord::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `OfflineKeyAnalysisRecord::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
@@ -189,31 +199,37 @@ pub struct OperationsBuilder {
 }
 impl OperationsBuilder {
     /// Sets `Operations::operation`.
+    #[inline]
     pub fn operation(mut self, value: impl Into<String>) -> Self {
         self.inner.operation = Some(value.into());
         self
     }
     /// Sets or clears `Operations::operation`.
+    #[inline]
     pub fn set_operation(mut self, value: Option<String>) -> Self {
         self.inner.operation = value;
         self
     }
     /// Sets `Operations::is_support`.
+    #[inline]
     pub fn is_support(mut self, value: bool) -> Self {
         self.inner.is_support = Some(value);
         self
     }
     /// Sets or clears `Operations::is_support`.
+    #[inline]
     pub fn set_is_support(mut self, value: Option<bool>) -> Self {
         self.inner.is_support = value;
         self
     }
     /// Sets `Operations::cause_id`.
+    #[inline]
     pub fn cause_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cause_id = Some(value.into());
         self
     }
     /// Sets or clears `Operations::cause_id`.
+    #[inline]
     pub fn set_cause_id(mut self, value: Option<String>) -> Self {
         self.inner.cause_id = value;
         self

@@ -62,11 +62,13 @@ pub struct PriorityBodyBuilder {
 }
 impl PriorityBodyBuilder {
     /// Sets `PriorityBody::slave_priority_weight`. **Required.**
+    #[inline]
     pub fn slave_priority_weight(mut self, value: i64) -> Self {
         self.inner.slave_priority_weight = Some(value);
         self
     }
     /// Sets or clears `PriorityBody::slave_priority_weight`.
+    #[inline]
     pub fn set_slave_priority_weight(mut self, value: Option<i64>) -> Self {
         self.inner.slave_priority_weight = value;
         self
@@ -148,41 +150,49 @@ pub struct Proxy2NodeMonitoredObjectBuilder {
 }
 impl Proxy2NodeMonitoredObjectBuilder {
     /// Sets `Proxy2NodeMonitoredObject::dcs_instance_id`.
+    #[inline]
     pub fn dcs_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dcs_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `Proxy2NodeMonitoredObject::dcs_instance_id`.
+    #[inline]
     pub fn set_dcs_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.dcs_instance_id = value;
         self
     }
     /// Sets `Proxy2NodeMonitoredObject::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Proxy2NodeMonitoredObject::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `Proxy2NodeMonitoredObject::dcs_cluster_proxy2_node`.
+    #[inline]
     pub fn dcs_cluster_proxy2_node(mut self, value: impl Into<String>) -> Self {
         self.inner.dcs_cluster_proxy2_node = Some(value.into());
         self
     }
     /// Sets or clears `Proxy2NodeMonitoredObject::dcs_cluster_proxy2_node`.
+    #[inline]
     pub fn set_dcs_cluster_proxy2_node(mut self, value: Option<String>) -> Self {
         self.inner.dcs_cluster_proxy2_node = value;
         self
     }
     /// Sets `Proxy2NodeMonitoredObject::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `Proxy2NodeMonitoredObject::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
@@ -264,41 +274,49 @@ pub struct ProxyNodeMonitoredObjectBuilder {
 }
 impl ProxyNodeMonitoredObjectBuilder {
     /// Sets `ProxyNodeMonitoredObject::dcs_instance_id`.
+    #[inline]
     pub fn dcs_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dcs_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ProxyNodeMonitoredObject::dcs_instance_id`.
+    #[inline]
     pub fn set_dcs_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.dcs_instance_id = value;
         self
     }
     /// Sets `ProxyNodeMonitoredObject::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ProxyNodeMonitoredObject::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ProxyNodeMonitoredObject::dcs_cluster_proxy_node`.
+    #[inline]
     pub fn dcs_cluster_proxy_node(mut self, value: impl Into<String>) -> Self {
         self.inner.dcs_cluster_proxy_node = Some(value.into());
         self
     }
     /// Sets or clears `ProxyNodeMonitoredObject::dcs_cluster_proxy_node`.
+    #[inline]
     pub fn set_dcs_cluster_proxy_node(mut self, value: Option<String>) -> Self {
         self.inner.dcs_cluster_proxy_node = value;
         self
     }
     /// Sets `ProxyNodeMonitoredObject::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ProxyNodeMonitoredObject::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self

@@ -82,71 +82,85 @@ pub struct QueryRedisConfigBuilder {
 }
 impl QueryRedisConfigBuilder {
     /// Sets `QueryRedisConfig::param_value`.
+    #[inline]
     pub fn param_value(mut self, value: impl Into<String>) -> Self {
         self.inner.param_value = Some(value.into());
         self
     }
     /// Sets or clears `QueryRedisConfig::param_value`.
+    #[inline]
     pub fn set_param_value(mut self, value: Option<String>) -> Self {
         self.inner.param_value = value;
         self
     }
     /// Sets `QueryRedisConfig::value_type`.
+    #[inline]
     pub fn value_type(mut self, value: impl Into<String>) -> Self {
         self.inner.value_type = Some(value.into());
         self
     }
     /// Sets or clears `QueryRedisConfig::value_type`.
+    #[inline]
     pub fn set_value_type(mut self, value: Option<String>) -> Self {
         self.inner.value_type = value;
         self
     }
     /// Sets `QueryRedisConfig::value_range`.
+    #[inline]
     pub fn value_range(mut self, value: impl Into<String>) -> Self {
         self.inner.value_range = Some(value.into());
         self
     }
     /// Sets or clears `QueryRedisConfig::value_range`.
+    #[inline]
     pub fn set_value_range(mut self, value: Option<String>) -> Self {
         self.inner.value_range = value;
         self
     }
     /// Sets `QueryRedisConfig::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `QueryRedisConfig::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `QueryRedisConfig::default_value`.
+    #[inline]
     pub fn default_value(mut self, value: impl Into<String>) -> Self {
         self.inner.default_value = Some(value.into());
         self
     }
     /// Sets or clears `QueryRedisConfig::default_value`.
+    #[inline]
     pub fn set_default_value(mut self, value: Option<String>) -> Self {
         self.inner.default_value = value;
         self
     }
     /// Sets `QueryRedisConfig::param_name`.
+    #[inline]
     pub fn param_name(mut self, value: impl Into<String>) -> Self {
         self.inner.param_name = Some(value.into());
         self
     }
     /// Sets or clears `QueryRedisConfig::param_name`.
+    #[inline]
     pub fn set_param_name(mut self, value: Option<String>) -> Self {
         self.inner.param_name = value;
         self
     }
     /// Sets `QueryRedisConfig::param_id`.
+    #[inline]
     pub fn param_id(mut self, value: impl Into<String>) -> Self {
         self.inner.param_id = Some(value.into());
         self
     }
     /// Sets or clears `QueryRedisConfig::param_id`.
+    #[inline]
     pub fn set_param_id(mut self, value: Option<String>) -> Self {
         self.inner.param_id = value;
         self
@@ -204,6 +218,7 @@ pub struct QueryTenantQuotaRespQuotasBuilder {
 }
 impl QueryTenantQuotaRespQuotasBuilder {
     /// Sets `QueryTenantQuotaRespQuotas::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<Resources>>,
@@ -212,11 +227,13 @@ impl QueryTenantQuotaRespQuotasBuilder {
         self
     }
     /// Appends one item to `QueryTenantQuotaRespQuotas::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<Resources>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `QueryTenantQuotaRespQuotas::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<Resources>>) -> Self {
         self.inner.resources = value;
         self

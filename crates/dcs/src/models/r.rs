@@ -72,61 +72,73 @@ pub struct RecordsResponseBuilder {
 }
 impl RecordsResponseBuilder {
     /// Sets `RecordsResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `RecordsResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `RecordsResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<RecordsResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `RecordsResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<RecordsResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `RecordsResponse::scan_type`.
+    #[inline]
     pub fn scan_type(mut self, value: impl Into<RecordsResponseScanType>) -> Self {
         self.inner.scan_type = Some(value.into());
         self
     }
     /// Sets or clears `RecordsResponse::scan_type`.
+    #[inline]
     pub fn set_scan_type(mut self, value: Option<RecordsResponseScanType>) -> Self {
         self.inner.scan_type = value;
         self
     }
     /// Sets `RecordsResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `RecordsResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `RecordsResponse::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `RecordsResponse::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `RecordsResponse::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `RecordsResponse::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
@@ -231,31 +243,37 @@ pub struct RedisConfigBuilder {
 }
 impl RedisConfigBuilder {
     /// Sets `RedisConfig::param_value`. **Required.**
+    #[inline]
     pub fn param_value(mut self, value: impl Into<String>) -> Self {
         self.inner.param_value = Some(value.into());
         self
     }
     /// Sets or clears `RedisConfig::param_value`.
+    #[inline]
     pub fn set_param_value(mut self, value: Option<String>) -> Self {
         self.inner.param_value = value;
         self
     }
     /// Sets `RedisConfig::param_name`. **Required.**
+    #[inline]
     pub fn param_name(mut self, value: impl Into<String>) -> Self {
         self.inner.param_name = Some(value.into());
         self
     }
     /// Sets or clears `RedisConfig::param_name`.
+    #[inline]
     pub fn set_param_name(mut self, value: Option<String>) -> Self {
         self.inner.param_name = value;
         self
     }
     /// Sets `RedisConfig::param_id`. **Required.**
+    #[inline]
     pub fn param_id(mut self, value: impl Into<String>) -> Self {
         self.inner.param_id = Some(value.into());
         self
     }
     /// Sets or clears `RedisConfig::param_id`.
+    #[inline]
     pub fn set_param_id(mut self, value: Option<String>) -> Self {
         self.inner.param_id = value;
         self
@@ -352,91 +370,109 @@ pub struct RenameCommandRespBuilder {
 }
 impl RenameCommandRespBuilder {
     /// Sets `RenameCommandResp::command`.
+    #[inline]
     pub fn command(mut self, value: impl Into<String>) -> Self {
         self.inner.command = Some(value.into());
         self
     }
     /// Sets or clears `RenameCommandResp::command`.
+    #[inline]
     pub fn set_command(mut self, value: Option<String>) -> Self {
         self.inner.command = value;
         self
     }
     /// Sets `RenameCommandResp::flushall`.
+    #[inline]
     pub fn flushall(mut self, value: impl Into<String>) -> Self {
         self.inner.flushall = Some(value.into());
         self
     }
     /// Sets or clears `RenameCommandResp::flushall`.
+    #[inline]
     pub fn set_flushall(mut self, value: Option<String>) -> Self {
         self.inner.flushall = value;
         self
     }
     /// Sets `RenameCommandResp::flushdb`.
+    #[inline]
     pub fn flushdb(mut self, value: impl Into<String>) -> Self {
         self.inner.flushdb = Some(value.into());
         self
     }
     /// Sets or clears `RenameCommandResp::flushdb`.
+    #[inline]
     pub fn set_flushdb(mut self, value: Option<String>) -> Self {
         self.inner.flushdb = value;
         self
     }
     /// Sets `RenameCommandResp::hgetall`.
+    #[inline]
     pub fn hgetall(mut self, value: impl Into<String>) -> Self {
         self.inner.hgetall = Some(value.into());
         self
     }
     /// Sets or clears `RenameCommandResp::hgetall`.
+    #[inline]
     pub fn set_hgetall(mut self, value: Option<String>) -> Self {
         self.inner.hgetall = value;
         self
     }
     /// Sets `RenameCommandResp::keys`.
+    #[inline]
     pub fn keys(mut self, value: impl Into<String>) -> Self {
         self.inner.keys = Some(value.into());
         self
     }
     /// Sets or clears `RenameCommandResp::keys`.
+    #[inline]
     pub fn set_keys(mut self, value: Option<String>) -> Self {
         self.inner.keys = value;
         self
     }
     /// Sets `RenameCommandResp::hscan`.
+    #[inline]
     pub fn hscan(mut self, value: impl Into<String>) -> Self {
         self.inner.hscan = Some(value.into());
         self
     }
     /// Sets or clears `RenameCommandResp::hscan`.
+    #[inline]
     pub fn set_hscan(mut self, value: Option<String>) -> Self {
         self.inner.hscan = value;
         self
     }
     /// Sets `RenameCommandResp::scan`.
+    #[inline]
     pub fn scan(mut self, value: impl Into<String>) -> Self {
         self.inner.scan = Some(value.into());
         self
     }
     /// Sets or clears `RenameCommandResp::scan`.
+    #[inline]
     pub fn set_scan(mut self, value: Option<String>) -> Self {
         self.inner.scan = value;
         self
     }
     /// Sets `RenameCommandResp::sscan`.
+    #[inline]
     pub fn sscan(mut self, value: impl Into<String>) -> Self {
         self.inner.sscan = Some(value.into());
         self
     }
     /// Sets or clears `RenameCommandResp::sscan`.
+    #[inline]
     pub fn set_sscan(mut self, value: Option<String>) -> Self {
         self.inner.sscan = value;
         self
     }
     /// Sets `RenameCommandResp::zscan`.
+    #[inline]
     pub fn zscan(mut self, value: impl Into<String>) -> Self {
         self.inner.zscan = Some(value.into());
         self
     }
     /// Sets or clears `RenameCommandResp::zscan`.
+    #[inline]
     pub fn set_zscan(mut self, value: Option<String>) -> Self {
         self.inner.zscan = value;
         self
@@ -533,61 +569,73 @@ pub struct ReplicationInfoBuilder {
 }
 impl ReplicationInfoBuilder {
     /// Sets `ReplicationInfo::replication_id`.
+    #[inline]
     pub fn replication_id(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_id = Some(value.into());
         self
     }
     /// Sets or clears `ReplicationInfo::replication_id`.
+    #[inline]
     pub fn set_replication_id(mut self, value: Option<String>) -> Self {
         self.inner.replication_id = value;
         self
     }
     /// Sets `ReplicationInfo::node_id`.
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
         self
     }
     /// Sets or clears `ReplicationInfo::node_id`.
+    #[inline]
     pub fn set_node_id(mut self, value: Option<String>) -> Self {
         self.inner.node_id = value;
         self
     }
     /// Sets `ReplicationInfo::replication_ip`.
+    #[inline]
     pub fn replication_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_ip = Some(value.into());
         self
     }
     /// Sets or clears `ReplicationInfo::replication_ip`.
+    #[inline]
     pub fn set_replication_ip(mut self, value: Option<String>) -> Self {
         self.inner.replication_ip = value;
         self
     }
     /// Sets `ReplicationInfo::group_id`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `ReplicationInfo::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `ReplicationInfo::group_name`.
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `ReplicationInfo::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `ReplicationInfo::available_zone`.
+    #[inline]
     pub fn available_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone = Some(value.into());
         self
     }
     /// Sets or clears `ReplicationInfo::available_zone`.
+    #[inline]
     pub fn set_available_zone(mut self, value: Option<String>) -> Self {
         self.inner.available_zone = value;
         self
@@ -686,51 +734,61 @@ pub struct ResetAclAccountPassWordResponseBuilder {
 }
 impl ResetAclAccountPassWordResponseBuilder {
     /// Sets `ResetAclAccountPassWordResponse::code`.
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.inner.code = Some(value.into());
         self
     }
     /// Sets or clears `ResetAclAccountPassWordResponse::code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<String>) -> Self {
         self.inner.code = value;
         self
     }
     /// Sets `ResetAclAccountPassWordResponse::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `ResetAclAccountPassWordResponse::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
     }
     /// Sets `ResetAclAccountPassWordResponse::lock_time`.
+    #[inline]
     pub fn lock_time(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time = Some(value.into());
         self
     }
     /// Sets or clears `ResetAclAccountPassWordResponse::lock_time`.
+    #[inline]
     pub fn set_lock_time(mut self, value: Option<String>) -> Self {
         self.inner.lock_time = value;
         self
     }
     /// Sets `ResetAclAccountPassWordResponse::lock_time_left`.
+    #[inline]
     pub fn lock_time_left(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time_left = Some(value.into());
         self
     }
     /// Sets or clears `ResetAclAccountPassWordResponse::lock_time_left`.
+    #[inline]
     pub fn set_lock_time_left(mut self, value: Option<String>) -> Self {
         self.inner.lock_time_left = value;
         self
     }
     /// Sets `ResetAclAccountPassWordResponse::retry_times_left`.
+    #[inline]
     pub fn retry_times_left(mut self, value: impl Into<String>) -> Self {
         self.inner.retry_times_left = Some(value.into());
         self
     }
     /// Sets or clears `ResetAclAccountPassWordResponse::retry_times_left`.
+    #[inline]
     pub fn set_retry_times_left(mut self, value: Option<String>) -> Self {
         self.inner.retry_times_left = value;
         self
@@ -811,21 +869,25 @@ pub struct ResetInstancePasswordBodyBuilder {
 }
 impl ResetInstancePasswordBodyBuilder {
     /// Sets `ResetInstancePasswordBody::new_password`.
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `ResetInstancePasswordBody::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
     }
     /// Sets `ResetInstancePasswordBody::no_password_access`.
+    #[inline]
     pub fn no_password_access(mut self, value: bool) -> Self {
         self.inner.no_password_access = Some(value);
         self
     }
     /// Sets or clears `ResetInstancePasswordBody::no_password_access`.
+    #[inline]
     pub fn set_no_password_access(mut self, value: Option<bool>) -> Self {
         self.inner.no_password_access = value;
         self
@@ -919,61 +981,73 @@ pub struct ResetPasswordResponseBuilder {
 }
 impl ResetPasswordResponseBuilder {
     /// Sets `ResetPasswordResponse::retry_times_left`.
+    #[inline]
     pub fn retry_times_left(mut self, value: impl Into<String>) -> Self {
         self.inner.retry_times_left = Some(value.into());
         self
     }
     /// Sets or clears `ResetPasswordResponse::retry_times_left`.
+    #[inline]
     pub fn set_retry_times_left(mut self, value: Option<String>) -> Self {
         self.inner.retry_times_left = value;
         self
     }
     /// Sets `ResetPasswordResponse::lock_time`.
+    #[inline]
     pub fn lock_time(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time = Some(value.into());
         self
     }
     /// Sets or clears `ResetPasswordResponse::lock_time`.
+    #[inline]
     pub fn set_lock_time(mut self, value: Option<String>) -> Self {
         self.inner.lock_time = value;
         self
     }
     /// Sets `ResetPasswordResponse::lock_time_left`.
+    #[inline]
     pub fn lock_time_left(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time_left = Some(value.into());
         self
     }
     /// Sets or clears `ResetPasswordResponse::lock_time_left`.
+    #[inline]
     pub fn set_lock_time_left(mut self, value: Option<String>) -> Self {
         self.inner.lock_time_left = value;
         self
     }
     /// Sets `ResetPasswordResponse::code`.
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.inner.code = Some(value.into());
         self
     }
     /// Sets or clears `ResetPasswordResponse::code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<String>) -> Self {
         self.inner.code = value;
         self
     }
     /// Sets `ResetPasswordResponse::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `ResetPasswordResponse::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
     }
     /// Sets `ResetPasswordResponse::ext_message`.
+    #[inline]
     pub fn ext_message(mut self, value: impl Into<String>) -> Self {
         self.inner.ext_message = Some(value.into());
         self
     }
     /// Sets or clears `ResetPasswordResponse::ext_message`.
+    #[inline]
     pub fn set_ext_message(mut self, value: Option<String>) -> Self {
         self.inner.ext_message = value;
         self
@@ -1097,36 +1171,43 @@ pub struct ResizeInstanceBodyBuilder {
 }
 impl ResizeInstanceBodyBuilder {
     /// Sets `ResizeInstanceBody::spec_code`. **Required.**
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ResizeInstanceBody::spec_code`.
+    #[inline]
     pub fn set_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.spec_code = value;
         self
     }
     /// Sets `ResizeInstanceBody::new_capacity`. **Required.**
+    #[inline]
     pub fn new_capacity(mut self, value: i64) -> Self {
         self.inner.new_capacity = Some(value);
         self
     }
     /// Sets or clears `ResizeInstanceBody::new_capacity`.
+    #[inline]
     pub fn set_new_capacity(mut self, value: Option<i64>) -> Self {
         self.inner.new_capacity = value;
         self
     }
     /// Sets `ResizeInstanceBody::bss_param`.
+    #[inline]
     pub fn bss_param(mut self, value: impl Into<BssParamEntity>) -> Self {
         self.inner.bss_param = Some(value.into());
         self
     }
     /// Sets or clears `ResizeInstanceBody::bss_param`.
+    #[inline]
     pub fn set_bss_param(mut self, value: Option<BssParamEntity>) -> Self {
         self.inner.bss_param = value;
         self
     }
     /// Sets `ResizeInstanceBody::reserved_ip`.
+    #[inline]
     pub fn reserved_ip(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1135,16 +1216,19 @@ impl ResizeInstanceBodyBuilder {
         self
     }
     /// Appends one item to `ResizeInstanceBody::reserved_ip`.
+    #[inline]
     pub fn push_reserved_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.reserved_ip.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ResizeInstanceBody::reserved_ip`.
+    #[inline]
     pub fn set_reserved_ip(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.reserved_ip = value;
         self
     }
     /// Sets `ResizeInstanceBody::change_type`.
+    #[inline]
     pub fn change_type(
         mut self,
         value: impl Into<ResizeInstanceBodyChangeType>,
@@ -1153,6 +1237,7 @@ impl ResizeInstanceBodyBuilder {
         self
     }
     /// Sets or clears `ResizeInstanceBody::change_type`.
+    #[inline]
     pub fn set_change_type(
         mut self,
         value: Option<ResizeInstanceBodyChangeType>,
@@ -1161,6 +1246,7 @@ impl ResizeInstanceBodyBuilder {
         self
     }
     /// Sets `ResizeInstanceBody::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1169,16 +1255,19 @@ impl ResizeInstanceBodyBuilder {
         self
     }
     /// Appends one item to `ResizeInstanceBody::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ResizeInstanceBody::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ResizeInstanceBody::node_list`.
+    #[inline]
     pub fn node_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1187,21 +1276,25 @@ impl ResizeInstanceBodyBuilder {
         self
     }
     /// Appends one item to `ResizeInstanceBody::node_list`.
+    #[inline]
     pub fn push_node_list(mut self, value: impl Into<String>) -> Self {
         self.inner.node_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ResizeInstanceBody::node_list`.
+    #[inline]
     pub fn set_node_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.node_list = value;
         self
     }
     /// Sets `ResizeInstanceBody::execute_immediately`.
+    #[inline]
     pub fn execute_immediately(mut self, value: bool) -> Self {
         self.inner.execute_immediately = Some(value);
         self
     }
     /// Sets or clears `ResizeInstanceBody::execute_immediately`.
+    #[inline]
     pub fn set_execute_immediately(mut self, value: Option<bool>) -> Self {
         self.inner.execute_immediately = value;
         self
@@ -1287,21 +1380,25 @@ pub struct ResourceTagBuilder {
 }
 impl ResourceTagBuilder {
     /// Sets `ResourceTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ResourceTag::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -1382,61 +1479,73 @@ pub struct ResourcesBuilder {
 }
 impl ResourcesBuilder {
     /// Sets `Resources::unit`.
+    #[inline]
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.inner.unit = Some(value.into());
         self
     }
     /// Sets or clears `Resources::unit`.
+    #[inline]
     pub fn set_unit(mut self, value: Option<String>) -> Self {
         self.inner.unit = value;
         self
     }
     /// Sets `Resources::min`.
+    #[inline]
     pub fn min(mut self, value: i64) -> Self {
         self.inner.min = Some(value);
         self
     }
     /// Sets or clears `Resources::min`.
+    #[inline]
     pub fn set_min(mut self, value: Option<i64>) -> Self {
         self.inner.min = value;
         self
     }
     /// Sets `Resources::max`.
+    #[inline]
     pub fn max(mut self, value: i64) -> Self {
         self.inner.max = Some(value);
         self
     }
     /// Sets or clears `Resources::max`.
+    #[inline]
     pub fn set_max(mut self, value: Option<i64>) -> Self {
         self.inner.max = value;
         self
     }
     /// Sets `Resources::quota`.
+    #[inline]
     pub fn quota(mut self, value: i64) -> Self {
         self.inner.quota = Some(value);
         self
     }
     /// Sets or clears `Resources::quota`.
+    #[inline]
     pub fn set_quota(mut self, value: Option<i64>) -> Self {
         self.inner.quota = value;
         self
     }
     /// Sets `Resources::used`.
+    #[inline]
     pub fn used(mut self, value: i64) -> Self {
         self.inner.used = Some(value);
         self
     }
     /// Sets or clears `Resources::used`.
+    #[inline]
     pub fn set_used(mut self, value: Option<i64>) -> Self {
         self.inner.used = value;
         self
     }
     /// Sets `Resources::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Resources::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -1494,6 +1603,7 @@ pub struct RestartOrFlushInstancesResponseBuilder {
 }
 impl RestartOrFlushInstancesResponseBuilder {
     /// Sets `RestartOrFlushInstancesResponse::results`.
+    #[inline]
     pub fn results(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchOpsResult>>,
@@ -1502,11 +1612,13 @@ impl RestartOrFlushInstancesResponseBuilder {
         self
     }
     /// Appends one item to `RestartOrFlushInstancesResponse::results`.
+    #[inline]
     pub fn push_results(mut self, value: impl Into<BatchOpsResult>) -> Self {
         self.inner.results.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RestartOrFlushInstancesResponse::results`.
+    #[inline]
     pub fn set_results(mut self, value: Option<Vec<BatchOpsResult>>) -> Self {
         self.inner.results = value;
         self
@@ -1575,21 +1687,25 @@ pub struct RestoreInstanceBodyBuilder {
 }
 impl RestoreInstanceBodyBuilder {
     /// Sets `RestoreInstanceBody::backup_id`. **Required.**
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `RestoreInstanceBody::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `RestoreInstanceBody::remark`.
+    #[inline]
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.inner.remark = Some(value.into());
         self
     }
     /// Sets or clears `RestoreInstanceBody::remark`.
+    #[inline]
     pub fn set_remark(mut self, value: Option<String>) -> Self {
         self.inner.remark = value;
         self
@@ -1643,11 +1759,13 @@ pub struct RestoreInstanceResponseBuilder {
 }
 impl RestoreInstanceResponseBuilder {
     /// Sets `RestoreInstanceResponse::restore_id`.
+    #[inline]
     pub fn restore_id(mut self, value: impl Into<String>) -> Self {
         self.inner.restore_id = Some(value.into());
         self
     }
     /// Sets or clears `RestoreInstanceResponse::restore_id`.
+    #[inline]
     pub fn set_restore_id(mut self, value: Option<String>) -> Self {
         self.inner.restore_id = value;
         self
@@ -1738,71 +1856,85 @@ pub struct RunlogItemBuilder {
 }
 impl RunlogItemBuilder {
     /// Sets `RunlogItem::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `RunlogItem::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `RunlogItem::file_name`.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.file_name = Some(value.into());
         self
     }
     /// Sets or clears `RunlogItem::file_name`.
+    #[inline]
     pub fn set_file_name(mut self, value: Option<String>) -> Self {
         self.inner.file_name = value;
         self
     }
     /// Sets `RunlogItem::group_name`.
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `RunlogItem::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `RunlogItem::replication_ip`.
+    #[inline]
     pub fn replication_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_ip = Some(value.into());
         self
     }
     /// Sets or clears `RunlogItem::replication_ip`.
+    #[inline]
     pub fn set_replication_ip(mut self, value: Option<String>) -> Self {
         self.inner.replication_ip = value;
         self
     }
     /// Sets `RunlogItem::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `RunlogItem::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `RunlogItem::time`.
+    #[inline]
     pub fn time(mut self, value: impl Into<String>) -> Self {
         self.inner.time = Some(value.into());
         self
     }
     /// Sets or clears `RunlogItem::time`.
+    #[inline]
     pub fn set_time(mut self, value: Option<String>) -> Self {
         self.inner.time = value;
         self
     }
     /// Sets `RunlogItem::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `RunlogItem::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self

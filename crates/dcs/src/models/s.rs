@@ -61,21 +61,25 @@ pub struct ScanClientsRequestBodyBuilder {
 }
 impl ScanClientsRequestBodyBuilder {
     /// Sets `ScanClientsRequestBody::node_id`. **Required.**
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
         self
     }
     /// Sets or clears `ScanClientsRequestBody::node_id`.
+    #[inline]
     pub fn set_node_id(mut self, value: Option<String>) -> Self {
         self.inner.node_id = value;
         self
     }
     /// Sets `ScanClientsRequestBody::clean_cache`.
+    #[inline]
     pub fn clean_cache(mut self, value: bool) -> Self {
         self.inner.clean_cache = Some(value);
         self
     }
     /// Sets or clears `ScanClientsRequestBody::clean_cache`.
+    #[inline]
     pub fn set_clean_cache(mut self, value: Option<bool>) -> Self {
         self.inner.clean_cache = value;
         self
@@ -162,71 +166,85 @@ pub struct ScanExpireKeyResponseBuilder {
 }
 impl ScanExpireKeyResponseBuilder {
     /// Sets `ScanExpireKeyResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ScanExpireKeyResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ScanExpireKeyResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ScanExpireKeyResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ScanExpireKeyResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ScanExpireKeyResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ScanExpireKeyResponse::scan_type`.
+    #[inline]
     pub fn scan_type(mut self, value: impl Into<String>) -> Self {
         self.inner.scan_type = Some(value.into());
         self
     }
     /// Sets or clears `ScanExpireKeyResponse::scan_type`.
+    #[inline]
     pub fn set_scan_type(mut self, value: Option<String>) -> Self {
         self.inner.scan_type = value;
         self
     }
     /// Sets `ScanExpireKeyResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ScanExpireKeyResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ScanExpireKeyResponse::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `ScanExpireKeyResponse::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `ScanExpireKeyResponse::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `ScanExpireKeyResponse::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
@@ -347,6 +365,7 @@ pub struct SetOnlineMigrationTaskBodyBuilder {
 }
 impl SetOnlineMigrationTaskBodyBuilder {
     /// Sets `SetOnlineMigrationTaskBody::migration_method`. **Required.**
+    #[inline]
     pub fn migration_method(
         mut self,
         value: impl Into<SetOnlineMigrationTaskBodyMigrationMethod>,
@@ -355,6 +374,7 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self
     }
     /// Sets or clears `SetOnlineMigrationTaskBody::migration_method`.
+    #[inline]
     pub fn set_migration_method(
         mut self,
         value: Option<SetOnlineMigrationTaskBodyMigrationMethod>,
@@ -363,6 +383,7 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self
     }
     /// Sets `SetOnlineMigrationTaskBody::resume_mode`. **Required.**
+    #[inline]
     pub fn resume_mode(
         mut self,
         value: impl Into<SetOnlineMigrationTaskBodyResumeMode>,
@@ -371,6 +392,7 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self
     }
     /// Sets or clears `SetOnlineMigrationTaskBody::resume_mode`.
+    #[inline]
     pub fn set_resume_mode(
         mut self,
         value: Option<SetOnlineMigrationTaskBodyResumeMode>,
@@ -379,16 +401,19 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self
     }
     /// Sets `SetOnlineMigrationTaskBody::bandwidth_limit_mb`.
+    #[inline]
     pub fn bandwidth_limit_mb(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_limit_mb = Some(value.into());
         self
     }
     /// Sets or clears `SetOnlineMigrationTaskBody::bandwidth_limit_mb`.
+    #[inline]
     pub fn set_bandwidth_limit_mb(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_limit_mb = value;
         self
     }
     /// Sets `SetOnlineMigrationTaskBody::source_instance`. **Required.**
+    #[inline]
     pub fn source_instance(
         mut self,
         value: impl Into<ConfigMigrationInstanceBody>,
@@ -397,6 +422,7 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self
     }
     /// Sets or clears `SetOnlineMigrationTaskBody::source_instance`.
+    #[inline]
     pub fn set_source_instance(
         mut self,
         value: Option<ConfigMigrationInstanceBody>,
@@ -405,6 +431,7 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self
     }
     /// Sets `SetOnlineMigrationTaskBody::target_instance`. **Required.**
+    #[inline]
     pub fn target_instance(
         mut self,
         value: impl Into<ConfigMigrationInstanceBody>,
@@ -413,6 +440,7 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self
     }
     /// Sets or clears `SetOnlineMigrationTaskBody::target_instance`.
+    #[inline]
     pub fn set_target_instance(
         mut self,
         value: Option<ConfigMigrationInstanceBody>,
@@ -503,26 +531,31 @@ pub struct SetOnlineMigrationTaskResponseBuilder {
 }
 impl SetOnlineMigrationTaskResponseBuilder {
     /// Sets `SetOnlineMigrationTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SetOnlineMigrationTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SetOnlineMigrationTaskResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SetOnlineMigrationTaskResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SetOnlineMigrationTaskResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<SetOnlineMigrationTaskResponseStatus>,
@@ -531,6 +564,7 @@ impl SetOnlineMigrationTaskResponseBuilder {
         self
     }
     /// Sets or clears `SetOnlineMigrationTaskResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<SetOnlineMigrationTaskResponseStatus>,
@@ -615,26 +649,31 @@ pub struct ShowBackgroundTaskProgressResponseBuilder {
 }
 impl ShowBackgroundTaskProgressResponseBuilder {
     /// Sets `ShowBackgroundTaskProgressResponse::progress`.
+    #[inline]
     pub fn progress(mut self, value: i64) -> Self {
         self.inner.progress = Some(value);
         self
     }
     /// Sets or clears `ShowBackgroundTaskProgressResponse::progress`.
+    #[inline]
     pub fn set_progress(mut self, value: Option<i64>) -> Self {
         self.inner.progress = value;
         self
     }
     /// Sets `ShowBackgroundTaskProgressResponse::remain_time`.
+    #[inline]
     pub fn remain_time(mut self, value: i64) -> Self {
         self.inner.remain_time = Some(value);
         self
     }
     /// Sets or clears `ShowBackgroundTaskProgressResponse::remain_time`.
+    #[inline]
     pub fn set_remain_time(mut self, value: Option<i64>) -> Self {
         self.inner.remain_time = value;
         self
     }
     /// Sets `ShowBackgroundTaskProgressResponse::step_details`.
+    #[inline]
     pub fn step_details(
         mut self,
         value: impl IntoIterator<Item = impl Into<StepDetail>>,
@@ -643,11 +682,13 @@ impl ShowBackgroundTaskProgressResponseBuilder {
         self
     }
     /// Appends one item to `ShowBackgroundTaskProgressResponse::step_details`.
+    #[inline]
     pub fn push_step_details(mut self, value: impl Into<StepDetail>) -> Self {
         self.inner.step_details.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowBackgroundTaskProgressResponse::step_details`.
+    #[inline]
     pub fn set_step_details(mut self, value: Option<Vec<StepDetail>>) -> Self {
         self.inner.step_details = value;
         self
@@ -734,36 +775,43 @@ pub struct ShowBandwidthsResponseBuilder {
 }
 impl ShowBandwidthsResponseBuilder {
     /// Sets `ShowBandwidthsResponse::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: i64) -> Self {
         self.inner.bandwidth = Some(value);
         self
     }
     /// Sets or clears `ShowBandwidthsResponse::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `ShowBandwidthsResponse::max_bandwidth`.
+    #[inline]
     pub fn max_bandwidth(mut self, value: i64) -> Self {
         self.inner.max_bandwidth = Some(value);
         self
     }
     /// Sets or clears `ShowBandwidthsResponse::max_bandwidth`.
+    #[inline]
     pub fn set_max_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.max_bandwidth = value;
         self
     }
     /// Sets `ShowBandwidthsResponse::allow_modify`.
+    #[inline]
     pub fn allow_modify(mut self, value: bool) -> Self {
         self.inner.allow_modify = Some(value);
         self
     }
     /// Sets or clears `ShowBandwidthsResponse::allow_modify`.
+    #[inline]
     pub fn set_allow_modify(mut self, value: Option<bool>) -> Self {
         self.inner.allow_modify = value;
         self
     }
     /// Sets `ShowBandwidthsResponse::group_bandwidths`.
+    #[inline]
     pub fn group_bandwidths(
         mut self,
         value: impl IntoIterator<Item = impl Into<GroupBandwidthInfo>>,
@@ -772,6 +820,7 @@ impl ShowBandwidthsResponseBuilder {
         self
     }
     /// Appends one item to `ShowBandwidthsResponse::group_bandwidths`.
+    #[inline]
     pub fn push_group_bandwidths(
         mut self,
         value: impl Into<GroupBandwidthInfo>,
@@ -780,6 +829,7 @@ impl ShowBandwidthsResponseBuilder {
         self
     }
     /// Sets or clears `ShowBandwidthsResponse::group_bandwidths`.
+    #[inline]
     pub fn set_group_bandwidths(
         mut self,
         value: Option<Vec<GroupBandwidthInfo>>,
@@ -864,26 +914,31 @@ pub struct ShowBigkeyAutoscanConfigResponseBuilder {
 }
 impl ShowBigkeyAutoscanConfigResponseBuilder {
     /// Sets `ShowBigkeyAutoscanConfigResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowBigkeyAutoscanConfigResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowBigkeyAutoscanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
     /// Sets or clears `ShowBigkeyAutoscanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_scan = value;
         self
     }
     /// Sets `ShowBigkeyAutoscanConfigResponse::schedule_at`.
+    #[inline]
     pub fn schedule_at(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -892,21 +947,25 @@ impl ShowBigkeyAutoscanConfigResponseBuilder {
         self
     }
     /// Appends one item to `ShowBigkeyAutoscanConfigResponse::schedule_at`.
+    #[inline]
     pub fn push_schedule_at(mut self, value: impl Into<String>) -> Self {
         self.inner.schedule_at.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowBigkeyAutoscanConfigResponse::schedule_at`.
+    #[inline]
     pub fn set_schedule_at(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.schedule_at = value;
         self
     }
     /// Sets `ShowBigkeyAutoscanConfigResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowBigkeyAutoscanConfigResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -1007,26 +1066,31 @@ pub struct ShowBigkeyScanTaskDetailsResponseBuilder {
 }
 impl ShowBigkeyScanTaskDetailsResponseBuilder {
     /// Sets `ShowBigkeyScanTaskDetailsResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowBigkeyScanTaskDetailsResponseStatus>,
@@ -1035,6 +1099,7 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self
     }
     /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowBigkeyScanTaskDetailsResponseStatus>,
@@ -1043,6 +1108,7 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::scan_type`.
+    #[inline]
     pub fn scan_type(
         mut self,
         value: impl Into<ShowBigkeyScanTaskDetailsResponseScanType>,
@@ -1051,6 +1117,7 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self
     }
     /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::scan_type`.
+    #[inline]
     pub fn set_scan_type(
         mut self,
         value: Option<ShowBigkeyScanTaskDetailsResponseScanType>,
@@ -1059,46 +1126,55 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::num`.
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
         self
     }
     /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.inner.num = value;
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::keys`.
+    #[inline]
     pub fn keys(
         mut self,
         value: impl IntoIterator<Item = impl Into<BigkeysBody>>,
@@ -1107,11 +1183,13 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self
     }
     /// Appends one item to `ShowBigkeyScanTaskDetailsResponse::keys`.
+    #[inline]
     pub fn push_keys(mut self, value: impl Into<BigkeysBody>) -> Self {
         self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::keys`.
+    #[inline]
     pub fn set_keys(mut self, value: Option<Vec<BigkeysBody>>) -> Self {
         self.inner.keys = value;
         self
@@ -1245,66 +1323,79 @@ pub struct ShowConfigTemplateResponseBuilder {
 }
 impl ShowConfigTemplateResponseBuilder {
     /// Sets `ShowConfigTemplateResponse::template_id`.
+    #[inline]
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.inner.template_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowConfigTemplateResponse::template_id`.
+    #[inline]
     pub fn set_template_id(mut self, value: Option<String>) -> Self {
         self.inner.template_id = value;
         self
     }
     /// Sets `ShowConfigTemplateResponse::cache_mode`.
+    #[inline]
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
         self
     }
     /// Sets or clears `ShowConfigTemplateResponse::cache_mode`.
+    #[inline]
     pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
         self.inner.cache_mode = value;
         self
     }
     /// Sets `ShowConfigTemplateResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ShowConfigTemplateResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ShowConfigTemplateResponse::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ShowConfigTemplateResponse::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ShowConfigTemplateResponse::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowConfigTemplateResponse::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `ShowConfigTemplateResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowConfigTemplateResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowConfigTemplateResponse::product_type`.
+    #[inline]
     pub fn product_type(
         mut self,
         value: impl Into<ShowConfigTemplateResponseProductType>,
@@ -1313,6 +1404,7 @@ impl ShowConfigTemplateResponseBuilder {
         self
     }
     /// Sets or clears `ShowConfigTemplateResponse::product_type`.
+    #[inline]
     pub fn set_product_type(
         mut self,
         value: Option<ShowConfigTemplateResponseProductType>,
@@ -1321,6 +1413,7 @@ impl ShowConfigTemplateResponseBuilder {
         self
     }
     /// Sets `ShowConfigTemplateResponse::storage_type`.
+    #[inline]
     pub fn storage_type(
         mut self,
         value: impl Into<ShowConfigTemplateResponseStorageType>,
@@ -1329,6 +1422,7 @@ impl ShowConfigTemplateResponseBuilder {
         self
     }
     /// Sets or clears `ShowConfigTemplateResponse::storage_type`.
+    #[inline]
     pub fn set_storage_type(
         mut self,
         value: Option<ShowConfigTemplateResponseStorageType>,
@@ -1337,21 +1431,25 @@ impl ShowConfigTemplateResponseBuilder {
         self
     }
     /// Sets `ShowConfigTemplateResponse::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ShowConfigTemplateResponse::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ShowConfigTemplateResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowConfigTemplateResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
@@ -1481,26 +1579,31 @@ pub struct ShowDiagnosisTaskDetailsResponseBuilder {
 }
 impl ShowDiagnosisTaskDetailsResponseBuilder {
     /// Sets `ShowDiagnosisTaskDetailsResponse::abnormal_item_sum`.
+    #[inline]
     pub fn abnormal_item_sum(mut self, value: i64) -> Self {
         self.inner.abnormal_item_sum = Some(value);
         self
     }
     /// Sets or clears `ShowDiagnosisTaskDetailsResponse::abnormal_item_sum`.
+    #[inline]
     pub fn set_abnormal_item_sum(mut self, value: Option<i64>) -> Self {
         self.inner.abnormal_item_sum = value;
         self
     }
     /// Sets `ShowDiagnosisTaskDetailsResponse::failed_item_sum`.
+    #[inline]
     pub fn failed_item_sum(mut self, value: i64) -> Self {
         self.inner.failed_item_sum = Some(value);
         self
     }
     /// Sets or clears `ShowDiagnosisTaskDetailsResponse::failed_item_sum`.
+    #[inline]
     pub fn set_failed_item_sum(mut self, value: Option<i64>) -> Self {
         self.inner.failed_item_sum = value;
         self
     }
     /// Sets `ShowDiagnosisTaskDetailsResponse::diagnosis_node_report_list`.
+    #[inline]
     pub fn diagnosis_node_report_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<DiagnosisNodeReport>>,
@@ -1511,6 +1614,7 @@ impl ShowDiagnosisTaskDetailsResponseBuilder {
         self
     }
     /// Appends one item to `ShowDiagnosisTaskDetailsResponse::diagnosis_node_report_list`.
+    #[inline]
     pub fn push_diagnosis_node_report_list(
         mut self,
         value: impl Into<DiagnosisNodeReport>,
@@ -1522,6 +1626,7 @@ impl ShowDiagnosisTaskDetailsResponseBuilder {
         self
     }
     /// Sets or clears `ShowDiagnosisTaskDetailsResponse::diagnosis_node_report_list`.
+    #[inline]
     pub fn set_diagnosis_node_report_list(
         mut self,
         value: Option<Vec<DiagnosisNodeReport>>,
@@ -1626,71 +1731,85 @@ pub struct ShowExpireAutoScanConfigResponseBuilder {
 }
 impl ShowExpireAutoScanConfigResponseBuilder {
     /// Sets `ShowExpireAutoScanConfigResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowExpireAutoScanConfigResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowExpireAutoScanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
     /// Sets or clears `ShowExpireAutoScanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_scan = value;
         self
     }
     /// Sets `ShowExpireAutoScanConfigResponse::first_scan_at`.
+    #[inline]
     pub fn first_scan_at(mut self, value: impl Into<String>) -> Self {
         self.inner.first_scan_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowExpireAutoScanConfigResponse::first_scan_at`.
+    #[inline]
     pub fn set_first_scan_at(mut self, value: Option<String>) -> Self {
         self.inner.first_scan_at = value;
         self
     }
     /// Sets `ShowExpireAutoScanConfigResponse::interval`.
+    #[inline]
     pub fn interval(mut self, value: i64) -> Self {
         self.inner.interval = Some(value);
         self
     }
     /// Sets or clears `ShowExpireAutoScanConfigResponse::interval`.
+    #[inline]
     pub fn set_interval(mut self, value: Option<i64>) -> Self {
         self.inner.interval = value;
         self
     }
     /// Sets `ShowExpireAutoScanConfigResponse::timeout`.
+    #[inline]
     pub fn timeout(mut self, value: i64) -> Self {
         self.inner.timeout = Some(value);
         self
     }
     /// Sets or clears `ShowExpireAutoScanConfigResponse::timeout`.
+    #[inline]
     pub fn set_timeout(mut self, value: Option<i64>) -> Self {
         self.inner.timeout = value;
         self
     }
     /// Sets `ShowExpireAutoScanConfigResponse::scan_keys_count`.
+    #[inline]
     pub fn scan_keys_count(mut self, value: i64) -> Self {
         self.inner.scan_keys_count = Some(value);
         self
     }
     /// Sets or clears `ShowExpireAutoScanConfigResponse::scan_keys_count`.
+    #[inline]
     pub fn set_scan_keys_count(mut self, value: Option<i64>) -> Self {
         self.inner.scan_keys_count = value;
         self
     }
     /// Sets `ShowExpireAutoScanConfigResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowExpireAutoScanConfigResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -1766,6 +1885,7 @@ pub struct ShowExpireKeyScanInfoResponseBuilder {
 }
 impl ShowExpireKeyScanInfoResponseBuilder {
     /// Sets `ShowExpireKeyScanInfoResponse::records`.
+    #[inline]
     pub fn records(
         mut self,
         value: impl IntoIterator<Item = impl Into<SimpleKeyScanRecord>>,
@@ -1774,41 +1894,49 @@ impl ShowExpireKeyScanInfoResponseBuilder {
         self
     }
     /// Appends one item to `ShowExpireKeyScanInfoResponse::records`.
+    #[inline]
     pub fn push_records(mut self, value: impl Into<SimpleKeyScanRecord>) -> Self {
         self.inner.records.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowExpireKeyScanInfoResponse::records`.
+    #[inline]
     pub fn set_records(mut self, value: Option<Vec<SimpleKeyScanRecord>>) -> Self {
         self.inner.records = value;
         self
     }
     /// Sets `ShowExpireKeyScanInfoResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowExpireKeyScanInfoResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowExpireKeyScanInfoResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ShowExpireKeyScanInfoResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ShowExpireKeyScanInfoResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ShowExpireKeyScanInfoResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -1905,26 +2033,31 @@ pub struct ShowHotkeyAutoscanConfigResponseBuilder {
 }
 impl ShowHotkeyAutoscanConfigResponseBuilder {
     /// Sets `ShowHotkeyAutoscanConfigResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowHotkeyAutoscanConfigResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowHotkeyAutoscanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
     /// Sets or clears `ShowHotkeyAutoscanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_scan = value;
         self
     }
     /// Sets `ShowHotkeyAutoscanConfigResponse::schedule_at`.
+    #[inline]
     pub fn schedule_at(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1933,21 +2066,25 @@ impl ShowHotkeyAutoscanConfigResponseBuilder {
         self
     }
     /// Appends one item to `ShowHotkeyAutoscanConfigResponse::schedule_at`.
+    #[inline]
     pub fn push_schedule_at(mut self, value: impl Into<String>) -> Self {
         self.inner.schedule_at.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowHotkeyAutoscanConfigResponse::schedule_at`.
+    #[inline]
     pub fn set_schedule_at(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.schedule_at = value;
         self
     }
     /// Sets `ShowHotkeyAutoscanConfigResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowHotkeyAutoscanConfigResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -2048,26 +2185,31 @@ pub struct ShowHotkeyTaskDetailsResponseBuilder {
 }
 impl ShowHotkeyTaskDetailsResponseBuilder {
     /// Sets `ShowHotkeyTaskDetailsResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ShowHotkeyTaskDetailsResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowHotkeyTaskDetailsResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<ShowHotkeyTaskDetailsResponseStatus>,
@@ -2076,6 +2218,7 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self
     }
     /// Sets or clears `ShowHotkeyTaskDetailsResponse::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<ShowHotkeyTaskDetailsResponseStatus>,
@@ -2084,6 +2227,7 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::scan_type`.
+    #[inline]
     pub fn scan_type(
         mut self,
         value: impl Into<ShowHotkeyTaskDetailsResponseScanType>,
@@ -2092,6 +2236,7 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self
     }
     /// Sets or clears `ShowHotkeyTaskDetailsResponse::scan_type`.
+    #[inline]
     pub fn set_scan_type(
         mut self,
         value: Option<ShowHotkeyTaskDetailsResponseScanType>,
@@ -2100,46 +2245,55 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowHotkeyTaskDetailsResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowHotkeyTaskDetailsResponse::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowHotkeyTaskDetailsResponse::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::num`.
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
         self
     }
     /// Sets or clears `ShowHotkeyTaskDetailsResponse::num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.inner.num = value;
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::keys`.
+    #[inline]
     pub fn keys(
         mut self,
         value: impl IntoIterator<Item = impl Into<HotkeysBody>>,
@@ -2148,11 +2302,13 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self
     }
     /// Appends one item to `ShowHotkeyTaskDetailsResponse::keys`.
+    #[inline]
     pub fn push_keys(mut self, value: impl Into<HotkeysBody>) -> Self {
         self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowHotkeyTaskDetailsResponse::keys`.
+    #[inline]
     pub fn set_keys(mut self, value: Option<Vec<HotkeysBody>>) -> Self {
         self.inner.keys = value;
         self
@@ -2309,61 +2465,73 @@ pub struct ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
 }
 impl ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::window_size`. **Required.**
+    #[inline]
     pub fn window_size(mut self, value: i64) -> Self {
         self.inner.window_size = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::window_size`.
+    #[inline]
     pub fn set_window_size(mut self, value: Option<i64>) -> Self {
         self.inner.window_size = value;
         self
     }
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_upper_threshold`. **Required.**
+    #[inline]
     pub fn bandwidth_usage_upper_threshold(mut self, value: i64) -> Self {
         self.inner.bandwidth_usage_upper_threshold = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_upper_threshold`.
+    #[inline]
     pub fn set_bandwidth_usage_upper_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth_usage_upper_threshold = value;
         self
     }
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_out_cooldown`. **Required.**
+    #[inline]
     pub fn scale_out_cooldown(mut self, value: i64) -> Self {
         self.inner.scale_out_cooldown = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_out_cooldown`.
+    #[inline]
     pub fn set_scale_out_cooldown(mut self, value: Option<i64>) -> Self {
         self.inner.scale_out_cooldown = value;
         self
     }
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_in_enabled`.
+    #[inline]
     pub fn scale_in_enabled(mut self, value: bool) -> Self {
         self.inner.scale_in_enabled = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_in_enabled`.
+    #[inline]
     pub fn set_scale_in_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.scale_in_enabled = value;
         self
     }
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_lower_threshold`.
+    #[inline]
     pub fn bandwidth_usage_lower_threshold(mut self, value: i64) -> Self {
         self.inner.bandwidth_usage_lower_threshold = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_lower_threshold`.
+    #[inline]
     pub fn set_bandwidth_usage_lower_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth_usage_lower_threshold = value;
         self
     }
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_in_cooldown`.
+    #[inline]
     pub fn scale_in_cooldown(mut self, value: i64) -> Self {
         self.inner.scale_in_cooldown = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_in_cooldown`.
+    #[inline]
     pub fn set_scale_in_cooldown(mut self, value: Option<i64>) -> Self {
         self.inner.scale_in_cooldown = value;
         self
@@ -2894,176 +3062,211 @@ pub struct ShowInstanceResponseBuilder {
 }
 impl ShowInstanceResponseBuilder {
     /// Sets `ShowInstanceResponse::vpc_name`.
+    #[inline]
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::vpc_name`.
+    #[inline]
     pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
         self.inner.vpc_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: i64) -> Self {
         self.inner.charging_mode = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `ShowInstanceResponse::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowInstanceResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ShowInstanceResponse::security_group_id`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::security_group_name`.
+    #[inline]
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::security_group_name`.
+    #[inline]
     pub fn set_security_group_name(mut self, value: Option<String>) -> Self {
         self.inner.security_group_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::max_memory`.
+    #[inline]
     pub fn max_memory(mut self, value: i64) -> Self {
         self.inner.max_memory = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::max_memory`.
+    #[inline]
     pub fn set_max_memory(mut self, value: Option<i64>) -> Self {
         self.inner.max_memory = value;
         self
     }
     /// Sets `ShowInstanceResponse::used_memory`.
+    #[inline]
     pub fn used_memory(mut self, value: i64) -> Self {
         self.inner.used_memory = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::used_memory`.
+    #[inline]
     pub fn set_used_memory(mut self, value: Option<i64>) -> Self {
         self.inner.used_memory = value;
         self
     }
     /// Sets `ShowInstanceResponse::capacity`.
+    #[inline]
     pub fn capacity(mut self, value: i64) -> Self {
         self.inner.capacity = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::capacity`.
+    #[inline]
     pub fn set_capacity(mut self, value: Option<i64>) -> Self {
         self.inner.capacity = value;
         self
     }
     /// Sets `ShowInstanceResponse::capacity_minor`.
+    #[inline]
     pub fn capacity_minor(mut self, value: impl Into<String>) -> Self {
         self.inner.capacity_minor = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::capacity_minor`.
+    #[inline]
     pub fn set_capacity_minor(mut self, value: Option<String>) -> Self {
         self.inner.capacity_minor = value;
         self
     }
     /// Sets `ShowInstanceResponse::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `ShowInstanceResponse::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `ShowInstanceResponse::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ShowInstanceResponse::no_password_access`.
+    #[inline]
     pub fn no_password_access(mut self, value: impl Into<String>) -> Self {
         self.inner.no_password_access = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::no_password_access`.
+    #[inline]
     pub fn set_no_password_access(mut self, value: Option<String>) -> Self {
         self.inner.no_password_access = value;
         self
     }
     /// Sets `ShowInstanceResponse::ip`.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::ip`.
+    #[inline]
     pub fn set_ip(mut self, value: Option<String>) -> Self {
         self.inner.ip = value;
         self
     }
     /// Sets `ShowInstanceResponse::instance_backup_policy`.
+    #[inline]
     pub fn instance_backup_policy(
         mut self,
         value: impl Into<InstanceBackupPolicy>,
@@ -3072,6 +3275,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::instance_backup_policy`.
+    #[inline]
     pub fn set_instance_backup_policy(
         mut self,
         value: Option<InstanceBackupPolicy>,
@@ -3080,6 +3284,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets `ShowInstanceResponse::az_codes`.
+    #[inline]
     pub fn az_codes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3088,16 +3293,19 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::az_codes`.
+    #[inline]
     pub fn push_az_codes(mut self, value: impl Into<String>) -> Self {
         self.inner.az_codes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::az_codes`.
+    #[inline]
     pub fn set_az_codes(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.az_codes = value;
         self
     }
     /// Sets `ShowInstanceResponse::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3106,276 +3314,331 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ShowInstanceResponse::access_user`.
+    #[inline]
     pub fn access_user(mut self, value: impl Into<String>) -> Self {
         self.inner.access_user = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::access_user`.
+    #[inline]
     pub fn set_access_user(mut self, value: Option<String>) -> Self {
         self.inner.access_user = value;
         self
     }
     /// Sets `ShowInstanceResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ShowInstanceResponse::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowInstanceResponse::spec_code`.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::spec_code`.
+    #[inline]
     pub fn set_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.spec_code = value;
         self
     }
     /// Sets `ShowInstanceResponse::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::subnet_name`.
+    #[inline]
     pub fn subnet_name(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::subnet_name`.
+    #[inline]
     pub fn set_subnet_name(mut self, value: Option<String>) -> Self {
         self.inner.subnet_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::subnet_cidr`.
+    #[inline]
     pub fn subnet_cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_cidr = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::subnet_cidr`.
+    #[inline]
     pub fn set_subnet_cidr(mut self, value: Option<String>) -> Self {
         self.inner.subnet_cidr = value;
         self
     }
     /// Sets `ShowInstanceResponse::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `ShowInstanceResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowInstanceResponse::domain_name`.
+    #[inline]
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::domain_name`.
+    #[inline]
     pub fn set_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.domain_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::readonly_domain_name`.
+    #[inline]
     pub fn readonly_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.readonly_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::readonly_domain_name`.
+    #[inline]
     pub fn set_readonly_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.readonly_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::enable_publicip`.
+    #[inline]
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::enable_publicip`.
+    #[inline]
     pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_publicip = value;
         self
     }
     /// Sets `ShowInstanceResponse::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::publicip_address`.
+    #[inline]
     pub fn publicip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::publicip_address`.
+    #[inline]
     pub fn set_publicip_address(mut self, value: Option<String>) -> Self {
         self.inner.publicip_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::enable_ssl`.
+    #[inline]
     pub fn enable_ssl(mut self, value: bool) -> Self {
         self.inner.enable_ssl = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::enable_ssl`.
+    #[inline]
     pub fn set_enable_ssl(mut self, value: Option<bool>) -> Self {
         self.inner.enable_ssl = value;
         self
     }
     /// Sets `ShowInstanceResponse::service_upgrade`.
+    #[inline]
     pub fn service_upgrade(mut self, value: bool) -> Self {
         self.inner.service_upgrade = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::service_upgrade`.
+    #[inline]
     pub fn set_service_upgrade(mut self, value: Option<bool>) -> Self {
         self.inner.service_upgrade = value;
         self
     }
     /// Sets `ShowInstanceResponse::service_task_id`.
+    #[inline]
     pub fn service_task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.service_task_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::service_task_id`.
+    #[inline]
     pub fn set_service_task_id(mut self, value: Option<String>) -> Self {
         self.inner.service_task_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::backend_addrs`.
+    #[inline]
     pub fn backend_addrs(mut self, value: impl Into<String>) -> Self {
         self.inner.backend_addrs = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::backend_addrs`.
+    #[inline]
     pub fn set_backend_addrs(mut self, value: Option<String>) -> Self {
         self.inner.backend_addrs = value;
         self
     }
     /// Sets `ShowInstanceResponse::features`.
+    #[inline]
     pub fn features(mut self, value: impl Into<Features>) -> Self {
         self.inner.features = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::features`.
+    #[inline]
     pub fn set_features(mut self, value: Option<Features>) -> Self {
         self.inner.features = value;
         self
     }
     /// Sets `ShowInstanceResponse::domain_name_info`.
+    #[inline]
     pub fn domain_name_info(mut self, value: impl Into<DomainNameInfo>) -> Self {
         self.inner.domain_name_info = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::domain_name_info`.
+    #[inline]
     pub fn set_domain_name_info(mut self, value: Option<DomainNameInfo>) -> Self {
         self.inner.domain_name_info = value;
         self
     }
     /// Sets `ShowInstanceResponse::transparent_client_ip_enable`.
+    #[inline]
     pub fn transparent_client_ip_enable(mut self, value: bool) -> Self {
         self.inner.transparent_client_ip_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::transparent_client_ip_enable`.
+    #[inline]
     pub fn set_transparent_client_ip_enable(mut self, value: Option<bool>) -> Self {
         self.inner.transparent_client_ip_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::sub_status`.
+    #[inline]
     pub fn sub_status(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_status = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::sub_status`.
+    #[inline]
     pub fn set_sub_status(mut self, value: Option<String>) -> Self {
         self.inner.sub_status = value;
         self
     }
     /// Sets `ShowInstanceResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -3384,46 +3647,55 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ShowInstanceResponse::cpu_type`.
+    #[inline]
     pub fn cpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.cpu_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::cpu_type`.
+    #[inline]
     pub fn set_cpu_type(mut self, value: Option<String>) -> Self {
         self.inner.cpu_type = value;
         self
     }
     /// Sets `ShowInstanceResponse::enterprise_project_name`.
+    #[inline]
     pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::enterprise_project_name`.
+    #[inline]
     pub fn set_enterprise_project_name(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::update_at`.
+    #[inline]
     pub fn update_at(mut self, value: impl Into<String>) -> Self {
         self.inner.update_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::update_at`.
+    #[inline]
     pub fn set_update_at(mut self, value: Option<String>) -> Self {
         self.inner.update_at = value;
         self
     }
     /// Sets `ShowInstanceResponse::product_type`.
+    #[inline]
     pub fn product_type(
         mut self,
         value: impl Into<ShowInstanceResponseProductType>,
@@ -3432,6 +3704,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::product_type`.
+    #[inline]
     pub fn set_product_type(
         mut self,
         value: Option<ShowInstanceResponseProductType>,
@@ -3440,6 +3713,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets `ShowInstanceResponse::storage_type`.
+    #[inline]
     pub fn storage_type(
         mut self,
         value: impl Into<ShowInstanceResponseStorageType>,
@@ -3448,6 +3722,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::storage_type`.
+    #[inline]
     pub fn set_storage_type(
         mut self,
         value: Option<ShowInstanceResponseStorageType>,
@@ -3456,16 +3731,19 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets `ShowInstanceResponse::launched_at`.
+    #[inline]
     pub fn launched_at(mut self, value: impl Into<String>) -> Self {
         self.inner.launched_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::launched_at`.
+    #[inline]
     pub fn set_launched_at(mut self, value: Option<String>) -> Self {
         self.inner.launched_at = value;
         self
     }
     /// Sets `ShowInstanceResponse::cache_mode`.
+    #[inline]
     pub fn cache_mode(
         mut self,
         value: impl Into<ShowInstanceResponseCacheMode>,
@@ -3474,6 +3752,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::cache_mode`.
+    #[inline]
     pub fn set_cache_mode(
         mut self,
         value: Option<ShowInstanceResponseCacheMode>,
@@ -3482,81 +3761,97 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets `ShowInstanceResponse::support_slow_log_flag`.
+    #[inline]
     pub fn support_slow_log_flag(mut self, value: impl Into<String>) -> Self {
         self.inner.support_slow_log_flag = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::support_slow_log_flag`.
+    #[inline]
     pub fn set_support_slow_log_flag(mut self, value: Option<String>) -> Self {
         self.inner.support_slow_log_flag = value;
         self
     }
     /// Sets `ShowInstanceResponse::db_number`.
+    #[inline]
     pub fn db_number(mut self, value: i64) -> Self {
         self.inner.db_number = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::db_number`.
+    #[inline]
     pub fn set_db_number(mut self, value: Option<i64>) -> Self {
         self.inner.db_number = value;
         self
     }
     /// Sets `ShowInstanceResponse::replica_count`.
+    #[inline]
     pub fn replica_count(mut self, value: i64) -> Self {
         self.inner.replica_count = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::replica_count`.
+    #[inline]
     pub fn set_replica_count(mut self, value: Option<i64>) -> Self {
         self.inner.replica_count = value;
         self
     }
     /// Sets `ShowInstanceResponse::sharding_count`.
+    #[inline]
     pub fn sharding_count(mut self, value: i64) -> Self {
         self.inner.sharding_count = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::sharding_count`.
+    #[inline]
     pub fn set_sharding_count(mut self, value: Option<i64>) -> Self {
         self.inner.sharding_count = value;
         self
     }
     /// Sets `ShowInstanceResponse::bandwidth_info`.
+    #[inline]
     pub fn bandwidth_info(mut self, value: impl Into<BandwidthInfo>) -> Self {
         self.inner.bandwidth_info = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::bandwidth_info`.
+    #[inline]
     pub fn set_bandwidth_info(mut self, value: Option<BandwidthInfo>) -> Self {
         self.inner.bandwidth_info = value;
         self
     }
     /// Sets `ShowInstanceResponse::cloud_service_type_code`.
+    #[inline]
     pub fn cloud_service_type_code(mut self, value: impl Into<String>) -> Self {
         self.inner.cloud_service_type_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::cloud_service_type_code`.
+    #[inline]
     pub fn set_cloud_service_type_code(mut self, value: Option<String>) -> Self {
         self.inner.cloud_service_type_code = value;
         self
     }
     /// Sets `ShowInstanceResponse::cloud_resource_type_code`.
+    #[inline]
     pub fn cloud_resource_type_code(mut self, value: impl Into<String>) -> Self {
         self.inner.cloud_resource_type_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::cloud_resource_type_code`.
+    #[inline]
     pub fn set_cloud_resource_type_code(mut self, value: Option<String>) -> Self {
         self.inner.cloud_resource_type_code = value;
         self
     }
     /// Sets `ShowInstanceResponse::inquery_spec_code`.
+    #[inline]
     pub fn inquery_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.inquery_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::inquery_spec_code`.
+    #[inline]
     pub fn set_inquery_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.inquery_spec_code = value;
         self
@@ -3685,61 +3980,73 @@ pub struct ShowInstanceSslDetailResponseBuilder {
 }
 impl ShowInstanceSslDetailResponseBuilder {
     /// Sets `ShowInstanceSslDetailResponse::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceSslDetailResponse::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
     }
     /// Sets `ShowInstanceSslDetailResponse::ip`.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceSslDetailResponse::ip`.
+    #[inline]
     pub fn set_ip(mut self, value: Option<String>) -> Self {
         self.inner.ip = value;
         self
     }
     /// Sets `ShowInstanceSslDetailResponse::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceSslDetailResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<String>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ShowInstanceSslDetailResponse::domain_name`.
+    #[inline]
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceSslDetailResponse::domain_name`.
+    #[inline]
     pub fn set_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.domain_name = value;
         self
     }
     /// Sets `ShowInstanceSslDetailResponse::ssl_expired_at`.
+    #[inline]
     pub fn ssl_expired_at(mut self, value: impl Into<String>) -> Self {
         self.inner.ssl_expired_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceSslDetailResponse::ssl_expired_at`.
+    #[inline]
     pub fn set_ssl_expired_at(mut self, value: Option<String>) -> Self {
         self.inner.ssl_expired_at = value;
         self
     }
     /// Sets `ShowInstanceSslDetailResponse::ssl_validated`.
+    #[inline]
     pub fn ssl_validated(mut self, value: bool) -> Self {
         self.inner.ssl_validated = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceSslDetailResponse::ssl_validated`.
+    #[inline]
     pub fn set_ssl_validated(mut self, value: Option<bool>) -> Self {
         self.inner.ssl_validated = value;
         self
@@ -3853,6 +4160,7 @@ pub struct ShowInstanceTopologyResponseBuilder {
 }
 impl ShowInstanceTopologyResponseBuilder {
     /// Sets `ShowInstanceTopologyResponse::redis_server`.
+    #[inline]
     pub fn redis_server(
         mut self,
         value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
@@ -3861,16 +4169,19 @@ impl ShowInstanceTopologyResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceTopologyResponse::redis_server`.
+    #[inline]
     pub fn push_redis_server(mut self, value: impl Into<TopologyInfo>) -> Self {
         self.inner.redis_server.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceTopologyResponse::redis_server`.
+    #[inline]
     pub fn set_redis_server(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
         self.inner.redis_server = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::cluster_lvs`.
+    #[inline]
     pub fn cluster_lvs(
         mut self,
         value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
@@ -3879,16 +4190,19 @@ impl ShowInstanceTopologyResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceTopologyResponse::cluster_lvs`.
+    #[inline]
     pub fn push_cluster_lvs(mut self, value: impl Into<TopologyInfo>) -> Self {
         self.inner.cluster_lvs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceTopologyResponse::cluster_lvs`.
+    #[inline]
     pub fn set_cluster_lvs(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
         self.inner.cluster_lvs = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::cluster_admin`.
+    #[inline]
     pub fn cluster_admin(
         mut self,
         value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
@@ -3897,16 +4211,19 @@ impl ShowInstanceTopologyResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceTopologyResponse::cluster_admin`.
+    #[inline]
     pub fn push_cluster_admin(mut self, value: impl Into<TopologyInfo>) -> Self {
         self.inner.cluster_admin.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceTopologyResponse::cluster_admin`.
+    #[inline]
     pub fn set_cluster_admin(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
         self.inner.cluster_admin = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::cluster_proxy`.
+    #[inline]
     pub fn cluster_proxy(
         mut self,
         value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
@@ -3915,16 +4232,19 @@ impl ShowInstanceTopologyResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceTopologyResponse::cluster_proxy`.
+    #[inline]
     pub fn push_cluster_proxy(mut self, value: impl Into<TopologyInfo>) -> Self {
         self.inner.cluster_proxy.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceTopologyResponse::cluster_proxy`.
+    #[inline]
     pub fn set_cluster_proxy(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
         self.inner.cluster_proxy = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::master`.
+    #[inline]
     pub fn master(
         mut self,
         value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
@@ -3933,16 +4253,19 @@ impl ShowInstanceTopologyResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceTopologyResponse::master`.
+    #[inline]
     pub fn push_master(mut self, value: impl Into<TopologyInfo>) -> Self {
         self.inner.master.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceTopologyResponse::master`.
+    #[inline]
     pub fn set_master(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
         self.inner.master = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::vpcendpoint`.
+    #[inline]
     pub fn vpcendpoint(
         mut self,
         value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
@@ -3951,16 +4274,19 @@ impl ShowInstanceTopologyResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceTopologyResponse::vpcendpoint`.
+    #[inline]
     pub fn push_vpcendpoint(mut self, value: impl Into<TopologyInfo>) -> Self {
         self.inner.vpcendpoint.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceTopologyResponse::vpcendpoint`.
+    #[inline]
     pub fn set_vpcendpoint(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
         self.inner.vpcendpoint = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::elb`.
+    #[inline]
     pub fn elb(
         mut self,
         value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
@@ -3969,11 +4295,13 @@ impl ShowInstanceTopologyResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceTopologyResponse::elb`.
+    #[inline]
     pub fn push_elb(mut self, value: impl Into<TopologyInfo>) -> Self {
         self.inner.elb.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceTopologyResponse::elb`.
+    #[inline]
     pub fn set_elb(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
         self.inner.elb = value;
         self
@@ -4084,61 +4412,73 @@ pub struct ShowInstanceVersionResponseBuilder {
 }
 impl ShowInstanceVersionResponseBuilder {
     /// Sets `ShowInstanceVersionResponse::engine_minor_version`.
+    #[inline]
     pub fn engine_minor_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_minor_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceVersionResponse::engine_minor_version`.
+    #[inline]
     pub fn set_engine_minor_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_minor_version = value;
         self
     }
     /// Sets `ShowInstanceVersionResponse::latest_engine_minor_version`.
+    #[inline]
     pub fn latest_engine_minor_version(mut self, value: impl Into<String>) -> Self {
         self.inner.latest_engine_minor_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceVersionResponse::latest_engine_minor_version`.
+    #[inline]
     pub fn set_latest_engine_minor_version(mut self, value: Option<String>) -> Self {
         self.inner.latest_engine_minor_version = value;
         self
     }
     /// Sets `ShowInstanceVersionResponse::proxy_minor_version`.
+    #[inline]
     pub fn proxy_minor_version(mut self, value: impl Into<String>) -> Self {
         self.inner.proxy_minor_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceVersionResponse::proxy_minor_version`.
+    #[inline]
     pub fn set_proxy_minor_version(mut self, value: Option<String>) -> Self {
         self.inner.proxy_minor_version = value;
         self
     }
     /// Sets `ShowInstanceVersionResponse::latest_proxy_minor_version`.
+    #[inline]
     pub fn latest_proxy_minor_version(mut self, value: impl Into<String>) -> Self {
         self.inner.latest_proxy_minor_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceVersionResponse::latest_proxy_minor_version`.
+    #[inline]
     pub fn set_latest_proxy_minor_version(mut self, value: Option<String>) -> Self {
         self.inner.latest_proxy_minor_version = value;
         self
     }
     /// Sets `ShowInstanceVersionResponse::engine_minor_version_upgradable`.
+    #[inline]
     pub fn engine_minor_version_upgradable(mut self, value: bool) -> Self {
         self.inner.engine_minor_version_upgradable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceVersionResponse::engine_minor_version_upgradable`.
+    #[inline]
     pub fn set_engine_minor_version_upgradable(mut self, value: Option<bool>) -> Self {
         self.inner.engine_minor_version_upgradable = value;
         self
     }
     /// Sets `ShowInstanceVersionResponse::proxy_minor_version_upgradable`.
+    #[inline]
     pub fn proxy_minor_version_upgradable(mut self, value: bool) -> Self {
         self.inner.proxy_minor_version_upgradable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceVersionResponse::proxy_minor_version_upgradable`.
+    #[inline]
     pub fn set_proxy_minor_version_upgradable(mut self, value: Option<bool>) -> Self {
         self.inner.proxy_minor_version_upgradable = value;
         self
@@ -4222,26 +4562,31 @@ pub struct ShowIpWhitelistResponseBuilder {
 }
 impl ShowIpWhitelistResponseBuilder {
     /// Sets `ShowIpWhitelistResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowIpWhitelistResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowIpWhitelistResponse::enable_whitelist`.
+    #[inline]
     pub fn enable_whitelist(mut self, value: bool) -> Self {
         self.inner.enable_whitelist = Some(value);
         self
     }
     /// Sets or clears `ShowIpWhitelistResponse::enable_whitelist`.
+    #[inline]
     pub fn set_enable_whitelist(mut self, value: Option<bool>) -> Self {
         self.inner.enable_whitelist = value;
         self
     }
     /// Sets `ShowIpWhitelistResponse::whitelist`.
+    #[inline]
     pub fn whitelist(
         mut self,
         value: impl IntoIterator<Item = impl Into<Whitelist>>,
@@ -4250,11 +4595,13 @@ impl ShowIpWhitelistResponseBuilder {
         self
     }
     /// Appends one item to `ShowIpWhitelistResponse::whitelist`.
+    #[inline]
     pub fn push_whitelist(mut self, value: impl Into<Whitelist>) -> Self {
         self.inner.whitelist.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowIpWhitelistResponse::whitelist`.
+    #[inline]
     pub fn set_whitelist(mut self, value: Option<Vec<Whitelist>>) -> Self {
         self.inner.whitelist = value;
         self
@@ -4337,61 +4684,73 @@ pub struct ShowJobInfoResponseBuilder {
 }
 impl ShowJobInfoResponseBuilder {
     /// Sets `ShowJobInfoResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobInfoResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `ShowJobInfoResponse::job_type`.
+    #[inline]
     pub fn job_type(mut self, value: impl Into<ShowJobInfoResponseJobType>) -> Self {
         self.inner.job_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobInfoResponse::job_type`.
+    #[inline]
     pub fn set_job_type(mut self, value: Option<ShowJobInfoResponseJobType>) -> Self {
         self.inner.job_type = value;
         self
     }
     /// Sets `ShowJobInfoResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowJobInfoResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobInfoResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowJobInfoResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowJobInfoResponse::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobInfoResponse::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `ShowJobInfoResponse::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobInfoResponse::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `ShowJobInfoResponse::fail_reason`.
+    #[inline]
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobInfoResponse::fail_reason`.
+    #[inline]
     pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
         self.inner.fail_reason = value;
         self
@@ -4650,46 +5009,55 @@ pub struct ShowMigrationTaskResponseBuilder {
 }
 impl ShowMigrationTaskResponseBuilder {
     /// Sets `ShowMigrationTaskResponse::task_id`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::task_id`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<String>) -> Self {
         self.inner.task_id = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::task_name`.
+    #[inline]
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::task_name`.
+    #[inline]
     pub fn set_task_name(mut self, value: Option<String>) -> Self {
         self.inner.task_name = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowMigrationTaskResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowMigrationTaskResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::migration_type`.
+    #[inline]
     pub fn migration_type(
         mut self,
         value: impl Into<ShowMigrationTaskResponseMigrationType>,
@@ -4698,6 +5066,7 @@ impl ShowMigrationTaskResponseBuilder {
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::migration_type`.
+    #[inline]
     pub fn set_migration_type(
         mut self,
         value: Option<ShowMigrationTaskResponseMigrationType>,
@@ -4706,6 +5075,7 @@ impl ShowMigrationTaskResponseBuilder {
         self
     }
     /// Sets `ShowMigrationTaskResponse::migration_method`.
+    #[inline]
     pub fn migration_method(
         mut self,
         value: impl Into<ShowMigrationTaskResponseMigrationMethod>,
@@ -4714,6 +5084,7 @@ impl ShowMigrationTaskResponseBuilder {
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::migration_method`.
+    #[inline]
     pub fn set_migration_method(
         mut self,
         value: Option<ShowMigrationTaskResponseMigrationMethod>,
@@ -4722,26 +5093,31 @@ impl ShowMigrationTaskResponseBuilder {
         self
     }
     /// Sets `ShowMigrationTaskResponse::ecs_tenant_private_ip`.
+    #[inline]
     pub fn ecs_tenant_private_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_tenant_private_ip = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::ecs_tenant_private_ip`.
+    #[inline]
     pub fn set_ecs_tenant_private_ip(mut self, value: Option<String>) -> Self {
         self.inner.ecs_tenant_private_ip = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::backup_files`.
+    #[inline]
     pub fn backup_files(mut self, value: impl Into<BackupFilesBody>) -> Self {
         self.inner.backup_files = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::backup_files`.
+    #[inline]
     pub fn set_backup_files(mut self, value: Option<BackupFilesBody>) -> Self {
         self.inner.backup_files = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::network_type`.
+    #[inline]
     pub fn network_type(
         mut self,
         value: impl Into<ShowMigrationTaskResponseNetworkType>,
@@ -4750,6 +5126,7 @@ impl ShowMigrationTaskResponseBuilder {
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::network_type`.
+    #[inline]
     pub fn set_network_type(
         mut self,
         value: Option<ShowMigrationTaskResponseNetworkType>,
@@ -4758,76 +5135,91 @@ impl ShowMigrationTaskResponseBuilder {
         self
     }
     /// Sets `ShowMigrationTaskResponse::source_instance`.
+    #[inline]
     pub fn source_instance(mut self, value: impl Into<SourceInstanceBody>) -> Self {
         self.inner.source_instance = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::source_instance`.
+    #[inline]
     pub fn set_source_instance(mut self, value: Option<SourceInstanceBody>) -> Self {
         self.inner.source_instance = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::target_instance`.
+    #[inline]
     pub fn target_instance(mut self, value: impl Into<TargetInstanceBody>) -> Self {
         self.inner.target_instance = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::target_instance`.
+    #[inline]
     pub fn set_target_instance(mut self, value: Option<TargetInstanceBody>) -> Self {
         self.inner.target_instance = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::released_at`.
+    #[inline]
     pub fn released_at(mut self, value: impl Into<String>) -> Self {
         self.inner.released_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::released_at`.
+    #[inline]
     pub fn set_released_at(mut self, value: Option<String>) -> Self {
         self.inner.released_at = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::version`.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::resume_mode`.
+    #[inline]
     pub fn resume_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.resume_mode = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::resume_mode`.
+    #[inline]
     pub fn set_resume_mode(mut self, value: Option<String>) -> Self {
         self.inner.resume_mode = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::supported_features`.
+    #[inline]
     pub fn supported_features(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4838,61 +5230,73 @@ impl ShowMigrationTaskResponseBuilder {
         self
     }
     /// Appends one item to `ShowMigrationTaskResponse::supported_features`.
+    #[inline]
     pub fn push_supported_features(mut self, value: impl Into<String>) -> Self {
         self.inner.supported_features.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::supported_features`.
+    #[inline]
     pub fn set_supported_features(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.supported_features = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::tenant_vpc_id`.
+    #[inline]
     pub fn tenant_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::tenant_vpc_id`.
+    #[inline]
     pub fn set_tenant_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_vpc_id = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::tenant_subnet_id`.
+    #[inline]
     pub fn tenant_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::tenant_subnet_id`.
+    #[inline]
     pub fn set_tenant_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_subnet_id = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::tenant_security_group_id`.
+    #[inline]
     pub fn tenant_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::tenant_security_group_id`.
+    #[inline]
     pub fn set_tenant_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_security_group_id = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::bandwidth_limit_mb`.
+    #[inline]
     pub fn bandwidth_limit_mb(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_limit_mb = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::bandwidth_limit_mb`.
+    #[inline]
     pub fn set_bandwidth_limit_mb(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_limit_mb = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::task_status`.
+    #[inline]
     pub fn task_status(mut self, value: impl Into<String>) -> Self {
         self.inner.task_status = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskResponse::task_status`.
+    #[inline]
     pub fn set_task_status(mut self, value: Option<String>) -> Self {
         self.inner.task_status = value;
         self
@@ -5052,71 +5456,85 @@ pub struct ShowMigrationTaskStatsResponseBuilder {
 }
 impl ShowMigrationTaskStatsResponseBuilder {
     /// Sets `ShowMigrationTaskStatsResponse::full_migration_progress`.
+    #[inline]
     pub fn full_migration_progress(mut self, value: impl Into<String>) -> Self {
         self.inner.full_migration_progress = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskStatsResponse::full_migration_progress`.
+    #[inline]
     pub fn set_full_migration_progress(mut self, value: Option<String>) -> Self {
         self.inner.full_migration_progress = value;
         self
     }
     /// Sets `ShowMigrationTaskStatsResponse::offset`.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.inner.offset = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskStatsResponse::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<String>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Sets `ShowMigrationTaskStatsResponse::source_dbsize`.
+    #[inline]
     pub fn source_dbsize(mut self, value: impl Into<String>) -> Self {
         self.inner.source_dbsize = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskStatsResponse::source_dbsize`.
+    #[inline]
     pub fn set_source_dbsize(mut self, value: Option<String>) -> Self {
         self.inner.source_dbsize = value;
         self
     }
     /// Sets `ShowMigrationTaskStatsResponse::target_dbsize`.
+    #[inline]
     pub fn target_dbsize(mut self, value: impl Into<String>) -> Self {
         self.inner.target_dbsize = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskStatsResponse::target_dbsize`.
+    #[inline]
     pub fn set_target_dbsize(mut self, value: Option<String>) -> Self {
         self.inner.target_dbsize = value;
         self
     }
     /// Sets `ShowMigrationTaskStatsResponse::target_input_kbps`.
+    #[inline]
     pub fn target_input_kbps(mut self, value: impl Into<String>) -> Self {
         self.inner.target_input_kbps = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskStatsResponse::target_input_kbps`.
+    #[inline]
     pub fn set_target_input_kbps(mut self, value: Option<String>) -> Self {
         self.inner.target_input_kbps = value;
         self
     }
     /// Sets `ShowMigrationTaskStatsResponse::target_ops`.
+    #[inline]
     pub fn target_ops(mut self, value: impl Into<String>) -> Self {
         self.inner.target_ops = Some(value.into());
         self
     }
     /// Sets or clears `ShowMigrationTaskStatsResponse::target_ops`.
+    #[inline]
     pub fn set_target_ops(mut self, value: Option<String>) -> Self {
         self.inner.target_ops = value;
         self
     }
     /// Sets `ShowMigrationTaskStatsResponse::is_migrating`.
+    #[inline]
     pub fn is_migrating(mut self, value: bool) -> Self {
         self.inner.is_migrating = Some(value);
         self
     }
     /// Sets or clears `ShowMigrationTaskStatsResponse::is_migrating`.
+    #[inline]
     pub fn set_is_migrating(mut self, value: Option<bool>) -> Self {
         self.inner.is_migrating = value;
         self
@@ -5183,26 +5601,31 @@ pub struct ShowNodesInformationResponseBuilder {
 }
 impl ShowNodesInformationResponseBuilder {
     /// Sets `ShowNodesInformationResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowNodesInformationResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowNodesInformationResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ShowNodesInformationResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ShowNodesInformationResponse::nodes`.
+    #[inline]
     pub fn nodes(
         mut self,
         value: impl IntoIterator<Item = impl Into<NodesInfoResp>>,
@@ -5211,11 +5634,13 @@ impl ShowNodesInformationResponseBuilder {
         self
     }
     /// Appends one item to `ShowNodesInformationResponse::nodes`.
+    #[inline]
     pub fn push_nodes(mut self, value: impl Into<NodesInfoResp>) -> Self {
         self.inner.nodes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowNodesInformationResponse::nodes`.
+    #[inline]
     pub fn set_nodes(mut self, value: Option<Vec<NodesInfoResp>>) -> Self {
         self.inner.nodes = value;
         self
@@ -5379,86 +5804,103 @@ pub struct ShowOfflineKeyAnalysisTaskResponseBuilder {
 }
 impl ShowOfflineKeyAnalysisTaskResponseBuilder {
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::node_id`.
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::node_id`.
+    #[inline]
     pub fn set_node_id(mut self, value: Option<String>) -> Self {
         self.inner.node_id = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::backup_id`.
+    #[inline]
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::backup_id`.
+    #[inline]
     pub fn set_backup_id(mut self, value: Option<String>) -> Self {
         self.inner.backup_id = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::group_name`.
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::node_ip`.
+    #[inline]
     pub fn node_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.node_ip = Some(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::node_ip`.
+    #[inline]
     pub fn set_node_ip(mut self, value: Option<String>) -> Self {
         self.inner.node_ip = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::node_ipv6`.
+    #[inline]
     pub fn node_ipv6(mut self, value: impl Into<String>) -> Self {
         self.inner.node_ipv6 = Some(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::node_ipv6`.
+    #[inline]
     pub fn set_node_ipv6(mut self, value: Option<String>) -> Self {
         self.inner.node_ipv6 = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::node_type`.
+    #[inline]
     pub fn node_type(mut self, value: impl Into<String>) -> Self {
         self.inner.node_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::node_type`.
+    #[inline]
     pub fn set_node_type(mut self, value: Option<String>) -> Self {
         self.inner.node_type = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::analysis_type`.
+    #[inline]
     pub fn analysis_type(
         mut self,
         value: impl Into<ShowOfflineKeyAnalysisTaskResponseAnalysisType>,
@@ -5467,6 +5909,7 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::analysis_type`.
+    #[inline]
     pub fn set_analysis_type(
         mut self,
         value: Option<ShowOfflineKeyAnalysisTaskResponseAnalysisType>,
@@ -5475,26 +5918,31 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::largest_key_prefixes`.
+    #[inline]
     pub fn largest_key_prefixes(
         mut self,
         value: impl IntoIterator<Item = impl Into<LargestKeyPrefix>>,
@@ -5505,6 +5953,7 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Appends one item to `ShowOfflineKeyAnalysisTaskResponse::largest_key_prefixes`.
+    #[inline]
     pub fn push_largest_key_prefixes(
         mut self,
         value: impl Into<LargestKeyPrefix>,
@@ -5513,6 +5962,7 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::largest_key_prefixes`.
+    #[inline]
     pub fn set_largest_key_prefixes(
         mut self,
         value: Option<Vec<LargestKeyPrefix>>,
@@ -5521,6 +5971,7 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::largest_keys`.
+    #[inline]
     pub fn largest_keys(
         mut self,
         value: impl IntoIterator<Item = impl Into<LargestKey>>,
@@ -5529,36 +5980,43 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Appends one item to `ShowOfflineKeyAnalysisTaskResponse::largest_keys`.
+    #[inline]
     pub fn push_largest_keys(mut self, value: impl Into<LargestKey>) -> Self {
         self.inner.largest_keys.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::largest_keys`.
+    #[inline]
     pub fn set_largest_keys(mut self, value: Option<Vec<LargestKey>>) -> Self {
         self.inner.largest_keys = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::total_bytes`.
+    #[inline]
     pub fn total_bytes(mut self, value: i64) -> Self {
         self.inner.total_bytes = Some(value);
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::total_bytes`.
+    #[inline]
     pub fn set_total_bytes(mut self, value: Option<i64>) -> Self {
         self.inner.total_bytes = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::total_num`.
+    #[inline]
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::total_num`.
+    #[inline]
     pub fn set_total_num(mut self, value: Option<i64>) -> Self {
         self.inner.total_num = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::type_bytes`.
+    #[inline]
     pub fn type_bytes(
         mut self,
         value: impl IntoIterator<Item = impl Into<KeyTypeByte>>,
@@ -5567,16 +6025,19 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Appends one item to `ShowOfflineKeyAnalysisTaskResponse::type_bytes`.
+    #[inline]
     pub fn push_type_bytes(mut self, value: impl Into<KeyTypeByte>) -> Self {
         self.inner.type_bytes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::type_bytes`.
+    #[inline]
     pub fn set_type_bytes(mut self, value: Option<Vec<KeyTypeByte>>) -> Self {
         self.inner.type_bytes = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::type_num`.
+    #[inline]
     pub fn type_num(
         mut self,
         value: impl IntoIterator<Item = impl Into<KeyTypeNum>>,
@@ -5585,11 +6046,13 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Appends one item to `ShowOfflineKeyAnalysisTaskResponse::type_num`.
+    #[inline]
     pub fn push_type_num(mut self, value: impl Into<KeyTypeNum>) -> Self {
         self.inner.type_num.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::type_num`.
+    #[inline]
     pub fn set_type_num(mut self, value: Option<Vec<KeyTypeNum>>) -> Self {
         self.inner.type_num = value;
         self
@@ -5655,11 +6118,13 @@ pub struct ShowQuotaOfTenantResponseBuilder {
 }
 impl ShowQuotaOfTenantResponseBuilder {
     /// Sets `ShowQuotaOfTenantResponse::quotas`.
+    #[inline]
     pub fn quotas(mut self, value: impl Into<QueryTenantQuotaRespQuotas>) -> Self {
         self.inner.quotas = Some(value.into());
         self
     }
     /// Sets or clears `ShowQuotaOfTenantResponse::quotas`.
+    #[inline]
     pub fn set_quotas(mut self, value: Option<QueryTenantQuotaRespQuotas>) -> Self {
         self.inner.quotas = value;
         self
@@ -5725,6 +6190,7 @@ pub struct ShowTagsResponseBuilder {
 }
 impl ShowTagsResponseBuilder {
     /// Sets `ShowTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -5733,11 +6199,13 @@ impl ShowTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -5828,81 +6296,97 @@ pub struct SimpleKeyScanRecordBuilder {
 }
 impl SimpleKeyScanRecordBuilder {
     /// Sets `SimpleKeyScanRecord::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SimpleKeyScanRecord::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SimpleKeyScanRecord::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `SimpleKeyScanRecord::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `SimpleKeyScanRecord::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<SimpleKeyScanRecordStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SimpleKeyScanRecord::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<SimpleKeyScanRecordStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SimpleKeyScanRecord::scan_type`.
+    #[inline]
     pub fn scan_type(mut self, value: impl Into<String>) -> Self {
         self.inner.scan_type = Some(value.into());
         self
     }
     /// Sets or clears `SimpleKeyScanRecord::scan_type`.
+    #[inline]
     pub fn set_scan_type(mut self, value: Option<String>) -> Self {
         self.inner.scan_type = value;
         self
     }
     /// Sets `SimpleKeyScanRecord::num`.
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
         self
     }
     /// Sets or clears `SimpleKeyScanRecord::num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.inner.num = value;
         self
     }
     /// Sets `SimpleKeyScanRecord::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SimpleKeyScanRecord::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SimpleKeyScanRecord::started_at`.
+    #[inline]
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
     /// Sets or clears `SimpleKeyScanRecord::started_at`.
+    #[inline]
     pub fn set_started_at(mut self, value: Option<String>) -> Self {
         self.inner.started_at = value;
         self
     }
     /// Sets `SimpleKeyScanRecord::finished_at`.
+    #[inline]
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
         self
     }
     /// Sets or clears `SimpleKeyScanRecord::finished_at`.
+    #[inline]
     pub fn set_finished_at(mut self, value: Option<String>) -> Self {
         self.inner.finished_at = value;
         self
@@ -6022,101 +6506,121 @@ pub struct SingleBackgroundTaskBuilder {
 }
 impl SingleBackgroundTaskBuilder {
     /// Sets `SingleBackgroundTask::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SingleBackgroundTask::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SingleBackgroundTask::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SingleBackgroundTask::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SingleBackgroundTask::details`.
+    #[inline]
     pub fn details(mut self, value: impl Into<DetailsBody>) -> Self {
         self.inner.details = Some(value.into());
         self
     }
     /// Sets or clears `SingleBackgroundTask::details`.
+    #[inline]
     pub fn set_details(mut self, value: Option<DetailsBody>) -> Self {
         self.inner.details = value;
         self
     }
     /// Sets `SingleBackgroundTask::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `SingleBackgroundTask::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `SingleBackgroundTask::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `SingleBackgroundTask::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `SingleBackgroundTask::params`.
+    #[inline]
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.inner.params = Some(value.into());
         self
     }
     /// Sets or clears `SingleBackgroundTask::params`.
+    #[inline]
     pub fn set_params(mut self, value: Option<String>) -> Self {
         self.inner.params = value;
         self
     }
     /// Sets `SingleBackgroundTask::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SingleBackgroundTask::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SingleBackgroundTask::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SingleBackgroundTask::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SingleBackgroundTask::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `SingleBackgroundTask::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `SingleBackgroundTask::enable_show`.
+    #[inline]
     pub fn enable_show(mut self, value: bool) -> Self {
         self.inner.enable_show = Some(value);
         self
     }
     /// Sets or clears `SingleBackgroundTask::enable_show`.
+    #[inline]
     pub fn set_enable_show(mut self, value: Option<bool>) -> Self {
         self.inner.enable_show = value;
         self
@@ -6212,91 +6716,109 @@ pub struct SlowlogItemBuilder {
 }
 impl SlowlogItemBuilder {
     /// Sets `SlowlogItem::id`.
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.inner.id = Some(value);
         self
     }
     /// Sets or clears `SlowlogItem::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SlowlogItem::command`.
+    #[inline]
     pub fn command(mut self, value: impl Into<String>) -> Self {
         self.inner.command = Some(value.into());
         self
     }
     /// Sets or clears `SlowlogItem::command`.
+    #[inline]
     pub fn set_command(mut self, value: Option<String>) -> Self {
         self.inner.command = value;
         self
     }
     /// Sets `SlowlogItem::start_time`.
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.inner.start_time = Some(value.into());
         self
     }
     /// Sets or clears `SlowlogItem::start_time`.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<String>) -> Self {
         self.inner.start_time = value;
         self
     }
     /// Sets `SlowlogItem::duration`.
+    #[inline]
     pub fn duration(mut self, value: impl Into<String>) -> Self {
         self.inner.duration = Some(value.into());
         self
     }
     /// Sets or clears `SlowlogItem::duration`.
+    #[inline]
     pub fn set_duration(mut self, value: Option<String>) -> Self {
         self.inner.duration = value;
         self
     }
     /// Sets `SlowlogItem::shard_name`.
+    #[inline]
     pub fn shard_name(mut self, value: impl Into<String>) -> Self {
         self.inner.shard_name = Some(value.into());
         self
     }
     /// Sets or clears `SlowlogItem::shard_name`.
+    #[inline]
     pub fn set_shard_name(mut self, value: Option<String>) -> Self {
         self.inner.shard_name = value;
         self
     }
     /// Sets `SlowlogItem::database_id`.
+    #[inline]
     pub fn database_id(mut self, value: i64) -> Self {
         self.inner.database_id = Some(value);
         self
     }
     /// Sets or clears `SlowlogItem::database_id`.
+    #[inline]
     pub fn set_database_id(mut self, value: Option<i64>) -> Self {
         self.inner.database_id = value;
         self
     }
     /// Sets `SlowlogItem::username`.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.inner.username = Some(value.into());
         self
     }
     /// Sets or clears `SlowlogItem::username`.
+    #[inline]
     pub fn set_username(mut self, value: Option<String>) -> Self {
         self.inner.username = value;
         self
     }
     /// Sets `SlowlogItem::node_role`.
+    #[inline]
     pub fn node_role(mut self, value: impl Into<String>) -> Self {
         self.inner.node_role = Some(value.into());
         self
     }
     /// Sets or clears `SlowlogItem::node_role`.
+    #[inline]
     pub fn set_node_role(mut self, value: Option<String>) -> Self {
         self.inner.node_role = value;
         self
     }
     /// Sets `SlowlogItem::client_ip`.
+    #[inline]
     pub fn client_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.client_ip = Some(value.into());
         self
     }
     /// Sets or clears `SlowlogItem::client_ip`.
+    #[inline]
     pub fn set_client_ip(mut self, value: Option<String>) -> Self {
         self.inner.client_ip = value;
         self
@@ -6427,91 +6949,109 @@ pub struct SourceInstanceBodyBuilder {
 }
 impl SourceInstanceBodyBuilder {
     /// Sets `SourceInstanceBody::addrs`. **Required.**
+    #[inline]
     pub fn addrs(mut self, value: impl Into<String>) -> Self {
         self.inner.addrs = Some(value.into());
         self
     }
     /// Sets or clears `SourceInstanceBody::addrs`.
+    #[inline]
     pub fn set_addrs(mut self, value: Option<String>) -> Self {
         self.inner.addrs = value;
         self
     }
     /// Sets `SourceInstanceBody::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `SourceInstanceBody::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `SourceInstanceBody::task_status`.
+    #[inline]
     pub fn task_status(mut self, value: impl Into<String>) -> Self {
         self.inner.task_status = Some(value.into());
         self
     }
     /// Sets or clears `SourceInstanceBody::task_status`.
+    #[inline]
     pub fn set_task_status(mut self, value: Option<String>) -> Self {
         self.inner.task_status = value;
         self
     }
     /// Sets `SourceInstanceBody::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SourceInstanceBody::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SourceInstanceBody::ip`.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
         self
     }
     /// Sets or clears `SourceInstanceBody::ip`.
+    #[inline]
     pub fn set_ip(mut self, value: Option<String>) -> Self {
         self.inner.ip = value;
         self
     }
     /// Sets `SourceInstanceBody::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `SourceInstanceBody::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<String>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `SourceInstanceBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SourceInstanceBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SourceInstanceBody::proxy_multi_db`.
+    #[inline]
     pub fn proxy_multi_db(mut self, value: bool) -> Self {
         self.inner.proxy_multi_db = Some(value);
         self
     }
     /// Sets or clears `SourceInstanceBody::proxy_multi_db`.
+    #[inline]
     pub fn set_proxy_multi_db(mut self, value: Option<bool>) -> Self {
         self.inner.proxy_multi_db = value;
         self
     }
     /// Sets `SourceInstanceBody::db`.
+    #[inline]
     pub fn db(mut self, value: impl Into<String>) -> Self {
         self.inner.db = Some(value.into());
         self
     }
     /// Sets or clears `SourceInstanceBody::db`.
+    #[inline]
     pub fn set_db(mut self, value: Option<String>) -> Self {
         self.inner.db = value;
         self
@@ -6589,31 +7129,37 @@ pub struct SpecParamBuilder {
 }
 impl SpecParamBuilder {
     /// Sets `SpecParam::sharding_count`.
+    #[inline]
     pub fn sharding_count(mut self, value: i64) -> Self {
         self.inner.sharding_count = Some(value);
         self
     }
     /// Sets or clears `SpecParam::sharding_count`.
+    #[inline]
     pub fn set_sharding_count(mut self, value: Option<i64>) -> Self {
         self.inner.sharding_count = value;
         self
     }
     /// Sets `SpecParam::replica_count`.
+    #[inline]
     pub fn replica_count(mut self, value: i64) -> Self {
         self.inner.replica_count = Some(value);
         self
     }
     /// Sets or clears `SpecParam::replica_count`.
+    #[inline]
     pub fn set_replica_count(mut self, value: Option<i64>) -> Self {
         self.inner.replica_count = value;
         self
     }
     /// Sets `SpecParam::cache_mode`.
+    #[inline]
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
         self
     }
     /// Sets or clears `SpecParam::cache_mode`.
+    #[inline]
     pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
         self.inner.cache_mode = value;
         self
@@ -6675,21 +7221,25 @@ pub struct StartInstanceResizeCheckJobRequestBodyBuilder {
 }
 impl StartInstanceResizeCheckJobRequestBodyBuilder {
     /// Sets `StartInstanceResizeCheckJobRequestBody::new_capacity`.
+    #[inline]
     pub fn new_capacity(mut self, value: i64) -> Self {
         self.inner.new_capacity = Some(value);
         self
     }
     /// Sets or clears `StartInstanceResizeCheckJobRequestBody::new_capacity`.
+    #[inline]
     pub fn set_new_capacity(mut self, value: Option<i64>) -> Self {
         self.inner.new_capacity = value;
         self
     }
     /// Sets `StartInstanceResizeCheckJobRequestBody::spec_code`.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
         self
     }
     /// Sets or clears `StartInstanceResizeCheckJobRequestBody::spec_code`.
+    #[inline]
     pub fn set_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.spec_code = value;
         self
@@ -6745,11 +7295,13 @@ pub struct StartInstanceResizeCheckJobResponseBuilder {
 }
 impl StartInstanceResizeCheckJobResponseBuilder {
     /// Sets `StartInstanceResizeCheckJobResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `StartInstanceResizeCheckJobResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -6919,131 +7471,157 @@ pub struct StatusStatisticBuilder {
 }
 impl StatusStatisticBuilder {
     /// Sets `StatusStatistic::paying_count`.
+    #[inline]
     pub fn paying_count(mut self, value: i64) -> Self {
         self.inner.paying_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::paying_count`.
+    #[inline]
     pub fn set_paying_count(mut self, value: Option<i64>) -> Self {
         self.inner.paying_count = value;
         self
     }
     /// Sets `StatusStatistic::freezing_count`.
+    #[inline]
     pub fn freezing_count(mut self, value: i64) -> Self {
         self.inner.freezing_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::freezing_count`.
+    #[inline]
     pub fn set_freezing_count(mut self, value: Option<i64>) -> Self {
         self.inner.freezing_count = value;
         self
     }
     /// Sets `StatusStatistic::migrating_count`.
+    #[inline]
     pub fn migrating_count(mut self, value: i64) -> Self {
         self.inner.migrating_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::migrating_count`.
+    #[inline]
     pub fn set_migrating_count(mut self, value: Option<i64>) -> Self {
         self.inner.migrating_count = value;
         self
     }
     /// Sets `StatusStatistic::flushing_count`.
+    #[inline]
     pub fn flushing_count(mut self, value: i64) -> Self {
         self.inner.flushing_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::flushing_count`.
+    #[inline]
     pub fn set_flushing_count(mut self, value: Option<i64>) -> Self {
         self.inner.flushing_count = value;
         self
     }
     /// Sets `StatusStatistic::upgrading_count`.
+    #[inline]
     pub fn upgrading_count(mut self, value: i64) -> Self {
         self.inner.upgrading_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::upgrading_count`.
+    #[inline]
     pub fn set_upgrading_count(mut self, value: Option<i64>) -> Self {
         self.inner.upgrading_count = value;
         self
     }
     /// Sets `StatusStatistic::restoring_count`.
+    #[inline]
     pub fn restoring_count(mut self, value: i64) -> Self {
         self.inner.restoring_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::restoring_count`.
+    #[inline]
     pub fn set_restoring_count(mut self, value: Option<i64>) -> Self {
         self.inner.restoring_count = value;
         self
     }
     /// Sets `StatusStatistic::extending_count`.
+    #[inline]
     pub fn extending_count(mut self, value: i64) -> Self {
         self.inner.extending_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::extending_count`.
+    #[inline]
     pub fn set_extending_count(mut self, value: Option<i64>) -> Self {
         self.inner.extending_count = value;
         self
     }
     /// Sets `StatusStatistic::creating_count`.
+    #[inline]
     pub fn creating_count(mut self, value: i64) -> Self {
         self.inner.creating_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::creating_count`.
+    #[inline]
     pub fn set_creating_count(mut self, value: Option<i64>) -> Self {
         self.inner.creating_count = value;
         self
     }
     /// Sets `StatusStatistic::running_count`.
+    #[inline]
     pub fn running_count(mut self, value: i64) -> Self {
         self.inner.running_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::running_count`.
+    #[inline]
     pub fn set_running_count(mut self, value: Option<i64>) -> Self {
         self.inner.running_count = value;
         self
     }
     /// Sets `StatusStatistic::error_count`.
+    #[inline]
     pub fn error_count(mut self, value: i64) -> Self {
         self.inner.error_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::error_count`.
+    #[inline]
     pub fn set_error_count(mut self, value: Option<i64>) -> Self {
         self.inner.error_count = value;
         self
     }
     /// Sets `StatusStatistic::frozen_count`.
+    #[inline]
     pub fn frozen_count(mut self, value: i64) -> Self {
         self.inner.frozen_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::frozen_count`.
+    #[inline]
     pub fn set_frozen_count(mut self, value: Option<i64>) -> Self {
         self.inner.frozen_count = value;
         self
     }
     /// Sets `StatusStatistic::createfailed_count`.
+    #[inline]
     pub fn createfailed_count(mut self, value: i64) -> Self {
         self.inner.createfailed_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::createfailed_count`.
+    #[inline]
     pub fn set_createfailed_count(mut self, value: Option<i64>) -> Self {
         self.inner.createfailed_count = value;
         self
     }
     /// Sets `StatusStatistic::restarting_count`.
+    #[inline]
     pub fn restarting_count(mut self, value: i64) -> Self {
         self.inner.restarting_count = Some(value);
         self
     }
     /// Sets or clears `StatusStatistic::restarting_count`.
+    #[inline]
     pub fn set_restarting_count(mut self, value: Option<i64>) -> Self {
         self.inner.restarting_count = value;
         self
@@ -7138,66 +7716,79 @@ pub struct StepDetailBuilder {
 }
 impl StepDetailBuilder {
     /// Sets `StepDetail::step_id`.
+    #[inline]
     pub fn step_id(mut self, value: impl Into<String>) -> Self {
         self.inner.step_id = Some(value.into());
         self
     }
     /// Sets or clears `StepDetail::step_id`.
+    #[inline]
     pub fn set_step_id(mut self, value: Option<String>) -> Self {
         self.inner.step_id = value;
         self
     }
     /// Sets `StepDetail::step_name`.
+    #[inline]
     pub fn step_name(mut self, value: impl Into<String>) -> Self {
         self.inner.step_name = Some(value.into());
         self
     }
     /// Sets or clears `StepDetail::step_name`.
+    #[inline]
     pub fn set_step_name(mut self, value: Option<String>) -> Self {
         self.inner.step_name = value;
         self
     }
     /// Sets `StepDetail::step_status`.
+    #[inline]
     pub fn step_status(mut self, value: impl Into<StepDetailStepStatus>) -> Self {
         self.inner.step_status = Some(value.into());
         self
     }
     /// Sets or clears `StepDetail::step_status`.
+    #[inline]
     pub fn set_step_status(mut self, value: Option<StepDetailStepStatus>) -> Self {
         self.inner.step_status = value;
         self
     }
     /// Sets `StepDetail::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `StepDetail::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `StepDetail::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `StepDetail::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `StepDetail::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `StepDetail::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `StepDetail::sub_step_details`.
+    #[inline]
     pub fn sub_step_details(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubStepDetail>>,
@@ -7206,11 +7797,13 @@ impl StepDetailBuilder {
         self
     }
     /// Appends one item to `StepDetail::sub_step_details`.
+    #[inline]
     pub fn push_sub_step_details(mut self, value: impl Into<SubStepDetail>) -> Self {
         self.inner.sub_step_details.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `StepDetail::sub_step_details`.
+    #[inline]
     pub fn set_sub_step_details(mut self, value: Option<Vec<SubStepDetail>>) -> Self {
         self.inner.sub_step_details = value;
         self
@@ -7457,46 +8050,55 @@ pub struct StopMigrationTaskResponseBuilder {
 }
 impl StopMigrationTaskResponseBuilder {
     /// Sets `StopMigrationTaskResponse::task_id`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::task_id`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<String>) -> Self {
         self.inner.task_id = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::task_name`.
+    #[inline]
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::task_name`.
+    #[inline]
     pub fn set_task_name(mut self, value: Option<String>) -> Self {
         self.inner.task_name = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<StopMigrationTaskResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<StopMigrationTaskResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::migration_type`.
+    #[inline]
     pub fn migration_type(
         mut self,
         value: impl Into<StopMigrationTaskResponseMigrationType>,
@@ -7505,6 +8107,7 @@ impl StopMigrationTaskResponseBuilder {
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::migration_type`.
+    #[inline]
     pub fn set_migration_type(
         mut self,
         value: Option<StopMigrationTaskResponseMigrationType>,
@@ -7513,6 +8116,7 @@ impl StopMigrationTaskResponseBuilder {
         self
     }
     /// Sets `StopMigrationTaskResponse::migration_method`.
+    #[inline]
     pub fn migration_method(
         mut self,
         value: impl Into<StopMigrationTaskResponseMigrationMethod>,
@@ -7521,6 +8125,7 @@ impl StopMigrationTaskResponseBuilder {
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::migration_method`.
+    #[inline]
     pub fn set_migration_method(
         mut self,
         value: Option<StopMigrationTaskResponseMigrationMethod>,
@@ -7529,26 +8134,31 @@ impl StopMigrationTaskResponseBuilder {
         self
     }
     /// Sets `StopMigrationTaskResponse::ecs_tenant_private_ip`.
+    #[inline]
     pub fn ecs_tenant_private_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_tenant_private_ip = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::ecs_tenant_private_ip`.
+    #[inline]
     pub fn set_ecs_tenant_private_ip(mut self, value: Option<String>) -> Self {
         self.inner.ecs_tenant_private_ip = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::backup_files`.
+    #[inline]
     pub fn backup_files(mut self, value: impl Into<BackupFilesBody>) -> Self {
         self.inner.backup_files = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::backup_files`.
+    #[inline]
     pub fn set_backup_files(mut self, value: Option<BackupFilesBody>) -> Self {
         self.inner.backup_files = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::network_type`.
+    #[inline]
     pub fn network_type(
         mut self,
         value: impl Into<StopMigrationTaskResponseNetworkType>,
@@ -7557,6 +8167,7 @@ impl StopMigrationTaskResponseBuilder {
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::network_type`.
+    #[inline]
     pub fn set_network_type(
         mut self,
         value: Option<StopMigrationTaskResponseNetworkType>,
@@ -7565,76 +8176,91 @@ impl StopMigrationTaskResponseBuilder {
         self
     }
     /// Sets `StopMigrationTaskResponse::source_instance`.
+    #[inline]
     pub fn source_instance(mut self, value: impl Into<SourceInstanceBody>) -> Self {
         self.inner.source_instance = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::source_instance`.
+    #[inline]
     pub fn set_source_instance(mut self, value: Option<SourceInstanceBody>) -> Self {
         self.inner.source_instance = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::target_instance`.
+    #[inline]
     pub fn target_instance(mut self, value: impl Into<TargetInstanceBody>) -> Self {
         self.inner.target_instance = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::target_instance`.
+    #[inline]
     pub fn set_target_instance(mut self, value: Option<TargetInstanceBody>) -> Self {
         self.inner.target_instance = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::released_at`.
+    #[inline]
     pub fn released_at(mut self, value: impl Into<String>) -> Self {
         self.inner.released_at = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::released_at`.
+    #[inline]
     pub fn set_released_at(mut self, value: Option<String>) -> Self {
         self.inner.released_at = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::version`.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::resume_mode`.
+    #[inline]
     pub fn resume_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.resume_mode = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::resume_mode`.
+    #[inline]
     pub fn set_resume_mode(mut self, value: Option<String>) -> Self {
         self.inner.resume_mode = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::supported_features`.
+    #[inline]
     pub fn supported_features(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -7645,61 +8271,73 @@ impl StopMigrationTaskResponseBuilder {
         self
     }
     /// Appends one item to `StopMigrationTaskResponse::supported_features`.
+    #[inline]
     pub fn push_supported_features(mut self, value: impl Into<String>) -> Self {
         self.inner.supported_features.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::supported_features`.
+    #[inline]
     pub fn set_supported_features(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.supported_features = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::tenant_vpc_id`.
+    #[inline]
     pub fn tenant_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::tenant_vpc_id`.
+    #[inline]
     pub fn set_tenant_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_vpc_id = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::tenant_subnet_id`.
+    #[inline]
     pub fn tenant_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::tenant_subnet_id`.
+    #[inline]
     pub fn set_tenant_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_subnet_id = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::tenant_security_group_id`.
+    #[inline]
     pub fn tenant_security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::tenant_security_group_id`.
+    #[inline]
     pub fn set_tenant_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_security_group_id = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::bandwidth_limit_mb`.
+    #[inline]
     pub fn bandwidth_limit_mb(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_limit_mb = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::bandwidth_limit_mb`.
+    #[inline]
     pub fn set_bandwidth_limit_mb(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_limit_mb = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::task_status`.
+    #[inline]
     pub fn task_status(mut self, value: impl Into<String>) -> Self {
         self.inner.task_status = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResponse::task_status`.
+    #[inline]
     pub fn set_task_status(mut self, value: Option<String>) -> Self {
         self.inner.task_status = value;
         self
@@ -7822,41 +8460,49 @@ pub struct StopMigrationTaskResultBuilder {
 }
 impl StopMigrationTaskResultBuilder {
     /// Sets `StopMigrationTaskResult::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<StopMigrationTaskResultResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResult::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<StopMigrationTaskResultResult>) -> Self {
         self.inner.result = value;
         self
     }
     /// Sets `StopMigrationTaskResult::task_id`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResult::task_id`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<String>) -> Self {
         self.inner.task_id = value;
         self
     }
     /// Sets `StopMigrationTaskResult::error_msg`.
+    #[inline]
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_msg = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResult::error_msg`.
+    #[inline]
     pub fn set_error_msg(mut self, value: Option<String>) -> Self {
         self.inner.error_msg = value;
         self
     }
     /// Sets `StopMigrationTaskResult::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `StopMigrationTaskResult::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
@@ -7963,71 +8609,85 @@ pub struct SubStepDetailBuilder {
 }
 impl SubStepDetailBuilder {
     /// Sets `SubStepDetail::sub_step_id`.
+    #[inline]
     pub fn sub_step_id(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_step_id = Some(value.into());
         self
     }
     /// Sets or clears `SubStepDetail::sub_step_id`.
+    #[inline]
     pub fn set_sub_step_id(mut self, value: Option<String>) -> Self {
         self.inner.sub_step_id = value;
         self
     }
     /// Sets `SubStepDetail::sub_step_name`.
+    #[inline]
     pub fn sub_step_name(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_step_name = Some(value.into());
         self
     }
     /// Sets or clears `SubStepDetail::sub_step_name`.
+    #[inline]
     pub fn set_sub_step_name(mut self, value: Option<String>) -> Self {
         self.inner.sub_step_name = value;
         self
     }
     /// Sets `SubStepDetail::sub_step_status`.
+    #[inline]
     pub fn sub_step_status(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_step_status = Some(value.into());
         self
     }
     /// Sets or clears `SubStepDetail::sub_step_status`.
+    #[inline]
     pub fn set_sub_step_status(mut self, value: Option<String>) -> Self {
         self.inner.sub_step_status = value;
         self
     }
     /// Sets `SubStepDetail::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `SubStepDetail::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `SubStepDetail::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `SubStepDetail::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `SubStepDetail::detail`.
+    #[inline]
     pub fn detail(mut self, value: impl Into<String>) -> Self {
         self.inner.detail = Some(value.into());
         self
     }
     /// Sets or clears `SubStepDetail::detail`.
+    #[inline]
     pub fn set_detail(mut self, value: Option<String>) -> Self {
         self.inner.detail = value;
         self
     }
     /// Sets `SubStepDetail::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `SubStepDetail::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self

@@ -53,26 +53,31 @@ pub struct TagBuilder {
 }
 impl TagBuilder {
     /// Sets `Tag::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `Tag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `Tag::values`.
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `Tag::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Tag::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -203,91 +208,109 @@ pub struct TargetInstanceBodyBuilder {
 }
 impl TargetInstanceBodyBuilder {
     /// Sets `TargetInstanceBody::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `TargetInstanceBody::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `TargetInstanceBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `TargetInstanceBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `TargetInstanceBody::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `TargetInstanceBody::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `TargetInstanceBody::task_status`.
+    #[inline]
     pub fn task_status(mut self, value: impl Into<String>) -> Self {
         self.inner.task_status = Some(value.into());
         self
     }
     /// Sets or clears `TargetInstanceBody::task_status`.
+    #[inline]
     pub fn set_task_status(mut self, value: Option<String>) -> Self {
         self.inner.task_status = value;
         self
     }
     /// Sets `TargetInstanceBody::ip`.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
         self
     }
     /// Sets or clears `TargetInstanceBody::ip`.
+    #[inline]
     pub fn set_ip(mut self, value: Option<String>) -> Self {
         self.inner.ip = value;
         self
     }
     /// Sets `TargetInstanceBody::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `TargetInstanceBody::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<String>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `TargetInstanceBody::addrs`.
+    #[inline]
     pub fn addrs(mut self, value: impl Into<String>) -> Self {
         self.inner.addrs = Some(value.into());
         self
     }
     /// Sets or clears `TargetInstanceBody::addrs`.
+    #[inline]
     pub fn set_addrs(mut self, value: Option<String>) -> Self {
         self.inner.addrs = value;
         self
     }
     /// Sets `TargetInstanceBody::proxy_multi_db`.
+    #[inline]
     pub fn proxy_multi_db(mut self, value: bool) -> Self {
         self.inner.proxy_multi_db = Some(value);
         self
     }
     /// Sets or clears `TargetInstanceBody::proxy_multi_db`.
+    #[inline]
     pub fn set_proxy_multi_db(mut self, value: Option<bool>) -> Self {
         self.inner.proxy_multi_db = value;
         self
     }
     /// Sets `TargetInstanceBody::db`.
+    #[inline]
     pub fn db(mut self, value: impl Into<String>) -> Self {
         self.inner.db = Some(value.into());
         self
     }
     /// Sets or clears `TargetInstanceBody::db`.
+    #[inline]
     pub fn set_db(mut self, value: Option<String>) -> Self {
         self.inner.db = value;
         self
@@ -426,161 +449,193 @@ pub struct TopologyInfoBuilder {
 }
 impl TopologyInfoBuilder {
     /// Sets `TopologyInfo::node_id`.
+    #[inline]
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::node_id`.
+    #[inline]
     pub fn set_node_id(mut self, value: Option<String>) -> Self {
         self.inner.node_id = value;
         self
     }
     /// Sets `TopologyInfo::node_name`.
+    #[inline]
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.inner.node_name = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::node_name`.
+    #[inline]
     pub fn set_node_name(mut self, value: Option<String>) -> Self {
         self.inner.node_name = value;
         self
     }
     /// Sets `TopologyInfo::ip`.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::ip`.
+    #[inline]
     pub fn set_ip(mut self, value: Option<String>) -> Self {
         self.inner.ip = value;
         self
     }
     /// Sets `TopologyInfo::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<String>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `TopologyInfo::node_type`.
+    #[inline]
     pub fn node_type(mut self, value: impl Into<TopologyInfoNodeType>) -> Self {
         self.inner.node_type = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::node_type`.
+    #[inline]
     pub fn set_node_type(mut self, value: Option<TopologyInfoNodeType>) -> Self {
         self.inner.node_type = value;
         self
     }
     /// Sets `TopologyInfo::max_memory`.
+    #[inline]
     pub fn max_memory(mut self, value: impl Into<String>) -> Self {
         self.inner.max_memory = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::max_memory`.
+    #[inline]
     pub fn set_max_memory(mut self, value: Option<String>) -> Self {
         self.inner.max_memory = value;
         self
     }
     /// Sets `TopologyInfo::used_memory`.
+    #[inline]
     pub fn used_memory(mut self, value: impl Into<String>) -> Self {
         self.inner.used_memory = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::used_memory`.
+    #[inline]
     pub fn set_used_memory(mut self, value: Option<String>) -> Self {
         self.inner.used_memory = value;
         self
     }
     /// Sets `TopologyInfo::qps`.
+    #[inline]
     pub fn qps(mut self, value: impl Into<String>) -> Self {
         self.inner.qps = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::qps`.
+    #[inline]
     pub fn set_qps(mut self, value: Option<String>) -> Self {
         self.inner.qps = value;
         self
     }
     /// Sets `TopologyInfo::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<BandWidth>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<BandWidth>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `TopologyInfo::db_num`.
+    #[inline]
     pub fn db_num(mut self, value: impl Into<String>) -> Self {
         self.inner.db_num = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::db_num`.
+    #[inline]
     pub fn set_db_num(mut self, value: Option<String>) -> Self {
         self.inner.db_num = value;
         self
     }
     /// Sets `TopologyInfo::dbs`.
+    #[inline]
     pub fn dbs(mut self, value: impl Into<KeySpace>) -> Self {
         self.inner.dbs = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::dbs`.
+    #[inline]
     pub fn set_dbs(mut self, value: Option<KeySpace>) -> Self {
         self.inner.dbs = value;
         self
     }
     /// Sets `TopologyInfo::relation_ip`.
+    #[inline]
     pub fn relation_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.relation_ip = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::relation_ip`.
+    #[inline]
     pub fn set_relation_ip(mut self, value: Option<String>) -> Self {
         self.inner.relation_ip = value;
         self
     }
     /// Sets `TopologyInfo::relation_port`.
+    #[inline]
     pub fn relation_port(mut self, value: impl Into<String>) -> Self {
         self.inner.relation_port = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::relation_port`.
+    #[inline]
     pub fn set_relation_port(mut self, value: Option<String>) -> Self {
         self.inner.relation_port = value;
         self
     }
     /// Sets `TopologyInfo::group_id`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `TopologyInfo::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `TopologyInfo::dims`.
+    #[inline]
     pub fn dims(mut self, value: impl Into<DimsInfo>) -> Self {
         self.inner.dims = Some(value.into());
         self
     }
     /// Sets or clears `TopologyInfo::dims`.
+    #[inline]
     pub fn set_dims(mut self, value: Option<DimsInfo>) -> Self {
         self.inner.dims = value;
         self

@@ -81,16 +81,19 @@ pub struct UpdateAclAccountPassWordResponseBuilder {
 }
 impl UpdateAclAccountPassWordResponseBuilder {
     /// Sets `UpdateAclAccountPassWordResponse::lock_time`.
+    #[inline]
     pub fn lock_time(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAclAccountPassWordResponse::lock_time`.
+    #[inline]
     pub fn set_lock_time(mut self, value: Option<String>) -> Self {
         self.inner.lock_time = value;
         self
     }
     /// Sets `UpdateAclAccountPassWordResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl Into<UpdateAclAccountPassWordResponseResult>,
@@ -99,6 +102,7 @@ impl UpdateAclAccountPassWordResponseBuilder {
         self
     }
     /// Sets or clears `UpdateAclAccountPassWordResponse::result`.
+    #[inline]
     pub fn set_result(
         mut self,
         value: Option<UpdateAclAccountPassWordResponseResult>,
@@ -107,31 +111,37 @@ impl UpdateAclAccountPassWordResponseBuilder {
         self
     }
     /// Sets `UpdateAclAccountPassWordResponse::lock_time_left`.
+    #[inline]
     pub fn lock_time_left(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time_left = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAclAccountPassWordResponse::lock_time_left`.
+    #[inline]
     pub fn set_lock_time_left(mut self, value: Option<String>) -> Self {
         self.inner.lock_time_left = value;
         self
     }
     /// Sets `UpdateAclAccountPassWordResponse::retry_times_left`.
+    #[inline]
     pub fn retry_times_left(mut self, value: impl Into<String>) -> Self {
         self.inner.retry_times_left = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAclAccountPassWordResponse::retry_times_left`.
+    #[inline]
     pub fn set_retry_times_left(mut self, value: Option<String>) -> Self {
         self.inner.retry_times_left = value;
         self
     }
     /// Sets `UpdateAclAccountPassWordResponse::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAclAccountPassWordResponse::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
@@ -202,11 +212,13 @@ pub struct UpdateAclAccountRemarkRequestBodyBuilder {
 }
 impl UpdateAclAccountRemarkRequestBodyBuilder {
     /// Sets `UpdateAclAccountRemarkRequestBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAclAccountRemarkRequestBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -266,21 +278,25 @@ pub struct UpdateAclAccountResponseBuilder {
 }
 impl UpdateAclAccountResponseBuilder {
     /// Sets `UpdateAclAccountResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAclAccountResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `UpdateAclAccountResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAclAccountResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -372,51 +388,61 @@ pub struct UpdateAutoScanConfigRequestBodyBuilder {
 }
 impl UpdateAutoScanConfigRequestBodyBuilder {
     /// Sets `UpdateAutoScanConfigRequestBody::enable_auto_scan`.
+    #[inline]
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
     /// Sets or clears `UpdateAutoScanConfigRequestBody::enable_auto_scan`.
+    #[inline]
     pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_scan = value;
         self
     }
     /// Sets `UpdateAutoScanConfigRequestBody::first_scan_at`.
+    #[inline]
     pub fn first_scan_at(mut self, value: impl Into<String>) -> Self {
         self.inner.first_scan_at = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAutoScanConfigRequestBody::first_scan_at`.
+    #[inline]
     pub fn set_first_scan_at(mut self, value: Option<String>) -> Self {
         self.inner.first_scan_at = value;
         self
     }
     /// Sets `UpdateAutoScanConfigRequestBody::interval`.
+    #[inline]
     pub fn interval(mut self, value: i64) -> Self {
         self.inner.interval = Some(value);
         self
     }
     /// Sets or clears `UpdateAutoScanConfigRequestBody::interval`.
+    #[inline]
     pub fn set_interval(mut self, value: Option<i64>) -> Self {
         self.inner.interval = value;
         self
     }
     /// Sets `UpdateAutoScanConfigRequestBody::timeout`.
+    #[inline]
     pub fn timeout(mut self, value: i64) -> Self {
         self.inner.timeout = Some(value);
         self
     }
     /// Sets or clears `UpdateAutoScanConfigRequestBody::timeout`.
+    #[inline]
     pub fn set_timeout(mut self, value: Option<i64>) -> Self {
         self.inner.timeout = value;
         self
     }
     /// Sets `UpdateAutoScanConfigRequestBody::scan_keys_count`.
+    #[inline]
     pub fn scan_keys_count(mut self, value: i64) -> Self {
         self.inner.scan_keys_count = Some(value);
         self
     }
     /// Sets or clears `UpdateAutoScanConfigRequestBody::scan_keys_count`.
+    #[inline]
     pub fn set_scan_keys_count(mut self, value: Option<i64>) -> Self {
         self.inner.scan_keys_count = value;
         self
@@ -484,6 +510,7 @@ pub struct UpdateBandwidthInfoRequestBuilder {
 }
 impl UpdateBandwidthInfoRequestBuilder {
     /// Sets `UpdateBandwidthInfoRequest::group_bandwidths`.
+    #[inline]
     pub fn group_bandwidths(
         mut self,
         value: impl IntoIterator<Item = impl Into<UpdateGroupBandwidthInfoRequest>>,
@@ -492,6 +519,7 @@ impl UpdateBandwidthInfoRequestBuilder {
         self
     }
     /// Appends one item to `UpdateBandwidthInfoRequest::group_bandwidths`.
+    #[inline]
     pub fn push_group_bandwidths(
         mut self,
         value: impl Into<UpdateGroupBandwidthInfoRequest>,
@@ -500,6 +528,7 @@ impl UpdateBandwidthInfoRequestBuilder {
         self
     }
     /// Sets or clears `UpdateBandwidthInfoRequest::group_bandwidths`.
+    #[inline]
     pub fn set_group_bandwidths(
         mut self,
         value: Option<Vec<UpdateGroupBandwidthInfoRequest>>,
@@ -585,26 +614,31 @@ pub struct UpdateBigkeyAutoscanConfigResponseBuilder {
 }
 impl UpdateBigkeyAutoscanConfigResponseBuilder {
     /// Sets `UpdateBigkeyAutoscanConfigResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateBigkeyAutoscanConfigResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `UpdateBigkeyAutoscanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
     /// Sets or clears `UpdateBigkeyAutoscanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_scan = value;
         self
     }
     /// Sets `UpdateBigkeyAutoscanConfigResponse::schedule_at`.
+    #[inline]
     pub fn schedule_at(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -613,21 +647,25 @@ impl UpdateBigkeyAutoscanConfigResponseBuilder {
         self
     }
     /// Appends one item to `UpdateBigkeyAutoscanConfigResponse::schedule_at`.
+    #[inline]
     pub fn push_schedule_at(mut self, value: impl Into<String>) -> Self {
         self.inner.schedule_at.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateBigkeyAutoscanConfigResponse::schedule_at`.
+    #[inline]
     pub fn set_schedule_at(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.schedule_at = value;
         self
     }
     /// Sets `UpdateBigkeyAutoscanConfigResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `UpdateBigkeyAutoscanConfigResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -689,11 +727,13 @@ pub struct UpdateClientIpTransparentTransmissionRequestBodyBuilder {
 }
 impl UpdateClientIpTransparentTransmissionRequestBodyBuilder {
     /// Sets `UpdateClientIpTransparentTransmissionRequestBody::transparent_client_ip_enable`.
+    #[inline]
     pub fn transparent_client_ip_enable(mut self, value: bool) -> Self {
         self.inner.transparent_client_ip_enable = Some(value);
         self
     }
     /// Sets or clears `UpdateClientIpTransparentTransmissionRequestBody::transparent_client_ip_enable`.
+    #[inline]
     pub fn set_transparent_client_ip_enable(mut self, value: Option<bool>) -> Self {
         self.inner.transparent_client_ip_enable = value;
         self
@@ -749,11 +789,13 @@ pub struct UpdateClientIpTransparentTransmissionResponseBuilder {
 }
 impl UpdateClientIpTransparentTransmissionResponseBuilder {
     /// Sets `UpdateClientIpTransparentTransmissionResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateClientIpTransparentTransmissionResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -807,6 +849,7 @@ pub struct UpdateConfigTemplateResponseBuilder {
 }
 impl UpdateConfigTemplateResponseBuilder {
     /// Sets `UpdateConfigTemplateResponse::result`.
+    #[inline]
     pub fn result(
         mut self,
         value: impl Into<UpdateConfigTemplateResponseResult>,
@@ -815,6 +858,7 @@ impl UpdateConfigTemplateResponseBuilder {
         self
     }
     /// Sets or clears `UpdateConfigTemplateResponse::result`.
+    #[inline]
     pub fn set_result(
         mut self,
         value: Option<UpdateConfigTemplateResponseResult>,
@@ -889,26 +933,31 @@ pub struct UpdateCustomTemplateBodyBuilder {
 }
 impl UpdateCustomTemplateBodyBuilder {
     /// Sets `UpdateCustomTemplateBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateCustomTemplateBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateCustomTemplateBody::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateCustomTemplateBody::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateCustomTemplateBody::params`.
+    #[inline]
     pub fn params(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -917,6 +966,7 @@ impl UpdateCustomTemplateBodyBuilder {
         self
     }
     /// Sets or clears `UpdateCustomTemplateBody::params`.
+    #[inline]
     pub fn set_params(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -1022,71 +1072,85 @@ pub struct UpdateExpireAutoScanConfigResponseBuilder {
 }
 impl UpdateExpireAutoScanConfigResponseBuilder {
     /// Sets `UpdateExpireAutoScanConfigResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateExpireAutoScanConfigResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `UpdateExpireAutoScanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
     /// Sets or clears `UpdateExpireAutoScanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_scan = value;
         self
     }
     /// Sets `UpdateExpireAutoScanConfigResponse::first_scan_at`.
+    #[inline]
     pub fn first_scan_at(mut self, value: impl Into<String>) -> Self {
         self.inner.first_scan_at = Some(value.into());
         self
     }
     /// Sets or clears `UpdateExpireAutoScanConfigResponse::first_scan_at`.
+    #[inline]
     pub fn set_first_scan_at(mut self, value: Option<String>) -> Self {
         self.inner.first_scan_at = value;
         self
     }
     /// Sets `UpdateExpireAutoScanConfigResponse::interval`.
+    #[inline]
     pub fn interval(mut self, value: i64) -> Self {
         self.inner.interval = Some(value);
         self
     }
     /// Sets or clears `UpdateExpireAutoScanConfigResponse::interval`.
+    #[inline]
     pub fn set_interval(mut self, value: Option<i64>) -> Self {
         self.inner.interval = value;
         self
     }
     /// Sets `UpdateExpireAutoScanConfigResponse::timeout`.
+    #[inline]
     pub fn timeout(mut self, value: i64) -> Self {
         self.inner.timeout = Some(value);
         self
     }
     /// Sets or clears `UpdateExpireAutoScanConfigResponse::timeout`.
+    #[inline]
     pub fn set_timeout(mut self, value: Option<i64>) -> Self {
         self.inner.timeout = value;
         self
     }
     /// Sets `UpdateExpireAutoScanConfigResponse::scan_keys_count`.
+    #[inline]
     pub fn scan_keys_count(mut self, value: i64) -> Self {
         self.inner.scan_keys_count = Some(value);
         self
     }
     /// Sets or clears `UpdateExpireAutoScanConfigResponse::scan_keys_count`.
+    #[inline]
     pub fn set_scan_keys_count(mut self, value: Option<i64>) -> Self {
         self.inner.scan_keys_count = value;
         self
     }
     /// Sets `UpdateExpireAutoScanConfigResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `UpdateExpireAutoScanConfigResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -1164,21 +1228,25 @@ pub struct UpdateGroupBandwidthInfoRequestBuilder {
 }
 impl UpdateGroupBandwidthInfoRequestBuilder {
     /// Sets `UpdateGroupBandwidthInfoRequest::group_id`. **Required.**
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateGroupBandwidthInfoRequest::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `UpdateGroupBandwidthInfoRequest::target_bandwidth`. **Required.**
+    #[inline]
     pub fn target_bandwidth(mut self, value: i64) -> Self {
         self.inner.target_bandwidth = Some(value);
         self
     }
     /// Sets or clears `UpdateGroupBandwidthInfoRequest::target_bandwidth`.
+    #[inline]
     pub fn set_target_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.target_bandwidth = value;
         self
@@ -1261,26 +1329,31 @@ pub struct UpdateHotkeyAutoScanConfigResponseBuilder {
 }
 impl UpdateHotkeyAutoScanConfigResponseBuilder {
     /// Sets `UpdateHotkeyAutoScanConfigResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateHotkeyAutoScanConfigResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `UpdateHotkeyAutoScanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
     /// Sets or clears `UpdateHotkeyAutoScanConfigResponse::enable_auto_scan`.
+    #[inline]
     pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_scan = value;
         self
     }
     /// Sets `UpdateHotkeyAutoScanConfigResponse::schedule_at`.
+    #[inline]
     pub fn schedule_at(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1289,21 +1362,25 @@ impl UpdateHotkeyAutoScanConfigResponseBuilder {
         self
     }
     /// Appends one item to `UpdateHotkeyAutoScanConfigResponse::schedule_at`.
+    #[inline]
     pub fn push_schedule_at(mut self, value: impl Into<String>) -> Self {
         self.inner.schedule_at.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateHotkeyAutoScanConfigResponse::schedule_at`.
+    #[inline]
     pub fn set_schedule_at(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.schedule_at = value;
         self
     }
     /// Sets `UpdateHotkeyAutoScanConfigResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `UpdateHotkeyAutoScanConfigResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -1436,61 +1513,73 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder {
 }
 impl UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder {
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::window_size`. **Required.**
+    #[inline]
     pub fn window_size(mut self, value: i64) -> Self {
         self.inner.window_size = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::window_size`.
+    #[inline]
     pub fn set_window_size(mut self, value: Option<i64>) -> Self {
         self.inner.window_size = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::bandwidth_usage_upper_threshold`. **Required.**
+    #[inline]
     pub fn bandwidth_usage_upper_threshold(mut self, value: i64) -> Self {
         self.inner.bandwidth_usage_upper_threshold = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::bandwidth_usage_upper_threshold`.
+    #[inline]
     pub fn set_bandwidth_usage_upper_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth_usage_upper_threshold = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_out_cooldown`. **Required.**
+    #[inline]
     pub fn scale_out_cooldown(mut self, value: i64) -> Self {
         self.inner.scale_out_cooldown = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_out_cooldown`.
+    #[inline]
     pub fn set_scale_out_cooldown(mut self, value: Option<i64>) -> Self {
         self.inner.scale_out_cooldown = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_in_enabled`.
+    #[inline]
     pub fn scale_in_enabled(mut self, value: bool) -> Self {
         self.inner.scale_in_enabled = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_in_enabled`.
+    #[inline]
     pub fn set_scale_in_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.scale_in_enabled = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::bandwidth_usage_lower_threshold`.
+    #[inline]
     pub fn bandwidth_usage_lower_threshold(mut self, value: i64) -> Self {
         self.inner.bandwidth_usage_lower_threshold = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::bandwidth_usage_lower_threshold`.
+    #[inline]
     pub fn set_bandwidth_usage_lower_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth_usage_lower_threshold = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_in_cooldown`.
+    #[inline]
     pub fn scale_in_cooldown(mut self, value: i64) -> Self {
         self.inner.scale_in_cooldown = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_in_cooldown`.
+    #[inline]
     pub fn set_scale_in_cooldown(mut self, value: Option<i64>) -> Self {
         self.inner.scale_in_cooldown = value;
         self
@@ -1621,61 +1710,73 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
 }
 impl UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::window_size`. **Required.**
+    #[inline]
     pub fn window_size(mut self, value: i64) -> Self {
         self.inner.window_size = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::window_size`.
+    #[inline]
     pub fn set_window_size(mut self, value: Option<i64>) -> Self {
         self.inner.window_size = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_upper_threshold`. **Required.**
+    #[inline]
     pub fn bandwidth_usage_upper_threshold(mut self, value: i64) -> Self {
         self.inner.bandwidth_usage_upper_threshold = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_upper_threshold`.
+    #[inline]
     pub fn set_bandwidth_usage_upper_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth_usage_upper_threshold = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_out_cooldown`. **Required.**
+    #[inline]
     pub fn scale_out_cooldown(mut self, value: i64) -> Self {
         self.inner.scale_out_cooldown = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_out_cooldown`.
+    #[inline]
     pub fn set_scale_out_cooldown(mut self, value: Option<i64>) -> Self {
         self.inner.scale_out_cooldown = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_in_enabled`.
+    #[inline]
     pub fn scale_in_enabled(mut self, value: bool) -> Self {
         self.inner.scale_in_enabled = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_in_enabled`.
+    #[inline]
     pub fn set_scale_in_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.scale_in_enabled = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_lower_threshold`.
+    #[inline]
     pub fn bandwidth_usage_lower_threshold(mut self, value: i64) -> Self {
         self.inner.bandwidth_usage_lower_threshold = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_lower_threshold`.
+    #[inline]
     pub fn set_bandwidth_usage_lower_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth_usage_lower_threshold = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_in_cooldown`.
+    #[inline]
     pub fn scale_in_cooldown(mut self, value: i64) -> Self {
         self.inner.scale_in_cooldown = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_in_cooldown`.
+    #[inline]
     pub fn set_scale_in_cooldown(mut self, value: Option<i64>) -> Self {
         self.inner.scale_in_cooldown = value;
         self
@@ -1730,11 +1831,13 @@ pub struct UpdateInstanceConfigResponseBuilder {
 }
 impl UpdateInstanceConfigResponseBuilder {
     /// Sets `UpdateInstanceConfigResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceConfigResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1789,11 +1892,13 @@ pub struct UpdateIpWhitelistAsyncResponseBuilder {
 }
 impl UpdateIpWhitelistAsyncResponseBuilder {
     /// Sets `UpdateIpWhitelistAsyncResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateIpWhitelistAsyncResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1883,51 +1988,61 @@ pub struct UpdatePasswordResponseBuilder {
 }
 impl UpdatePasswordResponseBuilder {
     /// Sets `UpdatePasswordResponse::lock_time`.
+    #[inline]
     pub fn lock_time(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePasswordResponse::lock_time`.
+    #[inline]
     pub fn set_lock_time(mut self, value: Option<String>) -> Self {
         self.inner.lock_time = value;
         self
     }
     /// Sets `UpdatePasswordResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<UpdatePasswordResponseResult>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePasswordResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<UpdatePasswordResponseResult>) -> Self {
         self.inner.result = value;
         self
     }
     /// Sets `UpdatePasswordResponse::lock_time_left`.
+    #[inline]
     pub fn lock_time_left(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time_left = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePasswordResponse::lock_time_left`.
+    #[inline]
     pub fn set_lock_time_left(mut self, value: Option<String>) -> Self {
         self.inner.lock_time_left = value;
         self
     }
     /// Sets `UpdatePasswordResponse::retry_times_left`.
+    #[inline]
     pub fn retry_times_left(mut self, value: impl Into<String>) -> Self {
         self.inner.retry_times_left = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePasswordResponse::retry_times_left`.
+    #[inline]
     pub fn set_retry_times_left(mut self, value: Option<String>) -> Self {
         self.inner.retry_times_left = value;
         self
     }
     /// Sets `UpdatePasswordResponse::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePasswordResponse::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
@@ -2007,31 +2122,37 @@ pub struct UpdatePublicIpRequestBodyBuilder {
 }
 impl UpdatePublicIpRequestBodyBuilder {
     /// Sets `UpdatePublicIpRequestBody::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicIpRequestBody::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `UpdatePublicIpRequestBody::enable_ssl`.
+    #[inline]
     pub fn enable_ssl(mut self, value: bool) -> Self {
         self.inner.enable_ssl = Some(value);
         self
     }
     /// Sets or clears `UpdatePublicIpRequestBody::enable_ssl`.
+    #[inline]
     pub fn set_enable_ssl(mut self, value: Option<bool>) -> Self {
         self.inner.enable_ssl = value;
         self
     }
     /// Sets `UpdatePublicIpRequestBody::elb_id`.
+    #[inline]
     pub fn elb_id(mut self, value: impl Into<String>) -> Self {
         self.inner.elb_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicIpRequestBody::elb_id`.
+    #[inline]
     pub fn set_elb_id(mut self, value: Option<String>) -> Self {
         self.inner.elb_id = value;
         self
@@ -2086,11 +2207,13 @@ pub struct UpdatePublicIpResponseBuilder {
 }
 impl UpdatePublicIpResponseBuilder {
     /// Sets `UpdatePublicIpResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicIpResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2145,11 +2268,13 @@ pub struct UpdateSslSwitchRequestBodyBuilder {
 }
 impl UpdateSslSwitchRequestBodyBuilder {
     /// Sets `UpdateSslSwitchRequestBody::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `UpdateSslSwitchRequestBody::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -2213,31 +2338,37 @@ pub struct UpdateSslSwitchResponseBuilder {
 }
 impl UpdateSslSwitchResponseBuilder {
     /// Sets `UpdateSslSwitchResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSslSwitchResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `UpdateSslSwitchResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSslSwitchResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `UpdateSslSwitchResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSslSwitchResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<String>) -> Self {
         self.inner.result = value;
         self
@@ -2293,11 +2424,13 @@ pub struct UpgradeInstanceMinorVersionResponseBuilder {
 }
 impl UpgradeInstanceMinorVersionResponseBuilder {
     /// Sets `UpgradeInstanceMinorVersionResponse::task_id`.
+    #[inline]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
         self
     }
     /// Sets or clears `UpgradeInstanceMinorVersionResponse::task_id`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<String>) -> Self {
         self.inner.task_id = value;
         self
@@ -2369,21 +2502,25 @@ pub struct UpgradeMinorVersionRequestBodyBuilder {
 }
 impl UpgradeMinorVersionRequestBodyBuilder {
     /// Sets `UpgradeMinorVersionRequestBody::proxy_minor_version`.
+    #[inline]
     pub fn proxy_minor_version(mut self, value: impl Into<String>) -> Self {
         self.inner.proxy_minor_version = Some(value.into());
         self
     }
     /// Sets or clears `UpgradeMinorVersionRequestBody::proxy_minor_version`.
+    #[inline]
     pub fn set_proxy_minor_version(mut self, value: Option<String>) -> Self {
         self.inner.proxy_minor_version = value;
         self
     }
     /// Sets `UpgradeMinorVersionRequestBody::engine_minor_version`.
+    #[inline]
     pub fn engine_minor_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_minor_version = Some(value.into());
         self
     }
     /// Sets or clears `UpgradeMinorVersionRequestBody::engine_minor_version`.
+    #[inline]
     pub fn set_engine_minor_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_minor_version = value;
         self

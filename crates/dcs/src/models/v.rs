@@ -73,26 +73,31 @@ pub struct ValidateDeletableReplicaResponseBuilder {
 }
 impl ValidateDeletableReplicaResponseBuilder {
     /// Sets `ValidateDeletableReplicaResponse::check_result`.
+    #[inline]
     pub fn check_result(mut self, value: bool) -> Self {
         self.inner.check_result = Some(value);
         self
     }
     /// Sets or clears `ValidateDeletableReplicaResponse::check_result`.
+    #[inline]
     pub fn set_check_result(mut self, value: Option<bool>) -> Self {
         self.inner.check_result = value;
         self
     }
     /// Sets `ValidateDeletableReplicaResponse::available_zone`.
+    #[inline]
     pub fn available_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone = Some(value.into());
         self
     }
     /// Sets or clears `ValidateDeletableReplicaResponse::available_zone`.
+    #[inline]
     pub fn set_available_zone(mut self, value: Option<String>) -> Self {
         self.inner.available_zone = value;
         self
     }
     /// Sets `ValidateDeletableReplicaResponse::replication_list`.
+    #[inline]
     pub fn replication_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<ReplicationInfo>>,
@@ -101,11 +106,13 @@ impl ValidateDeletableReplicaResponseBuilder {
         self
     }
     /// Appends one item to `ValidateDeletableReplicaResponse::replication_list`.
+    #[inline]
     pub fn push_replication_list(mut self, value: impl Into<ReplicationInfo>) -> Self {
         self.inner.replication_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ValidateDeletableReplicaResponse::replication_list`.
+    #[inline]
     pub fn set_replication_list(mut self, value: Option<Vec<ReplicationInfo>>) -> Self {
         self.inner.replication_list = value;
         self

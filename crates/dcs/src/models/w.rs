@@ -66,16 +66,19 @@ pub struct WhitelistBuilder {
 }
 impl WhitelistBuilder {
     /// Sets `Whitelist::group_name`. **Required.**
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `Whitelist::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `Whitelist::ip_list`. **Required.**
+    #[inline]
     pub fn ip_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -84,11 +87,13 @@ impl WhitelistBuilder {
         self
     }
     /// Appends one item to `Whitelist::ip_list`.
+    #[inline]
     pub fn push_ip_list(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Whitelist::ip_list`.
+    #[inline]
     pub fn set_ip_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ip_list = value;
         self

@@ -44,11 +44,13 @@ pub struct AcceptScheduledEventResponseBuilder {
 }
 impl AcceptScheduledEventResponseBuilder {
     /// Sets `AcceptScheduledEventResponse::x_request_id`.
+    #[inline]
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.x_request_id = Some(value.into());
         self
     }
     /// Sets or clears `AcceptScheduledEventResponse::x_request_id`.
+    #[inline]
     pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
         self.inner.x_request_id = value;
         self
@@ -114,11 +116,13 @@ pub struct AddServerGroupMemberRequestBodyBuilder {
 }
 impl AddServerGroupMemberRequestBodyBuilder {
     /// Sets `AddServerGroupMemberRequestBody::add_member`. **Required.**
+    #[inline]
     pub fn add_member(mut self, value: impl Into<ServerGroupMember>) -> Self {
         self.inner.add_member = Some(value.into());
         self
     }
     /// Sets or clears `AddServerGroupMemberRequestBody::add_member`.
+    #[inline]
     pub fn set_add_member(mut self, value: Option<ServerGroupMember>) -> Self {
         self.inner.add_member = value;
         self
@@ -181,31 +185,37 @@ pub struct AsicAcceleratorInfoBuilder {
 }
 impl AsicAcceleratorInfoBuilder {
     /// Sets `AsicAcceleratorInfo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `AsicAcceleratorInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `AsicAcceleratorInfo::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `AsicAcceleratorInfo::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `AsicAcceleratorInfo::memory_mb`.
+    #[inline]
     pub fn memory_mb(mut self, value: i64) -> Self {
         self.inner.memory_mb = Some(value);
         self
     }
     /// Sets or clears `AsicAcceleratorInfo::memory_mb`.
+    #[inline]
     pub fn set_memory_mb(mut self, value: Option<i64>) -> Self {
         self.inner.memory_mb = value;
         self
@@ -292,31 +302,37 @@ pub struct AssociateServerVirtualIpOptionBuilder {
 }
 impl AssociateServerVirtualIpOptionBuilder {
     /// Sets `AssociateServerVirtualIpOption::subnet_id`. **Required.**
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `AssociateServerVirtualIpOption::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `AssociateServerVirtualIpOption::ip_address`. **Required.**
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `AssociateServerVirtualIpOption::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `AssociateServerVirtualIpOption::reverse_binding`.
+    #[inline]
     pub fn reverse_binding(mut self, value: bool) -> Self {
         self.inner.reverse_binding = Some(value);
         self
     }
     /// Sets or clears `AssociateServerVirtualIpOption::reverse_binding`.
+    #[inline]
     pub fn set_reverse_binding(mut self, value: Option<bool>) -> Self {
         self.inner.reverse_binding = value;
         self
@@ -383,11 +399,13 @@ pub struct AssociateServerVirtualIpRequestBodyBuilder {
 }
 impl AssociateServerVirtualIpRequestBodyBuilder {
     /// Sets `AssociateServerVirtualIpRequestBody::nic`. **Required.**
+    #[inline]
     pub fn nic(mut self, value: impl Into<AssociateServerVirtualIpOption>) -> Self {
         self.inner.nic = Some(value.into());
         self
     }
     /// Sets or clears `AssociateServerVirtualIpRequestBody::nic`.
+    #[inline]
     pub fn set_nic(mut self, value: Option<AssociateServerVirtualIpOption>) -> Self {
         self.inner.nic = value;
         self
@@ -441,11 +459,13 @@ pub struct AssociateServerVirtualIpResponseBuilder {
 }
 impl AssociateServerVirtualIpResponseBuilder {
     /// Sets `AssociateServerVirtualIpResponse::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `AssociateServerVirtualIpResponse::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
@@ -504,11 +524,13 @@ pub struct AssociationBuilder {
 }
 impl AssociationBuilder {
     /// Sets `Association::public_ip_address`.
+    #[inline]
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `Association::public_ip_address`.
+    #[inline]
     pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ip_address = value;
         self
@@ -610,51 +632,61 @@ pub struct AttachServerVolumeOptionBuilder {
 }
 impl AttachServerVolumeOptionBuilder {
     /// Sets `AttachServerVolumeOption::device`.
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
         self
     }
     /// Sets or clears `AttachServerVolumeOption::device`.
+    #[inline]
     pub fn set_device(mut self, value: Option<String>) -> Self {
         self.inner.device = value;
         self
     }
     /// Sets `AttachServerVolumeOption::volume_id`. **Required.**
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `AttachServerVolumeOption::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `AttachServerVolumeOption::volume_type`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `AttachServerVolumeOption::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
     }
     /// Sets `AttachServerVolumeOption::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `AttachServerVolumeOption::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `AttachServerVolumeOption::hw_passthrough`.
+    #[inline]
     pub fn hw_passthrough(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_passthrough = Some(value.into());
         self
     }
     /// Sets or clears `AttachServerVolumeOption::hw_passthrough`.
+    #[inline]
     pub fn set_hw_passthrough(mut self, value: Option<String>) -> Self {
         self.inner.hw_passthrough = value;
         self
@@ -730,6 +762,7 @@ pub struct AttachServerVolumeRequestBodyBuilder {
 }
 impl AttachServerVolumeRequestBodyBuilder {
     /// Sets `AttachServerVolumeRequestBody::volume_attachment`. **Required.**
+    #[inline]
     pub fn volume_attachment(
         mut self,
         value: impl Into<AttachServerVolumeOption>,
@@ -738,6 +771,7 @@ impl AttachServerVolumeRequestBodyBuilder {
         self
     }
     /// Sets or clears `AttachServerVolumeRequestBody::volume_attachment`.
+    #[inline]
     pub fn set_volume_attachment(
         mut self,
         value: Option<AttachServerVolumeOption>,
@@ -746,11 +780,13 @@ impl AttachServerVolumeRequestBodyBuilder {
         self
     }
     /// Sets `AttachServerVolumeRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `AttachServerVolumeRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -804,11 +840,13 @@ pub struct AttachServerVolumeResponseBuilder {
 }
 impl AttachServerVolumeResponseBuilder {
     /// Sets `AttachServerVolumeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `AttachServerVolumeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -886,51 +924,61 @@ pub struct AttachableQuantityForNicBuilder {
 }
 impl AttachableQuantityForNicBuilder {
     /// Sets `AttachableQuantityForNic::free_efi_nic`.
+    #[inline]
     pub fn free_efi_nic(mut self, value: i64) -> Self {
         self.inner.free_efi_nic = Some(value);
         self
     }
     /// Sets or clears `AttachableQuantityForNic::free_efi_nic`.
+    #[inline]
     pub fn set_free_efi_nic(mut self, value: Option<i64>) -> Self {
         self.inner.free_efi_nic = value;
         self
     }
     /// Sets `AttachableQuantityForNic::free_scsi`.
+    #[inline]
     pub fn free_scsi(mut self, value: i64) -> Self {
         self.inner.free_scsi = Some(value);
         self
     }
     /// Sets or clears `AttachableQuantityForNic::free_scsi`.
+    #[inline]
     pub fn set_free_scsi(mut self, value: Option<i64>) -> Self {
         self.inner.free_scsi = value;
         self
     }
     /// Sets `AttachableQuantityForNic::free_blk`.
+    #[inline]
     pub fn free_blk(mut self, value: i64) -> Self {
         self.inner.free_blk = Some(value);
         self
     }
     /// Sets or clears `AttachableQuantityForNic::free_blk`.
+    #[inline]
     pub fn set_free_blk(mut self, value: Option<i64>) -> Self {
         self.inner.free_blk = value;
         self
     }
     /// Sets `AttachableQuantityForNic::free_disk`.
+    #[inline]
     pub fn free_disk(mut self, value: i64) -> Self {
         self.inner.free_disk = Some(value);
         self
     }
     /// Sets or clears `AttachableQuantityForNic::free_disk`.
+    #[inline]
     pub fn set_free_disk(mut self, value: Option<i64>) -> Self {
         self.inner.free_disk = value;
         self
     }
     /// Sets `AttachableQuantityForNic::free_nic`.
+    #[inline]
     pub fn free_nic(mut self, value: i64) -> Self {
         self.inner.free_nic = Some(value);
         self
     }
     /// Sets or clears `AttachableQuantityForNic::free_nic`.
+    #[inline]
     pub fn set_free_nic(mut self, value: Option<i64>) -> Self {
         self.inner.free_nic = value;
         self

@@ -46,6 +46,7 @@ pub struct BatchAddServerGroupMemberReqBuilder {
 }
 impl BatchAddServerGroupMemberReqBuilder {
     /// Sets `BatchAddServerGroupMemberReq::server_ids`.
+    #[inline]
     pub fn server_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -54,11 +55,13 @@ impl BatchAddServerGroupMemberReqBuilder {
         self
     }
     /// Appends one item to `BatchAddServerGroupMemberReq::server_ids`.
+    #[inline]
     pub fn push_server_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.server_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchAddServerGroupMemberReq::server_ids`.
+    #[inline]
     pub fn set_server_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.server_ids = value;
         self
@@ -120,16 +123,19 @@ pub struct BatchAddServerGroupMemberResponseBuilder {
 }
 impl BatchAddServerGroupMemberResponseBuilder {
     /// Sets `BatchAddServerGroupMemberResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `BatchAddServerGroupMemberResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `BatchAddServerGroupMemberResponse::servers`.
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchOperateResultResponse>>,
@@ -138,11 +144,13 @@ impl BatchAddServerGroupMemberResponseBuilder {
         self
     }
     /// Appends one item to `BatchAddServerGroupMemberResponse::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<BatchOperateResultResponse>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchAddServerGroupMemberResponse::servers`.
+    #[inline]
     pub fn set_servers(
         mut self,
         value: Option<Vec<BatchOperateResultResponse>>,
@@ -248,26 +256,31 @@ pub struct BatchAddServerNicOptionBuilder {
 }
 impl BatchAddServerNicOptionBuilder {
     /// Sets `BatchAddServerNicOption::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchAddServerNicOption::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `BatchAddServerNicOption::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchAddServerNicOption::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `BatchAddServerNicOption::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerNicSecurityGroup>>,
@@ -276,6 +289,7 @@ impl BatchAddServerNicOptionBuilder {
         self
     }
     /// Appends one item to `BatchAddServerNicOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(
         mut self,
         value: impl Into<ServerNicSecurityGroup>,
@@ -284,6 +298,7 @@ impl BatchAddServerNicOptionBuilder {
         self
     }
     /// Sets or clears `BatchAddServerNicOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(
         mut self,
         value: Option<Vec<ServerNicSecurityGroup>>,
@@ -292,41 +307,49 @@ impl BatchAddServerNicOptionBuilder {
         self
     }
     /// Sets `BatchAddServerNicOption::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `BatchAddServerNicOption::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `BatchAddServerNicOption::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `BatchAddServerNicOption::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `BatchAddServerNicOption::ipv6_bandwidth`.
+    #[inline]
     pub fn ipv6_bandwidth(mut self, value: impl Into<Ipv6Bandwidth>) -> Self {
         self.inner.ipv6_bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `BatchAddServerNicOption::ipv6_bandwidth`.
+    #[inline]
     pub fn set_ipv6_bandwidth(mut self, value: Option<Ipv6Bandwidth>) -> Self {
         self.inner.ipv6_bandwidth = value;
         self
     }
     /// Sets `BatchAddServerNicOption::efi_enable`.
+    #[inline]
     pub fn efi_enable(mut self, value: bool) -> Self {
         self.inner.efi_enable = Some(value);
         self
     }
     /// Sets or clears `BatchAddServerNicOption::efi_enable`.
+    #[inline]
     pub fn set_efi_enable(mut self, value: Option<bool>) -> Self {
         self.inner.efi_enable = value;
         self
@@ -391,6 +414,7 @@ pub struct BatchAddServerNicsRequestBodyBuilder {
 }
 impl BatchAddServerNicsRequestBodyBuilder {
     /// Sets `BatchAddServerNicsRequestBody::nics`. **Required.**
+    #[inline]
     pub fn nics(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchAddServerNicOption>>,
@@ -399,11 +423,13 @@ impl BatchAddServerNicsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchAddServerNicsRequestBody::nics`.
+    #[inline]
     pub fn push_nics(mut self, value: impl Into<BatchAddServerNicOption>) -> Self {
         self.inner.nics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchAddServerNicsRequestBody::nics`.
+    #[inline]
     pub fn set_nics(mut self, value: Option<Vec<BatchAddServerNicOption>>) -> Self {
         self.inner.nics = value;
         self
@@ -457,11 +483,13 @@ pub struct BatchAddServerNicsResponseBuilder {
 }
 impl BatchAddServerNicsResponseBuilder {
     /// Sets `BatchAddServerNicsResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchAddServerNicsResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -532,21 +560,25 @@ pub struct BatchAddServerTagBuilder {
 }
 impl BatchAddServerTagBuilder {
     /// Sets `BatchAddServerTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `BatchAddServerTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `BatchAddServerTag::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `BatchAddServerTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -620,21 +652,25 @@ pub struct BatchAttachSharableVolumesOptionBuilder {
 }
 impl BatchAttachSharableVolumesOptionBuilder {
     /// Sets `BatchAttachSharableVolumesOption::server_id`. **Required.**
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchAttachSharableVolumesOption::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
     }
     /// Sets `BatchAttachSharableVolumesOption::device`.
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
         self
     }
     /// Sets or clears `BatchAttachSharableVolumesOption::device`.
+    #[inline]
     pub fn set_device(mut self, value: Option<String>) -> Self {
         self.inner.device = value;
         self
@@ -701,6 +737,7 @@ pub struct BatchAttachSharableVolumesRequestBodyBuilder {
 }
 impl BatchAttachSharableVolumesRequestBodyBuilder {
     /// Sets `BatchAttachSharableVolumesRequestBody::serverinfo`. **Required.**
+    #[inline]
     pub fn serverinfo(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchAttachSharableVolumesOption>>,
@@ -709,6 +746,7 @@ impl BatchAttachSharableVolumesRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchAttachSharableVolumesRequestBody::serverinfo`.
+    #[inline]
     pub fn push_serverinfo(
         mut self,
         value: impl Into<BatchAttachSharableVolumesOption>,
@@ -717,6 +755,7 @@ impl BatchAttachSharableVolumesRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchAttachSharableVolumesRequestBody::serverinfo`.
+    #[inline]
     pub fn set_serverinfo(
         mut self,
         value: Option<Vec<BatchAttachSharableVolumesOption>>,
@@ -774,11 +813,13 @@ pub struct BatchAttachSharableVolumesResponseBuilder {
 }
 impl BatchAttachSharableVolumesResponseBuilder {
     /// Sets `BatchAttachSharableVolumesResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchAttachSharableVolumesResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -850,6 +891,7 @@ pub struct BatchCreateServerTagsRequestBodyBuilder {
 }
 impl BatchCreateServerTagsRequestBodyBuilder {
     /// Sets `BatchCreateServerTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchCreateServerTagsRequestBodyAction>,
@@ -858,6 +900,7 @@ impl BatchCreateServerTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchCreateServerTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchCreateServerTagsRequestBodyAction>,
@@ -866,6 +909,7 @@ impl BatchCreateServerTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchCreateServerTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchAddServerTag>>,
@@ -874,11 +918,13 @@ impl BatchCreateServerTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreateServerTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<BatchAddServerTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateServerTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<BatchAddServerTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -953,6 +999,7 @@ pub struct BatchDeleteServerGroupMemberReqBuilder {
 }
 impl BatchDeleteServerGroupMemberReqBuilder {
     /// Sets `BatchDeleteServerGroupMemberReq::server_ids`. **Required.**
+    #[inline]
     pub fn server_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -961,11 +1008,13 @@ impl BatchDeleteServerGroupMemberReqBuilder {
         self
     }
     /// Appends one item to `BatchDeleteServerGroupMemberReq::server_ids`.
+    #[inline]
     pub fn push_server_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.server_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteServerGroupMemberReq::server_ids`.
+    #[inline]
     pub fn set_server_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.server_ids = value;
         self
@@ -1028,16 +1077,19 @@ pub struct BatchDeleteServerGroupMemberResponseBuilder {
 }
 impl BatchDeleteServerGroupMemberResponseBuilder {
     /// Sets `BatchDeleteServerGroupMemberResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteServerGroupMemberResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `BatchDeleteServerGroupMemberResponse::servers`.
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchOperateResultResponse>>,
@@ -1046,11 +1098,13 @@ impl BatchDeleteServerGroupMemberResponseBuilder {
         self
     }
     /// Appends one item to `BatchDeleteServerGroupMemberResponse::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<BatchOperateResultResponse>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteServerGroupMemberResponse::servers`.
+    #[inline]
     pub fn set_servers(
         mut self,
         value: Option<Vec<BatchOperateResultResponse>>,
@@ -1118,11 +1172,13 @@ pub struct BatchDeleteServerNicOptionBuilder {
 }
 impl BatchDeleteServerNicOptionBuilder {
     /// Sets `BatchDeleteServerNicOption::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteServerNicOption::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -1189,6 +1245,7 @@ pub struct BatchDeleteServerNicsRequestBodyBuilder {
 }
 impl BatchDeleteServerNicsRequestBodyBuilder {
     /// Sets `BatchDeleteServerNicsRequestBody::nics`. **Required.**
+    #[inline]
     pub fn nics(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchDeleteServerNicOption>>,
@@ -1197,11 +1254,13 @@ impl BatchDeleteServerNicsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteServerNicsRequestBody::nics`.
+    #[inline]
     pub fn push_nics(mut self, value: impl Into<BatchDeleteServerNicOption>) -> Self {
         self.inner.nics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteServerNicsRequestBody::nics`.
+    #[inline]
     pub fn set_nics(mut self, value: Option<Vec<BatchDeleteServerNicOption>>) -> Self {
         self.inner.nics = value;
         self
@@ -1255,11 +1314,13 @@ pub struct BatchDeleteServerNicsResponseBuilder {
 }
 impl BatchDeleteServerNicsResponseBuilder {
     /// Sets `BatchDeleteServerNicsResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteServerNicsResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1331,6 +1392,7 @@ pub struct BatchDeleteServerTagsRequestBodyBuilder {
 }
 impl BatchDeleteServerTagsRequestBodyBuilder {
     /// Sets `BatchDeleteServerTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchDeleteServerTagsRequestBodyAction>,
@@ -1339,6 +1401,7 @@ impl BatchDeleteServerTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchDeleteServerTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchDeleteServerTagsRequestBodyAction>,
@@ -1347,6 +1410,7 @@ impl BatchDeleteServerTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchDeleteServerTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerTag>>,
@@ -1355,11 +1419,13 @@ impl BatchDeleteServerTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteServerTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ServerTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteServerTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ServerTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1422,11 +1488,13 @@ pub struct BatchDetachVolumesResponseBuilder {
 }
 impl BatchDetachVolumesResponseBuilder {
     /// Sets `BatchDetachVolumesResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchDetachVolumesResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1489,31 +1557,37 @@ pub struct BatchOperateResultResponseBuilder {
 }
 impl BatchOperateResultResponseBuilder {
     /// Sets `BatchOperateResultResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `BatchOperateResultResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `BatchOperateResultResponse::server_id`.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchOperateResultResponse::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
     }
     /// Sets `BatchOperateResultResponse::fail_reason`.
+    #[inline]
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
         self
     }
     /// Sets or clears `BatchOperateResultResponse::fail_reason`.
+    #[inline]
     pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
         self.inner.fail_reason = value;
         self
@@ -1578,11 +1652,13 @@ pub struct BatchRebootServersRequestBodyBuilder {
 }
 impl BatchRebootServersRequestBodyBuilder {
     /// Sets `BatchRebootServersRequestBody::reboot`. **Required.**
+    #[inline]
     pub fn reboot(mut self, value: impl Into<BatchRebootSeversOption>) -> Self {
         self.inner.reboot = Some(value.into());
         self
     }
     /// Sets or clears `BatchRebootServersRequestBody::reboot`.
+    #[inline]
     pub fn set_reboot(mut self, value: Option<BatchRebootSeversOption>) -> Self {
         self.inner.reboot = value;
         self
@@ -1636,11 +1712,13 @@ pub struct BatchRebootServersResponseBuilder {
 }
 impl BatchRebootServersResponseBuilder {
     /// Sets `BatchRebootServersResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchRebootServersResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1712,6 +1790,7 @@ pub struct BatchRebootSeversOptionBuilder {
 }
 impl BatchRebootSeversOptionBuilder {
     /// Sets `BatchRebootSeversOption::servers`. **Required.**
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerId>>,
@@ -1720,21 +1799,25 @@ impl BatchRebootSeversOptionBuilder {
         self
     }
     /// Appends one item to `BatchRebootSeversOption::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchRebootSeversOption::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
         self.inner.servers = value;
         self
     }
     /// Sets `BatchRebootSeversOption::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<BatchRebootSeversOptionType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `BatchRebootSeversOption::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<BatchRebootSeversOptionType>) -> Self {
         self.inner.r#type = value;
         self
@@ -1844,26 +1927,31 @@ pub struct BatchResetServersPasswordRequestBodyBuilder {
 }
 impl BatchResetServersPasswordRequestBodyBuilder {
     /// Sets `BatchResetServersPasswordRequestBody::new_password`. **Required.**
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `BatchResetServersPasswordRequestBody::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
     }
     /// Sets `BatchResetServersPasswordRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `BatchResetServersPasswordRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `BatchResetServersPasswordRequestBody::servers`. **Required.**
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerId>>,
@@ -1872,11 +1960,13 @@ impl BatchResetServersPasswordRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchResetServersPasswordRequestBody::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchResetServersPasswordRequestBody::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
         self.inner.servers = value;
         self
@@ -1943,6 +2033,7 @@ pub struct BatchResetServersPasswordResponseBuilder {
 }
 impl BatchResetServersPasswordResponseBuilder {
     /// Sets `BatchResetServersPasswordResponse::response`.
+    #[inline]
     pub fn response(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerId>>,
@@ -1951,11 +2042,13 @@ impl BatchResetServersPasswordResponseBuilder {
         self
     }
     /// Appends one item to `BatchResetServersPasswordResponse::response`.
+    #[inline]
     pub fn push_response(mut self, value: impl Into<ServerId>) -> Self {
         self.inner.response.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchResetServersPasswordResponse::response`.
+    #[inline]
     pub fn set_response(mut self, value: Option<Vec<ServerId>>) -> Self {
         self.inner.response = value;
         self
@@ -2047,16 +2140,19 @@ pub struct BatchResizeServersOptionBuilder {
 }
 impl BatchResizeServersOptionBuilder {
     /// Sets `BatchResizeServersOption::flavor_ref`. **Required.**
+    #[inline]
     pub fn flavor_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.flavor_ref = Some(value.into());
         self
     }
     /// Sets or clears `BatchResizeServersOption::flavor_ref`.
+    #[inline]
     pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
         self.inner.flavor_ref = value;
         self
     }
     /// Sets `BatchResizeServersOption::servers`. **Required.**
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerId>>,
@@ -2065,41 +2161,49 @@ impl BatchResizeServersOptionBuilder {
         self
     }
     /// Appends one item to `BatchResizeServersOption::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchResizeServersOption::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
         self.inner.servers = value;
         self
     }
     /// Sets `BatchResizeServersOption::cpu_options`.
+    #[inline]
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
         self
     }
     /// Sets or clears `BatchResizeServersOption::cpu_options`.
+    #[inline]
     pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
         self.inner.cpu_options = value;
         self
     }
     /// Sets `BatchResizeServersOption::mode`.
+    #[inline]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
     /// Sets or clears `BatchResizeServersOption::mode`.
+    #[inline]
     pub fn set_mode(mut self, value: Option<String>) -> Self {
         self.inner.mode = value;
         self
     }
     /// Sets `BatchResizeServersOption::promotion`.
+    #[inline]
     pub fn promotion(mut self, value: impl Into<Promotion>) -> Self {
         self.inner.promotion = Some(value.into());
         self
     }
     /// Sets or clears `BatchResizeServersOption::promotion`.
+    #[inline]
     pub fn set_promotion(mut self, value: Option<Promotion>) -> Self {
         self.inner.promotion = value;
         self
@@ -2164,11 +2268,13 @@ pub struct BatchResizeServersReqBuilder {
 }
 impl BatchResizeServersReqBuilder {
     /// Sets `BatchResizeServersReq::resize`. **Required.**
+    #[inline]
     pub fn resize(mut self, value: impl Into<BatchResizeServersOption>) -> Self {
         self.inner.resize = Some(value.into());
         self
     }
     /// Sets or clears `BatchResizeServersReq::resize`.
+    #[inline]
     pub fn set_resize(mut self, value: Option<BatchResizeServersOption>) -> Self {
         self.inner.resize = value;
         self
@@ -2227,21 +2333,25 @@ pub struct BatchResizeServersResponseBuilder {
 }
 impl BatchResizeServersResponseBuilder {
     /// Sets `BatchResizeServersResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchResizeServersResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `BatchResizeServersResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchResizeServersResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2306,6 +2416,7 @@ pub struct BatchStartServersOptionBuilder {
 }
 impl BatchStartServersOptionBuilder {
     /// Sets `BatchStartServersOption::servers`. **Required.**
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerId>>,
@@ -2314,11 +2425,13 @@ impl BatchStartServersOptionBuilder {
         self
     }
     /// Appends one item to `BatchStartServersOption::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchStartServersOption::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
         self.inner.servers = value;
         self
@@ -2383,11 +2496,13 @@ pub struct BatchStartServersRequestBodyBuilder {
 }
 impl BatchStartServersRequestBodyBuilder {
     /// Sets `BatchStartServersRequestBody::os_start`. **Required.**
+    #[inline]
     pub fn os_start(mut self, value: impl Into<BatchStartServersOption>) -> Self {
         self.inner.os_start = Some(value.into());
         self
     }
     /// Sets or clears `BatchStartServersRequestBody::os_start`.
+    #[inline]
     pub fn set_os_start(mut self, value: Option<BatchStartServersOption>) -> Self {
         self.inner.os_start = value;
         self
@@ -2441,11 +2556,13 @@ pub struct BatchStartServersResponseBuilder {
 }
 impl BatchStartServersResponseBuilder {
     /// Sets `BatchStartServersResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchStartServersResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2514,6 +2631,7 @@ pub struct BatchStopServersOptionBuilder {
 }
 impl BatchStopServersOptionBuilder {
     /// Sets `BatchStopServersOption::servers`. **Required.**
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerId>>,
@@ -2522,21 +2640,25 @@ impl BatchStopServersOptionBuilder {
         self
     }
     /// Appends one item to `BatchStopServersOption::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchStopServersOption::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
         self.inner.servers = value;
         self
     }
     /// Sets `BatchStopServersOption::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<BatchStopServersOptionType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `BatchStopServersOption::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<BatchStopServersOptionType>) -> Self {
         self.inner.r#type = value;
         self
@@ -2612,11 +2734,13 @@ pub struct BatchStopServersRequestBodyBuilder {
 }
 impl BatchStopServersRequestBodyBuilder {
     /// Sets `BatchStopServersRequestBody::os_stop`. **Required.**
+    #[inline]
     pub fn os_stop(mut self, value: impl Into<BatchStopServersOption>) -> Self {
         self.inner.os_stop = Some(value.into());
         self
     }
     /// Sets or clears `BatchStopServersRequestBody::os_stop`.
+    #[inline]
     pub fn set_os_stop(mut self, value: Option<BatchStopServersOption>) -> Self {
         self.inner.os_stop = value;
         self
@@ -2670,11 +2794,13 @@ pub struct BatchStopServersResponseBuilder {
 }
 impl BatchStopServersResponseBuilder {
     /// Sets `BatchStopServersResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchStopServersResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2754,26 +2880,31 @@ pub struct BatchUpdateServersNameRequestBodyBuilder {
 }
 impl BatchUpdateServersNameRequestBodyBuilder {
     /// Sets `BatchUpdateServersNameRequestBody::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BatchUpdateServersNameRequestBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BatchUpdateServersNameRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `BatchUpdateServersNameRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `BatchUpdateServersNameRequestBody::servers`. **Required.**
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerId>>,
@@ -2782,11 +2913,13 @@ impl BatchUpdateServersNameRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchUpdateServersNameRequestBody::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchUpdateServersNameRequestBody::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
         self.inner.servers = value;
         self
@@ -2852,6 +2985,7 @@ pub struct BatchUpdateServersNameResponseBuilder {
 }
 impl BatchUpdateServersNameResponseBuilder {
     /// Sets `BatchUpdateServersNameResponse::response`.
+    #[inline]
     pub fn response(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerId>>,
@@ -2860,11 +2994,13 @@ impl BatchUpdateServersNameResponseBuilder {
         self
     }
     /// Appends one item to `BatchUpdateServersNameResponse::response`.
+    #[inline]
     pub fn push_response(mut self, value: impl Into<ServerId>) -> Self {
         self.inner.response.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchUpdateServersNameResponse::response`.
+    #[inline]
     pub fn set_response(mut self, value: Option<Vec<ServerId>>) -> Self {
         self.inner.response = value;
         self
@@ -2926,31 +3062,37 @@ pub struct BlockDeviceAttachableQuantityBuilder {
 }
 impl BlockDeviceAttachableQuantityBuilder {
     /// Sets `BlockDeviceAttachableQuantity::free_scsi`.
+    #[inline]
     pub fn free_scsi(mut self, value: i64) -> Self {
         self.inner.free_scsi = Some(value);
         self
     }
     /// Sets or clears `BlockDeviceAttachableQuantity::free_scsi`.
+    #[inline]
     pub fn set_free_scsi(mut self, value: Option<i64>) -> Self {
         self.inner.free_scsi = value;
         self
     }
     /// Sets `BlockDeviceAttachableQuantity::free_blk`.
+    #[inline]
     pub fn free_blk(mut self, value: i64) -> Self {
         self.inner.free_blk = Some(value);
         self
     }
     /// Sets or clears `BlockDeviceAttachableQuantity::free_blk`.
+    #[inline]
     pub fn set_free_blk(mut self, value: Option<i64>) -> Self {
         self.inner.free_blk = value;
         self
     }
     /// Sets `BlockDeviceAttachableQuantity::free_disk`.
+    #[inline]
     pub fn free_disk(mut self, value: i64) -> Self {
         self.inner.free_disk = Some(value);
         self
     }
     /// Sets or clears `BlockDeviceAttachableQuantity::free_disk`.
+    #[inline]
     pub fn set_free_disk(mut self, value: Option<i64>) -> Self {
         self.inner.free_disk = value;
         self

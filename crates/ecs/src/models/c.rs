@@ -49,21 +49,25 @@ pub struct CapacityReservationSpecificationBuilder {
 }
 impl CapacityReservationSpecificationBuilder {
     /// Sets `CapacityReservationSpecification::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CapacityReservationSpecification::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CapacityReservationSpecification::preference`.
+    #[inline]
     pub fn preference(mut self, value: impl Into<String>) -> Self {
         self.inner.preference = Some(value.into());
         self
     }
     /// Sets or clears `CapacityReservationSpecification::preference`.
+    #[inline]
     pub fn set_preference(mut self, value: Option<String>) -> Self {
         self.inner.preference = value;
         self
@@ -174,61 +178,73 @@ pub struct ChangeServerChargeModePrepaidOptionBuilder {
 }
 impl ChangeServerChargeModePrepaidOptionBuilder {
     /// Sets `ChangeServerChargeModePrepaidOption::include_data_disks`.
+    #[inline]
     pub fn include_data_disks(mut self, value: bool) -> Self {
         self.inner.include_data_disks = Some(value);
         self
     }
     /// Sets or clears `ChangeServerChargeModePrepaidOption::include_data_disks`.
+    #[inline]
     pub fn set_include_data_disks(mut self, value: Option<bool>) -> Self {
         self.inner.include_data_disks = value;
         self
     }
     /// Sets `ChangeServerChargeModePrepaidOption::include_publicips`.
+    #[inline]
     pub fn include_publicips(mut self, value: bool) -> Self {
         self.inner.include_publicips = Some(value);
         self
     }
     /// Sets or clears `ChangeServerChargeModePrepaidOption::include_publicips`.
+    #[inline]
     pub fn set_include_publicips(mut self, value: Option<bool>) -> Self {
         self.inner.include_publicips = value;
         self
     }
     /// Sets `ChangeServerChargeModePrepaidOption::period_type`. **Required.**
+    #[inline]
     pub fn period_type(mut self, value: impl Into<String>) -> Self {
         self.inner.period_type = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerChargeModePrepaidOption::period_type`.
+    #[inline]
     pub fn set_period_type(mut self, value: Option<String>) -> Self {
         self.inner.period_type = value;
         self
     }
     /// Sets `ChangeServerChargeModePrepaidOption::period_num`. **Required.**
+    #[inline]
     pub fn period_num(mut self, value: impl Into<String>) -> Self {
         self.inner.period_num = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerChargeModePrepaidOption::period_num`.
+    #[inline]
     pub fn set_period_num(mut self, value: Option<String>) -> Self {
         self.inner.period_num = value;
         self
     }
     /// Sets `ChangeServerChargeModePrepaidOption::auto_pay`.
+    #[inline]
     pub fn auto_pay(mut self, value: bool) -> Self {
         self.inner.auto_pay = Some(value);
         self
     }
     /// Sets or clears `ChangeServerChargeModePrepaidOption::auto_pay`.
+    #[inline]
     pub fn set_auto_pay(mut self, value: Option<bool>) -> Self {
         self.inner.auto_pay = value;
         self
     }
     /// Sets `ChangeServerChargeModePrepaidOption::auto_renew`.
+    #[inline]
     pub fn auto_renew(mut self, value: bool) -> Self {
         self.inner.auto_renew = Some(value);
         self
     }
     /// Sets or clears `ChangeServerChargeModePrepaidOption::auto_renew`.
+    #[inline]
     pub fn set_auto_renew(mut self, value: Option<bool>) -> Self {
         self.inner.auto_renew = value;
         self
@@ -322,6 +338,7 @@ pub struct ChangeServerChargeModeRequestBodyBuilder {
 }
 impl ChangeServerChargeModeRequestBodyBuilder {
     /// Sets `ChangeServerChargeModeRequestBody::server_ids`. **Required.**
+    #[inline]
     pub fn server_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -330,26 +347,31 @@ impl ChangeServerChargeModeRequestBodyBuilder {
         self
     }
     /// Appends one item to `ChangeServerChargeModeRequestBody::server_ids`.
+    #[inline]
     pub fn push_server_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.server_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ChangeServerChargeModeRequestBody::server_ids`.
+    #[inline]
     pub fn set_server_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.server_ids = value;
         self
     }
     /// Sets `ChangeServerChargeModeRequestBody::charge_mode`. **Required.**
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charge_mode = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerChargeModeRequestBody::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(mut self, value: Option<String>) -> Self {
         self.inner.charge_mode = value;
         self
     }
     /// Sets `ChangeServerChargeModeRequestBody::prepaid_options`.
+    #[inline]
     pub fn prepaid_options(
         mut self,
         value: impl Into<ChangeServerChargeModePrepaidOption>,
@@ -358,6 +380,7 @@ impl ChangeServerChargeModeRequestBodyBuilder {
         self
     }
     /// Sets or clears `ChangeServerChargeModeRequestBody::prepaid_options`.
+    #[inline]
     pub fn set_prepaid_options(
         mut self,
         value: Option<ChangeServerChargeModePrepaidOption>,
@@ -366,11 +389,13 @@ impl ChangeServerChargeModeRequestBodyBuilder {
         self
     }
     /// Sets `ChangeServerChargeModeRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `ChangeServerChargeModeRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -429,21 +454,25 @@ pub struct ChangeServerChargeModeResponseBuilder {
 }
 impl ChangeServerChargeModeResponseBuilder {
     /// Sets `ChangeServerChargeModeResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerChargeModeResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `ChangeServerChargeModeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerChargeModeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -512,31 +541,37 @@ pub struct ChangeServerNetworkInterfaceRequestBodyBuilder {
 }
 impl ChangeServerNetworkInterfaceRequestBodyBuilder {
     /// Sets `ChangeServerNetworkInterfaceRequestBody::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerNetworkInterfaceRequestBody::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `ChangeServerNetworkInterfaceRequestBody::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerNetworkInterfaceRequestBody::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `ChangeServerNetworkInterfaceRequestBody::ipv6_address`.
+    #[inline]
     pub fn ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerNetworkInterfaceRequestBody::ipv6_address`.
+    #[inline]
     pub fn set_ipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.ipv6_address = value;
         self
@@ -610,41 +645,49 @@ pub struct ChangeServerNetworkInterfaceResponseBuilder {
 }
 impl ChangeServerNetworkInterfaceResponseBuilder {
     /// Sets `ChangeServerNetworkInterfaceResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerNetworkInterfaceResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ChangeServerNetworkInterfaceResponse::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerNetworkInterfaceResponse::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `ChangeServerNetworkInterfaceResponse::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerNetworkInterfaceResponse::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `ChangeServerNetworkInterfaceResponse::ipv6_address`.
+    #[inline]
     pub fn ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerNetworkInterfaceResponse::ipv6_address`.
+    #[inline]
     pub fn set_ipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.ipv6_address = value;
         self
@@ -771,71 +814,85 @@ pub struct ChangeServerOsWithCloudInitOptionBuilder {
 }
 impl ChangeServerOsWithCloudInitOptionBuilder {
     /// Sets `ChangeServerOsWithCloudInitOption::adminpass`.
+    #[inline]
     pub fn adminpass(mut self, value: impl Into<String>) -> Self {
         self.inner.adminpass = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithCloudInitOption::adminpass`.
+    #[inline]
     pub fn set_adminpass(mut self, value: Option<String>) -> Self {
         self.inner.adminpass = value;
         self
     }
     /// Sets `ChangeServerOsWithCloudInitOption::keyname`.
+    #[inline]
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
         self.inner.keyname = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithCloudInitOption::keyname`.
+    #[inline]
     pub fn set_keyname(mut self, value: Option<String>) -> Self {
         self.inner.keyname = value;
         self
     }
     /// Sets `ChangeServerOsWithCloudInitOption::userid`.
+    #[inline]
     pub fn userid(mut self, value: impl Into<String>) -> Self {
         self.inner.userid = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithCloudInitOption::userid`.
+    #[inline]
     pub fn set_userid(mut self, value: Option<String>) -> Self {
         self.inner.userid = value;
         self
     }
     /// Sets `ChangeServerOsWithCloudInitOption::imageid`. **Required.**
+    #[inline]
     pub fn imageid(mut self, value: impl Into<String>) -> Self {
         self.inner.imageid = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithCloudInitOption::imageid`.
+    #[inline]
     pub fn set_imageid(mut self, value: Option<String>) -> Self {
         self.inner.imageid = value;
         self
     }
     /// Sets `ChangeServerOsWithCloudInitOption::metadata`.
+    #[inline]
     pub fn metadata(mut self, value: impl Into<ChangeSeversOsMetadata>) -> Self {
         self.inner.metadata = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithCloudInitOption::metadata`.
+    #[inline]
     pub fn set_metadata(mut self, value: Option<ChangeSeversOsMetadata>) -> Self {
         self.inner.metadata = value;
         self
     }
     /// Sets `ChangeServerOsWithCloudInitOption::mode`.
+    #[inline]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithCloudInitOption::mode`.
+    #[inline]
     pub fn set_mode(mut self, value: Option<String>) -> Self {
         self.inner.mode = value;
         self
     }
     /// Sets `ChangeServerOsWithCloudInitOption::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(mut self, value: impl Into<String>) -> Self {
         self.inner.is_auto_pay = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithCloudInitOption::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(mut self, value: Option<String>) -> Self {
         self.inner.is_auto_pay = value;
         self
@@ -902,6 +959,7 @@ pub struct ChangeServerOsWithCloudInitRequestBodyBuilder {
 }
 impl ChangeServerOsWithCloudInitRequestBodyBuilder {
     /// Sets `ChangeServerOsWithCloudInitRequestBody::os_change`. **Required.**
+    #[inline]
     pub fn os_change(
         mut self,
         value: impl Into<ChangeServerOsWithCloudInitOption>,
@@ -910,6 +968,7 @@ impl ChangeServerOsWithCloudInitRequestBodyBuilder {
         self
     }
     /// Sets or clears `ChangeServerOsWithCloudInitRequestBody::os_change`.
+    #[inline]
     pub fn set_os_change(
         mut self,
         value: Option<ChangeServerOsWithCloudInitOption>,
@@ -967,11 +1026,13 @@ pub struct ChangeServerOsWithCloudInitResponseBuilder {
 }
 impl ChangeServerOsWithCloudInitResponseBuilder {
     /// Sets `ChangeServerOsWithCloudInitResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithCloudInitResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1099,56 +1160,67 @@ pub struct ChangeServerOsWithoutCloudInitOptionBuilder {
 }
 impl ChangeServerOsWithoutCloudInitOptionBuilder {
     /// Sets `ChangeServerOsWithoutCloudInitOption::adminpass`.
+    #[inline]
     pub fn adminpass(mut self, value: impl Into<String>) -> Self {
         self.inner.adminpass = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithoutCloudInitOption::adminpass`.
+    #[inline]
     pub fn set_adminpass(mut self, value: Option<String>) -> Self {
         self.inner.adminpass = value;
         self
     }
     /// Sets `ChangeServerOsWithoutCloudInitOption::keyname`.
+    #[inline]
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
         self.inner.keyname = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithoutCloudInitOption::keyname`.
+    #[inline]
     pub fn set_keyname(mut self, value: Option<String>) -> Self {
         self.inner.keyname = value;
         self
     }
     /// Sets `ChangeServerOsWithoutCloudInitOption::userid`.
+    #[inline]
     pub fn userid(mut self, value: impl Into<String>) -> Self {
         self.inner.userid = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithoutCloudInitOption::userid`.
+    #[inline]
     pub fn set_userid(mut self, value: Option<String>) -> Self {
         self.inner.userid = value;
         self
     }
     /// Sets `ChangeServerOsWithoutCloudInitOption::imageid`. **Required.**
+    #[inline]
     pub fn imageid(mut self, value: impl Into<String>) -> Self {
         self.inner.imageid = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithoutCloudInitOption::imageid`.
+    #[inline]
     pub fn set_imageid(mut self, value: Option<String>) -> Self {
         self.inner.imageid = value;
         self
     }
     /// Sets `ChangeServerOsWithoutCloudInitOption::mode`.
+    #[inline]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithoutCloudInitOption::mode`.
+    #[inline]
     pub fn set_mode(mut self, value: Option<String>) -> Self {
         self.inner.mode = value;
         self
     }
     /// Sets `ChangeServerOsWithoutCloudInitOption::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<ChangeSeversOsMetadataWithoutCloudInitOption>,
@@ -1157,6 +1229,7 @@ impl ChangeServerOsWithoutCloudInitOptionBuilder {
         self
     }
     /// Sets or clears `ChangeServerOsWithoutCloudInitOption::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<ChangeSeversOsMetadataWithoutCloudInitOption>,
@@ -1165,11 +1238,13 @@ impl ChangeServerOsWithoutCloudInitOptionBuilder {
         self
     }
     /// Sets `ChangeServerOsWithoutCloudInitOption::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(mut self, value: impl Into<String>) -> Self {
         self.inner.is_auto_pay = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithoutCloudInitOption::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(mut self, value: Option<String>) -> Self {
         self.inner.is_auto_pay = value;
         self
@@ -1236,6 +1311,7 @@ pub struct ChangeServerOsWithoutCloudInitRequestBodyBuilder {
 }
 impl ChangeServerOsWithoutCloudInitRequestBodyBuilder {
     /// Sets `ChangeServerOsWithoutCloudInitRequestBody::os_change`. **Required.**
+    #[inline]
     pub fn os_change(
         mut self,
         value: impl Into<ChangeServerOsWithoutCloudInitOption>,
@@ -1244,6 +1320,7 @@ impl ChangeServerOsWithoutCloudInitRequestBodyBuilder {
         self
     }
     /// Sets or clears `ChangeServerOsWithoutCloudInitRequestBody::os_change`.
+    #[inline]
     pub fn set_os_change(
         mut self,
         value: Option<ChangeServerOsWithoutCloudInitOption>,
@@ -1301,11 +1378,13 @@ pub struct ChangeServerOsWithoutCloudInitResponseBuilder {
 }
 impl ChangeServerOsWithoutCloudInitResponseBuilder {
     /// Sets `ChangeServerOsWithoutCloudInitResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeServerOsWithoutCloudInitResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1411,41 +1490,49 @@ pub struct ChangeSeversOsMetadataBuilder {
 }
 impl ChangeSeversOsMetadataBuilder {
     /// Sets `ChangeSeversOsMetadata::system_encrypted`.
+    #[inline]
     pub fn system_encrypted(mut self, value: impl Into<String>) -> Self {
         self.inner.system_encrypted = Some(value.into());
         self
     }
     /// Sets or clears `ChangeSeversOsMetadata::system_encrypted`.
+    #[inline]
     pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
         self.inner.system_encrypted = value;
         self
     }
     /// Sets `ChangeSeversOsMetadata::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `ChangeSeversOsMetadata::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
     }
     /// Sets `ChangeSeversOsMetadata::user_data`.
+    #[inline]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(value.into());
         self
     }
     /// Sets or clears `ChangeSeversOsMetadata::user_data`.
+    #[inline]
     pub fn set_user_data(mut self, value: Option<String>) -> Self {
         self.inner.user_data = value;
         self
     }
     /// Sets `ChangeSeversOsMetadata::byol`.
+    #[inline]
     pub fn byol(mut self, value: impl Into<String>) -> Self {
         self.inner.byol = Some(value.into());
         self
     }
     /// Sets or clears `ChangeSeversOsMetadata::byol`.
+    #[inline]
     pub fn set_byol(mut self, value: Option<String>) -> Self {
         self.inner.byol = value;
         self
@@ -1530,31 +1617,37 @@ pub struct ChangeSeversOsMetadataWithoutCloudInitOptionBuilder {
 }
 impl ChangeSeversOsMetadataWithoutCloudInitOptionBuilder {
     /// Sets `ChangeSeversOsMetadataWithoutCloudInitOption::system_encrypted`.
+    #[inline]
     pub fn system_encrypted(mut self, value: impl Into<String>) -> Self {
         self.inner.system_encrypted = Some(value.into());
         self
     }
     /// Sets or clears `ChangeSeversOsMetadataWithoutCloudInitOption::system_encrypted`.
+    #[inline]
     pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
         self.inner.system_encrypted = value;
         self
     }
     /// Sets `ChangeSeversOsMetadataWithoutCloudInitOption::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `ChangeSeversOsMetadataWithoutCloudInitOption::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
     }
     /// Sets `ChangeSeversOsMetadataWithoutCloudInitOption::byol`.
+    #[inline]
     pub fn byol(mut self, value: impl Into<String>) -> Self {
         self.inner.byol = Some(value.into());
         self
     }
     /// Sets or clears `ChangeSeversOsMetadataWithoutCloudInitOption::byol`.
+    #[inline]
     pub fn set_byol(mut self, value: Option<String>) -> Self {
         self.inner.byol = value;
         self
@@ -1638,26 +1731,31 @@ pub struct ChangeVpcNicBodyBuilder {
 }
 impl ChangeVpcNicBodyBuilder {
     /// Sets `ChangeVpcNicBody::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeVpcNicBody::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `ChangeVpcNicBody::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeVpcNicBody::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `ChangeVpcNicBody::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<ChangeVpcSecurityGroups>>,
@@ -1666,6 +1764,7 @@ impl ChangeVpcNicBodyBuilder {
         self
     }
     /// Appends one item to `ChangeVpcNicBody::security_groups`.
+    #[inline]
     pub fn push_security_groups(
         mut self,
         value: impl Into<ChangeVpcSecurityGroups>,
@@ -1674,6 +1773,7 @@ impl ChangeVpcNicBodyBuilder {
         self
     }
     /// Sets or clears `ChangeVpcNicBody::security_groups`.
+    #[inline]
     pub fn set_security_groups(
         mut self,
         value: Option<Vec<ChangeVpcSecurityGroups>>,
@@ -1682,11 +1782,13 @@ impl ChangeVpcNicBodyBuilder {
         self
     }
     /// Sets `ChangeVpcNicBody::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `ChangeVpcNicBody::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
@@ -1757,21 +1859,25 @@ pub struct ChangeVpcRequestBodyBuilder {
 }
 impl ChangeVpcRequestBodyBuilder {
     /// Sets `ChangeVpcRequestBody::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeVpcRequestBody::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `ChangeVpcRequestBody::nic`. **Required.**
+    #[inline]
     pub fn nic(mut self, value: impl Into<ChangeVpcNicBody>) -> Self {
         self.inner.nic = Some(value.into());
         self
     }
     /// Sets or clears `ChangeVpcRequestBody::nic`.
+    #[inline]
     pub fn set_nic(mut self, value: Option<ChangeVpcNicBody>) -> Self {
         self.inner.nic = value;
         self
@@ -1825,11 +1931,13 @@ pub struct ChangeVpcResponseBuilder {
 }
 impl ChangeVpcResponseBuilder {
     /// Sets `ChangeVpcResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeVpcResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1894,11 +2002,13 @@ pub struct ChangeVpcSecurityGroupsBuilder {
 }
 impl ChangeVpcSecurityGroupsBuilder {
     /// Sets `ChangeVpcSecurityGroups::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeVpcSecurityGroups::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -2210,226 +2320,271 @@ pub struct CloudServerBuilder {
 }
 impl CloudServerBuilder {
     /// Sets `CloudServer::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CloudServer::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CloudServer::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `CloudServer::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `CloudServer::user_id`. **Required.**
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `CloudServer::market_info`.
+    #[inline]
     pub fn market_info(mut self, value: impl Into<MarketModel>) -> Self {
         self.inner.market_info = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::market_info`.
+    #[inline]
     pub fn set_market_info(mut self, value: Option<MarketModel>) -> Self {
         self.inner.market_info = value;
         self
     }
     /// Sets `CloudServer::availability_zone`. **Required.**
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `CloudServer::vm_state`. **Required.**
+    #[inline]
     pub fn vm_state(mut self, value: impl Into<String>) -> Self {
         self.inner.vm_state = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::vm_state`.
+    #[inline]
     pub fn set_vm_state(mut self, value: Option<String>) -> Self {
         self.inner.vm_state = value;
         self
     }
     /// Sets `CloudServer::task_state`. **Required.**
+    #[inline]
     pub fn task_state(mut self, value: impl Into<String>) -> Self {
         self.inner.task_state = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::task_state`.
+    #[inline]
     pub fn set_task_state(mut self, value: Option<String>) -> Self {
         self.inner.task_state = value;
         self
     }
     /// Sets `CloudServer::power_state`.
+    #[inline]
     pub fn power_state(mut self, value: i64) -> Self {
         self.inner.power_state = Some(value);
         self
     }
     /// Sets or clears `CloudServer::power_state`.
+    #[inline]
     pub fn set_power_state(mut self, value: Option<i64>) -> Self {
         self.inner.power_state = value;
         self
     }
     /// Sets `CloudServer::created`. **Required.**
+    #[inline]
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::created`.
+    #[inline]
     pub fn set_created(mut self, value: Option<String>) -> Self {
         self.inner.created = value;
         self
     }
     /// Sets `CloudServer::in_recycle_bin`. **Required.**
+    #[inline]
     pub fn in_recycle_bin(mut self, value: bool) -> Self {
         self.inner.in_recycle_bin = Some(value);
         self
     }
     /// Sets or clears `CloudServer::in_recycle_bin`.
+    #[inline]
     pub fn set_in_recycle_bin(mut self, value: Option<bool>) -> Self {
         self.inner.in_recycle_bin = value;
         self
     }
     /// Sets `CloudServer::spod_id`. **Required.**
+    #[inline]
     pub fn spod_id(mut self, value: impl Into<String>) -> Self {
         self.inner.spod_id = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::spod_id`.
+    #[inline]
     pub fn set_spod_id(mut self, value: Option<String>) -> Self {
         self.inner.spod_id = value;
         self
     }
     /// Sets `CloudServer::updated`. **Required.**
+    #[inline]
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.inner.updated = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::updated`.
+    #[inline]
     pub fn set_updated(mut self, value: Option<String>) -> Self {
         self.inner.updated = value;
         self
     }
     /// Sets `CloudServer::launched_at`.
+    #[inline]
     pub fn launched_at(mut self, value: impl Into<String>) -> Self {
         self.inner.launched_at = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::launched_at`.
+    #[inline]
     pub fn set_launched_at(mut self, value: Option<String>) -> Self {
         self.inner.launched_at = value;
         self
     }
     /// Sets `CloudServer::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CloudServer::key_name`.
+    #[inline]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::key_name`.
+    #[inline]
     pub fn set_key_name(mut self, value: Option<String>) -> Self {
         self.inner.key_name = value;
         self
     }
     /// Sets `CloudServer::locked`.
+    #[inline]
     pub fn locked(mut self, value: bool) -> Self {
         self.inner.locked = Some(value);
         self
     }
     /// Sets or clears `CloudServer::locked`.
+    #[inline]
     pub fn set_locked(mut self, value: Option<bool>) -> Self {
         self.inner.locked = value;
         self
     }
     /// Sets `CloudServer::root_device_name`.
+    #[inline]
     pub fn root_device_name(mut self, value: impl Into<String>) -> Self {
         self.inner.root_device_name = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::root_device_name`.
+    #[inline]
     pub fn set_root_device_name(mut self, value: Option<String>) -> Self {
         self.inner.root_device_name = value;
         self
     }
     /// Sets `CloudServer::tenancy`.
+    #[inline]
     pub fn tenancy(mut self, value: impl Into<String>) -> Self {
         self.inner.tenancy = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::tenancy`.
+    #[inline]
     pub fn set_tenancy(mut self, value: Option<String>) -> Self {
         self.inner.tenancy = value;
         self
     }
     /// Sets `CloudServer::dedicated_host_id`.
+    #[inline]
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::dedicated_host_id`.
+    #[inline]
     pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_host_id = value;
         self
     }
     /// Sets `CloudServer::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CloudServer::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -2438,6 +2593,7 @@ impl CloudServerBuilder {
         self
     }
     /// Sets or clears `CloudServer::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -2446,21 +2602,25 @@ impl CloudServerBuilder {
         self
     }
     /// Sets `CloudServer::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CloudServer::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CloudServer::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `CloudServer::addresses`.
+    #[inline]
     pub fn addresses(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, Vec<NetworkAddresses>>>,
@@ -2469,6 +2629,7 @@ impl CloudServerBuilder {
         self
     }
     /// Sets or clears `CloudServer::addresses`.
+    #[inline]
     pub fn set_addresses(
         mut self,
         value: Option<std::collections::BTreeMap<String, Vec<NetworkAddresses>>>,
@@ -2477,6 +2638,7 @@ impl CloudServerBuilder {
         self
     }
     /// Sets `CloudServer::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<SecurityGroup>>,
@@ -2485,16 +2647,19 @@ impl CloudServerBuilder {
         self
     }
     /// Appends one item to `CloudServer::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<SecurityGroup>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CloudServer::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<SecurityGroup>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `CloudServer::volumes_attached`.
+    #[inline]
     pub fn volumes_attached(
         mut self,
         value: impl IntoIterator<Item = impl Into<VolumeAttach>>,
@@ -2503,51 +2668,61 @@ impl CloudServerBuilder {
         self
     }
     /// Appends one item to `CloudServer::volumes_attached`.
+    #[inline]
     pub fn push_volumes_attached(mut self, value: impl Into<VolumeAttach>) -> Self {
         self.inner.volumes_attached.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CloudServer::volumes_attached`.
+    #[inline]
     pub fn set_volumes_attached(mut self, value: Option<Vec<VolumeAttach>>) -> Self {
         self.inner.volumes_attached = value;
         self
     }
     /// Sets `CloudServer::image`.
+    #[inline]
     pub fn image(mut self, value: impl Into<Image>) -> Self {
         self.inner.image = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::image`.
+    #[inline]
     pub fn set_image(mut self, value: Option<Image>) -> Self {
         self.inner.image = value;
         self
     }
     /// Sets `CloudServer::flavor`. **Required.**
+    #[inline]
     pub fn flavor(mut self, value: impl Into<FlavorQuasar>) -> Self {
         self.inner.flavor = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::flavor`.
+    #[inline]
     pub fn set_flavor(mut self, value: Option<FlavorQuasar>) -> Self {
         self.inner.flavor = value;
         self
     }
     /// Sets `CloudServer::fault`. **Required.**
+    #[inline]
     pub fn fault(mut self, value: impl Into<Fault>) -> Self {
         self.inner.fault = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::fault`.
+    #[inline]
     pub fn set_fault(mut self, value: Option<Fault>) -> Self {
         self.inner.fault = value;
         self
     }
     /// Sets `CloudServer::cpu_options`.
+    #[inline]
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
         self
     }
     /// Sets or clears `CloudServer::cpu_options`.
+    #[inline]
     pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
         self.inner.cpu_options = value;
         self
@@ -2609,11 +2784,13 @@ pub struct CpuOptionsBuilder {
 }
 impl CpuOptionsBuilder {
     /// Sets `CpuOptions::hw_cpu_threads`.
+    #[inline]
     pub fn hw_cpu_threads(mut self, value: i64) -> Self {
         self.inner.hw_cpu_threads = Some(value);
         self
     }
     /// Sets or clears `CpuOptions::hw_cpu_threads`.
+    #[inline]
     pub fn set_hw_cpu_threads(mut self, value: Option<i64>) -> Self {
         self.inner.hw_cpu_threads = value;
         self
@@ -2688,21 +2865,25 @@ pub struct CreateLaunchTemplateRequestBodyBuilder {
 }
 impl CreateLaunchTemplateRequestBodyBuilder {
     /// Sets `CreateLaunchTemplateRequestBody::launch_template`. **Required.**
+    #[inline]
     pub fn launch_template(mut self, value: impl Into<LaunchTemplateOption>) -> Self {
         self.inner.launch_template = Some(value.into());
         self
     }
     /// Sets or clears `CreateLaunchTemplateRequestBody::launch_template`.
+    #[inline]
     pub fn set_launch_template(mut self, value: Option<LaunchTemplateOption>) -> Self {
         self.inner.launch_template = value;
         self
     }
     /// Sets `CreateLaunchTemplateRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `CreateLaunchTemplateRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -2766,21 +2947,25 @@ pub struct CreateLaunchTemplateResponseBuilder {
 }
 impl CreateLaunchTemplateResponseBuilder {
     /// Sets `CreateLaunchTemplateResponse::launch_template_id`.
+    #[inline]
     pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.inner.launch_template_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateLaunchTemplateResponse::launch_template_id`.
+    #[inline]
     pub fn set_launch_template_id(mut self, value: Option<String>) -> Self {
         self.inner.launch_template_id = value;
         self
     }
     /// Sets `CreateLaunchTemplateResponse::x_request_id`.
+    #[inline]
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.x_request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateLaunchTemplateResponse::x_request_id`.
+    #[inline]
     pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
         self.inner.x_request_id = value;
         self
@@ -2852,21 +3037,25 @@ pub struct CreatePostPaidServersRequestBodyBuilder {
 }
 impl CreatePostPaidServersRequestBodyBuilder {
     /// Sets `CreatePostPaidServersRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `CreatePostPaidServersRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `CreatePostPaidServersRequestBody::server`. **Required.**
+    #[inline]
     pub fn server(mut self, value: impl Into<PostPaidServer>) -> Self {
         self.inner.server = Some(value.into());
         self
     }
     /// Sets or clears `CreatePostPaidServersRequestBody::server`.
+    #[inline]
     pub fn set_server(mut self, value: Option<PostPaidServer>) -> Self {
         self.inner.server = value;
         self
@@ -2934,16 +3123,19 @@ pub struct CreatePostPaidServersResponseBuilder {
 }
 impl CreatePostPaidServersResponseBuilder {
     /// Sets `CreatePostPaidServersResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePostPaidServersResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `CreatePostPaidServersResponse::server_ids`.
+    #[inline]
     pub fn server_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2952,11 +3144,13 @@ impl CreatePostPaidServersResponseBuilder {
         self
     }
     /// Appends one item to `CreatePostPaidServersResponse::server_ids`.
+    #[inline]
     pub fn push_server_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.server_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreatePostPaidServersResponse::server_ids`.
+    #[inline]
     pub fn set_server_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.server_ids = value;
         self
@@ -3030,16 +3224,19 @@ pub struct CreateServerGroupOptionBuilder {
 }
 impl CreateServerGroupOptionBuilder {
     /// Sets `CreateServerGroupOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateServerGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateServerGroupOption::policies`. **Required.**
+    #[inline]
     pub fn policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<CreateServerGroupOptionPolicies>>,
@@ -3048,6 +3245,7 @@ impl CreateServerGroupOptionBuilder {
         self
     }
     /// Appends one item to `CreateServerGroupOption::policies`.
+    #[inline]
     pub fn push_policies(
         mut self,
         value: impl Into<CreateServerGroupOptionPolicies>,
@@ -3056,6 +3254,7 @@ impl CreateServerGroupOptionBuilder {
         self
     }
     /// Sets or clears `CreateServerGroupOption::policies`.
+    #[inline]
     pub fn set_policies(
         mut self,
         value: Option<Vec<CreateServerGroupOptionPolicies>>,
@@ -3132,11 +3331,13 @@ pub struct CreateServerGroupRequestBodyBuilder {
 }
 impl CreateServerGroupRequestBodyBuilder {
     /// Sets `CreateServerGroupRequestBody::server_group`. **Required.**
+    #[inline]
     pub fn server_group(mut self, value: impl Into<CreateServerGroupOption>) -> Self {
         self.inner.server_group = Some(value.into());
         self
     }
     /// Sets or clears `CreateServerGroupRequestBody::server_group`.
+    #[inline]
     pub fn set_server_group(mut self, value: Option<CreateServerGroupOption>) -> Self {
         self.inner.server_group = value;
         self
@@ -3198,11 +3399,13 @@ pub struct CreateServerGroupResponseBuilder {
 }
 impl CreateServerGroupResponseBuilder {
     /// Sets `CreateServerGroupResponse::server_group`.
+    #[inline]
     pub fn server_group(mut self, value: impl Into<CreateServerGroupResult>) -> Self {
         self.inner.server_group = Some(value.into());
         self
     }
     /// Sets or clears `CreateServerGroupResponse::server_group`.
+    #[inline]
     pub fn set_server_group(mut self, value: Option<CreateServerGroupResult>) -> Self {
         self.inner.server_group = value;
         self
@@ -3309,16 +3512,19 @@ pub struct CreateServerGroupResultBuilder {
 }
 impl CreateServerGroupResultBuilder {
     /// Sets `CreateServerGroupResult::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreateServerGroupResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CreateServerGroupResult::members`. **Required.**
+    #[inline]
     pub fn members(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3327,16 +3533,19 @@ impl CreateServerGroupResultBuilder {
         self
     }
     /// Appends one item to `CreateServerGroupResult::members`.
+    #[inline]
     pub fn push_members(mut self, value: impl Into<String>) -> Self {
         self.inner.members.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateServerGroupResult::members`.
+    #[inline]
     pub fn set_members(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.members = value;
         self
     }
     /// Sets `CreateServerGroupResult::metadata`. **Required.**
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -3345,6 +3554,7 @@ impl CreateServerGroupResultBuilder {
         self
     }
     /// Sets or clears `CreateServerGroupResult::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -3353,16 +3563,19 @@ impl CreateServerGroupResultBuilder {
         self
     }
     /// Sets `CreateServerGroupResult::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateServerGroupResult::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateServerGroupResult::policies`. **Required.**
+    #[inline]
     pub fn policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3371,11 +3584,13 @@ impl CreateServerGroupResultBuilder {
         self
     }
     /// Appends one item to `CreateServerGroupResult::policies`.
+    #[inline]
     pub fn push_policies(mut self, value: impl Into<String>) -> Self {
         self.inner.policies.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateServerGroupResult::policies`.
+    #[inline]
     pub fn set_policies(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.policies = value;
         self
@@ -3436,21 +3651,25 @@ pub struct CreateServerNicAllowedAddressPairsBuilder {
 }
 impl CreateServerNicAllowedAddressPairsBuilder {
     /// Sets `CreateServerNicAllowedAddressPairs::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `CreateServerNicAllowedAddressPairs::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `CreateServerNicAllowedAddressPairs::mac_address`.
+    #[inline]
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_address = Some(value.into());
         self
     }
     /// Sets or clears `CreateServerNicAllowedAddressPairs::mac_address`.
+    #[inline]
     pub fn set_mac_address(mut self, value: Option<String>) -> Self {
         self.inner.mac_address = value;
         self
@@ -3521,21 +3740,25 @@ pub struct CreateServersRequestBodyBuilder {
 }
 impl CreateServersRequestBodyBuilder {
     /// Sets `CreateServersRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `CreateServersRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `CreateServersRequestBody::server`. **Required.**
+    #[inline]
     pub fn server(mut self, value: impl Into<PrePaidServer>) -> Self {
         self.inner.server = Some(value.into());
         self
     }
     /// Sets or clears `CreateServersRequestBody::server`.
+    #[inline]
     pub fn set_server(mut self, value: Option<PrePaidServer>) -> Self {
         self.inner.server = value;
         self
@@ -3608,26 +3831,31 @@ pub struct CreateServersResponseBuilder {
 }
 impl CreateServersResponseBuilder {
     /// Sets `CreateServersResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateServersResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `CreateServersResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateServersResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `CreateServersResponse::server_ids`.
+    #[inline]
     pub fn server_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3636,11 +3864,13 @@ impl CreateServersResponseBuilder {
         self
     }
     /// Appends one item to `CreateServersResponse::server_ids`.
+    #[inline]
     pub fn push_server_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.server_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateServersResponse::server_ids`.
+    #[inline]
     pub fn set_server_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.server_ids = value;
         self

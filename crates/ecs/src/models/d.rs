@@ -44,11 +44,13 @@ pub struct DeleteLaunchTemplatesResponseBuilder {
 }
 impl DeleteLaunchTemplatesResponseBuilder {
     /// Sets `DeleteLaunchTemplatesResponse::x_request_id`.
+    #[inline]
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.x_request_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteLaunchTemplatesResponse::x_request_id`.
+    #[inline]
     pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
         self.inner.x_request_id = value;
         self
@@ -102,11 +104,13 @@ pub struct DeleteRecycleBinServerResponseBuilder {
 }
 impl DeleteRecycleBinServerResponseBuilder {
     /// Sets `DeleteRecycleBinServerResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteRecycleBinServerResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -173,11 +177,13 @@ pub struct DeleteServerGroupMemberRequestBodyBuilder {
 }
 impl DeleteServerGroupMemberRequestBodyBuilder {
     /// Sets `DeleteServerGroupMemberRequestBody::remove_member`. **Required.**
+    #[inline]
     pub fn remove_member(mut self, value: impl Into<ServerGroupMember>) -> Self {
         self.inner.remove_member = Some(value.into());
         self
     }
     /// Sets or clears `DeleteServerGroupMemberRequestBody::remove_member`.
+    #[inline]
     pub fn set_remove_member(mut self, value: Option<ServerGroupMember>) -> Self {
         self.inner.remove_member = value;
         self
@@ -266,26 +272,31 @@ pub struct DeleteServersRequestBodyBuilder {
 }
 impl DeleteServersRequestBodyBuilder {
     /// Sets `DeleteServersRequestBody::delete_publicip`.
+    #[inline]
     pub fn delete_publicip(mut self, value: bool) -> Self {
         self.inner.delete_publicip = Some(value);
         self
     }
     /// Sets or clears `DeleteServersRequestBody::delete_publicip`.
+    #[inline]
     pub fn set_delete_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.delete_publicip = value;
         self
     }
     /// Sets `DeleteServersRequestBody::delete_volume`.
+    #[inline]
     pub fn delete_volume(mut self, value: bool) -> Self {
         self.inner.delete_volume = Some(value);
         self
     }
     /// Sets or clears `DeleteServersRequestBody::delete_volume`.
+    #[inline]
     pub fn set_delete_volume(mut self, value: Option<bool>) -> Self {
         self.inner.delete_volume = value;
         self
     }
     /// Sets `DeleteServersRequestBody::servers`. **Required.**
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerId>>,
@@ -294,11 +305,13 @@ impl DeleteServersRequestBodyBuilder {
         self
     }
     /// Appends one item to `DeleteServersRequestBody::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DeleteServersRequestBody::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
         self.inner.servers = value;
         self
@@ -352,11 +365,13 @@ pub struct DeleteServersResponseBuilder {
 }
 impl DeleteServersResponseBuilder {
     /// Sets `DeleteServersResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteServersResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -421,11 +436,13 @@ pub struct DetachServerVolumeResponseBuilder {
 }
 impl DetachServerVolumeResponseBuilder {
     /// Sets `DetachServerVolumeResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DetachServerVolumeResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -512,6 +529,7 @@ pub struct DisassociateServerVirtualIpOptionBuilder {
 }
 impl DisassociateServerVirtualIpOptionBuilder {
     /// Sets `DisassociateServerVirtualIpOption::subnet_id`. **Required.**
+    #[inline]
     pub fn subnet_id(
         mut self,
         value: impl Into<DisassociateServerVirtualIpOptionSubnetId>,
@@ -520,6 +538,7 @@ impl DisassociateServerVirtualIpOptionBuilder {
         self
     }
     /// Sets or clears `DisassociateServerVirtualIpOption::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(
         mut self,
         value: Option<DisassociateServerVirtualIpOptionSubnetId>,
@@ -528,6 +547,7 @@ impl DisassociateServerVirtualIpOptionBuilder {
         self
     }
     /// Sets `DisassociateServerVirtualIpOption::ip_address`. **Required.**
+    #[inline]
     pub fn ip_address(
         mut self,
         value: impl Into<DisassociateServerVirtualIpOptionIpAddress>,
@@ -536,6 +556,7 @@ impl DisassociateServerVirtualIpOptionBuilder {
         self
     }
     /// Sets or clears `DisassociateServerVirtualIpOption::ip_address`.
+    #[inline]
     pub fn set_ip_address(
         mut self,
         value: Option<DisassociateServerVirtualIpOptionIpAddress>,
@@ -544,11 +565,13 @@ impl DisassociateServerVirtualIpOptionBuilder {
         self
     }
     /// Sets `DisassociateServerVirtualIpOption::reverse_binding`.
+    #[inline]
     pub fn reverse_binding(mut self, value: bool) -> Self {
         self.inner.reverse_binding = Some(value);
         self
     }
     /// Sets or clears `DisassociateServerVirtualIpOption::reverse_binding`.
+    #[inline]
     pub fn set_reverse_binding(mut self, value: Option<bool>) -> Self {
         self.inner.reverse_binding = value;
         self
@@ -633,11 +656,13 @@ pub struct DisassociateServerVirtualIpRequestBodyBuilder {
 }
 impl DisassociateServerVirtualIpRequestBodyBuilder {
     /// Sets `DisassociateServerVirtualIpRequestBody::nic`. **Required.**
+    #[inline]
     pub fn nic(mut self, value: impl Into<DisassociateServerVirtualIpOption>) -> Self {
         self.inner.nic = Some(value.into());
         self
     }
     /// Sets or clears `DisassociateServerVirtualIpRequestBody::nic`.
+    #[inline]
     pub fn set_nic(mut self, value: Option<DisassociateServerVirtualIpOption>) -> Self {
         self.inner.nic = value;
         self
@@ -692,11 +717,13 @@ pub struct DisassociateServerVirtualIpResponseBuilder {
 }
 impl DisassociateServerVirtualIpResponseBuilder {
     /// Sets `DisassociateServerVirtualIpResponse::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `DisassociateServerVirtualIpResponse::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self

@@ -54,11 +54,13 @@ pub struct EnclaveOptionsBuilder {
 }
 impl EnclaveOptionsBuilder {
     /// Sets `EnclaveOptions::enabled`. **Required.**
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `EnclaveOptions::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -198,116 +200,139 @@ pub struct EventResponseBuilder {
 }
 impl EventResponseBuilder {
     /// Sets `EventResponse::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `EventResponse::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `EventResponse::state`.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.inner.state = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::state`.
+    #[inline]
     pub fn set_state(mut self, value: Option<String>) -> Self {
         self.inner.state = value;
         self
     }
     /// Sets `EventResponse::publish_time`.
+    #[inline]
     pub fn publish_time(mut self, value: impl Into<String>) -> Self {
         self.inner.publish_time = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::publish_time`.
+    #[inline]
     pub fn set_publish_time(mut self, value: Option<String>) -> Self {
         self.inner.publish_time = value;
         self
     }
     /// Sets `EventResponse::start_time`.
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.inner.start_time = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::start_time`.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<String>) -> Self {
         self.inner.start_time = value;
         self
     }
     /// Sets `EventResponse::finish_time`.
+    #[inline]
     pub fn finish_time(mut self, value: impl Into<String>) -> Self {
         self.inner.finish_time = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::finish_time`.
+    #[inline]
     pub fn set_finish_time(mut self, value: Option<String>) -> Self {
         self.inner.finish_time = value;
         self
     }
     /// Sets `EventResponse::not_before`.
+    #[inline]
     pub fn not_before(mut self, value: impl Into<String>) -> Self {
         self.inner.not_before = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::not_before`.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<String>) -> Self {
         self.inner.not_before = value;
         self
     }
     /// Sets `EventResponse::not_after`.
+    #[inline]
     pub fn not_after(mut self, value: impl Into<String>) -> Self {
         self.inner.not_after = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::not_after`.
+    #[inline]
     pub fn set_not_after(mut self, value: Option<String>) -> Self {
         self.inner.not_after = value;
         self
     }
     /// Sets `EventResponse::not_before_deadline`.
+    #[inline]
     pub fn not_before_deadline(mut self, value: impl Into<String>) -> Self {
         self.inner.not_before_deadline = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::not_before_deadline`.
+    #[inline]
     pub fn set_not_before_deadline(mut self, value: Option<String>) -> Self {
         self.inner.not_before_deadline = value;
         self
     }
     /// Sets `EventResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `EventResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `EventResponse::execute_options`.
+    #[inline]
     pub fn execute_options(
         mut self,
         value: impl Into<EventResponseExecuteOptions>,
@@ -316,6 +341,7 @@ impl EventResponseBuilder {
         self
     }
     /// Sets or clears `EventResponse::execute_options`.
+    #[inline]
     pub fn set_execute_options(
         mut self,
         value: Option<EventResponseExecuteOptions>,
@@ -324,11 +350,13 @@ impl EventResponseBuilder {
         self
     }
     /// Sets `EventResponse::source`.
+    #[inline]
     pub fn source(mut self, value: impl Into<EventResponseSource>) -> Self {
         self.inner.source = Some(value.into());
         self
     }
     /// Sets or clears `EventResponse::source`.
+    #[inline]
     pub fn set_source(mut self, value: Option<EventResponseSource>) -> Self {
         self.inner.source = value;
         self
@@ -424,61 +452,73 @@ pub struct EventResponseExecuteOptionsBuilder {
 }
 impl EventResponseExecuteOptionsBuilder {
     /// Sets `EventResponseExecuteOptions::device`.
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
         self
     }
     /// Sets or clears `EventResponseExecuteOptions::device`.
+    #[inline]
     pub fn set_device(mut self, value: Option<String>) -> Self {
         self.inner.device = value;
         self
     }
     /// Sets `EventResponseExecuteOptions::wwn`.
+    #[inline]
     pub fn wwn(mut self, value: impl Into<String>) -> Self {
         self.inner.wwn = Some(value.into());
         self
     }
     /// Sets or clears `EventResponseExecuteOptions::wwn`.
+    #[inline]
     pub fn set_wwn(mut self, value: Option<String>) -> Self {
         self.inner.wwn = value;
         self
     }
     /// Sets `EventResponseExecuteOptions::serial_number`.
+    #[inline]
     pub fn serial_number(mut self, value: impl Into<String>) -> Self {
         self.inner.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `EventResponseExecuteOptions::serial_number`.
+    #[inline]
     pub fn set_serial_number(mut self, value: Option<String>) -> Self {
         self.inner.serial_number = value;
         self
     }
     /// Sets `EventResponseExecuteOptions::resize_target_flavor_id`.
+    #[inline]
     pub fn resize_target_flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resize_target_flavor_id = Some(value.into());
         self
     }
     /// Sets or clears `EventResponseExecuteOptions::resize_target_flavor_id`.
+    #[inline]
     pub fn set_resize_target_flavor_id(mut self, value: Option<String>) -> Self {
         self.inner.resize_target_flavor_id = value;
         self
     }
     /// Sets `EventResponseExecuteOptions::migrate_policy`.
+    #[inline]
     pub fn migrate_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.migrate_policy = Some(value.into());
         self
     }
     /// Sets or clears `EventResponseExecuteOptions::migrate_policy`.
+    #[inline]
     pub fn set_migrate_policy(mut self, value: Option<String>) -> Self {
         self.inner.migrate_policy = value;
         self
     }
     /// Sets `EventResponseExecuteOptions::executor`.
+    #[inline]
     pub fn executor(mut self, value: impl Into<String>) -> Self {
         self.inner.executor = Some(value.into());
         self
     }
     /// Sets or clears `EventResponseExecuteOptions::executor`.
+    #[inline]
     pub fn set_executor(mut self, value: Option<String>) -> Self {
         self.inner.executor = value;
         self
@@ -541,21 +581,25 @@ pub struct EventResponseSourceBuilder {
 }
 impl EventResponseSourceBuilder {
     /// Sets `EventResponseSource::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `EventResponseSource::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `EventResponseSource::host_scheduled_event_id`.
+    #[inline]
     pub fn host_scheduled_event_id(mut self, value: impl Into<String>) -> Self {
         self.inner.host_scheduled_event_id = Some(value.into());
         self
     }
     /// Sets or clears `EventResponseSource::host_scheduled_event_id`.
+    #[inline]
     pub fn set_host_scheduled_event_id(mut self, value: Option<String>) -> Self {
         self.inner.host_scheduled_event_id = value;
         self
@@ -609,11 +653,13 @@ pub struct ExecuteServerRedeployResponseBuilder {
 }
 impl ExecuteServerRedeployResponseBuilder {
     /// Sets `ExecuteServerRedeployResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ExecuteServerRedeployResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self

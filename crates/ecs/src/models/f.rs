@@ -58,41 +58,49 @@ pub struct FaultBuilder {
 }
 impl FaultBuilder {
     /// Sets `Fault::code`.
+    #[inline]
     pub fn code(mut self, value: i64) -> Self {
         self.inner.code = Some(value);
         self
     }
     /// Sets or clears `Fault::code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<i64>) -> Self {
         self.inner.code = value;
         self
     }
     /// Sets `Fault::created`.
+    #[inline]
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
         self
     }
     /// Sets or clears `Fault::created`.
+    #[inline]
     pub fn set_created(mut self, value: Option<String>) -> Self {
         self.inner.created = value;
         self
     }
     /// Sets `Fault::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `Fault::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
     }
     /// Sets `Fault::details`.
+    #[inline]
     pub fn details(mut self, value: impl Into<String>) -> Self {
         self.inner.details = Some(value.into());
         self
     }
     /// Sets or clears `Fault::details`.
+    #[inline]
     pub fn set_details(mut self, value: Option<String>) -> Self {
         self.inner.details = value;
         self
@@ -150,21 +158,25 @@ pub struct FixedIpBuilder {
 }
 impl FixedIpBuilder {
     /// Sets `FixedIp::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `FixedIp::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `FixedIp::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `FixedIp::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
@@ -396,126 +408,151 @@ pub struct FlavorBuilder {
 }
 impl FlavorBuilder {
     /// Sets `Flavor::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Flavor::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Flavor::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Flavor::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `Flavor::vcpus`. **Required.**
+    #[inline]
     pub fn vcpus(mut self, value: impl Into<String>) -> Self {
         self.inner.vcpus = Some(value.into());
         self
     }
     /// Sets or clears `Flavor::vcpus`.
+    #[inline]
     pub fn set_vcpus(mut self, value: Option<String>) -> Self {
         self.inner.vcpus = value;
         self
     }
     /// Sets `Flavor::ram`. **Required.**
+    #[inline]
     pub fn ram(mut self, value: i64) -> Self {
         self.inner.ram = Some(value);
         self
     }
     /// Sets or clears `Flavor::ram`.
+    #[inline]
     pub fn set_ram(mut self, value: Option<i64>) -> Self {
         self.inner.ram = value;
         self
     }
     /// Sets `Flavor::disk`. **Required.**
+    #[inline]
     pub fn disk(mut self, value: impl Into<String>) -> Self {
         self.inner.disk = Some(value.into());
         self
     }
     /// Sets or clears `Flavor::disk`.
+    #[inline]
     pub fn set_disk(mut self, value: Option<String>) -> Self {
         self.inner.disk = value;
         self
     }
     /// Sets `Flavor::swap`. **Required.**
+    #[inline]
     pub fn swap(mut self, value: impl Into<String>) -> Self {
         self.inner.swap = Some(value.into());
         self
     }
     /// Sets or clears `Flavor::swap`.
+    #[inline]
     pub fn set_swap(mut self, value: Option<String>) -> Self {
         self.inner.swap = value;
         self
     }
     /// Sets `Flavor::os_flv_ext_data_ephemeral`. **Required.**
+    #[inline]
     pub fn os_flv_ext_data_ephemeral(mut self, value: i64) -> Self {
         self.inner.os_flv_ext_data_ephemeral = Some(value);
         self
     }
     /// Sets or clears `Flavor::os_flv_ext_data_ephemeral`.
+    #[inline]
     pub fn set_os_flv_ext_data_ephemeral(mut self, value: Option<i64>) -> Self {
         self.inner.os_flv_ext_data_ephemeral = value;
         self
     }
     /// Sets `Flavor::os_flv_disabled_disabled`. **Required.**
+    #[inline]
     pub fn os_flv_disabled_disabled(mut self, value: bool) -> Self {
         self.inner.os_flv_disabled_disabled = Some(value);
         self
     }
     /// Sets or clears `Flavor::os_flv_disabled_disabled`.
+    #[inline]
     pub fn set_os_flv_disabled_disabled(mut self, value: Option<bool>) -> Self {
         self.inner.os_flv_disabled_disabled = value;
         self
     }
     /// Sets `Flavor::rxtx_factor`. **Required.**
+    #[inline]
     pub fn rxtx_factor(mut self, value: f64) -> Self {
         self.inner.rxtx_factor = Some(value);
         self
     }
     /// Sets or clears `Flavor::rxtx_factor`.
+    #[inline]
     pub fn set_rxtx_factor(mut self, value: Option<f64>) -> Self {
         self.inner.rxtx_factor = value;
         self
     }
     /// Sets `Flavor::rxtx_quota`. **Required.**
+    #[inline]
     pub fn rxtx_quota(mut self, value: impl Into<String>) -> Self {
         self.inner.rxtx_quota = Some(value.into());
         self
     }
     /// Sets or clears `Flavor::rxtx_quota`.
+    #[inline]
     pub fn set_rxtx_quota(mut self, value: Option<String>) -> Self {
         self.inner.rxtx_quota = value;
         self
     }
     /// Sets `Flavor::rxtx_cap`. **Required.**
+    #[inline]
     pub fn rxtx_cap(mut self, value: impl Into<String>) -> Self {
         self.inner.rxtx_cap = Some(value.into());
         self
     }
     /// Sets or clears `Flavor::rxtx_cap`.
+    #[inline]
     pub fn set_rxtx_cap(mut self, value: Option<String>) -> Self {
         self.inner.rxtx_cap = value;
         self
     }
     /// Sets `Flavor::os_flavor_access_is_public`. **Required.**
+    #[inline]
     pub fn os_flavor_access_is_public(mut self, value: bool) -> Self {
         self.inner.os_flavor_access_is_public = Some(value);
         self
     }
     /// Sets or clears `Flavor::os_flavor_access_is_public`.
+    #[inline]
     pub fn set_os_flavor_access_is_public(mut self, value: Option<bool>) -> Self {
         self.inner.os_flavor_access_is_public = value;
         self
     }
     /// Sets `Flavor::links`. **Required.**
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<FlavorLink>>,
@@ -524,26 +561,31 @@ impl FlavorBuilder {
         self
     }
     /// Appends one item to `Flavor::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<FlavorLink>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Flavor::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<FlavorLink>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `Flavor::os_extra_specs`. **Required.**
+    #[inline]
     pub fn os_extra_specs(mut self, value: impl Into<FlavorExtraSpec>) -> Self {
         self.inner.os_extra_specs = Some(value.into());
         self
     }
     /// Sets or clears `Flavor::os_extra_specs`.
+    #[inline]
     pub fn set_os_extra_specs(mut self, value: Option<FlavorExtraSpec>) -> Self {
         self.inner.os_extra_specs = value;
         self
     }
     /// Sets `Flavor::attachable_quantity`.
+    #[inline]
     pub fn attachable_quantity(
         mut self,
         value: impl Into<ServerAttachableQuantity>,
@@ -552,6 +594,7 @@ impl FlavorBuilder {
         self
     }
     /// Sets or clears `Flavor::attachable_quantity`.
+    #[inline]
     pub fn set_attachable_quantity(
         mut self,
         value: Option<ServerAttachableQuantity>,
@@ -1247,61 +1290,73 @@ pub struct FlavorExtraSpecBuilder {
 }
 impl FlavorExtraSpecBuilder {
     /// Sets `FlavorExtraSpec::ecs_performancetype`.
+    #[inline]
     pub fn ecs_performancetype(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_performancetype = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::ecs_performancetype`.
+    #[inline]
     pub fn set_ecs_performancetype(mut self, value: Option<String>) -> Self {
         self.inner.ecs_performancetype = value;
         self
     }
     /// Sets `FlavorExtraSpec::hw_numa_nodes`.
+    #[inline]
     pub fn hw_numa_nodes(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_numa_nodes = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::hw_numa_nodes`.
+    #[inline]
     pub fn set_hw_numa_nodes(mut self, value: Option<String>) -> Self {
         self.inner.hw_numa_nodes = value;
         self
     }
     /// Sets `FlavorExtraSpec::resource_type`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::resource_type`.
+    #[inline]
     pub fn set_resource_type(mut self, value: Option<String>) -> Self {
         self.inner.resource_type = value;
         self
     }
     /// Sets `FlavorExtraSpec::hpet_support`.
+    #[inline]
     pub fn hpet_support(mut self, value: impl Into<String>) -> Self {
         self.inner.hpet_support = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::hpet_support`.
+    #[inline]
     pub fn set_hpet_support(mut self, value: Option<String>) -> Self {
         self.inner.hpet_support = value;
         self
     }
     /// Sets `FlavorExtraSpec::instance_vnic_type`.
+    #[inline]
     pub fn instance_vnic_type(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_vnic_type = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::instance_vnic_type`.
+    #[inline]
     pub fn set_instance_vnic_type(mut self, value: Option<String>) -> Self {
         self.inner.instance_vnic_type = value;
         self
     }
     /// Sets `FlavorExtraSpec::instance_vnic_instance_bandwidth`.
+    #[inline]
     pub fn instance_vnic_instance_bandwidth(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_vnic_instance_bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::instance_vnic_instance_bandwidth`.
+    #[inline]
     pub fn set_instance_vnic_instance_bandwidth(
         mut self,
         value: Option<String>,
@@ -1310,286 +1365,343 @@ impl FlavorExtraSpecBuilder {
         self
     }
     /// Sets `FlavorExtraSpec::instance_vnic_max_count`.
+    #[inline]
     pub fn instance_vnic_max_count(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_vnic_max_count = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::instance_vnic_max_count`.
+    #[inline]
     pub fn set_instance_vnic_max_count(mut self, value: Option<String>) -> Self {
         self.inner.instance_vnic_max_count = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_local_disk`.
+    #[inline]
     pub fn quota_local_disk(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_local_disk = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::quota_local_disk`.
+    #[inline]
     pub fn set_quota_local_disk(mut self, value: Option<String>) -> Self {
         self.inner.quota_local_disk = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_nvme_ssd`.
+    #[inline]
     pub fn quota_nvme_ssd(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_nvme_ssd = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::quota_nvme_ssd`.
+    #[inline]
     pub fn set_quota_nvme_ssd(mut self, value: Option<String>) -> Self {
         self.inner.quota_nvme_ssd = value;
         self
     }
     /// Sets `FlavorExtraSpec::extra_spec_io_persistent_grant`.
+    #[inline]
     pub fn extra_spec_io_persistent_grant(mut self, value: impl Into<String>) -> Self {
         self.inner.extra_spec_io_persistent_grant = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::extra_spec_io_persistent_grant`.
+    #[inline]
     pub fn set_extra_spec_io_persistent_grant(mut self, value: Option<String>) -> Self {
         self.inner.extra_spec_io_persistent_grant = value;
         self
     }
     /// Sets `FlavorExtraSpec::ecs_generation`.
+    #[inline]
     pub fn ecs_generation(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_generation = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::ecs_generation`.
+    #[inline]
     pub fn set_ecs_generation(mut self, value: Option<String>) -> Self {
         self.inner.ecs_generation = value;
         self
     }
     /// Sets `FlavorExtraSpec::ecs_virtualization_env_types`.
+    #[inline]
     pub fn ecs_virtualization_env_types(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_virtualization_env_types = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::ecs_virtualization_env_types`.
+    #[inline]
     pub fn set_ecs_virtualization_env_types(mut self, value: Option<String>) -> Self {
         self.inner.ecs_virtualization_env_types = value;
         self
     }
     /// Sets `FlavorExtraSpec::pci_passthrough_enable_gpu`.
+    #[inline]
     pub fn pci_passthrough_enable_gpu(mut self, value: impl Into<String>) -> Self {
         self.inner.pci_passthrough_enable_gpu = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::pci_passthrough_enable_gpu`.
+    #[inline]
     pub fn set_pci_passthrough_enable_gpu(mut self, value: Option<String>) -> Self {
         self.inner.pci_passthrough_enable_gpu = value;
         self
     }
     /// Sets `FlavorExtraSpec::pci_passthrough_gpu_specs`.
+    #[inline]
     pub fn pci_passthrough_gpu_specs(mut self, value: impl Into<String>) -> Self {
         self.inner.pci_passthrough_gpu_specs = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::pci_passthrough_gpu_specs`.
+    #[inline]
     pub fn set_pci_passthrough_gpu_specs(mut self, value: Option<String>) -> Self {
         self.inner.pci_passthrough_gpu_specs = value;
         self
     }
     /// Sets `FlavorExtraSpec::pci_passthrough_alias`.
+    #[inline]
     pub fn pci_passthrough_alias(mut self, value: impl Into<String>) -> Self {
         self.inner.pci_passthrough_alias = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::pci_passthrough_alias`.
+    #[inline]
     pub fn set_pci_passthrough_alias(mut self, value: Option<String>) -> Self {
         self.inner.pci_passthrough_alias = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_operation_status`.
+    #[inline]
     pub fn cond_operation_status(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_operation_status = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_operation_status`.
+    #[inline]
     pub fn set_cond_operation_status(mut self, value: Option<String>) -> Self {
         self.inner.cond_operation_status = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_operation_az`.
+    #[inline]
     pub fn cond_operation_az(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_operation_az = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_operation_az`.
+    #[inline]
     pub fn set_cond_operation_az(mut self, value: Option<String>) -> Self {
         self.inner.cond_operation_az = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_max_rate`.
+    #[inline]
     pub fn quota_max_rate(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_max_rate = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::quota_max_rate`.
+    #[inline]
     pub fn set_quota_max_rate(mut self, value: Option<String>) -> Self {
         self.inner.quota_max_rate = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_min_rate`.
+    #[inline]
     pub fn quota_min_rate(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_min_rate = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::quota_min_rate`.
+    #[inline]
     pub fn set_quota_min_rate(mut self, value: Option<String>) -> Self {
         self.inner.quota_min_rate = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_max_pps`.
+    #[inline]
     pub fn quota_max_pps(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_max_pps = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::quota_max_pps`.
+    #[inline]
     pub fn set_quota_max_pps(mut self, value: Option<String>) -> Self {
         self.inner.quota_max_pps = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_operation_charge`.
+    #[inline]
     pub fn cond_operation_charge(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_operation_charge = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_operation_charge`.
+    #[inline]
     pub fn set_cond_operation_charge(mut self, value: Option<String>) -> Self {
         self.inner.cond_operation_charge = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_operation_charge_stop`.
+    #[inline]
     pub fn cond_operation_charge_stop(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_operation_charge_stop = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_operation_charge_stop`.
+    #[inline]
     pub fn set_cond_operation_charge_stop(mut self, value: Option<String>) -> Self {
         self.inner.cond_operation_charge_stop = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_spot_operation_az`.
+    #[inline]
     pub fn cond_spot_operation_az(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_spot_operation_az = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_spot_operation_az`.
+    #[inline]
     pub fn set_cond_spot_operation_az(mut self, value: Option<String>) -> Self {
         self.inner.cond_spot_operation_az = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_operation_roles`.
+    #[inline]
     pub fn cond_operation_roles(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_operation_roles = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_operation_roles`.
+    #[inline]
     pub fn set_cond_operation_roles(mut self, value: Option<String>) -> Self {
         self.inner.cond_operation_roles = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_spot_operation_status`.
+    #[inline]
     pub fn cond_spot_operation_status(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_spot_operation_status = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_spot_operation_status`.
+    #[inline]
     pub fn set_cond_spot_operation_status(mut self, value: Option<String>) -> Self {
         self.inner.cond_spot_operation_status = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_network`.
+    #[inline]
     pub fn cond_network(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_network = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_network`.
+    #[inline]
     pub fn set_cond_network(mut self, value: Option<String>) -> Self {
         self.inner.cond_network = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_storage`.
+    #[inline]
     pub fn cond_storage(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_storage = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_storage`.
+    #[inline]
     pub fn set_cond_storage(mut self, value: Option<String>) -> Self {
         self.inner.cond_storage = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_storage_type`.
+    #[inline]
     pub fn cond_storage_type(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_storage_type = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_storage_type`.
+    #[inline]
     pub fn set_cond_storage_type(mut self, value: Option<String>) -> Self {
         self.inner.cond_storage_type = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_compute_live_resizable`.
+    #[inline]
     pub fn cond_compute_live_resizable(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_compute_live_resizable = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_compute_live_resizable`.
+    #[inline]
     pub fn set_cond_compute_live_resizable(mut self, value: Option<String>) -> Self {
         self.inner.cond_compute_live_resizable = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_compute`.
+    #[inline]
     pub fn cond_compute(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_compute = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::cond_compute`.
+    #[inline]
     pub fn set_cond_compute(mut self, value: Option<String>) -> Self {
         self.inner.cond_compute = value;
         self
     }
     /// Sets `FlavorExtraSpec::info_gpu_name`.
+    #[inline]
     pub fn info_gpu_name(mut self, value: impl Into<String>) -> Self {
         self.inner.info_gpu_name = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::info_gpu_name`.
+    #[inline]
     pub fn set_info_gpu_name(mut self, value: Option<String>) -> Self {
         self.inner.info_gpu_name = value;
         self
     }
     /// Sets `FlavorExtraSpec::info_cpu_name`.
+    #[inline]
     pub fn info_cpu_name(mut self, value: impl Into<String>) -> Self {
         self.inner.info_cpu_name = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::info_cpu_name`.
+    #[inline]
     pub fn set_info_cpu_name(mut self, value: Option<String>) -> Self {
         self.inner.info_cpu_name = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_gpu`.
+    #[inline]
     pub fn quota_gpu(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_gpu = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::quota_gpu`.
+    #[inline]
     pub fn set_quota_gpu(mut self, value: Option<String>) -> Self {
         self.inner.quota_gpu = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_vif_max_num`.
+    #[inline]
     pub fn quota_vif_max_num(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_vif_max_num = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::quota_vif_max_num`.
+    #[inline]
     pub fn set_quota_vif_max_num(mut self, value: Option<String>) -> Self {
         self.inner.quota_vif_max_num = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_sub_network_interface_max_num`.
+    #[inline]
     pub fn quota_sub_network_interface_max_num(
         mut self,
         value: impl Into<String>,
@@ -1598,6 +1710,7 @@ impl FlavorExtraSpecBuilder {
         self
     }
     /// Sets or clears `FlavorExtraSpec::quota_sub_network_interface_max_num`.
+    #[inline]
     pub fn set_quota_sub_network_interface_max_num(
         mut self,
         value: Option<String>,
@@ -1606,16 +1719,19 @@ impl FlavorExtraSpecBuilder {
         self
     }
     /// Sets `FlavorExtraSpec::ecs_instance_architecture`.
+    #[inline]
     pub fn ecs_instance_architecture(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_instance_architecture = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::ecs_instance_architecture`.
+    #[inline]
     pub fn set_ecs_instance_architecture(mut self, value: Option<String>) -> Self {
         self.inner.ecs_instance_architecture = value;
         self
     }
     /// Sets `FlavorExtraSpec::network_interface_traffic_mirroring_supported`.
+    #[inline]
     pub fn network_interface_traffic_mirroring_supported(
         mut self,
         value: impl Into<String>,
@@ -1624,6 +1740,7 @@ impl FlavorExtraSpecBuilder {
         self
     }
     /// Sets or clears `FlavorExtraSpec::network_interface_traffic_mirroring_supported`.
+    #[inline]
     pub fn set_network_interface_traffic_mirroring_supported(
         mut self,
         value: Option<String>,
@@ -1632,41 +1749,49 @@ impl FlavorExtraSpecBuilder {
         self
     }
     /// Sets `FlavorExtraSpec::security_enclave_supported`.
+    #[inline]
     pub fn security_enclave_supported(mut self, value: impl Into<String>) -> Self {
         self.inner.security_enclave_supported = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::security_enclave_supported`.
+    #[inline]
     pub fn set_security_enclave_supported(mut self, value: Option<String>) -> Self {
         self.inner.security_enclave_supported = value;
         self
     }
     /// Sets `FlavorExtraSpec::info_gpus`.
+    #[inline]
     pub fn info_gpus(mut self, value: impl Into<String>) -> Self {
         self.inner.info_gpus = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::info_gpus`.
+    #[inline]
     pub fn set_info_gpus(mut self, value: Option<String>) -> Self {
         self.inner.info_gpus = value;
         self
     }
     /// Sets `FlavorExtraSpec::info_asic_accelerators`.
+    #[inline]
     pub fn info_asic_accelerators(mut self, value: impl Into<String>) -> Self {
         self.inner.info_asic_accelerators = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::info_asic_accelerators`.
+    #[inline]
     pub fn set_info_asic_accelerators(mut self, value: Option<String>) -> Self {
         self.inner.info_asic_accelerators = value;
         self
     }
     /// Sets `FlavorExtraSpec::info_features`.
+    #[inline]
     pub fn info_features(mut self, value: impl Into<String>) -> Self {
         self.inner.info_features = Some(value.into());
         self
     }
     /// Sets or clears `FlavorExtraSpec::info_features`.
+    #[inline]
     pub fn set_info_features(mut self, value: Option<String>) -> Self {
         self.inner.info_features = value;
         self
@@ -1745,31 +1870,37 @@ pub struct FlavorLinkBuilder {
 }
 impl FlavorLinkBuilder {
     /// Sets `FlavorLink::href`. **Required.**
+    #[inline]
     pub fn href(mut self, value: impl Into<String>) -> Self {
         self.inner.href = Some(value.into());
         self
     }
     /// Sets or clears `FlavorLink::href`.
+    #[inline]
     pub fn set_href(mut self, value: Option<String>) -> Self {
         self.inner.href = value;
         self
     }
     /// Sets `FlavorLink::rel`. **Required.**
+    #[inline]
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
         self
     }
     /// Sets or clears `FlavorLink::rel`.
+    #[inline]
     pub fn set_rel(mut self, value: Option<String>) -> Self {
         self.inner.rel = value;
         self
     }
     /// Sets `FlavorLink::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `FlavorLink::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -1869,71 +2000,85 @@ pub struct FlavorQuasarBuilder {
 }
 impl FlavorQuasarBuilder {
     /// Sets `FlavorQuasar::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `FlavorQuasar::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `FlavorQuasar::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `FlavorQuasar::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `FlavorQuasar::vcpus`.
+    #[inline]
     pub fn vcpus(mut self, value: i64) -> Self {
         self.inner.vcpus = Some(value);
         self
     }
     /// Sets or clears `FlavorQuasar::vcpus`.
+    #[inline]
     pub fn set_vcpus(mut self, value: Option<i64>) -> Self {
         self.inner.vcpus = value;
         self
     }
     /// Sets `FlavorQuasar::ram`.
+    #[inline]
     pub fn ram(mut self, value: i64) -> Self {
         self.inner.ram = Some(value);
         self
     }
     /// Sets or clears `FlavorQuasar::ram`.
+    #[inline]
     pub fn set_ram(mut self, value: Option<i64>) -> Self {
         self.inner.ram = value;
         self
     }
     /// Sets `FlavorQuasar::disk`.
+    #[inline]
     pub fn disk(mut self, value: i64) -> Self {
         self.inner.disk = Some(value);
         self
     }
     /// Sets or clears `FlavorQuasar::disk`.
+    #[inline]
     pub fn set_disk(mut self, value: Option<i64>) -> Self {
         self.inner.disk = value;
         self
     }
     /// Sets `FlavorQuasar::gpus`.
+    #[inline]
     pub fn gpus(mut self, value: impl IntoIterator<Item = impl Into<GpuInfo>>) -> Self {
         self.inner.gpus = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `FlavorQuasar::gpus`.
+    #[inline]
     pub fn push_gpus(mut self, value: impl Into<GpuInfo>) -> Self {
         self.inner.gpus.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `FlavorQuasar::gpus`.
+    #[inline]
     pub fn set_gpus(mut self, value: Option<Vec<GpuInfo>>) -> Self {
         self.inner.gpus = value;
         self
     }
     /// Sets `FlavorQuasar::asic_accelerators`.
+    #[inline]
     pub fn asic_accelerators(
         mut self,
         value: impl IntoIterator<Item = impl Into<AsicAcceleratorInfo>>,
@@ -1942,6 +2087,7 @@ impl FlavorQuasarBuilder {
         self
     }
     /// Appends one item to `FlavorQuasar::asic_accelerators`.
+    #[inline]
     pub fn push_asic_accelerators(
         mut self,
         value: impl Into<AsicAcceleratorInfo>,
@@ -1950,6 +2096,7 @@ impl FlavorQuasarBuilder {
         self
     }
     /// Sets or clears `FlavorQuasar::asic_accelerators`.
+    #[inline]
     pub fn set_asic_accelerators(
         mut self,
         value: Option<Vec<AsicAcceleratorInfo>>,
@@ -2033,31 +2180,37 @@ pub struct FlavorSpotOptionsBuilder {
 }
 impl FlavorSpotOptionsBuilder {
     /// Sets `FlavorSpotOptions::longest_spot_duration_hours`.
+    #[inline]
     pub fn longest_spot_duration_hours(mut self, value: i64) -> Self {
         self.inner.longest_spot_duration_hours = Some(value);
         self
     }
     /// Sets or clears `FlavorSpotOptions::longest_spot_duration_hours`.
+    #[inline]
     pub fn set_longest_spot_duration_hours(mut self, value: Option<i64>) -> Self {
         self.inner.longest_spot_duration_hours = value;
         self
     }
     /// Sets `FlavorSpotOptions::largest_spot_duration_count`.
+    #[inline]
     pub fn largest_spot_duration_count(mut self, value: i64) -> Self {
         self.inner.largest_spot_duration_count = Some(value);
         self
     }
     /// Sets or clears `FlavorSpotOptions::largest_spot_duration_count`.
+    #[inline]
     pub fn set_largest_spot_duration_count(mut self, value: Option<i64>) -> Self {
         self.inner.largest_spot_duration_count = value;
         self
     }
     /// Sets `FlavorSpotOptions::interruption_policy`.
+    #[inline]
     pub fn interruption_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.interruption_policy = Some(value.into());
         self
     }
     /// Sets or clears `FlavorSpotOptions::interruption_policy`.
+    #[inline]
     pub fn set_interruption_policy(mut self, value: Option<String>) -> Self {
         self.inner.interruption_policy = value;
         self

@@ -63,6 +63,7 @@ pub struct GetServerRemoteConsoleOptionBuilder {
 }
 impl GetServerRemoteConsoleOptionBuilder {
     /// Sets `GetServerRemoteConsoleOption::protocol`. **Required.**
+    #[inline]
     pub fn protocol(
         mut self,
         value: impl Into<GetServerRemoteConsoleOptionProtocol>,
@@ -71,6 +72,7 @@ impl GetServerRemoteConsoleOptionBuilder {
         self
     }
     /// Sets or clears `GetServerRemoteConsoleOption::protocol`.
+    #[inline]
     pub fn set_protocol(
         mut self,
         value: Option<GetServerRemoteConsoleOptionProtocol>,
@@ -79,11 +81,13 @@ impl GetServerRemoteConsoleOptionBuilder {
         self
     }
     /// Sets `GetServerRemoteConsoleOption::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<GetServerRemoteConsoleOptionType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `GetServerRemoteConsoleOption::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<GetServerRemoteConsoleOptionType>) -> Self {
         self.inner.r#type = value;
         self
@@ -164,31 +168,37 @@ pub struct GpuInfoBuilder {
 }
 impl GpuInfoBuilder {
     /// Sets `GpuInfo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `GpuInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `GpuInfo::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `GpuInfo::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `GpuInfo::memory_mb`.
+    #[inline]
     pub fn memory_mb(mut self, value: i64) -> Self {
         self.inner.memory_mb = Some(value);
         self
     }
     /// Sets or clears `GpuInfo::memory_mb`.
+    #[inline]
     pub fn set_memory_mb(mut self, value: Option<i64>) -> Self {
         self.inner.memory_mb = value;
         self

@@ -59,21 +59,25 @@ pub struct HypervisorBuilder {
 }
 impl HypervisorBuilder {
     /// Sets `Hypervisor::hypervisor_type`.
+    #[inline]
     pub fn hypervisor_type(mut self, value: impl Into<String>) -> Self {
         self.inner.hypervisor_type = Some(value.into());
         self
     }
     /// Sets or clears `Hypervisor::hypervisor_type`.
+    #[inline]
     pub fn set_hypervisor_type(mut self, value: Option<String>) -> Self {
         self.inner.hypervisor_type = value;
         self
     }
     /// Sets `Hypervisor::csd_hypervisor`.
+    #[inline]
     pub fn csd_hypervisor(mut self, value: impl Into<String>) -> Self {
         self.inner.csd_hypervisor = Some(value.into());
         self
     }
     /// Sets or clears `Hypervisor::csd_hypervisor`.
+    #[inline]
     pub fn set_csd_hypervisor(mut self, value: Option<String>) -> Self {
         self.inner.csd_hypervisor = value;
         self

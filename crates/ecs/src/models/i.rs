@@ -55,11 +55,13 @@ pub struct ImageBuilder {
 }
 impl ImageBuilder {
     /// Sets `Image::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Image::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -113,11 +115,13 @@ pub struct InterfaceAttachableQuantityBuilder {
 }
 impl InterfaceAttachableQuantityBuilder {
     /// Sets `InterfaceAttachableQuantity::free_nic`.
+    #[inline]
     pub fn free_nic(mut self, value: i64) -> Self {
         self.inner.free_nic = Some(value);
         self
     }
     /// Sets or clears `InterfaceAttachableQuantity::free_nic`.
+    #[inline]
     pub fn set_free_nic(mut self, value: Option<i64>) -> Self {
         self.inner.free_nic = value;
         self
@@ -232,6 +236,7 @@ pub struct InterfaceAttachmentBuilder {
 }
 impl InterfaceAttachmentBuilder {
     /// Sets `InterfaceAttachment::fixed_ips`.
+    #[inline]
     pub fn fixed_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerInterfaceFixedIp>>,
@@ -240,101 +245,121 @@ impl InterfaceAttachmentBuilder {
         self
     }
     /// Appends one item to `InterfaceAttachment::fixed_ips`.
+    #[inline]
     pub fn push_fixed_ips(mut self, value: impl Into<ServerInterfaceFixedIp>) -> Self {
         self.inner.fixed_ips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `InterfaceAttachment::fixed_ips`.
+    #[inline]
     pub fn set_fixed_ips(mut self, value: Option<Vec<ServerInterfaceFixedIp>>) -> Self {
         self.inner.fixed_ips = value;
         self
     }
     /// Sets `InterfaceAttachment::mac_addr`.
+    #[inline]
     pub fn mac_addr(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_addr = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceAttachment::mac_addr`.
+    #[inline]
     pub fn set_mac_addr(mut self, value: Option<String>) -> Self {
         self.inner.mac_addr = value;
         self
     }
     /// Sets `InterfaceAttachment::net_id`.
+    #[inline]
     pub fn net_id(mut self, value: impl Into<String>) -> Self {
         self.inner.net_id = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceAttachment::net_id`.
+    #[inline]
     pub fn set_net_id(mut self, value: Option<String>) -> Self {
         self.inner.net_id = value;
         self
     }
     /// Sets `InterfaceAttachment::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceAttachment::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `InterfaceAttachment::port_state`.
+    #[inline]
     pub fn port_state(mut self, value: impl Into<String>) -> Self {
         self.inner.port_state = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceAttachment::port_state`.
+    #[inline]
     pub fn set_port_state(mut self, value: Option<String>) -> Self {
         self.inner.port_state = value;
         self
     }
     /// Sets `InterfaceAttachment::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `InterfaceAttachment::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
     }
     /// Sets `InterfaceAttachment::driver_mode`.
+    #[inline]
     pub fn driver_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.driver_mode = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceAttachment::driver_mode`.
+    #[inline]
     pub fn set_driver_mode(mut self, value: Option<String>) -> Self {
         self.inner.driver_mode = value;
         self
     }
     /// Sets `InterfaceAttachment::min_rate`.
+    #[inline]
     pub fn min_rate(mut self, value: i64) -> Self {
         self.inner.min_rate = Some(value);
         self
     }
     /// Sets or clears `InterfaceAttachment::min_rate`.
+    #[inline]
     pub fn set_min_rate(mut self, value: Option<i64>) -> Self {
         self.inner.min_rate = value;
         self
     }
     /// Sets `InterfaceAttachment::multiqueue_num`.
+    #[inline]
     pub fn multiqueue_num(mut self, value: i64) -> Self {
         self.inner.multiqueue_num = Some(value);
         self
     }
     /// Sets or clears `InterfaceAttachment::multiqueue_num`.
+    #[inline]
     pub fn set_multiqueue_num(mut self, value: Option<i64>) -> Self {
         self.inner.multiqueue_num = value;
         self
     }
     /// Sets `InterfaceAttachment::pci_address`.
+    #[inline]
     pub fn pci_address(mut self, value: impl Into<String>) -> Self {
         self.inner.pci_address = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceAttachment::pci_address`.
+    #[inline]
     pub fn set_pci_address(mut self, value: Option<String>) -> Self {
         self.inner.pci_address = value;
         self
@@ -461,26 +486,31 @@ pub struct InterfaceExtBuilder {
 }
 impl InterfaceExtBuilder {
     /// Sets `InterfaceExt::preserve_on_delete`.
+    #[inline]
     pub fn preserve_on_delete(mut self, value: bool) -> Self {
         self.inner.preserve_on_delete = Some(value);
         self
     }
     /// Sets or clears `InterfaceExt::preserve_on_delete`.
+    #[inline]
     pub fn set_preserve_on_delete(mut self, value: Option<bool>) -> Self {
         self.inner.preserve_on_delete = value;
         self
     }
     /// Sets `InterfaceExt::port_state`.
+    #[inline]
     pub fn port_state(mut self, value: impl Into<String>) -> Self {
         self.inner.port_state = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceExt::port_state`.
+    #[inline]
     pub fn set_port_state(mut self, value: Option<String>) -> Self {
         self.inner.port_state = value;
         self
     }
     /// Sets `InterfaceExt::fixed_ips`.
+    #[inline]
     pub fn fixed_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<FixedIp>>,
@@ -489,91 +519,109 @@ impl InterfaceExtBuilder {
         self
     }
     /// Appends one item to `InterfaceExt::fixed_ips`.
+    #[inline]
     pub fn push_fixed_ips(mut self, value: impl Into<FixedIp>) -> Self {
         self.inner.fixed_ips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `InterfaceExt::fixed_ips`.
+    #[inline]
     pub fn set_fixed_ips(mut self, value: Option<Vec<FixedIp>>) -> Self {
         self.inner.fixed_ips = value;
         self
     }
     /// Sets `InterfaceExt::net_id`.
+    #[inline]
     pub fn net_id(mut self, value: impl Into<String>) -> Self {
         self.inner.net_id = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceExt::net_id`.
+    #[inline]
     pub fn set_net_id(mut self, value: Option<String>) -> Self {
         self.inner.net_id = value;
         self
     }
     /// Sets `InterfaceExt::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceExt::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `InterfaceExt::mac_addr`.
+    #[inline]
     pub fn mac_addr(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_addr = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceExt::mac_addr`.
+    #[inline]
     pub fn set_mac_addr(mut self, value: Option<String>) -> Self {
         self.inner.mac_addr = value;
         self
     }
     /// Sets `InterfaceExt::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `InterfaceExt::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
     }
     /// Sets `InterfaceExt::driver_mode`.
+    #[inline]
     pub fn driver_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.driver_mode = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceExt::driver_mode`.
+    #[inline]
     pub fn set_driver_mode(mut self, value: Option<String>) -> Self {
         self.inner.driver_mode = value;
         self
     }
     /// Sets `InterfaceExt::min_rate`.
+    #[inline]
     pub fn min_rate(mut self, value: i64) -> Self {
         self.inner.min_rate = Some(value);
         self
     }
     /// Sets or clears `InterfaceExt::min_rate`.
+    #[inline]
     pub fn set_min_rate(mut self, value: Option<i64>) -> Self {
         self.inner.min_rate = value;
         self
     }
     /// Sets `InterfaceExt::multiqueue_num`.
+    #[inline]
     pub fn multiqueue_num(mut self, value: i64) -> Self {
         self.inner.multiqueue_num = Some(value);
         self
     }
     /// Sets or clears `InterfaceExt::multiqueue_num`.
+    #[inline]
     pub fn set_multiqueue_num(mut self, value: Option<i64>) -> Self {
         self.inner.multiqueue_num = value;
         self
     }
     /// Sets `InterfaceExt::pci_address`.
+    #[inline]
     pub fn pci_address(mut self, value: impl Into<String>) -> Self {
         self.inner.pci_address = Some(value.into());
         self
     }
     /// Sets or clears `InterfaceExt::pci_address`.
+    #[inline]
     pub fn set_pci_address(mut self, value: Option<String>) -> Self {
         self.inner.pci_address = value;
         self
@@ -628,11 +676,13 @@ pub struct Ipv6BandwidthBuilder {
 }
 impl Ipv6BandwidthBuilder {
     /// Sets `Ipv6Bandwidth::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Ipv6Bandwidth::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self

@@ -72,26 +72,31 @@ pub struct JobEntitiesBuilder {
 }
 impl JobEntitiesBuilder {
     /// Sets `JobEntities::server_id`.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
     }
     /// Sets `JobEntities::nic_id`.
+    #[inline]
     pub fn nic_id(mut self, value: impl Into<String>) -> Self {
         self.inner.nic_id = Some(value.into());
         self
     }
     /// Sets or clears `JobEntities::nic_id`.
+    #[inline]
     pub fn set_nic_id(mut self, value: Option<String>) -> Self {
         self.inner.nic_id = value;
         self
     }
     /// Sets `JobEntities::sub_jobs`.
+    #[inline]
     pub fn sub_jobs(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubJob>>,
@@ -100,21 +105,25 @@ impl JobEntitiesBuilder {
         self
     }
     /// Appends one item to `JobEntities::sub_jobs`.
+    #[inline]
     pub fn push_sub_jobs(mut self, value: impl Into<SubJob>) -> Self {
         self.inner.sub_jobs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `JobEntities::sub_jobs`.
+    #[inline]
     pub fn set_sub_jobs(mut self, value: Option<Vec<SubJob>>) -> Self {
         self.inner.sub_jobs = value;
         self
     }
     /// Sets `JobEntities::sub_jobs_total`.
+    #[inline]
     pub fn sub_jobs_total(mut self, value: i64) -> Self {
         self.inner.sub_jobs_total = Some(value);
         self
     }
     /// Sets or clears `JobEntities::sub_jobs_total`.
+    #[inline]
     pub fn set_sub_jobs_total(mut self, value: Option<i64>) -> Self {
         self.inner.sub_jobs_total = value;
         self

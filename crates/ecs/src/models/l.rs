@@ -115,71 +115,85 @@ pub struct LaunchTemplateBuilder {
 }
 impl LaunchTemplateBuilder {
     /// Sets `LaunchTemplate::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplate::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `LaunchTemplate::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplate::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `LaunchTemplate::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplate::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `LaunchTemplate::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplate::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `LaunchTemplate::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplate::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `LaunchTemplate::default_version`. **Required.**
+    #[inline]
     pub fn default_version(mut self, value: i64) -> Self {
         self.inner.default_version = Some(value);
         self
     }
     /// Sets or clears `LaunchTemplate::default_version`.
+    #[inline]
     pub fn set_default_version(mut self, value: Option<i64>) -> Self {
         self.inner.default_version = value;
         self
     }
     /// Sets `LaunchTemplate::latest_version`. **Required.**
+    #[inline]
     pub fn latest_version(mut self, value: i64) -> Self {
         self.inner.latest_version = Some(value);
         self
     }
     /// Sets or clears `LaunchTemplate::latest_version`.
+    #[inline]
     pub fn set_latest_version(mut self, value: Option<i64>) -> Self {
         self.inner.latest_version = value;
         self
@@ -266,41 +280,49 @@ pub struct LaunchTemplateOptionBuilder {
 }
 impl LaunchTemplateOptionBuilder {
     /// Sets `LaunchTemplateOption::template_data`.
+    #[inline]
     pub fn template_data(mut self, value: impl Into<TemplateData>) -> Self {
         self.inner.template_data = Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateOption::template_data`.
+    #[inline]
     pub fn set_template_data(mut self, value: Option<TemplateData>) -> Self {
         self.inner.template_data = value;
         self
     }
     /// Sets `LaunchTemplateOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `LaunchTemplateOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `LaunchTemplateOption::version_description`.
+    #[inline]
     pub fn version_description(mut self, value: impl Into<String>) -> Self {
         self.inner.version_description = Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateOption::version_description`.
+    #[inline]
     pub fn set_version_description(mut self, value: Option<String>) -> Self {
         self.inner.version_description = value;
         self
@@ -371,21 +393,25 @@ pub struct LinkBuilder {
 }
 impl LinkBuilder {
     /// Sets `Link::href`. **Required.**
+    #[inline]
     pub fn href(mut self, value: impl Into<String>) -> Self {
         self.inner.href = Some(value.into());
         self
     }
     /// Sets or clears `Link::href`.
+    #[inline]
     pub fn set_href(mut self, value: Option<String>) -> Self {
         self.inner.href = value;
         self
     }
     /// Sets `Link::rel`. **Required.**
+    #[inline]
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
         self
     }
     /// Sets or clears `Link::rel`.
+    #[inline]
     pub fn set_rel(mut self, value: Option<String>) -> Self {
         self.inner.rel = value;
         self
@@ -464,6 +490,7 @@ pub struct ListCloudServersResponseBuilder {
 }
 impl ListCloudServersResponseBuilder {
     /// Sets `ListCloudServersResponse::servers`.
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<CloudServer>>,
@@ -472,16 +499,19 @@ impl ListCloudServersResponseBuilder {
         self
     }
     /// Appends one item to `ListCloudServersResponse::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<CloudServer>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListCloudServersResponse::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<CloudServer>>) -> Self {
         self.inner.servers = value;
         self
     }
     /// Sets `ListCloudServersResponse::servers_links`.
+    #[inline]
     pub fn servers_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<PageLink>>,
@@ -490,21 +520,25 @@ impl ListCloudServersResponseBuilder {
         self
     }
     /// Appends one item to `ListCloudServersResponse::servers_links`.
+    #[inline]
     pub fn push_servers_links(mut self, value: impl Into<PageLink>) -> Self {
         self.inner.servers_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListCloudServersResponse::servers_links`.
+    #[inline]
     pub fn set_servers_links(mut self, value: Option<Vec<PageLink>>) -> Self {
         self.inner.servers_links = value;
         self
     }
     /// Sets `ListCloudServersResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListCloudServersResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -558,11 +592,13 @@ pub struct ListEventsResponsePageInfoBuilder {
 }
 impl ListEventsResponsePageInfoBuilder {
     /// Sets `ListEventsResponsePageInfo::next_marker`.
+    #[inline]
     pub fn next_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.next_marker = Some(value.into());
         self
     }
     /// Sets or clears `ListEventsResponsePageInfo::next_marker`.
+    #[inline]
     pub fn set_next_marker(mut self, value: Option<String>) -> Self {
         self.inner.next_marker = value;
         self
@@ -643,16 +679,19 @@ pub struct ListFlavorSellPoliciesResponseBuilder {
 }
 impl ListFlavorSellPoliciesResponseBuilder {
     /// Sets `ListFlavorSellPoliciesResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ListFlavorSellPoliciesResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `ListFlavorSellPoliciesResponse::sell_policies`.
+    #[inline]
     pub fn sell_policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListFlavorSellPoliciesResult>>,
@@ -661,6 +700,7 @@ impl ListFlavorSellPoliciesResponseBuilder {
         self
     }
     /// Appends one item to `ListFlavorSellPoliciesResponse::sell_policies`.
+    #[inline]
     pub fn push_sell_policies(
         mut self,
         value: impl Into<ListFlavorSellPoliciesResult>,
@@ -669,6 +709,7 @@ impl ListFlavorSellPoliciesResponseBuilder {
         self
     }
     /// Sets or clears `ListFlavorSellPoliciesResponse::sell_policies`.
+    #[inline]
     pub fn set_sell_policies(
         mut self,
         value: Option<Vec<ListFlavorSellPoliciesResult>>,
@@ -780,61 +821,73 @@ pub struct ListFlavorSellPoliciesResultBuilder {
 }
 impl ListFlavorSellPoliciesResultBuilder {
     /// Sets `ListFlavorSellPoliciesResult::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.inner.id = Some(value);
         self
     }
     /// Sets or clears `ListFlavorSellPoliciesResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ListFlavorSellPoliciesResult::flavor_id`. **Required.**
+    #[inline]
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.flavor_id = Some(value.into());
         self
     }
     /// Sets or clears `ListFlavorSellPoliciesResult::flavor_id`.
+    #[inline]
     pub fn set_flavor_id(mut self, value: Option<String>) -> Self {
         self.inner.flavor_id = value;
         self
     }
     /// Sets `ListFlavorSellPoliciesResult::sell_status`. **Required.**
+    #[inline]
     pub fn sell_status(mut self, value: impl Into<String>) -> Self {
         self.inner.sell_status = Some(value.into());
         self
     }
     /// Sets or clears `ListFlavorSellPoliciesResult::sell_status`.
+    #[inline]
     pub fn set_sell_status(mut self, value: Option<String>) -> Self {
         self.inner.sell_status = value;
         self
     }
     /// Sets `ListFlavorSellPoliciesResult::availability_zone_id`. **Required.**
+    #[inline]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone_id = Some(value.into());
         self
     }
     /// Sets or clears `ListFlavorSellPoliciesResult::availability_zone_id`.
+    #[inline]
     pub fn set_availability_zone_id(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone_id = value;
         self
     }
     /// Sets `ListFlavorSellPoliciesResult::sell_mode`. **Required.**
+    #[inline]
     pub fn sell_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.sell_mode = Some(value.into());
         self
     }
     /// Sets or clears `ListFlavorSellPoliciesResult::sell_mode`.
+    #[inline]
     pub fn set_sell_mode(mut self, value: Option<String>) -> Self {
         self.inner.sell_mode = value;
         self
     }
     /// Sets `ListFlavorSellPoliciesResult::spot_options`.
+    #[inline]
     pub fn spot_options(mut self, value: impl Into<FlavorSpotOptions>) -> Self {
         self.inner.spot_options = Some(value.into());
         self
     }
     /// Sets or clears `ListFlavorSellPoliciesResult::spot_options`.
+    #[inline]
     pub fn set_spot_options(mut self, value: Option<FlavorSpotOptions>) -> Self {
         self.inner.spot_options = value;
         self
@@ -926,6 +979,7 @@ pub struct ListFlavorsResponseBuilder {
 }
 impl ListFlavorsResponseBuilder {
     /// Sets `ListFlavorsResponse::flavors`.
+    #[inline]
     pub fn flavors(
         mut self,
         value: impl IntoIterator<Item = impl Into<Flavor>>,
@@ -934,11 +988,13 @@ impl ListFlavorsResponseBuilder {
         self
     }
     /// Appends one item to `ListFlavorsResponse::flavors`.
+    #[inline]
     pub fn push_flavors(mut self, value: impl Into<Flavor>) -> Self {
         self.inner.flavors.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListFlavorsResponse::flavors`.
+    #[inline]
     pub fn set_flavors(mut self, value: Option<Vec<Flavor>>) -> Self {
         self.inner.flavors = value;
         self
@@ -1011,6 +1067,7 @@ pub struct ListLaunchTemplateVersionsResponseBuilder {
 }
 impl ListLaunchTemplateVersionsResponseBuilder {
     /// Sets `ListLaunchTemplateVersionsResponse::launch_template_versions`.
+    #[inline]
     pub fn launch_template_versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<TemplateVersion>>,
@@ -1021,6 +1078,7 @@ impl ListLaunchTemplateVersionsResponseBuilder {
         self
     }
     /// Appends one item to `ListLaunchTemplateVersionsResponse::launch_template_versions`.
+    #[inline]
     pub fn push_launch_template_versions(
         mut self,
         value: impl Into<TemplateVersion>,
@@ -1032,6 +1090,7 @@ impl ListLaunchTemplateVersionsResponseBuilder {
         self
     }
     /// Sets or clears `ListLaunchTemplateVersionsResponse::launch_template_versions`.
+    #[inline]
     pub fn set_launch_template_versions(
         mut self,
         value: Option<Vec<TemplateVersion>>,
@@ -1040,21 +1099,25 @@ impl ListLaunchTemplateVersionsResponseBuilder {
         self
     }
     /// Sets `ListLaunchTemplateVersionsResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<ResponsePageInfoV3>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListLaunchTemplateVersionsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<ResponsePageInfoV3>) -> Self {
         self.inner.page_info = value;
         self
     }
     /// Sets `ListLaunchTemplateVersionsResponse::x_request_id`.
+    #[inline]
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.x_request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListLaunchTemplateVersionsResponse::x_request_id`.
+    #[inline]
     pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
         self.inner.x_request_id = value;
         self
@@ -1161,6 +1224,7 @@ pub struct ListRecycleBinServersResponseBuilder {
 }
 impl ListRecycleBinServersResponseBuilder {
     /// Sets `ListRecycleBinServersResponse::servers`.
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerDetail>>,
@@ -1169,11 +1233,13 @@ impl ListRecycleBinServersResponseBuilder {
         self
     }
     /// Appends one item to `ListRecycleBinServersResponse::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<ServerDetail>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListRecycleBinServersResponse::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<ServerDetail>>) -> Self {
         self.inner.servers = value;
         self
@@ -1239,6 +1305,7 @@ pub struct ListResizeFlavorsResponseBuilder {
 }
 impl ListResizeFlavorsResponseBuilder {
     /// Sets `ListResizeFlavorsResponse::flavors`.
+    #[inline]
     pub fn flavors(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListResizeFlavorsResult>>,
@@ -1247,11 +1314,13 @@ impl ListResizeFlavorsResponseBuilder {
         self
     }
     /// Appends one item to `ListResizeFlavorsResponse::flavors`.
+    #[inline]
     pub fn push_flavors(mut self, value: impl Into<ListResizeFlavorsResult>) -> Self {
         self.inner.flavors.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResponse::flavors`.
+    #[inline]
     pub fn set_flavors(mut self, value: Option<Vec<ListResizeFlavorsResult>>) -> Self {
         self.inner.flavors = value;
         self
@@ -1470,126 +1539,151 @@ pub struct ListResizeFlavorsResultBuilder {
 }
 impl ListResizeFlavorsResultBuilder {
     /// Sets `ListResizeFlavorsResult::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::vcpus`. **Required.**
+    #[inline]
     pub fn vcpus(mut self, value: impl Into<String>) -> Self {
         self.inner.vcpus = Some(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::vcpus`.
+    #[inline]
     pub fn set_vcpus(mut self, value: Option<String>) -> Self {
         self.inner.vcpus = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::ram`. **Required.**
+    #[inline]
     pub fn ram(mut self, value: i64) -> Self {
         self.inner.ram = Some(value);
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::ram`.
+    #[inline]
     pub fn set_ram(mut self, value: Option<i64>) -> Self {
         self.inner.ram = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::disk`. **Required.**
+    #[inline]
     pub fn disk(mut self, value: impl Into<String>) -> Self {
         self.inner.disk = Some(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::disk`.
+    #[inline]
     pub fn set_disk(mut self, value: Option<String>) -> Self {
         self.inner.disk = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::swap`. **Required.**
+    #[inline]
     pub fn swap(mut self, value: impl Into<String>) -> Self {
         self.inner.swap = Some(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::swap`.
+    #[inline]
     pub fn set_swap(mut self, value: Option<String>) -> Self {
         self.inner.swap = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::os_flv_ext_data_ephemeral`. **Required.**
+    #[inline]
     pub fn os_flv_ext_data_ephemeral(mut self, value: i64) -> Self {
         self.inner.os_flv_ext_data_ephemeral = Some(value);
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::os_flv_ext_data_ephemeral`.
+    #[inline]
     pub fn set_os_flv_ext_data_ephemeral(mut self, value: Option<i64>) -> Self {
         self.inner.os_flv_ext_data_ephemeral = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::os_flv_disabled_disabled`. **Required.**
+    #[inline]
     pub fn os_flv_disabled_disabled(mut self, value: bool) -> Self {
         self.inner.os_flv_disabled_disabled = Some(value);
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::os_flv_disabled_disabled`.
+    #[inline]
     pub fn set_os_flv_disabled_disabled(mut self, value: Option<bool>) -> Self {
         self.inner.os_flv_disabled_disabled = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::rxtx_factor`. **Required.**
+    #[inline]
     pub fn rxtx_factor(mut self, value: f64) -> Self {
         self.inner.rxtx_factor = Some(value);
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::rxtx_factor`.
+    #[inline]
     pub fn set_rxtx_factor(mut self, value: Option<f64>) -> Self {
         self.inner.rxtx_factor = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::rxtx_quota`. **Required.**
+    #[inline]
     pub fn rxtx_quota(mut self, value: impl Into<String>) -> Self {
         self.inner.rxtx_quota = Some(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::rxtx_quota`.
+    #[inline]
     pub fn set_rxtx_quota(mut self, value: Option<String>) -> Self {
         self.inner.rxtx_quota = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::rxtx_cap`. **Required.**
+    #[inline]
     pub fn rxtx_cap(mut self, value: impl Into<String>) -> Self {
         self.inner.rxtx_cap = Some(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::rxtx_cap`.
+    #[inline]
     pub fn set_rxtx_cap(mut self, value: Option<String>) -> Self {
         self.inner.rxtx_cap = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::os_flavor_access_is_public`. **Required.**
+    #[inline]
     pub fn os_flavor_access_is_public(mut self, value: bool) -> Self {
         self.inner.os_flavor_access_is_public = Some(value);
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::os_flavor_access_is_public`.
+    #[inline]
     pub fn set_os_flavor_access_is_public(mut self, value: Option<bool>) -> Self {
         self.inner.os_flavor_access_is_public = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::links`. **Required.**
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<FlavorLink>>,
@@ -1598,31 +1692,37 @@ impl ListResizeFlavorsResultBuilder {
         self
     }
     /// Appends one item to `ListResizeFlavorsResult::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<FlavorLink>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<FlavorLink>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::extra_specs`. **Required.**
+    #[inline]
     pub fn extra_specs(mut self, value: impl Into<FlavorExtraSpec>) -> Self {
         self.inner.extra_specs = Some(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::extra_specs`.
+    #[inline]
     pub fn set_extra_specs(mut self, value: Option<FlavorExtraSpec>) -> Self {
         self.inner.extra_specs = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::instance_quota`.
+    #[inline]
     pub fn instance_quota(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.instance_quota = Some(value.into());
         self
     }
     /// Sets or clears `ListResizeFlavorsResult::instance_quota`.
+    #[inline]
     pub fn set_instance_quota(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.instance_quota = value;
         self
@@ -1722,6 +1822,7 @@ pub struct ListScheduledEventsResponseBuilder {
 }
 impl ListScheduledEventsResponseBuilder {
     /// Sets `ListScheduledEventsResponse::events`.
+    #[inline]
     pub fn events(
         mut self,
         value: impl IntoIterator<Item = impl Into<EventResponse>>,
@@ -1730,21 +1831,25 @@ impl ListScheduledEventsResponseBuilder {
         self
     }
     /// Appends one item to `ListScheduledEventsResponse::events`.
+    #[inline]
     pub fn push_events(mut self, value: impl Into<EventResponse>) -> Self {
         self.inner.events.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListScheduledEventsResponse::events`.
+    #[inline]
     pub fn set_events(mut self, value: Option<Vec<EventResponse>>) -> Self {
         self.inner.events = value;
         self
     }
     /// Sets `ListScheduledEventsResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<ListEventsResponsePageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListScheduledEventsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<ListEventsResponsePageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -1854,56 +1959,67 @@ pub struct ListServerAzInfoBuilder {
 }
 impl ListServerAzInfoBuilder {
     /// Sets `ListServerAzInfo::availability_zone_id`. **Required.**
+    #[inline]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone_id = Some(value.into());
         self
     }
     /// Sets or clears `ListServerAzInfo::availability_zone_id`.
+    #[inline]
     pub fn set_availability_zone_id(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone_id = value;
         self
     }
     /// Sets `ListServerAzInfo::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ListServerAzInfo::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ListServerAzInfo::mode`.
+    #[inline]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
     /// Sets or clears `ListServerAzInfo::mode`.
+    #[inline]
     pub fn set_mode(mut self, value: Option<String>) -> Self {
         self.inner.mode = value;
         self
     }
     /// Sets `ListServerAzInfo::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `ListServerAzInfo::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `ListServerAzInfo::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `ListServerAzInfo::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
     }
     /// Sets `ListServerAzInfo::az_group_ids`.
+    #[inline]
     pub fn az_group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1912,21 +2028,25 @@ impl ListServerAzInfoBuilder {
         self
     }
     /// Appends one item to `ListServerAzInfo::az_group_ids`.
+    #[inline]
     pub fn push_az_group_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.az_group_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListServerAzInfo::az_group_ids`.
+    #[inline]
     pub fn set_az_group_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.az_group_ids = value;
         self
     }
     /// Sets `ListServerAzInfo::category`.
+    #[inline]
     pub fn category(mut self, value: i64) -> Self {
         self.inner.category = Some(value);
         self
     }
     /// Sets or clears `ListServerAzInfo::category`.
+    #[inline]
     pub fn set_category(mut self, value: Option<i64>) -> Self {
         self.inner.category = value;
         self
@@ -1997,6 +2117,7 @@ pub struct ListServerAzInfoResponseBuilder {
 }
 impl ListServerAzInfoResponseBuilder {
     /// Sets `ListServerAzInfoResponse::availability_zones`.
+    #[inline]
     pub fn availability_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListServerAzInfo>>,
@@ -2007,6 +2128,7 @@ impl ListServerAzInfoResponseBuilder {
         self
     }
     /// Appends one item to `ListServerAzInfoResponse::availability_zones`.
+    #[inline]
     pub fn push_availability_zones(
         mut self,
         value: impl Into<ListServerAzInfo>,
@@ -2015,6 +2137,7 @@ impl ListServerAzInfoResponseBuilder {
         self
     }
     /// Sets or clears `ListServerAzInfoResponse::availability_zones`.
+    #[inline]
     pub fn set_availability_zones(
         mut self,
         value: Option<Vec<ListServerAzInfo>>,
@@ -2099,6 +2222,7 @@ pub struct ListServerBlockDevicesResponseBuilder {
 }
 impl ListServerBlockDevicesResponseBuilder {
     /// Sets `ListServerBlockDevicesResponse::attachable_quantity`.
+    #[inline]
     pub fn attachable_quantity(
         mut self,
         value: impl Into<BlockDeviceAttachableQuantity>,
@@ -2107,6 +2231,7 @@ impl ListServerBlockDevicesResponseBuilder {
         self
     }
     /// Sets or clears `ListServerBlockDevicesResponse::attachable_quantity`.
+    #[inline]
     pub fn set_attachable_quantity(
         mut self,
         value: Option<BlockDeviceAttachableQuantity>,
@@ -2115,6 +2240,7 @@ impl ListServerBlockDevicesResponseBuilder {
         self
     }
     /// Sets `ListServerBlockDevicesResponse::volume_attachments`.
+    #[inline]
     pub fn volume_attachments(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerBlockDevice>>,
@@ -2125,6 +2251,7 @@ impl ListServerBlockDevicesResponseBuilder {
         self
     }
     /// Appends one item to `ListServerBlockDevicesResponse::volume_attachments`.
+    #[inline]
     pub fn push_volume_attachments(
         mut self,
         value: impl Into<ServerBlockDevice>,
@@ -2133,6 +2260,7 @@ impl ListServerBlockDevicesResponseBuilder {
         self
     }
     /// Sets or clears `ListServerBlockDevicesResponse::volume_attachments`.
+    #[inline]
     pub fn set_volume_attachments(
         mut self,
         value: Option<Vec<ServerBlockDevice>>,
@@ -2189,11 +2317,13 @@ pub struct ListServerGroupsPageInfoResultBuilder {
 }
 impl ListServerGroupsPageInfoResultBuilder {
     /// Sets `ListServerGroupsPageInfoResult::next_marker`.
+    #[inline]
     pub fn next_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.next_marker = Some(value.into());
         self
     }
     /// Sets or clears `ListServerGroupsPageInfoResult::next_marker`.
+    #[inline]
     pub fn set_next_marker(mut self, value: Option<String>) -> Self {
         self.inner.next_marker = value;
         self
@@ -2263,6 +2393,7 @@ pub struct ListServerGroupsResponseBuilder {
 }
 impl ListServerGroupsResponseBuilder {
     /// Sets `ListServerGroupsResponse::server_groups`.
+    #[inline]
     pub fn server_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListServerGroupsResult>>,
@@ -2271,6 +2402,7 @@ impl ListServerGroupsResponseBuilder {
         self
     }
     /// Appends one item to `ListServerGroupsResponse::server_groups`.
+    #[inline]
     pub fn push_server_groups(
         mut self,
         value: impl Into<ListServerGroupsResult>,
@@ -2279,6 +2411,7 @@ impl ListServerGroupsResponseBuilder {
         self
     }
     /// Sets or clears `ListServerGroupsResponse::server_groups`.
+    #[inline]
     pub fn set_server_groups(
         mut self,
         value: Option<Vec<ListServerGroupsResult>>,
@@ -2287,6 +2420,7 @@ impl ListServerGroupsResponseBuilder {
         self
     }
     /// Sets `ListServerGroupsResponse::page_info`.
+    #[inline]
     pub fn page_info(
         mut self,
         value: impl Into<ListServerGroupsPageInfoResult>,
@@ -2295,6 +2429,7 @@ impl ListServerGroupsResponseBuilder {
         self
     }
     /// Sets or clears `ListServerGroupsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(
         mut self,
         value: Option<ListServerGroupsPageInfoResult>,
@@ -2404,16 +2539,19 @@ pub struct ListServerGroupsResultBuilder {
 }
 impl ListServerGroupsResultBuilder {
     /// Sets `ListServerGroupsResult::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ListServerGroupsResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ListServerGroupsResult::members`. **Required.**
+    #[inline]
     pub fn members(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2422,16 +2560,19 @@ impl ListServerGroupsResultBuilder {
         self
     }
     /// Appends one item to `ListServerGroupsResult::members`.
+    #[inline]
     pub fn push_members(mut self, value: impl Into<String>) -> Self {
         self.inner.members.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListServerGroupsResult::members`.
+    #[inline]
     pub fn set_members(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.members = value;
         self
     }
     /// Sets `ListServerGroupsResult::metadata`. **Required.**
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -2440,6 +2581,7 @@ impl ListServerGroupsResultBuilder {
         self
     }
     /// Sets or clears `ListServerGroupsResult::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -2448,16 +2590,19 @@ impl ListServerGroupsResultBuilder {
         self
     }
     /// Sets `ListServerGroupsResult::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListServerGroupsResult::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListServerGroupsResult::policies`. **Required.**
+    #[inline]
     pub fn policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2466,11 +2611,13 @@ impl ListServerGroupsResultBuilder {
         self
     }
     /// Appends one item to `ListServerGroupsResult::policies`.
+    #[inline]
     pub fn push_policies(mut self, value: impl Into<String>) -> Self {
         self.inner.policies.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListServerGroupsResult::policies`.
+    #[inline]
     pub fn set_policies(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.policies = value;
         self
@@ -2555,6 +2702,7 @@ pub struct ListServerInterfacesResponseBuilder {
 }
 impl ListServerInterfacesResponseBuilder {
     /// Sets `ListServerInterfacesResponse::attachable_quantity`.
+    #[inline]
     pub fn attachable_quantity(
         mut self,
         value: impl Into<InterfaceAttachableQuantity>,
@@ -2563,6 +2711,7 @@ impl ListServerInterfacesResponseBuilder {
         self
     }
     /// Sets or clears `ListServerInterfacesResponse::attachable_quantity`.
+    #[inline]
     pub fn set_attachable_quantity(
         mut self,
         value: Option<InterfaceAttachableQuantity>,
@@ -2571,6 +2720,7 @@ impl ListServerInterfacesResponseBuilder {
         self
     }
     /// Sets `ListServerInterfacesResponse::interface_attachments`.
+    #[inline]
     pub fn interface_attachments(
         mut self,
         value: impl IntoIterator<Item = impl Into<InterfaceAttachment>>,
@@ -2581,6 +2731,7 @@ impl ListServerInterfacesResponseBuilder {
         self
     }
     /// Appends one item to `ListServerInterfacesResponse::interface_attachments`.
+    #[inline]
     pub fn push_interface_attachments(
         mut self,
         value: impl Into<InterfaceAttachment>,
@@ -2589,6 +2740,7 @@ impl ListServerInterfacesResponseBuilder {
         self
     }
     /// Sets or clears `ListServerInterfacesResponse::interface_attachments`.
+    #[inline]
     pub fn set_interface_attachments(
         mut self,
         value: Option<Vec<InterfaceAttachment>>,
@@ -2657,6 +2809,7 @@ pub struct ListServerTagsResponseBuilder {
 }
 impl ListServerTagsResponseBuilder {
     /// Sets `ListServerTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ProjectTag>>,
@@ -2665,11 +2818,13 @@ impl ListServerTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListServerTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ProjectTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListServerTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ProjectTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -2738,6 +2893,7 @@ pub struct ListServerVolumeAttachmentsResponseBuilder {
 }
 impl ListServerVolumeAttachmentsResponseBuilder {
     /// Sets `ListServerVolumeAttachmentsResponse::volume_attachments`.
+    #[inline]
     pub fn volume_attachments(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerVolumeAttachment>>,
@@ -2748,6 +2904,7 @@ impl ListServerVolumeAttachmentsResponseBuilder {
         self
     }
     /// Appends one item to `ListServerVolumeAttachmentsResponse::volume_attachments`.
+    #[inline]
     pub fn push_volume_attachments(
         mut self,
         value: impl Into<ServerVolumeAttachment>,
@@ -2756,6 +2913,7 @@ impl ListServerVolumeAttachmentsResponseBuilder {
         self
     }
     /// Sets or clears `ListServerVolumeAttachmentsResponse::volume_attachments`.
+    #[inline]
     pub fn set_volume_attachments(
         mut self,
         value: Option<Vec<ServerVolumeAttachment>>,
@@ -2856,36 +3014,43 @@ pub struct ListServersByTagRequestBodyBuilder {
 }
 impl ListServersByTagRequestBodyBuilder {
     /// Sets `ListServersByTagRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `ListServersByTagRequestBody::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `ListServersByTagRequestBody::limit`.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.inner.limit = Some(value.into());
         self
     }
     /// Sets or clears `ListServersByTagRequestBody::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<String>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `ListServersByTagRequestBody::offset`.
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.inner.offset = Some(value.into());
         self
     }
     /// Sets or clears `ListServersByTagRequestBody::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<String>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Sets `ListServersByTagRequestBody::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerTags>>,
@@ -2894,16 +3059,19 @@ impl ListServersByTagRequestBodyBuilder {
         self
     }
     /// Appends one item to `ListServersByTagRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ServerTags>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListServersByTagRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ServerTags>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ListServersByTagRequestBody::not_tags`.
+    #[inline]
     pub fn not_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerTags>>,
@@ -2912,16 +3080,19 @@ impl ListServersByTagRequestBodyBuilder {
         self
     }
     /// Appends one item to `ListServersByTagRequestBody::not_tags`.
+    #[inline]
     pub fn push_not_tags(mut self, value: impl Into<ServerTags>) -> Self {
         self.inner.not_tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListServersByTagRequestBody::not_tags`.
+    #[inline]
     pub fn set_not_tags(mut self, value: Option<Vec<ServerTags>>) -> Self {
         self.inner.not_tags = value;
         self
     }
     /// Sets `ListServersByTagRequestBody::matches`.
+    #[inline]
     pub fn matches(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerTagMatch>>,
@@ -2930,11 +3101,13 @@ impl ListServersByTagRequestBodyBuilder {
         self
     }
     /// Appends one item to `ListServersByTagRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<ServerTagMatch>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListServersByTagRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<ServerTagMatch>>) -> Self {
         self.inner.matches = value;
         self
@@ -3004,6 +3177,7 @@ pub struct ListServersByTagResponseBuilder {
 }
 impl ListServersByTagResponseBuilder {
     /// Sets `ListServersByTagResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerResource>>,
@@ -3012,21 +3186,25 @@ impl ListServersByTagResponseBuilder {
         self
     }
     /// Appends one item to `ListServersByTagResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ServerResource>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListServersByTagResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ServerResource>>) -> Self {
         self.inner.resources = value;
         self
     }
     /// Sets `ListServersByTagResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListServersByTagResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -3096,16 +3274,19 @@ pub struct ListServersDetailsResponseBuilder {
 }
 impl ListServersDetailsResponseBuilder {
     /// Sets `ListServersDetailsResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ListServersDetailsResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `ListServersDetailsResponse::servers`.
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerDetail>>,
@@ -3114,11 +3295,13 @@ impl ListServersDetailsResponseBuilder {
         self
     }
     /// Appends one item to `ListServersDetailsResponse::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<ServerDetail>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListServersDetailsResponse::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<ServerDetail>>) -> Self {
         self.inner.servers = value;
         self
@@ -3198,6 +3381,7 @@ pub struct ListTemplatesResponseBuilder {
 }
 impl ListTemplatesResponseBuilder {
     /// Sets `ListTemplatesResponse::launch_templates`.
+    #[inline]
     pub fn launch_templates(
         mut self,
         value: impl IntoIterator<Item = impl Into<LaunchTemplate>>,
@@ -3206,31 +3390,37 @@ impl ListTemplatesResponseBuilder {
         self
     }
     /// Appends one item to `ListTemplatesResponse::launch_templates`.
+    #[inline]
     pub fn push_launch_templates(mut self, value: impl Into<LaunchTemplate>) -> Self {
         self.inner.launch_templates.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListTemplatesResponse::launch_templates`.
+    #[inline]
     pub fn set_launch_templates(mut self, value: Option<Vec<LaunchTemplate>>) -> Self {
         self.inner.launch_templates = value;
         self
     }
     /// Sets `ListTemplatesResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<ResponsePageInfoV3>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListTemplatesResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<ResponsePageInfoV3>) -> Self {
         self.inner.page_info = value;
         self
     }
     /// Sets `ListTemplatesResponse::x_request_id`.
+    #[inline]
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.x_request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListTemplatesResponse::x_request_id`.
+    #[inline]
     pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
         self.inner.x_request_id = value;
         self

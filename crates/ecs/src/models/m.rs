@@ -49,21 +49,25 @@ pub struct MarketModelBuilder {
 }
 impl MarketModelBuilder {
     /// Sets `MarketModel::charge_mode`.
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<MarketModelChargeMode>) -> Self {
         self.inner.charge_mode = Some(value.into());
         self
     }
     /// Sets or clears `MarketModel::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(mut self, value: Option<MarketModelChargeMode>) -> Self {
         self.inner.charge_mode = value;
         self
     }
     /// Sets `MarketModel::prepaid_info`.
+    #[inline]
     pub fn prepaid_info(mut self, value: impl Into<MarketModelPrepaidInfo>) -> Self {
         self.inner.prepaid_info = Some(value.into());
         self
     }
     /// Sets or clears `MarketModel::prepaid_info`.
+    #[inline]
     pub fn set_prepaid_info(mut self, value: Option<MarketModelPrepaidInfo>) -> Self {
         self.inner.prepaid_info = value;
         self
@@ -132,11 +136,13 @@ pub struct MarketModelPrepaidInfoBuilder {
 }
 impl MarketModelPrepaidInfoBuilder {
     /// Sets `MarketModelPrepaidInfo::expired_time`.
+    #[inline]
     pub fn expired_time(mut self, value: impl Into<String>) -> Self {
         self.inner.expired_time = Some(value.into());
         self
     }
     /// Sets or clears `MarketModelPrepaidInfo::expired_time`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<String>) -> Self {
         self.inner.expired_time = value;
         self
@@ -198,11 +204,13 @@ pub struct MigrateServerOptionBuilder {
 }
 impl MigrateServerOptionBuilder {
     /// Sets `MigrateServerOption::dedicated_host_id`.
+    #[inline]
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
         self
     }
     /// Sets or clears `MigrateServerOption::dedicated_host_id`.
+    #[inline]
     pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_host_id = value;
         self
@@ -267,11 +275,13 @@ pub struct MigrateServerRequestBodyBuilder {
 }
 impl MigrateServerRequestBodyBuilder {
     /// Sets `MigrateServerRequestBody::migrate`. **Required.**
+    #[inline]
     pub fn migrate(mut self, value: impl Into<MigrateServerOption>) -> Self {
         self.inner.migrate = Some(value.into());
         self
     }
     /// Sets or clears `MigrateServerRequestBody::migrate`.
+    #[inline]
     pub fn set_migrate(mut self, value: Option<MigrateServerOption>) -> Self {
         self.inner.migrate = value;
         self
@@ -325,11 +335,13 @@ pub struct MigrateServerResponseBuilder {
 }
 impl MigrateServerResponseBuilder {
     /// Sets `MigrateServerResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `MigrateServerResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self

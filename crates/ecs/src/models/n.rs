@@ -122,61 +122,73 @@ pub struct NetworkAddressesBuilder {
 }
 impl NetworkAddressesBuilder {
     /// Sets `NetworkAddresses::addr`. **Required.**
+    #[inline]
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.inner.addr = Some(value.into());
         self
     }
     /// Sets or clears `NetworkAddresses::addr`.
+    #[inline]
     pub fn set_addr(mut self, value: Option<String>) -> Self {
         self.inner.addr = value;
         self
     }
     /// Sets `NetworkAddresses::version`. **Required.**
+    #[inline]
     pub fn version(mut self, value: i64) -> Self {
         self.inner.version = Some(value);
         self
     }
     /// Sets or clears `NetworkAddresses::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<i64>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `NetworkAddresses::os_ext_ips_port_id`. **Required.**
+    #[inline]
     pub fn os_ext_ips_port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_port_id = Some(value.into());
         self
     }
     /// Sets or clears `NetworkAddresses::os_ext_ips_port_id`.
+    #[inline]
     pub fn set_os_ext_ips_port_id(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_ips_port_id = value;
         self
     }
     /// Sets `NetworkAddresses::os_ext_ips_mac_mac_addr`. **Required.**
+    #[inline]
     pub fn os_ext_ips_mac_mac_addr(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_mac_mac_addr = Some(value.into());
         self
     }
     /// Sets or clears `NetworkAddresses::os_ext_ips_mac_mac_addr`.
+    #[inline]
     pub fn set_os_ext_ips_mac_mac_addr(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_ips_mac_mac_addr = value;
         self
     }
     /// Sets `NetworkAddresses::os_ext_ips_type`. **Required.**
+    #[inline]
     pub fn os_ext_ips_type(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_type = Some(value.into());
         self
     }
     /// Sets or clears `NetworkAddresses::os_ext_ips_type`.
+    #[inline]
     pub fn set_os_ext_ips_type(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_ips_type = value;
         self
     }
     /// Sets `NetworkAddresses::primary`.
+    #[inline]
     pub fn primary(mut self, value: bool) -> Self {
         self.inner.primary = Some(value);
         self
     }
     /// Sets or clears `NetworkAddresses::primary`.
+    #[inline]
     pub fn set_primary(mut self, value: Option<bool>) -> Self {
         self.inner.primary = value;
         self
@@ -265,26 +277,31 @@ pub struct NetworkInterfacesBuilder {
 }
 impl NetworkInterfacesBuilder {
     /// Sets `NetworkInterfaces::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `NetworkInterfaces::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `NetworkInterfaces::primary`.
+    #[inline]
     pub fn primary(mut self, value: bool) -> Self {
         self.inner.primary = Some(value);
         self
     }
     /// Sets or clears `NetworkInterfaces::primary`.
+    #[inline]
     pub fn set_primary(mut self, value: Option<bool>) -> Self {
         self.inner.primary = value;
         self
     }
     /// Sets `NetworkInterfaces::ip_addresses`.
+    #[inline]
     pub fn ip_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -293,16 +310,19 @@ impl NetworkInterfacesBuilder {
         self
     }
     /// Appends one item to `NetworkInterfaces::ip_addresses`.
+    #[inline]
     pub fn push_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_addresses.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NetworkInterfaces::ip_addresses`.
+    #[inline]
     pub fn set_ip_addresses(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ip_addresses = value;
         self
     }
     /// Sets `NetworkInterfaces::ipv6_addresses`.
+    #[inline]
     pub fn ipv6_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -311,31 +331,37 @@ impl NetworkInterfacesBuilder {
         self
     }
     /// Appends one item to `NetworkInterfaces::ipv6_addresses`.
+    #[inline]
     pub fn push_ipv6_addresses(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_addresses.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NetworkInterfaces::ipv6_addresses`.
+    #[inline]
     pub fn set_ipv6_addresses(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ipv6_addresses = value;
         self
     }
     /// Sets `NetworkInterfaces::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `NetworkInterfaces::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `NetworkInterfaces::association`.
+    #[inline]
     pub fn association(mut self, value: impl Into<Association>) -> Self {
         self.inner.association = Some(value.into());
         self
     }
     /// Sets or clears `NetworkInterfaces::association`.
+    #[inline]
     pub fn set_association(mut self, value: Option<Association>) -> Self {
         self.inner.association = value;
         self
@@ -400,11 +426,13 @@ pub struct NovaAddSecurityGroupOptionBuilder {
 }
 impl NovaAddSecurityGroupOptionBuilder {
     /// Sets `NovaAddSecurityGroupOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaAddSecurityGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -476,6 +504,7 @@ pub struct NovaAssociateSecurityGroupRequestBodyBuilder {
 }
 impl NovaAssociateSecurityGroupRequestBodyBuilder {
     /// Sets `NovaAssociateSecurityGroupRequestBody::add_security_group`. **Required.**
+    #[inline]
     pub fn add_security_group(
         mut self,
         value: impl Into<NovaAddSecurityGroupOption>,
@@ -484,6 +513,7 @@ impl NovaAssociateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Sets or clears `NovaAssociateSecurityGroupRequestBody::add_security_group`.
+    #[inline]
     pub fn set_add_security_group(
         mut self,
         value: Option<NovaAddSecurityGroupOption>,
@@ -541,11 +571,13 @@ pub struct NovaAttachInterfaceFixedIpBuilder {
 }
 impl NovaAttachInterfaceFixedIpBuilder {
     /// Sets `NovaAttachInterfaceFixedIp::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `NovaAttachInterfaceFixedIp::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
@@ -610,6 +642,7 @@ pub struct NovaAttachInterfaceOptionBuilder {
 }
 impl NovaAttachInterfaceOptionBuilder {
     /// Sets `NovaAttachInterfaceOption::fixed_ips`.
+    #[inline]
     pub fn fixed_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaAttachInterfaceFixedIp>>,
@@ -618,6 +651,7 @@ impl NovaAttachInterfaceOptionBuilder {
         self
     }
     /// Appends one item to `NovaAttachInterfaceOption::fixed_ips`.
+    #[inline]
     pub fn push_fixed_ips(
         mut self,
         value: impl Into<NovaAttachInterfaceFixedIp>,
@@ -626,6 +660,7 @@ impl NovaAttachInterfaceOptionBuilder {
         self
     }
     /// Sets or clears `NovaAttachInterfaceOption::fixed_ips`.
+    #[inline]
     pub fn set_fixed_ips(
         mut self,
         value: Option<Vec<NovaAttachInterfaceFixedIp>>,
@@ -634,21 +669,25 @@ impl NovaAttachInterfaceOptionBuilder {
         self
     }
     /// Sets `NovaAttachInterfaceOption::net_id`.
+    #[inline]
     pub fn net_id(mut self, value: impl Into<String>) -> Self {
         self.inner.net_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaAttachInterfaceOption::net_id`.
+    #[inline]
     pub fn set_net_id(mut self, value: Option<String>) -> Self {
         self.inner.net_id = value;
         self
     }
     /// Sets `NovaAttachInterfaceOption::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaAttachInterfaceOption::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
@@ -718,6 +757,7 @@ pub struct NovaAttachInterfaceRequestBodyBuilder {
 }
 impl NovaAttachInterfaceRequestBodyBuilder {
     /// Sets `NovaAttachInterfaceRequestBody::interface_attachment`. **Required.**
+    #[inline]
     pub fn interface_attachment(
         mut self,
         value: impl Into<NovaAttachInterfaceOption>,
@@ -726,6 +766,7 @@ impl NovaAttachInterfaceRequestBodyBuilder {
         self
     }
     /// Sets or clears `NovaAttachInterfaceRequestBody::interface_attachment`.
+    #[inline]
     pub fn set_interface_attachment(
         mut self,
         value: Option<NovaAttachInterfaceOption>,
@@ -800,6 +841,7 @@ pub struct NovaAttachInterfaceResponseBuilder {
 }
 impl NovaAttachInterfaceResponseBuilder {
     /// Sets `NovaAttachInterfaceResponse::interface_attachment`.
+    #[inline]
     pub fn interface_attachment(
         mut self,
         value: impl Into<NovaServerInterfaceDetail>,
@@ -808,6 +850,7 @@ impl NovaAttachInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `NovaAttachInterfaceResponse::interface_attachment`.
+    #[inline]
     pub fn set_interface_attachment(
         mut self,
         value: Option<NovaServerInterfaceDetail>,
@@ -898,36 +941,43 @@ pub struct NovaAvailabilityZoneBuilder {
 }
 impl NovaAvailabilityZoneBuilder {
     /// Sets `NovaAvailabilityZone::hosts`. **Required.**
+    #[inline]
     pub fn hosts(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.hosts = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `NovaAvailabilityZone::hosts`.
+    #[inline]
     pub fn push_hosts(mut self, value: impl Into<String>) -> Self {
         self.inner.hosts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaAvailabilityZone::hosts`.
+    #[inline]
     pub fn set_hosts(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.hosts = value;
         self
     }
     /// Sets `NovaAvailabilityZone::zone_name`. **Required.**
+    #[inline]
     pub fn zone_name(mut self, value: impl Into<String>) -> Self {
         self.inner.zone_name = Some(value.into());
         self
     }
     /// Sets or clears `NovaAvailabilityZone::zone_name`.
+    #[inline]
     pub fn set_zone_name(mut self, value: Option<String>) -> Self {
         self.inner.zone_name = value;
         self
     }
     /// Sets `NovaAvailabilityZone::zone_state`. **Required.**
+    #[inline]
     pub fn zone_state(mut self, value: impl Into<NovaAvailabilityZoneState>) -> Self {
         self.inner.zone_state = Some(value.into());
         self
     }
     /// Sets or clears `NovaAvailabilityZone::zone_state`.
+    #[inline]
     pub fn set_zone_state(mut self, value: Option<NovaAvailabilityZoneState>) -> Self {
         self.inner.zone_state = value;
         self
@@ -991,11 +1041,13 @@ pub struct NovaAvailabilityZoneStateBuilder {
 }
 impl NovaAvailabilityZoneStateBuilder {
     /// Sets `NovaAvailabilityZoneState::available`. **Required.**
+    #[inline]
     pub fn available(mut self, value: bool) -> Self {
         self.inner.available = Some(value);
         self
     }
     /// Sets or clears `NovaAvailabilityZoneState::available`.
+    #[inline]
     pub fn set_available(mut self, value: Option<bool>) -> Self {
         self.inner.available = value;
         self
@@ -1073,41 +1125,49 @@ pub struct NovaCreateKeypairOptionBuilder {
 }
 impl NovaCreateKeypairOptionBuilder {
     /// Sets `NovaCreateKeypairOption::public_key`.
+    #[inline]
     pub fn public_key(mut self, value: impl Into<String>) -> Self {
         self.inner.public_key = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateKeypairOption::public_key`.
+    #[inline]
     pub fn set_public_key(mut self, value: Option<String>) -> Self {
         self.inner.public_key = value;
         self
     }
     /// Sets `NovaCreateKeypairOption::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<NovaCreateKeypairOptionType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateKeypairOption::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<NovaCreateKeypairOptionType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `NovaCreateKeypairOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateKeypairOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NovaCreateKeypairOption::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateKeypairOption::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
@@ -1183,11 +1243,13 @@ pub struct NovaCreateKeypairRequestBodyBuilder {
 }
 impl NovaCreateKeypairRequestBodyBuilder {
     /// Sets `NovaCreateKeypairRequestBody::keypair`. **Required.**
+    #[inline]
     pub fn keypair(mut self, value: impl Into<NovaCreateKeypairOption>) -> Self {
         self.inner.keypair = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateKeypairRequestBody::keypair`.
+    #[inline]
     pub fn set_keypair(mut self, value: Option<NovaCreateKeypairOption>) -> Self {
         self.inner.keypair = value;
         self
@@ -1249,11 +1311,13 @@ pub struct NovaCreateKeypairResponseBuilder {
 }
 impl NovaCreateKeypairResponseBuilder {
     /// Sets `NovaCreateKeypairResponse::keypair`.
+    #[inline]
     pub fn keypair(mut self, value: impl Into<NovaKeypair>) -> Self {
         self.inner.keypair = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateKeypairResponse::keypair`.
+    #[inline]
     pub fn set_keypair(mut self, value: Option<NovaKeypair>) -> Self {
         self.inner.keypair = value;
         self
@@ -1492,46 +1556,55 @@ pub struct NovaCreateServersOptionBuilder {
 }
 impl NovaCreateServersOptionBuilder {
     /// Sets `NovaCreateServersOption::auto_terminate_time`.
+    #[inline]
     pub fn auto_terminate_time(mut self, value: impl Into<String>) -> Self {
         self.inner.auto_terminate_time = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::auto_terminate_time`.
+    #[inline]
     pub fn set_auto_terminate_time(mut self, value: Option<String>) -> Self {
         self.inner.auto_terminate_time = value;
         self
     }
     /// Sets `NovaCreateServersOption::image_ref`.
+    #[inline]
     pub fn image_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.image_ref = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::image_ref`.
+    #[inline]
     pub fn set_image_ref(mut self, value: Option<String>) -> Self {
         self.inner.image_ref = value;
         self
     }
     /// Sets `NovaCreateServersOption::flavor_ref`. **Required.**
+    #[inline]
     pub fn flavor_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.flavor_ref = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::flavor_ref`.
+    #[inline]
     pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
         self.inner.flavor_ref = value;
         self
     }
     /// Sets `NovaCreateServersOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NovaCreateServersOption::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1540,6 +1613,7 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Sets or clears `NovaCreateServersOption::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -1548,16 +1622,19 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Sets `NovaCreateServersOption::admin_pass`.
+    #[inline]
     pub fn admin_pass(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_pass = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::admin_pass`.
+    #[inline]
     pub fn set_admin_pass(mut self, value: Option<String>) -> Self {
         self.inner.admin_pass = value;
         self
     }
     /// Sets `NovaCreateServersOption::block_device_mapping_v2`.
+    #[inline]
     pub fn block_device_mapping_v2(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaServerBlockDeviceMapping>>,
@@ -1568,6 +1645,7 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Appends one item to `NovaCreateServersOption::block_device_mapping_v2`.
+    #[inline]
     pub fn push_block_device_mapping_v2(
         mut self,
         value: impl Into<NovaServerBlockDeviceMapping>,
@@ -1579,6 +1657,7 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Sets or clears `NovaCreateServersOption::block_device_mapping_v2`.
+    #[inline]
     pub fn set_block_device_mapping_v2(
         mut self,
         value: Option<Vec<NovaServerBlockDeviceMapping>>,
@@ -1587,16 +1666,19 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Sets `NovaCreateServersOption::config_drive`.
+    #[inline]
     pub fn config_drive(mut self, value: impl Into<String>) -> Self {
         self.inner.config_drive = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::config_drive`.
+    #[inline]
     pub fn set_config_drive(mut self, value: Option<String>) -> Self {
         self.inner.config_drive = value;
         self
     }
     /// Sets `NovaCreateServersOption::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaServerSecurityGroup>>,
@@ -1605,6 +1687,7 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Appends one item to `NovaCreateServersOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(
         mut self,
         value: impl Into<NovaServerSecurityGroup>,
@@ -1613,6 +1696,7 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Sets or clears `NovaCreateServersOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(
         mut self,
         value: Option<Vec<NovaServerSecurityGroup>>,
@@ -1621,6 +1705,7 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Sets `NovaCreateServersOption::networks`. **Required.**
+    #[inline]
     pub fn networks(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaServerNetwork>>,
@@ -1629,76 +1714,91 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Appends one item to `NovaCreateServersOption::networks`.
+    #[inline]
     pub fn push_networks(mut self, value: impl Into<NovaServerNetwork>) -> Self {
         self.inner.networks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::networks`.
+    #[inline]
     pub fn set_networks(mut self, value: Option<Vec<NovaServerNetwork>>) -> Self {
         self.inner.networks = value;
         self
     }
     /// Sets `NovaCreateServersOption::key_name`.
+    #[inline]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::key_name`.
+    #[inline]
     pub fn set_key_name(mut self, value: Option<String>) -> Self {
         self.inner.key_name = value;
         self
     }
     /// Sets `NovaCreateServersOption::user_data`.
+    #[inline]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::user_data`.
+    #[inline]
     pub fn set_user_data(mut self, value: Option<String>) -> Self {
         self.inner.user_data = value;
         self
     }
     /// Sets `NovaCreateServersOption::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `NovaCreateServersOption::return_reservation_id`.
+    #[inline]
     pub fn return_reservation_id(mut self, value: bool) -> Self {
         self.inner.return_reservation_id = Some(value);
         self
     }
     /// Sets or clears `NovaCreateServersOption::return_reservation_id`.
+    #[inline]
     pub fn set_return_reservation_id(mut self, value: Option<bool>) -> Self {
         self.inner.return_reservation_id = value;
         self
     }
     /// Sets `NovaCreateServersOption::min_count`.
+    #[inline]
     pub fn min_count(mut self, value: i64) -> Self {
         self.inner.min_count = Some(value);
         self
     }
     /// Sets or clears `NovaCreateServersOption::min_count`.
+    #[inline]
     pub fn set_min_count(mut self, value: Option<i64>) -> Self {
         self.inner.min_count = value;
         self
     }
     /// Sets `NovaCreateServersOption::max_count`.
+    #[inline]
     pub fn max_count(mut self, value: i64) -> Self {
         self.inner.max_count = Some(value);
         self
     }
     /// Sets or clears `NovaCreateServersOption::max_count`.
+    #[inline]
     pub fn set_max_count(mut self, value: Option<i64>) -> Self {
         self.inner.max_count = value;
         self
     }
     /// Sets `NovaCreateServersOption::os_dcf_disk_config`.
+    #[inline]
     pub fn os_dcf_disk_config(
         mut self,
         value: impl Into<NovaCreateServersOptionOsDcfDiskConfig>,
@@ -1707,6 +1807,7 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Sets or clears `NovaCreateServersOption::os_dcf_disk_config`.
+    #[inline]
     pub fn set_os_dcf_disk_config(
         mut self,
         value: Option<NovaCreateServersOptionOsDcfDiskConfig>,
@@ -1715,11 +1816,13 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Sets `NovaCreateServersOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -1807,16 +1910,19 @@ pub struct NovaCreateServersRequestBodyBuilder {
 }
 impl NovaCreateServersRequestBodyBuilder {
     /// Sets `NovaCreateServersRequestBody::server`. **Required.**
+    #[inline]
     pub fn server(mut self, value: impl Into<NovaCreateServersOption>) -> Self {
         self.inner.server = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersRequestBody::server`.
+    #[inline]
     pub fn set_server(mut self, value: Option<NovaCreateServersOption>) -> Self {
         self.inner.server = value;
         self
     }
     /// Sets `NovaCreateServersRequestBody::os_scheduler_hints`.
+    #[inline]
     pub fn os_scheduler_hints(
         mut self,
         value: impl Into<NovaCreateServersSchedulerHint>,
@@ -1825,6 +1931,7 @@ impl NovaCreateServersRequestBodyBuilder {
         self
     }
     /// Sets or clears `NovaCreateServersRequestBody::os_scheduler_hints`.
+    #[inline]
     pub fn set_os_scheduler_hints(
         mut self,
         value: Option<NovaCreateServersSchedulerHint>,
@@ -1889,11 +1996,13 @@ pub struct NovaCreateServersResponseBuilder {
 }
 impl NovaCreateServersResponseBuilder {
     /// Sets `NovaCreateServersResponse::server`.
+    #[inline]
     pub fn server(mut self, value: impl Into<NovaCreateServersResult>) -> Self {
         self.inner.server = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersResponse::server`.
+    #[inline]
     pub fn set_server(mut self, value: Option<NovaCreateServersResult>) -> Self {
         self.inner.server = value;
         self
@@ -2040,16 +2149,19 @@ pub struct NovaCreateServersResultBuilder {
 }
 impl NovaCreateServersResultBuilder {
     /// Sets `NovaCreateServersResult::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaCreateServersResult::links`. **Required.**
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaLink>>,
@@ -2058,16 +2170,19 @@ impl NovaCreateServersResultBuilder {
         self
     }
     /// Appends one item to `NovaCreateServersResult::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersResult::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `NovaCreateServersResult::security_groups`. **Required.**
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaServerSecurityGroup>>,
@@ -2076,6 +2191,7 @@ impl NovaCreateServersResultBuilder {
         self
     }
     /// Appends one item to `NovaCreateServersResult::security_groups`.
+    #[inline]
     pub fn push_security_groups(
         mut self,
         value: impl Into<NovaServerSecurityGroup>,
@@ -2084,6 +2200,7 @@ impl NovaCreateServersResultBuilder {
         self
     }
     /// Sets or clears `NovaCreateServersResult::security_groups`.
+    #[inline]
     pub fn set_security_groups(
         mut self,
         value: Option<Vec<NovaServerSecurityGroup>>,
@@ -2092,6 +2209,7 @@ impl NovaCreateServersResultBuilder {
         self
     }
     /// Sets `NovaCreateServersResult::os_dcf_disk_config`. **Required.**
+    #[inline]
     pub fn os_dcf_disk_config(
         mut self,
         value: impl Into<NovaCreateServersResultOsDcfDiskConfig>,
@@ -2100,6 +2218,7 @@ impl NovaCreateServersResultBuilder {
         self
     }
     /// Sets or clears `NovaCreateServersResult::os_dcf_disk_config`.
+    #[inline]
     pub fn set_os_dcf_disk_config(
         mut self,
         value: Option<NovaCreateServersResultOsDcfDiskConfig>,
@@ -2108,21 +2227,25 @@ impl NovaCreateServersResultBuilder {
         self
     }
     /// Sets `NovaCreateServersResult::reservation_id`.
+    #[inline]
     pub fn reservation_id(mut self, value: impl Into<String>) -> Self {
         self.inner.reservation_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersResult::reservation_id`.
+    #[inline]
     pub fn set_reservation_id(mut self, value: Option<String>) -> Self {
         self.inner.reservation_id = value;
         self
     }
     /// Sets `NovaCreateServersResult::admin_pass`. **Required.**
+    #[inline]
     pub fn admin_pass(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_pass = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersResult::admin_pass`.
+    #[inline]
     pub fn set_admin_pass(mut self, value: Option<String>) -> Self {
         self.inner.admin_pass = value;
         self
@@ -2233,16 +2356,19 @@ pub struct NovaCreateServersSchedulerHintBuilder {
 }
 impl NovaCreateServersSchedulerHintBuilder {
     /// Sets `NovaCreateServersSchedulerHint::group`.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.inner.group = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersSchedulerHint::group`.
+    #[inline]
     pub fn set_group(mut self, value: Option<String>) -> Self {
         self.inner.group = value;
         self
     }
     /// Sets `NovaCreateServersSchedulerHint::different_host`.
+    #[inline]
     pub fn different_host(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2251,16 +2377,19 @@ impl NovaCreateServersSchedulerHintBuilder {
         self
     }
     /// Appends one item to `NovaCreateServersSchedulerHint::different_host`.
+    #[inline]
     pub fn push_different_host(mut self, value: impl Into<String>) -> Self {
         self.inner.different_host.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersSchedulerHint::different_host`.
+    #[inline]
     pub fn set_different_host(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.different_host = value;
         self
     }
     /// Sets `NovaCreateServersSchedulerHint::same_host`.
+    #[inline]
     pub fn same_host(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2269,51 +2398,61 @@ impl NovaCreateServersSchedulerHintBuilder {
         self
     }
     /// Appends one item to `NovaCreateServersSchedulerHint::same_host`.
+    #[inline]
     pub fn push_same_host(mut self, value: impl Into<String>) -> Self {
         self.inner.same_host.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersSchedulerHint::same_host`.
+    #[inline]
     pub fn set_same_host(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.same_host = value;
         self
     }
     /// Sets `NovaCreateServersSchedulerHint::cidr`.
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersSchedulerHint::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `NovaCreateServersSchedulerHint::build_near_host_ip`.
+    #[inline]
     pub fn build_near_host_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.build_near_host_ip = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersSchedulerHint::build_near_host_ip`.
+    #[inline]
     pub fn set_build_near_host_ip(mut self, value: Option<String>) -> Self {
         self.inner.build_near_host_ip = value;
         self
     }
     /// Sets `NovaCreateServersSchedulerHint::tenancy`.
+    #[inline]
     pub fn tenancy(mut self, value: impl Into<String>) -> Self {
         self.inner.tenancy = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersSchedulerHint::tenancy`.
+    #[inline]
     pub fn set_tenancy(mut self, value: Option<String>) -> Self {
         self.inner.tenancy = value;
         self
     }
     /// Sets `NovaCreateServersSchedulerHint::dedicated_host_id`.
+    #[inline]
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaCreateServersSchedulerHint::dedicated_host_id`.
+    #[inline]
     pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_host_id = value;
         self
@@ -2385,6 +2524,7 @@ pub struct NovaDisassociateSecurityGroupRequestBodyBuilder {
 }
 impl NovaDisassociateSecurityGroupRequestBodyBuilder {
     /// Sets `NovaDisassociateSecurityGroupRequestBody::remove_security_group`. **Required.**
+    #[inline]
     pub fn remove_security_group(
         mut self,
         value: impl Into<NovaRemoveSecurityGroupOption>,
@@ -2393,6 +2533,7 @@ impl NovaDisassociateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Sets or clears `NovaDisassociateSecurityGroupRequestBody::remove_security_group`.
+    #[inline]
     pub fn set_remove_security_group(
         mut self,
         value: Option<NovaRemoveSecurityGroupOption>,
@@ -2515,61 +2656,73 @@ pub struct NovaKeypairBuilder {
 }
 impl NovaKeypairBuilder {
     /// Sets `NovaKeypair::fingerprint`. **Required.**
+    #[inline]
     pub fn fingerprint(mut self, value: impl Into<String>) -> Self {
         self.inner.fingerprint = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypair::fingerprint`.
+    #[inline]
     pub fn set_fingerprint(mut self, value: Option<String>) -> Self {
         self.inner.fingerprint = value;
         self
     }
     /// Sets `NovaKeypair::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypair::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NovaKeypair::public_key`. **Required.**
+    #[inline]
     pub fn public_key(mut self, value: impl Into<String>) -> Self {
         self.inner.public_key = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypair::public_key`.
+    #[inline]
     pub fn set_public_key(mut self, value: Option<String>) -> Self {
         self.inner.public_key = value;
         self
     }
     /// Sets `NovaKeypair::private_key`. **Required.**
+    #[inline]
     pub fn private_key(mut self, value: impl Into<String>) -> Self {
         self.inner.private_key = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypair::private_key`.
+    #[inline]
     pub fn set_private_key(mut self, value: Option<String>) -> Self {
         self.inner.private_key = value;
         self
     }
     /// Sets `NovaKeypair::user_id`. **Required.**
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypair::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `NovaKeypair::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypair::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -2704,101 +2857,121 @@ pub struct NovaKeypairDetailBuilder {
 }
 impl NovaKeypairDetailBuilder {
     /// Sets `NovaKeypairDetail::public_key`. **Required.**
+    #[inline]
     pub fn public_key(mut self, value: impl Into<String>) -> Self {
         self.inner.public_key = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypairDetail::public_key`.
+    #[inline]
     pub fn set_public_key(mut self, value: Option<String>) -> Self {
         self.inner.public_key = value;
         self
     }
     /// Sets `NovaKeypairDetail::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypairDetail::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NovaKeypairDetail::fingerprint`. **Required.**
+    #[inline]
     pub fn fingerprint(mut self, value: impl Into<String>) -> Self {
         self.inner.fingerprint = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypairDetail::fingerprint`.
+    #[inline]
     pub fn set_fingerprint(mut self, value: Option<String>) -> Self {
         self.inner.fingerprint = value;
         self
     }
     /// Sets `NovaKeypairDetail::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypairDetail::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `NovaKeypairDetail::deleted`. **Required.**
+    #[inline]
     pub fn deleted(mut self, value: bool) -> Self {
         self.inner.deleted = Some(value);
         self
     }
     /// Sets or clears `NovaKeypairDetail::deleted`.
+    #[inline]
     pub fn set_deleted(mut self, value: Option<bool>) -> Self {
         self.inner.deleted = value;
         self
     }
     /// Sets `NovaKeypairDetail::deleted_at`. **Required.**
+    #[inline]
     pub fn deleted_at(mut self, value: impl Into<String>) -> Self {
         self.inner.deleted_at = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypairDetail::deleted_at`.
+    #[inline]
     pub fn set_deleted_at(mut self, value: Option<String>) -> Self {
         self.inner.deleted_at = value;
         self
     }
     /// Sets `NovaKeypairDetail::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.inner.id = Some(value);
         self
     }
     /// Sets or clears `NovaKeypairDetail::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaKeypairDetail::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypairDetail::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `NovaKeypairDetail::user_id`. **Required.**
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypairDetail::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `NovaKeypairDetail::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `NovaKeypairDetail::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -2869,21 +3042,25 @@ pub struct NovaLinkBuilder {
 }
 impl NovaLinkBuilder {
     /// Sets `NovaLink::href`. **Required.**
+    #[inline]
     pub fn href(mut self, value: impl Into<String>) -> Self {
         self.inner.href = Some(value.into());
         self
     }
     /// Sets or clears `NovaLink::href`.
+    #[inline]
     pub fn set_href(mut self, value: Option<String>) -> Self {
         self.inner.href = value;
         self
     }
     /// Sets `NovaLink::rel`. **Required.**
+    #[inline]
     pub fn rel(mut self, value: impl Into<NovaLinkRel>) -> Self {
         self.inner.rel = Some(value.into());
         self
     }
     /// Sets or clears `NovaLink::rel`.
+    #[inline]
     pub fn set_rel(mut self, value: Option<NovaLinkRel>) -> Self {
         self.inner.rel = value;
         self
@@ -2976,6 +3153,7 @@ pub struct NovaListAvailabilityZonesResponseBuilder {
 }
 impl NovaListAvailabilityZonesResponseBuilder {
     /// Sets `NovaListAvailabilityZonesResponse::availability_zone_info`.
+    #[inline]
     pub fn availability_zone_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaAvailabilityZone>>,
@@ -2986,6 +3164,7 @@ impl NovaListAvailabilityZonesResponseBuilder {
         self
     }
     /// Appends one item to `NovaListAvailabilityZonesResponse::availability_zone_info`.
+    #[inline]
     pub fn push_availability_zone_info(
         mut self,
         value: impl Into<NovaAvailabilityZone>,
@@ -2997,6 +3176,7 @@ impl NovaListAvailabilityZonesResponseBuilder {
         self
     }
     /// Sets or clears `NovaListAvailabilityZonesResponse::availability_zone_info`.
+    #[inline]
     pub fn set_availability_zone_info(
         mut self,
         value: Option<Vec<NovaAvailabilityZone>>,
@@ -3065,6 +3245,7 @@ pub struct NovaListKeypairsResponseBuilder {
 }
 impl NovaListKeypairsResponseBuilder {
     /// Sets `NovaListKeypairsResponse::keypairs`.
+    #[inline]
     pub fn keypairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaListKeypairsResult>>,
@@ -3073,11 +3254,13 @@ impl NovaListKeypairsResponseBuilder {
         self
     }
     /// Appends one item to `NovaListKeypairsResponse::keypairs`.
+    #[inline]
     pub fn push_keypairs(mut self, value: impl Into<NovaListKeypairsResult>) -> Self {
         self.inner.keypairs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaListKeypairsResponse::keypairs`.
+    #[inline]
     pub fn set_keypairs(mut self, value: Option<Vec<NovaListKeypairsResult>>) -> Self {
         self.inner.keypairs = value;
         self
@@ -3141,11 +3324,13 @@ pub struct NovaListKeypairsResultBuilder {
 }
 impl NovaListKeypairsResultBuilder {
     /// Sets `NovaListKeypairsResult::keypair`. **Required.**
+    #[inline]
     pub fn keypair(mut self, value: impl Into<NovaSimpleKeypair>) -> Self {
         self.inner.keypair = Some(value.into());
         self
     }
     /// Sets or clears `NovaListKeypairsResult::keypair`.
+    #[inline]
     pub fn set_keypair(mut self, value: Option<NovaSimpleKeypair>) -> Self {
         self.inner.keypair = value;
         self
@@ -3215,6 +3400,7 @@ pub struct NovaListServerSecurityGroupsResponseBuilder {
 }
 impl NovaListServerSecurityGroupsResponseBuilder {
     /// Sets `NovaListServerSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaSecurityGroup>>,
@@ -3223,11 +3409,13 @@ impl NovaListServerSecurityGroupsResponseBuilder {
         self
     }
     /// Appends one item to `NovaListServerSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<NovaSecurityGroup>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaListServerSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<NovaSecurityGroup>>) -> Self {
         self.inner.security_groups = value;
         self
@@ -3302,6 +3490,7 @@ pub struct NovaListServersDetailsResponseBuilder {
 }
 impl NovaListServersDetailsResponseBuilder {
     /// Sets `NovaListServersDetailsResponse::servers`.
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaServer>>,
@@ -3310,16 +3499,19 @@ impl NovaListServersDetailsResponseBuilder {
         self
     }
     /// Appends one item to `NovaListServersDetailsResponse::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<NovaServer>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaListServersDetailsResponse::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<NovaServer>>) -> Self {
         self.inner.servers = value;
         self
     }
     /// Sets `NovaListServersDetailsResponse::servers_links`.
+    #[inline]
     pub fn servers_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<PageLink>>,
@@ -3328,11 +3520,13 @@ impl NovaListServersDetailsResponseBuilder {
         self
     }
     /// Appends one item to `NovaListServersDetailsResponse::servers_links`.
+    #[inline]
     pub fn push_servers_links(mut self, value: impl Into<PageLink>) -> Self {
         self.inner.servers_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaListServersDetailsResponse::servers_links`.
+    #[inline]
     pub fn set_servers_links(mut self, value: Option<Vec<PageLink>>) -> Self {
         self.inner.servers_links = value;
         self
@@ -3471,6 +3665,7 @@ pub struct NovaListServersResponseBuilder {
 }
 impl NovaListServersResponseBuilder {
     /// Sets `NovaListServersResponse::servers`.
+    #[inline]
     pub fn servers(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaSimpleServer>>,
@@ -3479,16 +3674,19 @@ impl NovaListServersResponseBuilder {
         self
     }
     /// Appends one item to `NovaListServersResponse::servers`.
+    #[inline]
     pub fn push_servers(mut self, value: impl Into<NovaSimpleServer>) -> Self {
         self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaListServersResponse::servers`.
+    #[inline]
     pub fn set_servers(mut self, value: Option<Vec<NovaSimpleServer>>) -> Self {
         self.inner.servers = value;
         self
     }
     /// Sets `NovaListServersResponse::servers_links`.
+    #[inline]
     pub fn servers_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<PageLink>>,
@@ -3497,11 +3695,13 @@ impl NovaListServersResponseBuilder {
         self
     }
     /// Appends one item to `NovaListServersResponse::servers_links`.
+    #[inline]
     pub fn push_servers_links(mut self, value: impl Into<PageLink>) -> Self {
         self.inner.servers_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaListServersResponse::servers_links`.
+    #[inline]
     pub fn set_servers_links(mut self, value: Option<Vec<PageLink>>) -> Self {
         self.inner.servers_links = value;
         self
@@ -3631,6 +3831,7 @@ pub struct NovaListVersionsResponseBuilder {
 }
 impl NovaListVersionsResponseBuilder {
     /// Sets `NovaListVersionsResponse::versions`.
+    #[inline]
     pub fn versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaVersion>>,
@@ -3639,11 +3840,13 @@ impl NovaListVersionsResponseBuilder {
         self
     }
     /// Appends one item to `NovaListVersionsResponse::versions`.
+    #[inline]
     pub fn push_versions(mut self, value: impl Into<NovaVersion>) -> Self {
         self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaListVersionsResponse::versions`.
+    #[inline]
     pub fn set_versions(mut self, value: Option<Vec<NovaVersion>>) -> Self {
         self.inner.versions = value;
         self
@@ -3753,41 +3956,49 @@ pub struct NovaNetworkBuilder {
 }
 impl NovaNetworkBuilder {
     /// Sets `NovaNetwork::addr`. **Required.**
+    #[inline]
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.inner.addr = Some(value.into());
         self
     }
     /// Sets or clears `NovaNetwork::addr`.
+    #[inline]
     pub fn set_addr(mut self, value: Option<String>) -> Self {
         self.inner.addr = value;
         self
     }
     /// Sets `NovaNetwork::version`. **Required.**
+    #[inline]
     pub fn version(mut self, value: i64) -> Self {
         self.inner.version = Some(value);
         self
     }
     /// Sets or clears `NovaNetwork::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<i64>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `NovaNetwork::os_ext_ips_mac_mac_addr`. **Required.**
+    #[inline]
     pub fn os_ext_ips_mac_mac_addr(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_mac_mac_addr = Some(value.into());
         self
     }
     /// Sets or clears `NovaNetwork::os_ext_ips_mac_mac_addr`.
+    #[inline]
     pub fn set_os_ext_ips_mac_mac_addr(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_ips_mac_mac_addr = value;
         self
     }
     /// Sets `NovaNetwork::os_ext_ips_type`. **Required.**
+    #[inline]
     pub fn os_ext_ips_type(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_type = Some(value.into());
         self
     }
     /// Sets or clears `NovaNetwork::os_ext_ips_type`.
+    #[inline]
     pub fn set_os_ext_ips_type(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_ips_type = value;
         self
@@ -3852,11 +4063,13 @@ pub struct NovaRemoveSecurityGroupOptionBuilder {
 }
 impl NovaRemoveSecurityGroupOptionBuilder {
     /// Sets `NovaRemoveSecurityGroupOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaRemoveSecurityGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -3958,46 +4171,55 @@ pub struct NovaSecurityGroupBuilder {
 }
 impl NovaSecurityGroupBuilder {
     /// Sets `NovaSecurityGroup::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroup::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NovaSecurityGroup::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaSecurityGroup::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NovaSecurityGroup::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroup::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NovaSecurityGroup::rules`. **Required.**
+    #[inline]
     pub fn rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaSecurityGroupCommonRule>>,
@@ -4006,11 +4228,13 @@ impl NovaSecurityGroupBuilder {
         self
     }
     /// Appends one item to `NovaSecurityGroup::rules`.
+    #[inline]
     pub fn push_rules(mut self, value: impl Into<NovaSecurityGroupCommonRule>) -> Self {
         self.inner.rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroup::rules`.
+    #[inline]
     pub fn set_rules(mut self, value: Option<Vec<NovaSecurityGroupCommonRule>>) -> Self {
         self.inner.rules = value;
         self
@@ -4069,21 +4293,25 @@ pub struct NovaSecurityGroupCommonGroupBuilder {
 }
 impl NovaSecurityGroupCommonGroupBuilder {
     /// Sets `NovaSecurityGroupCommonGroup::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroupCommonGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NovaSecurityGroupCommonGroup::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroupCommonGroup::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
@@ -4138,11 +4366,13 @@ pub struct NovaSecurityGroupCommonIpRangeBuilder {
 }
 impl NovaSecurityGroupCommonIpRangeBuilder {
     /// Sets `NovaSecurityGroupCommonIpRange::cidr`.
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroupCommonIpRange::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
@@ -4262,51 +4492,61 @@ pub struct NovaSecurityGroupCommonRuleBuilder {
 }
 impl NovaSecurityGroupCommonRuleBuilder {
     /// Sets `NovaSecurityGroupCommonRule::from_port`. **Required.**
+    #[inline]
     pub fn from_port(mut self, value: i64) -> Self {
         self.inner.from_port = Some(value);
         self
     }
     /// Sets or clears `NovaSecurityGroupCommonRule::from_port`.
+    #[inline]
     pub fn set_from_port(mut self, value: Option<i64>) -> Self {
         self.inner.from_port = value;
         self
     }
     /// Sets `NovaSecurityGroupCommonRule::group`. **Required.**
+    #[inline]
     pub fn group(mut self, value: impl Into<NovaSecurityGroupCommonGroup>) -> Self {
         self.inner.group = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroupCommonRule::group`.
+    #[inline]
     pub fn set_group(mut self, value: Option<NovaSecurityGroupCommonGroup>) -> Self {
         self.inner.group = value;
         self
     }
     /// Sets `NovaSecurityGroupCommonRule::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroupCommonRule::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaSecurityGroupCommonRule::ip_protocol`. **Required.**
+    #[inline]
     pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_protocol = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroupCommonRule::ip_protocol`.
+    #[inline]
     pub fn set_ip_protocol(mut self, value: Option<String>) -> Self {
         self.inner.ip_protocol = value;
         self
     }
     /// Sets `NovaSecurityGroupCommonRule::ip_range`. **Required.**
+    #[inline]
     pub fn ip_range(mut self, value: impl Into<NovaSecurityGroupCommonIpRange>) -> Self {
         self.inner.ip_range = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroupCommonRule::ip_range`.
+    #[inline]
     pub fn set_ip_range(
         mut self,
         value: Option<NovaSecurityGroupCommonIpRange>,
@@ -4315,21 +4555,25 @@ impl NovaSecurityGroupCommonRuleBuilder {
         self
     }
     /// Sets `NovaSecurityGroupCommonRule::parent_group_id`. **Required.**
+    #[inline]
     pub fn parent_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_group_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaSecurityGroupCommonRule::parent_group_id`.
+    #[inline]
     pub fn set_parent_group_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_group_id = value;
         self
     }
     /// Sets `NovaSecurityGroupCommonRule::to_port`. **Required.**
+    #[inline]
     pub fn to_port(mut self, value: i64) -> Self {
         self.inner.to_port = Some(value);
         self
     }
     /// Sets or clears `NovaSecurityGroupCommonRule::to_port`.
+    #[inline]
     pub fn set_to_port(mut self, value: Option<i64>) -> Self {
         self.inner.to_port = value;
         self
@@ -5039,106 +5283,127 @@ pub struct NovaServerBuilder {
 }
 impl NovaServerBuilder {
     /// Sets `NovaServer::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NovaServer::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaServer::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<NovaServerStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<NovaServerStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `NovaServer::created`. **Required.**
+    #[inline]
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::created`.
+    #[inline]
     pub fn set_created(mut self, value: Option<String>) -> Self {
         self.inner.created = value;
         self
     }
     /// Sets `NovaServer::updated`. **Required.**
+    #[inline]
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.inner.updated = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::updated`.
+    #[inline]
     pub fn set_updated(mut self, value: Option<String>) -> Self {
         self.inner.updated = value;
         self
     }
     /// Sets `NovaServer::flavor`. **Required.**
+    #[inline]
     pub fn flavor(mut self, value: impl Into<NovaServerFlavor>) -> Self {
         self.inner.flavor = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::flavor`.
+    #[inline]
     pub fn set_flavor(mut self, value: Option<NovaServerFlavor>) -> Self {
         self.inner.flavor = value;
         self
     }
     /// Sets `NovaServer::image`. **Required.**
+    #[inline]
     pub fn image(mut self, value: impl Into<NovaServerImage>) -> Self {
         self.inner.image = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::image`.
+    #[inline]
     pub fn set_image(mut self, value: Option<NovaServerImage>) -> Self {
         self.inner.image = value;
         self
     }
     /// Sets `NovaServer::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NovaServer::key_name`. **Required.**
+    #[inline]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::key_name`.
+    #[inline]
     pub fn set_key_name(mut self, value: Option<String>) -> Self {
         self.inner.key_name = value;
         self
     }
     /// Sets `NovaServer::user_id`. **Required.**
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `NovaServer::metadata`. **Required.**
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -5147,6 +5412,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets or clears `NovaServer::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -5155,16 +5421,19 @@ impl NovaServerBuilder {
         self
     }
     /// Sets `NovaServer::host_id`. **Required.**
+    #[inline]
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.host_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::host_id`.
+    #[inline]
     pub fn set_host_id(mut self, value: Option<String>) -> Self {
         self.inner.host_id = value;
         self
     }
     /// Sets `NovaServer::addresses`. **Required.**
+    #[inline]
     pub fn addresses(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, Vec<NovaNetwork>>>,
@@ -5173,6 +5442,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets or clears `NovaServer::addresses`.
+    #[inline]
     pub fn set_addresses(
         mut self,
         value: Option<std::collections::BTreeMap<String, Vec<NovaNetwork>>>,
@@ -5181,6 +5451,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets `NovaServer::security_groups`. **Required.**
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaServerSecurityGroup>>,
@@ -5189,6 +5460,7 @@ impl NovaServerBuilder {
         self
     }
     /// Appends one item to `NovaServer::security_groups`.
+    #[inline]
     pub fn push_security_groups(
         mut self,
         value: impl Into<NovaServerSecurityGroup>,
@@ -5197,6 +5469,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets or clears `NovaServer::security_groups`.
+    #[inline]
     pub fn set_security_groups(
         mut self,
         value: Option<Vec<NovaServerSecurityGroup>>,
@@ -5205,6 +5478,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets `NovaServer::links`. **Required.**
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaLink>>,
@@ -5213,16 +5487,19 @@ impl NovaServerBuilder {
         self
     }
     /// Appends one item to `NovaServer::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaServer::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `NovaServer::os_dcf_disk_config`. **Required.**
+    #[inline]
     pub fn os_dcf_disk_config(
         mut self,
         value: impl Into<NovaServerOsDcfDiskConfig>,
@@ -5231,6 +5508,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets or clears `NovaServer::os_dcf_disk_config`.
+    #[inline]
     pub fn set_os_dcf_disk_config(
         mut self,
         value: Option<NovaServerOsDcfDiskConfig>,
@@ -5239,26 +5517,31 @@ impl NovaServerBuilder {
         self
     }
     /// Sets `NovaServer::os_ext_az_availability_zone`. **Required.**
+    #[inline]
     pub fn os_ext_az_availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_az_availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_ext_az_availability_zone`.
+    #[inline]
     pub fn set_os_ext_az_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_az_availability_zone = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_host`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_host(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_host = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_ext_srv_attr_host`.
+    #[inline]
     pub fn set_os_ext_srv_attr_host(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_host = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_hypervisor_hostname`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_hypervisor_hostname(
         mut self,
         value: impl Into<String>,
@@ -5267,6 +5550,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets or clears `NovaServer::os_ext_srv_attr_hypervisor_hostname`.
+    #[inline]
     pub fn set_os_ext_srv_attr_hypervisor_hostname(
         mut self,
         value: Option<String>,
@@ -5275,26 +5559,31 @@ impl NovaServerBuilder {
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_instance_name`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_instance_name(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_instance_name = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_ext_srv_attr_instance_name`.
+    #[inline]
     pub fn set_os_ext_srv_attr_instance_name(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_instance_name = value;
         self
     }
     /// Sets `NovaServer::os_ext_sts_power_state`. **Required.**
+    #[inline]
     pub fn os_ext_sts_power_state(mut self, value: i64) -> Self {
         self.inner.os_ext_sts_power_state = Some(value);
         self
     }
     /// Sets or clears `NovaServer::os_ext_sts_power_state`.
+    #[inline]
     pub fn set_os_ext_sts_power_state(mut self, value: Option<i64>) -> Self {
         self.inner.os_ext_sts_power_state = value;
         self
     }
     /// Sets `NovaServer::os_ext_sts_task_state`. **Required.**
+    #[inline]
     pub fn os_ext_sts_task_state(
         mut self,
         value: impl Into<NovaServerOsExtStsTaskState>,
@@ -5303,6 +5592,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets or clears `NovaServer::os_ext_sts_task_state`.
+    #[inline]
     pub fn set_os_ext_sts_task_state(
         mut self,
         value: Option<NovaServerOsExtStsTaskState>,
@@ -5311,6 +5601,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets `NovaServer::os_ext_sts_vm_state`. **Required.**
+    #[inline]
     pub fn os_ext_sts_vm_state(
         mut self,
         value: impl Into<NovaServerOsExtStsVmState>,
@@ -5319,6 +5610,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets or clears `NovaServer::os_ext_sts_vm_state`.
+    #[inline]
     pub fn set_os_ext_sts_vm_state(
         mut self,
         value: Option<NovaServerOsExtStsVmState>,
@@ -5327,26 +5619,31 @@ impl NovaServerBuilder {
         self
     }
     /// Sets `NovaServer::os_srv_usg_launched_at`. **Required.**
+    #[inline]
     pub fn os_srv_usg_launched_at(mut self, value: impl Into<String>) -> Self {
         self.inner.os_srv_usg_launched_at = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_srv_usg_launched_at`.
+    #[inline]
     pub fn set_os_srv_usg_launched_at(mut self, value: Option<String>) -> Self {
         self.inner.os_srv_usg_launched_at = value;
         self
     }
     /// Sets `NovaServer::os_srv_usg_terminated_at`. **Required.**
+    #[inline]
     pub fn os_srv_usg_terminated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.os_srv_usg_terminated_at = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_srv_usg_terminated_at`.
+    #[inline]
     pub fn set_os_srv_usg_terminated_at(mut self, value: Option<String>) -> Self {
         self.inner.os_srv_usg_terminated_at = value;
         self
     }
     /// Sets `NovaServer::os_extended_volumes_volumes_attached`. **Required.**
+    #[inline]
     pub fn os_extended_volumes_volumes_attached(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaServerVolume>>,
@@ -5357,6 +5654,7 @@ impl NovaServerBuilder {
         self
     }
     /// Appends one item to `NovaServer::os_extended_volumes_volumes_attached`.
+    #[inline]
     pub fn push_os_extended_volumes_volumes_attached(
         mut self,
         value: impl Into<NovaServerVolume>,
@@ -5368,6 +5666,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets or clears `NovaServer::os_extended_volumes_volumes_attached`.
+    #[inline]
     pub fn set_os_extended_volumes_volumes_attached(
         mut self,
         value: Option<Vec<NovaServerVolume>>,
@@ -5376,91 +5675,109 @@ impl NovaServerBuilder {
         self
     }
     /// Sets `NovaServer::fault`.
+    #[inline]
     pub fn fault(mut self, value: impl Into<NovaServerFault>) -> Self {
         self.inner.fault = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::fault`.
+    #[inline]
     pub fn set_fault(mut self, value: Option<NovaServerFault>) -> Self {
         self.inner.fault = value;
         self
     }
     /// Sets `NovaServer::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NovaServer::host_status`. **Required.**
+    #[inline]
     pub fn host_status(mut self, value: impl Into<NovaServerHostStatus>) -> Self {
         self.inner.host_status = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::host_status`.
+    #[inline]
     pub fn set_host_status(mut self, value: Option<NovaServerHostStatus>) -> Self {
         self.inner.host_status = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_hostname`.
+    #[inline]
     pub fn os_ext_srv_attr_hostname(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_hostname = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_ext_srv_attr_hostname`.
+    #[inline]
     pub fn set_os_ext_srv_attr_hostname(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_hostname = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_reservation_id`.
+    #[inline]
     pub fn os_ext_srv_attr_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_reservation_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_ext_srv_attr_reservation_id`.
+    #[inline]
     pub fn set_os_ext_srv_attr_reservation_id(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_reservation_id = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_launch_index`.
+    #[inline]
     pub fn os_ext_srv_attr_launch_index(mut self, value: i64) -> Self {
         self.inner.os_ext_srv_attr_launch_index = Some(value);
         self
     }
     /// Sets or clears `NovaServer::os_ext_srv_attr_launch_index`.
+    #[inline]
     pub fn set_os_ext_srv_attr_launch_index(mut self, value: Option<i64>) -> Self {
         self.inner.os_ext_srv_attr_launch_index = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_kernel_id`.
+    #[inline]
     pub fn os_ext_srv_attr_kernel_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_kernel_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_ext_srv_attr_kernel_id`.
+    #[inline]
     pub fn set_os_ext_srv_attr_kernel_id(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_kernel_id = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_ramdisk_id`.
+    #[inline]
     pub fn os_ext_srv_attr_ramdisk_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_ramdisk_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_ext_srv_attr_ramdisk_id`.
+    #[inline]
     pub fn set_os_ext_srv_attr_ramdisk_id(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_ramdisk_id = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_root_device_name`.
+    #[inline]
     pub fn os_ext_srv_attr_root_device_name(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_root_device_name = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_ext_srv_attr_root_device_name`.
+    #[inline]
     pub fn set_os_ext_srv_attr_root_device_name(
         mut self,
         value: Option<String>,
@@ -5469,81 +5786,97 @@ impl NovaServerBuilder {
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_user_data`.
+    #[inline]
     pub fn os_ext_srv_attr_user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_user_data = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::os_ext_srv_attr_user_data`.
+    #[inline]
     pub fn set_os_ext_srv_attr_user_data(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_user_data = value;
         self
     }
     /// Sets `NovaServer::tags`. **Required.**
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `NovaServer::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaServer::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `NovaServer::locked`.
+    #[inline]
     pub fn locked(mut self, value: bool) -> Self {
         self.inner.locked = Some(value);
         self
     }
     /// Sets or clears `NovaServer::locked`.
+    #[inline]
     pub fn set_locked(mut self, value: Option<bool>) -> Self {
         self.inner.locked = value;
         self
     }
     /// Sets `NovaServer::access_i_pv4`. **Required.**
+    #[inline]
     pub fn access_i_pv4(mut self, value: impl Into<String>) -> Self {
         self.inner.access_i_pv4 = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::access_i_pv4`.
+    #[inline]
     pub fn set_access_i_pv4(mut self, value: Option<String>) -> Self {
         self.inner.access_i_pv4 = value;
         self
     }
     /// Sets `NovaServer::access_i_pv6`. **Required.**
+    #[inline]
     pub fn access_i_pv6(mut self, value: impl Into<String>) -> Self {
         self.inner.access_i_pv6 = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::access_i_pv6`.
+    #[inline]
     pub fn set_access_i_pv6(mut self, value: Option<String>) -> Self {
         self.inner.access_i_pv6 = value;
         self
     }
     /// Sets `NovaServer::config_drive`. **Required.**
+    #[inline]
     pub fn config_drive(mut self, value: impl Into<String>) -> Self {
         self.inner.config_drive = Some(value.into());
         self
     }
     /// Sets or clears `NovaServer::config_drive`.
+    #[inline]
     pub fn set_config_drive(mut self, value: Option<String>) -> Self {
         self.inner.config_drive = value;
         self
     }
     /// Sets `NovaServer::progress`. **Required.**
+    #[inline]
     pub fn progress(mut self, value: i64) -> Self {
         self.inner.progress = Some(value);
         self
     }
     /// Sets or clears `NovaServer::progress`.
+    #[inline]
     pub fn set_progress(mut self, value: Option<i64>) -> Self {
         self.inner.progress = value;
         self
     }
     /// Sets `NovaServer::os_scheduler_hints`.
+    #[inline]
     pub fn os_scheduler_hints(
         mut self,
         value: impl Into<NovaServerSchedulerHints>,
@@ -5552,6 +5885,7 @@ impl NovaServerBuilder {
         self
     }
     /// Sets or clears `NovaServer::os_scheduler_hints`.
+    #[inline]
     pub fn set_os_scheduler_hints(
         mut self,
         value: Option<NovaServerSchedulerHints>,
@@ -5676,6 +6010,7 @@ pub struct NovaServerBlockDeviceMappingBuilder {
 }
 impl NovaServerBlockDeviceMappingBuilder {
     /// Sets `NovaServerBlockDeviceMapping::source_type`. **Required.**
+    #[inline]
     pub fn source_type(
         mut self,
         value: impl Into<NovaServerBlockDeviceMappingSourceType>,
@@ -5684,6 +6019,7 @@ impl NovaServerBlockDeviceMappingBuilder {
         self
     }
     /// Sets or clears `NovaServerBlockDeviceMapping::source_type`.
+    #[inline]
     pub fn set_source_type(
         mut self,
         value: Option<NovaServerBlockDeviceMappingSourceType>,
@@ -5692,6 +6028,7 @@ impl NovaServerBlockDeviceMappingBuilder {
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::destination_type`.
+    #[inline]
     pub fn destination_type(
         mut self,
         value: impl Into<NovaServerBlockDeviceMappingDestinationType>,
@@ -5700,6 +6037,7 @@ impl NovaServerBlockDeviceMappingBuilder {
         self
     }
     /// Sets or clears `NovaServerBlockDeviceMapping::destination_type`.
+    #[inline]
     pub fn set_destination_type(
         mut self,
         value: Option<NovaServerBlockDeviceMappingDestinationType>,
@@ -5708,71 +6046,85 @@ impl NovaServerBlockDeviceMappingBuilder {
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::guest_format`.
+    #[inline]
     pub fn guest_format(mut self, value: impl Into<String>) -> Self {
         self.inner.guest_format = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerBlockDeviceMapping::guest_format`.
+    #[inline]
     pub fn set_guest_format(mut self, value: Option<String>) -> Self {
         self.inner.guest_format = value;
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::device_name`.
+    #[inline]
     pub fn device_name(mut self, value: impl Into<String>) -> Self {
         self.inner.device_name = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerBlockDeviceMapping::device_name`.
+    #[inline]
     pub fn set_device_name(mut self, value: Option<String>) -> Self {
         self.inner.device_name = value;
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `NovaServerBlockDeviceMapping::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::boot_index`.
+    #[inline]
     pub fn boot_index(mut self, value: impl Into<String>) -> Self {
         self.inner.boot_index = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerBlockDeviceMapping::boot_index`.
+    #[inline]
     pub fn set_boot_index(mut self, value: Option<String>) -> Self {
         self.inner.boot_index = value;
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::uuid`.
+    #[inline]
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.inner.uuid = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerBlockDeviceMapping::uuid`.
+    #[inline]
     pub fn set_uuid(mut self, value: Option<String>) -> Self {
         self.inner.uuid = value;
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::volume_size`.
+    #[inline]
     pub fn volume_size(mut self, value: i64) -> Self {
         self.inner.volume_size = Some(value);
         self
     }
     /// Sets or clears `NovaServerBlockDeviceMapping::volume_size`.
+    #[inline]
     pub fn set_volume_size(mut self, value: Option<i64>) -> Self {
         self.inner.volume_size = value;
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::volume_type`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerBlockDeviceMapping::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
@@ -5862,41 +6214,49 @@ pub struct NovaServerFaultBuilder {
 }
 impl NovaServerFaultBuilder {
     /// Sets `NovaServerFault::code`.
+    #[inline]
     pub fn code(mut self, value: i64) -> Self {
         self.inner.code = Some(value);
         self
     }
     /// Sets or clears `NovaServerFault::code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<i64>) -> Self {
         self.inner.code = value;
         self
     }
     /// Sets `NovaServerFault::created`.
+    #[inline]
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerFault::created`.
+    #[inline]
     pub fn set_created(mut self, value: Option<String>) -> Self {
         self.inner.created = value;
         self
     }
     /// Sets `NovaServerFault::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerFault::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
     }
     /// Sets `NovaServerFault::details`.
+    #[inline]
     pub fn details(mut self, value: impl Into<String>) -> Self {
         self.inner.details = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerFault::details`.
+    #[inline]
     pub fn set_details(mut self, value: Option<String>) -> Self {
         self.inner.details = value;
         self
@@ -6009,16 +6369,19 @@ pub struct NovaServerFlavorBuilder {
 }
 impl NovaServerFlavorBuilder {
     /// Sets `NovaServerFlavor::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerFlavor::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaServerFlavor::links`.
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaLink>>,
@@ -6027,76 +6390,91 @@ impl NovaServerFlavorBuilder {
         self
     }
     /// Appends one item to `NovaServerFlavor::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaServerFlavor::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `NovaServerFlavor::vcpus`.
+    #[inline]
     pub fn vcpus(mut self, value: i64) -> Self {
         self.inner.vcpus = Some(value);
         self
     }
     /// Sets or clears `NovaServerFlavor::vcpus`.
+    #[inline]
     pub fn set_vcpus(mut self, value: Option<i64>) -> Self {
         self.inner.vcpus = value;
         self
     }
     /// Sets `NovaServerFlavor::ram`.
+    #[inline]
     pub fn ram(mut self, value: i64) -> Self {
         self.inner.ram = Some(value);
         self
     }
     /// Sets or clears `NovaServerFlavor::ram`.
+    #[inline]
     pub fn set_ram(mut self, value: Option<i64>) -> Self {
         self.inner.ram = value;
         self
     }
     /// Sets `NovaServerFlavor::disk`.
+    #[inline]
     pub fn disk(mut self, value: i64) -> Self {
         self.inner.disk = Some(value);
         self
     }
     /// Sets or clears `NovaServerFlavor::disk`.
+    #[inline]
     pub fn set_disk(mut self, value: Option<i64>) -> Self {
         self.inner.disk = value;
         self
     }
     /// Sets `NovaServerFlavor::ephemeral`.
+    #[inline]
     pub fn ephemeral(mut self, value: i64) -> Self {
         self.inner.ephemeral = Some(value);
         self
     }
     /// Sets or clears `NovaServerFlavor::ephemeral`.
+    #[inline]
     pub fn set_ephemeral(mut self, value: Option<i64>) -> Self {
         self.inner.ephemeral = value;
         self
     }
     /// Sets `NovaServerFlavor::swap`.
+    #[inline]
     pub fn swap(mut self, value: i64) -> Self {
         self.inner.swap = Some(value);
         self
     }
     /// Sets or clears `NovaServerFlavor::swap`.
+    #[inline]
     pub fn set_swap(mut self, value: Option<i64>) -> Self {
         self.inner.swap = value;
         self
     }
     /// Sets `NovaServerFlavor::original_name`.
+    #[inline]
     pub fn original_name(mut self, value: impl Into<String>) -> Self {
         self.inner.original_name = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerFlavor::original_name`.
+    #[inline]
     pub fn set_original_name(mut self, value: Option<String>) -> Self {
         self.inner.original_name = value;
         self
     }
     /// Sets `NovaServerFlavor::extra_specs`.
+    #[inline]
     pub fn extra_specs(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -6105,6 +6483,7 @@ impl NovaServerFlavorBuilder {
         self
     }
     /// Sets or clears `NovaServerFlavor::extra_specs`.
+    #[inline]
     pub fn set_extra_specs(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -6197,16 +6576,19 @@ pub struct NovaServerImageBuilder {
 }
 impl NovaServerImageBuilder {
     /// Sets `NovaServerImage::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerImage::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaServerImage::links`. **Required.**
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaLink>>,
@@ -6215,11 +6597,13 @@ impl NovaServerImageBuilder {
         self
     }
     /// Appends one item to `NovaServerImage::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaServerImage::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
         self.inner.links = value;
         self
@@ -6321,6 +6705,7 @@ pub struct NovaServerInterfaceDetailBuilder {
 }
 impl NovaServerInterfaceDetailBuilder {
     /// Sets `NovaServerInterfaceDetail::fixed_ips`. **Required.**
+    #[inline]
     pub fn fixed_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaServerInterfaceFixedIp>>,
@@ -6329,6 +6714,7 @@ impl NovaServerInterfaceDetailBuilder {
         self
     }
     /// Appends one item to `NovaServerInterfaceDetail::fixed_ips`.
+    #[inline]
     pub fn push_fixed_ips(
         mut self,
         value: impl Into<NovaServerInterfaceFixedIp>,
@@ -6337,6 +6723,7 @@ impl NovaServerInterfaceDetailBuilder {
         self
     }
     /// Sets or clears `NovaServerInterfaceDetail::fixed_ips`.
+    #[inline]
     pub fn set_fixed_ips(
         mut self,
         value: Option<Vec<NovaServerInterfaceFixedIp>>,
@@ -6345,41 +6732,49 @@ impl NovaServerInterfaceDetailBuilder {
         self
     }
     /// Sets `NovaServerInterfaceDetail::mac_addr`. **Required.**
+    #[inline]
     pub fn mac_addr(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_addr = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerInterfaceDetail::mac_addr`.
+    #[inline]
     pub fn set_mac_addr(mut self, value: Option<String>) -> Self {
         self.inner.mac_addr = value;
         self
     }
     /// Sets `NovaServerInterfaceDetail::net_id`. **Required.**
+    #[inline]
     pub fn net_id(mut self, value: impl Into<String>) -> Self {
         self.inner.net_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerInterfaceDetail::net_id`.
+    #[inline]
     pub fn set_net_id(mut self, value: Option<String>) -> Self {
         self.inner.net_id = value;
         self
     }
     /// Sets `NovaServerInterfaceDetail::port_id`. **Required.**
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerInterfaceDetail::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `NovaServerInterfaceDetail::port_state`. **Required.**
+    #[inline]
     pub fn port_state(mut self, value: impl Into<String>) -> Self {
         self.inner.port_state = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerInterfaceDetail::port_state`.
+    #[inline]
     pub fn set_port_state(mut self, value: Option<String>) -> Self {
         self.inner.port_state = value;
         self
@@ -6450,21 +6845,25 @@ pub struct NovaServerInterfaceFixedIpBuilder {
 }
 impl NovaServerInterfaceFixedIpBuilder {
     /// Sets `NovaServerInterfaceFixedIp::ip_address`. **Required.**
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerInterfaceFixedIp::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `NovaServerInterfaceFixedIp::subnet_id`. **Required.**
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerInterfaceFixedIp::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
@@ -6529,31 +6928,37 @@ pub struct NovaServerNetworkBuilder {
 }
 impl NovaServerNetworkBuilder {
     /// Sets `NovaServerNetwork::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerNetwork::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<String>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `NovaServerNetwork::uuid`.
+    #[inline]
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.inner.uuid = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerNetwork::uuid`.
+    #[inline]
     pub fn set_uuid(mut self, value: Option<String>) -> Self {
         self.inner.uuid = value;
         self
     }
     /// Sets `NovaServerNetwork::fixed_ip`.
+    #[inline]
     pub fn fixed_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.fixed_ip = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerNetwork::fixed_ip`.
+    #[inline]
     pub fn set_fixed_ip(mut self, value: Option<String>) -> Self {
         self.inner.fixed_ip = value;
         self
@@ -6706,6 +7111,7 @@ pub struct NovaServerSchedulerHintsBuilder {
 }
 impl NovaServerSchedulerHintsBuilder {
     /// Sets `NovaServerSchedulerHints::tenancy`.
+    #[inline]
     pub fn tenancy(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaServerSchedulerHintsTenancy>>,
@@ -6714,6 +7120,7 @@ impl NovaServerSchedulerHintsBuilder {
         self
     }
     /// Appends one item to `NovaServerSchedulerHints::tenancy`.
+    #[inline]
     pub fn push_tenancy(
         mut self,
         value: impl Into<NovaServerSchedulerHintsTenancy>,
@@ -6722,6 +7129,7 @@ impl NovaServerSchedulerHintsBuilder {
         self
     }
     /// Sets or clears `NovaServerSchedulerHints::tenancy`.
+    #[inline]
     pub fn set_tenancy(
         mut self,
         value: Option<Vec<NovaServerSchedulerHintsTenancy>>,
@@ -6730,6 +7138,7 @@ impl NovaServerSchedulerHintsBuilder {
         self
     }
     /// Sets `NovaServerSchedulerHints::dedicated_host_id`.
+    #[inline]
     pub fn dedicated_host_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6738,11 +7147,13 @@ impl NovaServerSchedulerHintsBuilder {
         self
     }
     /// Appends one item to `NovaServerSchedulerHints::dedicated_host_id`.
+    #[inline]
     pub fn push_dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaServerSchedulerHints::dedicated_host_id`.
+    #[inline]
     pub fn set_dedicated_host_id(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dedicated_host_id = value;
         self
@@ -6807,11 +7218,13 @@ pub struct NovaServerSecurityGroupBuilder {
 }
 impl NovaServerSecurityGroupBuilder {
     /// Sets `NovaServerSecurityGroup::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerSecurityGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -6922,21 +7335,25 @@ pub struct NovaServerVolumeBuilder {
 }
 impl NovaServerVolumeBuilder {
     /// Sets `NovaServerVolume::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NovaServerVolume::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaServerVolume::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `NovaServerVolume::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
@@ -6990,6 +7407,7 @@ pub struct NovaShowFlavorExtraSpecsResponseBuilder {
 }
 impl NovaShowFlavorExtraSpecsResponseBuilder {
     /// Sets `NovaShowFlavorExtraSpecsResponse::extra_specs`.
+    #[inline]
     pub fn extra_specs(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -6998,6 +7416,7 @@ impl NovaShowFlavorExtraSpecsResponseBuilder {
         self
     }
     /// Sets or clears `NovaShowFlavorExtraSpecsResponse::extra_specs`.
+    #[inline]
     pub fn set_extra_specs(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -7062,11 +7481,13 @@ pub struct NovaShowKeypairResponseBuilder {
 }
 impl NovaShowKeypairResponseBuilder {
     /// Sets `NovaShowKeypairResponse::keypair`.
+    #[inline]
     pub fn keypair(mut self, value: impl Into<NovaKeypairDetail>) -> Self {
         self.inner.keypair = Some(value.into());
         self
     }
     /// Sets or clears `NovaShowKeypairResponse::keypair`.
+    #[inline]
     pub fn set_keypair(mut self, value: Option<NovaKeypairDetail>) -> Self {
         self.inner.keypair = value;
         self
@@ -7139,6 +7560,7 @@ pub struct NovaShowServerInterfaceResponseBuilder {
 }
 impl NovaShowServerInterfaceResponseBuilder {
     /// Sets `NovaShowServerInterfaceResponse::interface_attachment`.
+    #[inline]
     pub fn interface_attachment(
         mut self,
         value: impl Into<NovaServerInterfaceDetail>,
@@ -7147,6 +7569,7 @@ impl NovaShowServerInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `NovaShowServerInterfaceResponse::interface_attachment`.
+    #[inline]
     pub fn set_interface_attachment(
         mut self,
         value: Option<NovaServerInterfaceDetail>,
@@ -7211,11 +7634,13 @@ pub struct NovaShowServerResponseBuilder {
 }
 impl NovaShowServerResponseBuilder {
     /// Sets `NovaShowServerResponse::server`.
+    #[inline]
     pub fn server(mut self, value: impl Into<NovaServer>) -> Self {
         self.inner.server = Some(value.into());
         self
     }
     /// Sets or clears `NovaShowServerResponse::server`.
+    #[inline]
     pub fn set_server(mut self, value: Option<NovaServer>) -> Self {
         self.inner.server = value;
         self
@@ -7277,11 +7702,13 @@ pub struct NovaShowVersionResponseBuilder {
 }
 impl NovaShowVersionResponseBuilder {
     /// Sets `NovaShowVersionResponse::version`.
+    #[inline]
     pub fn version(mut self, value: impl Into<NovaVersionDetail>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `NovaShowVersionResponse::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<NovaVersionDetail>) -> Self {
         self.inner.version = value;
         self
@@ -7368,41 +7795,49 @@ pub struct NovaSimpleKeypairBuilder {
 }
 impl NovaSimpleKeypairBuilder {
     /// Sets `NovaSimpleKeypair::fingerprint`. **Required.**
+    #[inline]
     pub fn fingerprint(mut self, value: impl Into<String>) -> Self {
         self.inner.fingerprint = Some(value.into());
         self
     }
     /// Sets or clears `NovaSimpleKeypair::fingerprint`.
+    #[inline]
     pub fn set_fingerprint(mut self, value: Option<String>) -> Self {
         self.inner.fingerprint = value;
         self
     }
     /// Sets `NovaSimpleKeypair::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaSimpleKeypair::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NovaSimpleKeypair::public_key`. **Required.**
+    #[inline]
     pub fn public_key(mut self, value: impl Into<String>) -> Self {
         self.inner.public_key = Some(value.into());
         self
     }
     /// Sets or clears `NovaSimpleKeypair::public_key`.
+    #[inline]
     pub fn set_public_key(mut self, value: Option<String>) -> Self {
         self.inner.public_key = value;
         self
     }
     /// Sets `NovaSimpleKeypair::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `NovaSimpleKeypair::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -7484,26 +7919,31 @@ pub struct NovaSimpleServerBuilder {
 }
 impl NovaSimpleServerBuilder {
     /// Sets `NovaSimpleServer::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NovaSimpleServer::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NovaSimpleServer::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NovaSimpleServer::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaSimpleServer::links`. **Required.**
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaLink>>,
@@ -7512,11 +7952,13 @@ impl NovaSimpleServerBuilder {
         self
     }
     /// Appends one item to `NovaSimpleServer::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaSimpleServer::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
         self.inner.links = value;
         self
@@ -7628,16 +8070,19 @@ pub struct NovaVersionBuilder {
 }
 impl NovaVersionBuilder {
     /// Sets `NovaVersion::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersion::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaVersion::links`. **Required.**
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaLink>>,
@@ -7646,51 +8091,61 @@ impl NovaVersionBuilder {
         self
     }
     /// Appends one item to `NovaVersion::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaVersion::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `NovaVersion::min_version`. **Required.**
+    #[inline]
     pub fn min_version(mut self, value: impl Into<String>) -> Self {
         self.inner.min_version = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersion::min_version`.
+    #[inline]
     pub fn set_min_version(mut self, value: Option<String>) -> Self {
         self.inner.min_version = value;
         self
     }
     /// Sets `NovaVersion::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<NovaVersionStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersion::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<NovaVersionStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `NovaVersion::version`. **Required.**
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersion::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `NovaVersion::updated`. **Required.**
+    #[inline]
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.inner.updated = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersion::updated`.
+    #[inline]
     pub fn set_updated(mut self, value: Option<String>) -> Self {
         self.inner.updated = value;
         self
@@ -7817,16 +8272,19 @@ pub struct NovaVersionDetailBuilder {
 }
 impl NovaVersionDetailBuilder {
     /// Sets `NovaVersionDetail::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersionDetail::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NovaVersionDetail::links`. **Required.**
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaLink>>,
@@ -7835,16 +8293,19 @@ impl NovaVersionDetailBuilder {
         self
     }
     /// Appends one item to `NovaVersionDetail::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaVersionDetail::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `NovaVersionDetail::media_types`. **Required.**
+    #[inline]
     pub fn media_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<NovaVersionMediaType>>,
@@ -7853,51 +8314,61 @@ impl NovaVersionDetailBuilder {
         self
     }
     /// Appends one item to `NovaVersionDetail::media_types`.
+    #[inline]
     pub fn push_media_types(mut self, value: impl Into<NovaVersionMediaType>) -> Self {
         self.inner.media_types.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NovaVersionDetail::media_types`.
+    #[inline]
     pub fn set_media_types(mut self, value: Option<Vec<NovaVersionMediaType>>) -> Self {
         self.inner.media_types = value;
         self
     }
     /// Sets `NovaVersionDetail::min_version`. **Required.**
+    #[inline]
     pub fn min_version(mut self, value: impl Into<String>) -> Self {
         self.inner.min_version = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersionDetail::min_version`.
+    #[inline]
     pub fn set_min_version(mut self, value: Option<String>) -> Self {
         self.inner.min_version = value;
         self
     }
     /// Sets `NovaVersionDetail::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<NovaVersionDetailStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersionDetail::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<NovaVersionDetailStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `NovaVersionDetail::updated`. **Required.**
+    #[inline]
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.inner.updated = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersionDetail::updated`.
+    #[inline]
     pub fn set_updated(mut self, value: Option<String>) -> Self {
         self.inner.updated = value;
         self
     }
     /// Sets `NovaVersionDetail::version`. **Required.**
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersionDetail::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
@@ -7981,21 +8452,25 @@ pub struct NovaVersionMediaTypeBuilder {
 }
 impl NovaVersionMediaTypeBuilder {
     /// Sets `NovaVersionMediaType::base`. **Required.**
+    #[inline]
     pub fn base(mut self, value: impl Into<String>) -> Self {
         self.inner.base = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersionMediaType::base`.
+    #[inline]
     pub fn set_base(mut self, value: Option<String>) -> Self {
         self.inner.base = value;
         self
     }
     /// Sets `NovaVersionMediaType::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `NovaVersionMediaType::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self

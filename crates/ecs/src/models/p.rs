@@ -61,21 +61,25 @@ pub struct PageLinkBuilder {
 }
 impl PageLinkBuilder {
     /// Sets `PageLink::href`. **Required.**
+    #[inline]
     pub fn href(mut self, value: impl Into<String>) -> Self {
         self.inner.href = Some(value.into());
         self
     }
     /// Sets or clears `PageLink::href`.
+    #[inline]
     pub fn set_href(mut self, value: Option<String>) -> Self {
         self.inner.href = value;
         self
     }
     /// Sets `PageLink::rel`. **Required.**
+    #[inline]
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
         self
     }
     /// Sets or clears `PageLink::rel`.
+    #[inline]
     pub fn set_rel(mut self, value: Option<String>) -> Self {
         self.inner.rel = value;
         self
@@ -414,56 +418,67 @@ pub struct PostPaidServerBuilder {
 }
 impl PostPaidServerBuilder {
     /// Sets `PostPaidServer::auto_terminate_time`.
+    #[inline]
     pub fn auto_terminate_time(mut self, value: impl Into<String>) -> Self {
         self.inner.auto_terminate_time = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::auto_terminate_time`.
+    #[inline]
     pub fn set_auto_terminate_time(mut self, value: Option<String>) -> Self {
         self.inner.auto_terminate_time = value;
         self
     }
     /// Sets `PostPaidServer::admin_pass`.
+    #[inline]
     pub fn admin_pass(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_pass = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::admin_pass`.
+    #[inline]
     pub fn set_admin_pass(mut self, value: Option<String>) -> Self {
         self.inner.admin_pass = value;
         self
     }
     /// Sets `PostPaidServer::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `PostPaidServer::batch_create_in_multi_az`.
+    #[inline]
     pub fn batch_create_in_multi_az(mut self, value: bool) -> Self {
         self.inner.batch_create_in_multi_az = Some(value);
         self
     }
     /// Sets or clears `PostPaidServer::batch_create_in_multi_az`.
+    #[inline]
     pub fn set_batch_create_in_multi_az(mut self, value: Option<bool>) -> Self {
         self.inner.batch_create_in_multi_az = value;
         self
     }
     /// Sets `PostPaidServer::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `PostPaidServer::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `PostPaidServer::data_volumes`.
+    #[inline]
     pub fn data_volumes(
         mut self,
         value: impl IntoIterator<Item = impl Into<PostPaidServerDataVolume>>,
@@ -472,6 +487,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Appends one item to `PostPaidServer::data_volumes`.
+    #[inline]
     pub fn push_data_volumes(
         mut self,
         value: impl Into<PostPaidServerDataVolume>,
@@ -480,6 +496,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets or clears `PostPaidServer::data_volumes`.
+    #[inline]
     pub fn set_data_volumes(
         mut self,
         value: Option<Vec<PostPaidServerDataVolume>>,
@@ -488,56 +505,67 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets `PostPaidServer::extendparam`.
+    #[inline]
     pub fn extendparam(mut self, value: impl Into<PostPaidServerExtendParam>) -> Self {
         self.inner.extendparam = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::extendparam`.
+    #[inline]
     pub fn set_extendparam(mut self, value: Option<PostPaidServerExtendParam>) -> Self {
         self.inner.extendparam = value;
         self
     }
     /// Sets `PostPaidServer::flavor_ref`. **Required.**
+    #[inline]
     pub fn flavor_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.flavor_ref = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::flavor_ref`.
+    #[inline]
     pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
         self.inner.flavor_ref = value;
         self
     }
     /// Sets `PostPaidServer::image_ref`. **Required.**
+    #[inline]
     pub fn image_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.image_ref = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::image_ref`.
+    #[inline]
     pub fn set_image_ref(mut self, value: Option<String>) -> Self {
         self.inner.image_ref = value;
         self
     }
     /// Sets `PostPaidServer::is_auto_rename`.
+    #[inline]
     pub fn is_auto_rename(mut self, value: bool) -> Self {
         self.inner.is_auto_rename = Some(value);
         self
     }
     /// Sets or clears `PostPaidServer::is_auto_rename`.
+    #[inline]
     pub fn set_is_auto_rename(mut self, value: Option<bool>) -> Self {
         self.inner.is_auto_rename = value;
         self
     }
     /// Sets `PostPaidServer::key_name`.
+    #[inline]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::key_name`.
+    #[inline]
     pub fn set_key_name(mut self, value: Option<String>) -> Self {
         self.inner.key_name = value;
         self
     }
     /// Sets `PostPaidServer::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -546,6 +574,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets or clears `PostPaidServer::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -554,16 +583,19 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets `PostPaidServer::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `PostPaidServer::nics`. **Required.**
+    #[inline]
     pub fn nics(
         mut self,
         value: impl IntoIterator<Item = impl Into<PostPaidServerNic>>,
@@ -572,16 +604,19 @@ impl PostPaidServerBuilder {
         self
     }
     /// Appends one item to `PostPaidServer::nics`.
+    #[inline]
     pub fn push_nics(mut self, value: impl Into<PostPaidServerNic>) -> Self {
         self.inner.nics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::nics`.
+    #[inline]
     pub fn set_nics(mut self, value: Option<Vec<PostPaidServerNic>>) -> Self {
         self.inner.nics = value;
         self
     }
     /// Sets `PostPaidServer::os_scheduler_hints`.
+    #[inline]
     pub fn os_scheduler_hints(
         mut self,
         value: impl Into<PostPaidServerSchedulerHints>,
@@ -590,6 +625,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets or clears `PostPaidServer::os_scheduler_hints`.
+    #[inline]
     pub fn set_os_scheduler_hints(
         mut self,
         value: Option<PostPaidServerSchedulerHints>,
@@ -598,26 +634,31 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets `PostPaidServer::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PostPaidServerPublicip>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PostPaidServerPublicip>) -> Self {
         self.inner.publicip = value;
         self
     }
     /// Sets `PostPaidServer::root_volume`. **Required.**
+    #[inline]
     pub fn root_volume(mut self, value: impl Into<PostPaidServerRootVolume>) -> Self {
         self.inner.root_volume = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::root_volume`.
+    #[inline]
     pub fn set_root_volume(mut self, value: Option<PostPaidServerRootVolume>) -> Self {
         self.inner.root_volume = value;
         self
     }
     /// Sets `PostPaidServer::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<PostPaidServerSecurityGroup>>,
@@ -626,6 +667,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Appends one item to `PostPaidServer::security_groups`.
+    #[inline]
     pub fn push_security_groups(
         mut self,
         value: impl Into<PostPaidServerSecurityGroup>,
@@ -634,6 +676,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets or clears `PostPaidServer::security_groups`.
+    #[inline]
     pub fn set_security_groups(
         mut self,
         value: Option<Vec<PostPaidServerSecurityGroup>>,
@@ -642,6 +685,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets `PostPaidServer::server_tags`.
+    #[inline]
     pub fn server_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<PostPaidServerTag>>,
@@ -650,81 +694,97 @@ impl PostPaidServerBuilder {
         self
     }
     /// Appends one item to `PostPaidServer::server_tags`.
+    #[inline]
     pub fn push_server_tags(mut self, value: impl Into<PostPaidServerTag>) -> Self {
         self.inner.server_tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::server_tags`.
+    #[inline]
     pub fn set_server_tags(mut self, value: Option<Vec<PostPaidServerTag>>) -> Self {
         self.inner.server_tags = value;
         self
     }
     /// Sets `PostPaidServer::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `PostPaidServer::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `PostPaidServer::user_data`.
+    #[inline]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::user_data`.
+    #[inline]
     pub fn set_user_data(mut self, value: Option<String>) -> Self {
         self.inner.user_data = value;
         self
     }
     /// Sets `PostPaidServer::vpcid`. **Required.**
+    #[inline]
     pub fn vpcid(mut self, value: impl Into<String>) -> Self {
         self.inner.vpcid = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::vpcid`.
+    #[inline]
     pub fn set_vpcid(mut self, value: Option<String>) -> Self {
         self.inner.vpcid = value;
         self
     }
     /// Sets `PostPaidServer::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `PostPaidServer::cpu_options`.
+    #[inline]
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::cpu_options`.
+    #[inline]
     pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
         self.inner.cpu_options = value;
         self
     }
     /// Sets `PostPaidServer::security_options`.
+    #[inline]
     pub fn security_options(mut self, value: impl Into<SecurityOptions>) -> Self {
         self.inner.security_options = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::security_options`.
+    #[inline]
     pub fn set_security_options(mut self, value: Option<SecurityOptions>) -> Self {
         self.inner.security_options = value;
         self
     }
     /// Sets `PostPaidServer::serial_console_options`.
+    #[inline]
     pub fn serial_console_options(
         mut self,
         value: impl Into<SerialConsoleOptions>,
@@ -733,6 +793,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets or clears `PostPaidServer::serial_console_options`.
+    #[inline]
     pub fn set_serial_console_options(
         mut self,
         value: Option<SerialConsoleOptions>,
@@ -741,6 +802,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets `PostPaidServer::metadata_options`.
+    #[inline]
     pub fn metadata_options(
         mut self,
         value: impl Into<UpdateServerMetadataOptionsRequestBody>,
@@ -749,6 +811,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets or clears `PostPaidServer::metadata_options`.
+    #[inline]
     pub fn set_metadata_options(
         mut self,
         value: Option<UpdateServerMetadataOptionsRequestBody>,
@@ -757,11 +820,13 @@ impl PostPaidServerBuilder {
         self
     }
     /// Sets `PostPaidServer::enclave_options`.
+    #[inline]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptions>) -> Self {
         self.inner.enclave_options = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServer::enclave_options`.
+    #[inline]
     pub fn set_enclave_options(mut self, value: Option<EnclaveOptions>) -> Self {
         self.inner.enclave_options = value;
         self
@@ -918,6 +983,7 @@ pub struct PostPaidServerDataVolumeBuilder {
 }
 impl PostPaidServerDataVolumeBuilder {
     /// Sets `PostPaidServerDataVolume::volumetype`. **Required.**
+    #[inline]
     pub fn volumetype(
         mut self,
         value: impl Into<PostPaidServerDataVolumeVolumetype>,
@@ -926,6 +992,7 @@ impl PostPaidServerDataVolumeBuilder {
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::volumetype`.
+    #[inline]
     pub fn set_volumetype(
         mut self,
         value: Option<PostPaidServerDataVolumeVolumetype>,
@@ -934,66 +1001,79 @@ impl PostPaidServerDataVolumeBuilder {
         self
     }
     /// Sets `PostPaidServerDataVolume::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::iops`.
+    #[inline]
     pub fn iops(mut self, value: i64) -> Self {
         self.inner.iops = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::iops`.
+    #[inline]
     pub fn set_iops(mut self, value: Option<i64>) -> Self {
         self.inner.iops = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::throughput`.
+    #[inline]
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::throughput`.
+    #[inline]
     pub fn set_throughput(mut self, value: Option<i64>) -> Self {
         self.inner.throughput = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::shareable`.
+    #[inline]
     pub fn shareable(mut self, value: bool) -> Self {
         self.inner.shareable = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::shareable`.
+    #[inline]
     pub fn set_shareable(mut self, value: Option<bool>) -> Self {
         self.inner.shareable = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::multiattach`.
+    #[inline]
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::multiattach`.
+    #[inline]
     pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
         self.inner.multiattach = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::hw_passthrough`.
+    #[inline]
     pub fn hw_passthrough(mut self, value: bool) -> Self {
         self.inner.hw_passthrough = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::hw_passthrough`.
+    #[inline]
     pub fn set_hw_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.hw_passthrough = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::extendparam`.
+    #[inline]
     pub fn extendparam(
         mut self,
         value: impl Into<PostPaidServerDataVolumeExtendParam>,
@@ -1002,6 +1082,7 @@ impl PostPaidServerDataVolumeBuilder {
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::extendparam`.
+    #[inline]
     pub fn set_extendparam(
         mut self,
         value: Option<PostPaidServerDataVolumeExtendParam>,
@@ -1010,6 +1091,7 @@ impl PostPaidServerDataVolumeBuilder {
         self
     }
     /// Sets `PostPaidServerDataVolume::cluster_type`.
+    #[inline]
     pub fn cluster_type(
         mut self,
         value: impl Into<PostPaidServerDataVolumeClusterType>,
@@ -1018,6 +1100,7 @@ impl PostPaidServerDataVolumeBuilder {
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::cluster_type`.
+    #[inline]
     pub fn set_cluster_type(
         mut self,
         value: Option<PostPaidServerDataVolumeClusterType>,
@@ -1026,16 +1109,19 @@ impl PostPaidServerDataVolumeBuilder {
         self
     }
     /// Sets `PostPaidServerDataVolume::cluster_id`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::cluster_id`.
+    #[inline]
     pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
         self.inner.cluster_id = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<PostPaidServerDataVolumeMetadata>,
@@ -1044,6 +1130,7 @@ impl PostPaidServerDataVolumeBuilder {
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<PostPaidServerDataVolumeMetadata>,
@@ -1052,21 +1139,25 @@ impl PostPaidServerDataVolumeBuilder {
         self
     }
     /// Sets `PostPaidServerDataVolume::data_image_id`.
+    #[inline]
     pub fn data_image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.data_image_id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::data_image_id`.
+    #[inline]
     pub fn set_data_image_id(mut self, value: Option<String>) -> Self {
         self.inner.data_image_id = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerDataVolume::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
@@ -1161,31 +1252,37 @@ pub struct PostPaidServerDataVolumeExtendParamBuilder {
 }
 impl PostPaidServerDataVolumeExtendParamBuilder {
     /// Sets `PostPaidServerDataVolumeExtendParam::resource_spec_code`.
+    #[inline]
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerDataVolumeExtendParam::resource_spec_code`.
+    #[inline]
     pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.resource_spec_code = value;
         self
     }
     /// Sets `PostPaidServerDataVolumeExtendParam::resource_type`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerDataVolumeExtendParam::resource_type`.
+    #[inline]
     pub fn set_resource_type(mut self, value: Option<String>) -> Self {
         self.inner.resource_type = value;
         self
     }
     /// Sets `PostPaidServerDataVolumeExtendParam::snapshot_id`.
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerDataVolumeExtendParam::snapshot_id`.
+    #[inline]
     pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_id = value;
         self
@@ -1257,21 +1354,25 @@ pub struct PostPaidServerDataVolumeMetadataBuilder {
 }
 impl PostPaidServerDataVolumeMetadataBuilder {
     /// Sets `PostPaidServerDataVolumeMetadata::system_encrypted`.
+    #[inline]
     pub fn system_encrypted(mut self, value: impl Into<String>) -> Self {
         self.inner.system_encrypted = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerDataVolumeMetadata::system_encrypted`.
+    #[inline]
     pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
         self.inner.system_encrypted = value;
         self
     }
     /// Sets `PostPaidServerDataVolumeMetadata::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerDataVolumeMetadata::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
@@ -1376,26 +1477,31 @@ pub struct PostPaidServerEipBuilder {
 }
 impl PostPaidServerEipBuilder {
     /// Sets `PostPaidServerEip::iptype`. **Required.**
+    #[inline]
     pub fn iptype(mut self, value: impl Into<String>) -> Self {
         self.inner.iptype = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerEip::iptype`.
+    #[inline]
     pub fn set_iptype(mut self, value: Option<String>) -> Self {
         self.inner.iptype = value;
         self
     }
     /// Sets `PostPaidServerEip::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<PostPaidServerEipBandwidth>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerEip::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<PostPaidServerEipBandwidth>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `PostPaidServerEip::extendparam`.
+    #[inline]
     pub fn extendparam(
         mut self,
         value: impl Into<PostPaidServerEipExtendParam>,
@@ -1404,6 +1510,7 @@ impl PostPaidServerEipBuilder {
         self
     }
     /// Sets or clears `PostPaidServerEip::extendparam`.
+    #[inline]
     pub fn set_extendparam(
         mut self,
         value: Option<PostPaidServerEipExtendParam>,
@@ -1487,16 +1594,19 @@ pub struct PostPaidServerEipBandwidthBuilder {
 }
 impl PostPaidServerEipBandwidthBuilder {
     /// Sets `PostPaidServerEipBandwidth::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerEipBandwidth::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `PostPaidServerEipBandwidth::sharetype`. **Required.**
+    #[inline]
     pub fn sharetype(
         mut self,
         value: impl Into<PostPaidServerEipBandwidthSharetype>,
@@ -1505,6 +1615,7 @@ impl PostPaidServerEipBandwidthBuilder {
         self
     }
     /// Sets or clears `PostPaidServerEipBandwidth::sharetype`.
+    #[inline]
     pub fn set_sharetype(
         mut self,
         value: Option<PostPaidServerEipBandwidthSharetype>,
@@ -1513,21 +1624,25 @@ impl PostPaidServerEipBandwidthBuilder {
         self
     }
     /// Sets `PostPaidServerEipBandwidth::chargemode`.
+    #[inline]
     pub fn chargemode(mut self, value: impl Into<String>) -> Self {
         self.inner.chargemode = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerEipBandwidth::chargemode`.
+    #[inline]
     pub fn set_chargemode(mut self, value: Option<String>) -> Self {
         self.inner.chargemode = value;
         self
     }
     /// Sets `PostPaidServerEipBandwidth::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerEipBandwidth::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -1596,6 +1711,7 @@ pub struct PostPaidServerEipExtendParamBuilder {
 }
 impl PostPaidServerEipExtendParamBuilder {
     /// Sets `PostPaidServerEipExtendParam::charging_mode`.
+    #[inline]
     pub fn charging_mode(
         mut self,
         value: impl Into<PostPaidServerEipExtendParamChargingMode>,
@@ -1604,6 +1720,7 @@ impl PostPaidServerEipExtendParamBuilder {
         self
     }
     /// Sets or clears `PostPaidServerEipExtendParam::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(
         mut self,
         value: Option<PostPaidServerEipExtendParamChargingMode>,
@@ -1780,86 +1897,103 @@ pub struct PostPaidServerExtendParamBuilder {
 }
 impl PostPaidServerExtendParamBuilder {
     /// Sets `PostPaidServerExtendParam::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: i64) -> Self {
         self.inner.charging_mode = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::region_id`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::region_id`.
+    #[inline]
     pub fn set_region_id(mut self, value: Option<String>) -> Self {
         self.inner.region_id = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::support_auto_recovery`.
+    #[inline]
     pub fn support_auto_recovery(mut self, value: bool) -> Self {
         self.inner.support_auto_recovery = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::support_auto_recovery`.
+    #[inline]
     pub fn set_support_auto_recovery(mut self, value: Option<bool>) -> Self {
         self.inner.support_auto_recovery = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::market_type`.
+    #[inline]
     pub fn market_type(mut self, value: impl Into<String>) -> Self {
         self.inner.market_type = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::market_type`.
+    #[inline]
     pub fn set_market_type(mut self, value: Option<String>) -> Self {
         self.inner.market_type = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::spot_price`.
+    #[inline]
     pub fn spot_price(mut self, value: impl Into<String>) -> Self {
         self.inner.spot_price = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::spot_price`.
+    #[inline]
     pub fn set_spot_price(mut self, value: Option<String>) -> Self {
         self.inner.spot_price = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::disk_prior`.
+    #[inline]
     pub fn disk_prior(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_prior = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::disk_prior`.
+    #[inline]
     pub fn set_disk_prior(mut self, value: Option<String>) -> Self {
         self.inner.disk_prior = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::spot_duration_hours`.
+    #[inline]
     pub fn spot_duration_hours(mut self, value: i64) -> Self {
         self.inner.spot_duration_hours = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::spot_duration_hours`.
+    #[inline]
     pub fn set_spot_duration_hours(mut self, value: Option<i64>) -> Self {
         self.inner.spot_duration_hours = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::interruption_policy`.
+    #[inline]
     pub fn interruption_policy(
         mut self,
         value: impl Into<PostPaidServerExtendParamInterruptionPolicy>,
@@ -1868,6 +2002,7 @@ impl PostPaidServerExtendParamBuilder {
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::interruption_policy`.
+    #[inline]
     pub fn set_interruption_policy(
         mut self,
         value: Option<PostPaidServerExtendParamInterruptionPolicy>,
@@ -1876,21 +2011,25 @@ impl PostPaidServerExtendParamBuilder {
         self
     }
     /// Sets `PostPaidServerExtendParam::spot_duration_count`.
+    #[inline]
     pub fn spot_duration_count(mut self, value: i64) -> Self {
         self.inner.spot_duration_count = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::spot_duration_count`.
+    #[inline]
     pub fn set_spot_duration_count(mut self, value: Option<i64>) -> Self {
         self.inner.spot_duration_count = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::cb_csbs_backup`.
+    #[inline]
     pub fn cb_csbs_backup(mut self, value: impl Into<String>) -> Self {
         self.inner.cb_csbs_backup = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerExtendParam::cb_csbs_backup`.
+    #[inline]
     pub fn set_cb_csbs_backup(mut self, value: Option<String>) -> Self {
         self.inner.cb_csbs_backup = value;
         self
@@ -1954,11 +2093,13 @@ pub struct PostPaidServerIpv6BandwidthBuilder {
 }
 impl PostPaidServerIpv6BandwidthBuilder {
     /// Sets `PostPaidServerIpv6Bandwidth::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerIpv6Bandwidth::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -2060,46 +2201,55 @@ pub struct PostPaidServerNicBuilder {
 }
 impl PostPaidServerNicBuilder {
     /// Sets `PostPaidServerNic::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerNic::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `PostPaidServerNic::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerNic::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `PostPaidServerNic::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerNic::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `PostPaidServerNic::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerNic::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `PostPaidServerNic::ipv6_bandwidth`.
+    #[inline]
     pub fn ipv6_bandwidth(
         mut self,
         value: impl Into<PostPaidServerIpv6Bandwidth>,
@@ -2108,6 +2258,7 @@ impl PostPaidServerNicBuilder {
         self
     }
     /// Sets or clears `PostPaidServerNic::ipv6_bandwidth`.
+    #[inline]
     pub fn set_ipv6_bandwidth(
         mut self,
         value: Option<PostPaidServerIpv6Bandwidth>,
@@ -2116,6 +2267,7 @@ impl PostPaidServerNicBuilder {
         self
     }
     /// Sets `PostPaidServerNic::allowed_address_pairs`.
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<CreateServerNicAllowedAddressPairs>>,
@@ -2126,6 +2278,7 @@ impl PostPaidServerNicBuilder {
         self
     }
     /// Appends one item to `PostPaidServerNic::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<CreateServerNicAllowedAddressPairs>,
@@ -2134,6 +2287,7 @@ impl PostPaidServerNicBuilder {
         self
     }
     /// Sets or clears `PostPaidServerNic::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<CreateServerNicAllowedAddressPairs>>,
@@ -2142,11 +2296,13 @@ impl PostPaidServerNicBuilder {
         self
     }
     /// Sets `PostPaidServerNic::efi_enable`.
+    #[inline]
     pub fn efi_enable(mut self, value: bool) -> Self {
         self.inner.efi_enable = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerNic::efi_enable`.
+    #[inline]
     pub fn set_efi_enable(mut self, value: Option<bool>) -> Self {
         self.inner.efi_enable = value;
         self
@@ -2222,31 +2378,37 @@ pub struct PostPaidServerPublicipBuilder {
 }
 impl PostPaidServerPublicipBuilder {
     /// Sets `PostPaidServerPublicip::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerPublicip::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PostPaidServerPublicip::eip`.
+    #[inline]
     pub fn eip(mut self, value: impl Into<PostPaidServerEip>) -> Self {
         self.inner.eip = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerPublicip::eip`.
+    #[inline]
     pub fn set_eip(mut self, value: Option<PostPaidServerEip>) -> Self {
         self.inner.eip = value;
         self
     }
     /// Sets `PostPaidServerPublicip::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerPublicip::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
@@ -2367,6 +2529,7 @@ pub struct PostPaidServerRootVolumeBuilder {
 }
 impl PostPaidServerRootVolumeBuilder {
     /// Sets `PostPaidServerRootVolume::volumetype`. **Required.**
+    #[inline]
     pub fn volumetype(
         mut self,
         value: impl Into<PostPaidServerRootVolumeVolumetype>,
@@ -2375,6 +2538,7 @@ impl PostPaidServerRootVolumeBuilder {
         self
     }
     /// Sets or clears `PostPaidServerRootVolume::volumetype`.
+    #[inline]
     pub fn set_volumetype(
         mut self,
         value: Option<PostPaidServerRootVolumeVolumetype>,
@@ -2383,46 +2547,55 @@ impl PostPaidServerRootVolumeBuilder {
         self
     }
     /// Sets `PostPaidServerRootVolume::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerRootVolume::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `PostPaidServerRootVolume::iops`.
+    #[inline]
     pub fn iops(mut self, value: i64) -> Self {
         self.inner.iops = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerRootVolume::iops`.
+    #[inline]
     pub fn set_iops(mut self, value: Option<i64>) -> Self {
         self.inner.iops = value;
         self
     }
     /// Sets `PostPaidServerRootVolume::throughput`.
+    #[inline]
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerRootVolume::throughput`.
+    #[inline]
     pub fn set_throughput(mut self, value: Option<i64>) -> Self {
         self.inner.throughput = value;
         self
     }
     /// Sets `PostPaidServerRootVolume::hw_passthrough`.
+    #[inline]
     pub fn hw_passthrough(mut self, value: bool) -> Self {
         self.inner.hw_passthrough = Some(value);
         self
     }
     /// Sets or clears `PostPaidServerRootVolume::hw_passthrough`.
+    #[inline]
     pub fn set_hw_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.hw_passthrough = value;
         self
     }
     /// Sets `PostPaidServerRootVolume::cluster_type`.
+    #[inline]
     pub fn cluster_type(
         mut self,
         value: impl Into<PostPaidServerRootVolumeClusterType>,
@@ -2431,6 +2604,7 @@ impl PostPaidServerRootVolumeBuilder {
         self
     }
     /// Sets or clears `PostPaidServerRootVolume::cluster_type`.
+    #[inline]
     pub fn set_cluster_type(
         mut self,
         value: Option<PostPaidServerRootVolumeClusterType>,
@@ -2439,16 +2613,19 @@ impl PostPaidServerRootVolumeBuilder {
         self
     }
     /// Sets `PostPaidServerRootVolume::cluster_id`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerRootVolume::cluster_id`.
+    #[inline]
     pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
         self.inner.cluster_id = value;
         self
     }
     /// Sets `PostPaidServerRootVolume::extendparam`.
+    #[inline]
     pub fn extendparam(
         mut self,
         value: impl Into<PostPaidServerRootVolumeExtendParam>,
@@ -2457,6 +2634,7 @@ impl PostPaidServerRootVolumeBuilder {
         self
     }
     /// Sets or clears `PostPaidServerRootVolume::extendparam`.
+    #[inline]
     pub fn set_extendparam(
         mut self,
         value: Option<PostPaidServerRootVolumeExtendParam>,
@@ -2465,6 +2643,7 @@ impl PostPaidServerRootVolumeBuilder {
         self
     }
     /// Sets `PostPaidServerRootVolume::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<PostPaidServerRootVolumeMetadata>,
@@ -2473,6 +2652,7 @@ impl PostPaidServerRootVolumeBuilder {
         self
     }
     /// Sets or clears `PostPaidServerRootVolume::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<PostPaidServerRootVolumeMetadata>,
@@ -2570,31 +2750,37 @@ pub struct PostPaidServerRootVolumeExtendParamBuilder {
 }
 impl PostPaidServerRootVolumeExtendParamBuilder {
     /// Sets `PostPaidServerRootVolumeExtendParam::resource_spec_code`.
+    #[inline]
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerRootVolumeExtendParam::resource_spec_code`.
+    #[inline]
     pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.resource_spec_code = value;
         self
     }
     /// Sets `PostPaidServerRootVolumeExtendParam::resource_type`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerRootVolumeExtendParam::resource_type`.
+    #[inline]
     pub fn set_resource_type(mut self, value: Option<String>) -> Self {
         self.inner.resource_type = value;
         self
     }
     /// Sets `PostPaidServerRootVolumeExtendParam::snapshot_id`.
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerRootVolumeExtendParam::snapshot_id`.
+    #[inline]
     pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_id = value;
         self
@@ -2666,21 +2852,25 @@ pub struct PostPaidServerRootVolumeMetadataBuilder {
 }
 impl PostPaidServerRootVolumeMetadataBuilder {
     /// Sets `PostPaidServerRootVolumeMetadata::system_encrypted`.
+    #[inline]
     pub fn system_encrypted(mut self, value: impl Into<String>) -> Self {
         self.inner.system_encrypted = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerRootVolumeMetadata::system_encrypted`.
+    #[inline]
     pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
         self.inner.system_encrypted = value;
         self
     }
     /// Sets `PostPaidServerRootVolumeMetadata::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerRootVolumeMetadata::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
@@ -2776,31 +2966,37 @@ pub struct PostPaidServerSchedulerHintsBuilder {
 }
 impl PostPaidServerSchedulerHintsBuilder {
     /// Sets `PostPaidServerSchedulerHints::group`.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.inner.group = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerSchedulerHints::group`.
+    #[inline]
     pub fn set_group(mut self, value: Option<String>) -> Self {
         self.inner.group = value;
         self
     }
     /// Sets `PostPaidServerSchedulerHints::dedicated_host_id`.
+    #[inline]
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerSchedulerHints::dedicated_host_id`.
+    #[inline]
     pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_host_id = value;
         self
     }
     /// Sets `PostPaidServerSchedulerHints::tenancy`.
+    #[inline]
     pub fn tenancy(mut self, value: impl Into<String>) -> Self {
         self.inner.tenancy = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerSchedulerHints::tenancy`.
+    #[inline]
     pub fn set_tenancy(mut self, value: Option<String>) -> Self {
         self.inner.tenancy = value;
         self
@@ -2855,11 +3051,13 @@ pub struct PostPaidServerSecurityGroupBuilder {
 }
 impl PostPaidServerSecurityGroupBuilder {
     /// Sets `PostPaidServerSecurityGroup::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerSecurityGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -2932,21 +3130,25 @@ pub struct PostPaidServerTagBuilder {
 }
 impl PostPaidServerTagBuilder {
     /// Sets `PostPaidServerTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `PostPaidServerTag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `PostPaidServerTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -3285,86 +3487,103 @@ pub struct PrePaidServerBuilder {
 }
 impl PrePaidServerBuilder {
     /// Sets `PrePaidServer::auto_terminate_time`.
+    #[inline]
     pub fn auto_terminate_time(mut self, value: impl Into<String>) -> Self {
         self.inner.auto_terminate_time = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::auto_terminate_time`.
+    #[inline]
     pub fn set_auto_terminate_time(mut self, value: Option<String>) -> Self {
         self.inner.auto_terminate_time = value;
         self
     }
     /// Sets `PrePaidServer::image_ref`. **Required.**
+    #[inline]
     pub fn image_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.image_ref = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::image_ref`.
+    #[inline]
     pub fn set_image_ref(mut self, value: Option<String>) -> Self {
         self.inner.image_ref = value;
         self
     }
     /// Sets `PrePaidServer::flavor_ref`. **Required.**
+    #[inline]
     pub fn flavor_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.flavor_ref = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::flavor_ref`.
+    #[inline]
     pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
         self.inner.flavor_ref = value;
         self
     }
     /// Sets `PrePaidServer::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `PrePaidServer::user_data`.
+    #[inline]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::user_data`.
+    #[inline]
     pub fn set_user_data(mut self, value: Option<String>) -> Self {
         self.inner.user_data = value;
         self
     }
     /// Sets `PrePaidServer::admin_pass`.
+    #[inline]
     pub fn admin_pass(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_pass = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::admin_pass`.
+    #[inline]
     pub fn set_admin_pass(mut self, value: Option<String>) -> Self {
         self.inner.admin_pass = value;
         self
     }
     /// Sets `PrePaidServer::key_name`.
+    #[inline]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::key_name`.
+    #[inline]
     pub fn set_key_name(mut self, value: Option<String>) -> Self {
         self.inner.key_name = value;
         self
     }
     /// Sets `PrePaidServer::vpcid`. **Required.**
+    #[inline]
     pub fn vpcid(mut self, value: impl Into<String>) -> Self {
         self.inner.vpcid = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::vpcid`.
+    #[inline]
     pub fn set_vpcid(mut self, value: Option<String>) -> Self {
         self.inner.vpcid = value;
         self
     }
     /// Sets `PrePaidServer::nics`. **Required.**
+    #[inline]
     pub fn nics(
         mut self,
         value: impl IntoIterator<Item = impl Into<PrePaidServerNic>>,
@@ -3373,56 +3592,67 @@ impl PrePaidServerBuilder {
         self
     }
     /// Appends one item to `PrePaidServer::nics`.
+    #[inline]
     pub fn push_nics(mut self, value: impl Into<PrePaidServerNic>) -> Self {
         self.inner.nics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::nics`.
+    #[inline]
     pub fn set_nics(mut self, value: Option<Vec<PrePaidServerNic>>) -> Self {
         self.inner.nics = value;
         self
     }
     /// Sets `PrePaidServer::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PrePaidServerPublicip>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PrePaidServerPublicip>) -> Self {
         self.inner.publicip = value;
         self
     }
     /// Sets `PrePaidServer::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `PrePaidServer::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `PrePaidServer::is_auto_rename`.
+    #[inline]
     pub fn is_auto_rename(mut self, value: bool) -> Self {
         self.inner.is_auto_rename = Some(value);
         self
     }
     /// Sets or clears `PrePaidServer::is_auto_rename`.
+    #[inline]
     pub fn set_is_auto_rename(mut self, value: Option<bool>) -> Self {
         self.inner.is_auto_rename = value;
         self
     }
     /// Sets `PrePaidServer::root_volume`. **Required.**
+    #[inline]
     pub fn root_volume(mut self, value: impl Into<PrePaidServerRootVolume>) -> Self {
         self.inner.root_volume = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::root_volume`.
+    #[inline]
     pub fn set_root_volume(mut self, value: Option<PrePaidServerRootVolume>) -> Self {
         self.inner.root_volume = value;
         self
     }
     /// Sets `PrePaidServer::data_volumes`.
+    #[inline]
     pub fn data_volumes(
         mut self,
         value: impl IntoIterator<Item = impl Into<PrePaidServerDataVolume>>,
@@ -3431,6 +3661,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Appends one item to `PrePaidServer::data_volumes`.
+    #[inline]
     pub fn push_data_volumes(
         mut self,
         value: impl Into<PrePaidServerDataVolume>,
@@ -3439,6 +3670,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets or clears `PrePaidServer::data_volumes`.
+    #[inline]
     pub fn set_data_volumes(
         mut self,
         value: Option<Vec<PrePaidServerDataVolume>>,
@@ -3447,6 +3679,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets `PrePaidServer::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<PrePaidServerSecurityGroup>>,
@@ -3455,6 +3688,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Appends one item to `PrePaidServer::security_groups`.
+    #[inline]
     pub fn push_security_groups(
         mut self,
         value: impl Into<PrePaidServerSecurityGroup>,
@@ -3463,6 +3697,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets or clears `PrePaidServer::security_groups`.
+    #[inline]
     pub fn set_security_groups(
         mut self,
         value: Option<Vec<PrePaidServerSecurityGroup>>,
@@ -3471,36 +3706,43 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets `PrePaidServer::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `PrePaidServer::batch_create_in_multi_az`.
+    #[inline]
     pub fn batch_create_in_multi_az(mut self, value: bool) -> Self {
         self.inner.batch_create_in_multi_az = Some(value);
         self
     }
     /// Sets or clears `PrePaidServer::batch_create_in_multi_az`.
+    #[inline]
     pub fn set_batch_create_in_multi_az(mut self, value: Option<bool>) -> Self {
         self.inner.batch_create_in_multi_az = value;
         self
     }
     /// Sets `PrePaidServer::extendparam`.
+    #[inline]
     pub fn extendparam(mut self, value: impl Into<PrePaidServerExtendParam>) -> Self {
         self.inner.extendparam = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::extendparam`.
+    #[inline]
     pub fn set_extendparam(mut self, value: Option<PrePaidServerExtendParam>) -> Self {
         self.inner.extendparam = value;
         self
     }
     /// Sets `PrePaidServer::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -3509,6 +3751,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets or clears `PrePaidServer::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -3517,6 +3760,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets `PrePaidServer::os_scheduler_hints`.
+    #[inline]
     pub fn os_scheduler_hints(
         mut self,
         value: impl Into<PrePaidServerSchedulerHints>,
@@ -3525,6 +3769,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets or clears `PrePaidServer::os_scheduler_hints`.
+    #[inline]
     pub fn set_os_scheduler_hints(
         mut self,
         value: Option<PrePaidServerSchedulerHints>,
@@ -3533,21 +3778,25 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets `PrePaidServer::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `PrePaidServer::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `PrePaidServer::server_tags`.
+    #[inline]
     pub fn server_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<PrePaidServerTag>>,
@@ -3556,46 +3805,55 @@ impl PrePaidServerBuilder {
         self
     }
     /// Appends one item to `PrePaidServer::server_tags`.
+    #[inline]
     pub fn push_server_tags(mut self, value: impl Into<PrePaidServerTag>) -> Self {
         self.inner.server_tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::server_tags`.
+    #[inline]
     pub fn set_server_tags(mut self, value: Option<Vec<PrePaidServerTag>>) -> Self {
         self.inner.server_tags = value;
         self
     }
     /// Sets `PrePaidServer::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `PrePaidServer::cpu_options`.
+    #[inline]
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::cpu_options`.
+    #[inline]
     pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
         self.inner.cpu_options = value;
         self
     }
     /// Sets `PrePaidServer::security_options`.
+    #[inline]
     pub fn security_options(mut self, value: impl Into<SecurityOptions>) -> Self {
         self.inner.security_options = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::security_options`.
+    #[inline]
     pub fn set_security_options(mut self, value: Option<SecurityOptions>) -> Self {
         self.inner.security_options = value;
         self
     }
     /// Sets `PrePaidServer::serial_console_options`.
+    #[inline]
     pub fn serial_console_options(
         mut self,
         value: impl Into<SerialConsoleOptions>,
@@ -3604,6 +3862,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets or clears `PrePaidServer::serial_console_options`.
+    #[inline]
     pub fn set_serial_console_options(
         mut self,
         value: Option<SerialConsoleOptions>,
@@ -3612,6 +3871,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets `PrePaidServer::metadata_options`.
+    #[inline]
     pub fn metadata_options(
         mut self,
         value: impl Into<UpdateServerMetadataOptionsRequestBody>,
@@ -3620,6 +3880,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets or clears `PrePaidServer::metadata_options`.
+    #[inline]
     pub fn set_metadata_options(
         mut self,
         value: Option<UpdateServerMetadataOptionsRequestBody>,
@@ -3628,11 +3889,13 @@ impl PrePaidServerBuilder {
         self
     }
     /// Sets `PrePaidServer::enclave_options`.
+    #[inline]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptions>) -> Self {
         self.inner.enclave_options = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServer::enclave_options`.
+    #[inline]
     pub fn set_enclave_options(mut self, value: Option<EnclaveOptions>) -> Self {
         self.inner.enclave_options = value;
         self
@@ -3789,6 +4052,7 @@ pub struct PrePaidServerDataVolumeBuilder {
 }
 impl PrePaidServerDataVolumeBuilder {
     /// Sets `PrePaidServerDataVolume::volumetype`. **Required.**
+    #[inline]
     pub fn volumetype(
         mut self,
         value: impl Into<PrePaidServerDataVolumeVolumetype>,
@@ -3797,6 +4061,7 @@ impl PrePaidServerDataVolumeBuilder {
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::volumetype`.
+    #[inline]
     pub fn set_volumetype(
         mut self,
         value: Option<PrePaidServerDataVolumeVolumetype>,
@@ -3805,66 +4070,79 @@ impl PrePaidServerDataVolumeBuilder {
         self
     }
     /// Sets `PrePaidServerDataVolume::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::iops`.
+    #[inline]
     pub fn iops(mut self, value: i64) -> Self {
         self.inner.iops = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::iops`.
+    #[inline]
     pub fn set_iops(mut self, value: Option<i64>) -> Self {
         self.inner.iops = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::throughput`.
+    #[inline]
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::throughput`.
+    #[inline]
     pub fn set_throughput(mut self, value: Option<i64>) -> Self {
         self.inner.throughput = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::shareable`.
+    #[inline]
     pub fn shareable(mut self, value: bool) -> Self {
         self.inner.shareable = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::shareable`.
+    #[inline]
     pub fn set_shareable(mut self, value: Option<bool>) -> Self {
         self.inner.shareable = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::multiattach`.
+    #[inline]
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::multiattach`.
+    #[inline]
     pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
         self.inner.multiattach = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::hw_passthrough`.
+    #[inline]
     pub fn hw_passthrough(mut self, value: bool) -> Self {
         self.inner.hw_passthrough = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::hw_passthrough`.
+    #[inline]
     pub fn set_hw_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.hw_passthrough = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::extendparam`.
+    #[inline]
     pub fn extendparam(
         mut self,
         value: impl Into<PrePaidServerDataVolumeExtendParam>,
@@ -3873,6 +4151,7 @@ impl PrePaidServerDataVolumeBuilder {
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::extendparam`.
+    #[inline]
     pub fn set_extendparam(
         mut self,
         value: Option<PrePaidServerDataVolumeExtendParam>,
@@ -3881,6 +4160,7 @@ impl PrePaidServerDataVolumeBuilder {
         self
     }
     /// Sets `PrePaidServerDataVolume::cluster_type`.
+    #[inline]
     pub fn cluster_type(
         mut self,
         value: impl Into<PrePaidServerDataVolumeClusterType>,
@@ -3889,6 +4169,7 @@ impl PrePaidServerDataVolumeBuilder {
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::cluster_type`.
+    #[inline]
     pub fn set_cluster_type(
         mut self,
         value: Option<PrePaidServerDataVolumeClusterType>,
@@ -3897,16 +4178,19 @@ impl PrePaidServerDataVolumeBuilder {
         self
     }
     /// Sets `PrePaidServerDataVolume::cluster_id`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::cluster_id`.
+    #[inline]
     pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
         self.inner.cluster_id = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<PrePaidServerDataVolumeMetadata>,
@@ -3915,6 +4199,7 @@ impl PrePaidServerDataVolumeBuilder {
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<PrePaidServerDataVolumeMetadata>,
@@ -3923,21 +4208,25 @@ impl PrePaidServerDataVolumeBuilder {
         self
     }
     /// Sets `PrePaidServerDataVolume::data_image_id`.
+    #[inline]
     pub fn data_image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.data_image_id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::data_image_id`.
+    #[inline]
     pub fn set_data_image_id(mut self, value: Option<String>) -> Self {
         self.inner.data_image_id = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerDataVolume::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
@@ -4032,31 +4321,37 @@ pub struct PrePaidServerDataVolumeExtendParamBuilder {
 }
 impl PrePaidServerDataVolumeExtendParamBuilder {
     /// Sets `PrePaidServerDataVolumeExtendParam::resource_spec_code`.
+    #[inline]
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerDataVolumeExtendParam::resource_spec_code`.
+    #[inline]
     pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.resource_spec_code = value;
         self
     }
     /// Sets `PrePaidServerDataVolumeExtendParam::resource_type`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerDataVolumeExtendParam::resource_type`.
+    #[inline]
     pub fn set_resource_type(mut self, value: Option<String>) -> Self {
         self.inner.resource_type = value;
         self
     }
     /// Sets `PrePaidServerDataVolumeExtendParam::snapshot_id`.
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerDataVolumeExtendParam::snapshot_id`.
+    #[inline]
     pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_id = value;
         self
@@ -4128,21 +4423,25 @@ pub struct PrePaidServerDataVolumeMetadataBuilder {
 }
 impl PrePaidServerDataVolumeMetadataBuilder {
     /// Sets `PrePaidServerDataVolumeMetadata::system_encrypted`.
+    #[inline]
     pub fn system_encrypted(mut self, value: impl Into<String>) -> Self {
         self.inner.system_encrypted = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerDataVolumeMetadata::system_encrypted`.
+    #[inline]
     pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
         self.inner.system_encrypted = value;
         self
     }
     /// Sets `PrePaidServerDataVolumeMetadata::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerDataVolumeMetadata::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
@@ -4247,31 +4546,37 @@ pub struct PrePaidServerEipBuilder {
 }
 impl PrePaidServerEipBuilder {
     /// Sets `PrePaidServerEip::iptype`. **Required.**
+    #[inline]
     pub fn iptype(mut self, value: impl Into<String>) -> Self {
         self.inner.iptype = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerEip::iptype`.
+    #[inline]
     pub fn set_iptype(mut self, value: Option<String>) -> Self {
         self.inner.iptype = value;
         self
     }
     /// Sets `PrePaidServerEip::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<PrePaidServerEipBandwidth>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerEip::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<PrePaidServerEipBandwidth>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `PrePaidServerEip::extendparam`.
+    #[inline]
     pub fn extendparam(mut self, value: impl Into<PrePaidServerEipExtendParam>) -> Self {
         self.inner.extendparam = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerEip::extendparam`.
+    #[inline]
     pub fn set_extendparam(
         mut self,
         value: Option<PrePaidServerEipExtendParam>,
@@ -4355,16 +4660,19 @@ pub struct PrePaidServerEipBandwidthBuilder {
 }
 impl PrePaidServerEipBandwidthBuilder {
     /// Sets `PrePaidServerEipBandwidth::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerEipBandwidth::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `PrePaidServerEipBandwidth::sharetype`. **Required.**
+    #[inline]
     pub fn sharetype(
         mut self,
         value: impl Into<PrePaidServerEipBandwidthSharetype>,
@@ -4373,6 +4681,7 @@ impl PrePaidServerEipBandwidthBuilder {
         self
     }
     /// Sets or clears `PrePaidServerEipBandwidth::sharetype`.
+    #[inline]
     pub fn set_sharetype(
         mut self,
         value: Option<PrePaidServerEipBandwidthSharetype>,
@@ -4381,21 +4690,25 @@ impl PrePaidServerEipBandwidthBuilder {
         self
     }
     /// Sets `PrePaidServerEipBandwidth::chargemode`.
+    #[inline]
     pub fn chargemode(mut self, value: impl Into<String>) -> Self {
         self.inner.chargemode = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerEipBandwidth::chargemode`.
+    #[inline]
     pub fn set_chargemode(mut self, value: Option<String>) -> Self {
         self.inner.chargemode = value;
         self
     }
     /// Sets `PrePaidServerEipBandwidth::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerEipBandwidth::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -4464,6 +4777,7 @@ pub struct PrePaidServerEipExtendParamBuilder {
 }
 impl PrePaidServerEipExtendParamBuilder {
     /// Sets `PrePaidServerEipExtendParam::charging_mode`.
+    #[inline]
     pub fn charging_mode(
         mut self,
         value: impl Into<PrePaidServerEipExtendParamChargingMode>,
@@ -4472,6 +4786,7 @@ impl PrePaidServerEipExtendParamBuilder {
         self
     }
     /// Sets or clears `PrePaidServerEipExtendParam::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(
         mut self,
         value: Option<PrePaidServerEipExtendParamChargingMode>,
@@ -4677,6 +4992,7 @@ pub struct PrePaidServerExtendParamBuilder {
 }
 impl PrePaidServerExtendParamBuilder {
     /// Sets `PrePaidServerExtendParam::charging_mode`.
+    #[inline]
     pub fn charging_mode(
         mut self,
         value: impl Into<PrePaidServerExtendParamChargingMode>,
@@ -4685,6 +5001,7 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(
         mut self,
         value: Option<PrePaidServerExtendParamChargingMode>,
@@ -4693,16 +5010,19 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Sets `PrePaidServerExtendParam::region_id`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::region_id`.
+    #[inline]
     pub fn set_region_id(mut self, value: Option<String>) -> Self {
         self.inner.region_id = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::period_type`.
+    #[inline]
     pub fn period_type(
         mut self,
         value: impl Into<PrePaidServerExtendParamPeriodType>,
@@ -4711,6 +5031,7 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::period_type`.
+    #[inline]
     pub fn set_period_type(
         mut self,
         value: Option<PrePaidServerExtendParamPeriodType>,
@@ -4719,16 +5040,19 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Sets `PrePaidServerExtendParam::period_num`.
+    #[inline]
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::period_num`.
+    #[inline]
     pub fn set_period_num(mut self, value: Option<i64>) -> Self {
         self.inner.period_num = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::is_auto_renew`.
+    #[inline]
     pub fn is_auto_renew(
         mut self,
         value: impl Into<PrePaidServerExtendParamIsAutoRenew>,
@@ -4737,6 +5061,7 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::is_auto_renew`.
+    #[inline]
     pub fn set_is_auto_renew(
         mut self,
         value: Option<PrePaidServerExtendParamIsAutoRenew>,
@@ -4745,6 +5070,7 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Sets `PrePaidServerExtendParam::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(
         mut self,
         value: impl Into<PrePaidServerExtendParamIsAutoPay>,
@@ -4753,6 +5079,7 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(
         mut self,
         value: Option<PrePaidServerExtendParamIsAutoPay>,
@@ -4761,66 +5088,79 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Sets `PrePaidServerExtendParam::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::support_auto_recovery`.
+    #[inline]
     pub fn support_auto_recovery(mut self, value: bool) -> Self {
         self.inner.support_auto_recovery = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::support_auto_recovery`.
+    #[inline]
     pub fn set_support_auto_recovery(mut self, value: Option<bool>) -> Self {
         self.inner.support_auto_recovery = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::market_type`.
+    #[inline]
     pub fn market_type(mut self, value: impl Into<String>) -> Self {
         self.inner.market_type = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::market_type`.
+    #[inline]
     pub fn set_market_type(mut self, value: Option<String>) -> Self {
         self.inner.market_type = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::spot_price`.
+    #[inline]
     pub fn spot_price(mut self, value: impl Into<String>) -> Self {
         self.inner.spot_price = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::spot_price`.
+    #[inline]
     pub fn set_spot_price(mut self, value: Option<String>) -> Self {
         self.inner.spot_price = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::disk_prior`.
+    #[inline]
     pub fn disk_prior(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_prior = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::disk_prior`.
+    #[inline]
     pub fn set_disk_prior(mut self, value: Option<String>) -> Self {
         self.inner.disk_prior = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::spot_duration_hours`.
+    #[inline]
     pub fn spot_duration_hours(mut self, value: i64) -> Self {
         self.inner.spot_duration_hours = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::spot_duration_hours`.
+    #[inline]
     pub fn set_spot_duration_hours(mut self, value: Option<i64>) -> Self {
         self.inner.spot_duration_hours = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::interruption_policy`.
+    #[inline]
     pub fn interruption_policy(
         mut self,
         value: impl Into<PrePaidServerExtendParamInterruptionPolicy>,
@@ -4829,6 +5169,7 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::interruption_policy`.
+    #[inline]
     pub fn set_interruption_policy(
         mut self,
         value: Option<PrePaidServerExtendParamInterruptionPolicy>,
@@ -4837,21 +5178,25 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Sets `PrePaidServerExtendParam::cb_csbs_backup`.
+    #[inline]
     pub fn cb_csbs_backup(mut self, value: impl Into<String>) -> Self {
         self.inner.cb_csbs_backup = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::cb_csbs_backup`.
+    #[inline]
     pub fn set_cb_csbs_backup(mut self, value: Option<String>) -> Self {
         self.inner.cb_csbs_backup = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::spot_duration_count`.
+    #[inline]
     pub fn spot_duration_count(mut self, value: i64) -> Self {
         self.inner.spot_duration_count = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerExtendParam::spot_duration_count`.
+    #[inline]
     pub fn set_spot_duration_count(mut self, value: Option<i64>) -> Self {
         self.inner.spot_duration_count = value;
         self
@@ -4964,11 +5309,13 @@ pub struct PrePaidServerIpv6BandwidthBuilder {
 }
 impl PrePaidServerIpv6BandwidthBuilder {
     /// Sets `PrePaidServerIpv6Bandwidth::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerIpv6Bandwidth::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -5070,46 +5417,55 @@ pub struct PrePaidServerNicBuilder {
 }
 impl PrePaidServerNicBuilder {
     /// Sets `PrePaidServerNic::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerNic::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `PrePaidServerNic::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerNic::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `PrePaidServerNic::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerNic::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `PrePaidServerNic::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerNic::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `PrePaidServerNic::ipv6_bandwidth`.
+    #[inline]
     pub fn ipv6_bandwidth(
         mut self,
         value: impl Into<PrePaidServerIpv6Bandwidth>,
@@ -5118,6 +5474,7 @@ impl PrePaidServerNicBuilder {
         self
     }
     /// Sets or clears `PrePaidServerNic::ipv6_bandwidth`.
+    #[inline]
     pub fn set_ipv6_bandwidth(
         mut self,
         value: Option<PrePaidServerIpv6Bandwidth>,
@@ -5126,6 +5483,7 @@ impl PrePaidServerNicBuilder {
         self
     }
     /// Sets `PrePaidServerNic::allowed_address_pairs`.
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<CreateServerNicAllowedAddressPairs>>,
@@ -5136,6 +5494,7 @@ impl PrePaidServerNicBuilder {
         self
     }
     /// Appends one item to `PrePaidServerNic::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<CreateServerNicAllowedAddressPairs>,
@@ -5144,6 +5503,7 @@ impl PrePaidServerNicBuilder {
         self
     }
     /// Sets or clears `PrePaidServerNic::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<CreateServerNicAllowedAddressPairs>>,
@@ -5152,11 +5512,13 @@ impl PrePaidServerNicBuilder {
         self
     }
     /// Sets `PrePaidServerNic::efi_enable`.
+    #[inline]
     pub fn efi_enable(mut self, value: bool) -> Self {
         self.inner.efi_enable = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerNic::efi_enable`.
+    #[inline]
     pub fn set_efi_enable(mut self, value: Option<bool>) -> Self {
         self.inner.efi_enable = value;
         self
@@ -5232,31 +5594,37 @@ pub struct PrePaidServerPublicipBuilder {
 }
 impl PrePaidServerPublicipBuilder {
     /// Sets `PrePaidServerPublicip::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerPublicip::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PrePaidServerPublicip::eip`.
+    #[inline]
     pub fn eip(mut self, value: impl Into<PrePaidServerEip>) -> Self {
         self.inner.eip = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerPublicip::eip`.
+    #[inline]
     pub fn set_eip(mut self, value: Option<PrePaidServerEip>) -> Self {
         self.inner.eip = value;
         self
     }
     /// Sets `PrePaidServerPublicip::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerPublicip::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
@@ -5377,6 +5745,7 @@ pub struct PrePaidServerRootVolumeBuilder {
 }
 impl PrePaidServerRootVolumeBuilder {
     /// Sets `PrePaidServerRootVolume::volumetype`. **Required.**
+    #[inline]
     pub fn volumetype(
         mut self,
         value: impl Into<PrePaidServerRootVolumeVolumetype>,
@@ -5385,6 +5754,7 @@ impl PrePaidServerRootVolumeBuilder {
         self
     }
     /// Sets or clears `PrePaidServerRootVolume::volumetype`.
+    #[inline]
     pub fn set_volumetype(
         mut self,
         value: Option<PrePaidServerRootVolumeVolumetype>,
@@ -5393,36 +5763,43 @@ impl PrePaidServerRootVolumeBuilder {
         self
     }
     /// Sets `PrePaidServerRootVolume::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerRootVolume::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `PrePaidServerRootVolume::iops`.
+    #[inline]
     pub fn iops(mut self, value: i64) -> Self {
         self.inner.iops = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerRootVolume::iops`.
+    #[inline]
     pub fn set_iops(mut self, value: Option<i64>) -> Self {
         self.inner.iops = value;
         self
     }
     /// Sets `PrePaidServerRootVolume::throughput`.
+    #[inline]
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerRootVolume::throughput`.
+    #[inline]
     pub fn set_throughput(mut self, value: Option<i64>) -> Self {
         self.inner.throughput = value;
         self
     }
     /// Sets `PrePaidServerRootVolume::extendparam`.
+    #[inline]
     pub fn extendparam(
         mut self,
         value: impl Into<PrePaidServerRootVolumeExtendParam>,
@@ -5431,6 +5808,7 @@ impl PrePaidServerRootVolumeBuilder {
         self
     }
     /// Sets or clears `PrePaidServerRootVolume::extendparam`.
+    #[inline]
     pub fn set_extendparam(
         mut self,
         value: Option<PrePaidServerRootVolumeExtendParam>,
@@ -5439,6 +5817,7 @@ impl PrePaidServerRootVolumeBuilder {
         self
     }
     /// Sets `PrePaidServerRootVolume::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<PrePaidServerRootVolumeMetadata>,
@@ -5447,6 +5826,7 @@ impl PrePaidServerRootVolumeBuilder {
         self
     }
     /// Sets or clears `PrePaidServerRootVolume::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<PrePaidServerRootVolumeMetadata>,
@@ -5455,6 +5835,7 @@ impl PrePaidServerRootVolumeBuilder {
         self
     }
     /// Sets `PrePaidServerRootVolume::cluster_type`.
+    #[inline]
     pub fn cluster_type(
         mut self,
         value: impl Into<PrePaidServerRootVolumeClusterType>,
@@ -5463,6 +5844,7 @@ impl PrePaidServerRootVolumeBuilder {
         self
     }
     /// Sets or clears `PrePaidServerRootVolume::cluster_type`.
+    #[inline]
     pub fn set_cluster_type(
         mut self,
         value: Option<PrePaidServerRootVolumeClusterType>,
@@ -5471,21 +5853,25 @@ impl PrePaidServerRootVolumeBuilder {
         self
     }
     /// Sets `PrePaidServerRootVolume::cluster_id`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerRootVolume::cluster_id`.
+    #[inline]
     pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
         self.inner.cluster_id = value;
         self
     }
     /// Sets `PrePaidServerRootVolume::hw_passthrough`.
+    #[inline]
     pub fn hw_passthrough(mut self, value: bool) -> Self {
         self.inner.hw_passthrough = Some(value);
         self
     }
     /// Sets or clears `PrePaidServerRootVolume::hw_passthrough`.
+    #[inline]
     pub fn set_hw_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.hw_passthrough = value;
         self
@@ -5580,31 +5966,37 @@ pub struct PrePaidServerRootVolumeExtendParamBuilder {
 }
 impl PrePaidServerRootVolumeExtendParamBuilder {
     /// Sets `PrePaidServerRootVolumeExtendParam::resource_spec_code`.
+    #[inline]
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerRootVolumeExtendParam::resource_spec_code`.
+    #[inline]
     pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.resource_spec_code = value;
         self
     }
     /// Sets `PrePaidServerRootVolumeExtendParam::resource_type`.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerRootVolumeExtendParam::resource_type`.
+    #[inline]
     pub fn set_resource_type(mut self, value: Option<String>) -> Self {
         self.inner.resource_type = value;
         self
     }
     /// Sets `PrePaidServerRootVolumeExtendParam::snapshot_id`.
+    #[inline]
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerRootVolumeExtendParam::snapshot_id`.
+    #[inline]
     pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
         self.inner.snapshot_id = value;
         self
@@ -5676,21 +6068,25 @@ pub struct PrePaidServerRootVolumeMetadataBuilder {
 }
 impl PrePaidServerRootVolumeMetadataBuilder {
     /// Sets `PrePaidServerRootVolumeMetadata::system_encrypted`.
+    #[inline]
     pub fn system_encrypted(mut self, value: impl Into<String>) -> Self {
         self.inner.system_encrypted = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerRootVolumeMetadata::system_encrypted`.
+    #[inline]
     pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
         self.inner.system_encrypted = value;
         self
     }
     /// Sets `PrePaidServerRootVolumeMetadata::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerRootVolumeMetadata::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
@@ -5786,16 +6182,19 @@ pub struct PrePaidServerSchedulerHintsBuilder {
 }
 impl PrePaidServerSchedulerHintsBuilder {
     /// Sets `PrePaidServerSchedulerHints::group`.
+    #[inline]
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.inner.group = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerSchedulerHints::group`.
+    #[inline]
     pub fn set_group(mut self, value: Option<String>) -> Self {
         self.inner.group = value;
         self
     }
     /// Sets `PrePaidServerSchedulerHints::tenancy`.
+    #[inline]
     pub fn tenancy(
         mut self,
         value: impl Into<PrePaidServerSchedulerHintsTenancy>,
@@ -5804,6 +6203,7 @@ impl PrePaidServerSchedulerHintsBuilder {
         self
     }
     /// Sets or clears `PrePaidServerSchedulerHints::tenancy`.
+    #[inline]
     pub fn set_tenancy(
         mut self,
         value: Option<PrePaidServerSchedulerHintsTenancy>,
@@ -5812,11 +6212,13 @@ impl PrePaidServerSchedulerHintsBuilder {
         self
     }
     /// Sets `PrePaidServerSchedulerHints::dedicated_host_id`.
+    #[inline]
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerSchedulerHints::dedicated_host_id`.
+    #[inline]
     pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_host_id = value;
         self
@@ -5882,11 +6284,13 @@ pub struct PrePaidServerSecurityGroupBuilder {
 }
 impl PrePaidServerSecurityGroupBuilder {
     /// Sets `PrePaidServerSecurityGroup::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerSecurityGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -5959,21 +6363,25 @@ pub struct PrePaidServerTagBuilder {
 }
 impl PrePaidServerTagBuilder {
     /// Sets `PrePaidServerTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `PrePaidServerTag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `PrePaidServerTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -6086,26 +6494,31 @@ pub struct ProjectTagBuilder {
 }
 impl ProjectTagBuilder {
     /// Sets `ProjectTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ProjectTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ProjectTag::values`.
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ProjectTag::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ProjectTag::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -6176,21 +6589,25 @@ pub struct PromotionBuilder {
 }
 impl PromotionBuilder {
     /// Sets `Promotion::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Promotion::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `Promotion::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Promotion::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self

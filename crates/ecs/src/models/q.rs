@@ -62,31 +62,37 @@ pub struct QueryFlavorCapacityAzInfoBuilder {
 }
 impl QueryFlavorCapacityAzInfoBuilder {
     /// Sets `QueryFlavorCapacityAzInfo::region_id`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
     /// Sets or clears `QueryFlavorCapacityAzInfo::region_id`.
+    #[inline]
     pub fn set_region_id(mut self, value: Option<String>) -> Self {
         self.inner.region_id = value;
         self
     }
     /// Sets `QueryFlavorCapacityAzInfo::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `QueryFlavorCapacityAzInfo::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `QueryFlavorCapacityAzInfo::prefer`.
+    #[inline]
     pub fn prefer(mut self, value: bool) -> Self {
         self.inner.prefer = Some(value);
         self
     }
     /// Sets or clears `QueryFlavorCapacityAzInfo::prefer`.
+    #[inline]
     pub fn set_prefer(mut self, value: Option<bool>) -> Self {
         self.inner.prefer = value;
         self

@@ -69,21 +69,25 @@ pub struct RecycleBinPolicysBuilder {
 }
 impl RecycleBinPolicysBuilder {
     /// Sets `RecycleBinPolicys::recycle_threshold_day`. **Required.**
+    #[inline]
     pub fn recycle_threshold_day(mut self, value: i64) -> Self {
         self.inner.recycle_threshold_day = Some(value);
         self
     }
     /// Sets or clears `RecycleBinPolicys::recycle_threshold_day`.
+    #[inline]
     pub fn set_recycle_threshold_day(mut self, value: Option<i64>) -> Self {
         self.inner.recycle_threshold_day = value;
         self
     }
     /// Sets `RecycleBinPolicys::retention_hour`.
+    #[inline]
     pub fn retention_hour(mut self, value: i64) -> Self {
         self.inner.retention_hour = Some(value);
         self
     }
     /// Sets or clears `RecycleBinPolicys::retention_hour`.
+    #[inline]
     pub fn set_retention_hour(mut self, value: Option<i64>) -> Self {
         self.inner.retention_hour = value;
         self
@@ -152,6 +156,7 @@ pub struct RegisterServerMonitorRequestBodyBuilder {
 }
 impl RegisterServerMonitorRequestBodyBuilder {
     /// Sets `RegisterServerMonitorRequestBody::monitor_metrics`. **Required.**
+    #[inline]
     pub fn monitor_metrics(
         mut self,
         value: impl Into<RegisterServerMonitorRequestBodyMonitorMetrics>,
@@ -160,6 +165,7 @@ impl RegisterServerMonitorRequestBodyBuilder {
         self
     }
     /// Sets or clears `RegisterServerMonitorRequestBody::monitor_metrics`.
+    #[inline]
     pub fn set_monitor_metrics(
         mut self,
         value: Option<RegisterServerMonitorRequestBodyMonitorMetrics>,
@@ -275,51 +281,61 @@ pub struct ReinstallServerWithCloudInitOptionBuilder {
 }
 impl ReinstallServerWithCloudInitOptionBuilder {
     /// Sets `ReinstallServerWithCloudInitOption::adminpass`.
+    #[inline]
     pub fn adminpass(mut self, value: impl Into<String>) -> Self {
         self.inner.adminpass = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithCloudInitOption::adminpass`.
+    #[inline]
     pub fn set_adminpass(mut self, value: Option<String>) -> Self {
         self.inner.adminpass = value;
         self
     }
     /// Sets `ReinstallServerWithCloudInitOption::keyname`.
+    #[inline]
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
         self.inner.keyname = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithCloudInitOption::keyname`.
+    #[inline]
     pub fn set_keyname(mut self, value: Option<String>) -> Self {
         self.inner.keyname = value;
         self
     }
     /// Sets `ReinstallServerWithCloudInitOption::userid`.
+    #[inline]
     pub fn userid(mut self, value: impl Into<String>) -> Self {
         self.inner.userid = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithCloudInitOption::userid`.
+    #[inline]
     pub fn set_userid(mut self, value: Option<String>) -> Self {
         self.inner.userid = value;
         self
     }
     /// Sets `ReinstallServerWithCloudInitOption::metadata`.
+    #[inline]
     pub fn metadata(mut self, value: impl Into<ReinstallSeverMetadata>) -> Self {
         self.inner.metadata = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithCloudInitOption::metadata`.
+    #[inline]
     pub fn set_metadata(mut self, value: Option<ReinstallSeverMetadata>) -> Self {
         self.inner.metadata = value;
         self
     }
     /// Sets `ReinstallServerWithCloudInitOption::mode`.
+    #[inline]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithCloudInitOption::mode`.
+    #[inline]
     pub fn set_mode(mut self, value: Option<String>) -> Self {
         self.inner.mode = value;
         self
@@ -386,6 +402,7 @@ pub struct ReinstallServerWithCloudInitRequestBodyBuilder {
 }
 impl ReinstallServerWithCloudInitRequestBodyBuilder {
     /// Sets `ReinstallServerWithCloudInitRequestBody::os_reinstall`. **Required.**
+    #[inline]
     pub fn os_reinstall(
         mut self,
         value: impl Into<ReinstallServerWithCloudInitOption>,
@@ -394,6 +411,7 @@ impl ReinstallServerWithCloudInitRequestBodyBuilder {
         self
     }
     /// Sets or clears `ReinstallServerWithCloudInitRequestBody::os_reinstall`.
+    #[inline]
     pub fn set_os_reinstall(
         mut self,
         value: Option<ReinstallServerWithCloudInitOption>,
@@ -451,11 +469,13 @@ pub struct ReinstallServerWithCloudInitResponseBuilder {
 }
 impl ReinstallServerWithCloudInitResponseBuilder {
     /// Sets `ReinstallServerWithCloudInitResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithCloudInitResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -558,46 +578,55 @@ pub struct ReinstallServerWithoutCloudInitOptionBuilder {
 }
 impl ReinstallServerWithoutCloudInitOptionBuilder {
     /// Sets `ReinstallServerWithoutCloudInitOption::adminpass`.
+    #[inline]
     pub fn adminpass(mut self, value: impl Into<String>) -> Self {
         self.inner.adminpass = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithoutCloudInitOption::adminpass`.
+    #[inline]
     pub fn set_adminpass(mut self, value: Option<String>) -> Self {
         self.inner.adminpass = value;
         self
     }
     /// Sets `ReinstallServerWithoutCloudInitOption::keyname`.
+    #[inline]
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
         self.inner.keyname = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithoutCloudInitOption::keyname`.
+    #[inline]
     pub fn set_keyname(mut self, value: Option<String>) -> Self {
         self.inner.keyname = value;
         self
     }
     /// Sets `ReinstallServerWithoutCloudInitOption::userid`.
+    #[inline]
     pub fn userid(mut self, value: impl Into<String>) -> Self {
         self.inner.userid = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithoutCloudInitOption::userid`.
+    #[inline]
     pub fn set_userid(mut self, value: Option<String>) -> Self {
         self.inner.userid = value;
         self
     }
     /// Sets `ReinstallServerWithoutCloudInitOption::mode`.
+    #[inline]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithoutCloudInitOption::mode`.
+    #[inline]
     pub fn set_mode(mut self, value: Option<String>) -> Self {
         self.inner.mode = value;
         self
     }
     /// Sets `ReinstallServerWithoutCloudInitOption::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<ReinstallSeverMetadataWithoutCloudInitOption>,
@@ -606,6 +635,7 @@ impl ReinstallServerWithoutCloudInitOptionBuilder {
         self
     }
     /// Sets or clears `ReinstallServerWithoutCloudInitOption::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<ReinstallSeverMetadataWithoutCloudInitOption>,
@@ -675,6 +705,7 @@ pub struct ReinstallServerWithoutCloudInitRequestBodyBuilder {
 }
 impl ReinstallServerWithoutCloudInitRequestBodyBuilder {
     /// Sets `ReinstallServerWithoutCloudInitRequestBody::os_reinstall`. **Required.**
+    #[inline]
     pub fn os_reinstall(
         mut self,
         value: impl Into<ReinstallServerWithoutCloudInitOption>,
@@ -683,6 +714,7 @@ impl ReinstallServerWithoutCloudInitRequestBodyBuilder {
         self
     }
     /// Sets or clears `ReinstallServerWithoutCloudInitRequestBody::os_reinstall`.
+    #[inline]
     pub fn set_os_reinstall(
         mut self,
         value: Option<ReinstallServerWithoutCloudInitOption>,
@@ -740,11 +772,13 @@ pub struct ReinstallServerWithoutCloudInitResponseBuilder {
 }
 impl ReinstallServerWithoutCloudInitResponseBuilder {
     /// Sets `ReinstallServerWithoutCloudInitResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallServerWithoutCloudInitResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -850,41 +884,49 @@ pub struct ReinstallSeverMetadataBuilder {
 }
 impl ReinstallSeverMetadataBuilder {
     /// Sets `ReinstallSeverMetadata::system_encrypted`.
+    #[inline]
     pub fn system_encrypted(mut self, value: impl Into<String>) -> Self {
         self.inner.system_encrypted = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallSeverMetadata::system_encrypted`.
+    #[inline]
     pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
         self.inner.system_encrypted = value;
         self
     }
     /// Sets `ReinstallSeverMetadata::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallSeverMetadata::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
     }
     /// Sets `ReinstallSeverMetadata::user_data`.
+    #[inline]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallSeverMetadata::user_data`.
+    #[inline]
     pub fn set_user_data(mut self, value: Option<String>) -> Self {
         self.inner.user_data = value;
         self
     }
     /// Sets `ReinstallSeverMetadata::byol`.
+    #[inline]
     pub fn byol(mut self, value: impl Into<String>) -> Self {
         self.inner.byol = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallSeverMetadata::byol`.
+    #[inline]
     pub fn set_byol(mut self, value: Option<String>) -> Self {
         self.inner.byol = value;
         self
@@ -969,31 +1011,37 @@ pub struct ReinstallSeverMetadataWithoutCloudInitOptionBuilder {
 }
 impl ReinstallSeverMetadataWithoutCloudInitOptionBuilder {
     /// Sets `ReinstallSeverMetadataWithoutCloudInitOption::system_encrypted`.
+    #[inline]
     pub fn system_encrypted(mut self, value: impl Into<String>) -> Self {
         self.inner.system_encrypted = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallSeverMetadataWithoutCloudInitOption::system_encrypted`.
+    #[inline]
     pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
         self.inner.system_encrypted = value;
         self
     }
     /// Sets `ReinstallSeverMetadataWithoutCloudInitOption::system_cmkid`.
+    #[inline]
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallSeverMetadataWithoutCloudInitOption::system_cmkid`.
+    #[inline]
     pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
         self.inner.system_cmkid = value;
         self
     }
     /// Sets `ReinstallSeverMetadataWithoutCloudInitOption::byol`.
+    #[inline]
     pub fn byol(mut self, value: impl Into<String>) -> Self {
         self.inner.byol = Some(value.into());
         self
     }
     /// Sets or clears `ReinstallSeverMetadataWithoutCloudInitOption::byol`.
+    #[inline]
     pub fn set_byol(mut self, value: Option<String>) -> Self {
         self.inner.byol = value;
         self
@@ -1084,21 +1132,25 @@ pub struct ResetServerPasswordOptionBuilder {
 }
 impl ResetServerPasswordOptionBuilder {
     /// Sets `ResetServerPasswordOption::new_password`. **Required.**
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `ResetServerPasswordOption::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
     }
     /// Sets `ResetServerPasswordOption::is_check_password`.
+    #[inline]
     pub fn is_check_password(mut self, value: bool) -> Self {
         self.inner.is_check_password = Some(value);
         self
     }
     /// Sets or clears `ResetServerPasswordOption::is_check_password`.
+    #[inline]
     pub fn set_is_check_password(mut self, value: Option<bool>) -> Self {
         self.inner.is_check_password = value;
         self
@@ -1165,6 +1217,7 @@ pub struct ResetServerPasswordRequestBodyBuilder {
 }
 impl ResetServerPasswordRequestBodyBuilder {
     /// Sets `ResetServerPasswordRequestBody::reset_password`. **Required.**
+    #[inline]
     pub fn reset_password(
         mut self,
         value: impl Into<ResetServerPasswordOption>,
@@ -1173,6 +1226,7 @@ impl ResetServerPasswordRequestBodyBuilder {
         self
     }
     /// Sets or clears `ResetServerPasswordRequestBody::reset_password`.
+    #[inline]
     pub fn set_reset_password(
         mut self,
         value: Option<ResetServerPasswordOption>,
@@ -1249,31 +1303,37 @@ pub struct ResizePostPaidServerOptionBuilder {
 }
 impl ResizePostPaidServerOptionBuilder {
     /// Sets `ResizePostPaidServerOption::flavor_ref`. **Required.**
+    #[inline]
     pub fn flavor_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.flavor_ref = Some(value.into());
         self
     }
     /// Sets or clears `ResizePostPaidServerOption::flavor_ref`.
+    #[inline]
     pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
         self.inner.flavor_ref = value;
         self
     }
     /// Sets `ResizePostPaidServerOption::mode`.
+    #[inline]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
     /// Sets or clears `ResizePostPaidServerOption::mode`.
+    #[inline]
     pub fn set_mode(mut self, value: Option<String>) -> Self {
         self.inner.mode = value;
         self
     }
     /// Sets `ResizePostPaidServerOption::cpu_options`.
+    #[inline]
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
         self
     }
     /// Sets or clears `ResizePostPaidServerOption::cpu_options`.
+    #[inline]
     pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
         self.inner.cpu_options = value;
         self
@@ -1345,21 +1405,25 @@ pub struct ResizePostPaidServerRequestBodyBuilder {
 }
 impl ResizePostPaidServerRequestBodyBuilder {
     /// Sets `ResizePostPaidServerRequestBody::resize`. **Required.**
+    #[inline]
     pub fn resize(mut self, value: impl Into<ResizePostPaidServerOption>) -> Self {
         self.inner.resize = Some(value.into());
         self
     }
     /// Sets or clears `ResizePostPaidServerRequestBody::resize`.
+    #[inline]
     pub fn set_resize(mut self, value: Option<ResizePostPaidServerOption>) -> Self {
         self.inner.resize = value;
         self
     }
     /// Sets `ResizePostPaidServerRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `ResizePostPaidServerRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -1413,11 +1477,13 @@ pub struct ResizePostPaidServerResponseBuilder {
 }
 impl ResizePostPaidServerResponseBuilder {
     /// Sets `ResizePostPaidServerResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizePostPaidServerResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1510,51 +1576,61 @@ pub struct ResizePrePaidServerOptionBuilder {
 }
 impl ResizePrePaidServerOptionBuilder {
     /// Sets `ResizePrePaidServerOption::flavor_ref`. **Required.**
+    #[inline]
     pub fn flavor_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.flavor_ref = Some(value.into());
         self
     }
     /// Sets or clears `ResizePrePaidServerOption::flavor_ref`.
+    #[inline]
     pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
         self.inner.flavor_ref = value;
         self
     }
     /// Sets `ResizePrePaidServerOption::dedicated_host_id`.
+    #[inline]
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizePrePaidServerOption::dedicated_host_id`.
+    #[inline]
     pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
         self.inner.dedicated_host_id = value;
         self
     }
     /// Sets `ResizePrePaidServerOption::extendparam`.
+    #[inline]
     pub fn extendparam(mut self, value: impl Into<ResizeServerExtendParam>) -> Self {
         self.inner.extendparam = Some(value.into());
         self
     }
     /// Sets or clears `ResizePrePaidServerOption::extendparam`.
+    #[inline]
     pub fn set_extendparam(mut self, value: Option<ResizeServerExtendParam>) -> Self {
         self.inner.extendparam = value;
         self
     }
     /// Sets `ResizePrePaidServerOption::mode`.
+    #[inline]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
     /// Sets or clears `ResizePrePaidServerOption::mode`.
+    #[inline]
     pub fn set_mode(mut self, value: Option<String>) -> Self {
         self.inner.mode = value;
         self
     }
     /// Sets `ResizePrePaidServerOption::cpu_options`.
+    #[inline]
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
         self
     }
     /// Sets or clears `ResizePrePaidServerOption::cpu_options`.
+    #[inline]
     pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
         self.inner.cpu_options = value;
         self
@@ -1612,11 +1688,13 @@ pub struct ResizeServerExtendParamBuilder {
 }
 impl ResizeServerExtendParamBuilder {
     /// Sets `ResizeServerExtendParam::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(mut self, value: impl Into<String>) -> Self {
         self.inner.is_auto_pay = Some(value.into());
         self
     }
     /// Sets or clears `ResizeServerExtendParam::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(mut self, value: Option<String>) -> Self {
         self.inner.is_auto_pay = value;
         self
@@ -1687,21 +1765,25 @@ pub struct ResizeServerRequestBodyBuilder {
 }
 impl ResizeServerRequestBodyBuilder {
     /// Sets `ResizeServerRequestBody::resize`. **Required.**
+    #[inline]
     pub fn resize(mut self, value: impl Into<ResizePrePaidServerOption>) -> Self {
         self.inner.resize = Some(value.into());
         self
     }
     /// Sets or clears `ResizeServerRequestBody::resize`.
+    #[inline]
     pub fn set_resize(mut self, value: Option<ResizePrePaidServerOption>) -> Self {
         self.inner.resize = value;
         self
     }
     /// Sets `ResizeServerRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `ResizeServerRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -1760,21 +1842,25 @@ pub struct ResizeServerResponseBuilder {
 }
 impl ResizeServerResponseBuilder {
     /// Sets `ResizeServerResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeServerResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `ResizeServerResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeServerResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1844,21 +1930,25 @@ pub struct ResourceTagBuilder {
 }
 impl ResourceTagBuilder {
     /// Sets `ResourceTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ResourceTag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -1921,21 +2011,25 @@ pub struct ResponsePageInfoV3Builder {
 }
 impl ResponsePageInfoV3Builder {
     /// Sets `ResponsePageInfoV3::next_marker`.
+    #[inline]
     pub fn next_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.next_marker = Some(value.into());
         self
     }
     /// Sets or clears `ResponsePageInfoV3::next_marker`.
+    #[inline]
     pub fn set_next_marker(mut self, value: Option<String>) -> Self {
         self.inner.next_marker = value;
         self
     }
     /// Sets `ResponsePageInfoV3::previous_marker`.
+    #[inline]
     pub fn previous_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.previous_marker = Some(value.into());
         self
     }
     /// Sets or clears `ResponsePageInfoV3::previous_marker`.
+    #[inline]
     pub fn set_previous_marker(mut self, value: Option<String>) -> Self {
         self.inner.previous_marker = value;
         self
@@ -1989,11 +2083,13 @@ pub struct RevertRecycleBinServerResponseBuilder {
 }
 impl RevertRecycleBinServerResponseBuilder {
     /// Sets `RevertRecycleBinServerResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `RevertRecycleBinServerResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self

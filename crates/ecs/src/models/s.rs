@@ -46,11 +46,13 @@ pub struct ScheduledEventAcceptBodyBuilder {
 }
 impl ScheduledEventAcceptBodyBuilder {
     /// Sets `ScheduledEventAcceptBody::not_before`.
+    #[inline]
     pub fn not_before(mut self, value: impl Into<String>) -> Self {
         self.inner.not_before = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledEventAcceptBody::not_before`.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<String>) -> Self {
         self.inner.not_before = value;
         self
@@ -115,11 +117,13 @@ pub struct ScheduledEventUpdateBodyBuilder {
 }
 impl ScheduledEventUpdateBodyBuilder {
     /// Sets `ScheduledEventUpdateBody::not_before`. **Required.**
+    #[inline]
     pub fn not_before(mut self, value: impl Into<String>) -> Self {
         self.inner.not_before = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledEventUpdateBody::not_before`.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<String>) -> Self {
         self.inner.not_before = value;
         self
@@ -177,21 +181,25 @@ pub struct SecurityGroupBuilder {
 }
 impl SecurityGroupBuilder {
     /// Sets `SecurityGroup::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SecurityGroup::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -266,21 +274,25 @@ pub struct SecurityOptionsBuilder {
 }
 impl SecurityOptionsBuilder {
     /// Sets `SecurityOptions::secure_boot_enabled`. **Required.**
+    #[inline]
     pub fn secure_boot_enabled(mut self, value: bool) -> Self {
         self.inner.secure_boot_enabled = Some(value);
         self
     }
     /// Sets or clears `SecurityOptions::secure_boot_enabled`.
+    #[inline]
     pub fn set_secure_boot_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.secure_boot_enabled = value;
         self
     }
     /// Sets `SecurityOptions::tpm_enabled`. **Required.**
+    #[inline]
     pub fn tpm_enabled(mut self, value: bool) -> Self {
         self.inner.tpm_enabled = Some(value);
         self
     }
     /// Sets or clears `SecurityOptions::tpm_enabled`.
+    #[inline]
     pub fn set_tpm_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.tpm_enabled = value;
         self
@@ -335,11 +347,13 @@ pub struct SerialConsoleOptionsBuilder {
 }
 impl SerialConsoleOptionsBuilder {
     /// Sets `SerialConsoleOptions::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `SerialConsoleOptions::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -464,36 +478,43 @@ pub struct ServerAddressBuilder {
 }
 impl ServerAddressBuilder {
     /// Sets `ServerAddress::version`. **Required.**
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `ServerAddress::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `ServerAddress::primary`.
+    #[inline]
     pub fn primary(mut self, value: bool) -> Self {
         self.inner.primary = Some(value);
         self
     }
     /// Sets or clears `ServerAddress::primary`.
+    #[inline]
     pub fn set_primary(mut self, value: Option<bool>) -> Self {
         self.inner.primary = value;
         self
     }
     /// Sets `ServerAddress::addr`. **Required.**
+    #[inline]
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.inner.addr = Some(value.into());
         self
     }
     /// Sets or clears `ServerAddress::addr`.
+    #[inline]
     pub fn set_addr(mut self, value: Option<String>) -> Self {
         self.inner.addr = value;
         self
     }
     /// Sets `ServerAddress::os_ext_ips_type`.
+    #[inline]
     pub fn os_ext_ips_type(
         mut self,
         value: impl Into<ServerAddressOsExtIpsType>,
@@ -502,6 +523,7 @@ impl ServerAddressBuilder {
         self
     }
     /// Sets or clears `ServerAddress::os_ext_ips_type`.
+    #[inline]
     pub fn set_os_ext_ips_type(
         mut self,
         value: Option<ServerAddressOsExtIpsType>,
@@ -510,21 +532,25 @@ impl ServerAddressBuilder {
         self
     }
     /// Sets `ServerAddress::os_ext_ips_mac_mac_addr`.
+    #[inline]
     pub fn os_ext_ips_mac_mac_addr(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_mac_mac_addr = Some(value.into());
         self
     }
     /// Sets or clears `ServerAddress::os_ext_ips_mac_mac_addr`.
+    #[inline]
     pub fn set_os_ext_ips_mac_mac_addr(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_ips_mac_mac_addr = value;
         self
     }
     /// Sets `ServerAddress::os_ext_ips_port_id`.
+    #[inline]
     pub fn os_ext_ips_port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_port_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerAddress::os_ext_ips_port_id`.
+    #[inline]
     pub fn set_os_ext_ips_port_id(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_ips_port_id = value;
         self
@@ -626,41 +652,49 @@ pub struct ServerAttachableQuantityBuilder {
 }
 impl ServerAttachableQuantityBuilder {
     /// Sets `ServerAttachableQuantity::free_scsi`. **Required.**
+    #[inline]
     pub fn free_scsi(mut self, value: i64) -> Self {
         self.inner.free_scsi = Some(value);
         self
     }
     /// Sets or clears `ServerAttachableQuantity::free_scsi`.
+    #[inline]
     pub fn set_free_scsi(mut self, value: Option<i64>) -> Self {
         self.inner.free_scsi = value;
         self
     }
     /// Sets `ServerAttachableQuantity::free_blk`. **Required.**
+    #[inline]
     pub fn free_blk(mut self, value: i64) -> Self {
         self.inner.free_blk = Some(value);
         self
     }
     /// Sets or clears `ServerAttachableQuantity::free_blk`.
+    #[inline]
     pub fn set_free_blk(mut self, value: Option<i64>) -> Self {
         self.inner.free_blk = value;
         self
     }
     /// Sets `ServerAttachableQuantity::free_disk`. **Required.**
+    #[inline]
     pub fn free_disk(mut self, value: i64) -> Self {
         self.inner.free_disk = Some(value);
         self
     }
     /// Sets or clears `ServerAttachableQuantity::free_disk`.
+    #[inline]
     pub fn set_free_disk(mut self, value: Option<i64>) -> Self {
         self.inner.free_disk = value;
         self
     }
     /// Sets `ServerAttachableQuantity::free_nic`. **Required.**
+    #[inline]
     pub fn free_nic(mut self, value: i64) -> Self {
         self.inner.free_nic = Some(value);
         self
     }
     /// Sets or clears `ServerAttachableQuantity::free_nic`.
+    #[inline]
     pub fn set_free_nic(mut self, value: Option<i64>) -> Self {
         self.inner.free_nic = value;
         self
@@ -771,81 +805,97 @@ pub struct ServerBlockDeviceBuilder {
 }
 impl ServerBlockDeviceBuilder {
     /// Sets `ServerBlockDevice::boot_index`.
+    #[inline]
     pub fn boot_index(mut self, value: i64) -> Self {
         self.inner.boot_index = Some(value);
         self
     }
     /// Sets or clears `ServerBlockDevice::boot_index`.
+    #[inline]
     pub fn set_boot_index(mut self, value: Option<i64>) -> Self {
         self.inner.boot_index = value;
         self
     }
     /// Sets `ServerBlockDevice::pci_address`.
+    #[inline]
     pub fn pci_address(mut self, value: impl Into<String>) -> Self {
         self.inner.pci_address = Some(value.into());
         self
     }
     /// Sets or clears `ServerBlockDevice::pci_address`.
+    #[inline]
     pub fn set_pci_address(mut self, value: Option<String>) -> Self {
         self.inner.pci_address = value;
         self
     }
     /// Sets `ServerBlockDevice::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerBlockDevice::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
     }
     /// Sets `ServerBlockDevice::device`.
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
         self
     }
     /// Sets or clears `ServerBlockDevice::device`.
+    #[inline]
     pub fn set_device(mut self, value: Option<String>) -> Self {
         self.inner.device = value;
         self
     }
     /// Sets `ServerBlockDevice::server_id`.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerBlockDevice::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
     }
     /// Sets `ServerBlockDevice::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ServerBlockDevice::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ServerBlockDevice::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ServerBlockDevice::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ServerBlockDevice::bus`.
+    #[inline]
     pub fn bus(mut self, value: impl Into<String>) -> Self {
         self.inner.bus = Some(value.into());
         self
     }
     /// Sets or clears `ServerBlockDevice::bus`.
+    #[inline]
     pub fn set_bus(mut self, value: Option<String>) -> Self {
         self.inner.bus = value;
         self
@@ -1680,16 +1730,19 @@ pub struct ServerDetailBuilder {
 }
 impl ServerDetailBuilder {
     /// Sets `ServerDetail::capacity_reservation_id`.
+    #[inline]
     pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.inner.capacity_reservation_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::capacity_reservation_id`.
+    #[inline]
     pub fn set_capacity_reservation_id(mut self, value: Option<String>) -> Self {
         self.inner.capacity_reservation_id = value;
         self
     }
     /// Sets `ServerDetail::capacity_reservation_specification`.
+    #[inline]
     pub fn capacity_reservation_specification(
         mut self,
         value: impl Into<CapacityReservationSpecification>,
@@ -1698,6 +1751,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets or clears `ServerDetail::capacity_reservation_specification`.
+    #[inline]
     pub fn set_capacity_reservation_specification(
         mut self,
         value: Option<CapacityReservationSpecification>,
@@ -1706,76 +1760,91 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets `ServerDetail::spod_id`.
+    #[inline]
     pub fn spod_id(mut self, value: impl Into<String>) -> Self {
         self.inner.spod_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::spod_id`.
+    #[inline]
     pub fn set_spod_id(mut self, value: Option<String>) -> Self {
         self.inner.spod_id = value;
         self
     }
     /// Sets `ServerDetail::enclave_options`.
+    #[inline]
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptions>) -> Self {
         self.inner.enclave_options = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::enclave_options`.
+    #[inline]
     pub fn set_enclave_options(mut self, value: Option<EnclaveOptions>) -> Self {
         self.inner.enclave_options = value;
         self
     }
     /// Sets `ServerDetail::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ServerDetail::updated`. **Required.**
+    #[inline]
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.inner.updated = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::updated`.
+    #[inline]
     pub fn set_updated(mut self, value: Option<String>) -> Self {
         self.inner.updated = value;
         self
     }
     /// Sets `ServerDetail::auto_terminate_time`. **Required.**
+    #[inline]
     pub fn auto_terminate_time(mut self, value: impl Into<String>) -> Self {
         self.inner.auto_terminate_time = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::auto_terminate_time`.
+    #[inline]
     pub fn set_auto_terminate_time(mut self, value: Option<String>) -> Self {
         self.inner.auto_terminate_time = value;
         self
     }
     /// Sets `ServerDetail::host_id`. **Required.**
+    #[inline]
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.host_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::host_id`.
+    #[inline]
     pub fn set_host_id(mut self, value: Option<String>) -> Self {
         self.inner.host_id = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_host`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_host(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_host = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_srv_attr_host`.
+    #[inline]
     pub fn set_os_ext_srv_attr_host(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_host = value;
         self
     }
     /// Sets `ServerDetail::addresses`. **Required.**
+    #[inline]
     pub fn addresses(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, Vec<ServerAddress>>>,
@@ -1784,6 +1853,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets or clears `ServerDetail::addresses`.
+    #[inline]
     pub fn set_addresses(
         mut self,
         value: Option<std::collections::BTreeMap<String, Vec<ServerAddress>>>,
@@ -1792,56 +1862,67 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets `ServerDetail::key_name`. **Required.**
+    #[inline]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::key_name`.
+    #[inline]
     pub fn set_key_name(mut self, value: Option<String>) -> Self {
         self.inner.key_name = value;
         self
     }
     /// Sets `ServerDetail::image`. **Required.**
+    #[inline]
     pub fn image(mut self, value: impl Into<ServerImage>) -> Self {
         self.inner.image = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::image`.
+    #[inline]
     pub fn set_image(mut self, value: Option<ServerImage>) -> Self {
         self.inner.image = value;
         self
     }
     /// Sets `ServerDetail::os_ext_sts_task_state`. **Required.**
+    #[inline]
     pub fn os_ext_sts_task_state(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_sts_task_state = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_sts_task_state`.
+    #[inline]
     pub fn set_os_ext_sts_task_state(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_sts_task_state = value;
         self
     }
     /// Sets `ServerDetail::os_ext_sts_vm_state`. **Required.**
+    #[inline]
     pub fn os_ext_sts_vm_state(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_sts_vm_state = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_sts_vm_state`.
+    #[inline]
     pub fn set_os_ext_sts_vm_state(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_sts_vm_state = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_instance_name`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_instance_name(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_instance_name = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_srv_attr_instance_name`.
+    #[inline]
     pub fn set_os_ext_srv_attr_instance_name(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_instance_name = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_hypervisor_hostname`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_hypervisor_hostname(
         mut self,
         value: impl Into<String>,
@@ -1850,6 +1931,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets or clears `ServerDetail::os_ext_srv_attr_hypervisor_hostname`.
+    #[inline]
     pub fn set_os_ext_srv_attr_hypervisor_hostname(
         mut self,
         value: Option<String>,
@@ -1858,26 +1940,31 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets `ServerDetail::flavor`. **Required.**
+    #[inline]
     pub fn flavor(mut self, value: impl Into<ServerFlavor>) -> Self {
         self.inner.flavor = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::flavor`.
+    #[inline]
     pub fn set_flavor(mut self, value: Option<ServerFlavor>) -> Self {
         self.inner.flavor = value;
         self
     }
     /// Sets `ServerDetail::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ServerDetail::security_groups`. **Required.**
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerSecurityGroup>>,
@@ -1886,6 +1973,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Appends one item to `ServerDetail::security_groups`.
+    #[inline]
     pub fn push_security_groups(
         mut self,
         value: impl Into<ServerSecurityGroup>,
@@ -1894,6 +1982,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets or clears `ServerDetail::security_groups`.
+    #[inline]
     pub fn set_security_groups(
         mut self,
         value: Option<Vec<ServerSecurityGroup>>,
@@ -1902,126 +1991,151 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets `ServerDetail::os_ext_az_availability_zone`. **Required.**
+    #[inline]
     pub fn os_ext_az_availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_az_availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_az_availability_zone`.
+    #[inline]
     pub fn set_os_ext_az_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_az_availability_zone = value;
         self
     }
     /// Sets `ServerDetail::user_id`. **Required.**
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ServerDetail::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ServerDetail::created`. **Required.**
+    #[inline]
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::created`.
+    #[inline]
     pub fn set_created(mut self, value: Option<String>) -> Self {
         self.inner.created = value;
         self
     }
     /// Sets `ServerDetail::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `ServerDetail::os_dcf_disk_config`.
+    #[inline]
     pub fn os_dcf_disk_config(mut self, value: impl Into<String>) -> Self {
         self.inner.os_dcf_disk_config = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_dcf_disk_config`.
+    #[inline]
     pub fn set_os_dcf_disk_config(mut self, value: Option<String>) -> Self {
         self.inner.os_dcf_disk_config = value;
         self
     }
     /// Sets `ServerDetail::access_i_pv4`. **Required.**
+    #[inline]
     pub fn access_i_pv4(mut self, value: impl Into<String>) -> Self {
         self.inner.access_i_pv4 = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::access_i_pv4`.
+    #[inline]
     pub fn set_access_i_pv4(mut self, value: Option<String>) -> Self {
         self.inner.access_i_pv4 = value;
         self
     }
     /// Sets `ServerDetail::access_i_pv6`. **Required.**
+    #[inline]
     pub fn access_i_pv6(mut self, value: impl Into<String>) -> Self {
         self.inner.access_i_pv6 = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::access_i_pv6`.
+    #[inline]
     pub fn set_access_i_pv6(mut self, value: Option<String>) -> Self {
         self.inner.access_i_pv6 = value;
         self
     }
     /// Sets `ServerDetail::fault`.
+    #[inline]
     pub fn fault(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.fault = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::fault`.
+    #[inline]
     pub fn set_fault(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.fault = value;
         self
     }
     /// Sets `ServerDetail::progress`.
+    #[inline]
     pub fn progress(mut self, value: i64) -> Self {
         self.inner.progress = Some(value);
         self
     }
     /// Sets or clears `ServerDetail::progress`.
+    #[inline]
     pub fn set_progress(mut self, value: Option<i64>) -> Self {
         self.inner.progress = value;
         self
     }
     /// Sets `ServerDetail::os_ext_sts_power_state`. **Required.**
+    #[inline]
     pub fn os_ext_sts_power_state(mut self, value: i64) -> Self {
         self.inner.os_ext_sts_power_state = Some(value);
         self
     }
     /// Sets or clears `ServerDetail::os_ext_sts_power_state`.
+    #[inline]
     pub fn set_os_ext_sts_power_state(mut self, value: Option<i64>) -> Self {
         self.inner.os_ext_sts_power_state = value;
         self
     }
     /// Sets `ServerDetail::config_drive`. **Required.**
+    #[inline]
     pub fn config_drive(mut self, value: impl Into<String>) -> Self {
         self.inner.config_drive = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::config_drive`.
+    #[inline]
     pub fn set_config_drive(mut self, value: Option<String>) -> Self {
         self.inner.config_drive = value;
         self
     }
     /// Sets `ServerDetail::metadata`. **Required.**
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -2030,6 +2144,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets or clears `ServerDetail::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -2038,26 +2153,31 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets `ServerDetail::os_srv_usg_launched_at`. **Required.**
+    #[inline]
     pub fn os_srv_usg_launched_at(mut self, value: impl Into<String>) -> Self {
         self.inner.os_srv_usg_launched_at = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_srv_usg_launched_at`.
+    #[inline]
     pub fn set_os_srv_usg_launched_at(mut self, value: Option<String>) -> Self {
         self.inner.os_srv_usg_launched_at = value;
         self
     }
     /// Sets `ServerDetail::os_srv_usg_terminated_at`. **Required.**
+    #[inline]
     pub fn os_srv_usg_terminated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.os_srv_usg_terminated_at = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_srv_usg_terminated_at`.
+    #[inline]
     pub fn set_os_srv_usg_terminated_at(mut self, value: Option<String>) -> Self {
         self.inner.os_srv_usg_terminated_at = value;
         self
     }
     /// Sets `ServerDetail::os_extended_volumes_volumes_attached`. **Required.**
+    #[inline]
     pub fn os_extended_volumes_volumes_attached(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerExtendVolumeAttachment>>,
@@ -2068,6 +2188,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Appends one item to `ServerDetail::os_extended_volumes_volumes_attached`.
+    #[inline]
     pub fn push_os_extended_volumes_volumes_attached(
         mut self,
         value: impl Into<ServerExtendVolumeAttachment>,
@@ -2079,6 +2200,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets or clears `ServerDetail::os_extended_volumes_volumes_attached`.
+    #[inline]
     pub fn set_os_extended_volumes_volumes_attached(
         mut self,
         value: Option<Vec<ServerExtendVolumeAttachment>>,
@@ -2087,81 +2209,97 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets `ServerDetail::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ServerDetail::host_status`. **Required.**
+    #[inline]
     pub fn host_status(mut self, value: impl Into<String>) -> Self {
         self.inner.host_status = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::host_status`.
+    #[inline]
     pub fn set_host_status(mut self, value: Option<String>) -> Self {
         self.inner.host_status = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_hostname`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_hostname(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_hostname = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_srv_attr_hostname`.
+    #[inline]
     pub fn set_os_ext_srv_attr_hostname(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_hostname = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_reservation_id`.
+    #[inline]
     pub fn os_ext_srv_attr_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_reservation_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_srv_attr_reservation_id`.
+    #[inline]
     pub fn set_os_ext_srv_attr_reservation_id(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_reservation_id = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_launch_index`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_launch_index(mut self, value: i64) -> Self {
         self.inner.os_ext_srv_attr_launch_index = Some(value);
         self
     }
     /// Sets or clears `ServerDetail::os_ext_srv_attr_launch_index`.
+    #[inline]
     pub fn set_os_ext_srv_attr_launch_index(mut self, value: Option<i64>) -> Self {
         self.inner.os_ext_srv_attr_launch_index = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_kernel_id`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_kernel_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_kernel_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_srv_attr_kernel_id`.
+    #[inline]
     pub fn set_os_ext_srv_attr_kernel_id(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_kernel_id = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_ramdisk_id`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_ramdisk_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_ramdisk_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_srv_attr_ramdisk_id`.
+    #[inline]
     pub fn set_os_ext_srv_attr_ramdisk_id(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_ramdisk_id = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_root_device_name`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_root_device_name(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_root_device_name = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_srv_attr_root_device_name`.
+    #[inline]
     pub fn set_os_ext_srv_attr_root_device_name(
         mut self,
         value: Option<String>,
@@ -2170,46 +2308,55 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_user_data`.
+    #[inline]
     pub fn os_ext_srv_attr_user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_user_data = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_ext_srv_attr_user_data`.
+    #[inline]
     pub fn set_os_ext_srv_attr_user_data(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_user_data = value;
         self
     }
     /// Sets `ServerDetail::locked`. **Required.**
+    #[inline]
     pub fn locked(mut self, value: bool) -> Self {
         self.inner.locked = Some(value);
         self
     }
     /// Sets or clears `ServerDetail::locked`.
+    #[inline]
     pub fn set_locked(mut self, value: Option<bool>) -> Self {
         self.inner.locked = value;
         self
     }
     /// Sets `ServerDetail::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ServerDetail::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ServerDetail::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ServerDetail::os_scheduler_hints`.
+    #[inline]
     pub fn os_scheduler_hints(mut self, value: impl Into<ServerSchedulerHints>) -> Self {
         self.inner.os_scheduler_hints = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::os_scheduler_hints`.
+    #[inline]
     pub fn set_os_scheduler_hints(
         mut self,
         value: Option<ServerSchedulerHints>,
@@ -2218,16 +2365,19 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets `ServerDetail::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `ServerDetail::sys_tags`.
+    #[inline]
     pub fn sys_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerSystemTag>>,
@@ -2236,46 +2386,55 @@ impl ServerDetailBuilder {
         self
     }
     /// Appends one item to `ServerDetail::sys_tags`.
+    #[inline]
     pub fn push_sys_tags(mut self, value: impl Into<ServerSystemTag>) -> Self {
         self.inner.sys_tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ServerDetail::sys_tags`.
+    #[inline]
     pub fn set_sys_tags(mut self, value: Option<Vec<ServerSystemTag>>) -> Self {
         self.inner.sys_tags = value;
         self
     }
     /// Sets `ServerDetail::cpu_options`.
+    #[inline]
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::cpu_options`.
+    #[inline]
     pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
         self.inner.cpu_options = value;
         self
     }
     /// Sets `ServerDetail::security_options`.
+    #[inline]
     pub fn security_options(mut self, value: impl Into<SecurityOptions>) -> Self {
         self.inner.security_options = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::security_options`.
+    #[inline]
     pub fn set_security_options(mut self, value: Option<SecurityOptions>) -> Self {
         self.inner.security_options = value;
         self
     }
     /// Sets `ServerDetail::hypervisor`.
+    #[inline]
     pub fn hypervisor(mut self, value: impl Into<Hypervisor>) -> Self {
         self.inner.hypervisor = Some(value.into());
         self
     }
     /// Sets or clears `ServerDetail::hypervisor`.
+    #[inline]
     pub fn set_hypervisor(mut self, value: Option<Hypervisor>) -> Self {
         self.inner.hypervisor = value;
         self
     }
     /// Sets `ServerDetail::network_interfaces`.
+    #[inline]
     pub fn network_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<NetworkInterfaces>>,
@@ -2286,6 +2445,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Appends one item to `ServerDetail::network_interfaces`.
+    #[inline]
     pub fn push_network_interfaces(
         mut self,
         value: impl Into<NetworkInterfaces>,
@@ -2294,6 +2454,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Sets or clears `ServerDetail::network_interfaces`.
+    #[inline]
     pub fn set_network_interfaces(
         mut self,
         value: Option<Vec<NetworkInterfaces>>,
@@ -2393,41 +2554,49 @@ pub struct ServerExtendVolumeAttachmentBuilder {
 }
 impl ServerExtendVolumeAttachmentBuilder {
     /// Sets `ServerExtendVolumeAttachment::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ServerExtendVolumeAttachment::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ServerExtendVolumeAttachment::delete_on_termination`. **Required.**
+    #[inline]
     pub fn delete_on_termination(mut self, value: impl Into<String>) -> Self {
         self.inner.delete_on_termination = Some(value.into());
         self
     }
     /// Sets or clears `ServerExtendVolumeAttachment::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<String>) -> Self {
         self.inner.delete_on_termination = value;
         self
     }
     /// Sets `ServerExtendVolumeAttachment::boot_index`.
+    #[inline]
     pub fn boot_index(mut self, value: impl Into<String>) -> Self {
         self.inner.boot_index = Some(value.into());
         self
     }
     /// Sets or clears `ServerExtendVolumeAttachment::boot_index`.
+    #[inline]
     pub fn set_boot_index(mut self, value: Option<String>) -> Self {
         self.inner.boot_index = value;
         self
     }
     /// Sets `ServerExtendVolumeAttachment::device`. **Required.**
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
         self
     }
     /// Sets or clears `ServerExtendVolumeAttachment::device`.
+    #[inline]
     pub fn set_device(mut self, value: Option<String>) -> Self {
         self.inner.device = value;
         self
@@ -2554,71 +2723,85 @@ pub struct ServerFlavorBuilder {
 }
 impl ServerFlavorBuilder {
     /// Sets `ServerFlavor::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ServerFlavor::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ServerFlavor::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ServerFlavor::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ServerFlavor::disk`. **Required.**
+    #[inline]
     pub fn disk(mut self, value: impl Into<String>) -> Self {
         self.inner.disk = Some(value.into());
         self
     }
     /// Sets or clears `ServerFlavor::disk`.
+    #[inline]
     pub fn set_disk(mut self, value: Option<String>) -> Self {
         self.inner.disk = value;
         self
     }
     /// Sets `ServerFlavor::vcpus`. **Required.**
+    #[inline]
     pub fn vcpus(mut self, value: impl Into<String>) -> Self {
         self.inner.vcpus = Some(value.into());
         self
     }
     /// Sets or clears `ServerFlavor::vcpus`.
+    #[inline]
     pub fn set_vcpus(mut self, value: Option<String>) -> Self {
         self.inner.vcpus = value;
         self
     }
     /// Sets `ServerFlavor::ram`. **Required.**
+    #[inline]
     pub fn ram(mut self, value: impl Into<String>) -> Self {
         self.inner.ram = Some(value.into());
         self
     }
     /// Sets or clears `ServerFlavor::ram`.
+    #[inline]
     pub fn set_ram(mut self, value: Option<String>) -> Self {
         self.inner.ram = value;
         self
     }
     /// Sets `ServerFlavor::gpus`. **Required.**
+    #[inline]
     pub fn gpus(mut self, value: impl IntoIterator<Item = impl Into<GpuInfo>>) -> Self {
         self.inner.gpus = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ServerFlavor::gpus`.
+    #[inline]
     pub fn push_gpus(mut self, value: impl Into<GpuInfo>) -> Self {
         self.inner.gpus.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ServerFlavor::gpus`.
+    #[inline]
     pub fn set_gpus(mut self, value: Option<Vec<GpuInfo>>) -> Self {
         self.inner.gpus = value;
         self
     }
     /// Sets `ServerFlavor::asic_accelerators`. **Required.**
+    #[inline]
     pub fn asic_accelerators(
         mut self,
         value: impl IntoIterator<Item = impl Into<AsicAcceleratorInfo>>,
@@ -2627,6 +2810,7 @@ impl ServerFlavorBuilder {
         self
     }
     /// Appends one item to `ServerFlavor::asic_accelerators`.
+    #[inline]
     pub fn push_asic_accelerators(
         mut self,
         value: impl Into<AsicAcceleratorInfo>,
@@ -2635,6 +2819,7 @@ impl ServerFlavorBuilder {
         self
     }
     /// Sets or clears `ServerFlavor::asic_accelerators`.
+    #[inline]
     pub fn set_asic_accelerators(
         mut self,
         value: Option<Vec<AsicAcceleratorInfo>>,
@@ -2707,11 +2892,13 @@ pub struct ServerGroupMemberBuilder {
 }
 impl ServerGroupMemberBuilder {
     /// Sets `ServerGroupMember::instance_uuid`. **Required.**
+    #[inline]
     pub fn instance_uuid(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_uuid = Some(value.into());
         self
     }
     /// Sets or clears `ServerGroupMember::instance_uuid`.
+    #[inline]
     pub fn set_instance_uuid(mut self, value: Option<String>) -> Self {
         self.inner.instance_uuid = value;
         self
@@ -2774,11 +2961,13 @@ pub struct ServerIdBuilder {
 }
 impl ServerIdBuilder {
     /// Sets `ServerId::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ServerId::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -2842,11 +3031,13 @@ pub struct ServerImageBuilder {
 }
 impl ServerImageBuilder {
     /// Sets `ServerImage::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ServerImage::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -2903,21 +3094,25 @@ pub struct ServerInterfaceFixedIpBuilder {
 }
 impl ServerInterfaceFixedIpBuilder {
     /// Sets `ServerInterfaceFixedIp::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `ServerInterfaceFixedIp::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `ServerInterfaceFixedIp::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerInterfaceFixedIp::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
@@ -3386,256 +3581,307 @@ pub struct ServerLimitsBuilder {
 }
 impl ServerLimitsBuilder {
     /// Sets `ServerLimits::max_image_meta`. **Required.**
+    #[inline]
     pub fn max_image_meta(mut self, value: i64) -> Self {
         self.inner.max_image_meta = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_image_meta`.
+    #[inline]
     pub fn set_max_image_meta(mut self, value: Option<i64>) -> Self {
         self.inner.max_image_meta = value;
         self
     }
     /// Sets `ServerLimits::max_personality`. **Required.**
+    #[inline]
     pub fn max_personality(mut self, value: i64) -> Self {
         self.inner.max_personality = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_personality`.
+    #[inline]
     pub fn set_max_personality(mut self, value: Option<i64>) -> Self {
         self.inner.max_personality = value;
         self
     }
     /// Sets `ServerLimits::max_personality_size`. **Required.**
+    #[inline]
     pub fn max_personality_size(mut self, value: i64) -> Self {
         self.inner.max_personality_size = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_personality_size`.
+    #[inline]
     pub fn set_max_personality_size(mut self, value: Option<i64>) -> Self {
         self.inner.max_personality_size = value;
         self
     }
     /// Sets `ServerLimits::max_security_group_rules`. **Required.**
+    #[inline]
     pub fn max_security_group_rules(mut self, value: i64) -> Self {
         self.inner.max_security_group_rules = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_security_group_rules`.
+    #[inline]
     pub fn set_max_security_group_rules(mut self, value: Option<i64>) -> Self {
         self.inner.max_security_group_rules = value;
         self
     }
     /// Sets `ServerLimits::max_security_groups`. **Required.**
+    #[inline]
     pub fn max_security_groups(mut self, value: i64) -> Self {
         self.inner.max_security_groups = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_security_groups`.
+    #[inline]
     pub fn set_max_security_groups(mut self, value: Option<i64>) -> Self {
         self.inner.max_security_groups = value;
         self
     }
     /// Sets `ServerLimits::max_server_group_members`. **Required.**
+    #[inline]
     pub fn max_server_group_members(mut self, value: i64) -> Self {
         self.inner.max_server_group_members = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_server_group_members`.
+    #[inline]
     pub fn set_max_server_group_members(mut self, value: Option<i64>) -> Self {
         self.inner.max_server_group_members = value;
         self
     }
     /// Sets `ServerLimits::max_server_groups`. **Required.**
+    #[inline]
     pub fn max_server_groups(mut self, value: i64) -> Self {
         self.inner.max_server_groups = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_server_groups`.
+    #[inline]
     pub fn set_max_server_groups(mut self, value: Option<i64>) -> Self {
         self.inner.max_server_groups = value;
         self
     }
     /// Sets `ServerLimits::max_server_meta`. **Required.**
+    #[inline]
     pub fn max_server_meta(mut self, value: i64) -> Self {
         self.inner.max_server_meta = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_server_meta`.
+    #[inline]
     pub fn set_max_server_meta(mut self, value: Option<i64>) -> Self {
         self.inner.max_server_meta = value;
         self
     }
     /// Sets `ServerLimits::max_total_cores`. **Required.**
+    #[inline]
     pub fn max_total_cores(mut self, value: i64) -> Self {
         self.inner.max_total_cores = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_total_cores`.
+    #[inline]
     pub fn set_max_total_cores(mut self, value: Option<i64>) -> Self {
         self.inner.max_total_cores = value;
         self
     }
     /// Sets `ServerLimits::max_total_floating_ips`. **Required.**
+    #[inline]
     pub fn max_total_floating_ips(mut self, value: i64) -> Self {
         self.inner.max_total_floating_ips = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_total_floating_ips`.
+    #[inline]
     pub fn set_max_total_floating_ips(mut self, value: Option<i64>) -> Self {
         self.inner.max_total_floating_ips = value;
         self
     }
     /// Sets `ServerLimits::max_total_instances`. **Required.**
+    #[inline]
     pub fn max_total_instances(mut self, value: i64) -> Self {
         self.inner.max_total_instances = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_total_instances`.
+    #[inline]
     pub fn set_max_total_instances(mut self, value: Option<i64>) -> Self {
         self.inner.max_total_instances = value;
         self
     }
     /// Sets `ServerLimits::max_total_keypairs`. **Required.**
+    #[inline]
     pub fn max_total_keypairs(mut self, value: i64) -> Self {
         self.inner.max_total_keypairs = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_total_keypairs`.
+    #[inline]
     pub fn set_max_total_keypairs(mut self, value: Option<i64>) -> Self {
         self.inner.max_total_keypairs = value;
         self
     }
     /// Sets `ServerLimits::max_total_ram_size`. **Required.**
+    #[inline]
     pub fn max_total_ram_size(mut self, value: i64) -> Self {
         self.inner.max_total_ram_size = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_total_ram_size`.
+    #[inline]
     pub fn set_max_total_ram_size(mut self, value: Option<i64>) -> Self {
         self.inner.max_total_ram_size = value;
         self
     }
     /// Sets `ServerLimits::total_cores_used`. **Required.**
+    #[inline]
     pub fn total_cores_used(mut self, value: i64) -> Self {
         self.inner.total_cores_used = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::total_cores_used`.
+    #[inline]
     pub fn set_total_cores_used(mut self, value: Option<i64>) -> Self {
         self.inner.total_cores_used = value;
         self
     }
     /// Sets `ServerLimits::total_floating_ips_used`. **Required.**
+    #[inline]
     pub fn total_floating_ips_used(mut self, value: i64) -> Self {
         self.inner.total_floating_ips_used = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::total_floating_ips_used`.
+    #[inline]
     pub fn set_total_floating_ips_used(mut self, value: Option<i64>) -> Self {
         self.inner.total_floating_ips_used = value;
         self
     }
     /// Sets `ServerLimits::total_instances_used`. **Required.**
+    #[inline]
     pub fn total_instances_used(mut self, value: i64) -> Self {
         self.inner.total_instances_used = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::total_instances_used`.
+    #[inline]
     pub fn set_total_instances_used(mut self, value: Option<i64>) -> Self {
         self.inner.total_instances_used = value;
         self
     }
     /// Sets `ServerLimits::total_ram_used`. **Required.**
+    #[inline]
     pub fn total_ram_used(mut self, value: i64) -> Self {
         self.inner.total_ram_used = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::total_ram_used`.
+    #[inline]
     pub fn set_total_ram_used(mut self, value: Option<i64>) -> Self {
         self.inner.total_ram_used = value;
         self
     }
     /// Sets `ServerLimits::total_security_groups_used`. **Required.**
+    #[inline]
     pub fn total_security_groups_used(mut self, value: i64) -> Self {
         self.inner.total_security_groups_used = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::total_security_groups_used`.
+    #[inline]
     pub fn set_total_security_groups_used(mut self, value: Option<i64>) -> Self {
         self.inner.total_security_groups_used = value;
         self
     }
     /// Sets `ServerLimits::total_server_groups_used`. **Required.**
+    #[inline]
     pub fn total_server_groups_used(mut self, value: i64) -> Self {
         self.inner.total_server_groups_used = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::total_server_groups_used`.
+    #[inline]
     pub fn set_total_server_groups_used(mut self, value: Option<i64>) -> Self {
         self.inner.total_server_groups_used = value;
         self
     }
     /// Sets `ServerLimits::max_total_spot_instances`.
+    #[inline]
     pub fn max_total_spot_instances(mut self, value: i64) -> Self {
         self.inner.max_total_spot_instances = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_total_spot_instances`.
+    #[inline]
     pub fn set_max_total_spot_instances(mut self, value: Option<i64>) -> Self {
         self.inner.max_total_spot_instances = value;
         self
     }
     /// Sets `ServerLimits::max_total_spot_cores`.
+    #[inline]
     pub fn max_total_spot_cores(mut self, value: i64) -> Self {
         self.inner.max_total_spot_cores = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_total_spot_cores`.
+    #[inline]
     pub fn set_max_total_spot_cores(mut self, value: Option<i64>) -> Self {
         self.inner.max_total_spot_cores = value;
         self
     }
     /// Sets `ServerLimits::max_total_spot_ram_size`.
+    #[inline]
     pub fn max_total_spot_ram_size(mut self, value: i64) -> Self {
         self.inner.max_total_spot_ram_size = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::max_total_spot_ram_size`.
+    #[inline]
     pub fn set_max_total_spot_ram_size(mut self, value: Option<i64>) -> Self {
         self.inner.max_total_spot_ram_size = value;
         self
     }
     /// Sets `ServerLimits::total_spot_instances_used`.
+    #[inline]
     pub fn total_spot_instances_used(mut self, value: i64) -> Self {
         self.inner.total_spot_instances_used = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::total_spot_instances_used`.
+    #[inline]
     pub fn set_total_spot_instances_used(mut self, value: Option<i64>) -> Self {
         self.inner.total_spot_instances_used = value;
         self
     }
     /// Sets `ServerLimits::total_spot_cores_used`.
+    #[inline]
     pub fn total_spot_cores_used(mut self, value: i64) -> Self {
         self.inner.total_spot_cores_used = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::total_spot_cores_used`.
+    #[inline]
     pub fn set_total_spot_cores_used(mut self, value: Option<i64>) -> Self {
         self.inner.total_spot_cores_used = value;
         self
     }
     /// Sets `ServerLimits::total_spot_ram_used`.
+    #[inline]
     pub fn total_spot_ram_used(mut self, value: i64) -> Self {
         self.inner.total_spot_ram_used = Some(value);
         self
     }
     /// Sets or clears `ServerLimits::total_spot_ram_used`.
+    #[inline]
     pub fn set_total_spot_ram_used(mut self, value: Option<i64>) -> Self {
         self.inner.total_spot_ram_used = value;
         self
     }
     /// Sets `ServerLimits::limit_by_flavor`.
+    #[inline]
     pub fn limit_by_flavor(
         mut self,
         value: impl IntoIterator<Item = impl Into<ProjectFlavorLimit>>,
@@ -3644,11 +3890,13 @@ impl ServerLimitsBuilder {
         self
     }
     /// Appends one item to `ServerLimits::limit_by_flavor`.
+    #[inline]
     pub fn push_limit_by_flavor(mut self, value: impl Into<ProjectFlavorLimit>) -> Self {
         self.inner.limit_by_flavor.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ServerLimits::limit_by_flavor`.
+    #[inline]
     pub fn set_limit_by_flavor(
         mut self,
         value: Option<Vec<ProjectFlavorLimit>>,
@@ -3716,11 +3964,13 @@ pub struct ServerNicSecurityGroupBuilder {
 }
 impl ServerNicSecurityGroupBuilder {
     /// Sets `ServerNicSecurityGroup::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ServerNicSecurityGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -3798,31 +4048,37 @@ pub struct ServerRemoteConsoleBuilder {
 }
 impl ServerRemoteConsoleBuilder {
     /// Sets `ServerRemoteConsole::protocol`. **Required.**
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `ServerRemoteConsole::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `ServerRemoteConsole::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ServerRemoteConsole::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ServerRemoteConsole::url`. **Required.**
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
         self
     }
     /// Sets or clears `ServerRemoteConsole::url`.
+    #[inline]
     pub fn set_url(mut self, value: Option<String>) -> Self {
         self.inner.url = value;
         self
@@ -3926,26 +4182,31 @@ pub struct ServerResourceBuilder {
 }
 impl ServerResourceBuilder {
     /// Sets `ServerResource::resource_id`. **Required.**
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerResource::resource_id`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.resource_id = value;
         self
     }
     /// Sets `ServerResource::resource_detail`. **Required.**
+    #[inline]
     pub fn resource_detail(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_detail = Some(value.into());
         self
     }
     /// Sets or clears `ServerResource::resource_detail`.
+    #[inline]
     pub fn set_resource_detail(mut self, value: Option<String>) -> Self {
         self.inner.resource_detail = value;
         self
     }
     /// Sets `ServerResource::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -3954,21 +4215,25 @@ impl ServerResourceBuilder {
         self
     }
     /// Appends one item to `ServerResource::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ServerResource::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ServerResource::resource_name`. **Required.**
+    #[inline]
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_name = Some(value.into());
         self
     }
     /// Sets or clears `ServerResource::resource_name`.
+    #[inline]
     pub fn set_resource_name(mut self, value: Option<String>) -> Self {
         self.inner.resource_name = value;
         self
@@ -4049,21 +4314,25 @@ pub struct ServerSchedulerHintsBuilder {
 }
 impl ServerSchedulerHintsBuilder {
     /// Sets `ServerSchedulerHints::group`.
+    #[inline]
     pub fn group(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.group = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ServerSchedulerHints::group`.
+    #[inline]
     pub fn push_group(mut self, value: impl Into<String>) -> Self {
         self.inner.group.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ServerSchedulerHints::group`.
+    #[inline]
     pub fn set_group(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.group = value;
         self
     }
     /// Sets `ServerSchedulerHints::tenancy`.
+    #[inline]
     pub fn tenancy(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4072,16 +4341,19 @@ impl ServerSchedulerHintsBuilder {
         self
     }
     /// Appends one item to `ServerSchedulerHints::tenancy`.
+    #[inline]
     pub fn push_tenancy(mut self, value: impl Into<String>) -> Self {
         self.inner.tenancy.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ServerSchedulerHints::tenancy`.
+    #[inline]
     pub fn set_tenancy(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tenancy = value;
         self
     }
     /// Sets `ServerSchedulerHints::dedicated_host_id`.
+    #[inline]
     pub fn dedicated_host_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4090,11 +4362,13 @@ impl ServerSchedulerHintsBuilder {
         self
     }
     /// Appends one item to `ServerSchedulerHints::dedicated_host_id`.
+    #[inline]
     pub fn push_dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ServerSchedulerHints::dedicated_host_id`.
+    #[inline]
     pub fn set_dedicated_host_id(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dedicated_host_id = value;
         self
@@ -4164,21 +4438,25 @@ pub struct ServerSecurityGroupBuilder {
 }
 impl ServerSecurityGroupBuilder {
     /// Sets `ServerSecurityGroup::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ServerSecurityGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ServerSecurityGroup::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ServerSecurityGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -4236,21 +4514,25 @@ pub struct ServerSystemTagBuilder {
 }
 impl ServerSystemTagBuilder {
     /// Sets `ServerSystemTag::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ServerSystemTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ServerSystemTag::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ServerSystemTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -4319,21 +4601,25 @@ pub struct ServerTagBuilder {
 }
 impl ServerTagBuilder {
     /// Sets `ServerTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ServerTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ServerTag::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ServerTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -4405,21 +4691,25 @@ pub struct ServerTagMatchBuilder {
 }
 impl ServerTagMatchBuilder {
     /// Sets `ServerTagMatch::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ServerTagMatch::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ServerTagMatch::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ServerTagMatch::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -4491,26 +4781,31 @@ pub struct ServerTagsBuilder {
 }
 impl ServerTagsBuilder {
     /// Sets `ServerTags::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ServerTags::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ServerTags::values`. **Required.**
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ServerTags::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ServerTags::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -4586,41 +4881,49 @@ pub struct ServerVolumeAttachmentBuilder {
 }
 impl ServerVolumeAttachmentBuilder {
     /// Sets `ServerVolumeAttachment::device`.
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
         self
     }
     /// Sets or clears `ServerVolumeAttachment::device`.
+    #[inline]
     pub fn set_device(mut self, value: Option<String>) -> Self {
         self.inner.device = value;
         self
     }
     /// Sets `ServerVolumeAttachment::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ServerVolumeAttachment::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ServerVolumeAttachment::server_id`.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerVolumeAttachment::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
     }
     /// Sets `ServerVolumeAttachment::volume_id`.
+    #[inline]
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
     /// Sets or clears `ServerVolumeAttachment::volume_id`.
+    #[inline]
     pub fn set_volume_id(mut self, value: Option<String>) -> Self {
         self.inner.volume_id = value;
         self
@@ -4682,31 +4985,37 @@ pub struct ShowAppendableVolumeQuotaResponseBuilder {
 }
 impl ShowAppendableVolumeQuotaResponseBuilder {
     /// Sets `ShowAppendableVolumeQuotaResponse::free_scsi`.
+    #[inline]
     pub fn free_scsi(mut self, value: i64) -> Self {
         self.inner.free_scsi = Some(value);
         self
     }
     /// Sets or clears `ShowAppendableVolumeQuotaResponse::free_scsi`.
+    #[inline]
     pub fn set_free_scsi(mut self, value: Option<i64>) -> Self {
         self.inner.free_scsi = value;
         self
     }
     /// Sets `ShowAppendableVolumeQuotaResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ShowAppendableVolumeQuotaResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `ShowAppendableVolumeQuotaResponse::free_blk`.
+    #[inline]
     pub fn free_blk(mut self, value: i64) -> Self {
         self.inner.free_blk = Some(value);
         self
     }
     /// Sets or clears `ShowAppendableVolumeQuotaResponse::free_blk`.
+    #[inline]
     pub fn set_free_blk(mut self, value: Option<i64>) -> Self {
         self.inner.free_blk = value;
         self
@@ -4764,6 +5073,7 @@ pub struct ShowFlavorCapacityResponseBuilder {
 }
 impl ShowFlavorCapacityResponseBuilder {
     /// Sets `ShowFlavorCapacityResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<QueryFlavorCapacityAzInfo>>,
@@ -4772,6 +5082,7 @@ impl ShowFlavorCapacityResponseBuilder {
         self
     }
     /// Appends one item to `ShowFlavorCapacityResponse::resources`.
+    #[inline]
     pub fn push_resources(
         mut self,
         value: impl Into<QueryFlavorCapacityAzInfo>,
@@ -4780,6 +5091,7 @@ impl ShowFlavorCapacityResponseBuilder {
         self
     }
     /// Sets or clears `ShowFlavorCapacityResponse::resources`.
+    #[inline]
     pub fn set_resources(
         mut self,
         value: Option<Vec<QueryFlavorCapacityAzInfo>>,
@@ -4883,101 +5195,121 @@ pub struct ShowJobResponseBuilder {
 }
 impl ShowJobResponseBuilder {
     /// Sets `ShowJobResponse::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `ShowJobResponse::code`.
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.inner.code = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<String>) -> Self {
         self.inner.code = value;
         self
     }
     /// Sets `ShowJobResponse::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `ShowJobResponse::entities`.
+    #[inline]
     pub fn entities(mut self, value: impl Into<JobEntities>) -> Self {
         self.inner.entities = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::entities`.
+    #[inline]
     pub fn set_entities(mut self, value: Option<JobEntities>) -> Self {
         self.inner.entities = value;
         self
     }
     /// Sets `ShowJobResponse::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `ShowJobResponse::fail_reason`.
+    #[inline]
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::fail_reason`.
+    #[inline]
     pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
         self.inner.fail_reason = value;
         self
     }
     /// Sets `ShowJobResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `ShowJobResponse::job_type`.
+    #[inline]
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::job_type`.
+    #[inline]
     pub fn set_job_type(mut self, value: Option<String>) -> Self {
         self.inner.job_type = value;
         self
     }
     /// Sets `ShowJobResponse::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
     }
     /// Sets `ShowJobResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<ShowJobResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowJobResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ShowJobResponseStatus>) -> Self {
         self.inner.status = value;
         self
@@ -5050,6 +5382,7 @@ pub struct ShowMetadataOptionsResponseBuilder {
 }
 impl ShowMetadataOptionsResponseBuilder {
     /// Sets `ShowMetadataOptionsResponse::http_endpoint`.
+    #[inline]
     pub fn http_endpoint(
         mut self,
         value: impl Into<ShowMetadataOptionsResponseHttpEndpoint>,
@@ -5058,6 +5391,7 @@ impl ShowMetadataOptionsResponseBuilder {
         self
     }
     /// Sets or clears `ShowMetadataOptionsResponse::http_endpoint`.
+    #[inline]
     pub fn set_http_endpoint(
         mut self,
         value: Option<ShowMetadataOptionsResponseHttpEndpoint>,
@@ -5066,6 +5400,7 @@ impl ShowMetadataOptionsResponseBuilder {
         self
     }
     /// Sets `ShowMetadataOptionsResponse::http_tokens`.
+    #[inline]
     pub fn http_tokens(
         mut self,
         value: impl Into<ShowMetadataOptionsResponseHttpTokens>,
@@ -5074,6 +5409,7 @@ impl ShowMetadataOptionsResponseBuilder {
         self
     }
     /// Sets or clears `ShowMetadataOptionsResponse::http_tokens`.
+    #[inline]
     pub fn set_http_tokens(
         mut self,
         value: Option<ShowMetadataOptionsResponseHttpTokens>,
@@ -5168,31 +5504,37 @@ pub struct ShowRecycleBinResponseBuilder {
 }
 impl ShowRecycleBinResponseBuilder {
     /// Sets `ShowRecycleBinResponse::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowRecycleBinResponse::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `ShowRecycleBinResponse::switch`.
+    #[inline]
     pub fn switch(mut self, value: impl Into<String>) -> Self {
         self.inner.switch = Some(value.into());
         self
     }
     /// Sets or clears `ShowRecycleBinResponse::switch`.
+    #[inline]
     pub fn set_switch(mut self, value: Option<String>) -> Self {
         self.inner.switch = value;
         self
     }
     /// Sets `ShowRecycleBinResponse::policy`.
+    #[inline]
     pub fn policy(mut self, value: impl Into<RecycleBinPolicys>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `ShowRecycleBinResponse::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<RecycleBinPolicys>) -> Self {
         self.inner.policy = value;
         self
@@ -5251,11 +5593,13 @@ pub struct ShowResetPasswordFlagResponseBuilder {
 }
 impl ShowResetPasswordFlagResponseBuilder {
     /// Sets `ShowResetPasswordFlagResponse::resetpwd_flag`.
+    #[inline]
     pub fn resetpwd_flag(mut self, value: impl Into<String>) -> Self {
         self.inner.resetpwd_flag = Some(value.into());
         self
     }
     /// Sets or clears `ShowResetPasswordFlagResponse::resetpwd_flag`.
+    #[inline]
     pub fn set_resetpwd_flag(mut self, value: Option<String>) -> Self {
         self.inner.resetpwd_flag = value;
         self
@@ -5309,11 +5653,13 @@ pub struct ShowSerialConsoleActionsOptionBuilder {
 }
 impl ShowSerialConsoleActionsOptionBuilder {
     /// Sets `ShowSerialConsoleActionsOption::url`.
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
         self
     }
     /// Sets or clears `ShowSerialConsoleActionsOption::url`.
+    #[inline]
     pub fn set_url(mut self, value: Option<String>) -> Self {
         self.inner.url = value;
         self
@@ -5369,6 +5715,7 @@ pub struct ShowSerialConsoleActionsResponseBuilder {
 }
 impl ShowSerialConsoleActionsResponseBuilder {
     /// Sets `ShowSerialConsoleActionsResponse::serial_console`.
+    #[inline]
     pub fn serial_console(
         mut self,
         value: impl Into<ShowSerialConsoleActionsOption>,
@@ -5377,6 +5724,7 @@ impl ShowSerialConsoleActionsResponseBuilder {
         self
     }
     /// Sets or clears `ShowSerialConsoleActionsResponse::serial_console`.
+    #[inline]
     pub fn set_serial_console(
         mut self,
         value: Option<ShowSerialConsoleActionsOption>,
@@ -5465,6 +5813,7 @@ pub struct ShowServerAttachableNicNumResponseBuilder {
 }
 impl ShowServerAttachableNicNumResponseBuilder {
     /// Sets `ShowServerAttachableNicNumResponse::attachable_quantity`.
+    #[inline]
     pub fn attachable_quantity(
         mut self,
         value: impl Into<AttachableQuantityForNic>,
@@ -5473,6 +5822,7 @@ impl ShowServerAttachableNicNumResponseBuilder {
         self
     }
     /// Sets or clears `ShowServerAttachableNicNumResponse::attachable_quantity`.
+    #[inline]
     pub fn set_attachable_quantity(
         mut self,
         value: Option<AttachableQuantityForNic>,
@@ -5481,6 +5831,7 @@ impl ShowServerAttachableNicNumResponseBuilder {
         self
     }
     /// Sets `ShowServerAttachableNicNumResponse::interface_attachments`.
+    #[inline]
     pub fn interface_attachments(
         mut self,
         value: impl IntoIterator<Item = impl Into<InterfaceExt>>,
@@ -5491,11 +5842,13 @@ impl ShowServerAttachableNicNumResponseBuilder {
         self
     }
     /// Appends one item to `ShowServerAttachableNicNumResponse::interface_attachments`.
+    #[inline]
     pub fn push_interface_attachments(mut self, value: impl Into<InterfaceExt>) -> Self {
         self.inner.interface_attachments.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowServerAttachableNicNumResponse::interface_attachments`.
+    #[inline]
     pub fn set_interface_attachments(
         mut self,
         value: Option<Vec<InterfaceExt>>,
@@ -5562,11 +5915,13 @@ pub struct ShowServerBlockDeviceResponseBuilder {
 }
 impl ShowServerBlockDeviceResponseBuilder {
     /// Sets `ShowServerBlockDeviceResponse::volume_attachment`.
+    #[inline]
     pub fn volume_attachment(mut self, value: impl Into<ServerBlockDevice>) -> Self {
         self.inner.volume_attachment = Some(value.into());
         self
     }
     /// Sets or clears `ShowServerBlockDeviceResponse::volume_attachment`.
+    #[inline]
     pub fn set_volume_attachment(mut self, value: Option<ServerBlockDevice>) -> Self {
         self.inner.volume_attachment = value;
         self
@@ -5620,11 +5975,13 @@ pub struct ShowServerConsoleOutputResponseBuilder {
 }
 impl ShowServerConsoleOutputResponseBuilder {
     /// Sets `ShowServerConsoleOutputResponse::output`.
+    #[inline]
     pub fn output(mut self, value: impl Into<String>) -> Self {
         self.inner.output = Some(value.into());
         self
     }
     /// Sets or clears `ShowServerConsoleOutputResponse::output`.
+    #[inline]
     pub fn set_output(mut self, value: Option<String>) -> Self {
         self.inner.output = value;
         self
@@ -5686,11 +6043,13 @@ pub struct ShowServerGroupResponseBuilder {
 }
 impl ShowServerGroupResponseBuilder {
     /// Sets `ShowServerGroupResponse::server_group`.
+    #[inline]
     pub fn server_group(mut self, value: impl Into<ShowServerGroupResult>) -> Self {
         self.inner.server_group = Some(value.into());
         self
     }
     /// Sets or clears `ShowServerGroupResponse::server_group`.
+    #[inline]
     pub fn set_server_group(mut self, value: Option<ShowServerGroupResult>) -> Self {
         self.inner.server_group = value;
         self
@@ -5797,16 +6156,19 @@ pub struct ShowServerGroupResultBuilder {
 }
 impl ShowServerGroupResultBuilder {
     /// Sets `ShowServerGroupResult::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ShowServerGroupResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShowServerGroupResult::members`. **Required.**
+    #[inline]
     pub fn members(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5815,16 +6177,19 @@ impl ShowServerGroupResultBuilder {
         self
     }
     /// Appends one item to `ShowServerGroupResult::members`.
+    #[inline]
     pub fn push_members(mut self, value: impl Into<String>) -> Self {
         self.inner.members.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowServerGroupResult::members`.
+    #[inline]
     pub fn set_members(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.members = value;
         self
     }
     /// Sets `ShowServerGroupResult::metadata`. **Required.**
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -5833,6 +6198,7 @@ impl ShowServerGroupResultBuilder {
         self
     }
     /// Sets or clears `ShowServerGroupResult::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -5841,16 +6207,19 @@ impl ShowServerGroupResultBuilder {
         self
     }
     /// Sets `ShowServerGroupResult::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowServerGroupResult::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowServerGroupResult::policies`. **Required.**
+    #[inline]
     pub fn policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5859,11 +6228,13 @@ impl ShowServerGroupResultBuilder {
         self
     }
     /// Appends one item to `ShowServerGroupResult::policies`.
+    #[inline]
     pub fn push_policies(mut self, value: impl Into<String>) -> Self {
         self.inner.policies.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowServerGroupResult::policies`.
+    #[inline]
     pub fn set_policies(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.policies = value;
         self
@@ -5925,11 +6296,13 @@ pub struct ShowServerLimitsResponseBuilder {
 }
 impl ShowServerLimitsResponseBuilder {
     /// Sets `ShowServerLimitsResponse::absolute`.
+    #[inline]
     pub fn absolute(mut self, value: impl Into<ServerLimits>) -> Self {
         self.inner.absolute = Some(value.into());
         self
     }
     /// Sets or clears `ShowServerLimitsResponse::absolute`.
+    #[inline]
     pub fn set_absolute(mut self, value: Option<ServerLimits>) -> Self {
         self.inner.absolute = value;
         self
@@ -5995,11 +6368,13 @@ pub struct ShowServerPasswordResponseBuilder {
 }
 impl ShowServerPasswordResponseBuilder {
     /// Sets `ShowServerPasswordResponse::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `ShowServerPasswordResponse::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
@@ -6068,6 +6443,7 @@ pub struct ShowServerRemoteConsoleRequestBodyBuilder {
 }
 impl ShowServerRemoteConsoleRequestBodyBuilder {
     /// Sets `ShowServerRemoteConsoleRequestBody::remote_console`. **Required.**
+    #[inline]
     pub fn remote_console(
         mut self,
         value: impl Into<GetServerRemoteConsoleOption>,
@@ -6076,6 +6452,7 @@ impl ShowServerRemoteConsoleRequestBodyBuilder {
         self
     }
     /// Sets or clears `ShowServerRemoteConsoleRequestBody::remote_console`.
+    #[inline]
     pub fn set_remote_console(
         mut self,
         value: Option<GetServerRemoteConsoleOption>,
@@ -6143,11 +6520,13 @@ pub struct ShowServerRemoteConsoleResponseBuilder {
 }
 impl ShowServerRemoteConsoleResponseBuilder {
     /// Sets `ShowServerRemoteConsoleResponse::remote_console`.
+    #[inline]
     pub fn remote_console(mut self, value: impl Into<ServerRemoteConsole>) -> Self {
         self.inner.remote_console = Some(value.into());
         self
     }
     /// Sets or clears `ShowServerRemoteConsoleResponse::remote_console`.
+    #[inline]
     pub fn set_remote_console(mut self, value: Option<ServerRemoteConsole>) -> Self {
         self.inner.remote_console = value;
         self
@@ -6209,11 +6588,13 @@ pub struct ShowServerResponseBuilder {
 }
 impl ShowServerResponseBuilder {
     /// Sets `ShowServerResponse::server`.
+    #[inline]
     pub fn server(mut self, value: impl Into<ServerDetail>) -> Self {
         self.inner.server = Some(value.into());
         self
     }
     /// Sets or clears `ShowServerResponse::server`.
+    #[inline]
     pub fn set_server(mut self, value: Option<ServerDetail>) -> Self {
         self.inner.server = value;
         self
@@ -6279,6 +6660,7 @@ pub struct ShowServerTagsResponseBuilder {
 }
 impl ShowServerTagsResponseBuilder {
     /// Sets `ShowServerTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ServerTag>>,
@@ -6287,11 +6669,13 @@ impl ShowServerTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowServerTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ServerTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowServerTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ServerTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -6365,26 +6749,31 @@ pub struct SimpleFlavorBuilder {
 }
 impl SimpleFlavorBuilder {
     /// Sets `SimpleFlavor::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SimpleFlavor::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SimpleFlavor::links`. **Required.**
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `SimpleFlavor::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SimpleFlavor::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.links = value;
         self
@@ -6475,81 +6864,97 @@ pub struct SubJobBuilder {
 }
 impl SubJobBuilder {
     /// Sets `SubJob::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<SubJobStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<SubJobStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SubJob::entities`.
+    #[inline]
     pub fn entities(mut self, value: impl Into<SubJobEntities>) -> Self {
         self.inner.entities = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::entities`.
+    #[inline]
     pub fn set_entities(mut self, value: Option<SubJobEntities>) -> Self {
         self.inner.entities = value;
         self
     }
     /// Sets `SubJob::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `SubJob::job_type`.
+    #[inline]
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::job_type`.
+    #[inline]
     pub fn set_job_type(mut self, value: Option<String>) -> Self {
         self.inner.job_type = value;
         self
     }
     /// Sets `SubJob::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `SubJob::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `SubJob::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `SubJob::fail_reason`.
+    #[inline]
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
         self
     }
     /// Sets or clears `SubJob::fail_reason`.
+    #[inline]
     pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
         self.inner.fail_reason = value;
         self
@@ -6621,31 +7026,37 @@ pub struct SubJobEntitiesBuilder {
 }
 impl SubJobEntitiesBuilder {
     /// Sets `SubJobEntities::server_id`.
+    #[inline]
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
     /// Sets or clears `SubJobEntities::server_id`.
+    #[inline]
     pub fn set_server_id(mut self, value: Option<String>) -> Self {
         self.inner.server_id = value;
         self
     }
     /// Sets `SubJobEntities::nic_id`.
+    #[inline]
     pub fn nic_id(mut self, value: impl Into<String>) -> Self {
         self.inner.nic_id = Some(value.into());
         self
     }
     /// Sets or clears `SubJobEntities::nic_id`.
+    #[inline]
     pub fn set_nic_id(mut self, value: Option<String>) -> Self {
         self.inner.nic_id = value;
         self
     }
     /// Sets `SubJobEntities::errorcode_message`.
+    #[inline]
     pub fn errorcode_message(mut self, value: impl Into<String>) -> Self {
         self.inner.errorcode_message = Some(value.into());
         self
     }
     /// Sets or clears `SubJobEntities::errorcode_message`.
+    #[inline]
     pub fn set_errorcode_message(mut self, value: Option<String>) -> Self {
         self.inner.errorcode_message = value;
         self

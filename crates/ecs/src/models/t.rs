@@ -56,6 +56,7 @@ pub struct TemplateBandwidthOptionBuilder {
 }
 impl TemplateBandwidthOptionBuilder {
     /// Sets `TemplateBandwidthOption::share_type`.
+    #[inline]
     pub fn share_type(
         mut self,
         value: impl Into<TemplateBandwidthOptionShareType>,
@@ -64,6 +65,7 @@ impl TemplateBandwidthOptionBuilder {
         self
     }
     /// Sets or clears `TemplateBandwidthOption::share_type`.
+    #[inline]
     pub fn set_share_type(
         mut self,
         value: Option<TemplateBandwidthOptionShareType>,
@@ -72,16 +74,19 @@ impl TemplateBandwidthOptionBuilder {
         self
     }
     /// Sets `TemplateBandwidthOption::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `TemplateBandwidthOption::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `TemplateBandwidthOption::charge_mode`.
+    #[inline]
     pub fn charge_mode(
         mut self,
         value: impl Into<TemplateBandwidthOptionChargeMode>,
@@ -90,6 +95,7 @@ impl TemplateBandwidthOptionBuilder {
         self
     }
     /// Sets or clears `TemplateBandwidthOption::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(
         mut self,
         value: Option<TemplateBandwidthOptionChargeMode>,
@@ -98,11 +104,13 @@ impl TemplateBandwidthOptionBuilder {
         self
     }
     /// Sets `TemplateBandwidthOption::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `TemplateBandwidthOption::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -188,21 +196,25 @@ pub struct TemplateBlockDeviceMappingAttachmentOptionBuilder {
 }
 impl TemplateBlockDeviceMappingAttachmentOptionBuilder {
     /// Sets `TemplateBlockDeviceMappingAttachmentOption::boot_index`.
+    #[inline]
     pub fn boot_index(mut self, value: i64) -> Self {
         self.inner.boot_index = Some(value);
         self
     }
     /// Sets or clears `TemplateBlockDeviceMappingAttachmentOption::boot_index`.
+    #[inline]
     pub fn set_boot_index(mut self, value: Option<i64>) -> Self {
         self.inner.boot_index = value;
         self
     }
     /// Sets `TemplateBlockDeviceMappingAttachmentOption::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `TemplateBlockDeviceMappingAttachmentOption::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
@@ -287,16 +299,19 @@ pub struct TemplateBlockDeviceMappingOptionBuilder {
 }
 impl TemplateBlockDeviceMappingOptionBuilder {
     /// Sets `TemplateBlockDeviceMappingOption::source_id`.
+    #[inline]
     pub fn source_id(mut self, value: impl Into<String>) -> Self {
         self.inner.source_id = Some(value.into());
         self
     }
     /// Sets or clears `TemplateBlockDeviceMappingOption::source_id`.
+    #[inline]
     pub fn set_source_id(mut self, value: Option<String>) -> Self {
         self.inner.source_id = value;
         self
     }
     /// Sets `TemplateBlockDeviceMappingOption::source_type`.
+    #[inline]
     pub fn source_type(
         mut self,
         value: impl Into<TemplateBlockDeviceMappingOptionSourceType>,
@@ -305,6 +320,7 @@ impl TemplateBlockDeviceMappingOptionBuilder {
         self
     }
     /// Sets or clears `TemplateBlockDeviceMappingOption::source_type`.
+    #[inline]
     pub fn set_source_type(
         mut self,
         value: Option<TemplateBlockDeviceMappingOptionSourceType>,
@@ -313,46 +329,55 @@ impl TemplateBlockDeviceMappingOptionBuilder {
         self
     }
     /// Sets `TemplateBlockDeviceMappingOption::encrypted`.
+    #[inline]
     pub fn encrypted(mut self, value: bool) -> Self {
         self.inner.encrypted = Some(value);
         self
     }
     /// Sets or clears `TemplateBlockDeviceMappingOption::encrypted`.
+    #[inline]
     pub fn set_encrypted(mut self, value: Option<bool>) -> Self {
         self.inner.encrypted = value;
         self
     }
     /// Sets `TemplateBlockDeviceMappingOption::cmk_id`.
+    #[inline]
     pub fn cmk_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cmk_id = Some(value.into());
         self
     }
     /// Sets or clears `TemplateBlockDeviceMappingOption::cmk_id`.
+    #[inline]
     pub fn set_cmk_id(mut self, value: Option<String>) -> Self {
         self.inner.cmk_id = value;
         self
     }
     /// Sets `TemplateBlockDeviceMappingOption::volume_type`.
+    #[inline]
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
     /// Sets or clears `TemplateBlockDeviceMappingOption::volume_type`.
+    #[inline]
     pub fn set_volume_type(mut self, value: Option<String>) -> Self {
         self.inner.volume_type = value;
         self
     }
     /// Sets `TemplateBlockDeviceMappingOption::volume_size`.
+    #[inline]
     pub fn volume_size(mut self, value: i64) -> Self {
         self.inner.volume_size = Some(value);
         self
     }
     /// Sets or clears `TemplateBlockDeviceMappingOption::volume_size`.
+    #[inline]
     pub fn set_volume_size(mut self, value: Option<i64>) -> Self {
         self.inner.volume_size = value;
         self
     }
     /// Sets `TemplateBlockDeviceMappingOption::attachment`.
+    #[inline]
     pub fn attachment(
         mut self,
         value: impl Into<TemplateBlockDeviceMappingAttachmentOption>,
@@ -361,6 +386,7 @@ impl TemplateBlockDeviceMappingOptionBuilder {
         self
     }
     /// Sets or clears `TemplateBlockDeviceMappingOption::attachment`.
+    #[inline]
     pub fn set_attachment(
         mut self,
         value: Option<TemplateBlockDeviceMappingAttachmentOption>,
@@ -548,76 +574,91 @@ pub struct TemplateDataBuilder {
 }
 impl TemplateDataBuilder {
     /// Sets `TemplateData::flavor_id`.
+    #[inline]
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.flavor_id = Some(value.into());
         self
     }
     /// Sets or clears `TemplateData::flavor_id`.
+    #[inline]
     pub fn set_flavor_id(mut self, value: Option<String>) -> Self {
         self.inner.flavor_id = value;
         self
     }
     /// Sets `TemplateData::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `TemplateData::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `TemplateData::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `TemplateData::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `TemplateData::availability_zone_id`.
+    #[inline]
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone_id = Some(value.into());
         self
     }
     /// Sets or clears `TemplateData::availability_zone_id`.
+    #[inline]
     pub fn set_availability_zone_id(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone_id = value;
         self
     }
     /// Sets `TemplateData::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `TemplateData::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `TemplateData::auto_recovery`.
+    #[inline]
     pub fn auto_recovery(mut self, value: bool) -> Self {
         self.inner.auto_recovery = Some(value);
         self
     }
     /// Sets or clears `TemplateData::auto_recovery`.
+    #[inline]
     pub fn set_auto_recovery(mut self, value: Option<bool>) -> Self {
         self.inner.auto_recovery = value;
         self
     }
     /// Sets `TemplateData::os_profile`.
+    #[inline]
     pub fn os_profile(mut self, value: impl Into<TemplateOsProfile>) -> Self {
         self.inner.os_profile = Some(value.into());
         self
     }
     /// Sets or clears `TemplateData::os_profile`.
+    #[inline]
     pub fn set_os_profile(mut self, value: Option<TemplateOsProfile>) -> Self {
         self.inner.os_profile = value;
         self
     }
     /// Sets `TemplateData::security_group_ids`.
+    #[inline]
     pub fn security_group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -628,16 +669,19 @@ impl TemplateDataBuilder {
         self
     }
     /// Appends one item to `TemplateData::security_group_ids`.
+    #[inline]
     pub fn push_security_group_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `TemplateData::security_group_ids`.
+    #[inline]
     pub fn set_security_group_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_group_ids = value;
         self
     }
     /// Sets `TemplateData::network_interfaces`.
+    #[inline]
     pub fn network_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<TemplateNetworkInterfaceOption>>,
@@ -648,6 +692,7 @@ impl TemplateDataBuilder {
         self
     }
     /// Appends one item to `TemplateData::network_interfaces`.
+    #[inline]
     pub fn push_network_interfaces(
         mut self,
         value: impl Into<TemplateNetworkInterfaceOption>,
@@ -656,6 +701,7 @@ impl TemplateDataBuilder {
         self
     }
     /// Sets or clears `TemplateData::network_interfaces`.
+    #[inline]
     pub fn set_network_interfaces(
         mut self,
         value: Option<Vec<TemplateNetworkInterfaceOption>>,
@@ -664,6 +710,7 @@ impl TemplateDataBuilder {
         self
     }
     /// Sets `TemplateData::block_device_mappings`.
+    #[inline]
     pub fn block_device_mappings(
         mut self,
         value: impl IntoIterator<Item = impl Into<TemplateBlockDeviceMappingOption>>,
@@ -674,6 +721,7 @@ impl TemplateDataBuilder {
         self
     }
     /// Appends one item to `TemplateData::block_device_mappings`.
+    #[inline]
     pub fn push_block_device_mappings(
         mut self,
         value: impl Into<TemplateBlockDeviceMappingOption>,
@@ -682,6 +730,7 @@ impl TemplateDataBuilder {
         self
     }
     /// Sets or clears `TemplateData::block_device_mappings`.
+    #[inline]
     pub fn set_block_device_mappings(
         mut self,
         value: Option<Vec<TemplateBlockDeviceMappingOption>>,
@@ -690,16 +739,19 @@ impl TemplateDataBuilder {
         self
     }
     /// Sets `TemplateData::market_options`.
+    #[inline]
     pub fn market_options(mut self, value: impl Into<TemplateMarketOptions>) -> Self {
         self.inner.market_options = Some(value.into());
         self
     }
     /// Sets or clears `TemplateData::market_options`.
+    #[inline]
     pub fn set_market_options(mut self, value: Option<TemplateMarketOptions>) -> Self {
         self.inner.market_options = value;
         self
     }
     /// Sets `TemplateData::internet_access`.
+    #[inline]
     pub fn internet_access(
         mut self,
         value: impl Into<TemplateInternetAccessOption>,
@@ -708,6 +760,7 @@ impl TemplateDataBuilder {
         self
     }
     /// Sets or clears `TemplateData::internet_access`.
+    #[inline]
     pub fn set_internet_access(
         mut self,
         value: Option<TemplateInternetAccessOption>,
@@ -716,6 +769,7 @@ impl TemplateDataBuilder {
         self
     }
     /// Sets `TemplateData::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -724,6 +778,7 @@ impl TemplateDataBuilder {
         self
     }
     /// Sets or clears `TemplateData::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -732,6 +787,7 @@ impl TemplateDataBuilder {
         self
     }
     /// Sets `TemplateData::tag_options`.
+    #[inline]
     pub fn tag_options(
         mut self,
         value: impl IntoIterator<Item = impl Into<TemplateTagOptions>>,
@@ -740,11 +796,13 @@ impl TemplateDataBuilder {
         self
     }
     /// Appends one item to `TemplateData::tag_options`.
+    #[inline]
     pub fn push_tag_options(mut self, value: impl Into<TemplateTagOptions>) -> Self {
         self.inner.tag_options.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `TemplateData::tag_options`.
+    #[inline]
     pub fn set_tag_options(mut self, value: Option<Vec<TemplateTagOptions>>) -> Self {
         self.inner.tag_options = value;
         self
@@ -797,11 +855,13 @@ pub struct TemplateInternetAccessOptionBuilder {
 }
 impl TemplateInternetAccessOptionBuilder {
     /// Sets `TemplateInternetAccessOption::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<TemplatePublicIpOption>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `TemplateInternetAccessOption::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<TemplatePublicIpOption>) -> Self {
         self.inner.publicip = value;
         self
@@ -858,6 +918,7 @@ pub struct TemplateMarketOptionsBuilder {
 }
 impl TemplateMarketOptionsBuilder {
     /// Sets `TemplateMarketOptions::market_type`.
+    #[inline]
     pub fn market_type(
         mut self,
         value: impl Into<TemplateMarketOptionsMarketType>,
@@ -866,6 +927,7 @@ impl TemplateMarketOptionsBuilder {
         self
     }
     /// Sets or clears `TemplateMarketOptions::market_type`.
+    #[inline]
     pub fn set_market_type(
         mut self,
         value: Option<TemplateMarketOptionsMarketType>,
@@ -874,11 +936,13 @@ impl TemplateMarketOptionsBuilder {
         self
     }
     /// Sets `TemplateMarketOptions::spot_options`.
+    #[inline]
     pub fn spot_options(mut self, value: impl Into<TemplateSpotOptions>) -> Self {
         self.inner.spot_options = Some(value.into());
         self
     }
     /// Sets or clears `TemplateMarketOptions::spot_options`.
+    #[inline]
     pub fn set_spot_options(mut self, value: Option<TemplateSpotOptions>) -> Self {
         self.inner.spot_options = value;
         self
@@ -945,11 +1009,13 @@ pub struct TemplateNetworkInterfaceAttachmentOptionBuilder {
 }
 impl TemplateNetworkInterfaceAttachmentOptionBuilder {
     /// Sets `TemplateNetworkInterfaceAttachmentOption::device_index`.
+    #[inline]
     pub fn device_index(mut self, value: i64) -> Self {
         self.inner.device_index = Some(value);
         self
     }
     /// Sets or clears `TemplateNetworkInterfaceAttachmentOption::device_index`.
+    #[inline]
     pub fn set_device_index(mut self, value: Option<i64>) -> Self {
         self.inner.device_index = value;
         self
@@ -1008,16 +1074,19 @@ pub struct TemplateNetworkInterfaceOptionBuilder {
 }
 impl TemplateNetworkInterfaceOptionBuilder {
     /// Sets `TemplateNetworkInterfaceOption::virsubnet_id`.
+    #[inline]
     pub fn virsubnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.virsubnet_id = Some(value.into());
         self
     }
     /// Sets or clears `TemplateNetworkInterfaceOption::virsubnet_id`.
+    #[inline]
     pub fn set_virsubnet_id(mut self, value: Option<String>) -> Self {
         self.inner.virsubnet_id = value;
         self
     }
     /// Sets `TemplateNetworkInterfaceOption::attachment`.
+    #[inline]
     pub fn attachment(
         mut self,
         value: impl Into<TemplateNetworkInterfaceAttachmentOption>,
@@ -1026,6 +1095,7 @@ impl TemplateNetworkInterfaceOptionBuilder {
         self
     }
     /// Sets or clears `TemplateNetworkInterfaceOption::attachment`.
+    #[inline]
     pub fn set_attachment(
         mut self,
         value: Option<TemplateNetworkInterfaceAttachmentOption>,
@@ -1125,41 +1195,49 @@ pub struct TemplateOsProfileBuilder {
 }
 impl TemplateOsProfileBuilder {
     /// Sets `TemplateOsProfile::key_name`.
+    #[inline]
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name = Some(value.into());
         self
     }
     /// Sets or clears `TemplateOsProfile::key_name`.
+    #[inline]
     pub fn set_key_name(mut self, value: Option<String>) -> Self {
         self.inner.key_name = value;
         self
     }
     /// Sets `TemplateOsProfile::user_data`.
+    #[inline]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(value.into());
         self
     }
     /// Sets or clears `TemplateOsProfile::user_data`.
+    #[inline]
     pub fn set_user_data(mut self, value: Option<String>) -> Self {
         self.inner.user_data = value;
         self
     }
     /// Sets `TemplateOsProfile::iam_agency_name`.
+    #[inline]
     pub fn iam_agency_name(mut self, value: impl Into<String>) -> Self {
         self.inner.iam_agency_name = Some(value.into());
         self
     }
     /// Sets or clears `TemplateOsProfile::iam_agency_name`.
+    #[inline]
     pub fn set_iam_agency_name(mut self, value: Option<String>) -> Self {
         self.inner.iam_agency_name = value;
         self
     }
     /// Sets `TemplateOsProfile::enable_monitoring_service`.
+    #[inline]
     pub fn enable_monitoring_service(mut self, value: bool) -> Self {
         self.inner.enable_monitoring_service = Some(value);
         self
     }
     /// Sets or clears `TemplateOsProfile::enable_monitoring_service`.
+    #[inline]
     pub fn set_enable_monitoring_service(mut self, value: Option<bool>) -> Self {
         self.inner.enable_monitoring_service = value;
         self
@@ -1244,41 +1322,49 @@ pub struct TemplatePublicIpOptionBuilder {
 }
 impl TemplatePublicIpOptionBuilder {
     /// Sets `TemplatePublicIpOption::publicip_type`.
+    #[inline]
     pub fn publicip_type(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_type = Some(value.into());
         self
     }
     /// Sets or clears `TemplatePublicIpOption::publicip_type`.
+    #[inline]
     pub fn set_publicip_type(mut self, value: Option<String>) -> Self {
         self.inner.publicip_type = value;
         self
     }
     /// Sets `TemplatePublicIpOption::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charging_mode = Some(value.into());
         self
     }
     /// Sets or clears `TemplatePublicIpOption::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<String>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `TemplatePublicIpOption::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<TemplateBandwidthOption>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `TemplatePublicIpOption::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<TemplateBandwidthOption>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `TemplatePublicIpOption::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `TemplatePublicIpOption::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
@@ -1353,31 +1439,37 @@ pub struct TemplateSpotOptionsBuilder {
 }
 impl TemplateSpotOptionsBuilder {
     /// Sets `TemplateSpotOptions::spot_price`.
+    #[inline]
     pub fn spot_price(mut self, value: f64) -> Self {
         self.inner.spot_price = Some(value);
         self
     }
     /// Sets or clears `TemplateSpotOptions::spot_price`.
+    #[inline]
     pub fn set_spot_price(mut self, value: Option<f64>) -> Self {
         self.inner.spot_price = value;
         self
     }
     /// Sets `TemplateSpotOptions::block_duration_minutes`.
+    #[inline]
     pub fn block_duration_minutes(mut self, value: i64) -> Self {
         self.inner.block_duration_minutes = Some(value);
         self
     }
     /// Sets or clears `TemplateSpotOptions::block_duration_minutes`.
+    #[inline]
     pub fn set_block_duration_minutes(mut self, value: Option<i64>) -> Self {
         self.inner.block_duration_minutes = value;
         self
     }
     /// Sets `TemplateSpotOptions::instance_interruption_behavior`.
+    #[inline]
     pub fn instance_interruption_behavior(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_interruption_behavior = Some(value.into());
         self
     }
     /// Sets or clears `TemplateSpotOptions::instance_interruption_behavior`.
+    #[inline]
     pub fn set_instance_interruption_behavior(mut self, value: Option<String>) -> Self {
         self.inner.instance_interruption_behavior = value;
         self
@@ -1434,21 +1526,25 @@ pub struct TemplateTagBuilder {
 }
 impl TemplateTagBuilder {
     /// Sets `TemplateTag::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TemplateTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TemplateTag::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `TemplateTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -1505,6 +1601,7 @@ pub struct TemplateTagOptionsBuilder {
 }
 impl TemplateTagOptionsBuilder {
     /// Sets `TemplateTagOptions::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TemplateTag>>,
@@ -1513,11 +1610,13 @@ impl TemplateTagOptionsBuilder {
         self
     }
     /// Appends one item to `TemplateTagOptions::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TemplateTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `TemplateTagOptions::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TemplateTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1613,61 +1712,73 @@ pub struct TemplateVersionBuilder {
 }
 impl TemplateVersionBuilder {
     /// Sets `TemplateVersion::template_data`.
+    #[inline]
     pub fn template_data(mut self, value: impl Into<TemplateData>) -> Self {
         self.inner.template_data = Some(value.into());
         self
     }
     /// Sets or clears `TemplateVersion::template_data`.
+    #[inline]
     pub fn set_template_data(mut self, value: Option<TemplateData>) -> Self {
         self.inner.template_data = value;
         self
     }
     /// Sets `TemplateVersion::version_number`.
+    #[inline]
     pub fn version_number(mut self, value: i64) -> Self {
         self.inner.version_number = Some(value);
         self
     }
     /// Sets or clears `TemplateVersion::version_number`.
+    #[inline]
     pub fn set_version_number(mut self, value: Option<i64>) -> Self {
         self.inner.version_number = value;
         self
     }
     /// Sets `TemplateVersion::version_id`.
+    #[inline]
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.inner.version_id = Some(value.into());
         self
     }
     /// Sets or clears `TemplateVersion::version_id`.
+    #[inline]
     pub fn set_version_id(mut self, value: Option<String>) -> Self {
         self.inner.version_id = value;
         self
     }
     /// Sets `TemplateVersion::version_description`.
+    #[inline]
     pub fn version_description(mut self, value: impl Into<String>) -> Self {
         self.inner.version_description = Some(value.into());
         self
     }
     /// Sets or clears `TemplateVersion::version_description`.
+    #[inline]
     pub fn set_version_description(mut self, value: Option<String>) -> Self {
         self.inner.version_description = value;
         self
     }
     /// Sets `TemplateVersion::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `TemplateVersion::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `TemplateVersion::launch_template_id`.
+    #[inline]
     pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.inner.launch_template_id = Some(value.into());
         self
     }
     /// Sets or clears `TemplateVersion::launch_template_id`.
+    #[inline]
     pub fn set_launch_template_id(mut self, value: Option<String>) -> Self {
         self.inner.launch_template_id = value;
         self

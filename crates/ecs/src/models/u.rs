@@ -61,6 +61,7 @@ pub struct UpdateNicInfoRequestBodyBuilder {
 }
 impl UpdateNicInfoRequestBodyBuilder {
     /// Sets `UpdateNicInfoRequestBody::interface_attachment`. **Required.**
+    #[inline]
     pub fn interface_attachment(
         mut self,
         value: impl Into<InterfaceAttachment>,
@@ -69,6 +70,7 @@ impl UpdateNicInfoRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateNicInfoRequestBody::interface_attachment`.
+    #[inline]
     pub fn set_interface_attachment(
         mut self,
         value: Option<InterfaceAttachment>,
@@ -136,11 +138,13 @@ pub struct UpdateRecycleBinOptionBuilder {
 }
 impl UpdateRecycleBinOptionBuilder {
     /// Sets `UpdateRecycleBinOption::switch`. **Required.**
+    #[inline]
     pub fn switch(mut self, value: impl Into<UpdateRecycleBinOptionSwitch>) -> Self {
         self.inner.switch = Some(value.into());
         self
     }
     /// Sets or clears `UpdateRecycleBinOption::switch`.
+    #[inline]
     pub fn set_switch(mut self, value: Option<UpdateRecycleBinOptionSwitch>) -> Self {
         self.inner.switch = value;
         self
@@ -234,21 +238,25 @@ pub struct UpdateRecycleBinPolicyOptionBuilder {
 }
 impl UpdateRecycleBinPolicyOptionBuilder {
     /// Sets `UpdateRecycleBinPolicyOption::retention_hour`. **Required.**
+    #[inline]
     pub fn retention_hour(mut self, value: i64) -> Self {
         self.inner.retention_hour = Some(value);
         self
     }
     /// Sets or clears `UpdateRecycleBinPolicyOption::retention_hour`.
+    #[inline]
     pub fn set_retention_hour(mut self, value: Option<i64>) -> Self {
         self.inner.retention_hour = value;
         self
     }
     /// Sets `UpdateRecycleBinPolicyOption::recycle_threshold_day`. **Required.**
+    #[inline]
     pub fn recycle_threshold_day(mut self, value: i64) -> Self {
         self.inner.recycle_threshold_day = Some(value);
         self
     }
     /// Sets or clears `UpdateRecycleBinPolicyOption::recycle_threshold_day`.
+    #[inline]
     pub fn set_recycle_threshold_day(mut self, value: Option<i64>) -> Self {
         self.inner.recycle_threshold_day = value;
         self
@@ -313,11 +321,13 @@ pub struct UpdateRecycleBinPolicyReqBuilder {
 }
 impl UpdateRecycleBinPolicyReqBuilder {
     /// Sets `UpdateRecycleBinPolicyReq::policy`. **Required.**
+    #[inline]
     pub fn policy(mut self, value: impl Into<UpdateRecycleBinPolicyOption>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `UpdateRecycleBinPolicyReq::policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<UpdateRecycleBinPolicyOption>) -> Self {
         self.inner.policy = value;
         self
@@ -382,11 +392,13 @@ pub struct UpdateRecycleBinReqBuilder {
 }
 impl UpdateRecycleBinReqBuilder {
     /// Sets `UpdateRecycleBinReq::recycle_bin`. **Required.**
+    #[inline]
     pub fn recycle_bin(mut self, value: impl Into<UpdateRecycleBinOption>) -> Self {
         self.inner.recycle_bin = Some(value.into());
         self
     }
     /// Sets or clears `UpdateRecycleBinReq::recycle_bin`.
+    #[inline]
     pub fn set_recycle_bin(mut self, value: Option<UpdateRecycleBinOption>) -> Self {
         self.inner.recycle_bin = value;
         self
@@ -439,11 +451,13 @@ pub struct UpdateScheduledEventResponseBuilder {
 }
 impl UpdateScheduledEventResponseBuilder {
     /// Sets `UpdateScheduledEventResponse::x_request_id`.
+    #[inline]
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.x_request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateScheduledEventResponse::x_request_id`.
+    #[inline]
     pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
         self.inner.x_request_id = value;
         self
@@ -498,11 +512,13 @@ pub struct UpdateSerialConsoleOptionsOptionBuilder {
 }
 impl UpdateSerialConsoleOptionsOptionBuilder {
     /// Sets `UpdateSerialConsoleOptionsOption::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `UpdateSerialConsoleOptionsOption::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -563,6 +579,7 @@ pub struct UpdateSerialConsoleOptionsRequestBodyBuilder {
 }
 impl UpdateSerialConsoleOptionsRequestBodyBuilder {
     /// Sets `UpdateSerialConsoleOptionsRequestBody::serial_console_options`.
+    #[inline]
     pub fn serial_console_options(
         mut self,
         value: impl Into<UpdateSerialConsoleOptionsOption>,
@@ -571,6 +588,7 @@ impl UpdateSerialConsoleOptionsRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateSerialConsoleOptionsRequestBody::serial_console_options`.
+    #[inline]
     pub fn set_serial_console_options(
         mut self,
         value: Option<UpdateSerialConsoleOptionsOption>,
@@ -644,21 +662,25 @@ pub struct UpdateServerAddressBuilder {
 }
 impl UpdateServerAddressBuilder {
     /// Sets `UpdateServerAddress::version`. **Required.**
+    #[inline]
     pub fn version(mut self, value: i64) -> Self {
         self.inner.version = Some(value);
         self
     }
     /// Sets or clears `UpdateServerAddress::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<i64>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `UpdateServerAddress::addr`. **Required.**
+    #[inline]
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.inner.addr = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerAddress::addr`.
+    #[inline]
     pub fn set_addr(mut self, value: Option<String>) -> Self {
         self.inner.addr = value;
         self
@@ -731,11 +753,13 @@ pub struct UpdateServerAutoTerminateTimeRequestBodyBuilder {
 }
 impl UpdateServerAutoTerminateTimeRequestBodyBuilder {
     /// Sets `UpdateServerAutoTerminateTimeRequestBody::auto_terminate_time`. **Required.**
+    #[inline]
     pub fn auto_terminate_time(mut self, value: impl Into<String>) -> Self {
         self.inner.auto_terminate_time = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerAutoTerminateTimeRequestBody::auto_terminate_time`.
+    #[inline]
     pub fn set_auto_terminate_time(mut self, value: Option<String>) -> Self {
         self.inner.auto_terminate_time = value;
         self
@@ -806,11 +830,13 @@ pub struct UpdateServerBlockDeviceOptionBuilder {
 }
 impl UpdateServerBlockDeviceOptionBuilder {
     /// Sets `UpdateServerBlockDeviceOption::delete_on_termination`. **Required.**
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `UpdateServerBlockDeviceOption::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
@@ -875,6 +901,7 @@ pub struct UpdateServerBlockDeviceReqBuilder {
 }
 impl UpdateServerBlockDeviceReqBuilder {
     /// Sets `UpdateServerBlockDeviceReq::block_device`. **Required.**
+    #[inline]
     pub fn block_device(
         mut self,
         value: impl Into<UpdateServerBlockDeviceOption>,
@@ -883,6 +910,7 @@ impl UpdateServerBlockDeviceReqBuilder {
         self
     }
     /// Sets or clears `UpdateServerBlockDeviceReq::block_device`.
+    #[inline]
     pub fn set_block_device(
         mut self,
         value: Option<UpdateServerBlockDeviceOption>,
@@ -946,6 +974,7 @@ pub struct UpdateServerMetadataOptionsRequestBodyBuilder {
 }
 impl UpdateServerMetadataOptionsRequestBodyBuilder {
     /// Sets `UpdateServerMetadataOptionsRequestBody::http_endpoint`.
+    #[inline]
     pub fn http_endpoint(
         mut self,
         value: impl Into<UpdateServerMetadataOptionsRequestBodyHttpEndpoint>,
@@ -954,6 +983,7 @@ impl UpdateServerMetadataOptionsRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateServerMetadataOptionsRequestBody::http_endpoint`.
+    #[inline]
     pub fn set_http_endpoint(
         mut self,
         value: Option<UpdateServerMetadataOptionsRequestBodyHttpEndpoint>,
@@ -962,6 +992,7 @@ impl UpdateServerMetadataOptionsRequestBodyBuilder {
         self
     }
     /// Sets `UpdateServerMetadataOptionsRequestBody::http_tokens`.
+    #[inline]
     pub fn http_tokens(
         mut self,
         value: impl Into<UpdateServerMetadataOptionsRequestBodyHttpTokens>,
@@ -970,6 +1001,7 @@ impl UpdateServerMetadataOptionsRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateServerMetadataOptionsRequestBody::http_tokens`.
+    #[inline]
     pub fn set_http_tokens(
         mut self,
         value: Option<UpdateServerMetadataOptionsRequestBodyHttpTokens>,
@@ -1062,6 +1094,7 @@ pub struct UpdateServerMetadataRequestBodyBuilder {
 }
 impl UpdateServerMetadataRequestBodyBuilder {
     /// Sets `UpdateServerMetadataRequestBody::metadata`. **Required.**
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1070,6 +1103,7 @@ impl UpdateServerMetadataRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateServerMetadataRequestBody::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -1126,6 +1160,7 @@ pub struct UpdateServerMetadataResponseBuilder {
 }
 impl UpdateServerMetadataResponseBuilder {
     /// Sets `UpdateServerMetadataResponse::metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1134,6 +1169,7 @@ impl UpdateServerMetadataResponseBuilder {
         self
     }
     /// Sets or clears `UpdateServerMetadataResponse::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -1245,51 +1281,61 @@ pub struct UpdateServerOptionBuilder {
 }
 impl UpdateServerOptionBuilder {
     /// Sets `UpdateServerOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateServerOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateServerOption::hostname`.
+    #[inline]
     pub fn hostname(mut self, value: impl Into<String>) -> Self {
         self.inner.hostname = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerOption::hostname`.
+    #[inline]
     pub fn set_hostname(mut self, value: Option<String>) -> Self {
         self.inner.hostname = value;
         self
     }
     /// Sets `UpdateServerOption::security_options`.
+    #[inline]
     pub fn security_options(mut self, value: impl Into<SecurityOptions>) -> Self {
         self.inner.security_options = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerOption::security_options`.
+    #[inline]
     pub fn set_security_options(mut self, value: Option<SecurityOptions>) -> Self {
         self.inner.security_options = value;
         self
     }
     /// Sets `UpdateServerOption::user_data`.
+    #[inline]
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerOption::user_data`.
+    #[inline]
     pub fn set_user_data(mut self, value: Option<String>) -> Self {
         self.inner.user_data = value;
         self
@@ -1354,11 +1400,13 @@ pub struct UpdateServerRequestBodyBuilder {
 }
 impl UpdateServerRequestBodyBuilder {
     /// Sets `UpdateServerRequestBody::server`. **Required.**
+    #[inline]
     pub fn server(mut self, value: impl Into<UpdateServerOption>) -> Self {
         self.inner.server = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerRequestBody::server`.
+    #[inline]
     pub fn set_server(mut self, value: Option<UpdateServerOption>) -> Self {
         self.inner.server = value;
         self
@@ -1420,11 +1468,13 @@ pub struct UpdateServerResponseBuilder {
 }
 impl UpdateServerResponseBuilder {
     /// Sets `UpdateServerResponse::server`.
+    #[inline]
     pub fn server(mut self, value: impl Into<UpdateServerResult>) -> Self {
         self.inner.server = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResponse::server`.
+    #[inline]
     pub fn set_server(mut self, value: Option<UpdateServerResult>) -> Self {
         self.inner.server = value;
         self
@@ -1743,46 +1793,55 @@ pub struct UpdateServerResultBuilder {
 }
 impl UpdateServerResultBuilder {
     /// Sets `UpdateServerResult::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `UpdateServerResult::image`. **Required.**
+    #[inline]
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.inner.image = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::image`.
+    #[inline]
     pub fn set_image(mut self, value: Option<String>) -> Self {
         self.inner.image = value;
         self
     }
     /// Sets `UpdateServerResult::access_i_pv4`. **Required.**
+    #[inline]
     pub fn access_i_pv4(mut self, value: impl Into<String>) -> Self {
         self.inner.access_i_pv4 = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::access_i_pv4`.
+    #[inline]
     pub fn set_access_i_pv4(mut self, value: Option<String>) -> Self {
         self.inner.access_i_pv4 = value;
         self
     }
     /// Sets `UpdateServerResult::access_i_pv6`. **Required.**
+    #[inline]
     pub fn access_i_pv6(mut self, value: impl Into<String>) -> Self {
         self.inner.access_i_pv6 = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::access_i_pv6`.
+    #[inline]
     pub fn set_access_i_pv6(mut self, value: Option<String>) -> Self {
         self.inner.access_i_pv6 = value;
         self
     }
     /// Sets `UpdateServerResult::metadata`. **Required.**
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1791,6 +1850,7 @@ impl UpdateServerResultBuilder {
         self
     }
     /// Sets or clears `UpdateServerResult::metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -1799,6 +1859,7 @@ impl UpdateServerResultBuilder {
         self
     }
     /// Sets `UpdateServerResult::addresses`. **Required.**
+    #[inline]
     pub fn addresses(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, Vec<UpdateServerAddress>>>,
@@ -1807,6 +1868,7 @@ impl UpdateServerResultBuilder {
         self
     }
     /// Sets or clears `UpdateServerResult::addresses`.
+    #[inline]
     pub fn set_addresses(
         mut self,
         value: Option<std::collections::BTreeMap<String, Vec<UpdateServerAddress>>>,
@@ -1815,171 +1877,205 @@ impl UpdateServerResultBuilder {
         self
     }
     /// Sets `UpdateServerResult::created`. **Required.**
+    #[inline]
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::created`.
+    #[inline]
     pub fn set_created(mut self, value: Option<String>) -> Self {
         self.inner.created = value;
         self
     }
     /// Sets `UpdateServerResult::host_id`. **Required.**
+    #[inline]
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.host_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::host_id`.
+    #[inline]
     pub fn set_host_id(mut self, value: Option<String>) -> Self {
         self.inner.host_id = value;
         self
     }
     /// Sets `UpdateServerResult::flavor`. **Required.**
+    #[inline]
     pub fn flavor(mut self, value: impl Into<SimpleFlavor>) -> Self {
         self.inner.flavor = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::flavor`.
+    #[inline]
     pub fn set_flavor(mut self, value: Option<SimpleFlavor>) -> Self {
         self.inner.flavor = value;
         self
     }
     /// Sets `UpdateServerResult::os_dcf_disk_config`.
+    #[inline]
     pub fn os_dcf_disk_config(mut self, value: impl Into<String>) -> Self {
         self.inner.os_dcf_disk_config = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::os_dcf_disk_config`.
+    #[inline]
     pub fn set_os_dcf_disk_config(mut self, value: Option<String>) -> Self {
         self.inner.os_dcf_disk_config = value;
         self
     }
     /// Sets `UpdateServerResult::user_id`. **Required.**
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `UpdateServerResult::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateServerResult::progress`. **Required.**
+    #[inline]
     pub fn progress(mut self, value: i64) -> Self {
         self.inner.progress = Some(value);
         self
     }
     /// Sets or clears `UpdateServerResult::progress`.
+    #[inline]
     pub fn set_progress(mut self, value: Option<i64>) -> Self {
         self.inner.progress = value;
         self
     }
     /// Sets `UpdateServerResult::links`. **Required.**
+    #[inline]
     pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
         self.inner.links = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `UpdateServerResult::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<Link>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
         self.inner.links = value;
         self
     }
     /// Sets `UpdateServerResult::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `UpdateServerResult::updated`. **Required.**
+    #[inline]
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.inner.updated = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::updated`.
+    #[inline]
     pub fn set_updated(mut self, value: Option<String>) -> Self {
         self.inner.updated = value;
         self
     }
     /// Sets `UpdateServerResult::locked`.
+    #[inline]
     pub fn locked(mut self, value: bool) -> Self {
         self.inner.locked = Some(value);
         self
     }
     /// Sets or clears `UpdateServerResult::locked`.
+    #[inline]
     pub fn set_locked(mut self, value: Option<bool>) -> Self {
         self.inner.locked = value;
         self
     }
     /// Sets `UpdateServerResult::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateServerResult::tags`. **Required.**
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `UpdateServerResult::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `UpdateServerResult::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `UpdateServerResult::os_ext_srv_attr_user_data`.
+    #[inline]
     pub fn os_ext_srv_attr_user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_user_data = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::os_ext_srv_attr_user_data`.
+    #[inline]
     pub fn set_os_ext_srv_attr_user_data(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_user_data = value;
         self
     }
     /// Sets `UpdateServerResult::os_ext_srv_attr_hostname`. **Required.**
+    #[inline]
     pub fn os_ext_srv_attr_hostname(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_hostname = Some(value.into());
         self
     }
     /// Sets or clears `UpdateServerResult::os_ext_srv_attr_hostname`.
+    #[inline]
     pub fn set_os_ext_srv_attr_hostname(mut self, value: Option<String>) -> Self {
         self.inner.os_ext_srv_attr_hostname = value;
         self

@@ -87,51 +87,61 @@ pub struct VolumeAttachBuilder {
 }
 impl VolumeAttachBuilder {
     /// Sets `VolumeAttach::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VolumeAttach::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VolumeAttach::delete_on_termination`.
+    #[inline]
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
         self
     }
     /// Sets or clears `VolumeAttach::delete_on_termination`.
+    #[inline]
     pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
         self.inner.delete_on_termination = value;
         self
     }
     /// Sets `VolumeAttach::device`.
+    #[inline]
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
         self
     }
     /// Sets or clears `VolumeAttach::device`.
+    #[inline]
     pub fn set_device(mut self, value: Option<String>) -> Self {
         self.inner.device = value;
         self
     }
     /// Sets `VolumeAttach::boot_index`.
+    #[inline]
     pub fn boot_index(mut self, value: impl Into<String>) -> Self {
         self.inner.boot_index = Some(value.into());
         self
     }
     /// Sets or clears `VolumeAttach::boot_index`.
+    #[inline]
     pub fn set_boot_index(mut self, value: Option<String>) -> Self {
         self.inner.boot_index = value;
         self
     }
     /// Sets `VolumeAttach::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `VolumeAttach::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
@@ -196,6 +206,7 @@ pub struct VolumeBatchDetachRequestBuilder {
 }
 impl VolumeBatchDetachRequestBuilder {
     /// Sets `VolumeBatchDetachRequest::serverinfo`. **Required.**
+    #[inline]
     pub fn serverinfo(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -204,11 +215,13 @@ impl VolumeBatchDetachRequestBuilder {
         self
     }
     /// Appends one item to `VolumeBatchDetachRequest::serverinfo`.
+    #[inline]
     pub fn push_serverinfo(mut self, value: impl Into<String>) -> Self {
         self.inner.serverinfo.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `VolumeBatchDetachRequest::serverinfo`.
+    #[inline]
     pub fn set_serverinfo(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.serverinfo = value;
         self

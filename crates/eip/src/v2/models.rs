@@ -57,6 +57,7 @@ pub struct AddPublicipsIntoSharedBandwidthOptionBuilder {
 }
 impl AddPublicipsIntoSharedBandwidthOptionBuilder {
     /// Sets `AddPublicipsIntoSharedBandwidthOption::publicip_info`. **Required.**
+    #[inline]
     pub fn publicip_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<InsertPublicipInfo>>,
@@ -65,11 +66,13 @@ impl AddPublicipsIntoSharedBandwidthOptionBuilder {
         self
     }
     /// Appends one item to `AddPublicipsIntoSharedBandwidthOption::publicip_info`.
+    #[inline]
     pub fn push_publicip_info(mut self, value: impl Into<InsertPublicipInfo>) -> Self {
         self.inner.publicip_info.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AddPublicipsIntoSharedBandwidthOption::publicip_info`.
+    #[inline]
     pub fn set_publicip_info(mut self, value: Option<Vec<InsertPublicipInfo>>) -> Self {
         self.inner.publicip_info = value;
         self
@@ -137,6 +140,7 @@ pub struct AddPublicipsIntoSharedBandwidthRequestBodyBuilder {
 }
 impl AddPublicipsIntoSharedBandwidthRequestBodyBuilder {
     /// Sets `AddPublicipsIntoSharedBandwidthRequestBody::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(
         mut self,
         value: impl Into<AddPublicipsIntoSharedBandwidthOption>,
@@ -145,6 +149,7 @@ impl AddPublicipsIntoSharedBandwidthRequestBodyBuilder {
         self
     }
     /// Sets or clears `AddPublicipsIntoSharedBandwidthRequestBody::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(
         mut self,
         value: Option<AddPublicipsIntoSharedBandwidthOption>,
@@ -203,11 +208,13 @@ pub struct AddPublicipsIntoSharedBandwidthResponseBuilder {
 }
 impl AddPublicipsIntoSharedBandwidthResponseBuilder {
     /// Sets `AddPublicipsIntoSharedBandwidthResponse::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<BandwidthRespInsert>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `AddPublicipsIntoSharedBandwidthResponse::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<BandwidthRespInsert>) -> Self {
         self.inner.bandwidth = value;
         self
@@ -304,56 +311,67 @@ pub struct BandWidthRulesBuilder {
 }
 impl BandWidthRulesBuilder {
     /// Sets `BandWidthRules::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BandWidthRules::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `BandWidthRules::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BandWidthRules::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BandWidthRules::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `BandWidthRules::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `BandWidthRules::egress_size`.
+    #[inline]
     pub fn egress_size(mut self, value: i64) -> Self {
         self.inner.egress_size = Some(value);
         self
     }
     /// Sets or clears `BandWidthRules::egress_size`.
+    #[inline]
     pub fn set_egress_size(mut self, value: Option<i64>) -> Self {
         self.inner.egress_size = value;
         self
     }
     /// Sets `BandWidthRules::egress_guarented_size`.
+    #[inline]
     pub fn egress_guarented_size(mut self, value: i64) -> Self {
         self.inner.egress_guarented_size = Some(value);
         self
     }
     /// Sets or clears `BandWidthRules::egress_guarented_size`.
+    #[inline]
     pub fn set_egress_guarented_size(mut self, value: Option<i64>) -> Self {
         self.inner.egress_guarented_size = value;
         self
     }
     /// Sets `BandWidthRules::publicip_info`.
+    #[inline]
     pub fn publicip_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<PublicipInfoResp>>,
@@ -362,11 +380,13 @@ impl BandWidthRulesBuilder {
         self
     }
     /// Appends one item to `BandWidthRules::publicip_info`.
+    #[inline]
     pub fn push_publicip_info(mut self, value: impl Into<PublicipInfoResp>) -> Self {
         self.inner.publicip_info.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BandWidthRules::publicip_info`.
+    #[inline]
     pub fn set_publicip_info(mut self, value: Option<Vec<PublicipInfoResp>>) -> Self {
         self.inner.publicip_info = value;
         self
@@ -436,21 +456,25 @@ pub struct BandwidthPkgPageBuilder {
 }
 impl BandwidthPkgPageBuilder {
     /// Sets `BandwidthPkgPage::href`. **Required.**
+    #[inline]
     pub fn href(mut self, value: impl Into<String>) -> Self {
         self.inner.href = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgPage::href`.
+    #[inline]
     pub fn set_href(mut self, value: Option<String>) -> Self {
         self.inner.href = value;
         self
     }
     /// Sets `BandwidthPkgPage::rel`. **Required.**
+    #[inline]
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgPage::rel`.
+    #[inline]
     pub fn set_rel(mut self, value: Option<String>) -> Self {
         self.inner.rel = value;
         self
@@ -633,101 +657,121 @@ pub struct BandwidthPkgRespBuilder {
 }
 impl BandwidthPkgRespBuilder {
     /// Sets `BandwidthPkgResp::resource_id`. **Required.**
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgResp::resource_id`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.resource_id = value;
         self
     }
     /// Sets `BandwidthPkgResp::resource_name`. **Required.**
+    #[inline]
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_name = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgResp::resource_name`.
+    #[inline]
     pub fn set_resource_name(mut self, value: Option<String>) -> Self {
         self.inner.resource_name = value;
         self
     }
     /// Sets `BandwidthPkgResp::processed_time`. **Required.**
+    #[inline]
     pub fn processed_time(mut self, value: impl Into<String>) -> Self {
         self.inner.processed_time = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgResp::processed_time`.
+    #[inline]
     pub fn set_processed_time(mut self, value: Option<String>) -> Self {
         self.inner.processed_time = value;
         self
     }
     /// Sets `BandwidthPkgResp::bandwidth_id`. **Required.**
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgResp::bandwidth_id`.
+    #[inline]
     pub fn set_bandwidth_id(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_id = value;
         self
     }
     /// Sets `BandwidthPkgResp::pkg_size`. **Required.**
+    #[inline]
     pub fn pkg_size(mut self, value: i64) -> Self {
         self.inner.pkg_size = Some(value);
         self
     }
     /// Sets or clears `BandwidthPkgResp::pkg_size`.
+    #[inline]
     pub fn set_pkg_size(mut self, value: Option<i64>) -> Self {
         self.inner.pkg_size = value;
         self
     }
     /// Sets `BandwidthPkgResp::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `BandwidthPkgResp::billing_info`. **Required.**
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgResp::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<String>) -> Self {
         self.inner.billing_info = value;
         self
     }
     /// Sets `BandwidthPkgResp::start_time`. **Required.**
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.inner.start_time = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgResp::start_time`.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<String>) -> Self {
         self.inner.start_time = value;
         self
     }
     /// Sets `BandwidthPkgResp::end_time`. **Required.**
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgResp::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `BandwidthPkgResp::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPkgResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
@@ -903,56 +947,67 @@ pub struct BandwidthRespBuilder {
 }
 impl BandwidthRespBuilder {
     /// Sets `BandwidthResp::bandwidth_type`.
+    #[inline]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::bandwidth_type`.
+    #[inline]
     pub fn set_bandwidth_type(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_type = value;
         self
     }
     /// Sets `BandwidthResp::billing_info`.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<String>) -> Self {
         self.inner.billing_info = value;
         self
     }
     /// Sets `BandwidthResp::charge_mode`.
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<BandwidthRespChargeMode>) -> Self {
         self.inner.charge_mode = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(mut self, value: Option<BandwidthRespChargeMode>) -> Self {
         self.inner.charge_mode = value;
         self
     }
     /// Sets `BandwidthResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `BandwidthResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BandwidthResp::publicip_info`.
+    #[inline]
     pub fn publicip_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<PublicipInfoResp>>,
@@ -961,86 +1016,103 @@ impl BandwidthRespBuilder {
         self
     }
     /// Appends one item to `BandwidthResp::publicip_info`.
+    #[inline]
     pub fn push_publicip_info(mut self, value: impl Into<PublicipInfoResp>) -> Self {
         self.inner.publicip_info.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::publicip_info`.
+    #[inline]
     pub fn set_publicip_info(mut self, value: Option<Vec<PublicipInfoResp>>) -> Self {
         self.inner.publicip_info = value;
         self
     }
     /// Sets `BandwidthResp::share_type`.
+    #[inline]
     pub fn share_type(mut self, value: impl Into<BandwidthRespShareType>) -> Self {
         self.inner.share_type = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::share_type`.
+    #[inline]
     pub fn set_share_type(mut self, value: Option<BandwidthRespShareType>) -> Self {
         self.inner.share_type = value;
         self
     }
     /// Sets `BandwidthResp::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `BandwidthResp::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `BandwidthResp::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `BandwidthResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `BandwidthResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<BandwidthRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<BandwidthRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `BandwidthResp::enable_bandwidth_rules`.
+    #[inline]
     pub fn enable_bandwidth_rules(mut self, value: bool) -> Self {
         self.inner.enable_bandwidth_rules = Some(value);
         self
     }
     /// Sets or clears `BandwidthResp::enable_bandwidth_rules`.
+    #[inline]
     pub fn set_enable_bandwidth_rules(mut self, value: Option<bool>) -> Self {
         self.inner.enable_bandwidth_rules = value;
         self
     }
     /// Sets `BandwidthResp::rule_quota`.
+    #[inline]
     pub fn rule_quota(mut self, value: i64) -> Self {
         self.inner.rule_quota = Some(value);
         self
     }
     /// Sets or clears `BandwidthResp::rule_quota`.
+    #[inline]
     pub fn set_rule_quota(mut self, value: Option<i64>) -> Self {
         self.inner.rule_quota = value;
         self
     }
     /// Sets `BandwidthResp::bandwidth_rules`.
+    #[inline]
     pub fn bandwidth_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<BandWidthRules>>,
@@ -1049,41 +1121,49 @@ impl BandwidthRespBuilder {
         self
     }
     /// Appends one item to `BandwidthResp::bandwidth_rules`.
+    #[inline]
     pub fn push_bandwidth_rules(mut self, value: impl Into<BandWidthRules>) -> Self {
         self.inner.bandwidth_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::bandwidth_rules`.
+    #[inline]
     pub fn set_bandwidth_rules(mut self, value: Option<Vec<BandWidthRules>>) -> Self {
         self.inner.bandwidth_rules = value;
         self
     }
     /// Sets `BandwidthResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `BandwidthResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `BandwidthResp::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
@@ -1251,16 +1331,19 @@ pub struct BandwidthRespInsertBuilder {
 }
 impl BandwidthRespInsertBuilder {
     /// Sets `BandwidthRespInsert::bandwidth_type`.
+    #[inline]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthRespInsert::bandwidth_type`.
+    #[inline]
     pub fn set_bandwidth_type(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_type = value;
         self
     }
     /// Sets `BandwidthRespInsert::charge_mode`.
+    #[inline]
     pub fn charge_mode(
         mut self,
         value: impl Into<BandwidthRespInsertChargeMode>,
@@ -1269,6 +1352,7 @@ impl BandwidthRespInsertBuilder {
         self
     }
     /// Sets or clears `BandwidthRespInsert::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(
         mut self,
         value: Option<BandwidthRespInsertChargeMode>,
@@ -1277,26 +1361,31 @@ impl BandwidthRespInsertBuilder {
         self
     }
     /// Sets `BandwidthRespInsert::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthRespInsert::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `BandwidthRespInsert::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthRespInsert::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BandwidthRespInsert::publicip_info`.
+    #[inline]
     pub fn publicip_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<PublicipInfoResp>>,
@@ -1305,31 +1394,37 @@ impl BandwidthRespInsertBuilder {
         self
     }
     /// Appends one item to `BandwidthRespInsert::publicip_info`.
+    #[inline]
     pub fn push_publicip_info(mut self, value: impl Into<PublicipInfoResp>) -> Self {
         self.inner.publicip_info.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BandwidthRespInsert::publicip_info`.
+    #[inline]
     pub fn set_publicip_info(mut self, value: Option<Vec<PublicipInfoResp>>) -> Self {
         self.inner.publicip_info = value;
         self
     }
     /// Sets `BandwidthRespInsert::billing_info`.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthRespInsert::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<String>) -> Self {
         self.inner.billing_info = value;
         self
     }
     /// Sets `BandwidthRespInsert::share_type`.
+    #[inline]
     pub fn share_type(mut self, value: impl Into<BandwidthRespInsertShareType>) -> Self {
         self.inner.share_type = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthRespInsert::share_type`.
+    #[inline]
     pub fn set_share_type(
         mut self,
         value: Option<BandwidthRespInsertShareType>,
@@ -1338,66 +1433,79 @@ impl BandwidthRespInsertBuilder {
         self
     }
     /// Sets `BandwidthRespInsert::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `BandwidthRespInsert::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `BandwidthRespInsert::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthRespInsert::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `BandwidthRespInsert::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthRespInsert::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `BandwidthRespInsert::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<BandwidthRespInsertStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthRespInsert::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<BandwidthRespInsertStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `BandwidthRespInsert::enable_bandwidth_rules`.
+    #[inline]
     pub fn enable_bandwidth_rules(mut self, value: bool) -> Self {
         self.inner.enable_bandwidth_rules = Some(value);
         self
     }
     /// Sets or clears `BandwidthRespInsert::enable_bandwidth_rules`.
+    #[inline]
     pub fn set_enable_bandwidth_rules(mut self, value: Option<bool>) -> Self {
         self.inner.enable_bandwidth_rules = value;
         self
     }
     /// Sets `BandwidthRespInsert::rule_quota`.
+    #[inline]
     pub fn rule_quota(mut self, value: i64) -> Self {
         self.inner.rule_quota = Some(value);
         self
     }
     /// Sets or clears `BandwidthRespInsert::rule_quota`.
+    #[inline]
     pub fn set_rule_quota(mut self, value: Option<i64>) -> Self {
         self.inner.rule_quota = value;
         self
     }
     /// Sets `BandwidthRespInsert::bandwidth_rules`.
+    #[inline]
     pub fn bandwidth_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<BandWidthRules>>,
@@ -1406,11 +1514,13 @@ impl BandwidthRespInsertBuilder {
         self
     }
     /// Appends one item to `BandwidthRespInsert::bandwidth_rules`.
+    #[inline]
     pub fn push_bandwidth_rules(mut self, value: impl Into<BandWidthRules>) -> Self {
         self.inner.bandwidth_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BandwidthRespInsert::bandwidth_rules`.
+    #[inline]
     pub fn set_bandwidth_rules(mut self, value: Option<Vec<BandWidthRules>>) -> Self {
         self.inner.bandwidth_rules = value;
         self
@@ -1561,51 +1671,61 @@ pub struct BatchBandwidthBuilder {
 }
 impl BatchBandwidthBuilder {
     /// Sets `BatchBandwidth::charge_mode`.
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<BatchBandwidthChargeMode>) -> Self {
         self.inner.charge_mode = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidth::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(mut self, value: Option<BatchBandwidthChargeMode>) -> Self {
         self.inner.charge_mode = value;
         self
     }
     /// Sets `BatchBandwidth::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidth::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BatchBandwidth::share_type`.
+    #[inline]
     pub fn share_type(mut self, value: impl Into<BatchBandwidthShareType>) -> Self {
         self.inner.share_type = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidth::share_type`.
+    #[inline]
     pub fn set_share_type(mut self, value: Option<BatchBandwidthShareType>) -> Self {
         self.inner.share_type = value;
         self
     }
     /// Sets `BatchBandwidth::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `BatchBandwidth::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `BatchBandwidth::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidth::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -1743,26 +1863,31 @@ pub struct BatchBandwidthRespBuilder {
 }
 impl BatchBandwidthRespBuilder {
     /// Sets `BatchBandwidthResp::bandwidth_type`.
+    #[inline]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidthResp::bandwidth_type`.
+    #[inline]
     pub fn set_bandwidth_type(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_type = value;
         self
     }
     /// Sets `BatchBandwidthResp::billing_info`.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidthResp::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<String>) -> Self {
         self.inner.billing_info = value;
         self
     }
     /// Sets `BatchBandwidthResp::charge_mode`.
+    #[inline]
     pub fn charge_mode(
         mut self,
         value: impl Into<BatchBandwidthRespChargeMode>,
@@ -1771,6 +1896,7 @@ impl BatchBandwidthRespBuilder {
         self
     }
     /// Sets or clears `BatchBandwidthResp::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(
         mut self,
         value: Option<BatchBandwidthRespChargeMode>,
@@ -1779,26 +1905,31 @@ impl BatchBandwidthRespBuilder {
         self
     }
     /// Sets `BatchBandwidthResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidthResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `BatchBandwidthResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidthResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BatchBandwidthResp::publicip_info`.
+    #[inline]
     pub fn publicip_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<PublicipInfoResp>>,
@@ -1807,61 +1938,73 @@ impl BatchBandwidthRespBuilder {
         self
     }
     /// Appends one item to `BatchBandwidthResp::publicip_info`.
+    #[inline]
     pub fn push_publicip_info(mut self, value: impl Into<PublicipInfoResp>) -> Self {
         self.inner.publicip_info.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchBandwidthResp::publicip_info`.
+    #[inline]
     pub fn set_publicip_info(mut self, value: Option<Vec<PublicipInfoResp>>) -> Self {
         self.inner.publicip_info = value;
         self
     }
     /// Sets `BatchBandwidthResp::share_type`.
+    #[inline]
     pub fn share_type(mut self, value: impl Into<BatchBandwidthRespShareType>) -> Self {
         self.inner.share_type = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidthResp::share_type`.
+    #[inline]
     pub fn set_share_type(mut self, value: Option<BatchBandwidthRespShareType>) -> Self {
         self.inner.share_type = value;
         self
     }
     /// Sets `BatchBandwidthResp::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `BatchBandwidthResp::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `BatchBandwidthResp::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidthResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `BatchBandwidthResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<BatchBandwidthRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidthResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<BatchBandwidthRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `BatchBandwidthResp::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `BatchBandwidthResp::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
@@ -2006,41 +2149,49 @@ pub struct BatchCreateBandwidthOptionBuilder {
 }
 impl BatchCreateBandwidthOptionBuilder {
     /// Sets `BatchCreateBandwidthOption::count`. **Required.**
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `BatchCreateBandwidthOption::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
     }
     /// Sets `BatchCreateBandwidthOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateBandwidthOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BatchCreateBandwidthOption::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `BatchCreateBandwidthOption::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `BatchCreateBandwidthOption::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateBandwidthOption::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
@@ -2107,11 +2258,13 @@ pub struct BatchCreateBandwidthRequestBodyBuilder {
 }
 impl BatchCreateBandwidthRequestBodyBuilder {
     /// Sets `BatchCreateBandwidthRequestBody::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<BatchCreateBandwidthOption>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateBandwidthRequestBody::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<BatchCreateBandwidthOption>) -> Self {
         self.inner.bandwidth = value;
         self
@@ -2186,6 +2339,7 @@ pub struct BatchCreatePublicipTagsRequestBodyBuilder {
 }
 impl BatchCreatePublicipTagsRequestBodyBuilder {
     /// Sets `BatchCreatePublicipTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTagOption>>,
@@ -2194,16 +2348,19 @@ impl BatchCreatePublicipTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreatePublicipTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTagOption>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreatePublicipTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTagOption>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `BatchCreatePublicipTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchCreatePublicipTagsRequestBodyAction>,
@@ -2212,6 +2369,7 @@ impl BatchCreatePublicipTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchCreatePublicipTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchCreatePublicipTagsRequestBodyAction>,
@@ -2279,11 +2437,13 @@ pub struct BatchCreatePublicipsResponseBuilder {
 }
 impl BatchCreatePublicipsResponseBuilder {
     /// Sets `BatchCreatePublicipsResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreatePublicipsResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2387,41 +2547,49 @@ pub struct BatchCreatePublicipsV2RequestBodyBuilder {
 }
 impl BatchCreatePublicipsV2RequestBodyBuilder {
     /// Sets `BatchCreatePublicipsV2RequestBody::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<BatchBandwidth>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreatePublicipsV2RequestBody::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<BatchBandwidth>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `BatchCreatePublicipsV2RequestBody::publicip`. **Required.**
+    #[inline]
     pub fn publicip(mut self, value: impl Into<BatchPublicIp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreatePublicipsV2RequestBody::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<BatchPublicIp>) -> Self {
         self.inner.publicip = value;
         self
     }
     /// Sets `BatchCreatePublicipsV2RequestBody::publicip_number`. **Required.**
+    #[inline]
     pub fn publicip_number(mut self, value: i64) -> Self {
         self.inner.publicip_number = Some(value);
         self
     }
     /// Sets or clears `BatchCreatePublicipsV2RequestBody::publicip_number`.
+    #[inline]
     pub fn set_publicip_number(mut self, value: Option<i64>) -> Self {
         self.inner.publicip_number = value;
         self
     }
     /// Sets `BatchCreatePublicipsV2RequestBody::enterprise_project_id`. **Required.**
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreatePublicipsV2RequestBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
@@ -2480,6 +2648,7 @@ pub struct BatchCreateSharedBandwidthsResponseBuilder {
 }
 impl BatchCreateSharedBandwidthsResponseBuilder {
     /// Sets `BatchCreateSharedBandwidthsResponse::bandwidths`.
+    #[inline]
     pub fn bandwidths(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchBandwidthResp>>,
@@ -2488,11 +2657,13 @@ impl BatchCreateSharedBandwidthsResponseBuilder {
         self
     }
     /// Appends one item to `BatchCreateSharedBandwidthsResponse::bandwidths`.
+    #[inline]
     pub fn push_bandwidths(mut self, value: impl Into<BatchBandwidthResp>) -> Self {
         self.inner.bandwidths.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateSharedBandwidthsResponse::bandwidths`.
+    #[inline]
     pub fn set_bandwidths(mut self, value: Option<Vec<BatchBandwidthResp>>) -> Self {
         self.inner.bandwidths = value;
         self
@@ -2558,6 +2729,7 @@ pub struct BatchDeletePublicIpRequestBodyBuilder {
 }
 impl BatchDeletePublicIpRequestBodyBuilder {
     /// Sets `BatchDeletePublicIpRequestBody::publicip_ids`. **Required.**
+    #[inline]
     pub fn publicip_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2566,11 +2738,13 @@ impl BatchDeletePublicIpRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeletePublicIpRequestBody::publicip_ids`.
+    #[inline]
     pub fn push_publicip_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeletePublicIpRequestBody::publicip_ids`.
+    #[inline]
     pub fn set_publicip_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.publicip_ids = value;
         self
@@ -2629,6 +2803,7 @@ pub struct BatchDeletePublicIpResponseBuilder {
 }
 impl BatchDeletePublicIpResponseBuilder {
     /// Sets `BatchDeletePublicIpResponse::job_ids`.
+    #[inline]
     pub fn job_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2637,11 +2812,13 @@ impl BatchDeletePublicIpResponseBuilder {
         self
     }
     /// Appends one item to `BatchDeletePublicIpResponse::job_ids`.
+    #[inline]
     pub fn push_job_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.job_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeletePublicIpResponse::job_ids`.
+    #[inline]
     pub fn set_job_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.job_ids = value;
         self
@@ -2716,6 +2893,7 @@ pub struct BatchDeletePublicipTagsRequestBodyBuilder {
 }
 impl BatchDeletePublicipTagsRequestBodyBuilder {
     /// Sets `BatchDeletePublicipTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTagOption>>,
@@ -2724,16 +2902,19 @@ impl BatchDeletePublicipTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeletePublicipTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTagOption>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeletePublicipTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTagOption>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `BatchDeletePublicipTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchDeletePublicipTagsRequestBodyAction>,
@@ -2742,6 +2923,7 @@ impl BatchDeletePublicipTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchDeletePublicipTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchDeletePublicipTagsRequestBodyAction>,
@@ -2815,6 +2997,7 @@ pub struct BatchDisassociatePublicipsResponseBuilder {
 }
 impl BatchDisassociatePublicipsResponseBuilder {
     /// Sets `BatchDisassociatePublicipsResponse::job_ids`.
+    #[inline]
     pub fn job_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2823,11 +3006,13 @@ impl BatchDisassociatePublicipsResponseBuilder {
         self
     }
     /// Appends one item to `BatchDisassociatePublicipsResponse::job_ids`.
+    #[inline]
     pub fn push_job_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.job_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDisassociatePublicipsResponse::job_ids`.
+    #[inline]
     pub fn set_job_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.job_ids = value;
         self
@@ -2903,6 +3088,7 @@ pub struct BatchModifyBandwidthResponseBuilder {
 }
 impl BatchModifyBandwidthResponseBuilder {
     /// Sets `BatchModifyBandwidthResponse::success_resources`.
+    #[inline]
     pub fn success_resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<SuccessResources>>,
@@ -2911,11 +3097,13 @@ impl BatchModifyBandwidthResponseBuilder {
         self
     }
     /// Appends one item to `BatchModifyBandwidthResponse::success_resources`.
+    #[inline]
     pub fn push_success_resources(mut self, value: impl Into<SuccessResources>) -> Self {
         self.inner.success_resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchModifyBandwidthResponse::success_resources`.
+    #[inline]
     pub fn set_success_resources(
         mut self,
         value: Option<Vec<SuccessResources>>,
@@ -2924,6 +3112,7 @@ impl BatchModifyBandwidthResponseBuilder {
         self
     }
     /// Sets `BatchModifyBandwidthResponse::failure_resources`.
+    #[inline]
     pub fn failure_resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<FailureResources>>,
@@ -2932,11 +3121,13 @@ impl BatchModifyBandwidthResponseBuilder {
         self
     }
     /// Appends one item to `BatchModifyBandwidthResponse::failure_resources`.
+    #[inline]
     pub fn push_failure_resources(mut self, value: impl Into<FailureResources>) -> Self {
         self.inner.failure_resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchModifyBandwidthResponse::failure_resources`.
+    #[inline]
     pub fn set_failure_resources(
         mut self,
         value: Option<Vec<FailureResources>>,
@@ -3011,41 +3202,49 @@ pub struct BatchProfileBuilder {
 }
 impl BatchProfileBuilder {
     /// Sets `BatchProfile::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchProfile::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `BatchProfile::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchProfile::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `BatchProfile::region_id`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchProfile::region_id`.
+    #[inline]
     pub fn set_region_id(mut self, value: Option<String>) -> Self {
         self.inner.region_id = value;
         self
     }
     /// Sets `BatchProfile::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchProfile::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
@@ -3143,66 +3342,79 @@ pub struct BatchPublicIpBuilder {
 }
 impl BatchPublicIpBuilder {
     /// Sets `BatchPublicIp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BatchPublicIp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `BatchPublicIp::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<BatchPublicIpType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `BatchPublicIp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<BatchPublicIpType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `BatchPublicIp::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_version = Some(value.into());
         self
     }
     /// Sets or clears `BatchPublicIp::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<String>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `BatchPublicIp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchPublicIp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `BatchPublicIp::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `BatchPublicIp::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchPublicIp::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `BatchPublicIp::profile`.
+    #[inline]
     pub fn profile(mut self, value: impl Into<BatchProfile>) -> Self {
         self.inner.profile = Some(value.into());
         self
     }
     /// Sets or clears `BatchPublicIp::profile`.
+    #[inline]
     pub fn set_profile(mut self, value: Option<BatchProfile>) -> Self {
         self.inner.profile = value;
         self
@@ -3288,6 +3500,7 @@ pub struct BwChangeToPeriodReqBuilder {
 }
 impl BwChangeToPeriodReqBuilder {
     /// Sets `BwChangeToPeriodReq::bandwidth_ids`. **Required.**
+    #[inline]
     pub fn bandwidth_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3296,16 +3509,19 @@ impl BwChangeToPeriodReqBuilder {
         self
     }
     /// Appends one item to `BwChangeToPeriodReq::bandwidth_ids`.
+    #[inline]
     pub fn push_bandwidth_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BwChangeToPeriodReq::bandwidth_ids`.
+    #[inline]
     pub fn set_bandwidth_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.bandwidth_ids = value;
         self
     }
     /// Sets `BwChangeToPeriodReq::extend_param`. **Required.**
+    #[inline]
     pub fn extend_param(
         mut self,
         value: impl Into<CreatePrePaidPublicipExtendParamOption>,
@@ -3314,6 +3530,7 @@ impl BwChangeToPeriodReqBuilder {
         self
     }
     /// Sets or clears `BwChangeToPeriodReq::extend_param`.
+    #[inline]
     pub fn set_extend_param(
         mut self,
         value: Option<CreatePrePaidPublicipExtendParamOption>,
@@ -3383,6 +3600,7 @@ pub struct ChangeBandwidthToPeriodResponseBuilder {
 }
 impl ChangeBandwidthToPeriodResponseBuilder {
     /// Sets `ChangeBandwidthToPeriodResponse::bandwidth_ids`.
+    #[inline]
     pub fn bandwidth_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3391,31 +3609,37 @@ impl ChangeBandwidthToPeriodResponseBuilder {
         self
     }
     /// Appends one item to `ChangeBandwidthToPeriodResponse::bandwidth_ids`.
+    #[inline]
     pub fn push_bandwidth_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ChangeBandwidthToPeriodResponse::bandwidth_ids`.
+    #[inline]
     pub fn set_bandwidth_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.bandwidth_ids = value;
         self
     }
     /// Sets `ChangeBandwidthToPeriodResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeBandwidthToPeriodResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `ChangeBandwidthToPeriodResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangeBandwidthToPeriodResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -3482,6 +3706,7 @@ pub struct ChangePublicipToPeriodResponseBuilder {
 }
 impl ChangePublicipToPeriodResponseBuilder {
     /// Sets `ChangePublicipToPeriodResponse::publicip_ids`.
+    #[inline]
     pub fn publicip_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3490,31 +3715,37 @@ impl ChangePublicipToPeriodResponseBuilder {
         self
     }
     /// Appends one item to `ChangePublicipToPeriodResponse::publicip_ids`.
+    #[inline]
     pub fn push_publicip_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ChangePublicipToPeriodResponse::publicip_ids`.
+    #[inline]
     pub fn set_publicip_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.publicip_ids = value;
         self
     }
     /// Sets `ChangePublicipToPeriodResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangePublicipToPeriodResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `ChangePublicipToPeriodResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ChangePublicipToPeriodResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -3587,6 +3818,7 @@ pub struct ChangeToPeriodReqBuilder {
 }
 impl ChangeToPeriodReqBuilder {
     /// Sets `ChangeToPeriodReq::publicip_ids`. **Required.**
+    #[inline]
     pub fn publicip_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3595,16 +3827,19 @@ impl ChangeToPeriodReqBuilder {
         self
     }
     /// Appends one item to `ChangeToPeriodReq::publicip_ids`.
+    #[inline]
     pub fn push_publicip_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ChangeToPeriodReq::publicip_ids`.
+    #[inline]
     pub fn set_publicip_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.publicip_ids = value;
         self
     }
     /// Sets `ChangeToPeriodReq::extend_param`. **Required.**
+    #[inline]
     pub fn extend_param(
         mut self,
         value: impl Into<CreatePrePaidPublicipExtendParamOption>,
@@ -3613,6 +3848,7 @@ impl ChangeToPeriodReqBuilder {
         self
     }
     /// Sets or clears `ChangeToPeriodReq::extend_param`.
+    #[inline]
     pub fn set_extend_param(
         mut self,
         value: Option<CreatePrePaidPublicipExtendParamOption>,
@@ -3674,11 +3910,13 @@ pub struct CountPublicIpResponseBuilder {
 }
 impl CountPublicIpResponseBuilder {
     /// Sets `CountPublicIpResponse::elasticip_size`.
+    #[inline]
     pub fn elasticip_size(mut self, value: i64) -> Self {
         self.inner.elasticip_size = Some(value);
         self
     }
     /// Sets or clears `CountPublicIpResponse::elasticip_size`.
+    #[inline]
     pub fn set_elasticip_size(mut self, value: Option<i64>) -> Self {
         self.inner.elasticip_size = value;
         self
@@ -3776,41 +4014,49 @@ pub struct CreateFloatingIpOptionBuilder {
 }
 impl CreateFloatingIpOptionBuilder {
     /// Sets `CreateFloatingIpOption::floating_ip_address`.
+    #[inline]
     pub fn floating_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.floating_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `CreateFloatingIpOption::floating_ip_address`.
+    #[inline]
     pub fn set_floating_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.floating_ip_address = value;
         self
     }
     /// Sets `CreateFloatingIpOption::floating_network_id`. **Required.**
+    #[inline]
     pub fn floating_network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.floating_network_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateFloatingIpOption::floating_network_id`.
+    #[inline]
     pub fn set_floating_network_id(mut self, value: Option<String>) -> Self {
         self.inner.floating_network_id = value;
         self
     }
     /// Sets `CreateFloatingIpOption::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateFloatingIpOption::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `CreateFloatingIpOption::fixed_ip_address`.
+    #[inline]
     pub fn fixed_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.fixed_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `CreateFloatingIpOption::fixed_ip_address`.
+    #[inline]
     pub fn set_fixed_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.fixed_ip_address = value;
         self
@@ -3901,6 +4147,7 @@ pub struct CreatePrePaidPublicipExtendParamOptionBuilder {
 }
 impl CreatePrePaidPublicipExtendParamOptionBuilder {
     /// Sets `CreatePrePaidPublicipExtendParamOption::charge_mode`.
+    #[inline]
     pub fn charge_mode(
         mut self,
         value: impl Into<CreatePrePaidPublicipExtendParamOptionChargeMode>,
@@ -3909,6 +4156,7 @@ impl CreatePrePaidPublicipExtendParamOptionBuilder {
         self
     }
     /// Sets or clears `CreatePrePaidPublicipExtendParamOption::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(
         mut self,
         value: Option<CreatePrePaidPublicipExtendParamOptionChargeMode>,
@@ -3917,6 +4165,7 @@ impl CreatePrePaidPublicipExtendParamOptionBuilder {
         self
     }
     /// Sets `CreatePrePaidPublicipExtendParamOption::period_type`.
+    #[inline]
     pub fn period_type(
         mut self,
         value: impl Into<CreatePrePaidPublicipExtendParamOptionPeriodType>,
@@ -3925,6 +4174,7 @@ impl CreatePrePaidPublicipExtendParamOptionBuilder {
         self
     }
     /// Sets or clears `CreatePrePaidPublicipExtendParamOption::period_type`.
+    #[inline]
     pub fn set_period_type(
         mut self,
         value: Option<CreatePrePaidPublicipExtendParamOptionPeriodType>,
@@ -3933,31 +4183,37 @@ impl CreatePrePaidPublicipExtendParamOptionBuilder {
         self
     }
     /// Sets `CreatePrePaidPublicipExtendParamOption::period_num`.
+    #[inline]
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
         self
     }
     /// Sets or clears `CreatePrePaidPublicipExtendParamOption::period_num`.
+    #[inline]
     pub fn set_period_num(mut self, value: Option<i64>) -> Self {
         self.inner.period_num = value;
         self
     }
     /// Sets `CreatePrePaidPublicipExtendParamOption::is_auto_renew`.
+    #[inline]
     pub fn is_auto_renew(mut self, value: bool) -> Self {
         self.inner.is_auto_renew = Some(value);
         self
     }
     /// Sets or clears `CreatePrePaidPublicipExtendParamOption::is_auto_renew`.
+    #[inline]
     pub fn set_is_auto_renew(mut self, value: Option<bool>) -> Self {
         self.inner.is_auto_renew = value;
         self
     }
     /// Sets `CreatePrePaidPublicipExtendParamOption::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(mut self, value: bool) -> Self {
         self.inner.is_auto_pay = Some(value);
         self
     }
     /// Sets or clears `CreatePrePaidPublicipExtendParamOption::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(mut self, value: Option<bool>) -> Self {
         self.inner.is_auto_pay = value;
         self
@@ -4062,41 +4318,49 @@ pub struct CreatePrePaidPublicipOptionBuilder {
 }
 impl CreatePrePaidPublicipOptionBuilder {
     /// Sets `CreatePrePaidPublicipOption::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrePaidPublicipOption::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `CreatePrePaidPublicipOption::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `CreatePrePaidPublicipOption::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `CreatePrePaidPublicipOption::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrePaidPublicipOption::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
     }
     /// Sets `CreatePrePaidPublicipOption::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrePaidPublicipOption::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
@@ -4191,21 +4455,25 @@ pub struct CreatePrePaidPublicipRequestBodyBuilder {
 }
 impl CreatePrePaidPublicipRequestBodyBuilder {
     /// Sets `CreatePrePaidPublicipRequestBody::publicip`. **Required.**
+    #[inline]
     pub fn publicip(mut self, value: impl Into<CreatePrePaidPublicipOption>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrePaidPublicipRequestBody::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<CreatePrePaidPublicipOption>) -> Self {
         self.inner.publicip = value;
         self
     }
     /// Sets `CreatePrePaidPublicipRequestBody::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<CreatePublicipBandwidthOption>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrePaidPublicipRequestBody::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(
         mut self,
         value: Option<CreatePublicipBandwidthOption>,
@@ -4214,6 +4482,7 @@ impl CreatePrePaidPublicipRequestBodyBuilder {
         self
     }
     /// Sets `CreatePrePaidPublicipRequestBody::extend_param`.
+    #[inline]
     pub fn extend_param(
         mut self,
         value: impl Into<CreatePrePaidPublicipExtendParamOption>,
@@ -4222,6 +4491,7 @@ impl CreatePrePaidPublicipRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreatePrePaidPublicipRequestBody::extend_param`.
+    #[inline]
     pub fn set_extend_param(
         mut self,
         value: Option<CreatePrePaidPublicipExtendParamOption>,
@@ -4230,11 +4500,13 @@ impl CreatePrePaidPublicipRequestBodyBuilder {
         self
     }
     /// Sets `CreatePrePaidPublicipRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrePaidPublicipRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
@@ -4297,31 +4569,37 @@ pub struct CreatePrePaidPublicipResponseBuilder {
 }
 impl CreatePrePaidPublicipResponseBuilder {
     /// Sets `CreatePrePaidPublicipResponse::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipCreateResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrePaidPublicipResponse::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipCreateResp>) -> Self {
         self.inner.publicip = value;
         self
     }
     /// Sets `CreatePrePaidPublicipResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrePaidPublicipResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `CreatePrePaidPublicipResponse::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrePaidPublicipResponse::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
@@ -4414,6 +4692,7 @@ pub struct CreatePublicipBandwidthOptionBuilder {
 }
 impl CreatePublicipBandwidthOptionBuilder {
     /// Sets `CreatePublicipBandwidthOption::charge_mode`.
+    #[inline]
     pub fn charge_mode(
         mut self,
         value: impl Into<CreatePublicipBandwidthOptionChargeMode>,
@@ -4422,6 +4701,7 @@ impl CreatePublicipBandwidthOptionBuilder {
         self
     }
     /// Sets or clears `CreatePublicipBandwidthOption::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(
         mut self,
         value: Option<CreatePublicipBandwidthOptionChargeMode>,
@@ -4430,26 +4710,31 @@ impl CreatePublicipBandwidthOptionBuilder {
         self
     }
     /// Sets `CreatePublicipBandwidthOption::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipBandwidthOption::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CreatePublicipBandwidthOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipBandwidthOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreatePublicipBandwidthOption::share_type`. **Required.**
+    #[inline]
     pub fn share_type(
         mut self,
         value: impl Into<CreatePublicipBandwidthOptionShareType>,
@@ -4458,6 +4743,7 @@ impl CreatePublicipBandwidthOptionBuilder {
         self
     }
     /// Sets or clears `CreatePublicipBandwidthOption::share_type`.
+    #[inline]
     pub fn set_share_type(
         mut self,
         value: Option<CreatePublicipBandwidthOptionShareType>,
@@ -4466,11 +4752,13 @@ impl CreatePublicipBandwidthOptionBuilder {
         self
     }
     /// Sets `CreatePublicipBandwidthOption::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `CreatePublicipBandwidthOption::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
@@ -4587,51 +4875,61 @@ pub struct CreatePublicipOptionBuilder {
 }
 impl CreatePublicipOptionBuilder {
     /// Sets `CreatePublicipOption::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipOption::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `CreatePublicipOption::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipOption::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `CreatePublicipOption::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `CreatePublicipOption::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `CreatePublicipOption::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipOption::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
     }
     /// Sets `CreatePublicipOption::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipOption::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
@@ -4718,11 +5016,13 @@ pub struct CreatePublicipRequestBodyBuilder {
 }
 impl CreatePublicipRequestBodyBuilder {
     /// Sets `CreatePublicipRequestBody::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<CreatePublicipBandwidthOption>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipRequestBody::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(
         mut self,
         value: Option<CreatePublicipBandwidthOption>,
@@ -4731,21 +5031,25 @@ impl CreatePublicipRequestBodyBuilder {
         self
     }
     /// Sets `CreatePublicipRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipRequestBody::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreatePublicipRequestBody::publicip`. **Required.**
+    #[inline]
     pub fn publicip(mut self, value: impl Into<CreatePublicipOption>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipRequestBody::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<CreatePublicipOption>) -> Self {
         self.inner.publicip = value;
         self
@@ -4799,11 +5103,13 @@ pub struct CreatePublicipResponseBuilder {
 }
 impl CreatePublicipResponseBuilder {
     /// Sets `CreatePublicipResponse::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipCreateResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipResponse::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipCreateResp>) -> Self {
         self.inner.publicip = value;
         self
@@ -4868,11 +5174,13 @@ pub struct CreatePublicipTagRequestBodyBuilder {
 }
 impl CreatePublicipTagRequestBodyBuilder {
     /// Sets `CreatePublicipTagRequestBody::tag`. **Required.**
+    #[inline]
     pub fn tag(mut self, value: impl Into<ResourceTagOption>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `CreatePublicipTagRequestBody::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<ResourceTagOption>) -> Self {
         self.inner.tag = value;
         self
@@ -4939,11 +5247,13 @@ pub struct CreateSharedBandwidhRequestBodyBuilder {
 }
 impl CreateSharedBandwidhRequestBodyBuilder {
     /// Sets `CreateSharedBandwidhRequestBody::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<CreateSharedBandwidthOption>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `CreateSharedBandwidhRequestBody::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<CreateSharedBandwidthOption>) -> Self {
         self.inner.bandwidth = value;
         self
@@ -5059,36 +5369,43 @@ pub struct CreateSharedBandwidthOptionBuilder {
 }
 impl CreateSharedBandwidthOptionBuilder {
     /// Sets `CreateSharedBandwidthOption::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSharedBandwidthOption::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateSharedBandwidthOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateSharedBandwidthOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateSharedBandwidthOption::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `CreateSharedBandwidthOption::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `CreateSharedBandwidthOption::charge_mode`.
+    #[inline]
     pub fn charge_mode(
         mut self,
         value: impl Into<CreateSharedBandwidthOptionChargeMode>,
@@ -5097,6 +5414,7 @@ impl CreateSharedBandwidthOptionBuilder {
         self
     }
     /// Sets or clears `CreateSharedBandwidthOption::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(
         mut self,
         value: Option<CreateSharedBandwidthOptionChargeMode>,
@@ -5105,21 +5423,25 @@ impl CreateSharedBandwidthOptionBuilder {
         self
     }
     /// Sets `CreateSharedBandwidthOption::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `CreateSharedBandwidthOption::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `CreateSharedBandwidthOption::bandwidth_type`.
+    #[inline]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets or clears `CreateSharedBandwidthOption::bandwidth_type`.
+    #[inline]
     pub fn set_bandwidth_type(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_type = value;
         self
@@ -5186,11 +5508,13 @@ pub struct CreateSharedBandwidthResponseBuilder {
 }
 impl CreateSharedBandwidthResponseBuilder {
     /// Sets `CreateSharedBandwidthResponse::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<BandwidthResp>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `CreateSharedBandwidthResponse::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<BandwidthResp>) -> Self {
         self.inner.bandwidth = value;
         self
@@ -5252,31 +5576,37 @@ pub struct FailureResourcesBuilder {
 }
 impl FailureResourcesBuilder {
     /// Sets `FailureResources::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `FailureResources::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `FailureResources::code`.
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.inner.code = Some(value.into());
         self
     }
     /// Sets or clears `FailureResources::code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<String>) -> Self {
         self.inner.code = value;
         self
     }
     /// Sets `FailureResources::message`.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
         self
     }
     /// Sets or clears `FailureResources::message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.inner.message = value;
         self
@@ -5408,131 +5738,157 @@ pub struct FloatingIpRespBuilder {
 }
 impl FloatingIpRespBuilder {
     /// Sets `FloatingIpResp::fixed_ip_address`.
+    #[inline]
     pub fn fixed_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.fixed_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::fixed_ip_address`.
+    #[inline]
     pub fn set_fixed_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.fixed_ip_address = value;
         self
     }
     /// Sets `FloatingIpResp::floating_ip_address`.
+    #[inline]
     pub fn floating_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.floating_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::floating_ip_address`.
+    #[inline]
     pub fn set_floating_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.floating_ip_address = value;
         self
     }
     /// Sets `FloatingIpResp::floating_network_id`.
+    #[inline]
     pub fn floating_network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.floating_network_id = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::floating_network_id`.
+    #[inline]
     pub fn set_floating_network_id(mut self, value: Option<String>) -> Self {
         self.inner.floating_network_id = value;
         self
     }
     /// Sets `FloatingIpResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `FloatingIpResp::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `FloatingIpResp::router_id`.
+    #[inline]
     pub fn router_id(mut self, value: impl Into<String>) -> Self {
         self.inner.router_id = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::router_id`.
+    #[inline]
     pub fn set_router_id(mut self, value: Option<String>) -> Self {
         self.inner.router_id = value;
         self
     }
     /// Sets `FloatingIpResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<FloatingIpRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<FloatingIpRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `FloatingIpResp::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `FloatingIpResp::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `FloatingIpResp::dns_name`.
+    #[inline]
     pub fn dns_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_name = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::dns_name`.
+    #[inline]
     pub fn set_dns_name(mut self, value: Option<String>) -> Self {
         self.inner.dns_name = value;
         self
     }
     /// Sets `FloatingIpResp::dns_domain`.
+    #[inline]
     pub fn dns_domain(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_domain = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::dns_domain`.
+    #[inline]
     pub fn set_dns_domain(mut self, value: Option<String>) -> Self {
         self.inner.dns_domain = value;
         self
     }
     /// Sets `FloatingIpResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `FloatingIpResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `FloatingIpResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -5620,21 +5976,25 @@ pub struct InsertPublicipInfoBuilder {
 }
 impl InsertPublicipInfoBuilder {
     /// Sets `InsertPublicipInfo::publicip_type`.
+    #[inline]
     pub fn publicip_type(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_type = Some(value.into());
         self
     }
     /// Sets or clears `InsertPublicipInfo::publicip_type`.
+    #[inline]
     pub fn set_publicip_type(mut self, value: Option<String>) -> Self {
         self.inner.publicip_type = value;
         self
     }
     /// Sets `InsertPublicipInfo::publicip_id`. **Required.**
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `InsertPublicipInfo::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
@@ -5714,6 +6074,7 @@ pub struct ListBandwidthPkgResponseBuilder {
 }
 impl ListBandwidthPkgResponseBuilder {
     /// Sets `ListBandwidthPkgResponse::bandwidthpkgs`.
+    #[inline]
     pub fn bandwidthpkgs(
         mut self,
         value: impl IntoIterator<Item = impl Into<BandwidthPkgResp>>,
@@ -5722,16 +6083,19 @@ impl ListBandwidthPkgResponseBuilder {
         self
     }
     /// Appends one item to `ListBandwidthPkgResponse::bandwidthpkgs`.
+    #[inline]
     pub fn push_bandwidthpkgs(mut self, value: impl Into<BandwidthPkgResp>) -> Self {
         self.inner.bandwidthpkgs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListBandwidthPkgResponse::bandwidthpkgs`.
+    #[inline]
     pub fn set_bandwidthpkgs(mut self, value: Option<Vec<BandwidthPkgResp>>) -> Self {
         self.inner.bandwidthpkgs = value;
         self
     }
     /// Sets `ListBandwidthPkgResponse::bandwidthpkgs_links`.
+    #[inline]
     pub fn bandwidthpkgs_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<BandwidthPkgPage>>,
@@ -5742,6 +6106,7 @@ impl ListBandwidthPkgResponseBuilder {
         self
     }
     /// Appends one item to `ListBandwidthPkgResponse::bandwidthpkgs_links`.
+    #[inline]
     pub fn push_bandwidthpkgs_links(
         mut self,
         value: impl Into<BandwidthPkgPage>,
@@ -5750,6 +6115,7 @@ impl ListBandwidthPkgResponseBuilder {
         self
     }
     /// Sets or clears `ListBandwidthPkgResponse::bandwidthpkgs_links`.
+    #[inline]
     pub fn set_bandwidthpkgs_links(
         mut self,
         value: Option<Vec<BandwidthPkgPage>>,
@@ -5810,6 +6176,7 @@ pub struct ListBandwidthsResponseBuilder {
 }
 impl ListBandwidthsResponseBuilder {
     /// Sets `ListBandwidthsResponse::bandwidths`.
+    #[inline]
     pub fn bandwidths(
         mut self,
         value: impl IntoIterator<Item = impl Into<BandwidthResp>>,
@@ -5818,11 +6185,13 @@ impl ListBandwidthsResponseBuilder {
         self
     }
     /// Appends one item to `ListBandwidthsResponse::bandwidths`.
+    #[inline]
     pub fn push_bandwidths(mut self, value: impl Into<BandwidthResp>) -> Self {
         self.inner.bandwidths.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListBandwidthsResponse::bandwidths`.
+    #[inline]
     pub fn set_bandwidths(mut self, value: Option<Vec<BandwidthResp>>) -> Self {
         self.inner.bandwidths = value;
         self
@@ -5891,16 +6260,19 @@ pub struct ListPublicipTagsResponseBuilder {
 }
 impl ListPublicipTagsResponseBuilder {
     /// Sets `ListPublicipTagsResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<TagResp>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListPublicipTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagResp>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPublicipTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagResp>>) -> Self {
         self.inner.tags = value;
         self
@@ -5993,41 +6365,49 @@ pub struct ListPublicipsByTagsRequestBodyBuilder {
 }
 impl ListPublicipsByTagsRequestBodyBuilder {
     /// Sets `ListPublicipsByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<TagReq>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListPublicipsByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagReq>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPublicipsByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagReq>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ListPublicipsByTagsRequestBody::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `ListPublicipsByTagsRequestBody::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `ListPublicipsByTagsRequestBody::offset`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `ListPublicipsByTagsRequestBody::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<i64>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Sets `ListPublicipsByTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<ListPublicipsByTagsRequestBodyAction>,
@@ -6036,6 +6416,7 @@ impl ListPublicipsByTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `ListPublicipsByTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<ListPublicipsByTagsRequestBodyAction>,
@@ -6044,6 +6425,7 @@ impl ListPublicipsByTagsRequestBodyBuilder {
         self
     }
     /// Sets `ListPublicipsByTagsRequestBody::matches`.
+    #[inline]
     pub fn matches(
         mut self,
         value: impl IntoIterator<Item = impl Into<MatchReq>>,
@@ -6052,11 +6434,13 @@ impl ListPublicipsByTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `ListPublicipsByTagsRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<MatchReq>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPublicipsByTagsRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<MatchReq>>) -> Self {
         self.inner.matches = value;
         self
@@ -6131,6 +6515,7 @@ pub struct ListPublicipsByTagsResponseBuilder {
 }
 impl ListPublicipsByTagsResponseBuilder {
     /// Sets `ListPublicipsByTagsResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListResourceResp>>,
@@ -6139,21 +6524,25 @@ impl ListPublicipsByTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListPublicipsByTagsResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ListResourceResp>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPublicipsByTagsResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ListResourceResp>>) -> Self {
         self.inner.resources = value;
         self
     }
     /// Sets `ListPublicipsByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListPublicipsByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -6211,6 +6600,7 @@ pub struct ListPublicipsResponseBuilder {
 }
 impl ListPublicipsResponseBuilder {
     /// Sets `ListPublicipsResponse::publicips`.
+    #[inline]
     pub fn publicips(
         mut self,
         value: impl IntoIterator<Item = impl Into<PublicipShowResp>>,
@@ -6219,11 +6609,13 @@ impl ListPublicipsResponseBuilder {
         self
     }
     /// Appends one item to `ListPublicipsResponse::publicips`.
+    #[inline]
     pub fn push_publicips(mut self, value: impl Into<PublicipShowResp>) -> Self {
         self.inner.publicips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPublicipsResponse::publicips`.
+    #[inline]
     pub fn set_publicips(mut self, value: Option<Vec<PublicipShowResp>>) -> Self {
         self.inner.publicips = value;
         self
@@ -6285,11 +6677,13 @@ pub struct ListQuotasResponseBuilder {
 }
 impl ListQuotasResponseBuilder {
     /// Sets `ListQuotasResponse::quotas`.
+    #[inline]
     pub fn quotas(mut self, value: impl Into<ResourceResp>) -> Self {
         self.inner.quotas = Some(value.into());
         self
     }
     /// Sets or clears `ListQuotasResponse::quotas`.
+    #[inline]
     pub fn set_quotas(mut self, value: Option<ResourceResp>) -> Self {
         self.inner.quotas = value;
         self
@@ -6369,36 +6763,43 @@ pub struct ListResourceRespBuilder {
 }
 impl ListResourceRespBuilder {
     /// Sets `ListResourceResp::resource_detail`.
+    #[inline]
     pub fn resource_detail(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.resource_detail = Some(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::resource_detail`.
+    #[inline]
     pub fn set_resource_detail(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.resource_detail = value;
         self
     }
     /// Sets `ListResourceResp::resource_id`.
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_id = Some(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::resource_id`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.resource_id = value;
         self
     }
     /// Sets `ListResourceResp::resource_name`.
+    #[inline]
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_name = Some(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::resource_name`.
+    #[inline]
     pub fn set_resource_name(mut self, value: Option<String>) -> Self {
         self.inner.resource_name = value;
         self
     }
     /// Sets `ListResourceResp::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTagResp>>,
@@ -6407,11 +6808,13 @@ impl ListResourceRespBuilder {
         self
     }
     /// Appends one item to `ListResourceResp::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTagResp>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTagResp>>) -> Self {
         self.inner.tags = value;
         self
@@ -6482,21 +6885,25 @@ pub struct MatchReqBuilder {
 }
 impl MatchReqBuilder {
     /// Sets `MatchReq::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<MatchReqKey>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `MatchReq::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<MatchReqKey>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `MatchReq::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `MatchReq::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -6587,36 +6994,43 @@ pub struct ModifyBandwidthOptionBuilder {
 }
 impl ModifyBandwidthOptionBuilder {
     /// Sets `ModifyBandwidthOption::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ModifyBandwidthOption::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ModifyBandwidthOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ModifyBandwidthOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ModifyBandwidthOption::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ModifyBandwidthOption::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ModifyBandwidthOption::charge_mode`.
+    #[inline]
     pub fn charge_mode(
         mut self,
         value: impl Into<ModifyBandwidthOptionChargeMode>,
@@ -6625,6 +7039,7 @@ impl ModifyBandwidthOptionBuilder {
         self
     }
     /// Sets or clears `ModifyBandwidthOption::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(
         mut self,
         value: Option<ModifyBandwidthOptionChargeMode>,
@@ -6707,6 +7122,7 @@ pub struct ModifyBandwidthRequestBodyBuilder {
 }
 impl ModifyBandwidthRequestBodyBuilder {
     /// Sets `ModifyBandwidthRequestBody::bandwidths`. **Required.**
+    #[inline]
     pub fn bandwidths(
         mut self,
         value: impl IntoIterator<Item = impl Into<ModifyBandwidthOption>>,
@@ -6715,11 +7131,13 @@ impl ModifyBandwidthRequestBodyBuilder {
         self
     }
     /// Appends one item to `ModifyBandwidthRequestBody::bandwidths`.
+    #[inline]
     pub fn push_bandwidths(mut self, value: impl Into<ModifyBandwidthOption>) -> Self {
         self.inner.bandwidths.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ModifyBandwidthRequestBody::bandwidths`.
+    #[inline]
     pub fn set_bandwidths(mut self, value: Option<Vec<ModifyBandwidthOption>>) -> Self {
         self.inner.bandwidths = value;
         self
@@ -6786,11 +7204,13 @@ pub struct NeutronCreateFloatingIpRequestBodyBuilder {
 }
 impl NeutronCreateFloatingIpRequestBodyBuilder {
     /// Sets `NeutronCreateFloatingIpRequestBody::floatingip`. **Required.**
+    #[inline]
     pub fn floatingip(mut self, value: impl Into<CreateFloatingIpOption>) -> Self {
         self.inner.floatingip = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFloatingIpRequestBody::floatingip`.
+    #[inline]
     pub fn set_floatingip(mut self, value: Option<CreateFloatingIpOption>) -> Self {
         self.inner.floatingip = value;
         self
@@ -6844,11 +7264,13 @@ pub struct NeutronCreateFloatingIpResponseBuilder {
 }
 impl NeutronCreateFloatingIpResponseBuilder {
     /// Sets `NeutronCreateFloatingIpResponse::floatingip`.
+    #[inline]
     pub fn floatingip(mut self, value: impl Into<PostAndPutFloatingIpResp>) -> Self {
         self.inner.floatingip = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFloatingIpResponse::floatingip`.
+    #[inline]
     pub fn set_floatingip(mut self, value: Option<PostAndPutFloatingIpResp>) -> Self {
         self.inner.floatingip = value;
         self
@@ -6919,6 +7341,7 @@ pub struct NeutronListFloatingIpsResponseBuilder {
 }
 impl NeutronListFloatingIpsResponseBuilder {
     /// Sets `NeutronListFloatingIpsResponse::floatingips`.
+    #[inline]
     pub fn floatingips(
         mut self,
         value: impl IntoIterator<Item = impl Into<FloatingIpResp>>,
@@ -6927,16 +7350,19 @@ impl NeutronListFloatingIpsResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListFloatingIpsResponse::floatingips`.
+    #[inline]
     pub fn push_floatingips(mut self, value: impl Into<FloatingIpResp>) -> Self {
         self.inner.floatingips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListFloatingIpsResponse::floatingips`.
+    #[inline]
     pub fn set_floatingips(mut self, value: Option<Vec<FloatingIpResp>>) -> Self {
         self.inner.floatingips = value;
         self
     }
     /// Sets `NeutronListFloatingIpsResponse::floatingips_links`.
+    #[inline]
     pub fn floatingips_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<Pager>>,
@@ -6945,11 +7371,13 @@ impl NeutronListFloatingIpsResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListFloatingIpsResponse::floatingips_links`.
+    #[inline]
     pub fn push_floatingips_links(mut self, value: impl Into<Pager>) -> Self {
         self.inner.floatingips_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListFloatingIpsResponse::floatingips_links`.
+    #[inline]
     pub fn set_floatingips_links(mut self, value: Option<Vec<Pager>>) -> Self {
         self.inner.floatingips_links = value;
         self
@@ -7003,11 +7431,13 @@ pub struct NeutronShowFloatingIpResponseBuilder {
 }
 impl NeutronShowFloatingIpResponseBuilder {
     /// Sets `NeutronShowFloatingIpResponse::floatingip`.
+    #[inline]
     pub fn floatingip(mut self, value: impl Into<FloatingIpResp>) -> Self {
         self.inner.floatingip = Some(value.into());
         self
     }
     /// Sets or clears `NeutronShowFloatingIpResponse::floatingip`.
+    #[inline]
     pub fn set_floatingip(mut self, value: Option<FloatingIpResp>) -> Self {
         self.inner.floatingip = value;
         self
@@ -7074,11 +7504,13 @@ pub struct NeutronUpdateFloatingIpRequestBodyBuilder {
 }
 impl NeutronUpdateFloatingIpRequestBodyBuilder {
     /// Sets `NeutronUpdateFloatingIpRequestBody::floatingip`. **Required.**
+    #[inline]
     pub fn floatingip(mut self, value: impl Into<UpdateFloatingIpOption>) -> Self {
         self.inner.floatingip = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFloatingIpRequestBody::floatingip`.
+    #[inline]
     pub fn set_floatingip(mut self, value: Option<UpdateFloatingIpOption>) -> Self {
         self.inner.floatingip = value;
         self
@@ -7132,11 +7564,13 @@ pub struct NeutronUpdateFloatingIpResponseBuilder {
 }
 impl NeutronUpdateFloatingIpResponseBuilder {
     /// Sets `NeutronUpdateFloatingIpResponse::floatingip`.
+    #[inline]
     pub fn floatingip(mut self, value: impl Into<PostAndPutFloatingIpResp>) -> Self {
         self.inner.floatingip = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFloatingIpResponse::floatingip`.
+    #[inline]
     pub fn set_floatingip(mut self, value: Option<PostAndPutFloatingIpResp>) -> Self {
         self.inner.floatingip = value;
         self
@@ -7194,21 +7628,25 @@ pub struct PagerBuilder {
 }
 impl PagerBuilder {
     /// Sets `Pager::href`.
+    #[inline]
     pub fn href(mut self, value: impl Into<String>) -> Self {
         self.inner.href = Some(value.into());
         self
     }
     /// Sets or clears `Pager::href`.
+    #[inline]
     pub fn set_href(mut self, value: Option<String>) -> Self {
         self.inner.href = value;
         self
     }
     /// Sets `Pager::rel`.
+    #[inline]
     pub fn rel(mut self, value: impl Into<PagerRel>) -> Self {
         self.inner.rel = Some(value.into());
         self
     }
     /// Sets or clears `Pager::rel`.
+    #[inline]
     pub fn set_rel(mut self, value: Option<PagerRel>) -> Self {
         self.inner.rel = value;
         self
@@ -7336,101 +7774,121 @@ pub struct PostAndPutFloatingIpRespBuilder {
 }
 impl PostAndPutFloatingIpRespBuilder {
     /// Sets `PostAndPutFloatingIpResp::fixed_ip_address`.
+    #[inline]
     pub fn fixed_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.fixed_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PostAndPutFloatingIpResp::fixed_ip_address`.
+    #[inline]
     pub fn set_fixed_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.fixed_ip_address = value;
         self
     }
     /// Sets `PostAndPutFloatingIpResp::floating_ip_address`.
+    #[inline]
     pub fn floating_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.floating_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PostAndPutFloatingIpResp::floating_ip_address`.
+    #[inline]
     pub fn set_floating_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.floating_ip_address = value;
         self
     }
     /// Sets `PostAndPutFloatingIpResp::floating_network_id`.
+    #[inline]
     pub fn floating_network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.floating_network_id = Some(value.into());
         self
     }
     /// Sets or clears `PostAndPutFloatingIpResp::floating_network_id`.
+    #[inline]
     pub fn set_floating_network_id(mut self, value: Option<String>) -> Self {
         self.inner.floating_network_id = value;
         self
     }
     /// Sets `PostAndPutFloatingIpResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PostAndPutFloatingIpResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PostAndPutFloatingIpResp::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `PostAndPutFloatingIpResp::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `PostAndPutFloatingIpResp::router_id`.
+    #[inline]
     pub fn router_id(mut self, value: impl Into<String>) -> Self {
         self.inner.router_id = Some(value.into());
         self
     }
     /// Sets or clears `PostAndPutFloatingIpResp::router_id`.
+    #[inline]
     pub fn set_router_id(mut self, value: Option<String>) -> Self {
         self.inner.router_id = value;
         self
     }
     /// Sets `PostAndPutFloatingIpResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<PostAndPutFloatingIpRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `PostAndPutFloatingIpResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<PostAndPutFloatingIpRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `PostAndPutFloatingIpResp::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `PostAndPutFloatingIpResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `PostAndPutFloatingIpResp::dns_name`.
+    #[inline]
     pub fn dns_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_name = Some(value.into());
         self
     }
     /// Sets or clears `PostAndPutFloatingIpResp::dns_name`.
+    #[inline]
     pub fn set_dns_name(mut self, value: Option<String>) -> Self {
         self.inner.dns_name = value;
         self
     }
     /// Sets `PostAndPutFloatingIpResp::dns_domain`.
+    #[inline]
     pub fn dns_domain(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_domain = Some(value.into());
         self
     }
     /// Sets or clears `PostAndPutFloatingIpResp::dns_domain`.
+    #[inline]
     pub fn set_dns_domain(mut self, value: Option<String>) -> Self {
         self.inner.dns_domain = value;
         self
@@ -7514,41 +7972,49 @@ pub struct ProfileRespBuilder {
 }
 impl ProfileRespBuilder {
     /// Sets `ProfileResp::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ProfileResp::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `ProfileResp::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `ProfileResp::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `ProfileResp::region_id`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
     /// Sets or clears `ProfileResp::region_id`.
+    #[inline]
     pub fn set_region_id(mut self, value: Option<String>) -> Self {
         self.inner.region_id = value;
         self
     }
     /// Sets `ProfileResp::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ProfileResp::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
@@ -7678,111 +8144,133 @@ pub struct PublicipCreateRespBuilder {
 }
 impl PublicipCreateRespBuilder {
     /// Sets `PublicipCreateResp::bandwidth_size`.
+    #[inline]
     pub fn bandwidth_size(mut self, value: i64) -> Self {
         self.inner.bandwidth_size = Some(value);
         self
     }
     /// Sets or clears `PublicipCreateResp::bandwidth_size`.
+    #[inline]
     pub fn set_bandwidth_size(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth_size = value;
         self
     }
     /// Sets `PublicipCreateResp::create_time`.
+    #[inline]
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.inner.create_time = Some(value.into());
         self
     }
     /// Sets or clears `PublicipCreateResp::create_time`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<String>) -> Self {
         self.inner.create_time = value;
         self
     }
     /// Sets `PublicipCreateResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipCreateResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PublicipCreateResp::public_ip_address`.
+    #[inline]
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipCreateResp::public_ip_address`.
+    #[inline]
     pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ip_address = value;
         self
     }
     /// Sets `PublicipCreateResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<PublicipCreateRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipCreateResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<PublicipCreateRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `PublicipCreateResp::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipCreateResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `PublicipCreateResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipCreateResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `PublicipCreateResp::public_ipv6_address`.
+    #[inline]
     pub fn public_ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipCreateResp::public_ipv6_address`.
+    #[inline]
     pub fn set_public_ipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ipv6_address = value;
         self
     }
     /// Sets `PublicipCreateResp::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `PublicipCreateResp::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `PublicipCreateResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipCreateResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PublicipCreateResp::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `PublicipCreateResp::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
@@ -7909,51 +8397,61 @@ pub struct PublicipInfoRespBuilder {
 }
 impl PublicipInfoRespBuilder {
     /// Sets `PublicipInfoResp::publicip_address`.
+    #[inline]
     pub fn publicip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInfoResp::publicip_address`.
+    #[inline]
     pub fn set_publicip_address(mut self, value: Option<String>) -> Self {
         self.inner.publicip_address = value;
         self
     }
     /// Sets `PublicipInfoResp::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInfoResp::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `PublicipInfoResp::publicip_type`.
+    #[inline]
     pub fn publicip_type(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInfoResp::publicip_type`.
+    #[inline]
     pub fn set_publicip_type(mut self, value: Option<String>) -> Self {
         self.inner.publicip_type = value;
         self
     }
     /// Sets `PublicipInfoResp::publicipv6_address`.
+    #[inline]
     pub fn publicipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.publicipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInfoResp::publicipv6_address`.
+    #[inline]
     pub fn set_publicipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.publicipv6_address = value;
         self
     }
     /// Sets `PublicipInfoResp::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `PublicipInfoResp::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
@@ -8166,26 +8664,31 @@ pub struct PublicipShowRespBuilder {
 }
 impl PublicipShowRespBuilder {
     /// Sets `PublicipShowResp::bandwidth_id`.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::bandwidth_id`.
+    #[inline]
     pub fn set_bandwidth_id(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_id = value;
         self
     }
     /// Sets `PublicipShowResp::bandwidth_name`.
+    #[inline]
     pub fn bandwidth_name(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_name = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::bandwidth_name`.
+    #[inline]
     pub fn set_bandwidth_name(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_name = value;
         self
     }
     /// Sets `PublicipShowResp::bandwidth_share_type`.
+    #[inline]
     pub fn bandwidth_share_type(
         mut self,
         value: impl Into<PublicipShowRespBandwidthShareType>,
@@ -8194,6 +8697,7 @@ impl PublicipShowRespBuilder {
         self
     }
     /// Sets or clears `PublicipShowResp::bandwidth_share_type`.
+    #[inline]
     pub fn set_bandwidth_share_type(
         mut self,
         value: Option<PublicipShowRespBandwidthShareType>,
@@ -8202,161 +8706,193 @@ impl PublicipShowRespBuilder {
         self
     }
     /// Sets `PublicipShowResp::bandwidth_size`.
+    #[inline]
     pub fn bandwidth_size(mut self, value: i64) -> Self {
         self.inner.bandwidth_size = Some(value);
         self
     }
     /// Sets or clears `PublicipShowResp::bandwidth_size`.
+    #[inline]
     pub fn set_bandwidth_size(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth_size = value;
         self
     }
     /// Sets `PublicipShowResp::create_time`.
+    #[inline]
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.inner.create_time = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::create_time`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<String>) -> Self {
         self.inner.create_time = value;
         self
     }
     /// Sets `PublicipShowResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PublicipShowResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PublicipShowResp::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `PublicipShowResp::private_ip_address`.
+    #[inline]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.private_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::private_ip_address`.
+    #[inline]
     pub fn set_private_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.private_ip_address = value;
         self
     }
     /// Sets `PublicipShowResp::profile`.
+    #[inline]
     pub fn profile(mut self, value: impl Into<ProfileResp>) -> Self {
         self.inner.profile = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::profile`.
+    #[inline]
     pub fn set_profile(mut self, value: Option<ProfileResp>) -> Self {
         self.inner.profile = value;
         self
     }
     /// Sets `PublicipShowResp::public_ip_address`.
+    #[inline]
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::public_ip_address`.
+    #[inline]
     pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ip_address = value;
         self
     }
     /// Sets `PublicipShowResp::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `PublicipShowResp::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `PublicipShowResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<PublicipShowRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<PublicipShowRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `PublicipShowResp::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `PublicipShowResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `PublicipShowResp::public_ipv6_address`.
+    #[inline]
     pub fn public_ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::public_ipv6_address`.
+    #[inline]
     pub fn set_public_ipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ipv6_address = value;
         self
     }
     /// Sets `PublicipShowResp::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `PublicipShowResp::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `PublicipShowResp::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `PublicipShowResp::allow_share_bandwidth_types`.
+    #[inline]
     pub fn allow_share_bandwidth_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -8367,6 +8903,7 @@ impl PublicipShowRespBuilder {
         self
     }
     /// Appends one item to `PublicipShowResp::allow_share_bandwidth_types`.
+    #[inline]
     pub fn push_allow_share_bandwidth_types(mut self, value: impl Into<String>) -> Self {
         self.inner
             .allow_share_bandwidth_types
@@ -8375,6 +8912,7 @@ impl PublicipShowRespBuilder {
         self
     }
     /// Sets or clears `PublicipShowResp::allow_share_bandwidth_types`.
+    #[inline]
     pub fn set_allow_share_bandwidth_types(
         mut self,
         value: Option<Vec<String>>,
@@ -8383,11 +8921,13 @@ impl PublicipShowRespBuilder {
         self
     }
     /// Sets `PublicipShowResp::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `PublicipShowResp::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
@@ -8612,26 +9152,31 @@ pub struct PublicipUpdateRespBuilder {
 }
 impl PublicipUpdateRespBuilder {
     /// Sets `PublicipUpdateResp::bandwidth_id`.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::bandwidth_id`.
+    #[inline]
     pub fn set_bandwidth_id(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_id = value;
         self
     }
     /// Sets `PublicipUpdateResp::bandwidth_name`.
+    #[inline]
     pub fn bandwidth_name(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_name = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::bandwidth_name`.
+    #[inline]
     pub fn set_bandwidth_name(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_name = value;
         self
     }
     /// Sets `PublicipUpdateResp::bandwidth_share_type`.
+    #[inline]
     pub fn bandwidth_share_type(
         mut self,
         value: impl Into<PublicipUpdateRespBandwidthShareType>,
@@ -8640,6 +9185,7 @@ impl PublicipUpdateRespBuilder {
         self
     }
     /// Sets or clears `PublicipUpdateResp::bandwidth_share_type`.
+    #[inline]
     pub fn set_bandwidth_share_type(
         mut self,
         value: Option<PublicipUpdateRespBandwidthShareType>,
@@ -8648,141 +9194,169 @@ impl PublicipUpdateRespBuilder {
         self
     }
     /// Sets `PublicipUpdateResp::bandwidth_size`.
+    #[inline]
     pub fn bandwidth_size(mut self, value: i64) -> Self {
         self.inner.bandwidth_size = Some(value);
         self
     }
     /// Sets or clears `PublicipUpdateResp::bandwidth_size`.
+    #[inline]
     pub fn set_bandwidth_size(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth_size = value;
         self
     }
     /// Sets `PublicipUpdateResp::create_time`.
+    #[inline]
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.inner.create_time = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::create_time`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<String>) -> Self {
         self.inner.create_time = value;
         self
     }
     /// Sets `PublicipUpdateResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PublicipUpdateResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PublicipUpdateResp::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `PublicipUpdateResp::private_ip_address`.
+    #[inline]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.private_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::private_ip_address`.
+    #[inline]
     pub fn set_private_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.private_ip_address = value;
         self
     }
     /// Sets `PublicipUpdateResp::profile`.
+    #[inline]
     pub fn profile(mut self, value: impl Into<ProfileResp>) -> Self {
         self.inner.profile = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::profile`.
+    #[inline]
     pub fn set_profile(mut self, value: Option<ProfileResp>) -> Self {
         self.inner.profile = value;
         self
     }
     /// Sets `PublicipUpdateResp::public_ip_address`.
+    #[inline]
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::public_ip_address`.
+    #[inline]
     pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ip_address = value;
         self
     }
     /// Sets `PublicipUpdateResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<PublicipUpdateRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<PublicipUpdateRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `PublicipUpdateResp::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `PublicipUpdateResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `PublicipUpdateResp::public_ipv6_address`.
+    #[inline]
     pub fn public_ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::public_ipv6_address`.
+    #[inline]
     pub fn set_public_ipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ipv6_address = value;
         self
     }
     /// Sets `PublicipUpdateResp::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `PublicipUpdateResp::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `PublicipUpdateResp::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
@@ -8896,41 +9470,49 @@ pub struct QuotaShowRespBuilder {
 }
 impl QuotaShowRespBuilder {
     /// Sets `QuotaShowResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `QuotaShowResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `QuotaShowResp::used`.
+    #[inline]
     pub fn used(mut self, value: i64) -> Self {
         self.inner.used = Some(value);
         self
     }
     /// Sets or clears `QuotaShowResp::used`.
+    #[inline]
     pub fn set_used(mut self, value: Option<i64>) -> Self {
         self.inner.used = value;
         self
     }
     /// Sets `QuotaShowResp::quota`.
+    #[inline]
     pub fn quota(mut self, value: i64) -> Self {
         self.inner.quota = Some(value);
         self
     }
     /// Sets or clears `QuotaShowResp::quota`.
+    #[inline]
     pub fn set_quota(mut self, value: Option<i64>) -> Self {
         self.inner.quota = value;
         self
     }
     /// Sets `QuotaShowResp::min`.
+    #[inline]
     pub fn min(mut self, value: i64) -> Self {
         self.inner.min = Some(value);
         self
     }
     /// Sets or clears `QuotaShowResp::min`.
+    #[inline]
     pub fn set_min(mut self, value: Option<i64>) -> Self {
         self.inner.min = value;
         self
@@ -9012,6 +9594,7 @@ pub struct RemoveFromSharedBandwidthOptionBuilder {
 }
 impl RemoveFromSharedBandwidthOptionBuilder {
     /// Sets `RemoveFromSharedBandwidthOption::charge_mode`. **Required.**
+    #[inline]
     pub fn charge_mode(
         mut self,
         value: impl Into<RemoveFromSharedBandwidthOptionChargeMode>,
@@ -9020,6 +9603,7 @@ impl RemoveFromSharedBandwidthOptionBuilder {
         self
     }
     /// Sets or clears `RemoveFromSharedBandwidthOption::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(
         mut self,
         value: Option<RemoveFromSharedBandwidthOptionChargeMode>,
@@ -9028,6 +9612,7 @@ impl RemoveFromSharedBandwidthOptionBuilder {
         self
     }
     /// Sets `RemoveFromSharedBandwidthOption::publicip_info`. **Required.**
+    #[inline]
     pub fn publicip_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<RemovePublicipInfo>>,
@@ -9036,21 +9621,25 @@ impl RemoveFromSharedBandwidthOptionBuilder {
         self
     }
     /// Appends one item to `RemoveFromSharedBandwidthOption::publicip_info`.
+    #[inline]
     pub fn push_publicip_info(mut self, value: impl Into<RemovePublicipInfo>) -> Self {
         self.inner.publicip_info.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RemoveFromSharedBandwidthOption::publicip_info`.
+    #[inline]
     pub fn set_publicip_info(mut self, value: Option<Vec<RemovePublicipInfo>>) -> Self {
         self.inner.publicip_info = value;
         self
     }
     /// Sets `RemoveFromSharedBandwidthOption::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `RemoveFromSharedBandwidthOption::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
@@ -9137,21 +9726,25 @@ pub struct RemovePublicipInfoBuilder {
 }
 impl RemovePublicipInfoBuilder {
     /// Sets `RemovePublicipInfo::publicip_type`.
+    #[inline]
     pub fn publicip_type(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_type = Some(value.into());
         self
     }
     /// Sets or clears `RemovePublicipInfo::publicip_type`.
+    #[inline]
     pub fn set_publicip_type(mut self, value: Option<String>) -> Self {
         self.inner.publicip_type = value;
         self
     }
     /// Sets `RemovePublicipInfo::publicip_id`. **Required.**
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `RemovePublicipInfo::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
@@ -9219,6 +9812,7 @@ pub struct RemovePublicipsFromSharedBandwidthRequestBodyBuilder {
 }
 impl RemovePublicipsFromSharedBandwidthRequestBodyBuilder {
     /// Sets `RemovePublicipsFromSharedBandwidthRequestBody::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(
         mut self,
         value: impl Into<RemoveFromSharedBandwidthOption>,
@@ -9227,6 +9821,7 @@ impl RemovePublicipsFromSharedBandwidthRequestBodyBuilder {
         self
     }
     /// Sets or clears `RemovePublicipsFromSharedBandwidthRequestBody::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(
         mut self,
         value: Option<RemoveFromSharedBandwidthOption>,
@@ -9297,6 +9892,7 @@ pub struct ResourceRespBuilder {
 }
 impl ResourceRespBuilder {
     /// Sets `ResourceResp::resources`. **Required.**
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<QuotaShowResp>>,
@@ -9305,11 +9901,13 @@ impl ResourceRespBuilder {
         self
     }
     /// Appends one item to `ResourceResp::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<QuotaShowResp>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ResourceResp::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<QuotaShowResp>>) -> Self {
         self.inner.resources = value;
         self
@@ -9381,21 +9979,25 @@ pub struct ResourceTagOptionBuilder {
 }
 impl ResourceTagOptionBuilder {
     /// Sets `ResourceTagOption::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTagOption::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ResourceTagOption::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTagOption::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -9454,21 +10056,25 @@ pub struct ResourceTagRespBuilder {
 }
 impl ResourceTagRespBuilder {
     /// Sets `ResourceTagResp::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTagResp::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ResourceTagResp::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTagResp::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -9523,11 +10129,13 @@ pub struct ShowBandwidthResponseBuilder {
 }
 impl ShowBandwidthResponseBuilder {
     /// Sets `ShowBandwidthResponse::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<BandwidthResp>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `ShowBandwidthResponse::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<BandwidthResp>) -> Self {
         self.inner.bandwidth = value;
         self
@@ -9581,11 +10189,13 @@ pub struct ShowPublicipResponseBuilder {
 }
 impl ShowPublicipResponseBuilder {
     /// Sets `ShowPublicipResponse::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipShowResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `ShowPublicipResponse::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipShowResp>) -> Self {
         self.inner.publicip = value;
         self
@@ -9643,6 +10253,7 @@ pub struct ShowPublicipTagsResponseBuilder {
 }
 impl ShowPublicipTagsResponseBuilder {
     /// Sets `ShowPublicipTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTagResp>>,
@@ -9651,11 +10262,13 @@ impl ShowPublicipTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowPublicipTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTagResp>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowPublicipTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTagResp>>) -> Self {
         self.inner.tags = value;
         self
@@ -9746,81 +10359,97 @@ pub struct ShowResourcesJobDetailResponseBuilder {
 }
 impl ShowResourcesJobDetailResponseBuilder {
     /// Sets `ShowResourcesJobDetailResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowResourcesJobDetailResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `ShowResourcesJobDetailResponse::job_type`.
+    #[inline]
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowResourcesJobDetailResponse::job_type`.
+    #[inline]
     pub fn set_job_type(mut self, value: Option<String>) -> Self {
         self.inner.job_type = value;
         self
     }
     /// Sets `ShowResourcesJobDetailResponse::begin_time`.
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowResourcesJobDetailResponse::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `ShowResourcesJobDetailResponse::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `ShowResourcesJobDetailResponse::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `ShowResourcesJobDetailResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowResourcesJobDetailResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowResourcesJobDetailResponse::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowResourcesJobDetailResponse::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
     }
     /// Sets `ShowResourcesJobDetailResponse::fail_reason`.
+    #[inline]
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
         self
     }
     /// Sets or clears `ShowResourcesJobDetailResponse::fail_reason`.
+    #[inline]
     pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
         self.inner.fail_reason = value;
         self
     }
     /// Sets `ShowResourcesJobDetailResponse::entities`.
+    #[inline]
     pub fn entities(mut self, value: impl Into<SubJobsInfo>) -> Self {
         self.inner.entities = Some(value.into());
         self
     }
     /// Sets or clears `ShowResourcesJobDetailResponse::entities`.
+    #[inline]
     pub fn set_entities(mut self, value: Option<SubJobsInfo>) -> Self {
         self.inner.entities = value;
         self
@@ -9878,6 +10507,7 @@ pub struct SubJobsInfoBuilder {
 }
 impl SubJobsInfoBuilder {
     /// Sets `SubJobsInfo::sub_jobs`.
+    #[inline]
     pub fn sub_jobs(
         mut self,
         value: impl IntoIterator<Item = impl Into<serde_json::Value>>,
@@ -9886,11 +10516,13 @@ impl SubJobsInfoBuilder {
         self
     }
     /// Appends one item to `SubJobsInfo::sub_jobs`.
+    #[inline]
     pub fn push_sub_jobs(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.sub_jobs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SubJobsInfo::sub_jobs`.
+    #[inline]
     pub fn set_sub_jobs(mut self, value: Option<Vec<serde_json::Value>>) -> Self {
         self.inner.sub_jobs = value;
         self
@@ -9944,11 +10576,13 @@ pub struct SuccessResourcesBuilder {
 }
 impl SuccessResourcesBuilder {
     /// Sets `SuccessResources::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SuccessResources::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -10021,26 +10655,31 @@ pub struct TagReqBuilder {
 }
 impl TagReqBuilder {
     /// Sets `TagReq::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TagReq::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TagReq::values`. **Required.**
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `TagReq::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `TagReq::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -10103,26 +10742,31 @@ pub struct TagRespBuilder {
 }
 impl TagRespBuilder {
     /// Sets `TagResp::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TagResp::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TagResp::values`.
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `TagResp::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `TagResp::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -10191,26 +10835,31 @@ pub struct UpdateBandwidthOptionBuilder {
 }
 impl UpdateBandwidthOptionBuilder {
     /// Sets `UpdateBandwidthOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateBandwidthOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateBandwidthOption::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `UpdateBandwidthOption::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `UpdateBandwidthOption::charge_mode`.
+    #[inline]
     pub fn charge_mode(
         mut self,
         value: impl Into<UpdateBandwidthOptionChargeMode>,
@@ -10219,6 +10868,7 @@ impl UpdateBandwidthOptionBuilder {
         self
     }
     /// Sets or clears `UpdateBandwidthOption::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(
         mut self,
         value: Option<UpdateBandwidthOptionChargeMode>,
@@ -10302,11 +10952,13 @@ pub struct UpdateBandwidthRequestBodyBuilder {
 }
 impl UpdateBandwidthRequestBodyBuilder {
     /// Sets `UpdateBandwidthRequestBody::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<UpdateBandwidthOption>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `UpdateBandwidthRequestBody::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<UpdateBandwidthOption>) -> Self {
         self.inner.bandwidth = value;
         self
@@ -10361,11 +11013,13 @@ pub struct UpdateBandwidthResponseBuilder {
 }
 impl UpdateBandwidthResponseBuilder {
     /// Sets `UpdateBandwidthResponse::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<BandwidthResp>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `UpdateBandwidthResponse::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<BandwidthResp>) -> Self {
         self.inner.bandwidth = value;
         self
@@ -10421,11 +11075,13 @@ pub struct UpdateFloatingIpOptionBuilder {
 }
 impl UpdateFloatingIpOptionBuilder {
     /// Sets `UpdateFloatingIpOption::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFloatingIpOption::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
@@ -10497,6 +11153,7 @@ pub struct UpdatePrePaidBandwidthExtendParamOptionBuilder {
 }
 impl UpdatePrePaidBandwidthExtendParamOptionBuilder {
     /// Sets `UpdatePrePaidBandwidthExtendParamOption::period_type`.
+    #[inline]
     pub fn period_type(
         mut self,
         value: impl Into<UpdatePrePaidBandwidthExtendParamOptionPeriodType>,
@@ -10505,6 +11162,7 @@ impl UpdatePrePaidBandwidthExtendParamOptionBuilder {
         self
     }
     /// Sets or clears `UpdatePrePaidBandwidthExtendParamOption::period_type`.
+    #[inline]
     pub fn set_period_type(
         mut self,
         value: Option<UpdatePrePaidBandwidthExtendParamOptionPeriodType>,
@@ -10513,21 +11171,25 @@ impl UpdatePrePaidBandwidthExtendParamOptionBuilder {
         self
     }
     /// Sets `UpdatePrePaidBandwidthExtendParamOption::period_num`.
+    #[inline]
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
         self
     }
     /// Sets or clears `UpdatePrePaidBandwidthExtendParamOption::period_num`.
+    #[inline]
     pub fn set_period_num(mut self, value: Option<i64>) -> Self {
         self.inner.period_num = value;
         self
     }
     /// Sets `UpdatePrePaidBandwidthExtendParamOption::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(mut self, value: bool) -> Self {
         self.inner.is_auto_pay = Some(value);
         self
     }
     /// Sets or clears `UpdatePrePaidBandwidthExtendParamOption::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(mut self, value: Option<bool>) -> Self {
         self.inner.is_auto_pay = value;
         self
@@ -10603,21 +11265,25 @@ pub struct UpdatePrePaidBandwidthOptionBuilder {
 }
 impl UpdatePrePaidBandwidthOptionBuilder {
     /// Sets `UpdatePrePaidBandwidthOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePrePaidBandwidthOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdatePrePaidBandwidthOption::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `UpdatePrePaidBandwidthOption::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
@@ -10690,16 +11356,19 @@ pub struct UpdatePrePaidBandwidthRequestBodyBuilder {
 }
 impl UpdatePrePaidBandwidthRequestBodyBuilder {
     /// Sets `UpdatePrePaidBandwidthRequestBody::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<UpdatePrePaidBandwidthOption>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePrePaidBandwidthRequestBody::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<UpdatePrePaidBandwidthOption>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `UpdatePrePaidBandwidthRequestBody::extend_param`.
+    #[inline]
     pub fn extend_param(
         mut self,
         value: impl Into<UpdatePrePaidBandwidthExtendParamOption>,
@@ -10708,6 +11377,7 @@ impl UpdatePrePaidBandwidthRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdatePrePaidBandwidthRequestBody::extend_param`.
+    #[inline]
     pub fn set_extend_param(
         mut self,
         value: Option<UpdatePrePaidBandwidthExtendParamOption>,
@@ -10769,21 +11439,25 @@ pub struct UpdatePrePaidBandwidthResponseBuilder {
 }
 impl UpdatePrePaidBandwidthResponseBuilder {
     /// Sets `UpdatePrePaidBandwidthResponse::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<BandwidthResp>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePrePaidBandwidthResponse::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<BandwidthResp>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `UpdatePrePaidBandwidthResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePrePaidBandwidthResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
@@ -10851,31 +11525,37 @@ pub struct UpdatePublicipOptionBuilder {
 }
 impl UpdatePublicipOptionBuilder {
     /// Sets `UpdatePublicipOption::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicipOption::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `UpdatePublicipOption::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `UpdatePublicipOption::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `UpdatePublicipOption::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicipOption::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
@@ -10929,11 +11609,13 @@ pub struct UpdatePublicipResponseBuilder {
 }
 impl UpdatePublicipResponseBuilder {
     /// Sets `UpdatePublicipResponse::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipUpdateResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicipResponse::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipUpdateResp>) -> Self {
         self.inner.publicip = value;
         self
@@ -10998,11 +11680,13 @@ pub struct UpdatePublicipsRequestBodyBuilder {
 }
 impl UpdatePublicipsRequestBodyBuilder {
     /// Sets `UpdatePublicipsRequestBody::publicip`. **Required.**
+    #[inline]
     pub fn publicip(mut self, value: impl Into<UpdatePublicipOption>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicipsRequestBody::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<UpdatePublicipOption>) -> Self {
         self.inner.publicip = value;
         self

@@ -31,6 +31,7 @@ impl AddPublicipsIntoSharedBandwidth {
     }
     /// **Required.** Path parameter `bandwidth_id`. ID of the bandwidth (a UUID), as returned by
     /// `list_bandwidths` or by the call that created it.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_id = Some(value.into());
         self
@@ -98,6 +99,7 @@ impl BatchCreatePublicipTags {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips` or by the call that assigned it.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -325,6 +327,7 @@ impl BatchDeletePublicipTags {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips` or by the call that assigned it.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -804,6 +807,7 @@ impl CreatePublicipTag {
         }
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address to tag.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -919,6 +923,7 @@ impl DeletePublicip {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips` or by the call that assigned it.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -972,11 +977,13 @@ impl DeletePublicipTag {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips` or by the call that assigned it.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `key`. Key of the tag to remove.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -1029,6 +1036,7 @@ impl DeleteSharedBandwidth {
     }
     /// **Required.** Path parameter `bandwidth_id`. ID of the bandwidth to delete; only shared
     /// bandwidths can be deleted.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_id = Some(value.into());
         self
@@ -1084,17 +1092,20 @@ impl ListBandwidthPkg {
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page, from 0 to 2000 (the
     /// upper limit depends on the region).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last entry of the previous page; the next page
     /// starts after it. Absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Position of the first entry to return.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -1213,11 +1224,13 @@ impl ListBandwidths {
     }
     /// Optional. Query parameter `marker`. ID of the last entry of the previous page; the next page
     /// starts after it. Absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -1225,12 +1238,14 @@ impl ListBandwidths {
     /// Optional. Query parameter `enterprise_project_id`. Filter: bandwidths of this enterprise
     /// project (a UUID, or `0` for the default project); `all_granted_eps` returns those of every
     /// enterprise project the user is granted.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `share_type`. Filter: share type of the bandwidth, `PER`
     /// (dedicated) or `WHOLE` (shared).
+    #[inline]
     pub fn share_type(
         mut self,
         value: impl Into<models::ListBandwidthsShareType>,
@@ -1408,16 +1423,19 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `marker`. ID of the last entry of the previous page; the next page
     /// starts after it. Absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `ip_version`. IP version: `4` for IPv4, `6` for IPv6.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.ip_version = Some(value);
         self
@@ -1425,12 +1443,14 @@ impl ListPublicips {
     /// Optional. Query parameter `enterprise_project_id`. Filter: elastic IPs of this enterprise
     /// project (a UUID, or `0` for the default project); `all_granted_eps` returns those of every
     /// enterprise project the user is granted.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `port_id`. Filter: elastic IPs bound to this port; repeat the
     /// parameter for several ports.
+    #[inline]
     pub fn port_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1440,6 +1460,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `public_ip_address`. Filter: this elastic IP address (for IPv6,
     /// the IPv4 address that stands for it); repeat the parameter for several addresses.
+    #[inline]
     pub fn public_ip_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1449,6 +1470,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `private_ip_address`. Filter: elastic IPs bound to this private IP
     /// address; repeat the parameter for several addresses.
+    #[inline]
     pub fn private_ip_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1458,12 +1480,14 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `id`. Filter: ID of the elastic IP; repeat the parameter for
     /// several IDs.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `allow_share_bandwidth_type_any`. Filter: elastic IPs allowed to
     /// join a shared bandwidth of any of these types.
+    #[inline]
     pub fn allow_share_bandwidth_type_any(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1650,6 +1674,7 @@ impl ListQuotas {
     /// Optional. Query parameter `type`. Filter: resource type of the quota: `vpc`, `subnet`,
     /// `securityGroup`, `securityGroupRule`, `publicIp`, `vpn`, `vpngw`, `vpcPeer`, `firewall`,
     /// `shareBandwidth`, `shareBandwidthIP`, `loadbalancer` or `listener`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -1758,6 +1783,7 @@ impl NeutronDeleteFloatingIp {
     }
     /// **Required.** Path parameter `floatingip_id`. ID of the floating IP (a UUID), as returned by
     /// `neutron_list_floating_ips` or `neutron_create_floating_ip`.
+    #[inline]
     pub fn floatingip_id(mut self, value: impl Into<String>) -> Self {
         self.floatingip_id = Some(value.into());
         self
@@ -1826,49 +1852,58 @@ impl NeutronListFloatingIps {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last floating IP of the previous page; the
     /// next page starts after it. An ID that is not valid gets a 400 error.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `page_reverse`. Whether to page backwards from `marker`.
+    #[inline]
     pub fn page_reverse(mut self, value: bool) -> Self {
         self.page_reverse = Some(value);
         self
     }
     /// Optional. Query parameter `id`. Filter: ID of the floating IP.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `floating_ip_address`. The floating IP address itself.
+    #[inline]
     pub fn floating_ip_address(mut self, value: impl Into<String>) -> Self {
         self.floating_ip_address = Some(value.into());
         self
     }
     /// Optional. Query parameter `router_id`. ID of the router the floating IP is reached through.
+    #[inline]
     pub fn router_id(mut self, value: impl Into<String>) -> Self {
         self.router_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `port_id`. ID of the port (network interface) the address is bound
     /// to.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `fixed_ip_address`. Private IP address of the port the floating IP
     /// is bound to.
+    #[inline]
     pub fn fixed_ip_address(mut self, value: impl Into<String>) -> Self {
         self.fixed_ip_address = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project that owns the resource.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -1876,6 +1911,7 @@ impl NeutronListFloatingIps {
     /// Optional. Query parameter `floating_network_id`. ID of the external network the floating IP
     /// is taken from; only the fixed external network may be used (Neutron lists it with
     /// `router:external=True`).
+    #[inline]
     pub fn floating_network_id(mut self, value: impl Into<String>) -> Self {
         self.floating_network_id = Some(value.into());
         self
@@ -2000,6 +2036,7 @@ impl NeutronShowFloatingIp {
     }
     /// **Required.** Path parameter `floatingip_id`. ID of the floating IP (a UUID), as returned by
     /// `neutron_list_floating_ips` or `neutron_create_floating_ip`.
+    #[inline]
     pub fn floatingip_id(mut self, value: impl Into<String>) -> Self {
         self.floatingip_id = Some(value.into());
         self
@@ -2055,6 +2092,7 @@ impl NeutronUpdateFloatingIp {
     }
     /// **Required.** Path parameter `floatingip_id`. ID of the floating IP (a UUID), as returned by
     /// `neutron_list_floating_ips` or `neutron_create_floating_ip`.
+    #[inline]
     pub fn floatingip_id(mut self, value: impl Into<String>) -> Self {
         self.floatingip_id = Some(value.into());
         self
@@ -2119,6 +2157,7 @@ impl RemovePublicipsFromSharedBandwidth {
     }
     /// **Required.** Path parameter `bandwidth_id`. ID of the bandwidth (a UUID), as returned by
     /// `list_bandwidths` or by the call that created it.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_id = Some(value.into());
         self
@@ -2182,6 +2221,7 @@ impl ShowBandwidth {
     }
     /// **Required.** Path parameter `bandwidth_id`. ID of the bandwidth (a UUID), as returned by
     /// `list_bandwidths` or by the call that created it.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_id = Some(value.into());
         self
@@ -2279,6 +2319,7 @@ impl ShowPublicip {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips` or by the call that assigned it.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -2332,6 +2373,7 @@ impl ShowPublicipTags {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips` or by the call that assigned it.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -2385,6 +2427,7 @@ impl ShowResourcesJobDetail {
     }
     /// **Required.** Path parameter `job_id`. ID of the asynchronous job;
     /// `show_resources_job_detail` reports its progress.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -2440,6 +2483,7 @@ impl UpdateBandwidth {
     }
     /// **Required.** Path parameter `bandwidth_id`. ID of the bandwidth (a UUID), as returned by
     /// `list_bandwidths` or by the call that created it.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_id = Some(value.into());
         self
@@ -2504,6 +2548,7 @@ impl UpdatePrePaidBandwidth {
     }
     /// **Required.** Path parameter `bandwidth_id`. ID of the bandwidth of a yearly/monthly elastic
     /// IP, as `show_publicip` reports it.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_id = Some(value.into());
         self
@@ -2568,6 +2613,7 @@ impl UpdatePublicip {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips` or by the call that assigned it.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self

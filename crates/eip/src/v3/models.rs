@@ -76,6 +76,7 @@ pub struct AssociatePublicipsOptionBuilder {
 }
 impl AssociatePublicipsOptionBuilder {
     /// Sets `AssociatePublicipsOption::associate_instance_type`. **Required.**
+    #[inline]
     pub fn associate_instance_type(
         mut self,
         value: impl Into<AssociatePublicipsOptionAssociateInstanceType>,
@@ -84,6 +85,7 @@ impl AssociatePublicipsOptionBuilder {
         self
     }
     /// Sets or clears `AssociatePublicipsOption::associate_instance_type`.
+    #[inline]
     pub fn set_associate_instance_type(
         mut self,
         value: Option<AssociatePublicipsOptionAssociateInstanceType>,
@@ -92,11 +94,13 @@ impl AssociatePublicipsOptionBuilder {
         self
     }
     /// Sets `AssociatePublicipsOption::associate_instance_id`. **Required.**
+    #[inline]
     pub fn associate_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.associate_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `AssociatePublicipsOption::associate_instance_id`.
+    #[inline]
     pub fn set_associate_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.associate_instance_id = value;
         self
@@ -177,11 +181,13 @@ pub struct AssociatePublicipsRequestBodyBuilder {
 }
 impl AssociatePublicipsRequestBodyBuilder {
     /// Sets `AssociatePublicipsRequestBody::publicip`. **Required.**
+    #[inline]
     pub fn publicip(mut self, value: impl Into<AssociatePublicipsOption>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `AssociatePublicipsRequestBody::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<AssociatePublicipsOption>) -> Self {
         self.inner.publicip = value;
         self
@@ -239,21 +245,25 @@ pub struct AssociatePublicipsResponseBuilder {
 }
 impl AssociatePublicipsResponseBuilder {
     /// Sets `AssociatePublicipsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `AssociatePublicipsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `AssociatePublicipsResponse::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipInstanceResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `AssociatePublicipsResponse::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipInstanceResp>) -> Self {
         self.inner.publicip = value;
         self
@@ -323,6 +333,7 @@ pub struct AttachBatchPublicIpResponseBuilder {
 }
 impl AttachBatchPublicIpResponseBuilder {
     /// Sets `AttachBatchPublicIpResponse::publicips`.
+    #[inline]
     pub fn publicips(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchPublicipResp>>,
@@ -331,21 +342,25 @@ impl AttachBatchPublicIpResponseBuilder {
         self
     }
     /// Appends one item to `AttachBatchPublicIpResponse::publicips`.
+    #[inline]
     pub fn push_publicips(mut self, value: impl Into<BatchPublicipResp>) -> Self {
         self.inner.publicips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AttachBatchPublicIpResponse::publicips`.
+    #[inline]
     pub fn set_publicips(mut self, value: Option<Vec<BatchPublicipResp>>) -> Self {
         self.inner.publicips = value;
         self
     }
     /// Sets `AttachBatchPublicIpResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `AttachBatchPublicIpResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -403,21 +418,25 @@ pub struct AttachShareBandwidthResponseBuilder {
 }
 impl AttachShareBandwidthResponseBuilder {
     /// Sets `AttachShareBandwidthResponse::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `AttachShareBandwidthResponse::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipResp>) -> Self {
         self.inner.publicip = value;
         self
     }
     /// Sets `AttachShareBandwidthResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `AttachShareBandwidthResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -474,11 +493,13 @@ pub struct AttachSharebwDictBuilder {
 }
 impl AttachSharebwDictBuilder {
     /// Sets `AttachSharebwDict::bandwidth_id`.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_id = Some(value.into());
         self
     }
     /// Sets or clears `AttachSharebwDict::bandwidth_id`.
+    #[inline]
     pub fn set_bandwidth_id(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_id = value;
         self
@@ -533,11 +554,13 @@ pub struct AttachSharebwReqBuilder {
 }
 impl AttachSharebwReqBuilder {
     /// Sets `AttachSharebwReq::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<AttachSharebwDict>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `AttachSharebwReq::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<AttachSharebwDict>) -> Self {
         self.inner.publicip = value;
         self
@@ -620,51 +643,61 @@ pub struct BackboneBandwidthRespBuilder {
 }
 impl BackboneBandwidthRespBuilder {
     /// Sets `BackboneBandwidthResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BackboneBandwidthResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `BackboneBandwidthResp::admin_status`.
+    #[inline]
     pub fn admin_status(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_status = Some(value.into());
         self
     }
     /// Sets or clears `BackboneBandwidthResp::admin_status`.
+    #[inline]
     pub fn set_admin_status(mut self, value: Option<String>) -> Self {
         self.inner.admin_status = value;
         self
     }
     /// Sets `BackboneBandwidthResp::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `BackboneBandwidthResp::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `BackboneBandwidthResp::short_id`.
+    #[inline]
     pub fn short_id(mut self, value: impl Into<String>) -> Self {
         self.inner.short_id = Some(value.into());
         self
     }
     /// Sets or clears `BackboneBandwidthResp::short_id`.
+    #[inline]
     pub fn set_short_id(mut self, value: Option<String>) -> Self {
         self.inner.short_id = value;
         self
     }
     /// Sets `BackboneBandwidthResp::sla_level`.
+    #[inline]
     pub fn sla_level(mut self, value: impl Into<BackboneBandwidthRespSlaLevel>) -> Self {
         self.inner.sla_level = Some(value.into());
         self
     }
     /// Sets or clears `BackboneBandwidthResp::sla_level`.
+    #[inline]
     pub fn set_sla_level(
         mut self,
         value: Option<BackboneBandwidthRespSlaLevel>,
@@ -673,11 +706,13 @@ impl BackboneBandwidthRespBuilder {
         self
     }
     /// Sets `BackboneBandwidthResp::dscp`.
+    #[inline]
     pub fn dscp(mut self, value: i64) -> Self {
         self.inner.dscp = Some(value);
         self
     }
     /// Sets or clears `BackboneBandwidthResp::dscp`.
+    #[inline]
     pub fn set_dscp(mut self, value: Option<i64>) -> Self {
         self.inner.dscp = value;
         self
@@ -789,56 +824,67 @@ pub struct BandWidthRulesBuilder {
 }
 impl BandWidthRulesBuilder {
     /// Sets `BandWidthRules::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BandWidthRules::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `BandWidthRules::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BandWidthRules::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BandWidthRules::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `BandWidthRules::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `BandWidthRules::egress_size`.
+    #[inline]
     pub fn egress_size(mut self, value: i64) -> Self {
         self.inner.egress_size = Some(value);
         self
     }
     /// Sets or clears `BandWidthRules::egress_size`.
+    #[inline]
     pub fn set_egress_size(mut self, value: Option<i64>) -> Self {
         self.inner.egress_size = value;
         self
     }
     /// Sets `BandWidthRules::egress_guarented_size`.
+    #[inline]
     pub fn egress_guarented_size(mut self, value: i64) -> Self {
         self.inner.egress_guarented_size = Some(value);
         self
     }
     /// Sets or clears `BandWidthRules::egress_guarented_size`.
+    #[inline]
     pub fn set_egress_guarented_size(mut self, value: Option<i64>) -> Self {
         self.inner.egress_guarented_size = value;
         self
     }
     /// Sets `BandWidthRules::publicip_info`.
+    #[inline]
     pub fn publicip_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<PublicipInfoResponseBody>>,
@@ -847,6 +893,7 @@ impl BandWidthRulesBuilder {
         self
     }
     /// Appends one item to `BandWidthRules::publicip_info`.
+    #[inline]
     pub fn push_publicip_info(
         mut self,
         value: impl Into<PublicipInfoResponseBody>,
@@ -855,6 +902,7 @@ impl BandWidthRulesBuilder {
         self
     }
     /// Sets or clears `BandWidthRules::publicip_info`.
+    #[inline]
     pub fn set_publicip_info(
         mut self,
         value: Option<Vec<PublicipInfoResponseBody>>,
@@ -941,26 +989,31 @@ pub struct BandwidthInfoRespBuilder {
 }
 impl BandwidthInfoRespBuilder {
     /// Sets `BandwidthInfoResp::bandwidth_name`.
+    #[inline]
     pub fn bandwidth_name(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_name = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthInfoResp::bandwidth_name`.
+    #[inline]
     pub fn set_bandwidth_name(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_name = value;
         self
     }
     /// Sets `BandwidthInfoResp::bandwidth_number`.
+    #[inline]
     pub fn bandwidth_number(mut self, value: i64) -> Self {
         self.inner.bandwidth_number = Some(value);
         self
     }
     /// Sets or clears `BandwidthInfoResp::bandwidth_number`.
+    #[inline]
     pub fn set_bandwidth_number(mut self, value: Option<i64>) -> Self {
         self.inner.bandwidth_number = value;
         self
     }
     /// Sets `BandwidthInfoResp::bandwidth_type`.
+    #[inline]
     pub fn bandwidth_type(
         mut self,
         value: impl Into<BandwidthInfoRespBandwidthType>,
@@ -969,6 +1022,7 @@ impl BandwidthInfoRespBuilder {
         self
     }
     /// Sets or clears `BandwidthInfoResp::bandwidth_type`.
+    #[inline]
     pub fn set_bandwidth_type(
         mut self,
         value: Option<BandwidthInfoRespBandwidthType>,
@@ -977,11 +1031,13 @@ impl BandwidthInfoRespBuilder {
         self
     }
     /// Sets `BandwidthInfoResp::bandwidth_id`.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthInfoResp::bandwidth_id`.
+    #[inline]
     pub fn set_bandwidth_id(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_id = value;
         self
@@ -1079,61 +1135,73 @@ pub struct BandwidthRespBuilder {
 }
 impl BandwidthRespBuilder {
     /// Sets `BandwidthResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `BandwidthResp::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `BandwidthResp::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `BandwidthResp::share_type`.
+    #[inline]
     pub fn share_type(mut self, value: impl Into<String>) -> Self {
         self.inner.share_type = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::share_type`.
+    #[inline]
     pub fn set_share_type(mut self, value: Option<String>) -> Self {
         self.inner.share_type = value;
         self
     }
     /// Sets `BandwidthResp::charge_mode`.
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charge_mode = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(mut self, value: Option<String>) -> Self {
         self.inner.charge_mode = value;
         self
     }
     /// Sets `BandwidthResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BandwidthResp::billing_info`.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResp::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<String>) -> Self {
         self.inner.billing_info = value;
         self
@@ -1312,56 +1380,67 @@ pub struct BandwidthResponseBodyBuilder {
 }
 impl BandwidthResponseBodyBuilder {
     /// Sets `BandwidthResponseBody::admin_state`.
+    #[inline]
     pub fn admin_state(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_state = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::admin_state`.
+    #[inline]
     pub fn set_admin_state(mut self, value: Option<String>) -> Self {
         self.inner.admin_state = value;
         self
     }
     /// Sets `BandwidthResponseBody::ingress_size`.
+    #[inline]
     pub fn ingress_size(mut self, value: i64) -> Self {
         self.inner.ingress_size = Some(value);
         self
     }
     /// Sets or clears `BandwidthResponseBody::ingress_size`.
+    #[inline]
     pub fn set_ingress_size(mut self, value: Option<i64>) -> Self {
         self.inner.ingress_size = value;
         self
     }
     /// Sets `BandwidthResponseBody::rule_quota`.
+    #[inline]
     pub fn rule_quota(mut self, value: i64) -> Self {
         self.inner.rule_quota = Some(value);
         self
     }
     /// Sets or clears `BandwidthResponseBody::rule_quota`.
+    #[inline]
     pub fn set_rule_quota(mut self, value: Option<i64>) -> Self {
         self.inner.rule_quota = value;
         self
     }
     /// Sets `BandwidthResponseBody::ratio_95peak_plus`.
+    #[inline]
     pub fn ratio_95peak_plus(mut self, value: i64) -> Self {
         self.inner.ratio_95peak_plus = Some(value);
         self
     }
     /// Sets or clears `BandwidthResponseBody::ratio_95peak_plus`.
+    #[inline]
     pub fn set_ratio_95peak_plus(mut self, value: Option<i64>) -> Self {
         self.inner.ratio_95peak_plus = value;
         self
     }
     /// Sets `BandwidthResponseBody::enable_bandwidth_rules`.
+    #[inline]
     pub fn enable_bandwidth_rules(mut self, value: bool) -> Self {
         self.inner.enable_bandwidth_rules = Some(value);
         self
     }
     /// Sets or clears `BandwidthResponseBody::enable_bandwidth_rules`.
+    #[inline]
     pub fn set_enable_bandwidth_rules(mut self, value: Option<bool>) -> Self {
         self.inner.enable_bandwidth_rules = value;
         self
     }
     /// Sets `BandwidthResponseBody::bandwidth_rules`.
+    #[inline]
     pub fn bandwidth_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<BandWidthRules>>,
@@ -1370,66 +1449,79 @@ impl BandwidthResponseBodyBuilder {
         self
     }
     /// Appends one item to `BandwidthResponseBody::bandwidth_rules`.
+    #[inline]
     pub fn push_bandwidth_rules(mut self, value: impl Into<BandWidthRules>) -> Self {
         self.inner.bandwidth_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::bandwidth_rules`.
+    #[inline]
     pub fn set_bandwidth_rules(mut self, value: Option<Vec<BandWidthRules>>) -> Self {
         self.inner.bandwidth_rules = value;
         self
     }
     /// Sets `BandwidthResponseBody::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `BandwidthResponseBody::bandwidth_type`.
+    #[inline]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::bandwidth_type`.
+    #[inline]
     pub fn set_bandwidth_type(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_type = value;
         self
     }
     /// Sets `BandwidthResponseBody::billinginfo`.
+    #[inline]
     pub fn billinginfo(mut self, value: impl Into<String>) -> Self {
         self.inner.billinginfo = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::billinginfo`.
+    #[inline]
     pub fn set_billinginfo(mut self, value: Option<String>) -> Self {
         self.inner.billinginfo = value;
         self
     }
     /// Sets `BandwidthResponseBody::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `BandwidthResponseBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `BandwidthResponseBody::publicip_info`.
+    #[inline]
     pub fn publicip_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<PublicipInfoResponseBody>>,
@@ -1438,6 +1530,7 @@ impl BandwidthResponseBodyBuilder {
         self
     }
     /// Appends one item to `BandwidthResponseBody::publicip_info`.
+    #[inline]
     pub fn push_publicip_info(
         mut self,
         value: impl Into<PublicipInfoResponseBody>,
@@ -1446,6 +1539,7 @@ impl BandwidthResponseBodyBuilder {
         self
     }
     /// Sets or clears `BandwidthResponseBody::publicip_info`.
+    #[inline]
     pub fn set_publicip_info(
         mut self,
         value: Option<Vec<PublicipInfoResponseBody>>,
@@ -1454,66 +1548,79 @@ impl BandwidthResponseBodyBuilder {
         self
     }
     /// Sets `BandwidthResponseBody::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<BandwidthResponseBodyType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<BandwidthResponseBodyType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `BandwidthResponseBody::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `BandwidthResponseBody::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `BandwidthResponseBody::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `BandwidthResponseBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `BandwidthResponseBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `BandwidthResponseBody::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `BandwidthResponseBody::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `BandwidthResponseBody::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -1585,21 +1692,25 @@ pub struct BatchAttachSharebwDictBuilder {
 }
 impl BatchAttachSharebwDictBuilder {
     /// Sets `BatchAttachSharebwDict::bandwidth_id`.
+    #[inline]
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchAttachSharebwDict::bandwidth_id`.
+    #[inline]
     pub fn set_bandwidth_id(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_id = value;
         self
     }
     /// Sets `BatchAttachSharebwDict::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchAttachSharebwDict::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
@@ -1654,6 +1765,7 @@ pub struct BatchAttachSharebwReqBuilder {
 }
 impl BatchAttachSharebwReqBuilder {
     /// Sets `BatchAttachSharebwReq::publicips`.
+    #[inline]
     pub fn publicips(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchAttachSharebwDict>>,
@@ -1662,11 +1774,13 @@ impl BatchAttachSharebwReqBuilder {
         self
     }
     /// Appends one item to `BatchAttachSharebwReq::publicips`.
+    #[inline]
     pub fn push_publicips(mut self, value: impl Into<BatchAttachSharebwDict>) -> Self {
         self.inner.publicips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchAttachSharebwReq::publicips`.
+    #[inline]
     pub fn set_publicips(mut self, value: Option<Vec<BatchAttachSharebwDict>>) -> Self {
         self.inner.publicips = value;
         self
@@ -1740,21 +1854,25 @@ pub struct BatchPublicipRespBuilder {
 }
 impl BatchPublicipRespBuilder {
     /// Sets `BatchPublicipResp::status_code`. **Required.**
+    #[inline]
     pub fn status_code(mut self, value: i64) -> Self {
         self.inner.status_code = Some(value);
         self
     }
     /// Sets or clears `BatchPublicipResp::status_code`.
+    #[inline]
     pub fn set_status_code(mut self, value: Option<i64>) -> Self {
         self.inner.status_code = value;
         self
     }
     /// Sets `BatchPublicipResp::publicip`. **Required.**
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `BatchPublicipResp::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipResp>) -> Self {
         self.inner.publicip = value;
         self
@@ -1812,21 +1930,25 @@ pub struct BillingInfoDictBuilder {
 }
 impl BillingInfoDictBuilder {
     /// Sets `BillingInfoDict::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `BillingInfoDict::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `BillingInfoDict::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `BillingInfoDict::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
@@ -1927,66 +2049,79 @@ pub struct CommonPoolDictBuilder {
 }
 impl CommonPoolDictBuilder {
     /// Sets `CommonPoolDict::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CommonPoolDict::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CommonPoolDict::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `CommonPoolDict::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `CommonPoolDict::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CommonPoolDict::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `CommonPoolDict::used`.
+    #[inline]
     pub fn used(mut self, value: i64) -> Self {
         self.inner.used = Some(value);
         self
     }
     /// Sets or clears `CommonPoolDict::used`.
+    #[inline]
     pub fn set_used(mut self, value: Option<i64>) -> Self {
         self.inner.used = value;
         self
     }
     /// Sets `CommonPoolDict::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `CommonPoolDict::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `CommonPoolDict::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CommonPoolDict::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CommonPoolDict::allow_share_bandwidth_types`.
+    #[inline]
     pub fn allow_share_bandwidth_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1997,6 +2132,7 @@ impl CommonPoolDictBuilder {
         self
     }
     /// Appends one item to `CommonPoolDict::allow_share_bandwidth_types`.
+    #[inline]
     pub fn push_allow_share_bandwidth_types(mut self, value: impl Into<String>) -> Self {
         self.inner
             .allow_share_bandwidth_types
@@ -2005,6 +2141,7 @@ impl CommonPoolDictBuilder {
         self
     }
     /// Sets or clears `CommonPoolDict::allow_share_bandwidth_types`.
+    #[inline]
     pub fn set_allow_share_bandwidth_types(
         mut self,
         value: Option<Vec<String>>,
@@ -2074,6 +2211,7 @@ pub struct CommonPoolsWithBorderGroupDictBuilder {
 }
 impl CommonPoolsWithBorderGroupDictBuilder {
     /// Sets `CommonPoolsWithBorderGroupDict::publicip_pools`.
+    #[inline]
     pub fn publicip_pools(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2082,21 +2220,25 @@ impl CommonPoolsWithBorderGroupDictBuilder {
         self
     }
     /// Appends one item to `CommonPoolsWithBorderGroupDict::publicip_pools`.
+    #[inline]
     pub fn push_publicip_pools(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_pools.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CommonPoolsWithBorderGroupDict::publicip_pools`.
+    #[inline]
     pub fn set_publicip_pools(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.publicip_pools = value;
         self
     }
     /// Sets `CommonPoolsWithBorderGroupDict::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `CommonPoolsWithBorderGroupDict::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
@@ -2151,11 +2293,13 @@ pub struct CountEipAvailableResourcesResponseBuilder {
 }
 impl CountEipAvailableResourcesResponseBuilder {
     /// Sets `CountEipAvailableResourcesResponse::result`.
+    #[inline]
     pub fn result(mut self, value: i64) -> Self {
         self.inner.result = Some(value);
         self
     }
     /// Sets or clears `CountEipAvailableResourcesResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<i64>) -> Self {
         self.inner.result = value;
         self
@@ -2220,6 +2364,7 @@ pub struct CreateTenantVpcIgwRequestBodyBuilder {
 }
 impl CreateTenantVpcIgwRequestBodyBuilder {
     /// Sets `CreateTenantVpcIgwRequestBody::vpc_igw`. **Required.**
+    #[inline]
     pub fn vpc_igw(
         mut self,
         value: impl Into<CreateTenantVpcIgwRequestBodyVpcIgw>,
@@ -2228,6 +2373,7 @@ impl CreateTenantVpcIgwRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateTenantVpcIgwRequestBody::vpc_igw`.
+    #[inline]
     pub fn set_vpc_igw(
         mut self,
         value: Option<CreateTenantVpcIgwRequestBodyVpcIgw>,
@@ -2319,51 +2465,61 @@ pub struct CreateTenantVpcIgwRequestBodyVpcIgwBuilder {
 }
 impl CreateTenantVpcIgwRequestBodyVpcIgwBuilder {
     /// Sets `CreateTenantVpcIgwRequestBodyVpcIgw::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateTenantVpcIgwRequestBodyVpcIgw::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `CreateTenantVpcIgwRequestBodyVpcIgw::network_id`.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateTenantVpcIgwRequestBodyVpcIgw::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
     }
     /// Sets `CreateTenantVpcIgwRequestBodyVpcIgw::add_route`.
+    #[inline]
     pub fn add_route(mut self, value: bool) -> Self {
         self.inner.add_route = Some(value);
         self
     }
     /// Sets or clears `CreateTenantVpcIgwRequestBodyVpcIgw::add_route`.
+    #[inline]
     pub fn set_add_route(mut self, value: Option<bool>) -> Self {
         self.inner.add_route = value;
         self
     }
     /// Sets `CreateTenantVpcIgwRequestBodyVpcIgw::enable_ipv6`.
+    #[inline]
     pub fn enable_ipv6(mut self, value: bool) -> Self {
         self.inner.enable_ipv6 = Some(value);
         self
     }
     /// Sets or clears `CreateTenantVpcIgwRequestBodyVpcIgw::enable_ipv6`.
+    #[inline]
     pub fn set_enable_ipv6(mut self, value: Option<bool>) -> Self {
         self.inner.enable_ipv6 = value;
         self
     }
     /// Sets `CreateTenantVpcIgwRequestBodyVpcIgw::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateTenantVpcIgwRequestBodyVpcIgw::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -2421,21 +2577,25 @@ pub struct CreateTenantVpcIgwResponseBuilder {
 }
 impl CreateTenantVpcIgwResponseBuilder {
     /// Sets `CreateTenantVpcIgwResponse::vpc_igw`.
+    #[inline]
     pub fn vpc_igw(mut self, value: impl Into<VpcIgwsTenantResp>) -> Self {
         self.inner.vpc_igw = Some(value.into());
         self
     }
     /// Sets or clears `CreateTenantVpcIgwResponse::vpc_igw`.
+    #[inline]
     pub fn set_vpc_igw(mut self, value: Option<VpcIgwsTenantResp>) -> Self {
         self.inner.vpc_igw = value;
         self
     }
     /// Sets `CreateTenantVpcIgwResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateTenantVpcIgwResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2505,6 +2665,7 @@ pub struct DetachBatchPublicIpResponseBuilder {
 }
 impl DetachBatchPublicIpResponseBuilder {
     /// Sets `DetachBatchPublicIpResponse::publicips`.
+    #[inline]
     pub fn publicips(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchPublicipResp>>,
@@ -2513,21 +2674,25 @@ impl DetachBatchPublicIpResponseBuilder {
         self
     }
     /// Appends one item to `DetachBatchPublicIpResponse::publicips`.
+    #[inline]
     pub fn push_publicips(mut self, value: impl Into<BatchPublicipResp>) -> Self {
         self.inner.publicips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DetachBatchPublicIpResponse::publicips`.
+    #[inline]
     pub fn set_publicips(mut self, value: Option<Vec<BatchPublicipResp>>) -> Self {
         self.inner.publicips = value;
         self
     }
     /// Sets `DetachBatchPublicIpResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `DetachBatchPublicIpResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2590,6 +2755,7 @@ pub struct DetachBatchSharedbwReqBuilder {
 }
 impl DetachBatchSharedbwReqBuilder {
     /// Sets `DetachBatchSharedbwReq::publicips`.
+    #[inline]
     pub fn publicips(
         mut self,
         value: impl IntoIterator<Item = impl Into<DetachBatchSharedbwReqPublicips>>,
@@ -2598,6 +2764,7 @@ impl DetachBatchSharedbwReqBuilder {
         self
     }
     /// Appends one item to `DetachBatchSharedbwReq::publicips`.
+    #[inline]
     pub fn push_publicips(
         mut self,
         value: impl Into<DetachBatchSharedbwReqPublicips>,
@@ -2606,6 +2773,7 @@ impl DetachBatchSharedbwReqBuilder {
         self
     }
     /// Sets or clears `DetachBatchSharedbwReq::publicips`.
+    #[inline]
     pub fn set_publicips(
         mut self,
         value: Option<Vec<DetachBatchSharedbwReqPublicips>>,
@@ -2682,21 +2850,25 @@ pub struct DetachBatchSharedbwReqPublicipsBuilder {
 }
 impl DetachBatchSharedbwReqPublicipsBuilder {
     /// Sets `DetachBatchSharedbwReqPublicips::publicip_id`. **Required.**
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `DetachBatchSharedbwReqPublicips::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `DetachBatchSharedbwReqPublicips::bandwidth`. **Required.**
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<DetachSharedbwDict>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `DetachBatchSharedbwReqPublicips::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<DetachSharedbwDict>) -> Self {
         self.inner.bandwidth = value;
         self
@@ -2754,21 +2926,25 @@ pub struct DetachShareBandwidthResponseBuilder {
 }
 impl DetachShareBandwidthResponseBuilder {
     /// Sets `DetachShareBandwidthResponse::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `DetachShareBandwidthResponse::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipResp>) -> Self {
         self.inner.publicip = value;
         self
     }
     /// Sets `DetachShareBandwidthResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `DetachShareBandwidthResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2844,31 +3020,37 @@ pub struct DetachSharedbwDictBuilder {
 }
 impl DetachSharedbwDictBuilder {
     /// Sets `DetachSharedbwDict::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `DetachSharedbwDict::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `DetachSharedbwDict::size`. **Required.**
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `DetachSharedbwDict::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `DetachSharedbwDict::charge_mode`. **Required.**
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charge_mode = Some(value.into());
         self
     }
     /// Sets or clears `DetachSharedbwDict::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(mut self, value: Option<String>) -> Self {
         self.inner.charge_mode = value;
         self
@@ -2933,11 +3115,13 @@ pub struct DetachSharedbwReqBuilder {
 }
 impl DetachSharedbwReqBuilder {
     /// Sets `DetachSharedbwReq::publicip`. **Required.**
+    #[inline]
     pub fn publicip(mut self, value: impl Into<DetachSharedbwReqPublicip>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `DetachSharedbwReq::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<DetachSharedbwReqPublicip>) -> Self {
         self.inner.publicip = value;
         self
@@ -3001,11 +3185,13 @@ pub struct DetachSharedbwReqPublicipBuilder {
 }
 impl DetachSharedbwReqPublicipBuilder {
     /// Sets `DetachSharedbwReqPublicip::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<DetachSharedbwDict>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `DetachSharedbwReqPublicip::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<DetachSharedbwDict>) -> Self {
         self.inner.bandwidth = value;
         self
@@ -3063,21 +3249,25 @@ pub struct DisableNat64ResponseBuilder {
 }
 impl DisableNat64ResponseBuilder {
     /// Sets `DisableNat64Response::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `DisableNat64Response::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipResp>) -> Self {
         self.inner.publicip = value;
         self
     }
     /// Sets `DisableNat64Response::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `DisableNat64Response::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -3135,21 +3325,25 @@ pub struct DisassociatePublicipsResponseBuilder {
 }
 impl DisassociatePublicipsResponseBuilder {
     /// Sets `DisassociatePublicipsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `DisassociatePublicipsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `DisassociatePublicipsResponse::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipInstanceResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `DisassociatePublicipsResponse::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipInstanceResp>) -> Self {
         self.inner.publicip = value;
         self
@@ -3328,56 +3522,67 @@ pub struct EipBandwidthResponseBodyBuilder {
 }
 impl EipBandwidthResponseBodyBuilder {
     /// Sets `EipBandwidthResponseBody::admin_state`.
+    #[inline]
     pub fn admin_state(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_state = Some(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::admin_state`.
+    #[inline]
     pub fn set_admin_state(mut self, value: Option<String>) -> Self {
         self.inner.admin_state = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::ingress_size`.
+    #[inline]
     pub fn ingress_size(mut self, value: i64) -> Self {
         self.inner.ingress_size = Some(value);
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::ingress_size`.
+    #[inline]
     pub fn set_ingress_size(mut self, value: Option<i64>) -> Self {
         self.inner.ingress_size = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::rule_quota`.
+    #[inline]
     pub fn rule_quota(mut self, value: i64) -> Self {
         self.inner.rule_quota = Some(value);
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::rule_quota`.
+    #[inline]
     pub fn set_rule_quota(mut self, value: Option<i64>) -> Self {
         self.inner.rule_quota = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::ratio_95peak_plus`.
+    #[inline]
     pub fn ratio_95peak_plus(mut self, value: i64) -> Self {
         self.inner.ratio_95peak_plus = Some(value);
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::ratio_95peak_plus`.
+    #[inline]
     pub fn set_ratio_95peak_plus(mut self, value: Option<i64>) -> Self {
         self.inner.ratio_95peak_plus = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::enable_bandwidth_rules`.
+    #[inline]
     pub fn enable_bandwidth_rules(mut self, value: bool) -> Self {
         self.inner.enable_bandwidth_rules = Some(value);
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::enable_bandwidth_rules`.
+    #[inline]
     pub fn set_enable_bandwidth_rules(mut self, value: Option<bool>) -> Self {
         self.inner.enable_bandwidth_rules = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::bandwidth_rules`.
+    #[inline]
     pub fn bandwidth_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<BandWidthRules>>,
@@ -3386,66 +3591,79 @@ impl EipBandwidthResponseBodyBuilder {
         self
     }
     /// Appends one item to `EipBandwidthResponseBody::bandwidth_rules`.
+    #[inline]
     pub fn push_bandwidth_rules(mut self, value: impl Into<BandWidthRules>) -> Self {
         self.inner.bandwidth_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::bandwidth_rules`.
+    #[inline]
     pub fn set_bandwidth_rules(mut self, value: Option<Vec<BandWidthRules>>) -> Self {
         self.inner.bandwidth_rules = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::bandwidth_type`.
+    #[inline]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::bandwidth_type`.
+    #[inline]
     pub fn set_bandwidth_type(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_type = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::billinginfo`.
+    #[inline]
     pub fn billinginfo(mut self, value: impl Into<String>) -> Self {
         self.inner.billinginfo = Some(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::billinginfo`.
+    #[inline]
     pub fn set_billinginfo(mut self, value: Option<String>) -> Self {
         self.inner.billinginfo = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::publicip_info`.
+    #[inline]
     pub fn publicip_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<PublicipInfoResponseBody>>,
@@ -3454,6 +3672,7 @@ impl EipBandwidthResponseBodyBuilder {
         self
     }
     /// Appends one item to `EipBandwidthResponseBody::publicip_info`.
+    #[inline]
     pub fn push_publicip_info(
         mut self,
         value: impl Into<PublicipInfoResponseBody>,
@@ -3462,6 +3681,7 @@ impl EipBandwidthResponseBodyBuilder {
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::publicip_info`.
+    #[inline]
     pub fn set_publicip_info(
         mut self,
         value: Option<Vec<PublicipInfoResponseBody>>,
@@ -3470,66 +3690,79 @@ impl EipBandwidthResponseBodyBuilder {
         self
     }
     /// Sets `EipBandwidthResponseBody::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<EipBandwidthResponseBodyType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<EipBandwidthResponseBodyType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `EipBandwidthResponseBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `EipBandwidthResponseBody::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `EipBandwidthResponseBody::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -3611,21 +3844,25 @@ pub struct EipResourcesAvailableV3RequestBodyBuilder {
 }
 impl EipResourcesAvailableV3RequestBodyBuilder {
     /// Sets `EipResourcesAvailableV3RequestBody::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `EipResourcesAvailableV3RequestBody::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `EipResourcesAvailableV3RequestBody::limit`. **Required.**
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `EipResourcesAvailableV3RequestBody::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
@@ -3683,21 +3920,25 @@ pub struct EnableNat64ResponseBuilder {
 }
 impl EnableNat64ResponseBuilder {
     /// Sets `EnableNat64Response::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `EnableNat64Response::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipResp>) -> Self {
         self.inner.publicip = value;
         self
     }
     /// Sets `EnableNat64Response::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `EnableNat64Response::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -3775,31 +4016,37 @@ pub struct ExtLimitPojoBuilder {
 }
 impl ExtLimitPojoBuilder {
     /// Sets `ExtLimitPojo::min_ingress_size`.
+    #[inline]
     pub fn min_ingress_size(mut self, value: i64) -> Self {
         self.inner.min_ingress_size = Some(value);
         self
     }
     /// Sets or clears `ExtLimitPojo::min_ingress_size`.
+    #[inline]
     pub fn set_min_ingress_size(mut self, value: Option<i64>) -> Self {
         self.inner.min_ingress_size = value;
         self
     }
     /// Sets `ExtLimitPojo::max_ingress_size`.
+    #[inline]
     pub fn max_ingress_size(mut self, value: i64) -> Self {
         self.inner.max_ingress_size = Some(value);
         self
     }
     /// Sets or clears `ExtLimitPojo::max_ingress_size`.
+    #[inline]
     pub fn set_max_ingress_size(mut self, value: Option<i64>) -> Self {
         self.inner.max_ingress_size = value;
         self
     }
     /// Sets `ExtLimitPojo::ratio_95peak`.
+    #[inline]
     pub fn ratio_95peak(mut self, value: i64) -> Self {
         self.inner.ratio_95peak = Some(value);
         self
     }
     /// Sets or clears `ExtLimitPojo::ratio_95peak`.
+    #[inline]
     pub fn set_ratio_95peak(mut self, value: Option<i64>) -> Self {
         self.inner.ratio_95peak = value;
         self
@@ -3919,96 +4166,115 @@ pub struct GeipBindingsInternalRespBuilder {
 }
 impl GeipBindingsInternalRespBuilder {
     /// Sets `GeipBindingsInternalResp::geip_id`.
+    #[inline]
     pub fn geip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.geip_id = Some(value.into());
         self
     }
     /// Sets or clears `GeipBindingsInternalResp::geip_id`.
+    #[inline]
     pub fn set_geip_id(mut self, value: Option<String>) -> Self {
         self.inner.geip_id = value;
         self
     }
     /// Sets `GeipBindingsInternalResp::geip_ip_address`.
+    #[inline]
     pub fn geip_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.geip_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `GeipBindingsInternalResp::geip_ip_address`.
+    #[inline]
     pub fn set_geip_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.geip_ip_address = value;
         self
     }
     /// Sets `GeipBindingsInternalResp::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `GeipBindingsInternalResp::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `GeipBindingsInternalResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `GeipBindingsInternalResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GeipBindingsInternalResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `GeipBindingsInternalResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `GeipBindingsInternalResp::instance_type`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_type = Some(value.into());
         self
     }
     /// Sets or clears `GeipBindingsInternalResp::instance_type`.
+    #[inline]
     pub fn set_instance_type(mut self, value: Option<String>) -> Self {
         self.inner.instance_type = value;
         self
     }
     /// Sets `GeipBindingsInternalResp::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `GeipBindingsInternalResp::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `GeipBindingsInternalResp::gcbandwidth`.
+    #[inline]
     pub fn gcbandwidth(mut self, value: impl Into<BackboneBandwidthResp>) -> Self {
         self.inner.gcbandwidth = Some(value.into());
         self
     }
     /// Sets or clears `GeipBindingsInternalResp::gcbandwidth`.
+    #[inline]
     pub fn set_gcbandwidth(mut self, value: Option<BackboneBandwidthResp>) -> Self {
         self.inner.gcbandwidth = value;
         self
     }
     /// Sets `GeipBindingsInternalResp::vnic`.
+    #[inline]
     pub fn vnic(mut self, value: impl Into<InstanceVnicResp>) -> Self {
         self.inner.vnic = Some(value.into());
         self
     }
     /// Sets or clears `GeipBindingsInternalResp::vnic`.
+    #[inline]
     pub fn set_vnic(mut self, value: Option<InstanceVnicResp>) -> Self {
         self.inner.vnic = value;
         self
     }
     /// Sets `GeipBindingsInternalResp::vn_list`.
+    #[inline]
     pub fn vn_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstancevirtualListResp>>,
@@ -4017,11 +4283,13 @@ impl GeipBindingsInternalRespBuilder {
         self
     }
     /// Appends one item to `GeipBindingsInternalResp::vn_list`.
+    #[inline]
     pub fn push_vn_list(mut self, value: impl Into<InstancevirtualListResp>) -> Self {
         self.inner.vn_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `GeipBindingsInternalResp::vn_list`.
+    #[inline]
     pub fn set_vn_list(mut self, value: Option<Vec<InstancevirtualListResp>>) -> Self {
         self.inner.vn_list = value;
         self
@@ -4142,111 +4410,133 @@ pub struct InstanceVnicRespBuilder {
 }
 impl InstanceVnicRespBuilder {
     /// Sets `InstanceVnicResp::private_ip_address`.
+    #[inline]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.private_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::private_ip_address`.
+    #[inline]
     pub fn set_private_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.private_ip_address = value;
         self
     }
     /// Sets `InstanceVnicResp::device_id`.
+    #[inline]
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.inner.device_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::device_id`.
+    #[inline]
     pub fn set_device_id(mut self, value: Option<String>) -> Self {
         self.inner.device_id = value;
         self
     }
     /// Sets `InstanceVnicResp::device_owner`.
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<String>) -> Self {
         self.inner.device_owner = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::device_owner`.
+    #[inline]
     pub fn set_device_owner(mut self, value: Option<String>) -> Self {
         self.inner.device_owner = value;
         self
     }
     /// Sets `InstanceVnicResp::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `InstanceVnicResp::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `InstanceVnicResp::mac`.
+    #[inline]
     pub fn mac(mut self, value: impl Into<String>) -> Self {
         self.inner.mac = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::mac`.
+    #[inline]
     pub fn set_mac(mut self, value: Option<String>) -> Self {
         self.inner.mac = value;
         self
     }
     /// Sets `InstanceVnicResp::vtep`.
+    #[inline]
     pub fn vtep(mut self, value: impl Into<String>) -> Self {
         self.inner.vtep = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::vtep`.
+    #[inline]
     pub fn set_vtep(mut self, value: Option<String>) -> Self {
         self.inner.vtep = value;
         self
     }
     /// Sets `InstanceVnicResp::vni`.
+    #[inline]
     pub fn vni(mut self, value: impl Into<String>) -> Self {
         self.inner.vni = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::vni`.
+    #[inline]
     pub fn set_vni(mut self, value: Option<String>) -> Self {
         self.inner.vni = value;
         self
     }
     /// Sets `InstanceVnicResp::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `InstanceVnicResp::instance_type`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_type = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::instance_type`.
+    #[inline]
     pub fn set_instance_type(mut self, value: Option<String>) -> Self {
         self.inner.instance_type = value;
         self
     }
     /// Sets `InstanceVnicResp::port_profile`.
+    #[inline]
     pub fn port_profile(mut self, value: impl Into<String>) -> Self {
         self.inner.port_profile = Some(value.into());
         self
     }
     /// Sets or clears `InstanceVnicResp::port_profile`.
+    #[inline]
     pub fn set_port_profile(mut self, value: Option<String>) -> Self {
         self.inner.port_profile = value;
         self
@@ -4356,36 +4646,43 @@ pub struct InstancevirtualListRespBuilder {
 }
 impl InstancevirtualListRespBuilder {
     /// Sets `InstancevirtualListResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `InstancevirtualListResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `InstancevirtualListResp::owner`.
+    #[inline]
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.inner.owner = Some(value.into());
         self
     }
     /// Sets or clears `InstancevirtualListResp::owner`.
+    #[inline]
     pub fn set_owner(mut self, value: Option<String>) -> Self {
         self.inner.owner = value;
         self
     }
     /// Sets `InstancevirtualListResp::location`.
+    #[inline]
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.inner.location = Some(value.into());
         self
     }
     /// Sets or clears `InstancevirtualListResp::location`.
+    #[inline]
     pub fn set_location(mut self, value: Option<String>) -> Self {
         self.inner.location = value;
         self
     }
     /// Sets `InstancevirtualListResp::forward_mode`.
+    #[inline]
     pub fn forward_mode(
         mut self,
         value: impl Into<InstancevirtualListRespForwardMode>,
@@ -4394,6 +4691,7 @@ impl InstancevirtualListRespBuilder {
         self
     }
     /// Sets or clears `InstancevirtualListResp::forward_mode`.
+    #[inline]
     pub fn set_forward_mode(
         mut self,
         value: Option<InstancevirtualListRespForwardMode>,
@@ -4402,16 +4700,19 @@ impl InstancevirtualListRespBuilder {
         self
     }
     /// Sets `InstancevirtualListResp::cluster_id`.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_id = Some(value.into());
         self
     }
     /// Sets or clears `InstancevirtualListResp::cluster_id`.
+    #[inline]
     pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
         self.inner.cluster_id = value;
         self
     }
     /// Sets `InstancevirtualListResp::hash_mode`.
+    #[inline]
     pub fn hash_mode(
         mut self,
         value: impl Into<InstancevirtualListRespHashMode>,
@@ -4420,6 +4721,7 @@ impl InstancevirtualListRespBuilder {
         self
     }
     /// Sets or clears `InstancevirtualListResp::hash_mode`.
+    #[inline]
     pub fn set_hash_mode(
         mut self,
         value: Option<InstancevirtualListRespHashMode>,
@@ -4428,26 +4730,31 @@ impl InstancevirtualListRespBuilder {
         self
     }
     /// Sets `InstancevirtualListResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<InstancevirtualListRespType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `InstancevirtualListResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<InstancevirtualListRespType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `InstancevirtualListResp::vni`.
+    #[inline]
     pub fn vni(mut self, value: i64) -> Self {
         self.inner.vni = Some(value);
         self
     }
     /// Sets or clears `InstancevirtualListResp::vni`.
+    #[inline]
     pub fn set_vni(mut self, value: Option<i64>) -> Self {
         self.inner.vni = value;
         self
     }
     /// Sets `InstancevirtualListResp::nexthops`.
+    #[inline]
     pub fn nexthops(
         mut self,
         value: impl IntoIterator<Item = impl Into<NexthopDict>>,
@@ -4456,31 +4763,37 @@ impl InstancevirtualListRespBuilder {
         self
     }
     /// Appends one item to `InstancevirtualListResp::nexthops`.
+    #[inline]
     pub fn push_nexthops(mut self, value: impl Into<NexthopDict>) -> Self {
         self.inner.nexthops.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `InstancevirtualListResp::nexthops`.
+    #[inline]
     pub fn set_nexthops(mut self, value: Option<Vec<NexthopDict>>) -> Self {
         self.inner.nexthops = value;
         self
     }
     /// Sets `InstancevirtualListResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `InstancevirtualListResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `InstancevirtualListResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `InstancevirtualListResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -4586,6 +4899,7 @@ pub struct ListBandwidthResponseBuilder {
 }
 impl ListBandwidthResponseBuilder {
     /// Sets `ListBandwidthResponse::eip_bandwidths`.
+    #[inline]
     pub fn eip_bandwidths(
         mut self,
         value: impl IntoIterator<Item = impl Into<BandwidthResponseBody>>,
@@ -4594,6 +4908,7 @@ impl ListBandwidthResponseBuilder {
         self
     }
     /// Appends one item to `ListBandwidthResponse::eip_bandwidths`.
+    #[inline]
     pub fn push_eip_bandwidths(
         mut self,
         value: impl Into<BandwidthResponseBody>,
@@ -4602,6 +4917,7 @@ impl ListBandwidthResponseBuilder {
         self
     }
     /// Sets or clears `ListBandwidthResponse::eip_bandwidths`.
+    #[inline]
     pub fn set_eip_bandwidths(
         mut self,
         value: Option<Vec<BandwidthResponseBody>>,
@@ -4610,21 +4926,25 @@ impl ListBandwidthResponseBuilder {
         self
     }
     /// Sets `ListBandwidthResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfoOption>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListBandwidthResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfoOption>) -> Self {
         self.inner.page_info = value;
         self
     }
     /// Sets `ListBandwidthResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListBandwidthResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -4717,6 +5037,7 @@ pub struct ListBandwidthsLimitResponseBuilder {
 }
 impl ListBandwidthsLimitResponseBuilder {
     /// Sets `ListBandwidthsLimitResponse::eip_bandwidth_limits`.
+    #[inline]
     pub fn eip_bandwidth_limits(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowTenantDict>>,
@@ -4727,6 +5048,7 @@ impl ListBandwidthsLimitResponseBuilder {
         self
     }
     /// Appends one item to `ListBandwidthsLimitResponse::eip_bandwidth_limits`.
+    #[inline]
     pub fn push_eip_bandwidth_limits(
         mut self,
         value: impl Into<ShowTenantDict>,
@@ -4735,6 +5057,7 @@ impl ListBandwidthsLimitResponseBuilder {
         self
     }
     /// Sets or clears `ListBandwidthsLimitResponse::eip_bandwidth_limits`.
+    #[inline]
     pub fn set_eip_bandwidth_limits(
         mut self,
         value: Option<Vec<ShowTenantDict>>,
@@ -4743,21 +5066,25 @@ impl ListBandwidthsLimitResponseBuilder {
         self
     }
     /// Sets `ListBandwidthsLimitResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfoDict>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListBandwidthsLimitResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfoDict>) -> Self {
         self.inner.page_info = value;
         self
     }
     /// Sets `ListBandwidthsLimitResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListBandwidthsLimitResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -4819,6 +5146,7 @@ pub struct ListCommonPoolsResponseBuilder {
 }
 impl ListCommonPoolsResponseBuilder {
     /// Sets `ListCommonPoolsResponse::common_pools`.
+    #[inline]
     pub fn common_pools(
         mut self,
         value: impl IntoIterator<Item = impl Into<CommonPoolDict>>,
@@ -4827,21 +5155,25 @@ impl ListCommonPoolsResponseBuilder {
         self
     }
     /// Appends one item to `ListCommonPoolsResponse::common_pools`.
+    #[inline]
     pub fn push_common_pools(mut self, value: impl Into<CommonPoolDict>) -> Self {
         self.inner.common_pools.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListCommonPoolsResponse::common_pools`.
+    #[inline]
     pub fn set_common_pools(mut self, value: Option<Vec<CommonPoolDict>>) -> Self {
         self.inner.common_pools = value;
         self
     }
     /// Sets `ListCommonPoolsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListCommonPoolsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -4912,6 +5244,7 @@ pub struct ListEipBandwidthsResponseBuilder {
 }
 impl ListEipBandwidthsResponseBuilder {
     /// Sets `ListEipBandwidthsResponse::eip_bandwidths`.
+    #[inline]
     pub fn eip_bandwidths(
         mut self,
         value: impl IntoIterator<Item = impl Into<EipBandwidthResponseBody>>,
@@ -4920,6 +5253,7 @@ impl ListEipBandwidthsResponseBuilder {
         self
     }
     /// Appends one item to `ListEipBandwidthsResponse::eip_bandwidths`.
+    #[inline]
     pub fn push_eip_bandwidths(
         mut self,
         value: impl Into<EipBandwidthResponseBody>,
@@ -4928,6 +5262,7 @@ impl ListEipBandwidthsResponseBuilder {
         self
     }
     /// Sets or clears `ListEipBandwidthsResponse::eip_bandwidths`.
+    #[inline]
     pub fn set_eip_bandwidths(
         mut self,
         value: Option<Vec<EipBandwidthResponseBody>>,
@@ -4936,21 +5271,25 @@ impl ListEipBandwidthsResponseBuilder {
         self
     }
     /// Sets `ListEipBandwidthsResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfoDict>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListEipBandwidthsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfoDict>) -> Self {
         self.inner.page_info = value;
         self
     }
     /// Sets `ListEipBandwidthsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListEipBandwidthsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -5012,6 +5351,7 @@ pub struct ListProjectGeipBindingsResponseBuilder {
 }
 impl ListProjectGeipBindingsResponseBuilder {
     /// Sets `ListProjectGeipBindingsResponse::geip_bindings`.
+    #[inline]
     pub fn geip_bindings(
         mut self,
         value: impl IntoIterator<Item = impl Into<GeipBindingsInternalResp>>,
@@ -5020,6 +5360,7 @@ impl ListProjectGeipBindingsResponseBuilder {
         self
     }
     /// Appends one item to `ListProjectGeipBindingsResponse::geip_bindings`.
+    #[inline]
     pub fn push_geip_bindings(
         mut self,
         value: impl Into<GeipBindingsInternalResp>,
@@ -5028,6 +5369,7 @@ impl ListProjectGeipBindingsResponseBuilder {
         self
     }
     /// Sets or clears `ListProjectGeipBindingsResponse::geip_bindings`.
+    #[inline]
     pub fn set_geip_bindings(
         mut self,
         value: Option<Vec<GeipBindingsInternalResp>>,
@@ -5036,11 +5378,13 @@ impl ListProjectGeipBindingsResponseBuilder {
         self
     }
     /// Sets `ListProjectGeipBindingsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListProjectGeipBindingsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -5107,6 +5451,7 @@ pub struct ListPublicBorderGroupsResponseBuilder {
 }
 impl ListPublicBorderGroupsResponseBuilder {
     /// Sets `ListPublicBorderGroupsResponse::public_border_groups`.
+    #[inline]
     pub fn public_border_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<CommonPoolsWithBorderGroupDict>>,
@@ -5117,6 +5462,7 @@ impl ListPublicBorderGroupsResponseBuilder {
         self
     }
     /// Appends one item to `ListPublicBorderGroupsResponse::public_border_groups`.
+    #[inline]
     pub fn push_public_border_groups(
         mut self,
         value: impl Into<CommonPoolsWithBorderGroupDict>,
@@ -5125,6 +5471,7 @@ impl ListPublicBorderGroupsResponseBuilder {
         self
     }
     /// Sets or clears `ListPublicBorderGroupsResponse::public_border_groups`.
+    #[inline]
     pub fn set_public_border_groups(
         mut self,
         value: Option<Vec<CommonPoolsWithBorderGroupDict>>,
@@ -5133,11 +5480,13 @@ impl ListPublicBorderGroupsResponseBuilder {
         self
     }
     /// Sets `ListPublicBorderGroupsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListPublicBorderGroupsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -5208,6 +5557,7 @@ pub struct ListPublicipPoolResponseBuilder {
 }
 impl ListPublicipPoolResponseBuilder {
     /// Sets `ListPublicipPoolResponse::publicip_pools`.
+    #[inline]
     pub fn publicip_pools(
         mut self,
         value: impl IntoIterator<Item = impl Into<PublicipPoolShowResp>>,
@@ -5216,6 +5566,7 @@ impl ListPublicipPoolResponseBuilder {
         self
     }
     /// Appends one item to `ListPublicipPoolResponse::publicip_pools`.
+    #[inline]
     pub fn push_publicip_pools(
         mut self,
         value: impl Into<PublicipPoolShowResp>,
@@ -5224,6 +5575,7 @@ impl ListPublicipPoolResponseBuilder {
         self
     }
     /// Sets or clears `ListPublicipPoolResponse::publicip_pools`.
+    #[inline]
     pub fn set_publicip_pools(
         mut self,
         value: Option<Vec<PublicipPoolShowResp>>,
@@ -5232,21 +5584,25 @@ impl ListPublicipPoolResponseBuilder {
         self
     }
     /// Sets `ListPublicipPoolResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListPublicipPoolResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListPublicipPoolResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfoOption>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListPublicipPoolResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfoOption>) -> Self {
         self.inner.page_info = value;
         self
@@ -5393,16 +5749,19 @@ pub struct ListPublicipsResponseBuilder {
 }
 impl ListPublicipsResponseBuilder {
     /// Sets `ListPublicipsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListPublicipsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListPublicipsResponse::publicips`.
+    #[inline]
     pub fn publicips(
         mut self,
         value: impl IntoIterator<Item = impl Into<PublicipSingleShowResp>>,
@@ -5411,31 +5770,37 @@ impl ListPublicipsResponseBuilder {
         self
     }
     /// Appends one item to `ListPublicipsResponse::publicips`.
+    #[inline]
     pub fn push_publicips(mut self, value: impl Into<PublicipSingleShowResp>) -> Self {
         self.inner.publicips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPublicipsResponse::publicips`.
+    #[inline]
     pub fn set_publicips(mut self, value: Option<Vec<PublicipSingleShowResp>>) -> Self {
         self.inner.publicips = value;
         self
     }
     /// Sets `ListPublicipsResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfoOption>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListPublicipsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfoOption>) -> Self {
         self.inner.page_info = value;
         self
     }
     /// Sets `ListPublicipsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListPublicipsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -5571,6 +5936,7 @@ pub struct ListShareBandwidthTypesResponseBuilder {
 }
 impl ListShareBandwidthTypesResponseBuilder {
     /// Sets `ListShareBandwidthTypesResponse::share_bandwidth_types`.
+    #[inline]
     pub fn share_bandwidth_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShareBandwidthTypeShowResp>>,
@@ -5581,6 +5947,7 @@ impl ListShareBandwidthTypesResponseBuilder {
         self
     }
     /// Appends one item to `ListShareBandwidthTypesResponse::share_bandwidth_types`.
+    #[inline]
     pub fn push_share_bandwidth_types(
         mut self,
         value: impl Into<ShareBandwidthTypeShowResp>,
@@ -5589,6 +5956,7 @@ impl ListShareBandwidthTypesResponseBuilder {
         self
     }
     /// Sets or clears `ListShareBandwidthTypesResponse::share_bandwidth_types`.
+    #[inline]
     pub fn set_share_bandwidth_types(
         mut self,
         value: Option<Vec<ShareBandwidthTypeShowResp>>,
@@ -5597,21 +5965,25 @@ impl ListShareBandwidthTypesResponseBuilder {
         self
     }
     /// Sets `ListShareBandwidthTypesResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListShareBandwidthTypesResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListShareBandwidthTypesResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfoOption>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListShareBandwidthTypesResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfoOption>) -> Self {
         self.inner.page_info = value;
         self
@@ -5673,6 +6045,7 @@ pub struct ListTenantVpcIgwsResponseBuilder {
 }
 impl ListTenantVpcIgwsResponseBuilder {
     /// Sets `ListTenantVpcIgwsResponse::vpc_igws`.
+    #[inline]
     pub fn vpc_igws(
         mut self,
         value: impl IntoIterator<Item = impl Into<VpcIgwsTenantResp>>,
@@ -5681,21 +6054,25 @@ impl ListTenantVpcIgwsResponseBuilder {
         self
     }
     /// Appends one item to `ListTenantVpcIgwsResponse::vpc_igws`.
+    #[inline]
     pub fn push_vpc_igws(mut self, value: impl Into<VpcIgwsTenantResp>) -> Self {
         self.inner.vpc_igws.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListTenantVpcIgwsResponse::vpc_igws`.
+    #[inline]
     pub fn set_vpc_igws(mut self, value: Option<Vec<VpcIgwsTenantResp>>) -> Self {
         self.inner.vpc_igws = value;
         self
     }
     /// Sets `ListTenantVpcIgwsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListTenantVpcIgwsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -5753,21 +6130,25 @@ pub struct NexthopDictBuilder {
 }
 impl NexthopDictBuilder {
     /// Sets `NexthopDict::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `NexthopDict::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `NexthopDict::mode`.
+    #[inline]
     pub fn mode(mut self, value: impl Into<NexthopDictMode>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
     /// Sets or clears `NexthopDict::mode`.
+    #[inline]
     pub fn set_mode(mut self, value: Option<NexthopDictMode>) -> Self {
         self.inner.mode = value;
         self
@@ -5854,31 +6235,37 @@ pub struct PageInfoDictBuilder {
 }
 impl PageInfoDictBuilder {
     /// Sets `PageInfoDict::previous_marker`.
+    #[inline]
     pub fn previous_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.previous_marker = Some(value.into());
         self
     }
     /// Sets or clears `PageInfoDict::previous_marker`.
+    #[inline]
     pub fn set_previous_marker(mut self, value: Option<String>) -> Self {
         self.inner.previous_marker = value;
         self
     }
     /// Sets `PageInfoDict::next_marker`.
+    #[inline]
     pub fn next_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.next_marker = Some(value.into());
         self
     }
     /// Sets or clears `PageInfoDict::next_marker`.
+    #[inline]
     pub fn set_next_marker(mut self, value: Option<String>) -> Self {
         self.inner.next_marker = value;
         self
     }
     /// Sets `PageInfoDict::current_count`.
+    #[inline]
     pub fn current_count(mut self, value: i64) -> Self {
         self.inner.current_count = Some(value);
         self
     }
     /// Sets or clears `PageInfoDict::current_count`.
+    #[inline]
     pub fn set_current_count(mut self, value: Option<i64>) -> Self {
         self.inner.current_count = value;
         self
@@ -5954,31 +6341,37 @@ pub struct PageInfoOptionBuilder {
 }
 impl PageInfoOptionBuilder {
     /// Sets `PageInfoOption::previous_marker`.
+    #[inline]
     pub fn previous_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.previous_marker = Some(value.into());
         self
     }
     /// Sets or clears `PageInfoOption::previous_marker`.
+    #[inline]
     pub fn set_previous_marker(mut self, value: Option<String>) -> Self {
         self.inner.previous_marker = value;
         self
     }
     /// Sets `PageInfoOption::next_marker`.
+    #[inline]
     pub fn next_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.next_marker = Some(value.into());
         self
     }
     /// Sets or clears `PageInfoOption::next_marker`.
+    #[inline]
     pub fn set_next_marker(mut self, value: Option<String>) -> Self {
         self.inner.next_marker = value;
         self
     }
     /// Sets `PageInfoOption::current_count`.
+    #[inline]
     pub fn current_count(mut self, value: i64) -> Self {
         self.inner.current_count = Some(value);
         self
     }
     /// Sets or clears `PageInfoOption::current_count`.
+    #[inline]
     pub fn set_current_count(mut self, value: Option<i64>) -> Self {
         self.inner.current_count = value;
         self
@@ -6092,91 +6485,109 @@ pub struct ProfileInfoBuilder {
 }
 impl ProfileInfoBuilder {
     /// Sets `ProfileInfo::local_network_port`.
+    #[inline]
     pub fn local_network_port(mut self, value: impl Into<String>) -> Self {
         self.inner.local_network_port = Some(value.into());
         self
     }
     /// Sets or clears `ProfileInfo::local_network_port`.
+    #[inline]
     pub fn set_local_network_port(mut self, value: Option<String>) -> Self {
         self.inner.local_network_port = value;
         self
     }
     /// Sets `ProfileInfo::standalone`.
+    #[inline]
     pub fn standalone(mut self, value: bool) -> Self {
         self.inner.standalone = Some(value);
         self
     }
     /// Sets or clears `ProfileInfo::standalone`.
+    #[inline]
     pub fn set_standalone(mut self, value: Option<bool>) -> Self {
         self.inner.standalone = value;
         self
     }
     /// Sets `ProfileInfo::notify_status`.
+    #[inline]
     pub fn notify_status(mut self, value: impl Into<ProfileInfoNotifyStatus>) -> Self {
         self.inner.notify_status = Some(value.into());
         self
     }
     /// Sets or clears `ProfileInfo::notify_status`.
+    #[inline]
     pub fn set_notify_status(mut self, value: Option<ProfileInfoNotifyStatus>) -> Self {
         self.inner.notify_status = value;
         self
     }
     /// Sets `ProfileInfo::create_time`.
+    #[inline]
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.inner.create_time = Some(value.into());
         self
     }
     /// Sets or clears `ProfileInfo::create_time`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<String>) -> Self {
         self.inner.create_time = value;
         self
     }
     /// Sets `ProfileInfo::fake_network_type`.
+    #[inline]
     pub fn fake_network_type(mut self, value: bool) -> Self {
         self.inner.fake_network_type = Some(value);
         self
     }
     /// Sets or clears `ProfileInfo::fake_network_type`.
+    #[inline]
     pub fn set_fake_network_type(mut self, value: Option<bool>) -> Self {
         self.inner.fake_network_type = value;
         self
     }
     /// Sets `ProfileInfo::create_source`.
+    #[inline]
     pub fn create_source(mut self, value: impl Into<ProfileInfoCreateSource>) -> Self {
         self.inner.create_source = Some(value.into());
         self
     }
     /// Sets or clears `ProfileInfo::create_source`.
+    #[inline]
     pub fn set_create_source(mut self, value: Option<ProfileInfoCreateSource>) -> Self {
         self.inner.create_source = value;
         self
     }
     /// Sets `ProfileInfo::ecs_id`.
+    #[inline]
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_id = Some(value.into());
         self
     }
     /// Sets or clears `ProfileInfo::ecs_id`.
+    #[inline]
     pub fn set_ecs_id(mut self, value: Option<String>) -> Self {
         self.inner.ecs_id = value;
         self
     }
     /// Sets `ProfileInfo::lock_status`.
+    #[inline]
     pub fn lock_status(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_status = Some(value.into());
         self
     }
     /// Sets or clears `ProfileInfo::lock_status`.
+    #[inline]
     pub fn set_lock_status(mut self, value: Option<String>) -> Self {
         self.inner.lock_status = value;
         self
     }
     /// Sets `ProfileInfo::freezed_status`.
+    #[inline]
     pub fn freezed_status(mut self, value: impl Into<ProfileInfoFreezedStatus>) -> Self {
         self.inner.freezed_status = Some(value.into());
         self
     }
     /// Sets or clears `ProfileInfo::freezed_status`.
+    #[inline]
     pub fn set_freezed_status(
         mut self,
         value: Option<ProfileInfoFreezedStatus>,
@@ -6185,11 +6596,13 @@ impl ProfileInfoBuilder {
         self
     }
     /// Sets `ProfileInfo::bandwith_info`.
+    #[inline]
     pub fn bandwith_info(mut self, value: impl Into<BandwidthInfoResp>) -> Self {
         self.inner.bandwith_info = Some(value.into());
         self
     }
     /// Sets or clears `ProfileInfo::bandwith_info`.
+    #[inline]
     pub fn set_bandwith_info(mut self, value: Option<BandwidthInfoResp>) -> Self {
         self.inner.bandwith_info = value;
         self
@@ -6284,21 +6697,25 @@ pub struct PublicPoolTypeBuilder {
 }
 impl PublicPoolTypeBuilder {
     /// Sets `PublicPoolType::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PublicPoolType::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PublicPoolType::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `PublicPoolType::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -6384,61 +6801,73 @@ pub struct PublicipBandwidthInfoBuilder {
 }
 impl PublicipBandwidthInfoBuilder {
     /// Sets `PublicipBandwidthInfo::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipBandwidthInfo::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PublicipBandwidthInfo::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `PublicipBandwidthInfo::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `PublicipBandwidthInfo::share_type`.
+    #[inline]
     pub fn share_type(mut self, value: impl Into<String>) -> Self {
         self.inner.share_type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipBandwidthInfo::share_type`.
+    #[inline]
     pub fn set_share_type(mut self, value: Option<String>) -> Self {
         self.inner.share_type = value;
         self
     }
     /// Sets `PublicipBandwidthInfo::charge_mode`.
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charge_mode = Some(value.into());
         self
     }
     /// Sets or clears `PublicipBandwidthInfo::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(mut self, value: Option<String>) -> Self {
         self.inner.charge_mode = value;
         self
     }
     /// Sets `PublicipBandwidthInfo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `PublicipBandwidthInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `PublicipBandwidthInfo::billing_info`.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `PublicipBandwidthInfo::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<String>) -> Self {
         self.inner.billing_info = value;
         self
@@ -6530,51 +6959,61 @@ pub struct PublicipInfoResponseBodyBuilder {
 }
 impl PublicipInfoResponseBodyBuilder {
     /// Sets `PublicipInfoResponseBody::publicip_address`.
+    #[inline]
     pub fn publicip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInfoResponseBody::publicip_address`.
+    #[inline]
     pub fn set_publicip_address(mut self, value: Option<String>) -> Self {
         self.inner.publicip_address = value;
         self
     }
     /// Sets `PublicipInfoResponseBody::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInfoResponseBody::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `PublicipInfoResponseBody::publicip_type`.
+    #[inline]
     pub fn publicip_type(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInfoResponseBody::publicip_type`.
+    #[inline]
     pub fn set_publicip_type(mut self, value: Option<String>) -> Self {
         self.inner.publicip_type = value;
         self
     }
     /// Sets `PublicipInfoResponseBody::publicipv6_address`.
+    #[inline]
     pub fn publicipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.publicipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInfoResponseBody::publicipv6_address`.
+    #[inline]
     pub fn set_publicipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.publicipv6_address = value;
         self
     }
     /// Sets `PublicipInfoResponseBody::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `PublicipInfoResponseBody::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
@@ -6783,166 +7222,199 @@ pub struct PublicipInstanceRespBuilder {
 }
 impl PublicipInstanceRespBuilder {
     /// Sets `PublicipInstanceResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PublicipInstanceResp::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `PublicipInstanceResp::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `PublicipInstanceResp::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `PublicipInstanceResp::public_ip_address`.
+    #[inline]
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::public_ip_address`.
+    #[inline]
     pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ip_address = value;
         self
     }
     /// Sets `PublicipInstanceResp::public_ipv6_address`.
+    #[inline]
     pub fn public_ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::public_ipv6_address`.
+    #[inline]
     pub fn set_public_ipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ipv6_address = value;
         self
     }
     /// Sets `PublicipInstanceResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<PublicipInstanceRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<PublicipInstanceRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `PublicipInstanceResp::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `PublicipInstanceResp::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `PublicipInstanceResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `PublicipInstanceResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `PublicipInstanceResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<PublicipInstanceRespType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<PublicipInstanceRespType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `PublicipInstanceResp::vnic`.
+    #[inline]
     pub fn vnic(mut self, value: impl Into<VnicInfo>) -> Self {
         self.inner.vnic = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::vnic`.
+    #[inline]
     pub fn set_vnic(mut self, value: Option<VnicInfo>) -> Self {
         self.inner.vnic = value;
         self
     }
     /// Sets `PublicipInstanceResp::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<PublicipBandwidthInfo>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<PublicipBandwidthInfo>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `PublicipInstanceResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PublicipInstanceResp::billing_info`.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<String>) -> Self {
         self.inner.billing_info = value;
         self
     }
     /// Sets `PublicipInstanceResp::lock_status`.
+    #[inline]
     pub fn lock_status(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::lock_status`.
+    #[inline]
     pub fn set_lock_status(mut self, value: Option<String>) -> Self {
         self.inner.lock_status = value;
         self
     }
     /// Sets `PublicipInstanceResp::associate_instance_type`.
+    #[inline]
     pub fn associate_instance_type(
         mut self,
         value: impl Into<PublicipInstanceRespAssociateInstanceType>,
@@ -6951,6 +7423,7 @@ impl PublicipInstanceRespBuilder {
         self
     }
     /// Sets or clears `PublicipInstanceResp::associate_instance_type`.
+    #[inline]
     pub fn set_associate_instance_type(
         mut self,
         value: Option<PublicipInstanceRespAssociateInstanceType>,
@@ -6959,41 +7432,49 @@ impl PublicipInstanceRespBuilder {
         self
     }
     /// Sets `PublicipInstanceResp::associate_instance_id`.
+    #[inline]
     pub fn associate_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.associate_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::associate_instance_id`.
+    #[inline]
     pub fn set_associate_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.associate_instance_id = value;
         self
     }
     /// Sets `PublicipInstanceResp::publicip_pool_id`.
+    #[inline]
     pub fn publicip_pool_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_pool_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::publicip_pool_id`.
+    #[inline]
     pub fn set_publicip_pool_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_pool_id = value;
         self
     }
     /// Sets `PublicipInstanceResp::publicip_pool_name`.
+    #[inline]
     pub fn publicip_pool_name(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_pool_name = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::publicip_pool_name`.
+    #[inline]
     pub fn set_publicip_pool_name(mut self, value: Option<String>) -> Self {
         self.inner.publicip_pool_name = value;
         self
     }
     /// Sets `PublicipInstanceResp::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `PublicipInstanceResp::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
@@ -7222,171 +7703,205 @@ pub struct PublicipPoolShowRespBuilder {
 }
 impl PublicipPoolShowRespBuilder {
     /// Sets `PublicipPoolShowResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PublicipPoolShowResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `PublicipPoolShowResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `PublicipPoolShowResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<PublicipPoolShowRespType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<PublicipPoolShowRespType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `PublicipPoolShowResp::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `PublicipPoolShowResp::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `PublicipPoolShowResp::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `PublicipPoolShowResp::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `PublicipPoolShowResp::used`.
+    #[inline]
     pub fn used(mut self, value: i64) -> Self {
         self.inner.used = Some(value);
         self
     }
     /// Sets or clears `PublicipPoolShowResp::used`.
+    #[inline]
     pub fn set_used(mut self, value: Option<i64>) -> Self {
         self.inner.used = value;
         self
     }
     /// Sets `PublicipPoolShowResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `PublicipPoolShowResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `PublicipPoolShowResp::billing_info`.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<BillingInfoDict>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<BillingInfoDict>) -> Self {
         self.inner.billing_info = value;
         self
     }
     /// Sets `PublicipPoolShowResp::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `PublicipPoolShowResp::shared`.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.inner.shared = Some(value);
         self
     }
     /// Sets or clears `PublicipPoolShowResp::shared`.
+    #[inline]
     pub fn set_shared(mut self, value: Option<bool>) -> Self {
         self.inner.shared = value;
         self
     }
     /// Sets `PublicipPoolShowResp::is_common`.
+    #[inline]
     pub fn is_common(mut self, value: bool) -> Self {
         self.inner.is_common = Some(value);
         self
     }
     /// Sets or clears `PublicipPoolShowResp::is_common`.
+    #[inline]
     pub fn set_is_common(mut self, value: Option<bool>) -> Self {
         self.inner.is_common = value;
         self
     }
     /// Sets `PublicipPoolShowResp::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<TagsInfo>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `PublicipPoolShowResp::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagsInfo>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagsInfo>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `PublicipPoolShowResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipPoolShowResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PublicipPoolShowResp::allow_share_bandwidth_types`.
+    #[inline]
     pub fn allow_share_bandwidth_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -7397,6 +7912,7 @@ impl PublicipPoolShowRespBuilder {
         self
     }
     /// Appends one item to `PublicipPoolShowResp::allow_share_bandwidth_types`.
+    #[inline]
     pub fn push_allow_share_bandwidth_types(mut self, value: impl Into<String>) -> Self {
         self.inner
             .allow_share_bandwidth_types
@@ -7405,6 +7921,7 @@ impl PublicipPoolShowRespBuilder {
         self
     }
     /// Sets or clears `PublicipPoolShowResp::allow_share_bandwidth_types`.
+    #[inline]
     pub fn set_allow_share_bandwidth_types(
         mut self,
         value: Option<Vec<String>>,
@@ -7627,156 +8144,187 @@ pub struct PublicipRespBuilder {
 }
 impl PublicipRespBuilder {
     /// Sets `PublicipResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PublicipResp::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `PublicipResp::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `PublicipResp::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `PublicipResp::public_ip_address`.
+    #[inline]
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::public_ip_address`.
+    #[inline]
     pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ip_address = value;
         self
     }
     /// Sets `PublicipResp::public_ipv6_address`.
+    #[inline]
     pub fn public_ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::public_ipv6_address`.
+    #[inline]
     pub fn set_public_ipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ipv6_address = value;
         self
     }
     /// Sets `PublicipResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<PublicipRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<PublicipRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `PublicipResp::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `PublicipResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `PublicipResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `PublicipResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<PublicipRespType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<PublicipRespType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `PublicipResp::vnic`.
+    #[inline]
     pub fn vnic(mut self, value: impl Into<VnicResp>) -> Self {
         self.inner.vnic = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::vnic`.
+    #[inline]
     pub fn set_vnic(mut self, value: Option<VnicResp>) -> Self {
         self.inner.vnic = value;
         self
     }
     /// Sets `PublicipResp::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<BandwidthResp>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<BandwidthResp>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `PublicipResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PublicipResp::billing_info`.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<String>) -> Self {
         self.inner.billing_info = value;
         self
     }
     /// Sets `PublicipResp::lock_status`.
+    #[inline]
     pub fn lock_status(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::lock_status`.
+    #[inline]
     pub fn set_lock_status(mut self, value: Option<String>) -> Self {
         self.inner.lock_status = value;
         self
     }
     /// Sets `PublicipResp::associate_instance_type`.
+    #[inline]
     pub fn associate_instance_type(
         mut self,
         value: impl Into<PublicipRespAssociateInstanceType>,
@@ -7785,6 +8333,7 @@ impl PublicipRespBuilder {
         self
     }
     /// Sets or clears `PublicipResp::associate_instance_type`.
+    #[inline]
     pub fn set_associate_instance_type(
         mut self,
         value: Option<PublicipRespAssociateInstanceType>,
@@ -7793,51 +8342,61 @@ impl PublicipRespBuilder {
         self
     }
     /// Sets `PublicipResp::associate_instance_id`.
+    #[inline]
     pub fn associate_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.associate_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::associate_instance_id`.
+    #[inline]
     pub fn set_associate_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.associate_instance_id = value;
         self
     }
     /// Sets `PublicipResp::publicip_pool_id`.
+    #[inline]
     pub fn publicip_pool_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_pool_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::publicip_pool_id`.
+    #[inline]
     pub fn set_publicip_pool_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_pool_id = value;
         self
     }
     /// Sets `PublicipResp::publicip_pool_name`.
+    #[inline]
     pub fn publicip_pool_name(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_pool_name = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::publicip_pool_name`.
+    #[inline]
     pub fn set_publicip_pool_name(mut self, value: Option<String>) -> Self {
         self.inner.publicip_pool_name = value;
         self
     }
     /// Sets `PublicipResp::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
     }
     /// Sets `PublicipResp::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `PublicipResp::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
@@ -8171,176 +8730,211 @@ pub struct PublicipSingleShowRespBuilder {
 }
 impl PublicipSingleShowRespBuilder {
     /// Sets `PublicipSingleShowResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PublicipSingleShowResp::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `PublicipSingleShowResp::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `PublicipSingleShowResp::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `PublicipSingleShowResp::public_ip_address`.
+    #[inline]
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::public_ip_address`.
+    #[inline]
     pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ip_address = value;
         self
     }
     /// Sets `PublicipSingleShowResp::public_ipv6_address`.
+    #[inline]
     pub fn public_ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::public_ipv6_address`.
+    #[inline]
     pub fn set_public_ipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ipv6_address = value;
         self
     }
     /// Sets `PublicipSingleShowResp::network_type`.
+    #[inline]
     pub fn network_type(mut self, value: impl Into<String>) -> Self {
         self.inner.network_type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::network_type`.
+    #[inline]
     pub fn set_network_type(mut self, value: Option<String>) -> Self {
         self.inner.network_type = value;
         self
     }
     /// Sets `PublicipSingleShowResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<PublicipSingleShowRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<PublicipSingleShowRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `PublicipSingleShowResp::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `PublicipSingleShowResp::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `PublicipSingleShowResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `PublicipSingleShowResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `PublicipSingleShowResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<PublicipSingleShowRespType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<PublicipSingleShowRespType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `PublicipSingleShowResp::vnic`.
+    #[inline]
     pub fn vnic(mut self, value: impl Into<VnicInfo>) -> Self {
         self.inner.vnic = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::vnic`.
+    #[inline]
     pub fn set_vnic(mut self, value: Option<VnicInfo>) -> Self {
         self.inner.vnic = value;
         self
     }
     /// Sets `PublicipSingleShowResp::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<PublicipBandwidthInfo>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<PublicipBandwidthInfo>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `PublicipSingleShowResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PublicipSingleShowResp::billing_info`.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<String>) -> Self {
         self.inner.billing_info = value;
         self
     }
     /// Sets `PublicipSingleShowResp::lock_status`.
+    #[inline]
     pub fn lock_status(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::lock_status`.
+    #[inline]
     pub fn set_lock_status(mut self, value: Option<String>) -> Self {
         self.inner.lock_status = value;
         self
     }
     /// Sets `PublicipSingleShowResp::associate_instance_type`.
+    #[inline]
     pub fn associate_instance_type(
         mut self,
         value: impl Into<PublicipSingleShowRespAssociateInstanceType>,
@@ -8349,6 +8943,7 @@ impl PublicipSingleShowRespBuilder {
         self
     }
     /// Sets or clears `PublicipSingleShowResp::associate_instance_type`.
+    #[inline]
     pub fn set_associate_instance_type(
         mut self,
         value: Option<PublicipSingleShowRespAssociateInstanceType>,
@@ -8357,101 +8952,121 @@ impl PublicipSingleShowRespBuilder {
         self
     }
     /// Sets `PublicipSingleShowResp::associate_instance_id`.
+    #[inline]
     pub fn associate_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.associate_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::associate_instance_id`.
+    #[inline]
     pub fn set_associate_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.associate_instance_id = value;
         self
     }
     /// Sets `PublicipSingleShowResp::publicip_pool_id`.
+    #[inline]
     pub fn publicip_pool_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_pool_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::publicip_pool_id`.
+    #[inline]
     pub fn set_publicip_pool_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_pool_id = value;
         self
     }
     /// Sets `PublicipSingleShowResp::publicip_pool_name`.
+    #[inline]
     pub fn publicip_pool_name(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_pool_name = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::publicip_pool_name`.
+    #[inline]
     pub fn set_publicip_pool_name(mut self, value: Option<String>) -> Self {
         self.inner.publicip_pool_name = value;
         self
     }
     /// Sets `PublicipSingleShowResp::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
     }
     /// Sets `PublicipSingleShowResp::profile`.
+    #[inline]
     pub fn profile(mut self, value: impl Into<ProfileInfo>) -> Self {
         self.inner.profile = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::profile`.
+    #[inline]
     pub fn set_profile(mut self, value: Option<ProfileInfo>) -> Self {
         self.inner.profile = value;
         self
     }
     /// Sets `PublicipSingleShowResp::fake_network_type`.
+    #[inline]
     pub fn fake_network_type(mut self, value: bool) -> Self {
         self.inner.fake_network_type = Some(value);
         self
     }
     /// Sets or clears `PublicipSingleShowResp::fake_network_type`.
+    #[inline]
     pub fn set_fake_network_type(mut self, value: Option<bool>) -> Self {
         self.inner.fake_network_type = value;
         self
     }
     /// Sets `PublicipSingleShowResp::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `PublicipSingleShowResp::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `PublicipSingleShowResp::associate_instance_metadata`.
+    #[inline]
     pub fn associate_instance_metadata(mut self, value: impl Into<String>) -> Self {
         self.inner.associate_instance_metadata = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::associate_instance_metadata`.
+    #[inline]
     pub fn set_associate_instance_metadata(mut self, value: Option<String>) -> Self {
         self.inner.associate_instance_metadata = value;
         self
     }
     /// Sets `PublicipSingleShowResp::associate_mode`.
+    #[inline]
     pub fn associate_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.associate_mode = Some(value.into());
         self
     }
     /// Sets or clears `PublicipSingleShowResp::associate_mode`.
+    #[inline]
     pub fn set_associate_mode(mut self, value: Option<String>) -> Self {
         self.inner.associate_mode = value;
         self
     }
     /// Sets `PublicipSingleShowResp::allow_share_bandwidth_types`.
+    #[inline]
     pub fn allow_share_bandwidth_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -8462,6 +9077,7 @@ impl PublicipSingleShowRespBuilder {
         self
     }
     /// Appends one item to `PublicipSingleShowResp::allow_share_bandwidth_types`.
+    #[inline]
     pub fn push_allow_share_bandwidth_types(mut self, value: impl Into<String>) -> Self {
         self.inner
             .allow_share_bandwidth_types
@@ -8470,6 +9086,7 @@ impl PublicipSingleShowRespBuilder {
         self
     }
     /// Sets or clears `PublicipSingleShowResp::allow_share_bandwidth_types`.
+    #[inline]
     pub fn set_allow_share_bandwidth_types(
         mut self,
         value: Option<Vec<String>>,
@@ -8478,11 +9095,13 @@ impl PublicipSingleShowRespBuilder {
         self
     }
     /// Sets `PublicipSingleShowResp::cascade_delete_by_instance`.
+    #[inline]
     pub fn cascade_delete_by_instance(mut self, value: bool) -> Self {
         self.inner.cascade_delete_by_instance = Some(value);
         self
     }
     /// Sets or clears `PublicipSingleShowResp::cascade_delete_by_instance`.
+    #[inline]
     pub fn set_cascade_delete_by_instance(mut self, value: Option<bool>) -> Self {
         self.inner.cascade_delete_by_instance = value;
         self
@@ -8770,166 +9389,199 @@ pub struct PublicipUpdateRespBuilder {
 }
 impl PublicipUpdateRespBuilder {
     /// Sets `PublicipUpdateResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `PublicipUpdateResp::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `PublicipUpdateResp::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `PublicipUpdateResp::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `PublicipUpdateResp::public_ip_address`.
+    #[inline]
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::public_ip_address`.
+    #[inline]
     pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ip_address = value;
         self
     }
     /// Sets `PublicipUpdateResp::public_ipv6_address`.
+    #[inline]
     pub fn public_ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ipv6_address = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::public_ipv6_address`.
+    #[inline]
     pub fn set_public_ipv6_address(mut self, value: Option<String>) -> Self {
         self.inner.public_ipv6_address = value;
         self
     }
     /// Sets `PublicipUpdateResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<PublicipUpdateRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<PublicipUpdateRespStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `PublicipUpdateResp::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `PublicipUpdateResp::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `PublicipUpdateResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `PublicipUpdateResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `PublicipUpdateResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<PublicipUpdateRespType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<PublicipUpdateRespType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `PublicipUpdateResp::vnic`.
+    #[inline]
     pub fn vnic(mut self, value: impl Into<VnicInfo>) -> Self {
         self.inner.vnic = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::vnic`.
+    #[inline]
     pub fn set_vnic(mut self, value: Option<VnicInfo>) -> Self {
         self.inner.vnic = value;
         self
     }
     /// Sets `PublicipUpdateResp::bandwidth`.
+    #[inline]
     pub fn bandwidth(mut self, value: impl Into<PublicipBandwidthInfo>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::bandwidth`.
+    #[inline]
     pub fn set_bandwidth(mut self, value: Option<PublicipBandwidthInfo>) -> Self {
         self.inner.bandwidth = value;
         self
     }
     /// Sets `PublicipUpdateResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PublicipUpdateResp::billing_info`.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_info = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::billing_info`.
+    #[inline]
     pub fn set_billing_info(mut self, value: Option<String>) -> Self {
         self.inner.billing_info = value;
         self
     }
     /// Sets `PublicipUpdateResp::lock_status`.
+    #[inline]
     pub fn lock_status(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_status = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::lock_status`.
+    #[inline]
     pub fn set_lock_status(mut self, value: Option<String>) -> Self {
         self.inner.lock_status = value;
         self
     }
     /// Sets `PublicipUpdateResp::associate_instance_type`.
+    #[inline]
     pub fn associate_instance_type(
         mut self,
         value: impl Into<PublicipUpdateRespAssociateInstanceType>,
@@ -8938,6 +9590,7 @@ impl PublicipUpdateRespBuilder {
         self
     }
     /// Sets or clears `PublicipUpdateResp::associate_instance_type`.
+    #[inline]
     pub fn set_associate_instance_type(
         mut self,
         value: Option<PublicipUpdateRespAssociateInstanceType>,
@@ -8946,51 +9599,61 @@ impl PublicipUpdateRespBuilder {
         self
     }
     /// Sets `PublicipUpdateResp::associate_instance_id`.
+    #[inline]
     pub fn associate_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.associate_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::associate_instance_id`.
+    #[inline]
     pub fn set_associate_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.associate_instance_id = value;
         self
     }
     /// Sets `PublicipUpdateResp::publicip_pool_id`.
+    #[inline]
     pub fn publicip_pool_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_pool_id = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::publicip_pool_id`.
+    #[inline]
     pub fn set_publicip_pool_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_pool_id = value;
         self
     }
     /// Sets `PublicipUpdateResp::publicip_pool_name`.
+    #[inline]
     pub fn publicip_pool_name(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_pool_name = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::publicip_pool_name`.
+    #[inline]
     pub fn set_publicip_pool_name(mut self, value: Option<String>) -> Self {
         self.inner.publicip_pool_name = value;
         self
     }
     /// Sets `PublicipUpdateResp::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
     }
     /// Sets `PublicipUpdateResp::associate_mode`.
+    #[inline]
     pub fn associate_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.associate_mode = Some(value.into());
         self
     }
     /// Sets or clears `PublicipUpdateResp::associate_mode`.
+    #[inline]
     pub fn set_associate_mode(mut self, value: Option<String>) -> Self {
         self.inner.associate_mode = value;
         self
@@ -9158,81 +9821,97 @@ pub struct ShareBandwidthTypeShowRespBuilder {
 }
 impl ShareBandwidthTypeShowRespBuilder {
     /// Sets `ShareBandwidthTypeShowResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ShareBandwidthTypeShowResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShareBandwidthTypeShowResp::bandwidth_type`.
+    #[inline]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets or clears `ShareBandwidthTypeShowResp::bandwidth_type`.
+    #[inline]
     pub fn set_bandwidth_type(mut self, value: Option<String>) -> Self {
         self.inner.bandwidth_type = value;
         self
     }
     /// Sets `ShareBandwidthTypeShowResp::public_border_group`.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
         self
     }
     /// Sets or clears `ShareBandwidthTypeShowResp::public_border_group`.
+    #[inline]
     pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
         self.inner.public_border_group = value;
         self
     }
     /// Sets `ShareBandwidthTypeShowResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShareBandwidthTypeShowResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShareBandwidthTypeShowResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ShareBandwidthTypeShowResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `ShareBandwidthTypeShowResp::name_en`.
+    #[inline]
     pub fn name_en(mut self, value: impl Into<String>) -> Self {
         self.inner.name_en = Some(value.into());
         self
     }
     /// Sets or clears `ShareBandwidthTypeShowResp::name_en`.
+    #[inline]
     pub fn set_name_en(mut self, value: Option<String>) -> Self {
         self.inner.name_en = value;
         self
     }
     /// Sets `ShareBandwidthTypeShowResp::name_zh`.
+    #[inline]
     pub fn name_zh(mut self, value: impl Into<String>) -> Self {
         self.inner.name_zh = Some(value.into());
         self
     }
     /// Sets or clears `ShareBandwidthTypeShowResp::name_zh`.
+    #[inline]
     pub fn set_name_zh(mut self, value: Option<String>) -> Self {
         self.inner.name_zh = value;
         self
     }
     /// Sets `ShareBandwidthTypeShowResp::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ShareBandwidthTypeShowResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -9290,21 +9969,25 @@ pub struct ShowInternalVpcIgwResponseBuilder {
 }
 impl ShowInternalVpcIgwResponseBuilder {
     /// Sets `ShowInternalVpcIgwResponse::vpc_igw`.
+    #[inline]
     pub fn vpc_igw(mut self, value: impl Into<VpcIgwsTenantResp>) -> Self {
         self.inner.vpc_igw = Some(value.into());
         self
     }
     /// Sets or clears `ShowInternalVpcIgwResponse::vpc_igw`.
+    #[inline]
     pub fn set_vpc_igw(mut self, value: Option<VpcIgwsTenantResp>) -> Self {
         self.inner.vpc_igw = value;
         self
     }
     /// Sets `ShowInternalVpcIgwResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInternalVpcIgwResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -9362,21 +10045,25 @@ pub struct ShowPublicipPoolResponseBuilder {
 }
 impl ShowPublicipPoolResponseBuilder {
     /// Sets `ShowPublicipPoolResponse::publicip_pool`.
+    #[inline]
     pub fn publicip_pool(mut self, value: impl Into<PublicipPoolShowResp>) -> Self {
         self.inner.publicip_pool = Some(value.into());
         self
     }
     /// Sets or clears `ShowPublicipPoolResponse::publicip_pool`.
+    #[inline]
     pub fn set_publicip_pool(mut self, value: Option<PublicipPoolShowResp>) -> Self {
         self.inner.publicip_pool = value;
         self
     }
     /// Sets `ShowPublicipPoolResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowPublicipPoolResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -9441,11 +10128,13 @@ pub struct ShowPublicipPoolTypesResponseBuilder {
 }
 impl ShowPublicipPoolTypesResponseBuilder {
     /// Sets `ShowPublicipPoolTypesResponse::publicip_pool_types`.
+    #[inline]
     pub fn publicip_pool_types(mut self, value: impl Into<PublicPoolType>) -> Self {
         self.inner.publicip_pool_types = Some(value.into());
         self
     }
     /// Sets or clears `ShowPublicipPoolTypesResponse::publicip_pool_types`.
+    #[inline]
     pub fn set_publicip_pool_types(mut self, value: Option<PublicPoolType>) -> Self {
         self.inner.publicip_pool_types = value;
         self
@@ -9503,21 +10192,25 @@ pub struct ShowPublicipResponseBuilder {
 }
 impl ShowPublicipResponseBuilder {
     /// Sets `ShowPublicipResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowPublicipResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ShowPublicipResponse::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipSingleShowResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `ShowPublicipResponse::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipSingleShowResp>) -> Self {
         self.inner.publicip = value;
         self
@@ -9593,51 +10286,61 @@ pub struct ShowTenantDictBuilder {
 }
 impl ShowTenantDictBuilder {
     /// Sets `ShowTenantDict::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ShowTenantDict::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShowTenantDict::charge_mode`.
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<ShowTenantDictChargeMode>) -> Self {
         self.inner.charge_mode = Some(value.into());
         self
     }
     /// Sets or clears `ShowTenantDict::charge_mode`.
+    #[inline]
     pub fn set_charge_mode(mut self, value: Option<ShowTenantDictChargeMode>) -> Self {
         self.inner.charge_mode = value;
         self
     }
     /// Sets `ShowTenantDict::min_size`.
+    #[inline]
     pub fn min_size(mut self, value: i64) -> Self {
         self.inner.min_size = Some(value);
         self
     }
     /// Sets or clears `ShowTenantDict::min_size`.
+    #[inline]
     pub fn set_min_size(mut self, value: Option<i64>) -> Self {
         self.inner.min_size = value;
         self
     }
     /// Sets `ShowTenantDict::max_size`.
+    #[inline]
     pub fn max_size(mut self, value: i64) -> Self {
         self.inner.max_size = Some(value);
         self
     }
     /// Sets or clears `ShowTenantDict::max_size`.
+    #[inline]
     pub fn set_max_size(mut self, value: Option<i64>) -> Self {
         self.inner.max_size = value;
         self
     }
     /// Sets `ShowTenantDict::ext_limit`.
+    #[inline]
     pub fn ext_limit(mut self, value: impl Into<ExtLimitPojo>) -> Self {
         self.inner.ext_limit = Some(value.into());
         self
     }
     /// Sets or clears `ShowTenantDict::ext_limit`.
+    #[inline]
     pub fn set_ext_limit(mut self, value: Option<ExtLimitPojo>) -> Self {
         self.inner.ext_limit = value;
         self
@@ -9706,21 +10409,25 @@ pub struct TagsInfoBuilder {
 }
 impl TagsInfoBuilder {
     /// Sets `TagsInfo::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TagsInfo::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TagsInfo::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `TagsInfo::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -9807,26 +10514,31 @@ pub struct UpdatePublicipOptionBuilder {
 }
 impl UpdatePublicipOptionBuilder {
     /// Sets `UpdatePublicipOption::alias`.
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.inner.alias = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicipOption::alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.inner.alias = value;
         self
     }
     /// Sets `UpdatePublicipOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicipOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdatePublicipOption::associate_instance_type`.
+    #[inline]
     pub fn associate_instance_type(
         mut self,
         value: impl Into<UpdatePublicipOptionAssociateInstanceType>,
@@ -9835,6 +10547,7 @@ impl UpdatePublicipOptionBuilder {
         self
     }
     /// Sets or clears `UpdatePublicipOption::associate_instance_type`.
+    #[inline]
     pub fn set_associate_instance_type(
         mut self,
         value: Option<UpdatePublicipOptionAssociateInstanceType>,
@@ -9843,11 +10556,13 @@ impl UpdatePublicipOptionBuilder {
         self
     }
     /// Sets `UpdatePublicipOption::associate_instance_id`.
+    #[inline]
     pub fn associate_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.associate_instance_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicipOption::associate_instance_id`.
+    #[inline]
     pub fn set_associate_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.associate_instance_id = value;
         self
@@ -9922,21 +10637,25 @@ pub struct UpdatePublicipResponseBuilder {
 }
 impl UpdatePublicipResponseBuilder {
     /// Sets `UpdatePublicipResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicipResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `UpdatePublicipResponse::publicip`.
+    #[inline]
     pub fn publicip(mut self, value: impl Into<PublicipUpdateResp>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicipResponse::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<PublicipUpdateResp>) -> Self {
         self.inner.publicip = value;
         self
@@ -10001,11 +10720,13 @@ pub struct UpdatePublicipsRequestBodyBuilder {
 }
 impl UpdatePublicipsRequestBodyBuilder {
     /// Sets `UpdatePublicipsRequestBody::publicip`. **Required.**
+    #[inline]
     pub fn publicip(mut self, value: impl Into<UpdatePublicipOption>) -> Self {
         self.inner.publicip = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePublicipsRequestBody::publicip`.
+    #[inline]
     pub fn set_publicip(mut self, value: Option<UpdatePublicipOption>) -> Self {
         self.inner.publicip = value;
         self
@@ -10070,6 +10791,7 @@ pub struct UpdateTenantVpcIgwRequestBodyBuilder {
 }
 impl UpdateTenantVpcIgwRequestBodyBuilder {
     /// Sets `UpdateTenantVpcIgwRequestBody::vpc_igw`. **Required.**
+    #[inline]
     pub fn vpc_igw(
         mut self,
         value: impl Into<UpdateTenantVpcIgwRequestBodyVpcIgw>,
@@ -10078,6 +10800,7 @@ impl UpdateTenantVpcIgwRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateTenantVpcIgwRequestBody::vpc_igw`.
+    #[inline]
     pub fn set_vpc_igw(
         mut self,
         value: Option<UpdateTenantVpcIgwRequestBodyVpcIgw>,
@@ -10142,21 +10865,25 @@ pub struct UpdateTenantVpcIgwRequestBodyVpcIgwBuilder {
 }
 impl UpdateTenantVpcIgwRequestBodyVpcIgwBuilder {
     /// Sets `UpdateTenantVpcIgwRequestBodyVpcIgw::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTenantVpcIgwRequestBodyVpcIgw::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateTenantVpcIgwRequestBodyVpcIgw::enable_ipv6`.
+    #[inline]
     pub fn enable_ipv6(mut self, value: bool) -> Self {
         self.inner.enable_ipv6 = Some(value);
         self
     }
     /// Sets or clears `UpdateTenantVpcIgwRequestBodyVpcIgw::enable_ipv6`.
+    #[inline]
     pub fn set_enable_ipv6(mut self, value: Option<bool>) -> Self {
         self.inner.enable_ipv6 = value;
         self
@@ -10214,21 +10941,25 @@ pub struct UpdateTenantVpcIgwResponseBuilder {
 }
 impl UpdateTenantVpcIgwResponseBuilder {
     /// Sets `UpdateTenantVpcIgwResponse::vpc_igw`.
+    #[inline]
     pub fn vpc_igw(mut self, value: impl Into<VpcIgwsTenantResp>) -> Self {
         self.inner.vpc_igw = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTenantVpcIgwResponse::vpc_igw`.
+    #[inline]
     pub fn set_vpc_igw(mut self, value: Option<VpcIgwsTenantResp>) -> Self {
         self.inner.vpc_igw = value;
         self
     }
     /// Sets `UpdateTenantVpcIgwResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTenantVpcIgwResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -10349,111 +11080,133 @@ pub struct VnicInfoBuilder {
 }
 impl VnicInfoBuilder {
     /// Sets `VnicInfo::private_ip_address`.
+    #[inline]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.private_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::private_ip_address`.
+    #[inline]
     pub fn set_private_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.private_ip_address = value;
         self
     }
     /// Sets `VnicInfo::device_id`.
+    #[inline]
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.inner.device_id = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::device_id`.
+    #[inline]
     pub fn set_device_id(mut self, value: Option<String>) -> Self {
         self.inner.device_id = value;
         self
     }
     /// Sets `VnicInfo::device_owner`.
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<String>) -> Self {
         self.inner.device_owner = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::device_owner`.
+    #[inline]
     pub fn set_device_owner(mut self, value: Option<String>) -> Self {
         self.inner.device_owner = value;
         self
     }
     /// Sets `VnicInfo::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `VnicInfo::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `VnicInfo::port_profile`.
+    #[inline]
     pub fn port_profile(mut self, value: impl Into<String>) -> Self {
         self.inner.port_profile = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::port_profile`.
+    #[inline]
     pub fn set_port_profile(mut self, value: Option<String>) -> Self {
         self.inner.port_profile = value;
         self
     }
     /// Sets `VnicInfo::mac`.
+    #[inline]
     pub fn mac(mut self, value: impl Into<String>) -> Self {
         self.inner.mac = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::mac`.
+    #[inline]
     pub fn set_mac(mut self, value: Option<String>) -> Self {
         self.inner.mac = value;
         self
     }
     /// Sets `VnicInfo::vtep`.
+    #[inline]
     pub fn vtep(mut self, value: impl Into<String>) -> Self {
         self.inner.vtep = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::vtep`.
+    #[inline]
     pub fn set_vtep(mut self, value: Option<String>) -> Self {
         self.inner.vtep = value;
         self
     }
     /// Sets `VnicInfo::vni`.
+    #[inline]
     pub fn vni(mut self, value: impl Into<String>) -> Self {
         self.inner.vni = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::vni`.
+    #[inline]
     pub fn set_vni(mut self, value: Option<String>) -> Self {
         self.inner.vni = value;
         self
     }
     /// Sets `VnicInfo::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `VnicInfo::instance_type`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_type = Some(value.into());
         self
     }
     /// Sets or clears `VnicInfo::instance_type`.
+    #[inline]
     pub fn set_instance_type(mut self, value: Option<String>) -> Self {
         self.inner.instance_type = value;
         self
@@ -10575,111 +11328,133 @@ pub struct VnicRespBuilder {
 }
 impl VnicRespBuilder {
     /// Sets `VnicResp::private_ip_address`.
+    #[inline]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.private_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::private_ip_address`.
+    #[inline]
     pub fn set_private_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.private_ip_address = value;
         self
     }
     /// Sets `VnicResp::device_id`.
+    #[inline]
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.inner.device_id = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::device_id`.
+    #[inline]
     pub fn set_device_id(mut self, value: Option<String>) -> Self {
         self.inner.device_id = value;
         self
     }
     /// Sets `VnicResp::device_owner`.
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<String>) -> Self {
         self.inner.device_owner = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::device_owner`.
+    #[inline]
     pub fn set_device_owner(mut self, value: Option<String>) -> Self {
         self.inner.device_owner = value;
         self
     }
     /// Sets `VnicResp::vtep`.
+    #[inline]
     pub fn vtep(mut self, value: impl Into<String>) -> Self {
         self.inner.vtep = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::vtep`.
+    #[inline]
     pub fn set_vtep(mut self, value: Option<String>) -> Self {
         self.inner.vtep = value;
         self
     }
     /// Sets `VnicResp::vni`.
+    #[inline]
     pub fn vni(mut self, value: impl Into<String>) -> Self {
         self.inner.vni = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::vni`.
+    #[inline]
     pub fn set_vni(mut self, value: Option<String>) -> Self {
         self.inner.vni = value;
         self
     }
     /// Sets `VnicResp::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `VnicResp::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `VnicResp::port_profile`.
+    #[inline]
     pub fn port_profile(mut self, value: impl Into<String>) -> Self {
         self.inner.port_profile = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::port_profile`.
+    #[inline]
     pub fn set_port_profile(mut self, value: Option<String>) -> Self {
         self.inner.port_profile = value;
         self
     }
     /// Sets `VnicResp::mac`.
+    #[inline]
     pub fn mac(mut self, value: impl Into<String>) -> Self {
         self.inner.mac = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::mac`.
+    #[inline]
     pub fn set_mac(mut self, value: Option<String>) -> Self {
         self.inner.mac = value;
         self
     }
     /// Sets `VnicResp::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `VnicResp::instance_type`.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_type = Some(value.into());
         self
     }
     /// Sets or clears `VnicResp::instance_type`.
+    #[inline]
     pub fn set_instance_type(mut self, value: Option<String>) -> Self {
         self.inner.instance_type = value;
         self
@@ -10770,81 +11545,97 @@ pub struct VpcIgwsTenantRespBuilder {
 }
 impl VpcIgwsTenantRespBuilder {
     /// Sets `VpcIgwsTenantResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VpcIgwsTenantResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VpcIgwsTenantResp::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `VpcIgwsTenantResp::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `VpcIgwsTenantResp::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `VpcIgwsTenantResp::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `VpcIgwsTenantResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `VpcIgwsTenantResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `VpcIgwsTenantResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `VpcIgwsTenantResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `VpcIgwsTenantResp::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `VpcIgwsTenantResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `VpcIgwsTenantResp::network_id`.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `VpcIgwsTenantResp::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
     }
     /// Sets `VpcIgwsTenantResp::enable_ipv6`.
+    #[inline]
     pub fn enable_ipv6(mut self, value: bool) -> Self {
         self.inner.enable_ipv6 = Some(value);
         self
     }
     /// Sets or clears `VpcIgwsTenantResp::enable_ipv6`.
+    #[inline]
     pub fn set_enable_ipv6(mut self, value: Option<bool>) -> Self {
         self.inner.enable_ipv6 = value;
         self

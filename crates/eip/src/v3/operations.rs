@@ -31,6 +31,7 @@ impl AssociatePublicips {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -149,6 +150,7 @@ impl AttachShareBandwidth {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -267,6 +269,7 @@ impl CreateTenantVpcIgw {
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
@@ -329,6 +332,7 @@ impl DeleteTenantVpcIgw {
     }
     /// **Required.** Path parameter `vpc_igw_id`. ID of the virtual internet gateway, as returned
     /// by `list_tenant_vpc_igws`.
+    #[inline]
     pub fn vpc_igw_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_igw_id = Some(value.into());
         self
@@ -437,6 +441,7 @@ impl DetachShareBandwidth {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -499,6 +504,7 @@ impl DisableNat64 {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -552,6 +558,7 @@ impl DisassociatePublicips {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -605,6 +612,7 @@ impl EnableNat64 {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -690,94 +698,111 @@ impl ListBandwidth {
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page, from 1 to 2000 (the
     /// upper limit depends on the region).
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Optional. Query parameter `marker`. Where the page starts: the ID of the last entry of the
     /// previous page (`next_marker`); absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Filter: ID of the bandwidth.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `bandwidth_type`. Filter: type of the bandwidth, such as `share`
     /// (shared), `bgp` (dynamic BGP), `sbgp` (static BGP) or `telcom`.
+    #[inline]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Filter: name of the bandwidth.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `name_like`. Filter: bandwidths whose name contains this text
     /// (fuzzy match).
+    #[inline]
     pub fn name_like(mut self, value: impl Into<String>) -> Self {
         self.name_like = Some(value.into());
         self
     }
     /// Optional. Query parameter `ingress_size`. Filter: inbound bandwidth size.
+    #[inline]
     pub fn ingress_size(mut self, value: impl Into<String>) -> Self {
         self.ingress_size = Some(value.into());
         self
     }
     /// Optional. Query parameter `admin_state`. Filter: state of the bandwidth.
+    #[inline]
     pub fn admin_state(mut self, value: impl Into<String>) -> Self {
         self.admin_state = Some(value.into());
         self
     }
     /// Optional. Query parameter `billing_info`. Filter: order information of the bandwidth.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.billing_info = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Filter: tags of the bandwidth.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `enable_bandwidth_rules`. Filter: whether bandwidth grouping is
     /// turned on, `true` or `false`.
+    #[inline]
     pub fn enable_bandwidth_rules(mut self, value: impl Into<String>) -> Self {
         self.enable_bandwidth_rules = Some(value.into());
         self
     }
     /// Optional. Query parameter `rule_quota`. Filter: rule quota of the bandwidth.
+    #[inline]
     pub fn rule_quota(mut self, value: i64) -> Self {
         self.rule_quota = Some(value);
         self
     }
     /// Optional. Query parameter `public_border_group`. Filter: site of the bandwidth, `center` or
     /// an edge site.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.public_border_group = Some(value.into());
         self
     }
     /// Optional. Query parameter `charge_mode`. Filter: billing mode of the bandwidth, `bandwidth`,
     /// `traffic` or `95peak_plus`.
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.charge_mode = Some(value.into());
         self
     }
     /// Optional. Query parameter `size`. Filter: size of the bandwidth in Mbit/s.
+    #[inline]
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.size = Some(value.into());
         self
     }
     /// Optional. Query parameter `type`. Filter: share type of the bandwidth, `WHOLE` (shared) or
     /// `PER` (dedicated).
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -918,27 +943,32 @@ impl ListBandwidthsLimit {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Position of the first entry to return.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Where the page starts: the ID of the last entry of the
     /// previous page (`next_marker`); absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `page_reverse`. Direction of paging.
+    #[inline]
     pub fn page_reverse(mut self, value: bool) -> Self {
         self.page_reverse = Some(value);
         self
     }
     /// Optional. Query parameter `fields`. Fields to show instead of the default ones.
+    #[inline]
     pub fn fields(
         mut self,
         value: impl IntoIterator<Item = impl Into<models::ListBandwidthsLimitFields>>,
@@ -947,6 +977,7 @@ impl ListBandwidthsLimit {
         self
     }
     /// Optional. Query parameter `charge_mode`. Filter: billing mode of the bandwidth.
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.charge_mode = Some(value.into());
         self
@@ -1073,28 +1104,33 @@ impl ListCommonPools {
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page, up to 2000 (the upper
     /// limit depends on the region).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Position of the first entry to return.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Filter: name of the common pool.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `public_border_group`. Whether the resource is at the central site
     /// (`center`) or at an edge site (the site's name).
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.public_border_group = Some(value.into());
         self
@@ -1243,99 +1279,117 @@ impl ListEipBandwidths {
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page, from 1 to 2000 (the
     /// upper limit depends on the region).
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Optional. Query parameter `marker`. Where the page starts: the ID of the last entry of the
     /// previous page (`next_marker`); absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `id`. Filter: ID of the bandwidth.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `bandwidth_type`. Filter: type of the bandwidth, such as `share`
     /// (shared), `bgp` (dynamic BGP), `sbgp` (static BGP) or `telcom`.
+    #[inline]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Filter: name of the bandwidth.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `name_like`. Filter: bandwidths whose name contains this text
     /// (fuzzy match).
+    #[inline]
     pub fn name_like(mut self, value: impl Into<String>) -> Self {
         self.name_like = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. Filter: ID of the project that owns the bandwidth.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `ingress_size`. Filter: inbound bandwidth size.
+    #[inline]
     pub fn ingress_size(mut self, value: impl Into<String>) -> Self {
         self.ingress_size = Some(value.into());
         self
     }
     /// Optional. Query parameter `admin_state`. Filter: state of the bandwidth.
+    #[inline]
     pub fn admin_state(mut self, value: impl Into<String>) -> Self {
         self.admin_state = Some(value.into());
         self
     }
     /// Optional. Query parameter `billing_info`. Filter: order information of the bandwidth.
+    #[inline]
     pub fn billing_info(mut self, value: impl Into<String>) -> Self {
         self.billing_info = Some(value.into());
         self
     }
     /// Optional. Query parameter `tags`. Filter: tags of the bandwidth.
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Optional. Query parameter `enable_bandwidth_rules`. Filter: whether bandwidth grouping is
     /// turned on, `true` or `false`.
+    #[inline]
     pub fn enable_bandwidth_rules(mut self, value: impl Into<String>) -> Self {
         self.enable_bandwidth_rules = Some(value.into());
         self
     }
     /// Optional. Query parameter `rule_quota`. Filter: rule quota of the bandwidth.
+    #[inline]
     pub fn rule_quota(mut self, value: i64) -> Self {
         self.rule_quota = Some(value);
         self
     }
     /// Optional. Query parameter `public_border_group`. Filter: site of the bandwidth, `center` or
     /// an edge site.
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.public_border_group = Some(value.into());
         self
     }
     /// Optional. Query parameter `charge_mode`. Filter: billing mode of the bandwidth, `bandwidth`,
     /// `traffic` or `95peak_plus`.
+    #[inline]
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.charge_mode = Some(value.into());
         self
     }
     /// Optional. Query parameter `size`. Filter: size of the bandwidth in Mbit/s.
+    #[inline]
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.size = Some(value.into());
         self
     }
     /// Optional. Query parameter `type`. Filter: share type of the bandwidth, `WHOLE` (shared) or
     /// `PER` (dedicated).
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -1516,136 +1570,161 @@ impl ListProjectGeipBindings {
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `geip_id`. ID (UUID) of the global elastic IP address.
+    #[inline]
     pub fn geip_id(mut self, value: impl Into<String>) -> Self {
         self.geip_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `geip_ip_address`. The global elastic IP address itself.
+    #[inline]
     pub fn geip_ip_address(mut self, value: impl Into<String>) -> Self {
         self.geip_ip_address = Some(value.into());
         self
     }
     /// Optional. Query parameter `public_border_group`. Whether the resource is at the central site
     /// (`center`) or at an edge site (the site's name).
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.public_border_group = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_type`. Type of the instance the address or port belongs
     /// to.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_id`. ID of the instance the address or port belongs to.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_vpc_id`. Filter: ID of the VPC of the bound instance.
+    #[inline]
     pub fn instance_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.instance_vpc_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `gcbandwidth.id`. Filter: ID of the backbone bandwidth.
+    #[inline]
     pub fn gcbandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.gcbandwidth_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `gcbandwidth.admin_status`. Filter: state of the backbone
     /// bandwidth.
+    #[inline]
     pub fn gcbandwidth_admin_status(mut self, value: impl Into<String>) -> Self {
         self.gcbandwidth_admin_status = Some(value.into());
         self
     }
     /// Optional. Query parameter `gcbandwidth.size`. Filter: size of the backbone bandwidth.
+    #[inline]
     pub fn gcbandwidth_size(mut self, value: i64) -> Self {
         self.gcbandwidth_size = Some(value);
         self
     }
     /// Optional. Query parameter `gcbandwidth.sla_level`. Filter: network level of the backbone
     /// bandwidth: platinum, gold, silver or bronze, from high to low.
+    #[inline]
     pub fn gcbandwidth_sla_level(mut self, value: impl Into<String>) -> Self {
         self.gcbandwidth_sla_level = Some(value.into());
         self
     }
     /// Optional. Query parameter `gcbandwidth.dscp`. Filter: DSCP value of the backbone bandwidth's
     /// line quality level.
+    #[inline]
     pub fn gcbandwidth_dscp(mut self, value: i64) -> Self {
         self.gcbandwidth_dscp = Some(value);
         self
     }
     /// Optional. Query parameter `vnic.private_ip_address`. Filter: private IP address of the port.
+    #[inline]
     pub fn vnic_private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.vnic_private_ip_address = Some(value.into());
         self
     }
     /// Optional. Query parameter `vnic.vpc_id`. Filter: ID of the VPC of the port.
+    #[inline]
     pub fn vnic_vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vnic_vpc_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `vnic.port_id`. Filter: ID of the port.
+    #[inline]
     pub fn vnic_port_id(mut self, value: impl Into<String>) -> Self {
         self.vnic_port_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `vnic.device_id`. Filter: ID of the device that owns the port.
+    #[inline]
     pub fn vnic_device_id(mut self, value: impl Into<String>) -> Self {
         self.vnic_device_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `vnic.device_owner`. Filter: owner of the port.
+    #[inline]
     pub fn vnic_device_owner(mut self, value: impl Into<String>) -> Self {
         self.vnic_device_owner = Some(value.into());
         self
     }
     /// Optional. Query parameter `vnic.device_owner_prefixlike`. Filter: owners of the port
     /// starting with this text.
+    #[inline]
     pub fn vnic_device_owner_prefixlike(mut self, value: impl Into<String>) -> Self {
         self.vnic_device_owner_prefixlike = Some(value.into());
         self
     }
     /// Optional. Query parameter `vnic.instance_type`. Filter: type of the instance behind the
     /// port.
+    #[inline]
     pub fn vnic_instance_type(mut self, value: impl Into<String>) -> Self {
         self.vnic_instance_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `vnic.instance_id`. Filter: ID of the instance behind the port.
+    #[inline]
     pub fn vnic_instance_id(mut self, value: impl Into<String>) -> Self {
         self.vnic_instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_key`. Field to sort by; the fields allowed depend on the
     /// operation (such as `id` or `created_at`).
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort order: `asc` or `desc`.
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page, up to 2000 (the upper
     /// limit depends on the region).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Position of the first entry to return.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Where the page starts: the ID of the last entry of the
     /// previous page (`next_marker`); absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -1782,6 +1861,7 @@ impl ListPublicBorderGroups {
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
@@ -1857,65 +1937,77 @@ impl ListPublicipPool {
     }
     /// Optional. Query parameter `marker`. Where the page starts: the ID of the last entry of the
     /// previous page (`next_marker`); absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page, up to 2000 (the upper
     /// limit depends on the region).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `sort_key`. Field to sort by: `id`, `name`, `created_at`,
     /// `updated_at` or `public_border_group`.
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort order: `asc` or `desc`.
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Filter: ID of the pool.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Filter: name of the pool.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `size`. Filter: number of addresses in the pool.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.size = Some(value);
         self
     }
     /// Optional. Query parameter `status`. Filter: state of the pool.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `type`. Filter: type of the pool.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Optional. Query parameter `description`. Filter: description of the pool.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Optional. Query parameter `public_border_group`. Whether the resource is at the central site
     /// (`center`) or at an edge site (the site's name).
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.public_border_group = Some(value.into());
         self
@@ -2122,45 +2214,53 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `marker`. Where the page starts: the ID of the last entry of the
     /// previous page (`next_marker`); absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Position of the first entry to return.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page, up to 2000 (the upper
     /// limit depends on the region).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `sort_key`. Field to sort by: `id`, `public_ip_address`,
     /// `public_ipv6_address`, `ip_version`, `created_at`, `updated_at` or `public_border_group`.
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<models::ListPublicipsSortKey>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort order: `asc` or `desc`.
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<models::ListPublicipsSortDir>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Filter: ID of the elastic IP; repeat the parameter for
     /// several IDs.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `ip_version`. IP version: `4` for IPv4, `6` for IPv6.
+    #[inline]
     pub fn ip_version(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -2170,6 +2270,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `public_ip_address`. Filter: elastic IPv4 address; repeat the
     /// parameter for several addresses.
+    #[inline]
     pub fn public_ip_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2179,12 +2280,14 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `public_ip_address_like`. Filter: elastic IPv4 addresses
     /// containing this text (fuzzy match).
+    #[inline]
     pub fn public_ip_address_like(mut self, value: impl Into<String>) -> Self {
         self.public_ip_address_like = Some(value.into());
         self
     }
     /// Optional. Query parameter `public_ipv6_address`. Filter: elastic IPv6 address; repeat the
     /// parameter for several addresses.
+    #[inline]
     pub fn public_ipv6_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2194,12 +2297,14 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `public_ipv6_address_like`. Filter: elastic IPv6 addresses
     /// containing this text (fuzzy match).
+    #[inline]
     pub fn public_ipv6_address_like(mut self, value: impl Into<String>) -> Self {
         self.public_ipv6_address_like = Some(value.into());
         self
     }
     /// Optional. Query parameter `type`. Filter: type of the elastic IP, `EIP`, `DUALSTACK` or
     /// `DUALSTACK_SUBNET`; repeat the parameter for several types.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl IntoIterator<Item = impl Into<models::ListPublicipsType>>,
@@ -2209,6 +2314,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `network_type`. Filter: line type, `5_telcom`, `5_union`, `5_bgp`,
     /// `5_sbgp`, `5_ipv6` or `5_graybgp`; repeat the parameter for several types.
+    #[inline]
     pub fn network_type(
         mut self,
         value: impl IntoIterator<Item = impl Into<models::ListPublicipsNetworkType>>,
@@ -2219,6 +2325,7 @@ impl ListPublicips {
     /// Optional. Query parameter `publicip_pool_name`. Filter: pool of the elastic IP, such as
     /// `5_telcom`, `5_union`, `5_bgp`, `5_sbgp`, `5_ipv6`, `5_graybgp` or a dedicated pool name;
     /// repeat the parameter for several pools.
+    #[inline]
     pub fn publicip_pool_name(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2228,6 +2335,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `status`. Filter: state of the elastic IP, `FREEZED`, `DOWN`,
     /// `ACTIVE` or `ERROR`; repeat the parameter for several states.
+    #[inline]
     pub fn status(
         mut self,
         value: impl IntoIterator<Item = impl Into<models::ListPublicipsStatus>>,
@@ -2237,18 +2345,21 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `alias_like`. Filter: elastic IPs whose alias contains this text
     /// (fuzzy match).
+    #[inline]
     pub fn alias_like(mut self, value: impl Into<String>) -> Self {
         self.alias_like = Some(value.into());
         self
     }
     /// Optional. Query parameter `alias`. Filter: elastic IPs with this alias; repeat the parameter
     /// for several aliases.
+    #[inline]
     pub fn alias(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.alias = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Filter: description of the elastic IP; repeat the
     /// parameter for several values.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2257,6 +2368,7 @@ impl ListPublicips {
         self
     }
     /// Optional. Query parameter `vnic.private_ip_address`. Filter: private IP address of the port.
+    #[inline]
     pub fn vnic_private_ip_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2266,11 +2378,13 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `vnic.private_ip_address_like`. Filter: private IP address of the
     /// port, fuzzy match.
+    #[inline]
     pub fn vnic_private_ip_address_like(mut self, value: impl Into<String>) -> Self {
         self.vnic_private_ip_address_like = Some(value.into());
         self
     }
     /// Optional. Query parameter `vnic.device_id`. Filter: ID of the device that owns the port.
+    #[inline]
     pub fn vnic_device_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2279,6 +2393,7 @@ impl ListPublicips {
         self
     }
     /// Optional. Query parameter `vnic.device_owner`. Filter: owner of the port.
+    #[inline]
     pub fn vnic_device_owner(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2287,6 +2402,7 @@ impl ListPublicips {
         self
     }
     /// Optional. Query parameter `vnic.vpc_id`. Filter: ID of the VPC of the port.
+    #[inline]
     pub fn vnic_vpc_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2295,6 +2411,7 @@ impl ListPublicips {
         self
     }
     /// Optional. Query parameter `vnic.port_id`. Filter: ID of the port.
+    #[inline]
     pub fn vnic_port_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2304,12 +2421,14 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `vnic.device_owner_prefixlike`. Filter: owners of the port
     /// starting with this text.
+    #[inline]
     pub fn vnic_device_owner_prefixlike(mut self, value: impl Into<String>) -> Self {
         self.vnic_device_owner_prefixlike = Some(value.into());
         self
     }
     /// Optional. Query parameter `vnic.instance_type`. Filter: type of the instance behind the
     /// port.
+    #[inline]
     pub fn vnic_instance_type(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2318,6 +2437,7 @@ impl ListPublicips {
         self
     }
     /// Optional. Query parameter `vnic.instance_id`. Filter: ID of the instance behind the port.
+    #[inline]
     pub fn vnic_instance_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2326,6 +2446,7 @@ impl ListPublicips {
         self
     }
     /// Optional. Query parameter `bandwidth.id`. Filter: ID of the bandwidth the elastic IP uses.
+    #[inline]
     pub fn bandwidth_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2335,6 +2456,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `bandwidth.name`. Filter: exact name of the bandwidth the elastic
     /// IP uses.
+    #[inline]
     pub fn bandwidth_name(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2343,6 +2465,7 @@ impl ListPublicips {
         self
     }
     /// Optional. Query parameter `bandwidth.name_like`. Filter: name of the bandwidth, fuzzy match.
+    #[inline]
     pub fn bandwidth_name_like(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2351,6 +2474,7 @@ impl ListPublicips {
         self
     }
     /// Optional. Query parameter `bandwidth.size`. Filter: size of the bandwidth in Mbit/s.
+    #[inline]
     pub fn bandwidth_size(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -2360,6 +2484,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `bandwidth.share_type`. Filter: share type of the bandwidth, `PER`
     /// (dedicated) or `WHOLE` (shared).
+    #[inline]
     pub fn bandwidth_share_type(
         mut self,
         value: impl IntoIterator<
@@ -2371,6 +2496,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `bandwidth.charge_mode`. Filter: billing mode of the bandwidth,
     /// `bandwidth` or `traffic`.
+    #[inline]
     pub fn bandwidth_charge_mode(
         mut self,
         value: impl IntoIterator<
@@ -2382,6 +2508,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `billing_info`. Filter: order information of the elastic IP;
     /// repeat the parameter for several values.
+    #[inline]
     pub fn billing_info(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2391,6 +2518,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `billing_mode`. Filter: billing mode of the elastic IP, such as
     /// `YEARLY_MONTHLY` or `PAY_PER_USE`.
+    #[inline]
     pub fn billing_mode(
         mut self,
         value: impl Into<models::ListPublicipsBillingMode>,
@@ -2400,6 +2528,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `associate_instance_type`. Filter: type of the bound instance,
     /// `PORT`, `NATGW`, `ELB`, `VPN` or `ELBV1`; repeat the parameter for several types.
+    #[inline]
     pub fn associate_instance_type(
         mut self,
         value: impl IntoIterator<
@@ -2411,6 +2540,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `associate_instance_id`. Filter: elastic IPs bound to this
     /// instance; repeat the parameter for several instances.
+    #[inline]
     pub fn associate_instance_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2420,6 +2550,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `enterprise_project_id`. Filter: enterprise project of the elastic
     /// IP; repeat the parameter for several projects.
+    #[inline]
     pub fn enterprise_project_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2429,6 +2560,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `public_border_group`. Whether the resource is at the central site
     /// (`center`) or at an edge site (the site's name).
+    #[inline]
     pub fn public_border_group(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2438,6 +2570,7 @@ impl ListPublicips {
     }
     /// Optional. Query parameter `allow_share_bandwidth_type_any`. Filter: elastic IPs whose
     /// allowed shared bandwidth types include any of these types.
+    #[inline]
     pub fn allow_share_bandwidth_type_any(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2625,60 +2758,71 @@ impl ListShareBandwidthTypes {
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `id`. Filter: ID of the shared bandwidth type.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `bandwidth_type`. Filter: shared bandwidth type.
+    #[inline]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.bandwidth_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `name_en`. English name of the shared bandwidth type.
+    #[inline]
     pub fn name_en(mut self, value: impl Into<String>) -> Self {
         self.name_en = Some(value.into());
         self
     }
     /// Optional. Query parameter `name_zh`. Chinese name of the shared bandwidth type.
+    #[inline]
     pub fn name_zh(mut self, value: impl Into<String>) -> Self {
         self.name_zh = Some(value.into());
         self
     }
     /// Optional. Query parameter `public_border_group`. Whether the resource is at the central site
     /// (`center`) or at an edge site (the site's name).
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.public_border_group = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_key`. Field to sort by; the fields allowed depend on the
     /// operation (such as `id` or `created_at`).
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort order: `asc` or `desc`.
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page, up to 2000 (the upper
     /// limit depends on the region).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Where the page starts: the ID of the last entry of the
     /// previous page (`next_marker`); absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Position of the first entry to return.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -2822,49 +2966,58 @@ impl ListTenantVpcIgws {
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `id`. Filter: ID of the virtual internet gateway.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (a UUID).
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Filter: name of the virtual internet gateway.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_key`. Field to sort by; the fields allowed depend on the
     /// operation (such as `id` or `created_at`).
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort order: `asc` or `desc`.
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page, up to 2000 (the upper
     /// limit depends on the region).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Position of the first entry to return.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. Where the page starts: the ID of the last entry of the
     /// previous page (`next_marker`); absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -2990,12 +3143,14 @@ impl ShowInternalVpcIgw {
     }
     /// **Required.** Path parameter `vpc_igw_id`. ID of the virtual internet gateway, as returned
     /// by `list_tenant_vpc_igws`.
+    #[inline]
     pub fn vpc_igw_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_igw_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
@@ -3052,12 +3207,14 @@ impl ShowPublicip {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
@@ -3114,12 +3271,14 @@ impl ShowPublicipPool {
     }
     /// **Required.** Path parameter `publicip_pool_id`. ID of the IP address pool, as returned by
     /// `list_publicip_pool`.
+    #[inline]
     pub fn publicip_pool_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_pool_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
@@ -3196,65 +3355,77 @@ impl ShowPublicipPoolTypes {
     }
     /// Optional. Query parameter `marker`. Where the page starts: the ID of the last entry of the
     /// previous page (`next_marker`); absent for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of entries per page, up to 2000 (the upper
     /// limit depends on the region).
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_key`. Field to sort by; the fields allowed depend on the
     /// operation (such as `id` or `created_at`).
+    #[inline]
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
     /// Optional. Query parameter `sort_dir`. Sort order: `asc` or `desc`.
+    #[inline]
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Filter: ID.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Filter: name.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `size`. Filter: size.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.size = Some(value);
         self
     }
     /// Optional. Query parameter `status`. Filter: state.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `type`. Filter: type.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Optional. Query parameter `description`. Filter: description.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Optional. Query parameter `public_border_group`. Whether the resource is at the central site
     /// (`center`) or at an edge site (the site's name).
+    #[inline]
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.public_border_group = Some(value.into());
         self
@@ -3321,6 +3492,7 @@ impl UpdatePublicip {
     }
     /// **Required.** Path parameter `publicip_id`. ID of the elastic IP address (a UUID), as
     /// returned by `list_publicips`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.publicip_id = Some(value.into());
         self
@@ -3387,12 +3559,14 @@ impl UpdateTenantVpcIgw {
     }
     /// **Required.** Path parameter `vpc_igw_id`. ID of the virtual internet gateway, as returned
     /// by `list_tenant_vpc_igws`.
+    #[inline]
     pub fn vpc_igw_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_igw_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `fields`. Fields to return, one parameter per field
     /// (`fields=id&fields=name`); the names allowed depend on the operation.
+    #[inline]
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self

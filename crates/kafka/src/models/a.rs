@@ -53,16 +53,19 @@ pub struct AccessPolicyEntityBuilder {
 }
 impl AccessPolicyEntityBuilder {
     /// Sets `AccessPolicyEntity::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `AccessPolicyEntity::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `AccessPolicyEntity::access_policy`.
+    #[inline]
     pub fn access_policy(
         mut self,
         value: impl Into<AccessPolicyEntityAccessPolicy>,
@@ -71,6 +74,7 @@ impl AccessPolicyEntityBuilder {
         self
     }
     /// Sets or clears `AccessPolicyEntity::access_policy`.
+    #[inline]
     pub fn set_access_policy(
         mut self,
         value: Option<AccessPolicyEntityAccessPolicy>,
@@ -159,16 +163,19 @@ pub struct AccessPolicyTopicEntityBuilder {
 }
 impl AccessPolicyTopicEntityBuilder {
     /// Sets `AccessPolicyTopicEntity::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `AccessPolicyTopicEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `AccessPolicyTopicEntity::policies`. **Required.**
+    #[inline]
     pub fn policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<AccessPolicyEntity>>,
@@ -177,11 +184,13 @@ impl AccessPolicyTopicEntityBuilder {
         self
     }
     /// Appends one item to `AccessPolicyTopicEntity::policies`.
+    #[inline]
     pub fn push_policies(mut self, value: impl Into<AccessPolicyEntity>) -> Self {
         self.inner.policies.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AccessPolicyTopicEntity::policies`.
+    #[inline]
     pub fn set_policies(mut self, value: Option<Vec<AccessPolicyEntity>>) -> Self {
         self.inner.policies = value;
         self
@@ -288,41 +297,49 @@ pub struct AlterAutoVolumeExpandConfigBuilder {
 }
 impl AlterAutoVolumeExpandConfigBuilder {
     /// Sets `AlterAutoVolumeExpandConfig::auto_volume_expand_enable`. **Required.**
+    #[inline]
     pub fn auto_volume_expand_enable(mut self, value: bool) -> Self {
         self.inner.auto_volume_expand_enable = Some(value);
         self
     }
     /// Sets or clears `AlterAutoVolumeExpandConfig::auto_volume_expand_enable`.
+    #[inline]
     pub fn set_auto_volume_expand_enable(mut self, value: Option<bool>) -> Self {
         self.inner.auto_volume_expand_enable = value;
         self
     }
     /// Sets `AlterAutoVolumeExpandConfig::expand_threshold`.
+    #[inline]
     pub fn expand_threshold(mut self, value: i64) -> Self {
         self.inner.expand_threshold = Some(value);
         self
     }
     /// Sets or clears `AlterAutoVolumeExpandConfig::expand_threshold`.
+    #[inline]
     pub fn set_expand_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.expand_threshold = value;
         self
     }
     /// Sets `AlterAutoVolumeExpandConfig::max_volume_size`.
+    #[inline]
     pub fn max_volume_size(mut self, value: i64) -> Self {
         self.inner.max_volume_size = Some(value);
         self
     }
     /// Sets or clears `AlterAutoVolumeExpandConfig::max_volume_size`.
+    #[inline]
     pub fn set_max_volume_size(mut self, value: Option<i64>) -> Self {
         self.inner.max_volume_size = value;
         self
     }
     /// Sets `AlterAutoVolumeExpandConfig::expand_increment`.
+    #[inline]
     pub fn expand_increment(mut self, value: i64) -> Self {
         self.inner.expand_increment = Some(value);
         self
     }
     /// Sets or clears `AlterAutoVolumeExpandConfig::expand_increment`.
+    #[inline]
     pub fn set_expand_increment(mut self, value: Option<i64>) -> Self {
         self.inner.expand_increment = value;
         self
@@ -428,91 +445,109 @@ pub struct AvailableZonesRespBuilder {
 }
 impl AvailableZonesRespBuilder {
     /// Sets `AvailableZonesResp::sold_out`.
+    #[inline]
     pub fn sold_out(mut self, value: bool) -> Self {
         self.inner.sold_out = Some(value);
         self
     }
     /// Sets or clears `AvailableZonesResp::sold_out`.
+    #[inline]
     pub fn set_sold_out(mut self, value: Option<bool>) -> Self {
         self.inner.sold_out = value;
         self
     }
     /// Sets `AvailableZonesResp::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `AvailableZonesResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `AvailableZonesResp::code`.
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.inner.code = Some(value.into());
         self
     }
     /// Sets or clears `AvailableZonesResp::code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<String>) -> Self {
         self.inner.code = value;
         self
     }
     /// Sets `AvailableZonesResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `AvailableZonesResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `AvailableZonesResp::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `AvailableZonesResp::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<String>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `AvailableZonesResp::resource_availability`.
+    #[inline]
     pub fn resource_availability(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_availability = Some(value.into());
         self
     }
     /// Sets or clears `AvailableZonesResp::resource_availability`.
+    #[inline]
     pub fn set_resource_availability(mut self, value: Option<String>) -> Self {
         self.inner.resource_availability = value;
         self
     }
     /// Sets `AvailableZonesResp::default_az`.
+    #[inline]
     pub fn default_az(mut self, value: bool) -> Self {
         self.inner.default_az = Some(value);
         self
     }
     /// Sets or clears `AvailableZonesResp::default_az`.
+    #[inline]
     pub fn set_default_az(mut self, value: Option<bool>) -> Self {
         self.inner.default_az = value;
         self
     }
     /// Sets `AvailableZonesResp::remain_time`.
+    #[inline]
     pub fn remain_time(mut self, value: i64) -> Self {
         self.inner.remain_time = Some(value);
         self
     }
     /// Sets or clears `AvailableZonesResp::remain_time`.
+    #[inline]
     pub fn set_remain_time(mut self, value: Option<i64>) -> Self {
         self.inner.remain_time = value;
         self
     }
     /// Sets `AvailableZonesResp::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `AvailableZonesResp::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self

@@ -50,16 +50,19 @@ pub struct BatchCreateOrDeleteTagReqBuilder {
 }
 impl BatchCreateOrDeleteTagReqBuilder {
     /// Sets `BatchCreateOrDeleteTagReq::action`.
+    #[inline]
     pub fn action(mut self, value: impl Into<BatchCreateOrDeleteTagReqAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateOrDeleteTagReq::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<BatchCreateOrDeleteTagReqAction>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `BatchCreateOrDeleteTagReq::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -68,11 +71,13 @@ impl BatchCreateOrDeleteTagReqBuilder {
         self
     }
     /// Appends one item to `BatchCreateOrDeleteTagReq::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateOrDeleteTagReq::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
@@ -148,6 +153,7 @@ pub struct BatchDeleteGroupReqBuilder {
 }
 impl BatchDeleteGroupReqBuilder {
     /// Sets `BatchDeleteGroupReq::group_ids`. **Required.**
+    #[inline]
     pub fn group_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -156,11 +162,13 @@ impl BatchDeleteGroupReqBuilder {
         self
     }
     /// Appends one item to `BatchDeleteGroupReq::group_ids`.
+    #[inline]
     pub fn push_group_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.group_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteGroupReq::group_ids`.
+    #[inline]
     pub fn set_group_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.group_ids = value;
         self
@@ -223,21 +231,25 @@ pub struct BatchDeleteGroupRespFailedGroupsBuilder {
 }
 impl BatchDeleteGroupRespFailedGroupsBuilder {
     /// Sets `BatchDeleteGroupRespFailedGroups::group_id`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteGroupRespFailedGroups::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `BatchDeleteGroupRespFailedGroups::error_message`.
+    #[inline]
     pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.inner.error_message = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteGroupRespFailedGroups::error_message`.
+    #[inline]
     pub fn set_error_message(mut self, value: Option<String>) -> Self {
         self.inner.error_message = value;
         self
@@ -299,6 +311,7 @@ pub struct BatchDeleteGroupResponseBuilder {
 }
 impl BatchDeleteGroupResponseBuilder {
     /// Sets `BatchDeleteGroupResponse::failed_groups`.
+    #[inline]
     pub fn failed_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchDeleteGroupRespFailedGroups>>,
@@ -307,6 +320,7 @@ impl BatchDeleteGroupResponseBuilder {
         self
     }
     /// Appends one item to `BatchDeleteGroupResponse::failed_groups`.
+    #[inline]
     pub fn push_failed_groups(
         mut self,
         value: impl Into<BatchDeleteGroupRespFailedGroups>,
@@ -315,6 +329,7 @@ impl BatchDeleteGroupResponseBuilder {
         self
     }
     /// Sets or clears `BatchDeleteGroupResponse::failed_groups`.
+    #[inline]
     pub fn set_failed_groups(
         mut self,
         value: Option<Vec<BatchDeleteGroupRespFailedGroups>>,
@@ -323,11 +338,13 @@ impl BatchDeleteGroupResponseBuilder {
         self
     }
     /// Sets `BatchDeleteGroupResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `BatchDeleteGroupResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
@@ -382,16 +399,19 @@ pub struct BatchDeleteInstanceTopicReqBuilder {
 }
 impl BatchDeleteInstanceTopicReqBuilder {
     /// Sets `BatchDeleteInstanceTopicReq::topics`.
+    #[inline]
     pub fn topics(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.topics = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `BatchDeleteInstanceTopicReq::topics`.
+    #[inline]
     pub fn push_topics(mut self, value: impl Into<String>) -> Self {
         self.inner.topics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteInstanceTopicReq::topics`.
+    #[inline]
     pub fn set_topics(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.topics = value;
         self
@@ -450,21 +470,25 @@ pub struct BatchDeleteInstanceTopicRespTopicsBuilder {
 }
 impl BatchDeleteInstanceTopicRespTopicsBuilder {
     /// Sets `BatchDeleteInstanceTopicRespTopics::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteInstanceTopicRespTopics::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `BatchDeleteInstanceTopicRespTopics::success`.
+    #[inline]
     pub fn success(mut self, value: bool) -> Self {
         self.inner.success = Some(value);
         self
     }
     /// Sets or clears `BatchDeleteInstanceTopicRespTopics::success`.
+    #[inline]
     pub fn set_success(mut self, value: Option<bool>) -> Self {
         self.inner.success = value;
         self
@@ -522,6 +546,7 @@ pub struct BatchDeleteInstanceTopicResponseBuilder {
 }
 impl BatchDeleteInstanceTopicResponseBuilder {
     /// Sets `BatchDeleteInstanceTopicResponse::topics`.
+    #[inline]
     pub fn topics(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchDeleteInstanceTopicRespTopics>>,
@@ -530,6 +555,7 @@ impl BatchDeleteInstanceTopicResponseBuilder {
         self
     }
     /// Appends one item to `BatchDeleteInstanceTopicResponse::topics`.
+    #[inline]
     pub fn push_topics(
         mut self,
         value: impl Into<BatchDeleteInstanceTopicRespTopics>,
@@ -538,6 +564,7 @@ impl BatchDeleteInstanceTopicResponseBuilder {
         self
     }
     /// Sets or clears `BatchDeleteInstanceTopicResponse::topics`.
+    #[inline]
     pub fn set_topics(
         mut self,
         value: Option<Vec<BatchDeleteInstanceTopicRespTopics>>,
@@ -600,6 +627,7 @@ pub struct BatchDeleteInstanceUsersReqBuilder {
 }
 impl BatchDeleteInstanceUsersReqBuilder {
     /// Sets `BatchDeleteInstanceUsersReq::action`.
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchDeleteInstanceUsersReqAction>,
@@ -608,6 +636,7 @@ impl BatchDeleteInstanceUsersReqBuilder {
         self
     }
     /// Sets or clears `BatchDeleteInstanceUsersReq::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchDeleteInstanceUsersReqAction>,
@@ -616,16 +645,19 @@ impl BatchDeleteInstanceUsersReqBuilder {
         self
     }
     /// Sets `BatchDeleteInstanceUsersReq::users`.
+    #[inline]
     pub fn users(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.users = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `BatchDeleteInstanceUsersReq::users`.
+    #[inline]
     pub fn push_users(mut self, value: impl Into<String>) -> Self {
         self.inner.users.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteInstanceUsersReq::users`.
+    #[inline]
     pub fn set_users(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.users = value;
         self
@@ -703,6 +735,7 @@ pub struct BatchDeleteMessageDiagnosisReportsReqBuilder {
 }
 impl BatchDeleteMessageDiagnosisReportsReqBuilder {
     /// Sets `BatchDeleteMessageDiagnosisReportsReq::report_id_list`. **Required.**
+    #[inline]
     pub fn report_id_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -711,11 +744,13 @@ impl BatchDeleteMessageDiagnosisReportsReqBuilder {
         self
     }
     /// Appends one item to `BatchDeleteMessageDiagnosisReportsReq::report_id_list`.
+    #[inline]
     pub fn push_report_id_list(mut self, value: impl Into<String>) -> Self {
         self.inner.report_id_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteMessageDiagnosisReportsReq::report_id_list`.
+    #[inline]
     pub fn set_report_id_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.report_id_list = value;
         self
@@ -783,6 +818,7 @@ pub struct BatchDeleteMessageDiagnosisReportsResponseBuilder {
 }
 impl BatchDeleteMessageDiagnosisReportsResponseBuilder {
     /// Sets `BatchDeleteMessageDiagnosisReportsResponse::results`.
+    #[inline]
     pub fn results(
         mut self,
         value: impl IntoIterator<
@@ -793,6 +829,7 @@ impl BatchDeleteMessageDiagnosisReportsResponseBuilder {
         self
     }
     /// Appends one item to `BatchDeleteMessageDiagnosisReportsResponse::results`.
+    #[inline]
     pub fn push_results(
         mut self,
         value: impl Into<BatchDeleteMessageDiagnosisRespResults>,
@@ -801,6 +838,7 @@ impl BatchDeleteMessageDiagnosisReportsResponseBuilder {
         self
     }
     /// Sets or clears `BatchDeleteMessageDiagnosisReportsResponse::results`.
+    #[inline]
     pub fn set_results(
         mut self,
         value: Option<Vec<BatchDeleteMessageDiagnosisRespResults>>,
@@ -873,21 +911,25 @@ pub struct BatchDeleteMessageDiagnosisRespResultsBuilder {
 }
 impl BatchDeleteMessageDiagnosisRespResultsBuilder {
     /// Sets `BatchDeleteMessageDiagnosisRespResults::success`.
+    #[inline]
     pub fn success(mut self, value: bool) -> Self {
         self.inner.success = Some(value);
         self
     }
     /// Sets or clears `BatchDeleteMessageDiagnosisRespResults::success`.
+    #[inline]
     pub fn set_success(mut self, value: Option<bool>) -> Self {
         self.inner.success = value;
         self
     }
     /// Sets `BatchDeleteMessageDiagnosisRespResults::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteMessageDiagnosisRespResults::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -942,6 +984,7 @@ pub struct BatchModiftGroupDescriptionReqBuilder {
 }
 impl BatchModiftGroupDescriptionReqBuilder {
     /// Sets `BatchModiftGroupDescriptionReq::groups`.
+    #[inline]
     pub fn groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<GroupCreateReq>>,
@@ -950,11 +993,13 @@ impl BatchModiftGroupDescriptionReqBuilder {
         self
     }
     /// Appends one item to `BatchModiftGroupDescriptionReq::groups`.
+    #[inline]
     pub fn push_groups(mut self, value: impl Into<GroupCreateReq>) -> Self {
         self.inner.groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchModiftGroupDescriptionReq::groups`.
+    #[inline]
     pub fn set_groups(mut self, value: Option<Vec<GroupCreateReq>>) -> Self {
         self.inner.groups = value;
         self
@@ -1040,6 +1085,7 @@ pub struct BatchRestartOrDeleteInstanceReqBuilder {
 }
 impl BatchRestartOrDeleteInstanceReqBuilder {
     /// Sets `BatchRestartOrDeleteInstanceReq::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1048,16 +1094,19 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Appends one item to `BatchRestartOrDeleteInstanceReq::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<String>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceReq::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.instances = value;
         self
     }
     /// Sets `BatchRestartOrDeleteInstanceReq::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchRestartOrDeleteInstanceReqAction>,
@@ -1066,6 +1115,7 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceReq::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchRestartOrDeleteInstanceReqAction>,
@@ -1074,6 +1124,7 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Sets `BatchRestartOrDeleteInstanceReq::all_failure`.
+    #[inline]
     pub fn all_failure(
         mut self,
         value: impl Into<BatchRestartOrDeleteInstanceReqAllFailure>,
@@ -1082,6 +1133,7 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceReq::all_failure`.
+    #[inline]
     pub fn set_all_failure(
         mut self,
         value: Option<BatchRestartOrDeleteInstanceReqAllFailure>,
@@ -1090,11 +1142,13 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Sets `BatchRestartOrDeleteInstanceReq::force_delete`.
+    #[inline]
     pub fn force_delete(mut self, value: bool) -> Self {
         self.inner.force_delete = Some(value);
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceReq::force_delete`.
+    #[inline]
     pub fn set_force_delete(mut self, value: Option<bool>) -> Self {
         self.inner.force_delete = value;
         self
@@ -1173,21 +1227,25 @@ pub struct BatchRestartOrDeleteInstanceRespResultsBuilder {
 }
 impl BatchRestartOrDeleteInstanceRespResultsBuilder {
     /// Sets `BatchRestartOrDeleteInstanceRespResults::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceRespResults::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<String>) -> Self {
         self.inner.result = value;
         self
     }
     /// Sets `BatchRestartOrDeleteInstanceRespResults::instance`.
+    #[inline]
     pub fn instance(mut self, value: impl Into<String>) -> Self {
         self.inner.instance = Some(value.into());
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstanceRespResults::instance`.
+    #[inline]
     pub fn set_instance(mut self, value: Option<String>) -> Self {
         self.inner.instance = value;
         self
@@ -1246,6 +1304,7 @@ pub struct BatchRestartOrDeleteInstancesResponseBuilder {
 }
 impl BatchRestartOrDeleteInstancesResponseBuilder {
     /// Sets `BatchRestartOrDeleteInstancesResponse::results`.
+    #[inline]
     pub fn results(
         mut self,
         value: impl IntoIterator<
@@ -1256,6 +1315,7 @@ impl BatchRestartOrDeleteInstancesResponseBuilder {
         self
     }
     /// Appends one item to `BatchRestartOrDeleteInstancesResponse::results`.
+    #[inline]
     pub fn push_results(
         mut self,
         value: impl Into<BatchRestartOrDeleteInstanceRespResults>,
@@ -1264,6 +1324,7 @@ impl BatchRestartOrDeleteInstancesResponseBuilder {
         self
     }
     /// Sets or clears `BatchRestartOrDeleteInstancesResponse::results`.
+    #[inline]
     pub fn set_results(
         mut self,
         value: Option<Vec<BatchRestartOrDeleteInstanceRespResults>>,
@@ -1321,6 +1382,7 @@ pub struct BatchResumeInstanceReqBuilder {
 }
 impl BatchResumeInstanceReqBuilder {
     /// Sets `BatchResumeInstanceReq::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1329,11 +1391,13 @@ impl BatchResumeInstanceReqBuilder {
         self
     }
     /// Appends one item to `BatchResumeInstanceReq::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<String>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchResumeInstanceReq::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.instances = value;
         self
@@ -1420,51 +1484,61 @@ pub struct BssParamBuilder {
 }
 impl BssParamBuilder {
     /// Sets `BssParam::is_auto_renew`.
+    #[inline]
     pub fn is_auto_renew(mut self, value: bool) -> Self {
         self.inner.is_auto_renew = Some(value);
         self
     }
     /// Sets or clears `BssParam::is_auto_renew`.
+    #[inline]
     pub fn set_is_auto_renew(mut self, value: Option<bool>) -> Self {
         self.inner.is_auto_renew = value;
         self
     }
     /// Sets `BssParam::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: impl Into<BssParamChargingMode>) -> Self {
         self.inner.charging_mode = Some(value.into());
         self
     }
     /// Sets or clears `BssParam::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<BssParamChargingMode>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `BssParam::is_auto_pay`.
+    #[inline]
     pub fn is_auto_pay(mut self, value: bool) -> Self {
         self.inner.is_auto_pay = Some(value);
         self
     }
     /// Sets or clears `BssParam::is_auto_pay`.
+    #[inline]
     pub fn set_is_auto_pay(mut self, value: Option<bool>) -> Self {
         self.inner.is_auto_pay = value;
         self
     }
     /// Sets `BssParam::period_type`.
+    #[inline]
     pub fn period_type(mut self, value: impl Into<BssParamPeriodType>) -> Self {
         self.inner.period_type = Some(value.into());
         self
     }
     /// Sets or clears `BssParam::period_type`.
+    #[inline]
     pub fn set_period_type(mut self, value: Option<BssParamPeriodType>) -> Self {
         self.inner.period_type = value;
         self
     }
     /// Sets `BssParam::period_num`.
+    #[inline]
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
         self
     }
     /// Sets or clears `BssParam::period_num`.
+    #[inline]
     pub fn set_period_num(mut self, value: Option<i64>) -> Self {
         self.inner.period_num = value;
         self

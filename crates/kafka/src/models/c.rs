@@ -57,6 +57,7 @@ pub struct CreateConnectorReqBuilder {
 }
 impl CreateConnectorReqBuilder {
     /// Sets `CreateConnectorReq::specification`.
+    #[inline]
     pub fn specification(
         mut self,
         value: impl Into<CreateConnectorReqSpecification>,
@@ -65,6 +66,7 @@ impl CreateConnectorReqBuilder {
         self
     }
     /// Sets or clears `CreateConnectorReq::specification`.
+    #[inline]
     pub fn set_specification(
         mut self,
         value: Option<CreateConnectorReqSpecification>,
@@ -73,21 +75,25 @@ impl CreateConnectorReqBuilder {
         self
     }
     /// Sets `CreateConnectorReq::node_cnt`.
+    #[inline]
     pub fn node_cnt(mut self, value: i64) -> Self {
         self.inner.node_cnt = Some(value);
         self
     }
     /// Sets or clears `CreateConnectorReq::node_cnt`.
+    #[inline]
     pub fn set_node_cnt(mut self, value: Option<i64>) -> Self {
         self.inner.node_cnt = value;
         self
     }
     /// Sets `CreateConnectorReq::spec_code`.
+    #[inline]
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
         self
     }
     /// Sets or clears `CreateConnectorReq::spec_code`.
+    #[inline]
     pub fn set_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.spec_code = value;
         self
@@ -164,21 +170,25 @@ pub struct CreateConnectorResponseBuilder {
 }
 impl CreateConnectorResponseBuilder {
     /// Sets `CreateConnectorResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateConnectorResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `CreateConnectorResponse::connector_id`.
+    #[inline]
     pub fn connector_id(mut self, value: impl Into<String>) -> Self {
         self.inner.connector_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateConnectorResponse::connector_id`.
+    #[inline]
     pub fn set_connector_id(mut self, value: Option<String>) -> Self {
         self.inner.connector_id = value;
         self
@@ -282,46 +292,55 @@ pub struct CreateConnectorTaskResponseBuilder {
 }
 impl CreateConnectorTaskResponseBuilder {
     /// Sets `CreateConnectorTaskResponse::task_name`.
+    #[inline]
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateConnectorTaskResponse::task_name`.
+    #[inline]
     pub fn set_task_name(mut self, value: Option<String>) -> Self {
         self.inner.task_name = value;
         self
     }
     /// Sets `CreateConnectorTaskResponse::topics`.
+    #[inline]
     pub fn topics(mut self, value: impl Into<String>) -> Self {
         self.inner.topics = Some(value.into());
         self
     }
     /// Sets or clears `CreateConnectorTaskResponse::topics`.
+    #[inline]
     pub fn set_topics(mut self, value: Option<String>) -> Self {
         self.inner.topics = value;
         self
     }
     /// Sets `CreateConnectorTaskResponse::topics_regex`.
+    #[inline]
     pub fn topics_regex(mut self, value: impl Into<String>) -> Self {
         self.inner.topics_regex = Some(value.into());
         self
     }
     /// Sets or clears `CreateConnectorTaskResponse::topics_regex`.
+    #[inline]
     pub fn set_topics_regex(mut self, value: Option<String>) -> Self {
         self.inner.topics_regex = value;
         self
     }
     /// Sets `CreateConnectorTaskResponse::source_type`.
+    #[inline]
     pub fn source_type(mut self, value: impl Into<String>) -> Self {
         self.inner.source_type = Some(value.into());
         self
     }
     /// Sets or clears `CreateConnectorTaskResponse::source_type`.
+    #[inline]
     pub fn set_source_type(mut self, value: Option<String>) -> Self {
         self.inner.source_type = value;
         self
     }
     /// Sets `CreateConnectorTaskResponse::source_task`.
+    #[inline]
     pub fn source_task(
         mut self,
         value: impl Into<SmartConnectTaskRespSourceConfig>,
@@ -330,6 +349,7 @@ impl CreateConnectorTaskResponseBuilder {
         self
     }
     /// Sets or clears `CreateConnectorTaskResponse::source_task`.
+    #[inline]
     pub fn set_source_task(
         mut self,
         value: Option<SmartConnectTaskRespSourceConfig>,
@@ -338,16 +358,19 @@ impl CreateConnectorTaskResponseBuilder {
         self
     }
     /// Sets `CreateConnectorTaskResponse::sink_type`.
+    #[inline]
     pub fn sink_type(mut self, value: impl Into<String>) -> Self {
         self.inner.sink_type = Some(value.into());
         self
     }
     /// Sets or clears `CreateConnectorTaskResponse::sink_type`.
+    #[inline]
     pub fn set_sink_type(mut self, value: Option<String>) -> Self {
         self.inner.sink_type = value;
         self
     }
     /// Sets `CreateConnectorTaskResponse::sink_task`.
+    #[inline]
     pub fn sink_task(
         mut self,
         value: impl Into<SmartConnectTaskRespSinkConfig>,
@@ -356,6 +379,7 @@ impl CreateConnectorTaskResponseBuilder {
         self
     }
     /// Sets or clears `CreateConnectorTaskResponse::sink_task`.
+    #[inline]
     pub fn set_sink_task(
         mut self,
         value: Option<SmartConnectTaskRespSinkConfig>,
@@ -364,31 +388,37 @@ impl CreateConnectorTaskResponseBuilder {
         self
     }
     /// Sets `CreateConnectorTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreateConnectorTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CreateConnectorTaskResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `CreateConnectorTaskResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `CreateConnectorTaskResponse::create_time`.
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.inner.create_time = Some(value);
         self
     }
     /// Sets or clears `CreateConnectorTaskResponse::create_time`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.inner.create_time = value;
         self
@@ -457,21 +487,25 @@ pub struct CreateGroupReqBuilder {
 }
 impl CreateGroupReqBuilder {
     /// Sets `CreateGroupReq::group_name`. **Required.**
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateGroupReq::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `CreateGroupReq::group_desc`.
+    #[inline]
     pub fn group_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.group_desc = Some(value.into());
         self
     }
     /// Sets or clears `CreateGroupReq::group_desc`.
+    #[inline]
     pub fn set_group_desc(mut self, value: Option<String>) -> Self {
         self.inner.group_desc = value;
         self
@@ -894,116 +928,139 @@ pub struct CreateInstanceByEngineReqBuilder {
 }
 impl CreateInstanceByEngineReqBuilder {
     /// Sets `CreateInstanceByEngineReq::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::engine`. **Required.**
+    #[inline]
     pub fn engine(mut self, value: impl Into<CreateInstanceByEngineReqEngine>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<CreateInstanceByEngineReqEngine>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::engine_version`. **Required.**
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::broker_num`. **Required.**
+    #[inline]
     pub fn broker_num(mut self, value: i64) -> Self {
         self.inner.broker_num = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::broker_num`.
+    #[inline]
     pub fn set_broker_num(mut self, value: Option<i64>) -> Self {
         self.inner.broker_num = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::storage_space`. **Required.**
+    #[inline]
     pub fn storage_space(mut self, value: i64) -> Self {
         self.inner.storage_space = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::storage_space`.
+    #[inline]
     pub fn set_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.storage_space = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::access_user`.
+    #[inline]
     pub fn access_user(mut self, value: impl Into<String>) -> Self {
         self.inner.access_user = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::access_user`.
+    #[inline]
     pub fn set_access_user(mut self, value: Option<String>) -> Self {
         self.inner.access_user = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::security_group_id`. **Required.**
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::subnet_id`. **Required.**
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::available_zones`. **Required.**
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1012,56 +1069,67 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Appends one item to `CreateInstanceByEngineReq::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::product_id`. **Required.**
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::enable_publicip`.
+    #[inline]
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::enable_publicip`.
+    #[inline]
     pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_publicip = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::tenant_ips`.
+    #[inline]
     pub fn tenant_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1070,46 +1138,55 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Appends one item to `CreateInstanceByEngineReq::tenant_ips`.
+    #[inline]
     pub fn push_tenant_ips(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_ips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::tenant_ips`.
+    #[inline]
     pub fn set_tenant_ips(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tenant_ips = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::ssl_enable`.
+    #[inline]
     pub fn ssl_enable(mut self, value: bool) -> Self {
         self.inner.ssl_enable = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::ssl_enable`.
+    #[inline]
     pub fn set_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ssl_enable = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::kafka_security_protocol`.
+    #[inline]
     pub fn kafka_security_protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.kafka_security_protocol = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::kafka_security_protocol`.
+    #[inline]
     pub fn set_kafka_security_protocol(mut self, value: Option<String>) -> Self {
         self.inner.kafka_security_protocol = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn sasl_enabled_mechanisms(
         mut self,
         value: impl IntoIterator<
@@ -1122,6 +1199,7 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Appends one item to `CreateInstanceByEngineReq::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn push_sasl_enabled_mechanisms(
         mut self,
         value: impl Into<CreateInstanceByEngineReqSaslEnabledMechanisms>,
@@ -1133,6 +1211,7 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn set_sasl_enabled_mechanisms(
         mut self,
         value: Option<Vec<CreateInstanceByEngineReqSaslEnabledMechanisms>>,
@@ -1141,16 +1220,19 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Sets `CreateInstanceByEngineReq::port_protocol`.
+    #[inline]
     pub fn port_protocol(mut self, value: impl Into<PortProtocol>) -> Self {
         self.inner.port_protocol = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::port_protocol`.
+    #[inline]
     pub fn set_port_protocol(mut self, value: Option<PortProtocol>) -> Self {
         self.inner.port_protocol = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::retention_policy`.
+    #[inline]
     pub fn retention_policy(
         mut self,
         value: impl Into<CreateInstanceByEngineReqRetentionPolicy>,
@@ -1159,6 +1241,7 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::retention_policy`.
+    #[inline]
     pub fn set_retention_policy(
         mut self,
         value: Option<CreateInstanceByEngineReqRetentionPolicy>,
@@ -1167,56 +1250,67 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Sets `CreateInstanceByEngineReq::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::disk_encrypted_enable`.
+    #[inline]
     pub fn disk_encrypted_enable(mut self, value: bool) -> Self {
         self.inner.disk_encrypted_enable = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::disk_encrypted_enable`.
+    #[inline]
     pub fn set_disk_encrypted_enable(mut self, value: Option<bool>) -> Self {
         self.inner.disk_encrypted_enable = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::disk_encrypted_key`.
+    #[inline]
     pub fn disk_encrypted_key(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_encrypted_key = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::disk_encrypted_key`.
+    #[inline]
     pub fn set_disk_encrypted_key(mut self, value: Option<String>) -> Self {
         self.inner.disk_encrypted_key = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::connector_enable`.
+    #[inline]
     pub fn connector_enable(mut self, value: bool) -> Self {
         self.inner.connector_enable = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::connector_enable`.
+    #[inline]
     pub fn set_connector_enable(mut self, value: Option<bool>) -> Self {
         self.inner.connector_enable = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::enable_auto_topic`.
+    #[inline]
     pub fn enable_auto_topic(mut self, value: bool) -> Self {
         self.inner.enable_auto_topic = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::enable_auto_topic`.
+    #[inline]
     pub fn set_enable_auto_topic(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_topic = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::storage_spec_code`. **Required.**
+    #[inline]
     pub fn storage_spec_code(
         mut self,
         value: impl Into<CreateInstanceByEngineReqStorageSpecCode>,
@@ -1225,6 +1319,7 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::storage_spec_code`.
+    #[inline]
     pub fn set_storage_spec_code(
         mut self,
         value: Option<CreateInstanceByEngineReqStorageSpecCode>,
@@ -1233,16 +1328,19 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Sets `CreateInstanceByEngineReq::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -1251,41 +1349,49 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Appends one item to `CreateInstanceByEngineReq::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::arch_type`.
+    #[inline]
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::arch_type`.
+    #[inline]
     pub fn set_arch_type(mut self, value: Option<String>) -> Self {
         self.inner.arch_type = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::vpc_client_plain`.
+    #[inline]
     pub fn vpc_client_plain(mut self, value: bool) -> Self {
         self.inner.vpc_client_plain = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::vpc_client_plain`.
+    #[inline]
     pub fn set_vpc_client_plain(mut self, value: Option<bool>) -> Self {
         self.inner.vpc_client_plain = value;
         self
     }
     /// Sets `CreateInstanceByEngineReq::bss_param`.
+    #[inline]
     pub fn bss_param(mut self, value: impl Into<BssParam>) -> Self {
         self.inner.bss_param = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineReq::bss_param`.
+    #[inline]
     pub fn set_bss_param(mut self, value: Option<BssParam>) -> Self {
         self.inner.bss_param = value;
         self
@@ -1388,11 +1494,13 @@ pub struct CreateInstanceByEngineResponseBuilder {
 }
 impl CreateInstanceByEngineResponseBuilder {
     /// Sets `CreateInstanceByEngineResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceByEngineResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
@@ -1518,66 +1626,79 @@ pub struct CreateInstanceTopicReqBuilder {
 }
 impl CreateInstanceTopicReqBuilder {
     /// Sets `CreateInstanceTopicReq::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceTopicReq::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `CreateInstanceTopicReq::replication`.
+    #[inline]
     pub fn replication(mut self, value: i64) -> Self {
         self.inner.replication = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceTopicReq::replication`.
+    #[inline]
     pub fn set_replication(mut self, value: Option<i64>) -> Self {
         self.inner.replication = value;
         self
     }
     /// Sets `CreateInstanceTopicReq::sync_message_flush`.
+    #[inline]
     pub fn sync_message_flush(mut self, value: bool) -> Self {
         self.inner.sync_message_flush = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceTopicReq::sync_message_flush`.
+    #[inline]
     pub fn set_sync_message_flush(mut self, value: Option<bool>) -> Self {
         self.inner.sync_message_flush = value;
         self
     }
     /// Sets `CreateInstanceTopicReq::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceTopicReq::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `CreateInstanceTopicReq::sync_replication`.
+    #[inline]
     pub fn sync_replication(mut self, value: bool) -> Self {
         self.inner.sync_replication = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceTopicReq::sync_replication`.
+    #[inline]
     pub fn set_sync_replication(mut self, value: Option<bool>) -> Self {
         self.inner.sync_replication = value;
         self
     }
     /// Sets `CreateInstanceTopicReq::retention_time`.
+    #[inline]
     pub fn retention_time(mut self, value: i64) -> Self {
         self.inner.retention_time = Some(value);
         self
     }
     /// Sets or clears `CreateInstanceTopicReq::retention_time`.
+    #[inline]
     pub fn set_retention_time(mut self, value: Option<i64>) -> Self {
         self.inner.retention_time = value;
         self
     }
     /// Sets `CreateInstanceTopicReq::topic_other_configs`.
+    #[inline]
     pub fn topic_other_configs(
         mut self,
         value: impl IntoIterator<
@@ -1590,6 +1711,7 @@ impl CreateInstanceTopicReqBuilder {
         self
     }
     /// Appends one item to `CreateInstanceTopicReq::topic_other_configs`.
+    #[inline]
     pub fn push_topic_other_configs(
         mut self,
         value: impl Into<CreateInstanceTopicReqTopicOtherConfigs>,
@@ -1598,6 +1720,7 @@ impl CreateInstanceTopicReqBuilder {
         self
     }
     /// Sets or clears `CreateInstanceTopicReq::topic_other_configs`.
+    #[inline]
     pub fn set_topic_other_configs(
         mut self,
         value: Option<Vec<CreateInstanceTopicReqTopicOtherConfigs>>,
@@ -1606,11 +1729,13 @@ impl CreateInstanceTopicReqBuilder {
         self
     }
     /// Sets `CreateInstanceTopicReq::topic_desc`.
+    #[inline]
     pub fn topic_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.topic_desc = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceTopicReq::topic_desc`.
+    #[inline]
     pub fn set_topic_desc(mut self, value: Option<String>) -> Self {
         self.inner.topic_desc = value;
         self
@@ -1670,21 +1795,25 @@ pub struct CreateInstanceTopicReqTopicOtherConfigsBuilder {
 }
 impl CreateInstanceTopicReqTopicOtherConfigsBuilder {
     /// Sets `CreateInstanceTopicReqTopicOtherConfigs::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceTopicReqTopicOtherConfigs::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateInstanceTopicReqTopicOtherConfigs::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceTopicReqTopicOtherConfigs::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -1738,11 +1867,13 @@ pub struct CreateInstanceTopicResponseBuilder {
 }
 impl CreateInstanceTopicResponseBuilder {
     /// Sets `CreateInstanceTopicResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceTopicResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -1822,31 +1953,37 @@ pub struct CreateInstanceUserReqBuilder {
 }
 impl CreateInstanceUserReqBuilder {
     /// Sets `CreateInstanceUserReq::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceUserReq::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `CreateInstanceUserReq::user_desc`.
+    #[inline]
     pub fn user_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.user_desc = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceUserReq::user_desc`.
+    #[inline]
     pub fn set_user_desc(mut self, value: Option<String>) -> Self {
         self.inner.user_desc = value;
         self
     }
     /// Sets `CreateInstanceUserReq::user_passwd`.
+    #[inline]
     pub fn user_passwd(mut self, value: impl Into<String>) -> Self {
         self.inner.user_passwd = Some(value.into());
         self
     }
     /// Sets or clears `CreateInstanceUserReq::user_passwd`.
+    #[inline]
     pub fn set_user_passwd(mut self, value: Option<String>) -> Self {
         self.inner.user_passwd = value;
         self
@@ -1911,21 +2048,25 @@ pub struct CreateKafkaReassignmentTaskResponseBuilder {
 }
 impl CreateKafkaReassignmentTaskResponseBuilder {
     /// Sets `CreateKafkaReassignmentTaskResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateKafkaReassignmentTaskResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `CreateKafkaReassignmentTaskResponse::reassignment_time`.
+    #[inline]
     pub fn reassignment_time(mut self, value: i64) -> Self {
         self.inner.reassignment_time = Some(value);
         self
     }
     /// Sets or clears `CreateKafkaReassignmentTaskResponse::reassignment_time`.
+    #[inline]
     pub fn set_reassignment_time(mut self, value: Option<i64>) -> Self {
         self.inner.reassignment_time = value;
         self
@@ -1980,11 +2121,13 @@ pub struct CreateKafkaRebalanceLogTaskResponseBuilder {
 }
 impl CreateKafkaRebalanceLogTaskResponseBuilder {
     /// Sets `CreateKafkaRebalanceLogTaskResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateKafkaRebalanceLogTaskResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2038,11 +2181,13 @@ pub struct CreateKafkaTopicQuotaResponseBuilder {
 }
 impl CreateKafkaTopicQuotaResponseBuilder {
     /// Sets `CreateKafkaTopicQuotaResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateKafkaTopicQuotaResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2147,61 +2292,73 @@ pub struct CreateKafkaUserClientQuotaTaskReqBuilder {
 }
 impl CreateKafkaUserClientQuotaTaskReqBuilder {
     /// Sets `CreateKafkaUserClientQuotaTaskReq::user`.
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.inner.user = Some(value.into());
         self
     }
     /// Sets or clears `CreateKafkaUserClientQuotaTaskReq::user`.
+    #[inline]
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.inner.user = value;
         self
     }
     /// Sets `CreateKafkaUserClientQuotaTaskReq::client`.
+    #[inline]
     pub fn client_value(mut self, value: impl Into<String>) -> Self {
         self.inner.client = Some(value.into());
         self
     }
     /// Sets or clears `CreateKafkaUserClientQuotaTaskReq::client`.
+    #[inline]
     pub fn set_client(mut self, value: Option<String>) -> Self {
         self.inner.client = value;
         self
     }
     /// Sets `CreateKafkaUserClientQuotaTaskReq::user_default`.
+    #[inline]
     pub fn user_default(mut self, value: bool) -> Self {
         self.inner.user_default = Some(value);
         self
     }
     /// Sets or clears `CreateKafkaUserClientQuotaTaskReq::user_default`.
+    #[inline]
     pub fn set_user_default(mut self, value: Option<bool>) -> Self {
         self.inner.user_default = value;
         self
     }
     /// Sets `CreateKafkaUserClientQuotaTaskReq::client_default`.
+    #[inline]
     pub fn client_default(mut self, value: bool) -> Self {
         self.inner.client_default = Some(value);
         self
     }
     /// Sets or clears `CreateKafkaUserClientQuotaTaskReq::client_default`.
+    #[inline]
     pub fn set_client_default(mut self, value: Option<bool>) -> Self {
         self.inner.client_default = value;
         self
     }
     /// Sets `CreateKafkaUserClientQuotaTaskReq::producer_byte_rate`.
+    #[inline]
     pub fn producer_byte_rate(mut self, value: i64) -> Self {
         self.inner.producer_byte_rate = Some(value);
         self
     }
     /// Sets or clears `CreateKafkaUserClientQuotaTaskReq::producer_byte_rate`.
+    #[inline]
     pub fn set_producer_byte_rate(mut self, value: Option<i64>) -> Self {
         self.inner.producer_byte_rate = value;
         self
     }
     /// Sets `CreateKafkaUserClientQuotaTaskReq::consumer_byte_rate`.
+    #[inline]
     pub fn consumer_byte_rate(mut self, value: i64) -> Self {
         self.inner.consumer_byte_rate = Some(value);
         self
     }
     /// Sets or clears `CreateKafkaUserClientQuotaTaskReq::consumer_byte_rate`.
+    #[inline]
     pub fn set_consumer_byte_rate(mut self, value: Option<i64>) -> Self {
         self.inner.consumer_byte_rate = value;
         self
@@ -2256,11 +2413,13 @@ pub struct CreateKafkaUserClientQuotaTaskResponseBuilder {
 }
 impl CreateKafkaUserClientQuotaTaskResponseBuilder {
     /// Sets `CreateKafkaUserClientQuotaTaskResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateKafkaUserClientQuotaTaskResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -2332,21 +2491,25 @@ pub struct CreateMessageDiagnosisTaskReqBuilder {
 }
 impl CreateMessageDiagnosisTaskReqBuilder {
     /// Sets `CreateMessageDiagnosisTaskReq::group_name`. **Required.**
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateMessageDiagnosisTaskReq::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `CreateMessageDiagnosisTaskReq::topic_name`. **Required.**
+    #[inline]
     pub fn topic_name(mut self, value: impl Into<String>) -> Self {
         self.inner.topic_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateMessageDiagnosisTaskReq::topic_name`.
+    #[inline]
     pub fn set_topic_name(mut self, value: Option<String>) -> Self {
         self.inner.topic_name = value;
         self
@@ -2401,11 +2564,13 @@ pub struct CreateMessageDiagnosisTaskResponseBuilder {
 }
 impl CreateMessageDiagnosisTaskResponseBuilder {
     /// Sets `CreateMessageDiagnosisTaskResponse::report_id`.
+    #[inline]
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.inner.report_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateMessageDiagnosisTaskResponse::report_id`.
+    #[inline]
     pub fn set_report_id(mut self, value: Option<String>) -> Self {
         self.inner.report_id = value;
         self
@@ -2461,11 +2626,13 @@ pub struct CreatePartitionReqBuilder {
 }
 impl CreatePartitionReqBuilder {
     /// Sets `CreatePartitionReq::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `CreatePartitionReq::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
@@ -2520,11 +2687,13 @@ pub struct CreatePostPaidKafkaInstanceResponseBuilder {
 }
 impl CreatePostPaidKafkaInstanceResponseBuilder {
     /// Sets `CreatePostPaidKafkaInstanceResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePostPaidKafkaInstanceResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
@@ -2620,46 +2789,55 @@ pub struct CreateSmartConnectTaskReqBuilder {
 }
 impl CreateSmartConnectTaskReqBuilder {
     /// Sets `CreateSmartConnectTaskReq::task_name`.
+    #[inline]
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
     /// Sets or clears `CreateSmartConnectTaskReq::task_name`.
+    #[inline]
     pub fn set_task_name(mut self, value: Option<String>) -> Self {
         self.inner.task_name = value;
         self
     }
     /// Sets `CreateSmartConnectTaskReq::start_later`.
+    #[inline]
     pub fn start_later(mut self, value: bool) -> Self {
         self.inner.start_later = Some(value);
         self
     }
     /// Sets or clears `CreateSmartConnectTaskReq::start_later`.
+    #[inline]
     pub fn set_start_later(mut self, value: Option<bool>) -> Self {
         self.inner.start_later = value;
         self
     }
     /// Sets `CreateSmartConnectTaskReq::topics`.
+    #[inline]
     pub fn topics(mut self, value: impl Into<String>) -> Self {
         self.inner.topics = Some(value.into());
         self
     }
     /// Sets or clears `CreateSmartConnectTaskReq::topics`.
+    #[inline]
     pub fn set_topics(mut self, value: Option<String>) -> Self {
         self.inner.topics = value;
         self
     }
     /// Sets `CreateSmartConnectTaskReq::topics_regex`.
+    #[inline]
     pub fn topics_regex(mut self, value: impl Into<String>) -> Self {
         self.inner.topics_regex = Some(value.into());
         self
     }
     /// Sets or clears `CreateSmartConnectTaskReq::topics_regex`.
+    #[inline]
     pub fn set_topics_regex(mut self, value: Option<String>) -> Self {
         self.inner.topics_regex = value;
         self
     }
     /// Sets `CreateSmartConnectTaskReq::source_type`.
+    #[inline]
     pub fn source_type(
         mut self,
         value: impl Into<CreateSmartConnectTaskReqSourceType>,
@@ -2668,6 +2846,7 @@ impl CreateSmartConnectTaskReqBuilder {
         self
     }
     /// Sets or clears `CreateSmartConnectTaskReq::source_type`.
+    #[inline]
     pub fn set_source_type(
         mut self,
         value: Option<CreateSmartConnectTaskReqSourceType>,
@@ -2676,6 +2855,7 @@ impl CreateSmartConnectTaskReqBuilder {
         self
     }
     /// Sets `CreateSmartConnectTaskReq::source_task`.
+    #[inline]
     pub fn source_task(
         mut self,
         value: impl Into<SmartConnectTaskReqSourceConfig>,
@@ -2684,6 +2864,7 @@ impl CreateSmartConnectTaskReqBuilder {
         self
     }
     /// Sets or clears `CreateSmartConnectTaskReq::source_task`.
+    #[inline]
     pub fn set_source_task(
         mut self,
         value: Option<SmartConnectTaskReqSourceConfig>,
@@ -2692,6 +2873,7 @@ impl CreateSmartConnectTaskReqBuilder {
         self
     }
     /// Sets `CreateSmartConnectTaskReq::sink_type`.
+    #[inline]
     pub fn sink_type(
         mut self,
         value: impl Into<CreateSmartConnectTaskReqSinkType>,
@@ -2700,6 +2882,7 @@ impl CreateSmartConnectTaskReqBuilder {
         self
     }
     /// Sets or clears `CreateSmartConnectTaskReq::sink_type`.
+    #[inline]
     pub fn set_sink_type(
         mut self,
         value: Option<CreateSmartConnectTaskReqSinkType>,
@@ -2708,11 +2891,13 @@ impl CreateSmartConnectTaskReqBuilder {
         self
     }
     /// Sets `CreateSmartConnectTaskReq::sink_task`.
+    #[inline]
     pub fn sink_task(mut self, value: impl Into<SmartConnectTaskReqSinkConfig>) -> Self {
         self.inner.sink_task = Some(value.into());
         self
     }
     /// Sets or clears `CreateSmartConnectTaskReq::sink_task`.
+    #[inline]
     pub fn set_sink_task(
         mut self,
         value: Option<SmartConnectTaskReqSinkConfig>,

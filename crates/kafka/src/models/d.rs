@@ -45,11 +45,13 @@ pub struct DeleteConnectorResponseBuilder {
 }
 impl DeleteConnectorResponseBuilder {
     /// Sets `DeleteConnectorResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteConnectorResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -105,16 +107,19 @@ pub struct DeleteConsumerGroupOffsetsRequestBodyBuilder {
 }
 impl DeleteConsumerGroupOffsetsRequestBodyBuilder {
     /// Sets `DeleteConsumerGroupOffsetsRequestBody::topics`.
+    #[inline]
     pub fn topics(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.topics = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `DeleteConsumerGroupOffsetsRequestBody::topics`.
+    #[inline]
     pub fn push_topics(mut self, value: impl Into<String>) -> Self {
         self.inner.topics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DeleteConsumerGroupOffsetsRequestBody::topics`.
+    #[inline]
     pub fn set_topics(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.topics = value;
         self
@@ -182,6 +187,7 @@ pub struct DeleteConsumerGroupOffsetsResponseBuilder {
 }
 impl DeleteConsumerGroupOffsetsResponseBuilder {
     /// Sets `DeleteConsumerGroupOffsetsResponse::topics`.
+    #[inline]
     pub fn topics(
         mut self,
         value: impl IntoIterator<
@@ -192,6 +198,7 @@ impl DeleteConsumerGroupOffsetsResponseBuilder {
         self
     }
     /// Appends one item to `DeleteConsumerGroupOffsetsResponse::topics`.
+    #[inline]
     pub fn push_topics(
         mut self,
         value: impl Into<DeleteConsumerGroupOffsetsResponseEntity>,
@@ -200,6 +207,7 @@ impl DeleteConsumerGroupOffsetsResponseBuilder {
         self
     }
     /// Sets or clears `DeleteConsumerGroupOffsetsResponse::topics`.
+    #[inline]
     pub fn set_topics(
         mut self,
         value: Option<Vec<DeleteConsumerGroupOffsetsResponseEntity>>,
@@ -279,31 +287,37 @@ pub struct DeleteConsumerGroupOffsetsResponseEntityBuilder {
 }
 impl DeleteConsumerGroupOffsetsResponseEntityBuilder {
     /// Sets `DeleteConsumerGroupOffsetsResponseEntity::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `DeleteConsumerGroupOffsetsResponseEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `DeleteConsumerGroupOffsetsResponseEntity::success`. **Required.**
+    #[inline]
     pub fn success(mut self, value: bool) -> Self {
         self.inner.success = Some(value);
         self
     }
     /// Sets or clears `DeleteConsumerGroupOffsetsResponseEntity::success`.
+    #[inline]
     pub fn set_success(mut self, value: Option<bool>) -> Self {
         self.inner.success = value;
         self
     }
     /// Sets `DeleteConsumerGroupOffsetsResponseEntity::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `DeleteConsumerGroupOffsetsResponseEntity::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
@@ -358,6 +372,7 @@ pub struct DeleteKafkaMessageRequestBodyBuilder {
 }
 impl DeleteKafkaMessageRequestBodyBuilder {
     /// Sets `DeleteKafkaMessageRequestBody::partitions`.
+    #[inline]
     pub fn partitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<PartitionOffsetEntity>>,
@@ -366,11 +381,13 @@ impl DeleteKafkaMessageRequestBodyBuilder {
         self
     }
     /// Appends one item to `DeleteKafkaMessageRequestBody::partitions`.
+    #[inline]
     pub fn push_partitions(mut self, value: impl Into<PartitionOffsetEntity>) -> Self {
         self.inner.partitions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DeleteKafkaMessageRequestBody::partitions`.
+    #[inline]
     pub fn set_partitions(mut self, value: Option<Vec<PartitionOffsetEntity>>) -> Self {
         self.inner.partitions = value;
         self
@@ -428,6 +445,7 @@ pub struct DeleteKafkaTopicMessagesResponseBuilder {
 }
 impl DeleteKafkaTopicMessagesResponseBuilder {
     /// Sets `DeleteKafkaTopicMessagesResponse::partitions`.
+    #[inline]
     pub fn partitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<PartitionResp>>,
@@ -436,11 +454,13 @@ impl DeleteKafkaTopicMessagesResponseBuilder {
         self
     }
     /// Appends one item to `DeleteKafkaTopicMessagesResponse::partitions`.
+    #[inline]
     pub fn push_partitions(mut self, value: impl Into<PartitionResp>) -> Self {
         self.inner.partitions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DeleteKafkaTopicMessagesResponse::partitions`.
+    #[inline]
     pub fn set_partitions(mut self, value: Option<Vec<PartitionResp>>) -> Self {
         self.inner.partitions = value;
         self
@@ -494,11 +514,13 @@ pub struct DeleteKafkaTopicQuotaResponseBuilder {
 }
 impl DeleteKafkaTopicQuotaResponseBuilder {
     /// Sets `DeleteKafkaTopicQuotaResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteKafkaTopicQuotaResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -581,41 +603,49 @@ pub struct DeleteKafkaUserClientQuotaTaskReqBuilder {
 }
 impl DeleteKafkaUserClientQuotaTaskReqBuilder {
     /// Sets `DeleteKafkaUserClientQuotaTaskReq::user`.
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.inner.user = Some(value.into());
         self
     }
     /// Sets or clears `DeleteKafkaUserClientQuotaTaskReq::user`.
+    #[inline]
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.inner.user = value;
         self
     }
     /// Sets `DeleteKafkaUserClientQuotaTaskReq::client`.
+    #[inline]
     pub fn client_value(mut self, value: impl Into<String>) -> Self {
         self.inner.client = Some(value.into());
         self
     }
     /// Sets or clears `DeleteKafkaUserClientQuotaTaskReq::client`.
+    #[inline]
     pub fn set_client(mut self, value: Option<String>) -> Self {
         self.inner.client = value;
         self
     }
     /// Sets `DeleteKafkaUserClientQuotaTaskReq::user_default`.
+    #[inline]
     pub fn user_default(mut self, value: bool) -> Self {
         self.inner.user_default = Some(value);
         self
     }
     /// Sets or clears `DeleteKafkaUserClientQuotaTaskReq::user_default`.
+    #[inline]
     pub fn set_user_default(mut self, value: Option<bool>) -> Self {
         self.inner.user_default = value;
         self
     }
     /// Sets `DeleteKafkaUserClientQuotaTaskReq::client_default`.
+    #[inline]
     pub fn client_default(mut self, value: bool) -> Self {
         self.inner.client_default = Some(value);
         self
     }
     /// Sets or clears `DeleteKafkaUserClientQuotaTaskReq::client_default`.
+    #[inline]
     pub fn set_client_default(mut self, value: Option<bool>) -> Self {
         self.inner.client_default = value;
         self
@@ -670,11 +700,13 @@ pub struct DeleteKafkaUserClientQuotaTaskResponseBuilder {
 }
 impl DeleteKafkaUserClientQuotaTaskResponseBuilder {
     /// Sets `DeleteKafkaUserClientQuotaTaskResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `DeleteKafkaUserClientQuotaTaskResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -772,61 +804,73 @@ pub struct DescribeGroupsRespGroupBuilder {
 }
 impl DescribeGroupsRespGroupBuilder {
     /// Sets `DescribeGroupsRespGroup::state`.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.inner.state = Some(value.into());
         self
     }
     /// Sets or clears `DescribeGroupsRespGroup::state`.
+    #[inline]
     pub fn set_state(mut self, value: Option<String>) -> Self {
         self.inner.state = value;
         self
     }
     /// Sets `DescribeGroupsRespGroup::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: i64) -> Self {
         self.inner.created_at = Some(value);
         self
     }
     /// Sets or clears `DescribeGroupsRespGroup::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<i64>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `DescribeGroupsRespGroup::group_id`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `DescribeGroupsRespGroup::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `DescribeGroupsRespGroup::coordinator_id`.
+    #[inline]
     pub fn coordinator_id(mut self, value: i64) -> Self {
         self.inner.coordinator_id = Some(value);
         self
     }
     /// Sets or clears `DescribeGroupsRespGroup::coordinator_id`.
+    #[inline]
     pub fn set_coordinator_id(mut self, value: Option<i64>) -> Self {
         self.inner.coordinator_id = value;
         self
     }
     /// Sets `DescribeGroupsRespGroup::assignment_strategy`.
+    #[inline]
     pub fn assignment_strategy(mut self, value: impl Into<String>) -> Self {
         self.inner.assignment_strategy = Some(value.into());
         self
     }
     /// Sets or clears `DescribeGroupsRespGroup::assignment_strategy`.
+    #[inline]
     pub fn set_assignment_strategy(mut self, value: Option<String>) -> Self {
         self.inner.assignment_strategy = value;
         self
     }
     /// Sets `DescribeGroupsRespGroup::group_desc`.
+    #[inline]
     pub fn group_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.group_desc = Some(value.into());
         self
     }
     /// Sets or clears `DescribeGroupsRespGroup::group_desc`.
+    #[inline]
     pub fn set_group_desc(mut self, value: Option<String>) -> Self {
         self.inner.group_desc = value;
         self
@@ -936,66 +980,79 @@ pub struct DiskusageEntityBuilder {
 }
 impl DiskusageEntityBuilder {
     /// Sets `DiskusageEntity::broker_name`.
+    #[inline]
     pub fn broker_name(mut self, value: impl Into<String>) -> Self {
         self.inner.broker_name = Some(value.into());
         self
     }
     /// Sets or clears `DiskusageEntity::broker_name`.
+    #[inline]
     pub fn set_broker_name(mut self, value: Option<String>) -> Self {
         self.inner.broker_name = value;
         self
     }
     /// Sets `DiskusageEntity::data_disk_size`.
+    #[inline]
     pub fn data_disk_size(mut self, value: impl Into<String>) -> Self {
         self.inner.data_disk_size = Some(value.into());
         self
     }
     /// Sets or clears `DiskusageEntity::data_disk_size`.
+    #[inline]
     pub fn set_data_disk_size(mut self, value: Option<String>) -> Self {
         self.inner.data_disk_size = value;
         self
     }
     /// Sets `DiskusageEntity::data_disk_use`.
+    #[inline]
     pub fn data_disk_use(mut self, value: impl Into<String>) -> Self {
         self.inner.data_disk_use = Some(value.into());
         self
     }
     /// Sets or clears `DiskusageEntity::data_disk_use`.
+    #[inline]
     pub fn set_data_disk_use(mut self, value: Option<String>) -> Self {
         self.inner.data_disk_use = value;
         self
     }
     /// Sets `DiskusageEntity::data_disk_free`.
+    #[inline]
     pub fn data_disk_free(mut self, value: impl Into<String>) -> Self {
         self.inner.data_disk_free = Some(value.into());
         self
     }
     /// Sets or clears `DiskusageEntity::data_disk_free`.
+    #[inline]
     pub fn set_data_disk_free(mut self, value: Option<String>) -> Self {
         self.inner.data_disk_free = value;
         self
     }
     /// Sets `DiskusageEntity::data_disk_use_percentage`.
+    #[inline]
     pub fn data_disk_use_percentage(mut self, value: impl Into<String>) -> Self {
         self.inner.data_disk_use_percentage = Some(value.into());
         self
     }
     /// Sets or clears `DiskusageEntity::data_disk_use_percentage`.
+    #[inline]
     pub fn set_data_disk_use_percentage(mut self, value: Option<String>) -> Self {
         self.inner.data_disk_use_percentage = value;
         self
     }
     /// Sets `DiskusageEntity::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `DiskusageEntity::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `DiskusageEntity::topic_list`.
+    #[inline]
     pub fn topic_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<DiskusageTopicEntity>>,
@@ -1004,11 +1061,13 @@ impl DiskusageEntityBuilder {
         self
     }
     /// Appends one item to `DiskusageEntity::topic_list`.
+    #[inline]
     pub fn push_topic_list(mut self, value: impl Into<DiskusageTopicEntity>) -> Self {
         self.inner.topic_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DiskusageEntity::topic_list`.
+    #[inline]
     pub fn set_topic_list(mut self, value: Option<Vec<DiskusageTopicEntity>>) -> Self {
         self.inner.topic_list = value;
         self
@@ -1084,41 +1143,49 @@ pub struct DiskusageTopicEntityBuilder {
 }
 impl DiskusageTopicEntityBuilder {
     /// Sets `DiskusageTopicEntity::size`.
+    #[inline]
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.inner.size = Some(value.into());
         self
     }
     /// Sets or clears `DiskusageTopicEntity::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<String>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `DiskusageTopicEntity::topic_name`.
+    #[inline]
     pub fn topic_name(mut self, value: impl Into<String>) -> Self {
         self.inner.topic_name = Some(value.into());
         self
     }
     /// Sets or clears `DiskusageTopicEntity::topic_name`.
+    #[inline]
     pub fn set_topic_name(mut self, value: Option<String>) -> Self {
         self.inner.topic_name = value;
         self
     }
     /// Sets `DiskusageTopicEntity::topic_partition`.
+    #[inline]
     pub fn topic_partition(mut self, value: impl Into<String>) -> Self {
         self.inner.topic_partition = Some(value.into());
         self
     }
     /// Sets or clears `DiskusageTopicEntity::topic_partition`.
+    #[inline]
     pub fn set_topic_partition(mut self, value: Option<String>) -> Self {
         self.inner.topic_partition = value;
         self
     }
     /// Sets `DiskusageTopicEntity::percentage`.
+    #[inline]
     pub fn percentage(mut self, value: f64) -> Self {
         self.inner.percentage = Some(value);
         self
     }
     /// Sets or clears `DiskusageTopicEntity::percentage`.
+    #[inline]
     pub fn set_percentage(mut self, value: Option<f64>) -> Self {
         self.inner.percentage = value;
         self

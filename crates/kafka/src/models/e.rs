@@ -133,36 +133,43 @@ pub struct ExtendProductInfoEntityBuilder {
 }
 impl ExtendProductInfoEntityBuilder {
     /// Sets `ExtendProductInfoEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductInfoEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ExtendProductInfoEntity::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductInfoEntity::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `ExtendProductInfoEntity::ecs_flavor_id`.
+    #[inline]
     pub fn ecs_flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_flavor_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductInfoEntity::ecs_flavor_id`.
+    #[inline]
     pub fn set_ecs_flavor_id(mut self, value: Option<String>) -> Self {
         self.inner.ecs_flavor_id = value;
         self
     }
     /// Sets `ExtendProductInfoEntity::arch_types`.
+    #[inline]
     pub fn arch_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -171,16 +178,19 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `ExtendProductInfoEntity::arch_types`.
+    #[inline]
     pub fn push_arch_types(mut self, value: impl Into<String>) -> Self {
         self.inner.arch_types.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ExtendProductInfoEntity::arch_types`.
+    #[inline]
     pub fn set_arch_types(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.arch_types = value;
         self
     }
     /// Sets `ExtendProductInfoEntity::charging_mode`.
+    #[inline]
     pub fn charging_mode(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -189,16 +199,19 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `ExtendProductInfoEntity::charging_mode`.
+    #[inline]
     pub fn push_charging_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charging_mode.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ExtendProductInfoEntity::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `ExtendProductInfoEntity::ios`.
+    #[inline]
     pub fn ios(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtendProductIosEntity>>,
@@ -207,16 +220,19 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `ExtendProductInfoEntity::ios`.
+    #[inline]
     pub fn push_ios(mut self, value: impl Into<ExtendProductIosEntity>) -> Self {
         self.inner.ios.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ExtendProductInfoEntity::ios`.
+    #[inline]
     pub fn set_ios(mut self, value: Option<Vec<ExtendProductIosEntity>>) -> Self {
         self.inner.ios = value;
         self
     }
     /// Sets `ExtendProductInfoEntity::support_features`.
+    #[inline]
     pub fn support_features(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtendProductSupportFeaturesEntity>>,
@@ -225,6 +241,7 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `ExtendProductInfoEntity::support_features`.
+    #[inline]
     pub fn push_support_features(
         mut self,
         value: impl Into<ExtendProductSupportFeaturesEntity>,
@@ -233,6 +250,7 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Sets or clears `ExtendProductInfoEntity::support_features`.
+    #[inline]
     pub fn set_support_features(
         mut self,
         value: Option<Vec<ExtendProductSupportFeaturesEntity>>,
@@ -241,6 +259,7 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Sets `ExtendProductInfoEntity::properties`.
+    #[inline]
     pub fn properties(
         mut self,
         value: impl Into<ExtendProductPropertiesEntity>,
@@ -249,6 +268,7 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Sets or clears `ExtendProductInfoEntity::properties`.
+    #[inline]
     pub fn set_properties(
         mut self,
         value: Option<ExtendProductPropertiesEntity>,
@@ -257,6 +277,7 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Sets `ExtendProductInfoEntity::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -265,16 +286,19 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `ExtendProductInfoEntity::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ExtendProductInfoEntity::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ExtendProductInfoEntity::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -283,11 +307,13 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Appends one item to `ExtendProductInfoEntity::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ExtendProductInfoEntity::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
@@ -375,16 +401,19 @@ pub struct ExtendProductIosEntityBuilder {
 }
 impl ExtendProductIosEntityBuilder {
     /// Sets `ExtendProductIosEntity::io_spec`.
+    #[inline]
     pub fn io_spec(mut self, value: impl Into<String>) -> Self {
         self.inner.io_spec = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductIosEntity::io_spec`.
+    #[inline]
     pub fn set_io_spec(mut self, value: Option<String>) -> Self {
         self.inner.io_spec = value;
         self
     }
     /// Sets `ExtendProductIosEntity::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -393,26 +422,31 @@ impl ExtendProductIosEntityBuilder {
         self
     }
     /// Appends one item to `ExtendProductIosEntity::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ExtendProductIosEntity::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ExtendProductIosEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductIosEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ExtendProductIosEntity::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -421,11 +455,13 @@ impl ExtendProductIosEntityBuilder {
         self
     }
     /// Appends one item to `ExtendProductIosEntity::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ExtendProductIosEntity::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
@@ -556,91 +592,109 @@ pub struct ExtendProductPropertiesEntityBuilder {
 }
 impl ExtendProductPropertiesEntityBuilder {
     /// Sets `ExtendProductPropertiesEntity::max_partition_per_broker`.
+    #[inline]
     pub fn max_partition_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_partition_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductPropertiesEntity::max_partition_per_broker`.
+    #[inline]
     pub fn set_max_partition_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_partition_per_broker = value;
         self
     }
     /// Sets `ExtendProductPropertiesEntity::max_broker`.
+    #[inline]
     pub fn max_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_broker = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductPropertiesEntity::max_broker`.
+    #[inline]
     pub fn set_max_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_broker = value;
         self
     }
     /// Sets `ExtendProductPropertiesEntity::max_storage_per_node`.
+    #[inline]
     pub fn max_storage_per_node(mut self, value: impl Into<String>) -> Self {
         self.inner.max_storage_per_node = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductPropertiesEntity::max_storage_per_node`.
+    #[inline]
     pub fn set_max_storage_per_node(mut self, value: Option<String>) -> Self {
         self.inner.max_storage_per_node = value;
         self
     }
     /// Sets `ExtendProductPropertiesEntity::max_consumer_per_broker`.
+    #[inline]
     pub fn max_consumer_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_consumer_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductPropertiesEntity::max_consumer_per_broker`.
+    #[inline]
     pub fn set_max_consumer_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_consumer_per_broker = value;
         self
     }
     /// Sets `ExtendProductPropertiesEntity::min_broker`.
+    #[inline]
     pub fn min_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.min_broker = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductPropertiesEntity::min_broker`.
+    #[inline]
     pub fn set_min_broker(mut self, value: Option<String>) -> Self {
         self.inner.min_broker = value;
         self
     }
     /// Sets `ExtendProductPropertiesEntity::max_bandwidth_per_broker`.
+    #[inline]
     pub fn max_bandwidth_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_bandwidth_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductPropertiesEntity::max_bandwidth_per_broker`.
+    #[inline]
     pub fn set_max_bandwidth_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_bandwidth_per_broker = value;
         self
     }
     /// Sets `ExtendProductPropertiesEntity::min_storage_per_node`.
+    #[inline]
     pub fn min_storage_per_node(mut self, value: impl Into<String>) -> Self {
         self.inner.min_storage_per_node = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductPropertiesEntity::min_storage_per_node`.
+    #[inline]
     pub fn set_min_storage_per_node(mut self, value: Option<String>) -> Self {
         self.inner.min_storage_per_node = value;
         self
     }
     /// Sets `ExtendProductPropertiesEntity::max_tps_per_broker`.
+    #[inline]
     pub fn max_tps_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_tps_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductPropertiesEntity::max_tps_per_broker`.
+    #[inline]
     pub fn set_max_tps_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_tps_per_broker = value;
         self
     }
     /// Sets `ExtendProductPropertiesEntity::product_alias`.
+    #[inline]
     pub fn product_alias(mut self, value: impl Into<String>) -> Self {
         self.inner.product_alias = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductPropertiesEntity::product_alias`.
+    #[inline]
     pub fn set_product_alias(mut self, value: Option<String>) -> Self {
         self.inner.product_alias = value;
         self
@@ -699,16 +753,19 @@ pub struct ExtendProductSupportFeaturesEntityBuilder {
 }
 impl ExtendProductSupportFeaturesEntityBuilder {
     /// Sets `ExtendProductSupportFeaturesEntity::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ExtendProductSupportFeaturesEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ExtendProductSupportFeaturesEntity::properties`.
+    #[inline]
     pub fn properties(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -717,6 +774,7 @@ impl ExtendProductSupportFeaturesEntityBuilder {
         self
     }
     /// Sets or clears `ExtendProductSupportFeaturesEntity::properties`.
+    #[inline]
     pub fn set_properties(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,

@@ -50,21 +50,25 @@ pub struct GroupCreateReqBuilder {
 }
 impl GroupCreateReqBuilder {
     /// Sets `GroupCreateReq::group_name`.
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `GroupCreateReq::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `GroupCreateReq::group_desc`.
+    #[inline]
     pub fn group_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.group_desc = Some(value.into());
         self
     }
     /// Sets or clears `GroupCreateReq::group_desc`.
+    #[inline]
     pub fn set_group_desc(mut self, value: Option<String>) -> Self {
         self.inner.group_desc = value;
         self
@@ -157,61 +161,73 @@ pub struct GroupInfoSimpleBuilder {
 }
 impl GroupInfoSimpleBuilder {
     /// Sets `GroupInfoSimple::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: i64) -> Self {
         self.inner.created_at = Some(value);
         self
     }
     /// Sets or clears `GroupInfoSimple::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<i64>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `GroupInfoSimple::group_id`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `GroupInfoSimple::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `GroupInfoSimple::state`.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.inner.state = Some(value.into());
         self
     }
     /// Sets or clears `GroupInfoSimple::state`.
+    #[inline]
     pub fn set_state(mut self, value: Option<String>) -> Self {
         self.inner.state = value;
         self
     }
     /// Sets `GroupInfoSimple::coordinator_id`.
+    #[inline]
     pub fn coordinator_id(mut self, value: i64) -> Self {
         self.inner.coordinator_id = Some(value);
         self
     }
     /// Sets or clears `GroupInfoSimple::coordinator_id`.
+    #[inline]
     pub fn set_coordinator_id(mut self, value: Option<i64>) -> Self {
         self.inner.coordinator_id = value;
         self
     }
     /// Sets `GroupInfoSimple::group_desc`.
+    #[inline]
     pub fn group_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.group_desc = Some(value.into());
         self
     }
     /// Sets or clears `GroupInfoSimple::group_desc`.
+    #[inline]
     pub fn set_group_desc(mut self, value: Option<String>) -> Self {
         self.inner.group_desc = value;
         self
     }
     /// Sets `GroupInfoSimple::lag`.
+    #[inline]
     pub fn lag(mut self, value: i64) -> Self {
         self.inner.lag = Some(value);
         self
     }
     /// Sets or clears `GroupInfoSimple::lag`.
+    #[inline]
     pub fn set_lag(mut self, value: Option<i64>) -> Self {
         self.inner.lag = value;
         self
@@ -269,21 +285,25 @@ pub struct GroupMemberEntityBuilder {
 }
 impl GroupMemberEntityBuilder {
     /// Sets `GroupMemberEntity::member_id`.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.inner.member_id = Some(value.into());
         self
     }
     /// Sets or clears `GroupMemberEntity::member_id`.
+    #[inline]
     pub fn set_member_id(mut self, value: Option<String>) -> Self {
         self.inner.member_id = value;
         self
     }
     /// Sets `GroupMemberEntity::client_id`.
+    #[inline]
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.inner.client_id = Some(value.into());
         self
     }
     /// Sets or clears `GroupMemberEntity::client_id`.
+    #[inline]
     pub fn set_client_id(mut self, value: Option<String>) -> Self {
         self.inner.client_id = value;
         self
@@ -394,91 +414,109 @@ pub struct GroupMessageOffsetsDetailEntityBuilder {
 }
 impl GroupMessageOffsetsDetailEntityBuilder {
     /// Sets `GroupMessageOffsetsDetailEntity::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `GroupMessageOffsetsDetailEntity::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `GroupMessageOffsetsDetailEntity::message_current_offset`.
+    #[inline]
     pub fn message_current_offset(mut self, value: i64) -> Self {
         self.inner.message_current_offset = Some(value);
         self
     }
     /// Sets or clears `GroupMessageOffsetsDetailEntity::message_current_offset`.
+    #[inline]
     pub fn set_message_current_offset(mut self, value: Option<i64>) -> Self {
         self.inner.message_current_offset = value;
         self
     }
     /// Sets `GroupMessageOffsetsDetailEntity::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `GroupMessageOffsetsDetailEntity::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `GroupMessageOffsetsDetailEntity::message_log_start_offset`.
+    #[inline]
     pub fn message_log_start_offset(mut self, value: i64) -> Self {
         self.inner.message_log_start_offset = Some(value);
         self
     }
     /// Sets or clears `GroupMessageOffsetsDetailEntity::message_log_start_offset`.
+    #[inline]
     pub fn set_message_log_start_offset(mut self, value: Option<i64>) -> Self {
         self.inner.message_log_start_offset = value;
         self
     }
     /// Sets `GroupMessageOffsetsDetailEntity::lag`.
+    #[inline]
     pub fn lag(mut self, value: i64) -> Self {
         self.inner.lag = Some(value);
         self
     }
     /// Sets or clears `GroupMessageOffsetsDetailEntity::lag`.
+    #[inline]
     pub fn set_lag(mut self, value: Option<i64>) -> Self {
         self.inner.lag = value;
         self
     }
     /// Sets `GroupMessageOffsetsDetailEntity::message_log_end_offset`.
+    #[inline]
     pub fn message_log_end_offset(mut self, value: i64) -> Self {
         self.inner.message_log_end_offset = Some(value);
         self
     }
     /// Sets or clears `GroupMessageOffsetsDetailEntity::message_log_end_offset`.
+    #[inline]
     pub fn set_message_log_end_offset(mut self, value: Option<i64>) -> Self {
         self.inner.message_log_end_offset = value;
         self
     }
     /// Sets `GroupMessageOffsetsDetailEntity::consumer_id`.
+    #[inline]
     pub fn consumer_id(mut self, value: impl Into<String>) -> Self {
         self.inner.consumer_id = Some(value.into());
         self
     }
     /// Sets or clears `GroupMessageOffsetsDetailEntity::consumer_id`.
+    #[inline]
     pub fn set_consumer_id(mut self, value: Option<String>) -> Self {
         self.inner.consumer_id = value;
         self
     }
     /// Sets `GroupMessageOffsetsDetailEntity::host`.
+    #[inline]
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.inner.host = Some(value.into());
         self
     }
     /// Sets or clears `GroupMessageOffsetsDetailEntity::host`.
+    #[inline]
     pub fn set_host(mut self, value: Option<String>) -> Self {
         self.inner.host = value;
         self
     }
     /// Sets `GroupMessageOffsetsDetailEntity::client_id`.
+    #[inline]
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.inner.client_id = Some(value.into());
         self
     }
     /// Sets or clears `GroupMessageOffsetsDetailEntity::client_id`.
+    #[inline]
     pub fn set_client_id(mut self, value: Option<String>) -> Self {
         self.inner.client_id = value;
         self
@@ -540,31 +578,37 @@ pub struct GroupTopicEntityBuilder {
 }
 impl GroupTopicEntityBuilder {
     /// Sets `GroupTopicEntity::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `GroupTopicEntity::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `GroupTopicEntity::partitions`.
+    #[inline]
     pub fn partitions(mut self, value: i64) -> Self {
         self.inner.partitions = Some(value);
         self
     }
     /// Sets or clears `GroupTopicEntity::partitions`.
+    #[inline]
     pub fn set_partitions(mut self, value: Option<i64>) -> Self {
         self.inner.partitions = value;
         self
     }
     /// Sets `GroupTopicEntity::lag`.
+    #[inline]
     pub fn lag(mut self, value: i64) -> Self {
         self.inner.lag = Some(value);
         self
     }
     /// Sets or clears `GroupTopicEntity::lag`.
+    #[inline]
     pub fn set_lag(mut self, value: Option<i64>) -> Self {
         self.inner.lag = value;
         self

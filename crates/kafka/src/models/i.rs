@@ -79,61 +79,73 @@ pub struct InstanceConfigBuilder {
 }
 impl InstanceConfigBuilder {
     /// Sets `InstanceConfig::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceConfig::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `InstanceConfig::valid_values`.
+    #[inline]
     pub fn valid_values(mut self, value: impl Into<String>) -> Self {
         self.inner.valid_values = Some(value.into());
         self
     }
     /// Sets or clears `InstanceConfig::valid_values`.
+    #[inline]
     pub fn set_valid_values(mut self, value: Option<String>) -> Self {
         self.inner.valid_values = value;
         self
     }
     /// Sets `InstanceConfig::default_value`.
+    #[inline]
     pub fn default_value(mut self, value: impl Into<String>) -> Self {
         self.inner.default_value = Some(value.into());
         self
     }
     /// Sets or clears `InstanceConfig::default_value`.
+    #[inline]
     pub fn set_default_value(mut self, value: Option<String>) -> Self {
         self.inner.default_value = value;
         self
     }
     /// Sets `InstanceConfig::config_type`.
+    #[inline]
     pub fn config_type(mut self, value: impl Into<InstanceConfigConfigType>) -> Self {
         self.inner.config_type = Some(value.into());
         self
     }
     /// Sets or clears `InstanceConfig::config_type`.
+    #[inline]
     pub fn set_config_type(mut self, value: Option<InstanceConfigConfigType>) -> Self {
         self.inner.config_type = value;
         self
     }
     /// Sets `InstanceConfig::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `InstanceConfig::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
     }
     /// Sets `InstanceConfig::value_type`.
+    #[inline]
     pub fn value_type(mut self, value: impl Into<String>) -> Self {
         self.inner.value_type = Some(value.into());
         self
     }
     /// Sets or clears `InstanceConfig::value_type`.
+    #[inline]
     pub fn set_value_type(mut self, value: Option<String>) -> Self {
         self.inner.value_type = value;
         self
@@ -265,101 +277,121 @@ pub struct InstanceRecycleInfoBuilder {
 }
 impl InstanceRecycleInfoBuilder {
     /// Sets `InstanceRecycleInfo::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `InstanceRecycleInfo::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `InstanceRecycleInfo::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `InstanceRecycleInfo::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `InstanceRecycleInfo::in_recycle_time`.
+    #[inline]
     pub fn in_recycle_time(mut self, value: i64) -> Self {
         self.inner.in_recycle_time = Some(value);
         self
     }
     /// Sets or clears `InstanceRecycleInfo::in_recycle_time`.
+    #[inline]
     pub fn set_in_recycle_time(mut self, value: Option<i64>) -> Self {
         self.inner.in_recycle_time = value;
         self
     }
     /// Sets `InstanceRecycleInfo::save_time`.
+    #[inline]
     pub fn save_time(mut self, value: i64) -> Self {
         self.inner.save_time = Some(value);
         self
     }
     /// Sets or clears `InstanceRecycleInfo::save_time`.
+    #[inline]
     pub fn set_save_time(mut self, value: Option<i64>) -> Self {
         self.inner.save_time = value;
         self
     }
     /// Sets `InstanceRecycleInfo::auto_delete_time`.
+    #[inline]
     pub fn auto_delete_time(mut self, value: i64) -> Self {
         self.inner.auto_delete_time = Some(value);
         self
     }
     /// Sets or clears `InstanceRecycleInfo::auto_delete_time`.
+    #[inline]
     pub fn set_auto_delete_time(mut self, value: Option<i64>) -> Self {
         self.inner.auto_delete_time = value;
         self
     }
     /// Sets `InstanceRecycleInfo::cost_per_hour`.
+    #[inline]
     pub fn cost_per_hour(mut self, value: f64) -> Self {
         self.inner.cost_per_hour = Some(value);
         self
     }
     /// Sets or clears `InstanceRecycleInfo::cost_per_hour`.
+    #[inline]
     pub fn set_cost_per_hour(mut self, value: Option<f64>) -> Self {
         self.inner.cost_per_hour = value;
         self
     }
     /// Sets `InstanceRecycleInfo::error_message`.
+    #[inline]
     pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.inner.error_message = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::error_message`.
+    #[inline]
     pub fn set_error_message(mut self, value: Option<String>) -> Self {
         self.inner.error_message = value;
         self
     }
     /// Sets `InstanceRecycleInfo::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceRecycleInfo::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
@@ -421,31 +453,37 @@ pub struct InstanceResumeResultBuilder {
 }
 impl InstanceResumeResultBuilder {
     /// Sets `InstanceResumeResult::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceResumeResult::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `InstanceResumeResult::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `InstanceResumeResult::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `InstanceResumeResult::error_msg`.
+    #[inline]
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_msg = Some(value.into());
         self
     }
     /// Sets or clears `InstanceResumeResult::error_msg`.
+    #[inline]
     pub fn set_error_msg(mut self, value: Option<String>) -> Self {
         self.inner.error_msg = value;
         self

@@ -69,31 +69,37 @@ pub struct KafkaDiagnosisCheckEntityBuilder {
 }
 impl KafkaDiagnosisCheckEntityBuilder {
     /// Sets `KafkaDiagnosisCheckEntity::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `KafkaDiagnosisCheckEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `KafkaDiagnosisCheckEntity::reason`. **Required.**
+    #[inline]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.inner.reason = Some(value.into());
         self
     }
     /// Sets or clears `KafkaDiagnosisCheckEntity::reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.inner.reason = value;
         self
     }
     /// Sets `KafkaDiagnosisCheckEntity::success`. **Required.**
+    #[inline]
     pub fn success(mut self, value: bool) -> Self {
         self.inner.success = Some(value);
         self
     }
     /// Sets or clears `KafkaDiagnosisCheckEntity::success`.
+    #[inline]
     pub fn set_success(mut self, value: Option<bool>) -> Self {
         self.inner.success = value;
         self
@@ -163,16 +169,19 @@ pub struct KafkaMessageDiagnosisConclusionEntityBuilder {
 }
 impl KafkaMessageDiagnosisConclusionEntityBuilder {
     /// Sets `KafkaMessageDiagnosisConclusionEntity::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.inner.id = Some(value);
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisConclusionEntity::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisConclusionEntity::params`.
+    #[inline]
     pub fn params(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -181,6 +190,7 @@ impl KafkaMessageDiagnosisConclusionEntityBuilder {
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisConclusionEntity::params`.
+    #[inline]
     pub fn set_params(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -286,36 +296,43 @@ pub struct KafkaMessageDiagnosisDimensionEntityBuilder {
 }
 impl KafkaMessageDiagnosisDimensionEntityBuilder {
     /// Sets `KafkaMessageDiagnosisDimensionEntity::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisDimensionEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisDimensionEntity::abnormal_num`. **Required.**
+    #[inline]
     pub fn abnormal_num(mut self, value: i64) -> Self {
         self.inner.abnormal_num = Some(value);
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisDimensionEntity::abnormal_num`.
+    #[inline]
     pub fn set_abnormal_num(mut self, value: Option<i64>) -> Self {
         self.inner.abnormal_num = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisDimensionEntity::failed_num`. **Required.**
+    #[inline]
     pub fn failed_num(mut self, value: i64) -> Self {
         self.inner.failed_num = Some(value);
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisDimensionEntity::failed_num`.
+    #[inline]
     pub fn set_failed_num(mut self, value: Option<i64>) -> Self {
         self.inner.failed_num = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisDimensionEntity::diagnosis_item_list`. **Required.**
+    #[inline]
     pub fn diagnosis_item_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<KafkaMessageDiagnosisItemEntity>>,
@@ -326,6 +343,7 @@ impl KafkaMessageDiagnosisDimensionEntityBuilder {
         self
     }
     /// Appends one item to `KafkaMessageDiagnosisDimensionEntity::diagnosis_item_list`.
+    #[inline]
     pub fn push_diagnosis_item_list(
         mut self,
         value: impl Into<KafkaMessageDiagnosisItemEntity>,
@@ -334,6 +352,7 @@ impl KafkaMessageDiagnosisDimensionEntityBuilder {
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisDimensionEntity::diagnosis_item_list`.
+    #[inline]
     pub fn set_diagnosis_item_list(
         mut self,
         value: Option<Vec<KafkaMessageDiagnosisItemEntity>>,
@@ -463,26 +482,31 @@ pub struct KafkaMessageDiagnosisItemEntityBuilder {
 }
 impl KafkaMessageDiagnosisItemEntityBuilder {
     /// Sets `KafkaMessageDiagnosisItemEntity::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisItemEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisItemEntity::result`. **Required.**
+    #[inline]
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisItemEntity::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<String>) -> Self {
         self.inner.result = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisItemEntity::cause_ids`.
+    #[inline]
     pub fn cause_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<KafkaMessageDiagnosisConclusionEntity>>,
@@ -491,6 +515,7 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
         self
     }
     /// Appends one item to `KafkaMessageDiagnosisItemEntity::cause_ids`.
+    #[inline]
     pub fn push_cause_ids(
         mut self,
         value: impl Into<KafkaMessageDiagnosisConclusionEntity>,
@@ -499,6 +524,7 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisItemEntity::cause_ids`.
+    #[inline]
     pub fn set_cause_ids(
         mut self,
         value: Option<Vec<KafkaMessageDiagnosisConclusionEntity>>,
@@ -507,6 +533,7 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
         self
     }
     /// Sets `KafkaMessageDiagnosisItemEntity::advice_ids`.
+    #[inline]
     pub fn advice_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<KafkaMessageDiagnosisConclusionEntity>>,
@@ -515,6 +542,7 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
         self
     }
     /// Appends one item to `KafkaMessageDiagnosisItemEntity::advice_ids`.
+    #[inline]
     pub fn push_advice_ids(
         mut self,
         value: impl Into<KafkaMessageDiagnosisConclusionEntity>,
@@ -523,6 +551,7 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisItemEntity::advice_ids`.
+    #[inline]
     pub fn set_advice_ids(
         mut self,
         value: Option<Vec<KafkaMessageDiagnosisConclusionEntity>>,
@@ -531,6 +560,7 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
         self
     }
     /// Sets `KafkaMessageDiagnosisItemEntity::partitions`.
+    #[inline]
     pub fn partitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -539,16 +569,19 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
         self
     }
     /// Appends one item to `KafkaMessageDiagnosisItemEntity::partitions`.
+    #[inline]
     pub fn push_partitions(mut self, value: impl Into<i64>) -> Self {
         self.inner.partitions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisItemEntity::partitions`.
+    #[inline]
     pub fn set_partitions(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.partitions = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisItemEntity::failed_partitions`.
+    #[inline]
     pub fn failed_partitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -557,16 +590,19 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
         self
     }
     /// Appends one item to `KafkaMessageDiagnosisItemEntity::failed_partitions`.
+    #[inline]
     pub fn push_failed_partitions(mut self, value: impl Into<i64>) -> Self {
         self.inner.failed_partitions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisItemEntity::failed_partitions`.
+    #[inline]
     pub fn set_failed_partitions(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.failed_partitions = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisItemEntity::broker_ids`.
+    #[inline]
     pub fn broker_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -575,11 +611,13 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
         self
     }
     /// Appends one item to `KafkaMessageDiagnosisItemEntity::broker_ids`.
+    #[inline]
     pub fn push_broker_ids(mut self, value: impl Into<i64>) -> Self {
         self.inner.broker_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisItemEntity::broker_ids`.
+    #[inline]
     pub fn set_broker_ids(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.broker_ids = value;
         self
@@ -698,16 +736,19 @@ pub struct KafkaMessageDiagnosisReportInfoEntityBuilder {
 }
 impl KafkaMessageDiagnosisReportInfoEntityBuilder {
     /// Sets `KafkaMessageDiagnosisReportInfoEntity::report_id`. **Required.**
+    #[inline]
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.inner.report_id = Some(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisReportInfoEntity::report_id`.
+    #[inline]
     pub fn set_report_id(mut self, value: Option<String>) -> Self {
         self.inner.report_id = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisReportInfoEntity::status`. **Required.**
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<KafkaMessageDiagnosisReportInfoEntityStatus>,
@@ -716,6 +757,7 @@ impl KafkaMessageDiagnosisReportInfoEntityBuilder {
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisReportInfoEntity::status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<KafkaMessageDiagnosisReportInfoEntityStatus>,
@@ -724,51 +766,61 @@ impl KafkaMessageDiagnosisReportInfoEntityBuilder {
         self
     }
     /// Sets `KafkaMessageDiagnosisReportInfoEntity::begin_time`. **Required.**
+    #[inline]
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisReportInfoEntity::begin_time`.
+    #[inline]
     pub fn set_begin_time(mut self, value: Option<String>) -> Self {
         self.inner.begin_time = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisReportInfoEntity::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisReportInfoEntity::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisReportInfoEntity::group_name`. **Required.**
+    #[inline]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisReportInfoEntity::group_name`.
+    #[inline]
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
         self.inner.group_name = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisReportInfoEntity::topic_name`. **Required.**
+    #[inline]
     pub fn topic_name(mut self, value: impl Into<String>) -> Self {
         self.inner.topic_name = Some(value.into());
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisReportInfoEntity::topic_name`.
+    #[inline]
     pub fn set_topic_name(mut self, value: Option<String>) -> Self {
         self.inner.topic_name = value;
         self
     }
     /// Sets `KafkaMessageDiagnosisReportInfoEntity::accumulated_partitions`. **Required.**
+    #[inline]
     pub fn accumulated_partitions(mut self, value: i64) -> Self {
         self.inner.accumulated_partitions = Some(value);
         self
     }
     /// Sets or clears `KafkaMessageDiagnosisReportInfoEntity::accumulated_partitions`.
+    #[inline]
     pub fn set_accumulated_partitions(mut self, value: Option<i64>) -> Self {
         self.inner.accumulated_partitions = value;
         self
@@ -854,26 +906,31 @@ pub struct KafkaTopicDetailEntityBuilder {
 }
 impl KafkaTopicDetailEntityBuilder {
     /// Sets `KafkaTopicDetailEntity::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `KafkaTopicDetailEntity::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `KafkaTopicDetailEntity::create_time`.
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.inner.create_time = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicDetailEntity::create_time`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.inner.create_time = value;
         self
     }
     /// Sets `KafkaTopicDetailEntity::partitions`.
+    #[inline]
     pub fn partitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<KafkaTopicDetailEntityPartitions>>,
@@ -882,6 +939,7 @@ impl KafkaTopicDetailEntityBuilder {
         self
     }
     /// Appends one item to `KafkaTopicDetailEntity::partitions`.
+    #[inline]
     pub fn push_partitions(
         mut self,
         value: impl Into<KafkaTopicDetailEntityPartitions>,
@@ -890,6 +948,7 @@ impl KafkaTopicDetailEntityBuilder {
         self
     }
     /// Sets or clears `KafkaTopicDetailEntity::partitions`.
+    #[inline]
     pub fn set_partitions(
         mut self,
         value: Option<Vec<KafkaTopicDetailEntityPartitions>>,
@@ -958,36 +1017,43 @@ pub struct KafkaTopicDetailEntityPartitionsBuilder {
 }
 impl KafkaTopicDetailEntityPartitionsBuilder {
     /// Sets `KafkaTopicDetailEntityPartitions::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicDetailEntityPartitions::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `KafkaTopicDetailEntityPartitions::leader`.
+    #[inline]
     pub fn leader(mut self, value: i64) -> Self {
         self.inner.leader = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicDetailEntityPartitions::leader`.
+    #[inline]
     pub fn set_leader(mut self, value: Option<i64>) -> Self {
         self.inner.leader = value;
         self
     }
     /// Sets `KafkaTopicDetailEntityPartitions::replicas`.
+    #[inline]
     pub fn replicas(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.inner.replicas = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `KafkaTopicDetailEntityPartitions::replicas`.
+    #[inline]
     pub fn push_replicas(mut self, value: impl Into<i64>) -> Self {
         self.inner.replicas.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `KafkaTopicDetailEntityPartitions::replicas`.
+    #[inline]
     pub fn set_replicas(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.replicas = value;
         self
@@ -1076,51 +1142,61 @@ pub struct KafkaTopicPartitionResponsePartitionsBuilder {
 }
 impl KafkaTopicPartitionResponsePartitionsBuilder {
     /// Sets `KafkaTopicPartitionResponsePartitions::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicPartitionResponsePartitions::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `KafkaTopicPartitionResponsePartitions::start_offset`.
+    #[inline]
     pub fn start_offset(mut self, value: i64) -> Self {
         self.inner.start_offset = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicPartitionResponsePartitions::start_offset`.
+    #[inline]
     pub fn set_start_offset(mut self, value: Option<i64>) -> Self {
         self.inner.start_offset = value;
         self
     }
     /// Sets `KafkaTopicPartitionResponsePartitions::last_offset`.
+    #[inline]
     pub fn last_offset(mut self, value: i64) -> Self {
         self.inner.last_offset = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicPartitionResponsePartitions::last_offset`.
+    #[inline]
     pub fn set_last_offset(mut self, value: Option<i64>) -> Self {
         self.inner.last_offset = value;
         self
     }
     /// Sets `KafkaTopicPartitionResponsePartitions::message_count`.
+    #[inline]
     pub fn message_count(mut self, value: i64) -> Self {
         self.inner.message_count = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicPartitionResponsePartitions::message_count`.
+    #[inline]
     pub fn set_message_count(mut self, value: Option<i64>) -> Self {
         self.inner.message_count = value;
         self
     }
     /// Sets `KafkaTopicPartitionResponsePartitions::last_update_time`.
+    #[inline]
     pub fn last_update_time(mut self, value: i64) -> Self {
         self.inner.last_update_time = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicPartitionResponsePartitions::last_update_time`.
+    #[inline]
     pub fn set_last_update_time(mut self, value: Option<i64>) -> Self {
         self.inner.last_update_time = value;
         self
@@ -1197,31 +1273,37 @@ pub struct KafkaTopicProducerResponseProducersBuilder {
 }
 impl KafkaTopicProducerResponseProducersBuilder {
     /// Sets `KafkaTopicProducerResponseProducers::producer_address`.
+    #[inline]
     pub fn producer_address(mut self, value: impl Into<String>) -> Self {
         self.inner.producer_address = Some(value.into());
         self
     }
     /// Sets or clears `KafkaTopicProducerResponseProducers::producer_address`.
+    #[inline]
     pub fn set_producer_address(mut self, value: Option<String>) -> Self {
         self.inner.producer_address = value;
         self
     }
     /// Sets `KafkaTopicProducerResponseProducers::broker_address`.
+    #[inline]
     pub fn broker_address(mut self, value: impl Into<String>) -> Self {
         self.inner.broker_address = Some(value.into());
         self
     }
     /// Sets or clears `KafkaTopicProducerResponseProducers::broker_address`.
+    #[inline]
     pub fn set_broker_address(mut self, value: Option<String>) -> Self {
         self.inner.broker_address = value;
         self
     }
     /// Sets `KafkaTopicProducerResponseProducers::join_time`.
+    #[inline]
     pub fn join_time(mut self, value: i64) -> Self {
         self.inner.join_time = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicProducerResponseProducers::join_time`.
+    #[inline]
     pub fn set_join_time(mut self, value: Option<i64>) -> Self {
         self.inner.join_time = value;
         self
@@ -1296,31 +1378,37 @@ pub struct KafkaTopicQuotaBuilder {
 }
 impl KafkaTopicQuotaBuilder {
     /// Sets `KafkaTopicQuota::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `KafkaTopicQuota::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `KafkaTopicQuota::producer_byte_rate`.
+    #[inline]
     pub fn producer_byte_rate(mut self, value: i64) -> Self {
         self.inner.producer_byte_rate = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicQuota::producer_byte_rate`.
+    #[inline]
     pub fn set_producer_byte_rate(mut self, value: Option<i64>) -> Self {
         self.inner.producer_byte_rate = value;
         self
     }
     /// Sets `KafkaTopicQuota::consumer_byte_rate`.
+    #[inline]
     pub fn consumer_byte_rate(mut self, value: i64) -> Self {
         self.inner.consumer_byte_rate = Some(value);
         self
     }
     /// Sets or clears `KafkaTopicQuota::consumer_byte_rate`.
+    #[inline]
     pub fn set_consumer_byte_rate(mut self, value: Option<i64>) -> Self {
         self.inner.consumer_byte_rate = value;
         self

@@ -55,16 +55,19 @@ pub struct ListAvailableZonesResponseBuilder {
 }
 impl ListAvailableZonesResponseBuilder {
     /// Sets `ListAvailableZonesResponse::region_id`.
+    #[inline]
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAvailableZonesResponse::region_id`.
+    #[inline]
     pub fn set_region_id(mut self, value: Option<String>) -> Self {
         self.inner.region_id = value;
         self
     }
     /// Sets `ListAvailableZonesResponse::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<AvailableZonesResp>>,
@@ -73,11 +76,13 @@ impl ListAvailableZonesResponseBuilder {
         self
     }
     /// Appends one item to `ListAvailableZonesResponse::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<AvailableZonesResp>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListAvailableZonesResponse::available_zones`.
+    #[inline]
     pub fn set_available_zones(
         mut self,
         value: Option<Vec<AvailableZonesResp>>,
@@ -172,81 +177,97 @@ pub struct ListBackgroundTasksRespTasksBuilder {
 }
 impl ListBackgroundTasksRespTasksBuilder {
     /// Sets `ListBackgroundTasksRespTasks::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::params`.
+    #[inline]
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.inner.params = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::params`.
+    #[inline]
     pub fn set_params(mut self, value: Option<String>) -> Self {
         self.inner.params = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksRespTasks::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -308,16 +329,19 @@ pub struct ListBackgroundTasksResponseBuilder {
 }
 impl ListBackgroundTasksResponseBuilder {
     /// Sets `ListBackgroundTasksResponse::task_count`.
+    #[inline]
     pub fn task_count(mut self, value: impl Into<String>) -> Self {
         self.inner.task_count = Some(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksResponse::task_count`.
+    #[inline]
     pub fn set_task_count(mut self, value: Option<String>) -> Self {
         self.inner.task_count = value;
         self
     }
     /// Sets `ListBackgroundTasksResponse::tasks`.
+    #[inline]
     pub fn tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListBackgroundTasksRespTasks>>,
@@ -326,11 +350,13 @@ impl ListBackgroundTasksResponseBuilder {
         self
     }
     /// Appends one item to `ListBackgroundTasksResponse::tasks`.
+    #[inline]
     pub fn push_tasks(mut self, value: impl Into<ListBackgroundTasksRespTasks>) -> Self {
         self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListBackgroundTasksResponse::tasks`.
+    #[inline]
     pub fn set_tasks(
         mut self,
         value: Option<Vec<ListBackgroundTasksRespTasks>>,
@@ -400,31 +426,37 @@ pub struct ListConfigFeaturesBuilder {
 }
 impl ListConfigFeaturesBuilder {
     /// Sets `ListConfigFeatures::feature_id`.
+    #[inline]
     pub fn feature_id(mut self, value: impl Into<String>) -> Self {
         self.inner.feature_id = Some(value.into());
         self
     }
     /// Sets or clears `ListConfigFeatures::feature_id`.
+    #[inline]
     pub fn set_feature_id(mut self, value: Option<String>) -> Self {
         self.inner.feature_id = value;
         self
     }
     /// Sets `ListConfigFeatures::status`.
+    #[inline]
     pub fn status(mut self, value: i64) -> Self {
         self.inner.status = Some(value);
         self
     }
     /// Sets or clears `ListConfigFeatures::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<i64>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListConfigFeatures::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ListConfigFeatures::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -493,6 +525,7 @@ pub struct ListConfigFeaturesResponseBuilder {
 }
 impl ListConfigFeaturesResponseBuilder {
     /// Sets `ListConfigFeaturesResponse::features`.
+    #[inline]
     pub fn features(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListConfigFeatures>>,
@@ -501,21 +534,25 @@ impl ListConfigFeaturesResponseBuilder {
         self
     }
     /// Appends one item to `ListConfigFeaturesResponse::features`.
+    #[inline]
     pub fn push_features(mut self, value: impl Into<ListConfigFeatures>) -> Self {
         self.inner.features.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListConfigFeaturesResponse::features`.
+    #[inline]
     pub fn set_features(mut self, value: Option<Vec<ListConfigFeatures>>) -> Self {
         self.inner.features = value;
         self
     }
     /// Sets `ListConfigFeaturesResponse::total_record`.
+    #[inline]
     pub fn total_record(mut self, value: i64) -> Self {
         self.inner.total_record = Some(value);
         self
     }
     /// Sets or clears `ListConfigFeaturesResponse::total_record`.
+    #[inline]
     pub fn set_total_record(mut self, value: Option<i64>) -> Self {
         self.inner.total_record = value;
         self
@@ -592,6 +629,7 @@ pub struct ListConnectorTasksResponseBuilder {
 }
 impl ListConnectorTasksResponseBuilder {
     /// Sets `ListConnectorTasksResponse::tasks`.
+    #[inline]
     pub fn tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<SmartConnectTaskEntity>>,
@@ -600,41 +638,49 @@ impl ListConnectorTasksResponseBuilder {
         self
     }
     /// Appends one item to `ListConnectorTasksResponse::tasks`.
+    #[inline]
     pub fn push_tasks(mut self, value: impl Into<SmartConnectTaskEntity>) -> Self {
         self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListConnectorTasksResponse::tasks`.
+    #[inline]
     pub fn set_tasks(mut self, value: Option<Vec<SmartConnectTaskEntity>>) -> Self {
         self.inner.tasks = value;
         self
     }
     /// Sets `ListConnectorTasksResponse::total_number`.
+    #[inline]
     pub fn total_number(mut self, value: i64) -> Self {
         self.inner.total_number = Some(value);
         self
     }
     /// Sets or clears `ListConnectorTasksResponse::total_number`.
+    #[inline]
     pub fn set_total_number(mut self, value: Option<i64>) -> Self {
         self.inner.total_number = value;
         self
     }
     /// Sets `ListConnectorTasksResponse::max_tasks`.
+    #[inline]
     pub fn max_tasks(mut self, value: i64) -> Self {
         self.inner.max_tasks = Some(value);
         self
     }
     /// Sets or clears `ListConnectorTasksResponse::max_tasks`.
+    #[inline]
     pub fn set_max_tasks(mut self, value: Option<i64>) -> Self {
         self.inner.max_tasks = value;
         self
     }
     /// Sets `ListConnectorTasksResponse::quota_tasks`.
+    #[inline]
     pub fn quota_tasks(mut self, value: i64) -> Self {
         self.inner.quota_tasks = Some(value);
         self
     }
     /// Sets or clears `ListConnectorTasksResponse::quota_tasks`.
+    #[inline]
     pub fn set_quota_tasks(mut self, value: Option<i64>) -> Self {
         self.inner.quota_tasks = value;
         self
@@ -722,26 +768,31 @@ pub struct ListEngineIosEntityBuilder {
 }
 impl ListEngineIosEntityBuilder {
     /// Sets `ListEngineIosEntity::io_spec`.
+    #[inline]
     pub fn io_spec(mut self, value: impl Into<String>) -> Self {
         self.inner.io_spec = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineIosEntity::io_spec`.
+    #[inline]
     pub fn set_io_spec(mut self, value: Option<String>) -> Self {
         self.inner.io_spec = value;
         self
     }
     /// Sets `ListEngineIosEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineIosEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ListEngineIosEntity::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -750,16 +801,19 @@ impl ListEngineIosEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineIosEntity::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineIosEntity::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ListEngineIosEntity::unavailable_zones`.
+    #[inline]
     pub fn unavailable_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -768,11 +822,13 @@ impl ListEngineIosEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineIosEntity::unavailable_zones`.
+    #[inline]
     pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineIosEntity::unavailable_zones`.
+    #[inline]
     pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.unavailable_zones = value;
         self
@@ -896,46 +952,55 @@ pub struct ListEngineProductsEntityBuilder {
 }
 impl ListEngineProductsEntityBuilder {
     /// Sets `ListEngineProductsEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ListEngineProductsEntity::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `ListEngineProductsEntity::ecs_flavor_id`.
+    #[inline]
     pub fn ecs_flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_flavor_id = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::ecs_flavor_id`.
+    #[inline]
     pub fn set_ecs_flavor_id(mut self, value: Option<String>) -> Self {
         self.inner.ecs_flavor_id = value;
         self
     }
     /// Sets `ListEngineProductsEntity::billing_code`.
+    #[inline]
     pub fn billing_code(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_code = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::billing_code`.
+    #[inline]
     pub fn set_billing_code(mut self, value: Option<String>) -> Self {
         self.inner.billing_code = value;
         self
     }
     /// Sets `ListEngineProductsEntity::arch_types`.
+    #[inline]
     pub fn arch_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -944,16 +1009,19 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsEntity::arch_types`.
+    #[inline]
     pub fn push_arch_types(mut self, value: impl Into<String>) -> Self {
         self.inner.arch_types.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::arch_types`.
+    #[inline]
     pub fn set_arch_types(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.arch_types = value;
         self
     }
     /// Sets `ListEngineProductsEntity::charging_mode`.
+    #[inline]
     pub fn charging_mode(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -962,16 +1030,19 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsEntity::charging_mode`.
+    #[inline]
     pub fn push_charging_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charging_mode.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `ListEngineProductsEntity::ios`.
+    #[inline]
     pub fn ios(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListEngineIosEntity>>,
@@ -980,16 +1051,19 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsEntity::ios`.
+    #[inline]
     pub fn push_ios(mut self, value: impl Into<ListEngineIosEntity>) -> Self {
         self.inner.ios.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::ios`.
+    #[inline]
     pub fn set_ios(mut self, value: Option<Vec<ListEngineIosEntity>>) -> Self {
         self.inner.ios = value;
         self
     }
     /// Sets `ListEngineProductsEntity::support_features`.
+    #[inline]
     pub fn support_features(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListEngineSupportFeaturesEntity>>,
@@ -998,6 +1072,7 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsEntity::support_features`.
+    #[inline]
     pub fn push_support_features(
         mut self,
         value: impl Into<ListEngineSupportFeaturesEntity>,
@@ -1006,6 +1081,7 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Sets or clears `ListEngineProductsEntity::support_features`.
+    #[inline]
     pub fn set_support_features(
         mut self,
         value: Option<Vec<ListEngineSupportFeaturesEntity>>,
@@ -1014,11 +1090,13 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Sets `ListEngineProductsEntity::properties`.
+    #[inline]
     pub fn properties(mut self, value: impl Into<ListEnginePropertiesEntity>) -> Self {
         self.inner.properties = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsEntity::properties`.
+    #[inline]
     pub fn set_properties(mut self, value: Option<ListEnginePropertiesEntity>) -> Self {
         self.inner.properties = value;
         self
@@ -1088,16 +1166,19 @@ pub struct ListEngineProductsResponseBuilder {
 }
 impl ListEngineProductsResponseBuilder {
     /// Sets `ListEngineProductsResponse::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsResponse::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ListEngineProductsResponse::versions`.
+    #[inline]
     pub fn versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1106,16 +1187,19 @@ impl ListEngineProductsResponseBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsResponse::versions`.
+    #[inline]
     pub fn push_versions(mut self, value: impl Into<String>) -> Self {
         self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsResponse::versions`.
+    #[inline]
     pub fn set_versions(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.versions = value;
         self
     }
     /// Sets `ListEngineProductsResponse::products`.
+    #[inline]
     pub fn products(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListEngineProductsEntity>>,
@@ -1124,11 +1208,13 @@ impl ListEngineProductsResponseBuilder {
         self
     }
     /// Appends one item to `ListEngineProductsResponse::products`.
+    #[inline]
     pub fn push_products(mut self, value: impl Into<ListEngineProductsEntity>) -> Self {
         self.inner.products.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListEngineProductsResponse::products`.
+    #[inline]
     pub fn set_products(mut self, value: Option<Vec<ListEngineProductsEntity>>) -> Self {
         self.inner.products = value;
         self
@@ -1269,101 +1355,121 @@ pub struct ListEnginePropertiesEntityBuilder {
 }
 impl ListEnginePropertiesEntityBuilder {
     /// Sets `ListEnginePropertiesEntity::max_partition_per_broker`.
+    #[inline]
     pub fn max_partition_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_partition_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_partition_per_broker`.
+    #[inline]
     pub fn set_max_partition_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_partition_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_broker`.
+    #[inline]
     pub fn max_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_broker`.
+    #[inline]
     pub fn set_max_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_storage_per_node`.
+    #[inline]
     pub fn max_storage_per_node(mut self, value: impl Into<String>) -> Self {
         self.inner.max_storage_per_node = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_storage_per_node`.
+    #[inline]
     pub fn set_max_storage_per_node(mut self, value: Option<String>) -> Self {
         self.inner.max_storage_per_node = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_consumer_per_broker`.
+    #[inline]
     pub fn max_consumer_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_consumer_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_consumer_per_broker`.
+    #[inline]
     pub fn set_max_consumer_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_consumer_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::min_broker`.
+    #[inline]
     pub fn min_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.min_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::min_broker`.
+    #[inline]
     pub fn set_min_broker(mut self, value: Option<String>) -> Self {
         self.inner.min_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_bandwidth_per_broker`.
+    #[inline]
     pub fn max_bandwidth_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_bandwidth_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_bandwidth_per_broker`.
+    #[inline]
     pub fn set_max_bandwidth_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_bandwidth_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::min_storage_per_node`.
+    #[inline]
     pub fn min_storage_per_node(mut self, value: impl Into<String>) -> Self {
         self.inner.min_storage_per_node = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::min_storage_per_node`.
+    #[inline]
     pub fn set_min_storage_per_node(mut self, value: Option<String>) -> Self {
         self.inner.min_storage_per_node = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_tps_per_broker`.
+    #[inline]
     pub fn max_tps_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_tps_per_broker = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::max_tps_per_broker`.
+    #[inline]
     pub fn set_max_tps_per_broker(mut self, value: Option<String>) -> Self {
         self.inner.max_tps_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::engine_versions`.
+    #[inline]
     pub fn engine_versions(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_versions = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::engine_versions`.
+    #[inline]
     pub fn set_engine_versions(mut self, value: Option<String>) -> Self {
         self.inner.engine_versions = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::product_alias`.
+    #[inline]
     pub fn product_alias(mut self, value: impl Into<String>) -> Self {
         self.inner.product_alias = Some(value.into());
         self
     }
     /// Sets or clears `ListEnginePropertiesEntity::product_alias`.
+    #[inline]
     pub fn set_product_alias(mut self, value: Option<String>) -> Self {
         self.inner.product_alias = value;
         self
@@ -1421,16 +1527,19 @@ pub struct ListEngineSupportFeaturesEntityBuilder {
 }
 impl ListEngineSupportFeaturesEntityBuilder {
     /// Sets `ListEngineSupportFeaturesEntity::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineSupportFeaturesEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListEngineSupportFeaturesEntity::properties`.
+    #[inline]
     pub fn properties(
         mut self,
         value: impl Into<ListEngineSupportFeaturesPropertiesEntity>,
@@ -1439,6 +1548,7 @@ impl ListEngineSupportFeaturesEntityBuilder {
         self
     }
     /// Sets or clears `ListEngineSupportFeaturesEntity::properties`.
+    #[inline]
     pub fn set_properties(
         mut self,
         value: Option<ListEngineSupportFeaturesPropertiesEntity>,
@@ -1513,41 +1623,49 @@ pub struct ListEngineSupportFeaturesPropertiesEntityBuilder {
 }
 impl ListEngineSupportFeaturesPropertiesEntityBuilder {
     /// Sets `ListEngineSupportFeaturesPropertiesEntity::max_task`.
+    #[inline]
     pub fn max_task(mut self, value: impl Into<String>) -> Self {
         self.inner.max_task = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineSupportFeaturesPropertiesEntity::max_task`.
+    #[inline]
     pub fn set_max_task(mut self, value: Option<String>) -> Self {
         self.inner.max_task = value;
         self
     }
     /// Sets `ListEngineSupportFeaturesPropertiesEntity::min_task`.
+    #[inline]
     pub fn min_task(mut self, value: impl Into<String>) -> Self {
         self.inner.min_task = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineSupportFeaturesPropertiesEntity::min_task`.
+    #[inline]
     pub fn set_min_task(mut self, value: Option<String>) -> Self {
         self.inner.min_task = value;
         self
     }
     /// Sets `ListEngineSupportFeaturesPropertiesEntity::max_node`.
+    #[inline]
     pub fn max_node(mut self, value: impl Into<String>) -> Self {
         self.inner.max_node = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineSupportFeaturesPropertiesEntity::max_node`.
+    #[inline]
     pub fn set_max_node(mut self, value: Option<String>) -> Self {
         self.inner.max_node = value;
         self
     }
     /// Sets `ListEngineSupportFeaturesPropertiesEntity::min_node`.
+    #[inline]
     pub fn min_node(mut self, value: impl Into<String>) -> Self {
         self.inner.min_node = Some(value.into());
         self
     }
     /// Sets or clears `ListEngineSupportFeaturesPropertiesEntity::min_node`.
+    #[inline]
     pub fn set_min_node(mut self, value: Option<String>) -> Self {
         self.inner.min_node = value;
         self
@@ -1610,6 +1728,7 @@ pub struct ListInstanceConsumerGroupMembersResponseBuilder {
 }
 impl ListInstanceConsumerGroupMembersResponseBuilder {
     /// Sets `ListInstanceConsumerGroupMembersResponse::members`.
+    #[inline]
     pub fn members(
         mut self,
         value: impl IntoIterator<Item = impl Into<GroupMemberEntity>>,
@@ -1618,21 +1737,25 @@ impl ListInstanceConsumerGroupMembersResponseBuilder {
         self
     }
     /// Appends one item to `ListInstanceConsumerGroupMembersResponse::members`.
+    #[inline]
     pub fn push_members(mut self, value: impl Into<GroupMemberEntity>) -> Self {
         self.inner.members.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListInstanceConsumerGroupMembersResponse::members`.
+    #[inline]
     pub fn set_members(mut self, value: Option<Vec<GroupMemberEntity>>) -> Self {
         self.inner.members = value;
         self
     }
     /// Sets `ListInstanceConsumerGroupMembersResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListInstanceConsumerGroupMembersResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
@@ -1700,6 +1823,7 @@ pub struct ListInstanceConsumerGroupMessageOffsetResponseBuilder {
 }
 impl ListInstanceConsumerGroupMessageOffsetResponseBuilder {
     /// Sets `ListInstanceConsumerGroupMessageOffsetResponse::group_message_offsets`.
+    #[inline]
     pub fn group_message_offsets(
         mut self,
         value: impl IntoIterator<Item = impl Into<GroupMessageOffsetsDetailEntity>>,
@@ -1710,6 +1834,7 @@ impl ListInstanceConsumerGroupMessageOffsetResponseBuilder {
         self
     }
     /// Appends one item to `ListInstanceConsumerGroupMessageOffsetResponse::group_message_offsets`.
+    #[inline]
     pub fn push_group_message_offsets(
         mut self,
         value: impl Into<GroupMessageOffsetsDetailEntity>,
@@ -1718,6 +1843,7 @@ impl ListInstanceConsumerGroupMessageOffsetResponseBuilder {
         self
     }
     /// Sets or clears `ListInstanceConsumerGroupMessageOffsetResponse::group_message_offsets`.
+    #[inline]
     pub fn set_group_message_offsets(
         mut self,
         value: Option<Vec<GroupMessageOffsetsDetailEntity>>,
@@ -1726,11 +1852,13 @@ impl ListInstanceConsumerGroupMessageOffsetResponseBuilder {
         self
     }
     /// Sets `ListInstanceConsumerGroupMessageOffsetResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListInstanceConsumerGroupMessageOffsetResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
@@ -1784,11 +1912,13 @@ pub struct ListInstanceConsumerGroupResponseBuilder {
 }
 impl ListInstanceConsumerGroupResponseBuilder {
     /// Sets `ListInstanceConsumerGroupResponse::group`.
+    #[inline]
     pub fn group(mut self, value: impl Into<DescribeGroupsRespGroup>) -> Self {
         self.inner.group = Some(value.into());
         self
     }
     /// Sets or clears `ListInstanceConsumerGroupResponse::group`.
+    #[inline]
     pub fn set_group(mut self, value: Option<DescribeGroupsRespGroup>) -> Self {
         self.inner.group = value;
         self
@@ -1851,6 +1981,7 @@ pub struct ListInstanceConsumerGroupTopicsResponseBuilder {
 }
 impl ListInstanceConsumerGroupTopicsResponseBuilder {
     /// Sets `ListInstanceConsumerGroupTopicsResponse::topics`.
+    #[inline]
     pub fn topics(
         mut self,
         value: impl IntoIterator<Item = impl Into<GroupTopicEntity>>,
@@ -1859,21 +1990,25 @@ impl ListInstanceConsumerGroupTopicsResponseBuilder {
         self
     }
     /// Appends one item to `ListInstanceConsumerGroupTopicsResponse::topics`.
+    #[inline]
     pub fn push_topics(mut self, value: impl Into<GroupTopicEntity>) -> Self {
         self.inner.topics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListInstanceConsumerGroupTopicsResponse::topics`.
+    #[inline]
     pub fn set_topics(mut self, value: Option<Vec<GroupTopicEntity>>) -> Self {
         self.inner.topics = value;
         self
     }
     /// Sets `ListInstanceConsumerGroupTopicsResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListInstanceConsumerGroupTopicsResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
@@ -1936,6 +2071,7 @@ pub struct ListInstanceConsumerGroupsResponseBuilder {
 }
 impl ListInstanceConsumerGroupsResponseBuilder {
     /// Sets `ListInstanceConsumerGroupsResponse::groups`.
+    #[inline]
     pub fn groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<GroupInfoSimple>>,
@@ -1944,21 +2080,25 @@ impl ListInstanceConsumerGroupsResponseBuilder {
         self
     }
     /// Appends one item to `ListInstanceConsumerGroupsResponse::groups`.
+    #[inline]
     pub fn push_groups(mut self, value: impl Into<GroupInfoSimple>) -> Self {
         self.inner.groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListInstanceConsumerGroupsResponse::groups`.
+    #[inline]
     pub fn set_groups(mut self, value: Option<Vec<GroupInfoSimple>>) -> Self {
         self.inner.groups = value;
         self
     }
     /// Sets `ListInstanceConsumerGroupsResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListInstanceConsumerGroupsResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
@@ -2058,56 +2198,67 @@ pub struct ListInstanceTopicsResponseBuilder {
 }
 impl ListInstanceTopicsResponseBuilder {
     /// Sets `ListInstanceTopicsResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListInstanceTopicsResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ListInstanceTopicsResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ListInstanceTopicsResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ListInstanceTopicsResponse::remain_partitions`.
+    #[inline]
     pub fn remain_partitions(mut self, value: i64) -> Self {
         self.inner.remain_partitions = Some(value);
         self
     }
     /// Sets or clears `ListInstanceTopicsResponse::remain_partitions`.
+    #[inline]
     pub fn set_remain_partitions(mut self, value: Option<i64>) -> Self {
         self.inner.remain_partitions = value;
         self
     }
     /// Sets `ListInstanceTopicsResponse::max_partitions`.
+    #[inline]
     pub fn max_partitions(mut self, value: i64) -> Self {
         self.inner.max_partitions = Some(value);
         self
     }
     /// Sets or clears `ListInstanceTopicsResponse::max_partitions`.
+    #[inline]
     pub fn set_max_partitions(mut self, value: Option<i64>) -> Self {
         self.inner.max_partitions = value;
         self
     }
     /// Sets `ListInstanceTopicsResponse::topic_max_partitions`.
+    #[inline]
     pub fn topic_max_partitions(mut self, value: i64) -> Self {
         self.inner.topic_max_partitions = Some(value);
         self
     }
     /// Sets or clears `ListInstanceTopicsResponse::topic_max_partitions`.
+    #[inline]
     pub fn set_topic_max_partitions(mut self, value: Option<i64>) -> Self {
         self.inner.topic_max_partitions = value;
         self
     }
     /// Sets `ListInstanceTopicsResponse::topics`.
+    #[inline]
     pub fn topics(
         mut self,
         value: impl IntoIterator<Item = impl Into<TopicEntity>>,
@@ -2116,11 +2267,13 @@ impl ListInstanceTopicsResponseBuilder {
         self
     }
     /// Appends one item to `ListInstanceTopicsResponse::topics`.
+    #[inline]
     pub fn push_topics(mut self, value: impl Into<TopicEntity>) -> Self {
         self.inner.topics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListInstanceTopicsResponse::topics`.
+    #[inline]
     pub fn set_topics(mut self, value: Option<Vec<TopicEntity>>) -> Self {
         self.inner.topics = value;
         self
@@ -2215,6 +2368,7 @@ pub struct ListInstancesResponseBuilder {
 }
 impl ListInstancesResponseBuilder {
     /// Sets `ListInstancesResponse::instances`.
+    #[inline]
     pub fn instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowInstanceResp>>,
@@ -2223,21 +2377,25 @@ impl ListInstancesResponseBuilder {
         self
     }
     /// Appends one item to `ListInstancesResponse::instances`.
+    #[inline]
     pub fn push_instances(mut self, value: impl Into<ShowInstanceResp>) -> Self {
         self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListInstancesResponse::instances`.
+    #[inline]
     pub fn set_instances(mut self, value: Option<Vec<ShowInstanceResp>>) -> Self {
         self.inner.instances = value;
         self
     }
     /// Sets `ListInstancesResponse::instance_num`.
+    #[inline]
     pub fn instance_num(mut self, value: i64) -> Self {
         self.inner.instance_num = Some(value);
         self
     }
     /// Sets or clears `ListInstancesResponse::instance_num`.
+    #[inline]
     pub fn set_instance_num(mut self, value: Option<i64>) -> Self {
         self.inner.instance_num = value;
         self
@@ -2346,6 +2504,7 @@ pub struct ListMessageDiagnosisReportsResponseBuilder {
 }
 impl ListMessageDiagnosisReportsResponseBuilder {
     /// Sets `ListMessageDiagnosisReportsResponse::report_list`.
+    #[inline]
     pub fn report_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<KafkaMessageDiagnosisReportInfoEntity>>,
@@ -2354,6 +2513,7 @@ impl ListMessageDiagnosisReportsResponseBuilder {
         self
     }
     /// Appends one item to `ListMessageDiagnosisReportsResponse::report_list`.
+    #[inline]
     pub fn push_report_list(
         mut self,
         value: impl Into<KafkaMessageDiagnosisReportInfoEntity>,
@@ -2362,6 +2522,7 @@ impl ListMessageDiagnosisReportsResponseBuilder {
         self
     }
     /// Sets or clears `ListMessageDiagnosisReportsResponse::report_list`.
+    #[inline]
     pub fn set_report_list(
         mut self,
         value: Option<Vec<KafkaMessageDiagnosisReportInfoEntity>>,
@@ -2370,11 +2531,13 @@ impl ListMessageDiagnosisReportsResponseBuilder {
         self
     }
     /// Sets `ListMessageDiagnosisReportsResponse::total_num`.
+    #[inline]
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
         self
     }
     /// Sets or clears `ListMessageDiagnosisReportsResponse::total_num`.
+    #[inline]
     pub fn set_total_num(mut self, value: Option<i64>) -> Self {
         self.inner.total_num = value;
         self
@@ -2436,16 +2599,19 @@ pub struct ListScheduledTasksResponseBuilder {
 }
 impl ListScheduledTasksResponseBuilder {
     /// Sets `ListScheduledTasksResponse::job_count`.
+    #[inline]
     pub fn job_count(mut self, value: i64) -> Self {
         self.inner.job_count = Some(value);
         self
     }
     /// Sets or clears `ListScheduledTasksResponse::job_count`.
+    #[inline]
     pub fn set_job_count(mut self, value: Option<i64>) -> Self {
         self.inner.job_count = value;
         self
     }
     /// Sets `ListScheduledTasksResponse::jobs`.
+    #[inline]
     pub fn jobs(
         mut self,
         value: impl IntoIterator<Item = impl Into<ScheduledTaskEntity>>,
@@ -2454,11 +2620,13 @@ impl ListScheduledTasksResponseBuilder {
         self
     }
     /// Appends one item to `ListScheduledTasksResponse::jobs`.
+    #[inline]
     pub fn push_jobs(mut self, value: impl Into<ScheduledTaskEntity>) -> Self {
         self.inner.jobs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListScheduledTasksResponse::jobs`.
+    #[inline]
     pub fn set_jobs(mut self, value: Option<Vec<ScheduledTaskEntity>>) -> Self {
         self.inner.jobs = value;
         self
@@ -2520,16 +2688,19 @@ pub struct ListTopicPartitionsResponseBuilder {
 }
 impl ListTopicPartitionsResponseBuilder {
     /// Sets `ListTopicPartitionsResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListTopicPartitionsResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ListTopicPartitionsResponse::partitions`.
+    #[inline]
     pub fn partitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<KafkaTopicPartitionResponsePartitions>>,
@@ -2538,6 +2709,7 @@ impl ListTopicPartitionsResponseBuilder {
         self
     }
     /// Appends one item to `ListTopicPartitionsResponse::partitions`.
+    #[inline]
     pub fn push_partitions(
         mut self,
         value: impl Into<KafkaTopicPartitionResponsePartitions>,
@@ -2546,6 +2718,7 @@ impl ListTopicPartitionsResponseBuilder {
         self
     }
     /// Sets or clears `ListTopicPartitionsResponse::partitions`.
+    #[inline]
     pub fn set_partitions(
         mut self,
         value: Option<Vec<KafkaTopicPartitionResponsePartitions>>,
@@ -2610,16 +2783,19 @@ pub struct ListTopicProducersResponseBuilder {
 }
 impl ListTopicProducersResponseBuilder {
     /// Sets `ListTopicProducersResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ListTopicProducersResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ListTopicProducersResponse::producers`.
+    #[inline]
     pub fn producers(
         mut self,
         value: impl IntoIterator<Item = impl Into<KafkaTopicProducerResponseProducers>>,
@@ -2628,6 +2804,7 @@ impl ListTopicProducersResponseBuilder {
         self
     }
     /// Appends one item to `ListTopicProducersResponse::producers`.
+    #[inline]
     pub fn push_producers(
         mut self,
         value: impl Into<KafkaTopicProducerResponseProducers>,
@@ -2636,6 +2813,7 @@ impl ListTopicProducersResponseBuilder {
         self
     }
     /// Sets or clears `ListTopicProducersResponse::producers`.
+    #[inline]
     pub fn set_producers(
         mut self,
         value: Option<Vec<KafkaTopicProducerResponseProducers>>,

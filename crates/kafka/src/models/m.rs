@@ -57,41 +57,49 @@ pub struct MaintainWindowsEntityBuilder {
 }
 impl MaintainWindowsEntityBuilder {
     /// Sets `MaintainWindowsEntity::default`.
+    #[inline]
     pub fn default_value(mut self, value: bool) -> Self {
         self.inner.default = Some(value);
         self
     }
     /// Sets or clears `MaintainWindowsEntity::default`.
+    #[inline]
     pub fn set_default(mut self, value: Option<bool>) -> Self {
         self.inner.default = value;
         self
     }
     /// Sets `MaintainWindowsEntity::end`.
+    #[inline]
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.inner.end = Some(value.into());
         self
     }
     /// Sets or clears `MaintainWindowsEntity::end`.
+    #[inline]
     pub fn set_end(mut self, value: Option<String>) -> Self {
         self.inner.end = value;
         self
     }
     /// Sets `MaintainWindowsEntity::begin`.
+    #[inline]
     pub fn begin(mut self, value: impl Into<String>) -> Self {
         self.inner.begin = Some(value.into());
         self
     }
     /// Sets or clears `MaintainWindowsEntity::begin`.
+    #[inline]
     pub fn set_begin(mut self, value: Option<String>) -> Self {
         self.inner.begin = value;
         self
     }
     /// Sets `MaintainWindowsEntity::seq`.
+    #[inline]
     pub fn seq(mut self, value: i64) -> Self {
         self.inner.seq = Some(value);
         self
     }
     /// Sets or clears `MaintainWindowsEntity::seq`.
+    #[inline]
     pub fn set_seq(mut self, value: Option<i64>) -> Self {
         self.inner.seq = value;
         self
@@ -205,111 +213,133 @@ pub struct MessagesEntityBuilder {
 }
 impl MessagesEntityBuilder {
     /// Sets `MessagesEntity::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `MessagesEntity::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `MessagesEntity::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `MessagesEntity::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `MessagesEntity::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `MessagesEntity::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `MessagesEntity::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `MessagesEntity::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
     }
     /// Sets `MessagesEntity::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `MessagesEntity::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `MessagesEntity::timestamp`.
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.inner.timestamp = Some(value);
         self
     }
     /// Sets or clears `MessagesEntity::timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.timestamp = value;
         self
     }
     /// Sets `MessagesEntity::huge_message`.
+    #[inline]
     pub fn huge_message(mut self, value: bool) -> Self {
         self.inner.huge_message = Some(value);
         self
     }
     /// Sets or clears `MessagesEntity::huge_message`.
+    #[inline]
     pub fn set_huge_message(mut self, value: Option<bool>) -> Self {
         self.inner.huge_message = value;
         self
     }
     /// Sets `MessagesEntity::message_offset`.
+    #[inline]
     pub fn message_offset(mut self, value: i64) -> Self {
         self.inner.message_offset = Some(value);
         self
     }
     /// Sets or clears `MessagesEntity::message_offset`.
+    #[inline]
     pub fn set_message_offset(mut self, value: Option<i64>) -> Self {
         self.inner.message_offset = value;
         self
     }
     /// Sets `MessagesEntity::message_id`.
+    #[inline]
     pub fn message_id(mut self, value: impl Into<String>) -> Self {
         self.inner.message_id = Some(value.into());
         self
     }
     /// Sets or clears `MessagesEntity::message_id`.
+    #[inline]
     pub fn set_message_id(mut self, value: Option<String>) -> Self {
         self.inner.message_id = value;
         self
     }
     /// Sets `MessagesEntity::app_id`.
+    #[inline]
     pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.inner.app_id = Some(value.into());
         self
     }
     /// Sets or clears `MessagesEntity::app_id`.
+    #[inline]
     pub fn set_app_id(mut self, value: Option<String>) -> Self {
         self.inner.app_id = value;
         self
     }
     /// Sets `MessagesEntity::tag`.
+    #[inline]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `MessagesEntity::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<String>) -> Self {
         self.inner.tag = value;
         self
@@ -413,46 +443,55 @@ pub struct ModifyConnectorTaskResponseBuilder {
 }
 impl ModifyConnectorTaskResponseBuilder {
     /// Sets `ModifyConnectorTaskResponse::task_name`.
+    #[inline]
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
     /// Sets or clears `ModifyConnectorTaskResponse::task_name`.
+    #[inline]
     pub fn set_task_name(mut self, value: Option<String>) -> Self {
         self.inner.task_name = value;
         self
     }
     /// Sets `ModifyConnectorTaskResponse::topics`.
+    #[inline]
     pub fn topics(mut self, value: impl Into<String>) -> Self {
         self.inner.topics = Some(value.into());
         self
     }
     /// Sets or clears `ModifyConnectorTaskResponse::topics`.
+    #[inline]
     pub fn set_topics(mut self, value: Option<String>) -> Self {
         self.inner.topics = value;
         self
     }
     /// Sets `ModifyConnectorTaskResponse::topics_regex`.
+    #[inline]
     pub fn topics_regex(mut self, value: impl Into<String>) -> Self {
         self.inner.topics_regex = Some(value.into());
         self
     }
     /// Sets or clears `ModifyConnectorTaskResponse::topics_regex`.
+    #[inline]
     pub fn set_topics_regex(mut self, value: Option<String>) -> Self {
         self.inner.topics_regex = value;
         self
     }
     /// Sets `ModifyConnectorTaskResponse::source_type`.
+    #[inline]
     pub fn source_type(mut self, value: impl Into<String>) -> Self {
         self.inner.source_type = Some(value.into());
         self
     }
     /// Sets or clears `ModifyConnectorTaskResponse::source_type`.
+    #[inline]
     pub fn set_source_type(mut self, value: Option<String>) -> Self {
         self.inner.source_type = value;
         self
     }
     /// Sets `ModifyConnectorTaskResponse::source_task`.
+    #[inline]
     pub fn source_task(
         mut self,
         value: impl Into<SmartConnectTaskRespSourceConfig>,
@@ -461,6 +500,7 @@ impl ModifyConnectorTaskResponseBuilder {
         self
     }
     /// Sets or clears `ModifyConnectorTaskResponse::source_task`.
+    #[inline]
     pub fn set_source_task(
         mut self,
         value: Option<SmartConnectTaskRespSourceConfig>,
@@ -469,16 +509,19 @@ impl ModifyConnectorTaskResponseBuilder {
         self
     }
     /// Sets `ModifyConnectorTaskResponse::sink_type`.
+    #[inline]
     pub fn sink_type(mut self, value: impl Into<String>) -> Self {
         self.inner.sink_type = Some(value.into());
         self
     }
     /// Sets or clears `ModifyConnectorTaskResponse::sink_type`.
+    #[inline]
     pub fn set_sink_type(mut self, value: Option<String>) -> Self {
         self.inner.sink_type = value;
         self
     }
     /// Sets `ModifyConnectorTaskResponse::sink_task`.
+    #[inline]
     pub fn sink_task(
         mut self,
         value: impl Into<SmartConnectTaskRespSinkConfig>,
@@ -487,6 +530,7 @@ impl ModifyConnectorTaskResponseBuilder {
         self
     }
     /// Sets or clears `ModifyConnectorTaskResponse::sink_task`.
+    #[inline]
     pub fn set_sink_task(
         mut self,
         value: Option<SmartConnectTaskRespSinkConfig>,
@@ -495,31 +539,37 @@ impl ModifyConnectorTaskResponseBuilder {
         self
     }
     /// Sets `ModifyConnectorTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ModifyConnectorTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ModifyConnectorTaskResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ModifyConnectorTaskResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ModifyConnectorTaskResponse::create_time`.
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.inner.create_time = Some(value);
         self
     }
     /// Sets or clears `ModifyConnectorTaskResponse::create_time`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.inner.create_time = value;
         self
@@ -579,21 +629,25 @@ pub struct ModifyInstanceConfigBuilder {
 }
 impl ModifyInstanceConfigBuilder {
     /// Sets `ModifyInstanceConfig::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceConfig::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ModifyInstanceConfig::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceConfig::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -648,6 +702,7 @@ pub struct ModifyInstanceConfigsReqBuilder {
 }
 impl ModifyInstanceConfigsReqBuilder {
     /// Sets `ModifyInstanceConfigsReq::kafka_configs`.
+    #[inline]
     pub fn kafka_configs(
         mut self,
         value: impl IntoIterator<Item = impl Into<ModifyInstanceConfig>>,
@@ -656,11 +711,13 @@ impl ModifyInstanceConfigsReqBuilder {
         self
     }
     /// Appends one item to `ModifyInstanceConfigsReq::kafka_configs`.
+    #[inline]
     pub fn push_kafka_configs(mut self, value: impl Into<ModifyInstanceConfig>) -> Self {
         self.inner.kafka_configs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceConfigsReq::kafka_configs`.
+    #[inline]
     pub fn set_kafka_configs(
         mut self,
         value: Option<Vec<ModifyInstanceConfig>>,
@@ -739,31 +796,37 @@ pub struct ModifyInstanceConfigsResponseBuilder {
 }
 impl ModifyInstanceConfigsResponseBuilder {
     /// Sets `ModifyInstanceConfigsResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ModifyInstanceConfigsResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `ModifyInstanceConfigsResponse::dynamic_config`.
+    #[inline]
     pub fn dynamic_config(mut self, value: i64) -> Self {
         self.inner.dynamic_config = Some(value);
         self
     }
     /// Sets or clears `ModifyInstanceConfigsResponse::dynamic_config`.
+    #[inline]
     pub fn set_dynamic_config(mut self, value: Option<i64>) -> Self {
         self.inner.dynamic_config = value;
         self
     }
     /// Sets `ModifyInstanceConfigsResponse::static_config`.
+    #[inline]
     pub fn static_config(mut self, value: i64) -> Self {
         self.inner.static_config = Some(value);
         self
     }
     /// Sets or clears `ModifyInstanceConfigsResponse::static_config`.
+    #[inline]
     pub fn set_static_config(mut self, value: Option<i64>) -> Self {
         self.inner.static_config = value;
         self
@@ -837,31 +900,37 @@ pub struct ModifyKafkaPublicIpAccessSwitchReqBuilder {
 }
 impl ModifyKafkaPublicIpAccessSwitchReqBuilder {
     /// Sets `ModifyKafkaPublicIpAccessSwitchReq::eip_address`.
+    #[inline]
     pub fn eip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.eip_address = Some(value.into());
         self
     }
     /// Sets or clears `ModifyKafkaPublicIpAccessSwitchReq::eip_address`.
+    #[inline]
     pub fn set_eip_address(mut self, value: Option<String>) -> Self {
         self.inner.eip_address = value;
         self
     }
     /// Sets `ModifyKafkaPublicIpAccessSwitchReq::public_boundwidth`.
+    #[inline]
     pub fn public_boundwidth(mut self, value: i64) -> Self {
         self.inner.public_boundwidth = Some(value);
         self
     }
     /// Sets or clears `ModifyKafkaPublicIpAccessSwitchReq::public_boundwidth`.
+    #[inline]
     pub fn set_public_boundwidth(mut self, value: Option<i64>) -> Self {
         self.inner.public_boundwidth = value;
         self
     }
     /// Sets `ModifyKafkaPublicIpAccessSwitchReq::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `ModifyKafkaPublicIpAccessSwitchReq::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
@@ -915,11 +984,13 @@ pub struct ModifyKafkaTopicQuotaResponseBuilder {
 }
 impl ModifyKafkaTopicQuotaResponseBuilder {
     /// Sets `ModifyKafkaTopicQuotaResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ModifyKafkaTopicQuotaResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -988,21 +1059,25 @@ pub struct ModifyRecyclePolicyReqBuilder {
 }
 impl ModifyRecyclePolicyReqBuilder {
     /// Sets `ModifyRecyclePolicyReq::retention_days`.
+    #[inline]
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
         self
     }
     /// Sets or clears `ModifyRecyclePolicyReq::retention_days`.
+    #[inline]
     pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
         self.inner.retention_days = value;
         self
     }
     /// Sets `ModifyRecyclePolicyReq::default_use_recycle`.
+    #[inline]
     pub fn default_use_recycle(mut self, value: bool) -> Self {
         self.inner.default_use_recycle = Some(value);
         self
     }
     /// Sets or clears `ModifyRecyclePolicyReq::default_use_recycle`.
+    #[inline]
     pub fn set_default_use_recycle(mut self, value: Option<bool>) -> Self {
         self.inner.default_use_recycle = value;
         self
@@ -1087,26 +1162,31 @@ pub struct ModifyRecyclePolicyResponseBuilder {
 }
 impl ModifyRecyclePolicyResponseBuilder {
     /// Sets `ModifyRecyclePolicyResponse::retention_days`.
+    #[inline]
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
         self
     }
     /// Sets or clears `ModifyRecyclePolicyResponse::retention_days`.
+    #[inline]
     pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
         self.inner.retention_days = value;
         self
     }
     /// Sets `ModifyRecyclePolicyResponse::default_use_recycle`.
+    #[inline]
     pub fn default_use_recycle(mut self, value: bool) -> Self {
         self.inner.default_use_recycle = Some(value);
         self
     }
     /// Sets or clears `ModifyRecyclePolicyResponse::default_use_recycle`.
+    #[inline]
     pub fn set_default_use_recycle(mut self, value: Option<bool>) -> Self {
         self.inner.default_use_recycle = value;
         self
     }
     /// Sets `ModifyRecyclePolicyResponse::recycle_instances`.
+    #[inline]
     pub fn recycle_instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceRecycleInfo>>,
@@ -1115,6 +1195,7 @@ impl ModifyRecyclePolicyResponseBuilder {
         self
     }
     /// Appends one item to `ModifyRecyclePolicyResponse::recycle_instances`.
+    #[inline]
     pub fn push_recycle_instances(
         mut self,
         value: impl Into<InstanceRecycleInfo>,
@@ -1123,6 +1204,7 @@ impl ModifyRecyclePolicyResponseBuilder {
         self
     }
     /// Sets or clears `ModifyRecyclePolicyResponse::recycle_instances`.
+    #[inline]
     pub fn set_recycle_instances(
         mut self,
         value: Option<Vec<InstanceRecycleInfo>>,

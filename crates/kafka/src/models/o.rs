@@ -175,141 +175,169 @@ pub struct ObsBucketEntityBuilder {
 }
 impl ObsBucketEntityBuilder {
     /// Sets `ObsBucketEntity::response_headers`.
+    #[inline]
     pub fn response_headers(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.response_headers = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::response_headers`.
+    #[inline]
     pub fn set_response_headers(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.response_headers = value;
         self
     }
     /// Sets `ObsBucketEntity::original_headers`.
+    #[inline]
     pub fn original_headers(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.original_headers = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::original_headers`.
+    #[inline]
     pub fn set_original_headers(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.original_headers = value;
         self
     }
     /// Sets `ObsBucketEntity::status_code`.
+    #[inline]
     pub fn status_code(mut self, value: i64) -> Self {
         self.inner.status_code = Some(value);
         self
     }
     /// Sets or clears `ObsBucketEntity::status_code`.
+    #[inline]
     pub fn set_status_code(mut self, value: Option<i64>) -> Self {
         self.inner.status_code = value;
         self
     }
     /// Sets `ObsBucketEntity::bucket_name`.
+    #[inline]
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.inner.bucket_name = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::bucket_name`.
+    #[inline]
     pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
         self.inner.bucket_name = value;
         self
     }
     /// Sets `ObsBucketEntity::owner`.
+    #[inline]
     pub fn owner(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.owner = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::owner`.
+    #[inline]
     pub fn set_owner(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.owner = value;
         self
     }
     /// Sets `ObsBucketEntity::creation_date`.
+    #[inline]
     pub fn creation_date(mut self, value: i64) -> Self {
         self.inner.creation_date = Some(value);
         self
     }
     /// Sets or clears `ObsBucketEntity::creation_date`.
+    #[inline]
     pub fn set_creation_date(mut self, value: Option<i64>) -> Self {
         self.inner.creation_date = value;
         self
     }
     /// Sets `ObsBucketEntity::location`.
+    #[inline]
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.inner.location = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::location`.
+    #[inline]
     pub fn set_location(mut self, value: Option<String>) -> Self {
         self.inner.location = value;
         self
     }
     /// Sets `ObsBucketEntity::clustertype`.
+    #[inline]
     pub fn clustertype(mut self, value: impl Into<String>) -> Self {
         self.inner.clustertype = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::clustertype`.
+    #[inline]
     pub fn set_clustertype(mut self, value: Option<String>) -> Self {
         self.inner.clustertype = value;
         self
     }
     /// Sets `ObsBucketEntity::storage_class`.
+    #[inline]
     pub fn storage_class(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_class = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::storage_class`.
+    #[inline]
     pub fn set_storage_class(mut self, value: Option<String>) -> Self {
         self.inner.storage_class = value;
         self
     }
     /// Sets `ObsBucketEntity::metadata`.
+    #[inline]
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.metadata = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::metadata`.
+    #[inline]
     pub fn set_metadata(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.metadata = value;
         self
     }
     /// Sets `ObsBucketEntity::acl`.
+    #[inline]
     pub fn acl(mut self, value: impl Into<String>) -> Self {
         self.inner.acl = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::acl`.
+    #[inline]
     pub fn set_acl(mut self, value: Option<String>) -> Self {
         self.inner.acl = value;
         self
     }
     /// Sets `ObsBucketEntity::bucket_storage_class`.
+    #[inline]
     pub fn bucket_storage_class(mut self, value: impl Into<String>) -> Self {
         self.inner.bucket_storage_class = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::bucket_storage_class`.
+    #[inline]
     pub fn set_bucket_storage_class(mut self, value: Option<String>) -> Self {
         self.inner.bucket_storage_class = value;
         self
     }
     /// Sets `ObsBucketEntity::bucket_type`.
+    #[inline]
     pub fn bucket_type(mut self, value: impl Into<String>) -> Self {
         self.inner.bucket_type = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::bucket_type`.
+    #[inline]
     pub fn set_bucket_type(mut self, value: Option<String>) -> Self {
         self.inner.bucket_type = value;
         self
     }
     /// Sets `ObsBucketEntity::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ObsBucketEntity::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self

@@ -50,21 +50,25 @@ pub struct PartitionOffsetEntityBuilder {
 }
 impl PartitionOffsetEntityBuilder {
     /// Sets `PartitionOffsetEntity::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `PartitionOffsetEntity::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `PartitionOffsetEntity::offset`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `PartitionOffsetEntity::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<i64>) -> Self {
         self.inner.offset = value;
         self
@@ -153,41 +157,49 @@ pub struct PartitionReassignEntityBuilder {
 }
 impl PartitionReassignEntityBuilder {
     /// Sets `PartitionReassignEntity::topic`. **Required.**
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `PartitionReassignEntity::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `PartitionReassignEntity::brokers`.
+    #[inline]
     pub fn brokers(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.inner.brokers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `PartitionReassignEntity::brokers`.
+    #[inline]
     pub fn push_brokers(mut self, value: impl Into<i64>) -> Self {
         self.inner.brokers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PartitionReassignEntity::brokers`.
+    #[inline]
     pub fn set_brokers(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.brokers = value;
         self
     }
     /// Sets `PartitionReassignEntity::replication_factor`.
+    #[inline]
     pub fn replication_factor(mut self, value: i64) -> Self {
         self.inner.replication_factor = Some(value);
         self
     }
     /// Sets or clears `PartitionReassignEntity::replication_factor`.
+    #[inline]
     pub fn set_replication_factor(mut self, value: Option<i64>) -> Self {
         self.inner.replication_factor = value;
         self
     }
     /// Sets `PartitionReassignEntity::assignment`.
+    #[inline]
     pub fn assignment(
         mut self,
         value: impl IntoIterator<Item = impl Into<TopicAssignment>>,
@@ -196,11 +208,13 @@ impl PartitionReassignEntityBuilder {
         self
     }
     /// Appends one item to `PartitionReassignEntity::assignment`.
+    #[inline]
     pub fn push_assignment(mut self, value: impl Into<TopicAssignment>) -> Self {
         self.inner.assignment.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `PartitionReassignEntity::assignment`.
+    #[inline]
     pub fn set_assignment(mut self, value: Option<Vec<TopicAssignment>>) -> Self {
         self.inner.assignment = value;
         self
@@ -295,6 +309,7 @@ pub struct PartitionReassignRequestBuilder {
 }
 impl PartitionReassignRequestBuilder {
     /// Sets `PartitionReassignRequest::reassignments`. **Required.**
+    #[inline]
     pub fn reassignments(
         mut self,
         value: impl IntoIterator<Item = impl Into<PartitionReassignEntity>>,
@@ -303,6 +318,7 @@ impl PartitionReassignRequestBuilder {
         self
     }
     /// Appends one item to `PartitionReassignRequest::reassignments`.
+    #[inline]
     pub fn push_reassignments(
         mut self,
         value: impl Into<PartitionReassignEntity>,
@@ -311,6 +327,7 @@ impl PartitionReassignRequestBuilder {
         self
     }
     /// Sets or clears `PartitionReassignRequest::reassignments`.
+    #[inline]
     pub fn set_reassignments(
         mut self,
         value: Option<Vec<PartitionReassignEntity>>,
@@ -319,41 +336,49 @@ impl PartitionReassignRequestBuilder {
         self
     }
     /// Sets `PartitionReassignRequest::throttle`.
+    #[inline]
     pub fn throttle(mut self, value: i64) -> Self {
         self.inner.throttle = Some(value);
         self
     }
     /// Sets or clears `PartitionReassignRequest::throttle`.
+    #[inline]
     pub fn set_throttle(mut self, value: Option<i64>) -> Self {
         self.inner.throttle = value;
         self
     }
     /// Sets `PartitionReassignRequest::is_schedule`.
+    #[inline]
     pub fn is_schedule(mut self, value: bool) -> Self {
         self.inner.is_schedule = Some(value);
         self
     }
     /// Sets or clears `PartitionReassignRequest::is_schedule`.
+    #[inline]
     pub fn set_is_schedule(mut self, value: Option<bool>) -> Self {
         self.inner.is_schedule = value;
         self
     }
     /// Sets `PartitionReassignRequest::execute_at`.
+    #[inline]
     pub fn execute_at(mut self, value: i64) -> Self {
         self.inner.execute_at = Some(value);
         self
     }
     /// Sets or clears `PartitionReassignRequest::execute_at`.
+    #[inline]
     pub fn set_execute_at(mut self, value: Option<i64>) -> Self {
         self.inner.execute_at = value;
         self
     }
     /// Sets `PartitionReassignRequest::time_estimate`.
+    #[inline]
     pub fn time_estimate(mut self, value: bool) -> Self {
         self.inner.time_estimate = Some(value);
         self
     }
     /// Sets or clears `PartitionReassignRequest::time_estimate`.
+    #[inline]
     pub fn set_time_estimate(mut self, value: Option<bool>) -> Self {
         self.inner.time_estimate = value;
         self
@@ -415,31 +440,37 @@ pub struct PartitionRespBuilder {
 }
 impl PartitionRespBuilder {
     /// Sets `PartitionResp::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `PartitionResp::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `PartitionResp::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `PartitionResp::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<String>) -> Self {
         self.inner.result = value;
         self
     }
     /// Sets `PartitionResp::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `PartitionResp::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self
@@ -527,46 +558,55 @@ pub struct PlainSslEnableRequestBuilder {
 }
 impl PlainSslEnableRequestBuilder {
     /// Sets `PlainSslEnableRequest::protocol`.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<PlainSslEnableRequestProtocol>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `PlainSslEnableRequest::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<PlainSslEnableRequestProtocol>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `PlainSslEnableRequest::enable`.
+    #[inline]
     pub fn enable(mut self, value: bool) -> Self {
         self.inner.enable = Some(value);
         self
     }
     /// Sets or clears `PlainSslEnableRequest::enable`.
+    #[inline]
     pub fn set_enable(mut self, value: Option<bool>) -> Self {
         self.inner.enable = value;
         self
     }
     /// Sets `PlainSslEnableRequest::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `PlainSslEnableRequest::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `PlainSslEnableRequest::pass_word`.
+    #[inline]
     pub fn pass_word(mut self, value: impl Into<String>) -> Self {
         self.inner.pass_word = Some(value.into());
         self
     }
     /// Sets or clears `PlainSslEnableRequest::pass_word`.
+    #[inline]
     pub fn set_pass_word(mut self, value: Option<String>) -> Self {
         self.inner.pass_word = value;
         self
     }
     /// Sets `PlainSslEnableRequest::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn sasl_enabled_mechanisms(
         mut self,
         value: impl IntoIterator<
@@ -579,6 +619,7 @@ impl PlainSslEnableRequestBuilder {
         self
     }
     /// Appends one item to `PlainSslEnableRequest::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn push_sasl_enabled_mechanisms(
         mut self,
         value: impl Into<PlainSslEnableRequestSaslEnabledMechanisms>,
@@ -590,6 +631,7 @@ impl PlainSslEnableRequestBuilder {
         self
     }
     /// Sets or clears `PlainSslEnableRequest::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn set_sasl_enabled_mechanisms(
         mut self,
         value: Option<Vec<PlainSslEnableRequestSaslEnabledMechanisms>>,
@@ -688,31 +730,37 @@ pub struct PolicyEntityBuilder {
 }
 impl PolicyEntityBuilder {
     /// Sets `PolicyEntity::owner`.
+    #[inline]
     pub fn owner(mut self, value: bool) -> Self {
         self.inner.owner = Some(value);
         self
     }
     /// Sets or clears `PolicyEntity::owner`.
+    #[inline]
     pub fn set_owner(mut self, value: Option<bool>) -> Self {
         self.inner.owner = value;
         self
     }
     /// Sets `PolicyEntity::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `PolicyEntity::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `PolicyEntity::access_policy`.
+    #[inline]
     pub fn access_policy(mut self, value: impl Into<PolicyEntityAccessPolicy>) -> Self {
         self.inner.access_policy = Some(value.into());
         self
     }
     /// Sets or clears `PolicyEntity::access_policy`.
+    #[inline]
     pub fn set_access_policy(mut self, value: Option<PolicyEntityAccessPolicy>) -> Self {
         self.inner.access_policy = value;
         self
@@ -844,61 +892,73 @@ pub struct PortProtocolBuilder {
 }
 impl PortProtocolBuilder {
     /// Sets `PortProtocol::private_plain_enable`.
+    #[inline]
     pub fn private_plain_enable(mut self, value: bool) -> Self {
         self.inner.private_plain_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocol::private_plain_enable`.
+    #[inline]
     pub fn set_private_plain_enable(mut self, value: Option<bool>) -> Self {
         self.inner.private_plain_enable = value;
         self
     }
     /// Sets `PortProtocol::private_sasl_ssl_enable`.
+    #[inline]
     pub fn private_sasl_ssl_enable(mut self, value: bool) -> Self {
         self.inner.private_sasl_ssl_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocol::private_sasl_ssl_enable`.
+    #[inline]
     pub fn set_private_sasl_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.private_sasl_ssl_enable = value;
         self
     }
     /// Sets `PortProtocol::private_sasl_plaintext_enable`.
+    #[inline]
     pub fn private_sasl_plaintext_enable(mut self, value: bool) -> Self {
         self.inner.private_sasl_plaintext_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocol::private_sasl_plaintext_enable`.
+    #[inline]
     pub fn set_private_sasl_plaintext_enable(mut self, value: Option<bool>) -> Self {
         self.inner.private_sasl_plaintext_enable = value;
         self
     }
     /// Sets `PortProtocol::public_plain_enable`.
+    #[inline]
     pub fn public_plain_enable(mut self, value: bool) -> Self {
         self.inner.public_plain_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocol::public_plain_enable`.
+    #[inline]
     pub fn set_public_plain_enable(mut self, value: Option<bool>) -> Self {
         self.inner.public_plain_enable = value;
         self
     }
     /// Sets `PortProtocol::public_sasl_ssl_enable`.
+    #[inline]
     pub fn public_sasl_ssl_enable(mut self, value: bool) -> Self {
         self.inner.public_sasl_ssl_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocol::public_sasl_ssl_enable`.
+    #[inline]
     pub fn set_public_sasl_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.public_sasl_ssl_enable = value;
         self
     }
     /// Sets `PortProtocol::public_sasl_plaintext_enable`.
+    #[inline]
     pub fn public_sasl_plaintext_enable(mut self, value: bool) -> Self {
         self.inner.public_sasl_plaintext_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocol::public_sasl_plaintext_enable`.
+    #[inline]
     pub fn set_public_sasl_plaintext_enable(mut self, value: Option<bool>) -> Self {
         self.inner.public_sasl_plaintext_enable = value;
         self
@@ -1129,86 +1189,103 @@ pub struct PortProtocolsEntityBuilder {
 }
 impl PortProtocolsEntityBuilder {
     /// Sets `PortProtocolsEntity::private_plain_enable`.
+    #[inline]
     pub fn private_plain_enable(mut self, value: bool) -> Self {
         self.inner.private_plain_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocolsEntity::private_plain_enable`.
+    #[inline]
     pub fn set_private_plain_enable(mut self, value: Option<bool>) -> Self {
         self.inner.private_plain_enable = value;
         self
     }
     /// Sets `PortProtocolsEntity::private_plain_address`.
+    #[inline]
     pub fn private_plain_address(mut self, value: impl Into<String>) -> Self {
         self.inner.private_plain_address = Some(value.into());
         self
     }
     /// Sets or clears `PortProtocolsEntity::private_plain_address`.
+    #[inline]
     pub fn set_private_plain_address(mut self, value: Option<String>) -> Self {
         self.inner.private_plain_address = value;
         self
     }
     /// Sets `PortProtocolsEntity::private_plain_domain_name`.
+    #[inline]
     pub fn private_plain_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.private_plain_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `PortProtocolsEntity::private_plain_domain_name`.
+    #[inline]
     pub fn set_private_plain_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.private_plain_domain_name = value;
         self
     }
     /// Sets `PortProtocolsEntity::private_sasl_ssl_enable`.
+    #[inline]
     pub fn private_sasl_ssl_enable(mut self, value: bool) -> Self {
         self.inner.private_sasl_ssl_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocolsEntity::private_sasl_ssl_enable`.
+    #[inline]
     pub fn set_private_sasl_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.private_sasl_ssl_enable = value;
         self
     }
     /// Sets `PortProtocolsEntity::private_sasl_ssl_address`.
+    #[inline]
     pub fn private_sasl_ssl_address(mut self, value: impl Into<String>) -> Self {
         self.inner.private_sasl_ssl_address = Some(value.into());
         self
     }
     /// Sets or clears `PortProtocolsEntity::private_sasl_ssl_address`.
+    #[inline]
     pub fn set_private_sasl_ssl_address(mut self, value: Option<String>) -> Self {
         self.inner.private_sasl_ssl_address = value;
         self
     }
     /// Sets `PortProtocolsEntity::private_sasl_ssl_domain_name`.
+    #[inline]
     pub fn private_sasl_ssl_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.private_sasl_ssl_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `PortProtocolsEntity::private_sasl_ssl_domain_name`.
+    #[inline]
     pub fn set_private_sasl_ssl_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.private_sasl_ssl_domain_name = value;
         self
     }
     /// Sets `PortProtocolsEntity::private_sasl_plaintext_enable`.
+    #[inline]
     pub fn private_sasl_plaintext_enable(mut self, value: bool) -> Self {
         self.inner.private_sasl_plaintext_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocolsEntity::private_sasl_plaintext_enable`.
+    #[inline]
     pub fn set_private_sasl_plaintext_enable(mut self, value: Option<bool>) -> Self {
         self.inner.private_sasl_plaintext_enable = value;
         self
     }
     /// Sets `PortProtocolsEntity::private_sasl_plaintext_address`.
+    #[inline]
     pub fn private_sasl_plaintext_address(mut self, value: impl Into<String>) -> Self {
         self.inner.private_sasl_plaintext_address = Some(value.into());
         self
     }
     /// Sets or clears `PortProtocolsEntity::private_sasl_plaintext_address`.
+    #[inline]
     pub fn set_private_sasl_plaintext_address(mut self, value: Option<String>) -> Self {
         self.inner.private_sasl_plaintext_address = value;
         self
     }
     /// Sets `PortProtocolsEntity::private_sasl_plaintext_domain_name`.
+    #[inline]
     pub fn private_sasl_plaintext_domain_name(
         mut self,
         value: impl Into<String>,
@@ -1217,6 +1294,7 @@ impl PortProtocolsEntityBuilder {
         self
     }
     /// Sets or clears `PortProtocolsEntity::private_sasl_plaintext_domain_name`.
+    #[inline]
     pub fn set_private_sasl_plaintext_domain_name(
         mut self,
         value: Option<String>,
@@ -1225,86 +1303,103 @@ impl PortProtocolsEntityBuilder {
         self
     }
     /// Sets `PortProtocolsEntity::public_plain_enable`.
+    #[inline]
     pub fn public_plain_enable(mut self, value: bool) -> Self {
         self.inner.public_plain_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocolsEntity::public_plain_enable`.
+    #[inline]
     pub fn set_public_plain_enable(mut self, value: Option<bool>) -> Self {
         self.inner.public_plain_enable = value;
         self
     }
     /// Sets `PortProtocolsEntity::public_plain_address`.
+    #[inline]
     pub fn public_plain_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_plain_address = Some(value.into());
         self
     }
     /// Sets or clears `PortProtocolsEntity::public_plain_address`.
+    #[inline]
     pub fn set_public_plain_address(mut self, value: Option<String>) -> Self {
         self.inner.public_plain_address = value;
         self
     }
     /// Sets `PortProtocolsEntity::public_plain_domain_name`.
+    #[inline]
     pub fn public_plain_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.public_plain_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `PortProtocolsEntity::public_plain_domain_name`.
+    #[inline]
     pub fn set_public_plain_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.public_plain_domain_name = value;
         self
     }
     /// Sets `PortProtocolsEntity::public_sasl_ssl_enable`.
+    #[inline]
     pub fn public_sasl_ssl_enable(mut self, value: bool) -> Self {
         self.inner.public_sasl_ssl_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocolsEntity::public_sasl_ssl_enable`.
+    #[inline]
     pub fn set_public_sasl_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.public_sasl_ssl_enable = value;
         self
     }
     /// Sets `PortProtocolsEntity::public_sasl_ssl_address`.
+    #[inline]
     pub fn public_sasl_ssl_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_sasl_ssl_address = Some(value.into());
         self
     }
     /// Sets or clears `PortProtocolsEntity::public_sasl_ssl_address`.
+    #[inline]
     pub fn set_public_sasl_ssl_address(mut self, value: Option<String>) -> Self {
         self.inner.public_sasl_ssl_address = value;
         self
     }
     /// Sets `PortProtocolsEntity::public_sasl_ssl_domain_name`.
+    #[inline]
     pub fn public_sasl_ssl_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.public_sasl_ssl_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `PortProtocolsEntity::public_sasl_ssl_domain_name`.
+    #[inline]
     pub fn set_public_sasl_ssl_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.public_sasl_ssl_domain_name = value;
         self
     }
     /// Sets `PortProtocolsEntity::public_sasl_plaintext_enable`.
+    #[inline]
     pub fn public_sasl_plaintext_enable(mut self, value: bool) -> Self {
         self.inner.public_sasl_plaintext_enable = Some(value);
         self
     }
     /// Sets or clears `PortProtocolsEntity::public_sasl_plaintext_enable`.
+    #[inline]
     pub fn set_public_sasl_plaintext_enable(mut self, value: Option<bool>) -> Self {
         self.inner.public_sasl_plaintext_enable = value;
         self
     }
     /// Sets `PortProtocolsEntity::public_sasl_plaintext_address`.
+    #[inline]
     pub fn public_sasl_plaintext_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_sasl_plaintext_address = Some(value.into());
         self
     }
     /// Sets or clears `PortProtocolsEntity::public_sasl_plaintext_address`.
+    #[inline]
     pub fn set_public_sasl_plaintext_address(mut self, value: Option<String>) -> Self {
         self.inner.public_sasl_plaintext_address = value;
         self
     }
     /// Sets `PortProtocolsEntity::public_sasl_plaintext_domain_name`.
+    #[inline]
     pub fn public_sasl_plaintext_domain_name(
         mut self,
         value: impl Into<String>,
@@ -1313,6 +1408,7 @@ impl PortProtocolsEntityBuilder {
         self
     }
     /// Sets or clears `PortProtocolsEntity::public_sasl_plaintext_domain_name`.
+    #[inline]
     pub fn set_public_sasl_plaintext_domain_name(
         mut self,
         value: Option<String>,

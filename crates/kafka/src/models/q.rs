@@ -54,31 +54,37 @@ pub struct QuotaResourceEntityBuilder {
 }
 impl QuotaResourceEntityBuilder {
     /// Sets `QuotaResourceEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `QuotaResourceEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `QuotaResourceEntity::quota`.
+    #[inline]
     pub fn quota(mut self, value: i64) -> Self {
         self.inner.quota = Some(value);
         self
     }
     /// Sets or clears `QuotaResourceEntity::quota`.
+    #[inline]
     pub fn set_quota(mut self, value: Option<i64>) -> Self {
         self.inner.quota = value;
         self
     }
     /// Sets `QuotaResourceEntity::used`.
+    #[inline]
     pub fn used(mut self, value: i64) -> Self {
         self.inner.used = Some(value);
         self
     }
     /// Sets or clears `QuotaResourceEntity::used`.
+    #[inline]
     pub fn set_used(mut self, value: Option<i64>) -> Self {
         self.inner.used = value;
         self
@@ -196,61 +202,73 @@ pub struct QuotaRespBuilder {
 }
 impl QuotaRespBuilder {
     /// Sets `QuotaResp::user`.
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.inner.user = Some(value.into());
         self
     }
     /// Sets or clears `QuotaResp::user`.
+    #[inline]
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.inner.user = value;
         self
     }
     /// Sets `QuotaResp::client`.
+    #[inline]
     pub fn client_value(mut self, value: impl Into<String>) -> Self {
         self.inner.client = Some(value.into());
         self
     }
     /// Sets or clears `QuotaResp::client`.
+    #[inline]
     pub fn set_client(mut self, value: Option<String>) -> Self {
         self.inner.client = value;
         self
     }
     /// Sets `QuotaResp::user_default`.
+    #[inline]
     pub fn user_default(mut self, value: bool) -> Self {
         self.inner.user_default = Some(value);
         self
     }
     /// Sets or clears `QuotaResp::user_default`.
+    #[inline]
     pub fn set_user_default(mut self, value: Option<bool>) -> Self {
         self.inner.user_default = value;
         self
     }
     /// Sets `QuotaResp::client_default`.
+    #[inline]
     pub fn client_default(mut self, value: bool) -> Self {
         self.inner.client_default = Some(value);
         self
     }
     /// Sets or clears `QuotaResp::client_default`.
+    #[inline]
     pub fn set_client_default(mut self, value: Option<bool>) -> Self {
         self.inner.client_default = value;
         self
     }
     /// Sets `QuotaResp::producer_byte_rate`.
+    #[inline]
     pub fn producer_byte_rate(mut self, value: i64) -> Self {
         self.inner.producer_byte_rate = Some(value);
         self
     }
     /// Sets or clears `QuotaResp::producer_byte_rate`.
+    #[inline]
     pub fn set_producer_byte_rate(mut self, value: Option<i64>) -> Self {
         self.inner.producer_byte_rate = value;
         self
     }
     /// Sets `QuotaResp::consumer_byte_rate`.
+    #[inline]
     pub fn consumer_byte_rate(mut self, value: i64) -> Self {
         self.inner.consumer_byte_rate = Some(value);
         self
     }
     /// Sets or clears `QuotaResp::consumer_byte_rate`.
+    #[inline]
     pub fn set_consumer_byte_rate(mut self, value: Option<i64>) -> Self {
         self.inner.consumer_byte_rate = value;
         self
@@ -308,6 +326,7 @@ pub struct QuotasRespQuotasBuilder {
 }
 impl QuotasRespQuotasBuilder {
     /// Sets `QuotasRespQuotas::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<QuotaResourceEntity>>,
@@ -316,11 +335,13 @@ impl QuotasRespQuotasBuilder {
         self
     }
     /// Appends one item to `QuotasRespQuotas::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<QuotaResourceEntity>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `QuotasRespQuotas::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<QuotaResourceEntity>>) -> Self {
         self.inner.resources = value;
         self

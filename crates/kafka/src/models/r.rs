@@ -60,11 +60,13 @@ pub struct ResetManagerPasswordReqBuilder {
 }
 impl ResetManagerPasswordReqBuilder {
     /// Sets `ResetManagerPasswordReq::new_password`.
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `ResetManagerPasswordReq::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
@@ -157,41 +159,49 @@ pub struct ResetMessageOffsetReqBuilder {
 }
 impl ResetMessageOffsetReqBuilder {
     /// Sets `ResetMessageOffsetReq::topic`. **Required.**
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `ResetMessageOffsetReq::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `ResetMessageOffsetReq::partition`. **Required.**
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `ResetMessageOffsetReq::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `ResetMessageOffsetReq::message_offset`.
+    #[inline]
     pub fn message_offset(mut self, value: i64) -> Self {
         self.inner.message_offset = Some(value);
         self
     }
     /// Sets or clears `ResetMessageOffsetReq::message_offset`.
+    #[inline]
     pub fn set_message_offset(mut self, value: Option<i64>) -> Self {
         self.inner.message_offset = value;
         self
     }
     /// Sets `ResetMessageOffsetReq::timestamp`.
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.inner.timestamp = Some(value);
         self
     }
     /// Sets or clears `ResetMessageOffsetReq::timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.timestamp = value;
         self
@@ -269,11 +279,13 @@ pub struct ResetPasswordReqBuilder {
 }
 impl ResetPasswordReqBuilder {
     /// Sets `ResetPasswordReq::new_password`. **Required.**
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `ResetPasswordReq::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
@@ -353,11 +365,13 @@ pub struct ResetUserPasswordReqBuilder {
 }
 impl ResetUserPasswordReqBuilder {
     /// Sets `ResetUserPasswordReq::new_password`. **Required.**
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `ResetUserPasswordReq::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
@@ -481,56 +495,67 @@ pub struct ResizeEngineInstanceReqBuilder {
 }
 impl ResizeEngineInstanceReqBuilder {
     /// Sets `ResizeEngineInstanceReq::oper_type`. **Required.**
+    #[inline]
     pub fn oper_type(mut self, value: impl Into<String>) -> Self {
         self.inner.oper_type = Some(value.into());
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::oper_type`.
+    #[inline]
     pub fn set_oper_type(mut self, value: Option<String>) -> Self {
         self.inner.oper_type = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::new_storage_space`.
+    #[inline]
     pub fn new_storage_space(mut self, value: i64) -> Self {
         self.inner.new_storage_space = Some(value);
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::new_storage_space`.
+    #[inline]
     pub fn set_new_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.new_storage_space = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::new_broker_num`.
+    #[inline]
     pub fn new_broker_num(mut self, value: i64) -> Self {
         self.inner.new_broker_num = Some(value);
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::new_broker_num`.
+    #[inline]
     pub fn set_new_broker_num(mut self, value: Option<i64>) -> Self {
         self.inner.new_broker_num = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::new_product_id`.
+    #[inline]
     pub fn new_product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.new_product_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::new_product_id`.
+    #[inline]
     pub fn set_new_product_id(mut self, value: Option<String>) -> Self {
         self.inner.new_product_id = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::publicip_id`.
+    #[inline]
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::publicip_id`.
+    #[inline]
     pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
         self.inner.publicip_id = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::tenant_ips`.
+    #[inline]
     pub fn tenant_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -539,21 +564,25 @@ impl ResizeEngineInstanceReqBuilder {
         self
     }
     /// Appends one item to `ResizeEngineInstanceReq::tenant_ips`.
+    #[inline]
     pub fn push_tenant_ips(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_ips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::tenant_ips`.
+    #[inline]
     pub fn set_tenant_ips(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tenant_ips = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::second_tenant_subnet_id`.
+    #[inline]
     pub fn second_tenant_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.second_tenant_subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeEngineInstanceReq::second_tenant_subnet_id`.
+    #[inline]
     pub fn set_second_tenant_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.second_tenant_subnet_id = value;
         self
@@ -607,11 +636,13 @@ pub struct ResizeEngineInstanceResponseBuilder {
 }
 impl ResizeEngineInstanceResponseBuilder {
     /// Sets `ResizeEngineInstanceResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeEngineInstanceResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -665,11 +696,13 @@ pub struct ResizeKafkaInstanceResponseBuilder {
 }
 impl ResizeKafkaInstanceResponseBuilder {
     /// Sets `ResizeKafkaInstanceResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `ResizeKafkaInstanceResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -727,21 +760,25 @@ pub struct RestartManagerResponseBuilder {
 }
 impl RestartManagerResponseBuilder {
     /// Sets `RestartManagerResponse::result`.
+    #[inline]
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
         self
     }
     /// Sets or clears `RestartManagerResponse::result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<String>) -> Self {
         self.inner.result = value;
         self
     }
     /// Sets `RestartManagerResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `RestartManagerResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
@@ -799,6 +836,7 @@ pub struct RestoreRecycleInstanceResponseBuilder {
 }
 impl RestoreRecycleInstanceResponseBuilder {
     /// Sets `RestoreRecycleInstanceResponse::results`.
+    #[inline]
     pub fn results(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceResumeResult>>,
@@ -807,11 +845,13 @@ impl RestoreRecycleInstanceResponseBuilder {
         self
     }
     /// Appends one item to `RestoreRecycleInstanceResponse::results`.
+    #[inline]
     pub fn push_results(mut self, value: impl Into<InstanceResumeResult>) -> Self {
         self.inner.results.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RestoreRecycleInstanceResponse::results`.
+    #[inline]
     pub fn set_results(mut self, value: Option<Vec<InstanceResumeResult>>) -> Self {
         self.inner.results = value;
         self

@@ -88,91 +88,109 @@ pub struct ScheduledTaskEntityBuilder {
 }
 impl ScheduledTaskEntityBuilder {
     /// Sets `ScheduledTaskEntity::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ScheduledTaskEntity::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ScheduledTaskEntity::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ScheduledTaskEntity::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ScheduledTaskEntity::params`.
+    #[inline]
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.inner.params = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::params`.
+    #[inline]
     pub fn set_params(mut self, value: Option<String>) -> Self {
         self.inner.params = value;
         self
     }
     /// Sets `ScheduledTaskEntity::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ScheduledTaskEntity::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ScheduledTaskEntity::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `ScheduledTaskEntity::schedule_at`.
+    #[inline]
     pub fn schedule_at(mut self, value: impl Into<String>) -> Self {
         self.inner.schedule_at = Some(value.into());
         self
     }
     /// Sets or clears `ScheduledTaskEntity::schedule_at`.
+    #[inline]
     pub fn set_schedule_at(mut self, value: Option<String>) -> Self {
         self.inner.schedule_at = value;
         self
@@ -251,26 +269,31 @@ pub struct SendKafkaMessageRequestBodyBuilder {
 }
 impl SendKafkaMessageRequestBodyBuilder {
     /// Sets `SendKafkaMessageRequestBody::topic`. **Required.**
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `SendKafkaMessageRequestBody::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `SendKafkaMessageRequestBody::body`. **Required.**
+    #[inline]
     pub fn body_value(mut self, value: impl Into<String>) -> Self {
         self.inner.body = Some(value.into());
         self
     }
     /// Sets or clears `SendKafkaMessageRequestBody::body`.
+    #[inline]
     pub fn set_body(mut self, value: Option<String>) -> Self {
         self.inner.body = value;
         self
     }
     /// Sets `SendKafkaMessageRequestBody::property_list`. **Required.**
+    #[inline]
     pub fn property_list(
         mut self,
         value: impl IntoIterator<
@@ -281,6 +304,7 @@ impl SendKafkaMessageRequestBodyBuilder {
         self
     }
     /// Appends one item to `SendKafkaMessageRequestBody::property_list`.
+    #[inline]
     pub fn push_property_list(
         mut self,
         value: impl Into<SendKafkaMessageRequestBodyPropertyList>,
@@ -289,6 +313,7 @@ impl SendKafkaMessageRequestBodyBuilder {
         self
     }
     /// Sets or clears `SendKafkaMessageRequestBody::property_list`.
+    #[inline]
     pub fn set_property_list(
         mut self,
         value: Option<Vec<SendKafkaMessageRequestBodyPropertyList>>,
@@ -353,21 +378,25 @@ pub struct SendKafkaMessageRequestBodyPropertyListBuilder {
 }
 impl SendKafkaMessageRequestBodyPropertyListBuilder {
     /// Sets `SendKafkaMessageRequestBodyPropertyList::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SendKafkaMessageRequestBodyPropertyList::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SendKafkaMessageRequestBodyPropertyList::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `SendKafkaMessageRequestBodyPropertyList::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -433,26 +462,31 @@ pub struct SendKafkaMessageResponseBuilder {
 }
 impl SendKafkaMessageResponseBuilder {
     /// Sets `SendKafkaMessageResponse::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `SendKafkaMessageResponse::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `SendKafkaMessageResponse::body`.
+    #[inline]
     pub fn body_value(mut self, value: impl Into<String>) -> Self {
         self.inner.body = Some(value.into());
         self
     }
     /// Sets or clears `SendKafkaMessageResponse::body`.
+    #[inline]
     pub fn set_body(mut self, value: Option<String>) -> Self {
         self.inner.body = value;
         self
     }
     /// Sets `SendKafkaMessageResponse::property_list`.
+    #[inline]
     pub fn property_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<serde_json::Value>>,
@@ -461,11 +495,13 @@ impl SendKafkaMessageResponseBuilder {
         self
     }
     /// Appends one item to `SendKafkaMessageResponse::property_list`.
+    #[inline]
     pub fn push_property_list(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.property_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SendKafkaMessageResponse::property_list`.
+    #[inline]
     pub fn set_property_list(mut self, value: Option<Vec<serde_json::Value>>) -> Self {
         self.inner.property_list = value;
         self
@@ -541,26 +577,31 @@ pub struct ShowBackgroundTaskProgressResponseBuilder {
 }
 impl ShowBackgroundTaskProgressResponseBuilder {
     /// Sets `ShowBackgroundTaskProgressResponse::progress_percentage`.
+    #[inline]
     pub fn progress_percentage(mut self, value: i64) -> Self {
         self.inner.progress_percentage = Some(value);
         self
     }
     /// Sets or clears `ShowBackgroundTaskProgressResponse::progress_percentage`.
+    #[inline]
     pub fn set_progress_percentage(mut self, value: Option<i64>) -> Self {
         self.inner.progress_percentage = value;
         self
     }
     /// Sets `ShowBackgroundTaskProgressResponse::remain_time`.
+    #[inline]
     pub fn remain_time(mut self, value: i64) -> Self {
         self.inner.remain_time = Some(value);
         self
     }
     /// Sets or clears `ShowBackgroundTaskProgressResponse::remain_time`.
+    #[inline]
     pub fn set_remain_time(mut self, value: Option<i64>) -> Self {
         self.inner.remain_time = value;
         self
     }
     /// Sets `ShowBackgroundTaskProgressResponse::step_list`.
+    #[inline]
     pub fn step_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<StepDetail>>,
@@ -569,11 +610,13 @@ impl ShowBackgroundTaskProgressResponseBuilder {
         self
     }
     /// Appends one item to `ShowBackgroundTaskProgressResponse::step_list`.
+    #[inline]
     pub fn push_step_list(mut self, value: impl Into<StepDetail>) -> Self {
         self.inner.step_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowBackgroundTaskProgressResponse::step_list`.
+    #[inline]
     pub fn set_step_list(mut self, value: Option<Vec<StepDetail>>) -> Self {
         self.inner.step_list = value;
         self
@@ -635,16 +678,19 @@ pub struct ShowBackgroundTaskResponseBuilder {
 }
 impl ShowBackgroundTaskResponseBuilder {
     /// Sets `ShowBackgroundTaskResponse::task_count`.
+    #[inline]
     pub fn task_count(mut self, value: impl Into<String>) -> Self {
         self.inner.task_count = Some(value.into());
         self
     }
     /// Sets or clears `ShowBackgroundTaskResponse::task_count`.
+    #[inline]
     pub fn set_task_count(mut self, value: Option<String>) -> Self {
         self.inner.task_count = value;
         self
     }
     /// Sets `ShowBackgroundTaskResponse::tasks`.
+    #[inline]
     pub fn tasks(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListBackgroundTasksRespTasks>>,
@@ -653,11 +699,13 @@ impl ShowBackgroundTaskResponseBuilder {
         self
     }
     /// Appends one item to `ShowBackgroundTaskResponse::tasks`.
+    #[inline]
     pub fn push_tasks(mut self, value: impl Into<ListBackgroundTasksRespTasks>) -> Self {
         self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowBackgroundTaskResponse::tasks`.
+    #[inline]
     pub fn set_tasks(
         mut self,
         value: Option<Vec<ListBackgroundTasksRespTasks>>,
@@ -756,6 +804,7 @@ pub struct ShowCesHierarchyResponseBuilder {
 }
 impl ShowCesHierarchyResponseBuilder {
     /// Sets `ShowCesHierarchyResponse::dimensions`.
+    #[inline]
     pub fn dimensions(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespDimensions>>,
@@ -764,6 +813,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::dimensions`.
+    #[inline]
     pub fn push_dimensions(
         mut self,
         value: impl Into<ShowCeshierarchyRespDimensions>,
@@ -772,6 +822,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::dimensions`.
+    #[inline]
     pub fn set_dimensions(
         mut self,
         value: Option<Vec<ShowCeshierarchyRespDimensions>>,
@@ -780,6 +831,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Sets `ShowCesHierarchyResponse::instance_ids`.
+    #[inline]
     pub fn instance_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespInstanceIds>>,
@@ -788,6 +840,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::instance_ids`.
+    #[inline]
     pub fn push_instance_ids(
         mut self,
         value: impl Into<ShowCeshierarchyRespInstanceIds>,
@@ -796,6 +849,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::instance_ids`.
+    #[inline]
     pub fn set_instance_ids(
         mut self,
         value: Option<Vec<ShowCeshierarchyRespInstanceIds>>,
@@ -804,6 +858,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Sets `ShowCesHierarchyResponse::nodes`.
+    #[inline]
     pub fn nodes(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespNodes>>,
@@ -812,16 +867,19 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::nodes`.
+    #[inline]
     pub fn push_nodes(mut self, value: impl Into<ShowCeshierarchyRespNodes>) -> Self {
         self.inner.nodes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::nodes`.
+    #[inline]
     pub fn set_nodes(mut self, value: Option<Vec<ShowCeshierarchyRespNodes>>) -> Self {
         self.inner.nodes = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::queues`.
+    #[inline]
     pub fn queues(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespQueues>>,
@@ -830,16 +888,19 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::queues`.
+    #[inline]
     pub fn push_queues(mut self, value: impl Into<ShowCeshierarchyRespQueues>) -> Self {
         self.inner.queues.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::queues`.
+    #[inline]
     pub fn set_queues(mut self, value: Option<Vec<ShowCeshierarchyRespQueues>>) -> Self {
         self.inner.queues = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::groups`.
+    #[inline]
     pub fn groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespGroups>>,
@@ -848,11 +909,13 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Appends one item to `ShowCesHierarchyResponse::groups`.
+    #[inline]
     pub fn push_groups(mut self, value: impl Into<ShowCeshierarchyRespGroups>) -> Self {
         self.inner.groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCesHierarchyResponse::groups`.
+    #[inline]
     pub fn set_groups(mut self, value: Option<Vec<ShowCeshierarchyRespGroups>>) -> Self {
         self.inner.groups = value;
         self
@@ -935,16 +998,19 @@ pub struct ShowCeshierarchyRespChildrenBuilder {
 }
 impl ShowCeshierarchyRespChildrenBuilder {
     /// Sets `ShowCeshierarchyRespChildren::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespChildren::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespChildren::metrics`.
+    #[inline]
     pub fn metrics(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -953,16 +1019,19 @@ impl ShowCeshierarchyRespChildrenBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespChildren::metrics`.
+    #[inline]
     pub fn push_metrics(mut self, value: impl Into<String>) -> Self {
         self.inner.metrics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespChildren::metrics`.
+    #[inline]
     pub fn set_metrics(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.metrics = value;
         self
     }
     /// Sets `ShowCeshierarchyRespChildren::key_name`.
+    #[inline]
     pub fn key_name(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -971,16 +1040,19 @@ impl ShowCeshierarchyRespChildrenBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespChildren::key_name`.
+    #[inline]
     pub fn push_key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespChildren::key_name`.
+    #[inline]
     pub fn set_key_name(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.key_name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespChildren::dim_router`.
+    #[inline]
     pub fn dim_router(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -989,11 +1061,13 @@ impl ShowCeshierarchyRespChildrenBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespChildren::dim_router`.
+    #[inline]
     pub fn push_dim_router(mut self, value: impl Into<String>) -> Self {
         self.inner.dim_router.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespChildren::dim_router`.
+    #[inline]
     pub fn set_dim_router(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dim_router = value;
         self
@@ -1085,16 +1159,19 @@ pub struct ShowCeshierarchyRespDimensionsBuilder {
 }
 impl ShowCeshierarchyRespDimensionsBuilder {
     /// Sets `ShowCeshierarchyRespDimensions::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespDimensions::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespDimensions::metrics`.
+    #[inline]
     pub fn metrics(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1103,16 +1180,19 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespDimensions::metrics`.
+    #[inline]
     pub fn push_metrics(mut self, value: impl Into<String>) -> Self {
         self.inner.metrics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespDimensions::metrics`.
+    #[inline]
     pub fn set_metrics(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.metrics = value;
         self
     }
     /// Sets `ShowCeshierarchyRespDimensions::key_name`.
+    #[inline]
     pub fn key_name(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1121,16 +1201,19 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespDimensions::key_name`.
+    #[inline]
     pub fn push_key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespDimensions::key_name`.
+    #[inline]
     pub fn set_key_name(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.key_name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespDimensions::dim_router`.
+    #[inline]
     pub fn dim_router(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1139,16 +1222,19 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespDimensions::dim_router`.
+    #[inline]
     pub fn push_dim_router(mut self, value: impl Into<String>) -> Self {
         self.inner.dim_router.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespDimensions::dim_router`.
+    #[inline]
     pub fn set_dim_router(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dim_router = value;
         self
     }
     /// Sets `ShowCeshierarchyRespDimensions::children`.
+    #[inline]
     pub fn children(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespChildren>>,
@@ -1157,6 +1243,7 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespDimensions::children`.
+    #[inline]
     pub fn push_children(
         mut self,
         value: impl Into<ShowCeshierarchyRespChildren>,
@@ -1165,6 +1252,7 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self
     }
     /// Sets or clears `ShowCeshierarchyRespDimensions::children`.
+    #[inline]
     pub fn set_children(
         mut self,
         value: Option<Vec<ShowCeshierarchyRespChildren>>,
@@ -1229,16 +1317,19 @@ pub struct ShowCeshierarchyRespGroupsBuilder {
 }
 impl ShowCeshierarchyRespGroupsBuilder {
     /// Sets `ShowCeshierarchyRespGroups::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespGroups::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespGroups::queues`.
+    #[inline]
     pub fn queues(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespQueues1>>,
@@ -1247,11 +1338,13 @@ impl ShowCeshierarchyRespGroupsBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespGroups::queues`.
+    #[inline]
     pub fn push_queues(mut self, value: impl Into<ShowCeshierarchyRespQueues1>) -> Self {
         self.inner.queues.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespGroups::queues`.
+    #[inline]
     pub fn set_queues(
         mut self,
         value: Option<Vec<ShowCeshierarchyRespQueues1>>,
@@ -1308,11 +1401,13 @@ pub struct ShowCeshierarchyRespInstanceIdsBuilder {
 }
 impl ShowCeshierarchyRespInstanceIdsBuilder {
     /// Sets `ShowCeshierarchyRespInstanceIds::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespInstanceIds::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -1366,11 +1461,13 @@ pub struct ShowCeshierarchyRespNodesBuilder {
 }
 impl ShowCeshierarchyRespNodesBuilder {
     /// Sets `ShowCeshierarchyRespNodes::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespNodes::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -1424,11 +1521,13 @@ pub struct ShowCeshierarchyRespPartitionsBuilder {
 }
 impl ShowCeshierarchyRespPartitionsBuilder {
     /// Sets `ShowCeshierarchyRespPartitions::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespPartitions::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -1490,16 +1589,19 @@ pub struct ShowCeshierarchyRespQueuesBuilder {
 }
 impl ShowCeshierarchyRespQueuesBuilder {
     /// Sets `ShowCeshierarchyRespQueues::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespQueues::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespQueues::partitions`.
+    #[inline]
     pub fn partitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespPartitions>>,
@@ -1508,6 +1610,7 @@ impl ShowCeshierarchyRespQueuesBuilder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespQueues::partitions`.
+    #[inline]
     pub fn push_partitions(
         mut self,
         value: impl Into<ShowCeshierarchyRespPartitions>,
@@ -1516,6 +1619,7 @@ impl ShowCeshierarchyRespQueuesBuilder {
         self
     }
     /// Sets or clears `ShowCeshierarchyRespQueues::partitions`.
+    #[inline]
     pub fn set_partitions(
         mut self,
         value: Option<Vec<ShowCeshierarchyRespPartitions>>,
@@ -1580,16 +1684,19 @@ pub struct ShowCeshierarchyRespQueues1Builder {
 }
 impl ShowCeshierarchyRespQueues1Builder {
     /// Sets `ShowCeshierarchyRespQueues1::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowCeshierarchyRespQueues1::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespQueues1::partitions`.
+    #[inline]
     pub fn partitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespPartitions>>,
@@ -1598,6 +1705,7 @@ impl ShowCeshierarchyRespQueues1Builder {
         self
     }
     /// Appends one item to `ShowCeshierarchyRespQueues1::partitions`.
+    #[inline]
     pub fn push_partitions(
         mut self,
         value: impl Into<ShowCeshierarchyRespPartitions>,
@@ -1606,6 +1714,7 @@ impl ShowCeshierarchyRespQueues1Builder {
         self
     }
     /// Sets or clears `ShowCeshierarchyRespQueues1::partitions`.
+    #[inline]
     pub fn set_partitions(
         mut self,
         value: Option<Vec<ShowCeshierarchyRespPartitions>>,
@@ -1730,16 +1839,19 @@ pub struct ShowClusterRespClusterBuilder {
 }
 impl ShowClusterRespClusterBuilder {
     /// Sets `ShowClusterRespCluster::controller`.
+    #[inline]
     pub fn controller(mut self, value: impl Into<String>) -> Self {
         self.inner.controller = Some(value.into());
         self
     }
     /// Sets or clears `ShowClusterRespCluster::controller`.
+    #[inline]
     pub fn set_controller(mut self, value: Option<String>) -> Self {
         self.inner.controller = value;
         self
     }
     /// Sets `ShowClusterRespCluster::brokers`.
+    #[inline]
     pub fn brokers(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowClusterRespClusterBrokers>>,
@@ -1748,6 +1860,7 @@ impl ShowClusterRespClusterBuilder {
         self
     }
     /// Appends one item to `ShowClusterRespCluster::brokers`.
+    #[inline]
     pub fn push_brokers(
         mut self,
         value: impl Into<ShowClusterRespClusterBrokers>,
@@ -1756,6 +1869,7 @@ impl ShowClusterRespClusterBuilder {
         self
     }
     /// Sets or clears `ShowClusterRespCluster::brokers`.
+    #[inline]
     pub fn set_brokers(
         mut self,
         value: Option<Vec<ShowClusterRespClusterBrokers>>,
@@ -1764,61 +1878,73 @@ impl ShowClusterRespClusterBuilder {
         self
     }
     /// Sets `ShowClusterRespCluster::topics_count`.
+    #[inline]
     pub fn topics_count(mut self, value: i64) -> Self {
         self.inner.topics_count = Some(value);
         self
     }
     /// Sets or clears `ShowClusterRespCluster::topics_count`.
+    #[inline]
     pub fn set_topics_count(mut self, value: Option<i64>) -> Self {
         self.inner.topics_count = value;
         self
     }
     /// Sets `ShowClusterRespCluster::partitions_count`.
+    #[inline]
     pub fn partitions_count(mut self, value: i64) -> Self {
         self.inner.partitions_count = Some(value);
         self
     }
     /// Sets or clears `ShowClusterRespCluster::partitions_count`.
+    #[inline]
     pub fn set_partitions_count(mut self, value: Option<i64>) -> Self {
         self.inner.partitions_count = value;
         self
     }
     /// Sets `ShowClusterRespCluster::online_partitions_count`.
+    #[inline]
     pub fn online_partitions_count(mut self, value: i64) -> Self {
         self.inner.online_partitions_count = Some(value);
         self
     }
     /// Sets or clears `ShowClusterRespCluster::online_partitions_count`.
+    #[inline]
     pub fn set_online_partitions_count(mut self, value: Option<i64>) -> Self {
         self.inner.online_partitions_count = value;
         self
     }
     /// Sets `ShowClusterRespCluster::replicas_count`.
+    #[inline]
     pub fn replicas_count(mut self, value: i64) -> Self {
         self.inner.replicas_count = Some(value);
         self
     }
     /// Sets or clears `ShowClusterRespCluster::replicas_count`.
+    #[inline]
     pub fn set_replicas_count(mut self, value: Option<i64>) -> Self {
         self.inner.replicas_count = value;
         self
     }
     /// Sets `ShowClusterRespCluster::isr_replicas_count`.
+    #[inline]
     pub fn isr_replicas_count(mut self, value: i64) -> Self {
         self.inner.isr_replicas_count = Some(value);
         self
     }
     /// Sets or clears `ShowClusterRespCluster::isr_replicas_count`.
+    #[inline]
     pub fn set_isr_replicas_count(mut self, value: Option<i64>) -> Self {
         self.inner.isr_replicas_count = value;
         self
     }
     /// Sets `ShowClusterRespCluster::consumers_count`.
+    #[inline]
     pub fn consumers_count(mut self, value: i64) -> Self {
         self.inner.consumers_count = Some(value);
         self
     }
     /// Sets or clears `ShowClusterRespCluster::consumers_count`.
+    #[inline]
     pub fn set_consumers_count(mut self, value: Option<i64>) -> Self {
         self.inner.consumers_count = value;
         self
@@ -1914,71 +2040,85 @@ pub struct ShowClusterRespClusterBrokersBuilder {
 }
 impl ShowClusterRespClusterBrokersBuilder {
     /// Sets `ShowClusterRespClusterBrokers::host`.
+    #[inline]
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.inner.host = Some(value.into());
         self
     }
     /// Sets or clears `ShowClusterRespClusterBrokers::host`.
+    #[inline]
     pub fn set_host(mut self, value: Option<String>) -> Self {
         self.inner.host = value;
         self
     }
     /// Sets `ShowClusterRespClusterBrokers::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `ShowClusterRespClusterBrokers::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ShowClusterRespClusterBrokers::broker_id`.
+    #[inline]
     pub fn broker_id(mut self, value: impl Into<String>) -> Self {
         self.inner.broker_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowClusterRespClusterBrokers::broker_id`.
+    #[inline]
     pub fn set_broker_id(mut self, value: Option<String>) -> Self {
         self.inner.broker_id = value;
         self
     }
     /// Sets `ShowClusterRespClusterBrokers::is_controller`.
+    #[inline]
     pub fn is_controller(mut self, value: bool) -> Self {
         self.inner.is_controller = Some(value);
         self
     }
     /// Sets or clears `ShowClusterRespClusterBrokers::is_controller`.
+    #[inline]
     pub fn set_is_controller(mut self, value: Option<bool>) -> Self {
         self.inner.is_controller = value;
         self
     }
     /// Sets `ShowClusterRespClusterBrokers::version`.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
     /// Sets or clears `ShowClusterRespClusterBrokers::version`.
+    #[inline]
     pub fn set_version(mut self, value: Option<String>) -> Self {
         self.inner.version = value;
         self
     }
     /// Sets `ShowClusterRespClusterBrokers::register_time`.
+    #[inline]
     pub fn register_time(mut self, value: i64) -> Self {
         self.inner.register_time = Some(value);
         self
     }
     /// Sets or clears `ShowClusterRespClusterBrokers::register_time`.
+    #[inline]
     pub fn set_register_time(mut self, value: Option<i64>) -> Self {
         self.inner.register_time = value;
         self
     }
     /// Sets `ShowClusterRespClusterBrokers::is_health`.
+    #[inline]
     pub fn is_health(mut self, value: bool) -> Self {
         self.inner.is_health = Some(value);
         self
     }
     /// Sets or clears `ShowClusterRespClusterBrokers::is_health`.
+    #[inline]
     pub fn set_is_health(mut self, value: Option<bool>) -> Self {
         self.inner.is_health = value;
         self
@@ -2032,11 +2172,13 @@ pub struct ShowClusterResponseBuilder {
 }
 impl ShowClusterResponseBuilder {
     /// Sets `ShowClusterResponse::cluster`.
+    #[inline]
     pub fn cluster(mut self, value: impl Into<ShowClusterRespCluster>) -> Self {
         self.inner.cluster = Some(value.into());
         self
     }
     /// Sets or clears `ShowClusterResponse::cluster`.
+    #[inline]
     pub fn set_cluster(mut self, value: Option<ShowClusterRespCluster>) -> Self {
         self.inner.cluster = value;
         self
@@ -2095,11 +2237,13 @@ pub struct ShowConnectorResourceInfoResponseBuilder {
 }
 impl ShowConnectorResourceInfoResponseBuilder {
     /// Sets `ShowConnectorResourceInfoResponse::sold_out`.
+    #[inline]
     pub fn sold_out(mut self, value: bool) -> Self {
         self.inner.sold_out = Some(value);
         self
     }
     /// Sets or clears `ShowConnectorResourceInfoResponse::sold_out`.
+    #[inline]
     pub fn set_sold_out(mut self, value: Option<bool>) -> Self {
         self.inner.sold_out = value;
         self
@@ -2203,46 +2347,55 @@ pub struct ShowConnectorTaskResponseBuilder {
 }
 impl ShowConnectorTaskResponseBuilder {
     /// Sets `ShowConnectorTaskResponse::task_name`.
+    #[inline]
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowConnectorTaskResponse::task_name`.
+    #[inline]
     pub fn set_task_name(mut self, value: Option<String>) -> Self {
         self.inner.task_name = value;
         self
     }
     /// Sets `ShowConnectorTaskResponse::topics`.
+    #[inline]
     pub fn topics(mut self, value: impl Into<String>) -> Self {
         self.inner.topics = Some(value.into());
         self
     }
     /// Sets or clears `ShowConnectorTaskResponse::topics`.
+    #[inline]
     pub fn set_topics(mut self, value: Option<String>) -> Self {
         self.inner.topics = value;
         self
     }
     /// Sets `ShowConnectorTaskResponse::topics_regex`.
+    #[inline]
     pub fn topics_regex(mut self, value: impl Into<String>) -> Self {
         self.inner.topics_regex = Some(value.into());
         self
     }
     /// Sets or clears `ShowConnectorTaskResponse::topics_regex`.
+    #[inline]
     pub fn set_topics_regex(mut self, value: Option<String>) -> Self {
         self.inner.topics_regex = value;
         self
     }
     /// Sets `ShowConnectorTaskResponse::source_type`.
+    #[inline]
     pub fn source_type(mut self, value: impl Into<String>) -> Self {
         self.inner.source_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowConnectorTaskResponse::source_type`.
+    #[inline]
     pub fn set_source_type(mut self, value: Option<String>) -> Self {
         self.inner.source_type = value;
         self
     }
     /// Sets `ShowConnectorTaskResponse::source_task`.
+    #[inline]
     pub fn source_task(
         mut self,
         value: impl Into<SmartConnectTaskRespSourceConfig>,
@@ -2251,6 +2404,7 @@ impl ShowConnectorTaskResponseBuilder {
         self
     }
     /// Sets or clears `ShowConnectorTaskResponse::source_task`.
+    #[inline]
     pub fn set_source_task(
         mut self,
         value: Option<SmartConnectTaskRespSourceConfig>,
@@ -2259,16 +2413,19 @@ impl ShowConnectorTaskResponseBuilder {
         self
     }
     /// Sets `ShowConnectorTaskResponse::sink_type`.
+    #[inline]
     pub fn sink_type(mut self, value: impl Into<String>) -> Self {
         self.inner.sink_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowConnectorTaskResponse::sink_type`.
+    #[inline]
     pub fn set_sink_type(mut self, value: Option<String>) -> Self {
         self.inner.sink_type = value;
         self
     }
     /// Sets `ShowConnectorTaskResponse::sink_task`.
+    #[inline]
     pub fn sink_task(
         mut self,
         value: impl Into<SmartConnectTaskRespSinkConfig>,
@@ -2277,6 +2434,7 @@ impl ShowConnectorTaskResponseBuilder {
         self
     }
     /// Sets or clears `ShowConnectorTaskResponse::sink_task`.
+    #[inline]
     pub fn set_sink_task(
         mut self,
         value: Option<SmartConnectTaskRespSinkConfig>,
@@ -2285,31 +2443,37 @@ impl ShowConnectorTaskResponseBuilder {
         self
     }
     /// Sets `ShowConnectorTaskResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ShowConnectorTaskResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShowConnectorTaskResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowConnectorTaskResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowConnectorTaskResponse::create_time`.
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.inner.create_time = Some(value);
         self
     }
     /// Sets or clears `ShowConnectorTaskResponse::create_time`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.inner.create_time = value;
         self
@@ -2375,41 +2539,49 @@ pub struct ShowCoordinatorsRespCoordinatorsBuilder {
 }
 impl ShowCoordinatorsRespCoordinatorsBuilder {
     /// Sets `ShowCoordinatorsRespCoordinators::group_id`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowCoordinatorsRespCoordinators::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `ShowCoordinatorsRespCoordinators::id`.
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.inner.id = Some(value);
         self
     }
     /// Sets or clears `ShowCoordinatorsRespCoordinators::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShowCoordinatorsRespCoordinators::host`.
+    #[inline]
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.inner.host = Some(value.into());
         self
     }
     /// Sets or clears `ShowCoordinatorsRespCoordinators::host`.
+    #[inline]
     pub fn set_host(mut self, value: Option<String>) -> Self {
         self.inner.host = value;
         self
     }
     /// Sets `ShowCoordinatorsRespCoordinators::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `ShowCoordinatorsRespCoordinators::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
@@ -2467,6 +2639,7 @@ pub struct ShowCoordinatorsResponseBuilder {
 }
 impl ShowCoordinatorsResponseBuilder {
     /// Sets `ShowCoordinatorsResponse::coordinators`.
+    #[inline]
     pub fn coordinators(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowCoordinatorsRespCoordinators>>,
@@ -2475,6 +2648,7 @@ impl ShowCoordinatorsResponseBuilder {
         self
     }
     /// Appends one item to `ShowCoordinatorsResponse::coordinators`.
+    #[inline]
     pub fn push_coordinators(
         mut self,
         value: impl Into<ShowCoordinatorsRespCoordinators>,
@@ -2483,6 +2657,7 @@ impl ShowCoordinatorsResponseBuilder {
         self
     }
     /// Sets or clears `ShowCoordinatorsResponse::coordinators`.
+    #[inline]
     pub fn set_coordinators(
         mut self,
         value: Option<Vec<ShowCoordinatorsRespCoordinators>>,
@@ -2539,11 +2714,13 @@ pub struct ShowGroupResponseBuilder {
 }
 impl ShowGroupResponseBuilder {
     /// Sets `ShowGroupResponse::group`.
+    #[inline]
     pub fn group(mut self, value: impl Into<DescribeGroupsRespGroup>) -> Self {
         self.inner.group = Some(value.into());
         self
     }
     /// Sets or clears `ShowGroupResponse::group`.
+    #[inline]
     pub fn set_group(mut self, value: Option<DescribeGroupsRespGroup>) -> Self {
         self.inner.group = value;
         self
@@ -2649,36 +2826,43 @@ pub struct ShowGroupsRespGroupBuilder {
 }
 impl ShowGroupsRespGroupBuilder {
     /// Sets `ShowGroupsRespGroup::group_id`.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowGroupsRespGroup::group_id`.
+    #[inline]
     pub fn set_group_id(mut self, value: Option<String>) -> Self {
         self.inner.group_id = value;
         self
     }
     /// Sets `ShowGroupsRespGroup::state`.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.inner.state = Some(value.into());
         self
     }
     /// Sets or clears `ShowGroupsRespGroup::state`.
+    #[inline]
     pub fn set_state(mut self, value: Option<String>) -> Self {
         self.inner.state = value;
         self
     }
     /// Sets `ShowGroupsRespGroup::coordinator_id`.
+    #[inline]
     pub fn coordinator_id(mut self, value: i64) -> Self {
         self.inner.coordinator_id = Some(value);
         self
     }
     /// Sets or clears `ShowGroupsRespGroup::coordinator_id`.
+    #[inline]
     pub fn set_coordinator_id(mut self, value: Option<i64>) -> Self {
         self.inner.coordinator_id = value;
         self
     }
     /// Sets `ShowGroupsRespGroup::members`.
+    #[inline]
     pub fn members(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowGroupsRespGroupMembers>>,
@@ -2687,11 +2871,13 @@ impl ShowGroupsRespGroupBuilder {
         self
     }
     /// Appends one item to `ShowGroupsRespGroup::members`.
+    #[inline]
     pub fn push_members(mut self, value: impl Into<ShowGroupsRespGroupMembers>) -> Self {
         self.inner.members.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowGroupsRespGroup::members`.
+    #[inline]
     pub fn set_members(
         mut self,
         value: Option<Vec<ShowGroupsRespGroupMembers>>,
@@ -2700,6 +2886,7 @@ impl ShowGroupsRespGroupBuilder {
         self
     }
     /// Sets `ShowGroupsRespGroup::group_message_offsets`.
+    #[inline]
     pub fn group_message_offsets(
         mut self,
         value: impl IntoIterator<
@@ -2712,6 +2899,7 @@ impl ShowGroupsRespGroupBuilder {
         self
     }
     /// Appends one item to `ShowGroupsRespGroup::group_message_offsets`.
+    #[inline]
     pub fn push_group_message_offsets(
         mut self,
         value: impl Into<ShowGroupsRespGroupGroupMessageOffsets>,
@@ -2720,6 +2908,7 @@ impl ShowGroupsRespGroupBuilder {
         self
     }
     /// Sets or clears `ShowGroupsRespGroup::group_message_offsets`.
+    #[inline]
     pub fn set_group_message_offsets(
         mut self,
         value: Option<Vec<ShowGroupsRespGroupGroupMessageOffsets>>,
@@ -2728,11 +2917,13 @@ impl ShowGroupsRespGroupBuilder {
         self
     }
     /// Sets `ShowGroupsRespGroup::assignment_strategy`.
+    #[inline]
     pub fn assignment_strategy(mut self, value: impl Into<String>) -> Self {
         self.inner.assignment_strategy = Some(value.into());
         self
     }
     /// Sets or clears `ShowGroupsRespGroup::assignment_strategy`.
+    #[inline]
     pub fn set_assignment_strategy(mut self, value: Option<String>) -> Self {
         self.inner.assignment_strategy = value;
         self
@@ -2794,16 +2985,19 @@ pub struct ShowGroupsRespGroupAssignmentBuilder {
 }
 impl ShowGroupsRespGroupAssignmentBuilder {
     /// Sets `ShowGroupsRespGroupAssignment::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `ShowGroupsRespGroupAssignment::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `ShowGroupsRespGroupAssignment::partitions`.
+    #[inline]
     pub fn partitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -2812,11 +3006,13 @@ impl ShowGroupsRespGroupAssignmentBuilder {
         self
     }
     /// Appends one item to `ShowGroupsRespGroupAssignment::partitions`.
+    #[inline]
     pub fn push_partitions(mut self, value: impl Into<i64>) -> Self {
         self.inner.partitions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowGroupsRespGroupAssignment::partitions`.
+    #[inline]
     pub fn set_partitions(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.partitions = value;
         self
@@ -2903,51 +3099,61 @@ pub struct ShowGroupsRespGroupGroupMessageOffsetsBuilder {
 }
 impl ShowGroupsRespGroupGroupMessageOffsetsBuilder {
     /// Sets `ShowGroupsRespGroupGroupMessageOffsets::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `ShowGroupsRespGroupGroupMessageOffsets::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `ShowGroupsRespGroupGroupMessageOffsets::lag`.
+    #[inline]
     pub fn lag(mut self, value: i64) -> Self {
         self.inner.lag = Some(value);
         self
     }
     /// Sets or clears `ShowGroupsRespGroupGroupMessageOffsets::lag`.
+    #[inline]
     pub fn set_lag(mut self, value: Option<i64>) -> Self {
         self.inner.lag = value;
         self
     }
     /// Sets `ShowGroupsRespGroupGroupMessageOffsets::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `ShowGroupsRespGroupGroupMessageOffsets::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `ShowGroupsRespGroupGroupMessageOffsets::message_current_offset`.
+    #[inline]
     pub fn message_current_offset(mut self, value: i64) -> Self {
         self.inner.message_current_offset = Some(value);
         self
     }
     /// Sets or clears `ShowGroupsRespGroupGroupMessageOffsets::message_current_offset`.
+    #[inline]
     pub fn set_message_current_offset(mut self, value: Option<i64>) -> Self {
         self.inner.message_current_offset = value;
         self
     }
     /// Sets `ShowGroupsRespGroupGroupMessageOffsets::message_log_end_offset`.
+    #[inline]
     pub fn message_log_end_offset(mut self, value: i64) -> Self {
         self.inner.message_log_end_offset = Some(value);
         self
     }
     /// Sets or clears `ShowGroupsRespGroupGroupMessageOffsets::message_log_end_offset`.
+    #[inline]
     pub fn set_message_log_end_offset(mut self, value: Option<i64>) -> Self {
         self.inner.message_log_end_offset = value;
         self
@@ -3022,16 +3228,19 @@ pub struct ShowGroupsRespGroupMembersBuilder {
 }
 impl ShowGroupsRespGroupMembersBuilder {
     /// Sets `ShowGroupsRespGroupMembers::host`.
+    #[inline]
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.inner.host = Some(value.into());
         self
     }
     /// Sets or clears `ShowGroupsRespGroupMembers::host`.
+    #[inline]
     pub fn set_host(mut self, value: Option<String>) -> Self {
         self.inner.host = value;
         self
     }
     /// Sets `ShowGroupsRespGroupMembers::assignment`.
+    #[inline]
     pub fn assignment(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowGroupsRespGroupAssignment>>,
@@ -3040,6 +3249,7 @@ impl ShowGroupsRespGroupMembersBuilder {
         self
     }
     /// Appends one item to `ShowGroupsRespGroupMembers::assignment`.
+    #[inline]
     pub fn push_assignment(
         mut self,
         value: impl Into<ShowGroupsRespGroupAssignment>,
@@ -3048,6 +3258,7 @@ impl ShowGroupsRespGroupMembersBuilder {
         self
     }
     /// Sets or clears `ShowGroupsRespGroupMembers::assignment`.
+    #[inline]
     pub fn set_assignment(
         mut self,
         value: Option<Vec<ShowGroupsRespGroupAssignment>>,
@@ -3056,21 +3267,25 @@ impl ShowGroupsRespGroupMembersBuilder {
         self
     }
     /// Sets `ShowGroupsRespGroupMembers::member_id`.
+    #[inline]
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.inner.member_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowGroupsRespGroupMembers::member_id`.
+    #[inline]
     pub fn set_member_id(mut self, value: Option<String>) -> Self {
         self.inner.member_id = value;
         self
     }
     /// Sets `ShowGroupsRespGroupMembers::client_id`.
+    #[inline]
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.inner.client_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowGroupsRespGroupMembers::client_id`.
+    #[inline]
     pub fn set_client_id(mut self, value: Option<String>) -> Self {
         self.inner.client_id = value;
         self
@@ -3124,11 +3339,13 @@ pub struct ShowGroupsResponseBuilder {
 }
 impl ShowGroupsResponseBuilder {
     /// Sets `ShowGroupsResponse::group`.
+    #[inline]
     pub fn group(mut self, value: impl Into<ShowGroupsRespGroup>) -> Self {
         self.inner.group = Some(value.into());
         self
     }
     /// Sets or clears `ShowGroupsResponse::group`.
+    #[inline]
     pub fn set_group(mut self, value: Option<ShowGroupsRespGroup>) -> Self {
         self.inner.group = value;
         self
@@ -3186,6 +3403,7 @@ pub struct ShowInstanceConfigsResponseBuilder {
 }
 impl ShowInstanceConfigsResponseBuilder {
     /// Sets `ShowInstanceConfigsResponse::kafka_configs`.
+    #[inline]
     pub fn kafka_configs(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceConfig>>,
@@ -3194,11 +3412,13 @@ impl ShowInstanceConfigsResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceConfigsResponse::kafka_configs`.
+    #[inline]
     pub fn push_kafka_configs(mut self, value: impl Into<InstanceConfig>) -> Self {
         self.inner.kafka_configs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceConfigsResponse::kafka_configs`.
+    #[inline]
     pub fn set_kafka_configs(mut self, value: Option<Vec<InstanceConfig>>) -> Self {
         self.inner.kafka_configs = value;
         self
@@ -3264,6 +3484,7 @@ pub struct ShowInstanceMessagesResponseBuilder {
 }
 impl ShowInstanceMessagesResponseBuilder {
     /// Sets `ShowInstanceMessagesResponse::messages`.
+    #[inline]
     pub fn messages(
         mut self,
         value: impl IntoIterator<Item = impl Into<MessagesEntity>>,
@@ -3272,31 +3493,37 @@ impl ShowInstanceMessagesResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceMessagesResponse::messages`.
+    #[inline]
     pub fn push_messages(mut self, value: impl Into<MessagesEntity>) -> Self {
         self.inner.messages.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceMessagesResponse::messages`.
+    #[inline]
     pub fn set_messages(mut self, value: Option<Vec<MessagesEntity>>) -> Self {
         self.inner.messages = value;
         self
     }
     /// Sets `ShowInstanceMessagesResponse::total`.
+    #[inline]
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceMessagesResponse::total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<i64>) -> Self {
         self.inner.total = value;
         self
     }
     /// Sets `ShowInstanceMessagesResponse::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceMessagesResponse::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
@@ -4094,316 +4321,379 @@ pub struct ShowInstanceRespBuilder {
 }
 impl ShowInstanceRespBuilder {
     /// Sets `ShowInstanceResp::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowInstanceResp::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ShowInstanceResp::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `ShowInstanceResp::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ShowInstanceResp::specification`.
+    #[inline]
     pub fn specification(mut self, value: impl Into<String>) -> Self {
         self.inner.specification = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::specification`.
+    #[inline]
     pub fn set_specification(mut self, value: Option<String>) -> Self {
         self.inner.specification = value;
         self
     }
     /// Sets `ShowInstanceResp::storage_space`.
+    #[inline]
     pub fn storage_space(mut self, value: i64) -> Self {
         self.inner.storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::storage_space`.
+    #[inline]
     pub fn set_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.storage_space = value;
         self
     }
     /// Sets `ShowInstanceResp::partition_num`.
+    #[inline]
     pub fn partition_num(mut self, value: impl Into<String>) -> Self {
         self.inner.partition_num = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::partition_num`.
+    #[inline]
     pub fn set_partition_num(mut self, value: Option<String>) -> Self {
         self.inner.partition_num = value;
         self
     }
     /// Sets `ShowInstanceResp::used_storage_space`.
+    #[inline]
     pub fn used_storage_space(mut self, value: i64) -> Self {
         self.inner.used_storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::used_storage_space`.
+    #[inline]
     pub fn set_used_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.used_storage_space = value;
         self
     }
     /// Sets `ShowInstanceResp::dns_enable`.
+    #[inline]
     pub fn dns_enable(mut self, value: bool) -> Self {
         self.inner.dns_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::dns_enable`.
+    #[inline]
     pub fn set_dns_enable(mut self, value: Option<bool>) -> Self {
         self.inner.dns_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::connect_address`.
+    #[inline]
     pub fn connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::connect_address`.
+    #[inline]
     pub fn set_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ShowInstanceResp::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowInstanceResp::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowInstanceResp::resource_spec_code`.
+    #[inline]
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::resource_spec_code`.
+    #[inline]
     pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.resource_spec_code = value;
         self
     }
     /// Sets `ShowInstanceResp::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: i64) -> Self {
         self.inner.charging_mode = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `ShowInstanceResp::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `ShowInstanceResp::vpc_name`.
+    #[inline]
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::vpc_name`.
+    #[inline]
     pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
         self.inner.vpc_name = value;
         self
     }
     /// Sets `ShowInstanceResp::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowInstanceResp::subnet_name`.
+    #[inline]
     pub fn subnet_name(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::subnet_name`.
+    #[inline]
     pub fn set_subnet_name(mut self, value: Option<String>) -> Self {
         self.inner.subnet_name = value;
         self
     }
     /// Sets `ShowInstanceResp::subnet_cidr`.
+    #[inline]
     pub fn subnet_cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_cidr = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::subnet_cidr`.
+    #[inline]
     pub fn set_subnet_cidr(mut self, value: Option<String>) -> Self {
         self.inner.subnet_cidr = value;
         self
     }
     /// Sets `ShowInstanceResp::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ShowInstanceResp::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ShowInstanceResp::access_user`.
+    #[inline]
     pub fn access_user(mut self, value: impl Into<String>) -> Self {
         self.inner.access_user = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::access_user`.
+    #[inline]
     pub fn set_access_user(mut self, value: Option<String>) -> Self {
         self.inner.access_user = value;
         self
     }
     /// Sets `ShowInstanceResp::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `ShowInstanceResp::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `ShowInstanceResp::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `ShowInstanceResp::enable_publicip`.
+    #[inline]
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::enable_publicip`.
+    #[inline]
     pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_publicip = value;
         self
     }
     /// Sets `ShowInstanceResp::management_connect_address`.
+    #[inline]
     pub fn management_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.management_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::management_connect_address`.
+    #[inline]
     pub fn set_management_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.management_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::ssl_enable`.
+    #[inline]
     pub fn ssl_enable(mut self, value: bool) -> Self {
         self.inner.ssl_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::ssl_enable`.
+    #[inline]
     pub fn set_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ssl_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::broker_ssl_enable`.
+    #[inline]
     pub fn broker_ssl_enable(mut self, value: bool) -> Self {
         self.inner.broker_ssl_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::broker_ssl_enable`.
+    #[inline]
     pub fn set_broker_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.broker_ssl_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::kafka_security_protocol`.
+    #[inline]
     pub fn kafka_security_protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.kafka_security_protocol = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::kafka_security_protocol`.
+    #[inline]
     pub fn set_kafka_security_protocol(mut self, value: Option<String>) -> Self {
         self.inner.kafka_security_protocol = value;
         self
     }
     /// Sets `ShowInstanceResp::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn sasl_enabled_mechanisms(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowInstanceRespSaslEnabledMechanisms>>,
@@ -4414,6 +4704,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResp::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn push_sasl_enabled_mechanisms(
         mut self,
         value: impl Into<ShowInstanceRespSaslEnabledMechanisms>,
@@ -4425,6 +4716,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResp::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn set_sasl_enabled_mechanisms(
         mut self,
         value: Option<Vec<ShowInstanceRespSaslEnabledMechanisms>>,
@@ -4433,26 +4725,31 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets `ShowInstanceResp::ssl_two_way_enable`.
+    #[inline]
     pub fn ssl_two_way_enable(mut self, value: bool) -> Self {
         self.inner.ssl_two_way_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::ssl_two_way_enable`.
+    #[inline]
     pub fn set_ssl_two_way_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ssl_two_way_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::cert_replaced`.
+    #[inline]
     pub fn cert_replaced(mut self, value: bool) -> Self {
         self.inner.cert_replaced = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::cert_replaced`.
+    #[inline]
     pub fn set_cert_replaced(mut self, value: Option<bool>) -> Self {
         self.inner.cert_replaced = value;
         self
     }
     /// Sets `ShowInstanceResp::public_management_connect_address`.
+    #[inline]
     pub fn public_management_connect_address(
         mut self,
         value: impl Into<String>,
@@ -4461,6 +4758,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResp::public_management_connect_address`.
+    #[inline]
     pub fn set_public_management_connect_address(
         mut self,
         value: Option<String>,
@@ -4469,96 +4767,115 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets `ShowInstanceResp::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `ShowInstanceResp::is_logical_volume`.
+    #[inline]
     pub fn is_logical_volume(mut self, value: bool) -> Self {
         self.inner.is_logical_volume = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::is_logical_volume`.
+    #[inline]
     pub fn set_is_logical_volume(mut self, value: Option<bool>) -> Self {
         self.inner.is_logical_volume = value;
         self
     }
     /// Sets `ShowInstanceResp::extend_times`.
+    #[inline]
     pub fn extend_times(mut self, value: i64) -> Self {
         self.inner.extend_times = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::extend_times`.
+    #[inline]
     pub fn set_extend_times(mut self, value: Option<i64>) -> Self {
         self.inner.extend_times = value;
         self
     }
     /// Sets `ShowInstanceResp::enable_auto_topic`.
+    #[inline]
     pub fn enable_auto_topic(mut self, value: bool) -> Self {
         self.inner.enable_auto_topic = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::enable_auto_topic`.
+    #[inline]
     pub fn set_enable_auto_topic(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_topic = value;
         self
     }
     /// Sets `ShowInstanceResp::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<ShowInstanceRespType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<ShowInstanceRespType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ShowInstanceResp::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `ShowInstanceResp::security_group_id`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `ShowInstanceResp::security_group_name`.
+    #[inline]
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::security_group_name`.
+    #[inline]
     pub fn set_security_group_name(mut self, value: Option<String>) -> Self {
         self.inner.security_group_name = value;
         self
     }
     /// Sets `ShowInstanceResp::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `ShowInstanceResp::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4567,16 +4884,19 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResp::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ShowInstanceResp::available_zone_names`.
+    #[inline]
     pub fn available_zone_names(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4587,86 +4907,103 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResp::available_zone_names`.
+    #[inline]
     pub fn push_available_zone_names(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone_names.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::available_zone_names`.
+    #[inline]
     pub fn set_available_zone_names(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zone_names = value;
         self
     }
     /// Sets `ShowInstanceResp::total_storage_space`.
+    #[inline]
     pub fn total_storage_space(mut self, value: i64) -> Self {
         self.inner.total_storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::total_storage_space`.
+    #[inline]
     pub fn set_total_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.total_storage_space = value;
         self
     }
     /// Sets `ShowInstanceResp::public_connect_address`.
+    #[inline]
     pub fn public_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::public_connect_address`.
+    #[inline]
     pub fn set_public_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.public_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::public_connect_domain_name`.
+    #[inline]
     pub fn public_connect_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.public_connect_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::public_connect_domain_name`.
+    #[inline]
     pub fn set_public_connect_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.public_connect_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResp::storage_resource_id`.
+    #[inline]
     pub fn storage_resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_resource_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::storage_resource_id`.
+    #[inline]
     pub fn set_storage_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.storage_resource_id = value;
         self
     }
     /// Sets `ShowInstanceResp::storage_spec_code`.
+    #[inline]
     pub fn storage_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::storage_spec_code`.
+    #[inline]
     pub fn set_storage_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.storage_spec_code = value;
         self
     }
     /// Sets `ShowInstanceResp::service_type`.
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::service_type`.
+    #[inline]
     pub fn set_service_type(mut self, value: Option<String>) -> Self {
         self.inner.service_type = value;
         self
     }
     /// Sets `ShowInstanceResp::storage_type`.
+    #[inline]
     pub fn storage_type(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::storage_type`.
+    #[inline]
     pub fn set_storage_type(mut self, value: Option<String>) -> Self {
         self.inner.storage_type = value;
         self
     }
     /// Sets `ShowInstanceResp::retention_policy`.
+    #[inline]
     pub fn retention_policy(
         mut self,
         value: impl Into<ShowInstanceRespRetentionPolicy>,
@@ -4675,6 +5012,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResp::retention_policy`.
+    #[inline]
     pub fn set_retention_policy(
         mut self,
         value: Option<ShowInstanceRespRetentionPolicy>,
@@ -4683,76 +5021,91 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets `ShowInstanceResp::kafka_public_status`.
+    #[inline]
     pub fn kafka_public_status(mut self, value: impl Into<String>) -> Self {
         self.inner.kafka_public_status = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::kafka_public_status`.
+    #[inline]
     pub fn set_kafka_public_status(mut self, value: Option<String>) -> Self {
         self.inner.kafka_public_status = value;
         self
     }
     /// Sets `ShowInstanceResp::public_bandwidth`.
+    #[inline]
     pub fn public_bandwidth(mut self, value: i64) -> Self {
         self.inner.public_bandwidth = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::public_bandwidth`.
+    #[inline]
     pub fn set_public_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.public_bandwidth = value;
         self
     }
     /// Sets `ShowInstanceResp::enable_log_collection`.
+    #[inline]
     pub fn enable_log_collection(mut self, value: bool) -> Self {
         self.inner.enable_log_collection = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::enable_log_collection`.
+    #[inline]
     pub fn set_enable_log_collection(mut self, value: Option<bool>) -> Self {
         self.inner.enable_log_collection = value;
         self
     }
     /// Sets `ShowInstanceResp::new_auth_cert`.
+    #[inline]
     pub fn new_auth_cert(mut self, value: bool) -> Self {
         self.inner.new_auth_cert = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::new_auth_cert`.
+    #[inline]
     pub fn set_new_auth_cert(mut self, value: Option<bool>) -> Self {
         self.inner.new_auth_cert = value;
         self
     }
     /// Sets `ShowInstanceResp::cross_vpc_info`.
+    #[inline]
     pub fn cross_vpc_info(mut self, value: impl Into<String>) -> Self {
         self.inner.cross_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::cross_vpc_info`.
+    #[inline]
     pub fn set_cross_vpc_info(mut self, value: Option<String>) -> Self {
         self.inner.cross_vpc_info = value;
         self
     }
     /// Sets `ShowInstanceResp::public_cross_vpc_info`.
+    #[inline]
     pub fn public_cross_vpc_info(mut self, value: impl Into<String>) -> Self {
         self.inner.public_cross_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::public_cross_vpc_info`.
+    #[inline]
     pub fn set_public_cross_vpc_info(mut self, value: Option<String>) -> Self {
         self.inner.public_cross_vpc_info = value;
         self
     }
     /// Sets `ShowInstanceResp::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::ipv6_connect_addresses`.
+    #[inline]
     pub fn ipv6_connect_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4763,6 +5116,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResp::ipv6_connect_addresses`.
+    #[inline]
     pub fn push_ipv6_connect_addresses(mut self, value: impl Into<String>) -> Self {
         self.inner
             .ipv6_connect_addresses
@@ -4771,161 +5125,193 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResp::ipv6_connect_addresses`.
+    #[inline]
     pub fn set_ipv6_connect_addresses(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ipv6_connect_addresses = value;
         self
     }
     /// Sets `ShowInstanceResp::connector_enable`.
+    #[inline]
     pub fn connector_enable(mut self, value: bool) -> Self {
         self.inner.connector_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::connector_enable`.
+    #[inline]
     pub fn set_connector_enable(mut self, value: Option<bool>) -> Self {
         self.inner.connector_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::connector_node_num`.
+    #[inline]
     pub fn connector_node_num(mut self, value: i64) -> Self {
         self.inner.connector_node_num = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::connector_node_num`.
+    #[inline]
     pub fn set_connector_node_num(mut self, value: Option<i64>) -> Self {
         self.inner.connector_node_num = value;
         self
     }
     /// Sets `ShowInstanceResp::connector_id`.
+    #[inline]
     pub fn connector_id(mut self, value: impl Into<String>) -> Self {
         self.inner.connector_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::connector_id`.
+    #[inline]
     pub fn set_connector_id(mut self, value: Option<String>) -> Self {
         self.inner.connector_id = value;
         self
     }
     /// Sets `ShowInstanceResp::rest_enable`.
+    #[inline]
     pub fn rest_enable(mut self, value: bool) -> Self {
         self.inner.rest_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::rest_enable`.
+    #[inline]
     pub fn set_rest_enable(mut self, value: Option<bool>) -> Self {
         self.inner.rest_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::rest_connect_address`.
+    #[inline]
     pub fn rest_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.rest_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::rest_connect_address`.
+    #[inline]
     pub fn set_rest_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.rest_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::public_boundwidth`.
+    #[inline]
     pub fn public_boundwidth(mut self, value: i64) -> Self {
         self.inner.public_boundwidth = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::public_boundwidth`.
+    #[inline]
     pub fn set_public_boundwidth(mut self, value: Option<i64>) -> Self {
         self.inner.public_boundwidth = value;
         self
     }
     /// Sets `ShowInstanceResp::message_query_inst_enable`.
+    #[inline]
     pub fn message_query_inst_enable(mut self, value: bool) -> Self {
         self.inner.message_query_inst_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::message_query_inst_enable`.
+    #[inline]
     pub fn set_message_query_inst_enable(mut self, value: Option<bool>) -> Self {
         self.inner.message_query_inst_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::vpc_client_plain`.
+    #[inline]
     pub fn vpc_client_plain(mut self, value: bool) -> Self {
         self.inner.vpc_client_plain = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::vpc_client_plain`.
+    #[inline]
     pub fn set_vpc_client_plain(mut self, value: Option<bool>) -> Self {
         self.inner.vpc_client_plain = value;
         self
     }
     /// Sets `ShowInstanceResp::support_features`.
+    #[inline]
     pub fn support_features(mut self, value: impl Into<String>) -> Self {
         self.inner.support_features = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::support_features`.
+    #[inline]
     pub fn set_support_features(mut self, value: Option<String>) -> Self {
         self.inner.support_features = value;
         self
     }
     /// Sets `ShowInstanceResp::trace_enable`.
+    #[inline]
     pub fn trace_enable(mut self, value: bool) -> Self {
         self.inner.trace_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::trace_enable`.
+    #[inline]
     pub fn set_trace_enable(mut self, value: Option<bool>) -> Self {
         self.inner.trace_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::agent_enable`.
+    #[inline]
     pub fn agent_enable(mut self, value: bool) -> Self {
         self.inner.agent_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::agent_enable`.
+    #[inline]
     pub fn set_agent_enable(mut self, value: Option<bool>) -> Self {
         self.inner.agent_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::pod_connect_address`.
+    #[inline]
     pub fn pod_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.pod_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::pod_connect_address`.
+    #[inline]
     pub fn set_pod_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.pod_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::disk_encrypted`.
+    #[inline]
     pub fn disk_encrypted(mut self, value: bool) -> Self {
         self.inner.disk_encrypted = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::disk_encrypted`.
+    #[inline]
     pub fn set_disk_encrypted(mut self, value: Option<bool>) -> Self {
         self.inner.disk_encrypted = value;
         self
     }
     /// Sets `ShowInstanceResp::disk_encrypted_key`.
+    #[inline]
     pub fn disk_encrypted_key(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_encrypted_key = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::disk_encrypted_key`.
+    #[inline]
     pub fn set_disk_encrypted_key(mut self, value: Option<String>) -> Self {
         self.inner.disk_encrypted_key = value;
         self
     }
     /// Sets `ShowInstanceResp::kafka_private_connect_address`.
+    #[inline]
     pub fn kafka_private_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.kafka_private_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::kafka_private_connect_address`.
+    #[inline]
     pub fn set_kafka_private_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.kafka_private_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::kafka_private_connect_domain_name`.
+    #[inline]
     pub fn kafka_private_connect_domain_name(
         mut self,
         value: impl Into<String>,
@@ -4934,6 +5320,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResp::kafka_private_connect_domain_name`.
+    #[inline]
     pub fn set_kafka_private_connect_domain_name(
         mut self,
         value: Option<String>,
@@ -4942,76 +5329,91 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Sets `ShowInstanceResp::ces_version`.
+    #[inline]
     pub fn ces_version(mut self, value: impl Into<String>) -> Self {
         self.inner.ces_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::ces_version`.
+    #[inline]
     pub fn set_ces_version(mut self, value: Option<String>) -> Self {
         self.inner.ces_version = value;
         self
     }
     /// Sets `ShowInstanceResp::public_access_enabled`.
+    #[inline]
     pub fn public_access_enabled(mut self, value: impl Into<String>) -> Self {
         self.inner.public_access_enabled = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::public_access_enabled`.
+    #[inline]
     pub fn set_public_access_enabled(mut self, value: Option<String>) -> Self {
         self.inner.public_access_enabled = value;
         self
     }
     /// Sets `ShowInstanceResp::node_num`.
+    #[inline]
     pub fn node_num(mut self, value: i64) -> Self {
         self.inner.node_num = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::node_num`.
+    #[inline]
     pub fn set_node_num(mut self, value: Option<i64>) -> Self {
         self.inner.node_num = value;
         self
     }
     /// Sets `ShowInstanceResp::port_protocols`.
+    #[inline]
     pub fn port_protocols(mut self, value: impl Into<PortProtocolsEntity>) -> Self {
         self.inner.port_protocols = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::port_protocols`.
+    #[inline]
     pub fn set_port_protocols(mut self, value: Option<PortProtocolsEntity>) -> Self {
         self.inner.port_protocols = value;
         self
     }
     /// Sets `ShowInstanceResp::enable_acl`.
+    #[inline]
     pub fn enable_acl(mut self, value: bool) -> Self {
         self.inner.enable_acl = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::enable_acl`.
+    #[inline]
     pub fn set_enable_acl(mut self, value: Option<bool>) -> Self {
         self.inner.enable_acl = value;
         self
     }
     /// Sets `ShowInstanceResp::new_spec_billing_enable`.
+    #[inline]
     pub fn new_spec_billing_enable(mut self, value: bool) -> Self {
         self.inner.new_spec_billing_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::new_spec_billing_enable`.
+    #[inline]
     pub fn set_new_spec_billing_enable(mut self, value: Option<bool>) -> Self {
         self.inner.new_spec_billing_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::broker_num`.
+    #[inline]
     pub fn broker_num(mut self, value: i64) -> Self {
         self.inner.broker_num = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::broker_num`.
+    #[inline]
     pub fn set_broker_num(mut self, value: Option<i64>) -> Self {
         self.inner.broker_num = value;
         self
     }
     /// Sets `ShowInstanceResp::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -5020,21 +5422,25 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResp::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResp::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ShowInstanceResp::dr_enable`.
+    #[inline]
     pub fn dr_enable(mut self, value: bool) -> Self {
         self.inner.dr_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResp::dr_enable`.
+    #[inline]
     pub fn set_dr_enable(mut self, value: Option<bool>) -> Self {
         self.inner.dr_enable = value;
         self
@@ -5868,316 +6274,379 @@ pub struct ShowInstanceResponseBuilder {
 }
 impl ShowInstanceResponseBuilder {
     /// Sets `ShowInstanceResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowInstanceResponse::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ShowInstanceResponse::engine_version`.
+    #[inline]
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::engine_version`.
+    #[inline]
     pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.inner.engine_version = value;
         self
     }
     /// Sets `ShowInstanceResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ShowInstanceResponse::specification`.
+    #[inline]
     pub fn specification(mut self, value: impl Into<String>) -> Self {
         self.inner.specification = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::specification`.
+    #[inline]
     pub fn set_specification(mut self, value: Option<String>) -> Self {
         self.inner.specification = value;
         self
     }
     /// Sets `ShowInstanceResponse::storage_space`.
+    #[inline]
     pub fn storage_space(mut self, value: i64) -> Self {
         self.inner.storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::storage_space`.
+    #[inline]
     pub fn set_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.storage_space = value;
         self
     }
     /// Sets `ShowInstanceResponse::partition_num`.
+    #[inline]
     pub fn partition_num(mut self, value: impl Into<String>) -> Self {
         self.inner.partition_num = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::partition_num`.
+    #[inline]
     pub fn set_partition_num(mut self, value: Option<String>) -> Self {
         self.inner.partition_num = value;
         self
     }
     /// Sets `ShowInstanceResponse::used_storage_space`.
+    #[inline]
     pub fn used_storage_space(mut self, value: i64) -> Self {
         self.inner.used_storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::used_storage_space`.
+    #[inline]
     pub fn set_used_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.used_storage_space = value;
         self
     }
     /// Sets `ShowInstanceResponse::dns_enable`.
+    #[inline]
     pub fn dns_enable(mut self, value: bool) -> Self {
         self.inner.dns_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::dns_enable`.
+    #[inline]
     pub fn set_dns_enable(mut self, value: Option<bool>) -> Self {
         self.inner.dns_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::connect_address`.
+    #[inline]
     pub fn connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::connect_address`.
+    #[inline]
     pub fn set_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ShowInstanceResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowInstanceResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::resource_spec_code`.
+    #[inline]
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::resource_spec_code`.
+    #[inline]
     pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.resource_spec_code = value;
         self
     }
     /// Sets `ShowInstanceResponse::charging_mode`.
+    #[inline]
     pub fn charging_mode(mut self, value: i64) -> Self {
         self.inner.charging_mode = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::charging_mode`.
+    #[inline]
     pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
         self.inner.charging_mode = value;
         self
     }
     /// Sets `ShowInstanceResponse::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::vpc_name`.
+    #[inline]
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::vpc_name`.
+    #[inline]
     pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
         self.inner.vpc_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowInstanceResponse::subnet_name`.
+    #[inline]
     pub fn subnet_name(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::subnet_name`.
+    #[inline]
     pub fn set_subnet_name(mut self, value: Option<String>) -> Self {
         self.inner.subnet_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::subnet_cidr`.
+    #[inline]
     pub fn subnet_cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_cidr = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::subnet_cidr`.
+    #[inline]
     pub fn set_subnet_cidr(mut self, value: Option<String>) -> Self {
         self.inner.subnet_cidr = value;
         self
     }
     /// Sets `ShowInstanceResponse::user_id`.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::user_id`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::access_user`.
+    #[inline]
     pub fn access_user(mut self, value: impl Into<String>) -> Self {
         self.inner.access_user = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::access_user`.
+    #[inline]
     pub fn set_access_user(mut self, value: Option<String>) -> Self {
         self.inner.access_user = value;
         self
     }
     /// Sets `ShowInstanceResponse::order_id`.
+    #[inline]
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::order_id`.
+    #[inline]
     pub fn set_order_id(mut self, value: Option<String>) -> Self {
         self.inner.order_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `ShowInstanceResponse::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `ShowInstanceResponse::enable_publicip`.
+    #[inline]
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::enable_publicip`.
+    #[inline]
     pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
         self.inner.enable_publicip = value;
         self
     }
     /// Sets `ShowInstanceResponse::management_connect_address`.
+    #[inline]
     pub fn management_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.management_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::management_connect_address`.
+    #[inline]
     pub fn set_management_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.management_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::ssl_enable`.
+    #[inline]
     pub fn ssl_enable(mut self, value: bool) -> Self {
         self.inner.ssl_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::ssl_enable`.
+    #[inline]
     pub fn set_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ssl_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::broker_ssl_enable`.
+    #[inline]
     pub fn broker_ssl_enable(mut self, value: bool) -> Self {
         self.inner.broker_ssl_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::broker_ssl_enable`.
+    #[inline]
     pub fn set_broker_ssl_enable(mut self, value: Option<bool>) -> Self {
         self.inner.broker_ssl_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::kafka_security_protocol`.
+    #[inline]
     pub fn kafka_security_protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.kafka_security_protocol = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::kafka_security_protocol`.
+    #[inline]
     pub fn set_kafka_security_protocol(mut self, value: Option<String>) -> Self {
         self.inner.kafka_security_protocol = value;
         self
     }
     /// Sets `ShowInstanceResponse::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn sasl_enabled_mechanisms(
         mut self,
         value: impl IntoIterator<
@@ -6190,6 +6659,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn push_sasl_enabled_mechanisms(
         mut self,
         value: impl Into<ShowInstanceResponseSaslEnabledMechanisms>,
@@ -6201,6 +6671,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::sasl_enabled_mechanisms`.
+    #[inline]
     pub fn set_sasl_enabled_mechanisms(
         mut self,
         value: Option<Vec<ShowInstanceResponseSaslEnabledMechanisms>>,
@@ -6209,26 +6680,31 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets `ShowInstanceResponse::ssl_two_way_enable`.
+    #[inline]
     pub fn ssl_two_way_enable(mut self, value: bool) -> Self {
         self.inner.ssl_two_way_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::ssl_two_way_enable`.
+    #[inline]
     pub fn set_ssl_two_way_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ssl_two_way_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::cert_replaced`.
+    #[inline]
     pub fn cert_replaced(mut self, value: bool) -> Self {
         self.inner.cert_replaced = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::cert_replaced`.
+    #[inline]
     pub fn set_cert_replaced(mut self, value: Option<bool>) -> Self {
         self.inner.cert_replaced = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_management_connect_address`.
+    #[inline]
     pub fn public_management_connect_address(
         mut self,
         value: impl Into<String>,
@@ -6237,6 +6713,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_management_connect_address`.
+    #[inline]
     pub fn set_public_management_connect_address(
         mut self,
         value: Option<String>,
@@ -6245,96 +6722,115 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets `ShowInstanceResponse::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::is_logical_volume`.
+    #[inline]
     pub fn is_logical_volume(mut self, value: bool) -> Self {
         self.inner.is_logical_volume = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::is_logical_volume`.
+    #[inline]
     pub fn set_is_logical_volume(mut self, value: Option<bool>) -> Self {
         self.inner.is_logical_volume = value;
         self
     }
     /// Sets `ShowInstanceResponse::extend_times`.
+    #[inline]
     pub fn extend_times(mut self, value: i64) -> Self {
         self.inner.extend_times = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::extend_times`.
+    #[inline]
     pub fn set_extend_times(mut self, value: Option<i64>) -> Self {
         self.inner.extend_times = value;
         self
     }
     /// Sets `ShowInstanceResponse::enable_auto_topic`.
+    #[inline]
     pub fn enable_auto_topic(mut self, value: bool) -> Self {
         self.inner.enable_auto_topic = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::enable_auto_topic`.
+    #[inline]
     pub fn set_enable_auto_topic(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_topic = value;
         self
     }
     /// Sets `ShowInstanceResponse::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<ShowInstanceResponseType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<ShowInstanceResponseType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ShowInstanceResponse::product_id`.
+    #[inline]
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::product_id`.
+    #[inline]
     pub fn set_product_id(mut self, value: Option<String>) -> Self {
         self.inner.product_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::security_group_id`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::security_group_name`.
+    #[inline]
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::security_group_name`.
+    #[inline]
     pub fn set_security_group_name(mut self, value: Option<String>) -> Self {
         self.inner.security_group_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::available_zones`.
+    #[inline]
     pub fn available_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6343,16 +6839,19 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::available_zones`.
+    #[inline]
     pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::available_zones`.
+    #[inline]
     pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zones = value;
         self
     }
     /// Sets `ShowInstanceResponse::available_zone_names`.
+    #[inline]
     pub fn available_zone_names(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6363,86 +6862,103 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::available_zone_names`.
+    #[inline]
     pub fn push_available_zone_names(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone_names.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::available_zone_names`.
+    #[inline]
     pub fn set_available_zone_names(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.available_zone_names = value;
         self
     }
     /// Sets `ShowInstanceResponse::total_storage_space`.
+    #[inline]
     pub fn total_storage_space(mut self, value: i64) -> Self {
         self.inner.total_storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::total_storage_space`.
+    #[inline]
     pub fn set_total_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.total_storage_space = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_connect_address`.
+    #[inline]
     pub fn public_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_connect_address`.
+    #[inline]
     pub fn set_public_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.public_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_connect_domain_name`.
+    #[inline]
     pub fn public_connect_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.public_connect_domain_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_connect_domain_name`.
+    #[inline]
     pub fn set_public_connect_domain_name(mut self, value: Option<String>) -> Self {
         self.inner.public_connect_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::storage_resource_id`.
+    #[inline]
     pub fn storage_resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_resource_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::storage_resource_id`.
+    #[inline]
     pub fn set_storage_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.storage_resource_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::storage_spec_code`.
+    #[inline]
     pub fn storage_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::storage_spec_code`.
+    #[inline]
     pub fn set_storage_spec_code(mut self, value: Option<String>) -> Self {
         self.inner.storage_spec_code = value;
         self
     }
     /// Sets `ShowInstanceResponse::service_type`.
+    #[inline]
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::service_type`.
+    #[inline]
     pub fn set_service_type(mut self, value: Option<String>) -> Self {
         self.inner.service_type = value;
         self
     }
     /// Sets `ShowInstanceResponse::storage_type`.
+    #[inline]
     pub fn storage_type(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::storage_type`.
+    #[inline]
     pub fn set_storage_type(mut self, value: Option<String>) -> Self {
         self.inner.storage_type = value;
         self
     }
     /// Sets `ShowInstanceResponse::retention_policy`.
+    #[inline]
     pub fn retention_policy(
         mut self,
         value: impl Into<ShowInstanceResponseRetentionPolicy>,
@@ -6451,6 +6967,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::retention_policy`.
+    #[inline]
     pub fn set_retention_policy(
         mut self,
         value: Option<ShowInstanceResponseRetentionPolicy>,
@@ -6459,76 +6976,91 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets `ShowInstanceResponse::kafka_public_status`.
+    #[inline]
     pub fn kafka_public_status(mut self, value: impl Into<String>) -> Self {
         self.inner.kafka_public_status = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::kafka_public_status`.
+    #[inline]
     pub fn set_kafka_public_status(mut self, value: Option<String>) -> Self {
         self.inner.kafka_public_status = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_bandwidth`.
+    #[inline]
     pub fn public_bandwidth(mut self, value: i64) -> Self {
         self.inner.public_bandwidth = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_bandwidth`.
+    #[inline]
     pub fn set_public_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.public_bandwidth = value;
         self
     }
     /// Sets `ShowInstanceResponse::enable_log_collection`.
+    #[inline]
     pub fn enable_log_collection(mut self, value: bool) -> Self {
         self.inner.enable_log_collection = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::enable_log_collection`.
+    #[inline]
     pub fn set_enable_log_collection(mut self, value: Option<bool>) -> Self {
         self.inner.enable_log_collection = value;
         self
     }
     /// Sets `ShowInstanceResponse::new_auth_cert`.
+    #[inline]
     pub fn new_auth_cert(mut self, value: bool) -> Self {
         self.inner.new_auth_cert = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::new_auth_cert`.
+    #[inline]
     pub fn set_new_auth_cert(mut self, value: Option<bool>) -> Self {
         self.inner.new_auth_cert = value;
         self
     }
     /// Sets `ShowInstanceResponse::cross_vpc_info`.
+    #[inline]
     pub fn cross_vpc_info(mut self, value: impl Into<String>) -> Self {
         self.inner.cross_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::cross_vpc_info`.
+    #[inline]
     pub fn set_cross_vpc_info(mut self, value: Option<String>) -> Self {
         self.inner.cross_vpc_info = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_cross_vpc_info`.
+    #[inline]
     pub fn public_cross_vpc_info(mut self, value: impl Into<String>) -> Self {
         self.inner.public_cross_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_cross_vpc_info`.
+    #[inline]
     pub fn set_public_cross_vpc_info(mut self, value: Option<String>) -> Self {
         self.inner.public_cross_vpc_info = value;
         self
     }
     /// Sets `ShowInstanceResponse::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::ipv6_connect_addresses`.
+    #[inline]
     pub fn ipv6_connect_addresses(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6539,6 +7071,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::ipv6_connect_addresses`.
+    #[inline]
     pub fn push_ipv6_connect_addresses(mut self, value: impl Into<String>) -> Self {
         self.inner
             .ipv6_connect_addresses
@@ -6547,161 +7080,193 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::ipv6_connect_addresses`.
+    #[inline]
     pub fn set_ipv6_connect_addresses(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ipv6_connect_addresses = value;
         self
     }
     /// Sets `ShowInstanceResponse::connector_enable`.
+    #[inline]
     pub fn connector_enable(mut self, value: bool) -> Self {
         self.inner.connector_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::connector_enable`.
+    #[inline]
     pub fn set_connector_enable(mut self, value: Option<bool>) -> Self {
         self.inner.connector_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::connector_node_num`.
+    #[inline]
     pub fn connector_node_num(mut self, value: i64) -> Self {
         self.inner.connector_node_num = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::connector_node_num`.
+    #[inline]
     pub fn set_connector_node_num(mut self, value: Option<i64>) -> Self {
         self.inner.connector_node_num = value;
         self
     }
     /// Sets `ShowInstanceResponse::connector_id`.
+    #[inline]
     pub fn connector_id(mut self, value: impl Into<String>) -> Self {
         self.inner.connector_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::connector_id`.
+    #[inline]
     pub fn set_connector_id(mut self, value: Option<String>) -> Self {
         self.inner.connector_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::rest_enable`.
+    #[inline]
     pub fn rest_enable(mut self, value: bool) -> Self {
         self.inner.rest_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::rest_enable`.
+    #[inline]
     pub fn set_rest_enable(mut self, value: Option<bool>) -> Self {
         self.inner.rest_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::rest_connect_address`.
+    #[inline]
     pub fn rest_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.rest_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::rest_connect_address`.
+    #[inline]
     pub fn set_rest_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.rest_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_boundwidth`.
+    #[inline]
     pub fn public_boundwidth(mut self, value: i64) -> Self {
         self.inner.public_boundwidth = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_boundwidth`.
+    #[inline]
     pub fn set_public_boundwidth(mut self, value: Option<i64>) -> Self {
         self.inner.public_boundwidth = value;
         self
     }
     /// Sets `ShowInstanceResponse::message_query_inst_enable`.
+    #[inline]
     pub fn message_query_inst_enable(mut self, value: bool) -> Self {
         self.inner.message_query_inst_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::message_query_inst_enable`.
+    #[inline]
     pub fn set_message_query_inst_enable(mut self, value: Option<bool>) -> Self {
         self.inner.message_query_inst_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::vpc_client_plain`.
+    #[inline]
     pub fn vpc_client_plain(mut self, value: bool) -> Self {
         self.inner.vpc_client_plain = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::vpc_client_plain`.
+    #[inline]
     pub fn set_vpc_client_plain(mut self, value: Option<bool>) -> Self {
         self.inner.vpc_client_plain = value;
         self
     }
     /// Sets `ShowInstanceResponse::support_features`.
+    #[inline]
     pub fn support_features(mut self, value: impl Into<String>) -> Self {
         self.inner.support_features = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::support_features`.
+    #[inline]
     pub fn set_support_features(mut self, value: Option<String>) -> Self {
         self.inner.support_features = value;
         self
     }
     /// Sets `ShowInstanceResponse::trace_enable`.
+    #[inline]
     pub fn trace_enable(mut self, value: bool) -> Self {
         self.inner.trace_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::trace_enable`.
+    #[inline]
     pub fn set_trace_enable(mut self, value: Option<bool>) -> Self {
         self.inner.trace_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::agent_enable`.
+    #[inline]
     pub fn agent_enable(mut self, value: bool) -> Self {
         self.inner.agent_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::agent_enable`.
+    #[inline]
     pub fn set_agent_enable(mut self, value: Option<bool>) -> Self {
         self.inner.agent_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::pod_connect_address`.
+    #[inline]
     pub fn pod_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.pod_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::pod_connect_address`.
+    #[inline]
     pub fn set_pod_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.pod_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::disk_encrypted`.
+    #[inline]
     pub fn disk_encrypted(mut self, value: bool) -> Self {
         self.inner.disk_encrypted = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::disk_encrypted`.
+    #[inline]
     pub fn set_disk_encrypted(mut self, value: Option<bool>) -> Self {
         self.inner.disk_encrypted = value;
         self
     }
     /// Sets `ShowInstanceResponse::disk_encrypted_key`.
+    #[inline]
     pub fn disk_encrypted_key(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_encrypted_key = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::disk_encrypted_key`.
+    #[inline]
     pub fn set_disk_encrypted_key(mut self, value: Option<String>) -> Self {
         self.inner.disk_encrypted_key = value;
         self
     }
     /// Sets `ShowInstanceResponse::kafka_private_connect_address`.
+    #[inline]
     pub fn kafka_private_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.kafka_private_connect_address = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::kafka_private_connect_address`.
+    #[inline]
     pub fn set_kafka_private_connect_address(mut self, value: Option<String>) -> Self {
         self.inner.kafka_private_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::kafka_private_connect_domain_name`.
+    #[inline]
     pub fn kafka_private_connect_domain_name(
         mut self,
         value: impl Into<String>,
@@ -6710,6 +7275,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceResponse::kafka_private_connect_domain_name`.
+    #[inline]
     pub fn set_kafka_private_connect_domain_name(
         mut self,
         value: Option<String>,
@@ -6718,76 +7284,91 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Sets `ShowInstanceResponse::ces_version`.
+    #[inline]
     pub fn ces_version(mut self, value: impl Into<String>) -> Self {
         self.inner.ces_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::ces_version`.
+    #[inline]
     pub fn set_ces_version(mut self, value: Option<String>) -> Self {
         self.inner.ces_version = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_access_enabled`.
+    #[inline]
     pub fn public_access_enabled(mut self, value: impl Into<String>) -> Self {
         self.inner.public_access_enabled = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::public_access_enabled`.
+    #[inline]
     pub fn set_public_access_enabled(mut self, value: Option<String>) -> Self {
         self.inner.public_access_enabled = value;
         self
     }
     /// Sets `ShowInstanceResponse::node_num`.
+    #[inline]
     pub fn node_num(mut self, value: i64) -> Self {
         self.inner.node_num = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::node_num`.
+    #[inline]
     pub fn set_node_num(mut self, value: Option<i64>) -> Self {
         self.inner.node_num = value;
         self
     }
     /// Sets `ShowInstanceResponse::port_protocols`.
+    #[inline]
     pub fn port_protocols(mut self, value: impl Into<PortProtocolsEntity>) -> Self {
         self.inner.port_protocols = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::port_protocols`.
+    #[inline]
     pub fn set_port_protocols(mut self, value: Option<PortProtocolsEntity>) -> Self {
         self.inner.port_protocols = value;
         self
     }
     /// Sets `ShowInstanceResponse::enable_acl`.
+    #[inline]
     pub fn enable_acl(mut self, value: bool) -> Self {
         self.inner.enable_acl = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::enable_acl`.
+    #[inline]
     pub fn set_enable_acl(mut self, value: Option<bool>) -> Self {
         self.inner.enable_acl = value;
         self
     }
     /// Sets `ShowInstanceResponse::new_spec_billing_enable`.
+    #[inline]
     pub fn new_spec_billing_enable(mut self, value: bool) -> Self {
         self.inner.new_spec_billing_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::new_spec_billing_enable`.
+    #[inline]
     pub fn set_new_spec_billing_enable(mut self, value: Option<bool>) -> Self {
         self.inner.new_spec_billing_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::broker_num`.
+    #[inline]
     pub fn broker_num(mut self, value: i64) -> Self {
         self.inner.broker_num = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::broker_num`.
+    #[inline]
     pub fn set_broker_num(mut self, value: Option<i64>) -> Self {
         self.inner.broker_num = value;
         self
     }
     /// Sets `ShowInstanceResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -6796,21 +7377,25 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ShowInstanceResponse::dr_enable`.
+    #[inline]
     pub fn dr_enable(mut self, value: bool) -> Self {
         self.inner.dr_enable = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceResponse::dr_enable`.
+    #[inline]
     pub fn set_dr_enable(mut self, value: Option<bool>) -> Self {
         self.inner.dr_enable = value;
         self
@@ -6940,66 +7525,79 @@ pub struct ShowInstanceTopicDetailRespPartitionsBuilder {
 }
 impl ShowInstanceTopicDetailRespPartitionsBuilder {
     /// Sets `ShowInstanceTopicDetailRespPartitions::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespPartitions::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailRespPartitions::leader`.
+    #[inline]
     pub fn leader(mut self, value: i64) -> Self {
         self.inner.leader = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespPartitions::leader`.
+    #[inline]
     pub fn set_leader(mut self, value: Option<i64>) -> Self {
         self.inner.leader = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailRespPartitions::leo`.
+    #[inline]
     pub fn leo(mut self, value: i64) -> Self {
         self.inner.leo = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespPartitions::leo`.
+    #[inline]
     pub fn set_leo(mut self, value: Option<i64>) -> Self {
         self.inner.leo = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailRespPartitions::hw`.
+    #[inline]
     pub fn hw(mut self, value: i64) -> Self {
         self.inner.hw = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespPartitions::hw`.
+    #[inline]
     pub fn set_hw(mut self, value: Option<i64>) -> Self {
         self.inner.hw = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailRespPartitions::lso`.
+    #[inline]
     pub fn lso(mut self, value: i64) -> Self {
         self.inner.lso = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespPartitions::lso`.
+    #[inline]
     pub fn set_lso(mut self, value: Option<i64>) -> Self {
         self.inner.lso = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailRespPartitions::last_update_timestamp`.
+    #[inline]
     pub fn last_update_timestamp(mut self, value: i64) -> Self {
         self.inner.last_update_timestamp = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespPartitions::last_update_timestamp`.
+    #[inline]
     pub fn set_last_update_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.last_update_timestamp = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailRespPartitions::replicas`.
+    #[inline]
     pub fn replicas(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowInstanceTopicDetailRespReplicas>>,
@@ -7008,6 +7606,7 @@ impl ShowInstanceTopicDetailRespPartitionsBuilder {
         self
     }
     /// Appends one item to `ShowInstanceTopicDetailRespPartitions::replicas`.
+    #[inline]
     pub fn push_replicas(
         mut self,
         value: impl Into<ShowInstanceTopicDetailRespReplicas>,
@@ -7016,6 +7615,7 @@ impl ShowInstanceTopicDetailRespPartitionsBuilder {
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespPartitions::replicas`.
+    #[inline]
     pub fn set_replicas(
         mut self,
         value: Option<Vec<ShowInstanceTopicDetailRespReplicas>>,
@@ -7095,51 +7695,61 @@ pub struct ShowInstanceTopicDetailRespReplicasBuilder {
 }
 impl ShowInstanceTopicDetailRespReplicasBuilder {
     /// Sets `ShowInstanceTopicDetailRespReplicas::broker`.
+    #[inline]
     pub fn broker(mut self, value: i64) -> Self {
         self.inner.broker = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespReplicas::broker`.
+    #[inline]
     pub fn set_broker(mut self, value: Option<i64>) -> Self {
         self.inner.broker = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailRespReplicas::leader`.
+    #[inline]
     pub fn leader(mut self, value: bool) -> Self {
         self.inner.leader = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespReplicas::leader`.
+    #[inline]
     pub fn set_leader(mut self, value: Option<bool>) -> Self {
         self.inner.leader = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailRespReplicas::in_sync`.
+    #[inline]
     pub fn in_sync(mut self, value: bool) -> Self {
         self.inner.in_sync = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespReplicas::in_sync`.
+    #[inline]
     pub fn set_in_sync(mut self, value: Option<bool>) -> Self {
         self.inner.in_sync = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailRespReplicas::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespReplicas::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailRespReplicas::lag`.
+    #[inline]
     pub fn lag(mut self, value: i64) -> Self {
         self.inner.lag = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailRespReplicas::lag`.
+    #[inline]
     pub fn set_lag(mut self, value: Option<i64>) -> Self {
         self.inner.lag = value;
         self
@@ -7214,16 +7824,19 @@ pub struct ShowInstanceTopicDetailResponseBuilder {
 }
 impl ShowInstanceTopicDetailResponseBuilder {
     /// Sets `ShowInstanceTopicDetailResponse::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailResponse::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `ShowInstanceTopicDetailResponse::partitions`.
+    #[inline]
     pub fn partitions(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowInstanceTopicDetailRespPartitions>>,
@@ -7232,6 +7845,7 @@ impl ShowInstanceTopicDetailResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceTopicDetailResponse::partitions`.
+    #[inline]
     pub fn push_partitions(
         mut self,
         value: impl Into<ShowInstanceTopicDetailRespPartitions>,
@@ -7240,6 +7854,7 @@ impl ShowInstanceTopicDetailResponseBuilder {
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailResponse::partitions`.
+    #[inline]
     pub fn set_partitions(
         mut self,
         value: Option<Vec<ShowInstanceTopicDetailRespPartitions>>,
@@ -7248,6 +7863,7 @@ impl ShowInstanceTopicDetailResponseBuilder {
         self
     }
     /// Sets `ShowInstanceTopicDetailResponse::group_subscribed`.
+    #[inline]
     pub fn group_subscribed(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -7256,11 +7872,13 @@ impl ShowInstanceTopicDetailResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceTopicDetailResponse::group_subscribed`.
+    #[inline]
     pub fn push_group_subscribed(mut self, value: impl Into<String>) -> Self {
         self.inner.group_subscribed.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceTopicDetailResponse::group_subscribed`.
+    #[inline]
     pub fn set_group_subscribed(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.group_subscribed = value;
         self
@@ -7339,51 +7957,61 @@ pub struct ShowInstanceUsersEntityBuilder {
 }
 impl ShowInstanceUsersEntityBuilder {
     /// Sets `ShowInstanceUsersEntity::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceUsersEntity::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `ShowInstanceUsersEntity::user_desc`.
+    #[inline]
     pub fn user_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.user_desc = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceUsersEntity::user_desc`.
+    #[inline]
     pub fn set_user_desc(mut self, value: Option<String>) -> Self {
         self.inner.user_desc = value;
         self
     }
     /// Sets `ShowInstanceUsersEntity::role`.
+    #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.inner.role = Some(value.into());
         self
     }
     /// Sets or clears `ShowInstanceUsersEntity::role`.
+    #[inline]
     pub fn set_role(mut self, value: Option<String>) -> Self {
         self.inner.role = value;
         self
     }
     /// Sets `ShowInstanceUsersEntity::default_app`.
+    #[inline]
     pub fn default_app(mut self, value: bool) -> Self {
         self.inner.default_app = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceUsersEntity::default_app`.
+    #[inline]
     pub fn set_default_app(mut self, value: Option<bool>) -> Self {
         self.inner.default_app = value;
         self
     }
     /// Sets `ShowInstanceUsersEntity::created_time`.
+    #[inline]
     pub fn created_time(mut self, value: i64) -> Self {
         self.inner.created_time = Some(value);
         self
     }
     /// Sets or clears `ShowInstanceUsersEntity::created_time`.
+    #[inline]
     pub fn set_created_time(mut self, value: Option<i64>) -> Self {
         self.inner.created_time = value;
         self
@@ -7441,6 +8069,7 @@ pub struct ShowInstanceUsersResponseBuilder {
 }
 impl ShowInstanceUsersResponseBuilder {
     /// Sets `ShowInstanceUsersResponse::users`.
+    #[inline]
     pub fn users(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowInstanceUsersEntity>>,
@@ -7449,11 +8078,13 @@ impl ShowInstanceUsersResponseBuilder {
         self
     }
     /// Appends one item to `ShowInstanceUsersResponse::users`.
+    #[inline]
     pub fn push_users(mut self, value: impl Into<ShowInstanceUsersEntity>) -> Self {
         self.inner.users.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowInstanceUsersResponse::users`.
+    #[inline]
     pub fn set_users(mut self, value: Option<Vec<ShowInstanceUsersEntity>>) -> Self {
         self.inner.users = value;
         self
@@ -7507,11 +8138,13 @@ pub struct ShowKafkaClusterResponseBuilder {
 }
 impl ShowKafkaClusterResponseBuilder {
     /// Sets `ShowKafkaClusterResponse::cluster`.
+    #[inline]
     pub fn cluster(mut self, value: impl Into<ShowKakfaClusterResponseCluster>) -> Self {
         self.inner.cluster = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaClusterResponse::cluster`.
+    #[inline]
     pub fn set_cluster(
         mut self,
         value: Option<ShowKakfaClusterResponseCluster>,
@@ -7585,16 +8218,19 @@ pub struct ShowKafkaInstanceExtendProductInfoResponseBuilder {
 }
 impl ShowKafkaInstanceExtendProductInfoResponseBuilder {
     /// Sets `ShowKafkaInstanceExtendProductInfoResponse::engine`.
+    #[inline]
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaInstanceExtendProductInfoResponse::engine`.
+    #[inline]
     pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.inner.engine = value;
         self
     }
     /// Sets `ShowKafkaInstanceExtendProductInfoResponse::versions`.
+    #[inline]
     pub fn versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -7603,16 +8239,19 @@ impl ShowKafkaInstanceExtendProductInfoResponseBuilder {
         self
     }
     /// Appends one item to `ShowKafkaInstanceExtendProductInfoResponse::versions`.
+    #[inline]
     pub fn push_versions(mut self, value: impl Into<String>) -> Self {
         self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowKafkaInstanceExtendProductInfoResponse::versions`.
+    #[inline]
     pub fn set_versions(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.versions = value;
         self
     }
     /// Sets `ShowKafkaInstanceExtendProductInfoResponse::products`.
+    #[inline]
     pub fn products(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtendProductInfoEntity>>,
@@ -7621,11 +8260,13 @@ impl ShowKafkaInstanceExtendProductInfoResponseBuilder {
         self
     }
     /// Appends one item to `ShowKafkaInstanceExtendProductInfoResponse::products`.
+    #[inline]
     pub fn push_products(mut self, value: impl Into<ExtendProductInfoEntity>) -> Self {
         self.inner.products.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowKafkaInstanceExtendProductInfoResponse::products`.
+    #[inline]
     pub fn set_products(mut self, value: Option<Vec<ExtendProductInfoEntity>>) -> Self {
         self.inner.products = value;
         self
@@ -7749,101 +8390,121 @@ pub struct ShowKafkaLogTaskEntityBuilder {
 }
 impl ShowKafkaLogTaskEntityBuilder {
     /// Sets `ShowKafkaLogTaskEntity::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaLogTaskEntity::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShowKafkaLogTaskEntity::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaLogTaskEntity::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowKafkaLogTaskEntity::log_group_id`.
+    #[inline]
     pub fn log_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.log_group_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaLogTaskEntity::log_group_id`.
+    #[inline]
     pub fn set_log_group_id(mut self, value: Option<String>) -> Self {
         self.inner.log_group_id = value;
         self
     }
     /// Sets `ShowKafkaLogTaskEntity::log_stream_id`.
+    #[inline]
     pub fn log_stream_id(mut self, value: impl Into<String>) -> Self {
         self.inner.log_stream_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaLogTaskEntity::log_stream_id`.
+    #[inline]
     pub fn set_log_stream_id(mut self, value: Option<String>) -> Self {
         self.inner.log_stream_id = value;
         self
     }
     /// Sets `ShowKafkaLogTaskEntity::dashboard_id`.
+    #[inline]
     pub fn dashboard_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dashboard_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaLogTaskEntity::dashboard_id`.
+    #[inline]
     pub fn set_dashboard_id(mut self, value: Option<String>) -> Self {
         self.inner.dashboard_id = value;
         self
     }
     /// Sets `ShowKafkaLogTaskEntity::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaLogTaskEntity::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowKafkaLogTaskEntity::log_type`.
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.inner.log_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaLogTaskEntity::log_type`.
+    #[inline]
     pub fn set_log_type(mut self, value: Option<String>) -> Self {
         self.inner.log_type = value;
         self
     }
     /// Sets `ShowKafkaLogTaskEntity::log_file_name`.
+    #[inline]
     pub fn log_file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.log_file_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaLogTaskEntity::log_file_name`.
+    #[inline]
     pub fn set_log_file_name(mut self, value: Option<String>) -> Self {
         self.inner.log_file_name = value;
         self
     }
     /// Sets `ShowKafkaLogTaskEntity::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: i64) -> Self {
         self.inner.created_at = Some(value);
         self
     }
     /// Sets or clears `ShowKafkaLogTaskEntity::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<i64>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowKafkaLogTaskEntity::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: i64) -> Self {
         self.inner.updated_at = Some(value);
         self
     }
     /// Sets or clears `ShowKafkaLogTaskEntity::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<i64>) -> Self {
         self.inner.updated_at = value;
         self
@@ -7906,6 +8567,7 @@ pub struct ShowKafkaLogTaskResponseBuilder {
 }
 impl ShowKafkaLogTaskResponseBuilder {
     /// Sets `ShowKafkaLogTaskResponse::log_response_list`.
+    #[inline]
     pub fn log_response_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowKafkaLogTaskEntity>>,
@@ -7914,6 +8576,7 @@ impl ShowKafkaLogTaskResponseBuilder {
         self
     }
     /// Appends one item to `ShowKafkaLogTaskResponse::log_response_list`.
+    #[inline]
     pub fn push_log_response_list(
         mut self,
         value: impl Into<ShowKafkaLogTaskEntity>,
@@ -7922,6 +8585,7 @@ impl ShowKafkaLogTaskResponseBuilder {
         self
     }
     /// Sets or clears `ShowKafkaLogTaskResponse::log_response_list`.
+    #[inline]
     pub fn set_log_response_list(
         mut self,
         value: Option<Vec<ShowKafkaLogTaskEntity>>,
@@ -7989,21 +8653,25 @@ pub struct ShowKafkaProductCoresResponseBuilder {
 }
 impl ShowKafkaProductCoresResponseBuilder {
     /// Sets `ShowKafkaProductCoresResponse::core_num`.
+    #[inline]
     pub fn core_num(mut self, value: i64) -> Self {
         self.inner.core_num = Some(value);
         self
     }
     /// Sets or clears `ShowKafkaProductCoresResponse::core_num`.
+    #[inline]
     pub fn set_core_num(mut self, value: Option<i64>) -> Self {
         self.inner.core_num = value;
         self
     }
     /// Sets `ShowKafkaProductCoresResponse::total_extend_storage_space`.
+    #[inline]
     pub fn total_extend_storage_space(mut self, value: i64) -> Self {
         self.inner.total_extend_storage_space = Some(value);
         self
     }
     /// Sets or clears `ShowKafkaProductCoresResponse::total_extend_storage_space`.
+    #[inline]
     pub fn set_total_extend_storage_space(mut self, value: Option<i64>) -> Self {
         self.inner.total_extend_storage_space = value;
         self
@@ -8061,6 +8729,7 @@ pub struct ShowKafkaProjectTagsResponseBuilder {
 }
 impl ShowKafkaProjectTagsResponseBuilder {
     /// Sets `ShowKafkaProjectTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagMultyValueEntity>>,
@@ -8069,11 +8738,13 @@ impl ShowKafkaProjectTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowKafkaProjectTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagMultyValueEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowKafkaProjectTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagMultyValueEntity>>) -> Self {
         self.inner.tags = value;
         self
@@ -8188,101 +8859,121 @@ pub struct ShowKafkaRebalanceLogResponseBuilder {
 }
 impl ShowKafkaRebalanceLogResponseBuilder {
     /// Sets `ShowKafkaRebalanceLogResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaRebalanceLogResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ShowKafkaRebalanceLogResponse::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaRebalanceLogResponse::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `ShowKafkaRebalanceLogResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaRebalanceLogResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ShowKafkaRebalanceLogResponse::log_stream_id`.
+    #[inline]
     pub fn log_stream_id(mut self, value: impl Into<String>) -> Self {
         self.inner.log_stream_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaRebalanceLogResponse::log_stream_id`.
+    #[inline]
     pub fn set_log_stream_id(mut self, value: Option<String>) -> Self {
         self.inner.log_stream_id = value;
         self
     }
     /// Sets `ShowKafkaRebalanceLogResponse::log_group_id`.
+    #[inline]
     pub fn log_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.log_group_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaRebalanceLogResponse::log_group_id`.
+    #[inline]
     pub fn set_log_group_id(mut self, value: Option<String>) -> Self {
         self.inner.log_group_id = value;
         self
     }
     /// Sets `ShowKafkaRebalanceLogResponse::dashboard_id`.
+    #[inline]
     pub fn dashboard_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dashboard_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaRebalanceLogResponse::dashboard_id`.
+    #[inline]
     pub fn set_dashboard_id(mut self, value: Option<String>) -> Self {
         self.inner.dashboard_id = value;
         self
     }
     /// Sets `ShowKafkaRebalanceLogResponse::log_type`.
+    #[inline]
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.inner.log_type = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaRebalanceLogResponse::log_type`.
+    #[inline]
     pub fn set_log_type(mut self, value: Option<String>) -> Self {
         self.inner.log_type = value;
         self
     }
     /// Sets `ShowKafkaRebalanceLogResponse::log_file_name`.
+    #[inline]
     pub fn log_file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.log_file_name = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaRebalanceLogResponse::log_file_name`.
+    #[inline]
     pub fn set_log_file_name(mut self, value: Option<String>) -> Self {
         self.inner.log_file_name = value;
         self
     }
     /// Sets `ShowKafkaRebalanceLogResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: i64) -> Self {
         self.inner.created_at = Some(value);
         self
     }
     /// Sets or clears `ShowKafkaRebalanceLogResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<i64>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ShowKafkaRebalanceLogResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: i64) -> Self {
         self.inner.updated_at = Some(value);
         self
     }
     /// Sets or clears `ShowKafkaRebalanceLogResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<i64>) -> Self {
         self.inner.updated_at = value;
         self
@@ -8348,41 +9039,49 @@ pub struct ShowKafkaScalePreCheckInfoEntityBuilder {
 }
 impl ShowKafkaScalePreCheckInfoEntityBuilder {
     /// Sets `ShowKafkaScalePreCheckInfoEntity::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaScalePreCheckInfoEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowKafkaScalePreCheckInfoEntity::success`.
+    #[inline]
     pub fn success(mut self, value: bool) -> Self {
         self.inner.success = Some(value);
         self
     }
     /// Sets or clears `ShowKafkaScalePreCheckInfoEntity::success`.
+    #[inline]
     pub fn set_success(mut self, value: Option<bool>) -> Self {
         self.inner.success = value;
         self
     }
     /// Sets `ShowKafkaScalePreCheckInfoEntity::reason`.
+    #[inline]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.inner.reason = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaScalePreCheckInfoEntity::reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.inner.reason = value;
         self
     }
     /// Sets `ShowKafkaScalePreCheckInfoEntity::risk`.
+    #[inline]
     pub fn risk(mut self, value: impl Into<String>) -> Self {
         self.inner.risk = Some(value.into());
         self
     }
     /// Sets or clears `ShowKafkaScalePreCheckInfoEntity::risk`.
+    #[inline]
     pub fn set_risk(mut self, value: Option<String>) -> Self {
         self.inner.risk = value;
         self
@@ -8440,6 +9139,7 @@ pub struct ShowKafkaTagsResponseBuilder {
 }
 impl ShowKafkaTagsResponseBuilder {
     /// Sets `ShowKafkaTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -8448,11 +9148,13 @@ impl ShowKafkaTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowKafkaTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowKafkaTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
@@ -8511,6 +9213,7 @@ pub struct ShowKafkaTopicPartitionDiskusageResponseBuilder {
 }
 impl ShowKafkaTopicPartitionDiskusageResponseBuilder {
     /// Sets `ShowKafkaTopicPartitionDiskusageResponse::broker_list`.
+    #[inline]
     pub fn broker_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<DiskusageEntity>>,
@@ -8519,11 +9222,13 @@ impl ShowKafkaTopicPartitionDiskusageResponseBuilder {
         self
     }
     /// Appends one item to `ShowKafkaTopicPartitionDiskusageResponse::broker_list`.
+    #[inline]
     pub fn push_broker_list(mut self, value: impl Into<DiskusageEntity>) -> Self {
         self.inner.broker_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowKafkaTopicPartitionDiskusageResponse::broker_list`.
+    #[inline]
     pub fn set_broker_list(mut self, value: Option<Vec<DiskusageEntity>>) -> Self {
         self.inner.broker_list = value;
         self
@@ -8585,6 +9290,7 @@ pub struct ShowKafkaTopicQuotaResponseBuilder {
 }
 impl ShowKafkaTopicQuotaResponseBuilder {
     /// Sets `ShowKafkaTopicQuotaResponse::quotas`.
+    #[inline]
     pub fn quotas(
         mut self,
         value: impl IntoIterator<Item = impl Into<KafkaTopicQuota>>,
@@ -8593,21 +9299,25 @@ impl ShowKafkaTopicQuotaResponseBuilder {
         self
     }
     /// Appends one item to `ShowKafkaTopicQuotaResponse::quotas`.
+    #[inline]
     pub fn push_quotas(mut self, value: impl Into<KafkaTopicQuota>) -> Self {
         self.inner.quotas.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowKafkaTopicQuotaResponse::quotas`.
+    #[inline]
     pub fn set_quotas(mut self, value: Option<Vec<KafkaTopicQuota>>) -> Self {
         self.inner.quotas = value;
         self
     }
     /// Sets `ShowKafkaTopicQuotaResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ShowKafkaTopicQuotaResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -8669,6 +9379,7 @@ pub struct ShowKafkaUserClientQuotaResponseBuilder {
 }
 impl ShowKafkaUserClientQuotaResponseBuilder {
     /// Sets `ShowKafkaUserClientQuotaResponse::quotas`.
+    #[inline]
     pub fn quotas(
         mut self,
         value: impl IntoIterator<Item = impl Into<QuotaResp>>,
@@ -8677,21 +9388,25 @@ impl ShowKafkaUserClientQuotaResponseBuilder {
         self
     }
     /// Appends one item to `ShowKafkaUserClientQuotaResponse::quotas`.
+    #[inline]
     pub fn push_quotas(mut self, value: impl Into<QuotaResp>) -> Self {
         self.inner.quotas.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowKafkaUserClientQuotaResponse::quotas`.
+    #[inline]
     pub fn set_quotas(mut self, value: Option<Vec<QuotaResp>>) -> Self {
         self.inner.quotas = value;
         self
     }
     /// Sets `ShowKafkaUserClientQuotaResponse::count`.
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `ShowKafkaUserClientQuotaResponse::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -8749,6 +9464,7 @@ pub struct ShowKakfaClusterResponseClusterBuilder {
 }
 impl ShowKakfaClusterResponseClusterBuilder {
     /// Sets `ShowKakfaClusterResponseCluster::brokers`.
+    #[inline]
     pub fn brokers(
         mut self,
         value: impl IntoIterator<
@@ -8759,6 +9475,7 @@ impl ShowKakfaClusterResponseClusterBuilder {
         self
     }
     /// Appends one item to `ShowKakfaClusterResponseCluster::brokers`.
+    #[inline]
     pub fn push_brokers(
         mut self,
         value: impl Into<ShowKakfaClusterResponseClusterBrokers>,
@@ -8767,6 +9484,7 @@ impl ShowKakfaClusterResponseClusterBuilder {
         self
     }
     /// Sets or clears `ShowKakfaClusterResponseCluster::brokers`.
+    #[inline]
     pub fn set_brokers(
         mut self,
         value: Option<Vec<ShowKakfaClusterResponseClusterBrokers>>,
@@ -8836,41 +9554,49 @@ pub struct ShowKakfaClusterResponseClusterBrokersBuilder {
 }
 impl ShowKakfaClusterResponseClusterBrokersBuilder {
     /// Sets `ShowKakfaClusterResponseClusterBrokers::health`.
+    #[inline]
     pub fn health(mut self, value: bool) -> Self {
         self.inner.health = Some(value);
         self
     }
     /// Sets or clears `ShowKakfaClusterResponseClusterBrokers::health`.
+    #[inline]
     pub fn set_health(mut self, value: Option<bool>) -> Self {
         self.inner.health = value;
         self
     }
     /// Sets `ShowKakfaClusterResponseClusterBrokers::host`.
+    #[inline]
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.inner.host = Some(value.into());
         self
     }
     /// Sets or clears `ShowKakfaClusterResponseClusterBrokers::host`.
+    #[inline]
     pub fn set_host(mut self, value: Option<String>) -> Self {
         self.inner.host = value;
         self
     }
     /// Sets `ShowKakfaClusterResponseClusterBrokers::port`.
+    #[inline]
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
         self
     }
     /// Sets or clears `ShowKakfaClusterResponseClusterBrokers::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<i64>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ShowKakfaClusterResponseClusterBrokers::broker_id`.
+    #[inline]
     pub fn broker_id(mut self, value: impl Into<String>) -> Self {
         self.inner.broker_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowKakfaClusterResponseClusterBrokers::broker_id`.
+    #[inline]
     pub fn set_broker_id(mut self, value: Option<String>) -> Self {
         self.inner.broker_id = value;
         self
@@ -8933,6 +9659,7 @@ pub struct ShowMaintainWindowsResponseBuilder {
 }
 impl ShowMaintainWindowsResponseBuilder {
     /// Sets `ShowMaintainWindowsResponse::maintain_windows`.
+    #[inline]
     pub fn maintain_windows(
         mut self,
         value: impl IntoIterator<Item = impl Into<MaintainWindowsEntity>>,
@@ -8941,6 +9668,7 @@ impl ShowMaintainWindowsResponseBuilder {
         self
     }
     /// Appends one item to `ShowMaintainWindowsResponse::maintain_windows`.
+    #[inline]
     pub fn push_maintain_windows(
         mut self,
         value: impl Into<MaintainWindowsEntity>,
@@ -8949,6 +9677,7 @@ impl ShowMaintainWindowsResponseBuilder {
         self
     }
     /// Sets or clears `ShowMaintainWindowsResponse::maintain_windows`.
+    #[inline]
     pub fn set_maintain_windows(
         mut self,
         value: Option<Vec<MaintainWindowsEntity>>,
@@ -9056,36 +9785,43 @@ pub struct ShowMessageDiagnosisReportResponseBuilder {
 }
 impl ShowMessageDiagnosisReportResponseBuilder {
     /// Sets `ShowMessageDiagnosisReportResponse::abnormal_item_num`.
+    #[inline]
     pub fn abnormal_item_num(mut self, value: i64) -> Self {
         self.inner.abnormal_item_num = Some(value);
         self
     }
     /// Sets or clears `ShowMessageDiagnosisReportResponse::abnormal_item_num`.
+    #[inline]
     pub fn set_abnormal_item_num(mut self, value: Option<i64>) -> Self {
         self.inner.abnormal_item_num = value;
         self
     }
     /// Sets `ShowMessageDiagnosisReportResponse::failed_item_num`.
+    #[inline]
     pub fn failed_item_num(mut self, value: i64) -> Self {
         self.inner.failed_item_num = Some(value);
         self
     }
     /// Sets or clears `ShowMessageDiagnosisReportResponse::failed_item_num`.
+    #[inline]
     pub fn set_failed_item_num(mut self, value: Option<i64>) -> Self {
         self.inner.failed_item_num = value;
         self
     }
     /// Sets `ShowMessageDiagnosisReportResponse::normal_item_num`.
+    #[inline]
     pub fn normal_item_num(mut self, value: i64) -> Self {
         self.inner.normal_item_num = Some(value);
         self
     }
     /// Sets or clears `ShowMessageDiagnosisReportResponse::normal_item_num`.
+    #[inline]
     pub fn set_normal_item_num(mut self, value: Option<i64>) -> Self {
         self.inner.normal_item_num = value;
         self
     }
     /// Sets `ShowMessageDiagnosisReportResponse::diagnosis_dimension_list`.
+    #[inline]
     pub fn diagnosis_dimension_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<KafkaMessageDiagnosisDimensionEntity>>,
@@ -9096,6 +9832,7 @@ impl ShowMessageDiagnosisReportResponseBuilder {
         self
     }
     /// Appends one item to `ShowMessageDiagnosisReportResponse::diagnosis_dimension_list`.
+    #[inline]
     pub fn push_diagnosis_dimension_list(
         mut self,
         value: impl Into<KafkaMessageDiagnosisDimensionEntity>,
@@ -9107,6 +9844,7 @@ impl ShowMessageDiagnosisReportResponseBuilder {
         self
     }
     /// Sets or clears `ShowMessageDiagnosisReportResponse::diagnosis_dimension_list`.
+    #[inline]
     pub fn set_diagnosis_dimension_list(
         mut self,
         value: Option<Vec<KafkaMessageDiagnosisDimensionEntity>>,
@@ -9190,51 +9928,61 @@ pub struct ShowMessagesRespMessagesBuilder {
 }
 impl ShowMessagesRespMessagesBuilder {
     /// Sets `ShowMessagesRespMessages::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `ShowMessagesRespMessages::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `ShowMessagesRespMessages::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `ShowMessagesRespMessages::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `ShowMessagesRespMessages::message_offset`.
+    #[inline]
     pub fn message_offset(mut self, value: i64) -> Self {
         self.inner.message_offset = Some(value);
         self
     }
     /// Sets or clears `ShowMessagesRespMessages::message_offset`.
+    #[inline]
     pub fn set_message_offset(mut self, value: Option<i64>) -> Self {
         self.inner.message_offset = value;
         self
     }
     /// Sets `ShowMessagesRespMessages::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ShowMessagesRespMessages::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ShowMessagesRespMessages::timestamp`.
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.inner.timestamp = Some(value);
         self
     }
     /// Sets or clears `ShowMessagesRespMessages::timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.timestamp = value;
         self
@@ -9319,6 +10067,7 @@ pub struct ShowMessagesResponseBuilder {
 }
 impl ShowMessagesResponseBuilder {
     /// Sets `ShowMessagesResponse::messages`.
+    #[inline]
     pub fn messages(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowMessagesRespMessages>>,
@@ -9327,41 +10076,49 @@ impl ShowMessagesResponseBuilder {
         self
     }
     /// Appends one item to `ShowMessagesResponse::messages`.
+    #[inline]
     pub fn push_messages(mut self, value: impl Into<ShowMessagesRespMessages>) -> Self {
         self.inner.messages.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowMessagesResponse::messages`.
+    #[inline]
     pub fn set_messages(mut self, value: Option<Vec<ShowMessagesRespMessages>>) -> Self {
         self.inner.messages = value;
         self
     }
     /// Sets `ShowMessagesResponse::messages_count`.
+    #[inline]
     pub fn messages_count(mut self, value: i64) -> Self {
         self.inner.messages_count = Some(value);
         self
     }
     /// Sets or clears `ShowMessagesResponse::messages_count`.
+    #[inline]
     pub fn set_messages_count(mut self, value: Option<i64>) -> Self {
         self.inner.messages_count = value;
         self
     }
     /// Sets `ShowMessagesResponse::offsets_count`.
+    #[inline]
     pub fn offsets_count(mut self, value: i64) -> Self {
         self.inner.offsets_count = Some(value);
         self
     }
     /// Sets or clears `ShowMessagesResponse::offsets_count`.
+    #[inline]
     pub fn set_offsets_count(mut self, value: Option<i64>) -> Self {
         self.inner.offsets_count = value;
         self
     }
     /// Sets `ShowMessagesResponse::offset`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `ShowMessagesResponse::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<i64>) -> Self {
         self.inner.offset = value;
         self
@@ -9433,41 +10190,49 @@ pub struct ShowPartitionBeginningMessageResponseBuilder {
 }
 impl ShowPartitionBeginningMessageResponseBuilder {
     /// Sets `ShowPartitionBeginningMessageResponse::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `ShowPartitionBeginningMessageResponse::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `ShowPartitionBeginningMessageResponse::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `ShowPartitionBeginningMessageResponse::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `ShowPartitionBeginningMessageResponse::offset`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `ShowPartitionBeginningMessageResponse::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<i64>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Sets `ShowPartitionBeginningMessageResponse::timestamp`.
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.inner.timestamp = Some(value);
         self
     }
     /// Sets or clears `ShowPartitionBeginningMessageResponse::timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.timestamp = value;
         self
@@ -9538,41 +10303,49 @@ pub struct ShowPartitionEndMessageResponseBuilder {
 }
 impl ShowPartitionEndMessageResponseBuilder {
     /// Sets `ShowPartitionEndMessageResponse::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `ShowPartitionEndMessageResponse::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `ShowPartitionEndMessageResponse::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `ShowPartitionEndMessageResponse::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `ShowPartitionEndMessageResponse::offset`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `ShowPartitionEndMessageResponse::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<i64>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Sets `ShowPartitionEndMessageResponse::timestamp`.
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.inner.timestamp = Some(value);
         self
     }
     /// Sets or clears `ShowPartitionEndMessageResponse::timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.timestamp = value;
         self
@@ -9663,71 +10436,85 @@ pub struct ShowPartitionMessageEntityBuilder {
 }
 impl ShowPartitionMessageEntityBuilder {
     /// Sets `ShowPartitionMessageEntity::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ShowPartitionMessageEntity::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ShowPartitionMessageEntity::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ShowPartitionMessageEntity::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
     }
     /// Sets `ShowPartitionMessageEntity::topic`.
+    #[inline]
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.inner.topic = Some(value.into());
         self
     }
     /// Sets or clears `ShowPartitionMessageEntity::topic`.
+    #[inline]
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.inner.topic = value;
         self
     }
     /// Sets `ShowPartitionMessageEntity::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `ShowPartitionMessageEntity::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `ShowPartitionMessageEntity::message_offset`.
+    #[inline]
     pub fn message_offset(mut self, value: i64) -> Self {
         self.inner.message_offset = Some(value);
         self
     }
     /// Sets or clears `ShowPartitionMessageEntity::message_offset`.
+    #[inline]
     pub fn set_message_offset(mut self, value: Option<i64>) -> Self {
         self.inner.message_offset = value;
         self
     }
     /// Sets `ShowPartitionMessageEntity::size`.
+    #[inline]
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
     /// Sets or clears `ShowPartitionMessageEntity::size`.
+    #[inline]
     pub fn set_size(mut self, value: Option<i64>) -> Self {
         self.inner.size = value;
         self
     }
     /// Sets `ShowPartitionMessageEntity::timestamp`.
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.inner.timestamp = Some(value);
         self
     }
     /// Sets or clears `ShowPartitionMessageEntity::timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.timestamp = value;
         self
@@ -9785,6 +10572,7 @@ pub struct ShowPartitionMessageResponseBuilder {
 }
 impl ShowPartitionMessageResponseBuilder {
     /// Sets `ShowPartitionMessageResponse::message`.
+    #[inline]
     pub fn message(
         mut self,
         value: impl IntoIterator<Item = impl Into<ShowPartitionMessageEntity>>,
@@ -9793,11 +10581,13 @@ impl ShowPartitionMessageResponseBuilder {
         self
     }
     /// Appends one item to `ShowPartitionMessageResponse::message`.
+    #[inline]
     pub fn push_message(mut self, value: impl Into<ShowPartitionMessageEntity>) -> Self {
         self.inner.message.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowPartitionMessageResponse::message`.
+    #[inline]
     pub fn set_message(
         mut self,
         value: Option<Vec<ShowPartitionMessageEntity>>,
@@ -9854,11 +10644,13 @@ pub struct ShowQuotasResponseBuilder {
 }
 impl ShowQuotasResponseBuilder {
     /// Sets `ShowQuotasResponse::quotas`.
+    #[inline]
     pub fn quotas(mut self, value: impl Into<QuotasRespQuotas>) -> Self {
         self.inner.quotas = Some(value.into());
         self
     }
     /// Sets or clears `ShowQuotasResponse::quotas`.
+    #[inline]
     pub fn set_quotas(mut self, value: Option<QuotasRespQuotas>) -> Self {
         self.inner.quotas = value;
         self
@@ -9943,26 +10735,31 @@ pub struct ShowRecycleInstancesResponseBuilder {
 }
 impl ShowRecycleInstancesResponseBuilder {
     /// Sets `ShowRecycleInstancesResponse::retention_days`.
+    #[inline]
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
         self
     }
     /// Sets or clears `ShowRecycleInstancesResponse::retention_days`.
+    #[inline]
     pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
         self.inner.retention_days = value;
         self
     }
     /// Sets `ShowRecycleInstancesResponse::default_use_recycle`.
+    #[inline]
     pub fn default_use_recycle(mut self, value: bool) -> Self {
         self.inner.default_use_recycle = Some(value);
         self
     }
     /// Sets or clears `ShowRecycleInstancesResponse::default_use_recycle`.
+    #[inline]
     pub fn set_default_use_recycle(mut self, value: Option<bool>) -> Self {
         self.inner.default_use_recycle = value;
         self
     }
     /// Sets `ShowRecycleInstancesResponse::recycle_instances`.
+    #[inline]
     pub fn recycle_instances(
         mut self,
         value: impl IntoIterator<Item = impl Into<InstanceRecycleInfo>>,
@@ -9971,6 +10768,7 @@ impl ShowRecycleInstancesResponseBuilder {
         self
     }
     /// Appends one item to `ShowRecycleInstancesResponse::recycle_instances`.
+    #[inline]
     pub fn push_recycle_instances(
         mut self,
         value: impl Into<InstanceRecycleInfo>,
@@ -9979,6 +10777,7 @@ impl ShowRecycleInstancesResponseBuilder {
         self
     }
     /// Sets or clears `ShowRecycleInstancesResponse::recycle_instances`.
+    #[inline]
     pub fn set_recycle_instances(
         mut self,
         value: Option<Vec<InstanceRecycleInfo>>,
@@ -10047,26 +10846,31 @@ pub struct ShowTopicAccessPolicyResponseBuilder {
 }
 impl ShowTopicAccessPolicyResponseBuilder {
     /// Sets `ShowTopicAccessPolicyResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ShowTopicAccessPolicyResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ShowTopicAccessPolicyResponse::topic_type`.
+    #[inline]
     pub fn topic_type(mut self, value: i64) -> Self {
         self.inner.topic_type = Some(value);
         self
     }
     /// Sets or clears `ShowTopicAccessPolicyResponse::topic_type`.
+    #[inline]
     pub fn set_topic_type(mut self, value: Option<i64>) -> Self {
         self.inner.topic_type = value;
         self
     }
     /// Sets `ShowTopicAccessPolicyResponse::policies`.
+    #[inline]
     pub fn policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<PolicyEntity>>,
@@ -10075,11 +10879,13 @@ impl ShowTopicAccessPolicyResponseBuilder {
         self
     }
     /// Appends one item to `ShowTopicAccessPolicyResponse::policies`.
+    #[inline]
     pub fn push_policies(mut self, value: impl Into<PolicyEntity>) -> Self {
         self.inner.policies.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowTopicAccessPolicyResponse::policies`.
+    #[inline]
     pub fn set_policies(mut self, value: Option<Vec<PolicyEntity>>) -> Self {
         self.inner.policies = value;
         self
@@ -10148,21 +10954,25 @@ pub struct ShowUpgradeInstanceVersionResponseBuilder {
 }
 impl ShowUpgradeInstanceVersionResponseBuilder {
     /// Sets `ShowUpgradeInstanceVersionResponse::current_version`.
+    #[inline]
     pub fn current_version(mut self, value: impl Into<String>) -> Self {
         self.inner.current_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowUpgradeInstanceVersionResponse::current_version`.
+    #[inline]
     pub fn set_current_version(mut self, value: Option<String>) -> Self {
         self.inner.current_version = value;
         self
     }
     /// Sets `ShowUpgradeInstanceVersionResponse::latest_version`.
+    #[inline]
     pub fn latest_version(mut self, value: impl Into<String>) -> Self {
         self.inner.latest_version = Some(value.into());
         self
     }
     /// Sets or clears `ShowUpgradeInstanceVersionResponse::latest_version`.
+    #[inline]
     pub fn set_latest_version(mut self, value: Option<String>) -> Self {
         self.inner.latest_version = value;
         self
@@ -10253,41 +11063,49 @@ pub struct ShowVolumeExpandConfigResponseBuilder {
 }
 impl ShowVolumeExpandConfigResponseBuilder {
     /// Sets `ShowVolumeExpandConfigResponse::auto_volume_expand_enable`.
+    #[inline]
     pub fn auto_volume_expand_enable(mut self, value: bool) -> Self {
         self.inner.auto_volume_expand_enable = Some(value);
         self
     }
     /// Sets or clears `ShowVolumeExpandConfigResponse::auto_volume_expand_enable`.
+    #[inline]
     pub fn set_auto_volume_expand_enable(mut self, value: Option<bool>) -> Self {
         self.inner.auto_volume_expand_enable = value;
         self
     }
     /// Sets `ShowVolumeExpandConfigResponse::expand_threshold`.
+    #[inline]
     pub fn expand_threshold(mut self, value: i64) -> Self {
         self.inner.expand_threshold = Some(value);
         self
     }
     /// Sets or clears `ShowVolumeExpandConfigResponse::expand_threshold`.
+    #[inline]
     pub fn set_expand_threshold(mut self, value: Option<i64>) -> Self {
         self.inner.expand_threshold = value;
         self
     }
     /// Sets `ShowVolumeExpandConfigResponse::max_volume_size`.
+    #[inline]
     pub fn max_volume_size(mut self, value: i64) -> Self {
         self.inner.max_volume_size = Some(value);
         self
     }
     /// Sets or clears `ShowVolumeExpandConfigResponse::max_volume_size`.
+    #[inline]
     pub fn set_max_volume_size(mut self, value: Option<i64>) -> Self {
         self.inner.max_volume_size = value;
         self
     }
     /// Sets `ShowVolumeExpandConfigResponse::expand_increment`.
+    #[inline]
     pub fn expand_increment(mut self, value: i64) -> Self {
         self.inner.expand_increment = Some(value);
         self
     }
     /// Sets or clears `ShowVolumeExpandConfigResponse::expand_increment`.
+    #[inline]
     pub fn set_expand_increment(mut self, value: Option<i64>) -> Self {
         self.inner.expand_increment = value;
         self
@@ -10390,46 +11208,55 @@ pub struct SmartConnectTaskEntityBuilder {
 }
 impl SmartConnectTaskEntityBuilder {
     /// Sets `SmartConnectTaskEntity::task_name`.
+    #[inline]
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskEntity::task_name`.
+    #[inline]
     pub fn set_task_name(mut self, value: Option<String>) -> Self {
         self.inner.task_name = value;
         self
     }
     /// Sets `SmartConnectTaskEntity::topics`.
+    #[inline]
     pub fn topics(mut self, value: impl Into<String>) -> Self {
         self.inner.topics = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskEntity::topics`.
+    #[inline]
     pub fn set_topics(mut self, value: Option<String>) -> Self {
         self.inner.topics = value;
         self
     }
     /// Sets `SmartConnectTaskEntity::topics_regex`.
+    #[inline]
     pub fn topics_regex(mut self, value: impl Into<String>) -> Self {
         self.inner.topics_regex = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskEntity::topics_regex`.
+    #[inline]
     pub fn set_topics_regex(mut self, value: Option<String>) -> Self {
         self.inner.topics_regex = value;
         self
     }
     /// Sets `SmartConnectTaskEntity::source_type`.
+    #[inline]
     pub fn source_type(mut self, value: impl Into<String>) -> Self {
         self.inner.source_type = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskEntity::source_type`.
+    #[inline]
     pub fn set_source_type(mut self, value: Option<String>) -> Self {
         self.inner.source_type = value;
         self
     }
     /// Sets `SmartConnectTaskEntity::source_task`.
+    #[inline]
     pub fn source_task(
         mut self,
         value: impl Into<SmartConnectTaskRespSourceConfig>,
@@ -10438,6 +11265,7 @@ impl SmartConnectTaskEntityBuilder {
         self
     }
     /// Sets or clears `SmartConnectTaskEntity::source_task`.
+    #[inline]
     pub fn set_source_task(
         mut self,
         value: Option<SmartConnectTaskRespSourceConfig>,
@@ -10446,16 +11274,19 @@ impl SmartConnectTaskEntityBuilder {
         self
     }
     /// Sets `SmartConnectTaskEntity::sink_type`.
+    #[inline]
     pub fn sink_type(mut self, value: impl Into<String>) -> Self {
         self.inner.sink_type = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskEntity::sink_type`.
+    #[inline]
     pub fn set_sink_type(mut self, value: Option<String>) -> Self {
         self.inner.sink_type = value;
         self
     }
     /// Sets `SmartConnectTaskEntity::sink_task`.
+    #[inline]
     pub fn sink_task(
         mut self,
         value: impl Into<SmartConnectTaskRespSinkConfig>,
@@ -10464,6 +11295,7 @@ impl SmartConnectTaskEntityBuilder {
         self
     }
     /// Sets or clears `SmartConnectTaskEntity::sink_task`.
+    #[inline]
     pub fn set_sink_task(
         mut self,
         value: Option<SmartConnectTaskRespSinkConfig>,
@@ -10472,31 +11304,37 @@ impl SmartConnectTaskEntityBuilder {
         self
     }
     /// Sets `SmartConnectTaskEntity::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskEntity::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SmartConnectTaskEntity::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskEntity::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `SmartConnectTaskEntity::create_time`.
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.inner.create_time = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskEntity::create_time`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.inner.create_time = value;
         self
@@ -10654,101 +11492,121 @@ pub struct SmartConnectTaskReqSinkConfigBuilder {
 }
 impl SmartConnectTaskReqSinkConfigBuilder {
     /// Sets `SmartConnectTaskReqSinkConfig::consumer_strategy`.
+    #[inline]
     pub fn consumer_strategy(mut self, value: impl Into<String>) -> Self {
         self.inner.consumer_strategy = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSinkConfig::consumer_strategy`.
+    #[inline]
     pub fn set_consumer_strategy(mut self, value: Option<String>) -> Self {
         self.inner.consumer_strategy = value;
         self
     }
     /// Sets `SmartConnectTaskReqSinkConfig::destination_file_type`.
+    #[inline]
     pub fn destination_file_type(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_file_type = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSinkConfig::destination_file_type`.
+    #[inline]
     pub fn set_destination_file_type(mut self, value: Option<String>) -> Self {
         self.inner.destination_file_type = value;
         self
     }
     /// Sets `SmartConnectTaskReqSinkConfig::deliver_time_interval`.
+    #[inline]
     pub fn deliver_time_interval(mut self, value: i64) -> Self {
         self.inner.deliver_time_interval = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskReqSinkConfig::deliver_time_interval`.
+    #[inline]
     pub fn set_deliver_time_interval(mut self, value: Option<i64>) -> Self {
         self.inner.deliver_time_interval = value;
         self
     }
     /// Sets `SmartConnectTaskReqSinkConfig::access_key`.
+    #[inline]
     pub fn access_key(mut self, value: impl Into<String>) -> Self {
         self.inner.access_key = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSinkConfig::access_key`.
+    #[inline]
     pub fn set_access_key(mut self, value: Option<String>) -> Self {
         self.inner.access_key = value;
         self
     }
     /// Sets `SmartConnectTaskReqSinkConfig::secret_key`.
+    #[inline]
     pub fn secret_key(mut self, value: impl Into<String>) -> Self {
         self.inner.secret_key = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSinkConfig::secret_key`.
+    #[inline]
     pub fn set_secret_key(mut self, value: Option<String>) -> Self {
         self.inner.secret_key = value;
         self
     }
     /// Sets `SmartConnectTaskReqSinkConfig::obs_bucket_name`.
+    #[inline]
     pub fn obs_bucket_name(mut self, value: impl Into<String>) -> Self {
         self.inner.obs_bucket_name = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSinkConfig::obs_bucket_name`.
+    #[inline]
     pub fn set_obs_bucket_name(mut self, value: Option<String>) -> Self {
         self.inner.obs_bucket_name = value;
         self
     }
     /// Sets `SmartConnectTaskReqSinkConfig::obs_path`.
+    #[inline]
     pub fn obs_path(mut self, value: impl Into<String>) -> Self {
         self.inner.obs_path = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSinkConfig::obs_path`.
+    #[inline]
     pub fn set_obs_path(mut self, value: Option<String>) -> Self {
         self.inner.obs_path = value;
         self
     }
     /// Sets `SmartConnectTaskReqSinkConfig::partition_format`.
+    #[inline]
     pub fn partition_format(mut self, value: impl Into<String>) -> Self {
         self.inner.partition_format = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSinkConfig::partition_format`.
+    #[inline]
     pub fn set_partition_format(mut self, value: Option<String>) -> Self {
         self.inner.partition_format = value;
         self
     }
     /// Sets `SmartConnectTaskReqSinkConfig::record_delimiter`.
+    #[inline]
     pub fn record_delimiter(mut self, value: impl Into<String>) -> Self {
         self.inner.record_delimiter = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSinkConfig::record_delimiter`.
+    #[inline]
     pub fn set_record_delimiter(mut self, value: Option<String>) -> Self {
         self.inner.record_delimiter = value;
         self
     }
     /// Sets `SmartConnectTaskReqSinkConfig::store_keys`.
+    #[inline]
     pub fn store_keys(mut self, value: bool) -> Self {
         self.inner.store_keys = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskReqSinkConfig::store_keys`.
+    #[inline]
     pub fn set_store_keys(mut self, value: Option<bool>) -> Self {
         self.inner.store_keys = value;
         self
@@ -10989,171 +11847,205 @@ pub struct SmartConnectTaskReqSourceConfigBuilder {
 }
 impl SmartConnectTaskReqSourceConfigBuilder {
     /// Sets `SmartConnectTaskReqSourceConfig::current_cluster_name`.
+    #[inline]
     pub fn current_cluster_name(mut self, value: impl Into<String>) -> Self {
         self.inner.current_cluster_name = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::current_cluster_name`.
+    #[inline]
     pub fn set_current_cluster_name(mut self, value: Option<String>) -> Self {
         self.inner.current_cluster_name = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::cluster_name`.
+    #[inline]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_name = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::cluster_name`.
+    #[inline]
     pub fn set_cluster_name(mut self, value: Option<String>) -> Self {
         self.inner.cluster_name = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::password`.
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::sasl_mechanism`.
+    #[inline]
     pub fn sasl_mechanism(mut self, value: impl Into<String>) -> Self {
         self.inner.sasl_mechanism = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::sasl_mechanism`.
+    #[inline]
     pub fn set_sasl_mechanism(mut self, value: Option<String>) -> Self {
         self.inner.sasl_mechanism = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::bootstrap_servers`.
+    #[inline]
     pub fn bootstrap_servers(mut self, value: impl Into<String>) -> Self {
         self.inner.bootstrap_servers = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::bootstrap_servers`.
+    #[inline]
     pub fn set_bootstrap_servers(mut self, value: Option<String>) -> Self {
         self.inner.bootstrap_servers = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::security_protocol`.
+    #[inline]
     pub fn security_protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.security_protocol = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::security_protocol`.
+    #[inline]
     pub fn set_security_protocol(mut self, value: Option<String>) -> Self {
         self.inner.security_protocol = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::direction`.
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<String>) -> Self {
         self.inner.direction = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::sync_consumer_offsets_enabled`.
+    #[inline]
     pub fn sync_consumer_offsets_enabled(mut self, value: bool) -> Self {
         self.inner.sync_consumer_offsets_enabled = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::sync_consumer_offsets_enabled`.
+    #[inline]
     pub fn set_sync_consumer_offsets_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.sync_consumer_offsets_enabled = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::replication_factor`.
+    #[inline]
     pub fn replication_factor(mut self, value: i64) -> Self {
         self.inner.replication_factor = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::replication_factor`.
+    #[inline]
     pub fn set_replication_factor(mut self, value: Option<i64>) -> Self {
         self.inner.replication_factor = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::task_num`.
+    #[inline]
     pub fn task_num(mut self, value: i64) -> Self {
         self.inner.task_num = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::task_num`.
+    #[inline]
     pub fn set_task_num(mut self, value: Option<i64>) -> Self {
         self.inner.task_num = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::rename_topic_enabled`.
+    #[inline]
     pub fn rename_topic_enabled(mut self, value: bool) -> Self {
         self.inner.rename_topic_enabled = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::rename_topic_enabled`.
+    #[inline]
     pub fn set_rename_topic_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.rename_topic_enabled = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::provenance_header_enabled`.
+    #[inline]
     pub fn provenance_header_enabled(mut self, value: bool) -> Self {
         self.inner.provenance_header_enabled = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::provenance_header_enabled`.
+    #[inline]
     pub fn set_provenance_header_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.provenance_header_enabled = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::consumer_strategy`.
+    #[inline]
     pub fn consumer_strategy(mut self, value: impl Into<String>) -> Self {
         self.inner.consumer_strategy = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::consumer_strategy`.
+    #[inline]
     pub fn set_consumer_strategy(mut self, value: Option<String>) -> Self {
         self.inner.consumer_strategy = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::compression_type`.
+    #[inline]
     pub fn compression_type(mut self, value: impl Into<String>) -> Self {
         self.inner.compression_type = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::compression_type`.
+    #[inline]
     pub fn set_compression_type(mut self, value: Option<String>) -> Self {
         self.inner.compression_type = value;
         self
     }
     /// Sets `SmartConnectTaskReqSourceConfig::topics_mapping`.
+    #[inline]
     pub fn topics_mapping(mut self, value: impl Into<String>) -> Self {
         self.inner.topics_mapping = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskReqSourceConfig::topics_mapping`.
+    #[inline]
     pub fn set_topics_mapping(mut self, value: Option<String>) -> Self {
         self.inner.topics_mapping = value;
         self
@@ -11349,161 +12241,193 @@ pub struct SmartConnectTaskRespSinkConfigBuilder {
 }
 impl SmartConnectTaskRespSinkConfigBuilder {
     /// Sets `SmartConnectTaskRespSinkConfig::consumer_strategy`.
+    #[inline]
     pub fn consumer_strategy(mut self, value: impl Into<String>) -> Self {
         self.inner.consumer_strategy = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::consumer_strategy`.
+    #[inline]
     pub fn set_consumer_strategy(mut self, value: Option<String>) -> Self {
         self.inner.consumer_strategy = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::destination_file_type`.
+    #[inline]
     pub fn destination_file_type(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_file_type = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::destination_file_type`.
+    #[inline]
     pub fn set_destination_file_type(mut self, value: Option<String>) -> Self {
         self.inner.destination_file_type = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::deliver_time_interval`.
+    #[inline]
     pub fn deliver_time_interval(mut self, value: i64) -> Self {
         self.inner.deliver_time_interval = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::deliver_time_interval`.
+    #[inline]
     pub fn set_deliver_time_interval(mut self, value: Option<i64>) -> Self {
         self.inner.deliver_time_interval = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::obs_bucket_name`.
+    #[inline]
     pub fn obs_bucket_name(mut self, value: impl Into<String>) -> Self {
         self.inner.obs_bucket_name = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::obs_bucket_name`.
+    #[inline]
     pub fn set_obs_bucket_name(mut self, value: Option<String>) -> Self {
         self.inner.obs_bucket_name = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::obs_path`.
+    #[inline]
     pub fn obs_path(mut self, value: impl Into<String>) -> Self {
         self.inner.obs_path = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::obs_path`.
+    #[inline]
     pub fn set_obs_path(mut self, value: Option<String>) -> Self {
         self.inner.obs_path = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::partition_format`.
+    #[inline]
     pub fn partition_format(mut self, value: impl Into<String>) -> Self {
         self.inner.partition_format = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::partition_format`.
+    #[inline]
     pub fn set_partition_format(mut self, value: Option<String>) -> Self {
         self.inner.partition_format = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::record_delimiter`.
+    #[inline]
     pub fn record_delimiter(mut self, value: impl Into<String>) -> Self {
         self.inner.record_delimiter = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::record_delimiter`.
+    #[inline]
     pub fn set_record_delimiter(mut self, value: Option<String>) -> Self {
         self.inner.record_delimiter = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::store_keys`.
+    #[inline]
     pub fn store_keys(mut self, value: bool) -> Self {
         self.inner.store_keys = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::store_keys`.
+    #[inline]
     pub fn set_store_keys(mut self, value: Option<bool>) -> Self {
         self.inner.store_keys = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::obs_part_size`.
+    #[inline]
     pub fn obs_part_size(mut self, value: i64) -> Self {
         self.inner.obs_part_size = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::obs_part_size`.
+    #[inline]
     pub fn set_obs_part_size(mut self, value: Option<i64>) -> Self {
         self.inner.obs_part_size = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::flush_size`.
+    #[inline]
     pub fn flush_size(mut self, value: i64) -> Self {
         self.inner.flush_size = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::flush_size`.
+    #[inline]
     pub fn set_flush_size(mut self, value: Option<i64>) -> Self {
         self.inner.flush_size = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::timezone`.
+    #[inline]
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
         self.inner.timezone = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::timezone`.
+    #[inline]
     pub fn set_timezone(mut self, value: Option<String>) -> Self {
         self.inner.timezone = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::schema_generator_class`.
+    #[inline]
     pub fn schema_generator_class(mut self, value: impl Into<String>) -> Self {
         self.inner.schema_generator_class = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::schema_generator_class`.
+    #[inline]
     pub fn set_schema_generator_class(mut self, value: Option<String>) -> Self {
         self.inner.schema_generator_class = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::partitioner_class`.
+    #[inline]
     pub fn partitioner_class(mut self, value: impl Into<String>) -> Self {
         self.inner.partitioner_class = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::partitioner_class`.
+    #[inline]
     pub fn set_partitioner_class(mut self, value: Option<String>) -> Self {
         self.inner.partitioner_class = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::value_converter`.
+    #[inline]
     pub fn value_converter(mut self, value: impl Into<String>) -> Self {
         self.inner.value_converter = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::value_converter`.
+    #[inline]
     pub fn set_value_converter(mut self, value: Option<String>) -> Self {
         self.inner.value_converter = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::key_converter`.
+    #[inline]
     pub fn key_converter(mut self, value: impl Into<String>) -> Self {
         self.inner.key_converter = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::key_converter`.
+    #[inline]
     pub fn set_key_converter(mut self, value: Option<String>) -> Self {
         self.inner.key_converter = value;
         self
     }
     /// Sets `SmartConnectTaskRespSinkConfig::kv_delimiter`.
+    #[inline]
     pub fn kv_delimiter(mut self, value: impl Into<String>) -> Self {
         self.inner.kv_delimiter = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSinkConfig::kv_delimiter`.
+    #[inline]
     pub fn set_kv_delimiter(mut self, value: Option<String>) -> Self {
         self.inner.kv_delimiter = value;
         self
@@ -11700,161 +12624,193 @@ pub struct SmartConnectTaskRespSourceConfigBuilder {
 }
 impl SmartConnectTaskRespSourceConfigBuilder {
     /// Sets `SmartConnectTaskRespSourceConfig::current_cluster_name`.
+    #[inline]
     pub fn current_cluster_name(mut self, value: impl Into<String>) -> Self {
         self.inner.current_cluster_name = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::current_cluster_name`.
+    #[inline]
     pub fn set_current_cluster_name(mut self, value: Option<String>) -> Self {
         self.inner.current_cluster_name = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::cluster_name`.
+    #[inline]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_name = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::cluster_name`.
+    #[inline]
     pub fn set_cluster_name(mut self, value: Option<String>) -> Self {
         self.inner.cluster_name = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::sasl_mechanism`.
+    #[inline]
     pub fn sasl_mechanism(mut self, value: impl Into<String>) -> Self {
         self.inner.sasl_mechanism = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::sasl_mechanism`.
+    #[inline]
     pub fn set_sasl_mechanism(mut self, value: Option<String>) -> Self {
         self.inner.sasl_mechanism = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::instance_id`.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::bootstrap_servers`.
+    #[inline]
     pub fn bootstrap_servers(mut self, value: impl Into<String>) -> Self {
         self.inner.bootstrap_servers = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::bootstrap_servers`.
+    #[inline]
     pub fn set_bootstrap_servers(mut self, value: Option<String>) -> Self {
         self.inner.bootstrap_servers = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::security_protocol`.
+    #[inline]
     pub fn security_protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.security_protocol = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::security_protocol`.
+    #[inline]
     pub fn set_security_protocol(mut self, value: Option<String>) -> Self {
         self.inner.security_protocol = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::direction`.
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<String>) -> Self {
         self.inner.direction = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::sync_consumer_offsets_enabled`.
+    #[inline]
     pub fn sync_consumer_offsets_enabled(mut self, value: bool) -> Self {
         self.inner.sync_consumer_offsets_enabled = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::sync_consumer_offsets_enabled`.
+    #[inline]
     pub fn set_sync_consumer_offsets_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.sync_consumer_offsets_enabled = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::replication_factor`.
+    #[inline]
     pub fn replication_factor(mut self, value: i64) -> Self {
         self.inner.replication_factor = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::replication_factor`.
+    #[inline]
     pub fn set_replication_factor(mut self, value: Option<i64>) -> Self {
         self.inner.replication_factor = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::task_num`.
+    #[inline]
     pub fn task_num(mut self, value: i64) -> Self {
         self.inner.task_num = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::task_num`.
+    #[inline]
     pub fn set_task_num(mut self, value: Option<i64>) -> Self {
         self.inner.task_num = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::rename_topic_enabled`.
+    #[inline]
     pub fn rename_topic_enabled(mut self, value: bool) -> Self {
         self.inner.rename_topic_enabled = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::rename_topic_enabled`.
+    #[inline]
     pub fn set_rename_topic_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.rename_topic_enabled = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::provenance_header_enabled`.
+    #[inline]
     pub fn provenance_header_enabled(mut self, value: bool) -> Self {
         self.inner.provenance_header_enabled = Some(value);
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::provenance_header_enabled`.
+    #[inline]
     pub fn set_provenance_header_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.provenance_header_enabled = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::consumer_strategy`.
+    #[inline]
     pub fn consumer_strategy(mut self, value: impl Into<String>) -> Self {
         self.inner.consumer_strategy = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::consumer_strategy`.
+    #[inline]
     pub fn set_consumer_strategy(mut self, value: Option<String>) -> Self {
         self.inner.consumer_strategy = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::compression_type`.
+    #[inline]
     pub fn compression_type(mut self, value: impl Into<String>) -> Self {
         self.inner.compression_type = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::compression_type`.
+    #[inline]
     pub fn set_compression_type(mut self, value: Option<String>) -> Self {
         self.inner.compression_type = value;
         self
     }
     /// Sets `SmartConnectTaskRespSourceConfig::topics_mapping`.
+    #[inline]
     pub fn topics_mapping(mut self, value: impl Into<String>) -> Self {
         self.inner.topics_mapping = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectTaskRespSourceConfig::topics_mapping`.
+    #[inline]
     pub fn set_topics_mapping(mut self, value: Option<String>) -> Self {
         self.inner.topics_mapping = value;
         self
@@ -11914,21 +12870,25 @@ pub struct SmartConnectValidateEntityBuilder {
 }
 impl SmartConnectValidateEntityBuilder {
     /// Sets `SmartConnectValidateEntity::task`.
+    #[inline]
     pub fn task(mut self, value: impl Into<SmartConnectTaskRespSourceConfig>) -> Self {
         self.inner.task = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectValidateEntity::task`.
+    #[inline]
     pub fn set_task(mut self, value: Option<SmartConnectTaskRespSourceConfig>) -> Self {
         self.inner.task = value;
         self
     }
     /// Sets `SmartConnectValidateEntity::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `SmartConnectValidateEntity::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -11983,6 +12943,7 @@ pub struct StartKafkaLogTaskReqBuilder {
 }
 impl StartKafkaLogTaskReqBuilder {
     /// Sets `StartKafkaLogTaskReq::log_task_list`.
+    #[inline]
     pub fn log_task_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<StartKafkaLogTaskReqEntity>>,
@@ -11991,6 +12952,7 @@ impl StartKafkaLogTaskReqBuilder {
         self
     }
     /// Appends one item to `StartKafkaLogTaskReq::log_task_list`.
+    #[inline]
     pub fn push_log_task_list(
         mut self,
         value: impl Into<StartKafkaLogTaskReqEntity>,
@@ -11999,6 +12961,7 @@ impl StartKafkaLogTaskReqBuilder {
         self
     }
     /// Sets or clears `StartKafkaLogTaskReq::log_task_list`.
+    #[inline]
     pub fn set_log_task_list(
         mut self,
         value: Option<Vec<StartKafkaLogTaskReqEntity>>,
@@ -12083,31 +13046,37 @@ pub struct StartKafkaLogTaskReqEntityBuilder {
 }
 impl StartKafkaLogTaskReqEntityBuilder {
     /// Sets `StartKafkaLogTaskReqEntity::log_file_name`.
+    #[inline]
     pub fn log_file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.log_file_name = Some(value.into());
         self
     }
     /// Sets or clears `StartKafkaLogTaskReqEntity::log_file_name`.
+    #[inline]
     pub fn set_log_file_name(mut self, value: Option<String>) -> Self {
         self.inner.log_file_name = value;
         self
     }
     /// Sets `StartKafkaLogTaskReqEntity::log_group_name`.
+    #[inline]
     pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.log_group_name = Some(value.into());
         self
     }
     /// Sets or clears `StartKafkaLogTaskReqEntity::log_group_name`.
+    #[inline]
     pub fn set_log_group_name(mut self, value: Option<String>) -> Self {
         self.inner.log_group_name = value;
         self
     }
     /// Sets `StartKafkaLogTaskReqEntity::log_stream_name`.
+    #[inline]
     pub fn log_stream_name(mut self, value: impl Into<String>) -> Self {
         self.inner.log_stream_name = Some(value.into());
         self
     }
     /// Sets or clears `StartKafkaLogTaskReqEntity::log_stream_name`.
+    #[inline]
     pub fn set_log_stream_name(mut self, value: Option<String>) -> Self {
         self.inner.log_stream_name = value;
         self
@@ -12161,11 +13130,13 @@ pub struct StartKafkaLogTaskResponseBuilder {
 }
 impl StartKafkaLogTaskResponseBuilder {
     /// Sets `StartKafkaLogTaskResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `StartKafkaLogTaskResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -12236,41 +13207,49 @@ pub struct StepDetailBuilder {
 }
 impl StepDetailBuilder {
     /// Sets `StepDetail::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `StepDetail::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `StepDetail::statue`.
+    #[inline]
     pub fn statue(mut self, value: impl Into<String>) -> Self {
         self.inner.statue = Some(value.into());
         self
     }
     /// Sets or clears `StepDetail::statue`.
+    #[inline]
     pub fn set_statue(mut self, value: Option<String>) -> Self {
         self.inner.statue = value;
         self
     }
     /// Sets `StepDetail::start_time`.
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StepDetail::start_time`.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
     }
     /// Sets `StepDetail::end_time`.
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `StepDetail::end_time`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
@@ -12324,11 +13303,13 @@ pub struct StopKafkaLogTaskResponseBuilder {
 }
 impl StopKafkaLogTaskResponseBuilder {
     /// Sets `StopKafkaLogTaskResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `StopKafkaLogTaskResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -12382,11 +13363,13 @@ pub struct StopKafkaRebalanceLogTaskResponseBuilder {
 }
 impl StopKafkaRebalanceLogTaskResponseBuilder {
     /// Sets `StopKafkaRebalanceLogTaskResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `StopKafkaRebalanceLogTaskResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self

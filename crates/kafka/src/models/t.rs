@@ -51,21 +51,25 @@ pub struct TagEntityBuilder {
 }
 impl TagEntityBuilder {
     /// Sets `TagEntity::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TagEntity::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TagEntity::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `TagEntity::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -127,26 +131,31 @@ pub struct TagMultyValueEntityBuilder {
 }
 impl TagMultyValueEntityBuilder {
     /// Sets `TagMultyValueEntity::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TagMultyValueEntity::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TagMultyValueEntity::values`.
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `TagMultyValueEntity::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `TagMultyValueEntity::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -210,16 +219,19 @@ pub struct TopicAssignmentBuilder {
 }
 impl TopicAssignmentBuilder {
     /// Sets `TopicAssignment::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `TopicAssignment::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `TopicAssignment::partition_brokers`.
+    #[inline]
     pub fn partition_brokers(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -228,11 +240,13 @@ impl TopicAssignmentBuilder {
         self
     }
     /// Appends one item to `TopicAssignment::partition_brokers`.
+    #[inline]
     pub fn push_partition_brokers(mut self, value: impl Into<i64>) -> Self {
         self.inner.partition_brokers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `TopicAssignment::partition_brokers`.
+    #[inline]
     pub fn set_partition_brokers(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.partition_brokers = value;
         self
@@ -378,96 +392,115 @@ pub struct TopicEntityBuilder {
 }
 impl TopicEntityBuilder {
     /// Sets `TopicEntity::policies_only`.
+    #[inline]
     pub fn policies_only(mut self, value: bool) -> Self {
         self.inner.policies_only = Some(value);
         self
     }
     /// Sets or clears `TopicEntity::policies_only`.
+    #[inline]
     pub fn set_policies_only(mut self, value: Option<bool>) -> Self {
         self.inner.policies_only = value;
         self
     }
     /// Sets `TopicEntity::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `TopicEntity::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `TopicEntity::replication`.
+    #[inline]
     pub fn replication(mut self, value: i64) -> Self {
         self.inner.replication = Some(value);
         self
     }
     /// Sets or clears `TopicEntity::replication`.
+    #[inline]
     pub fn set_replication(mut self, value: Option<i64>) -> Self {
         self.inner.replication = value;
         self
     }
     /// Sets `TopicEntity::partition`.
+    #[inline]
     pub fn partition(mut self, value: i64) -> Self {
         self.inner.partition = Some(value);
         self
     }
     /// Sets or clears `TopicEntity::partition`.
+    #[inline]
     pub fn set_partition(mut self, value: Option<i64>) -> Self {
         self.inner.partition = value;
         self
     }
     /// Sets `TopicEntity::retention_time`.
+    #[inline]
     pub fn retention_time(mut self, value: i64) -> Self {
         self.inner.retention_time = Some(value);
         self
     }
     /// Sets or clears `TopicEntity::retention_time`.
+    #[inline]
     pub fn set_retention_time(mut self, value: Option<i64>) -> Self {
         self.inner.retention_time = value;
         self
     }
     /// Sets `TopicEntity::sync_replication`.
+    #[inline]
     pub fn sync_replication(mut self, value: bool) -> Self {
         self.inner.sync_replication = Some(value);
         self
     }
     /// Sets or clears `TopicEntity::sync_replication`.
+    #[inline]
     pub fn set_sync_replication(mut self, value: Option<bool>) -> Self {
         self.inner.sync_replication = value;
         self
     }
     /// Sets `TopicEntity::sync_message_flush`.
+    #[inline]
     pub fn sync_message_flush(mut self, value: bool) -> Self {
         self.inner.sync_message_flush = Some(value);
         self
     }
     /// Sets or clears `TopicEntity::sync_message_flush`.
+    #[inline]
     pub fn set_sync_message_flush(mut self, value: Option<bool>) -> Self {
         self.inner.sync_message_flush = value;
         self
     }
     /// Sets `TopicEntity::external_configs`.
+    #[inline]
     pub fn external_configs(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.external_configs = Some(value.into());
         self
     }
     /// Sets or clears `TopicEntity::external_configs`.
+    #[inline]
     pub fn set_external_configs(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.external_configs = value;
         self
     }
     /// Sets `TopicEntity::topic_type`.
+    #[inline]
     pub fn topic_type(mut self, value: i64) -> Self {
         self.inner.topic_type = Some(value);
         self
     }
     /// Sets or clears `TopicEntity::topic_type`.
+    #[inline]
     pub fn set_topic_type(mut self, value: Option<i64>) -> Self {
         self.inner.topic_type = value;
         self
     }
     /// Sets `TopicEntity::topic_other_configs`.
+    #[inline]
     pub fn topic_other_configs(
         mut self,
         value: impl IntoIterator<Item = impl Into<TopicEntityTopicOtherConfigs>>,
@@ -478,6 +511,7 @@ impl TopicEntityBuilder {
         self
     }
     /// Appends one item to `TopicEntity::topic_other_configs`.
+    #[inline]
     pub fn push_topic_other_configs(
         mut self,
         value: impl Into<TopicEntityTopicOtherConfigs>,
@@ -486,6 +520,7 @@ impl TopicEntityBuilder {
         self
     }
     /// Sets or clears `TopicEntity::topic_other_configs`.
+    #[inline]
     pub fn set_topic_other_configs(
         mut self,
         value: Option<Vec<TopicEntityTopicOtherConfigs>>,
@@ -494,21 +529,25 @@ impl TopicEntityBuilder {
         self
     }
     /// Sets `TopicEntity::topic_desc`.
+    #[inline]
     pub fn topic_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.topic_desc = Some(value.into());
         self
     }
     /// Sets or clears `TopicEntity::topic_desc`.
+    #[inline]
     pub fn set_topic_desc(mut self, value: Option<String>) -> Self {
         self.inner.topic_desc = value;
         self
     }
     /// Sets `TopicEntity::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: i64) -> Self {
         self.inner.created_at = Some(value);
         self
     }
     /// Sets or clears `TopicEntity::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<i64>) -> Self {
         self.inner.created_at = value;
         self
@@ -596,61 +635,73 @@ pub struct TopicEntityTopicOtherConfigsBuilder {
 }
 impl TopicEntityTopicOtherConfigsBuilder {
     /// Sets `TopicEntityTopicOtherConfigs::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `TopicEntityTopicOtherConfigs::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `TopicEntityTopicOtherConfigs::valid_values`.
+    #[inline]
     pub fn valid_values(mut self, value: impl Into<String>) -> Self {
         self.inner.valid_values = Some(value.into());
         self
     }
     /// Sets or clears `TopicEntityTopicOtherConfigs::valid_values`.
+    #[inline]
     pub fn set_valid_values(mut self, value: Option<String>) -> Self {
         self.inner.valid_values = value;
         self
     }
     /// Sets `TopicEntityTopicOtherConfigs::default_value`.
+    #[inline]
     pub fn default_value(mut self, value: impl Into<String>) -> Self {
         self.inner.default_value = Some(value.into());
         self
     }
     /// Sets or clears `TopicEntityTopicOtherConfigs::default_value`.
+    #[inline]
     pub fn set_default_value(mut self, value: Option<String>) -> Self {
         self.inner.default_value = value;
         self
     }
     /// Sets `TopicEntityTopicOtherConfigs::config_type`.
+    #[inline]
     pub fn config_type(mut self, value: impl Into<String>) -> Self {
         self.inner.config_type = Some(value.into());
         self
     }
     /// Sets or clears `TopicEntityTopicOtherConfigs::config_type`.
+    #[inline]
     pub fn set_config_type(mut self, value: Option<String>) -> Self {
         self.inner.config_type = value;
         self
     }
     /// Sets `TopicEntityTopicOtherConfigs::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `TopicEntityTopicOtherConfigs::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
     }
     /// Sets `TopicEntityTopicOtherConfigs::value_type`.
+    #[inline]
     pub fn value_type(mut self, value: impl Into<String>) -> Self {
         self.inner.value_type = Some(value.into());
         self
     }
     /// Sets or clears `TopicEntityTopicOtherConfigs::value_type`.
+    #[inline]
     pub fn set_value_type(mut self, value: Option<String>) -> Self {
         self.inner.value_type = value;
         self

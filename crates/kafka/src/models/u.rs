@@ -62,11 +62,13 @@ pub struct UpdateInstanceAutoCreateTopicReqBuilder {
 }
 impl UpdateInstanceAutoCreateTopicReqBuilder {
     /// Sets `UpdateInstanceAutoCreateTopicReq::enable_auto_topic`. **Required.**
+    #[inline]
     pub fn enable_auto_topic(mut self, value: bool) -> Self {
         self.inner.enable_auto_topic = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceAutoCreateTopicReq::enable_auto_topic`.
+    #[inline]
     pub fn set_enable_auto_topic(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_topic = value;
         self
@@ -126,11 +128,13 @@ pub struct UpdateInstanceAutoCreateTopicResponseBuilder {
 }
 impl UpdateInstanceAutoCreateTopicResponseBuilder {
     /// Sets `UpdateInstanceAutoCreateTopicResponse::enable_auto_topic`.
+    #[inline]
     pub fn enable_auto_topic(mut self, value: bool) -> Self {
         self.inner.enable_auto_topic = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceAutoCreateTopicResponse::enable_auto_topic`.
+    #[inline]
     pub fn set_enable_auto_topic(mut self, value: Option<bool>) -> Self {
         self.inner.enable_auto_topic = value;
         self
@@ -201,6 +205,7 @@ pub struct UpdateInstanceCrossVpcIpReqBuilder {
 }
 impl UpdateInstanceCrossVpcIpReqBuilder {
     /// Sets `UpdateInstanceCrossVpcIpReq::advertised_ip_contents`. **Required.**
+    #[inline]
     pub fn advertised_ip_contents(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -209,6 +214,7 @@ impl UpdateInstanceCrossVpcIpReqBuilder {
         self
     }
     /// Sets or clears `UpdateInstanceCrossVpcIpReq::advertised_ip_contents`.
+    #[inline]
     pub fn set_advertised_ip_contents(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -279,31 +285,37 @@ pub struct UpdateInstanceCrossVpcIpRespResultsBuilder {
 }
 impl UpdateInstanceCrossVpcIpRespResultsBuilder {
     /// Sets `UpdateInstanceCrossVpcIpRespResults::advertised_ip`.
+    #[inline]
     pub fn advertised_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.advertised_ip = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceCrossVpcIpRespResults::advertised_ip`.
+    #[inline]
     pub fn set_advertised_ip(mut self, value: Option<String>) -> Self {
         self.inner.advertised_ip = value;
         self
     }
     /// Sets `UpdateInstanceCrossVpcIpRespResults::success`.
+    #[inline]
     pub fn success(mut self, value: bool) -> Self {
         self.inner.success = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceCrossVpcIpRespResults::success`.
+    #[inline]
     pub fn set_success(mut self, value: Option<bool>) -> Self {
         self.inner.success = value;
         self
     }
     /// Sets `UpdateInstanceCrossVpcIpRespResults::ip`.
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceCrossVpcIpRespResults::ip`.
+    #[inline]
     pub fn set_ip(mut self, value: Option<String>) -> Self {
         self.inner.ip = value;
         self
@@ -365,16 +377,19 @@ pub struct UpdateInstanceCrossVpcIpResponseBuilder {
 }
 impl UpdateInstanceCrossVpcIpResponseBuilder {
     /// Sets `UpdateInstanceCrossVpcIpResponse::success`.
+    #[inline]
     pub fn success(mut self, value: bool) -> Self {
         self.inner.success = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceCrossVpcIpResponse::success`.
+    #[inline]
     pub fn set_success(mut self, value: Option<bool>) -> Self {
         self.inner.success = value;
         self
     }
     /// Sets `UpdateInstanceCrossVpcIpResponse::results`.
+    #[inline]
     pub fn results(
         mut self,
         value: impl IntoIterator<Item = impl Into<UpdateInstanceCrossVpcIpRespResults>>,
@@ -383,6 +398,7 @@ impl UpdateInstanceCrossVpcIpResponseBuilder {
         self
     }
     /// Appends one item to `UpdateInstanceCrossVpcIpResponse::results`.
+    #[inline]
     pub fn push_results(
         mut self,
         value: impl Into<UpdateInstanceCrossVpcIpRespResults>,
@@ -391,6 +407,7 @@ impl UpdateInstanceCrossVpcIpResponseBuilder {
         self
     }
     /// Sets or clears `UpdateInstanceCrossVpcIpResponse::results`.
+    #[inline]
     pub fn set_results(
         mut self,
         value: Option<Vec<UpdateInstanceCrossVpcIpRespResults>>,
@@ -505,56 +522,67 @@ pub struct UpdateInstanceReqBuilder {
 }
 impl UpdateInstanceReqBuilder {
     /// Sets `UpdateInstanceReq::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateInstanceReq::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateInstanceReq::maintain_begin`.
+    #[inline]
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::maintain_begin`.
+    #[inline]
     pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
         self.inner.maintain_begin = value;
         self
     }
     /// Sets `UpdateInstanceReq::maintain_end`.
+    #[inline]
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::maintain_end`.
+    #[inline]
     pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
         self.inner.maintain_end = value;
         self
     }
     /// Sets `UpdateInstanceReq::security_group_id`.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `UpdateInstanceReq::retention_policy`.
+    #[inline]
     pub fn retention_policy(
         mut self,
         value: impl Into<UpdateInstanceReqRetentionPolicy>,
@@ -563,6 +591,7 @@ impl UpdateInstanceReqBuilder {
         self
     }
     /// Sets or clears `UpdateInstanceReq::retention_policy`.
+    #[inline]
     pub fn set_retention_policy(
         mut self,
         value: Option<UpdateInstanceReqRetentionPolicy>,
@@ -571,11 +600,13 @@ impl UpdateInstanceReqBuilder {
         self
     }
     /// Sets `UpdateInstanceReq::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceReq::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
@@ -650,6 +681,7 @@ pub struct UpdateInstanceTopicReqBuilder {
 }
 impl UpdateInstanceTopicReqBuilder {
     /// Sets `UpdateInstanceTopicReq::topics`.
+    #[inline]
     pub fn topics(
         mut self,
         value: impl IntoIterator<Item = impl Into<UpdateInstanceTopicReqTopics>>,
@@ -658,6 +690,7 @@ impl UpdateInstanceTopicReqBuilder {
         self
     }
     /// Appends one item to `UpdateInstanceTopicReq::topics`.
+    #[inline]
     pub fn push_topics(
         mut self,
         value: impl Into<UpdateInstanceTopicReqTopics>,
@@ -666,6 +699,7 @@ impl UpdateInstanceTopicReqBuilder {
         self
     }
     /// Sets or clears `UpdateInstanceTopicReq::topics`.
+    #[inline]
     pub fn set_topics(
         mut self,
         value: Option<Vec<UpdateInstanceTopicReqTopics>>,
@@ -728,21 +762,25 @@ pub struct UpdateInstanceTopicReqTopicOtherConfigsBuilder {
 }
 impl UpdateInstanceTopicReqTopicOtherConfigsBuilder {
     /// Sets `UpdateInstanceTopicReqTopicOtherConfigs::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceTopicReqTopicOtherConfigs::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateInstanceTopicReqTopicOtherConfigs::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceTopicReqTopicOtherConfigs::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -874,56 +912,67 @@ pub struct UpdateInstanceTopicReqTopicsBuilder {
 }
 impl UpdateInstanceTopicReqTopicsBuilder {
     /// Sets `UpdateInstanceTopicReqTopics::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceTopicReqTopics::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `UpdateInstanceTopicReqTopics::retention_time`.
+    #[inline]
     pub fn retention_time(mut self, value: i64) -> Self {
         self.inner.retention_time = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceTopicReqTopics::retention_time`.
+    #[inline]
     pub fn set_retention_time(mut self, value: Option<i64>) -> Self {
         self.inner.retention_time = value;
         self
     }
     /// Sets `UpdateInstanceTopicReqTopics::sync_replication`.
+    #[inline]
     pub fn sync_replication(mut self, value: bool) -> Self {
         self.inner.sync_replication = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceTopicReqTopics::sync_replication`.
+    #[inline]
     pub fn set_sync_replication(mut self, value: Option<bool>) -> Self {
         self.inner.sync_replication = value;
         self
     }
     /// Sets `UpdateInstanceTopicReqTopics::sync_message_flush`.
+    #[inline]
     pub fn sync_message_flush(mut self, value: bool) -> Self {
         self.inner.sync_message_flush = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceTopicReqTopics::sync_message_flush`.
+    #[inline]
     pub fn set_sync_message_flush(mut self, value: Option<bool>) -> Self {
         self.inner.sync_message_flush = value;
         self
     }
     /// Sets `UpdateInstanceTopicReqTopics::new_partition_numbers`.
+    #[inline]
     pub fn new_partition_numbers(mut self, value: i64) -> Self {
         self.inner.new_partition_numbers = Some(value);
         self
     }
     /// Sets or clears `UpdateInstanceTopicReqTopics::new_partition_numbers`.
+    #[inline]
     pub fn set_new_partition_numbers(mut self, value: Option<i64>) -> Self {
         self.inner.new_partition_numbers = value;
         self
     }
     /// Sets `UpdateInstanceTopicReqTopics::new_partition_brokers`.
+    #[inline]
     pub fn new_partition_brokers(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -934,16 +983,19 @@ impl UpdateInstanceTopicReqTopicsBuilder {
         self
     }
     /// Appends one item to `UpdateInstanceTopicReqTopics::new_partition_brokers`.
+    #[inline]
     pub fn push_new_partition_brokers(mut self, value: impl Into<i64>) -> Self {
         self.inner.new_partition_brokers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceTopicReqTopics::new_partition_brokers`.
+    #[inline]
     pub fn set_new_partition_brokers(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.new_partition_brokers = value;
         self
     }
     /// Sets `UpdateInstanceTopicReqTopics::topic_other_configs`.
+    #[inline]
     pub fn topic_other_configs(
         mut self,
         value: impl IntoIterator<
@@ -956,6 +1008,7 @@ impl UpdateInstanceTopicReqTopicsBuilder {
         self
     }
     /// Appends one item to `UpdateInstanceTopicReqTopics::topic_other_configs`.
+    #[inline]
     pub fn push_topic_other_configs(
         mut self,
         value: impl Into<UpdateInstanceTopicReqTopicOtherConfigs>,
@@ -964,6 +1017,7 @@ impl UpdateInstanceTopicReqTopicsBuilder {
         self
     }
     /// Sets or clears `UpdateInstanceTopicReqTopics::topic_other_configs`.
+    #[inline]
     pub fn set_topic_other_configs(
         mut self,
         value: Option<Vec<UpdateInstanceTopicReqTopicOtherConfigs>>,
@@ -972,11 +1026,13 @@ impl UpdateInstanceTopicReqTopicsBuilder {
         self
     }
     /// Sets `UpdateInstanceTopicReqTopics::topic_desc`.
+    #[inline]
     pub fn topic_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.topic_desc = Some(value.into());
         self
     }
     /// Sets or clears `UpdateInstanceTopicReqTopics::topic_desc`.
+    #[inline]
     pub fn set_topic_desc(mut self, value: Option<String>) -> Self {
         self.inner.topic_desc = value;
         self
@@ -1040,16 +1096,19 @@ pub struct UpdateKafkaPortProtocolResponseBuilder {
 }
 impl UpdateKafkaPortProtocolResponseBuilder {
     /// Sets `UpdateKafkaPortProtocolResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateKafkaPortProtocolResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `UpdateKafkaPortProtocolResponse::protocol`.
+    #[inline]
     pub fn protocol(
         mut self,
         value: impl Into<UpdateKafkaPortProtocolResponseProtocol>,
@@ -1058,6 +1117,7 @@ impl UpdateKafkaPortProtocolResponseBuilder {
         self
     }
     /// Sets or clears `UpdateKafkaPortProtocolResponse::protocol`.
+    #[inline]
     pub fn set_protocol(
         mut self,
         value: Option<UpdateKafkaPortProtocolResponseProtocol>,
@@ -1066,11 +1126,13 @@ impl UpdateKafkaPortProtocolResponseBuilder {
         self
     }
     /// Sets `UpdateKafkaPortProtocolResponse::enable`.
+    #[inline]
     pub fn enable(mut self, value: bool) -> Self {
         self.inner.enable = Some(value);
         self
     }
     /// Sets or clears `UpdateKafkaPortProtocolResponse::enable`.
+    #[inline]
     pub fn set_enable(mut self, value: Option<bool>) -> Self {
         self.inner.enable = value;
         self
@@ -1196,61 +1258,73 @@ pub struct UpdateKafkaUserClientQuotaTaskReqBuilder {
 }
 impl UpdateKafkaUserClientQuotaTaskReqBuilder {
     /// Sets `UpdateKafkaUserClientQuotaTaskReq::user`.
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.inner.user = Some(value.into());
         self
     }
     /// Sets or clears `UpdateKafkaUserClientQuotaTaskReq::user`.
+    #[inline]
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.inner.user = value;
         self
     }
     /// Sets `UpdateKafkaUserClientQuotaTaskReq::client`.
+    #[inline]
     pub fn client_value(mut self, value: impl Into<String>) -> Self {
         self.inner.client = Some(value.into());
         self
     }
     /// Sets or clears `UpdateKafkaUserClientQuotaTaskReq::client`.
+    #[inline]
     pub fn set_client(mut self, value: Option<String>) -> Self {
         self.inner.client = value;
         self
     }
     /// Sets `UpdateKafkaUserClientQuotaTaskReq::user_default`.
+    #[inline]
     pub fn user_default(mut self, value: bool) -> Self {
         self.inner.user_default = Some(value);
         self
     }
     /// Sets or clears `UpdateKafkaUserClientQuotaTaskReq::user_default`.
+    #[inline]
     pub fn set_user_default(mut self, value: Option<bool>) -> Self {
         self.inner.user_default = value;
         self
     }
     /// Sets `UpdateKafkaUserClientQuotaTaskReq::client_default`.
+    #[inline]
     pub fn client_default(mut self, value: bool) -> Self {
         self.inner.client_default = Some(value);
         self
     }
     /// Sets or clears `UpdateKafkaUserClientQuotaTaskReq::client_default`.
+    #[inline]
     pub fn set_client_default(mut self, value: Option<bool>) -> Self {
         self.inner.client_default = value;
         self
     }
     /// Sets `UpdateKafkaUserClientQuotaTaskReq::producer_byte_rate`.
+    #[inline]
     pub fn producer_byte_rate(mut self, value: i64) -> Self {
         self.inner.producer_byte_rate = Some(value);
         self
     }
     /// Sets or clears `UpdateKafkaUserClientQuotaTaskReq::producer_byte_rate`.
+    #[inline]
     pub fn set_producer_byte_rate(mut self, value: Option<i64>) -> Self {
         self.inner.producer_byte_rate = value;
         self
     }
     /// Sets `UpdateKafkaUserClientQuotaTaskReq::consumer_byte_rate`.
+    #[inline]
     pub fn consumer_byte_rate(mut self, value: i64) -> Self {
         self.inner.consumer_byte_rate = Some(value);
         self
     }
     /// Sets or clears `UpdateKafkaUserClientQuotaTaskReq::consumer_byte_rate`.
+    #[inline]
     pub fn set_consumer_byte_rate(mut self, value: Option<i64>) -> Self {
         self.inner.consumer_byte_rate = value;
         self
@@ -1305,11 +1379,13 @@ pub struct UpdateKafkaUserClientQuotaTaskResponseBuilder {
 }
 impl UpdateKafkaUserClientQuotaTaskResponseBuilder {
     /// Sets `UpdateKafkaUserClientQuotaTaskResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateKafkaUserClientQuotaTaskResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1374,6 +1450,7 @@ pub struct UpdateTopicAccessPolicyReqBuilder {
 }
 impl UpdateTopicAccessPolicyReqBuilder {
     /// Sets `UpdateTopicAccessPolicyReq::topics`. **Required.**
+    #[inline]
     pub fn topics(
         mut self,
         value: impl IntoIterator<Item = impl Into<AccessPolicyTopicEntity>>,
@@ -1382,11 +1459,13 @@ impl UpdateTopicAccessPolicyReqBuilder {
         self
     }
     /// Appends one item to `UpdateTopicAccessPolicyReq::topics`.
+    #[inline]
     pub fn push_topics(mut self, value: impl Into<AccessPolicyTopicEntity>) -> Self {
         self.inner.topics.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateTopicAccessPolicyReq::topics`.
+    #[inline]
     pub fn set_topics(mut self, value: Option<Vec<AccessPolicyTopicEntity>>) -> Self {
         self.inner.topics = value;
         self
@@ -1440,11 +1519,13 @@ pub struct UpdateTopicAccessPolicyResponseBuilder {
 }
 impl UpdateTopicAccessPolicyResponseBuilder {
     /// Sets `UpdateTopicAccessPolicyResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTopicAccessPolicyResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
@@ -1526,31 +1607,37 @@ pub struct UpdateUserReqBuilder {
 }
 impl UpdateUserReqBuilder {
     /// Sets `UpdateUserReq::new_password`.
+    #[inline]
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
         self
     }
     /// Sets or clears `UpdateUserReq::new_password`.
+    #[inline]
     pub fn set_new_password(mut self, value: Option<String>) -> Self {
         self.inner.new_password = value;
         self
     }
     /// Sets `UpdateUserReq::user_name`.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateUserReq::user_name`.
+    #[inline]
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
         self.inner.user_name = value;
         self
     }
     /// Sets `UpdateUserReq::user_desc`.
+    #[inline]
     pub fn user_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.user_desc = Some(value.into());
         self
     }
     /// Sets or clears `UpdateUserReq::user_desc`.
+    #[inline]
     pub fn set_user_desc(mut self, value: Option<String>) -> Self {
         self.inner.user_desc = value;
         self
@@ -1611,21 +1698,25 @@ pub struct UpgradeInstanceReqBuilder {
 }
 impl UpgradeInstanceReqBuilder {
     /// Sets `UpgradeInstanceReq::is_schedule`.
+    #[inline]
     pub fn is_schedule(mut self, value: bool) -> Self {
         self.inner.is_schedule = Some(value);
         self
     }
     /// Sets or clears `UpgradeInstanceReq::is_schedule`.
+    #[inline]
     pub fn set_is_schedule(mut self, value: Option<bool>) -> Self {
         self.inner.is_schedule = value;
         self
     }
     /// Sets `UpgradeInstanceReq::execute_at`.
+    #[inline]
     pub fn execute_at(mut self, value: i64) -> Self {
         self.inner.execute_at = Some(value);
         self
     }
     /// Sets or clears `UpgradeInstanceReq::execute_at`.
+    #[inline]
     pub fn set_execute_at(mut self, value: Option<i64>) -> Self {
         self.inner.execute_at = value;
         self
@@ -1683,21 +1774,25 @@ pub struct UpgradeInstanceResponseBuilder {
 }
 impl UpgradeInstanceResponseBuilder {
     /// Sets `UpgradeInstanceResponse::job_id`.
+    #[inline]
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
     /// Sets or clears `UpgradeInstanceResponse::job_id`.
+    #[inline]
     pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.inner.job_id = value;
         self
     }
     /// Sets `UpgradeInstanceResponse::schedule_id`.
+    #[inline]
     pub fn schedule_id(mut self, value: impl Into<String>) -> Self {
         self.inner.schedule_id = Some(value.into());
         self
     }
     /// Sets or clears `UpgradeInstanceResponse::schedule_id`.
+    #[inline]
     pub fn set_schedule_id(mut self, value: Option<String>) -> Self {
         self.inner.schedule_id = value;
         self

@@ -29,6 +29,7 @@ impl AcceptVpcPeering {
     }
     /// **Required.** Path parameter `peering_id`. ID of the VPC peering connection, as returned by
     /// `list_vpc_peerings` or `create_vpc_peering`.
+    #[inline]
     pub fn peering_id(mut self, value: impl Into<String>) -> Self {
         self.peering_id = Some(value.into());
         self
@@ -84,6 +85,7 @@ impl AssociateRouteTable {
     }
     /// **Required.** Path parameter `routetable_id`. ID of the route table, as returned by
     /// `list_route_tables` or `create_route_table`.
+    #[inline]
     pub fn routetable_id(mut self, value: impl Into<String>) -> Self {
         self.routetable_id = Some(value.into());
         self
@@ -149,6 +151,7 @@ impl BatchCreateSecurityGroupTags {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -214,6 +217,7 @@ impl BatchCreateSubnetTags {
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -277,6 +281,7 @@ impl BatchCreateVpcTags {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -340,6 +345,7 @@ impl BatchDeleteSecurityGroupTags {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -405,6 +411,7 @@ impl BatchDeleteSubnetTags {
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -468,6 +475,7 @@ impl BatchDeleteVpcTags {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -861,6 +869,7 @@ impl CreateSecurityGroupTag {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -978,6 +987,7 @@ impl CreateSubnetTag {
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -1151,6 +1161,7 @@ impl CreateVpcResourceTag {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -1266,6 +1277,7 @@ impl DeleteFlowLog {
     }
     /// **Required.** Path parameter `flowlog_id`. ID of the flow log, as returned by
     /// `list_flow_logs` or `create_flow_log`.
+    #[inline]
     pub fn flowlog_id(mut self, value: impl Into<String>) -> Self {
         self.flowlog_id = Some(value.into());
         self
@@ -1317,6 +1329,7 @@ impl DeletePort {
     }
     /// **Required.** Path parameter `port_id`. ID of the port, as returned by `list_ports` or
     /// `create_port`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -1368,6 +1381,7 @@ impl DeletePrivateip {
     }
     /// **Required.** Path parameter `privateip_id`. ID of the reserved private IP address, as
     /// returned by `list_privateips` or `create_privateip`.
+    #[inline]
     pub fn privateip_id(mut self, value: impl Into<String>) -> Self {
         self.privateip_id = Some(value.into());
         self
@@ -1419,6 +1433,7 @@ impl DeleteRouteTable {
     }
     /// **Required.** Path parameter `routetable_id`. ID of the route table, as returned by
     /// `list_route_tables` or `create_route_table`.
+    #[inline]
     pub fn routetable_id(mut self, value: impl Into<String>) -> Self {
         self.routetable_id = Some(value.into());
         self
@@ -1471,6 +1486,7 @@ impl DeleteSecurityGroup {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -1522,6 +1538,7 @@ impl DeleteSecurityGroupRule {
     }
     /// **Required.** Path parameter `security_group_rule_id`. ID of the security group rule, as
     /// returned by `list_security_group_rules` or `create_security_group_rule`.
+    #[inline]
     pub fn security_group_rule_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_rule_id = Some(value.into());
         self
@@ -1575,6 +1592,7 @@ impl DeleteSecurityGroupTag {
     }
     /// **Required.** Path parameter `key`. Key of the tag to remove; must not be empty. Removing a
     /// key that does not exist fails with 404.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -1582,6 +1600,7 @@ impl DeleteSecurityGroupTag {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -1635,12 +1654,14 @@ impl DeleteSubnet {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the VPC the subnet belongs to.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -1695,12 +1716,14 @@ impl DeleteSubnetTag {
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `key`. Key of the tag to remove; must not be empty. Removing a
     /// key that does not exist fails with 404.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -1754,6 +1777,7 @@ impl DeleteVpc {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -1805,6 +1829,7 @@ impl DeleteVpcPeering {
     }
     /// **Required.** Path parameter `peering_id`. ID of the VPC peering connection, as returned by
     /// `list_vpc_peerings` or `create_vpc_peering`.
+    #[inline]
     pub fn peering_id(mut self, value: impl Into<String>) -> Self {
         self.peering_id = Some(value.into());
         self
@@ -1856,6 +1881,7 @@ impl DeleteVpcRoute {
     }
     /// **Required.** Path parameter `route_id`. ID of the VPC peering route, as returned by
     /// `list_vpc_routes` or `create_vpc_route`.
+    #[inline]
     pub fn route_id(mut self, value: impl Into<String>) -> Self {
         self.route_id = Some(value.into());
         self
@@ -1910,12 +1936,14 @@ impl DeleteVpcTag {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `key`. Key of the tag to remove; must not be empty. Removing a
     /// key that does not exist fails with 404.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -1970,6 +1998,7 @@ impl DisassociateRouteTable {
     }
     /// **Required.** Path parameter `routetable_id`. ID of the route table, as returned by
     /// `list_route_tables` or `create_route_table`.
+    #[inline]
     pub fn routetable_id(mut self, value: impl Into<String>) -> Self {
         self.routetable_id = Some(value.into());
         self
@@ -2100,29 +2129,34 @@ impl ListFlowLogs {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. Only flow logs of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, at most 255
     /// characters; the VPC API does not accept `<` or `>` in it.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Optional. Query parameter `resource_type`. Type of the resource whose traffic the flow log
     /// records: `port`, `network` (a subnet) or `vpc`.
+    #[inline]
     pub fn resource_type(
         mut self,
         value: impl Into<models::ListFlowLogsResourceType>,
@@ -2131,12 +2165,14 @@ impl ListFlowLogs {
         self
     }
     /// Optional. Query parameter `resource_id`. ID of the resource named by `resource_type`.
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `traffic_type`. Traffic the flow log records: `all`, `accept`
     /// (traffic allowed in or out) or `reject` (traffic refused).
+    #[inline]
     pub fn traffic_type(
         mut self,
         value: impl Into<models::ListFlowLogsTrafficType>,
@@ -2146,18 +2182,21 @@ impl ListFlowLogs {
     }
     /// Optional. Query parameter `log_group_id`. ID of the Log Tank Service (LTS) log group that
     /// receives the flow log.
+    #[inline]
     pub fn log_group_id(mut self, value: impl Into<String>) -> Self {
         self.log_group_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `log_topic_id`. ID of the Log Tank Service (LTS) log topic that
     /// receives the flow log.
+    #[inline]
     pub fn log_topic_id(mut self, value: impl Into<String>) -> Self {
         self.log_topic_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `log_store_type`. Where the flow log is stored; `lts` (Log Tank
     /// Service) is the only kind.
+    #[inline]
     pub fn log_store_type(
         mut self,
         value: impl Into<models::ListFlowLogsLogStoreType>,
@@ -2167,17 +2206,20 @@ impl ListFlowLogs {
     }
     /// Optional. Query parameter `status`. Only flow logs in this state are returned: `ACTIVE`
     /// (recording), `DOWN` (stopped) or `ERROR` (failed).
+    #[inline]
     pub fn status(mut self, value: impl Into<models::ListFlowLogsStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -2327,16 +2369,19 @@ impl ListPorts {
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Only ports with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -2344,6 +2389,7 @@ impl ListPorts {
     /// Optional. Query parameter `admin_state_up`. Administrative state of the resource: `true` is
     /// up. The service accepts only `true`. As a filter of a list call, only resources in this
     /// state are returned.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
@@ -2351,18 +2397,21 @@ impl ListPorts {
     /// Optional. Query parameter `network_id`. ID of the network. In the native OpenStack API a
     /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
     /// call, only resources of this network are returned.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `mac_address`. MAC address. As a filter of a list call, only ports
     /// with this MAC address are returned.
+    #[inline]
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.mac_address = Some(value.into());
         self
     }
     /// Optional. Query parameter `device_id`. ID of the device (for example the ECS) the port
     /// belongs to. As a filter of a list call, only ports of this device are returned.
+    #[inline]
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.device_id = Some(value.into());
         self
@@ -2370,6 +2419,7 @@ impl ListPorts {
     /// Optional. Query parameter `device_owner`. Owner type of the port: `""` for an ordinary port
     /// or `neutron:VIP_PORT` for a virtual IP. As a filter of a list call, only ports with this
     /// owner are returned.
+    #[inline]
     pub fn device_owner(
         mut self,
         value: impl Into<models::ListPortsDeviceOwner>,
@@ -2379,12 +2429,14 @@ impl ListPorts {
     }
     /// Optional. Query parameter `status`. Only ports in this state are returned: `ACTIVE`, `BUILD`
     /// or `DOWN`.
+    #[inline]
     pub fn status(mut self, value: impl Into<models::ListPortsStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `security_groups`. IDs of the security groups applied to the port.
     /// As a filter of a list call, only ports in these security groups are returned.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2394,6 +2446,7 @@ impl ListPorts {
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -2401,6 +2454,7 @@ impl ListPorts {
     /// Optional. Query parameter `fixed_ips`. IP addresses of the port, each with its subnet ID and
     /// address. As a filter of a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match
     /// ports by address or subnet.
+    #[inline]
     pub fn fixed_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2411,12 +2465,14 @@ impl ListPorts {
     /// Optional. Query parameter `enterprise_project_id`. Only ports of this enterprise project are
     /// returned: a UUID, `0` for the default enterprise project, or `all_granted_eps` for every
     /// enterprise project the user may access.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `enable_efi`. Whether EFI (enhanced networking) is on for the
     /// port. As a filter of a list call, only ports with this setting are returned.
+    #[inline]
     pub fn enable_efi(mut self, value: bool) -> Self {
         self.enable_efi = Some(value);
         self
@@ -2543,17 +2599,20 @@ impl ListPrivateips {
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet whose reserved private IP
     /// addresses are listed.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -2674,28 +2733,33 @@ impl ListRouteTables {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Only the route table with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `vpc_id`. Only route tables of this VPC are returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `subnet_id`. Only the route table associated with this subnet is
     /// returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -2819,23 +2883,27 @@ impl ListSecurityGroupRules {
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `security_group_id`. Only rules of this security group are
     /// returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `remote_ip_prefix`. Only rules with this remote range (CIDR) are
     /// returned.
+    #[inline]
     pub fn remote_ip_prefix(mut self, value: impl Into<String>) -> Self {
         self.remote_ip_prefix = Some(value.into());
         self
@@ -3003,12 +3071,14 @@ impl ListSecurityGroups {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -3016,6 +3086,7 @@ impl ListSecurityGroups {
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -3023,6 +3094,7 @@ impl ListSecurityGroups {
     /// Optional. Query parameter `enterprise_project_id`. Only security groups of this enterprise
     /// project are returned: a UUID, `0` for the default enterprise project, or `all_granted_eps`
     /// for every enterprise project the user may access.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -3241,18 +3313,21 @@ impl ListSubnets {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `vpc_id`. Only subnets of this VPC are returned; required when
     /// permissions are granted per enterprise project.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -3432,35 +3507,41 @@ impl ListVpcPeerings {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Only the peering connection with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Only peering connections with this name (at most 64
     /// characters) are returned.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Only peering connections in this state are returned:
     /// `PENDING_ACCEPTANCE` (waiting for the peer), `REJECTED`, `EXPIRED`, `DELETED` or `ACTIVE`.
+    #[inline]
     pub fn status(mut self, value: impl Into<models::ListVpcPeeringsStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
     /// a filter of a list call, only resources of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -3468,6 +3549,7 @@ impl ListVpcPeerings {
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -3596,23 +3678,27 @@ impl ListVpcRoutes {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Only the route with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `type`. Only routes of this type are returned; `peering` is the
     /// only type.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<models::ListVpcRoutesType>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -3620,18 +3706,21 @@ impl ListVpcRoutes {
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `destination`. Only routes to this destination range (CIDR) are
     /// returned.
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.destination = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
     /// a filter of a list call, only resources of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -3798,17 +3887,20 @@ impl ListVpcs {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. Only the VPC with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -3816,6 +3908,7 @@ impl ListVpcs {
     /// Optional. Query parameter `enterprise_project_id`. Only VPCs of this enterprise project are
     /// returned (all of them when unset): a UUID, `0` for the default enterprise project, or
     /// `all_granted_eps` for every enterprise project the user may access.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -3985,6 +4078,7 @@ impl NeutronAddFirewallRule {
     }
     /// **Required.** Path parameter `firewall_policy_id`. ID of the network ACL policy (FWaaS
     /// firewall policy), as returned by `neutron_list_firewall_policies`.
+    #[inline]
     pub fn firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_policy_id = Some(value.into());
         self
@@ -4049,6 +4143,7 @@ impl NeutronAddRouterInterface {
     }
     /// **Required.** Path parameter `router_id`. ID of the router. In the native OpenStack API a
     /// router corresponds to a VPC and has the same ID.
+    #[inline]
     pub fn router_id(mut self, value: impl Into<String>) -> Self {
         self.router_id = Some(value.into());
         self
@@ -4611,6 +4706,7 @@ impl NeutronDeleteFirewallGroup {
     }
     /// **Required.** Path parameter `firewall_group_id`. ID of the network ACL group (FWaaS
     /// firewall group), as returned by `neutron_list_firewall_groups`.
+    #[inline]
     pub fn firewall_group_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_group_id = Some(value.into());
         self
@@ -4662,6 +4758,7 @@ impl NeutronDeleteFirewallPolicy {
     }
     /// **Required.** Path parameter `firewall_policy_id`. ID of the network ACL policy (FWaaS
     /// firewall policy), as returned by `neutron_list_firewall_policies`.
+    #[inline]
     pub fn firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_policy_id = Some(value.into());
         self
@@ -4713,6 +4810,7 @@ impl NeutronDeleteFirewallRule {
     }
     /// **Required.** Path parameter `firewall_rule_id`. ID of the network ACL rule (FWaaS firewall
     /// rule), as returned by `neutron_list_firewall_rules`.
+    #[inline]
     pub fn firewall_rule_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_rule_id = Some(value.into());
         self
@@ -4765,6 +4863,7 @@ impl NeutronDeleteNetwork {
     /// **Required.** Path parameter `network_id`. ID of the network. In the native OpenStack API a
     /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
     /// call, only resources of this network are returned.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
@@ -4816,6 +4915,7 @@ impl NeutronDeletePort {
     }
     /// **Required.** Path parameter `port_id`. ID of the port, as returned by `list_ports` or
     /// `create_port`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -4867,6 +4967,7 @@ impl NeutronDeleteRouter {
     }
     /// **Required.** Path parameter `router_id`. ID of the router. In the native OpenStack API a
     /// router corresponds to a VPC and has the same ID.
+    #[inline]
     pub fn router_id(mut self, value: impl Into<String>) -> Self {
         self.router_id = Some(value.into());
         self
@@ -4919,6 +5020,7 @@ impl NeutronDeleteSecurityGroup {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -4970,6 +5072,7 @@ impl NeutronDeleteSecurityGroupRule {
     }
     /// **Required.** Path parameter `security_group_rule_id`. ID of the security group rule, as
     /// returned by `list_security_group_rules` or `create_security_group_rule`.
+    #[inline]
     pub fn security_group_rule_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_rule_id = Some(value.into());
         self
@@ -5021,6 +5124,7 @@ impl NeutronDeleteSubnet {
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -5084,29 +5188,34 @@ impl NeutronListFirewallGroups {
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, at most 255
     /// characters; the VPC API does not accept `<` or `>` in it.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5117,6 +5226,7 @@ impl NeutronListFirewallGroups {
     /// Optional. Query parameter `ingress_firewall_policy_id`. ID of the network ACL policy applied
     /// to inbound traffic. As a filter of a list call, only ACL groups with this inbound policy are
     /// returned.
+    #[inline]
     pub fn ingress_firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.ingress_firewall_policy_id = Some(value.into());
         self
@@ -5124,6 +5234,7 @@ impl NeutronListFirewallGroups {
     /// Optional. Query parameter `egress_firewall_policy_id`. ID of the network ACL policy applied
     /// to outbound traffic. As a filter of a list call, only ACL groups with this outbound policy
     /// are returned.
+    #[inline]
     pub fn egress_firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.egress_firewall_policy_id = Some(value.into());
         self
@@ -5254,30 +5365,35 @@ impl NeutronListFirewallPolicies {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, at most 255
     /// characters; the VPC API does not accept `<` or `>` in it.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5287,6 +5403,7 @@ impl NeutronListFirewallPolicies {
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
     /// a filter of a list call, only resources of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -5421,29 +5538,34 @@ impl NeutronListFirewallRules {
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, at most 255
     /// characters; the VPC API does not accept `<` or `>` in it.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5452,12 +5574,14 @@ impl NeutronListFirewallRules {
         self
     }
     /// Optional. Query parameter `action`. Operation requested by the call.
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
     /// a filter of a list call, only resources of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -5596,42 +5720,49 @@ impl NeutronListNetworks {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Only networks in this state are returned: `ACTIVE`,
     /// `ERROR` or `DOWN`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `shared`. Whether the resource is shared with other tenants. As a
     /// filter of a list call, only resources with this setting are returned.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
     }
     /// Optional. Query parameter `router:external`. Whether the network is an external network. As
     /// a filter of a list call, only networks with this setting are returned.
+    #[inline]
     pub fn router_external(mut self, value: bool) -> Self {
         self.router_external = Some(value);
         self
@@ -5639,6 +5770,7 @@ impl NeutronListNetworks {
     /// Optional. Query parameter `admin_state_up`. Administrative state of the resource: `true` is
     /// up. The service accepts only `true`. As a filter of a list call, only resources in this
     /// state are returned.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
@@ -5646,12 +5778,14 @@ impl NeutronListNetworks {
     /// Optional. Query parameter `provider:network_type`. Network type of the OpenStack network:
     /// `vxlan` or `geneve`. An administrator attribute that ordinary tenants see only for `geneve`.
     /// As a filter of a list call, only networks of this type are returned.
+    #[inline]
     pub fn provider_network_type(mut self, value: impl Into<String>) -> Self {
         self.provider_network_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
     /// a filter of a list call, only resources of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -5797,24 +5931,28 @@ impl NeutronListPorts {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -5822,6 +5960,7 @@ impl NeutronListPorts {
     /// Optional. Query parameter `admin_state_up`. Administrative state of the resource: `true` is
     /// up. The service accepts only `true`. As a filter of a list call, only resources in this
     /// state are returned.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
@@ -5829,18 +5968,21 @@ impl NeutronListPorts {
     /// Optional. Query parameter `network_id`. ID of the network. In the native OpenStack API a
     /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
     /// call, only resources of this network are returned.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `mac_address`. MAC address. As a filter of a list call, only ports
     /// with this MAC address are returned.
+    #[inline]
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.mac_address = Some(value.into());
         self
     }
     /// Optional. Query parameter `device_id`. ID of the device (for example the ECS) the port
     /// belongs to. As a filter of a list call, only ports of this device are returned.
+    #[inline]
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.device_id = Some(value.into());
         self
@@ -5848,18 +5990,21 @@ impl NeutronListPorts {
     /// Optional. Query parameter `device_owner`. Owner type of the port: `""` for an ordinary port
     /// or `neutron:VIP_PORT` for a virtual IP. As a filter of a list call, only ports with this
     /// owner are returned.
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<String>) -> Self {
         self.device_owner = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Only ports in this state are returned: `ACTIVE`, `BUILD`
     /// or `DOWN`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `security_groups`. IDs of the security groups applied to the port.
     /// As a filter of a list call, only ports in these security groups are returned.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5870,6 +6015,7 @@ impl NeutronListPorts {
     /// Optional. Query parameter `fixed_ips`. IP addresses of the port, each with its subnet ID and
     /// address. As a filter of a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match
     /// ports by address or subnet.
+    #[inline]
     pub fn fixed_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5879,6 +6025,7 @@ impl NeutronListPorts {
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
     /// a filter of a list call, only resources of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -6011,30 +6158,35 @@ impl NeutronListRouters {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `status`. Only routers in this state are returned: `ACTIVE`,
     /// `DOWN` or `ERROR`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
     /// a filter of a list call, only resources of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -6042,6 +6194,7 @@ impl NeutronListRouters {
     /// Optional. Query parameter `admin_state_up`. Administrative state of the resource: `true` is
     /// up. The service accepts only `true`. As a filter of a list call, only resources in this
     /// state are returned.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
@@ -6183,42 +6336,49 @@ impl NeutronListSecurityGroupRules {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `direction`. Direction of traffic the rule applies to: `ingress`
     /// (inbound) or `egress` (outbound).
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.direction = Some(value.into());
         self
     }
     /// Optional. Query parameter `protocol`. IP protocol: `tcp`, `udp`, `icmp`, `icmpv6` or an IP
     /// protocol number from 0 to 255.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
         self
     }
     /// Optional. Query parameter `ethertype`. IP version of the traffic the rule applies to: `IPv4`
     /// (default) or `IPv6`.
+    #[inline]
     pub fn ethertype(mut self, value: impl Into<String>) -> Self {
         self.ethertype = Some(value.into());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, at most 255
     /// characters; the VPC API does not accept `<` or `>` in it.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -6226,6 +6386,7 @@ impl NeutronListSecurityGroupRules {
     /// Optional. Query parameter `remote_ip_prefix`. Remote address range in CIDR notation: the
     /// source of inbound traffic or the destination of outbound traffic. Mutually exclusive with
     /// `remote_group_id` and `remote_address_group_id`.
+    #[inline]
     pub fn remote_ip_prefix(mut self, value: impl Into<String>) -> Self {
         self.remote_ip_prefix = Some(value.into());
         self
@@ -6233,6 +6394,7 @@ impl NeutronListSecurityGroupRules {
     /// Optional. Query parameter `remote_group_id`. ID of the remote security group whose members
     /// are the source (inbound) or destination (outbound) of the traffic. Mutually exclusive with
     /// `remote_ip_prefix` and `remote_address_group_id`.
+    #[inline]
     pub fn remote_group_id(mut self, value: impl Into<String>) -> Self {
         self.remote_group_id = Some(value.into());
         self
@@ -6240,24 +6402,28 @@ impl NeutronListSecurityGroupRules {
     /// Optional. Query parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `port_range_max`. Highest port of the range, 1 to 65535; for ICMP
     /// the ICMP code. Must not be below `port_range_min`; unset means all ports.
+    #[inline]
     pub fn port_range_max(mut self, value: impl Into<String>) -> Self {
         self.port_range_max = Some(value.into());
         self
     }
     /// Optional. Query parameter `port_range_min`. Lowest port of the range, 1 to 65535; for ICMP
     /// the ICMP type. Must not exceed `port_range_max`; unset means all ports.
+    #[inline]
     pub fn port_range_min(mut self, value: impl Into<String>) -> Self {
         self.port_range_min = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
     /// a filter of a list call, only resources of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -6396,36 +6562,42 @@ impl NeutronListSecurityGroups {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, at most 255
     /// characters; the VPC API does not accept `<` or `>` in it.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
     /// a filter of a list call, only resources of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -6563,30 +6735,35 @@ impl NeutronListSubnets {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `cidr`. Address range in CIDR notation, such as `192.168.0.0/16`.
     /// As a filter of a list call, only resources with this range are returned.
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.cidr = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -6594,6 +6771,7 @@ impl NeutronListSubnets {
     /// Optional. Query parameter `enable_dhcp`. Whether DHCP is on for the subnet; the service
     /// accepts only `true`. As a filter of a list call, only subnets with this setting are
     /// returned.
+    #[inline]
     pub fn enable_dhcp(mut self, value: bool) -> Self {
         self.enable_dhcp = Some(value);
         self
@@ -6601,23 +6779,27 @@ impl NeutronListSubnets {
     /// Optional. Query parameter `network_id`. ID of the network. In the native OpenStack API a
     /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
     /// call, only resources of this network are returned.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `ip_version`. IP version: 4 or 6.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.ip_version = Some(value);
         self
     }
     /// Optional. Query parameter `gateway_ip`. Gateway IP address of the subnet; an address of the
     /// subnet's range. As a filter of a list call, only subnets with this gateway are returned.
+    #[inline]
     pub fn gateway_ip(mut self, value: impl Into<String>) -> Self {
         self.gateway_ip = Some(value.into());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
     /// a filter of a list call, only resources of this project are returned.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -6742,6 +6924,7 @@ impl NeutronRemoveFirewallRule {
     }
     /// **Required.** Path parameter `firewall_policy_id`. ID of the network ACL policy (FWaaS
     /// firewall policy), as returned by `neutron_list_firewall_policies`.
+    #[inline]
     pub fn firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_policy_id = Some(value.into());
         self
@@ -6806,6 +6989,7 @@ impl NeutronRemoveRouterInterface {
     }
     /// **Required.** Path parameter `router_id`. ID of the router. In the native OpenStack API a
     /// router corresponds to a VPC and has the same ID.
+    #[inline]
     pub fn router_id(mut self, value: impl Into<String>) -> Self {
         self.router_id = Some(value.into());
         self
@@ -6867,6 +7051,7 @@ impl NeutronShowFirewallGroup {
     }
     /// **Required.** Path parameter `firewall_group_id`. ID of the network ACL group (FWaaS
     /// firewall group), as returned by `neutron_list_firewall_groups`.
+    #[inline]
     pub fn firewall_group_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_group_id = Some(value.into());
         self
@@ -6920,6 +7105,7 @@ impl NeutronShowFirewallPolicy {
     }
     /// **Required.** Path parameter `firewall_policy_id`. ID of the network ACL policy (FWaaS
     /// firewall policy), as returned by `neutron_list_firewall_policies`.
+    #[inline]
     pub fn firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_policy_id = Some(value.into());
         self
@@ -6973,6 +7159,7 @@ impl NeutronShowFirewallRule {
     }
     /// **Required.** Path parameter `firewall_rule_id`. ID of the network ACL rule (FWaaS firewall
     /// rule), as returned by `neutron_list_firewall_rules`.
+    #[inline]
     pub fn firewall_rule_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_rule_id = Some(value.into());
         self
@@ -7027,6 +7214,7 @@ impl NeutronShowNetwork {
     /// **Required.** Path parameter `network_id`. ID of the network. In the native OpenStack API a
     /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
     /// call, only resources of this network are returned.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
@@ -7080,6 +7268,7 @@ impl NeutronShowPort {
     }
     /// **Required.** Path parameter `port_id`. ID of the port, as returned by `list_ports` or
     /// `create_port`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -7133,6 +7322,7 @@ impl NeutronShowRouter {
     }
     /// **Required.** Path parameter `router_id`. ID of the router. In the native OpenStack API a
     /// router corresponds to a VPC and has the same ID.
+    #[inline]
     pub fn router_id(mut self, value: impl Into<String>) -> Self {
         self.router_id = Some(value.into());
         self
@@ -7187,6 +7377,7 @@ impl NeutronShowSecurityGroup {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -7240,6 +7431,7 @@ impl NeutronShowSecurityGroupRule {
     }
     /// **Required.** Path parameter `security_group_rule_id`. ID of the security group rule, as
     /// returned by `list_security_group_rules` or `create_security_group_rule`.
+    #[inline]
     pub fn security_group_rule_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_rule_id = Some(value.into());
         self
@@ -7293,6 +7485,7 @@ impl NeutronShowSubnet {
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -7348,6 +7541,7 @@ impl NeutronUpdateFirewallGroup {
     }
     /// **Required.** Path parameter `firewall_group_id`. ID of the network ACL group (FWaaS
     /// firewall group), as returned by `neutron_list_firewall_groups`.
+    #[inline]
     pub fn firewall_group_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_group_id = Some(value.into());
         self
@@ -7412,6 +7606,7 @@ impl NeutronUpdateFirewallPolicy {
     }
     /// **Required.** Path parameter `firewall_policy_id`. ID of the network ACL policy (FWaaS
     /// firewall policy), as returned by `neutron_list_firewall_policies`.
+    #[inline]
     pub fn firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_policy_id = Some(value.into());
         self
@@ -7479,6 +7674,7 @@ impl NeutronUpdateFirewallRule {
     }
     /// **Required.** Path parameter `firewall_rule_id`. ID of the network ACL rule (FWaaS firewall
     /// rule), as returned by `neutron_list_firewall_rules`.
+    #[inline]
     pub fn firewall_rule_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_rule_id = Some(value.into());
         self
@@ -7544,6 +7740,7 @@ impl NeutronUpdateNetwork {
     /// **Required.** Path parameter `network_id`. ID of the network. In the native OpenStack API a
     /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
     /// call, only resources of this network are returned.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
@@ -7608,6 +7805,7 @@ impl NeutronUpdatePort {
     }
     /// **Required.** Path parameter `port_id`. ID of the port, as returned by `list_ports` or
     /// `create_port`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -7672,6 +7870,7 @@ impl NeutronUpdateRouter {
     }
     /// **Required.** Path parameter `router_id`. ID of the router. In the native OpenStack API a
     /// router corresponds to a VPC and has the same ID.
+    #[inline]
     pub fn router_id(mut self, value: impl Into<String>) -> Self {
         self.router_id = Some(value.into());
         self
@@ -7737,6 +7936,7 @@ impl NeutronUpdateSecurityGroup {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -7801,6 +8001,7 @@ impl NeutronUpdateSubnet {
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -7863,6 +8064,7 @@ impl RejectVpcPeering {
     }
     /// **Required.** Path parameter `peering_id`. ID of the VPC peering connection, as returned by
     /// `list_vpc_peerings` or `create_vpc_peering`.
+    #[inline]
     pub fn peering_id(mut self, value: impl Into<String>) -> Self {
         self.peering_id = Some(value.into());
         self
@@ -7916,6 +8118,7 @@ impl ShowFlowLog {
     }
     /// **Required.** Path parameter `flowlog_id`. ID of the flow log, as returned by
     /// `list_flow_logs` or `create_flow_log`.
+    #[inline]
     pub fn flowlog_id(mut self, value: impl Into<String>) -> Self {
         self.flowlog_id = Some(value.into());
         self
@@ -7970,6 +8173,7 @@ impl ShowNetworkIpAvailabilities {
     /// **Required.** Path parameter `network_id`. ID of the network. In the native OpenStack API a
     /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
     /// call, only resources of this network are returned.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
@@ -8023,6 +8227,7 @@ impl ShowPort {
     }
     /// **Required.** Path parameter `port_id`. ID of the port, as returned by `list_ports` or
     /// `create_port`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -8076,6 +8281,7 @@ impl ShowPrivateip {
     }
     /// **Required.** Path parameter `privateip_id`. ID of the reserved private IP address, as
     /// returned by `list_privateips` or `create_privateip`.
+    #[inline]
     pub fn privateip_id(mut self, value: impl Into<String>) -> Self {
         self.privateip_id = Some(value.into());
         self
@@ -8130,6 +8336,7 @@ impl ShowQuota {
     /// Optional. Query parameter `type`. Only the quota of this resource type is returned: `vpc`,
     /// `subnet`, `securityGroup`, `securityGroupRule`, `publicIp`, `vpn`, `vpngw`, `vpcPeer`,
     /// `firewall`, `shareBandwidth`, `shareBandwidthIP`, `loadbalancer` or `listener`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<models::ShowQuotaType>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -8183,6 +8390,7 @@ impl ShowRouteTable {
     }
     /// **Required.** Path parameter `routetable_id`. ID of the route table, as returned by
     /// `list_route_tables` or `create_route_table`.
+    #[inline]
     pub fn routetable_id(mut self, value: impl Into<String>) -> Self {
         self.routetable_id = Some(value.into());
         self
@@ -8237,6 +8445,7 @@ impl ShowSecurityGroup {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -8290,6 +8499,7 @@ impl ShowSecurityGroupRule {
     }
     /// **Required.** Path parameter `security_group_rule_id`. ID of the security group rule, as
     /// returned by `list_security_group_rules` or `create_security_group_rule`.
+    #[inline]
     pub fn security_group_rule_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_rule_id = Some(value.into());
         self
@@ -8344,6 +8554,7 @@ impl ShowSecurityGroupTags {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
     /// resources of this security group are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -8397,6 +8608,7 @@ impl ShowSubnet {
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -8450,6 +8662,7 @@ impl ShowSubnetTags {
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -8504,6 +8717,7 @@ impl ShowVpc {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -8557,6 +8771,7 @@ impl ShowVpcPeering {
     }
     /// **Required.** Path parameter `peering_id`. ID of the VPC peering connection, as returned by
     /// `list_vpc_peerings` or `create_vpc_peering`.
+    #[inline]
     pub fn peering_id(mut self, value: impl Into<String>) -> Self {
         self.peering_id = Some(value.into());
         self
@@ -8610,6 +8825,7 @@ impl ShowVpcRoute {
     }
     /// **Required.** Path parameter `route_id`. ID of the VPC peering route, as returned by
     /// `list_vpc_routes` or `create_vpc_route`.
+    #[inline]
     pub fn route_id(mut self, value: impl Into<String>) -> Self {
         self.route_id = Some(value.into());
         self
@@ -8664,6 +8880,7 @@ impl ShowVpcTags {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -8719,6 +8936,7 @@ impl UpdateFlowLog {
     }
     /// **Required.** Path parameter `flowlog_id`. ID of the flow log, as returned by
     /// `list_flow_logs` or `create_flow_log`.
+    #[inline]
     pub fn flowlog_id(mut self, value: impl Into<String>) -> Self {
         self.flowlog_id = Some(value.into());
         self
@@ -8783,6 +9001,7 @@ impl UpdatePort {
     }
     /// **Required.** Path parameter `port_id`. ID of the port, as returned by `list_ports` or
     /// `create_port`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -8847,6 +9066,7 @@ impl UpdateRouteTable {
     }
     /// **Required.** Path parameter `routetable_id`. ID of the route table, as returned by
     /// `list_route_tables` or `create_route_table`.
+    #[inline]
     pub fn routetable_id(mut self, value: impl Into<String>) -> Self {
         self.routetable_id = Some(value.into());
         self
@@ -8912,12 +9132,14 @@ impl UpdateSubnet {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the VPC the subnet belongs to.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
     /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -8984,6 +9206,7 @@ impl UpdateVpc {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -9048,6 +9271,7 @@ impl UpdateVpcPeering {
     }
     /// **Required.** Path parameter `peering_id`. ID of the VPC peering connection, as returned by
     /// `list_vpc_peerings` or `create_vpc_peering`.
+    #[inline]
     pub fn peering_id(mut self, value: impl Into<String>) -> Self {
         self.peering_id = Some(value.into());
         self

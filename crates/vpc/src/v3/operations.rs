@@ -31,6 +31,7 @@ impl AddClouddcnSubnetsTags {
     }
     /// **Required.** Path parameter `resource_id`. ID of the CloudDCN subnet whose tags are read or
     /// changed, as returned by `list_clouddcn_subnets`.
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
@@ -93,6 +94,7 @@ impl AddFirewallRules {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -157,6 +159,7 @@ impl AddSecurityGroups {
     }
     /// **Required.** Path parameter `port_id`. ID of the port (an elastic network interface is a
     /// port too), as returned by `list_ports`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -221,6 +224,7 @@ impl AddSourcesToTrafficMirrorSession {
     }
     /// **Required.** Path parameter `traffic_mirror_session_id`. ID of the traffic mirror session,
     /// as returned by `list_traffic_mirror_sessions` or `create_traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_session_id = Some(value.into());
         self
@@ -293,6 +297,7 @@ impl AddVpcExtendCidr {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -357,6 +362,7 @@ impl AssociateSubnetFirewall {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -421,6 +427,7 @@ impl AttachSubNetworkInterface {
     }
     /// **Required.** Path parameter `sub_network_interface_id`. ID of the supplementary network
     /// interface, as returned by `list_sub_network_interfaces` or `create_sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.sub_network_interface_id = Some(value.into());
         self
@@ -484,6 +491,7 @@ impl BatchCreateClouddcnSubnetsTags {
     }
     /// **Required.** Path parameter `resource_id`. ID of the CloudDCN subnet whose tags are read or
     /// changed, as returned by `list_clouddcn_subnets`.
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
@@ -546,6 +554,7 @@ impl BatchCreateFirewallTags {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -608,6 +617,7 @@ impl BatchCreatePortTags {
     }
     /// **Required.** Path parameter `port_id`. ID of the port (an elastic network interface is a
     /// port too), as returned by `list_ports`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -671,6 +681,7 @@ impl BatchCreateSecurityGroupRules {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
     /// these security groups are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -796,6 +807,7 @@ impl BatchCreateSubNetworkInterfaceTags {
     }
     /// **Required.** Path parameter `sub_network_interface_id`. ID of the supplementary network
     /// interface, as returned by `list_sub_network_interfaces` or `create_sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.sub_network_interface_id = Some(value.into());
         self
@@ -861,6 +873,7 @@ impl BatchDeleteClouddcnSubnetsTags {
     }
     /// **Required.** Path parameter `resource_id`. ID of the CloudDCN subnet whose tags are read or
     /// changed, as returned by `list_clouddcn_subnets`.
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
@@ -923,6 +936,7 @@ impl BatchDeleteFirewallTags {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -985,6 +999,7 @@ impl BatchDeletePortTags {
     }
     /// **Required.** Path parameter `port_id`. ID of the port (an elastic network interface is a
     /// port too), as returned by `list_ports`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -1047,6 +1062,7 @@ impl BatchDeleteSubNetworkInterfaceTags {
     }
     /// **Required.** Path parameter `sub_network_interface_id`. ID of the supplementary network
     /// interface, as returned by `list_sub_network_interfaces` or `create_sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.sub_network_interface_id = Some(value.into());
         self
@@ -1445,6 +1461,7 @@ impl CreateFirewallTag {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -1507,6 +1524,7 @@ impl CreatePortTag {
     }
     /// **Required.** Path parameter `port_id`. ID of the port (an elastic network interface is a
     /// port too), as returned by `list_ports`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -1734,6 +1752,7 @@ impl CreateSubNetworkInterfaceTag {
     }
     /// **Required.** Path parameter `sub_network_interface_id`. ID of the supplementary network
     /// interface, as returned by `list_sub_network_interfaces` or `create_sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.sub_network_interface_id = Some(value.into());
         self
@@ -2078,6 +2097,7 @@ impl DeleteAddressGroup {
     }
     /// **Required.** Path parameter `address_group_id`. ID of the IP address group, as returned by
     /// `list_address_group` or `create_address_group`.
+    #[inline]
     pub fn address_group_id(mut self, value: impl Into<String>) -> Self {
         self.address_group_id = Some(value.into());
         self
@@ -2129,6 +2149,7 @@ impl DeleteClouddcnSubnet {
     }
     /// **Required.** Path parameter `clouddcn_subnet_id`. ID of the CloudDCN subnet, as returned by
     /// `list_clouddcn_subnets` or `create_clouddcn_subnet`.
+    #[inline]
     pub fn clouddcn_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.clouddcn_subnet_id = Some(value.into());
         self
@@ -2182,11 +2203,13 @@ impl DeleteClouddcnSubnetsTag {
     }
     /// **Required.** Path parameter `resource_id`. ID of the CloudDCN subnet whose tags are read or
     /// changed, as returned by `list_clouddcn_subnets`.
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `tag_key`. Key of the tag to remove from the CloudDCN subnet.
+    #[inline]
     pub fn tag_key(mut self, value: impl Into<String>) -> Self {
         self.tag_key = Some(value.into());
         self
@@ -2239,6 +2262,7 @@ impl DeleteFirewall {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -2292,11 +2316,13 @@ impl DeleteFirewallTag {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `tag_key`. Key of the tag to remove.
+    #[inline]
     pub fn tag_key(mut self, value: impl Into<String>) -> Self {
         self.tag_key = Some(value.into());
         self
@@ -2349,6 +2375,7 @@ impl DeleteIpAddressGroupForce {
     }
     /// **Required.** Path parameter `address_group_id`. ID of the IP address group to delete, with
     /// the security group rules that use it.
+    #[inline]
     pub fn address_group_id(mut self, value: impl Into<String>) -> Self {
         self.address_group_id = Some(value.into());
         self
@@ -2402,11 +2429,13 @@ impl DeletePortTag {
     }
     /// **Required.** Path parameter `port_id`. ID of the port (an elastic network interface is a
     /// port too), as returned by `list_ports`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `tag_key`. Key of the tag to remove.
+    #[inline]
     pub fn tag_key(mut self, value: impl Into<String>) -> Self {
         self.tag_key = Some(value.into());
         self
@@ -2460,6 +2489,7 @@ impl DeleteSecurityGroup {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
     /// these security groups are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -2511,6 +2541,7 @@ impl DeleteSecurityGroupRule {
     }
     /// **Required.** Path parameter `security_group_rule_id`. ID of the security group rule, as
     /// returned by `list_security_group_rules` or `create_security_group_rule`.
+    #[inline]
     pub fn security_group_rule_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_rule_id = Some(value.into());
         self
@@ -2562,6 +2593,7 @@ impl DeleteSubNetworkInterface {
     }
     /// **Required.** Path parameter `sub_network_interface_id`. ID of the supplementary network
     /// interface, as returned by `list_sub_network_interfaces` or `create_sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.sub_network_interface_id = Some(value.into());
         self
@@ -2615,11 +2647,13 @@ impl DeleteSubNetworkInterfaceTag {
     }
     /// **Required.** Path parameter `sub_network_interface_id`. ID of the supplementary network
     /// interface, as returned by `list_sub_network_interfaces` or `create_sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.sub_network_interface_id = Some(value.into());
         self
     }
     /// **Required.** Path parameter `tag_key`. Key of the tag to remove.
+    #[inline]
     pub fn tag_key(mut self, value: impl Into<String>) -> Self {
         self.tag_key = Some(value.into());
         self
@@ -2673,6 +2707,7 @@ impl DeleteTrafficMirrorFilter {
     /// **Required.** Path parameter `traffic_mirror_filter_id`. ID of the traffic mirror filter, as
     /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
     /// a list call, only resources using this filter are returned.
+    #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_id = Some(value.into());
         self
@@ -2725,6 +2760,7 @@ impl DeleteTrafficMirrorFilterRule {
     /// **Required.** Path parameter `traffic_mirror_filter_rule_id`. ID of the traffic mirror
     /// filter rule, as returned by `list_traffic_mirror_filter_rules` or
     /// `create_traffic_mirror_filter_rule`.
+    #[inline]
     pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_rule_id = Some(value.into());
         self
@@ -2780,6 +2816,7 @@ impl DeleteTrafficMirrorSession {
     }
     /// **Required.** Path parameter `traffic_mirror_session_id`. ID of the traffic mirror session,
     /// as returned by `list_traffic_mirror_sessions` or `create_traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_session_id = Some(value.into());
         self
@@ -2836,6 +2873,7 @@ impl DeleteVirsubnetCidrReservation {
     /// **Required.** Path parameter `virsubnet_cidr_reservation_id`. ID of the reserved address
     /// range of a subnet, as returned by `list_virsubnet_cidr_reservations` or
     /// `create_virsubnet_cidr_reservation`.
+    #[inline]
     pub fn virsubnet_cidr_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.virsubnet_cidr_reservation_id = Some(value.into());
         self
@@ -2892,6 +2930,7 @@ impl DeleteVpc {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -2943,6 +2982,7 @@ impl DetachSubNetworkInterface {
     }
     /// **Required.** Path parameter `sub_network_interface_id`. ID of the supplementary network
     /// interface, as returned by `list_sub_network_interfaces` or `create_sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.sub_network_interface_id = Some(value.into());
         self
@@ -2998,6 +3038,7 @@ impl DisassociateSubnetFirewall {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -3071,18 +3112,21 @@ impl ListAddressGroup {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
@@ -3090,12 +3134,14 @@ impl ListAddressGroup {
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `ip_version`. Only groups of this IP version are returned; only 4
     /// is supported.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.ip_version = Some(value);
         self
@@ -3103,6 +3149,7 @@ impl ListAddressGroup {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3114,6 +3161,7 @@ impl ListAddressGroup {
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
     /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
     /// selects every enterprise project the user may access.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -3234,12 +3282,14 @@ impl ListAddressGroupsDependency {
         }
     }
     /// Optional. Query parameter `id`. Only the IP address group with this ID is considered.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. Only IP address groups of this enterprise
     /// project are considered.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -3297,18 +3347,21 @@ impl ListClouddcnSubnets {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of CloudDCN subnets returned per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `vpc_id`. Only CloudDCN subnets of this VPC are returned; required
     /// when permissions are granted per enterprise project.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -3482,12 +3535,14 @@ impl ListClouddcnSubnetsFilterTags {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Number of matching items to skip before the first one
     /// returned; 0 (the first item) when unset; must not be negative.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -3606,18 +3661,21 @@ impl ListFirewall {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
@@ -3625,17 +3683,20 @@ impl ListFirewall {
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `status`. Only network ACLs in this state are returned.
+    #[inline]
     pub fn status(mut self, value: impl Into<models::ListFirewallStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `admin_state_up`. Only network ACLs that are on (`true`) or off
     /// (`false`) are returned.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
@@ -3644,6 +3705,7 @@ impl ListFirewall {
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
     /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
     /// selects every enterprise project the user may access.
+    #[inline]
     pub fn enterprise_project_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3768,12 +3830,14 @@ impl ListFirewallTags {
     }
     /// Optional. Query parameter `limit`. Maximum number of tags returned, 1 to 1000; 1000 when
     /// unset.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Number of matching items to skip before the first one
     /// returned; 0 (the first item) when unset; must not be negative.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -3889,12 +3953,14 @@ impl ListFirewallsByTags {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Number of matching items to skip before the first one
     /// returned; 0 (the first item) when unset; must not be negative.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -3960,12 +4026,14 @@ impl ListPortTags {
     }
     /// Optional. Query parameter `limit`. Maximum number of tags returned, 1 to 1000; 1000 when
     /// unset.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Number of matching items to skip before the first one
     /// returned; 0 (the first item) when unset; must not be negative.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -4114,6 +4182,7 @@ impl ListPorts {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
@@ -4121,6 +4190,7 @@ impl ListPorts {
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
@@ -4128,18 +4198,21 @@ impl ListPorts {
     /// Optional. Query parameter `admin_state_up`. Whether the resource is administratively enabled
     /// (`true`, default) or disabled (`false`). As a filter of a list call, only resources in this
     /// state are returned.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
     }
     /// Optional. Query parameter `status`. Only ports in this state are returned: `ACTIVE` (can
     /// carry traffic), `BUILD` (being created or configured) or `DOWN` (cannot carry traffic).
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `virsubnet_id`. ID of the subnet, as returned by
     /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
+    #[inline]
     pub fn virsubnet_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4149,6 +4222,7 @@ impl ListPorts {
     }
     /// Optional. Query parameter `device_id`. Only ports of these devices (a UUID with hyphens,
     /// such as an ECS ID) are returned.
+    #[inline]
     pub fn device_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4158,6 +4232,7 @@ impl ListPorts {
     }
     /// Optional. Query parameter `mac_address`. MAC address. As a filter of a list call, only
     /// resources with these MAC addresses are returned.
+    #[inline]
     pub fn mac_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4168,6 +4243,7 @@ impl ListPorts {
     /// Optional. Query parameter `device_owner`. Only ports with these owners are returned:
     /// `network:dhcp` (DHCP service), `network:router_interface_distributed` (subnet gateway),
     /// `compute:<zone>` (an ECS network interface), `neutron:VIP_PORT` (a virtual IP), and so on.
+    #[inline]
     pub fn device_owner(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4178,6 +4254,7 @@ impl ListPorts {
     /// Optional. Query parameter `device_owner_prefixlike`. Only ports whose owner starts with this
     /// prefix are returned: `network` (such as DHCP ports), `compute` (ECS network interfaces) or
     /// `neutron` (such as virtual IPs).
+    #[inline]
     pub fn device_owner_prefixlike(mut self, value: impl Into<String>) -> Self {
         self.device_owner_prefixlike = Some(value.into());
         self
@@ -4185,6 +4262,7 @@ impl ListPorts {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4193,6 +4271,7 @@ impl ListPorts {
         self
     }
     /// Optional. Query parameter `binding:host_id`. Only ports on these hosts are returned.
+    #[inline]
     pub fn binding_host_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4202,6 +4281,7 @@ impl ListPorts {
     }
     /// Optional. Query parameter `private_ips`. Only ports with these private addresses are
     /// returned, written `ip_address=<ip>` or `subnet_cidr_id=<subnet id>`.
+    #[inline]
     pub fn private_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4212,6 +4292,7 @@ impl ListPorts {
     /// Optional. Query parameter `security_groups`. IDs of the security groups, such as
     /// `a0608cbf-d047-4f54-8b28-cd7b59853fff`. As a filter of a list call, only resources in these
     /// security groups are returned.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4222,12 +4303,14 @@ impl ListPorts {
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.vpc_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `allowed_address_pairs`. Only ports with these allowed address
     /// pairs are returned, written `ip_address=<ip>` or `mac_address=<mac>`.
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4237,23 +4320,27 @@ impl ListPorts {
     }
     /// Optional. Query parameter `instance_id`. Only ports of this cloud service instance (such as
     /// an RDS instance ID) are returned.
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `instance_type`. Only ports of this kind of cloud service instance
     /// (such as `RDS`) are returned.
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.instance_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of ports returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -4384,12 +4471,14 @@ impl ListPortsByTags {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `offset`. Number of matching items to skip before the first one
     /// returned; 0 (the first item) when unset; must not be negative.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -4478,18 +4567,21 @@ impl ListSecurityGroupRules {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
@@ -4497,6 +4589,7 @@ impl ListSecurityGroupRules {
     /// Optional. Query parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
     /// these security groups are returned.
+    #[inline]
     pub fn security_group_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4506,6 +4599,7 @@ impl ListSecurityGroupRules {
     }
     /// Optional. Query parameter `protocol`. Protocol. As a filter of a list call, only rules with
     /// these protocols are returned.
+    #[inline]
     pub fn protocol(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4516,6 +4610,7 @@ impl ListSecurityGroupRules {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4527,6 +4622,7 @@ impl ListSecurityGroupRules {
     /// the rule allows or denies; it must exist in the tenant. Mutually exclusive with
     /// `remote_ip_prefix` and `remote_address_group_id`. As a filter of a list call, only rules
     /// with these remote groups are returned.
+    #[inline]
     pub fn remote_group_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4537,30 +4633,35 @@ impl ListSecurityGroupRules {
     /// Optional. Query parameter `direction`. Direction of traffic the rule applies to: `ingress`
     /// (inbound) or `egress` (outbound). As a filter of a list call, only rules of this direction
     /// are returned.
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.direction = Some(value.into());
         self
     }
     /// Optional. Query parameter `action`. Only rules with this action are returned: `allow` or
     /// `deny`.
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
     /// Optional. Query parameter `remote_ip_prefix`. Only rules with this remote range (CIDR) are
     /// returned.
+    #[inline]
     pub fn remote_ip_prefix(mut self, value: impl Into<String>) -> Self {
         self.remote_ip_prefix = Some(value.into());
         self
     }
     /// Optional. Query parameter `priority`. Priority of the rule or session; a lower number wins.
     /// As a filter of a list call, only items with these priorities are returned.
+    #[inline]
     pub fn priority(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.priority = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `ethertype`. IP version of the traffic: `IPv4` (default) or
     /// `IPv6`. As a filter of a list call, only rules of these versions are returned.
+    #[inline]
     pub fn ethertype(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4571,6 +4672,7 @@ impl ListSecurityGroupRules {
     /// Optional. Query parameter `remote_address_group_id`. ID of the remote IP address group; it
     /// must exist in the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_group_id`.
     /// As a filter of a list call, only rules with these address groups are returned.
+    #[inline]
     pub fn remote_address_group_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4580,6 +4682,7 @@ impl ListSecurityGroupRules {
     }
     /// Optional. Query parameter `enabled`. Only rules with this setting are returned: `true` or
     /// `false` (one value).
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
@@ -4717,18 +4820,21 @@ impl ListSecurityGroups {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
@@ -4736,6 +4842,7 @@ impl ListSecurityGroups {
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
@@ -4743,6 +4850,7 @@ impl ListSecurityGroups {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4754,6 +4862,7 @@ impl ListSecurityGroups {
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
     /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
     /// selects every enterprise project the user may access.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -4931,24 +5040,28 @@ impl ListSubNetworkInterfaces {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `virsubnet_id`. ID of the subnet, as returned by
     /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
+    #[inline]
     pub fn virsubnet_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4959,6 +5072,7 @@ impl ListSubNetworkInterfaces {
     /// Optional. Query parameter `private_ip_address`. Private IPv4 address of the supplementary
     /// network interface; within the subnet's range, chosen at random when unset. As a filter of a
     /// list call, only interfaces with these addresses are returned.
+    #[inline]
     pub fn private_ip_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4968,6 +5082,7 @@ impl ListSubNetworkInterfaces {
     }
     /// Optional. Query parameter `mac_address`. MAC address. As a filter of a list call, only
     /// resources with these MAC addresses are returned.
+    #[inline]
     pub fn mac_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4978,6 +5093,7 @@ impl ListSubNetworkInterfaces {
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.vpc_id = Some(value.into_iter().map(Into::into).collect());
         self
@@ -4985,6 +5101,7 @@ impl ListSubNetworkInterfaces {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4995,6 +5112,7 @@ impl ListSubNetworkInterfaces {
     /// Optional. Query parameter `parent_id`. ID of the parent port (network interface) that
     /// carries the supplementary network interface; it must exist. As a filter of a list call, only
     /// interfaces of these parents are returned.
+    #[inline]
     pub fn parent_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5125,12 +5243,14 @@ impl ListSubNetworkInterfacesByTags {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Optional. Query parameter `offset`. Number of matching items to skip before the first one
     /// returned; 0 (the first item) when unset; must not be negative.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -5221,6 +5341,7 @@ impl ListTrafficMirrorFilterRules {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -5228,6 +5349,7 @@ impl ListTrafficMirrorFilterRules {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -5235,6 +5357,7 @@ impl ListTrafficMirrorFilterRules {
     /// Optional. Query parameter `traffic_mirror_filter_id`. ID of the traffic mirror filter, as
     /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
     /// a list call, only resources using this filter are returned.
+    #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_id = Some(value.into());
         self
@@ -5242,18 +5365,21 @@ impl ListTrafficMirrorFilterRules {
     /// Optional. Query parameter `direction`. Direction of traffic the rule applies to: `ingress`
     /// (inbound) or `egress` (outbound). As a filter of a list call, only rules of this direction
     /// are returned.
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.direction = Some(value.into());
         self
     }
     /// Optional. Query parameter `protocol`. Protocol. As a filter of a list call, only rules with
     /// these protocols are returned.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
         self
     }
     /// Optional. Query parameter `source_cidr_block`. Source range of the mirrored traffic, in CIDR
     /// notation. As a filter of a list call, only rules with this source are returned.
+    #[inline]
     pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.source_cidr_block = Some(value.into());
         self
@@ -5261,6 +5387,7 @@ impl ListTrafficMirrorFilterRules {
     /// Optional. Query parameter `destination_cidr_block`. Destination range of the mirrored
     /// traffic, in CIDR notation. As a filter of a list call, only rules with this destination are
     /// returned.
+    #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.destination_cidr_block = Some(value.into());
         self
@@ -5268,6 +5395,7 @@ impl ListTrafficMirrorFilterRules {
     /// Optional. Query parameter `source_port_range`. Source ports of the mirrored traffic, 1 to
     /// 65535, written like `80-200`. As a filter of a list call, only rules with this range are
     /// returned.
+    #[inline]
     pub fn source_port_range(mut self, value: impl Into<String>) -> Self {
         self.source_port_range = Some(value.into());
         self
@@ -5275,29 +5403,34 @@ impl ListTrafficMirrorFilterRules {
     /// Optional. Query parameter `destination_port_range`. Destination ports of the mirrored
     /// traffic, 1 to 65535, written like `80-200`. As a filter of a list call, only rules with this
     /// range are returned.
+    #[inline]
     pub fn destination_port_range(mut self, value: impl Into<String>) -> Self {
         self.destination_port_range = Some(value.into());
         self
     }
     /// Optional. Query parameter `action`. What happens to matching traffic. As a filter of a list
     /// call, only rules with this action are returned.
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
     /// Optional. Query parameter `priority`. Priority of the rule or session; a lower number wins.
     /// As a filter of a list call, only items with these priorities are returned.
+    #[inline]
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -5440,6 +5573,7 @@ impl ListTrafficMirrorFilters {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -5447,6 +5581,7 @@ impl ListTrafficMirrorFilters {
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -5454,27 +5589,32 @@ impl ListTrafficMirrorFilters {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Optional. Query parameter `created_at`. Sort by creation time.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
     /// Optional. Query parameter `updated_at`. Sort by last update time.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -5625,6 +5765,7 @@ impl ListTrafficMirrorSessions {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -5632,6 +5773,7 @@ impl ListTrafficMirrorSessions {
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -5639,6 +5781,7 @@ impl ListTrafficMirrorSessions {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -5646,12 +5789,14 @@ impl ListTrafficMirrorSessions {
     /// Optional. Query parameter `traffic_mirror_filter_id`. ID of the traffic mirror filter, as
     /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
     /// a list call, only resources using this filter are returned.
+    #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `traffic_mirror_target_id`. ID of the mirror target that receives
     /// the copies. As a filter of a list call, only sessions with this target are returned.
+    #[inline]
     pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_target_id = Some(value.into());
         self
@@ -5659,6 +5804,7 @@ impl ListTrafficMirrorSessions {
     /// Optional. Query parameter `traffic_mirror_target_type`. Type of the mirror target: `eni` (an
     /// elastic network interface) or `elb` (a private Elastic Load Balancer). As a filter of a list
     /// call, only sessions with this target type are returned.
+    #[inline]
     pub fn traffic_mirror_target_type(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_target_type = Some(value.into());
         self
@@ -5666,51 +5812,60 @@ impl ListTrafficMirrorSessions {
     /// Optional. Query parameter `virtual_network_id`. VNI (VXLAN network identifier) that tells
     /// the target apart the traffic of different sessions, 0 to 16777215. As a filter of a list
     /// call, only sessions with this VNI are returned.
+    #[inline]
     pub fn virtual_network_id(mut self, value: impl Into<String>) -> Self {
         self.virtual_network_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `packet_length`. Largest mirrored packet length (MTU), 1 to 1460
     /// bytes. As a filter of a list call, only sessions with this length are returned.
+    #[inline]
     pub fn packet_length(mut self, value: impl Into<String>) -> Self {
         self.packet_length = Some(value.into());
         self
     }
     /// Optional. Query parameter `priority`. Priority of the rule or session; a lower number wins.
     /// As a filter of a list call, only items with these priorities are returned.
+    #[inline]
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
     }
     /// Optional. Query parameter `enabled`. Only sessions that are on (`true`) or off (`false`) are
     /// returned.
+    #[inline]
     pub fn enabled(mut self, value: impl Into<String>) -> Self {
         self.enabled = Some(value.into());
         self
     }
     /// Optional. Query parameter `type`. Only sessions with this type of mirror source are
     /// returned.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Optional. Query parameter `created_at`. Sort by creation time.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
     /// Optional. Query parameter `updated_at`. Sort by last update time.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
@@ -5856,24 +6011,28 @@ impl ListVirsubnetCidrReservations {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `virsubnet_id`. ID of the subnet, as returned by
     /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
+    #[inline]
     pub fn virsubnet_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5883,12 +6042,14 @@ impl ListVirsubnetCidrReservations {
     }
     /// Optional. Query parameter `cidr`. Address range in CIDR notation, such as `192.168.0.0/16`.
     /// As a filter of a list call, only resources with these ranges are returned.
+    #[inline]
     pub fn cidr(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.cidr = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `ip_version`. IP version: 4 (IPv4) or 6 (IPv6). As a filter of a
     /// list call, only resources of this version are returned.
+    #[inline]
     pub fn ip_version(
         mut self,
         value: impl IntoIterator<Item = impl Into<i64>>,
@@ -5899,6 +6060,7 @@ impl ListVirsubnetCidrReservations {
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
@@ -5906,6 +6068,7 @@ impl ListVirsubnetCidrReservations {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5917,6 +6080,7 @@ impl ListVirsubnetCidrReservations {
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
     /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
     /// selects every enterprise project the user may access.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -6058,18 +6222,21 @@ impl ListVirsubnets {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
@@ -6077,6 +6244,7 @@ impl ListVirsubnets {
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
@@ -6084,23 +6252,27 @@ impl ListVirsubnets {
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.vpc_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `status`. Only subnets in this state (one value) are returned:
     /// `ACTIVE` (attached to the VPC), `UNKNOWN` (not attached yet) or `ERROR`.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Optional. Query parameter `scope`. Only subnets of these scopes are returned: `center` or
     /// the name of a public border group.
+    #[inline]
     pub fn scope(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.scope = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `zone_id`. Only subnets in these availability zones are returned.
+    #[inline]
     pub fn zone_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6111,6 +6283,7 @@ impl ListVirsubnets {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6244,18 +6417,21 @@ impl ListVpcs {
         }
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page, 0 to 2000.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
     /// starts after it. Leave unset for the first page.
+    #[inline]
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
+    #[inline]
     pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.id = Some(value.into_iter().map(Into::into).collect());
         self
@@ -6264,6 +6440,7 @@ impl ListVpcs {
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
     /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
     /// selects every enterprise project the user may access.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -6271,6 +6448,7 @@ impl ListVpcs {
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
+    #[inline]
     pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.name = Some(value.into_iter().map(Into::into).collect());
         self
@@ -6278,6 +6456,7 @@ impl ListVpcs {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
+    #[inline]
     pub fn description(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6287,6 +6466,7 @@ impl ListVpcs {
     }
     /// Optional. Query parameter `cidr`. Address range in CIDR notation, such as `192.168.0.0/16`.
     /// As a filter of a list call, only resources with these ranges are returned.
+    #[inline]
     pub fn cidr(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.cidr = Some(value.into_iter().map(Into::into).collect());
         self
@@ -6459,6 +6639,7 @@ impl RemoveFirewallRules {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -6523,6 +6704,7 @@ impl RemoveSecurityGroups {
     }
     /// **Required.** Path parameter `port_id`. ID of the port (an elastic network interface is a
     /// port too), as returned by `list_ports`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -6587,6 +6769,7 @@ impl RemoveSourcesFromTrafficMirrorSession {
     }
     /// **Required.** Path parameter `traffic_mirror_session_id`. ID of the traffic mirror session,
     /// as returned by `list_traffic_mirror_sessions` or `create_traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_session_id = Some(value.into());
         self
@@ -6659,6 +6842,7 @@ impl RemoveVpcExtendCidr {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -6721,6 +6905,7 @@ impl ShowAddressGroup {
     }
     /// **Required.** Path parameter `address_group_id`. ID of the IP address group, as returned by
     /// `list_address_group` or `create_address_group`.
+    #[inline]
     pub fn address_group_id(mut self, value: impl Into<String>) -> Self {
         self.address_group_id = Some(value.into());
         self
@@ -6774,6 +6959,7 @@ impl ShowClouddcnSubnet {
     }
     /// **Required.** Path parameter `clouddcn_subnet_id`. ID of the CloudDCN subnet, as returned by
     /// `list_clouddcn_subnets` or `create_clouddcn_subnet`.
+    #[inline]
     pub fn clouddcn_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.clouddcn_subnet_id = Some(value.into());
         self
@@ -6827,6 +7013,7 @@ impl ShowClouddcnSubnetsTags {
     }
     /// **Required.** Path parameter `resource_id`. ID of the CloudDCN subnet whose tags are read or
     /// changed, as returned by `list_clouddcn_subnets`.
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
@@ -6880,6 +7067,7 @@ impl ShowFirewall {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -6933,6 +7121,7 @@ impl ShowFirewallTags {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -6986,6 +7175,7 @@ impl ShowPort {
     }
     /// **Required.** Path parameter `port_id`. ID of the port (an elastic network interface is a
     /// port too), as returned by `list_ports`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -7039,6 +7229,7 @@ impl ShowPortTags {
     }
     /// **Required.** Path parameter `port_id`. ID of the port (an elastic network interface is a
     /// port too), as returned by `list_ports`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.port_id = Some(value.into());
         self
@@ -7137,6 +7328,7 @@ impl ShowSecurityGroup {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
     /// these security groups are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -7190,6 +7382,7 @@ impl ShowSecurityGroupRule {
     }
     /// **Required.** Path parameter `security_group_rule_id`. ID of the security group rule, as
     /// returned by `list_security_group_rules` or `create_security_group_rule`.
+    #[inline]
     pub fn security_group_rule_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_rule_id = Some(value.into());
         self
@@ -7243,6 +7436,7 @@ impl ShowSubNetworkInterface {
     }
     /// **Required.** Path parameter `sub_network_interface_id`. ID of the supplementary network
     /// interface, as returned by `list_sub_network_interfaces` or `create_sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.sub_network_interface_id = Some(value.into());
         self
@@ -7296,6 +7490,7 @@ impl ShowSubNetworkInterfaceTags {
     }
     /// **Required.** Path parameter `sub_network_interface_id`. ID of the supplementary network
     /// interface, as returned by `list_sub_network_interfaces` or `create_sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.sub_network_interface_id = Some(value.into());
         self
@@ -7394,6 +7589,7 @@ impl ShowTrafficMirrorFilter {
     /// **Required.** Path parameter `traffic_mirror_filter_id`. ID of the traffic mirror filter, as
     /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
     /// a list call, only resources using this filter are returned.
+    #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_id = Some(value.into());
         self
@@ -7448,6 +7644,7 @@ impl ShowTrafficMirrorFilterRule {
     /// **Required.** Path parameter `traffic_mirror_filter_rule_id`. ID of the traffic mirror
     /// filter rule, as returned by `list_traffic_mirror_filter_rules` or
     /// `create_traffic_mirror_filter_rule`.
+    #[inline]
     pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_rule_id = Some(value.into());
         self
@@ -7505,6 +7702,7 @@ impl ShowTrafficMirrorSession {
     }
     /// **Required.** Path parameter `traffic_mirror_session_id`. ID of the traffic mirror session,
     /// as returned by `list_traffic_mirror_sessions` or `create_traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_session_id = Some(value.into());
         self
@@ -7562,6 +7760,7 @@ impl ShowVirsubnet {
     }
     /// **Required.** Path parameter `virsubnet_id`. ID of the subnet, as returned by
     /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
+    #[inline]
     pub fn virsubnet_id(mut self, value: impl Into<String>) -> Self {
         self.virsubnet_id = Some(value.into());
         self
@@ -7616,6 +7815,7 @@ impl ShowVirsubnetCidrReservation {
     /// **Required.** Path parameter `virsubnet_cidr_reservation_id`. ID of the reserved address
     /// range of a subnet, as returned by `list_virsubnet_cidr_reservations` or
     /// `create_virsubnet_cidr_reservation`.
+    #[inline]
     pub fn virsubnet_cidr_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.virsubnet_cidr_reservation_id = Some(value.into());
         self
@@ -7674,6 +7874,7 @@ impl ShowVpc {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -7729,6 +7930,7 @@ impl UpdateAddressGroup {
     }
     /// **Required.** Path parameter `address_group_id`. ID of the IP address group, as returned by
     /// `list_address_group` or `create_address_group`.
+    #[inline]
     pub fn address_group_id(mut self, value: impl Into<String>) -> Self {
         self.address_group_id = Some(value.into());
         self
@@ -7793,6 +7995,7 @@ impl UpdateClouddcnSubnet {
     }
     /// **Required.** Path parameter `clouddcn_subnet_id`. ID of the CloudDCN subnet, as returned by
     /// `list_clouddcn_subnets` or `create_clouddcn_subnet`.
+    #[inline]
     pub fn clouddcn_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.clouddcn_subnet_id = Some(value.into());
         self
@@ -7857,6 +8060,7 @@ impl UpdateFirewall {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -7921,6 +8125,7 @@ impl UpdateFirewallRules {
     }
     /// **Required.** Path parameter `firewall_id`. ID of the network ACL, as returned by
     /// `list_firewall` or `create_firewall`; the ACL must exist.
+    #[inline]
     pub fn firewall_id(mut self, value: impl Into<String>) -> Self {
         self.firewall_id = Some(value.into());
         self
@@ -7986,6 +8191,7 @@ impl UpdateSecurityGroup {
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
     /// these security groups are returned.
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -8050,6 +8256,7 @@ impl UpdateSubNetworkInterface {
     }
     /// **Required.** Path parameter `sub_network_interface_id`. ID of the supplementary network
     /// interface, as returned by `list_sub_network_interfaces` or `create_sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.sub_network_interface_id = Some(value.into());
         self
@@ -8115,6 +8322,7 @@ impl UpdateTrafficMirrorFilter {
     /// **Required.** Path parameter `traffic_mirror_filter_id`. ID of the traffic mirror filter, as
     /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
     /// a list call, only resources using this filter are returned.
+    #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_id = Some(value.into());
         self
@@ -8180,6 +8388,7 @@ impl UpdateTrafficMirrorFilterRule {
     /// **Required.** Path parameter `traffic_mirror_filter_rule_id`. ID of the traffic mirror
     /// filter rule, as returned by `list_traffic_mirror_filter_rules` or
     /// `create_traffic_mirror_filter_rule`.
+    #[inline]
     pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_rule_id = Some(value.into());
         self
@@ -8251,6 +8460,7 @@ impl UpdateTrafficMirrorSession {
     }
     /// **Required.** Path parameter `traffic_mirror_session_id`. ID of the traffic mirror session,
     /// as returned by `list_traffic_mirror_sessions` or `create_traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_session_id = Some(value.into());
         self
@@ -8320,6 +8530,7 @@ impl UpdateVirsubnetCidrReservation {
     /// **Required.** Path parameter `virsubnet_cidr_reservation_id`. ID of the reserved address
     /// range of a subnet, as returned by `list_virsubnet_cidr_reservations` or
     /// `create_virsubnet_cidr_reservation`.
+    #[inline]
     pub fn virsubnet_cidr_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.virsubnet_cidr_reservation_id = Some(value.into());
         self
@@ -8392,6 +8603,7 @@ impl UpdateVpc {
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self

@@ -287,6 +287,8 @@ fn structure(
             }
         }
     });
+    // Setters are `#[inline]`: compiled where a caller uses them, not all of them in every
+    // service crate's own build.
     let setters = fields.iter().map(|f| {
         let setter = naming::ident(&f.setter);
         let id = naming::ident(&f.rust_name);
@@ -328,6 +330,7 @@ fn structure(
             );
             Some(quote! {
                 #[doc = #push_doc]
+                #[inline]
                 pub fn #push(mut self, value: impl Into<#item>) -> Self {
                     self.inner.#id.get_or_insert_with(Vec::new).push(value.into());
                     self
@@ -343,12 +346,14 @@ fn structure(
         };
         quote! {
             #[doc = #d]
+            #[inline]
             pub fn #setter(mut self, value: #arg) -> Self {
                 self.inner.#id = Some(#value);
                 self
             }
             #push
             #[doc = #set_doc]
+            #[inline]
             pub fn #set(mut self, value: Option<#ty>) -> Self {
                 self.inner.#id = #stored;
                 self

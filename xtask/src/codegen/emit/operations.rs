@@ -155,8 +155,10 @@ fn operation(
         }
         let d = setter_doc(&prefix, p.description.as_deref(), &p.constraints);
         let (arg, value) = setter_arg(&p.ty, &models);
+        // `#[inline]`: compiled where a caller uses it, not in the service crate's own build.
         quote! {
             #d
+            #[inline]
             pub fn #name(mut self, value: #arg) -> Self {
                 self.#name = Some(#value);
                 self

@@ -104,81 +104,97 @@ pub struct AcceptVpcPeeringResponseBuilder {
 }
 impl AcceptVpcPeeringResponseBuilder {
     /// Sets `AcceptVpcPeeringResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `AcceptVpcPeeringResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `AcceptVpcPeeringResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `AcceptVpcPeeringResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `AcceptVpcPeeringResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<AcceptVpcPeeringResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `AcceptVpcPeeringResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<AcceptVpcPeeringResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `AcceptVpcPeeringResponse::request_vpc_info`.
+    #[inline]
     pub fn request_vpc_info(mut self, value: impl Into<VpcInfo>) -> Self {
         self.inner.request_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `AcceptVpcPeeringResponse::request_vpc_info`.
+    #[inline]
     pub fn set_request_vpc_info(mut self, value: Option<VpcInfo>) -> Self {
         self.inner.request_vpc_info = value;
         self
     }
     /// Sets `AcceptVpcPeeringResponse::accept_vpc_info`.
+    #[inline]
     pub fn accept_vpc_info(mut self, value: impl Into<VpcInfo>) -> Self {
         self.inner.accept_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `AcceptVpcPeeringResponse::accept_vpc_info`.
+    #[inline]
     pub fn set_accept_vpc_info(mut self, value: Option<VpcInfo>) -> Self {
         self.inner.accept_vpc_info = value;
         self
     }
     /// Sets `AcceptVpcPeeringResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `AcceptVpcPeeringResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `AcceptVpcPeeringResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `AcceptVpcPeeringResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `AcceptVpcPeeringResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `AcceptVpcPeeringResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -289,41 +305,49 @@ pub struct AddRouteTableRouteBuilder {
 }
 impl AddRouteTableRouteBuilder {
     /// Sets `AddRouteTableRoute::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `AddRouteTableRoute::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `AddRouteTableRoute::destination`. **Required.**
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.inner.destination = Some(value.into());
         self
     }
     /// Sets or clears `AddRouteTableRoute::destination`.
+    #[inline]
     pub fn set_destination(mut self, value: Option<String>) -> Self {
         self.inner.destination = value;
         self
     }
     /// Sets `AddRouteTableRoute::nexthop`. **Required.**
+    #[inline]
     pub fn nexthop(mut self, value: impl Into<String>) -> Self {
         self.inner.nexthop = Some(value.into());
         self
     }
     /// Sets or clears `AddRouteTableRoute::nexthop`.
+    #[inline]
     pub fn set_nexthop(mut self, value: Option<String>) -> Self {
         self.inner.nexthop = value;
         self
     }
     /// Sets `AddRouteTableRoute::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `AddRouteTableRoute::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -381,21 +405,25 @@ pub struct AllocationPoolBuilder {
 }
 impl AllocationPoolBuilder {
     /// Sets `AllocationPool::end`.
+    #[inline]
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.inner.end = Some(value.into());
         self
     }
     /// Sets or clears `AllocationPool::end`.
+    #[inline]
     pub fn set_end(mut self, value: Option<String>) -> Self {
         self.inner.end = value;
         self
     }
     /// Sets `AllocationPool::start`.
+    #[inline]
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.inner.start = Some(value.into());
         self
     }
     /// Sets or clears `AllocationPool::start`.
+    #[inline]
     pub fn set_start(mut self, value: Option<String>) -> Self {
         self.inner.start = value;
         self
@@ -464,21 +492,25 @@ pub struct AllowedAddressPairBuilder {
 }
 impl AllowedAddressPairBuilder {
     /// Sets `AllowedAddressPair::ip_address`. **Required.**
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `AllowedAddressPair::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `AllowedAddressPair::mac_address`.
+    #[inline]
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_address = Some(value.into());
         self
     }
     /// Sets or clears `AllowedAddressPair::mac_address`.
+    #[inline]
     pub fn set_mac_address(mut self, value: Option<String>) -> Self {
         self.inner.mac_address = value;
         self
@@ -543,11 +575,13 @@ pub struct AsscoiateReqBuilder {
 }
 impl AsscoiateReqBuilder {
     /// Sets `AsscoiateReq::subnets`. **Required.**
+    #[inline]
     pub fn subnets(mut self, value: impl Into<AssociateRouteTableAndSubnetReq>) -> Self {
         self.inner.subnets = Some(value.into());
         self
     }
     /// Sets or clears `AsscoiateReq::subnets`.
+    #[inline]
     pub fn set_subnets(
         mut self,
         value: Option<AssociateRouteTableAndSubnetReq>,
@@ -611,6 +645,7 @@ pub struct AssociateRouteTableAndSubnetReqBuilder {
 }
 impl AssociateRouteTableAndSubnetReqBuilder {
     /// Sets `AssociateRouteTableAndSubnetReq::associate`.
+    #[inline]
     pub fn associate(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -619,16 +654,19 @@ impl AssociateRouteTableAndSubnetReqBuilder {
         self
     }
     /// Appends one item to `AssociateRouteTableAndSubnetReq::associate`.
+    #[inline]
     pub fn push_associate(mut self, value: impl Into<String>) -> Self {
         self.inner.associate.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AssociateRouteTableAndSubnetReq::associate`.
+    #[inline]
     pub fn set_associate(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.associate = value;
         self
     }
     /// Sets `AssociateRouteTableAndSubnetReq::disassociate`.
+    #[inline]
     pub fn disassociate(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -637,11 +675,13 @@ impl AssociateRouteTableAndSubnetReqBuilder {
         self
     }
     /// Appends one item to `AssociateRouteTableAndSubnetReq::disassociate`.
+    #[inline]
     pub fn push_disassociate(mut self, value: impl Into<String>) -> Self {
         self.inner.disassociate.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AssociateRouteTableAndSubnetReq::disassociate`.
+    #[inline]
     pub fn set_disassociate(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.disassociate = value;
         self
@@ -703,11 +743,13 @@ pub struct AssociateRouteTableResponseBuilder {
 }
 impl AssociateRouteTableResponseBuilder {
     /// Sets `AssociateRouteTableResponse::routetable`.
+    #[inline]
     pub fn routetable(mut self, value: impl Into<RouteTableResp>) -> Self {
         self.inner.routetable = Some(value.into());
         self
     }
     /// Sets or clears `AssociateRouteTableResponse::routetable`.
+    #[inline]
     pub fn set_routetable(mut self, value: Option<RouteTableResp>) -> Self {
         self.inner.routetable = value;
         self

@@ -64,6 +64,7 @@ pub struct BatchCreateSecurityGroupTagsRequestBodyBuilder {
 }
 impl BatchCreateSecurityGroupTagsRequestBodyBuilder {
     /// Sets `BatchCreateSecurityGroupTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchCreateSecurityGroupTagsRequestBodyAction>,
@@ -72,6 +73,7 @@ impl BatchCreateSecurityGroupTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchCreateSecurityGroupTagsRequestBodyAction>,
@@ -80,6 +82,7 @@ impl BatchCreateSecurityGroupTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchCreateSecurityGroupTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -88,11 +91,13 @@ impl BatchCreateSecurityGroupTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreateSecurityGroupTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -173,6 +178,7 @@ pub struct BatchCreateSubnetTagsRequestBodyBuilder {
 }
 impl BatchCreateSubnetTagsRequestBodyBuilder {
     /// Sets `BatchCreateSubnetTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchCreateSubnetTagsRequestBodyAction>,
@@ -181,6 +187,7 @@ impl BatchCreateSubnetTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchCreateSubnetTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchCreateSubnetTagsRequestBodyAction>,
@@ -189,6 +196,7 @@ impl BatchCreateSubnetTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchCreateSubnetTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -197,11 +205,13 @@ impl BatchCreateSubnetTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreateSubnetTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateSubnetTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -281,6 +291,7 @@ pub struct BatchCreateVpcTagsRequestBodyBuilder {
 }
 impl BatchCreateVpcTagsRequestBodyBuilder {
     /// Sets `BatchCreateVpcTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchCreateVpcTagsRequestBodyAction>,
@@ -289,6 +300,7 @@ impl BatchCreateVpcTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchCreateVpcTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchCreateVpcTagsRequestBodyAction>,
@@ -297,6 +309,7 @@ impl BatchCreateVpcTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchCreateVpcTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -305,11 +318,13 @@ impl BatchCreateVpcTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreateVpcTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateVpcTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -391,6 +406,7 @@ pub struct BatchDeleteSecurityGroupTagsRequestBodyBuilder {
 }
 impl BatchDeleteSecurityGroupTagsRequestBodyBuilder {
     /// Sets `BatchDeleteSecurityGroupTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchDeleteSecurityGroupTagsRequestBodyAction>,
@@ -399,6 +415,7 @@ impl BatchDeleteSecurityGroupTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchDeleteSecurityGroupTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchDeleteSecurityGroupTagsRequestBodyAction>,
@@ -407,6 +424,7 @@ impl BatchDeleteSecurityGroupTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchDeleteSecurityGroupTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -415,11 +433,13 @@ impl BatchDeleteSecurityGroupTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteSecurityGroupTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteSecurityGroupTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -500,6 +520,7 @@ pub struct BatchDeleteSubnetTagsRequestBodyBuilder {
 }
 impl BatchDeleteSubnetTagsRequestBodyBuilder {
     /// Sets `BatchDeleteSubnetTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchDeleteSubnetTagsRequestBodyAction>,
@@ -508,6 +529,7 @@ impl BatchDeleteSubnetTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchDeleteSubnetTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchDeleteSubnetTagsRequestBodyAction>,
@@ -516,6 +538,7 @@ impl BatchDeleteSubnetTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchDeleteSubnetTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -524,11 +547,13 @@ impl BatchDeleteSubnetTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteSubnetTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteSubnetTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -608,6 +633,7 @@ pub struct BatchDeleteVpcTagsRequestBodyBuilder {
 }
 impl BatchDeleteVpcTagsRequestBodyBuilder {
     /// Sets `BatchDeleteVpcTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<BatchDeleteVpcTagsRequestBodyAction>,
@@ -616,6 +642,7 @@ impl BatchDeleteVpcTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchDeleteVpcTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<BatchDeleteVpcTagsRequestBodyAction>,
@@ -624,6 +651,7 @@ impl BatchDeleteVpcTagsRequestBodyBuilder {
         self
     }
     /// Sets `BatchDeleteVpcTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -632,11 +660,13 @@ impl BatchDeleteVpcTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteVpcTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteVpcTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -743,61 +773,73 @@ pub struct BindingVifDetailsBuilder {
 }
 impl BindingVifDetailsBuilder {
     /// Sets `BindingVifDetails::primary_interface`.
+    #[inline]
     pub fn primary_interface(mut self, value: bool) -> Self {
         self.inner.primary_interface = Some(value);
         self
     }
     /// Sets or clears `BindingVifDetails::primary_interface`.
+    #[inline]
     pub fn set_primary_interface(mut self, value: Option<bool>) -> Self {
         self.inner.primary_interface = value;
         self
     }
     /// Sets `BindingVifDetails::port_filter`.
+    #[inline]
     pub fn port_filter(mut self, value: bool) -> Self {
         self.inner.port_filter = Some(value);
         self
     }
     /// Sets or clears `BindingVifDetails::port_filter`.
+    #[inline]
     pub fn set_port_filter(mut self, value: Option<bool>) -> Self {
         self.inner.port_filter = value;
         self
     }
     /// Sets `BindingVifDetails::ovs_hybrid_plug`.
+    #[inline]
     pub fn ovs_hybrid_plug(mut self, value: bool) -> Self {
         self.inner.ovs_hybrid_plug = Some(value);
         self
     }
     /// Sets or clears `BindingVifDetails::ovs_hybrid_plug`.
+    #[inline]
     pub fn set_ovs_hybrid_plug(mut self, value: Option<bool>) -> Self {
         self.inner.ovs_hybrid_plug = value;
         self
     }
     /// Sets `BindingVifDetails::vlan_id`.
+    #[inline]
     pub fn vlan_id(mut self, value: i64) -> Self {
         self.inner.vlan_id = Some(value);
         self
     }
     /// Sets or clears `BindingVifDetails::vlan_id`.
+    #[inline]
     pub fn set_vlan_id(mut self, value: Option<i64>) -> Self {
         self.inner.vlan_id = value;
         self
     }
     /// Sets `BindingVifDetails::parent_id`.
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_id = Some(value.into());
         self
     }
     /// Sets or clears `BindingVifDetails::parent_id`.
+    #[inline]
     pub fn set_parent_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_id = value;
         self
     }
     /// Sets `BindingVifDetails::parent_device_id`.
+    #[inline]
     pub fn parent_device_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_device_id = Some(value.into());
         self
     }
     /// Sets or clears `BindingVifDetails::parent_device_id`.
+    #[inline]
     pub fn set_parent_device_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_device_id = value;
         self

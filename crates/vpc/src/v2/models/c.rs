@@ -117,26 +117,31 @@ pub struct CreateFlowLogReqBuilder {
 }
 impl CreateFlowLogReqBuilder {
     /// Sets `CreateFlowLogReq::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateFlowLogReq::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateFlowLogReq::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateFlowLogReq::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateFlowLogReq::resource_type`. **Required.**
+    #[inline]
     pub fn resource_type(
         mut self,
         value: impl Into<CreateFlowLogReqResourceType>,
@@ -145,6 +150,7 @@ impl CreateFlowLogReqBuilder {
         self
     }
     /// Sets or clears `CreateFlowLogReq::resource_type`.
+    #[inline]
     pub fn set_resource_type(
         mut self,
         value: Option<CreateFlowLogReqResourceType>,
@@ -153,16 +159,19 @@ impl CreateFlowLogReqBuilder {
         self
     }
     /// Sets `CreateFlowLogReq::resource_id`. **Required.**
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateFlowLogReq::resource_id`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.resource_id = value;
         self
     }
     /// Sets `CreateFlowLogReq::traffic_type`. **Required.**
+    #[inline]
     pub fn traffic_type(
         mut self,
         value: impl Into<CreateFlowLogReqTrafficType>,
@@ -171,6 +180,7 @@ impl CreateFlowLogReqBuilder {
         self
     }
     /// Sets or clears `CreateFlowLogReq::traffic_type`.
+    #[inline]
     pub fn set_traffic_type(
         mut self,
         value: Option<CreateFlowLogReqTrafficType>,
@@ -179,31 +189,37 @@ impl CreateFlowLogReqBuilder {
         self
     }
     /// Sets `CreateFlowLogReq::log_group_id`. **Required.**
+    #[inline]
     pub fn log_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.log_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateFlowLogReq::log_group_id`.
+    #[inline]
     pub fn set_log_group_id(mut self, value: Option<String>) -> Self {
         self.inner.log_group_id = value;
         self
     }
     /// Sets `CreateFlowLogReq::log_topic_id`. **Required.**
+    #[inline]
     pub fn log_topic_id(mut self, value: impl Into<String>) -> Self {
         self.inner.log_topic_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateFlowLogReq::log_topic_id`.
+    #[inline]
     pub fn set_log_topic_id(mut self, value: Option<String>) -> Self {
         self.inner.log_topic_id = value;
         self
     }
     /// Sets `CreateFlowLogReq::index_enabled`.
+    #[inline]
     pub fn index_enabled(mut self, value: bool) -> Self {
         self.inner.index_enabled = Some(value);
         self
     }
     /// Sets or clears `CreateFlowLogReq::index_enabled`.
+    #[inline]
     pub fn set_index_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.index_enabled = value;
         self
@@ -268,11 +284,13 @@ pub struct CreateFlowLogReqBodyBuilder {
 }
 impl CreateFlowLogReqBodyBuilder {
     /// Sets `CreateFlowLogReqBody::flow_log`. **Required.**
+    #[inline]
     pub fn flow_log(mut self, value: impl Into<CreateFlowLogReq>) -> Self {
         self.inner.flow_log = Some(value.into());
         self
     }
     /// Sets or clears `CreateFlowLogReqBody::flow_log`.
+    #[inline]
     pub fn set_flow_log(mut self, value: Option<CreateFlowLogReq>) -> Self {
         self.inner.flow_log = value;
         self
@@ -362,11 +380,13 @@ pub struct CreateFlowLogResponseBuilder {
 }
 impl CreateFlowLogResponseBuilder {
     /// Sets `CreateFlowLogResponse::flow_log`.
+    #[inline]
     pub fn flow_log(mut self, value: impl Into<FlowLogResp>) -> Self {
         self.inner.flow_log = Some(value.into());
         self
     }
     /// Sets or clears `CreateFlowLogResponse::flow_log`.
+    #[inline]
     pub fn set_flow_log(mut self, value: Option<FlowLogResp>) -> Self {
         self.inner.flow_log = value;
         self
@@ -495,26 +515,31 @@ pub struct CreatePortOptionBuilder {
 }
 impl CreatePortOptionBuilder {
     /// Sets `CreatePortOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreatePortOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreatePortOption::network_id`. **Required.**
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePortOption::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
     }
     /// Sets `CreatePortOption::fixed_ips`.
+    #[inline]
     pub fn fixed_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<FixedIp>>,
@@ -523,26 +548,31 @@ impl CreatePortOptionBuilder {
         self
     }
     /// Appends one item to `CreatePortOption::fixed_ips`.
+    #[inline]
     pub fn push_fixed_ips(mut self, value: impl Into<FixedIp>) -> Self {
         self.inner.fixed_ips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreatePortOption::fixed_ips`.
+    #[inline]
     pub fn set_fixed_ips(mut self, value: Option<Vec<FixedIp>>) -> Self {
         self.inner.fixed_ips = value;
         self
     }
     /// Sets `CreatePortOption::device_owner`.
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<String>) -> Self {
         self.inner.device_owner = Some(value.into());
         self
     }
     /// Sets or clears `CreatePortOption::device_owner`.
+    #[inline]
     pub fn set_device_owner(mut self, value: Option<String>) -> Self {
         self.inner.device_owner = value;
         self
     }
     /// Sets `CreatePortOption::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -551,26 +581,31 @@ impl CreatePortOptionBuilder {
         self
     }
     /// Appends one item to `CreatePortOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreatePortOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `CreatePortOption::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `CreatePortOption::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `CreatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -581,6 +616,7 @@ impl CreatePortOptionBuilder {
         self
     }
     /// Appends one item to `CreatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -589,6 +625,7 @@ impl CreatePortOptionBuilder {
         self
     }
     /// Sets or clears `CreatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -597,6 +634,7 @@ impl CreatePortOptionBuilder {
         self
     }
     /// Sets `CreatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtraDhcpOpt>>,
@@ -605,21 +643,25 @@ impl CreatePortOptionBuilder {
         self
     }
     /// Appends one item to `CreatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<ExtraDhcpOpt>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(mut self, value: Option<Vec<ExtraDhcpOpt>>) -> Self {
         self.inner.extra_dhcp_opts = value;
         self
     }
     /// Sets `CreatePortOption::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePortOption::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
@@ -684,11 +726,13 @@ pub struct CreatePortRequestBodyBuilder {
 }
 impl CreatePortRequestBodyBuilder {
     /// Sets `CreatePortRequestBody::port`. **Required.**
+    #[inline]
     pub fn port(mut self, value: impl Into<CreatePortOption>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `CreatePortRequestBody::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<CreatePortOption>) -> Self {
         self.inner.port = value;
         self
@@ -750,11 +794,13 @@ pub struct CreatePortResponseBuilder {
 }
 impl CreatePortResponseBuilder {
     /// Sets `CreatePortResponse::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<Port>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `CreatePortResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<Port>) -> Self {
         self.inner.port = value;
         self
@@ -824,21 +870,25 @@ pub struct CreatePrivateipOptionBuilder {
 }
 impl CreatePrivateipOptionBuilder {
     /// Sets `CreatePrivateipOption::subnet_id`. **Required.**
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrivateipOption::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `CreatePrivateipOption::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `CreatePrivateipOption::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
@@ -903,6 +953,7 @@ pub struct CreatePrivateipRequestBodyBuilder {
 }
 impl CreatePrivateipRequestBodyBuilder {
     /// Sets `CreatePrivateipRequestBody::privateips`. **Required.**
+    #[inline]
     pub fn privateips(
         mut self,
         value: impl IntoIterator<Item = impl Into<CreatePrivateipOption>>,
@@ -911,11 +962,13 @@ impl CreatePrivateipRequestBodyBuilder {
         self
     }
     /// Appends one item to `CreatePrivateipRequestBody::privateips`.
+    #[inline]
     pub fn push_privateips(mut self, value: impl Into<CreatePrivateipOption>) -> Self {
         self.inner.privateips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreatePrivateipRequestBody::privateips`.
+    #[inline]
     pub fn set_privateips(mut self, value: Option<Vec<CreatePrivateipOption>>) -> Self {
         self.inner.privateips = value;
         self
@@ -981,6 +1034,7 @@ pub struct CreatePrivateipResponseBuilder {
 }
 impl CreatePrivateipResponseBuilder {
     /// Sets `CreatePrivateipResponse::privateips`.
+    #[inline]
     pub fn privateips(
         mut self,
         value: impl IntoIterator<Item = impl Into<Privateip>>,
@@ -989,11 +1043,13 @@ impl CreatePrivateipResponseBuilder {
         self
     }
     /// Appends one item to `CreatePrivateipResponse::privateips`.
+    #[inline]
     pub fn push_privateips(mut self, value: impl Into<Privateip>) -> Self {
         self.inner.privateips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreatePrivateipResponse::privateips`.
+    #[inline]
     pub fn set_privateips(mut self, value: Option<Vec<Privateip>>) -> Self {
         self.inner.privateips = value;
         self
@@ -1072,16 +1128,19 @@ pub struct CreateRouteTableReqBuilder {
 }
 impl CreateRouteTableReqBuilder {
     /// Sets `CreateRouteTableReq::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateRouteTableReq::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateRouteTableReq::routes`.
+    #[inline]
     pub fn routes(
         mut self,
         value: impl IntoIterator<Item = impl Into<RouteTableRoute>>,
@@ -1090,31 +1149,37 @@ impl CreateRouteTableReqBuilder {
         self
     }
     /// Appends one item to `CreateRouteTableReq::routes`.
+    #[inline]
     pub fn push_routes(mut self, value: impl Into<RouteTableRoute>) -> Self {
         self.inner.routes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateRouteTableReq::routes`.
+    #[inline]
     pub fn set_routes(mut self, value: Option<Vec<RouteTableRoute>>) -> Self {
         self.inner.routes = value;
         self
     }
     /// Sets `CreateRouteTableReq::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateRouteTableReq::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `CreateRouteTableReq::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateRouteTableReq::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -1176,11 +1241,13 @@ pub struct CreateRouteTableResponseBuilder {
 }
 impl CreateRouteTableResponseBuilder {
     /// Sets `CreateRouteTableResponse::routetable`.
+    #[inline]
     pub fn routetable(mut self, value: impl Into<RouteTableResp>) -> Self {
         self.inner.routetable = Some(value.into());
         self
     }
     /// Sets or clears `CreateRouteTableResponse::routetable`.
+    #[inline]
     pub fn set_routetable(mut self, value: Option<RouteTableResp>) -> Self {
         self.inner.routetable = value;
         self
@@ -1245,11 +1312,13 @@ pub struct CreateRoutetableReqBodyBuilder {
 }
 impl CreateRoutetableReqBodyBuilder {
     /// Sets `CreateRoutetableReqBody::routetable`. **Required.**
+    #[inline]
     pub fn routetable(mut self, value: impl Into<CreateRouteTableReq>) -> Self {
         self.inner.routetable = Some(value.into());
         self
     }
     /// Sets or clears `CreateRoutetableReqBody::routetable`.
+    #[inline]
     pub fn set_routetable(mut self, value: Option<CreateRouteTableReq>) -> Self {
         self.inner.routetable = value;
         self
@@ -1329,31 +1398,37 @@ pub struct CreateSecurityGroupOptionBuilder {
 }
 impl CreateSecurityGroupOptionBuilder {
     /// Sets `CreateSecurityGroupOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateSecurityGroupOption::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupOption::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `CreateSecurityGroupOption::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupOption::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
@@ -1420,6 +1495,7 @@ pub struct CreateSecurityGroupRequestBodyBuilder {
 }
 impl CreateSecurityGroupRequestBodyBuilder {
     /// Sets `CreateSecurityGroupRequestBody::security_group`. **Required.**
+    #[inline]
     pub fn security_group(
         mut self,
         value: impl Into<CreateSecurityGroupOption>,
@@ -1428,6 +1504,7 @@ impl CreateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateSecurityGroupRequestBody::security_group`.
+    #[inline]
     pub fn set_security_group(
         mut self,
         value: Option<CreateSecurityGroupOption>,
@@ -1494,11 +1571,13 @@ pub struct CreateSecurityGroupResponseBuilder {
 }
 impl CreateSecurityGroupResponseBuilder {
     /// Sets `CreateSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn security_group(mut self, value: impl Into<SecurityGroup>) -> Self {
         self.inner.security_group = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn set_security_group(mut self, value: Option<SecurityGroup>) -> Self {
         self.inner.security_group = value;
         self
@@ -1650,101 +1729,121 @@ pub struct CreateSecurityGroupRuleOptionBuilder {
 }
 impl CreateSecurityGroupRuleOptionBuilder {
     /// Sets `CreateSecurityGroupRuleOption::security_group_id`. **Required.**
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::direction`. **Required.**
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<String>) -> Self {
         self.inner.direction = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::ethertype`.
+    #[inline]
     pub fn ethertype(mut self, value: impl Into<String>) -> Self {
         self.inner.ethertype = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::ethertype`.
+    #[inline]
     pub fn set_ethertype(mut self, value: Option<String>) -> Self {
         self.inner.ethertype = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::protocol`.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::port_range_min`.
+    #[inline]
     pub fn port_range_min(mut self, value: i64) -> Self {
         self.inner.port_range_min = Some(value);
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::port_range_min`.
+    #[inline]
     pub fn set_port_range_min(mut self, value: Option<i64>) -> Self {
         self.inner.port_range_min = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::port_range_max`.
+    #[inline]
     pub fn port_range_max(mut self, value: i64) -> Self {
         self.inner.port_range_max = Some(value);
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::port_range_max`.
+    #[inline]
     pub fn set_port_range_max(mut self, value: Option<i64>) -> Self {
         self.inner.port_range_max = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::remote_ip_prefix`.
+    #[inline]
     pub fn remote_ip_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_ip_prefix = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::remote_ip_prefix`.
+    #[inline]
     pub fn set_remote_ip_prefix(mut self, value: Option<String>) -> Self {
         self.inner.remote_ip_prefix = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::remote_group_id`.
+    #[inline]
     pub fn remote_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::remote_group_id`.
+    #[inline]
     pub fn set_remote_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_group_id = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::remote_address_group_id`.
+    #[inline]
     pub fn remote_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::remote_address_group_id`.
+    #[inline]
     pub fn set_remote_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_address_group_id = value;
         self
@@ -1816,6 +1915,7 @@ pub struct CreateSecurityGroupRuleRequestBodyBuilder {
 }
 impl CreateSecurityGroupRuleRequestBodyBuilder {
     /// Sets `CreateSecurityGroupRuleRequestBody::security_group_rule`. **Required.**
+    #[inline]
     pub fn security_group_rule(
         mut self,
         value: impl Into<CreateSecurityGroupRuleOption>,
@@ -1824,6 +1924,7 @@ impl CreateSecurityGroupRuleRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleRequestBody::security_group_rule`.
+    #[inline]
     pub fn set_security_group_rule(
         mut self,
         value: Option<CreateSecurityGroupRuleOption>,
@@ -1894,11 +1995,13 @@ pub struct CreateSecurityGroupRuleResponseBuilder {
 }
 impl CreateSecurityGroupRuleResponseBuilder {
     /// Sets `CreateSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn security_group_rule(mut self, value: impl Into<SecurityGroupRule>) -> Self {
         self.inner.security_group_rule = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn set_security_group_rule(mut self, value: Option<SecurityGroupRule>) -> Self {
         self.inner.security_group_rule = value;
         self
@@ -1964,11 +2067,13 @@ pub struct CreateSecurityGroupTagRequestBodyBuilder {
 }
 impl CreateSecurityGroupTagRequestBodyBuilder {
     /// Sets `CreateSecurityGroupTagRequestBody::tag`. **Required.**
+    #[inline]
     pub fn tag(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupTagRequestBody::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<ResourceTag>) -> Self {
         self.inner.tag = value;
         self
@@ -2138,96 +2243,115 @@ pub struct CreateSubnetOptionBuilder {
 }
 impl CreateSubnetOptionBuilder {
     /// Sets `CreateSubnetOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateSubnetOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateSubnetOption::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `CreateSubnetOption::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `CreateSubnetOption::gateway_ip`. **Required.**
+    #[inline]
     pub fn gateway_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.gateway_ip = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::gateway_ip`.
+    #[inline]
     pub fn set_gateway_ip(mut self, value: Option<String>) -> Self {
         self.inner.gateway_ip = value;
         self
     }
     /// Sets `CreateSubnetOption::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `CreateSubnetOption::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `CreateSubnetOption::dhcp_enable`.
+    #[inline]
     pub fn dhcp_enable(mut self, value: bool) -> Self {
         self.inner.dhcp_enable = Some(value);
         self
     }
     /// Sets or clears `CreateSubnetOption::dhcp_enable`.
+    #[inline]
     pub fn set_dhcp_enable(mut self, value: Option<bool>) -> Self {
         self.inner.dhcp_enable = value;
         self
     }
     /// Sets `CreateSubnetOption::primary_dns`.
+    #[inline]
     pub fn primary_dns(mut self, value: impl Into<String>) -> Self {
         self.inner.primary_dns = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::primary_dns`.
+    #[inline]
     pub fn set_primary_dns(mut self, value: Option<String>) -> Self {
         self.inner.primary_dns = value;
         self
     }
     /// Sets `CreateSubnetOption::secondary_dns`.
+    #[inline]
     pub fn secondary_dns(mut self, value: impl Into<String>) -> Self {
         self.inner.secondary_dns = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::secondary_dns`.
+    #[inline]
     pub fn set_secondary_dns(mut self, value: Option<String>) -> Self {
         self.inner.secondary_dns = value;
         self
     }
     /// Sets `CreateSubnetOption::dns_list`.
+    #[inline]
     pub fn dns_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2236,26 +2360,31 @@ impl CreateSubnetOptionBuilder {
         self
     }
     /// Appends one item to `CreateSubnetOption::dns_list`.
+    #[inline]
     pub fn push_dns_list(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::dns_list`.
+    #[inline]
     pub fn set_dns_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dns_list = value;
         self
     }
     /// Sets `CreateSubnetOption::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `CreateSubnetOption::extra_dhcp_opts`.
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtraDhcpOption>>,
@@ -2264,36 +2393,43 @@ impl CreateSubnetOptionBuilder {
         self
     }
     /// Appends one item to `CreateSubnetOption::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<ExtraDhcpOption>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(mut self, value: Option<Vec<ExtraDhcpOption>>) -> Self {
         self.inner.extra_dhcp_opts = value;
         self
     }
     /// Sets `CreateSubnetOption::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CreateSubnetOption::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateSubnetOption::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `CreateSubnetOption::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn enable_network_address_usage_metrics(mut self, value: bool) -> Self {
         self.inner.enable_network_address_usage_metrics = Some(value);
         self
     }
     /// Sets or clears `CreateSubnetOption::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn set_enable_network_address_usage_metrics(
         mut self,
         value: Option<bool>,
@@ -2361,11 +2497,13 @@ pub struct CreateSubnetRequestBodyBuilder {
 }
 impl CreateSubnetRequestBodyBuilder {
     /// Sets `CreateSubnetRequestBody::subnet`. **Required.**
+    #[inline]
     pub fn subnet(mut self, value: impl Into<CreateSubnetOption>) -> Self {
         self.inner.subnet = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetRequestBody::subnet`.
+    #[inline]
     pub fn set_subnet(mut self, value: Option<CreateSubnetOption>) -> Self {
         self.inner.subnet = value;
         self
@@ -2427,11 +2565,13 @@ pub struct CreateSubnetResponseBuilder {
 }
 impl CreateSubnetResponseBuilder {
     /// Sets `CreateSubnetResponse::subnet`.
+    #[inline]
     pub fn subnet(mut self, value: impl Into<Subnet>) -> Self {
         self.inner.subnet = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetResponse::subnet`.
+    #[inline]
     pub fn set_subnet(mut self, value: Option<Subnet>) -> Self {
         self.inner.subnet = value;
         self
@@ -2496,11 +2636,13 @@ pub struct CreateSubnetTagRequestBodyBuilder {
 }
 impl CreateSubnetTagRequestBodyBuilder {
     /// Sets `CreateSubnetTagRequestBody::tag`. **Required.**
+    #[inline]
     pub fn tag(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubnetTagRequestBody::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<ResourceTag>) -> Self {
         self.inner.tag = value;
         self
@@ -2610,76 +2752,91 @@ pub struct CreateVpcOptionBuilder {
 }
 impl CreateVpcOptionBuilder {
     /// Sets `CreateVpcOption::cidr`.
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `CreateVpcOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateVpcOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateVpcOption::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateVpcOption::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CreateVpcOption::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `CreateVpcOption::block_service_endpoint_states`.
+    #[inline]
     pub fn block_service_endpoint_states(mut self, value: impl Into<String>) -> Self {
         self.inner.block_service_endpoint_states = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::block_service_endpoint_states`.
+    #[inline]
     pub fn set_block_service_endpoint_states(mut self, value: Option<String>) -> Self {
         self.inner.block_service_endpoint_states = value;
         self
     }
     /// Sets `CreateVpcOption::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn enable_network_address_usage_metrics(mut self, value: bool) -> Self {
         self.inner.enable_network_address_usage_metrics = Some(value);
         self
     }
     /// Sets or clears `CreateVpcOption::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn set_enable_network_address_usage_metrics(
         mut self,
         value: Option<bool>,
@@ -2781,41 +2938,49 @@ pub struct CreateVpcPeeringOptionBuilder {
 }
 impl CreateVpcPeeringOptionBuilder {
     /// Sets `CreateVpcPeeringOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcPeeringOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateVpcPeeringOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcPeeringOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateVpcPeeringOption::request_vpc_info`. **Required.**
+    #[inline]
     pub fn request_vpc_info(mut self, value: impl Into<VpcInfo>) -> Self {
         self.inner.request_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcPeeringOption::request_vpc_info`.
+    #[inline]
     pub fn set_request_vpc_info(mut self, value: Option<VpcInfo>) -> Self {
         self.inner.request_vpc_info = value;
         self
     }
     /// Sets `CreateVpcPeeringOption::accept_vpc_info`. **Required.**
+    #[inline]
     pub fn accept_vpc_info(mut self, value: impl Into<VpcInfo>) -> Self {
         self.inner.accept_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcPeeringOption::accept_vpc_info`.
+    #[inline]
     pub fn set_accept_vpc_info(mut self, value: Option<VpcInfo>) -> Self {
         self.inner.accept_vpc_info = value;
         self
@@ -2880,11 +3045,13 @@ pub struct CreateVpcPeeringRequestBodyBuilder {
 }
 impl CreateVpcPeeringRequestBodyBuilder {
     /// Sets `CreateVpcPeeringRequestBody::peering`. **Required.**
+    #[inline]
     pub fn peering(mut self, value: impl Into<CreateVpcPeeringOption>) -> Self {
         self.inner.peering = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcPeeringRequestBody::peering`.
+    #[inline]
     pub fn set_peering(mut self, value: Option<CreateVpcPeeringOption>) -> Self {
         self.inner.peering = value;
         self
@@ -2946,11 +3113,13 @@ pub struct CreateVpcPeeringResponseBuilder {
 }
 impl CreateVpcPeeringResponseBuilder {
     /// Sets `CreateVpcPeeringResponse::peering`.
+    #[inline]
     pub fn peering(mut self, value: impl Into<VpcPeering>) -> Self {
         self.inner.peering = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcPeeringResponse::peering`.
+    #[inline]
     pub fn set_peering(mut self, value: Option<VpcPeering>) -> Self {
         self.inner.peering = value;
         self
@@ -3015,11 +3184,13 @@ pub struct CreateVpcRequestBodyBuilder {
 }
 impl CreateVpcRequestBodyBuilder {
     /// Sets `CreateVpcRequestBody::vpc`. **Required.**
+    #[inline]
     pub fn vpc(mut self, value: impl Into<CreateVpcOption>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcRequestBody::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<CreateVpcOption>) -> Self {
         self.inner.vpc = value;
         self
@@ -3085,11 +3256,13 @@ pub struct CreateVpcResourceTagRequestBodyBuilder {
 }
 impl CreateVpcResourceTagRequestBodyBuilder {
     /// Sets `CreateVpcResourceTagRequestBody::tag`. **Required.**
+    #[inline]
     pub fn tag(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcResourceTagRequestBody::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<ResourceTag>) -> Self {
         self.inner.tag = value;
         self
@@ -3151,11 +3324,13 @@ pub struct CreateVpcResponseBuilder {
 }
 impl CreateVpcResponseBuilder {
     /// Sets `CreateVpcResponse::vpc`.
+    #[inline]
     pub fn vpc(mut self, value: impl Into<Vpc>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcResponse::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<Vpc>) -> Self {
         self.inner.vpc = value;
         self
@@ -3246,41 +3421,49 @@ pub struct CreateVpcRouteOptionBuilder {
 }
 impl CreateVpcRouteOptionBuilder {
     /// Sets `CreateVpcRouteOption::destination`. **Required.**
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.inner.destination = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcRouteOption::destination`.
+    #[inline]
     pub fn set_destination(mut self, value: Option<String>) -> Self {
         self.inner.destination = value;
         self
     }
     /// Sets `CreateVpcRouteOption::nexthop`. **Required.**
+    #[inline]
     pub fn nexthop(mut self, value: impl Into<String>) -> Self {
         self.inner.nexthop = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcRouteOption::nexthop`.
+    #[inline]
     pub fn set_nexthop(mut self, value: Option<String>) -> Self {
         self.inner.nexthop = value;
         self
     }
     /// Sets `CreateVpcRouteOption::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<CreateVpcRouteOptionType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcRouteOption::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<CreateVpcRouteOptionType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `CreateVpcRouteOption::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcRouteOption::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
@@ -3354,11 +3537,13 @@ pub struct CreateVpcRouteRequestBodyBuilder {
 }
 impl CreateVpcRouteRequestBodyBuilder {
     /// Sets `CreateVpcRouteRequestBody::route`. **Required.**
+    #[inline]
     pub fn route(mut self, value: impl Into<CreateVpcRouteOption>) -> Self {
         self.inner.route = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcRouteRequestBody::route`.
+    #[inline]
     pub fn set_route(mut self, value: Option<CreateVpcRouteOption>) -> Self {
         self.inner.route = value;
         self
@@ -3420,11 +3605,13 @@ pub struct CreateVpcRouteResponseBuilder {
 }
 impl CreateVpcRouteResponseBuilder {
     /// Sets `CreateVpcRouteResponse::route`.
+    #[inline]
     pub fn route(mut self, value: impl Into<VpcRoute>) -> Self {
         self.inner.route = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcRouteResponse::route`.
+    #[inline]
     pub fn set_route(mut self, value: Option<VpcRoute>) -> Self {
         self.inner.route = value;
         self

@@ -78,41 +78,49 @@ pub struct DelRouteTableRouteBuilder {
 }
 impl DelRouteTableRouteBuilder {
     /// Sets `DelRouteTableRoute::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `DelRouteTableRoute::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `DelRouteTableRoute::destination`. **Required.**
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.inner.destination = Some(value.into());
         self
     }
     /// Sets or clears `DelRouteTableRoute::destination`.
+    #[inline]
     pub fn set_destination(mut self, value: Option<String>) -> Self {
         self.inner.destination = value;
         self
     }
     /// Sets `DelRouteTableRoute::nexthop`.
+    #[inline]
     pub fn nexthop(mut self, value: impl Into<String>) -> Self {
         self.inner.nexthop = Some(value.into());
         self
     }
     /// Sets or clears `DelRouteTableRoute::nexthop`.
+    #[inline]
     pub fn set_nexthop(mut self, value: Option<String>) -> Self {
         self.inner.nexthop = value;
         self
     }
     /// Sets `DelRouteTableRoute::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `DelRouteTableRoute::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -174,11 +182,13 @@ pub struct DisassociateRouteTableResponseBuilder {
 }
 impl DisassociateRouteTableResponseBuilder {
     /// Sets `DisassociateRouteTableResponse::routetable`.
+    #[inline]
     pub fn routetable(mut self, value: impl Into<RouteTableResp>) -> Self {
         self.inner.routetable = Some(value.into());
         self
     }
     /// Sets or clears `DisassociateRouteTableResponse::routetable`.
+    #[inline]
     pub fn set_routetable(mut self, value: Option<RouteTableResp>) -> Self {
         self.inner.routetable = value;
         self
@@ -241,31 +251,37 @@ pub struct DnsAssignMentBuilder {
 }
 impl DnsAssignMentBuilder {
     /// Sets `DnsAssignMent::hostname`.
+    #[inline]
     pub fn hostname(mut self, value: impl Into<String>) -> Self {
         self.inner.hostname = Some(value.into());
         self
     }
     /// Sets or clears `DnsAssignMent::hostname`.
+    #[inline]
     pub fn set_hostname(mut self, value: Option<String>) -> Self {
         self.inner.hostname = value;
         self
     }
     /// Sets `DnsAssignMent::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `DnsAssignMent::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `DnsAssignMent::fqdn`.
+    #[inline]
     pub fn fqdn(mut self, value: impl Into<String>) -> Self {
         self.inner.fqdn = Some(value.into());
         self
     }
     /// Sets or clears `DnsAssignMent::fqdn`.
+    #[inline]
     pub fn set_fqdn(mut self, value: Option<String>) -> Self {
         self.inner.fqdn = value;
         self

@@ -52,21 +52,25 @@ pub struct ExternalGatewayInfoBuilder {
 }
 impl ExternalGatewayInfoBuilder {
     /// Sets `ExternalGatewayInfo::enable_snat`.
+    #[inline]
     pub fn enable_snat(mut self, value: bool) -> Self {
         self.inner.enable_snat = Some(value);
         self
     }
     /// Sets or clears `ExternalGatewayInfo::enable_snat`.
+    #[inline]
     pub fn set_enable_snat(mut self, value: Option<bool>) -> Self {
         self.inner.enable_snat = value;
         self
     }
     /// Sets `ExternalGatewayInfo::network_id`.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalGatewayInfo::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
@@ -122,11 +126,13 @@ pub struct ExternalGatewayInfoOptionBuilder {
 }
 impl ExternalGatewayInfoOptionBuilder {
     /// Sets `ExternalGatewayInfoOption::network_id`.
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalGatewayInfoOption::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
@@ -184,21 +190,25 @@ pub struct ExtraDhcpOptBuilder {
 }
 impl ExtraDhcpOptBuilder {
     /// Sets `ExtraDhcpOpt::opt_name`.
+    #[inline]
     pub fn opt_name(mut self, value: impl Into<String>) -> Self {
         self.inner.opt_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtraDhcpOpt::opt_name`.
+    #[inline]
     pub fn set_opt_name(mut self, value: Option<String>) -> Self {
         self.inner.opt_name = value;
         self
     }
     /// Sets `ExtraDhcpOpt::opt_value`.
+    #[inline]
     pub fn opt_value(mut self, value: impl Into<String>) -> Self {
         self.inner.opt_value = Some(value.into());
         self
     }
     /// Sets or clears `ExtraDhcpOpt::opt_value`.
+    #[inline]
     pub fn set_opt_value(mut self, value: Option<String>) -> Self {
         self.inner.opt_value = value;
         self
@@ -266,21 +276,25 @@ pub struct ExtraDhcpOptionBuilder {
 }
 impl ExtraDhcpOptionBuilder {
     /// Sets `ExtraDhcpOption::opt_name`. **Required.**
+    #[inline]
     pub fn opt_name(mut self, value: impl Into<ExtraDhcpOptionOptName>) -> Self {
         self.inner.opt_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtraDhcpOption::opt_name`.
+    #[inline]
     pub fn set_opt_name(mut self, value: Option<ExtraDhcpOptionOptName>) -> Self {
         self.inner.opt_name = value;
         self
     }
     /// Sets `ExtraDhcpOption::opt_value`.
+    #[inline]
     pub fn opt_value(mut self, value: impl Into<String>) -> Self {
         self.inner.opt_value = Some(value.into());
         self
     }
     /// Sets or clears `ExtraDhcpOption::opt_value`.
+    #[inline]
     pub fn set_opt_value(mut self, value: Option<String>) -> Self {
         self.inner.opt_value = value;
         self

@@ -51,21 +51,25 @@ pub struct FixedIpBuilder {
 }
 impl FixedIpBuilder {
     /// Sets `FixedIp::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `FixedIp::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `FixedIp::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `FixedIp::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
@@ -247,141 +251,169 @@ pub struct FlowLogRespBuilder {
 }
 impl FlowLogRespBuilder {
     /// Sets `FlowLogResp::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `FlowLogResp::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `FlowLogResp::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `FlowLogResp::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `FlowLogResp::resource_type`. **Required.**
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<FlowLogRespResourceType>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::resource_type`.
+    #[inline]
     pub fn set_resource_type(mut self, value: Option<FlowLogRespResourceType>) -> Self {
         self.inner.resource_type = value;
         self
     }
     /// Sets `FlowLogResp::resource_id`. **Required.**
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_id = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::resource_id`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.resource_id = value;
         self
     }
     /// Sets `FlowLogResp::traffic_type`. **Required.**
+    #[inline]
     pub fn traffic_type(mut self, value: impl Into<FlowLogRespTrafficType>) -> Self {
         self.inner.traffic_type = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::traffic_type`.
+    #[inline]
     pub fn set_traffic_type(mut self, value: Option<FlowLogRespTrafficType>) -> Self {
         self.inner.traffic_type = value;
         self
     }
     /// Sets `FlowLogResp::log_group_id`. **Required.**
+    #[inline]
     pub fn log_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.log_group_id = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::log_group_id`.
+    #[inline]
     pub fn set_log_group_id(mut self, value: Option<String>) -> Self {
         self.inner.log_group_id = value;
         self
     }
     /// Sets `FlowLogResp::log_topic_id`. **Required.**
+    #[inline]
     pub fn log_topic_id(mut self, value: impl Into<String>) -> Self {
         self.inner.log_topic_id = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::log_topic_id`.
+    #[inline]
     pub fn set_log_topic_id(mut self, value: Option<String>) -> Self {
         self.inner.log_topic_id = value;
         self
     }
     /// Sets `FlowLogResp::log_store_type`. **Required.**
+    #[inline]
     pub fn log_store_type(mut self, value: impl Into<FlowLogRespLogStoreType>) -> Self {
         self.inner.log_store_type = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::log_store_type`.
+    #[inline]
     pub fn set_log_store_type(mut self, value: Option<FlowLogRespLogStoreType>) -> Self {
         self.inner.log_store_type = value;
         self
     }
     /// Sets `FlowLogResp::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `FlowLogResp::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `FlowLogResp::admin_state`. **Required.**
+    #[inline]
     pub fn admin_state(mut self, value: bool) -> Self {
         self.inner.admin_state = Some(value);
         self
     }
     /// Sets or clears `FlowLogResp::admin_state`.
+    #[inline]
     pub fn set_admin_state(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state = value;
         self
     }
     /// Sets `FlowLogResp::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<FlowLogRespStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `FlowLogResp::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<FlowLogRespStatus>) -> Self {
         self.inner.status = value;
         self

@@ -57,6 +57,7 @@ pub struct ListApiVersionResponseBuilder {
 }
 impl ListApiVersionResponseBuilder {
     /// Sets `ListApiVersionResponse::versions`.
+    #[inline]
     pub fn versions(
         mut self,
         value: impl IntoIterator<Item = impl Into<VersionResult>>,
@@ -65,11 +66,13 @@ impl ListApiVersionResponseBuilder {
         self
     }
     /// Appends one item to `ListApiVersionResponse::versions`.
+    #[inline]
     pub fn push_versions(mut self, value: impl Into<VersionResult>) -> Self {
         self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListApiVersionResponse::versions`.
+    #[inline]
     pub fn set_versions(mut self, value: Option<Vec<VersionResult>>) -> Self {
         self.inner.versions = value;
         self
@@ -157,6 +160,7 @@ pub struct ListFlowLogsResponseBuilder {
 }
 impl ListFlowLogsResponseBuilder {
     /// Sets `ListFlowLogsResponse::flow_logs`.
+    #[inline]
     pub fn flow_logs(
         mut self,
         value: impl IntoIterator<Item = impl Into<FlowLogResp>>,
@@ -165,11 +169,13 @@ impl ListFlowLogsResponseBuilder {
         self
     }
     /// Appends one item to `ListFlowLogsResponse::flow_logs`.
+    #[inline]
     pub fn push_flow_logs(mut self, value: impl Into<FlowLogResp>) -> Self {
         self.inner.flow_logs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListFlowLogsResponse::flow_logs`.
+    #[inline]
     pub fn set_flow_logs(mut self, value: Option<Vec<FlowLogResp>>) -> Self {
         self.inner.flow_logs = value;
         self
@@ -276,16 +282,19 @@ pub struct ListPortsResponseBuilder {
 }
 impl ListPortsResponseBuilder {
     /// Sets `ListPortsResponse::ports`.
+    #[inline]
     pub fn ports(mut self, value: impl IntoIterator<Item = impl Into<Port>>) -> Self {
         self.inner.ports = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListPortsResponse::ports`.
+    #[inline]
     pub fn push_ports(mut self, value: impl Into<Port>) -> Self {
         self.inner.ports.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPortsResponse::ports`.
+    #[inline]
     pub fn set_ports(mut self, value: Option<Vec<Port>>) -> Self {
         self.inner.ports = value;
         self
@@ -364,6 +373,7 @@ pub struct ListPrivateipsResponseBuilder {
 }
 impl ListPrivateipsResponseBuilder {
     /// Sets `ListPrivateipsResponse::privateips`.
+    #[inline]
     pub fn privateips(
         mut self,
         value: impl IntoIterator<Item = impl Into<Privateip>>,
@@ -372,11 +382,13 @@ impl ListPrivateipsResponseBuilder {
         self
     }
     /// Appends one item to `ListPrivateipsResponse::privateips`.
+    #[inline]
     pub fn push_privateips(mut self, value: impl Into<Privateip>) -> Self {
         self.inner.privateips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPrivateipsResponse::privateips`.
+    #[inline]
     pub fn set_privateips(mut self, value: Option<Vec<Privateip>>) -> Self {
         self.inner.privateips = value;
         self
@@ -470,36 +482,43 @@ pub struct ListResourceRespBuilder {
 }
 impl ListResourceRespBuilder {
     /// Sets `ListResourceResp::resource_detail`.
+    #[inline]
     pub fn resource_detail(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.resource_detail = Some(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::resource_detail`.
+    #[inline]
     pub fn set_resource_detail(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.resource_detail = value;
         self
     }
     /// Sets `ListResourceResp::resource_id`. **Required.**
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_id = Some(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::resource_id`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.resource_id = value;
         self
     }
     /// Sets `ListResourceResp::resource_name`. **Required.**
+    #[inline]
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_name = Some(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::resource_name`.
+    #[inline]
     pub fn set_resource_name(mut self, value: Option<String>) -> Self {
         self.inner.resource_name = value;
         self
     }
     /// Sets `ListResourceResp::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -508,11 +527,13 @@ impl ListResourceRespBuilder {
         self
     }
     /// Appends one item to `ListResourceResp::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -578,6 +599,7 @@ pub struct ListRouteTablesResponseBuilder {
 }
 impl ListRouteTablesResponseBuilder {
     /// Sets `ListRouteTablesResponse::routetables`.
+    #[inline]
     pub fn routetables(
         mut self,
         value: impl IntoIterator<Item = impl Into<RouteTableListResp>>,
@@ -586,11 +608,13 @@ impl ListRouteTablesResponseBuilder {
         self
     }
     /// Appends one item to `ListRouteTablesResponse::routetables`.
+    #[inline]
     pub fn push_routetables(mut self, value: impl Into<RouteTableListResp>) -> Self {
         self.inner.routetables.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListRouteTablesResponse::routetables`.
+    #[inline]
     pub fn set_routetables(mut self, value: Option<Vec<RouteTableListResp>>) -> Self {
         self.inner.routetables = value;
         self
@@ -662,6 +686,7 @@ pub struct ListSecurityGroupRulesResponseBuilder {
 }
 impl ListSecurityGroupRulesResponseBuilder {
     /// Sets `ListSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn security_group_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<SecurityGroupRule>>,
@@ -672,6 +697,7 @@ impl ListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Appends one item to `ListSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn push_security_group_rules(
         mut self,
         value: impl Into<SecurityGroupRule>,
@@ -680,6 +706,7 @@ impl ListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Sets or clears `ListSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn set_security_group_rules(
         mut self,
         value: Option<Vec<SecurityGroupRule>>,
@@ -748,16 +775,19 @@ pub struct ListSecurityGroupTagsResponseBuilder {
 }
 impl ListSecurityGroupTagsResponseBuilder {
     /// Sets `ListSecurityGroupTagsResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListSecurityGroupTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSecurityGroupTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -853,6 +883,7 @@ pub struct ListSecurityGroupsByTagsRequestBodyBuilder {
 }
 impl ListSecurityGroupsByTagsRequestBodyBuilder {
     /// Sets `ListSecurityGroupsByTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<ListSecurityGroupsByTagsRequestBodyAction>,
@@ -861,6 +892,7 @@ impl ListSecurityGroupsByTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `ListSecurityGroupsByTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<ListSecurityGroupsByTagsRequestBodyAction>,
@@ -869,51 +901,61 @@ impl ListSecurityGroupsByTagsRequestBodyBuilder {
         self
     }
     /// Sets `ListSecurityGroupsByTagsRequestBody::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `ListSecurityGroupsByTagsRequestBody::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `ListSecurityGroupsByTagsRequestBody::offset`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `ListSecurityGroupsByTagsRequestBody::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<i64>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Sets `ListSecurityGroupsByTagsRequestBody::matches`.
+    #[inline]
     pub fn matches(mut self, value: impl IntoIterator<Item = impl Into<Match>>) -> Self {
         self.inner.matches = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListSecurityGroupsByTagsRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<Match>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSecurityGroupsByTagsRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<Match>>) -> Self {
         self.inner.matches = value;
         self
     }
     /// Sets `ListSecurityGroupsByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListSecurityGroupsByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSecurityGroupsByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -996,6 +1038,7 @@ pub struct ListSecurityGroupsByTagsResponseBuilder {
 }
 impl ListSecurityGroupsByTagsResponseBuilder {
     /// Sets `ListSecurityGroupsByTagsResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListResourceResp>>,
@@ -1004,21 +1047,25 @@ impl ListSecurityGroupsByTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListSecurityGroupsByTagsResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ListResourceResp>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSecurityGroupsByTagsResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ListResourceResp>>) -> Self {
         self.inner.resources = value;
         self
     }
     /// Sets `ListSecurityGroupsByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListSecurityGroupsByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -1086,6 +1133,7 @@ pub struct ListSecurityGroupsResponseBuilder {
 }
 impl ListSecurityGroupsResponseBuilder {
     /// Sets `ListSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<SecurityGroup>>,
@@ -1094,11 +1142,13 @@ impl ListSecurityGroupsResponseBuilder {
         self
     }
     /// Appends one item to `ListSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<SecurityGroup>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<SecurityGroup>>) -> Self {
         self.inner.security_groups = value;
         self
@@ -1164,16 +1214,19 @@ pub struct ListSubnetTagsResponseBuilder {
 }
 impl ListSubnetTagsResponseBuilder {
     /// Sets `ListSubnetTagsResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListSubnetTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSubnetTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1267,6 +1320,7 @@ pub struct ListSubnetsByTagsRequestBodyBuilder {
 }
 impl ListSubnetsByTagsRequestBodyBuilder {
     /// Sets `ListSubnetsByTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<ListSubnetsByTagsRequestBodyAction>,
@@ -1275,6 +1329,7 @@ impl ListSubnetsByTagsRequestBodyBuilder {
         self
     }
     /// Sets or clears `ListSubnetsByTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<ListSubnetsByTagsRequestBodyAction>,
@@ -1283,51 +1338,61 @@ impl ListSubnetsByTagsRequestBodyBuilder {
         self
     }
     /// Sets `ListSubnetsByTagsRequestBody::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `ListSubnetsByTagsRequestBody::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `ListSubnetsByTagsRequestBody::offset`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `ListSubnetsByTagsRequestBody::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<i64>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Sets `ListSubnetsByTagsRequestBody::matches`.
+    #[inline]
     pub fn matches(mut self, value: impl IntoIterator<Item = impl Into<Match>>) -> Self {
         self.inner.matches = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListSubnetsByTagsRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<Match>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSubnetsByTagsRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<Match>>) -> Self {
         self.inner.matches = value;
         self
     }
     /// Sets `ListSubnetsByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListSubnetsByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSubnetsByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1409,6 +1474,7 @@ pub struct ListSubnetsByTagsResponseBuilder {
 }
 impl ListSubnetsByTagsResponseBuilder {
     /// Sets `ListSubnetsByTagsResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListResourceResp>>,
@@ -1417,21 +1483,25 @@ impl ListSubnetsByTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListSubnetsByTagsResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ListResourceResp>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSubnetsByTagsResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ListResourceResp>>) -> Self {
         self.inner.resources = value;
         self
     }
     /// Sets `ListSubnetsByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListSubnetsByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -1497,6 +1567,7 @@ pub struct ListSubnetsResponseBuilder {
 }
 impl ListSubnetsResponseBuilder {
     /// Sets `ListSubnetsResponse::subnets`.
+    #[inline]
     pub fn subnets(
         mut self,
         value: impl IntoIterator<Item = impl Into<Subnet>>,
@@ -1505,11 +1576,13 @@ impl ListSubnetsResponseBuilder {
         self
     }
     /// Appends one item to `ListSubnetsResponse::subnets`.
+    #[inline]
     pub fn push_subnets(mut self, value: impl Into<Subnet>) -> Self {
         self.inner.subnets.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSubnetsResponse::subnets`.
+    #[inline]
     pub fn set_subnets(mut self, value: Option<Vec<Subnet>>) -> Self {
         self.inner.subnets = value;
         self
@@ -1583,26 +1656,31 @@ pub struct ListTagBuilder {
 }
 impl ListTagBuilder {
     /// Sets `ListTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ListTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ListTag::values`. **Required.**
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListTag::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListTag::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -1677,6 +1755,7 @@ pub struct ListVpcPeeringsResponseBuilder {
 }
 impl ListVpcPeeringsResponseBuilder {
     /// Sets `ListVpcPeeringsResponse::peerings`.
+    #[inline]
     pub fn peerings(
         mut self,
         value: impl IntoIterator<Item = impl Into<VpcPeering>>,
@@ -1685,16 +1764,19 @@ impl ListVpcPeeringsResponseBuilder {
         self
     }
     /// Appends one item to `ListVpcPeeringsResponse::peerings`.
+    #[inline]
     pub fn push_peerings(mut self, value: impl Into<VpcPeering>) -> Self {
         self.inner.peerings.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVpcPeeringsResponse::peerings`.
+    #[inline]
     pub fn set_peerings(mut self, value: Option<Vec<VpcPeering>>) -> Self {
         self.inner.peerings = value;
         self
     }
     /// Sets `ListVpcPeeringsResponse::peerings_links`.
+    #[inline]
     pub fn peerings_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -1703,11 +1785,13 @@ impl ListVpcPeeringsResponseBuilder {
         self
     }
     /// Appends one item to `ListVpcPeeringsResponse::peerings_links`.
+    #[inline]
     pub fn push_peerings_links(mut self, value: impl Into<NeutronPageLink>) -> Self {
         self.inner.peerings_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVpcPeeringsResponse::peerings_links`.
+    #[inline]
     pub fn set_peerings_links(mut self, value: Option<Vec<NeutronPageLink>>) -> Self {
         self.inner.peerings_links = value;
         self
@@ -1799,6 +1883,7 @@ pub struct ListVpcRoutesResponseBuilder {
 }
 impl ListVpcRoutesResponseBuilder {
     /// Sets `ListVpcRoutesResponse::routes`.
+    #[inline]
     pub fn routes(
         mut self,
         value: impl IntoIterator<Item = impl Into<VpcRoute>>,
@@ -1807,16 +1892,19 @@ impl ListVpcRoutesResponseBuilder {
         self
     }
     /// Appends one item to `ListVpcRoutesResponse::routes`.
+    #[inline]
     pub fn push_routes(mut self, value: impl Into<VpcRoute>) -> Self {
         self.inner.routes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVpcRoutesResponse::routes`.
+    #[inline]
     pub fn set_routes(mut self, value: Option<Vec<VpcRoute>>) -> Self {
         self.inner.routes = value;
         self
     }
     /// Sets `ListVpcRoutesResponse::routes_links`.
+    #[inline]
     pub fn routes_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -1825,11 +1913,13 @@ impl ListVpcRoutesResponseBuilder {
         self
     }
     /// Appends one item to `ListVpcRoutesResponse::routes_links`.
+    #[inline]
     pub fn push_routes_links(mut self, value: impl Into<NeutronPageLink>) -> Self {
         self.inner.routes_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVpcRoutesResponse::routes_links`.
+    #[inline]
     pub fn set_routes_links(mut self, value: Option<Vec<NeutronPageLink>>) -> Self {
         self.inner.routes_links = value;
         self
@@ -1904,16 +1994,19 @@ pub struct ListVpcTagsResponseBuilder {
 }
 impl ListVpcTagsResponseBuilder {
     /// Sets `ListVpcTagsResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListVpcTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVpcTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -2007,61 +2100,73 @@ pub struct ListVpcsByTagsRequestBodyBuilder {
 }
 impl ListVpcsByTagsRequestBodyBuilder {
     /// Sets `ListVpcsByTagsRequestBody::action`. **Required.**
+    #[inline]
     pub fn action(mut self, value: impl Into<ListVpcsByTagsRequestBodyAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `ListVpcsByTagsRequestBody::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<ListVpcsByTagsRequestBodyAction>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `ListVpcsByTagsRequestBody::limit`.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `ListVpcsByTagsRequestBody::limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Sets `ListVpcsByTagsRequestBody::offset`.
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `ListVpcsByTagsRequestBody::offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<i64>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Sets `ListVpcsByTagsRequestBody::matches`.
+    #[inline]
     pub fn matches(mut self, value: impl IntoIterator<Item = impl Into<Match>>) -> Self {
         self.inner.matches = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListVpcsByTagsRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<Match>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVpcsByTagsRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<Match>>) -> Self {
         self.inner.matches = value;
         self
     }
     /// Sets `ListVpcsByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListVpcsByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVpcsByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -2143,6 +2248,7 @@ pub struct ListVpcsByTagsResponseBuilder {
 }
 impl ListVpcsByTagsResponseBuilder {
     /// Sets `ListVpcsByTagsResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListResourceResp>>,
@@ -2151,21 +2257,25 @@ impl ListVpcsByTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListVpcsByTagsResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ListResourceResp>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVpcsByTagsResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ListResourceResp>>) -> Self {
         self.inner.resources = value;
         self
     }
     /// Sets `ListVpcsByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListVpcsByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -2231,16 +2341,19 @@ pub struct ListVpcsResponseBuilder {
 }
 impl ListVpcsResponseBuilder {
     /// Sets `ListVpcsResponse::vpcs`.
+    #[inline]
     pub fn vpcs(mut self, value: impl IntoIterator<Item = impl Into<Vpc>>) -> Self {
         self.inner.vpcs = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListVpcsResponse::vpcs`.
+    #[inline]
     pub fn push_vpcs(mut self, value: impl Into<Vpc>) -> Self {
         self.inner.vpcs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVpcsResponse::vpcs`.
+    #[inline]
     pub fn set_vpcs(mut self, value: Option<Vec<Vpc>>) -> Self {
         self.inner.vpcs = value;
         self

@@ -111,56 +111,67 @@ pub struct NetworkIpAvailabilityBuilder {
 }
 impl NetworkIpAvailabilityBuilder {
     /// Sets `NetworkIpAvailability::network_id`. **Required.**
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `NetworkIpAvailability::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
     }
     /// Sets `NetworkIpAvailability::network_name`. **Required.**
+    #[inline]
     pub fn network_name(mut self, value: impl Into<String>) -> Self {
         self.inner.network_name = Some(value.into());
         self
     }
     /// Sets or clears `NetworkIpAvailability::network_name`.
+    #[inline]
     pub fn set_network_name(mut self, value: Option<String>) -> Self {
         self.inner.network_name = value;
         self
     }
     /// Sets `NetworkIpAvailability::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NetworkIpAvailability::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NetworkIpAvailability::total_ips`. **Required.**
+    #[inline]
     pub fn total_ips(mut self, value: i64) -> Self {
         self.inner.total_ips = Some(value);
         self
     }
     /// Sets or clears `NetworkIpAvailability::total_ips`.
+    #[inline]
     pub fn set_total_ips(mut self, value: Option<i64>) -> Self {
         self.inner.total_ips = value;
         self
     }
     /// Sets `NetworkIpAvailability::used_ips`. **Required.**
+    #[inline]
     pub fn used_ips(mut self, value: i64) -> Self {
         self.inner.used_ips = Some(value);
         self
     }
     /// Sets or clears `NetworkIpAvailability::used_ips`.
+    #[inline]
     pub fn set_used_ips(mut self, value: Option<i64>) -> Self {
         self.inner.used_ips = value;
         self
     }
     /// Sets `NetworkIpAvailability::subnet_ip_availability`. **Required.**
+    #[inline]
     pub fn subnet_ip_availability(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubnetIpAvailability>>,
@@ -171,6 +182,7 @@ impl NetworkIpAvailabilityBuilder {
         self
     }
     /// Appends one item to `NetworkIpAvailability::subnet_ip_availability`.
+    #[inline]
     pub fn push_subnet_ip_availability(
         mut self,
         value: impl Into<SubnetIpAvailability>,
@@ -182,6 +194,7 @@ impl NetworkIpAvailabilityBuilder {
         self
     }
     /// Sets or clears `NetworkIpAvailability::subnet_ip_availability`.
+    #[inline]
     pub fn set_subnet_ip_availability(
         mut self,
         value: Option<Vec<SubnetIpAvailability>>,
@@ -283,36 +296,43 @@ pub struct NeutronAddFirewallRuleResponseBuilder {
 }
 impl NeutronAddFirewallRuleResponseBuilder {
     /// Sets `NeutronAddFirewallRuleResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronAddFirewallRuleResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronAddFirewallRuleResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronAddFirewallRuleResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronAddFirewallRuleResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronAddFirewallRuleResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronAddFirewallRuleResponse::firewall_rules`.
+    #[inline]
     pub fn firewall_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -321,51 +341,61 @@ impl NeutronAddFirewallRuleResponseBuilder {
         self
     }
     /// Appends one item to `NeutronAddFirewallRuleResponse::firewall_rules`.
+    #[inline]
     pub fn push_firewall_rules(mut self, value: impl Into<String>) -> Self {
         self.inner.firewall_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronAddFirewallRuleResponse::firewall_rules`.
+    #[inline]
     pub fn set_firewall_rules(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.firewall_rules = value;
         self
     }
     /// Sets `NeutronAddFirewallRuleResponse::audited`.
+    #[inline]
     pub fn audited(mut self, value: bool) -> Self {
         self.inner.audited = Some(value);
         self
     }
     /// Sets or clears `NeutronAddFirewallRuleResponse::audited`.
+    #[inline]
     pub fn set_audited(mut self, value: Option<bool>) -> Self {
         self.inner.audited = value;
         self
     }
     /// Sets `NeutronAddFirewallRuleResponse::public`.
+    #[inline]
     pub fn public(mut self, value: bool) -> Self {
         self.inner.public = Some(value);
         self
     }
     /// Sets or clears `NeutronAddFirewallRuleResponse::public`.
+    #[inline]
     pub fn set_public(mut self, value: Option<bool>) -> Self {
         self.inner.public = value;
         self
     }
     /// Sets `NeutronAddFirewallRuleResponse::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronAddFirewallRuleResponse::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronAddFirewallRuleResponse::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronAddFirewallRuleResponse::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
@@ -443,16 +473,19 @@ pub struct NeutronAddRouterInterfaceResponseBuilder {
 }
 impl NeutronAddRouterInterfaceResponseBuilder {
     /// Sets `NeutronAddRouterInterfaceResponse::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronAddRouterInterfaceResponse::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `NeutronAddRouterInterfaceResponse::subnet_id`.
+    #[inline]
     pub fn subnet_id(
         mut self,
         value: impl Into<NeutronAddRouterInterfaceResponseSubnetId>,
@@ -461,6 +494,7 @@ impl NeutronAddRouterInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `NeutronAddRouterInterfaceResponse::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(
         mut self,
         value: Option<NeutronAddRouterInterfaceResponseSubnetId>,
@@ -469,31 +503,37 @@ impl NeutronAddRouterInterfaceResponseBuilder {
         self
     }
     /// Sets `NeutronAddRouterInterfaceResponse::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronAddRouterInterfaceResponse::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronAddRouterInterfaceResponse::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronAddRouterInterfaceResponse::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `NeutronAddRouterInterfaceResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronAddRouterInterfaceResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -605,66 +645,79 @@ pub struct NeutronCreateFirewallGroupOptionBuilder {
 }
 impl NeutronCreateFirewallGroupOptionBuilder {
     /// Sets `NeutronCreateFirewallGroupOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronCreateFirewallGroupOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallGroupOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronCreateFirewallGroupOption::ingress_firewall_policy_id`.
+    #[inline]
     pub fn ingress_firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ingress_firewall_policy_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallGroupOption::ingress_firewall_policy_id`.
+    #[inline]
     pub fn set_ingress_firewall_policy_id(mut self, value: Option<String>) -> Self {
         self.inner.ingress_firewall_policy_id = value;
         self
     }
     /// Sets `NeutronCreateFirewallGroupOption::egress_firewall_policy_id`.
+    #[inline]
     pub fn egress_firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.inner.egress_firewall_policy_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallGroupOption::egress_firewall_policy_id`.
+    #[inline]
     pub fn set_egress_firewall_policy_id(mut self, value: Option<String>) -> Self {
         self.inner.egress_firewall_policy_id = value;
         self
     }
     /// Sets `NeutronCreateFirewallGroupOption::ports`.
+    #[inline]
     pub fn ports(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.ports = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `NeutronCreateFirewallGroupOption::ports`.
+    #[inline]
     pub fn push_ports(mut self, value: impl Into<String>) -> Self {
         self.inner.ports.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallGroupOption::ports`.
+    #[inline]
     pub fn set_ports(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ports = value;
         self
     }
     /// Sets `NeutronCreateFirewallGroupOption::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateFirewallGroupOption::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
@@ -733,6 +786,7 @@ pub struct NeutronCreateFirewallGroupRequestBodyBuilder {
 }
 impl NeutronCreateFirewallGroupRequestBodyBuilder {
     /// Sets `NeutronCreateFirewallGroupRequestBody::firewall_group`. **Required.**
+    #[inline]
     pub fn firewall_group(
         mut self,
         value: impl Into<NeutronCreateFirewallGroupOption>,
@@ -741,6 +795,7 @@ impl NeutronCreateFirewallGroupRequestBodyBuilder {
         self
     }
     /// Sets or clears `NeutronCreateFirewallGroupRequestBody::firewall_group`.
+    #[inline]
     pub fn set_firewall_group(
         mut self,
         value: Option<NeutronCreateFirewallGroupOption>,
@@ -809,11 +864,13 @@ pub struct NeutronCreateFirewallGroupResponseBuilder {
 }
 impl NeutronCreateFirewallGroupResponseBuilder {
     /// Sets `NeutronCreateFirewallGroupResponse::firewall_group`.
+    #[inline]
     pub fn firewall_group(mut self, value: impl Into<NeutronFirewallGroup>) -> Self {
         self.inner.firewall_group = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallGroupResponse::firewall_group`.
+    #[inline]
     pub fn set_firewall_group(mut self, value: Option<NeutronFirewallGroup>) -> Self {
         self.inner.firewall_group = value;
         self
@@ -887,26 +944,31 @@ pub struct NeutronCreateFirewallPolicyOptionBuilder {
 }
 impl NeutronCreateFirewallPolicyOptionBuilder {
     /// Sets `NeutronCreateFirewallPolicyOption::audited`.
+    #[inline]
     pub fn audited(mut self, value: bool) -> Self {
         self.inner.audited = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateFirewallPolicyOption::audited`.
+    #[inline]
     pub fn set_audited(mut self, value: Option<bool>) -> Self {
         self.inner.audited = value;
         self
     }
     /// Sets `NeutronCreateFirewallPolicyOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallPolicyOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronCreateFirewallPolicyOption::firewall_rules`.
+    #[inline]
     pub fn firewall_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -915,21 +977,25 @@ impl NeutronCreateFirewallPolicyOptionBuilder {
         self
     }
     /// Appends one item to `NeutronCreateFirewallPolicyOption::firewall_rules`.
+    #[inline]
     pub fn push_firewall_rules(mut self, value: impl Into<String>) -> Self {
         self.inner.firewall_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallPolicyOption::firewall_rules`.
+    #[inline]
     pub fn set_firewall_rules(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.firewall_rules = value;
         self
     }
     /// Sets `NeutronCreateFirewallPolicyOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallPolicyOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -1001,6 +1067,7 @@ pub struct NeutronCreateFirewallPolicyRequestBodyBuilder {
 }
 impl NeutronCreateFirewallPolicyRequestBodyBuilder {
     /// Sets `NeutronCreateFirewallPolicyRequestBody::firewall_policy`. **Required.**
+    #[inline]
     pub fn firewall_policy(
         mut self,
         value: impl Into<NeutronCreateFirewallPolicyOption>,
@@ -1009,6 +1076,7 @@ impl NeutronCreateFirewallPolicyRequestBodyBuilder {
         self
     }
     /// Sets or clears `NeutronCreateFirewallPolicyRequestBody::firewall_policy`.
+    #[inline]
     pub fn set_firewall_policy(
         mut self,
         value: Option<NeutronCreateFirewallPolicyOption>,
@@ -1080,11 +1148,13 @@ pub struct NeutronCreateFirewallPolicyResponseBuilder {
 }
 impl NeutronCreateFirewallPolicyResponseBuilder {
     /// Sets `NeutronCreateFirewallPolicyResponse::firewall_policy`.
+    #[inline]
     pub fn firewall_policy(mut self, value: impl Into<NeutronFirewallPolicy>) -> Self {
         self.inner.firewall_policy = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallPolicyResponse::firewall_policy`.
+    #[inline]
     pub fn set_firewall_policy(mut self, value: Option<NeutronFirewallPolicy>) -> Self {
         self.inner.firewall_policy = value;
         self
@@ -1203,36 +1273,43 @@ pub struct NeutronCreateFirewallRuleOptionBuilder {
 }
 impl NeutronCreateFirewallRuleOptionBuilder {
     /// Sets `NeutronCreateFirewallRuleOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronCreateFirewallRuleOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronCreateFirewallRuleOption::protocol`.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleOption::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `NeutronCreateFirewallRuleOption::action`.
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<NeutronCreateFirewallRuleOptionAction>,
@@ -1241,6 +1318,7 @@ impl NeutronCreateFirewallRuleOptionBuilder {
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleOption::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<NeutronCreateFirewallRuleOptionAction>,
@@ -1249,61 +1327,73 @@ impl NeutronCreateFirewallRuleOptionBuilder {
         self
     }
     /// Sets `NeutronCreateFirewallRuleOption::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleOption::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `NeutronCreateFirewallRuleOption::destination_ip_address`.
+    #[inline]
     pub fn destination_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleOption::destination_ip_address`.
+    #[inline]
     pub fn set_destination_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.destination_ip_address = value;
         self
     }
     /// Sets `NeutronCreateFirewallRuleOption::destination_port`.
+    #[inline]
     pub fn destination_port(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleOption::destination_port`.
+    #[inline]
     pub fn set_destination_port(mut self, value: Option<String>) -> Self {
         self.inner.destination_port = value;
         self
     }
     /// Sets `NeutronCreateFirewallRuleOption::source_ip_address`.
+    #[inline]
     pub fn source_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.source_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleOption::source_ip_address`.
+    #[inline]
     pub fn set_source_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.source_ip_address = value;
         self
     }
     /// Sets `NeutronCreateFirewallRuleOption::source_port`.
+    #[inline]
     pub fn source_port(mut self, value: impl Into<String>) -> Self {
         self.inner.source_port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleOption::source_port`.
+    #[inline]
     pub fn set_source_port(mut self, value: Option<String>) -> Self {
         self.inner.source_port = value;
         self
     }
     /// Sets `NeutronCreateFirewallRuleOption::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleOption::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -1381,6 +1471,7 @@ pub struct NeutronCreateFirewallRuleRequestBodyBuilder {
 }
 impl NeutronCreateFirewallRuleRequestBodyBuilder {
     /// Sets `NeutronCreateFirewallRuleRequestBody::firewall_rule`. **Required.**
+    #[inline]
     pub fn firewall_rule(
         mut self,
         value: impl Into<NeutronCreateFirewallRuleOption>,
@@ -1389,6 +1480,7 @@ impl NeutronCreateFirewallRuleRequestBodyBuilder {
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleRequestBody::firewall_rule`.
+    #[inline]
     pub fn set_firewall_rule(
         mut self,
         value: Option<NeutronCreateFirewallRuleOption>,
@@ -1454,11 +1546,13 @@ pub struct NeutronCreateFirewallRuleResponseBuilder {
 }
 impl NeutronCreateFirewallRuleResponseBuilder {
     /// Sets `NeutronCreateFirewallRuleResponse::firewall_rule`.
+    #[inline]
     pub fn firewall_rule(mut self, value: impl Into<NeutronFirewallRule>) -> Self {
         self.inner.firewall_rule = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateFirewallRuleResponse::firewall_rule`.
+    #[inline]
     pub fn set_firewall_rule(mut self, value: Option<NeutronFirewallRule>) -> Self {
         self.inner.firewall_rule = value;
         self
@@ -1556,51 +1650,61 @@ pub struct NeutronCreateNetworkOptionBuilder {
 }
 impl NeutronCreateNetworkOptionBuilder {
     /// Sets `NeutronCreateNetworkOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateNetworkOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronCreateNetworkOption::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateNetworkOption::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `NeutronCreateNetworkOption::shared`.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.inner.shared = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateNetworkOption::shared`.
+    #[inline]
     pub fn set_shared(mut self, value: Option<bool>) -> Self {
         self.inner.shared = value;
         self
     }
     /// Sets `NeutronCreateNetworkOption::provider_network_type`.
+    #[inline]
     pub fn provider_network_type(mut self, value: impl Into<String>) -> Self {
         self.inner.provider_network_type = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateNetworkOption::provider_network_type`.
+    #[inline]
     pub fn set_provider_network_type(mut self, value: Option<String>) -> Self {
         self.inner.provider_network_type = value;
         self
     }
     /// Sets `NeutronCreateNetworkOption::port_security_enabled`.
+    #[inline]
     pub fn port_security_enabled(mut self, value: bool) -> Self {
         self.inner.port_security_enabled = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateNetworkOption::port_security_enabled`.
+    #[inline]
     pub fn set_port_security_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.port_security_enabled = value;
         self
@@ -1666,11 +1770,13 @@ pub struct NeutronCreateNetworkRequestBodyBuilder {
 }
 impl NeutronCreateNetworkRequestBodyBuilder {
     /// Sets `NeutronCreateNetworkRequestBody::network`. **Required.**
+    #[inline]
     pub fn network(mut self, value: impl Into<NeutronCreateNetworkOption>) -> Self {
         self.inner.network = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateNetworkRequestBody::network`.
+    #[inline]
     pub fn set_network(mut self, value: Option<NeutronCreateNetworkOption>) -> Self {
         self.inner.network = value;
         self
@@ -1732,11 +1838,13 @@ pub struct NeutronCreateNetworkResponseBuilder {
 }
 impl NeutronCreateNetworkResponseBuilder {
     /// Sets `NeutronCreateNetworkResponse::network`.
+    #[inline]
     pub fn network(mut self, value: impl Into<NeutronNetwork>) -> Self {
         self.inner.network = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateNetworkResponse::network`.
+    #[inline]
     pub fn set_network(mut self, value: Option<NeutronNetwork>) -> Self {
         self.inner.network = value;
         self
@@ -1894,36 +2002,43 @@ pub struct NeutronCreatePortOptionBuilder {
 }
 impl NeutronCreatePortOptionBuilder {
     /// Sets `NeutronCreatePortOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreatePortOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronCreatePortOption::network_id`. **Required.**
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreatePortOption::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
     }
     /// Sets `NeutronCreatePortOption::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronCreatePortOption::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `NeutronCreatePortOption::fixed_ips`.
+    #[inline]
     pub fn fixed_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<FixedIp>>,
@@ -1932,16 +2047,19 @@ impl NeutronCreatePortOptionBuilder {
         self
     }
     /// Appends one item to `NeutronCreatePortOption::fixed_ips`.
+    #[inline]
     pub fn push_fixed_ips(mut self, value: impl Into<FixedIp>) -> Self {
         self.inner.fixed_ips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronCreatePortOption::fixed_ips`.
+    #[inline]
     pub fn set_fixed_ips(mut self, value: Option<Vec<FixedIp>>) -> Self {
         self.inner.fixed_ips = value;
         self
     }
     /// Sets `NeutronCreatePortOption::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1950,26 +2068,31 @@ impl NeutronCreatePortOptionBuilder {
         self
     }
     /// Appends one item to `NeutronCreatePortOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronCreatePortOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `NeutronCreatePortOption::device_owner`.
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<String>) -> Self {
         self.inner.device_owner = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreatePortOption::device_owner`.
+    #[inline]
     pub fn set_device_owner(mut self, value: Option<String>) -> Self {
         self.inner.device_owner = value;
         self
     }
     /// Sets `NeutronCreatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -1980,6 +2103,7 @@ impl NeutronCreatePortOptionBuilder {
         self
     }
     /// Appends one item to `NeutronCreatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -1988,6 +2112,7 @@ impl NeutronCreatePortOptionBuilder {
         self
     }
     /// Sets or clears `NeutronCreatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -1996,6 +2121,7 @@ impl NeutronCreatePortOptionBuilder {
         self
     }
     /// Sets `NeutronCreatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtraDhcpOpt>>,
@@ -2004,16 +2130,19 @@ impl NeutronCreatePortOptionBuilder {
         self
     }
     /// Appends one item to `NeutronCreatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<ExtraDhcpOpt>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronCreatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(mut self, value: Option<Vec<ExtraDhcpOpt>>) -> Self {
         self.inner.extra_dhcp_opts = value;
         self
     }
     /// Sets `NeutronCreatePortOption::binding_profile`.
+    #[inline]
     pub fn binding_profile(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -2022,6 +2151,7 @@ impl NeutronCreatePortOptionBuilder {
         self
     }
     /// Sets or clears `NeutronCreatePortOption::binding_profile`.
+    #[inline]
     pub fn set_binding_profile(
         mut self,
         value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -2030,21 +2160,25 @@ impl NeutronCreatePortOptionBuilder {
         self
     }
     /// Sets `NeutronCreatePortOption::port_security_enabled`.
+    #[inline]
     pub fn port_security_enabled(mut self, value: bool) -> Self {
         self.inner.port_security_enabled = Some(value);
         self
     }
     /// Sets or clears `NeutronCreatePortOption::port_security_enabled`.
+    #[inline]
     pub fn set_port_security_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.port_security_enabled = value;
         self
     }
     /// Sets `NeutronCreatePortOption::binding_vnic_type`.
+    #[inline]
     pub fn binding_vnic_type(mut self, value: impl Into<String>) -> Self {
         self.inner.binding_vnic_type = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreatePortOption::binding_vnic_type`.
+    #[inline]
     pub fn set_binding_vnic_type(mut self, value: Option<String>) -> Self {
         self.inner.binding_vnic_type = value;
         self
@@ -2109,11 +2243,13 @@ pub struct NeutronCreatePortRequestBodyBuilder {
 }
 impl NeutronCreatePortRequestBodyBuilder {
     /// Sets `NeutronCreatePortRequestBody::port`. **Required.**
+    #[inline]
     pub fn port(mut self, value: impl Into<NeutronCreatePortOption>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreatePortRequestBody::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<NeutronCreatePortOption>) -> Self {
         self.inner.port = value;
         self
@@ -2175,11 +2311,13 @@ pub struct NeutronCreatePortResponseBuilder {
 }
 impl NeutronCreatePortResponseBuilder {
     /// Sets `NeutronCreatePortResponse::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<NeutronPort>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreatePortResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<NeutronPort>) -> Self {
         self.inner.port = value;
         self
@@ -2258,26 +2396,31 @@ pub struct NeutronCreateRouterOptionBuilder {
 }
 impl NeutronCreateRouterOptionBuilder {
     /// Sets `NeutronCreateRouterOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateRouterOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronCreateRouterOption::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateRouterOption::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `NeutronCreateRouterOption::external_gateway_info`.
+    #[inline]
     pub fn external_gateway_info(
         mut self,
         value: impl Into<ExternalGatewayInfoOption>,
@@ -2286,6 +2429,7 @@ impl NeutronCreateRouterOptionBuilder {
         self
     }
     /// Sets or clears `NeutronCreateRouterOption::external_gateway_info`.
+    #[inline]
     pub fn set_external_gateway_info(
         mut self,
         value: Option<ExternalGatewayInfoOption>,
@@ -2353,11 +2497,13 @@ pub struct NeutronCreateRouterRequestBodyBuilder {
 }
 impl NeutronCreateRouterRequestBodyBuilder {
     /// Sets `NeutronCreateRouterRequestBody::router`. **Required.**
+    #[inline]
     pub fn router(mut self, value: impl Into<NeutronCreateRouterOption>) -> Self {
         self.inner.router = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateRouterRequestBody::router`.
+    #[inline]
     pub fn set_router(mut self, value: Option<NeutronCreateRouterOption>) -> Self {
         self.inner.router = value;
         self
@@ -2419,11 +2565,13 @@ pub struct NeutronCreateRouterResponseBuilder {
 }
 impl NeutronCreateRouterResponseBuilder {
     /// Sets `NeutronCreateRouterResponse::router`.
+    #[inline]
     pub fn router(mut self, value: impl Into<NeutronRouter>) -> Self {
         self.inner.router = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateRouterResponse::router`.
+    #[inline]
     pub fn set_router(mut self, value: Option<NeutronRouter>) -> Self {
         self.inner.router = value;
         self
@@ -2485,21 +2633,25 @@ pub struct NeutronCreateSecurityGroupOptionBuilder {
 }
 impl NeutronCreateSecurityGroupOptionBuilder {
     /// Sets `NeutronCreateSecurityGroupOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronCreateSecurityGroupOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -2568,6 +2720,7 @@ pub struct NeutronCreateSecurityGroupRequestBodyBuilder {
 }
 impl NeutronCreateSecurityGroupRequestBodyBuilder {
     /// Sets `NeutronCreateSecurityGroupRequestBody::security_group`. **Required.**
+    #[inline]
     pub fn security_group(
         mut self,
         value: impl Into<NeutronCreateSecurityGroupOption>,
@@ -2576,6 +2729,7 @@ impl NeutronCreateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRequestBody::security_group`.
+    #[inline]
     pub fn set_security_group(
         mut self,
         value: Option<NeutronCreateSecurityGroupOption>,
@@ -2644,11 +2798,13 @@ pub struct NeutronCreateSecurityGroupResponseBuilder {
 }
 impl NeutronCreateSecurityGroupResponseBuilder {
     /// Sets `NeutronCreateSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn security_group(mut self, value: impl Into<NeutronSecurityGroup>) -> Self {
         self.inner.security_group = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn set_security_group(mut self, value: Option<NeutronSecurityGroup>) -> Self {
         self.inner.security_group = value;
         self
@@ -2803,16 +2959,19 @@ pub struct NeutronCreateSecurityGroupRuleOptionBuilder {
 }
 impl NeutronCreateSecurityGroupRuleOptionBuilder {
     /// Sets `NeutronCreateSecurityGroupRuleOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronCreateSecurityGroupRuleOption::direction`. **Required.**
+    #[inline]
     pub fn direction(
         mut self,
         value: impl Into<NeutronCreateSecurityGroupRuleOptionDirection>,
@@ -2821,6 +2980,7 @@ impl NeutronCreateSecurityGroupRuleOptionBuilder {
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleOption::direction`.
+    #[inline]
     pub fn set_direction(
         mut self,
         value: Option<NeutronCreateSecurityGroupRuleOptionDirection>,
@@ -2829,6 +2989,7 @@ impl NeutronCreateSecurityGroupRuleOptionBuilder {
         self
     }
     /// Sets `NeutronCreateSecurityGroupRuleOption::ethertype`.
+    #[inline]
     pub fn ethertype(
         mut self,
         value: impl Into<NeutronCreateSecurityGroupRuleOptionEthertype>,
@@ -2837,6 +2998,7 @@ impl NeutronCreateSecurityGroupRuleOptionBuilder {
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleOption::ethertype`.
+    #[inline]
     pub fn set_ethertype(
         mut self,
         value: Option<NeutronCreateSecurityGroupRuleOptionEthertype>,
@@ -2845,71 +3007,85 @@ impl NeutronCreateSecurityGroupRuleOptionBuilder {
         self
     }
     /// Sets `NeutronCreateSecurityGroupRuleOption::port_range_max`.
+    #[inline]
     pub fn port_range_max(mut self, value: i64) -> Self {
         self.inner.port_range_max = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleOption::port_range_max`.
+    #[inline]
     pub fn set_port_range_max(mut self, value: Option<i64>) -> Self {
         self.inner.port_range_max = value;
         self
     }
     /// Sets `NeutronCreateSecurityGroupRuleOption::port_range_min`.
+    #[inline]
     pub fn port_range_min(mut self, value: i64) -> Self {
         self.inner.port_range_min = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleOption::port_range_min`.
+    #[inline]
     pub fn set_port_range_min(mut self, value: Option<i64>) -> Self {
         self.inner.port_range_min = value;
         self
     }
     /// Sets `NeutronCreateSecurityGroupRuleOption::protocol`.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleOption::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `NeutronCreateSecurityGroupRuleOption::remote_group_id`.
+    #[inline]
     pub fn remote_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_group_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleOption::remote_group_id`.
+    #[inline]
     pub fn set_remote_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_group_id = value;
         self
     }
     /// Sets `NeutronCreateSecurityGroupRuleOption::remote_ip_prefix`.
+    #[inline]
     pub fn remote_ip_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_ip_prefix = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleOption::remote_ip_prefix`.
+    #[inline]
     pub fn set_remote_ip_prefix(mut self, value: Option<String>) -> Self {
         self.inner.remote_ip_prefix = value;
         self
     }
     /// Sets `NeutronCreateSecurityGroupRuleOption::remote_address_group_id`.
+    #[inline]
     pub fn remote_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleOption::remote_address_group_id`.
+    #[inline]
     pub fn set_remote_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_address_group_id = value;
         self
     }
     /// Sets `NeutronCreateSecurityGroupRuleOption::security_group_id`. **Required.**
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleOption::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
@@ -3003,6 +3179,7 @@ pub struct NeutronCreateSecurityGroupRuleRequestBodyBuilder {
 }
 impl NeutronCreateSecurityGroupRuleRequestBodyBuilder {
     /// Sets `NeutronCreateSecurityGroupRuleRequestBody::security_group_rule`. **Required.**
+    #[inline]
     pub fn security_group_rule(
         mut self,
         value: impl Into<NeutronCreateSecurityGroupRuleOption>,
@@ -3011,6 +3188,7 @@ impl NeutronCreateSecurityGroupRuleRequestBodyBuilder {
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleRequestBody::security_group_rule`.
+    #[inline]
     pub fn set_security_group_rule(
         mut self,
         value: Option<NeutronCreateSecurityGroupRuleOption>,
@@ -3082,6 +3260,7 @@ pub struct NeutronCreateSecurityGroupRuleResponseBuilder {
 }
 impl NeutronCreateSecurityGroupRuleResponseBuilder {
     /// Sets `NeutronCreateSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn security_group_rule(
         mut self,
         value: impl Into<NeutronSecurityGroupRule>,
@@ -3090,6 +3269,7 @@ impl NeutronCreateSecurityGroupRuleResponseBuilder {
         self
     }
     /// Sets or clears `NeutronCreateSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn set_security_group_rule(
         mut self,
         value: Option<NeutronSecurityGroupRule>,
@@ -3233,56 +3413,67 @@ pub struct NeutronCreateSubnetOptionBuilder {
 }
 impl NeutronCreateSubnetOptionBuilder {
     /// Sets `NeutronCreateSubnetOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronCreateSubnetOption::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `NeutronCreateSubnetOption::network_id`. **Required.**
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
     }
     /// Sets `NeutronCreateSubnetOption::gateway_ip`.
+    #[inline]
     pub fn gateway_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.gateway_ip = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::gateway_ip`.
+    #[inline]
     pub fn set_gateway_ip(mut self, value: Option<String>) -> Self {
         self.inner.gateway_ip = value;
         self
     }
     /// Sets `NeutronCreateSubnetOption::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `NeutronCreateSubnetOption::allocation_pools`.
+    #[inline]
     pub fn allocation_pools(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllocationPool>>,
@@ -3291,16 +3482,19 @@ impl NeutronCreateSubnetOptionBuilder {
         self
     }
     /// Appends one item to `NeutronCreateSubnetOption::allocation_pools`.
+    #[inline]
     pub fn push_allocation_pools(mut self, value: impl Into<AllocationPool>) -> Self {
         self.inner.allocation_pools.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::allocation_pools`.
+    #[inline]
     pub fn set_allocation_pools(mut self, value: Option<Vec<AllocationPool>>) -> Self {
         self.inner.allocation_pools = value;
         self
     }
     /// Sets `NeutronCreateSubnetOption::dns_nameservers`.
+    #[inline]
     pub fn dns_nameservers(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3309,16 +3503,19 @@ impl NeutronCreateSubnetOptionBuilder {
         self
     }
     /// Appends one item to `NeutronCreateSubnetOption::dns_nameservers`.
+    #[inline]
     pub fn push_dns_nameservers(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_nameservers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::dns_nameservers`.
+    #[inline]
     pub fn set_dns_nameservers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dns_nameservers = value;
         self
     }
     /// Sets `NeutronCreateSubnetOption::host_routes`.
+    #[inline]
     pub fn host_routes(
         mut self,
         value: impl IntoIterator<Item = impl Into<HostRoute>>,
@@ -3327,41 +3524,49 @@ impl NeutronCreateSubnetOptionBuilder {
         self
     }
     /// Appends one item to `NeutronCreateSubnetOption::host_routes`.
+    #[inline]
     pub fn push_host_routes(mut self, value: impl Into<HostRoute>) -> Self {
         self.inner.host_routes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::host_routes`.
+    #[inline]
     pub fn set_host_routes(mut self, value: Option<Vec<HostRoute>>) -> Self {
         self.inner.host_routes = value;
         self
     }
     /// Sets `NeutronCreateSubnetOption::enable_dhcp`.
+    #[inline]
     pub fn enable_dhcp(mut self, value: bool) -> Self {
         self.inner.enable_dhcp = Some(value);
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::enable_dhcp`.
+    #[inline]
     pub fn set_enable_dhcp(mut self, value: Option<bool>) -> Self {
         self.inner.enable_dhcp = value;
         self
     }
     /// Sets `NeutronCreateSubnetOption::ipv6_address_mode`.
+    #[inline]
     pub fn ipv6_address_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_address_mode = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::ipv6_address_mode`.
+    #[inline]
     pub fn set_ipv6_address_mode(mut self, value: Option<String>) -> Self {
         self.inner.ipv6_address_mode = value;
         self
     }
     /// Sets `NeutronCreateSubnetOption::ipv6_ra_mode`.
+    #[inline]
     pub fn ipv6_ra_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_ra_mode = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetOption::ipv6_ra_mode`.
+    #[inline]
     pub fn set_ipv6_ra_mode(mut self, value: Option<String>) -> Self {
         self.inner.ipv6_ra_mode = value;
         self
@@ -3426,11 +3631,13 @@ pub struct NeutronCreateSubnetRequestBodyBuilder {
 }
 impl NeutronCreateSubnetRequestBodyBuilder {
     /// Sets `NeutronCreateSubnetRequestBody::subnet`. **Required.**
+    #[inline]
     pub fn subnet(mut self, value: impl Into<NeutronCreateSubnetOption>) -> Self {
         self.inner.subnet = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetRequestBody::subnet`.
+    #[inline]
     pub fn set_subnet(mut self, value: Option<NeutronCreateSubnetOption>) -> Self {
         self.inner.subnet = value;
         self
@@ -3492,11 +3699,13 @@ pub struct NeutronCreateSubnetResponseBuilder {
 }
 impl NeutronCreateSubnetResponseBuilder {
     /// Sets `NeutronCreateSubnetResponse::subnet`.
+    #[inline]
     pub fn subnet(mut self, value: impl Into<NeutronSubnet>) -> Self {
         self.inner.subnet = Some(value.into());
         self
     }
     /// Sets or clears `NeutronCreateSubnetResponse::subnet`.
+    #[inline]
     pub fn set_subnet(mut self, value: Option<NeutronSubnet>) -> Self {
         self.inner.subnet = value;
         self
@@ -3692,136 +3901,163 @@ pub struct NeutronFirewallGroupBuilder {
 }
 impl NeutronFirewallGroupBuilder {
     /// Sets `NeutronFirewallGroup::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronFirewallGroup::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronFirewallGroup::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronFirewallGroup::admin_state_up`. **Required.**
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronFirewallGroup::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `NeutronFirewallGroup::egress_firewall_policy_id`. **Required.**
+    #[inline]
     pub fn egress_firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.inner.egress_firewall_policy_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::egress_firewall_policy_id`.
+    #[inline]
     pub fn set_egress_firewall_policy_id(mut self, value: Option<String>) -> Self {
         self.inner.egress_firewall_policy_id = value;
         self
     }
     /// Sets `NeutronFirewallGroup::ingress_firewall_policy_id`. **Required.**
+    #[inline]
     pub fn ingress_firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ingress_firewall_policy_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::ingress_firewall_policy_id`.
+    #[inline]
     pub fn set_ingress_firewall_policy_id(mut self, value: Option<String>) -> Self {
         self.inner.ingress_firewall_policy_id = value;
         self
     }
     /// Sets `NeutronFirewallGroup::ports`. **Required.**
+    #[inline]
     pub fn ports(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.ports = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `NeutronFirewallGroup::ports`.
+    #[inline]
     pub fn push_ports(mut self, value: impl Into<String>) -> Self {
         self.inner.ports.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::ports`.
+    #[inline]
     pub fn set_ports(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ports = value;
         self
     }
     /// Sets `NeutronFirewallGroup::public`. **Required.**
+    #[inline]
     pub fn public(mut self, value: bool) -> Self {
         self.inner.public = Some(value);
         self
     }
     /// Sets or clears `NeutronFirewallGroup::public`.
+    #[inline]
     pub fn set_public(mut self, value: Option<bool>) -> Self {
         self.inner.public = value;
         self
     }
     /// Sets `NeutronFirewallGroup::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `NeutronFirewallGroup::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronFirewallGroup::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `NeutronFirewallGroup::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `NeutronFirewallGroup::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallGroup::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -3951,26 +4187,31 @@ pub struct NeutronFirewallPolicyBuilder {
 }
 impl NeutronFirewallPolicyBuilder {
     /// Sets `NeutronFirewallPolicy::audited`. **Required.**
+    #[inline]
     pub fn audited(mut self, value: bool) -> Self {
         self.inner.audited = Some(value);
         self
     }
     /// Sets or clears `NeutronFirewallPolicy::audited`.
+    #[inline]
     pub fn set_audited(mut self, value: Option<bool>) -> Self {
         self.inner.audited = value;
         self
     }
     /// Sets `NeutronFirewallPolicy::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallPolicy::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronFirewallPolicy::firewall_rules`. **Required.**
+    #[inline]
     pub fn firewall_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3979,61 +4220,73 @@ impl NeutronFirewallPolicyBuilder {
         self
     }
     /// Appends one item to `NeutronFirewallPolicy::firewall_rules`.
+    #[inline]
     pub fn push_firewall_rules(mut self, value: impl Into<String>) -> Self {
         self.inner.firewall_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallPolicy::firewall_rules`.
+    #[inline]
     pub fn set_firewall_rules(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.firewall_rules = value;
         self
     }
     /// Sets `NeutronFirewallPolicy::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallPolicy::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronFirewallPolicy::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallPolicy::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronFirewallPolicy::public`. **Required.**
+    #[inline]
     pub fn public(mut self, value: bool) -> Self {
         self.inner.public = Some(value);
         self
     }
     /// Sets or clears `NeutronFirewallPolicy::public`.
+    #[inline]
     pub fn set_public(mut self, value: Option<bool>) -> Self {
         self.inner.public = value;
         self
     }
     /// Sets `NeutronFirewallPolicy::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallPolicy::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronFirewallPolicy::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallPolicy::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
@@ -4224,141 +4477,169 @@ pub struct NeutronFirewallRuleBuilder {
 }
 impl NeutronFirewallRuleBuilder {
     /// Sets `NeutronFirewallRule::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronFirewallRule::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronFirewallRule::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronFirewallRule::action`. **Required.**
+    #[inline]
     pub fn action(mut self, value: impl Into<NeutronFirewallRuleAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<NeutronFirewallRuleAction>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `NeutronFirewallRule::protocol`. **Required.**
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `NeutronFirewallRule::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `NeutronFirewallRule::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `NeutronFirewallRule::enabled`. **Required.**
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `NeutronFirewallRule::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
     }
     /// Sets `NeutronFirewallRule::public`. **Required.**
+    #[inline]
     pub fn public(mut self, value: bool) -> Self {
         self.inner.public = Some(value);
         self
     }
     /// Sets or clears `NeutronFirewallRule::public`.
+    #[inline]
     pub fn set_public(mut self, value: Option<bool>) -> Self {
         self.inner.public = value;
         self
     }
     /// Sets `NeutronFirewallRule::destination_ip_address`. **Required.**
+    #[inline]
     pub fn destination_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::destination_ip_address`.
+    #[inline]
     pub fn set_destination_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.destination_ip_address = value;
         self
     }
     /// Sets `NeutronFirewallRule::destination_port`. **Required.**
+    #[inline]
     pub fn destination_port(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::destination_port`.
+    #[inline]
     pub fn set_destination_port(mut self, value: Option<String>) -> Self {
         self.inner.destination_port = value;
         self
     }
     /// Sets `NeutronFirewallRule::source_ip_address`. **Required.**
+    #[inline]
     pub fn source_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.source_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::source_ip_address`.
+    #[inline]
     pub fn set_source_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.source_ip_address = value;
         self
     }
     /// Sets `NeutronFirewallRule::source_port`. **Required.**
+    #[inline]
     pub fn source_port(mut self, value: impl Into<String>) -> Self {
         self.inner.source_port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::source_port`.
+    #[inline]
     pub fn set_source_port(mut self, value: Option<String>) -> Self {
         self.inner.source_port = value;
         self
     }
     /// Sets `NeutronFirewallRule::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronFirewallRule::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronFirewallRule::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
@@ -4461,31 +4742,37 @@ pub struct NeutronInsertFirewallRuleRequestBodyBuilder {
 }
 impl NeutronInsertFirewallRuleRequestBodyBuilder {
     /// Sets `NeutronInsertFirewallRuleRequestBody::firewall_rule_id`. **Required.**
+    #[inline]
     pub fn firewall_rule_id(mut self, value: impl Into<String>) -> Self {
         self.inner.firewall_rule_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronInsertFirewallRuleRequestBody::firewall_rule_id`.
+    #[inline]
     pub fn set_firewall_rule_id(mut self, value: Option<String>) -> Self {
         self.inner.firewall_rule_id = value;
         self
     }
     /// Sets `NeutronInsertFirewallRuleRequestBody::insert_after`.
+    #[inline]
     pub fn insert_after(mut self, value: impl Into<String>) -> Self {
         self.inner.insert_after = Some(value.into());
         self
     }
     /// Sets or clears `NeutronInsertFirewallRuleRequestBody::insert_after`.
+    #[inline]
     pub fn set_insert_after(mut self, value: Option<String>) -> Self {
         self.inner.insert_after = value;
         self
     }
     /// Sets `NeutronInsertFirewallRuleRequestBody::insert_before`.
+    #[inline]
     pub fn insert_before(mut self, value: impl Into<String>) -> Self {
         self.inner.insert_before = Some(value.into());
         self
     }
     /// Sets or clears `NeutronInsertFirewallRuleRequestBody::insert_before`.
+    #[inline]
     pub fn set_insert_before(mut self, value: Option<String>) -> Self {
         self.inner.insert_before = value;
         self
@@ -4571,6 +4858,7 @@ pub struct NeutronListFirewallGroupsResponseBuilder {
 }
 impl NeutronListFirewallGroupsResponseBuilder {
     /// Sets `NeutronListFirewallGroupsResponse::firewall_groups`.
+    #[inline]
     pub fn firewall_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronFirewallGroup>>,
@@ -4579,6 +4867,7 @@ impl NeutronListFirewallGroupsResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListFirewallGroupsResponse::firewall_groups`.
+    #[inline]
     pub fn push_firewall_groups(
         mut self,
         value: impl Into<NeutronFirewallGroup>,
@@ -4587,6 +4876,7 @@ impl NeutronListFirewallGroupsResponseBuilder {
         self
     }
     /// Sets or clears `NeutronListFirewallGroupsResponse::firewall_groups`.
+    #[inline]
     pub fn set_firewall_groups(
         mut self,
         value: Option<Vec<NeutronFirewallGroup>>,
@@ -4595,6 +4885,7 @@ impl NeutronListFirewallGroupsResponseBuilder {
         self
     }
     /// Sets `NeutronListFirewallGroupsResponse::firewall_groups_links`.
+    #[inline]
     pub fn firewall_groups_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -4605,6 +4896,7 @@ impl NeutronListFirewallGroupsResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListFirewallGroupsResponse::firewall_groups_links`.
+    #[inline]
     pub fn push_firewall_groups_links(
         mut self,
         value: impl Into<NeutronPageLink>,
@@ -4613,6 +4905,7 @@ impl NeutronListFirewallGroupsResponseBuilder {
         self
     }
     /// Sets or clears `NeutronListFirewallGroupsResponse::firewall_groups_links`.
+    #[inline]
     pub fn set_firewall_groups_links(
         mut self,
         value: Option<Vec<NeutronPageLink>>,
@@ -4705,6 +4998,7 @@ pub struct NeutronListFirewallPoliciesResponseBuilder {
 }
 impl NeutronListFirewallPoliciesResponseBuilder {
     /// Sets `NeutronListFirewallPoliciesResponse::firewall_policies`.
+    #[inline]
     pub fn firewall_policies(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronFirewallPolicy>>,
@@ -4713,6 +5007,7 @@ impl NeutronListFirewallPoliciesResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListFirewallPoliciesResponse::firewall_policies`.
+    #[inline]
     pub fn push_firewall_policies(
         mut self,
         value: impl Into<NeutronFirewallPolicy>,
@@ -4721,6 +5016,7 @@ impl NeutronListFirewallPoliciesResponseBuilder {
         self
     }
     /// Sets or clears `NeutronListFirewallPoliciesResponse::firewall_policies`.
+    #[inline]
     pub fn set_firewall_policies(
         mut self,
         value: Option<Vec<NeutronFirewallPolicy>>,
@@ -4729,6 +5025,7 @@ impl NeutronListFirewallPoliciesResponseBuilder {
         self
     }
     /// Sets `NeutronListFirewallPoliciesResponse::firewall_policies_links`.
+    #[inline]
     pub fn firewall_policies_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -4739,6 +5036,7 @@ impl NeutronListFirewallPoliciesResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListFirewallPoliciesResponse::firewall_policies_links`.
+    #[inline]
     pub fn push_firewall_policies_links(
         mut self,
         value: impl Into<NeutronPageLink>,
@@ -4750,6 +5048,7 @@ impl NeutronListFirewallPoliciesResponseBuilder {
         self
     }
     /// Sets or clears `NeutronListFirewallPoliciesResponse::firewall_policies_links`.
+    #[inline]
     pub fn set_firewall_policies_links(
         mut self,
         value: Option<Vec<NeutronPageLink>>,
@@ -4833,6 +5132,7 @@ pub struct NeutronListFirewallRulesResponseBuilder {
 }
 impl NeutronListFirewallRulesResponseBuilder {
     /// Sets `NeutronListFirewallRulesResponse::firewall_rules`.
+    #[inline]
     pub fn firewall_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronFirewallRule>>,
@@ -4841,11 +5141,13 @@ impl NeutronListFirewallRulesResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListFirewallRulesResponse::firewall_rules`.
+    #[inline]
     pub fn push_firewall_rules(mut self, value: impl Into<NeutronFirewallRule>) -> Self {
         self.inner.firewall_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListFirewallRulesResponse::firewall_rules`.
+    #[inline]
     pub fn set_firewall_rules(
         mut self,
         value: Option<Vec<NeutronFirewallRule>>,
@@ -4854,6 +5156,7 @@ impl NeutronListFirewallRulesResponseBuilder {
         self
     }
     /// Sets `NeutronListFirewallRulesResponse::firewall_rules_links`.
+    #[inline]
     pub fn firewall_rules_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -4864,6 +5167,7 @@ impl NeutronListFirewallRulesResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListFirewallRulesResponse::firewall_rules_links`.
+    #[inline]
     pub fn push_firewall_rules_links(
         mut self,
         value: impl Into<NeutronPageLink>,
@@ -4872,6 +5176,7 @@ impl NeutronListFirewallRulesResponseBuilder {
         self
     }
     /// Sets or clears `NeutronListFirewallRulesResponse::firewall_rules_links`.
+    #[inline]
     pub fn set_firewall_rules_links(
         mut self,
         value: Option<Vec<NeutronPageLink>>,
@@ -4949,6 +5254,7 @@ pub struct NeutronListNetworksResponseBuilder {
 }
 impl NeutronListNetworksResponseBuilder {
     /// Sets `NeutronListNetworksResponse::networks`.
+    #[inline]
     pub fn networks(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronNetwork>>,
@@ -4957,16 +5263,19 @@ impl NeutronListNetworksResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListNetworksResponse::networks`.
+    #[inline]
     pub fn push_networks(mut self, value: impl Into<NeutronNetwork>) -> Self {
         self.inner.networks.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListNetworksResponse::networks`.
+    #[inline]
     pub fn set_networks(mut self, value: Option<Vec<NeutronNetwork>>) -> Self {
         self.inner.networks = value;
         self
     }
     /// Sets `NeutronListNetworksResponse::networks_links`.
+    #[inline]
     pub fn networks_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -4975,11 +5284,13 @@ impl NeutronListNetworksResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListNetworksResponse::networks_links`.
+    #[inline]
     pub fn push_networks_links(mut self, value: impl Into<NeutronPageLink>) -> Self {
         self.inner.networks_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListNetworksResponse::networks_links`.
+    #[inline]
     pub fn set_networks_links(mut self, value: Option<Vec<NeutronPageLink>>) -> Self {
         self.inner.networks_links = value;
         self
@@ -5054,6 +5365,7 @@ pub struct NeutronListPortsResponseBuilder {
 }
 impl NeutronListPortsResponseBuilder {
     /// Sets `NeutronListPortsResponse::ports`.
+    #[inline]
     pub fn ports(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPort>>,
@@ -5062,16 +5374,19 @@ impl NeutronListPortsResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListPortsResponse::ports`.
+    #[inline]
     pub fn push_ports(mut self, value: impl Into<NeutronPort>) -> Self {
         self.inner.ports.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListPortsResponse::ports`.
+    #[inline]
     pub fn set_ports(mut self, value: Option<Vec<NeutronPort>>) -> Self {
         self.inner.ports = value;
         self
     }
     /// Sets `NeutronListPortsResponse::ports_links`.
+    #[inline]
     pub fn ports_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -5080,11 +5395,13 @@ impl NeutronListPortsResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListPortsResponse::ports_links`.
+    #[inline]
     pub fn push_ports_links(mut self, value: impl Into<NeutronPageLink>) -> Self {
         self.inner.ports_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListPortsResponse::ports_links`.
+    #[inline]
     pub fn set_ports_links(mut self, value: Option<Vec<NeutronPageLink>>) -> Self {
         self.inner.ports_links = value;
         self
@@ -5159,6 +5476,7 @@ pub struct NeutronListRoutersResponseBuilder {
 }
 impl NeutronListRoutersResponseBuilder {
     /// Sets `NeutronListRoutersResponse::routers`.
+    #[inline]
     pub fn routers(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronRouter>>,
@@ -5167,16 +5485,19 @@ impl NeutronListRoutersResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListRoutersResponse::routers`.
+    #[inline]
     pub fn push_routers(mut self, value: impl Into<NeutronRouter>) -> Self {
         self.inner.routers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListRoutersResponse::routers`.
+    #[inline]
     pub fn set_routers(mut self, value: Option<Vec<NeutronRouter>>) -> Self {
         self.inner.routers = value;
         self
     }
     /// Sets `NeutronListRoutersResponse::routers_links`.
+    #[inline]
     pub fn routers_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -5185,11 +5506,13 @@ impl NeutronListRoutersResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListRoutersResponse::routers_links`.
+    #[inline]
     pub fn push_routers_links(mut self, value: impl Into<NeutronPageLink>) -> Self {
         self.inner.routers_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListRoutersResponse::routers_links`.
+    #[inline]
     pub fn set_routers_links(mut self, value: Option<Vec<NeutronPageLink>>) -> Self {
         self.inner.routers_links = value;
         self
@@ -5283,6 +5606,7 @@ pub struct NeutronListSecurityGroupRulesResponseBuilder {
 }
 impl NeutronListSecurityGroupRulesResponseBuilder {
     /// Sets `NeutronListSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn security_group_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronSecurityGroupRule>>,
@@ -5293,6 +5617,7 @@ impl NeutronListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn push_security_group_rules(
         mut self,
         value: impl Into<NeutronSecurityGroupRule>,
@@ -5301,6 +5626,7 @@ impl NeutronListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Sets or clears `NeutronListSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn set_security_group_rules(
         mut self,
         value: Option<Vec<NeutronSecurityGroupRule>>,
@@ -5309,6 +5635,7 @@ impl NeutronListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Sets `NeutronListSecurityGroupRulesResponse::security_group_rules_links`.
+    #[inline]
     pub fn security_group_rules_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -5319,6 +5646,7 @@ impl NeutronListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListSecurityGroupRulesResponse::security_group_rules_links`.
+    #[inline]
     pub fn push_security_group_rules_links(
         mut self,
         value: impl Into<NeutronPageLink>,
@@ -5330,6 +5658,7 @@ impl NeutronListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Sets or clears `NeutronListSecurityGroupRulesResponse::security_group_rules_links`.
+    #[inline]
     pub fn set_security_group_rules_links(
         mut self,
         value: Option<Vec<NeutronPageLink>>,
@@ -5418,6 +5747,7 @@ pub struct NeutronListSecurityGroupsResponseBuilder {
 }
 impl NeutronListSecurityGroupsResponseBuilder {
     /// Sets `NeutronListSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronSecurityGroup>>,
@@ -5426,6 +5756,7 @@ impl NeutronListSecurityGroupsResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn push_security_groups(
         mut self,
         value: impl Into<NeutronSecurityGroup>,
@@ -5434,6 +5765,7 @@ impl NeutronListSecurityGroupsResponseBuilder {
         self
     }
     /// Sets or clears `NeutronListSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn set_security_groups(
         mut self,
         value: Option<Vec<NeutronSecurityGroup>>,
@@ -5442,6 +5774,7 @@ impl NeutronListSecurityGroupsResponseBuilder {
         self
     }
     /// Sets `NeutronListSecurityGroupsResponse::security_groups_links`.
+    #[inline]
     pub fn security_groups_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -5452,6 +5785,7 @@ impl NeutronListSecurityGroupsResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListSecurityGroupsResponse::security_groups_links`.
+    #[inline]
     pub fn push_security_groups_links(
         mut self,
         value: impl Into<NeutronPageLink>,
@@ -5460,6 +5794,7 @@ impl NeutronListSecurityGroupsResponseBuilder {
         self
     }
     /// Sets or clears `NeutronListSecurityGroupsResponse::security_groups_links`.
+    #[inline]
     pub fn set_security_groups_links(
         mut self,
         value: Option<Vec<NeutronPageLink>>,
@@ -5537,6 +5872,7 @@ pub struct NeutronListSubnetsResponseBuilder {
 }
 impl NeutronListSubnetsResponseBuilder {
     /// Sets `NeutronListSubnetsResponse::subnets`.
+    #[inline]
     pub fn subnets(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronSubnet>>,
@@ -5545,16 +5881,19 @@ impl NeutronListSubnetsResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListSubnetsResponse::subnets`.
+    #[inline]
     pub fn push_subnets(mut self, value: impl Into<NeutronSubnet>) -> Self {
         self.inner.subnets.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListSubnetsResponse::subnets`.
+    #[inline]
     pub fn set_subnets(mut self, value: Option<Vec<NeutronSubnet>>) -> Self {
         self.inner.subnets = value;
         self
     }
     /// Sets `NeutronListSubnetsResponse::subnets_links`.
+    #[inline]
     pub fn subnets_links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -5563,11 +5902,13 @@ impl NeutronListSubnetsResponseBuilder {
         self
     }
     /// Appends one item to `NeutronListSubnetsResponse::subnets_links`.
+    #[inline]
     pub fn push_subnets_links(mut self, value: impl Into<NeutronPageLink>) -> Self {
         self.inner.subnets_links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronListSubnetsResponse::subnets_links`.
+    #[inline]
     pub fn set_subnets_links(mut self, value: Option<Vec<NeutronPageLink>>) -> Self {
         self.inner.subnets_links = value;
         self
@@ -5810,36 +6151,43 @@ pub struct NeutronNetworkBuilder {
 }
 impl NeutronNetworkBuilder {
     /// Sets `NeutronNetwork::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronNetwork::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<NeutronNetworkStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<NeutronNetworkStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `NeutronNetwork::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronNetwork::subnets`. **Required.**
+    #[inline]
     pub fn subnets(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5848,66 +6196,79 @@ impl NeutronNetworkBuilder {
         self
     }
     /// Appends one item to `NeutronNetwork::subnets`.
+    #[inline]
     pub fn push_subnets(mut self, value: impl Into<String>) -> Self {
         self.inner.subnets.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::subnets`.
+    #[inline]
     pub fn set_subnets(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.subnets = value;
         self
     }
     /// Sets `NeutronNetwork::router_external`. **Required.**
+    #[inline]
     pub fn router_external(mut self, value: bool) -> Self {
         self.inner.router_external = Some(value);
         self
     }
     /// Sets or clears `NeutronNetwork::router_external`.
+    #[inline]
     pub fn set_router_external(mut self, value: Option<bool>) -> Self {
         self.inner.router_external = value;
         self
     }
     /// Sets `NeutronNetwork::admin_state_up`. **Required.**
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronNetwork::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `NeutronNetwork::shared`. **Required.**
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.inner.shared = Some(value);
         self
     }
     /// Sets or clears `NeutronNetwork::shared`.
+    #[inline]
     pub fn set_shared(mut self, value: Option<bool>) -> Self {
         self.inner.shared = value;
         self
     }
     /// Sets `NeutronNetwork::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronNetwork::provider_network_type`. **Required.**
+    #[inline]
     pub fn provider_network_type(mut self, value: impl Into<String>) -> Self {
         self.inner.provider_network_type = Some(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::provider_network_type`.
+    #[inline]
     pub fn set_provider_network_type(mut self, value: Option<String>) -> Self {
         self.inner.provider_network_type = value;
         self
     }
     /// Sets `NeutronNetwork::availability_zone_hints`. **Required.**
+    #[inline]
     pub fn availability_zone_hints(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5918,6 +6279,7 @@ impl NeutronNetworkBuilder {
         self
     }
     /// Appends one item to `NeutronNetwork::availability_zone_hints`.
+    #[inline]
     pub fn push_availability_zone_hints(mut self, value: impl Into<String>) -> Self {
         self.inner
             .availability_zone_hints
@@ -5926,11 +6288,13 @@ impl NeutronNetworkBuilder {
         self
     }
     /// Sets or clears `NeutronNetwork::availability_zone_hints`.
+    #[inline]
     pub fn set_availability_zone_hints(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.availability_zone_hints = value;
         self
     }
     /// Sets `NeutronNetwork::availability_zones`. **Required.**
+    #[inline]
     pub fn availability_zones(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -5941,61 +6305,73 @@ impl NeutronNetworkBuilder {
         self
     }
     /// Appends one item to `NeutronNetwork::availability_zones`.
+    #[inline]
     pub fn push_availability_zones(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zones.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::availability_zones`.
+    #[inline]
     pub fn set_availability_zones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.availability_zones = value;
         self
     }
     /// Sets `NeutronNetwork::port_security_enabled`. **Required.**
+    #[inline]
     pub fn port_security_enabled(mut self, value: bool) -> Self {
         self.inner.port_security_enabled = Some(value);
         self
     }
     /// Sets or clears `NeutronNetwork::port_security_enabled`.
+    #[inline]
     pub fn set_port_security_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.port_security_enabled = value;
         self
     }
     /// Sets `NeutronNetwork::dns_domain`. **Required.**
+    #[inline]
     pub fn dns_domain(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_domain = Some(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::dns_domain`.
+    #[inline]
     pub fn set_dns_domain(mut self, value: Option<String>) -> Self {
         self.inner.dns_domain = value;
         self
     }
     /// Sets `NeutronNetwork::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `NeutronNetwork::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `NeutronNetwork::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronNetwork::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -6081,21 +6457,25 @@ pub struct NeutronPageLinkBuilder {
 }
 impl NeutronPageLinkBuilder {
     /// Sets `NeutronPageLink::href`. **Required.**
+    #[inline]
     pub fn href(mut self, value: impl Into<String>) -> Self {
         self.inner.href = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPageLink::href`.
+    #[inline]
     pub fn set_href(mut self, value: Option<String>) -> Self {
         self.inner.href = value;
         self
     }
     /// Sets `NeutronPageLink::rel`. **Required.**
+    #[inline]
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPageLink::rel`.
+    #[inline]
     pub fn set_rel(mut self, value: Option<String>) -> Self {
         self.inner.rel = value;
         self
@@ -6408,16 +6788,19 @@ pub struct NeutronPortBuilder {
 }
 impl NeutronPortBuilder {
     /// Sets `NeutronPort::admin_state_up`. **Required.**
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronPort::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `NeutronPort::allowed_address_pairs`. **Required.**
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -6428,6 +6811,7 @@ impl NeutronPortBuilder {
         self
     }
     /// Appends one item to `NeutronPort::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -6436,6 +6820,7 @@ impl NeutronPortBuilder {
         self
     }
     /// Sets or clears `NeutronPort::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -6444,56 +6829,67 @@ impl NeutronPortBuilder {
         self
     }
     /// Sets `NeutronPort::binding_profile`.
+    #[inline]
     pub fn binding_profile(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.binding_profile = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::binding_profile`.
+    #[inline]
     pub fn set_binding_profile(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.binding_profile = value;
         self
     }
     /// Sets `NeutronPort::binding_vif_details`. **Required.**
+    #[inline]
     pub fn binding_vif_details(mut self, value: impl Into<BindingVifDetails>) -> Self {
         self.inner.binding_vif_details = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::binding_vif_details`.
+    #[inline]
     pub fn set_binding_vif_details(mut self, value: Option<BindingVifDetails>) -> Self {
         self.inner.binding_vif_details = value;
         self
     }
     /// Sets `NeutronPort::binding_vnic_type`. **Required.**
+    #[inline]
     pub fn binding_vnic_type(mut self, value: impl Into<String>) -> Self {
         self.inner.binding_vnic_type = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::binding_vnic_type`.
+    #[inline]
     pub fn set_binding_vnic_type(mut self, value: Option<String>) -> Self {
         self.inner.binding_vnic_type = value;
         self
     }
     /// Sets `NeutronPort::device_id`. **Required.**
+    #[inline]
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.inner.device_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::device_id`.
+    #[inline]
     pub fn set_device_id(mut self, value: Option<String>) -> Self {
         self.inner.device_id = value;
         self
     }
     /// Sets `NeutronPort::device_owner`. **Required.**
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<String>) -> Self {
         self.inner.device_owner = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::device_owner`.
+    #[inline]
     pub fn set_device_owner(mut self, value: Option<String>) -> Self {
         self.inner.device_owner = value;
         self
     }
     /// Sets `NeutronPort::dns_assignment`. **Required.**
+    #[inline]
     pub fn dns_assignment(
         mut self,
         value: impl IntoIterator<Item = impl Into<DnsAssignMent>>,
@@ -6502,26 +6898,31 @@ impl NeutronPortBuilder {
         self
     }
     /// Appends one item to `NeutronPort::dns_assignment`.
+    #[inline]
     pub fn push_dns_assignment(mut self, value: impl Into<DnsAssignMent>) -> Self {
         self.inner.dns_assignment.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronPort::dns_assignment`.
+    #[inline]
     pub fn set_dns_assignment(mut self, value: Option<Vec<DnsAssignMent>>) -> Self {
         self.inner.dns_assignment = value;
         self
     }
     /// Sets `NeutronPort::dns_name`. **Required.**
+    #[inline]
     pub fn dns_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::dns_name`.
+    #[inline]
     pub fn set_dns_name(mut self, value: Option<String>) -> Self {
         self.inner.dns_name = value;
         self
     }
     /// Sets `NeutronPort::extra_dhcp_opts`. **Required.**
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtraDhcpOpt>>,
@@ -6530,16 +6931,19 @@ impl NeutronPortBuilder {
         self
     }
     /// Appends one item to `NeutronPort::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<ExtraDhcpOpt>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronPort::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(mut self, value: Option<Vec<ExtraDhcpOpt>>) -> Self {
         self.inner.extra_dhcp_opts = value;
         self
     }
     /// Sets `NeutronPort::fixed_ips`. **Required.**
+    #[inline]
     pub fn fixed_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<FixedIp>>,
@@ -6548,66 +6952,79 @@ impl NeutronPortBuilder {
         self
     }
     /// Appends one item to `NeutronPort::fixed_ips`.
+    #[inline]
     pub fn push_fixed_ips(mut self, value: impl Into<FixedIp>) -> Self {
         self.inner.fixed_ips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronPort::fixed_ips`.
+    #[inline]
     pub fn set_fixed_ips(mut self, value: Option<Vec<FixedIp>>) -> Self {
         self.inner.fixed_ips = value;
         self
     }
     /// Sets `NeutronPort::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronPort::mac_address`. **Required.**
+    #[inline]
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_address = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::mac_address`.
+    #[inline]
     pub fn set_mac_address(mut self, value: Option<String>) -> Self {
         self.inner.mac_address = value;
         self
     }
     /// Sets `NeutronPort::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronPort::network_id`. **Required.**
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
     }
     /// Sets `NeutronPort::port_security_enabled`. **Required.**
+    #[inline]
     pub fn port_security_enabled(mut self, value: bool) -> Self {
         self.inner.port_security_enabled = Some(value);
         self
     }
     /// Sets or clears `NeutronPort::port_security_enabled`.
+    #[inline]
     pub fn set_port_security_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.port_security_enabled = value;
         self
     }
     /// Sets `NeutronPort::security_groups`. **Required.**
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6616,61 +7033,73 @@ impl NeutronPortBuilder {
         self
     }
     /// Appends one item to `NeutronPort::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronPort::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `NeutronPort::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `NeutronPort::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronPort::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `NeutronPort::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `NeutronPort::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronPort::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -6742,11 +7171,13 @@ pub struct NeutronRemoveFirewallRuleRequestBodyBuilder {
 }
 impl NeutronRemoveFirewallRuleRequestBodyBuilder {
     /// Sets `NeutronRemoveFirewallRuleRequestBody::firewall_rule_id`. **Required.**
+    #[inline]
     pub fn firewall_rule_id(mut self, value: impl Into<String>) -> Self {
         self.inner.firewall_rule_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveFirewallRuleRequestBody::firewall_rule_id`.
+    #[inline]
     pub fn set_firewall_rule_id(mut self, value: Option<String>) -> Self {
         self.inner.firewall_rule_id = value;
         self
@@ -6845,36 +7276,43 @@ pub struct NeutronRemoveFirewallRuleResponseBuilder {
 }
 impl NeutronRemoveFirewallRuleResponseBuilder {
     /// Sets `NeutronRemoveFirewallRuleResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveFirewallRuleResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronRemoveFirewallRuleResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveFirewallRuleResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronRemoveFirewallRuleResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveFirewallRuleResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronRemoveFirewallRuleResponse::firewall_rules`.
+    #[inline]
     pub fn firewall_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6883,51 +7321,61 @@ impl NeutronRemoveFirewallRuleResponseBuilder {
         self
     }
     /// Appends one item to `NeutronRemoveFirewallRuleResponse::firewall_rules`.
+    #[inline]
     pub fn push_firewall_rules(mut self, value: impl Into<String>) -> Self {
         self.inner.firewall_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveFirewallRuleResponse::firewall_rules`.
+    #[inline]
     pub fn set_firewall_rules(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.firewall_rules = value;
         self
     }
     /// Sets `NeutronRemoveFirewallRuleResponse::audited`.
+    #[inline]
     pub fn audited(mut self, value: bool) -> Self {
         self.inner.audited = Some(value);
         self
     }
     /// Sets or clears `NeutronRemoveFirewallRuleResponse::audited`.
+    #[inline]
     pub fn set_audited(mut self, value: Option<bool>) -> Self {
         self.inner.audited = value;
         self
     }
     /// Sets `NeutronRemoveFirewallRuleResponse::public`.
+    #[inline]
     pub fn public(mut self, value: bool) -> Self {
         self.inner.public = Some(value);
         self
     }
     /// Sets or clears `NeutronRemoveFirewallRuleResponse::public`.
+    #[inline]
     pub fn set_public(mut self, value: Option<bool>) -> Self {
         self.inner.public = value;
         self
     }
     /// Sets `NeutronRemoveFirewallRuleResponse::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveFirewallRuleResponse::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronRemoveFirewallRuleResponse::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveFirewallRuleResponse::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
@@ -7006,16 +7454,19 @@ pub struct NeutronRemoveRouterInterfaceResponseBuilder {
 }
 impl NeutronRemoveRouterInterfaceResponseBuilder {
     /// Sets `NeutronRemoveRouterInterfaceResponse::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveRouterInterfaceResponse::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `NeutronRemoveRouterInterfaceResponse::subnet_id`.
+    #[inline]
     pub fn subnet_id(
         mut self,
         value: impl Into<NeutronRemoveRouterInterfaceResponseSubnetId>,
@@ -7024,6 +7475,7 @@ impl NeutronRemoveRouterInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `NeutronRemoveRouterInterfaceResponse::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(
         mut self,
         value: Option<NeutronRemoveRouterInterfaceResponseSubnetId>,
@@ -7032,31 +7484,37 @@ impl NeutronRemoveRouterInterfaceResponseBuilder {
         self
     }
     /// Sets `NeutronRemoveRouterInterfaceResponse::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveRouterInterfaceResponse::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronRemoveRouterInterfaceResponse::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveRouterInterfaceResponse::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `NeutronRemoveRouterInterfaceResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRemoveRouterInterfaceResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -7222,16 +7680,19 @@ pub struct NeutronRouterBuilder {
 }
 impl NeutronRouterBuilder {
     /// Sets `NeutronRouter::admin_state_up`. **Required.**
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronRouter::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `NeutronRouter::external_gateway_info`. **Required.**
+    #[inline]
     pub fn external_gateway_info(
         mut self,
         value: impl Into<ExternalGatewayInfo>,
@@ -7240,6 +7701,7 @@ impl NeutronRouterBuilder {
         self
     }
     /// Sets or clears `NeutronRouter::external_gateway_info`.
+    #[inline]
     pub fn set_external_gateway_info(
         mut self,
         value: Option<ExternalGatewayInfo>,
@@ -7248,86 +7710,103 @@ impl NeutronRouterBuilder {
         self
     }
     /// Sets `NeutronRouter::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRouter::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronRouter::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRouter::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronRouter::routes`. **Required.**
+    #[inline]
     pub fn routes(mut self, value: impl IntoIterator<Item = impl Into<Route>>) -> Self {
         self.inner.routes = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `NeutronRouter::routes`.
+    #[inline]
     pub fn push_routes(mut self, value: impl Into<Route>) -> Self {
         self.inner.routes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronRouter::routes`.
+    #[inline]
     pub fn set_routes(mut self, value: Option<Vec<Route>>) -> Self {
         self.inner.routes = value;
         self
     }
     /// Sets `NeutronRouter::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRouter::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `NeutronRouter::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRouter::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronRouter::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRouter::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `NeutronRouter::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRouter::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `NeutronRouter::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronRouter::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -7462,36 +7941,43 @@ pub struct NeutronSecurityGroupBuilder {
 }
 impl NeutronSecurityGroupBuilder {
     /// Sets `NeutronSecurityGroup::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroup::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronSecurityGroup::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronSecurityGroup::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronSecurityGroup::security_group_rules`. **Required.**
+    #[inline]
     pub fn security_group_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronSecurityGroupRule>>,
@@ -7502,6 +7988,7 @@ impl NeutronSecurityGroupBuilder {
         self
     }
     /// Appends one item to `NeutronSecurityGroup::security_group_rules`.
+    #[inline]
     pub fn push_security_group_rules(
         mut self,
         value: impl Into<NeutronSecurityGroupRule>,
@@ -7510,6 +7997,7 @@ impl NeutronSecurityGroupBuilder {
         self
     }
     /// Sets or clears `NeutronSecurityGroup::security_group_rules`.
+    #[inline]
     pub fn set_security_group_rules(
         mut self,
         value: Option<Vec<NeutronSecurityGroupRule>>,
@@ -7518,41 +8006,49 @@ impl NeutronSecurityGroupBuilder {
         self
     }
     /// Sets `NeutronSecurityGroup::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroup::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronSecurityGroup::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroup::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `NeutronSecurityGroup::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroup::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `NeutronSecurityGroup::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroup::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -7769,16 +8265,19 @@ pub struct NeutronSecurityGroupRuleBuilder {
 }
 impl NeutronSecurityGroupRuleBuilder {
     /// Sets `NeutronSecurityGroupRule::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::direction`. **Required.**
+    #[inline]
     pub fn direction(
         mut self,
         value: impl Into<NeutronSecurityGroupRuleDirection>,
@@ -7787,6 +8286,7 @@ impl NeutronSecurityGroupRuleBuilder {
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::direction`.
+    #[inline]
     pub fn set_direction(
         mut self,
         value: Option<NeutronSecurityGroupRuleDirection>,
@@ -7795,131 +8295,157 @@ impl NeutronSecurityGroupRuleBuilder {
         self
     }
     /// Sets `NeutronSecurityGroupRule::ethertype`. **Required.**
+    #[inline]
     pub fn ethertype(mut self, value: impl Into<String>) -> Self {
         self.inner.ethertype = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::ethertype`.
+    #[inline]
     pub fn set_ethertype(mut self, value: Option<String>) -> Self {
         self.inner.ethertype = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::port_range_max`. **Required.**
+    #[inline]
     pub fn port_range_max(mut self, value: i64) -> Self {
         self.inner.port_range_max = Some(value);
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::port_range_max`.
+    #[inline]
     pub fn set_port_range_max(mut self, value: Option<i64>) -> Self {
         self.inner.port_range_max = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::port_range_min`. **Required.**
+    #[inline]
     pub fn port_range_min(mut self, value: i64) -> Self {
         self.inner.port_range_min = Some(value);
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::port_range_min`.
+    #[inline]
     pub fn set_port_range_min(mut self, value: Option<i64>) -> Self {
         self.inner.port_range_min = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::protocol`. **Required.**
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::remote_group_id`. **Required.**
+    #[inline]
     pub fn remote_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_group_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::remote_group_id`.
+    #[inline]
     pub fn set_remote_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_group_id = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::remote_ip_prefix`. **Required.**
+    #[inline]
     pub fn remote_ip_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_ip_prefix = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::remote_ip_prefix`.
+    #[inline]
     pub fn set_remote_ip_prefix(mut self, value: Option<String>) -> Self {
         self.inner.remote_ip_prefix = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::remote_address_group_id`. **Required.**
+    #[inline]
     pub fn remote_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::remote_address_group_id`.
+    #[inline]
     pub fn set_remote_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_address_group_id = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::security_group_id`. **Required.**
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `NeutronSecurityGroupRule::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSecurityGroupRule::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -7995,11 +8521,13 @@ pub struct NeutronShowFirewallGroupResponseBuilder {
 }
 impl NeutronShowFirewallGroupResponseBuilder {
     /// Sets `NeutronShowFirewallGroupResponse::firewall_group`.
+    #[inline]
     pub fn firewall_group(mut self, value: impl Into<NeutronFirewallGroup>) -> Self {
         self.inner.firewall_group = Some(value.into());
         self
     }
     /// Sets or clears `NeutronShowFirewallGroupResponse::firewall_group`.
+    #[inline]
     pub fn set_firewall_group(mut self, value: Option<NeutronFirewallGroup>) -> Self {
         self.inner.firewall_group = value;
         self
@@ -8067,11 +8595,13 @@ pub struct NeutronShowFirewallPolicyResponseBuilder {
 }
 impl NeutronShowFirewallPolicyResponseBuilder {
     /// Sets `NeutronShowFirewallPolicyResponse::firewall_policy`.
+    #[inline]
     pub fn firewall_policy(mut self, value: impl Into<NeutronFirewallPolicy>) -> Self {
         self.inner.firewall_policy = Some(value.into());
         self
     }
     /// Sets or clears `NeutronShowFirewallPolicyResponse::firewall_policy`.
+    #[inline]
     pub fn set_firewall_policy(mut self, value: Option<NeutronFirewallPolicy>) -> Self {
         self.inner.firewall_policy = value;
         self
@@ -8134,11 +8664,13 @@ pub struct NeutronShowFirewallRuleResponseBuilder {
 }
 impl NeutronShowFirewallRuleResponseBuilder {
     /// Sets `NeutronShowFirewallRuleResponse::firewall_rule`.
+    #[inline]
     pub fn firewall_rule(mut self, value: impl Into<NeutronFirewallRule>) -> Self {
         self.inner.firewall_rule = Some(value.into());
         self
     }
     /// Sets or clears `NeutronShowFirewallRuleResponse::firewall_rule`.
+    #[inline]
     pub fn set_firewall_rule(mut self, value: Option<NeutronFirewallRule>) -> Self {
         self.inner.firewall_rule = value;
         self
@@ -8200,11 +8732,13 @@ pub struct NeutronShowNetworkResponseBuilder {
 }
 impl NeutronShowNetworkResponseBuilder {
     /// Sets `NeutronShowNetworkResponse::network`.
+    #[inline]
     pub fn network(mut self, value: impl Into<NeutronNetwork>) -> Self {
         self.inner.network = Some(value.into());
         self
     }
     /// Sets or clears `NeutronShowNetworkResponse::network`.
+    #[inline]
     pub fn set_network(mut self, value: Option<NeutronNetwork>) -> Self {
         self.inner.network = value;
         self
@@ -8266,11 +8800,13 @@ pub struct NeutronShowPortResponseBuilder {
 }
 impl NeutronShowPortResponseBuilder {
     /// Sets `NeutronShowPortResponse::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<NeutronPort>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronShowPortResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<NeutronPort>) -> Self {
         self.inner.port = value;
         self
@@ -8332,11 +8868,13 @@ pub struct NeutronShowRouterResponseBuilder {
 }
 impl NeutronShowRouterResponseBuilder {
     /// Sets `NeutronShowRouterResponse::router`.
+    #[inline]
     pub fn router(mut self, value: impl Into<NeutronRouter>) -> Self {
         self.inner.router = Some(value.into());
         self
     }
     /// Sets or clears `NeutronShowRouterResponse::router`.
+    #[inline]
     pub fn set_router(mut self, value: Option<NeutronRouter>) -> Self {
         self.inner.router = value;
         self
@@ -8401,11 +8939,13 @@ pub struct NeutronShowSecurityGroupResponseBuilder {
 }
 impl NeutronShowSecurityGroupResponseBuilder {
     /// Sets `NeutronShowSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn security_group(mut self, value: impl Into<NeutronSecurityGroup>) -> Self {
         self.inner.security_group = Some(value.into());
         self
     }
     /// Sets or clears `NeutronShowSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn set_security_group(mut self, value: Option<NeutronSecurityGroup>) -> Self {
         self.inner.security_group = value;
         self
@@ -8474,6 +9014,7 @@ pub struct NeutronShowSecurityGroupRuleResponseBuilder {
 }
 impl NeutronShowSecurityGroupRuleResponseBuilder {
     /// Sets `NeutronShowSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn security_group_rule(
         mut self,
         value: impl Into<NeutronSecurityGroupRule>,
@@ -8482,6 +9023,7 @@ impl NeutronShowSecurityGroupRuleResponseBuilder {
         self
     }
     /// Sets or clears `NeutronShowSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn set_security_group_rule(
         mut self,
         value: Option<NeutronSecurityGroupRule>,
@@ -8546,11 +9088,13 @@ pub struct NeutronShowSubnetResponseBuilder {
 }
 impl NeutronShowSubnetResponseBuilder {
     /// Sets `NeutronShowSubnetResponse::subnet`.
+    #[inline]
     pub fn subnet(mut self, value: impl Into<NeutronSubnet>) -> Self {
         self.inner.subnet = Some(value.into());
         self
     }
     /// Sets or clears `NeutronShowSubnetResponse::subnet`.
+    #[inline]
     pub fn set_subnet(mut self, value: Option<NeutronSubnet>) -> Self {
         self.inner.subnet = value;
         self
@@ -8783,6 +9327,7 @@ pub struct NeutronSubnetBuilder {
 }
 impl NeutronSubnetBuilder {
     /// Sets `NeutronSubnet::allocation_pools`. **Required.**
+    #[inline]
     pub fn allocation_pools(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllocationPool>>,
@@ -8791,26 +9336,31 @@ impl NeutronSubnetBuilder {
         self
     }
     /// Appends one item to `NeutronSubnet::allocation_pools`.
+    #[inline]
     pub fn push_allocation_pools(mut self, value: impl Into<AllocationPool>) -> Self {
         self.inner.allocation_pools.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::allocation_pools`.
+    #[inline]
     pub fn set_allocation_pools(mut self, value: Option<Vec<AllocationPool>>) -> Self {
         self.inner.allocation_pools = value;
         self
     }
     /// Sets `NeutronSubnet::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `NeutronSubnet::dns_nameservers`. **Required.**
+    #[inline]
     pub fn dns_nameservers(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -8819,36 +9369,43 @@ impl NeutronSubnetBuilder {
         self
     }
     /// Appends one item to `NeutronSubnet::dns_nameservers`.
+    #[inline]
     pub fn push_dns_nameservers(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_nameservers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::dns_nameservers`.
+    #[inline]
     pub fn set_dns_nameservers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dns_nameservers = value;
         self
     }
     /// Sets `NeutronSubnet::enable_dhcp`. **Required.**
+    #[inline]
     pub fn enable_dhcp(mut self, value: bool) -> Self {
         self.inner.enable_dhcp = Some(value);
         self
     }
     /// Sets or clears `NeutronSubnet::enable_dhcp`.
+    #[inline]
     pub fn set_enable_dhcp(mut self, value: Option<bool>) -> Self {
         self.inner.enable_dhcp = value;
         self
     }
     /// Sets `NeutronSubnet::gateway_ip`. **Required.**
+    #[inline]
     pub fn gateway_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.gateway_ip = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::gateway_ip`.
+    #[inline]
     pub fn set_gateway_ip(mut self, value: Option<String>) -> Self {
         self.inner.gateway_ip = value;
         self
     }
     /// Sets `NeutronSubnet::host_routes`. **Required.**
+    #[inline]
     pub fn host_routes(
         mut self,
         value: impl IntoIterator<Item = impl Into<HostRoute>>,
@@ -8857,121 +9414,145 @@ impl NeutronSubnetBuilder {
         self
     }
     /// Appends one item to `NeutronSubnet::host_routes`.
+    #[inline]
     pub fn push_host_routes(mut self, value: impl Into<HostRoute>) -> Self {
         self.inner.host_routes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::host_routes`.
+    #[inline]
     pub fn set_host_routes(mut self, value: Option<Vec<HostRoute>>) -> Self {
         self.inner.host_routes = value;
         self
     }
     /// Sets `NeutronSubnet::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `NeutronSubnet::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `NeutronSubnet::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `NeutronSubnet::ipv6_address_mode`. **Required.**
+    #[inline]
     pub fn ipv6_address_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_address_mode = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::ipv6_address_mode`.
+    #[inline]
     pub fn set_ipv6_address_mode(mut self, value: Option<String>) -> Self {
         self.inner.ipv6_address_mode = value;
         self
     }
     /// Sets `NeutronSubnet::ipv6_ra_mode`. **Required.**
+    #[inline]
     pub fn ipv6_ra_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_ra_mode = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::ipv6_ra_mode`.
+    #[inline]
     pub fn set_ipv6_ra_mode(mut self, value: Option<String>) -> Self {
         self.inner.ipv6_ra_mode = value;
         self
     }
     /// Sets `NeutronSubnet::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronSubnet::network_id`. **Required.**
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
     }
     /// Sets `NeutronSubnet::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `NeutronSubnet::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `NeutronSubnet::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `NeutronSubnet::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `NeutronSubnet::subnetpool_id`.
+    #[inline]
     pub fn subnetpool_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnetpool_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronSubnet::subnetpool_id`.
+    #[inline]
     pub fn set_subnetpool_id(mut self, value: Option<String>) -> Self {
         self.inner.subnetpool_id = value;
         self
@@ -9073,66 +9654,79 @@ pub struct NeutronUpdateFirewallGroupOptionBuilder {
 }
 impl NeutronUpdateFirewallGroupOptionBuilder {
     /// Sets `NeutronUpdateFirewallGroupOption::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronUpdateFirewallGroupOption::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `NeutronUpdateFirewallGroupOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallGroupOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronUpdateFirewallGroupOption::egress_firewall_policy_id`.
+    #[inline]
     pub fn egress_firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.inner.egress_firewall_policy_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallGroupOption::egress_firewall_policy_id`.
+    #[inline]
     pub fn set_egress_firewall_policy_id(mut self, value: Option<String>) -> Self {
         self.inner.egress_firewall_policy_id = value;
         self
     }
     /// Sets `NeutronUpdateFirewallGroupOption::ingress_firewall_policy_id`.
+    #[inline]
     pub fn ingress_firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ingress_firewall_policy_id = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallGroupOption::ingress_firewall_policy_id`.
+    #[inline]
     pub fn set_ingress_firewall_policy_id(mut self, value: Option<String>) -> Self {
         self.inner.ingress_firewall_policy_id = value;
         self
     }
     /// Sets `NeutronUpdateFirewallGroupOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronUpdateFirewallGroupOption::ports`.
+    #[inline]
     pub fn ports(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.ports = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `NeutronUpdateFirewallGroupOption::ports`.
+    #[inline]
     pub fn push_ports(mut self, value: impl Into<String>) -> Self {
         self.inner.ports.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallGroupOption::ports`.
+    #[inline]
     pub fn set_ports(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ports = value;
         self
@@ -9201,6 +9795,7 @@ pub struct NeutronUpdateFirewallGroupRequestBodyBuilder {
 }
 impl NeutronUpdateFirewallGroupRequestBodyBuilder {
     /// Sets `NeutronUpdateFirewallGroupRequestBody::firewall_group`. **Required.**
+    #[inline]
     pub fn firewall_group(
         mut self,
         value: impl Into<NeutronUpdateFirewallGroupOption>,
@@ -9209,6 +9804,7 @@ impl NeutronUpdateFirewallGroupRequestBodyBuilder {
         self
     }
     /// Sets or clears `NeutronUpdateFirewallGroupRequestBody::firewall_group`.
+    #[inline]
     pub fn set_firewall_group(
         mut self,
         value: Option<NeutronUpdateFirewallGroupOption>,
@@ -9277,11 +9873,13 @@ pub struct NeutronUpdateFirewallGroupResponseBuilder {
 }
 impl NeutronUpdateFirewallGroupResponseBuilder {
     /// Sets `NeutronUpdateFirewallGroupResponse::firewall_group`.
+    #[inline]
     pub fn firewall_group(mut self, value: impl Into<NeutronFirewallGroup>) -> Self {
         self.inner.firewall_group = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallGroupResponse::firewall_group`.
+    #[inline]
     pub fn set_firewall_group(mut self, value: Option<NeutronFirewallGroup>) -> Self {
         self.inner.firewall_group = value;
         self
@@ -9355,26 +9953,31 @@ pub struct NeutronUpdateFirewallPolicyOptionBuilder {
 }
 impl NeutronUpdateFirewallPolicyOptionBuilder {
     /// Sets `NeutronUpdateFirewallPolicyOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallPolicyOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronUpdateFirewallPolicyOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallPolicyOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronUpdateFirewallPolicyOption::firewall_rules`.
+    #[inline]
     pub fn firewall_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -9383,21 +9986,25 @@ impl NeutronUpdateFirewallPolicyOptionBuilder {
         self
     }
     /// Appends one item to `NeutronUpdateFirewallPolicyOption::firewall_rules`.
+    #[inline]
     pub fn push_firewall_rules(mut self, value: impl Into<String>) -> Self {
         self.inner.firewall_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallPolicyOption::firewall_rules`.
+    #[inline]
     pub fn set_firewall_rules(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.firewall_rules = value;
         self
     }
     /// Sets `NeutronUpdateFirewallPolicyOption::audited`.
+    #[inline]
     pub fn audited(mut self, value: bool) -> Self {
         self.inner.audited = Some(value);
         self
     }
     /// Sets or clears `NeutronUpdateFirewallPolicyOption::audited`.
+    #[inline]
     pub fn set_audited(mut self, value: Option<bool>) -> Self {
         self.inner.audited = value;
         self
@@ -9469,6 +10076,7 @@ pub struct NeutronUpdateFirewallPolicyRequestBodyBuilder {
 }
 impl NeutronUpdateFirewallPolicyRequestBodyBuilder {
     /// Sets `NeutronUpdateFirewallPolicyRequestBody::firewall_policy`. **Required.**
+    #[inline]
     pub fn firewall_policy(
         mut self,
         value: impl Into<NeutronUpdateFirewallPolicyOption>,
@@ -9477,6 +10085,7 @@ impl NeutronUpdateFirewallPolicyRequestBodyBuilder {
         self
     }
     /// Sets or clears `NeutronUpdateFirewallPolicyRequestBody::firewall_policy`.
+    #[inline]
     pub fn set_firewall_policy(
         mut self,
         value: Option<NeutronUpdateFirewallPolicyOption>,
@@ -9548,11 +10157,13 @@ pub struct NeutronUpdateFirewallPolicyResponseBuilder {
 }
 impl NeutronUpdateFirewallPolicyResponseBuilder {
     /// Sets `NeutronUpdateFirewallPolicyResponse::firewall_policy`.
+    #[inline]
     pub fn firewall_policy(mut self, value: impl Into<NeutronFirewallPolicy>) -> Self {
         self.inner.firewall_policy = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallPolicyResponse::firewall_policy`.
+    #[inline]
     pub fn set_firewall_policy(mut self, value: Option<NeutronFirewallPolicy>) -> Self {
         self.inner.firewall_policy = value;
         self
@@ -9671,6 +10282,7 @@ pub struct NeutronUpdateFirewallRuleOptionBuilder {
 }
 impl NeutronUpdateFirewallRuleOptionBuilder {
     /// Sets `NeutronUpdateFirewallRuleOption::action`.
+    #[inline]
     pub fn action(
         mut self,
         value: impl Into<NeutronUpdateFirewallRuleOptionAction>,
@@ -9679,6 +10291,7 @@ impl NeutronUpdateFirewallRuleOptionBuilder {
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleOption::action`.
+    #[inline]
     pub fn set_action(
         mut self,
         value: Option<NeutronUpdateFirewallRuleOptionAction>,
@@ -9687,91 +10300,109 @@ impl NeutronUpdateFirewallRuleOptionBuilder {
         self
     }
     /// Sets `NeutronUpdateFirewallRuleOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronUpdateFirewallRuleOption::destination_ip_address`.
+    #[inline]
     pub fn destination_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleOption::destination_ip_address`.
+    #[inline]
     pub fn set_destination_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.destination_ip_address = value;
         self
     }
     /// Sets `NeutronUpdateFirewallRuleOption::destination_port`.
+    #[inline]
     pub fn destination_port(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleOption::destination_port`.
+    #[inline]
     pub fn set_destination_port(mut self, value: Option<String>) -> Self {
         self.inner.destination_port = value;
         self
     }
     /// Sets `NeutronUpdateFirewallRuleOption::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleOption::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
     }
     /// Sets `NeutronUpdateFirewallRuleOption::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleOption::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `NeutronUpdateFirewallRuleOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronUpdateFirewallRuleOption::protocol`.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleOption::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `NeutronUpdateFirewallRuleOption::source_ip_address`.
+    #[inline]
     pub fn source_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.source_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleOption::source_ip_address`.
+    #[inline]
     pub fn set_source_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.source_ip_address = value;
         self
     }
     /// Sets `NeutronUpdateFirewallRuleOption::source_port`.
+    #[inline]
     pub fn source_port(mut self, value: impl Into<String>) -> Self {
         self.inner.source_port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleOption::source_port`.
+    #[inline]
     pub fn set_source_port(mut self, value: Option<String>) -> Self {
         self.inner.source_port = value;
         self
@@ -9849,6 +10480,7 @@ pub struct NeutronUpdateFirewallRuleRequestBodyBuilder {
 }
 impl NeutronUpdateFirewallRuleRequestBodyBuilder {
     /// Sets `NeutronUpdateFirewallRuleRequestBody::firewall_rule`. **Required.**
+    #[inline]
     pub fn firewall_rule(
         mut self,
         value: impl Into<NeutronUpdateFirewallRuleOption>,
@@ -9857,6 +10489,7 @@ impl NeutronUpdateFirewallRuleRequestBodyBuilder {
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleRequestBody::firewall_rule`.
+    #[inline]
     pub fn set_firewall_rule(
         mut self,
         value: Option<NeutronUpdateFirewallRuleOption>,
@@ -9922,11 +10555,13 @@ pub struct NeutronUpdateFirewallRuleResponseBuilder {
 }
 impl NeutronUpdateFirewallRuleResponseBuilder {
     /// Sets `NeutronUpdateFirewallRuleResponse::firewall_rule`.
+    #[inline]
     pub fn firewall_rule(mut self, value: impl Into<NeutronFirewallRule>) -> Self {
         self.inner.firewall_rule = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateFirewallRuleResponse::firewall_rule`.
+    #[inline]
     pub fn set_firewall_rule(mut self, value: Option<NeutronFirewallRule>) -> Self {
         self.inner.firewall_rule = value;
         self
@@ -10005,31 +10640,37 @@ pub struct NeutronUpdateNetworkOptionBuilder {
 }
 impl NeutronUpdateNetworkOptionBuilder {
     /// Sets `NeutronUpdateNetworkOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateNetworkOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronUpdateNetworkOption::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronUpdateNetworkOption::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `NeutronUpdateNetworkOption::port_security_enabled`.
+    #[inline]
     pub fn port_security_enabled(mut self, value: bool) -> Self {
         self.inner.port_security_enabled = Some(value);
         self
     }
     /// Sets or clears `NeutronUpdateNetworkOption::port_security_enabled`.
+    #[inline]
     pub fn set_port_security_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.port_security_enabled = value;
         self
@@ -10095,11 +10736,13 @@ pub struct NeutronUpdateNetworkRequestBodyBuilder {
 }
 impl NeutronUpdateNetworkRequestBodyBuilder {
     /// Sets `NeutronUpdateNetworkRequestBody::network`. **Required.**
+    #[inline]
     pub fn network(mut self, value: impl Into<NeutronUpdateNetworkOption>) -> Self {
         self.inner.network = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateNetworkRequestBody::network`.
+    #[inline]
     pub fn set_network(mut self, value: Option<NeutronUpdateNetworkOption>) -> Self {
         self.inner.network = value;
         self
@@ -10161,11 +10804,13 @@ pub struct NeutronUpdateNetworkResponseBuilder {
 }
 impl NeutronUpdateNetworkResponseBuilder {
     /// Sets `NeutronUpdateNetworkResponse::network`.
+    #[inline]
     pub fn network(mut self, value: impl Into<NeutronNetwork>) -> Self {
         self.inner.network = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateNetworkResponse::network`.
+    #[inline]
     pub fn set_network(mut self, value: Option<NeutronNetwork>) -> Self {
         self.inner.network = value;
         self
@@ -10289,16 +10934,19 @@ pub struct NeutronUpdatePortOptionBuilder {
 }
 impl NeutronUpdatePortOptionBuilder {
     /// Sets `NeutronUpdatePortOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdatePortOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronUpdatePortOption::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -10307,16 +10955,19 @@ impl NeutronUpdatePortOptionBuilder {
         self
     }
     /// Appends one item to `NeutronUpdatePortOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronUpdatePortOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `NeutronUpdatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -10327,6 +10978,7 @@ impl NeutronUpdatePortOptionBuilder {
         self
     }
     /// Appends one item to `NeutronUpdatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -10335,6 +10987,7 @@ impl NeutronUpdatePortOptionBuilder {
         self
     }
     /// Sets or clears `NeutronUpdatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -10343,6 +10996,7 @@ impl NeutronUpdatePortOptionBuilder {
         self
     }
     /// Sets `NeutronUpdatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtraDhcpOpt>>,
@@ -10351,36 +11005,43 @@ impl NeutronUpdatePortOptionBuilder {
         self
     }
     /// Appends one item to `NeutronUpdatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<ExtraDhcpOpt>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronUpdatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(mut self, value: Option<Vec<ExtraDhcpOpt>>) -> Self {
         self.inner.extra_dhcp_opts = value;
         self
     }
     /// Sets `NeutronUpdatePortOption::port_security_enabled`.
+    #[inline]
     pub fn port_security_enabled(mut self, value: bool) -> Self {
         self.inner.port_security_enabled = Some(value);
         self
     }
     /// Sets or clears `NeutronUpdatePortOption::port_security_enabled`.
+    #[inline]
     pub fn set_port_security_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.port_security_enabled = value;
         self
     }
     /// Sets `NeutronUpdatePortOption::binding_vnic_type`.
+    #[inline]
     pub fn binding_vnic_type(mut self, value: impl Into<String>) -> Self {
         self.inner.binding_vnic_type = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdatePortOption::binding_vnic_type`.
+    #[inline]
     pub fn set_binding_vnic_type(mut self, value: Option<String>) -> Self {
         self.inner.binding_vnic_type = value;
         self
     }
     /// Sets `NeutronUpdatePortOption::binding_profile`.
+    #[inline]
     pub fn binding_profile(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -10389,6 +11050,7 @@ impl NeutronUpdatePortOptionBuilder {
         self
     }
     /// Sets or clears `NeutronUpdatePortOption::binding_profile`.
+    #[inline]
     pub fn set_binding_profile(
         mut self,
         value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -10456,11 +11118,13 @@ pub struct NeutronUpdatePortRequestBodyBuilder {
 }
 impl NeutronUpdatePortRequestBodyBuilder {
     /// Sets `NeutronUpdatePortRequestBody::port`. **Required.**
+    #[inline]
     pub fn port(mut self, value: impl Into<NeutronUpdatePortOption>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdatePortRequestBody::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<NeutronUpdatePortOption>) -> Self {
         self.inner.port = value;
         self
@@ -10522,11 +11186,13 @@ pub struct NeutronUpdatePortResponseBuilder {
 }
 impl NeutronUpdatePortResponseBuilder {
     /// Sets `NeutronUpdatePortResponse::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<NeutronPort>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdatePortResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<NeutronPort>) -> Self {
         self.inner.port = value;
         self
@@ -10610,26 +11276,31 @@ pub struct NeutronUpdateRouterOptionBuilder {
 }
 impl NeutronUpdateRouterOptionBuilder {
     /// Sets `NeutronUpdateRouterOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateRouterOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronUpdateRouterOption::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `NeutronUpdateRouterOption::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `NeutronUpdateRouterOption::external_gateway_info`.
+    #[inline]
     pub fn external_gateway_info(
         mut self,
         value: impl Into<ExternalGatewayInfoOption>,
@@ -10638,6 +11309,7 @@ impl NeutronUpdateRouterOptionBuilder {
         self
     }
     /// Sets or clears `NeutronUpdateRouterOption::external_gateway_info`.
+    #[inline]
     pub fn set_external_gateway_info(
         mut self,
         value: Option<ExternalGatewayInfoOption>,
@@ -10646,16 +11318,19 @@ impl NeutronUpdateRouterOptionBuilder {
         self
     }
     /// Sets `NeutronUpdateRouterOption::routes`.
+    #[inline]
     pub fn routes(mut self, value: impl IntoIterator<Item = impl Into<Route>>) -> Self {
         self.inner.routes = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `NeutronUpdateRouterOption::routes`.
+    #[inline]
     pub fn push_routes(mut self, value: impl Into<Route>) -> Self {
         self.inner.routes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateRouterOption::routes`.
+    #[inline]
     pub fn set_routes(mut self, value: Option<Vec<Route>>) -> Self {
         self.inner.routes = value;
         self
@@ -10720,11 +11395,13 @@ pub struct NeutronUpdateRouterRequestBodyBuilder {
 }
 impl NeutronUpdateRouterRequestBodyBuilder {
     /// Sets `NeutronUpdateRouterRequestBody::router`. **Required.**
+    #[inline]
     pub fn router(mut self, value: impl Into<NeutronUpdateRouterOption>) -> Self {
         self.inner.router = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateRouterRequestBody::router`.
+    #[inline]
     pub fn set_router(mut self, value: Option<NeutronUpdateRouterOption>) -> Self {
         self.inner.router = value;
         self
@@ -10786,11 +11463,13 @@ pub struct NeutronUpdateRouterResponseBuilder {
 }
 impl NeutronUpdateRouterResponseBuilder {
     /// Sets `NeutronUpdateRouterResponse::router`.
+    #[inline]
     pub fn router(mut self, value: impl Into<NeutronRouter>) -> Self {
         self.inner.router = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateRouterResponse::router`.
+    #[inline]
     pub fn set_router(mut self, value: Option<NeutronRouter>) -> Self {
         self.inner.router = value;
         self
@@ -10852,21 +11531,25 @@ pub struct NeutronUpdateSecurityGroupOptionBuilder {
 }
 impl NeutronUpdateSecurityGroupOptionBuilder {
     /// Sets `NeutronUpdateSecurityGroupOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateSecurityGroupOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `NeutronUpdateSecurityGroupOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateSecurityGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -10935,6 +11618,7 @@ pub struct NeutronUpdateSecurityGroupRequestBodyBuilder {
 }
 impl NeutronUpdateSecurityGroupRequestBodyBuilder {
     /// Sets `NeutronUpdateSecurityGroupRequestBody::security_group`. **Required.**
+    #[inline]
     pub fn security_group(
         mut self,
         value: impl Into<NeutronUpdateSecurityGroupOption>,
@@ -10943,6 +11627,7 @@ impl NeutronUpdateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Sets or clears `NeutronUpdateSecurityGroupRequestBody::security_group`.
+    #[inline]
     pub fn set_security_group(
         mut self,
         value: Option<NeutronUpdateSecurityGroupOption>,
@@ -11011,11 +11696,13 @@ pub struct NeutronUpdateSecurityGroupResponseBuilder {
 }
 impl NeutronUpdateSecurityGroupResponseBuilder {
     /// Sets `NeutronUpdateSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn security_group(mut self, value: impl Into<NeutronSecurityGroup>) -> Self {
         self.inner.security_group = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn set_security_group(mut self, value: Option<NeutronSecurityGroup>) -> Self {
         self.inner.security_group = value;
         self
@@ -11105,6 +11792,7 @@ pub struct NeutronUpdateSubnetOptionBuilder {
 }
 impl NeutronUpdateSubnetOptionBuilder {
     /// Sets `NeutronUpdateSubnetOption::dns_nameservers`.
+    #[inline]
     pub fn dns_nameservers(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -11113,26 +11801,31 @@ impl NeutronUpdateSubnetOptionBuilder {
         self
     }
     /// Appends one item to `NeutronUpdateSubnetOption::dns_nameservers`.
+    #[inline]
     pub fn push_dns_nameservers(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_nameservers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateSubnetOption::dns_nameservers`.
+    #[inline]
     pub fn set_dns_nameservers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dns_nameservers = value;
         self
     }
     /// Sets `NeutronUpdateSubnetOption::enable_dhcp`.
+    #[inline]
     pub fn enable_dhcp(mut self, value: bool) -> Self {
         self.inner.enable_dhcp = Some(value);
         self
     }
     /// Sets or clears `NeutronUpdateSubnetOption::enable_dhcp`.
+    #[inline]
     pub fn set_enable_dhcp(mut self, value: Option<bool>) -> Self {
         self.inner.enable_dhcp = value;
         self
     }
     /// Sets `NeutronUpdateSubnetOption::host_routes`.
+    #[inline]
     pub fn host_routes(
         mut self,
         value: impl IntoIterator<Item = impl Into<HostRoute>>,
@@ -11141,26 +11834,31 @@ impl NeutronUpdateSubnetOptionBuilder {
         self
     }
     /// Appends one item to `NeutronUpdateSubnetOption::host_routes`.
+    #[inline]
     pub fn push_host_routes(mut self, value: impl Into<HostRoute>) -> Self {
         self.inner.host_routes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateSubnetOption::host_routes`.
+    #[inline]
     pub fn set_host_routes(mut self, value: Option<Vec<HostRoute>>) -> Self {
         self.inner.host_routes = value;
         self
     }
     /// Sets `NeutronUpdateSubnetOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateSubnetOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `NeutronUpdateSubnetOption::allocation_pools`.
+    #[inline]
     pub fn allocation_pools(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllocationPool>>,
@@ -11169,11 +11867,13 @@ impl NeutronUpdateSubnetOptionBuilder {
         self
     }
     /// Appends one item to `NeutronUpdateSubnetOption::allocation_pools`.
+    #[inline]
     pub fn push_allocation_pools(mut self, value: impl Into<AllocationPool>) -> Self {
         self.inner.allocation_pools.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateSubnetOption::allocation_pools`.
+    #[inline]
     pub fn set_allocation_pools(mut self, value: Option<Vec<AllocationPool>>) -> Self {
         self.inner.allocation_pools = value;
         self
@@ -11238,11 +11938,13 @@ pub struct NeutronUpdateSubnetRequestBodyBuilder {
 }
 impl NeutronUpdateSubnetRequestBodyBuilder {
     /// Sets `NeutronUpdateSubnetRequestBody::subnet`. **Required.**
+    #[inline]
     pub fn subnet(mut self, value: impl Into<NeutronUpdateSubnetOption>) -> Self {
         self.inner.subnet = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateSubnetRequestBody::subnet`.
+    #[inline]
     pub fn set_subnet(mut self, value: Option<NeutronUpdateSubnetOption>) -> Self {
         self.inner.subnet = value;
         self
@@ -11304,11 +12006,13 @@ pub struct NeutronUpdateSubnetResponseBuilder {
 }
 impl NeutronUpdateSubnetResponseBuilder {
     /// Sets `NeutronUpdateSubnetResponse::subnet`.
+    #[inline]
     pub fn subnet(mut self, value: impl Into<NeutronSubnet>) -> Self {
         self.inner.subnet = Some(value.into());
         self
     }
     /// Sets or clears `NeutronUpdateSubnetResponse::subnet`.
+    #[inline]
     pub fn set_subnet(mut self, value: Option<NeutronSubnet>) -> Self {
         self.inner.subnet = value;
         self

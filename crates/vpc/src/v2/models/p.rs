@@ -333,56 +333,67 @@ pub struct PortBuilder {
 }
 impl PortBuilder {
     /// Sets `Port::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Port::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Port::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Port::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `Port::network_id`. **Required.**
+    #[inline]
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.network_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::network_id`.
+    #[inline]
     pub fn set_network_id(mut self, value: Option<String>) -> Self {
         self.inner.network_id = value;
         self
     }
     /// Sets `Port::admin_state_up`. **Required.**
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `Port::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `Port::mac_address`. **Required.**
+    #[inline]
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_address = Some(value.into());
         self
     }
     /// Sets or clears `Port::mac_address`.
+    #[inline]
     pub fn set_mac_address(mut self, value: Option<String>) -> Self {
         self.inner.mac_address = value;
         self
     }
     /// Sets `Port::fixed_ips`. **Required.**
+    #[inline]
     pub fn fixed_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<FixedIp>>,
@@ -391,56 +402,67 @@ impl PortBuilder {
         self
     }
     /// Appends one item to `Port::fixed_ips`.
+    #[inline]
     pub fn push_fixed_ips(mut self, value: impl Into<FixedIp>) -> Self {
         self.inner.fixed_ips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Port::fixed_ips`.
+    #[inline]
     pub fn set_fixed_ips(mut self, value: Option<Vec<FixedIp>>) -> Self {
         self.inner.fixed_ips = value;
         self
     }
     /// Sets `Port::device_id`. **Required.**
+    #[inline]
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.inner.device_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::device_id`.
+    #[inline]
     pub fn set_device_id(mut self, value: Option<String>) -> Self {
         self.inner.device_id = value;
         self
     }
     /// Sets `Port::device_owner`. **Required.**
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<PortDeviceOwner>) -> Self {
         self.inner.device_owner = Some(value.into());
         self
     }
     /// Sets or clears `Port::device_owner`.
+    #[inline]
     pub fn set_device_owner(mut self, value: Option<PortDeviceOwner>) -> Self {
         self.inner.device_owner = value;
         self
     }
     /// Sets `Port::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `Port::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<PortStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `Port::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<PortStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `Port::security_groups`. **Required.**
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -449,16 +471,19 @@ impl PortBuilder {
         self
     }
     /// Appends one item to `Port::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Port::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `Port::allowed_address_pairs`. **Required.**
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -469,6 +494,7 @@ impl PortBuilder {
         self
     }
     /// Appends one item to `Port::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -477,6 +503,7 @@ impl PortBuilder {
         self
     }
     /// Sets or clears `Port::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -485,6 +512,7 @@ impl PortBuilder {
         self
     }
     /// Sets `Port::extra_dhcp_opts`. **Required.**
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtraDhcpOpt>>,
@@ -493,26 +521,31 @@ impl PortBuilder {
         self
     }
     /// Appends one item to `Port::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<ExtraDhcpOpt>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Port::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(mut self, value: Option<Vec<ExtraDhcpOpt>>) -> Self {
         self.inner.extra_dhcp_opts = value;
         self
     }
     /// Sets `Port::binding_vnic_type`. **Required.**
+    #[inline]
     pub fn binding_vnic_type(mut self, value: impl Into<String>) -> Self {
         self.inner.binding_vnic_type = Some(value.into());
         self
     }
     /// Sets or clears `Port::binding_vnic_type`.
+    #[inline]
     pub fn set_binding_vnic_type(mut self, value: Option<String>) -> Self {
         self.inner.binding_vnic_type = value;
         self
     }
     /// Sets `Port::dns_assignment`. **Required.**
+    #[inline]
     pub fn dns_assignment(
         mut self,
         value: impl IntoIterator<Item = impl Into<DnsAssignMent>>,
@@ -521,101 +554,121 @@ impl PortBuilder {
         self
     }
     /// Appends one item to `Port::dns_assignment`.
+    #[inline]
     pub fn push_dns_assignment(mut self, value: impl Into<DnsAssignMent>) -> Self {
         self.inner.dns_assignment.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Port::dns_assignment`.
+    #[inline]
     pub fn set_dns_assignment(mut self, value: Option<Vec<DnsAssignMent>>) -> Self {
         self.inner.dns_assignment = value;
         self
     }
     /// Sets `Port::dns_name`. **Required.**
+    #[inline]
     pub fn dns_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_name = Some(value.into());
         self
     }
     /// Sets or clears `Port::dns_name`.
+    #[inline]
     pub fn set_dns_name(mut self, value: Option<String>) -> Self {
         self.inner.dns_name = value;
         self
     }
     /// Sets `Port::binding_vif_details`. **Required.**
+    #[inline]
     pub fn binding_vif_details(mut self, value: impl Into<BindingVifDetails>) -> Self {
         self.inner.binding_vif_details = Some(value.into());
         self
     }
     /// Sets or clears `Port::binding_vif_details`.
+    #[inline]
     pub fn set_binding_vif_details(mut self, value: Option<BindingVifDetails>) -> Self {
         self.inner.binding_vif_details = value;
         self
     }
     /// Sets `Port::binding_profile`.
+    #[inline]
     pub fn binding_profile(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.binding_profile = Some(value.into());
         self
     }
     /// Sets or clears `Port::binding_profile`.
+    #[inline]
     pub fn set_binding_profile(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.binding_profile = value;
         self
     }
     /// Sets `Port::instance_id`. **Required.**
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `Port::instance_type`. **Required.**
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_type = Some(value.into());
         self
     }
     /// Sets or clears `Port::instance_type`.
+    #[inline]
     pub fn set_instance_type(mut self, value: Option<String>) -> Self {
         self.inner.instance_type = value;
         self
     }
     /// Sets `Port::port_security_enabled`. **Required.**
+    #[inline]
     pub fn port_security_enabled(mut self, value: bool) -> Self {
         self.inner.port_security_enabled = Some(value);
         self
     }
     /// Sets or clears `Port::port_security_enabled`.
+    #[inline]
     pub fn set_port_security_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.port_security_enabled = value;
         self
     }
     /// Sets `Port::zone_id`. **Required.**
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.inner.zone_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::zone_id`.
+    #[inline]
     pub fn set_zone_id(mut self, value: Option<String>) -> Self {
         self.inner.zone_id = value;
         self
     }
     /// Sets `Port::enable_efi`. **Required.**
+    #[inline]
     pub fn enable_efi(mut self, value: bool) -> Self {
         self.inner.enable_efi = Some(value);
         self
     }
     /// Sets or clears `Port::enable_efi`.
+    #[inline]
     pub fn set_enable_efi(mut self, value: Option<bool>) -> Self {
         self.inner.enable_efi = value;
         self
     }
     /// Sets `Port::ipv6_bandwidth_id`. **Required.**
+    #[inline]
     pub fn ipv6_bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_bandwidth_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::ipv6_bandwidth_id`.
+    #[inline]
     pub fn set_ipv6_bandwidth_id(mut self, value: Option<String>) -> Self {
         self.inner.ipv6_bandwidth_id = value;
         self
@@ -755,61 +808,73 @@ pub struct PrivateipBuilder {
 }
 impl PrivateipBuilder {
     /// Sets `Privateip::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<PrivateipStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `Privateip::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<PrivateipStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `Privateip::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Privateip::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Privateip::subnet_id`. **Required.**
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `Privateip::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `Privateip::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `Privateip::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `Privateip::device_owner`. **Required.**
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<PrivateipDeviceOwner>) -> Self {
         self.inner.device_owner = Some(value.into());
         self
     }
     /// Sets or clears `Privateip::device_owner`.
+    #[inline]
     pub fn set_device_owner(mut self, value: Option<PrivateipDeviceOwner>) -> Self {
         self.inner.device_owner = value;
         self
     }
     /// Sets `Privateip::ip_address`. **Required.**
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `Privateip::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self

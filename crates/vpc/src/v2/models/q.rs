@@ -59,6 +59,7 @@ pub struct QuotaBuilder {
 }
 impl QuotaBuilder {
     /// Sets `Quota::resources`. **Required.**
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceResult>>,
@@ -67,11 +68,13 @@ impl QuotaBuilder {
         self
     }
     /// Appends one item to `Quota::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ResourceResult>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Quota::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ResourceResult>>) -> Self {
         self.inner.resources = value;
         self

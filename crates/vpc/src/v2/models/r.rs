@@ -104,81 +104,97 @@ pub struct RejectVpcPeeringResponseBuilder {
 }
 impl RejectVpcPeeringResponseBuilder {
     /// Sets `RejectVpcPeeringResponse::id`.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `RejectVpcPeeringResponse::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `RejectVpcPeeringResponse::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RejectVpcPeeringResponse::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RejectVpcPeeringResponse::status`.
+    #[inline]
     pub fn status(mut self, value: impl Into<RejectVpcPeeringResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `RejectVpcPeeringResponse::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<RejectVpcPeeringResponseStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `RejectVpcPeeringResponse::request_vpc_info`.
+    #[inline]
     pub fn request_vpc_info(mut self, value: impl Into<VpcInfo>) -> Self {
         self.inner.request_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `RejectVpcPeeringResponse::request_vpc_info`.
+    #[inline]
     pub fn set_request_vpc_info(mut self, value: Option<VpcInfo>) -> Self {
         self.inner.request_vpc_info = value;
         self
     }
     /// Sets `RejectVpcPeeringResponse::accept_vpc_info`.
+    #[inline]
     pub fn accept_vpc_info(mut self, value: impl Into<VpcInfo>) -> Self {
         self.inner.accept_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `RejectVpcPeeringResponse::accept_vpc_info`.
+    #[inline]
     pub fn set_accept_vpc_info(mut self, value: Option<VpcInfo>) -> Self {
         self.inner.accept_vpc_info = value;
         self
     }
     /// Sets `RejectVpcPeeringResponse::created_at`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `RejectVpcPeeringResponse::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `RejectVpcPeeringResponse::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `RejectVpcPeeringResponse::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `RejectVpcPeeringResponse::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `RejectVpcPeeringResponse::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -281,41 +297,49 @@ pub struct ResourceResultBuilder {
 }
 impl ResourceResultBuilder {
     /// Sets `ResourceResult::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<ResourceResultType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ResourceResult::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<ResourceResultType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `ResourceResult::used`. **Required.**
+    #[inline]
     pub fn used(mut self, value: i64) -> Self {
         self.inner.used = Some(value);
         self
     }
     /// Sets or clears `ResourceResult::used`.
+    #[inline]
     pub fn set_used(mut self, value: Option<i64>) -> Self {
         self.inner.used = value;
         self
     }
     /// Sets `ResourceResult::quota`. **Required.**
+    #[inline]
     pub fn quota(mut self, value: i64) -> Self {
         self.inner.quota = Some(value);
         self
     }
     /// Sets or clears `ResourceResult::quota`.
+    #[inline]
     pub fn set_quota(mut self, value: Option<i64>) -> Self {
         self.inner.quota = value;
         self
     }
     /// Sets `ResourceResult::min`. **Required.**
+    #[inline]
     pub fn min(mut self, value: i64) -> Self {
         self.inner.min = Some(value);
         self
     }
     /// Sets or clears `ResourceResult::min`.
+    #[inline]
     pub fn set_min(mut self, value: Option<i64>) -> Self {
         self.inner.min = value;
         self
@@ -425,21 +449,25 @@ pub struct ResourceTagBuilder {
 }
 impl ResourceTagBuilder {
     /// Sets `ResourceTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ResourceTag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -498,21 +526,25 @@ pub struct RouteBuilder {
 }
 impl RouteBuilder {
     /// Sets `Route::destination`.
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.inner.destination = Some(value.into());
         self
     }
     /// Sets or clears `Route::destination`.
+    #[inline]
     pub fn set_destination(mut self, value: Option<String>) -> Self {
         self.inner.destination = value;
         self
     }
     /// Sets `Route::nexthop`.
+    #[inline]
     pub fn nexthop(mut self, value: impl Into<String>) -> Self {
         self.inner.nexthop = Some(value.into());
         self
     }
     /// Sets or clears `Route::nexthop`.
+    #[inline]
     pub fn set_nexthop(mut self, value: Option<String>) -> Self {
         self.inner.nexthop = value;
         self
@@ -650,36 +682,43 @@ pub struct RouteTableListRespBuilder {
 }
 impl RouteTableListRespBuilder {
     /// Sets `RouteTableListResp::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableListResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `RouteTableListResp::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableListResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RouteTableListResp::default`. **Required.**
+    #[inline]
     pub fn default_value(mut self, value: bool) -> Self {
         self.inner.default = Some(value);
         self
     }
     /// Sets or clears `RouteTableListResp::default`.
+    #[inline]
     pub fn set_default(mut self, value: Option<bool>) -> Self {
         self.inner.default = value;
         self
     }
     /// Sets `RouteTableListResp::subnets`. **Required.**
+    #[inline]
     pub fn subnets(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubnetList>>,
@@ -688,61 +727,73 @@ impl RouteTableListRespBuilder {
         self
     }
     /// Appends one item to `RouteTableListResp::subnets`.
+    #[inline]
     pub fn push_subnets(mut self, value: impl Into<SubnetList>) -> Self {
         self.inner.subnets.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RouteTableListResp::subnets`.
+    #[inline]
     pub fn set_subnets(mut self, value: Option<Vec<SubnetList>>) -> Self {
         self.inner.subnets = value;
         self
     }
     /// Sets `RouteTableListResp::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableListResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `RouteTableListResp::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableListResp::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `RouteTableListResp::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableListResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `RouteTableListResp::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableListResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `RouteTableListResp::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableListResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -892,36 +943,43 @@ pub struct RouteTableRespBuilder {
 }
 impl RouteTableRespBuilder {
     /// Sets `RouteTableResp::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableResp::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `RouteTableResp::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableResp::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `RouteTableResp::default`. **Required.**
+    #[inline]
     pub fn default_value(mut self, value: bool) -> Self {
         self.inner.default = Some(value);
         self
     }
     /// Sets or clears `RouteTableResp::default`.
+    #[inline]
     pub fn set_default(mut self, value: Option<bool>) -> Self {
         self.inner.default = value;
         self
     }
     /// Sets `RouteTableResp::routes`. **Required.**
+    #[inline]
     pub fn routes(
         mut self,
         value: impl IntoIterator<Item = impl Into<RouteTableRoute>>,
@@ -930,16 +988,19 @@ impl RouteTableRespBuilder {
         self
     }
     /// Appends one item to `RouteTableResp::routes`.
+    #[inline]
     pub fn push_routes(mut self, value: impl Into<RouteTableRoute>) -> Self {
         self.inner.routes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RouteTableResp::routes`.
+    #[inline]
     pub fn set_routes(mut self, value: Option<Vec<RouteTableRoute>>) -> Self {
         self.inner.routes = value;
         self
     }
     /// Sets `RouteTableResp::subnets`. **Required.**
+    #[inline]
     pub fn subnets(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubnetList>>,
@@ -948,61 +1009,73 @@ impl RouteTableRespBuilder {
         self
     }
     /// Appends one item to `RouteTableResp::subnets`.
+    #[inline]
     pub fn push_subnets(mut self, value: impl Into<SubnetList>) -> Self {
         self.inner.subnets.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RouteTableResp::subnets`.
+    #[inline]
     pub fn set_subnets(mut self, value: Option<Vec<SubnetList>>) -> Self {
         self.inner.subnets = value;
         self
     }
     /// Sets `RouteTableResp::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableResp::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `RouteTableResp::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableResp::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `RouteTableResp::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableResp::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `RouteTableResp::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableResp::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `RouteTableResp::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableResp::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -1093,41 +1166,49 @@ pub struct RouteTableRouteBuilder {
 }
 impl RouteTableRouteBuilder {
     /// Sets `RouteTableRoute::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableRoute::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `RouteTableRoute::destination`. **Required.**
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.inner.destination = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableRoute::destination`.
+    #[inline]
     pub fn set_destination(mut self, value: Option<String>) -> Self {
         self.inner.destination = value;
         self
     }
     /// Sets `RouteTableRoute::nexthop`. **Required.**
+    #[inline]
     pub fn nexthop(mut self, value: impl Into<String>) -> Self {
         self.inner.nexthop = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableRoute::nexthop`.
+    #[inline]
     pub fn set_nexthop(mut self, value: Option<String>) -> Self {
         self.inner.nexthop = value;
         self
     }
     /// Sets `RouteTableRoute::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `RouteTableRoute::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -1200,6 +1281,7 @@ pub struct RouteTableRouteActionBuilder {
 }
 impl RouteTableRouteActionBuilder {
     /// Sets `RouteTableRouteAction::add`.
+    #[inline]
     pub fn add_value(
         mut self,
         value: impl IntoIterator<Item = impl Into<AddRouteTableRoute>>,
@@ -1208,16 +1290,19 @@ impl RouteTableRouteActionBuilder {
         self
     }
     /// Appends one item to `RouteTableRouteAction::add`.
+    #[inline]
     pub fn push_add(mut self, value: impl Into<AddRouteTableRoute>) -> Self {
         self.inner.add.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RouteTableRouteAction::add`.
+    #[inline]
     pub fn set_add(mut self, value: Option<Vec<AddRouteTableRoute>>) -> Self {
         self.inner.add = value;
         self
     }
     /// Sets `RouteTableRouteAction::r#mod`.
+    #[inline]
     pub fn r#mod(
         mut self,
         value: impl IntoIterator<Item = impl Into<ModRouteTableRoute>>,
@@ -1226,16 +1311,19 @@ impl RouteTableRouteActionBuilder {
         self
     }
     /// Appends one item to `RouteTableRouteAction::r#mod`.
+    #[inline]
     pub fn push_mod(mut self, value: impl Into<ModRouteTableRoute>) -> Self {
         self.inner.r#mod.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RouteTableRouteAction::r#mod`.
+    #[inline]
     pub fn set_mod(mut self, value: Option<Vec<ModRouteTableRoute>>) -> Self {
         self.inner.r#mod = value;
         self
     }
     /// Sets `RouteTableRouteAction::del`.
+    #[inline]
     pub fn del(
         mut self,
         value: impl IntoIterator<Item = impl Into<DelRouteTableRoute>>,
@@ -1244,11 +1332,13 @@ impl RouteTableRouteActionBuilder {
         self
     }
     /// Appends one item to `RouteTableRouteAction::del`.
+    #[inline]
     pub fn push_del(mut self, value: impl Into<DelRouteTableRoute>) -> Self {
         self.inner.del.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RouteTableRouteAction::del`.
+    #[inline]
     pub fn set_del(mut self, value: Option<Vec<DelRouteTableRoute>>) -> Self {
         self.inner.del = value;
         self
@@ -1309,21 +1399,25 @@ pub struct RouterInterfaceRequestBodyBuilder {
 }
 impl RouterInterfaceRequestBodyBuilder {
     /// Sets `RouterInterfaceRequestBody::port_id`.
+    #[inline]
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
     /// Sets or clears `RouterInterfaceRequestBody::port_id`.
+    #[inline]
     pub fn set_port_id(mut self, value: Option<String>) -> Self {
         self.inner.port_id = value;
         self
     }
     /// Sets `RouterInterfaceRequestBody::subnet_id`.
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `RouterInterfaceRequestBody::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
@@ -1388,11 +1482,13 @@ pub struct RoutetableAssociateReqbodyBuilder {
 }
 impl RoutetableAssociateReqbodyBuilder {
     /// Sets `RoutetableAssociateReqbody::routetable`. **Required.**
+    #[inline]
     pub fn routetable(mut self, value: impl Into<AsscoiateReq>) -> Self {
         self.inner.routetable = Some(value.into());
         self
     }
     /// Sets or clears `RoutetableAssociateReqbody::routetable`.
+    #[inline]
     pub fn set_routetable(mut self, value: Option<AsscoiateReq>) -> Self {
         self.inner.routetable = value;
         self

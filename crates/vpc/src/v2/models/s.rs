@@ -107,56 +107,67 @@ pub struct SecurityGroupBuilder {
 }
 impl SecurityGroupBuilder {
     /// Sets `SecurityGroup::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SecurityGroup::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SecurityGroup::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SecurityGroup::vpc_id`.
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `SecurityGroup::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `SecurityGroup::security_group_rules`. **Required.**
+    #[inline]
     pub fn security_group_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<SecurityGroupRule>>,
@@ -167,6 +178,7 @@ impl SecurityGroupBuilder {
         self
     }
     /// Appends one item to `SecurityGroup::security_group_rules`.
+    #[inline]
     pub fn push_security_group_rules(
         mut self,
         value: impl Into<SecurityGroupRule>,
@@ -175,6 +187,7 @@ impl SecurityGroupBuilder {
         self
     }
     /// Sets or clears `SecurityGroup::security_group_rules`.
+    #[inline]
     pub fn set_security_group_rules(
         mut self,
         value: Option<Vec<SecurityGroupRule>>,
@@ -370,121 +383,145 @@ pub struct SecurityGroupRuleBuilder {
 }
 impl SecurityGroupRuleBuilder {
     /// Sets `SecurityGroupRule::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SecurityGroupRule::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SecurityGroupRule::security_group_id`. **Required.**
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `SecurityGroupRule::direction`. **Required.**
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<String>) -> Self {
         self.inner.direction = value;
         self
     }
     /// Sets `SecurityGroupRule::ethertype`. **Required.**
+    #[inline]
     pub fn ethertype(mut self, value: impl Into<String>) -> Self {
         self.inner.ethertype = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::ethertype`.
+    #[inline]
     pub fn set_ethertype(mut self, value: Option<String>) -> Self {
         self.inner.ethertype = value;
         self
     }
     /// Sets `SecurityGroupRule::protocol`. **Required.**
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `SecurityGroupRule::port_range_min`. **Required.**
+    #[inline]
     pub fn port_range_min(mut self, value: i64) -> Self {
         self.inner.port_range_min = Some(value);
         self
     }
     /// Sets or clears `SecurityGroupRule::port_range_min`.
+    #[inline]
     pub fn set_port_range_min(mut self, value: Option<i64>) -> Self {
         self.inner.port_range_min = value;
         self
     }
     /// Sets `SecurityGroupRule::port_range_max`. **Required.**
+    #[inline]
     pub fn port_range_max(mut self, value: i64) -> Self {
         self.inner.port_range_max = Some(value);
         self
     }
     /// Sets or clears `SecurityGroupRule::port_range_max`.
+    #[inline]
     pub fn set_port_range_max(mut self, value: Option<i64>) -> Self {
         self.inner.port_range_max = value;
         self
     }
     /// Sets `SecurityGroupRule::remote_ip_prefix`. **Required.**
+    #[inline]
     pub fn remote_ip_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_ip_prefix = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::remote_ip_prefix`.
+    #[inline]
     pub fn set_remote_ip_prefix(mut self, value: Option<String>) -> Self {
         self.inner.remote_ip_prefix = value;
         self
     }
     /// Sets `SecurityGroupRule::remote_group_id`. **Required.**
+    #[inline]
     pub fn remote_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::remote_group_id`.
+    #[inline]
     pub fn set_remote_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_group_id = value;
         self
     }
     /// Sets `SecurityGroupRule::remote_address_group_id`. **Required.**
+    #[inline]
     pub fn remote_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::remote_address_group_id`.
+    #[inline]
     pub fn set_remote_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_address_group_id = value;
         self
     }
     /// Sets `SecurityGroupRule::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
@@ -546,11 +583,13 @@ pub struct ShowFlowLogResponseBuilder {
 }
 impl ShowFlowLogResponseBuilder {
     /// Sets `ShowFlowLogResponse::flow_log`.
+    #[inline]
     pub fn flow_log(mut self, value: impl Into<FlowLogResp>) -> Self {
         self.inner.flow_log = Some(value.into());
         self
     }
     /// Sets or clears `ShowFlowLogResponse::flow_log`.
+    #[inline]
     pub fn set_flow_log(mut self, value: Option<FlowLogResp>) -> Self {
         self.inner.flow_log = value;
         self
@@ -619,6 +658,7 @@ pub struct ShowNetworkIpAvailabilitiesResponseBuilder {
 }
 impl ShowNetworkIpAvailabilitiesResponseBuilder {
     /// Sets `ShowNetworkIpAvailabilitiesResponse::network_ip_availability`.
+    #[inline]
     pub fn network_ip_availability(
         mut self,
         value: impl Into<NetworkIpAvailability>,
@@ -627,6 +667,7 @@ impl ShowNetworkIpAvailabilitiesResponseBuilder {
         self
     }
     /// Sets or clears `ShowNetworkIpAvailabilitiesResponse::network_ip_availability`.
+    #[inline]
     pub fn set_network_ip_availability(
         mut self,
         value: Option<NetworkIpAvailability>,
@@ -691,11 +732,13 @@ pub struct ShowPortResponseBuilder {
 }
 impl ShowPortResponseBuilder {
     /// Sets `ShowPortResponse::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<Port>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `ShowPortResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<Port>) -> Self {
         self.inner.port = value;
         self
@@ -757,11 +800,13 @@ pub struct ShowPrivateipResponseBuilder {
 }
 impl ShowPrivateipResponseBuilder {
     /// Sets `ShowPrivateipResponse::privateip`.
+    #[inline]
     pub fn privateip(mut self, value: impl Into<Privateip>) -> Self {
         self.inner.privateip = Some(value.into());
         self
     }
     /// Sets or clears `ShowPrivateipResponse::privateip`.
+    #[inline]
     pub fn set_privateip(mut self, value: Option<Privateip>) -> Self {
         self.inner.privateip = value;
         self
@@ -823,11 +868,13 @@ pub struct ShowQuotaResponseBuilder {
 }
 impl ShowQuotaResponseBuilder {
     /// Sets `ShowQuotaResponse::quotas`.
+    #[inline]
     pub fn quotas(mut self, value: impl Into<Quota>) -> Self {
         self.inner.quotas = Some(value.into());
         self
     }
     /// Sets or clears `ShowQuotaResponse::quotas`.
+    #[inline]
     pub fn set_quotas(mut self, value: Option<Quota>) -> Self {
         self.inner.quotas = value;
         self
@@ -930,11 +977,13 @@ pub struct ShowRouteTableResponseBuilder {
 }
 impl ShowRouteTableResponseBuilder {
     /// Sets `ShowRouteTableResponse::routetable`.
+    #[inline]
     pub fn routetable(mut self, value: impl Into<RouteTableResp>) -> Self {
         self.inner.routetable = Some(value.into());
         self
     }
     /// Sets or clears `ShowRouteTableResponse::routetable`.
+    #[inline]
     pub fn set_routetable(mut self, value: Option<RouteTableResp>) -> Self {
         self.inner.routetable = value;
         self
@@ -998,11 +1047,13 @@ pub struct ShowSecurityGroupResponseBuilder {
 }
 impl ShowSecurityGroupResponseBuilder {
     /// Sets `ShowSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn security_group(mut self, value: impl Into<SecurityGroup>) -> Self {
         self.inner.security_group = Some(value.into());
         self
     }
     /// Sets or clears `ShowSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn set_security_group(mut self, value: Option<SecurityGroup>) -> Self {
         self.inner.security_group = value;
         self
@@ -1069,11 +1120,13 @@ pub struct ShowSecurityGroupRuleResponseBuilder {
 }
 impl ShowSecurityGroupRuleResponseBuilder {
     /// Sets `ShowSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn security_group_rule(mut self, value: impl Into<SecurityGroupRule>) -> Self {
         self.inner.security_group_rule = Some(value.into());
         self
     }
     /// Sets or clears `ShowSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn set_security_group_rule(mut self, value: Option<SecurityGroupRule>) -> Self {
         self.inner.security_group_rule = value;
         self
@@ -1139,6 +1192,7 @@ pub struct ShowSecurityGroupTagsResponseBuilder {
 }
 impl ShowSecurityGroupTagsResponseBuilder {
     /// Sets `ShowSecurityGroupTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -1147,11 +1201,13 @@ impl ShowSecurityGroupTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowSecurityGroupTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowSecurityGroupTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1213,11 +1269,13 @@ pub struct ShowSubnetResponseBuilder {
 }
 impl ShowSubnetResponseBuilder {
     /// Sets `ShowSubnetResponse::subnet`.
+    #[inline]
     pub fn subnet(mut self, value: impl Into<Subnet>) -> Self {
         self.inner.subnet = Some(value.into());
         self
     }
     /// Sets or clears `ShowSubnetResponse::subnet`.
+    #[inline]
     pub fn set_subnet(mut self, value: Option<Subnet>) -> Self {
         self.inner.subnet = value;
         self
@@ -1283,6 +1341,7 @@ pub struct ShowSubnetTagsResponseBuilder {
 }
 impl ShowSubnetTagsResponseBuilder {
     /// Sets `ShowSubnetTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -1291,11 +1350,13 @@ impl ShowSubnetTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowSubnetTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowSubnetTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1357,11 +1418,13 @@ pub struct ShowVpcPeeringResponseBuilder {
 }
 impl ShowVpcPeeringResponseBuilder {
     /// Sets `ShowVpcPeeringResponse::peering`.
+    #[inline]
     pub fn peering(mut self, value: impl Into<VpcPeering>) -> Self {
         self.inner.peering = Some(value.into());
         self
     }
     /// Sets or clears `ShowVpcPeeringResponse::peering`.
+    #[inline]
     pub fn set_peering(mut self, value: Option<VpcPeering>) -> Self {
         self.inner.peering = value;
         self
@@ -1423,11 +1486,13 @@ pub struct ShowVpcResponseBuilder {
 }
 impl ShowVpcResponseBuilder {
     /// Sets `ShowVpcResponse::vpc`.
+    #[inline]
     pub fn vpc(mut self, value: impl Into<Vpc>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `ShowVpcResponse::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<Vpc>) -> Self {
         self.inner.vpc = value;
         self
@@ -1489,11 +1554,13 @@ pub struct ShowVpcRouteResponseBuilder {
 }
 impl ShowVpcRouteResponseBuilder {
     /// Sets `ShowVpcRouteResponse::route`.
+    #[inline]
     pub fn route(mut self, value: impl Into<VpcRoute>) -> Self {
         self.inner.route = Some(value.into());
         self
     }
     /// Sets or clears `ShowVpcRouteResponse::route`.
+    #[inline]
     pub fn set_route(mut self, value: Option<VpcRoute>) -> Self {
         self.inner.route = value;
         self
@@ -1559,6 +1626,7 @@ pub struct ShowVpcTagsResponseBuilder {
 }
 impl ShowVpcTagsResponseBuilder {
     /// Sets `ShowVpcTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -1567,11 +1635,13 @@ impl ShowVpcTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowVpcTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowVpcTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1898,116 +1968,139 @@ pub struct SubnetBuilder {
 }
 impl SubnetBuilder {
     /// Sets `Subnet::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Subnet::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `Subnet::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `Subnet::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `Subnet::gateway_ip`. **Required.**
+    #[inline]
     pub fn gateway_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.gateway_ip = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::gateway_ip`.
+    #[inline]
     pub fn set_gateway_ip(mut self, value: Option<String>) -> Self {
         self.inner.gateway_ip = value;
         self
     }
     /// Sets `Subnet::ipv6_enable`. **Required.**
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `Subnet::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `Subnet::cidr_v6`. **Required.**
+    #[inline]
     pub fn cidr_v6(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr_v6 = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::cidr_v6`.
+    #[inline]
     pub fn set_cidr_v6(mut self, value: Option<String>) -> Self {
         self.inner.cidr_v6 = value;
         self
     }
     /// Sets `Subnet::gateway_ip_v6`. **Required.**
+    #[inline]
     pub fn gateway_ip_v6(mut self, value: impl Into<String>) -> Self {
         self.inner.gateway_ip_v6 = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::gateway_ip_v6`.
+    #[inline]
     pub fn set_gateway_ip_v6(mut self, value: Option<String>) -> Self {
         self.inner.gateway_ip_v6 = value;
         self
     }
     /// Sets `Subnet::dhcp_enable`. **Required.**
+    #[inline]
     pub fn dhcp_enable(mut self, value: bool) -> Self {
         self.inner.dhcp_enable = Some(value);
         self
     }
     /// Sets or clears `Subnet::dhcp_enable`.
+    #[inline]
     pub fn set_dhcp_enable(mut self, value: Option<bool>) -> Self {
         self.inner.dhcp_enable = value;
         self
     }
     /// Sets `Subnet::primary_dns`. **Required.**
+    #[inline]
     pub fn primary_dns(mut self, value: impl Into<String>) -> Self {
         self.inner.primary_dns = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::primary_dns`.
+    #[inline]
     pub fn set_primary_dns(mut self, value: Option<String>) -> Self {
         self.inner.primary_dns = value;
         self
     }
     /// Sets `Subnet::secondary_dns`. **Required.**
+    #[inline]
     pub fn secondary_dns(mut self, value: impl Into<String>) -> Self {
         self.inner.secondary_dns = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::secondary_dns`.
+    #[inline]
     pub fn set_secondary_dns(mut self, value: Option<String>) -> Self {
         self.inner.secondary_dns = value;
         self
     }
     /// Sets `Subnet::dns_list`. **Required.**
+    #[inline]
     pub fn dns_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2016,76 +2109,91 @@ impl SubnetBuilder {
         self
     }
     /// Appends one item to `Subnet::dns_list`.
+    #[inline]
     pub fn push_dns_list(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Subnet::dns_list`.
+    #[inline]
     pub fn set_dns_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dns_list = value;
         self
     }
     /// Sets `Subnet::availability_zone`. **Required.**
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `Subnet::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `Subnet::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<SubnetStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<SubnetStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `Subnet::neutron_network_id`. **Required.**
+    #[inline]
     pub fn neutron_network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.neutron_network_id = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::neutron_network_id`.
+    #[inline]
     pub fn set_neutron_network_id(mut self, value: Option<String>) -> Self {
         self.inner.neutron_network_id = value;
         self
     }
     /// Sets `Subnet::neutron_subnet_id`. **Required.**
+    #[inline]
     pub fn neutron_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.neutron_subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::neutron_subnet_id`.
+    #[inline]
     pub fn set_neutron_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.neutron_subnet_id = value;
         self
     }
     /// Sets `Subnet::neutron_subnet_id_v6`. **Required.**
+    #[inline]
     pub fn neutron_subnet_id_v6(mut self, value: impl Into<String>) -> Self {
         self.inner.neutron_subnet_id_v6 = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::neutron_subnet_id_v6`.
+    #[inline]
     pub fn set_neutron_subnet_id_v6(mut self, value: Option<String>) -> Self {
         self.inner.neutron_subnet_id_v6 = value;
         self
     }
     /// Sets `Subnet::extra_dhcp_opts`. **Required.**
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtraDhcpOption>>,
@@ -2094,61 +2202,73 @@ impl SubnetBuilder {
         self
     }
     /// Appends one item to `Subnet::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<ExtraDhcpOption>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Subnet::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(mut self, value: Option<Vec<ExtraDhcpOption>>) -> Self {
         self.inner.extra_dhcp_opts = value;
         self
     }
     /// Sets `Subnet::scope`.
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.inner.scope = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::scope`.
+    #[inline]
     pub fn set_scope(mut self, value: Option<String>) -> Self {
         self.inner.scope = value;
         self
     }
     /// Sets `Subnet::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `Subnet::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `Subnet::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `Subnet::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `Subnet::enable_network_address_usage_metrics`. **Required.**
+    #[inline]
     pub fn enable_network_address_usage_metrics(mut self, value: bool) -> Self {
         self.inner.enable_network_address_usage_metrics = Some(value);
         self
     }
     /// Sets or clears `Subnet::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn set_enable_network_address_usage_metrics(
         mut self,
         value: Option<bool>,
@@ -2157,11 +2277,13 @@ impl SubnetBuilder {
         self
     }
     /// Sets `Subnet::available_ip_address_count`. **Required.**
+    #[inline]
     pub fn available_ip_address_count(mut self, value: i64) -> Self {
         self.inner.available_ip_address_count = Some(value);
         self
     }
     /// Sets or clears `Subnet::available_ip_address_count`.
+    #[inline]
     pub fn set_available_ip_address_count(mut self, value: Option<i64>) -> Self {
         self.inner.available_ip_address_count = value;
         self
@@ -2269,61 +2391,73 @@ pub struct SubnetIpAvailabilityBuilder {
 }
 impl SubnetIpAvailabilityBuilder {
     /// Sets `SubnetIpAvailability::used_ips`. **Required.**
+    #[inline]
     pub fn used_ips(mut self, value: i64) -> Self {
         self.inner.used_ips = Some(value);
         self
     }
     /// Sets or clears `SubnetIpAvailability::used_ips`.
+    #[inline]
     pub fn set_used_ips(mut self, value: Option<i64>) -> Self {
         self.inner.used_ips = value;
         self
     }
     /// Sets `SubnetIpAvailability::subnet_id`. **Required.**
+    #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
     /// Sets or clears `SubnetIpAvailability::subnet_id`.
+    #[inline]
     pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_id = value;
         self
     }
     /// Sets `SubnetIpAvailability::subnet_name`. **Required.**
+    #[inline]
     pub fn subnet_name(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_name = Some(value.into());
         self
     }
     /// Sets or clears `SubnetIpAvailability::subnet_name`.
+    #[inline]
     pub fn set_subnet_name(mut self, value: Option<String>) -> Self {
         self.inner.subnet_name = value;
         self
     }
     /// Sets `SubnetIpAvailability::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `SubnetIpAvailability::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `SubnetIpAvailability::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `SubnetIpAvailability::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `SubnetIpAvailability::total_ips`. **Required.**
+    #[inline]
     pub fn total_ips(mut self, value: i64) -> Self {
         self.inner.total_ips = Some(value);
         self
     }
     /// Sets or clears `SubnetIpAvailability::total_ips`.
+    #[inline]
     pub fn set_total_ips(mut self, value: Option<i64>) -> Self {
         self.inner.total_ips = value;
         self
@@ -2387,11 +2521,13 @@ pub struct SubnetListBuilder {
 }
 impl SubnetListBuilder {
     /// Sets `SubnetList::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SubnetList::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -2462,21 +2598,25 @@ pub struct SubnetResultBuilder {
 }
 impl SubnetResultBuilder {
     /// Sets `SubnetResult::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SubnetResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SubnetResult::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<SubnetResultStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `SubnetResult::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<SubnetResultStatus>) -> Self {
         self.inner.status = value;
         self

@@ -56,31 +56,37 @@ pub struct UpdateFlowLogReqBuilder {
 }
 impl UpdateFlowLogReqBuilder {
     /// Sets `UpdateFlowLogReq::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFlowLogReq::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateFlowLogReq::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFlowLogReq::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateFlowLogReq::admin_state`.
+    #[inline]
     pub fn admin_state(mut self, value: bool) -> Self {
         self.inner.admin_state = Some(value);
         self
     }
     /// Sets or clears `UpdateFlowLogReq::admin_state`.
+    #[inline]
     pub fn set_admin_state(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state = value;
         self
@@ -145,11 +151,13 @@ pub struct UpdateFlowLogReqBodyBuilder {
 }
 impl UpdateFlowLogReqBodyBuilder {
     /// Sets `UpdateFlowLogReqBody::flow_log`. **Required.**
+    #[inline]
     pub fn flow_log(mut self, value: impl Into<UpdateFlowLogReq>) -> Self {
         self.inner.flow_log = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFlowLogReqBody::flow_log`.
+    #[inline]
     pub fn set_flow_log(mut self, value: Option<UpdateFlowLogReq>) -> Self {
         self.inner.flow_log = value;
         self
@@ -211,11 +219,13 @@ pub struct UpdateFlowLogResponseBuilder {
 }
 impl UpdateFlowLogResponseBuilder {
     /// Sets `UpdateFlowLogResponse::flow_log`.
+    #[inline]
     pub fn flow_log(mut self, value: impl Into<FlowLogResp>) -> Self {
         self.inner.flow_log = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFlowLogResponse::flow_log`.
+    #[inline]
     pub fn set_flow_log(mut self, value: Option<FlowLogResp>) -> Self {
         self.inner.flow_log = value;
         self
@@ -307,16 +317,19 @@ pub struct UpdatePortOptionBuilder {
 }
 impl UpdatePortOptionBuilder {
     /// Sets `UpdatePortOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePortOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdatePortOption::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -325,16 +338,19 @@ impl UpdatePortOptionBuilder {
         self
     }
     /// Appends one item to `UpdatePortOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdatePortOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `UpdatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -345,6 +361,7 @@ impl UpdatePortOptionBuilder {
         self
     }
     /// Appends one item to `UpdatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -353,6 +370,7 @@ impl UpdatePortOptionBuilder {
         self
     }
     /// Sets or clears `UpdatePortOption::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -361,6 +379,7 @@ impl UpdatePortOptionBuilder {
         self
     }
     /// Sets `UpdatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtraDhcpOpt>>,
@@ -369,11 +388,13 @@ impl UpdatePortOptionBuilder {
         self
     }
     /// Appends one item to `UpdatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<ExtraDhcpOpt>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdatePortOption::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(mut self, value: Option<Vec<ExtraDhcpOpt>>) -> Self {
         self.inner.extra_dhcp_opts = value;
         self
@@ -438,11 +459,13 @@ pub struct UpdatePortRequestBodyBuilder {
 }
 impl UpdatePortRequestBodyBuilder {
     /// Sets `UpdatePortRequestBody::port`. **Required.**
+    #[inline]
     pub fn port(mut self, value: impl Into<UpdatePortOption>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePortRequestBody::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<UpdatePortOption>) -> Self {
         self.inner.port = value;
         self
@@ -504,11 +527,13 @@ pub struct UpdatePortResponseBuilder {
 }
 impl UpdatePortResponseBuilder {
     /// Sets `UpdatePortResponse::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<Port>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `UpdatePortResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<Port>) -> Self {
         self.inner.port = value;
         self
@@ -580,31 +605,37 @@ pub struct UpdateRouteTableReqBuilder {
 }
 impl UpdateRouteTableReqBuilder {
     /// Sets `UpdateRouteTableReq::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateRouteTableReq::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateRouteTableReq::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateRouteTableReq::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateRouteTableReq::routes`.
+    #[inline]
     pub fn routes(mut self, value: impl Into<RouteTableRouteAction>) -> Self {
         self.inner.routes = Some(value.into());
         self
     }
     /// Sets or clears `UpdateRouteTableReq::routes`.
+    #[inline]
     pub fn set_routes(mut self, value: Option<RouteTableRouteAction>) -> Self {
         self.inner.routes = value;
         self
@@ -666,11 +697,13 @@ pub struct UpdateRouteTableResponseBuilder {
 }
 impl UpdateRouteTableResponseBuilder {
     /// Sets `UpdateRouteTableResponse::routetable`.
+    #[inline]
     pub fn routetable(mut self, value: impl Into<RouteTableResp>) -> Self {
         self.inner.routetable = Some(value.into());
         self
     }
     /// Sets or clears `UpdateRouteTableResponse::routetable`.
+    #[inline]
     pub fn set_routetable(mut self, value: Option<RouteTableResp>) -> Self {
         self.inner.routetable = value;
         self
@@ -735,11 +768,13 @@ pub struct UpdateRoutetableReqBodyBuilder {
 }
 impl UpdateRoutetableReqBodyBuilder {
     /// Sets `UpdateRoutetableReqBody::routetable`. **Required.**
+    #[inline]
     pub fn routetable(mut self, value: impl Into<UpdateRouteTableReq>) -> Self {
         self.inner.routetable = Some(value.into());
         self
     }
     /// Sets or clears `UpdateRoutetableReqBody::routetable`.
+    #[inline]
     pub fn set_routetable(mut self, value: Option<UpdateRouteTableReq>) -> Self {
         self.inner.routetable = value;
         self
@@ -868,66 +903,79 @@ pub struct UpdateSubnetOptionBuilder {
 }
 impl UpdateSubnetOptionBuilder {
     /// Sets `UpdateSubnetOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSubnetOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateSubnetOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSubnetOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateSubnetOption::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `UpdateSubnetOption::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `UpdateSubnetOption::dhcp_enable`.
+    #[inline]
     pub fn dhcp_enable(mut self, value: bool) -> Self {
         self.inner.dhcp_enable = Some(value);
         self
     }
     /// Sets or clears `UpdateSubnetOption::dhcp_enable`.
+    #[inline]
     pub fn set_dhcp_enable(mut self, value: Option<bool>) -> Self {
         self.inner.dhcp_enable = value;
         self
     }
     /// Sets `UpdateSubnetOption::primary_dns`.
+    #[inline]
     pub fn primary_dns(mut self, value: impl Into<String>) -> Self {
         self.inner.primary_dns = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSubnetOption::primary_dns`.
+    #[inline]
     pub fn set_primary_dns(mut self, value: Option<String>) -> Self {
         self.inner.primary_dns = value;
         self
     }
     /// Sets `UpdateSubnetOption::secondary_dns`.
+    #[inline]
     pub fn secondary_dns(mut self, value: impl Into<String>) -> Self {
         self.inner.secondary_dns = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSubnetOption::secondary_dns`.
+    #[inline]
     pub fn set_secondary_dns(mut self, value: Option<String>) -> Self {
         self.inner.secondary_dns = value;
         self
     }
     /// Sets `UpdateSubnetOption::dns_list`.
+    #[inline]
     pub fn dns_list(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -936,16 +984,19 @@ impl UpdateSubnetOptionBuilder {
         self
     }
     /// Appends one item to `UpdateSubnetOption::dns_list`.
+    #[inline]
     pub fn push_dns_list(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_list.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateSubnetOption::dns_list`.
+    #[inline]
     pub fn set_dns_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dns_list = value;
         self
     }
     /// Sets `UpdateSubnetOption::extra_dhcp_opts`.
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExtraDhcpOption>>,
@@ -954,21 +1005,25 @@ impl UpdateSubnetOptionBuilder {
         self
     }
     /// Appends one item to `UpdateSubnetOption::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<ExtraDhcpOption>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateSubnetOption::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(mut self, value: Option<Vec<ExtraDhcpOption>>) -> Self {
         self.inner.extra_dhcp_opts = value;
         self
     }
     /// Sets `UpdateSubnetOption::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn enable_network_address_usage_metrics(mut self, value: bool) -> Self {
         self.inner.enable_network_address_usage_metrics = Some(value);
         self
     }
     /// Sets or clears `UpdateSubnetOption::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn set_enable_network_address_usage_metrics(
         mut self,
         value: Option<bool>,
@@ -1036,11 +1091,13 @@ pub struct UpdateSubnetRequestBodyBuilder {
 }
 impl UpdateSubnetRequestBodyBuilder {
     /// Sets `UpdateSubnetRequestBody::subnet`. **Required.**
+    #[inline]
     pub fn subnet(mut self, value: impl Into<UpdateSubnetOption>) -> Self {
         self.inner.subnet = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSubnetRequestBody::subnet`.
+    #[inline]
     pub fn set_subnet(mut self, value: Option<UpdateSubnetOption>) -> Self {
         self.inner.subnet = value;
         self
@@ -1102,11 +1159,13 @@ pub struct UpdateSubnetResponseBuilder {
 }
 impl UpdateSubnetResponseBuilder {
     /// Sets `UpdateSubnetResponse::subnet`.
+    #[inline]
     pub fn subnet(mut self, value: impl Into<SubnetResult>) -> Self {
         self.inner.subnet = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSubnetResponse::subnet`.
+    #[inline]
     pub fn set_subnet(mut self, value: Option<SubnetResult>) -> Self {
         self.inner.subnet = value;
         self
@@ -1193,56 +1252,67 @@ pub struct UpdateVpcOptionBuilder {
 }
 impl UpdateVpcOptionBuilder {
     /// Sets `UpdateVpcOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateVpcOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateVpcOption::cidr`.
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcOption::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `UpdateVpcOption::routes`.
+    #[inline]
     pub fn routes(mut self, value: impl IntoIterator<Item = impl Into<Route>>) -> Self {
         self.inner.routes = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `UpdateVpcOption::routes`.
+    #[inline]
     pub fn push_routes(mut self, value: impl Into<Route>) -> Self {
         self.inner.routes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateVpcOption::routes`.
+    #[inline]
     pub fn set_routes(mut self, value: Option<Vec<Route>>) -> Self {
         self.inner.routes = value;
         self
     }
     /// Sets `UpdateVpcOption::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn enable_network_address_usage_metrics(mut self, value: bool) -> Self {
         self.inner.enable_network_address_usage_metrics = Some(value);
         self
     }
     /// Sets or clears `UpdateVpcOption::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn set_enable_network_address_usage_metrics(
         mut self,
         value: Option<bool>,
@@ -1306,21 +1376,25 @@ pub struct UpdateVpcPeeringOptionBuilder {
 }
 impl UpdateVpcPeeringOptionBuilder {
     /// Sets `UpdateVpcPeeringOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcPeeringOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateVpcPeeringOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcPeeringOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -1385,11 +1459,13 @@ pub struct UpdateVpcPeeringRequestBodyBuilder {
 }
 impl UpdateVpcPeeringRequestBodyBuilder {
     /// Sets `UpdateVpcPeeringRequestBody::peering`. **Required.**
+    #[inline]
     pub fn peering(mut self, value: impl Into<UpdateVpcPeeringOption>) -> Self {
         self.inner.peering = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcPeeringRequestBody::peering`.
+    #[inline]
     pub fn set_peering(mut self, value: Option<UpdateVpcPeeringOption>) -> Self {
         self.inner.peering = value;
         self
@@ -1451,11 +1527,13 @@ pub struct UpdateVpcPeeringResponseBuilder {
 }
 impl UpdateVpcPeeringResponseBuilder {
     /// Sets `UpdateVpcPeeringResponse::peering`.
+    #[inline]
     pub fn peering(mut self, value: impl Into<VpcPeering>) -> Self {
         self.inner.peering = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcPeeringResponse::peering`.
+    #[inline]
     pub fn set_peering(mut self, value: Option<VpcPeering>) -> Self {
         self.inner.peering = value;
         self
@@ -1520,11 +1598,13 @@ pub struct UpdateVpcRequestBodyBuilder {
 }
 impl UpdateVpcRequestBodyBuilder {
     /// Sets `UpdateVpcRequestBody::vpc`. **Required.**
+    #[inline]
     pub fn vpc(mut self, value: impl Into<UpdateVpcOption>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcRequestBody::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<UpdateVpcOption>) -> Self {
         self.inner.vpc = value;
         self
@@ -1586,11 +1666,13 @@ pub struct UpdateVpcResponseBuilder {
 }
 impl UpdateVpcResponseBuilder {
     /// Sets `UpdateVpcResponse::vpc`.
+    #[inline]
     pub fn vpc(mut self, value: impl Into<Vpc>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcResponse::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<Vpc>) -> Self {
         self.inner.vpc = value;
         self

@@ -74,26 +74,31 @@ pub struct VersionResultBuilder {
 }
 impl VersionResultBuilder {
     /// Sets `VersionResult::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<VersionResultStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `VersionResult::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<VersionResultStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `VersionResult::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VersionResult::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VersionResult::links`. **Required.**
+    #[inline]
     pub fn links(
         mut self,
         value: impl IntoIterator<Item = impl Into<NeutronPageLink>>,
@@ -102,11 +107,13 @@ impl VersionResultBuilder {
         self
     }
     /// Appends one item to `VersionResult::links`.
+    #[inline]
     pub fn push_links(mut self, value: impl Into<NeutronPageLink>) -> Self {
         self.inner.links.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `VersionResult::links`.
+    #[inline]
     pub fn set_links(mut self, value: Option<Vec<NeutronPageLink>>) -> Self {
         self.inner.links = value;
         self
@@ -308,126 +315,151 @@ pub struct VpcBuilder {
 }
 impl VpcBuilder {
     /// Sets `Vpc::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Vpc::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `Vpc::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `Vpc::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `Vpc::routes`. **Required.**
+    #[inline]
     pub fn routes(mut self, value: impl IntoIterator<Item = impl Into<Route>>) -> Self {
         self.inner.routes = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `Vpc::routes`.
+    #[inline]
     pub fn push_routes(mut self, value: impl Into<Route>) -> Self {
         self.inner.routes.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Vpc::routes`.
+    #[inline]
     pub fn set_routes(mut self, value: Option<Vec<Route>>) -> Self {
         self.inner.routes = value;
         self
     }
     /// Sets `Vpc::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<VpcStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<VpcStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `Vpc::enterprise_project_id`. **Required.**
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `Vpc::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `Vpc::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `Vpc::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `Vpc::block_service_endpoint_states`. **Required.**
+    #[inline]
     pub fn block_service_endpoint_states(mut self, value: impl Into<String>) -> Self {
         self.inner.block_service_endpoint_states = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::block_service_endpoint_states`.
+    #[inline]
     pub fn set_block_service_endpoint_states(mut self, value: Option<String>) -> Self {
         self.inner.block_service_endpoint_states = value;
         self
     }
     /// Sets `Vpc::enable_network_address_usage_metrics`. **Required.**
+    #[inline]
     pub fn enable_network_address_usage_metrics(mut self, value: bool) -> Self {
         self.inner.enable_network_address_usage_metrics = Some(value);
         self
     }
     /// Sets or clears `Vpc::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn set_enable_network_address_usage_metrics(
         mut self,
         value: Option<bool>,
@@ -498,21 +530,25 @@ pub struct VpcInfoBuilder {
 }
 impl VpcInfoBuilder {
     /// Sets `VpcInfo::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `VpcInfo::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `VpcInfo::tenant_id`.
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `VpcInfo::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
@@ -647,81 +683,97 @@ pub struct VpcPeeringBuilder {
 }
 impl VpcPeeringBuilder {
     /// Sets `VpcPeering::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VpcPeering::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VpcPeering::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `VpcPeering::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `VpcPeering::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<VpcPeeringStatus>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `VpcPeering::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<VpcPeeringStatus>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `VpcPeering::request_vpc_info`. **Required.**
+    #[inline]
     pub fn request_vpc_info(mut self, value: impl Into<VpcInfo>) -> Self {
         self.inner.request_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `VpcPeering::request_vpc_info`.
+    #[inline]
     pub fn set_request_vpc_info(mut self, value: Option<VpcInfo>) -> Self {
         self.inner.request_vpc_info = value;
         self
     }
     /// Sets `VpcPeering::accept_vpc_info`. **Required.**
+    #[inline]
     pub fn accept_vpc_info(mut self, value: impl Into<VpcInfo>) -> Self {
         self.inner.accept_vpc_info = Some(value.into());
         self
     }
     /// Sets or clears `VpcPeering::accept_vpc_info`.
+    #[inline]
     pub fn set_accept_vpc_info(mut self, value: Option<VpcInfo>) -> Self {
         self.inner.accept_vpc_info = value;
         self
     }
     /// Sets `VpcPeering::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `VpcPeering::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `VpcPeering::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `VpcPeering::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `VpcPeering::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `VpcPeering::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -847,61 +899,73 @@ pub struct VpcRouteBuilder {
 }
 impl VpcRouteBuilder {
     /// Sets `VpcRoute::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VpcRoute::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VpcRoute::destination`. **Required.**
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.inner.destination = Some(value.into());
         self
     }
     /// Sets or clears `VpcRoute::destination`.
+    #[inline]
     pub fn set_destination(mut self, value: Option<String>) -> Self {
         self.inner.destination = value;
         self
     }
     /// Sets `VpcRoute::nexthop`. **Required.**
+    #[inline]
     pub fn nexthop(mut self, value: impl Into<String>) -> Self {
         self.inner.nexthop = Some(value.into());
         self
     }
     /// Sets or clears `VpcRoute::nexthop`.
+    #[inline]
     pub fn set_nexthop(mut self, value: Option<String>) -> Self {
         self.inner.nexthop = value;
         self
     }
     /// Sets `VpcRoute::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<VpcRouteType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `VpcRoute::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<VpcRouteType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `VpcRoute::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `VpcRoute::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `VpcRoute::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `VpcRoute::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self

@@ -58,6 +58,7 @@ pub struct AddExtendCidrOptionBuilder {
 }
 impl AddExtendCidrOptionBuilder {
     /// Sets `AddExtendCidrOption::extend_cidrs`. **Required.**
+    #[inline]
     pub fn extend_cidrs(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -66,11 +67,13 @@ impl AddExtendCidrOptionBuilder {
         self
     }
     /// Appends one item to `AddExtendCidrOption::extend_cidrs`.
+    #[inline]
     pub fn push_extend_cidrs(mut self, value: impl Into<String>) -> Self {
         self.inner.extend_cidrs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AddExtendCidrOption::extend_cidrs`.
+    #[inline]
     pub fn set_extend_cidrs(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.extend_cidrs = value;
         self
@@ -141,21 +144,25 @@ pub struct AddFirewallRulesRequestBodyBuilder {
 }
 impl AddFirewallRulesRequestBodyBuilder {
     /// Sets `AddFirewallRulesRequestBody::firewall`. **Required.**
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallInsertRuleOption>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `AddFirewallRulesRequestBody::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallInsertRuleOption>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `AddFirewallRulesRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `AddFirewallRulesRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -221,21 +228,25 @@ pub struct AddFirewallRulesResponseBuilder {
 }
 impl AddFirewallRulesResponseBuilder {
     /// Sets `AddFirewallRulesResponse::firewall`.
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallDetail>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `AddFirewallRulesResponse::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallDetail>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `AddFirewallRulesResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `AddFirewallRulesResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -300,11 +311,13 @@ pub struct AddResourceTagsRequestBodyBuilder {
 }
 impl AddResourceTagsRequestBodyBuilder {
     /// Sets `AddResourceTagsRequestBody::tag`. **Required.**
+    #[inline]
     pub fn tag(mut self, value: impl Into<AddResourceTagsRequestBodyTag>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `AddResourceTagsRequestBody::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<AddResourceTagsRequestBodyTag>) -> Self {
         self.inner.tag = value;
         self
@@ -377,21 +390,25 @@ pub struct AddResourceTagsRequestBodyTagBuilder {
 }
 impl AddResourceTagsRequestBodyTagBuilder {
     /// Sets `AddResourceTagsRequestBodyTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `AddResourceTagsRequestBodyTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `AddResourceTagsRequestBodyTag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `AddResourceTagsRequestBodyTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -462,21 +479,25 @@ pub struct AddSecurityGroupsRequestBodyBuilder {
 }
 impl AddSecurityGroupsRequestBodyBuilder {
     /// Sets `AddSecurityGroupsRequestBody::port`. **Required.**
+    #[inline]
     pub fn port(mut self, value: impl Into<InsertSecurityGroupOption>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `AddSecurityGroupsRequestBody::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<InsertSecurityGroupOption>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `AddSecurityGroupsRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `AddSecurityGroupsRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -542,21 +563,25 @@ pub struct AddSecurityGroupsResponseBuilder {
 }
 impl AddSecurityGroupsResponseBuilder {
     /// Sets `AddSecurityGroupsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `AddSecurityGroupsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `AddSecurityGroupsResponse::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<Port>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `AddSecurityGroupsResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<Port>) -> Self {
         self.inner.port = value;
         self
@@ -628,6 +653,7 @@ pub struct AddSourcesToTrafficMirrorSessionRequestBodyBuilder {
 }
 impl AddSourcesToTrafficMirrorSessionRequestBodyBuilder {
     /// Sets `AddSourcesToTrafficMirrorSessionRequestBody::traffic_mirror_session`. **Required.**
+    #[inline]
     pub fn traffic_mirror_session(
         mut self,
         value: impl Into<TrafficMirrorSourcesOption>,
@@ -636,6 +662,7 @@ impl AddSourcesToTrafficMirrorSessionRequestBodyBuilder {
         self
     }
     /// Sets or clears `AddSourcesToTrafficMirrorSessionRequestBody::traffic_mirror_session`.
+    #[inline]
     pub fn set_traffic_mirror_session(
         mut self,
         value: Option<TrafficMirrorSourcesOption>,
@@ -711,6 +738,7 @@ pub struct AddSourcesToTrafficMirrorSessionResponseBuilder {
 }
 impl AddSourcesToTrafficMirrorSessionResponseBuilder {
     /// Sets `AddSourcesToTrafficMirrorSessionResponse::traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session(
         mut self,
         value: impl Into<TrafficMirrorSession>,
@@ -719,6 +747,7 @@ impl AddSourcesToTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Sets or clears `AddSourcesToTrafficMirrorSessionResponse::traffic_mirror_session`.
+    #[inline]
     pub fn set_traffic_mirror_session(
         mut self,
         value: Option<TrafficMirrorSession>,
@@ -727,11 +756,13 @@ impl AddSourcesToTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Sets `AddSourcesToTrafficMirrorSessionResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `AddSourcesToTrafficMirrorSessionResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -802,21 +833,25 @@ pub struct AddVpcExtendCidrRequestBodyBuilder {
 }
 impl AddVpcExtendCidrRequestBodyBuilder {
     /// Sets `AddVpcExtendCidrRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `AddVpcExtendCidrRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `AddVpcExtendCidrRequestBody::vpc`. **Required.**
+    #[inline]
     pub fn vpc(mut self, value: impl Into<AddExtendCidrOption>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `AddVpcExtendCidrRequestBody::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<AddExtendCidrOption>) -> Self {
         self.inner.vpc = value;
         self
@@ -882,21 +917,25 @@ pub struct AddVpcExtendCidrResponseBuilder {
 }
 impl AddVpcExtendCidrResponseBuilder {
     /// Sets `AddVpcExtendCidrResponse::vpc`.
+    #[inline]
     pub fn vpc(mut self, value: impl Into<Vpc>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `AddVpcExtendCidrResponse::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<Vpc>) -> Self {
         self.inner.vpc = value;
         self
     }
     /// Sets `AddVpcExtendCidrResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `AddVpcExtendCidrResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1098,111 +1137,133 @@ pub struct AddressGroupBuilder {
 }
 impl AddressGroupBuilder {
     /// Sets `AddressGroup::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `AddressGroup::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `AddressGroup::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroup::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `AddressGroup::max_capacity`. **Required.**
+    #[inline]
     pub fn max_capacity(mut self, value: i64) -> Self {
         self.inner.max_capacity = Some(value);
         self
     }
     /// Sets or clears `AddressGroup::max_capacity`.
+    #[inline]
     pub fn set_max_capacity(mut self, value: Option<i64>) -> Self {
         self.inner.max_capacity = value;
         self
     }
     /// Sets `AddressGroup::ip_set`. **Required.**
+    #[inline]
     pub fn ip_set(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.ip_set = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `AddressGroup::ip_set`.
+    #[inline]
     pub fn push_ip_set(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_set.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AddressGroup::ip_set`.
+    #[inline]
     pub fn set_ip_set(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ip_set = value;
         self
     }
     /// Sets `AddressGroup::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `AddressGroup::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `AddressGroup::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroup::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `AddressGroup::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroup::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `AddressGroup::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroup::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `AddressGroup::enterprise_project_id`. **Required.**
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroup::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `AddressGroup::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -1211,36 +1272,43 @@ impl AddressGroupBuilder {
         self
     }
     /// Appends one item to `AddressGroup::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AddressGroup::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `AddressGroup::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroup::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `AddressGroup::status_message`. **Required.**
+    #[inline]
     pub fn status_message(mut self, value: impl Into<String>) -> Self {
         self.inner.status_message = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroup::status_message`.
+    #[inline]
     pub fn set_status_message(mut self, value: Option<String>) -> Self {
         self.inner.status_message = value;
         self
     }
     /// Sets `AddressGroup::ip_extra_set`. **Required.**
+    #[inline]
     pub fn ip_extra_set(
         mut self,
         value: impl IntoIterator<Item = impl Into<IpExtraSetRespOption>>,
@@ -1249,11 +1317,13 @@ impl AddressGroupBuilder {
         self
     }
     /// Appends one item to `AddressGroup::ip_extra_set`.
+    #[inline]
     pub fn push_ip_extra_set(mut self, value: impl Into<IpExtraSetRespOption>) -> Self {
         self.inner.ip_extra_set.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AddressGroup::ip_extra_set`.
+    #[inline]
     pub fn set_ip_extra_set(mut self, value: Option<Vec<IpExtraSetRespOption>>) -> Self {
         self.inner.ip_extra_set = value;
         self
@@ -1347,26 +1417,31 @@ pub struct AddressGroupDependencyBuilder {
 }
 impl AddressGroupDependencyBuilder {
     /// Sets `AddressGroupDependency::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroupDependency::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `AddressGroupDependency::enterprise_project_id`. **Required.**
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `AddressGroupDependency::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `AddressGroupDependency::dependency`. **Required.**
+    #[inline]
     pub fn dependency(
         mut self,
         value: impl IntoIterator<Item = impl Into<Dependency>>,
@@ -1375,11 +1450,13 @@ impl AddressGroupDependencyBuilder {
         self
     }
     /// Appends one item to `AddressGroupDependency::dependency`.
+    #[inline]
     pub fn push_dependency(mut self, value: impl Into<Dependency>) -> Self {
         self.inner.dependency.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AddressGroupDependency::dependency`.
+    #[inline]
     pub fn set_dependency(mut self, value: Option<Vec<Dependency>>) -> Self {
         self.inner.dependency = value;
         self
@@ -1439,21 +1516,25 @@ pub struct AllowedAddressPairBuilder {
 }
 impl AllowedAddressPairBuilder {
     /// Sets `AllowedAddressPair::ip_address`.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `AllowedAddressPair::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self
     }
     /// Sets `AllowedAddressPair::mac_address`.
+    #[inline]
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_address = Some(value.into());
         self
     }
     /// Sets or clears `AllowedAddressPair::mac_address`.
+    #[inline]
     pub fn set_mac_address(mut self, value: Option<String>) -> Self {
         self.inner.mac_address = value;
         self
@@ -1526,6 +1607,7 @@ pub struct AssociateSubnetFirewallRequestBodyBuilder {
 }
 impl AssociateSubnetFirewallRequestBodyBuilder {
     /// Sets `AssociateSubnetFirewallRequestBody::subnets`. **Required.**
+    #[inline]
     pub fn subnets(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallAssociation>>,
@@ -1534,21 +1616,25 @@ impl AssociateSubnetFirewallRequestBodyBuilder {
         self
     }
     /// Appends one item to `AssociateSubnetFirewallRequestBody::subnets`.
+    #[inline]
     pub fn push_subnets(mut self, value: impl Into<FirewallAssociation>) -> Self {
         self.inner.subnets.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AssociateSubnetFirewallRequestBody::subnets`.
+    #[inline]
     pub fn set_subnets(mut self, value: Option<Vec<FirewallAssociation>>) -> Self {
         self.inner.subnets = value;
         self
     }
     /// Sets `AssociateSubnetFirewallRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `AssociateSubnetFirewallRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -1615,21 +1701,25 @@ pub struct AssociateSubnetFirewallResponseBuilder {
 }
 impl AssociateSubnetFirewallResponseBuilder {
     /// Sets `AssociateSubnetFirewallResponse::firewall`.
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallDetail>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `AssociateSubnetFirewallResponse::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallDetail>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `AssociateSubnetFirewallResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `AssociateSubnetFirewallResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1705,16 +1795,19 @@ pub struct AttachSubNetworkInterfaceOptionBuilder {
 }
 impl AttachSubNetworkInterfaceOptionBuilder {
     /// Sets `AttachSubNetworkInterfaceOption::parent_id`.
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_id = Some(value.into());
         self
     }
     /// Sets or clears `AttachSubNetworkInterfaceOption::parent_id`.
+    #[inline]
     pub fn set_parent_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_id = value;
         self
     }
     /// Sets `AttachSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1723,21 +1816,25 @@ impl AttachSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Appends one item to `AttachSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `AttachSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `AttachSubNetworkInterfaceOption::security_enabled`.
+    #[inline]
     pub fn security_enabled(mut self, value: bool) -> Self {
         self.inner.security_enabled = Some(value);
         self
     }
     /// Sets or clears `AttachSubNetworkInterfaceOption::security_enabled`.
+    #[inline]
     pub fn set_security_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.security_enabled = value;
         self
@@ -1804,16 +1901,19 @@ pub struct AttachSubNetworkInterfaceRequestBodyBuilder {
 }
 impl AttachSubNetworkInterfaceRequestBodyBuilder {
     /// Sets `AttachSubNetworkInterfaceRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `AttachSubNetworkInterfaceRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `AttachSubNetworkInterfaceRequestBody::sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface(
         mut self,
         value: impl Into<AttachSubNetworkInterfaceOption>,
@@ -1822,6 +1922,7 @@ impl AttachSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Sets or clears `AttachSubNetworkInterfaceRequestBody::sub_network_interface`.
+    #[inline]
     pub fn set_sub_network_interface(
         mut self,
         value: Option<AttachSubNetworkInterfaceOption>,
@@ -1896,16 +1997,19 @@ pub struct AttachSubNetworkInterfaceResponseBuilder {
 }
 impl AttachSubNetworkInterfaceResponseBuilder {
     /// Sets `AttachSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `AttachSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `AttachSubNetworkInterfaceResponse::sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface(
         mut self,
         value: impl Into<SubNetworkInterface>,
@@ -1914,6 +2018,7 @@ impl AttachSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `AttachSubNetworkInterfaceResponse::sub_network_interface`.
+    #[inline]
     pub fn set_sub_network_interface(
         mut self,
         value: Option<SubNetworkInterface>,

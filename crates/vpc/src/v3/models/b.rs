@@ -59,6 +59,7 @@ pub struct BatchCreateFirewallTagsRequestBodyBuilder {
 }
 impl BatchCreateFirewallTagsRequestBodyBuilder {
     /// Sets `BatchCreateFirewallTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -67,11 +68,13 @@ impl BatchCreateFirewallTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreateFirewallTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateFirewallTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -137,6 +140,7 @@ pub struct BatchCreatePortTagsRequestBodyBuilder {
 }
 impl BatchCreatePortTagsRequestBodyBuilder {
     /// Sets `BatchCreatePortTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -145,11 +149,13 @@ impl BatchCreatePortTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreatePortTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreatePortTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -219,6 +225,7 @@ pub struct BatchCreateRequestBodyBuilder {
 }
 impl BatchCreateRequestBodyBuilder {
     /// Sets `BatchCreateRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchCreateRequestBodyTags>>,
@@ -227,16 +234,19 @@ impl BatchCreateRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreateRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<BatchCreateRequestBodyTags>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<BatchCreateRequestBodyTags>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `BatchCreateRequestBody::sys_tags`.
+    #[inline]
     pub fn sys_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchCreateRequestBodySysTags>>,
@@ -245,6 +255,7 @@ impl BatchCreateRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreateRequestBody::sys_tags`.
+    #[inline]
     pub fn push_sys_tags(
         mut self,
         value: impl Into<BatchCreateRequestBodySysTags>,
@@ -253,6 +264,7 @@ impl BatchCreateRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchCreateRequestBody::sys_tags`.
+    #[inline]
     pub fn set_sys_tags(
         mut self,
         value: Option<Vec<BatchCreateRequestBodySysTags>>,
@@ -328,21 +340,25 @@ pub struct BatchCreateRequestBodySysTagsBuilder {
 }
 impl BatchCreateRequestBodySysTagsBuilder {
     /// Sets `BatchCreateRequestBodySysTags::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateRequestBodySysTags::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `BatchCreateRequestBodySysTags::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateRequestBodySysTags::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -415,21 +431,25 @@ pub struct BatchCreateRequestBodyTagsBuilder {
 }
 impl BatchCreateRequestBodyTagsBuilder {
     /// Sets `BatchCreateRequestBodyTags::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateRequestBodyTags::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `BatchCreateRequestBodyTags::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateRequestBodyTags::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -574,111 +594,133 @@ pub struct BatchCreateSecurityGroupRulesOptionBuilder {
 }
 impl BatchCreateSecurityGroupRulesOptionBuilder {
     /// Sets `BatchCreateSecurityGroupRulesOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesOption::direction`. **Required.**
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<String>) -> Self {
         self.inner.direction = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesOption::ethertype`.
+    #[inline]
     pub fn ethertype(mut self, value: impl Into<String>) -> Self {
         self.inner.ethertype = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::ethertype`.
+    #[inline]
     pub fn set_ethertype(mut self, value: Option<String>) -> Self {
         self.inner.ethertype = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesOption::protocol`.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesOption::multiport`.
+    #[inline]
     pub fn multiport(mut self, value: impl Into<String>) -> Self {
         self.inner.multiport = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::multiport`.
+    #[inline]
     pub fn set_multiport(mut self, value: Option<String>) -> Self {
         self.inner.multiport = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesOption::remote_ip_prefix`.
+    #[inline]
     pub fn remote_ip_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_ip_prefix = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::remote_ip_prefix`.
+    #[inline]
     pub fn set_remote_ip_prefix(mut self, value: Option<String>) -> Self {
         self.inner.remote_ip_prefix = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesOption::remote_group_id`.
+    #[inline]
     pub fn remote_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_group_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::remote_group_id`.
+    #[inline]
     pub fn set_remote_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_group_id = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesOption::remote_address_group_id`.
+    #[inline]
     pub fn remote_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::remote_address_group_id`.
+    #[inline]
     pub fn set_remote_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_address_group_id = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesOption::action`.
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesOption::priority`.
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesOption::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesOption::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -770,6 +812,7 @@ pub struct BatchCreateSecurityGroupRulesRequestBodyBuilder {
 }
 impl BatchCreateSecurityGroupRulesRequestBodyBuilder {
     /// Sets `BatchCreateSecurityGroupRulesRequestBody::security_group_rules`. **Required.**
+    #[inline]
     pub fn security_group_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchCreateSecurityGroupRulesOption>>,
@@ -780,6 +823,7 @@ impl BatchCreateSecurityGroupRulesRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreateSecurityGroupRulesRequestBody::security_group_rules`.
+    #[inline]
     pub fn push_security_group_rules(
         mut self,
         value: impl Into<BatchCreateSecurityGroupRulesOption>,
@@ -788,6 +832,7 @@ impl BatchCreateSecurityGroupRulesRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesRequestBody::security_group_rules`.
+    #[inline]
     pub fn set_security_group_rules(
         mut self,
         value: Option<Vec<BatchCreateSecurityGroupRulesOption>>,
@@ -796,21 +841,25 @@ impl BatchCreateSecurityGroupRulesRequestBodyBuilder {
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesRequestBody::ignore_duplicate`.
+    #[inline]
     pub fn ignore_duplicate(mut self, value: bool) -> Self {
         self.inner.ignore_duplicate = Some(value);
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesRequestBody::ignore_duplicate`.
+    #[inline]
     pub fn set_ignore_duplicate(mut self, value: Option<bool>) -> Self {
         self.inner.ignore_duplicate = value;
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -887,6 +936,7 @@ pub struct BatchCreateSecurityGroupRulesResponseBuilder {
 }
 impl BatchCreateSecurityGroupRulesResponseBuilder {
     /// Sets `BatchCreateSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn security_group_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<SecurityGroupRule>>,
@@ -897,6 +947,7 @@ impl BatchCreateSecurityGroupRulesResponseBuilder {
         self
     }
     /// Appends one item to `BatchCreateSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn push_security_group_rules(
         mut self,
         value: impl Into<SecurityGroupRule>,
@@ -905,6 +956,7 @@ impl BatchCreateSecurityGroupRulesResponseBuilder {
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn set_security_group_rules(
         mut self,
         value: Option<Vec<SecurityGroupRule>>,
@@ -913,11 +965,13 @@ impl BatchCreateSecurityGroupRulesResponseBuilder {
         self
     }
     /// Sets `BatchCreateSecurityGroupRulesResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSecurityGroupRulesResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1034,26 +1088,31 @@ pub struct BatchCreateSubNetworkInterfaceOptionBuilder {
 }
 impl BatchCreateSubNetworkInterfaceOptionBuilder {
     /// Sets `BatchCreateSubNetworkInterfaceOption::virsubnet_id`. **Required.**
+    #[inline]
     pub fn virsubnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.virsubnet_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceOption::virsubnet_id`.
+    #[inline]
     pub fn set_virsubnet_id(mut self, value: Option<String>) -> Self {
         self.inner.virsubnet_id = value;
         self
     }
     /// Sets `BatchCreateSubNetworkInterfaceOption::parent_id`. **Required.**
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceOption::parent_id`.
+    #[inline]
     pub fn set_parent_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_id = value;
         self
     }
     /// Sets `BatchCreateSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1062,46 +1121,55 @@ impl BatchCreateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Appends one item to `BatchCreateSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `BatchCreateSubNetworkInterfaceOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `BatchCreateSubNetworkInterfaceOption::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceOption::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `BatchCreateSubNetworkInterfaceOption::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceOption::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `BatchCreateSubNetworkInterfaceOption::allowed_address_pairs`.
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -1112,6 +1180,7 @@ impl BatchCreateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Appends one item to `BatchCreateSubNetworkInterfaceOption::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -1120,6 +1189,7 @@ impl BatchCreateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceOption::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -1211,16 +1281,19 @@ pub struct BatchCreateSubNetworkInterfaceRequestBodyBuilder {
 }
 impl BatchCreateSubNetworkInterfaceRequestBodyBuilder {
     /// Sets `BatchCreateSubNetworkInterfaceRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `BatchCreateSubNetworkInterfaceRequestBody::sub_network_interface`. **Required.**
+    #[inline]
     pub fn sub_network_interface(
         mut self,
         value: impl Into<BatchCreateSubNetworkInterfaceOption>,
@@ -1229,6 +1302,7 @@ impl BatchCreateSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceRequestBody::sub_network_interface`.
+    #[inline]
     pub fn set_sub_network_interface(
         mut self,
         value: Option<BatchCreateSubNetworkInterfaceOption>,
@@ -1237,11 +1311,13 @@ impl BatchCreateSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Sets `BatchCreateSubNetworkInterfaceRequestBody::count`. **Required.**
+    #[inline]
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceRequestBody::count`.
+    #[inline]
     pub fn set_count(mut self, value: Option<i64>) -> Self {
         self.inner.count = value;
         self
@@ -1318,16 +1394,19 @@ pub struct BatchCreateSubNetworkInterfaceResponseBuilder {
 }
 impl BatchCreateSubNetworkInterfaceResponseBuilder {
     /// Sets `BatchCreateSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `BatchCreateSubNetworkInterfaceResponse::sub_network_interfaces`.
+    #[inline]
     pub fn sub_network_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubNetworkInterface>>,
@@ -1338,6 +1417,7 @@ impl BatchCreateSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Appends one item to `BatchCreateSubNetworkInterfaceResponse::sub_network_interfaces`.
+    #[inline]
     pub fn push_sub_network_interfaces(
         mut self,
         value: impl Into<SubNetworkInterface>,
@@ -1349,6 +1429,7 @@ impl BatchCreateSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceResponse::sub_network_interfaces`.
+    #[inline]
     pub fn set_sub_network_interfaces(
         mut self,
         value: Option<Vec<SubNetworkInterface>>,
@@ -1417,6 +1498,7 @@ pub struct BatchCreateSubNetworkInterfaceTagsRequestBodyBuilder {
 }
 impl BatchCreateSubNetworkInterfaceTagsRequestBodyBuilder {
     /// Sets `BatchCreateSubNetworkInterfaceTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -1425,11 +1507,13 @@ impl BatchCreateSubNetworkInterfaceTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchCreateSubNetworkInterfaceTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchCreateSubNetworkInterfaceTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1496,6 +1580,7 @@ pub struct BatchDeleteFirewallTagsRequestBodyBuilder {
 }
 impl BatchDeleteFirewallTagsRequestBodyBuilder {
     /// Sets `BatchDeleteFirewallTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<DeleteResourceTagRequestBody>>,
@@ -1504,11 +1589,13 @@ impl BatchDeleteFirewallTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteFirewallTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<DeleteResourceTagRequestBody>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteFirewallTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<DeleteResourceTagRequestBody>>) -> Self {
         self.inner.tags = value;
         self
@@ -1573,6 +1660,7 @@ pub struct BatchDeletePortTagsRequestBodyBuilder {
 }
 impl BatchDeletePortTagsRequestBodyBuilder {
     /// Sets `BatchDeletePortTagsRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<DeleteResourceTagRequestBody>>,
@@ -1581,11 +1669,13 @@ impl BatchDeletePortTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeletePortTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<DeleteResourceTagRequestBody>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeletePortTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<DeleteResourceTagRequestBody>>) -> Self {
         self.inner.tags = value;
         self
@@ -1655,6 +1745,7 @@ pub struct BatchDeleteRequestBodyBuilder {
 }
 impl BatchDeleteRequestBodyBuilder {
     /// Sets `BatchDeleteRequestBody::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchDeleteRequestBodyTags>>,
@@ -1663,16 +1754,19 @@ impl BatchDeleteRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<BatchDeleteRequestBodyTags>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<BatchDeleteRequestBodyTags>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `BatchDeleteRequestBody::sys_tags`.
+    #[inline]
     pub fn sys_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<BatchDeleteRequestBodySysTags>>,
@@ -1681,6 +1775,7 @@ impl BatchDeleteRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteRequestBody::sys_tags`.
+    #[inline]
     pub fn push_sys_tags(
         mut self,
         value: impl Into<BatchDeleteRequestBodySysTags>,
@@ -1689,6 +1784,7 @@ impl BatchDeleteRequestBodyBuilder {
         self
     }
     /// Sets or clears `BatchDeleteRequestBody::sys_tags`.
+    #[inline]
     pub fn set_sys_tags(
         mut self,
         value: Option<Vec<BatchDeleteRequestBodySysTags>>,
@@ -1762,21 +1858,25 @@ pub struct BatchDeleteRequestBodySysTagsBuilder {
 }
 impl BatchDeleteRequestBodySysTagsBuilder {
     /// Sets `BatchDeleteRequestBodySysTags::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteRequestBodySysTags::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `BatchDeleteRequestBodySysTags::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteRequestBodySysTags::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -1847,21 +1947,25 @@ pub struct BatchDeleteRequestBodyTagsBuilder {
 }
 impl BatchDeleteRequestBodyTagsBuilder {
     /// Sets `BatchDeleteRequestBodyTags::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteRequestBodyTags::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `BatchDeleteRequestBodyTags::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `BatchDeleteRequestBodyTags::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -1926,6 +2030,7 @@ pub struct BatchDeleteSubNetworkInterfaceTagsRequestBodyBuilder {
 }
 impl BatchDeleteSubNetworkInterfaceTagsRequestBodyBuilder {
     /// Sets `BatchDeleteSubNetworkInterfaceTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<DeleteResourceTagRequestBody>>,
@@ -1934,11 +2039,13 @@ impl BatchDeleteSubNetworkInterfaceTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `BatchDeleteSubNetworkInterfaceTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<DeleteResourceTagRequestBody>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `BatchDeleteSubNetworkInterfaceTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<DeleteResourceTagRequestBody>>) -> Self {
         self.inner.tags = value;
         self
@@ -2037,61 +2144,73 @@ pub struct BindingVifDetailsBuilder {
 }
 impl BindingVifDetailsBuilder {
     /// Sets `BindingVifDetails::primary_interface`.
+    #[inline]
     pub fn primary_interface(mut self, value: bool) -> Self {
         self.inner.primary_interface = Some(value);
         self
     }
     /// Sets or clears `BindingVifDetails::primary_interface`.
+    #[inline]
     pub fn set_primary_interface(mut self, value: Option<bool>) -> Self {
         self.inner.primary_interface = value;
         self
     }
     /// Sets `BindingVifDetails::port_filter`.
+    #[inline]
     pub fn port_filter(mut self, value: bool) -> Self {
         self.inner.port_filter = Some(value);
         self
     }
     /// Sets or clears `BindingVifDetails::port_filter`.
+    #[inline]
     pub fn set_port_filter(mut self, value: Option<bool>) -> Self {
         self.inner.port_filter = value;
         self
     }
     /// Sets `BindingVifDetails::ovs_hybrid_plug`.
+    #[inline]
     pub fn ovs_hybrid_plug(mut self, value: bool) -> Self {
         self.inner.ovs_hybrid_plug = Some(value);
         self
     }
     /// Sets or clears `BindingVifDetails::ovs_hybrid_plug`.
+    #[inline]
     pub fn set_ovs_hybrid_plug(mut self, value: Option<bool>) -> Self {
         self.inner.ovs_hybrid_plug = value;
         self
     }
     /// Sets `BindingVifDetails::vlan_id`.
+    #[inline]
     pub fn vlan_id(mut self, value: i64) -> Self {
         self.inner.vlan_id = Some(value);
         self
     }
     /// Sets or clears `BindingVifDetails::vlan_id`.
+    #[inline]
     pub fn set_vlan_id(mut self, value: Option<i64>) -> Self {
         self.inner.vlan_id = value;
         self
     }
     /// Sets `BindingVifDetails::parent_id`.
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_id = Some(value.into());
         self
     }
     /// Sets or clears `BindingVifDetails::parent_id`.
+    #[inline]
     pub fn set_parent_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_id = value;
         self
     }
     /// Sets `BindingVifDetails::parent_device_id`.
+    #[inline]
     pub fn parent_device_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_device_id = Some(value.into());
         self
     }
     /// Sets or clears `BindingVifDetails::parent_device_id`.
+    #[inline]
     pub fn set_parent_device_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_device_id = value;
         self

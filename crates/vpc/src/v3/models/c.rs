@@ -72,21 +72,25 @@ pub struct CloudResourceBuilder {
 }
 impl CloudResourceBuilder {
     /// Sets `CloudResource::resource_type`. **Required.**
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
     /// Sets or clears `CloudResource::resource_type`.
+    #[inline]
     pub fn set_resource_type(mut self, value: Option<String>) -> Self {
         self.inner.resource_type = value;
         self
     }
     /// Sets `CloudResource::resource_count`. **Required.**
+    #[inline]
     pub fn resource_count(mut self, value: i64) -> Self {
         self.inner.resource_count = Some(value);
         self
     }
     /// Sets or clears `CloudResource::resource_count`.
+    #[inline]
     pub fn set_resource_count(mut self, value: Option<i64>) -> Self {
         self.inner.resource_count = value;
         self
@@ -183,46 +187,55 @@ pub struct ClouddcnResourceBuilder {
 }
 impl ClouddcnResourceBuilder {
     /// Sets `ClouddcnResource::resource_id`. **Required.**
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_id = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnResource::resource_id`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.resource_id = value;
         self
     }
     /// Sets `ClouddcnResource::resource_detail`.
+    #[inline]
     pub fn resource_detail(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.resource_detail = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnResource::resource_detail`.
+    #[inline]
     pub fn set_resource_detail(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.resource_detail = value;
         self
     }
     /// Sets `ClouddcnResource::tags`. **Required.**
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ClouddcnResource::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<Tag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ClouddcnResource::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<Tag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ClouddcnResource::resource_name`. **Required.**
+    #[inline]
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_name = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnResource::resource_name`.
+    #[inline]
     pub fn set_resource_name(mut self, value: Option<String>) -> Self {
         self.inner.resource_name = value;
         self
@@ -413,66 +426,79 @@ pub struct ClouddcnSubnetBuilder {
 }
 impl ClouddcnSubnetBuilder {
     /// Sets `ClouddcnSubnet::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ClouddcnSubnet::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `ClouddcnSubnet::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ClouddcnSubnet::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ClouddcnSubnet::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `ClouddcnSubnet::gateway_ip`. **Required.**
+    #[inline]
     pub fn gateway_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.gateway_ip = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::gateway_ip`.
+    #[inline]
     pub fn set_gateway_ip(mut self, value: Option<String>) -> Self {
         self.inner.gateway_ip = value;
         self
     }
     /// Sets `ClouddcnSubnet::dns_nameservers`. **Required.**
+    #[inline]
     pub fn dns_nameservers(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -481,56 +507,67 @@ impl ClouddcnSubnetBuilder {
         self
     }
     /// Appends one item to `ClouddcnSubnet::dns_nameservers`.
+    #[inline]
     pub fn push_dns_nameservers(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_nameservers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::dns_nameservers`.
+    #[inline]
     pub fn set_dns_nameservers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dns_nameservers = value;
         self
     }
     /// Sets `ClouddcnSubnet::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `ClouddcnSubnet::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ClouddcnSubnet::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `ClouddcnSubnet::availability_zone`. **Required.**
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `ClouddcnSubnet::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -539,21 +576,25 @@ impl ClouddcnSubnetBuilder {
         self
     }
     /// Appends one item to `ClouddcnSubnet::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ClouddcnSubnet::enterprise_project_id`. **Required.**
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `ClouddcnSubnet::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
@@ -625,31 +666,37 @@ pub struct CountFirewallsByTagsRequestBodyBuilder {
 }
 impl CountFirewallsByTagsRequestBodyBuilder {
     /// Sets `CountFirewallsByTagsRequestBody::matches`.
+    #[inline]
     pub fn matches(mut self, value: impl IntoIterator<Item = impl Into<Match>>) -> Self {
         self.inner.matches = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CountFirewallsByTagsRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<Match>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CountFirewallsByTagsRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<Match>>) -> Self {
         self.inner.matches = value;
         self
     }
     /// Sets `CountFirewallsByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CountFirewallsByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CountFirewallsByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -707,21 +754,25 @@ pub struct CountFirewallsByTagsResponseBuilder {
 }
 impl CountFirewallsByTagsResponseBuilder {
     /// Sets `CountFirewallsByTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CountFirewallsByTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `CountFirewallsByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `CountFirewallsByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -792,31 +843,37 @@ pub struct CountPortsByTagsRequestBodyBuilder {
 }
 impl CountPortsByTagsRequestBodyBuilder {
     /// Sets `CountPortsByTagsRequestBody::matches`.
+    #[inline]
     pub fn matches(mut self, value: impl IntoIterator<Item = impl Into<Match>>) -> Self {
         self.inner.matches = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CountPortsByTagsRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<Match>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CountPortsByTagsRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<Match>>) -> Self {
         self.inner.matches = value;
         self
     }
     /// Sets `CountPortsByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CountPortsByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CountPortsByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -874,21 +931,25 @@ pub struct CountPortsByTagsResponseBuilder {
 }
 impl CountPortsByTagsResponseBuilder {
     /// Sets `CountPortsByTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CountPortsByTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `CountPortsByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `CountPortsByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -955,16 +1016,19 @@ pub struct CountSubNetworkInterfacesByTagsRequestBodyBuilder {
 }
 impl CountSubNetworkInterfacesByTagsRequestBodyBuilder {
     /// Sets `CountSubNetworkInterfacesByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CountSubNetworkInterfacesByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CountSubNetworkInterfacesByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1023,21 +1087,25 @@ pub struct CountSubNetworkInterfacesByTagsResponseBuilder {
 }
 impl CountSubNetworkInterfacesByTagsResponseBuilder {
     /// Sets `CountSubNetworkInterfacesByTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CountSubNetworkInterfacesByTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `CountSubNetworkInterfacesByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `CountSubNetworkInterfacesByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -1151,71 +1219,85 @@ pub struct CreateAddressGroupOptionBuilder {
 }
 impl CreateAddressGroupOptionBuilder {
     /// Sets `CreateAddressGroupOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateAddressGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateAddressGroupOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateAddressGroupOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateAddressGroupOption::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `CreateAddressGroupOption::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `CreateAddressGroupOption::ip_set`.
+    #[inline]
     pub fn ip_set(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.ip_set = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CreateAddressGroupOption::ip_set`.
+    #[inline]
     pub fn push_ip_set(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_set.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateAddressGroupOption::ip_set`.
+    #[inline]
     pub fn set_ip_set(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ip_set = value;
         self
     }
     /// Sets `CreateAddressGroupOption::max_capacity`.
+    #[inline]
     pub fn max_capacity(mut self, value: i64) -> Self {
         self.inner.max_capacity = Some(value);
         self
     }
     /// Sets or clears `CreateAddressGroupOption::max_capacity`.
+    #[inline]
     pub fn set_max_capacity(mut self, value: Option<i64>) -> Self {
         self.inner.max_capacity = value;
         self
     }
     /// Sets `CreateAddressGroupOption::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateAddressGroupOption::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateAddressGroupOption::ip_extra_set`.
+    #[inline]
     pub fn ip_extra_set(
         mut self,
         value: impl IntoIterator<Item = impl Into<IpExtraSetOption>>,
@@ -1224,11 +1306,13 @@ impl CreateAddressGroupOptionBuilder {
         self
     }
     /// Appends one item to `CreateAddressGroupOption::ip_extra_set`.
+    #[inline]
     pub fn push_ip_extra_set(mut self, value: impl Into<IpExtraSetOption>) -> Self {
         self.inner.ip_extra_set.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateAddressGroupOption::ip_extra_set`.
+    #[inline]
     pub fn set_ip_extra_set(mut self, value: Option<Vec<IpExtraSetOption>>) -> Self {
         self.inner.ip_extra_set = value;
         self
@@ -1299,21 +1383,25 @@ pub struct CreateAddressGroupRequestBodyBuilder {
 }
 impl CreateAddressGroupRequestBodyBuilder {
     /// Sets `CreateAddressGroupRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `CreateAddressGroupRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `CreateAddressGroupRequestBody::address_group`. **Required.**
+    #[inline]
     pub fn address_group(mut self, value: impl Into<CreateAddressGroupOption>) -> Self {
         self.inner.address_group = Some(value.into());
         self
     }
     /// Sets or clears `CreateAddressGroupRequestBody::address_group`.
+    #[inline]
     pub fn set_address_group(mut self, value: Option<CreateAddressGroupOption>) -> Self {
         self.inner.address_group = value;
         self
@@ -1379,21 +1467,25 @@ pub struct CreateAddressGroupResponseBuilder {
 }
 impl CreateAddressGroupResponseBuilder {
     /// Sets `CreateAddressGroupResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateAddressGroupResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `CreateAddressGroupResponse::address_group`.
+    #[inline]
     pub fn address_group(mut self, value: impl Into<AddressGroup>) -> Self {
         self.inner.address_group = Some(value.into());
         self
     }
     /// Sets or clears `CreateAddressGroupResponse::address_group`.
+    #[inline]
     pub fn set_address_group(mut self, value: Option<AddressGroup>) -> Self {
         self.inner.address_group = value;
         self
@@ -1515,56 +1607,67 @@ pub struct CreateClouddcnSubnetOptionBuilder {
 }
 impl CreateClouddcnSubnetOptionBuilder {
     /// Sets `CreateClouddcnSubnetOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateClouddcnSubnetOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateClouddcnSubnetOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateClouddcnSubnetOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateClouddcnSubnetOption::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `CreateClouddcnSubnetOption::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `CreateClouddcnSubnetOption::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateClouddcnSubnetOption::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `CreateClouddcnSubnetOption::gateway_ip`. **Required.**
+    #[inline]
     pub fn gateway_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.gateway_ip = Some(value.into());
         self
     }
     /// Sets or clears `CreateClouddcnSubnetOption::gateway_ip`.
+    #[inline]
     pub fn set_gateway_ip(mut self, value: Option<String>) -> Self {
         self.inner.gateway_ip = value;
         self
     }
     /// Sets `CreateClouddcnSubnetOption::dns_nameservers`.
+    #[inline]
     pub fn dns_nameservers(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1573,26 +1676,31 @@ impl CreateClouddcnSubnetOptionBuilder {
         self
     }
     /// Appends one item to `CreateClouddcnSubnetOption::dns_nameservers`.
+    #[inline]
     pub fn push_dns_nameservers(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_nameservers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateClouddcnSubnetOption::dns_nameservers`.
+    #[inline]
     pub fn set_dns_nameservers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dns_nameservers = value;
         self
     }
     /// Sets `CreateClouddcnSubnetOption::availability_zone`.
+    #[inline]
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
         self
     }
     /// Sets or clears `CreateClouddcnSubnetOption::availability_zone`.
+    #[inline]
     pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
         self.inner.availability_zone = value;
         self
     }
     /// Sets `CreateClouddcnSubnetOption::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -1601,11 +1709,13 @@ impl CreateClouddcnSubnetOptionBuilder {
         self
     }
     /// Appends one item to `CreateClouddcnSubnetOption::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateClouddcnSubnetOption::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
@@ -1676,6 +1786,7 @@ pub struct CreateClouddcnSubnetRequestBodyBuilder {
 }
 impl CreateClouddcnSubnetRequestBodyBuilder {
     /// Sets `CreateClouddcnSubnetRequestBody::clouddcn_subnet`. **Required.**
+    #[inline]
     pub fn clouddcn_subnet(
         mut self,
         value: impl Into<CreateClouddcnSubnetOption>,
@@ -1684,6 +1795,7 @@ impl CreateClouddcnSubnetRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateClouddcnSubnetRequestBody::clouddcn_subnet`.
+    #[inline]
     pub fn set_clouddcn_subnet(
         mut self,
         value: Option<CreateClouddcnSubnetOption>,
@@ -1753,11 +1865,13 @@ pub struct CreateClouddcnSubnetResponseBuilder {
 }
 impl CreateClouddcnSubnetResponseBuilder {
     /// Sets `CreateClouddcnSubnetResponse::clouddcn_subnet`.
+    #[inline]
     pub fn clouddcn_subnet(mut self, value: impl Into<ClouddcnSubnet>) -> Self {
         self.inner.clouddcn_subnet = Some(value.into());
         self
     }
     /// Sets or clears `CreateClouddcnSubnetResponse::clouddcn_subnet`.
+    #[inline]
     pub fn set_clouddcn_subnet(mut self, value: Option<ClouddcnSubnet>) -> Self {
         self.inner.clouddcn_subnet = value;
         self
@@ -1865,36 +1979,43 @@ pub struct CreateFirewallOptionBuilder {
 }
 impl CreateFirewallOptionBuilder {
     /// Sets `CreateFirewallOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateFirewallOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateFirewallOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateFirewallOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateFirewallOption::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateFirewallOption::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateFirewallOption::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -1903,31 +2024,37 @@ impl CreateFirewallOptionBuilder {
         self
     }
     /// Appends one item to `CreateFirewallOption::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateFirewallOption::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `CreateFirewallOption::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `CreateFirewallOption::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `CreateFirewallOption::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreateFirewallOption::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -1998,21 +2125,25 @@ pub struct CreateFirewallRequestBodyBuilder {
 }
 impl CreateFirewallRequestBodyBuilder {
     /// Sets `CreateFirewallRequestBody::firewall`. **Required.**
+    #[inline]
     pub fn firewall(mut self, value: impl Into<CreateFirewallOption>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `CreateFirewallRequestBody::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<CreateFirewallOption>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `CreateFirewallRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `CreateFirewallRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -2078,21 +2209,25 @@ pub struct CreateFirewallResponseBuilder {
 }
 impl CreateFirewallResponseBuilder {
     /// Sets `CreateFirewallResponse::firewall`.
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallDetail>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `CreateFirewallResponse::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallDetail>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `CreateFirewallResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateFirewallResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2157,11 +2292,13 @@ pub struct CreateFirewallTagRequestBodyBuilder {
 }
 impl CreateFirewallTagRequestBodyBuilder {
     /// Sets `CreateFirewallTagRequestBody::tag`. **Required.**
+    #[inline]
     pub fn tag(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `CreateFirewallTagRequestBody::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<ResourceTag>) -> Self {
         self.inner.tag = value;
         self
@@ -2226,11 +2363,13 @@ pub struct CreatePortTagRequestBodyBuilder {
 }
 impl CreatePortTagRequestBodyBuilder {
     /// Sets `CreatePortTagRequestBody::tag`. **Required.**
+    #[inline]
     pub fn tag(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `CreatePortTagRequestBody::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<ResourceTag>) -> Self {
         self.inner.tag = value;
         self
@@ -2322,36 +2461,43 @@ pub struct CreateSecurityGroupOptionBuilder {
 }
 impl CreateSecurityGroupOptionBuilder {
     /// Sets `CreateSecurityGroupOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateSecurityGroupOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateSecurityGroupOption::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupOption::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateSecurityGroupOption::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -2360,11 +2506,13 @@ impl CreateSecurityGroupOptionBuilder {
         self
     }
     /// Appends one item to `CreateSecurityGroupOption::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupOption::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -2437,16 +2585,19 @@ pub struct CreateSecurityGroupRequestBodyBuilder {
 }
 impl CreateSecurityGroupRequestBodyBuilder {
     /// Sets `CreateSecurityGroupRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `CreateSecurityGroupRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `CreateSecurityGroupRequestBody::security_group`. **Required.**
+    #[inline]
     pub fn security_group(
         mut self,
         value: impl Into<CreateSecurityGroupOption>,
@@ -2455,6 +2606,7 @@ impl CreateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateSecurityGroupRequestBody::security_group`.
+    #[inline]
     pub fn set_security_group(
         mut self,
         value: Option<CreateSecurityGroupOption>,
@@ -2525,21 +2677,25 @@ pub struct CreateSecurityGroupResponseBuilder {
 }
 impl CreateSecurityGroupResponseBuilder {
     /// Sets `CreateSecurityGroupResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `CreateSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn security_group(mut self, value: impl Into<SecurityGroupInfo>) -> Self {
         self.inner.security_group = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn set_security_group(mut self, value: Option<SecurityGroupInfo>) -> Self {
         self.inner.security_group = value;
         self
@@ -2695,121 +2851,145 @@ pub struct CreateSecurityGroupRuleOptionBuilder {
 }
 impl CreateSecurityGroupRuleOptionBuilder {
     /// Sets `CreateSecurityGroupRuleOption::security_group_id`. **Required.**
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::direction`. **Required.**
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<String>) -> Self {
         self.inner.direction = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::ethertype`.
+    #[inline]
     pub fn ethertype(mut self, value: impl Into<String>) -> Self {
         self.inner.ethertype = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::ethertype`.
+    #[inline]
     pub fn set_ethertype(mut self, value: Option<String>) -> Self {
         self.inner.ethertype = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::protocol`.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::multiport`.
+    #[inline]
     pub fn multiport(mut self, value: impl Into<String>) -> Self {
         self.inner.multiport = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::multiport`.
+    #[inline]
     pub fn set_multiport(mut self, value: Option<String>) -> Self {
         self.inner.multiport = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::remote_ip_prefix`.
+    #[inline]
     pub fn remote_ip_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_ip_prefix = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::remote_ip_prefix`.
+    #[inline]
     pub fn set_remote_ip_prefix(mut self, value: Option<String>) -> Self {
         self.inner.remote_ip_prefix = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::remote_group_id`.
+    #[inline]
     pub fn remote_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::remote_group_id`.
+    #[inline]
     pub fn set_remote_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_group_id = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::remote_address_group_id`.
+    #[inline]
     pub fn remote_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::remote_address_group_id`.
+    #[inline]
     pub fn set_remote_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_address_group_id = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::action`.
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::priority`.
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleOption::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleOption::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -2887,16 +3067,19 @@ pub struct CreateSecurityGroupRuleRequestBodyBuilder {
 }
 impl CreateSecurityGroupRuleRequestBodyBuilder {
     /// Sets `CreateSecurityGroupRuleRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleRequestBody::security_group_rule`. **Required.**
+    #[inline]
     pub fn security_group_rule(
         mut self,
         value: impl Into<CreateSecurityGroupRuleOption>,
@@ -2905,6 +3088,7 @@ impl CreateSecurityGroupRuleRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleRequestBody::security_group_rule`.
+    #[inline]
     pub fn set_security_group_rule(
         mut self,
         value: Option<CreateSecurityGroupRuleOption>,
@@ -2979,21 +3163,25 @@ pub struct CreateSecurityGroupRuleResponseBuilder {
 }
 impl CreateSecurityGroupRuleResponseBuilder {
     /// Sets `CreateSecurityGroupRuleResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `CreateSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn security_group_rule(mut self, value: impl Into<SecurityGroupRule>) -> Self {
         self.inner.security_group_rule = Some(value.into());
         self
     }
     /// Sets or clears `CreateSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn set_security_group_rule(mut self, value: Option<SecurityGroupRule>) -> Self {
         self.inner.security_group_rule = value;
         self
@@ -3137,76 +3325,91 @@ pub struct CreateSubNetworkInterfaceOptionBuilder {
 }
 impl CreateSubNetworkInterfaceOptionBuilder {
     /// Sets `CreateSubNetworkInterfaceOption::virsubnet_id`. **Required.**
+    #[inline]
     pub fn virsubnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.virsubnet_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceOption::virsubnet_id`.
+    #[inline]
     pub fn set_virsubnet_id(mut self, value: Option<String>) -> Self {
         self.inner.virsubnet_id = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceOption::vlan_id`.
+    #[inline]
     pub fn vlan_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vlan_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceOption::vlan_id`.
+    #[inline]
     pub fn set_vlan_id(mut self, value: Option<String>) -> Self {
         self.inner.vlan_id = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceOption::parent_id`. **Required.**
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceOption::parent_id`.
+    #[inline]
     pub fn set_parent_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_id = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceOption::ipv6_enable`.
+    #[inline]
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceOption::ipv6_enable`.
+    #[inline]
     pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
         self.inner.ipv6_enable = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceOption::private_ip_address`.
+    #[inline]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.private_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceOption::private_ip_address`.
+    #[inline]
     pub fn set_private_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.private_ip_address = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceOption::ipv6_ip_address`.
+    #[inline]
     pub fn ipv6_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceOption::ipv6_ip_address`.
+    #[inline]
     pub fn set_ipv6_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ipv6_ip_address = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3215,26 +3418,31 @@ impl CreateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Appends one item to `CreateSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceOption::project_id`.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceOption::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceOption::allowed_address_pairs`.
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -3245,6 +3453,7 @@ impl CreateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Appends one item to `CreateSubNetworkInterfaceOption::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -3253,6 +3462,7 @@ impl CreateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceOption::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -3333,16 +3543,19 @@ pub struct CreateSubNetworkInterfaceRequestBodyBuilder {
 }
 impl CreateSubNetworkInterfaceRequestBodyBuilder {
     /// Sets `CreateSubNetworkInterfaceRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceRequestBody::sub_network_interface`. **Required.**
+    #[inline]
     pub fn sub_network_interface(
         mut self,
         value: impl Into<CreateSubNetworkInterfaceOption>,
@@ -3351,6 +3564,7 @@ impl CreateSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceRequestBody::sub_network_interface`.
+    #[inline]
     pub fn set_sub_network_interface(
         mut self,
         value: Option<CreateSubNetworkInterfaceOption>,
@@ -3425,16 +3639,19 @@ pub struct CreateSubNetworkInterfaceResponseBuilder {
 }
 impl CreateSubNetworkInterfaceResponseBuilder {
     /// Sets `CreateSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `CreateSubNetworkInterfaceResponse::sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface(
         mut self,
         value: impl Into<SubNetworkInterface>,
@@ -3443,6 +3660,7 @@ impl CreateSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceResponse::sub_network_interface`.
+    #[inline]
     pub fn set_sub_network_interface(
         mut self,
         value: Option<SubNetworkInterface>,
@@ -3510,11 +3728,13 @@ pub struct CreateSubNetworkInterfaceTagRequestBodyBuilder {
 }
 impl CreateSubNetworkInterfaceTagRequestBodyBuilder {
     /// Sets `CreateSubNetworkInterfaceTagRequestBody::tag`.
+    #[inline]
     pub fn tag(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tag = Some(value.into());
         self
     }
     /// Sets or clears `CreateSubNetworkInterfaceTagRequestBody::tag`.
+    #[inline]
     pub fn set_tag(mut self, value: Option<ResourceTag>) -> Self {
         self.inner.tag = value;
         self
@@ -3586,21 +3806,25 @@ pub struct CreateTrafficMirrorFilterOptionBuilder {
 }
 impl CreateTrafficMirrorFilterOptionBuilder {
     /// Sets `CreateTrafficMirrorFilterOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -3672,6 +3896,7 @@ pub struct CreateTrafficMirrorFilterRequestBodyBuilder {
 }
 impl CreateTrafficMirrorFilterRequestBodyBuilder {
     /// Sets `CreateTrafficMirrorFilterRequestBody::traffic_mirror_filter`. **Required.**
+    #[inline]
     pub fn traffic_mirror_filter(
         mut self,
         value: impl Into<CreateTrafficMirrorFilterOption>,
@@ -3680,6 +3905,7 @@ impl CreateTrafficMirrorFilterRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRequestBody::traffic_mirror_filter`.
+    #[inline]
     pub fn set_traffic_mirror_filter(
         mut self,
         value: Option<CreateTrafficMirrorFilterOption>,
@@ -3754,6 +3980,7 @@ pub struct CreateTrafficMirrorFilterResponseBuilder {
 }
 impl CreateTrafficMirrorFilterResponseBuilder {
     /// Sets `CreateTrafficMirrorFilterResponse::traffic_mirror_filter`.
+    #[inline]
     pub fn traffic_mirror_filter(
         mut self,
         value: impl Into<TrafficMirrorFilter>,
@@ -3762,6 +3989,7 @@ impl CreateTrafficMirrorFilterResponseBuilder {
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterResponse::traffic_mirror_filter`.
+    #[inline]
     pub fn set_traffic_mirror_filter(
         mut self,
         value: Option<TrafficMirrorFilter>,
@@ -3770,11 +3998,13 @@ impl CreateTrafficMirrorFilterResponseBuilder {
         self
     }
     /// Sets `CreateTrafficMirrorFilterResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -3939,111 +4169,133 @@ pub struct CreateTrafficMirrorFilterRuleOptionBuilder {
 }
 impl CreateTrafficMirrorFilterRuleOptionBuilder {
     /// Sets `CreateTrafficMirrorFilterRuleOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleOption::traffic_mirror_filter_id`. **Required.**
+    #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_filter_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::traffic_mirror_filter_id`.
+    #[inline]
     pub fn set_traffic_mirror_filter_id(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_filter_id = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleOption::direction`. **Required.**
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<String>) -> Self {
         self.inner.direction = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleOption::protocol`. **Required.**
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleOption::ethertype`. **Required.**
+    #[inline]
     pub fn ethertype(mut self, value: impl Into<String>) -> Self {
         self.inner.ethertype = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::ethertype`.
+    #[inline]
     pub fn set_ethertype(mut self, value: Option<String>) -> Self {
         self.inner.ethertype = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleOption::source_cidr_block`.
+    #[inline]
     pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.inner.source_cidr_block = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::source_cidr_block`.
+    #[inline]
     pub fn set_source_cidr_block(mut self, value: Option<String>) -> Self {
         self.inner.source_cidr_block = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleOption::destination_cidr_block`.
+    #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_cidr_block = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::destination_cidr_block`.
+    #[inline]
     pub fn set_destination_cidr_block(mut self, value: Option<String>) -> Self {
         self.inner.destination_cidr_block = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleOption::source_port_range`.
+    #[inline]
     pub fn source_port_range(mut self, value: impl Into<String>) -> Self {
         self.inner.source_port_range = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::source_port_range`.
+    #[inline]
     pub fn set_source_port_range(mut self, value: Option<String>) -> Self {
         self.inner.source_port_range = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleOption::destination_port_range`.
+    #[inline]
     pub fn destination_port_range(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_port_range = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::destination_port_range`.
+    #[inline]
     pub fn set_destination_port_range(mut self, value: Option<String>) -> Self {
         self.inner.destination_port_range = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleOption::action`. **Required.**
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleOption::priority`. **Required.**
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleOption::priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
@@ -4118,6 +4370,7 @@ pub struct CreateTrafficMirrorFilterRuleRequestBodyBuilder {
 }
 impl CreateTrafficMirrorFilterRuleRequestBodyBuilder {
     /// Sets `CreateTrafficMirrorFilterRuleRequestBody::traffic_mirror_filter_rule`. **Required.**
+    #[inline]
     pub fn traffic_mirror_filter_rule(
         mut self,
         value: impl Into<CreateTrafficMirrorFilterRuleOption>,
@@ -4126,6 +4379,7 @@ impl CreateTrafficMirrorFilterRuleRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleRequestBody::traffic_mirror_filter_rule`.
+    #[inline]
     pub fn set_traffic_mirror_filter_rule(
         mut self,
         value: Option<CreateTrafficMirrorFilterRuleOption>,
@@ -4207,6 +4461,7 @@ pub struct CreateTrafficMirrorFilterRuleResponseBuilder {
 }
 impl CreateTrafficMirrorFilterRuleResponseBuilder {
     /// Sets `CreateTrafficMirrorFilterRuleResponse::traffic_mirror_filter_rule`.
+    #[inline]
     pub fn traffic_mirror_filter_rule(
         mut self,
         value: impl Into<TrafficMirrorFilterRule>,
@@ -4215,6 +4470,7 @@ impl CreateTrafficMirrorFilterRuleResponseBuilder {
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleResponse::traffic_mirror_filter_rule`.
+    #[inline]
     pub fn set_traffic_mirror_filter_rule(
         mut self,
         value: Option<TrafficMirrorFilterRule>,
@@ -4223,11 +4479,13 @@ impl CreateTrafficMirrorFilterRuleResponseBuilder {
         self
     }
     /// Sets `CreateTrafficMirrorFilterRuleResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorFilterRuleResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -4400,36 +4658,43 @@ pub struct CreateTrafficMirrorSessionOptionBuilder {
 }
 impl CreateTrafficMirrorSessionOptionBuilder {
     /// Sets `CreateTrafficMirrorSessionOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateTrafficMirrorSessionOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateTrafficMirrorSessionOption::traffic_mirror_filter_id`. **Required.**
+    #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_filter_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::traffic_mirror_filter_id`.
+    #[inline]
     pub fn set_traffic_mirror_filter_id(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_filter_id = value;
         self
     }
     /// Sets `CreateTrafficMirrorSessionOption::traffic_mirror_sources`. **Required.**
+    #[inline]
     pub fn traffic_mirror_sources(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4440,6 +4705,7 @@ impl CreateTrafficMirrorSessionOptionBuilder {
         self
     }
     /// Appends one item to `CreateTrafficMirrorSessionOption::traffic_mirror_sources`.
+    #[inline]
     pub fn push_traffic_mirror_sources(mut self, value: impl Into<String>) -> Self {
         self.inner
             .traffic_mirror_sources
@@ -4448,76 +4714,91 @@ impl CreateTrafficMirrorSessionOptionBuilder {
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::traffic_mirror_sources`.
+    #[inline]
     pub fn set_traffic_mirror_sources(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.traffic_mirror_sources = value;
         self
     }
     /// Sets `CreateTrafficMirrorSessionOption::traffic_mirror_target_id`. **Required.**
+    #[inline]
     pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_target_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::traffic_mirror_target_id`.
+    #[inline]
     pub fn set_traffic_mirror_target_id(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_target_id = value;
         self
     }
     /// Sets `CreateTrafficMirrorSessionOption::traffic_mirror_target_type`. **Required.**
+    #[inline]
     pub fn traffic_mirror_target_type(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_target_type = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::traffic_mirror_target_type`.
+    #[inline]
     pub fn set_traffic_mirror_target_type(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_target_type = value;
         self
     }
     /// Sets `CreateTrafficMirrorSessionOption::virtual_network_id`.
+    #[inline]
     pub fn virtual_network_id(mut self, value: impl Into<String>) -> Self {
         self.inner.virtual_network_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::virtual_network_id`.
+    #[inline]
     pub fn set_virtual_network_id(mut self, value: Option<String>) -> Self {
         self.inner.virtual_network_id = value;
         self
     }
     /// Sets `CreateTrafficMirrorSessionOption::packet_length`.
+    #[inline]
     pub fn packet_length(mut self, value: impl Into<String>) -> Self {
         self.inner.packet_length = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::packet_length`.
+    #[inline]
     pub fn set_packet_length(mut self, value: Option<String>) -> Self {
         self.inner.packet_length = value;
         self
     }
     /// Sets `CreateTrafficMirrorSessionOption::priority`. **Required.**
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
     }
     /// Sets `CreateTrafficMirrorSessionOption::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: impl Into<String>) -> Self {
         self.inner.enabled = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<String>) -> Self {
         self.inner.enabled = value;
         self
     }
     /// Sets `CreateTrafficMirrorSessionOption::r#type`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionOption::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -4589,6 +4870,7 @@ pub struct CreateTrafficMirrorSessionRequestBodyBuilder {
 }
 impl CreateTrafficMirrorSessionRequestBodyBuilder {
     /// Sets `CreateTrafficMirrorSessionRequestBody::traffic_mirror_session`. **Required.**
+    #[inline]
     pub fn traffic_mirror_session(
         mut self,
         value: impl Into<CreateTrafficMirrorSessionOption>,
@@ -4597,6 +4879,7 @@ impl CreateTrafficMirrorSessionRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionRequestBody::traffic_mirror_session`.
+    #[inline]
     pub fn set_traffic_mirror_session(
         mut self,
         value: Option<CreateTrafficMirrorSessionOption>,
@@ -4672,6 +4955,7 @@ pub struct CreateTrafficMirrorSessionResponseBuilder {
 }
 impl CreateTrafficMirrorSessionResponseBuilder {
     /// Sets `CreateTrafficMirrorSessionResponse::traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session(
         mut self,
         value: impl Into<TrafficMirrorSession>,
@@ -4680,6 +4964,7 @@ impl CreateTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionResponse::traffic_mirror_session`.
+    #[inline]
     pub fn set_traffic_mirror_session(
         mut self,
         value: Option<TrafficMirrorSession>,
@@ -4688,11 +4973,13 @@ impl CreateTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Sets `CreateTrafficMirrorSessionResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateTrafficMirrorSessionResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -4796,61 +5083,73 @@ pub struct CreateVirsubnetCidrReservationOptionBuilder {
 }
 impl CreateVirsubnetCidrReservationOptionBuilder {
     /// Sets `CreateVirsubnetCidrReservationOption::virsubnet_id`. **Required.**
+    #[inline]
     pub fn virsubnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.virsubnet_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVirsubnetCidrReservationOption::virsubnet_id`.
+    #[inline]
     pub fn set_virsubnet_id(mut self, value: Option<String>) -> Self {
         self.inner.virsubnet_id = value;
         self
     }
     /// Sets `CreateVirsubnetCidrReservationOption::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `CreateVirsubnetCidrReservationOption::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `CreateVirsubnetCidrReservationOption::cidr`.
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `CreateVirsubnetCidrReservationOption::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `CreateVirsubnetCidrReservationOption::mask`.
+    #[inline]
     pub fn mask(mut self, value: i64) -> Self {
         self.inner.mask = Some(value);
         self
     }
     /// Sets or clears `CreateVirsubnetCidrReservationOption::mask`.
+    #[inline]
     pub fn set_mask(mut self, value: Option<i64>) -> Self {
         self.inner.mask = value;
         self
     }
     /// Sets `CreateVirsubnetCidrReservationOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateVirsubnetCidrReservationOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateVirsubnetCidrReservationOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateVirsubnetCidrReservationOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -4931,16 +5230,19 @@ pub struct CreateVirsubnetCidrReservationRequestBodyBuilder {
 }
 impl CreateVirsubnetCidrReservationRequestBodyBuilder {
     /// Sets `CreateVirsubnetCidrReservationRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `CreateVirsubnetCidrReservationRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `CreateVirsubnetCidrReservationRequestBody::virsubnet_cidr_reservation`. **Required.**
+    #[inline]
     pub fn virsubnet_cidr_reservation(
         mut self,
         value: impl Into<CreateVirsubnetCidrReservationOption>,
@@ -4949,6 +5251,7 @@ impl CreateVirsubnetCidrReservationRequestBodyBuilder {
         self
     }
     /// Sets or clears `CreateVirsubnetCidrReservationRequestBody::virsubnet_cidr_reservation`.
+    #[inline]
     pub fn set_virsubnet_cidr_reservation(
         mut self,
         value: Option<CreateVirsubnetCidrReservationOption>,
@@ -5030,16 +5333,19 @@ pub struct CreateVirsubnetCidrReservationResponseBuilder {
 }
 impl CreateVirsubnetCidrReservationResponseBuilder {
     /// Sets `CreateVirsubnetCidrReservationResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVirsubnetCidrReservationResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `CreateVirsubnetCidrReservationResponse::virsubnet_cidr_reservation`.
+    #[inline]
     pub fn virsubnet_cidr_reservation(
         mut self,
         value: impl Into<VirsubnetCidrReservation>,
@@ -5048,6 +5354,7 @@ impl CreateVirsubnetCidrReservationResponseBuilder {
         self
     }
     /// Sets or clears `CreateVirsubnetCidrReservationResponse::virsubnet_cidr_reservation`.
+    #[inline]
     pub fn set_virsubnet_cidr_reservation(
         mut self,
         value: Option<VirsubnetCidrReservation>,
@@ -5152,56 +5459,67 @@ pub struct CreateVpcOptionBuilder {
 }
 impl CreateVpcOptionBuilder {
     /// Sets `CreateVpcOption::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `CreateVpcOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `CreateVpcOption::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `CreateVpcOption::enterprise_project_id`.
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateVpcOption::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `CreateVpcOption::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<Tag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `CreateVpcOption::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<Tag>>) -> Self {
         self.inner.tags = value;
         self
@@ -5272,21 +5590,25 @@ pub struct CreateVpcRequestBodyBuilder {
 }
 impl CreateVpcRequestBodyBuilder {
     /// Sets `CreateVpcRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `CreateVpcRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `CreateVpcRequestBody::vpc`. **Required.**
+    #[inline]
     pub fn vpc(mut self, value: impl Into<CreateVpcOption>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcRequestBody::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<CreateVpcOption>) -> Self {
         self.inner.vpc = value;
         self
@@ -5348,31 +5670,37 @@ pub struct CreateVpcResponseBuilder {
 }
 impl CreateVpcResponseBuilder {
     /// Sets `CreateVpcResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `CreateVpcResponse::error_msg`.
+    #[inline]
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_msg = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcResponse::error_msg`.
+    #[inline]
     pub fn set_error_msg(mut self, value: Option<String>) -> Self {
         self.inner.error_msg = value;
         self
     }
     /// Sets `CreateVpcResponse::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `CreateVpcResponse::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self

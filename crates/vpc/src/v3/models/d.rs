@@ -62,21 +62,25 @@ pub struct DeleteResourceTagRequestBodyBuilder {
 }
 impl DeleteResourceTagRequestBodyBuilder {
     /// Sets `DeleteResourceTagRequestBody::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `DeleteResourceTagRequestBody::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `DeleteResourceTagRequestBody::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `DeleteResourceTagRequestBody::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -159,31 +163,37 @@ pub struct DependencyBuilder {
 }
 impl DependencyBuilder {
     /// Sets `Dependency::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Dependency::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `Dependency::instance_id`. **Required.**
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `Dependency::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `Dependency::instance_name`. **Required.**
+    #[inline]
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_name = Some(value.into());
         self
     }
     /// Sets or clears `Dependency::instance_name`.
+    #[inline]
     pub fn set_instance_name(mut self, value: Option<String>) -> Self {
         self.inner.instance_name = value;
         self
@@ -255,16 +265,19 @@ pub struct DetachSubNetworkInterfaceResponseBuilder {
 }
 impl DetachSubNetworkInterfaceResponseBuilder {
     /// Sets `DetachSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `DetachSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `DetachSubNetworkInterfaceResponse::sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface(
         mut self,
         value: impl Into<SubNetworkInterface>,
@@ -273,6 +286,7 @@ impl DetachSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `DetachSubNetworkInterfaceResponse::sub_network_interface`.
+    #[inline]
     pub fn set_sub_network_interface(
         mut self,
         value: Option<SubNetworkInterface>,
@@ -348,6 +362,7 @@ pub struct DisassociateSubnetFirewallRequestBodyBuilder {
 }
 impl DisassociateSubnetFirewallRequestBodyBuilder {
     /// Sets `DisassociateSubnetFirewallRequestBody::subnets`. **Required.**
+    #[inline]
     pub fn subnets(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallAssociation>>,
@@ -356,21 +371,25 @@ impl DisassociateSubnetFirewallRequestBodyBuilder {
         self
     }
     /// Appends one item to `DisassociateSubnetFirewallRequestBody::subnets`.
+    #[inline]
     pub fn push_subnets(mut self, value: impl Into<FirewallAssociation>) -> Self {
         self.inner.subnets.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `DisassociateSubnetFirewallRequestBody::subnets`.
+    #[inline]
     pub fn set_subnets(mut self, value: Option<Vec<FirewallAssociation>>) -> Self {
         self.inner.subnets = value;
         self
     }
     /// Sets `DisassociateSubnetFirewallRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `DisassociateSubnetFirewallRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -438,21 +457,25 @@ pub struct DisassociateSubnetFirewallResponseBuilder {
 }
 impl DisassociateSubnetFirewallResponseBuilder {
     /// Sets `DisassociateSubnetFirewallResponse::firewall`.
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallDetail>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `DisassociateSubnetFirewallResponse::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallDetail>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `DisassociateSubnetFirewallResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `DisassociateSubnetFirewallResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self

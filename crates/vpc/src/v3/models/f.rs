@@ -56,11 +56,13 @@ pub struct FirewallAssociationBuilder {
 }
 impl FirewallAssociationBuilder {
     /// Sets `FirewallAssociation::virsubnet_id`. **Required.**
+    #[inline]
     pub fn virsubnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.virsubnet_id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallAssociation::virsubnet_id`.
+    #[inline]
     pub fn set_virsubnet_id(mut self, value: Option<String>) -> Self {
         self.inner.virsubnet_id = value;
         self
@@ -264,96 +266,115 @@ pub struct FirewallDetailBuilder {
 }
 impl FirewallDetailBuilder {
     /// Sets `FirewallDetail::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `FirewallDetail::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `FirewallDetail::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `FirewallDetail::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `FirewallDetail::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `FirewallDetail::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `FirewallDetail::admin_state_up`. **Required.**
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `FirewallDetail::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `FirewallDetail::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `FirewallDetail::enterprise_project_id`. **Required.**
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `FirewallDetail::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -362,16 +383,19 @@ impl FirewallDetailBuilder {
         self
     }
     /// Appends one item to `FirewallDetail::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `FirewallDetail::associations`. **Required.**
+    #[inline]
     pub fn associations(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallAssociation>>,
@@ -380,16 +404,19 @@ impl FirewallDetailBuilder {
         self
     }
     /// Appends one item to `FirewallDetail::associations`.
+    #[inline]
     pub fn push_associations(mut self, value: impl Into<FirewallAssociation>) -> Self {
         self.inner.associations.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::associations`.
+    #[inline]
     pub fn set_associations(mut self, value: Option<Vec<FirewallAssociation>>) -> Self {
         self.inner.associations = value;
         self
     }
     /// Sets `FirewallDetail::ingress_rules`. **Required.**
+    #[inline]
     pub fn ingress_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallRuleDetail>>,
@@ -398,16 +425,19 @@ impl FirewallDetailBuilder {
         self
     }
     /// Appends one item to `FirewallDetail::ingress_rules`.
+    #[inline]
     pub fn push_ingress_rules(mut self, value: impl Into<FirewallRuleDetail>) -> Self {
         self.inner.ingress_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::ingress_rules`.
+    #[inline]
     pub fn set_ingress_rules(mut self, value: Option<Vec<FirewallRuleDetail>>) -> Self {
         self.inner.ingress_rules = value;
         self
     }
     /// Sets `FirewallDetail::egress_rules`. **Required.**
+    #[inline]
     pub fn egress_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallRuleDetail>>,
@@ -416,21 +446,25 @@ impl FirewallDetailBuilder {
         self
     }
     /// Appends one item to `FirewallDetail::egress_rules`.
+    #[inline]
     pub fn push_egress_rules(mut self, value: impl Into<FirewallRuleDetail>) -> Self {
         self.inner.egress_rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::egress_rules`.
+    #[inline]
     pub fn set_egress_rules(mut self, value: Option<Vec<FirewallRuleDetail>>) -> Self {
         self.inner.egress_rules = value;
         self
     }
     /// Sets `FirewallDetail::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `FirewallDetail::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -593,121 +627,145 @@ pub struct FirewallInsertRuleItemOptionBuilder {
 }
 impl FirewallInsertRuleItemOptionBuilder {
     /// Sets `FirewallInsertRuleItemOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::action`. **Required.**
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::protocol`. **Required.**
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::source_ip_address`.
+    #[inline]
     pub fn source_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.source_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::source_ip_address`.
+    #[inline]
     pub fn set_source_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.source_ip_address = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::destination_ip_address`.
+    #[inline]
     pub fn destination_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::destination_ip_address`.
+    #[inline]
     pub fn set_destination_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.destination_ip_address = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::source_port`.
+    #[inline]
     pub fn source_port(mut self, value: impl Into<String>) -> Self {
         self.inner.source_port = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::source_port`.
+    #[inline]
     pub fn set_source_port(mut self, value: Option<String>) -> Self {
         self.inner.source_port = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::destination_port`.
+    #[inline]
     pub fn destination_port(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_port = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::destination_port`.
+    #[inline]
     pub fn set_destination_port(mut self, value: Option<String>) -> Self {
         self.inner.destination_port = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::source_address_group_id`.
+    #[inline]
     pub fn source_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.source_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::source_address_group_id`.
+    #[inline]
     pub fn set_source_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.source_address_group_id = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::destination_address_group_id`.
+    #[inline]
     pub fn destination_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::destination_address_group_id`.
+    #[inline]
     pub fn set_destination_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.destination_address_group_id = value;
         self
     }
     /// Sets `FirewallInsertRuleItemOption::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `FirewallInsertRuleItemOption::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -789,6 +847,7 @@ pub struct FirewallInsertRuleOptionBuilder {
 }
 impl FirewallInsertRuleOptionBuilder {
     /// Sets `FirewallInsertRuleOption::ingress_rules`.
+    #[inline]
     pub fn ingress_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallInsertRuleItemOption>>,
@@ -797,6 +856,7 @@ impl FirewallInsertRuleOptionBuilder {
         self
     }
     /// Appends one item to `FirewallInsertRuleOption::ingress_rules`.
+    #[inline]
     pub fn push_ingress_rules(
         mut self,
         value: impl Into<FirewallInsertRuleItemOption>,
@@ -805,6 +865,7 @@ impl FirewallInsertRuleOptionBuilder {
         self
     }
     /// Sets or clears `FirewallInsertRuleOption::ingress_rules`.
+    #[inline]
     pub fn set_ingress_rules(
         mut self,
         value: Option<Vec<FirewallInsertRuleItemOption>>,
@@ -813,6 +874,7 @@ impl FirewallInsertRuleOptionBuilder {
         self
     }
     /// Sets `FirewallInsertRuleOption::egress_rules`.
+    #[inline]
     pub fn egress_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallInsertRuleItemOption>>,
@@ -821,6 +883,7 @@ impl FirewallInsertRuleOptionBuilder {
         self
     }
     /// Appends one item to `FirewallInsertRuleOption::egress_rules`.
+    #[inline]
     pub fn push_egress_rules(
         mut self,
         value: impl Into<FirewallInsertRuleItemOption>,
@@ -829,6 +892,7 @@ impl FirewallInsertRuleOptionBuilder {
         self
     }
     /// Sets or clears `FirewallInsertRuleOption::egress_rules`.
+    #[inline]
     pub fn set_egress_rules(
         mut self,
         value: Option<Vec<FirewallInsertRuleItemOption>>,
@@ -837,11 +901,13 @@ impl FirewallInsertRuleOptionBuilder {
         self
     }
     /// Sets `FirewallInsertRuleOption::insert_after_rule`.
+    #[inline]
     pub fn insert_after_rule(mut self, value: impl Into<String>) -> Self {
         self.inner.insert_after_rule = Some(value.into());
         self
     }
     /// Sets or clears `FirewallInsertRuleOption::insert_after_rule`.
+    #[inline]
     pub fn set_insert_after_rule(mut self, value: Option<String>) -> Self {
         self.inner.insert_after_rule = value;
         self
@@ -906,11 +972,13 @@ pub struct FirewallRemoveRuleItemOptionBuilder {
 }
 impl FirewallRemoveRuleItemOptionBuilder {
     /// Sets `FirewallRemoveRuleItemOption::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRemoveRuleItemOption::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
@@ -978,6 +1046,7 @@ pub struct FirewallRemoveRuleOptionBuilder {
 }
 impl FirewallRemoveRuleOptionBuilder {
     /// Sets `FirewallRemoveRuleOption::ingress_rules`.
+    #[inline]
     pub fn ingress_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallRemoveRuleItemOption>>,
@@ -986,6 +1055,7 @@ impl FirewallRemoveRuleOptionBuilder {
         self
     }
     /// Appends one item to `FirewallRemoveRuleOption::ingress_rules`.
+    #[inline]
     pub fn push_ingress_rules(
         mut self,
         value: impl Into<FirewallRemoveRuleItemOption>,
@@ -994,6 +1064,7 @@ impl FirewallRemoveRuleOptionBuilder {
         self
     }
     /// Sets or clears `FirewallRemoveRuleOption::ingress_rules`.
+    #[inline]
     pub fn set_ingress_rules(
         mut self,
         value: Option<Vec<FirewallRemoveRuleItemOption>>,
@@ -1002,6 +1073,7 @@ impl FirewallRemoveRuleOptionBuilder {
         self
     }
     /// Sets `FirewallRemoveRuleOption::egress_rules`.
+    #[inline]
     pub fn egress_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallRemoveRuleItemOption>>,
@@ -1010,6 +1082,7 @@ impl FirewallRemoveRuleOptionBuilder {
         self
     }
     /// Appends one item to `FirewallRemoveRuleOption::egress_rules`.
+    #[inline]
     pub fn push_egress_rules(
         mut self,
         value: impl Into<FirewallRemoveRuleItemOption>,
@@ -1018,6 +1091,7 @@ impl FirewallRemoveRuleOptionBuilder {
         self
     }
     /// Sets or clears `FirewallRemoveRuleOption::egress_rules`.
+    #[inline]
     pub fn set_egress_rules(
         mut self,
         value: Option<Vec<FirewallRemoveRuleItemOption>>,
@@ -1221,131 +1295,157 @@ pub struct FirewallRuleDetailBuilder {
 }
 impl FirewallRuleDetailBuilder {
     /// Sets `FirewallRuleDetail::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `FirewallRuleDetail::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `FirewallRuleDetail::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `FirewallRuleDetail::action`. **Required.**
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `FirewallRuleDetail::protocol`. **Required.**
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `FirewallRuleDetail::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `FirewallRuleDetail::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `FirewallRuleDetail::source_ip_address`. **Required.**
+    #[inline]
     pub fn source_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.source_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::source_ip_address`.
+    #[inline]
     pub fn set_source_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.source_ip_address = value;
         self
     }
     /// Sets `FirewallRuleDetail::destination_ip_address`. **Required.**
+    #[inline]
     pub fn destination_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::destination_ip_address`.
+    #[inline]
     pub fn set_destination_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.destination_ip_address = value;
         self
     }
     /// Sets `FirewallRuleDetail::source_port`. **Required.**
+    #[inline]
     pub fn source_port(mut self, value: impl Into<String>) -> Self {
         self.inner.source_port = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::source_port`.
+    #[inline]
     pub fn set_source_port(mut self, value: Option<String>) -> Self {
         self.inner.source_port = value;
         self
     }
     /// Sets `FirewallRuleDetail::destination_port`. **Required.**
+    #[inline]
     pub fn destination_port(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_port = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::destination_port`.
+    #[inline]
     pub fn set_destination_port(mut self, value: Option<String>) -> Self {
         self.inner.destination_port = value;
         self
     }
     /// Sets `FirewallRuleDetail::source_address_group_id`. **Required.**
+    #[inline]
     pub fn source_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.source_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::source_address_group_id`.
+    #[inline]
     pub fn set_source_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.source_address_group_id = value;
         self
     }
     /// Sets `FirewallRuleDetail::destination_address_group_id`. **Required.**
+    #[inline]
     pub fn destination_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallRuleDetail::destination_address_group_id`.
+    #[inline]
     pub fn set_destination_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.destination_address_group_id = value;
         self
     }
     /// Sets `FirewallRuleDetail::enabled`. **Required.**
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `FirewallRuleDetail::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -1507,131 +1607,157 @@ pub struct FirewallUpdateRuleItemOptionBuilder {
 }
 impl FirewallUpdateRuleItemOptionBuilder {
     /// Sets `FirewallUpdateRuleItemOption::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::action`.
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::protocol`.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::ip_version`.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::source_ip_address`.
+    #[inline]
     pub fn source_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.source_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::source_ip_address`.
+    #[inline]
     pub fn set_source_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.source_ip_address = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::destination_ip_address`.
+    #[inline]
     pub fn destination_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::destination_ip_address`.
+    #[inline]
     pub fn set_destination_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.destination_ip_address = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::source_port`.
+    #[inline]
     pub fn source_port(mut self, value: impl Into<String>) -> Self {
         self.inner.source_port = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::source_port`.
+    #[inline]
     pub fn set_source_port(mut self, value: Option<String>) -> Self {
         self.inner.source_port = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::destination_port`.
+    #[inline]
     pub fn destination_port(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_port = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::destination_port`.
+    #[inline]
     pub fn set_destination_port(mut self, value: Option<String>) -> Self {
         self.inner.destination_port = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::source_address_group_id`.
+    #[inline]
     pub fn source_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.source_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::source_address_group_id`.
+    #[inline]
     pub fn set_source_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.source_address_group_id = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::destination_address_group_id`.
+    #[inline]
     pub fn destination_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::destination_address_group_id`.
+    #[inline]
     pub fn set_destination_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.destination_address_group_id = value;
         self
     }
     /// Sets `FirewallUpdateRuleItemOption::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `FirewallUpdateRuleItemOption::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -1699,6 +1825,7 @@ pub struct FirewallUpdateRuleOptionBuilder {
 }
 impl FirewallUpdateRuleOptionBuilder {
     /// Sets `FirewallUpdateRuleOption::ingress_rules`.
+    #[inline]
     pub fn ingress_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallUpdateRuleItemOption>>,
@@ -1707,6 +1834,7 @@ impl FirewallUpdateRuleOptionBuilder {
         self
     }
     /// Appends one item to `FirewallUpdateRuleOption::ingress_rules`.
+    #[inline]
     pub fn push_ingress_rules(
         mut self,
         value: impl Into<FirewallUpdateRuleItemOption>,
@@ -1715,6 +1843,7 @@ impl FirewallUpdateRuleOptionBuilder {
         self
     }
     /// Sets or clears `FirewallUpdateRuleOption::ingress_rules`.
+    #[inline]
     pub fn set_ingress_rules(
         mut self,
         value: Option<Vec<FirewallUpdateRuleItemOption>>,
@@ -1723,6 +1852,7 @@ impl FirewallUpdateRuleOptionBuilder {
         self
     }
     /// Sets `FirewallUpdateRuleOption::egress_rules`.
+    #[inline]
     pub fn egress_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallUpdateRuleItemOption>>,
@@ -1731,6 +1861,7 @@ impl FirewallUpdateRuleOptionBuilder {
         self
     }
     /// Appends one item to `FirewallUpdateRuleOption::egress_rules`.
+    #[inline]
     pub fn push_egress_rules(
         mut self,
         value: impl Into<FirewallUpdateRuleItemOption>,
@@ -1739,6 +1870,7 @@ impl FirewallUpdateRuleOptionBuilder {
         self
     }
     /// Sets or clears `FirewallUpdateRuleOption::egress_rules`.
+    #[inline]
     pub fn set_egress_rules(
         mut self,
         value: Option<Vec<FirewallUpdateRuleItemOption>>,

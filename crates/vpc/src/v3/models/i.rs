@@ -63,6 +63,7 @@ pub struct InsertSecurityGroupOptionBuilder {
 }
 impl InsertSecurityGroupOptionBuilder {
     /// Sets `InsertSecurityGroupOption::security_groups`. **Required.**
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -71,21 +72,25 @@ impl InsertSecurityGroupOptionBuilder {
         self
     }
     /// Appends one item to `InsertSecurityGroupOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `InsertSecurityGroupOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `InsertSecurityGroupOption::index`.
+    #[inline]
     pub fn index(mut self, value: i64) -> Self {
         self.inner.index = Some(value);
         self
     }
     /// Sets or clears `InsertSecurityGroupOption::index`.
+    #[inline]
     pub fn set_index(mut self, value: Option<i64>) -> Self {
         self.inner.index = value;
         self
@@ -154,21 +159,25 @@ pub struct IpExtraSetOptionBuilder {
 }
 impl IpExtraSetOptionBuilder {
     /// Sets `IpExtraSetOption::ip`. **Required.**
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
         self
     }
     /// Sets or clears `IpExtraSetOption::ip`.
+    #[inline]
     pub fn set_ip(mut self, value: Option<String>) -> Self {
         self.inner.ip = value;
         self
     }
     /// Sets `IpExtraSetOption::remarks`.
+    #[inline]
     pub fn remarks(mut self, value: impl Into<String>) -> Self {
         self.inner.remarks = Some(value.into());
         self
     }
     /// Sets or clears `IpExtraSetOption::remarks`.
+    #[inline]
     pub fn set_remarks(mut self, value: Option<String>) -> Self {
         self.inner.remarks = value;
         self
@@ -238,21 +247,25 @@ pub struct IpExtraSetRespOptionBuilder {
 }
 impl IpExtraSetRespOptionBuilder {
     /// Sets `IpExtraSetRespOption::ip`. **Required.**
+    #[inline]
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
         self
     }
     /// Sets or clears `IpExtraSetRespOption::ip`.
+    #[inline]
     pub fn set_ip(mut self, value: Option<String>) -> Self {
         self.inner.ip = value;
         self
     }
     /// Sets `IpExtraSetRespOption::remarks`. **Required.**
+    #[inline]
     pub fn remarks(mut self, value: impl Into<String>) -> Self {
         self.inner.remarks = Some(value.into());
         self
     }
     /// Sets or clears `IpExtraSetRespOption::remarks`.
+    #[inline]
     pub fn set_remarks(mut self, value: Option<String>) -> Self {
         self.inner.remarks = value;
         self

@@ -71,16 +71,19 @@ pub struct ListAddressGroupResponseBuilder {
 }
 impl ListAddressGroupResponseBuilder {
     /// Sets `ListAddressGroupResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAddressGroupResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListAddressGroupResponse::address_groups`.
+    #[inline]
     pub fn address_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<AddressGroup>>,
@@ -89,21 +92,25 @@ impl ListAddressGroupResponseBuilder {
         self
     }
     /// Appends one item to `ListAddressGroupResponse::address_groups`.
+    #[inline]
     pub fn push_address_groups(mut self, value: impl Into<AddressGroup>) -> Self {
         self.inner.address_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListAddressGroupResponse::address_groups`.
+    #[inline]
     pub fn set_address_groups(mut self, value: Option<Vec<AddressGroup>>) -> Self {
         self.inner.address_groups = value;
         self
     }
     /// Sets `ListAddressGroupResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListAddressGroupResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -185,16 +192,19 @@ pub struct ListAddressGroupsDependencyResponseBuilder {
 }
 impl ListAddressGroupsDependencyResponseBuilder {
     /// Sets `ListAddressGroupsDependencyResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListAddressGroupsDependencyResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListAddressGroupsDependencyResponse::address_groups`.
+    #[inline]
     pub fn address_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<AddressGroupDependency>>,
@@ -203,6 +213,7 @@ impl ListAddressGroupsDependencyResponseBuilder {
         self
     }
     /// Appends one item to `ListAddressGroupsDependencyResponse::address_groups`.
+    #[inline]
     pub fn push_address_groups(
         mut self,
         value: impl Into<AddressGroupDependency>,
@@ -211,6 +222,7 @@ impl ListAddressGroupsDependencyResponseBuilder {
         self
     }
     /// Sets or clears `ListAddressGroupsDependencyResponse::address_groups`.
+    #[inline]
     pub fn set_address_groups(
         mut self,
         value: Option<Vec<AddressGroupDependency>>,
@@ -219,11 +231,13 @@ impl ListAddressGroupsDependencyResponseBuilder {
         self
     }
     /// Sets `ListAddressGroupsDependencyResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListAddressGroupsDependencyResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -282,21 +296,25 @@ pub struct ListClouddcnSubnetsCountFilterTagsResponseBuilder {
 }
 impl ListClouddcnSubnetsCountFilterTagsResponseBuilder {
     /// Sets `ListClouddcnSubnetsCountFilterTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListClouddcnSubnetsCountFilterTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListClouddcnSubnetsCountFilterTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListClouddcnSubnetsCountFilterTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -372,6 +390,7 @@ pub struct ListClouddcnSubnetsFilterTagsResponseBuilder {
 }
 impl ListClouddcnSubnetsFilterTagsResponseBuilder {
     /// Sets `ListClouddcnSubnetsFilterTagsResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ClouddcnResource>>,
@@ -380,31 +399,37 @@ impl ListClouddcnSubnetsFilterTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListClouddcnSubnetsFilterTagsResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ClouddcnResource>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListClouddcnSubnetsFilterTagsResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ClouddcnResource>>) -> Self {
         self.inner.resources = value;
         self
     }
     /// Sets `ListClouddcnSubnetsFilterTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListClouddcnSubnetsFilterTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
     }
     /// Sets `ListClouddcnSubnetsFilterTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListClouddcnSubnetsFilterTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -475,6 +500,7 @@ pub struct ListClouddcnSubnetsResponseBuilder {
 }
 impl ListClouddcnSubnetsResponseBuilder {
     /// Sets `ListClouddcnSubnetsResponse::clouddcn_subnets`.
+    #[inline]
     pub fn clouddcn_subnets(
         mut self,
         value: impl IntoIterator<Item = impl Into<ClouddcnSubnet>>,
@@ -483,11 +509,13 @@ impl ListClouddcnSubnetsResponseBuilder {
         self
     }
     /// Appends one item to `ListClouddcnSubnetsResponse::clouddcn_subnets`.
+    #[inline]
     pub fn push_clouddcn_subnets(mut self, value: impl Into<ClouddcnSubnet>) -> Self {
         self.inner.clouddcn_subnets.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListClouddcnSubnetsResponse::clouddcn_subnets`.
+    #[inline]
     pub fn set_clouddcn_subnets(mut self, value: Option<Vec<ClouddcnSubnet>>) -> Self {
         self.inner.clouddcn_subnets = value;
         self
@@ -562,26 +590,31 @@ pub struct ListClouddcnSubnetsTagsResponseBuilder {
 }
 impl ListClouddcnSubnetsTagsResponseBuilder {
     /// Sets `ListClouddcnSubnetsTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListClouddcnSubnetsTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListClouddcnSubnetsTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListClouddcnSubnetsTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
     }
     /// Sets `ListClouddcnSubnetsTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTags>>,
@@ -590,11 +623,13 @@ impl ListClouddcnSubnetsTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListClouddcnSubnetsTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTags>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListClouddcnSubnetsTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTags>>) -> Self {
         self.inner.tags = value;
         self
@@ -774,96 +809,115 @@ pub struct ListFirewallDetailBuilder {
 }
 impl ListFirewallDetailBuilder {
     /// Sets `ListFirewallDetail::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `ListFirewallDetail::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `ListFirewallDetail::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `ListFirewallDetail::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `ListFirewallDetail::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `ListFirewallDetail::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `ListFirewallDetail::admin_state_up`. **Required.**
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `ListFirewallDetail::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `ListFirewallDetail::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `ListFirewallDetail::enterprise_project_id`. **Required.**
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `ListFirewallDetail::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -872,16 +926,19 @@ impl ListFirewallDetailBuilder {
         self
     }
     /// Appends one item to `ListFirewallDetail::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ListFirewallDetail::associations`. **Required.**
+    #[inline]
     pub fn associations(
         mut self,
         value: impl IntoIterator<Item = impl Into<FirewallAssociation>>,
@@ -890,21 +947,25 @@ impl ListFirewallDetailBuilder {
         self
     }
     /// Appends one item to `ListFirewallDetail::associations`.
+    #[inline]
     pub fn push_associations(mut self, value: impl Into<FirewallAssociation>) -> Self {
         self.inner.associations.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::associations`.
+    #[inline]
     pub fn set_associations(mut self, value: Option<Vec<FirewallAssociation>>) -> Self {
         self.inner.associations = value;
         self
     }
     /// Sets `ListFirewallDetail::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallDetail::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -980,6 +1041,7 @@ pub struct ListFirewallResponseBuilder {
 }
 impl ListFirewallResponseBuilder {
     /// Sets `ListFirewallResponse::firewalls`.
+    #[inline]
     pub fn firewalls(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListFirewallDetail>>,
@@ -988,31 +1050,37 @@ impl ListFirewallResponseBuilder {
         self
     }
     /// Appends one item to `ListFirewallResponse::firewalls`.
+    #[inline]
     pub fn push_firewalls(mut self, value: impl Into<ListFirewallDetail>) -> Self {
         self.inner.firewalls.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListFirewallResponse::firewalls`.
+    #[inline]
     pub fn set_firewalls(mut self, value: Option<Vec<ListFirewallDetail>>) -> Self {
         self.inner.firewalls = value;
         self
     }
     /// Sets `ListFirewallResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
     }
     /// Sets `ListFirewallResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1097,36 +1165,43 @@ pub struct ListFirewallTagsResponseBuilder {
 }
 impl ListFirewallTagsResponseBuilder {
     /// Sets `ListFirewallTagsResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListFirewallTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListFirewallTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ListFirewallTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListFirewallTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListFirewallTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -1197,31 +1272,37 @@ pub struct ListFirewallsByTagsRequestBodyBuilder {
 }
 impl ListFirewallsByTagsRequestBodyBuilder {
     /// Sets `ListFirewallsByTagsRequestBody::matches`.
+    #[inline]
     pub fn matches(mut self, value: impl IntoIterator<Item = impl Into<Match>>) -> Self {
         self.inner.matches = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListFirewallsByTagsRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<Match>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListFirewallsByTagsRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<Match>>) -> Self {
         self.inner.matches = value;
         self
     }
     /// Sets `ListFirewallsByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListFirewallsByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListFirewallsByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1295,6 +1376,7 @@ pub struct ListFirewallsByTagsResponseBuilder {
 }
 impl ListFirewallsByTagsResponseBuilder {
     /// Sets `ListFirewallsByTagsResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListResourceResp>>,
@@ -1303,31 +1385,37 @@ impl ListFirewallsByTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListFirewallsByTagsResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ListResourceResp>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListFirewallsByTagsResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ListResourceResp>>) -> Self {
         self.inner.resources = value;
         self
     }
     /// Sets `ListFirewallsByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListFirewallsByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
     }
     /// Sets `ListFirewallsByTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListFirewallsByTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1401,36 +1489,43 @@ pub struct ListPortTagsResponseBuilder {
 }
 impl ListPortTagsResponseBuilder {
     /// Sets `ListPortTagsResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListPortTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPortTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ListPortTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListPortTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListPortTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListPortTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -1501,31 +1596,37 @@ pub struct ListPortsByTagsRequestBodyBuilder {
 }
 impl ListPortsByTagsRequestBodyBuilder {
     /// Sets `ListPortsByTagsRequestBody::matches`.
+    #[inline]
     pub fn matches(mut self, value: impl IntoIterator<Item = impl Into<Match>>) -> Self {
         self.inner.matches = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListPortsByTagsRequestBody::matches`.
+    #[inline]
     pub fn push_matches(mut self, value: impl Into<Match>) -> Self {
         self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPortsByTagsRequestBody::matches`.
+    #[inline]
     pub fn set_matches(mut self, value: Option<Vec<Match>>) -> Self {
         self.inner.matches = value;
         self
     }
     /// Sets `ListPortsByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListPortsByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPortsByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1599,6 +1700,7 @@ pub struct ListPortsByTagsResponseBuilder {
 }
 impl ListPortsByTagsResponseBuilder {
     /// Sets `ListPortsByTagsResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListResourceResp>>,
@@ -1607,31 +1709,37 @@ impl ListPortsByTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListPortsByTagsResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ListResourceResp>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPortsByTagsResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ListResourceResp>>) -> Self {
         self.inner.resources = value;
         self
     }
     /// Sets `ListPortsByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListPortsByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
     }
     /// Sets `ListPortsByTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListPortsByTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1707,36 +1815,43 @@ pub struct ListPortsResponseBuilder {
 }
 impl ListPortsResponseBuilder {
     /// Sets `ListPortsResponse::ports`.
+    #[inline]
     pub fn ports(mut self, value: impl IntoIterator<Item = impl Into<Port>>) -> Self {
         self.inner.ports = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListPortsResponse::ports`.
+    #[inline]
     pub fn push_ports(mut self, value: impl Into<Port>) -> Self {
         self.inner.ports.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListPortsResponse::ports`.
+    #[inline]
     pub fn set_ports(mut self, value: Option<Vec<Port>>) -> Self {
         self.inner.ports = value;
         self
     }
     /// Sets `ListPortsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListPortsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListPortsResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListPortsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -1833,36 +1948,43 @@ pub struct ListResourceRespBuilder {
 }
 impl ListResourceRespBuilder {
     /// Sets `ListResourceResp::resource_id`. **Required.**
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_id = Some(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::resource_id`.
+    #[inline]
     pub fn set_resource_id(mut self, value: Option<String>) -> Self {
         self.inner.resource_id = value;
         self
     }
     /// Sets `ListResourceResp::resource_detail`.
+    #[inline]
     pub fn resource_detail(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.resource_detail = Some(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::resource_detail`.
+    #[inline]
     pub fn set_resource_detail(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.resource_detail = value;
         self
     }
     /// Sets `ListResourceResp::resource_name`. **Required.**
+    #[inline]
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_name = Some(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::resource_name`.
+    #[inline]
     pub fn set_resource_name(mut self, value: Option<String>) -> Self {
         self.inner.resource_name = value;
         self
     }
     /// Sets `ListResourceResp::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -1871,11 +1993,13 @@ impl ListResourceRespBuilder {
         self
     }
     /// Appends one item to `ListResourceResp::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListResourceResp::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -1940,6 +2064,7 @@ pub struct ListResourcesByTagsRequestBodyBuilder {
 }
 impl ListResourcesByTagsRequestBodyBuilder {
     /// Sets `ListResourcesByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTags>>,
@@ -1948,11 +2073,13 @@ impl ListResourcesByTagsRequestBodyBuilder {
         self
     }
     /// Appends one item to `ListResourcesByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTags>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListResourcesByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTags>>) -> Self {
         self.inner.tags = value;
         self
@@ -2037,16 +2164,19 @@ pub struct ListSecurityGroupRulesResponseBuilder {
 }
 impl ListSecurityGroupRulesResponseBuilder {
     /// Sets `ListSecurityGroupRulesResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListSecurityGroupRulesResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn security_group_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<SecurityGroupRule>>,
@@ -2057,6 +2187,7 @@ impl ListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Appends one item to `ListSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn push_security_group_rules(
         mut self,
         value: impl Into<SecurityGroupRule>,
@@ -2065,6 +2196,7 @@ impl ListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Sets or clears `ListSecurityGroupRulesResponse::security_group_rules`.
+    #[inline]
     pub fn set_security_group_rules(
         mut self,
         value: Option<Vec<SecurityGroupRule>>,
@@ -2073,11 +2205,13 @@ impl ListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Sets `ListSecurityGroupRulesResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListSecurityGroupRulesResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -2159,6 +2293,7 @@ pub struct ListSecurityGroupsResponseBuilder {
 }
 impl ListSecurityGroupsResponseBuilder {
     /// Sets `ListSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<SecurityGroup>>,
@@ -2167,31 +2302,37 @@ impl ListSecurityGroupsResponseBuilder {
         self
     }
     /// Appends one item to `ListSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<SecurityGroup>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSecurityGroupsResponse::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<SecurityGroup>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `ListSecurityGroupsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListSecurityGroupsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListSecurityGroupsResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListSecurityGroupsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -2267,36 +2408,43 @@ pub struct ListSubNetworkInterfaceTagsResponseBuilder {
 }
 impl ListSubNetworkInterfaceTagsResponseBuilder {
     /// Sets `ListSubNetworkInterfaceTagsResponse::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListSubNetworkInterfaceTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSubNetworkInterfaceTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ListSubNetworkInterfaceTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListSubNetworkInterfaceTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListSubNetworkInterfaceTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListSubNetworkInterfaceTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
@@ -2363,16 +2511,19 @@ pub struct ListSubNetworkInterfacesByTagsRequestBodyBuilder {
 }
 impl ListSubNetworkInterfacesByTagsRequestBodyBuilder {
     /// Sets `ListSubNetworkInterfacesByTagsRequestBody::tags`.
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<ListTag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListSubNetworkInterfacesByTagsRequestBody::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ListTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSubNetworkInterfacesByTagsRequestBody::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ListTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -2448,6 +2599,7 @@ pub struct ListSubNetworkInterfacesByTagsResponseBuilder {
 }
 impl ListSubNetworkInterfacesByTagsResponseBuilder {
     /// Sets `ListSubNetworkInterfacesByTagsResponse::resources`.
+    #[inline]
     pub fn resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<ListResourceResp>>,
@@ -2456,31 +2608,37 @@ impl ListSubNetworkInterfacesByTagsResponseBuilder {
         self
     }
     /// Appends one item to `ListSubNetworkInterfacesByTagsResponse::resources`.
+    #[inline]
     pub fn push_resources(mut self, value: impl Into<ListResourceResp>) -> Self {
         self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListSubNetworkInterfacesByTagsResponse::resources`.
+    #[inline]
     pub fn set_resources(mut self, value: Option<Vec<ListResourceResp>>) -> Self {
         self.inner.resources = value;
         self
     }
     /// Sets `ListSubNetworkInterfacesByTagsResponse::total_count`.
+    #[inline]
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
         self
     }
     /// Sets or clears `ListSubNetworkInterfacesByTagsResponse::total_count`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<i64>) -> Self {
         self.inner.total_count = value;
         self
     }
     /// Sets `ListSubNetworkInterfacesByTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListSubNetworkInterfacesByTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2566,16 +2724,19 @@ pub struct ListSubNetworkInterfacesResponseBuilder {
 }
 impl ListSubNetworkInterfacesResponseBuilder {
     /// Sets `ListSubNetworkInterfacesResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListSubNetworkInterfacesResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListSubNetworkInterfacesResponse::sub_network_interfaces`.
+    #[inline]
     pub fn sub_network_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubNetworkInterface>>,
@@ -2586,6 +2747,7 @@ impl ListSubNetworkInterfacesResponseBuilder {
         self
     }
     /// Appends one item to `ListSubNetworkInterfacesResponse::sub_network_interfaces`.
+    #[inline]
     pub fn push_sub_network_interfaces(
         mut self,
         value: impl Into<SubNetworkInterface>,
@@ -2597,6 +2759,7 @@ impl ListSubNetworkInterfacesResponseBuilder {
         self
     }
     /// Sets or clears `ListSubNetworkInterfacesResponse::sub_network_interfaces`.
+    #[inline]
     pub fn set_sub_network_interfaces(
         mut self,
         value: Option<Vec<SubNetworkInterface>>,
@@ -2605,11 +2768,13 @@ impl ListSubNetworkInterfacesResponseBuilder {
         self
     }
     /// Sets `ListSubNetworkInterfacesResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListSubNetworkInterfacesResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -2683,26 +2848,31 @@ pub struct ListTagBuilder {
 }
 impl ListTagBuilder {
     /// Sets `ListTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ListTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ListTag::values`. **Required.**
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListTag::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListTag::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -2792,6 +2962,7 @@ pub struct ListTrafficMirrorFilterRulesResponseBuilder {
 }
 impl ListTrafficMirrorFilterRulesResponseBuilder {
     /// Sets `ListTrafficMirrorFilterRulesResponse::traffic_mirror_filter_rules`.
+    #[inline]
     pub fn traffic_mirror_filter_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<TrafficMirrorFilterRule>>,
@@ -2802,6 +2973,7 @@ impl ListTrafficMirrorFilterRulesResponseBuilder {
         self
     }
     /// Appends one item to `ListTrafficMirrorFilterRulesResponse::traffic_mirror_filter_rules`.
+    #[inline]
     pub fn push_traffic_mirror_filter_rules(
         mut self,
         value: impl Into<TrafficMirrorFilterRule>,
@@ -2813,6 +2985,7 @@ impl ListTrafficMirrorFilterRulesResponseBuilder {
         self
     }
     /// Sets or clears `ListTrafficMirrorFilterRulesResponse::traffic_mirror_filter_rules`.
+    #[inline]
     pub fn set_traffic_mirror_filter_rules(
         mut self,
         value: Option<Vec<TrafficMirrorFilterRule>>,
@@ -2821,21 +2994,25 @@ impl ListTrafficMirrorFilterRulesResponseBuilder {
         self
     }
     /// Sets `ListTrafficMirrorFilterRulesResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListTrafficMirrorFilterRulesResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
     }
     /// Sets `ListTrafficMirrorFilterRulesResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListTrafficMirrorFilterRulesResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2921,6 +3098,7 @@ pub struct ListTrafficMirrorFiltersResponseBuilder {
 }
 impl ListTrafficMirrorFiltersResponseBuilder {
     /// Sets `ListTrafficMirrorFiltersResponse::traffic_mirror_filters`.
+    #[inline]
     pub fn traffic_mirror_filters(
         mut self,
         value: impl IntoIterator<Item = impl Into<TrafficMirrorFilter>>,
@@ -2931,6 +3109,7 @@ impl ListTrafficMirrorFiltersResponseBuilder {
         self
     }
     /// Appends one item to `ListTrafficMirrorFiltersResponse::traffic_mirror_filters`.
+    #[inline]
     pub fn push_traffic_mirror_filters(
         mut self,
         value: impl Into<TrafficMirrorFilter>,
@@ -2942,6 +3121,7 @@ impl ListTrafficMirrorFiltersResponseBuilder {
         self
     }
     /// Sets or clears `ListTrafficMirrorFiltersResponse::traffic_mirror_filters`.
+    #[inline]
     pub fn set_traffic_mirror_filters(
         mut self,
         value: Option<Vec<TrafficMirrorFilter>>,
@@ -2950,21 +3130,25 @@ impl ListTrafficMirrorFiltersResponseBuilder {
         self
     }
     /// Sets `ListTrafficMirrorFiltersResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListTrafficMirrorFiltersResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
     }
     /// Sets `ListTrafficMirrorFiltersResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListTrafficMirrorFiltersResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -3050,6 +3234,7 @@ pub struct ListTrafficMirrorSessionsResponseBuilder {
 }
 impl ListTrafficMirrorSessionsResponseBuilder {
     /// Sets `ListTrafficMirrorSessionsResponse::traffic_mirror_sessions`.
+    #[inline]
     pub fn traffic_mirror_sessions(
         mut self,
         value: impl IntoIterator<Item = impl Into<TrafficMirrorSession>>,
@@ -3060,6 +3245,7 @@ impl ListTrafficMirrorSessionsResponseBuilder {
         self
     }
     /// Appends one item to `ListTrafficMirrorSessionsResponse::traffic_mirror_sessions`.
+    #[inline]
     pub fn push_traffic_mirror_sessions(
         mut self,
         value: impl Into<TrafficMirrorSession>,
@@ -3071,6 +3257,7 @@ impl ListTrafficMirrorSessionsResponseBuilder {
         self
     }
     /// Sets or clears `ListTrafficMirrorSessionsResponse::traffic_mirror_sessions`.
+    #[inline]
     pub fn set_traffic_mirror_sessions(
         mut self,
         value: Option<Vec<TrafficMirrorSession>>,
@@ -3079,21 +3266,25 @@ impl ListTrafficMirrorSessionsResponseBuilder {
         self
     }
     /// Sets `ListTrafficMirrorSessionsResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListTrafficMirrorSessionsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
     }
     /// Sets `ListTrafficMirrorSessionsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListTrafficMirrorSessionsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -3183,6 +3374,7 @@ pub struct ListVirsubnetCidrReservationsResponseBuilder {
 }
 impl ListVirsubnetCidrReservationsResponseBuilder {
     /// Sets `ListVirsubnetCidrReservationsResponse::virsubnet_cidr_reservations`.
+    #[inline]
     pub fn virsubnet_cidr_reservations(
         mut self,
         value: impl IntoIterator<Item = impl Into<VirsubnetCidrReservation>>,
@@ -3193,6 +3385,7 @@ impl ListVirsubnetCidrReservationsResponseBuilder {
         self
     }
     /// Appends one item to `ListVirsubnetCidrReservationsResponse::virsubnet_cidr_reservations`.
+    #[inline]
     pub fn push_virsubnet_cidr_reservations(
         mut self,
         value: impl Into<VirsubnetCidrReservation>,
@@ -3204,6 +3397,7 @@ impl ListVirsubnetCidrReservationsResponseBuilder {
         self
     }
     /// Sets or clears `ListVirsubnetCidrReservationsResponse::virsubnet_cidr_reservations`.
+    #[inline]
     pub fn set_virsubnet_cidr_reservations(
         mut self,
         value: Option<Vec<VirsubnetCidrReservation>>,
@@ -3212,21 +3406,25 @@ impl ListVirsubnetCidrReservationsResponseBuilder {
         self
     }
     /// Sets `ListVirsubnetCidrReservationsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListVirsubnetCidrReservationsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListVirsubnetCidrReservationsResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListVirsubnetCidrReservationsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -3302,16 +3500,19 @@ pub struct ListVirsubnetsResponseBuilder {
 }
 impl ListVirsubnetsResponseBuilder {
     /// Sets `ListVirsubnetsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListVirsubnetsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListVirsubnetsResponse::virsubnets`.
+    #[inline]
     pub fn virsubnets(
         mut self,
         value: impl IntoIterator<Item = impl Into<Virsubnet>>,
@@ -3320,21 +3521,25 @@ impl ListVirsubnetsResponseBuilder {
         self
     }
     /// Appends one item to `ListVirsubnetsResponse::virsubnets`.
+    #[inline]
     pub fn push_virsubnets(mut self, value: impl Into<Virsubnet>) -> Self {
         self.inner.virsubnets.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVirsubnetsResponse::virsubnets`.
+    #[inline]
     pub fn set_virsubnets(mut self, value: Option<Vec<Virsubnet>>) -> Self {
         self.inner.virsubnets = value;
         self
     }
     /// Sets `ListVirsubnetsResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListVirsubnetsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self
@@ -3410,36 +3615,43 @@ pub struct ListVpcsResponseBuilder {
 }
 impl ListVpcsResponseBuilder {
     /// Sets `ListVpcsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ListVpcsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ListVpcsResponse::vpcs`.
+    #[inline]
     pub fn vpcs(mut self, value: impl IntoIterator<Item = impl Into<Vpc>>) -> Self {
         self.inner.vpcs = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ListVpcsResponse::vpcs`.
+    #[inline]
     pub fn push_vpcs(mut self, value: impl Into<Vpc>) -> Self {
         self.inner.vpcs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ListVpcsResponse::vpcs`.
+    #[inline]
     pub fn set_vpcs(mut self, value: Option<Vec<Vpc>>) -> Self {
         self.inner.vpcs = value;
         self
     }
     /// Sets `ListVpcsResponse::page_info`.
+    #[inline]
     pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
         self
     }
     /// Sets or clears `ListVpcsResponse::page_info`.
+    #[inline]
     pub fn set_page_info(mut self, value: Option<PageInfo>) -> Self {
         self.inner.page_info = value;
         self

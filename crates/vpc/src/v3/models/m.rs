@@ -62,21 +62,25 @@ pub struct MatchBuilder {
 }
 impl MatchBuilder {
     /// Sets `Match::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `Match::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `Match::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `Match::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -154,16 +158,19 @@ pub struct MigrateSubNetworkInterfaceOptionBuilder {
 }
 impl MigrateSubNetworkInterfaceOptionBuilder {
     /// Sets `MigrateSubNetworkInterfaceOption::parent_id`. **Required.**
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_id = Some(value.into());
         self
     }
     /// Sets or clears `MigrateSubNetworkInterfaceOption::parent_id`.
+    #[inline]
     pub fn set_parent_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_id = value;
         self
     }
     /// Sets `MigrateSubNetworkInterfaceOption::sub_network_interfaces`. **Required.**
+    #[inline]
     pub fn sub_network_interfaces(
         mut self,
         value: impl IntoIterator<
@@ -176,6 +183,7 @@ impl MigrateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Appends one item to `MigrateSubNetworkInterfaceOption::sub_network_interfaces`.
+    #[inline]
     pub fn push_sub_network_interfaces(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -187,6 +195,7 @@ impl MigrateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Sets or clears `MigrateSubNetworkInterfaceOption::sub_network_interfaces`.
+    #[inline]
     pub fn set_sub_network_interfaces(
         mut self,
         value: Option<Vec<std::collections::BTreeMap<String, String>>>,
@@ -264,16 +273,19 @@ pub struct MigrateSubNetworkInterfaceRequestBodyBuilder {
 }
 impl MigrateSubNetworkInterfaceRequestBodyBuilder {
     /// Sets `MigrateSubNetworkInterfaceRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `MigrateSubNetworkInterfaceRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `MigrateSubNetworkInterfaceRequestBody::migration_info`. **Required.**
+    #[inline]
     pub fn migration_info(
         mut self,
         value: impl Into<MigrateSubNetworkInterfaceOption>,
@@ -282,6 +294,7 @@ impl MigrateSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Sets or clears `MigrateSubNetworkInterfaceRequestBody::migration_info`.
+    #[inline]
     pub fn set_migration_info(
         mut self,
         value: Option<MigrateSubNetworkInterfaceOption>,
@@ -361,16 +374,19 @@ pub struct MigrateSubNetworkInterfaceResponseBuilder {
 }
 impl MigrateSubNetworkInterfaceResponseBuilder {
     /// Sets `MigrateSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `MigrateSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `MigrateSubNetworkInterfaceResponse::sub_network_interfaces`.
+    #[inline]
     pub fn sub_network_interfaces(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubNetworkInterface>>,
@@ -381,6 +397,7 @@ impl MigrateSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Appends one item to `MigrateSubNetworkInterfaceResponse::sub_network_interfaces`.
+    #[inline]
     pub fn push_sub_network_interfaces(
         mut self,
         value: impl Into<SubNetworkInterface>,
@@ -392,6 +409,7 @@ impl MigrateSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `MigrateSubNetworkInterfaceResponse::sub_network_interfaces`.
+    #[inline]
     pub fn set_sub_network_interfaces(
         mut self,
         value: Option<Vec<SubNetworkInterface>>,

@@ -81,31 +81,37 @@ pub struct PageInfoBuilder {
 }
 impl PageInfoBuilder {
     /// Sets `PageInfo::previous_marker`. **Required.**
+    #[inline]
     pub fn previous_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.previous_marker = Some(value.into());
         self
     }
     /// Sets or clears `PageInfo::previous_marker`.
+    #[inline]
     pub fn set_previous_marker(mut self, value: Option<String>) -> Self {
         self.inner.previous_marker = value;
         self
     }
     /// Sets `PageInfo::current_count`. **Required.**
+    #[inline]
     pub fn current_count(mut self, value: i64) -> Self {
         self.inner.current_count = Some(value);
         self
     }
     /// Sets or clears `PageInfo::current_count`.
+    #[inline]
     pub fn set_current_count(mut self, value: Option<i64>) -> Self {
         self.inner.current_count = value;
         self
     }
     /// Sets `PageInfo::next_marker`.
+    #[inline]
     pub fn next_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.next_marker = Some(value.into());
         self
     }
     /// Sets or clears `PageInfo::next_marker`.
+    #[inline]
     pub fn set_next_marker(mut self, value: Option<String>) -> Self {
         self.inner.next_marker = value;
         self
@@ -566,186 +572,223 @@ pub struct PortBuilder {
 }
 impl PortBuilder {
     /// Sets `Port::admin_state_up`. **Required.**
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `Port::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
     }
     /// Sets `Port::binding_host_id`. **Required.**
+    #[inline]
     pub fn binding_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.binding_host_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::binding_host_id`.
+    #[inline]
     pub fn set_binding_host_id(mut self, value: Option<String>) -> Self {
         self.inner.binding_host_id = value;
         self
     }
     /// Sets `Port::binding_profile`.
+    #[inline]
     pub fn binding_profile(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.binding_profile = Some(value.into());
         self
     }
     /// Sets or clears `Port::binding_profile`.
+    #[inline]
     pub fn set_binding_profile(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.binding_profile = value;
         self
     }
     /// Sets `Port::binding_vif_details`. **Required.**
+    #[inline]
     pub fn binding_vif_details(mut self, value: impl Into<BindingVifDetails>) -> Self {
         self.inner.binding_vif_details = Some(value.into());
         self
     }
     /// Sets or clears `Port::binding_vif_details`.
+    #[inline]
     pub fn set_binding_vif_details(mut self, value: Option<BindingVifDetails>) -> Self {
         self.inner.binding_vif_details = value;
         self
     }
     /// Sets `Port::binding_vif_type`. **Required.**
+    #[inline]
     pub fn binding_vif_type(mut self, value: impl Into<String>) -> Self {
         self.inner.binding_vif_type = Some(value.into());
         self
     }
     /// Sets or clears `Port::binding_vif_type`.
+    #[inline]
     pub fn set_binding_vif_type(mut self, value: Option<String>) -> Self {
         self.inner.binding_vif_type = value;
         self
     }
     /// Sets `Port::binding_vnic_type`. **Required.**
+    #[inline]
     pub fn binding_vnic_type(mut self, value: impl Into<String>) -> Self {
         self.inner.binding_vnic_type = Some(value.into());
         self
     }
     /// Sets or clears `Port::binding_vnic_type`.
+    #[inline]
     pub fn set_binding_vnic_type(mut self, value: Option<String>) -> Self {
         self.inner.binding_vnic_type = value;
         self
     }
     /// Sets `Port::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `Port::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `Port::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `Port::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `Port::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Port::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `Port::device_id`. **Required.**
+    #[inline]
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.inner.device_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::device_id`.
+    #[inline]
     pub fn set_device_id(mut self, value: Option<String>) -> Self {
         self.inner.device_id = value;
         self
     }
     /// Sets `Port::device_owner`. **Required.**
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<String>) -> Self {
         self.inner.device_owner = Some(value.into());
         self
     }
     /// Sets or clears `Port::device_owner`.
+    #[inline]
     pub fn set_device_owner(mut self, value: Option<String>) -> Self {
         self.inner.device_owner = value;
         self
     }
     /// Sets `Port::ecs_flavor`. **Required.**
+    #[inline]
     pub fn ecs_flavor(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_flavor = Some(value.into());
         self
     }
     /// Sets or clears `Port::ecs_flavor`.
+    #[inline]
     pub fn set_ecs_flavor(mut self, value: Option<String>) -> Self {
         self.inner.ecs_flavor = value;
         self
     }
     /// Sets `Port::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Port::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Port::instance_id`. **Required.**
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `Port::instance_type`. **Required.**
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_type = Some(value.into());
         self
     }
     /// Sets or clears `Port::instance_type`.
+    #[inline]
     pub fn set_instance_type(mut self, value: Option<String>) -> Self {
         self.inner.instance_type = value;
         self
     }
     /// Sets `Port::mac_address`. **Required.**
+    #[inline]
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_address = Some(value.into());
         self
     }
     /// Sets or clears `Port::mac_address`.
+    #[inline]
     pub fn set_mac_address(mut self, value: Option<String>) -> Self {
         self.inner.mac_address = value;
         self
     }
     /// Sets `Port::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Port::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `Port::port_security_enabled`. **Required.**
+    #[inline]
     pub fn port_security_enabled(mut self, value: bool) -> Self {
         self.inner.port_security_enabled = Some(value);
         self
     }
     /// Sets or clears `Port::port_security_enabled`.
+    #[inline]
     pub fn set_port_security_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.port_security_enabled = value;
         self
     }
     /// Sets `Port::private_ips`. **Required.**
+    #[inline]
     pub fn private_ips(
         mut self,
         value: impl IntoIterator<Item = impl Into<PrivateIpInfo>>,
@@ -754,26 +797,31 @@ impl PortBuilder {
         self
     }
     /// Appends one item to `Port::private_ips`.
+    #[inline]
     pub fn push_private_ips(mut self, value: impl Into<PrivateIpInfo>) -> Self {
         self.inner.private_ips.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Port::private_ips`.
+    #[inline]
     pub fn set_private_ips(mut self, value: Option<Vec<PrivateIpInfo>>) -> Self {
         self.inner.private_ips = value;
         self
     }
     /// Sets `Port::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `Port::security_groups`. **Required.**
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -782,106 +830,127 @@ impl PortBuilder {
         self
     }
     /// Appends one item to `Port::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Port::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `Port::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `Port::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `Port::tenant_id`. **Required.**
+    #[inline]
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::tenant_id`.
+    #[inline]
     pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.tenant_id = value;
         self
     }
     /// Sets `Port::virsubnet_id`. **Required.**
+    #[inline]
     pub fn virsubnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.virsubnet_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::virsubnet_id`.
+    #[inline]
     pub fn set_virsubnet_id(mut self, value: Option<String>) -> Self {
         self.inner.virsubnet_id = value;
         self
     }
     /// Sets `Port::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `Port::vpc_tenant_id`. **Required.**
+    #[inline]
     pub fn vpc_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_tenant_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::vpc_tenant_id`.
+    #[inline]
     pub fn set_vpc_tenant_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_tenant_id = value;
         self
     }
     /// Sets `Port::vtep_ip`. **Required.**
+    #[inline]
     pub fn vtep_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.vtep_ip = Some(value.into());
         self
     }
     /// Sets or clears `Port::vtep_ip`.
+    #[inline]
     pub fn set_vtep_ip(mut self, value: Option<String>) -> Self {
         self.inner.vtep_ip = value;
         self
     }
     /// Sets `Port::enable_efi`. **Required.**
+    #[inline]
     pub fn enable_efi(mut self, value: bool) -> Self {
         self.inner.enable_efi = Some(value);
         self
     }
     /// Sets or clears `Port::enable_efi`.
+    #[inline]
     pub fn set_enable_efi(mut self, value: Option<bool>) -> Self {
         self.inner.enable_efi = value;
         self
     }
     /// Sets `Port::scope`. **Required.**
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.inner.scope = Some(value.into());
         self
     }
     /// Sets or clears `Port::scope`.
+    #[inline]
     pub fn set_scope(mut self, value: Option<String>) -> Self {
         self.inner.scope = value;
         self
     }
     /// Sets `Port::zone_id`. **Required.**
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.inner.zone_id = Some(value.into());
         self
     }
     /// Sets or clears `Port::zone_id`.
+    #[inline]
     pub fn set_zone_id(mut self, value: Option<String>) -> Self {
         self.inner.zone_id = value;
         self
     }
     /// Sets `Port::binding_migration_info`.
+    #[inline]
     pub fn binding_migration_info(
         mut self,
         value: impl Into<serde_json::Value>,
@@ -890,6 +959,7 @@ impl PortBuilder {
         self
     }
     /// Sets or clears `Port::binding_migration_info`.
+    #[inline]
     pub fn set_binding_migration_info(
         mut self,
         value: Option<serde_json::Value>,
@@ -898,6 +968,7 @@ impl PortBuilder {
         self
     }
     /// Sets `Port::extra_dhcp_opts`. **Required.**
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<PortExtraDhcpOpt>>,
@@ -906,36 +977,43 @@ impl PortBuilder {
         self
     }
     /// Appends one item to `Port::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<PortExtraDhcpOpt>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Port::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(mut self, value: Option<Vec<PortExtraDhcpOpt>>) -> Self {
         self.inner.extra_dhcp_opts = value;
         self
     }
     /// Sets `Port::position_type`. **Required.**
+    #[inline]
     pub fn position_type(mut self, value: impl Into<String>) -> Self {
         self.inner.position_type = Some(value.into());
         self
     }
     /// Sets or clears `Port::position_type`.
+    #[inline]
     pub fn set_position_type(mut self, value: Option<String>) -> Self {
         self.inner.position_type = value;
         self
     }
     /// Sets `Port::instance_info`.
+    #[inline]
     pub fn instance_info(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.instance_info = Some(value.into());
         self
     }
     /// Sets or clears `Port::instance_info`.
+    #[inline]
     pub fn set_instance_info(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.instance_info = value;
         self
     }
     /// Sets `Port::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResponseTag>>,
@@ -944,16 +1022,19 @@ impl PortBuilder {
         self
     }
     /// Appends one item to `Port::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResponseTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Port::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResponseTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `Port::allowed_address_pairs`. **Required.**
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -964,6 +1045,7 @@ impl PortBuilder {
         self
     }
     /// Appends one item to `Port::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -972,6 +1054,7 @@ impl PortBuilder {
         self
     }
     /// Sets or clears `Port::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -1045,21 +1128,25 @@ pub struct PortExtraDhcpOptBuilder {
 }
 impl PortExtraDhcpOptBuilder {
     /// Sets `PortExtraDhcpOpt::opt_name`. **Required.**
+    #[inline]
     pub fn opt_name(mut self, value: impl Into<String>) -> Self {
         self.inner.opt_name = Some(value.into());
         self
     }
     /// Sets or clears `PortExtraDhcpOpt::opt_name`.
+    #[inline]
     pub fn set_opt_name(mut self, value: Option<String>) -> Self {
         self.inner.opt_name = value;
         self
     }
     /// Sets `PortExtraDhcpOpt::opt_value`. **Required.**
+    #[inline]
     pub fn opt_value(mut self, value: impl Into<String>) -> Self {
         self.inner.opt_value = Some(value.into());
         self
     }
     /// Sets or clears `PortExtraDhcpOpt::opt_value`.
+    #[inline]
     pub fn set_opt_value(mut self, value: Option<String>) -> Self {
         self.inner.opt_value = value;
         self
@@ -1136,21 +1223,25 @@ pub struct PrivateIpInfoBuilder {
 }
 impl PrivateIpInfoBuilder {
     /// Sets `PrivateIpInfo::subnet_cidr_id`. **Required.**
+    #[inline]
     pub fn subnet_cidr_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_cidr_id = Some(value.into());
         self
     }
     /// Sets or clears `PrivateIpInfo::subnet_cidr_id`.
+    #[inline]
     pub fn set_subnet_cidr_id(mut self, value: Option<String>) -> Self {
         self.inner.subnet_cidr_id = value;
         self
     }
     /// Sets `PrivateIpInfo::ip_address`. **Required.**
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
     /// Sets or clears `PrivateIpInfo::ip_address`.
+    #[inline]
     pub fn set_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ip_address = value;
         self

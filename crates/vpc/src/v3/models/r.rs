@@ -56,6 +56,7 @@ pub struct RemoveExtendCidrOptionBuilder {
 }
 impl RemoveExtendCidrOptionBuilder {
     /// Sets `RemoveExtendCidrOption::extend_cidrs`. **Required.**
+    #[inline]
     pub fn extend_cidrs(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -64,11 +65,13 @@ impl RemoveExtendCidrOptionBuilder {
         self
     }
     /// Appends one item to `RemoveExtendCidrOption::extend_cidrs`.
+    #[inline]
     pub fn push_extend_cidrs(mut self, value: impl Into<String>) -> Self {
         self.inner.extend_cidrs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RemoveExtendCidrOption::extend_cidrs`.
+    #[inline]
     pub fn set_extend_cidrs(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.extend_cidrs = value;
         self
@@ -139,21 +142,25 @@ pub struct RemoveFirewallRulesRequestBodyBuilder {
 }
 impl RemoveFirewallRulesRequestBodyBuilder {
     /// Sets `RemoveFirewallRulesRequestBody::firewall`. **Required.**
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallRemoveRuleOption>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `RemoveFirewallRulesRequestBody::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallRemoveRuleOption>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `RemoveFirewallRulesRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `RemoveFirewallRulesRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -219,21 +226,25 @@ pub struct RemoveFirewallRulesResponseBuilder {
 }
 impl RemoveFirewallRulesResponseBuilder {
     /// Sets `RemoveFirewallRulesResponse::firewall`.
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallDetail>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `RemoveFirewallRulesResponse::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallDetail>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `RemoveFirewallRulesResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RemoveFirewallRulesResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -300,6 +311,7 @@ pub struct RemoveSecurityGroupOptionBuilder {
 }
 impl RemoveSecurityGroupOptionBuilder {
     /// Sets `RemoveSecurityGroupOption::security_groups`. **Required.**
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -308,11 +320,13 @@ impl RemoveSecurityGroupOptionBuilder {
         self
     }
     /// Appends one item to `RemoveSecurityGroupOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `RemoveSecurityGroupOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
@@ -384,21 +398,25 @@ pub struct RemoveSecurityGroupsRequestBodyBuilder {
 }
 impl RemoveSecurityGroupsRequestBodyBuilder {
     /// Sets `RemoveSecurityGroupsRequestBody::port`. **Required.**
+    #[inline]
     pub fn port(mut self, value: impl Into<RemoveSecurityGroupOption>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `RemoveSecurityGroupsRequestBody::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<RemoveSecurityGroupOption>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `RemoveSecurityGroupsRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `RemoveSecurityGroupsRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -464,21 +482,25 @@ pub struct RemoveSecurityGroupsResponseBuilder {
 }
 impl RemoveSecurityGroupsResponseBuilder {
     /// Sets `RemoveSecurityGroupsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RemoveSecurityGroupsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `RemoveSecurityGroupsResponse::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<Port>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `RemoveSecurityGroupsResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<Port>) -> Self {
         self.inner.port = value;
         self
@@ -550,6 +572,7 @@ pub struct RemoveSourcesFromTrafficMirrorSessionRequestBodyBuilder {
 }
 impl RemoveSourcesFromTrafficMirrorSessionRequestBodyBuilder {
     /// Sets `RemoveSourcesFromTrafficMirrorSessionRequestBody::traffic_mirror_session`. **Required.**
+    #[inline]
     pub fn traffic_mirror_session(
         mut self,
         value: impl Into<TrafficMirrorSourcesOption>,
@@ -558,6 +581,7 @@ impl RemoveSourcesFromTrafficMirrorSessionRequestBodyBuilder {
         self
     }
     /// Sets or clears `RemoveSourcesFromTrafficMirrorSessionRequestBody::traffic_mirror_session`.
+    #[inline]
     pub fn set_traffic_mirror_session(
         mut self,
         value: Option<TrafficMirrorSourcesOption>,
@@ -633,6 +657,7 @@ pub struct RemoveSourcesFromTrafficMirrorSessionResponseBuilder {
 }
 impl RemoveSourcesFromTrafficMirrorSessionResponseBuilder {
     /// Sets `RemoveSourcesFromTrafficMirrorSessionResponse::traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session(
         mut self,
         value: impl Into<TrafficMirrorSession>,
@@ -641,6 +666,7 @@ impl RemoveSourcesFromTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Sets or clears `RemoveSourcesFromTrafficMirrorSessionResponse::traffic_mirror_session`.
+    #[inline]
     pub fn set_traffic_mirror_session(
         mut self,
         value: Option<TrafficMirrorSession>,
@@ -649,11 +675,13 @@ impl RemoveSourcesFromTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Sets `RemoveSourcesFromTrafficMirrorSessionResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RemoveSourcesFromTrafficMirrorSessionResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -724,21 +752,25 @@ pub struct RemoveVpcExtendCidrRequestBodyBuilder {
 }
 impl RemoveVpcExtendCidrRequestBodyBuilder {
     /// Sets `RemoveVpcExtendCidrRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `RemoveVpcExtendCidrRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `RemoveVpcExtendCidrRequestBody::vpc`. **Required.**
+    #[inline]
     pub fn vpc(mut self, value: impl Into<RemoveExtendCidrOption>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `RemoveVpcExtendCidrRequestBody::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<RemoveExtendCidrOption>) -> Self {
         self.inner.vpc = value;
         self
@@ -804,21 +836,25 @@ pub struct RemoveVpcExtendCidrResponseBuilder {
 }
 impl RemoveVpcExtendCidrResponseBuilder {
     /// Sets `RemoveVpcExtendCidrResponse::vpc`.
+    #[inline]
     pub fn vpc(mut self, value: impl Into<Vpc>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `RemoveVpcExtendCidrResponse::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<Vpc>) -> Self {
         self.inner.vpc = value;
         self
     }
     /// Sets `RemoveVpcExtendCidrResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RemoveVpcExtendCidrResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -889,21 +925,25 @@ pub struct ResourceTagBuilder {
 }
 impl ResourceTagBuilder {
     /// Sets `ResourceTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ResourceTag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -976,26 +1016,31 @@ pub struct ResourceTagsBuilder {
 }
 impl ResourceTagsBuilder {
     /// Sets `ResourceTags::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ResourceTags::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ResourceTags::values`. **Required.**
+    #[inline]
     pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `ResourceTags::values`.
+    #[inline]
     pub fn push_values(mut self, value: impl Into<String>) -> Self {
         self.inner.values.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ResourceTags::values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.values = value;
         self
@@ -1067,21 +1112,25 @@ pub struct ResponseTagBuilder {
 }
 impl ResponseTagBuilder {
     /// Sets `ResponseTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `ResponseTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `ResponseTag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `ResponseTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self

@@ -128,76 +128,91 @@ pub struct SecurityGroupBuilder {
 }
 impl SecurityGroupBuilder {
     /// Sets `SecurityGroup::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SecurityGroup::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SecurityGroup::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SecurityGroup::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `SecurityGroup::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SecurityGroup::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `SecurityGroup::enterprise_project_id`. **Required.**
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `SecurityGroup::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -206,11 +221,13 @@ impl SecurityGroupBuilder {
         self
     }
     /// Appends one item to `SecurityGroup::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SecurityGroup::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
@@ -364,76 +381,91 @@ pub struct SecurityGroupInfoBuilder {
 }
 impl SecurityGroupInfoBuilder {
     /// Sets `SecurityGroupInfo::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupInfo::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SecurityGroupInfo::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupInfo::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `SecurityGroupInfo::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupInfo::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SecurityGroupInfo::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupInfo::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `SecurityGroupInfo::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupInfo::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SecurityGroupInfo::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupInfo::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `SecurityGroupInfo::enterprise_project_id`. **Required.**
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupInfo::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `SecurityGroupInfo::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -442,16 +474,19 @@ impl SecurityGroupInfoBuilder {
         self
     }
     /// Appends one item to `SecurityGroupInfo::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SecurityGroupInfo::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `SecurityGroupInfo::security_group_rules`. **Required.**
+    #[inline]
     pub fn security_group_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<SecurityGroupRule>>,
@@ -462,6 +497,7 @@ impl SecurityGroupInfoBuilder {
         self
     }
     /// Appends one item to `SecurityGroupInfo::security_group_rules`.
+    #[inline]
     pub fn push_security_group_rules(
         mut self,
         value: impl Into<SecurityGroupRule>,
@@ -470,6 +506,7 @@ impl SecurityGroupInfoBuilder {
         self
     }
     /// Sets or clears `SecurityGroupInfo::security_group_rules`.
+    #[inline]
     pub fn set_security_group_rules(
         mut self,
         value: Option<Vec<SecurityGroupRule>>,
@@ -693,161 +730,193 @@ pub struct SecurityGroupRuleBuilder {
 }
 impl SecurityGroupRuleBuilder {
     /// Sets `SecurityGroupRule::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SecurityGroupRule::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SecurityGroupRule::security_group_id`. **Required.**
+    #[inline]
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::security_group_id`.
+    #[inline]
     pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
         self.inner.security_group_id = value;
         self
     }
     /// Sets `SecurityGroupRule::direction`. **Required.**
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<String>) -> Self {
         self.inner.direction = value;
         self
     }
     /// Sets `SecurityGroupRule::protocol`. **Required.**
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `SecurityGroupRule::ethertype`. **Required.**
+    #[inline]
     pub fn ethertype(mut self, value: impl Into<String>) -> Self {
         self.inner.ethertype = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::ethertype`.
+    #[inline]
     pub fn set_ethertype(mut self, value: Option<String>) -> Self {
         self.inner.ethertype = value;
         self
     }
     /// Sets `SecurityGroupRule::multiport`. **Required.**
+    #[inline]
     pub fn multiport(mut self, value: impl Into<String>) -> Self {
         self.inner.multiport = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::multiport`.
+    #[inline]
     pub fn set_multiport(mut self, value: Option<String>) -> Self {
         self.inner.multiport = value;
         self
     }
     /// Sets `SecurityGroupRule::action`. **Required.**
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `SecurityGroupRule::priority`. **Required.**
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `SecurityGroupRule::priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
     }
     /// Sets `SecurityGroupRule::remote_group_id`. **Required.**
+    #[inline]
     pub fn remote_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::remote_group_id`.
+    #[inline]
     pub fn set_remote_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_group_id = value;
         self
     }
     /// Sets `SecurityGroupRule::remote_ip_prefix`. **Required.**
+    #[inline]
     pub fn remote_ip_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_ip_prefix = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::remote_ip_prefix`.
+    #[inline]
     pub fn set_remote_ip_prefix(mut self, value: Option<String>) -> Self {
         self.inner.remote_ip_prefix = value;
         self
     }
     /// Sets `SecurityGroupRule::remote_address_group_id`. **Required.**
+    #[inline]
     pub fn remote_address_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_address_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::remote_address_group_id`.
+    #[inline]
     pub fn set_remote_address_group_id(mut self, value: Option<String>) -> Self {
         self.inner.remote_address_group_id = value;
         self
     }
     /// Sets `SecurityGroupRule::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SecurityGroupRule::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `SecurityGroupRule::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRule::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `SecurityGroupRule::enabled`. **Required.**
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `SecurityGroupRule::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
@@ -913,21 +982,25 @@ pub struct ShowAddressGroupResponseBuilder {
 }
 impl ShowAddressGroupResponseBuilder {
     /// Sets `ShowAddressGroupResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowAddressGroupResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ShowAddressGroupResponse::address_group`.
+    #[inline]
     pub fn address_group(mut self, value: impl Into<AddressGroup>) -> Self {
         self.inner.address_group = Some(value.into());
         self
     }
     /// Sets or clears `ShowAddressGroupResponse::address_group`.
+    #[inline]
     pub fn set_address_group(mut self, value: Option<AddressGroup>) -> Self {
         self.inner.address_group = value;
         self
@@ -994,11 +1067,13 @@ pub struct ShowClouddcnSubnetResponseBuilder {
 }
 impl ShowClouddcnSubnetResponseBuilder {
     /// Sets `ShowClouddcnSubnetResponse::clouddcn_subnet`.
+    #[inline]
     pub fn clouddcn_subnet(mut self, value: impl Into<ClouddcnSubnet>) -> Self {
         self.inner.clouddcn_subnet = Some(value.into());
         self
     }
     /// Sets or clears `ShowClouddcnSubnetResponse::clouddcn_subnet`.
+    #[inline]
     pub fn set_clouddcn_subnet(mut self, value: Option<ClouddcnSubnet>) -> Self {
         self.inner.clouddcn_subnet = value;
         self
@@ -1077,16 +1152,19 @@ pub struct ShowClouddcnSubnetsTagsResponseBuilder {
 }
 impl ShowClouddcnSubnetsTagsResponseBuilder {
     /// Sets `ShowClouddcnSubnetsTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowClouddcnSubnetsTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ShowClouddcnSubnetsTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<TagEntity>>,
@@ -1095,16 +1173,19 @@ impl ShowClouddcnSubnetsTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowClouddcnSubnetsTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowClouddcnSubnetsTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ShowClouddcnSubnetsTagsResponse::sys_tags`.
+    #[inline]
     pub fn sys_tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<SysTag>>,
@@ -1113,11 +1194,13 @@ impl ShowClouddcnSubnetsTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowClouddcnSubnetsTagsResponse::sys_tags`.
+    #[inline]
     pub fn push_sys_tags(mut self, value: impl Into<SysTag>) -> Self {
         self.inner.sys_tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowClouddcnSubnetsTagsResponse::sys_tags`.
+    #[inline]
     pub fn set_sys_tags(mut self, value: Option<Vec<SysTag>>) -> Self {
         self.inner.sys_tags = value;
         self
@@ -1183,21 +1266,25 @@ pub struct ShowFirewallResponseBuilder {
 }
 impl ShowFirewallResponseBuilder {
     /// Sets `ShowFirewallResponse::firewall`.
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallDetail>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `ShowFirewallResponse::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallDetail>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `ShowFirewallResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowFirewallResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1267,6 +1354,7 @@ pub struct ShowFirewallTagsResponseBuilder {
 }
 impl ShowFirewallTagsResponseBuilder {
     /// Sets `ShowFirewallTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -1275,21 +1363,25 @@ impl ShowFirewallTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowFirewallTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowFirewallTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ShowFirewallTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowFirewallTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1355,21 +1447,25 @@ pub struct ShowPortResponseBuilder {
 }
 impl ShowPortResponseBuilder {
     /// Sets `ShowPortResponse::port`.
+    #[inline]
     pub fn port(mut self, value: impl Into<Port>) -> Self {
         self.inner.port = Some(value.into());
         self
     }
     /// Sets or clears `ShowPortResponse::port`.
+    #[inline]
     pub fn set_port(mut self, value: Option<Port>) -> Self {
         self.inner.port = value;
         self
     }
     /// Sets `ShowPortResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowPortResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1439,6 +1535,7 @@ pub struct ShowPortTagsResponseBuilder {
 }
 impl ShowPortTagsResponseBuilder {
     /// Sets `ShowPortTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -1447,21 +1544,25 @@ impl ShowPortTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowPortTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowPortTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ShowPortTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowPortTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1519,21 +1620,25 @@ pub struct ShowQuotaResponseBuilder {
 }
 impl ShowQuotaResponseBuilder {
     /// Sets `ShowQuotaResponse::quota`.
+    #[inline]
     pub fn quota(mut self, value: impl Into<VpcQuotas>) -> Self {
         self.inner.quota = Some(value.into());
         self
     }
     /// Sets or clears `ShowQuotaResponse::quota`.
+    #[inline]
     pub fn set_quota(mut self, value: Option<VpcQuotas>) -> Self {
         self.inner.quota = value;
         self
     }
     /// Sets `ShowQuotaResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowQuotaResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1601,21 +1706,25 @@ pub struct ShowSecurityGroupResponseBuilder {
 }
 impl ShowSecurityGroupResponseBuilder {
     /// Sets `ShowSecurityGroupResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowSecurityGroupResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ShowSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn security_group(mut self, value: impl Into<SecurityGroupInfo>) -> Self {
         self.inner.security_group = Some(value.into());
         self
     }
     /// Sets or clears `ShowSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn set_security_group(mut self, value: Option<SecurityGroupInfo>) -> Self {
         self.inner.security_group = value;
         self
@@ -1686,21 +1795,25 @@ pub struct ShowSecurityGroupRuleResponseBuilder {
 }
 impl ShowSecurityGroupRuleResponseBuilder {
     /// Sets `ShowSecurityGroupRuleResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowSecurityGroupRuleResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ShowSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn security_group_rule(mut self, value: impl Into<SecurityGroupRule>) -> Self {
         self.inner.security_group_rule = Some(value.into());
         self
     }
     /// Sets or clears `ShowSecurityGroupRuleResponse::security_group_rule`.
+    #[inline]
     pub fn set_security_group_rule(mut self, value: Option<SecurityGroupRule>) -> Self {
         self.inner.security_group_rule = value;
         self
@@ -1772,16 +1885,19 @@ pub struct ShowSubNetworkInterfaceResponseBuilder {
 }
 impl ShowSubNetworkInterfaceResponseBuilder {
     /// Sets `ShowSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ShowSubNetworkInterfaceResponse::sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface(
         mut self,
         value: impl Into<SubNetworkInterface>,
@@ -1790,6 +1906,7 @@ impl ShowSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `ShowSubNetworkInterfaceResponse::sub_network_interface`.
+    #[inline]
     pub fn set_sub_network_interface(
         mut self,
         value: Option<SubNetworkInterface>,
@@ -1864,6 +1981,7 @@ pub struct ShowSubNetworkInterfaceTagsResponseBuilder {
 }
 impl ShowSubNetworkInterfaceTagsResponseBuilder {
     /// Sets `ShowSubNetworkInterfaceTagsResponse::tags`.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResourceTag>>,
@@ -1872,21 +1990,25 @@ impl ShowSubNetworkInterfaceTagsResponseBuilder {
         self
     }
     /// Appends one item to `ShowSubNetworkInterfaceTagsResponse::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `ShowSubNetworkInterfaceTagsResponse::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `ShowSubNetworkInterfaceTagsResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowSubNetworkInterfaceTagsResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1950,21 +2072,25 @@ pub struct ShowSubNetworkInterfacesQuantityResponseBuilder {
 }
 impl ShowSubNetworkInterfacesQuantityResponseBuilder {
     /// Sets `ShowSubNetworkInterfacesQuantityResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowSubNetworkInterfacesQuantityResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ShowSubNetworkInterfacesQuantityResponse::sub_network_interfaces`.
+    #[inline]
     pub fn sub_network_interfaces(mut self, value: i64) -> Self {
         self.inner.sub_network_interfaces = Some(value);
         self
     }
     /// Sets or clears `ShowSubNetworkInterfacesQuantityResponse::sub_network_interfaces`.
+    #[inline]
     pub fn set_sub_network_interfaces(mut self, value: Option<i64>) -> Self {
         self.inner.sub_network_interfaces = value;
         self
@@ -2036,6 +2162,7 @@ pub struct ShowTrafficMirrorFilterResponseBuilder {
 }
 impl ShowTrafficMirrorFilterResponseBuilder {
     /// Sets `ShowTrafficMirrorFilterResponse::traffic_mirror_filter`.
+    #[inline]
     pub fn traffic_mirror_filter(
         mut self,
         value: impl Into<TrafficMirrorFilter>,
@@ -2044,6 +2171,7 @@ impl ShowTrafficMirrorFilterResponseBuilder {
         self
     }
     /// Sets or clears `ShowTrafficMirrorFilterResponse::traffic_mirror_filter`.
+    #[inline]
     pub fn set_traffic_mirror_filter(
         mut self,
         value: Option<TrafficMirrorFilter>,
@@ -2052,11 +2180,13 @@ impl ShowTrafficMirrorFilterResponseBuilder {
         self
     }
     /// Sets `ShowTrafficMirrorFilterResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowTrafficMirrorFilterResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2135,6 +2265,7 @@ pub struct ShowTrafficMirrorFilterRuleResponseBuilder {
 }
 impl ShowTrafficMirrorFilterRuleResponseBuilder {
     /// Sets `ShowTrafficMirrorFilterRuleResponse::traffic_mirror_filter_rule`.
+    #[inline]
     pub fn traffic_mirror_filter_rule(
         mut self,
         value: impl Into<TrafficMirrorFilterRule>,
@@ -2143,6 +2274,7 @@ impl ShowTrafficMirrorFilterRuleResponseBuilder {
         self
     }
     /// Sets or clears `ShowTrafficMirrorFilterRuleResponse::traffic_mirror_filter_rule`.
+    #[inline]
     pub fn set_traffic_mirror_filter_rule(
         mut self,
         value: Option<TrafficMirrorFilterRule>,
@@ -2151,11 +2283,13 @@ impl ShowTrafficMirrorFilterRuleResponseBuilder {
         self
     }
     /// Sets `ShowTrafficMirrorFilterRuleResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowTrafficMirrorFilterRuleResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2227,6 +2361,7 @@ pub struct ShowTrafficMirrorSessionResponseBuilder {
 }
 impl ShowTrafficMirrorSessionResponseBuilder {
     /// Sets `ShowTrafficMirrorSessionResponse::traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session(
         mut self,
         value: impl Into<TrafficMirrorSession>,
@@ -2235,6 +2370,7 @@ impl ShowTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Sets or clears `ShowTrafficMirrorSessionResponse::traffic_mirror_session`.
+    #[inline]
     pub fn set_traffic_mirror_session(
         mut self,
         value: Option<TrafficMirrorSession>,
@@ -2243,11 +2379,13 @@ impl ShowTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Sets `ShowTrafficMirrorSessionResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowTrafficMirrorSessionResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2326,16 +2464,19 @@ pub struct ShowVirsubnetCidrReservationResponseBuilder {
 }
 impl ShowVirsubnetCidrReservationResponseBuilder {
     /// Sets `ShowVirsubnetCidrReservationResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowVirsubnetCidrReservationResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ShowVirsubnetCidrReservationResponse::virsubnet_cidr_reservation`.
+    #[inline]
     pub fn virsubnet_cidr_reservation(
         mut self,
         value: impl Into<VirsubnetCidrReservation>,
@@ -2344,6 +2485,7 @@ impl ShowVirsubnetCidrReservationResponseBuilder {
         self
     }
     /// Sets or clears `ShowVirsubnetCidrReservationResponse::virsubnet_cidr_reservation`.
+    #[inline]
     pub fn set_virsubnet_cidr_reservation(
         mut self,
         value: Option<VirsubnetCidrReservation>,
@@ -2412,21 +2554,25 @@ pub struct ShowVirsubnetResponseBuilder {
 }
 impl ShowVirsubnetResponseBuilder {
     /// Sets `ShowVirsubnetResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowVirsubnetResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ShowVirsubnetResponse::virsubnet`.
+    #[inline]
     pub fn virsubnet(mut self, value: impl Into<Virsubnet>) -> Self {
         self.inner.virsubnet = Some(value.into());
         self
     }
     /// Sets or clears `ShowVirsubnetResponse::virsubnet`.
+    #[inline]
     pub fn set_virsubnet(mut self, value: Option<Virsubnet>) -> Self {
         self.inner.virsubnet = value;
         self
@@ -2492,21 +2638,25 @@ pub struct ShowVpcResponseBuilder {
 }
 impl ShowVpcResponseBuilder {
     /// Sets `ShowVpcResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `ShowVpcResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `ShowVpcResponse::vpc`.
+    #[inline]
     pub fn vpc(mut self, value: impl Into<Vpc>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `ShowVpcResponse::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<Vpc>) -> Self {
         self.inner.vpc = value;
         self
@@ -2790,106 +2940,127 @@ pub struct SubNetworkInterfaceBuilder {
 }
 impl SubNetworkInterfaceBuilder {
     /// Sets `SubNetworkInterface::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SubNetworkInterface::virsubnet_id`. **Required.**
+    #[inline]
     pub fn virsubnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.virsubnet_id = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::virsubnet_id`.
+    #[inline]
     pub fn set_virsubnet_id(mut self, value: Option<String>) -> Self {
         self.inner.virsubnet_id = value;
         self
     }
     /// Sets `SubNetworkInterface::private_ip_address`. **Required.**
+    #[inline]
     pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.private_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::private_ip_address`.
+    #[inline]
     pub fn set_private_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.private_ip_address = value;
         self
     }
     /// Sets `SubNetworkInterface::ipv6_ip_address`. **Required.**
+    #[inline]
     pub fn ipv6_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_ip_address = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::ipv6_ip_address`.
+    #[inline]
     pub fn set_ipv6_ip_address(mut self, value: Option<String>) -> Self {
         self.inner.ipv6_ip_address = value;
         self
     }
     /// Sets `SubNetworkInterface::mac_address`. **Required.**
+    #[inline]
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_address = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::mac_address`.
+    #[inline]
     pub fn set_mac_address(mut self, value: Option<String>) -> Self {
         self.inner.mac_address = value;
         self
     }
     /// Sets `SubNetworkInterface::parent_device_id`. **Required.**
+    #[inline]
     pub fn parent_device_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_device_id = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::parent_device_id`.
+    #[inline]
     pub fn set_parent_device_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_device_id = value;
         self
     }
     /// Sets `SubNetworkInterface::parent_id`. **Required.**
+    #[inline]
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_id = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::parent_id`.
+    #[inline]
     pub fn set_parent_id(mut self, value: Option<String>) -> Self {
         self.inner.parent_id = value;
         self
     }
     /// Sets `SubNetworkInterface::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `SubNetworkInterface::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `SubNetworkInterface::vlan_id`. **Required.**
+    #[inline]
     pub fn vlan_id(mut self, value: i64) -> Self {
         self.inner.vlan_id = Some(value);
         self
     }
     /// Sets or clears `SubNetworkInterface::vlan_id`.
+    #[inline]
     pub fn set_vlan_id(mut self, value: Option<i64>) -> Self {
         self.inner.vlan_id = value;
         self
     }
     /// Sets `SubNetworkInterface::security_groups`. **Required.**
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -2898,16 +3069,19 @@ impl SubNetworkInterfaceBuilder {
         self
     }
     /// Appends one item to `SubNetworkInterface::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `SubNetworkInterface::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResponseTag>>,
@@ -2916,46 +3090,55 @@ impl SubNetworkInterfaceBuilder {
         self
     }
     /// Appends one item to `SubNetworkInterface::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResponseTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResponseTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `SubNetworkInterface::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `SubNetworkInterface::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `SubNetworkInterface::updated_at`.
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `SubNetworkInterface::allowed_address_pairs`. **Required.**
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -2966,6 +3149,7 @@ impl SubNetworkInterfaceBuilder {
         self
     }
     /// Appends one item to `SubNetworkInterface::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -2974,6 +3158,7 @@ impl SubNetworkInterfaceBuilder {
         self
     }
     /// Sets or clears `SubNetworkInterface::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -2982,51 +3167,61 @@ impl SubNetworkInterfaceBuilder {
         self
     }
     /// Sets `SubNetworkInterface::state`. **Required.**
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.inner.state = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::state`.
+    #[inline]
     pub fn set_state(mut self, value: Option<String>) -> Self {
         self.inner.state = value;
         self
     }
     /// Sets `SubNetworkInterface::instance_id`. **Required.**
+    #[inline]
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::instance_id`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<String>) -> Self {
         self.inner.instance_id = value;
         self
     }
     /// Sets `SubNetworkInterface::instance_type`. **Required.**
+    #[inline]
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_type = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::instance_type`.
+    #[inline]
     pub fn set_instance_type(mut self, value: Option<String>) -> Self {
         self.inner.instance_type = value;
         self
     }
     /// Sets `SubNetworkInterface::scope`. **Required.**
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.inner.scope = Some(value.into());
         self
     }
     /// Sets or clears `SubNetworkInterface::scope`.
+    #[inline]
     pub fn set_scope(mut self, value: Option<String>) -> Self {
         self.inner.scope = value;
         self
     }
     /// Sets `SubNetworkInterface::security_enabled`. **Required.**
+    #[inline]
     pub fn security_enabled(mut self, value: bool) -> Self {
         self.inner.security_enabled = Some(value);
         self
     }
     /// Sets or clears `SubNetworkInterface::security_enabled`.
+    #[inline]
     pub fn set_security_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.security_enabled = value;
         self
@@ -3126,51 +3321,61 @@ pub struct SubnetCidrBuilder {
 }
 impl SubnetCidrBuilder {
     /// Sets `SubnetCidr::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `SubnetCidr::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `SubnetCidr::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_version = Some(value.into());
         self
     }
     /// Sets or clears `SubnetCidr::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<String>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `SubnetCidr::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `SubnetCidr::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `SubnetCidr::gateway_ip`. **Required.**
+    #[inline]
     pub fn gateway_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.gateway_ip = Some(value.into());
         self
     }
     /// Sets or clears `SubnetCidr::gateway_ip`.
+    #[inline]
     pub fn set_gateway_ip(mut self, value: Option<String>) -> Self {
         self.inner.gateway_ip = value;
         self
     }
     /// Sets `SubnetCidr::enable_dhcp`. **Required.**
+    #[inline]
     pub fn enable_dhcp(mut self, value: bool) -> Self {
         self.inner.enable_dhcp = Some(value);
         self
     }
     /// Sets or clears `SubnetCidr::enable_dhcp`.
+    #[inline]
     pub fn set_enable_dhcp(mut self, value: Option<bool>) -> Self {
         self.inner.enable_dhcp = value;
         self
@@ -3249,31 +3454,37 @@ pub struct SubnetExtraDhcpOptBuilder {
 }
 impl SubnetExtraDhcpOptBuilder {
     /// Sets `SubnetExtraDhcpOpt::opt_name`. **Required.**
+    #[inline]
     pub fn opt_name(mut self, value: impl Into<String>) -> Self {
         self.inner.opt_name = Some(value.into());
         self
     }
     /// Sets or clears `SubnetExtraDhcpOpt::opt_name`.
+    #[inline]
     pub fn set_opt_name(mut self, value: Option<String>) -> Self {
         self.inner.opt_name = value;
         self
     }
     /// Sets `SubnetExtraDhcpOpt::opt_value`. **Required.**
+    #[inline]
     pub fn opt_value(mut self, value: impl Into<String>) -> Self {
         self.inner.opt_value = Some(value.into());
         self
     }
     /// Sets or clears `SubnetExtraDhcpOpt::opt_value`.
+    #[inline]
     pub fn set_opt_value(mut self, value: Option<String>) -> Self {
         self.inner.opt_value = value;
         self
     }
     /// Sets `SubnetExtraDhcpOpt::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `SubnetExtraDhcpOpt::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
@@ -3345,21 +3556,25 @@ pub struct SysTagBuilder {
 }
 impl SysTagBuilder {
     /// Sets `SysTag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `SysTag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `SysTag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `SysTag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self

@@ -62,21 +62,25 @@ pub struct TagBuilder {
 }
 impl TagBuilder {
     /// Sets `Tag::key`. **Required.**
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `Tag::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `Tag::value`. **Required.**
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `Tag::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.inner.value = value;
         self
@@ -136,21 +140,25 @@ pub struct TagEntityBuilder {
 }
 impl TagEntityBuilder {
     /// Sets `TagEntity::key`.
+    #[inline]
     pub fn key(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.key = Some(value.into());
         self
     }
     /// Sets or clears `TagEntity::key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.key = value;
         self
     }
     /// Sets `TagEntity::value`.
+    #[inline]
     pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.value = Some(value.into());
         self
     }
     /// Sets or clears `TagEntity::value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<serde_json::Value>) -> Self {
         self.inner.value = value;
         self
@@ -291,46 +299,55 @@ pub struct TrafficMirrorFilterBuilder {
 }
 impl TrafficMirrorFilterBuilder {
     /// Sets `TrafficMirrorFilter::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilter::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `TrafficMirrorFilter::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilter::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `TrafficMirrorFilter::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilter::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `TrafficMirrorFilter::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilter::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `TrafficMirrorFilter::ingress_rules`. **Required.**
+    #[inline]
     pub fn ingress_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<TrafficMirrorFilterRule>>,
@@ -339,6 +356,7 @@ impl TrafficMirrorFilterBuilder {
         self
     }
     /// Appends one item to `TrafficMirrorFilter::ingress_rules`.
+    #[inline]
     pub fn push_ingress_rules(
         mut self,
         value: impl Into<TrafficMirrorFilterRule>,
@@ -347,6 +365,7 @@ impl TrafficMirrorFilterBuilder {
         self
     }
     /// Sets or clears `TrafficMirrorFilter::ingress_rules`.
+    #[inline]
     pub fn set_ingress_rules(
         mut self,
         value: Option<Vec<TrafficMirrorFilterRule>>,
@@ -355,6 +374,7 @@ impl TrafficMirrorFilterBuilder {
         self
     }
     /// Sets `TrafficMirrorFilter::egress_rules`. **Required.**
+    #[inline]
     pub fn egress_rules(
         mut self,
         value: impl IntoIterator<Item = impl Into<TrafficMirrorFilterRule>>,
@@ -363,6 +383,7 @@ impl TrafficMirrorFilterBuilder {
         self
     }
     /// Appends one item to `TrafficMirrorFilter::egress_rules`.
+    #[inline]
     pub fn push_egress_rules(
         mut self,
         value: impl Into<TrafficMirrorFilterRule>,
@@ -371,6 +392,7 @@ impl TrafficMirrorFilterBuilder {
         self
     }
     /// Sets or clears `TrafficMirrorFilter::egress_rules`.
+    #[inline]
     pub fn set_egress_rules(
         mut self,
         value: Option<Vec<TrafficMirrorFilterRule>>,
@@ -379,31 +401,37 @@ impl TrafficMirrorFilterBuilder {
         self
     }
     /// Sets `TrafficMirrorFilter::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilter::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `TrafficMirrorFilter::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilter::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `TrafficMirrorFilter::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilter::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
@@ -618,151 +646,181 @@ pub struct TrafficMirrorFilterRuleBuilder {
 }
 impl TrafficMirrorFilterRuleBuilder {
     /// Sets `TrafficMirrorFilterRule::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::traffic_mirror_filter_id`. **Required.**
+    #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_filter_id = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::traffic_mirror_filter_id`.
+    #[inline]
     pub fn set_traffic_mirror_filter_id(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_filter_id = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::direction`. **Required.**
+    #[inline]
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<String>) -> Self {
         self.inner.direction = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::source_cidr_block`. **Required.**
+    #[inline]
     pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.inner.source_cidr_block = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::source_cidr_block`.
+    #[inline]
     pub fn set_source_cidr_block(mut self, value: Option<String>) -> Self {
         self.inner.source_cidr_block = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::destination_cidr_block`. **Required.**
+    #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_cidr_block = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::destination_cidr_block`.
+    #[inline]
     pub fn set_destination_cidr_block(mut self, value: Option<String>) -> Self {
         self.inner.destination_cidr_block = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::source_port_range`. **Required.**
+    #[inline]
     pub fn source_port_range(mut self, value: impl Into<String>) -> Self {
         self.inner.source_port_range = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::source_port_range`.
+    #[inline]
     pub fn set_source_port_range(mut self, value: Option<String>) -> Self {
         self.inner.source_port_range = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::destination_port_range`. **Required.**
+    #[inline]
     pub fn destination_port_range(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_port_range = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::destination_port_range`.
+    #[inline]
     pub fn set_destination_port_range(mut self, value: Option<String>) -> Self {
         self.inner.destination_port_range = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::ethertype`. **Required.**
+    #[inline]
     pub fn ethertype(mut self, value: impl Into<String>) -> Self {
         self.inner.ethertype = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::ethertype`.
+    #[inline]
     pub fn set_ethertype(mut self, value: Option<String>) -> Self {
         self.inner.ethertype = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::protocol`. **Required.**
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::action`. **Required.**
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::priority`. **Required.**
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `TrafficMirrorFilterRule::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorFilterRule::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -991,56 +1049,67 @@ pub struct TrafficMirrorSessionBuilder {
 }
 impl TrafficMirrorSessionBuilder {
     /// Sets `TrafficMirrorSession::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorSession::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `TrafficMirrorSession::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorSession::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `TrafficMirrorSession::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorSession::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `TrafficMirrorSession::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorSession::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `TrafficMirrorSession::traffic_mirror_filter_id`. **Required.**
+    #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_filter_id = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorSession::traffic_mirror_filter_id`.
+    #[inline]
     pub fn set_traffic_mirror_filter_id(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_filter_id = value;
         self
     }
     /// Sets `TrafficMirrorSession::traffic_mirror_sources`. **Required.**
+    #[inline]
     pub fn traffic_mirror_sources(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1051,6 +1120,7 @@ impl TrafficMirrorSessionBuilder {
         self
     }
     /// Appends one item to `TrafficMirrorSession::traffic_mirror_sources`.
+    #[inline]
     pub fn push_traffic_mirror_sources(mut self, value: impl Into<String>) -> Self {
         self.inner
             .traffic_mirror_sources
@@ -1059,96 +1129,115 @@ impl TrafficMirrorSessionBuilder {
         self
     }
     /// Sets or clears `TrafficMirrorSession::traffic_mirror_sources`.
+    #[inline]
     pub fn set_traffic_mirror_sources(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.traffic_mirror_sources = value;
         self
     }
     /// Sets `TrafficMirrorSession::traffic_mirror_target_id`. **Required.**
+    #[inline]
     pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_target_id = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorSession::traffic_mirror_target_id`.
+    #[inline]
     pub fn set_traffic_mirror_target_id(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_target_id = value;
         self
     }
     /// Sets `TrafficMirrorSession::traffic_mirror_target_type`. **Required.**
+    #[inline]
     pub fn traffic_mirror_target_type(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_target_type = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorSession::traffic_mirror_target_type`.
+    #[inline]
     pub fn set_traffic_mirror_target_type(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_target_type = value;
         self
     }
     /// Sets `TrafficMirrorSession::virtual_network_id`. **Required.**
+    #[inline]
     pub fn virtual_network_id(mut self, value: i64) -> Self {
         self.inner.virtual_network_id = Some(value);
         self
     }
     /// Sets or clears `TrafficMirrorSession::virtual_network_id`.
+    #[inline]
     pub fn set_virtual_network_id(mut self, value: Option<i64>) -> Self {
         self.inner.virtual_network_id = value;
         self
     }
     /// Sets `TrafficMirrorSession::packet_length`. **Required.**
+    #[inline]
     pub fn packet_length(mut self, value: i64) -> Self {
         self.inner.packet_length = Some(value);
         self
     }
     /// Sets or clears `TrafficMirrorSession::packet_length`.
+    #[inline]
     pub fn set_packet_length(mut self, value: Option<i64>) -> Self {
         self.inner.packet_length = value;
         self
     }
     /// Sets `TrafficMirrorSession::priority`. **Required.**
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `TrafficMirrorSession::priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
     }
     /// Sets `TrafficMirrorSession::enabled`. **Required.**
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
         self
     }
     /// Sets or clears `TrafficMirrorSession::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.inner.enabled = value;
         self
     }
     /// Sets `TrafficMirrorSession::r#type`. **Required.**
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorSession::r#type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Sets `TrafficMirrorSession::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorSession::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `TrafficMirrorSession::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `TrafficMirrorSession::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -1218,6 +1307,7 @@ pub struct TrafficMirrorSourcesOptionBuilder {
 }
 impl TrafficMirrorSourcesOptionBuilder {
     /// Sets `TrafficMirrorSourcesOption::traffic_mirror_sources`. **Required.**
+    #[inline]
     pub fn traffic_mirror_sources(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1228,6 +1318,7 @@ impl TrafficMirrorSourcesOptionBuilder {
         self
     }
     /// Appends one item to `TrafficMirrorSourcesOption::traffic_mirror_sources`.
+    #[inline]
     pub fn push_traffic_mirror_sources(mut self, value: impl Into<String>) -> Self {
         self.inner
             .traffic_mirror_sources
@@ -1236,6 +1327,7 @@ impl TrafficMirrorSourcesOptionBuilder {
         self
     }
     /// Sets or clears `TrafficMirrorSourcesOption::traffic_mirror_sources`.
+    #[inline]
     pub fn set_traffic_mirror_sources(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.traffic_mirror_sources = value;
         self

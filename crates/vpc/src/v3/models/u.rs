@@ -81,51 +81,61 @@ pub struct UpdateAddressGroupOptionBuilder {
 }
 impl UpdateAddressGroupOptionBuilder {
     /// Sets `UpdateAddressGroupOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAddressGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateAddressGroupOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAddressGroupOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateAddressGroupOption::ip_set`.
+    #[inline]
     pub fn ip_set(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.inner.ip_set = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `UpdateAddressGroupOption::ip_set`.
+    #[inline]
     pub fn push_ip_set(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_set.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateAddressGroupOption::ip_set`.
+    #[inline]
     pub fn set_ip_set(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.ip_set = value;
         self
     }
     /// Sets `UpdateAddressGroupOption::max_capacity`.
+    #[inline]
     pub fn max_capacity(mut self, value: i64) -> Self {
         self.inner.max_capacity = Some(value);
         self
     }
     /// Sets or clears `UpdateAddressGroupOption::max_capacity`.
+    #[inline]
     pub fn set_max_capacity(mut self, value: Option<i64>) -> Self {
         self.inner.max_capacity = value;
         self
     }
     /// Sets `UpdateAddressGroupOption::ip_extra_set`.
+    #[inline]
     pub fn ip_extra_set(
         mut self,
         value: impl IntoIterator<Item = impl Into<IpExtraSetOption>>,
@@ -134,11 +144,13 @@ impl UpdateAddressGroupOptionBuilder {
         self
     }
     /// Appends one item to `UpdateAddressGroupOption::ip_extra_set`.
+    #[inline]
     pub fn push_ip_extra_set(mut self, value: impl Into<IpExtraSetOption>) -> Self {
         self.inner.ip_extra_set.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateAddressGroupOption::ip_extra_set`.
+    #[inline]
     pub fn set_ip_extra_set(mut self, value: Option<Vec<IpExtraSetOption>>) -> Self {
         self.inner.ip_extra_set = value;
         self
@@ -209,21 +221,25 @@ pub struct UpdateAddressGroupRequestBodyBuilder {
 }
 impl UpdateAddressGroupRequestBodyBuilder {
     /// Sets `UpdateAddressGroupRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `UpdateAddressGroupRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `UpdateAddressGroupRequestBody::address_group`. **Required.**
+    #[inline]
     pub fn address_group(mut self, value: impl Into<UpdateAddressGroupOption>) -> Self {
         self.inner.address_group = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAddressGroupRequestBody::address_group`.
+    #[inline]
     pub fn set_address_group(mut self, value: Option<UpdateAddressGroupOption>) -> Self {
         self.inner.address_group = value;
         self
@@ -289,21 +305,25 @@ pub struct UpdateAddressGroupResponseBuilder {
 }
 impl UpdateAddressGroupResponseBuilder {
     /// Sets `UpdateAddressGroupResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAddressGroupResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `UpdateAddressGroupResponse::address_group`.
+    #[inline]
     pub fn address_group(mut self, value: impl Into<AddressGroup>) -> Self {
         self.inner.address_group = Some(value.into());
         self
     }
     /// Sets or clears `UpdateAddressGroupResponse::address_group`.
+    #[inline]
     pub fn set_address_group(mut self, value: Option<AddressGroup>) -> Self {
         self.inner.address_group = value;
         self
@@ -365,21 +385,25 @@ pub struct UpdateClouddcnSubnetOptionBuilder {
 }
 impl UpdateClouddcnSubnetOptionBuilder {
     /// Sets `UpdateClouddcnSubnetOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateClouddcnSubnetOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateClouddcnSubnetOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateClouddcnSubnetOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -450,6 +474,7 @@ pub struct UpdateClouddcnSubnetRequestBodyBuilder {
 }
 impl UpdateClouddcnSubnetRequestBodyBuilder {
     /// Sets `UpdateClouddcnSubnetRequestBody::clouddcn_subnet`. **Required.**
+    #[inline]
     pub fn clouddcn_subnet(
         mut self,
         value: impl Into<UpdateClouddcnSubnetOption>,
@@ -458,6 +483,7 @@ impl UpdateClouddcnSubnetRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateClouddcnSubnetRequestBody::clouddcn_subnet`.
+    #[inline]
     pub fn set_clouddcn_subnet(
         mut self,
         value: Option<UpdateClouddcnSubnetOption>,
@@ -527,11 +553,13 @@ pub struct UpdateClouddcnSubnetResponseBuilder {
 }
 impl UpdateClouddcnSubnetResponseBuilder {
     /// Sets `UpdateClouddcnSubnetResponse::clouddcn_subnet`.
+    #[inline]
     pub fn clouddcn_subnet(mut self, value: impl Into<ClouddcnSubnet>) -> Self {
         self.inner.clouddcn_subnet = Some(value.into());
         self
     }
     /// Sets or clears `UpdateClouddcnSubnetResponse::clouddcn_subnet`.
+    #[inline]
     pub fn set_clouddcn_subnet(mut self, value: Option<ClouddcnSubnet>) -> Self {
         self.inner.clouddcn_subnet = value;
         self
@@ -602,31 +630,37 @@ pub struct UpdateFirewallOptionBuilder {
 }
 impl UpdateFirewallOptionBuilder {
     /// Sets `UpdateFirewallOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFirewallOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateFirewallOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFirewallOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateFirewallOption::admin_state_up`.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.inner.admin_state_up = Some(value);
         self
     }
     /// Sets or clears `UpdateFirewallOption::admin_state_up`.
+    #[inline]
     pub fn set_admin_state_up(mut self, value: Option<bool>) -> Self {
         self.inner.admin_state_up = value;
         self
@@ -697,21 +731,25 @@ pub struct UpdateFirewallRequestBodyBuilder {
 }
 impl UpdateFirewallRequestBodyBuilder {
     /// Sets `UpdateFirewallRequestBody::firewall`. **Required.**
+    #[inline]
     pub fn firewall(mut self, value: impl Into<UpdateFirewallOption>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFirewallRequestBody::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<UpdateFirewallOption>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `UpdateFirewallRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `UpdateFirewallRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -777,21 +815,25 @@ pub struct UpdateFirewallResponseBuilder {
 }
 impl UpdateFirewallResponseBuilder {
     /// Sets `UpdateFirewallResponse::firewall`.
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallDetail>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFirewallResponse::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallDetail>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `UpdateFirewallResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFirewallResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -862,21 +904,25 @@ pub struct UpdateFirewallRulesRequestBodyBuilder {
 }
 impl UpdateFirewallRulesRequestBodyBuilder {
     /// Sets `UpdateFirewallRulesRequestBody::firewall`. **Required.**
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallUpdateRuleOption>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFirewallRulesRequestBody::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallUpdateRuleOption>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `UpdateFirewallRulesRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `UpdateFirewallRulesRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
@@ -942,21 +988,25 @@ pub struct UpdateFirewallRulesResponseBuilder {
 }
 impl UpdateFirewallRulesResponseBuilder {
     /// Sets `UpdateFirewallRulesResponse::firewall`.
+    #[inline]
     pub fn firewall(mut self, value: impl Into<FirewallDetail>) -> Self {
         self.inner.firewall = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFirewallRulesResponse::firewall`.
+    #[inline]
     pub fn set_firewall(mut self, value: Option<FirewallDetail>) -> Self {
         self.inner.firewall = value;
         self
     }
     /// Sets `UpdateFirewallRulesResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateFirewallRulesResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1018,21 +1068,25 @@ pub struct UpdateSecurityGroupOptionBuilder {
 }
 impl UpdateSecurityGroupOptionBuilder {
     /// Sets `UpdateSecurityGroupOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSecurityGroupOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateSecurityGroupOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSecurityGroupOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -1105,16 +1159,19 @@ pub struct UpdateSecurityGroupRequestBodyBuilder {
 }
 impl UpdateSecurityGroupRequestBodyBuilder {
     /// Sets `UpdateSecurityGroupRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `UpdateSecurityGroupRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `UpdateSecurityGroupRequestBody::security_group`. **Required.**
+    #[inline]
     pub fn security_group(
         mut self,
         value: impl Into<UpdateSecurityGroupOption>,
@@ -1123,6 +1180,7 @@ impl UpdateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateSecurityGroupRequestBody::security_group`.
+    #[inline]
     pub fn set_security_group(
         mut self,
         value: Option<UpdateSecurityGroupOption>,
@@ -1193,21 +1251,25 @@ pub struct UpdateSecurityGroupResponseBuilder {
 }
 impl UpdateSecurityGroupResponseBuilder {
     /// Sets `UpdateSecurityGroupResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSecurityGroupResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `UpdateSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn security_group(mut self, value: impl Into<SecurityGroupInfo>) -> Self {
         self.inner.security_group = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSecurityGroupResponse::security_group`.
+    #[inline]
     pub fn set_security_group(mut self, value: Option<SecurityGroupInfo>) -> Self {
         self.inner.security_group = value;
         self
@@ -1286,16 +1348,19 @@ pub struct UpdateSubNetworkInterfaceOptionBuilder {
 }
 impl UpdateSubNetworkInterfaceOptionBuilder {
     /// Sets `UpdateSubNetworkInterfaceOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSubNetworkInterfaceOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn security_groups(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1304,16 +1369,19 @@ impl UpdateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Appends one item to `UpdateSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn push_security_groups(mut self, value: impl Into<String>) -> Self {
         self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `UpdateSubNetworkInterfaceOption::security_groups`.
+    #[inline]
     pub fn set_security_groups(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.security_groups = value;
         self
     }
     /// Sets `UpdateSubNetworkInterfaceOption::allowed_address_pairs`.
+    #[inline]
     pub fn allowed_address_pairs(
         mut self,
         value: impl IntoIterator<Item = impl Into<AllowedAddressPair>>,
@@ -1324,6 +1392,7 @@ impl UpdateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Appends one item to `UpdateSubNetworkInterfaceOption::allowed_address_pairs`.
+    #[inline]
     pub fn push_allowed_address_pairs(
         mut self,
         value: impl Into<AllowedAddressPair>,
@@ -1332,6 +1401,7 @@ impl UpdateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Sets or clears `UpdateSubNetworkInterfaceOption::allowed_address_pairs`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         mut self,
         value: Option<Vec<AllowedAddressPair>>,
@@ -1412,16 +1482,19 @@ pub struct UpdateSubNetworkInterfaceRequestBodyBuilder {
 }
 impl UpdateSubNetworkInterfaceRequestBodyBuilder {
     /// Sets `UpdateSubNetworkInterfaceRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `UpdateSubNetworkInterfaceRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `UpdateSubNetworkInterfaceRequestBody::sub_network_interface`. **Required.**
+    #[inline]
     pub fn sub_network_interface(
         mut self,
         value: impl Into<UpdateSubNetworkInterfaceOption>,
@@ -1430,6 +1503,7 @@ impl UpdateSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateSubNetworkInterfaceRequestBody::sub_network_interface`.
+    #[inline]
     pub fn set_sub_network_interface(
         mut self,
         value: Option<UpdateSubNetworkInterfaceOption>,
@@ -1504,16 +1578,19 @@ pub struct UpdateSubNetworkInterfaceResponseBuilder {
 }
 impl UpdateSubNetworkInterfaceResponseBuilder {
     /// Sets `UpdateSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateSubNetworkInterfaceResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `UpdateSubNetworkInterfaceResponse::sub_network_interface`.
+    #[inline]
     pub fn sub_network_interface(
         mut self,
         value: impl Into<SubNetworkInterface>,
@@ -1522,6 +1599,7 @@ impl UpdateSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Sets or clears `UpdateSubNetworkInterfaceResponse::sub_network_interface`.
+    #[inline]
     pub fn set_sub_network_interface(
         mut self,
         value: Option<SubNetworkInterface>,
@@ -1587,21 +1665,25 @@ pub struct UpdateTrafficMirrorFilterOptionBuilder {
 }
 impl UpdateTrafficMirrorFilterOptionBuilder {
     /// Sets `UpdateTrafficMirrorFilterOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateTrafficMirrorFilterOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -1673,6 +1755,7 @@ pub struct UpdateTrafficMirrorFilterRequestBodyBuilder {
 }
 impl UpdateTrafficMirrorFilterRequestBodyBuilder {
     /// Sets `UpdateTrafficMirrorFilterRequestBody::traffic_mirror_filter`. **Required.**
+    #[inline]
     pub fn traffic_mirror_filter(
         mut self,
         value: impl Into<UpdateTrafficMirrorFilterOption>,
@@ -1681,6 +1764,7 @@ impl UpdateTrafficMirrorFilterRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRequestBody::traffic_mirror_filter`.
+    #[inline]
     pub fn set_traffic_mirror_filter(
         mut self,
         value: Option<UpdateTrafficMirrorFilterOption>,
@@ -1755,6 +1839,7 @@ pub struct UpdateTrafficMirrorFilterResponseBuilder {
 }
 impl UpdateTrafficMirrorFilterResponseBuilder {
     /// Sets `UpdateTrafficMirrorFilterResponse::traffic_mirror_filter`.
+    #[inline]
     pub fn traffic_mirror_filter(
         mut self,
         value: impl Into<TrafficMirrorFilter>,
@@ -1763,6 +1848,7 @@ impl UpdateTrafficMirrorFilterResponseBuilder {
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterResponse::traffic_mirror_filter`.
+    #[inline]
     pub fn set_traffic_mirror_filter(
         mut self,
         value: Option<TrafficMirrorFilter>,
@@ -1771,11 +1857,13 @@ impl UpdateTrafficMirrorFilterResponseBuilder {
         self
     }
     /// Sets `UpdateTrafficMirrorFilterResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -1900,91 +1988,109 @@ pub struct UpdateTrafficMirrorFilterRuleOptionBuilder {
 }
 impl UpdateTrafficMirrorFilterRuleOptionBuilder {
     /// Sets `UpdateTrafficMirrorFilterRuleOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateTrafficMirrorFilterRuleOption::protocol`.
+    #[inline]
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleOption::protocol`.
+    #[inline]
     pub fn set_protocol(mut self, value: Option<String>) -> Self {
         self.inner.protocol = value;
         self
     }
     /// Sets `UpdateTrafficMirrorFilterRuleOption::ethertype`.
+    #[inline]
     pub fn ethertype(mut self, value: impl Into<String>) -> Self {
         self.inner.ethertype = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleOption::ethertype`.
+    #[inline]
     pub fn set_ethertype(mut self, value: Option<String>) -> Self {
         self.inner.ethertype = value;
         self
     }
     /// Sets `UpdateTrafficMirrorFilterRuleOption::source_cidr_block`.
+    #[inline]
     pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.inner.source_cidr_block = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleOption::source_cidr_block`.
+    #[inline]
     pub fn set_source_cidr_block(mut self, value: Option<String>) -> Self {
         self.inner.source_cidr_block = value;
         self
     }
     /// Sets `UpdateTrafficMirrorFilterRuleOption::destination_cidr_block`.
+    #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_cidr_block = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleOption::destination_cidr_block`.
+    #[inline]
     pub fn set_destination_cidr_block(mut self, value: Option<String>) -> Self {
         self.inner.destination_cidr_block = value;
         self
     }
     /// Sets `UpdateTrafficMirrorFilterRuleOption::source_port_range`.
+    #[inline]
     pub fn source_port_range(mut self, value: impl Into<String>) -> Self {
         self.inner.source_port_range = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleOption::source_port_range`.
+    #[inline]
     pub fn set_source_port_range(mut self, value: Option<String>) -> Self {
         self.inner.source_port_range = value;
         self
     }
     /// Sets `UpdateTrafficMirrorFilterRuleOption::destination_port_range`.
+    #[inline]
     pub fn destination_port_range(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_port_range = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleOption::destination_port_range`.
+    #[inline]
     pub fn set_destination_port_range(mut self, value: Option<String>) -> Self {
         self.inner.destination_port_range = value;
         self
     }
     /// Sets `UpdateTrafficMirrorFilterRuleOption::priority`.
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleOption::priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
     }
     /// Sets `UpdateTrafficMirrorFilterRuleOption::action`.
+    #[inline]
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleOption::action`.
+    #[inline]
     pub fn set_action(mut self, value: Option<String>) -> Self {
         self.inner.action = value;
         self
@@ -2059,6 +2165,7 @@ pub struct UpdateTrafficMirrorFilterRuleRequestBodyBuilder {
 }
 impl UpdateTrafficMirrorFilterRuleRequestBodyBuilder {
     /// Sets `UpdateTrafficMirrorFilterRuleRequestBody::traffic_mirror_filter_rule`. **Required.**
+    #[inline]
     pub fn traffic_mirror_filter_rule(
         mut self,
         value: impl Into<UpdateTrafficMirrorFilterRuleOption>,
@@ -2067,6 +2174,7 @@ impl UpdateTrafficMirrorFilterRuleRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleRequestBody::traffic_mirror_filter_rule`.
+    #[inline]
     pub fn set_traffic_mirror_filter_rule(
         mut self,
         value: Option<UpdateTrafficMirrorFilterRuleOption>,
@@ -2148,6 +2256,7 @@ pub struct UpdateTrafficMirrorFilterRuleResponseBuilder {
 }
 impl UpdateTrafficMirrorFilterRuleResponseBuilder {
     /// Sets `UpdateTrafficMirrorFilterRuleResponse::traffic_mirror_filter_rule`.
+    #[inline]
     pub fn traffic_mirror_filter_rule(
         mut self,
         value: impl Into<TrafficMirrorFilterRule>,
@@ -2156,6 +2265,7 @@ impl UpdateTrafficMirrorFilterRuleResponseBuilder {
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleResponse::traffic_mirror_filter_rule`.
+    #[inline]
     pub fn set_traffic_mirror_filter_rule(
         mut self,
         value: Option<TrafficMirrorFilterRule>,
@@ -2164,11 +2274,13 @@ impl UpdateTrafficMirrorFilterRuleResponseBuilder {
         self
     }
     /// Sets `UpdateTrafficMirrorFilterRuleResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorFilterRuleResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2300,91 +2412,109 @@ pub struct UpdateTrafficMirrorSessionOptionBuilder {
 }
 impl UpdateTrafficMirrorSessionOptionBuilder {
     /// Sets `UpdateTrafficMirrorSessionOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateTrafficMirrorSessionOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `UpdateTrafficMirrorSessionOption::traffic_mirror_filter_id`.
+    #[inline]
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_filter_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionOption::traffic_mirror_filter_id`.
+    #[inline]
     pub fn set_traffic_mirror_filter_id(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_filter_id = value;
         self
     }
     /// Sets `UpdateTrafficMirrorSessionOption::traffic_mirror_target_id`.
+    #[inline]
     pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_target_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionOption::traffic_mirror_target_id`.
+    #[inline]
     pub fn set_traffic_mirror_target_id(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_target_id = value;
         self
     }
     /// Sets `UpdateTrafficMirrorSessionOption::traffic_mirror_target_type`.
+    #[inline]
     pub fn traffic_mirror_target_type(mut self, value: impl Into<String>) -> Self {
         self.inner.traffic_mirror_target_type = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionOption::traffic_mirror_target_type`.
+    #[inline]
     pub fn set_traffic_mirror_target_type(mut self, value: Option<String>) -> Self {
         self.inner.traffic_mirror_target_type = value;
         self
     }
     /// Sets `UpdateTrafficMirrorSessionOption::virtual_network_id`.
+    #[inline]
     pub fn virtual_network_id(mut self, value: i64) -> Self {
         self.inner.virtual_network_id = Some(value);
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionOption::virtual_network_id`.
+    #[inline]
     pub fn set_virtual_network_id(mut self, value: Option<i64>) -> Self {
         self.inner.virtual_network_id = value;
         self
     }
     /// Sets `UpdateTrafficMirrorSessionOption::packet_length`.
+    #[inline]
     pub fn packet_length(mut self, value: i64) -> Self {
         self.inner.packet_length = Some(value);
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionOption::packet_length`.
+    #[inline]
     pub fn set_packet_length(mut self, value: Option<i64>) -> Self {
         self.inner.packet_length = value;
         self
     }
     /// Sets `UpdateTrafficMirrorSessionOption::priority`.
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionOption::priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
     }
     /// Sets `UpdateTrafficMirrorSessionOption::enabled`.
+    #[inline]
     pub fn enabled(mut self, value: impl Into<String>) -> Self {
         self.inner.enabled = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionOption::enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<String>) -> Self {
         self.inner.enabled = value;
         self
@@ -2456,6 +2586,7 @@ pub struct UpdateTrafficMirrorSessionRequestBodyBuilder {
 }
 impl UpdateTrafficMirrorSessionRequestBodyBuilder {
     /// Sets `UpdateTrafficMirrorSessionRequestBody::traffic_mirror_session`. **Required.**
+    #[inline]
     pub fn traffic_mirror_session(
         mut self,
         value: impl Into<UpdateTrafficMirrorSessionOption>,
@@ -2464,6 +2595,7 @@ impl UpdateTrafficMirrorSessionRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionRequestBody::traffic_mirror_session`.
+    #[inline]
     pub fn set_traffic_mirror_session(
         mut self,
         value: Option<UpdateTrafficMirrorSessionOption>,
@@ -2539,6 +2671,7 @@ pub struct UpdateTrafficMirrorSessionResponseBuilder {
 }
 impl UpdateTrafficMirrorSessionResponseBuilder {
     /// Sets `UpdateTrafficMirrorSessionResponse::traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session(
         mut self,
         value: impl Into<TrafficMirrorSession>,
@@ -2547,6 +2680,7 @@ impl UpdateTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionResponse::traffic_mirror_session`.
+    #[inline]
     pub fn set_traffic_mirror_session(
         mut self,
         value: Option<TrafficMirrorSession>,
@@ -2555,11 +2689,13 @@ impl UpdateTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Sets `UpdateTrafficMirrorSessionResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateTrafficMirrorSessionResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
@@ -2623,21 +2759,25 @@ pub struct UpdateVirsubnetCidrReservationOptionBuilder {
 }
 impl UpdateVirsubnetCidrReservationOptionBuilder {
     /// Sets `UpdateVirsubnetCidrReservationOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVirsubnetCidrReservationOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateVirsubnetCidrReservationOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVirsubnetCidrReservationOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -2718,16 +2858,19 @@ pub struct UpdateVirsubnetCidrReservationRequestBodyBuilder {
 }
 impl UpdateVirsubnetCidrReservationRequestBodyBuilder {
     /// Sets `UpdateVirsubnetCidrReservationRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `UpdateVirsubnetCidrReservationRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `UpdateVirsubnetCidrReservationRequestBody::virsubnet_cidr_reservation`. **Required.**
+    #[inline]
     pub fn virsubnet_cidr_reservation(
         mut self,
         value: impl Into<UpdateVirsubnetCidrReservationOption>,
@@ -2736,6 +2879,7 @@ impl UpdateVirsubnetCidrReservationRequestBodyBuilder {
         self
     }
     /// Sets or clears `UpdateVirsubnetCidrReservationRequestBody::virsubnet_cidr_reservation`.
+    #[inline]
     pub fn set_virsubnet_cidr_reservation(
         mut self,
         value: Option<UpdateVirsubnetCidrReservationOption>,
@@ -2817,16 +2961,19 @@ pub struct UpdateVirsubnetCidrReservationResponseBuilder {
 }
 impl UpdateVirsubnetCidrReservationResponseBuilder {
     /// Sets `UpdateVirsubnetCidrReservationResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVirsubnetCidrReservationResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `UpdateVirsubnetCidrReservationResponse::virsubnet_cidr_reservation`.
+    #[inline]
     pub fn virsubnet_cidr_reservation(
         mut self,
         value: impl Into<VirsubnetCidrReservation>,
@@ -2835,6 +2982,7 @@ impl UpdateVirsubnetCidrReservationResponseBuilder {
         self
     }
     /// Sets or clears `UpdateVirsubnetCidrReservationResponse::virsubnet_cidr_reservation`.
+    #[inline]
     pub fn set_virsubnet_cidr_reservation(
         mut self,
         value: Option<VirsubnetCidrReservation>,
@@ -2899,21 +3047,25 @@ pub struct UpdateVpcOptionBuilder {
 }
 impl UpdateVpcOptionBuilder {
     /// Sets `UpdateVpcOption::name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcOption::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `UpdateVpcOption::description`.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcOption::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -2984,21 +3136,25 @@ pub struct UpdateVpcRequestBodyBuilder {
 }
 impl UpdateVpcRequestBodyBuilder {
     /// Sets `UpdateVpcRequestBody::dry_run`.
+    #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
     /// Sets or clears `UpdateVpcRequestBody::dry_run`.
+    #[inline]
     pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
         self.inner.dry_run = value;
         self
     }
     /// Sets `UpdateVpcRequestBody::vpc`. **Required.**
+    #[inline]
     pub fn vpc(mut self, value: impl Into<UpdateVpcOption>) -> Self {
         self.inner.vpc = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcRequestBody::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<UpdateVpcOption>) -> Self {
         self.inner.vpc = value;
         self
@@ -3060,31 +3216,37 @@ pub struct UpdateVpcResponseBuilder {
 }
 impl UpdateVpcResponseBuilder {
     /// Sets `UpdateVpcResponse::request_id`.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcResponse::request_id`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// Sets `UpdateVpcResponse::error_msg`.
+    #[inline]
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_msg = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcResponse::error_msg`.
+    #[inline]
     pub fn set_error_msg(mut self, value: Option<String>) -> Self {
         self.inner.error_msg = value;
         self
     }
     /// Sets `UpdateVpcResponse::error_code`.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
     /// Sets or clears `UpdateVpcResponse::error_code`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.inner.error_code = value;
         self

@@ -188,36 +188,43 @@ pub struct VirsubnetBuilder {
 }
 impl VirsubnetBuilder {
     /// Sets `Virsubnet::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Virsubnet::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Virsubnet::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Virsubnet::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `Virsubnet::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Virsubnet::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `Virsubnet::dns_nameservers`. **Required.**
+    #[inline]
     pub fn dns_nameservers(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -226,66 +233,79 @@ impl VirsubnetBuilder {
         self
     }
     /// Appends one item to `Virsubnet::dns_nameservers`.
+    #[inline]
     pub fn push_dns_nameservers(mut self, value: impl Into<String>) -> Self {
         self.inner.dns_nameservers.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Virsubnet::dns_nameservers`.
+    #[inline]
     pub fn set_dns_nameservers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.dns_nameservers = value;
         self
     }
     /// Sets `Virsubnet::zone_id`. **Required.**
+    #[inline]
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.inner.zone_id = Some(value.into());
         self
     }
     /// Sets or clears `Virsubnet::zone_id`.
+    #[inline]
     pub fn set_zone_id(mut self, value: Option<String>) -> Self {
         self.inner.zone_id = value;
         self
     }
     /// Sets `Virsubnet::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `Virsubnet::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `Virsubnet::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `Virsubnet::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `Virsubnet::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `Virsubnet::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `Virsubnet::scope`. **Required.**
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.inner.scope = Some(value.into());
         self
     }
     /// Sets or clears `Virsubnet::scope`.
+    #[inline]
     pub fn set_scope(mut self, value: Option<String>) -> Self {
         self.inner.scope = value;
         self
     }
     /// Sets `Virsubnet::subnet_cidrs`. **Required.**
+    #[inline]
     pub fn subnet_cidrs(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubnetCidr>>,
@@ -294,16 +314,19 @@ impl VirsubnetBuilder {
         self
     }
     /// Appends one item to `Virsubnet::subnet_cidrs`.
+    #[inline]
     pub fn push_subnet_cidrs(mut self, value: impl Into<SubnetCidr>) -> Self {
         self.inner.subnet_cidrs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Virsubnet::subnet_cidrs`.
+    #[inline]
     pub fn set_subnet_cidrs(mut self, value: Option<Vec<SubnetCidr>>) -> Self {
         self.inner.subnet_cidrs = value;
         self
     }
     /// Sets `Virsubnet::tags`. **Required.**
+    #[inline]
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = impl Into<ResponseTag>>,
@@ -312,16 +335,19 @@ impl VirsubnetBuilder {
         self
     }
     /// Appends one item to `Virsubnet::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<ResponseTag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Virsubnet::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<ResponseTag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `Virsubnet::extra_dhcp_opts`. **Required.**
+    #[inline]
     pub fn extra_dhcp_opts(
         mut self,
         value: impl IntoIterator<Item = impl Into<SubnetExtraDhcpOpt>>,
@@ -330,11 +356,13 @@ impl VirsubnetBuilder {
         self
     }
     /// Appends one item to `Virsubnet::extra_dhcp_opts`.
+    #[inline]
     pub fn push_extra_dhcp_opts(mut self, value: impl Into<SubnetExtraDhcpOpt>) -> Self {
         self.inner.extra_dhcp_opts.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Virsubnet::extra_dhcp_opts`.
+    #[inline]
     pub fn set_extra_dhcp_opts(
         mut self,
         value: Option<Vec<SubnetExtraDhcpOpt>>,
@@ -343,21 +371,25 @@ impl VirsubnetBuilder {
         self
     }
     /// Sets `Virsubnet::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `Virsubnet::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `Virsubnet::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `Virsubnet::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -504,101 +536,121 @@ pub struct VirsubnetCidrReservationBuilder {
 }
 impl VirsubnetCidrReservationBuilder {
     /// Sets `VirsubnetCidrReservation::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `VirsubnetCidrReservation::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `VirsubnetCidrReservation::virsubnet_id`. **Required.**
+    #[inline]
     pub fn virsubnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.virsubnet_id = Some(value.into());
         self
     }
     /// Sets or clears `VirsubnetCidrReservation::virsubnet_id`.
+    #[inline]
     pub fn set_virsubnet_id(mut self, value: Option<String>) -> Self {
         self.inner.virsubnet_id = value;
         self
     }
     /// Sets `VirsubnetCidrReservation::vpc_id`. **Required.**
+    #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
         self
     }
     /// Sets or clears `VirsubnetCidrReservation::vpc_id`.
+    #[inline]
     pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
         self.inner.vpc_id = value;
         self
     }
     /// Sets `VirsubnetCidrReservation::ip_version`. **Required.**
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.inner.ip_version = Some(value);
         self
     }
     /// Sets or clears `VirsubnetCidrReservation::ip_version`.
+    #[inline]
     pub fn set_ip_version(mut self, value: Option<i64>) -> Self {
         self.inner.ip_version = value;
         self
     }
     /// Sets `VirsubnetCidrReservation::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `VirsubnetCidrReservation::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `VirsubnetCidrReservation::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `VirsubnetCidrReservation::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `VirsubnetCidrReservation::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `VirsubnetCidrReservation::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `VirsubnetCidrReservation::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `VirsubnetCidrReservation::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `VirsubnetCidrReservation::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `VirsubnetCidrReservation::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `VirsubnetCidrReservation::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `VirsubnetCidrReservation::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
@@ -813,46 +865,55 @@ pub struct VpcBuilder {
 }
 impl VpcBuilder {
     /// Sets `Vpc::id`. **Required.**
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.inner.id = value;
         self
     }
     /// Sets `Vpc::name`. **Required.**
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Sets `Vpc::description`. **Required.**
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// Sets `Vpc::cidr`. **Required.**
+    #[inline]
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::cidr`.
+    #[inline]
     pub fn set_cidr(mut self, value: Option<String>) -> Self {
         self.inner.cidr = value;
         self
     }
     /// Sets `Vpc::extend_cidrs`. **Required.**
+    #[inline]
     pub fn extend_cidrs(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -861,66 +922,79 @@ impl VpcBuilder {
         self
     }
     /// Appends one item to `Vpc::extend_cidrs`.
+    #[inline]
     pub fn push_extend_cidrs(mut self, value: impl Into<String>) -> Self {
         self.inner.extend_cidrs.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Vpc::extend_cidrs`.
+    #[inline]
     pub fn set_extend_cidrs(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.extend_cidrs = value;
         self
     }
     /// Sets `Vpc::status`. **Required.**
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.inner.status = value;
         self
     }
     /// Sets `Vpc::project_id`. **Required.**
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::project_id`.
+    #[inline]
     pub fn set_project_id(mut self, value: Option<String>) -> Self {
         self.inner.project_id = value;
         self
     }
     /// Sets `Vpc::enterprise_project_id`. **Required.**
+    #[inline]
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::enterprise_project_id`.
+    #[inline]
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
         self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `Vpc::created_at`. **Required.**
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::created_at`.
+    #[inline]
     pub fn set_created_at(mut self, value: Option<String>) -> Self {
         self.inner.created_at = value;
         self
     }
     /// Sets `Vpc::updated_at`. **Required.**
+    #[inline]
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::updated_at`.
+    #[inline]
     pub fn set_updated_at(mut self, value: Option<String>) -> Self {
         self.inner.updated_at = value;
         self
     }
     /// Sets `Vpc::cloud_resources`. **Required.**
+    #[inline]
     pub fn cloud_resources(
         mut self,
         value: impl IntoIterator<Item = impl Into<CloudResource>>,
@@ -929,46 +1003,55 @@ impl VpcBuilder {
         self
     }
     /// Appends one item to `Vpc::cloud_resources`.
+    #[inline]
     pub fn push_cloud_resources(mut self, value: impl Into<CloudResource>) -> Self {
         self.inner.cloud_resources.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Vpc::cloud_resources`.
+    #[inline]
     pub fn set_cloud_resources(mut self, value: Option<Vec<CloudResource>>) -> Self {
         self.inner.cloud_resources = value;
         self
     }
     /// Sets `Vpc::tags`. **Required.**
+    #[inline]
     pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
         self.inner.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Appends one item to `Vpc::tags`.
+    #[inline]
     pub fn push_tags(mut self, value: impl Into<Tag>) -> Self {
         self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets or clears `Vpc::tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<Tag>>) -> Self {
         self.inner.tags = value;
         self
     }
     /// Sets `Vpc::block_service_endpoint_states`. **Required.**
+    #[inline]
     pub fn block_service_endpoint_states(mut self, value: impl Into<String>) -> Self {
         self.inner.block_service_endpoint_states = Some(value.into());
         self
     }
     /// Sets or clears `Vpc::block_service_endpoint_states`.
+    #[inline]
     pub fn set_block_service_endpoint_states(mut self, value: Option<String>) -> Self {
         self.inner.block_service_endpoint_states = value;
         self
     }
     /// Sets `Vpc::enable_network_address_usage_metrics`. **Required.**
+    #[inline]
     pub fn enable_network_address_usage_metrics(mut self, value: bool) -> Self {
         self.inner.enable_network_address_usage_metrics = Some(value);
         self
     }
     /// Sets or clears `Vpc::enable_network_address_usage_metrics`.
+    #[inline]
     pub fn set_enable_network_address_usage_metrics(
         mut self,
         value: Option<bool>,
@@ -1433,81 +1516,97 @@ pub struct VpcQuotasBuilder {
 }
 impl VpcQuotasBuilder {
     /// Sets `VpcQuotas::acl_policy_contain_rules`.
+    #[inline]
     pub fn acl_policy_contain_rules(mut self, value: i64) -> Self {
         self.inner.acl_policy_contain_rules = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::acl_policy_contain_rules`.
+    #[inline]
     pub fn set_acl_policy_contain_rules(mut self, value: Option<i64>) -> Self {
         self.inner.acl_policy_contain_rules = value;
         self
     }
     /// Sets `VpcQuotas::address_group`.
+    #[inline]
     pub fn address_group(mut self, value: i64) -> Self {
         self.inner.address_group = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::address_group`.
+    #[inline]
     pub fn set_address_group(mut self, value: Option<i64>) -> Self {
         self.inner.address_group = value;
         self
     }
     /// Sets `VpcQuotas::address_group_contain_ipset`.
+    #[inline]
     pub fn address_group_contain_ipset(mut self, value: i64) -> Self {
         self.inner.address_group_contain_ipset = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::address_group_contain_ipset`.
+    #[inline]
     pub fn set_address_group_contain_ipset(mut self, value: Option<i64>) -> Self {
         self.inner.address_group_contain_ipset = value;
         self
     }
     /// Sets `VpcQuotas::clouddcn_firewall_group`.
+    #[inline]
     pub fn clouddcn_firewall_group(mut self, value: i64) -> Self {
         self.inner.clouddcn_firewall_group = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::clouddcn_firewall_group`.
+    #[inline]
     pub fn set_clouddcn_firewall_group(mut self, value: Option<i64>) -> Self {
         self.inner.clouddcn_firewall_group = value;
         self
     }
     /// Sets `VpcQuotas::clouddcn_acl_policy_contain_rules`.
+    #[inline]
     pub fn clouddcn_acl_policy_contain_rules(mut self, value: i64) -> Self {
         self.inner.clouddcn_acl_policy_contain_rules = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::clouddcn_acl_policy_contain_rules`.
+    #[inline]
     pub fn set_clouddcn_acl_policy_contain_rules(mut self, value: Option<i64>) -> Self {
         self.inner.clouddcn_acl_policy_contain_rules = value;
         self
     }
     /// Sets `VpcQuotas::edge_gateway`.
+    #[inline]
     pub fn edge_gateway(mut self, value: i64) -> Self {
         self.inner.edge_gateway = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::edge_gateway`.
+    #[inline]
     pub fn set_edge_gateway(mut self, value: Option<i64>) -> Self {
         self.inner.edge_gateway = value;
         self
     }
     /// Sets `VpcQuotas::eni_contain_secgroup`.
+    #[inline]
     pub fn eni_contain_secgroup(mut self, value: i64) -> Self {
         self.inner.eni_contain_secgroup = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::eni_contain_secgroup`.
+    #[inline]
     pub fn set_eni_contain_secgroup(mut self, value: Option<i64>) -> Self {
         self.inner.eni_contain_secgroup = value;
         self
     }
     /// Sets `VpcQuotas::firewall_policy_contain_ipv4_composite_rules`.
+    #[inline]
     pub fn firewall_policy_contain_ipv4_composite_rules(mut self, value: i64) -> Self {
         self.inner.firewall_policy_contain_ipv4_composite_rules = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::firewall_policy_contain_ipv4_composite_rules`.
+    #[inline]
     pub fn set_firewall_policy_contain_ipv4_composite_rules(
         mut self,
         value: Option<i64>,
@@ -1516,11 +1615,13 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::firewall_policy_contain_ipv6_composite_rules`.
+    #[inline]
     pub fn firewall_policy_contain_ipv6_composite_rules(mut self, value: i64) -> Self {
         self.inner.firewall_policy_contain_ipv6_composite_rules = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::firewall_policy_contain_ipv6_composite_rules`.
+    #[inline]
     pub fn set_firewall_policy_contain_ipv6_composite_rules(
         mut self,
         value: Option<i64>,
@@ -1529,116 +1630,139 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::forward_policy`.
+    #[inline]
     pub fn forward_policy(mut self, value: i64) -> Self {
         self.inner.forward_policy = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::forward_policy`.
+    #[inline]
     pub fn set_forward_policy(mut self, value: Option<i64>) -> Self {
         self.inner.forward_policy = value;
         self
     }
     /// Sets `VpcQuotas::forward_policy_contain_ports`.
+    #[inline]
     pub fn forward_policy_contain_ports(mut self, value: i64) -> Self {
         self.inner.forward_policy_contain_ports = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::forward_policy_contain_ports`.
+    #[inline]
     pub fn set_forward_policy_contain_ports(mut self, value: Option<i64>) -> Self {
         self.inner.forward_policy_contain_ports = value;
         self
     }
     /// Sets `VpcQuotas::forward_rule`.
+    #[inline]
     pub fn forward_rule(mut self, value: i64) -> Self {
         self.inner.forward_rule = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::forward_rule`.
+    #[inline]
     pub fn set_forward_rule(mut self, value: Option<i64>) -> Self {
         self.inner.forward_rule = value;
         self
     }
     /// Sets `VpcQuotas::peering`.
+    #[inline]
     pub fn peering(mut self, value: i64) -> Self {
         self.inner.peering = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::peering`.
+    #[inline]
     pub fn set_peering(mut self, value: Option<i64>) -> Self {
         self.inner.peering = value;
         self
     }
     /// Sets `VpcQuotas::roce_cluster_contain_networks`.
+    #[inline]
     pub fn roce_cluster_contain_networks(mut self, value: i64) -> Self {
         self.inner.roce_cluster_contain_networks = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::roce_cluster_contain_networks`.
+    #[inline]
     pub fn set_roce_cluster_contain_networks(mut self, value: Option<i64>) -> Self {
         self.inner.roce_cluster_contain_networks = value;
         self
     }
     /// Sets `VpcQuotas::rtb_allow_sys_cidr_routes`.
+    #[inline]
     pub fn rtb_allow_sys_cidr_routes(mut self, value: i64) -> Self {
         self.inner.rtb_allow_sys_cidr_routes = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::rtb_allow_sys_cidr_routes`.
+    #[inline]
     pub fn set_rtb_allow_sys_cidr_routes(mut self, value: Option<i64>) -> Self {
         self.inner.rtb_allow_sys_cidr_routes = value;
         self
     }
     /// Sets `VpcQuotas::shared_bandwidth`.
+    #[inline]
     pub fn shared_bandwidth(mut self, value: i64) -> Self {
         self.inner.shared_bandwidth = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::shared_bandwidth`.
+    #[inline]
     pub fn set_shared_bandwidth(mut self, value: Option<i64>) -> Self {
         self.inner.shared_bandwidth = value;
         self
     }
     /// Sets `VpcQuotas::shared_bandwidth_contain_publicip`.
+    #[inline]
     pub fn shared_bandwidth_contain_publicip(mut self, value: i64) -> Self {
         self.inner.shared_bandwidth_contain_publicip = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::shared_bandwidth_contain_publicip`.
+    #[inline]
     pub fn set_shared_bandwidth_contain_publicip(mut self, value: Option<i64>) -> Self {
         self.inner.shared_bandwidth_contain_publicip = value;
         self
     }
     /// Sets `VpcQuotas::secgroup_contain_rules`.
+    #[inline]
     pub fn secgroup_contain_rules(mut self, value: i64) -> Self {
         self.inner.secgroup_contain_rules = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::secgroup_contain_rules`.
+    #[inline]
     pub fn set_secgroup_contain_rules(mut self, value: Option<i64>) -> Self {
         self.inner.secgroup_contain_rules = value;
         self
     }
     /// Sets `VpcQuotas::secgroup_referred_by_nic`.
+    #[inline]
     pub fn secgroup_referred_by_nic(mut self, value: i64) -> Self {
         self.inner.secgroup_referred_by_nic = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::secgroup_referred_by_nic`.
+    #[inline]
     pub fn set_secgroup_referred_by_nic(mut self, value: Option<i64>) -> Self {
         self.inner.secgroup_referred_by_nic = value;
         self
     }
     /// Sets `VpcQuotas::security_group`.
+    #[inline]
     pub fn security_group(mut self, value: i64) -> Self {
         self.inner.security_group = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::security_group`.
+    #[inline]
     pub fn set_security_group(mut self, value: Option<i64>) -> Self {
         self.inner.security_group = value;
         self
     }
     /// Sets `VpcQuotas::security_group_contain_egress_ipv4_composite_rules`.
+    #[inline]
     pub fn security_group_contain_egress_ipv4_composite_rules(
         mut self,
         value: i64,
@@ -1647,6 +1771,7 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets or clears `VpcQuotas::security_group_contain_egress_ipv4_composite_rules`.
+    #[inline]
     pub fn set_security_group_contain_egress_ipv4_composite_rules(
         mut self,
         value: Option<i64>,
@@ -1655,6 +1780,7 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::security_group_contain_egress_ipv6_composite_rules`.
+    #[inline]
     pub fn security_group_contain_egress_ipv6_composite_rules(
         mut self,
         value: i64,
@@ -1663,6 +1789,7 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets or clears `VpcQuotas::security_group_contain_egress_ipv6_composite_rules`.
+    #[inline]
     pub fn set_security_group_contain_egress_ipv6_composite_rules(
         mut self,
         value: Option<i64>,
@@ -1671,6 +1798,7 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::security_group_contain_ingress_ipv4_composite_rules`.
+    #[inline]
     pub fn security_group_contain_ingress_ipv4_composite_rules(
         mut self,
         value: i64,
@@ -1679,6 +1807,7 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets or clears `VpcQuotas::security_group_contain_ingress_ipv4_composite_rules`.
+    #[inline]
     pub fn set_security_group_contain_ingress_ipv4_composite_rules(
         mut self,
         value: Option<i64>,
@@ -1687,6 +1816,7 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::security_group_contain_ingress_ipv6_composite_rules`.
+    #[inline]
     pub fn security_group_contain_ingress_ipv6_composite_rules(
         mut self,
         value: i64,
@@ -1695,6 +1825,7 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets or clears `VpcQuotas::security_group_contain_ingress_ipv6_composite_rules`.
+    #[inline]
     pub fn set_security_group_contain_ingress_ipv6_composite_rules(
         mut self,
         value: Option<i64>,
@@ -1703,41 +1834,49 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::security_group_rule`.
+    #[inline]
     pub fn security_group_rule(mut self, value: i64) -> Self {
         self.inner.security_group_rule = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::security_group_rule`.
+    #[inline]
     pub fn set_security_group_rule(mut self, value: Option<i64>) -> Self {
         self.inner.security_group_rule = value;
         self
     }
     /// Sets `VpcQuotas::subnet_contain_eni`.
+    #[inline]
     pub fn subnet_contain_eni(mut self, value: i64) -> Self {
         self.inner.subnet_contain_eni = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::subnet_contain_eni`.
+    #[inline]
     pub fn set_subnet_contain_eni(mut self, value: Option<i64>) -> Self {
         self.inner.subnet_contain_eni = value;
         self
     }
     /// Sets `VpcQuotas::traffic_mirror_filter`.
+    #[inline]
     pub fn traffic_mirror_filter(mut self, value: i64) -> Self {
         self.inner.traffic_mirror_filter = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::traffic_mirror_filter`.
+    #[inline]
     pub fn set_traffic_mirror_filter(mut self, value: Option<i64>) -> Self {
         self.inner.traffic_mirror_filter = value;
         self
     }
     /// Sets `VpcQuotas::traffic_mirror_filter_referred_by_session`.
+    #[inline]
     pub fn traffic_mirror_filter_referred_by_session(mut self, value: i64) -> Self {
         self.inner.traffic_mirror_filter_referred_by_session = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::traffic_mirror_filter_referred_by_session`.
+    #[inline]
     pub fn set_traffic_mirror_filter_referred_by_session(
         mut self,
         value: Option<i64>,
@@ -1746,6 +1885,7 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::traffic_mirror_filter_contain_rules_each_direction`.
+    #[inline]
     pub fn traffic_mirror_filter_contain_rules_each_direction(
         mut self,
         value: i64,
@@ -1754,6 +1894,7 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets or clears `VpcQuotas::traffic_mirror_filter_contain_rules_each_direction`.
+    #[inline]
     pub fn set_traffic_mirror_filter_contain_rules_each_direction(
         mut self,
         value: Option<i64>,
@@ -1762,21 +1903,25 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::traffic_mirror_session`.
+    #[inline]
     pub fn traffic_mirror_session(mut self, value: i64) -> Self {
         self.inner.traffic_mirror_session = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::traffic_mirror_session`.
+    #[inline]
     pub fn set_traffic_mirror_session(mut self, value: Option<i64>) -> Self {
         self.inner.traffic_mirror_session = value;
         self
     }
     /// Sets `VpcQuotas::traffic_mirror_session_contain_sources`.
+    #[inline]
     pub fn traffic_mirror_session_contain_sources(mut self, value: i64) -> Self {
         self.inner.traffic_mirror_session_contain_sources = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::traffic_mirror_session_contain_sources`.
+    #[inline]
     pub fn set_traffic_mirror_session_contain_sources(
         mut self,
         value: Option<i64>,
@@ -1785,11 +1930,13 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::traffic_mirror_source_referred_by_session`.
+    #[inline]
     pub fn traffic_mirror_source_referred_by_session(mut self, value: i64) -> Self {
         self.inner.traffic_mirror_source_referred_by_session = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::traffic_mirror_source_referred_by_session`.
+    #[inline]
     pub fn set_traffic_mirror_source_referred_by_session(
         mut self,
         value: Option<i64>,
@@ -1798,11 +1945,13 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::traffic_mirror_target_elb_referred_by_session`.
+    #[inline]
     pub fn traffic_mirror_target_elb_referred_by_session(mut self, value: i64) -> Self {
         self.inner.traffic_mirror_target_elb_referred_by_session = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::traffic_mirror_target_elb_referred_by_session`.
+    #[inline]
     pub fn set_traffic_mirror_target_elb_referred_by_session(
         mut self,
         value: Option<i64>,
@@ -1811,11 +1960,13 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::traffic_mirror_target_eni_referred_by_session`.
+    #[inline]
     pub fn traffic_mirror_target_eni_referred_by_session(mut self, value: i64) -> Self {
         self.inner.traffic_mirror_target_eni_referred_by_session = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::traffic_mirror_target_eni_referred_by_session`.
+    #[inline]
     pub fn set_traffic_mirror_target_eni_referred_by_session(
         mut self,
         value: Option<i64>,
@@ -1824,31 +1975,37 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::vip`.
+    #[inline]
     pub fn vip(mut self, value: i64) -> Self {
         self.inner.vip = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::vip`.
+    #[inline]
     pub fn set_vip(mut self, value: Option<i64>) -> Self {
         self.inner.vip = value;
         self
     }
     /// Sets `VpcQuotas::virsubnet`.
+    #[inline]
     pub fn virsubnet(mut self, value: i64) -> Self {
         self.inner.virsubnet = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::virsubnet`.
+    #[inline]
     pub fn set_virsubnet(mut self, value: Option<i64>) -> Self {
         self.inner.virsubnet = value;
         self
     }
     /// Sets `VpcQuotas::virsubnet_contain_ipv4_cidr_reservations`.
+    #[inline]
     pub fn virsubnet_contain_ipv4_cidr_reservations(mut self, value: i64) -> Self {
         self.inner.virsubnet_contain_ipv4_cidr_reservations = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::virsubnet_contain_ipv4_cidr_reservations`.
+    #[inline]
     pub fn set_virsubnet_contain_ipv4_cidr_reservations(
         mut self,
         value: Option<i64>,
@@ -1857,11 +2014,13 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::virsubnet_contain_ipv6_cidr_reservations`.
+    #[inline]
     pub fn virsubnet_contain_ipv6_cidr_reservations(mut self, value: i64) -> Self {
         self.inner.virsubnet_contain_ipv6_cidr_reservations = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::virsubnet_contain_ipv6_cidr_reservations`.
+    #[inline]
     pub fn set_virsubnet_contain_ipv6_cidr_reservations(
         mut self,
         value: Option<i64>,
@@ -1870,41 +2029,49 @@ impl VpcQuotasBuilder {
         self
     }
     /// Sets `VpcQuotas::vpc`.
+    #[inline]
     pub fn vpc(mut self, value: i64) -> Self {
         self.inner.vpc = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::vpc`.
+    #[inline]
     pub fn set_vpc(mut self, value: Option<i64>) -> Self {
         self.inner.vpc = value;
         self
     }
     /// Sets `VpcQuotas::vpc_contain_eni`.
+    #[inline]
     pub fn vpc_contain_eni(mut self, value: i64) -> Self {
         self.inner.vpc_contain_eni = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::vpc_contain_eni`.
+    #[inline]
     pub fn set_vpc_contain_eni(mut self, value: Option<i64>) -> Self {
         self.inner.vpc_contain_eni = value;
         self
     }
     /// Sets `VpcQuotas::vpc_contain_vip`.
+    #[inline]
     pub fn vpc_contain_vip(mut self, value: i64) -> Self {
         self.inner.vpc_contain_vip = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::vpc_contain_vip`.
+    #[inline]
     pub fn set_vpc_contain_vip(mut self, value: Option<i64>) -> Self {
         self.inner.vpc_contain_vip = value;
         self
     }
     /// Sets `VpcQuotas::vpc_contain_virsubnet`.
+    #[inline]
     pub fn vpc_contain_virsubnet(mut self, value: i64) -> Self {
         self.inner.vpc_contain_virsubnet = Some(value);
         self
     }
     /// Sets or clears `VpcQuotas::vpc_contain_virsubnet`.
+    #[inline]
     pub fn set_vpc_contain_virsubnet(mut self, value: Option<i64>) -> Self {
         self.inner.vpc_contain_virsubnet = value;
         self
