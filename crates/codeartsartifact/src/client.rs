@@ -63,6 +63,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_trashes(&self) -> super::operations::BatchDeleteTrashes {
         super::operations::BatchDeleteTrashes::new(self.inner.clone())
     }
@@ -104,6 +105,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_restore_repo(&self) -> super::operations::BatchRestoreRepo {
         super::operations::BatchRestoreRepo::new(self.inner.clone())
     }
@@ -143,6 +145,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_artifactory(&self) -> super::operations::CreateArtifactory {
         super::operations::CreateArtifactory::new(self.inner.clone())
     }
@@ -182,6 +185,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_attention(&self) -> super::operations::CreateAttention {
         super::operations::CreateAttention::new(self.inner.clone())
     }
@@ -223,6 +227,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_docker_repositories(
         &self,
     ) -> super::operations::CreateDockerRepositories {
@@ -264,6 +269,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_maven_repo(&self) -> super::operations::CreateMavenRepo {
         super::operations::CreateMavenRepo::new(self.inner.clone())
     }
@@ -305,6 +311,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_project_related_repository(
         &self,
     ) -> super::operations::CreateProjectRelatedRepository {
@@ -347,6 +354,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_artifact_file(&self) -> super::operations::DeleteArtifactFile {
         super::operations::DeleteArtifactFile::new(self.inner.clone())
     }
@@ -385,6 +393,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_completely_update_file_state(
         &self,
     ) -> super::operations::DeleteCompletelyUpdateFileState {
@@ -426,6 +435,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_repository(&self) -> super::operations::DeleteRepository {
         super::operations::DeleteRepository::new(self.inner.clone())
     }
@@ -507,6 +517,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_all_repositories(&self) -> super::operations::ListAllRepositories {
         super::operations::ListAllRepositories::new(self.inner.clone())
     }
@@ -565,6 +576,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_artifactory_component(
         &self,
     ) -> super::operations::ListArtifactoryComponent {
@@ -622,6 +634,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_artifactory_storage_statistic(
         &self,
     ) -> super::operations::ListArtifactoryStorageStatistic {
@@ -674,6 +687,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_attentions(&self) -> super::operations::ListAttentions {
         super::operations::ListAttentions::new(self.inner.clone())
     }
@@ -712,6 +726,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_capacity_message_setting(
         &self,
     ) -> super::operations::ListCapacityMessageSetting {
@@ -760,6 +775,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_child_proxy_repositories_list(
         &self,
     ) -> super::operations::ListChildProxyRepositoriesList {
@@ -809,6 +825,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_domain_ip_config(&self) -> super::operations::ListDomainIpConfig {
         super::operations::ListDomainIpConfig::new(self.inner.clone())
     }
@@ -858,6 +875,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_file_build_archives(&self) -> super::operations::ListFileBuildArchives {
         super::operations::ListFileBuildArchives::new(self.inner.clone())
     }
@@ -902,6 +920,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_files(&self) -> super::operations::ListFiles {
         super::operations::ListFiles::new(self.inner.clone())
     }
@@ -963,6 +982,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_latest_version_files(
         &self,
     ) -> super::operations::ListLatestVersionFiles {
@@ -1018,6 +1038,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_maven_list(&self) -> super::operations::ListMavenList {
         super::operations::ListMavenList::new(self.inner.clone())
     }
@@ -1067,6 +1088,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_maven_user(&self) -> super::operations::ListMavenUser {
         super::operations::ListMavenUser::new(self.inner.clone())
     }
@@ -1103,6 +1125,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_net_proxy(&self) -> super::operations::ListNetProxy {
         super::operations::ListNetProxy::new(self.inner.clone())
     }
@@ -1146,6 +1169,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_project_role_permissions(
         &self,
     ) -> super::operations::ListProjectRolePermissions {
@@ -1210,6 +1234,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_project_users(&self) -> super::operations::ListProjectUsers {
         super::operations::ListProjectUsers::new(self.inner.clone())
     }
@@ -1259,6 +1284,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sec_guard_list(&self) -> super::operations::ListSecGuardList {
         super::operations::ListSecGuardList::new(self.inner.clone())
     }
@@ -1300,6 +1326,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_user_privileges(&self) -> super::operations::ListUserPrivileges {
         super::operations::ListUserPrivileges::new(self.inner.clone())
     }
@@ -1343,6 +1370,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn modify_repository(&self) -> super::operations::ModifyRepository {
         super::operations::ModifyRepository::new(self.inner.clone())
     }
@@ -1398,6 +1426,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reset_user_password(&self) -> super::operations::ResetUserPassword {
         super::operations::ResetUserPassword::new(self.inner.clone())
     }
@@ -1442,6 +1471,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn search_artifacts(&self) -> super::operations::SearchArtifacts {
         super::operations::SearchArtifacts::new(self.inner.clone())
     }
@@ -1503,6 +1533,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn search_by_checksum(&self) -> super::operations::SearchByChecksum {
         super::operations::SearchByChecksum::new(self.inner.clone())
     }
@@ -1574,6 +1605,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_audit(&self) -> super::operations::ShowAudit {
         super::operations::ShowAudit::new(self.inner.clone())
     }
@@ -1617,6 +1649,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_auto_delete_job_settings(
         &self,
     ) -> super::operations::ShowAutoDeleteJobSettings {
@@ -1657,6 +1690,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_domain_release_repo_storage(
         &self,
     ) -> super::operations::ShowDomainReleaseRepoStorage {
@@ -1697,6 +1731,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_file_detail(&self) -> super::operations::ShowFileDetail {
         super::operations::ShowFileDetail::new(self.inner.clone())
     }
@@ -1737,6 +1772,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_file_detail_by_full_name(
         &self,
     ) -> super::operations::ShowFileDetailByFullName {
@@ -1795,6 +1831,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_file_tree(&self) -> super::operations::ShowFileTree {
         super::operations::ShowFileTree::new(self.inner.clone())
     }
@@ -1840,6 +1877,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_latest_version_files_count(
         &self,
     ) -> super::operations::ShowLatestVersionFilesCount {
@@ -1893,6 +1931,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_maven_info(&self) -> super::operations::ShowMavenInfo {
         super::operations::ShowMavenInfo::new(self.inner.clone())
     }
@@ -1936,6 +1975,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_multi_roles_user_permissions(
         &self,
     ) -> super::operations::ShowMultiRolesUserPermissions {
@@ -1975,6 +2015,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_open_source_enabled(&self) -> super::operations::ShowOpenSourceEnabled {
         super::operations::ShowOpenSourceEnabled::new(self.inner.clone())
     }
@@ -2016,6 +2057,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_package_data_detail(&self) -> super::operations::ShowPackageDataDetail {
         super::operations::ShowPackageDataDetail::new(self.inner.clone())
     }
@@ -2056,6 +2098,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_package_info(&self) -> super::operations::ShowPackageInfo {
         super::operations::ShowPackageInfo::new(self.inner.clone())
     }
@@ -2095,6 +2138,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_project_list(&self) -> super::operations::ShowProjectList {
         super::operations::ShowProjectList::new(self.inner.clone())
     }
@@ -2152,6 +2196,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_project_related_repository(
         &self,
     ) -> super::operations::ShowProjectRelatedRepository {
@@ -2214,6 +2259,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_project_release_files(
         &self,
     ) -> super::operations::ShowProjectReleaseFiles {
@@ -2260,6 +2306,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_project_storage_info(
         &self,
     ) -> super::operations::ShowProjectStorageInfo {
@@ -2308,6 +2355,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_project_versions_count(
         &self,
     ) -> super::operations::ShowProjectVersionsCount {
@@ -2370,6 +2418,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_release_project_files(
         &self,
     ) -> super::operations::ShowReleaseProjectFiles {
@@ -2408,6 +2457,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_repo_user_info(&self) -> super::operations::ShowRepoUserInfo {
         super::operations::ShowRepoUserInfo::new(self.inner.clone())
     }
@@ -2460,6 +2510,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_repository(&self) -> super::operations::ShowRepository {
         super::operations::ShowRepository::new(self.inner.clone())
     }
@@ -2500,6 +2551,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_repository_info(&self) -> super::operations::ShowRepositoryInfo {
         super::operations::ShowRepositoryInfo::new(self.inner.clone())
     }
@@ -2552,6 +2604,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_repository_roles_privilege(
         &self,
     ) -> super::operations::ShowRepositoryRolesPrivilege {
@@ -2594,6 +2647,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_storage(&self) -> super::operations::ShowStorage {
         super::operations::ShowStorage::new(self.inner.clone())
     }
@@ -2633,6 +2687,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_user_privileges(&self) -> super::operations::ShowUserPrivileges {
         super::operations::ShowUserPrivileges::new(self.inner.clone())
     }
@@ -2669,6 +2724,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_user_ticket(&self) -> super::operations::ShowUserTicket {
         super::operations::ShowUserTicket::new(self.inner.clone())
     }
@@ -2726,6 +2782,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_version_list(&self) -> super::operations::ShowVersionList {
         super::operations::ShowVersionList::new(self.inner.clone())
     }
@@ -2765,6 +2822,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_artifactory(&self) -> super::operations::UpdateArtifactory {
         super::operations::UpdateArtifactory::new(self.inner.clone())
     }
@@ -2809,6 +2867,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_repo_roles_privilege(
         &self,
     ) -> super::operations::UpdateRepoRolesPrivilege {

@@ -75,6 +75,7 @@ pub struct ArtifactSearchResult {
 }
 impl ArtifactSearchResult {
     /// Starts a [`ArtifactSearchResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ArtifactSearchResultBuilder {
         ArtifactSearchResultBuilder::default()
     }
@@ -94,6 +95,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ArtifactSearchResult {
         "modified",
         "oldRepoId",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -276,6 +278,7 @@ impl ArtifactSearchResultBuilder {
         self
     }
     /// Returns the built [`ArtifactSearchResult`].
+    #[inline]
     pub fn build(self) -> ArtifactSearchResult {
         self.inner
     }
@@ -298,6 +301,7 @@ pub struct AttentionDo {
 }
 impl AttentionDo {
     /// Starts a [`AttentionDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttentionDoBuilder {
         AttentionDoBuilder::default()
     }
@@ -306,6 +310,7 @@ impl AttentionDo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttentionDo {
     const NAME: &'static str = "AttentionDo";
     const FIELDS: &'static [&'static str] = &["attention", "ids", "format"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -377,6 +382,7 @@ impl AttentionDoBuilder {
         self
     }
     /// Returns the built [`AttentionDo`].
+    #[inline]
     pub fn build(self) -> AttentionDo {
         self.inner
     }
@@ -445,6 +451,7 @@ pub struct AuditDo {
 }
 impl AuditDo {
     /// Starts a [`AuditDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AuditDoBuilder {
         AuditDoBuilder::default()
     }
@@ -465,6 +472,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AuditDo {
         "operatorTenantName",
         "ipSource",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -656,6 +664,7 @@ impl AuditDoBuilder {
         self
     }
     /// Returns the built [`AuditDo`].
+    #[inline]
     pub fn build(self) -> AuditDo {
         self.inner
     }
@@ -679,10 +688,12 @@ pub struct AuditResult {
 }
 impl AuditResult {
     /// Starts a [`AuditResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AuditResultBuilder {
         AuditResultBuilder::default()
     }
     /// The items of [`audit_info_list`](Self::audit_info_list), empty when absent.
+    #[inline]
     pub fn audit_info_list(&self) -> &[AuditDo] {
         self.audit_info_list.as_deref().unwrap_or_default()
     }
@@ -690,6 +701,7 @@ impl AuditResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AuditResult {
     const NAME: &'static str = "AuditResult";
     const FIELDS: &'static [&'static str] = &["auditInfoList", "total"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -752,6 +764,7 @@ impl AuditResultBuilder {
         self
     }
     /// Returns the built [`AuditResult`].
+    #[inline]
     pub fn build(self) -> AuditResult {
         self.inner
     }
@@ -774,6 +787,7 @@ pub struct BatchDeleteTrashesResponse {
 }
 impl BatchDeleteTrashesResponse {
     /// Starts a [`BatchDeleteTrashesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteTrashesResponseBuilder {
         BatchDeleteTrashesResponseBuilder::default()
     }
@@ -781,6 +795,7 @@ impl BatchDeleteTrashesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteTrashesResponse {
     const NAME: &'static str = "BatchDeleteTrashesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -848,6 +863,7 @@ impl BatchDeleteTrashesResponseBuilder {
         self
     }
     /// Returns the built [`BatchDeleteTrashesResponse`].
+    #[inline]
     pub fn build(self) -> BatchDeleteTrashesResponse {
         self.inner
     }
@@ -881,6 +897,7 @@ pub struct BatchRestoreRepoResponse {
 }
 impl BatchRestoreRepoResponse {
     /// Starts a [`BatchRestoreRepoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRestoreRepoResponseBuilder {
         BatchRestoreRepoResponseBuilder::default()
     }
@@ -888,6 +905,7 @@ impl BatchRestoreRepoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestoreRepoResponse {
     const NAME: &'static str = "BatchRestoreRepoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -952,6 +970,7 @@ impl BatchRestoreRepoResponseBuilder {
         self
     }
     /// Returns the built [`BatchRestoreRepoResponse`].
+    #[inline]
     pub fn build(self) -> BatchRestoreRepoResponse {
         self.inner
     }
@@ -987,6 +1006,7 @@ pub struct CapacitySettingVo {
 }
 impl CapacitySettingVo {
     /// Starts a [`CapacitySettingVoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CapacitySettingVoBuilder {
         CapacitySettingVoBuilder::default()
     }
@@ -999,6 +1019,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CapacitySettingVo {
         "is_mail_enabled",
         "is_sms_enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1093,6 +1114,7 @@ impl CapacitySettingVoBuilder {
         self
     }
     /// Returns the built [`CapacitySettingVo`].
+    #[inline]
     pub fn build(self) -> CapacitySettingVo {
         self.inner
     }
@@ -1115,6 +1137,7 @@ pub struct CreateArtifactoryResponse {
 }
 impl CreateArtifactoryResponse {
     /// Starts a [`CreateArtifactoryResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateArtifactoryResponseBuilder {
         CreateArtifactoryResponseBuilder::default()
     }
@@ -1122,6 +1145,7 @@ impl CreateArtifactoryResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateArtifactoryResponse {
     const NAME: &'static str = "CreateArtifactoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1186,6 +1210,7 @@ impl CreateArtifactoryResponseBuilder {
         self
     }
     /// Returns the built [`CreateArtifactoryResponse`].
+    #[inline]
     pub fn build(self) -> CreateArtifactoryResponse {
         self.inner
     }
@@ -1212,6 +1237,7 @@ pub struct CreateArtifactoryResult {
 }
 impl CreateArtifactoryResult {
     /// Starts a [`CreateArtifactoryResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateArtifactoryResultBuilder {
         CreateArtifactoryResultBuilder::default()
     }
@@ -1219,6 +1245,7 @@ impl CreateArtifactoryResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateArtifactoryResult {
     const NAME: &'static str = "CreateArtifactoryResult";
     const FIELDS: &'static [&'static str] = &["artifactory"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1257,6 +1284,7 @@ impl CreateArtifactoryResultBuilder {
         self
     }
     /// Returns the built [`CreateArtifactoryResult`].
+    #[inline]
     pub fn build(self) -> CreateArtifactoryResult {
         self.inner
     }
@@ -1280,6 +1308,7 @@ pub struct CreateAttentionResponse {
 }
 impl CreateAttentionResponse {
     /// Starts a [`CreateAttentionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateAttentionResponseBuilder {
         CreateAttentionResponseBuilder::default()
     }
@@ -1287,6 +1316,7 @@ impl CreateAttentionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAttentionResponse {
     const NAME: &'static str = "CreateAttentionResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1351,6 +1381,7 @@ impl CreateAttentionResponseBuilder {
         self
     }
     /// Returns the built [`CreateAttentionResponse`].
+    #[inline]
     pub fn build(self) -> CreateAttentionResponse {
         self.inner
     }
@@ -1374,6 +1405,7 @@ pub struct CreateDockerRepositoriesResponse {
 }
 impl CreateDockerRepositoriesResponse {
     /// Starts a [`CreateDockerRepositoriesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateDockerRepositoriesResponseBuilder {
         CreateDockerRepositoriesResponseBuilder::default()
     }
@@ -1381,6 +1413,7 @@ impl CreateDockerRepositoriesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDockerRepositoriesResponse {
     const NAME: &'static str = "CreateDockerRepositoriesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1445,6 +1478,7 @@ impl CreateDockerRepositoriesResponseBuilder {
         self
     }
     /// Returns the built [`CreateDockerRepositoriesResponse`].
+    #[inline]
     pub fn build(self) -> CreateDockerRepositoriesResponse {
         self.inner
     }
@@ -1468,6 +1502,7 @@ pub struct CreateDockerRepositoryDo {
 }
 impl CreateDockerRepositoryDo {
     /// Starts a [`CreateDockerRepositoryDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateDockerRepositoryDoBuilder {
         CreateDockerRepositoryDoBuilder::default()
     }
@@ -1481,6 +1516,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDockerRepositoryDo {
         "description",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1561,6 +1597,7 @@ impl CreateDockerRepositoryDoBuilder {
         self
     }
     /// Returns the built [`CreateDockerRepositoryDo`].
+    #[inline]
     pub fn build(self) -> CreateDockerRepositoryDo {
         self.inner
     }
@@ -1583,6 +1620,7 @@ pub struct CreateMavenRepoResponse {
 }
 impl CreateMavenRepoResponse {
     /// Starts a [`CreateMavenRepoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateMavenRepoResponseBuilder {
         CreateMavenRepoResponseBuilder::default()
     }
@@ -1590,6 +1628,7 @@ impl CreateMavenRepoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMavenRepoResponse {
     const NAME: &'static str = "CreateMavenRepoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1654,6 +1693,7 @@ impl CreateMavenRepoResponseBuilder {
         self
     }
     /// Returns the built [`CreateMavenRepoResponse`].
+    #[inline]
     pub fn build(self) -> CreateMavenRepoResponse {
         self.inner
     }
@@ -1683,6 +1723,7 @@ pub struct CreateMavenRepoResult {
 }
 impl CreateMavenRepoResult {
     /// Starts a [`CreateMavenRepoResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateMavenRepoResultBuilder {
         CreateMavenRepoResultBuilder::default()
     }
@@ -1690,6 +1731,7 @@ impl CreateMavenRepoResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMavenRepoResult {
     const NAME: &'static str = "CreateMavenRepoResult";
     const FIELDS: &'static [&'static str] = &["release", "snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1741,6 +1783,7 @@ impl CreateMavenRepoResultBuilder {
         self
     }
     /// Returns the built [`CreateMavenRepoResult`].
+    #[inline]
     pub fn build(self) -> CreateMavenRepoResult {
         self.inner
     }
@@ -1775,6 +1818,7 @@ pub struct CreateNotMavenRepoDo {
 }
 impl CreateNotMavenRepoDo {
     /// Starts a [`CreateNotMavenRepoDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateNotMavenRepoDoBuilder {
         CreateNotMavenRepoDoBuilder::default()
     }
@@ -1791,6 +1835,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateNotMavenRepoDo {
         "project_id",
         "share_right",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1918,6 +1963,7 @@ impl CreateNotMavenRepoDoBuilder {
         self
     }
     /// Returns the built [`CreateNotMavenRepoDo`].
+    #[inline]
     pub fn build(self) -> CreateNotMavenRepoDo {
         self.inner
     }
@@ -1941,6 +1987,7 @@ pub struct CreateProjectRelatedRepositoryResponse {
 }
 impl CreateProjectRelatedRepositoryResponse {
     /// Starts a [`CreateProjectRelatedRepositoryResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateProjectRelatedRepositoryResponseBuilder {
         CreateProjectRelatedRepositoryResponseBuilder::default()
     }
@@ -1949,6 +1996,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateProjectRelatedRepositoryResponse {
     const NAME: &'static str = "CreateProjectRelatedRepositoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2013,6 +2061,7 @@ impl CreateProjectRelatedRepositoryResponseBuilder {
         self
     }
     /// Returns the built [`CreateProjectRelatedRepositoryResponse`].
+    #[inline]
     pub fn build(self) -> CreateProjectRelatedRepositoryResponse {
         self.inner
     }
@@ -2036,6 +2085,7 @@ pub struct DeleteArtifactFileResponse {
 }
 impl DeleteArtifactFileResponse {
     /// Starts a [`DeleteArtifactFileResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteArtifactFileResponseBuilder {
         DeleteArtifactFileResponseBuilder::default()
     }
@@ -2043,6 +2093,7 @@ impl DeleteArtifactFileResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteArtifactFileResponse {
     const NAME: &'static str = "DeleteArtifactFileResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2107,6 +2158,7 @@ impl DeleteArtifactFileResponseBuilder {
         self
     }
     /// Returns the built [`DeleteArtifactFileResponse`].
+    #[inline]
     pub fn build(self) -> DeleteArtifactFileResponse {
         self.inner
     }
@@ -2130,6 +2182,7 @@ pub struct DeleteCompletelyUpdateFileStateResponse {
 }
 impl DeleteCompletelyUpdateFileStateResponse {
     /// Starts a [`DeleteCompletelyUpdateFileStateResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteCompletelyUpdateFileStateResponseBuilder {
         DeleteCompletelyUpdateFileStateResponseBuilder::default()
     }
@@ -2138,6 +2191,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteCompletelyUpdateFileStateResponse {
     const NAME: &'static str = "DeleteCompletelyUpdateFileStateResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2202,6 +2256,7 @@ impl DeleteCompletelyUpdateFileStateResponseBuilder {
         self
     }
     /// Returns the built [`DeleteCompletelyUpdateFileStateResponse`].
+    #[inline]
     pub fn build(self) -> DeleteCompletelyUpdateFileStateResponse {
         self.inner
     }
@@ -2225,6 +2280,7 @@ pub struct DeleteRepositoryResponse {
 }
 impl DeleteRepositoryResponse {
     /// Starts a [`DeleteRepositoryResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteRepositoryResponseBuilder {
         DeleteRepositoryResponseBuilder::default()
     }
@@ -2232,6 +2288,7 @@ impl DeleteRepositoryResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteRepositoryResponse {
     const NAME: &'static str = "DeleteRepositoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2296,6 +2353,7 @@ impl DeleteRepositoryResponseBuilder {
         self
     }
     /// Returns the built [`DeleteRepositoryResponse`].
+    #[inline]
     pub fn build(self) -> DeleteRepositoryResponse {
         self.inner
     }
@@ -2358,6 +2416,7 @@ pub struct DevcloudUserDov5 {
 }
 impl DevcloudUserDov5 {
     /// Starts a [`DevcloudUserDov5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DevcloudUserDov5Builder {
         DevcloudUserDov5Builder::default()
     }
@@ -2382,6 +2441,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DevcloudUserDov5 {
         "repo_number",
         "inner_repo_user_name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2654,6 +2714,7 @@ impl DevcloudUserDov5Builder {
         self
     }
     /// Returns the built [`DevcloudUserDov5`].
+    #[inline]
     pub fn build(self) -> DevcloudUserDov5 {
         self.inner
     }
@@ -2675,10 +2736,12 @@ pub struct DevcloudUserDov5Page {
 }
 impl DevcloudUserDov5Page {
     /// Starts a [`DevcloudUserDov5PageBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DevcloudUserDov5PageBuilder {
         DevcloudUserDov5PageBuilder::default()
     }
     /// The items of [`data`](Self::data), empty when absent.
+    #[inline]
     pub fn data(&self) -> &[DevcloudUserDov5] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -2686,6 +2749,7 @@ impl DevcloudUserDov5Page {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DevcloudUserDov5Page {
     const NAME: &'static str = "DevcloudUserDov5Page";
     const FIELDS: &'static [&'static str] = &["total_records", "total_pages", "data"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2764,6 +2828,7 @@ impl DevcloudUserDov5PageBuilder {
         self
     }
     /// Returns the built [`DevcloudUserDov5Page`].
+    #[inline]
     pub fn build(self) -> DevcloudUserDov5Page {
         self.inner
     }
@@ -2797,6 +2862,7 @@ pub struct DomainIpWhiteListModel {
 }
 impl DomainIpWhiteListModel {
     /// Starts a [`DomainIpWhiteListModelBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DomainIpWhiteListModelBuilder {
         DomainIpWhiteListModelBuilder::default()
     }
@@ -2812,6 +2878,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DomainIpWhiteListModel {
         "created",
         "updated",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2928,6 +2995,7 @@ impl DomainIpWhiteListModelBuilder {
         self
     }
     /// Returns the built [`DomainIpWhiteListModel`].
+    #[inline]
     pub fn build(self) -> DomainIpWhiteListModel {
         self.inner
     }
@@ -2949,10 +3017,12 @@ pub struct DomainIpWhiteListModelPage {
 }
 impl DomainIpWhiteListModelPage {
     /// Starts a [`DomainIpWhiteListModelPageBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DomainIpWhiteListModelPageBuilder {
         DomainIpWhiteListModelPageBuilder::default()
     }
     /// The items of [`data`](Self::data), empty when absent.
+    #[inline]
     pub fn data(&self) -> &[DomainIpWhiteListModel] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -2960,6 +3030,7 @@ impl DomainIpWhiteListModelPage {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DomainIpWhiteListModelPage {
     const NAME: &'static str = "DomainIpWhiteListModelPage";
     const FIELDS: &'static [&'static str] = &["total_records", "total_pages", "data"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3038,6 +3109,7 @@ impl DomainIpWhiteListModelPageBuilder {
         self
     }
     /// Returns the built [`DomainIpWhiteListModelPage`].
+    #[inline]
     pub fn build(self) -> DomainIpWhiteListModelPage {
         self.inner
     }
@@ -3066,6 +3138,7 @@ pub struct DownloadFolderInfo {
 }
 impl DownloadFolderInfo {
     /// Starts a [`DownloadFolderInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DownloadFolderInfoBuilder {
         DownloadFolderInfoBuilder::default()
     }
@@ -3073,6 +3146,7 @@ impl DownloadFolderInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DownloadFolderInfo {
     const NAME: &'static str = "DownloadFolderInfo";
     const FIELDS: &'static [&'static str] = &["filesCount", "usedSpace"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3124,6 +3198,7 @@ impl DownloadFolderInfoBuilder {
         self
     }
     /// Returns the built [`DownloadFolderInfo`].
+    #[inline]
     pub fn build(self) -> DownloadFolderInfo {
         self.inner
     }
@@ -3141,6 +3216,7 @@ pub struct IdePrivilageProjectInfo {
 }
 impl IdePrivilageProjectInfo {
     /// Starts a [`IdePrivilageProjectInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> IdePrivilageProjectInfoBuilder {
         IdePrivilageProjectInfoBuilder::default()
     }
@@ -3149,6 +3225,7 @@ impl IdePrivilageProjectInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IdePrivilageProjectInfo {
     const NAME: &'static str = "IdePrivilageProjectInfo";
     const FIELDS: &'static [&'static str] = &["project_id", "ids"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3207,6 +3284,7 @@ impl IdePrivilageProjectInfoBuilder {
         self
     }
     /// Returns the built [`IdePrivilageProjectInfo`].
+    #[inline]
     pub fn build(self) -> IdePrivilageProjectInfo {
         self.inner
     }
@@ -3224,6 +3302,7 @@ pub struct IdeRepoRevisionModel {
 }
 impl IdeRepoRevisionModel {
     /// Starts a [`IdeRepoRevisionModelBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> IdeRepoRevisionModelBuilder {
         IdeRepoRevisionModelBuilder::default()
     }
@@ -3232,6 +3311,7 @@ impl IdeRepoRevisionModel {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IdeRepoRevisionModel {
     const NAME: &'static str = "IdeRepoRevisionModel";
     const FIELDS: &'static [&'static str] = &["repository_ids", "format"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3289,6 +3369,7 @@ impl IdeRepoRevisionModelBuilder {
         self
     }
     /// Returns the built [`IdeRepoRevisionModel`].
+    #[inline]
     pub fn build(self) -> IdeRepoRevisionModel {
         self.inner
     }
@@ -3318,6 +3399,7 @@ pub struct IdeRepoSearchDo {
 }
 impl IdeRepoSearchDo {
     /// Starts a [`IdeRepoSearchDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> IdeRepoSearchDoBuilder {
         IdeRepoSearchDoBuilder::default()
     }
@@ -3333,6 +3415,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for IdeRepoSearchDo {
         "project_id",
         "in_project",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3447,6 +3530,7 @@ impl IdeRepoSearchDoBuilder {
         self
     }
     /// Returns the built [`IdeRepoSearchDo`].
+    #[inline]
     pub fn build(self) -> IdeRepoSearchDo {
         self.inner
     }
@@ -3485,6 +3569,7 @@ pub struct IdeRepositoryDo {
 }
 impl IdeRepositoryDo {
     /// Starts a [`IdeRepositoryDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> IdeRepositoryDoBuilder {
         IdeRepositoryDoBuilder::default()
     }
@@ -3503,6 +3588,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for IdeRepositoryDo {
         "project_id",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3656,6 +3742,7 @@ impl IdeRepositoryDoBuilder {
         self
     }
     /// Returns the built [`IdeRepositoryDo`].
+    #[inline]
     pub fn build(self) -> IdeRepositoryDo {
         self.inner
     }
@@ -3685,6 +3772,7 @@ pub struct IdeRepositoryPair {
 }
 impl IdeRepositoryPair {
     /// Starts a [`IdeRepositoryPairBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> IdeRepositoryPairBuilder {
         IdeRepositoryPairBuilder::default()
     }
@@ -3700,6 +3788,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for IdeRepositoryPair {
         "snapshot",
         "release",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3809,6 +3898,7 @@ impl IdeRepositoryPairBuilder {
         self
     }
     /// Returns the built [`IdeRepositoryPair`].
+    #[inline]
     pub fn build(self) -> IdeRepositoryPair {
         self.inner
     }
@@ -3837,6 +3927,7 @@ pub struct IdeTrashArtifactModel {
 }
 impl IdeTrashArtifactModel {
     /// Starts a [`IdeTrashArtifactModelBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> IdeTrashArtifactModelBuilder {
         IdeTrashArtifactModelBuilder::default()
     }
@@ -3845,6 +3936,7 @@ impl IdeTrashArtifactModel {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IdeTrashArtifactModel {
     const NAME: &'static str = "IdeTrashArtifactModel";
     const FIELDS: &'static [&'static str] = &["id", "format", "status", "uri"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3923,6 +4015,7 @@ impl IdeTrashArtifactModelBuilder {
         self
     }
     /// Returns the built [`IdeTrashArtifactModel`].
+    #[inline]
     pub fn build(self) -> IdeTrashArtifactModel {
         self.inner
     }
@@ -3938,6 +4031,7 @@ pub struct LatestVersionFilesCount {
 }
 impl LatestVersionFilesCount {
     /// Starts a [`LatestVersionFilesCountBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LatestVersionFilesCountBuilder {
         LatestVersionFilesCountBuilder::default()
     }
@@ -3945,6 +4039,7 @@ impl LatestVersionFilesCount {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LatestVersionFilesCount {
     const NAME: &'static str = "LatestVersionFilesCount";
     const FIELDS: &'static [&'static str] = &["count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3983,6 +4078,7 @@ impl LatestVersionFilesCountBuilder {
         self
     }
     /// Returns the built [`LatestVersionFilesCount`].
+    #[inline]
     pub fn build(self) -> LatestVersionFilesCount {
         self.inner
     }
@@ -4005,6 +4101,7 @@ pub struct ListAllRepositoriesResponse {
 }
 impl ListAllRepositoriesResponse {
     /// Starts a [`ListAllRepositoriesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAllRepositoriesResponseBuilder {
         ListAllRepositoriesResponseBuilder::default()
     }
@@ -4012,6 +4109,7 @@ impl ListAllRepositoriesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAllRepositoriesResponse {
     const NAME: &'static str = "ListAllRepositoriesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4082,6 +4180,7 @@ impl ListAllRepositoriesResponseBuilder {
         self
     }
     /// Returns the built [`ListAllRepositoriesResponse`].
+    #[inline]
     pub fn build(self) -> ListAllRepositoriesResponse {
         self.inner
     }
@@ -4111,10 +4210,12 @@ pub struct ListAllRepositoriesResult {
 }
 impl ListAllRepositoriesResult {
     /// Starts a [`ListAllRepositoriesResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAllRepositoriesResultBuilder {
         ListAllRepositoriesResultBuilder::default()
     }
     /// The items of [`repositories`](Self::repositories), empty when absent.
+    #[inline]
     pub fn repositories(&self) -> &[RepositoryBasicDo] {
         self.repositories.as_deref().unwrap_or_default()
     }
@@ -4122,6 +4223,7 @@ impl ListAllRepositoriesResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAllRepositoriesResult {
     const NAME: &'static str = "ListAllRepositoriesResult";
     const FIELDS: &'static [&'static str] = &["total", "repositories"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4182,6 +4284,7 @@ impl ListAllRepositoriesResultBuilder {
         self
     }
     /// Returns the built [`ListAllRepositoriesResult`].
+    #[inline]
     pub fn build(self) -> ListAllRepositoriesResult {
         self.inner
     }
@@ -4204,6 +4307,7 @@ pub struct ListArtifactoryComponentResponse {
 }
 impl ListArtifactoryComponentResponse {
     /// Starts a [`ListArtifactoryComponentResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListArtifactoryComponentResponseBuilder {
         ListArtifactoryComponentResponseBuilder::default()
     }
@@ -4211,6 +4315,7 @@ impl ListArtifactoryComponentResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListArtifactoryComponentResponse {
     const NAME: &'static str = "ListArtifactoryComponentResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4281,6 +4386,7 @@ impl ListArtifactoryComponentResponseBuilder {
         self
     }
     /// Returns the built [`ListArtifactoryComponentResponse`].
+    #[inline]
     pub fn build(self) -> ListArtifactoryComponentResponse {
         self.inner
     }
@@ -4314,10 +4420,12 @@ pub struct ListArtifactoryStorageStatisticResponse {
 }
 impl ListArtifactoryStorageStatisticResponse {
     /// Starts a [`ListArtifactoryStorageStatisticResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListArtifactoryStorageStatisticResponseBuilder {
         ListArtifactoryStorageStatisticResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[StorageStatisticDo] {
         self.result.as_deref().unwrap_or_default()
     }
@@ -4326,6 +4434,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListArtifactoryStorageStatisticResponse {
     const NAME: &'static str = "ListArtifactoryStorageStatisticResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4405,6 +4514,7 @@ impl ListArtifactoryStorageStatisticResponseBuilder {
         self
     }
     /// Returns the built [`ListArtifactoryStorageStatisticResponse`].
+    #[inline]
     pub fn build(self) -> ListArtifactoryStorageStatisticResponse {
         self.inner
     }
@@ -4447,10 +4557,12 @@ pub struct ListAttentionPageResult {
 }
 impl ListAttentionPageResult {
     /// Starts a [`ListAttentionPageResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAttentionPageResultBuilder {
         ListAttentionPageResultBuilder::default()
     }
     /// The items of [`data`](Self::data), empty when absent.
+    #[inline]
     pub fn data(&self) -> &[ListAttentionResult] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -4458,6 +4570,7 @@ impl ListAttentionPageResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAttentionPageResult {
     const NAME: &'static str = "ListAttentionPageResult";
     const FIELDS: &'static [&'static str] = &["totalRecords", "totalPages", "data"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4536,6 +4649,7 @@ impl ListAttentionPageResultBuilder {
         self
     }
     /// Returns the built [`ListAttentionPageResult`].
+    #[inline]
     pub fn build(self) -> ListAttentionPageResult {
         self.inner
     }
@@ -4629,6 +4743,7 @@ pub struct ListAttentionResult {
 }
 impl ListAttentionResult {
     /// Starts a [`ListAttentionResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAttentionResultBuilder {
         ListAttentionResultBuilder::default()
     }
@@ -4650,6 +4765,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAttentionResult {
         "modifiedTime",
         "region",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4869,6 +4985,7 @@ impl ListAttentionResultBuilder {
         self
     }
     /// Returns the built [`ListAttentionResult`].
+    #[inline]
     pub fn build(self) -> ListAttentionResult {
         self.inner
     }
@@ -4891,6 +5008,7 @@ pub struct ListAttentionsResponse {
 }
 impl ListAttentionsResponse {
     /// Starts a [`ListAttentionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAttentionsResponseBuilder {
         ListAttentionsResponseBuilder::default()
     }
@@ -4898,6 +5016,7 @@ impl ListAttentionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAttentionsResponse {
     const NAME: &'static str = "ListAttentionsResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4962,6 +5081,7 @@ impl ListAttentionsResponseBuilder {
         self
     }
     /// Returns the built [`ListAttentionsResponse`].
+    #[inline]
     pub fn build(self) -> ListAttentionsResponse {
         self.inner
     }
@@ -4995,6 +5115,7 @@ pub struct ListCapacityMessageSettingResponse {
 }
 impl ListCapacityMessageSettingResponse {
     /// Starts a [`ListCapacityMessageSettingResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListCapacityMessageSettingResponseBuilder {
         ListCapacityMessageSettingResponseBuilder::default()
     }
@@ -5003,6 +5124,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListCapacityMessageSettingResponse {
     const NAME: &'static str = "ListCapacityMessageSettingResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5073,6 +5195,7 @@ impl ListCapacityMessageSettingResponseBuilder {
         self
     }
     /// Returns the built [`ListCapacityMessageSettingResponse`].
+    #[inline]
     pub fn build(self) -> ListCapacityMessageSettingResponse {
         self.inner
     }
@@ -5106,10 +5229,12 @@ pub struct ListChildProxyRepositoriesListResponse {
 }
 impl ListChildProxyRepositoriesListResponse {
     /// Starts a [`ListChildProxyRepositoriesListResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListChildProxyRepositoriesListResponseBuilder {
         ListChildProxyRepositoriesListResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[RepositoryDov5] {
         self.result.as_deref().unwrap_or_default()
     }
@@ -5118,6 +5243,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListChildProxyRepositoriesListResponse {
     const NAME: &'static str = "ListChildProxyRepositoriesListResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5197,6 +5323,7 @@ impl ListChildProxyRepositoriesListResponseBuilder {
         self
     }
     /// Returns the built [`ListChildProxyRepositoriesListResponse`].
+    #[inline]
     pub fn build(self) -> ListChildProxyRepositoriesListResponse {
         self.inner
     }
@@ -5230,6 +5357,7 @@ pub struct ListDomainIpConfigResponse {
 }
 impl ListDomainIpConfigResponse {
     /// Starts a [`ListDomainIpConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListDomainIpConfigResponseBuilder {
         ListDomainIpConfigResponseBuilder::default()
     }
@@ -5237,6 +5365,7 @@ impl ListDomainIpConfigResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListDomainIpConfigResponse {
     const NAME: &'static str = "ListDomainIpConfigResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5304,6 +5433,7 @@ impl ListDomainIpConfigResponseBuilder {
         self
     }
     /// Returns the built [`ListDomainIpConfigResponse`].
+    #[inline]
     pub fn build(self) -> ListDomainIpConfigResponse {
         self.inner
     }
@@ -5338,6 +5468,7 @@ pub struct ListFileBuildArchivesResponse {
 }
 impl ListFileBuildArchivesResponse {
     /// Starts a [`ListFileBuildArchivesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFileBuildArchivesResponseBuilder {
         ListFileBuildArchivesResponseBuilder::default()
     }
@@ -5345,6 +5476,7 @@ impl ListFileBuildArchivesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFileBuildArchivesResponse {
     const NAME: &'static str = "ListFileBuildArchivesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5409,6 +5541,7 @@ impl ListFileBuildArchivesResponseBuilder {
         self
     }
     /// Returns the built [`ListFileBuildArchivesResponse`].
+    #[inline]
     pub fn build(self) -> ListFileBuildArchivesResponse {
         self.inner
     }
@@ -5431,6 +5564,7 @@ pub struct ListFilesResponse {
 }
 impl ListFilesResponse {
     /// Starts a [`ListFilesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFilesResponseBuilder {
         ListFilesResponseBuilder::default()
     }
@@ -5438,6 +5572,7 @@ impl ListFilesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFilesResponse {
     const NAME: &'static str = "ListFilesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5502,6 +5637,7 @@ impl ListFilesResponseBuilder {
         self
     }
     /// Returns the built [`ListFilesResponse`].
+    #[inline]
     pub fn build(self) -> ListFilesResponse {
         self.inner
     }
@@ -5535,10 +5671,12 @@ pub struct ListLatestVersionFilesResponse {
 }
 impl ListLatestVersionFilesResponse {
     /// Starts a [`ListLatestVersionFilesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListLatestVersionFilesResponseBuilder {
         ListLatestVersionFilesResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[VersionViewVoV5] {
         self.result.as_deref().unwrap_or_default()
     }
@@ -5546,6 +5684,7 @@ impl ListLatestVersionFilesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListLatestVersionFilesResponse {
     const NAME: &'static str = "ListLatestVersionFilesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5625,6 +5764,7 @@ impl ListLatestVersionFilesResponseBuilder {
         self
     }
     /// Returns the built [`ListLatestVersionFilesResponse`].
+    #[inline]
     pub fn build(self) -> ListLatestVersionFilesResponse {
         self.inner
     }
@@ -5658,10 +5798,12 @@ pub struct ListMavenListResponse {
 }
 impl ListMavenListResponse {
     /// Starts a [`ListMavenListResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListMavenListResponseBuilder {
         ListMavenListResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[RepositoryDov5] {
         self.result.as_deref().unwrap_or_default()
     }
@@ -5669,6 +5811,7 @@ impl ListMavenListResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMavenListResponse {
     const NAME: &'static str = "ListMavenListResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5742,6 +5885,7 @@ impl ListMavenListResponseBuilder {
         self
     }
     /// Returns the built [`ListMavenListResponse`].
+    #[inline]
     pub fn build(self) -> ListMavenListResponse {
         self.inner
     }
@@ -5775,6 +5919,7 @@ pub struct ListMavenUserResponse {
 }
 impl ListMavenUserResponse {
     /// Starts a [`ListMavenUserResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListMavenUserResponseBuilder {
         ListMavenUserResponseBuilder::default()
     }
@@ -5782,6 +5927,7 @@ impl ListMavenUserResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMavenUserResponse {
     const NAME: &'static str = "ListMavenUserResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5846,6 +5992,7 @@ impl ListMavenUserResponseBuilder {
         self
     }
     /// Returns the built [`ListMavenUserResponse`].
+    #[inline]
     pub fn build(self) -> ListMavenUserResponse {
         self.inner
     }
@@ -5879,10 +6026,12 @@ pub struct ListNetProxyResponse {
 }
 impl ListNetProxyResponse {
     /// Starts a [`ListNetProxyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListNetProxyResponseBuilder {
         ListNetProxyResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[NetProxyModelV5] {
         self.result.as_deref().unwrap_or_default()
     }
@@ -5890,6 +6039,7 @@ impl ListNetProxyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListNetProxyResponse {
     const NAME: &'static str = "ListNetProxyResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5963,6 +6113,7 @@ impl ListNetProxyResponseBuilder {
         self
     }
     /// Returns the built [`ListNetProxyResponse`].
+    #[inline]
     pub fn build(self) -> ListNetProxyResponse {
         self.inner
     }
@@ -5996,10 +6147,12 @@ pub struct ListProjectRolePermissionsResponse {
 }
 impl ListProjectRolePermissionsResponse {
     /// Starts a [`ListProjectRolePermissionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProjectRolePermissionsResponseBuilder {
         ListProjectRolePermissionsResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[ProjectRolePermissionDo] {
         self.result.as_deref().unwrap_or_default()
     }
@@ -6008,6 +6161,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListProjectRolePermissionsResponse {
     const NAME: &'static str = "ListProjectRolePermissionsResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6087,6 +6241,7 @@ impl ListProjectRolePermissionsResponseBuilder {
         self
     }
     /// Returns the built [`ListProjectRolePermissionsResponse`].
+    #[inline]
     pub fn build(self) -> ListProjectRolePermissionsResponse {
         self.inner
     }
@@ -6120,6 +6275,7 @@ pub struct ListProjectUsersResponse {
 }
 impl ListProjectUsersResponse {
     /// Starts a [`ListProjectUsersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProjectUsersResponseBuilder {
         ListProjectUsersResponseBuilder::default()
     }
@@ -6127,6 +6283,7 @@ impl ListProjectUsersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProjectUsersResponse {
     const NAME: &'static str = "ListProjectUsersResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6191,6 +6348,7 @@ impl ListProjectUsersResponseBuilder {
         self
     }
     /// Returns the built [`ListProjectUsersResponse`].
+    #[inline]
     pub fn build(self) -> ListProjectUsersResponse {
         self.inner
     }
@@ -6224,6 +6382,7 @@ pub struct ListSecGuardListResponse {
 }
 impl ListSecGuardListResponse {
     /// Starts a [`ListSecGuardListResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSecGuardListResponseBuilder {
         ListSecGuardListResponseBuilder::default()
     }
@@ -6231,6 +6390,7 @@ impl ListSecGuardListResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecGuardListResponse {
     const NAME: &'static str = "ListSecGuardListResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6295,6 +6455,7 @@ impl ListSecGuardListResponseBuilder {
         self
     }
     /// Returns the built [`ListSecGuardListResponse`].
+    #[inline]
     pub fn build(self) -> ListSecGuardListResponse {
         self.inner
     }
@@ -6328,6 +6489,7 @@ pub struct ListUserPrivilegesResponse {
 }
 impl ListUserPrivilegesResponse {
     /// Starts a [`ListUserPrivilegesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListUserPrivilegesResponseBuilder {
         ListUserPrivilegesResponseBuilder::default()
     }
@@ -6335,6 +6497,7 @@ impl ListUserPrivilegesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListUserPrivilegesResponse {
     const NAME: &'static str = "ListUserPrivilegesResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6399,6 +6562,7 @@ impl ListUserPrivilegesResponseBuilder {
         self
     }
     /// Returns the built [`ListUserPrivilegesResponse`].
+    #[inline]
     pub fn build(self) -> ListUserPrivilegesResponse {
         self.inner
     }
@@ -6420,6 +6584,7 @@ pub struct MalwareCount {
 }
 impl MalwareCount {
     /// Starts a [`MalwareCountBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MalwareCountBuilder {
         MalwareCountBuilder::default()
     }
@@ -6427,6 +6592,7 @@ impl MalwareCount {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MalwareCount {
     const NAME: &'static str = "MalwareCount";
     const FIELDS: &'static [&'static str] = &["high", "medium", "low"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6491,6 +6657,7 @@ impl MalwareCountBuilder {
         self
     }
     /// Returns the built [`MalwareCount`].
+    #[inline]
     pub fn build(self) -> MalwareCount {
         self.inner
     }
@@ -6509,6 +6676,7 @@ pub struct MavenTabRepo {
 }
 impl MavenTabRepo {
     /// Starts a [`MavenTabRepoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MavenTabRepoBuilder {
         MavenTabRepoBuilder::default()
     }
@@ -6516,6 +6684,7 @@ impl MavenTabRepo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MavenTabRepo {
     const NAME: &'static str = "MavenTabRepo";
     const FIELDS: &'static [&'static str] = &["release", "snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6567,6 +6736,7 @@ impl MavenTabRepoBuilder {
         self
     }
     /// Returns the built [`MavenTabRepo`].
+    #[inline]
     pub fn build(self) -> MavenTabRepo {
         self.inner
     }
@@ -6589,6 +6759,7 @@ pub struct ModifyRepositoryResponse {
 }
 impl ModifyRepositoryResponse {
     /// Starts a [`ModifyRepositoryResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyRepositoryResponseBuilder {
         ModifyRepositoryResponseBuilder::default()
     }
@@ -6596,6 +6767,7 @@ impl ModifyRepositoryResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRepositoryResponse {
     const NAME: &'static str = "ModifyRepositoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6660,6 +6832,7 @@ impl ModifyRepositoryResponseBuilder {
         self
     }
     /// Returns the built [`ModifyRepositoryResponse`].
+    #[inline]
     pub fn build(self) -> ModifyRepositoryResponse {
         self.inner
     }
@@ -6737,6 +6910,7 @@ pub struct NetProxyModelV5 {
 }
 impl NetProxyModelV5 {
     /// Starts a [`NetProxyModelV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NetProxyModelV5Builder {
         NetProxyModelV5Builder::default()
     }
@@ -6789,6 +6963,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NetProxyModelV5 {
         "is_default",
         "remark",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7062,6 +7237,7 @@ impl NetProxyModelV5Builder {
         self
     }
     /// Returns the built [`NetProxyModelV5`].
+    #[inline]
     pub fn build(self) -> NetProxyModelV5 {
         self.inner
     }
@@ -7086,6 +7262,7 @@ pub struct OpensourceCount {
 }
 impl OpensourceCount {
     /// Starts a [`OpensourceCountBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> OpensourceCountBuilder {
         OpensourceCountBuilder::default()
     }
@@ -7093,6 +7270,7 @@ impl OpensourceCount {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for OpensourceCount {
     const NAME: &'static str = "OpensourceCount";
     const FIELDS: &'static [&'static str] = &["critical", "high", "medium", "low"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7170,6 +7348,7 @@ impl OpensourceCountBuilder {
         self
     }
     /// Returns the built [`OpensourceCount`].
+    #[inline]
     pub fn build(self) -> OpensourceCount {
         self.inner
     }
@@ -7186,11 +7365,13 @@ pub struct PathMap {
 }
 impl PathMap {
     /// Starts a [`PathMapBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PathMapBuilder {
         PathMapBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PathMap {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7202,6 +7383,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PathMap {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PathMap {
     const NAME: &'static str = "PathMap";
     const FIELDS: &'static [&'static str] = &["path"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7241,6 +7423,7 @@ impl PathMapBuilder {
         self
     }
     /// Returns the built [`PathMap`].
+    #[inline]
     pub fn build(self) -> PathMap {
         self.inner
     }
@@ -7296,15 +7479,18 @@ pub struct Privilege {
 }
 impl Privilege {
     /// Starts a [`PrivilegeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrivilegeBuilder {
         PrivilegeBuilder::default()
     }
     /// The items of [`operations_index`](Self::operations_index), empty when absent.
+    #[inline]
     pub fn operations_index(&self) -> &[i64] {
         self.operations_index.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Privilege {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7330,6 +7516,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Privilege {
         "operations",
         "operations_index",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7506,6 +7693,7 @@ impl PrivilegeBuilder {
         self
     }
     /// Returns the built [`Privilege`].
+    #[inline]
     pub fn build(self) -> Privilege {
         self.inner
     }
@@ -7582,11 +7770,13 @@ pub struct PrivilegeParam {
 }
 impl PrivilegeParam {
     /// Starts a [`PrivilegeParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrivilegeParamBuilder {
         PrivilegeParamBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrivilegeParam {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7610,6 +7800,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivilegeParam {
         "granted_object_type_id",
         "operations",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7729,6 +7920,7 @@ impl PrivilegeParamBuilder {
         self
     }
     /// Returns the built [`PrivilegeParam`].
+    #[inline]
     pub fn build(self) -> PrivilegeParam {
         self.inner
     }
@@ -7818,14 +8010,17 @@ pub struct PrivilegeProjectInfoV5 {
 }
 impl PrivilegeProjectInfoV5 {
     /// Starts a [`PrivilegeProjectInfoV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrivilegeProjectInfoV5Builder {
         PrivilegeProjectInfoV5Builder::default()
     }
     /// The items of [`ids`](Self::ids), empty when absent.
+    #[inline]
     pub fn ids(&self) -> &[String] {
         self.ids.as_deref().unwrap_or_default()
     }
     /// The items of [`project_info`](Self::project_info), empty when absent.
+    #[inline]
     pub fn project_info(&self) -> &[PrivilegeProjectInfoV5] {
         self.project_info.as_deref().unwrap_or_default()
     }
@@ -7848,6 +8043,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivilegeProjectInfoV5 {
         "associated",
         "project_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8093,6 +8289,7 @@ impl PrivilegeProjectInfoV5Builder {
         self
     }
     /// Returns the built [`PrivilegeProjectInfoV5`].
+    #[inline]
     pub fn build(self) -> PrivilegeProjectInfoV5 {
         self.inner
     }
@@ -8141,10 +8338,12 @@ pub struct PrivilegesResponseResult {
 }
 impl PrivilegesResponseResult {
     /// Starts a [`PrivilegesResponseResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrivilegesResponseResultBuilder {
         PrivilegesResponseResultBuilder::default()
     }
     /// The items of [`operations_index`](Self::operations_index), empty when absent.
+    #[inline]
     pub fn operations_index(&self) -> &[i64] {
         self.operations_index.as_deref().unwrap_or_default()
     }
@@ -8162,6 +8361,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivilegesResponseResult {
         "granted_object_path",
         "granted_object_type_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8338,6 +8538,7 @@ impl PrivilegesResponseResultBuilder {
         self
     }
     /// Returns the built [`PrivilegesResponseResult`].
+    #[inline]
     pub fn build(self) -> PrivilegesResponseResult {
         self.inner
     }
@@ -8381,10 +8582,12 @@ pub struct PrivilegesResponseV5Result {
 }
 impl PrivilegesResponseV5Result {
     /// Starts a [`PrivilegesResponseV5ResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrivilegesResponseV5ResultBuilder {
         PrivilegesResponseV5ResultBuilder::default()
     }
     /// The items of [`operations_index`](Self::operations_index), empty when absent.
+    #[inline]
     pub fn operations_index(&self) -> &[i64] {
         self.operations_index.as_deref().unwrap_or_default()
     }
@@ -8402,6 +8605,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivilegesResponseV5Result
         "granted_object_path",
         "granted_object_type_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8578,6 +8782,7 @@ impl PrivilegesResponseV5ResultBuilder {
         self
     }
     /// Returns the built [`PrivilegesResponseV5Result`].
+    #[inline]
     pub fn build(self) -> PrivilegesResponseV5Result {
         self.inner
     }
@@ -8651,6 +8856,7 @@ pub struct ProjectRolePermissionDo {
 }
 impl ProjectRolePermissionDo {
     /// Starts a [`ProjectRolePermissionDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ProjectRolePermissionDoBuilder {
         ProjectRolePermissionDoBuilder::default()
     }
@@ -8679,6 +8885,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ProjectRolePermissionDo {
         "user_id",
         "roles",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9007,6 +9214,7 @@ impl ProjectRolePermissionDoBuilder {
         self
     }
     /// Returns the built [`ProjectRolePermissionDo`].
+    #[inline]
     pub fn build(self) -> ProjectRolePermissionDo {
         self.inner
     }
@@ -9028,6 +9236,7 @@ pub struct ReleaseFileVersionDo {
 }
 impl ReleaseFileVersionDo {
     /// Starts a [`ReleaseFileVersionDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReleaseFileVersionDoBuilder {
         ReleaseFileVersionDoBuilder::default()
     }
@@ -9035,6 +9244,7 @@ impl ReleaseFileVersionDo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ReleaseFileVersionDo {
     const NAME: &'static str = "ReleaseFileVersionDo";
     const FIELDS: &'static [&'static str] = &["version", "path", "download_url"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9101,6 +9311,7 @@ impl ReleaseFileVersionDoBuilder {
         self
     }
     /// Returns the built [`ReleaseFileVersionDo`].
+    #[inline]
     pub fn build(self) -> ReleaseFileVersionDo {
         self.inner
     }
@@ -9131,6 +9342,7 @@ pub struct ReleaseStorageVov5 {
 }
 impl ReleaseStorageVov5 {
     /// Starts a [`ReleaseStorageVov5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReleaseStorageVov5Builder {
         ReleaseStorageVov5Builder::default()
     }
@@ -9145,6 +9357,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ReleaseStorageVov5 {
         "package_type",
         "total_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9270,6 +9483,7 @@ impl ReleaseStorageVov5Builder {
         self
     }
     /// Returns the built [`ReleaseStorageVov5`].
+    #[inline]
     pub fn build(self) -> ReleaseStorageVov5 {
         self.inner
     }
@@ -9346,6 +9560,7 @@ pub struct RepoFileDov5 {
 }
 impl RepoFileDov5 {
     /// Starts a [`RepoFileDov5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RepoFileDov5Builder {
         RepoFileDov5Builder::default()
     }
@@ -9375,6 +9590,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepoFileDov5 {
         "migrated_state",
         "upload_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9692,6 +9908,7 @@ impl RepoFileDov5Builder {
         self
     }
     /// Returns the built [`RepoFileDov5`].
+    #[inline]
     pub fn build(self) -> RepoFileDov5 {
         self.inner
     }
@@ -9713,10 +9930,12 @@ pub struct RepoFileDov5Page {
 }
 impl RepoFileDov5Page {
     /// Starts a [`RepoFileDov5PageBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RepoFileDov5PageBuilder {
         RepoFileDov5PageBuilder::default()
     }
     /// The items of [`data`](Self::data), empty when absent.
+    #[inline]
     pub fn data(&self) -> &[RepoFileDov5] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -9724,6 +9943,7 @@ impl RepoFileDov5Page {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RepoFileDov5Page {
     const NAME: &'static str = "RepoFileDov5Page";
     const FIELDS: &'static [&'static str] = &["total_records", "total_pages", "data"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9802,6 +10022,7 @@ impl RepoFileDov5PageBuilder {
         self
     }
     /// Returns the built [`RepoFileDov5Page`].
+    #[inline]
     pub fn build(self) -> RepoFileDov5Page {
         self.inner
     }
@@ -9848,6 +10069,7 @@ pub struct RepoFileQueryDtov5 {
 }
 impl RepoFileQueryDtov5 {
     /// Starts a [`RepoFileQueryDtov5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RepoFileQueryDtov5Builder {
         RepoFileQueryDtov5Builder::default()
     }
@@ -9868,6 +10090,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepoFileQueryDtov5 {
         "status",
         "category",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10037,6 +10260,7 @@ impl RepoFileQueryDtov5Builder {
         self
     }
     /// Returns the built [`RepoFileQueryDtov5`].
+    #[inline]
     pub fn build(self) -> RepoFileQueryDtov5 {
         self.inner
     }
@@ -10055,10 +10279,12 @@ pub struct RepoUserPrivilegeResult {
 }
 impl RepoUserPrivilegeResult {
     /// Starts a [`RepoUserPrivilegeResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RepoUserPrivilegeResultBuilder {
         RepoUserPrivilegeResultBuilder::default()
     }
     /// The items of [`list`](Self::list), empty when absent.
+    #[inline]
     pub fn list(&self) -> &[RepoUserPrivilegeV5] {
         self.list.as_deref().unwrap_or_default()
     }
@@ -10066,6 +10292,7 @@ impl RepoUserPrivilegeResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RepoUserPrivilegeResult {
     const NAME: &'static str = "RepoUserPrivilegeResult";
     const FIELDS: &'static [&'static str] = &["total", "list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10126,6 +10353,7 @@ impl RepoUserPrivilegeResultBuilder {
         self
     }
     /// Returns the built [`RepoUserPrivilegeResult`].
+    #[inline]
     pub fn build(self) -> RepoUserPrivilegeResult {
         self.inner
     }
@@ -10162,6 +10390,7 @@ pub struct RepoUserPrivilegeV5 {
 }
 impl RepoUserPrivilegeV5 {
     /// Starts a [`RepoUserPrivilegeV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RepoUserPrivilegeV5Builder {
         RepoUserPrivilegeV5Builder::default()
     }
@@ -10177,6 +10406,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepoUserPrivilegeV5 {
         "role_id",
         "role_name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10293,6 +10523,7 @@ impl RepoUserPrivilegeV5Builder {
         self
     }
     /// Returns the built [`RepoUserPrivilegeV5`].
+    #[inline]
     pub fn build(self) -> RepoUserPrivilegeV5 {
         self.inner
     }
@@ -10477,6 +10708,7 @@ pub struct RepositoryBasicDo {
 }
 impl RepositoryBasicDo {
     /// Starts a [`RepositoryBasicDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RepositoryBasicDoBuilder {
         RepositoryBasicDoBuilder::default()
     }
@@ -10511,6 +10743,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepositoryBasicDo {
         "packageType",
         "storageSummaryInfo",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10932,6 +11165,7 @@ impl RepositoryBasicDoBuilder {
         self
     }
     /// Returns the built [`RepositoryBasicDo`].
+    #[inline]
     pub fn build(self) -> RepositoryBasicDo {
         self.inner
     }
@@ -11233,14 +11467,17 @@ pub struct RepositoryBuildVo {
 }
 impl RepositoryBuildVo {
     /// Starts a [`RepositoryBuildVoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RepositoryBuildVoBuilder {
         RepositoryBuildVoBuilder::default()
     }
     /// The items of [`repository_ids`](Self::repository_ids), empty when absent.
+    #[inline]
     pub fn repository_ids(&self) -> &[String] {
         self.repository_ids.as_deref().unwrap_or_default()
     }
     /// The items of [`repositories`](Self::repositories), empty when absent.
+    #[inline]
     pub fn repositories(&self) -> &[String] {
         self.repositories.as_deref().unwrap_or_default()
     }
@@ -11349,6 +11586,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepositoryBuildVo {
         "url",
         "packageType",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12071,6 +12309,7 @@ impl RepositoryBuildVoBuilder {
         self
     }
     /// Returns the built [`RepositoryBuildVo`].
+    #[inline]
     pub fn build(self) -> RepositoryBuildVo {
         self.inner
     }
@@ -12369,14 +12608,17 @@ pub struct RepositoryDo {
 }
 impl RepositoryDo {
     /// Starts a [`RepositoryDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RepositoryDoBuilder {
         RepositoryDoBuilder::default()
     }
     /// The items of [`repository_ids`](Self::repository_ids), empty when absent.
+    #[inline]
     pub fn repository_ids(&self) -> &[String] {
         self.repository_ids.as_deref().unwrap_or_default()
     }
     /// The items of [`repositories`](Self::repositories), empty when absent.
+    #[inline]
     pub fn repositories(&self) -> &[String] {
         self.repositories.as_deref().unwrap_or_default()
     }
@@ -12483,6 +12725,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepositoryDo {
         "url",
         "packageType",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13192,6 +13435,7 @@ impl RepositoryDoBuilder {
         self
     }
     /// Returns the built [`RepositoryDo`].
+    #[inline]
     pub fn build(self) -> RepositoryDo {
         self.inner
     }
@@ -13343,6 +13587,7 @@ pub struct RepositoryDov5 {
 }
 impl RepositoryDov5 {
     /// Starts a [`RepositoryDov5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RepositoryDov5Builder {
         RepositoryDov5Builder::default()
     }
@@ -13449,6 +13694,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RepositoryDov5 {
         "nexu_repo",
         "migrate_flag",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14137,6 +14383,7 @@ impl RepositoryDov5Builder {
         self
     }
     /// Returns the built [`RepositoryDov5`].
+    #[inline]
     pub fn build(self) -> RepositoryDov5 {
         self.inner
     }
@@ -14157,6 +14404,7 @@ pub struct RepositoryUserDo {
 }
 impl RepositoryUserDo {
     /// Starts a [`RepositoryUserDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RepositoryUserDoBuilder {
         RepositoryUserDoBuilder::default()
     }
@@ -14173,6 +14421,7 @@ impl std::fmt::Debug for RepositoryUserDo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RepositoryUserDo {
     const NAME: &'static str = "RepositoryUserDo";
     const FIELDS: &'static [&'static str] = &["username", "password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14224,6 +14473,7 @@ impl RepositoryUserDoBuilder {
         self
     }
     /// Returns the built [`RepositoryUserDo`].
+    #[inline]
     pub fn build(self) -> RepositoryUserDo {
         self.inner
     }
@@ -14253,6 +14503,7 @@ pub struct ResetUserPasswordResponse {
 }
 impl ResetUserPasswordResponse {
     /// Starts a [`ResetUserPasswordResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetUserPasswordResponseBuilder {
         ResetUserPasswordResponseBuilder::default()
     }
@@ -14273,6 +14524,7 @@ impl std::fmt::Debug for ResetUserPasswordResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetUserPasswordResponse {
     const NAME: &'static str = "ResetUserPasswordResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14337,6 +14589,7 @@ impl ResetUserPasswordResponseBuilder {
         self
     }
     /// Returns the built [`ResetUserPasswordResponse`].
+    #[inline]
     pub fn build(self) -> ResetUserPasswordResponse {
         self.inner
     }
@@ -14352,6 +14605,7 @@ pub struct ResultCount {
 }
 impl ResultCount {
     /// Starts a [`ResultCountBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResultCountBuilder {
         ResultCountBuilder::default()
     }
@@ -14359,6 +14613,7 @@ impl ResultCount {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResultCount {
     const NAME: &'static str = "ResultCount";
     const FIELDS: &'static [&'static str] = &["count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14397,6 +14652,7 @@ impl ResultCountBuilder {
         self
     }
     /// Returns the built [`ResultCount`].
+    #[inline]
     pub fn build(self) -> ResultCount {
         self.inner
     }
@@ -14413,11 +14669,13 @@ pub struct RolePrivilegeV5 {
 }
 impl RolePrivilegeV5 {
     /// Starts a [`RolePrivilegeV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RolePrivilegeV5Builder {
         RolePrivilegeV5Builder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RolePrivilegeV5 {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14429,6 +14687,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RolePrivilegeV5 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RolePrivilegeV5 {
     const NAME: &'static str = "RolePrivilegeV5";
     const FIELDS: &'static [&'static str] = &["privileges"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14477,6 +14736,7 @@ impl RolePrivilegeV5Builder {
         self
     }
     /// Returns the built [`RolePrivilegeV5`].
+    #[inline]
     pub fn build(self) -> RolePrivilegeV5 {
         self.inner
     }
@@ -14499,6 +14759,7 @@ pub struct SearchArtifactsResponse {
 }
 impl SearchArtifactsResponse {
     /// Starts a [`SearchArtifactsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SearchArtifactsResponseBuilder {
         SearchArtifactsResponseBuilder::default()
     }
@@ -14506,6 +14767,7 @@ impl SearchArtifactsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SearchArtifactsResponse {
     const NAME: &'static str = "SearchArtifactsResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14570,6 +14832,7 @@ impl SearchArtifactsResponseBuilder {
         self
     }
     /// Returns the built [`SearchArtifactsResponse`].
+    #[inline]
     pub fn build(self) -> SearchArtifactsResponse {
         self.inner
     }
@@ -14596,10 +14859,12 @@ pub struct SearchArtifactsResult {
 }
 impl SearchArtifactsResult {
     /// Starts a [`SearchArtifactsResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SearchArtifactsResultBuilder {
         SearchArtifactsResultBuilder::default()
     }
     /// The items of [`artifacts`](Self::artifacts), empty when absent.
+    #[inline]
     pub fn artifacts(&self) -> &[ArtifactSearchResult] {
         self.artifacts.as_deref().unwrap_or_default()
     }
@@ -14607,6 +14872,7 @@ impl SearchArtifactsResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SearchArtifactsResult {
     const NAME: &'static str = "SearchArtifactsResult";
     const FIELDS: &'static [&'static str] = &["artifacts"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14654,6 +14920,7 @@ impl SearchArtifactsResultBuilder {
         self
     }
     /// Returns the built [`SearchArtifactsResult`].
+    #[inline]
     pub fn build(self) -> SearchArtifactsResult {
         self.inner
     }
@@ -14676,10 +14943,12 @@ pub struct SearchByChecksumResponse {
 }
 impl SearchByChecksumResponse {
     /// Starts a [`SearchByChecksumResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SearchByChecksumResponseBuilder {
         SearchByChecksumResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[ArtifactSearchResult] {
         self.result.as_deref().unwrap_or_default()
     }
@@ -14687,6 +14956,7 @@ impl SearchByChecksumResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SearchByChecksumResponse {
     const NAME: &'static str = "SearchByChecksumResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14760,6 +15030,7 @@ impl SearchByChecksumResponseBuilder {
         self
     }
     /// Returns the built [`SearchByChecksumResponse`].
+    #[inline]
     pub fn build(self) -> SearchByChecksumResponse {
         self.inner
     }
@@ -14804,10 +15075,12 @@ pub struct SecGuardTaskCount {
 }
 impl SecGuardTaskCount {
     /// Starts a [`SecGuardTaskCountBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SecGuardTaskCountBuilder {
         SecGuardTaskCountBuilder::default()
     }
     /// The items of [`list`](Self::list), empty when absent.
+    #[inline]
     pub fn list(&self) -> &[SecGuardTaskDetail] {
         self.list.as_deref().unwrap_or_default()
     }
@@ -14823,6 +15096,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecGuardTaskCount {
         "total",
         "list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14948,6 +15222,7 @@ impl SecGuardTaskCountBuilder {
         self
     }
     /// Returns the built [`SecGuardTaskCount`].
+    #[inline]
     pub fn build(self) -> SecGuardTaskCount {
         self.inner
     }
@@ -14993,6 +15268,7 @@ pub struct SecGuardTaskDetail {
 }
 impl SecGuardTaskDetail {
     /// Starts a [`SecGuardTaskDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SecGuardTaskDetailBuilder {
         SecGuardTaskDetailBuilder::default()
     }
@@ -15012,6 +15288,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecGuardTaskDetail {
         "malware",
         "status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15184,6 +15461,7 @@ impl SecGuardTaskDetailBuilder {
         self
     }
     /// Returns the built [`SecGuardTaskDetail`].
+    #[inline]
     pub fn build(self) -> SecGuardTaskDetail {
         self.inner
     }
@@ -15206,6 +15484,7 @@ pub struct ShowAuditResponse {
 }
 impl ShowAuditResponse {
     /// Starts a [`ShowAuditResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowAuditResponseBuilder {
         ShowAuditResponseBuilder::default()
     }
@@ -15213,6 +15492,7 @@ impl ShowAuditResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAuditResponse {
     const NAME: &'static str = "ShowAuditResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15277,6 +15557,7 @@ impl ShowAuditResponseBuilder {
         self
     }
     /// Returns the built [`ShowAuditResponse`].
+    #[inline]
     pub fn build(self) -> ShowAuditResponse {
         self.inner
     }
@@ -15311,6 +15592,7 @@ pub struct ShowAutoDeleteJobSettingsResponse {
 }
 impl ShowAutoDeleteJobSettingsResponse {
     /// Starts a [`ShowAutoDeleteJobSettingsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowAutoDeleteJobSettingsResponseBuilder {
         ShowAutoDeleteJobSettingsResponseBuilder::default()
     }
@@ -15318,6 +15600,7 @@ impl ShowAutoDeleteJobSettingsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAutoDeleteJobSettingsResponse {
     const NAME: &'static str = "ShowAutoDeleteJobSettingsResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15382,6 +15665,7 @@ impl ShowAutoDeleteJobSettingsResponseBuilder {
         self
     }
     /// Returns the built [`ShowAutoDeleteJobSettingsResponse`].
+    #[inline]
     pub fn build(self) -> ShowAutoDeleteJobSettingsResponse {
         self.inner
     }
@@ -15404,6 +15688,7 @@ pub struct ShowDomainReleaseRepoStorageResponse {
 }
 impl ShowDomainReleaseRepoStorageResponse {
     /// Starts a [`ShowDomainReleaseRepoStorageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowDomainReleaseRepoStorageResponseBuilder {
         ShowDomainReleaseRepoStorageResponseBuilder::default()
     }
@@ -15412,6 +15697,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowDomainReleaseRepoStorageResponse {
     const NAME: &'static str = "ShowDomainReleaseRepoStorageResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15482,6 +15768,7 @@ impl ShowDomainReleaseRepoStorageResponseBuilder {
         self
     }
     /// Returns the built [`ShowDomainReleaseRepoStorageResponse`].
+    #[inline]
     pub fn build(self) -> ShowDomainReleaseRepoStorageResponse {
         self.inner
     }
@@ -15515,6 +15802,7 @@ pub struct ShowFileDetailByFullNameResponse {
 }
 impl ShowFileDetailByFullNameResponse {
     /// Starts a [`ShowFileDetailByFullNameResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowFileDetailByFullNameResponseBuilder {
         ShowFileDetailByFullNameResponseBuilder::default()
     }
@@ -15522,6 +15810,7 @@ impl ShowFileDetailByFullNameResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFileDetailByFullNameResponse {
     const NAME: &'static str = "ShowFileDetailByFullNameResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15592,6 +15881,7 @@ impl ShowFileDetailByFullNameResponseBuilder {
         self
     }
     /// Returns the built [`ShowFileDetailByFullNameResponse`].
+    #[inline]
     pub fn build(self) -> ShowFileDetailByFullNameResponse {
         self.inner
     }
@@ -15625,6 +15915,7 @@ pub struct ShowFileDetailResponse {
 }
 impl ShowFileDetailResponse {
     /// Starts a [`ShowFileDetailResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowFileDetailResponseBuilder {
         ShowFileDetailResponseBuilder::default()
     }
@@ -15632,6 +15923,7 @@ impl ShowFileDetailResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFileDetailResponse {
     const NAME: &'static str = "ShowFileDetailResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15696,6 +15988,7 @@ impl ShowFileDetailResponseBuilder {
         self
     }
     /// Returns the built [`ShowFileDetailResponse`].
+    #[inline]
     pub fn build(self) -> ShowFileDetailResponse {
         self.inner
     }
@@ -15729,6 +16022,7 @@ pub struct ShowFileTreeResponse {
 }
 impl ShowFileTreeResponse {
     /// Starts a [`ShowFileTreeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowFileTreeResponseBuilder {
         ShowFileTreeResponseBuilder::default()
     }
@@ -15736,6 +16030,7 @@ impl ShowFileTreeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFileTreeResponse {
     const NAME: &'static str = "ShowFileTreeResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15800,6 +16095,7 @@ impl ShowFileTreeResponseBuilder {
         self
     }
     /// Returns the built [`ShowFileTreeResponse`].
+    #[inline]
     pub fn build(self) -> ShowFileTreeResponse {
         self.inner
     }
@@ -15843,10 +16139,12 @@ pub struct ShowFileTreeResult {
 }
 impl ShowFileTreeResult {
     /// Starts a [`ShowFileTreeResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowFileTreeResultBuilder {
         ShowFileTreeResultBuilder::default()
     }
     /// The items of [`children`](Self::children), empty when absent.
+    #[inline]
     pub fn children(&self) -> &[ShowFileTreeResultChildren] {
         self.children.as_deref().unwrap_or_default()
     }
@@ -15860,6 +16158,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFileTreeResult {
         "created",
         "children",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15970,6 +16269,7 @@ impl ShowFileTreeResultBuilder {
         self
     }
     /// Returns the built [`ShowFileTreeResult`].
+    #[inline]
     pub fn build(self) -> ShowFileTreeResult {
         self.inner
     }
@@ -16003,6 +16303,7 @@ pub struct ShowFileTreeResultChildren {
 }
 impl ShowFileTreeResultChildren {
     /// Starts a [`ShowFileTreeResultChildrenBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowFileTreeResultChildrenBuilder {
         ShowFileTreeResultChildrenBuilder::default()
     }
@@ -16018,6 +16319,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFileTreeResultChildren
         "modified_by",
         "has_child",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16134,6 +16436,7 @@ impl ShowFileTreeResultChildrenBuilder {
         self
     }
     /// Returns the built [`ShowFileTreeResultChildren`].
+    #[inline]
     pub fn build(self) -> ShowFileTreeResultChildren {
         self.inner
     }
@@ -16156,6 +16459,7 @@ pub struct ShowLatestVersionFilesCountResponse {
 }
 impl ShowLatestVersionFilesCountResponse {
     /// Starts a [`ShowLatestVersionFilesCountResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowLatestVersionFilesCountResponseBuilder {
         ShowLatestVersionFilesCountResponseBuilder::default()
     }
@@ -16164,6 +16468,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowLatestVersionFilesCountResponse {
     const NAME: &'static str = "ShowLatestVersionFilesCountResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16234,6 +16539,7 @@ impl ShowLatestVersionFilesCountResponseBuilder {
         self
     }
     /// Returns the built [`ShowLatestVersionFilesCountResponse`].
+    #[inline]
     pub fn build(self) -> ShowLatestVersionFilesCountResponse {
         self.inner
     }
@@ -16267,10 +16573,12 @@ pub struct ShowMavenInfoResponse {
 }
 impl ShowMavenInfoResponse {
     /// Starts a [`ShowMavenInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowMavenInfoResponseBuilder {
         ShowMavenInfoResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[RepositoryBuildVo] {
         self.result.as_deref().unwrap_or_default()
     }
@@ -16278,6 +16586,7 @@ impl ShowMavenInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMavenInfoResponse {
     const NAME: &'static str = "ShowMavenInfoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16351,6 +16660,7 @@ impl ShowMavenInfoResponseBuilder {
         self
     }
     /// Returns the built [`ShowMavenInfoResponse`].
+    #[inline]
     pub fn build(self) -> ShowMavenInfoResponse {
         self.inner
     }
@@ -16384,6 +16694,7 @@ pub struct ShowMultiRolesUserPermissionsResponse {
 }
 impl ShowMultiRolesUserPermissionsResponse {
     /// Starts a [`ShowMultiRolesUserPermissionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowMultiRolesUserPermissionsResponseBuilder {
         ShowMultiRolesUserPermissionsResponseBuilder::default()
     }
@@ -16392,6 +16703,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowMultiRolesUserPermissionsResponse {
     const NAME: &'static str = "ShowMultiRolesUserPermissionsResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16462,6 +16774,7 @@ impl ShowMultiRolesUserPermissionsResponseBuilder {
         self
     }
     /// Returns the built [`ShowMultiRolesUserPermissionsResponse`].
+    #[inline]
     pub fn build(self) -> ShowMultiRolesUserPermissionsResponse {
         self.inner
     }
@@ -16495,6 +16808,7 @@ pub struct ShowOpenSourceEnabledResponse {
 }
 impl ShowOpenSourceEnabledResponse {
     /// Starts a [`ShowOpenSourceEnabledResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowOpenSourceEnabledResponseBuilder {
         ShowOpenSourceEnabledResponseBuilder::default()
     }
@@ -16502,6 +16816,7 @@ impl ShowOpenSourceEnabledResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowOpenSourceEnabledResponse {
     const NAME: &'static str = "ShowOpenSourceEnabledResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16572,6 +16887,7 @@ impl ShowOpenSourceEnabledResponseBuilder {
         self
     }
     /// Returns the built [`ShowOpenSourceEnabledResponse`].
+    #[inline]
     pub fn build(self) -> ShowOpenSourceEnabledResponse {
         self.inner
     }
@@ -16606,6 +16922,7 @@ pub struct ShowPackageDataDetailResponse {
 }
 impl ShowPackageDataDetailResponse {
     /// Starts a [`ShowPackageDataDetailResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPackageDataDetailResponseBuilder {
         ShowPackageDataDetailResponseBuilder::default()
     }
@@ -16613,6 +16930,7 @@ impl ShowPackageDataDetailResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPackageDataDetailResponse {
     const NAME: &'static str = "ShowPackageDataDetailResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16677,6 +16995,7 @@ impl ShowPackageDataDetailResponseBuilder {
         self
     }
     /// Returns the built [`ShowPackageDataDetailResponse`].
+    #[inline]
     pub fn build(self) -> ShowPackageDataDetailResponse {
         self.inner
     }
@@ -16700,6 +17019,7 @@ pub struct ShowPackageInfoResponse {
 }
 impl ShowPackageInfoResponse {
     /// Starts a [`ShowPackageInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPackageInfoResponseBuilder {
         ShowPackageInfoResponseBuilder::default()
     }
@@ -16707,6 +17027,7 @@ impl ShowPackageInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPackageInfoResponse {
     const NAME: &'static str = "ShowPackageInfoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16771,6 +17092,7 @@ impl ShowPackageInfoResponseBuilder {
         self
     }
     /// Returns the built [`ShowPackageInfoResponse`].
+    #[inline]
     pub fn build(self) -> ShowPackageInfoResponse {
         self.inner
     }
@@ -16793,10 +17115,12 @@ pub struct ShowProjectListResponse {
 }
 impl ShowProjectListResponse {
     /// Starts a [`ShowProjectListResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowProjectListResponseBuilder {
         ShowProjectListResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[ShowProjectListResult] {
         self.result.as_deref().unwrap_or_default()
     }
@@ -16804,6 +17128,7 @@ impl ShowProjectListResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowProjectListResponse {
     const NAME: &'static str = "ShowProjectListResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16877,6 +17202,7 @@ impl ShowProjectListResponseBuilder {
         self
     }
     /// Returns the built [`ShowProjectListResponse`].
+    #[inline]
     pub fn build(self) -> ShowProjectListResponse {
         self.inner
     }
@@ -17082,6 +17408,7 @@ pub struct ShowProjectListResult {
 }
 impl ShowProjectListResult {
     /// Starts a [`ShowProjectListResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowProjectListResultBuilder {
         ShowProjectListResultBuilder::default()
     }
@@ -17118,6 +17445,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowProjectListResult {
         "disable",
         "packageType",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17565,6 +17893,7 @@ impl ShowProjectListResultBuilder {
         self
     }
     /// Returns the built [`ShowProjectListResult`].
+    #[inline]
     pub fn build(self) -> ShowProjectListResult {
         self.inner
     }
@@ -17587,6 +17916,7 @@ pub struct ShowProjectRelatedRepositoryResponse {
 }
 impl ShowProjectRelatedRepositoryResponse {
     /// Starts a [`ShowProjectRelatedRepositoryResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowProjectRelatedRepositoryResponseBuilder {
         ShowProjectRelatedRepositoryResponseBuilder::default()
     }
@@ -17595,6 +17925,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowProjectRelatedRepositoryResponse {
     const NAME: &'static str = "ShowProjectRelatedRepositoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17665,6 +17996,7 @@ impl ShowProjectRelatedRepositoryResponseBuilder {
         self
     }
     /// Returns the built [`ShowProjectRelatedRepositoryResponse`].
+    #[inline]
     pub fn build(self) -> ShowProjectRelatedRepositoryResponse {
         self.inner
     }
@@ -17691,6 +18023,7 @@ pub struct ShowProjectReleaseFilesResponse {
 }
 impl ShowProjectReleaseFilesResponse {
     /// Starts a [`ShowProjectReleaseFilesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowProjectReleaseFilesResponseBuilder {
         ShowProjectReleaseFilesResponseBuilder::default()
     }
@@ -17698,6 +18031,7 @@ impl ShowProjectReleaseFilesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowProjectReleaseFilesResponse {
     const NAME: &'static str = "ShowProjectReleaseFilesResponse";
     const FIELDS: &'static [&'static str] = &["result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17736,6 +18070,7 @@ impl ShowProjectReleaseFilesResponseBuilder {
         self
     }
     /// Returns the built [`ShowProjectReleaseFilesResponse`].
+    #[inline]
     pub fn build(self) -> ShowProjectReleaseFilesResponse {
         self.inner
     }
@@ -17758,6 +18093,7 @@ pub struct ShowProjectStorageInfoResponse {
 }
 impl ShowProjectStorageInfoResponse {
     /// Starts a [`ShowProjectStorageInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowProjectStorageInfoResponseBuilder {
         ShowProjectStorageInfoResponseBuilder::default()
     }
@@ -17765,6 +18101,7 @@ impl ShowProjectStorageInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowProjectStorageInfoResponse {
     const NAME: &'static str = "ShowProjectStorageInfoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17835,6 +18172,7 @@ impl ShowProjectStorageInfoResponseBuilder {
         self
     }
     /// Returns the built [`ShowProjectStorageInfoResponse`].
+    #[inline]
     pub fn build(self) -> ShowProjectStorageInfoResponse {
         self.inner
     }
@@ -17868,6 +18206,7 @@ pub struct ShowProjectVersionsCountResponse {
 }
 impl ShowProjectVersionsCountResponse {
     /// Starts a [`ShowProjectVersionsCountResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowProjectVersionsCountResponseBuilder {
         ShowProjectVersionsCountResponseBuilder::default()
     }
@@ -17875,6 +18214,7 @@ impl ShowProjectVersionsCountResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowProjectVersionsCountResponse {
     const NAME: &'static str = "ShowProjectVersionsCountResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17945,6 +18285,7 @@ impl ShowProjectVersionsCountResponseBuilder {
         self
     }
     /// Returns the built [`ShowProjectVersionsCountResponse`].
+    #[inline]
     pub fn build(self) -> ShowProjectVersionsCountResponse {
         self.inner
     }
@@ -17971,6 +18312,7 @@ pub struct ShowReleaseProjectFilesResponse {
 }
 impl ShowReleaseProjectFilesResponse {
     /// Starts a [`ShowReleaseProjectFilesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowReleaseProjectFilesResponseBuilder {
         ShowReleaseProjectFilesResponseBuilder::default()
     }
@@ -17978,6 +18320,7 @@ impl ShowReleaseProjectFilesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowReleaseProjectFilesResponse {
     const NAME: &'static str = "ShowReleaseProjectFilesResponse";
     const FIELDS: &'static [&'static str] = &["result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18016,6 +18359,7 @@ impl ShowReleaseProjectFilesResponseBuilder {
         self
     }
     /// Returns the built [`ShowReleaseProjectFilesResponse`].
+    #[inline]
     pub fn build(self) -> ShowReleaseProjectFilesResponse {
         self.inner
     }
@@ -18038,6 +18382,7 @@ pub struct ShowRepoUserInfoResponse {
 }
 impl ShowRepoUserInfoResponse {
     /// Starts a [`ShowRepoUserInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRepoUserInfoResponseBuilder {
         ShowRepoUserInfoResponseBuilder::default()
     }
@@ -18045,6 +18390,7 @@ impl ShowRepoUserInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRepoUserInfoResponse {
     const NAME: &'static str = "ShowRepoUserInfoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18109,6 +18455,7 @@ impl ShowRepoUserInfoResponseBuilder {
         self
     }
     /// Returns the built [`ShowRepoUserInfoResponse`].
+    #[inline]
     pub fn build(self) -> ShowRepoUserInfoResponse {
         self.inner
     }
@@ -18142,6 +18489,7 @@ pub struct ShowRepositoryInfoResponse {
 }
 impl ShowRepositoryInfoResponse {
     /// Starts a [`ShowRepositoryInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRepositoryInfoResponseBuilder {
         ShowRepositoryInfoResponseBuilder::default()
     }
@@ -18149,6 +18497,7 @@ impl ShowRepositoryInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRepositoryInfoResponse {
     const NAME: &'static str = "ShowRepositoryInfoResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18216,6 +18565,7 @@ impl ShowRepositoryInfoResponseBuilder {
         self
     }
     /// Returns the built [`ShowRepositoryInfoResponse`].
+    #[inline]
     pub fn build(self) -> ShowRepositoryInfoResponse {
         self.inner
     }
@@ -18249,6 +18599,7 @@ pub struct ShowRepositoryResponse {
 }
 impl ShowRepositoryResponse {
     /// Starts a [`ShowRepositoryResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRepositoryResponseBuilder {
         ShowRepositoryResponseBuilder::default()
     }
@@ -18256,6 +18607,7 @@ impl ShowRepositoryResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRepositoryResponse {
     const NAME: &'static str = "ShowRepositoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18320,6 +18672,7 @@ impl ShowRepositoryResponseBuilder {
         self
     }
     /// Returns the built [`ShowRepositoryResponse`].
+    #[inline]
     pub fn build(self) -> ShowRepositoryResponse {
         self.inner
     }
@@ -18353,6 +18706,7 @@ pub struct ShowRepositoryRolesPrivilegeResponse {
 }
 impl ShowRepositoryRolesPrivilegeResponse {
     /// Starts a [`ShowRepositoryRolesPrivilegeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRepositoryRolesPrivilegeResponseBuilder {
         ShowRepositoryRolesPrivilegeResponseBuilder::default()
     }
@@ -18361,6 +18715,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowRepositoryRolesPrivilegeResponse {
     const NAME: &'static str = "ShowRepositoryRolesPrivilegeResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18431,6 +18786,7 @@ impl ShowRepositoryRolesPrivilegeResponseBuilder {
         self
     }
     /// Returns the built [`ShowRepositoryRolesPrivilegeResponse`].
+    #[inline]
     pub fn build(self) -> ShowRepositoryRolesPrivilegeResponse {
         self.inner
     }
@@ -18464,6 +18820,7 @@ pub struct ShowStorageResponse {
 }
 impl ShowStorageResponse {
     /// Starts a [`ShowStorageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowStorageResponseBuilder {
         ShowStorageResponseBuilder::default()
     }
@@ -18471,6 +18828,7 @@ impl ShowStorageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowStorageResponse {
     const NAME: &'static str = "ShowStorageResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18535,6 +18893,7 @@ impl ShowStorageResponseBuilder {
         self
     }
     /// Returns the built [`ShowStorageResponse`].
+    #[inline]
     pub fn build(self) -> ShowStorageResponse {
         self.inner
     }
@@ -18572,6 +18931,7 @@ pub struct ShowUserPrivilegesResponse {
 }
 impl ShowUserPrivilegesResponse {
     /// Starts a [`ShowUserPrivilegesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowUserPrivilegesResponseBuilder {
         ShowUserPrivilegesResponseBuilder::default()
     }
@@ -18579,6 +18939,7 @@ impl ShowUserPrivilegesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowUserPrivilegesResponse {
     const NAME: &'static str = "ShowUserPrivilegesResponse";
     const FIELDS: &'static [&'static str] = &["status", "traceId", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18643,6 +19004,7 @@ impl ShowUserPrivilegesResponseBuilder {
         self
     }
     /// Returns the built [`ShowUserPrivilegesResponse`].
+    #[inline]
     pub fn build(self) -> ShowUserPrivilegesResponse {
         self.inner
     }
@@ -18665,6 +19027,7 @@ pub struct ShowUserTicketResponse {
 }
 impl ShowUserTicketResponse {
     /// Starts a [`ShowUserTicketResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowUserTicketResponseBuilder {
         ShowUserTicketResponseBuilder::default()
     }
@@ -18672,6 +19035,7 @@ impl ShowUserTicketResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowUserTicketResponse {
     const NAME: &'static str = "ShowUserTicketResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18736,6 +19100,7 @@ impl ShowUserTicketResponseBuilder {
         self
     }
     /// Returns the built [`ShowUserTicketResponse`].
+    #[inline]
     pub fn build(self) -> ShowUserTicketResponse {
         self.inner
     }
@@ -18769,10 +19134,12 @@ pub struct ShowVersionListResponse {
 }
 impl ShowVersionListResponse {
     /// Starts a [`ShowVersionListResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVersionListResponseBuilder {
         ShowVersionListResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[VersionListViewV5] {
         self.result.as_deref().unwrap_or_default()
     }
@@ -18780,6 +19147,7 @@ impl ShowVersionListResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVersionListResponse {
     const NAME: &'static str = "ShowVersionListResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18853,6 +19221,7 @@ impl ShowVersionListResponseBuilder {
         self
     }
     /// Returns the built [`ShowVersionListResponse`].
+    #[inline]
     pub fn build(self) -> ShowVersionListResponse {
         self.inner
     }
@@ -18887,6 +19256,7 @@ pub struct StandarErrorResponseV5 {
 }
 impl StandarErrorResponseV5 {
     /// Starts a [`StandarErrorResponseV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StandarErrorResponseV5Builder {
         StandarErrorResponseV5Builder::default()
     }
@@ -18899,6 +19269,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StandarErrorResponseV5 {
         "error_code",
         "error_msg",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18976,6 +19347,7 @@ impl StandarErrorResponseV5Builder {
         self
     }
     /// Returns the built [`StandarErrorResponseV5`].
+    #[inline]
     pub fn build(self) -> StandarErrorResponseV5 {
         self.inner
     }
@@ -18997,10 +19369,12 @@ pub struct StandardResponseResult {
 }
 impl StandardResponseResult {
     /// Starts a [`StandardResponseResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StandardResponseResultBuilder {
         StandardResponseResultBuilder::default()
     }
     /// The items of [`data`](Self::data), empty when absent.
+    #[inline]
     pub fn data(&self) -> &[ReleaseFileVersionDo] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -19008,6 +19382,7 @@ impl StandardResponseResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StandardResponseResult {
     const NAME: &'static str = "StandardResponseResult";
     const FIELDS: &'static [&'static str] = &["data", "total_records", "total_pages"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -19086,6 +19461,7 @@ impl StandardResponseResultBuilder {
         self
     }
     /// Returns the built [`StandardResponseResult`].
+    #[inline]
     pub fn build(self) -> StandardResponseResult {
         self.inner
     }
@@ -19107,6 +19483,7 @@ pub struct StorageInfoDov5 {
 }
 impl StorageInfoDov5 {
     /// Starts a [`StorageInfoDov5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StorageInfoDov5Builder {
         StorageInfoDov5Builder::default()
     }
@@ -19118,6 +19495,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StorageInfoDov5 {
         "used_space",
         "files_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -19187,6 +19565,7 @@ impl StorageInfoDov5Builder {
         self
     }
     /// Returns the built [`StorageInfoDov5`].
+    #[inline]
     pub fn build(self) -> StorageInfoDov5 {
         self.inner
     }
@@ -19215,6 +19594,7 @@ pub struct StorageMap {
 }
 impl StorageMap {
     /// Starts a [`StorageMapBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StorageMapBuilder {
         StorageMapBuilder::default()
     }
@@ -19222,6 +19602,7 @@ impl StorageMap {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StorageMap {
     const NAME: &'static str = "StorageMap";
     const FIELDS: &'static [&'static str] = &["totalStorage", "totalCount"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -19278,6 +19659,7 @@ impl StorageMapBuilder {
         self
     }
     /// Returns the built [`StorageMap`].
+    #[inline]
     pub fn build(self) -> StorageMap {
         self.inner
     }
@@ -19338,6 +19720,7 @@ pub struct StorageStatisticDo {
 }
 impl StorageStatisticDo {
     /// Starts a [`StorageStatisticDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StorageStatisticDoBuilder {
         StorageStatisticDoBuilder::default()
     }
@@ -19352,6 +19735,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StorageStatisticDo {
         "foldersCount",
         "itemsCount",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -19467,6 +19851,7 @@ impl StorageStatisticDoBuilder {
         self
     }
     /// Returns the built [`StorageStatisticDo`].
+    #[inline]
     pub fn build(self) -> StorageStatisticDo {
         self.inner
     }
@@ -19501,11 +19886,13 @@ pub struct TrashArtifactModelForDelete {
 }
 impl TrashArtifactModelForDelete {
     /// Starts a [`TrashArtifactModelForDeleteBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TrashArtifactModelForDeleteBuilder {
         TrashArtifactModelForDeleteBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for TrashArtifactModelForDelete {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -19526,6 +19913,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TrashArtifactModelForDelet
         "status",
         "include_pattern",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -19622,6 +20010,7 @@ impl TrashArtifactModelForDeleteBuilder {
         self
     }
     /// Returns the built [`TrashArtifactModelForDelete`].
+    #[inline]
     pub fn build(self) -> TrashArtifactModelForDelete {
         self.inner
     }
@@ -19658,10 +20047,12 @@ pub struct TrashcanResultData {
 }
 impl TrashcanResultData {
     /// Starts a [`TrashcanResultDataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TrashcanResultDataBuilder {
         TrashcanResultDataBuilder::default()
     }
     /// The items of [`failed_messages`](Self::failed_messages), empty when absent.
+    #[inline]
     pub fn failed_messages(&self) -> &[String] {
         self.failed_messages.as_deref().unwrap_or_default()
     }
@@ -19673,6 +20064,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TrashcanResultData {
         "failedNum",
         "failedMessages",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -19748,6 +20140,7 @@ impl TrashcanResultDataBuilder {
         self
     }
     /// Returns the built [`TrashcanResultData`].
+    #[inline]
     pub fn build(self) -> TrashcanResultData {
         self.inner
     }
@@ -19771,6 +20164,7 @@ pub struct UpdateArtifactoryResponse {
 }
 impl UpdateArtifactoryResponse {
     /// Starts a [`UpdateArtifactoryResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateArtifactoryResponseBuilder {
         UpdateArtifactoryResponseBuilder::default()
     }
@@ -19778,6 +20172,7 @@ impl UpdateArtifactoryResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateArtifactoryResponse {
     const NAME: &'static str = "UpdateArtifactoryResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -19842,6 +20237,7 @@ impl UpdateArtifactoryResponseBuilder {
         self
     }
     /// Returns the built [`UpdateArtifactoryResponse`].
+    #[inline]
     pub fn build(self) -> UpdateArtifactoryResponse {
         self.inner
     }
@@ -19891,6 +20287,7 @@ pub struct UpdateNotMavenRepoDo {
 }
 impl UpdateNotMavenRepoDo {
     /// Starts a [`UpdateNotMavenRepoDoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateNotMavenRepoDoBuilder {
         UpdateNotMavenRepoDoBuilder::default()
     }
@@ -19911,6 +20308,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateNotMavenRepoDo {
         "allow_anonymous",
         "project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -20119,6 +20517,7 @@ impl UpdateNotMavenRepoDoBuilder {
         self
     }
     /// Returns the built [`UpdateNotMavenRepoDo`].
+    #[inline]
     pub fn build(self) -> UpdateNotMavenRepoDo {
         self.inner
     }
@@ -20141,16 +20540,19 @@ pub struct UpdateRepoRolesPrivilegeResponse {
 }
 impl UpdateRepoRolesPrivilegeResponse {
     /// Starts a [`UpdateRepoRolesPrivilegeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateRepoRolesPrivilegeResponseBuilder {
         UpdateRepoRolesPrivilegeResponseBuilder::default()
     }
     /// The items of [`result`](Self::result), empty when absent.
+    #[inline]
     pub fn result(&self) -> &[Privilege] {
         self.result.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateRepoRolesPrivilegeResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -20161,6 +20563,7 @@ for UpdateRepoRolesPrivilegeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRepoRolesPrivilegeResponse {
     const NAME: &'static str = "UpdateRepoRolesPrivilegeResponse";
     const FIELDS: &'static [&'static str] = &["status", "trace_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -20240,6 +20643,7 @@ impl UpdateRepoRolesPrivilegeResponseBuilder {
         self
     }
     /// Returns the built [`UpdateRepoRolesPrivilegeResponse`].
+    #[inline]
     pub fn build(self) -> UpdateRepoRolesPrivilegeResponse {
         self.inner
     }
@@ -20272,6 +20676,7 @@ pub struct VersionListViewV5 {
 }
 impl VersionListViewV5 {
     /// Starts a [`VersionListViewV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VersionListViewV5Builder {
         VersionListViewV5Builder::default()
     }
@@ -20283,6 +20688,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VersionListViewV5 {
         "build_version",
         "files_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -20352,6 +20758,7 @@ impl VersionListViewV5Builder {
         self
     }
     /// Returns the built [`VersionListViewV5`].
+    #[inline]
     pub fn build(self) -> VersionListViewV5 {
         self.inner
     }
@@ -20379,6 +20786,7 @@ pub struct VersionViewVoV5 {
 }
 impl VersionViewVoV5 {
     /// Starts a [`VersionViewVoV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VersionViewVoV5Builder {
         VersionViewVoV5Builder::default()
     }
@@ -20392,6 +20800,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VersionViewVoV5 {
         "name",
         "path",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -20482,6 +20891,7 @@ impl VersionViewVoV5Builder {
         self
     }
     /// Returns the built [`VersionViewVoV5`].
+    #[inline]
     pub fn build(self) -> VersionViewVoV5 {
         self.inner
     }

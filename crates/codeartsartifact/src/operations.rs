@@ -20,6 +20,7 @@ pub struct BatchDeleteTrashes {
     options: RequestOptions,
 }
 impl BatchDeleteTrashes {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -33,11 +34,13 @@ impl BatchDeleteTrashes {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -47,6 +50,7 @@ impl BatchDeleteTrashes {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_TRASHES);
         if let Some(body) = &self.body {
@@ -75,6 +79,7 @@ pub struct BatchRestoreRepo {
     options: RequestOptions,
 }
 impl BatchRestoreRepo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -88,11 +93,13 @@ impl BatchRestoreRepo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -102,6 +109,7 @@ impl BatchRestoreRepo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESTORE_REPO);
         if let Some(body) = &self.body {
@@ -129,6 +137,7 @@ pub struct CreateArtifactory {
     options: RequestOptions,
 }
 impl CreateArtifactory {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -142,11 +151,13 @@ impl CreateArtifactory {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -156,6 +167,7 @@ impl CreateArtifactory {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ARTIFACTORY);
         if let Some(body) = &self.body {
@@ -183,6 +195,7 @@ pub struct CreateAttention {
     options: RequestOptions,
 }
 impl CreateAttention {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -196,11 +209,13 @@ impl CreateAttention {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -210,6 +225,7 @@ impl CreateAttention {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ATTENTION);
         if let Some(body) = &self.body {
@@ -237,6 +253,7 @@ pub struct CreateDockerRepositories {
     options: RequestOptions,
 }
 impl CreateDockerRepositories {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -250,11 +267,13 @@ impl CreateDockerRepositories {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -264,6 +283,7 @@ impl CreateDockerRepositories {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_DOCKER_REPOSITORIES);
         if let Some(body) = &self.body {
@@ -291,6 +311,7 @@ pub struct CreateMavenRepo {
     options: RequestOptions,
 }
 impl CreateMavenRepo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -304,11 +325,13 @@ impl CreateMavenRepo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -318,6 +341,7 @@ impl CreateMavenRepo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_MAVEN_REPO);
         if let Some(body) = &self.body {
@@ -345,6 +369,7 @@ pub struct CreateProjectRelatedRepository {
     options: RequestOptions,
 }
 impl CreateProjectRelatedRepository {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -358,11 +383,13 @@ impl CreateProjectRelatedRepository {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -372,6 +399,7 @@ impl CreateProjectRelatedRepository {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PROJECT_RELATED_REPOSITORY);
         if let Some(body) = &self.body {
@@ -399,6 +427,7 @@ pub struct DeleteArtifactFile {
     options: RequestOptions,
 }
 impl DeleteArtifactFile {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -412,11 +441,13 @@ impl DeleteArtifactFile {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -426,6 +457,7 @@ impl DeleteArtifactFile {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_ARTIFACT_FILE);
         if let Some(body) = &self.body {
@@ -454,6 +486,7 @@ pub struct DeleteCompletelyUpdateFileState {
     options: RequestOptions,
 }
 impl DeleteCompletelyUpdateFileState {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -467,11 +500,13 @@ impl DeleteCompletelyUpdateFileState {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -481,6 +516,7 @@ impl DeleteCompletelyUpdateFileState {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_COMPLETELY_UPDATE_FILE_STATE);
         if let Some(body) = &self.body {
@@ -508,6 +544,7 @@ pub struct DeleteRepository {
     options: RequestOptions,
 }
 impl DeleteRepository {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -521,11 +558,13 @@ impl DeleteRepository {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -535,6 +574,7 @@ impl DeleteRepository {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_REPOSITORY);
         if let Some(body) = &self.body {
@@ -574,6 +614,7 @@ pub struct ListAllRepositories {
     options: RequestOptions,
 }
 impl ListAllRepositories {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -682,11 +723,13 @@ impl ListAllRepositories {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -696,6 +739,7 @@ impl ListAllRepositories {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ALL_REPOSITORIES);
         input.path("tenant_id", self.tenant_id.as_deref());
@@ -718,20 +762,25 @@ impl ListAllRepositories {
 impl huaweicloud_sdk_core::pagination::Paged for ListAllRepositories {
     type Output = models::ListAllRepositoriesResponse;
     type Item = models::RepositoryBasicDo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ListAllRepositories"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
             first: 1i64,
         }
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.page_size
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -739,6 +788,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListAllRepositories {
         self.page_no = Some(cursor.to_i64("page_no")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -746,6 +796,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListAllRepositories {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListAllRepositoriesResponse,
     ) -> &[models::RepositoryBasicDo] {
@@ -755,11 +806,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListAllRepositories {
             .and_then(|v| v.repositories.as_deref())
             .unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListAllRepositoriesResponse,
     ) -> Vec<models::RepositoryBasicDo> {
         output.result.and_then(|v| v.repositories).unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListAllRepositoriesResponse) -> Option<i64> {
         output.result.as_ref().and_then(|v| v.total)
     }
@@ -769,6 +822,7 @@ impl ListAllRepositories {
     /// on this builder (else 1) and asks for the next page number each time; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
     /// (`result.total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -777,6 +831,7 @@ impl ListAllRepositories {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result.repositories` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::RepositoryBasicDo> {
@@ -806,6 +861,7 @@ pub struct ListArtifactoryComponent {
     options: RequestOptions,
 }
 impl ListArtifactoryComponent {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -861,11 +917,13 @@ impl ListArtifactoryComponent {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -875,6 +933,7 @@ impl ListArtifactoryComponent {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ARTIFACTORY_COMPONENT);
         input.path("tenant_id", self.tenant_id.as_deref());
@@ -910,6 +969,7 @@ pub struct ListArtifactoryStorageStatistic {
     options: RequestOptions,
 }
 impl ListArtifactoryStorageStatistic {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -965,11 +1025,13 @@ impl ListArtifactoryStorageStatistic {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -979,6 +1041,7 @@ impl ListArtifactoryStorageStatistic {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ARTIFACTORY_STORAGE_STATISTIC);
         input.path("tenant_id", self.tenant_id.as_deref());
@@ -1011,6 +1074,7 @@ pub struct ListAttentions {
     options: RequestOptions,
 }
 impl ListAttentions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1040,11 +1104,13 @@ impl ListAttentions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1054,6 +1120,7 @@ impl ListAttentions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ATTENTIONS);
         input.query("page_no", &self.page_no);
@@ -1066,20 +1133,25 @@ impl ListAttentions {
 impl huaweicloud_sdk_core::pagination::Paged for ListAttentions {
     type Output = models::ListAttentionsResponse;
     type Item = models::ListAttentionResult;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ListAttentions"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
             first: 1i64,
         }
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.page_size
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1087,6 +1159,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListAttentions {
         self.page_no = Some(cursor.to_i64("page_no")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1094,14 +1167,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListAttentions {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListAttentionsResponse) -> &[models::ListAttentionResult] {
         output.result.as_ref().and_then(|v| v.data.as_deref()).unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListAttentionsResponse,
     ) -> Vec<models::ListAttentionResult> {
         output.result.and_then(|v| v.data).unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListAttentionsResponse) -> Option<i64> {
         output.result.as_ref().and_then(|v| v.total_records)
     }
@@ -1112,6 +1188,7 @@ impl ListAttentions {
     /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
     /// (`result.totalRecords`), or after the first error (a page the service repeats is an error
     /// too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1120,6 +1197,7 @@ impl ListAttentions {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result.data` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ListAttentionResult> {
@@ -1143,6 +1221,7 @@ pub struct ListCapacityMessageSetting {
     options: RequestOptions,
 }
 impl ListCapacityMessageSetting {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1150,11 +1229,13 @@ impl ListCapacityMessageSetting {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1164,6 +1245,7 @@ impl ListCapacityMessageSetting {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CAPACITY_MESSAGE_SETTING);
         input.options(self.options);
@@ -1189,6 +1271,7 @@ pub struct ListChildProxyRepositoriesList {
     options: RequestOptions,
 }
 impl ListChildProxyRepositoriesList {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1214,11 +1297,13 @@ impl ListChildProxyRepositoriesList {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1228,6 +1313,7 @@ impl ListChildProxyRepositoriesList {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CHILD_PROXY_REPOSITORIES_LIST);
         input.required_query("repo_id", self.repo_id.as_ref())?;
@@ -1255,6 +1341,7 @@ pub struct ListDomainIpConfig {
     options: RequestOptions,
 }
 impl ListDomainIpConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1276,11 +1363,13 @@ impl ListDomainIpConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1290,6 +1379,7 @@ impl ListDomainIpConfig {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_DOMAIN_IP_CONFIG);
         input.query("page_no", &self.page_no);
@@ -1301,20 +1391,25 @@ impl ListDomainIpConfig {
 impl huaweicloud_sdk_core::pagination::Paged for ListDomainIpConfig {
     type Output = models::ListDomainIpConfigResponse;
     type Item = models::DomainIpWhiteListModel;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ListDomainIpConfig"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
             first: 1i64,
         }
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.page_size
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1322,6 +1417,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListDomainIpConfig {
         self.page_no = Some(cursor.to_i64("page_no")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1329,16 +1425,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListDomainIpConfig {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListDomainIpConfigResponse,
     ) -> &[models::DomainIpWhiteListModel] {
         output.result.as_ref().and_then(|v| v.data.as_deref()).unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListDomainIpConfigResponse,
     ) -> Vec<models::DomainIpWhiteListModel> {
         output.result.and_then(|v| v.data).unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListDomainIpConfigResponse) -> Option<i64> {
         output.result.as_ref().and_then(|v| v.total_records)
     }
@@ -1349,6 +1448,7 @@ impl ListDomainIpConfig {
     /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
     /// (`result.total_records`), or after the first error (a page the service repeats is an error
     /// too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1357,6 +1457,7 @@ impl ListDomainIpConfig {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result.data` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::DomainIpWhiteListModel> {
@@ -1386,6 +1487,7 @@ pub struct ListFileBuildArchives {
     options: RequestOptions,
 }
 impl ListFileBuildArchives {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1436,11 +1538,13 @@ impl ListFileBuildArchives {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1450,6 +1554,7 @@ impl ListFileBuildArchives {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FILE_BUILD_ARCHIVES);
         input.query("parent_id", &self.parent_id);
@@ -1480,6 +1585,7 @@ pub struct ListFiles {
     options: RequestOptions,
 }
 impl ListFiles {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1493,11 +1599,13 @@ impl ListFiles {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1507,6 +1615,7 @@ impl ListFiles {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FILES);
         if let Some(body) = &self.body {
@@ -1539,6 +1648,7 @@ pub struct ListLatestVersionFiles {
     options: RequestOptions,
 }
 impl ListLatestVersionFiles {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1593,11 +1703,13 @@ impl ListLatestVersionFiles {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1607,6 +1719,7 @@ impl ListLatestVersionFiles {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_LATEST_VERSION_FILES);
         input.path("project_id", self.project_id.as_deref());
@@ -1622,18 +1735,23 @@ impl ListLatestVersionFiles {
 impl huaweicloud_sdk_core::pagination::Paged for ListLatestVersionFiles {
     type Output = models::ListLatestVersionFilesResponse;
     type Item = models::VersionViewVoV5;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ListLatestVersionFiles"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1641,6 +1759,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListLatestVersionFiles {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1648,11 +1767,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListLatestVersionFiles {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListLatestVersionFilesResponse,
     ) -> &[models::VersionViewVoV5] {
         output.result.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListLatestVersionFilesResponse,
     ) -> Vec<models::VersionViewVoV5> {
@@ -1664,6 +1785,7 @@ impl ListLatestVersionFiles {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1672,6 +1794,7 @@ impl ListLatestVersionFiles {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::VersionViewVoV5> {
@@ -1700,6 +1823,7 @@ pub struct ListMavenList {
     options: RequestOptions,
 }
 impl ListMavenList {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1750,11 +1874,13 @@ impl ListMavenList {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1764,6 +1890,7 @@ impl ListMavenList {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MAVEN_LIST);
         input.query("project_id", &self.project_id);
@@ -1795,6 +1922,7 @@ pub struct ListMavenUser {
     options: RequestOptions,
 }
 impl ListMavenUser {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1823,11 +1951,13 @@ impl ListMavenUser {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1837,6 +1967,7 @@ impl ListMavenUser {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MAVEN_USER);
         input.query("user_name", &self.user_name);
@@ -1849,20 +1980,25 @@ impl ListMavenUser {
 impl huaweicloud_sdk_core::pagination::Paged for ListMavenUser {
     type Output = models::ListMavenUserResponse;
     type Item = models::DevcloudUserDov5;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ListMavenUser"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
             first: 1i64,
         }
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.page_size
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1870,6 +2006,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListMavenUser {
         self.page_no = Some(cursor.to_i64("page_no")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1877,14 +2014,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListMavenUser {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListMavenUserResponse) -> &[models::DevcloudUserDov5] {
         output.result.as_ref().and_then(|v| v.data.as_deref()).unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListMavenUserResponse,
     ) -> Vec<models::DevcloudUserDov5> {
         output.result.and_then(|v| v.data).unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListMavenUserResponse) -> Option<i64> {
         output.result.as_ref().and_then(|v| v.total_records)
     }
@@ -1895,6 +2035,7 @@ impl ListMavenUser {
     /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
     /// (`result.total_records`), or after the first error (a page the service repeats is an error
     /// too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1903,6 +2044,7 @@ impl ListMavenUser {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result.data` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::DevcloudUserDov5> {
@@ -1926,6 +2068,7 @@ pub struct ListNetProxy {
     options: RequestOptions,
 }
 impl ListNetProxy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1933,11 +2076,13 @@ impl ListNetProxy {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1947,6 +2092,7 @@ impl ListNetProxy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_NET_PROXY);
         input.options(self.options);
@@ -1971,6 +2117,7 @@ pub struct ListProjectRolePermissions {
     options: RequestOptions,
 }
 impl ListProjectRolePermissions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1988,11 +2135,13 @@ impl ListProjectRolePermissions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2002,6 +2151,7 @@ impl ListProjectRolePermissions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PROJECT_ROLE_PERMISSIONS);
         input.required_query("project_id", self.project_id.as_ref())?;
@@ -2031,6 +2181,7 @@ pub struct ListProjectUsers {
     options: RequestOptions,
 }
 impl ListProjectUsers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2080,11 +2231,13 @@ impl ListProjectUsers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2094,6 +2247,7 @@ impl ListProjectUsers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PROJECT_USERS);
         input.path("project_id", self.project_id.as_deref());
@@ -2108,20 +2262,25 @@ impl ListProjectUsers {
 impl huaweicloud_sdk_core::pagination::Paged for ListProjectUsers {
     type Output = models::ListProjectUsersResponse;
     type Item = models::RepoUserPrivilegeV5;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ListProjectUsers"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
             first: 1i64,
         }
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.page_size
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2129,6 +2288,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListProjectUsers {
         self.page_no = Some(cursor.to_i64("page_no")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2136,16 +2296,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListProjectUsers {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListProjectUsersResponse,
     ) -> &[models::RepoUserPrivilegeV5] {
         output.result.as_ref().and_then(|v| v.list.as_deref()).unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListProjectUsersResponse,
     ) -> Vec<models::RepoUserPrivilegeV5> {
         output.result.and_then(|v| v.list).unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListProjectUsersResponse) -> Option<i64> {
         output.result.as_ref().and_then(|v| v.total)
     }
@@ -2155,6 +2318,7 @@ impl ListProjectUsers {
     /// on this builder (else 1) and asks for the next page number each time; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
     /// (`result.total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2163,6 +2327,7 @@ impl ListProjectUsers {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result.list` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::RepoUserPrivilegeV5> {
@@ -2189,6 +2354,7 @@ pub struct ListSecGuardList {
     options: RequestOptions,
 }
 impl ListSecGuardList {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2218,11 +2384,13 @@ impl ListSecGuardList {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2232,6 +2400,7 @@ impl ListSecGuardList {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SEC_GUARD_LIST);
         input.query("date", &self.date);
@@ -2244,20 +2413,25 @@ impl ListSecGuardList {
 impl huaweicloud_sdk_core::pagination::Paged for ListSecGuardList {
     type Output = models::ListSecGuardListResponse;
     type Item = models::SecGuardTaskDetail;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ListSecGuardList"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
             first: 1i64,
         }
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.page_size
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2265,6 +2439,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecGuardList {
         self.page_no = Some(cursor.to_i64("page_no")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2272,11 +2447,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecGuardList {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListSecGuardListResponse,
     ) -> &[models::SecGuardTaskDetail] {
         output.result.as_ref().and_then(|v| v.list.as_deref()).unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListSecGuardListResponse,
     ) -> Vec<models::SecGuardTaskDetail> {
@@ -2288,6 +2465,7 @@ impl ListSecGuardList {
     /// on this builder (else 1) and asks for the next page number each time; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `page_size`, or after the first error
     /// (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2296,6 +2474,7 @@ impl ListSecGuardList {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result.list` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SecGuardTaskDetail> {
@@ -2320,6 +2499,7 @@ pub struct ListUserPrivileges {
     options: RequestOptions,
 }
 impl ListUserPrivileges {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2337,11 +2517,13 @@ impl ListUserPrivileges {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2351,6 +2533,7 @@ impl ListUserPrivileges {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_USER_PRIVILEGES);
         input.path("project_id", self.project_id.as_deref());
@@ -2377,6 +2560,7 @@ pub struct ModifyRepository {
     options: RequestOptions,
 }
 impl ModifyRepository {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2398,11 +2582,13 @@ impl ModifyRepository {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2412,6 +2598,7 @@ impl ModifyRepository {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_REPOSITORY);
         input.path("tab_id", self.tab_id.as_deref());
@@ -2439,6 +2626,7 @@ pub struct ResetUserPassword {
     options: RequestOptions,
 }
 impl ResetUserPassword {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2446,11 +2634,13 @@ impl ResetUserPassword {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2460,6 +2650,7 @@ impl ResetUserPassword {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_USER_PASSWORD);
         input.options(self.options);
@@ -2484,6 +2675,7 @@ pub struct SearchArtifacts {
     options: RequestOptions,
 }
 impl SearchArtifacts {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2497,11 +2689,13 @@ impl SearchArtifacts {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2511,6 +2705,7 @@ impl SearchArtifacts {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SEARCH_ARTIFACTS);
         if let Some(body) = &self.body {
@@ -2543,6 +2738,7 @@ pub struct SearchByChecksum {
     options: RequestOptions,
 }
 impl SearchByChecksum {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2597,11 +2793,13 @@ impl SearchByChecksum {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2611,6 +2809,7 @@ impl SearchByChecksum {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SEARCH_BY_CHECKSUM);
         input.required_query("checksum", self.checksum.as_ref())?;
@@ -2626,20 +2825,25 @@ impl SearchByChecksum {
 impl huaweicloud_sdk_core::pagination::Paged for SearchByChecksum {
     type Output = models::SearchByChecksumResponse;
     type Item = models::ArtifactSearchResult;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT SearchByChecksum"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
             first: 1i64,
         }
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.page_size
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2647,6 +2851,7 @@ impl huaweicloud_sdk_core::pagination::Paged for SearchByChecksum {
         self.page_no = Some(cursor.to_i64("page_no")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2654,11 +2859,13 @@ impl huaweicloud_sdk_core::pagination::Paged for SearchByChecksum {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::SearchByChecksumResponse,
     ) -> &[models::ArtifactSearchResult] {
         output.result.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::SearchByChecksumResponse,
     ) -> Vec<models::ArtifactSearchResult> {
@@ -2670,6 +2877,7 @@ impl SearchByChecksum {
     /// on this builder (else 1) and asks for the next page number each time; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `page_size`, or after the first error
     /// (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2678,6 +2886,7 @@ impl SearchByChecksum {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ArtifactSearchResult> {
@@ -2709,6 +2918,7 @@ pub struct ShowAudit {
     options: RequestOptions,
 }
 impl ShowAudit {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2777,11 +2987,13 @@ impl ShowAudit {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2791,6 +3003,7 @@ impl ShowAudit {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_AUDIT);
         input.path("tenant_id", self.tenant_id.as_deref());
@@ -2808,20 +3021,25 @@ impl ShowAudit {
 impl huaweicloud_sdk_core::pagination::Paged for ShowAudit {
     type Output = models::ShowAuditResponse;
     type Item = models::AuditDo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ShowAudit"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
             first: 1i64,
         }
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.page_num.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.page_size
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2829,6 +3047,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowAudit {
         self.page_num = Some(cursor.to_i64("page_num")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2836,6 +3055,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowAudit {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ShowAuditResponse) -> &[models::AuditDo] {
         output
             .result
@@ -2843,9 +3063,11 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowAudit {
             .and_then(|v| v.audit_info_list.as_deref())
             .unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ShowAuditResponse) -> Vec<models::AuditDo> {
         output.result.and_then(|v| v.audit_info_list).unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ShowAuditResponse) -> Option<i64> {
         output.result.as_ref().and_then(|v| v.total)
     }
@@ -2855,6 +3077,7 @@ impl ShowAudit {
     /// on this builder (else 1) and asks for the next page number each time; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
     /// (`result.total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2863,6 +3086,7 @@ impl ShowAudit {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result.auditInfoList` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::AuditDo> {
@@ -2887,6 +3111,7 @@ pub struct ShowAutoDeleteJobSettings {
     options: RequestOptions,
 }
 impl ShowAutoDeleteJobSettings {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2904,11 +3129,13 @@ impl ShowAutoDeleteJobSettings {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2918,6 +3145,7 @@ impl ShowAutoDeleteJobSettings {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_AUTO_DELETE_JOB_SETTINGS);
         input.path("project_id", self.project_id.as_deref());
@@ -2942,6 +3170,7 @@ pub struct ShowDomainReleaseRepoStorage {
     options: RequestOptions,
 }
 impl ShowDomainReleaseRepoStorage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2949,11 +3178,13 @@ impl ShowDomainReleaseRepoStorage {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2963,6 +3194,7 @@ impl ShowDomainReleaseRepoStorage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_DOMAIN_RELEASE_REPO_STORAGE);
         input.options(self.options);
@@ -2987,6 +3219,7 @@ pub struct ShowFileDetail {
     options: RequestOptions,
 }
 impl ShowFileDetail {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3001,11 +3234,13 @@ impl ShowFileDetail {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3015,6 +3250,7 @@ impl ShowFileDetail {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FILE_DETAIL);
         input.path("id", self.id.as_deref());
@@ -3040,6 +3276,7 @@ pub struct ShowFileDetailByFullName {
     options: RequestOptions,
 }
 impl ShowFileDetailByFullName {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3054,11 +3291,13 @@ impl ShowFileDetailByFullName {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3068,6 +3307,7 @@ impl ShowFileDetailByFullName {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FILE_DETAIL_BY_FULL_NAME);
         input.required_query("file_name", self.file_name.as_ref())?;
@@ -3098,6 +3338,7 @@ pub struct ShowFileTree {
     options: RequestOptions,
 }
 impl ShowFileTree {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3154,11 +3395,13 @@ impl ShowFileTree {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3168,6 +3411,7 @@ impl ShowFileTree {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FILE_TREE);
         input.path("tenant_id", self.tenant_id.as_deref());
@@ -3199,6 +3443,7 @@ pub struct ShowLatestVersionFilesCount {
     options: RequestOptions,
 }
 impl ShowLatestVersionFilesCount {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3223,11 +3468,13 @@ impl ShowLatestVersionFilesCount {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3237,6 +3484,7 @@ impl ShowLatestVersionFilesCount {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_LATEST_VERSION_FILES_COUNT);
         input.path("project_id", self.project_id.as_deref());
@@ -3267,6 +3515,7 @@ pub struct ShowMavenInfo {
     options: RequestOptions,
 }
 impl ShowMavenInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3315,11 +3564,13 @@ impl ShowMavenInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3329,6 +3580,7 @@ impl ShowMavenInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MAVEN_INFO);
         input.query("project_id", &self.project_id);
@@ -3358,6 +3610,7 @@ pub struct ShowMultiRolesUserPermissions {
     options: RequestOptions,
 }
 impl ShowMultiRolesUserPermissions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3375,11 +3628,13 @@ impl ShowMultiRolesUserPermissions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3389,6 +3644,7 @@ impl ShowMultiRolesUserPermissions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MULTI_ROLES_USER_PERMISSIONS);
         input.required_query("project_id", self.project_id.as_ref())?;
@@ -3413,6 +3669,7 @@ pub struct ShowOpenSourceEnabled {
     options: RequestOptions,
 }
 impl ShowOpenSourceEnabled {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3420,11 +3677,13 @@ impl ShowOpenSourceEnabled {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3434,6 +3693,7 @@ impl ShowOpenSourceEnabled {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_OPEN_SOURCE_ENABLED);
         input.options(self.options);
@@ -3458,6 +3718,7 @@ pub struct ShowPackageDataDetail {
     options: RequestOptions,
 }
 impl ShowPackageDataDetail {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3475,11 +3736,13 @@ impl ShowPackageDataDetail {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3489,6 +3752,7 @@ impl ShowPackageDataDetail {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PACKAGE_DATA_DETAIL);
         input.query("project_id", &self.project_id);
@@ -3514,6 +3778,7 @@ pub struct ShowPackageInfo {
     options: RequestOptions,
 }
 impl ShowPackageInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3531,11 +3796,13 @@ impl ShowPackageInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3545,6 +3812,7 @@ impl ShowPackageInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PACKAGE_INFO);
         input.query("project_id", &self.project_id);
@@ -3570,6 +3838,7 @@ pub struct ShowProjectList {
     options: RequestOptions,
 }
 impl ShowProjectList {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3585,11 +3854,13 @@ impl ShowProjectList {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3599,6 +3870,7 @@ impl ShowProjectList {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PROJECT_LIST);
         input.required_query("project_id", self.project_id.as_ref())?;
@@ -3627,6 +3899,7 @@ pub struct ShowProjectRelatedRepository {
     options: RequestOptions,
 }
 impl ShowProjectRelatedRepository {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3667,11 +3940,13 @@ impl ShowProjectRelatedRepository {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3681,6 +3956,7 @@ impl ShowProjectRelatedRepository {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PROJECT_RELATED_REPOSITORY);
         input.query("search_name", &self.search_name);
@@ -3694,18 +3970,23 @@ impl ShowProjectRelatedRepository {
 impl huaweicloud_sdk_core::pagination::Paged for ShowProjectRelatedRepository {
     type Output = models::ShowProjectRelatedRepositoryResponse;
     type Item = models::PrivilegeProjectInfoV5;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ShowProjectRelatedRepository"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3713,6 +3994,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowProjectRelatedRepository {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3720,6 +4002,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowProjectRelatedRepository {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ShowProjectRelatedRepositoryResponse,
     ) -> &[models::PrivilegeProjectInfoV5] {
@@ -3729,11 +4012,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowProjectRelatedRepository {
             .and_then(|v| v.project_info.as_deref())
             .unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ShowProjectRelatedRepositoryResponse,
     ) -> Vec<models::PrivilegeProjectInfoV5> {
         output.result.and_then(|v| v.project_info).unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ShowProjectRelatedRepositoryResponse) -> Option<i64> {
         output.result.as_ref().and_then(|v| v.total_records)
     }
@@ -3744,6 +4029,7 @@ impl ShowProjectRelatedRepository {
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`result.total_records`), or after the first error (a page the service repeats is an error
     /// too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3752,6 +4038,7 @@ impl ShowProjectRelatedRepository {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result.project_info` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::PrivilegeProjectInfoV5> {
@@ -3779,6 +4066,7 @@ pub struct ShowProjectReleaseFiles {
     options: RequestOptions,
 }
 impl ShowProjectReleaseFiles {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3818,11 +4106,13 @@ impl ShowProjectReleaseFiles {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3832,6 +4122,7 @@ impl ShowProjectReleaseFiles {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PROJECT_RELEASE_FILES);
         input.path("project_id", self.project_id.as_deref());
@@ -3845,18 +4136,23 @@ impl ShowProjectReleaseFiles {
 impl huaweicloud_sdk_core::pagination::Paged for ShowProjectReleaseFiles {
     type Output = models::ShowProjectReleaseFilesResponse;
     type Item = models::ReleaseFileVersionDo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ShowProjectReleaseFiles"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3864,6 +4160,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowProjectReleaseFiles {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3871,16 +4168,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowProjectReleaseFiles {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ShowProjectReleaseFilesResponse,
     ) -> &[models::ReleaseFileVersionDo] {
         output.result.as_ref().and_then(|v| v.data.as_deref()).unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ShowProjectReleaseFilesResponse,
     ) -> Vec<models::ReleaseFileVersionDo> {
         output.result.and_then(|v| v.data).unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ShowProjectReleaseFilesResponse) -> Option<i64> {
         output.result.as_ref().and_then(|v| v.total_records)
     }
@@ -3891,6 +4191,7 @@ impl ShowProjectReleaseFiles {
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`result.total_records`), or after the first error (a page the service repeats is an error
     /// too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3899,6 +4200,7 @@ impl ShowProjectReleaseFiles {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result.data` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ReleaseFileVersionDo> {
@@ -3924,6 +4226,7 @@ pub struct ShowProjectStorageInfo {
     options: RequestOptions,
 }
 impl ShowProjectStorageInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3948,11 +4251,13 @@ impl ShowProjectStorageInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3962,6 +4267,7 @@ impl ShowProjectStorageInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PROJECT_STORAGE_INFO);
         input.path("project_id", self.project_id.as_deref());
@@ -3989,6 +4295,7 @@ pub struct ShowProjectVersionsCount {
     options: RequestOptions,
 }
 impl ShowProjectVersionsCount {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4014,11 +4321,13 @@ impl ShowProjectVersionsCount {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4028,6 +4337,7 @@ impl ShowProjectVersionsCount {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PROJECT_VERSIONS_COUNT);
         input.path("project_id", self.project_id.as_deref());
@@ -4057,6 +4367,7 @@ pub struct ShowReleaseProjectFiles {
     options: RequestOptions,
 }
 impl ShowReleaseProjectFiles {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4096,11 +4407,13 @@ impl ShowReleaseProjectFiles {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4110,6 +4423,7 @@ impl ShowReleaseProjectFiles {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RELEASE_PROJECT_FILES);
         input.path("project_id", self.project_id.as_deref());
@@ -4123,18 +4437,23 @@ impl ShowReleaseProjectFiles {
 impl huaweicloud_sdk_core::pagination::Paged for ShowReleaseProjectFiles {
     type Output = models::ShowReleaseProjectFilesResponse;
     type Item = models::ReleaseFileVersionDo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ShowReleaseProjectFiles"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4142,6 +4461,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowReleaseProjectFiles {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4149,16 +4469,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowReleaseProjectFiles {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ShowReleaseProjectFilesResponse,
     ) -> &[models::ReleaseFileVersionDo] {
         output.result.as_ref().and_then(|v| v.data.as_deref()).unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ShowReleaseProjectFilesResponse,
     ) -> Vec<models::ReleaseFileVersionDo> {
         output.result.and_then(|v| v.data).unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ShowReleaseProjectFilesResponse) -> Option<i64> {
         output.result.as_ref().and_then(|v| v.total_records)
     }
@@ -4169,6 +4492,7 @@ impl ShowReleaseProjectFiles {
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`result.total_records`), or after the first error (a page the service repeats is an error
     /// too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4177,6 +4501,7 @@ impl ShowReleaseProjectFiles {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result.data` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ReleaseFileVersionDo> {
@@ -4200,6 +4525,7 @@ pub struct ShowRepoUserInfo {
     options: RequestOptions,
 }
 impl ShowRepoUserInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4207,11 +4533,13 @@ impl ShowRepoUserInfo {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4221,6 +4549,7 @@ impl ShowRepoUserInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_REPO_USER_INFO);
         input.options(self.options);
@@ -4248,6 +4577,7 @@ pub struct ShowRepository {
     options: RequestOptions,
 }
 impl ShowRepository {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4291,11 +4621,13 @@ impl ShowRepository {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4305,6 +4637,7 @@ impl ShowRepository {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_REPOSITORY);
         input.path("tenant_id", self.tenant_id.as_deref());
@@ -4333,6 +4666,7 @@ pub struct ShowRepositoryInfo {
     options: RequestOptions,
 }
 impl ShowRepositoryInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4350,11 +4684,13 @@ impl ShowRepositoryInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4364,6 +4700,7 @@ impl ShowRepositoryInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_REPOSITORY_INFO);
         input.path("repo_id", self.repo_id.as_deref());
@@ -4391,6 +4728,7 @@ pub struct ShowRepositoryRolesPrivilege {
     options: RequestOptions,
 }
 impl ShowRepositoryRolesPrivilege {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4426,11 +4764,13 @@ impl ShowRepositoryRolesPrivilege {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4440,6 +4780,7 @@ impl ShowRepositoryRolesPrivilege {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_REPOSITORY_ROLES_PRIVILEGE);
         input.path("project_id", self.project_id.as_deref());
@@ -4468,6 +4809,7 @@ pub struct ShowStorage {
     options: RequestOptions,
 }
 impl ShowStorage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4491,11 +4833,13 @@ impl ShowStorage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4505,6 +4849,7 @@ impl ShowStorage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_STORAGE);
         input.query("format_list", &self.format_list);
@@ -4531,6 +4876,7 @@ pub struct ShowUserPrivileges {
     options: RequestOptions,
 }
 impl ShowUserPrivileges {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4547,11 +4893,13 @@ impl ShowUserPrivileges {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4561,6 +4909,7 @@ impl ShowUserPrivileges {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_USER_PRIVILEGES);
         input.path("project_id", self.project_id.as_deref());
@@ -4585,6 +4934,7 @@ pub struct ShowUserTicket {
     options: RequestOptions,
 }
 impl ShowUserTicket {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4592,11 +4942,13 @@ impl ShowUserTicket {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4606,6 +4958,7 @@ impl ShowUserTicket {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_USER_TICKET);
         input.options(self.options);
@@ -4633,6 +4986,7 @@ pub struct ShowVersionList {
     options: RequestOptions,
 }
 impl ShowVersionList {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4673,11 +5027,13 @@ impl ShowVersionList {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4687,6 +5043,7 @@ impl ShowVersionList {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VERSION_LIST);
         input.path("project_id", self.project_id.as_deref());
@@ -4700,18 +5057,23 @@ impl ShowVersionList {
 impl huaweicloud_sdk_core::pagination::Paged for ShowVersionList {
     type Output = models::ShowVersionListResponse;
     type Item = models::VersionListViewV5;
+    #[inline]
     fn operation(&self) -> &'static str {
         "CODEARTSARTIFACT ShowVersionList"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4719,6 +5081,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowVersionList {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4726,9 +5089,11 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowVersionList {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ShowVersionListResponse) -> &[models::VersionListViewV5] {
         output.result.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ShowVersionListResponse,
     ) -> Vec<models::VersionListViewV5> {
@@ -4740,6 +5105,7 @@ impl ShowVersionList {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4748,6 +5114,7 @@ impl ShowVersionList {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `result` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::VersionListViewV5> {
@@ -4772,6 +5139,7 @@ pub struct UpdateArtifactory {
     options: RequestOptions,
 }
 impl UpdateArtifactory {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4785,11 +5153,13 @@ impl UpdateArtifactory {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4799,6 +5169,7 @@ impl UpdateArtifactory {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ARTIFACTORY);
         if let Some(body) = &self.body {
@@ -4827,6 +5198,7 @@ pub struct UpdateRepoRolesPrivilege {
     options: RequestOptions,
 }
 impl UpdateRepoRolesPrivilege {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4848,11 +5220,13 @@ impl UpdateRepoRolesPrivilege {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4862,6 +5236,7 @@ impl UpdateRepoRolesPrivilege {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_REPO_ROLES_PRIVILEGE);
         input.path("role_id", self.role_id.as_deref());

@@ -64,6 +64,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_or_delete_tags(
         &self,
     ) -> super::operations::BatchCreateOrDeleteTags {
@@ -111,6 +112,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "delete_instances")]
+    #[inline]
     pub fn batch_delete_instances(&self) -> super::operations::BatchDeleteInstances {
         super::operations::BatchDeleteInstances::new(self.inner.clone())
     }
@@ -152,6 +154,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_restart_online_migration_tasks(
         &self,
     ) -> super::operations::BatchRestartOnlineMigrationTasks {
@@ -204,6 +207,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_show_nodes_information(
         &self,
     ) -> super::operations::BatchShowNodesInformation {
@@ -247,6 +251,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_stop_migration_tasks(
         &self,
     ) -> super::operations::BatchStopMigrationTasks {
@@ -289,6 +294,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_master_standby(&self) -> super::operations::ChangeMasterStandby {
         super::operations::ChangeMasterStandby::new(self.inner.clone())
     }
@@ -331,6 +337,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_master_standby_async(
         &self,
     ) -> super::operations::ChangeMasterStandbyAsync {
@@ -377,6 +384,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_nodes_start_stop_status(
         &self,
     ) -> super::operations::ChangeNodesStartStopStatus {
@@ -424,6 +432,7 @@ impl Client {
     /// ```
     #[doc(alias = "backup_instance")]
     #[doc(alias = "create_backup")]
+    #[inline]
     pub fn copy_instance(&self) -> super::operations::CopyInstance {
         super::operations::CopyInstance::new(self.inner.clone())
     }
@@ -470,6 +479,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_acl_account(&self) -> super::operations::CreateAclAccount {
         super::operations::CreateAclAccount::new(self.inner.clone())
     }
@@ -512,6 +522,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_auto_expire_scan_task(
         &self,
     ) -> super::operations::CreateAutoExpireScanTask {
@@ -555,6 +566,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "create_big_key_scan_task")]
+    #[inline]
     pub fn create_bigkey_scan_task(&self) -> super::operations::CreateBigkeyScanTask {
         super::operations::CreateBigkeyScanTask::new(self.inner.clone())
     }
@@ -598,6 +610,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_custom_template(&self) -> super::operations::CreateCustomTemplate {
         super::operations::CreateCustomTemplate::new(self.inner.clone())
     }
@@ -644,6 +657,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_diagnosis_task(&self) -> super::operations::CreateDiagnosisTask {
         super::operations::CreateDiagnosisTask::new(self.inner.clone())
     }
@@ -685,6 +699,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "create_hot_key_scan_task")]
+    #[inline]
     pub fn create_hotkey_scan_task(&self) -> super::operations::CreateHotkeyScanTask {
         super::operations::CreateHotkeyScanTask::new(self.inner.clone())
     }
@@ -730,6 +745,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_instance(&self) -> super::operations::CreateInstance {
         super::operations::CreateInstance::new(self.inner.clone())
     }
@@ -771,6 +787,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_migration_task(&self) -> super::operations::CreateMigrationTask {
         super::operations::CreateMigrationTask::new(self.inner.clone())
     }
@@ -818,6 +835,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_offline_key_analysis(
         &self,
     ) -> super::operations::CreateOfflineKeyAnalysis {
@@ -865,6 +883,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_online_migration_task(
         &self,
     ) -> super::operations::CreateOnlineMigrationTask {
@@ -916,6 +935,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "create_redis_log")]
+    #[inline]
     pub fn create_redislog(&self) -> super::operations::CreateRedislog {
         super::operations::CreateRedislog::new(self.inner.clone())
     }
@@ -961,6 +981,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_redislog_download_link(
         &self,
     ) -> super::operations::CreateRedislogDownloadLink {
@@ -1006,6 +1027,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_resize_order(&self) -> super::operations::CreateResizeOrder {
         super::operations::CreateResizeOrder::new(self.inner.clone())
     }
@@ -1050,6 +1072,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_acl_account(&self) -> super::operations::DeleteAclAccount {
         super::operations::DeleteAclAccount::new(self.inner.clone())
     }
@@ -1093,6 +1116,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_background_task(&self) -> super::operations::DeleteBackgroundTask {
         super::operations::DeleteBackgroundTask::new(self.inner.clone())
     }
@@ -1137,6 +1161,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "delete_backup")]
+    #[inline]
     pub fn delete_backup_file(&self) -> super::operations::DeleteBackupFile {
         super::operations::DeleteBackupFile::new(self.inner.clone())
     }
@@ -1182,6 +1207,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "delete_big_key_scan_task")]
+    #[inline]
     pub fn delete_bigkey_scan_task(&self) -> super::operations::DeleteBigkeyScanTask {
         super::operations::DeleteBigkeyScanTask::new(self.inner.clone())
     }
@@ -1225,6 +1251,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_center_task(&self) -> super::operations::DeleteCenterTask {
         super::operations::DeleteCenterTask::new(self.inner.clone())
     }
@@ -1264,6 +1291,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_config_template(&self) -> super::operations::DeleteConfigTemplate {
         super::operations::DeleteConfigTemplate::new(self.inner.clone())
     }
@@ -1308,6 +1336,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_diagnosis_task(&self) -> super::operations::DeleteDiagnosisTask {
         super::operations::DeleteDiagnosisTask::new(self.inner.clone())
     }
@@ -1353,6 +1382,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "delete_hot_key_scan_task")]
+    #[inline]
     pub fn delete_hotkey_scan_task(&self) -> super::operations::DeleteHotkeyScanTask {
         super::operations::DeleteHotkeyScanTask::new(self.inner.clone())
     }
@@ -1393,6 +1423,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_instance_bandwidth_auto_scaling_policy(
         &self,
     ) -> super::operations::DeleteInstanceBandwidthAutoScalingPolicy {
@@ -1446,6 +1477,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_ip_from_domain_name(
         &self,
     ) -> super::operations::DeleteIpFromDomainName {
@@ -1488,6 +1520,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_migration_task(&self) -> super::operations::DeleteMigrationTask {
         super::operations::DeleteMigrationTask::new(self.inner.clone())
     }
@@ -1534,6 +1567,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_offline_key_analysis_task(
         &self,
     ) -> super::operations::DeleteOfflineKeyAnalysisTask {
@@ -1575,6 +1609,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_public_ip(&self) -> super::operations::DeletePublicIp {
         super::operations::DeletePublicIp::new(self.inner.clone())
     }
@@ -1616,6 +1651,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "delete_instance")]
+    #[inline]
     pub fn delete_single_instance(&self) -> super::operations::DeleteSingleInstance {
         super::operations::DeleteSingleInstance::new(self.inner.clone())
     }
@@ -1661,6 +1697,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn download_hot_key(&self) -> super::operations::DownloadHotKey {
         super::operations::DownloadHotKey::new(self.inner.clone())
     }
@@ -1700,6 +1737,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn download_ssl_cert(&self) -> super::operations::DownloadSslCert {
         super::operations::DownloadSslCert::new(self.inner.clone())
     }
@@ -1745,6 +1783,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn exchange_instance_ip(&self) -> super::operations::ExchangeInstanceIp {
         super::operations::ExchangeInstanceIp::new(self.inner.clone())
     }
@@ -1795,6 +1834,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn execute_cluster_switchover(
         &self,
     ) -> super::operations::ExecuteClusterSwitchover {
@@ -1843,6 +1883,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn execute_command_mobilization(
         &self,
     ) -> super::operations::ExecuteCommandMobilization {
@@ -1883,6 +1924,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn export_excel_job(&self) -> super::operations::ExportExcelJob {
         super::operations::ExportExcelJob::new(self.inner.clone())
     }
@@ -1924,6 +1966,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn export_instances_task(&self) -> super::operations::ExportInstancesTask {
         super::operations::ExportInstancesTask::new(self.inner.clone())
     }
@@ -1969,6 +2012,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn hang_up_clients(&self) -> super::operations::HangUpClients {
         super::operations::HangUpClients::new(self.inner.clone())
     }
@@ -2012,6 +2056,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn hang_up_kill_all_clients(&self) -> super::operations::HangUpKillAllClients {
         super::operations::HangUpKillAllClients::new(self.inner.clone())
     }
@@ -2051,6 +2096,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_acl_accounts(&self) -> super::operations::ListAclAccounts {
         super::operations::ListAclAccounts::new(self.inner.clone())
     }
@@ -2087,6 +2133,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_available_zones(&self) -> super::operations::ListAvailableZones {
         super::operations::ListAvailableZones::new(self.inner.clone())
     }
@@ -2146,6 +2193,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_background_task(&self) -> super::operations::ListBackgroundTask {
         super::operations::ListBackgroundTask::new(self.inner.clone())
     }
@@ -2199,6 +2247,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_backup_file_links(&self) -> super::operations::ListBackupFileLinks {
         super::operations::ListBackupFileLinks::new(self.inner.clone())
     }
@@ -2259,6 +2308,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "list_backups")]
+    #[inline]
     pub fn list_backup_records(&self) -> super::operations::ListBackupRecords {
         super::operations::ListBackupRecords::new(self.inner.clone())
     }
@@ -2317,6 +2367,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "list_big_key_scan_tasks")]
+    #[inline]
     pub fn list_bigkey_scan_tasks(&self) -> super::operations::ListBigkeyScanTasks {
         super::operations::ListBigkeyScanTasks::new(self.inner.clone())
     }
@@ -2371,6 +2422,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_center_task(&self) -> super::operations::ListCenterTask {
         super::operations::ListCenterTask::new(self.inner.clone())
     }
@@ -2436,6 +2488,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_clients(&self) -> super::operations::ListClients {
         super::operations::ListClients::new(self.inner.clone())
     }
@@ -2490,6 +2543,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_config_histories(&self) -> super::operations::ListConfigHistories {
         super::operations::ListConfigHistories::new(self.inner.clone())
     }
@@ -2557,6 +2611,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_config_templates(&self) -> super::operations::ListConfigTemplates {
         super::operations::ListConfigTemplates::new(self.inner.clone())
     }
@@ -2596,6 +2651,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_configurations(&self) -> super::operations::ListConfigurations {
         super::operations::ListConfigurations::new(self.inner.clone())
     }
@@ -2649,6 +2705,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_diagnosis_tasks(&self) -> super::operations::ListDiagnosisTasks {
         super::operations::ListDiagnosisTasks::new(self.inner.clone())
     }
@@ -2704,6 +2761,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_flavors(&self) -> super::operations::ListFlavors {
         super::operations::ListFlavors::new(self.inner.clone())
     }
@@ -2746,6 +2804,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_group_replication_info(
         &self,
     ) -> super::operations::ListGroupReplicationInfo {
@@ -2806,6 +2865,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "list_hotkey_scan_tasks")]
+    #[inline]
     pub fn list_hot_key_scan_tasks(&self) -> super::operations::ListHotKeyScanTasks {
         super::operations::ListHotKeyScanTasks::new(self.inner.clone())
     }
@@ -2851,6 +2911,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_instance_operations(&self) -> super::operations::ListInstanceOperations {
         super::operations::ListInstanceOperations::new(self.inner.clone())
     }
@@ -2920,6 +2981,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_instances(&self) -> super::operations::ListInstances {
         super::operations::ListInstances::new(self.inner.clone())
     }
@@ -2957,6 +3019,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_maintenance_windows(&self) -> super::operations::ListMaintenanceWindows {
         super::operations::ListMaintenanceWindows::new(self.inner.clone())
     }
@@ -3007,6 +3070,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_migration_task(&self) -> super::operations::ListMigrationTask {
         super::operations::ListMigrationTask::new(self.inner.clone())
     }
@@ -3062,6 +3126,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_migration_task_logs(&self) -> super::operations::ListMigrationTaskLogs {
         super::operations::ListMigrationTaskLogs::new(self.inner.clone())
     }
@@ -3116,6 +3181,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_monitored_objects(&self) -> super::operations::ListMonitoredObjects {
         super::operations::ListMonitoredObjects::new(self.inner.clone())
     }
@@ -3161,6 +3227,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_monitored_objects_of_instance(
         &self,
     ) -> super::operations::ListMonitoredObjectsOfInstance {
@@ -3203,6 +3270,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_number_of_instances_in_different_status(
         &self,
     ) -> super::operations::ListNumberOfInstancesInDifferentStatus {
@@ -3267,6 +3335,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_offline_key_analysis_task(
         &self,
     ) -> super::operations::ListOfflineKeyAnalysisTask {
@@ -3327,6 +3396,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "list_redis_logs")]
+    #[inline]
     pub fn list_redislog(&self) -> super::operations::ListRedislog {
         super::operations::ListRedislog::new(self.inner.clone())
     }
@@ -3386,6 +3456,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_restore_records(&self) -> super::operations::ListRestoreRecords {
         super::operations::ListRestoreRecords::new(self.inner.clone())
     }
@@ -3458,6 +3529,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "list_slow_logs")]
+    #[inline]
     pub fn list_slowlog(&self) -> super::operations::ListSlowlog {
         super::operations::ListSlowlog::new(self.inner.clone())
     }
@@ -3496,6 +3568,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_statistics_of_running_instances(
         &self,
     ) -> super::operations::ListStatisticsOfRunningInstances {
@@ -3534,6 +3607,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_tags_of_tenant(&self) -> super::operations::ListTagsOfTenant {
         super::operations::ListTagsOfTenant::new(self.inner.clone())
     }
@@ -3577,6 +3651,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn login_web_cli(&self) -> super::operations::LoginWebCli {
         super::operations::LoginWebCli::new(self.inner.clone())
     }
@@ -3621,6 +3696,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn logoff_web_cli(&self) -> super::operations::LogoffWebCli {
         super::operations::LogoffWebCli::new(self.inner.clone())
     }
@@ -3665,6 +3741,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn migrate_az(&self) -> super::operations::MigrateAz {
         super::operations::MigrateAz::new(self.inner.clone())
     }
@@ -3741,12 +3818,14 @@ impl Client {
     /// ```
     #[doc(alias = "reset_acl_account_password")]
     #[doc(alias = "reset_password")]
+    #[inline]
     pub fn reset_acl_account_pass_word(
         &self,
     ) -> super::operations::ResetAclAccountPassWord {
         super::operations::ResetAclAccountPassWord::new(self.inner.clone())
     }
     /// Correctly spelled alias of [`reset_acl_account_pass_word`](Self::reset_acl_account_pass_word) (the official operation id is `ResetAclAccountPassWord`); same request.
+    #[inline]
     pub fn reset_acl_account_password(
         &self,
     ) -> super::operations::ResetAclAccountPassWord {
@@ -3792,6 +3871,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reset_password(&self) -> super::operations::ResetPassword {
         super::operations::ResetPassword::new(self.inner.clone())
     }
@@ -3838,6 +3918,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn resize_instance(&self) -> super::operations::ResizeInstance {
         super::operations::ResizeInstance::new(self.inner.clone())
     }
@@ -3881,6 +3962,7 @@ impl Client {
     /// ```
     #[doc(alias = "flush_instance")]
     #[doc(alias = "restart_instance")]
+    #[inline]
     pub fn restart_or_flush_instances(
         &self,
     ) -> super::operations::RestartOrFlushInstances {
@@ -3928,6 +4010,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "restore_backup")]
+    #[inline]
     pub fn restore_instance(&self) -> super::operations::RestoreInstance {
         super::operations::RestoreInstance::new(self.inner.clone())
     }
@@ -3968,6 +4051,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn rollback_exchange_instance_ip(
         &self,
     ) -> super::operations::RollbackExchangeInstanceIp {
@@ -4014,6 +4098,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn scan_clients(&self) -> super::operations::ScanClients {
         super::operations::ScanClients::new(self.inner.clone())
     }
@@ -4053,6 +4138,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn scan_expire_key(&self) -> super::operations::ScanExpireKey {
         super::operations::ScanExpireKey::new(self.inner.clone())
     }
@@ -4097,6 +4183,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn set_online_migration_task(
         &self,
     ) -> super::operations::SetOnlineMigrationTask {
@@ -4144,6 +4231,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_background_task_progress(
         &self,
     ) -> super::operations::ShowBackgroundTaskProgress {
@@ -4185,6 +4273,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_bandwidths(&self) -> super::operations::ShowBandwidths {
         super::operations::ShowBandwidths::new(self.inner.clone())
     }
@@ -4228,6 +4317,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "show_big_key_auto_scan_config")]
+    #[inline]
     pub fn show_bigkey_autoscan_config(
         &self,
     ) -> super::operations::ShowBigkeyAutoscanConfig {
@@ -4277,6 +4367,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "show_big_key_scan_task_details")]
+    #[inline]
     pub fn show_bigkey_scan_task_details(
         &self,
     ) -> super::operations::ShowBigkeyScanTaskDetails {
@@ -4323,6 +4414,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_config_history_detail(
         &self,
     ) -> super::operations::ShowConfigHistoryDetail {
@@ -4366,6 +4458,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_config_template(&self) -> super::operations::ShowConfigTemplate {
         super::operations::ShowConfigTemplate::new(self.inner.clone())
     }
@@ -4407,6 +4500,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_diagnosis_task_details(
         &self,
     ) -> super::operations::ShowDiagnosisTaskDetails {
@@ -4451,6 +4545,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_expire_auto_scan_config(
         &self,
     ) -> super::operations::ShowExpireAutoScanConfig {
@@ -4511,6 +4606,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_expire_key_scan_info(&self) -> super::operations::ShowExpireKeyScanInfo {
         super::operations::ShowExpireKeyScanInfo::new(self.inner.clone())
     }
@@ -4554,6 +4650,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "show_hot_key_auto_scan_config")]
+    #[inline]
     pub fn show_hotkey_autoscan_config(
         &self,
     ) -> super::operations::ShowHotkeyAutoscanConfig {
@@ -4603,6 +4700,7 @@ impl Client {
     /// ```
     #[doc(alias = "show_hot_key_scan_task")]
     #[doc(alias = "show_hot_key_task_details")]
+    #[inline]
     pub fn show_hotkey_task_details(&self) -> super::operations::ShowHotkeyTaskDetails {
         super::operations::ShowHotkeyTaskDetails::new(self.inner.clone())
     }
@@ -4642,6 +4740,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance(&self) -> super::operations::ShowInstance {
         super::operations::ShowInstance::new(self.inner.clone())
     }
@@ -4668,6 +4767,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn wait_until_instance_running(
         &self,
         instance_id: impl Into<String>,
@@ -4715,6 +4815,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance_bandwidth_auto_scaling_policy(
         &self,
     ) -> super::operations::ShowInstanceBandwidthAutoScalingPolicy {
@@ -4760,6 +4861,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance_ssl_detail(&self) -> super::operations::ShowInstanceSslDetail {
         super::operations::ShowInstanceSslDetail::new(self.inner.clone())
     }
@@ -4800,6 +4902,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance_topology(&self) -> super::operations::ShowInstanceTopology {
         super::operations::ShowInstanceTopology::new(self.inner.clone())
     }
@@ -4840,6 +4943,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance_version(&self) -> super::operations::ShowInstanceVersion {
         super::operations::ShowInstanceVersion::new(self.inner.clone())
     }
@@ -4879,6 +4983,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_ip_whitelist(&self) -> super::operations::ShowIpWhitelist {
         super::operations::ShowIpWhitelist::new(self.inner.clone())
     }
@@ -4918,6 +5023,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_job_info(&self) -> super::operations::ShowJobInfo {
         super::operations::ShowJobInfo::new(self.inner.clone())
     }
@@ -4943,6 +5049,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn wait_until_job_succeeded(
         &self,
         job_id: impl Into<String>,
@@ -4986,6 +5093,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_migration_task(&self) -> super::operations::ShowMigrationTask {
         super::operations::ShowMigrationTask::new(self.inner.clone())
     }
@@ -5025,6 +5133,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_migration_task_stats(
         &self,
     ) -> super::operations::ShowMigrationTaskStats {
@@ -5067,6 +5176,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_nodes_information(&self) -> super::operations::ShowNodesInformation {
         super::operations::ShowNodesInformation::new(self.inner.clone())
     }
@@ -5113,6 +5223,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_offline_key_analysis_task(
         &self,
     ) -> super::operations::ShowOfflineKeyAnalysisTask {
@@ -5151,6 +5262,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_quota_of_tenant(&self) -> super::operations::ShowQuotaOfTenant {
         super::operations::ShowQuotaOfTenant::new(self.inner.clone())
     }
@@ -5196,6 +5308,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_replication_states(&self) -> super::operations::ShowReplicationStates {
         super::operations::ShowReplicationStates::new(self.inner.clone())
     }
@@ -5235,6 +5348,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_tags(&self) -> super::operations::ShowTags {
         super::operations::ShowTags::new(self.inner.clone())
     }
@@ -5281,6 +5395,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn start_instance_resize_check_job(
         &self,
     ) -> super::operations::StartInstanceResizeCheckJob {
@@ -5321,6 +5436,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn stop_migration_task(&self) -> super::operations::StopMigrationTask {
         super::operations::StopMigrationTask::new(self.inner.clone())
     }
@@ -5360,6 +5476,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn stop_migration_task_sync(&self) -> super::operations::StopMigrationTaskSync {
         super::operations::StopMigrationTaskSync::new(self.inner.clone())
     }
@@ -5407,6 +5524,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_acl_account(&self) -> super::operations::UpdateAclAccount {
         super::operations::UpdateAclAccount::new(self.inner.clone())
     }
@@ -5458,12 +5576,14 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "update_acl_account_password")]
+    #[inline]
     pub fn update_acl_account_pass_word(
         &self,
     ) -> super::operations::UpdateAclAccountPassWord {
         super::operations::UpdateAclAccountPassWord::new(self.inner.clone())
     }
     /// Correctly spelled alias of [`update_acl_account_pass_word`](Self::update_acl_account_pass_word) (the official operation id is `UpdateAclAccountPassWord`); same request.
+    #[inline]
     pub fn update_acl_account_password(
         &self,
     ) -> super::operations::UpdateAclAccountPassWord {
@@ -5515,6 +5635,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_acl_account_remark(
         &self,
     ) -> super::operations::UpdateAclAccountRemark {
@@ -5560,6 +5681,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_bandwidth(&self) -> super::operations::UpdateBandwidth {
         super::operations::UpdateBandwidth::new(self.inner.clone())
     }
@@ -5608,6 +5730,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "update_big_key_auto_scan_config")]
+    #[inline]
     pub fn update_bigkey_autoscan_config(
         &self,
     ) -> super::operations::UpdateBigkeyAutoscanConfig {
@@ -5656,6 +5779,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_client_ip_transparent_transmission(
         &self,
     ) -> super::operations::UpdateClientIpTransparentTransmission {
@@ -5701,6 +5825,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_config_template(&self) -> super::operations::UpdateConfigTemplate {
         super::operations::UpdateConfigTemplate::new(self.inner.clone())
     }
@@ -5745,6 +5870,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_configurations(&self) -> super::operations::UpdateConfigurations {
         super::operations::UpdateConfigurations::new(self.inner.clone())
     }
@@ -5791,6 +5917,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_expire_auto_scan_config(
         &self,
     ) -> super::operations::UpdateExpireAutoScanConfig {
@@ -5841,6 +5968,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "update_hot_key_auto_scan_config")]
+    #[inline]
     pub fn update_hotkey_auto_scan_config(
         &self,
     ) -> super::operations::UpdateHotkeyAutoScanConfig {
@@ -5887,6 +6015,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance(&self) -> super::operations::UpdateInstance {
         super::operations::UpdateInstance::new(self.inner.clone())
     }
@@ -5928,6 +6057,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance_bandwidth(
         &self,
     ) -> super::operations::UpdateInstanceBandwidth {
@@ -5980,6 +6110,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance_bandwidth_auto_scaling_policy(
         &self,
     ) -> super::operations::UpdateInstanceBandwidthAutoScalingPolicy {
@@ -6028,6 +6159,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance_config(&self) -> super::operations::UpdateInstanceConfig {
         super::operations::UpdateInstanceConfig::new(self.inner.clone())
     }
@@ -6073,6 +6205,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_ip_whitelist(&self) -> super::operations::UpdateIpWhitelist {
         super::operations::UpdateIpWhitelist::new(self.inner.clone())
     }
@@ -6119,6 +6252,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_ip_whitelist_async(
         &self,
     ) -> super::operations::UpdateIpWhitelistAsync {
@@ -6163,6 +6297,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_migration_task(&self) -> super::operations::UpdateMigrationTask {
         super::operations::UpdateMigrationTask::new(self.inner.clone())
     }
@@ -6208,6 +6343,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_password(&self) -> super::operations::UpdatePassword {
         super::operations::UpdatePassword::new(self.inner.clone())
     }
@@ -6251,6 +6387,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_public_ip(&self) -> super::operations::UpdatePublicIp {
         super::operations::UpdatePublicIp::new(self.inner.clone())
     }
@@ -6304,6 +6441,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_slave_priority(&self) -> super::operations::UpdateSlavePriority {
         super::operations::UpdateSlavePriority::new(self.inner.clone())
     }
@@ -6347,6 +6485,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_ssl_switch(&self) -> super::operations::UpdateSslSwitch {
         super::operations::UpdateSslSwitch::new(self.inner.clone())
     }
@@ -6393,6 +6532,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn upgrade_instance_minor_version(
         &self,
     ) -> super::operations::UpgradeInstanceMinorVersion {
@@ -6437,6 +6577,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn validate_deletable_replica(
         &self,
     ) -> super::operations::ValidateDeletableReplica {

@@ -21,6 +21,7 @@ pub struct BatchCreateOrDeleteTags {
     options: RequestOptions,
 }
 impl BatchCreateOrDeleteTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -43,11 +44,13 @@ impl BatchCreateOrDeleteTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -55,6 +58,7 @@ impl BatchCreateOrDeleteTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_OR_DELETE_TAGS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -85,6 +89,7 @@ pub struct BatchDeleteInstances {
     options: RequestOptions,
 }
 impl BatchDeleteInstances {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -107,11 +112,13 @@ impl BatchDeleteInstances {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -121,6 +128,7 @@ impl BatchDeleteInstances {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_INSTANCES);
         input.query("all_failure", &self.all_failure);
@@ -149,6 +157,7 @@ pub struct BatchRestartOnlineMigrationTasks {
     options: RequestOptions,
 }
 impl BatchRestartOnlineMigrationTasks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -162,11 +171,13 @@ impl BatchRestartOnlineMigrationTasks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -176,6 +187,7 @@ impl BatchRestartOnlineMigrationTasks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESTART_ONLINE_MIGRATION_TASKS);
         if let Some(body) = &self.body {
@@ -205,6 +217,7 @@ pub struct BatchShowNodesInformation {
     options: RequestOptions,
 }
 impl BatchShowNodesInformation {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -228,11 +241,13 @@ impl BatchShowNodesInformation {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -242,6 +257,7 @@ impl BatchShowNodesInformation {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_SHOW_NODES_INFORMATION);
         input.query("offset", &self.offset);
@@ -253,18 +269,23 @@ impl BatchShowNodesInformation {
 impl huaweicloud_sdk_core::pagination::Paged for BatchShowNodesInformation {
     type Output = models::BatchShowNodesInformationResponse;
     type Item = models::InstanceNodesInfoResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS BatchShowNodesInformation"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -272,6 +293,7 @@ impl huaweicloud_sdk_core::pagination::Paged for BatchShowNodesInformation {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -279,16 +301,19 @@ impl huaweicloud_sdk_core::pagination::Paged for BatchShowNodesInformation {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::BatchShowNodesInformationResponse,
     ) -> &[models::InstanceNodesInfoResp] {
         output.instances.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::BatchShowNodesInformationResponse,
     ) -> Vec<models::InstanceNodesInfoResp> {
         output.instances.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::BatchShowNodesInformationResponse) -> Option<i64> {
         output.count
     }
@@ -298,6 +323,7 @@ impl BatchShowNodesInformation {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`count`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -306,6 +332,7 @@ impl BatchShowNodesInformation {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `instances` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::InstanceNodesInfoResp> {
@@ -330,6 +357,7 @@ pub struct BatchStopMigrationTasks {
     options: RequestOptions,
 }
 impl BatchStopMigrationTasks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -343,11 +371,13 @@ impl BatchStopMigrationTasks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -357,6 +387,7 @@ impl BatchStopMigrationTasks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_STOP_MIGRATION_TASKS);
         if let Some(body) = &self.body {
@@ -385,6 +416,7 @@ pub struct ChangeMasterStandby {
     options: RequestOptions,
 }
 impl ChangeMasterStandby {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -401,11 +433,13 @@ impl ChangeMasterStandby {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -413,6 +447,7 @@ impl ChangeMasterStandby {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_MASTER_STANDBY);
         input.path("instance_id", self.instance_id.as_deref());
@@ -438,6 +473,7 @@ pub struct ChangeMasterStandbyAsync {
     options: RequestOptions,
 }
 impl ChangeMasterStandbyAsync {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -454,11 +490,13 @@ impl ChangeMasterStandbyAsync {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -468,6 +506,7 @@ impl ChangeMasterStandbyAsync {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_MASTER_STANDBY_ASYNC);
         input.path("instance_id", self.instance_id.as_deref());
@@ -494,6 +533,7 @@ pub struct ChangeNodesStartStopStatus {
     options: RequestOptions,
 }
 impl ChangeNodesStartStopStatus {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -516,11 +556,13 @@ impl ChangeNodesStartStopStatus {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body bytes.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -530,6 +572,7 @@ impl ChangeNodesStartStopStatus {
         huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_NODES_START_STOP_STATUS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -559,6 +602,7 @@ pub struct CopyInstance {
     options: RequestOptions,
 }
 impl CopyInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -581,11 +625,13 @@ impl CopyInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -595,6 +641,7 @@ impl CopyInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COPY_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -624,6 +671,7 @@ pub struct CreateAclAccount {
     options: RequestOptions,
 }
 impl CreateAclAccount {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -646,11 +694,13 @@ impl CreateAclAccount {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -658,6 +708,7 @@ impl CreateAclAccount {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ACL_ACCOUNT);
         input.path("instance_id", self.instance_id.as_deref());
@@ -687,6 +738,7 @@ pub struct CreateAutoExpireScanTask {
     options: RequestOptions,
 }
 impl CreateAutoExpireScanTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -703,11 +755,13 @@ impl CreateAutoExpireScanTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -717,6 +771,7 @@ impl CreateAutoExpireScanTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_AUTO_EXPIRE_SCAN_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -742,6 +797,7 @@ pub struct CreateBigkeyScanTask {
     options: RequestOptions,
 }
 impl CreateBigkeyScanTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -758,11 +814,13 @@ impl CreateBigkeyScanTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -772,6 +830,7 @@ impl CreateBigkeyScanTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_BIGKEY_SCAN_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -797,6 +856,7 @@ pub struct CreateCustomTemplate {
     options: RequestOptions,
 }
 impl CreateCustomTemplate {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -810,11 +870,13 @@ impl CreateCustomTemplate {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -824,6 +886,7 @@ impl CreateCustomTemplate {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_CUSTOM_TEMPLATE);
         if let Some(body) = &self.body {
@@ -853,6 +916,7 @@ pub struct CreateDiagnosisTask {
     options: RequestOptions,
 }
 impl CreateDiagnosisTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -875,11 +939,13 @@ impl CreateDiagnosisTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -889,6 +955,7 @@ impl CreateDiagnosisTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_DIAGNOSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -918,6 +985,7 @@ pub struct CreateHotkeyScanTask {
     options: RequestOptions,
 }
 impl CreateHotkeyScanTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -934,11 +1002,13 @@ impl CreateHotkeyScanTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -948,6 +1018,7 @@ impl CreateHotkeyScanTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_HOTKEY_SCAN_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -973,6 +1044,7 @@ pub struct CreateInstance {
     options: RequestOptions,
 }
 impl CreateInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -986,11 +1058,13 @@ impl CreateInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1000,6 +1074,7 @@ impl CreateInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_INSTANCE);
         if let Some(body) = &self.body {
@@ -1028,6 +1103,7 @@ pub struct CreateMigrationTask {
     options: RequestOptions,
 }
 impl CreateMigrationTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1041,11 +1117,13 @@ impl CreateMigrationTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1055,6 +1133,7 @@ impl CreateMigrationTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_MIGRATION_TASK);
         if let Some(body) = &self.body {
@@ -1084,6 +1163,7 @@ pub struct CreateOfflineKeyAnalysis {
     options: RequestOptions,
 }
 impl CreateOfflineKeyAnalysis {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1106,11 +1186,13 @@ impl CreateOfflineKeyAnalysis {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1120,6 +1202,7 @@ impl CreateOfflineKeyAnalysis {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_OFFLINE_KEY_ANALYSIS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1149,6 +1232,7 @@ pub struct CreateOnlineMigrationTask {
     options: RequestOptions,
 }
 impl CreateOnlineMigrationTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1162,11 +1246,13 @@ impl CreateOnlineMigrationTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1176,6 +1262,7 @@ impl CreateOnlineMigrationTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ONLINE_MIGRATION_TASK);
         if let Some(body) = &self.body {
@@ -1207,6 +1294,7 @@ pub struct CreateRedislog {
     options: RequestOptions,
 }
 impl CreateRedislog {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1247,11 +1335,13 @@ impl CreateRedislog {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1259,6 +1349,7 @@ impl CreateRedislog {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_REDISLOG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1288,6 +1379,7 @@ pub struct CreateRedislogDownloadLink {
     options: RequestOptions,
 }
 impl CreateRedislogDownloadLink {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1312,11 +1404,13 @@ impl CreateRedislogDownloadLink {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1326,6 +1420,7 @@ impl CreateRedislogDownloadLink {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_REDISLOG_DOWNLOAD_LINK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1353,6 +1448,7 @@ pub struct CreateResizeOrder {
     options: RequestOptions,
 }
 impl CreateResizeOrder {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1375,11 +1471,13 @@ impl CreateResizeOrder {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1389,6 +1487,7 @@ impl CreateResizeOrder {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_RESIZE_ORDER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1418,6 +1517,7 @@ pub struct DeleteAclAccount {
     options: RequestOptions,
 }
 impl DeleteAclAccount {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1442,11 +1542,13 @@ impl DeleteAclAccount {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1454,6 +1556,7 @@ impl DeleteAclAccount {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_ACL_ACCOUNT);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1481,6 +1584,7 @@ pub struct DeleteBackgroundTask {
     options: RequestOptions,
 }
 impl DeleteBackgroundTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1505,11 +1609,13 @@ impl DeleteBackgroundTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1519,6 +1625,7 @@ impl DeleteBackgroundTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_BACKGROUND_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1546,6 +1653,7 @@ pub struct DeleteBackupFile {
     options: RequestOptions,
 }
 impl DeleteBackupFile {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1570,11 +1678,13 @@ impl DeleteBackupFile {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1582,6 +1692,7 @@ impl DeleteBackupFile {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_BACKUP_FILE);
         input.path("backup_id", self.backup_id.as_deref());
@@ -1609,6 +1720,7 @@ pub struct DeleteBigkeyScanTask {
     options: RequestOptions,
 }
 impl DeleteBigkeyScanTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1633,11 +1745,13 @@ impl DeleteBigkeyScanTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1647,6 +1761,7 @@ impl DeleteBigkeyScanTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_BIGKEY_SCAN_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1674,6 +1789,7 @@ pub struct DeleteCenterTask {
     options: RequestOptions,
 }
 impl DeleteCenterTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1695,11 +1811,13 @@ impl DeleteCenterTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1707,6 +1825,7 @@ impl DeleteCenterTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CENTER_TASK);
         input.path("task_id", self.task_id.as_deref());
@@ -1735,6 +1854,7 @@ pub struct DeleteConfigTemplate {
     options: RequestOptions,
 }
 impl DeleteConfigTemplate {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1750,11 +1870,13 @@ impl DeleteConfigTemplate {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1764,6 +1886,7 @@ impl DeleteConfigTemplate {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CONFIG_TEMPLATE);
         input.path("template_id", self.template_id.as_deref());
@@ -1790,6 +1913,7 @@ pub struct DeleteDiagnosisTask {
     options: RequestOptions,
 }
 impl DeleteDiagnosisTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1812,11 +1936,13 @@ impl DeleteDiagnosisTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1826,6 +1952,7 @@ impl DeleteDiagnosisTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_DIAGNOSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1855,6 +1982,7 @@ pub struct DeleteHotkeyScanTask {
     options: RequestOptions,
 }
 impl DeleteHotkeyScanTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1879,11 +2007,13 @@ impl DeleteHotkeyScanTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1893,6 +2023,7 @@ impl DeleteHotkeyScanTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_HOTKEY_SCAN_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1919,6 +2050,7 @@ pub struct DeleteInstanceBandwidthAutoScalingPolicy {
     options: RequestOptions,
 }
 impl DeleteInstanceBandwidthAutoScalingPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1935,11 +2067,13 @@ impl DeleteInstanceBandwidthAutoScalingPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body bytes.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1949,6 +2083,7 @@ impl DeleteInstanceBandwidthAutoScalingPolicy {
         huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(
             &DELETE_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY,
@@ -1978,6 +2113,7 @@ pub struct DeleteIpFromDomainName {
     options: RequestOptions,
 }
 impl DeleteIpFromDomainName {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2010,11 +2146,13 @@ impl DeleteIpFromDomainName {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2024,6 +2162,7 @@ impl DeleteIpFromDomainName {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_IP_FROM_DOMAIN_NAME);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2051,6 +2190,7 @@ pub struct DeleteMigrationTask {
     options: RequestOptions,
 }
 impl DeleteMigrationTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2064,11 +2204,13 @@ impl DeleteMigrationTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2078,6 +2220,7 @@ impl DeleteMigrationTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_MIGRATION_TASK);
         if let Some(body) = &self.body {
@@ -2107,6 +2250,7 @@ pub struct DeleteOfflineKeyAnalysisTask {
     options: RequestOptions,
 }
 impl DeleteOfflineKeyAnalysisTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2131,11 +2275,13 @@ impl DeleteOfflineKeyAnalysisTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2145,6 +2291,7 @@ impl DeleteOfflineKeyAnalysisTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_OFFLINE_KEY_ANALYSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2171,6 +2318,7 @@ pub struct DeletePublicIp {
     options: RequestOptions,
 }
 impl DeletePublicIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2187,11 +2335,13 @@ impl DeletePublicIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2201,6 +2351,7 @@ impl DeletePublicIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PUBLIC_IP);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2226,6 +2377,7 @@ pub struct DeleteSingleInstance {
     options: RequestOptions,
 }
 impl DeleteSingleInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2242,11 +2394,13 @@ impl DeleteSingleInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2254,6 +2408,7 @@ impl DeleteSingleInstance {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SINGLE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2280,6 +2435,7 @@ pub struct DownloadHotKey {
     options: RequestOptions,
 }
 impl DownloadHotKey {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2305,11 +2461,13 @@ impl DownloadHotKey {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body as a stream.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2319,6 +2477,7 @@ impl DownloadHotKey {
         huaweicloud_sdk_core::__codegen::send_stream(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DOWNLOAD_HOT_KEY);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2345,6 +2504,7 @@ pub struct DownloadSslCert {
     options: RequestOptions,
 }
 impl DownloadSslCert {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2361,11 +2521,13 @@ impl DownloadSslCert {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2375,6 +2537,7 @@ impl DownloadSslCert {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DOWNLOAD_SSL_CERT);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2401,6 +2564,7 @@ pub struct ExchangeInstanceIp {
     options: RequestOptions,
 }
 impl ExchangeInstanceIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2422,11 +2586,13 @@ impl ExchangeInstanceIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2434,6 +2600,7 @@ impl ExchangeInstanceIp {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXCHANGE_INSTANCE_IP);
         input.path("task_id", self.task_id.as_deref());
@@ -2465,6 +2632,7 @@ pub struct ExecuteClusterSwitchover {
     options: RequestOptions,
 }
 impl ExecuteClusterSwitchover {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2497,11 +2665,13 @@ impl ExecuteClusterSwitchover {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2511,6 +2681,7 @@ impl ExecuteClusterSwitchover {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXECUTE_CLUSTER_SWITCHOVER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2539,6 +2710,7 @@ pub struct ExecuteCommandMobilization {
     options: RequestOptions,
 }
 impl ExecuteCommandMobilization {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2561,11 +2733,13 @@ impl ExecuteCommandMobilization {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2575,6 +2749,7 @@ impl ExecuteCommandMobilization {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXECUTE_COMMAND_MOBILIZATION);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2603,6 +2778,7 @@ pub struct ExportExcelJob {
     options: RequestOptions,
 }
 impl ExportExcelJob {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2618,11 +2794,13 @@ impl ExportExcelJob {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2632,6 +2810,7 @@ impl ExportExcelJob {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXPORT_EXCEL_JOB);
         input.required_query("job_id", self.job_id.as_ref())?;
@@ -2657,6 +2836,7 @@ pub struct ExportInstancesTask {
     options: RequestOptions,
 }
 impl ExportInstancesTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2670,11 +2850,13 @@ impl ExportInstancesTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2684,6 +2866,7 @@ impl ExportInstancesTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXPORT_INSTANCES_TASK);
         if let Some(body) = &self.body {
@@ -2713,6 +2896,7 @@ pub struct HangUpClients {
     options: RequestOptions,
 }
 impl HangUpClients {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2735,11 +2919,13 @@ impl HangUpClients {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2747,6 +2933,7 @@ impl HangUpClients {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&HANG_UP_CLIENTS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2777,6 +2964,7 @@ pub struct HangUpKillAllClients {
     options: RequestOptions,
 }
 impl HangUpKillAllClients {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2799,11 +2987,13 @@ impl HangUpKillAllClients {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2813,6 +3003,7 @@ impl HangUpKillAllClients {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&HANG_UP_KILL_ALL_CLIENTS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2841,6 +3032,7 @@ pub struct ListAclAccounts {
     options: RequestOptions,
 }
 impl ListAclAccounts {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2857,11 +3049,13 @@ impl ListAclAccounts {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2871,6 +3065,7 @@ impl ListAclAccounts {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ACL_ACCOUNTS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2895,6 +3090,7 @@ pub struct ListAvailableZones {
     options: RequestOptions,
 }
 impl ListAvailableZones {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2902,11 +3098,13 @@ impl ListAvailableZones {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2916,6 +3114,7 @@ impl ListAvailableZones {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_AVAILABLE_ZONES);
         input.options(self.options);
@@ -2944,6 +3143,7 @@ pub struct ListBackgroundTask {
     options: RequestOptions,
 }
 impl ListBackgroundTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2991,11 +3191,13 @@ impl ListBackgroundTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3005,6 +3207,7 @@ impl ListBackgroundTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BACKGROUND_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3019,18 +3222,23 @@ impl ListBackgroundTask {
 impl huaweicloud_sdk_core::pagination::Paged for ListBackgroundTask {
     type Output = models::ListBackgroundTaskResponse;
     type Item = models::SingleBackgroundTask;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListBackgroundTask"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3038,6 +3246,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBackgroundTask {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3045,11 +3254,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBackgroundTask {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListBackgroundTaskResponse,
     ) -> &[models::SingleBackgroundTask] {
         output.tasks.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListBackgroundTaskResponse,
     ) -> Vec<models::SingleBackgroundTask> {
@@ -3061,6 +3272,7 @@ impl ListBackgroundTask {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3069,6 +3281,7 @@ impl ListBackgroundTask {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `tasks` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SingleBackgroundTask> {
@@ -3095,6 +3308,7 @@ pub struct ListBackupFileLinks {
     options: RequestOptions,
 }
 impl ListBackupFileLinks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3125,11 +3339,13 @@ impl ListBackupFileLinks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3139,6 +3355,7 @@ impl ListBackupFileLinks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BACKUP_FILE_LINKS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3173,6 +3390,7 @@ pub struct ListBackupRecords {
     options: RequestOptions,
 }
 impl ListBackupRecords {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3220,11 +3438,13 @@ impl ListBackupRecords {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3234,6 +3454,7 @@ impl ListBackupRecords {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BACKUP_RECORDS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3248,18 +3469,23 @@ impl ListBackupRecords {
 impl huaweicloud_sdk_core::pagination::Paged for ListBackupRecords {
     type Output = models::ListBackupRecordsResponse;
     type Item = models::BackupRecordResponse;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListBackupRecords"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3267,6 +3493,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBackupRecords {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3274,11 +3501,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBackupRecords {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListBackupRecordsResponse,
     ) -> &[models::BackupRecordResponse] {
         output.backup_record_response.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListBackupRecordsResponse,
     ) -> Vec<models::BackupRecordResponse> {
@@ -3290,6 +3519,7 @@ impl ListBackupRecords {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3299,6 +3529,7 @@ impl ListBackupRecords {
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `backup_record_response` one by
     /// one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::BackupRecordResponse> {
@@ -3326,6 +3557,7 @@ pub struct ListBigkeyScanTasks {
     options: RequestOptions,
 }
 impl ListBigkeyScanTasks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3368,11 +3600,13 @@ impl ListBigkeyScanTasks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3382,6 +3616,7 @@ impl ListBigkeyScanTasks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BIGKEY_SCAN_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3395,18 +3630,23 @@ impl ListBigkeyScanTasks {
 impl huaweicloud_sdk_core::pagination::Paged for ListBigkeyScanTasks {
     type Output = models::ListBigkeyScanTasksResponse;
     type Item = models::RecordsResponse;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListBigkeyScanTasks"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3414,6 +3654,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBigkeyScanTasks {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3421,16 +3662,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBigkeyScanTasks {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListBigkeyScanTasksResponse,
     ) -> &[models::RecordsResponse] {
         output.records.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListBigkeyScanTasksResponse,
     ) -> Vec<models::RecordsResponse> {
         output.records.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListBigkeyScanTasksResponse) -> Option<i64> {
         output.count
     }
@@ -3440,6 +3684,7 @@ impl ListBigkeyScanTasks {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`count`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3448,6 +3693,7 @@ impl ListBigkeyScanTasks {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `records` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::RecordsResponse> {
@@ -3475,6 +3721,7 @@ pub struct ListCenterTask {
     options: RequestOptions,
 }
 impl ListCenterTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3514,11 +3761,13 @@ impl ListCenterTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3528,6 +3777,7 @@ impl ListCenterTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CENTER_TASK);
         input.query("offset", &self.offset);
@@ -3541,18 +3791,23 @@ impl ListCenterTask {
 impl huaweicloud_sdk_core::pagination::Paged for ListCenterTask {
     type Output = models::ListCenterTaskResponse;
     type Item = models::ListCenterTasksResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListCenterTask"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3560,6 +3815,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListCenterTask {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3567,9 +3823,11 @@ impl huaweicloud_sdk_core::pagination::Paged for ListCenterTask {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListCenterTaskResponse) -> &[models::ListCenterTasksResp] {
         output.tasks.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListCenterTaskResponse,
     ) -> Vec<models::ListCenterTasksResp> {
@@ -3581,6 +3839,7 @@ impl ListCenterTask {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3589,6 +3848,7 @@ impl ListCenterTask {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `tasks` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ListCenterTasksResp> {
@@ -3619,6 +3879,7 @@ pub struct ListClients {
     options: RequestOptions,
 }
 impl ListClients {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3681,11 +3942,13 @@ impl ListClients {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3695,6 +3958,7 @@ impl ListClients {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLIENTS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3711,18 +3975,23 @@ impl ListClients {
 impl huaweicloud_sdk_core::pagination::Paged for ListClients {
     type Output = models::ListClientsResponse;
     type Item = models::ClientInfo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListClients"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3730,6 +3999,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListClients {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3737,12 +4007,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListClients {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListClientsResponse) -> &[models::ClientInfo] {
         output.clients.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListClientsResponse) -> Vec<models::ClientInfo> {
         output.clients.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListClientsResponse) -> Option<i64> {
         output.count
     }
@@ -3752,6 +4025,7 @@ impl ListClients {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`count`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3760,6 +4034,7 @@ impl ListClients {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `clients` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ClientInfo> {
@@ -3786,6 +4061,7 @@ pub struct ListConfigHistories {
     options: RequestOptions,
 }
 impl ListConfigHistories {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3818,11 +4094,13 @@ impl ListConfigHistories {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3832,6 +4110,7 @@ impl ListConfigHistories {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONFIG_HISTORIES);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3844,18 +4123,23 @@ impl ListConfigHistories {
 impl huaweicloud_sdk_core::pagination::Paged for ListConfigHistories {
     type Output = models::ListConfigHistoriesResponse;
     type Item = models::HistoryInfo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListConfigHistories"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3863,6 +4147,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListConfigHistories {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3870,9 +4155,11 @@ impl huaweicloud_sdk_core::pagination::Paged for ListConfigHistories {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListConfigHistoriesResponse) -> &[models::HistoryInfo] {
         output.histories.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListConfigHistoriesResponse,
     ) -> Vec<models::HistoryInfo> {
@@ -3884,6 +4171,7 @@ impl ListConfigHistories {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3892,6 +4180,7 @@ impl ListConfigHistories {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `histories` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::HistoryInfo> {
@@ -3924,6 +4213,7 @@ pub struct ListConfigTemplates {
     options: RequestOptions,
 }
 impl ListConfigTemplates {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4002,11 +4292,13 @@ impl ListConfigTemplates {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4016,6 +4308,7 @@ impl ListConfigTemplates {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONFIG_TEMPLATES);
         input.query("name", &self.name);
@@ -4034,18 +4327,23 @@ impl ListConfigTemplates {
 impl huaweicloud_sdk_core::pagination::Paged for ListConfigTemplates {
     type Output = models::ListConfigTemplatesResponse;
     type Item = models::ConfigTemplatesListInfo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListConfigTemplates"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4053,6 +4351,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListConfigTemplates {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4060,11 +4359,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListConfigTemplates {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListConfigTemplatesResponse,
     ) -> &[models::ConfigTemplatesListInfo] {
         output.templates.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListConfigTemplatesResponse,
     ) -> Vec<models::ConfigTemplatesListInfo> {
@@ -4076,6 +4377,7 @@ impl ListConfigTemplates {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4084,6 +4386,7 @@ impl ListConfigTemplates {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `templates` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ConfigTemplatesListInfo> {
@@ -4108,6 +4411,7 @@ pub struct ListConfigurations {
     options: RequestOptions,
 }
 impl ListConfigurations {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4124,11 +4428,13 @@ impl ListConfigurations {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4138,6 +4444,7 @@ impl ListConfigurations {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONFIGURATIONS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4165,6 +4472,7 @@ pub struct ListDiagnosisTasks {
     options: RequestOptions,
 }
 impl ListDiagnosisTasks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4197,11 +4505,13 @@ impl ListDiagnosisTasks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4211,6 +4521,7 @@ impl ListDiagnosisTasks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_DIAGNOSIS_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4223,18 +4534,23 @@ impl ListDiagnosisTasks {
 impl huaweicloud_sdk_core::pagination::Paged for ListDiagnosisTasks {
     type Output = models::ListDiagnosisTasksResponse;
     type Item = models::DiagnosisReportInfo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListDiagnosisTasks"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4242,6 +4558,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListDiagnosisTasks {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4249,16 +4566,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListDiagnosisTasks {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListDiagnosisTasksResponse,
     ) -> &[models::DiagnosisReportInfo] {
         output.diagnosis_report_list.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListDiagnosisTasksResponse,
     ) -> Vec<models::DiagnosisReportInfo> {
         output.diagnosis_report_list.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListDiagnosisTasksResponse) -> Option<i64> {
         output.total_num
     }
@@ -4268,6 +4588,7 @@ impl ListDiagnosisTasks {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4276,6 +4597,7 @@ impl ListDiagnosisTasks {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `diagnosis_report_list` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::DiagnosisReportInfo> {
@@ -4306,6 +4628,7 @@ pub struct ListFlavors {
     options: RequestOptions,
 }
 impl ListFlavors {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4369,11 +4692,13 @@ impl ListFlavors {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4383,6 +4708,7 @@ impl ListFlavors {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FLAVORS);
         input.query("instance_id", &self.instance_id);
@@ -4414,6 +4740,7 @@ pub struct ListGroupReplicationInfo {
     options: RequestOptions,
 }
 impl ListGroupReplicationInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4430,11 +4757,13 @@ impl ListGroupReplicationInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4444,6 +4773,7 @@ impl ListGroupReplicationInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_GROUP_REPLICATION_INFO);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4472,6 +4802,7 @@ pub struct ListHotKeyScanTasks {
     options: RequestOptions,
 }
 impl ListHotKeyScanTasks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4514,11 +4845,13 @@ impl ListHotKeyScanTasks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4528,6 +4861,7 @@ impl ListHotKeyScanTasks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_HOT_KEY_SCAN_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4541,18 +4875,23 @@ impl ListHotKeyScanTasks {
 impl huaweicloud_sdk_core::pagination::Paged for ListHotKeyScanTasks {
     type Output = models::ListHotKeyScanTasksResponse;
     type Item = models::RecordsResponse;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListHotKeyScanTasks"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4560,6 +4899,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListHotKeyScanTasks {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4567,16 +4907,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListHotKeyScanTasks {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListHotKeyScanTasksResponse,
     ) -> &[models::RecordsResponse] {
         output.records.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListHotKeyScanTasksResponse,
     ) -> Vec<models::RecordsResponse> {
         output.records.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListHotKeyScanTasksResponse) -> Option<i64> {
         output.count
     }
@@ -4586,6 +4929,7 @@ impl ListHotKeyScanTasks {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`count`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4594,6 +4938,7 @@ impl ListHotKeyScanTasks {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `records` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::RecordsResponse> {
@@ -4619,6 +4964,7 @@ pub struct ListInstanceOperations {
     options: RequestOptions,
 }
 impl ListInstanceOperations {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4646,11 +4992,13 @@ impl ListInstanceOperations {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4660,6 +5008,7 @@ impl ListInstanceOperations {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_OPERATIONS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4695,6 +5044,7 @@ pub struct ListInstances {
     options: RequestOptions,
 }
 impl ListInstances {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4780,11 +5130,13 @@ impl ListInstances {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4794,6 +5146,7 @@ impl ListInstances {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCES);
         input.query("instance_id", &self.instance_id);
@@ -4813,18 +5166,23 @@ impl ListInstances {
 impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
     type Output = models::ListInstancesResponse;
     type Item = models::InstanceListInfo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListInstances"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4832,6 +5190,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4839,14 +5198,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListInstancesResponse) -> &[models::InstanceListInfo] {
         output.instances.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListInstancesResponse,
     ) -> Vec<models::InstanceListInfo> {
         output.instances.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListInstancesResponse) -> Option<i64> {
         output.instance_num
     }
@@ -4856,6 +5218,7 @@ impl ListInstances {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`instance_num`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4864,6 +5227,7 @@ impl ListInstances {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `instances` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::InstanceListInfo> {
@@ -4887,6 +5251,7 @@ pub struct ListMaintenanceWindows {
     options: RequestOptions,
 }
 impl ListMaintenanceWindows {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4894,11 +5259,13 @@ impl ListMaintenanceWindows {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4908,6 +5275,7 @@ impl ListMaintenanceWindows {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MAINTENANCE_WINDOWS);
         input.options(self.options);
@@ -4934,6 +5302,7 @@ pub struct ListMigrationTask {
     options: RequestOptions,
 }
 impl ListMigrationTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4963,11 +5332,13 @@ impl ListMigrationTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4977,6 +5348,7 @@ impl ListMigrationTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MIGRATION_TASK);
         input.query("offset", &self.offset);
@@ -4989,18 +5361,23 @@ impl ListMigrationTask {
 impl huaweicloud_sdk_core::pagination::Paged for ListMigrationTask {
     type Output = models::ListMigrationTaskResponse;
     type Item = models::MigrationTaskList;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListMigrationTask"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5008,6 +5385,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListMigrationTask {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5015,11 +5393,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListMigrationTask {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListMigrationTaskResponse,
     ) -> &[models::MigrationTaskList] {
         output.migration_tasks.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListMigrationTaskResponse,
     ) -> Vec<models::MigrationTaskList> {
@@ -5031,6 +5411,7 @@ impl ListMigrationTask {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5039,6 +5420,7 @@ impl ListMigrationTask {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `migration_tasks` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::MigrationTaskList> {
@@ -5066,6 +5448,7 @@ pub struct ListMigrationTaskLogs {
     options: RequestOptions,
 }
 impl ListMigrationTaskLogs {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5104,11 +5487,13 @@ impl ListMigrationTaskLogs {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5118,6 +5503,7 @@ impl ListMigrationTaskLogs {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MIGRATION_TASK_LOGS);
         input.path("task_id", self.task_id.as_deref());
@@ -5131,18 +5517,23 @@ impl ListMigrationTaskLogs {
 impl huaweicloud_sdk_core::pagination::Paged for ListMigrationTaskLogs {
     type Output = models::ListMigrationTaskLogsResponse;
     type Item = models::MigrationLog;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListMigrationTaskLogs"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5150,6 +5541,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListMigrationTaskLogs {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5157,9 +5549,11 @@ impl huaweicloud_sdk_core::pagination::Paged for ListMigrationTaskLogs {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListMigrationTaskLogsResponse) -> &[models::MigrationLog] {
         output.migration_logs.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListMigrationTaskLogsResponse,
     ) -> Vec<models::MigrationLog> {
@@ -5171,6 +5565,7 @@ impl ListMigrationTaskLogs {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5179,6 +5574,7 @@ impl ListMigrationTaskLogs {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `migration_logs` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::MigrationLog> {
@@ -5205,6 +5601,7 @@ pub struct ListMonitoredObjects {
     options: RequestOptions,
 }
 impl ListMonitoredObjects {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5235,11 +5632,13 @@ impl ListMonitoredObjects {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5249,6 +5648,7 @@ impl ListMonitoredObjects {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MONITORED_OBJECTS);
         input.required_query("dim_name", self.dim_name.as_ref())?;
@@ -5261,18 +5661,23 @@ impl ListMonitoredObjects {
 impl huaweicloud_sdk_core::pagination::Paged for ListMonitoredObjects {
     type Output = models::ListMonitoredObjectsResponse;
     type Item = models::InstancesMonitoredObject;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListMonitoredObjects"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5280,6 +5685,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListMonitoredObjects {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5287,11 +5693,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListMonitoredObjects {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListMonitoredObjectsResponse,
     ) -> &[models::InstancesMonitoredObject] {
         output.instances.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListMonitoredObjectsResponse,
     ) -> Vec<models::InstancesMonitoredObject> {
@@ -5303,6 +5711,7 @@ impl ListMonitoredObjects {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5311,6 +5720,7 @@ impl ListMonitoredObjects {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `instances` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::InstancesMonitoredObject> {
@@ -5336,6 +5746,7 @@ pub struct ListMonitoredObjectsOfInstance {
     options: RequestOptions,
 }
 impl ListMonitoredObjectsOfInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5359,11 +5770,13 @@ impl ListMonitoredObjectsOfInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5373,6 +5786,7 @@ impl ListMonitoredObjectsOfInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MONITORED_OBJECTS_OF_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5399,6 +5813,7 @@ pub struct ListNumberOfInstancesInDifferentStatus {
     options: RequestOptions,
 }
 impl ListNumberOfInstancesInDifferentStatus {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5414,11 +5829,13 @@ impl ListNumberOfInstancesInDifferentStatus {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5428,6 +5845,7 @@ impl ListNumberOfInstancesInDifferentStatus {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(
             &LIST_NUMBER_OF_INSTANCES_IN_DIFFERENT_STATUS,
@@ -5458,6 +5876,7 @@ pub struct ListOfflineKeyAnalysisTask {
     options: RequestOptions,
 }
 impl ListOfflineKeyAnalysisTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5501,11 +5920,13 @@ impl ListOfflineKeyAnalysisTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5515,6 +5936,7 @@ impl ListOfflineKeyAnalysisTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_OFFLINE_KEY_ANALYSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5528,18 +5950,23 @@ impl ListOfflineKeyAnalysisTask {
 impl huaweicloud_sdk_core::pagination::Paged for ListOfflineKeyAnalysisTask {
     type Output = models::ListOfflineKeyAnalysisTaskResponse;
     type Item = models::OfflineKeyAnalysisRecord;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListOfflineKeyAnalysisTask"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5547,6 +5974,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListOfflineKeyAnalysisTask {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5554,16 +5982,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListOfflineKeyAnalysisTask {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListOfflineKeyAnalysisTaskResponse,
     ) -> &[models::OfflineKeyAnalysisRecord] {
         output.records.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListOfflineKeyAnalysisTaskResponse,
     ) -> Vec<models::OfflineKeyAnalysisRecord> {
         output.records.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListOfflineKeyAnalysisTaskResponse) -> Option<i64> {
         output.total
     }
@@ -5573,6 +6004,7 @@ impl ListOfflineKeyAnalysisTask {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5581,6 +6013,7 @@ impl ListOfflineKeyAnalysisTask {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `records` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::OfflineKeyAnalysisRecord> {
@@ -5608,6 +6041,7 @@ pub struct ListRedislog {
     options: RequestOptions,
 }
 impl ListRedislog {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5647,11 +6081,13 @@ impl ListRedislog {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5661,6 +6097,7 @@ impl ListRedislog {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_REDISLOG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5674,18 +6111,23 @@ impl ListRedislog {
 impl huaweicloud_sdk_core::pagination::Paged for ListRedislog {
     type Output = models::ListRedislogResponse;
     type Item = models::RunlogItem;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListRedislog"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5693,6 +6135,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListRedislog {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5700,12 +6143,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListRedislog {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListRedislogResponse) -> &[models::RunlogItem] {
         output.file_list.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListRedislogResponse) -> Vec<models::RunlogItem> {
         output.file_list.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListRedislogResponse) -> Option<i64> {
         output.total_num
     }
@@ -5715,6 +6161,7 @@ impl ListRedislog {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5723,6 +6170,7 @@ impl ListRedislog {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `file_list` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::RunlogItem> {
@@ -5751,6 +6199,7 @@ pub struct ListRestoreRecords {
     options: RequestOptions,
 }
 impl ListRestoreRecords {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5798,11 +6247,13 @@ impl ListRestoreRecords {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5812,6 +6263,7 @@ impl ListRestoreRecords {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_RESTORE_RECORDS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5826,18 +6278,23 @@ impl ListRestoreRecords {
 impl huaweicloud_sdk_core::pagination::Paged for ListRestoreRecords {
     type Output = models::ListRestoreRecordsResponse;
     type Item = models::InstanceRestoreInfo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListRestoreRecords"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5845,6 +6302,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListRestoreRecords {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5852,11 +6310,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListRestoreRecords {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListRestoreRecordsResponse,
     ) -> &[models::InstanceRestoreInfo] {
         output.restore_record_response.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListRestoreRecordsResponse,
     ) -> Vec<models::InstanceRestoreInfo> {
@@ -5868,6 +6328,7 @@ impl ListRestoreRecords {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5877,6 +6338,7 @@ impl ListRestoreRecords {
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `restore_record_response` one by
     /// one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::InstanceRestoreInfo> {
@@ -5908,6 +6370,7 @@ pub struct ListSlowlog {
     options: RequestOptions,
 }
 impl ListSlowlog {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5977,11 +6440,13 @@ impl ListSlowlog {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5991,6 +6456,7 @@ impl ListSlowlog {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SLOWLOG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6008,18 +6474,23 @@ impl ListSlowlog {
 impl huaweicloud_sdk_core::pagination::Paged for ListSlowlog {
     type Output = models::ListSlowlogResponse;
     type Item = models::SlowlogItem;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ListSlowlog"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -6027,6 +6498,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSlowlog {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -6034,12 +6506,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSlowlog {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListSlowlogResponse) -> &[models::SlowlogItem] {
         output.slowlogs.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListSlowlogResponse) -> Vec<models::SlowlogItem> {
         output.slowlogs.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListSlowlogResponse) -> Option<i64> {
         output.total_num
     }
@@ -6049,6 +6524,7 @@ impl ListSlowlog {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -6057,6 +6533,7 @@ impl ListSlowlog {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `slowlogs` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SlowlogItem> {
@@ -6080,6 +6557,7 @@ pub struct ListStatisticsOfRunningInstances {
     options: RequestOptions,
 }
 impl ListStatisticsOfRunningInstances {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6087,11 +6565,13 @@ impl ListStatisticsOfRunningInstances {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6101,6 +6581,7 @@ impl ListStatisticsOfRunningInstances {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_STATISTICS_OF_RUNNING_INSTANCES);
         input.options(self.options);
@@ -6124,6 +6605,7 @@ pub struct ListTagsOfTenant {
     options: RequestOptions,
 }
 impl ListTagsOfTenant {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6131,11 +6613,13 @@ impl ListTagsOfTenant {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6145,6 +6629,7 @@ impl ListTagsOfTenant {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TAGS_OF_TENANT);
         input.options(self.options);
@@ -6170,6 +6655,7 @@ pub struct LoginWebCli {
     options: RequestOptions,
 }
 impl LoginWebCli {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6192,11 +6678,13 @@ impl LoginWebCli {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6206,6 +6694,7 @@ impl LoginWebCli {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LOGIN_WEB_CLI);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6235,6 +6724,7 @@ pub struct LogoffWebCli {
     options: RequestOptions,
 }
 impl LogoffWebCli {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6257,11 +6747,13 @@ impl LogoffWebCli {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -6269,6 +6761,7 @@ impl LogoffWebCli {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LOGOFF_WEB_CLI);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6298,6 +6791,7 @@ pub struct MigrateAz {
     options: RequestOptions,
 }
 impl MigrateAz {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6320,11 +6814,13 @@ impl MigrateAz {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -6332,6 +6828,7 @@ impl MigrateAz {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MIGRATE_AZ);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6362,6 +6859,7 @@ pub struct ResetAclAccountPassWord {
     options: RequestOptions,
 }
 impl ResetAclAccountPassWord {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6392,11 +6890,13 @@ impl ResetAclAccountPassWord {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6406,6 +6906,7 @@ impl ResetAclAccountPassWord {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_ACL_ACCOUNT_PASS_WORD);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6435,6 +6936,7 @@ pub struct ResetPassword {
     options: RequestOptions,
 }
 impl ResetPassword {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6457,11 +6959,13 @@ impl ResetPassword {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6471,6 +6975,7 @@ impl ResetPassword {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_PASSWORD);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6500,6 +7005,7 @@ pub struct ResizeInstance {
     options: RequestOptions,
 }
 impl ResizeInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6522,11 +7028,13 @@ impl ResizeInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -6534,6 +7042,7 @@ impl ResizeInstance {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6563,6 +7072,7 @@ pub struct RestartOrFlushInstances {
     options: RequestOptions,
 }
 impl RestartOrFlushInstances {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6576,11 +7086,13 @@ impl RestartOrFlushInstances {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6590,6 +7102,7 @@ impl RestartOrFlushInstances {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTART_OR_FLUSH_INSTANCES);
         if let Some(body) = &self.body {
@@ -6618,6 +7131,7 @@ pub struct RestoreInstance {
     options: RequestOptions,
 }
 impl RestoreInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6640,11 +7154,13 @@ impl RestoreInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6654,6 +7170,7 @@ impl RestoreInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTORE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6683,6 +7200,7 @@ pub struct RollbackExchangeInstanceIp {
     options: RequestOptions,
 }
 impl RollbackExchangeInstanceIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6698,11 +7216,13 @@ impl RollbackExchangeInstanceIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -6710,6 +7230,7 @@ impl RollbackExchangeInstanceIp {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ROLLBACK_EXCHANGE_INSTANCE_IP);
         input.path("task_id", self.task_id.as_deref());
@@ -6736,6 +7257,7 @@ pub struct ScanClients {
     options: RequestOptions,
 }
 impl ScanClients {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6758,11 +7280,13 @@ impl ScanClients {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6772,6 +7296,7 @@ impl ScanClients {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SCAN_CLIENTS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6801,6 +7326,7 @@ pub struct ScanExpireKey {
     options: RequestOptions,
 }
 impl ScanExpireKey {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6817,11 +7343,13 @@ impl ScanExpireKey {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6831,6 +7359,7 @@ impl ScanExpireKey {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SCAN_EXPIRE_KEY);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6857,6 +7386,7 @@ pub struct SetOnlineMigrationTask {
     options: RequestOptions,
 }
 impl SetOnlineMigrationTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6878,11 +7408,13 @@ impl SetOnlineMigrationTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6892,6 +7424,7 @@ impl SetOnlineMigrationTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SET_ONLINE_MIGRATION_TASK);
         input.path("task_id", self.task_id.as_deref());
@@ -6922,6 +7455,7 @@ pub struct ShowBackgroundTaskProgress {
     options: RequestOptions,
 }
 impl ShowBackgroundTaskProgress {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6946,11 +7480,13 @@ impl ShowBackgroundTaskProgress {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6960,6 +7496,7 @@ impl ShowBackgroundTaskProgress {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BACKGROUND_TASK_PROGRESS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6986,6 +7523,7 @@ pub struct ShowBandwidths {
     options: RequestOptions,
 }
 impl ShowBandwidths {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7002,11 +7540,13 @@ impl ShowBandwidths {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7016,6 +7556,7 @@ impl ShowBandwidths {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BANDWIDTHS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7041,6 +7582,7 @@ pub struct ShowBigkeyAutoscanConfig {
     options: RequestOptions,
 }
 impl ShowBigkeyAutoscanConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7057,11 +7599,13 @@ impl ShowBigkeyAutoscanConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7071,6 +7615,7 @@ impl ShowBigkeyAutoscanConfig {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BIGKEY_AUTOSCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7097,6 +7642,7 @@ pub struct ShowBigkeyScanTaskDetails {
     options: RequestOptions,
 }
 impl ShowBigkeyScanTaskDetails {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7121,11 +7667,13 @@ impl ShowBigkeyScanTaskDetails {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7135,6 +7683,7 @@ impl ShowBigkeyScanTaskDetails {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BIGKEY_SCAN_TASK_DETAILS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7162,6 +7711,7 @@ pub struct ShowConfigHistoryDetail {
     options: RequestOptions,
 }
 impl ShowConfigHistoryDetail {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7186,11 +7736,13 @@ impl ShowConfigHistoryDetail {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7200,6 +7752,7 @@ impl ShowConfigHistoryDetail {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CONFIG_HISTORY_DETAIL);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7227,6 +7780,7 @@ pub struct ShowConfigTemplate {
     options: RequestOptions,
 }
 impl ShowConfigTemplate {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7250,11 +7804,13 @@ impl ShowConfigTemplate {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7264,6 +7820,7 @@ impl ShowConfigTemplate {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CONFIG_TEMPLATE);
         input.path("template_id", self.template_id.as_deref());
@@ -7290,6 +7847,7 @@ pub struct ShowDiagnosisTaskDetails {
     options: RequestOptions,
 }
 impl ShowDiagnosisTaskDetails {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7305,11 +7863,13 @@ impl ShowDiagnosisTaskDetails {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7319,6 +7879,7 @@ impl ShowDiagnosisTaskDetails {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_DIAGNOSIS_TASK_DETAILS);
         input.path("report_id", self.report_id.as_deref());
@@ -7344,6 +7905,7 @@ pub struct ShowExpireAutoScanConfig {
     options: RequestOptions,
 }
 impl ShowExpireAutoScanConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7360,11 +7922,13 @@ impl ShowExpireAutoScanConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7374,6 +7938,7 @@ impl ShowExpireAutoScanConfig {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_EXPIRE_AUTO_SCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7402,6 +7967,7 @@ pub struct ShowExpireKeyScanInfo {
     options: RequestOptions,
 }
 impl ShowExpireKeyScanInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7444,11 +8010,13 @@ impl ShowExpireKeyScanInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7458,6 +8026,7 @@ impl ShowExpireKeyScanInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_EXPIRE_KEY_SCAN_INFO);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7471,18 +8040,23 @@ impl ShowExpireKeyScanInfo {
 impl huaweicloud_sdk_core::pagination::Paged for ShowExpireKeyScanInfo {
     type Output = models::ShowExpireKeyScanInfoResponse;
     type Item = models::SimpleKeyScanRecord;
+    #[inline]
     fn operation(&self) -> &'static str {
         "DCS ShowExpireKeyScanInfo"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -7490,6 +8064,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowExpireKeyScanInfo {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -7497,16 +8072,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowExpireKeyScanInfo {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ShowExpireKeyScanInfoResponse,
     ) -> &[models::SimpleKeyScanRecord] {
         output.records.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ShowExpireKeyScanInfoResponse,
     ) -> Vec<models::SimpleKeyScanRecord> {
         output.records.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ShowExpireKeyScanInfoResponse) -> Option<i64> {
         output.total
     }
@@ -7516,6 +8094,7 @@ impl ShowExpireKeyScanInfo {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -7524,6 +8103,7 @@ impl ShowExpireKeyScanInfo {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `records` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SimpleKeyScanRecord> {
@@ -7548,6 +8128,7 @@ pub struct ShowHotkeyAutoscanConfig {
     options: RequestOptions,
 }
 impl ShowHotkeyAutoscanConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7564,11 +8145,13 @@ impl ShowHotkeyAutoscanConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7578,6 +8161,7 @@ impl ShowHotkeyAutoscanConfig {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_HOTKEY_AUTOSCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7604,6 +8188,7 @@ pub struct ShowHotkeyTaskDetails {
     options: RequestOptions,
 }
 impl ShowHotkeyTaskDetails {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7628,11 +8213,13 @@ impl ShowHotkeyTaskDetails {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7642,6 +8229,7 @@ impl ShowHotkeyTaskDetails {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_HOTKEY_TASK_DETAILS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7668,6 +8256,7 @@ pub struct ShowInstance {
     options: RequestOptions,
 }
 impl ShowInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7684,11 +8273,13 @@ impl ShowInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7698,6 +8289,7 @@ impl ShowInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7728,6 +8320,7 @@ impl ShowInstance {
     /// ends the wait with an error naming it; HTTP 404 counts as not ready yet. Polls 10 s apart at
     /// first, growing to 30 s, and gives up after 1800 s (change it with `.timeout(...)` before
     /// `.await`); the error says the last state seen.
+    #[inline]
     pub fn wait_until_instance_running(
         self,
     ) -> huaweicloud_sdk_core::waiter::Wait<
@@ -7764,6 +8357,7 @@ pub struct ShowInstanceBandwidthAutoScalingPolicy {
     options: RequestOptions,
 }
 impl ShowInstanceBandwidthAutoScalingPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7780,11 +8374,13 @@ impl ShowInstanceBandwidthAutoScalingPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7794,6 +8390,7 @@ impl ShowInstanceBandwidthAutoScalingPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(
             &SHOW_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY,
@@ -7821,6 +8418,7 @@ pub struct ShowInstanceSslDetail {
     options: RequestOptions,
 }
 impl ShowInstanceSslDetail {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7837,11 +8435,13 @@ impl ShowInstanceSslDetail {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7851,6 +8451,7 @@ impl ShowInstanceSslDetail {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_SSL_DETAIL);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7876,6 +8477,7 @@ pub struct ShowInstanceTopology {
     options: RequestOptions,
 }
 impl ShowInstanceTopology {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7892,11 +8494,13 @@ impl ShowInstanceTopology {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7906,6 +8510,7 @@ impl ShowInstanceTopology {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_TOPOLOGY);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7931,6 +8536,7 @@ pub struct ShowInstanceVersion {
     options: RequestOptions,
 }
 impl ShowInstanceVersion {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7947,11 +8553,13 @@ impl ShowInstanceVersion {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7961,6 +8569,7 @@ impl ShowInstanceVersion {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_VERSION);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7986,6 +8595,7 @@ pub struct ShowIpWhitelist {
     options: RequestOptions,
 }
 impl ShowIpWhitelist {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8002,11 +8612,13 @@ impl ShowIpWhitelist {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8016,6 +8628,7 @@ impl ShowIpWhitelist {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_IP_WHITELIST);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8041,6 +8654,7 @@ pub struct ShowJobInfo {
     options: RequestOptions,
 }
 impl ShowJobInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8056,11 +8670,13 @@ impl ShowJobInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8070,6 +8686,7 @@ impl ShowJobInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_JOB_INFO);
         input.path("job_id", self.job_id.as_deref());
@@ -8099,6 +8716,7 @@ impl ShowJobInfo {
     /// Polls `ShowJobInfo` until `status` is `SUCCESS`; a failure state (`FAIL`) ends the wait with
     /// an error naming it. Polls 5 s apart at first, growing to 20 s, and gives up after 1800 s
     /// (change it with `.timeout(...)` before `.await`); the error says the last state seen.
+    #[inline]
     pub fn wait_until_job_succeeded(
         self,
     ) -> huaweicloud_sdk_core::waiter::Wait<
@@ -8135,6 +8753,7 @@ pub struct ShowMigrationTask {
     options: RequestOptions,
 }
 impl ShowMigrationTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8150,11 +8769,13 @@ impl ShowMigrationTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8164,6 +8785,7 @@ impl ShowMigrationTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MIGRATION_TASK);
         input.path("task_id", self.task_id.as_deref());
@@ -8189,6 +8811,7 @@ pub struct ShowMigrationTaskStats {
     options: RequestOptions,
 }
 impl ShowMigrationTaskStats {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8204,11 +8827,13 @@ impl ShowMigrationTaskStats {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8218,6 +8843,7 @@ impl ShowMigrationTaskStats {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MIGRATION_TASK_STATS);
         input.path("task_id", self.task_id.as_deref());
@@ -8243,6 +8869,7 @@ pub struct ShowNodesInformation {
     options: RequestOptions,
 }
 impl ShowNodesInformation {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8259,11 +8886,13 @@ impl ShowNodesInformation {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8273,6 +8902,7 @@ impl ShowNodesInformation {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_NODES_INFORMATION);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8299,6 +8929,7 @@ pub struct ShowOfflineKeyAnalysisTask {
     options: RequestOptions,
 }
 impl ShowOfflineKeyAnalysisTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8323,11 +8954,13 @@ impl ShowOfflineKeyAnalysisTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8337,6 +8970,7 @@ impl ShowOfflineKeyAnalysisTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_OFFLINE_KEY_ANALYSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8362,6 +8996,7 @@ pub struct ShowQuotaOfTenant {
     options: RequestOptions,
 }
 impl ShowQuotaOfTenant {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8369,11 +9004,13 @@ impl ShowQuotaOfTenant {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8383,6 +9020,7 @@ impl ShowQuotaOfTenant {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_QUOTA_OF_TENANT);
         input.options(self.options);
@@ -8408,6 +9046,7 @@ pub struct ShowReplicationStates {
     options: RequestOptions,
 }
 impl ShowReplicationStates {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8432,11 +9071,13 @@ impl ShowReplicationStates {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8446,6 +9087,7 @@ impl ShowReplicationStates {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_REPLICATION_STATES);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8472,6 +9114,7 @@ pub struct ShowTags {
     options: RequestOptions,
 }
 impl ShowTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8488,11 +9131,13 @@ impl ShowTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8502,6 +9147,7 @@ impl ShowTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_TAGS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8528,6 +9174,7 @@ pub struct StartInstanceResizeCheckJob {
     options: RequestOptions,
 }
 impl StartInstanceResizeCheckJob {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8553,11 +9200,13 @@ impl StartInstanceResizeCheckJob {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8567,6 +9216,7 @@ impl StartInstanceResizeCheckJob {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&START_INSTANCE_RESIZE_CHECK_JOB);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8595,6 +9245,7 @@ pub struct StopMigrationTask {
     options: RequestOptions,
 }
 impl StopMigrationTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8610,11 +9261,13 @@ impl StopMigrationTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8624,6 +9277,7 @@ impl StopMigrationTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&STOP_MIGRATION_TASK);
         input.path("task_id", self.task_id.as_deref());
@@ -8649,6 +9303,7 @@ pub struct StopMigrationTaskSync {
     options: RequestOptions,
 }
 impl StopMigrationTaskSync {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8664,11 +9319,13 @@ impl StopMigrationTaskSync {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8676,6 +9333,7 @@ impl StopMigrationTaskSync {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&STOP_MIGRATION_TASK_SYNC);
         input.path("task_id", self.task_id.as_deref());
@@ -8703,6 +9361,7 @@ pub struct UpdateAclAccount {
     options: RequestOptions,
 }
 impl UpdateAclAccount {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8733,11 +9392,13 @@ impl UpdateAclAccount {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8747,6 +9408,7 @@ impl UpdateAclAccount {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ACL_ACCOUNT);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8778,6 +9440,7 @@ pub struct UpdateAclAccountPassWord {
     options: RequestOptions,
 }
 impl UpdateAclAccountPassWord {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8808,11 +9471,13 @@ impl UpdateAclAccountPassWord {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8822,6 +9487,7 @@ impl UpdateAclAccountPassWord {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ACL_ACCOUNT_PASS_WORD);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8853,6 +9519,7 @@ pub struct UpdateAclAccountRemark {
     options: RequestOptions,
 }
 impl UpdateAclAccountRemark {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8883,11 +9550,13 @@ impl UpdateAclAccountRemark {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8895,6 +9564,7 @@ impl UpdateAclAccountRemark {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ACL_ACCOUNT_REMARK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8925,6 +9595,7 @@ pub struct UpdateBandwidth {
     options: RequestOptions,
 }
 impl UpdateBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8947,11 +9618,13 @@ impl UpdateBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body bytes.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8961,6 +9634,7 @@ impl UpdateBandwidth {
         huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_BANDWIDTH);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8991,6 +9665,7 @@ pub struct UpdateBigkeyAutoscanConfig {
     options: RequestOptions,
 }
 impl UpdateBigkeyAutoscanConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9013,11 +9688,13 @@ impl UpdateBigkeyAutoscanConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9027,6 +9704,7 @@ impl UpdateBigkeyAutoscanConfig {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_BIGKEY_AUTOSCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9057,6 +9735,7 @@ pub struct UpdateClientIpTransparentTransmission {
     options: RequestOptions,
 }
 impl UpdateClientIpTransparentTransmission {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9082,11 +9761,13 @@ impl UpdateClientIpTransparentTransmission {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9096,6 +9777,7 @@ impl UpdateClientIpTransparentTransmission {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_CLIENT_IP_TRANSPARENT_TRANSMISSION);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9125,6 +9807,7 @@ pub struct UpdateConfigTemplate {
     options: RequestOptions,
 }
 impl UpdateConfigTemplate {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9146,11 +9829,13 @@ impl UpdateConfigTemplate {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9160,6 +9845,7 @@ impl UpdateConfigTemplate {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_CONFIG_TEMPLATE);
         input.path("template_id", self.template_id.as_deref());
@@ -9189,6 +9875,7 @@ pub struct UpdateConfigurations {
     options: RequestOptions,
 }
 impl UpdateConfigurations {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9211,11 +9898,13 @@ impl UpdateConfigurations {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -9223,6 +9912,7 @@ impl UpdateConfigurations {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_CONFIGURATIONS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9253,6 +9943,7 @@ pub struct UpdateExpireAutoScanConfig {
     options: RequestOptions,
 }
 impl UpdateExpireAutoScanConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9275,11 +9966,13 @@ impl UpdateExpireAutoScanConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9289,6 +9982,7 @@ impl UpdateExpireAutoScanConfig {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_EXPIRE_AUTO_SCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9318,6 +10012,7 @@ pub struct UpdateHotkeyAutoScanConfig {
     options: RequestOptions,
 }
 impl UpdateHotkeyAutoScanConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9340,11 +10035,13 @@ impl UpdateHotkeyAutoScanConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9354,6 +10051,7 @@ impl UpdateHotkeyAutoScanConfig {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_HOTKEY_AUTO_SCAN_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9384,6 +10082,7 @@ pub struct UpdateInstance {
     options: RequestOptions,
 }
 impl UpdateInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9406,11 +10105,13 @@ impl UpdateInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -9418,6 +10119,7 @@ impl UpdateInstance {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9447,6 +10149,7 @@ pub struct UpdateInstanceBandwidth {
     options: RequestOptions,
 }
 impl UpdateInstanceBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9463,11 +10166,13 @@ impl UpdateInstanceBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -9475,6 +10180,7 @@ impl UpdateInstanceBandwidth {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_BANDWIDTH);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9501,6 +10207,7 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicy {
     options: RequestOptions,
 }
 impl UpdateInstanceBandwidthAutoScalingPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9526,11 +10233,13 @@ impl UpdateInstanceBandwidthAutoScalingPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9542,6 +10251,7 @@ impl UpdateInstanceBandwidthAutoScalingPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(
             &UPDATE_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY,
@@ -9574,6 +10284,7 @@ pub struct UpdateInstanceConfig {
     options: RequestOptions,
 }
 impl UpdateInstanceConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9596,11 +10307,13 @@ impl UpdateInstanceConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9610,6 +10323,7 @@ impl UpdateInstanceConfig {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9640,6 +10354,7 @@ pub struct UpdateIpWhitelist {
     options: RequestOptions,
 }
 impl UpdateIpWhitelist {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9662,11 +10377,13 @@ impl UpdateIpWhitelist {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -9674,6 +10391,7 @@ impl UpdateIpWhitelist {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_IP_WHITELIST);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9704,6 +10422,7 @@ pub struct UpdateIpWhitelistAsync {
     options: RequestOptions,
 }
 impl UpdateIpWhitelistAsync {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9726,11 +10445,13 @@ impl UpdateIpWhitelistAsync {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9740,6 +10461,7 @@ impl UpdateIpWhitelistAsync {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_IP_WHITELIST_ASYNC);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9770,6 +10492,7 @@ pub struct UpdateMigrationTask {
     options: RequestOptions,
 }
 impl UpdateMigrationTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9791,11 +10514,13 @@ impl UpdateMigrationTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body bytes.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9805,6 +10530,7 @@ impl UpdateMigrationTask {
         huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_MIGRATION_TASK);
         input.path("task_id", self.task_id.as_deref());
@@ -9834,6 +10560,7 @@ pub struct UpdatePassword {
     options: RequestOptions,
 }
 impl UpdatePassword {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9856,11 +10583,13 @@ impl UpdatePassword {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9870,6 +10599,7 @@ impl UpdatePassword {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PASSWORD);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9900,6 +10630,7 @@ pub struct UpdatePublicIp {
     options: RequestOptions,
 }
 impl UpdatePublicIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9922,11 +10653,13 @@ impl UpdatePublicIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9936,6 +10669,7 @@ impl UpdatePublicIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PUBLIC_IP);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9967,6 +10701,7 @@ pub struct UpdateSlavePriority {
     options: RequestOptions,
 }
 impl UpdateSlavePriority {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -10005,11 +10740,13 @@ impl UpdateSlavePriority {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -10017,6 +10754,7 @@ impl UpdateSlavePriority {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SLAVE_PRIORITY);
         input.path("instance_id", self.instance_id.as_deref());
@@ -10049,6 +10787,7 @@ pub struct UpdateSslSwitch {
     options: RequestOptions,
 }
 impl UpdateSslSwitch {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -10071,11 +10810,13 @@ impl UpdateSslSwitch {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -10085,6 +10826,7 @@ impl UpdateSslSwitch {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SSL_SWITCH);
         input.path("instance_id", self.instance_id.as_deref());
@@ -10114,6 +10856,7 @@ pub struct UpgradeInstanceMinorVersion {
     options: RequestOptions,
 }
 impl UpgradeInstanceMinorVersion {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -10136,11 +10879,13 @@ impl UpgradeInstanceMinorVersion {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -10150,6 +10895,7 @@ impl UpgradeInstanceMinorVersion {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPGRADE_INSTANCE_MINOR_VERSION);
         input.path("instance_id", self.instance_id.as_deref());
@@ -10178,6 +10924,7 @@ pub struct ValidateDeletableReplica {
     options: RequestOptions,
 }
 impl ValidateDeletableReplica {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -10194,11 +10941,13 @@ impl ValidateDeletableReplica {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -10208,6 +10957,7 @@ impl ValidateDeletableReplica {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&VALIDATE_DELETABLE_REPLICA);
         input.path("instance_id", self.instance_id.as_deref());

@@ -62,6 +62,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn accept_scheduled_event(&self) -> super::operations::AcceptScheduledEvent {
         super::operations::AcceptScheduledEvent::new(self.inner.clone())
     }
@@ -106,6 +107,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn add_server_group_member(&self) -> super::operations::AddServerGroupMember {
         super::operations::AddServerGroupMember::new(self.inner.clone())
     }
@@ -150,6 +152,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn associate_server_virtual_ip(
         &self,
     ) -> super::operations::AssociateServerVirtualIp {
@@ -195,6 +198,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn attach_server_volume(&self) -> super::operations::AttachServerVolume {
         super::operations::AttachServerVolume::new(self.inner.clone())
     }
@@ -240,6 +244,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_add_server_group_member(
         &self,
     ) -> super::operations::BatchAddServerGroupMember {
@@ -285,6 +290,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_add_server_nics(&self) -> super::operations::BatchAddServerNics {
         super::operations::BatchAddServerNics::new(self.inner.clone())
     }
@@ -329,6 +335,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_attach_sharable_volumes(
         &self,
     ) -> super::operations::BatchAttachSharableVolumes {
@@ -375,6 +382,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_server_tags(&self) -> super::operations::BatchCreateServerTags {
         super::operations::BatchCreateServerTags::new(self.inner.clone())
     }
@@ -420,6 +428,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_server_group_member(
         &self,
     ) -> super::operations::BatchDeleteServerGroupMember {
@@ -466,6 +475,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_server_nics(&self) -> super::operations::BatchDeleteServerNics {
         super::operations::BatchDeleteServerNics::new(self.inner.clone())
     }
@@ -510,6 +520,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_server_tags(&self) -> super::operations::BatchDeleteServerTags {
         super::operations::BatchDeleteServerTags::new(self.inner.clone())
     }
@@ -552,6 +563,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_detach_volumes(&self) -> super::operations::BatchDetachVolumes {
         super::operations::BatchDetachVolumes::new(self.inner.clone())
     }
@@ -591,6 +603,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_reboot_servers(&self) -> super::operations::BatchRebootServers {
         super::operations::BatchRebootServers::new(self.inner.clone())
     }
@@ -633,6 +646,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_reset_servers_password(
         &self,
     ) -> super::operations::BatchResetServersPassword {
@@ -674,6 +688,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_resize_servers(&self) -> super::operations::BatchResizeServers {
         super::operations::BatchResizeServers::new(self.inner.clone())
     }
@@ -713,6 +728,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_start_servers(&self) -> super::operations::BatchStartServers {
         super::operations::BatchStartServers::new(self.inner.clone())
     }
@@ -752,6 +768,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_stop_servers(&self) -> super::operations::BatchStopServers {
         super::operations::BatchStopServers::new(self.inner.clone())
     }
@@ -793,6 +810,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_update_servers_name(
         &self,
     ) -> super::operations::BatchUpdateServersName {
@@ -836,6 +854,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_server_charge_mode(
         &self,
     ) -> super::operations::ChangeServerChargeMode {
@@ -887,6 +906,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_server_network_interface(
         &self,
     ) -> super::operations::ChangeServerNetworkInterface {
@@ -934,6 +954,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_server_os_with_cloud_init(
         &self,
     ) -> super::operations::ChangeServerOsWithCloudInit {
@@ -981,6 +1002,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_server_os_without_cloud_init(
         &self,
     ) -> super::operations::ChangeServerOsWithoutCloudInit {
@@ -1027,6 +1049,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_vpc(&self) -> super::operations::ChangeVpc {
         super::operations::ChangeVpc::new(self.inner.clone())
     }
@@ -1067,6 +1090,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_launch_template(&self) -> super::operations::CreateLaunchTemplate {
         super::operations::CreateLaunchTemplate::new(self.inner.clone())
     }
@@ -1111,6 +1135,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_post_paid_servers(&self) -> super::operations::CreatePostPaidServers {
         super::operations::CreatePostPaidServers::new(self.inner.clone())
     }
@@ -1150,6 +1175,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_server_group(&self) -> super::operations::CreateServerGroup {
         super::operations::CreateServerGroup::new(self.inner.clone())
     }
@@ -1193,6 +1219,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_servers(&self) -> super::operations::CreateServers {
         super::operations::CreateServers::new(self.inner.clone())
     }
@@ -1234,6 +1261,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_launch_templates(&self) -> super::operations::DeleteLaunchTemplates {
         super::operations::DeleteLaunchTemplates::new(self.inner.clone())
     }
@@ -1274,6 +1302,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_recycle_bin_server(
         &self,
     ) -> super::operations::DeleteRecycleBinServer {
@@ -1316,6 +1345,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_server_group(&self) -> super::operations::DeleteServerGroup {
         super::operations::DeleteServerGroup::new(self.inner.clone())
     }
@@ -1360,6 +1390,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_server_group_member(
         &self,
     ) -> super::operations::DeleteServerGroupMember {
@@ -1405,6 +1436,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_server_metadata(&self) -> super::operations::DeleteServerMetadata {
         super::operations::DeleteServerMetadata::new(self.inner.clone())
     }
@@ -1445,6 +1477,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_server_password(&self) -> super::operations::DeleteServerPassword {
         super::operations::DeleteServerPassword::new(self.inner.clone())
     }
@@ -1484,6 +1517,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_servers(&self) -> super::operations::DeleteServers {
         super::operations::DeleteServers::new(self.inner.clone())
     }
@@ -1529,6 +1563,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn detach_server_volume(&self) -> super::operations::DetachServerVolume {
         super::operations::DetachServerVolume::new(self.inner.clone())
     }
@@ -1573,6 +1608,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn disassociate_server_virtual_ip(
         &self,
     ) -> super::operations::DisassociateServerVirtualIp {
@@ -1615,6 +1651,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn execute_server_dump(&self) -> super::operations::ExecuteServerDump {
         super::operations::ExecuteServerDump::new(self.inner.clone())
     }
@@ -1655,6 +1692,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn execute_server_redeploy(&self) -> super::operations::ExecuteServerRedeploy {
         super::operations::ExecuteServerRedeploy::new(self.inner.clone())
     }
@@ -1750,6 +1788,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_cloud_servers(&self) -> super::operations::ListCloudServers {
         super::operations::ListCloudServers::new(self.inner.clone())
     }
@@ -1829,6 +1868,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_flavor_sell_policies(
         &self,
     ) -> super::operations::ListFlavorSellPolicies {
@@ -1883,6 +1923,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_flavors(&self) -> super::operations::ListFlavors {
         super::operations::ListFlavors::new(self.inner.clone())
     }
@@ -1942,6 +1983,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_launch_template_versions(
         &self,
     ) -> super::operations::ListLaunchTemplateVersions {
@@ -2013,6 +2055,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_recycle_bin_servers(&self) -> super::operations::ListRecycleBinServers {
         super::operations::ListRecycleBinServers::new(self.inner.clone())
     }
@@ -2076,6 +2119,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_resize_flavors(&self) -> super::operations::ListResizeFlavors {
         super::operations::ListResizeFlavors::new(self.inner.clone())
     }
@@ -2137,6 +2181,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_scheduled_events(&self) -> super::operations::ListScheduledEvents {
         super::operations::ListScheduledEvents::new(self.inner.clone())
     }
@@ -2173,6 +2218,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_server_az_info(&self) -> super::operations::ListServerAzInfo {
         super::operations::ListServerAzInfo::new(self.inner.clone())
     }
@@ -2213,6 +2259,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_server_block_devices(
         &self,
     ) -> super::operations::ListServerBlockDevices {
@@ -2263,6 +2310,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_server_groups(&self) -> super::operations::ListServerGroups {
         super::operations::ListServerGroups::new(self.inner.clone())
     }
@@ -2303,6 +2351,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_server_interfaces(&self) -> super::operations::ListServerInterfaces {
         super::operations::ListServerInterfaces::new(self.inner.clone())
     }
@@ -2339,6 +2388,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_server_tags(&self) -> super::operations::ListServerTags {
         super::operations::ListServerTags::new(self.inner.clone())
     }
@@ -2380,6 +2430,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_server_volume_attachments(
         &self,
     ) -> super::operations::ListServerVolumeAttachments {
@@ -2428,6 +2479,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_servers_by_tag(&self) -> super::operations::ListServersByTag {
         super::operations::ListServersByTag::new(self.inner.clone())
     }
@@ -2503,6 +2555,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_servers_details(&self) -> super::operations::ListServersDetails {
         super::operations::ListServersDetails::new(self.inner.clone())
     }
@@ -2555,6 +2608,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_templates(&self) -> super::operations::ListTemplates {
         super::operations::ListTemplates::new(self.inner.clone())
     }
@@ -2598,6 +2652,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn migrate_server(&self) -> super::operations::MigrateServer {
         super::operations::MigrateServer::new(self.inner.clone())
     }
@@ -2642,6 +2697,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_associate_security_group(
         &self,
     ) -> super::operations::NovaAssociateSecurityGroup {
@@ -2688,6 +2744,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_attach_interface(&self) -> super::operations::NovaAttachInterface {
         super::operations::NovaAttachInterface::new(self.inner.clone())
     }
@@ -2731,6 +2788,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_create_keypair(&self) -> super::operations::NovaCreateKeypair {
         super::operations::NovaCreateKeypair::new(self.inner.clone())
     }
@@ -2774,6 +2832,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_create_servers(&self) -> super::operations::NovaCreateServers {
         super::operations::NovaCreateServers::new(self.inner.clone())
     }
@@ -2813,6 +2872,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_delete_keypair(&self) -> super::operations::NovaDeleteKeypair {
         super::operations::NovaDeleteKeypair::new(self.inner.clone())
     }
@@ -2853,6 +2913,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_delete_server(&self) -> super::operations::NovaDeleteServer {
         super::operations::NovaDeleteServer::new(self.inner.clone())
     }
@@ -2897,6 +2958,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_disassociate_security_group(
         &self,
     ) -> super::operations::NovaDisassociateSecurityGroup {
@@ -2937,6 +2999,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_list_availability_zones(
         &self,
     ) -> super::operations::NovaListAvailabilityZones {
@@ -2983,6 +3046,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_list_keypairs(&self) -> super::operations::NovaListKeypairs {
         super::operations::NovaListKeypairs::new(self.inner.clone())
     }
@@ -3024,6 +3088,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_list_server_security_groups(
         &self,
     ) -> super::operations::NovaListServerSecurityGroups {
@@ -3108,6 +3173,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_list_servers(&self) -> super::operations::NovaListServers {
         super::operations::NovaListServers::new(self.inner.clone())
     }
@@ -3189,6 +3255,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_list_servers_details(
         &self,
     ) -> super::operations::NovaListServersDetails {
@@ -3227,6 +3294,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_list_versions(&self) -> super::operations::NovaListVersions {
         super::operations::NovaListVersions::new(self.inner.clone())
     }
@@ -3267,6 +3335,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_show_flavor_extra_specs(
         &self,
     ) -> super::operations::NovaShowFlavorExtraSpecs {
@@ -3311,6 +3380,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_show_keypair(&self) -> super::operations::NovaShowKeypair {
         super::operations::NovaShowKeypair::new(self.inner.clone())
     }
@@ -3354,6 +3424,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_show_server(&self) -> super::operations::NovaShowServer {
         super::operations::NovaShowServer::new(self.inner.clone())
     }
@@ -3399,6 +3470,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_show_server_interface(
         &self,
     ) -> super::operations::NovaShowServerInterface {
@@ -3439,6 +3511,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn nova_show_version(&self) -> super::operations::NovaShowVersion {
         super::operations::NovaShowVersion::new(self.inner.clone())
     }
@@ -3483,6 +3556,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn register_server_monitor(&self) -> super::operations::RegisterServerMonitor {
         super::operations::RegisterServerMonitor::new(self.inner.clone())
     }
@@ -3528,6 +3602,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reinstall_server_with_cloud_init(
         &self,
     ) -> super::operations::ReinstallServerWithCloudInit {
@@ -3575,6 +3650,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reinstall_server_without_cloud_init(
         &self,
     ) -> super::operations::ReinstallServerWithoutCloudInit {
@@ -3621,6 +3697,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reset_server_password(&self) -> super::operations::ResetServerPassword {
         super::operations::ResetServerPassword::new(self.inner.clone())
     }
@@ -3665,6 +3742,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn resize_post_paid_server(&self) -> super::operations::ResizePostPaidServer {
         super::operations::ResizePostPaidServer::new(self.inner.clone())
     }
@@ -3708,6 +3786,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn resize_server(&self) -> super::operations::ResizeServer {
         super::operations::ResizeServer::new(self.inner.clone())
     }
@@ -3748,6 +3827,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn revert_recycle_bin_server(
         &self,
     ) -> super::operations::RevertRecycleBinServer {
@@ -3791,6 +3871,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_appendable_volume_quota(
         &self,
     ) -> super::operations::ShowAppendableVolumeQuota {
@@ -3835,6 +3916,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_flavor_capacity(&self) -> super::operations::ShowFlavorCapacity {
         super::operations::ShowFlavorCapacity::new(self.inner.clone())
     }
@@ -3873,6 +3955,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_job(&self) -> super::operations::ShowJob {
         super::operations::ShowJob::new(self.inner.clone())
     }
@@ -3898,6 +3981,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn wait_until_job_succeeded(
         &self,
         job_id: impl Into<String>,
@@ -3943,6 +4027,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_metadata_options(&self) -> super::operations::ShowMetadataOptions {
         super::operations::ShowMetadataOptions::new(self.inner.clone())
     }
@@ -3979,6 +4064,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_recycle_bin(&self) -> super::operations::ShowRecycleBin {
         super::operations::ShowRecycleBin::new(self.inner.clone())
     }
@@ -4019,6 +4105,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_reset_password_flag(&self) -> super::operations::ShowResetPasswordFlag {
         super::operations::ShowResetPasswordFlag::new(self.inner.clone())
     }
@@ -4064,6 +4151,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_serial_console_actions(
         &self,
     ) -> super::operations::ShowSerialConsoleActions {
@@ -4105,6 +4193,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_server(&self) -> super::operations::ShowServer {
         super::operations::ShowServer::new(self.inner.clone())
     }
@@ -4131,6 +4220,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn wait_until_server_active(
         &self,
         server_id: impl Into<String>,
@@ -4165,6 +4255,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn wait_until_server_deleted(
         &self,
         server_id: impl Into<String>,
@@ -4211,6 +4302,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_server_attachable_nic_num(
         &self,
     ) -> super::operations::ShowServerAttachableNicNum {
@@ -4257,6 +4349,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_server_block_device(&self) -> super::operations::ShowServerBlockDevice {
         super::operations::ShowServerBlockDevice::new(self.inner.clone())
     }
@@ -4301,6 +4394,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_server_console_output(
         &self,
     ) -> super::operations::ShowServerConsoleOutput {
@@ -4342,6 +4436,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_server_group(&self) -> super::operations::ShowServerGroup {
         super::operations::ShowServerGroup::new(self.inner.clone())
     }
@@ -4378,6 +4473,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_server_limits(&self) -> super::operations::ShowServerLimits {
         super::operations::ShowServerLimits::new(self.inner.clone())
     }
@@ -4417,6 +4513,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_server_password(&self) -> super::operations::ShowServerPassword {
         super::operations::ShowServerPassword::new(self.inner.clone())
     }
@@ -4466,6 +4563,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_server_remote_console(
         &self,
     ) -> super::operations::ShowServerRemoteConsole {
@@ -4507,6 +4605,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_server_tags(&self) -> super::operations::ShowServerTags {
         super::operations::ShowServerTags::new(self.inner.clone())
     }
@@ -4551,6 +4650,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_metadata_options(&self) -> super::operations::UpdateMetadataOptions {
         super::operations::UpdateMetadataOptions::new(self.inner.clone())
     }
@@ -4591,6 +4691,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_recycle_bin(&self) -> super::operations::UpdateRecycleBin {
         super::operations::UpdateRecycleBin::new(self.inner.clone())
     }
@@ -4631,6 +4732,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_recycle_bin_policy(
         &self,
     ) -> super::operations::UpdateRecycleBinPolicy {
@@ -4678,6 +4780,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_scheduled_event(&self) -> super::operations::UpdateScheduledEvent {
         super::operations::UpdateScheduledEvent::new(self.inner.clone())
     }
@@ -4722,6 +4825,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_serial_console_options(
         &self,
     ) -> super::operations::UpdateSerialConsoleOptions {
@@ -4767,6 +4871,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_server(&self) -> super::operations::UpdateServer {
         super::operations::UpdateServer::new(self.inner.clone())
     }
@@ -4812,6 +4917,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_server_auto_terminate_time(
         &self,
     ) -> super::operations::UpdateServerAutoTerminateTime {
@@ -4862,6 +4968,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_server_block_device(
         &self,
     ) -> super::operations::UpdateServerBlockDevice {
@@ -4912,6 +5019,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_server_interface(&self) -> super::operations::UpdateServerInterface {
         super::operations::UpdateServerInterface::new(self.inner.clone())
     }
@@ -4956,6 +5064,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_server_metadata(&self) -> super::operations::UpdateServerMetadata {
         super::operations::UpdateServerMetadata::new(self.inner.clone())
     }

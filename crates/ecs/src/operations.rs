@@ -21,6 +21,7 @@ pub struct AcceptScheduledEvent {
     options: RequestOptions,
 }
 impl AcceptScheduledEvent {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -42,11 +43,13 @@ impl AcceptScheduledEvent {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the output holds the response headers.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -70,6 +73,7 @@ impl AcceptScheduledEvent {
         }
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ACCEPT_SCHEDULED_EVENT);
         input.path("id", self.id.as_deref());
@@ -99,6 +103,7 @@ pub struct AddServerGroupMember {
     options: RequestOptions,
 }
 impl AddServerGroupMember {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -120,11 +125,13 @@ impl AddServerGroupMember {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -132,6 +139,7 @@ impl AddServerGroupMember {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_SERVER_GROUP_MEMBER);
         input.path("server_group_id", self.server_group_id.as_deref());
@@ -162,6 +170,7 @@ pub struct AssociateServerVirtualIp {
     options: RequestOptions,
 }
 impl AssociateServerVirtualIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -182,11 +191,13 @@ impl AssociateServerVirtualIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -196,6 +207,7 @@ impl AssociateServerVirtualIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ASSOCIATE_SERVER_VIRTUAL_IP);
         input.path("nic_id", self.nic_id.as_deref());
@@ -226,6 +238,7 @@ pub struct AttachServerVolume {
     options: RequestOptions,
 }
 impl AttachServerVolume {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -247,11 +260,13 @@ impl AttachServerVolume {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -261,6 +276,7 @@ impl AttachServerVolume {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ATTACH_SERVER_VOLUME);
         input.path("server_id", self.server_id.as_deref());
@@ -291,6 +307,7 @@ pub struct BatchAddServerGroupMember {
     options: RequestOptions,
 }
 impl BatchAddServerGroupMember {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -312,11 +329,13 @@ impl BatchAddServerGroupMember {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -326,6 +345,7 @@ impl BatchAddServerGroupMember {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_ADD_SERVER_GROUP_MEMBER);
         input.path("server_group_id", self.server_group_id.as_deref());
@@ -355,6 +375,7 @@ pub struct BatchAddServerNics {
     options: RequestOptions,
 }
 impl BatchAddServerNics {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -376,11 +397,13 @@ impl BatchAddServerNics {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -390,6 +413,7 @@ impl BatchAddServerNics {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_ADD_SERVER_NICS);
         input.path("server_id", self.server_id.as_deref());
@@ -420,6 +444,7 @@ pub struct BatchAttachSharableVolumes {
     options: RequestOptions,
 }
 impl BatchAttachSharableVolumes {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -440,11 +465,13 @@ impl BatchAttachSharableVolumes {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -454,6 +481,7 @@ impl BatchAttachSharableVolumes {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_ATTACH_SHARABLE_VOLUMES);
         input.path("volume_id", self.volume_id.as_deref());
@@ -484,6 +512,7 @@ pub struct BatchCreateServerTags {
     options: RequestOptions,
 }
 impl BatchCreateServerTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -505,11 +534,13 @@ impl BatchCreateServerTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -517,6 +548,7 @@ impl BatchCreateServerTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SERVER_TAGS);
         input.path("server_id", self.server_id.as_deref());
@@ -547,6 +579,7 @@ pub struct BatchDeleteServerGroupMember {
     options: RequestOptions,
 }
 impl BatchDeleteServerGroupMember {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -568,11 +601,13 @@ impl BatchDeleteServerGroupMember {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -582,6 +617,7 @@ impl BatchDeleteServerGroupMember {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SERVER_GROUP_MEMBER);
         input.path("server_group_id", self.server_group_id.as_deref());
@@ -612,6 +648,7 @@ pub struct BatchDeleteServerNics {
     options: RequestOptions,
 }
 impl BatchDeleteServerNics {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -633,11 +670,13 @@ impl BatchDeleteServerNics {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -647,6 +686,7 @@ impl BatchDeleteServerNics {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SERVER_NICS);
         input.path("server_id", self.server_id.as_deref());
@@ -677,6 +717,7 @@ pub struct BatchDeleteServerTags {
     options: RequestOptions,
 }
 impl BatchDeleteServerTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -698,11 +739,13 @@ impl BatchDeleteServerTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -710,6 +753,7 @@ impl BatchDeleteServerTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SERVER_TAGS);
         input.path("server_id", self.server_id.as_deref());
@@ -740,6 +784,7 @@ pub struct BatchDetachVolumes {
     options: RequestOptions,
 }
 impl BatchDetachVolumes {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -760,11 +805,13 @@ impl BatchDetachVolumes {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -774,6 +821,7 @@ impl BatchDetachVolumes {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DETACH_VOLUMES);
         input.path("volume_id", self.volume_id.as_deref());
@@ -803,6 +851,7 @@ pub struct BatchRebootServers {
     options: RequestOptions,
 }
 impl BatchRebootServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -816,11 +865,13 @@ impl BatchRebootServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -830,6 +881,7 @@ impl BatchRebootServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_REBOOT_SERVERS);
         if let Some(body) = &self.body {
@@ -858,6 +910,7 @@ pub struct BatchResetServersPassword {
     options: RequestOptions,
 }
 impl BatchResetServersPassword {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -871,11 +924,13 @@ impl BatchResetServersPassword {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -885,6 +940,7 @@ impl BatchResetServersPassword {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESET_SERVERS_PASSWORD);
         if let Some(body) = &self.body {
@@ -913,6 +969,7 @@ pub struct BatchResizeServers {
     options: RequestOptions,
 }
 impl BatchResizeServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -926,11 +983,13 @@ impl BatchResizeServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -940,6 +999,7 @@ impl BatchResizeServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESIZE_SERVERS);
         if let Some(body) = &self.body {
@@ -968,6 +1028,7 @@ pub struct BatchStartServers {
     options: RequestOptions,
 }
 impl BatchStartServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -981,11 +1042,13 @@ impl BatchStartServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -995,6 +1058,7 @@ impl BatchStartServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_START_SERVERS);
         if let Some(body) = &self.body {
@@ -1023,6 +1087,7 @@ pub struct BatchStopServers {
     options: RequestOptions,
 }
 impl BatchStopServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1036,11 +1101,13 @@ impl BatchStopServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1050,6 +1117,7 @@ impl BatchStopServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_STOP_SERVERS);
         if let Some(body) = &self.body {
@@ -1078,6 +1146,7 @@ pub struct BatchUpdateServersName {
     options: RequestOptions,
 }
 impl BatchUpdateServersName {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1091,11 +1160,13 @@ impl BatchUpdateServersName {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1105,6 +1176,7 @@ impl BatchUpdateServersName {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_UPDATE_SERVERS_NAME);
         if let Some(body) = &self.body {
@@ -1133,6 +1205,7 @@ pub struct ChangeServerChargeMode {
     options: RequestOptions,
 }
 impl ChangeServerChargeMode {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1146,11 +1219,13 @@ impl ChangeServerChargeMode {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1160,6 +1235,7 @@ impl ChangeServerChargeMode {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_SERVER_CHARGE_MODE);
         if let Some(body) = &self.body {
@@ -1190,6 +1266,7 @@ pub struct ChangeServerNetworkInterface {
     options: RequestOptions,
 }
 impl ChangeServerNetworkInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1222,11 +1299,13 @@ impl ChangeServerNetworkInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1236,6 +1315,7 @@ impl ChangeServerNetworkInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_SERVER_NETWORK_INTERFACE);
         input.path("port_id", self.port_id.as_deref());
@@ -1266,6 +1346,7 @@ pub struct ChangeServerOsWithCloudInit {
     options: RequestOptions,
 }
 impl ChangeServerOsWithCloudInit {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1290,11 +1371,13 @@ impl ChangeServerOsWithCloudInit {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1304,6 +1387,7 @@ impl ChangeServerOsWithCloudInit {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_SERVER_OS_WITH_CLOUD_INIT);
         input.path("server_id", self.server_id.as_deref());
@@ -1334,6 +1418,7 @@ pub struct ChangeServerOsWithoutCloudInit {
     options: RequestOptions,
 }
 impl ChangeServerOsWithoutCloudInit {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1358,11 +1443,13 @@ impl ChangeServerOsWithoutCloudInit {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1372,6 +1459,7 @@ impl ChangeServerOsWithoutCloudInit {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT);
         input.path("server_id", self.server_id.as_deref());
@@ -1402,6 +1490,7 @@ pub struct ChangeVpc {
     options: RequestOptions,
 }
 impl ChangeVpc {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1423,11 +1512,13 @@ impl ChangeVpc {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1437,6 +1528,7 @@ impl ChangeVpc {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_VPC);
         input.path("server_id", self.server_id.as_deref());
@@ -1466,6 +1558,7 @@ pub struct CreateLaunchTemplate {
     options: RequestOptions,
 }
 impl CreateLaunchTemplate {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1479,11 +1572,13 @@ impl CreateLaunchTemplate {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response and the response headers.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1508,6 +1603,7 @@ impl CreateLaunchTemplate {
         }
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_LAUNCH_TEMPLATE);
         if let Some(body) = &self.body {
@@ -1537,6 +1633,7 @@ pub struct CreatePostPaidServers {
     options: RequestOptions,
 }
 impl CreatePostPaidServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1559,11 +1656,13 @@ impl CreatePostPaidServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1573,6 +1672,7 @@ impl CreatePostPaidServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_POST_PAID_SERVERS);
         input.header("X-Client-Token", self.x_client_token.as_deref());
@@ -1616,6 +1716,7 @@ pub struct CreateServerGroup {
     options: RequestOptions,
 }
 impl CreateServerGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1629,11 +1730,13 @@ impl CreateServerGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1643,6 +1746,7 @@ impl CreateServerGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SERVER_GROUP);
         if let Some(body) = &self.body {
@@ -1672,6 +1776,7 @@ pub struct CreateServers {
     options: RequestOptions,
 }
 impl CreateServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1694,11 +1799,13 @@ impl CreateServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1708,6 +1815,7 @@ impl CreateServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SERVERS);
         input.header("X-Client-Token", self.x_client_token.as_deref());
@@ -1751,6 +1859,7 @@ pub struct DeleteLaunchTemplates {
     options: RequestOptions,
 }
 impl DeleteLaunchTemplates {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1766,11 +1875,13 @@ impl DeleteLaunchTemplates {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the output holds the response headers.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1794,6 +1905,7 @@ impl DeleteLaunchTemplates {
         }
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_LAUNCH_TEMPLATES);
         input.path("launch_template_id", self.launch_template_id.as_deref());
@@ -1819,6 +1931,7 @@ pub struct DeleteRecycleBinServer {
     options: RequestOptions,
 }
 impl DeleteRecycleBinServer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1834,11 +1947,13 @@ impl DeleteRecycleBinServer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1848,6 +1963,7 @@ impl DeleteRecycleBinServer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_RECYCLE_BIN_SERVER);
         input.path("server_id", self.server_id.as_deref());
@@ -1873,6 +1989,7 @@ pub struct DeleteServerGroup {
     options: RequestOptions,
 }
 impl DeleteServerGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1888,11 +2005,13 @@ impl DeleteServerGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1900,6 +2019,7 @@ impl DeleteServerGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SERVER_GROUP);
         input.path("server_group_id", self.server_group_id.as_deref());
@@ -1926,6 +2046,7 @@ pub struct DeleteServerGroupMember {
     options: RequestOptions,
 }
 impl DeleteServerGroupMember {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1947,11 +2068,13 @@ impl DeleteServerGroupMember {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1959,6 +2082,7 @@ impl DeleteServerGroupMember {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SERVER_GROUP_MEMBER);
         input.path("server_group_id", self.server_group_id.as_deref());
@@ -1989,6 +2113,7 @@ pub struct DeleteServerMetadata {
     options: RequestOptions,
 }
 impl DeleteServerMetadata {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2011,11 +2136,13 @@ impl DeleteServerMetadata {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2023,6 +2150,7 @@ impl DeleteServerMetadata {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SERVER_METADATA);
         input.path("key", self.key.as_deref());
@@ -2049,6 +2177,7 @@ pub struct DeleteServerPassword {
     options: RequestOptions,
 }
 impl DeleteServerPassword {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2064,11 +2193,13 @@ impl DeleteServerPassword {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2076,6 +2207,7 @@ impl DeleteServerPassword {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SERVER_PASSWORD);
         input.path("server_id", self.server_id.as_deref());
@@ -2101,6 +2233,7 @@ pub struct DeleteServers {
     options: RequestOptions,
 }
 impl DeleteServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2114,11 +2247,13 @@ impl DeleteServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2128,6 +2263,7 @@ impl DeleteServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SERVERS);
         if let Some(body) = &self.body {
@@ -2158,6 +2294,7 @@ pub struct DetachServerVolume {
     options: RequestOptions,
 }
 impl DetachServerVolume {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2191,11 +2328,13 @@ impl DetachServerVolume {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2205,6 +2344,7 @@ impl DetachServerVolume {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DETACH_SERVER_VOLUME);
         input.path("server_id", self.server_id.as_deref());
@@ -2233,6 +2373,7 @@ pub struct DisassociateServerVirtualIp {
     options: RequestOptions,
 }
 impl DisassociateServerVirtualIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2256,11 +2397,13 @@ impl DisassociateServerVirtualIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2270,6 +2413,7 @@ impl DisassociateServerVirtualIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISASSOCIATE_SERVER_VIRTUAL_IP);
         input.path("nic_id", self.nic_id.as_deref());
@@ -2299,6 +2443,7 @@ pub struct ExecuteServerDump {
     options: RequestOptions,
 }
 impl ExecuteServerDump {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2314,11 +2459,13 @@ impl ExecuteServerDump {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2326,6 +2473,7 @@ impl ExecuteServerDump {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXECUTE_SERVER_DUMP);
         input.path("server_id", self.server_id.as_deref());
@@ -2351,6 +2499,7 @@ pub struct ExecuteServerRedeploy {
     options: RequestOptions,
 }
 impl ExecuteServerRedeploy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2366,11 +2515,13 @@ impl ExecuteServerRedeploy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2380,6 +2531,7 @@ impl ExecuteServerRedeploy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXECUTE_SERVER_REDEPLOY);
         input.path("server_id", self.server_id.as_deref());
@@ -2424,6 +2576,7 @@ pub struct ListCloudServers {
     options: RequestOptions,
 }
 impl ListCloudServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2589,11 +2742,13 @@ impl ListCloudServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2603,6 +2758,7 @@ impl ListCloudServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLOUD_SERVERS);
         input.query("id", &self.id);
@@ -2632,18 +2788,23 @@ impl ListCloudServers {
 impl huaweicloud_sdk_core::pagination::Paged for ListCloudServers {
     type Output = models::ListCloudServersResponse;
     type Item = models::CloudServer;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS ListCloudServers"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2651,6 +2812,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListCloudServers {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2658,12 +2820,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListCloudServers {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListCloudServersResponse) -> &[models::CloudServer] {
         output.servers.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListCloudServersResponse) -> Vec<models::CloudServer> {
         output.servers.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListCloudServersResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -2673,6 +2838,7 @@ impl ListCloudServers {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2681,6 +2847,7 @@ impl ListCloudServers {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `servers` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::CloudServer> {
@@ -2715,6 +2882,7 @@ pub struct ListFlavorSellPolicies {
     options: RequestOptions,
 }
 impl ListFlavorSellPolicies {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2817,11 +2985,13 @@ impl ListFlavorSellPolicies {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2831,6 +3001,7 @@ impl ListFlavorSellPolicies {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FLAVOR_SELL_POLICIES);
         input.query("flavor_id", &self.flavor_id);
@@ -2859,18 +3030,23 @@ impl ListFlavorSellPolicies {
 impl huaweicloud_sdk_core::pagination::Paged for ListFlavorSellPolicies {
     type Output = models::ListFlavorSellPoliciesResponse;
     type Item = models::ListFlavorSellPoliciesResult;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS ListFlavorSellPolicies"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2878,6 +3054,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListFlavorSellPolicies {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2885,16 +3062,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListFlavorSellPolicies {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListFlavorSellPoliciesResponse,
     ) -> &[models::ListFlavorSellPoliciesResult] {
         output.sell_policies.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListFlavorSellPoliciesResponse,
     ) -> Vec<models::ListFlavorSellPoliciesResult> {
         output.sell_policies.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListFlavorSellPoliciesResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.flavor_id.as_deref())
     }
@@ -2904,6 +3084,7 @@ impl ListFlavorSellPolicies {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `flavor_id`); every other parameter is kept. Ends after an empty page, a page shorter than
     /// `limit`, or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2912,6 +3093,7 @@ impl ListFlavorSellPolicies {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `sell_policies` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2941,6 +3123,7 @@ pub struct ListFlavors {
     options: RequestOptions,
 }
 impl ListFlavors {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2978,11 +3161,13 @@ impl ListFlavors {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2992,6 +3177,7 @@ impl ListFlavors {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FLAVORS);
         input.query("availability_zone", &self.availability_zone);
@@ -3005,18 +3191,23 @@ impl ListFlavors {
 impl huaweicloud_sdk_core::pagination::Paged for ListFlavors {
     type Output = models::ListFlavorsResponse;
     type Item = models::Flavor;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS ListFlavors"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3024,6 +3215,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListFlavors {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3031,12 +3223,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListFlavors {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListFlavorsResponse) -> &[models::Flavor] {
         output.flavors.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListFlavorsResponse) -> Vec<models::Flavor> {
         output.flavors.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListFlavorsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -3046,6 +3241,7 @@ impl ListFlavors {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3054,6 +3250,7 @@ impl ListFlavors {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `flavors` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::Flavor> {
@@ -3083,6 +3280,7 @@ pub struct ListLaunchTemplateVersions {
     options: RequestOptions,
 }
 impl ListLaunchTemplateVersions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3134,11 +3332,13 @@ impl ListLaunchTemplateVersions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response and the response headers.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3163,6 +3363,7 @@ impl ListLaunchTemplateVersions {
         }
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_LAUNCH_TEMPLATE_VERSIONS);
         input.query("limit", &self.limit);
@@ -3178,18 +3379,23 @@ impl ListLaunchTemplateVersions {
 impl huaweicloud_sdk_core::pagination::Paged for ListLaunchTemplateVersions {
     type Output = models::ListLaunchTemplateVersionsResponse;
     type Item = models::TemplateVersion;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS ListLaunchTemplateVersions"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3197,6 +3403,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListLaunchTemplateVersions {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3204,16 +3411,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListLaunchTemplateVersions {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListLaunchTemplateVersionsResponse,
     ) -> &[models::TemplateVersion] {
         output.launch_template_versions.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListLaunchTemplateVersionsResponse,
     ) -> Vec<models::TemplateVersion> {
         output.launch_template_versions.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListLaunchTemplateVersionsResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -3223,6 +3433,7 @@ impl ListLaunchTemplateVersions {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3232,6 +3443,7 @@ impl ListLaunchTemplateVersions {
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `launch_template_versions` one by
     /// one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::TemplateVersion> {
@@ -3265,6 +3477,7 @@ pub struct ListRecycleBinServers {
     options: RequestOptions,
 }
 impl ListRecycleBinServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3353,11 +3566,13 @@ impl ListRecycleBinServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3367,6 +3582,7 @@ impl ListRecycleBinServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_RECYCLE_BIN_SERVERS);
         input.query("all_tenants", &self.all_tenants);
@@ -3386,18 +3602,23 @@ impl ListRecycleBinServers {
 impl huaweicloud_sdk_core::pagination::Paged for ListRecycleBinServers {
     type Output = models::ListRecycleBinServersResponse;
     type Item = models::ServerDetail;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS ListRecycleBinServers"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3405,6 +3626,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListRecycleBinServers {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3412,14 +3634,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListRecycleBinServers {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListRecycleBinServersResponse) -> &[models::ServerDetail] {
         output.servers.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListRecycleBinServersResponse,
     ) -> Vec<models::ServerDetail> {
         output.servers.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListRecycleBinServersResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -3429,6 +3654,7 @@ impl ListRecycleBinServers {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3437,6 +3663,7 @@ impl ListRecycleBinServers {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `servers` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ServerDetail> {
@@ -3467,6 +3694,7 @@ pub struct ListResizeFlavors {
     options: RequestOptions,
 }
 impl ListResizeFlavors {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3536,11 +3764,13 @@ impl ListResizeFlavors {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3550,6 +3780,7 @@ impl ListResizeFlavors {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_RESIZE_FLAVORS);
         input.query("instance_uuid", &self.instance_uuid);
@@ -3566,18 +3797,23 @@ impl ListResizeFlavors {
 impl huaweicloud_sdk_core::pagination::Paged for ListResizeFlavors {
     type Output = models::ListResizeFlavorsResponse;
     type Item = models::ListResizeFlavorsResult;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS ListResizeFlavors"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3585,6 +3821,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListResizeFlavors {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3592,16 +3829,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListResizeFlavors {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListResizeFlavorsResponse,
     ) -> &[models::ListResizeFlavorsResult] {
         output.flavors.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListResizeFlavorsResponse,
     ) -> Vec<models::ListResizeFlavorsResult> {
         output.flavors.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListResizeFlavorsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -3611,6 +3851,7 @@ impl ListResizeFlavors {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3619,6 +3860,7 @@ impl ListResizeFlavors {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `flavors` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ListResizeFlavorsResult> {
@@ -3650,6 +3892,7 @@ pub struct ListScheduledEvents {
     options: RequestOptions,
 }
 impl ListScheduledEvents {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3717,11 +3960,13 @@ impl ListScheduledEvents {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3731,6 +3976,7 @@ impl ListScheduledEvents {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SCHEDULED_EVENTS);
         input.query("marker", &self.marker);
@@ -3748,18 +3994,23 @@ impl ListScheduledEvents {
 impl huaweicloud_sdk_core::pagination::Paged for ListScheduledEvents {
     type Output = models::ListScheduledEventsResponse;
     type Item = models::EventResponse;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS ListScheduledEvents"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3767,6 +4018,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListScheduledEvents {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3774,14 +4026,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListScheduledEvents {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListScheduledEventsResponse) -> &[models::EventResponse] {
         output.events.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListScheduledEventsResponse,
     ) -> Vec<models::EventResponse> {
         output.events.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListScheduledEventsResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -3791,6 +4046,7 @@ impl ListScheduledEvents {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3799,6 +4055,7 @@ impl ListScheduledEvents {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `events` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::EventResponse> {
@@ -3822,6 +4079,7 @@ pub struct ListServerAzInfo {
     options: RequestOptions,
 }
 impl ListServerAzInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3829,11 +4087,13 @@ impl ListServerAzInfo {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3843,6 +4103,7 @@ impl ListServerAzInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_AZ_INFO);
         input.options(self.options);
@@ -3867,6 +4128,7 @@ pub struct ListServerBlockDevices {
     options: RequestOptions,
 }
 impl ListServerBlockDevices {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3882,11 +4144,13 @@ impl ListServerBlockDevices {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3896,6 +4160,7 @@ impl ListServerBlockDevices {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_BLOCK_DEVICES);
         input.path("server_id", self.server_id.as_deref());
@@ -3922,6 +4187,7 @@ pub struct ListServerGroups {
     options: RequestOptions,
 }
 impl ListServerGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3944,11 +4210,13 @@ impl ListServerGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3958,6 +4226,7 @@ impl ListServerGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_GROUPS);
         input.query("limit", &self.limit);
@@ -3969,18 +4238,23 @@ impl ListServerGroups {
 impl huaweicloud_sdk_core::pagination::Paged for ListServerGroups {
     type Output = models::ListServerGroupsResponse;
     type Item = models::ListServerGroupsResult;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS ListServerGroups"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3988,6 +4262,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListServerGroups {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3995,16 +4270,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListServerGroups {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListServerGroupsResponse,
     ) -> &[models::ListServerGroupsResult] {
         output.server_groups.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListServerGroupsResponse,
     ) -> Vec<models::ListServerGroupsResult> {
         output.server_groups.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListServerGroupsResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -4014,6 +4292,7 @@ impl ListServerGroups {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4022,6 +4301,7 @@ impl ListServerGroups {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `server_groups` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ListServerGroupsResult> {
@@ -4046,6 +4326,7 @@ pub struct ListServerInterfaces {
     options: RequestOptions,
 }
 impl ListServerInterfaces {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4061,11 +4342,13 @@ impl ListServerInterfaces {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4075,6 +4358,7 @@ impl ListServerInterfaces {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_INTERFACES);
         input.path("server_id", self.server_id.as_deref());
@@ -4099,6 +4383,7 @@ pub struct ListServerTags {
     options: RequestOptions,
 }
 impl ListServerTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4106,11 +4391,13 @@ impl ListServerTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4120,6 +4407,7 @@ impl ListServerTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_TAGS);
         input.options(self.options);
@@ -4144,6 +4432,7 @@ pub struct ListServerVolumeAttachments {
     options: RequestOptions,
 }
 impl ListServerVolumeAttachments {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4159,11 +4448,13 @@ impl ListServerVolumeAttachments {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4173,6 +4464,7 @@ impl ListServerVolumeAttachments {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVER_VOLUME_ATTACHMENTS);
         input.path("server_id", self.server_id.as_deref());
@@ -4198,6 +4490,7 @@ pub struct ListServersByTag {
     options: RequestOptions,
 }
 impl ListServersByTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4211,11 +4504,13 @@ impl ListServersByTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4225,6 +4520,7 @@ impl ListServersByTag {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVERS_BY_TAG);
         if let Some(body) = &self.body {
@@ -4265,6 +4561,7 @@ pub struct ListServersDetails {
     options: RequestOptions,
 }
 impl ListServersDetails {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4371,11 +4668,13 @@ impl ListServersDetails {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4385,6 +4684,7 @@ impl ListServersDetails {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SERVERS_DETAILS);
         input.query("enterprise_project_id", &self.enterprise_project_id);
@@ -4407,20 +4707,25 @@ impl ListServersDetails {
 impl huaweicloud_sdk_core::pagination::Paged for ListServersDetails {
     type Output = models::ListServersDetailsResponse;
     type Item = models::ServerDetail;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS ListServersDetails"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
             first: 1i64,
         }
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4428,6 +4733,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListServersDetails {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4435,14 +4741,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListServersDetails {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListServersDetailsResponse) -> &[models::ServerDetail] {
         output.servers.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListServersDetailsResponse,
     ) -> Vec<models::ServerDetail> {
         output.servers.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListServersDetailsResponse) -> Option<i64> {
         output.count
     }
@@ -4452,6 +4761,7 @@ impl ListServersDetails {
     /// on this builder (else 1) and asks for the next page number each time; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`count`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4460,6 +4770,7 @@ impl ListServersDetails {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `servers` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ServerDetail> {
@@ -4487,6 +4798,7 @@ pub struct ListTemplates {
     options: RequestOptions,
 }
 impl ListTemplates {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4526,11 +4838,13 @@ impl ListTemplates {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response and the response headers.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4555,6 +4869,7 @@ impl ListTemplates {
         }
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TEMPLATES);
         input.query("limit", &self.limit);
@@ -4568,18 +4883,23 @@ impl ListTemplates {
 impl huaweicloud_sdk_core::pagination::Paged for ListTemplates {
     type Output = models::ListTemplatesResponse;
     type Item = models::LaunchTemplate;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS ListTemplates"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4587,6 +4907,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTemplates {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4594,12 +4915,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTemplates {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListTemplatesResponse) -> &[models::LaunchTemplate] {
         output.launch_templates.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListTemplatesResponse) -> Vec<models::LaunchTemplate> {
         output.launch_templates.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListTemplatesResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -4609,6 +4933,7 @@ impl ListTemplates {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4617,6 +4942,7 @@ impl ListTemplates {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `launch_templates` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::LaunchTemplate> {
@@ -4642,6 +4968,7 @@ pub struct MigrateServer {
     options: RequestOptions,
 }
 impl MigrateServer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4663,11 +4990,13 @@ impl MigrateServer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4677,6 +5006,7 @@ impl MigrateServer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MIGRATE_SERVER);
         input.path("server_id", self.server_id.as_deref());
@@ -4707,6 +5037,7 @@ pub struct NovaAssociateSecurityGroup {
     options: RequestOptions,
 }
 impl NovaAssociateSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4728,11 +5059,13 @@ impl NovaAssociateSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4740,6 +5073,7 @@ impl NovaAssociateSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_ASSOCIATE_SECURITY_GROUP);
         input.path("server_id", self.server_id.as_deref());
@@ -4770,6 +5104,7 @@ pub struct NovaAttachInterface {
     options: RequestOptions,
 }
 impl NovaAttachInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4791,11 +5126,13 @@ impl NovaAttachInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4805,6 +5142,7 @@ impl NovaAttachInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_ATTACH_INTERFACE);
         input.path("server_id", self.server_id.as_deref());
@@ -4835,6 +5173,7 @@ pub struct NovaCreateKeypair {
     options: RequestOptions,
 }
 impl NovaCreateKeypair {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4857,11 +5196,13 @@ impl NovaCreateKeypair {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4871,6 +5212,7 @@ impl NovaCreateKeypair {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_CREATE_KEYPAIR);
         input.header("OpenStack-API-Version", self.open_stack_api_version.as_deref());
@@ -4901,6 +5243,7 @@ pub struct NovaCreateServers {
     options: RequestOptions,
 }
 impl NovaCreateServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4923,11 +5266,13 @@ impl NovaCreateServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4937,6 +5282,7 @@ impl NovaCreateServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_CREATE_SERVERS);
         input.header("OpenStack-API-Version", self.open_stack_api_version.as_deref());
@@ -4966,6 +5312,7 @@ pub struct NovaDeleteKeypair {
     options: RequestOptions,
 }
 impl NovaDeleteKeypair {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4980,11 +5327,13 @@ impl NovaDeleteKeypair {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4992,6 +5341,7 @@ impl NovaDeleteKeypair {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_DELETE_KEYPAIR);
         input.path("keypair_name", self.keypair_name.as_deref());
@@ -5017,6 +5367,7 @@ pub struct NovaDeleteServer {
     options: RequestOptions,
 }
 impl NovaDeleteServer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5032,11 +5383,13 @@ impl NovaDeleteServer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -5044,6 +5397,7 @@ impl NovaDeleteServer {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_DELETE_SERVER);
         input.path("server_id", self.server_id.as_deref());
@@ -5070,6 +5424,7 @@ pub struct NovaDisassociateSecurityGroup {
     options: RequestOptions,
 }
 impl NovaDisassociateSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5094,11 +5449,13 @@ impl NovaDisassociateSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -5106,6 +5463,7 @@ impl NovaDisassociateSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_DISASSOCIATE_SECURITY_GROUP);
         input.path("server_id", self.server_id.as_deref());
@@ -5134,6 +5492,7 @@ pub struct NovaListAvailabilityZones {
     options: RequestOptions,
 }
 impl NovaListAvailabilityZones {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5141,11 +5500,13 @@ impl NovaListAvailabilityZones {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5155,6 +5516,7 @@ impl NovaListAvailabilityZones {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_AVAILABILITY_ZONES);
         input.options(self.options);
@@ -5181,6 +5543,7 @@ pub struct NovaListKeypairs {
     options: RequestOptions,
 }
 impl NovaListKeypairs {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5213,11 +5576,13 @@ impl NovaListKeypairs {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5227,6 +5592,7 @@ impl NovaListKeypairs {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_KEYPAIRS);
         input.query("limit", &self.limit);
@@ -5254,6 +5620,7 @@ pub struct NovaListServerSecurityGroups {
     options: RequestOptions,
 }
 impl NovaListServerSecurityGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5269,11 +5636,13 @@ impl NovaListServerSecurityGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5283,6 +5652,7 @@ impl NovaListServerSecurityGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_SERVER_SECURITY_GROUPS);
         input.path("server_id", self.server_id.as_deref());
@@ -5321,6 +5691,7 @@ pub struct NovaListServers {
     options: RequestOptions,
 }
 impl NovaListServers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5437,11 +5808,13 @@ impl NovaListServers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5451,6 +5824,7 @@ impl NovaListServers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_SERVERS);
         input.query("changes-since", &self.changes_since);
@@ -5474,18 +5848,23 @@ impl NovaListServers {
 impl huaweicloud_sdk_core::pagination::Paged for NovaListServers {
     type Output = models::NovaListServersResponse;
     type Item = models::NovaSimpleServer;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS NovaListServers"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5493,6 +5872,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NovaListServers {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5500,14 +5880,17 @@ impl huaweicloud_sdk_core::pagination::Paged for NovaListServers {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::NovaListServersResponse) -> &[models::NovaSimpleServer] {
         output.servers.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NovaListServersResponse,
     ) -> Vec<models::NovaSimpleServer> {
         output.servers.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::NovaListServersResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -5517,6 +5900,7 @@ impl NovaListServers {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5525,6 +5909,7 @@ impl NovaListServers {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `servers` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NovaSimpleServer> {
@@ -5561,6 +5946,7 @@ pub struct NovaListServersDetails {
     options: RequestOptions,
 }
 impl NovaListServersDetails {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5676,11 +6062,13 @@ impl NovaListServersDetails {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5690,6 +6078,7 @@ impl NovaListServersDetails {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_SERVERS_DETAILS);
         input.query("changes-since", &self.changes_since);
@@ -5712,18 +6101,23 @@ impl NovaListServersDetails {
 impl huaweicloud_sdk_core::pagination::Paged for NovaListServersDetails {
     type Output = models::NovaListServersDetailsResponse;
     type Item = models::NovaServer;
+    #[inline]
     fn operation(&self) -> &'static str {
         "ECS NovaListServersDetails"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5731,6 +6125,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NovaListServersDetails {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5738,14 +6133,17 @@ impl huaweicloud_sdk_core::pagination::Paged for NovaListServersDetails {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::NovaListServersDetailsResponse) -> &[models::NovaServer] {
         output.servers.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NovaListServersDetailsResponse,
     ) -> Vec<models::NovaServer> {
         output.servers.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::NovaListServersDetailsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -5755,6 +6153,7 @@ impl NovaListServersDetails {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5763,6 +6162,7 @@ impl NovaListServersDetails {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `servers` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NovaServer> {
@@ -5786,6 +6186,7 @@ pub struct NovaListVersions {
     options: RequestOptions,
 }
 impl NovaListVersions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5793,11 +6194,13 @@ impl NovaListVersions {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5807,6 +6210,7 @@ impl NovaListVersions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_LIST_VERSIONS);
         input.options(self.options);
@@ -5831,6 +6235,7 @@ pub struct NovaShowFlavorExtraSpecs {
     options: RequestOptions,
 }
 impl NovaShowFlavorExtraSpecs {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5846,11 +6251,13 @@ impl NovaShowFlavorExtraSpecs {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5860,6 +6267,7 @@ impl NovaShowFlavorExtraSpecs {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_SHOW_FLAVOR_EXTRA_SPECS);
         input.path("flavor_id", self.flavor_id.as_deref());
@@ -5886,6 +6294,7 @@ pub struct NovaShowKeypair {
     options: RequestOptions,
 }
 impl NovaShowKeypair {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5909,11 +6318,13 @@ impl NovaShowKeypair {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5923,6 +6334,7 @@ impl NovaShowKeypair {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_SHOW_KEYPAIR);
         input.path("keypair_name", self.keypair_name.as_deref());
@@ -5950,6 +6362,7 @@ pub struct NovaShowServer {
     options: RequestOptions,
 }
 impl NovaShowServer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5974,11 +6387,13 @@ impl NovaShowServer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5988,6 +6403,7 @@ impl NovaShowServer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_SHOW_SERVER);
         input.path("server_id", self.server_id.as_deref());
@@ -6015,6 +6431,7 @@ pub struct NovaShowServerInterface {
     options: RequestOptions,
 }
 impl NovaShowServerInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6038,11 +6455,13 @@ impl NovaShowServerInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6052,6 +6471,7 @@ impl NovaShowServerInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_SHOW_SERVER_INTERFACE);
         input.path("port_id", self.port_id.as_deref());
@@ -6078,6 +6498,7 @@ pub struct NovaShowVersion {
     options: RequestOptions,
 }
 impl NovaShowVersion {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6092,11 +6513,13 @@ impl NovaShowVersion {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6106,6 +6529,7 @@ impl NovaShowVersion {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NOVA_SHOW_VERSION);
         input.path("api_version", self.api_version.as_deref());
@@ -6132,6 +6556,7 @@ pub struct RegisterServerMonitor {
     options: RequestOptions,
 }
 impl RegisterServerMonitor {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6153,11 +6578,13 @@ impl RegisterServerMonitor {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -6165,6 +6592,7 @@ impl RegisterServerMonitor {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REGISTER_SERVER_MONITOR);
         input.path("server_id", self.server_id.as_deref());
@@ -6195,6 +6623,7 @@ pub struct ReinstallServerWithCloudInit {
     options: RequestOptions,
 }
 impl ReinstallServerWithCloudInit {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6219,11 +6648,13 @@ impl ReinstallServerWithCloudInit {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6233,6 +6664,7 @@ impl ReinstallServerWithCloudInit {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REINSTALL_SERVER_WITH_CLOUD_INIT);
         input.path("server_id", self.server_id.as_deref());
@@ -6263,6 +6695,7 @@ pub struct ReinstallServerWithoutCloudInit {
     options: RequestOptions,
 }
 impl ReinstallServerWithoutCloudInit {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6287,11 +6720,13 @@ impl ReinstallServerWithoutCloudInit {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6301,6 +6736,7 @@ impl ReinstallServerWithoutCloudInit {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REINSTALL_SERVER_WITHOUT_CLOUD_INIT);
         input.path("server_id", self.server_id.as_deref());
@@ -6331,6 +6767,7 @@ pub struct ResetServerPassword {
     options: RequestOptions,
 }
 impl ResetServerPassword {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6352,11 +6789,13 @@ impl ResetServerPassword {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -6364,6 +6803,7 @@ impl ResetServerPassword {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_SERVER_PASSWORD);
         input.path("server_id", self.server_id.as_deref());
@@ -6394,6 +6834,7 @@ pub struct ResizePostPaidServer {
     options: RequestOptions,
 }
 impl ResizePostPaidServer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6415,11 +6856,13 @@ impl ResizePostPaidServer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6429,6 +6872,7 @@ impl ResizePostPaidServer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_POST_PAID_SERVER);
         input.path("server_id", self.server_id.as_deref());
@@ -6459,6 +6903,7 @@ pub struct ResizeServer {
     options: RequestOptions,
 }
 impl ResizeServer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6480,11 +6925,13 @@ impl ResizeServer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6494,6 +6941,7 @@ impl ResizeServer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_SERVER);
         input.path("server_id", self.server_id.as_deref());
@@ -6523,6 +6971,7 @@ pub struct RevertRecycleBinServer {
     options: RequestOptions,
 }
 impl RevertRecycleBinServer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6538,11 +6987,13 @@ impl RevertRecycleBinServer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6552,6 +7003,7 @@ impl RevertRecycleBinServer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REVERT_RECYCLE_BIN_SERVER);
         input.path("server_id", self.server_id.as_deref());
@@ -6577,6 +7029,7 @@ pub struct ShowAppendableVolumeQuota {
     options: RequestOptions,
 }
 impl ShowAppendableVolumeQuota {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6592,11 +7045,13 @@ impl ShowAppendableVolumeQuota {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6606,6 +7061,7 @@ impl ShowAppendableVolumeQuota {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_APPENDABLE_VOLUME_QUOTA);
         input.path("server_id", self.server_id.as_deref());
@@ -6633,6 +7089,7 @@ pub struct ShowFlavorCapacity {
     options: RequestOptions,
 }
 impl ShowFlavorCapacity {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6662,11 +7119,13 @@ impl ShowFlavorCapacity {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6676,6 +7135,7 @@ impl ShowFlavorCapacity {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FLAVOR_CAPACITY);
         input.path("flavor_id", self.flavor_id.as_deref());
@@ -6703,6 +7163,7 @@ pub struct ShowJob {
     options: RequestOptions,
 }
 impl ShowJob {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6718,11 +7179,13 @@ impl ShowJob {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6732,6 +7195,7 @@ impl ShowJob {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_JOB);
         input.path("job_id", self.job_id.as_deref());
@@ -6761,6 +7225,7 @@ impl ShowJob {
     /// Polls `ShowJob` until `status` is `SUCCESS`; a failure state (`FAIL`) ends the wait with an
     /// error naming it. Polls 5 s apart at first, growing to 20 s, and gives up after 1800 s
     /// (change it with `.timeout(...)` before `.await`); the error says the last state seen.
+    #[inline]
     pub fn wait_until_job_succeeded(
         self,
     ) -> huaweicloud_sdk_core::waiter::Wait<
@@ -6797,6 +7262,7 @@ pub struct ShowMetadataOptions {
     options: RequestOptions,
 }
 impl ShowMetadataOptions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6812,11 +7278,13 @@ impl ShowMetadataOptions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6826,6 +7294,7 @@ impl ShowMetadataOptions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_METADATA_OPTIONS);
         input.path("server_id", self.server_id.as_deref());
@@ -6850,6 +7319,7 @@ pub struct ShowRecycleBin {
     options: RequestOptions,
 }
 impl ShowRecycleBin {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6857,11 +7327,13 @@ impl ShowRecycleBin {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6871,6 +7343,7 @@ impl ShowRecycleBin {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RECYCLE_BIN);
         input.options(self.options);
@@ -6895,6 +7368,7 @@ pub struct ShowResetPasswordFlag {
     options: RequestOptions,
 }
 impl ShowResetPasswordFlag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6910,11 +7384,13 @@ impl ShowResetPasswordFlag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6924,6 +7400,7 @@ impl ShowResetPasswordFlag {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RESET_PASSWORD_FLAG);
         input.path("server_id", self.server_id.as_deref());
@@ -6949,6 +7426,7 @@ pub struct ShowSerialConsoleActions {
     options: RequestOptions,
 }
 impl ShowSerialConsoleActions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6964,11 +7442,13 @@ impl ShowSerialConsoleActions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6978,6 +7458,7 @@ impl ShowSerialConsoleActions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERIAL_CONSOLE_ACTIONS);
         input.path("server_id", self.server_id.as_deref());
@@ -7003,6 +7484,7 @@ pub struct ShowServer {
     options: RequestOptions,
 }
 impl ShowServer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7018,11 +7500,13 @@ impl ShowServer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7032,6 +7516,7 @@ impl ShowServer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER);
         input.path("server_id", self.server_id.as_deref());
@@ -7077,6 +7562,7 @@ impl ShowServer {
     /// wait with an error naming it; HTTP 404 counts as not ready yet. Polls 5 s apart at first,
     /// growing to 20 s, and gives up after 1800 s (change it with `.timeout(...)` before `.await`);
     /// the error says the last state seen.
+    #[inline]
     pub fn wait_until_server_active(
         self,
     ) -> huaweicloud_sdk_core::waiter::Wait<
@@ -7105,6 +7591,7 @@ impl ShowServer {
     /// wait with an error naming it; HTTP 404 means the resource is gone, which ends the wait with
     /// `None`. Polls 5 s apart at first, growing to 20 s, and gives up after 1200 s (change it with
     /// `.timeout(...)` before `.await`); the error says the last state seen.
+    #[inline]
     pub fn wait_until_server_deleted(
         self,
     ) -> huaweicloud_sdk_core::waiter::Wait<
@@ -7145,6 +7632,7 @@ pub struct ShowServerAttachableNicNum {
     options: RequestOptions,
 }
 impl ShowServerAttachableNicNum {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7160,11 +7648,13 @@ impl ShowServerAttachableNicNum {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7174,6 +7664,7 @@ impl ShowServerAttachableNicNum {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_ATTACHABLE_NIC_NUM);
         input.path("server_id", self.server_id.as_deref());
@@ -7200,6 +7691,7 @@ pub struct ShowServerBlockDevice {
     options: RequestOptions,
 }
 impl ShowServerBlockDevice {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7223,11 +7715,13 @@ impl ShowServerBlockDevice {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7237,6 +7731,7 @@ impl ShowServerBlockDevice {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_BLOCK_DEVICE);
         input.path("server_id", self.server_id.as_deref());
@@ -7264,6 +7759,7 @@ pub struct ShowServerConsoleOutput {
     options: RequestOptions,
 }
 impl ShowServerConsoleOutput {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7287,11 +7783,13 @@ impl ShowServerConsoleOutput {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7301,6 +7799,7 @@ impl ShowServerConsoleOutput {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_CONSOLE_OUTPUT);
         input.path("server_id", self.server_id.as_deref());
@@ -7327,6 +7826,7 @@ pub struct ShowServerGroup {
     options: RequestOptions,
 }
 impl ShowServerGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7342,11 +7842,13 @@ impl ShowServerGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7356,6 +7858,7 @@ impl ShowServerGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_GROUP);
         input.path("server_group_id", self.server_group_id.as_deref());
@@ -7380,6 +7883,7 @@ pub struct ShowServerLimits {
     options: RequestOptions,
 }
 impl ShowServerLimits {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7387,11 +7891,13 @@ impl ShowServerLimits {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7401,6 +7907,7 @@ impl ShowServerLimits {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_LIMITS);
         input.options(self.options);
@@ -7425,6 +7932,7 @@ pub struct ShowServerPassword {
     options: RequestOptions,
 }
 impl ShowServerPassword {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7440,11 +7948,13 @@ impl ShowServerPassword {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7454,6 +7964,7 @@ impl ShowServerPassword {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_PASSWORD);
         input.path("server_id", self.server_id.as_deref());
@@ -7480,6 +7991,7 @@ pub struct ShowServerRemoteConsole {
     options: RequestOptions,
 }
 impl ShowServerRemoteConsole {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7501,11 +8013,13 @@ impl ShowServerRemoteConsole {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7515,6 +8029,7 @@ impl ShowServerRemoteConsole {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_REMOTE_CONSOLE);
         input.path("server_id", self.server_id.as_deref());
@@ -7544,6 +8059,7 @@ pub struct ShowServerTags {
     options: RequestOptions,
 }
 impl ShowServerTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7559,11 +8075,13 @@ impl ShowServerTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7573,6 +8091,7 @@ impl ShowServerTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SERVER_TAGS);
         input.path("server_id", self.server_id.as_deref());
@@ -7599,6 +8118,7 @@ pub struct UpdateMetadataOptions {
     options: RequestOptions,
 }
 impl UpdateMetadataOptions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7623,11 +8143,13 @@ impl UpdateMetadataOptions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -7635,6 +8157,7 @@ impl UpdateMetadataOptions {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_METADATA_OPTIONS);
         input.path("server_id", self.server_id.as_deref());
@@ -7663,6 +8186,7 @@ pub struct UpdateRecycleBin {
     options: RequestOptions,
 }
 impl UpdateRecycleBin {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7676,11 +8200,13 @@ impl UpdateRecycleBin {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -7688,6 +8214,7 @@ impl UpdateRecycleBin {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_RECYCLE_BIN);
         if let Some(body) = &self.body {
@@ -7716,6 +8243,7 @@ pub struct UpdateRecycleBinPolicy {
     options: RequestOptions,
 }
 impl UpdateRecycleBinPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7729,11 +8257,13 @@ impl UpdateRecycleBinPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -7741,6 +8271,7 @@ impl UpdateRecycleBinPolicy {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_RECYCLE_BIN_POLICY);
         if let Some(body) = &self.body {
@@ -7770,6 +8301,7 @@ pub struct UpdateScheduledEvent {
     options: RequestOptions,
 }
 impl UpdateScheduledEvent {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7791,11 +8323,13 @@ impl UpdateScheduledEvent {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the output holds the response headers.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7819,6 +8353,7 @@ impl UpdateScheduledEvent {
         }
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SCHEDULED_EVENT);
         input.path("id", self.id.as_deref());
@@ -7849,6 +8384,7 @@ pub struct UpdateSerialConsoleOptions {
     options: RequestOptions,
 }
 impl UpdateSerialConsoleOptions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7870,11 +8406,13 @@ impl UpdateSerialConsoleOptions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -7882,6 +8420,7 @@ impl UpdateSerialConsoleOptions {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERIAL_CONSOLE_OPTIONS);
         input.path("server_id", self.server_id.as_deref());
@@ -7911,6 +8450,7 @@ pub struct UpdateServer {
     options: RequestOptions,
 }
 impl UpdateServer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7932,11 +8472,13 @@ impl UpdateServer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7946,6 +8488,7 @@ impl UpdateServer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERVER);
         input.path("server_id", self.server_id.as_deref());
@@ -7976,6 +8519,7 @@ pub struct UpdateServerAutoTerminateTime {
     options: RequestOptions,
 }
 impl UpdateServerAutoTerminateTime {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8000,11 +8544,13 @@ impl UpdateServerAutoTerminateTime {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8012,6 +8558,7 @@ impl UpdateServerAutoTerminateTime {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERVER_AUTO_TERMINATE_TIME);
         input.path("server_id", self.server_id.as_deref());
@@ -8043,6 +8590,7 @@ pub struct UpdateServerBlockDevice {
     options: RequestOptions,
 }
 impl UpdateServerBlockDevice {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8072,11 +8620,13 @@ impl UpdateServerBlockDevice {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8084,6 +8634,7 @@ impl UpdateServerBlockDevice {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERVER_BLOCK_DEVICE);
         input.path("server_id", self.server_id.as_deref());
@@ -8116,6 +8667,7 @@ pub struct UpdateServerInterface {
     options: RequestOptions,
 }
 impl UpdateServerInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8145,11 +8697,13 @@ impl UpdateServerInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8157,6 +8711,7 @@ impl UpdateServerInterface {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERVER_INTERFACE);
         input.path("server_id", self.server_id.as_deref());
@@ -8188,6 +8743,7 @@ pub struct UpdateServerMetadata {
     options: RequestOptions,
 }
 impl UpdateServerMetadata {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8209,11 +8765,13 @@ impl UpdateServerMetadata {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8223,6 +8781,7 @@ impl UpdateServerMetadata {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SERVER_METADATA);
         input.path("server_id", self.server_id.as_deref());

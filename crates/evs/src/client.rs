@@ -59,6 +59,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn associate_auto_snapshot_policy(
         &self,
     ) -> super::operations::AssociateAutoSnapshotPolicy {
@@ -105,6 +106,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_snapshot_group_tag(
         &self,
     ) -> super::operations::BatchCreateSnapshotGroupTag {
@@ -151,6 +153,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_snapshot_tags(
         &self,
     ) -> super::operations::BatchCreateSnapshotTags {
@@ -197,6 +200,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_volume_tags(&self) -> super::operations::BatchCreateVolumeTags {
         super::operations::BatchCreateVolumeTags::new(self.inner.clone())
     }
@@ -241,6 +245,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_snapshot_group_tag(
         &self,
     ) -> super::operations::BatchDeleteSnapshotGroupTag {
@@ -287,6 +292,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_snapshot_tags(
         &self,
     ) -> super::operations::BatchDeleteSnapshotTags {
@@ -333,6 +339,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_volume_tags(&self) -> super::operations::BatchDeleteVolumeTags {
         super::operations::BatchDeleteVolumeTags::new(self.inner.clone())
     }
@@ -372,6 +379,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_resize_volumes(&self) -> super::operations::BatchResizeVolumes {
         super::operations::BatchResizeVolumes::new(self.inner.clone())
     }
@@ -411,6 +419,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_volume_charge_mode(
         &self,
     ) -> super::operations::ChangeVolumeChargeMode {
@@ -458,6 +467,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn cinder_accept_volume_transfer(
         &self,
     ) -> super::operations::CinderAcceptVolumeTransfer {
@@ -506,6 +516,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn cinder_create_volume_transfer(
         &self,
     ) -> super::operations::CinderCreateVolumeTransfer {
@@ -548,6 +559,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn cinder_delete_volume_transfer(
         &self,
     ) -> super::operations::CinderDeleteVolumeTransfer {
@@ -588,6 +600,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn cinder_list_availability_zones(
         &self,
     ) -> super::operations::CinderListAvailabilityZones {
@@ -632,6 +645,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn cinder_list_quotas(&self) -> super::operations::CinderListQuotas {
         super::operations::CinderListQuotas::new(self.inner.clone())
     }
@@ -682,6 +696,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn cinder_list_volume_transfers(
         &self,
     ) -> super::operations::CinderListVolumeTransfers {
@@ -721,6 +736,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn cinder_list_volume_types(&self) -> super::operations::CinderListVolumeTypes {
         super::operations::CinderListVolumeTypes::new(self.inner.clone())
     }
@@ -762,6 +778,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn cinder_show_volume_transfer(
         &self,
     ) -> super::operations::CinderShowVolumeTransfer {
@@ -813,6 +830,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn count_auto_snapshot_policies(
         &self,
     ) -> super::operations::CountAutoSnapshotPolicies {
@@ -861,6 +879,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn count_snapshot_chains(&self) -> super::operations::CountSnapshotChains {
         super::operations::CountSnapshotChains::new(self.inner.clone())
     }
@@ -921,6 +940,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn count_snapshots(&self) -> super::operations::CountSnapshots {
         super::operations::CountSnapshots::new(self.inner.clone())
     }
@@ -971,6 +991,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn count_snapshots_group(&self) -> super::operations::CountSnapshotsGroup {
         super::operations::CountSnapshotsGroup::new(self.inner.clone())
     }
@@ -1012,6 +1033,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_auto_snapshot_policy(
         &self,
     ) -> super::operations::CreateAutoSnapshotPolicy {
@@ -1053,6 +1075,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_snapshot(&self) -> super::operations::CreateSnapshot {
         super::operations::CreateSnapshot::new(self.inner.clone())
     }
@@ -1093,6 +1116,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_snapshot_group(&self) -> super::operations::CreateSnapshotGroup {
         super::operations::CreateSnapshotGroup::new(self.inner.clone())
     }
@@ -1133,6 +1157,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_standard_snapshot(&self) -> super::operations::CreateStandardSnapshot {
         super::operations::CreateStandardSnapshot::new(self.inner.clone())
     }
@@ -1183,6 +1208,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_volume(&self) -> super::operations::CreateVolume {
         super::operations::CreateVolume::new(self.inner.clone())
     }
@@ -1222,6 +1248,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_auto_snapshot_policy(
         &self,
     ) -> super::operations::DeleteAutoSnapshotPolicy {
@@ -1264,6 +1291,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_snapshot(&self) -> super::operations::DeleteSnapshot {
         super::operations::DeleteSnapshot::new(self.inner.clone())
     }
@@ -1304,6 +1332,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_snapshot_group(&self) -> super::operations::DeleteSnapshotGroup {
         super::operations::DeleteSnapshotGroup::new(self.inner.clone())
     }
@@ -1344,6 +1373,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_standard_snapshot(&self) -> super::operations::DeleteStandardSnapshot {
         super::operations::DeleteStandardSnapshot::new(self.inner.clone())
     }
@@ -1388,6 +1418,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_volume(&self) -> super::operations::DeleteVolume {
         super::operations::DeleteVolume::new(self.inner.clone())
     }
@@ -1428,6 +1459,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_volume_in_recycle(&self) -> super::operations::DeleteVolumeInRecycle {
         super::operations::DeleteVolumeInRecycle::new(self.inner.clone())
     }
@@ -1469,6 +1501,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn disassociate_auto_snapshot_policy(
         &self,
     ) -> super::operations::DisassociateAutoSnapshotPolicy {
@@ -1538,6 +1571,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_auto_snapshot_policy(
         &self,
     ) -> super::operations::ListAutoSnapshotPolicy {
@@ -1596,6 +1630,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_snapshot_chains(&self) -> super::operations::ListSnapshotChains {
         super::operations::ListSnapshotChains::new(self.inner.clone())
     }
@@ -1665,6 +1700,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_snapshot_group(&self) -> super::operations::ListSnapshotGroup {
         super::operations::ListSnapshotGroup::new(self.inner.clone())
     }
@@ -1702,6 +1738,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_snapshot_group_tags(&self) -> super::operations::ListSnapshotGroupTags {
         super::operations::ListSnapshotGroupTags::new(self.inner.clone())
     }
@@ -1738,6 +1775,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_snapshot_tags(&self) -> super::operations::ListSnapshotTags {
         super::operations::ListSnapshotTags::new(self.inner.clone())
     }
@@ -1808,6 +1846,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_snapshots(&self) -> super::operations::ListSnapshots {
         super::operations::ListSnapshots::new(self.inner.clone())
     }
@@ -1898,6 +1937,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_snapshots_details(&self) -> super::operations::ListSnapshotsDetails {
         super::operations::ListSnapshotsDetails::new(self.inner.clone())
     }
@@ -1934,6 +1974,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_versions(&self) -> super::operations::ListVersions {
         super::operations::ListVersions::new(self.inner.clone())
     }
@@ -1970,6 +2011,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_volume_tags(&self) -> super::operations::ListVolumeTags {
         super::operations::ListVolumeTags::new(self.inner.clone())
     }
@@ -2061,6 +2103,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_volumes(&self) -> super::operations::ListVolumes {
         super::operations::ListVolumes::new(self.inner.clone())
     }
@@ -2105,6 +2148,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_volumes_by_tags(&self) -> super::operations::ListVolumesByTags {
         super::operations::ListVolumesByTags::new(self.inner.clone())
     }
@@ -2163,6 +2207,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_volumes_in_recycle(&self) -> super::operations::ListVolumesInRecycle {
         super::operations::ListVolumesInRecycle::new(self.inner.clone())
     }
@@ -2206,6 +2251,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn modify_volume_qo_s(&self) -> super::operations::ModifyVolumeQoS {
         super::operations::ModifyVolumeQoS::new(self.inner.clone())
     }
@@ -2249,6 +2295,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn resize_volume(&self) -> super::operations::ResizeVolume {
         super::operations::ResizeVolume::new(self.inner.clone())
     }
@@ -2292,6 +2339,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn retype_volume(&self) -> super::operations::RetypeVolume {
         super::operations::RetypeVolume::new(self.inner.clone())
     }
@@ -2332,6 +2380,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn revert_volume_in_recycle(&self) -> super::operations::RevertVolumeInRecycle {
         super::operations::RevertVolumeInRecycle::new(self.inner.clone())
     }
@@ -2375,6 +2424,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn rollback_snapshot(&self) -> super::operations::RollbackSnapshot {
         super::operations::RollbackSnapshot::new(self.inner.clone())
     }
@@ -2420,6 +2470,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn rollback_standard_snapshot(
         &self,
     ) -> super::operations::RollbackStandardSnapshot {
@@ -2462,6 +2513,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_auto_snapshot_policy(
         &self,
     ) -> super::operations::ShowAutoSnapshotPolicy {
@@ -2503,6 +2555,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_job(&self) -> super::operations::ShowJob {
         super::operations::ShowJob::new(self.inner.clone())
     }
@@ -2528,6 +2581,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn wait_until_job_succeeded(
         &self,
         job_id: impl Into<String>,
@@ -2569,6 +2623,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_recycle_policy(&self) -> super::operations::ShowRecyclePolicy {
         super::operations::ShowRecyclePolicy::new(self.inner.clone())
     }
@@ -2608,6 +2663,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_snapshot(&self) -> super::operations::ShowSnapshot {
         super::operations::ShowSnapshot::new(self.inner.clone())
     }
@@ -2647,6 +2703,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_snapshot_group(&self) -> super::operations::ShowSnapshotGroup {
         super::operations::ShowSnapshotGroup::new(self.inner.clone())
     }
@@ -2687,6 +2744,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_standard_snapshot(&self) -> super::operations::ShowStandardSnapshot {
         super::operations::ShowStandardSnapshot::new(self.inner.clone())
     }
@@ -2725,6 +2783,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_version(&self) -> super::operations::ShowVersion {
         super::operations::ShowVersion::new(self.inner.clone())
     }
@@ -2764,6 +2823,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_volume(&self) -> super::operations::ShowVolume {
         super::operations::ShowVolume::new(self.inner.clone())
     }
@@ -2792,6 +2852,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn wait_until_volume_available(
         &self,
         volume_id: impl Into<String>,
@@ -2837,6 +2898,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_volume_in_recycle(&self) -> super::operations::ShowVolumeInRecycle {
         super::operations::ShowVolumeInRecycle::new(self.inner.clone())
     }
@@ -2876,6 +2938,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_volume_tags(&self) -> super::operations::ShowVolumeTags {
         super::operations::ShowVolumeTags::new(self.inner.clone())
     }
@@ -2918,6 +2981,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn unsubscribe_postpaid_volume(
         &self,
     ) -> super::operations::UnsubscribePostpaidVolume {
@@ -2965,6 +3029,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_auto_snapshot_policy(
         &self,
     ) -> super::operations::UpdateAutoSnapshotPolicy {
@@ -3007,6 +3072,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_recycle_policy(&self) -> super::operations::UpdateRecyclePolicy {
         super::operations::UpdateRecyclePolicy::new(self.inner.clone())
     }
@@ -3050,6 +3116,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_snapshot(&self) -> super::operations::UpdateSnapshot {
         super::operations::UpdateSnapshot::new(self.inner.clone())
     }
@@ -3094,6 +3161,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_snapshot_group(&self) -> super::operations::UpdateSnapshotGroup {
         super::operations::UpdateSnapshotGroup::new(self.inner.clone())
     }
@@ -3138,6 +3206,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_standard_snapshot(&self) -> super::operations::UpdateStandardSnapshot {
         super::operations::UpdateStandardSnapshot::new(self.inner.clone())
     }
@@ -3181,6 +3250,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_volume(&self) -> super::operations::UpdateVolume {
         super::operations::UpdateVolume::new(self.inner.clone())
     }

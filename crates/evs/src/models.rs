@@ -42,11 +42,13 @@ pub struct Attachment {
 }
 impl Attachment {
     /// Starts a [`AttachmentBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachmentBuilder {
         AttachmentBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Attachment {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -71,6 +73,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Attachment {
         "server_id",
         "volume_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -192,6 +195,7 @@ impl AttachmentBuilder {
         self
     }
     /// Returns the built [`Attachment`].
+    #[inline]
     pub fn build(self) -> Attachment {
         self.inner
     }
@@ -220,11 +224,13 @@ pub struct AzInfo {
 }
 impl AzInfo {
     /// Starts a [`AzInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AzInfoBuilder {
         AzInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AzInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -236,6 +242,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AzInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AzInfo {
     const NAME: &'static str = "AzInfo";
     const FIELDS: &'static [&'static str] = &["zoneName", "zoneState"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -287,6 +294,7 @@ impl AzInfoBuilder {
         self
     }
     /// Returns the built [`AzInfo`].
+    #[inline]
     pub fn build(self) -> AzInfo {
         self.inner
     }
@@ -301,6 +309,7 @@ pub struct BatchCreateResourceTagsRequestBody {
 }
 impl BatchCreateResourceTagsRequestBody {
     /// Starts a [`BatchCreateResourceTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateResourceTagsRequestBodyBuilder {
         BatchCreateResourceTagsRequestBodyBuilder::default()
     }
@@ -310,6 +319,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateResourceTagsRequestBody {
     const NAME: &'static str = "BatchCreateResourceTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -358,6 +368,7 @@ impl BatchCreateResourceTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateResourceTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateResourceTagsRequestBody {
         self.inner
     }
@@ -379,12 +390,14 @@ pub struct BatchCreateVolumeTagsRequestBody {
 }
 impl BatchCreateVolumeTagsRequestBody {
     /// Starts a [`BatchCreateVolumeTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateVolumeTagsRequestBodyBuilder {
         BatchCreateVolumeTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateVolumeTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -396,6 +409,7 @@ for BatchCreateVolumeTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateVolumeTagsRequestBody {
     const NAME: &'static str = "BatchCreateVolumeTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -460,6 +474,7 @@ impl BatchCreateVolumeTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateVolumeTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateVolumeTagsRequestBody {
         self.inner
     }
@@ -483,6 +498,7 @@ pub struct BatchDeleteResourceTagsRequestBody {
 }
 impl BatchDeleteResourceTagsRequestBody {
     /// Starts a [`BatchDeleteResourceTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteResourceTagsRequestBodyBuilder {
         BatchDeleteResourceTagsRequestBodyBuilder::default()
     }
@@ -492,6 +508,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteResourceTagsRequestBody {
     const NAME: &'static str = "BatchDeleteResourceTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -540,6 +557,7 @@ impl BatchDeleteResourceTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteResourceTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteResourceTagsRequestBody {
         self.inner
     }
@@ -561,12 +579,14 @@ pub struct BatchDeleteVolumeTagsRequestBody {
 }
 impl BatchDeleteVolumeTagsRequestBody {
     /// Starts a [`BatchDeleteVolumeTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteVolumeTagsRequestBodyBuilder {
         BatchDeleteVolumeTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteVolumeTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -578,6 +598,7 @@ for BatchDeleteVolumeTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteVolumeTagsRequestBody {
     const NAME: &'static str = "BatchDeleteVolumeTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -645,6 +666,7 @@ impl BatchDeleteVolumeTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteVolumeTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteVolumeTagsRequestBody {
         self.inner
     }
@@ -673,11 +695,13 @@ pub struct BatchResizeVolumeRequestBody {
 }
 impl BatchResizeVolumeRequestBody {
     /// Starts a [`BatchResizeVolumeRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchResizeVolumeRequestBodyBuilder {
         BatchResizeVolumeRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeVolumeRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -689,6 +713,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeVolumeReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeVolumeRequestBody {
     const NAME: &'static str = "BatchResizeVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["volumes", "bss_param"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -762,6 +787,7 @@ impl BatchResizeVolumeRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchResizeVolumeRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchResizeVolumeRequestBody {
         self.inner
     }
@@ -781,6 +807,7 @@ pub struct BatchResizeVolumesResponse {
 }
 impl BatchResizeVolumesResponse {
     /// Starts a [`BatchResizeVolumesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchResizeVolumesResponseBuilder {
         BatchResizeVolumesResponseBuilder::default()
     }
@@ -788,6 +815,7 @@ impl BatchResizeVolumesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeVolumesResponse {
     const NAME: &'static str = "BatchResizeVolumesResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "order_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -839,6 +867,7 @@ impl BatchResizeVolumesResponseBuilder {
         self
     }
     /// Returns the built [`BatchResizeVolumesResponse`].
+    #[inline]
     pub fn build(self) -> BatchResizeVolumesResponse {
         self.inner
     }
@@ -854,6 +883,7 @@ pub struct BssParam2 {
 }
 impl BssParam2 {
     /// Starts a [`BssParam2Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BssParam2Builder {
         BssParam2Builder::default()
     }
@@ -862,6 +892,7 @@ impl BssParam2 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam2 {
     const NAME: &'static str = "BssParam2";
     const FIELDS: &'static [&'static str] = &["is_auto_pay"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -901,6 +932,7 @@ impl BssParam2Builder {
         self
     }
     /// Returns the built [`BssParam2`].
+    #[inline]
     pub fn build(self) -> BssParam2 {
         self.inner
     }
@@ -942,6 +974,7 @@ pub struct BssParamForCreateVolume {
 }
 impl BssParamForCreateVolume {
     /// Starts a [`BssParamForCreateVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BssParamForCreateVolumeBuilder {
         BssParamForCreateVolumeBuilder::default()
     }
@@ -956,6 +989,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamForCreateVolume {
         "periodNum",
         "periodType",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1071,6 +1105,7 @@ impl BssParamForCreateVolumeBuilder {
         self
     }
     /// Returns the built [`BssParamForCreateVolume`].
+    #[inline]
     pub fn build(self) -> BssParamForCreateVolume {
         self.inner
     }
@@ -1136,6 +1171,7 @@ pub struct BssParamForResizeVolume {
 }
 impl BssParamForResizeVolume {
     /// Starts a [`BssParamForResizeVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BssParamForResizeVolumeBuilder {
         BssParamForResizeVolumeBuilder::default()
     }
@@ -1144,6 +1180,7 @@ impl BssParamForResizeVolume {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamForResizeVolume {
     const NAME: &'static str = "BssParamForResizeVolume";
     const FIELDS: &'static [&'static str] = &["isAutoPay"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1189,6 +1226,7 @@ impl BssParamForResizeVolumeBuilder {
         self
     }
     /// Returns the built [`BssParamForResizeVolume`].
+    #[inline]
     pub fn build(self) -> BssParamForResizeVolume {
         self.inner
     }
@@ -1218,6 +1256,7 @@ pub struct BssParamForRetypeVolume {
 }
 impl BssParamForRetypeVolume {
     /// Starts a [`BssParamForRetypeVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BssParamForRetypeVolumeBuilder {
         BssParamForRetypeVolumeBuilder::default()
     }
@@ -1226,6 +1265,7 @@ impl BssParamForRetypeVolume {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamForRetypeVolume {
     const NAME: &'static str = "BssParamForRetypeVolume";
     const FIELDS: &'static [&'static str] = &["isAutoPay"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1271,6 +1311,7 @@ impl BssParamForRetypeVolumeBuilder {
         self
     }
     /// Returns the built [`BssParamForRetypeVolume`].
+    #[inline]
     pub fn build(self) -> BssParamForRetypeVolume {
         self.inner
     }
@@ -1305,6 +1346,7 @@ pub struct ChangeVolumeChargeModeRequestBody {
 }
 impl ChangeVolumeChargeModeRequestBody {
     /// Starts a [`ChangeVolumeChargeModeRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeVolumeChargeModeRequestBodyBuilder {
         ChangeVolumeChargeModeRequestBodyBuilder::default()
     }
@@ -1313,6 +1355,7 @@ impl ChangeVolumeChargeModeRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVolumeChargeModeRequestBody {
     const NAME: &'static str = "ChangeVolumeChargeModeRequestBody";
     const FIELDS: &'static [&'static str] = &["volume_ids", "server_id", "bss_param"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1387,6 +1430,7 @@ impl ChangeVolumeChargeModeRequestBodyBuilder {
         self
     }
     /// Returns the built [`ChangeVolumeChargeModeRequestBody`].
+    #[inline]
     pub fn build(self) -> ChangeVolumeChargeModeRequestBody {
         self.inner
     }
@@ -1404,6 +1448,7 @@ pub struct CinderAcceptVolumeTransferOption {
 }
 impl CinderAcceptVolumeTransferOption {
     /// Starts a [`CinderAcceptVolumeTransferOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderAcceptVolumeTransferOptionBuilder {
         CinderAcceptVolumeTransferOptionBuilder::default()
     }
@@ -1419,6 +1464,7 @@ impl std::fmt::Debug for CinderAcceptVolumeTransferOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CinderAcceptVolumeTransferOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1430,6 +1476,7 @@ for CinderAcceptVolumeTransferOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderAcceptVolumeTransferOption {
     const NAME: &'static str = "CinderAcceptVolumeTransferOption";
     const FIELDS: &'static [&'static str] = &["auth_key"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1469,6 +1516,7 @@ impl CinderAcceptVolumeTransferOptionBuilder {
         self
     }
     /// Returns the built [`CinderAcceptVolumeTransferOption`].
+    #[inline]
     pub fn build(self) -> CinderAcceptVolumeTransferOption {
         self.inner
     }
@@ -1485,12 +1533,14 @@ pub struct CinderAcceptVolumeTransferRequestBody {
 }
 impl CinderAcceptVolumeTransferRequestBody {
     /// Starts a [`CinderAcceptVolumeTransferRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderAcceptVolumeTransferRequestBodyBuilder {
         CinderAcceptVolumeTransferRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CinderAcceptVolumeTransferRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1503,6 +1553,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CinderAcceptVolumeTransferRequestBody {
     const NAME: &'static str = "CinderAcceptVolumeTransferRequestBody";
     const FIELDS: &'static [&'static str] = &["accept"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1545,6 +1596,7 @@ impl CinderAcceptVolumeTransferRequestBodyBuilder {
         self
     }
     /// Returns the built [`CinderAcceptVolumeTransferRequestBody`].
+    #[inline]
     pub fn build(self) -> CinderAcceptVolumeTransferRequestBody {
         self.inner
     }
@@ -1560,12 +1612,14 @@ pub struct CinderAcceptVolumeTransferResponse {
 }
 impl CinderAcceptVolumeTransferResponse {
     /// Starts a [`CinderAcceptVolumeTransferResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderAcceptVolumeTransferResponseBuilder {
         CinderAcceptVolumeTransferResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CinderAcceptVolumeTransferResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1577,6 +1631,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CinderAcceptVolumeTransferResponse {
     const NAME: &'static str = "CinderAcceptVolumeTransferResponse";
     const FIELDS: &'static [&'static str] = &["transfer"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1615,6 +1670,7 @@ impl CinderAcceptVolumeTransferResponseBuilder {
         self
     }
     /// Returns the built [`CinderAcceptVolumeTransferResponse`].
+    #[inline]
     pub fn build(self) -> CinderAcceptVolumeTransferResponse {
         self.inner
     }
@@ -1631,12 +1687,14 @@ pub struct CinderCreateVolumeTransferRequestBody {
 }
 impl CinderCreateVolumeTransferRequestBody {
     /// Starts a [`CinderCreateVolumeTransferRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderCreateVolumeTransferRequestBodyBuilder {
         CinderCreateVolumeTransferRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CinderCreateVolumeTransferRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1649,6 +1707,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CinderCreateVolumeTransferRequestBody {
     const NAME: &'static str = "CinderCreateVolumeTransferRequestBody";
     const FIELDS: &'static [&'static str] = &["transfer"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1688,6 +1747,7 @@ impl CinderCreateVolumeTransferRequestBodyBuilder {
         self
     }
     /// Returns the built [`CinderCreateVolumeTransferRequestBody`].
+    #[inline]
     pub fn build(self) -> CinderCreateVolumeTransferRequestBody {
         self.inner
     }
@@ -1703,12 +1763,14 @@ pub struct CinderCreateVolumeTransferResponse {
 }
 impl CinderCreateVolumeTransferResponse {
     /// Starts a [`CinderCreateVolumeTransferResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderCreateVolumeTransferResponseBuilder {
         CinderCreateVolumeTransferResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CinderCreateVolumeTransferResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1720,6 +1782,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CinderCreateVolumeTransferResponse {
     const NAME: &'static str = "CinderCreateVolumeTransferResponse";
     const FIELDS: &'static [&'static str] = &["transfer"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1758,6 +1821,7 @@ impl CinderCreateVolumeTransferResponseBuilder {
         self
     }
     /// Returns the built [`CinderCreateVolumeTransferResponse`].
+    #[inline]
     pub fn build(self) -> CinderCreateVolumeTransferResponse {
         self.inner
     }
@@ -1778,16 +1842,19 @@ pub struct CinderListAvailabilityZonesResponse {
 }
 impl CinderListAvailabilityZonesResponse {
     /// Starts a [`CinderListAvailabilityZonesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderListAvailabilityZonesResponseBuilder {
         CinderListAvailabilityZonesResponseBuilder::default()
     }
     /// The items of [`availability_zone_info`](Self::availability_zone_info), empty when absent.
+    #[inline]
     pub fn availability_zone_info(&self) -> &[AzInfo] {
         self.availability_zone_info.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CinderListAvailabilityZonesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1799,6 +1866,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CinderListAvailabilityZonesResponse {
     const NAME: &'static str = "CinderListAvailabilityZonesResponse";
     const FIELDS: &'static [&'static str] = &["availabilityZoneInfo"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1856,6 +1924,7 @@ impl CinderListAvailabilityZonesResponseBuilder {
         self
     }
     /// Returns the built [`CinderListAvailabilityZonesResponse`].
+    #[inline]
     pub fn build(self) -> CinderListAvailabilityZonesResponse {
         self.inner
     }
@@ -1871,11 +1940,13 @@ pub struct CinderListQuotasResponse {
 }
 impl CinderListQuotasResponse {
     /// Starts a [`CinderListQuotasResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderListQuotasResponseBuilder {
         CinderListQuotasResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CinderListQuotasResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1886,6 +1957,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CinderListQuotasRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderListQuotasResponse {
     const NAME: &'static str = "CinderListQuotasResponse";
     const FIELDS: &'static [&'static str] = &["quota_set"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1924,6 +1996,7 @@ impl CinderListQuotasResponseBuilder {
         self
     }
     /// Returns the built [`CinderListQuotasResponse`].
+    #[inline]
     pub fn build(self) -> CinderListQuotasResponse {
         self.inner
     }
@@ -1948,16 +2021,19 @@ pub struct CinderListVolumeTransfersResponse {
 }
 impl CinderListVolumeTransfersResponse {
     /// Starts a [`CinderListVolumeTransfersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderListVolumeTransfersResponseBuilder {
         CinderListVolumeTransfersResponseBuilder::default()
     }
     /// The items of [`transfers`](Self::transfers), empty when absent.
+    #[inline]
     pub fn transfers(&self) -> &[VolumeTransferSummary] {
         self.transfers.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CinderListVolumeTransfersResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1968,6 +2044,7 @@ for CinderListVolumeTransfersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderListVolumeTransfersResponse {
     const NAME: &'static str = "CinderListVolumeTransfersResponse";
     const FIELDS: &'static [&'static str] = &["transfers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2015,6 +2092,7 @@ impl CinderListVolumeTransfersResponseBuilder {
         self
     }
     /// Returns the built [`CinderListVolumeTransfersResponse`].
+    #[inline]
     pub fn build(self) -> CinderListVolumeTransfersResponse {
         self.inner
     }
@@ -2030,15 +2108,18 @@ pub struct CinderListVolumeTypesResponse {
 }
 impl CinderListVolumeTypesResponse {
     /// Starts a [`CinderListVolumeTypesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderListVolumeTypesResponseBuilder {
         CinderListVolumeTypesResponseBuilder::default()
     }
     /// The items of [`volume_types`](Self::volume_types), empty when absent.
+    #[inline]
     pub fn volume_types(&self) -> &[VolumeType] {
         self.volume_types.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CinderListVolumeTypesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2049,6 +2130,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CinderListVolumeTypesRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderListVolumeTypesResponse {
     const NAME: &'static str = "CinderListVolumeTypesResponse";
     const FIELDS: &'static [&'static str] = &["volume_types"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2096,6 +2178,7 @@ impl CinderListVolumeTypesResponseBuilder {
         self
     }
     /// Returns the built [`CinderListVolumeTypesResponse`].
+    #[inline]
     pub fn build(self) -> CinderListVolumeTypesResponse {
         self.inner
     }
@@ -2111,12 +2194,14 @@ pub struct CinderShowVolumeTransferResponse {
 }
 impl CinderShowVolumeTransferResponse {
     /// Starts a [`CinderShowVolumeTransferResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderShowVolumeTransferResponseBuilder {
         CinderShowVolumeTransferResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CinderShowVolumeTransferResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2127,6 +2212,7 @@ for CinderShowVolumeTransferResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderShowVolumeTransferResponse {
     const NAME: &'static str = "CinderShowVolumeTransferResponse";
     const FIELDS: &'static [&'static str] = &["transfer"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2165,6 +2251,7 @@ impl CinderShowVolumeTransferResponseBuilder {
         self
     }
     /// Returns the built [`CinderShowVolumeTransferResponse`].
+    #[inline]
     pub fn build(self) -> CinderShowVolumeTransferResponse {
         self.inner
     }
@@ -2186,6 +2273,7 @@ pub struct CinderUpdateSnapshotOptionV5 {
 }
 impl CinderUpdateSnapshotOptionV5 {
     /// Starts a [`CinderUpdateSnapshotOptionV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CinderUpdateSnapshotOptionV5Builder {
         CinderUpdateSnapshotOptionV5Builder::default()
     }
@@ -2194,6 +2282,7 @@ impl CinderUpdateSnapshotOptionV5 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CinderUpdateSnapshotOptionV5 {
     const NAME: &'static str = "CinderUpdateSnapshotOptionV5";
     const FIELDS: &'static [&'static str] = &["name", "description", "instant_access"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2264,6 +2353,7 @@ impl CinderUpdateSnapshotOptionV5Builder {
         self
     }
     /// Returns the built [`CinderUpdateSnapshotOptionV5`].
+    #[inline]
     pub fn build(self) -> CinderUpdateSnapshotOptionV5 {
         self.inner
     }
@@ -2279,6 +2369,7 @@ pub struct CountAutoSnapshotPoliciesResponse {
 }
 impl CountAutoSnapshotPoliciesResponse {
     /// Starts a [`CountAutoSnapshotPoliciesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountAutoSnapshotPoliciesResponseBuilder {
         CountAutoSnapshotPoliciesResponseBuilder::default()
     }
@@ -2286,6 +2377,7 @@ impl CountAutoSnapshotPoliciesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountAutoSnapshotPoliciesResponse {
     const NAME: &'static str = "CountAutoSnapshotPoliciesResponse";
     const FIELDS: &'static [&'static str] = &["count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2324,6 +2416,7 @@ impl CountAutoSnapshotPoliciesResponseBuilder {
         self
     }
     /// Returns the built [`CountAutoSnapshotPoliciesResponse`].
+    #[inline]
     pub fn build(self) -> CountAutoSnapshotPoliciesResponse {
         self.inner
     }
@@ -2339,6 +2432,7 @@ pub struct CountSnapshotChainsResponse {
 }
 impl CountSnapshotChainsResponse {
     /// Starts a [`CountSnapshotChainsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountSnapshotChainsResponseBuilder {
         CountSnapshotChainsResponseBuilder::default()
     }
@@ -2346,6 +2440,7 @@ impl CountSnapshotChainsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountSnapshotChainsResponse {
     const NAME: &'static str = "CountSnapshotChainsResponse";
     const FIELDS: &'static [&'static str] = &["count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2384,6 +2479,7 @@ impl CountSnapshotChainsResponseBuilder {
         self
     }
     /// Returns the built [`CountSnapshotChainsResponse`].
+    #[inline]
     pub fn build(self) -> CountSnapshotChainsResponse {
         self.inner
     }
@@ -2399,6 +2495,7 @@ pub struct CountSnapshotsGroupResponse {
 }
 impl CountSnapshotsGroupResponse {
     /// Starts a [`CountSnapshotsGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountSnapshotsGroupResponseBuilder {
         CountSnapshotsGroupResponseBuilder::default()
     }
@@ -2406,6 +2503,7 @@ impl CountSnapshotsGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountSnapshotsGroupResponse {
     const NAME: &'static str = "CountSnapshotsGroupResponse";
     const FIELDS: &'static [&'static str] = &["count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2444,6 +2542,7 @@ impl CountSnapshotsGroupResponseBuilder {
         self
     }
     /// Returns the built [`CountSnapshotsGroupResponse`].
+    #[inline]
     pub fn build(self) -> CountSnapshotsGroupResponse {
         self.inner
     }
@@ -2459,6 +2558,7 @@ pub struct CountSnapshotsResponse {
 }
 impl CountSnapshotsResponse {
     /// Starts a [`CountSnapshotsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountSnapshotsResponseBuilder {
         CountSnapshotsResponseBuilder::default()
     }
@@ -2466,6 +2566,7 @@ impl CountSnapshotsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountSnapshotsResponse {
     const NAME: &'static str = "CountSnapshotsResponse";
     const FIELDS: &'static [&'static str] = &["count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2504,6 +2605,7 @@ impl CountSnapshotsResponseBuilder {
         self
     }
     /// Returns the built [`CountSnapshotsResponse`].
+    #[inline]
     pub fn build(self) -> CountSnapshotsResponse {
         self.inner
     }
@@ -2519,6 +2621,7 @@ pub struct CreateAutoSnapshotPolicyResponse {
 }
 impl CreateAutoSnapshotPolicyResponse {
     /// Starts a [`CreateAutoSnapshotPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateAutoSnapshotPolicyResponseBuilder {
         CreateAutoSnapshotPolicyResponseBuilder::default()
     }
@@ -2526,6 +2629,7 @@ impl CreateAutoSnapshotPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAutoSnapshotPolicyResponse {
     const NAME: &'static str = "CreateAutoSnapshotPolicyResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2569,6 +2673,7 @@ impl CreateAutoSnapshotPolicyResponseBuilder {
         self
     }
     /// Returns the built [`CreateAutoSnapshotPolicyResponse`].
+    #[inline]
     pub fn build(self) -> CreateAutoSnapshotPolicyResponse {
         self.inner
     }
@@ -2587,6 +2692,7 @@ pub struct CreateResourceTag {
 }
 impl CreateResourceTag {
     /// Starts a [`CreateResourceTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateResourceTagBuilder {
         CreateResourceTagBuilder::default()
     }
@@ -2595,6 +2701,7 @@ impl CreateResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateResourceTag {
     const NAME: &'static str = "CreateResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2647,6 +2754,7 @@ impl CreateResourceTagBuilder {
         self
     }
     /// Returns the built [`CreateResourceTag`].
+    #[inline]
     pub fn build(self) -> CreateResourceTag {
         self.inner
     }
@@ -2661,6 +2769,7 @@ pub struct CreateSnapshotGroupRequestBody {
 }
 impl CreateSnapshotGroupRequestBody {
     /// Starts a [`CreateSnapshotGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSnapshotGroupRequestBodyBuilder {
         CreateSnapshotGroupRequestBodyBuilder::default()
     }
@@ -2669,6 +2778,7 @@ impl CreateSnapshotGroupRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotGroupRequestBody {
     const NAME: &'static str = "CreateSnapshotGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2710,6 +2820,7 @@ impl CreateSnapshotGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSnapshotGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSnapshotGroupRequestBody {
         self.inner
     }
@@ -2728,6 +2839,7 @@ pub struct CreateSnapshotGroupResponse {
 }
 impl CreateSnapshotGroupResponse {
     /// Starts a [`CreateSnapshotGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSnapshotGroupResponseBuilder {
         CreateSnapshotGroupResponseBuilder::default()
     }
@@ -2735,6 +2847,7 @@ impl CreateSnapshotGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotGroupResponse {
     const NAME: &'static str = "CreateSnapshotGroupResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "snapshot_group_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2791,6 +2904,7 @@ impl CreateSnapshotGroupResponseBuilder {
         self
     }
     /// Returns the built [`CreateSnapshotGroupResponse`].
+    #[inline]
     pub fn build(self) -> CreateSnapshotGroupResponse {
         self.inner
     }
@@ -2821,11 +2935,13 @@ pub struct CreateSnapshotOption {
 }
 impl CreateSnapshotOption {
     /// Starts a [`CreateSnapshotOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSnapshotOptionBuilder {
         CreateSnapshotOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSnapshotOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2843,6 +2959,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotOption {
         "description",
         "name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2940,6 +3057,7 @@ impl CreateSnapshotOptionBuilder {
         self
     }
     /// Returns the built [`CreateSnapshotOption`].
+    #[inline]
     pub fn build(self) -> CreateSnapshotOption {
         self.inner
     }
@@ -2975,6 +3093,7 @@ pub struct CreateSnapshotPolicy {
 }
 impl CreateSnapshotPolicy {
     /// Starts a [`CreateSnapshotPolicyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSnapshotPolicyBuilder {
         CreateSnapshotPolicyBuilder::default()
     }
@@ -2991,6 +3110,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotPolicy {
         "tags",
         "enterprise_project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3149,6 +3269,7 @@ impl CreateSnapshotPolicyBuilder {
         self
     }
     /// Returns the built [`CreateSnapshotPolicy`].
+    #[inline]
     pub fn build(self) -> CreateSnapshotPolicy {
         self.inner
     }
@@ -3163,6 +3284,7 @@ pub struct CreateSnapshotPolicyRequestBody {
 }
 impl CreateSnapshotPolicyRequestBody {
     /// Starts a [`CreateSnapshotPolicyRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSnapshotPolicyRequestBodyBuilder {
         CreateSnapshotPolicyRequestBodyBuilder::default()
     }
@@ -3171,6 +3293,7 @@ impl CreateSnapshotPolicyRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotPolicyRequestBody {
     const NAME: &'static str = "CreateSnapshotPolicyRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3215,6 +3338,7 @@ impl CreateSnapshotPolicyRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSnapshotPolicyRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSnapshotPolicyRequestBody {
         self.inner
     }
@@ -3231,11 +3355,13 @@ pub struct CreateSnapshotRequestBody {
 }
 impl CreateSnapshotRequestBody {
     /// Starts a [`CreateSnapshotRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSnapshotRequestBodyBuilder {
         CreateSnapshotRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSnapshotRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3247,6 +3373,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSnapshotRequestBo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotRequestBody {
     const NAME: &'static str = "CreateSnapshotRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3286,6 +3413,7 @@ impl CreateSnapshotRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSnapshotRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSnapshotRequestBody {
         self.inner
     }
@@ -3301,6 +3429,7 @@ pub struct CreateSnapshotResponse {
 }
 impl CreateSnapshotResponse {
     /// Starts a [`CreateSnapshotResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSnapshotResponseBuilder {
         CreateSnapshotResponseBuilder::default()
     }
@@ -3308,6 +3437,7 @@ impl CreateSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSnapshotResponse {
     const NAME: &'static str = "CreateSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3346,6 +3476,7 @@ impl CreateSnapshotResponseBuilder {
         self
     }
     /// Returns the built [`CreateSnapshotResponse`].
+    #[inline]
     pub fn build(self) -> CreateSnapshotResponse {
         self.inner
     }
@@ -3385,6 +3516,7 @@ pub struct CreateStandardSnapshot {
 }
 impl CreateStandardSnapshot {
     /// Starts a [`CreateStandardSnapshotBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateStandardSnapshotBuilder {
         CreateStandardSnapshotBuilder::default()
     }
@@ -3402,6 +3534,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateStandardSnapshot {
         "incremental",
         "retention_days",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3553,6 +3686,7 @@ impl CreateStandardSnapshotBuilder {
         self
     }
     /// Returns the built [`CreateStandardSnapshot`].
+    #[inline]
     pub fn build(self) -> CreateStandardSnapshot {
         self.inner
     }
@@ -3567,6 +3701,7 @@ pub struct CreateStandardSnapshotRequestBody {
 }
 impl CreateStandardSnapshotRequestBody {
     /// Starts a [`CreateStandardSnapshotRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateStandardSnapshotRequestBodyBuilder {
         CreateStandardSnapshotRequestBodyBuilder::default()
     }
@@ -3575,6 +3710,7 @@ impl CreateStandardSnapshotRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateStandardSnapshotRequestBody {
     const NAME: &'static str = "CreateStandardSnapshotRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3614,6 +3750,7 @@ impl CreateStandardSnapshotRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateStandardSnapshotRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateStandardSnapshotRequestBody {
         self.inner
     }
@@ -3632,6 +3769,7 @@ pub struct CreateStandardSnapshotResponse {
 }
 impl CreateStandardSnapshotResponse {
     /// Starts a [`CreateStandardSnapshotResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateStandardSnapshotResponseBuilder {
         CreateStandardSnapshotResponseBuilder::default()
     }
@@ -3639,6 +3777,7 @@ impl CreateStandardSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateStandardSnapshotResponse {
     const NAME: &'static str = "CreateStandardSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "snapshot_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3690,6 +3829,7 @@ impl CreateStandardSnapshotResponseBuilder {
         self
     }
     /// Returns the built [`CreateStandardSnapshotResponse`].
+    #[inline]
     pub fn build(self) -> CreateStandardSnapshotResponse {
         self.inner
     }
@@ -3769,11 +3909,13 @@ pub struct CreateVolumeOption {
 }
 impl CreateVolumeOption {
     /// Starts a [`CreateVolumeOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVolumeOptionBuilder {
         CreateVolumeOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVolumeOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3803,6 +3945,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeOption {
         "iops",
         "throughput",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4054,6 +4197,7 @@ impl CreateVolumeOptionBuilder {
         self
     }
     /// Returns the built [`CreateVolumeOption`].
+    #[inline]
     pub fn build(self) -> CreateVolumeOption {
         self.inner
     }
@@ -4111,11 +4255,13 @@ pub struct CreateVolumeRequestBody {
 }
 impl CreateVolumeRequestBody {
     /// Starts a [`CreateVolumeRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVolumeRequestBodyBuilder {
         CreateVolumeRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVolumeRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4132,6 +4278,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeRequestBody {
         "server_id",
         "OS-SCH-HNT:scheduler_hints",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4221,6 +4368,7 @@ impl CreateVolumeRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateVolumeRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateVolumeRequestBody {
         self.inner
     }
@@ -4245,10 +4393,12 @@ pub struct CreateVolumeResponse {
 }
 impl CreateVolumeResponse {
     /// Starts a [`CreateVolumeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVolumeResponseBuilder {
         CreateVolumeResponseBuilder::default()
     }
     /// The items of [`volume_ids`](Self::volume_ids), empty when absent.
+    #[inline]
     pub fn volume_ids(&self) -> &[String] {
         self.volume_ids.as_deref().unwrap_or_default()
     }
@@ -4256,6 +4406,7 @@ impl CreateVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeResponse {
     const NAME: &'static str = "CreateVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "order_id", "volume_ids"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4329,6 +4480,7 @@ impl CreateVolumeResponseBuilder {
         self
     }
     /// Returns the built [`CreateVolumeResponse`].
+    #[inline]
     pub fn build(self) -> CreateVolumeResponse {
         self.inner
     }
@@ -4343,6 +4495,7 @@ pub struct CreateVolumeSchedulerHints {
 }
 impl CreateVolumeSchedulerHints {
     /// Starts a [`CreateVolumeSchedulerHintsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVolumeSchedulerHintsBuilder {
         CreateVolumeSchedulerHintsBuilder::default()
     }
@@ -4351,6 +4504,7 @@ impl CreateVolumeSchedulerHints {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeSchedulerHints {
     const NAME: &'static str = "CreateVolumeSchedulerHints";
     const FIELDS: &'static [&'static str] = &["dedicated_storage_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4395,6 +4549,7 @@ impl CreateVolumeSchedulerHintsBuilder {
         self
     }
     /// Returns the built [`CreateVolumeSchedulerHints`].
+    #[inline]
     pub fn build(self) -> CreateVolumeSchedulerHints {
         self.inner
     }
@@ -4438,10 +4593,12 @@ pub struct CreateVolumeTransferDetail {
 }
 impl CreateVolumeTransferDetail {
     /// Starts a [`CreateVolumeTransferDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVolumeTransferDetailBuilder {
         CreateVolumeTransferDetailBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Link] {
         self.links.as_deref().unwrap_or_default()
     }
@@ -4463,6 +4620,7 @@ impl std::fmt::Debug for CreateVolumeTransferDetail {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVolumeTransferDetail {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4485,6 +4643,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeTransferDetail
         "name",
         "volume_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4594,6 +4753,7 @@ impl CreateVolumeTransferDetailBuilder {
         self
     }
     /// Returns the built [`CreateVolumeTransferDetail`].
+    #[inline]
     pub fn build(self) -> CreateVolumeTransferDetail {
         self.inner
     }
@@ -4616,11 +4776,13 @@ pub struct CreateVolumeTransferOption {
 }
 impl CreateVolumeTransferOption {
     /// Starts a [`CreateVolumeTransferOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVolumeTransferOptionBuilder {
         CreateVolumeTransferOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVolumeTransferOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4633,6 +4795,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVolumeTransferOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVolumeTransferOption {
     const NAME: &'static str = "CreateVolumeTransferOption";
     const FIELDS: &'static [&'static str] = &["name", "volume_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4685,6 +4848,7 @@ impl CreateVolumeTransferOptionBuilder {
         self
     }
     /// Returns the built [`CreateVolumeTransferOption`].
+    #[inline]
     pub fn build(self) -> CreateVolumeTransferOption {
         self.inner
     }
@@ -4702,6 +4866,7 @@ pub struct DeleteResourceTag {
 }
 impl DeleteResourceTag {
     /// Starts a [`DeleteResourceTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteResourceTagBuilder {
         DeleteResourceTagBuilder::default()
     }
@@ -4710,6 +4875,7 @@ impl DeleteResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteResourceTag {
     const NAME: &'static str = "DeleteResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4762,6 +4928,7 @@ impl DeleteResourceTagBuilder {
         self
     }
     /// Returns the built [`DeleteResourceTag`].
+    #[inline]
     pub fn build(self) -> DeleteResourceTag {
         self.inner
     }
@@ -4777,6 +4944,7 @@ pub struct DeleteSnapshotGroupResponse {
 }
 impl DeleteSnapshotGroupResponse {
     /// Starts a [`DeleteSnapshotGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteSnapshotGroupResponseBuilder {
         DeleteSnapshotGroupResponseBuilder::default()
     }
@@ -4784,6 +4952,7 @@ impl DeleteSnapshotGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteSnapshotGroupResponse {
     const NAME: &'static str = "DeleteSnapshotGroupResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4822,6 +4991,7 @@ impl DeleteSnapshotGroupResponseBuilder {
         self
     }
     /// Returns the built [`DeleteSnapshotGroupResponse`].
+    #[inline]
     pub fn build(self) -> DeleteSnapshotGroupResponse {
         self.inner
     }
@@ -4837,6 +5007,7 @@ pub struct DeleteStandardSnapshotResponse {
 }
 impl DeleteStandardSnapshotResponse {
     /// Starts a [`DeleteStandardSnapshotResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteStandardSnapshotResponseBuilder {
         DeleteStandardSnapshotResponseBuilder::default()
     }
@@ -4844,6 +5015,7 @@ impl DeleteStandardSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteStandardSnapshotResponse {
     const NAME: &'static str = "DeleteStandardSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4882,6 +5054,7 @@ impl DeleteStandardSnapshotResponseBuilder {
         self
     }
     /// Returns the built [`DeleteStandardSnapshotResponse`].
+    #[inline]
     pub fn build(self) -> DeleteStandardSnapshotResponse {
         self.inner
     }
@@ -4898,11 +5071,13 @@ pub struct DeleteTagsOption {
 }
 impl DeleteTagsOption {
     /// Starts a [`DeleteTagsOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteTagsOptionBuilder {
         DeleteTagsOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteTagsOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4914,6 +5089,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteTagsOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteTagsOption {
     const NAME: &'static str = "DeleteTagsOption";
     const FIELDS: &'static [&'static str] = &["key"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4953,6 +5129,7 @@ impl DeleteTagsOptionBuilder {
         self
     }
     /// Returns the built [`DeleteTagsOption`].
+    #[inline]
     pub fn build(self) -> DeleteTagsOption {
         self.inner
     }
@@ -4968,6 +5145,7 @@ pub struct DeleteVolumeResponse {
 }
 impl DeleteVolumeResponse {
     /// Starts a [`DeleteVolumeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteVolumeResponseBuilder {
         DeleteVolumeResponseBuilder::default()
     }
@@ -4975,6 +5153,7 @@ impl DeleteVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteVolumeResponse {
     const NAME: &'static str = "DeleteVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5013,6 +5192,7 @@ impl DeleteVolumeResponseBuilder {
         self
     }
     /// Returns the built [`DeleteVolumeResponse`].
+    #[inline]
     pub fn build(self) -> DeleteVolumeResponse {
         self.inner
     }
@@ -5058,14 +5238,17 @@ pub struct GetSnapshotPolicy {
 }
 impl GetSnapshotPolicy {
     /// Starts a [`GetSnapshotPolicyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GetSnapshotPolicyBuilder {
         GetSnapshotPolicyBuilder::default()
     }
     /// The items of [`repeat_weekdays`](Self::repeat_weekdays), empty when absent.
+    #[inline]
     pub fn repeat_weekdays(&self) -> &[String] {
         self.repeat_weekdays.as_deref().unwrap_or_default()
     }
     /// The items of [`time_points`](Self::time_points), empty when absent.
+    #[inline]
     pub fn time_points(&self) -> &[String] {
         self.time_points.as_deref().unwrap_or_default()
     }
@@ -5084,6 +5267,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GetSnapshotPolicy {
         "tags",
         "enterprise_project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5280,6 +5464,7 @@ impl GetSnapshotPolicyBuilder {
         self
     }
     /// Returns the built [`GetSnapshotPolicy`].
+    #[inline]
     pub fn build(self) -> GetSnapshotPolicy {
         self.inner
     }
@@ -5307,11 +5492,13 @@ pub struct Iops {
 }
 impl Iops {
     /// Starts a [`IopsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> IopsBuilder {
         IopsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Iops {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5324,6 +5511,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Iops {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Iops {
     const NAME: &'static str = "Iops";
     const FIELDS: &'static [&'static str] = &["frozened", "id", "total_val"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5388,6 +5576,7 @@ impl IopsBuilder {
         self
     }
     /// Returns the built [`Iops`].
+    #[inline]
     pub fn build(self) -> Iops {
         self.inner
     }
@@ -5416,15 +5605,18 @@ pub struct JobEntities {
 }
 impl JobEntities {
     /// Starts a [`JobEntitiesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> JobEntitiesBuilder {
         JobEntitiesBuilder::default()
     }
     /// The items of [`sub_jobs`](Self::sub_jobs), empty when absent.
+    #[inline]
     pub fn sub_jobs(&self) -> &[SubJob] {
         self.sub_jobs.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for JobEntities {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5441,6 +5633,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for JobEntities {
         "name",
         "sub_jobs",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5540,6 +5733,7 @@ impl JobEntitiesBuilder {
         self
     }
     /// Returns the built [`JobEntities`].
+    #[inline]
     pub fn build(self) -> JobEntities {
         self.inner
     }
@@ -5558,6 +5752,7 @@ pub struct Link {
 }
 impl Link {
     /// Starts a [`LinkBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LinkBuilder {
         LinkBuilder::default()
     }
@@ -5566,6 +5761,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Link {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Link {
     const NAME: &'static str = "Link";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5617,6 +5813,7 @@ impl LinkBuilder {
         self
     }
     /// Returns the built [`Link`].
+    #[inline]
     pub fn build(self) -> Link {
         self.inner
     }
@@ -5632,10 +5829,12 @@ pub struct ListAutoSnapshotPolicyResponse {
 }
 impl ListAutoSnapshotPolicyResponse {
     /// Starts a [`ListAutoSnapshotPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAutoSnapshotPolicyResponseBuilder {
         ListAutoSnapshotPolicyResponseBuilder::default()
     }
     /// The items of [`snapshot_policies`](Self::snapshot_policies), empty when absent.
+    #[inline]
     pub fn snapshot_policies(&self) -> &[GetSnapshotPolicy] {
         self.snapshot_policies.as_deref().unwrap_or_default()
     }
@@ -5643,6 +5842,7 @@ impl ListAutoSnapshotPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAutoSnapshotPolicyResponse {
     const NAME: &'static str = "ListAutoSnapshotPolicyResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_policies"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5701,6 +5901,7 @@ impl ListAutoSnapshotPolicyResponseBuilder {
         self
     }
     /// Returns the built [`ListAutoSnapshotPolicyResponse`].
+    #[inline]
     pub fn build(self) -> ListAutoSnapshotPolicyResponse {
         self.inner
     }
@@ -5719,10 +5920,12 @@ pub struct ListResourceTagsResponseBodyTags {
 }
 impl ListResourceTagsResponseBodyTags {
     /// Starts a [`ListResourceTagsResponseBodyTagsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListResourceTagsResponseBodyTagsBuilder {
         ListResourceTagsResponseBodyTagsBuilder::default()
     }
     /// The items of [`value`](Self::value), empty when absent.
+    #[inline]
     pub fn value(&self) -> &[String] {
         self.value.as_deref().unwrap_or_default()
     }
@@ -5730,6 +5933,7 @@ impl ListResourceTagsResponseBodyTags {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourceTagsResponseBodyTags {
     const NAME: &'static str = "ListResourceTagsResponseBodyTags";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5787,6 +5991,7 @@ impl ListResourceTagsResponseBodyTagsBuilder {
         self
     }
     /// Returns the built [`ListResourceTagsResponseBodyTags`].
+    #[inline]
     pub fn build(self) -> ListResourceTagsResponseBodyTags {
         self.inner
     }
@@ -5802,10 +6007,12 @@ pub struct ListSnapshotChainsResponse {
 }
 impl ListSnapshotChainsResponse {
     /// Starts a [`ListSnapshotChainsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSnapshotChainsResponseBuilder {
         ListSnapshotChainsResponseBuilder::default()
     }
     /// The items of [`snapshot_chains`](Self::snapshot_chains), empty when absent.
+    #[inline]
     pub fn snapshot_chains(&self) -> &[ListSnapshotChainsResponseBodySnapshotChains] {
         self.snapshot_chains.as_deref().unwrap_or_default()
     }
@@ -5813,6 +6020,7 @@ impl ListSnapshotChainsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotChainsResponse {
     const NAME: &'static str = "ListSnapshotChainsResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_chains"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5870,6 +6078,7 @@ impl ListSnapshotChainsResponseBuilder {
         self
     }
     /// Returns the built [`ListSnapshotChainsResponse`].
+    #[inline]
     pub fn build(self) -> ListSnapshotChainsResponse {
         self.inner
     }
@@ -5909,6 +6118,7 @@ pub struct ListSnapshotChainsResponseBodySnapshotChains {
 }
 impl ListSnapshotChainsResponseBodySnapshotChains {
     /// Starts a [`ListSnapshotChainsResponseBodySnapshotChainsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSnapshotChainsResponseBodySnapshotChainsBuilder {
         ListSnapshotChainsResponseBodySnapshotChainsBuilder::default()
     }
@@ -5927,6 +6137,7 @@ for ListSnapshotChainsResponseBodySnapshotChains {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6079,6 +6290,7 @@ impl ListSnapshotChainsResponseBodySnapshotChainsBuilder {
         self
     }
     /// Returns the built [`ListSnapshotChainsResponseBodySnapshotChains`].
+    #[inline]
     pub fn build(self) -> ListSnapshotChainsResponseBodySnapshotChains {
         self.inner
     }
@@ -6094,10 +6306,12 @@ pub struct ListSnapshotGroupResponse {
 }
 impl ListSnapshotGroupResponse {
     /// Starts a [`ListSnapshotGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSnapshotGroupResponseBuilder {
         ListSnapshotGroupResponseBuilder::default()
     }
     /// The items of [`snapshot_groups`](Self::snapshot_groups), empty when absent.
+    #[inline]
     pub fn snapshot_groups(&self) -> &[SnapshotGroupDetail] {
         self.snapshot_groups.as_deref().unwrap_or_default()
     }
@@ -6105,6 +6319,7 @@ impl ListSnapshotGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotGroupResponse {
     const NAME: &'static str = "ListSnapshotGroupResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_groups"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6160,6 +6375,7 @@ impl ListSnapshotGroupResponseBuilder {
         self
     }
     /// Returns the built [`ListSnapshotGroupResponse`].
+    #[inline]
     pub fn build(self) -> ListSnapshotGroupResponse {
         self.inner
     }
@@ -6175,10 +6391,12 @@ pub struct ListSnapshotGroupTagsResponse {
 }
 impl ListSnapshotGroupTagsResponse {
     /// Starts a [`ListSnapshotGroupTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSnapshotGroupTagsResponseBuilder {
         ListSnapshotGroupTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ListResourceTagsResponseBodyTags] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -6186,6 +6404,7 @@ impl ListSnapshotGroupTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotGroupTagsResponse {
     const NAME: &'static str = "ListSnapshotGroupTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6239,6 +6458,7 @@ impl ListSnapshotGroupTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListSnapshotGroupTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListSnapshotGroupTagsResponse {
         self.inner
     }
@@ -6254,10 +6474,12 @@ pub struct ListSnapshotTagsResponse {
 }
 impl ListSnapshotTagsResponse {
     /// Starts a [`ListSnapshotTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSnapshotTagsResponseBuilder {
         ListSnapshotTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ListResourceTagsResponseBodyTags] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -6265,6 +6487,7 @@ impl ListSnapshotTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotTagsResponse {
     const NAME: &'static str = "ListSnapshotTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6318,6 +6541,7 @@ impl ListSnapshotTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListSnapshotTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListSnapshotTagsResponse {
         self.inner
     }
@@ -6333,10 +6557,12 @@ pub struct ListSnapshotsDetailsResponse {
 }
 impl ListSnapshotsDetailsResponse {
     /// Starts a [`ListSnapshotsDetailsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSnapshotsDetailsResponseBuilder {
         ListSnapshotsDetailsResponseBuilder::default()
     }
     /// The items of [`snapshots`](Self::snapshots), empty when absent.
+    #[inline]
     pub fn snapshots(&self) -> &[SnapshotDetailV5] {
         self.snapshots.as_deref().unwrap_or_default()
     }
@@ -6344,6 +6570,7 @@ impl ListSnapshotsDetailsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotsDetailsResponse {
     const NAME: &'static str = "ListSnapshotsDetailsResponse";
     const FIELDS: &'static [&'static str] = &["snapshots"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6391,6 +6618,7 @@ impl ListSnapshotsDetailsResponseBuilder {
         self
     }
     /// Returns the built [`ListSnapshotsDetailsResponse`].
+    #[inline]
     pub fn build(self) -> ListSnapshotsDetailsResponse {
         self.inner
     }
@@ -6412,19 +6640,23 @@ pub struct ListSnapshotsResponse {
 }
 impl ListSnapshotsResponse {
     /// Starts a [`ListSnapshotsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSnapshotsResponseBuilder {
         ListSnapshotsResponseBuilder::default()
     }
     /// The items of [`snapshots`](Self::snapshots), empty when absent.
+    #[inline]
     pub fn snapshots(&self) -> &[SnapshotList] {
         self.snapshots.as_deref().unwrap_or_default()
     }
     /// The items of [`snapshots_links`](Self::snapshots_links), empty when absent.
+    #[inline]
     pub fn snapshots_links(&self) -> &[Link] {
         self.snapshots_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSnapshotsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6435,6 +6667,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSnapshotsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSnapshotsResponse {
     const NAME: &'static str = "ListSnapshotsResponse";
     const FIELDS: &'static [&'static str] = &["count", "snapshots", "snapshots_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6519,6 +6752,7 @@ impl ListSnapshotsResponseBuilder {
         self
     }
     /// Returns the built [`ListSnapshotsResponse`].
+    #[inline]
     pub fn build(self) -> ListSnapshotsResponse {
         self.inner
     }
@@ -6534,15 +6768,18 @@ pub struct ListVersionsResponse {
 }
 impl ListVersionsResponse {
     /// Starts a [`ListVersionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVersionsResponseBuilder {
         ListVersionsResponseBuilder::default()
     }
     /// The items of [`versions`](Self::versions), empty when absent.
+    #[inline]
     pub fn versions(&self) -> &[Versions] {
         self.versions.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVersionsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6553,6 +6790,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVersionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVersionsResponse {
     const NAME: &'static str = "ListVersionsResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6600,6 +6838,7 @@ impl ListVersionsResponseBuilder {
         self
     }
     /// Returns the built [`ListVersionsResponse`].
+    #[inline]
     pub fn build(self) -> ListVersionsResponse {
         self.inner
     }
@@ -6615,6 +6854,7 @@ pub struct ListVolumeTagsResponse {
 }
 impl ListVolumeTagsResponse {
     /// Starts a [`ListVolumeTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVolumeTagsResponseBuilder {
         ListVolumeTagsResponseBuilder::default()
     }
@@ -6622,6 +6862,7 @@ impl ListVolumeTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVolumeTagsResponse {
     const NAME: &'static str = "ListVolumeTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6666,6 +6907,7 @@ impl ListVolumeTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListVolumeTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListVolumeTagsResponse {
         self.inner
     }
@@ -6697,11 +6939,13 @@ pub struct ListVolumesByTagsRequestBody {
 }
 impl ListVolumesByTagsRequestBody {
     /// Starts a [`ListVolumesByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVolumesByTagsRequestBodyBuilder {
         ListVolumesByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6721,6 +6965,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVolumesByTagsRequestBo
         "offset",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6833,6 +7078,7 @@ impl ListVolumesByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListVolumesByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> ListVolumesByTagsRequestBody {
         self.inner
     }
@@ -6860,15 +7106,18 @@ pub struct ListVolumesByTagsResponse {
 }
 impl ListVolumesByTagsResponse {
     /// Starts a [`ListVolumesByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVolumesByTagsResponseBuilder {
         ListVolumesByTagsResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[Resource] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesByTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6879,6 +7128,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesByTagsRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVolumesByTagsResponse {
     const NAME: &'static str = "ListVolumesByTagsResponse";
     const FIELDS: &'static [&'static str] = &["total_count", "resources"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6939,6 +7189,7 @@ impl ListVolumesByTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListVolumesByTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListVolumesByTagsResponse {
         self.inner
     }
@@ -6957,15 +7208,18 @@ pub struct ListVolumesInRecycleResponse {
 }
 impl ListVolumesInRecycleResponse {
     /// Starts a [`ListVolumesInRecycleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVolumesInRecycleResponseBuilder {
         ListVolumesInRecycleResponseBuilder::default()
     }
     /// The items of [`volumes`](Self::volumes), empty when absent.
+    #[inline]
     pub fn volumes(&self) -> &[RecycleBinVolume] {
         self.volumes.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesInRecycleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6976,6 +7230,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesInRecycleRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVolumesInRecycleResponse {
     const NAME: &'static str = "ListVolumesInRecycleResponse";
     const FIELDS: &'static [&'static str] = &["count", "volumes"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7036,6 +7291,7 @@ impl ListVolumesInRecycleResponseBuilder {
         self
     }
     /// Returns the built [`ListVolumesInRecycleResponse`].
+    #[inline]
     pub fn build(self) -> ListVolumesInRecycleResponse {
         self.inner
     }
@@ -7073,19 +7329,23 @@ pub struct ListVolumesResponse {
 }
 impl ListVolumesResponse {
     /// Starts a [`ListVolumesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVolumesResponseBuilder {
         ListVolumesResponseBuilder::default()
     }
     /// The items of [`volumes_links`](Self::volumes_links), empty when absent.
+    #[inline]
     pub fn volumes_links(&self) -> &[Link] {
         self.volumes_links.as_deref().unwrap_or_default()
     }
     /// The items of [`volumes`](Self::volumes), empty when absent.
+    #[inline]
     pub fn volumes(&self) -> &[VolumeDetail] {
         self.volumes.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7096,6 +7356,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVolumesResponse {
     const NAME: &'static str = "ListVolumesResponse";
     const FIELDS: &'static [&'static str] = &["count", "volumes_links", "volumes"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7178,6 +7439,7 @@ impl ListVolumesResponseBuilder {
         self
     }
     /// Returns the built [`ListVolumesResponse`].
+    #[inline]
     pub fn build(self) -> ListVolumesResponse {
         self.inner
     }
@@ -7199,11 +7461,13 @@ pub struct Match {
 }
 impl Match {
     /// Starts a [`MatchBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MatchBuilder {
         MatchBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7215,6 +7479,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
     const NAME: &'static str = "Match";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7267,6 +7532,7 @@ impl MatchBuilder {
         self
     }
     /// Returns the built [`Match`].
+    #[inline]
     pub fn build(self) -> Match {
         self.inner
     }
@@ -7300,11 +7566,13 @@ pub struct MediaTypes {
 }
 impl MediaTypes {
     /// Starts a [`MediaTypesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MediaTypesBuilder {
         MediaTypesBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for MediaTypes {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7315,6 +7583,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for MediaTypes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MediaTypes {
     const NAME: &'static str = "MediaTypes";
     const FIELDS: &'static [&'static str] = &["base", "type"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7366,6 +7635,7 @@ impl MediaTypesBuilder {
         self
     }
     /// Returns the built [`MediaTypes`].
+    #[inline]
     pub fn build(self) -> MediaTypes {
         self.inner
     }
@@ -7388,6 +7658,7 @@ pub struct ModifyRecycleBinPolicyRequestBody {
 }
 impl ModifyRecycleBinPolicyRequestBody {
     /// Starts a [`ModifyRecycleBinPolicyRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyRecycleBinPolicyRequestBodyBuilder {
         ModifyRecycleBinPolicyRequestBodyBuilder::default()
     }
@@ -7396,6 +7667,7 @@ impl ModifyRecycleBinPolicyRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecycleBinPolicyRequestBody {
     const NAME: &'static str = "ModifyRecycleBinPolicyRequestBody";
     const FIELDS: &'static [&'static str] = &["switch", "threshold_time", "keep_time"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7466,6 +7738,7 @@ impl ModifyRecycleBinPolicyRequestBodyBuilder {
         self
     }
     /// Returns the built [`ModifyRecycleBinPolicyRequestBody`].
+    #[inline]
     pub fn build(self) -> ModifyRecycleBinPolicyRequestBody {
         self.inner
     }
@@ -7486,11 +7759,13 @@ pub struct ModifyVolumeQoSOption {
 }
 impl ModifyVolumeQoSOption {
     /// Starts a [`ModifyVolumeQoSOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyVolumeQoSOptionBuilder {
         ModifyVolumeQoSOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyVolumeQoSOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7502,6 +7777,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyVolumeQoSOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyVolumeQoSOption {
     const NAME: &'static str = "ModifyVolumeQoSOption";
     const FIELDS: &'static [&'static str] = &["iops", "throughput"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7554,6 +7830,7 @@ impl ModifyVolumeQoSOptionBuilder {
         self
     }
     /// Returns the built [`ModifyVolumeQoSOption`].
+    #[inline]
     pub fn build(self) -> ModifyVolumeQoSOption {
         self.inner
     }
@@ -7570,11 +7847,13 @@ pub struct ModifyVolumeQoSRequestBody {
 }
 impl ModifyVolumeQoSRequestBody {
     /// Starts a [`ModifyVolumeQoSRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyVolumeQoSRequestBodyBuilder {
         ModifyVolumeQoSRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyVolumeQoSRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7586,6 +7865,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyVolumeQoSRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyVolumeQoSRequestBody {
     const NAME: &'static str = "ModifyVolumeQoSRequestBody";
     const FIELDS: &'static [&'static str] = &["qos_modify"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7625,6 +7905,7 @@ impl ModifyVolumeQoSRequestBodyBuilder {
         self
     }
     /// Returns the built [`ModifyVolumeQoSRequestBody`].
+    #[inline]
     pub fn build(self) -> ModifyVolumeQoSRequestBody {
         self.inner
     }
@@ -7640,6 +7921,7 @@ pub struct ModifyVolumeQoSResponse {
 }
 impl ModifyVolumeQoSResponse {
     /// Starts a [`ModifyVolumeQoSResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyVolumeQoSResponseBuilder {
         ModifyVolumeQoSResponseBuilder::default()
     }
@@ -7647,6 +7929,7 @@ impl ModifyVolumeQoSResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyVolumeQoSResponse {
     const NAME: &'static str = "ModifyVolumeQoSResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7685,6 +7968,7 @@ impl ModifyVolumeQoSResponseBuilder {
         self
     }
     /// Returns the built [`ModifyVolumeQoSResponse`].
+    #[inline]
     pub fn build(self) -> ModifyVolumeQoSResponse {
         self.inner
     }
@@ -7702,11 +7986,13 @@ pub struct OsExtend {
 }
 impl OsExtend {
     /// Starts a [`OsExtendBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> OsExtendBuilder {
         OsExtendBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for OsExtend {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7718,6 +8004,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for OsExtend {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for OsExtend {
     const NAME: &'static str = "OsExtend";
     const FIELDS: &'static [&'static str] = &["new_size"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7757,6 +8044,7 @@ impl OsExtendBuilder {
         self
     }
     /// Returns the built [`OsExtend`].
+    #[inline]
     pub fn build(self) -> OsExtend {
         self.inner
     }
@@ -7772,6 +8060,7 @@ pub struct PrepaidParamForBatchResizeVolume {
 }
 impl PrepaidParamForBatchResizeVolume {
     /// Starts a [`PrepaidParamForBatchResizeVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrepaidParamForBatchResizeVolumeBuilder {
         PrepaidParamForBatchResizeVolumeBuilder::default()
     }
@@ -7780,6 +8069,7 @@ impl PrepaidParamForBatchResizeVolume {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrepaidParamForBatchResizeVolume {
     const NAME: &'static str = "PrepaidParamForBatchResizeVolume";
     const FIELDS: &'static [&'static str] = &["is_auto_pay"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7825,6 +8115,7 @@ impl PrepaidParamForBatchResizeVolumeBuilder {
         self
     }
     /// Returns the built [`PrepaidParamForBatchResizeVolume`].
+    #[inline]
     pub fn build(self) -> PrepaidParamForBatchResizeVolume {
         self.inner
     }
@@ -7864,11 +8155,13 @@ pub struct QuotaDetailBackupGigabytes {
 }
 impl QuotaDetailBackupGigabytes {
     /// Starts a [`QuotaDetailBackupGigabytesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailBackupGigabytesBuilder {
         QuotaDetailBackupGigabytesBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailBackupGigabytes {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7881,6 +8174,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailBackupGigaby
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailBackupGigabytes {
     const NAME: &'static str = "QuotaDetailBackupGigabytes";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7945,6 +8239,7 @@ impl QuotaDetailBackupGigabytesBuilder {
         self
     }
     /// Returns the built [`QuotaDetailBackupGigabytes`].
+    #[inline]
     pub fn build(self) -> QuotaDetailBackupGigabytes {
         self.inner
     }
@@ -7972,11 +8267,13 @@ pub struct QuotaDetailBackups {
 }
 impl QuotaDetailBackups {
     /// Starts a [`QuotaDetailBackupsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailBackupsBuilder {
         QuotaDetailBackupsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailBackups {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7989,6 +8286,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailBackups {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailBackups {
     const NAME: &'static str = "QuotaDetailBackups";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8053,6 +8351,7 @@ impl QuotaDetailBackupsBuilder {
         self
     }
     /// Returns the built [`QuotaDetailBackups`].
+    #[inline]
     pub fn build(self) -> QuotaDetailBackups {
         self.inner
     }
@@ -8080,11 +8379,13 @@ pub struct QuotaDetailGigabytes {
 }
 impl QuotaDetailGigabytes {
     /// Starts a [`QuotaDetailGigabytesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailGigabytesBuilder {
         QuotaDetailGigabytesBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailGigabytes {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8097,6 +8398,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailGigabytes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailGigabytes {
     const NAME: &'static str = "QuotaDetailGigabytes";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8161,6 +8463,7 @@ impl QuotaDetailGigabytesBuilder {
         self
     }
     /// Returns the built [`QuotaDetailGigabytes`].
+    #[inline]
     pub fn build(self) -> QuotaDetailGigabytes {
         self.inner
     }
@@ -8182,6 +8485,7 @@ pub struct QuotaDetailGigabytesSas {
 }
 impl QuotaDetailGigabytesSas {
     /// Starts a [`QuotaDetailGigabytesSasBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailGigabytesSasBuilder {
         QuotaDetailGigabytesSasBuilder::default()
     }
@@ -8189,6 +8493,7 @@ impl QuotaDetailGigabytesSas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailGigabytesSas {
     const NAME: &'static str = "QuotaDetailGigabytesSas";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8253,6 +8558,7 @@ impl QuotaDetailGigabytesSasBuilder {
         self
     }
     /// Returns the built [`QuotaDetailGigabytesSas`].
+    #[inline]
     pub fn build(self) -> QuotaDetailGigabytesSas {
         self.inner
     }
@@ -8274,6 +8580,7 @@ pub struct QuotaDetailGigabytesSata {
 }
 impl QuotaDetailGigabytesSata {
     /// Starts a [`QuotaDetailGigabytesSataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailGigabytesSataBuilder {
         QuotaDetailGigabytesSataBuilder::default()
     }
@@ -8281,6 +8588,7 @@ impl QuotaDetailGigabytesSata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailGigabytesSata {
     const NAME: &'static str = "QuotaDetailGigabytesSata";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8345,6 +8653,7 @@ impl QuotaDetailGigabytesSataBuilder {
         self
     }
     /// Returns the built [`QuotaDetailGigabytesSata`].
+    #[inline]
     pub fn build(self) -> QuotaDetailGigabytesSata {
         self.inner
     }
@@ -8366,6 +8675,7 @@ pub struct QuotaDetailGigabytesSsd {
 }
 impl QuotaDetailGigabytesSsd {
     /// Starts a [`QuotaDetailGigabytesSsdBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailGigabytesSsdBuilder {
         QuotaDetailGigabytesSsdBuilder::default()
     }
@@ -8373,6 +8683,7 @@ impl QuotaDetailGigabytesSsd {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailGigabytesSsd {
     const NAME: &'static str = "QuotaDetailGigabytesSsd";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8437,6 +8748,7 @@ impl QuotaDetailGigabytesSsdBuilder {
         self
     }
     /// Returns the built [`QuotaDetailGigabytesSsd`].
+    #[inline]
     pub fn build(self) -> QuotaDetailGigabytesSsd {
         self.inner
     }
@@ -8464,11 +8776,13 @@ pub struct QuotaDetailPerVolumeGigabytes {
 }
 impl QuotaDetailPerVolumeGigabytes {
     /// Starts a [`QuotaDetailPerVolumeGigabytesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailPerVolumeGigabytesBuilder {
         QuotaDetailPerVolumeGigabytesBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailPerVolumeGigabytes {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8481,6 +8795,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailPerVolumeGig
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailPerVolumeGigabytes {
     const NAME: &'static str = "QuotaDetailPerVolumeGigabytes";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8545,6 +8860,7 @@ impl QuotaDetailPerVolumeGigabytesBuilder {
         self
     }
     /// Returns the built [`QuotaDetailPerVolumeGigabytes`].
+    #[inline]
     pub fn build(self) -> QuotaDetailPerVolumeGigabytes {
         self.inner
     }
@@ -8572,11 +8888,13 @@ pub struct QuotaDetailSnapshots {
 }
 impl QuotaDetailSnapshots {
     /// Starts a [`QuotaDetailSnapshotsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailSnapshotsBuilder {
         QuotaDetailSnapshotsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailSnapshots {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8589,6 +8907,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailSnapshots {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailSnapshots {
     const NAME: &'static str = "QuotaDetailSnapshots";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8653,6 +8972,7 @@ impl QuotaDetailSnapshotsBuilder {
         self
     }
     /// Returns the built [`QuotaDetailSnapshots`].
+    #[inline]
     pub fn build(self) -> QuotaDetailSnapshots {
         self.inner
     }
@@ -8674,6 +8994,7 @@ pub struct QuotaDetailSnapshotsSas {
 }
 impl QuotaDetailSnapshotsSas {
     /// Starts a [`QuotaDetailSnapshotsSasBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailSnapshotsSasBuilder {
         QuotaDetailSnapshotsSasBuilder::default()
     }
@@ -8681,6 +9002,7 @@ impl QuotaDetailSnapshotsSas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailSnapshotsSas {
     const NAME: &'static str = "QuotaDetailSnapshotsSas";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8745,6 +9067,7 @@ impl QuotaDetailSnapshotsSasBuilder {
         self
     }
     /// Returns the built [`QuotaDetailSnapshotsSas`].
+    #[inline]
     pub fn build(self) -> QuotaDetailSnapshotsSas {
         self.inner
     }
@@ -8766,6 +9089,7 @@ pub struct QuotaDetailSnapshotsSata {
 }
 impl QuotaDetailSnapshotsSata {
     /// Starts a [`QuotaDetailSnapshotsSataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailSnapshotsSataBuilder {
         QuotaDetailSnapshotsSataBuilder::default()
     }
@@ -8773,6 +9097,7 @@ impl QuotaDetailSnapshotsSata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailSnapshotsSata {
     const NAME: &'static str = "QuotaDetailSnapshotsSata";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8837,6 +9162,7 @@ impl QuotaDetailSnapshotsSataBuilder {
         self
     }
     /// Returns the built [`QuotaDetailSnapshotsSata`].
+    #[inline]
     pub fn build(self) -> QuotaDetailSnapshotsSata {
         self.inner
     }
@@ -8858,6 +9184,7 @@ pub struct QuotaDetailSnapshotsSsd {
 }
 impl QuotaDetailSnapshotsSsd {
     /// Starts a [`QuotaDetailSnapshotsSsdBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailSnapshotsSsdBuilder {
         QuotaDetailSnapshotsSsdBuilder::default()
     }
@@ -8865,6 +9192,7 @@ impl QuotaDetailSnapshotsSsd {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailSnapshotsSsd {
     const NAME: &'static str = "QuotaDetailSnapshotsSsd";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8929,6 +9257,7 @@ impl QuotaDetailSnapshotsSsdBuilder {
         self
     }
     /// Returns the built [`QuotaDetailSnapshotsSsd`].
+    #[inline]
     pub fn build(self) -> QuotaDetailSnapshotsSsd {
         self.inner
     }
@@ -8956,11 +9285,13 @@ pub struct QuotaDetailVolumes {
 }
 impl QuotaDetailVolumes {
     /// Starts a [`QuotaDetailVolumesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailVolumesBuilder {
         QuotaDetailVolumesBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailVolumes {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8973,6 +9304,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailVolumes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailVolumes {
     const NAME: &'static str = "QuotaDetailVolumes";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9037,6 +9369,7 @@ impl QuotaDetailVolumesBuilder {
         self
     }
     /// Returns the built [`QuotaDetailVolumes`].
+    #[inline]
     pub fn build(self) -> QuotaDetailVolumes {
         self.inner
     }
@@ -9058,6 +9391,7 @@ pub struct QuotaDetailVolumesSas {
 }
 impl QuotaDetailVolumesSas {
     /// Starts a [`QuotaDetailVolumesSasBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailVolumesSasBuilder {
         QuotaDetailVolumesSasBuilder::default()
     }
@@ -9065,6 +9399,7 @@ impl QuotaDetailVolumesSas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailVolumesSas {
     const NAME: &'static str = "QuotaDetailVolumesSas";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9129,6 +9464,7 @@ impl QuotaDetailVolumesSasBuilder {
         self
     }
     /// Returns the built [`QuotaDetailVolumesSas`].
+    #[inline]
     pub fn build(self) -> QuotaDetailVolumesSas {
         self.inner
     }
@@ -9150,6 +9486,7 @@ pub struct QuotaDetailVolumesSata {
 }
 impl QuotaDetailVolumesSata {
     /// Starts a [`QuotaDetailVolumesSataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailVolumesSataBuilder {
         QuotaDetailVolumesSataBuilder::default()
     }
@@ -9157,6 +9494,7 @@ impl QuotaDetailVolumesSata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailVolumesSata {
     const NAME: &'static str = "QuotaDetailVolumesSata";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9221,6 +9559,7 @@ impl QuotaDetailVolumesSataBuilder {
         self
     }
     /// Returns the built [`QuotaDetailVolumesSata`].
+    #[inline]
     pub fn build(self) -> QuotaDetailVolumesSata {
         self.inner
     }
@@ -9242,6 +9581,7 @@ pub struct QuotaDetailVolumesSsd {
 }
 impl QuotaDetailVolumesSsd {
     /// Starts a [`QuotaDetailVolumesSsdBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaDetailVolumesSsdBuilder {
         QuotaDetailVolumesSsdBuilder::default()
     }
@@ -9249,6 +9589,7 @@ impl QuotaDetailVolumesSsd {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaDetailVolumesSsd {
     const NAME: &'static str = "QuotaDetailVolumesSsd";
     const FIELDS: &'static [&'static str] = &["in_use", "limit", "reserved"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9313,6 +9654,7 @@ impl QuotaDetailVolumesSsdBuilder {
         self
     }
     /// Returns the built [`QuotaDetailVolumesSsd`].
+    #[inline]
     pub fn build(self) -> QuotaDetailVolumesSsd {
         self.inner
     }
@@ -9430,11 +9772,13 @@ pub struct QuotaList {
 }
 impl QuotaList {
     /// Starts a [`QuotaListBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaListBuilder {
         QuotaListBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaList {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9468,6 +9812,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaList {
         "volumes_SSD",
         "per_volume_gigabytes",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9739,6 +10084,7 @@ impl QuotaListBuilder {
         self
     }
     /// Returns the built [`QuotaList`].
+    #[inline]
     pub fn build(self) -> QuotaList {
         self.inner
     }
@@ -9832,15 +10178,18 @@ pub struct RecycleBinVolume {
 }
 impl RecycleBinVolume {
     /// Starts a [`RecycleBinVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RecycleBinVolumeBuilder {
         RecycleBinVolumeBuilder::default()
     }
     /// The items of [`attachments`](Self::attachments), empty when absent.
+    #[inline]
     pub fn attachments(&self) -> &[Attachment] {
         self.attachments.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RecycleBinVolume {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9874,6 +10223,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RecycleBinVolume {
         "volume_image_metadata",
         "wwn",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10251,6 +10601,7 @@ impl RecycleBinVolumeBuilder {
         self
     }
     /// Returns the built [`RecycleBinVolume`].
+    #[inline]
     pub fn build(self) -> RecycleBinVolume {
         self.inner
     }
@@ -10272,11 +10623,13 @@ pub struct ResizeVolumeRequestBody {
 }
 impl ResizeVolumeRequestBody {
     /// Starts a [`ResizeVolumeRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeVolumeRequestBodyBuilder {
         ResizeVolumeRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeVolumeRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10288,6 +10641,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeVolumeRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeVolumeRequestBody {
     const NAME: &'static str = "ResizeVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["bssParam", "os-extend"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10340,6 +10694,7 @@ impl ResizeVolumeRequestBodyBuilder {
         self
     }
     /// Returns the built [`ResizeVolumeRequestBody`].
+    #[inline]
     pub fn build(self) -> ResizeVolumeRequestBody {
         self.inner
     }
@@ -10359,6 +10714,7 @@ pub struct ResizeVolumeResponse {
 }
 impl ResizeVolumeResponse {
     /// Starts a [`ResizeVolumeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeVolumeResponseBuilder {
         ResizeVolumeResponseBuilder::default()
     }
@@ -10366,6 +10722,7 @@ impl ResizeVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeVolumeResponse {
     const NAME: &'static str = "ResizeVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "order_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10417,6 +10774,7 @@ impl ResizeVolumeResponseBuilder {
         self
     }
     /// Returns the built [`ResizeVolumeResponse`].
+    #[inline]
     pub fn build(self) -> ResizeVolumeResponse {
         self.inner
     }
@@ -10447,15 +10805,18 @@ pub struct Resource {
 }
 impl Resource {
     /// Starts a [`ResourceBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceBuilder {
         ResourceBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[std::collections::BTreeMap<String, String>] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Resource {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10473,6 +10834,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Resource {
         "resource_detail",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10577,6 +10939,7 @@ impl ResourceBuilder {
         self
     }
     /// Returns the built [`Resource`].
+    #[inline]
     pub fn build(self) -> Resource {
         self.inner
     }
@@ -10600,11 +10963,13 @@ pub struct RetypeVolume {
 }
 impl RetypeVolume {
     /// Starts a [`RetypeVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RetypeVolumeBuilder {
         RetypeVolumeBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RetypeVolume {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10616,6 +10981,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RetypeVolume {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RetypeVolume {
     const NAME: &'static str = "RetypeVolume";
     const FIELDS: &'static [&'static str] = &["new_type", "iops", "throughput"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10681,6 +11047,7 @@ impl RetypeVolumeBuilder {
         self
     }
     /// Returns the built [`RetypeVolume`].
+    #[inline]
     pub fn build(self) -> RetypeVolume {
         self.inner
     }
@@ -10702,11 +11069,13 @@ pub struct RetypeVolumeRequestBody {
 }
 impl RetypeVolumeRequestBody {
     /// Starts a [`RetypeVolumeRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RetypeVolumeRequestBodyBuilder {
         RetypeVolumeRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RetypeVolumeRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10718,6 +11087,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RetypeVolumeRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RetypeVolumeRequestBody {
     const NAME: &'static str = "RetypeVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["bssParam", "os-retype"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10770,6 +11140,7 @@ impl RetypeVolumeRequestBodyBuilder {
         self
     }
     /// Returns the built [`RetypeVolumeRequestBody`].
+    #[inline]
     pub fn build(self) -> RetypeVolumeRequestBody {
         self.inner
     }
@@ -10789,6 +11160,7 @@ pub struct RetypeVolumeResponse {
 }
 impl RetypeVolumeResponse {
     /// Starts a [`RetypeVolumeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RetypeVolumeResponseBuilder {
         RetypeVolumeResponseBuilder::default()
     }
@@ -10796,6 +11168,7 @@ impl RetypeVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RetypeVolumeResponse {
     const NAME: &'static str = "RetypeVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "order_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10847,6 +11220,7 @@ impl RetypeVolumeResponseBuilder {
         self
     }
     /// Returns the built [`RetypeVolumeResponse`].
+    #[inline]
     pub fn build(self) -> RetypeVolumeResponse {
         self.inner
     }
@@ -10864,11 +11238,13 @@ pub struct RollbackInfo {
 }
 impl RollbackInfo {
     /// Starts a [`RollbackInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RollbackInfoBuilder {
         RollbackInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10879,6 +11255,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackInfo {
     const NAME: &'static str = "RollbackInfo";
     const FIELDS: &'static [&'static str] = &["volume_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10917,6 +11294,7 @@ impl RollbackInfoBuilder {
         self
     }
     /// Returns the built [`RollbackInfo`].
+    #[inline]
     pub fn build(self) -> RollbackInfo {
         self.inner
     }
@@ -10936,11 +11314,13 @@ pub struct RollbackSnapshotOption {
 }
 impl RollbackSnapshotOption {
     /// Starts a [`RollbackSnapshotOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RollbackSnapshotOptionBuilder {
         RollbackSnapshotOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10952,6 +11332,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackSnapshotOption {
     const NAME: &'static str = "RollbackSnapshotOption";
     const FIELDS: &'static [&'static str] = &["name", "volume_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11004,6 +11385,7 @@ impl RollbackSnapshotOptionBuilder {
         self
     }
     /// Returns the built [`RollbackSnapshotOption`].
+    #[inline]
     pub fn build(self) -> RollbackSnapshotOption {
         self.inner
     }
@@ -11020,11 +11402,13 @@ pub struct RollbackSnapshotRequestBody {
 }
 impl RollbackSnapshotRequestBody {
     /// Starts a [`RollbackSnapshotRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RollbackSnapshotRequestBodyBuilder {
         RollbackSnapshotRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11036,6 +11420,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackSnapshotRequestBody {
     const NAME: &'static str = "RollbackSnapshotRequestBody";
     const FIELDS: &'static [&'static str] = &["rollback"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11075,6 +11460,7 @@ impl RollbackSnapshotRequestBodyBuilder {
         self
     }
     /// Returns the built [`RollbackSnapshotRequestBody`].
+    #[inline]
     pub fn build(self) -> RollbackSnapshotRequestBody {
         self.inner
     }
@@ -11092,6 +11478,7 @@ pub struct RollbackSnapshotRequestBodyNew {
 }
 impl RollbackSnapshotRequestBodyNew {
     /// Starts a [`RollbackSnapshotRequestBodyNewBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RollbackSnapshotRequestBodyNewBuilder {
         RollbackSnapshotRequestBodyNewBuilder::default()
     }
@@ -11100,6 +11487,7 @@ impl RollbackSnapshotRequestBodyNew {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackSnapshotRequestBodyNew {
     const NAME: &'static str = "RollbackSnapshotRequestBodyNew";
     const FIELDS: &'static [&'static str] = &["name", "volume_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11152,6 +11540,7 @@ impl RollbackSnapshotRequestBodyNewBuilder {
         self
     }
     /// Returns the built [`RollbackSnapshotRequestBodyNew`].
+    #[inline]
     pub fn build(self) -> RollbackSnapshotRequestBodyNew {
         self.inner
     }
@@ -11166,6 +11555,7 @@ pub struct RollbackSnapshotRequestBodyV5 {
 }
 impl RollbackSnapshotRequestBodyV5 {
     /// Starts a [`RollbackSnapshotRequestBodyV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RollbackSnapshotRequestBodyV5Builder {
         RollbackSnapshotRequestBodyV5Builder::default()
     }
@@ -11174,6 +11564,7 @@ impl RollbackSnapshotRequestBodyV5 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackSnapshotRequestBodyV5 {
     const NAME: &'static str = "RollbackSnapshotRequestBodyV5";
     const FIELDS: &'static [&'static str] = &["rollback"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11216,6 +11607,7 @@ impl RollbackSnapshotRequestBodyV5Builder {
         self
     }
     /// Returns the built [`RollbackSnapshotRequestBodyV5`].
+    #[inline]
     pub fn build(self) -> RollbackSnapshotRequestBodyV5 {
         self.inner
     }
@@ -11231,11 +11623,13 @@ pub struct RollbackSnapshotResponse {
 }
 impl RollbackSnapshotResponse {
     /// Starts a [`RollbackSnapshotResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RollbackSnapshotResponseBuilder {
         RollbackSnapshotResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11246,6 +11640,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackSnapshotResponse {
     const NAME: &'static str = "RollbackSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["rollback"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11284,6 +11679,7 @@ impl RollbackSnapshotResponseBuilder {
         self
     }
     /// Returns the built [`RollbackSnapshotResponse`].
+    #[inline]
     pub fn build(self) -> RollbackSnapshotResponse {
         self.inner
     }
@@ -11299,6 +11695,7 @@ pub struct RollbackStandardSnapshotResponse {
 }
 impl RollbackStandardSnapshotResponse {
     /// Starts a [`RollbackStandardSnapshotResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RollbackStandardSnapshotResponseBuilder {
         RollbackStandardSnapshotResponseBuilder::default()
     }
@@ -11306,6 +11703,7 @@ impl RollbackStandardSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RollbackStandardSnapshotResponse {
     const NAME: &'static str = "RollbackStandardSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11344,6 +11742,7 @@ impl RollbackStandardSnapshotResponseBuilder {
         self
     }
     /// Returns the built [`RollbackStandardSnapshotResponse`].
+    #[inline]
     pub fn build(self) -> RollbackStandardSnapshotResponse {
         self.inner
     }
@@ -11359,6 +11758,7 @@ pub struct ShowAutoSnapshotPolicyResponse {
 }
 impl ShowAutoSnapshotPolicyResponse {
     /// Starts a [`ShowAutoSnapshotPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowAutoSnapshotPolicyResponseBuilder {
         ShowAutoSnapshotPolicyResponseBuilder::default()
     }
@@ -11366,6 +11766,7 @@ impl ShowAutoSnapshotPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAutoSnapshotPolicyResponse {
     const NAME: &'static str = "ShowAutoSnapshotPolicyResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11409,6 +11810,7 @@ impl ShowAutoSnapshotPolicyResponseBuilder {
         self
     }
     /// Returns the built [`ShowAutoSnapshotPolicyResponse`].
+    #[inline]
     pub fn build(self) -> ShowAutoSnapshotPolicyResponse {
         self.inner
     }
@@ -11447,11 +11849,13 @@ pub struct ShowJobResponse {
 }
 impl ShowJobResponse {
     /// Starts a [`ShowJobResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowJobResponseBuilder {
         ShowJobResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowJobResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11471,6 +11875,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobResponse {
         "error_code",
         "fail_reason",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11600,6 +12005,7 @@ impl ShowJobResponseBuilder {
         self
     }
     /// Returns the built [`ShowJobResponse`].
+    #[inline]
     pub fn build(self) -> ShowJobResponse {
         self.inner
     }
@@ -11638,6 +12044,7 @@ pub struct ShowRecyclePolicyResponse {
 }
 impl ShowRecyclePolicyResponse {
     /// Starts a [`ShowRecyclePolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRecyclePolicyResponseBuilder {
         ShowRecyclePolicyResponseBuilder::default()
     }
@@ -11645,6 +12052,7 @@ impl ShowRecyclePolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRecyclePolicyResponse {
     const NAME: &'static str = "ShowRecyclePolicyResponse";
     const FIELDS: &'static [&'static str] = &["switch", "threshold_time", "keep_time"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11714,6 +12122,7 @@ impl ShowRecyclePolicyResponseBuilder {
         self
     }
     /// Returns the built [`ShowRecyclePolicyResponse`].
+    #[inline]
     pub fn build(self) -> ShowRecyclePolicyResponse {
         self.inner
     }
@@ -11729,6 +12138,7 @@ pub struct ShowSnapshotGroupResponse {
 }
 impl ShowSnapshotGroupResponse {
     /// Starts a [`ShowSnapshotGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSnapshotGroupResponseBuilder {
         ShowSnapshotGroupResponseBuilder::default()
     }
@@ -11736,6 +12146,7 @@ impl ShowSnapshotGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSnapshotGroupResponse {
     const NAME: &'static str = "ShowSnapshotGroupResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11776,6 +12187,7 @@ impl ShowSnapshotGroupResponseBuilder {
         self
     }
     /// Returns the built [`ShowSnapshotGroupResponse`].
+    #[inline]
     pub fn build(self) -> ShowSnapshotGroupResponse {
         self.inner
     }
@@ -11791,6 +12203,7 @@ pub struct ShowSnapshotResponse {
 }
 impl ShowSnapshotResponse {
     /// Starts a [`ShowSnapshotResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSnapshotResponseBuilder {
         ShowSnapshotResponseBuilder::default()
     }
@@ -11798,6 +12211,7 @@ impl ShowSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSnapshotResponse {
     const NAME: &'static str = "ShowSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11836,6 +12250,7 @@ impl ShowSnapshotResponseBuilder {
         self
     }
     /// Returns the built [`ShowSnapshotResponse`].
+    #[inline]
     pub fn build(self) -> ShowSnapshotResponse {
         self.inner
     }
@@ -11851,6 +12266,7 @@ pub struct ShowStandardSnapshotResponse {
 }
 impl ShowStandardSnapshotResponse {
     /// Starts a [`ShowStandardSnapshotResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowStandardSnapshotResponseBuilder {
         ShowStandardSnapshotResponseBuilder::default()
     }
@@ -11858,6 +12274,7 @@ impl ShowStandardSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowStandardSnapshotResponse {
     const NAME: &'static str = "ShowStandardSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11896,6 +12313,7 @@ impl ShowStandardSnapshotResponseBuilder {
         self
     }
     /// Returns the built [`ShowStandardSnapshotResponse`].
+    #[inline]
     pub fn build(self) -> ShowStandardSnapshotResponse {
         self.inner
     }
@@ -11911,15 +12329,18 @@ pub struct ShowVersionResponse {
 }
 impl ShowVersionResponse {
     /// Starts a [`ShowVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVersionResponseBuilder {
         ShowVersionResponseBuilder::default()
     }
     /// The items of [`versions`](Self::versions), empty when absent.
+    #[inline]
     pub fn versions(&self) -> &[Versions] {
         self.versions.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVersionResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11930,6 +12351,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVersionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVersionResponse {
     const NAME: &'static str = "ShowVersionResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11977,6 +12399,7 @@ impl ShowVersionResponseBuilder {
         self
     }
     /// Returns the built [`ShowVersionResponse`].
+    #[inline]
     pub fn build(self) -> ShowVersionResponse {
         self.inner
     }
@@ -11992,11 +12415,13 @@ pub struct ShowVolumeInRecycleResponse {
 }
 impl ShowVolumeInRecycleResponse {
     /// Starts a [`ShowVolumeInRecycleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVolumeInRecycleResponseBuilder {
         ShowVolumeInRecycleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeInRecycleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -12007,6 +12432,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeInRecycleResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeInRecycleResponse {
     const NAME: &'static str = "ShowVolumeInRecycleResponse";
     const FIELDS: &'static [&'static str] = &["volume"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12045,6 +12471,7 @@ impl ShowVolumeInRecycleResponseBuilder {
         self
     }
     /// Returns the built [`ShowVolumeInRecycleResponse`].
+    #[inline]
     pub fn build(self) -> ShowVolumeInRecycleResponse {
         self.inner
     }
@@ -12060,11 +12487,13 @@ pub struct ShowVolumeResponse {
 }
 impl ShowVolumeResponse {
     /// Starts a [`ShowVolumeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVolumeResponseBuilder {
         ShowVolumeResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -12075,6 +12504,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeResponse {
     const NAME: &'static str = "ShowVolumeResponse";
     const FIELDS: &'static [&'static str] = &["volume"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12113,6 +12543,7 @@ impl ShowVolumeResponseBuilder {
         self
     }
     /// Returns the built [`ShowVolumeResponse`].
+    #[inline]
     pub fn build(self) -> ShowVolumeResponse {
         self.inner
     }
@@ -12128,15 +12559,18 @@ pub struct ShowVolumeTagsResponse {
 }
 impl ShowVolumeTagsResponse {
     /// Starts a [`ShowVolumeTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVolumeTagsResponseBuilder {
         ShowVolumeTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[Tag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -12147,6 +12581,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeTagsResponse {
     const NAME: &'static str = "ShowVolumeTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12191,6 +12626,7 @@ impl ShowVolumeTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowVolumeTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowVolumeTagsResponse {
         self.inner
     }
@@ -12230,6 +12666,7 @@ pub struct SnapshotChains {
 }
 impl SnapshotChains {
     /// Starts a [`SnapshotChainsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SnapshotChainsBuilder {
         SnapshotChainsBuilder::default()
     }
@@ -12247,6 +12684,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotChains {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12399,6 +12837,7 @@ impl SnapshotChainsBuilder {
         self
     }
     /// Returns the built [`SnapshotChains`].
+    #[inline]
     pub fn build(self) -> SnapshotChains {
         self.inner
     }
@@ -12488,10 +12927,12 @@ pub struct SnapshotDetailV5 {
 }
 impl SnapshotDetailV5 {
     /// Starts a [`SnapshotDetailV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SnapshotDetailV5Builder {
         SnapshotDetailV5Builder::default()
     }
     /// The items of [`snapshot_chains`](Self::snapshot_chains), empty when absent.
+    #[inline]
     pub fn snapshot_chains(&self) -> &[SnapshotChains] {
         self.snapshot_chains.as_deref().unwrap_or_default()
     }
@@ -12524,6 +12965,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotDetailV5 {
         "snapshot_chains",
         "snapshot_group_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12917,6 +13359,7 @@ impl SnapshotDetailV5Builder {
         self
     }
     /// Returns the built [`SnapshotDetailV5`].
+    #[inline]
     pub fn build(self) -> SnapshotDetailV5 {
         self.inner
     }
@@ -12979,6 +13422,7 @@ pub struct SnapshotDetails {
 }
 impl SnapshotDetails {
     /// Starts a [`SnapshotDetailsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SnapshotDetailsBuilder {
         SnapshotDetailsBuilder::default()
     }
@@ -12998,6 +13442,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotDetails {
         "os-extended-snapshot-attributes:project_id",
         "os-extended-snapshot-attributes:progress",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13188,6 +13633,7 @@ impl SnapshotDetailsBuilder {
         self
     }
     /// Returns the built [`SnapshotDetails`].
+    #[inline]
     pub fn build(self) -> SnapshotDetails {
         self.inner
     }
@@ -13227,6 +13673,7 @@ pub struct SnapshotGroup {
 }
 impl SnapshotGroup {
     /// Starts a [`SnapshotGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SnapshotGroupBuilder {
         SnapshotGroupBuilder::default()
     }
@@ -13244,6 +13691,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotGroup {
         "enterprise_project_id",
         "incremental",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13399,6 +13847,7 @@ impl SnapshotGroupBuilder {
         self
     }
     /// Returns the built [`SnapshotGroup`].
+    #[inline]
     pub fn build(self) -> SnapshotGroup {
         self.inner
     }
@@ -13442,6 +13891,7 @@ pub struct SnapshotGroupDetail {
 }
 impl SnapshotGroupDetail {
     /// Starts a [`SnapshotGroupDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SnapshotGroupDetailBuilder {
         SnapshotGroupDetailBuilder::default()
     }
@@ -13460,6 +13910,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotGroupDetail {
         "tags",
         "server_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13626,6 +14077,7 @@ impl SnapshotGroupDetailBuilder {
         self
     }
     /// Returns the built [`SnapshotGroupDetail`].
+    #[inline]
     pub fn build(self) -> SnapshotGroupDetail {
         self.inner
     }
@@ -13709,11 +14161,13 @@ pub struct SnapshotList {
 }
 impl SnapshotList {
     /// Starts a [`SnapshotListBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SnapshotListBuilder {
         SnapshotListBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SnapshotList {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -13752,6 +14206,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SnapshotList {
         "dedicated_storage_name",
         "service_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13999,6 +14454,7 @@ impl SnapshotListBuilder {
         self
     }
     /// Returns the built [`SnapshotList`].
+    #[inline]
     pub fn build(self) -> SnapshotList {
         self.inner
     }
@@ -14053,11 +14509,13 @@ pub struct SubJob {
 }
 impl SubJob {
     /// Starts a [`SubJobBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubJobBuilder {
         SubJobBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SubJob {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14084,6 +14542,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJob {
         "error_code",
         "fail_reason",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14213,6 +14672,7 @@ impl SubJobBuilder {
         self
     }
     /// Returns the built [`SubJob`].
+    #[inline]
     pub fn build(self) -> SubJob {
         self.inner
     }
@@ -14237,6 +14697,7 @@ pub struct SubJobEntities {
 }
 impl SubJobEntities {
     /// Starts a [`SubJobEntitiesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubJobEntitiesBuilder {
         SubJobEntitiesBuilder::default()
     }
@@ -14250,6 +14711,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobEntities {
         "volume_id",
         "name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14327,6 +14789,7 @@ impl SubJobEntitiesBuilder {
         self
     }
     /// Returns the built [`SubJobEntities`].
+    #[inline]
     pub fn build(self) -> SubJobEntities {
         self.inner
     }
@@ -14364,11 +14827,13 @@ pub struct Tag {
 }
 impl Tag {
     /// Starts a [`TagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagBuilder {
         TagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Tag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14379,6 +14844,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Tag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Tag {
     const NAME: &'static str = "Tag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14430,6 +14896,7 @@ impl TagBuilder {
         self
     }
     /// Returns the built [`Tag`].
+    #[inline]
     pub fn build(self) -> Tag {
         self.inner
     }
@@ -14452,11 +14919,13 @@ pub struct TagsForListVolumes {
 }
 impl TagsForListVolumes {
     /// Starts a [`TagsForListVolumesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagsForListVolumesBuilder {
         TagsForListVolumesBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for TagsForListVolumes {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14468,6 +14937,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TagsForListVolumes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagsForListVolumes {
     const NAME: &'static str = "TagsForListVolumes";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14526,6 +14996,7 @@ impl TagsForListVolumesBuilder {
         self
     }
     /// Returns the built [`TagsForListVolumes`].
+    #[inline]
     pub fn build(self) -> TagsForListVolumes {
         self.inner
     }
@@ -14553,11 +15024,13 @@ pub struct Throughput {
 }
 impl Throughput {
     /// Starts a [`ThroughputBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ThroughputBuilder {
         ThroughputBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Throughput {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14570,6 +15043,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Throughput {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Throughput {
     const NAME: &'static str = "Throughput";
     const FIELDS: &'static [&'static str] = &["frozened", "id", "total_val"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14634,6 +15108,7 @@ impl ThroughputBuilder {
         self
     }
     /// Returns the built [`Throughput`].
+    #[inline]
     pub fn build(self) -> Throughput {
         self.inner
     }
@@ -14651,11 +15126,13 @@ pub struct UnsubscribeVolumeRequestBody {
 }
 impl UnsubscribeVolumeRequestBody {
     /// Starts a [`UnsubscribeVolumeRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UnsubscribeVolumeRequestBodyBuilder {
         UnsubscribeVolumeRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UnsubscribeVolumeRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14667,6 +15144,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UnsubscribeVolumeReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UnsubscribeVolumeRequestBody {
     const NAME: &'static str = "UnsubscribeVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["volume_ids"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14715,6 +15193,7 @@ impl UnsubscribeVolumeRequestBodyBuilder {
         self
     }
     /// Returns the built [`UnsubscribeVolumeRequestBody`].
+    #[inline]
     pub fn build(self) -> UnsubscribeVolumeRequestBody {
         self.inner
     }
@@ -14730,6 +15209,7 @@ pub struct UpdateAutoSnapshotPolicyResponse {
 }
 impl UpdateAutoSnapshotPolicyResponse {
     /// Starts a [`UpdateAutoSnapshotPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateAutoSnapshotPolicyResponseBuilder {
         UpdateAutoSnapshotPolicyResponseBuilder::default()
     }
@@ -14737,6 +15217,7 @@ impl UpdateAutoSnapshotPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAutoSnapshotPolicyResponse {
     const NAME: &'static str = "UpdateAutoSnapshotPolicyResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14780,6 +15261,7 @@ impl UpdateAutoSnapshotPolicyResponseBuilder {
         self
     }
     /// Returns the built [`UpdateAutoSnapshotPolicyResponse`].
+    #[inline]
     pub fn build(self) -> UpdateAutoSnapshotPolicyResponse {
         self.inner
     }
@@ -14794,6 +15276,7 @@ pub struct UpdateSnapshotGroupRequestBody {
 }
 impl UpdateSnapshotGroupRequestBody {
     /// Starts a [`UpdateSnapshotGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSnapshotGroupRequestBodyBuilder {
         UpdateSnapshotGroupRequestBodyBuilder::default()
     }
@@ -14802,6 +15285,7 @@ impl UpdateSnapshotGroupRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotGroupRequestBody {
     const NAME: &'static str = "UpdateSnapshotGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14849,6 +15333,7 @@ impl UpdateSnapshotGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateSnapshotGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateSnapshotGroupRequestBody {
         self.inner
     }
@@ -14864,6 +15349,7 @@ pub struct UpdateSnapshotGroupResponse {
 }
 impl UpdateSnapshotGroupResponse {
     /// Starts a [`UpdateSnapshotGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSnapshotGroupResponseBuilder {
         UpdateSnapshotGroupResponseBuilder::default()
     }
@@ -14871,6 +15357,7 @@ impl UpdateSnapshotGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotGroupResponse {
     const NAME: &'static str = "UpdateSnapshotGroupResponse";
     const FIELDS: &'static [&'static str] = &["snapshot_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14911,6 +15398,7 @@ impl UpdateSnapshotGroupResponseBuilder {
         self
     }
     /// Returns the built [`UpdateSnapshotGroupResponse`].
+    #[inline]
     pub fn build(self) -> UpdateSnapshotGroupResponse {
         self.inner
     }
@@ -14928,6 +15416,7 @@ pub struct UpdateSnapshotGroupResponseBody {
 }
 impl UpdateSnapshotGroupResponseBody {
     /// Starts a [`UpdateSnapshotGroupResponseBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSnapshotGroupResponseBodyBuilder {
         UpdateSnapshotGroupResponseBodyBuilder::default()
     }
@@ -14936,6 +15425,7 @@ impl UpdateSnapshotGroupResponseBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotGroupResponseBody {
     const NAME: &'static str = "UpdateSnapshotGroupResponseBody";
     const FIELDS: &'static [&'static str] = &["name", "description"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14988,6 +15478,7 @@ impl UpdateSnapshotGroupResponseBodyBuilder {
         self
     }
     /// Returns the built [`UpdateSnapshotGroupResponseBody`].
+    #[inline]
     pub fn build(self) -> UpdateSnapshotGroupResponseBody {
         self.inner
     }
@@ -15005,6 +15496,7 @@ pub struct UpdateSnapshotOption {
 }
 impl UpdateSnapshotOption {
     /// Starts a [`UpdateSnapshotOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSnapshotOptionBuilder {
         UpdateSnapshotOptionBuilder::default()
     }
@@ -15014,6 +15506,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSnapshotOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotOption {
     const NAME: &'static str = "UpdateSnapshotOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15066,6 +15559,7 @@ impl UpdateSnapshotOptionBuilder {
         self
     }
     /// Returns the built [`UpdateSnapshotOption`].
+    #[inline]
     pub fn build(self) -> UpdateSnapshotOption {
         self.inner
     }
@@ -15095,6 +15589,7 @@ pub struct UpdateSnapshotPolicy {
 }
 impl UpdateSnapshotPolicy {
     /// Starts a [`UpdateSnapshotPolicyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSnapshotPolicyBuilder {
         UpdateSnapshotPolicyBuilder::default()
     }
@@ -15109,6 +15604,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotPolicy {
         "time_points",
         "retention_days",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15230,6 +15726,7 @@ impl UpdateSnapshotPolicyBuilder {
         self
     }
     /// Returns the built [`UpdateSnapshotPolicy`].
+    #[inline]
     pub fn build(self) -> UpdateSnapshotPolicy {
         self.inner
     }
@@ -15244,6 +15741,7 @@ pub struct UpdateSnapshotPolicyRequestBody {
 }
 impl UpdateSnapshotPolicyRequestBody {
     /// Starts a [`UpdateSnapshotPolicyRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSnapshotPolicyRequestBodyBuilder {
         UpdateSnapshotPolicyRequestBodyBuilder::default()
     }
@@ -15252,6 +15750,7 @@ impl UpdateSnapshotPolicyRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotPolicyRequestBody {
     const NAME: &'static str = "UpdateSnapshotPolicyRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15296,6 +15795,7 @@ impl UpdateSnapshotPolicyRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateSnapshotPolicyRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateSnapshotPolicyRequestBody {
         self.inner
     }
@@ -15312,11 +15812,13 @@ pub struct UpdateSnapshotRequestBody {
 }
 impl UpdateSnapshotRequestBody {
     /// Starts a [`UpdateSnapshotRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSnapshotRequestBodyBuilder {
         UpdateSnapshotRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSnapshotRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -15328,6 +15830,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSnapshotRequestBo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotRequestBody {
     const NAME: &'static str = "UpdateSnapshotRequestBody";
     const FIELDS: &'static [&'static str] = &["snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15367,6 +15870,7 @@ impl UpdateSnapshotRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateSnapshotRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateSnapshotRequestBody {
         self.inner
     }
@@ -15381,6 +15885,7 @@ pub struct UpdateSnapshotRequestBodyV5 {
 }
 impl UpdateSnapshotRequestBodyV5 {
     /// Starts a [`UpdateSnapshotRequestBodyV5Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSnapshotRequestBodyV5Builder {
         UpdateSnapshotRequestBodyV5Builder::default()
     }
@@ -15389,6 +15894,7 @@ impl UpdateSnapshotRequestBodyV5 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotRequestBodyV5 {
     const NAME: &'static str = "UpdateSnapshotRequestBodyV5";
     const FIELDS: &'static [&'static str] = &["snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15428,6 +15934,7 @@ impl UpdateSnapshotRequestBodyV5Builder {
         self
     }
     /// Returns the built [`UpdateSnapshotRequestBodyV5`].
+    #[inline]
     pub fn build(self) -> UpdateSnapshotRequestBodyV5 {
         self.inner
     }
@@ -15443,6 +15950,7 @@ pub struct UpdateSnapshotResponse {
 }
 impl UpdateSnapshotResponse {
     /// Starts a [`UpdateSnapshotResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSnapshotResponseBuilder {
         UpdateSnapshotResponseBuilder::default()
     }
@@ -15450,6 +15958,7 @@ impl UpdateSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSnapshotResponse {
     const NAME: &'static str = "UpdateSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15488,6 +15997,7 @@ impl UpdateSnapshotResponseBuilder {
         self
     }
     /// Returns the built [`UpdateSnapshotResponse`].
+    #[inline]
     pub fn build(self) -> UpdateSnapshotResponse {
         self.inner
     }
@@ -15503,6 +16013,7 @@ pub struct UpdateStandardSnapshotResponse {
 }
 impl UpdateStandardSnapshotResponse {
     /// Starts a [`UpdateStandardSnapshotResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateStandardSnapshotResponseBuilder {
         UpdateStandardSnapshotResponseBuilder::default()
     }
@@ -15510,6 +16021,7 @@ impl UpdateStandardSnapshotResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateStandardSnapshotResponse {
     const NAME: &'static str = "UpdateStandardSnapshotResponse";
     const FIELDS: &'static [&'static str] = &["snapshot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15548,6 +16060,7 @@ impl UpdateStandardSnapshotResponseBuilder {
         self
     }
     /// Returns the built [`UpdateStandardSnapshotResponse`].
+    #[inline]
     pub fn build(self) -> UpdateStandardSnapshotResponse {
         self.inner
     }
@@ -15566,6 +16079,7 @@ pub struct UpdateVolumeOption {
 }
 impl UpdateVolumeOption {
     /// Starts a [`UpdateVolumeOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVolumeOptionBuilder {
         UpdateVolumeOptionBuilder::default()
     }
@@ -15575,6 +16089,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVolumeOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVolumeOption {
     const NAME: &'static str = "UpdateVolumeOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15627,6 +16142,7 @@ impl UpdateVolumeOptionBuilder {
         self
     }
     /// Returns the built [`UpdateVolumeOption`].
+    #[inline]
     pub fn build(self) -> UpdateVolumeOption {
         self.inner
     }
@@ -15643,11 +16159,13 @@ pub struct UpdateVolumeRequestBody {
 }
 impl UpdateVolumeRequestBody {
     /// Starts a [`UpdateVolumeRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVolumeRequestBodyBuilder {
         UpdateVolumeRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVolumeRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -15659,6 +16177,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVolumeRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVolumeRequestBody {
     const NAME: &'static str = "UpdateVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["volume"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15698,6 +16217,7 @@ impl UpdateVolumeRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateVolumeRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateVolumeRequestBody {
         self.inner
     }
@@ -15799,19 +16319,23 @@ pub struct UpdateVolumeResponse {
 }
 impl UpdateVolumeResponse {
     /// Starts a [`UpdateVolumeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVolumeResponseBuilder {
         UpdateVolumeResponseBuilder::default()
     }
     /// The items of [`attachments`](Self::attachments), empty when absent.
+    #[inline]
     pub fn attachments(&self) -> &[Attachment] {
         self.attachments.as_deref().unwrap_or_default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Link] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVolumeResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -15843,6 +16367,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVolumeResponse {
         "description",
         "os-volume-replication:extended_status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16185,6 +16710,7 @@ impl UpdateVolumeResponseBuilder {
         self
     }
     /// Returns the built [`UpdateVolumeResponse`].
+    #[inline]
     pub fn build(self) -> UpdateVolumeResponse {
         self.inner
     }
@@ -16233,19 +16759,23 @@ pub struct Versions {
 }
 impl Versions {
     /// Starts a [`VersionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VersionsBuilder {
         VersionsBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Link] {
         self.links.as_deref().unwrap_or_default()
     }
     /// The items of [`media_types`](Self::media_types), empty when absent.
+    #[inline]
     pub fn media_types(&self) -> &[MediaTypes] {
         self.media_types.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Versions {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -16269,6 +16799,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Versions {
         "updated",
         "version",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16400,6 +16931,7 @@ impl VersionsBuilder {
         self
     }
     /// Returns the built [`Versions`].
+    #[inline]
     pub fn build(self) -> Versions {
         self.inner
     }
@@ -16613,19 +17145,23 @@ pub struct VolumeDetail {
 }
 impl VolumeDetail {
     /// Starts a [`VolumeDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VolumeDetailBuilder {
         VolumeDetailBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Link] {
         self.links.as_deref().unwrap_or_default()
     }
     /// The items of [`attachments`](Self::attachments), empty when absent.
+    #[inline]
     pub fn attachments(&self) -> &[Attachment] {
         self.attachments.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeDetail {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -16710,6 +17246,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeDetail {
         "iops",
         "throughput",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17315,6 +17852,7 @@ impl VolumeDetailBuilder {
         self
     }
     /// Returns the built [`VolumeDetail`].
+    #[inline]
     pub fn build(self) -> VolumeDetail {
         self.inner
     }
@@ -17517,19 +18055,23 @@ pub struct VolumeDetailForTag {
 }
 impl VolumeDetailForTag {
     /// Starts a [`VolumeDetailForTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VolumeDetailForTagBuilder {
         VolumeDetailForTagBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Link] {
         self.links.as_deref().unwrap_or_default()
     }
     /// The items of [`attachments`](Self::attachments), empty when absent.
+    #[inline]
     pub fn attachments(&self) -> &[Attachment] {
         self.attachments.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeDetailForTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -17610,6 +18152,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeDetailForTag {
         "wwn",
         "enterprise_project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18165,6 +18708,7 @@ impl VolumeDetailForTagBuilder {
         self
     }
     /// Returns the built [`VolumeDetailForTag`].
+    #[inline]
     pub fn build(self) -> VolumeDetailForTag {
         self.inner
     }
@@ -18212,6 +18756,7 @@ pub struct VolumeMetadata {
 }
 impl VolumeMetadata {
     /// Starts a [`VolumeMetadataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VolumeMetadataBuilder {
         VolumeMetadataBuilder::default()
     }
@@ -18225,6 +18770,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeMetadata {
         "hw:passthrough",
         "orderID",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18314,6 +18860,7 @@ impl VolumeMetadataBuilder {
         self
     }
     /// Returns the built [`VolumeMetadata`].
+    #[inline]
     pub fn build(self) -> VolumeMetadata {
         self.inner
     }
@@ -18351,15 +18898,18 @@ pub struct VolumeTransfer {
 }
 impl VolumeTransfer {
     /// Starts a [`VolumeTransferBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VolumeTransferBuilder {
         VolumeTransferBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Link] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeTransfer {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -18380,6 +18930,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeTransfer {
         "name",
         "volume_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18476,6 +19027,7 @@ impl VolumeTransferBuilder {
         self
     }
     /// Returns the built [`VolumeTransfer`].
+    #[inline]
     pub fn build(self) -> VolumeTransfer {
         self.inner
     }
@@ -18508,15 +19060,18 @@ pub struct VolumeTransferSummary {
 }
 impl VolumeTransferSummary {
     /// Starts a [`VolumeTransferSummaryBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VolumeTransferSummaryBuilder {
         VolumeTransferSummaryBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Link] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeTransferSummary {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -18530,6 +19085,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeTransferSummary {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeTransferSummary {
     const NAME: &'static str = "VolumeTransferSummary";
     const FIELDS: &'static [&'static str] = &["id", "links", "name", "volume_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18613,6 +19169,7 @@ impl VolumeTransferSummaryBuilder {
         self
     }
     /// Returns the built [`VolumeTransferSummary`].
+    #[inline]
     pub fn build(self) -> VolumeTransferSummary {
         self.inner
     }
@@ -18648,11 +19205,13 @@ pub struct VolumeType {
 }
 impl VolumeType {
     /// Starts a [`VolumeTypeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VolumeTypeBuilder {
         VolumeTypeBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeType {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -18670,6 +19229,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeType {
         "qos_specs_id",
         "is_public",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18775,6 +19335,7 @@ impl VolumeTypeBuilder {
         self
     }
     /// Returns the built [`VolumeType`].
+    #[inline]
     pub fn build(self) -> VolumeType {
         self.inner
     }
@@ -18828,6 +19389,7 @@ pub struct VolumeTypeExtraSpecs {
 }
 impl VolumeTypeExtraSpecs {
     /// Starts a [`VolumeTypeExtraSpecsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VolumeTypeExtraSpecsBuilder {
         VolumeTypeExtraSpecsBuilder::default()
     }
@@ -18841,6 +19403,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeTypeExtraSpecs {
         "volume_backend_name",
         "HW:availability_zone",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18962,6 +19525,7 @@ impl VolumeTypeExtraSpecsBuilder {
         self
     }
     /// Returns the built [`VolumeTypeExtraSpecs`].
+    #[inline]
     pub fn build(self) -> VolumeTypeExtraSpecs {
         self.inner
     }
@@ -18984,11 +19548,13 @@ pub struct VolumesForBatchResizeVolume {
 }
 impl VolumesForBatchResizeVolume {
     /// Starts a [`VolumesForBatchResizeVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VolumesForBatchResizeVolumeBuilder {
         VolumesForBatchResizeVolumeBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumesForBatchResizeVolume {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -19000,6 +19566,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumesForBatchResizeVo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumesForBatchResizeVolume {
     const NAME: &'static str = "VolumesForBatchResizeVolume";
     const FIELDS: &'static [&'static str] = &["id", "new_size"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -19052,6 +19619,7 @@ impl VolumesForBatchResizeVolumeBuilder {
         self
     }
     /// Returns the built [`VolumesForBatchResizeVolume`].
+    #[inline]
     pub fn build(self) -> VolumesForBatchResizeVolume {
         self.inner
     }
@@ -19067,6 +19635,7 @@ pub struct ZoneState {
 }
 impl ZoneState {
     /// Starts a [`ZoneStateBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ZoneStateBuilder {
         ZoneStateBuilder::default()
     }
@@ -19075,6 +19644,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ZoneState {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ZoneState {
     const NAME: &'static str = "ZoneState";
     const FIELDS: &'static [&'static str] = &["available"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -19113,6 +19683,7 @@ impl ZoneStateBuilder {
         self
     }
     /// Returns the built [`ZoneState`].
+    #[inline]
     pub fn build(self) -> ZoneState {
         self.inner
     }

@@ -21,6 +21,7 @@ pub struct AssociateAutoSnapshotPolicy {
     options: RequestOptions,
 }
 impl AssociateAutoSnapshotPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -42,11 +43,13 @@ impl AssociateAutoSnapshotPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -54,6 +57,7 @@ impl AssociateAutoSnapshotPolicy {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ASSOCIATE_AUTO_SNAPSHOT_POLICY);
         input.path("snapshot_policy_id", self.snapshot_policy_id.as_deref());
@@ -83,6 +87,7 @@ pub struct BatchCreateSnapshotGroupTag {
     options: RequestOptions,
 }
 impl BatchCreateSnapshotGroupTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -104,11 +109,13 @@ impl BatchCreateSnapshotGroupTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -116,6 +123,7 @@ impl BatchCreateSnapshotGroupTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SNAPSHOT_GROUP_TAG);
         input.path("snapshot_group_id", self.snapshot_group_id.as_deref());
@@ -145,6 +153,7 @@ pub struct BatchCreateSnapshotTags {
     options: RequestOptions,
 }
 impl BatchCreateSnapshotTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -166,11 +175,13 @@ impl BatchCreateSnapshotTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -178,6 +189,7 @@ impl BatchCreateSnapshotTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SNAPSHOT_TAGS);
         input.path("snapshot_id", self.snapshot_id.as_deref());
@@ -207,6 +219,7 @@ pub struct BatchCreateVolumeTags {
     options: RequestOptions,
 }
 impl BatchCreateVolumeTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -228,11 +241,13 @@ impl BatchCreateVolumeTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -240,6 +255,7 @@ impl BatchCreateVolumeTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_VOLUME_TAGS);
         input.path("volume_id", self.volume_id.as_deref());
@@ -270,6 +286,7 @@ pub struct BatchDeleteSnapshotGroupTag {
     options: RequestOptions,
 }
 impl BatchDeleteSnapshotGroupTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -291,11 +308,13 @@ impl BatchDeleteSnapshotGroupTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -303,6 +322,7 @@ impl BatchDeleteSnapshotGroupTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SNAPSHOT_GROUP_TAG);
         input.path("snapshot_group_id", self.snapshot_group_id.as_deref());
@@ -332,6 +352,7 @@ pub struct BatchDeleteSnapshotTags {
     options: RequestOptions,
 }
 impl BatchDeleteSnapshotTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -353,11 +374,13 @@ impl BatchDeleteSnapshotTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -365,6 +388,7 @@ impl BatchDeleteSnapshotTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SNAPSHOT_TAGS);
         input.path("snapshot_id", self.snapshot_id.as_deref());
@@ -394,6 +418,7 @@ pub struct BatchDeleteVolumeTags {
     options: RequestOptions,
 }
 impl BatchDeleteVolumeTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -415,11 +440,13 @@ impl BatchDeleteVolumeTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -427,6 +454,7 @@ impl BatchDeleteVolumeTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_VOLUME_TAGS);
         input.path("volume_id", self.volume_id.as_deref());
@@ -456,6 +484,7 @@ pub struct BatchResizeVolumes {
     options: RequestOptions,
 }
 impl BatchResizeVolumes {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -469,11 +498,13 @@ impl BatchResizeVolumes {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -483,6 +514,7 @@ impl BatchResizeVolumes {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESIZE_VOLUMES);
         if let Some(body) = &self.body {
@@ -511,6 +543,7 @@ pub struct ChangeVolumeChargeMode {
     options: RequestOptions,
 }
 impl ChangeVolumeChargeMode {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -524,11 +557,13 @@ impl ChangeVolumeChargeMode {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body bytes.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -538,6 +573,7 @@ impl ChangeVolumeChargeMode {
         huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_VOLUME_CHARGE_MODE);
         if let Some(body) = &self.body {
@@ -566,6 +602,7 @@ pub struct CinderAcceptVolumeTransfer {
     options: RequestOptions,
 }
 impl CinderAcceptVolumeTransfer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -587,11 +624,13 @@ impl CinderAcceptVolumeTransfer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -601,6 +640,7 @@ impl CinderAcceptVolumeTransfer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_ACCEPT_VOLUME_TRANSFER);
         input.path("transfer_id", self.transfer_id.as_deref());
@@ -630,6 +670,7 @@ pub struct CinderCreateVolumeTransfer {
     options: RequestOptions,
 }
 impl CinderCreateVolumeTransfer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -643,11 +684,13 @@ impl CinderCreateVolumeTransfer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -657,6 +700,7 @@ impl CinderCreateVolumeTransfer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_CREATE_VOLUME_TRANSFER);
         if let Some(body) = &self.body {
@@ -685,6 +729,7 @@ pub struct CinderDeleteVolumeTransfer {
     options: RequestOptions,
 }
 impl CinderDeleteVolumeTransfer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -700,11 +745,13 @@ impl CinderDeleteVolumeTransfer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -712,6 +759,7 @@ impl CinderDeleteVolumeTransfer {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_DELETE_VOLUME_TRANSFER);
         input.path("transfer_id", self.transfer_id.as_deref());
@@ -736,6 +784,7 @@ pub struct CinderListAvailabilityZones {
     options: RequestOptions,
 }
 impl CinderListAvailabilityZones {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -743,11 +792,13 @@ impl CinderListAvailabilityZones {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -757,6 +808,7 @@ impl CinderListAvailabilityZones {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_LIST_AVAILABILITY_ZONES);
         input.options(self.options);
@@ -782,6 +834,7 @@ pub struct CinderListQuotas {
     options: RequestOptions,
 }
 impl CinderListQuotas {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -805,11 +858,13 @@ impl CinderListQuotas {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -819,6 +874,7 @@ impl CinderListQuotas {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_LIST_QUOTAS);
         input.path("target_project_id", self.target_project_id.as_deref());
@@ -846,6 +902,7 @@ pub struct CinderListVolumeTransfers {
     options: RequestOptions,
 }
 impl CinderListVolumeTransfers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -869,11 +926,13 @@ impl CinderListVolumeTransfers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -883,6 +942,7 @@ impl CinderListVolumeTransfers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_LIST_VOLUME_TRANSFERS);
         input.query("limit", &self.limit);
@@ -894,18 +954,23 @@ impl CinderListVolumeTransfers {
 impl huaweicloud_sdk_core::pagination::Paged for CinderListVolumeTransfers {
     type Output = models::CinderListVolumeTransfersResponse;
     type Item = models::VolumeTransferSummary;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EVS CinderListVolumeTransfers"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -913,6 +978,7 @@ impl huaweicloud_sdk_core::pagination::Paged for CinderListVolumeTransfers {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -920,11 +986,13 @@ impl huaweicloud_sdk_core::pagination::Paged for CinderListVolumeTransfers {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::CinderListVolumeTransfersResponse,
     ) -> &[models::VolumeTransferSummary] {
         output.transfers.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::CinderListVolumeTransfersResponse,
     ) -> Vec<models::VolumeTransferSummary> {
@@ -936,6 +1004,7 @@ impl CinderListVolumeTransfers {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -944,6 +1013,7 @@ impl CinderListVolumeTransfers {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `transfers` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::VolumeTransferSummary> {
@@ -967,6 +1037,7 @@ pub struct CinderListVolumeTypes {
     options: RequestOptions,
 }
 impl CinderListVolumeTypes {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -974,11 +1045,13 @@ impl CinderListVolumeTypes {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -988,6 +1061,7 @@ impl CinderListVolumeTypes {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_LIST_VOLUME_TYPES);
         input.options(self.options);
@@ -1012,6 +1086,7 @@ pub struct CinderShowVolumeTransfer {
     options: RequestOptions,
 }
 impl CinderShowVolumeTransfer {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1027,11 +1102,13 @@ impl CinderShowVolumeTransfer {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1041,6 +1118,7 @@ impl CinderShowVolumeTransfer {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CINDER_SHOW_VOLUME_TRANSFER);
         input.path("transfer_id", self.transfer_id.as_deref());
@@ -1070,6 +1148,7 @@ pub struct CountAutoSnapshotPolicies {
     options: RequestOptions,
 }
 impl CountAutoSnapshotPolicies {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1114,11 +1193,13 @@ impl CountAutoSnapshotPolicies {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1128,6 +1209,7 @@ impl CountAutoSnapshotPolicies {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_AUTO_SNAPSHOT_POLICIES);
         input.query("id", &self.id);
@@ -1160,6 +1242,7 @@ pub struct CountSnapshotChains {
     options: RequestOptions,
 }
 impl CountSnapshotChains {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1199,11 +1282,13 @@ impl CountSnapshotChains {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1213,6 +1298,7 @@ impl CountSnapshotChains {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_SNAPSHOT_CHAINS);
         input.query("volume_id", &self.volume_id);
@@ -1250,6 +1336,7 @@ pub struct CountSnapshots {
     options: RequestOptions,
 }
 impl CountSnapshots {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1335,11 +1422,13 @@ impl CountSnapshots {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1349,6 +1438,7 @@ impl CountSnapshots {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_SNAPSHOTS);
         input.query("volume_id", &self.volume_id);
@@ -1388,6 +1478,7 @@ pub struct CountSnapshotsGroup {
     options: RequestOptions,
 }
 impl CountSnapshotsGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1440,11 +1531,13 @@ impl CountSnapshotsGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1454,6 +1547,7 @@ impl CountSnapshotsGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_SNAPSHOTS_GROUP);
         input.query("name", &self.name);
@@ -1484,6 +1578,7 @@ pub struct CreateAutoSnapshotPolicy {
     options: RequestOptions,
 }
 impl CreateAutoSnapshotPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1497,11 +1592,13 @@ impl CreateAutoSnapshotPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1511,6 +1608,7 @@ impl CreateAutoSnapshotPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_AUTO_SNAPSHOT_POLICY);
         if let Some(body) = &self.body {
@@ -1538,6 +1636,7 @@ pub struct CreateSnapshot {
     options: RequestOptions,
 }
 impl CreateSnapshot {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1551,11 +1650,13 @@ impl CreateSnapshot {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1565,6 +1666,7 @@ impl CreateSnapshot {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SNAPSHOT);
         if let Some(body) = &self.body {
@@ -1593,6 +1695,7 @@ pub struct CreateSnapshotGroup {
     options: RequestOptions,
 }
 impl CreateSnapshotGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1606,11 +1709,13 @@ impl CreateSnapshotGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1620,6 +1725,7 @@ impl CreateSnapshotGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SNAPSHOT_GROUP);
         if let Some(body) = &self.body {
@@ -1647,6 +1753,7 @@ pub struct CreateStandardSnapshot {
     options: RequestOptions,
 }
 impl CreateStandardSnapshot {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1660,11 +1767,13 @@ impl CreateStandardSnapshot {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1674,6 +1783,7 @@ impl CreateStandardSnapshot {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_STANDARD_SNAPSHOT);
         if let Some(body) = &self.body {
@@ -1702,6 +1812,7 @@ pub struct CreateVolume {
     options: RequestOptions,
 }
 impl CreateVolume {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1724,11 +1835,13 @@ impl CreateVolume {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1738,6 +1851,7 @@ impl CreateVolume {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VOLUME);
         input.header("X-Client-Token", self.x_client_token.as_deref());
@@ -1781,6 +1895,7 @@ pub struct DeleteAutoSnapshotPolicy {
     options: RequestOptions,
 }
 impl DeleteAutoSnapshotPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1796,11 +1911,13 @@ impl DeleteAutoSnapshotPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body bytes.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1810,6 +1927,7 @@ impl DeleteAutoSnapshotPolicy {
         huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_AUTO_SNAPSHOT_POLICY);
         input.path("snapshot_policy_id", self.snapshot_policy_id.as_deref());
@@ -1835,6 +1953,7 @@ pub struct DeleteSnapshot {
     options: RequestOptions,
 }
 impl DeleteSnapshot {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1850,11 +1969,13 @@ impl DeleteSnapshot {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1862,6 +1983,7 @@ impl DeleteSnapshot {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
@@ -1887,6 +2009,7 @@ pub struct DeleteSnapshotGroup {
     options: RequestOptions,
 }
 impl DeleteSnapshotGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1902,11 +2025,13 @@ impl DeleteSnapshotGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1916,6 +2041,7 @@ impl DeleteSnapshotGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SNAPSHOT_GROUP);
         input.path("snapshot_group_id", self.snapshot_group_id.as_deref());
@@ -1941,6 +2067,7 @@ pub struct DeleteStandardSnapshot {
     options: RequestOptions,
 }
 impl DeleteStandardSnapshot {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1956,11 +2083,13 @@ impl DeleteStandardSnapshot {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1970,6 +2099,7 @@ impl DeleteStandardSnapshot {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_STANDARD_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
@@ -1995,6 +2125,7 @@ pub struct DeleteVolume {
     options: RequestOptions,
 }
 impl DeleteVolume {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2010,11 +2141,13 @@ impl DeleteVolume {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2024,6 +2157,7 @@ impl DeleteVolume {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VOLUME);
         input.path("volume_id", self.volume_id.as_deref());
@@ -2049,6 +2183,7 @@ pub struct DeleteVolumeInRecycle {
     options: RequestOptions,
 }
 impl DeleteVolumeInRecycle {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2064,11 +2199,13 @@ impl DeleteVolumeInRecycle {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2076,6 +2213,7 @@ impl DeleteVolumeInRecycle {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VOLUME_IN_RECYCLE);
         input.path("volume_id", self.volume_id.as_deref());
@@ -2102,6 +2240,7 @@ pub struct DisassociateAutoSnapshotPolicy {
     options: RequestOptions,
 }
 impl DisassociateAutoSnapshotPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2123,11 +2262,13 @@ impl DisassociateAutoSnapshotPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2135,6 +2276,7 @@ impl DisassociateAutoSnapshotPolicy {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISASSOCIATE_AUTO_SNAPSHOT_POLICY);
         input.path("snapshot_policy_id", self.snapshot_policy_id.as_deref());
@@ -2171,6 +2313,7 @@ pub struct ListAutoSnapshotPolicy {
     options: RequestOptions,
 }
 impl ListAutoSnapshotPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2246,11 +2389,13 @@ impl ListAutoSnapshotPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2260,6 +2405,7 @@ impl ListAutoSnapshotPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_AUTO_SNAPSHOT_POLICY);
         input.query("id", &self.id);
@@ -2278,18 +2424,23 @@ impl ListAutoSnapshotPolicy {
 impl huaweicloud_sdk_core::pagination::Paged for ListAutoSnapshotPolicy {
     type Output = models::ListAutoSnapshotPolicyResponse;
     type Item = models::GetSnapshotPolicy;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EVS ListAutoSnapshotPolicy"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2297,6 +2448,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListAutoSnapshotPolicy {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2304,11 +2456,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListAutoSnapshotPolicy {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListAutoSnapshotPolicyResponse,
     ) -> &[models::GetSnapshotPolicy] {
         output.snapshot_policies.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListAutoSnapshotPolicyResponse,
     ) -> Vec<models::GetSnapshotPolicy> {
@@ -2320,6 +2474,7 @@ impl ListAutoSnapshotPolicy {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2328,6 +2483,7 @@ impl ListAutoSnapshotPolicy {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `snapshot_policies` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::GetSnapshotPolicy> {
@@ -2356,6 +2512,7 @@ pub struct ListSnapshotChains {
     options: RequestOptions,
 }
 impl ListSnapshotChains {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2402,11 +2559,13 @@ impl ListSnapshotChains {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2416,6 +2575,7 @@ impl ListSnapshotChains {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOT_CHAINS);
         input.query("marker", &self.marker);
@@ -2430,18 +2590,23 @@ impl ListSnapshotChains {
 impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotChains {
     type Output = models::ListSnapshotChainsResponse;
     type Item = models::ListSnapshotChainsResponseBodySnapshotChains;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EVS ListSnapshotChains"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2449,6 +2614,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotChains {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2456,16 +2622,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotChains {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListSnapshotChainsResponse,
     ) -> &[models::ListSnapshotChainsResponseBodySnapshotChains] {
         output.snapshot_chains.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListSnapshotChainsResponse,
     ) -> Vec<models::ListSnapshotChainsResponseBodySnapshotChains> {
         output.snapshot_chains.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListSnapshotChainsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -2475,6 +2644,7 @@ impl ListSnapshotChains {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2483,6 +2653,7 @@ impl ListSnapshotChains {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `snapshot_chains` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2519,6 +2690,7 @@ pub struct ListSnapshotGroup {
     options: RequestOptions,
 }
 impl ListSnapshotGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2609,11 +2781,13 @@ impl ListSnapshotGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2623,6 +2797,7 @@ impl ListSnapshotGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOT_GROUP);
         input.query("id", &self.id);
@@ -2643,18 +2818,23 @@ impl ListSnapshotGroup {
 impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotGroup {
     type Output = models::ListSnapshotGroupResponse;
     type Item = models::SnapshotGroupDetail;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EVS ListSnapshotGroup"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2662,6 +2842,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotGroup {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2669,11 +2850,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotGroup {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListSnapshotGroupResponse,
     ) -> &[models::SnapshotGroupDetail] {
         output.snapshot_groups.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListSnapshotGroupResponse,
     ) -> Vec<models::SnapshotGroupDetail> {
@@ -2685,6 +2868,7 @@ impl ListSnapshotGroup {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2693,6 +2877,7 @@ impl ListSnapshotGroup {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `snapshot_groups` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SnapshotGroupDetail> {
@@ -2716,6 +2901,7 @@ pub struct ListSnapshotGroupTags {
     options: RequestOptions,
 }
 impl ListSnapshotGroupTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2723,11 +2909,13 @@ impl ListSnapshotGroupTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2737,6 +2925,7 @@ impl ListSnapshotGroupTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOT_GROUP_TAGS);
         input.options(self.options);
@@ -2760,6 +2949,7 @@ pub struct ListSnapshotTags {
     options: RequestOptions,
 }
 impl ListSnapshotTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2767,11 +2957,13 @@ impl ListSnapshotTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2781,6 +2973,7 @@ impl ListSnapshotTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOT_TAGS);
         input.options(self.options);
@@ -2815,6 +3008,7 @@ pub struct ListSnapshots {
     options: RequestOptions,
 }
 impl ListSnapshots {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2908,11 +3102,13 @@ impl ListSnapshots {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2922,6 +3118,7 @@ impl ListSnapshots {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOTS);
         input.query("offset", &self.offset);
@@ -2942,18 +3139,23 @@ impl ListSnapshots {
 impl huaweicloud_sdk_core::pagination::Paged for ListSnapshots {
     type Output = models::ListSnapshotsResponse;
     type Item = models::SnapshotList;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EVS ListSnapshots"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2961,6 +3163,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSnapshots {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2968,12 +3171,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSnapshots {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListSnapshotsResponse) -> &[models::SnapshotList] {
         output.snapshots.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListSnapshotsResponse) -> Vec<models::SnapshotList> {
         output.snapshots.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListSnapshotsResponse) -> Option<i64> {
         output.count
     }
@@ -2983,6 +3189,7 @@ impl ListSnapshots {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`count`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2991,6 +3198,7 @@ impl ListSnapshots {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `snapshots` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SnapshotList> {
@@ -3031,6 +3239,7 @@ pub struct ListSnapshotsDetails {
     options: RequestOptions,
 }
 impl ListSnapshotsDetails {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3172,11 +3381,13 @@ impl ListSnapshotsDetails {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3186,6 +3397,7 @@ impl ListSnapshotsDetails {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SNAPSHOTS_DETAILS);
         input.query("marker", &self.marker);
@@ -3212,21 +3424,26 @@ impl ListSnapshotsDetails {
 impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotsDetails {
     type Output = models::ListSnapshotsDetailsResponse;
     type Item = models::SnapshotDetailV5;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EVS ListSnapshotsDetails"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset
             .as_deref()
             .and_then(|v| v.trim().parse().ok())
             .map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit.as_deref().and_then(|v| v.trim().parse().ok())
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3234,6 +3451,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotsDetails {
         self.offset = Some(cursor.to_i64("offset")?.to_string());
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3241,11 +3459,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSnapshotsDetails {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListSnapshotsDetailsResponse,
     ) -> &[models::SnapshotDetailV5] {
         output.snapshots.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListSnapshotsDetailsResponse,
     ) -> Vec<models::SnapshotDetailV5> {
@@ -3257,6 +3477,7 @@ impl ListSnapshotsDetails {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3265,6 +3486,7 @@ impl ListSnapshotsDetails {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `snapshots` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SnapshotDetailV5> {
@@ -3288,6 +3510,7 @@ pub struct ListVersions {
     options: RequestOptions,
 }
 impl ListVersions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3295,11 +3518,13 @@ impl ListVersions {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3309,6 +3534,7 @@ impl ListVersions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VERSIONS);
         input.options(self.options);
@@ -3332,6 +3558,7 @@ pub struct ListVolumeTags {
     options: RequestOptions,
 }
 impl ListVolumeTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3339,11 +3566,13 @@ impl ListVolumeTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3353,6 +3582,7 @@ impl ListVolumeTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VOLUME_TAGS);
         input.options(self.options);
@@ -3395,6 +3625,7 @@ pub struct ListVolumes {
     options: RequestOptions,
 }
 impl ListVolumes {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3553,11 +3784,13 @@ impl ListVolumes {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3567,6 +3800,7 @@ impl ListVolumes {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VOLUMES);
         input.query("marker", &self.marker);
@@ -3595,18 +3829,23 @@ impl ListVolumes {
 impl huaweicloud_sdk_core::pagination::Paged for ListVolumes {
     type Output = models::ListVolumesResponse;
     type Item = models::VolumeDetail;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EVS ListVolumes"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3614,6 +3853,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVolumes {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3621,12 +3861,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVolumes {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListVolumesResponse) -> &[models::VolumeDetail] {
         output.volumes.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListVolumesResponse) -> Vec<models::VolumeDetail> {
         output.volumes.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListVolumesResponse) -> Option<i64> {
         output.count
     }
@@ -3636,6 +3879,7 @@ impl ListVolumes {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`count`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3644,6 +3888,7 @@ impl ListVolumes {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `volumes` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::VolumeDetail> {
@@ -3668,6 +3913,7 @@ pub struct ListVolumesByTags {
     options: RequestOptions,
 }
 impl ListVolumesByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3681,11 +3927,13 @@ impl ListVolumesByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3695,6 +3943,7 @@ impl ListVolumesByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VOLUMES_BY_TAGS);
         if let Some(body) = &self.body {
@@ -3728,6 +3977,7 @@ pub struct ListVolumesInRecycle {
     options: RequestOptions,
 }
 impl ListVolumesInRecycle {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3780,11 +4030,13 @@ impl ListVolumesInRecycle {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3794,6 +4046,7 @@ impl ListVolumesInRecycle {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VOLUMES_IN_RECYCLE);
         input.query("name", &self.name);
@@ -3809,18 +4062,23 @@ impl ListVolumesInRecycle {
 impl huaweicloud_sdk_core::pagination::Paged for ListVolumesInRecycle {
     type Output = models::ListVolumesInRecycleResponse;
     type Item = models::RecycleBinVolume;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EVS ListVolumesInRecycle"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3828,6 +4086,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVolumesInRecycle {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3835,16 +4094,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVolumesInRecycle {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListVolumesInRecycleResponse,
     ) -> &[models::RecycleBinVolume] {
         output.volumes.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListVolumesInRecycleResponse,
     ) -> Vec<models::RecycleBinVolume> {
         output.volumes.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListVolumesInRecycleResponse) -> Option<i64> {
         output.count
     }
@@ -3854,6 +4116,7 @@ impl ListVolumesInRecycle {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`count`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3862,6 +4125,7 @@ impl ListVolumesInRecycle {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `volumes` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::RecycleBinVolume> {
@@ -3887,6 +4151,7 @@ pub struct ModifyVolumeQoS {
     options: RequestOptions,
 }
 impl ModifyVolumeQoS {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3908,11 +4173,13 @@ impl ModifyVolumeQoS {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3922,6 +4189,7 @@ impl ModifyVolumeQoS {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_VOLUME_QO_S);
         input.path("volume_id", self.volume_id.as_deref());
@@ -3952,6 +4220,7 @@ pub struct ResizeVolume {
     options: RequestOptions,
 }
 impl ResizeVolume {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3973,11 +4242,13 @@ impl ResizeVolume {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3987,6 +4258,7 @@ impl ResizeVolume {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_VOLUME);
         input.path("volume_id", self.volume_id.as_deref());
@@ -4017,6 +4289,7 @@ pub struct RetypeVolume {
     options: RequestOptions,
 }
 impl RetypeVolume {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4038,11 +4311,13 @@ impl RetypeVolume {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4052,6 +4327,7 @@ impl RetypeVolume {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RETYPE_VOLUME);
         input.path("volume_id", self.volume_id.as_deref());
@@ -4081,6 +4357,7 @@ pub struct RevertVolumeInRecycle {
     options: RequestOptions,
 }
 impl RevertVolumeInRecycle {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4096,11 +4373,13 @@ impl RevertVolumeInRecycle {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4108,6 +4387,7 @@ impl RevertVolumeInRecycle {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REVERT_VOLUME_IN_RECYCLE);
         input.path("volume_id", self.volume_id.as_deref());
@@ -4134,6 +4414,7 @@ pub struct RollbackSnapshot {
     options: RequestOptions,
 }
 impl RollbackSnapshot {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4155,11 +4436,13 @@ impl RollbackSnapshot {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4169,6 +4452,7 @@ impl RollbackSnapshot {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ROLLBACK_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
@@ -4199,6 +4483,7 @@ pub struct RollbackStandardSnapshot {
     options: RequestOptions,
 }
 impl RollbackStandardSnapshot {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4220,11 +4505,13 @@ impl RollbackStandardSnapshot {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4234,6 +4521,7 @@ impl RollbackStandardSnapshot {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ROLLBACK_STANDARD_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
@@ -4262,6 +4550,7 @@ pub struct ShowAutoSnapshotPolicy {
     options: RequestOptions,
 }
 impl ShowAutoSnapshotPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4277,11 +4566,13 @@ impl ShowAutoSnapshotPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4291,6 +4582,7 @@ impl ShowAutoSnapshotPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_AUTO_SNAPSHOT_POLICY);
         input.path("snapshot_policy_id", self.snapshot_policy_id.as_deref());
@@ -4316,6 +4608,7 @@ pub struct ShowJob {
     options: RequestOptions,
 }
 impl ShowJob {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4331,11 +4624,13 @@ impl ShowJob {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4345,6 +4640,7 @@ impl ShowJob {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_JOB);
         input.path("job_id", self.job_id.as_deref());
@@ -4374,6 +4670,7 @@ impl ShowJob {
     /// Polls `ShowJob` until `status` is `SUCCESS`; a failure state (`FAIL`) ends the wait with an
     /// error naming it. Polls 5 s apart at first, growing to 20 s, and gives up after 900 s (change
     /// it with `.timeout(...)` before `.await`); the error says the last state seen.
+    #[inline]
     pub fn wait_until_job_succeeded(
         self,
     ) -> huaweicloud_sdk_core::waiter::Wait<
@@ -4409,6 +4706,7 @@ pub struct ShowRecyclePolicy {
     options: RequestOptions,
 }
 impl ShowRecyclePolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4416,11 +4714,13 @@ impl ShowRecyclePolicy {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4430,6 +4730,7 @@ impl ShowRecyclePolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RECYCLE_POLICY);
         input.options(self.options);
@@ -4454,6 +4755,7 @@ pub struct ShowSnapshot {
     options: RequestOptions,
 }
 impl ShowSnapshot {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4469,11 +4771,13 @@ impl ShowSnapshot {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4483,6 +4787,7 @@ impl ShowSnapshot {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
@@ -4508,6 +4813,7 @@ pub struct ShowSnapshotGroup {
     options: RequestOptions,
 }
 impl ShowSnapshotGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4523,11 +4829,13 @@ impl ShowSnapshotGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4537,6 +4845,7 @@ impl ShowSnapshotGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SNAPSHOT_GROUP);
         input.path("snapshot_group_id", self.snapshot_group_id.as_deref());
@@ -4562,6 +4871,7 @@ pub struct ShowStandardSnapshot {
     options: RequestOptions,
 }
 impl ShowStandardSnapshot {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4577,11 +4887,13 @@ impl ShowStandardSnapshot {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4591,6 +4903,7 @@ impl ShowStandardSnapshot {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_STANDARD_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
@@ -4616,6 +4929,7 @@ pub struct ShowVersion {
     options: RequestOptions,
 }
 impl ShowVersion {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4631,11 +4945,13 @@ impl ShowVersion {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4645,6 +4961,7 @@ impl ShowVersion {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VERSION);
         input.path("version", self.version.as_deref());
@@ -4670,6 +4987,7 @@ pub struct ShowVolume {
     options: RequestOptions,
 }
 impl ShowVolume {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4685,11 +5003,13 @@ impl ShowVolume {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4699,6 +5019,7 @@ impl ShowVolume {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VOLUME);
         input.path("volume_id", self.volume_id.as_deref());
@@ -4737,6 +5058,7 @@ impl ShowVolume {
     /// with an error naming it; HTTP 404 counts as not ready yet. Polls 5 s apart at first, growing
     /// to 20 s, and gives up after 900 s (change it with `.timeout(...)` before `.await`); the
     /// error says the last state seen.
+    #[inline]
     pub fn wait_until_volume_available(
         self,
     ) -> huaweicloud_sdk_core::waiter::Wait<
@@ -4777,6 +5099,7 @@ pub struct ShowVolumeInRecycle {
     options: RequestOptions,
 }
 impl ShowVolumeInRecycle {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4792,11 +5115,13 @@ impl ShowVolumeInRecycle {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4806,6 +5131,7 @@ impl ShowVolumeInRecycle {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VOLUME_IN_RECYCLE);
         input.path("volume_id", self.volume_id.as_deref());
@@ -4831,6 +5157,7 @@ pub struct ShowVolumeTags {
     options: RequestOptions,
 }
 impl ShowVolumeTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4846,11 +5173,13 @@ impl ShowVolumeTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4860,6 +5189,7 @@ impl ShowVolumeTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VOLUME_TAGS);
         input.path("volume_id", self.volume_id.as_deref());
@@ -4885,6 +5215,7 @@ pub struct UnsubscribePostpaidVolume {
     options: RequestOptions,
 }
 impl UnsubscribePostpaidVolume {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4898,11 +5229,13 @@ impl UnsubscribePostpaidVolume {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4912,6 +5245,7 @@ impl UnsubscribePostpaidVolume {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UNSUBSCRIBE_POSTPAID_VOLUME);
         if let Some(body) = &self.body {
@@ -4941,6 +5275,7 @@ pub struct UpdateAutoSnapshotPolicy {
     options: RequestOptions,
 }
 impl UpdateAutoSnapshotPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4962,11 +5297,13 @@ impl UpdateAutoSnapshotPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4976,6 +5313,7 @@ impl UpdateAutoSnapshotPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_AUTO_SNAPSHOT_POLICY);
         input.path("snapshot_policy_id", self.snapshot_policy_id.as_deref());
@@ -5004,6 +5342,7 @@ pub struct UpdateRecyclePolicy {
     options: RequestOptions,
 }
 impl UpdateRecyclePolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5017,11 +5356,13 @@ impl UpdateRecyclePolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -5029,6 +5370,7 @@ impl UpdateRecyclePolicy {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_RECYCLE_POLICY);
         if let Some(body) = &self.body {
@@ -5057,6 +5399,7 @@ pub struct UpdateSnapshot {
     options: RequestOptions,
 }
 impl UpdateSnapshot {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5078,11 +5421,13 @@ impl UpdateSnapshot {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5092,6 +5437,7 @@ impl UpdateSnapshot {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
@@ -5122,6 +5468,7 @@ pub struct UpdateSnapshotGroup {
     options: RequestOptions,
 }
 impl UpdateSnapshotGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5143,11 +5490,13 @@ impl UpdateSnapshotGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5157,6 +5506,7 @@ impl UpdateSnapshotGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SNAPSHOT_GROUP);
         input.path("snapshot_group_id", self.snapshot_group_id.as_deref());
@@ -5186,6 +5536,7 @@ pub struct UpdateStandardSnapshot {
     options: RequestOptions,
 }
 impl UpdateStandardSnapshot {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5207,11 +5558,13 @@ impl UpdateStandardSnapshot {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5221,6 +5574,7 @@ impl UpdateStandardSnapshot {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_STANDARD_SNAPSHOT);
         input.path("snapshot_id", self.snapshot_id.as_deref());
@@ -5250,6 +5604,7 @@ pub struct UpdateVolume {
     options: RequestOptions,
 }
 impl UpdateVolume {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5271,11 +5626,13 @@ impl UpdateVolume {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5285,6 +5642,7 @@ impl UpdateVolume {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VOLUME);
         input.path("volume_id", self.volume_id.as_deref());

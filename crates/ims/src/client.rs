@@ -62,6 +62,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn add_image_tag(&self) -> super::operations::AddImageTag {
         super::operations::AddImageTag::new(self.inner.clone())
     }
@@ -101,6 +102,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_add_members(&self) -> super::operations::BatchAddMembers {
         super::operations::BatchAddMembers::new(self.inner.clone())
     }
@@ -145,6 +147,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_add_or_delete_tags(&self) -> super::operations::BatchAddOrDeleteTags {
         super::operations::BatchAddOrDeleteTags::new(self.inner.clone())
     }
@@ -184,6 +187,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_members(&self) -> super::operations::BatchDeleteMembers {
         super::operations::BatchDeleteMembers::new(self.inner.clone())
     }
@@ -228,6 +232,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_tags(&self) -> super::operations::BatchDeleteTags {
         super::operations::BatchDeleteTags::new(self.inner.clone())
     }
@@ -268,6 +273,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_update_members(&self) -> super::operations::BatchUpdateMembers {
         super::operations::BatchUpdateMembers::new(self.inner.clone())
     }
@@ -316,6 +322,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn copy_image_cross_region(&self) -> super::operations::CopyImageCrossRegion {
         super::operations::CopyImageCrossRegion::new(self.inner.clone())
     }
@@ -360,6 +367,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn copy_image_in_region(&self) -> super::operations::CopyImageInRegion {
         super::operations::CopyImageInRegion::new(self.inner.clone())
     }
@@ -406,6 +414,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn copy_image_in_region_in_safe_mode(
         &self,
     ) -> super::operations::CopyImageInRegionInSafeMode {
@@ -450,6 +459,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_data_image(&self) -> super::operations::CreateDataImage {
         super::operations::CreateDataImage::new(self.inner.clone())
     }
@@ -494,6 +504,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_data_image_in_safe_mode(
         &self,
     ) -> super::operations::CreateDataImageInSafeMode {
@@ -535,6 +546,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_image(&self) -> super::operations::CreateImage {
         super::operations::CreateImage::new(self.inner.clone())
     }
@@ -575,6 +587,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_image_in_safe_mode(&self) -> super::operations::CreateImageInSafeMode {
         super::operations::CreateImageInSafeMode::new(self.inner.clone())
     }
@@ -616,6 +629,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_or_update_tags(&self) -> super::operations::CreateOrUpdateTags {
         super::operations::CreateOrUpdateTags::new(self.inner.clone())
     }
@@ -657,6 +671,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_whole_image(&self) -> super::operations::CreateWholeImage {
         super::operations::CreateWholeImage::new(self.inner.clone())
     }
@@ -700,6 +715,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_image_tag(&self) -> super::operations::DeleteImageTag {
         super::operations::DeleteImageTag::new(self.inner.clone())
     }
@@ -744,6 +760,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn export_image(&self) -> super::operations::ExportImage {
         super::operations::ExportImage::new(self.inner.clone())
     }
@@ -789,6 +806,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn export_image_in_safe_mode(&self) -> super::operations::ExportImageInSafeMode {
         super::operations::ExportImageInSafeMode::new(self.inner.clone())
     }
@@ -834,6 +852,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_add_image_member(&self) -> super::operations::GlanceAddImageMember {
         super::operations::GlanceAddImageMember::new(self.inner.clone())
     }
@@ -875,6 +894,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_create_image_metadata(
         &self,
     ) -> super::operations::GlanceCreateImageMetadata {
@@ -920,6 +940,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_create_tag(&self) -> super::operations::GlanceCreateTag {
         super::operations::GlanceCreateTag::new(self.inner.clone())
     }
@@ -964,6 +985,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_delete_image(&self) -> super::operations::GlanceDeleteImage {
         super::operations::GlanceDeleteImage::new(self.inner.clone())
     }
@@ -1007,6 +1029,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_delete_image_member(
         &self,
     ) -> super::operations::GlanceDeleteImageMember {
@@ -1052,6 +1075,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_delete_tag(&self) -> super::operations::GlanceDeleteTag {
         super::operations::GlanceDeleteTag::new(self.inner.clone())
     }
@@ -1090,6 +1114,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_list_image_member_schemas(
         &self,
     ) -> super::operations::GlanceListImageMemberSchemas {
@@ -1146,6 +1171,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_list_image_members(
         &self,
     ) -> super::operations::GlanceListImageMembers {
@@ -1185,6 +1211,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_list_image_schemas(
         &self,
     ) -> super::operations::GlanceListImageSchemas {
@@ -1320,6 +1347,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_list_images(&self) -> super::operations::GlanceListImages {
         super::operations::GlanceListImages::new(self.inner.clone())
     }
@@ -1359,6 +1387,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_show_image(&self) -> super::operations::GlanceShowImage {
         super::operations::GlanceShowImage::new(self.inner.clone())
     }
@@ -1402,6 +1431,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_show_image_member(&self) -> super::operations::GlanceShowImageMember {
         super::operations::GlanceShowImageMember::new(self.inner.clone())
     }
@@ -1440,6 +1470,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_show_image_member_schemas(
         &self,
     ) -> super::operations::GlanceShowImageMemberSchemas {
@@ -1479,6 +1510,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_show_image_schemas(
         &self,
     ) -> super::operations::GlanceShowImageSchemas {
@@ -1527,6 +1559,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_update_image(&self) -> super::operations::GlanceUpdateImage {
         super::operations::GlanceUpdateImage::new(self.inner.clone())
     }
@@ -1575,6 +1608,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn glance_update_image_member(
         &self,
     ) -> super::operations::GlanceUpdateImageMember {
@@ -1620,6 +1654,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn import_image_quick(&self) -> super::operations::ImportImageQuick {
         super::operations::ImportImageQuick::new(self.inner.clone())
     }
@@ -1665,6 +1700,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn import_image_quick_in_safe_mode(
         &self,
     ) -> super::operations::ImportImageQuickInSafeMode {
@@ -1712,6 +1748,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_image_by_tags(&self) -> super::operations::ListImageByTags {
         super::operations::ListImageByTags::new(self.inner.clone())
     }
@@ -1765,6 +1802,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_image_members(&self) -> super::operations::ListImageMembers {
         super::operations::ListImageMembers::new(self.inner.clone())
     }
@@ -1804,6 +1842,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_image_tags(&self) -> super::operations::ListImageTags {
         super::operations::ListImageTags::new(self.inner.clone())
     }
@@ -1958,6 +1997,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_images(&self) -> super::operations::ListImages {
         super::operations::ListImages::new(self.inner.clone())
     }
@@ -1994,6 +2034,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_images_tags(&self) -> super::operations::ListImagesTags {
         super::operations::ListImagesTags::new(self.inner.clone())
     }
@@ -2033,6 +2074,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_os_versions(&self) -> super::operations::ListOsVersions {
         super::operations::ListOsVersions::new(self.inner.clone())
     }
@@ -2113,6 +2155,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_tags(&self) -> super::operations::ListTags {
         super::operations::ListTags::new(self.inner.clone())
     }
@@ -2149,6 +2192,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_versions(&self) -> super::operations::ListVersions {
         super::operations::ListVersions::new(self.inner.clone())
     }
@@ -2194,6 +2238,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn register_image(&self) -> super::operations::RegisterImage {
         super::operations::RegisterImage::new(self.inner.clone())
     }
@@ -2236,6 +2281,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_image_member(&self) -> super::operations::ShowImageMember {
         super::operations::ShowImageMember::new(self.inner.clone())
     }
@@ -2272,6 +2318,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_image_quota(&self) -> super::operations::ShowImageQuota {
         super::operations::ShowImageQuota::new(self.inner.clone())
     }
@@ -2310,6 +2357,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_job(&self) -> super::operations::ShowJob {
         super::operations::ShowJob::new(self.inner.clone())
     }
@@ -2348,6 +2396,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_job_progress(&self) -> super::operations::ShowJobProgress {
         super::operations::ShowJobProgress::new(self.inner.clone())
     }
@@ -2386,6 +2435,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_version(&self) -> super::operations::ShowVersion {
         super::operations::ShowVersion::new(self.inner.clone())
     }
@@ -2433,6 +2483,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_image(&self) -> super::operations::UpdateImage {
         super::operations::UpdateImage::new(self.inner.clone())
     }

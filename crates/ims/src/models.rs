@@ -11,11 +11,13 @@ pub struct AddImageTagRequestBody {
 }
 impl AddImageTagRequestBody {
     /// Starts a [`AddImageTagRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddImageTagRequestBodyBuilder {
         AddImageTagRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddImageTagRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -27,6 +29,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddImageTagRequestBody 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddImageTagRequestBody {
     const NAME: &'static str = "AddImageTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -66,6 +69,7 @@ impl AddImageTagRequestBodyBuilder {
         self
     }
     /// Returns the built [`AddImageTagRequestBody`].
+    #[inline]
     pub fn build(self) -> AddImageTagRequestBody {
         self.inner
     }
@@ -88,11 +92,13 @@ pub struct AddOrUpdateTagsRequestBody {
 }
 impl AddOrUpdateTagsRequestBody {
     /// Starts a [`AddOrUpdateTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddOrUpdateTagsRequestBodyBuilder {
         AddOrUpdateTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddOrUpdateTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -105,6 +111,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddOrUpdateTagsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddOrUpdateTagsRequestBody {
     const NAME: &'static str = "AddOrUpdateTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["image_id", "tag", "image_tag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -170,6 +177,7 @@ impl AddOrUpdateTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`AddOrUpdateTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> AddOrUpdateTagsRequestBody {
         self.inner
     }
@@ -187,11 +195,13 @@ pub struct AdditionalProperties {
 }
 impl AdditionalProperties {
     /// Starts a [`AdditionalPropertiesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AdditionalPropertiesBuilder {
         AdditionalPropertiesBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AdditionalProperties {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -202,6 +212,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AdditionalProperties {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AdditionalProperties {
     const NAME: &'static str = "AdditionalProperties";
     const FIELDS: &'static [&'static str] = &["type"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -240,6 +251,7 @@ impl AdditionalPropertiesBuilder {
         self
     }
     /// Returns the built [`AdditionalProperties`].
+    #[inline]
     pub fn build(self) -> AdditionalProperties {
         self.inner
     }
@@ -267,11 +279,13 @@ pub struct BatchAddMembersRequestBody {
 }
 impl BatchAddMembersRequestBody {
     /// Starts a [`BatchAddMembersRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAddMembersRequestBodyBuilder {
         BatchAddMembersRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddMembersRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -289,6 +303,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddMembersRequestBody
         "domains",
         "organizations",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -400,6 +415,7 @@ impl BatchAddMembersRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchAddMembersRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchAddMembersRequestBody {
         self.inner
     }
@@ -415,6 +431,7 @@ pub struct BatchAddMembersResponse {
 }
 impl BatchAddMembersResponse {
     /// Starts a [`BatchAddMembersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAddMembersResponseBuilder {
         BatchAddMembersResponseBuilder::default()
     }
@@ -422,6 +439,7 @@ impl BatchAddMembersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddMembersResponse {
     const NAME: &'static str = "BatchAddMembersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -460,6 +478,7 @@ impl BatchAddMembersResponseBuilder {
         self
     }
     /// Returns the built [`BatchAddMembersResponse`].
+    #[inline]
     pub fn build(self) -> BatchAddMembersResponse {
         self.inner
     }
@@ -482,12 +501,14 @@ pub struct BatchAddOrDeleteTagsRequestBody {
 }
 impl BatchAddOrDeleteTagsRequestBody {
     /// Starts a [`BatchAddOrDeleteTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAddOrDeleteTagsRequestBodyBuilder {
         BatchAddOrDeleteTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchAddOrDeleteTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -499,6 +520,7 @@ for BatchAddOrDeleteTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddOrDeleteTagsRequestBody {
     const NAME: &'static str = "BatchAddOrDeleteTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -566,6 +588,7 @@ impl BatchAddOrDeleteTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchAddOrDeleteTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchAddOrDeleteTagsRequestBody {
         self.inner
     }
@@ -593,6 +616,7 @@ pub struct BatchDeleteMembersResponse {
 }
 impl BatchDeleteMembersResponse {
     /// Starts a [`BatchDeleteMembersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteMembersResponseBuilder {
         BatchDeleteMembersResponseBuilder::default()
     }
@@ -600,6 +624,7 @@ impl BatchDeleteMembersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteMembersResponse {
     const NAME: &'static str = "BatchDeleteMembersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -638,6 +663,7 @@ impl BatchDeleteMembersResponseBuilder {
         self
     }
     /// Returns the built [`BatchDeleteMembersResponse`].
+    #[inline]
     pub fn build(self) -> BatchDeleteMembersResponse {
         self.inner
     }
@@ -654,11 +680,13 @@ pub struct BatchDeleteTagsRequestBody {
 }
 impl BatchDeleteTagsRequestBody {
     /// Starts a [`BatchDeleteTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteTagsRequestBodyBuilder {
         BatchDeleteTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -670,6 +698,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteTagsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteTagsRequestBody {
     const NAME: &'static str = "BatchDeleteTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -718,6 +747,7 @@ impl BatchDeleteTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteTagsRequestBody {
         self.inner
     }
@@ -750,11 +780,13 @@ pub struct BatchUpdateMembersRequestBody {
 }
 impl BatchUpdateMembersRequestBody {
     /// Starts a [`BatchUpdateMembersRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchUpdateMembersRequestBodyBuilder {
         BatchUpdateMembersRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchUpdateMembersRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -773,6 +805,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateMembersRequestB
         "status",
         "vault_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -863,6 +896,7 @@ impl BatchUpdateMembersRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchUpdateMembersRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchUpdateMembersRequestBody {
         self.inner
     }
@@ -891,6 +925,7 @@ pub struct BatchUpdateMembersResponse {
 }
 impl BatchUpdateMembersResponse {
     /// Starts a [`BatchUpdateMembersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchUpdateMembersResponseBuilder {
         BatchUpdateMembersResponseBuilder::default()
     }
@@ -898,6 +933,7 @@ impl BatchUpdateMembersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateMembersResponse {
     const NAME: &'static str = "BatchUpdateMembersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -936,6 +972,7 @@ impl BatchUpdateMembersResponseBuilder {
         self
     }
     /// Returns the built [`BatchUpdateMembersResponse`].
+    #[inline]
     pub fn build(self) -> BatchUpdateMembersResponse {
         self.inner
     }
@@ -975,12 +1012,14 @@ pub struct CopyImageCrossRegionRequestBody {
 }
 impl CopyImageCrossRegionRequestBody {
     /// Starts a [`CopyImageCrossRegionRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CopyImageCrossRegionRequestBodyBuilder {
         CopyImageCrossRegionRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CopyImageCrossRegionRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1002,6 +1041,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyImageCrossRegionReques
         "region",
         "vault_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1108,6 +1148,7 @@ impl CopyImageCrossRegionRequestBodyBuilder {
         self
     }
     /// Returns the built [`CopyImageCrossRegionRequestBody`].
+    #[inline]
     pub fn build(self) -> CopyImageCrossRegionRequestBody {
         self.inner
     }
@@ -1123,6 +1164,7 @@ pub struct CopyImageCrossRegionResponse {
 }
 impl CopyImageCrossRegionResponse {
     /// Starts a [`CopyImageCrossRegionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CopyImageCrossRegionResponseBuilder {
         CopyImageCrossRegionResponseBuilder::default()
     }
@@ -1130,6 +1172,7 @@ impl CopyImageCrossRegionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyImageCrossRegionResponse {
     const NAME: &'static str = "CopyImageCrossRegionResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1168,6 +1211,7 @@ impl CopyImageCrossRegionResponseBuilder {
         self
     }
     /// Returns the built [`CopyImageCrossRegionResponse`].
+    #[inline]
     pub fn build(self) -> CopyImageCrossRegionResponse {
         self.inner
     }
@@ -1183,6 +1227,7 @@ pub struct CopyImageInRegionInSafeModeResponse {
 }
 impl CopyImageInRegionInSafeModeResponse {
     /// Starts a [`CopyImageInRegionInSafeModeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CopyImageInRegionInSafeModeResponseBuilder {
         CopyImageInRegionInSafeModeResponseBuilder::default()
     }
@@ -1191,6 +1236,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CopyImageInRegionInSafeModeResponse {
     const NAME: &'static str = "CopyImageInRegionInSafeModeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1229,6 +1275,7 @@ impl CopyImageInRegionInSafeModeResponseBuilder {
         self
     }
     /// Returns the built [`CopyImageInRegionInSafeModeResponse`].
+    #[inline]
     pub fn build(self) -> CopyImageInRegionInSafeModeResponse {
         self.inner
     }
@@ -1258,11 +1305,13 @@ pub struct CopyImageInRegionRequestBody {
 }
 impl CopyImageInRegionRequestBody {
     /// Starts a [`CopyImageInRegionRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CopyImageInRegionRequestBodyBuilder {
         CopyImageInRegionRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CopyImageInRegionRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1279,6 +1328,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyImageInRegionRequestBo
         "enterprise_project_id",
         "name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1362,6 +1412,7 @@ impl CopyImageInRegionRequestBodyBuilder {
         self
     }
     /// Returns the built [`CopyImageInRegionRequestBody`].
+    #[inline]
     pub fn build(self) -> CopyImageInRegionRequestBody {
         self.inner
     }
@@ -1377,6 +1428,7 @@ pub struct CopyImageInRegionResponse {
 }
 impl CopyImageInRegionResponse {
     /// Starts a [`CopyImageInRegionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CopyImageInRegionResponseBuilder {
         CopyImageInRegionResponseBuilder::default()
     }
@@ -1384,6 +1436,7 @@ impl CopyImageInRegionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyImageInRegionResponse {
     const NAME: &'static str = "CopyImageInRegionResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1422,6 +1475,7 @@ impl CopyImageInRegionResponseBuilder {
         self
     }
     /// Returns the built [`CopyImageInRegionResponse`].
+    #[inline]
     pub fn build(self) -> CopyImageInRegionResponse {
         self.inner
     }
@@ -1449,11 +1503,13 @@ pub struct CreateDataImage {
 }
 impl CreateDataImage {
     /// Starts a [`CreateDataImageBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateDataImageBuilder {
         CreateDataImageBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateDataImage {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1471,6 +1527,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDataImage {
         "description",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1555,6 +1612,7 @@ impl CreateDataImageBuilder {
         self
     }
     /// Returns the built [`CreateDataImage`].
+    #[inline]
     pub fn build(self) -> CreateDataImage {
         self.inner
     }
@@ -1570,6 +1628,7 @@ pub struct CreateDataImageInSafeModeResponse {
 }
 impl CreateDataImageInSafeModeResponse {
     /// Starts a [`CreateDataImageInSafeModeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateDataImageInSafeModeResponseBuilder {
         CreateDataImageInSafeModeResponseBuilder::default()
     }
@@ -1577,6 +1636,7 @@ impl CreateDataImageInSafeModeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDataImageInSafeModeResponse {
     const NAME: &'static str = "CreateDataImageInSafeModeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1615,6 +1675,7 @@ impl CreateDataImageInSafeModeResponseBuilder {
         self
     }
     /// Returns the built [`CreateDataImageInSafeModeResponse`].
+    #[inline]
     pub fn build(self) -> CreateDataImageInSafeModeResponse {
         self.inner
     }
@@ -1666,11 +1727,13 @@ pub struct CreateDataImageRequestBody {
 }
 impl CreateDataImageRequestBody {
     /// Starts a [`CreateDataImageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateDataImageRequestBodyBuilder {
         CreateDataImageRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateDataImageRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1694,6 +1757,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDataImageRequestBody
         "os_type",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1863,6 +1927,7 @@ impl CreateDataImageRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateDataImageRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateDataImageRequestBody {
         self.inner
     }
@@ -1889,6 +1954,7 @@ pub struct CreateDataImageResponse {
 }
 impl CreateDataImageResponse {
     /// Starts a [`CreateDataImageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateDataImageResponseBuilder {
         CreateDataImageResponseBuilder::default()
     }
@@ -1896,6 +1962,7 @@ impl CreateDataImageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDataImageResponse {
     const NAME: &'static str = "CreateDataImageResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1934,6 +2001,7 @@ impl CreateDataImageResponseBuilder {
         self
     }
     /// Returns the built [`CreateDataImageResponse`].
+    #[inline]
     pub fn build(self) -> CreateDataImageResponse {
         self.inner
     }
@@ -1949,6 +2017,7 @@ pub struct CreateImageInSafeModeResponse {
 }
 impl CreateImageInSafeModeResponse {
     /// Starts a [`CreateImageInSafeModeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateImageInSafeModeResponseBuilder {
         CreateImageInSafeModeResponseBuilder::default()
     }
@@ -1956,6 +2025,7 @@ impl CreateImageInSafeModeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateImageInSafeModeResponse {
     const NAME: &'static str = "CreateImageInSafeModeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1994,6 +2064,7 @@ impl CreateImageInSafeModeResponseBuilder {
         self
     }
     /// Returns the built [`CreateImageInSafeModeResponse`].
+    #[inline]
     pub fn build(self) -> CreateImageInSafeModeResponse {
         self.inner
     }
@@ -2078,11 +2149,13 @@ pub struct CreateImageRequestBody {
 }
 impl CreateImageRequestBody {
     /// Starts a [`CreateImageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateImageRequestBodyBuilder {
         CreateImageRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateImageRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2115,6 +2188,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateImageRequestBody {
         "volume_id",
         "hw_firmware_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2439,6 +2513,7 @@ impl CreateImageRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateImageRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateImageRequestBody {
         self.inner
     }
@@ -2495,6 +2570,7 @@ pub struct CreateImageResponse {
 }
 impl CreateImageResponse {
     /// Starts a [`CreateImageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateImageResponseBuilder {
         CreateImageResponseBuilder::default()
     }
@@ -2502,6 +2578,7 @@ impl CreateImageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateImageResponse {
     const NAME: &'static str = "CreateImageResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2540,6 +2617,7 @@ impl CreateImageResponseBuilder {
         self
     }
     /// Returns the built [`CreateImageResponse`].
+    #[inline]
     pub fn build(self) -> CreateImageResponse {
         self.inner
     }
@@ -2598,11 +2676,13 @@ pub struct CreateWholeImageRequestBody {
 }
 impl CreateWholeImageRequestBody {
     /// Starts a [`CreateWholeImageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateWholeImageRequestBodyBuilder {
         CreateWholeImageRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateWholeImageRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2628,6 +2708,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateWholeImageRequestBod
         "min_ram",
         "vault_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2822,6 +2903,7 @@ impl CreateWholeImageRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateWholeImageRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateWholeImageRequestBody {
         self.inner
     }
@@ -2837,6 +2919,7 @@ pub struct CreateWholeImageResponse {
 }
 impl CreateWholeImageResponse {
     /// Starts a [`CreateWholeImageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateWholeImageResponseBuilder {
         CreateWholeImageResponseBuilder::default()
     }
@@ -2844,6 +2927,7 @@ impl CreateWholeImageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateWholeImageResponse {
     const NAME: &'static str = "CreateWholeImageResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2882,6 +2966,7 @@ impl CreateWholeImageResponseBuilder {
         self
     }
     /// Returns the built [`CreateWholeImageResponse`].
+    #[inline]
     pub fn build(self) -> CreateWholeImageResponse {
         self.inner
     }
@@ -2897,6 +2982,7 @@ pub struct ExportImageInSafeModeResponse {
 }
 impl ExportImageInSafeModeResponse {
     /// Starts a [`ExportImageInSafeModeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExportImageInSafeModeResponseBuilder {
         ExportImageInSafeModeResponseBuilder::default()
     }
@@ -2904,6 +2990,7 @@ impl ExportImageInSafeModeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportImageInSafeModeResponse {
     const NAME: &'static str = "ExportImageInSafeModeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2942,6 +3029,7 @@ impl ExportImageInSafeModeResponseBuilder {
         self
     }
     /// Returns the built [`ExportImageInSafeModeResponse`].
+    #[inline]
     pub fn build(self) -> ExportImageInSafeModeResponse {
         self.inner
     }
@@ -2969,11 +3057,13 @@ pub struct ExportImageRequestBody {
 }
 impl ExportImageRequestBody {
     /// Starts a [`ExportImageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExportImageRequestBodyBuilder {
         ExportImageRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ExportImageRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2990,6 +3080,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportImageRequestBody {
         "file_format",
         "is_quick_export",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3066,6 +3157,7 @@ impl ExportImageRequestBodyBuilder {
         self
     }
     /// Returns the built [`ExportImageRequestBody`].
+    #[inline]
     pub fn build(self) -> ExportImageRequestBody {
         self.inner
     }
@@ -3097,6 +3189,7 @@ pub struct ExportImageResponse {
 }
 impl ExportImageResponse {
     /// Starts a [`ExportImageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExportImageResponseBuilder {
         ExportImageResponseBuilder::default()
     }
@@ -3104,6 +3197,7 @@ impl ExportImageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportImageResponse {
     const NAME: &'static str = "ExportImageResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3142,6 +3236,7 @@ impl ExportImageResponseBuilder {
         self
     }
     /// Returns the built [`ExportImageResponse`].
+    #[inline]
     pub fn build(self) -> ExportImageResponse {
         self.inner
     }
@@ -3158,12 +3253,14 @@ pub struct GlanceAddImageMemberRequestBody {
 }
 impl GlanceAddImageMemberRequestBody {
     /// Starts a [`GlanceAddImageMemberRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceAddImageMemberRequestBodyBuilder {
         GlanceAddImageMemberRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for GlanceAddImageMemberRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3175,6 +3272,7 @@ for GlanceAddImageMemberRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceAddImageMemberRequestBody {
     const NAME: &'static str = "GlanceAddImageMemberRequestBody";
     const FIELDS: &'static [&'static str] = &["member"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3214,6 +3312,7 @@ impl GlanceAddImageMemberRequestBodyBuilder {
         self
     }
     /// Returns the built [`GlanceAddImageMemberRequestBody`].
+    #[inline]
     pub fn build(self) -> GlanceAddImageMemberRequestBody {
         self.inner
     }
@@ -3255,6 +3354,7 @@ pub struct GlanceAddImageMemberResponse {
 }
 impl GlanceAddImageMemberResponse {
     /// Starts a [`GlanceAddImageMemberResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceAddImageMemberResponseBuilder {
         GlanceAddImageMemberResponseBuilder::default()
     }
@@ -3271,6 +3371,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceAddImageMemberRespon
         "member_type",
         "urn",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3400,6 +3501,7 @@ impl GlanceAddImageMemberResponseBuilder {
         self
     }
     /// Returns the built [`GlanceAddImageMemberResponse`].
+    #[inline]
     pub fn build(self) -> GlanceAddImageMemberResponse {
         self.inner
     }
@@ -3445,6 +3547,7 @@ pub struct GlanceCreateImageMetadataRequestBody {
 }
 impl GlanceCreateImageMetadataRequestBody {
     /// Starts a [`GlanceCreateImageMetadataRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceCreateImageMetadataRequestBodyBuilder {
         GlanceCreateImageMetadataRequestBodyBuilder::default()
     }
@@ -3464,6 +3567,7 @@ for GlanceCreateImageMetadataRequestBody {
         "tags",
         "visibility",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3624,6 +3728,7 @@ impl GlanceCreateImageMetadataRequestBodyBuilder {
         self
     }
     /// Returns the built [`GlanceCreateImageMetadataRequestBody`].
+    #[inline]
     pub fn build(self) -> GlanceCreateImageMetadataRequestBody {
         self.inner
     }
@@ -3803,10 +3908,12 @@ pub struct GlanceCreateImageMetadataResponse {
 }
 impl GlanceCreateImageMetadataResponse {
     /// Starts a [`GlanceCreateImageMetadataResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceCreateImageMetadataResponseBuilder {
         GlanceCreateImageMetadataResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -3845,6 +3952,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceCreateImageMetadataR
         "checksum",
         "size",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4317,6 +4425,7 @@ impl GlanceCreateImageMetadataResponseBuilder {
         self
     }
     /// Returns the built [`GlanceCreateImageMetadataResponse`].
+    #[inline]
     pub fn build(self) -> GlanceCreateImageMetadataResponse {
         self.inner
     }
@@ -4403,6 +4512,7 @@ pub struct GlanceDeleteImageRequestBody {
 }
 impl GlanceDeleteImageRequestBody {
     /// Starts a [`GlanceDeleteImageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceDeleteImageRequestBodyBuilder {
         GlanceDeleteImageRequestBodyBuilder::default()
     }
@@ -4411,6 +4521,7 @@ impl GlanceDeleteImageRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceDeleteImageRequestBody {
     const NAME: &'static str = "GlanceDeleteImageRequestBody";
     const FIELDS: &'static [&'static str] = &["delete_backup"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4455,6 +4566,7 @@ impl GlanceDeleteImageRequestBodyBuilder {
         self
     }
     /// Returns the built [`GlanceDeleteImageRequestBody`].
+    #[inline]
     pub fn build(self) -> GlanceDeleteImageRequestBody {
         self.inner
     }
@@ -4508,11 +4620,13 @@ pub struct GlanceImageMembers {
 }
 impl GlanceImageMembers {
     /// Starts a [`GlanceImageMembersBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceImageMembersBuilder {
         GlanceImageMembersBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceImageMembers {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4537,6 +4651,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceImageMembers {
         "member_type",
         "urn",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4666,6 +4781,7 @@ impl GlanceImageMembersBuilder {
         self
     }
     /// Returns the built [`GlanceImageMembers`].
+    #[inline]
     pub fn build(self) -> GlanceImageMembers {
         self.inner
     }
@@ -4687,16 +4803,19 @@ pub struct GlanceListImageMemberSchemasResponse {
 }
 impl GlanceListImageMemberSchemasResponse {
     /// Starts a [`GlanceListImageMemberSchemasResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceListImageMemberSchemasResponseBuilder {
         GlanceListImageMemberSchemasResponseBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Links] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for GlanceListImageMemberSchemasResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4708,6 +4827,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for GlanceListImageMemberSchemasResponse {
     const NAME: &'static str = "GlanceListImageMemberSchemasResponse";
     const FIELDS: &'static [&'static str] = &["links", "name", "properties"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4778,6 +4898,7 @@ impl GlanceListImageMemberSchemasResponseBuilder {
         self
     }
     /// Returns the built [`GlanceListImageMemberSchemasResponse`].
+    #[inline]
     pub fn build(self) -> GlanceListImageMemberSchemasResponse {
         self.inner
     }
@@ -4799,15 +4920,18 @@ pub struct GlanceListImageMembersResponse {
 }
 impl GlanceListImageMembersResponse {
     /// Starts a [`GlanceListImageMembersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceListImageMembersResponseBuilder {
         GlanceListImageMembersResponseBuilder::default()
     }
     /// The items of [`members`](Self::members), empty when absent.
+    #[inline]
     pub fn members(&self) -> &[GlanceImageMembers] {
         self.members.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceListImageMembersResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4819,6 +4943,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceListImageMembersR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceListImageMembersResponse {
     const NAME: &'static str = "GlanceListImageMembersResponse";
     const FIELDS: &'static [&'static str] = &["members", "schema", "page_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4892,6 +5017,7 @@ impl GlanceListImageMembersResponseBuilder {
         self
     }
     /// Returns the built [`GlanceListImageMembersResponse`].
+    #[inline]
     pub fn build(self) -> GlanceListImageMembersResponse {
         self.inner
     }
@@ -4913,15 +5039,18 @@ pub struct GlanceListImageSchemasResponse {
 }
 impl GlanceListImageSchemasResponse {
     /// Starts a [`GlanceListImageSchemasResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceListImageSchemasResponseBuilder {
         GlanceListImageSchemasResponseBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Links] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceListImageSchemasResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4932,6 +5061,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceListImageSchemasR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceListImageSchemasResponse {
     const NAME: &'static str = "GlanceListImageSchemasResponse";
     const FIELDS: &'static [&'static str] = &["name", "properties", "links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5002,6 +5132,7 @@ impl GlanceListImageSchemasResponseBuilder {
         self
     }
     /// Returns the built [`GlanceListImageSchemasResponse`].
+    #[inline]
     pub fn build(self) -> GlanceListImageSchemasResponse {
         self.inner
     }
@@ -5111,15 +5242,18 @@ pub struct GlanceListImagesResponse {
 }
 impl GlanceListImagesResponse {
     /// Starts a [`GlanceListImagesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceListImagesResponseBuilder {
         GlanceListImagesResponseBuilder::default()
     }
     /// The items of [`images`](Self::images), empty when absent.
+    #[inline]
     pub fn images(&self) -> &[GlanceShowImageListResponseBody] {
         self.images.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceListImagesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5130,6 +5264,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceListImagesRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceListImagesResponse {
     const NAME: &'static str = "GlanceListImagesResponse";
     const FIELDS: &'static [&'static str] = &["first", "images", "schema", "next"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5222,6 +5357,7 @@ impl GlanceListImagesResponseBuilder {
         self
     }
     /// Returns the built [`GlanceListImagesResponse`].
+    #[inline]
     pub fn build(self) -> GlanceListImagesResponse {
         self.inner
     }
@@ -5274,11 +5410,13 @@ pub struct GlancePageInfo {
 }
 impl GlancePageInfo {
     /// Starts a [`GlancePageInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlancePageInfoBuilder {
         GlancePageInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for GlancePageInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5290,6 +5428,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GlancePageInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlancePageInfo {
     const NAME: &'static str = "GlancePageInfo";
     const FIELDS: &'static [&'static str] = &["next_marker", "current_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5346,6 +5485,7 @@ impl GlancePageInfoBuilder {
         self
     }
     /// Returns the built [`GlancePageInfo`].
+    #[inline]
     pub fn build(self) -> GlancePageInfo {
         self.inner
     }
@@ -5787,16 +5927,19 @@ pub struct GlanceShowImageListResponseBody {
 }
 impl GlanceShowImageListResponseBody {
     /// Starts a [`GlanceShowImageListResponseBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceShowImageListResponseBodyBuilder {
         GlanceShowImageListResponseBodyBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for GlanceShowImageListResponseBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5890,6 +6033,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceShowImageListRespons
         "__account_code",
         "__support_amd",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6918,6 +7062,7 @@ impl GlanceShowImageListResponseBodyBuilder {
         self
     }
     /// Returns the built [`GlanceShowImageListResponseBody`].
+    #[inline]
     pub fn build(self) -> GlanceShowImageListResponseBody {
         self.inner
     }
@@ -7160,6 +7305,7 @@ pub struct GlanceShowImageMemberResponse {
 }
 impl GlanceShowImageMemberResponse {
     /// Starts a [`GlanceShowImageMemberResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceShowImageMemberResponseBuilder {
         GlanceShowImageMemberResponseBuilder::default()
     }
@@ -7176,6 +7322,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceShowImageMemberRespo
         "member_type",
         "urn",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7305,6 +7452,7 @@ impl GlanceShowImageMemberResponseBuilder {
         self
     }
     /// Returns the built [`GlanceShowImageMemberResponse`].
+    #[inline]
     pub fn build(self) -> GlanceShowImageMemberResponse {
         self.inner
     }
@@ -7323,6 +7471,7 @@ pub struct GlanceShowImageMemberSchemasResponse {
 }
 impl GlanceShowImageMemberSchemasResponse {
     /// Starts a [`GlanceShowImageMemberSchemasResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceShowImageMemberSchemasResponseBuilder {
         GlanceShowImageMemberSchemasResponseBuilder::default()
     }
@@ -7331,6 +7480,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for GlanceShowImageMemberSchemasResponse {
     const NAME: &'static str = "GlanceShowImageMemberSchemasResponse";
     const FIELDS: &'static [&'static str] = &["name", "properties"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7382,6 +7532,7 @@ impl GlanceShowImageMemberSchemasResponseBuilder {
         self
     }
     /// Returns the built [`GlanceShowImageMemberSchemasResponse`].
+    #[inline]
     pub fn build(self) -> GlanceShowImageMemberSchemasResponse {
         self.inner
     }
@@ -7779,10 +7930,12 @@ pub struct GlanceShowImageResponse {
 }
 impl GlanceShowImageResponse {
     /// Starts a [`GlanceShowImageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceShowImageResponseBuilder {
         GlanceShowImageResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -7851,6 +8004,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceShowImageResponse {
         "__account_code",
         "__support_amd",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8843,6 +8997,7 @@ impl GlanceShowImageResponseBuilder {
         self
     }
     /// Returns the built [`GlanceShowImageResponse`].
+    #[inline]
     pub fn build(self) -> GlanceShowImageResponse {
         self.inner
     }
@@ -9073,15 +9228,18 @@ pub struct GlanceShowImageSchemasResponse {
 }
 impl GlanceShowImageSchemasResponse {
     /// Starts a [`GlanceShowImageSchemasResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceShowImageSchemasResponseBuilder {
         GlanceShowImageSchemasResponseBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Links] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceShowImageSchemasResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9098,6 +9256,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceShowImageSchemasResp
         "properties",
         "links",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9192,6 +9351,7 @@ impl GlanceShowImageSchemasResponseBuilder {
         self
     }
     /// Returns the built [`GlanceShowImageSchemasResponse`].
+    #[inline]
     pub fn build(self) -> GlanceShowImageSchemasResponse {
         self.inner
     }
@@ -9214,12 +9374,14 @@ pub struct GlanceUpdateImageMemberRequestBody {
 }
 impl GlanceUpdateImageMemberRequestBody {
     /// Starts a [`GlanceUpdateImageMemberRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceUpdateImageMemberRequestBodyBuilder {
         GlanceUpdateImageMemberRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for GlanceUpdateImageMemberRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9232,6 +9394,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for GlanceUpdateImageMemberRequestBody {
     const NAME: &'static str = "GlanceUpdateImageMemberRequestBody";
     const FIELDS: &'static [&'static str] = &["status", "vault_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9290,6 +9453,7 @@ impl GlanceUpdateImageMemberRequestBodyBuilder {
         self
     }
     /// Returns the built [`GlanceUpdateImageMemberRequestBody`].
+    #[inline]
     pub fn build(self) -> GlanceUpdateImageMemberRequestBody {
         self.inner
     }
@@ -9344,6 +9508,7 @@ pub struct GlanceUpdateImageMemberResponse {
 }
 impl GlanceUpdateImageMemberResponse {
     /// Starts a [`GlanceUpdateImageMemberResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceUpdateImageMemberResponseBuilder {
         GlanceUpdateImageMemberResponseBuilder::default()
     }
@@ -9360,6 +9525,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceUpdateImageMemberRes
         "member_type",
         "urn",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9489,6 +9655,7 @@ impl GlanceUpdateImageMemberResponseBuilder {
         self
     }
     /// Returns the built [`GlanceUpdateImageMemberResponse`].
+    #[inline]
     pub fn build(self) -> GlanceUpdateImageMemberResponse {
         self.inner
     }
@@ -9514,11 +9681,13 @@ pub struct GlanceUpdateImageRequestBody {
 }
 impl GlanceUpdateImageRequestBody {
     /// Starts a [`GlanceUpdateImageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceUpdateImageRequestBodyBuilder {
         GlanceUpdateImageRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceUpdateImageRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9530,6 +9699,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GlanceUpdateImageReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceUpdateImageRequestBody {
     const NAME: &'static str = "GlanceUpdateImageRequestBody";
     const FIELDS: &'static [&'static str] = &["op", "path", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9595,6 +9765,7 @@ impl GlanceUpdateImageRequestBodyBuilder {
         self
     }
     /// Returns the built [`GlanceUpdateImageRequestBody`].
+    #[inline]
     pub fn build(self) -> GlanceUpdateImageRequestBody {
         self.inner
     }
@@ -10005,10 +10176,12 @@ pub struct GlanceUpdateImageResponse {
 }
 impl GlanceUpdateImageResponse {
     /// Starts a [`GlanceUpdateImageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GlanceUpdateImageResponseBuilder {
         GlanceUpdateImageResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -10077,6 +10250,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GlanceUpdateImageResponse 
         "__account_code",
         "__support_amd",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11072,6 +11246,7 @@ impl GlanceUpdateImageResponseBuilder {
         self
     }
     /// Returns the built [`GlanceUpdateImageResponse`].
+    #[inline]
     pub fn build(self) -> GlanceUpdateImageResponse {
         self.inner
     }
@@ -11728,15 +11903,18 @@ pub struct ImageInfo {
 }
 impl ImageInfo {
     /// Starts a [`ImageInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ImageInfoBuilder {
         ImageInfoBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ImageInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11830,6 +12008,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ImageInfo {
         "__support_kvm_hi1822_hivirtionet",
         "os_shutdown_timeout",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12841,6 +13020,7 @@ impl ImageInfoBuilder {
         self
     }
     /// Returns the built [`ImageInfo`].
+    #[inline]
     pub fn build(self) -> ImageInfo {
         self.inner
     }
@@ -13069,11 +13249,13 @@ pub struct ImageMember {
 }
 impl ImageMember {
     /// Starts a [`ImageMemberBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ImageMemberBuilder {
         ImageMemberBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ImageMember {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -13100,6 +13282,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ImageMember {
         "member_type",
         "urn",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13229,6 +13412,7 @@ impl ImageMemberBuilder {
         self
     }
     /// Returns the built [`ImageMember`].
+    #[inline]
     pub fn build(self) -> ImageMember {
         self.inner
     }
@@ -13246,6 +13430,7 @@ pub struct ImageTag {
 }
 impl ImageTag {
     /// Starts a [`ImageTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ImageTagBuilder {
         ImageTagBuilder::default()
     }
@@ -13254,6 +13439,7 @@ impl ImageTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ImageTag {
     const NAME: &'static str = "ImageTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13306,6 +13492,7 @@ impl ImageTagBuilder {
         self
     }
     /// Returns the built [`ImageTag`].
+    #[inline]
     pub fn build(self) -> ImageTag {
         self.inner
     }
@@ -13321,6 +13508,7 @@ pub struct ImportImageQuickInSafeModeResponse {
 }
 impl ImportImageQuickInSafeModeResponse {
     /// Starts a [`ImportImageQuickInSafeModeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ImportImageQuickInSafeModeResponseBuilder {
         ImportImageQuickInSafeModeResponseBuilder::default()
     }
@@ -13329,6 +13517,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ImportImageQuickInSafeModeResponse {
     const NAME: &'static str = "ImportImageQuickInSafeModeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13367,6 +13556,7 @@ impl ImportImageQuickInSafeModeResponseBuilder {
         self
     }
     /// Returns the built [`ImportImageQuickInSafeModeResponse`].
+    #[inline]
     pub fn build(self) -> ImportImageQuickInSafeModeResponse {
         self.inner
     }
@@ -13382,6 +13572,7 @@ pub struct ImportImageQuickResponse {
 }
 impl ImportImageQuickResponse {
     /// Starts a [`ImportImageQuickResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ImportImageQuickResponseBuilder {
         ImportImageQuickResponseBuilder::default()
     }
@@ -13389,6 +13580,7 @@ impl ImportImageQuickResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ImportImageQuickResponse {
     const NAME: &'static str = "ImportImageQuickResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13427,6 +13619,7 @@ impl ImportImageQuickResponseBuilder {
         self
     }
     /// Returns the built [`ImportImageQuickResponse`].
+    #[inline]
     pub fn build(self) -> ImportImageQuickResponse {
         self.inner
     }
@@ -13476,18 +13669,22 @@ pub struct JobEntities {
 }
 impl JobEntities {
     /// Starts a [`JobEntitiesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> JobEntitiesBuilder {
         JobEntitiesBuilder::default()
     }
     /// The items of [`results`](Self::results), empty when absent.
+    #[inline]
     pub fn results(&self) -> &[JobEntitiesResult] {
         self.results.as_deref().unwrap_or_default()
     }
     /// The items of [`sub_jobs_result`](Self::sub_jobs_result), empty when absent.
+    #[inline]
     pub fn sub_jobs_result(&self) -> &[SubJobResult] {
         self.sub_jobs_result.as_deref().unwrap_or_default()
     }
     /// The items of [`sub_jobs_list`](Self::sub_jobs_list), empty when absent.
+    #[inline]
     pub fn sub_jobs_list(&self) -> &[String] {
         self.sub_jobs_list.as_deref().unwrap_or_default()
     }
@@ -13508,6 +13705,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for JobEntities {
         "sub_jobs_result",
         "sub_jobs_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13735,6 +13933,7 @@ impl JobEntitiesBuilder {
         self
     }
     /// Returns the built [`JobEntities`].
+    #[inline]
     pub fn build(self) -> JobEntities {
         self.inner
     }
@@ -13757,6 +13956,7 @@ pub struct JobEntitiesResult {
 }
 impl JobEntitiesResult {
     /// Starts a [`JobEntitiesResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> JobEntitiesResultBuilder {
         JobEntitiesResultBuilder::default()
     }
@@ -13764,6 +13964,7 @@ impl JobEntitiesResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for JobEntitiesResult {
     const NAME: &'static str = "JobEntitiesResult";
     const FIELDS: &'static [&'static str] = &["image_id", "project_id", "status"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13828,6 +14029,7 @@ impl JobEntitiesResultBuilder {
         self
     }
     /// Returns the built [`JobEntitiesResult`].
+    #[inline]
     pub fn build(self) -> JobEntitiesResult {
         self.inner
     }
@@ -13867,14 +14069,17 @@ pub struct JobProgressEntities {
 }
 impl JobProgressEntities {
     /// Starts a [`JobProgressEntitiesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> JobProgressEntitiesBuilder {
         JobProgressEntitiesBuilder::default()
     }
     /// The items of [`sub_jobs_result`](Self::sub_jobs_result), empty when absent.
+    #[inline]
     pub fn sub_jobs_result(&self) -> &[SubJobResult] {
         self.sub_jobs_result.as_deref().unwrap_or_default()
     }
     /// The items of [`sub_jobs_list`](Self::sub_jobs_list), empty when absent.
+    #[inline]
     pub fn sub_jobs_list(&self) -> &[String] {
         self.sub_jobs_list.as_deref().unwrap_or_default()
     }
@@ -13890,6 +14095,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for JobProgressEntities {
         "sub_jobs_result",
         "sub_jobs_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14033,6 +14239,7 @@ impl JobProgressEntitiesBuilder {
         self
     }
     /// Returns the built [`JobProgressEntities`].
+    #[inline]
     pub fn build(self) -> JobProgressEntities {
         self.inner
     }
@@ -14055,11 +14262,13 @@ pub struct Links {
 }
 impl Links {
     /// Starts a [`LinksBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LinksBuilder {
         LinksBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Links {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14070,6 +14279,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Links {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Links {
     const NAME: &'static str = "Links";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14121,6 +14331,7 @@ impl LinksBuilder {
         self
     }
     /// Returns the built [`Links`].
+    #[inline]
     pub fn build(self) -> Links {
         self.inner
     }
@@ -14171,11 +14382,13 @@ pub struct ListImageByTagsRequestBody {
 }
 impl ListImageByTagsRequestBody {
     /// Starts a [`ListImageByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListImageByTagsRequestBodyBuilder {
         ListImageByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImageByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14202,6 +14415,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImageByTagsRequestBody
         "matches",
         "without_any_tag",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14389,6 +14603,7 @@ impl ListImageByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListImageByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> ListImageByTagsRequestBody {
         self.inner
     }
@@ -14419,15 +14634,18 @@ pub struct ListImageByTagsResponse {
 }
 impl ListImageByTagsResponse {
     /// Starts a [`ListImageByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListImageByTagsResponseBuilder {
         ListImageByTagsResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ShowImageByTagsResource] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImageByTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14438,6 +14656,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImageByTagsResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImageByTagsResponse {
     const NAME: &'static str = "ListImageByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14498,6 +14717,7 @@ impl ListImageByTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListImageByTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListImageByTagsResponse {
         self.inner
     }
@@ -14519,15 +14739,18 @@ pub struct ListImageMembersResponse {
 }
 impl ListImageMembersResponse {
     /// Starts a [`ListImageMembersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListImageMembersResponseBuilder {
         ListImageMembersResponseBuilder::default()
     }
     /// The items of [`members`](Self::members), empty when absent.
+    #[inline]
     pub fn members(&self) -> &[ImageMember] {
         self.members.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImageMembersResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14539,6 +14762,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImageMembersRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImageMembersResponse {
     const NAME: &'static str = "ListImageMembersResponse";
     const FIELDS: &'static [&'static str] = &["members", "schema", "page_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14612,6 +14836,7 @@ impl ListImageMembersResponseBuilder {
         self
     }
     /// Returns the built [`ListImageMembersResponse`].
+    #[inline]
     pub fn build(self) -> ListImageMembersResponse {
         self.inner
     }
@@ -14627,15 +14852,18 @@ pub struct ListImageTagsResponse {
 }
 impl ListImageTagsResponse {
     /// Starts a [`ListImageTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListImageTagsResponseBuilder {
         ListImageTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImageTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14646,6 +14874,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImageTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImageTagsResponse {
     const NAME: &'static str = "ListImageTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14693,6 +14922,7 @@ impl ListImageTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListImageTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListImageTagsResponse {
         self.inner
     }
@@ -14835,15 +15065,18 @@ pub struct ListImagesResponse {
 }
 impl ListImagesResponse {
     /// Starts a [`ListImagesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListImagesResponseBuilder {
         ListImagesResponseBuilder::default()
     }
     /// The items of [`images`](Self::images), empty when absent.
+    #[inline]
     pub fn images(&self) -> &[ImageInfo] {
         self.images.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImagesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14854,6 +15087,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImagesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImagesResponse {
     const NAME: &'static str = "ListImagesResponse";
     const FIELDS: &'static [&'static str] = &["images", "page_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14914,6 +15148,7 @@ impl ListImagesResponseBuilder {
         self
     }
     /// Returns the built [`ListImagesResponse`].
+    #[inline]
     pub fn build(self) -> ListImagesResponse {
         self.inner
     }
@@ -14978,15 +15213,18 @@ pub struct ListImagesTagsResponse {
 }
 impl ListImagesTagsResponse {
     /// Starts a [`ListImagesTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListImagesTagsResponseBuilder {
         ListImagesTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[Tags] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImagesTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -14997,6 +15235,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListImagesTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListImagesTagsResponse {
     const NAME: &'static str = "ListImagesTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15041,6 +15280,7 @@ impl ListImagesTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListImagesTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListImagesTagsResponse {
         self.inner
     }
@@ -15089,15 +15329,18 @@ pub struct ListOsVersionsResponseBody {
 }
 impl ListOsVersionsResponseBody {
     /// Starts a [`ListOsVersionsResponseBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListOsVersionsResponseBodyBuilder {
         ListOsVersionsResponseBodyBuilder::default()
     }
     /// The items of [`version_list`](Self::version_list), empty when absent.
+    #[inline]
     pub fn version_list(&self) -> &[OsVersionInfo] {
         self.version_list.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListOsVersionsResponseBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -15109,6 +15352,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListOsVersionsResponseB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListOsVersionsResponseBody {
     const NAME: &'static str = "ListOsVersionsResponseBody";
     const FIELDS: &'static [&'static str] = &["platform", "version_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15169,6 +15413,7 @@ impl ListOsVersionsResponseBodyBuilder {
         self
     }
     /// Returns the built [`ListOsVersionsResponseBody`].
+    #[inline]
     pub fn build(self) -> ListOsVersionsResponseBody {
         self.inner
     }
@@ -15236,10 +15481,12 @@ pub struct ListTagsResponse {
 }
 impl ListTagsResponse {
     /// Starts a [`ListTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTagsResponseBuilder {
         ListTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -15247,6 +15494,7 @@ impl ListTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTagsResponse {
     const NAME: &'static str = "ListTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15291,6 +15539,7 @@ impl ListTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListTagsResponse {
         self.inner
     }
@@ -15336,15 +15585,18 @@ pub struct ListVersionsResponse {
 }
 impl ListVersionsResponse {
     /// Starts a [`ListVersionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVersionsResponseBuilder {
         ListVersionsResponseBuilder::default()
     }
     /// The items of [`versions`](Self::versions), empty when absent.
+    #[inline]
     pub fn versions(&self) -> &[OsVersionResponse] {
         self.versions.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVersionsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -15355,6 +15607,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVersionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVersionsResponse {
     const NAME: &'static str = "ListVersionsResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15402,6 +15655,7 @@ impl ListVersionsResponseBuilder {
         self
     }
     /// Returns the built [`ListVersionsResponse`].
+    #[inline]
     pub fn build(self) -> ListVersionsResponse {
         self.inner
     }
@@ -15441,11 +15695,13 @@ pub struct OsVersionInfo {
 }
 impl OsVersionInfo {
     /// Starts a [`OsVersionInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> OsVersionInfoBuilder {
         OsVersionInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for OsVersionInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -15466,6 +15722,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for OsVersionInfo {
         "os_bit",
         "os_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15561,6 +15818,7 @@ impl OsVersionInfoBuilder {
         self
     }
     /// Returns the built [`OsVersionInfo`].
+    #[inline]
     pub fn build(self) -> OsVersionInfo {
         self.inner
     }
@@ -15585,15 +15843,18 @@ pub struct OsVersionResponse {
 }
 impl OsVersionResponse {
     /// Starts a [`OsVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> OsVersionResponseBuilder {
         OsVersionResponseBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Links] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for OsVersionResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -15605,6 +15866,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for OsVersionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for OsVersionResponse {
     const NAME: &'static str = "OsVersionResponse";
     const FIELDS: &'static [&'static str] = &["status", "id", "links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15675,6 +15937,7 @@ impl OsVersionResponseBuilder {
         self
     }
     /// Returns the built [`OsVersionResponse`].
+    #[inline]
     pub fn build(self) -> OsVersionResponse {
         self.inner
     }
@@ -15690,6 +15953,7 @@ pub struct PageInfo {
 }
 impl PageInfo {
     /// Starts a [`PageInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PageInfoBuilder {
         PageInfoBuilder::default()
     }
@@ -15697,6 +15961,7 @@ impl PageInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PageInfo {
     const NAME: &'static str = "PageInfo";
     const FIELDS: &'static [&'static str] = &["next_marker"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15735,6 +16000,7 @@ impl PageInfoBuilder {
         self
     }
     /// Returns the built [`PageInfo`].
+    #[inline]
     pub fn build(self) -> PageInfo {
         self.inner
     }
@@ -15753,11 +16019,13 @@ pub struct QueryImageByTagsResourceDetail {
 }
 impl QueryImageByTagsResourceDetail {
     /// Starts a [`QueryImageByTagsResourceDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QueryImageByTagsResourceDetailBuilder {
         QueryImageByTagsResourceDetailBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for QueryImageByTagsResourceDetail {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -15768,6 +16036,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QueryImageByTagsResourc
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QueryImageByTagsResourceDetail {
     const NAME: &'static str = "QueryImageByTagsResourceDetail";
     const FIELDS: &'static [&'static str] = &["status"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15806,6 +16075,7 @@ impl QueryImageByTagsResourceDetailBuilder {
         self
     }
     /// Returns the built [`QueryImageByTagsResourceDetail`].
+    #[inline]
     pub fn build(self) -> QueryImageByTagsResourceDetail {
         self.inner
     }
@@ -15875,12 +16145,14 @@ pub struct QuickImportImageByFileRequestBody {
 }
 impl QuickImportImageByFileRequestBody {
     /// Starts a [`QuickImportImageByFileRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuickImportImageByFileRequestBodyBuilder {
         QuickImportImageByFileRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for QuickImportImageByFileRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -15910,6 +16182,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QuickImportImageByFileRequ
         "os_type",
         "image_tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16156,6 +16429,7 @@ impl QuickImportImageByFileRequestBodyBuilder {
         self
     }
     /// Returns the built [`QuickImportImageByFileRequestBody`].
+    #[inline]
     pub fn build(self) -> QuickImportImageByFileRequestBody {
         self.inner
     }
@@ -16221,15 +16495,18 @@ pub struct Quota {
 }
 impl Quota {
     /// Starts a [`QuotaBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaBuilder {
         QuotaBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[QuotaInfo] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Quota {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -16240,6 +16517,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Quota {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Quota {
     const NAME: &'static str = "Quota";
     const FIELDS: &'static [&'static str] = &["resources"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16287,6 +16565,7 @@ impl QuotaBuilder {
         self
     }
     /// Returns the built [`Quota`].
+    #[inline]
     pub fn build(self) -> Quota {
         self.inner
     }
@@ -16324,11 +16603,13 @@ pub struct QuotaInfo {
 }
 impl QuotaInfo {
     /// Starts a [`QuotaInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaInfoBuilder {
         QuotaInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -16343,6 +16624,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaInfo {
     const NAME: &'static str = "QuotaInfo";
     const FIELDS: &'static [&'static str] = &["type", "used", "quota", "min", "max"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16433,6 +16715,7 @@ impl QuotaInfoBuilder {
         self
     }
     /// Returns the built [`QuotaInfo`].
+    #[inline]
     pub fn build(self) -> QuotaInfo {
         self.inner
     }
@@ -16450,11 +16733,13 @@ pub struct RegisterImageRequestBody {
 }
 impl RegisterImageRequestBody {
     /// Starts a [`RegisterImageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RegisterImageRequestBodyBuilder {
         RegisterImageRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RegisterImageRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -16466,6 +16751,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RegisterImageRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RegisterImageRequestBody {
     const NAME: &'static str = "RegisterImageRequestBody";
     const FIELDS: &'static [&'static str] = &["image_url"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16505,6 +16791,7 @@ impl RegisterImageRequestBodyBuilder {
         self
     }
     /// Returns the built [`RegisterImageRequestBody`].
+    #[inline]
     pub fn build(self) -> RegisterImageRequestBody {
         self.inner
     }
@@ -16520,6 +16807,7 @@ pub struct RegisterImageResponse {
 }
 impl RegisterImageResponse {
     /// Starts a [`RegisterImageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RegisterImageResponseBuilder {
         RegisterImageResponseBuilder::default()
     }
@@ -16527,6 +16815,7 @@ impl RegisterImageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RegisterImageResponse {
     const NAME: &'static str = "RegisterImageResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16565,6 +16854,7 @@ impl RegisterImageResponseBuilder {
         self
     }
     /// Returns the built [`RegisterImageResponse`].
+    #[inline]
     pub fn build(self) -> RegisterImageResponse {
         self.inner
     }
@@ -16586,11 +16876,13 @@ pub struct ResourceTag {
 }
 impl ResourceTag {
     /// Starts a [`ResourceTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceTagBuilder {
         ResourceTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -16601,6 +16893,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16652,6 +16945,7 @@ impl ResourceTagBuilder {
         self
     }
     /// Returns the built [`ResourceTag`].
+    #[inline]
     pub fn build(self) -> ResourceTag {
         self.inner
     }
@@ -16684,15 +16978,18 @@ pub struct ShowImageByTagsResource {
 }
 impl ShowImageByTagsResource {
     /// Starts a [`ShowImageByTagsResourceBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowImageByTagsResourceBuilder {
         ShowImageByTagsResourceBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagKeyValue] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowImageByTagsResource {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -16711,6 +17008,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowImageByTagsResource {
         "tags",
         "resource_name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16813,6 +17111,7 @@ impl ShowImageByTagsResourceBuilder {
         self
     }
     /// Returns the built [`ShowImageByTagsResource`].
+    #[inline]
     pub fn build(self) -> ShowImageByTagsResource {
         self.inner
     }
@@ -16854,6 +17153,7 @@ pub struct ShowImageMemberResponse {
 }
 impl ShowImageMemberResponse {
     /// Starts a [`ShowImageMemberResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowImageMemberResponseBuilder {
         ShowImageMemberResponseBuilder::default()
     }
@@ -16870,6 +17170,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowImageMemberResponse {
         "member_type",
         "urn",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -16999,6 +17300,7 @@ impl ShowImageMemberResponseBuilder {
         self
     }
     /// Returns the built [`ShowImageMemberResponse`].
+    #[inline]
     pub fn build(self) -> ShowImageMemberResponse {
         self.inner
     }
@@ -17014,11 +17316,13 @@ pub struct ShowImageQuotaResponse {
 }
 impl ShowImageQuotaResponse {
     /// Starts a [`ShowImageQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowImageQuotaResponseBuilder {
         ShowImageQuotaResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowImageQuotaResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -17029,6 +17333,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowImageQuotaResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowImageQuotaResponse {
     const NAME: &'static str = "ShowImageQuotaResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17067,6 +17372,7 @@ impl ShowImageQuotaResponseBuilder {
         self
     }
     /// Returns the built [`ShowImageQuotaResponse`].
+    #[inline]
     pub fn build(self) -> ShowImageQuotaResponse {
         self.inner
     }
@@ -17104,6 +17410,7 @@ pub struct ShowJobProgressResponse {
 }
 impl ShowJobProgressResponse {
     /// Starts a [`ShowJobProgressResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowJobProgressResponseBuilder {
         ShowJobProgressResponseBuilder::default()
     }
@@ -17120,6 +17427,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobProgressResponse {
         "fail_reason",
         "entities",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17249,6 +17557,7 @@ impl ShowJobProgressResponseBuilder {
         self
     }
     /// Returns the built [`ShowJobProgressResponse`].
+    #[inline]
     pub fn build(self) -> ShowJobProgressResponse {
         self.inner
     }
@@ -17302,6 +17611,7 @@ pub struct ShowJobResponse {
 }
 impl ShowJobResponse {
     /// Starts a [`ShowJobResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowJobResponseBuilder {
         ShowJobResponseBuilder::default()
     }
@@ -17318,6 +17628,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobResponse {
         "fail_reason",
         "entities",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17447,6 +17758,7 @@ impl ShowJobResponseBuilder {
         self
     }
     /// Returns the built [`ShowJobResponse`].
+    #[inline]
     pub fn build(self) -> ShowJobResponse {
         self.inner
     }
@@ -17478,15 +17790,18 @@ pub struct ShowVersionResponse {
 }
 impl ShowVersionResponse {
     /// Starts a [`ShowVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVersionResponseBuilder {
         ShowVersionResponseBuilder::default()
     }
     /// The items of [`versions`](Self::versions), empty when absent.
+    #[inline]
     pub fn versions(&self) -> &[OsVersionResponse] {
         self.versions.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVersionResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -17497,6 +17812,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVersionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVersionResponse {
     const NAME: &'static str = "ShowVersionResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17544,6 +17860,7 @@ impl ShowVersionResponseBuilder {
         self
     }
     /// Returns the built [`ShowVersionResponse`].
+    #[inline]
     pub fn build(self) -> ShowVersionResponse {
         self.inner
     }
@@ -17562,6 +17879,7 @@ pub struct SubJobEntities {
 }
 impl SubJobEntities {
     /// Starts a [`SubJobEntitiesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubJobEntitiesBuilder {
         SubJobEntitiesBuilder::default()
     }
@@ -17569,6 +17887,7 @@ impl SubJobEntities {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobEntities {
     const NAME: &'static str = "SubJobEntities";
     const FIELDS: &'static [&'static str] = &["image_id", "image_name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17620,6 +17939,7 @@ impl SubJobEntitiesBuilder {
         self
     }
     /// Returns the built [`SubJobEntities`].
+    #[inline]
     pub fn build(self) -> SubJobEntities {
         self.inner
     }
@@ -17656,6 +17976,7 @@ pub struct SubJobResult {
 }
 impl SubJobResult {
     /// Starts a [`SubJobResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubJobResultBuilder {
         SubJobResultBuilder::default()
     }
@@ -17672,6 +17993,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobResult {
         "fail_reason",
         "entities",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17801,6 +18123,7 @@ impl SubJobResultBuilder {
         self
     }
     /// Returns the built [`SubJobResult`].
+    #[inline]
     pub fn build(self) -> SubJobResult {
         self.inner
     }
@@ -17837,11 +18160,13 @@ pub struct TagKeyValue {
 }
 impl TagKeyValue {
     /// Starts a [`TagKeyValueBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagKeyValueBuilder {
         TagKeyValueBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for TagKeyValue {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -17852,6 +18177,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TagKeyValue {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagKeyValue {
     const NAME: &'static str = "TagKeyValue";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -17903,6 +18229,7 @@ impl TagKeyValueBuilder {
         self
     }
     /// Returns the built [`TagKeyValue`].
+    #[inline]
     pub fn build(self) -> TagKeyValue {
         self.inner
     }
@@ -17925,15 +18252,18 @@ pub struct Tags {
 }
 impl Tags {
     /// Starts a [`TagsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagsBuilder {
         TagsBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[String] {
         self.values.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Tags {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -17944,6 +18274,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Tags {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Tags {
     const NAME: &'static str = "Tags";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18001,6 +18332,7 @@ impl TagsBuilder {
         self
     }
     /// Returns the built [`Tags`].
+    #[inline]
     pub fn build(self) -> Tags {
         self.inner
     }
@@ -18027,11 +18359,13 @@ pub struct UpdateImageRequestBody {
 }
 impl UpdateImageRequestBody {
     /// Starts a [`UpdateImageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateImageRequestBodyBuilder {
         UpdateImageRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateImageRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -18045,6 +18379,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateImageRequestBody 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateImageRequestBody {
     const NAME: &'static str = "UpdateImageRequestBody";
     const FIELDS: &'static [&'static str] = &["op", "path", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -18110,6 +18445,7 @@ impl UpdateImageRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateImageRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateImageRequestBody {
         self.inner
     }
@@ -18550,10 +18886,12 @@ pub struct UpdateImageResponse {
 }
 impl UpdateImageResponse {
     /// Starts a [`UpdateImageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateImageResponseBuilder {
         UpdateImageResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -18625,6 +18963,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateImageResponse {
         "__support_kvm_hi1822_hivirtionet",
         "os_shutdown_timeout",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -19654,6 +19993,7 @@ impl UpdateImageResponseBuilder {
         self
     }
     /// Returns the built [`UpdateImageResponse`].
+    #[inline]
     pub fn build(self) -> UpdateImageResponse {
         self.inner
     }

@@ -21,6 +21,7 @@ pub struct AddImageTag {
     options: RequestOptions,
 }
 impl AddImageTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -42,11 +43,13 @@ impl AddImageTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -54,6 +57,7 @@ impl AddImageTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_IMAGE_TAG);
         input.path("image_id", self.image_id.as_deref());
@@ -83,6 +87,7 @@ pub struct BatchAddMembers {
     options: RequestOptions,
 }
 impl BatchAddMembers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -96,11 +101,13 @@ impl BatchAddMembers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -110,6 +117,7 @@ impl BatchAddMembers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_ADD_MEMBERS);
         if let Some(body) = &self.body {
@@ -139,6 +147,7 @@ pub struct BatchAddOrDeleteTags {
     options: RequestOptions,
 }
 impl BatchAddOrDeleteTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -160,11 +169,13 @@ impl BatchAddOrDeleteTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -172,6 +183,7 @@ impl BatchAddOrDeleteTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_ADD_OR_DELETE_TAGS);
         input.path("image_id", self.image_id.as_deref());
@@ -201,6 +213,7 @@ pub struct BatchDeleteMembers {
     options: RequestOptions,
 }
 impl BatchDeleteMembers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -214,11 +227,13 @@ impl BatchDeleteMembers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -228,6 +243,7 @@ impl BatchDeleteMembers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_MEMBERS);
         if let Some(body) = &self.body {
@@ -257,6 +273,7 @@ pub struct BatchDeleteTags {
     options: RequestOptions,
 }
 impl BatchDeleteTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -278,11 +295,13 @@ impl BatchDeleteTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -290,6 +309,7 @@ impl BatchDeleteTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_TAGS);
         input.path("image_id", self.image_id.as_deref());
@@ -319,6 +339,7 @@ pub struct BatchUpdateMembers {
     options: RequestOptions,
 }
 impl BatchUpdateMembers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -332,11 +353,13 @@ impl BatchUpdateMembers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -346,6 +369,7 @@ impl BatchUpdateMembers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_UPDATE_MEMBERS);
         if let Some(body) = &self.body {
@@ -375,6 +399,7 @@ pub struct CopyImageCrossRegion {
     options: RequestOptions,
 }
 impl CopyImageCrossRegion {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -396,11 +421,13 @@ impl CopyImageCrossRegion {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -410,6 +437,7 @@ impl CopyImageCrossRegion {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COPY_IMAGE_CROSS_REGION);
         input.path("image_id", self.image_id.as_deref());
@@ -440,6 +468,7 @@ pub struct CopyImageInRegion {
     options: RequestOptions,
 }
 impl CopyImageInRegion {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -461,11 +490,13 @@ impl CopyImageInRegion {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -475,6 +506,7 @@ impl CopyImageInRegion {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COPY_IMAGE_IN_REGION);
         input.path("image_id", self.image_id.as_deref());
@@ -505,6 +537,7 @@ pub struct CopyImageInRegionInSafeMode {
     options: RequestOptions,
 }
 impl CopyImageInRegionInSafeMode {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -526,11 +559,13 @@ impl CopyImageInRegionInSafeMode {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -540,6 +575,7 @@ impl CopyImageInRegionInSafeMode {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COPY_IMAGE_IN_REGION_IN_SAFE_MODE);
         input.path("image_id", self.image_id.as_deref());
@@ -569,6 +605,7 @@ pub struct CreateDataImage {
     options: RequestOptions,
 }
 impl CreateDataImage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -582,11 +619,13 @@ impl CreateDataImage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -596,6 +635,7 @@ impl CreateDataImage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_DATA_IMAGE);
         if let Some(body) = &self.body {
@@ -624,6 +664,7 @@ pub struct CreateDataImageInSafeMode {
     options: RequestOptions,
 }
 impl CreateDataImageInSafeMode {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -637,11 +678,13 @@ impl CreateDataImageInSafeMode {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -651,6 +694,7 @@ impl CreateDataImageInSafeMode {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_DATA_IMAGE_IN_SAFE_MODE);
         if let Some(body) = &self.body {
@@ -679,6 +723,7 @@ pub struct CreateImage {
     options: RequestOptions,
 }
 impl CreateImage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -692,11 +737,13 @@ impl CreateImage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -706,6 +753,7 @@ impl CreateImage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_IMAGE);
         if let Some(body) = &self.body {
@@ -734,6 +782,7 @@ pub struct CreateImageInSafeMode {
     options: RequestOptions,
 }
 impl CreateImageInSafeMode {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -747,11 +796,13 @@ impl CreateImageInSafeMode {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -761,6 +812,7 @@ impl CreateImageInSafeMode {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_IMAGE_IN_SAFE_MODE);
         if let Some(body) = &self.body {
@@ -789,6 +841,7 @@ pub struct CreateOrUpdateTags {
     options: RequestOptions,
 }
 impl CreateOrUpdateTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -802,11 +855,13 @@ impl CreateOrUpdateTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -814,6 +869,7 @@ impl CreateOrUpdateTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_OR_UPDATE_TAGS);
         if let Some(body) = &self.body {
@@ -842,6 +898,7 @@ pub struct CreateWholeImage {
     options: RequestOptions,
 }
 impl CreateWholeImage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -855,11 +912,13 @@ impl CreateWholeImage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -869,6 +928,7 @@ impl CreateWholeImage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_WHOLE_IMAGE);
         if let Some(body) = &self.body {
@@ -898,6 +958,7 @@ pub struct DeleteImageTag {
     options: RequestOptions,
 }
 impl DeleteImageTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -920,11 +981,13 @@ impl DeleteImageTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -932,6 +995,7 @@ impl DeleteImageTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_IMAGE_TAG);
         input.path("image_id", self.image_id.as_deref());
@@ -959,6 +1023,7 @@ pub struct ExportImage {
     options: RequestOptions,
 }
 impl ExportImage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -980,11 +1045,13 @@ impl ExportImage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -994,6 +1061,7 @@ impl ExportImage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXPORT_IMAGE);
         input.path("image_id", self.image_id.as_deref());
@@ -1024,6 +1092,7 @@ pub struct ExportImageInSafeMode {
     options: RequestOptions,
 }
 impl ExportImageInSafeMode {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1045,11 +1114,13 @@ impl ExportImageInSafeMode {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1059,6 +1130,7 @@ impl ExportImageInSafeMode {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&EXPORT_IMAGE_IN_SAFE_MODE);
         input.path("image_id", self.image_id.as_deref());
@@ -1089,6 +1161,7 @@ pub struct GlanceAddImageMember {
     options: RequestOptions,
 }
 impl GlanceAddImageMember {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1110,11 +1183,13 @@ impl GlanceAddImageMember {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1124,6 +1199,7 @@ impl GlanceAddImageMember {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_ADD_IMAGE_MEMBER);
         input.path("image_id", self.image_id.as_deref());
@@ -1153,6 +1229,7 @@ pub struct GlanceCreateImageMetadata {
     options: RequestOptions,
 }
 impl GlanceCreateImageMetadata {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1166,11 +1243,13 @@ impl GlanceCreateImageMetadata {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1180,6 +1259,7 @@ impl GlanceCreateImageMetadata {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_CREATE_IMAGE_METADATA);
         if let Some(body) = &self.body {
@@ -1208,6 +1288,7 @@ pub struct GlanceCreateTag {
     options: RequestOptions,
 }
 impl GlanceCreateTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1230,11 +1311,13 @@ impl GlanceCreateTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1242,6 +1325,7 @@ impl GlanceCreateTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_CREATE_TAG);
         input.path("image_id", self.image_id.as_deref());
@@ -1269,6 +1353,7 @@ pub struct GlanceDeleteImage {
     options: RequestOptions,
 }
 impl GlanceDeleteImage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1290,11 +1375,13 @@ impl GlanceDeleteImage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1302,6 +1389,7 @@ impl GlanceDeleteImage {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_DELETE_IMAGE);
         input.path("image_id", self.image_id.as_deref());
@@ -1331,6 +1419,7 @@ pub struct GlanceDeleteImageMember {
     options: RequestOptions,
 }
 impl GlanceDeleteImageMember {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1354,11 +1443,13 @@ impl GlanceDeleteImageMember {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1366,6 +1457,7 @@ impl GlanceDeleteImageMember {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_DELETE_IMAGE_MEMBER);
         input.path("image_id", self.image_id.as_deref());
@@ -1393,6 +1485,7 @@ pub struct GlanceDeleteTag {
     options: RequestOptions,
 }
 impl GlanceDeleteTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1415,11 +1508,13 @@ impl GlanceDeleteTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1427,6 +1522,7 @@ impl GlanceDeleteTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_DELETE_TAG);
         input.path("image_id", self.image_id.as_deref());
@@ -1452,6 +1548,7 @@ pub struct GlanceListImageMemberSchemas {
     options: RequestOptions,
 }
 impl GlanceListImageMemberSchemas {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1459,11 +1556,13 @@ impl GlanceListImageMemberSchemas {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1473,6 +1572,7 @@ impl GlanceListImageMemberSchemas {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_LIST_IMAGE_MEMBER_SCHEMAS);
         input.options(self.options);
@@ -1499,6 +1599,7 @@ pub struct GlanceListImageMembers {
     options: RequestOptions,
 }
 impl GlanceListImageMembers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1529,11 +1630,13 @@ impl GlanceListImageMembers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1543,6 +1646,7 @@ impl GlanceListImageMembers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_LIST_IMAGE_MEMBERS);
         input.path("image_id", self.image_id.as_deref());
@@ -1555,18 +1659,23 @@ impl GlanceListImageMembers {
 impl huaweicloud_sdk_core::pagination::Paged for GlanceListImageMembers {
     type Output = models::GlanceListImageMembersResponse;
     type Item = models::GlanceImageMembers;
+    #[inline]
     fn operation(&self) -> &'static str {
         "IMS GlanceListImageMembers"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1574,6 +1683,7 @@ impl huaweicloud_sdk_core::pagination::Paged for GlanceListImageMembers {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1581,16 +1691,19 @@ impl huaweicloud_sdk_core::pagination::Paged for GlanceListImageMembers {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::GlanceListImageMembersResponse,
     ) -> &[models::GlanceImageMembers] {
         output.members.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::GlanceListImageMembersResponse,
     ) -> Vec<models::GlanceImageMembers> {
         output.members.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::GlanceListImageMembersResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -1600,6 +1713,7 @@ impl GlanceListImageMembers {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1608,6 +1722,7 @@ impl GlanceListImageMembers {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `members` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::GlanceImageMembers> {
@@ -1631,6 +1746,7 @@ pub struct GlanceListImageSchemas {
     options: RequestOptions,
 }
 impl GlanceListImageSchemas {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1638,11 +1754,13 @@ impl GlanceListImageSchemas {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1652,6 +1770,7 @@ impl GlanceListImageSchemas {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_LIST_IMAGE_SCHEMAS);
         input.options(self.options);
@@ -1707,6 +1826,7 @@ pub struct GlanceListImages {
     options: RequestOptions,
 }
 impl GlanceListImages {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1981,11 +2101,13 @@ impl GlanceListImages {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1995,6 +2117,7 @@ impl GlanceListImages {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_LIST_IMAGES);
         input.query("__imagetype", &self.imagetype);
@@ -2036,18 +2159,23 @@ impl GlanceListImages {
 impl huaweicloud_sdk_core::pagination::Paged for GlanceListImages {
     type Output = models::GlanceListImagesResponse;
     type Item = models::GlanceShowImageListResponseBody;
+    #[inline]
     fn operation(&self) -> &'static str {
         "IMS GlanceListImages"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2055,6 +2183,7 @@ impl huaweicloud_sdk_core::pagination::Paged for GlanceListImages {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2062,16 +2191,19 @@ impl huaweicloud_sdk_core::pagination::Paged for GlanceListImages {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::GlanceListImagesResponse,
     ) -> &[models::GlanceShowImageListResponseBody] {
         output.images.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::GlanceListImagesResponse,
     ) -> Vec<models::GlanceShowImageListResponseBody> {
         output.images.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::GlanceListImagesResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -2081,6 +2213,7 @@ impl GlanceListImages {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2089,6 +2222,7 @@ impl GlanceListImages {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `images` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2115,6 +2249,7 @@ pub struct GlanceShowImage {
     options: RequestOptions,
 }
 impl GlanceShowImage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2130,11 +2265,13 @@ impl GlanceShowImage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2144,6 +2281,7 @@ impl GlanceShowImage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_SHOW_IMAGE);
         input.path("image_id", self.image_id.as_deref());
@@ -2170,6 +2308,7 @@ pub struct GlanceShowImageMember {
     options: RequestOptions,
 }
 impl GlanceShowImageMember {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2193,11 +2332,13 @@ impl GlanceShowImageMember {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2207,6 +2348,7 @@ impl GlanceShowImageMember {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_SHOW_IMAGE_MEMBER);
         input.path("image_id", self.image_id.as_deref());
@@ -2232,6 +2374,7 @@ pub struct GlanceShowImageMemberSchemas {
     options: RequestOptions,
 }
 impl GlanceShowImageMemberSchemas {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2239,11 +2382,13 @@ impl GlanceShowImageMemberSchemas {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2253,6 +2398,7 @@ impl GlanceShowImageMemberSchemas {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_SHOW_IMAGE_MEMBER_SCHEMAS);
         input.options(self.options);
@@ -2276,6 +2422,7 @@ pub struct GlanceShowImageSchemas {
     options: RequestOptions,
 }
 impl GlanceShowImageSchemas {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2283,11 +2430,13 @@ impl GlanceShowImageSchemas {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2297,6 +2446,7 @@ impl GlanceShowImageSchemas {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_SHOW_IMAGE_SCHEMAS);
         input.options(self.options);
@@ -2322,6 +2472,7 @@ pub struct GlanceUpdateImage {
     options: RequestOptions,
 }
 impl GlanceUpdateImage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2343,11 +2494,13 @@ impl GlanceUpdateImage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2357,6 +2510,7 @@ impl GlanceUpdateImage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_UPDATE_IMAGE);
         input.path("image_id", self.image_id.as_deref());
@@ -2388,6 +2542,7 @@ pub struct GlanceUpdateImageMember {
     options: RequestOptions,
 }
 impl GlanceUpdateImageMember {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2417,11 +2572,13 @@ impl GlanceUpdateImageMember {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2431,6 +2588,7 @@ impl GlanceUpdateImageMember {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&GLANCE_UPDATE_IMAGE_MEMBER);
         input.path("image_id", self.image_id.as_deref());
@@ -2461,6 +2619,7 @@ pub struct ImportImageQuick {
     options: RequestOptions,
 }
 impl ImportImageQuick {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2474,11 +2633,13 @@ impl ImportImageQuick {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2488,6 +2649,7 @@ impl ImportImageQuick {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&IMPORT_IMAGE_QUICK);
         if let Some(body) = &self.body {
@@ -2516,6 +2678,7 @@ pub struct ImportImageQuickInSafeMode {
     options: RequestOptions,
 }
 impl ImportImageQuickInSafeMode {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2529,11 +2692,13 @@ impl ImportImageQuickInSafeMode {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2543,6 +2708,7 @@ impl ImportImageQuickInSafeMode {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&IMPORT_IMAGE_QUICK_IN_SAFE_MODE);
         if let Some(body) = &self.body {
@@ -2571,6 +2737,7 @@ pub struct ListImageByTags {
     options: RequestOptions,
 }
 impl ListImageByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2584,11 +2751,13 @@ impl ListImageByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2598,6 +2767,7 @@ impl ListImageByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_IMAGE_BY_TAGS);
         if let Some(body) = &self.body {
@@ -2628,6 +2798,7 @@ pub struct ListImageMembers {
     options: RequestOptions,
 }
 impl ListImageMembers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2658,11 +2829,13 @@ impl ListImageMembers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2672,6 +2845,7 @@ impl ListImageMembers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_IMAGE_MEMBERS);
         input.path("image_id", self.image_id.as_deref());
@@ -2684,18 +2858,23 @@ impl ListImageMembers {
 impl huaweicloud_sdk_core::pagination::Paged for ListImageMembers {
     type Output = models::ListImageMembersResponse;
     type Item = models::ImageMember;
+    #[inline]
     fn operation(&self) -> &'static str {
         "IMS ListImageMembers"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2703,6 +2882,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListImageMembers {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2710,12 +2890,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListImageMembers {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListImageMembersResponse) -> &[models::ImageMember] {
         output.members.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListImageMembersResponse) -> Vec<models::ImageMember> {
         output.members.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListImageMembersResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -2725,6 +2908,7 @@ impl ListImageMembers {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2733,6 +2917,7 @@ impl ListImageMembers {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `members` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ImageMember> {
@@ -2757,6 +2942,7 @@ pub struct ListImageTags {
     options: RequestOptions,
 }
 impl ListImageTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2772,11 +2958,13 @@ impl ListImageTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2786,6 +2974,7 @@ impl ListImageTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_IMAGE_TAGS);
         input.path("image_id", self.image_id.as_deref());
@@ -2847,6 +3036,7 @@ pub struct ListImages {
     options: RequestOptions,
 }
 impl ListImages {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3165,11 +3355,13 @@ impl ListImages {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3179,6 +3371,7 @@ impl ListImages {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_IMAGES);
         input.query("__imagetype", &self.imagetype);
@@ -3225,18 +3418,23 @@ impl ListImages {
 impl huaweicloud_sdk_core::pagination::Paged for ListImages {
     type Output = models::ListImagesResponse;
     type Item = models::ImageInfo;
+    #[inline]
     fn operation(&self) -> &'static str {
         "IMS ListImages"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3244,6 +3442,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListImages {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3251,12 +3450,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListImages {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListImagesResponse) -> &[models::ImageInfo] {
         output.images.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListImagesResponse) -> Vec<models::ImageInfo> {
         output.images.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListImagesResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -3266,6 +3468,7 @@ impl ListImages {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3274,6 +3477,7 @@ impl ListImages {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `images` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ImageInfo> {
@@ -3297,6 +3501,7 @@ pub struct ListImagesTags {
     options: RequestOptions,
 }
 impl ListImagesTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3304,11 +3509,13 @@ impl ListImagesTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3318,6 +3525,7 @@ impl ListImagesTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_IMAGES_TAGS);
         input.options(self.options);
@@ -3342,6 +3550,7 @@ pub struct ListOsVersions {
     options: RequestOptions,
 }
 impl ListOsVersions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3358,11 +3567,13 @@ impl ListOsVersions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3372,6 +3583,7 @@ impl ListOsVersions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_OS_VERSIONS);
         input.query("tag", &self.tag);
@@ -3411,6 +3623,7 @@ pub struct ListTags {
     options: RequestOptions,
 }
 impl ListTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3546,11 +3759,13 @@ impl ListTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3560,6 +3775,7 @@ impl ListTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TAGS);
         input.query("limit", &self.limit);
@@ -3598,6 +3814,7 @@ pub struct ListVersions {
     options: RequestOptions,
 }
 impl ListVersions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3605,11 +3822,13 @@ impl ListVersions {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3619,6 +3838,7 @@ impl ListVersions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VERSIONS);
         input.options(self.options);
@@ -3644,6 +3864,7 @@ pub struct RegisterImage {
     options: RequestOptions,
 }
 impl RegisterImage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3667,11 +3888,13 @@ impl RegisterImage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3681,6 +3904,7 @@ impl RegisterImage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REGISTER_IMAGE);
         input.path("image_id", self.image_id.as_deref());
@@ -3711,6 +3935,7 @@ pub struct ShowImageMember {
     options: RequestOptions,
 }
 impl ShowImageMember {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3734,11 +3959,13 @@ impl ShowImageMember {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3748,6 +3975,7 @@ impl ShowImageMember {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_IMAGE_MEMBER);
         input.path("image_id", self.image_id.as_deref());
@@ -3773,6 +4001,7 @@ pub struct ShowImageQuota {
     options: RequestOptions,
 }
 impl ShowImageQuota {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3780,11 +4009,13 @@ impl ShowImageQuota {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3794,6 +4025,7 @@ impl ShowImageQuota {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_IMAGE_QUOTA);
         input.options(self.options);
@@ -3818,6 +4050,7 @@ pub struct ShowJob {
     options: RequestOptions,
 }
 impl ShowJob {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3833,11 +4066,13 @@ impl ShowJob {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3847,6 +4082,7 @@ impl ShowJob {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_JOB);
         input.path("job_id", self.job_id.as_deref());
@@ -3872,6 +4108,7 @@ pub struct ShowJobProgress {
     options: RequestOptions,
 }
 impl ShowJobProgress {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3887,11 +4124,13 @@ impl ShowJobProgress {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3901,6 +4140,7 @@ impl ShowJobProgress {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_JOB_PROGRESS);
         input.path("job_id", self.job_id.as_deref());
@@ -3926,6 +4166,7 @@ pub struct ShowVersion {
     options: RequestOptions,
 }
 impl ShowVersion {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3940,11 +4181,13 @@ impl ShowVersion {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3954,6 +4197,7 @@ impl ShowVersion {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VERSION);
         input.path("version", self.version.as_deref());
@@ -3980,6 +4224,7 @@ pub struct UpdateImage {
     options: RequestOptions,
 }
 impl UpdateImage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4001,11 +4246,13 @@ impl UpdateImage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4015,6 +4262,7 @@ impl UpdateImage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_IMAGE);
         input.path("image_id", self.image_id.as_deref());

@@ -62,6 +62,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_or_delete_kafka_tag(
         &self,
     ) -> super::operations::BatchCreateOrDeleteKafkaTag {
@@ -107,6 +108,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_group(&self) -> super::operations::BatchDeleteGroup {
         super::operations::BatchDeleteGroup::new(self.inner.clone())
     }
@@ -154,6 +156,7 @@ impl Client {
     /// ```
     #[doc(alias = "delete_topic")]
     #[doc(alias = "delete_topics")]
+    #[inline]
     pub fn batch_delete_instance_topic(
         &self,
     ) -> super::operations::BatchDeleteInstanceTopic {
@@ -200,6 +203,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_instance_users(
         &self,
     ) -> super::operations::BatchDeleteInstanceUsers {
@@ -247,6 +251,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_message_diagnosis_reports(
         &self,
     ) -> super::operations::BatchDeleteMessageDiagnosisReports {
@@ -292,6 +297,7 @@ impl Client {
     /// ```
     #[doc(alias = "delete_instances")]
     #[doc(alias = "restart_instance")]
+    #[inline]
     pub fn batch_restart_or_delete_instances(
         &self,
     ) -> super::operations::BatchRestartOrDeleteInstances {
@@ -334,6 +340,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn close_kafka_manager(&self) -> super::operations::CloseKafkaManager {
         super::operations::CloseKafkaManager::new(self.inner.clone())
     }
@@ -377,6 +384,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_connector(&self) -> super::operations::CreateConnector {
         super::operations::CreateConnector::new(self.inner.clone())
     }
@@ -421,6 +429,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_connector_task(&self) -> super::operations::CreateConnectorTask {
         super::operations::CreateConnectorTask::new(self.inner.clone())
     }
@@ -473,6 +482,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "create_instance")]
+    #[inline]
     pub fn create_instance_by_engine(
         &self,
     ) -> super::operations::CreateInstanceByEngine {
@@ -521,6 +531,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "create_topic")]
+    #[inline]
     pub fn create_instance_topic(&self) -> super::operations::CreateInstanceTopic {
         super::operations::CreateInstanceTopic::new(self.inner.clone())
     }
@@ -566,6 +577,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "create_user")]
+    #[inline]
     pub fn create_instance_user(&self) -> super::operations::CreateInstanceUser {
         super::operations::CreateInstanceUser::new(self.inner.clone())
     }
@@ -610,6 +622,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_kafka_consumer_group(
         &self,
     ) -> super::operations::CreateKafkaConsumerGroup {
@@ -657,6 +670,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_kafka_reassignment_task(
         &self,
     ) -> super::operations::CreateKafkaReassignmentTask {
@@ -700,6 +714,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_kafka_rebalance_log_task(
         &self,
     ) -> super::operations::CreateKafkaRebalanceLogTask {
@@ -746,6 +761,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_kafka_topic_quota(&self) -> super::operations::CreateKafkaTopicQuota {
         super::operations::CreateKafkaTopicQuota::new(self.inner.clone())
     }
@@ -791,6 +807,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_kafka_user_client_quota_task(
         &self,
     ) -> super::operations::CreateKafkaUserClientQuotaTask {
@@ -840,6 +857,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_message_diagnosis_task(
         &self,
     ) -> super::operations::CreateMessageDiagnosisTask {
@@ -889,6 +907,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_partition(&self) -> super::operations::CreatePartition {
         super::operations::CreatePartition::new(self.inner.clone())
     }
@@ -939,6 +958,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "create_instance")]
+    #[inline]
     pub fn create_post_paid_kafka_instance(
         &self,
     ) -> super::operations::CreatePostPaidKafkaInstance {
@@ -985,6 +1005,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_background_task(&self) -> super::operations::DeleteBackgroundTask {
         super::operations::DeleteBackgroundTask::new(self.inner.clone())
     }
@@ -1024,6 +1045,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_connector(&self) -> super::operations::DeleteConnector {
         super::operations::DeleteConnector::new(self.inner.clone())
     }
@@ -1067,6 +1089,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_connector_task(&self) -> super::operations::DeleteConnectorTask {
         super::operations::DeleteConnectorTask::new(self.inner.clone())
     }
@@ -1115,6 +1138,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_consumer_group_offsets(
         &self,
     ) -> super::operations::DeleteConsumerGroupOffsets {
@@ -1160,6 +1184,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_group(&self) -> super::operations::DeleteGroup {
         super::operations::DeleteGroup::new(self.inner.clone())
     }
@@ -1200,6 +1225,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_instance(&self) -> super::operations::DeleteInstance {
         super::operations::DeleteInstance::new(self.inner.clone())
     }
@@ -1246,6 +1272,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_instance_consumer_group(
         &self,
     ) -> super::operations::DeleteInstanceConsumerGroup {
@@ -1296,6 +1323,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_kafka_topic_messages(
         &self,
     ) -> super::operations::DeleteKafkaTopicMessages {
@@ -1342,6 +1370,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_kafka_topic_quota(&self) -> super::operations::DeleteKafkaTopicQuota {
         super::operations::DeleteKafkaTopicQuota::new(self.inner.clone())
     }
@@ -1387,6 +1416,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_kafka_user_client_quota_task(
         &self,
     ) -> super::operations::DeleteKafkaUserClientQuotaTask {
@@ -1432,6 +1462,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_scheduled_task(&self) -> super::operations::DeleteScheduledTask {
         super::operations::DeleteScheduledTask::new(self.inner.clone())
     }
@@ -1471,6 +1502,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn enable_dns(&self) -> super::operations::EnableDns {
         super::operations::EnableDns::new(self.inner.clone())
     }
@@ -1507,6 +1539,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_available_zones(&self) -> super::operations::ListAvailableZones {
         super::operations::ListAvailableZones::new(self.inner.clone())
     }
@@ -1557,6 +1590,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_background_tasks(&self) -> super::operations::ListBackgroundTasks {
         super::operations::ListBackgroundTasks::new(self.inner.clone())
     }
@@ -1593,6 +1627,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_config_features(&self) -> super::operations::ListConfigFeatures {
         super::operations::ListConfigFeatures::new(self.inner.clone())
     }
@@ -1645,6 +1680,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_connector_tasks(&self) -> super::operations::ListConnectorTasks {
         super::operations::ListConnectorTasks::new(self.inner.clone())
     }
@@ -1688,6 +1724,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_engine_products(&self) -> super::operations::ListEngineProducts {
         super::operations::ListEngineProducts::new(self.inner.clone())
     }
@@ -1735,6 +1772,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_instance_consumer_group(
         &self,
     ) -> super::operations::ListInstanceConsumerGroup {
@@ -1803,6 +1841,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_instance_consumer_group_members(
         &self,
     ) -> super::operations::ListInstanceConsumerGroupMembers {
@@ -1874,6 +1913,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_instance_consumer_group_message_offset(
         &self,
     ) -> super::operations::ListInstanceConsumerGroupMessageOffset {
@@ -1948,6 +1988,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_instance_consumer_group_topics(
         &self,
     ) -> super::operations::ListInstanceConsumerGroupTopics {
@@ -2007,6 +2048,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_instance_consumer_groups(
         &self,
     ) -> super::operations::ListInstanceConsumerGroups {
@@ -2062,6 +2104,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "list_topics")]
+    #[inline]
     pub fn list_instance_topics(&self) -> super::operations::ListInstanceTopics {
         super::operations::ListInstanceTopics::new(self.inner.clone())
     }
@@ -2135,6 +2178,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_instances(&self) -> super::operations::ListInstances {
         super::operations::ListInstances::new(self.inner.clone())
     }
@@ -2189,6 +2233,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_message_diagnosis_reports(
         &self,
     ) -> super::operations::ListMessageDiagnosisReports {
@@ -2227,6 +2272,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_obs_buckets(&self) -> super::operations::ListObsBuckets {
         super::operations::ListObsBuckets::new(self.inner.clone())
     }
@@ -2276,6 +2322,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_scheduled_tasks(&self) -> super::operations::ListScheduledTasks {
         super::operations::ListScheduledTasks::new(self.inner.clone())
     }
@@ -2333,6 +2380,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_topic_partitions(&self) -> super::operations::ListTopicPartitions {
         super::operations::ListTopicPartitions::new(self.inner.clone())
     }
@@ -2389,6 +2437,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_topic_producers(&self) -> super::operations::ListTopicProducers {
         super::operations::ListTopicProducers::new(self.inner.clone())
     }
@@ -2436,6 +2485,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn modify_connector_task(&self) -> super::operations::ModifyConnectorTask {
         super::operations::ModifyConnectorTask::new(self.inner.clone())
     }
@@ -2480,6 +2530,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn modify_instance_configs(&self) -> super::operations::ModifyInstanceConfigs {
         super::operations::ModifyInstanceConfigs::new(self.inner.clone())
     }
@@ -2524,6 +2575,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn modify_kafka_public_ip_access_switch(
         &self,
     ) -> super::operations::ModifyKafkaPublicIpAccessSwitch {
@@ -2570,6 +2622,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn modify_kafka_topic_quota(&self) -> super::operations::ModifyKafkaTopicQuota {
         super::operations::ModifyKafkaTopicQuota::new(self.inner.clone())
     }
@@ -2610,6 +2663,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn modify_recycle_policy(&self) -> super::operations::ModifyRecyclePolicy {
         super::operations::ModifyRecyclePolicy::new(self.inner.clone())
     }
@@ -2653,6 +2707,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn pause_connector_task(&self) -> super::operations::PauseConnectorTask {
         super::operations::PauseConnectorTask::new(self.inner.clone())
     }
@@ -2697,6 +2752,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reset_manager_password(&self) -> super::operations::ResetManagerPassword {
         super::operations::ResetManagerPassword::new(self.inner.clone())
     }
@@ -2747,6 +2803,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reset_message_offset(&self) -> super::operations::ResetMessageOffset {
         super::operations::ResetMessageOffset::new(self.inner.clone())
     }
@@ -2797,6 +2854,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reset_message_offset_with_engine(
         &self,
     ) -> super::operations::ResetMessageOffsetWithEngine {
@@ -2844,6 +2902,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reset_password(&self) -> super::operations::ResetPassword {
         super::operations::ResetPassword::new(self.inner.clone())
     }
@@ -2899,10 +2958,12 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "reset_user_password")]
+    #[inline]
     pub fn reset_user_passwrod(&self) -> super::operations::ResetUserPasswrod {
         super::operations::ResetUserPasswrod::new(self.inner.clone())
     }
     /// Correctly spelled alias of [`reset_user_passwrod`](Self::reset_user_passwrod) (the official operation id is `ResetUserPasswrod`); same request.
+    #[inline]
     pub fn reset_user_password(&self) -> super::operations::ResetUserPasswrod {
         self.reset_user_passwrod()
     }
@@ -2952,6 +3013,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "resize_instance")]
+    #[inline]
     pub fn resize_engine_instance(&self) -> super::operations::ResizeEngineInstance {
         super::operations::ResizeEngineInstance::new(self.inner.clone())
     }
@@ -2998,6 +3060,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "resize_instance")]
+    #[inline]
     pub fn resize_kafka_instance(&self) -> super::operations::ResizeKafkaInstance {
         super::operations::ResizeKafkaInstance::new(self.inner.clone())
     }
@@ -3041,6 +3104,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn restart_connector_task(&self) -> super::operations::RestartConnectorTask {
         super::operations::RestartConnectorTask::new(self.inner.clone())
     }
@@ -3080,6 +3144,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn restart_manager(&self) -> super::operations::RestartManager {
         super::operations::RestartManager::new(self.inner.clone())
     }
@@ -3123,6 +3188,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn restart_smart_connector_task(
         &self,
     ) -> super::operations::RestartSmartConnectorTask {
@@ -3165,6 +3231,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn restore_recycle_instance(&self) -> super::operations::RestoreRecycleInstance {
         super::operations::RestoreRecycleInstance::new(self.inner.clone())
     }
@@ -3208,6 +3275,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn resume_connector_task(&self) -> super::operations::ResumeConnectorTask {
         super::operations::ResumeConnectorTask::new(self.inner.clone())
     }
@@ -3256,6 +3324,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn send_kafka_message(&self) -> super::operations::SendKafkaMessage {
         super::operations::SendKafkaMessage::new(self.inner.clone())
     }
@@ -3298,6 +3367,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_background_task(&self) -> super::operations::ShowBackgroundTask {
         super::operations::ShowBackgroundTask::new(self.inner.clone())
     }
@@ -3343,6 +3413,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_background_task_progress(
         &self,
     ) -> super::operations::ShowBackgroundTaskProgress {
@@ -3384,6 +3455,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_ces_hierarchy(&self) -> super::operations::ShowCesHierarchy {
         super::operations::ShowCesHierarchy::new(self.inner.clone())
     }
@@ -3423,6 +3495,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_cluster(&self) -> super::operations::ShowCluster {
         super::operations::ShowCluster::new(self.inner.clone())
     }
@@ -3464,6 +3537,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_connector_resource_info(
         &self,
     ) -> super::operations::ShowConnectorResourceInfo {
@@ -3508,6 +3582,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_connector_task(&self) -> super::operations::ShowConnectorTask {
         super::operations::ShowConnectorTask::new(self.inner.clone())
     }
@@ -3547,6 +3622,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_coordinators(&self) -> super::operations::ShowCoordinators {
         super::operations::ShowCoordinators::new(self.inner.clone())
     }
@@ -3593,6 +3669,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_diagnosis_pre_check(&self) -> super::operations::ShowDiagnosisPreCheck {
         super::operations::ShowDiagnosisPreCheck::new(self.inner.clone())
     }
@@ -3634,6 +3711,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_group(&self) -> super::operations::ShowGroup {
         super::operations::ShowGroup::new(self.inner.clone())
     }
@@ -3676,6 +3754,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_groups(&self) -> super::operations::ShowGroups {
         super::operations::ShowGroups::new(self.inner.clone())
     }
@@ -3715,6 +3794,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance(&self) -> super::operations::ShowInstance {
         super::operations::ShowInstance::new(self.inner.clone())
     }
@@ -3742,6 +3822,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn wait_until_instance_running(
         &self,
         instance_id: impl Into<String>,
@@ -3787,6 +3868,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance_configs(&self) -> super::operations::ShowInstanceConfigs {
         super::operations::ShowInstanceConfigs::new(self.inner.clone())
     }
@@ -3863,6 +3945,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance_messages(&self) -> super::operations::ShowInstanceMessages {
         super::operations::ShowInstanceMessages::new(self.inner.clone())
     }
@@ -3907,6 +3990,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance_topic_detail(
         &self,
     ) -> super::operations::ShowInstanceTopicDetail {
@@ -3948,6 +4032,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance_users(&self) -> super::operations::ShowInstanceUsers {
         super::operations::ShowInstanceUsers::new(self.inner.clone())
     }
@@ -3987,6 +4072,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_cluster(&self) -> super::operations::ShowKafkaCluster {
         super::operations::ShowKafkaCluster::new(self.inner.clone())
     }
@@ -4032,6 +4118,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_instance_extend_product_info(
         &self,
     ) -> super::operations::ShowKafkaInstanceExtendProductInfo {
@@ -4076,6 +4163,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_log_task(&self) -> super::operations::ShowKafkaLogTask {
         super::operations::ShowKafkaLogTask::new(self.inner.clone())
     }
@@ -4125,6 +4213,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_product_cores(&self) -> super::operations::ShowKafkaProductCores {
         super::operations::ShowKafkaProductCores::new(self.inner.clone())
     }
@@ -4162,6 +4251,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_project_tags(&self) -> super::operations::ShowKafkaProjectTags {
         super::operations::ShowKafkaProjectTags::new(self.inner.clone())
     }
@@ -4202,6 +4292,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_rebalance_log(&self) -> super::operations::ShowKafkaRebalanceLog {
         super::operations::ShowKafkaRebalanceLog::new(self.inner.clone())
     }
@@ -4243,6 +4334,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_scale_pre_check_info(
         &self,
     ) -> super::operations::ShowKafkaScalePreCheckInfo {
@@ -4284,6 +4376,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_tags(&self) -> super::operations::ShowKafkaTags {
         super::operations::ShowKafkaTags::new(self.inner.clone())
     }
@@ -4327,6 +4420,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_topic_detail(&self) -> super::operations::ShowKafkaTopicDetail {
         super::operations::ShowKafkaTopicDetail::new(self.inner.clone())
     }
@@ -4377,6 +4471,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "show_kafka_topic_partition_disk_usage")]
+    #[inline]
     pub fn show_kafka_topic_partition_diskusage(
         &self,
     ) -> super::operations::ShowKafkaTopicPartitionDiskusage {
@@ -4429,6 +4524,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_topic_quota(&self) -> super::operations::ShowKafkaTopicQuota {
         super::operations::ShowKafkaTopicQuota::new(self.inner.clone())
     }
@@ -4483,6 +4579,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_kafka_user_client_quota(
         &self,
     ) -> super::operations::ShowKafkaUserClientQuota {
@@ -4523,6 +4620,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "list_maintenance_windows")]
+    #[inline]
     pub fn show_maintain_windows(&self) -> super::operations::ShowMaintainWindows {
         super::operations::ShowMaintainWindows::new(self.inner.clone())
     }
@@ -4568,6 +4666,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_message_diagnosis_report(
         &self,
     ) -> super::operations::ShowMessageDiagnosisReport {
@@ -4633,6 +4732,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_messages(&self) -> super::operations::ShowMessages {
         super::operations::ShowMessages::new(self.inner.clone())
     }
@@ -4681,6 +4781,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_partition_beginning_message(
         &self,
     ) -> super::operations::ShowPartitionBeginningMessage {
@@ -4731,6 +4832,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_partition_end_message(
         &self,
     ) -> super::operations::ShowPartitionEndMessage {
@@ -4784,6 +4886,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_partition_message(&self) -> super::operations::ShowPartitionMessage {
         super::operations::ShowPartitionMessage::new(self.inner.clone())
     }
@@ -4821,6 +4924,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_quotas(&self) -> super::operations::ShowQuotas {
         super::operations::ShowQuotas::new(self.inner.clone())
     }
@@ -4858,6 +4962,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_recycle_instances(&self) -> super::operations::ShowRecycleInstances {
         super::operations::ShowRecycleInstances::new(self.inner.clone())
     }
@@ -4901,6 +5006,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_topic_access_policy(&self) -> super::operations::ShowTopicAccessPolicy {
         super::operations::ShowTopicAccessPolicy::new(self.inner.clone())
     }
@@ -4942,6 +5048,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_upgrade_instance_version(
         &self,
     ) -> super::operations::ShowUpgradeInstanceVersion {
@@ -4984,6 +5091,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_volume_expand_config(
         &self,
     ) -> super::operations::ShowVolumeExpandConfig {
@@ -5033,6 +5141,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn start_kafka_log_task(&self) -> super::operations::StartKafkaLogTask {
         super::operations::StartKafkaLogTask::new(self.inner.clone())
     }
@@ -5076,6 +5185,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn stop_kafka_log_task(&self) -> super::operations::StopKafkaLogTask {
         super::operations::StopKafkaLogTask::new(self.inner.clone())
     }
@@ -5117,6 +5227,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn stop_kafka_rebalance_log_task(
         &self,
     ) -> super::operations::StopKafkaRebalanceLogTask {
@@ -5163,6 +5274,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance(&self) -> super::operations::UpdateInstance {
         super::operations::UpdateInstance::new(self.inner.clone())
     }
@@ -5209,6 +5321,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance_auto_create_topic(
         &self,
     ) -> super::operations::UpdateInstanceAutoCreateTopic {
@@ -5261,6 +5374,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance_consumer_group(
         &self,
     ) -> super::operations::UpdateInstanceConsumerGroup {
@@ -5308,6 +5422,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance_cross_vpc_ip(
         &self,
     ) -> super::operations::UpdateInstanceCrossVpcIp {
@@ -5357,6 +5472,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance_group(&self) -> super::operations::UpdateInstanceGroup {
         super::operations::UpdateInstanceGroup::new(self.inner.clone())
     }
@@ -5401,6 +5517,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance_topic(&self) -> super::operations::UpdateInstanceTopic {
         super::operations::UpdateInstanceTopic::new(self.inner.clone())
     }
@@ -5451,6 +5568,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance_user(&self) -> super::operations::UpdateInstanceUser {
         super::operations::UpdateInstanceUser::new(self.inner.clone())
     }
@@ -5499,6 +5617,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_kafka_port_protocol(
         &self,
     ) -> super::operations::UpdateKafkaPortProtocol {
@@ -5546,6 +5665,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_kafka_user_client_quota_task(
         &self,
     ) -> super::operations::UpdateKafkaUserClientQuotaTask {
@@ -5596,6 +5716,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_scheduled_task(&self) -> super::operations::UpdateScheduledTask {
         super::operations::UpdateScheduledTask::new(self.inner.clone())
     }
@@ -5641,6 +5762,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_topic_access_policy(
         &self,
     ) -> super::operations::UpdateTopicAccessPolicy {
@@ -5688,6 +5810,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_volume_expansion_config(
         &self,
     ) -> super::operations::UpdateVolumeExpansionConfig {
@@ -5733,6 +5856,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn upgrade_instance(&self) -> super::operations::UpgradeInstance {
         super::operations::UpgradeInstance::new(self.inner.clone())
     }
@@ -5777,6 +5901,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn validate_connector_connectivity(
         &self,
     ) -> super::operations::ValidateConnectorConnectivity {

@@ -21,6 +21,7 @@ pub struct BatchCreateOrDeleteKafkaTag {
     options: RequestOptions,
 }
 impl BatchCreateOrDeleteKafkaTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -42,11 +43,13 @@ impl BatchCreateOrDeleteKafkaTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -54,6 +57,7 @@ impl BatchCreateOrDeleteKafkaTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_OR_DELETE_KAFKA_TAG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -83,6 +87,7 @@ pub struct BatchDeleteGroup {
     options: RequestOptions,
 }
 impl BatchDeleteGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -104,11 +109,13 @@ impl BatchDeleteGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -118,6 +125,7 @@ impl BatchDeleteGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_GROUP);
         input.path("instance_id", self.instance_id.as_deref());
@@ -148,6 +156,7 @@ pub struct BatchDeleteInstanceTopic {
     options: RequestOptions,
 }
 impl BatchDeleteInstanceTopic {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -169,11 +178,13 @@ impl BatchDeleteInstanceTopic {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -183,6 +194,7 @@ impl BatchDeleteInstanceTopic {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_INSTANCE_TOPIC);
         input.path("instance_id", self.instance_id.as_deref());
@@ -212,6 +224,7 @@ pub struct BatchDeleteInstanceUsers {
     options: RequestOptions,
 }
 impl BatchDeleteInstanceUsers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -233,11 +246,13 @@ impl BatchDeleteInstanceUsers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -245,6 +260,7 @@ impl BatchDeleteInstanceUsers {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_INSTANCE_USERS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -274,6 +290,7 @@ pub struct BatchDeleteMessageDiagnosisReports {
     options: RequestOptions,
 }
 impl BatchDeleteMessageDiagnosisReports {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -295,11 +312,13 @@ impl BatchDeleteMessageDiagnosisReports {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -309,6 +328,7 @@ impl BatchDeleteMessageDiagnosisReports {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_MESSAGE_DIAGNOSIS_REPORTS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -338,6 +358,7 @@ pub struct BatchRestartOrDeleteInstances {
     options: RequestOptions,
 }
 impl BatchRestartOrDeleteInstances {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -351,11 +372,13 @@ impl BatchRestartOrDeleteInstances {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -365,6 +388,7 @@ impl BatchRestartOrDeleteInstances {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESTART_OR_DELETE_INSTANCES);
         if let Some(body) = &self.body {
@@ -393,6 +417,7 @@ pub struct CloseKafkaManager {
     options: RequestOptions,
 }
 impl CloseKafkaManager {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -408,11 +433,13 @@ impl CloseKafkaManager {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -420,6 +447,7 @@ impl CloseKafkaManager {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CLOSE_KAFKA_MANAGER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -446,6 +474,7 @@ pub struct CreateConnector {
     options: RequestOptions,
 }
 impl CreateConnector {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -467,11 +496,13 @@ impl CreateConnector {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -481,6 +512,7 @@ impl CreateConnector {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_CONNECTOR);
         input.path("instance_id", self.instance_id.as_deref());
@@ -510,6 +542,7 @@ pub struct CreateConnectorTask {
     options: RequestOptions,
 }
 impl CreateConnectorTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -531,11 +564,13 @@ impl CreateConnectorTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -545,6 +580,7 @@ impl CreateConnectorTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -574,6 +610,7 @@ pub struct CreateInstanceByEngine {
     options: RequestOptions,
 }
 impl CreateInstanceByEngine {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -595,11 +632,13 @@ impl CreateInstanceByEngine {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -609,6 +648,7 @@ impl CreateInstanceByEngine {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_INSTANCE_BY_ENGINE);
         input.path("engine", self.engine.as_deref());
@@ -639,6 +679,7 @@ pub struct CreateInstanceTopic {
     options: RequestOptions,
 }
 impl CreateInstanceTopic {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -660,11 +701,13 @@ impl CreateInstanceTopic {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -674,6 +717,7 @@ impl CreateInstanceTopic {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_INSTANCE_TOPIC);
         input.path("instance_id", self.instance_id.as_deref());
@@ -704,6 +748,7 @@ pub struct CreateInstanceUser {
     options: RequestOptions,
 }
 impl CreateInstanceUser {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -725,11 +770,13 @@ impl CreateInstanceUser {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -737,6 +784,7 @@ impl CreateInstanceUser {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_INSTANCE_USER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -766,6 +814,7 @@ pub struct CreateKafkaConsumerGroup {
     options: RequestOptions,
 }
 impl CreateKafkaConsumerGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -787,11 +836,13 @@ impl CreateKafkaConsumerGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body bytes.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -801,6 +852,7 @@ impl CreateKafkaConsumerGroup {
         huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_KAFKA_CONSUMER_GROUP);
         input.path("instance_id", self.instance_id.as_deref());
@@ -831,6 +883,7 @@ pub struct CreateKafkaReassignmentTask {
     options: RequestOptions,
 }
 impl CreateKafkaReassignmentTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -852,11 +905,13 @@ impl CreateKafkaReassignmentTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -866,6 +921,7 @@ impl CreateKafkaReassignmentTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_KAFKA_REASSIGNMENT_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -895,6 +951,7 @@ pub struct CreateKafkaRebalanceLogTask {
     options: RequestOptions,
 }
 impl CreateKafkaRebalanceLogTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -910,11 +967,13 @@ impl CreateKafkaRebalanceLogTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -924,6 +983,7 @@ impl CreateKafkaRebalanceLogTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_KAFKA_REBALANCE_LOG_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -950,6 +1010,7 @@ pub struct CreateKafkaTopicQuota {
     options: RequestOptions,
 }
 impl CreateKafkaTopicQuota {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -971,11 +1032,13 @@ impl CreateKafkaTopicQuota {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -985,6 +1048,7 @@ impl CreateKafkaTopicQuota {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_KAFKA_TOPIC_QUOTA);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1014,6 +1078,7 @@ pub struct CreateKafkaUserClientQuotaTask {
     options: RequestOptions,
 }
 impl CreateKafkaUserClientQuotaTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1035,11 +1100,13 @@ impl CreateKafkaUserClientQuotaTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1049,6 +1116,7 @@ impl CreateKafkaUserClientQuotaTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_KAFKA_USER_CLIENT_QUOTA_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1078,6 +1146,7 @@ pub struct CreateMessageDiagnosisTask {
     options: RequestOptions,
 }
 impl CreateMessageDiagnosisTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1099,11 +1168,13 @@ impl CreateMessageDiagnosisTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1113,6 +1184,7 @@ impl CreateMessageDiagnosisTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_MESSAGE_DIAGNOSIS_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1144,6 +1216,7 @@ pub struct CreatePartition {
     options: RequestOptions,
 }
 impl CreatePartition {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1172,11 +1245,13 @@ impl CreatePartition {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1184,6 +1259,7 @@ impl CreatePartition {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PARTITION);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1213,6 +1289,7 @@ pub struct CreatePostPaidKafkaInstance {
     options: RequestOptions,
 }
 impl CreatePostPaidKafkaInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1226,11 +1303,13 @@ impl CreatePostPaidKafkaInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1240,6 +1319,7 @@ impl CreatePostPaidKafkaInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_POST_PAID_KAFKA_INSTANCE);
         if let Some(body) = &self.body {
@@ -1269,6 +1349,7 @@ pub struct DeleteBackgroundTask {
     options: RequestOptions,
 }
 impl DeleteBackgroundTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1292,11 +1373,13 @@ impl DeleteBackgroundTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1304,6 +1387,7 @@ impl DeleteBackgroundTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_BACKGROUND_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1330,6 +1414,7 @@ pub struct DeleteConnector {
     options: RequestOptions,
 }
 impl DeleteConnector {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1345,11 +1430,13 @@ impl DeleteConnector {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1359,6 +1446,7 @@ impl DeleteConnector {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CONNECTOR);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1385,6 +1473,7 @@ pub struct DeleteConnectorTask {
     options: RequestOptions,
 }
 impl DeleteConnectorTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1408,11 +1497,13 @@ impl DeleteConnectorTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1420,6 +1511,7 @@ impl DeleteConnectorTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1448,6 +1540,7 @@ pub struct DeleteConsumerGroupOffsets {
     options: RequestOptions,
 }
 impl DeleteConsumerGroupOffsets {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1477,11 +1570,13 @@ impl DeleteConsumerGroupOffsets {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1491,6 +1586,7 @@ impl DeleteConsumerGroupOffsets {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CONSUMER_GROUP_OFFSETS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1521,6 +1617,7 @@ pub struct DeleteGroup {
     options: RequestOptions,
 }
 impl DeleteGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1543,11 +1640,13 @@ impl DeleteGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1555,6 +1654,7 @@ impl DeleteGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_GROUP);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1581,6 +1681,7 @@ pub struct DeleteInstance {
     options: RequestOptions,
 }
 impl DeleteInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1596,11 +1697,13 @@ impl DeleteInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1608,6 +1711,7 @@ impl DeleteInstance {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1635,6 +1739,7 @@ pub struct DeleteInstanceConsumerGroup {
     options: RequestOptions,
 }
 impl DeleteInstanceConsumerGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1664,11 +1769,13 @@ impl DeleteInstanceConsumerGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1676,6 +1783,7 @@ impl DeleteInstanceConsumerGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_INSTANCE_CONSUMER_GROUP);
         input.path("engine", self.engine.as_deref());
@@ -1705,6 +1813,7 @@ pub struct DeleteKafkaTopicMessages {
     options: RequestOptions,
 }
 impl DeleteKafkaTopicMessages {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1733,11 +1842,13 @@ impl DeleteKafkaTopicMessages {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1747,6 +1858,7 @@ impl DeleteKafkaTopicMessages {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_KAFKA_TOPIC_MESSAGES);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1777,6 +1889,7 @@ pub struct DeleteKafkaTopicQuota {
     options: RequestOptions,
 }
 impl DeleteKafkaTopicQuota {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1798,11 +1911,13 @@ impl DeleteKafkaTopicQuota {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1812,6 +1927,7 @@ impl DeleteKafkaTopicQuota {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_KAFKA_TOPIC_QUOTA);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1841,6 +1957,7 @@ pub struct DeleteKafkaUserClientQuotaTask {
     options: RequestOptions,
 }
 impl DeleteKafkaUserClientQuotaTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1862,11 +1979,13 @@ impl DeleteKafkaUserClientQuotaTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1876,6 +1995,7 @@ impl DeleteKafkaUserClientQuotaTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_KAFKA_USER_CLIENT_QUOTA_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1905,6 +2025,7 @@ pub struct DeleteScheduledTask {
     options: RequestOptions,
 }
 impl DeleteScheduledTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1928,11 +2049,13 @@ impl DeleteScheduledTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1940,6 +2063,7 @@ impl DeleteScheduledTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SCHEDULED_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1966,6 +2090,7 @@ pub struct EnableDns {
     options: RequestOptions,
 }
 impl EnableDns {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1981,11 +2106,13 @@ impl EnableDns {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1993,6 +2120,7 @@ impl EnableDns {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ENABLE_DNS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2017,6 +2145,7 @@ pub struct ListAvailableZones {
     options: RequestOptions,
 }
 impl ListAvailableZones {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2024,11 +2153,13 @@ impl ListAvailableZones {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2038,6 +2169,7 @@ impl ListAvailableZones {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_AVAILABLE_ZONES);
         input.options(self.options);
@@ -2066,6 +2198,7 @@ pub struct ListBackgroundTasks {
     options: RequestOptions,
 }
 impl ListBackgroundTasks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2111,11 +2244,13 @@ impl ListBackgroundTasks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2125,6 +2260,7 @@ impl ListBackgroundTasks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BACKGROUND_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2153,6 +2289,7 @@ pub struct ListConfigFeatures {
     options: RequestOptions,
 }
 impl ListConfigFeatures {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2160,11 +2297,13 @@ impl ListConfigFeatures {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2174,6 +2313,7 @@ impl ListConfigFeatures {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONFIG_FEATURES);
         input.options(self.options);
@@ -2200,6 +2340,7 @@ pub struct ListConnectorTasks {
     options: RequestOptions,
 }
 impl ListConnectorTasks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2231,11 +2372,13 @@ impl ListConnectorTasks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2245,6 +2388,7 @@ impl ListConnectorTasks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONNECTOR_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2257,18 +2401,23 @@ impl ListConnectorTasks {
 impl huaweicloud_sdk_core::pagination::Paged for ListConnectorTasks {
     type Output = models::ListConnectorTasksResponse;
     type Item = models::SmartConnectTaskEntity;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ListConnectorTasks"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2276,6 +2425,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListConnectorTasks {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2283,16 +2433,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListConnectorTasks {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListConnectorTasksResponse,
     ) -> &[models::SmartConnectTaskEntity] {
         output.tasks.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListConnectorTasksResponse,
     ) -> Vec<models::SmartConnectTaskEntity> {
         output.tasks.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListConnectorTasksResponse) -> Option<i64> {
         output.total_number
     }
@@ -2302,6 +2455,7 @@ impl ListConnectorTasks {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total_number`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2310,6 +2464,7 @@ impl ListConnectorTasks {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `tasks` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SmartConnectTaskEntity> {
@@ -2335,6 +2490,7 @@ pub struct ListEngineProducts {
     options: RequestOptions,
 }
 impl ListEngineProducts {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2361,11 +2517,13 @@ impl ListEngineProducts {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2375,6 +2533,7 @@ impl ListEngineProducts {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ENGINE_PRODUCTS);
         input.path("engine", self.engine.as_deref());
@@ -2403,6 +2562,7 @@ pub struct ListInstanceConsumerGroup {
     options: RequestOptions,
 }
 impl ListInstanceConsumerGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2432,11 +2592,13 @@ impl ListInstanceConsumerGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2446,6 +2608,7 @@ impl ListInstanceConsumerGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_CONSUMER_GROUP);
         input.path("engine", self.engine.as_deref());
@@ -2479,6 +2642,7 @@ pub struct ListInstanceConsumerGroupMembers {
     options: RequestOptions,
 }
 impl ListInstanceConsumerGroupMembers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2539,11 +2703,13 @@ impl ListInstanceConsumerGroupMembers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2553,6 +2719,7 @@ impl ListInstanceConsumerGroupMembers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_CONSUMER_GROUP_MEMBERS);
         input.path("engine", self.engine.as_deref());
@@ -2569,18 +2736,23 @@ impl ListInstanceConsumerGroupMembers {
 impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupMembers {
     type Output = models::ListInstanceConsumerGroupMembersResponse;
     type Item = models::GroupMemberEntity;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ListInstanceConsumerGroupMembers"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2588,6 +2760,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupMember
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2595,16 +2768,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupMember
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListInstanceConsumerGroupMembersResponse,
     ) -> &[models::GroupMemberEntity] {
         output.members.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListInstanceConsumerGroupMembersResponse,
     ) -> Vec<models::GroupMemberEntity> {
         output.members.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListInstanceConsumerGroupMembersResponse) -> Option<i64> {
         output.total
     }
@@ -2614,6 +2790,7 @@ impl ListInstanceConsumerGroupMembers {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2622,6 +2799,7 @@ impl ListInstanceConsumerGroupMembers {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `members` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::GroupMemberEntity> {
@@ -2652,6 +2830,7 @@ pub struct ListInstanceConsumerGroupMessageOffset {
     options: RequestOptions,
 }
 impl ListInstanceConsumerGroupMessageOffset {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2711,11 +2890,13 @@ impl ListInstanceConsumerGroupMessageOffset {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2725,6 +2906,7 @@ impl ListInstanceConsumerGroupMessageOffset {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(
             &LIST_INSTANCE_CONSUMER_GROUP_MESSAGE_OFFSET,
@@ -2743,21 +2925,26 @@ impl ListInstanceConsumerGroupMessageOffset {
 impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupMessageOffset {
     type Output = models::ListInstanceConsumerGroupMessageOffsetResponse;
     type Item = models::GroupMessageOffsetsDetailEntity;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ListInstanceConsumerGroupMessageOffset"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset
             .as_deref()
             .and_then(|v| v.trim().parse().ok())
             .map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit.as_deref().and_then(|v| v.trim().parse().ok())
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2765,6 +2952,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupMessag
         self.offset = Some(cursor.to_i64("offset")?.to_string());
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2772,16 +2960,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupMessag
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListInstanceConsumerGroupMessageOffsetResponse,
     ) -> &[models::GroupMessageOffsetsDetailEntity] {
         output.group_message_offsets.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListInstanceConsumerGroupMessageOffsetResponse,
     ) -> Vec<models::GroupMessageOffsetsDetailEntity> {
         output.group_message_offsets.unwrap_or_default()
     }
+    #[inline]
     fn total(
         output: &models::ListInstanceConsumerGroupMessageOffsetResponse,
     ) -> Option<i64> {
@@ -2793,6 +2984,7 @@ impl ListInstanceConsumerGroupMessageOffset {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2801,6 +2993,7 @@ impl ListInstanceConsumerGroupMessageOffset {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `group_message_offsets` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2834,6 +3027,7 @@ pub struct ListInstanceConsumerGroupTopics {
     options: RequestOptions,
 }
 impl ListInstanceConsumerGroupTopics {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2903,11 +3097,13 @@ impl ListInstanceConsumerGroupTopics {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2917,6 +3113,7 @@ impl ListInstanceConsumerGroupTopics {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_CONSUMER_GROUP_TOPICS);
         input.path("engine", self.engine.as_deref());
@@ -2934,18 +3131,23 @@ impl ListInstanceConsumerGroupTopics {
 impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupTopics {
     type Output = models::ListInstanceConsumerGroupTopicsResponse;
     type Item = models::GroupTopicEntity;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ListInstanceConsumerGroupTopics"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2953,6 +3155,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupTopics
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2960,11 +3163,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupTopics
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListInstanceConsumerGroupTopicsResponse,
     ) -> &[models::GroupTopicEntity] {
         output.topics.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListInstanceConsumerGroupTopicsResponse,
     ) -> Vec<models::GroupTopicEntity> {
@@ -2976,6 +3181,7 @@ impl ListInstanceConsumerGroupTopics {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2984,6 +3190,7 @@ impl ListInstanceConsumerGroupTopics {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `topics` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::GroupTopicEntity> {
@@ -3011,6 +3218,7 @@ pub struct ListInstanceConsumerGroups {
     options: RequestOptions,
 }
 impl ListInstanceConsumerGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3050,11 +3258,13 @@ impl ListInstanceConsumerGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3064,6 +3274,7 @@ impl ListInstanceConsumerGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_CONSUMER_GROUPS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3077,21 +3288,26 @@ impl ListInstanceConsumerGroups {
 impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroups {
     type Output = models::ListInstanceConsumerGroupsResponse;
     type Item = models::GroupInfoSimple;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ListInstanceConsumerGroups"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset
             .as_deref()
             .and_then(|v| v.trim().parse().ok())
             .map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit.as_deref().and_then(|v| v.trim().parse().ok())
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3099,6 +3315,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroups {
         self.offset = Some(cursor.to_i64("offset")?.to_string());
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3106,16 +3323,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroups {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListInstanceConsumerGroupsResponse,
     ) -> &[models::GroupInfoSimple] {
         output.groups.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListInstanceConsumerGroupsResponse,
     ) -> Vec<models::GroupInfoSimple> {
         output.groups.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListInstanceConsumerGroupsResponse) -> Option<i64> {
         output.total
     }
@@ -3125,6 +3345,7 @@ impl ListInstanceConsumerGroups {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3133,6 +3354,7 @@ impl ListInstanceConsumerGroups {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `groups` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::GroupInfoSimple> {
@@ -3159,6 +3381,7 @@ pub struct ListInstanceTopics {
     options: RequestOptions,
 }
 impl ListInstanceTopics {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3190,11 +3413,13 @@ impl ListInstanceTopics {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3204,6 +3429,7 @@ impl ListInstanceTopics {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCE_TOPICS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3216,21 +3442,26 @@ impl ListInstanceTopics {
 impl huaweicloud_sdk_core::pagination::Paged for ListInstanceTopics {
     type Output = models::ListInstanceTopicsResponse;
     type Item = models::TopicEntity;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ListInstanceTopics"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset
             .as_deref()
             .and_then(|v| v.trim().parse().ok())
             .map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit.as_deref().and_then(|v| v.trim().parse().ok())
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3238,6 +3469,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceTopics {
         self.offset = Some(cursor.to_i64("offset")?.to_string());
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3245,14 +3477,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceTopics {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListInstanceTopicsResponse) -> &[models::TopicEntity] {
         output.topics.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListInstanceTopicsResponse,
     ) -> Vec<models::TopicEntity> {
         output.topics.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListInstanceTopicsResponse) -> Option<i64> {
         output.total
     }
@@ -3262,6 +3497,7 @@ impl ListInstanceTopics {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3270,6 +3506,7 @@ impl ListInstanceTopics {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `topics` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::TopicEntity> {
@@ -3302,6 +3539,7 @@ pub struct ListInstances {
     options: RequestOptions,
 }
 impl ListInstances {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3388,11 +3626,13 @@ impl ListInstances {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3402,6 +3642,7 @@ impl ListInstances {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCES);
         input.required_query("engine", self.engine.as_ref())?;
@@ -3420,21 +3661,26 @@ impl ListInstances {
 impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
     type Output = models::ListInstancesResponse;
     type Item = models::ShowInstanceResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ListInstances"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset
             .as_deref()
             .and_then(|v| v.trim().parse().ok())
             .map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit.as_deref().and_then(|v| v.trim().parse().ok())
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3442,6 +3688,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
         self.offset = Some(cursor.to_i64("offset")?.to_string());
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3449,14 +3696,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListInstancesResponse) -> &[models::ShowInstanceResp] {
         output.instances.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListInstancesResponse,
     ) -> Vec<models::ShowInstanceResp> {
         output.instances.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListInstancesResponse) -> Option<i64> {
         output.instance_num
     }
@@ -3466,6 +3716,7 @@ impl ListInstances {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`instance_num`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3474,6 +3725,7 @@ impl ListInstances {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `instances` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ShowInstanceResp> {
@@ -3500,6 +3752,7 @@ pub struct ListMessageDiagnosisReports {
     options: RequestOptions,
 }
 impl ListMessageDiagnosisReports {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3529,11 +3782,13 @@ impl ListMessageDiagnosisReports {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3543,6 +3798,7 @@ impl ListMessageDiagnosisReports {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_MESSAGE_DIAGNOSIS_REPORTS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3555,18 +3811,23 @@ impl ListMessageDiagnosisReports {
 impl huaweicloud_sdk_core::pagination::Paged for ListMessageDiagnosisReports {
     type Output = models::ListMessageDiagnosisReportsResponse;
     type Item = models::KafkaMessageDiagnosisReportInfoEntity;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ListMessageDiagnosisReports"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3574,6 +3835,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListMessageDiagnosisReports {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3581,16 +3843,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListMessageDiagnosisReports {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListMessageDiagnosisReportsResponse,
     ) -> &[models::KafkaMessageDiagnosisReportInfoEntity] {
         output.report_list.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListMessageDiagnosisReportsResponse,
     ) -> Vec<models::KafkaMessageDiagnosisReportInfoEntity> {
         output.report_list.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListMessageDiagnosisReportsResponse) -> Option<i64> {
         output.total_num
     }
@@ -3600,6 +3865,7 @@ impl ListMessageDiagnosisReports {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3608,6 +3874,7 @@ impl ListMessageDiagnosisReports {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `report_list` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3633,6 +3900,7 @@ pub struct ListObsBuckets {
     options: RequestOptions,
 }
 impl ListObsBuckets {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3640,11 +3908,13 @@ impl ListObsBuckets {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3654,6 +3924,7 @@ impl ListObsBuckets {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_OBS_BUCKETS);
         input.options(self.options);
@@ -3682,6 +3953,7 @@ pub struct ListScheduledTasks {
     options: RequestOptions,
 }
 impl ListScheduledTasks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3727,11 +3999,13 @@ impl ListScheduledTasks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3741,6 +4015,7 @@ impl ListScheduledTasks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SCHEDULED_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3773,6 +4048,7 @@ pub struct ListTopicPartitions {
     options: RequestOptions,
 }
 impl ListTopicPartitions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3810,11 +4086,13 @@ impl ListTopicPartitions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3824,6 +4102,7 @@ impl ListTopicPartitions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TOPIC_PARTITIONS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3837,18 +4116,23 @@ impl ListTopicPartitions {
 impl huaweicloud_sdk_core::pagination::Paged for ListTopicPartitions {
     type Output = models::ListTopicPartitionsResponse;
     type Item = models::KafkaTopicPartitionResponsePartitions;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ListTopicPartitions"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3856,6 +4140,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTopicPartitions {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3863,16 +4148,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTopicPartitions {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListTopicPartitionsResponse,
     ) -> &[models::KafkaTopicPartitionResponsePartitions] {
         output.partitions.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListTopicPartitionsResponse,
     ) -> Vec<models::KafkaTopicPartitionResponsePartitions> {
         output.partitions.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListTopicPartitionsResponse) -> Option<i64> {
         output.total
     }
@@ -3882,6 +4170,7 @@ impl ListTopicPartitions {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3890,6 +4179,7 @@ impl ListTopicPartitions {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `partitions` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3919,6 +4209,7 @@ pub struct ListTopicProducers {
     options: RequestOptions,
 }
 impl ListTopicProducers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3956,11 +4247,13 @@ impl ListTopicProducers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3970,6 +4263,7 @@ impl ListTopicProducers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TOPIC_PRODUCERS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3983,18 +4277,23 @@ impl ListTopicProducers {
 impl huaweicloud_sdk_core::pagination::Paged for ListTopicProducers {
     type Output = models::ListTopicProducersResponse;
     type Item = models::KafkaTopicProducerResponseProducers;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ListTopicProducers"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4002,6 +4301,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTopicProducers {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4009,16 +4309,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTopicProducers {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListTopicProducersResponse,
     ) -> &[models::KafkaTopicProducerResponseProducers] {
         output.producers.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListTopicProducersResponse,
     ) -> Vec<models::KafkaTopicProducerResponseProducers> {
         output.producers.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListTopicProducersResponse) -> Option<i64> {
         output.total
     }
@@ -4028,6 +4331,7 @@ impl ListTopicProducers {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4036,6 +4340,7 @@ impl ListTopicProducers {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `producers` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4064,6 +4369,7 @@ pub struct ModifyConnectorTask {
     options: RequestOptions,
 }
 impl ModifyConnectorTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4093,11 +4399,13 @@ impl ModifyConnectorTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4107,6 +4415,7 @@ impl ModifyConnectorTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4137,6 +4446,7 @@ pub struct ModifyInstanceConfigs {
     options: RequestOptions,
 }
 impl ModifyInstanceConfigs {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4158,11 +4468,13 @@ impl ModifyInstanceConfigs {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4172,6 +4484,7 @@ impl ModifyInstanceConfigs {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_INSTANCE_CONFIGS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4201,6 +4514,7 @@ pub struct ModifyKafkaPublicIpAccessSwitch {
     options: RequestOptions,
 }
 impl ModifyKafkaPublicIpAccessSwitch {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4222,11 +4536,13 @@ impl ModifyKafkaPublicIpAccessSwitch {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4234,6 +4550,7 @@ impl ModifyKafkaPublicIpAccessSwitch {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_KAFKA_PUBLIC_IP_ACCESS_SWITCH);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4263,6 +4580,7 @@ pub struct ModifyKafkaTopicQuota {
     options: RequestOptions,
 }
 impl ModifyKafkaTopicQuota {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4284,11 +4602,13 @@ impl ModifyKafkaTopicQuota {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4298,6 +4618,7 @@ impl ModifyKafkaTopicQuota {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_KAFKA_TOPIC_QUOTA);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4326,6 +4647,7 @@ pub struct ModifyRecyclePolicy {
     options: RequestOptions,
 }
 impl ModifyRecyclePolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4339,11 +4661,13 @@ impl ModifyRecyclePolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4353,6 +4677,7 @@ impl ModifyRecyclePolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_RECYCLE_POLICY);
         if let Some(body) = &self.body {
@@ -4381,6 +4706,7 @@ pub struct PauseConnectorTask {
     options: RequestOptions,
 }
 impl PauseConnectorTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4404,11 +4730,13 @@ impl PauseConnectorTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4416,6 +4744,7 @@ impl PauseConnectorTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&PAUSE_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4443,6 +4772,7 @@ pub struct ResetManagerPassword {
     options: RequestOptions,
 }
 impl ResetManagerPassword {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4464,11 +4794,13 @@ impl ResetManagerPassword {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4476,6 +4808,7 @@ impl ResetManagerPassword {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_MANAGER_PASSWORD);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4506,6 +4839,7 @@ pub struct ResetMessageOffset {
     options: RequestOptions,
 }
 impl ResetMessageOffset {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4535,11 +4869,13 @@ impl ResetMessageOffset {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4547,6 +4883,7 @@ impl ResetMessageOffset {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_MESSAGE_OFFSET);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4579,6 +4916,7 @@ pub struct ResetMessageOffsetWithEngine {
     options: RequestOptions,
 }
 impl ResetMessageOffsetWithEngine {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4608,11 +4946,13 @@ impl ResetMessageOffsetWithEngine {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4620,6 +4960,7 @@ impl ResetMessageOffsetWithEngine {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_MESSAGE_OFFSET_WITH_ENGINE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4651,6 +4992,7 @@ pub struct ResetPassword {
     options: RequestOptions,
 }
 impl ResetPassword {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4672,11 +5014,13 @@ impl ResetPassword {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4684,6 +5028,7 @@ impl ResetPassword {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_PASSWORD);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4715,6 +5060,7 @@ pub struct ResetUserPasswrod {
     options: RequestOptions,
 }
 impl ResetUserPasswrod {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4744,11 +5090,13 @@ impl ResetUserPasswrod {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4756,6 +5104,7 @@ impl ResetUserPasswrod {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_USER_PASSWROD);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4786,6 +5135,7 @@ pub struct ResizeEngineInstance {
     options: RequestOptions,
 }
 impl ResizeEngineInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4814,11 +5164,13 @@ impl ResizeEngineInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4828,6 +5180,7 @@ impl ResizeEngineInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_ENGINE_INSTANCE);
         input.path("engine", self.engine.as_deref());
@@ -4859,6 +5212,7 @@ pub struct ResizeKafkaInstance {
     options: RequestOptions,
 }
 impl ResizeKafkaInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4880,11 +5234,13 @@ impl ResizeKafkaInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4894,6 +5250,7 @@ impl ResizeKafkaInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_KAFKA_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4924,6 +5281,7 @@ pub struct RestartConnectorTask {
     options: RequestOptions,
 }
 impl RestartConnectorTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4947,11 +5305,13 @@ impl RestartConnectorTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4959,6 +5319,7 @@ impl RestartConnectorTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTART_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -4985,6 +5346,7 @@ pub struct RestartManager {
     options: RequestOptions,
 }
 impl RestartManager {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5000,11 +5362,13 @@ impl RestartManager {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5014,6 +5378,7 @@ impl RestartManager {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTART_MANAGER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5040,6 +5405,7 @@ pub struct RestartSmartConnectorTask {
     options: RequestOptions,
 }
 impl RestartSmartConnectorTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5063,11 +5429,13 @@ impl RestartSmartConnectorTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -5075,6 +5443,7 @@ impl RestartSmartConnectorTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTART_SMART_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5101,6 +5470,7 @@ pub struct RestoreRecycleInstance {
     options: RequestOptions,
 }
 impl RestoreRecycleInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5114,11 +5484,13 @@ impl RestoreRecycleInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5128,6 +5500,7 @@ impl RestoreRecycleInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTORE_RECYCLE_INSTANCE);
         if let Some(body) = &self.body {
@@ -5156,6 +5529,7 @@ pub struct ResumeConnectorTask {
     options: RequestOptions,
 }
 impl ResumeConnectorTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5179,11 +5553,13 @@ impl ResumeConnectorTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -5191,6 +5567,7 @@ impl ResumeConnectorTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESUME_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5219,6 +5596,7 @@ pub struct SendKafkaMessage {
     options: RequestOptions,
 }
 impl SendKafkaMessage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5248,11 +5626,13 @@ impl SendKafkaMessage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5262,6 +5642,7 @@ impl SendKafkaMessage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SEND_KAFKA_MESSAGE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5293,6 +5674,7 @@ pub struct ShowBackgroundTask {
     options: RequestOptions,
 }
 impl ShowBackgroundTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5316,11 +5698,13 @@ impl ShowBackgroundTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5330,6 +5714,7 @@ impl ShowBackgroundTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BACKGROUND_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5357,6 +5742,7 @@ pub struct ShowBackgroundTaskProgress {
     options: RequestOptions,
 }
 impl ShowBackgroundTaskProgress {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5380,11 +5766,13 @@ impl ShowBackgroundTaskProgress {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5394,6 +5782,7 @@ impl ShowBackgroundTaskProgress {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BACKGROUND_TASK_PROGRESS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5420,6 +5809,7 @@ pub struct ShowCesHierarchy {
     options: RequestOptions,
 }
 impl ShowCesHierarchy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5435,11 +5825,13 @@ impl ShowCesHierarchy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5449,6 +5841,7 @@ impl ShowCesHierarchy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CES_HIERARCHY);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5474,6 +5867,7 @@ pub struct ShowCluster {
     options: RequestOptions,
 }
 impl ShowCluster {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5489,11 +5883,13 @@ impl ShowCluster {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5503,6 +5899,7 @@ impl ShowCluster {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CLUSTER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5528,6 +5925,7 @@ pub struct ShowConnectorResourceInfo {
     options: RequestOptions,
 }
 impl ShowConnectorResourceInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5543,11 +5941,13 @@ impl ShowConnectorResourceInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5557,6 +5957,7 @@ impl ShowConnectorResourceInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CONNECTOR_RESOURCE_INFO);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5583,6 +5984,7 @@ pub struct ShowConnectorTask {
     options: RequestOptions,
 }
 impl ShowConnectorTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5606,11 +6008,13 @@ impl ShowConnectorTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5620,6 +6024,7 @@ impl ShowConnectorTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CONNECTOR_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5646,6 +6051,7 @@ pub struct ShowCoordinators {
     options: RequestOptions,
 }
 impl ShowCoordinators {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5661,11 +6067,13 @@ impl ShowCoordinators {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5675,6 +6083,7 @@ impl ShowCoordinators {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_COORDINATORS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5702,6 +6111,7 @@ pub struct ShowDiagnosisPreCheck {
     options: RequestOptions,
 }
 impl ShowDiagnosisPreCheck {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5733,11 +6143,13 @@ impl ShowDiagnosisPreCheck {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5747,6 +6159,7 @@ impl ShowDiagnosisPreCheck {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_DIAGNOSIS_PRE_CHECK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5775,6 +6188,7 @@ pub struct ShowGroup {
     options: RequestOptions,
 }
 impl ShowGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5797,11 +6211,13 @@ impl ShowGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5811,6 +6227,7 @@ impl ShowGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_GROUP);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5838,6 +6255,7 @@ pub struct ShowGroups {
     options: RequestOptions,
 }
 impl ShowGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5860,11 +6278,13 @@ impl ShowGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5874,6 +6294,7 @@ impl ShowGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_GROUPS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5900,6 +6321,7 @@ pub struct ShowInstance {
     options: RequestOptions,
 }
 impl ShowInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5915,11 +6337,13 @@ impl ShowInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5929,6 +6353,7 @@ impl ShowInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -5960,6 +6385,7 @@ impl ShowInstance {
     /// `EXTENDEDFAILED`, `ERROR`) ends the wait with an error naming it; HTTP 404 counts as not
     /// ready yet. Polls 10 s apart at first, growing to 30 s, and gives up after 3600 s (change it
     /// with `.timeout(...)` before `.await`); the error says the last state seen.
+    #[inline]
     pub fn wait_until_instance_running(
         self,
     ) -> huaweicloud_sdk_core::waiter::Wait<
@@ -5996,6 +6422,7 @@ pub struct ShowInstanceConfigs {
     options: RequestOptions,
 }
 impl ShowInstanceConfigs {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6011,11 +6438,13 @@ impl ShowInstanceConfigs {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6025,6 +6454,7 @@ impl ShowInstanceConfigs {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_CONFIGS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6063,6 +6493,7 @@ pub struct ShowInstanceMessages {
     options: RequestOptions,
 }
 impl ShowInstanceMessages {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6181,11 +6612,13 @@ impl ShowInstanceMessages {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6195,6 +6628,7 @@ impl ShowInstanceMessages {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_MESSAGES);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6234,6 +6668,7 @@ pub struct ShowInstanceTopicDetail {
     options: RequestOptions,
 }
 impl ShowInstanceTopicDetail {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6256,11 +6691,13 @@ impl ShowInstanceTopicDetail {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6270,6 +6707,7 @@ impl ShowInstanceTopicDetail {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_TOPIC_DETAIL);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6296,6 +6734,7 @@ pub struct ShowInstanceUsers {
     options: RequestOptions,
 }
 impl ShowInstanceUsers {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6311,11 +6750,13 @@ impl ShowInstanceUsers {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6325,6 +6766,7 @@ impl ShowInstanceUsers {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE_USERS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6350,6 +6792,7 @@ pub struct ShowKafkaCluster {
     options: RequestOptions,
 }
 impl ShowKafkaCluster {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6365,11 +6808,13 @@ impl ShowKafkaCluster {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6379,6 +6824,7 @@ impl ShowKafkaCluster {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_CLUSTER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6405,6 +6851,7 @@ pub struct ShowKafkaInstanceExtendProductInfo {
     options: RequestOptions,
 }
 impl ShowKafkaInstanceExtendProductInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6431,11 +6878,13 @@ impl ShowKafkaInstanceExtendProductInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6445,6 +6894,7 @@ impl ShowKafkaInstanceExtendProductInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_INSTANCE_EXTEND_PRODUCT_INFO);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6472,6 +6922,7 @@ pub struct ShowKafkaLogTask {
     options: RequestOptions,
 }
 impl ShowKafkaLogTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6495,11 +6946,13 @@ impl ShowKafkaLogTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6509,6 +6962,7 @@ impl ShowKafkaLogTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_LOG_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6537,6 +6991,7 @@ pub struct ShowKafkaProductCores {
     options: RequestOptions,
 }
 impl ShowKafkaProductCores {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6572,11 +7027,13 @@ impl ShowKafkaProductCores {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6586,6 +7043,7 @@ impl ShowKafkaProductCores {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_PRODUCT_CORES);
         input.query("instance_id", &self.instance_id);
@@ -6612,6 +7070,7 @@ pub struct ShowKafkaProjectTags {
     options: RequestOptions,
 }
 impl ShowKafkaProjectTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6619,11 +7078,13 @@ impl ShowKafkaProjectTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6633,6 +7094,7 @@ impl ShowKafkaProjectTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_PROJECT_TAGS);
         input.options(self.options);
@@ -6657,6 +7119,7 @@ pub struct ShowKafkaRebalanceLog {
     options: RequestOptions,
 }
 impl ShowKafkaRebalanceLog {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6672,11 +7135,13 @@ impl ShowKafkaRebalanceLog {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6686,6 +7151,7 @@ impl ShowKafkaRebalanceLog {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_REBALANCE_LOG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6711,6 +7177,7 @@ pub struct ShowKafkaScalePreCheckInfo {
     options: RequestOptions,
 }
 impl ShowKafkaScalePreCheckInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6726,11 +7193,13 @@ impl ShowKafkaScalePreCheckInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6740,6 +7209,7 @@ impl ShowKafkaScalePreCheckInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_SCALE_PRE_CHECK_INFO);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6765,6 +7235,7 @@ pub struct ShowKafkaTags {
     options: RequestOptions,
 }
 impl ShowKafkaTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6780,11 +7251,13 @@ impl ShowKafkaTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6794,6 +7267,7 @@ impl ShowKafkaTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_TAGS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6820,6 +7294,7 @@ pub struct ShowKafkaTopicDetail {
     options: RequestOptions,
 }
 impl ShowKafkaTopicDetail {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6842,11 +7317,13 @@ impl ShowKafkaTopicDetail {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6856,6 +7333,7 @@ impl ShowKafkaTopicDetail {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_TOPIC_DETAIL);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6885,6 +7363,7 @@ pub struct ShowKafkaTopicPartitionDiskusage {
     options: RequestOptions,
 }
 impl ShowKafkaTopicPartitionDiskusage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6923,11 +7402,13 @@ impl ShowKafkaTopicPartitionDiskusage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6937,6 +7418,7 @@ impl ShowKafkaTopicPartitionDiskusage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_TOPIC_PARTITION_DISKUSAGE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -6969,6 +7451,7 @@ pub struct ShowKafkaTopicQuota {
     options: RequestOptions,
 }
 impl ShowKafkaTopicQuota {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7015,11 +7498,13 @@ impl ShowKafkaTopicQuota {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7029,6 +7514,7 @@ impl ShowKafkaTopicQuota {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_TOPIC_QUOTA);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7060,6 +7546,7 @@ pub struct ShowKafkaUserClientQuota {
     options: RequestOptions,
 }
 impl ShowKafkaUserClientQuota {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7090,11 +7577,13 @@ impl ShowKafkaUserClientQuota {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7104,6 +7593,7 @@ impl ShowKafkaUserClientQuota {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_KAFKA_USER_CLIENT_QUOTA);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7116,18 +7606,23 @@ impl ShowKafkaUserClientQuota {
 impl huaweicloud_sdk_core::pagination::Paged for ShowKafkaUserClientQuota {
     type Output = models::ShowKafkaUserClientQuotaResponse;
     type Item = models::QuotaResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ShowKafkaUserClientQuota"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -7135,6 +7630,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowKafkaUserClientQuota {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -7142,9 +7638,11 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowKafkaUserClientQuota {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ShowKafkaUserClientQuotaResponse) -> &[models::QuotaResp] {
         output.quotas.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ShowKafkaUserClientQuotaResponse,
     ) -> Vec<models::QuotaResp> {
@@ -7156,6 +7654,7 @@ impl ShowKafkaUserClientQuota {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -7164,6 +7663,7 @@ impl ShowKafkaUserClientQuota {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `quotas` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::QuotaResp> {
@@ -7187,6 +7687,7 @@ pub struct ShowMaintainWindows {
     options: RequestOptions,
 }
 impl ShowMaintainWindows {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7194,11 +7695,13 @@ impl ShowMaintainWindows {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7208,6 +7711,7 @@ impl ShowMaintainWindows {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MAINTAIN_WINDOWS);
         input.options(self.options);
@@ -7233,6 +7737,7 @@ pub struct ShowMessageDiagnosisReport {
     options: RequestOptions,
 }
 impl ShowMessageDiagnosisReport {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7256,11 +7761,13 @@ impl ShowMessageDiagnosisReport {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7270,6 +7777,7 @@ impl ShowMessageDiagnosisReport {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MESSAGE_DIAGNOSIS_REPORT);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7302,6 +7810,7 @@ pub struct ShowMessages {
     options: RequestOptions,
 }
 impl ShowMessages {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7364,11 +7873,13 @@ impl ShowMessages {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7378,6 +7889,7 @@ impl ShowMessages {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MESSAGES);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7394,18 +7906,23 @@ impl ShowMessages {
 impl huaweicloud_sdk_core::pagination::Paged for ShowMessages {
     type Output = models::ShowMessagesResponse;
     type Item = models::ShowMessagesRespMessages;
+    #[inline]
     fn operation(&self) -> &'static str {
         "KAFKA ShowMessages"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -7413,6 +7930,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowMessages {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -7420,11 +7938,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ShowMessages {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ShowMessagesResponse,
     ) -> &[models::ShowMessagesRespMessages] {
         output.messages.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ShowMessagesResponse,
     ) -> Vec<models::ShowMessagesRespMessages> {
@@ -7436,6 +7956,7 @@ impl ShowMessages {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -7444,6 +7965,7 @@ impl ShowMessages {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `messages` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ShowMessagesRespMessages> {
@@ -7470,6 +7992,7 @@ pub struct ShowPartitionBeginningMessage {
     options: RequestOptions,
 }
 impl ShowPartitionBeginningMessage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7501,11 +8024,13 @@ impl ShowPartitionBeginningMessage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7515,6 +8040,7 @@ impl ShowPartitionBeginningMessage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PARTITION_BEGINNING_MESSAGE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7544,6 +8070,7 @@ pub struct ShowPartitionEndMessage {
     options: RequestOptions,
 }
 impl ShowPartitionEndMessage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7575,11 +8102,13 @@ impl ShowPartitionEndMessage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7589,6 +8118,7 @@ impl ShowPartitionEndMessage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PARTITION_END_MESSAGE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7619,6 +8149,7 @@ pub struct ShowPartitionMessage {
     options: RequestOptions,
 }
 impl ShowPartitionMessage {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7657,11 +8188,13 @@ impl ShowPartitionMessage {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7671,6 +8204,7 @@ impl ShowPartitionMessage {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PARTITION_MESSAGE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7699,6 +8233,7 @@ pub struct ShowQuotas {
     options: RequestOptions,
 }
 impl ShowQuotas {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7714,11 +8249,13 @@ impl ShowQuotas {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7728,6 +8265,7 @@ impl ShowQuotas {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_QUOTAS);
         input.query("includeTagsQuota", &self.include_tags_quota);
@@ -7752,6 +8290,7 @@ pub struct ShowRecycleInstances {
     options: RequestOptions,
 }
 impl ShowRecycleInstances {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7759,11 +8298,13 @@ impl ShowRecycleInstances {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7773,6 +8314,7 @@ impl ShowRecycleInstances {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RECYCLE_INSTANCES);
         input.options(self.options);
@@ -7798,6 +8340,7 @@ pub struct ShowTopicAccessPolicy {
     options: RequestOptions,
 }
 impl ShowTopicAccessPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7821,11 +8364,13 @@ impl ShowTopicAccessPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7835,6 +8380,7 @@ impl ShowTopicAccessPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_TOPIC_ACCESS_POLICY);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7861,6 +8407,7 @@ pub struct ShowUpgradeInstanceVersion {
     options: RequestOptions,
 }
 impl ShowUpgradeInstanceVersion {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7876,11 +8423,13 @@ impl ShowUpgradeInstanceVersion {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7890,6 +8439,7 @@ impl ShowUpgradeInstanceVersion {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_UPGRADE_INSTANCE_VERSION);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7915,6 +8465,7 @@ pub struct ShowVolumeExpandConfig {
     options: RequestOptions,
 }
 impl ShowVolumeExpandConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7930,11 +8481,13 @@ impl ShowVolumeExpandConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7944,6 +8497,7 @@ impl ShowVolumeExpandConfig {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VOLUME_EXPAND_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -7971,6 +8525,7 @@ pub struct StartKafkaLogTask {
     options: RequestOptions,
 }
 impl StartKafkaLogTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8000,11 +8555,13 @@ impl StartKafkaLogTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8014,6 +8571,7 @@ impl StartKafkaLogTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&START_KAFKA_LOG_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8044,6 +8602,7 @@ pub struct StopKafkaLogTask {
     options: RequestOptions,
 }
 impl StopKafkaLogTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8067,11 +8626,13 @@ impl StopKafkaLogTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8081,6 +8642,7 @@ impl StopKafkaLogTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&STOP_KAFKA_LOG_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8107,6 +8669,7 @@ pub struct StopKafkaRebalanceLogTask {
     options: RequestOptions,
 }
 impl StopKafkaRebalanceLogTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8122,11 +8685,13 @@ impl StopKafkaRebalanceLogTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8136,6 +8701,7 @@ impl StopKafkaRebalanceLogTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&STOP_KAFKA_REBALANCE_LOG_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8162,6 +8728,7 @@ pub struct UpdateInstance {
     options: RequestOptions,
 }
 impl UpdateInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8183,11 +8750,13 @@ impl UpdateInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8195,6 +8764,7 @@ impl UpdateInstance {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8224,6 +8794,7 @@ pub struct UpdateInstanceAutoCreateTopic {
     options: RequestOptions,
 }
 impl UpdateInstanceAutoCreateTopic {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8245,11 +8816,13 @@ impl UpdateInstanceAutoCreateTopic {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8259,6 +8832,7 @@ impl UpdateInstanceAutoCreateTopic {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_AUTO_CREATE_TOPIC);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8291,6 +8865,7 @@ pub struct UpdateInstanceConsumerGroup {
     options: RequestOptions,
 }
 impl UpdateInstanceConsumerGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8327,11 +8902,13 @@ impl UpdateInstanceConsumerGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8339,6 +8916,7 @@ impl UpdateInstanceConsumerGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_CONSUMER_GROUP);
         input.path("engine", self.engine.as_deref());
@@ -8370,6 +8948,7 @@ pub struct UpdateInstanceCrossVpcIp {
     options: RequestOptions,
 }
 impl UpdateInstanceCrossVpcIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8391,11 +8970,13 @@ impl UpdateInstanceCrossVpcIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8405,6 +8986,7 @@ impl UpdateInstanceCrossVpcIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_CROSS_VPC_IP);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8436,6 +9018,7 @@ pub struct UpdateInstanceGroup {
     options: RequestOptions,
 }
 impl UpdateInstanceGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8464,11 +9047,13 @@ impl UpdateInstanceGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8476,6 +9061,7 @@ impl UpdateInstanceGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_GROUP);
         input.path("engine", self.engine.as_deref());
@@ -8506,6 +9092,7 @@ pub struct UpdateInstanceTopic {
     options: RequestOptions,
 }
 impl UpdateInstanceTopic {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8527,11 +9114,13 @@ impl UpdateInstanceTopic {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8539,6 +9128,7 @@ impl UpdateInstanceTopic {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_TOPIC);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8571,6 +9161,7 @@ pub struct UpdateInstanceUser {
     options: RequestOptions,
 }
 impl UpdateInstanceUser {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8606,11 +9197,13 @@ impl UpdateInstanceUser {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8618,6 +9211,7 @@ impl UpdateInstanceUser {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE_USER);
         input.path("engine", self.engine.as_deref());
@@ -8650,6 +9244,7 @@ pub struct UpdateKafkaPortProtocol {
     options: RequestOptions,
 }
 impl UpdateKafkaPortProtocol {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8679,11 +9274,13 @@ impl UpdateKafkaPortProtocol {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8693,6 +9290,7 @@ impl UpdateKafkaPortProtocol {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_KAFKA_PORT_PROTOCOL);
         input.path("engine", self.engine.as_deref());
@@ -8723,6 +9321,7 @@ pub struct UpdateKafkaUserClientQuotaTask {
     options: RequestOptions,
 }
 impl UpdateKafkaUserClientQuotaTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8744,11 +9343,13 @@ impl UpdateKafkaUserClientQuotaTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8758,6 +9359,7 @@ impl UpdateKafkaUserClientQuotaTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_KAFKA_USER_CLIENT_QUOTA_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8789,6 +9391,7 @@ pub struct UpdateScheduledTask {
     options: RequestOptions,
 }
 impl UpdateScheduledTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8827,11 +9430,13 @@ impl UpdateScheduledTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8839,6 +9444,7 @@ impl UpdateScheduledTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SCHEDULED_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8868,6 +9474,7 @@ pub struct UpdateTopicAccessPolicy {
     options: RequestOptions,
 }
 impl UpdateTopicAccessPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8889,11 +9496,13 @@ impl UpdateTopicAccessPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8903,6 +9512,7 @@ impl UpdateTopicAccessPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_TOPIC_ACCESS_POLICY);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8933,6 +9543,7 @@ pub struct UpdateVolumeExpansionConfig {
     options: RequestOptions,
 }
 impl UpdateVolumeExpansionConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8954,11 +9565,13 @@ impl UpdateVolumeExpansionConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -8966,6 +9579,7 @@ impl UpdateVolumeExpansionConfig {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VOLUME_EXPANSION_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -8996,6 +9610,7 @@ pub struct UpgradeInstance {
     options: RequestOptions,
 }
 impl UpgradeInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9017,11 +9632,13 @@ impl UpgradeInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9031,6 +9648,7 @@ impl UpgradeInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPGRADE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -9060,6 +9678,7 @@ pub struct ValidateConnectorConnectivity {
     options: RequestOptions,
 }
 impl ValidateConnectorConnectivity {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9081,11 +9700,13 @@ impl ValidateConnectorConnectivity {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -9093,6 +9714,7 @@ impl ValidateConnectorConnectivity {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&VALIDATE_CONNECTOR_CONNECTIVITY);
         input.path("instance_id", self.instance_id.as_deref());

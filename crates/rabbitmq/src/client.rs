@@ -63,6 +63,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_or_delete_rabbit_mq_tag(
         &self,
     ) -> super::operations::BatchCreateOrDeleteRabbitMqTag {
@@ -114,6 +115,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_exchanges(&self) -> super::operations::BatchDeleteExchanges {
         super::operations::BatchDeleteExchanges::new(self.inner.clone())
     }
@@ -163,6 +165,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_queues(&self) -> super::operations::BatchDeleteQueues {
         super::operations::BatchDeleteQueues::new(self.inner.clone())
     }
@@ -207,6 +210,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_vhosts(&self) -> super::operations::BatchDeleteVhosts {
         super::operations::BatchDeleteVhosts::new(self.inner.clone())
     }
@@ -250,6 +254,7 @@ impl Client {
     /// ```
     #[doc(alias = "delete_instances")]
     #[doc(alias = "restart_instance")]
+    #[inline]
     pub fn batch_restart_or_delete_instances(
         &self,
     ) -> super::operations::BatchRestartOrDeleteInstances {
@@ -306,6 +311,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_binding(&self) -> super::operations::CreateBinding {
         super::operations::CreateBinding::new(self.inner.clone())
     }
@@ -357,6 +363,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_exchange(&self) -> super::operations::CreateExchange {
         super::operations::CreateExchange::new(self.inner.clone())
     }
@@ -410,6 +417,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "create_instance")]
+    #[inline]
     pub fn create_post_paid_instance_by_engine(
         &self,
     ) -> super::operations::CreatePostPaidInstanceByEngine {
@@ -462,6 +470,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_queue(&self) -> super::operations::CreateQueue {
         super::operations::CreateQueue::new(self.inner.clone())
     }
@@ -505,6 +514,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_user(&self) -> super::operations::CreateUser {
         super::operations::CreateUser::new(self.inner.clone())
     }
@@ -550,6 +560,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_vhost(&self) -> super::operations::CreateVhost {
         super::operations::CreateVhost::new(self.inner.clone())
     }
@@ -594,6 +605,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_background_task(&self) -> super::operations::DeleteBackgroundTask {
         super::operations::DeleteBackgroundTask::new(self.inner.clone())
     }
@@ -655,6 +667,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_binding(&self) -> super::operations::DeleteBinding {
         super::operations::DeleteBinding::new(self.inner.clone())
     }
@@ -695,6 +708,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_instance(&self) -> super::operations::DeleteInstance {
         super::operations::DeleteInstance::new(self.inner.clone())
     }
@@ -743,6 +757,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_queue_info(&self) -> super::operations::DeleteQueueInfo {
         super::operations::DeleteQueueInfo::new(self.inner.clone())
     }
@@ -786,6 +801,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_scheduled_task(&self) -> super::operations::DeleteScheduledTask {
         super::operations::DeleteScheduledTask::new(self.inner.clone())
     }
@@ -829,6 +845,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_user(&self) -> super::operations::DeleteUser {
         super::operations::DeleteUser::new(self.inner.clone())
     }
@@ -869,6 +886,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn enable_dns(&self) -> super::operations::EnableDns {
         super::operations::EnableDns::new(self.inner.clone())
     }
@@ -905,6 +923,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_available_zones(&self) -> super::operations::ListAvailableZones {
         super::operations::ListAvailableZones::new(self.inner.clone())
     }
@@ -955,6 +974,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_background_tasks(&self) -> super::operations::ListBackgroundTasks {
         super::operations::ListBackgroundTasks::new(self.inner.clone())
     }
@@ -1002,6 +1022,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_bindings(&self) -> super::operations::ListBindings {
         super::operations::ListBindings::new(self.inner.clone())
     }
@@ -1038,6 +1059,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_config_features(&self) -> super::operations::ListConfigFeatures {
         super::operations::ListConfigFeatures::new(self.inner.clone())
     }
@@ -1081,6 +1103,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_engine_products(&self) -> super::operations::ListEngineProducts {
         super::operations::ListEngineProducts::new(self.inner.clone())
     }
@@ -1139,6 +1162,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_exchanges(&self) -> super::operations::ListExchanges {
         super::operations::ListExchanges::new(self.inner.clone())
     }
@@ -1214,6 +1238,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "list_instances")]
+    #[inline]
     pub fn list_instances_details(&self) -> super::operations::ListInstancesDetails {
         super::operations::ListInstancesDetails::new(self.inner.clone())
     }
@@ -1253,6 +1278,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_plugins(&self) -> super::operations::ListPlugins {
         super::operations::ListPlugins::new(self.inner.clone())
     }
@@ -1291,6 +1317,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_products(&self) -> super::operations::ListProducts {
         super::operations::ListProducts::new(self.inner.clone())
     }
@@ -1349,6 +1376,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_queues(&self) -> super::operations::ListQueues {
         super::operations::ListQueues::new(self.inner.clone())
     }
@@ -1399,6 +1427,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_scheduled_tasks(&self) -> super::operations::ListScheduledTasks {
         super::operations::ListScheduledTasks::new(self.inner.clone())
     }
@@ -1452,6 +1481,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "list_users")]
+    #[inline]
     pub fn list_user(&self) -> super::operations::ListUser {
         super::operations::ListUser::new(self.inner.clone())
     }
@@ -1504,6 +1534,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_vhosts(&self) -> super::operations::ListVhosts {
         super::operations::ListVhosts::new(self.inner.clone())
     }
@@ -1544,6 +1575,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn modify_recycle_policy(&self) -> super::operations::ModifyRecyclePolicy {
         super::operations::ModifyRecyclePolicy::new(self.inner.clone())
     }
@@ -1593,6 +1625,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reset_password(&self) -> super::operations::ResetPassword {
         super::operations::ResetPassword::new(self.inner.clone())
     }
@@ -1643,6 +1676,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "resize_instance")]
+    #[inline]
     pub fn resize_engine_instance(&self) -> super::operations::ResizeEngineInstance {
         super::operations::ResizeEngineInstance::new(self.inner.clone())
     }
@@ -1683,6 +1717,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn restore_recycle_instance(&self) -> super::operations::RestoreRecycleInstance {
         super::operations::RestoreRecycleInstance::new(self.inner.clone())
     }
@@ -1725,6 +1760,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_background_task(&self) -> super::operations::ShowBackgroundTask {
         super::operations::ShowBackgroundTask::new(self.inner.clone())
     }
@@ -1764,6 +1800,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_ces_hierarchy(&self) -> super::operations::ShowCesHierarchy {
         super::operations::ShowCesHierarchy::new(self.inner.clone())
     }
@@ -1813,6 +1850,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_engine_instance_extend_product_info(
         &self,
     ) -> super::operations::ShowEngineInstanceExtendProductInfo {
@@ -1854,6 +1892,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_instance(&self) -> super::operations::ShowInstance {
         super::operations::ShowInstance::new(self.inner.clone())
     }
@@ -1881,6 +1920,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn wait_until_instance_running(
         &self,
         instance_id: impl Into<String>,
@@ -1924,6 +1964,7 @@ impl Client {
     /// # }
     /// ```
     #[doc(alias = "list_maintenance_windows")]
+    #[inline]
     pub fn show_maintain_windows(&self) -> super::operations::ShowMaintainWindows {
         super::operations::ShowMaintainWindows::new(self.inner.clone())
     }
@@ -1971,6 +2012,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_queue_details(&self) -> super::operations::ShowQueueDetails {
         super::operations::ShowQueueDetails::new(self.inner.clone())
     }
@@ -2007,6 +2049,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_quotas(&self) -> super::operations::ShowQuotas {
         super::operations::ShowQuotas::new(self.inner.clone())
     }
@@ -2057,6 +2100,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_rabbit_mq_product_cores(
         &self,
     ) -> super::operations::ShowRabbitMqProductCores {
@@ -2097,6 +2141,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_rabbit_mq_project_tags(
         &self,
     ) -> super::operations::ShowRabbitMqProjectTags {
@@ -2138,6 +2183,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_rabbit_mq_tags(&self) -> super::operations::ShowRabbitMqTags {
         super::operations::ShowRabbitMqTags::new(self.inner.clone())
     }
@@ -2175,6 +2221,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_recycle_instances(&self) -> super::operations::ShowRecycleInstances {
         super::operations::ShowRecycleInstances::new(self.inner.clone())
     }
@@ -2216,6 +2263,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_volume_expand_config(
         &self,
     ) -> super::operations::ShowVolumeExpandConfig {
@@ -2262,6 +2310,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_instance(&self) -> super::operations::UpdateInstance {
         super::operations::UpdateInstance::new(self.inner.clone())
     }
@@ -2305,6 +2354,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_plugins(&self) -> super::operations::UpdatePlugins {
         super::operations::UpdatePlugins::new(self.inner.clone())
     }
@@ -2353,6 +2403,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_scheduled_task(&self) -> super::operations::UpdateScheduledTask {
         super::operations::UpdateScheduledTask::new(self.inner.clone())
     }
@@ -2399,6 +2450,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_user(&self) -> super::operations::UpdateUser {
         super::operations::UpdateUser::new(self.inner.clone())
     }
@@ -2444,6 +2496,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_volume_expansion_config(
         &self,
     ) -> super::operations::UpdateVolumeExpansionConfig {

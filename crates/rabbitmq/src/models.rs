@@ -21,11 +21,13 @@ pub struct AlterAutoVolumeExpandConfig {
 }
 impl AlterAutoVolumeExpandConfig {
     /// Starts a [`AlterAutoVolumeExpandConfigBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AlterAutoVolumeExpandConfigBuilder {
         AlterAutoVolumeExpandConfigBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AlterAutoVolumeExpandConfig {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -45,6 +47,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AlterAutoVolumeExpandConfi
         "max_volume_size",
         "expand_increment",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -143,6 +146,7 @@ impl AlterAutoVolumeExpandConfigBuilder {
         self
     }
     /// Returns the built [`AlterAutoVolumeExpandConfig`].
+    #[inline]
     pub fn build(self) -> AlterAutoVolumeExpandConfig {
         self.inner
     }
@@ -168,10 +172,12 @@ pub struct AmqpUser {
 }
 impl AmqpUser {
     /// Starts a [`AmqpUserBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AmqpUserBuilder {
         AmqpUserBuilder::default()
     }
     /// The items of [`vhosts`](Self::vhosts), empty when absent.
+    #[inline]
     pub fn vhosts(&self) -> &[AmqpUserPerm] {
         self.vhosts.as_deref().unwrap_or_default()
     }
@@ -192,6 +198,7 @@ impl std::fmt::Debug for AmqpUser {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AmqpUser {
     const NAME: &'static str = "AmqpUser";
     const FIELDS: &'static [&'static str] = &["access_key", "secret_key", "vhosts"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -265,6 +272,7 @@ impl AmqpUserBuilder {
         self
     }
     /// Returns the built [`AmqpUser`].
+    #[inline]
     pub fn build(self) -> AmqpUser {
         self.inner
     }
@@ -292,6 +300,7 @@ pub struct AmqpUserPerm {
 }
 impl AmqpUserPerm {
     /// Starts a [`AmqpUserPermBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AmqpUserPermBuilder {
         AmqpUserPermBuilder::default()
     }
@@ -299,6 +308,7 @@ impl AmqpUserPerm {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AmqpUserPerm {
     const NAME: &'static str = "AmqpUserPerm";
     const FIELDS: &'static [&'static str] = &["vhost", "conf", "write", "read"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -376,6 +386,7 @@ impl AmqpUserPermBuilder {
         self
     }
     /// Returns the built [`AmqpUserPerm`].
+    #[inline]
     pub fn build(self) -> AmqpUserPerm {
         self.inner
     }
@@ -394,6 +405,7 @@ pub struct BatchCreateOrDeleteTagReq {
 }
 impl BatchCreateOrDeleteTagReq {
     /// Starts a [`BatchCreateOrDeleteTagReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateOrDeleteTagReqBuilder {
         BatchCreateOrDeleteTagReqBuilder::default()
     }
@@ -402,6 +414,7 @@ impl BatchCreateOrDeleteTagReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateOrDeleteTagReq {
     const NAME: &'static str = "BatchCreateOrDeleteTagReq";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -463,6 +476,7 @@ impl BatchCreateOrDeleteTagReqBuilder {
         self
     }
     /// Returns the built [`BatchCreateOrDeleteTagReq`].
+    #[inline]
     pub fn build(self) -> BatchCreateOrDeleteTagReq {
         self.inner
     }
@@ -491,11 +505,13 @@ pub struct BatchDeleteBody {
 }
 impl BatchDeleteBody {
     /// Starts a [`BatchDeleteBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteBodyBuilder {
         BatchDeleteBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -507,6 +523,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteBody {
     const NAME: &'static str = "BatchDeleteBody";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -552,6 +569,7 @@ impl BatchDeleteBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteBody {
         self.inner
     }
@@ -579,12 +597,14 @@ pub struct BatchRestartOrDeleteInstanceReq {
 }
 impl BatchRestartOrDeleteInstanceReq {
     /// Starts a [`BatchRestartOrDeleteInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRestartOrDeleteInstanceReqBuilder {
         BatchRestartOrDeleteInstanceReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchRestartOrDeleteInstanceReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -601,6 +621,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartOrDeleteInstan
         "all_failure",
         "force_delete",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -702,6 +723,7 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Returns the built [`BatchRestartOrDeleteInstanceReq`].
+    #[inline]
     pub fn build(self) -> BatchRestartOrDeleteInstanceReq {
         self.inner
     }
@@ -739,6 +761,7 @@ pub struct BatchRestartOrDeleteInstanceRespResults {
 }
 impl BatchRestartOrDeleteInstanceRespResults {
     /// Starts a [`BatchRestartOrDeleteInstanceRespResultsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRestartOrDeleteInstanceRespResultsBuilder {
         BatchRestartOrDeleteInstanceRespResultsBuilder::default()
     }
@@ -747,6 +770,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOrDeleteInstanceRespResults {
     const NAME: &'static str = "BatchRestartOrDeleteInstanceRespResults";
     const FIELDS: &'static [&'static str] = &["result", "instance"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -798,6 +822,7 @@ impl BatchRestartOrDeleteInstanceRespResultsBuilder {
         self
     }
     /// Returns the built [`BatchRestartOrDeleteInstanceRespResults`].
+    #[inline]
     pub fn build(self) -> BatchRestartOrDeleteInstanceRespResults {
         self.inner
     }
@@ -813,10 +838,12 @@ pub struct BatchRestartOrDeleteInstancesResponse {
 }
 impl BatchRestartOrDeleteInstancesResponse {
     /// Starts a [`BatchRestartOrDeleteInstancesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRestartOrDeleteInstancesResponseBuilder {
         BatchRestartOrDeleteInstancesResponseBuilder::default()
     }
     /// The items of [`results`](Self::results), empty when absent.
+    #[inline]
     pub fn results(&self) -> &[BatchRestartOrDeleteInstanceRespResults] {
         self.results.as_deref().unwrap_or_default()
     }
@@ -825,6 +852,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOrDeleteInstancesResponse {
     const NAME: &'static str = "BatchRestartOrDeleteInstancesResponse";
     const FIELDS: &'static [&'static str] = &["results"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -880,6 +908,7 @@ impl BatchRestartOrDeleteInstancesResponseBuilder {
         self
     }
     /// Returns the built [`BatchRestartOrDeleteInstancesResponse`].
+    #[inline]
     pub fn build(self) -> BatchRestartOrDeleteInstancesResponse {
         self.inner
     }
@@ -894,6 +923,7 @@ pub struct BatchResumeInstanceReq {
 }
 impl BatchResumeInstanceReq {
     /// Starts a [`BatchResumeInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchResumeInstanceReqBuilder {
         BatchResumeInstanceReqBuilder::default()
     }
@@ -902,6 +932,7 @@ impl BatchResumeInstanceReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResumeInstanceReq {
     const NAME: &'static str = "BatchResumeInstanceReq";
     const FIELDS: &'static [&'static str] = &["instances"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -950,6 +981,7 @@ impl BatchResumeInstanceReqBuilder {
         self
     }
     /// Returns the built [`BatchResumeInstanceReq`].
+    #[inline]
     pub fn build(self) -> BatchResumeInstanceReq {
         self.inner
     }
@@ -979,6 +1011,7 @@ pub struct BindingsDetails {
 }
 impl BindingsDetails {
     /// Starts a [`BindingsDetailsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BindingsDetailsBuilder {
         BindingsDetailsBuilder::default()
     }
@@ -992,6 +1025,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BindingsDetails {
         "routing_key",
         "properties_key",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1092,6 +1126,7 @@ impl BindingsDetailsBuilder {
         self
     }
     /// Returns the built [`BindingsDetails`].
+    #[inline]
     pub fn build(self) -> BindingsDetails {
         self.inner
     }
@@ -1123,6 +1158,7 @@ pub struct BssParam {
 }
 impl BssParam {
     /// Starts a [`BssParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BssParamBuilder {
         BssParamBuilder::default()
     }
@@ -1137,6 +1173,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
         "period_type",
         "period_num",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1233,6 +1270,7 @@ impl BssParamBuilder {
         self
     }
     /// Returns the built [`BssParam`].
+    #[inline]
     pub fn build(self) -> BssParam {
         self.inner
     }
@@ -1288,6 +1326,7 @@ pub struct ChannelDetails {
 }
 impl ChannelDetails {
     /// Starts a [`ChannelDetailsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChannelDetailsBuilder {
         ChannelDetailsBuilder::default()
     }
@@ -1302,6 +1341,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChannelDetails {
         "peer_host",
         "peer_port",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1410,6 +1450,7 @@ impl ChannelDetailsBuilder {
         self
     }
     /// Returns the built [`ChannelDetails`].
+    #[inline]
     pub fn build(self) -> ChannelDetails {
         self.inner
     }
@@ -1434,6 +1475,7 @@ pub struct ConsumerDetails {
 }
 impl ConsumerDetails {
     /// Starts a [`ConsumerDetailsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ConsumerDetailsBuilder {
         ConsumerDetailsBuilder::default()
     }
@@ -1446,6 +1488,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ConsumerDetails {
         "ack_required",
         "prefetch_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1537,6 +1580,7 @@ impl ConsumerDetailsBuilder {
         self
     }
     /// Returns the built [`ConsumerDetails`].
+    #[inline]
     pub fn build(self) -> ConsumerDetails {
         self.inner
     }
@@ -1565,11 +1609,13 @@ pub struct CreateBindingBody {
 }
 impl CreateBindingBody {
     /// Starts a [`CreateBindingBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateBindingBodyBuilder {
         CreateBindingBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateBindingBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1587,6 +1633,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateBindingBody {
         "routing_key",
         "destination_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1657,6 +1704,7 @@ impl CreateBindingBodyBuilder {
         self
     }
     /// Returns the built [`CreateBindingBody`].
+    #[inline]
     pub fn build(self) -> CreateBindingBody {
         self.inner
     }
@@ -1683,6 +1731,7 @@ pub struct CreateBindingResponse {
 }
 impl CreateBindingResponse {
     /// Starts a [`CreateBindingResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateBindingResponseBuilder {
         CreateBindingResponseBuilder::default()
     }
@@ -1695,6 +1744,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateBindingResponse {
         "destination",
         "routing_key",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1777,6 +1827,7 @@ impl CreateBindingResponseBuilder {
         self
     }
     /// Returns the built [`CreateBindingResponse`].
+    #[inline]
     pub fn build(self) -> CreateBindingResponse {
         self.inner
     }
@@ -1818,11 +1869,13 @@ pub struct CreateExchangeBody {
 }
 impl CreateExchangeBody {
     /// Starts a [`CreateExchangeBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateExchangeBodyBuilder {
         CreateExchangeBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateExchangeBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1843,6 +1896,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateExchangeBody {
         "internal",
         "arguments",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1947,6 +2001,7 @@ impl CreateExchangeBodyBuilder {
         self
     }
     /// Returns the built [`CreateExchangeBody`].
+    #[inline]
     pub fn build(self) -> CreateExchangeBody {
         self.inner
     }
@@ -1985,6 +2040,7 @@ pub struct CreateExchangeResponse {
 }
 impl CreateExchangeResponse {
     /// Starts a [`CreateExchangeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateExchangeResponseBuilder {
         CreateExchangeResponseBuilder::default()
     }
@@ -2001,6 +2057,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateExchangeResponse {
         "type",
         "vhost",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2130,6 +2187,7 @@ impl CreateExchangeResponseBuilder {
         self
     }
     /// Returns the built [`CreateExchangeResponse`].
+    #[inline]
     pub fn build(self) -> CreateExchangeResponse {
         self.inner
     }
@@ -2261,6 +2319,7 @@ pub struct CreateInstanceReq {
 }
 impl CreateInstanceReq {
     /// Starts a [`CreateInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateInstanceReqBuilder {
         CreateInstanceReqBuilder::default()
     }
@@ -2302,6 +2361,7 @@ impl std::fmt::Debug for CreateInstanceReq {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2349,6 +2409,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceReq {
         "tags",
         "bss_param",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2788,6 +2849,7 @@ impl CreateInstanceReqBuilder {
         self
     }
     /// Returns the built [`CreateInstanceReq`].
+    #[inline]
     pub fn build(self) -> CreateInstanceReq {
         self.inner
     }
@@ -2830,6 +2892,7 @@ pub struct CreatePostPaidInstanceByEngineResponse {
 }
 impl CreatePostPaidInstanceByEngineResponse {
     /// Starts a [`CreatePostPaidInstanceByEngineResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePostPaidInstanceByEngineResponseBuilder {
         CreatePostPaidInstanceByEngineResponseBuilder::default()
     }
@@ -2838,6 +2901,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreatePostPaidInstanceByEngineResponse {
     const NAME: &'static str = "CreatePostPaidInstanceByEngineResponse";
     const FIELDS: &'static [&'static str] = &["instance_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2876,6 +2940,7 @@ impl CreatePostPaidInstanceByEngineResponseBuilder {
         self
     }
     /// Returns the built [`CreatePostPaidInstanceByEngineResponse`].
+    #[inline]
     pub fn build(self) -> CreatePostPaidInstanceByEngineResponse {
         self.inner
     }
@@ -2918,11 +2983,13 @@ pub struct CreateQueueBody {
 }
 impl CreateQueueBody {
     /// Starts a [`CreateQueueBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateQueueBodyBuilder {
         CreateQueueBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateQueueBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2943,6 +3010,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateQueueBody {
         "message_ttl",
         "lazy_mode",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3070,6 +3138,7 @@ impl CreateQueueBodyBuilder {
         self
     }
     /// Returns the built [`CreateQueueBody`].
+    #[inline]
     pub fn build(self) -> CreateQueueBody {
         self.inner
     }
@@ -3109,6 +3178,7 @@ pub struct CreateQueueResponse {
 }
 impl CreateQueueResponse {
     /// Starts a [`CreateQueueResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateQueueResponseBuilder {
         CreateQueueResponseBuilder::default()
     }
@@ -3124,6 +3194,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateQueueResponse {
         "message_ttl",
         "lazy_mode",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3250,6 +3321,7 @@ impl CreateQueueResponseBuilder {
         self
     }
     /// Returns the built [`CreateQueueResponse`].
+    #[inline]
     pub fn build(self) -> CreateQueueResponse {
         self.inner
     }
@@ -3276,10 +3348,12 @@ pub struct CreateUserResponse {
 }
 impl CreateUserResponse {
     /// Starts a [`CreateUserResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateUserResponseBuilder {
         CreateUserResponseBuilder::default()
     }
     /// The items of [`vhosts`](Self::vhosts), empty when absent.
+    #[inline]
     pub fn vhosts(&self) -> &[AmqpUserPerm] {
         self.vhosts.as_deref().unwrap_or_default()
     }
@@ -3300,6 +3374,7 @@ impl std::fmt::Debug for CreateUserResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateUserResponse {
     const NAME: &'static str = "CreateUserResponse";
     const FIELDS: &'static [&'static str] = &["access_key", "secret_key", "vhosts"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3373,6 +3448,7 @@ impl CreateUserResponseBuilder {
         self
     }
     /// Returns the built [`CreateUserResponse`].
+    #[inline]
     pub fn build(self) -> CreateUserResponse {
         self.inner
     }
@@ -3389,11 +3465,13 @@ pub struct CreateVhostBody {
 }
 impl CreateVhostBody {
     /// Starts a [`CreateVhostBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVhostBodyBuilder {
         CreateVhostBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVhostBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3405,6 +3483,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVhostBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVhostBody {
     const NAME: &'static str = "CreateVhostBody";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3444,6 +3523,7 @@ impl CreateVhostBodyBuilder {
         self
     }
     /// Returns the built [`CreateVhostBody`].
+    #[inline]
     pub fn build(self) -> CreateVhostBody {
         self.inner
     }
@@ -3482,6 +3562,7 @@ pub struct ExchangeDetails {
 }
 impl ExchangeDetails {
     /// Starts a [`ExchangeDetailsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExchangeDetailsBuilder {
         ExchangeDetailsBuilder::default()
     }
@@ -3498,6 +3579,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExchangeDetails {
         "type",
         "vhost",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3627,6 +3709,7 @@ impl ExchangeDetailsBuilder {
         self
     }
     /// Returns the built [`ExchangeDetails`].
+    #[inline]
     pub fn build(self) -> ExchangeDetails {
         self.inner
     }
@@ -3672,6 +3755,7 @@ pub struct InstanceRecycleInfo {
 }
 impl InstanceRecycleInfo {
     /// Starts a [`InstanceRecycleInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceRecycleInfoBuilder {
         InstanceRecycleInfoBuilder::default()
     }
@@ -3690,6 +3774,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceRecycleInfo {
         "error_message",
         "product_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3865,6 +3950,7 @@ impl InstanceRecycleInfoBuilder {
         self
     }
     /// Returns the built [`InstanceRecycleInfo`].
+    #[inline]
     pub fn build(self) -> InstanceRecycleInfo {
         self.inner
     }
@@ -3887,6 +3973,7 @@ pub struct InstanceResumeResult {
 }
 impl InstanceResumeResult {
     /// Starts a [`InstanceResumeResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceResumeResultBuilder {
         InstanceResumeResultBuilder::default()
     }
@@ -3894,6 +3981,7 @@ impl InstanceResumeResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceResumeResult {
     const NAME: &'static str = "InstanceResumeResult";
     const FIELDS: &'static [&'static str] = &["instance_id", "job_id", "error_msg"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3958,6 +4046,7 @@ impl InstanceResumeResultBuilder {
         self
     }
     /// Returns the built [`InstanceResumeResult`].
+    #[inline]
     pub fn build(self) -> InstanceResumeResult {
         self.inner
     }
@@ -4002,6 +4091,7 @@ pub struct ListAvailableZonesRespAvailableZones {
 }
 impl ListAvailableZonesRespAvailableZones {
     /// Starts a [`ListAvailableZonesRespAvailableZonesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAvailableZonesRespAvailableZonesBuilder {
         ListAvailableZonesRespAvailableZonesBuilder::default()
     }
@@ -4020,6 +4110,7 @@ for ListAvailableZonesRespAvailableZones {
         "remain_time",
         "ipv6_enable",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4167,6 +4258,7 @@ impl ListAvailableZonesRespAvailableZonesBuilder {
         self
     }
     /// Returns the built [`ListAvailableZonesRespAvailableZones`].
+    #[inline]
     pub fn build(self) -> ListAvailableZonesRespAvailableZones {
         self.inner
     }
@@ -4185,10 +4277,12 @@ pub struct ListAvailableZonesResponse {
 }
 impl ListAvailableZonesResponse {
     /// Starts a [`ListAvailableZonesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAvailableZonesResponseBuilder {
         ListAvailableZonesResponseBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[ListAvailableZonesRespAvailableZones] {
         self.available_zones.as_deref().unwrap_or_default()
     }
@@ -4196,6 +4290,7 @@ impl ListAvailableZonesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAvailableZonesResponse {
     const NAME: &'static str = "ListAvailableZonesResponse";
     const FIELDS: &'static [&'static str] = &["region_id", "available_zones"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4264,6 +4359,7 @@ impl ListAvailableZonesResponseBuilder {
         self
     }
     /// Returns the built [`ListAvailableZonesResponse`].
+    #[inline]
     pub fn build(self) -> ListAvailableZonesResponse {
         self.inner
     }
@@ -4300,6 +4396,7 @@ pub struct ListBackgroundTasksRespTasks {
 }
 impl ListBackgroundTasksRespTasks {
     /// Starts a [`ListBackgroundTasksRespTasksBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBackgroundTasksRespTasksBuilder {
         ListBackgroundTasksRespTasksBuilder::default()
     }
@@ -4316,6 +4413,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTasksRespTas
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4445,6 +4543,7 @@ impl ListBackgroundTasksRespTasksBuilder {
         self
     }
     /// Returns the built [`ListBackgroundTasksRespTasks`].
+    #[inline]
     pub fn build(self) -> ListBackgroundTasksRespTasks {
         self.inner
     }
@@ -4463,10 +4562,12 @@ pub struct ListBackgroundTasksResponse {
 }
 impl ListBackgroundTasksResponse {
     /// Starts a [`ListBackgroundTasksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBackgroundTasksResponseBuilder {
         ListBackgroundTasksResponseBuilder::default()
     }
     /// The items of [`tasks`](Self::tasks), empty when absent.
+    #[inline]
     pub fn tasks(&self) -> &[ListBackgroundTasksRespTasks] {
         self.tasks.as_deref().unwrap_or_default()
     }
@@ -4474,6 +4575,7 @@ impl ListBackgroundTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTasksResponse {
     const NAME: &'static str = "ListBackgroundTasksResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4537,6 +4639,7 @@ impl ListBackgroundTasksResponseBuilder {
         self
     }
     /// Returns the built [`ListBackgroundTasksResponse`].
+    #[inline]
     pub fn build(self) -> ListBackgroundTasksResponse {
         self.inner
     }
@@ -4558,10 +4661,12 @@ pub struct ListBindingsResponse {
 }
 impl ListBindingsResponse {
     /// Starts a [`ListBindingsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBindingsResponseBuilder {
         ListBindingsResponseBuilder::default()
     }
     /// The items of [`items`](Self::items), empty when absent.
+    #[inline]
     pub fn items(&self) -> &[BindingsDetails] {
         self.items.as_deref().unwrap_or_default()
     }
@@ -4569,6 +4674,7 @@ impl ListBindingsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBindingsResponse {
     const NAME: &'static str = "ListBindingsResponse";
     const FIELDS: &'static [&'static str] = &["size", "total", "items"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4642,6 +4748,7 @@ impl ListBindingsResponseBuilder {
         self
     }
     /// Returns the built [`ListBindingsResponse`].
+    #[inline]
     pub fn build(self) -> ListBindingsResponse {
         self.inner
     }
@@ -4668,6 +4775,7 @@ pub struct ListConfigFeatures {
 }
 impl ListConfigFeatures {
     /// Starts a [`ListConfigFeaturesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListConfigFeaturesBuilder {
         ListConfigFeaturesBuilder::default()
     }
@@ -4675,6 +4783,7 @@ impl ListConfigFeatures {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigFeatures {
     const NAME: &'static str = "ListConfigFeatures";
     const FIELDS: &'static [&'static str] = &["featureId", "status", "description"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4739,6 +4848,7 @@ impl ListConfigFeaturesBuilder {
         self
     }
     /// Returns the built [`ListConfigFeatures`].
+    #[inline]
     pub fn build(self) -> ListConfigFeatures {
         self.inner
     }
@@ -4762,10 +4872,12 @@ pub struct ListConfigFeaturesResponse {
 }
 impl ListConfigFeaturesResponse {
     /// Starts a [`ListConfigFeaturesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListConfigFeaturesResponseBuilder {
         ListConfigFeaturesResponseBuilder::default()
     }
     /// The items of [`features`](Self::features), empty when absent.
+    #[inline]
     pub fn features(&self) -> &[ListConfigFeatures] {
         self.features.as_deref().unwrap_or_default()
     }
@@ -4773,6 +4885,7 @@ impl ListConfigFeaturesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigFeaturesResponse {
     const NAME: &'static str = "ListConfigFeaturesResponse";
     const FIELDS: &'static [&'static str] = &["features", "totalRecord"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4835,6 +4948,7 @@ impl ListConfigFeaturesResponseBuilder {
         self
     }
     /// Returns the built [`ListConfigFeaturesResponse`].
+    #[inline]
     pub fn build(self) -> ListConfigFeaturesResponse {
         self.inner
     }
@@ -4862,14 +4976,17 @@ pub struct ListEngineIosEntity {
 }
 impl ListEngineIosEntity {
     /// Starts a [`ListEngineIosEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEngineIosEntityBuilder {
         ListEngineIosEntityBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
@@ -4882,6 +4999,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineIosEntity {
         "available_zones",
         "unavailable_zones",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4984,6 +5102,7 @@ impl ListEngineIosEntityBuilder {
         self
     }
     /// Returns the built [`ListEngineIosEntity`].
+    #[inline]
     pub fn build(self) -> ListEngineIosEntity {
         self.inner
     }
@@ -5025,22 +5144,27 @@ pub struct ListEngineProductsEntity {
 }
 impl ListEngineProductsEntity {
     /// Starts a [`ListEngineProductsEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEngineProductsEntityBuilder {
         ListEngineProductsEntityBuilder::default()
     }
     /// The items of [`arch_types`](Self::arch_types), empty when absent.
+    #[inline]
     pub fn arch_types(&self) -> &[String] {
         self.arch_types.as_deref().unwrap_or_default()
     }
     /// The items of [`charging_mode`](Self::charging_mode), empty when absent.
+    #[inline]
     pub fn charging_mode(&self) -> &[String] {
         self.charging_mode.as_deref().unwrap_or_default()
     }
     /// The items of [`ios`](Self::ios), empty when absent.
+    #[inline]
     pub fn ios(&self) -> &[ListEngineIosEntity] {
         self.ios.as_deref().unwrap_or_default()
     }
     /// The items of [`support_features`](Self::support_features), empty when absent.
+    #[inline]
     pub fn support_features(&self) -> &[serde_json::Value] {
         self.support_features.as_deref().unwrap_or_default()
     }
@@ -5058,6 +5182,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineProductsEntity {
         "support_features",
         "properties",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5251,6 +5376,7 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Returns the built [`ListEngineProductsEntity`].
+    #[inline]
     pub fn build(self) -> ListEngineProductsEntity {
         self.inner
     }
@@ -5282,14 +5408,17 @@ pub struct ListEngineProductsResponse {
 }
 impl ListEngineProductsResponse {
     /// Starts a [`ListEngineProductsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEngineProductsResponseBuilder {
         ListEngineProductsResponseBuilder::default()
     }
     /// The items of [`versions`](Self::versions), empty when absent.
+    #[inline]
     pub fn versions(&self) -> &[String] {
         self.versions.as_deref().unwrap_or_default()
     }
     /// The items of [`products`](Self::products), empty when absent.
+    #[inline]
     pub fn products(&self) -> &[ListEngineProductsEntity] {
         self.products.as_deref().unwrap_or_default()
     }
@@ -5304,6 +5433,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineProductsResponse
         "versions",
         "products",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5430,6 +5560,7 @@ impl ListEngineProductsResponseBuilder {
         self
     }
     /// Returns the built [`ListEngineProductsResponse`].
+    #[inline]
     pub fn build(self) -> ListEngineProductsResponse {
         self.inner
     }
@@ -5478,6 +5609,7 @@ pub struct ListEnginePropertiesEntity {
 }
 impl ListEnginePropertiesEntity {
     /// Starts a [`ListEnginePropertiesEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEnginePropertiesEntityBuilder {
         ListEnginePropertiesEntityBuilder::default()
     }
@@ -5498,6 +5630,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEnginePropertiesEntity
         "engine_versions",
         "product_alias",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5724,6 +5857,7 @@ impl ListEnginePropertiesEntityBuilder {
         self
     }
     /// Returns the built [`ListEnginePropertiesEntity`].
+    #[inline]
     pub fn build(self) -> ListEnginePropertiesEntity {
         self.inner
     }
@@ -5745,10 +5879,12 @@ pub struct ListExchangesResponse {
 }
 impl ListExchangesResponse {
     /// Starts a [`ListExchangesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListExchangesResponseBuilder {
         ListExchangesResponseBuilder::default()
     }
     /// The items of [`items`](Self::items), empty when absent.
+    #[inline]
     pub fn items(&self) -> &[ExchangeDetails] {
         self.items.as_deref().unwrap_or_default()
     }
@@ -5756,6 +5892,7 @@ impl ListExchangesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListExchangesResponse {
     const NAME: &'static str = "ListExchangesResponse";
     const FIELDS: &'static [&'static str] = &["size", "total", "items"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5829,6 +5966,7 @@ impl ListExchangesResponseBuilder {
         self
     }
     /// Returns the built [`ListExchangesResponse`].
+    #[inline]
     pub fn build(self) -> ListExchangesResponse {
         self.inner
     }
@@ -5878,10 +6016,12 @@ pub struct ListInstancesDetailsResponse {
 }
 impl ListInstancesDetailsResponse {
     /// Starts a [`ListInstancesDetailsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListInstancesDetailsResponseBuilder {
         ListInstancesDetailsResponseBuilder::default()
     }
     /// The items of [`instances`](Self::instances), empty when absent.
+    #[inline]
     pub fn instances(&self) -> &[ShowInstanceResp] {
         self.instances.as_deref().unwrap_or_default()
     }
@@ -5889,6 +6029,7 @@ impl ListInstancesDetailsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstancesDetailsResponse {
     const NAME: &'static str = "ListInstancesDetailsResponse";
     const FIELDS: &'static [&'static str] = &["instances", "instance_num"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5951,6 +6092,7 @@ impl ListInstancesDetailsResponseBuilder {
         self
     }
     /// Returns the built [`ListInstancesDetailsResponse`].
+    #[inline]
     pub fn build(self) -> ListInstancesDetailsResponse {
         self.inner
     }
@@ -6006,10 +6148,12 @@ pub struct ListPluginsResponse {
 }
 impl ListPluginsResponse {
     /// Starts a [`ListPluginsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPluginsResponseBuilder {
         ListPluginsResponseBuilder::default()
     }
     /// The items of [`plugins`](Self::plugins), empty when absent.
+    #[inline]
     pub fn plugins(&self) -> &[PluginEntity] {
         self.plugins.as_deref().unwrap_or_default()
     }
@@ -6017,6 +6161,7 @@ impl ListPluginsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPluginsResponse {
     const NAME: &'static str = "ListPluginsResponse";
     const FIELDS: &'static [&'static str] = &["plugins_modifying", "plugins"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6082,6 +6227,7 @@ impl ListPluginsResponseBuilder {
         self
     }
     /// Returns the built [`ListPluginsResponse`].
+    #[inline]
     pub fn build(self) -> ListPluginsResponse {
         self.inner
     }
@@ -6127,18 +6273,22 @@ pub struct ListProductsRespDetail {
 }
 impl ListProductsRespDetail {
     /// Starts a [`ListProductsRespDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProductsRespDetailBuilder {
         ListProductsRespDetailBuilder::default()
     }
     /// The items of [`io`](Self::io), empty when absent.
+    #[inline]
     pub fn io(&self) -> &[ListProductsRespIo] {
         self.io.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
@@ -6155,6 +6305,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespDetail {
         "ecs_flavor_id",
         "arch_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6323,6 +6474,7 @@ impl ListProductsRespDetailBuilder {
         self
     }
     /// Returns the built [`ListProductsRespDetail`].
+    #[inline]
     pub fn build(self) -> ListProductsRespDetail {
         self.inner
     }
@@ -6359,18 +6511,22 @@ pub struct ListProductsRespDetail1 {
 }
 impl ListProductsRespDetail1 {
     /// Starts a [`ListProductsRespDetail1Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProductsRespDetail1Builder {
         ListProductsRespDetail1Builder::default()
     }
     /// The items of [`io`](Self::io), empty when absent.
+    #[inline]
     pub fn io(&self) -> &[ListProductsRespIo1] {
         self.io.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
@@ -6387,6 +6543,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespDetail1 {
         "ecs_flavor_id",
         "arch_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6555,6 +6712,7 @@ impl ListProductsRespDetail1Builder {
         self
     }
     /// Returns the built [`ListProductsRespDetail1`].
+    #[inline]
     pub fn build(self) -> ListProductsRespDetail1 {
         self.inner
     }
@@ -6576,10 +6734,12 @@ pub struct ListProductsRespHourly {
 }
 impl ListProductsRespHourly {
     /// Starts a [`ListProductsRespHourlyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProductsRespHourlyBuilder {
         ListProductsRespHourlyBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[ListProductsRespValues] {
         self.values.as_deref().unwrap_or_default()
     }
@@ -6587,6 +6747,7 @@ impl ListProductsRespHourly {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespHourly {
     const NAME: &'static str = "ListProductsRespHourly";
     const FIELDS: &'static [&'static str] = &["name", "version", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6660,6 +6821,7 @@ impl ListProductsRespHourlyBuilder {
         self
     }
     /// Returns the built [`ListProductsRespHourly`].
+    #[inline]
     pub fn build(self) -> ListProductsRespHourly {
         self.inner
     }
@@ -6688,14 +6850,17 @@ pub struct ListProductsRespIo {
 }
 impl ListProductsRespIo {
     /// Starts a [`ListProductsRespIoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProductsRespIoBuilder {
         ListProductsRespIoBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
@@ -6709,6 +6874,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespIo {
         "unavailable_zones",
         "volume_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6829,6 +6995,7 @@ impl ListProductsRespIoBuilder {
         self
     }
     /// Returns the built [`ListProductsRespIo`].
+    #[inline]
     pub fn build(self) -> ListProductsRespIo {
         self.inner
     }
@@ -6857,14 +7024,17 @@ pub struct ListProductsRespIo1 {
 }
 impl ListProductsRespIo1 {
     /// Starts a [`ListProductsRespIo1Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProductsRespIo1Builder {
         ListProductsRespIo1Builder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
@@ -6878,6 +7048,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespIo1 {
         "unavailable_zones",
         "volume_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6998,6 +7169,7 @@ impl ListProductsRespIo1Builder {
         self
     }
     /// Returns the built [`ListProductsRespIo1`].
+    #[inline]
     pub fn build(self) -> ListProductsRespIo1 {
         self.inner
     }
@@ -7019,10 +7191,12 @@ pub struct ListProductsRespMonthly {
 }
 impl ListProductsRespMonthly {
     /// Starts a [`ListProductsRespMonthlyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProductsRespMonthlyBuilder {
         ListProductsRespMonthlyBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[ListProductsRespValues1] {
         self.values.as_deref().unwrap_or_default()
     }
@@ -7030,6 +7204,7 @@ impl ListProductsRespMonthly {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespMonthly {
     const NAME: &'static str = "ListProductsRespMonthly";
     const FIELDS: &'static [&'static str] = &["name", "version", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7103,6 +7278,7 @@ impl ListProductsRespMonthlyBuilder {
         self
     }
     /// Returns the built [`ListProductsRespMonthly`].
+    #[inline]
     pub fn build(self) -> ListProductsRespMonthly {
         self.inner
     }
@@ -7127,18 +7303,22 @@ pub struct ListProductsRespValues {
 }
 impl ListProductsRespValues {
     /// Starts a [`ListProductsRespValuesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProductsRespValuesBuilder {
         ListProductsRespValuesBuilder::default()
     }
     /// The items of [`detail`](Self::detail), empty when absent.
+    #[inline]
     pub fn detail(&self) -> &[ListProductsRespDetail] {
         self.detail.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
@@ -7151,6 +7331,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespValues {
         "unavailable_zones",
         "available_zones",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7262,6 +7443,7 @@ impl ListProductsRespValuesBuilder {
         self
     }
     /// Returns the built [`ListProductsRespValues`].
+    #[inline]
     pub fn build(self) -> ListProductsRespValues {
         self.inner
     }
@@ -7286,18 +7468,22 @@ pub struct ListProductsRespValues1 {
 }
 impl ListProductsRespValues1 {
     /// Starts a [`ListProductsRespValues1Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProductsRespValues1Builder {
         ListProductsRespValues1Builder::default()
     }
     /// The items of [`detail`](Self::detail), empty when absent.
+    #[inline]
     pub fn detail(&self) -> &[ListProductsRespDetail1] {
         self.detail.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
@@ -7310,6 +7496,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsRespValues1 {
         "unavailable_zones",
         "available_zones",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7421,6 +7608,7 @@ impl ListProductsRespValues1Builder {
         self
     }
     /// Returns the built [`ListProductsRespValues1`].
+    #[inline]
     pub fn build(self) -> ListProductsRespValues1 {
         self.inner
     }
@@ -7450,14 +7638,17 @@ pub struct ListProductsResponse {
 }
 impl ListProductsResponse {
     /// Starts a [`ListProductsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProductsResponseBuilder {
         ListProductsResponseBuilder::default()
     }
     /// The items of [`hourly`](Self::hourly), empty when absent.
+    #[inline]
     pub fn hourly(&self) -> &[ListProductsRespHourly] {
         self.hourly.as_deref().unwrap_or_default()
     }
     /// The items of [`monthly`](Self::monthly), empty when absent.
+    #[inline]
     pub fn monthly(&self) -> &[ListProductsRespMonthly] {
         self.monthly.as_deref().unwrap_or_default()
     }
@@ -7465,6 +7656,7 @@ impl ListProductsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProductsResponse {
     const NAME: &'static str = "ListProductsResponse";
     const FIELDS: &'static [&'static str] = &["Hourly", "Monthly"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7534,6 +7726,7 @@ impl ListProductsResponseBuilder {
         self
     }
     /// Returns the built [`ListProductsResponse`].
+    #[inline]
     pub fn build(self) -> ListProductsResponse {
         self.inner
     }
@@ -7555,10 +7748,12 @@ pub struct ListQueuesResponse {
 }
 impl ListQueuesResponse {
     /// Starts a [`ListQueuesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListQueuesResponseBuilder {
         ListQueuesResponseBuilder::default()
     }
     /// The items of [`items`](Self::items), empty when absent.
+    #[inline]
     pub fn items(&self) -> &[QueueDetails] {
         self.items.as_deref().unwrap_or_default()
     }
@@ -7566,6 +7761,7 @@ impl ListQueuesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListQueuesResponse {
     const NAME: &'static str = "ListQueuesResponse";
     const FIELDS: &'static [&'static str] = &["size", "total", "items"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7639,6 +7835,7 @@ impl ListQueuesResponseBuilder {
         self
     }
     /// Returns the built [`ListQueuesResponse`].
+    #[inline]
     pub fn build(self) -> ListQueuesResponse {
         self.inner
     }
@@ -7657,10 +7854,12 @@ pub struct ListScheduledTasksResponse {
 }
 impl ListScheduledTasksResponse {
     /// Starts a [`ListScheduledTasksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListScheduledTasksResponseBuilder {
         ListScheduledTasksResponseBuilder::default()
     }
     /// The items of [`jobs`](Self::jobs), empty when absent.
+    #[inline]
     pub fn jobs(&self) -> &[ScheduledTaskEntity] {
         self.jobs.as_deref().unwrap_or_default()
     }
@@ -7668,6 +7867,7 @@ impl ListScheduledTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListScheduledTasksResponse {
     const NAME: &'static str = "ListScheduledTasksResponse";
     const FIELDS: &'static [&'static str] = &["job_count", "jobs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7728,6 +7928,7 @@ impl ListScheduledTasksResponseBuilder {
         self
     }
     /// Returns the built [`ListScheduledTasksResponse`].
+    #[inline]
     pub fn build(self) -> ListScheduledTasksResponse {
         self.inner
     }
@@ -7746,10 +7947,12 @@ pub struct ListUserResponse {
 }
 impl ListUserResponse {
     /// Starts a [`ListUserResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListUserResponseBuilder {
         ListUserResponseBuilder::default()
     }
     /// The items of [`users`](Self::users), empty when absent.
+    #[inline]
     pub fn users(&self) -> &[AmqpUser] {
         self.users.as_deref().unwrap_or_default()
     }
@@ -7757,6 +7960,7 @@ impl ListUserResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListUserResponse {
     const NAME: &'static str = "ListUserResponse";
     const FIELDS: &'static [&'static str] = &["users", "total"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7817,6 +8021,7 @@ impl ListUserResponseBuilder {
         self
     }
     /// Returns the built [`ListUserResponse`].
+    #[inline]
     pub fn build(self) -> ListUserResponse {
         self.inner
     }
@@ -7838,10 +8043,12 @@ pub struct ListVhostsResponse {
 }
 impl ListVhostsResponse {
     /// Starts a [`ListVhostsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVhostsResponseBuilder {
         ListVhostsResponseBuilder::default()
     }
     /// The items of [`items`](Self::items), empty when absent.
+    #[inline]
     pub fn items(&self) -> &[ShowVhostDetailResp] {
         self.items.as_deref().unwrap_or_default()
     }
@@ -7849,6 +8056,7 @@ impl ListVhostsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVhostsResponse {
     const NAME: &'static str = "ListVhostsResponse";
     const FIELDS: &'static [&'static str] = &["size", "total", "items"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7922,6 +8130,7 @@ impl ListVhostsResponseBuilder {
         self
     }
     /// Returns the built [`ListVhostsResponse`].
+    #[inline]
     pub fn build(self) -> ListVhostsResponse {
         self.inner
     }
@@ -7946,6 +8155,7 @@ pub struct MaintainWindowsEntity {
 }
 impl MaintainWindowsEntity {
     /// Starts a [`MaintainWindowsEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MaintainWindowsEntityBuilder {
         MaintainWindowsEntityBuilder::default()
     }
@@ -7953,6 +8163,7 @@ impl MaintainWindowsEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MaintainWindowsEntity {
     const NAME: &'static str = "MaintainWindowsEntity";
     const FIELDS: &'static [&'static str] = &["default", "end", "begin", "seq"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8030,6 +8241,7 @@ impl MaintainWindowsEntityBuilder {
         self
     }
     /// Returns the built [`MaintainWindowsEntity`].
+    #[inline]
     pub fn build(self) -> MaintainWindowsEntity {
         self.inner
     }
@@ -8049,6 +8261,7 @@ pub struct ModifyRecyclePolicyReq {
 }
 impl ModifyRecyclePolicyReq {
     /// Starts a [`ModifyRecyclePolicyReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyRecyclePolicyReqBuilder {
         ModifyRecyclePolicyReqBuilder::default()
     }
@@ -8057,6 +8270,7 @@ impl ModifyRecyclePolicyReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyReq {
     const NAME: &'static str = "ModifyRecyclePolicyReq";
     const FIELDS: &'static [&'static str] = &["retention_days", "default_use_recycle"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8119,6 +8333,7 @@ impl ModifyRecyclePolicyReqBuilder {
         self
     }
     /// Returns the built [`ModifyRecyclePolicyReq`].
+    #[inline]
     pub fn build(self) -> ModifyRecyclePolicyReq {
         self.inner
     }
@@ -8141,10 +8356,12 @@ pub struct ModifyRecyclePolicyResponse {
 }
 impl ModifyRecyclePolicyResponse {
     /// Starts a [`ModifyRecyclePolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyRecyclePolicyResponseBuilder {
         ModifyRecyclePolicyResponseBuilder::default()
     }
     /// The items of [`recycle_instances`](Self::recycle_instances), empty when absent.
+    #[inline]
     pub fn recycle_instances(&self) -> &[InstanceRecycleInfo] {
         self.recycle_instances.as_deref().unwrap_or_default()
     }
@@ -8156,6 +8373,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyRespons
         "default_use_recycle",
         "recycle_instances",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8250,6 +8468,7 @@ impl ModifyRecyclePolicyResponseBuilder {
         self
     }
     /// Returns the built [`ModifyRecyclePolicyResponse`].
+    #[inline]
     pub fn build(self) -> ModifyRecyclePolicyResponse {
         self.inner
     }
@@ -8274,6 +8493,7 @@ pub struct PluginEntity {
 }
 impl PluginEntity {
     /// Starts a [`PluginEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PluginEntityBuilder {
         PluginEntityBuilder::default()
     }
@@ -8281,6 +8501,7 @@ impl PluginEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PluginEntity {
     const NAME: &'static str = "PluginEntity";
     const FIELDS: &'static [&'static str] = &["running", "enable", "name", "version"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8358,6 +8579,7 @@ impl PluginEntityBuilder {
         self
     }
     /// Returns the built [`PluginEntity`].
+    #[inline]
     pub fn build(self) -> PluginEntity {
         self.inner
     }
@@ -8408,6 +8630,7 @@ pub struct QueueArguments {
 }
 impl QueueArguments {
     /// Starts a [`QueueArgumentsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QueueArgumentsBuilder {
         QueueArgumentsBuilder::default()
     }
@@ -8420,6 +8643,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QueueArguments {
         "x-dead-letter-routing-key",
         "x-queue-mode",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8514,6 +8738,7 @@ impl QueueArgumentsBuilder {
         self
     }
     /// Returns the built [`QueueArguments`].
+    #[inline]
     pub fn build(self) -> QueueArguments {
         self.inner
     }
@@ -8550,6 +8775,7 @@ pub struct QueueDetails {
 }
 impl QueueDetails {
     /// Starts a [`QueueDetailsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QueueDetailsBuilder {
         QueueDetailsBuilder::default()
     }
@@ -8566,6 +8792,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QueueDetails {
         "policy",
         "arguments",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8695,6 +8922,7 @@ impl QueueDetailsBuilder {
         self
     }
     /// Returns the built [`QueueDetails`].
+    #[inline]
     pub fn build(self) -> QueueDetails {
         self.inner
     }
@@ -8717,6 +8945,7 @@ pub struct QuotaResourceEntity {
 }
 impl QuotaResourceEntity {
     /// Starts a [`QuotaResourceEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaResourceEntityBuilder {
         QuotaResourceEntityBuilder::default()
     }
@@ -8724,6 +8953,7 @@ impl QuotaResourceEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaResourceEntity {
     const NAME: &'static str = "QuotaResourceEntity";
     const FIELDS: &'static [&'static str] = &["type", "quota", "used"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8788,6 +9018,7 @@ impl QuotaResourceEntityBuilder {
         self
     }
     /// Returns the built [`QuotaResourceEntity`].
+    #[inline]
     pub fn build(self) -> QuotaResourceEntity {
         self.inner
     }
@@ -8803,10 +9034,12 @@ pub struct QuotasRespQuotas {
 }
 impl QuotasRespQuotas {
     /// Starts a [`QuotasRespQuotasBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotasRespQuotasBuilder {
         QuotasRespQuotasBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[QuotaResourceEntity] {
         self.resources.as_deref().unwrap_or_default()
     }
@@ -8814,6 +9047,7 @@ impl QuotasRespQuotas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotasRespQuotas {
     const NAME: &'static str = "QuotasRespQuotas";
     const FIELDS: &'static [&'static str] = &["resources"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8861,6 +9095,7 @@ impl QuotasRespQuotasBuilder {
         self
     }
     /// Returns the built [`QuotasRespQuotas`].
+    #[inline]
     pub fn build(self) -> QuotasRespQuotas {
         self.inner
     }
@@ -8911,30 +9146,37 @@ pub struct RabbitMqExtendProductInfoEntity {
 }
 impl RabbitMqExtendProductInfoEntity {
     /// Starts a [`RabbitMqExtendProductInfoEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RabbitMqExtendProductInfoEntityBuilder {
         RabbitMqExtendProductInfoEntityBuilder::default()
     }
     /// The items of [`arch_types`](Self::arch_types), empty when absent.
+    #[inline]
     pub fn arch_types(&self) -> &[String] {
         self.arch_types.as_deref().unwrap_or_default()
     }
     /// The items of [`charging_mode`](Self::charging_mode), empty when absent.
+    #[inline]
     pub fn charging_mode(&self) -> &[String] {
         self.charging_mode.as_deref().unwrap_or_default()
     }
     /// The items of [`ios`](Self::ios), empty when absent.
+    #[inline]
     pub fn ios(&self) -> &[RabbitMqExtendProductIosEntity] {
         self.ios.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`support_features`](Self::support_features), empty when absent.
+    #[inline]
     pub fn support_features(&self) -> &[RabbitMqProductSupportFeaturesEntity] {
         self.support_features.as_deref().unwrap_or_default()
     }
@@ -8955,6 +9197,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RabbitMqExtendProductInfoE
         "support_features",
         "qingtian_incompatible",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9229,6 +9472,7 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self
     }
     /// Returns the built [`RabbitMqExtendProductInfoEntity`].
+    #[inline]
     pub fn build(self) -> RabbitMqExtendProductInfoEntity {
         self.inner
     }
@@ -9256,14 +9500,17 @@ pub struct RabbitMqExtendProductIosEntity {
 }
 impl RabbitMqExtendProductIosEntity {
     /// Starts a [`RabbitMqExtendProductIosEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RabbitMqExtendProductIosEntityBuilder {
         RabbitMqExtendProductIosEntityBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
@@ -9276,6 +9523,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RabbitMqExtendProductIosEn
         "type",
         "unavailable_zones",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9378,6 +9626,7 @@ impl RabbitMqExtendProductIosEntityBuilder {
         self
     }
     /// Returns the built [`RabbitMqExtendProductIosEntity`].
+    #[inline]
     pub fn build(self) -> RabbitMqExtendProductIosEntity {
         self.inner
     }
@@ -9414,6 +9663,7 @@ pub struct RabbitMqExtendProductPropertiesEntity {
 }
 impl RabbitMqExtendProductPropertiesEntity {
     /// Starts a [`RabbitMqExtendProductPropertiesEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RabbitMqExtendProductPropertiesEntityBuilder {
         RabbitMqExtendProductPropertiesEntityBuilder::default()
     }
@@ -9431,6 +9681,7 @@ for RabbitMqExtendProductPropertiesEntity {
         "product_alias",
         "max_queue_per_broker",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9585,6 +9836,7 @@ impl RabbitMqExtendProductPropertiesEntityBuilder {
         self
     }
     /// Returns the built [`RabbitMqExtendProductPropertiesEntity`].
+    #[inline]
     pub fn build(self) -> RabbitMqExtendProductPropertiesEntity {
         self.inner
     }
@@ -9603,6 +9855,7 @@ pub struct RabbitMqProductSupportFeaturesEntity {
 }
 impl RabbitMqProductSupportFeaturesEntity {
     /// Starts a [`RabbitMqProductSupportFeaturesEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RabbitMqProductSupportFeaturesEntityBuilder {
         RabbitMqProductSupportFeaturesEntityBuilder::default()
     }
@@ -9611,6 +9864,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for RabbitMqProductSupportFeaturesEntity {
     const NAME: &'static str = "RabbitMqProductSupportFeaturesEntity";
     const FIELDS: &'static [&'static str] = &["name", "properties"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9668,6 +9922,7 @@ impl RabbitMqProductSupportFeaturesEntityBuilder {
         self
     }
     /// Returns the built [`RabbitMqProductSupportFeaturesEntity`].
+    #[inline]
     pub fn build(self) -> RabbitMqProductSupportFeaturesEntity {
         self.inner
     }
@@ -9687,6 +9942,7 @@ pub struct ResetPasswordReq {
 }
 impl ResetPasswordReq {
     /// Starts a [`ResetPasswordReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetPasswordReqBuilder {
         ResetPasswordReqBuilder::default()
     }
@@ -9701,6 +9957,7 @@ impl std::fmt::Debug for ResetPasswordReq {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9712,6 +9969,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordReq {
     const NAME: &'static str = "ResetPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9753,6 +10011,7 @@ impl ResetPasswordReqBuilder {
         self
     }
     /// Returns the built [`ResetPasswordReq`].
+    #[inline]
     pub fn build(self) -> ResetPasswordReq {
         self.inner
     }
@@ -9788,11 +10047,13 @@ pub struct ResizeEngineInstanceReq {
 }
 impl ResizeEngineInstanceReq {
     /// Starts a [`ResizeEngineInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeEngineInstanceReqBuilder {
         ResizeEngineInstanceReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeEngineInstanceReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9810,6 +10071,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceReq {
         "new_broker_num",
         "new_spec_code",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9921,6 +10183,7 @@ impl ResizeEngineInstanceReqBuilder {
         self
     }
     /// Returns the built [`ResizeEngineInstanceReq`].
+    #[inline]
     pub fn build(self) -> ResizeEngineInstanceReq {
         self.inner
     }
@@ -9936,6 +10199,7 @@ pub struct ResizeEngineInstanceResponse {
 }
 impl ResizeEngineInstanceResponse {
     /// Starts a [`ResizeEngineInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeEngineInstanceResponseBuilder {
         ResizeEngineInstanceResponseBuilder::default()
     }
@@ -9943,6 +10207,7 @@ impl ResizeEngineInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceResponse {
     const NAME: &'static str = "ResizeEngineInstanceResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9981,6 +10246,7 @@ impl ResizeEngineInstanceResponseBuilder {
         self
     }
     /// Returns the built [`ResizeEngineInstanceResponse`].
+    #[inline]
     pub fn build(self) -> ResizeEngineInstanceResponse {
         self.inner
     }
@@ -9996,10 +10262,12 @@ pub struct RestoreRecycleInstanceResponse {
 }
 impl RestoreRecycleInstanceResponse {
     /// Starts a [`RestoreRecycleInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RestoreRecycleInstanceResponseBuilder {
         RestoreRecycleInstanceResponseBuilder::default()
     }
     /// The items of [`results`](Self::results), empty when absent.
+    #[inline]
     pub fn results(&self) -> &[InstanceResumeResult] {
         self.results.as_deref().unwrap_or_default()
     }
@@ -10007,6 +10275,7 @@ impl RestoreRecycleInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreRecycleInstanceResponse {
     const NAME: &'static str = "RestoreRecycleInstanceResponse";
     const FIELDS: &'static [&'static str] = &["results"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10054,6 +10323,7 @@ impl RestoreRecycleInstanceResponseBuilder {
         self
     }
     /// Returns the built [`RestoreRecycleInstanceResponse`].
+    #[inline]
     pub fn build(self) -> RestoreRecycleInstanceResponse {
         self.inner
     }
@@ -10093,6 +10363,7 @@ pub struct ScheduledTaskEntity {
 }
 impl ScheduledTaskEntity {
     /// Starts a [`ScheduledTaskEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ScheduledTaskEntityBuilder {
         ScheduledTaskEntityBuilder::default()
     }
@@ -10110,6 +10381,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledTaskEntity {
         "updated_at",
         "schedule_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10252,6 +10524,7 @@ impl ScheduledTaskEntityBuilder {
         self
     }
     /// Returns the built [`ScheduledTaskEntity`].
+    #[inline]
     pub fn build(self) -> ScheduledTaskEntity {
         self.inner
     }
@@ -10270,10 +10543,12 @@ pub struct ShowBackgroundTaskResponse {
 }
 impl ShowBackgroundTaskResponse {
     /// Starts a [`ShowBackgroundTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowBackgroundTaskResponseBuilder {
         ShowBackgroundTaskResponseBuilder::default()
     }
     /// The items of [`tasks`](Self::tasks), empty when absent.
+    #[inline]
     pub fn tasks(&self) -> &[ListBackgroundTasksRespTasks] {
         self.tasks.as_deref().unwrap_or_default()
     }
@@ -10281,6 +10556,7 @@ impl ShowBackgroundTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBackgroundTaskResponse {
     const NAME: &'static str = "ShowBackgroundTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10344,6 +10620,7 @@ impl ShowBackgroundTaskResponseBuilder {
         self
     }
     /// Returns the built [`ShowBackgroundTaskResponse`].
+    #[inline]
     pub fn build(self) -> ShowBackgroundTaskResponse {
         self.inner
     }
@@ -10377,34 +10654,42 @@ pub struct ShowCesHierarchyResponse {
 }
 impl ShowCesHierarchyResponse {
     /// Starts a [`ShowCesHierarchyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCesHierarchyResponseBuilder {
         ShowCesHierarchyResponseBuilder::default()
     }
     /// The items of [`dimensions`](Self::dimensions), empty when absent.
+    #[inline]
     pub fn dimensions(&self) -> &[ShowCeshierarchyRespDimensions] {
         self.dimensions.as_deref().unwrap_or_default()
     }
     /// The items of [`instance_ids`](Self::instance_ids), empty when absent.
+    #[inline]
     pub fn instance_ids(&self) -> &[ShowCeshierarchyRespInstanceIds] {
         self.instance_ids.as_deref().unwrap_or_default()
     }
     /// The items of [`nodes`](Self::nodes), empty when absent.
+    #[inline]
     pub fn nodes(&self) -> &[ShowCeshierarchyRespNodes] {
         self.nodes.as_deref().unwrap_or_default()
     }
     /// The items of [`queues`](Self::queues), empty when absent.
+    #[inline]
     pub fn queues(&self) -> &[ShowCeshierarchyRespQueues] {
         self.queues.as_deref().unwrap_or_default()
     }
     /// The items of [`vhosts`](Self::vhosts), empty when absent.
+    #[inline]
     pub fn vhosts(&self) -> &[ShowCeshierarchyRespVhosts] {
         self.vhosts.as_deref().unwrap_or_default()
     }
     /// The items of [`exchanges`](Self::exchanges), empty when absent.
+    #[inline]
     pub fn exchanges(&self) -> &[ShowCeshierarchyRespExchanges] {
         self.exchanges.as_deref().unwrap_or_default()
     }
     /// The items of [`groups`](Self::groups), empty when absent.
+    #[inline]
     pub fn groups(&self) -> &[ShowCeshierarchyRespGroups] {
         self.groups.as_deref().unwrap_or_default()
     }
@@ -10420,6 +10705,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCesHierarchyResponse {
         "exchanges",
         "groups",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10617,6 +10903,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Returns the built [`ShowCesHierarchyResponse`].
+    #[inline]
     pub fn build(self) -> ShowCesHierarchyResponse {
         self.inner
     }
@@ -10641,18 +10928,22 @@ pub struct ShowCeshierarchyRespDimensions {
 }
 impl ShowCeshierarchyRespDimensions {
     /// Starts a [`ShowCeshierarchyRespDimensionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespDimensionsBuilder {
         ShowCeshierarchyRespDimensionsBuilder::default()
     }
     /// The items of [`metrics`](Self::metrics), empty when absent.
+    #[inline]
     pub fn metrics(&self) -> &[String] {
         self.metrics.as_deref().unwrap_or_default()
     }
     /// The items of [`key_name`](Self::key_name), empty when absent.
+    #[inline]
     pub fn key_name(&self) -> &[String] {
         self.key_name.as_deref().unwrap_or_default()
     }
     /// The items of [`dim_router`](Self::dim_router), empty when absent.
+    #[inline]
     pub fn dim_router(&self) -> &[String] {
         self.dim_router.as_deref().unwrap_or_default()
     }
@@ -10665,6 +10956,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespDimens
         "key_name",
         "dim_router",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10769,6 +11061,7 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespDimensions`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespDimensions {
         self.inner
     }
@@ -10787,6 +11080,7 @@ pub struct ShowCeshierarchyRespExchanges {
 }
 impl ShowCeshierarchyRespExchanges {
     /// Starts a [`ShowCeshierarchyRespExchangesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespExchangesBuilder {
         ShowCeshierarchyRespExchangesBuilder::default()
     }
@@ -10794,6 +11088,7 @@ impl ShowCeshierarchyRespExchanges {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespExchanges {
     const NAME: &'static str = "ShowCeshierarchyRespExchanges";
     const FIELDS: &'static [&'static str] = &["name", "vhost"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10845,6 +11140,7 @@ impl ShowCeshierarchyRespExchangesBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespExchanges`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespExchanges {
         self.inner
     }
@@ -10860,6 +11156,7 @@ pub struct ShowCeshierarchyRespGroups {
 }
 impl ShowCeshierarchyRespGroups {
     /// Starts a [`ShowCeshierarchyRespGroupsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespGroupsBuilder {
         ShowCeshierarchyRespGroupsBuilder::default()
     }
@@ -10867,6 +11164,7 @@ impl ShowCeshierarchyRespGroups {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespGroups {
     const NAME: &'static str = "ShowCeshierarchyRespGroups";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10905,6 +11203,7 @@ impl ShowCeshierarchyRespGroupsBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespGroups`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespGroups {
         self.inner
     }
@@ -10920,6 +11219,7 @@ pub struct ShowCeshierarchyRespInstanceIds {
 }
 impl ShowCeshierarchyRespInstanceIds {
     /// Starts a [`ShowCeshierarchyRespInstanceIdsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespInstanceIdsBuilder {
         ShowCeshierarchyRespInstanceIdsBuilder::default()
     }
@@ -10927,6 +11227,7 @@ impl ShowCeshierarchyRespInstanceIds {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespInstanceIds {
     const NAME: &'static str = "ShowCeshierarchyRespInstanceIds";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10965,6 +11266,7 @@ impl ShowCeshierarchyRespInstanceIdsBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespInstanceIds`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespInstanceIds {
         self.inner
     }
@@ -10983,6 +11285,7 @@ pub struct ShowCeshierarchyRespNodes {
 }
 impl ShowCeshierarchyRespNodes {
     /// Starts a [`ShowCeshierarchyRespNodesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespNodesBuilder {
         ShowCeshierarchyRespNodesBuilder::default()
     }
@@ -10990,6 +11293,7 @@ impl ShowCeshierarchyRespNodes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespNodes {
     const NAME: &'static str = "ShowCeshierarchyRespNodes";
     const FIELDS: &'static [&'static str] = &["name", "available_zone"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11046,6 +11350,7 @@ impl ShowCeshierarchyRespNodesBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespNodes`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespNodes {
         self.inner
     }
@@ -11064,6 +11369,7 @@ pub struct ShowCeshierarchyRespQueues {
 }
 impl ShowCeshierarchyRespQueues {
     /// Starts a [`ShowCeshierarchyRespQueuesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespQueuesBuilder {
         ShowCeshierarchyRespQueuesBuilder::default()
     }
@@ -11071,6 +11377,7 @@ impl ShowCeshierarchyRespQueues {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespQueues {
     const NAME: &'static str = "ShowCeshierarchyRespQueues";
     const FIELDS: &'static [&'static str] = &["name", "vhost"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11122,6 +11429,7 @@ impl ShowCeshierarchyRespQueuesBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespQueues`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespQueues {
         self.inner
     }
@@ -11137,6 +11445,7 @@ pub struct ShowCeshierarchyRespVhosts {
 }
 impl ShowCeshierarchyRespVhosts {
     /// Starts a [`ShowCeshierarchyRespVhostsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespVhostsBuilder {
         ShowCeshierarchyRespVhostsBuilder::default()
     }
@@ -11144,6 +11453,7 @@ impl ShowCeshierarchyRespVhosts {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespVhosts {
     const NAME: &'static str = "ShowCeshierarchyRespVhosts";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11182,6 +11492,7 @@ impl ShowCeshierarchyRespVhostsBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespVhosts`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespVhosts {
         self.inner
     }
@@ -11213,14 +11524,17 @@ pub struct ShowEngineInstanceExtendProductInfoResponse {
 }
 impl ShowEngineInstanceExtendProductInfoResponse {
     /// Starts a [`ShowEngineInstanceExtendProductInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowEngineInstanceExtendProductInfoResponseBuilder {
         ShowEngineInstanceExtendProductInfoResponseBuilder::default()
     }
     /// The items of [`versions`](Self::versions), empty when absent.
+    #[inline]
     pub fn versions(&self) -> &[String] {
         self.versions.as_deref().unwrap_or_default()
     }
     /// The items of [`products`](Self::products), empty when absent.
+    #[inline]
     pub fn products(&self) -> &[RabbitMqExtendProductInfoEntity] {
         self.products.as_deref().unwrap_or_default()
     }
@@ -11236,6 +11550,7 @@ for ShowEngineInstanceExtendProductInfoResponse {
         "versions",
         "products",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11368,6 +11683,7 @@ impl ShowEngineInstanceExtendProductInfoResponseBuilder {
         self
     }
     /// Returns the built [`ShowEngineInstanceExtendProductInfoResponse`].
+    #[inline]
     pub fn build(self) -> ShowEngineInstanceExtendProductInfoResponse {
         self.inner
     }
@@ -11559,22 +11875,27 @@ pub struct ShowInstanceResp {
 }
 impl ShowInstanceResp {
     /// Starts a [`ShowInstanceRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceRespBuilder {
         ShowInstanceRespBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zone_names`](Self::available_zone_names), empty when absent.
+    #[inline]
     pub fn available_zone_names(&self) -> &[String] {
         self.available_zone_names.as_deref().unwrap_or_default()
     }
     /// The items of [`ipv6_connect_addresses`](Self::ipv6_connect_addresses), empty when absent.
+    #[inline]
     pub fn ipv6_connect_addresses(&self) -> &[String] {
         self.ipv6_connect_addresses.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -11638,6 +11959,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResp {
         "disk_encrypted",
         "disk_encrypted_key",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12591,6 +12913,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Returns the built [`ShowInstanceResp`].
+    #[inline]
     pub fn build(self) -> ShowInstanceResp {
         self.inner
     }
@@ -12793,22 +13116,27 @@ pub struct ShowInstanceResponse {
 }
 impl ShowInstanceResponse {
     /// Starts a [`ShowInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceResponseBuilder {
         ShowInstanceResponseBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zone_names`](Self::available_zone_names), empty when absent.
+    #[inline]
     pub fn available_zone_names(&self) -> &[String] {
         self.available_zone_names.as_deref().unwrap_or_default()
     }
     /// The items of [`ipv6_connect_addresses`](Self::ipv6_connect_addresses), empty when absent.
+    #[inline]
     pub fn ipv6_connect_addresses(&self) -> &[String] {
         self.ipv6_connect_addresses.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -12872,6 +13200,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResponse {
         "disk_encrypted",
         "disk_encrypted_key",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13825,6 +14154,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceResponse {
         self.inner
     }
@@ -13851,10 +14181,12 @@ pub struct ShowMaintainWindowsResponse {
 }
 impl ShowMaintainWindowsResponse {
     /// Starts a [`ShowMaintainWindowsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowMaintainWindowsResponseBuilder {
         ShowMaintainWindowsResponseBuilder::default()
     }
     /// The items of [`maintain_windows`](Self::maintain_windows), empty when absent.
+    #[inline]
     pub fn maintain_windows(&self) -> &[MaintainWindowsEntity] {
         self.maintain_windows.as_deref().unwrap_or_default()
     }
@@ -13862,6 +14194,7 @@ impl ShowMaintainWindowsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMaintainWindowsResponse {
     const NAME: &'static str = "ShowMaintainWindowsResponse";
     const FIELDS: &'static [&'static str] = &["maintain_windows"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13920,6 +14253,7 @@ impl ShowMaintainWindowsResponseBuilder {
         self
     }
     /// Returns the built [`ShowMaintainWindowsResponse`].
+    #[inline]
     pub fn build(self) -> ShowMaintainWindowsResponse {
         self.inner
     }
@@ -13962,14 +14296,17 @@ pub struct ShowQueueDetailsResponse {
 }
 impl ShowQueueDetailsResponse {
     /// Starts a [`ShowQueueDetailsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowQueueDetailsResponseBuilder {
         ShowQueueDetailsResponseBuilder::default()
     }
     /// The items of [`consumer_details`](Self::consumer_details), empty when absent.
+    #[inline]
     pub fn consumer_details(&self) -> &[ConsumerDetails] {
         self.consumer_details.as_deref().unwrap_or_default()
     }
     /// The items of [`queue_bindings`](Self::queue_bindings), empty when absent.
+    #[inline]
     pub fn queue_bindings(&self) -> &[BindingsDetails] {
         self.queue_bindings.as_deref().unwrap_or_default()
     }
@@ -13988,6 +14325,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQueueDetailsResponse {
         "consumer_details",
         "queue_bindings",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14166,6 +14504,7 @@ impl ShowQueueDetailsResponseBuilder {
         self
     }
     /// Returns the built [`ShowQueueDetailsResponse`].
+    #[inline]
     pub fn build(self) -> ShowQueueDetailsResponse {
         self.inner
     }
@@ -14181,6 +14520,7 @@ pub struct ShowQuotasResponse {
 }
 impl ShowQuotasResponse {
     /// Starts a [`ShowQuotasResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowQuotasResponseBuilder {
         ShowQuotasResponseBuilder::default()
     }
@@ -14188,6 +14528,7 @@ impl ShowQuotasResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotasResponse {
     const NAME: &'static str = "ShowQuotasResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14226,6 +14567,7 @@ impl ShowQuotasResponseBuilder {
         self
     }
     /// Returns the built [`ShowQuotasResponse`].
+    #[inline]
     pub fn build(self) -> ShowQuotasResponse {
         self.inner
     }
@@ -14246,6 +14588,7 @@ pub struct ShowRabbitMqProductCoresResponse {
 }
 impl ShowRabbitMqProductCoresResponse {
     /// Starts a [`ShowRabbitMqProductCoresResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRabbitMqProductCoresResponseBuilder {
         ShowRabbitMqProductCoresResponseBuilder::default()
     }
@@ -14253,6 +14596,7 @@ impl ShowRabbitMqProductCoresResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRabbitMqProductCoresResponse {
     const NAME: &'static str = "ShowRabbitMqProductCoresResponse";
     const FIELDS: &'static [&'static str] = &["core_num", "total_extend_storage_space"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14309,6 +14653,7 @@ impl ShowRabbitMqProductCoresResponseBuilder {
         self
     }
     /// Returns the built [`ShowRabbitMqProductCoresResponse`].
+    #[inline]
     pub fn build(self) -> ShowRabbitMqProductCoresResponse {
         self.inner
     }
@@ -14333,10 +14678,12 @@ pub struct ShowRabbitMqProjectTagsResponse {
 }
 impl ShowRabbitMqProjectTagsResponse {
     /// Starts a [`ShowRabbitMqProjectTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRabbitMqProjectTagsResponseBuilder {
         ShowRabbitMqProjectTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagMultyValueEntity] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -14349,6 +14696,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRabbitMqProjectTagsRes
         "previous_offset",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14440,6 +14788,7 @@ impl ShowRabbitMqProjectTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowRabbitMqProjectTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowRabbitMqProjectTagsResponse {
         self.inner
     }
@@ -14464,10 +14813,12 @@ pub struct ShowRabbitMqTagsResponse {
 }
 impl ShowRabbitMqTagsResponse {
     /// Starts a [`ShowRabbitMqTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRabbitMqTagsResponseBuilder {
         ShowRabbitMqTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -14480,6 +14831,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRabbitMqTagsResponse {
         "previous_offset",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14571,6 +14923,7 @@ impl ShowRabbitMqTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowRabbitMqTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowRabbitMqTagsResponse {
         self.inner
     }
@@ -14592,10 +14945,12 @@ pub struct ShowRecycleInstancesResponse {
 }
 impl ShowRecycleInstancesResponse {
     /// Starts a [`ShowRecycleInstancesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRecycleInstancesResponseBuilder {
         ShowRecycleInstancesResponseBuilder::default()
     }
     /// The items of [`recycle_instances`](Self::recycle_instances), empty when absent.
+    #[inline]
     pub fn recycle_instances(&self) -> &[InstanceRecycleInfo] {
         self.recycle_instances.as_deref().unwrap_or_default()
     }
@@ -14607,6 +14962,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRecycleInstancesRespon
         "default_use_recycle",
         "recycle_instances",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14701,6 +15057,7 @@ impl ShowRecycleInstancesResponseBuilder {
         self
     }
     /// Returns the built [`ShowRecycleInstancesResponse`].
+    #[inline]
     pub fn build(self) -> ShowRecycleInstancesResponse {
         self.inner
     }
@@ -14719,6 +15076,7 @@ pub struct ShowVhostDetailResp {
 }
 impl ShowVhostDetailResp {
     /// Starts a [`ShowVhostDetailRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVhostDetailRespBuilder {
         ShowVhostDetailRespBuilder::default()
     }
@@ -14726,6 +15084,7 @@ impl ShowVhostDetailResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVhostDetailResp {
     const NAME: &'static str = "ShowVhostDetailResp";
     const FIELDS: &'static [&'static str] = &["name", "tracing"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14777,6 +15136,7 @@ impl ShowVhostDetailRespBuilder {
         self
     }
     /// Returns the built [`ShowVhostDetailResp`].
+    #[inline]
     pub fn build(self) -> ShowVhostDetailResp {
         self.inner
     }
@@ -14802,6 +15162,7 @@ pub struct ShowVolumeExpandConfigResponse {
 }
 impl ShowVolumeExpandConfigResponse {
     /// Starts a [`ShowVolumeExpandConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVolumeExpandConfigResponseBuilder {
         ShowVolumeExpandConfigResponseBuilder::default()
     }
@@ -14814,6 +15175,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeExpandConfigResp
         "max_volume_size",
         "expand_increment",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14911,6 +15273,7 @@ impl ShowVolumeExpandConfigResponseBuilder {
         self
     }
     /// Returns the built [`ShowVolumeExpandConfigResponse`].
+    #[inline]
     pub fn build(self) -> ShowVolumeExpandConfigResponse {
         self.inner
     }
@@ -14931,6 +15294,7 @@ pub struct TagEntity {
 }
 impl TagEntity {
     /// Starts a [`TagEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagEntityBuilder {
         TagEntityBuilder::default()
     }
@@ -14938,6 +15302,7 @@ impl TagEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagEntity {
     const NAME: &'static str = "TagEntity";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -14989,6 +15354,7 @@ impl TagEntityBuilder {
         self
     }
     /// Returns the built [`TagEntity`].
+    #[inline]
     pub fn build(self) -> TagEntity {
         self.inner
     }
@@ -15007,10 +15373,12 @@ pub struct TagMultyValueEntity {
 }
 impl TagMultyValueEntity {
     /// Starts a [`TagMultyValueEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagMultyValueEntityBuilder {
         TagMultyValueEntityBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[String] {
         self.values.as_deref().unwrap_or_default()
     }
@@ -15018,6 +15386,7 @@ impl TagMultyValueEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagMultyValueEntity {
     const NAME: &'static str = "TagMultyValueEntity";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15075,6 +15444,7 @@ impl TagMultyValueEntityBuilder {
         self
     }
     /// Returns the built [`TagMultyValueEntity`].
+    #[inline]
     pub fn build(self) -> TagMultyValueEntity {
         self.inner
     }
@@ -15120,6 +15490,7 @@ pub struct UpdateInstanceReq {
 }
 impl UpdateInstanceReq {
     /// Starts a [`UpdateInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceReqBuilder {
         UpdateInstanceReqBuilder::default()
     }
@@ -15138,6 +15509,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceReq {
         "enterprise_project_id",
         "enable_acl",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15303,6 +15675,7 @@ impl UpdateInstanceReqBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceReq`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceReq {
         self.inner
     }
@@ -15320,6 +15693,7 @@ pub struct UpdatePluginsReq {
 }
 impl UpdatePluginsReq {
     /// Starts a [`UpdatePluginsReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePluginsReqBuilder {
         UpdatePluginsReqBuilder::default()
     }
@@ -15328,6 +15702,7 @@ impl UpdatePluginsReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePluginsReq {
     const NAME: &'static str = "UpdatePluginsReq";
     const FIELDS: &'static [&'static str] = &["enable", "plugins"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15380,6 +15755,7 @@ impl UpdatePluginsReqBuilder {
         self
     }
     /// Returns the built [`UpdatePluginsReq`].
+    #[inline]
     pub fn build(self) -> UpdatePluginsReq {
         self.inner
     }
@@ -15395,6 +15771,7 @@ pub struct UpdatePluginsResponse {
 }
 impl UpdatePluginsResponse {
     /// Starts a [`UpdatePluginsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePluginsResponseBuilder {
         UpdatePluginsResponseBuilder::default()
     }
@@ -15402,6 +15779,7 @@ impl UpdatePluginsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePluginsResponse {
     const NAME: &'static str = "UpdatePluginsResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15440,6 +15818,7 @@ impl UpdatePluginsResponseBuilder {
         self
     }
     /// Returns the built [`UpdatePluginsResponse`].
+    #[inline]
     pub fn build(self) -> UpdatePluginsResponse {
         self.inner
     }
@@ -15466,10 +15845,12 @@ pub struct UpdateUserResponse {
 }
 impl UpdateUserResponse {
     /// Starts a [`UpdateUserResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateUserResponseBuilder {
         UpdateUserResponseBuilder::default()
     }
     /// The items of [`vhosts`](Self::vhosts), empty when absent.
+    #[inline]
     pub fn vhosts(&self) -> &[AmqpUserPerm] {
         self.vhosts.as_deref().unwrap_or_default()
     }
@@ -15490,6 +15871,7 @@ impl std::fmt::Debug for UpdateUserResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateUserResponse {
     const NAME: &'static str = "UpdateUserResponse";
     const FIELDS: &'static [&'static str] = &["access_key", "secret_key", "vhosts"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -15563,6 +15945,7 @@ impl UpdateUserResponseBuilder {
         self
     }
     /// Returns the built [`UpdateUserResponse`].
+    #[inline]
     pub fn build(self) -> UpdateUserResponse {
         self.inner
     }

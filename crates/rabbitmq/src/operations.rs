@@ -21,6 +21,7 @@ pub struct BatchCreateOrDeleteRabbitMqTag {
     options: RequestOptions,
 }
 impl BatchCreateOrDeleteRabbitMqTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -43,11 +44,13 @@ impl BatchCreateOrDeleteRabbitMqTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -55,6 +58,7 @@ impl BatchCreateOrDeleteRabbitMqTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_OR_DELETE_RABBIT_MQ_TAG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -85,6 +89,7 @@ pub struct BatchDeleteExchanges {
     options: RequestOptions,
 }
 impl BatchDeleteExchanges {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -116,11 +121,13 @@ impl BatchDeleteExchanges {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -128,6 +135,7 @@ impl BatchDeleteExchanges {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_EXCHANGES);
         input.path("instance_id", self.instance_id.as_deref());
@@ -160,6 +168,7 @@ pub struct BatchDeleteQueues {
     options: RequestOptions,
 }
 impl BatchDeleteQueues {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -191,11 +200,13 @@ impl BatchDeleteQueues {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -203,6 +214,7 @@ impl BatchDeleteQueues {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_QUEUES);
         input.path("instance_id", self.instance_id.as_deref());
@@ -234,6 +246,7 @@ pub struct BatchDeleteVhosts {
     options: RequestOptions,
 }
 impl BatchDeleteVhosts {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -256,11 +269,13 @@ impl BatchDeleteVhosts {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -268,6 +283,7 @@ impl BatchDeleteVhosts {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_VHOSTS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -297,6 +313,7 @@ pub struct BatchRestartOrDeleteInstances {
     options: RequestOptions,
 }
 impl BatchRestartOrDeleteInstances {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -310,11 +327,13 @@ impl BatchRestartOrDeleteInstances {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -324,6 +343,7 @@ impl BatchRestartOrDeleteInstances {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_RESTART_OR_DELETE_INSTANCES);
         if let Some(body) = &self.body {
@@ -355,6 +375,7 @@ pub struct CreateBinding {
     options: RequestOptions,
 }
 impl CreateBinding {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -394,11 +415,13 @@ impl CreateBinding {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -408,6 +431,7 @@ impl CreateBinding {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_BINDING);
         input.path("instance_id", self.instance_id.as_deref());
@@ -441,6 +465,7 @@ pub struct CreateExchange {
     options: RequestOptions,
 }
 impl CreateExchange {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -472,11 +497,13 @@ impl CreateExchange {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -486,6 +513,7 @@ impl CreateExchange {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_EXCHANGE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -517,6 +545,7 @@ pub struct CreatePostPaidInstanceByEngine {
     options: RequestOptions,
 }
 impl CreatePostPaidInstanceByEngine {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -538,11 +567,13 @@ impl CreatePostPaidInstanceByEngine {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -552,6 +583,7 @@ impl CreatePostPaidInstanceByEngine {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_POST_PAID_INSTANCE_BY_ENGINE);
         input.path("engine", self.engine.as_deref());
@@ -583,6 +615,7 @@ pub struct CreateQueue {
     options: RequestOptions,
 }
 impl CreateQueue {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -614,11 +647,13 @@ impl CreateQueue {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -628,6 +663,7 @@ impl CreateQueue {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_QUEUE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -659,6 +695,7 @@ pub struct CreateUser {
     options: RequestOptions,
 }
 impl CreateUser {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -681,11 +718,13 @@ impl CreateUser {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -695,6 +734,7 @@ impl CreateUser {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_USER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -724,6 +764,7 @@ pub struct CreateVhost {
     options: RequestOptions,
 }
 impl CreateVhost {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -746,11 +787,13 @@ impl CreateVhost {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -758,6 +801,7 @@ impl CreateVhost {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VHOST);
         input.path("instance_id", self.instance_id.as_deref());
@@ -788,6 +832,7 @@ pub struct DeleteBackgroundTask {
     options: RequestOptions,
 }
 impl DeleteBackgroundTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -812,11 +857,13 @@ impl DeleteBackgroundTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -824,6 +871,7 @@ impl DeleteBackgroundTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_BACKGROUND_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -855,6 +903,7 @@ pub struct DeleteBinding {
     options: RequestOptions,
 }
 impl DeleteBinding {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -914,11 +963,13 @@ impl DeleteBinding {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -926,6 +977,7 @@ impl DeleteBinding {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_BINDING);
         input.path("instance_id", self.instance_id.as_deref());
@@ -956,6 +1008,7 @@ pub struct DeleteInstance {
     options: RequestOptions,
 }
 impl DeleteInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -972,11 +1025,13 @@ impl DeleteInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -984,6 +1039,7 @@ impl DeleteInstance {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1011,6 +1067,7 @@ pub struct DeleteQueueInfo {
     options: RequestOptions,
 }
 impl DeleteQueueInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1043,11 +1100,13 @@ impl DeleteQueueInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1055,6 +1114,7 @@ impl DeleteQueueInfo {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_QUEUE_INFO);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1083,6 +1143,7 @@ pub struct DeleteScheduledTask {
     options: RequestOptions,
 }
 impl DeleteScheduledTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1107,11 +1168,13 @@ impl DeleteScheduledTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1119,6 +1182,7 @@ impl DeleteScheduledTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SCHEDULED_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1146,6 +1210,7 @@ pub struct DeleteUser {
     options: RequestOptions,
 }
 impl DeleteUser {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1170,11 +1235,13 @@ impl DeleteUser {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1182,6 +1249,7 @@ impl DeleteUser {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_USER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1208,6 +1276,7 @@ pub struct EnableDns {
     options: RequestOptions,
 }
 impl EnableDns {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1224,11 +1293,13 @@ impl EnableDns {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1236,6 +1307,7 @@ impl EnableDns {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ENABLE_DNS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1260,6 +1332,7 @@ pub struct ListAvailableZones {
     options: RequestOptions,
 }
 impl ListAvailableZones {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1267,11 +1340,13 @@ impl ListAvailableZones {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1281,6 +1356,7 @@ impl ListAvailableZones {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_AVAILABLE_ZONES);
         input.options(self.options);
@@ -1309,6 +1385,7 @@ pub struct ListBackgroundTasks {
     options: RequestOptions,
 }
 impl ListBackgroundTasks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1356,11 +1433,13 @@ impl ListBackgroundTasks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1370,6 +1449,7 @@ impl ListBackgroundTasks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BACKGROUND_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1401,6 +1481,7 @@ pub struct ListBindings {
     options: RequestOptions,
 }
 impl ListBindings {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1434,11 +1515,13 @@ impl ListBindings {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1448,6 +1531,7 @@ impl ListBindings {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BINDINGS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1474,6 +1558,7 @@ pub struct ListConfigFeatures {
     options: RequestOptions,
 }
 impl ListConfigFeatures {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1481,11 +1566,13 @@ impl ListConfigFeatures {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1495,6 +1582,7 @@ impl ListConfigFeatures {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CONFIG_FEATURES);
         input.options(self.options);
@@ -1520,6 +1608,7 @@ pub struct ListEngineProducts {
     options: RequestOptions,
 }
 impl ListEngineProducts {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1544,11 +1633,13 @@ impl ListEngineProducts {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1558,6 +1649,7 @@ impl ListEngineProducts {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ENGINE_PRODUCTS);
         input.path("engine", self.engine.as_deref());
@@ -1587,6 +1679,7 @@ pub struct ListExchanges {
     options: RequestOptions,
 }
 impl ListExchanges {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1628,11 +1721,13 @@ impl ListExchanges {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1642,6 +1737,7 @@ impl ListExchanges {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_EXCHANGES);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1655,18 +1751,23 @@ impl ListExchanges {
 impl huaweicloud_sdk_core::pagination::Paged for ListExchanges {
     type Output = models::ListExchangesResponse;
     type Item = models::ExchangeDetails;
+    #[inline]
     fn operation(&self) -> &'static str {
         "RABBITMQ ListExchanges"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1674,6 +1775,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListExchanges {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1681,14 +1783,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListExchanges {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListExchangesResponse) -> &[models::ExchangeDetails] {
         output.items.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListExchangesResponse,
     ) -> Vec<models::ExchangeDetails> {
         output.items.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListExchangesResponse) -> Option<i64> {
         output.total
     }
@@ -1698,6 +1803,7 @@ impl ListExchanges {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1706,6 +1812,7 @@ impl ListExchanges {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `items` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ExchangeDetails> {
@@ -1738,6 +1845,7 @@ pub struct ListInstancesDetails {
     options: RequestOptions,
 }
 impl ListInstancesDetails {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1831,11 +1939,13 @@ impl ListInstancesDetails {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1845,6 +1955,7 @@ impl ListInstancesDetails {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_INSTANCES_DETAILS);
         input.required_query("engine", self.engine.as_ref())?;
@@ -1863,21 +1974,26 @@ impl ListInstancesDetails {
 impl huaweicloud_sdk_core::pagination::Paged for ListInstancesDetails {
     type Output = models::ListInstancesDetailsResponse;
     type Item = models::ShowInstanceResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "RABBITMQ ListInstancesDetails"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset
             .as_deref()
             .and_then(|v| v.trim().parse().ok())
             .map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit.as_deref().and_then(|v| v.trim().parse().ok())
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1885,6 +2001,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstancesDetails {
         self.offset = Some(cursor.to_i64("offset")?.to_string());
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1892,16 +2009,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstancesDetails {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListInstancesDetailsResponse,
     ) -> &[models::ShowInstanceResp] {
         output.instances.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListInstancesDetailsResponse,
     ) -> Vec<models::ShowInstanceResp> {
         output.instances.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListInstancesDetailsResponse) -> Option<i64> {
         output.instance_num
     }
@@ -1911,6 +2031,7 @@ impl ListInstancesDetails {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`instance_num`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1919,6 +2040,7 @@ impl ListInstancesDetails {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `instances` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ShowInstanceResp> {
@@ -1943,6 +2065,7 @@ pub struct ListPlugins {
     options: RequestOptions,
 }
 impl ListPlugins {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1959,11 +2082,13 @@ impl ListPlugins {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1973,6 +2098,7 @@ impl ListPlugins {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PLUGINS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -1998,6 +2124,7 @@ pub struct ListProducts {
     options: RequestOptions,
 }
 impl ListProducts {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2013,11 +2140,13 @@ impl ListProducts {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2027,6 +2156,7 @@ impl ListProducts {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PRODUCTS);
         input.query("engine", &self.engine);
@@ -2055,6 +2185,7 @@ pub struct ListQueues {
     options: RequestOptions,
 }
 impl ListQueues {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2096,11 +2227,13 @@ impl ListQueues {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2110,6 +2243,7 @@ impl ListQueues {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_QUEUES);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2123,18 +2257,23 @@ impl ListQueues {
 impl huaweicloud_sdk_core::pagination::Paged for ListQueues {
     type Output = models::ListQueuesResponse;
     type Item = models::QueueDetails;
+    #[inline]
     fn operation(&self) -> &'static str {
         "RABBITMQ ListQueues"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2142,6 +2281,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListQueues {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2149,12 +2289,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListQueues {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListQueuesResponse) -> &[models::QueueDetails] {
         output.items.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListQueuesResponse) -> Vec<models::QueueDetails> {
         output.items.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListQueuesResponse) -> Option<i64> {
         output.total
     }
@@ -2164,6 +2307,7 @@ impl ListQueues {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2172,6 +2316,7 @@ impl ListQueues {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `items` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::QueueDetails> {
@@ -2200,6 +2345,7 @@ pub struct ListScheduledTasks {
     options: RequestOptions,
 }
 impl ListScheduledTasks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2247,11 +2393,13 @@ impl ListScheduledTasks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2261,6 +2409,7 @@ impl ListScheduledTasks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SCHEDULED_TASKS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2292,6 +2441,7 @@ pub struct ListUser {
     options: RequestOptions,
 }
 impl ListUser {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2324,11 +2474,13 @@ impl ListUser {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2338,6 +2490,7 @@ impl ListUser {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_USER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2350,21 +2503,26 @@ impl ListUser {
 impl huaweicloud_sdk_core::pagination::Paged for ListUser {
     type Output = models::ListUserResponse;
     type Item = models::AmqpUser;
+    #[inline]
     fn operation(&self) -> &'static str {
         "RABBITMQ ListUser"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset
             .as_deref()
             .and_then(|v| v.trim().parse().ok())
             .map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit.as_deref().and_then(|v| v.trim().parse().ok())
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2372,6 +2530,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListUser {
         self.offset = Some(cursor.to_i64("offset")?.to_string());
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2379,12 +2538,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListUser {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListUserResponse) -> &[models::AmqpUser] {
         output.users.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListUserResponse) -> Vec<models::AmqpUser> {
         output.users.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListUserResponse) -> Option<i64> {
         output.total
     }
@@ -2394,6 +2556,7 @@ impl ListUser {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2402,6 +2565,7 @@ impl ListUser {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `users` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::AmqpUser> {
@@ -2428,6 +2592,7 @@ pub struct ListVhosts {
     options: RequestOptions,
 }
 impl ListVhosts {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2460,11 +2625,13 @@ impl ListVhosts {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2474,6 +2641,7 @@ impl ListVhosts {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VHOSTS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2486,18 +2654,23 @@ impl ListVhosts {
 impl huaweicloud_sdk_core::pagination::Paged for ListVhosts {
     type Output = models::ListVhostsResponse;
     type Item = models::ShowVhostDetailResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "RABBITMQ ListVhosts"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2505,6 +2678,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVhosts {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2512,14 +2686,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVhosts {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListVhostsResponse) -> &[models::ShowVhostDetailResp] {
         output.items.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListVhostsResponse,
     ) -> Vec<models::ShowVhostDetailResp> {
         output.items.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListVhostsResponse) -> Option<i64> {
         output.total
     }
@@ -2529,6 +2706,7 @@ impl ListVhosts {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2537,6 +2715,7 @@ impl ListVhosts {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `items` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ShowVhostDetailResp> {
@@ -2561,6 +2740,7 @@ pub struct ModifyRecyclePolicy {
     options: RequestOptions,
 }
 impl ModifyRecyclePolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2574,11 +2754,13 @@ impl ModifyRecyclePolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2588,6 +2770,7 @@ impl ModifyRecyclePolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MODIFY_RECYCLE_POLICY);
         if let Some(body) = &self.body {
@@ -2616,6 +2799,7 @@ pub struct ResetPassword {
     options: RequestOptions,
 }
 impl ResetPassword {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2637,11 +2821,13 @@ impl ResetPassword {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2649,6 +2835,7 @@ impl ResetPassword {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESET_PASSWORD);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2678,6 +2865,7 @@ pub struct ResizeEngineInstance {
     options: RequestOptions,
 }
 impl ResizeEngineInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2708,11 +2896,13 @@ impl ResizeEngineInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2722,6 +2912,7 @@ impl ResizeEngineInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESIZE_ENGINE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2752,6 +2943,7 @@ pub struct RestoreRecycleInstance {
     options: RequestOptions,
 }
 impl RestoreRecycleInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2765,11 +2957,13 @@ impl RestoreRecycleInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2779,6 +2973,7 @@ impl RestoreRecycleInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&RESTORE_RECYCLE_INSTANCE);
         if let Some(body) = &self.body {
@@ -2807,6 +3002,7 @@ pub struct ShowBackgroundTask {
     options: RequestOptions,
 }
 impl ShowBackgroundTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2831,11 +3027,13 @@ impl ShowBackgroundTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2845,6 +3043,7 @@ impl ShowBackgroundTask {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BACKGROUND_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2871,6 +3070,7 @@ pub struct ShowCesHierarchy {
     options: RequestOptions,
 }
 impl ShowCesHierarchy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2887,11 +3087,13 @@ impl ShowCesHierarchy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2901,6 +3103,7 @@ impl ShowCesHierarchy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CES_HIERARCHY);
         input.path("instance_id", self.instance_id.as_deref());
@@ -2928,6 +3131,7 @@ pub struct ShowEngineInstanceExtendProductInfo {
     options: RequestOptions,
 }
 impl ShowEngineInstanceExtendProductInfo {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2960,11 +3164,13 @@ impl ShowEngineInstanceExtendProductInfo {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2974,6 +3180,7 @@ impl ShowEngineInstanceExtendProductInfo {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_ENGINE_INSTANCE_EXTEND_PRODUCT_INFO);
         input.path("engine", self.engine.as_deref());
@@ -3001,6 +3208,7 @@ pub struct ShowInstance {
     options: RequestOptions,
 }
 impl ShowInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3017,11 +3225,13 @@ impl ShowInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3031,6 +3241,7 @@ impl ShowInstance {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3062,6 +3273,7 @@ impl ShowInstance {
     /// `EXTENDEDFAILED`, `ERROR`) ends the wait with an error naming it; HTTP 404 counts as not
     /// ready yet. Polls 10 s apart at first, growing to 30 s, and gives up after 1800 s (change it
     /// with `.timeout(...)` before `.await`); the error says the last state seen.
+    #[inline]
     pub fn wait_until_instance_running(
         self,
     ) -> huaweicloud_sdk_core::waiter::Wait<
@@ -3097,6 +3309,7 @@ pub struct ShowMaintainWindows {
     options: RequestOptions,
 }
 impl ShowMaintainWindows {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3104,11 +3317,13 @@ impl ShowMaintainWindows {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3118,6 +3333,7 @@ impl ShowMaintainWindows {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_MAINTAIN_WINDOWS);
         input.options(self.options);
@@ -3144,6 +3360,7 @@ pub struct ShowQueueDetails {
     options: RequestOptions,
 }
 impl ShowQueueDetails {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3176,11 +3393,13 @@ impl ShowQueueDetails {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3190,6 +3409,7 @@ impl ShowQueueDetails {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_QUEUE_DETAILS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3216,6 +3436,7 @@ pub struct ShowQuotas {
     options: RequestOptions,
 }
 impl ShowQuotas {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3223,11 +3444,13 @@ impl ShowQuotas {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3237,6 +3460,7 @@ impl ShowQuotas {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_QUOTAS);
         input.options(self.options);
@@ -3263,6 +3487,7 @@ pub struct ShowRabbitMqProductCores {
     options: RequestOptions,
 }
 impl ShowRabbitMqProductCores {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3297,11 +3522,13 @@ impl ShowRabbitMqProductCores {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3311,6 +3538,7 @@ impl ShowRabbitMqProductCores {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RABBIT_MQ_PRODUCT_CORES);
         input.query("instance_id", &self.instance_id);
@@ -3337,6 +3565,7 @@ pub struct ShowRabbitMqProjectTags {
     options: RequestOptions,
 }
 impl ShowRabbitMqProjectTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3344,11 +3573,13 @@ impl ShowRabbitMqProjectTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3358,6 +3589,7 @@ impl ShowRabbitMqProjectTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RABBIT_MQ_PROJECT_TAGS);
         input.options(self.options);
@@ -3382,6 +3614,7 @@ pub struct ShowRabbitMqTags {
     options: RequestOptions,
 }
 impl ShowRabbitMqTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3398,11 +3631,13 @@ impl ShowRabbitMqTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3412,6 +3647,7 @@ impl ShowRabbitMqTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RABBIT_MQ_TAGS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3436,6 +3672,7 @@ pub struct ShowRecycleInstances {
     options: RequestOptions,
 }
 impl ShowRecycleInstances {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3443,11 +3680,13 @@ impl ShowRecycleInstances {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3457,6 +3696,7 @@ impl ShowRecycleInstances {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RECYCLE_INSTANCES);
         input.options(self.options);
@@ -3481,6 +3721,7 @@ pub struct ShowVolumeExpandConfig {
     options: RequestOptions,
 }
 impl ShowVolumeExpandConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3497,11 +3738,13 @@ impl ShowVolumeExpandConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3511,6 +3754,7 @@ impl ShowVolumeExpandConfig {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VOLUME_EXPAND_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3537,6 +3781,7 @@ pub struct UpdateInstance {
     options: RequestOptions,
 }
 impl UpdateInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3559,11 +3804,13 @@ impl UpdateInstance {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -3571,6 +3818,7 @@ impl UpdateInstance {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_INSTANCE);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3600,6 +3848,7 @@ pub struct UpdatePlugins {
     options: RequestOptions,
 }
 impl UpdatePlugins {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3622,11 +3871,13 @@ impl UpdatePlugins {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3636,6 +3887,7 @@ impl UpdatePlugins {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PLUGINS);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3667,6 +3919,7 @@ pub struct UpdateScheduledTask {
     options: RequestOptions,
 }
 impl UpdateScheduledTask {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3706,11 +3959,13 @@ impl UpdateScheduledTask {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -3718,6 +3973,7 @@ impl UpdateScheduledTask {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SCHEDULED_TASK);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3748,6 +4004,7 @@ pub struct UpdateUser {
     options: RequestOptions,
 }
 impl UpdateUser {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3778,11 +4035,13 @@ impl UpdateUser {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3792,6 +4051,7 @@ impl UpdateUser {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_USER);
         input.path("instance_id", self.instance_id.as_deref());
@@ -3822,6 +4082,7 @@ pub struct UpdateVolumeExpansionConfig {
     options: RequestOptions,
 }
 impl UpdateVolumeExpansionConfig {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3844,11 +4105,13 @@ impl UpdateVolumeExpansionConfig {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body bytes.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3858,6 +4121,7 @@ impl UpdateVolumeExpansionConfig {
         huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VOLUME_EXPANSION_CONFIG);
         input.path("instance_id", self.instance_id.as_deref());

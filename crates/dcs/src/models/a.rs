@@ -21,6 +21,7 @@ pub struct AclAccountModifyPasswordBody {
 }
 impl AclAccountModifyPasswordBody {
     /// Starts a [`AclAccountModifyPasswordBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AclAccountModifyPasswordBodyBuilder {
         AclAccountModifyPasswordBodyBuilder::default()
     }
@@ -41,6 +42,7 @@ impl std::fmt::Debug for AclAccountModifyPasswordBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountModifyPasswordBody {
     const NAME: &'static str = "AclAccountModifyPasswordBody";
     const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -97,6 +99,7 @@ impl AclAccountModifyPasswordBodyBuilder {
         self
     }
     /// Returns the built [`AclAccountModifyPasswordBody`].
+    #[inline]
     pub fn build(self) -> AclAccountModifyPasswordBody {
         self.inner
     }
@@ -122,6 +125,7 @@ pub struct AclAccountResetPasswordBody {
 }
 impl AclAccountResetPasswordBody {
     /// Starts a [`AclAccountResetPasswordBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AclAccountResetPasswordBodyBuilder {
         AclAccountResetPasswordBodyBuilder::default()
     }
@@ -139,6 +143,7 @@ impl std::fmt::Debug for AclAccountResetPasswordBody {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AclAccountResetPasswordBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -151,6 +156,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AclAccountResetPassword
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountResetPasswordBody {
     const NAME: &'static str = "AclAccountResetPasswordBody";
     const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -207,6 +213,7 @@ impl AclAccountResetPasswordBodyBuilder {
         self
     }
     /// Returns the built [`AclAccountResetPasswordBody`].
+    #[inline]
     pub fn build(self) -> AclAccountResetPasswordBody {
         self.inner
     }
@@ -245,6 +252,7 @@ pub struct AclAccountResp {
 }
 impl AclAccountResp {
     /// Starts a [`AclAccountRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AclAccountRespBuilder {
         AclAccountRespBuilder::default()
     }
@@ -261,6 +269,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountResp {
         "description",
         "error_code",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -392,6 +401,7 @@ impl AclAccountRespBuilder {
         self
     }
     /// Returns the built [`AclAccountResp`].
+    #[inline]
     pub fn build(self) -> AclAccountResp {
         self.inner
     }
@@ -453,6 +463,7 @@ pub struct AclAccountRoleModifyBody {
 }
 impl AclAccountRoleModifyBody {
     /// Starts a [`AclAccountRoleModifyBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AclAccountRoleModifyBodyBuilder {
         AclAccountRoleModifyBodyBuilder::default()
     }
@@ -461,6 +472,7 @@ impl AclAccountRoleModifyBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AclAccountRoleModifyBody {
     const NAME: &'static str = "AclAccountRoleModifyBody";
     const FIELDS: &'static [&'static str] = &["account_role"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -506,6 +518,7 @@ impl AclAccountRoleModifyBodyBuilder {
         self
     }
     /// Returns the built [`AclAccountRoleModifyBody`].
+    #[inline]
     pub fn build(self) -> AclAccountRoleModifyBody {
         self.inner
     }
@@ -542,6 +555,7 @@ pub struct AttrsObject {
 }
 impl AttrsObject {
     /// Starts a [`AttrsObjectBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttrsObjectBuilder {
         AttrsObjectBuilder::default()
     }
@@ -549,6 +563,7 @@ impl AttrsObject {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttrsObject {
     const NAME: &'static str = "AttrsObject";
     const FIELDS: &'static [&'static str] = &["capacity", "name", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -613,6 +628,7 @@ impl AttrsObjectBuilder {
         self
     }
     /// Returns the built [`AttrsObject`].
+    #[inline]
     pub fn build(self) -> AttrsObject {
         self.inner
     }
@@ -636,11 +652,13 @@ pub struct AutoscanConfigRequest {
 }
 impl AutoscanConfigRequest {
     /// Starts a [`AutoscanConfigRequestBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AutoscanConfigRequestBuilder {
         AutoscanConfigRequestBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AutoscanConfigRequest {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -653,6 +671,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AutoscanConfigRequest {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AutoscanConfigRequest {
     const NAME: &'static str = "AutoscanConfigRequest";
     const FIELDS: &'static [&'static str] = &["enable_auto_scan", "schedule_at"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -719,6 +738,7 @@ impl AutoscanConfigRequestBuilder {
         self
     }
     /// Returns the built [`AutoscanConfigRequest`].
+    #[inline]
     pub fn build(self) -> AutoscanConfigRequest {
         self.inner
     }
@@ -747,6 +767,7 @@ pub struct AvailableZones {
 }
 impl AvailableZones {
     /// Starts a [`AvailableZonesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AvailableZonesBuilder {
         AvailableZonesBuilder::default()
     }
@@ -760,6 +781,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AvailableZones {
         "id",
         "resource_availability",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -861,6 +883,7 @@ impl AvailableZonesBuilder {
         self
     }
     /// Returns the built [`AvailableZones`].
+    #[inline]
     pub fn build(self) -> AvailableZones {
         self.inner
     }

@@ -24,15 +24,18 @@ pub struct BackupFilesBody {
 }
 impl BackupFilesBody {
     /// Starts a [`BackupFilesBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BackupFilesBodyBuilder {
         BackupFilesBodyBuilder::default()
     }
     /// The items of [`files`](Self::files), empty when absent.
+    #[inline]
     pub fn files(&self) -> &[Files] {
         self.files.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupFilesBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -48,6 +51,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupFilesBody {
         "files",
         "backup_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -131,6 +135,7 @@ impl BackupFilesBodyBuilder {
         self
     }
     /// Returns the built [`BackupFilesBody`].
+    #[inline]
     pub fn build(self) -> BackupFilesBody {
         self.inner
     }
@@ -160,6 +165,7 @@ pub struct BackupInstanceBody {
 }
 impl BackupInstanceBody {
     /// Starts a [`BackupInstanceBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BackupInstanceBodyBuilder {
         BackupInstanceBodyBuilder::default()
     }
@@ -168,6 +174,7 @@ impl BackupInstanceBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupInstanceBody {
     const NAME: &'static str = "BackupInstanceBody";
     const FIELDS: &'static [&'static str] = &["remark", "backup_format"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -226,6 +233,7 @@ impl BackupInstanceBodyBuilder {
         self
     }
     /// Returns the built [`BackupInstanceBody`].
+    #[inline]
     pub fn build(self) -> BackupInstanceBody {
         self.inner
     }
@@ -268,15 +276,18 @@ pub struct BackupPlan {
 }
 impl BackupPlan {
     /// Starts a [`BackupPlanBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BackupPlanBuilder {
         BackupPlanBuilder::default()
     }
     /// The items of [`backup_at`](Self::backup_at), empty when absent.
+    #[inline]
     pub fn backup_at(&self) -> &[i64] {
         self.backup_at.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupPlan {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -294,6 +305,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupPlan {
         "period_type",
         "begin_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -382,6 +394,7 @@ impl BackupPlanBuilder {
         self
     }
     /// Returns the built [`BackupPlan`].
+    #[inline]
     pub fn build(self) -> BackupPlan {
         self.inner
     }
@@ -406,11 +419,13 @@ pub struct BackupPolicy {
 }
 impl BackupPolicy {
     /// Starts a [`BackupPolicyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BackupPolicyBuilder {
         BackupPolicyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupPolicy {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -426,6 +441,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupPolicy {
         "save_days",
         "periodical_backup_plan",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -495,6 +511,7 @@ impl BackupPolicyBuilder {
         self
     }
     /// Returns the built [`BackupPolicy`].
+    #[inline]
     pub fn build(self) -> BackupPolicy {
         self.inner
     }
@@ -559,6 +576,7 @@ pub struct BackupRecordResponse {
 }
 impl BackupRecordResponse {
     /// Starts a [`BackupRecordResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BackupRecordResponseBuilder {
         BackupRecordResponseBuilder::default()
     }
@@ -582,6 +600,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackupRecordResponse {
         "backup_format",
         "execution_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -821,6 +840,7 @@ impl BackupRecordResponseBuilder {
         self
     }
     /// Returns the built [`BackupRecordResponse`].
+    #[inline]
     pub fn build(self) -> BackupRecordResponse {
         self.inner
     }
@@ -881,6 +901,7 @@ pub struct BandWidth {
 }
 impl BandWidth {
     /// Starts a [`BandWidthBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandWidthBuilder {
         BandWidthBuilder::default()
     }
@@ -888,6 +909,7 @@ impl BandWidth {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BandWidth {
     const NAME: &'static str = "BandWidth";
     const FIELDS: &'static [&'static str] = &["input", "output"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -939,6 +961,7 @@ impl BandWidthBuilder {
         self
     }
     /// Returns the built [`BandWidth`].
+    #[inline]
     pub fn build(self) -> BandWidth {
         self.inner
     }
@@ -987,6 +1010,7 @@ pub struct BandwidthInfo {
 }
 impl BandwidthInfo {
     /// Starts a [`BandwidthInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandwidthInfoBuilder {
         BandwidthInfoBuilder::default()
     }
@@ -1007,6 +1031,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthInfo {
         "assured_bandwidth",
         "max_bandwidth_for_node",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1224,6 +1249,7 @@ impl BandwidthInfoBuilder {
         self
     }
     /// Returns the built [`BandwidthInfo`].
+    #[inline]
     pub fn build(self) -> BandwidthInfo {
         self.inner
     }
@@ -1239,6 +1265,7 @@ pub struct BatchDeleteBody {
 }
 impl BatchDeleteBody {
     /// Starts a [`BatchDeleteBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteBodyBuilder {
         BatchDeleteBodyBuilder::default()
     }
@@ -1247,6 +1274,7 @@ impl BatchDeleteBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteBody {
     const NAME: &'static str = "BatchDeleteBody";
     const FIELDS: &'static [&'static str] = &["instances"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1295,6 +1323,7 @@ impl BatchDeleteBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteBody {
         self.inner
     }
@@ -1310,10 +1339,12 @@ pub struct BatchDeleteInstancesResponse {
 }
 impl BatchDeleteInstancesResponse {
     /// Starts a [`BatchDeleteInstancesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteInstancesResponseBuilder {
         BatchDeleteInstancesResponseBuilder::default()
     }
     /// The items of [`results`](Self::results), empty when absent.
+    #[inline]
     pub fn results(&self) -> &[BatchOpsResult] {
         self.results.as_deref().unwrap_or_default()
     }
@@ -1321,6 +1352,7 @@ impl BatchDeleteInstancesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstancesResponse {
     const NAME: &'static str = "BatchDeleteInstancesResponse";
     const FIELDS: &'static [&'static str] = &["results"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1368,6 +1400,7 @@ impl BatchDeleteInstancesResponseBuilder {
         self
     }
     /// Returns the built [`BatchDeleteInstancesResponse`].
+    #[inline]
     pub fn build(self) -> BatchDeleteInstancesResponse {
         self.inner
     }
@@ -1386,6 +1419,7 @@ pub struct BatchOpsResult {
 }
 impl BatchOpsResult {
     /// Starts a [`BatchOpsResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchOpsResultBuilder {
         BatchOpsResultBuilder::default()
     }
@@ -1393,6 +1427,7 @@ impl BatchOpsResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchOpsResult {
     const NAME: &'static str = "BatchOpsResult";
     const FIELDS: &'static [&'static str] = &["result", "instance"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1444,6 +1479,7 @@ impl BatchOpsResultBuilder {
         self
     }
     /// Returns the built [`BatchOpsResult`].
+    #[inline]
     pub fn build(self) -> BatchOpsResult {
         self.inner
     }
@@ -1468,6 +1504,7 @@ pub struct BatchRestartMigrationTaskResult {
 }
 impl BatchRestartMigrationTaskResult {
     /// Starts a [`BatchRestartMigrationTaskResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRestartMigrationTaskResultBuilder {
         BatchRestartMigrationTaskResultBuilder::default()
     }
@@ -1480,6 +1517,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartMigrationTaskR
         "error_msg",
         "error_code",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1563,6 +1601,7 @@ impl BatchRestartMigrationTaskResultBuilder {
         self
     }
     /// Returns the built [`BatchRestartMigrationTaskResult`].
+    #[inline]
     pub fn build(self) -> BatchRestartMigrationTaskResult {
         self.inner
     }
@@ -1590,12 +1629,14 @@ pub struct BatchRestartOnlineMigrationTasksBody {
 }
 impl BatchRestartOnlineMigrationTasksBody {
     /// Starts a [`BatchRestartOnlineMigrationTasksBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRestartOnlineMigrationTasksBodyBuilder {
         BatchRestartOnlineMigrationTasksBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchRestartOnlineMigrationTasksBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1608,6 +1649,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOnlineMigrationTasksBody {
     const NAME: &'static str = "BatchRestartOnlineMigrationTasksBody";
     const FIELDS: &'static [&'static str] = &["migration_tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1658,6 +1700,7 @@ impl BatchRestartOnlineMigrationTasksBodyBuilder {
         self
     }
     /// Returns the built [`BatchRestartOnlineMigrationTasksBody`].
+    #[inline]
     pub fn build(self) -> BatchRestartOnlineMigrationTasksBody {
         self.inner
     }
@@ -1673,10 +1716,12 @@ pub struct BatchRestartOnlineMigrationTasksResponse {
 }
 impl BatchRestartOnlineMigrationTasksResponse {
     /// Starts a [`BatchRestartOnlineMigrationTasksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRestartOnlineMigrationTasksResponseBuilder {
         BatchRestartOnlineMigrationTasksResponseBuilder::default()
     }
     /// The items of [`migration_tasks`](Self::migration_tasks), empty when absent.
+    #[inline]
     pub fn migration_tasks(&self) -> &[BatchRestartMigrationTaskResult] {
         self.migration_tasks.as_deref().unwrap_or_default()
     }
@@ -1685,6 +1730,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOnlineMigrationTasksResponse {
     const NAME: &'static str = "BatchRestartOnlineMigrationTasksResponse";
     const FIELDS: &'static [&'static str] = &["migration_tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1740,6 +1786,7 @@ impl BatchRestartOnlineMigrationTasksResponseBuilder {
         self
     }
     /// Returns the built [`BatchRestartOnlineMigrationTasksResponse`].
+    #[inline]
     pub fn build(self) -> BatchRestartOnlineMigrationTasksResponse {
         self.inner
     }
@@ -1758,10 +1805,12 @@ pub struct BatchShowNodesInformationResponse {
 }
 impl BatchShowNodesInformationResponse {
     /// Starts a [`BatchShowNodesInformationResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchShowNodesInformationResponseBuilder {
         BatchShowNodesInformationResponseBuilder::default()
     }
     /// The items of [`instances`](Self::instances), empty when absent.
+    #[inline]
     pub fn instances(&self) -> &[InstanceNodesInfoResp] {
         self.instances.as_deref().unwrap_or_default()
     }
@@ -1769,6 +1818,7 @@ impl BatchShowNodesInformationResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchShowNodesInformationResponse {
     const NAME: &'static str = "BatchShowNodesInformationResponse";
     const FIELDS: &'static [&'static str] = &["count", "instances"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1829,6 +1879,7 @@ impl BatchShowNodesInformationResponseBuilder {
         self
     }
     /// Returns the built [`BatchShowNodesInformationResponse`].
+    #[inline]
     pub fn build(self) -> BatchShowNodesInformationResponse {
         self.inner
     }
@@ -1845,11 +1896,13 @@ pub struct BatchStopMigrationTasksBody {
 }
 impl BatchStopMigrationTasksBody {
     /// Starts a [`BatchStopMigrationTasksBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchStopMigrationTasksBodyBuilder {
         BatchStopMigrationTasksBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopMigrationTasksBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1861,6 +1914,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopMigrationTasks
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopMigrationTasksBody {
     const NAME: &'static str = "BatchStopMigrationTasksBody";
     const FIELDS: &'static [&'static str] = &["migration_tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1911,6 +1965,7 @@ impl BatchStopMigrationTasksBodyBuilder {
         self
     }
     /// Returns the built [`BatchStopMigrationTasksBody`].
+    #[inline]
     pub fn build(self) -> BatchStopMigrationTasksBody {
         self.inner
     }
@@ -1926,10 +1981,12 @@ pub struct BatchStopMigrationTasksResponse {
 }
 impl BatchStopMigrationTasksResponse {
     /// Starts a [`BatchStopMigrationTasksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchStopMigrationTasksResponseBuilder {
         BatchStopMigrationTasksResponseBuilder::default()
     }
     /// The items of [`migration_tasks`](Self::migration_tasks), empty when absent.
+    #[inline]
     pub fn migration_tasks(&self) -> &[StopMigrationTaskResult] {
         self.migration_tasks.as_deref().unwrap_or_default()
     }
@@ -1937,6 +1994,7 @@ impl BatchStopMigrationTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopMigrationTasksResponse {
     const NAME: &'static str = "BatchStopMigrationTasksResponse";
     const FIELDS: &'static [&'static str] = &["migration_tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1992,6 +2050,7 @@ impl BatchStopMigrationTasksResponseBuilder {
         self
     }
     /// Returns the built [`BatchStopMigrationTasksResponse`].
+    #[inline]
     pub fn build(self) -> BatchStopMigrationTasksResponse {
         self.inner
     }
@@ -2023,6 +2082,7 @@ pub struct BigkeysBody {
 }
 impl BigkeysBody {
     /// Starts a [`BigkeysBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BigkeysBodyBuilder {
         BigkeysBodyBuilder::default()
     }
@@ -2037,6 +2097,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BigkeysBody {
         "size",
         "unit",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2140,6 +2201,7 @@ impl BigkeysBodyBuilder {
         self
     }
     /// Returns the built [`BigkeysBody`].
+    #[inline]
     pub fn build(self) -> BigkeysBody {
         self.inner
     }
@@ -2193,11 +2255,13 @@ pub struct BssParam {
 }
 impl BssParam {
     /// Starts a [`BssParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BssParamBuilder {
         BssParamBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BssParam {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2215,6 +2279,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
         "period_type",
         "period_num",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2306,6 +2371,7 @@ impl BssParamBuilder {
         self
     }
     /// Returns the built [`BssParam`].
+    #[inline]
     pub fn build(self) -> BssParam {
         self.inner
     }
@@ -2334,6 +2400,7 @@ pub struct BssParamEntity {
 }
 impl BssParamEntity {
     /// Starts a [`BssParamEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BssParamEntityBuilder {
         BssParamEntityBuilder::default()
     }
@@ -2342,6 +2409,7 @@ impl BssParamEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParamEntity {
     const NAME: &'static str = "BssParamEntity";
     const FIELDS: &'static [&'static str] = &["is_auto_pay"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2381,6 +2449,7 @@ impl BssParamEntityBuilder {
         self
     }
     /// Returns the built [`BssParamEntity`].
+    #[inline]
     pub fn build(self) -> BssParamEntity {
         self.inner
     }

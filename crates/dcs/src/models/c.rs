@@ -15,6 +15,7 @@ pub struct ChangeInstanceStatusBody {
 }
 impl ChangeInstanceStatusBody {
     /// Starts a [`ChangeInstanceStatusBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeInstanceStatusBodyBuilder {
         ChangeInstanceStatusBodyBuilder::default()
     }
@@ -23,6 +24,7 @@ impl ChangeInstanceStatusBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeInstanceStatusBody {
     const NAME: &'static str = "ChangeInstanceStatusBody";
     const FIELDS: &'static [&'static str] = &["instances", "action"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -84,6 +86,7 @@ impl ChangeInstanceStatusBodyBuilder {
         self
     }
     /// Returns the built [`ChangeInstanceStatusBody`].
+    #[inline]
     pub fn build(self) -> ChangeInstanceStatusBody {
         self.inner
     }
@@ -100,6 +103,7 @@ pub struct ChangeMasterStandbyAsyncResponse {
 }
 impl ChangeMasterStandbyAsyncResponse {
     /// Starts a [`ChangeMasterStandbyAsyncResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeMasterStandbyAsyncResponseBuilder {
         ChangeMasterStandbyAsyncResponseBuilder::default()
     }
@@ -107,6 +111,7 @@ impl ChangeMasterStandbyAsyncResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeMasterStandbyAsyncResponse {
     const NAME: &'static str = "ChangeMasterStandbyAsyncResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -145,6 +150,7 @@ impl ChangeMasterStandbyAsyncResponseBuilder {
         self
     }
     /// Returns the built [`ChangeMasterStandbyAsyncResponse`].
+    #[inline]
     pub fn build(self) -> ChangeMasterStandbyAsyncResponse {
         self.inner
     }
@@ -162,6 +168,7 @@ pub struct ChangeNodesStartStopStatusBody {
 }
 impl ChangeNodesStartStopStatusBody {
     /// Starts a [`ChangeNodesStartStopStatusBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeNodesStartStopStatusBodyBuilder {
         ChangeNodesStartStopStatusBodyBuilder::default()
     }
@@ -170,6 +177,7 @@ impl ChangeNodesStartStopStatusBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeNodesStartStopStatusBody {
     const NAME: &'static str = "ChangeNodesStartStopStatusBody";
     const FIELDS: &'static [&'static str] = &["node_ids", "action"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -231,6 +239,7 @@ impl ChangeNodesStartStopStatusBodyBuilder {
         self
     }
     /// Returns the built [`ChangeNodesStartStopStatusBody`].
+    #[inline]
     pub fn build(self) -> ChangeNodesStartStopStatusBody {
         self.inner
     }
@@ -308,6 +317,7 @@ pub struct ClientInfo {
 }
 impl ClientInfo {
     /// Starts a [`ClientInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ClientInfoBuilder {
         ClientInfoBuilder::default()
     }
@@ -337,6 +347,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ClientInfo {
         "peer",
         "user",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -635,6 +646,7 @@ impl ClientInfoBuilder {
         self
     }
     /// Returns the built [`ClientInfo`].
+    #[inline]
     pub fn build(self) -> ClientInfo {
         self.inner
     }
@@ -671,6 +683,7 @@ pub struct ClusterRedisNodeMonitoredObject {
 }
 impl ClusterRedisNodeMonitoredObject {
     /// Starts a [`ClusterRedisNodeMonitoredObjectBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ClusterRedisNodeMonitoredObjectBuilder {
         ClusterRedisNodeMonitoredObjectBuilder::default()
     }
@@ -683,6 +696,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ClusterRedisNodeMonitoredO
         "dcs_cluster_redis_node",
         "status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -770,6 +784,7 @@ impl ClusterRedisNodeMonitoredObjectBuilder {
         self
     }
     /// Returns the built [`ClusterRedisNodeMonitoredObject`].
+    #[inline]
     pub fn build(self) -> ClusterRedisNodeMonitoredObject {
         self.inner
     }
@@ -807,11 +822,13 @@ pub struct CommandTimeTaken {
 }
 impl CommandTimeTaken {
     /// Starts a [`CommandTimeTakenBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CommandTimeTakenBuilder {
         CommandTimeTakenBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CommandTimeTaken {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -832,6 +849,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CommandTimeTaken {
         "per_usec",
         "average_usec",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -926,6 +944,7 @@ impl CommandTimeTakenBuilder {
         self
     }
     /// Returns the built [`CommandTimeTaken`].
+    #[inline]
     pub fn build(self) -> CommandTimeTaken {
         self.inner
     }
@@ -958,15 +977,18 @@ pub struct CommandTimeTakenList {
 }
 impl CommandTimeTakenList {
     /// Starts a [`CommandTimeTakenListBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CommandTimeTakenListBuilder {
         CommandTimeTakenListBuilder::default()
     }
     /// The items of [`command_list`](Self::command_list), empty when absent.
+    #[inline]
     pub fn command_list(&self) -> &[CommandTimeTaken] {
         self.command_list.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CommandTimeTakenList {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -985,6 +1007,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CommandTimeTakenList {
         "result",
         "command_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1076,6 +1099,7 @@ impl CommandTimeTakenListBuilder {
         self
     }
     /// Returns the built [`CommandTimeTakenList`].
+    #[inline]
     pub fn build(self) -> CommandTimeTakenList {
         self.inner
     }
@@ -1107,11 +1131,13 @@ pub struct ConclusionItem {
 }
 impl ConclusionItem {
     /// Starts a [`ConclusionItemBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ConclusionItemBuilder {
         ConclusionItemBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ConclusionItem {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1122,6 +1148,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ConclusionItem {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ConclusionItem {
     const NAME: &'static str = "ConclusionItem";
     const FIELDS: &'static [&'static str] = &["id", "params"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1179,6 +1206,7 @@ impl ConclusionItemBuilder {
         self
     }
     /// Returns the built [`ConclusionItem`].
+    #[inline]
     pub fn build(self) -> ConclusionItem {
         self.inner
     }
@@ -1202,6 +1230,7 @@ pub struct ConfigMigrationInstanceBody {
 }
 impl ConfigMigrationInstanceBody {
     /// Starts a [`ConfigMigrationInstanceBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ConfigMigrationInstanceBodyBuilder {
         ConfigMigrationInstanceBodyBuilder::default()
     }
@@ -1224,6 +1253,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ConfigMigrationInstance
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ConfigMigrationInstanceBody {
     const NAME: &'static str = "ConfigMigrationInstanceBody";
     const FIELDS: &'static [&'static str] = &["id", "addrs", "password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1289,6 +1319,7 @@ impl ConfigMigrationInstanceBodyBuilder {
         self
     }
     /// Returns the built [`ConfigMigrationInstanceBody`].
+    #[inline]
     pub fn build(self) -> ConfigMigrationInstanceBody {
         self.inner
     }
@@ -1333,6 +1364,7 @@ pub struct ConfigTemplatesListInfo {
 }
 impl ConfigTemplatesListInfo {
     /// Starts a [`ConfigTemplatesListInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ConfigTemplatesListInfoBuilder {
         ConfigTemplatesListInfoBuilder::default()
     }
@@ -1351,6 +1383,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ConfigTemplatesListInfo {
         "type",
         "created_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1523,6 +1556,7 @@ impl ConfigTemplatesListInfoBuilder {
         self
     }
     /// Returns the built [`ConfigTemplatesListInfo`].
+    #[inline]
     pub fn build(self) -> ConfigTemplatesListInfo {
         self.inner
     }
@@ -1560,6 +1594,7 @@ pub struct CopyInstanceResponse {
 }
 impl CopyInstanceResponse {
     /// Starts a [`CopyInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CopyInstanceResponseBuilder {
         CopyInstanceResponseBuilder::default()
     }
@@ -1567,6 +1602,7 @@ impl CopyInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CopyInstanceResponse {
     const NAME: &'static str = "CopyInstanceResponse";
     const FIELDS: &'static [&'static str] = &["backup_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1605,6 +1641,7 @@ impl CopyInstanceResponseBuilder {
         self
     }
     /// Returns the built [`CopyInstanceResponse`].
+    #[inline]
     pub fn build(self) -> CopyInstanceResponse {
         self.inner
     }
@@ -1637,6 +1674,7 @@ pub struct CreateAclAccountRequestBody {
 }
 impl CreateAclAccountRequestBody {
     /// Starts a [`CreateAclAccountRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateAclAccountRequestBodyBuilder {
         CreateAclAccountRequestBodyBuilder::default()
     }
@@ -1656,6 +1694,7 @@ impl std::fmt::Debug for CreateAclAccountRequestBody {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAclAccountRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1674,6 +1713,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAclAccountRequestBod
         "account_password",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1765,6 +1805,7 @@ impl CreateAclAccountRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateAclAccountRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateAclAccountRequestBody {
         self.inner
     }
@@ -1812,6 +1853,7 @@ pub struct CreateAutoExpireScanTaskResponse {
 }
 impl CreateAutoExpireScanTaskResponse {
     /// Starts a [`CreateAutoExpireScanTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateAutoExpireScanTaskResponseBuilder {
         CreateAutoExpireScanTaskResponseBuilder::default()
     }
@@ -1827,6 +1869,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAutoExpireScanTaskRe
         "started_at",
         "finished_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1955,6 +1998,7 @@ impl CreateAutoExpireScanTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateAutoExpireScanTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateAutoExpireScanTaskResponse {
         self.inner
     }
@@ -2021,10 +2065,12 @@ pub struct CreateBigkeyScanTaskResponse {
 }
 impl CreateBigkeyScanTaskResponse {
     /// Starts a [`CreateBigkeyScanTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateBigkeyScanTaskResponseBuilder {
         CreateBigkeyScanTaskResponseBuilder::default()
     }
     /// The items of [`keys`](Self::keys), empty when absent.
+    #[inline]
     pub fn keys(&self) -> &[BigkeysBody] {
         self.keys.as_deref().unwrap_or_default()
     }
@@ -2042,6 +2088,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateBigkeyScanTaskRespon
         "num",
         "keys",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2205,6 +2252,7 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateBigkeyScanTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateBigkeyScanTaskResponse {
         self.inner
     }
@@ -2278,11 +2326,13 @@ pub struct CreateCustomTemplateBody {
 }
 impl CreateCustomTemplateBody {
     /// Starts a [`CreateCustomTemplateBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateCustomTemplateBodyBuilder {
         CreateCustomTemplateBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateCustomTemplateBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2306,6 +2356,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateCustomTemplateBody {
         "engine_version",
         "params",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2447,6 +2498,7 @@ impl CreateCustomTemplateBodyBuilder {
         self
     }
     /// Returns the built [`CreateCustomTemplateBody`].
+    #[inline]
     pub fn build(self) -> CreateCustomTemplateBody {
         self.inner
     }
@@ -2462,6 +2514,7 @@ pub struct CreateCustomTemplateResponse {
 }
 impl CreateCustomTemplateResponse {
     /// Starts a [`CreateCustomTemplateResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateCustomTemplateResponseBuilder {
         CreateCustomTemplateResponseBuilder::default()
     }
@@ -2469,6 +2522,7 @@ impl CreateCustomTemplateResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateCustomTemplateResponse {
     const NAME: &'static str = "CreateCustomTemplateResponse";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2507,6 +2561,7 @@ impl CreateCustomTemplateResponseBuilder {
         self
     }
     /// Returns the built [`CreateCustomTemplateResponse`].
+    #[inline]
     pub fn build(self) -> CreateCustomTemplateResponse {
         self.inner
     }
@@ -2532,11 +2587,13 @@ pub struct CreateDiagnosisTaskBody {
 }
 impl CreateDiagnosisTaskBody {
     /// Starts a [`CreateDiagnosisTaskBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateDiagnosisTaskBodyBuilder {
         CreateDiagnosisTaskBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateDiagnosisTaskBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2549,6 +2606,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateDiagnosisTaskBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDiagnosisTaskBody {
     const NAME: &'static str = "CreateDiagnosisTaskBody";
     const FIELDS: &'static [&'static str] = &["begin_time", "end_time", "node_ip_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2623,6 +2681,7 @@ impl CreateDiagnosisTaskBodyBuilder {
         self
     }
     /// Returns the built [`CreateDiagnosisTaskBody`].
+    #[inline]
     pub fn build(self) -> CreateDiagnosisTaskBody {
         self.inner
     }
@@ -2638,6 +2697,7 @@ pub struct CreateDiagnosisTaskResponse {
 }
 impl CreateDiagnosisTaskResponse {
     /// Starts a [`CreateDiagnosisTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateDiagnosisTaskResponseBuilder {
         CreateDiagnosisTaskResponseBuilder::default()
     }
@@ -2645,6 +2705,7 @@ impl CreateDiagnosisTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateDiagnosisTaskResponse {
     const NAME: &'static str = "CreateDiagnosisTaskResponse";
     const FIELDS: &'static [&'static str] = &["report_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2683,6 +2744,7 @@ impl CreateDiagnosisTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateDiagnosisTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateDiagnosisTaskResponse {
         self.inner
     }
@@ -2723,10 +2785,12 @@ pub struct CreateHotkeyScanTaskResponse {
 }
 impl CreateHotkeyScanTaskResponse {
     /// Starts a [`CreateHotkeyScanTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateHotkeyScanTaskResponseBuilder {
         CreateHotkeyScanTaskResponseBuilder::default()
     }
     /// The items of [`keys`](Self::keys), empty when absent.
+    #[inline]
     pub fn keys(&self) -> &[HotkeysBody] {
         self.keys.as_deref().unwrap_or_default()
     }
@@ -2744,6 +2808,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateHotkeyScanTaskRespon
         "num",
         "keys",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2907,6 +2972,7 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateHotkeyScanTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateHotkeyScanTaskResponse {
         self.inner
     }
@@ -3073,6 +3139,7 @@ pub struct CreateInstanceBody {
 }
 impl CreateInstanceBody {
     /// Starts a [`CreateInstanceBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateInstanceBodyBuilder {
         CreateInstanceBodyBuilder::default()
     }
@@ -3117,6 +3184,7 @@ impl std::fmt::Debug for CreateInstanceBody {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3167,6 +3235,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceBody {
         "template_id",
         "spec_param",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3638,6 +3707,7 @@ impl CreateInstanceBodyBuilder {
         self
     }
     /// Returns the built [`CreateInstanceBody`].
+    #[inline]
     pub fn build(self) -> CreateInstanceBody {
         self.inner
     }
@@ -3656,10 +3726,12 @@ pub struct CreateInstanceResponse {
 }
 impl CreateInstanceResponse {
     /// Starts a [`CreateInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateInstanceResponseBuilder {
         CreateInstanceResponseBuilder::default()
     }
     /// The items of [`instances`](Self::instances), empty when absent.
+    #[inline]
     pub fn instances(&self) -> &[Instances] {
         self.instances.as_deref().unwrap_or_default()
     }
@@ -3667,6 +3739,7 @@ impl CreateInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceResponse {
     const NAME: &'static str = "CreateInstanceResponse";
     const FIELDS: &'static [&'static str] = &["order_id", "instances"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3727,6 +3800,7 @@ impl CreateInstanceResponseBuilder {
         self
     }
     /// Returns the built [`CreateInstanceResponse`].
+    #[inline]
     pub fn build(self) -> CreateInstanceResponse {
         self.inner
     }
@@ -3772,11 +3846,13 @@ pub struct CreateMigrationTaskBody {
 }
 impl CreateMigrationTaskBody {
     /// Starts a [`CreateMigrationTaskBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateMigrationTaskBodyBuilder {
         CreateMigrationTaskBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateMigrationTaskBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3802,6 +3878,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMigrationTaskBody {
         "source_instance",
         "target_instance",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3965,6 +4042,7 @@ impl CreateMigrationTaskBodyBuilder {
         self
     }
     /// Returns the built [`CreateMigrationTaskBody`].
+    #[inline]
     pub fn build(self) -> CreateMigrationTaskBody {
         self.inner
     }
@@ -4021,6 +4099,7 @@ pub struct CreateMigrationTaskResponse {
 }
 impl CreateMigrationTaskResponse {
     /// Starts a [`CreateMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateMigrationTaskResponseBuilder {
         CreateMigrationTaskResponseBuilder::default()
     }
@@ -4028,6 +4107,7 @@ impl CreateMigrationTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMigrationTaskResponse {
     const NAME: &'static str = "CreateMigrationTaskResponse";
     const FIELDS: &'static [&'static str] = &["id", "name", "status"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4098,6 +4178,7 @@ impl CreateMigrationTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateMigrationTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateMigrationTaskResponse {
         self.inner
     }
@@ -4134,12 +4215,14 @@ pub struct CreateOfflineKeyAnalysisRequestBody {
 }
 impl CreateOfflineKeyAnalysisRequestBody {
     /// Starts a [`CreateOfflineKeyAnalysisRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateOfflineKeyAnalysisRequestBodyBuilder {
         CreateOfflineKeyAnalysisRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateOfflineKeyAnalysisRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4152,6 +4235,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateOfflineKeyAnalysisRequestBody {
     const NAME: &'static str = "CreateOfflineKeyAnalysisRequestBody";
     const FIELDS: &'static [&'static str] = &["node_id", "backup_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4204,6 +4288,7 @@ impl CreateOfflineKeyAnalysisRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateOfflineKeyAnalysisRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateOfflineKeyAnalysisRequestBody {
         self.inner
     }
@@ -4219,6 +4304,7 @@ pub struct CreateOfflineKeyAnalysisResponse {
 }
 impl CreateOfflineKeyAnalysisResponse {
     /// Starts a [`CreateOfflineKeyAnalysisResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateOfflineKeyAnalysisResponseBuilder {
         CreateOfflineKeyAnalysisResponseBuilder::default()
     }
@@ -4226,6 +4312,7 @@ impl CreateOfflineKeyAnalysisResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOfflineKeyAnalysisResponse {
     const NAME: &'static str = "CreateOfflineKeyAnalysisResponse";
     const FIELDS: &'static [&'static str] = &["task_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4264,6 +4351,7 @@ impl CreateOfflineKeyAnalysisResponseBuilder {
         self
     }
     /// Returns the built [`CreateOfflineKeyAnalysisResponse`].
+    #[inline]
     pub fn build(self) -> CreateOfflineKeyAnalysisResponse {
         self.inner
     }
@@ -4301,11 +4389,13 @@ pub struct CreateOnlineMigrationTaskBody {
 }
 impl CreateOnlineMigrationTaskBody {
     /// Starts a [`CreateOnlineMigrationTaskBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateOnlineMigrationTaskBodyBuilder {
         CreateOnlineMigrationTaskBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateOnlineMigrationTaskBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4326,6 +4416,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOnlineMigrationTaskB
         "subnet_id",
         "security_group_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4422,6 +4513,7 @@ impl CreateOnlineMigrationTaskBodyBuilder {
         self
     }
     /// Returns the built [`CreateOnlineMigrationTaskBody`].
+    #[inline]
     pub fn build(self) -> CreateOnlineMigrationTaskBody {
         self.inner
     }
@@ -4437,6 +4529,7 @@ pub struct CreateOnlineMigrationTaskResponse {
 }
 impl CreateOnlineMigrationTaskResponse {
     /// Starts a [`CreateOnlineMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateOnlineMigrationTaskResponseBuilder {
         CreateOnlineMigrationTaskResponseBuilder::default()
     }
@@ -4444,6 +4537,7 @@ impl CreateOnlineMigrationTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOnlineMigrationTaskResponse {
     const NAME: &'static str = "CreateOnlineMigrationTaskResponse";
     const FIELDS: &'static [&'static str] = &["instance_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4482,6 +4576,7 @@ impl CreateOnlineMigrationTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateOnlineMigrationTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateOnlineMigrationTaskResponse {
         self.inner
     }
@@ -4503,11 +4598,13 @@ pub struct CreateOrDeleteInstanceTags {
 }
 impl CreateOrDeleteInstanceTags {
     /// Starts a [`CreateOrDeleteInstanceTagsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateOrDeleteInstanceTagsBuilder {
         CreateOrDeleteInstanceTagsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateOrDeleteInstanceTags {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4519,6 +4616,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateOrDeleteInstanceT
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateOrDeleteInstanceTags {
     const NAME: &'static str = "CreateOrDeleteInstanceTags";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4580,6 +4678,7 @@ impl CreateOrDeleteInstanceTagsBuilder {
         self
     }
     /// Returns the built [`CreateOrDeleteInstanceTags`].
+    #[inline]
     pub fn build(self) -> CreateOrDeleteInstanceTags {
         self.inner
     }
@@ -4601,6 +4700,7 @@ pub struct CreateRedislogDownloadLinkResponse {
 }
 impl CreateRedislogDownloadLinkResponse {
     /// Starts a [`CreateRedislogDownloadLinkResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateRedislogDownloadLinkResponseBuilder {
         CreateRedislogDownloadLinkResponseBuilder::default()
     }
@@ -4609,6 +4709,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateRedislogDownloadLinkResponse {
     const NAME: &'static str = "CreateRedislogDownloadLinkResponse";
     const FIELDS: &'static [&'static str] = &["id", "backup_id", "link"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4673,6 +4774,7 @@ impl CreateRedislogDownloadLinkResponseBuilder {
         self
     }
     /// Returns the built [`CreateRedislogDownloadLinkResponse`].
+    #[inline]
     pub fn build(self) -> CreateRedislogDownloadLinkResponse {
         self.inner
     }
@@ -4701,6 +4803,7 @@ pub struct CreateResizeOrderRequestBody {
 }
 impl CreateResizeOrderRequestBody {
     /// Starts a [`CreateResizeOrderRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateResizeOrderRequestBodyBuilder {
         CreateResizeOrderRequestBodyBuilder::default()
     }
@@ -4734,6 +4837,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateResizeOrderRequestBo
         "password",
         "spec_code",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4837,6 +4941,7 @@ impl CreateResizeOrderRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateResizeOrderRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateResizeOrderRequestBody {
         self.inner
     }
@@ -4852,6 +4957,7 @@ pub struct CreateResizeOrderResponse {
 }
 impl CreateResizeOrderResponse {
     /// Starts a [`CreateResizeOrderResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateResizeOrderResponseBuilder {
         CreateResizeOrderResponseBuilder::default()
     }
@@ -4859,6 +4965,7 @@ impl CreateResizeOrderResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateResizeOrderResponse {
     const NAME: &'static str = "CreateResizeOrderResponse";
     const FIELDS: &'static [&'static str] = &["order_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4897,6 +5004,7 @@ impl CreateResizeOrderResponseBuilder {
         self
     }
     /// Returns the built [`CreateResizeOrderResponse`].
+    #[inline]
     pub fn build(self) -> CreateResizeOrderResponse {
         self.inner
     }

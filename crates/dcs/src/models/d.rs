@@ -12,6 +12,7 @@ pub struct DeleteBackgroundTaskResponse {
 }
 impl DeleteBackgroundTaskResponse {
     /// Starts a [`DeleteBackgroundTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteBackgroundTaskResponseBuilder {
         DeleteBackgroundTaskResponseBuilder::default()
     }
@@ -19,6 +20,7 @@ impl DeleteBackgroundTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteBackgroundTaskResponse {
     const NAME: &'static str = "DeleteBackgroundTaskResponse";
     const FIELDS: &'static [&'static str] = &["message"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -57,6 +59,7 @@ impl DeleteBackgroundTaskResponseBuilder {
         self
     }
     /// Returns the built [`DeleteBackgroundTaskResponse`].
+    #[inline]
     pub fn build(self) -> DeleteBackgroundTaskResponse {
         self.inner
     }
@@ -97,10 +100,12 @@ pub struct DeleteBigkeyScanTaskResponse {
 }
 impl DeleteBigkeyScanTaskResponse {
     /// Starts a [`DeleteBigkeyScanTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteBigkeyScanTaskResponseBuilder {
         DeleteBigkeyScanTaskResponseBuilder::default()
     }
     /// The items of [`keys`](Self::keys), empty when absent.
+    #[inline]
     pub fn keys(&self) -> &[BigkeysBody] {
         self.keys.as_deref().unwrap_or_default()
     }
@@ -118,6 +123,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteBigkeyScanTaskRespon
         "num",
         "keys",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -281,6 +287,7 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self
     }
     /// Returns the built [`DeleteBigkeyScanTaskResponse`].
+    #[inline]
     pub fn build(self) -> DeleteBigkeyScanTaskResponse {
         self.inner
     }
@@ -321,6 +328,7 @@ pub struct DeleteCenterTaskRequestBody {
 }
 impl DeleteCenterTaskRequestBody {
     /// Starts a [`DeleteCenterTaskRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteCenterTaskRequestBodyBuilder {
         DeleteCenterTaskRequestBodyBuilder::default()
     }
@@ -329,6 +337,7 @@ impl DeleteCenterTaskRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteCenterTaskRequestBody {
     const NAME: &'static str = "DeleteCenterTaskRequestBody";
     const FIELDS: &'static [&'static str] = &["message"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -368,6 +377,7 @@ impl DeleteCenterTaskRequestBodyBuilder {
         self
     }
     /// Returns the built [`DeleteCenterTaskRequestBody`].
+    #[inline]
     pub fn build(self) -> DeleteCenterTaskRequestBody {
         self.inner
     }
@@ -383,6 +393,7 @@ pub struct DeleteConfigTemplateResponse {
 }
 impl DeleteConfigTemplateResponse {
     /// Starts a [`DeleteConfigTemplateResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteConfigTemplateResponseBuilder {
         DeleteConfigTemplateResponseBuilder::default()
     }
@@ -390,6 +401,7 @@ impl DeleteConfigTemplateResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteConfigTemplateResponse {
     const NAME: &'static str = "DeleteConfigTemplateResponse";
     const FIELDS: &'static [&'static str] = &["result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -434,6 +446,7 @@ impl DeleteConfigTemplateResponseBuilder {
         self
     }
     /// Returns the built [`DeleteConfigTemplateResponse`].
+    #[inline]
     pub fn build(self) -> DeleteConfigTemplateResponse {
         self.inner
     }
@@ -457,6 +470,7 @@ pub struct DeleteDiagnosisReportRequest {
 }
 impl DeleteDiagnosisReportRequest {
     /// Starts a [`DeleteDiagnosisReportRequestBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteDiagnosisReportRequestBuilder {
         DeleteDiagnosisReportRequestBuilder::default()
     }
@@ -465,6 +479,7 @@ impl DeleteDiagnosisReportRequest {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteDiagnosisReportRequest {
     const NAME: &'static str = "DeleteDiagnosisReportRequest";
     const FIELDS: &'static [&'static str] = &["report_id_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -513,6 +528,7 @@ impl DeleteDiagnosisReportRequestBuilder {
         self
     }
     /// Returns the built [`DeleteDiagnosisReportRequest`].
+    #[inline]
     pub fn build(self) -> DeleteDiagnosisReportRequest {
         self.inner
     }
@@ -528,10 +544,12 @@ pub struct DeleteDiagnosisTaskResponse {
 }
 impl DeleteDiagnosisTaskResponse {
     /// Starts a [`DeleteDiagnosisTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteDiagnosisTaskResponseBuilder {
         DeleteDiagnosisTaskResponseBuilder::default()
     }
     /// The items of [`results`](Self::results), empty when absent.
+    #[inline]
     pub fn results(&self) -> &[Item] {
         self.results.as_deref().unwrap_or_default()
     }
@@ -539,6 +557,7 @@ impl DeleteDiagnosisTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteDiagnosisTaskResponse {
     const NAME: &'static str = "DeleteDiagnosisTaskResponse";
     const FIELDS: &'static [&'static str] = &["results"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -583,6 +602,7 @@ impl DeleteDiagnosisTaskResponseBuilder {
         self
     }
     /// Returns the built [`DeleteDiagnosisTaskResponse`].
+    #[inline]
     pub fn build(self) -> DeleteDiagnosisTaskResponse {
         self.inner
     }
@@ -623,10 +643,12 @@ pub struct DeleteHotkeyScanTaskResponse {
 }
 impl DeleteHotkeyScanTaskResponse {
     /// Starts a [`DeleteHotkeyScanTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteHotkeyScanTaskResponseBuilder {
         DeleteHotkeyScanTaskResponseBuilder::default()
     }
     /// The items of [`keys`](Self::keys), empty when absent.
+    #[inline]
     pub fn keys(&self) -> &[HotkeysBody] {
         self.keys.as_deref().unwrap_or_default()
     }
@@ -644,6 +666,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteHotkeyScanTaskRespon
         "num",
         "keys",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -807,6 +830,7 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self
     }
     /// Returns the built [`DeleteHotkeyScanTaskResponse`].
+    #[inline]
     pub fn build(self) -> DeleteHotkeyScanTaskResponse {
         self.inner
     }
@@ -849,6 +873,7 @@ pub struct DeleteIpFromDomainNameResponse {
 }
 impl DeleteIpFromDomainNameResponse {
     /// Starts a [`DeleteIpFromDomainNameResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteIpFromDomainNameResponseBuilder {
         DeleteIpFromDomainNameResponseBuilder::default()
     }
@@ -856,6 +881,7 @@ impl DeleteIpFromDomainNameResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteIpFromDomainNameResponse {
     const NAME: &'static str = "DeleteIpFromDomainNameResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -894,6 +920,7 @@ impl DeleteIpFromDomainNameResponseBuilder {
         self
     }
     /// Returns the built [`DeleteIpFromDomainNameResponse`].
+    #[inline]
     pub fn build(self) -> DeleteIpFromDomainNameResponse {
         self.inner
     }
@@ -910,11 +937,13 @@ pub struct DeleteMigrateTaskRequest {
 }
 impl DeleteMigrateTaskRequest {
     /// Starts a [`DeleteMigrateTaskRequestBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteMigrateTaskRequestBuilder {
         DeleteMigrateTaskRequestBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteMigrateTaskRequest {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -926,6 +955,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteMigrateTaskReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteMigrateTaskRequest {
     const NAME: &'static str = "DeleteMigrateTaskRequest";
     const FIELDS: &'static [&'static str] = &["task_id_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -974,6 +1004,7 @@ impl DeleteMigrateTaskRequestBuilder {
         self
     }
     /// Returns the built [`DeleteMigrateTaskRequest`].
+    #[inline]
     pub fn build(self) -> DeleteMigrateTaskRequest {
         self.inner
     }
@@ -989,10 +1020,12 @@ pub struct DeleteMigrationTaskResponse {
 }
 impl DeleteMigrationTaskResponse {
     /// Starts a [`DeleteMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteMigrationTaskResponseBuilder {
         DeleteMigrationTaskResponseBuilder::default()
     }
     /// The items of [`task_id_list`](Self::task_id_list), empty when absent.
+    #[inline]
     pub fn task_id_list(&self) -> &[String] {
         self.task_id_list.as_deref().unwrap_or_default()
     }
@@ -1000,6 +1033,7 @@ impl DeleteMigrationTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteMigrationTaskResponse {
     const NAME: &'static str = "DeleteMigrationTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_id_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1047,6 +1081,7 @@ impl DeleteMigrationTaskResponseBuilder {
         self
     }
     /// Returns the built [`DeleteMigrationTaskResponse`].
+    #[inline]
     pub fn build(self) -> DeleteMigrationTaskResponse {
         self.inner
     }
@@ -1062,6 +1097,7 @@ pub struct DeleteOfflineKeyAnalysisTaskResponse {
 }
 impl DeleteOfflineKeyAnalysisTaskResponse {
     /// Starts a [`DeleteOfflineKeyAnalysisTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteOfflineKeyAnalysisTaskResponseBuilder {
         DeleteOfflineKeyAnalysisTaskResponseBuilder::default()
     }
@@ -1070,6 +1106,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteOfflineKeyAnalysisTaskResponse {
     const NAME: &'static str = "DeleteOfflineKeyAnalysisTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1108,6 +1145,7 @@ impl DeleteOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Returns the built [`DeleteOfflineKeyAnalysisTaskResponse`].
+    #[inline]
     pub fn build(self) -> DeleteOfflineKeyAnalysisTaskResponse {
         self.inner
     }
@@ -1124,6 +1162,7 @@ pub struct DeletePublicIpResponse {
 }
 impl DeletePublicIpResponse {
     /// Starts a [`DeletePublicIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeletePublicIpResponseBuilder {
         DeletePublicIpResponseBuilder::default()
     }
@@ -1131,6 +1170,7 @@ impl DeletePublicIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeletePublicIpResponse {
     const NAME: &'static str = "DeletePublicIpResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1169,6 +1209,7 @@ impl DeletePublicIpResponseBuilder {
         self
     }
     /// Returns the built [`DeletePublicIpResponse`].
+    #[inline]
     pub fn build(self) -> DeletePublicIpResponse {
         self.inner
     }
@@ -1259,10 +1300,12 @@ pub struct DetailsBody {
 }
 impl DetailsBody {
     /// Starts a [`DetailsBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DetailsBodyBuilder {
         DetailsBodyBuilder::default()
     }
     /// The items of [`rename_commands`](Self::rename_commands), empty when absent.
+    #[inline]
     pub fn rename_commands(&self) -> &[String] {
         self.rename_commands.as_deref().unwrap_or_default()
     }
@@ -1297,6 +1340,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DetailsBody {
         "rename_commands",
         "updated_config_length",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1739,6 +1783,7 @@ impl DetailsBodyBuilder {
         self
     }
     /// Returns the built [`DetailsBody`].
+    #[inline]
     pub fn build(self) -> DetailsBody {
         self.inner
     }
@@ -1771,15 +1816,18 @@ pub struct DiagnosisDimension {
 }
 impl DiagnosisDimension {
     /// Starts a [`DiagnosisDimensionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DiagnosisDimensionBuilder {
         DiagnosisDimensionBuilder::default()
     }
     /// The items of [`diagnosis_item_list`](Self::diagnosis_item_list), empty when absent.
+    #[inline]
     pub fn diagnosis_item_list(&self) -> &[DiagnosisItem] {
         self.diagnosis_item_list.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisDimension {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1798,6 +1846,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisDimension {
         "failed_num",
         "diagnosis_item_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1893,6 +1942,7 @@ impl DiagnosisDimensionBuilder {
         self
     }
     /// Returns the built [`DiagnosisDimension`].
+    #[inline]
     pub fn build(self) -> DiagnosisDimension {
         self.inner
     }
@@ -1939,23 +1989,28 @@ pub struct DiagnosisItem {
 }
 impl DiagnosisItem {
     /// Starts a [`DiagnosisItemBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DiagnosisItemBuilder {
         DiagnosisItemBuilder::default()
     }
     /// The items of [`cause_ids`](Self::cause_ids), empty when absent.
+    #[inline]
     pub fn cause_ids(&self) -> &[ConclusionItem] {
         self.cause_ids.as_deref().unwrap_or_default()
     }
     /// The items of [`impact_ids`](Self::impact_ids), empty when absent.
+    #[inline]
     pub fn impact_ids(&self) -> &[ConclusionItem] {
         self.impact_ids.as_deref().unwrap_or_default()
     }
     /// The items of [`advice_ids`](Self::advice_ids), empty when absent.
+    #[inline]
     pub fn advice_ids(&self) -> &[ConclusionItem] {
         self.advice_ids.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisItem {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1976,6 +2031,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisItem {
         "advice_ids",
         "result",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2093,6 +2149,7 @@ impl DiagnosisItemBuilder {
         self
     }
     /// Returns the built [`DiagnosisItem`].
+    #[inline]
     pub fn build(self) -> DiagnosisItem {
         self.inner
     }
@@ -2185,15 +2242,18 @@ pub struct DiagnosisNodeReport {
 }
 impl DiagnosisNodeReport {
     /// Starts a [`DiagnosisNodeReportBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DiagnosisNodeReportBuilder {
         DiagnosisNodeReportBuilder::default()
     }
     /// The items of [`diagnosis_dimension_list`](Self::diagnosis_dimension_list), empty when absent.
+    #[inline]
     pub fn diagnosis_dimension_list(&self) -> &[DiagnosisDimension] {
         self.diagnosis_dimension_list.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisNodeReport {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2220,6 +2280,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisNodeReport {
         "diagnosis_dimension_list",
         "command_time_taken_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2387,6 +2448,7 @@ impl DiagnosisNodeReportBuilder {
         self
     }
     /// Returns the built [`DiagnosisNodeReport`].
+    #[inline]
     pub fn build(self) -> DiagnosisNodeReport {
         self.inner
     }
@@ -2450,11 +2512,13 @@ pub struct DiagnosisReportInfo {
 }
 impl DiagnosisReportInfo {
     /// Starts a [`DiagnosisReportInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DiagnosisReportInfoBuilder {
         DiagnosisReportInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisReportInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2481,6 +2545,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DiagnosisReportInfo {
         "abnormal_item_sum",
         "failed_item_sum",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2620,6 +2685,7 @@ impl DiagnosisReportInfoBuilder {
         self
     }
     /// Returns the built [`DiagnosisReportInfo`].
+    #[inline]
     pub fn build(self) -> DiagnosisReportInfo {
         self.inner
     }
@@ -2651,6 +2717,7 @@ pub struct DimChild {
 }
 impl DimChild {
     /// Starts a [`DimChildBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DimChildBuilder {
         DimChildBuilder::default()
     }
@@ -2658,6 +2725,7 @@ impl DimChild {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DimChild {
     const NAME: &'static str = "DimChild";
     const FIELDS: &'static [&'static str] = &["dim_name", "dim_route"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2709,6 +2777,7 @@ impl DimChildBuilder {
         self
     }
     /// Returns the built [`DimChild`].
+    #[inline]
     pub fn build(self) -> DimChild {
         self.inner
     }
@@ -2727,6 +2796,7 @@ pub struct DimsInfo {
 }
 impl DimsInfo {
     /// Starts a [`DimsInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DimsInfoBuilder {
         DimsInfoBuilder::default()
     }
@@ -2734,6 +2804,7 @@ impl DimsInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DimsInfo {
     const NAME: &'static str = "DimsInfo";
     const FIELDS: &'static [&'static str] = &["dim_k", "dim_v"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2785,6 +2856,7 @@ impl DimsInfoBuilder {
         self
     }
     /// Returns the built [`DimsInfo`].
+    #[inline]
     pub fn build(self) -> DimsInfo {
         self.inner
     }
@@ -2803,6 +2875,7 @@ pub struct DomainNameEntity {
 }
 impl DomainNameEntity {
     /// Starts a [`DomainNameEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DomainNameEntityBuilder {
         DomainNameEntityBuilder::default()
     }
@@ -2810,6 +2883,7 @@ impl DomainNameEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DomainNameEntity {
     const NAME: &'static str = "DomainNameEntity";
     const FIELDS: &'static [&'static str] = &["domain_name", "is_readonly"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2861,6 +2935,7 @@ impl DomainNameEntityBuilder {
         self
     }
     /// Returns the built [`DomainNameEntity`].
+    #[inline]
     pub fn build(self) -> DomainNameEntity {
         self.inner
     }
@@ -2887,10 +2962,12 @@ pub struct DomainNameInfo {
 }
 impl DomainNameInfo {
     /// Starts a [`DomainNameInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DomainNameInfoBuilder {
         DomainNameInfoBuilder::default()
     }
     /// The items of [`history_domain_names`](Self::history_domain_names), empty when absent.
+    #[inline]
     pub fn history_domain_names(&self) -> &[DomainNameEntity] {
         self.history_domain_names.as_deref().unwrap_or_default()
     }
@@ -2903,6 +2980,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DomainNameInfo {
         "zone_name",
         "history_domain_names",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3012,6 +3090,7 @@ impl DomainNameInfoBuilder {
         self
     }
     /// Returns the built [`DomainNameInfo`].
+    #[inline]
     pub fn build(self) -> DomainNameInfo {
         self.inner
     }
@@ -3028,11 +3107,13 @@ pub struct DownloadBackupFilesReq {
 }
 impl DownloadBackupFilesReq {
     /// Starts a [`DownloadBackupFilesReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DownloadBackupFilesReqBuilder {
         DownloadBackupFilesReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DownloadBackupFilesReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3044,6 +3125,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DownloadBackupFilesReq 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DownloadBackupFilesReq {
     const NAME: &'static str = "DownloadBackupFilesReq";
     const FIELDS: &'static [&'static str] = &["expiration"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3083,6 +3165,7 @@ impl DownloadBackupFilesReqBuilder {
         self
     }
     /// Returns the built [`DownloadBackupFilesReq`].
+    #[inline]
     pub fn build(self) -> DownloadBackupFilesReq {
         self.inner
     }
@@ -3104,6 +3187,7 @@ pub struct DownloadSslCertResponse {
 }
 impl DownloadSslCertResponse {
     /// Starts a [`DownloadSslCertResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DownloadSslCertResponseBuilder {
         DownloadSslCertResponseBuilder::default()
     }
@@ -3111,6 +3195,7 @@ impl DownloadSslCertResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DownloadSslCertResponse {
     const NAME: &'static str = "DownloadSslCertResponse";
     const FIELDS: &'static [&'static str] = &["file_name", "link", "bucket_name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3175,6 +3260,7 @@ impl DownloadSslCertResponseBuilder {
         self
     }
     /// Returns the built [`DownloadSslCertResponse`].
+    #[inline]
     pub fn build(self) -> DownloadSslCertResponse {
         self.inner
     }

@@ -21,6 +21,7 @@ pub struct ErrorResponse {
 }
 impl ErrorResponse {
     /// Starts a [`ErrorResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ErrorResponseBuilder {
         ErrorResponseBuilder::default()
     }
@@ -32,6 +33,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ErrorResponse {
         "error_code",
         "error_ext_msg",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -101,6 +103,7 @@ impl ErrorResponseBuilder {
         self
     }
     /// Returns the built [`ErrorResponse`].
+    #[inline]
     pub fn build(self) -> ErrorResponse {
         self.inner
     }
@@ -117,6 +120,7 @@ pub struct ExecuteClusterSwitchoverResponse {
 }
 impl ExecuteClusterSwitchoverResponse {
     /// Starts a [`ExecuteClusterSwitchoverResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExecuteClusterSwitchoverResponseBuilder {
         ExecuteClusterSwitchoverResponseBuilder::default()
     }
@@ -124,6 +128,7 @@ impl ExecuteClusterSwitchoverResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExecuteClusterSwitchoverResponse {
     const NAME: &'static str = "ExecuteClusterSwitchoverResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -162,6 +167,7 @@ impl ExecuteClusterSwitchoverResponseBuilder {
         self
     }
     /// Returns the built [`ExecuteClusterSwitchoverResponse`].
+    #[inline]
     pub fn build(self) -> ExecuteClusterSwitchoverResponse {
         self.inner
     }
@@ -177,6 +183,7 @@ pub struct ExecuteCommandMobilizationResponse {
 }
 impl ExecuteCommandMobilizationResponse {
     /// Starts a [`ExecuteCommandMobilizationResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExecuteCommandMobilizationResponseBuilder {
         ExecuteCommandMobilizationResponseBuilder::default()
     }
@@ -185,6 +192,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ExecuteCommandMobilizationResponse {
     const NAME: &'static str = "ExecuteCommandMobilizationResponse";
     const FIELDS: &'static [&'static str] = &["response"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -223,6 +231,7 @@ impl ExecuteCommandMobilizationResponseBuilder {
         self
     }
     /// Returns the built [`ExecuteCommandMobilizationResponse`].
+    #[inline]
     pub fn build(self) -> ExecuteCommandMobilizationResponse {
         self.inner
     }
@@ -243,6 +252,7 @@ pub struct ExecuteCommandRequestBody {
 }
 impl ExecuteCommandRequestBody {
     /// Starts a [`ExecuteCommandRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExecuteCommandRequestBodyBuilder {
         ExecuteCommandRequestBodyBuilder::default()
     }
@@ -251,6 +261,7 @@ impl ExecuteCommandRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExecuteCommandRequestBody {
     const NAME: &'static str = "ExecuteCommandRequestBody";
     const FIELDS: &'static [&'static str] = &["client_id", "command", "database"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -316,6 +327,7 @@ impl ExecuteCommandRequestBodyBuilder {
         self
     }
     /// Returns the built [`ExecuteCommandRequestBody`].
+    #[inline]
     pub fn build(self) -> ExecuteCommandRequestBody {
         self.inner
     }
@@ -343,6 +355,7 @@ pub struct ExportExcelJobResponse {
 }
 impl ExportExcelJobResponse {
     /// Starts a [`ExportExcelJobResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExportExcelJobResponseBuilder {
         ExportExcelJobResponseBuilder::default()
     }
@@ -356,6 +369,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportExcelJobResponse {
         "err_code",
         "err_msg",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -446,6 +460,7 @@ impl ExportExcelJobResponseBuilder {
         self
     }
     /// Returns the built [`ExportExcelJobResponse`].
+    #[inline]
     pub fn build(self) -> ExportExcelJobResponse {
         self.inner
     }
@@ -508,11 +523,13 @@ pub struct ExportInstancesTaskBody {
 }
 impl ExportInstancesTaskBody {
     /// Starts a [`ExportInstancesTaskBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExportInstancesTaskBodyBuilder {
         ExportInstancesTaskBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ExportInstancesTaskBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -541,6 +558,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportInstancesTaskBody {
         "charging_mode",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -817,6 +835,7 @@ impl ExportInstancesTaskBodyBuilder {
         self
     }
     /// Returns the built [`ExportInstancesTaskBody`].
+    #[inline]
     pub fn build(self) -> ExportInstancesTaskBody {
         self.inner
     }
@@ -843,6 +862,7 @@ pub struct ExportInstancesTaskResponse {
 }
 impl ExportInstancesTaskResponse {
     /// Starts a [`ExportInstancesTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExportInstancesTaskResponseBuilder {
         ExportInstancesTaskResponseBuilder::default()
     }
@@ -850,6 +870,7 @@ impl ExportInstancesTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExportInstancesTaskResponse {
     const NAME: &'static str = "ExportInstancesTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -888,6 +909,7 @@ impl ExportInstancesTaskResponseBuilder {
         self
     }
     /// Returns the built [`ExportInstancesTaskResponse`].
+    #[inline]
     pub fn build(self) -> ExportInstancesTaskResponse {
         self.inner
     }

@@ -21,6 +21,7 @@ pub struct Features {
 }
 impl Features {
     /// Starts a [`FeaturesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FeaturesBuilder {
         FeaturesBuilder::default()
     }
@@ -33,6 +34,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Features {
         "support_ssl",
         "support_audit_log",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -120,6 +122,7 @@ impl FeaturesBuilder {
         self
     }
     /// Returns the built [`Features`].
+    #[inline]
     pub fn build(self) -> Features {
         self.inner
     }
@@ -142,11 +145,13 @@ pub struct Files {
 }
 impl Files {
     /// Starts a [`FilesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FilesBuilder {
         FilesBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Files {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -157,6 +162,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Files {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Files {
     const NAME: &'static str = "Files";
     const FIELDS: &'static [&'static str] = &["file_name", "size", "update_at"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -221,6 +227,7 @@ impl FilesBuilder {
         self
     }
     /// Returns the built [`Files`].
+    #[inline]
     pub fn build(self) -> Files {
         self.inner
     }
@@ -245,14 +252,17 @@ pub struct FlavorAzObject {
 }
 impl FlavorAzObject {
     /// Starts a [`FlavorAzObjectBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FlavorAzObjectBuilder {
         FlavorAzObjectBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`az_codes`](Self::az_codes), empty when absent.
+    #[inline]
     pub fn az_codes(&self) -> &[String] {
         self.az_codes.as_deref().unwrap_or_default()
     }
@@ -265,6 +275,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorAzObject {
         "available_zones",
         "az_codes",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -362,6 +373,7 @@ impl FlavorAzObjectBuilder {
         self
     }
     /// Returns the built [`FlavorAzObject`].
+    #[inline]
     pub fn build(self) -> FlavorAzObject {
         self.inner
     }
@@ -428,22 +440,27 @@ pub struct FlavorsItems {
 }
 impl FlavorsItems {
     /// Starts a [`FlavorsItemsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FlavorsItemsBuilder {
         FlavorsItemsBuilder::default()
     }
     /// The items of [`capacity`](Self::capacity), empty when absent.
+    #[inline]
     pub fn capacity(&self) -> &[String] {
         self.capacity.as_deref().unwrap_or_default()
     }
     /// The items of [`billing_mode`](Self::billing_mode), empty when absent.
+    #[inline]
     pub fn billing_mode(&self) -> &[String] {
         self.billing_mode.as_deref().unwrap_or_default()
     }
     /// The items of [`attrs`](Self::attrs), empty when absent.
+    #[inline]
     pub fn attrs(&self) -> &[AttrsObject] {
         self.attrs.as_deref().unwrap_or_default()
     }
     /// The items of [`flavors_available_zones`](Self::flavors_available_zones), empty when absent.
+    #[inline]
     pub fn flavors_available_zones(&self) -> &[FlavorAzObject] {
         self.flavors_available_zones.as_deref().unwrap_or_default()
     }
@@ -469,6 +486,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorsItems {
         "flavors_available_zones",
         "replica_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -798,6 +816,7 @@ impl FlavorsItemsBuilder {
         self
     }
     /// Returns the built [`FlavorsItems`].
+    #[inline]
     pub fn build(self) -> FlavorsItems {
         self.inner
     }

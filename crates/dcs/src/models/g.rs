@@ -24,6 +24,7 @@ pub struct GroupBandwidthInfo {
 }
 impl GroupBandwidthInfo {
     /// Starts a [`GroupBandwidthInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GroupBandwidthInfoBuilder {
         GroupBandwidthInfoBuilder::default()
     }
@@ -37,6 +38,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupBandwidthInfo {
         "max_bandwidth",
         "assured_bandwidth",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -137,6 +139,7 @@ impl GroupBandwidthInfoBuilder {
         self
     }
     /// Returns the built [`GroupBandwidthInfo`].
+    #[inline]
     pub fn build(self) -> GroupBandwidthInfo {
         self.inner
     }

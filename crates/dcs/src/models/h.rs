@@ -18,11 +18,13 @@ pub struct HangUpClientsRequestBody {
 }
 impl HangUpClientsRequestBody {
     /// Starts a [`HangUpClientsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> HangUpClientsRequestBodyBuilder {
         HangUpClientsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for HangUpClientsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -35,6 +37,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for HangUpClientsRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for HangUpClientsRequestBody {
     const NAME: &'static str = "HangUpClientsRequestBody";
     const FIELDS: &'static [&'static str] = &["node_id", "client_addrs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -96,6 +99,7 @@ impl HangUpClientsRequestBodyBuilder {
         self
     }
     /// Returns the built [`HangUpClientsRequestBody`].
+    #[inline]
     pub fn build(self) -> HangUpClientsRequestBody {
         self.inner
     }
@@ -115,6 +119,7 @@ pub struct HangUpKillAllClientsRequestBody {
 }
 impl HangUpKillAllClientsRequestBody {
     /// Starts a [`HangUpKillAllClientsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> HangUpKillAllClientsRequestBodyBuilder {
         HangUpKillAllClientsRequestBodyBuilder::default()
     }
@@ -123,6 +128,7 @@ impl HangUpKillAllClientsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for HangUpKillAllClientsRequestBody {
     const NAME: &'static str = "HangUpKillAllClientsRequestBody";
     const FIELDS: &'static [&'static str] = &["node_id", "kill_all_nodes"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -180,6 +186,7 @@ impl HangUpKillAllClientsRequestBodyBuilder {
         self
     }
     /// Returns the built [`HangUpKillAllClientsRequestBody`].
+    #[inline]
     pub fn build(self) -> HangUpKillAllClientsRequestBody {
         self.inner
     }
@@ -204,6 +211,7 @@ pub struct HistoryInfo {
 }
 impl HistoryInfo {
     /// Starts a [`HistoryInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> HistoryInfoBuilder {
         HistoryInfoBuilder::default()
     }
@@ -216,6 +224,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for HistoryInfo {
         "created_at",
         "status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -293,6 +302,7 @@ impl HistoryInfoBuilder {
         self
     }
     /// Returns the built [`HistoryInfo`].
+    #[inline]
     pub fn build(self) -> HistoryInfo {
         self.inner
     }
@@ -329,6 +339,7 @@ pub struct HotkeysBody {
 }
 impl HotkeysBody {
     /// Starts a [`HotkeysBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> HotkeysBodyBuilder {
         HotkeysBodyBuilder::default()
     }
@@ -344,6 +355,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for HotkeysBody {
         "unit",
         "freq",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -460,6 +472,7 @@ impl HotkeysBodyBuilder {
         self
     }
     /// Returns the built [`HotkeysBody`].
+    #[inline]
     pub fn build(self) -> HotkeysBody {
         self.inner
     }

@@ -24,11 +24,13 @@ pub struct InstanceBackupPolicy {
 }
 impl InstanceBackupPolicy {
     /// Starts a [`InstanceBackupPolicyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceBackupPolicyBuilder {
         InstanceBackupPolicyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for InstanceBackupPolicy {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -45,6 +47,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceBackupPolicy {
         "policy",
         "tenant_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -140,6 +143,7 @@ impl InstanceBackupPolicyBuilder {
         self
     }
     /// Returns the built [`InstanceBackupPolicy`].
+    #[inline]
     pub fn build(self) -> InstanceBackupPolicy {
         self.inner
     }
@@ -161,10 +165,12 @@ pub struct InstanceGroupListInfo {
 }
 impl InstanceGroupListInfo {
     /// Starts a [`InstanceGroupListInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceGroupListInfoBuilder {
         InstanceGroupListInfoBuilder::default()
     }
     /// The items of [`replication_list`](Self::replication_list), empty when absent.
+    #[inline]
     pub fn replication_list(&self) -> &[InstanceReplicationListInfo] {
         self.replication_list.as_deref().unwrap_or_default()
     }
@@ -176,6 +182,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceGroupListInfo {
         "group_name",
         "replication_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -260,6 +267,7 @@ impl InstanceGroupListInfoBuilder {
         self
     }
     /// Returns the built [`InstanceGroupListInfo`].
+    #[inline]
     pub fn build(self) -> InstanceGroupListInfo {
         self.inner
     }
@@ -402,19 +410,23 @@ pub struct InstanceListInfo {
 }
 impl InstanceListInfo {
     /// Starts a [`InstanceListInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceListInfoBuilder {
         InstanceListInfoBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`az_codes`](Self::az_codes), empty when absent.
+    #[inline]
     pub fn az_codes(&self) -> &[String] {
         self.az_codes.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for InstanceListInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -467,6 +479,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceListInfo {
         "features",
         "sub_status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1115,6 +1128,7 @@ impl InstanceListInfoBuilder {
         self
     }
     /// Returns the built [`InstanceListInfo`].
+    #[inline]
     pub fn build(self) -> InstanceListInfo {
         self.inner
     }
@@ -1137,10 +1151,12 @@ pub struct InstanceNodesInfoResp {
 }
 impl InstanceNodesInfoResp {
     /// Starts a [`InstanceNodesInfoRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceNodesInfoRespBuilder {
         InstanceNodesInfoRespBuilder::default()
     }
     /// The items of [`nodes`](Self::nodes), empty when absent.
+    #[inline]
     pub fn nodes(&self) -> &[NodesInfoResp] {
         self.nodes.as_deref().unwrap_or_default()
     }
@@ -1148,6 +1164,7 @@ impl InstanceNodesInfoResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceNodesInfoResp {
     const NAME: &'static str = "InstanceNodesInfoResp";
     const FIELDS: &'static [&'static str] = &["instance_id", "node_count", "nodes"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1221,6 +1238,7 @@ impl InstanceNodesInfoRespBuilder {
         self
     }
     /// Returns the built [`InstanceNodesInfoResp`].
+    #[inline]
     pub fn build(self) -> InstanceNodesInfoResp {
         self.inner
     }
@@ -1239,6 +1257,7 @@ pub struct InstanceReplicationDimensionsInfo {
 }
 impl InstanceReplicationDimensionsInfo {
     /// Starts a [`InstanceReplicationDimensionsInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceReplicationDimensionsInfoBuilder {
         InstanceReplicationDimensionsInfoBuilder::default()
     }
@@ -1246,6 +1265,7 @@ impl InstanceReplicationDimensionsInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceReplicationDimensionsInfo {
     const NAME: &'static str = "InstanceReplicationDimensionsInfo";
     const FIELDS: &'static [&'static str] = &["name", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1297,6 +1317,7 @@ impl InstanceReplicationDimensionsInfoBuilder {
         self
     }
     /// Returns the built [`InstanceReplicationDimensionsInfo`].
+    #[inline]
     pub fn build(self) -> InstanceReplicationDimensionsInfo {
         self.inner
     }
@@ -1335,10 +1356,12 @@ pub struct InstanceReplicationListInfo {
 }
 impl InstanceReplicationListInfo {
     /// Starts a [`InstanceReplicationListInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceReplicationListInfoBuilder {
         InstanceReplicationListInfoBuilder::default()
     }
     /// The items of [`dimensions`](Self::dimensions), empty when absent.
+    #[inline]
     pub fn dimensions(&self) -> &[InstanceReplicationDimensionsInfo] {
         self.dimensions.as_deref().unwrap_or_default()
     }
@@ -1355,6 +1378,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceReplicationListInf
         "az_code",
         "dimensions",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1525,6 +1549,7 @@ impl InstanceReplicationListInfoBuilder {
         self
     }
     /// Returns the built [`InstanceReplicationListInfo`].
+    #[inline]
     pub fn build(self) -> InstanceReplicationListInfo {
         self.inner
     }
@@ -1585,6 +1610,7 @@ pub struct InstanceRestoreInfo {
 }
 impl InstanceRestoreInfo {
     /// Starts a [`InstanceRestoreInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceRestoreInfoBuilder {
         InstanceRestoreInfoBuilder::default()
     }
@@ -1604,6 +1630,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceRestoreInfo {
         "backup_remark",
         "status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1784,6 +1811,7 @@ impl InstanceRestoreInfoBuilder {
         self
     }
     /// Returns the built [`InstanceRestoreInfo`].
+    #[inline]
     pub fn build(self) -> InstanceRestoreInfo {
         self.inner
     }
@@ -1838,6 +1866,7 @@ pub struct InstanceStatistic {
 }
 impl InstanceStatistic {
     /// Starts a [`InstanceStatisticBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceStatisticBuilder {
         InstanceStatisticBuilder::default()
     }
@@ -1855,6 +1884,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceStatistic {
         "cmd_set_count",
         "used_cpu",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2007,6 +2037,7 @@ impl InstanceStatisticBuilder {
         self
     }
     /// Returns the built [`InstanceStatistic`].
+    #[inline]
     pub fn build(self) -> InstanceStatistic {
         self.inner
     }
@@ -2025,6 +2056,7 @@ pub struct Instances {
 }
 impl Instances {
     /// Starts a [`InstancesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstancesBuilder {
         InstancesBuilder::default()
     }
@@ -2032,6 +2064,7 @@ impl Instances {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Instances {
     const NAME: &'static str = "Instances";
     const FIELDS: &'static [&'static str] = &["instance_id", "instance_name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2088,6 +2121,7 @@ impl InstancesBuilder {
         self
     }
     /// Returns the built [`Instances`].
+    #[inline]
     pub fn build(self) -> Instances {
         self.inner
     }
@@ -2109,6 +2143,7 @@ pub struct InstancesMonitoredObject {
 }
 impl InstancesMonitoredObject {
     /// Starts a [`InstancesMonitoredObjectBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstancesMonitoredObjectBuilder {
         InstancesMonitoredObjectBuilder::default()
     }
@@ -2116,6 +2151,7 @@ impl InstancesMonitoredObject {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InstancesMonitoredObject {
     const NAME: &'static str = "InstancesMonitoredObject";
     const FIELDS: &'static [&'static str] = &["dcs_instance_id", "name", "status"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2185,6 +2221,7 @@ impl InstancesMonitoredObjectBuilder {
         self
     }
     /// Returns the built [`InstancesMonitoredObject`].
+    #[inline]
     pub fn build(self) -> InstancesMonitoredObject {
         self.inner
     }
@@ -2206,11 +2243,13 @@ pub struct IpExchangeRequest {
 }
 impl IpExchangeRequest {
     /// Starts a [`IpExchangeRequestBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> IpExchangeRequestBuilder {
         IpExchangeRequestBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExchangeRequest {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2223,6 +2262,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExchangeRequest {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExchangeRequest {
     const NAME: &'static str = "IpExchangeRequest";
     const FIELDS: &'static [&'static str] = &["exchanged_ip", "is_exchange_domain"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2289,6 +2329,7 @@ impl IpExchangeRequestBuilder {
         self
     }
     /// Returns the built [`IpExchangeRequest`].
+    #[inline]
     pub fn build(self) -> IpExchangeRequest {
         self.inner
     }
@@ -2307,6 +2348,7 @@ pub struct Item {
 }
 impl Item {
     /// Starts a [`ItemBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ItemBuilder {
         ItemBuilder::default()
     }
@@ -2314,6 +2356,7 @@ impl Item {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Item {
     const NAME: &'static str = "Item";
     const FIELDS: &'static [&'static str] = &["result", "id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2365,6 +2408,7 @@ impl ItemBuilder {
         self
     }
     /// Returns the built [`Item`].
+    #[inline]
     pub fn build(self) -> Item {
         self.inner
     }

@@ -21,6 +21,7 @@ pub struct KeySpace {
 }
 impl KeySpace {
     /// Starts a [`KeySpaceBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KeySpaceBuilder {
         KeySpaceBuilder::default()
     }
@@ -28,6 +29,7 @@ impl KeySpace {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KeySpace {
     const NAME: &'static str = "KeySpace";
     const FIELDS: &'static [&'static str] = &["db_idx", "keys", "expires", "avg_ttl"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -105,6 +107,7 @@ impl KeySpaceBuilder {
         self
     }
     /// Returns the built [`KeySpace`].
+    #[inline]
     pub fn build(self) -> KeySpace {
         self.inner
     }
@@ -123,6 +126,7 @@ pub struct KeyTypeByte {
 }
 impl KeyTypeByte {
     /// Starts a [`KeyTypeByteBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KeyTypeByteBuilder {
         KeyTypeByteBuilder::default()
     }
@@ -130,6 +134,7 @@ impl KeyTypeByte {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KeyTypeByte {
     const NAME: &'static str = "KeyTypeByte";
     const FIELDS: &'static [&'static str] = &["type", "bytes"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -181,6 +186,7 @@ impl KeyTypeByteBuilder {
         self
     }
     /// Returns the built [`KeyTypeByte`].
+    #[inline]
     pub fn build(self) -> KeyTypeByte {
         self.inner
     }
@@ -216,6 +222,7 @@ pub struct KeyTypeNum {
 }
 impl KeyTypeNum {
     /// Starts a [`KeyTypeNumBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KeyTypeNumBuilder {
         KeyTypeNumBuilder::default()
     }
@@ -223,6 +230,7 @@ impl KeyTypeNum {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KeyTypeNum {
     const NAME: &'static str = "KeyTypeNum";
     const FIELDS: &'static [&'static str] = &["type", "num"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -274,6 +282,7 @@ impl KeyTypeNumBuilder {
         self
     }
     /// Returns the built [`KeyTypeNum`].
+    #[inline]
     pub fn build(self) -> KeyTypeNum {
         self.inner
     }

@@ -21,6 +21,7 @@ pub struct LargestKey {
 }
 impl LargestKey {
     /// Starts a [`LargestKeyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LargestKeyBuilder {
         LargestKeyBuilder::default()
     }
@@ -28,6 +29,7 @@ impl LargestKey {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LargestKey {
     const NAME: &'static str = "LargestKey";
     const FIELDS: &'static [&'static str] = &["key", "type", "bytes", "num_of_elem"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -105,6 +107,7 @@ impl LargestKeyBuilder {
         self
     }
     /// Returns the built [`LargestKey`].
+    #[inline]
     pub fn build(self) -> LargestKey {
         self.inner
     }
@@ -129,6 +132,7 @@ pub struct LargestKeyPrefix {
 }
 impl LargestKeyPrefix {
     /// Starts a [`LargestKeyPrefixBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LargestKeyPrefixBuilder {
         LargestKeyPrefixBuilder::default()
     }
@@ -136,6 +140,7 @@ impl LargestKeyPrefix {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LargestKeyPrefix {
     const NAME: &'static str = "LargestKeyPrefix";
     const FIELDS: &'static [&'static str] = &["key_prefix", "type", "bytes", "num"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -213,6 +218,7 @@ impl LargestKeyPrefixBuilder {
         self
     }
     /// Returns the built [`LargestKeyPrefix`].
+    #[inline]
     pub fn build(self) -> LargestKeyPrefix {
         self.inner
     }
@@ -265,6 +271,7 @@ pub struct LinksItem {
 }
 impl LinksItem {
     /// Starts a [`LinksItemBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LinksItemBuilder {
         LinksItemBuilder::default()
     }
@@ -272,6 +279,7 @@ impl LinksItem {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LinksItem {
     const NAME: &'static str = "LinksItem";
     const FIELDS: &'static [&'static str] = &["file_name", "link"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -323,6 +331,7 @@ impl LinksItemBuilder {
         self
     }
     /// Returns the built [`LinksItem`].
+    #[inline]
     pub fn build(self) -> LinksItem {
         self.inner
     }
@@ -338,10 +347,12 @@ pub struct ListAclAccountsResponse {
 }
 impl ListAclAccountsResponse {
     /// Starts a [`ListAclAccountsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAclAccountsResponseBuilder {
         ListAclAccountsResponseBuilder::default()
     }
     /// The items of [`accounts`](Self::accounts), empty when absent.
+    #[inline]
     pub fn accounts(&self) -> &[AclAccountResp] {
         self.accounts.as_deref().unwrap_or_default()
     }
@@ -349,6 +360,7 @@ impl ListAclAccountsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAclAccountsResponse {
     const NAME: &'static str = "ListAclAccountsResponse";
     const FIELDS: &'static [&'static str] = &["accounts"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -396,6 +408,7 @@ impl ListAclAccountsResponseBuilder {
         self
     }
     /// Returns the built [`ListAclAccountsResponse`].
+    #[inline]
     pub fn build(self) -> ListAclAccountsResponse {
         self.inner
     }
@@ -414,10 +427,12 @@ pub struct ListAvailableZonesResponse {
 }
 impl ListAvailableZonesResponse {
     /// Starts a [`ListAvailableZonesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAvailableZonesResponseBuilder {
         ListAvailableZonesResponseBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[AvailableZones] {
         self.available_zones.as_deref().unwrap_or_default()
     }
@@ -425,6 +440,7 @@ impl ListAvailableZonesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAvailableZonesResponse {
     const NAME: &'static str = "ListAvailableZonesResponse";
     const FIELDS: &'static [&'static str] = &["region_id", "available_zones"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -487,6 +503,7 @@ impl ListAvailableZonesResponseBuilder {
         self
     }
     /// Returns the built [`ListAvailableZonesResponse`].
+    #[inline]
     pub fn build(self) -> ListAvailableZonesResponse {
         self.inner
     }
@@ -505,10 +522,12 @@ pub struct ListBackgroundTaskResponse {
 }
 impl ListBackgroundTaskResponse {
     /// Starts a [`ListBackgroundTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBackgroundTaskResponseBuilder {
         ListBackgroundTaskResponseBuilder::default()
     }
     /// The items of [`tasks`](Self::tasks), empty when absent.
+    #[inline]
     pub fn tasks(&self) -> &[SingleBackgroundTask] {
         self.tasks.as_deref().unwrap_or_default()
     }
@@ -516,6 +535,7 @@ impl ListBackgroundTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTaskResponse {
     const NAME: &'static str = "ListBackgroundTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -576,6 +596,7 @@ impl ListBackgroundTaskResponseBuilder {
         self
     }
     /// Returns the built [`ListBackgroundTaskResponse`].
+    #[inline]
     pub fn build(self) -> ListBackgroundTaskResponse {
         self.inner
     }
@@ -597,10 +618,12 @@ pub struct ListBackupFileLinksResponse {
 }
 impl ListBackupFileLinksResponse {
     /// Starts a [`ListBackupFileLinksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBackupFileLinksResponseBuilder {
         ListBackupFileLinksResponseBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[LinksItem] {
         self.links.as_deref().unwrap_or_default()
     }
@@ -608,6 +631,7 @@ impl ListBackupFileLinksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackupFileLinksResponse {
     const NAME: &'static str = "ListBackupFileLinksResponse";
     const FIELDS: &'static [&'static str] = &["file_path", "bucket_name", "links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -681,6 +705,7 @@ impl ListBackupFileLinksResponseBuilder {
         self
     }
     /// Returns the built [`ListBackupFileLinksResponse`].
+    #[inline]
     pub fn build(self) -> ListBackupFileLinksResponse {
         self.inner
     }
@@ -699,10 +724,12 @@ pub struct ListBackupRecordsResponse {
 }
 impl ListBackupRecordsResponse {
     /// Starts a [`ListBackupRecordsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBackupRecordsResponseBuilder {
         ListBackupRecordsResponseBuilder::default()
     }
     /// The items of [`backup_record_response`](Self::backup_record_response), empty when absent.
+    #[inline]
     pub fn backup_record_response(&self) -> &[BackupRecordResponse] {
         self.backup_record_response.as_deref().unwrap_or_default()
     }
@@ -710,6 +737,7 @@ impl ListBackupRecordsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackupRecordsResponse {
     const NAME: &'static str = "ListBackupRecordsResponse";
     const FIELDS: &'static [&'static str] = &["total_num", "backup_record_response"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -786,6 +814,7 @@ impl ListBackupRecordsResponseBuilder {
         self
     }
     /// Returns the built [`ListBackupRecordsResponse`].
+    #[inline]
     pub fn build(self) -> ListBackupRecordsResponse {
         self.inner
     }
@@ -808,10 +837,12 @@ pub struct ListBigkeyScanTasksResponse {
 }
 impl ListBigkeyScanTasksResponse {
     /// Starts a [`ListBigkeyScanTasksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBigkeyScanTasksResponseBuilder {
         ListBigkeyScanTasksResponseBuilder::default()
     }
     /// The items of [`records`](Self::records), empty when absent.
+    #[inline]
     pub fn records(&self) -> &[RecordsResponse] {
         self.records.as_deref().unwrap_or_default()
     }
@@ -819,6 +850,7 @@ impl ListBigkeyScanTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBigkeyScanTasksResponse {
     const NAME: &'static str = "ListBigkeyScanTasksResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "count", "records"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -892,6 +924,7 @@ impl ListBigkeyScanTasksResponseBuilder {
         self
     }
     /// Returns the built [`ListBigkeyScanTasksResponse`].
+    #[inline]
     pub fn build(self) -> ListBigkeyScanTasksResponse {
         self.inner
     }
@@ -925,10 +958,12 @@ pub struct ListCenterTaskResponse {
 }
 impl ListCenterTaskResponse {
     /// Starts a [`ListCenterTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListCenterTaskResponseBuilder {
         ListCenterTaskResponseBuilder::default()
     }
     /// The items of [`tasks`](Self::tasks), empty when absent.
+    #[inline]
     pub fn tasks(&self) -> &[ListCenterTasksResp] {
         self.tasks.as_deref().unwrap_or_default()
     }
@@ -936,6 +971,7 @@ impl ListCenterTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCenterTaskResponse {
     const NAME: &'static str = "ListCenterTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -996,6 +1032,7 @@ impl ListCenterTaskResponseBuilder {
         self
     }
     /// Returns the built [`ListCenterTaskResponse`].
+    #[inline]
     pub fn build(self) -> ListCenterTaskResponse {
         self.inner
     }
@@ -1048,6 +1085,7 @@ pub struct ListCenterTasksResp {
 }
 impl ListCenterTasksResp {
     /// Starts a [`ListCenterTasksRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListCenterTasksRespBuilder {
         ListCenterTasksRespBuilder::default()
     }
@@ -1068,6 +1106,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCenterTasksResp {
         "enable_show",
         "job_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1251,6 +1290,7 @@ impl ListCenterTasksRespBuilder {
         self
     }
     /// Returns the built [`ListCenterTasksResp`].
+    #[inline]
     pub fn build(self) -> ListCenterTasksResp {
         self.inner
     }
@@ -1283,10 +1323,12 @@ pub struct ListClientsResponse {
 }
 impl ListClientsResponse {
     /// Starts a [`ListClientsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListClientsResponseBuilder {
         ListClientsResponseBuilder::default()
     }
     /// The items of [`clients`](Self::clients), empty when absent.
+    #[inline]
     pub fn clients(&self) -> &[ClientInfo] {
         self.clients.as_deref().unwrap_or_default()
     }
@@ -1294,6 +1336,7 @@ impl ListClientsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListClientsResponse {
     const NAME: &'static str = "ListClientsResponse";
     const FIELDS: &'static [&'static str] = &["time", "clients", "count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1367,6 +1410,7 @@ impl ListClientsResponseBuilder {
         self
     }
     /// Returns the built [`ListClientsResponse`].
+    #[inline]
     pub fn build(self) -> ListClientsResponse {
         self.inner
     }
@@ -1385,10 +1429,12 @@ pub struct ListConfigHistoriesResponse {
 }
 impl ListConfigHistoriesResponse {
     /// Starts a [`ListConfigHistoriesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListConfigHistoriesResponseBuilder {
         ListConfigHistoriesResponseBuilder::default()
     }
     /// The items of [`histories`](Self::histories), empty when absent.
+    #[inline]
     pub fn histories(&self) -> &[HistoryInfo] {
         self.histories.as_deref().unwrap_or_default()
     }
@@ -1396,6 +1442,7 @@ impl ListConfigHistoriesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigHistoriesResponse {
     const NAME: &'static str = "ListConfigHistoriesResponse";
     const FIELDS: &'static [&'static str] = &["history_num", "histories"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1456,6 +1503,7 @@ impl ListConfigHistoriesResponseBuilder {
         self
     }
     /// Returns the built [`ListConfigHistoriesResponse`].
+    #[inline]
     pub fn build(self) -> ListConfigHistoriesResponse {
         self.inner
     }
@@ -1474,10 +1522,12 @@ pub struct ListConfigTemplatesResponse {
 }
 impl ListConfigTemplatesResponse {
     /// Starts a [`ListConfigTemplatesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListConfigTemplatesResponseBuilder {
         ListConfigTemplatesResponseBuilder::default()
     }
     /// The items of [`templates`](Self::templates), empty when absent.
+    #[inline]
     pub fn templates(&self) -> &[ConfigTemplatesListInfo] {
         self.templates.as_deref().unwrap_or_default()
     }
@@ -1485,6 +1535,7 @@ impl ListConfigTemplatesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigTemplatesResponse {
     const NAME: &'static str = "ListConfigTemplatesResponse";
     const FIELDS: &'static [&'static str] = &["template_num", "templates"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1547,6 +1598,7 @@ impl ListConfigTemplatesResponseBuilder {
         self
     }
     /// Returns the built [`ListConfigTemplatesResponse`].
+    #[inline]
     pub fn build(self) -> ListConfigTemplatesResponse {
         self.inner
     }
@@ -1586,10 +1638,12 @@ pub struct ListConfigurationsResponse {
 }
 impl ListConfigurationsResponse {
     /// Starts a [`ListConfigurationsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListConfigurationsResponseBuilder {
         ListConfigurationsResponseBuilder::default()
     }
     /// The items of [`redis_config`](Self::redis_config), empty when absent.
+    #[inline]
     pub fn redis_config(&self) -> &[QueryRedisConfig] {
         self.redis_config.as_deref().unwrap_or_default()
     }
@@ -1603,6 +1657,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigurationsResponse
         "config_status",
         "status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1708,6 +1763,7 @@ impl ListConfigurationsResponseBuilder {
         self
     }
     /// Returns the built [`ListConfigurationsResponse`].
+    #[inline]
     pub fn build(self) -> ListConfigurationsResponse {
         self.inner
     }
@@ -1739,15 +1795,18 @@ pub struct ListDiagnosisTasksResponse {
 }
 impl ListDiagnosisTasksResponse {
     /// Starts a [`ListDiagnosisTasksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListDiagnosisTasksResponseBuilder {
         ListDiagnosisTasksResponseBuilder::default()
     }
     /// The items of [`diagnosis_report_list`](Self::diagnosis_report_list), empty when absent.
+    #[inline]
     pub fn diagnosis_report_list(&self) -> &[DiagnosisReportInfo] {
         self.diagnosis_report_list.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListDiagnosisTasksResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1758,6 +1817,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListDiagnosisTasksRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListDiagnosisTasksResponse {
     const NAME: &'static str = "ListDiagnosisTasksResponse";
     const FIELDS: &'static [&'static str] = &["diagnosis_report_list", "total_num"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1831,6 +1891,7 @@ impl ListDiagnosisTasksResponseBuilder {
         self
     }
     /// Returns the built [`ListDiagnosisTasksResponse`].
+    #[inline]
     pub fn build(self) -> ListDiagnosisTasksResponse {
         self.inner
     }
@@ -1857,10 +1918,12 @@ pub struct ListFlavorsResponse {
 }
 impl ListFlavorsResponse {
     /// Starts a [`ListFlavorsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFlavorsResponseBuilder {
         ListFlavorsResponseBuilder::default()
     }
     /// The items of [`flavors`](Self::flavors), empty when absent.
+    #[inline]
     pub fn flavors(&self) -> &[FlavorsItems] {
         self.flavors.as_deref().unwrap_or_default()
     }
@@ -1868,6 +1931,7 @@ impl ListFlavorsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorsResponse {
     const NAME: &'static str = "ListFlavorsResponse";
     const FIELDS: &'static [&'static str] = &["flavors"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1915,6 +1979,7 @@ impl ListFlavorsResponseBuilder {
         self
     }
     /// Returns the built [`ListFlavorsResponse`].
+    #[inline]
     pub fn build(self) -> ListFlavorsResponse {
         self.inner
     }
@@ -1933,10 +1998,12 @@ pub struct ListGroupReplicationInfoResponse {
 }
 impl ListGroupReplicationInfoResponse {
     /// Starts a [`ListGroupReplicationInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListGroupReplicationInfoResponseBuilder {
         ListGroupReplicationInfoResponseBuilder::default()
     }
     /// The items of [`group_list`](Self::group_list), empty when absent.
+    #[inline]
     pub fn group_list(&self) -> &[InstanceGroupListInfo] {
         self.group_list.as_deref().unwrap_or_default()
     }
@@ -1944,6 +2011,7 @@ impl ListGroupReplicationInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListGroupReplicationInfoResponse {
     const NAME: &'static str = "ListGroupReplicationInfoResponse";
     const FIELDS: &'static [&'static str] = &["group_list", "group_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2004,6 +2072,7 @@ impl ListGroupReplicationInfoResponseBuilder {
         self
     }
     /// Returns the built [`ListGroupReplicationInfoResponse`].
+    #[inline]
     pub fn build(self) -> ListGroupReplicationInfoResponse {
         self.inner
     }
@@ -2026,10 +2095,12 @@ pub struct ListHotKeyScanTasksResponse {
 }
 impl ListHotKeyScanTasksResponse {
     /// Starts a [`ListHotKeyScanTasksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListHotKeyScanTasksResponseBuilder {
         ListHotKeyScanTasksResponseBuilder::default()
     }
     /// The items of [`records`](Self::records), empty when absent.
+    #[inline]
     pub fn records(&self) -> &[RecordsResponse] {
         self.records.as_deref().unwrap_or_default()
     }
@@ -2037,6 +2108,7 @@ impl ListHotKeyScanTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListHotKeyScanTasksResponse {
     const NAME: &'static str = "ListHotKeyScanTasksResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "count", "records"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2110,6 +2182,7 @@ impl ListHotKeyScanTasksResponseBuilder {
         self
     }
     /// Returns the built [`ListHotKeyScanTasksResponse`].
+    #[inline]
     pub fn build(self) -> ListHotKeyScanTasksResponse {
         self.inner
     }
@@ -2153,10 +2226,12 @@ pub struct ListInstanceOperationsResponse {
 }
 impl ListInstanceOperationsResponse {
     /// Starts a [`ListInstanceOperationsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListInstanceOperationsResponseBuilder {
         ListInstanceOperationsResponseBuilder::default()
     }
     /// The items of [`operations`](Self::operations), empty when absent.
+    #[inline]
     pub fn operations(&self) -> &[Operations] {
         self.operations.as_deref().unwrap_or_default()
     }
@@ -2164,6 +2239,7 @@ impl ListInstanceOperationsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstanceOperationsResponse {
     const NAME: &'static str = "ListInstanceOperationsResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "operations"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2224,6 +2300,7 @@ impl ListInstanceOperationsResponseBuilder {
         self
     }
     /// Returns the built [`ListInstanceOperationsResponse`].
+    #[inline]
     pub fn build(self) -> ListInstanceOperationsResponse {
         self.inner
     }
@@ -2242,15 +2319,18 @@ pub struct ListInstancesResponse {
 }
 impl ListInstancesResponse {
     /// Starts a [`ListInstancesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListInstancesResponseBuilder {
         ListInstancesResponseBuilder::default()
     }
     /// The items of [`instances`](Self::instances), empty when absent.
+    #[inline]
     pub fn instances(&self) -> &[InstanceListInfo] {
         self.instances.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListInstancesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2261,6 +2341,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListInstancesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstancesResponse {
     const NAME: &'static str = "ListInstancesResponse";
     const FIELDS: &'static [&'static str] = &["instance_num", "instances"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2323,6 +2404,7 @@ impl ListInstancesResponseBuilder {
         self
     }
     /// Returns the built [`ListInstancesResponse`].
+    #[inline]
     pub fn build(self) -> ListInstancesResponse {
         self.inner
     }
@@ -2338,10 +2420,12 @@ pub struct ListMaintenanceWindowsResponse {
 }
 impl ListMaintenanceWindowsResponse {
     /// Starts a [`ListMaintenanceWindowsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListMaintenanceWindowsResponseBuilder {
         ListMaintenanceWindowsResponseBuilder::default()
     }
     /// The items of [`maintain_windows`](Self::maintain_windows), empty when absent.
+    #[inline]
     pub fn maintain_windows(&self) -> &[MaintainWindowsEntity] {
         self.maintain_windows.as_deref().unwrap_or_default()
     }
@@ -2349,6 +2433,7 @@ impl ListMaintenanceWindowsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMaintenanceWindowsResponse {
     const NAME: &'static str = "ListMaintenanceWindowsResponse";
     const FIELDS: &'static [&'static str] = &["maintain_windows"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2407,6 +2492,7 @@ impl ListMaintenanceWindowsResponseBuilder {
         self
     }
     /// Returns the built [`ListMaintenanceWindowsResponse`].
+    #[inline]
     pub fn build(self) -> ListMaintenanceWindowsResponse {
         self.inner
     }
@@ -2425,10 +2511,12 @@ pub struct ListMigrationTaskLogsResponse {
 }
 impl ListMigrationTaskLogsResponse {
     /// Starts a [`ListMigrationTaskLogsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListMigrationTaskLogsResponseBuilder {
         ListMigrationTaskLogsResponseBuilder::default()
     }
     /// The items of [`migration_logs`](Self::migration_logs), empty when absent.
+    #[inline]
     pub fn migration_logs(&self) -> &[MigrationLog] {
         self.migration_logs.as_deref().unwrap_or_default()
     }
@@ -2436,6 +2524,7 @@ impl ListMigrationTaskLogsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMigrationTaskLogsResponse {
     const NAME: &'static str = "ListMigrationTaskLogsResponse";
     const FIELDS: &'static [&'static str] = &["log_num", "migration_logs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2496,6 +2585,7 @@ impl ListMigrationTaskLogsResponseBuilder {
         self
     }
     /// Returns the built [`ListMigrationTaskLogsResponse`].
+    #[inline]
     pub fn build(self) -> ListMigrationTaskLogsResponse {
         self.inner
     }
@@ -2514,10 +2604,12 @@ pub struct ListMigrationTaskResponse {
 }
 impl ListMigrationTaskResponse {
     /// Starts a [`ListMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListMigrationTaskResponseBuilder {
         ListMigrationTaskResponseBuilder::default()
     }
     /// The items of [`migration_tasks`](Self::migration_tasks), empty when absent.
+    #[inline]
     pub fn migration_tasks(&self) -> &[MigrationTaskList] {
         self.migration_tasks.as_deref().unwrap_or_default()
     }
@@ -2525,6 +2617,7 @@ impl ListMigrationTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMigrationTaskResponse {
     const NAME: &'static str = "ListMigrationTaskResponse";
     const FIELDS: &'static [&'static str] = &["count", "migration_tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2587,6 +2680,7 @@ impl ListMigrationTaskResponseBuilder {
         self
     }
     /// Returns the built [`ListMigrationTaskResponse`].
+    #[inline]
     pub fn build(self) -> ListMigrationTaskResponse {
         self.inner
     }
@@ -2626,30 +2720,37 @@ pub struct ListMonitoredObjectsOfInstanceResponse {
 }
 impl ListMonitoredObjectsOfInstanceResponse {
     /// Starts a [`ListMonitoredObjectsOfInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListMonitoredObjectsOfInstanceResponseBuilder {
         ListMonitoredObjectsOfInstanceResponseBuilder::default()
     }
     /// The items of [`router`](Self::router), empty when absent.
+    #[inline]
     pub fn router(&self) -> &[String] {
         self.router.as_deref().unwrap_or_default()
     }
     /// The items of [`children`](Self::children), empty when absent.
+    #[inline]
     pub fn children(&self) -> &[DimChild] {
         self.children.as_deref().unwrap_or_default()
     }
     /// The items of [`instances`](Self::instances), empty when absent.
+    #[inline]
     pub fn instances(&self) -> &[InstancesMonitoredObject] {
         self.instances.as_deref().unwrap_or_default()
     }
     /// The items of [`dcs_cluster_redis_node`](Self::dcs_cluster_redis_node), empty when absent.
+    #[inline]
     pub fn dcs_cluster_redis_node(&self) -> &[ClusterRedisNodeMonitoredObject] {
         self.dcs_cluster_redis_node.as_deref().unwrap_or_default()
     }
     /// The items of [`dcs_cluster_proxy_node`](Self::dcs_cluster_proxy_node), empty when absent.
+    #[inline]
     pub fn dcs_cluster_proxy_node(&self) -> &[ProxyNodeMonitoredObject] {
         self.dcs_cluster_proxy_node.as_deref().unwrap_or_default()
     }
     /// The items of [`dcs_cluster_proxy2_node`](Self::dcs_cluster_proxy2_node), empty when absent.
+    #[inline]
     pub fn dcs_cluster_proxy2_node(&self) -> &[Proxy2NodeMonitoredObject] {
         self.dcs_cluster_proxy2_node.as_deref().unwrap_or_default()
     }
@@ -2666,6 +2767,7 @@ for ListMonitoredObjectsOfInstanceResponse {
         "dcs_cluster_proxy2_node",
         "total",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2884,6 +2986,7 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
         self
     }
     /// Returns the built [`ListMonitoredObjectsOfInstanceResponse`].
+    #[inline]
     pub fn build(self) -> ListMonitoredObjectsOfInstanceResponse {
         self.inner
     }
@@ -2911,18 +3014,22 @@ pub struct ListMonitoredObjectsResponse {
 }
 impl ListMonitoredObjectsResponse {
     /// Starts a [`ListMonitoredObjectsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListMonitoredObjectsResponseBuilder {
         ListMonitoredObjectsResponseBuilder::default()
     }
     /// The items of [`router`](Self::router), empty when absent.
+    #[inline]
     pub fn router(&self) -> &[String] {
         self.router.as_deref().unwrap_or_default()
     }
     /// The items of [`children`](Self::children), empty when absent.
+    #[inline]
     pub fn children(&self) -> &[DimChild] {
         self.children.as_deref().unwrap_or_default()
     }
     /// The items of [`instances`](Self::instances), empty when absent.
+    #[inline]
     pub fn instances(&self) -> &[InstancesMonitoredObject] {
         self.instances.as_deref().unwrap_or_default()
     }
@@ -2935,6 +3042,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListMonitoredObjectsRespon
         "instances",
         "total",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3039,6 +3147,7 @@ impl ListMonitoredObjectsResponseBuilder {
         self
     }
     /// Returns the built [`ListMonitoredObjectsResponse`].
+    #[inline]
     pub fn build(self) -> ListMonitoredObjectsResponse {
         self.inner
     }
@@ -3096,6 +3205,7 @@ pub struct ListNumberOfInstancesInDifferentStatusResponse {
 }
 impl ListNumberOfInstancesInDifferentStatusResponse {
     /// Starts a [`ListNumberOfInstancesInDifferentStatusResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListNumberOfInstancesInDifferentStatusResponseBuilder {
         ListNumberOfInstancesInDifferentStatusResponseBuilder::default()
     }
@@ -3120,6 +3230,7 @@ for ListNumberOfInstancesInDifferentStatusResponse {
         "createfailed_count",
         "restarting_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3396,6 +3507,7 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
         self
     }
     /// Returns the built [`ListNumberOfInstancesInDifferentStatusResponse`].
+    #[inline]
     pub fn build(self) -> ListNumberOfInstancesInDifferentStatusResponse {
         self.inner
     }
@@ -3417,10 +3529,12 @@ pub struct ListOfflineKeyAnalysisTaskResponse {
 }
 impl ListOfflineKeyAnalysisTaskResponse {
     /// Starts a [`ListOfflineKeyAnalysisTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListOfflineKeyAnalysisTaskResponseBuilder {
         ListOfflineKeyAnalysisTaskResponseBuilder::default()
     }
     /// The items of [`records`](Self::records), empty when absent.
+    #[inline]
     pub fn records(&self) -> &[OfflineKeyAnalysisRecord] {
         self.records.as_deref().unwrap_or_default()
     }
@@ -3429,6 +3543,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListOfflineKeyAnalysisTaskResponse {
     const NAME: &'static str = "ListOfflineKeyAnalysisTaskResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "total", "records"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3502,6 +3617,7 @@ impl ListOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Returns the built [`ListOfflineKeyAnalysisTaskResponse`].
+    #[inline]
     pub fn build(self) -> ListOfflineKeyAnalysisTaskResponse {
         self.inner
     }
@@ -3535,10 +3651,12 @@ pub struct ListRedislogResponse {
 }
 impl ListRedislogResponse {
     /// Starts a [`ListRedislogResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListRedislogResponseBuilder {
         ListRedislogResponseBuilder::default()
     }
     /// The items of [`file_list`](Self::file_list), empty when absent.
+    #[inline]
     pub fn file_list(&self) -> &[RunlogItem] {
         self.file_list.as_deref().unwrap_or_default()
     }
@@ -3546,6 +3664,7 @@ impl ListRedislogResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRedislogResponse {
     const NAME: &'static str = "ListRedislogResponse";
     const FIELDS: &'static [&'static str] = &["total_num", "file_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3606,6 +3725,7 @@ impl ListRedislogResponseBuilder {
         self
     }
     /// Returns the built [`ListRedislogResponse`].
+    #[inline]
     pub fn build(self) -> ListRedislogResponse {
         self.inner
     }
@@ -3624,10 +3744,12 @@ pub struct ListRestoreRecordsResponse {
 }
 impl ListRestoreRecordsResponse {
     /// Starts a [`ListRestoreRecordsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListRestoreRecordsResponseBuilder {
         ListRestoreRecordsResponseBuilder::default()
     }
     /// The items of [`restore_record_response`](Self::restore_record_response), empty when absent.
+    #[inline]
     pub fn restore_record_response(&self) -> &[InstanceRestoreInfo] {
         self.restore_record_response.as_deref().unwrap_or_default()
     }
@@ -3635,6 +3757,7 @@ impl ListRestoreRecordsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRestoreRecordsResponse {
     const NAME: &'static str = "ListRestoreRecordsResponse";
     const FIELDS: &'static [&'static str] = &["restore_record_response", "total_num"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3711,6 +3834,7 @@ impl ListRestoreRecordsResponseBuilder {
         self
     }
     /// Returns the built [`ListRestoreRecordsResponse`].
+    #[inline]
     pub fn build(self) -> ListRestoreRecordsResponse {
         self.inner
     }
@@ -3732,10 +3856,12 @@ pub struct ListSlowlogResponse {
 }
 impl ListSlowlogResponse {
     /// Starts a [`ListSlowlogResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSlowlogResponseBuilder {
         ListSlowlogResponseBuilder::default()
     }
     /// The items of [`slowlogs`](Self::slowlogs), empty when absent.
+    #[inline]
     pub fn slowlogs(&self) -> &[SlowlogItem] {
         self.slowlogs.as_deref().unwrap_or_default()
     }
@@ -3743,6 +3869,7 @@ impl ListSlowlogResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSlowlogResponse {
     const NAME: &'static str = "ListSlowlogResponse";
     const FIELDS: &'static [&'static str] = &["total_num", "count", "slowlogs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3816,6 +3943,7 @@ impl ListSlowlogResponseBuilder {
         self
     }
     /// Returns the built [`ListSlowlogResponse`].
+    #[inline]
     pub fn build(self) -> ListSlowlogResponse {
         self.inner
     }
@@ -3853,10 +3981,12 @@ pub struct ListStatisticsOfRunningInstancesResponse {
 }
 impl ListStatisticsOfRunningInstancesResponse {
     /// Starts a [`ListStatisticsOfRunningInstancesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListStatisticsOfRunningInstancesResponseBuilder {
         ListStatisticsOfRunningInstancesResponseBuilder::default()
     }
     /// The items of [`statistics`](Self::statistics), empty when absent.
+    #[inline]
     pub fn statistics(&self) -> &[InstanceStatistic] {
         self.statistics.as_deref().unwrap_or_default()
     }
@@ -3865,6 +3995,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListStatisticsOfRunningInstancesResponse {
     const NAME: &'static str = "ListStatisticsOfRunningInstancesResponse";
     const FIELDS: &'static [&'static str] = &["statistics"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3912,6 +4043,7 @@ impl ListStatisticsOfRunningInstancesResponseBuilder {
         self
     }
     /// Returns the built [`ListStatisticsOfRunningInstancesResponse`].
+    #[inline]
     pub fn build(self) -> ListStatisticsOfRunningInstancesResponse {
         self.inner
     }
@@ -3927,10 +4059,12 @@ pub struct ListTagsOfTenantResponse {
 }
 impl ListTagsOfTenantResponse {
     /// Starts a [`ListTagsOfTenantResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTagsOfTenantResponseBuilder {
         ListTagsOfTenantResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[Tag] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -3938,6 +4072,7 @@ impl ListTagsOfTenantResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTagsOfTenantResponse {
     const NAME: &'static str = "ListTagsOfTenantResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3982,6 +4117,7 @@ impl ListTagsOfTenantResponseBuilder {
         self
     }
     /// Returns the built [`ListTagsOfTenantResponse`].
+    #[inline]
     pub fn build(self) -> ListTagsOfTenantResponse {
         self.inner
     }
@@ -3998,6 +4134,7 @@ pub struct LoginWebCliBody {
 }
 impl LoginWebCliBody {
     /// Starts a [`LoginWebCliBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LoginWebCliBodyBuilder {
         LoginWebCliBodyBuilder::default()
     }
@@ -4015,6 +4152,7 @@ impl std::fmt::Debug for LoginWebCliBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LoginWebCliBody {
     const NAME: &'static str = "LoginWebCliBody";
     const FIELDS: &'static [&'static str] = &["password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4054,6 +4192,7 @@ impl LoginWebCliBodyBuilder {
         self
     }
     /// Returns the built [`LoginWebCliBody`].
+    #[inline]
     pub fn build(self) -> LoginWebCliBody {
         self.inner
     }
@@ -4073,6 +4212,7 @@ pub struct LoginWebCliResponse {
 }
 impl LoginWebCliResponse {
     /// Starts a [`LoginWebCliResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LoginWebCliResponseBuilder {
         LoginWebCliResponseBuilder::default()
     }
@@ -4080,6 +4220,7 @@ impl LoginWebCliResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LoginWebCliResponse {
     const NAME: &'static str = "LoginWebCliResponse";
     const FIELDS: &'static [&'static str] = &["client_id", "databases"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4131,6 +4272,7 @@ impl LoginWebCliResponseBuilder {
         self
     }
     /// Returns the built [`LoginWebCliResponse`].
+    #[inline]
     pub fn build(self) -> LoginWebCliResponse {
         self.inner
     }
@@ -4145,6 +4287,7 @@ pub struct LogoutWebCliBody {
 }
 impl LogoutWebCliBody {
     /// Starts a [`LogoutWebCliBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LogoutWebCliBodyBuilder {
         LogoutWebCliBodyBuilder::default()
     }
@@ -4153,6 +4296,7 @@ impl LogoutWebCliBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for LogoutWebCliBody {
     const NAME: &'static str = "LogoutWebCliBody";
     const FIELDS: &'static [&'static str] = &["client_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4192,6 +4336,7 @@ impl LogoutWebCliBodyBuilder {
         self
     }
     /// Returns the built [`LogoutWebCliBody`].
+    #[inline]
     pub fn build(self) -> LogoutWebCliBody {
         self.inner
     }

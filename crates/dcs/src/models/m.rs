@@ -21,6 +21,7 @@ pub struct MaintainWindowsEntity {
 }
 impl MaintainWindowsEntity {
     /// Starts a [`MaintainWindowsEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MaintainWindowsEntityBuilder {
         MaintainWindowsEntityBuilder::default()
     }
@@ -28,6 +29,7 @@ impl MaintainWindowsEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MaintainWindowsEntity {
     const NAME: &'static str = "MaintainWindowsEntity";
     const FIELDS: &'static [&'static str] = &["seq", "default", "begin", "end"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -105,6 +107,7 @@ impl MaintainWindowsEntityBuilder {
         self
     }
     /// Returns the built [`MaintainWindowsEntity`].
+    #[inline]
     pub fn build(self) -> MaintainWindowsEntity {
         self.inner
     }
@@ -122,6 +125,7 @@ pub struct MigrateAzRequestBody {
 }
 impl MigrateAzRequestBody {
     /// Starts a [`MigrateAzRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MigrateAzRequestBodyBuilder {
         MigrateAzRequestBodyBuilder::default()
     }
@@ -133,6 +137,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateAzRequestBody {
         "new_available_zones",
         "execute_immediately",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -206,6 +211,7 @@ impl MigrateAzRequestBodyBuilder {
         self
     }
     /// Returns the built [`MigrateAzRequestBody`].
+    #[inline]
     pub fn build(self) -> MigrateAzRequestBody {
         self.inner
     }
@@ -233,10 +239,12 @@ pub struct MigrationLog {
 }
 impl MigrationLog {
     /// Starts a [`MigrationLogBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MigrationLogBuilder {
         MigrationLogBuilder::default()
     }
     /// The items of [`keyword`](Self::keyword), empty when absent.
+    #[inline]
     pub fn keyword(&self) -> &[String] {
         self.keyword.as_deref().unwrap_or_default()
     }
@@ -250,6 +258,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationLog {
         "log_code",
         "keyword",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -349,6 +358,7 @@ impl MigrationLogBuilder {
         self
     }
     /// Returns the built [`MigrationLog`].
+    #[inline]
     pub fn build(self) -> MigrationLog {
         self.inner
     }
@@ -453,10 +463,12 @@ pub struct MigrationTaskList {
 }
 impl MigrationTaskList {
     /// Starts a [`MigrationTaskListBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MigrationTaskListBuilder {
         MigrationTaskListBuilder::default()
     }
     /// The items of [`supported_features`](Self::supported_features), empty when absent.
+    #[inline]
     pub fn supported_features(&self) -> &[String] {
         self.supported_features.as_deref().unwrap_or_default()
     }
@@ -490,6 +502,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationTaskList {
         "resume_mode",
         "supported_features",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -944,6 +957,7 @@ impl MigrationTaskListBuilder {
         self
     }
     /// Returns the built [`MigrationTaskList`].
+    #[inline]
     pub fn build(self) -> MigrationTaskList {
         self.inner
     }
@@ -999,6 +1013,7 @@ pub struct MigrationUpdateRequestEntity {
 }
 impl MigrationUpdateRequestEntity {
     /// Starts a [`MigrationUpdateRequestEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MigrationUpdateRequestEntityBuilder {
         MigrationUpdateRequestEntityBuilder::default()
     }
@@ -1007,6 +1022,7 @@ impl MigrationUpdateRequestEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrationUpdateRequestEntity {
     const NAME: &'static str = "MigrationUpdateRequestEntity";
     const FIELDS: &'static [&'static str] = &["resume_mode"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1046,6 +1062,7 @@ impl MigrationUpdateRequestEntityBuilder {
         self
     }
     /// Returns the built [`MigrationUpdateRequestEntity`].
+    #[inline]
     pub fn build(self) -> MigrationUpdateRequestEntity {
         self.inner
     }
@@ -1088,11 +1105,13 @@ pub struct ModifyInstanceBody {
 }
 impl ModifyInstanceBody {
     /// Starts a [`ModifyInstanceBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyInstanceBodyBuilder {
         ModifyInstanceBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyInstanceBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1113,6 +1132,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceBody {
         "security_group_id",
         "instance_backup_policy",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1265,6 +1285,7 @@ impl ModifyInstanceBodyBuilder {
         self
     }
     /// Returns the built [`ModifyInstanceBody`].
+    #[inline]
     pub fn build(self) -> ModifyInstanceBody {
         self.inner
     }
@@ -1286,6 +1307,7 @@ pub struct ModifyInstancePasswordBody {
 }
 impl ModifyInstancePasswordBody {
     /// Starts a [`ModifyInstancePasswordBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyInstancePasswordBodyBuilder {
         ModifyInstancePasswordBodyBuilder::default()
     }
@@ -1303,6 +1325,7 @@ impl std::fmt::Debug for ModifyInstancePasswordBody {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyInstancePasswordBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1315,6 +1338,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyInstancePasswordB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstancePasswordBody {
     const NAME: &'static str = "ModifyInstancePasswordBody";
     const FIELDS: &'static [&'static str] = &["old_password", "new_password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1371,6 +1395,7 @@ impl ModifyInstancePasswordBodyBuilder {
         self
     }
     /// Returns the built [`ModifyInstancePasswordBody`].
+    #[inline]
     pub fn build(self) -> ModifyInstancePasswordBody {
         self.inner
     }
@@ -1396,11 +1421,13 @@ pub struct ModifyIpWhitelistBody {
 }
 impl ModifyIpWhitelistBody {
     /// Starts a [`ModifyIpWhitelistBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyIpWhitelistBodyBuilder {
         ModifyIpWhitelistBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyIpWhitelistBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1417,6 +1444,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyIpWhitelistBody {
         "enable_whitelist",
         "whitelist",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1496,6 +1524,7 @@ impl ModifyIpWhitelistBodyBuilder {
         self
     }
     /// Returns the built [`ModifyIpWhitelistBody`].
+    #[inline]
     pub fn build(self) -> ModifyIpWhitelistBody {
         self.inner
     }
@@ -1510,11 +1539,13 @@ pub struct ModifyRedisConfigBody {
 }
 impl ModifyRedisConfigBody {
     /// Starts a [`ModifyRedisConfigBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyRedisConfigBodyBuilder {
         ModifyRedisConfigBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyRedisConfigBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1526,6 +1557,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyRedisConfigBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRedisConfigBody {
     const NAME: &'static str = "ModifyRedisConfigBody";
     const FIELDS: &'static [&'static str] = &["redis_config"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1574,6 +1606,7 @@ impl ModifyRedisConfigBodyBuilder {
         self
     }
     /// Returns the built [`ModifyRedisConfigBody`].
+    #[inline]
     pub fn build(self) -> ModifyRedisConfigBody {
         self.inner
     }

@@ -62,10 +62,12 @@ pub struct NodesInfoResp {
 }
 impl NodesInfoResp {
     /// Starts a [`NodesInfoRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NodesInfoRespBuilder {
         NodesInfoRespBuilder::default()
     }
     /// The items of [`dimensions`](Self::dimensions), empty when absent.
+    #[inline]
     pub fn dimensions(&self) -> &[InstanceReplicationDimensionsInfo] {
         self.dimensions.as_deref().unwrap_or_default()
     }
@@ -90,6 +92,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NodesInfoResp {
         "replication_id",
         "dimensions",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -355,6 +358,7 @@ impl NodesInfoRespBuilder {
         self
     }
     /// Returns the built [`NodesInfoResp`].
+    #[inline]
     pub fn build(self) -> NodesInfoResp {
         self.inner
     }

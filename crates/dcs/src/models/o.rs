@@ -24,6 +24,7 @@ pub struct OfflineKeyAnalysisRecord {
 }
 impl OfflineKeyAnalysisRecord {
     /// Starts a [`OfflineKeyAnalysisRecordBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> OfflineKeyAnalysisRecordBuilder {
         OfflineKeyAnalysisRecordBuilder::default()
     }
@@ -37,6 +38,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for OfflineKeyAnalysisRecord {
         "started_at",
         "finished_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -127,6 +129,7 @@ impl OfflineKeyAnalysisRecordBuilder {
         self
     }
     /// Returns the built [`OfflineKeyAnalysisRecord`].
+    #[inline]
     pub fn build(self) -> OfflineKeyAnalysisRecord {
         self.inner
     }
@@ -164,6 +167,7 @@ pub struct Operations {
 }
 impl Operations {
     /// Starts a [`OperationsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> OperationsBuilder {
         OperationsBuilder::default()
     }
@@ -171,6 +175,7 @@ impl Operations {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Operations {
     const NAME: &'static str = "Operations";
     const FIELDS: &'static [&'static str] = &["operation", "is_support", "cause_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -235,6 +240,7 @@ impl OperationsBuilder {
         self
     }
     /// Returns the built [`Operations`].
+    #[inline]
     pub fn build(self) -> Operations {
         self.inner
     }

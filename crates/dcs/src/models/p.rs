@@ -14,11 +14,13 @@ pub struct PriorityBody {
 }
 impl PriorityBody {
     /// Starts a [`PriorityBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PriorityBodyBuilder {
         PriorityBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PriorityBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -30,6 +32,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PriorityBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PriorityBody {
     const NAME: &'static str = "PriorityBody";
     const FIELDS: &'static [&'static str] = &["slave_priority_weight"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -74,6 +77,7 @@ impl PriorityBodyBuilder {
         self
     }
     /// Returns the built [`PriorityBody`].
+    #[inline]
     pub fn build(self) -> PriorityBody {
         self.inner
     }
@@ -99,6 +103,7 @@ pub struct Proxy2NodeMonitoredObject {
 }
 impl Proxy2NodeMonitoredObject {
     /// Starts a [`Proxy2NodeMonitoredObjectBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> Proxy2NodeMonitoredObjectBuilder {
         Proxy2NodeMonitoredObjectBuilder::default()
     }
@@ -111,6 +116,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Proxy2NodeMonitoredObject 
         "dcs_cluster_proxy2_node",
         "status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -198,6 +204,7 @@ impl Proxy2NodeMonitoredObjectBuilder {
         self
     }
     /// Returns the built [`Proxy2NodeMonitoredObject`].
+    #[inline]
     pub fn build(self) -> Proxy2NodeMonitoredObject {
         self.inner
     }
@@ -223,6 +230,7 @@ pub struct ProxyNodeMonitoredObject {
 }
 impl ProxyNodeMonitoredObject {
     /// Starts a [`ProxyNodeMonitoredObjectBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ProxyNodeMonitoredObjectBuilder {
         ProxyNodeMonitoredObjectBuilder::default()
     }
@@ -235,6 +243,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ProxyNodeMonitoredObject {
         "dcs_cluster_proxy_node",
         "status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -322,6 +331,7 @@ impl ProxyNodeMonitoredObjectBuilder {
         self
     }
     /// Returns the built [`ProxyNodeMonitoredObject`].
+    #[inline]
     pub fn build(self) -> ProxyNodeMonitoredObject {
         self.inner
     }

@@ -30,6 +30,7 @@ pub struct QueryRedisConfig {
 }
 impl QueryRedisConfig {
     /// Starts a [`QueryRedisConfigBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QueryRedisConfigBuilder {
         QueryRedisConfigBuilder::default()
     }
@@ -45,6 +46,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QueryRedisConfig {
         "param_name",
         "param_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -166,6 +168,7 @@ impl QueryRedisConfigBuilder {
         self
     }
     /// Returns the built [`QueryRedisConfig`].
+    #[inline]
     pub fn build(self) -> QueryRedisConfig {
         self.inner
     }
@@ -181,10 +184,12 @@ pub struct QueryTenantQuotaRespQuotas {
 }
 impl QueryTenantQuotaRespQuotas {
     /// Starts a [`QueryTenantQuotaRespQuotasBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QueryTenantQuotaRespQuotasBuilder {
         QueryTenantQuotaRespQuotasBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[Resources] {
         self.resources.as_deref().unwrap_or_default()
     }
@@ -192,6 +197,7 @@ impl QueryTenantQuotaRespQuotas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QueryTenantQuotaRespQuotas {
     const NAME: &'static str = "QueryTenantQuotaRespQuotas";
     const FIELDS: &'static [&'static str] = &["resources"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -239,6 +245,7 @@ impl QueryTenantQuotaRespQuotasBuilder {
         self
     }
     /// Returns the built [`QueryTenantQuotaRespQuotas`].
+    #[inline]
     pub fn build(self) -> QueryTenantQuotaRespQuotas {
         self.inner
     }

@@ -27,6 +27,7 @@ pub struct RecordsResponse {
 }
 impl RecordsResponse {
     /// Starts a [`RecordsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RecordsResponseBuilder {
         RecordsResponseBuilder::default()
     }
@@ -41,6 +42,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RecordsResponse {
         "started_at",
         "finished_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -144,6 +146,7 @@ impl RecordsResponseBuilder {
         self
     }
     /// Returns the built [`RecordsResponse`].
+    #[inline]
     pub fn build(self) -> RecordsResponse {
         self.inner
     }
@@ -196,11 +199,13 @@ pub struct RedisConfig {
 }
 impl RedisConfig {
     /// Starts a [`RedisConfigBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RedisConfigBuilder {
         RedisConfigBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RedisConfig {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -214,6 +219,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RedisConfig {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RedisConfig {
     const NAME: &'static str = "RedisConfig";
     const FIELDS: &'static [&'static str] = &["param_value", "param_name", "param_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -279,6 +285,7 @@ impl RedisConfigBuilder {
         self
     }
     /// Returns the built [`RedisConfig`].
+    #[inline]
     pub fn build(self) -> RedisConfig {
         self.inner
     }
@@ -317,6 +324,7 @@ pub struct RenameCommandResp {
 }
 impl RenameCommandResp {
     /// Starts a [`RenameCommandRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RenameCommandRespBuilder {
         RenameCommandRespBuilder::default()
     }
@@ -335,6 +343,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RenameCommandResp {
         "sscan",
         "zscan",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -478,6 +487,7 @@ impl RenameCommandRespBuilder {
         self
     }
     /// Returns the built [`RenameCommandResp`].
+    #[inline]
     pub fn build(self) -> RenameCommandResp {
         self.inner
     }
@@ -509,6 +519,7 @@ pub struct ReplicationInfo {
 }
 impl ReplicationInfo {
     /// Starts a [`ReplicationInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReplicationInfoBuilder {
         ReplicationInfoBuilder::default()
     }
@@ -523,6 +534,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ReplicationInfo {
         "group_name",
         "available_zone",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -641,6 +653,7 @@ impl ReplicationInfoBuilder {
         self
     }
     /// Returns the built [`ReplicationInfo`].
+    #[inline]
     pub fn build(self) -> ReplicationInfo {
         self.inner
     }
@@ -681,6 +694,7 @@ pub struct ResetAclAccountPassWordResponse {
 }
 impl ResetAclAccountPassWordResponse {
     /// Starts a [`ResetAclAccountPassWordResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetAclAccountPassWordResponseBuilder {
         ResetAclAccountPassWordResponseBuilder::default()
     }
@@ -694,6 +708,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetAclAccountPassWordRes
         "lock_time_left",
         "retry_times_left",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -794,6 +809,7 @@ impl ResetAclAccountPassWordResponseBuilder {
         self
     }
     /// Returns the built [`ResetAclAccountPassWordResponse`].
+    #[inline]
     pub fn build(self) -> ResetAclAccountPassWordResponse {
         self.inner
     }
@@ -814,6 +830,7 @@ pub struct ResetInstancePasswordBody {
 }
 impl ResetInstancePasswordBody {
     /// Starts a [`ResetInstancePasswordBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetInstancePasswordBodyBuilder {
         ResetInstancePasswordBodyBuilder::default()
     }
@@ -834,6 +851,7 @@ impl std::fmt::Debug for ResetInstancePasswordBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetInstancePasswordBody {
     const NAME: &'static str = "ResetInstancePasswordBody";
     const FIELDS: &'static [&'static str] = &["new_password", "no_password_access"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -893,6 +911,7 @@ impl ResetInstancePasswordBodyBuilder {
         self
     }
     /// Returns the built [`ResetInstancePasswordBody`].
+    #[inline]
     pub fn build(self) -> ResetInstancePasswordBody {
         self.inner
     }
@@ -926,6 +945,7 @@ pub struct ResetPasswordResponse {
 }
 impl ResetPasswordResponse {
     /// Starts a [`ResetPasswordResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetPasswordResponseBuilder {
         ResetPasswordResponseBuilder::default()
     }
@@ -940,6 +960,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordResponse {
         "message",
         "ext_message",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1053,6 +1074,7 @@ impl ResetPasswordResponseBuilder {
         self
     }
     /// Returns the built [`ResetPasswordResponse`].
+    #[inline]
     pub fn build(self) -> ResetPasswordResponse {
         self.inner
     }
@@ -1102,11 +1124,13 @@ pub struct ResizeInstanceBody {
 }
 impl ResizeInstanceBody {
     /// Starts a [`ResizeInstanceBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeInstanceBodyBuilder {
         ResizeInstanceBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeInstanceBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1128,6 +1152,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeInstanceBody {
         "node_list",
         "execute_immediately",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1300,6 +1325,7 @@ impl ResizeInstanceBodyBuilder {
         self
     }
     /// Returns the built [`ResizeInstanceBody`].
+    #[inline]
     pub fn build(self) -> ResizeInstanceBody {
         self.inner
     }
@@ -1338,11 +1364,13 @@ pub struct ResourceTag {
 }
 impl ResourceTag {
     /// Starts a [`ResourceTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceTagBuilder {
         ResourceTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1353,6 +1381,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1404,6 +1433,7 @@ impl ResourceTagBuilder {
         self
     }
     /// Returns the built [`ResourceTag`].
+    #[inline]
     pub fn build(self) -> ResourceTag {
         self.inner
     }
@@ -1434,6 +1464,7 @@ pub struct Resources {
 }
 impl Resources {
     /// Starts a [`ResourcesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourcesBuilder {
         ResourcesBuilder::default()
     }
@@ -1448,6 +1479,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Resources {
         "used",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1551,6 +1583,7 @@ impl ResourcesBuilder {
         self
     }
     /// Returns the built [`Resources`].
+    #[inline]
     pub fn build(self) -> Resources {
         self.inner
     }
@@ -1566,10 +1599,12 @@ pub struct RestartOrFlushInstancesResponse {
 }
 impl RestartOrFlushInstancesResponse {
     /// Starts a [`RestartOrFlushInstancesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RestartOrFlushInstancesResponseBuilder {
         RestartOrFlushInstancesResponseBuilder::default()
     }
     /// The items of [`results`](Self::results), empty when absent.
+    #[inline]
     pub fn results(&self) -> &[BatchOpsResult] {
         self.results.as_deref().unwrap_or_default()
     }
@@ -1577,6 +1612,7 @@ impl RestartOrFlushInstancesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestartOrFlushInstancesResponse {
     const NAME: &'static str = "RestartOrFlushInstancesResponse";
     const FIELDS: &'static [&'static str] = &["results"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1624,6 +1660,7 @@ impl RestartOrFlushInstancesResponseBuilder {
         self
     }
     /// Returns the built [`RestartOrFlushInstancesResponse`].
+    #[inline]
     pub fn build(self) -> RestartOrFlushInstancesResponse {
         self.inner
     }
@@ -1643,11 +1680,13 @@ pub struct RestoreInstanceBody {
 }
 impl RestoreInstanceBody {
     /// Starts a [`RestoreInstanceBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RestoreInstanceBodyBuilder {
         RestoreInstanceBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RestoreInstanceBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1659,6 +1698,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RestoreInstanceBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreInstanceBody {
     const NAME: &'static str = "RestoreInstanceBody";
     const FIELDS: &'static [&'static str] = &["backup_id", "remark"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1711,6 +1751,7 @@ impl RestoreInstanceBodyBuilder {
         self
     }
     /// Returns the built [`RestoreInstanceBody`].
+    #[inline]
     pub fn build(self) -> RestoreInstanceBody {
         self.inner
     }
@@ -1726,6 +1767,7 @@ pub struct RestoreInstanceResponse {
 }
 impl RestoreInstanceResponse {
     /// Starts a [`RestoreInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RestoreInstanceResponseBuilder {
         RestoreInstanceResponseBuilder::default()
     }
@@ -1733,6 +1775,7 @@ impl RestoreInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreInstanceResponse {
     const NAME: &'static str = "RestoreInstanceResponse";
     const FIELDS: &'static [&'static str] = &["restore_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1771,6 +1814,7 @@ impl RestoreInstanceResponseBuilder {
         self
     }
     /// Returns the built [`RestoreInstanceResponse`].
+    #[inline]
     pub fn build(self) -> RestoreInstanceResponse {
         self.inner
     }
@@ -1804,6 +1848,7 @@ pub struct RunlogItem {
 }
 impl RunlogItem {
     /// Starts a [`RunlogItemBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RunlogItemBuilder {
         RunlogItemBuilder::default()
     }
@@ -1819,6 +1864,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RunlogItem {
         "time",
         "backup_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1940,6 +1986,7 @@ impl RunlogItemBuilder {
         self
     }
     /// Returns the built [`RunlogItem`].
+    #[inline]
     pub fn build(self) -> RunlogItem {
         self.inner
     }

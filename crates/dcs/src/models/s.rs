@@ -17,11 +17,13 @@ pub struct ScanClientsRequestBody {
 }
 impl ScanClientsRequestBody {
     /// Starts a [`ScanClientsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ScanClientsRequestBodyBuilder {
         ScanClientsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ScanClientsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -33,6 +35,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ScanClientsRequestBody 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ScanClientsRequestBody {
     const NAME: &'static str = "ScanClientsRequestBody";
     const FIELDS: &'static [&'static str] = &["node_id", "clean_cache"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -85,6 +88,7 @@ impl ScanClientsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ScanClientsRequestBody`].
+    #[inline]
     pub fn build(self) -> ScanClientsRequestBody {
         self.inner
     }
@@ -119,6 +123,7 @@ pub struct ScanExpireKeyResponse {
 }
 impl ScanExpireKeyResponse {
     /// Starts a [`ScanExpireKeyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ScanExpireKeyResponseBuilder {
         ScanExpireKeyResponseBuilder::default()
     }
@@ -134,6 +139,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ScanExpireKeyResponse {
         "started_at",
         "finished_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -250,6 +256,7 @@ impl ScanExpireKeyResponseBuilder {
         self
     }
     /// Returns the built [`ScanExpireKeyResponse`].
+    #[inline]
     pub fn build(self) -> ScanExpireKeyResponse {
         self.inner
     }
@@ -289,11 +296,13 @@ pub struct SetOnlineMigrationTaskBody {
 }
 impl SetOnlineMigrationTaskBody {
     /// Starts a [`SetOnlineMigrationTaskBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SetOnlineMigrationTaskBodyBuilder {
         SetOnlineMigrationTaskBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SetOnlineMigrationTaskBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -314,6 +323,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SetOnlineMigrationTaskBody
         "source_instance",
         "target_instance",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -449,6 +459,7 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self
     }
     /// Returns the built [`SetOnlineMigrationTaskBody`].
+    #[inline]
     pub fn build(self) -> SetOnlineMigrationTaskBody {
         self.inner
     }
@@ -496,6 +507,7 @@ pub struct SetOnlineMigrationTaskResponse {
 }
 impl SetOnlineMigrationTaskResponse {
     /// Starts a [`SetOnlineMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SetOnlineMigrationTaskResponseBuilder {
         SetOnlineMigrationTaskResponseBuilder::default()
     }
@@ -503,6 +515,7 @@ impl SetOnlineMigrationTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SetOnlineMigrationTaskResponse {
     const NAME: &'static str = "SetOnlineMigrationTaskResponse";
     const FIELDS: &'static [&'static str] = &["id", "name", "status"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -573,6 +586,7 @@ impl SetOnlineMigrationTaskResponseBuilder {
         self
     }
     /// Returns the built [`SetOnlineMigrationTaskResponse`].
+    #[inline]
     pub fn build(self) -> SetOnlineMigrationTaskResponse {
         self.inner
     }
@@ -609,10 +623,12 @@ pub struct ShowBackgroundTaskProgressResponse {
 }
 impl ShowBackgroundTaskProgressResponse {
     /// Starts a [`ShowBackgroundTaskProgressResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowBackgroundTaskProgressResponseBuilder {
         ShowBackgroundTaskProgressResponseBuilder::default()
     }
     /// The items of [`step_details`](Self::step_details), empty when absent.
+    #[inline]
     pub fn step_details(&self) -> &[StepDetail] {
         self.step_details.as_deref().unwrap_or_default()
     }
@@ -621,6 +637,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowBackgroundTaskProgressResponse {
     const NAME: &'static str = "ShowBackgroundTaskProgressResponse";
     const FIELDS: &'static [&'static str] = &["progress", "remain_time", "step_details"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -694,6 +711,7 @@ impl ShowBackgroundTaskProgressResponseBuilder {
         self
     }
     /// Returns the built [`ShowBackgroundTaskProgressResponse`].
+    #[inline]
     pub fn build(self) -> ShowBackgroundTaskProgressResponse {
         self.inner
     }
@@ -718,10 +736,12 @@ pub struct ShowBandwidthsResponse {
 }
 impl ShowBandwidthsResponse {
     /// Starts a [`ShowBandwidthsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowBandwidthsResponseBuilder {
         ShowBandwidthsResponseBuilder::default()
     }
     /// The items of [`group_bandwidths`](Self::group_bandwidths), empty when absent.
+    #[inline]
     pub fn group_bandwidths(&self) -> &[GroupBandwidthInfo] {
         self.group_bandwidths.as_deref().unwrap_or_default()
     }
@@ -734,6 +754,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBandwidthsResponse {
         "allow_modify",
         "group_bandwidths",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -838,6 +859,7 @@ impl ShowBandwidthsResponseBuilder {
         self
     }
     /// Returns the built [`ShowBandwidthsResponse`].
+    #[inline]
     pub fn build(self) -> ShowBandwidthsResponse {
         self.inner
     }
@@ -864,10 +886,12 @@ pub struct ShowBigkeyAutoscanConfigResponse {
 }
 impl ShowBigkeyAutoscanConfigResponse {
     /// Starts a [`ShowBigkeyAutoscanConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowBigkeyAutoscanConfigResponseBuilder {
         ShowBigkeyAutoscanConfigResponseBuilder::default()
     }
     /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
+    #[inline]
     pub fn schedule_at(&self) -> &[String] {
         self.schedule_at.as_deref().unwrap_or_default()
     }
@@ -880,6 +904,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBigkeyAutoscanConfigRe
         "schedule_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -971,6 +996,7 @@ impl ShowBigkeyAutoscanConfigResponseBuilder {
         self
     }
     /// Returns the built [`ShowBigkeyAutoscanConfigResponse`].
+    #[inline]
     pub fn build(self) -> ShowBigkeyAutoscanConfigResponse {
         self.inner
     }
@@ -1011,10 +1037,12 @@ pub struct ShowBigkeyScanTaskDetailsResponse {
 }
 impl ShowBigkeyScanTaskDetailsResponse {
     /// Starts a [`ShowBigkeyScanTaskDetailsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowBigkeyScanTaskDetailsResponseBuilder {
         ShowBigkeyScanTaskDetailsResponseBuilder::default()
     }
     /// The items of [`keys`](Self::keys), empty when absent.
+    #[inline]
     pub fn keys(&self) -> &[BigkeysBody] {
         self.keys.as_deref().unwrap_or_default()
     }
@@ -1032,6 +1060,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBigkeyScanTaskDetailsR
         "num",
         "keys",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1195,6 +1224,7 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self
     }
     /// Returns the built [`ShowBigkeyScanTaskDetailsResponse`].
+    #[inline]
     pub fn build(self) -> ShowBigkeyScanTaskDetailsResponse {
         self.inner
     }
@@ -1265,6 +1295,7 @@ pub struct ShowConfigTemplateResponse {
 }
 impl ShowConfigTemplateResponse {
     /// Starts a [`ShowConfigTemplateResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowConfigTemplateResponseBuilder {
         ShowConfigTemplateResponseBuilder::default()
     }
@@ -1283,6 +1314,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowConfigTemplateResponse
         "type",
         "created_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1455,6 +1487,7 @@ impl ShowConfigTemplateResponseBuilder {
         self
     }
     /// Returns the built [`ShowConfigTemplateResponse`].
+    #[inline]
     pub fn build(self) -> ShowConfigTemplateResponse {
         self.inner
     }
@@ -1509,16 +1542,19 @@ pub struct ShowDiagnosisTaskDetailsResponse {
 }
 impl ShowDiagnosisTaskDetailsResponse {
     /// Starts a [`ShowDiagnosisTaskDetailsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowDiagnosisTaskDetailsResponseBuilder {
         ShowDiagnosisTaskDetailsResponseBuilder::default()
     }
     /// The items of [`diagnosis_node_report_list`](Self::diagnosis_node_report_list), empty when absent.
+    #[inline]
     pub fn diagnosis_node_report_list(&self) -> &[DiagnosisNodeReport] {
         self.diagnosis_node_report_list.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowDiagnosisTaskDetailsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1536,6 +1572,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowDiagnosisTaskDetailsRe
         "failed_item_sum",
         "diagnosis_node_report_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1635,6 +1672,7 @@ impl ShowDiagnosisTaskDetailsResponseBuilder {
         self
     }
     /// Returns the built [`ShowDiagnosisTaskDetailsResponse`].
+    #[inline]
     pub fn build(self) -> ShowDiagnosisTaskDetailsResponse {
         self.inner
     }
@@ -1669,6 +1707,7 @@ pub struct ShowExpireAutoScanConfigResponse {
 }
 impl ShowExpireAutoScanConfigResponse {
     /// Starts a [`ShowExpireAutoScanConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowExpireAutoScanConfigResponseBuilder {
         ShowExpireAutoScanConfigResponseBuilder::default()
     }
@@ -1684,6 +1723,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowExpireAutoScanConfigRe
         "scan_keys_count",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1815,6 +1855,7 @@ impl ShowExpireAutoScanConfigResponseBuilder {
         self
     }
     /// Returns the built [`ShowExpireAutoScanConfigResponse`].
+    #[inline]
     pub fn build(self) -> ShowExpireAutoScanConfigResponse {
         self.inner
     }
@@ -1840,10 +1881,12 @@ pub struct ShowExpireKeyScanInfoResponse {
 }
 impl ShowExpireKeyScanInfoResponse {
     /// Starts a [`ShowExpireKeyScanInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowExpireKeyScanInfoResponseBuilder {
         ShowExpireKeyScanInfoResponseBuilder::default()
     }
     /// The items of [`records`](Self::records), empty when absent.
+    #[inline]
     pub fn records(&self) -> &[SimpleKeyScanRecord] {
         self.records.as_deref().unwrap_or_default()
     }
@@ -1856,6 +1899,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowExpireKeyScanInfoRespo
         "total",
         "count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1942,6 +1986,7 @@ impl ShowExpireKeyScanInfoResponseBuilder {
         self
     }
     /// Returns the built [`ShowExpireKeyScanInfoResponse`].
+    #[inline]
     pub fn build(self) -> ShowExpireKeyScanInfoResponse {
         self.inner
     }
@@ -1983,10 +2028,12 @@ pub struct ShowHotkeyAutoscanConfigResponse {
 }
 impl ShowHotkeyAutoscanConfigResponse {
     /// Starts a [`ShowHotkeyAutoscanConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowHotkeyAutoscanConfigResponseBuilder {
         ShowHotkeyAutoscanConfigResponseBuilder::default()
     }
     /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
+    #[inline]
     pub fn schedule_at(&self) -> &[String] {
         self.schedule_at.as_deref().unwrap_or_default()
     }
@@ -1999,6 +2046,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowHotkeyAutoscanConfigRe
         "schedule_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2090,6 +2138,7 @@ impl ShowHotkeyAutoscanConfigResponseBuilder {
         self
     }
     /// Returns the built [`ShowHotkeyAutoscanConfigResponse`].
+    #[inline]
     pub fn build(self) -> ShowHotkeyAutoscanConfigResponse {
         self.inner
     }
@@ -2130,10 +2179,12 @@ pub struct ShowHotkeyTaskDetailsResponse {
 }
 impl ShowHotkeyTaskDetailsResponse {
     /// Starts a [`ShowHotkeyTaskDetailsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowHotkeyTaskDetailsResponseBuilder {
         ShowHotkeyTaskDetailsResponseBuilder::default()
     }
     /// The items of [`keys`](Self::keys), empty when absent.
+    #[inline]
     pub fn keys(&self) -> &[HotkeysBody] {
         self.keys.as_deref().unwrap_or_default()
     }
@@ -2151,6 +2202,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowHotkeyTaskDetailsRespo
         "num",
         "keys",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2314,6 +2366,7 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self
     }
     /// Returns the built [`ShowHotkeyTaskDetailsResponse`].
+    #[inline]
     pub fn build(self) -> ShowHotkeyTaskDetailsResponse {
         self.inner
     }
@@ -2380,12 +2433,14 @@ pub struct ShowInstanceBandwidthAutoScalingPolicyResponse {
 }
 impl ShowInstanceBandwidthAutoScalingPolicyResponse {
     /// Starts a [`ShowInstanceBandwidthAutoScalingPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
         ShowInstanceBandwidthAutoScalingPolicyResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowInstanceBandwidthAutoScalingPolicyResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2409,6 +2464,7 @@ for ShowInstanceBandwidthAutoScalingPolicyResponse {
         "bandwidth_usage_lower_threshold",
         "scale_in_cooldown",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2537,6 +2593,7 @@ impl ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceBandwidthAutoScalingPolicyResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceBandwidthAutoScalingPolicyResponse {
         self.inner
     }
@@ -2744,23 +2801,28 @@ pub struct ShowInstanceResponse {
 }
 impl ShowInstanceResponse {
     /// Starts a [`ShowInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceResponseBuilder {
         ShowInstanceResponseBuilder::default()
     }
     /// The items of [`az_codes`](Self::az_codes), empty when absent.
+    #[inline]
     pub fn az_codes(&self) -> &[String] {
         self.az_codes.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowInstanceResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2835,6 +2897,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResponse {
         "cloud_resource_type_code",
         "inquery_spec_code",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3857,6 +3920,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceResponse {
         self.inner
     }
@@ -3925,6 +3989,7 @@ pub struct ShowInstanceSslDetailResponse {
 }
 impl ShowInstanceSslDetailResponse {
     /// Starts a [`ShowInstanceSslDetailResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceSslDetailResponseBuilder {
         ShowInstanceSslDetailResponseBuilder::default()
     }
@@ -3939,6 +4004,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceSslDetailRespo
         "ssl_expired_at",
         "ssl_validated",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4052,6 +4118,7 @@ impl ShowInstanceSslDetailResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceSslDetailResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceSslDetailResponse {
         self.inner
     }
@@ -4085,34 +4152,42 @@ pub struct ShowInstanceTopologyResponse {
 }
 impl ShowInstanceTopologyResponse {
     /// Starts a [`ShowInstanceTopologyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceTopologyResponseBuilder {
         ShowInstanceTopologyResponseBuilder::default()
     }
     /// The items of [`redis_server`](Self::redis_server), empty when absent.
+    #[inline]
     pub fn redis_server(&self) -> &[TopologyInfo] {
         self.redis_server.as_deref().unwrap_or_default()
     }
     /// The items of [`cluster_lvs`](Self::cluster_lvs), empty when absent.
+    #[inline]
     pub fn cluster_lvs(&self) -> &[TopologyInfo] {
         self.cluster_lvs.as_deref().unwrap_or_default()
     }
     /// The items of [`cluster_admin`](Self::cluster_admin), empty when absent.
+    #[inline]
     pub fn cluster_admin(&self) -> &[TopologyInfo] {
         self.cluster_admin.as_deref().unwrap_or_default()
     }
     /// The items of [`cluster_proxy`](Self::cluster_proxy), empty when absent.
+    #[inline]
     pub fn cluster_proxy(&self) -> &[TopologyInfo] {
         self.cluster_proxy.as_deref().unwrap_or_default()
     }
     /// The items of [`master`](Self::master), empty when absent.
+    #[inline]
     pub fn master(&self) -> &[TopologyInfo] {
         self.master.as_deref().unwrap_or_default()
     }
     /// The items of [`vpcendpoint`](Self::vpcendpoint), empty when absent.
+    #[inline]
     pub fn vpcendpoint(&self) -> &[TopologyInfo] {
         self.vpcendpoint.as_deref().unwrap_or_default()
     }
     /// The items of [`elb`](Self::elb), empty when absent.
+    #[inline]
     pub fn elb(&self) -> &[TopologyInfo] {
         self.elb.as_deref().unwrap_or_default()
     }
@@ -4128,6 +4203,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceTopologyRespon
         "vpcendpoint",
         "elb",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4307,6 +4383,7 @@ impl ShowInstanceTopologyResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceTopologyResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceTopologyResponse {
         self.inner
     }
@@ -4337,6 +4414,7 @@ pub struct ShowInstanceVersionResponse {
 }
 impl ShowInstanceVersionResponse {
     /// Starts a [`ShowInstanceVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceVersionResponseBuilder {
         ShowInstanceVersionResponseBuilder::default()
     }
@@ -4351,6 +4429,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceVersionRespons
         "engine_minor_version_upgradable",
         "proxy_minor_version_upgradable",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4484,6 +4563,7 @@ impl ShowInstanceVersionResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceVersionResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceVersionResponse {
         self.inner
     }
@@ -4506,15 +4586,18 @@ pub struct ShowIpWhitelistResponse {
 }
 impl ShowIpWhitelistResponse {
     /// Starts a [`ShowIpWhitelistResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowIpWhitelistResponseBuilder {
         ShowIpWhitelistResponseBuilder::default()
     }
     /// The items of [`whitelist`](Self::whitelist), empty when absent.
+    #[inline]
     pub fn whitelist(&self) -> &[Whitelist] {
         self.whitelist.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowIpWhitelistResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4529,6 +4612,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowIpWhitelistResponse {
         "enable_whitelist",
         "whitelist",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4607,6 +4691,7 @@ impl ShowIpWhitelistResponseBuilder {
         self
     }
     /// Returns the built [`ShowIpWhitelistResponse`].
+    #[inline]
     pub fn build(self) -> ShowIpWhitelistResponse {
         self.inner
     }
@@ -4639,6 +4724,7 @@ pub struct ShowJobInfoResponse {
 }
 impl ShowJobInfoResponse {
     /// Starts a [`ShowJobInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowJobInfoResponseBuilder {
         ShowJobInfoResponseBuilder::default()
     }
@@ -4653,6 +4739,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobInfoResponse {
         "end_time",
         "fail_reason",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4756,6 +4843,7 @@ impl ShowJobInfoResponseBuilder {
         self
     }
     /// Returns the built [`ShowJobInfoResponse`].
+    #[inline]
     pub fn build(self) -> ShowJobInfoResponse {
         self.inner
     }
@@ -4867,15 +4955,18 @@ pub struct ShowMigrationTaskResponse {
 }
 impl ShowMigrationTaskResponse {
     /// Starts a [`ShowMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowMigrationTaskResponseBuilder {
         ShowMigrationTaskResponseBuilder::default()
     }
     /// The items of [`supported_features`](Self::supported_features), empty when absent.
+    #[inline]
     pub fn supported_features(&self) -> &[String] {
         self.supported_features.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowMigrationTaskResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4911,6 +5002,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMigrationTaskResponse 
         "bandwidth_limit_mb",
         "task_status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5302,6 +5394,7 @@ impl ShowMigrationTaskResponseBuilder {
         self
     }
     /// Returns the built [`ShowMigrationTaskResponse`].
+    #[inline]
     pub fn build(self) -> ShowMigrationTaskResponse {
         self.inner
     }
@@ -5387,6 +5480,7 @@ pub struct ShowMigrationTaskStatsResponse {
 }
 impl ShowMigrationTaskStatsResponse {
     /// Starts a [`ShowMigrationTaskStatsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowMigrationTaskStatsResponseBuilder {
         ShowMigrationTaskStatsResponseBuilder::default()
     }
@@ -5402,6 +5496,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMigrationTaskStatsResp
         "target_ops",
         "is_migrating",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5540,6 +5635,7 @@ impl ShowMigrationTaskStatsResponseBuilder {
         self
     }
     /// Returns the built [`ShowMigrationTaskStatsResponse`].
+    #[inline]
     pub fn build(self) -> ShowMigrationTaskStatsResponse {
         self.inner
     }
@@ -5562,10 +5658,12 @@ pub struct ShowNodesInformationResponse {
 }
 impl ShowNodesInformationResponse {
     /// Starts a [`ShowNodesInformationResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowNodesInformationResponseBuilder {
         ShowNodesInformationResponseBuilder::default()
     }
     /// The items of [`nodes`](Self::nodes), empty when absent.
+    #[inline]
     pub fn nodes(&self) -> &[NodesInfoResp] {
         self.nodes.as_deref().unwrap_or_default()
     }
@@ -5573,6 +5671,7 @@ impl ShowNodesInformationResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowNodesInformationResponse {
     const NAME: &'static str = "ShowNodesInformationResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "total", "nodes"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5646,6 +5745,7 @@ impl ShowNodesInformationResponseBuilder {
         self
     }
     /// Returns the built [`ShowNodesInformationResponse`].
+    #[inline]
     pub fn build(self) -> ShowNodesInformationResponse {
         self.inner
     }
@@ -5711,22 +5811,27 @@ pub struct ShowOfflineKeyAnalysisTaskResponse {
 }
 impl ShowOfflineKeyAnalysisTaskResponse {
     /// Starts a [`ShowOfflineKeyAnalysisTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowOfflineKeyAnalysisTaskResponseBuilder {
         ShowOfflineKeyAnalysisTaskResponseBuilder::default()
     }
     /// The items of [`largest_key_prefixes`](Self::largest_key_prefixes), empty when absent.
+    #[inline]
     pub fn largest_key_prefixes(&self) -> &[LargestKeyPrefix] {
         self.largest_key_prefixes.as_deref().unwrap_or_default()
     }
     /// The items of [`largest_keys`](Self::largest_keys), empty when absent.
+    #[inline]
     pub fn largest_keys(&self) -> &[LargestKey] {
         self.largest_keys.as_deref().unwrap_or_default()
     }
     /// The items of [`type_bytes`](Self::type_bytes), empty when absent.
+    #[inline]
     pub fn type_bytes(&self) -> &[KeyTypeByte] {
         self.type_bytes.as_deref().unwrap_or_default()
     }
     /// The items of [`type_num`](Self::type_num), empty when absent.
+    #[inline]
     pub fn type_num(&self) -> &[KeyTypeNum] {
         self.type_num.as_deref().unwrap_or_default()
     }
@@ -5753,6 +5858,7 @@ for ShowOfflineKeyAnalysisTaskResponse {
         "type_bytes",
         "type_num",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6058,6 +6164,7 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self
     }
     /// Returns the built [`ShowOfflineKeyAnalysisTaskResponse`].
+    #[inline]
     pub fn build(self) -> ShowOfflineKeyAnalysisTaskResponse {
         self.inner
     }
@@ -6085,6 +6192,7 @@ pub struct ShowQuotaOfTenantResponse {
 }
 impl ShowQuotaOfTenantResponse {
     /// Starts a [`ShowQuotaOfTenantResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowQuotaOfTenantResponseBuilder {
         ShowQuotaOfTenantResponseBuilder::default()
     }
@@ -6092,6 +6200,7 @@ impl ShowQuotaOfTenantResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotaOfTenantResponse {
     const NAME: &'static str = "ShowQuotaOfTenantResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6130,6 +6239,7 @@ impl ShowQuotaOfTenantResponseBuilder {
         self
     }
     /// Returns the built [`ShowQuotaOfTenantResponse`].
+    #[inline]
     pub fn build(self) -> ShowQuotaOfTenantResponse {
         self.inner
     }
@@ -6145,15 +6255,18 @@ pub struct ShowTagsResponse {
 }
 impl ShowTagsResponse {
     /// Starts a [`ShowTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowTagsResponseBuilder {
         ShowTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6164,6 +6277,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTagsResponse {
     const NAME: &'static str = "ShowTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6211,6 +6325,7 @@ impl ShowTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowTagsResponse {
         self.inner
     }
@@ -6247,6 +6362,7 @@ pub struct SimpleKeyScanRecord {
 }
 impl SimpleKeyScanRecord {
     /// Starts a [`SimpleKeyScanRecordBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SimpleKeyScanRecordBuilder {
         SimpleKeyScanRecordBuilder::default()
     }
@@ -6263,6 +6379,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SimpleKeyScanRecord {
         "started_at",
         "finished_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6392,6 +6509,7 @@ impl SimpleKeyScanRecordBuilder {
         self
     }
     /// Returns the built [`SimpleKeyScanRecord`].
+    #[inline]
     pub fn build(self) -> SimpleKeyScanRecord {
         self.inner
     }
@@ -6453,6 +6571,7 @@ pub struct SingleBackgroundTask {
 }
 impl SingleBackgroundTask {
     /// Starts a [`SingleBackgroundTaskBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SingleBackgroundTaskBuilder {
         SingleBackgroundTaskBuilder::default()
     }
@@ -6471,6 +6590,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SingleBackgroundTask {
         "updated_at",
         "enable_show",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6626,6 +6746,7 @@ impl SingleBackgroundTaskBuilder {
         self
     }
     /// Returns the built [`SingleBackgroundTask`].
+    #[inline]
     pub fn build(self) -> SingleBackgroundTask {
         self.inner
     }
@@ -6665,6 +6786,7 @@ pub struct SlowlogItem {
 }
 impl SlowlogItem {
     /// Starts a [`SlowlogItemBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SlowlogItemBuilder {
         SlowlogItemBuilder::default()
     }
@@ -6682,6 +6804,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SlowlogItem {
         "node_role",
         "client_ip",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6824,6 +6947,7 @@ impl SlowlogItemBuilder {
         self
     }
     /// Returns the built [`SlowlogItem`].
+    #[inline]
     pub fn build(self) -> SlowlogItem {
         self.inner
     }
@@ -6866,6 +6990,7 @@ pub struct SourceInstanceBody {
 }
 impl SourceInstanceBody {
     /// Starts a [`SourceInstanceBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SourceInstanceBodyBuilder {
         SourceInstanceBodyBuilder::default()
     }
@@ -6890,6 +7015,7 @@ impl std::fmt::Debug for SourceInstanceBody {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SourceInstanceBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6910,6 +7036,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SourceInstanceBody {
         "proxy_multi_db",
         "db",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7057,6 +7184,7 @@ impl SourceInstanceBodyBuilder {
         self
     }
     /// Returns the built [`SourceInstanceBody`].
+    #[inline]
     pub fn build(self) -> SourceInstanceBody {
         self.inner
     }
@@ -7078,6 +7206,7 @@ pub struct SpecParam {
 }
 impl SpecParam {
     /// Starts a [`SpecParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SpecParamBuilder {
         SpecParamBuilder::default()
     }
@@ -7090,6 +7219,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SpecParam {
         "replica_count",
         "cache_mode",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7165,6 +7295,7 @@ impl SpecParamBuilder {
         self
     }
     /// Returns the built [`SpecParam`].
+    #[inline]
     pub fn build(self) -> SpecParam {
         self.inner
     }
@@ -7182,6 +7313,7 @@ pub struct StartInstanceResizeCheckJobRequestBody {
 }
 impl StartInstanceResizeCheckJobRequestBody {
     /// Starts a [`StartInstanceResizeCheckJobRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StartInstanceResizeCheckJobRequestBodyBuilder {
         StartInstanceResizeCheckJobRequestBodyBuilder::default()
     }
@@ -7191,6 +7323,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for StartInstanceResizeCheckJobRequestBody {
     const NAME: &'static str = "StartInstanceResizeCheckJobRequestBody";
     const FIELDS: &'static [&'static str] = &["new_capacity", "spec_code"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7245,6 +7378,7 @@ impl StartInstanceResizeCheckJobRequestBodyBuilder {
         self
     }
     /// Returns the built [`StartInstanceResizeCheckJobRequestBody`].
+    #[inline]
     pub fn build(self) -> StartInstanceResizeCheckJobRequestBody {
         self.inner
     }
@@ -7261,6 +7395,7 @@ pub struct StartInstanceResizeCheckJobResponse {
 }
 impl StartInstanceResizeCheckJobResponse {
     /// Starts a [`StartInstanceResizeCheckJobResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StartInstanceResizeCheckJobResponseBuilder {
         StartInstanceResizeCheckJobResponseBuilder::default()
     }
@@ -7269,6 +7404,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for StartInstanceResizeCheckJobResponse {
     const NAME: &'static str = "StartInstanceResizeCheckJobResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7307,6 +7443,7 @@ impl StartInstanceResizeCheckJobResponseBuilder {
         self
     }
     /// Returns the built [`StartInstanceResizeCheckJobResponse`].
+    #[inline]
     pub fn build(self) -> StartInstanceResizeCheckJobResponse {
         self.inner
     }
@@ -7358,6 +7495,7 @@ pub struct StatusStatistic {
 }
 impl StatusStatistic {
     /// Starts a [`StatusStatisticBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StatusStatisticBuilder {
         StatusStatisticBuilder::default()
     }
@@ -7379,6 +7517,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StatusStatistic {
         "createfailed_count",
         "restarting_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7627,6 +7766,7 @@ impl StatusStatisticBuilder {
         self
     }
     /// Returns the built [`StatusStatistic`].
+    #[inline]
     pub fn build(self) -> StatusStatistic {
         self.inner
     }
@@ -7660,10 +7800,12 @@ pub struct StepDetail {
 }
 impl StepDetail {
     /// Starts a [`StepDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StepDetailBuilder {
         StepDetailBuilder::default()
     }
     /// The items of [`sub_step_details`](Self::sub_step_details), empty when absent.
+    #[inline]
     pub fn sub_step_details(&self) -> &[SubStepDetail] {
         self.sub_step_details.as_deref().unwrap_or_default()
     }
@@ -7679,6 +7821,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StepDetail {
         "error_code",
         "sub_step_details",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7809,6 +7952,7 @@ impl StepDetailBuilder {
         self
     }
     /// Returns the built [`StepDetail`].
+    #[inline]
     pub fn build(self) -> StepDetail {
         self.inner
     }
@@ -7908,15 +8052,18 @@ pub struct StopMigrationTaskResponse {
 }
 impl StopMigrationTaskResponse {
     /// Starts a [`StopMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StopMigrationTaskResponseBuilder {
         StopMigrationTaskResponseBuilder::default()
     }
     /// The items of [`supported_features`](Self::supported_features), empty when absent.
+    #[inline]
     pub fn supported_features(&self) -> &[String] {
         self.supported_features.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for StopMigrationTaskResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7952,6 +8099,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StopMigrationTaskResponse 
         "bandwidth_limit_mb",
         "task_status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8343,6 +8491,7 @@ impl StopMigrationTaskResponseBuilder {
         self
     }
     /// Returns the built [`StopMigrationTaskResponse`].
+    #[inline]
     pub fn build(self) -> StopMigrationTaskResponse {
         self.inner
     }
@@ -8419,6 +8568,7 @@ pub struct StopMigrationTaskResult {
 }
 impl StopMigrationTaskResult {
     /// Starts a [`StopMigrationTaskResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StopMigrationTaskResultBuilder {
         StopMigrationTaskResultBuilder::default()
     }
@@ -8431,6 +8581,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StopMigrationTaskResult {
         "error_msg",
         "error_code",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8508,6 +8659,7 @@ impl StopMigrationTaskResultBuilder {
         self
     }
     /// Returns the built [`StopMigrationTaskResult`].
+    #[inline]
     pub fn build(self) -> StopMigrationTaskResult {
         self.inner
     }
@@ -8552,6 +8704,7 @@ pub struct SubStepDetail {
 }
 impl SubStepDetail {
     /// Starts a [`SubStepDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubStepDetailBuilder {
         SubStepDetailBuilder::default()
     }
@@ -8567,6 +8720,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubStepDetail {
         "detail",
         "error_code",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8693,6 +8847,7 @@ impl SubStepDetailBuilder {
         self
     }
     /// Returns the built [`SubStepDetail`].
+    #[inline]
     pub fn build(self) -> SubStepDetail {
         self.inner
     }

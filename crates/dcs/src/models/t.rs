@@ -15,10 +15,12 @@ pub struct Tag {
 }
 impl Tag {
     /// Starts a [`TagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagBuilder {
         TagBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[String] {
         self.values.as_deref().unwrap_or_default()
     }
@@ -26,6 +28,7 @@ impl Tag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Tag {
     const NAME: &'static str = "Tag";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -83,6 +86,7 @@ impl TagBuilder {
         self
     }
     /// Returns the built [`Tag`].
+    #[inline]
     pub fn build(self) -> Tag {
         self.inner
     }
@@ -125,6 +129,7 @@ pub struct TargetInstanceBody {
 }
 impl TargetInstanceBody {
     /// Starts a [`TargetInstanceBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TargetInstanceBodyBuilder {
         TargetInstanceBodyBuilder::default()
     }
@@ -149,6 +154,7 @@ impl std::fmt::Debug for TargetInstanceBody {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for TargetInstanceBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -169,6 +175,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TargetInstanceBody {
         "proxy_multi_db",
         "db",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -316,6 +323,7 @@ impl TargetInstanceBodyBuilder {
         self
     }
     /// Returns the built [`TargetInstanceBody`].
+    #[inline]
     pub fn build(self) -> TargetInstanceBody {
         self.inner
     }
@@ -377,6 +385,7 @@ pub struct TopologyInfo {
 }
 impl TopologyInfo {
     /// Starts a [`TopologyInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TopologyInfoBuilder {
         TopologyInfoBuilder::default()
     }
@@ -401,6 +410,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TopologyInfo {
         "status",
         "dims",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -641,6 +651,7 @@ impl TopologyInfoBuilder {
         self
     }
     /// Returns the built [`TopologyInfo`].
+    #[inline]
     pub fn build(self) -> TopologyInfo {
         self.inner
     }

@@ -28,6 +28,7 @@ pub struct UpdateAclAccountPassWordResponse {
 }
 impl UpdateAclAccountPassWordResponse {
     /// Starts a [`UpdateAclAccountPassWordResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateAclAccountPassWordResponseBuilder {
         UpdateAclAccountPassWordResponseBuilder::default()
     }
@@ -41,6 +42,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAclAccountPassWordRe
         "retry_times_left",
         "message",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -147,6 +149,7 @@ impl UpdateAclAccountPassWordResponseBuilder {
         self
     }
     /// Returns the built [`UpdateAclAccountPassWordResponse`].
+    #[inline]
     pub fn build(self) -> UpdateAclAccountPassWordResponse {
         self.inner
     }
@@ -177,6 +180,7 @@ pub struct UpdateAclAccountRemarkRequestBody {
 }
 impl UpdateAclAccountRemarkRequestBody {
     /// Starts a [`UpdateAclAccountRemarkRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateAclAccountRemarkRequestBodyBuilder {
         UpdateAclAccountRemarkRequestBodyBuilder::default()
     }
@@ -185,6 +189,7 @@ impl UpdateAclAccountRemarkRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAclAccountRemarkRequestBody {
     const NAME: &'static str = "UpdateAclAccountRemarkRequestBody";
     const FIELDS: &'static [&'static str] = &["description"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -224,6 +229,7 @@ impl UpdateAclAccountRemarkRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateAclAccountRemarkRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateAclAccountRemarkRequestBody {
         self.inner
     }
@@ -244,6 +250,7 @@ pub struct UpdateAclAccountResponse {
 }
 impl UpdateAclAccountResponse {
     /// Starts a [`UpdateAclAccountResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateAclAccountResponseBuilder {
         UpdateAclAccountResponseBuilder::default()
     }
@@ -251,6 +258,7 @@ impl UpdateAclAccountResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAclAccountResponse {
     const NAME: &'static str = "UpdateAclAccountResponse";
     const FIELDS: &'static [&'static str] = &["instance_id", "job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -302,6 +310,7 @@ impl UpdateAclAccountResponseBuilder {
         self
     }
     /// Returns the built [`UpdateAclAccountResponse`].
+    #[inline]
     pub fn build(self) -> UpdateAclAccountResponse {
         self.inner
     }
@@ -328,6 +337,7 @@ pub struct UpdateAutoScanConfigRequestBody {
 }
 impl UpdateAutoScanConfigRequestBody {
     /// Starts a [`UpdateAutoScanConfigRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateAutoScanConfigRequestBodyBuilder {
         UpdateAutoScanConfigRequestBodyBuilder::default()
     }
@@ -342,6 +352,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAutoScanConfigReques
         "timeout",
         "scan_keys_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -448,6 +459,7 @@ impl UpdateAutoScanConfigRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateAutoScanConfigRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateAutoScanConfigRequestBody {
         self.inner
     }
@@ -462,11 +474,13 @@ pub struct UpdateBandwidthInfoRequest {
 }
 impl UpdateBandwidthInfoRequest {
     /// Starts a [`UpdateBandwidthInfoRequestBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateBandwidthInfoRequestBuilder {
         UpdateBandwidthInfoRequestBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateBandwidthInfoRequest {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -478,6 +492,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateBandwidthInfoRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateBandwidthInfoRequest {
     const NAME: &'static str = "UpdateBandwidthInfoRequest";
     const FIELDS: &'static [&'static str] = &["group_bandwidths"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -537,6 +552,7 @@ impl UpdateBandwidthInfoRequestBuilder {
         self
     }
     /// Returns the built [`UpdateBandwidthInfoRequest`].
+    #[inline]
     pub fn build(self) -> UpdateBandwidthInfoRequest {
         self.inner
     }
@@ -563,10 +579,12 @@ pub struct UpdateBigkeyAutoscanConfigResponse {
 }
 impl UpdateBigkeyAutoscanConfigResponse {
     /// Starts a [`UpdateBigkeyAutoscanConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateBigkeyAutoscanConfigResponseBuilder {
         UpdateBigkeyAutoscanConfigResponseBuilder::default()
     }
     /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
+    #[inline]
     pub fn schedule_at(&self) -> &[String] {
         self.schedule_at.as_deref().unwrap_or_default()
     }
@@ -580,6 +598,7 @@ for UpdateBigkeyAutoscanConfigResponse {
         "schedule_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -671,6 +690,7 @@ impl UpdateBigkeyAutoscanConfigResponseBuilder {
         self
     }
     /// Returns the built [`UpdateBigkeyAutoscanConfigResponse`].
+    #[inline]
     pub fn build(self) -> UpdateBigkeyAutoscanConfigResponse {
         self.inner
     }
@@ -686,6 +706,7 @@ pub struct UpdateClientIpTransparentTransmissionRequestBody {
 }
 impl UpdateClientIpTransparentTransmissionRequestBody {
     /// Starts a [`UpdateClientIpTransparentTransmissionRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateClientIpTransparentTransmissionRequestBodyBuilder {
         UpdateClientIpTransparentTransmissionRequestBodyBuilder::default()
     }
@@ -695,6 +716,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateClientIpTransparentTransmissionRequestBody {
     const NAME: &'static str = "UpdateClientIpTransparentTransmissionRequestBody";
     const FIELDS: &'static [&'static str] = &["transparent_client_ip_enable"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -739,6 +761,7 @@ impl UpdateClientIpTransparentTransmissionRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateClientIpTransparentTransmissionRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateClientIpTransparentTransmissionRequestBody {
         self.inner
     }
@@ -755,6 +778,7 @@ pub struct UpdateClientIpTransparentTransmissionResponse {
 }
 impl UpdateClientIpTransparentTransmissionResponse {
     /// Starts a [`UpdateClientIpTransparentTransmissionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateClientIpTransparentTransmissionResponseBuilder {
         UpdateClientIpTransparentTransmissionResponseBuilder::default()
     }
@@ -763,6 +787,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateClientIpTransparentTransmissionResponse {
     const NAME: &'static str = "UpdateClientIpTransparentTransmissionResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -801,6 +826,7 @@ impl UpdateClientIpTransparentTransmissionResponseBuilder {
         self
     }
     /// Returns the built [`UpdateClientIpTransparentTransmissionResponse`].
+    #[inline]
     pub fn build(self) -> UpdateClientIpTransparentTransmissionResponse {
         self.inner
     }
@@ -816,6 +842,7 @@ pub struct UpdateConfigTemplateResponse {
 }
 impl UpdateConfigTemplateResponse {
     /// Starts a [`UpdateConfigTemplateResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateConfigTemplateResponseBuilder {
         UpdateConfigTemplateResponseBuilder::default()
     }
@@ -823,6 +850,7 @@ impl UpdateConfigTemplateResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateConfigTemplateResponse {
     const NAME: &'static str = "UpdateConfigTemplateResponse";
     const FIELDS: &'static [&'static str] = &["result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -867,6 +895,7 @@ impl UpdateConfigTemplateResponseBuilder {
         self
     }
     /// Returns the built [`UpdateConfigTemplateResponse`].
+    #[inline]
     pub fn build(self) -> UpdateConfigTemplateResponse {
         self.inner
     }
@@ -896,6 +925,7 @@ pub struct UpdateCustomTemplateBody {
 }
 impl UpdateCustomTemplateBody {
     /// Starts a [`UpdateCustomTemplateBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateCustomTemplateBodyBuilder {
         UpdateCustomTemplateBodyBuilder::default()
     }
@@ -904,6 +934,7 @@ impl UpdateCustomTemplateBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateCustomTemplateBody {
     const NAME: &'static str = "UpdateCustomTemplateBody";
     const FIELDS: &'static [&'static str] = &["name", "description", "params"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -975,6 +1006,7 @@ impl UpdateCustomTemplateBodyBuilder {
         self
     }
     /// Returns the built [`UpdateCustomTemplateBody`].
+    #[inline]
     pub fn build(self) -> UpdateCustomTemplateBody {
         self.inner
     }
@@ -1009,6 +1041,7 @@ pub struct UpdateExpireAutoScanConfigResponse {
 }
 impl UpdateExpireAutoScanConfigResponse {
     /// Starts a [`UpdateExpireAutoScanConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateExpireAutoScanConfigResponseBuilder {
         UpdateExpireAutoScanConfigResponseBuilder::default()
     }
@@ -1025,6 +1058,7 @@ for UpdateExpireAutoScanConfigResponse {
         "scan_keys_count",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1156,6 +1190,7 @@ impl UpdateExpireAutoScanConfigResponseBuilder {
         self
     }
     /// Returns the built [`UpdateExpireAutoScanConfigResponse`].
+    #[inline]
     pub fn build(self) -> UpdateExpireAutoScanConfigResponse {
         self.inner
     }
@@ -1177,12 +1212,14 @@ pub struct UpdateGroupBandwidthInfoRequest {
 }
 impl UpdateGroupBandwidthInfoRequest {
     /// Starts a [`UpdateGroupBandwidthInfoRequestBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateGroupBandwidthInfoRequestBuilder {
         UpdateGroupBandwidthInfoRequestBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateGroupBandwidthInfoRequest {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1195,6 +1232,7 @@ for UpdateGroupBandwidthInfoRequest {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateGroupBandwidthInfoRequest {
     const NAME: &'static str = "UpdateGroupBandwidthInfoRequest";
     const FIELDS: &'static [&'static str] = &["group_id", "target_bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1252,6 +1290,7 @@ impl UpdateGroupBandwidthInfoRequestBuilder {
         self
     }
     /// Returns the built [`UpdateGroupBandwidthInfoRequest`].
+    #[inline]
     pub fn build(self) -> UpdateGroupBandwidthInfoRequest {
         self.inner
     }
@@ -1278,10 +1317,12 @@ pub struct UpdateHotkeyAutoScanConfigResponse {
 }
 impl UpdateHotkeyAutoScanConfigResponse {
     /// Starts a [`UpdateHotkeyAutoScanConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateHotkeyAutoScanConfigResponseBuilder {
         UpdateHotkeyAutoScanConfigResponseBuilder::default()
     }
     /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
+    #[inline]
     pub fn schedule_at(&self) -> &[String] {
         self.schedule_at.as_deref().unwrap_or_default()
     }
@@ -1295,6 +1336,7 @@ for UpdateHotkeyAutoScanConfigResponse {
         "schedule_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1386,6 +1428,7 @@ impl UpdateHotkeyAutoScanConfigResponseBuilder {
         self
     }
     /// Returns the built [`UpdateHotkeyAutoScanConfigResponse`].
+    #[inline]
     pub fn build(self) -> UpdateHotkeyAutoScanConfigResponse {
         self.inner
     }
@@ -1425,12 +1468,14 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
 }
 impl UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
     /// Starts a [`UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder {
         UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1455,6 +1500,7 @@ for UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
         "bandwidth_usage_lower_threshold",
         "scale_in_cooldown",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1585,6 +1631,7 @@ impl UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceBandwidthAutoScalingPolicyRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
         self.inner
     }
@@ -1625,12 +1672,14 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyResponse {
 }
 impl UpdateInstanceBandwidthAutoScalingPolicyResponse {
     /// Starts a [`UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
         UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateInstanceBandwidthAutoScalingPolicyResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1654,6 +1703,7 @@ for UpdateInstanceBandwidthAutoScalingPolicyResponse {
         "bandwidth_usage_lower_threshold",
         "scale_in_cooldown",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1782,6 +1832,7 @@ impl UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceBandwidthAutoScalingPolicyResponse`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceBandwidthAutoScalingPolicyResponse {
         self.inner
     }
@@ -1798,6 +1849,7 @@ pub struct UpdateInstanceConfigResponse {
 }
 impl UpdateInstanceConfigResponse {
     /// Starts a [`UpdateInstanceConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceConfigResponseBuilder {
         UpdateInstanceConfigResponseBuilder::default()
     }
@@ -1805,6 +1857,7 @@ impl UpdateInstanceConfigResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceConfigResponse {
     const NAME: &'static str = "UpdateInstanceConfigResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1843,6 +1896,7 @@ impl UpdateInstanceConfigResponseBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceConfigResponse`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceConfigResponse {
         self.inner
     }
@@ -1859,6 +1913,7 @@ pub struct UpdateIpWhitelistAsyncResponse {
 }
 impl UpdateIpWhitelistAsyncResponse {
     /// Starts a [`UpdateIpWhitelistAsyncResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateIpWhitelistAsyncResponseBuilder {
         UpdateIpWhitelistAsyncResponseBuilder::default()
     }
@@ -1866,6 +1921,7 @@ impl UpdateIpWhitelistAsyncResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateIpWhitelistAsyncResponse {
     const NAME: &'static str = "UpdateIpWhitelistAsyncResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1904,6 +1960,7 @@ impl UpdateIpWhitelistAsyncResponseBuilder {
         self
     }
     /// Returns the built [`UpdateIpWhitelistAsyncResponse`].
+    #[inline]
     pub fn build(self) -> UpdateIpWhitelistAsyncResponse {
         self.inner
     }
@@ -1935,6 +1992,7 @@ pub struct UpdatePasswordResponse {
 }
 impl UpdatePasswordResponse {
     /// Starts a [`UpdatePasswordResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePasswordResponseBuilder {
         UpdatePasswordResponseBuilder::default()
     }
@@ -1948,6 +2006,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePasswordResponse {
         "retry_times_left",
         "message",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2048,6 +2107,7 @@ impl UpdatePasswordResponseBuilder {
         self
     }
     /// Returns the built [`UpdatePasswordResponse`].
+    #[inline]
     pub fn build(self) -> UpdatePasswordResponse {
         self.inner
     }
@@ -2085,6 +2145,7 @@ pub struct UpdatePublicIpRequestBody {
 }
 impl UpdatePublicIpRequestBody {
     /// Starts a [`UpdatePublicIpRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePublicIpRequestBodyBuilder {
         UpdatePublicIpRequestBodyBuilder::default()
     }
@@ -2093,6 +2154,7 @@ impl UpdatePublicIpRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicIpRequestBody {
     const NAME: &'static str = "UpdatePublicIpRequestBody";
     const FIELDS: &'static [&'static str] = &["publicip_id", "enable_ssl", "elb_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2158,6 +2220,7 @@ impl UpdatePublicIpRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdatePublicIpRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdatePublicIpRequestBody {
         self.inner
     }
@@ -2174,6 +2237,7 @@ pub struct UpdatePublicIpResponse {
 }
 impl UpdatePublicIpResponse {
     /// Starts a [`UpdatePublicIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePublicIpResponseBuilder {
         UpdatePublicIpResponseBuilder::default()
     }
@@ -2181,6 +2245,7 @@ impl UpdatePublicIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicIpResponse {
     const NAME: &'static str = "UpdatePublicIpResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2219,6 +2284,7 @@ impl UpdatePublicIpResponseBuilder {
         self
     }
     /// Returns the built [`UpdatePublicIpResponse`].
+    #[inline]
     pub fn build(self) -> UpdatePublicIpResponse {
         self.inner
     }
@@ -2233,6 +2299,7 @@ pub struct UpdateSslSwitchRequestBody {
 }
 impl UpdateSslSwitchRequestBody {
     /// Starts a [`UpdateSslSwitchRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSslSwitchRequestBodyBuilder {
         UpdateSslSwitchRequestBodyBuilder::default()
     }
@@ -2241,6 +2308,7 @@ impl UpdateSslSwitchRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSslSwitchRequestBody {
     const NAME: &'static str = "UpdateSslSwitchRequestBody";
     const FIELDS: &'static [&'static str] = &["enabled"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2280,6 +2348,7 @@ impl UpdateSslSwitchRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateSslSwitchRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateSslSwitchRequestBody {
         self.inner
     }
@@ -2303,6 +2372,7 @@ pub struct UpdateSslSwitchResponse {
 }
 impl UpdateSslSwitchResponse {
     /// Starts a [`UpdateSslSwitchResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSslSwitchResponseBuilder {
         UpdateSslSwitchResponseBuilder::default()
     }
@@ -2310,6 +2380,7 @@ impl UpdateSslSwitchResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSslSwitchResponse {
     const NAME: &'static str = "UpdateSslSwitchResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "instance_id", "result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2374,6 +2445,7 @@ impl UpdateSslSwitchResponseBuilder {
         self
     }
     /// Returns the built [`UpdateSslSwitchResponse`].
+    #[inline]
     pub fn build(self) -> UpdateSslSwitchResponse {
         self.inner
     }
@@ -2390,6 +2462,7 @@ pub struct UpgradeInstanceMinorVersionResponse {
 }
 impl UpgradeInstanceMinorVersionResponse {
     /// Starts a [`UpgradeInstanceMinorVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpgradeInstanceMinorVersionResponseBuilder {
         UpgradeInstanceMinorVersionResponseBuilder::default()
     }
@@ -2398,6 +2471,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpgradeInstanceMinorVersionResponse {
     const NAME: &'static str = "UpgradeInstanceMinorVersionResponse";
     const FIELDS: &'static [&'static str] = &["task_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2436,6 +2510,7 @@ impl UpgradeInstanceMinorVersionResponseBuilder {
         self
     }
     /// Returns the built [`UpgradeInstanceMinorVersionResponse`].
+    #[inline]
     pub fn build(self) -> UpgradeInstanceMinorVersionResponse {
         self.inner
     }
@@ -2453,6 +2528,7 @@ pub struct UpgradeMinorVersionRequestBody {
 }
 impl UpgradeMinorVersionRequestBody {
     /// Starts a [`UpgradeMinorVersionRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpgradeMinorVersionRequestBodyBuilder {
         UpgradeMinorVersionRequestBodyBuilder::default()
     }
@@ -2464,6 +2540,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeMinorVersionRequest
         "proxy_minor_version",
         "engine_minor_version",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2526,6 +2603,7 @@ impl UpgradeMinorVersionRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpgradeMinorVersionRequestBody`].
+    #[inline]
     pub fn build(self) -> UpgradeMinorVersionRequestBody {
         self.inner
     }

@@ -18,10 +18,12 @@ pub struct ValidateDeletableReplicaResponse {
 }
 impl ValidateDeletableReplicaResponse {
     /// Starts a [`ValidateDeletableReplicaResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ValidateDeletableReplicaResponseBuilder {
         ValidateDeletableReplicaResponseBuilder::default()
     }
     /// The items of [`replication_list`](Self::replication_list), empty when absent.
+    #[inline]
     pub fn replication_list(&self) -> &[ReplicationInfo] {
         self.replication_list.as_deref().unwrap_or_default()
     }
@@ -33,6 +35,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ValidateDeletableReplicaRe
         "available_zone",
         "replication_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -118,6 +121,7 @@ impl ValidateDeletableReplicaResponseBuilder {
         self
     }
     /// Returns the built [`ValidateDeletableReplicaResponse`].
+    #[inline]
     pub fn build(self) -> ValidateDeletableReplicaResponse {
         self.inner
     }

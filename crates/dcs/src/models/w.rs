@@ -19,15 +19,18 @@ pub struct Whitelist {
 }
 impl Whitelist {
     /// Starts a [`WhitelistBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> WhitelistBuilder {
         WhitelistBuilder::default()
     }
     /// The items of [`ip_list`](Self::ip_list), empty when absent.
+    #[inline]
     pub fn ip_list(&self) -> &[String] {
         self.ip_list.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Whitelist {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -39,6 +42,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Whitelist {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Whitelist {
     const NAME: &'static str = "Whitelist";
     const FIELDS: &'static [&'static str] = &["group_name", "ip_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -99,6 +103,7 @@ impl WhitelistBuilder {
         self
     }
     /// Returns the built [`Whitelist`].
+    #[inline]
     pub fn build(self) -> Whitelist {
         self.inner
     }

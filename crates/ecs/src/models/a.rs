@@ -14,6 +14,7 @@ pub struct AcceptScheduledEventResponse {
 }
 impl AcceptScheduledEventResponse {
     /// Starts a [`AcceptScheduledEventResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AcceptScheduledEventResponseBuilder {
         AcceptScheduledEventResponseBuilder::default()
     }
@@ -21,6 +22,7 @@ impl AcceptScheduledEventResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AcceptScheduledEventResponse {
     const NAME: &'static str = "AcceptScheduledEventResponse";
     const FIELDS: &'static [&'static str] = &[];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         _index: usize,
@@ -56,6 +58,7 @@ impl AcceptScheduledEventResponseBuilder {
         self
     }
     /// Returns the built [`AcceptScheduledEventResponse`].
+    #[inline]
     pub fn build(self) -> AcceptScheduledEventResponse {
         self.inner
     }
@@ -72,12 +75,14 @@ pub struct AddServerGroupMemberRequestBody {
 }
 impl AddServerGroupMemberRequestBody {
     /// Starts a [`AddServerGroupMemberRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddServerGroupMemberRequestBodyBuilder {
         AddServerGroupMemberRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AddServerGroupMemberRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -89,6 +94,7 @@ for AddServerGroupMemberRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddServerGroupMemberRequestBody {
     const NAME: &'static str = "AddServerGroupMemberRequestBody";
     const FIELDS: &'static [&'static str] = &["add_member"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -128,6 +134,7 @@ impl AddServerGroupMemberRequestBodyBuilder {
         self
     }
     /// Returns the built [`AddServerGroupMemberRequestBody`].
+    #[inline]
     pub fn build(self) -> AddServerGroupMemberRequestBody {
         self.inner
     }
@@ -149,6 +156,7 @@ pub struct AsicAcceleratorInfo {
 }
 impl AsicAcceleratorInfo {
     /// Starts a [`AsicAcceleratorInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AsicAcceleratorInfoBuilder {
         AsicAcceleratorInfoBuilder::default()
     }
@@ -157,6 +165,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AsicAcceleratorInfo {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AsicAcceleratorInfo {
     const NAME: &'static str = "AsicAcceleratorInfo";
     const FIELDS: &'static [&'static str] = &["name", "count", "memory_mb"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -221,6 +230,7 @@ impl AsicAcceleratorInfoBuilder {
         self
     }
     /// Returns the built [`AsicAcceleratorInfo`].
+    #[inline]
     pub fn build(self) -> AsicAcceleratorInfo {
         self.inner
     }
@@ -247,11 +257,13 @@ pub struct AssociateServerVirtualIpOption {
 }
 impl AssociateServerVirtualIpOption {
     /// Starts a [`AssociateServerVirtualIpOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociateServerVirtualIpOptionBuilder {
         AssociateServerVirtualIpOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociateServerVirtualIpOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -268,6 +280,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateServerVirtualIpOp
         "ip_address",
         "reverse_binding",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -338,6 +351,7 @@ impl AssociateServerVirtualIpOptionBuilder {
         self
     }
     /// Returns the built [`AssociateServerVirtualIpOption`].
+    #[inline]
     pub fn build(self) -> AssociateServerVirtualIpOption {
         self.inner
     }
@@ -354,12 +368,14 @@ pub struct AssociateServerVirtualIpRequestBody {
 }
 impl AssociateServerVirtualIpRequestBody {
     /// Starts a [`AssociateServerVirtualIpRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociateServerVirtualIpRequestBodyBuilder {
         AssociateServerVirtualIpRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AssociateServerVirtualIpRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -372,6 +388,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AssociateServerVirtualIpRequestBody {
     const NAME: &'static str = "AssociateServerVirtualIpRequestBody";
     const FIELDS: &'static [&'static str] = &["nic"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -411,6 +428,7 @@ impl AssociateServerVirtualIpRequestBodyBuilder {
         self
     }
     /// Returns the built [`AssociateServerVirtualIpRequestBody`].
+    #[inline]
     pub fn build(self) -> AssociateServerVirtualIpRequestBody {
         self.inner
     }
@@ -426,6 +444,7 @@ pub struct AssociateServerVirtualIpResponse {
 }
 impl AssociateServerVirtualIpResponse {
     /// Starts a [`AssociateServerVirtualIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociateServerVirtualIpResponseBuilder {
         AssociateServerVirtualIpResponseBuilder::default()
     }
@@ -433,6 +452,7 @@ impl AssociateServerVirtualIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateServerVirtualIpResponse {
     const NAME: &'static str = "AssociateServerVirtualIpResponse";
     const FIELDS: &'static [&'static str] = &["port_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -471,6 +491,7 @@ impl AssociateServerVirtualIpResponseBuilder {
         self
     }
     /// Returns the built [`AssociateServerVirtualIpResponse`].
+    #[inline]
     pub fn build(self) -> AssociateServerVirtualIpResponse {
         self.inner
     }
@@ -486,6 +507,7 @@ pub struct Association {
 }
 impl Association {
     /// Starts a [`AssociationBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociationBuilder {
         AssociationBuilder::default()
     }
@@ -493,6 +515,7 @@ impl Association {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Association {
     const NAME: &'static str = "Association";
     const FIELDS: &'static [&'static str] = &["public_ip_address"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -536,6 +559,7 @@ impl AssociationBuilder {
         self
     }
     /// Returns the built [`Association`].
+    #[inline]
     pub fn build(self) -> Association {
         self.inner
     }
@@ -574,11 +598,13 @@ pub struct AttachServerVolumeOption {
 }
 impl AttachServerVolumeOption {
     /// Starts a [`AttachServerVolumeOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachServerVolumeOptionBuilder {
         AttachServerVolumeOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachServerVolumeOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -596,6 +622,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeOption {
         "count",
         "hw:passthrough",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -692,6 +719,7 @@ impl AttachServerVolumeOptionBuilder {
         self
     }
     /// Returns the built [`AttachServerVolumeOption`].
+    #[inline]
     pub fn build(self) -> AttachServerVolumeOption {
         self.inner
     }
@@ -713,11 +741,13 @@ pub struct AttachServerVolumeRequestBody {
 }
 impl AttachServerVolumeRequestBody {
     /// Starts a [`AttachServerVolumeRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachServerVolumeRequestBodyBuilder {
         AttachServerVolumeRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachServerVolumeRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -729,6 +759,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachServerVolumeReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeRequestBody {
     const NAME: &'static str = "AttachServerVolumeRequestBody";
     const FIELDS: &'static [&'static str] = &["volumeAttachment", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -792,6 +823,7 @@ impl AttachServerVolumeRequestBodyBuilder {
         self
     }
     /// Returns the built [`AttachServerVolumeRequestBody`].
+    #[inline]
     pub fn build(self) -> AttachServerVolumeRequestBody {
         self.inner
     }
@@ -807,6 +839,7 @@ pub struct AttachServerVolumeResponse {
 }
 impl AttachServerVolumeResponse {
     /// Starts a [`AttachServerVolumeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachServerVolumeResponseBuilder {
         AttachServerVolumeResponseBuilder::default()
     }
@@ -814,6 +847,7 @@ impl AttachServerVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachServerVolumeResponse {
     const NAME: &'static str = "AttachServerVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -852,6 +886,7 @@ impl AttachServerVolumeResponseBuilder {
         self
     }
     /// Returns the built [`AttachServerVolumeResponse`].
+    #[inline]
     pub fn build(self) -> AttachServerVolumeResponse {
         self.inner
     }
@@ -879,6 +914,7 @@ pub struct AttachableQuantityForNic {
 }
 impl AttachableQuantityForNic {
     /// Starts a [`AttachableQuantityForNicBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachableQuantityForNicBuilder {
         AttachableQuantityForNicBuilder::default()
     }
@@ -892,6 +928,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachableQuantityForNic {
         "free_disk",
         "free_nic",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -984,6 +1021,7 @@ impl AttachableQuantityForNicBuilder {
         self
     }
     /// Returns the built [`AttachableQuantityForNic`].
+    #[inline]
     pub fn build(self) -> AttachableQuantityForNic {
         self.inner
     }

@@ -11,6 +11,7 @@ pub struct BatchAddServerGroupMemberReq {
 }
 impl BatchAddServerGroupMemberReq {
     /// Starts a [`BatchAddServerGroupMemberReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAddServerGroupMemberReqBuilder {
         BatchAddServerGroupMemberReqBuilder::default()
     }
@@ -19,6 +20,7 @@ impl BatchAddServerGroupMemberReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerGroupMemberReq {
     const NAME: &'static str = "BatchAddServerGroupMemberReq";
     const FIELDS: &'static [&'static str] = &["server_ids"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -67,6 +69,7 @@ impl BatchAddServerGroupMemberReqBuilder {
         self
     }
     /// Returns the built [`BatchAddServerGroupMemberReq`].
+    #[inline]
     pub fn build(self) -> BatchAddServerGroupMemberReq {
         self.inner
     }
@@ -85,10 +88,12 @@ pub struct BatchAddServerGroupMemberResponse {
 }
 impl BatchAddServerGroupMemberResponse {
     /// Starts a [`BatchAddServerGroupMemberResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAddServerGroupMemberResponseBuilder {
         BatchAddServerGroupMemberResponseBuilder::default()
     }
     /// The items of [`servers`](Self::servers), empty when absent.
+    #[inline]
     pub fn servers(&self) -> &[BatchOperateResultResponse] {
         self.servers.as_deref().unwrap_or_default()
     }
@@ -96,6 +101,7 @@ impl BatchAddServerGroupMemberResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerGroupMemberResponse {
     const NAME: &'static str = "BatchAddServerGroupMemberResponse";
     const FIELDS: &'static [&'static str] = &["status", "servers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -159,6 +165,7 @@ impl BatchAddServerGroupMemberResponseBuilder {
         self
     }
     /// Returns the built [`BatchAddServerGroupMemberResponse`].
+    #[inline]
     pub fn build(self) -> BatchAddServerGroupMemberResponse {
         self.inner
     }
@@ -195,11 +202,13 @@ pub struct BatchAddServerNicOption {
 }
 impl BatchAddServerNicOption {
     /// Starts a [`BatchAddServerNicOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAddServerNicOptionBuilder {
         BatchAddServerNicOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerNicOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -219,6 +228,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicOption {
         "ipv6_bandwidth",
         "efi_enable",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -355,6 +365,7 @@ impl BatchAddServerNicOptionBuilder {
         self
     }
     /// Returns the built [`BatchAddServerNicOption`].
+    #[inline]
     pub fn build(self) -> BatchAddServerNicOption {
         self.inner
     }
@@ -371,11 +382,13 @@ pub struct BatchAddServerNicsRequestBody {
 }
 impl BatchAddServerNicsRequestBody {
     /// Starts a [`BatchAddServerNicsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAddServerNicsRequestBodyBuilder {
         BatchAddServerNicsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerNicsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -387,6 +400,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerNicsReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicsRequestBody {
     const NAME: &'static str = "BatchAddServerNicsRequestBody";
     const FIELDS: &'static [&'static str] = &["nics"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -435,6 +449,7 @@ impl BatchAddServerNicsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchAddServerNicsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchAddServerNicsRequestBody {
         self.inner
     }
@@ -450,6 +465,7 @@ pub struct BatchAddServerNicsResponse {
 }
 impl BatchAddServerNicsResponse {
     /// Starts a [`BatchAddServerNicsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAddServerNicsResponseBuilder {
         BatchAddServerNicsResponseBuilder::default()
     }
@@ -457,6 +473,7 @@ impl BatchAddServerNicsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerNicsResponse {
     const NAME: &'static str = "BatchAddServerNicsResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -495,6 +512,7 @@ impl BatchAddServerNicsResponseBuilder {
         self
     }
     /// Returns the built [`BatchAddServerNicsResponse`].
+    #[inline]
     pub fn build(self) -> BatchAddServerNicsResponse {
         self.inner
     }
@@ -516,11 +534,13 @@ pub struct BatchAddServerTag {
 }
 impl BatchAddServerTag {
     /// Starts a [`BatchAddServerTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAddServerTagBuilder {
         BatchAddServerTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -532,6 +552,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAddServerTag {
     const NAME: &'static str = "BatchAddServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -584,6 +605,7 @@ impl BatchAddServerTagBuilder {
         self
     }
     /// Returns the built [`BatchAddServerTag`].
+    #[inline]
     pub fn build(self) -> BatchAddServerTag {
         self.inner
     }
@@ -607,12 +629,14 @@ pub struct BatchAttachSharableVolumesOption {
 }
 impl BatchAttachSharableVolumesOption {
     /// Starts a [`BatchAttachSharableVolumesOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAttachSharableVolumesOptionBuilder {
         BatchAttachSharableVolumesOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchAttachSharableVolumesOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -624,6 +648,7 @@ for BatchAttachSharableVolumesOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAttachSharableVolumesOption {
     const NAME: &'static str = "BatchAttachSharableVolumesOption";
     const FIELDS: &'static [&'static str] = &["server_id", "device"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -676,6 +701,7 @@ impl BatchAttachSharableVolumesOptionBuilder {
         self
     }
     /// Returns the built [`BatchAttachSharableVolumesOption`].
+    #[inline]
     pub fn build(self) -> BatchAttachSharableVolumesOption {
         self.inner
     }
@@ -692,12 +718,14 @@ pub struct BatchAttachSharableVolumesRequestBody {
 }
 impl BatchAttachSharableVolumesRequestBody {
     /// Starts a [`BatchAttachSharableVolumesRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAttachSharableVolumesRequestBodyBuilder {
         BatchAttachSharableVolumesRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchAttachSharableVolumesRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -710,6 +738,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchAttachSharableVolumesRequestBody {
     const NAME: &'static str = "BatchAttachSharableVolumesRequestBody";
     const FIELDS: &'static [&'static str] = &["serverinfo"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -764,6 +793,7 @@ impl BatchAttachSharableVolumesRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchAttachSharableVolumesRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchAttachSharableVolumesRequestBody {
         self.inner
     }
@@ -779,6 +809,7 @@ pub struct BatchAttachSharableVolumesResponse {
 }
 impl BatchAttachSharableVolumesResponse {
     /// Starts a [`BatchAttachSharableVolumesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAttachSharableVolumesResponseBuilder {
         BatchAttachSharableVolumesResponseBuilder::default()
     }
@@ -787,6 +818,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchAttachSharableVolumesResponse {
     const NAME: &'static str = "BatchAttachSharableVolumesResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -825,6 +857,7 @@ impl BatchAttachSharableVolumesResponseBuilder {
         self
     }
     /// Returns the built [`BatchAttachSharableVolumesResponse`].
+    #[inline]
     pub fn build(self) -> BatchAttachSharableVolumesResponse {
         self.inner
     }
@@ -846,12 +879,14 @@ pub struct BatchCreateServerTagsRequestBody {
 }
 impl BatchCreateServerTagsRequestBody {
     /// Starts a [`BatchCreateServerTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateServerTagsRequestBodyBuilder {
         BatchCreateServerTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateServerTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -863,6 +898,7 @@ for BatchCreateServerTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateServerTagsRequestBody {
     const NAME: &'static str = "BatchCreateServerTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -930,6 +966,7 @@ impl BatchCreateServerTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateServerTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateServerTagsRequestBody {
         self.inner
     }
@@ -955,12 +992,14 @@ pub struct BatchDeleteServerGroupMemberReq {
 }
 impl BatchDeleteServerGroupMemberReq {
     /// Starts a [`BatchDeleteServerGroupMemberReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteServerGroupMemberReqBuilder {
         BatchDeleteServerGroupMemberReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteServerGroupMemberReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -972,6 +1011,7 @@ for BatchDeleteServerGroupMemberReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerGroupMemberReq {
     const NAME: &'static str = "BatchDeleteServerGroupMemberReq";
     const FIELDS: &'static [&'static str] = &["server_ids"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1020,6 +1060,7 @@ impl BatchDeleteServerGroupMemberReqBuilder {
         self
     }
     /// Returns the built [`BatchDeleteServerGroupMemberReq`].
+    #[inline]
     pub fn build(self) -> BatchDeleteServerGroupMemberReq {
         self.inner
     }
@@ -1038,10 +1079,12 @@ pub struct BatchDeleteServerGroupMemberResponse {
 }
 impl BatchDeleteServerGroupMemberResponse {
     /// Starts a [`BatchDeleteServerGroupMemberResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteServerGroupMemberResponseBuilder {
         BatchDeleteServerGroupMemberResponseBuilder::default()
     }
     /// The items of [`servers`](Self::servers), empty when absent.
+    #[inline]
     pub fn servers(&self) -> &[BatchOperateResultResponse] {
         self.servers.as_deref().unwrap_or_default()
     }
@@ -1050,6 +1093,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteServerGroupMemberResponse {
     const NAME: &'static str = "BatchDeleteServerGroupMemberResponse";
     const FIELDS: &'static [&'static str] = &["status", "servers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1113,6 +1157,7 @@ impl BatchDeleteServerGroupMemberResponseBuilder {
         self
     }
     /// Returns the built [`BatchDeleteServerGroupMemberResponse`].
+    #[inline]
     pub fn build(self) -> BatchDeleteServerGroupMemberResponse {
         self.inner
     }
@@ -1129,11 +1174,13 @@ pub struct BatchDeleteServerNicOption {
 }
 impl BatchDeleteServerNicOption {
     /// Starts a [`BatchDeleteServerNicOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteServerNicOptionBuilder {
         BatchDeleteServerNicOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteServerNicOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1145,6 +1192,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteServerNicOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicOption {
     const NAME: &'static str = "BatchDeleteServerNicOption";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1184,6 +1232,7 @@ impl BatchDeleteServerNicOptionBuilder {
         self
     }
     /// Returns the built [`BatchDeleteServerNicOption`].
+    #[inline]
     pub fn build(self) -> BatchDeleteServerNicOption {
         self.inner
     }
@@ -1201,12 +1250,14 @@ pub struct BatchDeleteServerNicsRequestBody {
 }
 impl BatchDeleteServerNicsRequestBody {
     /// Starts a [`BatchDeleteServerNicsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteServerNicsRequestBodyBuilder {
         BatchDeleteServerNicsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteServerNicsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1218,6 +1269,7 @@ for BatchDeleteServerNicsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicsRequestBody {
     const NAME: &'static str = "BatchDeleteServerNicsRequestBody";
     const FIELDS: &'static [&'static str] = &["nics"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1266,6 +1318,7 @@ impl BatchDeleteServerNicsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteServerNicsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteServerNicsRequestBody {
         self.inner
     }
@@ -1281,6 +1334,7 @@ pub struct BatchDeleteServerNicsResponse {
 }
 impl BatchDeleteServerNicsResponse {
     /// Starts a [`BatchDeleteServerNicsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteServerNicsResponseBuilder {
         BatchDeleteServerNicsResponseBuilder::default()
     }
@@ -1288,6 +1342,7 @@ impl BatchDeleteServerNicsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerNicsResponse {
     const NAME: &'static str = "BatchDeleteServerNicsResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1326,6 +1381,7 @@ impl BatchDeleteServerNicsResponseBuilder {
         self
     }
     /// Returns the built [`BatchDeleteServerNicsResponse`].
+    #[inline]
     pub fn build(self) -> BatchDeleteServerNicsResponse {
         self.inner
     }
@@ -1347,12 +1403,14 @@ pub struct BatchDeleteServerTagsRequestBody {
 }
 impl BatchDeleteServerTagsRequestBody {
     /// Starts a [`BatchDeleteServerTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteServerTagsRequestBodyBuilder {
         BatchDeleteServerTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteServerTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1364,6 +1422,7 @@ for BatchDeleteServerTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteServerTagsRequestBody {
     const NAME: &'static str = "BatchDeleteServerTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1431,6 +1490,7 @@ impl BatchDeleteServerTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteServerTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteServerTagsRequestBody {
         self.inner
     }
@@ -1455,6 +1515,7 @@ pub struct BatchDetachVolumesResponse {
 }
 impl BatchDetachVolumesResponse {
     /// Starts a [`BatchDetachVolumesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDetachVolumesResponseBuilder {
         BatchDetachVolumesResponseBuilder::default()
     }
@@ -1462,6 +1523,7 @@ impl BatchDetachVolumesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDetachVolumesResponse {
     const NAME: &'static str = "BatchDetachVolumesResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1500,6 +1562,7 @@ impl BatchDetachVolumesResponseBuilder {
         self
     }
     /// Returns the built [`BatchDetachVolumesResponse`].
+    #[inline]
     pub fn build(self) -> BatchDetachVolumesResponse {
         self.inner
     }
@@ -1522,6 +1585,7 @@ pub struct BatchOperateResultResponse {
 }
 impl BatchOperateResultResponse {
     /// Starts a [`BatchOperateResultResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchOperateResultResponseBuilder {
         BatchOperateResultResponseBuilder::default()
     }
@@ -1529,6 +1593,7 @@ impl BatchOperateResultResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchOperateResultResponse {
     const NAME: &'static str = "BatchOperateResultResponse";
     const FIELDS: &'static [&'static str] = &["status", "server_id", "fail_reason"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1593,6 +1658,7 @@ impl BatchOperateResultResponseBuilder {
         self
     }
     /// Returns the built [`BatchOperateResultResponse`].
+    #[inline]
     pub fn build(self) -> BatchOperateResultResponse {
         self.inner
     }
@@ -1609,11 +1675,13 @@ pub struct BatchRebootServersRequestBody {
 }
 impl BatchRebootServersRequestBody {
     /// Starts a [`BatchRebootServersRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRebootServersRequestBodyBuilder {
         BatchRebootServersRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootServersRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1625,6 +1693,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootServersReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootServersRequestBody {
     const NAME: &'static str = "BatchRebootServersRequestBody";
     const FIELDS: &'static [&'static str] = &["reboot"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1664,6 +1733,7 @@ impl BatchRebootServersRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchRebootServersRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchRebootServersRequestBody {
         self.inner
     }
@@ -1679,6 +1749,7 @@ pub struct BatchRebootServersResponse {
 }
 impl BatchRebootServersResponse {
     /// Starts a [`BatchRebootServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRebootServersResponseBuilder {
         BatchRebootServersResponseBuilder::default()
     }
@@ -1686,6 +1757,7 @@ impl BatchRebootServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootServersResponse {
     const NAME: &'static str = "BatchRebootServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1724,6 +1796,7 @@ impl BatchRebootServersResponseBuilder {
         self
     }
     /// Returns the built [`BatchRebootServersResponse`].
+    #[inline]
     pub fn build(self) -> BatchRebootServersResponse {
         self.inner
     }
@@ -1745,11 +1818,13 @@ pub struct BatchRebootSeversOption {
 }
 impl BatchRebootSeversOption {
     /// Starts a [`BatchRebootSeversOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRebootSeversOptionBuilder {
         BatchRebootSeversOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootSeversOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1762,6 +1837,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootSeversOption
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRebootSeversOption {
     const NAME: &'static str = "BatchRebootSeversOption";
     const FIELDS: &'static [&'static str] = &["servers", "type"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1823,6 +1899,7 @@ impl BatchRebootSeversOptionBuilder {
         self
     }
     /// Returns the built [`BatchRebootSeversOption`].
+    #[inline]
     pub fn build(self) -> BatchRebootSeversOption {
         self.inner
     }
@@ -1864,6 +1941,7 @@ pub struct BatchResetServersPasswordRequestBody {
 }
 impl BatchResetServersPasswordRequestBody {
     /// Starts a [`BatchResetServersPasswordRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchResetServersPasswordRequestBodyBuilder {
         BatchResetServersPasswordRequestBodyBuilder::default()
     }
@@ -1883,6 +1961,7 @@ impl std::fmt::Debug for BatchResetServersPasswordRequestBody {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchResetServersPasswordRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1896,6 +1975,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchResetServersPasswordRequestBody {
     const NAME: &'static str = "BatchResetServersPasswordRequestBody";
     const FIELDS: &'static [&'static str] = &["new_password", "dry_run", "servers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1972,6 +2052,7 @@ impl BatchResetServersPasswordRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchResetServersPasswordRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchResetServersPasswordRequestBody {
         self.inner
     }
@@ -1987,16 +2068,19 @@ pub struct BatchResetServersPasswordResponse {
 }
 impl BatchResetServersPasswordResponse {
     /// Starts a [`BatchResetServersPasswordResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchResetServersPasswordResponseBuilder {
         BatchResetServersPasswordResponseBuilder::default()
     }
     /// The items of [`response`](Self::response), empty when absent.
+    #[inline]
     pub fn response(&self) -> &[ServerId] {
         self.response.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchResetServersPasswordResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2007,6 +2091,7 @@ for BatchResetServersPasswordResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResetServersPasswordResponse {
     const NAME: &'static str = "BatchResetServersPasswordResponse";
     const FIELDS: &'static [&'static str] = &["response"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2054,6 +2139,7 @@ impl BatchResetServersPasswordResponseBuilder {
         self
     }
     /// Returns the built [`BatchResetServersPasswordResponse`].
+    #[inline]
     pub fn build(self) -> BatchResetServersPasswordResponse {
         self.inner
     }
@@ -2085,11 +2171,13 @@ pub struct BatchResizeServersOption {
 }
 impl BatchResizeServersOption {
     /// Starts a [`BatchResizeServersOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchResizeServersOptionBuilder {
         BatchResizeServersOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeServersOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2109,6 +2197,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersOption {
         "mode",
         "promotion",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2209,6 +2298,7 @@ impl BatchResizeServersOptionBuilder {
         self
     }
     /// Returns the built [`BatchResizeServersOption`].
+    #[inline]
     pub fn build(self) -> BatchResizeServersOption {
         self.inner
     }
@@ -2225,11 +2315,13 @@ pub struct BatchResizeServersReq {
 }
 impl BatchResizeServersReq {
     /// Starts a [`BatchResizeServersReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchResizeServersReqBuilder {
         BatchResizeServersReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeServersReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2241,6 +2333,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeServersReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersReq {
     const NAME: &'static str = "BatchResizeServersReq";
     const FIELDS: &'static [&'static str] = &["resize"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2280,6 +2373,7 @@ impl BatchResizeServersReqBuilder {
         self
     }
     /// Returns the built [`BatchResizeServersReq`].
+    #[inline]
     pub fn build(self) -> BatchResizeServersReq {
         self.inner
     }
@@ -2299,6 +2393,7 @@ pub struct BatchResizeServersResponse {
 }
 impl BatchResizeServersResponse {
     /// Starts a [`BatchResizeServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchResizeServersResponseBuilder {
         BatchResizeServersResponseBuilder::default()
     }
@@ -2306,6 +2401,7 @@ impl BatchResizeServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResizeServersResponse {
     const NAME: &'static str = "BatchResizeServersResponse";
     const FIELDS: &'static [&'static str] = &["order_id", "job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2357,6 +2453,7 @@ impl BatchResizeServersResponseBuilder {
         self
     }
     /// Returns the built [`BatchResizeServersResponse`].
+    #[inline]
     pub fn build(self) -> BatchResizeServersResponse {
         self.inner
     }
@@ -2373,11 +2470,13 @@ pub struct BatchStartServersOption {
 }
 impl BatchStartServersOption {
     /// Starts a [`BatchStartServersOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchStartServersOptionBuilder {
         BatchStartServersOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2389,6 +2488,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersOption
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersOption {
     const NAME: &'static str = "BatchStartServersOption";
     const FIELDS: &'static [&'static str] = &["servers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2437,6 +2537,7 @@ impl BatchStartServersOptionBuilder {
         self
     }
     /// Returns the built [`BatchStartServersOption`].
+    #[inline]
     pub fn build(self) -> BatchStartServersOption {
         self.inner
     }
@@ -2453,11 +2554,13 @@ pub struct BatchStartServersRequestBody {
 }
 impl BatchStartServersRequestBody {
     /// Starts a [`BatchStartServersRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchStartServersRequestBodyBuilder {
         BatchStartServersRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2469,6 +2572,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersRequestBody {
     const NAME: &'static str = "BatchStartServersRequestBody";
     const FIELDS: &'static [&'static str] = &["os-start"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2508,6 +2612,7 @@ impl BatchStartServersRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchStartServersRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchStartServersRequestBody {
         self.inner
     }
@@ -2523,6 +2628,7 @@ pub struct BatchStartServersResponse {
 }
 impl BatchStartServersResponse {
     /// Starts a [`BatchStartServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchStartServersResponseBuilder {
         BatchStartServersResponseBuilder::default()
     }
@@ -2530,6 +2636,7 @@ impl BatchStartServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStartServersResponse {
     const NAME: &'static str = "BatchStartServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2568,6 +2675,7 @@ impl BatchStartServersResponseBuilder {
         self
     }
     /// Returns the built [`BatchStartServersResponse`].
+    #[inline]
     pub fn build(self) -> BatchStartServersResponse {
         self.inner
     }
@@ -2587,11 +2695,13 @@ pub struct BatchStopServersOption {
 }
 impl BatchStopServersOption {
     /// Starts a [`BatchStopServersOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchStopServersOptionBuilder {
         BatchStopServersOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2603,6 +2713,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersOption {
     const NAME: &'static str = "BatchStopServersOption";
     const FIELDS: &'static [&'static str] = &["servers", "type"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2664,6 +2775,7 @@ impl BatchStopServersOptionBuilder {
         self
     }
     /// Returns the built [`BatchStopServersOption`].
+    #[inline]
     pub fn build(self) -> BatchStopServersOption {
         self.inner
     }
@@ -2691,11 +2803,13 @@ pub struct BatchStopServersRequestBody {
 }
 impl BatchStopServersRequestBody {
     /// Starts a [`BatchStopServersRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchStopServersRequestBodyBuilder {
         BatchStopServersRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2707,6 +2821,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersRequestBody {
     const NAME: &'static str = "BatchStopServersRequestBody";
     const FIELDS: &'static [&'static str] = &["os-stop"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2746,6 +2861,7 @@ impl BatchStopServersRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchStopServersRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchStopServersRequestBody {
         self.inner
     }
@@ -2761,6 +2877,7 @@ pub struct BatchStopServersResponse {
 }
 impl BatchStopServersResponse {
     /// Starts a [`BatchStopServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchStopServersResponseBuilder {
         BatchStopServersResponseBuilder::default()
     }
@@ -2768,6 +2885,7 @@ impl BatchStopServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchStopServersResponse {
     const NAME: &'static str = "BatchStopServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2806,6 +2924,7 @@ impl BatchStopServersResponseBuilder {
         self
     }
     /// Returns the built [`BatchStopServersResponse`].
+    #[inline]
     pub fn build(self) -> BatchStopServersResponse {
         self.inner
     }
@@ -2833,12 +2952,14 @@ pub struct BatchUpdateServersNameRequestBody {
 }
 impl BatchUpdateServersNameRequestBody {
     /// Starts a [`BatchUpdateServersNameRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchUpdateServersNameRequestBodyBuilder {
         BatchUpdateServersNameRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchUpdateServersNameRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2851,6 +2972,7 @@ for BatchUpdateServersNameRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateServersNameRequestBody {
     const NAME: &'static str = "BatchUpdateServersNameRequestBody";
     const FIELDS: &'static [&'static str] = &["name", "dry_run", "servers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2925,6 +3047,7 @@ impl BatchUpdateServersNameRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchUpdateServersNameRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchUpdateServersNameRequestBody {
         self.inner
     }
@@ -2940,15 +3063,18 @@ pub struct BatchUpdateServersNameResponse {
 }
 impl BatchUpdateServersNameResponse {
     /// Starts a [`BatchUpdateServersNameResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchUpdateServersNameResponseBuilder {
         BatchUpdateServersNameResponseBuilder::default()
     }
     /// The items of [`response`](Self::response), empty when absent.
+    #[inline]
     pub fn response(&self) -> &[ServerId] {
         self.response.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchUpdateServersNameResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2959,6 +3085,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchUpdateServersNameR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchUpdateServersNameResponse {
     const NAME: &'static str = "BatchUpdateServersNameResponse";
     const FIELDS: &'static [&'static str] = &["response"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3006,6 +3133,7 @@ impl BatchUpdateServersNameResponseBuilder {
         self
     }
     /// Returns the built [`BatchUpdateServersNameResponse`].
+    #[inline]
     pub fn build(self) -> BatchUpdateServersNameResponse {
         self.inner
     }
@@ -3027,6 +3155,7 @@ pub struct BlockDeviceAttachableQuantity {
 }
 impl BlockDeviceAttachableQuantity {
     /// Starts a [`BlockDeviceAttachableQuantityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BlockDeviceAttachableQuantityBuilder {
         BlockDeviceAttachableQuantityBuilder::default()
     }
@@ -3034,6 +3163,7 @@ impl BlockDeviceAttachableQuantity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BlockDeviceAttachableQuantity {
     const NAME: &'static str = "BlockDeviceAttachableQuantity";
     const FIELDS: &'static [&'static str] = &["free_scsi", "free_blk", "free_disk"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3098,6 +3228,7 @@ impl BlockDeviceAttachableQuantityBuilder {
         self
     }
     /// Returns the built [`BlockDeviceAttachableQuantity`].
+    #[inline]
     pub fn build(self) -> BlockDeviceAttachableQuantity {
         self.inner
     }

@@ -15,6 +15,7 @@ pub struct CapacityReservationSpecification {
 }
 impl CapacityReservationSpecification {
     /// Starts a [`CapacityReservationSpecificationBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CapacityReservationSpecificationBuilder {
         CapacityReservationSpecificationBuilder::default()
     }
@@ -22,6 +23,7 @@ impl CapacityReservationSpecification {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CapacityReservationSpecification {
     const NAME: &'static str = "CapacityReservationSpecification";
     const FIELDS: &'static [&'static str] = &["id", "preference"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -73,6 +75,7 @@ impl CapacityReservationSpecificationBuilder {
         self
     }
     /// Returns the built [`CapacityReservationSpecification`].
+    #[inline]
     pub fn build(self) -> CapacityReservationSpecification {
         self.inner
     }
@@ -110,12 +113,14 @@ pub struct ChangeServerChargeModePrepaidOption {
 }
 impl ChangeServerChargeModePrepaidOption {
     /// Starts a [`ChangeServerChargeModePrepaidOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerChargeModePrepaidOptionBuilder {
         ChangeServerChargeModePrepaidOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ChangeServerChargeModePrepaidOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -136,6 +141,7 @@ for ChangeServerChargeModePrepaidOption {
         "auto_pay",
         "auto_renew",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -250,6 +256,7 @@ impl ChangeServerChargeModePrepaidOptionBuilder {
         self
     }
     /// Returns the built [`ChangeServerChargeModePrepaidOption`].
+    #[inline]
     pub fn build(self) -> ChangeServerChargeModePrepaidOption {
         self.inner
     }
@@ -279,12 +286,14 @@ pub struct ChangeServerChargeModeRequestBody {
 }
 impl ChangeServerChargeModeRequestBody {
     /// Starts a [`ChangeServerChargeModeRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerChargeModeRequestBodyBuilder {
         ChangeServerChargeModeRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ChangeServerChargeModeRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -303,6 +312,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerChargeModeRequ
         "prepaid_options",
         "dry_run",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -401,6 +411,7 @@ impl ChangeServerChargeModeRequestBodyBuilder {
         self
     }
     /// Returns the built [`ChangeServerChargeModeRequestBody`].
+    #[inline]
     pub fn build(self) -> ChangeServerChargeModeRequestBody {
         self.inner
     }
@@ -420,6 +431,7 @@ pub struct ChangeServerChargeModeResponse {
 }
 impl ChangeServerChargeModeResponse {
     /// Starts a [`ChangeServerChargeModeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerChargeModeResponseBuilder {
         ChangeServerChargeModeResponseBuilder::default()
     }
@@ -427,6 +439,7 @@ impl ChangeServerChargeModeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerChargeModeResponse {
     const NAME: &'static str = "ChangeServerChargeModeResponse";
     const FIELDS: &'static [&'static str] = &["order_id", "job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -478,6 +491,7 @@ impl ChangeServerChargeModeResponseBuilder {
         self
     }
     /// Returns the built [`ChangeServerChargeModeResponse`].
+    #[inline]
     pub fn build(self) -> ChangeServerChargeModeResponse {
         self.inner
     }
@@ -501,6 +515,7 @@ pub struct ChangeServerNetworkInterfaceRequestBody {
 }
 impl ChangeServerNetworkInterfaceRequestBody {
     /// Starts a [`ChangeServerNetworkInterfaceRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerNetworkInterfaceRequestBodyBuilder {
         ChangeServerNetworkInterfaceRequestBodyBuilder::default()
     }
@@ -510,6 +525,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerNetworkInterfaceRequestBody {
     const NAME: &'static str = "ChangeServerNetworkInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet_id", "ip_address", "ipv6_address"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -577,6 +593,7 @@ impl ChangeServerNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Returns the built [`ChangeServerNetworkInterfaceRequestBody`].
+    #[inline]
     pub fn build(self) -> ChangeServerNetworkInterfaceRequestBody {
         self.inner
     }
@@ -601,6 +618,7 @@ pub struct ChangeServerNetworkInterfaceResponse {
 }
 impl ChangeServerNetworkInterfaceResponse {
     /// Starts a [`ChangeServerNetworkInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerNetworkInterfaceResponseBuilder {
         ChangeServerNetworkInterfaceResponseBuilder::default()
     }
@@ -614,6 +632,7 @@ for ChangeServerNetworkInterfaceResponse {
         "ip_address",
         "ipv6_address",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -693,6 +712,7 @@ impl ChangeServerNetworkInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`ChangeServerNetworkInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> ChangeServerNetworkInterfaceResponse {
         self.inner
     }
@@ -739,6 +759,7 @@ pub struct ChangeServerOsWithCloudInitOption {
 }
 impl ChangeServerOsWithCloudInitOption {
     /// Starts a [`ChangeServerOsWithCloudInitOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerOsWithCloudInitOptionBuilder {
         ChangeServerOsWithCloudInitOptionBuilder::default()
     }
@@ -762,6 +783,7 @@ impl std::fmt::Debug for ChangeServerOsWithCloudInitOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ChangeServerOsWithCloudInitOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -781,6 +803,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeServerOsWithCloudIni
         "mode",
         "isAutoPay",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -898,6 +921,7 @@ impl ChangeServerOsWithCloudInitOptionBuilder {
         self
     }
     /// Returns the built [`ChangeServerOsWithCloudInitOption`].
+    #[inline]
     pub fn build(self) -> ChangeServerOsWithCloudInitOption {
         self.inner
     }
@@ -914,12 +938,14 @@ pub struct ChangeServerOsWithCloudInitRequestBody {
 }
 impl ChangeServerOsWithCloudInitRequestBody {
     /// Starts a [`ChangeServerOsWithCloudInitRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerOsWithCloudInitRequestBodyBuilder {
         ChangeServerOsWithCloudInitRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ChangeServerOsWithCloudInitRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -932,6 +958,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithCloudInitRequestBody {
     const NAME: &'static str = "ChangeServerOsWithCloudInitRequestBody";
     const FIELDS: &'static [&'static str] = &["os-change"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -977,6 +1004,7 @@ impl ChangeServerOsWithCloudInitRequestBodyBuilder {
         self
     }
     /// Returns the built [`ChangeServerOsWithCloudInitRequestBody`].
+    #[inline]
     pub fn build(self) -> ChangeServerOsWithCloudInitRequestBody {
         self.inner
     }
@@ -992,6 +1020,7 @@ pub struct ChangeServerOsWithCloudInitResponse {
 }
 impl ChangeServerOsWithCloudInitResponse {
     /// Starts a [`ChangeServerOsWithCloudInitResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerOsWithCloudInitResponseBuilder {
         ChangeServerOsWithCloudInitResponseBuilder::default()
     }
@@ -1000,6 +1029,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithCloudInitResponse {
     const NAME: &'static str = "ChangeServerOsWithCloudInitResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1038,6 +1068,7 @@ impl ChangeServerOsWithCloudInitResponseBuilder {
         self
     }
     /// Returns the built [`ChangeServerOsWithCloudInitResponse`].
+    #[inline]
     pub fn build(self) -> ChangeServerOsWithCloudInitResponse {
         self.inner
     }
@@ -1084,6 +1115,7 @@ pub struct ChangeServerOsWithoutCloudInitOption {
 }
 impl ChangeServerOsWithoutCloudInitOption {
     /// Starts a [`ChangeServerOsWithoutCloudInitOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerOsWithoutCloudInitOptionBuilder {
         ChangeServerOsWithoutCloudInitOptionBuilder::default()
     }
@@ -1107,6 +1139,7 @@ impl std::fmt::Debug for ChangeServerOsWithoutCloudInitOption {
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ChangeServerOsWithoutCloudInitOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1127,6 +1160,7 @@ for ChangeServerOsWithoutCloudInitOption {
         "metadata",
         "isAutoPay",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1250,6 +1284,7 @@ impl ChangeServerOsWithoutCloudInitOptionBuilder {
         self
     }
     /// Returns the built [`ChangeServerOsWithoutCloudInitOption`].
+    #[inline]
     pub fn build(self) -> ChangeServerOsWithoutCloudInitOption {
         self.inner
     }
@@ -1266,12 +1301,14 @@ pub struct ChangeServerOsWithoutCloudInitRequestBody {
 }
 impl ChangeServerOsWithoutCloudInitRequestBody {
     /// Starts a [`ChangeServerOsWithoutCloudInitRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerOsWithoutCloudInitRequestBodyBuilder {
         ChangeServerOsWithoutCloudInitRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ChangeServerOsWithoutCloudInitRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1284,6 +1321,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithoutCloudInitRequestBody {
     const NAME: &'static str = "ChangeServerOsWithoutCloudInitRequestBody";
     const FIELDS: &'static [&'static str] = &["os-change"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1329,6 +1367,7 @@ impl ChangeServerOsWithoutCloudInitRequestBodyBuilder {
         self
     }
     /// Returns the built [`ChangeServerOsWithoutCloudInitRequestBody`].
+    #[inline]
     pub fn build(self) -> ChangeServerOsWithoutCloudInitRequestBody {
         self.inner
     }
@@ -1344,6 +1383,7 @@ pub struct ChangeServerOsWithoutCloudInitResponse {
 }
 impl ChangeServerOsWithoutCloudInitResponse {
     /// Starts a [`ChangeServerOsWithoutCloudInitResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeServerOsWithoutCloudInitResponseBuilder {
         ChangeServerOsWithoutCloudInitResponseBuilder::default()
     }
@@ -1352,6 +1392,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ChangeServerOsWithoutCloudInitResponse {
     const NAME: &'static str = "ChangeServerOsWithoutCloudInitResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1390,6 +1431,7 @@ impl ChangeServerOsWithoutCloudInitResponseBuilder {
         self
     }
     /// Returns the built [`ChangeServerOsWithoutCloudInitResponse`].
+    #[inline]
     pub fn build(self) -> ChangeServerOsWithoutCloudInitResponse {
         self.inner
     }
@@ -1426,6 +1468,7 @@ pub struct ChangeSeversOsMetadata {
 }
 impl ChangeSeversOsMetadata {
     /// Starts a [`ChangeSeversOsMetadataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeSeversOsMetadataBuilder {
         ChangeSeversOsMetadataBuilder::default()
     }
@@ -1453,6 +1496,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeSeversOsMetadata {
         "user_data",
         "BYOL",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1538,6 +1582,7 @@ impl ChangeSeversOsMetadataBuilder {
         self
     }
     /// Returns the built [`ChangeSeversOsMetadata`].
+    #[inline]
     pub fn build(self) -> ChangeSeversOsMetadata {
         self.inner
     }
@@ -1568,6 +1613,7 @@ pub struct ChangeSeversOsMetadataWithoutCloudInitOption {
 }
 impl ChangeSeversOsMetadataWithoutCloudInitOption {
     /// Starts a [`ChangeSeversOsMetadataWithoutCloudInitOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeSeversOsMetadataWithoutCloudInitOptionBuilder {
         ChangeSeversOsMetadataWithoutCloudInitOptionBuilder::default()
     }
@@ -1581,6 +1627,7 @@ for ChangeSeversOsMetadataWithoutCloudInitOption {
         "__system__cmkid",
         "BYOL",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1653,6 +1700,7 @@ impl ChangeSeversOsMetadataWithoutCloudInitOptionBuilder {
         self
     }
     /// Returns the built [`ChangeSeversOsMetadataWithoutCloudInitOption`].
+    #[inline]
     pub fn build(self) -> ChangeSeversOsMetadataWithoutCloudInitOption {
         self.inner
     }
@@ -1678,11 +1726,13 @@ pub struct ChangeVpcNicBody {
 }
 impl ChangeVpcNicBody {
     /// Starts a [`ChangeVpcNicBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeVpcNicBodyBuilder {
         ChangeVpcNicBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcNicBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1699,6 +1749,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcNicBody {
         "security_groups",
         "ip_address",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1794,6 +1845,7 @@ impl ChangeVpcNicBodyBuilder {
         self
     }
     /// Returns the built [`ChangeVpcNicBody`].
+    #[inline]
     pub fn build(self) -> ChangeVpcNicBody {
         self.inner
     }
@@ -1815,11 +1867,13 @@ pub struct ChangeVpcRequestBody {
 }
 impl ChangeVpcRequestBody {
     /// Starts a [`ChangeVpcRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeVpcRequestBodyBuilder {
         ChangeVpcRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1831,6 +1885,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcRequestBody {
     const NAME: &'static str = "ChangeVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc_id", "nic"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1883,6 +1938,7 @@ impl ChangeVpcRequestBodyBuilder {
         self
     }
     /// Returns the built [`ChangeVpcRequestBody`].
+    #[inline]
     pub fn build(self) -> ChangeVpcRequestBody {
         self.inner
     }
@@ -1898,6 +1954,7 @@ pub struct ChangeVpcResponse {
 }
 impl ChangeVpcResponse {
     /// Starts a [`ChangeVpcResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeVpcResponseBuilder {
         ChangeVpcResponseBuilder::default()
     }
@@ -1905,6 +1962,7 @@ impl ChangeVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcResponse {
     const NAME: &'static str = "ChangeVpcResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1943,6 +2001,7 @@ impl ChangeVpcResponseBuilder {
         self
     }
     /// Returns the built [`ChangeVpcResponse`].
+    #[inline]
     pub fn build(self) -> ChangeVpcResponse {
         self.inner
     }
@@ -1959,11 +2018,13 @@ pub struct ChangeVpcSecurityGroups {
 }
 impl ChangeVpcSecurityGroups {
     /// Starts a [`ChangeVpcSecurityGroupsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeVpcSecurityGroupsBuilder {
         ChangeVpcSecurityGroupsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcSecurityGroups {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1975,6 +2036,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcSecurityGroups
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeVpcSecurityGroups {
     const NAME: &'static str = "ChangeVpcSecurityGroups";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2014,6 +2076,7 @@ impl ChangeVpcSecurityGroupsBuilder {
         self
     }
     /// Returns the built [`ChangeVpcSecurityGroups`].
+    #[inline]
     pub fn build(self) -> ChangeVpcSecurityGroups {
         self.inner
     }
@@ -2153,23 +2216,28 @@ pub struct CloudServer {
 }
 impl CloudServer {
     /// Starts a [`CloudServerBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CloudServerBuilder {
         CloudServerBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[SecurityGroup] {
         self.security_groups.as_deref().unwrap_or_default()
     }
     /// The items of [`volumes_attached`](Self::volumes_attached), empty when absent.
+    #[inline]
     pub fn volumes_attached(&self) -> &[VolumeAttach] {
         self.volumes_attached.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CloudServer {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2228,6 +2296,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CloudServer {
         "fault",
         "cpu_options",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2728,6 +2797,7 @@ impl CloudServerBuilder {
         self
     }
     /// Returns the built [`CloudServer`].
+    #[inline]
     pub fn build(self) -> CloudServer {
         self.inner
     }
@@ -2746,6 +2816,7 @@ pub struct CpuOptions {
 }
 impl CpuOptions {
     /// Starts a [`CpuOptionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CpuOptionsBuilder {
         CpuOptionsBuilder::default()
     }
@@ -2753,6 +2824,7 @@ impl CpuOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CpuOptions {
     const NAME: &'static str = "CpuOptions";
     const FIELDS: &'static [&'static str] = &["hw:cpu_threads"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2796,6 +2868,7 @@ impl CpuOptionsBuilder {
         self
     }
     /// Returns the built [`CpuOptions`].
+    #[inline]
     pub fn build(self) -> CpuOptions {
         self.inner
     }
@@ -2815,12 +2888,14 @@ pub struct CreateLaunchTemplateRequestBody {
 }
 impl CreateLaunchTemplateRequestBody {
     /// Starts a [`CreateLaunchTemplateRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateLaunchTemplateRequestBodyBuilder {
         CreateLaunchTemplateRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateLaunchTemplateRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2832,6 +2907,7 @@ for CreateLaunchTemplateRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateLaunchTemplateRequestBody {
     const NAME: &'static str = "CreateLaunchTemplateRequestBody";
     const FIELDS: &'static [&'static str] = &["launch_template", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2889,6 +2965,7 @@ impl CreateLaunchTemplateRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateLaunchTemplateRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateLaunchTemplateRequestBody {
         self.inner
     }
@@ -2909,6 +2986,7 @@ pub struct CreateLaunchTemplateResponse {
 }
 impl CreateLaunchTemplateResponse {
     /// Starts a [`CreateLaunchTemplateResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateLaunchTemplateResponseBuilder {
         CreateLaunchTemplateResponseBuilder::default()
     }
@@ -2916,6 +2994,7 @@ impl CreateLaunchTemplateResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateLaunchTemplateResponse {
     const NAME: &'static str = "CreateLaunchTemplateResponse";
     const FIELDS: &'static [&'static str] = &["launch_template_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2971,6 +3050,7 @@ impl CreateLaunchTemplateResponseBuilder {
         self
     }
     /// Returns the built [`CreateLaunchTemplateResponse`].
+    #[inline]
     pub fn build(self) -> CreateLaunchTemplateResponse {
         self.inner
     }
@@ -2992,12 +3072,14 @@ pub struct CreatePostPaidServersRequestBody {
 }
 impl CreatePostPaidServersRequestBody {
     /// Starts a [`CreatePostPaidServersRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePostPaidServersRequestBodyBuilder {
         CreatePostPaidServersRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreatePostPaidServersRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3009,6 +3091,7 @@ for CreatePostPaidServersRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePostPaidServersRequestBody {
     const NAME: &'static str = "CreatePostPaidServersRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "server"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3061,6 +3144,7 @@ impl CreatePostPaidServersRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreatePostPaidServersRequestBody`].
+    #[inline]
     pub fn build(self) -> CreatePostPaidServersRequestBody {
         self.inner
     }
@@ -3085,10 +3169,12 @@ pub struct CreatePostPaidServersResponse {
 }
 impl CreatePostPaidServersResponse {
     /// Starts a [`CreatePostPaidServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePostPaidServersResponseBuilder {
         CreatePostPaidServersResponseBuilder::default()
     }
     /// The items of [`server_ids`](Self::server_ids), empty when absent.
+    #[inline]
     pub fn server_ids(&self) -> &[String] {
         self.server_ids.as_deref().unwrap_or_default()
     }
@@ -3096,6 +3182,7 @@ impl CreatePostPaidServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePostPaidServersResponse {
     const NAME: &'static str = "CreatePostPaidServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "serverIds"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3156,6 +3243,7 @@ impl CreatePostPaidServersResponseBuilder {
         self
     }
     /// Returns the built [`CreatePostPaidServersResponse`].
+    #[inline]
     pub fn build(self) -> CreatePostPaidServersResponse {
         self.inner
     }
@@ -3179,11 +3267,13 @@ pub struct CreateServerGroupOption {
 }
 impl CreateServerGroupOption {
     /// Starts a [`CreateServerGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateServerGroupOptionBuilder {
         CreateServerGroupOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3196,6 +3286,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupOption
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupOption {
     const NAME: &'static str = "CreateServerGroupOption";
     const FIELDS: &'static [&'static str] = &["name", "policies"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3263,6 +3354,7 @@ impl CreateServerGroupOptionBuilder {
         self
     }
     /// Returns the built [`CreateServerGroupOption`].
+    #[inline]
     pub fn build(self) -> CreateServerGroupOption {
         self.inner
     }
@@ -3288,11 +3380,13 @@ pub struct CreateServerGroupRequestBody {
 }
 impl CreateServerGroupRequestBody {
     /// Starts a [`CreateServerGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateServerGroupRequestBodyBuilder {
         CreateServerGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3304,6 +3398,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupRequestBody {
     const NAME: &'static str = "CreateServerGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["server_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3343,6 +3438,7 @@ impl CreateServerGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateServerGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateServerGroupRequestBody {
         self.inner
     }
@@ -3358,11 +3454,13 @@ pub struct CreateServerGroupResponse {
 }
 impl CreateServerGroupResponse {
     /// Starts a [`CreateServerGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateServerGroupResponseBuilder {
         CreateServerGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3373,6 +3471,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupResponse {
     const NAME: &'static str = "CreateServerGroupResponse";
     const FIELDS: &'static [&'static str] = &["server_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3411,6 +3510,7 @@ impl CreateServerGroupResponseBuilder {
         self
     }
     /// Returns the built [`CreateServerGroupResponse`].
+    #[inline]
     pub fn build(self) -> CreateServerGroupResponse {
         self.inner
     }
@@ -3449,19 +3549,23 @@ pub struct CreateServerGroupResult {
 }
 impl CreateServerGroupResult {
     /// Starts a [`CreateServerGroupResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateServerGroupResultBuilder {
         CreateServerGroupResultBuilder::default()
     }
     /// The items of [`members`](Self::members), empty when absent.
+    #[inline]
     pub fn members(&self) -> &[String] {
         self.members.as_deref().unwrap_or_default()
     }
     /// The items of [`policies`](Self::policies), empty when absent.
+    #[inline]
     pub fn policies(&self) -> &[String] {
         self.policies.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3482,6 +3586,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServerGroupResult {
         "name",
         "policies",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3596,6 +3701,7 @@ impl CreateServerGroupResultBuilder {
         self
     }
     /// Returns the built [`CreateServerGroupResult`].
+    #[inline]
     pub fn build(self) -> CreateServerGroupResult {
         self.inner
     }
@@ -3614,6 +3720,7 @@ pub struct CreateServerNicAllowedAddressPairs {
 }
 impl CreateServerNicAllowedAddressPairs {
     /// Starts a [`CreateServerNicAllowedAddressPairsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateServerNicAllowedAddressPairsBuilder {
         CreateServerNicAllowedAddressPairsBuilder::default()
     }
@@ -3623,6 +3730,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateServerNicAllowedAddressPairs {
     const NAME: &'static str = "CreateServerNicAllowedAddressPairs";
     const FIELDS: &'static [&'static str] = &["ip_address", "mac_address"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3675,6 +3783,7 @@ impl CreateServerNicAllowedAddressPairsBuilder {
         self
     }
     /// Returns the built [`CreateServerNicAllowedAddressPairs`].
+    #[inline]
     pub fn build(self) -> CreateServerNicAllowedAddressPairs {
         self.inner
     }
@@ -3696,11 +3805,13 @@ pub struct CreateServersRequestBody {
 }
 impl CreateServersRequestBody {
     /// Starts a [`CreateServersRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateServersRequestBodyBuilder {
         CreateServersRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServersRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3712,6 +3823,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServersRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServersRequestBody {
     const NAME: &'static str = "CreateServersRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "server"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3764,6 +3876,7 @@ impl CreateServersRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateServersRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateServersRequestBody {
         self.inner
     }
@@ -3792,10 +3905,12 @@ pub struct CreateServersResponse {
 }
 impl CreateServersResponse {
     /// Starts a [`CreateServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateServersResponseBuilder {
         CreateServersResponseBuilder::default()
     }
     /// The items of [`server_ids`](Self::server_ids), empty when absent.
+    #[inline]
     pub fn server_ids(&self) -> &[String] {
         self.server_ids.as_deref().unwrap_or_default()
     }
@@ -3803,6 +3918,7 @@ impl CreateServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateServersResponse {
     const NAME: &'static str = "CreateServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "order_id", "serverIds"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3876,6 +3992,7 @@ impl CreateServersResponseBuilder {
         self
     }
     /// Returns the built [`CreateServersResponse`].
+    #[inline]
     pub fn build(self) -> CreateServersResponse {
         self.inner
     }

@@ -14,6 +14,7 @@ pub struct DeleteLaunchTemplatesResponse {
 }
 impl DeleteLaunchTemplatesResponse {
     /// Starts a [`DeleteLaunchTemplatesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteLaunchTemplatesResponseBuilder {
         DeleteLaunchTemplatesResponseBuilder::default()
     }
@@ -21,6 +22,7 @@ impl DeleteLaunchTemplatesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteLaunchTemplatesResponse {
     const NAME: &'static str = "DeleteLaunchTemplatesResponse";
     const FIELDS: &'static [&'static str] = &[];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         _index: usize,
@@ -56,6 +58,7 @@ impl DeleteLaunchTemplatesResponseBuilder {
         self
     }
     /// Returns the built [`DeleteLaunchTemplatesResponse`].
+    #[inline]
     pub fn build(self) -> DeleteLaunchTemplatesResponse {
         self.inner
     }
@@ -71,6 +74,7 @@ pub struct DeleteRecycleBinServerResponse {
 }
 impl DeleteRecycleBinServerResponse {
     /// Starts a [`DeleteRecycleBinServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteRecycleBinServerResponseBuilder {
         DeleteRecycleBinServerResponseBuilder::default()
     }
@@ -78,6 +82,7 @@ impl DeleteRecycleBinServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteRecycleBinServerResponse {
     const NAME: &'static str = "DeleteRecycleBinServerResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -116,6 +121,7 @@ impl DeleteRecycleBinServerResponseBuilder {
         self
     }
     /// Returns the built [`DeleteRecycleBinServerResponse`].
+    #[inline]
     pub fn build(self) -> DeleteRecycleBinServerResponse {
         self.inner
     }
@@ -132,12 +138,14 @@ pub struct DeleteServerGroupMemberRequestBody {
 }
 impl DeleteServerGroupMemberRequestBody {
     /// Starts a [`DeleteServerGroupMemberRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteServerGroupMemberRequestBodyBuilder {
         DeleteServerGroupMemberRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for DeleteServerGroupMemberRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -150,6 +158,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteServerGroupMemberRequestBody {
     const NAME: &'static str = "DeleteServerGroupMemberRequestBody";
     const FIELDS: &'static [&'static str] = &["remove_member"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -189,6 +198,7 @@ impl DeleteServerGroupMemberRequestBodyBuilder {
         self
     }
     /// Returns the built [`DeleteServerGroupMemberRequestBody`].
+    #[inline]
     pub fn build(self) -> DeleteServerGroupMemberRequestBody {
         self.inner
     }
@@ -213,11 +223,13 @@ pub struct DeleteServersRequestBody {
 }
 impl DeleteServersRequestBody {
     /// Starts a [`DeleteServersRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteServersRequestBodyBuilder {
         DeleteServersRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteServersRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -233,6 +245,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteServersRequestBody {
         "delete_volume",
         "servers",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -317,6 +330,7 @@ impl DeleteServersRequestBodyBuilder {
         self
     }
     /// Returns the built [`DeleteServersRequestBody`].
+    #[inline]
     pub fn build(self) -> DeleteServersRequestBody {
         self.inner
     }
@@ -332,6 +346,7 @@ pub struct DeleteServersResponse {
 }
 impl DeleteServersResponse {
     /// Starts a [`DeleteServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteServersResponseBuilder {
         DeleteServersResponseBuilder::default()
     }
@@ -339,6 +354,7 @@ impl DeleteServersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteServersResponse {
     const NAME: &'static str = "DeleteServersResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -377,6 +393,7 @@ impl DeleteServersResponseBuilder {
         self
     }
     /// Returns the built [`DeleteServersResponse`].
+    #[inline]
     pub fn build(self) -> DeleteServersResponse {
         self.inner
     }
@@ -403,6 +420,7 @@ pub struct DetachServerVolumeResponse {
 }
 impl DetachServerVolumeResponse {
     /// Starts a [`DetachServerVolumeResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DetachServerVolumeResponseBuilder {
         DetachServerVolumeResponseBuilder::default()
     }
@@ -410,6 +428,7 @@ impl DetachServerVolumeResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachServerVolumeResponse {
     const NAME: &'static str = "DetachServerVolumeResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -448,6 +467,7 @@ impl DetachServerVolumeResponseBuilder {
         self
     }
     /// Returns the built [`DetachServerVolumeResponse`].
+    #[inline]
     pub fn build(self) -> DetachServerVolumeResponse {
         self.inner
     }
@@ -473,12 +493,14 @@ pub struct DisassociateServerVirtualIpOption {
 }
 impl DisassociateServerVirtualIpOption {
     /// Starts a [`DisassociateServerVirtualIpOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DisassociateServerVirtualIpOptionBuilder {
         DisassociateServerVirtualIpOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for DisassociateServerVirtualIpOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -495,6 +517,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DisassociateServerVirtualI
         "ip_address",
         "reverse_binding",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -577,6 +600,7 @@ impl DisassociateServerVirtualIpOptionBuilder {
         self
     }
     /// Returns the built [`DisassociateServerVirtualIpOption`].
+    #[inline]
     pub fn build(self) -> DisassociateServerVirtualIpOption {
         self.inner
     }
@@ -611,12 +635,14 @@ pub struct DisassociateServerVirtualIpRequestBody {
 }
 impl DisassociateServerVirtualIpRequestBody {
     /// Starts a [`DisassociateServerVirtualIpRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DisassociateServerVirtualIpRequestBodyBuilder {
         DisassociateServerVirtualIpRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for DisassociateServerVirtualIpRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -629,6 +655,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DisassociateServerVirtualIpRequestBody {
     const NAME: &'static str = "DisassociateServerVirtualIpRequestBody";
     const FIELDS: &'static [&'static str] = &["nic"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -668,6 +695,7 @@ impl DisassociateServerVirtualIpRequestBodyBuilder {
         self
     }
     /// Returns the built [`DisassociateServerVirtualIpRequestBody`].
+    #[inline]
     pub fn build(self) -> DisassociateServerVirtualIpRequestBody {
         self.inner
     }
@@ -683,6 +711,7 @@ pub struct DisassociateServerVirtualIpResponse {
 }
 impl DisassociateServerVirtualIpResponse {
     /// Starts a [`DisassociateServerVirtualIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DisassociateServerVirtualIpResponseBuilder {
         DisassociateServerVirtualIpResponseBuilder::default()
     }
@@ -691,6 +720,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DisassociateServerVirtualIpResponse {
     const NAME: &'static str = "DisassociateServerVirtualIpResponse";
     const FIELDS: &'static [&'static str] = &["port_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -729,6 +759,7 @@ impl DisassociateServerVirtualIpResponseBuilder {
         self
     }
     /// Returns the built [`DisassociateServerVirtualIpResponse`].
+    #[inline]
     pub fn build(self) -> DisassociateServerVirtualIpResponse {
         self.inner
     }

@@ -13,11 +13,13 @@ pub struct EnclaveOptions {
 }
 impl EnclaveOptions {
     /// Starts a [`EnclaveOptionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> EnclaveOptionsBuilder {
         EnclaveOptionsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for EnclaveOptions {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -28,6 +30,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for EnclaveOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for EnclaveOptions {
     const NAME: &'static str = "EnclaveOptions";
     const FIELDS: &'static [&'static str] = &["enabled"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -66,6 +69,7 @@ impl EnclaveOptionsBuilder {
         self
     }
     /// Returns the built [`EnclaveOptions`].
+    #[inline]
     pub fn build(self) -> EnclaveOptions {
         self.inner
     }
@@ -119,11 +123,13 @@ pub struct EventResponse {
 }
 impl EventResponse {
     /// Starts a [`EventResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> EventResponseBuilder {
         EventResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for EventResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -148,6 +154,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for EventResponse {
         "execute_options",
         "source",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -362,6 +369,7 @@ impl EventResponseBuilder {
         self
     }
     /// Returns the built [`EventResponse`].
+    #[inline]
     pub fn build(self) -> EventResponse {
         self.inner
     }
@@ -392,6 +400,7 @@ pub struct EventResponseExecuteOptions {
 }
 impl EventResponseExecuteOptions {
     /// Starts a [`EventResponseExecuteOptionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> EventResponseExecuteOptionsBuilder {
         EventResponseExecuteOptionsBuilder::default()
     }
@@ -406,6 +415,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for EventResponseExecuteOption
         "migrate_policy",
         "executor",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -524,6 +534,7 @@ impl EventResponseExecuteOptionsBuilder {
         self
     }
     /// Returns the built [`EventResponseExecuteOptions`].
+    #[inline]
     pub fn build(self) -> EventResponseExecuteOptions {
         self.inner
     }
@@ -542,6 +553,7 @@ pub struct EventResponseSource {
 }
 impl EventResponseSource {
     /// Starts a [`EventResponseSourceBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> EventResponseSourceBuilder {
         EventResponseSourceBuilder::default()
     }
@@ -549,6 +561,7 @@ impl EventResponseSource {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for EventResponseSource {
     const NAME: &'static str = "EventResponseSource";
     const FIELDS: &'static [&'static str] = &["type", "host_scheduled_event_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -605,6 +618,7 @@ impl EventResponseSourceBuilder {
         self
     }
     /// Returns the built [`EventResponseSource`].
+    #[inline]
     pub fn build(self) -> EventResponseSource {
         self.inner
     }
@@ -620,6 +634,7 @@ pub struct ExecuteServerRedeployResponse {
 }
 impl ExecuteServerRedeployResponse {
     /// Starts a [`ExecuteServerRedeployResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExecuteServerRedeployResponseBuilder {
         ExecuteServerRedeployResponseBuilder::default()
     }
@@ -627,6 +642,7 @@ impl ExecuteServerRedeployResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExecuteServerRedeployResponse {
     const NAME: &'static str = "ExecuteServerRedeployResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -665,6 +681,7 @@ impl ExecuteServerRedeployResponseBuilder {
         self
     }
     /// Returns the built [`ExecuteServerRedeployResponse`].
+    #[inline]
     pub fn build(self) -> ExecuteServerRedeployResponse {
         self.inner
     }

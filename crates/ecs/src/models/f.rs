@@ -21,6 +21,7 @@ pub struct Fault {
 }
 impl Fault {
     /// Starts a [`FaultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FaultBuilder {
         FaultBuilder::default()
     }
@@ -29,6 +30,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Fault {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Fault {
     const NAME: &'static str = "Fault";
     const FIELDS: &'static [&'static str] = &["code", "created", "message", "details"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -106,6 +108,7 @@ impl FaultBuilder {
         self
     }
     /// Returns the built [`Fault`].
+    #[inline]
     pub fn build(self) -> Fault {
         self.inner
     }
@@ -124,6 +127,7 @@ pub struct FixedIp {
 }
 impl FixedIp {
     /// Starts a [`FixedIpBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FixedIpBuilder {
         FixedIpBuilder::default()
     }
@@ -131,6 +135,7 @@ impl FixedIp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FixedIp {
     const NAME: &'static str = "FixedIp";
     const FIELDS: &'static [&'static str] = &["subnet_id", "ip_address"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -182,6 +187,7 @@ impl FixedIpBuilder {
         self
     }
     /// Returns the built [`FixedIp`].
+    #[inline]
     pub fn build(self) -> FixedIp {
         self.inner
     }
@@ -291,15 +297,18 @@ pub struct Flavor {
 }
 impl Flavor {
     /// Starts a [`FlavorBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FlavorBuilder {
         FlavorBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[FlavorLink] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Flavor {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -346,6 +355,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Flavor {
         "os_extra_specs",
         "attachableQuantity",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -603,6 +613,7 @@ impl FlavorBuilder {
         self
     }
     /// Returns the built [`Flavor`].
+    #[inline]
     pub fn build(self) -> Flavor {
         self.inner
     }
@@ -991,6 +1002,7 @@ pub struct FlavorExtraSpec {
 }
 impl FlavorExtraSpec {
     /// Starts a [`FlavorExtraSpecBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FlavorExtraSpecBuilder {
         FlavorExtraSpecBuilder::default()
     }
@@ -1041,6 +1053,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorExtraSpec {
         "info:asic_accelerators",
         "info:features",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1797,6 +1810,7 @@ impl FlavorExtraSpecBuilder {
         self
     }
     /// Returns the built [`FlavorExtraSpec`].
+    #[inline]
     pub fn build(self) -> FlavorExtraSpec {
         self.inner
     }
@@ -1825,11 +1839,13 @@ pub struct FlavorLink {
 }
 impl FlavorLink {
     /// Starts a [`FlavorLinkBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FlavorLinkBuilder {
         FlavorLinkBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FlavorLink {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1842,6 +1858,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FlavorLink {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorLink {
     const NAME: &'static str = "FlavorLink";
     const FIELDS: &'static [&'static str] = &["href", "rel", "type"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1906,6 +1923,7 @@ impl FlavorLinkBuilder {
         self
     }
     /// Returns the built [`FlavorLink`].
+    #[inline]
     pub fn build(self) -> FlavorLink {
         self.inner
     }
@@ -1939,14 +1957,17 @@ pub struct FlavorQuasar {
 }
 impl FlavorQuasar {
     /// Starts a [`FlavorQuasarBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FlavorQuasarBuilder {
         FlavorQuasarBuilder::default()
     }
     /// The items of [`gpus`](Self::gpus), empty when absent.
+    #[inline]
     pub fn gpus(&self) -> &[GpuInfo] {
         self.gpus.as_deref().unwrap_or_default()
     }
     /// The items of [`asic_accelerators`](Self::asic_accelerators), empty when absent.
+    #[inline]
     pub fn asic_accelerators(&self) -> &[AsicAcceleratorInfo] {
         self.asic_accelerators.as_deref().unwrap_or_default()
     }
@@ -1963,6 +1984,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorQuasar {
         "gpus",
         "asic_accelerators",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2105,6 +2127,7 @@ impl FlavorQuasarBuilder {
         self
     }
     /// Returns the built [`FlavorQuasar`].
+    #[inline]
     pub fn build(self) -> FlavorQuasar {
         self.inner
     }
@@ -2126,6 +2149,7 @@ pub struct FlavorSpotOptions {
 }
 impl FlavorSpotOptions {
     /// Starts a [`FlavorSpotOptionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FlavorSpotOptionsBuilder {
         FlavorSpotOptionsBuilder::default()
     }
@@ -2137,6 +2161,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlavorSpotOptions {
         "largest_spot_duration_count",
         "interruption_policy",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2216,6 +2241,7 @@ impl FlavorSpotOptionsBuilder {
         self
     }
     /// Returns the built [`FlavorSpotOptions`].
+    #[inline]
     pub fn build(self) -> FlavorSpotOptions {
         self.inner
     }

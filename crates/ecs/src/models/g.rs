@@ -18,11 +18,13 @@ pub struct GetServerRemoteConsoleOption {
 }
 impl GetServerRemoteConsoleOption {
     /// Starts a [`GetServerRemoteConsoleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GetServerRemoteConsoleOptionBuilder {
         GetServerRemoteConsoleOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for GetServerRemoteConsoleOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -35,6 +37,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GetServerRemoteConsoleO
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GetServerRemoteConsoleOption {
     const NAME: &'static str = "GetServerRemoteConsoleOption";
     const FIELDS: &'static [&'static str] = &["protocol", "type"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -93,6 +96,7 @@ impl GetServerRemoteConsoleOptionBuilder {
         self
     }
     /// Returns the built [`GetServerRemoteConsoleOption`].
+    #[inline]
     pub fn build(self) -> GetServerRemoteConsoleOption {
         self.inner
     }
@@ -132,6 +136,7 @@ pub struct GpuInfo {
 }
 impl GpuInfo {
     /// Starts a [`GpuInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GpuInfoBuilder {
         GpuInfoBuilder::default()
     }
@@ -140,6 +145,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for GpuInfo {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GpuInfo {
     const NAME: &'static str = "GpuInfo";
     const FIELDS: &'static [&'static str] = &["name", "count", "memory_mb"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -204,6 +210,7 @@ impl GpuInfoBuilder {
         self
     }
     /// Returns the built [`GpuInfo`].
+    #[inline]
     pub fn build(self) -> GpuInfo {
         self.inner
     }

@@ -15,6 +15,7 @@ pub struct Hypervisor {
 }
 impl Hypervisor {
     /// Starts a [`HypervisorBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> HypervisorBuilder {
         HypervisorBuilder::default()
     }
@@ -22,6 +23,7 @@ impl Hypervisor {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Hypervisor {
     const NAME: &'static str = "Hypervisor";
     const FIELDS: &'static [&'static str] = &["hypervisor_type", "csd_hypervisor"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -83,6 +85,7 @@ impl HypervisorBuilder {
         self
     }
     /// Returns the built [`Hypervisor`].
+    #[inline]
     pub fn build(self) -> Hypervisor {
         self.inner
     }

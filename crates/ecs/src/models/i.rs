@@ -14,11 +14,13 @@ pub struct Image {
 }
 impl Image {
     /// Starts a [`ImageBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ImageBuilder {
         ImageBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Image {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -29,6 +31,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Image {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Image {
     const NAME: &'static str = "Image";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -67,6 +70,7 @@ impl ImageBuilder {
         self
     }
     /// Returns the built [`Image`].
+    #[inline]
     pub fn build(self) -> Image {
         self.inner
     }
@@ -82,6 +86,7 @@ pub struct InterfaceAttachableQuantity {
 }
 impl InterfaceAttachableQuantity {
     /// Starts a [`InterfaceAttachableQuantityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InterfaceAttachableQuantityBuilder {
         InterfaceAttachableQuantityBuilder::default()
     }
@@ -89,6 +94,7 @@ impl InterfaceAttachableQuantity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InterfaceAttachableQuantity {
     const NAME: &'static str = "InterfaceAttachableQuantity";
     const FIELDS: &'static [&'static str] = &["free_nic"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -127,6 +133,7 @@ impl InterfaceAttachableQuantityBuilder {
         self
     }
     /// Returns the built [`InterfaceAttachableQuantity`].
+    #[inline]
     pub fn build(self) -> InterfaceAttachableQuantity {
         self.inner
     }
@@ -168,10 +175,12 @@ pub struct InterfaceAttachment {
 }
 impl InterfaceAttachment {
     /// Starts a [`InterfaceAttachmentBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InterfaceAttachmentBuilder {
         InterfaceAttachmentBuilder::default()
     }
     /// The items of [`fixed_ips`](Self::fixed_ips), empty when absent.
+    #[inline]
     pub fn fixed_ips(&self) -> &[ServerInterfaceFixedIp] {
         self.fixed_ips.as_deref().unwrap_or_default()
     }
@@ -191,6 +200,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InterfaceAttachment {
         "multiqueue_num",
         "pci_address",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -365,6 +375,7 @@ impl InterfaceAttachmentBuilder {
         self
     }
     /// Returns the built [`InterfaceAttachment`].
+    #[inline]
     pub fn build(self) -> InterfaceAttachment {
         self.inner
     }
@@ -410,10 +421,12 @@ pub struct InterfaceExt {
 }
 impl InterfaceExt {
     /// Starts a [`InterfaceExtBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InterfaceExtBuilder {
         InterfaceExtBuilder::default()
     }
     /// The items of [`fixed_ips`](Self::fixed_ips), empty when absent.
+    #[inline]
     pub fn fixed_ips(&self) -> &[FixedIp] {
         self.fixed_ips.as_deref().unwrap_or_default()
     }
@@ -433,6 +446,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InterfaceExt {
         "multiqueue_num",
         "pci_address",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -627,6 +641,7 @@ impl InterfaceExtBuilder {
         self
     }
     /// Returns the built [`InterfaceExt`].
+    #[inline]
     pub fn build(self) -> InterfaceExt {
         self.inner
     }
@@ -641,6 +656,7 @@ pub struct Ipv6Bandwidth {
 }
 impl Ipv6Bandwidth {
     /// Starts a [`Ipv6BandwidthBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> Ipv6BandwidthBuilder {
         Ipv6BandwidthBuilder::default()
     }
@@ -649,6 +665,7 @@ impl Ipv6Bandwidth {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Ipv6Bandwidth {
     const NAME: &'static str = "Ipv6Bandwidth";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -688,6 +705,7 @@ impl Ipv6BandwidthBuilder {
         self
     }
     /// Returns the built [`Ipv6Bandwidth`].
+    #[inline]
     pub fn build(self) -> Ipv6Bandwidth {
         self.inner
     }

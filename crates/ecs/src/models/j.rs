@@ -22,10 +22,12 @@ pub struct JobEntities {
 }
 impl JobEntities {
     /// Starts a [`JobEntitiesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> JobEntitiesBuilder {
         JobEntitiesBuilder::default()
     }
     /// The items of [`sub_jobs`](Self::sub_jobs), empty when absent.
+    #[inline]
     pub fn sub_jobs(&self) -> &[SubJob] {
         self.sub_jobs.as_deref().unwrap_or_default()
     }
@@ -38,6 +40,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for JobEntities {
         "sub_jobs",
         "sub_jobs_total",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -129,6 +132,7 @@ impl JobEntitiesBuilder {
         self
     }
     /// Returns the built [`JobEntities`].
+    #[inline]
     pub fn build(self) -> JobEntities {
         self.inner
     }

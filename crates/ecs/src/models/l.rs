@@ -44,11 +44,13 @@ pub struct LaunchTemplate {
 }
 impl LaunchTemplate {
     /// Starts a [`LaunchTemplateBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LaunchTemplateBuilder {
         LaunchTemplateBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for LaunchTemplate {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -73,6 +75,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for LaunchTemplate {
         "default_version",
         "latest_version",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -199,6 +202,7 @@ impl LaunchTemplateBuilder {
         self
     }
     /// Returns the built [`LaunchTemplate`].
+    #[inline]
     pub fn build(self) -> LaunchTemplate {
         self.inner
     }
@@ -224,11 +228,13 @@ pub struct LaunchTemplateOption {
 }
 impl LaunchTemplateOption {
     /// Starts a [`LaunchTemplateOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LaunchTemplateOptionBuilder {
         LaunchTemplateOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for LaunchTemplateOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -245,6 +251,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for LaunchTemplateOption {
         "description",
         "version_description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -328,6 +335,7 @@ impl LaunchTemplateOptionBuilder {
         self
     }
     /// Returns the built [`LaunchTemplateOption`].
+    #[inline]
     pub fn build(self) -> LaunchTemplateOption {
         self.inner
     }
@@ -351,11 +359,13 @@ pub struct Link {
 }
 impl Link {
     /// Starts a [`LinkBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> LinkBuilder {
         LinkBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Link {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -366,6 +376,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Link {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Link {
     const NAME: &'static str = "Link";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -417,6 +428,7 @@ impl LinkBuilder {
         self
     }
     /// Returns the built [`Link`].
+    #[inline]
     pub fn build(self) -> Link {
         self.inner
     }
@@ -438,19 +450,23 @@ pub struct ListCloudServersResponse {
 }
 impl ListCloudServersResponse {
     /// Starts a [`ListCloudServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListCloudServersResponseBuilder {
         ListCloudServersResponseBuilder::default()
     }
     /// The items of [`servers`](Self::servers), empty when absent.
+    #[inline]
     pub fn servers(&self) -> &[CloudServer] {
         self.servers.as_deref().unwrap_or_default()
     }
     /// The items of [`servers_links`](Self::servers_links), empty when absent.
+    #[inline]
     pub fn servers_links(&self) -> &[PageLink] {
         self.servers_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListCloudServersResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -462,6 +478,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListCloudServersRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCloudServersResponse {
     const NAME: &'static str = "ListCloudServersResponse";
     const FIELDS: &'static [&'static str] = &["servers", "servers_links", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -544,6 +561,7 @@ impl ListCloudServersResponseBuilder {
         self
     }
     /// Returns the built [`ListCloudServersResponse`].
+    #[inline]
     pub fn build(self) -> ListCloudServersResponse {
         self.inner
     }
@@ -559,6 +577,7 @@ pub struct ListEventsResponsePageInfo {
 }
 impl ListEventsResponsePageInfo {
     /// Starts a [`ListEventsResponsePageInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEventsResponsePageInfoBuilder {
         ListEventsResponsePageInfoBuilder::default()
     }
@@ -566,6 +585,7 @@ impl ListEventsResponsePageInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEventsResponsePageInfo {
     const NAME: &'static str = "ListEventsResponsePageInfo";
     const FIELDS: &'static [&'static str] = &["next_marker"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -604,6 +624,7 @@ impl ListEventsResponsePageInfoBuilder {
         self
     }
     /// Returns the built [`ListEventsResponsePageInfo`].
+    #[inline]
     pub fn build(self) -> ListEventsResponsePageInfo {
         self.inner
     }
@@ -633,15 +654,18 @@ pub struct ListFlavorSellPoliciesResponse {
 }
 impl ListFlavorSellPoliciesResponse {
     /// Starts a [`ListFlavorSellPoliciesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFlavorSellPoliciesResponseBuilder {
         ListFlavorSellPoliciesResponseBuilder::default()
     }
     /// The items of [`sell_policies`](Self::sell_policies), empty when absent.
+    #[inline]
     pub fn sell_policies(&self) -> &[ListFlavorSellPoliciesResult] {
         self.sell_policies.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorSellPoliciesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -652,6 +676,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorSellPoliciesR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorSellPoliciesResponse {
     const NAME: &'static str = "ListFlavorSellPoliciesResponse";
     const FIELDS: &'static [&'static str] = &["count", "sell_policies"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -718,6 +743,7 @@ impl ListFlavorSellPoliciesResponseBuilder {
         self
     }
     /// Returns the built [`ListFlavorSellPoliciesResponse`].
+    #[inline]
     pub fn build(self) -> ListFlavorSellPoliciesResponse {
         self.inner
     }
@@ -759,11 +785,13 @@ pub struct ListFlavorSellPoliciesResult {
 }
 impl ListFlavorSellPoliciesResult {
     /// Starts a [`ListFlavorSellPoliciesResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFlavorSellPoliciesResultBuilder {
         ListFlavorSellPoliciesResultBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorSellPoliciesResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -785,6 +813,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorSellPoliciesResu
         "sell_mode",
         "spot_options",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -893,6 +922,7 @@ impl ListFlavorSellPoliciesResultBuilder {
         self
     }
     /// Returns the built [`ListFlavorSellPoliciesResult`].
+    #[inline]
     pub fn build(self) -> ListFlavorSellPoliciesResult {
         self.inner
     }
@@ -934,15 +964,18 @@ pub struct ListFlavorsResponse {
 }
 impl ListFlavorsResponse {
     /// Starts a [`ListFlavorsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFlavorsResponseBuilder {
         ListFlavorsResponseBuilder::default()
     }
     /// The items of [`flavors`](Self::flavors), empty when absent.
+    #[inline]
     pub fn flavors(&self) -> &[Flavor] {
         self.flavors.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -953,6 +986,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlavorsResponse {
     const NAME: &'static str = "ListFlavorsResponse";
     const FIELDS: &'static [&'static str] = &["flavors"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1000,6 +1034,7 @@ impl ListFlavorsResponseBuilder {
         self
     }
     /// Returns the built [`ListFlavorsResponse`].
+    #[inline]
     pub fn build(self) -> ListFlavorsResponse {
         self.inner
     }
@@ -1023,10 +1058,12 @@ pub struct ListLaunchTemplateVersionsResponse {
 }
 impl ListLaunchTemplateVersionsResponse {
     /// Starts a [`ListLaunchTemplateVersionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListLaunchTemplateVersionsResponseBuilder {
         ListLaunchTemplateVersionsResponseBuilder::default()
     }
     /// The items of [`launch_template_versions`](Self::launch_template_versions), empty when absent.
+    #[inline]
     pub fn launch_template_versions(&self) -> &[TemplateVersion] {
         self.launch_template_versions.as_deref().unwrap_or_default()
     }
@@ -1035,6 +1072,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListLaunchTemplateVersionsResponse {
     const NAME: &'static str = "ListLaunchTemplateVersionsResponse";
     const FIELDS: &'static [&'static str] = &["launch_template_versions", "page_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1123,6 +1161,7 @@ impl ListLaunchTemplateVersionsResponseBuilder {
         self
     }
     /// Returns the built [`ListLaunchTemplateVersionsResponse`].
+    #[inline]
     pub fn build(self) -> ListLaunchTemplateVersionsResponse {
         self.inner
     }
@@ -1179,15 +1218,18 @@ pub struct ListRecycleBinServersResponse {
 }
 impl ListRecycleBinServersResponse {
     /// Starts a [`ListRecycleBinServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListRecycleBinServersResponseBuilder {
         ListRecycleBinServersResponseBuilder::default()
     }
     /// The items of [`servers`](Self::servers), empty when absent.
+    #[inline]
     pub fn servers(&self) -> &[ServerDetail] {
         self.servers.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListRecycleBinServersResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1198,6 +1240,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListRecycleBinServersRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRecycleBinServersResponse {
     const NAME: &'static str = "ListRecycleBinServersResponse";
     const FIELDS: &'static [&'static str] = &["servers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1245,6 +1288,7 @@ impl ListRecycleBinServersResponseBuilder {
         self
     }
     /// Returns the built [`ListRecycleBinServersResponse`].
+    #[inline]
     pub fn build(self) -> ListRecycleBinServersResponse {
         self.inner
     }
@@ -1260,15 +1304,18 @@ pub struct ListResizeFlavorsResponse {
 }
 impl ListResizeFlavorsResponse {
     /// Starts a [`ListResizeFlavorsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListResizeFlavorsResponseBuilder {
         ListResizeFlavorsResponseBuilder::default()
     }
     /// The items of [`flavors`](Self::flavors), empty when absent.
+    #[inline]
     pub fn flavors(&self) -> &[ListResizeFlavorsResult] {
         self.flavors.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResizeFlavorsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1279,6 +1326,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResizeFlavorsRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResizeFlavorsResponse {
     const NAME: &'static str = "ListResizeFlavorsResponse";
     const FIELDS: &'static [&'static str] = &["flavors"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1326,6 +1374,7 @@ impl ListResizeFlavorsResponseBuilder {
         self
     }
     /// Returns the built [`ListResizeFlavorsResponse`].
+    #[inline]
     pub fn build(self) -> ListResizeFlavorsResponse {
         self.inner
     }
@@ -1430,15 +1479,18 @@ pub struct ListResizeFlavorsResult {
 }
 impl ListResizeFlavorsResult {
     /// Starts a [`ListResizeFlavorsResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListResizeFlavorsResultBuilder {
         ListResizeFlavorsResultBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[FlavorLink] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResizeFlavorsResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1484,6 +1536,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResizeFlavorsResult {
         "extra_specs",
         "instance_quota",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1728,6 +1781,7 @@ impl ListResizeFlavorsResultBuilder {
         self
     }
     /// Returns the built [`ListResizeFlavorsResult`].
+    #[inline]
     pub fn build(self) -> ListResizeFlavorsResult {
         self.inner
     }
@@ -1776,15 +1830,18 @@ pub struct ListScheduledEventsResponse {
 }
 impl ListScheduledEventsResponse {
     /// Starts a [`ListScheduledEventsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListScheduledEventsResponseBuilder {
         ListScheduledEventsResponseBuilder::default()
     }
     /// The items of [`events`](Self::events), empty when absent.
+    #[inline]
     pub fn events(&self) -> &[EventResponse] {
         self.events.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListScheduledEventsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1795,6 +1852,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListScheduledEventsResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListScheduledEventsResponse {
     const NAME: &'static str = "ListScheduledEventsResponse";
     const FIELDS: &'static [&'static str] = &["events", "page_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1855,6 +1913,7 @@ impl ListScheduledEventsResponseBuilder {
         self
     }
     /// Returns the built [`ListScheduledEventsResponse`].
+    #[inline]
     pub fn build(self) -> ListScheduledEventsResponse {
         self.inner
     }
@@ -1890,15 +1949,18 @@ pub struct ListServerAzInfo {
 }
 impl ListServerAzInfo {
     /// Starts a [`ListServerAzInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServerAzInfoBuilder {
         ListServerAzInfoBuilder::default()
     }
     /// The items of [`az_group_ids`](Self::az_group_ids), empty when absent.
+    #[inline]
     pub fn az_group_ids(&self) -> &[String] {
         self.az_group_ids.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerAzInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1917,6 +1979,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerAzInfo {
         "az_group_ids",
         "category",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2052,6 +2115,7 @@ impl ListServerAzInfoBuilder {
         self
     }
     /// Returns the built [`ListServerAzInfo`].
+    #[inline]
     pub fn build(self) -> ListServerAzInfo {
         self.inner
     }
@@ -2067,15 +2131,18 @@ pub struct ListServerAzInfoResponse {
 }
 impl ListServerAzInfoResponse {
     /// Starts a [`ListServerAzInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServerAzInfoResponseBuilder {
         ListServerAzInfoResponseBuilder::default()
     }
     /// The items of [`availability_zones`](Self::availability_zones), empty when absent.
+    #[inline]
     pub fn availability_zones(&self) -> &[ListServerAzInfo] {
         self.availability_zones.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerAzInfoResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2086,6 +2153,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerAzInfoRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerAzInfoResponse {
     const NAME: &'static str = "ListServerAzInfoResponse";
     const FIELDS: &'static [&'static str] = &["availability_zones"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2146,6 +2214,7 @@ impl ListServerAzInfoResponseBuilder {
         self
     }
     /// Returns the built [`ListServerAzInfoResponse`].
+    #[inline]
     pub fn build(self) -> ListServerAzInfoResponse {
         self.inner
     }
@@ -2174,10 +2243,12 @@ pub struct ListServerBlockDevicesResponse {
 }
 impl ListServerBlockDevicesResponse {
     /// Starts a [`ListServerBlockDevicesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServerBlockDevicesResponseBuilder {
         ListServerBlockDevicesResponseBuilder::default()
     }
     /// The items of [`volume_attachments`](Self::volume_attachments), empty when absent.
+    #[inline]
     pub fn volume_attachments(&self) -> &[ServerBlockDevice] {
         self.volume_attachments.as_deref().unwrap_or_default()
     }
@@ -2185,6 +2256,7 @@ impl ListServerBlockDevicesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerBlockDevicesResponse {
     const NAME: &'static str = "ListServerBlockDevicesResponse";
     const FIELDS: &'static [&'static str] = &["attachableQuantity", "volumeAttachments"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2269,6 +2341,7 @@ impl ListServerBlockDevicesResponseBuilder {
         self
     }
     /// Returns the built [`ListServerBlockDevicesResponse`].
+    #[inline]
     pub fn build(self) -> ListServerBlockDevicesResponse {
         self.inner
     }
@@ -2284,6 +2357,7 @@ pub struct ListServerGroupsPageInfoResult {
 }
 impl ListServerGroupsPageInfoResult {
     /// Starts a [`ListServerGroupsPageInfoResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServerGroupsPageInfoResultBuilder {
         ListServerGroupsPageInfoResultBuilder::default()
     }
@@ -2291,6 +2365,7 @@ impl ListServerGroupsPageInfoResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerGroupsPageInfoResult {
     const NAME: &'static str = "ListServerGroupsPageInfoResult";
     const FIELDS: &'static [&'static str] = &["next_marker"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2329,6 +2404,7 @@ impl ListServerGroupsPageInfoResultBuilder {
         self
     }
     /// Returns the built [`ListServerGroupsPageInfoResult`].
+    #[inline]
     pub fn build(self) -> ListServerGroupsPageInfoResult {
         self.inner
     }
@@ -2347,15 +2423,18 @@ pub struct ListServerGroupsResponse {
 }
 impl ListServerGroupsResponse {
     /// Starts a [`ListServerGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServerGroupsResponseBuilder {
         ListServerGroupsResponseBuilder::default()
     }
     /// The items of [`server_groups`](Self::server_groups), empty when absent.
+    #[inline]
     pub fn server_groups(&self) -> &[ListServerGroupsResult] {
         self.server_groups.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerGroupsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2366,6 +2445,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerGroupsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerGroupsResponse {
     const NAME: &'static str = "ListServerGroupsResponse";
     const FIELDS: &'static [&'static str] = &["server_groups", "page_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2438,6 +2518,7 @@ impl ListServerGroupsResponseBuilder {
         self
     }
     /// Returns the built [`ListServerGroupsResponse`].
+    #[inline]
     pub fn build(self) -> ListServerGroupsResponse {
         self.inner
     }
@@ -2476,19 +2557,23 @@ pub struct ListServerGroupsResult {
 }
 impl ListServerGroupsResult {
     /// Starts a [`ListServerGroupsResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServerGroupsResultBuilder {
         ListServerGroupsResultBuilder::default()
     }
     /// The items of [`members`](Self::members), empty when absent.
+    #[inline]
     pub fn members(&self) -> &[String] {
         self.members.as_deref().unwrap_or_default()
     }
     /// The items of [`policies`](Self::policies), empty when absent.
+    #[inline]
     pub fn policies(&self) -> &[String] {
         self.policies.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerGroupsResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2509,6 +2594,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerGroupsResult {
         "name",
         "policies",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2623,6 +2709,7 @@ impl ListServerGroupsResultBuilder {
         self
     }
     /// Returns the built [`ListServerGroupsResult`].
+    #[inline]
     pub fn build(self) -> ListServerGroupsResult {
         self.inner
     }
@@ -2651,10 +2738,12 @@ pub struct ListServerInterfacesResponse {
 }
 impl ListServerInterfacesResponse {
     /// Starts a [`ListServerInterfacesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServerInterfacesResponseBuilder {
         ListServerInterfacesResponseBuilder::default()
     }
     /// The items of [`interface_attachments`](Self::interface_attachments), empty when absent.
+    #[inline]
     pub fn interface_attachments(&self) -> &[InterfaceAttachment] {
         self.interface_attachments.as_deref().unwrap_or_default()
     }
@@ -2665,6 +2754,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerInterfacesRespon
         "attachableQuantity",
         "interfaceAttachments",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2749,6 +2839,7 @@ impl ListServerInterfacesResponseBuilder {
         self
     }
     /// Returns the built [`ListServerInterfacesResponse`].
+    #[inline]
     pub fn build(self) -> ListServerInterfacesResponse {
         self.inner
     }
@@ -2764,15 +2855,18 @@ pub struct ListServerTagsResponse {
 }
 impl ListServerTagsResponse {
     /// Starts a [`ListServerTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServerTagsResponseBuilder {
         ListServerTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ProjectTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2783,6 +2877,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServerTagsResponse {
     const NAME: &'static str = "ListServerTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2830,6 +2925,7 @@ impl ListServerTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListServerTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListServerTagsResponse {
         self.inner
     }
@@ -2850,10 +2946,12 @@ pub struct ListServerVolumeAttachmentsResponse {
 }
 impl ListServerVolumeAttachmentsResponse {
     /// Starts a [`ListServerVolumeAttachmentsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServerVolumeAttachmentsResponseBuilder {
         ListServerVolumeAttachmentsResponseBuilder::default()
     }
     /// The items of [`volume_attachments`](Self::volume_attachments), empty when absent.
+    #[inline]
     pub fn volume_attachments(&self) -> &[ServerVolumeAttachment] {
         self.volume_attachments.as_deref().unwrap_or_default()
     }
@@ -2862,6 +2960,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListServerVolumeAttachmentsResponse {
     const NAME: &'static str = "ListServerVolumeAttachmentsResponse";
     const FIELDS: &'static [&'static str] = &["volumeAttachments"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2922,6 +3021,7 @@ impl ListServerVolumeAttachmentsResponseBuilder {
         self
     }
     /// Returns the built [`ListServerVolumeAttachmentsResponse`].
+    #[inline]
     pub fn build(self) -> ListServerVolumeAttachmentsResponse {
         self.inner
     }
@@ -2956,11 +3056,13 @@ pub struct ListServersByTagRequestBody {
 }
 impl ListServersByTagRequestBody {
     /// Starts a [`ListServersByTagRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServersByTagRequestBodyBuilder {
         ListServersByTagRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersByTagRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2982,6 +3084,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersByTagRequestBod
         "not_tags",
         "matches",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3113,6 +3216,7 @@ impl ListServersByTagRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListServersByTagRequestBody`].
+    #[inline]
     pub fn build(self) -> ListServersByTagRequestBody {
         self.inner
     }
@@ -3131,15 +3235,18 @@ pub struct ListServersByTagResponse {
 }
 impl ListServersByTagResponse {
     /// Starts a [`ListServersByTagResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServersByTagResponseBuilder {
         ListServersByTagResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ServerResource] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersByTagResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3150,6 +3257,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersByTagRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersByTagResponse {
     const NAME: &'static str = "ListServersByTagResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3210,6 +3318,7 @@ impl ListServersByTagResponseBuilder {
         self
     }
     /// Returns the built [`ListServersByTagResponse`].
+    #[inline]
     pub fn build(self) -> ListServersByTagResponse {
         self.inner
     }
@@ -3228,15 +3337,18 @@ pub struct ListServersDetailsResponse {
 }
 impl ListServersDetailsResponse {
     /// Starts a [`ListServersDetailsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListServersDetailsResponseBuilder {
         ListServersDetailsResponseBuilder::default()
     }
     /// The items of [`servers`](Self::servers), empty when absent.
+    #[inline]
     pub fn servers(&self) -> &[ServerDetail] {
         self.servers.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersDetailsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3247,6 +3359,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersDetailsRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListServersDetailsResponse {
     const NAME: &'static str = "ListServersDetailsResponse";
     const FIELDS: &'static [&'static str] = &["count", "servers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3307,6 +3420,7 @@ impl ListServersDetailsResponseBuilder {
         self
     }
     /// Returns the built [`ListServersDetailsResponse`].
+    #[inline]
     pub fn build(self) -> ListServersDetailsResponse {
         self.inner
     }
@@ -3330,15 +3444,18 @@ pub struct ListTemplatesResponse {
 }
 impl ListTemplatesResponse {
     /// Starts a [`ListTemplatesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTemplatesResponseBuilder {
         ListTemplatesResponseBuilder::default()
     }
     /// The items of [`launch_templates`](Self::launch_templates), empty when absent.
+    #[inline]
     pub fn launch_templates(&self) -> &[LaunchTemplate] {
         self.launch_templates.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTemplatesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3349,6 +3466,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTemplatesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTemplatesResponse {
     const NAME: &'static str = "ListTemplatesResponse";
     const FIELDS: &'static [&'static str] = &["launch_templates", "page_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3426,6 +3544,7 @@ impl ListTemplatesResponseBuilder {
         self
     }
     /// Returns the built [`ListTemplatesResponse`].
+    #[inline]
     pub fn build(self) -> ListTemplatesResponse {
         self.inner
     }

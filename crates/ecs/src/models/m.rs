@@ -15,6 +15,7 @@ pub struct MarketModel {
 }
 impl MarketModel {
     /// Starts a [`MarketModelBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MarketModelBuilder {
         MarketModelBuilder::default()
     }
@@ -22,6 +23,7 @@ impl MarketModel {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MarketModel {
     const NAME: &'static str = "MarketModel";
     const FIELDS: &'static [&'static str] = &["charge_mode", "prepaid_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -73,6 +75,7 @@ impl MarketModelBuilder {
         self
     }
     /// Returns the built [`MarketModel`].
+    #[inline]
     pub fn build(self) -> MarketModel {
         self.inner
     }
@@ -101,6 +104,7 @@ pub struct MarketModelPrepaidInfo {
 }
 impl MarketModelPrepaidInfo {
     /// Starts a [`MarketModelPrepaidInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MarketModelPrepaidInfoBuilder {
         MarketModelPrepaidInfoBuilder::default()
     }
@@ -108,6 +112,7 @@ impl MarketModelPrepaidInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MarketModelPrepaidInfo {
     const NAME: &'static str = "MarketModelPrepaidInfo";
     const FIELDS: &'static [&'static str] = &["expired_time"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -148,6 +153,7 @@ impl MarketModelPrepaidInfoBuilder {
         self
     }
     /// Returns the built [`MarketModelPrepaidInfo`].
+    #[inline]
     pub fn build(self) -> MarketModelPrepaidInfo {
         self.inner
     }
@@ -163,6 +169,7 @@ pub struct MigrateServerOption {
 }
 impl MigrateServerOption {
     /// Starts a [`MigrateServerOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MigrateServerOptionBuilder {
         MigrateServerOptionBuilder::default()
     }
@@ -172,6 +179,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerOption {
     const NAME: &'static str = "MigrateServerOption";
     const FIELDS: &'static [&'static str] = &["dedicated_host_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -216,6 +224,7 @@ impl MigrateServerOptionBuilder {
         self
     }
     /// Returns the built [`MigrateServerOption`].
+    #[inline]
     pub fn build(self) -> MigrateServerOption {
         self.inner
     }
@@ -232,11 +241,13 @@ pub struct MigrateServerRequestBody {
 }
 impl MigrateServerRequestBody {
     /// Starts a [`MigrateServerRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MigrateServerRequestBodyBuilder {
         MigrateServerRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -248,6 +259,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerRequestBody {
     const NAME: &'static str = "MigrateServerRequestBody";
     const FIELDS: &'static [&'static str] = &["migrate"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -287,6 +299,7 @@ impl MigrateServerRequestBodyBuilder {
         self
     }
     /// Returns the built [`MigrateServerRequestBody`].
+    #[inline]
     pub fn build(self) -> MigrateServerRequestBody {
         self.inner
     }
@@ -302,6 +315,7 @@ pub struct MigrateServerResponse {
 }
 impl MigrateServerResponse {
     /// Starts a [`MigrateServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MigrateServerResponseBuilder {
         MigrateServerResponseBuilder::default()
     }
@@ -309,6 +323,7 @@ impl MigrateServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateServerResponse {
     const NAME: &'static str = "MigrateServerResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -347,6 +362,7 @@ impl MigrateServerResponseBuilder {
         self
     }
     /// Returns the built [`MigrateServerResponse`].
+    #[inline]
     pub fn build(self) -> MigrateServerResponse {
         self.inner
     }

@@ -50,11 +50,13 @@ pub struct NetworkAddresses {
 }
 impl NetworkAddresses {
     /// Starts a [`NetworkAddressesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NetworkAddressesBuilder {
         NetworkAddressesBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NetworkAddresses {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -76,6 +78,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NetworkAddresses {
         "OS-EXT-IPS:type",
         "primary",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -194,6 +197,7 @@ impl NetworkAddressesBuilder {
         self
     }
     /// Returns the built [`NetworkAddresses`].
+    #[inline]
     pub fn build(self) -> NetworkAddresses {
         self.inner
     }
@@ -224,14 +228,17 @@ pub struct NetworkInterfaces {
 }
 impl NetworkInterfaces {
     /// Starts a [`NetworkInterfacesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NetworkInterfacesBuilder {
         NetworkInterfacesBuilder::default()
     }
     /// The items of [`ip_addresses`](Self::ip_addresses), empty when absent.
+    #[inline]
     pub fn ip_addresses(&self) -> &[String] {
         self.ip_addresses.as_deref().unwrap_or_default()
     }
     /// The items of [`ipv6_addresses`](Self::ipv6_addresses), empty when absent.
+    #[inline]
     pub fn ipv6_addresses(&self) -> &[String] {
         self.ipv6_addresses.as_deref().unwrap_or_default()
     }
@@ -246,6 +253,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NetworkInterfaces {
         "subnet_id",
         "association",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -367,6 +375,7 @@ impl NetworkInterfacesBuilder {
         self
     }
     /// Returns the built [`NetworkInterfaces`].
+    #[inline]
     pub fn build(self) -> NetworkInterfaces {
         self.inner
     }
@@ -383,11 +392,13 @@ pub struct NovaAddSecurityGroupOption {
 }
 impl NovaAddSecurityGroupOption {
     /// Starts a [`NovaAddSecurityGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaAddSecurityGroupOptionBuilder {
         NovaAddSecurityGroupOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAddSecurityGroupOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -399,6 +410,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAddSecurityGroupOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAddSecurityGroupOption {
     const NAME: &'static str = "NovaAddSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -438,6 +450,7 @@ impl NovaAddSecurityGroupOptionBuilder {
         self
     }
     /// Returns the built [`NovaAddSecurityGroupOption`].
+    #[inline]
     pub fn build(self) -> NovaAddSecurityGroupOption {
         self.inner
     }
@@ -454,12 +467,14 @@ pub struct NovaAssociateSecurityGroupRequestBody {
 }
 impl NovaAssociateSecurityGroupRequestBody {
     /// Starts a [`NovaAssociateSecurityGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaAssociateSecurityGroupRequestBodyBuilder {
         NovaAssociateSecurityGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NovaAssociateSecurityGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -472,6 +487,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NovaAssociateSecurityGroupRequestBody {
     const NAME: &'static str = "NovaAssociateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["addSecurityGroup"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -522,6 +538,7 @@ impl NovaAssociateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`NovaAssociateSecurityGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> NovaAssociateSecurityGroupRequestBody {
         self.inner
     }
@@ -536,6 +553,7 @@ pub struct NovaAttachInterfaceFixedIp {
 }
 impl NovaAttachInterfaceFixedIp {
     /// Starts a [`NovaAttachInterfaceFixedIpBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaAttachInterfaceFixedIpBuilder {
         NovaAttachInterfaceFixedIpBuilder::default()
     }
@@ -544,6 +562,7 @@ impl NovaAttachInterfaceFixedIp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceFixedIp {
     const NAME: &'static str = "NovaAttachInterfaceFixedIp";
     const FIELDS: &'static [&'static str] = &["ip_address"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -583,6 +602,7 @@ impl NovaAttachInterfaceFixedIpBuilder {
         self
     }
     /// Returns the built [`NovaAttachInterfaceFixedIp`].
+    #[inline]
     pub fn build(self) -> NovaAttachInterfaceFixedIp {
         self.inner
     }
@@ -604,6 +624,7 @@ pub struct NovaAttachInterfaceOption {
 }
 impl NovaAttachInterfaceOption {
     /// Starts a [`NovaAttachInterfaceOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaAttachInterfaceOptionBuilder {
         NovaAttachInterfaceOptionBuilder::default()
     }
@@ -613,6 +634,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceOption {
     const NAME: &'static str = "NovaAttachInterfaceOption";
     const FIELDS: &'static [&'static str] = &["fixed_ips", "net_id", "port_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -693,6 +715,7 @@ impl NovaAttachInterfaceOptionBuilder {
         self
     }
     /// Returns the built [`NovaAttachInterfaceOption`].
+    #[inline]
     pub fn build(self) -> NovaAttachInterfaceOption {
         self.inner
     }
@@ -709,11 +732,13 @@ pub struct NovaAttachInterfaceRequestBody {
 }
 impl NovaAttachInterfaceRequestBody {
     /// Starts a [`NovaAttachInterfaceRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaAttachInterfaceRequestBodyBuilder {
         NovaAttachInterfaceRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -725,6 +750,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceRequestBody {
     const NAME: &'static str = "NovaAttachInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["interfaceAttachment"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -775,6 +801,7 @@ impl NovaAttachInterfaceRequestBodyBuilder {
         self
     }
     /// Returns the built [`NovaAttachInterfaceRequestBody`].
+    #[inline]
     pub fn build(self) -> NovaAttachInterfaceRequestBody {
         self.inner
     }
@@ -795,11 +822,13 @@ pub struct NovaAttachInterfaceResponse {
 }
 impl NovaAttachInterfaceResponse {
     /// Starts a [`NovaAttachInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaAttachInterfaceResponseBuilder {
         NovaAttachInterfaceResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -810,6 +839,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAttachInterfaceResponse {
     const NAME: &'static str = "NovaAttachInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["interfaceAttachment"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -859,6 +889,7 @@ impl NovaAttachInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`NovaAttachInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> NovaAttachInterfaceResponse {
         self.inner
     }
@@ -892,15 +923,18 @@ pub struct NovaAvailabilityZone {
 }
 impl NovaAvailabilityZone {
     /// Starts a [`NovaAvailabilityZoneBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaAvailabilityZoneBuilder {
         NovaAvailabilityZoneBuilder::default()
     }
     /// The items of [`hosts`](Self::hosts), empty when absent.
+    #[inline]
     pub fn hosts(&self) -> &[String] {
         self.hosts.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAvailabilityZone {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -913,6 +947,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAvailabilityZone {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAvailabilityZone {
     const NAME: &'static str = "NovaAvailabilityZone";
     const FIELDS: &'static [&'static str] = &["hosts", "zoneName", "zoneState"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -983,6 +1018,7 @@ impl NovaAvailabilityZoneBuilder {
         self
     }
     /// Returns the built [`NovaAvailabilityZone`].
+    #[inline]
     pub fn build(self) -> NovaAvailabilityZone {
         self.inner
     }
@@ -1000,11 +1036,13 @@ pub struct NovaAvailabilityZoneState {
 }
 impl NovaAvailabilityZoneState {
     /// Starts a [`NovaAvailabilityZoneStateBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaAvailabilityZoneStateBuilder {
         NovaAvailabilityZoneStateBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAvailabilityZoneState {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1015,6 +1053,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAvailabilityZoneSta
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaAvailabilityZoneState {
     const NAME: &'static str = "NovaAvailabilityZoneState";
     const FIELDS: &'static [&'static str] = &["available"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1053,6 +1092,7 @@ impl NovaAvailabilityZoneStateBuilder {
         self
     }
     /// Returns the built [`NovaAvailabilityZoneState`].
+    #[inline]
     pub fn build(self) -> NovaAvailabilityZoneState {
         self.inner
     }
@@ -1079,11 +1119,13 @@ pub struct NovaCreateKeypairOption {
 }
 impl NovaCreateKeypairOption {
     /// Starts a [`NovaCreateKeypairOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaCreateKeypairOptionBuilder {
         NovaCreateKeypairOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1095,6 +1137,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairOption
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairOption {
     const NAME: &'static str = "NovaCreateKeypairOption";
     const FIELDS: &'static [&'static str] = &["public_key", "type", "name", "user_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1173,6 +1216,7 @@ impl NovaCreateKeypairOptionBuilder {
         self
     }
     /// Returns the built [`NovaCreateKeypairOption`].
+    #[inline]
     pub fn build(self) -> NovaCreateKeypairOption {
         self.inner
     }
@@ -1200,11 +1244,13 @@ pub struct NovaCreateKeypairRequestBody {
 }
 impl NovaCreateKeypairRequestBody {
     /// Starts a [`NovaCreateKeypairRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaCreateKeypairRequestBodyBuilder {
         NovaCreateKeypairRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1216,6 +1262,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairRequestBody {
     const NAME: &'static str = "NovaCreateKeypairRequestBody";
     const FIELDS: &'static [&'static str] = &["keypair"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1255,6 +1302,7 @@ impl NovaCreateKeypairRequestBodyBuilder {
         self
     }
     /// Returns the built [`NovaCreateKeypairRequestBody`].
+    #[inline]
     pub fn build(self) -> NovaCreateKeypairRequestBody {
         self.inner
     }
@@ -1270,11 +1318,13 @@ pub struct NovaCreateKeypairResponse {
 }
 impl NovaCreateKeypairResponse {
     /// Starts a [`NovaCreateKeypairResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaCreateKeypairResponseBuilder {
         NovaCreateKeypairResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1285,6 +1335,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateKeypairResponse {
     const NAME: &'static str = "NovaCreateKeypairResponse";
     const FIELDS: &'static [&'static str] = &["keypair"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1323,6 +1374,7 @@ impl NovaCreateKeypairResponseBuilder {
         self
     }
     /// Returns the built [`NovaCreateKeypairResponse`].
+    #[inline]
     pub fn build(self) -> NovaCreateKeypairResponse {
         self.inner
     }
@@ -1415,6 +1467,7 @@ pub struct NovaCreateServersOption {
 }
 impl NovaCreateServersOption {
     /// Starts a [`NovaCreateServersOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaCreateServersOptionBuilder {
         NovaCreateServersOptionBuilder::default()
     }
@@ -1448,6 +1501,7 @@ impl std::fmt::Debug for NovaCreateServersOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1481,6 +1535,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersOption {
         "OS-DCF:diskConfig",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1828,6 +1883,7 @@ impl NovaCreateServersOptionBuilder {
         self
     }
     /// Returns the built [`NovaCreateServersOption`].
+    #[inline]
     pub fn build(self) -> NovaCreateServersOption {
         self.inner
     }
@@ -1861,11 +1917,13 @@ pub struct NovaCreateServersRequestBody {
 }
 impl NovaCreateServersRequestBody {
     /// Starts a [`NovaCreateServersRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaCreateServersRequestBodyBuilder {
         NovaCreateServersRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1877,6 +1935,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersRequestBody {
     const NAME: &'static str = "NovaCreateServersRequestBody";
     const FIELDS: &'static [&'static str] = &["server", "os:scheduler_hints"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1940,6 +1999,7 @@ impl NovaCreateServersRequestBodyBuilder {
         self
     }
     /// Returns the built [`NovaCreateServersRequestBody`].
+    #[inline]
     pub fn build(self) -> NovaCreateServersRequestBody {
         self.inner
     }
@@ -1955,11 +2015,13 @@ pub struct NovaCreateServersResponse {
 }
 impl NovaCreateServersResponse {
     /// Starts a [`NovaCreateServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaCreateServersResponseBuilder {
         NovaCreateServersResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1970,6 +2032,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersResponse {
     const NAME: &'static str = "NovaCreateServersResponse";
     const FIELDS: &'static [&'static str] = &["server"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2008,6 +2071,7 @@ impl NovaCreateServersResponseBuilder {
         self
     }
     /// Returns the built [`NovaCreateServersResponse`].
+    #[inline]
     pub fn build(self) -> NovaCreateServersResponse {
         self.inner
     }
@@ -2056,14 +2120,17 @@ pub struct NovaCreateServersResult {
 }
 impl NovaCreateServersResult {
     /// Starts a [`NovaCreateServersResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaCreateServersResultBuilder {
         NovaCreateServersResultBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[NovaLink] {
         self.links.as_deref().unwrap_or_default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[NovaServerSecurityGroup] {
         self.security_groups.as_deref().unwrap_or_default()
     }
@@ -2085,6 +2152,7 @@ impl std::fmt::Debug for NovaCreateServersResult {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2106,6 +2174,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersResult {
         "reservation_id",
         "adminPass",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2251,6 +2320,7 @@ impl NovaCreateServersResultBuilder {
         self
     }
     /// Returns the built [`NovaCreateServersResult`].
+    #[inline]
     pub fn build(self) -> NovaCreateServersResult {
         self.inner
     }
@@ -2297,6 +2367,7 @@ pub struct NovaCreateServersSchedulerHint {
 }
 impl NovaCreateServersSchedulerHint {
     /// Starts a [`NovaCreateServersSchedulerHintBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaCreateServersSchedulerHintBuilder {
         NovaCreateServersSchedulerHintBuilder::default()
     }
@@ -2313,6 +2384,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaCreateServersScheduler
         "tenancy",
         "dedicated_host_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2458,6 +2530,7 @@ impl NovaCreateServersSchedulerHintBuilder {
         self
     }
     /// Returns the built [`NovaCreateServersSchedulerHint`].
+    #[inline]
     pub fn build(self) -> NovaCreateServersSchedulerHint {
         self.inner
     }
@@ -2474,12 +2547,14 @@ pub struct NovaDisassociateSecurityGroupRequestBody {
 }
 impl NovaDisassociateSecurityGroupRequestBody {
     /// Starts a [`NovaDisassociateSecurityGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaDisassociateSecurityGroupRequestBodyBuilder {
         NovaDisassociateSecurityGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NovaDisassociateSecurityGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2492,6 +2567,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NovaDisassociateSecurityGroupRequestBody {
     const NAME: &'static str = "NovaDisassociateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["removeSecurityGroup"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2542,6 +2618,7 @@ impl NovaDisassociateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`NovaDisassociateSecurityGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> NovaDisassociateSecurityGroupRequestBody {
         self.inner
     }
@@ -2583,6 +2660,7 @@ pub struct NovaKeypair {
 }
 impl NovaKeypair {
     /// Starts a [`NovaKeypairBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaKeypairBuilder {
         NovaKeypairBuilder::default()
     }
@@ -2604,6 +2682,7 @@ impl std::fmt::Debug for NovaKeypair {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaKeypair {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2625,6 +2704,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaKeypair {
         "user_id",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2728,6 +2808,7 @@ impl NovaKeypairBuilder {
         self
     }
     /// Returns the built [`NovaKeypair`].
+    #[inline]
     pub fn build(self) -> NovaKeypair {
         self.inner
     }
@@ -2788,11 +2869,13 @@ pub struct NovaKeypairDetail {
 }
 impl NovaKeypairDetail {
     /// Starts a [`NovaKeypairDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaKeypairDetailBuilder {
         NovaKeypairDetailBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaKeypairDetail {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2822,6 +2905,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaKeypairDetail {
         "user_id",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2977,6 +3061,7 @@ impl NovaKeypairDetailBuilder {
         self
     }
     /// Returns the built [`NovaKeypairDetail`].
+    #[inline]
     pub fn build(self) -> NovaKeypairDetail {
         self.inner
     }
@@ -3000,11 +3085,13 @@ pub struct NovaLink {
 }
 impl NovaLink {
     /// Starts a [`NovaLinkBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaLinkBuilder {
         NovaLinkBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaLink {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3015,6 +3102,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaLink {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaLink {
     const NAME: &'static str = "NovaLink";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3066,6 +3154,7 @@ impl NovaLinkBuilder {
         self
     }
     /// Returns the built [`NovaLink`].
+    #[inline]
     pub fn build(self) -> NovaLink {
         self.inner
     }
@@ -3102,16 +3191,19 @@ pub struct NovaListAvailabilityZonesResponse {
 }
 impl NovaListAvailabilityZonesResponse {
     /// Starts a [`NovaListAvailabilityZonesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaListAvailabilityZonesResponseBuilder {
         NovaListAvailabilityZonesResponseBuilder::default()
     }
     /// The items of [`availability_zone_info`](Self::availability_zone_info), empty when absent.
+    #[inline]
     pub fn availability_zone_info(&self) -> &[NovaAvailabilityZone] {
         self.availability_zone_info.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NovaListAvailabilityZonesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3122,6 +3214,7 @@ for NovaListAvailabilityZonesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListAvailabilityZonesResponse {
     const NAME: &'static str = "NovaListAvailabilityZonesResponse";
     const FIELDS: &'static [&'static str] = &["availabilityZoneInfo"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3185,6 +3278,7 @@ impl NovaListAvailabilityZonesResponseBuilder {
         self
     }
     /// Returns the built [`NovaListAvailabilityZonesResponse`].
+    #[inline]
     pub fn build(self) -> NovaListAvailabilityZonesResponse {
         self.inner
     }
@@ -3200,15 +3294,18 @@ pub struct NovaListKeypairsResponse {
 }
 impl NovaListKeypairsResponse {
     /// Starts a [`NovaListKeypairsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaListKeypairsResponseBuilder {
         NovaListKeypairsResponseBuilder::default()
     }
     /// The items of [`keypairs`](Self::keypairs), empty when absent.
+    #[inline]
     pub fn keypairs(&self) -> &[NovaListKeypairsResult] {
         self.keypairs.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListKeypairsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3219,6 +3316,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListKeypairsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListKeypairsResponse {
     const NAME: &'static str = "NovaListKeypairsResponse";
     const FIELDS: &'static [&'static str] = &["keypairs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3266,6 +3364,7 @@ impl NovaListKeypairsResponseBuilder {
         self
     }
     /// Returns the built [`NovaListKeypairsResponse`].
+    #[inline]
     pub fn build(self) -> NovaListKeypairsResponse {
         self.inner
     }
@@ -3283,11 +3382,13 @@ pub struct NovaListKeypairsResult {
 }
 impl NovaListKeypairsResult {
     /// Starts a [`NovaListKeypairsResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaListKeypairsResultBuilder {
         NovaListKeypairsResultBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListKeypairsResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3298,6 +3399,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListKeypairsResult 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListKeypairsResult {
     const NAME: &'static str = "NovaListKeypairsResult";
     const FIELDS: &'static [&'static str] = &["keypair"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3336,6 +3438,7 @@ impl NovaListKeypairsResultBuilder {
         self
     }
     /// Returns the built [`NovaListKeypairsResult`].
+    #[inline]
     pub fn build(self) -> NovaListKeypairsResult {
         self.inner
     }
@@ -3351,16 +3454,19 @@ pub struct NovaListServerSecurityGroupsResponse {
 }
 impl NovaListServerSecurityGroupsResponse {
     /// Starts a [`NovaListServerSecurityGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaListServerSecurityGroupsResponseBuilder {
         NovaListServerSecurityGroupsResponseBuilder::default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[NovaSecurityGroup] {
         self.security_groups.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NovaListServerSecurityGroupsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3372,6 +3478,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NovaListServerSecurityGroupsResponse {
     const NAME: &'static str = "NovaListServerSecurityGroupsResponse";
     const FIELDS: &'static [&'static str] = &["security_groups"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3421,6 +3528,7 @@ impl NovaListServerSecurityGroupsResponseBuilder {
         self
     }
     /// Returns the built [`NovaListServerSecurityGroupsResponse`].
+    #[inline]
     pub fn build(self) -> NovaListServerSecurityGroupsResponse {
         self.inner
     }
@@ -3439,19 +3547,23 @@ pub struct NovaListServersDetailsResponse {
 }
 impl NovaListServersDetailsResponse {
     /// Starts a [`NovaListServersDetailsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaListServersDetailsResponseBuilder {
         NovaListServersDetailsResponseBuilder::default()
     }
     /// The items of [`servers`](Self::servers), empty when absent.
+    #[inline]
     pub fn servers(&self) -> &[NovaServer] {
         self.servers.as_deref().unwrap_or_default()
     }
     /// The items of [`servers_links`](Self::servers_links), empty when absent.
+    #[inline]
     pub fn servers_links(&self) -> &[PageLink] {
         self.servers_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListServersDetailsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3463,6 +3575,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListServersDetailsR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListServersDetailsResponse {
     const NAME: &'static str = "NovaListServersDetailsResponse";
     const FIELDS: &'static [&'static str] = &["servers", "servers_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3532,6 +3645,7 @@ impl NovaListServersDetailsResponseBuilder {
         self
     }
     /// Returns the built [`NovaListServersDetailsResponse`].
+    #[inline]
     pub fn build(self) -> NovaListServersDetailsResponse {
         self.inner
     }
@@ -3614,19 +3728,23 @@ pub struct NovaListServersResponse {
 }
 impl NovaListServersResponse {
     /// Starts a [`NovaListServersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaListServersResponseBuilder {
         NovaListServersResponseBuilder::default()
     }
     /// The items of [`servers`](Self::servers), empty when absent.
+    #[inline]
     pub fn servers(&self) -> &[NovaSimpleServer] {
         self.servers.as_deref().unwrap_or_default()
     }
     /// The items of [`servers_links`](Self::servers_links), empty when absent.
+    #[inline]
     pub fn servers_links(&self) -> &[PageLink] {
         self.servers_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListServersResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3638,6 +3756,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListServersResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListServersResponse {
     const NAME: &'static str = "NovaListServersResponse";
     const FIELDS: &'static [&'static str] = &["servers", "servers_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3707,6 +3826,7 @@ impl NovaListServersResponseBuilder {
         self
     }
     /// Returns the built [`NovaListServersResponse`].
+    #[inline]
     pub fn build(self) -> NovaListServersResponse {
         self.inner
     }
@@ -3786,15 +3906,18 @@ pub struct NovaListVersionsResponse {
 }
 impl NovaListVersionsResponse {
     /// Starts a [`NovaListVersionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaListVersionsResponseBuilder {
         NovaListVersionsResponseBuilder::default()
     }
     /// The items of [`versions`](Self::versions), empty when absent.
+    #[inline]
     pub fn versions(&self) -> &[NovaVersion] {
         self.versions.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListVersionsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3805,6 +3928,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListVersionsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaListVersionsResponse {
     const NAME: &'static str = "NovaListVersionsResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3852,6 +3976,7 @@ impl NovaListVersionsResponseBuilder {
         self
     }
     /// Returns the built [`NovaListVersionsResponse`].
+    #[inline]
     pub fn build(self) -> NovaListVersionsResponse {
         self.inner
     }
@@ -3894,11 +4019,13 @@ pub struct NovaNetwork {
 }
 impl NovaNetwork {
     /// Starts a [`NovaNetworkBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaNetworkBuilder {
         NovaNetworkBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaNetwork {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3917,6 +4044,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaNetwork {
         "OS-EXT-IPS-MAC:mac_addr",
         "OS-EXT-IPS:type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4004,6 +4132,7 @@ impl NovaNetworkBuilder {
         self
     }
     /// Returns the built [`NovaNetwork`].
+    #[inline]
     pub fn build(self) -> NovaNetwork {
         self.inner
     }
@@ -4020,11 +4149,13 @@ pub struct NovaRemoveSecurityGroupOption {
 }
 impl NovaRemoveSecurityGroupOption {
     /// Starts a [`NovaRemoveSecurityGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaRemoveSecurityGroupOptionBuilder {
         NovaRemoveSecurityGroupOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaRemoveSecurityGroupOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4036,6 +4167,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaRemoveSecurityGroup
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaRemoveSecurityGroupOption {
     const NAME: &'static str = "NovaRemoveSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4075,6 +4207,7 @@ impl NovaRemoveSecurityGroupOptionBuilder {
         self
     }
     /// Returns the built [`NovaRemoveSecurityGroupOption`].
+    #[inline]
     pub fn build(self) -> NovaRemoveSecurityGroupOption {
         self.inner
     }
@@ -4112,15 +4245,18 @@ pub struct NovaSecurityGroup {
 }
 impl NovaSecurityGroup {
     /// Starts a [`NovaSecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaSecurityGroupBuilder {
         NovaSecurityGroupBuilder::default()
     }
     /// The items of [`rules`](Self::rules), empty when absent.
+    #[inline]
     pub fn rules(&self) -> &[NovaSecurityGroupCommonRule] {
         self.rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroup {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4141,6 +4277,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroup {
         "tenant_id",
         "rules",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4240,6 +4377,7 @@ impl NovaSecurityGroupBuilder {
         self
     }
     /// Returns the built [`NovaSecurityGroup`].
+    #[inline]
     pub fn build(self) -> NovaSecurityGroup {
         self.inner
     }
@@ -4258,6 +4396,7 @@ pub struct NovaSecurityGroupCommonGroup {
 }
 impl NovaSecurityGroupCommonGroup {
     /// Starts a [`NovaSecurityGroupCommonGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaSecurityGroupCommonGroupBuilder {
         NovaSecurityGroupCommonGroupBuilder::default()
     }
@@ -4266,6 +4405,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroupCommonGroup {
     const NAME: &'static str = "NovaSecurityGroupCommonGroup";
     const FIELDS: &'static [&'static str] = &["name", "tenant_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4317,6 +4457,7 @@ impl NovaSecurityGroupCommonGroupBuilder {
         self
     }
     /// Returns the built [`NovaSecurityGroupCommonGroup`].
+    #[inline]
     pub fn build(self) -> NovaSecurityGroupCommonGroup {
         self.inner
     }
@@ -4332,6 +4473,7 @@ pub struct NovaSecurityGroupCommonIpRange {
 }
 impl NovaSecurityGroupCommonIpRange {
     /// Starts a [`NovaSecurityGroupCommonIpRangeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaSecurityGroupCommonIpRangeBuilder {
         NovaSecurityGroupCommonIpRangeBuilder::default()
     }
@@ -4340,6 +4482,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroupCommonIpRange {
     const NAME: &'static str = "NovaSecurityGroupCommonIpRange";
     const FIELDS: &'static [&'static str] = &["cidr"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4378,6 +4521,7 @@ impl NovaSecurityGroupCommonIpRangeBuilder {
         self
     }
     /// Returns the built [`NovaSecurityGroupCommonIpRange`].
+    #[inline]
     pub fn build(self) -> NovaSecurityGroupCommonIpRange {
         self.inner
     }
@@ -4426,11 +4570,13 @@ pub struct NovaSecurityGroupCommonRule {
 }
 impl NovaSecurityGroupCommonRule {
     /// Starts a [`NovaSecurityGroupCommonRuleBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaSecurityGroupCommonRuleBuilder {
         NovaSecurityGroupCommonRuleBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommonRule {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4455,6 +4601,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSecurityGroupCommonRul
         "parent_group_id",
         "to_port",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4579,6 +4726,7 @@ impl NovaSecurityGroupCommonRuleBuilder {
         self
     }
     /// Returns the built [`NovaSecurityGroupCommonRule`].
+    #[inline]
     pub fn build(self) -> NovaSecurityGroupCommonRule {
         self.inner
     }
@@ -4911,22 +5059,27 @@ pub struct NovaServer {
 }
 impl NovaServer {
     /// Starts a [`NovaServerBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerBuilder {
         NovaServerBuilder::default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[NovaServerSecurityGroup] {
         self.security_groups.as_deref().unwrap_or_default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[NovaLink] {
         self.links.as_deref().unwrap_or_default()
     }
     /// The items of [`os_extended_volumes_volumes_attached`](Self::os_extended_volumes_volumes_attached), empty when absent.
+    #[inline]
     pub fn os_extended_volumes_volumes_attached(&self) -> &[NovaServerVolume] {
         self.os_extended_volumes_volumes_attached.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -5013,6 +5166,7 @@ impl std::fmt::Debug for NovaServer {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServer {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5110,6 +5264,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServer {
         "progress",
         "os:scheduler_hints",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5894,6 +6049,7 @@ impl NovaServerBuilder {
         self
     }
     /// Returns the built [`NovaServer`].
+    #[inline]
     pub fn build(self) -> NovaServer {
         self.inner
     }
@@ -5937,11 +6093,13 @@ pub struct NovaServerBlockDeviceMapping {
 }
 impl NovaServerBlockDeviceMapping {
     /// Starts a [`NovaServerBlockDeviceMappingBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerBlockDeviceMappingBuilder {
         NovaServerBlockDeviceMappingBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerBlockDeviceMapping {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5963,6 +6121,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerBlockDeviceMappi
         "volume_size",
         "volume_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6130,6 +6289,7 @@ impl NovaServerBlockDeviceMappingBuilder {
         self
     }
     /// Returns the built [`NovaServerBlockDeviceMapping`].
+    #[inline]
     pub fn build(self) -> NovaServerBlockDeviceMapping {
         self.inner
     }
@@ -6178,6 +6338,7 @@ pub struct NovaServerFault {
 }
 impl NovaServerFault {
     /// Starts a [`NovaServerFaultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerFaultBuilder {
         NovaServerFaultBuilder::default()
     }
@@ -6185,6 +6346,7 @@ impl NovaServerFault {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerFault {
     const NAME: &'static str = "NovaServerFault";
     const FIELDS: &'static [&'static str] = &["code", "created", "message", "details"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6262,6 +6424,7 @@ impl NovaServerFaultBuilder {
         self
     }
     /// Returns the built [`NovaServerFault`].
+    #[inline]
     pub fn build(self) -> NovaServerFault {
         self.inner
     }
@@ -6301,15 +6464,18 @@ pub struct NovaServerFlavor {
 }
 impl NovaServerFlavor {
     /// Starts a [`NovaServerFlavorBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerFlavorBuilder {
         NovaServerFlavorBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[NovaLink] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerFlavor {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6330,6 +6496,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerFlavor {
         "original_name",
         "extra_specs",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6492,6 +6659,7 @@ impl NovaServerFlavorBuilder {
         self
     }
     /// Returns the built [`NovaServerFlavor`].
+    #[inline]
     pub fn build(self) -> NovaServerFlavor {
         self.inner
     }
@@ -6530,15 +6698,18 @@ pub struct NovaServerImage {
 }
 impl NovaServerImage {
     /// Starts a [`NovaServerImageBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerImageBuilder {
         NovaServerImageBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[NovaLink] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerImage {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6549,6 +6720,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerImage {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerImage {
     const NAME: &'static str = "NovaServerImage";
     const FIELDS: &'static [&'static str] = &["id", "links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6609,6 +6781,7 @@ impl NovaServerImageBuilder {
         self
     }
     /// Returns the built [`NovaServerImage`].
+    #[inline]
     pub fn build(self) -> NovaServerImage {
         self.inner
     }
@@ -6646,15 +6819,18 @@ pub struct NovaServerInterfaceDetail {
 }
 impl NovaServerInterfaceDetail {
     /// Starts a [`NovaServerInterfaceDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerInterfaceDetailBuilder {
         NovaServerInterfaceDetailBuilder::default()
     }
     /// The items of [`fixed_ips`](Self::fixed_ips), empty when absent.
+    #[inline]
     pub fn fixed_ips(&self) -> &[NovaServerInterfaceFixedIp] {
         self.fixed_ips.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerInterfaceDetail {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6675,6 +6851,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerInterfaceDetail 
         "port_id",
         "port_state",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6780,6 +6957,7 @@ impl NovaServerInterfaceDetailBuilder {
         self
     }
     /// Returns the built [`NovaServerInterfaceDetail`].
+    #[inline]
     pub fn build(self) -> NovaServerInterfaceDetail {
         self.inner
     }
@@ -6802,11 +6980,13 @@ pub struct NovaServerInterfaceFixedIp {
 }
 impl NovaServerInterfaceFixedIp {
     /// Starts a [`NovaServerInterfaceFixedIpBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerInterfaceFixedIpBuilder {
         NovaServerInterfaceFixedIpBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerInterfaceFixedIp {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6818,6 +6998,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerInterfaceFixe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerInterfaceFixedIp {
     const NAME: &'static str = "NovaServerInterfaceFixedIp";
     const FIELDS: &'static [&'static str] = &["ip_address", "subnet_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6869,6 +7050,7 @@ impl NovaServerInterfaceFixedIpBuilder {
         self
     }
     /// Returns the built [`NovaServerInterfaceFixedIp`].
+    #[inline]
     pub fn build(self) -> NovaServerInterfaceFixedIp {
         self.inner
     }
@@ -6890,6 +7072,7 @@ pub struct NovaServerNetwork {
 }
 impl NovaServerNetwork {
     /// Starts a [`NovaServerNetworkBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerNetworkBuilder {
         NovaServerNetworkBuilder::default()
     }
@@ -6899,6 +7082,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerNetwork {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerNetwork {
     const NAME: &'static str = "NovaServerNetwork";
     const FIELDS: &'static [&'static str] = &["port", "uuid", "fixed_ip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6964,6 +7148,7 @@ impl NovaServerNetworkBuilder {
         self
     }
     /// Returns the built [`NovaServerNetwork`].
+    #[inline]
     pub fn build(self) -> NovaServerNetwork {
         self.inner
     }
@@ -7064,14 +7249,17 @@ pub struct NovaServerSchedulerHints {
 }
 impl NovaServerSchedulerHints {
     /// Starts a [`NovaServerSchedulerHintsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerSchedulerHintsBuilder {
         NovaServerSchedulerHintsBuilder::default()
     }
     /// The items of [`tenancy`](Self::tenancy), empty when absent.
+    #[inline]
     pub fn tenancy(&self) -> &[NovaServerSchedulerHintsTenancy] {
         self.tenancy.as_deref().unwrap_or_default()
     }
     /// The items of [`dedicated_host_id`](Self::dedicated_host_id), empty when absent.
+    #[inline]
     pub fn dedicated_host_id(&self) -> &[String] {
         self.dedicated_host_id.as_deref().unwrap_or_default()
     }
@@ -7079,6 +7267,7 @@ impl NovaServerSchedulerHints {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerSchedulerHints {
     const NAME: &'static str = "NovaServerSchedulerHints";
     const FIELDS: &'static [&'static str] = &["tenancy", "dedicated_host_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7159,6 +7348,7 @@ impl NovaServerSchedulerHintsBuilder {
         self
     }
     /// Returns the built [`NovaServerSchedulerHints`].
+    #[inline]
     pub fn build(self) -> NovaServerSchedulerHints {
         self.inner
     }
@@ -7184,6 +7374,7 @@ pub struct NovaServerSecurityGroup {
 }
 impl NovaServerSecurityGroup {
     /// Starts a [`NovaServerSecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerSecurityGroupBuilder {
         NovaServerSecurityGroupBuilder::default()
     }
@@ -7192,6 +7383,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerSecurityGroup
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerSecurityGroup {
     const NAME: &'static str = "NovaServerSecurityGroup";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7230,6 +7422,7 @@ impl NovaServerSecurityGroupBuilder {
         self
     }
     /// Returns the built [`NovaServerSecurityGroup`].
+    #[inline]
     pub fn build(self) -> NovaServerSecurityGroup {
         self.inner
     }
@@ -7288,11 +7481,13 @@ pub struct NovaServerVolume {
 }
 impl NovaServerVolume {
     /// Starts a [`NovaServerVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaServerVolumeBuilder {
         NovaServerVolumeBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerVolume {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7303,6 +7498,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerVolume {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaServerVolume {
     const NAME: &'static str = "NovaServerVolume";
     const FIELDS: &'static [&'static str] = &["id", "delete_on_termination"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7359,6 +7555,7 @@ impl NovaServerVolumeBuilder {
         self
     }
     /// Returns the built [`NovaServerVolume`].
+    #[inline]
     pub fn build(self) -> NovaServerVolume {
         self.inner
     }
@@ -7374,6 +7571,7 @@ pub struct NovaShowFlavorExtraSpecsResponse {
 }
 impl NovaShowFlavorExtraSpecsResponse {
     /// Starts a [`NovaShowFlavorExtraSpecsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaShowFlavorExtraSpecsResponseBuilder {
         NovaShowFlavorExtraSpecsResponseBuilder::default()
     }
@@ -7381,6 +7579,7 @@ impl NovaShowFlavorExtraSpecsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowFlavorExtraSpecsResponse {
     const NAME: &'static str = "NovaShowFlavorExtraSpecsResponse";
     const FIELDS: &'static [&'static str] = &["extra_specs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7425,6 +7624,7 @@ impl NovaShowFlavorExtraSpecsResponseBuilder {
         self
     }
     /// Returns the built [`NovaShowFlavorExtraSpecsResponse`].
+    #[inline]
     pub fn build(self) -> NovaShowFlavorExtraSpecsResponse {
         self.inner
     }
@@ -7440,11 +7640,13 @@ pub struct NovaShowKeypairResponse {
 }
 impl NovaShowKeypairResponse {
     /// Starts a [`NovaShowKeypairResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaShowKeypairResponseBuilder {
         NovaShowKeypairResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowKeypairResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7455,6 +7657,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowKeypairResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowKeypairResponse {
     const NAME: &'static str = "NovaShowKeypairResponse";
     const FIELDS: &'static [&'static str] = &["keypair"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7493,6 +7696,7 @@ impl NovaShowKeypairResponseBuilder {
         self
     }
     /// Returns the built [`NovaShowKeypairResponse`].
+    #[inline]
     pub fn build(self) -> NovaShowKeypairResponse {
         self.inner
     }
@@ -7513,12 +7717,14 @@ pub struct NovaShowServerInterfaceResponse {
 }
 impl NovaShowServerInterfaceResponse {
     /// Starts a [`NovaShowServerInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaShowServerInterfaceResponseBuilder {
         NovaShowServerInterfaceResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NovaShowServerInterfaceResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7529,6 +7735,7 @@ for NovaShowServerInterfaceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowServerInterfaceResponse {
     const NAME: &'static str = "NovaShowServerInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["interfaceAttachment"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7578,6 +7785,7 @@ impl NovaShowServerInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`NovaShowServerInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> NovaShowServerInterfaceResponse {
         self.inner
     }
@@ -7593,11 +7801,13 @@ pub struct NovaShowServerResponse {
 }
 impl NovaShowServerResponse {
     /// Starts a [`NovaShowServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaShowServerResponseBuilder {
         NovaShowServerResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowServerResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7608,6 +7818,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowServerResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowServerResponse {
     const NAME: &'static str = "NovaShowServerResponse";
     const FIELDS: &'static [&'static str] = &["server"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7646,6 +7857,7 @@ impl NovaShowServerResponseBuilder {
         self
     }
     /// Returns the built [`NovaShowServerResponse`].
+    #[inline]
     pub fn build(self) -> NovaShowServerResponse {
         self.inner
     }
@@ -7661,11 +7873,13 @@ pub struct NovaShowVersionResponse {
 }
 impl NovaShowVersionResponse {
     /// Starts a [`NovaShowVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaShowVersionResponseBuilder {
         NovaShowVersionResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowVersionResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7676,6 +7890,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowVersionResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaShowVersionResponse {
     const NAME: &'static str = "NovaShowVersionResponse";
     const FIELDS: &'static [&'static str] = &["version"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7714,6 +7929,7 @@ impl NovaShowVersionResponseBuilder {
         self
     }
     /// Returns the built [`NovaShowVersionResponse`].
+    #[inline]
     pub fn build(self) -> NovaShowVersionResponse {
         self.inner
     }
@@ -7744,11 +7960,13 @@ pub struct NovaSimpleKeypair {
 }
 impl NovaSimpleKeypair {
     /// Starts a [`NovaSimpleKeypairBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaSimpleKeypairBuilder {
         NovaSimpleKeypairBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSimpleKeypair {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7766,6 +7984,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSimpleKeypair {
         "public_key",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7843,6 +8062,7 @@ impl NovaSimpleKeypairBuilder {
         self
     }
     /// Returns the built [`NovaSimpleKeypair`].
+    #[inline]
     pub fn build(self) -> NovaSimpleKeypair {
         self.inner
     }
@@ -7870,15 +8090,18 @@ pub struct NovaSimpleServer {
 }
 impl NovaSimpleServer {
     /// Starts a [`NovaSimpleServerBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaSimpleServerBuilder {
         NovaSimpleServerBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[NovaLink] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSimpleServer {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7891,6 +8114,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSimpleServer {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaSimpleServer {
     const NAME: &'static str = "NovaSimpleServer";
     const FIELDS: &'static [&'static str] = &["name", "id", "links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7964,6 +8188,7 @@ impl NovaSimpleServerBuilder {
         self
     }
     /// Returns the built [`NovaSimpleServer`].
+    #[inline]
     pub fn build(self) -> NovaSimpleServer {
         self.inner
     }
@@ -8008,15 +8233,18 @@ pub struct NovaVersion {
 }
 impl NovaVersion {
     /// Starts a [`NovaVersionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaVersionBuilder {
         NovaVersionBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[NovaLink] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersion {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8039,6 +8267,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaVersion {
         "version",
         "updated",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8151,6 +8380,7 @@ impl NovaVersionBuilder {
         self
     }
     /// Returns the built [`NovaVersion`].
+    #[inline]
     pub fn build(self) -> NovaVersion {
         self.inner
     }
@@ -8203,19 +8433,23 @@ pub struct NovaVersionDetail {
 }
 impl NovaVersionDetail {
     /// Starts a [`NovaVersionDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaVersionDetailBuilder {
         NovaVersionDetailBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[NovaLink] {
         self.links.as_deref().unwrap_or_default()
     }
     /// The items of [`media_types`](Self::media_types), empty when absent.
+    #[inline]
     pub fn media_types(&self) -> &[NovaVersionMediaType] {
         self.media_types.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersionDetail {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8240,6 +8474,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaVersionDetail {
         "updated",
         "version",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8374,6 +8609,7 @@ impl NovaVersionDetailBuilder {
         self
     }
     /// Returns the built [`NovaVersionDetail`].
+    #[inline]
     pub fn build(self) -> NovaVersionDetail {
         self.inner
     }
@@ -8410,11 +8646,13 @@ pub struct NovaVersionMediaType {
 }
 impl NovaVersionMediaType {
     /// Starts a [`NovaVersionMediaTypeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NovaVersionMediaTypeBuilder {
         NovaVersionMediaTypeBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersionMediaType {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8425,6 +8663,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersionMediaType {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NovaVersionMediaType {
     const NAME: &'static str = "NovaVersionMediaType";
     const FIELDS: &'static [&'static str] = &["base", "type"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8476,6 +8715,7 @@ impl NovaVersionMediaTypeBuilder {
         self
     }
     /// Returns the built [`NovaVersionMediaType`].
+    #[inline]
     pub fn build(self) -> NovaVersionMediaType {
         self.inner
     }

@@ -19,11 +19,13 @@ pub struct PageLink {
 }
 impl PageLink {
     /// Starts a [`PageLinkBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PageLinkBuilder {
         PageLinkBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PageLink {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -34,6 +36,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PageLink {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PageLink {
     const NAME: &'static str = "PageLink";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -85,6 +88,7 @@ impl PageLinkBuilder {
         self
     }
     /// Returns the built [`PageLink`].
+    #[inline]
     pub fn build(self) -> PageLink {
         self.inner
     }
@@ -222,6 +226,7 @@ pub struct PostPaidServer {
 }
 impl PostPaidServer {
     /// Starts a [`PostPaidServerBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerBuilder {
         PostPaidServerBuilder::default()
     }
@@ -265,6 +270,7 @@ impl std::fmt::Debug for PostPaidServer {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServer {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -315,6 +321,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServer {
         "metadata_options",
         "enclave_options",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -832,6 +839,7 @@ impl PostPaidServerBuilder {
         self
     }
     /// Returns the built [`PostPaidServer`].
+    #[inline]
     pub fn build(self) -> PostPaidServer {
         self.inner
     }
@@ -898,11 +906,13 @@ pub struct PostPaidServerDataVolume {
 }
 impl PostPaidServerDataVolume {
     /// Starts a [`PostPaidServerDataVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerDataVolumeBuilder {
         PostPaidServerDataVolumeBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerDataVolume {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -929,6 +939,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerDataVolume {
         "data_image_id",
         "delete_on_termination",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1163,6 +1174,7 @@ impl PostPaidServerDataVolumeBuilder {
         self
     }
     /// Returns the built [`PostPaidServerDataVolume`].
+    #[inline]
     pub fn build(self) -> PostPaidServerDataVolume {
         self.inner
     }
@@ -1200,6 +1212,7 @@ pub struct PostPaidServerDataVolumeExtendParam {
 }
 impl PostPaidServerDataVolumeExtendParam {
     /// Starts a [`PostPaidServerDataVolumeExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerDataVolumeExtendParamBuilder {
         PostPaidServerDataVolumeExtendParamBuilder::default()
     }
@@ -1213,6 +1226,7 @@ for PostPaidServerDataVolumeExtendParam {
         "resourceType",
         "snapshotId",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1288,6 +1302,7 @@ impl PostPaidServerDataVolumeExtendParamBuilder {
         self
     }
     /// Returns the built [`PostPaidServerDataVolumeExtendParam`].
+    #[inline]
     pub fn build(self) -> PostPaidServerDataVolumeExtendParam {
         self.inner
     }
@@ -1311,6 +1326,7 @@ pub struct PostPaidServerDataVolumeMetadata {
 }
 impl PostPaidServerDataVolumeMetadata {
     /// Starts a [`PostPaidServerDataVolumeMetadataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerDataVolumeMetadataBuilder {
         PostPaidServerDataVolumeMetadataBuilder::default()
     }
@@ -1319,6 +1335,7 @@ impl PostPaidServerDataVolumeMetadata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerDataVolumeMetadata {
     const NAME: &'static str = "PostPaidServerDataVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1378,6 +1395,7 @@ impl PostPaidServerDataVolumeMetadataBuilder {
         self
     }
     /// Returns the built [`PostPaidServerDataVolumeMetadata`].
+    #[inline]
     pub fn build(self) -> PostPaidServerDataVolumeMetadata {
         self.inner
     }
@@ -1431,11 +1449,13 @@ pub struct PostPaidServerEip {
 }
 impl PostPaidServerEip {
     /// Starts a [`PostPaidServerEipBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerEipBuilder {
         PostPaidServerEipBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEip {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1448,6 +1468,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEip {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEip {
     const NAME: &'static str = "PostPaidServerEip";
     const FIELDS: &'static [&'static str] = &["iptype", "bandwidth", "extendparam"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1519,6 +1540,7 @@ impl PostPaidServerEipBuilder {
         self
     }
     /// Returns the built [`PostPaidServerEip`].
+    #[inline]
     pub fn build(self) -> PostPaidServerEip {
         self.inner
     }
@@ -1548,11 +1570,13 @@ pub struct PostPaidServerEipBandwidth {
 }
 impl PostPaidServerEipBandwidth {
     /// Starts a [`PostPaidServerEipBandwidthBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerEipBandwidthBuilder {
         PostPaidServerEipBandwidthBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEipBandwidth {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1564,6 +1588,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEipBandwi
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEipBandwidth {
     const NAME: &'static str = "PostPaidServerEipBandwidth";
     const FIELDS: &'static [&'static str] = &["size", "sharetype", "chargemode", "id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1648,6 +1673,7 @@ impl PostPaidServerEipBandwidthBuilder {
         self
     }
     /// Returns the built [`PostPaidServerEipBandwidth`].
+    #[inline]
     pub fn build(self) -> PostPaidServerEipBandwidth {
         self.inner
     }
@@ -1676,6 +1702,7 @@ pub struct PostPaidServerEipExtendParam {
 }
 impl PostPaidServerEipExtendParam {
     /// Starts a [`PostPaidServerEipExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerEipExtendParamBuilder {
         PostPaidServerEipExtendParamBuilder::default()
     }
@@ -1684,6 +1711,7 @@ impl PostPaidServerEipExtendParam {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerEipExtendParam {
     const NAME: &'static str = "PostPaidServerEipExtendParam";
     const FIELDS: &'static [&'static str] = &["chargingMode"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1729,6 +1757,7 @@ impl PostPaidServerEipExtendParamBuilder {
         self
     }
     /// Returns the built [`PostPaidServerEipExtendParam`].
+    #[inline]
     pub fn build(self) -> PostPaidServerEipExtendParam {
         self.inner
     }
@@ -1805,6 +1834,7 @@ pub struct PostPaidServerExtendParam {
 }
 impl PostPaidServerExtendParam {
     /// Starts a [`PostPaidServerExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerExtendParamBuilder {
         PostPaidServerExtendParamBuilder::default()
     }
@@ -1825,6 +1855,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerExtendParam 
         "spot_duration_count",
         "CB_CSBS_BACKUP",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2035,6 +2066,7 @@ impl PostPaidServerExtendParamBuilder {
         self
     }
     /// Returns the built [`PostPaidServerExtendParam`].
+    #[inline]
     pub fn build(self) -> PostPaidServerExtendParam {
         self.inner
     }
@@ -2058,6 +2090,7 @@ pub struct PostPaidServerIpv6Bandwidth {
 }
 impl PostPaidServerIpv6Bandwidth {
     /// Starts a [`PostPaidServerIpv6BandwidthBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerIpv6BandwidthBuilder {
         PostPaidServerIpv6BandwidthBuilder::default()
     }
@@ -2066,6 +2099,7 @@ impl PostPaidServerIpv6Bandwidth {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerIpv6Bandwidth {
     const NAME: &'static str = "PostPaidServerIpv6Bandwidth";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2105,6 +2139,7 @@ impl PostPaidServerIpv6BandwidthBuilder {
         self
     }
     /// Returns the built [`PostPaidServerIpv6Bandwidth`].
+    #[inline]
     pub fn build(self) -> PostPaidServerIpv6Bandwidth {
         self.inner
     }
@@ -2144,6 +2179,7 @@ pub struct PostPaidServerNic {
 }
 impl PostPaidServerNic {
     /// Starts a [`PostPaidServerNicBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerNicBuilder {
         PostPaidServerNicBuilder::default()
     }
@@ -2161,6 +2197,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerNic {
         "allowed_address_pairs",
         "efi_enable",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2308,6 +2345,7 @@ impl PostPaidServerNicBuilder {
         self
     }
     /// Returns the built [`PostPaidServerNic`].
+    #[inline]
     pub fn build(self) -> PostPaidServerNic {
         self.inner
     }
@@ -2328,11 +2366,13 @@ pub struct PostPaidServerPublicip {
 }
 impl PostPaidServerPublicip {
     /// Starts a [`PostPaidServerPublicipBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerPublicipBuilder {
         PostPaidServerPublicipBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerPublicip {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2344,6 +2384,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerPublicip 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerPublicip {
     const NAME: &'static str = "PostPaidServerPublicip";
     const FIELDS: &'static [&'static str] = &["id", "eip", "delete_on_termination"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2414,6 +2455,7 @@ impl PostPaidServerPublicipBuilder {
         self
     }
     /// Returns the built [`PostPaidServerPublicip`].
+    #[inline]
     pub fn build(self) -> PostPaidServerPublicip {
         self.inner
     }
@@ -2463,11 +2505,13 @@ pub struct PostPaidServerRootVolume {
 }
 impl PostPaidServerRootVolume {
     /// Starts a [`PostPaidServerRootVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerRootVolumeBuilder {
         PostPaidServerRootVolumeBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerRootVolume {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2489,6 +2533,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerRootVolume {
         "extendparam",
         "metadata",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2661,6 +2706,7 @@ impl PostPaidServerRootVolumeBuilder {
         self
     }
     /// Returns the built [`PostPaidServerRootVolume`].
+    #[inline]
     pub fn build(self) -> PostPaidServerRootVolume {
         self.inner
     }
@@ -2698,6 +2744,7 @@ pub struct PostPaidServerRootVolumeExtendParam {
 }
 impl PostPaidServerRootVolumeExtendParam {
     /// Starts a [`PostPaidServerRootVolumeExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerRootVolumeExtendParamBuilder {
         PostPaidServerRootVolumeExtendParamBuilder::default()
     }
@@ -2711,6 +2758,7 @@ for PostPaidServerRootVolumeExtendParam {
         "resourceType",
         "snapshotId",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2786,6 +2834,7 @@ impl PostPaidServerRootVolumeExtendParamBuilder {
         self
     }
     /// Returns the built [`PostPaidServerRootVolumeExtendParam`].
+    #[inline]
     pub fn build(self) -> PostPaidServerRootVolumeExtendParam {
         self.inner
     }
@@ -2809,6 +2858,7 @@ pub struct PostPaidServerRootVolumeMetadata {
 }
 impl PostPaidServerRootVolumeMetadata {
     /// Starts a [`PostPaidServerRootVolumeMetadataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerRootVolumeMetadataBuilder {
         PostPaidServerRootVolumeMetadataBuilder::default()
     }
@@ -2817,6 +2867,7 @@ impl PostPaidServerRootVolumeMetadata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerRootVolumeMetadata {
     const NAME: &'static str = "PostPaidServerRootVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2876,6 +2927,7 @@ impl PostPaidServerRootVolumeMetadataBuilder {
         self
     }
     /// Returns the built [`PostPaidServerRootVolumeMetadata`].
+    #[inline]
     pub fn build(self) -> PostPaidServerRootVolumeMetadata {
         self.inner
     }
@@ -2924,6 +2976,7 @@ pub struct PostPaidServerSchedulerHints {
 }
 impl PostPaidServerSchedulerHints {
     /// Starts a [`PostPaidServerSchedulerHintsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerSchedulerHintsBuilder {
         PostPaidServerSchedulerHintsBuilder::default()
     }
@@ -2932,6 +2985,7 @@ impl PostPaidServerSchedulerHints {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerSchedulerHints {
     const NAME: &'static str = "PostPaidServerSchedulerHints";
     const FIELDS: &'static [&'static str] = &["group", "dedicated_host_id", "tenancy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3002,6 +3056,7 @@ impl PostPaidServerSchedulerHintsBuilder {
         self
     }
     /// Returns the built [`PostPaidServerSchedulerHints`].
+    #[inline]
     pub fn build(self) -> PostPaidServerSchedulerHints {
         self.inner
     }
@@ -3016,6 +3071,7 @@ pub struct PostPaidServerSecurityGroup {
 }
 impl PostPaidServerSecurityGroup {
     /// Starts a [`PostPaidServerSecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerSecurityGroupBuilder {
         PostPaidServerSecurityGroupBuilder::default()
     }
@@ -3024,6 +3080,7 @@ impl PostPaidServerSecurityGroup {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerSecurityGroup {
     const NAME: &'static str = "PostPaidServerSecurityGroup";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3063,6 +3120,7 @@ impl PostPaidServerSecurityGroupBuilder {
         self
     }
     /// Returns the built [`PostPaidServerSecurityGroup`].
+    #[inline]
     pub fn build(self) -> PostPaidServerSecurityGroup {
         self.inner
     }
@@ -3086,11 +3144,13 @@ pub struct PostPaidServerTag {
 }
 impl PostPaidServerTag {
     /// Starts a [`PostPaidServerTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostPaidServerTagBuilder {
         PostPaidServerTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3102,6 +3162,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PostPaidServerTag {
     const NAME: &'static str = "PostPaidServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3154,6 +3215,7 @@ impl PostPaidServerTagBuilder {
         self
     }
     /// Returns the built [`PostPaidServerTag`].
+    #[inline]
     pub fn build(self) -> PostPaidServerTag {
         self.inner
     }
@@ -3291,6 +3353,7 @@ pub struct PrePaidServer {
 }
 impl PrePaidServer {
     /// Starts a [`PrePaidServerBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerBuilder {
         PrePaidServerBuilder::default()
     }
@@ -3334,6 +3397,7 @@ impl std::fmt::Debug for PrePaidServer {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServer {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3384,6 +3448,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServer {
         "metadata_options",
         "enclave_options",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3901,6 +3966,7 @@ impl PrePaidServerBuilder {
         self
     }
     /// Returns the built [`PrePaidServer`].
+    #[inline]
     pub fn build(self) -> PrePaidServer {
         self.inner
     }
@@ -3967,11 +4033,13 @@ pub struct PrePaidServerDataVolume {
 }
 impl PrePaidServerDataVolume {
     /// Starts a [`PrePaidServerDataVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerDataVolumeBuilder {
         PrePaidServerDataVolumeBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerDataVolume {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3998,6 +4066,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerDataVolume {
         "data_image_id",
         "delete_on_termination",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4232,6 +4301,7 @@ impl PrePaidServerDataVolumeBuilder {
         self
     }
     /// Returns the built [`PrePaidServerDataVolume`].
+    #[inline]
     pub fn build(self) -> PrePaidServerDataVolume {
         self.inner
     }
@@ -4269,6 +4339,7 @@ pub struct PrePaidServerDataVolumeExtendParam {
 }
 impl PrePaidServerDataVolumeExtendParam {
     /// Starts a [`PrePaidServerDataVolumeExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerDataVolumeExtendParamBuilder {
         PrePaidServerDataVolumeExtendParamBuilder::default()
     }
@@ -4282,6 +4353,7 @@ for PrePaidServerDataVolumeExtendParam {
         "resourceType",
         "snapshotId",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4357,6 +4429,7 @@ impl PrePaidServerDataVolumeExtendParamBuilder {
         self
     }
     /// Returns the built [`PrePaidServerDataVolumeExtendParam`].
+    #[inline]
     pub fn build(self) -> PrePaidServerDataVolumeExtendParam {
         self.inner
     }
@@ -4380,6 +4453,7 @@ pub struct PrePaidServerDataVolumeMetadata {
 }
 impl PrePaidServerDataVolumeMetadata {
     /// Starts a [`PrePaidServerDataVolumeMetadataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerDataVolumeMetadataBuilder {
         PrePaidServerDataVolumeMetadataBuilder::default()
     }
@@ -4388,6 +4462,7 @@ impl PrePaidServerDataVolumeMetadata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerDataVolumeMetadata {
     const NAME: &'static str = "PrePaidServerDataVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4447,6 +4522,7 @@ impl PrePaidServerDataVolumeMetadataBuilder {
         self
     }
     /// Returns the built [`PrePaidServerDataVolumeMetadata`].
+    #[inline]
     pub fn build(self) -> PrePaidServerDataVolumeMetadata {
         self.inner
     }
@@ -4500,11 +4576,13 @@ pub struct PrePaidServerEip {
 }
 impl PrePaidServerEip {
     /// Starts a [`PrePaidServerEipBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerEipBuilder {
         PrePaidServerEipBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEip {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4517,6 +4595,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEip {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEip {
     const NAME: &'static str = "PrePaidServerEip";
     const FIELDS: &'static [&'static str] = &["iptype", "bandwidth", "extendparam"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4585,6 +4664,7 @@ impl PrePaidServerEipBuilder {
         self
     }
     /// Returns the built [`PrePaidServerEip`].
+    #[inline]
     pub fn build(self) -> PrePaidServerEip {
         self.inner
     }
@@ -4614,11 +4694,13 @@ pub struct PrePaidServerEipBandwidth {
 }
 impl PrePaidServerEipBandwidth {
     /// Starts a [`PrePaidServerEipBandwidthBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerEipBandwidthBuilder {
         PrePaidServerEipBandwidthBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEipBandwidth {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4630,6 +4712,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEipBandwid
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEipBandwidth {
     const NAME: &'static str = "PrePaidServerEipBandwidth";
     const FIELDS: &'static [&'static str] = &["size", "sharetype", "chargemode", "id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4714,6 +4797,7 @@ impl PrePaidServerEipBandwidthBuilder {
         self
     }
     /// Returns the built [`PrePaidServerEipBandwidth`].
+    #[inline]
     pub fn build(self) -> PrePaidServerEipBandwidth {
         self.inner
     }
@@ -4742,6 +4826,7 @@ pub struct PrePaidServerEipExtendParam {
 }
 impl PrePaidServerEipExtendParam {
     /// Starts a [`PrePaidServerEipExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerEipExtendParamBuilder {
         PrePaidServerEipExtendParamBuilder::default()
     }
@@ -4750,6 +4835,7 @@ impl PrePaidServerEipExtendParam {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerEipExtendParam {
     const NAME: &'static str = "PrePaidServerEipExtendParam";
     const FIELDS: &'static [&'static str] = &["chargingMode"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4795,6 +4881,7 @@ impl PrePaidServerEipExtendParamBuilder {
         self
     }
     /// Returns the built [`PrePaidServerEipExtendParam`].
+    #[inline]
     pub fn build(self) -> PrePaidServerEipExtendParam {
         self.inner
     }
@@ -4897,6 +4984,7 @@ pub struct PrePaidServerExtendParam {
 }
 impl PrePaidServerExtendParam {
     /// Starts a [`PrePaidServerExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerExtendParamBuilder {
         PrePaidServerExtendParamBuilder::default()
     }
@@ -4921,6 +5009,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerExtendParam {
         "CB_CSBS_BACKUP",
         "spot_duration_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5202,6 +5291,7 @@ impl PrePaidServerExtendParamBuilder {
         self
     }
     /// Returns the built [`PrePaidServerExtendParam`].
+    #[inline]
     pub fn build(self) -> PrePaidServerExtendParam {
         self.inner
     }
@@ -5274,6 +5364,7 @@ pub struct PrePaidServerIpv6Bandwidth {
 }
 impl PrePaidServerIpv6Bandwidth {
     /// Starts a [`PrePaidServerIpv6BandwidthBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerIpv6BandwidthBuilder {
         PrePaidServerIpv6BandwidthBuilder::default()
     }
@@ -5282,6 +5373,7 @@ impl PrePaidServerIpv6Bandwidth {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerIpv6Bandwidth {
     const NAME: &'static str = "PrePaidServerIpv6Bandwidth";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5321,6 +5413,7 @@ impl PrePaidServerIpv6BandwidthBuilder {
         self
     }
     /// Returns the built [`PrePaidServerIpv6Bandwidth`].
+    #[inline]
     pub fn build(self) -> PrePaidServerIpv6Bandwidth {
         self.inner
     }
@@ -5360,6 +5453,7 @@ pub struct PrePaidServerNic {
 }
 impl PrePaidServerNic {
     /// Starts a [`PrePaidServerNicBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerNicBuilder {
         PrePaidServerNicBuilder::default()
     }
@@ -5377,6 +5471,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerNic {
         "allowed_address_pairs",
         "efi_enable",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5524,6 +5619,7 @@ impl PrePaidServerNicBuilder {
         self
     }
     /// Returns the built [`PrePaidServerNic`].
+    #[inline]
     pub fn build(self) -> PrePaidServerNic {
         self.inner
     }
@@ -5544,11 +5640,13 @@ pub struct PrePaidServerPublicip {
 }
 impl PrePaidServerPublicip {
     /// Starts a [`PrePaidServerPublicipBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerPublicipBuilder {
         PrePaidServerPublicipBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerPublicip {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5560,6 +5658,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerPublicip {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerPublicip {
     const NAME: &'static str = "PrePaidServerPublicip";
     const FIELDS: &'static [&'static str] = &["id", "eip", "delete_on_termination"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5630,6 +5729,7 @@ impl PrePaidServerPublicipBuilder {
         self
     }
     /// Returns the built [`PrePaidServerPublicip`].
+    #[inline]
     pub fn build(self) -> PrePaidServerPublicip {
         self.inner
     }
@@ -5679,11 +5779,13 @@ pub struct PrePaidServerRootVolume {
 }
 impl PrePaidServerRootVolume {
     /// Starts a [`PrePaidServerRootVolumeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerRootVolumeBuilder {
         PrePaidServerRootVolumeBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerRootVolume {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5705,6 +5807,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerRootVolume {
         "cluster_id",
         "hw:passthrough",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5877,6 +5980,7 @@ impl PrePaidServerRootVolumeBuilder {
         self
     }
     /// Returns the built [`PrePaidServerRootVolume`].
+    #[inline]
     pub fn build(self) -> PrePaidServerRootVolume {
         self.inner
     }
@@ -5914,6 +6018,7 @@ pub struct PrePaidServerRootVolumeExtendParam {
 }
 impl PrePaidServerRootVolumeExtendParam {
     /// Starts a [`PrePaidServerRootVolumeExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerRootVolumeExtendParamBuilder {
         PrePaidServerRootVolumeExtendParamBuilder::default()
     }
@@ -5927,6 +6032,7 @@ for PrePaidServerRootVolumeExtendParam {
         "resourceType",
         "snapshotId",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6002,6 +6108,7 @@ impl PrePaidServerRootVolumeExtendParamBuilder {
         self
     }
     /// Returns the built [`PrePaidServerRootVolumeExtendParam`].
+    #[inline]
     pub fn build(self) -> PrePaidServerRootVolumeExtendParam {
         self.inner
     }
@@ -6025,6 +6132,7 @@ pub struct PrePaidServerRootVolumeMetadata {
 }
 impl PrePaidServerRootVolumeMetadata {
     /// Starts a [`PrePaidServerRootVolumeMetadataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerRootVolumeMetadataBuilder {
         PrePaidServerRootVolumeMetadataBuilder::default()
     }
@@ -6033,6 +6141,7 @@ impl PrePaidServerRootVolumeMetadata {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerRootVolumeMetadata {
     const NAME: &'static str = "PrePaidServerRootVolumeMetadata";
     const FIELDS: &'static [&'static str] = &["__system__encrypted", "__system__cmkid"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6092,6 +6201,7 @@ impl PrePaidServerRootVolumeMetadataBuilder {
         self
     }
     /// Returns the built [`PrePaidServerRootVolumeMetadata`].
+    #[inline]
     pub fn build(self) -> PrePaidServerRootVolumeMetadata {
         self.inner
     }
@@ -6140,6 +6250,7 @@ pub struct PrePaidServerSchedulerHints {
 }
 impl PrePaidServerSchedulerHints {
     /// Starts a [`PrePaidServerSchedulerHintsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerSchedulerHintsBuilder {
         PrePaidServerSchedulerHintsBuilder::default()
     }
@@ -6148,6 +6259,7 @@ impl PrePaidServerSchedulerHints {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerSchedulerHints {
     const NAME: &'static str = "PrePaidServerSchedulerHints";
     const FIELDS: &'static [&'static str] = &["group", "tenancy", "dedicated_host_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6224,6 +6336,7 @@ impl PrePaidServerSchedulerHintsBuilder {
         self
     }
     /// Returns the built [`PrePaidServerSchedulerHints`].
+    #[inline]
     pub fn build(self) -> PrePaidServerSchedulerHints {
         self.inner
     }
@@ -6249,6 +6362,7 @@ pub struct PrePaidServerSecurityGroup {
 }
 impl PrePaidServerSecurityGroup {
     /// Starts a [`PrePaidServerSecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerSecurityGroupBuilder {
         PrePaidServerSecurityGroupBuilder::default()
     }
@@ -6257,6 +6371,7 @@ impl PrePaidServerSecurityGroup {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerSecurityGroup {
     const NAME: &'static str = "PrePaidServerSecurityGroup";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6296,6 +6411,7 @@ impl PrePaidServerSecurityGroupBuilder {
         self
     }
     /// Returns the built [`PrePaidServerSecurityGroup`].
+    #[inline]
     pub fn build(self) -> PrePaidServerSecurityGroup {
         self.inner
     }
@@ -6319,11 +6435,13 @@ pub struct PrePaidServerTag {
 }
 impl PrePaidServerTag {
     /// Starts a [`PrePaidServerTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrePaidServerTagBuilder {
         PrePaidServerTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6335,6 +6453,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrePaidServerTag {
     const NAME: &'static str = "PrePaidServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6387,6 +6506,7 @@ impl PrePaidServerTagBuilder {
         self
     }
     /// Returns the built [`PrePaidServerTag`].
+    #[inline]
     pub fn build(self) -> PrePaidServerTag {
         self.inner
     }
@@ -6398,6 +6518,7 @@ impl PrePaidServerTagBuilder {
 pub struct ProjectFlavorLimit {}
 impl ProjectFlavorLimit {
     /// Starts a [`ProjectFlavorLimitBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ProjectFlavorLimitBuilder {
         ProjectFlavorLimitBuilder::default()
     }
@@ -6405,6 +6526,7 @@ impl ProjectFlavorLimit {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ProjectFlavorLimit {
     const NAME: &'static str = "ProjectFlavorLimit";
     const FIELDS: &'static [&'static str] = &[];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         _index: usize,
@@ -6428,6 +6550,7 @@ pub struct ProjectFlavorLimitBuilder {
 }
 impl ProjectFlavorLimitBuilder {
     /// Returns the built [`ProjectFlavorLimit`].
+    #[inline]
     pub fn build(self) -> ProjectFlavorLimit {
         self.inner
     }
@@ -6448,15 +6571,18 @@ pub struct ProjectTag {
 }
 impl ProjectTag {
     /// Starts a [`ProjectTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ProjectTagBuilder {
         ProjectTagBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[String] {
         self.values.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ProjectTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6467,6 +6593,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ProjectTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ProjectTag {
     const NAME: &'static str = "ProjectTag";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6524,6 +6651,7 @@ impl ProjectTagBuilder {
         self
     }
     /// Returns the built [`ProjectTag`].
+    #[inline]
     pub fn build(self) -> ProjectTag {
         self.inner
     }
@@ -6545,11 +6673,13 @@ pub struct Promotion {
 }
 impl Promotion {
     /// Starts a [`PromotionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PromotionBuilder {
         PromotionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Promotion {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6561,6 +6691,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Promotion {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Promotion {
     const NAME: &'static str = "Promotion";
     const FIELDS: &'static [&'static str] = &["type", "id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6613,6 +6744,7 @@ impl PromotionBuilder {
         self
     }
     /// Returns the built [`Promotion`].
+    #[inline]
     pub fn build(self) -> Promotion {
         self.inner
     }

@@ -18,6 +18,7 @@ pub struct QueryFlavorCapacityAzInfo {
 }
 impl QueryFlavorCapacityAzInfo {
     /// Starts a [`QueryFlavorCapacityAzInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QueryFlavorCapacityAzInfoBuilder {
         QueryFlavorCapacityAzInfoBuilder::default()
     }
@@ -29,6 +30,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QueryFlavorCapacityAzInfo 
         "availability_zone",
         "prefer",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -98,6 +100,7 @@ impl QueryFlavorCapacityAzInfoBuilder {
         self
     }
     /// Returns the built [`QueryFlavorCapacityAzInfo`].
+    #[inline]
     pub fn build(self) -> QueryFlavorCapacityAzInfo {
         self.inner
     }

@@ -17,11 +17,13 @@ pub struct RecycleBinPolicys {
 }
 impl RecycleBinPolicys {
     /// Starts a [`RecycleBinPolicysBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RecycleBinPolicysBuilder {
         RecycleBinPolicysBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RecycleBinPolicys {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -32,6 +34,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RecycleBinPolicys {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RecycleBinPolicys {
     const NAME: &'static str = "RecycleBinPolicys";
     const FIELDS: &'static [&'static str] = &["recycle_threshold_day", "retention_hour"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -93,6 +96,7 @@ impl RecycleBinPolicysBuilder {
         self
     }
     /// Returns the built [`RecycleBinPolicys`].
+    #[inline]
     pub fn build(self) -> RecycleBinPolicys {
         self.inner
     }
@@ -110,12 +114,14 @@ pub struct RegisterServerMonitorRequestBody {
 }
 impl RegisterServerMonitorRequestBody {
     /// Starts a [`RegisterServerMonitorRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RegisterServerMonitorRequestBodyBuilder {
         RegisterServerMonitorRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for RegisterServerMonitorRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -127,6 +133,7 @@ for RegisterServerMonitorRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RegisterServerMonitorRequestBody {
     const NAME: &'static str = "RegisterServerMonitorRequestBody";
     const FIELDS: &'static [&'static str] = &["monitorMetrics"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -174,6 +181,7 @@ impl RegisterServerMonitorRequestBodyBuilder {
         self
     }
     /// Returns the built [`RegisterServerMonitorRequestBody`].
+    #[inline]
     pub fn build(self) -> RegisterServerMonitorRequestBody {
         self.inner
     }
@@ -218,6 +226,7 @@ pub struct ReinstallServerWithCloudInitOption {
 }
 impl ReinstallServerWithCloudInitOption {
     /// Starts a [`ReinstallServerWithCloudInitOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReinstallServerWithCloudInitOptionBuilder {
         ReinstallServerWithCloudInitOptionBuilder::default()
     }
@@ -250,6 +259,7 @@ for ReinstallServerWithCloudInitOption {
         "metadata",
         "mode",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -341,6 +351,7 @@ impl ReinstallServerWithCloudInitOptionBuilder {
         self
     }
     /// Returns the built [`ReinstallServerWithCloudInitOption`].
+    #[inline]
     pub fn build(self) -> ReinstallServerWithCloudInitOption {
         self.inner
     }
@@ -357,12 +368,14 @@ pub struct ReinstallServerWithCloudInitRequestBody {
 }
 impl ReinstallServerWithCloudInitRequestBody {
     /// Starts a [`ReinstallServerWithCloudInitRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReinstallServerWithCloudInitRequestBodyBuilder {
         ReinstallServerWithCloudInitRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ReinstallServerWithCloudInitRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -375,6 +388,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithCloudInitRequestBody {
     const NAME: &'static str = "ReinstallServerWithCloudInitRequestBody";
     const FIELDS: &'static [&'static str] = &["os-reinstall"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -420,6 +434,7 @@ impl ReinstallServerWithCloudInitRequestBodyBuilder {
         self
     }
     /// Returns the built [`ReinstallServerWithCloudInitRequestBody`].
+    #[inline]
     pub fn build(self) -> ReinstallServerWithCloudInitRequestBody {
         self.inner
     }
@@ -435,6 +450,7 @@ pub struct ReinstallServerWithCloudInitResponse {
 }
 impl ReinstallServerWithCloudInitResponse {
     /// Starts a [`ReinstallServerWithCloudInitResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReinstallServerWithCloudInitResponseBuilder {
         ReinstallServerWithCloudInitResponseBuilder::default()
     }
@@ -443,6 +459,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithCloudInitResponse {
     const NAME: &'static str = "ReinstallServerWithCloudInitResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -481,6 +498,7 @@ impl ReinstallServerWithCloudInitResponseBuilder {
         self
     }
     /// Returns the built [`ReinstallServerWithCloudInitResponse`].
+    #[inline]
     pub fn build(self) -> ReinstallServerWithCloudInitResponse {
         self.inner
     }
@@ -515,6 +533,7 @@ pub struct ReinstallServerWithoutCloudInitOption {
 }
 impl ReinstallServerWithoutCloudInitOption {
     /// Starts a [`ReinstallServerWithoutCloudInitOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReinstallServerWithoutCloudInitOptionBuilder {
         ReinstallServerWithoutCloudInitOptionBuilder::default()
     }
@@ -547,6 +566,7 @@ for ReinstallServerWithoutCloudInitOption {
         "mode",
         "metadata",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -644,6 +664,7 @@ impl ReinstallServerWithoutCloudInitOptionBuilder {
         self
     }
     /// Returns the built [`ReinstallServerWithoutCloudInitOption`].
+    #[inline]
     pub fn build(self) -> ReinstallServerWithoutCloudInitOption {
         self.inner
     }
@@ -660,12 +681,14 @@ pub struct ReinstallServerWithoutCloudInitRequestBody {
 }
 impl ReinstallServerWithoutCloudInitRequestBody {
     /// Starts a [`ReinstallServerWithoutCloudInitRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReinstallServerWithoutCloudInitRequestBodyBuilder {
         ReinstallServerWithoutCloudInitRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ReinstallServerWithoutCloudInitRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -678,6 +701,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithoutCloudInitRequestBody {
     const NAME: &'static str = "ReinstallServerWithoutCloudInitRequestBody";
     const FIELDS: &'static [&'static str] = &["os-reinstall"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -723,6 +747,7 @@ impl ReinstallServerWithoutCloudInitRequestBodyBuilder {
         self
     }
     /// Returns the built [`ReinstallServerWithoutCloudInitRequestBody`].
+    #[inline]
     pub fn build(self) -> ReinstallServerWithoutCloudInitRequestBody {
         self.inner
     }
@@ -738,6 +763,7 @@ pub struct ReinstallServerWithoutCloudInitResponse {
 }
 impl ReinstallServerWithoutCloudInitResponse {
     /// Starts a [`ReinstallServerWithoutCloudInitResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReinstallServerWithoutCloudInitResponseBuilder {
         ReinstallServerWithoutCloudInitResponseBuilder::default()
     }
@@ -746,6 +772,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ReinstallServerWithoutCloudInitResponse {
     const NAME: &'static str = "ReinstallServerWithoutCloudInitResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -784,6 +811,7 @@ impl ReinstallServerWithoutCloudInitResponseBuilder {
         self
     }
     /// Returns the built [`ReinstallServerWithoutCloudInitResponse`].
+    #[inline]
     pub fn build(self) -> ReinstallServerWithoutCloudInitResponse {
         self.inner
     }
@@ -820,6 +848,7 @@ pub struct ReinstallSeverMetadata {
 }
 impl ReinstallSeverMetadata {
     /// Starts a [`ReinstallSeverMetadataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReinstallSeverMetadataBuilder {
         ReinstallSeverMetadataBuilder::default()
     }
@@ -847,6 +876,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ReinstallSeverMetadata {
         "user_data",
         "BYOL",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -932,6 +962,7 @@ impl ReinstallSeverMetadataBuilder {
         self
     }
     /// Returns the built [`ReinstallSeverMetadata`].
+    #[inline]
     pub fn build(self) -> ReinstallSeverMetadata {
         self.inner
     }
@@ -962,6 +993,7 @@ pub struct ReinstallSeverMetadataWithoutCloudInitOption {
 }
 impl ReinstallSeverMetadataWithoutCloudInitOption {
     /// Starts a [`ReinstallSeverMetadataWithoutCloudInitOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ReinstallSeverMetadataWithoutCloudInitOptionBuilder {
         ReinstallSeverMetadataWithoutCloudInitOptionBuilder::default()
     }
@@ -975,6 +1007,7 @@ for ReinstallSeverMetadataWithoutCloudInitOption {
         "__system__cmkid",
         "BYOL",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1047,6 +1080,7 @@ impl ReinstallSeverMetadataWithoutCloudInitOptionBuilder {
         self
     }
     /// Returns the built [`ReinstallSeverMetadataWithoutCloudInitOption`].
+    #[inline]
     pub fn build(self) -> ReinstallSeverMetadataWithoutCloudInitOption {
         self.inner
     }
@@ -1069,6 +1103,7 @@ pub struct ResetServerPasswordOption {
 }
 impl ResetServerPasswordOption {
     /// Starts a [`ResetServerPasswordOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetServerPasswordOptionBuilder {
         ResetServerPasswordOptionBuilder::default()
     }
@@ -1086,6 +1121,7 @@ impl std::fmt::Debug for ResetServerPasswordOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1097,6 +1133,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetServerPasswordOption {
     const NAME: &'static str = "ResetServerPasswordOption";
     const FIELDS: &'static [&'static str] = &["new_password", "is_check_password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1156,6 +1193,7 @@ impl ResetServerPasswordOptionBuilder {
         self
     }
     /// Returns the built [`ResetServerPasswordOption`].
+    #[inline]
     pub fn build(self) -> ResetServerPasswordOption {
         self.inner
     }
@@ -1172,11 +1210,13 @@ pub struct ResetServerPasswordRequestBody {
 }
 impl ResetServerPasswordRequestBody {
     /// Starts a [`ResetServerPasswordRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetServerPasswordRequestBodyBuilder {
         ResetServerPasswordRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1188,6 +1228,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetServerPasswordRequestBody {
     const NAME: &'static str = "ResetServerPasswordRequestBody";
     const FIELDS: &'static [&'static str] = &["reset-password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1235,6 +1276,7 @@ impl ResetServerPasswordRequestBodyBuilder {
         self
     }
     /// Returns the built [`ResetServerPasswordRequestBody`].
+    #[inline]
     pub fn build(self) -> ResetServerPasswordRequestBody {
         self.inner
     }
@@ -1258,11 +1300,13 @@ pub struct ResizePostPaidServerOption {
 }
 impl ResizePostPaidServerOption {
     /// Starts a [`ResizePostPaidServerOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizePostPaidServerOptionBuilder {
         ResizePostPaidServerOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizePostPaidServerOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1274,6 +1318,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizePostPaidServerOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerOption {
     const NAME: &'static str = "ResizePostPaidServerOption";
     const FIELDS: &'static [&'static str] = &["flavorRef", "mode", "cpu_options"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1339,6 +1384,7 @@ impl ResizePostPaidServerOptionBuilder {
         self
     }
     /// Returns the built [`ResizePostPaidServerOption`].
+    #[inline]
     pub fn build(self) -> ResizePostPaidServerOption {
         self.inner
     }
@@ -1360,12 +1406,14 @@ pub struct ResizePostPaidServerRequestBody {
 }
 impl ResizePostPaidServerRequestBody {
     /// Starts a [`ResizePostPaidServerRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizePostPaidServerRequestBodyBuilder {
         ResizePostPaidServerRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ResizePostPaidServerRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1377,6 +1425,7 @@ for ResizePostPaidServerRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerRequestBody {
     const NAME: &'static str = "ResizePostPaidServerRequestBody";
     const FIELDS: &'static [&'static str] = &["resize", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1429,6 +1478,7 @@ impl ResizePostPaidServerRequestBodyBuilder {
         self
     }
     /// Returns the built [`ResizePostPaidServerRequestBody`].
+    #[inline]
     pub fn build(self) -> ResizePostPaidServerRequestBody {
         self.inner
     }
@@ -1444,6 +1494,7 @@ pub struct ResizePostPaidServerResponse {
 }
 impl ResizePostPaidServerResponse {
     /// Starts a [`ResizePostPaidServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizePostPaidServerResponseBuilder {
         ResizePostPaidServerResponseBuilder::default()
     }
@@ -1451,6 +1502,7 @@ impl ResizePostPaidServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePostPaidServerResponse {
     const NAME: &'static str = "ResizePostPaidServerResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1489,6 +1541,7 @@ impl ResizePostPaidServerResponseBuilder {
         self
     }
     /// Returns the built [`ResizePostPaidServerResponse`].
+    #[inline]
     pub fn build(self) -> ResizePostPaidServerResponse {
         self.inner
     }
@@ -1518,11 +1571,13 @@ pub struct ResizePrePaidServerOption {
 }
 impl ResizePrePaidServerOption {
     /// Starts a [`ResizePrePaidServerOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizePrePaidServerOptionBuilder {
         ResizePrePaidServerOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizePrePaidServerOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1540,6 +1595,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizePrePaidServerOption 
         "mode",
         "cpu_options",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1636,6 +1692,7 @@ impl ResizePrePaidServerOptionBuilder {
         self
     }
     /// Returns the built [`ResizePrePaidServerOption`].
+    #[inline]
     pub fn build(self) -> ResizePrePaidServerOption {
         self.inner
     }
@@ -1653,6 +1710,7 @@ pub struct ResizeServerExtendParam {
 }
 impl ResizeServerExtendParam {
     /// Starts a [`ResizeServerExtendParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeServerExtendParamBuilder {
         ResizeServerExtendParamBuilder::default()
     }
@@ -1661,6 +1719,7 @@ impl ResizeServerExtendParam {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerExtendParam {
     const NAME: &'static str = "ResizeServerExtendParam";
     const FIELDS: &'static [&'static str] = &["isAutoPay"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1700,6 +1759,7 @@ impl ResizeServerExtendParamBuilder {
         self
     }
     /// Returns the built [`ResizeServerExtendParam`].
+    #[inline]
     pub fn build(self) -> ResizeServerExtendParam {
         self.inner
     }
@@ -1721,11 +1781,13 @@ pub struct ResizeServerRequestBody {
 }
 impl ResizeServerRequestBody {
     /// Starts a [`ResizeServerRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeServerRequestBodyBuilder {
         ResizeServerRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeServerRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1737,6 +1799,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeServerRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerRequestBody {
     const NAME: &'static str = "ResizeServerRequestBody";
     const FIELDS: &'static [&'static str] = &["resize", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1789,6 +1852,7 @@ impl ResizeServerRequestBodyBuilder {
         self
     }
     /// Returns the built [`ResizeServerRequestBody`].
+    #[inline]
     pub fn build(self) -> ResizeServerRequestBody {
         self.inner
     }
@@ -1808,6 +1872,7 @@ pub struct ResizeServerResponse {
 }
 impl ResizeServerResponse {
     /// Starts a [`ResizeServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeServerResponseBuilder {
         ResizeServerResponseBuilder::default()
     }
@@ -1815,6 +1880,7 @@ impl ResizeServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeServerResponse {
     const NAME: &'static str = "ResizeServerResponse";
     const FIELDS: &'static [&'static str] = &["order_id", "job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1866,6 +1932,7 @@ impl ResizeServerResponseBuilder {
         self
     }
     /// Returns the built [`ResizeServerResponse`].
+    #[inline]
     pub fn build(self) -> ResizeServerResponse {
         self.inner
     }
@@ -1888,11 +1955,13 @@ pub struct ResourceTag {
 }
 impl ResourceTag {
     /// Starts a [`ResourceTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceTagBuilder {
         ResourceTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1903,6 +1972,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1954,6 +2024,7 @@ impl ResourceTagBuilder {
         self
     }
     /// Returns the built [`ResourceTag`].
+    #[inline]
     pub fn build(self) -> ResourceTag {
         self.inner
     }
@@ -1972,6 +2043,7 @@ pub struct ResponsePageInfoV3 {
 }
 impl ResponsePageInfoV3 {
     /// Starts a [`ResponsePageInfoV3Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResponsePageInfoV3Builder {
         ResponsePageInfoV3Builder::default()
     }
@@ -1979,6 +2051,7 @@ impl ResponsePageInfoV3 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResponsePageInfoV3 {
     const NAME: &'static str = "ResponsePageInfoV3";
     const FIELDS: &'static [&'static str] = &["next_marker", "previous_marker"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2035,6 +2108,7 @@ impl ResponsePageInfoV3Builder {
         self
     }
     /// Returns the built [`ResponsePageInfoV3`].
+    #[inline]
     pub fn build(self) -> ResponsePageInfoV3 {
         self.inner
     }
@@ -2050,6 +2124,7 @@ pub struct RevertRecycleBinServerResponse {
 }
 impl RevertRecycleBinServerResponse {
     /// Starts a [`RevertRecycleBinServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RevertRecycleBinServerResponseBuilder {
         RevertRecycleBinServerResponseBuilder::default()
     }
@@ -2057,6 +2132,7 @@ impl RevertRecycleBinServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RevertRecycleBinServerResponse {
     const NAME: &'static str = "RevertRecycleBinServerResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2095,6 +2171,7 @@ impl RevertRecycleBinServerResponseBuilder {
         self
     }
     /// Returns the built [`RevertRecycleBinServerResponse`].
+    #[inline]
     pub fn build(self) -> RevertRecycleBinServerResponse {
         self.inner
     }

@@ -11,6 +11,7 @@ pub struct ScheduledEventAcceptBody {
 }
 impl ScheduledEventAcceptBody {
     /// Starts a [`ScheduledEventAcceptBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ScheduledEventAcceptBodyBuilder {
         ScheduledEventAcceptBodyBuilder::default()
     }
@@ -19,6 +20,7 @@ impl ScheduledEventAcceptBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledEventAcceptBody {
     const NAME: &'static str = "ScheduledEventAcceptBody";
     const FIELDS: &'static [&'static str] = &["not_before"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -58,6 +60,7 @@ impl ScheduledEventAcceptBodyBuilder {
         self
     }
     /// Returns the built [`ScheduledEventAcceptBody`].
+    #[inline]
     pub fn build(self) -> ScheduledEventAcceptBody {
         self.inner
     }
@@ -74,11 +77,13 @@ pub struct ScheduledEventUpdateBody {
 }
 impl ScheduledEventUpdateBody {
     /// Starts a [`ScheduledEventUpdateBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ScheduledEventUpdateBodyBuilder {
         ScheduledEventUpdateBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ScheduledEventUpdateBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -90,6 +95,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ScheduledEventUpdateBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledEventUpdateBody {
     const NAME: &'static str = "ScheduledEventUpdateBody";
     const FIELDS: &'static [&'static str] = &["not_before"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -129,6 +135,7 @@ impl ScheduledEventUpdateBodyBuilder {
         self
     }
     /// Returns the built [`ScheduledEventUpdateBody`].
+    #[inline]
     pub fn build(self) -> ScheduledEventUpdateBody {
         self.inner
     }
@@ -147,6 +154,7 @@ pub struct SecurityGroup {
 }
 impl SecurityGroup {
     /// Starts a [`SecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SecurityGroupBuilder {
         SecurityGroupBuilder::default()
     }
@@ -154,6 +162,7 @@ impl SecurityGroup {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroup {
     const NAME: &'static str = "SecurityGroup";
     const FIELDS: &'static [&'static str] = &["name", "id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -205,6 +214,7 @@ impl SecurityGroupBuilder {
         self
     }
     /// Returns the built [`SecurityGroup`].
+    #[inline]
     pub fn build(self) -> SecurityGroup {
         self.inner
     }
@@ -226,11 +236,13 @@ pub struct SecurityOptions {
 }
 impl SecurityOptions {
     /// Starts a [`SecurityOptionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SecurityOptionsBuilder {
         SecurityOptionsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityOptions {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -242,6 +254,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityOptions {
     const NAME: &'static str = "SecurityOptions";
     const FIELDS: &'static [&'static str] = &["secure_boot_enabled", "tpm_enabled"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -298,6 +311,7 @@ impl SecurityOptionsBuilder {
         self
     }
     /// Returns the built [`SecurityOptions`].
+    #[inline]
     pub fn build(self) -> SecurityOptions {
         self.inner
     }
@@ -312,6 +326,7 @@ pub struct SerialConsoleOptions {
 }
 impl SerialConsoleOptions {
     /// Starts a [`SerialConsoleOptionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SerialConsoleOptionsBuilder {
         SerialConsoleOptionsBuilder::default()
     }
@@ -320,6 +335,7 @@ impl SerialConsoleOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SerialConsoleOptions {
     const NAME: &'static str = "SerialConsoleOptions";
     const FIELDS: &'static [&'static str] = &["enabled"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -359,6 +375,7 @@ impl SerialConsoleOptionsBuilder {
         self
     }
     /// Returns the built [`SerialConsoleOptions`].
+    #[inline]
     pub fn build(self) -> SerialConsoleOptions {
         self.inner
     }
@@ -412,11 +429,13 @@ pub struct ServerAddress {
 }
 impl ServerAddress {
     /// Starts a [`ServerAddressBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerAddressBuilder {
         ServerAddressBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerAddress {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -435,6 +454,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerAddress {
         "OS-EXT-IPS-MAC:mac_addr",
         "OS-EXT-IPS:port_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -556,6 +576,7 @@ impl ServerAddressBuilder {
         self
     }
     /// Returns the built [`ServerAddress`].
+    #[inline]
     pub fn build(self) -> ServerAddress {
         self.inner
     }
@@ -600,11 +621,13 @@ pub struct ServerAttachableQuantity {
 }
 impl ServerAttachableQuantity {
     /// Starts a [`ServerAttachableQuantityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerAttachableQuantityBuilder {
         ServerAttachableQuantityBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerAttachableQuantity {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -623,6 +646,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerAttachableQuantity {
         "free_disk",
         "free_nic",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -700,6 +724,7 @@ impl ServerAttachableQuantityBuilder {
         self
     }
     /// Returns the built [`ServerAttachableQuantity`].
+    #[inline]
     pub fn build(self) -> ServerAttachableQuantity {
         self.inner
     }
@@ -756,6 +781,7 @@ pub struct ServerBlockDevice {
 }
 impl ServerBlockDevice {
     /// Starts a [`ServerBlockDeviceBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerBlockDeviceBuilder {
         ServerBlockDeviceBuilder::default()
     }
@@ -772,6 +798,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerBlockDevice {
         "size",
         "bus",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -901,6 +928,7 @@ impl ServerBlockDeviceBuilder {
         self
     }
     /// Returns the built [`ServerBlockDevice`].
+    #[inline]
     pub fn build(self) -> ServerBlockDevice {
         self.inner
     }
@@ -1264,28 +1292,34 @@ pub struct ServerDetail {
 }
 impl ServerDetail {
     /// Starts a [`ServerDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerDetailBuilder {
         ServerDetailBuilder::default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[ServerSecurityGroup] {
         self.security_groups.as_deref().unwrap_or_default()
     }
     /// The items of [`os_extended_volumes_volumes_attached`](Self::os_extended_volumes_volumes_attached), empty when absent.
+    #[inline]
     pub fn os_extended_volumes_volumes_attached(
         &self,
     ) -> &[ServerExtendVolumeAttachment] {
         self.os_extended_volumes_volumes_attached.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`sys_tags`](Self::sys_tags), empty when absent.
+    #[inline]
     pub fn sys_tags(&self) -> &[ServerSystemTag] {
         self.sys_tags.as_deref().unwrap_or_default()
     }
     /// The items of [`network_interfaces`](Self::network_interfaces), empty when absent.
+    #[inline]
     pub fn network_interfaces(&self) -> &[NetworkInterfaces] {
         self.network_interfaces.as_deref().unwrap_or_default()
     }
@@ -1386,6 +1420,7 @@ impl std::fmt::Debug for ServerDetail {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerDetail {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1510,6 +1545,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerDetail {
         "hypervisor",
         "network_interfaces",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2463,6 +2499,7 @@ impl ServerDetailBuilder {
         self
     }
     /// Returns the built [`ServerDetail`].
+    #[inline]
     pub fn build(self) -> ServerDetail {
         self.inner
     }
@@ -2498,11 +2535,13 @@ pub struct ServerExtendVolumeAttachment {
 }
 impl ServerExtendVolumeAttachment {
     /// Starts a [`ServerExtendVolumeAttachmentBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerExtendVolumeAttachmentBuilder {
         ServerExtendVolumeAttachmentBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerExtendVolumeAttachment {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2520,6 +2559,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerExtendVolumeAttachme
         "bootIndex",
         "device",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2602,6 +2642,7 @@ impl ServerExtendVolumeAttachmentBuilder {
         self
     }
     /// Returns the built [`ServerExtendVolumeAttachment`].
+    #[inline]
     pub fn build(self) -> ServerExtendVolumeAttachment {
         self.inner
     }
@@ -2649,19 +2690,23 @@ pub struct ServerFlavor {
 }
 impl ServerFlavor {
     /// Starts a [`ServerFlavorBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerFlavorBuilder {
         ServerFlavorBuilder::default()
     }
     /// The items of [`gpus`](Self::gpus), empty when absent.
+    #[inline]
     pub fn gpus(&self) -> &[GpuInfo] {
         self.gpus.as_deref().unwrap_or_default()
     }
     /// The items of [`asic_accelerators`](Self::asic_accelerators), empty when absent.
+    #[inline]
     pub fn asic_accelerators(&self) -> &[AsicAcceleratorInfo] {
         self.asic_accelerators.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerFlavor {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2686,6 +2731,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerFlavor {
         "gpus",
         "asic_accelerators",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2828,6 +2874,7 @@ impl ServerFlavorBuilder {
         self
     }
     /// Returns the built [`ServerFlavor`].
+    #[inline]
     pub fn build(self) -> ServerFlavor {
         self.inner
     }
@@ -2844,11 +2891,13 @@ pub struct ServerGroupMember {
 }
 impl ServerGroupMember {
     /// Starts a [`ServerGroupMemberBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerGroupMemberBuilder {
         ServerGroupMemberBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerGroupMember {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2860,6 +2909,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerGroupMember {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerGroupMember {
     const NAME: &'static str = "ServerGroupMember";
     const FIELDS: &'static [&'static str] = &["instance_uuid"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2904,6 +2954,7 @@ impl ServerGroupMemberBuilder {
         self
     }
     /// Returns the built [`ServerGroupMember`].
+    #[inline]
     pub fn build(self) -> ServerGroupMember {
         self.inner
     }
@@ -2920,11 +2971,13 @@ pub struct ServerId {
 }
 impl ServerId {
     /// Starts a [`ServerIdBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerIdBuilder {
         ServerIdBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerId {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2935,6 +2988,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerId {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerId {
     const NAME: &'static str = "ServerId";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2973,6 +3027,7 @@ impl ServerIdBuilder {
         self
     }
     /// Returns the built [`ServerId`].
+    #[inline]
     pub fn build(self) -> ServerId {
         self.inner
     }
@@ -2990,11 +3045,13 @@ pub struct ServerImage {
 }
 impl ServerImage {
     /// Starts a [`ServerImageBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerImageBuilder {
         ServerImageBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerImage {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3005,6 +3062,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerImage {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerImage {
     const NAME: &'static str = "ServerImage";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3043,6 +3101,7 @@ impl ServerImageBuilder {
         self
     }
     /// Returns the built [`ServerImage`].
+    #[inline]
     pub fn build(self) -> ServerImage {
         self.inner
     }
@@ -3060,6 +3119,7 @@ pub struct ServerInterfaceFixedIp {
 }
 impl ServerInterfaceFixedIp {
     /// Starts a [`ServerInterfaceFixedIpBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerInterfaceFixedIpBuilder {
         ServerInterfaceFixedIpBuilder::default()
     }
@@ -3067,6 +3127,7 @@ impl ServerInterfaceFixedIp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerInterfaceFixedIp {
     const NAME: &'static str = "ServerInterfaceFixedIp";
     const FIELDS: &'static [&'static str] = &["ip_address", "subnet_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3118,6 +3179,7 @@ impl ServerInterfaceFixedIpBuilder {
         self
     }
     /// Returns the built [`ServerInterfaceFixedIp`].
+    #[inline]
     pub fn build(self) -> ServerInterfaceFixedIp {
         self.inner
     }
@@ -3336,15 +3398,18 @@ pub struct ServerLimits {
 }
 impl ServerLimits {
     /// Starts a [`ServerLimitsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerLimitsBuilder {
         ServerLimitsBuilder::default()
     }
     /// The items of [`limit_by_flavor`](Self::limit_by_flavor), empty when absent.
+    #[inline]
     pub fn limit_by_flavor(&self) -> &[ProjectFlavorLimit] {
         self.limit_by_flavor.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerLimits {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3403,6 +3468,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerLimits {
         "totalSpotRAMUsed",
         "limit_by_flavor",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3905,6 +3971,7 @@ impl ServerLimitsBuilder {
         self
     }
     /// Returns the built [`ServerLimits`].
+    #[inline]
     pub fn build(self) -> ServerLimits {
         self.inner
     }
@@ -3921,11 +3988,13 @@ pub struct ServerNicSecurityGroup {
 }
 impl ServerNicSecurityGroup {
     /// Starts a [`ServerNicSecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerNicSecurityGroupBuilder {
         ServerNicSecurityGroupBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerNicSecurityGroup {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3937,6 +4006,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerNicSecurityGroup 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerNicSecurityGroup {
     const NAME: &'static str = "ServerNicSecurityGroup";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3976,6 +4046,7 @@ impl ServerNicSecurityGroupBuilder {
         self
     }
     /// Returns the built [`ServerNicSecurityGroup`].
+    #[inline]
     pub fn build(self) -> ServerNicSecurityGroup {
         self.inner
     }
@@ -4003,11 +4074,13 @@ pub struct ServerRemoteConsole {
 }
 impl ServerRemoteConsole {
     /// Starts a [`ServerRemoteConsoleBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerRemoteConsoleBuilder {
         ServerRemoteConsoleBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerRemoteConsole {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4020,6 +4093,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerRemoteConsole {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerRemoteConsole {
     const NAME: &'static str = "ServerRemoteConsole";
     const FIELDS: &'static [&'static str] = &["protocol", "type", "url"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4084,6 +4158,7 @@ impl ServerRemoteConsoleBuilder {
         self
     }
     /// Returns the built [`ServerRemoteConsole`].
+    #[inline]
     pub fn build(self) -> ServerRemoteConsole {
         self.inner
     }
@@ -4116,15 +4191,18 @@ pub struct ServerResource {
 }
 impl ServerResource {
     /// Starts a [`ServerResourceBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerResourceBuilder {
         ServerResourceBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerResource {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4143,6 +4221,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerResource {
         "tags",
         "resource_name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4239,6 +4318,7 @@ impl ServerResourceBuilder {
         self
     }
     /// Returns the built [`ServerResource`].
+    #[inline]
     pub fn build(self) -> ServerResource {
         self.inner
     }
@@ -4262,18 +4342,22 @@ pub struct ServerSchedulerHints {
 }
 impl ServerSchedulerHints {
     /// Starts a [`ServerSchedulerHintsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerSchedulerHintsBuilder {
         ServerSchedulerHintsBuilder::default()
     }
     /// The items of [`group`](Self::group), empty when absent.
+    #[inline]
     pub fn group(&self) -> &[String] {
         self.group.as_deref().unwrap_or_default()
     }
     /// The items of [`tenancy`](Self::tenancy), empty when absent.
+    #[inline]
     pub fn tenancy(&self) -> &[String] {
         self.tenancy.as_deref().unwrap_or_default()
     }
     /// The items of [`dedicated_host_id`](Self::dedicated_host_id), empty when absent.
+    #[inline]
     pub fn dedicated_host_id(&self) -> &[String] {
         self.dedicated_host_id.as_deref().unwrap_or_default()
     }
@@ -4281,6 +4365,7 @@ impl ServerSchedulerHints {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerSchedulerHints {
     const NAME: &'static str = "ServerSchedulerHints";
     const FIELDS: &'static [&'static str] = &["group", "tenancy", "dedicated_host_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4374,6 +4459,7 @@ impl ServerSchedulerHintsBuilder {
         self
     }
     /// Returns the built [`ServerSchedulerHints`].
+    #[inline]
     pub fn build(self) -> ServerSchedulerHints {
         self.inner
     }
@@ -4396,11 +4482,13 @@ pub struct ServerSecurityGroup {
 }
 impl ServerSecurityGroup {
     /// Starts a [`ServerSecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerSecurityGroupBuilder {
         ServerSecurityGroupBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerSecurityGroup {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4411,6 +4499,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerSecurityGroup {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerSecurityGroup {
     const NAME: &'static str = "ServerSecurityGroup";
     const FIELDS: &'static [&'static str] = &["name", "id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4462,6 +4551,7 @@ impl ServerSecurityGroupBuilder {
         self
     }
     /// Returns the built [`ServerSecurityGroup`].
+    #[inline]
     pub fn build(self) -> ServerSecurityGroup {
         self.inner
     }
@@ -4480,6 +4570,7 @@ pub struct ServerSystemTag {
 }
 impl ServerSystemTag {
     /// Starts a [`ServerSystemTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerSystemTagBuilder {
         ServerSystemTagBuilder::default()
     }
@@ -4487,6 +4578,7 @@ impl ServerSystemTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerSystemTag {
     const NAME: &'static str = "ServerSystemTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4538,6 +4630,7 @@ impl ServerSystemTagBuilder {
         self
     }
     /// Returns the built [`ServerSystemTag`].
+    #[inline]
     pub fn build(self) -> ServerSystemTag {
         self.inner
     }
@@ -4559,11 +4652,13 @@ pub struct ServerTag {
 }
 impl ServerTag {
     /// Starts a [`ServerTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerTagBuilder {
         ServerTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4574,6 +4669,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTag {
     const NAME: &'static str = "ServerTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4625,6 +4721,7 @@ impl ServerTagBuilder {
         self
     }
     /// Returns the built [`ServerTag`].
+    #[inline]
     pub fn build(self) -> ServerTag {
         self.inner
     }
@@ -4647,11 +4744,13 @@ pub struct ServerTagMatch {
 }
 impl ServerTagMatch {
     /// Starts a [`ServerTagMatchBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerTagMatchBuilder {
         ServerTagMatchBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTagMatch {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4663,6 +4762,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTagMatch {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTagMatch {
     const NAME: &'static str = "ServerTagMatch";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4715,6 +4815,7 @@ impl ServerTagMatchBuilder {
         self
     }
     /// Returns the built [`ServerTagMatch`].
+    #[inline]
     pub fn build(self) -> ServerTagMatch {
         self.inner
     }
@@ -4737,11 +4838,13 @@ pub struct ServerTags {
 }
 impl ServerTags {
     /// Starts a [`ServerTagsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerTagsBuilder {
         ServerTagsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTags {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4753,6 +4856,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTags {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerTags {
     const NAME: &'static str = "ServerTags";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4811,6 +4915,7 @@ impl ServerTagsBuilder {
         self
     }
     /// Returns the built [`ServerTags`].
+    #[inline]
     pub fn build(self) -> ServerTags {
         self.inner
     }
@@ -4845,6 +4950,7 @@ pub struct ServerVolumeAttachment {
 }
 impl ServerVolumeAttachment {
     /// Starts a [`ServerVolumeAttachmentBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ServerVolumeAttachmentBuilder {
         ServerVolumeAttachmentBuilder::default()
     }
@@ -4852,6 +4958,7 @@ impl ServerVolumeAttachment {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ServerVolumeAttachment {
     const NAME: &'static str = "ServerVolumeAttachment";
     const FIELDS: &'static [&'static str] = &["device", "id", "serverId", "volumeId"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4929,6 +5036,7 @@ impl ServerVolumeAttachmentBuilder {
         self
     }
     /// Returns the built [`ServerVolumeAttachment`].
+    #[inline]
     pub fn build(self) -> ServerVolumeAttachment {
         self.inner
     }
@@ -4950,6 +5058,7 @@ pub struct ShowAppendableVolumeQuotaResponse {
 }
 impl ShowAppendableVolumeQuotaResponse {
     /// Starts a [`ShowAppendableVolumeQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowAppendableVolumeQuotaResponseBuilder {
         ShowAppendableVolumeQuotaResponseBuilder::default()
     }
@@ -4957,6 +5066,7 @@ impl ShowAppendableVolumeQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAppendableVolumeQuotaResponse {
     const NAME: &'static str = "ShowAppendableVolumeQuotaResponse";
     const FIELDS: &'static [&'static str] = &["free_scsi", "count", "free_blk"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5021,6 +5131,7 @@ impl ShowAppendableVolumeQuotaResponseBuilder {
         self
     }
     /// Returns the built [`ShowAppendableVolumeQuotaResponse`].
+    #[inline]
     pub fn build(self) -> ShowAppendableVolumeQuotaResponse {
         self.inner
     }
@@ -5036,10 +5147,12 @@ pub struct ShowFlavorCapacityResponse {
 }
 impl ShowFlavorCapacityResponse {
     /// Starts a [`ShowFlavorCapacityResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowFlavorCapacityResponseBuilder {
         ShowFlavorCapacityResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[QueryFlavorCapacityAzInfo] {
         self.resources.as_deref().unwrap_or_default()
     }
@@ -5047,6 +5160,7 @@ impl ShowFlavorCapacityResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFlavorCapacityResponse {
     const NAME: &'static str = "ShowFlavorCapacityResponse";
     const FIELDS: &'static [&'static str] = &["resources"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5100,6 +5214,7 @@ impl ShowFlavorCapacityResponseBuilder {
         self
     }
     /// Returns the built [`ShowFlavorCapacityResponse`].
+    #[inline]
     pub fn build(self) -> ShowFlavorCapacityResponse {
         self.inner
     }
@@ -5142,6 +5257,7 @@ pub struct ShowJobResponse {
 }
 impl ShowJobResponse {
     /// Starts a [`ShowJobResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowJobResponseBuilder {
         ShowJobResponseBuilder::default()
     }
@@ -5160,6 +5276,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowJobResponse {
         "message",
         "status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5315,6 +5432,7 @@ impl ShowJobResponseBuilder {
         self
     }
     /// Returns the built [`ShowJobResponse`].
+    #[inline]
     pub fn build(self) -> ShowJobResponse {
         self.inner
     }
@@ -5348,6 +5466,7 @@ pub struct ShowMetadataOptionsResponse {
 }
 impl ShowMetadataOptionsResponse {
     /// Starts a [`ShowMetadataOptionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowMetadataOptionsResponseBuilder {
         ShowMetadataOptionsResponseBuilder::default()
     }
@@ -5355,6 +5474,7 @@ impl ShowMetadataOptionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMetadataOptionsResponse {
     const NAME: &'static str = "ShowMetadataOptionsResponse";
     const FIELDS: &'static [&'static str] = &["http_endpoint", "http_tokens"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5418,6 +5538,7 @@ impl ShowMetadataOptionsResponseBuilder {
         self
     }
     /// Returns the built [`ShowMetadataOptionsResponse`].
+    #[inline]
     pub fn build(self) -> ShowMetadataOptionsResponse {
         self.inner
     }
@@ -5461,11 +5582,13 @@ pub struct ShowRecycleBinResponse {
 }
 impl ShowRecycleBinResponse {
     /// Starts a [`ShowRecycleBinResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRecycleBinResponseBuilder {
         ShowRecycleBinResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowRecycleBinResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5476,6 +5599,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowRecycleBinResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRecycleBinResponse {
     const NAME: &'static str = "ShowRecycleBinResponse";
     const FIELDS: &'static [&'static str] = &["project_id", "switch", "policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5540,6 +5664,7 @@ impl ShowRecycleBinResponseBuilder {
         self
     }
     /// Returns the built [`ShowRecycleBinResponse`].
+    #[inline]
     pub fn build(self) -> ShowRecycleBinResponse {
         self.inner
     }
@@ -5555,6 +5680,7 @@ pub struct ShowResetPasswordFlagResponse {
 }
 impl ShowResetPasswordFlagResponse {
     /// Starts a [`ShowResetPasswordFlagResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowResetPasswordFlagResponseBuilder {
         ShowResetPasswordFlagResponseBuilder::default()
     }
@@ -5562,6 +5688,7 @@ impl ShowResetPasswordFlagResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowResetPasswordFlagResponse {
     const NAME: &'static str = "ShowResetPasswordFlagResponse";
     const FIELDS: &'static [&'static str] = &["resetpwd_flag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5605,6 +5732,7 @@ impl ShowResetPasswordFlagResponseBuilder {
         self
     }
     /// Returns the built [`ShowResetPasswordFlagResponse`].
+    #[inline]
     pub fn build(self) -> ShowResetPasswordFlagResponse {
         self.inner
     }
@@ -5620,6 +5748,7 @@ pub struct ShowSerialConsoleActionsOption {
 }
 impl ShowSerialConsoleActionsOption {
     /// Starts a [`ShowSerialConsoleActionsOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSerialConsoleActionsOptionBuilder {
         ShowSerialConsoleActionsOptionBuilder::default()
     }
@@ -5627,6 +5756,7 @@ impl ShowSerialConsoleActionsOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSerialConsoleActionsOption {
     const NAME: &'static str = "ShowSerialConsoleActionsOption";
     const FIELDS: &'static [&'static str] = &["url"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5665,6 +5795,7 @@ impl ShowSerialConsoleActionsOptionBuilder {
         self
     }
     /// Returns the built [`ShowSerialConsoleActionsOption`].
+    #[inline]
     pub fn build(self) -> ShowSerialConsoleActionsOption {
         self.inner
     }
@@ -5680,6 +5811,7 @@ pub struct ShowSerialConsoleActionsResponse {
 }
 impl ShowSerialConsoleActionsResponse {
     /// Starts a [`ShowSerialConsoleActionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSerialConsoleActionsResponseBuilder {
         ShowSerialConsoleActionsResponseBuilder::default()
     }
@@ -5687,6 +5819,7 @@ impl ShowSerialConsoleActionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSerialConsoleActionsResponse {
     const NAME: &'static str = "ShowSerialConsoleActionsResponse";
     const FIELDS: &'static [&'static str] = &["serial_console"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5733,6 +5866,7 @@ impl ShowSerialConsoleActionsResponseBuilder {
         self
     }
     /// Returns the built [`ShowSerialConsoleActionsResponse`].
+    #[inline]
     pub fn build(self) -> ShowSerialConsoleActionsResponse {
         self.inner
     }
@@ -5761,10 +5895,12 @@ pub struct ShowServerAttachableNicNumResponse {
 }
 impl ShowServerAttachableNicNumResponse {
     /// Starts a [`ShowServerAttachableNicNumResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerAttachableNicNumResponseBuilder {
         ShowServerAttachableNicNumResponseBuilder::default()
     }
     /// The items of [`interface_attachments`](Self::interface_attachments), empty when absent.
+    #[inline]
     pub fn interface_attachments(&self) -> &[InterfaceExt] {
         self.interface_attachments.as_deref().unwrap_or_default()
     }
@@ -5776,6 +5912,7 @@ for ShowServerAttachableNicNumResponse {
         "attachableQuantity",
         "interfaceAttachments",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5857,6 +5994,7 @@ impl ShowServerAttachableNicNumResponseBuilder {
         self
     }
     /// Returns the built [`ShowServerAttachableNicNumResponse`].
+    #[inline]
     pub fn build(self) -> ShowServerAttachableNicNumResponse {
         self.inner
     }
@@ -5877,6 +6015,7 @@ pub struct ShowServerBlockDeviceResponse {
 }
 impl ShowServerBlockDeviceResponse {
     /// Starts a [`ShowServerBlockDeviceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerBlockDeviceResponseBuilder {
         ShowServerBlockDeviceResponseBuilder::default()
     }
@@ -5884,6 +6023,7 @@ impl ShowServerBlockDeviceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerBlockDeviceResponse {
     const NAME: &'static str = "ShowServerBlockDeviceResponse";
     const FIELDS: &'static [&'static str] = &["volumeAttachment"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5927,6 +6067,7 @@ impl ShowServerBlockDeviceResponseBuilder {
         self
     }
     /// Returns the built [`ShowServerBlockDeviceResponse`].
+    #[inline]
     pub fn build(self) -> ShowServerBlockDeviceResponse {
         self.inner
     }
@@ -5942,6 +6083,7 @@ pub struct ShowServerConsoleOutputResponse {
 }
 impl ShowServerConsoleOutputResponse {
     /// Starts a [`ShowServerConsoleOutputResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerConsoleOutputResponseBuilder {
         ShowServerConsoleOutputResponseBuilder::default()
     }
@@ -5949,6 +6091,7 @@ impl ShowServerConsoleOutputResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerConsoleOutputResponse {
     const NAME: &'static str = "ShowServerConsoleOutputResponse";
     const FIELDS: &'static [&'static str] = &["output"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5987,6 +6130,7 @@ impl ShowServerConsoleOutputResponseBuilder {
         self
     }
     /// Returns the built [`ShowServerConsoleOutputResponse`].
+    #[inline]
     pub fn build(self) -> ShowServerConsoleOutputResponse {
         self.inner
     }
@@ -6002,11 +6146,13 @@ pub struct ShowServerGroupResponse {
 }
 impl ShowServerGroupResponse {
     /// Starts a [`ShowServerGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerGroupResponseBuilder {
         ShowServerGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6017,6 +6163,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerGroupResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerGroupResponse {
     const NAME: &'static str = "ShowServerGroupResponse";
     const FIELDS: &'static [&'static str] = &["server_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6055,6 +6202,7 @@ impl ShowServerGroupResponseBuilder {
         self
     }
     /// Returns the built [`ShowServerGroupResponse`].
+    #[inline]
     pub fn build(self) -> ShowServerGroupResponse {
         self.inner
     }
@@ -6093,19 +6241,23 @@ pub struct ShowServerGroupResult {
 }
 impl ShowServerGroupResult {
     /// Starts a [`ShowServerGroupResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerGroupResultBuilder {
         ShowServerGroupResultBuilder::default()
     }
     /// The items of [`members`](Self::members), empty when absent.
+    #[inline]
     pub fn members(&self) -> &[String] {
         self.members.as_deref().unwrap_or_default()
     }
     /// The items of [`policies`](Self::policies), empty when absent.
+    #[inline]
     pub fn policies(&self) -> &[String] {
         self.policies.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerGroupResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6126,6 +6278,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerGroupResult {
         "name",
         "policies",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6240,6 +6393,7 @@ impl ShowServerGroupResultBuilder {
         self
     }
     /// Returns the built [`ShowServerGroupResult`].
+    #[inline]
     pub fn build(self) -> ShowServerGroupResult {
         self.inner
     }
@@ -6255,11 +6409,13 @@ pub struct ShowServerLimitsResponse {
 }
 impl ShowServerLimitsResponse {
     /// Starts a [`ShowServerLimitsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerLimitsResponseBuilder {
         ShowServerLimitsResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerLimitsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6270,6 +6426,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerLimitsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerLimitsResponse {
     const NAME: &'static str = "ShowServerLimitsResponse";
     const FIELDS: &'static [&'static str] = &["absolute"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6308,6 +6465,7 @@ impl ShowServerLimitsResponseBuilder {
         self
     }
     /// Returns the built [`ShowServerLimitsResponse`].
+    #[inline]
     pub fn build(self) -> ShowServerLimitsResponse {
         self.inner
     }
@@ -6326,6 +6484,7 @@ pub struct ShowServerPasswordResponse {
 }
 impl ShowServerPasswordResponse {
     /// Starts a [`ShowServerPasswordResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerPasswordResponseBuilder {
         ShowServerPasswordResponseBuilder::default()
     }
@@ -6342,6 +6501,7 @@ impl std::fmt::Debug for ShowServerPasswordResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerPasswordResponse {
     const NAME: &'static str = "ShowServerPasswordResponse";
     const FIELDS: &'static [&'static str] = &["password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6380,6 +6540,7 @@ impl ShowServerPasswordResponseBuilder {
         self
     }
     /// Returns the built [`ShowServerPasswordResponse`].
+    #[inline]
     pub fn build(self) -> ShowServerPasswordResponse {
         self.inner
     }
@@ -6396,12 +6557,14 @@ pub struct ShowServerRemoteConsoleRequestBody {
 }
 impl ShowServerRemoteConsoleRequestBody {
     /// Starts a [`ShowServerRemoteConsoleRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerRemoteConsoleRequestBodyBuilder {
         ShowServerRemoteConsoleRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowServerRemoteConsoleRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6414,6 +6577,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowServerRemoteConsoleRequestBody {
     const NAME: &'static str = "ShowServerRemoteConsoleRequestBody";
     const FIELDS: &'static [&'static str] = &["remote_console"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6461,6 +6625,7 @@ impl ShowServerRemoteConsoleRequestBodyBuilder {
         self
     }
     /// Returns the built [`ShowServerRemoteConsoleRequestBody`].
+    #[inline]
     pub fn build(self) -> ShowServerRemoteConsoleRequestBody {
         self.inner
     }
@@ -6476,12 +6641,14 @@ pub struct ShowServerRemoteConsoleResponse {
 }
 impl ShowServerRemoteConsoleResponse {
     /// Starts a [`ShowServerRemoteConsoleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerRemoteConsoleResponseBuilder {
         ShowServerRemoteConsoleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowServerRemoteConsoleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6492,6 +6659,7 @@ for ShowServerRemoteConsoleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerRemoteConsoleResponse {
     const NAME: &'static str = "ShowServerRemoteConsoleResponse";
     const FIELDS: &'static [&'static str] = &["remote_console"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6532,6 +6700,7 @@ impl ShowServerRemoteConsoleResponseBuilder {
         self
     }
     /// Returns the built [`ShowServerRemoteConsoleResponse`].
+    #[inline]
     pub fn build(self) -> ShowServerRemoteConsoleResponse {
         self.inner
     }
@@ -6547,11 +6716,13 @@ pub struct ShowServerResponse {
 }
 impl ShowServerResponse {
     /// Starts a [`ShowServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerResponseBuilder {
         ShowServerResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6562,6 +6733,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerResponse {
     const NAME: &'static str = "ShowServerResponse";
     const FIELDS: &'static [&'static str] = &["server"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6600,6 +6772,7 @@ impl ShowServerResponseBuilder {
         self
     }
     /// Returns the built [`ShowServerResponse`].
+    #[inline]
     pub fn build(self) -> ShowServerResponse {
         self.inner
     }
@@ -6615,15 +6788,18 @@ pub struct ShowServerTagsResponse {
 }
 impl ShowServerTagsResponse {
     /// Starts a [`ShowServerTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowServerTagsResponseBuilder {
         ShowServerTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ServerTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6634,6 +6810,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowServerTagsResponse {
     const NAME: &'static str = "ShowServerTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6681,6 +6858,7 @@ impl ShowServerTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowServerTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowServerTagsResponse {
         self.inner
     }
@@ -6703,15 +6881,18 @@ pub struct SimpleFlavor {
 }
 impl SimpleFlavor {
     /// Starts a [`SimpleFlavorBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SimpleFlavorBuilder {
         SimpleFlavorBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Link] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SimpleFlavor {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6722,6 +6903,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SimpleFlavor {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SimpleFlavor {
     const NAME: &'static str = "SimpleFlavor";
     const FIELDS: &'static [&'static str] = &["id", "links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6779,6 +6961,7 @@ impl SimpleFlavorBuilder {
         self
     }
     /// Returns the built [`SimpleFlavor`].
+    #[inline]
     pub fn build(self) -> SimpleFlavor {
         self.inner
     }
@@ -6815,6 +6998,7 @@ pub struct SubJob {
 }
 impl SubJob {
     /// Starts a [`SubJobBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubJobBuilder {
         SubJobBuilder::default()
     }
@@ -6831,6 +7015,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJob {
         "error_code",
         "fail_reason",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6960,6 +7145,7 @@ impl SubJobBuilder {
         self
     }
     /// Returns the built [`SubJob`].
+    #[inline]
     pub fn build(self) -> SubJob {
         self.inner
     }
@@ -6982,6 +7168,7 @@ pub struct SubJobEntities {
 }
 impl SubJobEntities {
     /// Starts a [`SubJobEntitiesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubJobEntitiesBuilder {
         SubJobEntitiesBuilder::default()
     }
@@ -6993,6 +7180,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobEntities {
         "nic_id",
         "errorcode_message",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7062,6 +7250,7 @@ impl SubJobEntitiesBuilder {
         self
     }
     /// Returns the built [`SubJobEntities`].
+    #[inline]
     pub fn build(self) -> SubJobEntities {
         self.inner
     }

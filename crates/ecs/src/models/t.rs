@@ -20,6 +20,7 @@ pub struct TemplateBandwidthOption {
 }
 impl TemplateBandwidthOption {
     /// Starts a [`TemplateBandwidthOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateBandwidthOptionBuilder {
         TemplateBandwidthOptionBuilder::default()
     }
@@ -27,6 +28,7 @@ impl TemplateBandwidthOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateBandwidthOption {
     const NAME: &'static str = "TemplateBandwidthOption";
     const FIELDS: &'static [&'static str] = &["share_type", "size", "charge_mode", "id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -116,6 +118,7 @@ impl TemplateBandwidthOptionBuilder {
         self
     }
     /// Returns the built [`TemplateBandwidthOption`].
+    #[inline]
     pub fn build(self) -> TemplateBandwidthOption {
         self.inner
     }
@@ -156,6 +159,7 @@ pub struct TemplateBlockDeviceMappingAttachmentOption {
 }
 impl TemplateBlockDeviceMappingAttachmentOption {
     /// Starts a [`TemplateBlockDeviceMappingAttachmentOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateBlockDeviceMappingAttachmentOptionBuilder {
         TemplateBlockDeviceMappingAttachmentOptionBuilder::default()
     }
@@ -164,6 +168,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for TemplateBlockDeviceMappingAttachmentOption {
     const NAME: &'static str = "TemplateBlockDeviceMappingAttachmentOption";
     const FIELDS: &'static [&'static str] = &["boot_index", "delete_on_termination"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -220,6 +225,7 @@ impl TemplateBlockDeviceMappingAttachmentOptionBuilder {
         self
     }
     /// Returns the built [`TemplateBlockDeviceMappingAttachmentOption`].
+    #[inline]
     pub fn build(self) -> TemplateBlockDeviceMappingAttachmentOption {
         self.inner
     }
@@ -252,6 +258,7 @@ pub struct TemplateBlockDeviceMappingOption {
 }
 impl TemplateBlockDeviceMappingOption {
     /// Starts a [`TemplateBlockDeviceMappingOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateBlockDeviceMappingOptionBuilder {
         TemplateBlockDeviceMappingOptionBuilder::default()
     }
@@ -267,6 +274,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateBlockDeviceMapping
         "volume_size",
         "attachment",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -395,6 +403,7 @@ impl TemplateBlockDeviceMappingOptionBuilder {
         self
     }
     /// Returns the built [`TemplateBlockDeviceMappingOption`].
+    #[inline]
     pub fn build(self) -> TemplateBlockDeviceMappingOption {
         self.inner
     }
@@ -460,22 +469,27 @@ pub struct TemplateData {
 }
 impl TemplateData {
     /// Starts a [`TemplateDataBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateDataBuilder {
         TemplateDataBuilder::default()
     }
     /// The items of [`security_group_ids`](Self::security_group_ids), empty when absent.
+    #[inline]
     pub fn security_group_ids(&self) -> &[String] {
         self.security_group_ids.as_deref().unwrap_or_default()
     }
     /// The items of [`network_interfaces`](Self::network_interfaces), empty when absent.
+    #[inline]
     pub fn network_interfaces(&self) -> &[TemplateNetworkInterfaceOption] {
         self.network_interfaces.as_deref().unwrap_or_default()
     }
     /// The items of [`block_device_mappings`](Self::block_device_mappings), empty when absent.
+    #[inline]
     pub fn block_device_mappings(&self) -> &[TemplateBlockDeviceMappingOption] {
         self.block_device_mappings.as_deref().unwrap_or_default()
     }
     /// The items of [`tag_options`](Self::tag_options), empty when absent.
+    #[inline]
     pub fn tag_options(&self) -> &[TemplateTagOptions] {
         self.tag_options.as_deref().unwrap_or_default()
     }
@@ -498,6 +512,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateData {
         "metadata",
         "tag_options",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -808,6 +823,7 @@ impl TemplateDataBuilder {
         self
     }
     /// Returns the built [`TemplateData`].
+    #[inline]
     pub fn build(self) -> TemplateData {
         self.inner
     }
@@ -822,6 +838,7 @@ pub struct TemplateInternetAccessOption {
 }
 impl TemplateInternetAccessOption {
     /// Starts a [`TemplateInternetAccessOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateInternetAccessOptionBuilder {
         TemplateInternetAccessOptionBuilder::default()
     }
@@ -829,6 +846,7 @@ impl TemplateInternetAccessOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateInternetAccessOption {
     const NAME: &'static str = "TemplateInternetAccessOption";
     const FIELDS: &'static [&'static str] = &["publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -867,6 +885,7 @@ impl TemplateInternetAccessOptionBuilder {
         self
     }
     /// Returns the built [`TemplateInternetAccessOption`].
+    #[inline]
     pub fn build(self) -> TemplateInternetAccessOption {
         self.inner
     }
@@ -884,6 +903,7 @@ pub struct TemplateMarketOptions {
 }
 impl TemplateMarketOptions {
     /// Starts a [`TemplateMarketOptionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateMarketOptionsBuilder {
         TemplateMarketOptionsBuilder::default()
     }
@@ -891,6 +911,7 @@ impl TemplateMarketOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateMarketOptions {
     const NAME: &'static str = "TemplateMarketOptions";
     const FIELDS: &'static [&'static str] = &["market_type", "spot_options"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -948,6 +969,7 @@ impl TemplateMarketOptionsBuilder {
         self
     }
     /// Returns the built [`TemplateMarketOptions`].
+    #[inline]
     pub fn build(self) -> TemplateMarketOptions {
         self.inner
     }
@@ -973,6 +995,7 @@ pub struct TemplateNetworkInterfaceAttachmentOption {
 }
 impl TemplateNetworkInterfaceAttachmentOption {
     /// Starts a [`TemplateNetworkInterfaceAttachmentOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateNetworkInterfaceAttachmentOptionBuilder {
         TemplateNetworkInterfaceAttachmentOptionBuilder::default()
     }
@@ -981,6 +1004,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for TemplateNetworkInterfaceAttachmentOption {
     const NAME: &'static str = "TemplateNetworkInterfaceAttachmentOption";
     const FIELDS: &'static [&'static str] = &["device_index"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1021,6 +1045,7 @@ impl TemplateNetworkInterfaceAttachmentOptionBuilder {
         self
     }
     /// Returns the built [`TemplateNetworkInterfaceAttachmentOption`].
+    #[inline]
     pub fn build(self) -> TemplateNetworkInterfaceAttachmentOption {
         self.inner
     }
@@ -1038,6 +1063,7 @@ pub struct TemplateNetworkInterfaceOption {
 }
 impl TemplateNetworkInterfaceOption {
     /// Starts a [`TemplateNetworkInterfaceOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateNetworkInterfaceOptionBuilder {
         TemplateNetworkInterfaceOptionBuilder::default()
     }
@@ -1045,6 +1071,7 @@ impl TemplateNetworkInterfaceOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateNetworkInterfaceOption {
     const NAME: &'static str = "TemplateNetworkInterfaceOption";
     const FIELDS: &'static [&'static str] = &["virsubnet_id", "attachment"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1104,6 +1131,7 @@ impl TemplateNetworkInterfaceOptionBuilder {
         self
     }
     /// Returns the built [`TemplateNetworkInterfaceOption`].
+    #[inline]
     pub fn build(self) -> TemplateNetworkInterfaceOption {
         self.inner
     }
@@ -1130,6 +1158,7 @@ pub struct TemplateOsProfile {
 }
 impl TemplateOsProfile {
     /// Starts a [`TemplateOsProfileBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateOsProfileBuilder {
         TemplateOsProfileBuilder::default()
     }
@@ -1156,6 +1185,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateOsProfile {
         "iam_agency_name",
         "enable_monitoring_service",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1243,6 +1273,7 @@ impl TemplateOsProfileBuilder {
         self
     }
     /// Returns the built [`TemplateOsProfile`].
+    #[inline]
     pub fn build(self) -> TemplateOsProfile {
         self.inner
     }
@@ -1266,6 +1297,7 @@ pub struct TemplatePublicIpOption {
 }
 impl TemplatePublicIpOption {
     /// Starts a [`TemplatePublicIpOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplatePublicIpOptionBuilder {
         TemplatePublicIpOptionBuilder::default()
     }
@@ -1278,6 +1310,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplatePublicIpOption {
         "bandwidth",
         "delete_on_termination",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1370,6 +1403,7 @@ impl TemplatePublicIpOptionBuilder {
         self
     }
     /// Returns the built [`TemplatePublicIpOption`].
+    #[inline]
     pub fn build(self) -> TemplatePublicIpOption {
         self.inner
     }
@@ -1390,6 +1424,7 @@ pub struct TemplateSpotOptions {
 }
 impl TemplateSpotOptions {
     /// Starts a [`TemplateSpotOptionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateSpotOptionsBuilder {
         TemplateSpotOptionsBuilder::default()
     }
@@ -1401,6 +1436,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateSpotOptions {
         "block_duration_minutes",
         "instance_interruption_behavior",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1475,6 +1511,7 @@ impl TemplateSpotOptionsBuilder {
         self
     }
     /// Returns the built [`TemplateSpotOptions`].
+    #[inline]
     pub fn build(self) -> TemplateSpotOptions {
         self.inner
     }
@@ -1492,6 +1529,7 @@ pub struct TemplateTag {
 }
 impl TemplateTag {
     /// Starts a [`TemplateTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateTagBuilder {
         TemplateTagBuilder::default()
     }
@@ -1499,6 +1537,7 @@ impl TemplateTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateTag {
     const NAME: &'static str = "TemplateTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1550,6 +1589,7 @@ impl TemplateTagBuilder {
         self
     }
     /// Returns the built [`TemplateTag`].
+    #[inline]
     pub fn build(self) -> TemplateTag {
         self.inner
     }
@@ -1564,10 +1604,12 @@ pub struct TemplateTagOptions {
 }
 impl TemplateTagOptions {
     /// Starts a [`TemplateTagOptionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateTagOptionsBuilder {
         TemplateTagOptionsBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TemplateTag] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -1575,6 +1617,7 @@ impl TemplateTagOptions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateTagOptions {
     const NAME: &'static str = "TemplateTagOptions";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1622,6 +1665,7 @@ impl TemplateTagOptionsBuilder {
         self
     }
     /// Returns the built [`TemplateTagOptions`].
+    #[inline]
     pub fn build(self) -> TemplateTagOptions {
         self.inner
     }
@@ -1652,6 +1696,7 @@ pub struct TemplateVersion {
 }
 impl TemplateVersion {
     /// Starts a [`TemplateVersionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TemplateVersionBuilder {
         TemplateVersionBuilder::default()
     }
@@ -1666,6 +1711,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TemplateVersion {
         "created_at",
         "launch_template_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1784,6 +1830,7 @@ impl TemplateVersionBuilder {
         self
     }
     /// Returns the built [`TemplateVersion`].
+    #[inline]
     pub fn build(self) -> TemplateVersion {
         self.inner
     }

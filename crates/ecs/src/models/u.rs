@@ -13,11 +13,13 @@ pub struct UpdateNicInfoRequestBody {
 }
 impl UpdateNicInfoRequestBody {
     /// Starts a [`UpdateNicInfoRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateNicInfoRequestBodyBuilder {
         UpdateNicInfoRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateNicInfoRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -29,6 +31,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateNicInfoRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateNicInfoRequestBody {
     const NAME: &'static str = "UpdateNicInfoRequestBody";
     const FIELDS: &'static [&'static str] = &["interface_attachment"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -79,6 +82,7 @@ impl UpdateNicInfoRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateNicInfoRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateNicInfoRequestBody {
         self.inner
     }
@@ -95,11 +99,13 @@ pub struct UpdateRecycleBinOption {
 }
 impl UpdateRecycleBinOption {
     /// Starts a [`UpdateRecycleBinOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateRecycleBinOptionBuilder {
         UpdateRecycleBinOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -111,6 +117,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinOption {
     const NAME: &'static str = "UpdateRecycleBinOption";
     const FIELDS: &'static [&'static str] = &["switch"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -150,6 +157,7 @@ impl UpdateRecycleBinOptionBuilder {
         self
     }
     /// Returns the built [`UpdateRecycleBinOption`].
+    #[inline]
     pub fn build(self) -> UpdateRecycleBinOption {
         self.inner
     }
@@ -183,11 +191,13 @@ pub struct UpdateRecycleBinPolicyOption {
 }
 impl UpdateRecycleBinPolicyOption {
     /// Starts a [`UpdateRecycleBinPolicyOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateRecycleBinPolicyOptionBuilder {
         UpdateRecycleBinPolicyOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -200,6 +210,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyO
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinPolicyOption {
     const NAME: &'static str = "UpdateRecycleBinPolicyOption";
     const FIELDS: &'static [&'static str] = &["retention_hour", "recycle_threshold_day"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -262,6 +273,7 @@ impl UpdateRecycleBinPolicyOptionBuilder {
         self
     }
     /// Returns the built [`UpdateRecycleBinPolicyOption`].
+    #[inline]
     pub fn build(self) -> UpdateRecycleBinPolicyOption {
         self.inner
     }
@@ -278,11 +290,13 @@ pub struct UpdateRecycleBinPolicyReq {
 }
 impl UpdateRecycleBinPolicyReq {
     /// Starts a [`UpdateRecycleBinPolicyReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateRecycleBinPolicyReqBuilder {
         UpdateRecycleBinPolicyReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -294,6 +308,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinPolicyReq {
     const NAME: &'static str = "UpdateRecycleBinPolicyReq";
     const FIELDS: &'static [&'static str] = &["policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -333,6 +348,7 @@ impl UpdateRecycleBinPolicyReqBuilder {
         self
     }
     /// Returns the built [`UpdateRecycleBinPolicyReq`].
+    #[inline]
     pub fn build(self) -> UpdateRecycleBinPolicyReq {
         self.inner
     }
@@ -349,11 +365,13 @@ pub struct UpdateRecycleBinReq {
 }
 impl UpdateRecycleBinReq {
     /// Starts a [`UpdateRecycleBinReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateRecycleBinReqBuilder {
         UpdateRecycleBinReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -365,6 +383,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRecycleBinReq {
     const NAME: &'static str = "UpdateRecycleBinReq";
     const FIELDS: &'static [&'static str] = &["recycle_bin"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -404,6 +423,7 @@ impl UpdateRecycleBinReqBuilder {
         self
     }
     /// Returns the built [`UpdateRecycleBinReq`].
+    #[inline]
     pub fn build(self) -> UpdateRecycleBinReq {
         self.inner
     }
@@ -421,6 +441,7 @@ pub struct UpdateScheduledEventResponse {
 }
 impl UpdateScheduledEventResponse {
     /// Starts a [`UpdateScheduledEventResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateScheduledEventResponseBuilder {
         UpdateScheduledEventResponseBuilder::default()
     }
@@ -428,6 +449,7 @@ impl UpdateScheduledEventResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateScheduledEventResponse {
     const NAME: &'static str = "UpdateScheduledEventResponse";
     const FIELDS: &'static [&'static str] = &[];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         _index: usize,
@@ -463,6 +485,7 @@ impl UpdateScheduledEventResponseBuilder {
         self
     }
     /// Returns the built [`UpdateScheduledEventResponse`].
+    #[inline]
     pub fn build(self) -> UpdateScheduledEventResponse {
         self.inner
     }
@@ -477,6 +500,7 @@ pub struct UpdateSerialConsoleOptionsOption {
 }
 impl UpdateSerialConsoleOptionsOption {
     /// Starts a [`UpdateSerialConsoleOptionsOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSerialConsoleOptionsOptionBuilder {
         UpdateSerialConsoleOptionsOptionBuilder::default()
     }
@@ -485,6 +509,7 @@ impl UpdateSerialConsoleOptionsOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSerialConsoleOptionsOption {
     const NAME: &'static str = "UpdateSerialConsoleOptionsOption";
     const FIELDS: &'static [&'static str] = &["enabled"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -524,6 +549,7 @@ impl UpdateSerialConsoleOptionsOptionBuilder {
         self
     }
     /// Returns the built [`UpdateSerialConsoleOptionsOption`].
+    #[inline]
     pub fn build(self) -> UpdateSerialConsoleOptionsOption {
         self.inner
     }
@@ -538,6 +564,7 @@ pub struct UpdateSerialConsoleOptionsRequestBody {
 }
 impl UpdateSerialConsoleOptionsRequestBody {
     /// Starts a [`UpdateSerialConsoleOptionsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSerialConsoleOptionsRequestBodyBuilder {
         UpdateSerialConsoleOptionsRequestBodyBuilder::default()
     }
@@ -547,6 +574,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateSerialConsoleOptionsRequestBody {
     const NAME: &'static str = "UpdateSerialConsoleOptionsRequestBody";
     const FIELDS: &'static [&'static str] = &["serial_console_options"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -597,6 +625,7 @@ impl UpdateSerialConsoleOptionsRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateSerialConsoleOptionsRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateSerialConsoleOptionsRequestBody {
         self.inner
     }
@@ -619,11 +648,13 @@ pub struct UpdateServerAddress {
 }
 impl UpdateServerAddress {
     /// Starts a [`UpdateServerAddressBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerAddressBuilder {
         UpdateServerAddressBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerAddress {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -635,6 +666,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerAddress {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerAddress {
     const NAME: &'static str = "UpdateServerAddress";
     const FIELDS: &'static [&'static str] = &["version", "addr"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -686,6 +718,7 @@ impl UpdateServerAddressBuilder {
         self
     }
     /// Returns the built [`UpdateServerAddress`].
+    #[inline]
     pub fn build(self) -> UpdateServerAddress {
         self.inner
     }
@@ -703,12 +736,14 @@ pub struct UpdateServerAutoTerminateTimeRequestBody {
 }
 impl UpdateServerAutoTerminateTimeRequestBody {
     /// Starts a [`UpdateServerAutoTerminateTimeRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerAutoTerminateTimeRequestBodyBuilder {
         UpdateServerAutoTerminateTimeRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateServerAutoTerminateTimeRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -721,6 +756,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateServerAutoTerminateTimeRequestBody {
     const NAME: &'static str = "UpdateServerAutoTerminateTimeRequestBody";
     const FIELDS: &'static [&'static str] = &["auto_terminate_time"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -765,6 +801,7 @@ impl UpdateServerAutoTerminateTimeRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateServerAutoTerminateTimeRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateServerAutoTerminateTimeRequestBody {
         self.inner
     }
@@ -782,11 +819,13 @@ pub struct UpdateServerBlockDeviceOption {
 }
 impl UpdateServerBlockDeviceOption {
     /// Starts a [`UpdateServerBlockDeviceOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerBlockDeviceOptionBuilder {
         UpdateServerBlockDeviceOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDeviceOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -798,6 +837,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDevice
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerBlockDeviceOption {
     const NAME: &'static str = "UpdateServerBlockDeviceOption";
     const FIELDS: &'static [&'static str] = &["delete_on_termination"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -842,6 +882,7 @@ impl UpdateServerBlockDeviceOptionBuilder {
         self
     }
     /// Returns the built [`UpdateServerBlockDeviceOption`].
+    #[inline]
     pub fn build(self) -> UpdateServerBlockDeviceOption {
         self.inner
     }
@@ -858,11 +899,13 @@ pub struct UpdateServerBlockDeviceReq {
 }
 impl UpdateServerBlockDeviceReq {
     /// Starts a [`UpdateServerBlockDeviceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerBlockDeviceReqBuilder {
         UpdateServerBlockDeviceReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDeviceReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -874,6 +917,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDevice
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerBlockDeviceReq {
     const NAME: &'static str = "UpdateServerBlockDeviceReq";
     const FIELDS: &'static [&'static str] = &["block_device"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -919,6 +963,7 @@ impl UpdateServerBlockDeviceReqBuilder {
         self
     }
     /// Returns the built [`UpdateServerBlockDeviceReq`].
+    #[inline]
     pub fn build(self) -> UpdateServerBlockDeviceReq {
         self.inner
     }
@@ -937,6 +982,7 @@ pub struct UpdateServerMetadataOptionsRequestBody {
 }
 impl UpdateServerMetadataOptionsRequestBody {
     /// Starts a [`UpdateServerMetadataOptionsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerMetadataOptionsRequestBodyBuilder {
         UpdateServerMetadataOptionsRequestBodyBuilder::default()
     }
@@ -946,6 +992,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateServerMetadataOptionsRequestBody {
     const NAME: &'static str = "UpdateServerMetadataOptionsRequestBody";
     const FIELDS: &'static [&'static str] = &["http_endpoint", "http_tokens"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1010,6 +1057,7 @@ impl UpdateServerMetadataOptionsRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateServerMetadataOptionsRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateServerMetadataOptionsRequestBody {
         self.inner
     }
@@ -1050,12 +1098,14 @@ pub struct UpdateServerMetadataRequestBody {
 }
 impl UpdateServerMetadataRequestBody {
     /// Starts a [`UpdateServerMetadataRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerMetadataRequestBodyBuilder {
         UpdateServerMetadataRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateServerMetadataRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1067,6 +1117,7 @@ for UpdateServerMetadataRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerMetadataRequestBody {
     const NAME: &'static str = "UpdateServerMetadataRequestBody";
     const FIELDS: &'static [&'static str] = &["metadata"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1112,6 +1163,7 @@ impl UpdateServerMetadataRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateServerMetadataRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateServerMetadataRequestBody {
         self.inner
     }
@@ -1127,6 +1179,7 @@ pub struct UpdateServerMetadataResponse {
 }
 impl UpdateServerMetadataResponse {
     /// Starts a [`UpdateServerMetadataResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerMetadataResponseBuilder {
         UpdateServerMetadataResponseBuilder::default()
     }
@@ -1134,6 +1187,7 @@ impl UpdateServerMetadataResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerMetadataResponse {
     const NAME: &'static str = "UpdateServerMetadataResponse";
     const FIELDS: &'static [&'static str] = &["metadata"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1178,6 +1232,7 @@ impl UpdateServerMetadataResponseBuilder {
         self
     }
     /// Returns the built [`UpdateServerMetadataResponse`].
+    #[inline]
     pub fn build(self) -> UpdateServerMetadataResponse {
         self.inner
     }
@@ -1208,6 +1263,7 @@ pub struct UpdateServerOption {
 }
 impl UpdateServerOption {
     /// Starts a [`UpdateServerOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerOptionBuilder {
         UpdateServerOptionBuilder::default()
     }
@@ -1228,6 +1284,7 @@ impl std::fmt::Debug for UpdateServerOption {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1245,6 +1302,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerOption {
         "security_options",
         "user_data",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1341,6 +1399,7 @@ impl UpdateServerOptionBuilder {
         self
     }
     /// Returns the built [`UpdateServerOption`].
+    #[inline]
     pub fn build(self) -> UpdateServerOption {
         self.inner
     }
@@ -1357,11 +1416,13 @@ pub struct UpdateServerRequestBody {
 }
 impl UpdateServerRequestBody {
     /// Starts a [`UpdateServerRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerRequestBodyBuilder {
         UpdateServerRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1373,6 +1434,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerRequestBody {
     const NAME: &'static str = "UpdateServerRequestBody";
     const FIELDS: &'static [&'static str] = &["server"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1412,6 +1474,7 @@ impl UpdateServerRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateServerRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateServerRequestBody {
         self.inner
     }
@@ -1427,11 +1490,13 @@ pub struct UpdateServerResponse {
 }
 impl UpdateServerResponse {
     /// Starts a [`UpdateServerResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerResponseBuilder {
         UpdateServerResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1442,6 +1507,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerResponse {
     const NAME: &'static str = "UpdateServerResponse";
     const FIELDS: &'static [&'static str] = &["server"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1480,6 +1546,7 @@ impl UpdateServerResponseBuilder {
         self
     }
     /// Returns the built [`UpdateServerResponse`].
+    #[inline]
     pub fn build(self) -> UpdateServerResponse {
         self.inner
     }
@@ -1627,14 +1694,17 @@ pub struct UpdateServerResult {
 }
 impl UpdateServerResult {
     /// Starts a [`UpdateServerResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateServerResultBuilder {
         UpdateServerResultBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[Link] {
         self.links.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -1672,6 +1742,7 @@ impl std::fmt::Debug for UpdateServerResult {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1725,6 +1796,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateServerResult {
         "OS-EXT-SRV-ATTR:user_data",
         "OS-EXT-SRV-ATTR:hostname",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2081,6 +2153,7 @@ impl UpdateServerResultBuilder {
         self
     }
     /// Returns the built [`UpdateServerResult`].
+    #[inline]
     pub fn build(self) -> UpdateServerResult {
         self.inner
     }

@@ -31,11 +31,13 @@ pub struct VolumeAttach {
 }
 impl VolumeAttach {
     /// Starts a [`VolumeAttachBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VolumeAttachBuilder {
         VolumeAttachBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeAttach {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -52,6 +54,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeAttach {
         "bootIndex",
         "size",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -147,6 +150,7 @@ impl VolumeAttachBuilder {
         self
     }
     /// Returns the built [`VolumeAttach`].
+    #[inline]
     pub fn build(self) -> VolumeAttach {
         self.inner
     }
@@ -163,11 +167,13 @@ pub struct VolumeBatchDetachRequest {
 }
 impl VolumeBatchDetachRequest {
     /// Starts a [`VolumeBatchDetachRequestBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VolumeBatchDetachRequestBuilder {
         VolumeBatchDetachRequestBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeBatchDetachRequest {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -179,6 +185,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeBatchDetachReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VolumeBatchDetachRequest {
     const NAME: &'static str = "VolumeBatchDetachRequest";
     const FIELDS: &'static [&'static str] = &["serverinfo"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -227,6 +234,7 @@ impl VolumeBatchDetachRequestBuilder {
         self
     }
     /// Returns the built [`VolumeBatchDetachRequest`].
+    #[inline]
     pub fn build(self) -> VolumeBatchDetachRequest {
         self.inner
     }

@@ -63,6 +63,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn add_publicips_into_shared_bandwidth(
         &self,
     ) -> super::operations::AddPublicipsIntoSharedBandwidth {
@@ -109,6 +110,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_publicip_tags(
         &self,
     ) -> super::operations::BatchCreatePublicipTags {
@@ -153,6 +155,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_publicips(&self) -> super::operations::BatchCreatePublicips {
         super::operations::BatchCreatePublicips::new(self.inner.clone())
     }
@@ -194,6 +197,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_shared_bandwidths(
         &self,
     ) -> super::operations::BatchCreateSharedBandwidths {
@@ -236,6 +240,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_public_ip(&self) -> super::operations::BatchDeletePublicIp {
         super::operations::BatchDeletePublicIp::new(self.inner.clone())
     }
@@ -280,6 +285,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_publicip_tags(
         &self,
     ) -> super::operations::BatchDeletePublicipTags {
@@ -323,6 +329,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_disassociate_publicips(
         &self,
     ) -> super::operations::BatchDisassociatePublicips {
@@ -365,6 +372,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_modify_bandwidth(&self) -> super::operations::BatchModifyBandwidth {
         super::operations::BatchModifyBandwidth::new(self.inner.clone())
     }
@@ -406,6 +414,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_bandwidth_to_period(
         &self,
     ) -> super::operations::ChangeBandwidthToPeriod {
@@ -448,6 +457,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn change_publicip_to_period(
         &self,
     ) -> super::operations::ChangePublicipToPeriod {
@@ -486,6 +496,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn count_public_ip(&self) -> super::operations::CountPublicIp {
         super::operations::CountPublicIp::new(self.inner.clone())
     }
@@ -522,6 +533,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn count_public_ip_instance(&self) -> super::operations::CountPublicIpInstance {
         super::operations::CountPublicIpInstance::new(self.inner.clone())
     }
@@ -562,6 +574,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_pre_paid_publicip(&self) -> super::operations::CreatePrePaidPublicip {
         super::operations::CreatePrePaidPublicip::new(self.inner.clone())
     }
@@ -601,6 +614,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_publicip(&self) -> super::operations::CreatePublicip {
         super::operations::CreatePublicip::new(self.inner.clone())
     }
@@ -644,6 +658,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_publicip_tag(&self) -> super::operations::CreatePublicipTag {
         super::operations::CreatePublicipTag::new(self.inner.clone())
     }
@@ -684,6 +699,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_shared_bandwidth(&self) -> super::operations::CreateSharedBandwidth {
         super::operations::CreateSharedBandwidth::new(self.inner.clone())
     }
@@ -724,6 +740,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_publicip(&self) -> super::operations::DeletePublicip {
         super::operations::DeletePublicip::new(self.inner.clone())
     }
@@ -767,6 +784,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_publicip_tag(&self) -> super::operations::DeletePublicipTag {
         super::operations::DeletePublicipTag::new(self.inner.clone())
     }
@@ -807,6 +825,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_shared_bandwidth(&self) -> super::operations::DeleteSharedBandwidth {
         super::operations::DeleteSharedBandwidth::new(self.inner.clone())
     }
@@ -857,6 +876,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_bandwidth_pkg(&self) -> super::operations::ListBandwidthPkg {
         super::operations::ListBandwidthPkg::new(self.inner.clone())
     }
@@ -912,6 +932,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_bandwidths(&self) -> super::operations::ListBandwidths {
         super::operations::ListBandwidths::new(self.inner.clone())
     }
@@ -948,6 +969,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_publicip_tags(&self) -> super::operations::ListPublicipTags {
         super::operations::ListPublicipTags::new(self.inner.clone())
     }
@@ -1015,6 +1037,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_publicips(&self) -> super::operations::ListPublicips {
         super::operations::ListPublicips::new(self.inner.clone())
     }
@@ -1061,6 +1084,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_publicips_by_tags(&self) -> super::operations::ListPublicipsByTags {
         super::operations::ListPublicipsByTags::new(self.inner.clone())
     }
@@ -1100,6 +1124,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_quotas(&self) -> super::operations::ListQuotas {
         super::operations::ListQuotas::new(self.inner.clone())
     }
@@ -1141,6 +1166,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_create_floating_ip(
         &self,
     ) -> super::operations::NeutronCreateFloatingIp {
@@ -1183,6 +1209,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_delete_floating_ip(
         &self,
     ) -> super::operations::NeutronDeleteFloatingIp {
@@ -1253,6 +1280,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_list_floating_ips(
         &self,
     ) -> super::operations::NeutronListFloatingIps {
@@ -1295,6 +1323,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_show_floating_ip(&self) -> super::operations::NeutronShowFloatingIp {
         super::operations::NeutronShowFloatingIp::new(self.inner.clone())
     }
@@ -1340,6 +1369,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_update_floating_ip(
         &self,
     ) -> super::operations::NeutronUpdateFloatingIp {
@@ -1386,6 +1416,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn remove_publicips_from_shared_bandwidth(
         &self,
     ) -> super::operations::RemovePublicipsFromSharedBandwidth {
@@ -1427,6 +1458,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_bandwidth(&self) -> super::operations::ShowBandwidth {
         super::operations::ShowBandwidth::new(self.inner.clone())
     }
@@ -1463,6 +1495,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_public_ip_type(&self) -> super::operations::ShowPublicIpType {
         super::operations::ShowPublicIpType::new(self.inner.clone())
     }
@@ -1502,6 +1535,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_publicip(&self) -> super::operations::ShowPublicip {
         super::operations::ShowPublicip::new(self.inner.clone())
     }
@@ -1541,6 +1575,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_publicip_tags(&self) -> super::operations::ShowPublicipTags {
         super::operations::ShowPublicipTags::new(self.inner.clone())
     }
@@ -1580,6 +1615,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_resources_job_detail(
         &self,
     ) -> super::operations::ShowResourcesJobDetail {
@@ -1625,6 +1661,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_bandwidth(&self) -> super::operations::UpdateBandwidth {
         super::operations::UpdateBandwidth::new(self.inner.clone())
     }
@@ -1669,6 +1706,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_pre_paid_bandwidth(
         &self,
     ) -> super::operations::UpdatePrePaidBandwidth {
@@ -1714,6 +1752,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_publicip(&self) -> super::operations::UpdatePublicip {
         super::operations::UpdatePublicip::new(self.inner.clone())
     }

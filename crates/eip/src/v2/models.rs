@@ -12,12 +12,14 @@ pub struct AddPublicipsIntoSharedBandwidthOption {
 }
 impl AddPublicipsIntoSharedBandwidthOption {
     /// Starts a [`AddPublicipsIntoSharedBandwidthOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddPublicipsIntoSharedBandwidthOptionBuilder {
         AddPublicipsIntoSharedBandwidthOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AddPublicipsIntoSharedBandwidthOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -30,6 +32,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AddPublicipsIntoSharedBandwidthOption {
     const NAME: &'static str = "AddPublicipsIntoSharedBandwidthOption";
     const FIELDS: &'static [&'static str] = &["publicip_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -78,6 +81,7 @@ impl AddPublicipsIntoSharedBandwidthOptionBuilder {
         self
     }
     /// Returns the built [`AddPublicipsIntoSharedBandwidthOption`].
+    #[inline]
     pub fn build(self) -> AddPublicipsIntoSharedBandwidthOption {
         self.inner
     }
@@ -95,12 +99,14 @@ pub struct AddPublicipsIntoSharedBandwidthRequestBody {
 }
 impl AddPublicipsIntoSharedBandwidthRequestBody {
     /// Starts a [`AddPublicipsIntoSharedBandwidthRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddPublicipsIntoSharedBandwidthRequestBodyBuilder {
         AddPublicipsIntoSharedBandwidthRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AddPublicipsIntoSharedBandwidthRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -113,6 +119,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AddPublicipsIntoSharedBandwidthRequestBody {
     const NAME: &'static str = "AddPublicipsIntoSharedBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -158,6 +165,7 @@ impl AddPublicipsIntoSharedBandwidthRequestBodyBuilder {
         self
     }
     /// Returns the built [`AddPublicipsIntoSharedBandwidthRequestBody`].
+    #[inline]
     pub fn build(self) -> AddPublicipsIntoSharedBandwidthRequestBody {
         self.inner
     }
@@ -174,6 +182,7 @@ pub struct AddPublicipsIntoSharedBandwidthResponse {
 }
 impl AddPublicipsIntoSharedBandwidthResponse {
     /// Starts a [`AddPublicipsIntoSharedBandwidthResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddPublicipsIntoSharedBandwidthResponseBuilder {
         AddPublicipsIntoSharedBandwidthResponseBuilder::default()
     }
@@ -182,6 +191,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AddPublicipsIntoSharedBandwidthResponse {
     const NAME: &'static str = "AddPublicipsIntoSharedBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -220,6 +230,7 @@ impl AddPublicipsIntoSharedBandwidthResponseBuilder {
         self
     }
     /// Returns the built [`AddPublicipsIntoSharedBandwidthResponse`].
+    #[inline]
     pub fn build(self) -> AddPublicipsIntoSharedBandwidthResponse {
         self.inner
     }
@@ -252,10 +263,12 @@ pub struct BandWidthRules {
 }
 impl BandWidthRules {
     /// Starts a [`BandWidthRulesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandWidthRulesBuilder {
         BandWidthRulesBuilder::default()
     }
     /// The items of [`publicip_info`](Self::publicip_info), empty when absent.
+    #[inline]
     pub fn publicip_info(&self) -> &[PublicipInfoResp] {
         self.publicip_info.as_deref().unwrap_or_default()
     }
@@ -270,6 +283,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandWidthRules {
         "egress_guarented_size",
         "publicip_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -392,6 +406,7 @@ impl BandWidthRulesBuilder {
         self
     }
     /// Returns the built [`BandWidthRules`].
+    #[inline]
     pub fn build(self) -> BandWidthRules {
         self.inner
     }
@@ -414,11 +429,13 @@ pub struct BandwidthPkgPage {
 }
 impl BandwidthPkgPage {
     /// Starts a [`BandwidthPkgPageBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandwidthPkgPageBuilder {
         BandwidthPkgPageBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BandwidthPkgPage {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -429,6 +446,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BandwidthPkgPage {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthPkgPage {
     const NAME: &'static str = "BandwidthPkgPage";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -480,6 +498,7 @@ impl BandwidthPkgPageBuilder {
         self
     }
     /// Returns the built [`BandwidthPkgPage`].
+    #[inline]
     pub fn build(self) -> BandwidthPkgPage {
         self.inner
     }
@@ -573,11 +592,13 @@ pub struct BandwidthPkgResp {
 }
 impl BandwidthPkgResp {
     /// Starts a [`BandwidthPkgRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandwidthPkgRespBuilder {
         BandwidthPkgRespBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BandwidthPkgResp {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -608,6 +629,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthPkgResp {
         "endTime",
         "status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -777,6 +799,7 @@ impl BandwidthPkgRespBuilder {
         self
     }
     /// Returns the built [`BandwidthPkgResp`].
+    #[inline]
     pub fn build(self) -> BandwidthPkgResp {
         self.inner
     }
@@ -848,14 +871,17 @@ pub struct BandwidthResp {
 }
 impl BandwidthResp {
     /// Starts a [`BandwidthRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandwidthRespBuilder {
         BandwidthRespBuilder::default()
     }
     /// The items of [`publicip_info`](Self::publicip_info), empty when absent.
+    #[inline]
     pub fn publicip_info(&self) -> &[PublicipInfoResp] {
         self.publicip_info.as_deref().unwrap_or_default()
     }
     /// The items of [`bandwidth_rules`](Self::bandwidth_rules), empty when absent.
+    #[inline]
     pub fn bandwidth_rules(&self) -> &[BandWidthRules] {
         self.bandwidth_rules.as_deref().unwrap_or_default()
     }
@@ -881,6 +907,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthResp {
         "updated_at",
         "public_border_group",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1169,6 +1196,7 @@ impl BandwidthRespBuilder {
         self
     }
     /// Returns the built [`BandwidthResp`].
+    #[inline]
     pub fn build(self) -> BandwidthResp {
         self.inner
     }
@@ -1243,14 +1271,17 @@ pub struct BandwidthRespInsert {
 }
 impl BandwidthRespInsert {
     /// Starts a [`BandwidthRespInsertBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandwidthRespInsertBuilder {
         BandwidthRespInsertBuilder::default()
     }
     /// The items of [`publicip_info`](Self::publicip_info), empty when absent.
+    #[inline]
     pub fn publicip_info(&self) -> &[PublicipInfoResp] {
         self.publicip_info.as_deref().unwrap_or_default()
     }
     /// The items of [`bandwidth_rules`](Self::bandwidth_rules), empty when absent.
+    #[inline]
     pub fn bandwidth_rules(&self) -> &[BandWidthRules] {
         self.bandwidth_rules.as_deref().unwrap_or_default()
     }
@@ -1273,6 +1304,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthRespInsert {
         "rule_quota",
         "bandwidth_rules",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1526,6 +1558,7 @@ impl BandwidthRespInsertBuilder {
         self
     }
     /// Returns the built [`BandwidthRespInsert`].
+    #[inline]
     pub fn build(self) -> BandwidthRespInsert {
         self.inner
     }
@@ -1618,11 +1651,13 @@ pub struct BatchBandwidth {
 }
 impl BatchBandwidth {
     /// Starts a [`BatchBandwidthBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchBandwidthBuilder {
         BatchBandwidthBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchBandwidth {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1640,6 +1675,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchBandwidth {
         "size",
         "id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1731,6 +1767,7 @@ impl BatchBandwidthBuilder {
         self
     }
     /// Returns the built [`BatchBandwidth`].
+    #[inline]
     pub fn build(self) -> BatchBandwidth {
         self.inner
     }
@@ -1792,10 +1829,12 @@ pub struct BatchBandwidthResp {
 }
 impl BatchBandwidthResp {
     /// Starts a [`BatchBandwidthRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchBandwidthRespBuilder {
         BatchBandwidthRespBuilder::default()
     }
     /// The items of [`publicip_info`](Self::publicip_info), empty when absent.
+    #[inline]
     pub fn publicip_info(&self) -> &[PublicipInfoResp] {
         self.publicip_info.as_deref().unwrap_or_default()
     }
@@ -1815,6 +1854,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchBandwidthResp {
         "status",
         "public_border_group",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2010,6 +2050,7 @@ impl BatchBandwidthRespBuilder {
         self
     }
     /// Returns the built [`BatchBandwidthResp`].
+    #[inline]
     pub fn build(self) -> BatchBandwidthResp {
         self.inner
     }
@@ -2091,11 +2132,13 @@ pub struct BatchCreateBandwidthOption {
 }
 impl BatchCreateBandwidthOption {
     /// Starts a [`BatchCreateBandwidthOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateBandwidthOptionBuilder {
         BatchCreateBandwidthOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateBandwidthOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2114,6 +2157,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateBandwidthOption
         "size",
         "public_border_group",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2197,6 +2241,7 @@ impl BatchCreateBandwidthOptionBuilder {
         self
     }
     /// Returns the built [`BatchCreateBandwidthOption`].
+    #[inline]
     pub fn build(self) -> BatchCreateBandwidthOption {
         self.inner
     }
@@ -2214,12 +2259,14 @@ pub struct BatchCreateBandwidthRequestBody {
 }
 impl BatchCreateBandwidthRequestBody {
     /// Starts a [`BatchCreateBandwidthRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateBandwidthRequestBodyBuilder {
         BatchCreateBandwidthRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateBandwidthRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2231,6 +2278,7 @@ for BatchCreateBandwidthRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateBandwidthRequestBody {
     const NAME: &'static str = "BatchCreateBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2270,6 +2318,7 @@ impl BatchCreateBandwidthRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateBandwidthRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateBandwidthRequestBody {
         self.inner
     }
@@ -2293,12 +2342,14 @@ pub struct BatchCreatePublicipTagsRequestBody {
 }
 impl BatchCreatePublicipTagsRequestBody {
     /// Starts a [`BatchCreatePublicipTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreatePublicipTagsRequestBodyBuilder {
         BatchCreatePublicipTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreatePublicipTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2311,6 +2362,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreatePublicipTagsRequestBody {
     const NAME: &'static str = "BatchCreatePublicipTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags", "action"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2378,6 +2430,7 @@ impl BatchCreatePublicipTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreatePublicipTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreatePublicipTagsRequestBody {
         self.inner
     }
@@ -2404,6 +2457,7 @@ pub struct BatchCreatePublicipsResponse {
 }
 impl BatchCreatePublicipsResponse {
     /// Starts a [`BatchCreatePublicipsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreatePublicipsResponseBuilder {
         BatchCreatePublicipsResponseBuilder::default()
     }
@@ -2411,6 +2465,7 @@ impl BatchCreatePublicipsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreatePublicipsResponse {
     const NAME: &'static str = "BatchCreatePublicipsResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2449,6 +2504,7 @@ impl BatchCreatePublicipsResponseBuilder {
         self
     }
     /// Returns the built [`BatchCreatePublicipsResponse`].
+    #[inline]
     pub fn build(self) -> BatchCreatePublicipsResponse {
         self.inner
     }
@@ -2482,12 +2538,14 @@ pub struct BatchCreatePublicipsV2RequestBody {
 }
 impl BatchCreatePublicipsV2RequestBody {
     /// Starts a [`BatchCreatePublicipsV2RequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreatePublicipsV2RequestBodyBuilder {
         BatchCreatePublicipsV2RequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreatePublicipsV2RequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2507,6 +2565,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreatePublicipsV2Requ
         "publicip_number",
         "enterprise_project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2595,6 +2654,7 @@ impl BatchCreatePublicipsV2RequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreatePublicipsV2RequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreatePublicipsV2RequestBody {
         self.inner
     }
@@ -2610,10 +2670,12 @@ pub struct BatchCreateSharedBandwidthsResponse {
 }
 impl BatchCreateSharedBandwidthsResponse {
     /// Starts a [`BatchCreateSharedBandwidthsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateSharedBandwidthsResponseBuilder {
         BatchCreateSharedBandwidthsResponseBuilder::default()
     }
     /// The items of [`bandwidths`](Self::bandwidths), empty when absent.
+    #[inline]
     pub fn bandwidths(&self) -> &[BatchBandwidthResp] {
         self.bandwidths.as_deref().unwrap_or_default()
     }
@@ -2622,6 +2684,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSharedBandwidthsResponse {
     const NAME: &'static str = "BatchCreateSharedBandwidthsResponse";
     const FIELDS: &'static [&'static str] = &["bandwidths"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2669,6 +2732,7 @@ impl BatchCreateSharedBandwidthsResponseBuilder {
         self
     }
     /// Returns the built [`BatchCreateSharedBandwidthsResponse`].
+    #[inline]
     pub fn build(self) -> BatchCreateSharedBandwidthsResponse {
         self.inner
     }
@@ -2686,11 +2750,13 @@ pub struct BatchDeletePublicIpRequestBody {
 }
 impl BatchDeletePublicIpRequestBody {
     /// Starts a [`BatchDeletePublicIpRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeletePublicIpRequestBodyBuilder {
         BatchDeletePublicIpRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeletePublicIpRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2702,6 +2768,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeletePublicIpRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeletePublicIpRequestBody {
     const NAME: &'static str = "BatchDeletePublicIpRequestBody";
     const FIELDS: &'static [&'static str] = &["publicip_ids"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2750,6 +2817,7 @@ impl BatchDeletePublicIpRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeletePublicIpRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeletePublicIpRequestBody {
         self.inner
     }
@@ -2766,10 +2834,12 @@ pub struct BatchDeletePublicIpResponse {
 }
 impl BatchDeletePublicIpResponse {
     /// Starts a [`BatchDeletePublicIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeletePublicIpResponseBuilder {
         BatchDeletePublicIpResponseBuilder::default()
     }
     /// The items of [`job_ids`](Self::job_ids), empty when absent.
+    #[inline]
     pub fn job_ids(&self) -> &[String] {
         self.job_ids.as_deref().unwrap_or_default()
     }
@@ -2777,6 +2847,7 @@ impl BatchDeletePublicIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeletePublicIpResponse {
     const NAME: &'static str = "BatchDeletePublicIpResponse";
     const FIELDS: &'static [&'static str] = &["job_ids"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2824,6 +2895,7 @@ impl BatchDeletePublicIpResponseBuilder {
         self
     }
     /// Returns the built [`BatchDeletePublicIpResponse`].
+    #[inline]
     pub fn build(self) -> BatchDeletePublicIpResponse {
         self.inner
     }
@@ -2847,12 +2919,14 @@ pub struct BatchDeletePublicipTagsRequestBody {
 }
 impl BatchDeletePublicipTagsRequestBody {
     /// Starts a [`BatchDeletePublicipTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeletePublicipTagsRequestBodyBuilder {
         BatchDeletePublicipTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeletePublicipTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2865,6 +2939,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeletePublicipTagsRequestBody {
     const NAME: &'static str = "BatchDeletePublicipTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags", "action"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2932,6 +3007,7 @@ impl BatchDeletePublicipTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeletePublicipTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeletePublicipTagsRequestBody {
         self.inner
     }
@@ -2959,10 +3035,12 @@ pub struct BatchDisassociatePublicipsResponse {
 }
 impl BatchDisassociatePublicipsResponse {
     /// Starts a [`BatchDisassociatePublicipsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDisassociatePublicipsResponseBuilder {
         BatchDisassociatePublicipsResponseBuilder::default()
     }
     /// The items of [`job_ids`](Self::job_ids), empty when absent.
+    #[inline]
     pub fn job_ids(&self) -> &[String] {
         self.job_ids.as_deref().unwrap_or_default()
     }
@@ -2971,6 +3049,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDisassociatePublicipsResponse {
     const NAME: &'static str = "BatchDisassociatePublicipsResponse";
     const FIELDS: &'static [&'static str] = &["job_ids"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3018,6 +3097,7 @@ impl BatchDisassociatePublicipsResponseBuilder {
         self
     }
     /// Returns the built [`BatchDisassociatePublicipsResponse`].
+    #[inline]
     pub fn build(self) -> BatchDisassociatePublicipsResponse {
         self.inner
     }
@@ -3036,14 +3116,17 @@ pub struct BatchModifyBandwidthResponse {
 }
 impl BatchModifyBandwidthResponse {
     /// Starts a [`BatchModifyBandwidthResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchModifyBandwidthResponseBuilder {
         BatchModifyBandwidthResponseBuilder::default()
     }
     /// The items of [`success_resources`](Self::success_resources), empty when absent.
+    #[inline]
     pub fn success_resources(&self) -> &[SuccessResources] {
         self.success_resources.as_deref().unwrap_or_default()
     }
     /// The items of [`failure_resources`](Self::failure_resources), empty when absent.
+    #[inline]
     pub fn failure_resources(&self) -> &[FailureResources] {
         self.failure_resources.as_deref().unwrap_or_default()
     }
@@ -3051,6 +3134,7 @@ impl BatchModifyBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchModifyBandwidthResponse {
     const NAME: &'static str = "BatchModifyBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["success_resources", "failure_resources"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3136,6 +3220,7 @@ impl BatchModifyBandwidthResponseBuilder {
         self
     }
     /// Returns the built [`BatchModifyBandwidthResponse`].
+    #[inline]
     pub fn build(self) -> BatchModifyBandwidthResponse {
         self.inner
     }
@@ -3159,6 +3244,7 @@ pub struct BatchProfile {
 }
 impl BatchProfile {
     /// Starts a [`BatchProfileBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchProfileBuilder {
         BatchProfileBuilder::default()
     }
@@ -3172,6 +3258,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchProfile {
         "region_id",
         "order_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3250,6 +3337,7 @@ impl BatchProfileBuilder {
         self
     }
     /// Returns the built [`BatchProfile`].
+    #[inline]
     pub fn build(self) -> BatchProfile {
         self.inner
     }
@@ -3282,11 +3370,13 @@ pub struct BatchPublicIp {
 }
 impl BatchPublicIp {
     /// Starts a [`BatchPublicIpBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchPublicIpBuilder {
         BatchPublicIpBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchPublicIp {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3305,6 +3395,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchPublicIp {
         "tags",
         "profile",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3420,6 +3511,7 @@ impl BatchPublicIpBuilder {
         self
     }
     /// Returns the built [`BatchPublicIp`].
+    #[inline]
     pub fn build(self) -> BatchPublicIp {
         self.inner
     }
@@ -3455,11 +3547,13 @@ pub struct BwChangeToPeriodReq {
 }
 impl BwChangeToPeriodReq {
     /// Starts a [`BwChangeToPeriodReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BwChangeToPeriodReqBuilder {
         BwChangeToPeriodReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BwChangeToPeriodReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3472,6 +3566,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BwChangeToPeriodReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BwChangeToPeriodReq {
     const NAME: &'static str = "BwChangeToPeriodReq";
     const FIELDS: &'static [&'static str] = &["bandwidth_ids", "extendParam"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3539,6 +3634,7 @@ impl BwChangeToPeriodReqBuilder {
         self
     }
     /// Returns the built [`BwChangeToPeriodReq`].
+    #[inline]
     pub fn build(self) -> BwChangeToPeriodReq {
         self.inner
     }
@@ -3561,10 +3657,12 @@ pub struct ChangeBandwidthToPeriodResponse {
 }
 impl ChangeBandwidthToPeriodResponse {
     /// Starts a [`ChangeBandwidthToPeriodResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeBandwidthToPeriodResponseBuilder {
         ChangeBandwidthToPeriodResponseBuilder::default()
     }
     /// The items of [`bandwidth_ids`](Self::bandwidth_ids), empty when absent.
+    #[inline]
     pub fn bandwidth_ids(&self) -> &[String] {
         self.bandwidth_ids.as_deref().unwrap_or_default()
     }
@@ -3572,6 +3670,7 @@ impl ChangeBandwidthToPeriodResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeBandwidthToPeriodResponse {
     const NAME: &'static str = "ChangeBandwidthToPeriodResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth_ids", "order_id", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3645,6 +3744,7 @@ impl ChangeBandwidthToPeriodResponseBuilder {
         self
     }
     /// Returns the built [`ChangeBandwidthToPeriodResponse`].
+    #[inline]
     pub fn build(self) -> ChangeBandwidthToPeriodResponse {
         self.inner
     }
@@ -3667,10 +3767,12 @@ pub struct ChangePublicipToPeriodResponse {
 }
 impl ChangePublicipToPeriodResponse {
     /// Starts a [`ChangePublicipToPeriodResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangePublicipToPeriodResponseBuilder {
         ChangePublicipToPeriodResponseBuilder::default()
     }
     /// The items of [`publicip_ids`](Self::publicip_ids), empty when absent.
+    #[inline]
     pub fn publicip_ids(&self) -> &[String] {
         self.publicip_ids.as_deref().unwrap_or_default()
     }
@@ -3678,6 +3780,7 @@ impl ChangePublicipToPeriodResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangePublicipToPeriodResponse {
     const NAME: &'static str = "ChangePublicipToPeriodResponse";
     const FIELDS: &'static [&'static str] = &["publicip_ids", "order_id", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3751,6 +3854,7 @@ impl ChangePublicipToPeriodResponseBuilder {
         self
     }
     /// Returns the built [`ChangePublicipToPeriodResponse`].
+    #[inline]
     pub fn build(self) -> ChangePublicipToPeriodResponse {
         self.inner
     }
@@ -3773,11 +3877,13 @@ pub struct ChangeToPeriodReq {
 }
 impl ChangeToPeriodReq {
     /// Starts a [`ChangeToPeriodReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ChangeToPeriodReqBuilder {
         ChangeToPeriodReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeToPeriodReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3790,6 +3896,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeToPeriodReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ChangeToPeriodReq {
     const NAME: &'static str = "ChangeToPeriodReq";
     const FIELDS: &'static [&'static str] = &["publicip_ids", "extendParam"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3857,6 +3964,7 @@ impl ChangeToPeriodReqBuilder {
         self
     }
     /// Returns the built [`ChangeToPeriodReq`].
+    #[inline]
     pub fn build(self) -> ChangeToPeriodReq {
         self.inner
     }
@@ -3872,6 +3980,7 @@ pub struct CountPublicIpResponse {
 }
 impl CountPublicIpResponse {
     /// Starts a [`CountPublicIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountPublicIpResponseBuilder {
         CountPublicIpResponseBuilder::default()
     }
@@ -3879,6 +3988,7 @@ impl CountPublicIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountPublicIpResponse {
     const NAME: &'static str = "CountPublicIpResponse";
     const FIELDS: &'static [&'static str] = &["elasticip_size"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3922,6 +4032,7 @@ impl CountPublicIpResponseBuilder {
         self
     }
     /// Returns the built [`CountPublicIpResponse`].
+    #[inline]
     pub fn build(self) -> CountPublicIpResponse {
         self.inner
     }
@@ -3948,11 +4059,13 @@ pub struct CreateFloatingIpOption {
 }
 impl CreateFloatingIpOption {
     /// Starts a [`CreateFloatingIpOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateFloatingIpOptionBuilder {
         CreateFloatingIpOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFloatingIpOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3969,6 +4082,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFloatingIpOption {
         "port_id",
         "fixed_ip_address",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4062,6 +4176,7 @@ impl CreateFloatingIpOptionBuilder {
         self
     }
     /// Returns the built [`CreateFloatingIpOption`].
+    #[inline]
     pub fn build(self) -> CreateFloatingIpOption {
         self.inner
     }
@@ -4094,6 +4209,7 @@ pub struct CreatePrePaidPublicipExtendParamOption {
 }
 impl CreatePrePaidPublicipExtendParamOption {
     /// Starts a [`CreatePrePaidPublicipExtendParamOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePrePaidPublicipExtendParamOptionBuilder {
         CreatePrePaidPublicipExtendParamOptionBuilder::default()
     }
@@ -4111,6 +4227,7 @@ for CreatePrePaidPublicipExtendParamOption {
         "is_auto_renew",
         "is_auto_pay",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4219,6 +4336,7 @@ impl CreatePrePaidPublicipExtendParamOptionBuilder {
         self
     }
     /// Returns the built [`CreatePrePaidPublicipExtendParamOption`].
+    #[inline]
     pub fn build(self) -> CreatePrePaidPublicipExtendParamOption {
         self.inner
     }
@@ -4272,11 +4390,13 @@ pub struct CreatePrePaidPublicipOption {
 }
 impl CreatePrePaidPublicipOption {
     /// Starts a [`CreatePrePaidPublicipOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePrePaidPublicipOptionBuilder {
         CreatePrePaidPublicipOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrePaidPublicipOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4288,6 +4408,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrePaidPublicipOp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrePaidPublicipOption {
     const NAME: &'static str = "CreatePrePaidPublicipOption";
     const FIELDS: &'static [&'static str] = &["type", "ip_version", "alias", "port_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4366,6 +4487,7 @@ impl CreatePrePaidPublicipOptionBuilder {
         self
     }
     /// Returns the built [`CreatePrePaidPublicipOption`].
+    #[inline]
     pub fn build(self) -> CreatePrePaidPublicipOption {
         self.inner
     }
@@ -4397,12 +4519,14 @@ pub struct CreatePrePaidPublicipRequestBody {
 }
 impl CreatePrePaidPublicipRequestBody {
     /// Starts a [`CreatePrePaidPublicipRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePrePaidPublicipRequestBodyBuilder {
         CreatePrePaidPublicipRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreatePrePaidPublicipRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4420,6 +4544,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrePaidPublicipReque
         "extendParam",
         "enterprise_project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4512,6 +4637,7 @@ impl CreatePrePaidPublicipRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreatePrePaidPublicipRequestBody`].
+    #[inline]
     pub fn build(self) -> CreatePrePaidPublicipRequestBody {
         self.inner
     }
@@ -4534,6 +4660,7 @@ pub struct CreatePrePaidPublicipResponse {
 }
 impl CreatePrePaidPublicipResponse {
     /// Starts a [`CreatePrePaidPublicipResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePrePaidPublicipResponseBuilder {
         CreatePrePaidPublicipResponseBuilder::default()
     }
@@ -4541,6 +4668,7 @@ impl CreatePrePaidPublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrePaidPublicipResponse {
     const NAME: &'static str = "CreatePrePaidPublicipResponse";
     const FIELDS: &'static [&'static str] = &["publicip", "order_id", "publicip_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4605,6 +4733,7 @@ impl CreatePrePaidPublicipResponseBuilder {
         self
     }
     /// Returns the built [`CreatePrePaidPublicipResponse`].
+    #[inline]
     pub fn build(self) -> CreatePrePaidPublicipResponse {
         self.inner
     }
@@ -4639,11 +4768,13 @@ pub struct CreatePublicipBandwidthOption {
 }
 impl CreatePublicipBandwidthOption {
     /// Starts a [`CreatePublicipBandwidthOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePublicipBandwidthOptionBuilder {
         CreatePublicipBandwidthOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePublicipBandwidthOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4661,6 +4792,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePublicipBandwidthOpt
         "share_type",
         "size",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4764,6 +4896,7 @@ impl CreatePublicipBandwidthOptionBuilder {
         self
     }
     /// Returns the built [`CreatePublicipBandwidthOption`].
+    #[inline]
     pub fn build(self) -> CreatePublicipBandwidthOption {
         self.inner
     }
@@ -4822,11 +4955,13 @@ pub struct CreatePublicipOption {
 }
 impl CreatePublicipOption {
     /// Starts a [`CreatePublicipOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePublicipOptionBuilder {
         CreatePublicipOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePublicipOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4844,6 +4979,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePublicipOption {
         "alias",
         "port_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4935,6 +5071,7 @@ impl CreatePublicipOptionBuilder {
         self
     }
     /// Returns the built [`CreatePublicipOption`].
+    #[inline]
     pub fn build(self) -> CreatePublicipOption {
         self.inner
     }
@@ -4961,11 +5098,13 @@ pub struct CreatePublicipRequestBody {
 }
 impl CreatePublicipRequestBody {
     /// Starts a [`CreatePublicipRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePublicipRequestBodyBuilder {
         CreatePublicipRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePublicipRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4982,6 +5121,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePublicipRequestBody 
         "enterprise_project_id",
         "publicip",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5055,6 +5195,7 @@ impl CreatePublicipRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreatePublicipRequestBody`].
+    #[inline]
     pub fn build(self) -> CreatePublicipRequestBody {
         self.inner
     }
@@ -5070,6 +5211,7 @@ pub struct CreatePublicipResponse {
 }
 impl CreatePublicipResponse {
     /// Starts a [`CreatePublicipResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePublicipResponseBuilder {
         CreatePublicipResponseBuilder::default()
     }
@@ -5077,6 +5219,7 @@ impl CreatePublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePublicipResponse {
     const NAME: &'static str = "CreatePublicipResponse";
     const FIELDS: &'static [&'static str] = &["publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5115,6 +5258,7 @@ impl CreatePublicipResponseBuilder {
         self
     }
     /// Returns the built [`CreatePublicipResponse`].
+    #[inline]
     pub fn build(self) -> CreatePublicipResponse {
         self.inner
     }
@@ -5131,11 +5275,13 @@ pub struct CreatePublicipTagRequestBody {
 }
 impl CreatePublicipTagRequestBody {
     /// Starts a [`CreatePublicipTagRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePublicipTagRequestBodyBuilder {
         CreatePublicipTagRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePublicipTagRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5147,6 +5293,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePublicipTagReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePublicipTagRequestBody {
     const NAME: &'static str = "CreatePublicipTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5186,6 +5333,7 @@ impl CreatePublicipTagRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreatePublicipTagRequestBody`].
+    #[inline]
     pub fn build(self) -> CreatePublicipTagRequestBody {
         self.inner
     }
@@ -5203,12 +5351,14 @@ pub struct CreateSharedBandwidhRequestBody {
 }
 impl CreateSharedBandwidhRequestBody {
     /// Starts a [`CreateSharedBandwidhRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSharedBandwidhRequestBodyBuilder {
         CreateSharedBandwidhRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateSharedBandwidhRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5220,6 +5370,7 @@ for CreateSharedBandwidhRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSharedBandwidhRequestBody {
     const NAME: &'static str = "CreateSharedBandwidhRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5259,6 +5410,7 @@ impl CreateSharedBandwidhRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSharedBandwidhRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSharedBandwidhRequestBody {
         self.inner
     }
@@ -5299,11 +5451,13 @@ pub struct CreateSharedBandwidthOption {
 }
 impl CreateSharedBandwidthOption {
     /// Starts a [`CreateSharedBandwidthOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSharedBandwidthOptionBuilder {
         CreateSharedBandwidthOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSharedBandwidthOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5322,6 +5476,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSharedBandwidthOptio
         "public_border_group",
         "bandwidth_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5447,6 +5602,7 @@ impl CreateSharedBandwidthOptionBuilder {
         self
     }
     /// Returns the built [`CreateSharedBandwidthOption`].
+    #[inline]
     pub fn build(self) -> CreateSharedBandwidthOption {
         self.inner
     }
@@ -5475,6 +5631,7 @@ pub struct CreateSharedBandwidthResponse {
 }
 impl CreateSharedBandwidthResponse {
     /// Starts a [`CreateSharedBandwidthResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSharedBandwidthResponseBuilder {
         CreateSharedBandwidthResponseBuilder::default()
     }
@@ -5482,6 +5639,7 @@ impl CreateSharedBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSharedBandwidthResponse {
     const NAME: &'static str = "CreateSharedBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5520,6 +5678,7 @@ impl CreateSharedBandwidthResponseBuilder {
         self
     }
     /// Returns the built [`CreateSharedBandwidthResponse`].
+    #[inline]
     pub fn build(self) -> CreateSharedBandwidthResponse {
         self.inner
     }
@@ -5541,6 +5700,7 @@ pub struct FailureResources {
 }
 impl FailureResources {
     /// Starts a [`FailureResourcesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FailureResourcesBuilder {
         FailureResourcesBuilder::default()
     }
@@ -5548,6 +5708,7 @@ impl FailureResources {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FailureResources {
     const NAME: &'static str = "FailureResources";
     const FIELDS: &'static [&'static str] = &["id", "code", "message"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5612,6 +5773,7 @@ impl FailureResourcesBuilder {
         self
     }
     /// Returns the built [`FailureResources`].
+    #[inline]
     pub fn build(self) -> FailureResources {
         self.inner
     }
@@ -5664,6 +5826,7 @@ pub struct FloatingIpResp {
 }
 impl FloatingIpResp {
     /// Starts a [`FloatingIpRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FloatingIpRespBuilder {
         FloatingIpRespBuilder::default()
     }
@@ -5685,6 +5848,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FloatingIpResp {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5894,6 +6058,7 @@ impl FloatingIpRespBuilder {
         self
     }
     /// Returns the built [`FloatingIpResp`].
+    #[inline]
     pub fn build(self) -> FloatingIpResp {
         self.inner
     }
@@ -5927,11 +6092,13 @@ pub struct InsertPublicipInfo {
 }
 impl InsertPublicipInfo {
     /// Starts a [`InsertPublicipInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InsertPublicipInfoBuilder {
         InsertPublicipInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for InsertPublicipInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5943,6 +6110,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for InsertPublicipInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InsertPublicipInfo {
     const NAME: &'static str = "InsertPublicipInfo";
     const FIELDS: &'static [&'static str] = &["publicip_type", "publicip_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6000,6 +6168,7 @@ impl InsertPublicipInfoBuilder {
         self
     }
     /// Returns the built [`InsertPublicipInfo`].
+    #[inline]
     pub fn build(self) -> InsertPublicipInfo {
         self.inner
     }
@@ -6018,19 +6187,23 @@ pub struct ListBandwidthPkgResponse {
 }
 impl ListBandwidthPkgResponse {
     /// Starts a [`ListBandwidthPkgResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBandwidthPkgResponseBuilder {
         ListBandwidthPkgResponseBuilder::default()
     }
     /// The items of [`bandwidthpkgs`](Self::bandwidthpkgs), empty when absent.
+    #[inline]
     pub fn bandwidthpkgs(&self) -> &[BandwidthPkgResp] {
         self.bandwidthpkgs.as_deref().unwrap_or_default()
     }
     /// The items of [`bandwidthpkgs_links`](Self::bandwidthpkgs_links), empty when absent.
+    #[inline]
     pub fn bandwidthpkgs_links(&self) -> &[BandwidthPkgPage] {
         self.bandwidthpkgs_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListBandwidthPkgResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6042,6 +6215,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListBandwidthPkgRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBandwidthPkgResponse {
     const NAME: &'static str = "ListBandwidthPkgResponse";
     const FIELDS: &'static [&'static str] = &["bandwidthpkgs", "bandwidthpkgs_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6124,6 +6298,7 @@ impl ListBandwidthPkgResponseBuilder {
         self
     }
     /// Returns the built [`ListBandwidthPkgResponse`].
+    #[inline]
     pub fn build(self) -> ListBandwidthPkgResponse {
         self.inner
     }
@@ -6139,10 +6314,12 @@ pub struct ListBandwidthsResponse {
 }
 impl ListBandwidthsResponse {
     /// Starts a [`ListBandwidthsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBandwidthsResponseBuilder {
         ListBandwidthsResponseBuilder::default()
     }
     /// The items of [`bandwidths`](Self::bandwidths), empty when absent.
+    #[inline]
     pub fn bandwidths(&self) -> &[BandwidthResp] {
         self.bandwidths.as_deref().unwrap_or_default()
     }
@@ -6150,6 +6327,7 @@ impl ListBandwidthsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBandwidthsResponse {
     const NAME: &'static str = "ListBandwidthsResponse";
     const FIELDS: &'static [&'static str] = &["bandwidths"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6197,6 +6375,7 @@ impl ListBandwidthsResponseBuilder {
         self
     }
     /// Returns the built [`ListBandwidthsResponse`].
+    #[inline]
     pub fn build(self) -> ListBandwidthsResponse {
         self.inner
     }
@@ -6223,10 +6402,12 @@ pub struct ListPublicipTagsResponse {
 }
 impl ListPublicipTagsResponse {
     /// Starts a [`ListPublicipTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPublicipTagsResponseBuilder {
         ListPublicipTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagResp] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -6234,6 +6415,7 @@ impl ListPublicipTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipTagsResponse {
     const NAME: &'static str = "ListPublicipTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6278,6 +6460,7 @@ impl ListPublicipTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListPublicipTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListPublicipTagsResponse {
         self.inner
     }
@@ -6310,11 +6493,13 @@ pub struct ListPublicipsByTagsRequestBody {
 }
 impl ListPublicipsByTagsRequestBody {
     /// Starts a [`ListPublicipsByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPublicipsByTagsRequestBodyBuilder {
         ListPublicipsByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPublicipsByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6334,6 +6519,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipsByTagsRequest
         "action",
         "matches",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6446,6 +6632,7 @@ impl ListPublicipsByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListPublicipsByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> ListPublicipsByTagsRequestBody {
         self.inner
     }
@@ -6477,10 +6664,12 @@ pub struct ListPublicipsByTagsResponse {
 }
 impl ListPublicipsByTagsResponse {
     /// Starts a [`ListPublicipsByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPublicipsByTagsResponseBuilder {
         ListPublicipsByTagsResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ListResourceResp] {
         self.resources.as_deref().unwrap_or_default()
     }
@@ -6488,6 +6677,7 @@ impl ListPublicipsByTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipsByTagsResponse {
     const NAME: &'static str = "ListPublicipsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6548,6 +6738,7 @@ impl ListPublicipsByTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListPublicipsByTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListPublicipsByTagsResponse {
         self.inner
     }
@@ -6563,10 +6754,12 @@ pub struct ListPublicipsResponse {
 }
 impl ListPublicipsResponse {
     /// Starts a [`ListPublicipsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPublicipsResponseBuilder {
         ListPublicipsResponseBuilder::default()
     }
     /// The items of [`publicips`](Self::publicips), empty when absent.
+    #[inline]
     pub fn publicips(&self) -> &[PublicipShowResp] {
         self.publicips.as_deref().unwrap_or_default()
     }
@@ -6574,6 +6767,7 @@ impl ListPublicipsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipsResponse {
     const NAME: &'static str = "ListPublicipsResponse";
     const FIELDS: &'static [&'static str] = &["publicips"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6621,6 +6815,7 @@ impl ListPublicipsResponseBuilder {
         self
     }
     /// Returns the built [`ListPublicipsResponse`].
+    #[inline]
     pub fn build(self) -> ListPublicipsResponse {
         self.inner
     }
@@ -6636,11 +6831,13 @@ pub struct ListQuotasResponse {
 }
 impl ListQuotasResponse {
     /// Starts a [`ListQuotasResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListQuotasResponseBuilder {
         ListQuotasResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListQuotasResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6651,6 +6848,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListQuotasResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListQuotasResponse {
     const NAME: &'static str = "ListQuotasResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6689,6 +6887,7 @@ impl ListQuotasResponseBuilder {
         self
     }
     /// Returns the built [`ListQuotasResponse`].
+    #[inline]
     pub fn build(self) -> ListQuotasResponse {
         self.inner
     }
@@ -6713,10 +6912,12 @@ pub struct ListResourceResp {
 }
 impl ListResourceResp {
     /// Starts a [`ListResourceRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListResourceRespBuilder {
         ListResourceRespBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTagResp] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -6729,6 +6930,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourceResp {
         "resource_name",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6820,6 +7022,7 @@ impl ListResourceRespBuilder {
         self
     }
     /// Returns the built [`ListResourceResp`].
+    #[inline]
     pub fn build(self) -> ListResourceResp {
         self.inner
     }
@@ -6841,11 +7044,13 @@ pub struct MatchReq {
 }
 impl MatchReq {
     /// Starts a [`MatchReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MatchReqBuilder {
         MatchReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for MatchReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6857,6 +7062,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for MatchReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MatchReq {
     const NAME: &'static str = "MatchReq";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6909,6 +7115,7 @@ impl MatchReqBuilder {
         self
     }
     /// Returns the built [`MatchReq`].
+    #[inline]
     pub fn build(self) -> MatchReq {
         self.inner
     }
@@ -6948,11 +7155,13 @@ pub struct ModifyBandwidthOption {
 }
 impl ModifyBandwidthOption {
     /// Starts a [`ModifyBandwidthOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyBandwidthOptionBuilder {
         ModifyBandwidthOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyBandwidthOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6964,6 +7173,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyBandwidthOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyBandwidthOption {
     const NAME: &'static str = "ModifyBandwidthOption";
     const FIELDS: &'static [&'static str] = &["id", "name", "size", "charge_mode"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7048,6 +7258,7 @@ impl ModifyBandwidthOptionBuilder {
         self
     }
     /// Returns the built [`ModifyBandwidthOption`].
+    #[inline]
     pub fn build(self) -> ModifyBandwidthOption {
         self.inner
     }
@@ -7079,11 +7290,13 @@ pub struct ModifyBandwidthRequestBody {
 }
 impl ModifyBandwidthRequestBody {
     /// Starts a [`ModifyBandwidthRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyBandwidthRequestBodyBuilder {
         ModifyBandwidthRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyBandwidthRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7095,6 +7308,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyBandwidthRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyBandwidthRequestBody {
     const NAME: &'static str = "ModifyBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidths"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7143,6 +7357,7 @@ impl ModifyBandwidthRequestBodyBuilder {
         self
     }
     /// Returns the built [`ModifyBandwidthRequestBody`].
+    #[inline]
     pub fn build(self) -> ModifyBandwidthRequestBody {
         self.inner
     }
@@ -7159,12 +7374,14 @@ pub struct NeutronCreateFloatingIpRequestBody {
 }
 impl NeutronCreateFloatingIpRequestBody {
     /// Starts a [`NeutronCreateFloatingIpRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFloatingIpRequestBodyBuilder {
         NeutronCreateFloatingIpRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFloatingIpRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7177,6 +7394,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFloatingIpRequestBody {
     const NAME: &'static str = "NeutronCreateFloatingIpRequestBody";
     const FIELDS: &'static [&'static str] = &["floatingip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7216,6 +7434,7 @@ impl NeutronCreateFloatingIpRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFloatingIpRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFloatingIpRequestBody {
         self.inner
     }
@@ -7231,6 +7450,7 @@ pub struct NeutronCreateFloatingIpResponse {
 }
 impl NeutronCreateFloatingIpResponse {
     /// Starts a [`NeutronCreateFloatingIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFloatingIpResponseBuilder {
         NeutronCreateFloatingIpResponseBuilder::default()
     }
@@ -7238,6 +7458,7 @@ impl NeutronCreateFloatingIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFloatingIpResponse {
     const NAME: &'static str = "NeutronCreateFloatingIpResponse";
     const FIELDS: &'static [&'static str] = &["floatingip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7276,6 +7497,7 @@ impl NeutronCreateFloatingIpResponseBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFloatingIpResponse`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFloatingIpResponse {
         self.inner
     }
@@ -7294,14 +7516,17 @@ pub struct NeutronListFloatingIpsResponse {
 }
 impl NeutronListFloatingIpsResponse {
     /// Starts a [`NeutronListFloatingIpsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronListFloatingIpsResponseBuilder {
         NeutronListFloatingIpsResponseBuilder::default()
     }
     /// The items of [`floatingips`](Self::floatingips), empty when absent.
+    #[inline]
     pub fn floatingips(&self) -> &[FloatingIpResp] {
         self.floatingips.as_deref().unwrap_or_default()
     }
     /// The items of [`floatingips_links`](Self::floatingips_links), empty when absent.
+    #[inline]
     pub fn floatingips_links(&self) -> &[Pager] {
         self.floatingips_links.as_deref().unwrap_or_default()
     }
@@ -7309,6 +7534,7 @@ impl NeutronListFloatingIpsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListFloatingIpsResponse {
     const NAME: &'static str = "NeutronListFloatingIpsResponse";
     const FIELDS: &'static [&'static str] = &["floatingips", "floatingips_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7383,6 +7609,7 @@ impl NeutronListFloatingIpsResponseBuilder {
         self
     }
     /// Returns the built [`NeutronListFloatingIpsResponse`].
+    #[inline]
     pub fn build(self) -> NeutronListFloatingIpsResponse {
         self.inner
     }
@@ -7398,6 +7625,7 @@ pub struct NeutronShowFloatingIpResponse {
 }
 impl NeutronShowFloatingIpResponse {
     /// Starts a [`NeutronShowFloatingIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronShowFloatingIpResponseBuilder {
         NeutronShowFloatingIpResponseBuilder::default()
     }
@@ -7405,6 +7633,7 @@ impl NeutronShowFloatingIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFloatingIpResponse {
     const NAME: &'static str = "NeutronShowFloatingIpResponse";
     const FIELDS: &'static [&'static str] = &["floatingip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7443,6 +7672,7 @@ impl NeutronShowFloatingIpResponseBuilder {
         self
     }
     /// Returns the built [`NeutronShowFloatingIpResponse`].
+    #[inline]
     pub fn build(self) -> NeutronShowFloatingIpResponse {
         self.inner
     }
@@ -7459,12 +7689,14 @@ pub struct NeutronUpdateFloatingIpRequestBody {
 }
 impl NeutronUpdateFloatingIpRequestBody {
     /// Starts a [`NeutronUpdateFloatingIpRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFloatingIpRequestBodyBuilder {
         NeutronUpdateFloatingIpRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFloatingIpRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7477,6 +7709,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFloatingIpRequestBody {
     const NAME: &'static str = "NeutronUpdateFloatingIpRequestBody";
     const FIELDS: &'static [&'static str] = &["floatingip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7516,6 +7749,7 @@ impl NeutronUpdateFloatingIpRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFloatingIpRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFloatingIpRequestBody {
         self.inner
     }
@@ -7531,6 +7765,7 @@ pub struct NeutronUpdateFloatingIpResponse {
 }
 impl NeutronUpdateFloatingIpResponse {
     /// Starts a [`NeutronUpdateFloatingIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFloatingIpResponseBuilder {
         NeutronUpdateFloatingIpResponseBuilder::default()
     }
@@ -7538,6 +7773,7 @@ impl NeutronUpdateFloatingIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFloatingIpResponse {
     const NAME: &'static str = "NeutronUpdateFloatingIpResponse";
     const FIELDS: &'static [&'static str] = &["floatingip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7576,6 +7812,7 @@ impl NeutronUpdateFloatingIpResponseBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFloatingIpResponse`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFloatingIpResponse {
         self.inner
     }
@@ -7594,6 +7831,7 @@ pub struct Pager {
 }
 impl Pager {
     /// Starts a [`PagerBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PagerBuilder {
         PagerBuilder::default()
     }
@@ -7601,6 +7839,7 @@ impl Pager {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Pager {
     const NAME: &'static str = "Pager";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7652,6 +7891,7 @@ impl PagerBuilder {
         self
     }
     /// Returns the built [`Pager`].
+    #[inline]
     pub fn build(self) -> Pager {
         self.inner
     }
@@ -7706,6 +7946,7 @@ pub struct PostAndPutFloatingIpResp {
 }
 impl PostAndPutFloatingIpResp {
     /// Starts a [`PostAndPutFloatingIpRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PostAndPutFloatingIpRespBuilder {
         PostAndPutFloatingIpRespBuilder::default()
     }
@@ -7724,6 +7965,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PostAndPutFloatingIpResp {
         "dns_name",
         "dns_domain",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7894,6 +8136,7 @@ impl PostAndPutFloatingIpRespBuilder {
         self
     }
     /// Returns the built [`PostAndPutFloatingIpResp`].
+    #[inline]
     pub fn build(self) -> PostAndPutFloatingIpResp {
         self.inner
     }
@@ -7931,6 +8174,7 @@ pub struct ProfileResp {
 }
 impl ProfileResp {
     /// Starts a [`ProfileRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ProfileRespBuilder {
         ProfileRespBuilder::default()
     }
@@ -7943,6 +8187,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ProfileResp {
         "region_id",
         "user_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8020,6 +8265,7 @@ impl ProfileRespBuilder {
         self
     }
     /// Returns the built [`ProfileResp`].
+    #[inline]
     pub fn build(self) -> ProfileResp {
         self.inner
     }
@@ -8069,6 +8315,7 @@ pub struct PublicipCreateResp {
 }
 impl PublicipCreateResp {
     /// Starts a [`PublicipCreateRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipCreateRespBuilder {
         PublicipCreateRespBuilder::default()
     }
@@ -8088,6 +8335,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipCreateResp {
         "enterprise_project_id",
         "alias",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8276,6 +8524,7 @@ impl PublicipCreateRespBuilder {
         self
     }
     /// Returns the built [`PublicipCreateResp`].
+    #[inline]
     pub fn build(self) -> PublicipCreateResp {
         self.inner
     }
@@ -8339,6 +8588,7 @@ pub struct PublicipInfoResp {
 }
 impl PublicipInfoResp {
     /// Starts a [`PublicipInfoRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipInfoRespBuilder {
         PublicipInfoRespBuilder::default()
     }
@@ -8352,6 +8602,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipInfoResp {
         "publicipv6_address",
         "ip_version",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8457,6 +8708,7 @@ impl PublicipInfoRespBuilder {
         self
     }
     /// Returns the built [`PublicipInfoResp`].
+    #[inline]
     pub fn build(self) -> PublicipInfoResp {
         self.inner
     }
@@ -8536,14 +8788,17 @@ pub struct PublicipShowResp {
 }
 impl PublicipShowResp {
     /// Starts a [`PublicipShowRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipShowRespBuilder {
         PublicipShowRespBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`allow_share_bandwidth_types`](Self::allow_share_bandwidth_types), empty when absent.
+    #[inline]
     pub fn allow_share_bandwidth_types(&self) -> &[String] {
         self.allow_share_bandwidth_types.as_deref().unwrap_or_default()
     }
@@ -8572,6 +8827,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipShowResp {
         "allow_share_bandwidth_types",
         "alias",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8933,6 +9189,7 @@ impl PublicipShowRespBuilder {
         self
     }
     /// Returns the built [`PublicipShowResp`].
+    #[inline]
     pub fn build(self) -> PublicipShowResp {
         self.inner
     }
@@ -9048,6 +9305,7 @@ pub struct PublicipUpdateResp {
 }
 impl PublicipUpdateResp {
     /// Starts a [`PublicipUpdateRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipUpdateRespBuilder {
         PublicipUpdateRespBuilder::default()
     }
@@ -9073,6 +9331,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipUpdateResp {
         "ip_version",
         "alias",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9362,6 +9621,7 @@ impl PublicipUpdateRespBuilder {
         self
     }
     /// Returns the built [`PublicipUpdateResp`].
+    #[inline]
     pub fn build(self) -> PublicipUpdateResp {
         self.inner
     }
@@ -9433,6 +9693,7 @@ pub struct QuotaShowResp {
 }
 impl QuotaShowResp {
     /// Starts a [`QuotaShowRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaShowRespBuilder {
         QuotaShowRespBuilder::default()
     }
@@ -9441,6 +9702,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaShowResp {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaShowResp {
     const NAME: &'static str = "QuotaShowResp";
     const FIELDS: &'static [&'static str] = &["type", "used", "quota", "min"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9518,6 +9780,7 @@ impl QuotaShowRespBuilder {
         self
     }
     /// Returns the built [`QuotaShowResp`].
+    #[inline]
     pub fn build(self) -> QuotaShowResp {
         self.inner
     }
@@ -9546,12 +9809,14 @@ pub struct RemoveFromSharedBandwidthOption {
 }
 impl RemoveFromSharedBandwidthOption {
     /// Starts a [`RemoveFromSharedBandwidthOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveFromSharedBandwidthOptionBuilder {
         RemoveFromSharedBandwidthOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for RemoveFromSharedBandwidthOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9565,6 +9830,7 @@ for RemoveFromSharedBandwidthOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveFromSharedBandwidthOption {
     const NAME: &'static str = "RemoveFromSharedBandwidthOption";
     const FIELDS: &'static [&'static str] = &["charge_mode", "publicip_info", "size"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9645,6 +9911,7 @@ impl RemoveFromSharedBandwidthOptionBuilder {
         self
     }
     /// Returns the built [`RemoveFromSharedBandwidthOption`].
+    #[inline]
     pub fn build(self) -> RemoveFromSharedBandwidthOption {
         self.inner
     }
@@ -9677,11 +9944,13 @@ pub struct RemovePublicipInfo {
 }
 impl RemovePublicipInfo {
     /// Starts a [`RemovePublicipInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemovePublicipInfoBuilder {
         RemovePublicipInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RemovePublicipInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9693,6 +9962,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemovePublicipInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemovePublicipInfo {
     const NAME: &'static str = "RemovePublicipInfo";
     const FIELDS: &'static [&'static str] = &["publicip_type", "publicip_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9750,6 +10020,7 @@ impl RemovePublicipInfoBuilder {
         self
     }
     /// Returns the built [`RemovePublicipInfo`].
+    #[inline]
     pub fn build(self) -> RemovePublicipInfo {
         self.inner
     }
@@ -9767,12 +10038,14 @@ pub struct RemovePublicipsFromSharedBandwidthRequestBody {
 }
 impl RemovePublicipsFromSharedBandwidthRequestBody {
     /// Starts a [`RemovePublicipsFromSharedBandwidthRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemovePublicipsFromSharedBandwidthRequestBodyBuilder {
         RemovePublicipsFromSharedBandwidthRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for RemovePublicipsFromSharedBandwidthRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9785,6 +10058,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for RemovePublicipsFromSharedBandwidthRequestBody {
     const NAME: &'static str = "RemovePublicipsFromSharedBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9830,6 +10104,7 @@ impl RemovePublicipsFromSharedBandwidthRequestBodyBuilder {
         self
     }
     /// Returns the built [`RemovePublicipsFromSharedBandwidthRequestBody`].
+    #[inline]
     pub fn build(self) -> RemovePublicipsFromSharedBandwidthRequestBody {
         self.inner
     }
@@ -9847,15 +10122,18 @@ pub struct ResourceResp {
 }
 impl ResourceResp {
     /// Starts a [`ResourceRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceRespBuilder {
         ResourceRespBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[QuotaShowResp] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceResp {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9866,6 +10144,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceResp {
     const NAME: &'static str = "ResourceResp";
     const FIELDS: &'static [&'static str] = &["resources"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9913,6 +10192,7 @@ impl ResourceRespBuilder {
         self
     }
     /// Returns the built [`ResourceResp`].
+    #[inline]
     pub fn build(self) -> ResourceResp {
         self.inner
     }
@@ -9935,11 +10215,13 @@ pub struct ResourceTagOption {
 }
 impl ResourceTagOption {
     /// Starts a [`ResourceTagOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceTagOptionBuilder {
         ResourceTagOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTagOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9951,6 +10233,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTagOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTagOption {
     const NAME: &'static str = "ResourceTagOption";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10003,6 +10286,7 @@ impl ResourceTagOptionBuilder {
         self
     }
     /// Returns the built [`ResourceTagOption`].
+    #[inline]
     pub fn build(self) -> ResourceTagOption {
         self.inner
     }
@@ -10022,6 +10306,7 @@ pub struct ResourceTagResp {
 }
 impl ResourceTagResp {
     /// Starts a [`ResourceTagRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceTagRespBuilder {
         ResourceTagRespBuilder::default()
     }
@@ -10029,6 +10314,7 @@ impl ResourceTagResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTagResp {
     const NAME: &'static str = "ResourceTagResp";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10080,6 +10366,7 @@ impl ResourceTagRespBuilder {
         self
     }
     /// Returns the built [`ResourceTagResp`].
+    #[inline]
     pub fn build(self) -> ResourceTagResp {
         self.inner
     }
@@ -10096,6 +10383,7 @@ pub struct ShowBandwidthResponse {
 }
 impl ShowBandwidthResponse {
     /// Starts a [`ShowBandwidthResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowBandwidthResponseBuilder {
         ShowBandwidthResponseBuilder::default()
     }
@@ -10103,6 +10391,7 @@ impl ShowBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBandwidthResponse {
     const NAME: &'static str = "ShowBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10141,6 +10430,7 @@ impl ShowBandwidthResponseBuilder {
         self
     }
     /// Returns the built [`ShowBandwidthResponse`].
+    #[inline]
     pub fn build(self) -> ShowBandwidthResponse {
         self.inner
     }
@@ -10156,6 +10446,7 @@ pub struct ShowPublicipResponse {
 }
 impl ShowPublicipResponse {
     /// Starts a [`ShowPublicipResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPublicipResponseBuilder {
         ShowPublicipResponseBuilder::default()
     }
@@ -10163,6 +10454,7 @@ impl ShowPublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPublicipResponse {
     const NAME: &'static str = "ShowPublicipResponse";
     const FIELDS: &'static [&'static str] = &["publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10201,6 +10493,7 @@ impl ShowPublicipResponseBuilder {
         self
     }
     /// Returns the built [`ShowPublicipResponse`].
+    #[inline]
     pub fn build(self) -> ShowPublicipResponse {
         self.inner
     }
@@ -10216,10 +10509,12 @@ pub struct ShowPublicipTagsResponse {
 }
 impl ShowPublicipTagsResponse {
     /// Starts a [`ShowPublicipTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPublicipTagsResponseBuilder {
         ShowPublicipTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTagResp] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -10227,6 +10522,7 @@ impl ShowPublicipTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPublicipTagsResponse {
     const NAME: &'static str = "ShowPublicipTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10274,6 +10570,7 @@ impl ShowPublicipTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowPublicipTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowPublicipTagsResponse {
         self.inner
     }
@@ -10310,6 +10607,7 @@ pub struct ShowResourcesJobDetailResponse {
 }
 impl ShowResourcesJobDetailResponse {
     /// Starts a [`ShowResourcesJobDetailResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowResourcesJobDetailResponseBuilder {
         ShowResourcesJobDetailResponseBuilder::default()
     }
@@ -10326,6 +10624,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowResourcesJobDetailResp
         "fail_reason",
         "entities",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10455,6 +10754,7 @@ impl ShowResourcesJobDetailResponseBuilder {
         self
     }
     /// Returns the built [`ShowResourcesJobDetailResponse`].
+    #[inline]
     pub fn build(self) -> ShowResourcesJobDetailResponse {
         self.inner
     }
@@ -10470,10 +10770,12 @@ pub struct SubJobsInfo {
 }
 impl SubJobsInfo {
     /// Starts a [`SubJobsInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubJobsInfoBuilder {
         SubJobsInfoBuilder::default()
     }
     /// The items of [`sub_jobs`](Self::sub_jobs), empty when absent.
+    #[inline]
     pub fn sub_jobs(&self) -> &[serde_json::Value] {
         self.sub_jobs.as_deref().unwrap_or_default()
     }
@@ -10481,6 +10783,7 @@ impl SubJobsInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SubJobsInfo {
     const NAME: &'static str = "SubJobsInfo";
     const FIELDS: &'static [&'static str] = &["sub_jobs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10528,6 +10831,7 @@ impl SubJobsInfoBuilder {
         self
     }
     /// Returns the built [`SubJobsInfo`].
+    #[inline]
     pub fn build(self) -> SubJobsInfo {
         self.inner
     }
@@ -10543,6 +10847,7 @@ pub struct SuccessResources {
 }
 impl SuccessResources {
     /// Starts a [`SuccessResourcesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SuccessResourcesBuilder {
         SuccessResourcesBuilder::default()
     }
@@ -10550,6 +10855,7 @@ impl SuccessResources {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SuccessResources {
     const NAME: &'static str = "SuccessResources";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10588,6 +10894,7 @@ impl SuccessResourcesBuilder {
         self
     }
     /// Returns the built [`SuccessResources`].
+    #[inline]
     pub fn build(self) -> SuccessResources {
         self.inner
     }
@@ -10611,11 +10918,13 @@ pub struct TagReq {
 }
 impl TagReq {
     /// Starts a [`TagReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagReqBuilder {
         TagReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for TagReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10627,6 +10936,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TagReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagReq {
     const NAME: &'static str = "TagReq";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10685,6 +10995,7 @@ impl TagReqBuilder {
         self
     }
     /// Returns the built [`TagReq`].
+    #[inline]
     pub fn build(self) -> TagReq {
         self.inner
     }
@@ -10704,10 +11015,12 @@ pub struct TagResp {
 }
 impl TagResp {
     /// Starts a [`TagRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagRespBuilder {
         TagRespBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[String] {
         self.values.as_deref().unwrap_or_default()
     }
@@ -10715,6 +11028,7 @@ impl TagResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagResp {
     const NAME: &'static str = "TagResp";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10772,6 +11086,7 @@ impl TagRespBuilder {
         self
     }
     /// Returns the built [`TagResp`].
+    #[inline]
     pub fn build(self) -> TagResp {
         self.inner
     }
@@ -10797,6 +11112,7 @@ pub struct UpdateBandwidthOption {
 }
 impl UpdateBandwidthOption {
     /// Starts a [`UpdateBandwidthOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateBandwidthOptionBuilder {
         UpdateBandwidthOptionBuilder::default()
     }
@@ -10806,6 +11122,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateBandwidthOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateBandwidthOption {
     const NAME: &'static str = "UpdateBandwidthOption";
     const FIELDS: &'static [&'static str] = &["name", "size", "charge_mode"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10877,6 +11194,7 @@ impl UpdateBandwidthOptionBuilder {
         self
     }
     /// Returns the built [`UpdateBandwidthOption`].
+    #[inline]
     pub fn build(self) -> UpdateBandwidthOption {
         self.inner
     }
@@ -10909,11 +11227,13 @@ pub struct UpdateBandwidthRequestBody {
 }
 impl UpdateBandwidthRequestBody {
     /// Starts a [`UpdateBandwidthRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateBandwidthRequestBodyBuilder {
         UpdateBandwidthRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateBandwidthRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10925,6 +11245,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateBandwidthRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateBandwidthRequestBody {
     const NAME: &'static str = "UpdateBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10964,6 +11285,7 @@ impl UpdateBandwidthRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateBandwidthRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateBandwidthRequestBody {
         self.inner
     }
@@ -10980,6 +11302,7 @@ pub struct UpdateBandwidthResponse {
 }
 impl UpdateBandwidthResponse {
     /// Starts a [`UpdateBandwidthResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateBandwidthResponseBuilder {
         UpdateBandwidthResponseBuilder::default()
     }
@@ -10987,6 +11310,7 @@ impl UpdateBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateBandwidthResponse {
     const NAME: &'static str = "UpdateBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11025,6 +11349,7 @@ impl UpdateBandwidthResponseBuilder {
         self
     }
     /// Returns the built [`UpdateBandwidthResponse`].
+    #[inline]
     pub fn build(self) -> UpdateBandwidthResponse {
         self.inner
     }
@@ -11039,6 +11364,7 @@ pub struct UpdateFloatingIpOption {
 }
 impl UpdateFloatingIpOption {
     /// Starts a [`UpdateFloatingIpOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateFloatingIpOptionBuilder {
         UpdateFloatingIpOptionBuilder::default()
     }
@@ -11048,6 +11374,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFloatingIpOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFloatingIpOption {
     const NAME: &'static str = "UpdateFloatingIpOption";
     const FIELDS: &'static [&'static str] = &["port_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11087,6 +11414,7 @@ impl UpdateFloatingIpOptionBuilder {
         self
     }
     /// Returns the built [`UpdateFloatingIpOption`].
+    #[inline]
     pub fn build(self) -> UpdateFloatingIpOption {
         self.inner
     }
@@ -11111,6 +11439,7 @@ pub struct UpdatePrePaidBandwidthExtendParamOption {
 }
 impl UpdatePrePaidBandwidthExtendParamOption {
     /// Starts a [`UpdatePrePaidBandwidthExtendParamOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePrePaidBandwidthExtendParamOptionBuilder {
         UpdatePrePaidBandwidthExtendParamOptionBuilder::default()
     }
@@ -11124,6 +11453,7 @@ for UpdatePrePaidBandwidthExtendParamOption {
         "period_num",
         "is_auto_pay",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11195,6 +11525,7 @@ impl UpdatePrePaidBandwidthExtendParamOptionBuilder {
         self
     }
     /// Returns the built [`UpdatePrePaidBandwidthExtendParamOption`].
+    #[inline]
     pub fn build(self) -> UpdatePrePaidBandwidthExtendParamOption {
         self.inner
     }
@@ -11228,6 +11559,7 @@ pub struct UpdatePrePaidBandwidthOption {
 }
 impl UpdatePrePaidBandwidthOption {
     /// Starts a [`UpdatePrePaidBandwidthOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePrePaidBandwidthOptionBuilder {
         UpdatePrePaidBandwidthOptionBuilder::default()
     }
@@ -11237,6 +11569,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePrePaidBandwidthO
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePrePaidBandwidthOption {
     const NAME: &'static str = "UpdatePrePaidBandwidthOption";
     const FIELDS: &'static [&'static str] = &["name", "size"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11289,6 +11622,7 @@ impl UpdatePrePaidBandwidthOptionBuilder {
         self
     }
     /// Returns the built [`UpdatePrePaidBandwidthOption`].
+    #[inline]
     pub fn build(self) -> UpdatePrePaidBandwidthOption {
         self.inner
     }
@@ -11311,12 +11645,14 @@ pub struct UpdatePrePaidBandwidthRequestBody {
 }
 impl UpdatePrePaidBandwidthRequestBody {
     /// Starts a [`UpdatePrePaidBandwidthRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePrePaidBandwidthRequestBodyBuilder {
         UpdatePrePaidBandwidthRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdatePrePaidBandwidthRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11328,6 +11664,7 @@ for UpdatePrePaidBandwidthRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePrePaidBandwidthRequestBody {
     const NAME: &'static str = "UpdatePrePaidBandwidthRequestBody";
     const FIELDS: &'static [&'static str] = &["bandwidth", "extendParam"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11386,6 +11723,7 @@ impl UpdatePrePaidBandwidthRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdatePrePaidBandwidthRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdatePrePaidBandwidthRequestBody {
         self.inner
     }
@@ -11405,6 +11743,7 @@ pub struct UpdatePrePaidBandwidthResponse {
 }
 impl UpdatePrePaidBandwidthResponse {
     /// Starts a [`UpdatePrePaidBandwidthResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePrePaidBandwidthResponseBuilder {
         UpdatePrePaidBandwidthResponseBuilder::default()
     }
@@ -11412,6 +11751,7 @@ impl UpdatePrePaidBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePrePaidBandwidthResponse {
     const NAME: &'static str = "UpdatePrePaidBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["bandwidth", "order_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11463,6 +11803,7 @@ impl UpdatePrePaidBandwidthResponseBuilder {
         self
     }
     /// Returns the built [`UpdatePrePaidBandwidthResponse`].
+    #[inline]
     pub fn build(self) -> UpdatePrePaidBandwidthResponse {
         self.inner
     }
@@ -11487,6 +11828,7 @@ pub struct UpdatePublicipOption {
 }
 impl UpdatePublicipOption {
     /// Starts a [`UpdatePublicipOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePublicipOptionBuilder {
         UpdatePublicipOptionBuilder::default()
     }
@@ -11496,6 +11838,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePublicipOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipOption {
     const NAME: &'static str = "UpdatePublicipOption";
     const FIELDS: &'static [&'static str] = &["port_id", "ip_version", "alias"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11561,6 +11904,7 @@ impl UpdatePublicipOptionBuilder {
         self
     }
     /// Returns the built [`UpdatePublicipOption`].
+    #[inline]
     pub fn build(self) -> UpdatePublicipOption {
         self.inner
     }
@@ -11576,6 +11920,7 @@ pub struct UpdatePublicipResponse {
 }
 impl UpdatePublicipResponse {
     /// Starts a [`UpdatePublicipResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePublicipResponseBuilder {
         UpdatePublicipResponseBuilder::default()
     }
@@ -11583,6 +11928,7 @@ impl UpdatePublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipResponse {
     const NAME: &'static str = "UpdatePublicipResponse";
     const FIELDS: &'static [&'static str] = &["publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11621,6 +11967,7 @@ impl UpdatePublicipResponseBuilder {
         self
     }
     /// Returns the built [`UpdatePublicipResponse`].
+    #[inline]
     pub fn build(self) -> UpdatePublicipResponse {
         self.inner
     }
@@ -11637,11 +11984,13 @@ pub struct UpdatePublicipsRequestBody {
 }
 impl UpdatePublicipsRequestBody {
     /// Starts a [`UpdatePublicipsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePublicipsRequestBodyBuilder {
         UpdatePublicipsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePublicipsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11653,6 +12002,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePublicipsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipsRequestBody {
     const NAME: &'static str = "UpdatePublicipsRequestBody";
     const FIELDS: &'static [&'static str] = &["publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11692,6 +12042,7 @@ impl UpdatePublicipsRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdatePublicipsRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdatePublicipsRequestBody {
         self.inner
     }

@@ -21,6 +21,7 @@ pub struct AddPublicipsIntoSharedBandwidth {
     options: RequestOptions,
 }
 impl AddPublicipsIntoSharedBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -45,11 +46,13 @@ impl AddPublicipsIntoSharedBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -59,6 +62,7 @@ impl AddPublicipsIntoSharedBandwidth {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_PUBLICIPS_INTO_SHARED_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
@@ -89,6 +93,7 @@ pub struct BatchCreatePublicipTags {
     options: RequestOptions,
 }
 impl BatchCreatePublicipTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -110,11 +115,13 @@ impl BatchCreatePublicipTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -122,6 +129,7 @@ impl BatchCreatePublicipTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_PUBLICIP_TAGS);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -151,6 +159,7 @@ pub struct BatchCreatePublicips {
     options: RequestOptions,
 }
 impl BatchCreatePublicips {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -164,11 +173,13 @@ impl BatchCreatePublicips {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -178,6 +189,7 @@ impl BatchCreatePublicips {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_PUBLICIPS);
         if let Some(body) = &self.body {
@@ -206,6 +218,7 @@ pub struct BatchCreateSharedBandwidths {
     options: RequestOptions,
 }
 impl BatchCreateSharedBandwidths {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -219,11 +232,13 @@ impl BatchCreateSharedBandwidths {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -233,6 +248,7 @@ impl BatchCreateSharedBandwidths {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SHARED_BANDWIDTHS);
         if let Some(body) = &self.body {
@@ -261,6 +277,7 @@ pub struct BatchDeletePublicIp {
     options: RequestOptions,
 }
 impl BatchDeletePublicIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -274,11 +291,13 @@ impl BatchDeletePublicIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -288,6 +307,7 @@ impl BatchDeletePublicIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_PUBLIC_IP);
         if let Some(body) = &self.body {
@@ -317,6 +337,7 @@ pub struct BatchDeletePublicipTags {
     options: RequestOptions,
 }
 impl BatchDeletePublicipTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -338,11 +359,13 @@ impl BatchDeletePublicipTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -350,6 +373,7 @@ impl BatchDeletePublicipTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_PUBLICIP_TAGS);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -379,6 +403,7 @@ pub struct BatchDisassociatePublicips {
     options: RequestOptions,
 }
 impl BatchDisassociatePublicips {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -392,11 +417,13 @@ impl BatchDisassociatePublicips {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -406,6 +433,7 @@ impl BatchDisassociatePublicips {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DISASSOCIATE_PUBLICIPS);
         if let Some(body) = &self.body {
@@ -434,6 +462,7 @@ pub struct BatchModifyBandwidth {
     options: RequestOptions,
 }
 impl BatchModifyBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -447,11 +476,13 @@ impl BatchModifyBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -461,6 +492,7 @@ impl BatchModifyBandwidth {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_MODIFY_BANDWIDTH);
         if let Some(body) = &self.body {
@@ -489,6 +521,7 @@ pub struct ChangeBandwidthToPeriod {
     options: RequestOptions,
 }
 impl ChangeBandwidthToPeriod {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -502,11 +535,13 @@ impl ChangeBandwidthToPeriod {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -516,6 +551,7 @@ impl ChangeBandwidthToPeriod {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_BANDWIDTH_TO_PERIOD);
         if let Some(body) = &self.body {
@@ -544,6 +580,7 @@ pub struct ChangePublicipToPeriod {
     options: RequestOptions,
 }
 impl ChangePublicipToPeriod {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -557,11 +594,13 @@ impl ChangePublicipToPeriod {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -571,6 +610,7 @@ impl ChangePublicipToPeriod {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CHANGE_PUBLICIP_TO_PERIOD);
         if let Some(body) = &self.body {
@@ -598,6 +638,7 @@ pub struct CountPublicIp {
     options: RequestOptions,
 }
 impl CountPublicIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -605,11 +646,13 @@ impl CountPublicIp {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -619,6 +662,7 @@ impl CountPublicIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_PUBLIC_IP);
         input.options(self.options);
@@ -642,6 +686,7 @@ pub struct CountPublicIpInstance {
     options: RequestOptions,
 }
 impl CountPublicIpInstance {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -649,11 +694,13 @@ impl CountPublicIpInstance {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body bytes.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -663,6 +710,7 @@ impl CountPublicIpInstance {
         huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_PUBLIC_IP_INSTANCE);
         input.options(self.options);
@@ -687,6 +735,7 @@ pub struct CreatePrePaidPublicip {
     options: RequestOptions,
 }
 impl CreatePrePaidPublicip {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -700,11 +749,13 @@ impl CreatePrePaidPublicip {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -714,6 +765,7 @@ impl CreatePrePaidPublicip {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PRE_PAID_PUBLICIP);
         if let Some(body) = &self.body {
@@ -742,6 +794,7 @@ pub struct CreatePublicip {
     options: RequestOptions,
 }
 impl CreatePublicip {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -755,11 +808,13 @@ impl CreatePublicip {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -769,6 +824,7 @@ impl CreatePublicip {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PUBLICIP);
         if let Some(body) = &self.body {
@@ -798,6 +854,7 @@ pub struct CreatePublicipTag {
     options: RequestOptions,
 }
 impl CreatePublicipTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -818,11 +875,13 @@ impl CreatePublicipTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -830,6 +889,7 @@ impl CreatePublicipTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PUBLICIP_TAG);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -859,6 +919,7 @@ pub struct CreateSharedBandwidth {
     options: RequestOptions,
 }
 impl CreateSharedBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -872,11 +933,13 @@ impl CreateSharedBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -886,6 +949,7 @@ impl CreateSharedBandwidth {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SHARED_BANDWIDTH);
         if let Some(body) = &self.body {
@@ -914,6 +978,7 @@ pub struct DeletePublicip {
     options: RequestOptions,
 }
 impl DeletePublicip {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -929,11 +994,13 @@ impl DeletePublicip {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -941,6 +1008,7 @@ impl DeletePublicip {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PUBLICIP);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -967,6 +1035,7 @@ pub struct DeletePublicipTag {
     options: RequestOptions,
 }
 impl DeletePublicipTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -989,11 +1058,13 @@ impl DeletePublicipTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1001,6 +1072,7 @@ impl DeletePublicipTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PUBLICIP_TAG);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -1027,6 +1099,7 @@ pub struct DeleteSharedBandwidth {
     options: RequestOptions,
 }
 impl DeleteSharedBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1042,11 +1115,13 @@ impl DeleteSharedBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1054,6 +1129,7 @@ impl DeleteSharedBandwidth {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SHARED_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
@@ -1081,6 +1157,7 @@ pub struct ListBandwidthPkg {
     options: RequestOptions,
 }
 impl ListBandwidthPkg {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1111,11 +1188,13 @@ impl ListBandwidthPkg {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1125,6 +1204,7 @@ impl ListBandwidthPkg {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BANDWIDTH_PKG);
         input.query("limit", &self.limit);
@@ -1137,18 +1217,23 @@ impl ListBandwidthPkg {
 impl huaweicloud_sdk_core::pagination::Paged for ListBandwidthPkg {
     type Output = models::ListBandwidthPkgResponse;
     type Item = models::BandwidthPkgResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListBandwidthPkg"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1156,6 +1241,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBandwidthPkg {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1163,9 +1249,11 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBandwidthPkg {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListBandwidthPkgResponse) -> &[models::BandwidthPkgResp] {
         output.bandwidthpkgs.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListBandwidthPkgResponse,
     ) -> Vec<models::BandwidthPkgResp> {
@@ -1177,6 +1265,7 @@ impl ListBandwidthPkg {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1185,6 +1274,7 @@ impl ListBandwidthPkg {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `bandwidthpkgs` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::BandwidthPkgResp> {
@@ -1212,6 +1302,7 @@ pub struct ListBandwidths {
     options: RequestOptions,
 }
 impl ListBandwidths {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1254,11 +1345,13 @@ impl ListBandwidths {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1268,6 +1361,7 @@ impl ListBandwidths {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BANDWIDTHS);
         input.query("marker", &self.marker);
@@ -1281,18 +1375,23 @@ impl ListBandwidths {
 impl huaweicloud_sdk_core::pagination::Paged for ListBandwidths {
     type Output = models::ListBandwidthsResponse;
     type Item = models::BandwidthResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListBandwidths"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1300,6 +1399,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBandwidths {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1307,12 +1407,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBandwidths {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListBandwidthsResponse) -> &[models::BandwidthResp] {
         output.bandwidths.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListBandwidthsResponse) -> Vec<models::BandwidthResp> {
         output.bandwidths.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListBandwidthsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -1322,6 +1425,7 @@ impl ListBandwidths {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1330,6 +1434,7 @@ impl ListBandwidths {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `bandwidths` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::BandwidthResp> {
@@ -1353,6 +1458,7 @@ pub struct ListPublicipTags {
     options: RequestOptions,
 }
 impl ListPublicipTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1360,11 +1466,13 @@ impl ListPublicipTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1374,6 +1482,7 @@ impl ListPublicipTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLICIP_TAGS);
         input.options(self.options);
@@ -1406,6 +1515,7 @@ pub struct ListPublicips {
     options: RequestOptions,
 }
 impl ListPublicips {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1498,11 +1608,13 @@ impl ListPublicips {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1512,6 +1624,7 @@ impl ListPublicips {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLICIPS);
         input.query("marker", &self.marker);
@@ -1534,18 +1647,23 @@ impl ListPublicips {
 impl huaweicloud_sdk_core::pagination::Paged for ListPublicips {
     type Output = models::ListPublicipsResponse;
     type Item = models::PublicipShowResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListPublicips"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1553,6 +1671,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPublicips {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1560,14 +1679,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPublicips {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListPublicipsResponse) -> &[models::PublicipShowResp] {
         output.publicips.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListPublicipsResponse,
     ) -> Vec<models::PublicipShowResp> {
         output.publicips.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListPublicipsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -1577,6 +1699,7 @@ impl ListPublicips {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1585,6 +1708,7 @@ impl ListPublicips {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `publicips` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::PublicipShowResp> {
@@ -1609,6 +1733,7 @@ pub struct ListPublicipsByTags {
     options: RequestOptions,
 }
 impl ListPublicipsByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1622,11 +1747,13 @@ impl ListPublicipsByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1636,6 +1763,7 @@ impl ListPublicipsByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLICIPS_BY_TAGS);
         if let Some(body) = &self.body {
@@ -1664,6 +1792,7 @@ pub struct ListQuotas {
     options: RequestOptions,
 }
 impl ListQuotas {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1680,11 +1809,13 @@ impl ListQuotas {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1694,6 +1825,7 @@ impl ListQuotas {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_QUOTAS);
         input.query("type", &self.r#type);
@@ -1719,6 +1851,7 @@ pub struct NeutronCreateFloatingIp {
     options: RequestOptions,
 }
 impl NeutronCreateFloatingIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1732,11 +1865,13 @@ impl NeutronCreateFloatingIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1746,6 +1881,7 @@ impl NeutronCreateFloatingIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_FLOATING_IP);
         if let Some(body) = &self.body {
@@ -1774,6 +1910,7 @@ pub struct NeutronDeleteFloatingIp {
     options: RequestOptions,
 }
 impl NeutronDeleteFloatingIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1789,11 +1926,13 @@ impl NeutronDeleteFloatingIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1801,6 +1940,7 @@ impl NeutronDeleteFloatingIp {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_FLOATING_IP);
         input.path("floatingip_id", self.floatingip_id.as_deref());
@@ -1835,6 +1975,7 @@ pub struct NeutronListFloatingIps {
     options: RequestOptions,
 }
 impl NeutronListFloatingIps {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1917,11 +2058,13 @@ impl NeutronListFloatingIps {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1931,6 +2074,7 @@ impl NeutronListFloatingIps {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_FLOATING_IPS);
         input.query("limit", &self.limit);
@@ -1950,18 +2094,23 @@ impl NeutronListFloatingIps {
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListFloatingIps {
     type Output = models::NeutronListFloatingIpsResponse;
     type Item = models::FloatingIpResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP NeutronListFloatingIps"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1969,6 +2118,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListFloatingIps {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1976,16 +2126,19 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListFloatingIps {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::NeutronListFloatingIpsResponse,
     ) -> &[models::FloatingIpResp] {
         output.floatingips.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NeutronListFloatingIpsResponse,
     ) -> Vec<models::FloatingIpResp> {
         output.floatingips.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::NeutronListFloatingIpsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -1995,6 +2148,7 @@ impl NeutronListFloatingIps {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2003,6 +2157,7 @@ impl NeutronListFloatingIps {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `floatingips` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::FloatingIpResp> {
@@ -2027,6 +2182,7 @@ pub struct NeutronShowFloatingIp {
     options: RequestOptions,
 }
 impl NeutronShowFloatingIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2042,11 +2198,13 @@ impl NeutronShowFloatingIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2056,6 +2214,7 @@ impl NeutronShowFloatingIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_FLOATING_IP);
         input.path("floatingip_id", self.floatingip_id.as_deref());
@@ -2082,6 +2241,7 @@ pub struct NeutronUpdateFloatingIp {
     options: RequestOptions,
 }
 impl NeutronUpdateFloatingIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2103,11 +2263,13 @@ impl NeutronUpdateFloatingIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2117,6 +2279,7 @@ impl NeutronUpdateFloatingIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_FLOATING_IP);
         input.path("floatingip_id", self.floatingip_id.as_deref());
@@ -2147,6 +2310,7 @@ pub struct RemovePublicipsFromSharedBandwidth {
     options: RequestOptions,
 }
 impl RemovePublicipsFromSharedBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2171,11 +2335,13 @@ impl RemovePublicipsFromSharedBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2183,6 +2349,7 @@ impl RemovePublicipsFromSharedBandwidth {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REMOVE_PUBLICIPS_FROM_SHARED_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
@@ -2212,6 +2379,7 @@ pub struct ShowBandwidth {
     options: RequestOptions,
 }
 impl ShowBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2227,11 +2395,13 @@ impl ShowBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2241,6 +2411,7 @@ impl ShowBandwidth {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
@@ -2265,6 +2436,7 @@ pub struct ShowPublicIpType {
     options: RequestOptions,
 }
 impl ShowPublicIpType {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2272,11 +2444,13 @@ impl ShowPublicIpType {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the body bytes.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2286,6 +2460,7 @@ impl ShowPublicIpType {
         huaweicloud_sdk_core::__codegen::send_bytes(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLIC_IP_TYPE);
         input.options(self.options);
@@ -2310,6 +2485,7 @@ pub struct ShowPublicip {
     options: RequestOptions,
 }
 impl ShowPublicip {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2325,11 +2501,13 @@ impl ShowPublicip {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2339,6 +2517,7 @@ impl ShowPublicip {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLICIP);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -2364,6 +2543,7 @@ pub struct ShowPublicipTags {
     options: RequestOptions,
 }
 impl ShowPublicipTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2379,11 +2559,13 @@ impl ShowPublicipTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2393,6 +2575,7 @@ impl ShowPublicipTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLICIP_TAGS);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -2418,6 +2601,7 @@ pub struct ShowResourcesJobDetail {
     options: RequestOptions,
 }
 impl ShowResourcesJobDetail {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2433,11 +2617,13 @@ impl ShowResourcesJobDetail {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2447,6 +2633,7 @@ impl ShowResourcesJobDetail {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_RESOURCES_JOB_DETAIL);
         input.path("job_id", self.job_id.as_deref());
@@ -2473,6 +2660,7 @@ pub struct UpdateBandwidth {
     options: RequestOptions,
 }
 impl UpdateBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2494,11 +2682,13 @@ impl UpdateBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2508,6 +2698,7 @@ impl UpdateBandwidth {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
@@ -2538,6 +2729,7 @@ pub struct UpdatePrePaidBandwidth {
     options: RequestOptions,
 }
 impl UpdatePrePaidBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2559,11 +2751,13 @@ impl UpdatePrePaidBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2573,6 +2767,7 @@ impl UpdatePrePaidBandwidth {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PRE_PAID_BANDWIDTH);
         input.path("bandwidth_id", self.bandwidth_id.as_deref());
@@ -2603,6 +2798,7 @@ pub struct UpdatePublicip {
     options: RequestOptions,
 }
 impl UpdatePublicip {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2624,11 +2820,13 @@ impl UpdatePublicip {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2638,6 +2836,7 @@ impl UpdatePublicip {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PUBLICIP);
         input.path("publicip_id", self.publicip_id.as_deref());

@@ -60,6 +60,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn associate_publicips(&self) -> super::operations::AssociatePublicips {
         super::operations::AssociatePublicips::new(self.inner.clone())
     }
@@ -100,6 +101,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn attach_batch_public_ip(&self) -> super::operations::AttachBatchPublicIp {
         super::operations::AttachBatchPublicIp::new(self.inner.clone())
     }
@@ -143,6 +145,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn attach_share_bandwidth(&self) -> super::operations::AttachShareBandwidth {
         super::operations::AttachShareBandwidth::new(self.inner.clone())
     }
@@ -189,6 +192,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn count_eip_available_resources(
         &self,
     ) -> super::operations::CountEipAvailableResources {
@@ -233,6 +237,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_tenant_vpc_igw(&self) -> super::operations::CreateTenantVpcIgw {
         super::operations::CreateTenantVpcIgw::new(self.inner.clone())
     }
@@ -273,6 +278,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_tenant_vpc_igw(&self) -> super::operations::DeleteTenantVpcIgw {
         super::operations::DeleteTenantVpcIgw::new(self.inner.clone())
     }
@@ -313,6 +319,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn detach_batch_public_ip(&self) -> super::operations::DetachBatchPublicIp {
         super::operations::DetachBatchPublicIp::new(self.inner.clone())
     }
@@ -356,6 +363,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn detach_share_bandwidth(&self) -> super::operations::DetachShareBandwidth {
         super::operations::DetachShareBandwidth::new(self.inner.clone())
     }
@@ -394,6 +402,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn disable_nat64(&self) -> super::operations::DisableNat64 {
         super::operations::DisableNat64::new(self.inner.clone())
     }
@@ -434,6 +443,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn disassociate_publicips(&self) -> super::operations::DisassociatePublicips {
         super::operations::DisassociatePublicips::new(self.inner.clone())
     }
@@ -472,6 +482,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn enable_nat64(&self) -> super::operations::EnableNat64 {
         super::operations::EnableNat64::new(self.inner.clone())
     }
@@ -555,6 +566,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_bandwidth(&self) -> super::operations::ListBandwidth {
         super::operations::ListBandwidth::new(self.inner.clone())
     }
@@ -613,6 +625,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_bandwidths_limit(&self) -> super::operations::ListBandwidthsLimit {
         super::operations::ListBandwidthsLimit::new(self.inner.clone())
     }
@@ -668,6 +681,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_common_pools(&self) -> super::operations::ListCommonPools {
         super::operations::ListCommonPools::new(self.inner.clone())
     }
@@ -754,6 +768,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_eip_bandwidths(&self) -> super::operations::ListEipBandwidths {
         super::operations::ListEipBandwidths::new(self.inner.clone())
     }
@@ -860,6 +875,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_project_geip_bindings(
         &self,
     ) -> super::operations::ListProjectGeipBindings {
@@ -901,6 +917,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_public_border_groups(
         &self,
     ) -> super::operations::ListPublicBorderGroups {
@@ -974,6 +991,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_publicip_pool(&self) -> super::operations::ListPublicipPool {
         super::operations::ListPublicipPool::new(self.inner.clone())
     }
@@ -1135,6 +1153,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_publicips(&self) -> super::operations::ListPublicips {
         super::operations::ListPublicips::new(self.inner.clone())
     }
@@ -1207,6 +1226,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_share_bandwidth_types(
         &self,
     ) -> super::operations::ListShareBandwidthTypes {
@@ -1273,6 +1293,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_tenant_vpc_igws(&self) -> super::operations::ListTenantVpcIgws {
         super::operations::ListTenantVpcIgws::new(self.inner.clone())
     }
@@ -1315,6 +1336,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_internal_vpc_igw(&self) -> super::operations::ShowInternalVpcIgw {
         super::operations::ShowInternalVpcIgw::new(self.inner.clone())
     }
@@ -1356,6 +1378,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_publicip(&self) -> super::operations::ShowPublicip {
         super::operations::ShowPublicip::new(self.inner.clone())
     }
@@ -1398,6 +1421,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_publicip_pool(&self) -> super::operations::ShowPublicipPool {
         super::operations::ShowPublicipPool::new(self.inner.clone())
     }
@@ -1463,6 +1487,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_publicip_pool_types(&self) -> super::operations::ShowPublicipPoolTypes {
         super::operations::ShowPublicipPoolTypes::new(self.inner.clone())
     }
@@ -1505,6 +1530,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_publicip(&self) -> super::operations::UpdatePublicip {
         super::operations::UpdatePublicip::new(self.inner.clone())
     }
@@ -1551,6 +1577,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_tenant_vpc_igw(&self) -> super::operations::UpdateTenantVpcIgw {
         super::operations::UpdateTenantVpcIgw::new(self.inner.clone())
     }

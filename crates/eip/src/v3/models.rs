@@ -18,11 +18,13 @@ pub struct AssociatePublicipsOption {
 }
 impl AssociatePublicipsOption {
     /// Starts a [`AssociatePublicipsOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociatePublicipsOptionBuilder {
         AssociatePublicipsOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociatePublicipsOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -38,6 +40,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociatePublicipsOption {
         "associate_instance_type",
         "associate_instance_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -106,6 +109,7 @@ impl AssociatePublicipsOptionBuilder {
         self
     }
     /// Returns the built [`AssociatePublicipsOption`].
+    #[inline]
     pub fn build(self) -> AssociatePublicipsOption {
         self.inner
     }
@@ -138,11 +142,13 @@ pub struct AssociatePublicipsRequestBody {
 }
 impl AssociatePublicipsRequestBody {
     /// Starts a [`AssociatePublicipsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociatePublicipsRequestBodyBuilder {
         AssociatePublicipsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociatePublicipsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -154,6 +160,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociatePublicipsReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociatePublicipsRequestBody {
     const NAME: &'static str = "AssociatePublicipsRequestBody";
     const FIELDS: &'static [&'static str] = &["publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -193,6 +200,7 @@ impl AssociatePublicipsRequestBodyBuilder {
         self
     }
     /// Returns the built [`AssociatePublicipsRequestBody`].
+    #[inline]
     pub fn build(self) -> AssociatePublicipsRequestBody {
         self.inner
     }
@@ -211,6 +219,7 @@ pub struct AssociatePublicipsResponse {
 }
 impl AssociatePublicipsResponse {
     /// Starts a [`AssociatePublicipsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociatePublicipsResponseBuilder {
         AssociatePublicipsResponseBuilder::default()
     }
@@ -218,6 +227,7 @@ impl AssociatePublicipsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociatePublicipsResponse {
     const NAME: &'static str = "AssociatePublicipsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -269,6 +279,7 @@ impl AssociatePublicipsResponseBuilder {
         self
     }
     /// Returns the built [`AssociatePublicipsResponse`].
+    #[inline]
     pub fn build(self) -> AssociatePublicipsResponse {
         self.inner
     }
@@ -287,15 +298,18 @@ pub struct AttachBatchPublicIpResponse {
 }
 impl AttachBatchPublicIpResponse {
     /// Starts a [`AttachBatchPublicIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachBatchPublicIpResponseBuilder {
         AttachBatchPublicIpResponseBuilder::default()
     }
     /// The items of [`publicips`](Self::publicips), empty when absent.
+    #[inline]
     pub fn publicips(&self) -> &[BatchPublicipResp] {
         self.publicips.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachBatchPublicIpResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -306,6 +320,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachBatchPublicIpResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachBatchPublicIpResponse {
     const NAME: &'static str = "AttachBatchPublicIpResponse";
     const FIELDS: &'static [&'static str] = &["publicips", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -366,6 +381,7 @@ impl AttachBatchPublicIpResponseBuilder {
         self
     }
     /// Returns the built [`AttachBatchPublicIpResponse`].
+    #[inline]
     pub fn build(self) -> AttachBatchPublicIpResponse {
         self.inner
     }
@@ -384,6 +400,7 @@ pub struct AttachShareBandwidthResponse {
 }
 impl AttachShareBandwidthResponse {
     /// Starts a [`AttachShareBandwidthResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachShareBandwidthResponseBuilder {
         AttachShareBandwidthResponseBuilder::default()
     }
@@ -391,6 +408,7 @@ impl AttachShareBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachShareBandwidthResponse {
     const NAME: &'static str = "AttachShareBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["publicip", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -442,6 +460,7 @@ impl AttachShareBandwidthResponseBuilder {
         self
     }
     /// Returns the built [`AttachShareBandwidthResponse`].
+    #[inline]
     pub fn build(self) -> AttachShareBandwidthResponse {
         self.inner
     }
@@ -456,6 +475,7 @@ pub struct AttachSharebwDict {
 }
 impl AttachSharebwDict {
     /// Starts a [`AttachSharebwDictBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachSharebwDictBuilder {
         AttachSharebwDictBuilder::default()
     }
@@ -464,6 +484,7 @@ impl AttachSharebwDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachSharebwDict {
     const NAME: &'static str = "AttachSharebwDict";
     const FIELDS: &'static [&'static str] = &["bandwidth_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -505,6 +526,7 @@ impl AttachSharebwDictBuilder {
         self
     }
     /// Returns the built [`AttachSharebwDict`].
+    #[inline]
     pub fn build(self) -> AttachSharebwDict {
         self.inner
     }
@@ -519,6 +541,7 @@ pub struct AttachSharebwReq {
 }
 impl AttachSharebwReq {
     /// Starts a [`AttachSharebwReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachSharebwReqBuilder {
         AttachSharebwReqBuilder::default()
     }
@@ -527,6 +550,7 @@ impl AttachSharebwReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachSharebwReq {
     const NAME: &'static str = "AttachSharebwReq";
     const FIELDS: &'static [&'static str] = &["publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -566,6 +590,7 @@ impl AttachSharebwReqBuilder {
         self
     }
     /// Returns the built [`AttachSharebwReq`].
+    #[inline]
     pub fn build(self) -> AttachSharebwReq {
         self.inner
     }
@@ -596,6 +621,7 @@ pub struct BackboneBandwidthResp {
 }
 impl BackboneBandwidthResp {
     /// Starts a [`BackboneBandwidthRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BackboneBandwidthRespBuilder {
         BackboneBandwidthRespBuilder::default()
     }
@@ -610,6 +636,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BackboneBandwidthResp {
         "sla_level",
         "dscp",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -718,6 +745,7 @@ impl BackboneBandwidthRespBuilder {
         self
     }
     /// Returns the built [`BackboneBandwidthResp`].
+    #[inline]
     pub fn build(self) -> BackboneBandwidthResp {
         self.inner
     }
@@ -765,10 +793,12 @@ pub struct BandWidthRules {
 }
 impl BandWidthRules {
     /// Starts a [`BandWidthRulesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandWidthRulesBuilder {
         BandWidthRulesBuilder::default()
     }
     /// The items of [`publicip_info`](Self::publicip_info), empty when absent.
+    #[inline]
     pub fn publicip_info(&self) -> &[PublicipInfoResponseBody] {
         self.publicip_info.as_deref().unwrap_or_default()
     }
@@ -783,6 +813,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandWidthRules {
         "egress_guarented_size",
         "publicip_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -911,6 +942,7 @@ impl BandWidthRulesBuilder {
         self
     }
     /// Returns the built [`BandWidthRules`].
+    #[inline]
     pub fn build(self) -> BandWidthRules {
         self.inner
     }
@@ -936,6 +968,7 @@ pub struct BandwidthInfoResp {
 }
 impl BandwidthInfoResp {
     /// Starts a [`BandwidthInfoRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandwidthInfoRespBuilder {
         BandwidthInfoRespBuilder::default()
     }
@@ -948,6 +981,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthInfoResp {
         "bandwidth_type",
         "bandwidth_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1043,6 +1077,7 @@ impl BandwidthInfoRespBuilder {
         self
     }
     /// Returns the built [`BandwidthInfoResp`].
+    #[inline]
     pub fn build(self) -> BandwidthInfoResp {
         self.inner
     }
@@ -1088,6 +1123,7 @@ pub struct BandwidthResp {
 }
 impl BandwidthResp {
     /// Starts a [`BandwidthRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandwidthRespBuilder {
         BandwidthRespBuilder::default()
     }
@@ -1102,6 +1138,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthResp {
         "name",
         "billing_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1207,6 +1244,7 @@ impl BandwidthRespBuilder {
         self
     }
     /// Returns the built [`BandwidthResp`].
+    #[inline]
     pub fn build(self) -> BandwidthResp {
         self.inner
     }
@@ -1275,18 +1313,22 @@ pub struct BandwidthResponseBody {
 }
 impl BandwidthResponseBody {
     /// Starts a [`BandwidthResponseBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BandwidthResponseBodyBuilder {
         BandwidthResponseBodyBuilder::default()
     }
     /// The items of [`bandwidth_rules`](Self::bandwidth_rules), empty when absent.
+    #[inline]
     pub fn bandwidth_rules(&self) -> &[BandWidthRules] {
         self.bandwidth_rules.as_deref().unwrap_or_default()
     }
     /// The items of [`publicip_info`](Self::publicip_info), empty when absent.
+    #[inline]
     pub fn publicip_info(&self) -> &[PublicipInfoResponseBody] {
         self.publicip_info.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -1313,6 +1355,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BandwidthResponseBody {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1626,6 +1669,7 @@ impl BandwidthResponseBodyBuilder {
         self
     }
     /// Returns the built [`BandwidthResponseBody`].
+    #[inline]
     pub fn build(self) -> BandwidthResponseBody {
         self.inner
     }
@@ -1654,6 +1698,7 @@ pub struct BatchAttachSharebwDict {
 }
 impl BatchAttachSharebwDict {
     /// Starts a [`BatchAttachSharebwDictBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAttachSharebwDictBuilder {
         BatchAttachSharebwDictBuilder::default()
     }
@@ -1662,6 +1707,7 @@ impl BatchAttachSharebwDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAttachSharebwDict {
     const NAME: &'static str = "BatchAttachSharebwDict";
     const FIELDS: &'static [&'static str] = &["bandwidth_id", "publicip_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1716,6 +1762,7 @@ impl BatchAttachSharebwDictBuilder {
         self
     }
     /// Returns the built [`BatchAttachSharebwDict`].
+    #[inline]
     pub fn build(self) -> BatchAttachSharebwDict {
         self.inner
     }
@@ -1730,6 +1777,7 @@ pub struct BatchAttachSharebwReq {
 }
 impl BatchAttachSharebwReq {
     /// Starts a [`BatchAttachSharebwReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchAttachSharebwReqBuilder {
         BatchAttachSharebwReqBuilder::default()
     }
@@ -1738,6 +1786,7 @@ impl BatchAttachSharebwReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchAttachSharebwReq {
     const NAME: &'static str = "BatchAttachSharebwReq";
     const FIELDS: &'static [&'static str] = &["publicips"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1786,6 +1835,7 @@ impl BatchAttachSharebwReqBuilder {
         self
     }
     /// Returns the built [`BatchAttachSharebwReq`].
+    #[inline]
     pub fn build(self) -> BatchAttachSharebwReq {
         self.inner
     }
@@ -1811,11 +1861,13 @@ pub struct BatchPublicipResp {
 }
 impl BatchPublicipResp {
     /// Starts a [`BatchPublicipRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchPublicipRespBuilder {
         BatchPublicipRespBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchPublicipResp {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1827,6 +1879,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchPublicipResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchPublicipResp {
     const NAME: &'static str = "BatchPublicipResp";
     const FIELDS: &'static [&'static str] = &["statusCode", "publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1878,6 +1931,7 @@ impl BatchPublicipRespBuilder {
         self
     }
     /// Returns the built [`BatchPublicipResp`].
+    #[inline]
     pub fn build(self) -> BatchPublicipResp {
         self.inner
     }
@@ -1896,6 +1950,7 @@ pub struct BillingInfoDict {
 }
 impl BillingInfoDict {
     /// Starts a [`BillingInfoDictBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BillingInfoDictBuilder {
         BillingInfoDictBuilder::default()
     }
@@ -1903,6 +1958,7 @@ impl BillingInfoDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BillingInfoDict {
     const NAME: &'static str = "BillingInfoDict";
     const FIELDS: &'static [&'static str] = &["order_id", "product_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1954,6 +2010,7 @@ impl BillingInfoDictBuilder {
         self
     }
     /// Returns the built [`BillingInfoDict`].
+    #[inline]
     pub fn build(self) -> BillingInfoDict {
         self.inner
     }
@@ -1988,10 +2045,12 @@ pub struct CommonPoolDict {
 }
 impl CommonPoolDict {
     /// Starts a [`CommonPoolDictBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CommonPoolDictBuilder {
         CommonPoolDictBuilder::default()
     }
     /// The items of [`allow_share_bandwidth_types`](Self::allow_share_bandwidth_types), empty when absent.
+    #[inline]
     pub fn allow_share_bandwidth_types(&self) -> &[String] {
         self.allow_share_bandwidth_types.as_deref().unwrap_or_default()
     }
@@ -2007,6 +2066,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CommonPoolDict {
         "id",
         "allow_share_bandwidth_types",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2150,6 +2210,7 @@ impl CommonPoolDictBuilder {
         self
     }
     /// Returns the built [`CommonPoolDict`].
+    #[inline]
     pub fn build(self) -> CommonPoolDict {
         self.inner
     }
@@ -2168,10 +2229,12 @@ pub struct CommonPoolsWithBorderGroupDict {
 }
 impl CommonPoolsWithBorderGroupDict {
     /// Starts a [`CommonPoolsWithBorderGroupDictBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CommonPoolsWithBorderGroupDictBuilder {
         CommonPoolsWithBorderGroupDictBuilder::default()
     }
     /// The items of [`publicip_pools`](Self::publicip_pools), empty when absent.
+    #[inline]
     pub fn publicip_pools(&self) -> &[String] {
         self.publicip_pools.as_deref().unwrap_or_default()
     }
@@ -2179,6 +2242,7 @@ impl CommonPoolsWithBorderGroupDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CommonPoolsWithBorderGroupDict {
     const NAME: &'static str = "CommonPoolsWithBorderGroupDict";
     const FIELDS: &'static [&'static str] = &["publicip_pools", "public_border_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2244,6 +2308,7 @@ impl CommonPoolsWithBorderGroupDictBuilder {
         self
     }
     /// Returns the built [`CommonPoolsWithBorderGroupDict`].
+    #[inline]
     pub fn build(self) -> CommonPoolsWithBorderGroupDict {
         self.inner
     }
@@ -2259,6 +2324,7 @@ pub struct CountEipAvailableResourcesResponse {
 }
 impl CountEipAvailableResourcesResponse {
     /// Starts a [`CountEipAvailableResourcesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountEipAvailableResourcesResponseBuilder {
         CountEipAvailableResourcesResponseBuilder::default()
     }
@@ -2267,6 +2333,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CountEipAvailableResourcesResponse {
     const NAME: &'static str = "CountEipAvailableResourcesResponse";
     const FIELDS: &'static [&'static str] = &["result"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2305,6 +2372,7 @@ impl CountEipAvailableResourcesResponseBuilder {
         self
     }
     /// Returns the built [`CountEipAvailableResourcesResponse`].
+    #[inline]
     pub fn build(self) -> CountEipAvailableResourcesResponse {
         self.inner
     }
@@ -2321,11 +2389,13 @@ pub struct CreateTenantVpcIgwRequestBody {
 }
 impl CreateTenantVpcIgwRequestBody {
     /// Starts a [`CreateTenantVpcIgwRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTenantVpcIgwRequestBodyBuilder {
         CreateTenantVpcIgwRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateTenantVpcIgwRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2337,6 +2407,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateTenantVpcIgwReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTenantVpcIgwRequestBody {
     const NAME: &'static str = "CreateTenantVpcIgwRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc_igw"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2382,6 +2453,7 @@ impl CreateTenantVpcIgwRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateTenantVpcIgwRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateTenantVpcIgwRequestBody {
         self.inner
     }
@@ -2410,12 +2482,14 @@ pub struct CreateTenantVpcIgwRequestBodyVpcIgw {
 }
 impl CreateTenantVpcIgwRequestBodyVpcIgw {
     /// Starts a [`CreateTenantVpcIgwRequestBodyVpcIgwBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTenantVpcIgwRequestBodyVpcIgwBuilder {
         CreateTenantVpcIgwRequestBodyVpcIgwBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateTenantVpcIgwRequestBodyVpcIgw {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2434,6 +2508,7 @@ for CreateTenantVpcIgwRequestBodyVpcIgw {
         "enable_ipv6",
         "name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2525,6 +2600,7 @@ impl CreateTenantVpcIgwRequestBodyVpcIgwBuilder {
         self
     }
     /// Returns the built [`CreateTenantVpcIgwRequestBodyVpcIgw`].
+    #[inline]
     pub fn build(self) -> CreateTenantVpcIgwRequestBodyVpcIgw {
         self.inner
     }
@@ -2543,6 +2619,7 @@ pub struct CreateTenantVpcIgwResponse {
 }
 impl CreateTenantVpcIgwResponse {
     /// Starts a [`CreateTenantVpcIgwResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTenantVpcIgwResponseBuilder {
         CreateTenantVpcIgwResponseBuilder::default()
     }
@@ -2550,6 +2627,7 @@ impl CreateTenantVpcIgwResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTenantVpcIgwResponse {
     const NAME: &'static str = "CreateTenantVpcIgwResponse";
     const FIELDS: &'static [&'static str] = &["vpc_igw", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2601,6 +2679,7 @@ impl CreateTenantVpcIgwResponseBuilder {
         self
     }
     /// Returns the built [`CreateTenantVpcIgwResponse`].
+    #[inline]
     pub fn build(self) -> CreateTenantVpcIgwResponse {
         self.inner
     }
@@ -2619,15 +2698,18 @@ pub struct DetachBatchPublicIpResponse {
 }
 impl DetachBatchPublicIpResponse {
     /// Starts a [`DetachBatchPublicIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DetachBatchPublicIpResponseBuilder {
         DetachBatchPublicIpResponseBuilder::default()
     }
     /// The items of [`publicips`](Self::publicips), empty when absent.
+    #[inline]
     pub fn publicips(&self) -> &[BatchPublicipResp] {
         self.publicips.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachBatchPublicIpResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2638,6 +2720,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachBatchPublicIpResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachBatchPublicIpResponse {
     const NAME: &'static str = "DetachBatchPublicIpResponse";
     const FIELDS: &'static [&'static str] = &["publicips", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2698,6 +2781,7 @@ impl DetachBatchPublicIpResponseBuilder {
         self
     }
     /// Returns the built [`DetachBatchPublicIpResponse`].
+    #[inline]
     pub fn build(self) -> DetachBatchPublicIpResponse {
         self.inner
     }
@@ -2712,11 +2796,13 @@ pub struct DetachBatchSharedbwReq {
 }
 impl DetachBatchSharedbwReq {
     /// Starts a [`DetachBatchSharedbwReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DetachBatchSharedbwReqBuilder {
         DetachBatchSharedbwReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachBatchSharedbwReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2728,6 +2814,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachBatchSharedbwReq 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachBatchSharedbwReq {
     const NAME: &'static str = "DetachBatchSharedbwReq";
     const FIELDS: &'static [&'static str] = &["publicips"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2782,6 +2869,7 @@ impl DetachBatchSharedbwReqBuilder {
         self
     }
     /// Returns the built [`DetachBatchSharedbwReq`].
+    #[inline]
     pub fn build(self) -> DetachBatchSharedbwReq {
         self.inner
     }
@@ -2804,12 +2892,14 @@ pub struct DetachBatchSharedbwReqPublicips {
 }
 impl DetachBatchSharedbwReqPublicips {
     /// Starts a [`DetachBatchSharedbwReqPublicipsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DetachBatchSharedbwReqPublicipsBuilder {
         DetachBatchSharedbwReqPublicipsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for DetachBatchSharedbwReqPublicips {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2822,6 +2912,7 @@ for DetachBatchSharedbwReqPublicips {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachBatchSharedbwReqPublicips {
     const NAME: &'static str = "DetachBatchSharedbwReqPublicips";
     const FIELDS: &'static [&'static str] = &["publicip_id", "bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2874,6 +2965,7 @@ impl DetachBatchSharedbwReqPublicipsBuilder {
         self
     }
     /// Returns the built [`DetachBatchSharedbwReqPublicips`].
+    #[inline]
     pub fn build(self) -> DetachBatchSharedbwReqPublicips {
         self.inner
     }
@@ -2892,6 +2984,7 @@ pub struct DetachShareBandwidthResponse {
 }
 impl DetachShareBandwidthResponse {
     /// Starts a [`DetachShareBandwidthResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DetachShareBandwidthResponseBuilder {
         DetachShareBandwidthResponseBuilder::default()
     }
@@ -2899,6 +2992,7 @@ impl DetachShareBandwidthResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachShareBandwidthResponse {
     const NAME: &'static str = "DetachShareBandwidthResponse";
     const FIELDS: &'static [&'static str] = &["publicip", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2950,6 +3044,7 @@ impl DetachShareBandwidthResponseBuilder {
         self
     }
     /// Returns the built [`DetachShareBandwidthResponse`].
+    #[inline]
     pub fn build(self) -> DetachShareBandwidthResponse {
         self.inner
     }
@@ -2974,11 +3069,13 @@ pub struct DetachSharedbwDict {
 }
 impl DetachSharedbwDict {
     /// Starts a [`DetachSharedbwDictBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DetachSharedbwDictBuilder {
         DetachSharedbwDictBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachSharedbwDict {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2991,6 +3088,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachSharedbwDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachSharedbwDict {
     const NAME: &'static str = "DetachSharedbwDict";
     const FIELDS: &'static [&'static str] = &["name", "size", "charge_mode"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3056,6 +3154,7 @@ impl DetachSharedbwDictBuilder {
         self
     }
     /// Returns the built [`DetachSharedbwDict`].
+    #[inline]
     pub fn build(self) -> DetachSharedbwDict {
         self.inner
     }
@@ -3072,11 +3171,13 @@ pub struct DetachSharedbwReq {
 }
 impl DetachSharedbwReq {
     /// Starts a [`DetachSharedbwReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DetachSharedbwReqBuilder {
         DetachSharedbwReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachSharedbwReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3088,6 +3189,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachSharedbwReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachSharedbwReq {
     const NAME: &'static str = "DetachSharedbwReq";
     const FIELDS: &'static [&'static str] = &["publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3127,6 +3229,7 @@ impl DetachSharedbwReqBuilder {
         self
     }
     /// Returns the built [`DetachSharedbwReq`].
+    #[inline]
     pub fn build(self) -> DetachSharedbwReq {
         self.inner
     }
@@ -3142,11 +3245,13 @@ pub struct DetachSharedbwReqPublicip {
 }
 impl DetachSharedbwReqPublicip {
     /// Starts a [`DetachSharedbwReqPublicipBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DetachSharedbwReqPublicipBuilder {
         DetachSharedbwReqPublicipBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachSharedbwReqPublicip {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3158,6 +3263,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DetachSharedbwReqPublic
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachSharedbwReqPublicip {
     const NAME: &'static str = "DetachSharedbwReqPublicip";
     const FIELDS: &'static [&'static str] = &["bandwidth"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3197,6 +3303,7 @@ impl DetachSharedbwReqPublicipBuilder {
         self
     }
     /// Returns the built [`DetachSharedbwReqPublicip`].
+    #[inline]
     pub fn build(self) -> DetachSharedbwReqPublicip {
         self.inner
     }
@@ -3215,6 +3322,7 @@ pub struct DisableNat64Response {
 }
 impl DisableNat64Response {
     /// Starts a [`DisableNat64ResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DisableNat64ResponseBuilder {
         DisableNat64ResponseBuilder::default()
     }
@@ -3222,6 +3330,7 @@ impl DisableNat64Response {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DisableNat64Response {
     const NAME: &'static str = "DisableNat64Response";
     const FIELDS: &'static [&'static str] = &["publicip", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3273,6 +3382,7 @@ impl DisableNat64ResponseBuilder {
         self
     }
     /// Returns the built [`DisableNat64Response`].
+    #[inline]
     pub fn build(self) -> DisableNat64Response {
         self.inner
     }
@@ -3291,6 +3401,7 @@ pub struct DisassociatePublicipsResponse {
 }
 impl DisassociatePublicipsResponse {
     /// Starts a [`DisassociatePublicipsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DisassociatePublicipsResponseBuilder {
         DisassociatePublicipsResponseBuilder::default()
     }
@@ -3298,6 +3409,7 @@ impl DisassociatePublicipsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DisassociatePublicipsResponse {
     const NAME: &'static str = "DisassociatePublicipsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3349,6 +3461,7 @@ impl DisassociatePublicipsResponseBuilder {
         self
     }
     /// Returns the built [`DisassociatePublicipsResponse`].
+    #[inline]
     pub fn build(self) -> DisassociatePublicipsResponse {
         self.inner
     }
@@ -3417,18 +3530,22 @@ pub struct EipBandwidthResponseBody {
 }
 impl EipBandwidthResponseBody {
     /// Starts a [`EipBandwidthResponseBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> EipBandwidthResponseBodyBuilder {
         EipBandwidthResponseBodyBuilder::default()
     }
     /// The items of [`bandwidth_rules`](Self::bandwidth_rules), empty when absent.
+    #[inline]
     pub fn bandwidth_rules(&self) -> &[BandWidthRules] {
         self.bandwidth_rules.as_deref().unwrap_or_default()
     }
     /// The items of [`publicip_info`](Self::publicip_info), empty when absent.
+    #[inline]
     pub fn publicip_info(&self) -> &[PublicipInfoResponseBody] {
         self.publicip_info.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -3455,6 +3572,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for EipBandwidthResponseBody {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3768,6 +3886,7 @@ impl EipBandwidthResponseBodyBuilder {
         self
     }
     /// Returns the built [`EipBandwidthResponseBody`].
+    #[inline]
     pub fn build(self) -> EipBandwidthResponseBody {
         self.inner
     }
@@ -3798,12 +3917,14 @@ pub struct EipResourcesAvailableV3RequestBody {
 }
 impl EipResourcesAvailableV3RequestBody {
     /// Starts a [`EipResourcesAvailableV3RequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> EipResourcesAvailableV3RequestBodyBuilder {
         EipResourcesAvailableV3RequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for EipResourcesAvailableV3RequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3816,6 +3937,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for EipResourcesAvailableV3RequestBody {
     const NAME: &'static str = "EipResourcesAvailableV3RequestBody";
     const FIELDS: &'static [&'static str] = &["type", "limit"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3868,6 +3990,7 @@ impl EipResourcesAvailableV3RequestBodyBuilder {
         self
     }
     /// Returns the built [`EipResourcesAvailableV3RequestBody`].
+    #[inline]
     pub fn build(self) -> EipResourcesAvailableV3RequestBody {
         self.inner
     }
@@ -3886,6 +4009,7 @@ pub struct EnableNat64Response {
 }
 impl EnableNat64Response {
     /// Starts a [`EnableNat64ResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> EnableNat64ResponseBuilder {
         EnableNat64ResponseBuilder::default()
     }
@@ -3893,6 +4017,7 @@ impl EnableNat64Response {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for EnableNat64Response {
     const NAME: &'static str = "EnableNat64Response";
     const FIELDS: &'static [&'static str] = &["publicip", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3944,6 +4069,7 @@ impl EnableNat64ResponseBuilder {
         self
     }
     /// Returns the built [`EnableNat64Response`].
+    #[inline]
     pub fn build(self) -> EnableNat64Response {
         self.inner
     }
@@ -3965,6 +4091,7 @@ pub struct ExtLimitPojo {
 }
 impl ExtLimitPojo {
     /// Starts a [`ExtLimitPojoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExtLimitPojoBuilder {
         ExtLimitPojoBuilder::default()
     }
@@ -3976,6 +4103,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtLimitPojo {
         "max_ingress_size",
         "ratio_95peak",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4052,6 +4180,7 @@ impl ExtLimitPojoBuilder {
         self
     }
     /// Returns the built [`ExtLimitPojo`].
+    #[inline]
     pub fn build(self) -> ExtLimitPojo {
         self.inner
     }
@@ -4094,10 +4223,12 @@ pub struct GeipBindingsInternalResp {
 }
 impl GeipBindingsInternalResp {
     /// Starts a [`GeipBindingsInternalRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GeipBindingsInternalRespBuilder {
         GeipBindingsInternalRespBuilder::default()
     }
     /// The items of [`vn_list`](Self::vn_list), empty when absent.
+    #[inline]
     pub fn vn_list(&self) -> &[InstancevirtualListResp] {
         self.vn_list.as_deref().unwrap_or_default()
     }
@@ -4116,6 +4247,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GeipBindingsInternalResp {
         "vnic",
         "vn_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4295,6 +4427,7 @@ impl GeipBindingsInternalRespBuilder {
         self
     }
     /// Returns the built [`GeipBindingsInternalResp`].
+    #[inline]
     pub fn build(self) -> GeipBindingsInternalResp {
         self.inner
     }
@@ -4341,6 +4474,7 @@ pub struct InstanceVnicResp {
 }
 impl InstanceVnicResp {
     /// Starts a [`InstanceVnicRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceVnicRespBuilder {
         InstanceVnicRespBuilder::default()
     }
@@ -4360,6 +4494,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceVnicResp {
         "instance_type",
         "port_profile",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4542,6 +4677,7 @@ impl InstanceVnicRespBuilder {
         self
     }
     /// Returns the built [`InstanceVnicResp`].
+    #[inline]
     pub fn build(self) -> InstanceVnicResp {
         self.inner
     }
@@ -4587,10 +4723,12 @@ pub struct InstancevirtualListResp {
 }
 impl InstancevirtualListResp {
     /// Starts a [`InstancevirtualListRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstancevirtualListRespBuilder {
         InstancevirtualListRespBuilder::default()
     }
     /// The items of [`nexthops`](Self::nexthops), empty when absent.
+    #[inline]
     pub fn nexthops(&self) -> &[NexthopDict] {
         self.nexthops.as_deref().unwrap_or_default()
     }
@@ -4610,6 +4748,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstancevirtualListResp {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4799,6 +4938,7 @@ impl InstancevirtualListRespBuilder {
         self
     }
     /// Returns the built [`InstancevirtualListResp`].
+    #[inline]
     pub fn build(self) -> InstancevirtualListResp {
         self.inner
     }
@@ -4856,10 +4996,12 @@ pub struct ListBandwidthResponse {
 }
 impl ListBandwidthResponse {
     /// Starts a [`ListBandwidthResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBandwidthResponseBuilder {
         ListBandwidthResponseBuilder::default()
     }
     /// The items of [`eip_bandwidths`](Self::eip_bandwidths), empty when absent.
+    #[inline]
     pub fn eip_bandwidths(&self) -> &[BandwidthResponseBody] {
         self.eip_bandwidths.as_deref().unwrap_or_default()
     }
@@ -4871,6 +5013,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBandwidthResponse {
         "page_info",
         "request_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4950,6 +5093,7 @@ impl ListBandwidthResponseBuilder {
         self
     }
     /// Returns the built [`ListBandwidthResponse`].
+    #[inline]
     pub fn build(self) -> ListBandwidthResponse {
         self.inner
     }
@@ -4989,10 +5133,12 @@ pub struct ListBandwidthsLimitResponse {
 }
 impl ListBandwidthsLimitResponse {
     /// Starts a [`ListBandwidthsLimitResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBandwidthsLimitResponseBuilder {
         ListBandwidthsLimitResponseBuilder::default()
     }
     /// The items of [`eip_bandwidth_limits`](Self::eip_bandwidth_limits), empty when absent.
+    #[inline]
     pub fn eip_bandwidth_limits(&self) -> &[ShowTenantDict] {
         self.eip_bandwidth_limits.as_deref().unwrap_or_default()
     }
@@ -5004,6 +5150,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBandwidthsLimitRespons
         "page_info",
         "request_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5090,6 +5237,7 @@ impl ListBandwidthsLimitResponseBuilder {
         self
     }
     /// Returns the built [`ListBandwidthsLimitResponse`].
+    #[inline]
     pub fn build(self) -> ListBandwidthsLimitResponse {
         self.inner
     }
@@ -5108,10 +5256,12 @@ pub struct ListCommonPoolsResponse {
 }
 impl ListCommonPoolsResponse {
     /// Starts a [`ListCommonPoolsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListCommonPoolsResponseBuilder {
         ListCommonPoolsResponseBuilder::default()
     }
     /// The items of [`common_pools`](Self::common_pools), empty when absent.
+    #[inline]
     pub fn common_pools(&self) -> &[CommonPoolDict] {
         self.common_pools.as_deref().unwrap_or_default()
     }
@@ -5119,6 +5269,7 @@ impl ListCommonPoolsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListCommonPoolsResponse {
     const NAME: &'static str = "ListCommonPoolsResponse";
     const FIELDS: &'static [&'static str] = &["common_pools", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5179,6 +5330,7 @@ impl ListCommonPoolsResponseBuilder {
         self
     }
     /// Returns the built [`ListCommonPoolsResponse`].
+    #[inline]
     pub fn build(self) -> ListCommonPoolsResponse {
         self.inner
     }
@@ -5201,10 +5353,12 @@ pub struct ListEipBandwidthsResponse {
 }
 impl ListEipBandwidthsResponse {
     /// Starts a [`ListEipBandwidthsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEipBandwidthsResponseBuilder {
         ListEipBandwidthsResponseBuilder::default()
     }
     /// The items of [`eip_bandwidths`](Self::eip_bandwidths), empty when absent.
+    #[inline]
     pub fn eip_bandwidths(&self) -> &[EipBandwidthResponseBody] {
         self.eip_bandwidths.as_deref().unwrap_or_default()
     }
@@ -5216,6 +5370,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEipBandwidthsResponse 
         "page_info",
         "request_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5295,6 +5450,7 @@ impl ListEipBandwidthsResponseBuilder {
         self
     }
     /// Returns the built [`ListEipBandwidthsResponse`].
+    #[inline]
     pub fn build(self) -> ListEipBandwidthsResponse {
         self.inner
     }
@@ -5313,10 +5469,12 @@ pub struct ListProjectGeipBindingsResponse {
 }
 impl ListProjectGeipBindingsResponse {
     /// Starts a [`ListProjectGeipBindingsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListProjectGeipBindingsResponseBuilder {
         ListProjectGeipBindingsResponseBuilder::default()
     }
     /// The items of [`geip_bindings`](Self::geip_bindings), empty when absent.
+    #[inline]
     pub fn geip_bindings(&self) -> &[GeipBindingsInternalResp] {
         self.geip_bindings.as_deref().unwrap_or_default()
     }
@@ -5324,6 +5482,7 @@ impl ListProjectGeipBindingsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListProjectGeipBindingsResponse {
     const NAME: &'static str = "ListProjectGeipBindingsResponse";
     const FIELDS: &'static [&'static str] = &["geip_bindings", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5390,6 +5549,7 @@ impl ListProjectGeipBindingsResponseBuilder {
         self
     }
     /// Returns the built [`ListProjectGeipBindingsResponse`].
+    #[inline]
     pub fn build(self) -> ListProjectGeipBindingsResponse {
         self.inner
     }
@@ -5408,10 +5568,12 @@ pub struct ListPublicBorderGroupsResponse {
 }
 impl ListPublicBorderGroupsResponse {
     /// Starts a [`ListPublicBorderGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPublicBorderGroupsResponseBuilder {
         ListPublicBorderGroupsResponseBuilder::default()
     }
     /// The items of [`public_border_groups`](Self::public_border_groups), empty when absent.
+    #[inline]
     pub fn public_border_groups(&self) -> &[CommonPoolsWithBorderGroupDict] {
         self.public_border_groups.as_deref().unwrap_or_default()
     }
@@ -5419,6 +5581,7 @@ impl ListPublicBorderGroupsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicBorderGroupsResponse {
     const NAME: &'static str = "ListPublicBorderGroupsResponse";
     const FIELDS: &'static [&'static str] = &["public_border_groups", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5492,6 +5655,7 @@ impl ListPublicBorderGroupsResponseBuilder {
         self
     }
     /// Returns the built [`ListPublicBorderGroupsResponse`].
+    #[inline]
     pub fn build(self) -> ListPublicBorderGroupsResponse {
         self.inner
     }
@@ -5514,10 +5678,12 @@ pub struct ListPublicipPoolResponse {
 }
 impl ListPublicipPoolResponse {
     /// Starts a [`ListPublicipPoolResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPublicipPoolResponseBuilder {
         ListPublicipPoolResponseBuilder::default()
     }
     /// The items of [`publicip_pools`](Self::publicip_pools), empty when absent.
+    #[inline]
     pub fn publicip_pools(&self) -> &[PublicipPoolShowResp] {
         self.publicip_pools.as_deref().unwrap_or_default()
     }
@@ -5529,6 +5695,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipPoolResponse {
         "request_id",
         "page_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5608,6 +5775,7 @@ impl ListPublicipPoolResponseBuilder {
         self
     }
     /// Returns the built [`ListPublicipPoolResponse`].
+    #[inline]
     pub fn build(self) -> ListPublicipPoolResponse {
         self.inner
     }
@@ -5704,10 +5872,12 @@ pub struct ListPublicipsResponse {
 }
 impl ListPublicipsResponse {
     /// Starts a [`ListPublicipsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPublicipsResponseBuilder {
         ListPublicipsResponseBuilder::default()
     }
     /// The items of [`publicips`](Self::publicips), empty when absent.
+    #[inline]
     pub fn publicips(&self) -> &[PublicipSingleShowResp] {
         self.publicips.as_deref().unwrap_or_default()
     }
@@ -5720,6 +5890,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPublicipsResponse {
         "page_info",
         "total_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5806,6 +5977,7 @@ impl ListPublicipsResponseBuilder {
         self
     }
     /// Returns the built [`ListPublicipsResponse`].
+    #[inline]
     pub fn build(self) -> ListPublicipsResponse {
         self.inner
     }
@@ -5888,10 +6060,12 @@ pub struct ListShareBandwidthTypesResponse {
 }
 impl ListShareBandwidthTypesResponse {
     /// Starts a [`ListShareBandwidthTypesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListShareBandwidthTypesResponseBuilder {
         ListShareBandwidthTypesResponseBuilder::default()
     }
     /// The items of [`share_bandwidth_types`](Self::share_bandwidth_types), empty when absent.
+    #[inline]
     pub fn share_bandwidth_types(&self) -> &[ShareBandwidthTypeShowResp] {
         self.share_bandwidth_types.as_deref().unwrap_or_default()
     }
@@ -5903,6 +6077,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListShareBandwidthTypesRes
         "request_id",
         "page_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5989,6 +6164,7 @@ impl ListShareBandwidthTypesResponseBuilder {
         self
     }
     /// Returns the built [`ListShareBandwidthTypesResponse`].
+    #[inline]
     pub fn build(self) -> ListShareBandwidthTypesResponse {
         self.inner
     }
@@ -6007,10 +6183,12 @@ pub struct ListTenantVpcIgwsResponse {
 }
 impl ListTenantVpcIgwsResponse {
     /// Starts a [`ListTenantVpcIgwsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTenantVpcIgwsResponseBuilder {
         ListTenantVpcIgwsResponseBuilder::default()
     }
     /// The items of [`vpc_igws`](Self::vpc_igws), empty when absent.
+    #[inline]
     pub fn vpc_igws(&self) -> &[VpcIgwsTenantResp] {
         self.vpc_igws.as_deref().unwrap_or_default()
     }
@@ -6018,6 +6196,7 @@ impl ListTenantVpcIgwsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTenantVpcIgwsResponse {
     const NAME: &'static str = "ListTenantVpcIgwsResponse";
     const FIELDS: &'static [&'static str] = &["vpc_igws", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6078,6 +6257,7 @@ impl ListTenantVpcIgwsResponseBuilder {
         self
     }
     /// Returns the built [`ListTenantVpcIgwsResponse`].
+    #[inline]
     pub fn build(self) -> ListTenantVpcIgwsResponse {
         self.inner
     }
@@ -6096,6 +6276,7 @@ pub struct NexthopDict {
 }
 impl NexthopDict {
     /// Starts a [`NexthopDictBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NexthopDictBuilder {
         NexthopDictBuilder::default()
     }
@@ -6103,6 +6284,7 @@ impl NexthopDict {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NexthopDict {
     const NAME: &'static str = "NexthopDict";
     const FIELDS: &'static [&'static str] = &["ip_address", "mode"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6154,6 +6336,7 @@ impl NexthopDictBuilder {
         self
     }
     /// Returns the built [`NexthopDict`].
+    #[inline]
     pub fn build(self) -> NexthopDict {
         self.inner
     }
@@ -6186,6 +6369,7 @@ pub struct PageInfoDict {
 }
 impl PageInfoDict {
     /// Starts a [`PageInfoDictBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PageInfoDictBuilder {
         PageInfoDictBuilder::default()
     }
@@ -6197,6 +6381,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PageInfoDict {
         "next_marker",
         "current_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6271,6 +6456,7 @@ impl PageInfoDictBuilder {
         self
     }
     /// Returns the built [`PageInfoDict`].
+    #[inline]
     pub fn build(self) -> PageInfoDict {
         self.inner
     }
@@ -6292,6 +6478,7 @@ pub struct PageInfoOption {
 }
 impl PageInfoOption {
     /// Starts a [`PageInfoOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PageInfoOptionBuilder {
         PageInfoOptionBuilder::default()
     }
@@ -6303,6 +6490,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PageInfoOption {
         "next_marker",
         "current_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6377,6 +6565,7 @@ impl PageInfoOptionBuilder {
         self
     }
     /// Returns the built [`PageInfoOption`].
+    #[inline]
     pub fn build(self) -> PageInfoOption {
         self.inner
     }
@@ -6422,6 +6611,7 @@ pub struct ProfileInfo {
 }
 impl ProfileInfo {
     /// Starts a [`ProfileInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ProfileInfoBuilder {
         ProfileInfoBuilder::default()
     }
@@ -6440,6 +6630,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ProfileInfo {
         "freezed_status",
         "bandwith_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6608,6 +6799,7 @@ impl ProfileInfoBuilder {
         self
     }
     /// Returns the built [`ProfileInfo`].
+    #[inline]
     pub fn build(self) -> ProfileInfo {
         self.inner
     }
@@ -6663,6 +6855,7 @@ pub struct PublicPoolType {
 }
 impl PublicPoolType {
     /// Starts a [`PublicPoolTypeBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicPoolTypeBuilder {
         PublicPoolTypeBuilder::default()
     }
@@ -6670,6 +6863,7 @@ impl PublicPoolType {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicPoolType {
     const NAME: &'static str = "PublicPoolType";
     const FIELDS: &'static [&'static str] = &["id", "type"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6721,6 +6915,7 @@ impl PublicPoolTypeBuilder {
         self
     }
     /// Returns the built [`PublicPoolType`].
+    #[inline]
     pub fn build(self) -> PublicPoolType {
         self.inner
     }
@@ -6754,6 +6949,7 @@ pub struct PublicipBandwidthInfo {
 }
 impl PublicipBandwidthInfo {
     /// Starts a [`PublicipBandwidthInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipBandwidthInfoBuilder {
         PublicipBandwidthInfoBuilder::default()
     }
@@ -6768,6 +6964,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipBandwidthInfo {
         "name",
         "billing_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6873,6 +7070,7 @@ impl PublicipBandwidthInfoBuilder {
         self
     }
     /// Returns the built [`PublicipBandwidthInfo`].
+    #[inline]
     pub fn build(self) -> PublicipBandwidthInfo {
         self.inner
     }
@@ -6901,6 +7099,7 @@ pub struct PublicipInfoResponseBody {
 }
 impl PublicipInfoResponseBody {
     /// Starts a [`PublicipInfoResponseBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipInfoResponseBodyBuilder {
         PublicipInfoResponseBodyBuilder::default()
     }
@@ -6914,6 +7113,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipInfoResponseBody {
         "publicipv6_address",
         "ip_version",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7019,6 +7219,7 @@ impl PublicipInfoResponseBodyBuilder {
         self
     }
     /// Returns the built [`PublicipInfoResponseBody`].
+    #[inline]
     pub fn build(self) -> PublicipInfoResponseBody {
         self.inner
     }
@@ -7103,6 +7304,7 @@ pub struct PublicipInstanceResp {
 }
 impl PublicipInstanceResp {
     /// Starts a [`PublicipInstanceRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipInstanceRespBuilder {
         PublicipInstanceRespBuilder::default()
     }
@@ -7132,6 +7334,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipInstanceResp {
         "publicip_pool_name",
         "alias",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7480,6 +7683,7 @@ impl PublicipInstanceRespBuilder {
         self
     }
     /// Returns the built [`PublicipInstanceResp`].
+    #[inline]
     pub fn build(self) -> PublicipInstanceResp {
         self.inner
     }
@@ -7613,14 +7817,17 @@ pub struct PublicipPoolShowResp {
 }
 impl PublicipPoolShowResp {
     /// Starts a [`PublicipPoolShowRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipPoolShowRespBuilder {
         PublicipPoolShowRespBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagsInfo] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`allow_share_bandwidth_types`](Self::allow_share_bandwidth_types), empty when absent.
+    #[inline]
     pub fn allow_share_bandwidth_types(&self) -> &[String] {
         self.allow_share_bandwidth_types.as_deref().unwrap_or_default()
     }
@@ -7646,6 +7853,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipPoolShowResp {
         "enterprise_project_id",
         "allow_share_bandwidth_types",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7930,6 +8138,7 @@ impl PublicipPoolShowRespBuilder {
         self
     }
     /// Returns the built [`PublicipPoolShowResp`].
+    #[inline]
     pub fn build(self) -> PublicipPoolShowResp {
         self.inner
     }
@@ -8024,6 +8233,7 @@ pub struct PublicipResp {
 }
 impl PublicipResp {
     /// Starts a [`PublicipRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipRespBuilder {
         PublicipRespBuilder::default()
     }
@@ -8054,6 +8264,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipResp {
         "alias",
         "public_border_group",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8402,6 +8613,7 @@ impl PublicipRespBuilder {
         self
     }
     /// Returns the built [`PublicipResp`].
+    #[inline]
     pub fn build(self) -> PublicipResp {
         self.inner
     }
@@ -8560,14 +8772,17 @@ pub struct PublicipSingleShowResp {
 }
 impl PublicipSingleShowResp {
     /// Starts a [`PublicipSingleShowRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipSingleShowRespBuilder {
         PublicipSingleShowRespBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[String] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`allow_share_bandwidth_types`](Self::allow_share_bandwidth_types), empty when absent.
+    #[inline]
     pub fn allow_share_bandwidth_types(&self) -> &[String] {
         self.allow_share_bandwidth_types.as_deref().unwrap_or_default()
     }
@@ -8605,6 +8820,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipSingleShowResp {
         "allow_share_bandwidth_types",
         "cascade_delete_by_instance",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9107,6 +9323,7 @@ impl PublicipSingleShowRespBuilder {
         self
     }
     /// Returns the built [`PublicipSingleShowResp`].
+    #[inline]
     pub fn build(self) -> PublicipSingleShowResp {
         self.inner
     }
@@ -9263,6 +9480,7 @@ pub struct PublicipUpdateResp {
 }
 impl PublicipUpdateResp {
     /// Starts a [`PublicipUpdateRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PublicipUpdateRespBuilder {
         PublicipUpdateRespBuilder::default()
     }
@@ -9293,6 +9511,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PublicipUpdateResp {
         "alias",
         "associate_mode",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9659,6 +9878,7 @@ impl PublicipUpdateRespBuilder {
         self
     }
     /// Returns the built [`PublicipUpdateResp`].
+    #[inline]
     pub fn build(self) -> PublicipUpdateResp {
         self.inner
     }
@@ -9762,6 +9982,7 @@ pub struct ShareBandwidthTypeShowResp {
 }
 impl ShareBandwidthTypeShowResp {
     /// Starts a [`ShareBandwidthTypeShowRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShareBandwidthTypeShowRespBuilder {
         ShareBandwidthTypeShowRespBuilder::default()
     }
@@ -9778,6 +9999,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShareBandwidthTypeShowResp
         "name_zh",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9917,6 +10139,7 @@ impl ShareBandwidthTypeShowRespBuilder {
         self
     }
     /// Returns the built [`ShareBandwidthTypeShowResp`].
+    #[inline]
     pub fn build(self) -> ShareBandwidthTypeShowResp {
         self.inner
     }
@@ -9935,6 +10158,7 @@ pub struct ShowInternalVpcIgwResponse {
 }
 impl ShowInternalVpcIgwResponse {
     /// Starts a [`ShowInternalVpcIgwResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInternalVpcIgwResponseBuilder {
         ShowInternalVpcIgwResponseBuilder::default()
     }
@@ -9942,6 +10166,7 @@ impl ShowInternalVpcIgwResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInternalVpcIgwResponse {
     const NAME: &'static str = "ShowInternalVpcIgwResponse";
     const FIELDS: &'static [&'static str] = &["vpc_igw", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9993,6 +10218,7 @@ impl ShowInternalVpcIgwResponseBuilder {
         self
     }
     /// Returns the built [`ShowInternalVpcIgwResponse`].
+    #[inline]
     pub fn build(self) -> ShowInternalVpcIgwResponse {
         self.inner
     }
@@ -10011,6 +10237,7 @@ pub struct ShowPublicipPoolResponse {
 }
 impl ShowPublicipPoolResponse {
     /// Starts a [`ShowPublicipPoolResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPublicipPoolResponseBuilder {
         ShowPublicipPoolResponseBuilder::default()
     }
@@ -10018,6 +10245,7 @@ impl ShowPublicipPoolResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPublicipPoolResponse {
     const NAME: &'static str = "ShowPublicipPoolResponse";
     const FIELDS: &'static [&'static str] = &["publicip_pool", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10069,6 +10297,7 @@ impl ShowPublicipPoolResponseBuilder {
         self
     }
     /// Returns the built [`ShowPublicipPoolResponse`].
+    #[inline]
     pub fn build(self) -> ShowPublicipPoolResponse {
         self.inner
     }
@@ -10090,6 +10319,7 @@ pub struct ShowPublicipPoolTypesResponse {
 }
 impl ShowPublicipPoolTypesResponse {
     /// Starts a [`ShowPublicipPoolTypesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPublicipPoolTypesResponseBuilder {
         ShowPublicipPoolTypesResponseBuilder::default()
     }
@@ -10097,6 +10327,7 @@ impl ShowPublicipPoolTypesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPublicipPoolTypesResponse {
     const NAME: &'static str = "ShowPublicipPoolTypesResponse";
     const FIELDS: &'static [&'static str] = &["publicip-pool-types"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10140,6 +10371,7 @@ impl ShowPublicipPoolTypesResponseBuilder {
         self
     }
     /// Returns the built [`ShowPublicipPoolTypesResponse`].
+    #[inline]
     pub fn build(self) -> ShowPublicipPoolTypesResponse {
         self.inner
     }
@@ -10158,6 +10390,7 @@ pub struct ShowPublicipResponse {
 }
 impl ShowPublicipResponse {
     /// Starts a [`ShowPublicipResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPublicipResponseBuilder {
         ShowPublicipResponseBuilder::default()
     }
@@ -10165,6 +10398,7 @@ impl ShowPublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPublicipResponse {
     const NAME: &'static str = "ShowPublicipResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10216,6 +10450,7 @@ impl ShowPublicipResponseBuilder {
         self
     }
     /// Returns the built [`ShowPublicipResponse`].
+    #[inline]
     pub fn build(self) -> ShowPublicipResponse {
         self.inner
     }
@@ -10243,6 +10478,7 @@ pub struct ShowTenantDict {
 }
 impl ShowTenantDict {
     /// Starts a [`ShowTenantDictBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowTenantDictBuilder {
         ShowTenantDictBuilder::default()
     }
@@ -10256,6 +10492,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTenantDict {
         "max_size",
         "ext_limit",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10346,6 +10583,7 @@ impl ShowTenantDictBuilder {
         self
     }
     /// Returns the built [`ShowTenantDict`].
+    #[inline]
     pub fn build(self) -> ShowTenantDict {
         self.inner
     }
@@ -10375,6 +10613,7 @@ pub struct TagsInfo {
 }
 impl TagsInfo {
     /// Starts a [`TagsInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagsInfoBuilder {
         TagsInfoBuilder::default()
     }
@@ -10382,6 +10621,7 @@ impl TagsInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagsInfo {
     const NAME: &'static str = "TagsInfo";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10433,6 +10673,7 @@ impl TagsInfoBuilder {
         self
     }
     /// Returns the built [`TagsInfo`].
+    #[inline]
     pub fn build(self) -> TagsInfo {
         self.inner
     }
@@ -10460,6 +10701,7 @@ pub struct UpdatePublicipOption {
 }
 impl UpdatePublicipOption {
     /// Starts a [`UpdatePublicipOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePublicipOptionBuilder {
         UpdatePublicipOptionBuilder::default()
     }
@@ -10474,6 +10716,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipOption {
         "associate_instance_type",
         "associate_instance_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10568,6 +10811,7 @@ impl UpdatePublicipOptionBuilder {
         self
     }
     /// Returns the built [`UpdatePublicipOption`].
+    #[inline]
     pub fn build(self) -> UpdatePublicipOption {
         self.inner
     }
@@ -10603,6 +10847,7 @@ pub struct UpdatePublicipResponse {
 }
 impl UpdatePublicipResponse {
     /// Starts a [`UpdatePublicipResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePublicipResponseBuilder {
         UpdatePublicipResponseBuilder::default()
     }
@@ -10610,6 +10855,7 @@ impl UpdatePublicipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipResponse {
     const NAME: &'static str = "UpdatePublicipResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10661,6 +10907,7 @@ impl UpdatePublicipResponseBuilder {
         self
     }
     /// Returns the built [`UpdatePublicipResponse`].
+    #[inline]
     pub fn build(self) -> UpdatePublicipResponse {
         self.inner
     }
@@ -10677,11 +10924,13 @@ pub struct UpdatePublicipsRequestBody {
 }
 impl UpdatePublicipsRequestBody {
     /// Starts a [`UpdatePublicipsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePublicipsRequestBodyBuilder {
         UpdatePublicipsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePublicipsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10693,6 +10942,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePublicipsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePublicipsRequestBody {
     const NAME: &'static str = "UpdatePublicipsRequestBody";
     const FIELDS: &'static [&'static str] = &["publicip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10732,6 +10982,7 @@ impl UpdatePublicipsRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdatePublicipsRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdatePublicipsRequestBody {
         self.inner
     }
@@ -10748,11 +10999,13 @@ pub struct UpdateTenantVpcIgwRequestBody {
 }
 impl UpdateTenantVpcIgwRequestBody {
     /// Starts a [`UpdateTenantVpcIgwRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTenantVpcIgwRequestBodyBuilder {
         UpdateTenantVpcIgwRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateTenantVpcIgwRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10764,6 +11017,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateTenantVpcIgwReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTenantVpcIgwRequestBody {
     const NAME: &'static str = "UpdateTenantVpcIgwRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc_igw"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10809,6 +11063,7 @@ impl UpdateTenantVpcIgwRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateTenantVpcIgwRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateTenantVpcIgwRequestBody {
         self.inner
     }
@@ -10826,6 +11081,7 @@ pub struct UpdateTenantVpcIgwRequestBodyVpcIgw {
 }
 impl UpdateTenantVpcIgwRequestBodyVpcIgw {
     /// Starts a [`UpdateTenantVpcIgwRequestBodyVpcIgwBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTenantVpcIgwRequestBodyVpcIgwBuilder {
         UpdateTenantVpcIgwRequestBodyVpcIgwBuilder::default()
     }
@@ -10837,6 +11093,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTenantVpcIgwRequestBodyVpcIgw {
     const NAME: &'static str = "UpdateTenantVpcIgwRequestBodyVpcIgw";
     const FIELDS: &'static [&'static str] = &["name", "enable_ipv6"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10889,6 +11146,7 @@ impl UpdateTenantVpcIgwRequestBodyVpcIgwBuilder {
         self
     }
     /// Returns the built [`UpdateTenantVpcIgwRequestBodyVpcIgw`].
+    #[inline]
     pub fn build(self) -> UpdateTenantVpcIgwRequestBodyVpcIgw {
         self.inner
     }
@@ -10907,6 +11165,7 @@ pub struct UpdateTenantVpcIgwResponse {
 }
 impl UpdateTenantVpcIgwResponse {
     /// Starts a [`UpdateTenantVpcIgwResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTenantVpcIgwResponseBuilder {
         UpdateTenantVpcIgwResponseBuilder::default()
     }
@@ -10914,6 +11173,7 @@ impl UpdateTenantVpcIgwResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTenantVpcIgwResponse {
     const NAME: &'static str = "UpdateTenantVpcIgwResponse";
     const FIELDS: &'static [&'static str] = &["vpc_igw", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10965,6 +11225,7 @@ impl UpdateTenantVpcIgwResponseBuilder {
         self
     }
     /// Returns the built [`UpdateTenantVpcIgwResponse`].
+    #[inline]
     pub fn build(self) -> UpdateTenantVpcIgwResponse {
         self.inner
     }
@@ -11011,6 +11272,7 @@ pub struct VnicInfo {
 }
 impl VnicInfo {
     /// Starts a [`VnicInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VnicInfoBuilder {
         VnicInfoBuilder::default()
     }
@@ -11030,6 +11292,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VnicInfo {
         "instance_id",
         "instance_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11212,6 +11475,7 @@ impl VnicInfoBuilder {
         self
     }
     /// Returns the built [`VnicInfo`].
+    #[inline]
     pub fn build(self) -> VnicInfo {
         self.inner
     }
@@ -11259,6 +11523,7 @@ pub struct VnicResp {
 }
 impl VnicResp {
     /// Starts a [`VnicRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VnicRespBuilder {
         VnicRespBuilder::default()
     }
@@ -11278,6 +11543,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VnicResp {
         "instance_id",
         "instance_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11460,6 +11726,7 @@ impl VnicRespBuilder {
         self
     }
     /// Returns the built [`VnicResp`].
+    #[inline]
     pub fn build(self) -> VnicResp {
         self.inner
     }
@@ -11496,6 +11763,7 @@ pub struct VpcIgwsTenantResp {
 }
 impl VpcIgwsTenantResp {
     /// Starts a [`VpcIgwsTenantRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VpcIgwsTenantRespBuilder {
         VpcIgwsTenantRespBuilder::default()
     }
@@ -11512,6 +11780,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcIgwsTenantResp {
         "network_id",
         "enable_ipv6",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11641,6 +11910,7 @@ impl VpcIgwsTenantRespBuilder {
         self
     }
     /// Returns the built [`VpcIgwsTenantResp`].
+    #[inline]
     pub fn build(self) -> VpcIgwsTenantResp {
         self.inner
     }

@@ -21,6 +21,7 @@ pub struct AssociatePublicips {
     options: RequestOptions,
 }
 impl AssociatePublicips {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -42,11 +43,13 @@ impl AssociatePublicips {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -56,6 +59,7 @@ impl AssociatePublicips {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ASSOCIATE_PUBLICIPS);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -85,6 +89,7 @@ pub struct AttachBatchPublicIp {
     options: RequestOptions,
 }
 impl AttachBatchPublicIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -98,11 +103,13 @@ impl AttachBatchPublicIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -112,6 +119,7 @@ impl AttachBatchPublicIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ATTACH_BATCH_PUBLIC_IP);
         if let Some(body) = &self.body {
@@ -140,6 +148,7 @@ pub struct AttachShareBandwidth {
     options: RequestOptions,
 }
 impl AttachShareBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -161,11 +170,13 @@ impl AttachShareBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -175,6 +186,7 @@ impl AttachShareBandwidth {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ATTACH_SHARE_BANDWIDTH);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -203,6 +215,7 @@ pub struct CountEipAvailableResources {
     options: RequestOptions,
 }
 impl CountEipAvailableResources {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -216,11 +229,13 @@ impl CountEipAvailableResources {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -230,6 +245,7 @@ impl CountEipAvailableResources {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_EIP_AVAILABLE_RESOURCES);
         if let Some(body) = &self.body {
@@ -259,6 +275,7 @@ pub struct CreateTenantVpcIgw {
     options: RequestOptions,
 }
 impl CreateTenantVpcIgw {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -280,11 +297,13 @@ impl CreateTenantVpcIgw {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -294,6 +313,7 @@ impl CreateTenantVpcIgw {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_TENANT_VPC_IGW);
         input.query("fields", &self.fields);
@@ -323,6 +343,7 @@ pub struct DeleteTenantVpcIgw {
     options: RequestOptions,
 }
 impl DeleteTenantVpcIgw {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -338,11 +359,13 @@ impl DeleteTenantVpcIgw {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -350,6 +373,7 @@ impl DeleteTenantVpcIgw {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_TENANT_VPC_IGW);
         input.path("vpc_igw_id", self.vpc_igw_id.as_deref());
@@ -375,6 +399,7 @@ pub struct DetachBatchPublicIp {
     options: RequestOptions,
 }
 impl DetachBatchPublicIp {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -388,11 +413,13 @@ impl DetachBatchPublicIp {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -402,6 +429,7 @@ impl DetachBatchPublicIp {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DETACH_BATCH_PUBLIC_IP);
         if let Some(body) = &self.body {
@@ -431,6 +459,7 @@ pub struct DetachShareBandwidth {
     options: RequestOptions,
 }
 impl DetachShareBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -452,11 +481,13 @@ impl DetachShareBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -466,6 +497,7 @@ impl DetachShareBandwidth {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DETACH_SHARE_BANDWIDTH);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -495,6 +527,7 @@ pub struct DisableNat64 {
     options: RequestOptions,
 }
 impl DisableNat64 {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -510,11 +543,13 @@ impl DisableNat64 {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -524,6 +559,7 @@ impl DisableNat64 {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISABLE_NAT64);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -549,6 +585,7 @@ pub struct DisassociatePublicips {
     options: RequestOptions,
 }
 impl DisassociatePublicips {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -564,11 +601,13 @@ impl DisassociatePublicips {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -578,6 +617,7 @@ impl DisassociatePublicips {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISASSOCIATE_PUBLICIPS);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -603,6 +643,7 @@ pub struct EnableNat64 {
     options: RequestOptions,
 }
 impl EnableNat64 {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -618,11 +659,13 @@ impl EnableNat64 {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -632,6 +675,7 @@ impl EnableNat64 {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ENABLE_NAT64);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -673,6 +717,7 @@ pub struct ListBandwidth {
     options: RequestOptions,
 }
 impl ListBandwidth {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -808,11 +853,13 @@ impl ListBandwidth {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -822,6 +869,7 @@ impl ListBandwidth {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BANDWIDTH);
         input.query("limit", &self.limit);
@@ -848,18 +896,23 @@ impl ListBandwidth {
 impl huaweicloud_sdk_core::pagination::Paged for ListBandwidth {
     type Output = models::ListBandwidthResponse;
     type Item = models::BandwidthResponseBody;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListBandwidth"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit.as_deref().and_then(|v| v.trim().parse().ok())
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -867,6 +920,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBandwidth {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -874,16 +928,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBandwidth {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListBandwidthResponse,
     ) -> &[models::BandwidthResponseBody] {
         output.eip_bandwidths.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListBandwidthResponse,
     ) -> Vec<models::BandwidthResponseBody> {
         output.eip_bandwidths.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListBandwidthResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -893,6 +950,7 @@ impl ListBandwidth {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -901,6 +959,7 @@ impl ListBandwidth {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `eip_bandwidths` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::BandwidthResponseBody> {
@@ -930,6 +989,7 @@ pub struct ListBandwidthsLimit {
     options: RequestOptions,
 }
 impl ListBandwidthsLimit {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -983,11 +1043,13 @@ impl ListBandwidthsLimit {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -997,6 +1059,7 @@ impl ListBandwidthsLimit {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_BANDWIDTHS_LIMIT);
         input.query("limit", &self.limit);
@@ -1012,18 +1075,23 @@ impl ListBandwidthsLimit {
 impl huaweicloud_sdk_core::pagination::Paged for ListBandwidthsLimit {
     type Output = models::ListBandwidthsLimitResponse;
     type Item = models::ShowTenantDict;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListBandwidthsLimit"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1031,6 +1099,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBandwidthsLimit {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1038,14 +1107,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBandwidthsLimit {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListBandwidthsLimitResponse) -> &[models::ShowTenantDict] {
         output.eip_bandwidth_limits.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListBandwidthsLimitResponse,
     ) -> Vec<models::ShowTenantDict> {
         output.eip_bandwidth_limits.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListBandwidthsLimitResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -1055,6 +1127,7 @@ impl ListBandwidthsLimit {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1063,6 +1136,7 @@ impl ListBandwidthsLimit {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `eip_bandwidth_limits` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ShowTenantDict> {
@@ -1091,6 +1165,7 @@ pub struct ListCommonPools {
     options: RequestOptions,
 }
 impl ListCommonPools {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1136,11 +1211,13 @@ impl ListCommonPools {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1150,6 +1227,7 @@ impl ListCommonPools {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_COMMON_POOLS);
         input.query("fields", &self.fields);
@@ -1164,18 +1242,23 @@ impl ListCommonPools {
 impl huaweicloud_sdk_core::pagination::Paged for ListCommonPools {
     type Output = models::ListCommonPoolsResponse;
     type Item = models::CommonPoolDict;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListCommonPools"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1183,6 +1266,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListCommonPools {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1190,9 +1274,11 @@ impl huaweicloud_sdk_core::pagination::Paged for ListCommonPools {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListCommonPoolsResponse) -> &[models::CommonPoolDict] {
         output.common_pools.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListCommonPoolsResponse,
     ) -> Vec<models::CommonPoolDict> {
@@ -1204,6 +1290,7 @@ impl ListCommonPools {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1212,6 +1299,7 @@ impl ListCommonPools {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `common_pools` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::CommonPoolDict> {
@@ -1253,6 +1341,7 @@ pub struct ListEipBandwidths {
     options: RequestOptions,
 }
 impl ListEipBandwidths {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1395,11 +1484,13 @@ impl ListEipBandwidths {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1409,6 +1500,7 @@ impl ListEipBandwidths {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_EIP_BANDWIDTHS);
         input.query("limit", &self.limit);
@@ -1436,18 +1528,23 @@ impl ListEipBandwidths {
 impl huaweicloud_sdk_core::pagination::Paged for ListEipBandwidths {
     type Output = models::ListEipBandwidthsResponse;
     type Item = models::EipBandwidthResponseBody;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListEipBandwidths"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit.as_deref().and_then(|v| v.trim().parse().ok())
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1455,6 +1552,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListEipBandwidths {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1462,16 +1560,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListEipBandwidths {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListEipBandwidthsResponse,
     ) -> &[models::EipBandwidthResponseBody] {
         output.eip_bandwidths.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListEipBandwidthsResponse,
     ) -> Vec<models::EipBandwidthResponseBody> {
         output.eip_bandwidths.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListEipBandwidthsResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -1481,6 +1582,7 @@ impl ListEipBandwidths {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1489,6 +1591,7 @@ impl ListEipBandwidths {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `eip_bandwidths` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::EipBandwidthResponseBody> {
@@ -1537,6 +1640,7 @@ pub struct ListProjectGeipBindings {
     options: RequestOptions,
 }
 impl ListProjectGeipBindings {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1730,11 +1834,13 @@ impl ListProjectGeipBindings {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1744,6 +1850,7 @@ impl ListProjectGeipBindings {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PROJECT_GEIP_BINDINGS);
         input.query("fields", &self.fields);
@@ -1778,18 +1885,23 @@ impl ListProjectGeipBindings {
 impl huaweicloud_sdk_core::pagination::Paged for ListProjectGeipBindings {
     type Output = models::ListProjectGeipBindingsResponse;
     type Item = models::GeipBindingsInternalResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListProjectGeipBindings"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -1797,6 +1909,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListProjectGeipBindings {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -1804,11 +1917,13 @@ impl huaweicloud_sdk_core::pagination::Paged for ListProjectGeipBindings {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListProjectGeipBindingsResponse,
     ) -> &[models::GeipBindingsInternalResp] {
         output.geip_bindings.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListProjectGeipBindingsResponse,
     ) -> Vec<models::GeipBindingsInternalResp> {
@@ -1820,6 +1935,7 @@ impl ListProjectGeipBindings {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -1828,6 +1944,7 @@ impl ListProjectGeipBindings {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `geip_bindings` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::GeipBindingsInternalResp> {
@@ -1852,6 +1969,7 @@ pub struct ListPublicBorderGroups {
     options: RequestOptions,
 }
 impl ListPublicBorderGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1867,11 +1985,13 @@ impl ListPublicBorderGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1881,6 +2001,7 @@ impl ListPublicBorderGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLIC_BORDER_GROUPS);
         input.query("fields", &self.fields);
@@ -1917,6 +2038,7 @@ pub struct ListPublicipPool {
     options: RequestOptions,
 }
 impl ListPublicipPool {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2013,11 +2135,13 @@ impl ListPublicipPool {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2027,6 +2151,7 @@ impl ListPublicipPool {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLICIP_POOL);
         input.query("marker", &self.marker);
@@ -2048,18 +2173,23 @@ impl ListPublicipPool {
 impl huaweicloud_sdk_core::pagination::Paged for ListPublicipPool {
     type Output = models::ListPublicipPoolResponse;
     type Item = models::PublicipPoolShowResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListPublicipPool"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2067,6 +2197,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPublicipPool {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2074,16 +2205,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPublicipPool {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListPublicipPoolResponse,
     ) -> &[models::PublicipPoolShowResp] {
         output.publicip_pools.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListPublicipPoolResponse,
     ) -> Vec<models::PublicipPoolShowResp> {
         output.publicip_pools.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListPublicipPoolResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -2093,6 +2227,7 @@ impl ListPublicipPool {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2101,6 +2236,7 @@ impl ListPublicipPool {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `publicip_pools` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::PublicipPoolShowResp> {
@@ -2165,6 +2301,7 @@ pub struct ListPublicips {
     options: RequestOptions,
 }
 impl ListPublicips {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2581,11 +2718,13 @@ impl ListPublicips {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2595,6 +2734,7 @@ impl ListPublicips {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PUBLICIPS);
         input.query("marker", &self.marker);
@@ -2649,18 +2789,23 @@ impl ListPublicips {
 impl huaweicloud_sdk_core::pagination::Paged for ListPublicips {
     type Output = models::ListPublicipsResponse;
     type Item = models::PublicipSingleShowResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListPublicips"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2668,6 +2813,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPublicips {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2675,19 +2821,23 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPublicips {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListPublicipsResponse,
     ) -> &[models::PublicipSingleShowResp] {
         output.publicips.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListPublicipsResponse,
     ) -> Vec<models::PublicipSingleShowResp> {
         output.publicips.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListPublicipsResponse) -> Option<i64> {
         output.total_count
     }
+    #[inline]
     fn next_marker(output: &models::ListPublicipsResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -2697,6 +2847,7 @@ impl ListPublicips {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2705,6 +2856,7 @@ impl ListPublicips {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `publicips` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::PublicipSingleShowResp> {
@@ -2739,6 +2891,7 @@ pub struct ListShareBandwidthTypes {
     options: RequestOptions,
 }
 impl ListShareBandwidthTypes {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2828,11 +2981,13 @@ impl ListShareBandwidthTypes {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2842,6 +2997,7 @@ impl ListShareBandwidthTypes {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SHARE_BANDWIDTH_TYPES);
         input.query("fields", &self.fields);
@@ -2862,18 +3018,23 @@ impl ListShareBandwidthTypes {
 impl huaweicloud_sdk_core::pagination::Paged for ListShareBandwidthTypes {
     type Output = models::ListShareBandwidthTypesResponse;
     type Item = models::ShareBandwidthTypeShowResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListShareBandwidthTypes"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2881,6 +3042,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListShareBandwidthTypes {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2888,16 +3050,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListShareBandwidthTypes {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListShareBandwidthTypesResponse,
     ) -> &[models::ShareBandwidthTypeShowResp] {
         output.share_bandwidth_types.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListShareBandwidthTypesResponse,
     ) -> Vec<models::ShareBandwidthTypeShowResp> {
         output.share_bandwidth_types.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListShareBandwidthTypesResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -2907,6 +3072,7 @@ impl ListShareBandwidthTypes {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2915,6 +3081,7 @@ impl ListShareBandwidthTypes {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `share_bandwidth_types` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2949,6 +3116,7 @@ pub struct ListTenantVpcIgws {
     options: RequestOptions,
 }
 impl ListTenantVpcIgws {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3023,11 +3191,13 @@ impl ListTenantVpcIgws {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3037,6 +3207,7 @@ impl ListTenantVpcIgws {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TENANT_VPC_IGWS);
         input.query("fields", &self.fields);
@@ -3055,18 +3226,23 @@ impl ListTenantVpcIgws {
 impl huaweicloud_sdk_core::pagination::Paged for ListTenantVpcIgws {
     type Output = models::ListTenantVpcIgwsResponse;
     type Item = models::VpcIgwsTenantResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "EIP ListTenantVpcIgws"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3074,6 +3250,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTenantVpcIgws {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3081,16 +3258,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTenantVpcIgws {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListTenantVpcIgwsResponse,
     ) -> &[models::VpcIgwsTenantResp] {
         output.vpc_igws.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListTenantVpcIgwsResponse,
     ) -> Vec<models::VpcIgwsTenantResp> {
         output.vpc_igws.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListTenantVpcIgwsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -3100,6 +3280,7 @@ impl ListTenantVpcIgws {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3108,6 +3289,7 @@ impl ListTenantVpcIgws {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `vpc_igws` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::VpcIgwsTenantResp> {
@@ -3133,6 +3315,7 @@ pub struct ShowInternalVpcIgw {
     options: RequestOptions,
 }
 impl ShowInternalVpcIgw {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3156,11 +3339,13 @@ impl ShowInternalVpcIgw {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3170,6 +3355,7 @@ impl ShowInternalVpcIgw {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_INTERNAL_VPC_IGW);
         input.path("vpc_igw_id", self.vpc_igw_id.as_deref());
@@ -3197,6 +3383,7 @@ pub struct ShowPublicip {
     options: RequestOptions,
 }
 impl ShowPublicip {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3220,11 +3407,13 @@ impl ShowPublicip {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3234,6 +3423,7 @@ impl ShowPublicip {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLICIP);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -3261,6 +3451,7 @@ pub struct ShowPublicipPool {
     options: RequestOptions,
 }
 impl ShowPublicipPool {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3284,11 +3475,13 @@ impl ShowPublicipPool {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3298,6 +3491,7 @@ impl ShowPublicipPool {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLICIP_POOL);
         input.path("publicip_pool_id", self.publicip_pool_id.as_deref());
@@ -3335,6 +3529,7 @@ pub struct ShowPublicipPoolTypes {
     options: RequestOptions,
 }
 impl ShowPublicipPoolTypes {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3431,11 +3626,13 @@ impl ShowPublicipPoolTypes {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3445,6 +3642,7 @@ impl ShowPublicipPoolTypes {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PUBLICIP_POOL_TYPES);
         input.query("marker", &self.marker);
@@ -3482,6 +3680,7 @@ pub struct UpdatePublicip {
     options: RequestOptions,
 }
 impl UpdatePublicip {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3503,11 +3702,13 @@ impl UpdatePublicip {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3517,6 +3718,7 @@ impl UpdatePublicip {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PUBLICIP);
         input.path("publicip_id", self.publicip_id.as_deref());
@@ -3548,6 +3750,7 @@ pub struct UpdateTenantVpcIgw {
     options: RequestOptions,
 }
 impl UpdateTenantVpcIgw {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3577,11 +3780,13 @@ impl UpdateTenantVpcIgw {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3591,6 +3796,7 @@ impl UpdateTenantVpcIgw {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_TENANT_VPC_IGW);
         input.path("vpc_igw_id", self.vpc_igw_id.as_deref());

@@ -16,6 +16,7 @@ pub struct AccessPolicyEntity {
 }
 impl AccessPolicyEntity {
     /// Starts a [`AccessPolicyEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AccessPolicyEntityBuilder {
         AccessPolicyEntityBuilder::default()
     }
@@ -25,6 +26,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyEntity {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AccessPolicyEntity {
     const NAME: &'static str = "AccessPolicyEntity";
     const FIELDS: &'static [&'static str] = &["user_name", "access_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -83,6 +85,7 @@ impl AccessPolicyEntityBuilder {
         self
     }
     /// Returns the built [`AccessPolicyEntity`].
+    #[inline]
     pub fn build(self) -> AccessPolicyEntity {
         self.inner
     }
@@ -118,11 +121,13 @@ pub struct AccessPolicyTopicEntity {
 }
 impl AccessPolicyTopicEntity {
     /// Starts a [`AccessPolicyTopicEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AccessPolicyTopicEntityBuilder {
         AccessPolicyTopicEntityBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyTopicEntity {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -135,6 +140,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyTopicEntity
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AccessPolicyTopicEntity {
     const NAME: &'static str = "AccessPolicyTopicEntity";
     const FIELDS: &'static [&'static str] = &["name", "policies"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -196,6 +202,7 @@ impl AccessPolicyTopicEntityBuilder {
         self
     }
     /// Returns the built [`AccessPolicyTopicEntity`].
+    #[inline]
     pub fn build(self) -> AccessPolicyTopicEntity {
         self.inner
     }
@@ -223,11 +230,13 @@ pub struct AlterAutoVolumeExpandConfig {
 }
 impl AlterAutoVolumeExpandConfig {
     /// Starts a [`AlterAutoVolumeExpandConfigBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AlterAutoVolumeExpandConfigBuilder {
         AlterAutoVolumeExpandConfigBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AlterAutoVolumeExpandConfig {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -247,6 +256,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AlterAutoVolumeExpandConfi
         "max_volume_size",
         "expand_increment",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -345,6 +355,7 @@ impl AlterAutoVolumeExpandConfigBuilder {
         self
     }
     /// Returns the built [`AlterAutoVolumeExpandConfig`].
+    #[inline]
     pub fn build(self) -> AlterAutoVolumeExpandConfig {
         self.inner
     }
@@ -389,6 +400,7 @@ pub struct AvailableZonesResp {
 }
 impl AvailableZonesResp {
     /// Starts a [`AvailableZonesRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AvailableZonesRespBuilder {
         AvailableZonesRespBuilder::default()
     }
@@ -406,6 +418,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AvailableZonesResp {
         "remain_time",
         "ipv6_enable",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -553,6 +566,7 @@ impl AvailableZonesRespBuilder {
         self
     }
     /// Returns the built [`AvailableZonesResp`].
+    #[inline]
     pub fn build(self) -> AvailableZonesResp {
         self.inner
     }

@@ -14,6 +14,7 @@ pub struct BatchCreateOrDeleteTagReq {
 }
 impl BatchCreateOrDeleteTagReq {
     /// Starts a [`BatchCreateOrDeleteTagReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateOrDeleteTagReqBuilder {
         BatchCreateOrDeleteTagReqBuilder::default()
     }
@@ -22,6 +23,7 @@ impl BatchCreateOrDeleteTagReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateOrDeleteTagReq {
     const NAME: &'static str = "BatchCreateOrDeleteTagReq";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -83,6 +85,7 @@ impl BatchCreateOrDeleteTagReqBuilder {
         self
     }
     /// Returns the built [`BatchCreateOrDeleteTagReq`].
+    #[inline]
     pub fn build(self) -> BatchCreateOrDeleteTagReq {
         self.inner
     }
@@ -110,11 +113,13 @@ pub struct BatchDeleteGroupReq {
 }
 impl BatchDeleteGroupReq {
     /// Starts a [`BatchDeleteGroupReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteGroupReqBuilder {
         BatchDeleteGroupReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteGroupReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -126,6 +131,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteGroupReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupReq {
     const NAME: &'static str = "BatchDeleteGroupReq";
     const FIELDS: &'static [&'static str] = &["group_ids"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -174,6 +180,7 @@ impl BatchDeleteGroupReqBuilder {
         self
     }
     /// Returns the built [`BatchDeleteGroupReq`].
+    #[inline]
     pub fn build(self) -> BatchDeleteGroupReq {
         self.inner
     }
@@ -192,6 +199,7 @@ pub struct BatchDeleteGroupRespFailedGroups {
 }
 impl BatchDeleteGroupRespFailedGroups {
     /// Starts a [`BatchDeleteGroupRespFailedGroupsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteGroupRespFailedGroupsBuilder {
         BatchDeleteGroupRespFailedGroupsBuilder::default()
     }
@@ -199,6 +207,7 @@ impl BatchDeleteGroupRespFailedGroups {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupRespFailedGroups {
     const NAME: &'static str = "BatchDeleteGroupRespFailedGroups";
     const FIELDS: &'static [&'static str] = &["group_id", "error_message"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -255,6 +264,7 @@ impl BatchDeleteGroupRespFailedGroupsBuilder {
         self
     }
     /// Returns the built [`BatchDeleteGroupRespFailedGroups`].
+    #[inline]
     pub fn build(self) -> BatchDeleteGroupRespFailedGroups {
         self.inner
     }
@@ -273,10 +283,12 @@ pub struct BatchDeleteGroupResponse {
 }
 impl BatchDeleteGroupResponse {
     /// Starts a [`BatchDeleteGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteGroupResponseBuilder {
         BatchDeleteGroupResponseBuilder::default()
     }
     /// The items of [`failed_groups`](Self::failed_groups), empty when absent.
+    #[inline]
     pub fn failed_groups(&self) -> &[BatchDeleteGroupRespFailedGroups] {
         self.failed_groups.as_deref().unwrap_or_default()
     }
@@ -284,6 +296,7 @@ impl BatchDeleteGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteGroupResponse {
     const NAME: &'static str = "BatchDeleteGroupResponse";
     const FIELDS: &'static [&'static str] = &["failed_groups", "total"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -350,6 +363,7 @@ impl BatchDeleteGroupResponseBuilder {
         self
     }
     /// Returns the built [`BatchDeleteGroupResponse`].
+    #[inline]
     pub fn build(self) -> BatchDeleteGroupResponse {
         self.inner
     }
@@ -364,6 +378,7 @@ pub struct BatchDeleteInstanceTopicReq {
 }
 impl BatchDeleteInstanceTopicReq {
     /// Starts a [`BatchDeleteInstanceTopicReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteInstanceTopicReqBuilder {
         BatchDeleteInstanceTopicReqBuilder::default()
     }
@@ -372,6 +387,7 @@ impl BatchDeleteInstanceTopicReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceTopicReq {
     const NAME: &'static str = "BatchDeleteInstanceTopicReq";
     const FIELDS: &'static [&'static str] = &["topics"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -417,6 +433,7 @@ impl BatchDeleteInstanceTopicReqBuilder {
         self
     }
     /// Returns the built [`BatchDeleteInstanceTopicReq`].
+    #[inline]
     pub fn build(self) -> BatchDeleteInstanceTopicReq {
         self.inner
     }
@@ -435,6 +452,7 @@ pub struct BatchDeleteInstanceTopicRespTopics {
 }
 impl BatchDeleteInstanceTopicRespTopics {
     /// Starts a [`BatchDeleteInstanceTopicRespTopicsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteInstanceTopicRespTopicsBuilder {
         BatchDeleteInstanceTopicRespTopicsBuilder::default()
     }
@@ -443,6 +461,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteInstanceTopicRespTopics {
     const NAME: &'static str = "BatchDeleteInstanceTopicRespTopics";
     const FIELDS: &'static [&'static str] = &["id", "success"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -494,6 +513,7 @@ impl BatchDeleteInstanceTopicRespTopicsBuilder {
         self
     }
     /// Returns the built [`BatchDeleteInstanceTopicRespTopics`].
+    #[inline]
     pub fn build(self) -> BatchDeleteInstanceTopicRespTopics {
         self.inner
     }
@@ -509,10 +529,12 @@ pub struct BatchDeleteInstanceTopicResponse {
 }
 impl BatchDeleteInstanceTopicResponse {
     /// Starts a [`BatchDeleteInstanceTopicResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteInstanceTopicResponseBuilder {
         BatchDeleteInstanceTopicResponseBuilder::default()
     }
     /// The items of [`topics`](Self::topics), empty when absent.
+    #[inline]
     pub fn topics(&self) -> &[BatchDeleteInstanceTopicRespTopics] {
         self.topics.as_deref().unwrap_or_default()
     }
@@ -520,6 +542,7 @@ impl BatchDeleteInstanceTopicResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceTopicResponse {
     const NAME: &'static str = "BatchDeleteInstanceTopicResponse";
     const FIELDS: &'static [&'static str] = &["topics"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -573,6 +596,7 @@ impl BatchDeleteInstanceTopicResponseBuilder {
         self
     }
     /// Returns the built [`BatchDeleteInstanceTopicResponse`].
+    #[inline]
     pub fn build(self) -> BatchDeleteInstanceTopicResponse {
         self.inner
     }
@@ -591,6 +615,7 @@ pub struct BatchDeleteInstanceUsersReq {
 }
 impl BatchDeleteInstanceUsersReq {
     /// Starts a [`BatchDeleteInstanceUsersReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteInstanceUsersReqBuilder {
         BatchDeleteInstanceUsersReqBuilder::default()
     }
@@ -599,6 +624,7 @@ impl BatchDeleteInstanceUsersReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteInstanceUsersReq {
     const NAME: &'static str = "BatchDeleteInstanceUsersReq";
     const FIELDS: &'static [&'static str] = &["action", "users"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -663,6 +689,7 @@ impl BatchDeleteInstanceUsersReqBuilder {
         self
     }
     /// Returns the built [`BatchDeleteInstanceUsersReq`].
+    #[inline]
     pub fn build(self) -> BatchDeleteInstanceUsersReq {
         self.inner
     }
@@ -690,12 +717,14 @@ pub struct BatchDeleteMessageDiagnosisReportsReq {
 }
 impl BatchDeleteMessageDiagnosisReportsReq {
     /// Starts a [`BatchDeleteMessageDiagnosisReportsReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteMessageDiagnosisReportsReqBuilder {
         BatchDeleteMessageDiagnosisReportsReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteMessageDiagnosisReportsReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -708,6 +737,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteMessageDiagnosisReportsReq {
     const NAME: &'static str = "BatchDeleteMessageDiagnosisReportsReq";
     const FIELDS: &'static [&'static str] = &["report_id_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -756,6 +786,7 @@ impl BatchDeleteMessageDiagnosisReportsReqBuilder {
         self
     }
     /// Returns the built [`BatchDeleteMessageDiagnosisReportsReq`].
+    #[inline]
     pub fn build(self) -> BatchDeleteMessageDiagnosisReportsReq {
         self.inner
     }
@@ -771,16 +802,19 @@ pub struct BatchDeleteMessageDiagnosisReportsResponse {
 }
 impl BatchDeleteMessageDiagnosisReportsResponse {
     /// Starts a [`BatchDeleteMessageDiagnosisReportsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteMessageDiagnosisReportsResponseBuilder {
         BatchDeleteMessageDiagnosisReportsResponseBuilder::default()
     }
     /// The items of [`results`](Self::results), empty when absent.
+    #[inline]
     pub fn results(&self) -> &[BatchDeleteMessageDiagnosisRespResults] {
         self.results.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteMessageDiagnosisReportsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -792,6 +826,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteMessageDiagnosisReportsResponse {
     const NAME: &'static str = "BatchDeleteMessageDiagnosisReportsResponse";
     const FIELDS: &'static [&'static str] = &["results"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -847,6 +882,7 @@ impl BatchDeleteMessageDiagnosisReportsResponseBuilder {
         self
     }
     /// Returns the built [`BatchDeleteMessageDiagnosisReportsResponse`].
+    #[inline]
     pub fn build(self) -> BatchDeleteMessageDiagnosisReportsResponse {
         self.inner
     }
@@ -867,12 +903,14 @@ pub struct BatchDeleteMessageDiagnosisRespResults {
 }
 impl BatchDeleteMessageDiagnosisRespResults {
     /// Starts a [`BatchDeleteMessageDiagnosisRespResultsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteMessageDiagnosisRespResultsBuilder {
         BatchDeleteMessageDiagnosisRespResultsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteMessageDiagnosisRespResults {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -884,6 +922,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteMessageDiagnosisRespResults {
     const NAME: &'static str = "BatchDeleteMessageDiagnosisRespResults";
     const FIELDS: &'static [&'static str] = &["success", "id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -935,6 +974,7 @@ impl BatchDeleteMessageDiagnosisRespResultsBuilder {
         self
     }
     /// Returns the built [`BatchDeleteMessageDiagnosisRespResults`].
+    #[inline]
     pub fn build(self) -> BatchDeleteMessageDiagnosisRespResults {
         self.inner
     }
@@ -949,6 +989,7 @@ pub struct BatchModiftGroupDescriptionReq {
 }
 impl BatchModiftGroupDescriptionReq {
     /// Starts a [`BatchModiftGroupDescriptionReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchModiftGroupDescriptionReqBuilder {
         BatchModiftGroupDescriptionReqBuilder::default()
     }
@@ -957,6 +998,7 @@ impl BatchModiftGroupDescriptionReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchModiftGroupDescriptionReq {
     const NAME: &'static str = "BatchModiftGroupDescriptionReq";
     const FIELDS: &'static [&'static str] = &["groups"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1005,6 +1047,7 @@ impl BatchModiftGroupDescriptionReqBuilder {
         self
     }
     /// Returns the built [`BatchModiftGroupDescriptionReq`].
+    #[inline]
     pub fn build(self) -> BatchModiftGroupDescriptionReq {
         self.inner
     }
@@ -1031,12 +1074,14 @@ pub struct BatchRestartOrDeleteInstanceReq {
 }
 impl BatchRestartOrDeleteInstanceReq {
     /// Starts a [`BatchRestartOrDeleteInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRestartOrDeleteInstanceReqBuilder {
         BatchRestartOrDeleteInstanceReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchRestartOrDeleteInstanceReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1053,6 +1098,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchRestartOrDeleteInstan
         "all_failure",
         "force_delete",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1154,6 +1200,7 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self
     }
     /// Returns the built [`BatchRestartOrDeleteInstanceReq`].
+    #[inline]
     pub fn build(self) -> BatchRestartOrDeleteInstanceReq {
         self.inner
     }
@@ -1192,6 +1239,7 @@ pub struct BatchRestartOrDeleteInstanceRespResults {
 }
 impl BatchRestartOrDeleteInstanceRespResults {
     /// Starts a [`BatchRestartOrDeleteInstanceRespResultsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRestartOrDeleteInstanceRespResultsBuilder {
         BatchRestartOrDeleteInstanceRespResultsBuilder::default()
     }
@@ -1200,6 +1248,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOrDeleteInstanceRespResults {
     const NAME: &'static str = "BatchRestartOrDeleteInstanceRespResults";
     const FIELDS: &'static [&'static str] = &["result", "instance"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1251,6 +1300,7 @@ impl BatchRestartOrDeleteInstanceRespResultsBuilder {
         self
     }
     /// Returns the built [`BatchRestartOrDeleteInstanceRespResults`].
+    #[inline]
     pub fn build(self) -> BatchRestartOrDeleteInstanceRespResults {
         self.inner
     }
@@ -1266,10 +1316,12 @@ pub struct BatchRestartOrDeleteInstancesResponse {
 }
 impl BatchRestartOrDeleteInstancesResponse {
     /// Starts a [`BatchRestartOrDeleteInstancesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchRestartOrDeleteInstancesResponseBuilder {
         BatchRestartOrDeleteInstancesResponseBuilder::default()
     }
     /// The items of [`results`](Self::results), empty when absent.
+    #[inline]
     pub fn results(&self) -> &[BatchRestartOrDeleteInstanceRespResults] {
         self.results.as_deref().unwrap_or_default()
     }
@@ -1278,6 +1330,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchRestartOrDeleteInstancesResponse {
     const NAME: &'static str = "BatchRestartOrDeleteInstancesResponse";
     const FIELDS: &'static [&'static str] = &["results"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1333,6 +1386,7 @@ impl BatchRestartOrDeleteInstancesResponseBuilder {
         self
     }
     /// Returns the built [`BatchRestartOrDeleteInstancesResponse`].
+    #[inline]
     pub fn build(self) -> BatchRestartOrDeleteInstancesResponse {
         self.inner
     }
@@ -1347,6 +1401,7 @@ pub struct BatchResumeInstanceReq {
 }
 impl BatchResumeInstanceReq {
     /// Starts a [`BatchResumeInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchResumeInstanceReqBuilder {
         BatchResumeInstanceReqBuilder::default()
     }
@@ -1355,6 +1410,7 @@ impl BatchResumeInstanceReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchResumeInstanceReq {
     const NAME: &'static str = "BatchResumeInstanceReq";
     const FIELDS: &'static [&'static str] = &["instances"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1403,6 +1459,7 @@ impl BatchResumeInstanceReqBuilder {
         self
     }
     /// Returns the built [`BatchResumeInstanceReq`].
+    #[inline]
     pub fn build(self) -> BatchResumeInstanceReq {
         self.inner
     }
@@ -1434,6 +1491,7 @@ pub struct BssParam {
 }
 impl BssParam {
     /// Starts a [`BssParamBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BssParamBuilder {
         BssParamBuilder::default()
     }
@@ -1448,6 +1506,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BssParam {
         "period_type",
         "period_num",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1544,6 +1603,7 @@ impl BssParamBuilder {
         self
     }
     /// Returns the built [`BssParam`].
+    #[inline]
     pub fn build(self) -> BssParam {
         self.inner
     }

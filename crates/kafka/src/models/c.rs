@@ -20,6 +20,7 @@ pub struct CreateConnectorReq {
 }
 impl CreateConnectorReq {
     /// Starts a [`CreateConnectorReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateConnectorReqBuilder {
         CreateConnectorReqBuilder::default()
     }
@@ -28,6 +29,7 @@ impl CreateConnectorReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorReq {
     const NAME: &'static str = "CreateConnectorReq";
     const FIELDS: &'static [&'static str] = &["specification", "node_cnt", "spec_code"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -99,6 +101,7 @@ impl CreateConnectorReqBuilder {
         self
     }
     /// Returns the built [`CreateConnectorReq`].
+    #[inline]
     pub fn build(self) -> CreateConnectorReq {
         self.inner
     }
@@ -134,6 +137,7 @@ pub struct CreateConnectorResponse {
 }
 impl CreateConnectorResponse {
     /// Starts a [`CreateConnectorResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateConnectorResponseBuilder {
         CreateConnectorResponseBuilder::default()
     }
@@ -141,6 +145,7 @@ impl CreateConnectorResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorResponse {
     const NAME: &'static str = "CreateConnectorResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "connector_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -194,6 +199,7 @@ impl CreateConnectorResponseBuilder {
         self
     }
     /// Returns the built [`CreateConnectorResponse`].
+    #[inline]
     pub fn build(self) -> CreateConnectorResponse {
         self.inner
     }
@@ -237,6 +243,7 @@ pub struct CreateConnectorTaskResponse {
 }
 impl CreateConnectorTaskResponse {
     /// Starts a [`CreateConnectorTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateConnectorTaskResponseBuilder {
         CreateConnectorTaskResponseBuilder::default()
     }
@@ -255,6 +262,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateConnectorTaskRespons
         "status",
         "create_time",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -424,6 +432,7 @@ impl CreateConnectorTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateConnectorTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateConnectorTaskResponse {
         self.inner
     }
@@ -443,11 +452,13 @@ pub struct CreateGroupReq {
 }
 impl CreateGroupReq {
     /// Starts a [`CreateGroupReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateGroupReqBuilder {
         CreateGroupReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateGroupReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -459,6 +470,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateGroupReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateGroupReq {
     const NAME: &'static str = "CreateGroupReq";
     const FIELDS: &'static [&'static str] = &["group_name", "group_desc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -511,6 +523,7 @@ impl CreateGroupReqBuilder {
         self
     }
     /// Returns the built [`CreateGroupReq`].
+    #[inline]
     pub fn build(self) -> CreateGroupReq {
         self.inner
     }
@@ -678,6 +691,7 @@ pub struct CreateInstanceByEngineReq {
 }
 impl CreateInstanceByEngineReq {
     /// Starts a [`CreateInstanceByEngineReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateInstanceByEngineReqBuilder {
         CreateInstanceByEngineReqBuilder::default()
     }
@@ -727,6 +741,7 @@ impl std::fmt::Debug for CreateInstanceByEngineReq {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceByEngineReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -783,6 +798,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceByEngineReq 
         "vpc_client_plain",
         "bss_param",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1397,6 +1413,7 @@ impl CreateInstanceByEngineReqBuilder {
         self
     }
     /// Returns the built [`CreateInstanceByEngineReq`].
+    #[inline]
     pub fn build(self) -> CreateInstanceByEngineReq {
         self.inner
     }
@@ -1461,6 +1478,7 @@ pub struct CreateInstanceByEngineResponse {
 }
 impl CreateInstanceByEngineResponse {
     /// Starts a [`CreateInstanceByEngineResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateInstanceByEngineResponseBuilder {
         CreateInstanceByEngineResponseBuilder::default()
     }
@@ -1468,6 +1486,7 @@ impl CreateInstanceByEngineResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceByEngineResponse {
     const NAME: &'static str = "CreateInstanceByEngineResponse";
     const FIELDS: &'static [&'static str] = &["instance_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1506,6 +1525,7 @@ impl CreateInstanceByEngineResponseBuilder {
         self
     }
     /// Returns the built [`CreateInstanceByEngineResponse`].
+    #[inline]
     pub fn build(self) -> CreateInstanceByEngineResponse {
         self.inner
     }
@@ -1547,11 +1567,13 @@ pub struct CreateInstanceTopicReq {
 }
 impl CreateInstanceTopicReq {
     /// Starts a [`CreateInstanceTopicReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateInstanceTopicReqBuilder {
         CreateInstanceTopicReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceTopicReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1572,6 +1594,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceTopicReq {
         "topic_other_configs",
         "topic_desc",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1741,6 +1764,7 @@ impl CreateInstanceTopicReqBuilder {
         self
     }
     /// Returns the built [`CreateInstanceTopicReq`].
+    #[inline]
     pub fn build(self) -> CreateInstanceTopicReq {
         self.inner
     }
@@ -1758,6 +1782,7 @@ pub struct CreateInstanceTopicReqTopicOtherConfigs {
 }
 impl CreateInstanceTopicReqTopicOtherConfigs {
     /// Starts a [`CreateInstanceTopicReqTopicOtherConfigsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateInstanceTopicReqTopicOtherConfigsBuilder {
         CreateInstanceTopicReqTopicOtherConfigsBuilder::default()
     }
@@ -1767,6 +1792,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateInstanceTopicReqTopicOtherConfigs {
     const NAME: &'static str = "CreateInstanceTopicReqTopicOtherConfigs";
     const FIELDS: &'static [&'static str] = &["name", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1819,6 +1845,7 @@ impl CreateInstanceTopicReqTopicOtherConfigsBuilder {
         self
     }
     /// Returns the built [`CreateInstanceTopicReqTopicOtherConfigs`].
+    #[inline]
     pub fn build(self) -> CreateInstanceTopicReqTopicOtherConfigs {
         self.inner
     }
@@ -1834,6 +1861,7 @@ pub struct CreateInstanceTopicResponse {
 }
 impl CreateInstanceTopicResponse {
     /// Starts a [`CreateInstanceTopicResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateInstanceTopicResponseBuilder {
         CreateInstanceTopicResponseBuilder::default()
     }
@@ -1841,6 +1869,7 @@ impl CreateInstanceTopicResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceTopicResponse {
     const NAME: &'static str = "CreateInstanceTopicResponse";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1879,6 +1908,7 @@ impl CreateInstanceTopicResponseBuilder {
         self
     }
     /// Returns the built [`CreateInstanceTopicResponse`].
+    #[inline]
     pub fn build(self) -> CreateInstanceTopicResponse {
         self.inner
     }
@@ -1903,6 +1933,7 @@ pub struct CreateInstanceUserReq {
 }
 impl CreateInstanceUserReq {
     /// Starts a [`CreateInstanceUserReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateInstanceUserReqBuilder {
         CreateInstanceUserReqBuilder::default()
     }
@@ -1924,6 +1955,7 @@ impl std::fmt::Debug for CreateInstanceUserReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateInstanceUserReq {
     const NAME: &'static str = "CreateInstanceUserReq";
     const FIELDS: &'static [&'static str] = &["user_name", "user_desc", "user_passwd"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1989,6 +2021,7 @@ impl CreateInstanceUserReqBuilder {
         self
     }
     /// Returns the built [`CreateInstanceUserReq`].
+    #[inline]
     pub fn build(self) -> CreateInstanceUserReq {
         self.inner
     }
@@ -2008,6 +2041,7 @@ pub struct CreateKafkaReassignmentTaskResponse {
 }
 impl CreateKafkaReassignmentTaskResponse {
     /// Starts a [`CreateKafkaReassignmentTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateKafkaReassignmentTaskResponseBuilder {
         CreateKafkaReassignmentTaskResponseBuilder::default()
     }
@@ -2016,6 +2050,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateKafkaReassignmentTaskResponse {
     const NAME: &'static str = "CreateKafkaReassignmentTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "reassignment_time"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2072,6 +2107,7 @@ impl CreateKafkaReassignmentTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateKafkaReassignmentTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateKafkaReassignmentTaskResponse {
         self.inner
     }
@@ -2087,6 +2123,7 @@ pub struct CreateKafkaRebalanceLogTaskResponse {
 }
 impl CreateKafkaRebalanceLogTaskResponse {
     /// Starts a [`CreateKafkaRebalanceLogTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateKafkaRebalanceLogTaskResponseBuilder {
         CreateKafkaRebalanceLogTaskResponseBuilder::default()
     }
@@ -2095,6 +2132,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateKafkaRebalanceLogTaskResponse {
     const NAME: &'static str = "CreateKafkaRebalanceLogTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2133,6 +2171,7 @@ impl CreateKafkaRebalanceLogTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateKafkaRebalanceLogTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateKafkaRebalanceLogTaskResponse {
         self.inner
     }
@@ -2148,6 +2187,7 @@ pub struct CreateKafkaTopicQuotaResponse {
 }
 impl CreateKafkaTopicQuotaResponse {
     /// Starts a [`CreateKafkaTopicQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateKafkaTopicQuotaResponseBuilder {
         CreateKafkaTopicQuotaResponseBuilder::default()
     }
@@ -2155,6 +2195,7 @@ impl CreateKafkaTopicQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateKafkaTopicQuotaResponse {
     const NAME: &'static str = "CreateKafkaTopicQuotaResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2193,6 +2234,7 @@ impl CreateKafkaTopicQuotaResponseBuilder {
         self
     }
     /// Returns the built [`CreateKafkaTopicQuotaResponse`].
+    #[inline]
     pub fn build(self) -> CreateKafkaTopicQuotaResponse {
         self.inner
     }
@@ -2228,6 +2270,7 @@ pub struct CreateKafkaUserClientQuotaTaskReq {
 }
 impl CreateKafkaUserClientQuotaTaskReq {
     /// Starts a [`CreateKafkaUserClientQuotaTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateKafkaUserClientQuotaTaskReqBuilder {
         CreateKafkaUserClientQuotaTaskReqBuilder::default()
     }
@@ -2243,6 +2286,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateKafkaUserClientQuota
         "producer_byte_rate",
         "consumer_byte_rate",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2364,6 +2408,7 @@ impl CreateKafkaUserClientQuotaTaskReqBuilder {
         self
     }
     /// Returns the built [`CreateKafkaUserClientQuotaTaskReq`].
+    #[inline]
     pub fn build(self) -> CreateKafkaUserClientQuotaTaskReq {
         self.inner
     }
@@ -2379,6 +2424,7 @@ pub struct CreateKafkaUserClientQuotaTaskResponse {
 }
 impl CreateKafkaUserClientQuotaTaskResponse {
     /// Starts a [`CreateKafkaUserClientQuotaTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateKafkaUserClientQuotaTaskResponseBuilder {
         CreateKafkaUserClientQuotaTaskResponseBuilder::default()
     }
@@ -2387,6 +2433,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateKafkaUserClientQuotaTaskResponse {
     const NAME: &'static str = "CreateKafkaUserClientQuotaTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2425,6 +2472,7 @@ impl CreateKafkaUserClientQuotaTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateKafkaUserClientQuotaTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateKafkaUserClientQuotaTaskResponse {
         self.inner
     }
@@ -2446,11 +2494,13 @@ pub struct CreateMessageDiagnosisTaskReq {
 }
 impl CreateMessageDiagnosisTaskReq {
     /// Starts a [`CreateMessageDiagnosisTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateMessageDiagnosisTaskReqBuilder {
         CreateMessageDiagnosisTaskReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateMessageDiagnosisTaskReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2463,6 +2513,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateMessageDiagnosisT
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateMessageDiagnosisTaskReq {
     const NAME: &'static str = "CreateMessageDiagnosisTaskReq";
     const FIELDS: &'static [&'static str] = &["group_name", "topic_name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2515,6 +2566,7 @@ impl CreateMessageDiagnosisTaskReqBuilder {
         self
     }
     /// Returns the built [`CreateMessageDiagnosisTaskReq`].
+    #[inline]
     pub fn build(self) -> CreateMessageDiagnosisTaskReq {
         self.inner
     }
@@ -2530,6 +2582,7 @@ pub struct CreateMessageDiagnosisTaskResponse {
 }
 impl CreateMessageDiagnosisTaskResponse {
     /// Starts a [`CreateMessageDiagnosisTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateMessageDiagnosisTaskResponseBuilder {
         CreateMessageDiagnosisTaskResponseBuilder::default()
     }
@@ -2538,6 +2591,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateMessageDiagnosisTaskResponse {
     const NAME: &'static str = "CreateMessageDiagnosisTaskResponse";
     const FIELDS: &'static [&'static str] = &["report_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2576,6 +2630,7 @@ impl CreateMessageDiagnosisTaskResponseBuilder {
         self
     }
     /// Returns the built [`CreateMessageDiagnosisTaskResponse`].
+    #[inline]
     pub fn build(self) -> CreateMessageDiagnosisTaskResponse {
         self.inner
     }
@@ -2591,6 +2646,7 @@ pub struct CreatePartitionReq {
 }
 impl CreatePartitionReq {
     /// Starts a [`CreatePartitionReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePartitionReqBuilder {
         CreatePartitionReqBuilder::default()
     }
@@ -2599,6 +2655,7 @@ impl CreatePartitionReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePartitionReq {
     const NAME: &'static str = "CreatePartitionReq";
     const FIELDS: &'static [&'static str] = &["partition"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2638,6 +2695,7 @@ impl CreatePartitionReqBuilder {
         self
     }
     /// Returns the built [`CreatePartitionReq`].
+    #[inline]
     pub fn build(self) -> CreatePartitionReq {
         self.inner
     }
@@ -2653,6 +2711,7 @@ pub struct CreatePostPaidKafkaInstanceResponse {
 }
 impl CreatePostPaidKafkaInstanceResponse {
     /// Starts a [`CreatePostPaidKafkaInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePostPaidKafkaInstanceResponseBuilder {
         CreatePostPaidKafkaInstanceResponseBuilder::default()
     }
@@ -2661,6 +2720,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreatePostPaidKafkaInstanceResponse {
     const NAME: &'static str = "CreatePostPaidKafkaInstanceResponse";
     const FIELDS: &'static [&'static str] = &["instance_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2699,6 +2759,7 @@ impl CreatePostPaidKafkaInstanceResponseBuilder {
         self
     }
     /// Returns the built [`CreatePostPaidKafkaInstanceResponse`].
+    #[inline]
     pub fn build(self) -> CreatePostPaidKafkaInstanceResponse {
         self.inner
     }
@@ -2736,6 +2797,7 @@ pub struct CreateSmartConnectTaskReq {
 }
 impl CreateSmartConnectTaskReq {
     /// Starts a [`CreateSmartConnectTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSmartConnectTaskReqBuilder {
         CreateSmartConnectTaskReqBuilder::default()
     }
@@ -2753,6 +2815,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSmartConnectTaskReq 
         "sink_type",
         "sink_task",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2906,6 +2969,7 @@ impl CreateSmartConnectTaskReqBuilder {
         self
     }
     /// Returns the built [`CreateSmartConnectTaskReq`].
+    #[inline]
     pub fn build(self) -> CreateSmartConnectTaskReq {
         self.inner
     }

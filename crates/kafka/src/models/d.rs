@@ -12,6 +12,7 @@ pub struct DeleteConnectorResponse {
 }
 impl DeleteConnectorResponse {
     /// Starts a [`DeleteConnectorResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteConnectorResponseBuilder {
         DeleteConnectorResponseBuilder::default()
     }
@@ -19,6 +20,7 @@ impl DeleteConnectorResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteConnectorResponse {
     const NAME: &'static str = "DeleteConnectorResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -57,6 +59,7 @@ impl DeleteConnectorResponseBuilder {
         self
     }
     /// Returns the built [`DeleteConnectorResponse`].
+    #[inline]
     pub fn build(self) -> DeleteConnectorResponse {
         self.inner
     }
@@ -71,6 +74,7 @@ pub struct DeleteConsumerGroupOffsetsRequestBody {
 }
 impl DeleteConsumerGroupOffsetsRequestBody {
     /// Starts a [`DeleteConsumerGroupOffsetsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteConsumerGroupOffsetsRequestBodyBuilder {
         DeleteConsumerGroupOffsetsRequestBodyBuilder::default()
     }
@@ -80,6 +84,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteConsumerGroupOffsetsRequestBody {
     const NAME: &'static str = "DeleteConsumerGroupOffsetsRequestBody";
     const FIELDS: &'static [&'static str] = &["topics"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -125,6 +130,7 @@ impl DeleteConsumerGroupOffsetsRequestBodyBuilder {
         self
     }
     /// Returns the built [`DeleteConsumerGroupOffsetsRequestBody`].
+    #[inline]
     pub fn build(self) -> DeleteConsumerGroupOffsetsRequestBody {
         self.inner
     }
@@ -140,16 +146,19 @@ pub struct DeleteConsumerGroupOffsetsResponse {
 }
 impl DeleteConsumerGroupOffsetsResponse {
     /// Starts a [`DeleteConsumerGroupOffsetsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteConsumerGroupOffsetsResponseBuilder {
         DeleteConsumerGroupOffsetsResponseBuilder::default()
     }
     /// The items of [`topics`](Self::topics), empty when absent.
+    #[inline]
     pub fn topics(&self) -> &[DeleteConsumerGroupOffsetsResponseEntity] {
         self.topics.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for DeleteConsumerGroupOffsetsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -161,6 +170,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteConsumerGroupOffsetsResponse {
     const NAME: &'static str = "DeleteConsumerGroupOffsetsResponse";
     const FIELDS: &'static [&'static str] = &["topics"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -216,6 +226,7 @@ impl DeleteConsumerGroupOffsetsResponseBuilder {
         self
     }
     /// Returns the built [`DeleteConsumerGroupOffsetsResponse`].
+    #[inline]
     pub fn build(self) -> DeleteConsumerGroupOffsetsResponse {
         self.inner
     }
@@ -241,12 +252,14 @@ pub struct DeleteConsumerGroupOffsetsResponseEntity {
 }
 impl DeleteConsumerGroupOffsetsResponseEntity {
     /// Starts a [`DeleteConsumerGroupOffsetsResponseEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteConsumerGroupOffsetsResponseEntityBuilder {
         DeleteConsumerGroupOffsetsResponseEntityBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for DeleteConsumerGroupOffsetsResponseEntity {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -259,6 +272,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteConsumerGroupOffsetsResponseEntity {
     const NAME: &'static str = "DeleteConsumerGroupOffsetsResponseEntity";
     const FIELDS: &'static [&'static str] = &["name", "success", "error_code"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -323,6 +337,7 @@ impl DeleteConsumerGroupOffsetsResponseEntityBuilder {
         self
     }
     /// Returns the built [`DeleteConsumerGroupOffsetsResponseEntity`].
+    #[inline]
     pub fn build(self) -> DeleteConsumerGroupOffsetsResponseEntity {
         self.inner
     }
@@ -337,6 +352,7 @@ pub struct DeleteKafkaMessageRequestBody {
 }
 impl DeleteKafkaMessageRequestBody {
     /// Starts a [`DeleteKafkaMessageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteKafkaMessageRequestBodyBuilder {
         DeleteKafkaMessageRequestBodyBuilder::default()
     }
@@ -345,6 +361,7 @@ impl DeleteKafkaMessageRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaMessageRequestBody {
     const NAME: &'static str = "DeleteKafkaMessageRequestBody";
     const FIELDS: &'static [&'static str] = &["partitions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -393,6 +410,7 @@ impl DeleteKafkaMessageRequestBodyBuilder {
         self
     }
     /// Returns the built [`DeleteKafkaMessageRequestBody`].
+    #[inline]
     pub fn build(self) -> DeleteKafkaMessageRequestBody {
         self.inner
     }
@@ -408,10 +426,12 @@ pub struct DeleteKafkaTopicMessagesResponse {
 }
 impl DeleteKafkaTopicMessagesResponse {
     /// Starts a [`DeleteKafkaTopicMessagesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteKafkaTopicMessagesResponseBuilder {
         DeleteKafkaTopicMessagesResponseBuilder::default()
     }
     /// The items of [`partitions`](Self::partitions), empty when absent.
+    #[inline]
     pub fn partitions(&self) -> &[PartitionResp] {
         self.partitions.as_deref().unwrap_or_default()
     }
@@ -419,6 +439,7 @@ impl DeleteKafkaTopicMessagesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaTopicMessagesResponse {
     const NAME: &'static str = "DeleteKafkaTopicMessagesResponse";
     const FIELDS: &'static [&'static str] = &["partitions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -466,6 +487,7 @@ impl DeleteKafkaTopicMessagesResponseBuilder {
         self
     }
     /// Returns the built [`DeleteKafkaTopicMessagesResponse`].
+    #[inline]
     pub fn build(self) -> DeleteKafkaTopicMessagesResponse {
         self.inner
     }
@@ -481,6 +503,7 @@ pub struct DeleteKafkaTopicQuotaResponse {
 }
 impl DeleteKafkaTopicQuotaResponse {
     /// Starts a [`DeleteKafkaTopicQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteKafkaTopicQuotaResponseBuilder {
         DeleteKafkaTopicQuotaResponseBuilder::default()
     }
@@ -488,6 +511,7 @@ impl DeleteKafkaTopicQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaTopicQuotaResponse {
     const NAME: &'static str = "DeleteKafkaTopicQuotaResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -526,6 +550,7 @@ impl DeleteKafkaTopicQuotaResponseBuilder {
         self
     }
     /// Returns the built [`DeleteKafkaTopicQuotaResponse`].
+    #[inline]
     pub fn build(self) -> DeleteKafkaTopicQuotaResponse {
         self.inner
     }
@@ -553,6 +578,7 @@ pub struct DeleteKafkaUserClientQuotaTaskReq {
 }
 impl DeleteKafkaUserClientQuotaTaskReq {
     /// Starts a [`DeleteKafkaUserClientQuotaTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteKafkaUserClientQuotaTaskReqBuilder {
         DeleteKafkaUserClientQuotaTaskReqBuilder::default()
     }
@@ -566,6 +592,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteKafkaUserClientQuota
         "user_default",
         "client_default",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -651,6 +678,7 @@ impl DeleteKafkaUserClientQuotaTaskReqBuilder {
         self
     }
     /// Returns the built [`DeleteKafkaUserClientQuotaTaskReq`].
+    #[inline]
     pub fn build(self) -> DeleteKafkaUserClientQuotaTaskReq {
         self.inner
     }
@@ -666,6 +694,7 @@ pub struct DeleteKafkaUserClientQuotaTaskResponse {
 }
 impl DeleteKafkaUserClientQuotaTaskResponse {
     /// Starts a [`DeleteKafkaUserClientQuotaTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteKafkaUserClientQuotaTaskResponseBuilder {
         DeleteKafkaUserClientQuotaTaskResponseBuilder::default()
     }
@@ -674,6 +703,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DeleteKafkaUserClientQuotaTaskResponse {
     const NAME: &'static str = "DeleteKafkaUserClientQuotaTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -712,6 +742,7 @@ impl DeleteKafkaUserClientQuotaTaskResponseBuilder {
         self
     }
     /// Returns the built [`DeleteKafkaUserClientQuotaTaskResponse`].
+    #[inline]
     pub fn build(self) -> DeleteKafkaUserClientQuotaTaskResponse {
         self.inner
     }
@@ -749,6 +780,7 @@ pub struct DescribeGroupsRespGroup {
 }
 impl DescribeGroupsRespGroup {
     /// Starts a [`DescribeGroupsRespGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DescribeGroupsRespGroupBuilder {
         DescribeGroupsRespGroupBuilder::default()
     }
@@ -763,6 +795,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DescribeGroupsRespGroup {
         "assignment_strategy",
         "group_desc",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -876,6 +909,7 @@ impl DescribeGroupsRespGroupBuilder {
         self
     }
     /// Returns the built [`DescribeGroupsRespGroup`].
+    #[inline]
     pub fn build(self) -> DescribeGroupsRespGroup {
         self.inner
     }
@@ -909,10 +943,12 @@ pub struct DiskusageEntity {
 }
 impl DiskusageEntity {
     /// Starts a [`DiskusageEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DiskusageEntityBuilder {
         DiskusageEntityBuilder::default()
     }
     /// The items of [`topic_list`](Self::topic_list), empty when absent.
+    #[inline]
     pub fn topic_list(&self) -> &[DiskusageTopicEntity] {
         self.topic_list.as_deref().unwrap_or_default()
     }
@@ -928,6 +964,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DiskusageEntity {
         "status",
         "topic_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1073,6 +1110,7 @@ impl DiskusageEntityBuilder {
         self
     }
     /// Returns the built [`DiskusageEntity`].
+    #[inline]
     pub fn build(self) -> DiskusageEntity {
         self.inner
     }
@@ -1097,6 +1135,7 @@ pub struct DiskusageTopicEntity {
 }
 impl DiskusageTopicEntity {
     /// Starts a [`DiskusageTopicEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DiskusageTopicEntityBuilder {
         DiskusageTopicEntityBuilder::default()
     }
@@ -1109,6 +1148,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DiskusageTopicEntity {
         "topic_partition",
         "percentage",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1191,6 +1231,7 @@ impl DiskusageTopicEntityBuilder {
         self
     }
     /// Returns the built [`DiskusageTopicEntity`].
+    #[inline]
     pub fn build(self) -> DiskusageTopicEntity {
         self.inner
     }

@@ -39,30 +39,37 @@ pub struct ExtendProductInfoEntity {
 }
 impl ExtendProductInfoEntity {
     /// Starts a [`ExtendProductInfoEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExtendProductInfoEntityBuilder {
         ExtendProductInfoEntityBuilder::default()
     }
     /// The items of [`arch_types`](Self::arch_types), empty when absent.
+    #[inline]
     pub fn arch_types(&self) -> &[String] {
         self.arch_types.as_deref().unwrap_or_default()
     }
     /// The items of [`charging_mode`](Self::charging_mode), empty when absent.
+    #[inline]
     pub fn charging_mode(&self) -> &[String] {
         self.charging_mode.as_deref().unwrap_or_default()
     }
     /// The items of [`ios`](Self::ios), empty when absent.
+    #[inline]
     pub fn ios(&self) -> &[ExtendProductIosEntity] {
         self.ios.as_deref().unwrap_or_default()
     }
     /// The items of [`support_features`](Self::support_features), empty when absent.
+    #[inline]
     pub fn support_features(&self) -> &[ExtendProductSupportFeaturesEntity] {
         self.support_features.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
@@ -81,6 +88,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtendProductInfoEntity {
         "available_zones",
         "unavailable_zones",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -319,6 +327,7 @@ impl ExtendProductInfoEntityBuilder {
         self
     }
     /// Returns the built [`ExtendProductInfoEntity`].
+    #[inline]
     pub fn build(self) -> ExtendProductInfoEntity {
         self.inner
     }
@@ -345,14 +354,17 @@ pub struct ExtendProductIosEntity {
 }
 impl ExtendProductIosEntity {
     /// Starts a [`ExtendProductIosEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExtendProductIosEntityBuilder {
         ExtendProductIosEntityBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
@@ -365,6 +377,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtendProductIosEntity {
         "type",
         "unavailable_zones",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -467,6 +480,7 @@ impl ExtendProductIosEntityBuilder {
         self
     }
     /// Returns the built [`ExtendProductIosEntity`].
+    #[inline]
     pub fn build(self) -> ExtendProductIosEntity {
         self.inner
     }
@@ -506,6 +520,7 @@ pub struct ExtendProductPropertiesEntity {
 }
 impl ExtendProductPropertiesEntity {
     /// Starts a [`ExtendProductPropertiesEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExtendProductPropertiesEntityBuilder {
         ExtendProductPropertiesEntityBuilder::default()
     }
@@ -523,6 +538,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtendProductPropertiesEnt
         "max_tps_per_broker",
         "product_alias",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -700,6 +716,7 @@ impl ExtendProductPropertiesEntityBuilder {
         self
     }
     /// Returns the built [`ExtendProductPropertiesEntity`].
+    #[inline]
     pub fn build(self) -> ExtendProductPropertiesEntity {
         self.inner
     }
@@ -718,6 +735,7 @@ pub struct ExtendProductSupportFeaturesEntity {
 }
 impl ExtendProductSupportFeaturesEntity {
     /// Starts a [`ExtendProductSupportFeaturesEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExtendProductSupportFeaturesEntityBuilder {
         ExtendProductSupportFeaturesEntityBuilder::default()
     }
@@ -726,6 +744,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ExtendProductSupportFeaturesEntity {
     const NAME: &'static str = "ExtendProductSupportFeaturesEntity";
     const FIELDS: &'static [&'static str] = &["name", "properties"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -783,6 +802,7 @@ impl ExtendProductSupportFeaturesEntityBuilder {
         self
     }
     /// Returns the built [`ExtendProductSupportFeaturesEntity`].
+    #[inline]
     pub fn build(self) -> ExtendProductSupportFeaturesEntity {
         self.inner
     }

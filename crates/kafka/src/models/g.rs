@@ -14,6 +14,7 @@ pub struct GroupCreateReq {
 }
 impl GroupCreateReq {
     /// Starts a [`GroupCreateReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GroupCreateReqBuilder {
         GroupCreateReqBuilder::default()
     }
@@ -22,6 +23,7 @@ impl GroupCreateReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupCreateReq {
     const NAME: &'static str = "GroupCreateReq";
     const FIELDS: &'static [&'static str] = &["group_name", "group_desc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -74,6 +76,7 @@ impl GroupCreateReqBuilder {
         self
     }
     /// Returns the built [`GroupCreateReq`].
+    #[inline]
     pub fn build(self) -> GroupCreateReq {
         self.inner
     }
@@ -111,6 +114,7 @@ pub struct GroupInfoSimple {
 }
 impl GroupInfoSimple {
     /// Starts a [`GroupInfoSimpleBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GroupInfoSimpleBuilder {
         GroupInfoSimpleBuilder::default()
     }
@@ -125,6 +129,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupInfoSimple {
         "group_desc",
         "lag",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -233,6 +238,7 @@ impl GroupInfoSimpleBuilder {
         self
     }
     /// Returns the built [`GroupInfoSimple`].
+    #[inline]
     pub fn build(self) -> GroupInfoSimple {
         self.inner
     }
@@ -251,6 +257,7 @@ pub struct GroupMemberEntity {
 }
 impl GroupMemberEntity {
     /// Starts a [`GroupMemberEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GroupMemberEntityBuilder {
         GroupMemberEntityBuilder::default()
     }
@@ -258,6 +265,7 @@ impl GroupMemberEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupMemberEntity {
     const NAME: &'static str = "GroupMemberEntity";
     const FIELDS: &'static [&'static str] = &["member_id", "client_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -309,6 +317,7 @@ impl GroupMemberEntityBuilder {
         self
     }
     /// Returns the built [`GroupMemberEntity`].
+    #[inline]
     pub fn build(self) -> GroupMemberEntity {
         self.inner
     }
@@ -348,6 +357,7 @@ pub struct GroupMessageOffsetsDetailEntity {
 }
 impl GroupMessageOffsetsDetailEntity {
     /// Starts a [`GroupMessageOffsetsDetailEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GroupMessageOffsetsDetailEntityBuilder {
         GroupMessageOffsetsDetailEntityBuilder::default()
     }
@@ -365,6 +375,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupMessageOffsetsDetailE
         "host",
         "client_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -522,6 +533,7 @@ impl GroupMessageOffsetsDetailEntityBuilder {
         self
     }
     /// Returns the built [`GroupMessageOffsetsDetailEntity`].
+    #[inline]
     pub fn build(self) -> GroupMessageOffsetsDetailEntity {
         self.inner
     }
@@ -543,6 +555,7 @@ pub struct GroupTopicEntity {
 }
 impl GroupTopicEntity {
     /// Starts a [`GroupTopicEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> GroupTopicEntityBuilder {
         GroupTopicEntityBuilder::default()
     }
@@ -550,6 +563,7 @@ impl GroupTopicEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for GroupTopicEntity {
     const NAME: &'static str = "GroupTopicEntity";
     const FIELDS: &'static [&'static str] = &["topic", "partitions", "lag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -614,6 +628,7 @@ impl GroupTopicEntityBuilder {
         self
     }
     /// Returns the built [`GroupTopicEntity`].
+    #[inline]
     pub fn build(self) -> GroupTopicEntity {
         self.inner
     }

@@ -27,6 +27,7 @@ pub struct InstanceConfig {
 }
 impl InstanceConfig {
     /// Starts a [`InstanceConfigBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceConfigBuilder {
         InstanceConfigBuilder::default()
     }
@@ -41,6 +42,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceConfig {
         "value",
         "value_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -151,6 +153,7 @@ impl InstanceConfigBuilder {
         self
     }
     /// Returns the built [`InstanceConfig`].
+    #[inline]
     pub fn build(self) -> InstanceConfig {
         self.inner
     }
@@ -204,6 +207,7 @@ pub struct InstanceRecycleInfo {
 }
 impl InstanceRecycleInfo {
     /// Starts a [`InstanceRecycleInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceRecycleInfoBuilder {
         InstanceRecycleInfoBuilder::default()
     }
@@ -222,6 +226,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceRecycleInfo {
         "error_message",
         "product_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -397,6 +402,7 @@ impl InstanceRecycleInfoBuilder {
         self
     }
     /// Returns the built [`InstanceRecycleInfo`].
+    #[inline]
     pub fn build(self) -> InstanceRecycleInfo {
         self.inner
     }
@@ -418,6 +424,7 @@ pub struct InstanceResumeResult {
 }
 impl InstanceResumeResult {
     /// Starts a [`InstanceResumeResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InstanceResumeResultBuilder {
         InstanceResumeResultBuilder::default()
     }
@@ -425,6 +432,7 @@ impl InstanceResumeResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InstanceResumeResult {
     const NAME: &'static str = "InstanceResumeResult";
     const FIELDS: &'static [&'static str] = &["instance_id", "job_id", "error_msg"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -489,6 +497,7 @@ impl InstanceResumeResultBuilder {
         self
     }
     /// Returns the built [`InstanceResumeResult`].
+    #[inline]
     pub fn build(self) -> InstanceResumeResult {
         self.inner
     }

@@ -24,11 +24,13 @@ pub struct KafkaDiagnosisCheckEntity {
 }
 impl KafkaDiagnosisCheckEntity {
     /// Starts a [`KafkaDiagnosisCheckEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KafkaDiagnosisCheckEntityBuilder {
         KafkaDiagnosisCheckEntityBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for KafkaDiagnosisCheckEntity {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -41,6 +43,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for KafkaDiagnosisCheckEnti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaDiagnosisCheckEntity {
     const NAME: &'static str = "KafkaDiagnosisCheckEntity";
     const FIELDS: &'static [&'static str] = &["name", "reason", "success"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -105,6 +108,7 @@ impl KafkaDiagnosisCheckEntityBuilder {
         self
     }
     /// Returns the built [`KafkaDiagnosisCheckEntity`].
+    #[inline]
     pub fn build(self) -> KafkaDiagnosisCheckEntity {
         self.inner
     }
@@ -125,12 +129,14 @@ pub struct KafkaMessageDiagnosisConclusionEntity {
 }
 impl KafkaMessageDiagnosisConclusionEntity {
     /// Starts a [`KafkaMessageDiagnosisConclusionEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KafkaMessageDiagnosisConclusionEntityBuilder {
         KafkaMessageDiagnosisConclusionEntityBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for KafkaMessageDiagnosisConclusionEntity {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -142,6 +148,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for KafkaMessageDiagnosisConclusionEntity {
     const NAME: &'static str = "KafkaMessageDiagnosisConclusionEntity";
     const FIELDS: &'static [&'static str] = &["id", "params"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -199,6 +206,7 @@ impl KafkaMessageDiagnosisConclusionEntityBuilder {
         self
     }
     /// Returns the built [`KafkaMessageDiagnosisConclusionEntity`].
+    #[inline]
     pub fn build(self) -> KafkaMessageDiagnosisConclusionEntity {
         self.inner
     }
@@ -231,16 +239,19 @@ pub struct KafkaMessageDiagnosisDimensionEntity {
 }
 impl KafkaMessageDiagnosisDimensionEntity {
     /// Starts a [`KafkaMessageDiagnosisDimensionEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KafkaMessageDiagnosisDimensionEntityBuilder {
         KafkaMessageDiagnosisDimensionEntityBuilder::default()
     }
     /// The items of [`diagnosis_item_list`](Self::diagnosis_item_list), empty when absent.
+    #[inline]
     pub fn diagnosis_item_list(&self) -> &[KafkaMessageDiagnosisItemEntity] {
         self.diagnosis_item_list.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for KafkaMessageDiagnosisDimensionEntity {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -260,6 +271,7 @@ for KafkaMessageDiagnosisDimensionEntity {
         "failed_num",
         "diagnosis_item_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -361,6 +373,7 @@ impl KafkaMessageDiagnosisDimensionEntityBuilder {
         self
     }
     /// Returns the built [`KafkaMessageDiagnosisDimensionEntity`].
+    #[inline]
     pub fn build(self) -> KafkaMessageDiagnosisDimensionEntity {
         self.inner
     }
@@ -398,32 +411,39 @@ pub struct KafkaMessageDiagnosisItemEntity {
 }
 impl KafkaMessageDiagnosisItemEntity {
     /// Starts a [`KafkaMessageDiagnosisItemEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KafkaMessageDiagnosisItemEntityBuilder {
         KafkaMessageDiagnosisItemEntityBuilder::default()
     }
     /// The items of [`cause_ids`](Self::cause_ids), empty when absent.
+    #[inline]
     pub fn cause_ids(&self) -> &[KafkaMessageDiagnosisConclusionEntity] {
         self.cause_ids.as_deref().unwrap_or_default()
     }
     /// The items of [`advice_ids`](Self::advice_ids), empty when absent.
+    #[inline]
     pub fn advice_ids(&self) -> &[KafkaMessageDiagnosisConclusionEntity] {
         self.advice_ids.as_deref().unwrap_or_default()
     }
     /// The items of [`partitions`](Self::partitions), empty when absent.
+    #[inline]
     pub fn partitions(&self) -> &[i64] {
         self.partitions.as_deref().unwrap_or_default()
     }
     /// The items of [`failed_partitions`](Self::failed_partitions), empty when absent.
+    #[inline]
     pub fn failed_partitions(&self) -> &[i64] {
         self.failed_partitions.as_deref().unwrap_or_default()
     }
     /// The items of [`broker_ids`](Self::broker_ids), empty when absent.
+    #[inline]
     pub fn broker_ids(&self) -> &[i64] {
         self.broker_ids.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for KafkaMessageDiagnosisItemEntity {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -445,6 +465,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaMessageDiagnosisItemE
         "failed_partitions",
         "broker_ids",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -623,6 +644,7 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
         self
     }
     /// Returns the built [`KafkaMessageDiagnosisItemEntity`].
+    #[inline]
     pub fn build(self) -> KafkaMessageDiagnosisItemEntity {
         self.inner
     }
@@ -669,12 +691,14 @@ pub struct KafkaMessageDiagnosisReportInfoEntity {
 }
 impl KafkaMessageDiagnosisReportInfoEntity {
     /// Starts a [`KafkaMessageDiagnosisReportInfoEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KafkaMessageDiagnosisReportInfoEntityBuilder {
         KafkaMessageDiagnosisReportInfoEntityBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for KafkaMessageDiagnosisReportInfoEntity {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -699,6 +723,7 @@ for KafkaMessageDiagnosisReportInfoEntity {
         "topic_name",
         "accumulated_partitions",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -826,6 +851,7 @@ impl KafkaMessageDiagnosisReportInfoEntityBuilder {
         self
     }
     /// Returns the built [`KafkaMessageDiagnosisReportInfoEntity`].
+    #[inline]
     pub fn build(self) -> KafkaMessageDiagnosisReportInfoEntity {
         self.inner
     }
@@ -867,10 +893,12 @@ pub struct KafkaTopicDetailEntity {
 }
 impl KafkaTopicDetailEntity {
     /// Starts a [`KafkaTopicDetailEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KafkaTopicDetailEntityBuilder {
         KafkaTopicDetailEntityBuilder::default()
     }
     /// The items of [`partitions`](Self::partitions), empty when absent.
+    #[inline]
     pub fn partitions(&self) -> &[KafkaTopicDetailEntityPartitions] {
         self.partitions.as_deref().unwrap_or_default()
     }
@@ -878,6 +906,7 @@ impl KafkaTopicDetailEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaTopicDetailEntity {
     const NAME: &'static str = "KafkaTopicDetailEntity";
     const FIELDS: &'static [&'static str] = &["topic", "create_time", "partitions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -957,6 +986,7 @@ impl KafkaTopicDetailEntityBuilder {
         self
     }
     /// Returns the built [`KafkaTopicDetailEntity`].
+    #[inline]
     pub fn build(self) -> KafkaTopicDetailEntity {
         self.inner
     }
@@ -978,10 +1008,12 @@ pub struct KafkaTopicDetailEntityPartitions {
 }
 impl KafkaTopicDetailEntityPartitions {
     /// Starts a [`KafkaTopicDetailEntityPartitionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KafkaTopicDetailEntityPartitionsBuilder {
         KafkaTopicDetailEntityPartitionsBuilder::default()
     }
     /// The items of [`replicas`](Self::replicas), empty when absent.
+    #[inline]
     pub fn replicas(&self) -> &[i64] {
         self.replicas.as_deref().unwrap_or_default()
     }
@@ -989,6 +1021,7 @@ impl KafkaTopicDetailEntityPartitions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaTopicDetailEntityPartitions {
     const NAME: &'static str = "KafkaTopicDetailEntityPartitions";
     const FIELDS: &'static [&'static str] = &["partition", "leader", "replicas"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1059,6 +1092,7 @@ impl KafkaTopicDetailEntityPartitionsBuilder {
         self
     }
     /// Returns the built [`KafkaTopicDetailEntityPartitions`].
+    #[inline]
     pub fn build(self) -> KafkaTopicDetailEntityPartitions {
         self.inner
     }
@@ -1086,6 +1120,7 @@ pub struct KafkaTopicPartitionResponsePartitions {
 }
 impl KafkaTopicPartitionResponsePartitions {
     /// Starts a [`KafkaTopicPartitionResponsePartitionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KafkaTopicPartitionResponsePartitionsBuilder {
         KafkaTopicPartitionResponsePartitionsBuilder::default()
     }
@@ -1100,6 +1135,7 @@ for KafkaTopicPartitionResponsePartitions {
         "message_count",
         "last_update_time",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1202,6 +1238,7 @@ impl KafkaTopicPartitionResponsePartitionsBuilder {
         self
     }
     /// Returns the built [`KafkaTopicPartitionResponsePartitions`].
+    #[inline]
     pub fn build(self) -> KafkaTopicPartitionResponsePartitions {
         self.inner
     }
@@ -1223,6 +1260,7 @@ pub struct KafkaTopicProducerResponseProducers {
 }
 impl KafkaTopicProducerResponseProducers {
     /// Starts a [`KafkaTopicProducerResponseProducersBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KafkaTopicProducerResponseProducersBuilder {
         KafkaTopicProducerResponseProducersBuilder::default()
     }
@@ -1235,6 +1273,7 @@ for KafkaTopicProducerResponseProducers {
         "broker_address",
         "join_time",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1309,6 +1348,7 @@ impl KafkaTopicProducerResponseProducersBuilder {
         self
     }
     /// Returns the built [`KafkaTopicProducerResponseProducers`].
+    #[inline]
     pub fn build(self) -> KafkaTopicProducerResponseProducers {
         self.inner
     }
@@ -1329,6 +1369,7 @@ pub struct KafkaTopicQuota {
 }
 impl KafkaTopicQuota {
     /// Starts a [`KafkaTopicQuotaBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> KafkaTopicQuotaBuilder {
         KafkaTopicQuotaBuilder::default()
     }
@@ -1340,6 +1381,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for KafkaTopicQuota {
         "producer_byte_rate",
         "consumer_byte_rate",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1414,6 +1456,7 @@ impl KafkaTopicQuotaBuilder {
         self
     }
     /// Returns the built [`KafkaTopicQuota`].
+    #[inline]
     pub fn build(self) -> KafkaTopicQuota {
         self.inner
     }

@@ -15,10 +15,12 @@ pub struct ListAvailableZonesResponse {
 }
 impl ListAvailableZonesResponse {
     /// Starts a [`ListAvailableZonesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAvailableZonesResponseBuilder {
         ListAvailableZonesResponseBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[AvailableZonesResp] {
         self.available_zones.as_deref().unwrap_or_default()
     }
@@ -26,6 +28,7 @@ impl ListAvailableZonesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAvailableZonesResponse {
     const NAME: &'static str = "ListAvailableZonesResponse";
     const FIELDS: &'static [&'static str] = &["region_id", "available_zones"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -91,6 +94,7 @@ impl ListAvailableZonesResponseBuilder {
         self
     }
     /// Returns the built [`ListAvailableZonesResponse`].
+    #[inline]
     pub fn build(self) -> ListAvailableZonesResponse {
         self.inner
     }
@@ -128,6 +132,7 @@ pub struct ListBackgroundTasksRespTasks {
 }
 impl ListBackgroundTasksRespTasks {
     /// Starts a [`ListBackgroundTasksRespTasksBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBackgroundTasksRespTasksBuilder {
         ListBackgroundTasksRespTasksBuilder::default()
     }
@@ -144,6 +149,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTasksRespTas
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -273,6 +279,7 @@ impl ListBackgroundTasksRespTasksBuilder {
         self
     }
     /// Returns the built [`ListBackgroundTasksRespTasks`].
+    #[inline]
     pub fn build(self) -> ListBackgroundTasksRespTasks {
         self.inner
     }
@@ -291,10 +298,12 @@ pub struct ListBackgroundTasksResponse {
 }
 impl ListBackgroundTasksResponse {
     /// Starts a [`ListBackgroundTasksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListBackgroundTasksResponseBuilder {
         ListBackgroundTasksResponseBuilder::default()
     }
     /// The items of [`tasks`](Self::tasks), empty when absent.
+    #[inline]
     pub fn tasks(&self) -> &[ListBackgroundTasksRespTasks] {
         self.tasks.as_deref().unwrap_or_default()
     }
@@ -302,6 +311,7 @@ impl ListBackgroundTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListBackgroundTasksResponse {
     const NAME: &'static str = "ListBackgroundTasksResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -365,6 +375,7 @@ impl ListBackgroundTasksResponseBuilder {
         self
     }
     /// Returns the built [`ListBackgroundTasksResponse`].
+    #[inline]
     pub fn build(self) -> ListBackgroundTasksResponse {
         self.inner
     }
@@ -391,6 +402,7 @@ pub struct ListConfigFeatures {
 }
 impl ListConfigFeatures {
     /// Starts a [`ListConfigFeaturesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListConfigFeaturesBuilder {
         ListConfigFeaturesBuilder::default()
     }
@@ -398,6 +410,7 @@ impl ListConfigFeatures {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigFeatures {
     const NAME: &'static str = "ListConfigFeatures";
     const FIELDS: &'static [&'static str] = &["featureId", "status", "description"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -462,6 +475,7 @@ impl ListConfigFeaturesBuilder {
         self
     }
     /// Returns the built [`ListConfigFeatures`].
+    #[inline]
     pub fn build(self) -> ListConfigFeatures {
         self.inner
     }
@@ -485,10 +499,12 @@ pub struct ListConfigFeaturesResponse {
 }
 impl ListConfigFeaturesResponse {
     /// Starts a [`ListConfigFeaturesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListConfigFeaturesResponseBuilder {
         ListConfigFeaturesResponseBuilder::default()
     }
     /// The items of [`features`](Self::features), empty when absent.
+    #[inline]
     pub fn features(&self) -> &[ListConfigFeatures] {
         self.features.as_deref().unwrap_or_default()
     }
@@ -496,6 +512,7 @@ impl ListConfigFeaturesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConfigFeaturesResponse {
     const NAME: &'static str = "ListConfigFeaturesResponse";
     const FIELDS: &'static [&'static str] = &["features", "totalRecord"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -558,6 +575,7 @@ impl ListConfigFeaturesResponseBuilder {
         self
     }
     /// Returns the built [`ListConfigFeaturesResponse`].
+    #[inline]
     pub fn build(self) -> ListConfigFeaturesResponse {
         self.inner
     }
@@ -582,10 +600,12 @@ pub struct ListConnectorTasksResponse {
 }
 impl ListConnectorTasksResponse {
     /// Starts a [`ListConnectorTasksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListConnectorTasksResponseBuilder {
         ListConnectorTasksResponseBuilder::default()
     }
     /// The items of [`tasks`](Self::tasks), empty when absent.
+    #[inline]
     pub fn tasks(&self) -> &[SmartConnectTaskEntity] {
         self.tasks.as_deref().unwrap_or_default()
     }
@@ -598,6 +618,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListConnectorTasksResponse
         "max_tasks",
         "quota_tasks",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -686,6 +707,7 @@ impl ListConnectorTasksResponseBuilder {
         self
     }
     /// Returns the built [`ListConnectorTasksResponse`].
+    #[inline]
     pub fn build(self) -> ListConnectorTasksResponse {
         self.inner
     }
@@ -712,14 +734,17 @@ pub struct ListEngineIosEntity {
 }
 impl ListEngineIosEntity {
     /// Starts a [`ListEngineIosEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEngineIosEntityBuilder {
         ListEngineIosEntityBuilder::default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    #[inline]
     pub fn unavailable_zones(&self) -> &[String] {
         self.unavailable_zones.as_deref().unwrap_or_default()
     }
@@ -732,6 +757,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineIosEntity {
         "available_zones",
         "unavailable_zones",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -834,6 +860,7 @@ impl ListEngineIosEntityBuilder {
         self
     }
     /// Returns the built [`ListEngineIosEntity`].
+    #[inline]
     pub fn build(self) -> ListEngineIosEntity {
         self.inner
     }
@@ -873,22 +900,27 @@ pub struct ListEngineProductsEntity {
 }
 impl ListEngineProductsEntity {
     /// Starts a [`ListEngineProductsEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEngineProductsEntityBuilder {
         ListEngineProductsEntityBuilder::default()
     }
     /// The items of [`arch_types`](Self::arch_types), empty when absent.
+    #[inline]
     pub fn arch_types(&self) -> &[String] {
         self.arch_types.as_deref().unwrap_or_default()
     }
     /// The items of [`charging_mode`](Self::charging_mode), empty when absent.
+    #[inline]
     pub fn charging_mode(&self) -> &[String] {
         self.charging_mode.as_deref().unwrap_or_default()
     }
     /// The items of [`ios`](Self::ios), empty when absent.
+    #[inline]
     pub fn ios(&self) -> &[ListEngineIosEntity] {
         self.ios.as_deref().unwrap_or_default()
     }
     /// The items of [`support_features`](Self::support_features), empty when absent.
+    #[inline]
     pub fn support_features(&self) -> &[ListEngineSupportFeaturesEntity] {
         self.support_features.as_deref().unwrap_or_default()
     }
@@ -906,6 +938,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineProductsEntity {
         "support_features",
         "properties",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1102,6 +1135,7 @@ impl ListEngineProductsEntityBuilder {
         self
     }
     /// Returns the built [`ListEngineProductsEntity`].
+    #[inline]
     pub fn build(self) -> ListEngineProductsEntity {
         self.inner
     }
@@ -1123,14 +1157,17 @@ pub struct ListEngineProductsResponse {
 }
 impl ListEngineProductsResponse {
     /// Starts a [`ListEngineProductsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEngineProductsResponseBuilder {
         ListEngineProductsResponseBuilder::default()
     }
     /// The items of [`versions`](Self::versions), empty when absent.
+    #[inline]
     pub fn versions(&self) -> &[String] {
         self.versions.as_deref().unwrap_or_default()
     }
     /// The items of [`products`](Self::products), empty when absent.
+    #[inline]
     pub fn products(&self) -> &[ListEngineProductsEntity] {
         self.products.as_deref().unwrap_or_default()
     }
@@ -1138,6 +1175,7 @@ impl ListEngineProductsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineProductsResponse {
     const NAME: &'static str = "ListEngineProductsResponse";
     const FIELDS: &'static [&'static str] = &["engine", "versions", "products"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1220,6 +1258,7 @@ impl ListEngineProductsResponseBuilder {
         self
     }
     /// Returns the built [`ListEngineProductsResponse`].
+    #[inline]
     pub fn build(self) -> ListEngineProductsResponse {
         self.inner
     }
@@ -1262,6 +1301,7 @@ pub struct ListEnginePropertiesEntity {
 }
 impl ListEnginePropertiesEntity {
     /// Starts a [`ListEnginePropertiesEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEnginePropertiesEntityBuilder {
         ListEnginePropertiesEntityBuilder::default()
     }
@@ -1280,6 +1320,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEnginePropertiesEntity
         "engine_versions",
         "product_alias",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1475,6 +1516,7 @@ impl ListEnginePropertiesEntityBuilder {
         self
     }
     /// Returns the built [`ListEnginePropertiesEntity`].
+    #[inline]
     pub fn build(self) -> ListEnginePropertiesEntity {
         self.inner
     }
@@ -1493,6 +1535,7 @@ pub struct ListEngineSupportFeaturesEntity {
 }
 impl ListEngineSupportFeaturesEntity {
     /// Starts a [`ListEngineSupportFeaturesEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEngineSupportFeaturesEntityBuilder {
         ListEngineSupportFeaturesEntityBuilder::default()
     }
@@ -1500,6 +1543,7 @@ impl ListEngineSupportFeaturesEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListEngineSupportFeaturesEntity {
     const NAME: &'static str = "ListEngineSupportFeaturesEntity";
     const FIELDS: &'static [&'static str] = &["name", "properties"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1557,6 +1601,7 @@ impl ListEngineSupportFeaturesEntityBuilder {
         self
     }
     /// Returns the built [`ListEngineSupportFeaturesEntity`].
+    #[inline]
     pub fn build(self) -> ListEngineSupportFeaturesEntity {
         self.inner
     }
@@ -1581,6 +1626,7 @@ pub struct ListEngineSupportFeaturesPropertiesEntity {
 }
 impl ListEngineSupportFeaturesPropertiesEntity {
     /// Starts a [`ListEngineSupportFeaturesPropertiesEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListEngineSupportFeaturesPropertiesEntityBuilder {
         ListEngineSupportFeaturesPropertiesEntityBuilder::default()
     }
@@ -1594,6 +1640,7 @@ for ListEngineSupportFeaturesPropertiesEntity {
         "max_node",
         "min_node",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1671,6 +1718,7 @@ impl ListEngineSupportFeaturesPropertiesEntityBuilder {
         self
     }
     /// Returns the built [`ListEngineSupportFeaturesPropertiesEntity`].
+    #[inline]
     pub fn build(self) -> ListEngineSupportFeaturesPropertiesEntity {
         self.inner
     }
@@ -1689,10 +1737,12 @@ pub struct ListInstanceConsumerGroupMembersResponse {
 }
 impl ListInstanceConsumerGroupMembersResponse {
     /// Starts a [`ListInstanceConsumerGroupMembersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListInstanceConsumerGroupMembersResponseBuilder {
         ListInstanceConsumerGroupMembersResponseBuilder::default()
     }
     /// The items of [`members`](Self::members), empty when absent.
+    #[inline]
     pub fn members(&self) -> &[GroupMemberEntity] {
         self.members.as_deref().unwrap_or_default()
     }
@@ -1701,6 +1751,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListInstanceConsumerGroupMembersResponse {
     const NAME: &'static str = "ListInstanceConsumerGroupMembersResponse";
     const FIELDS: &'static [&'static str] = &["members", "total"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1761,6 +1812,7 @@ impl ListInstanceConsumerGroupMembersResponseBuilder {
         self
     }
     /// Returns the built [`ListInstanceConsumerGroupMembersResponse`].
+    #[inline]
     pub fn build(self) -> ListInstanceConsumerGroupMembersResponse {
         self.inner
     }
@@ -1779,10 +1831,12 @@ pub struct ListInstanceConsumerGroupMessageOffsetResponse {
 }
 impl ListInstanceConsumerGroupMessageOffsetResponse {
     /// Starts a [`ListInstanceConsumerGroupMessageOffsetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListInstanceConsumerGroupMessageOffsetResponseBuilder {
         ListInstanceConsumerGroupMessageOffsetResponseBuilder::default()
     }
     /// The items of [`group_message_offsets`](Self::group_message_offsets), empty when absent.
+    #[inline]
     pub fn group_message_offsets(&self) -> &[GroupMessageOffsetsDetailEntity] {
         self.group_message_offsets.as_deref().unwrap_or_default()
     }
@@ -1791,6 +1845,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListInstanceConsumerGroupMessageOffsetResponse {
     const NAME: &'static str = "ListInstanceConsumerGroupMessageOffsetResponse";
     const FIELDS: &'static [&'static str] = &["group_message_offsets", "total"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1864,6 +1919,7 @@ impl ListInstanceConsumerGroupMessageOffsetResponseBuilder {
         self
     }
     /// Returns the built [`ListInstanceConsumerGroupMessageOffsetResponse`].
+    #[inline]
     pub fn build(self) -> ListInstanceConsumerGroupMessageOffsetResponse {
         self.inner
     }
@@ -1879,6 +1935,7 @@ pub struct ListInstanceConsumerGroupResponse {
 }
 impl ListInstanceConsumerGroupResponse {
     /// Starts a [`ListInstanceConsumerGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListInstanceConsumerGroupResponseBuilder {
         ListInstanceConsumerGroupResponseBuilder::default()
     }
@@ -1886,6 +1943,7 @@ impl ListInstanceConsumerGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstanceConsumerGroupResponse {
     const NAME: &'static str = "ListInstanceConsumerGroupResponse";
     const FIELDS: &'static [&'static str] = &["group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1924,6 +1982,7 @@ impl ListInstanceConsumerGroupResponseBuilder {
         self
     }
     /// Returns the built [`ListInstanceConsumerGroupResponse`].
+    #[inline]
     pub fn build(self) -> ListInstanceConsumerGroupResponse {
         self.inner
     }
@@ -1942,10 +2001,12 @@ pub struct ListInstanceConsumerGroupTopicsResponse {
 }
 impl ListInstanceConsumerGroupTopicsResponse {
     /// Starts a [`ListInstanceConsumerGroupTopicsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListInstanceConsumerGroupTopicsResponseBuilder {
         ListInstanceConsumerGroupTopicsResponseBuilder::default()
     }
     /// The items of [`topics`](Self::topics), empty when absent.
+    #[inline]
     pub fn topics(&self) -> &[GroupTopicEntity] {
         self.topics.as_deref().unwrap_or_default()
     }
@@ -1954,6 +2015,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListInstanceConsumerGroupTopicsResponse {
     const NAME: &'static str = "ListInstanceConsumerGroupTopicsResponse";
     const FIELDS: &'static [&'static str] = &["topics", "total"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2014,6 +2076,7 @@ impl ListInstanceConsumerGroupTopicsResponseBuilder {
         self
     }
     /// Returns the built [`ListInstanceConsumerGroupTopicsResponse`].
+    #[inline]
     pub fn build(self) -> ListInstanceConsumerGroupTopicsResponse {
         self.inner
     }
@@ -2032,10 +2095,12 @@ pub struct ListInstanceConsumerGroupsResponse {
 }
 impl ListInstanceConsumerGroupsResponse {
     /// Starts a [`ListInstanceConsumerGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListInstanceConsumerGroupsResponseBuilder {
         ListInstanceConsumerGroupsResponseBuilder::default()
     }
     /// The items of [`groups`](Self::groups), empty when absent.
+    #[inline]
     pub fn groups(&self) -> &[GroupInfoSimple] {
         self.groups.as_deref().unwrap_or_default()
     }
@@ -2044,6 +2109,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListInstanceConsumerGroupsResponse {
     const NAME: &'static str = "ListInstanceConsumerGroupsResponse";
     const FIELDS: &'static [&'static str] = &["groups", "total"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2104,6 +2170,7 @@ impl ListInstanceConsumerGroupsResponseBuilder {
         self
     }
     /// Returns the built [`ListInstanceConsumerGroupsResponse`].
+    #[inline]
     pub fn build(self) -> ListInstanceConsumerGroupsResponse {
         self.inner
     }
@@ -2134,10 +2201,12 @@ pub struct ListInstanceTopicsResponse {
 }
 impl ListInstanceTopicsResponse {
     /// Starts a [`ListInstanceTopicsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListInstanceTopicsResponseBuilder {
         ListInstanceTopicsResponseBuilder::default()
     }
     /// The items of [`topics`](Self::topics), empty when absent.
+    #[inline]
     pub fn topics(&self) -> &[TopicEntity] {
         self.topics.as_deref().unwrap_or_default()
     }
@@ -2152,6 +2221,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstanceTopicsResponse
         "topic_max_partitions",
         "topics",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2279,6 +2349,7 @@ impl ListInstanceTopicsResponseBuilder {
         self
     }
     /// Returns the built [`ListInstanceTopicsResponse`].
+    #[inline]
     pub fn build(self) -> ListInstanceTopicsResponse {
         self.inner
     }
@@ -2328,10 +2399,12 @@ pub struct ListInstancesResponse {
 }
 impl ListInstancesResponse {
     /// Starts a [`ListInstancesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListInstancesResponseBuilder {
         ListInstancesResponseBuilder::default()
     }
     /// The items of [`instances`](Self::instances), empty when absent.
+    #[inline]
     pub fn instances(&self) -> &[ShowInstanceResp] {
         self.instances.as_deref().unwrap_or_default()
     }
@@ -2339,6 +2412,7 @@ impl ListInstancesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListInstancesResponse {
     const NAME: &'static str = "ListInstancesResponse";
     const FIELDS: &'static [&'static str] = &["instances", "instance_num"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2401,6 +2475,7 @@ impl ListInstancesResponseBuilder {
         self
     }
     /// Returns the built [`ListInstancesResponse`].
+    #[inline]
     pub fn build(self) -> ListInstancesResponse {
         self.inner
     }
@@ -2456,16 +2531,19 @@ pub struct ListMessageDiagnosisReportsResponse {
 }
 impl ListMessageDiagnosisReportsResponse {
     /// Starts a [`ListMessageDiagnosisReportsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListMessageDiagnosisReportsResponseBuilder {
         ListMessageDiagnosisReportsResponseBuilder::default()
     }
     /// The items of [`report_list`](Self::report_list), empty when absent.
+    #[inline]
     pub fn report_list(&self) -> &[KafkaMessageDiagnosisReportInfoEntity] {
         self.report_list.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListMessageDiagnosisReportsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2477,6 +2555,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListMessageDiagnosisReportsResponse {
     const NAME: &'static str = "ListMessageDiagnosisReportsResponse";
     const FIELDS: &'static [&'static str] = &["report_list", "total_num"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2543,6 +2622,7 @@ impl ListMessageDiagnosisReportsResponseBuilder {
         self
     }
     /// Returns the built [`ListMessageDiagnosisReportsResponse`].
+    #[inline]
     pub fn build(self) -> ListMessageDiagnosisReportsResponse {
         self.inner
     }
@@ -2561,10 +2641,12 @@ pub struct ListScheduledTasksResponse {
 }
 impl ListScheduledTasksResponse {
     /// Starts a [`ListScheduledTasksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListScheduledTasksResponseBuilder {
         ListScheduledTasksResponseBuilder::default()
     }
     /// The items of [`jobs`](Self::jobs), empty when absent.
+    #[inline]
     pub fn jobs(&self) -> &[ScheduledTaskEntity] {
         self.jobs.as_deref().unwrap_or_default()
     }
@@ -2572,6 +2654,7 @@ impl ListScheduledTasksResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListScheduledTasksResponse {
     const NAME: &'static str = "ListScheduledTasksResponse";
     const FIELDS: &'static [&'static str] = &["job_count", "jobs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2632,6 +2715,7 @@ impl ListScheduledTasksResponseBuilder {
         self
     }
     /// Returns the built [`ListScheduledTasksResponse`].
+    #[inline]
     pub fn build(self) -> ListScheduledTasksResponse {
         self.inner
     }
@@ -2650,10 +2734,12 @@ pub struct ListTopicPartitionsResponse {
 }
 impl ListTopicPartitionsResponse {
     /// Starts a [`ListTopicPartitionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTopicPartitionsResponseBuilder {
         ListTopicPartitionsResponseBuilder::default()
     }
     /// The items of [`partitions`](Self::partitions), empty when absent.
+    #[inline]
     pub fn partitions(&self) -> &[KafkaTopicPartitionResponsePartitions] {
         self.partitions.as_deref().unwrap_or_default()
     }
@@ -2661,6 +2747,7 @@ impl ListTopicPartitionsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTopicPartitionsResponse {
     const NAME: &'static str = "ListTopicPartitionsResponse";
     const FIELDS: &'static [&'static str] = &["total", "partitions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2727,6 +2814,7 @@ impl ListTopicPartitionsResponseBuilder {
         self
     }
     /// Returns the built [`ListTopicPartitionsResponse`].
+    #[inline]
     pub fn build(self) -> ListTopicPartitionsResponse {
         self.inner
     }
@@ -2745,10 +2833,12 @@ pub struct ListTopicProducersResponse {
 }
 impl ListTopicProducersResponse {
     /// Starts a [`ListTopicProducersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTopicProducersResponseBuilder {
         ListTopicProducersResponseBuilder::default()
     }
     /// The items of [`producers`](Self::producers), empty when absent.
+    #[inline]
     pub fn producers(&self) -> &[KafkaTopicProducerResponseProducers] {
         self.producers.as_deref().unwrap_or_default()
     }
@@ -2756,6 +2846,7 @@ impl ListTopicProducersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTopicProducersResponse {
     const NAME: &'static str = "ListTopicProducersResponse";
     const FIELDS: &'static [&'static str] = &["total", "producers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2822,6 +2913,7 @@ impl ListTopicProducersResponseBuilder {
         self
     }
     /// Returns the built [`ListTopicProducersResponse`].
+    #[inline]
     pub fn build(self) -> ListTopicProducersResponse {
         self.inner
     }

@@ -21,6 +21,7 @@ pub struct MaintainWindowsEntity {
 }
 impl MaintainWindowsEntity {
     /// Starts a [`MaintainWindowsEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MaintainWindowsEntityBuilder {
         MaintainWindowsEntityBuilder::default()
     }
@@ -28,6 +29,7 @@ impl MaintainWindowsEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MaintainWindowsEntity {
     const NAME: &'static str = "MaintainWindowsEntity";
     const FIELDS: &'static [&'static str] = &["default", "end", "begin", "seq"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -105,6 +107,7 @@ impl MaintainWindowsEntityBuilder {
         self
     }
     /// Returns the built [`MaintainWindowsEntity`].
+    #[inline]
     pub fn build(self) -> MaintainWindowsEntity {
         self.inner
     }
@@ -151,6 +154,7 @@ pub struct MessagesEntity {
 }
 impl MessagesEntity {
     /// Starts a [`MessagesEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MessagesEntityBuilder {
         MessagesEntityBuilder::default()
     }
@@ -170,6 +174,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for MessagesEntity {
         "app_id",
         "tag",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -345,6 +350,7 @@ impl MessagesEntityBuilder {
         self
     }
     /// Returns the built [`MessagesEntity`].
+    #[inline]
     pub fn build(self) -> MessagesEntity {
         self.inner
     }
@@ -388,6 +394,7 @@ pub struct ModifyConnectorTaskResponse {
 }
 impl ModifyConnectorTaskResponse {
     /// Starts a [`ModifyConnectorTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyConnectorTaskResponseBuilder {
         ModifyConnectorTaskResponseBuilder::default()
     }
@@ -406,6 +413,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyConnectorTaskRespons
         "status",
         "create_time",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -575,6 +583,7 @@ impl ModifyConnectorTaskResponseBuilder {
         self
     }
     /// Returns the built [`ModifyConnectorTaskResponse`].
+    #[inline]
     pub fn build(self) -> ModifyConnectorTaskResponse {
         self.inner
     }
@@ -593,6 +602,7 @@ pub struct ModifyInstanceConfig {
 }
 impl ModifyInstanceConfig {
     /// Starts a [`ModifyInstanceConfigBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyInstanceConfigBuilder {
         ModifyInstanceConfigBuilder::default()
     }
@@ -601,6 +611,7 @@ impl ModifyInstanceConfig {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceConfig {
     const NAME: &'static str = "ModifyInstanceConfig";
     const FIELDS: &'static [&'static str] = &["name", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -653,6 +664,7 @@ impl ModifyInstanceConfigBuilder {
         self
     }
     /// Returns the built [`ModifyInstanceConfig`].
+    #[inline]
     pub fn build(self) -> ModifyInstanceConfig {
         self.inner
     }
@@ -667,6 +679,7 @@ pub struct ModifyInstanceConfigsReq {
 }
 impl ModifyInstanceConfigsReq {
     /// Starts a [`ModifyInstanceConfigsReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyInstanceConfigsReqBuilder {
         ModifyInstanceConfigsReqBuilder::default()
     }
@@ -675,6 +688,7 @@ impl ModifyInstanceConfigsReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceConfigsReq {
     const NAME: &'static str = "ModifyInstanceConfigsReq";
     const FIELDS: &'static [&'static str] = &["kafka_configs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -726,6 +740,7 @@ impl ModifyInstanceConfigsReqBuilder {
         self
     }
     /// Returns the built [`ModifyInstanceConfigsReq`].
+    #[inline]
     pub fn build(self) -> ModifyInstanceConfigsReq {
         self.inner
     }
@@ -747,6 +762,7 @@ pub struct ModifyInstanceConfigsResponse {
 }
 impl ModifyInstanceConfigsResponse {
     /// Starts a [`ModifyInstanceConfigsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyInstanceConfigsResponseBuilder {
         ModifyInstanceConfigsResponseBuilder::default()
     }
@@ -758,6 +774,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyInstanceConfigsRespo
         "dynamic_config",
         "static_config",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -832,6 +849,7 @@ impl ModifyInstanceConfigsResponseBuilder {
         self
     }
     /// Returns the built [`ModifyInstanceConfigsResponse`].
+    #[inline]
     pub fn build(self) -> ModifyInstanceConfigsResponse {
         self.inner
     }
@@ -853,6 +871,7 @@ pub struct ModifyKafkaPublicIpAccessSwitchReq {
 }
 impl ModifyKafkaPublicIpAccessSwitchReq {
     /// Starts a [`ModifyKafkaPublicIpAccessSwitchReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyKafkaPublicIpAccessSwitchReqBuilder {
         ModifyKafkaPublicIpAccessSwitchReqBuilder::default()
     }
@@ -866,6 +885,7 @@ for ModifyKafkaPublicIpAccessSwitchReq {
         "public_boundwidth",
         "publicip_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -936,6 +956,7 @@ impl ModifyKafkaPublicIpAccessSwitchReqBuilder {
         self
     }
     /// Returns the built [`ModifyKafkaPublicIpAccessSwitchReq`].
+    #[inline]
     pub fn build(self) -> ModifyKafkaPublicIpAccessSwitchReq {
         self.inner
     }
@@ -951,6 +972,7 @@ pub struct ModifyKafkaTopicQuotaResponse {
 }
 impl ModifyKafkaTopicQuotaResponse {
     /// Starts a [`ModifyKafkaTopicQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyKafkaTopicQuotaResponseBuilder {
         ModifyKafkaTopicQuotaResponseBuilder::default()
     }
@@ -958,6 +980,7 @@ impl ModifyKafkaTopicQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyKafkaTopicQuotaResponse {
     const NAME: &'static str = "ModifyKafkaTopicQuotaResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -996,6 +1019,7 @@ impl ModifyKafkaTopicQuotaResponseBuilder {
         self
     }
     /// Returns the built [`ModifyKafkaTopicQuotaResponse`].
+    #[inline]
     pub fn build(self) -> ModifyKafkaTopicQuotaResponse {
         self.inner
     }
@@ -1013,6 +1037,7 @@ pub struct ModifyRecyclePolicyReq {
 }
 impl ModifyRecyclePolicyReq {
     /// Starts a [`ModifyRecyclePolicyReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyRecyclePolicyReqBuilder {
         ModifyRecyclePolicyReqBuilder::default()
     }
@@ -1021,6 +1046,7 @@ impl ModifyRecyclePolicyReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyReq {
     const NAME: &'static str = "ModifyRecyclePolicyReq";
     const FIELDS: &'static [&'static str] = &["retention_days", "default_use_recycle"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1083,6 +1109,7 @@ impl ModifyRecyclePolicyReqBuilder {
         self
     }
     /// Returns the built [`ModifyRecyclePolicyReq`].
+    #[inline]
     pub fn build(self) -> ModifyRecyclePolicyReq {
         self.inner
     }
@@ -1104,10 +1131,12 @@ pub struct ModifyRecyclePolicyResponse {
 }
 impl ModifyRecyclePolicyResponse {
     /// Starts a [`ModifyRecyclePolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModifyRecyclePolicyResponseBuilder {
         ModifyRecyclePolicyResponseBuilder::default()
     }
     /// The items of [`recycle_instances`](Self::recycle_instances), empty when absent.
+    #[inline]
     pub fn recycle_instances(&self) -> &[InstanceRecycleInfo] {
         self.recycle_instances.as_deref().unwrap_or_default()
     }
@@ -1119,6 +1148,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModifyRecyclePolicyRespons
         "default_use_recycle",
         "recycle_instances",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1213,6 +1243,7 @@ impl ModifyRecyclePolicyResponseBuilder {
         self
     }
     /// Returns the built [`ModifyRecyclePolicyResponse`].
+    #[inline]
     pub fn build(self) -> ModifyRecyclePolicyResponse {
         self.inner
     }

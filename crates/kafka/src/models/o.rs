@@ -97,6 +97,7 @@ pub struct ObsBucketEntity {
 }
 impl ObsBucketEntity {
     /// Starts a [`ObsBucketEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ObsBucketEntityBuilder {
         ObsBucketEntityBuilder::default()
     }
@@ -119,6 +120,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ObsBucketEntity {
         "bucketType",
         "requestId",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -343,6 +345,7 @@ impl ObsBucketEntityBuilder {
         self
     }
     /// Returns the built [`ObsBucketEntity`].
+    #[inline]
     pub fn build(self) -> ObsBucketEntity {
         self.inner
     }

@@ -14,6 +14,7 @@ pub struct PartitionOffsetEntity {
 }
 impl PartitionOffsetEntity {
     /// Starts a [`PartitionOffsetEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PartitionOffsetEntityBuilder {
         PartitionOffsetEntityBuilder::default()
     }
@@ -22,6 +23,7 @@ impl PartitionOffsetEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionOffsetEntity {
     const NAME: &'static str = "PartitionOffsetEntity";
     const FIELDS: &'static [&'static str] = &["partition", "offset"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -74,6 +76,7 @@ impl PartitionOffsetEntityBuilder {
         self
     }
     /// Returns the built [`PartitionOffsetEntity`].
+    #[inline]
     pub fn build(self) -> PartitionOffsetEntity {
         self.inner
     }
@@ -101,11 +104,13 @@ pub struct PartitionReassignEntity {
 }
 impl PartitionReassignEntity {
     /// Starts a [`PartitionReassignEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PartitionReassignEntityBuilder {
         PartitionReassignEntityBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PartitionReassignEntity {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -122,6 +127,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionReassignEntity {
         "replication_factor",
         "assignment",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -220,6 +226,7 @@ impl PartitionReassignEntityBuilder {
         self
     }
     /// Returns the built [`PartitionReassignEntity`].
+    #[inline]
     pub fn build(self) -> PartitionReassignEntity {
         self.inner
     }
@@ -251,11 +258,13 @@ pub struct PartitionReassignRequest {
 }
 impl PartitionReassignRequest {
     /// Starts a [`PartitionReassignRequestBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PartitionReassignRequestBuilder {
         PartitionReassignRequestBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PartitionReassignRequest {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -273,6 +282,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionReassignRequest {
         "execute_at",
         "time_estimate",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -384,6 +394,7 @@ impl PartitionReassignRequestBuilder {
         self
     }
     /// Returns the built [`PartitionReassignRequest`].
+    #[inline]
     pub fn build(self) -> PartitionReassignRequest {
         self.inner
     }
@@ -405,6 +416,7 @@ pub struct PartitionResp {
 }
 impl PartitionResp {
     /// Starts a [`PartitionRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PartitionRespBuilder {
         PartitionRespBuilder::default()
     }
@@ -412,6 +424,7 @@ impl PartitionResp {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PartitionResp {
     const NAME: &'static str = "PartitionResp";
     const FIELDS: &'static [&'static str] = &["partition", "result", "error_code"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -476,6 +489,7 @@ impl PartitionRespBuilder {
         self
     }
     /// Returns the built [`PartitionResp`].
+    #[inline]
     pub fn build(self) -> PartitionResp {
         self.inner
     }
@@ -508,6 +522,7 @@ pub struct PlainSslEnableRequest {
 }
 impl PlainSslEnableRequest {
     /// Starts a [`PlainSslEnableRequestBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PlainSslEnableRequestBuilder {
         PlainSslEnableRequestBuilder::default()
     }
@@ -522,6 +537,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PlainSslEnableRequest {
         "pass_word",
         "sasl_enabled_mechanisms",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -640,6 +656,7 @@ impl PlainSslEnableRequestBuilder {
         self
     }
     /// Returns the built [`PlainSslEnableRequest`].
+    #[inline]
     pub fn build(self) -> PlainSslEnableRequest {
         self.inner
     }
@@ -695,6 +712,7 @@ pub struct PolicyEntity {
 }
 impl PolicyEntity {
     /// Starts a [`PolicyEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PolicyEntityBuilder {
         PolicyEntityBuilder::default()
     }
@@ -702,6 +720,7 @@ impl PolicyEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PolicyEntity {
     const NAME: &'static str = "PolicyEntity";
     const FIELDS: &'static [&'static str] = &["owner", "user_name", "access_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -766,6 +785,7 @@ impl PolicyEntityBuilder {
         self
     }
     /// Returns the built [`PolicyEntity`].
+    #[inline]
     pub fn build(self) -> PolicyEntity {
         self.inner
     }
@@ -815,6 +835,7 @@ pub struct PortProtocol {
 }
 impl PortProtocol {
     /// Starts a [`PortProtocolBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PortProtocolBuilder {
         PortProtocolBuilder::default()
     }
@@ -830,6 +851,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PortProtocol {
         "public_sasl_ssl_enable",
         "public_sasl_plaintext_enable",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -964,6 +986,7 @@ impl PortProtocolBuilder {
         self
     }
     /// Returns the built [`PortProtocol`].
+    #[inline]
     pub fn build(self) -> PortProtocol {
         self.inner
     }
@@ -1030,6 +1053,7 @@ pub struct PortProtocolsEntity {
 }
 impl PortProtocolsEntity {
     /// Starts a [`PortProtocolsEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PortProtocolsEntityBuilder {
         PortProtocolsEntityBuilder::default()
     }
@@ -1056,6 +1080,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PortProtocolsEntity {
         "public_sasl_plaintext_address",
         "public_sasl_plaintext_domain_name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1417,6 +1442,7 @@ impl PortProtocolsEntityBuilder {
         self
     }
     /// Returns the built [`PortProtocolsEntity`].
+    #[inline]
     pub fn build(self) -> PortProtocolsEntity {
         self.inner
     }

@@ -19,6 +19,7 @@ pub struct QuotaResourceEntity {
 }
 impl QuotaResourceEntity {
     /// Starts a [`QuotaResourceEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaResourceEntityBuilder {
         QuotaResourceEntityBuilder::default()
     }
@@ -26,6 +27,7 @@ impl QuotaResourceEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaResourceEntity {
     const NAME: &'static str = "QuotaResourceEntity";
     const FIELDS: &'static [&'static str] = &["type", "quota", "used"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -90,6 +92,7 @@ impl QuotaResourceEntityBuilder {
         self
     }
     /// Returns the built [`QuotaResourceEntity`].
+    #[inline]
     pub fn build(self) -> QuotaResourceEntity {
         self.inner
     }
@@ -140,6 +143,7 @@ pub struct QuotaResp {
 }
 impl QuotaResp {
     /// Starts a [`QuotaRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaRespBuilder {
         QuotaRespBuilder::default()
     }
@@ -154,6 +158,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotaResp {
         "producer-byte-rate",
         "consumer-byte-rate",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -274,6 +279,7 @@ impl QuotaRespBuilder {
         self
     }
     /// Returns the built [`QuotaResp`].
+    #[inline]
     pub fn build(self) -> QuotaResp {
         self.inner
     }
@@ -289,10 +295,12 @@ pub struct QuotasRespQuotas {
 }
 impl QuotasRespQuotas {
     /// Starts a [`QuotasRespQuotasBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotasRespQuotasBuilder {
         QuotasRespQuotasBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[QuotaResourceEntity] {
         self.resources.as_deref().unwrap_or_default()
     }
@@ -300,6 +308,7 @@ impl QuotasRespQuotas {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for QuotasRespQuotas {
     const NAME: &'static str = "QuotasRespQuotas";
     const FIELDS: &'static [&'static str] = &["resources"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -347,6 +356,7 @@ impl QuotasRespQuotasBuilder {
         self
     }
     /// Returns the built [`QuotasRespQuotas`].
+    #[inline]
     pub fn build(self) -> QuotasRespQuotas {
         self.inner
     }

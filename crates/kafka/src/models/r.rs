@@ -14,6 +14,7 @@ pub struct ResetManagerPasswordReq {
 }
 impl ResetManagerPasswordReq {
     /// Starts a [`ResetManagerPasswordReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetManagerPasswordReqBuilder {
         ResetManagerPasswordReqBuilder::default()
     }
@@ -31,6 +32,7 @@ impl std::fmt::Debug for ResetManagerPasswordReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetManagerPasswordReq {
     const NAME: &'static str = "ResetManagerPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -72,6 +74,7 @@ impl ResetManagerPasswordReqBuilder {
         self
     }
     /// Returns the built [`ResetManagerPasswordReq`].
+    #[inline]
     pub fn build(self) -> ResetManagerPasswordReq {
         self.inner
     }
@@ -102,11 +105,13 @@ pub struct ResetMessageOffsetReq {
 }
 impl ResetMessageOffsetReq {
     /// Starts a [`ResetMessageOffsetReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetMessageOffsetReqBuilder {
         ResetMessageOffsetReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetMessageOffsetReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -124,6 +129,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetMessageOffsetReq {
         "message_offset",
         "timestamp",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -207,6 +213,7 @@ impl ResetMessageOffsetReqBuilder {
         self
     }
     /// Returns the built [`ResetMessageOffsetReq`].
+    #[inline]
     pub fn build(self) -> ResetMessageOffsetReq {
         self.inner
     }
@@ -225,6 +232,7 @@ pub struct ResetPasswordReq {
 }
 impl ResetPasswordReq {
     /// Starts a [`ResetPasswordReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetPasswordReqBuilder {
         ResetPasswordReqBuilder::default()
     }
@@ -239,6 +247,7 @@ impl std::fmt::Debug for ResetPasswordReq {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -250,6 +259,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetPasswordReq {
     const NAME: &'static str = "ResetPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -291,6 +301,7 @@ impl ResetPasswordReqBuilder {
         self
     }
     /// Returns the built [`ResetPasswordReq`].
+    #[inline]
     pub fn build(self) -> ResetPasswordReq {
         self.inner
     }
@@ -311,6 +322,7 @@ pub struct ResetUserPasswordReq {
 }
 impl ResetUserPasswordReq {
     /// Starts a [`ResetUserPasswordReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResetUserPasswordReqBuilder {
         ResetUserPasswordReqBuilder::default()
     }
@@ -325,6 +337,7 @@ impl std::fmt::Debug for ResetUserPasswordReq {
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetUserPasswordReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -336,6 +349,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetUserPasswordReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResetUserPasswordReq {
     const NAME: &'static str = "ResetUserPasswordReq";
     const FIELDS: &'static [&'static str] = &["new_password"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -377,6 +391,7 @@ impl ResetUserPasswordReqBuilder {
         self
     }
     /// Returns the built [`ResetUserPasswordReq`].
+    #[inline]
     pub fn build(self) -> ResetUserPasswordReq {
         self.inner
     }
@@ -418,11 +433,13 @@ pub struct ResizeEngineInstanceReq {
 }
 impl ResizeEngineInstanceReq {
     /// Starts a [`ResizeEngineInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeEngineInstanceReqBuilder {
         ResizeEngineInstanceReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeEngineInstanceReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -442,6 +459,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceReq {
         "tenant_ips",
         "second_tenant_subnet_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -588,6 +606,7 @@ impl ResizeEngineInstanceReqBuilder {
         self
     }
     /// Returns the built [`ResizeEngineInstanceReq`].
+    #[inline]
     pub fn build(self) -> ResizeEngineInstanceReq {
         self.inner
     }
@@ -603,6 +622,7 @@ pub struct ResizeEngineInstanceResponse {
 }
 impl ResizeEngineInstanceResponse {
     /// Starts a [`ResizeEngineInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeEngineInstanceResponseBuilder {
         ResizeEngineInstanceResponseBuilder::default()
     }
@@ -610,6 +630,7 @@ impl ResizeEngineInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeEngineInstanceResponse {
     const NAME: &'static str = "ResizeEngineInstanceResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -648,6 +669,7 @@ impl ResizeEngineInstanceResponseBuilder {
         self
     }
     /// Returns the built [`ResizeEngineInstanceResponse`].
+    #[inline]
     pub fn build(self) -> ResizeEngineInstanceResponse {
         self.inner
     }
@@ -663,6 +685,7 @@ pub struct ResizeKafkaInstanceResponse {
 }
 impl ResizeKafkaInstanceResponse {
     /// Starts a [`ResizeKafkaInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResizeKafkaInstanceResponseBuilder {
         ResizeKafkaInstanceResponseBuilder::default()
     }
@@ -670,6 +693,7 @@ impl ResizeKafkaInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResizeKafkaInstanceResponse {
     const NAME: &'static str = "ResizeKafkaInstanceResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -708,6 +732,7 @@ impl ResizeKafkaInstanceResponseBuilder {
         self
     }
     /// Returns the built [`ResizeKafkaInstanceResponse`].
+    #[inline]
     pub fn build(self) -> ResizeKafkaInstanceResponse {
         self.inner
     }
@@ -726,6 +751,7 @@ pub struct RestartManagerResponse {
 }
 impl RestartManagerResponse {
     /// Starts a [`RestartManagerResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RestartManagerResponseBuilder {
         RestartManagerResponseBuilder::default()
     }
@@ -733,6 +759,7 @@ impl RestartManagerResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestartManagerResponse {
     const NAME: &'static str = "RestartManagerResponse";
     const FIELDS: &'static [&'static str] = &["result", "instance_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -784,6 +811,7 @@ impl RestartManagerResponseBuilder {
         self
     }
     /// Returns the built [`RestartManagerResponse`].
+    #[inline]
     pub fn build(self) -> RestartManagerResponse {
         self.inner
     }
@@ -799,10 +827,12 @@ pub struct RestoreRecycleInstanceResponse {
 }
 impl RestoreRecycleInstanceResponse {
     /// Starts a [`RestoreRecycleInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RestoreRecycleInstanceResponseBuilder {
         RestoreRecycleInstanceResponseBuilder::default()
     }
     /// The items of [`results`](Self::results), empty when absent.
+    #[inline]
     pub fn results(&self) -> &[InstanceResumeResult] {
         self.results.as_deref().unwrap_or_default()
     }
@@ -810,6 +840,7 @@ impl RestoreRecycleInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RestoreRecycleInstanceResponse {
     const NAME: &'static str = "RestoreRecycleInstanceResponse";
     const FIELDS: &'static [&'static str] = &["results"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -857,6 +888,7 @@ impl RestoreRecycleInstanceResponseBuilder {
         self
     }
     /// Returns the built [`RestoreRecycleInstanceResponse`].
+    #[inline]
     pub fn build(self) -> RestoreRecycleInstanceResponse {
         self.inner
     }

@@ -37,6 +37,7 @@ pub struct ScheduledTaskEntity {
 }
 impl ScheduledTaskEntity {
     /// Starts a [`ScheduledTaskEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ScheduledTaskEntityBuilder {
         ScheduledTaskEntityBuilder::default()
     }
@@ -54,6 +55,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ScheduledTaskEntity {
         "updated_at",
         "schedule_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -196,6 +198,7 @@ impl ScheduledTaskEntityBuilder {
         self
     }
     /// Returns the built [`ScheduledTaskEntity`].
+    #[inline]
     pub fn build(self) -> ScheduledTaskEntity {
         self.inner
     }
@@ -222,11 +225,13 @@ pub struct SendKafkaMessageRequestBody {
 }
 impl SendKafkaMessageRequestBody {
     /// Starts a [`SendKafkaMessageRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SendKafkaMessageRequestBodyBuilder {
         SendKafkaMessageRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SendKafkaMessageRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -240,6 +245,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SendKafkaMessageRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SendKafkaMessageRequestBody {
     const NAME: &'static str = "SendKafkaMessageRequestBody";
     const FIELDS: &'static [&'static str] = &["topic", "body", "property_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -322,6 +328,7 @@ impl SendKafkaMessageRequestBodyBuilder {
         self
     }
     /// Returns the built [`SendKafkaMessageRequestBody`].
+    #[inline]
     pub fn build(self) -> SendKafkaMessageRequestBody {
         self.inner
     }
@@ -339,6 +346,7 @@ pub struct SendKafkaMessageRequestBodyPropertyList {
 }
 impl SendKafkaMessageRequestBodyPropertyList {
     /// Starts a [`SendKafkaMessageRequestBodyPropertyListBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SendKafkaMessageRequestBodyPropertyListBuilder {
         SendKafkaMessageRequestBodyPropertyListBuilder::default()
     }
@@ -350,6 +358,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for SendKafkaMessageRequestBodyPropertyList {
     const NAME: &'static str = "SendKafkaMessageRequestBodyPropertyList";
     const FIELDS: &'static [&'static str] = &["name", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -402,6 +411,7 @@ impl SendKafkaMessageRequestBodyPropertyListBuilder {
         self
     }
     /// Returns the built [`SendKafkaMessageRequestBodyPropertyList`].
+    #[inline]
     pub fn build(self) -> SendKafkaMessageRequestBodyPropertyList {
         self.inner
     }
@@ -423,10 +433,12 @@ pub struct SendKafkaMessageResponse {
 }
 impl SendKafkaMessageResponse {
     /// Starts a [`SendKafkaMessageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SendKafkaMessageResponseBuilder {
         SendKafkaMessageResponseBuilder::default()
     }
     /// The items of [`property_list`](Self::property_list), empty when absent.
+    #[inline]
     pub fn property_list(&self) -> &[serde_json::Value] {
         self.property_list.as_deref().unwrap_or_default()
     }
@@ -434,6 +446,7 @@ impl SendKafkaMessageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SendKafkaMessageResponse {
     const NAME: &'static str = "SendKafkaMessageResponse";
     const FIELDS: &'static [&'static str] = &["topic", "body", "property_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -507,6 +520,7 @@ impl SendKafkaMessageResponseBuilder {
         self
     }
     /// Returns the built [`SendKafkaMessageResponse`].
+    #[inline]
     pub fn build(self) -> SendKafkaMessageResponse {
         self.inner
     }
@@ -528,10 +542,12 @@ pub struct ShowBackgroundTaskProgressResponse {
 }
 impl ShowBackgroundTaskProgressResponse {
     /// Starts a [`ShowBackgroundTaskProgressResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowBackgroundTaskProgressResponseBuilder {
         ShowBackgroundTaskProgressResponseBuilder::default()
     }
     /// The items of [`step_list`](Self::step_list), empty when absent.
+    #[inline]
     pub fn step_list(&self) -> &[StepDetail] {
         self.step_list.as_deref().unwrap_or_default()
     }
@@ -544,6 +560,7 @@ for ShowBackgroundTaskProgressResponse {
         "remain_time",
         "step_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -622,6 +639,7 @@ impl ShowBackgroundTaskProgressResponseBuilder {
         self
     }
     /// Returns the built [`ShowBackgroundTaskProgressResponse`].
+    #[inline]
     pub fn build(self) -> ShowBackgroundTaskProgressResponse {
         self.inner
     }
@@ -640,10 +658,12 @@ pub struct ShowBackgroundTaskResponse {
 }
 impl ShowBackgroundTaskResponse {
     /// Starts a [`ShowBackgroundTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowBackgroundTaskResponseBuilder {
         ShowBackgroundTaskResponseBuilder::default()
     }
     /// The items of [`tasks`](Self::tasks), empty when absent.
+    #[inline]
     pub fn tasks(&self) -> &[ListBackgroundTasksRespTasks] {
         self.tasks.as_deref().unwrap_or_default()
     }
@@ -651,6 +671,7 @@ impl ShowBackgroundTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowBackgroundTaskResponse {
     const NAME: &'static str = "ShowBackgroundTaskResponse";
     const FIELDS: &'static [&'static str] = &["task_count", "tasks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -714,6 +735,7 @@ impl ShowBackgroundTaskResponseBuilder {
         self
     }
     /// Returns the built [`ShowBackgroundTaskResponse`].
+    #[inline]
     pub fn build(self) -> ShowBackgroundTaskResponse {
         self.inner
     }
@@ -741,26 +763,32 @@ pub struct ShowCesHierarchyResponse {
 }
 impl ShowCesHierarchyResponse {
     /// Starts a [`ShowCesHierarchyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCesHierarchyResponseBuilder {
         ShowCesHierarchyResponseBuilder::default()
     }
     /// The items of [`dimensions`](Self::dimensions), empty when absent.
+    #[inline]
     pub fn dimensions(&self) -> &[ShowCeshierarchyRespDimensions] {
         self.dimensions.as_deref().unwrap_or_default()
     }
     /// The items of [`instance_ids`](Self::instance_ids), empty when absent.
+    #[inline]
     pub fn instance_ids(&self) -> &[ShowCeshierarchyRespInstanceIds] {
         self.instance_ids.as_deref().unwrap_or_default()
     }
     /// The items of [`nodes`](Self::nodes), empty when absent.
+    #[inline]
     pub fn nodes(&self) -> &[ShowCeshierarchyRespNodes] {
         self.nodes.as_deref().unwrap_or_default()
     }
     /// The items of [`queues`](Self::queues), empty when absent.
+    #[inline]
     pub fn queues(&self) -> &[ShowCeshierarchyRespQueues] {
         self.queues.as_deref().unwrap_or_default()
     }
     /// The items of [`groups`](Self::groups), empty when absent.
+    #[inline]
     pub fn groups(&self) -> &[ShowCeshierarchyRespGroups] {
         self.groups.as_deref().unwrap_or_default()
     }
@@ -774,6 +802,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCesHierarchyResponse {
         "queues",
         "groups",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -921,6 +950,7 @@ impl ShowCesHierarchyResponseBuilder {
         self
     }
     /// Returns the built [`ShowCesHierarchyResponse`].
+    #[inline]
     pub fn build(self) -> ShowCesHierarchyResponse {
         self.inner
     }
@@ -945,18 +975,22 @@ pub struct ShowCeshierarchyRespChildren {
 }
 impl ShowCeshierarchyRespChildren {
     /// Starts a [`ShowCeshierarchyRespChildrenBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespChildrenBuilder {
         ShowCeshierarchyRespChildrenBuilder::default()
     }
     /// The items of [`metrics`](Self::metrics), empty when absent.
+    #[inline]
     pub fn metrics(&self) -> &[String] {
         self.metrics.as_deref().unwrap_or_default()
     }
     /// The items of [`key_name`](Self::key_name), empty when absent.
+    #[inline]
     pub fn key_name(&self) -> &[String] {
         self.key_name.as_deref().unwrap_or_default()
     }
     /// The items of [`dim_router`](Self::dim_router), empty when absent.
+    #[inline]
     pub fn dim_router(&self) -> &[String] {
         self.dim_router.as_deref().unwrap_or_default()
     }
@@ -969,6 +1003,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespChildr
         "key_name",
         "dim_router",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1073,6 +1108,7 @@ impl ShowCeshierarchyRespChildrenBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespChildren`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespChildren {
         self.inner
     }
@@ -1100,22 +1136,27 @@ pub struct ShowCeshierarchyRespDimensions {
 }
 impl ShowCeshierarchyRespDimensions {
     /// Starts a [`ShowCeshierarchyRespDimensionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespDimensionsBuilder {
         ShowCeshierarchyRespDimensionsBuilder::default()
     }
     /// The items of [`metrics`](Self::metrics), empty when absent.
+    #[inline]
     pub fn metrics(&self) -> &[String] {
         self.metrics.as_deref().unwrap_or_default()
     }
     /// The items of [`key_name`](Self::key_name), empty when absent.
+    #[inline]
     pub fn key_name(&self) -> &[String] {
         self.key_name.as_deref().unwrap_or_default()
     }
     /// The items of [`dim_router`](Self::dim_router), empty when absent.
+    #[inline]
     pub fn dim_router(&self) -> &[String] {
         self.dim_router.as_deref().unwrap_or_default()
     }
     /// The items of [`children`](Self::children), empty when absent.
+    #[inline]
     pub fn children(&self) -> &[ShowCeshierarchyRespChildren] {
         self.children.as_deref().unwrap_or_default()
     }
@@ -1129,6 +1170,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespDimens
         "dim_router",
         "children",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1261,6 +1303,7 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespDimensions`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespDimensions {
         self.inner
     }
@@ -1279,10 +1322,12 @@ pub struct ShowCeshierarchyRespGroups {
 }
 impl ShowCeshierarchyRespGroups {
     /// Starts a [`ShowCeshierarchyRespGroupsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespGroupsBuilder {
         ShowCeshierarchyRespGroupsBuilder::default()
     }
     /// The items of [`queues`](Self::queues), empty when absent.
+    #[inline]
     pub fn queues(&self) -> &[ShowCeshierarchyRespQueues1] {
         self.queues.as_deref().unwrap_or_default()
     }
@@ -1290,6 +1335,7 @@ impl ShowCeshierarchyRespGroups {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespGroups {
     const NAME: &'static str = "ShowCeshierarchyRespGroups";
     const FIELDS: &'static [&'static str] = &["name", "queues"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1353,6 +1399,7 @@ impl ShowCeshierarchyRespGroupsBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespGroups`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespGroups {
         self.inner
     }
@@ -1368,6 +1415,7 @@ pub struct ShowCeshierarchyRespInstanceIds {
 }
 impl ShowCeshierarchyRespInstanceIds {
     /// Starts a [`ShowCeshierarchyRespInstanceIdsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespInstanceIdsBuilder {
         ShowCeshierarchyRespInstanceIdsBuilder::default()
     }
@@ -1375,6 +1423,7 @@ impl ShowCeshierarchyRespInstanceIds {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespInstanceIds {
     const NAME: &'static str = "ShowCeshierarchyRespInstanceIds";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1413,6 +1462,7 @@ impl ShowCeshierarchyRespInstanceIdsBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespInstanceIds`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespInstanceIds {
         self.inner
     }
@@ -1428,6 +1478,7 @@ pub struct ShowCeshierarchyRespNodes {
 }
 impl ShowCeshierarchyRespNodes {
     /// Starts a [`ShowCeshierarchyRespNodesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespNodesBuilder {
         ShowCeshierarchyRespNodesBuilder::default()
     }
@@ -1435,6 +1486,7 @@ impl ShowCeshierarchyRespNodes {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespNodes {
     const NAME: &'static str = "ShowCeshierarchyRespNodes";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1473,6 +1525,7 @@ impl ShowCeshierarchyRespNodesBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespNodes`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespNodes {
         self.inner
     }
@@ -1488,6 +1541,7 @@ pub struct ShowCeshierarchyRespPartitions {
 }
 impl ShowCeshierarchyRespPartitions {
     /// Starts a [`ShowCeshierarchyRespPartitionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespPartitionsBuilder {
         ShowCeshierarchyRespPartitionsBuilder::default()
     }
@@ -1495,6 +1549,7 @@ impl ShowCeshierarchyRespPartitions {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespPartitions {
     const NAME: &'static str = "ShowCeshierarchyRespPartitions";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1533,6 +1588,7 @@ impl ShowCeshierarchyRespPartitionsBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespPartitions`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespPartitions {
         self.inner
     }
@@ -1551,10 +1607,12 @@ pub struct ShowCeshierarchyRespQueues {
 }
 impl ShowCeshierarchyRespQueues {
     /// Starts a [`ShowCeshierarchyRespQueuesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespQueuesBuilder {
         ShowCeshierarchyRespQueuesBuilder::default()
     }
     /// The items of [`partitions`](Self::partitions), empty when absent.
+    #[inline]
     pub fn partitions(&self) -> &[ShowCeshierarchyRespPartitions] {
         self.partitions.as_deref().unwrap_or_default()
     }
@@ -1562,6 +1620,7 @@ impl ShowCeshierarchyRespQueues {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespQueues {
     const NAME: &'static str = "ShowCeshierarchyRespQueues";
     const FIELDS: &'static [&'static str] = &["name", "partitions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1628,6 +1687,7 @@ impl ShowCeshierarchyRespQueuesBuilder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespQueues`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespQueues {
         self.inner
     }
@@ -1646,10 +1706,12 @@ pub struct ShowCeshierarchyRespQueues1 {
 }
 impl ShowCeshierarchyRespQueues1 {
     /// Starts a [`ShowCeshierarchyRespQueues1Builder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCeshierarchyRespQueues1Builder {
         ShowCeshierarchyRespQueues1Builder::default()
     }
     /// The items of [`partitions`](Self::partitions), empty when absent.
+    #[inline]
     pub fn partitions(&self) -> &[ShowCeshierarchyRespPartitions] {
         self.partitions.as_deref().unwrap_or_default()
     }
@@ -1657,6 +1719,7 @@ impl ShowCeshierarchyRespQueues1 {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCeshierarchyRespQueues1 {
     const NAME: &'static str = "ShowCeshierarchyRespQueues1";
     const FIELDS: &'static [&'static str] = &["name", "partitions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1723,6 +1786,7 @@ impl ShowCeshierarchyRespQueues1Builder {
         self
     }
     /// Returns the built [`ShowCeshierarchyRespQueues1`].
+    #[inline]
     pub fn build(self) -> ShowCeshierarchyRespQueues1 {
         self.inner
     }
@@ -1759,10 +1823,12 @@ pub struct ShowClusterRespCluster {
 }
 impl ShowClusterRespCluster {
     /// Starts a [`ShowClusterRespClusterBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowClusterRespClusterBuilder {
         ShowClusterRespClusterBuilder::default()
     }
     /// The items of [`brokers`](Self::brokers), empty when absent.
+    #[inline]
     pub fn brokers(&self) -> &[ShowClusterRespClusterBrokers] {
         self.brokers.as_deref().unwrap_or_default()
     }
@@ -1779,6 +1845,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClusterRespCluster {
         "isr_replicas_count",
         "consumers_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1950,6 +2017,7 @@ impl ShowClusterRespClusterBuilder {
         self
     }
     /// Returns the built [`ShowClusterRespCluster`].
+    #[inline]
     pub fn build(self) -> ShowClusterRespCluster {
         self.inner
     }
@@ -1983,6 +2051,7 @@ pub struct ShowClusterRespClusterBrokers {
 }
 impl ShowClusterRespClusterBrokers {
     /// Starts a [`ShowClusterRespClusterBrokersBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowClusterRespClusterBrokersBuilder {
         ShowClusterRespClusterBrokersBuilder::default()
     }
@@ -1998,6 +2067,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClusterRespClusterBrok
         "register_time",
         "is_health",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2124,6 +2194,7 @@ impl ShowClusterRespClusterBrokersBuilder {
         self
     }
     /// Returns the built [`ShowClusterRespClusterBrokers`].
+    #[inline]
     pub fn build(self) -> ShowClusterRespClusterBrokers {
         self.inner
     }
@@ -2139,6 +2210,7 @@ pub struct ShowClusterResponse {
 }
 impl ShowClusterResponse {
     /// Starts a [`ShowClusterResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowClusterResponseBuilder {
         ShowClusterResponseBuilder::default()
     }
@@ -2146,6 +2218,7 @@ impl ShowClusterResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClusterResponse {
     const NAME: &'static str = "ShowClusterResponse";
     const FIELDS: &'static [&'static str] = &["cluster"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2184,6 +2257,7 @@ impl ShowClusterResponseBuilder {
         self
     }
     /// Returns the built [`ShowClusterResponse`].
+    #[inline]
     pub fn build(self) -> ShowClusterResponse {
         self.inner
     }
@@ -2204,6 +2278,7 @@ pub struct ShowConnectorResourceInfoResponse {
 }
 impl ShowConnectorResourceInfoResponse {
     /// Starts a [`ShowConnectorResourceInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowConnectorResourceInfoResponseBuilder {
         ShowConnectorResourceInfoResponseBuilder::default()
     }
@@ -2211,6 +2286,7 @@ impl ShowConnectorResourceInfoResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowConnectorResourceInfoResponse {
     const NAME: &'static str = "ShowConnectorResourceInfoResponse";
     const FIELDS: &'static [&'static str] = &["soldOut"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2249,6 +2325,7 @@ impl ShowConnectorResourceInfoResponseBuilder {
         self
     }
     /// Returns the built [`ShowConnectorResourceInfoResponse`].
+    #[inline]
     pub fn build(self) -> ShowConnectorResourceInfoResponse {
         self.inner
     }
@@ -2292,6 +2369,7 @@ pub struct ShowConnectorTaskResponse {
 }
 impl ShowConnectorTaskResponse {
     /// Starts a [`ShowConnectorTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowConnectorTaskResponseBuilder {
         ShowConnectorTaskResponseBuilder::default()
     }
@@ -2310,6 +2388,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowConnectorTaskResponse 
         "status",
         "create_time",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2479,6 +2558,7 @@ impl ShowConnectorTaskResponseBuilder {
         self
     }
     /// Returns the built [`ShowConnectorTaskResponse`].
+    #[inline]
     pub fn build(self) -> ShowConnectorTaskResponse {
         self.inner
     }
@@ -2503,6 +2583,7 @@ pub struct ShowCoordinatorsRespCoordinators {
 }
 impl ShowCoordinatorsRespCoordinators {
     /// Starts a [`ShowCoordinatorsRespCoordinatorsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCoordinatorsRespCoordinatorsBuilder {
         ShowCoordinatorsRespCoordinatorsBuilder::default()
     }
@@ -2510,6 +2591,7 @@ impl ShowCoordinatorsRespCoordinators {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCoordinatorsRespCoordinators {
     const NAME: &'static str = "ShowCoordinatorsRespCoordinators";
     const FIELDS: &'static [&'static str] = &["group_id", "id", "host", "port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2587,6 +2669,7 @@ impl ShowCoordinatorsRespCoordinatorsBuilder {
         self
     }
     /// Returns the built [`ShowCoordinatorsRespCoordinators`].
+    #[inline]
     pub fn build(self) -> ShowCoordinatorsRespCoordinators {
         self.inner
     }
@@ -2602,10 +2685,12 @@ pub struct ShowCoordinatorsResponse {
 }
 impl ShowCoordinatorsResponse {
     /// Starts a [`ShowCoordinatorsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowCoordinatorsResponseBuilder {
         ShowCoordinatorsResponseBuilder::default()
     }
     /// The items of [`coordinators`](Self::coordinators), empty when absent.
+    #[inline]
     pub fn coordinators(&self) -> &[ShowCoordinatorsRespCoordinators] {
         self.coordinators.as_deref().unwrap_or_default()
     }
@@ -2613,6 +2698,7 @@ impl ShowCoordinatorsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowCoordinatorsResponse {
     const NAME: &'static str = "ShowCoordinatorsResponse";
     const FIELDS: &'static [&'static str] = &["coordinators"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2666,6 +2752,7 @@ impl ShowCoordinatorsResponseBuilder {
         self
     }
     /// Returns the built [`ShowCoordinatorsResponse`].
+    #[inline]
     pub fn build(self) -> ShowCoordinatorsResponse {
         self.inner
     }
@@ -2681,6 +2768,7 @@ pub struct ShowGroupResponse {
 }
 impl ShowGroupResponse {
     /// Starts a [`ShowGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowGroupResponseBuilder {
         ShowGroupResponseBuilder::default()
     }
@@ -2688,6 +2776,7 @@ impl ShowGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupResponse {
     const NAME: &'static str = "ShowGroupResponse";
     const FIELDS: &'static [&'static str] = &["group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2726,6 +2815,7 @@ impl ShowGroupResponseBuilder {
         self
     }
     /// Returns the built [`ShowGroupResponse`].
+    #[inline]
     pub fn build(self) -> ShowGroupResponse {
         self.inner
     }
@@ -2758,14 +2848,17 @@ pub struct ShowGroupsRespGroup {
 }
 impl ShowGroupsRespGroup {
     /// Starts a [`ShowGroupsRespGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowGroupsRespGroupBuilder {
         ShowGroupsRespGroupBuilder::default()
     }
     /// The items of [`members`](Self::members), empty when absent.
+    #[inline]
     pub fn members(&self) -> &[ShowGroupsRespGroupMembers] {
         self.members.as_deref().unwrap_or_default()
     }
     /// The items of [`group_message_offsets`](Self::group_message_offsets), empty when absent.
+    #[inline]
     pub fn group_message_offsets(&self) -> &[ShowGroupsRespGroupGroupMessageOffsets] {
         self.group_message_offsets.as_deref().unwrap_or_default()
     }
@@ -2780,6 +2873,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsRespGroup {
         "group_message_offsets",
         "assignment_strategy",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2929,6 +3023,7 @@ impl ShowGroupsRespGroupBuilder {
         self
     }
     /// Returns the built [`ShowGroupsRespGroup`].
+    #[inline]
     pub fn build(self) -> ShowGroupsRespGroup {
         self.inner
     }
@@ -2947,10 +3042,12 @@ pub struct ShowGroupsRespGroupAssignment {
 }
 impl ShowGroupsRespGroupAssignment {
     /// Starts a [`ShowGroupsRespGroupAssignmentBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowGroupsRespGroupAssignmentBuilder {
         ShowGroupsRespGroupAssignmentBuilder::default()
     }
     /// The items of [`partitions`](Self::partitions), empty when absent.
+    #[inline]
     pub fn partitions(&self) -> &[i64] {
         self.partitions.as_deref().unwrap_or_default()
     }
@@ -2958,6 +3055,7 @@ impl ShowGroupsRespGroupAssignment {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsRespGroupAssignment {
     const NAME: &'static str = "ShowGroupsRespGroupAssignment";
     const FIELDS: &'static [&'static str] = &["topic", "partitions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3018,6 +3116,7 @@ impl ShowGroupsRespGroupAssignmentBuilder {
         self
     }
     /// Returns the built [`ShowGroupsRespGroupAssignment`].
+    #[inline]
     pub fn build(self) -> ShowGroupsRespGroupAssignment {
         self.inner
     }
@@ -3045,6 +3144,7 @@ pub struct ShowGroupsRespGroupGroupMessageOffsets {
 }
 impl ShowGroupsRespGroupGroupMessageOffsets {
     /// Starts a [`ShowGroupsRespGroupGroupMessageOffsetsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowGroupsRespGroupGroupMessageOffsetsBuilder {
         ShowGroupsRespGroupGroupMessageOffsetsBuilder::default()
     }
@@ -3059,6 +3159,7 @@ for ShowGroupsRespGroupGroupMessageOffsets {
         "message_current_offset",
         "message_log_end_offset",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3159,6 +3260,7 @@ impl ShowGroupsRespGroupGroupMessageOffsetsBuilder {
         self
     }
     /// Returns the built [`ShowGroupsRespGroupGroupMessageOffsets`].
+    #[inline]
     pub fn build(self) -> ShowGroupsRespGroupGroupMessageOffsets {
         self.inner
     }
@@ -3183,10 +3285,12 @@ pub struct ShowGroupsRespGroupMembers {
 }
 impl ShowGroupsRespGroupMembers {
     /// Starts a [`ShowGroupsRespGroupMembersBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowGroupsRespGroupMembersBuilder {
         ShowGroupsRespGroupMembersBuilder::default()
     }
     /// The items of [`assignment`](Self::assignment), empty when absent.
+    #[inline]
     pub fn assignment(&self) -> &[ShowGroupsRespGroupAssignment] {
         self.assignment.as_deref().unwrap_or_default()
     }
@@ -3199,6 +3303,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsRespGroupMembers
         "member_id",
         "client_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3291,6 +3396,7 @@ impl ShowGroupsRespGroupMembersBuilder {
         self
     }
     /// Returns the built [`ShowGroupsRespGroupMembers`].
+    #[inline]
     pub fn build(self) -> ShowGroupsRespGroupMembers {
         self.inner
     }
@@ -3306,6 +3412,7 @@ pub struct ShowGroupsResponse {
 }
 impl ShowGroupsResponse {
     /// Starts a [`ShowGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowGroupsResponseBuilder {
         ShowGroupsResponseBuilder::default()
     }
@@ -3313,6 +3420,7 @@ impl ShowGroupsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowGroupsResponse {
     const NAME: &'static str = "ShowGroupsResponse";
     const FIELDS: &'static [&'static str] = &["group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3351,6 +3459,7 @@ impl ShowGroupsResponseBuilder {
         self
     }
     /// Returns the built [`ShowGroupsResponse`].
+    #[inline]
     pub fn build(self) -> ShowGroupsResponse {
         self.inner
     }
@@ -3366,10 +3475,12 @@ pub struct ShowInstanceConfigsResponse {
 }
 impl ShowInstanceConfigsResponse {
     /// Starts a [`ShowInstanceConfigsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceConfigsResponseBuilder {
         ShowInstanceConfigsResponseBuilder::default()
     }
     /// The items of [`kafka_configs`](Self::kafka_configs), empty when absent.
+    #[inline]
     pub fn kafka_configs(&self) -> &[InstanceConfig] {
         self.kafka_configs.as_deref().unwrap_or_default()
     }
@@ -3377,6 +3488,7 @@ impl ShowInstanceConfigsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceConfigsResponse {
     const NAME: &'static str = "ShowInstanceConfigsResponse";
     const FIELDS: &'static [&'static str] = &["kafka_configs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3424,6 +3536,7 @@ impl ShowInstanceConfigsResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceConfigsResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceConfigsResponse {
         self.inner
     }
@@ -3445,10 +3558,12 @@ pub struct ShowInstanceMessagesResponse {
 }
 impl ShowInstanceMessagesResponse {
     /// Starts a [`ShowInstanceMessagesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceMessagesResponseBuilder {
         ShowInstanceMessagesResponseBuilder::default()
     }
     /// The items of [`messages`](Self::messages), empty when absent.
+    #[inline]
     pub fn messages(&self) -> &[MessagesEntity] {
         self.messages.as_deref().unwrap_or_default()
     }
@@ -3456,6 +3571,7 @@ impl ShowInstanceMessagesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceMessagesResponse {
     const NAME: &'static str = "ShowInstanceMessagesResponse";
     const FIELDS: &'static [&'static str] = &["messages", "total", "size"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3529,6 +3645,7 @@ impl ShowInstanceMessagesResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceMessagesResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceMessagesResponse {
         self.inner
     }
@@ -3812,26 +3929,32 @@ pub struct ShowInstanceResp {
 }
 impl ShowInstanceResp {
     /// Starts a [`ShowInstanceRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceRespBuilder {
         ShowInstanceRespBuilder::default()
     }
     /// The items of [`sasl_enabled_mechanisms`](Self::sasl_enabled_mechanisms), empty when absent.
+    #[inline]
     pub fn sasl_enabled_mechanisms(&self) -> &[ShowInstanceRespSaslEnabledMechanisms] {
         self.sasl_enabled_mechanisms.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zone_names`](Self::available_zone_names), empty when absent.
+    #[inline]
     pub fn available_zone_names(&self) -> &[String] {
         self.available_zone_names.as_deref().unwrap_or_default()
     }
     /// The items of [`ipv6_connect_addresses`](Self::ipv6_connect_addresses), empty when absent.
+    #[inline]
     pub fn ipv6_connect_addresses(&self) -> &[String] {
         self.ipv6_connect_addresses.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -3927,6 +4050,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResp {
         "tags",
         "dr_enable",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5446,6 +5570,7 @@ impl ShowInstanceRespBuilder {
         self
     }
     /// Returns the built [`ShowInstanceResp`].
+    #[inline]
     pub fn build(self) -> ShowInstanceResp {
         self.inner
     }
@@ -5763,28 +5888,34 @@ pub struct ShowInstanceResponse {
 }
 impl ShowInstanceResponse {
     /// Starts a [`ShowInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceResponseBuilder {
         ShowInstanceResponseBuilder::default()
     }
     /// The items of [`sasl_enabled_mechanisms`](Self::sasl_enabled_mechanisms), empty when absent.
+    #[inline]
     pub fn sasl_enabled_mechanisms(
         &self,
     ) -> &[ShowInstanceResponseSaslEnabledMechanisms] {
         self.sasl_enabled_mechanisms.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    #[inline]
     pub fn available_zones(&self) -> &[String] {
         self.available_zones.as_deref().unwrap_or_default()
     }
     /// The items of [`available_zone_names`](Self::available_zone_names), empty when absent.
+    #[inline]
     pub fn available_zone_names(&self) -> &[String] {
         self.available_zone_names.as_deref().unwrap_or_default()
     }
     /// The items of [`ipv6_connect_addresses`](Self::ipv6_connect_addresses), empty when absent.
+    #[inline]
     pub fn ipv6_connect_addresses(&self) -> &[String] {
         self.ipv6_connect_addresses.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -5880,6 +6011,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceResponse {
         "tags",
         "dr_enable",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7401,6 +7533,7 @@ impl ShowInstanceResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceResponse {
         self.inner
     }
@@ -7468,10 +7601,12 @@ pub struct ShowInstanceTopicDetailRespPartitions {
 }
 impl ShowInstanceTopicDetailRespPartitions {
     /// Starts a [`ShowInstanceTopicDetailRespPartitionsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceTopicDetailRespPartitionsBuilder {
         ShowInstanceTopicDetailRespPartitionsBuilder::default()
     }
     /// The items of [`replicas`](Self::replicas), empty when absent.
+    #[inline]
     pub fn replicas(&self) -> &[ShowInstanceTopicDetailRespReplicas] {
         self.replicas.as_deref().unwrap_or_default()
     }
@@ -7488,6 +7623,7 @@ for ShowInstanceTopicDetailRespPartitions {
         "last_update_timestamp",
         "replicas",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7624,6 +7760,7 @@ impl ShowInstanceTopicDetailRespPartitionsBuilder {
         self
     }
     /// Returns the built [`ShowInstanceTopicDetailRespPartitions`].
+    #[inline]
     pub fn build(self) -> ShowInstanceTopicDetailRespPartitions {
         self.inner
     }
@@ -7651,6 +7788,7 @@ pub struct ShowInstanceTopicDetailRespReplicas {
 }
 impl ShowInstanceTopicDetailRespReplicas {
     /// Starts a [`ShowInstanceTopicDetailRespReplicasBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceTopicDetailRespReplicasBuilder {
         ShowInstanceTopicDetailRespReplicasBuilder::default()
     }
@@ -7665,6 +7803,7 @@ for ShowInstanceTopicDetailRespReplicas {
         "size",
         "lag",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7755,6 +7894,7 @@ impl ShowInstanceTopicDetailRespReplicasBuilder {
         self
     }
     /// Returns the built [`ShowInstanceTopicDetailRespReplicas`].
+    #[inline]
     pub fn build(self) -> ShowInstanceTopicDetailRespReplicas {
         self.inner
     }
@@ -7776,14 +7916,17 @@ pub struct ShowInstanceTopicDetailResponse {
 }
 impl ShowInstanceTopicDetailResponse {
     /// Starts a [`ShowInstanceTopicDetailResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceTopicDetailResponseBuilder {
         ShowInstanceTopicDetailResponseBuilder::default()
     }
     /// The items of [`partitions`](Self::partitions), empty when absent.
+    #[inline]
     pub fn partitions(&self) -> &[ShowInstanceTopicDetailRespPartitions] {
         self.partitions.as_deref().unwrap_or_default()
     }
     /// The items of [`group_subscribed`](Self::group_subscribed), empty when absent.
+    #[inline]
     pub fn group_subscribed(&self) -> &[String] {
         self.group_subscribed.as_deref().unwrap_or_default()
     }
@@ -7791,6 +7934,7 @@ impl ShowInstanceTopicDetailResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceTopicDetailResponse {
     const NAME: &'static str = "ShowInstanceTopicDetailResponse";
     const FIELDS: &'static [&'static str] = &["topic", "partitions", "group_subscribed"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7884,6 +8028,7 @@ impl ShowInstanceTopicDetailResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceTopicDetailResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceTopicDetailResponse {
         self.inner
     }
@@ -7912,6 +8057,7 @@ pub struct ShowInstanceUsersEntity {
 }
 impl ShowInstanceUsersEntity {
     /// Starts a [`ShowInstanceUsersEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceUsersEntityBuilder {
         ShowInstanceUsersEntityBuilder::default()
     }
@@ -7925,6 +8071,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceUsersEntity {
         "default_app",
         "created_time",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8017,6 +8164,7 @@ impl ShowInstanceUsersEntityBuilder {
         self
     }
     /// Returns the built [`ShowInstanceUsersEntity`].
+    #[inline]
     pub fn build(self) -> ShowInstanceUsersEntity {
         self.inner
     }
@@ -8032,10 +8180,12 @@ pub struct ShowInstanceUsersResponse {
 }
 impl ShowInstanceUsersResponse {
     /// Starts a [`ShowInstanceUsersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowInstanceUsersResponseBuilder {
         ShowInstanceUsersResponseBuilder::default()
     }
     /// The items of [`users`](Self::users), empty when absent.
+    #[inline]
     pub fn users(&self) -> &[ShowInstanceUsersEntity] {
         self.users.as_deref().unwrap_or_default()
     }
@@ -8043,6 +8193,7 @@ impl ShowInstanceUsersResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowInstanceUsersResponse {
     const NAME: &'static str = "ShowInstanceUsersResponse";
     const FIELDS: &'static [&'static str] = &["users"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8090,6 +8241,7 @@ impl ShowInstanceUsersResponseBuilder {
         self
     }
     /// Returns the built [`ShowInstanceUsersResponse`].
+    #[inline]
     pub fn build(self) -> ShowInstanceUsersResponse {
         self.inner
     }
@@ -8105,6 +8257,7 @@ pub struct ShowKafkaClusterResponse {
 }
 impl ShowKafkaClusterResponse {
     /// Starts a [`ShowKafkaClusterResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaClusterResponseBuilder {
         ShowKafkaClusterResponseBuilder::default()
     }
@@ -8112,6 +8265,7 @@ impl ShowKafkaClusterResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaClusterResponse {
     const NAME: &'static str = "ShowKafkaClusterResponse";
     const FIELDS: &'static [&'static str] = &["cluster"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8153,6 +8307,7 @@ impl ShowKafkaClusterResponseBuilder {
         self
     }
     /// Returns the built [`ShowKafkaClusterResponse`].
+    #[inline]
     pub fn build(self) -> ShowKafkaClusterResponse {
         self.inner
     }
@@ -8174,14 +8329,17 @@ pub struct ShowKafkaInstanceExtendProductInfoResponse {
 }
 impl ShowKafkaInstanceExtendProductInfoResponse {
     /// Starts a [`ShowKafkaInstanceExtendProductInfoResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaInstanceExtendProductInfoResponseBuilder {
         ShowKafkaInstanceExtendProductInfoResponseBuilder::default()
     }
     /// The items of [`versions`](Self::versions), empty when absent.
+    #[inline]
     pub fn versions(&self) -> &[String] {
         self.versions.as_deref().unwrap_or_default()
     }
     /// The items of [`products`](Self::products), empty when absent.
+    #[inline]
     pub fn products(&self) -> &[ExtendProductInfoEntity] {
         self.products.as_deref().unwrap_or_default()
     }
@@ -8190,6 +8348,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowKafkaInstanceExtendProductInfoResponse {
     const NAME: &'static str = "ShowKafkaInstanceExtendProductInfoResponse";
     const FIELDS: &'static [&'static str] = &["engine", "versions", "products"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8272,6 +8431,7 @@ impl ShowKafkaInstanceExtendProductInfoResponseBuilder {
         self
     }
     /// Returns the built [`ShowKafkaInstanceExtendProductInfoResponse`].
+    #[inline]
     pub fn build(self) -> ShowKafkaInstanceExtendProductInfoResponse {
         self.inner
     }
@@ -8323,6 +8483,7 @@ pub struct ShowKafkaLogTaskEntity {
 }
 impl ShowKafkaLogTaskEntity {
     /// Starts a [`ShowKafkaLogTaskEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaLogTaskEntityBuilder {
         ShowKafkaLogTaskEntityBuilder::default()
     }
@@ -8341,6 +8502,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaLogTaskEntity {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8510,6 +8672,7 @@ impl ShowKafkaLogTaskEntityBuilder {
         self
     }
     /// Returns the built [`ShowKafkaLogTaskEntity`].
+    #[inline]
     pub fn build(self) -> ShowKafkaLogTaskEntity {
         self.inner
     }
@@ -8525,10 +8688,12 @@ pub struct ShowKafkaLogTaskResponse {
 }
 impl ShowKafkaLogTaskResponse {
     /// Starts a [`ShowKafkaLogTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaLogTaskResponseBuilder {
         ShowKafkaLogTaskResponseBuilder::default()
     }
     /// The items of [`log_response_list`](Self::log_response_list), empty when absent.
+    #[inline]
     pub fn log_response_list(&self) -> &[ShowKafkaLogTaskEntity] {
         self.log_response_list.as_deref().unwrap_or_default()
     }
@@ -8536,6 +8701,7 @@ impl ShowKafkaLogTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaLogTaskResponse {
     const NAME: &'static str = "ShowKafkaLogTaskResponse";
     const FIELDS: &'static [&'static str] = &["log_response_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8594,6 +8760,7 @@ impl ShowKafkaLogTaskResponseBuilder {
         self
     }
     /// Returns the built [`ShowKafkaLogTaskResponse`].
+    #[inline]
     pub fn build(self) -> ShowKafkaLogTaskResponse {
         self.inner
     }
@@ -8614,6 +8781,7 @@ pub struct ShowKafkaProductCoresResponse {
 }
 impl ShowKafkaProductCoresResponse {
     /// Starts a [`ShowKafkaProductCoresResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaProductCoresResponseBuilder {
         ShowKafkaProductCoresResponseBuilder::default()
     }
@@ -8621,6 +8789,7 @@ impl ShowKafkaProductCoresResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaProductCoresResponse {
     const NAME: &'static str = "ShowKafkaProductCoresResponse";
     const FIELDS: &'static [&'static str] = &["core_num", "total_extend_storage_space"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8677,6 +8846,7 @@ impl ShowKafkaProductCoresResponseBuilder {
         self
     }
     /// Returns the built [`ShowKafkaProductCoresResponse`].
+    #[inline]
     pub fn build(self) -> ShowKafkaProductCoresResponse {
         self.inner
     }
@@ -8692,10 +8862,12 @@ pub struct ShowKafkaProjectTagsResponse {
 }
 impl ShowKafkaProjectTagsResponse {
     /// Starts a [`ShowKafkaProjectTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaProjectTagsResponseBuilder {
         ShowKafkaProjectTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagMultyValueEntity] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -8703,6 +8875,7 @@ impl ShowKafkaProjectTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaProjectTagsResponse {
     const NAME: &'static str = "ShowKafkaProjectTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8750,6 +8923,7 @@ impl ShowKafkaProjectTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowKafkaProjectTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowKafkaProjectTagsResponse {
         self.inner
     }
@@ -8792,6 +8966,7 @@ pub struct ShowKafkaRebalanceLogResponse {
 }
 impl ShowKafkaRebalanceLogResponse {
     /// Starts a [`ShowKafkaRebalanceLogResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaRebalanceLogResponseBuilder {
         ShowKafkaRebalanceLogResponseBuilder::default()
     }
@@ -8810,6 +8985,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaRebalanceLogRespo
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8979,6 +9155,7 @@ impl ShowKafkaRebalanceLogResponseBuilder {
         self
     }
     /// Returns the built [`ShowKafkaRebalanceLogResponse`].
+    #[inline]
     pub fn build(self) -> ShowKafkaRebalanceLogResponse {
         self.inner
     }
@@ -9003,6 +9180,7 @@ pub struct ShowKafkaScalePreCheckInfoEntity {
 }
 impl ShowKafkaScalePreCheckInfoEntity {
     /// Starts a [`ShowKafkaScalePreCheckInfoEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaScalePreCheckInfoEntityBuilder {
         ShowKafkaScalePreCheckInfoEntityBuilder::default()
     }
@@ -9010,6 +9188,7 @@ impl ShowKafkaScalePreCheckInfoEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaScalePreCheckInfoEntity {
     const NAME: &'static str = "ShowKafkaScalePreCheckInfoEntity";
     const FIELDS: &'static [&'static str] = &["name", "success", "reason", "risk"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9087,6 +9266,7 @@ impl ShowKafkaScalePreCheckInfoEntityBuilder {
         self
     }
     /// Returns the built [`ShowKafkaScalePreCheckInfoEntity`].
+    #[inline]
     pub fn build(self) -> ShowKafkaScalePreCheckInfoEntity {
         self.inner
     }
@@ -9102,10 +9282,12 @@ pub struct ShowKafkaTagsResponse {
 }
 impl ShowKafkaTagsResponse {
     /// Starts a [`ShowKafkaTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaTagsResponseBuilder {
         ShowKafkaTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
     }
@@ -9113,6 +9295,7 @@ impl ShowKafkaTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaTagsResponse {
     const NAME: &'static str = "ShowKafkaTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9160,6 +9343,7 @@ impl ShowKafkaTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowKafkaTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowKafkaTagsResponse {
         self.inner
     }
@@ -9175,10 +9359,12 @@ pub struct ShowKafkaTopicPartitionDiskusageResponse {
 }
 impl ShowKafkaTopicPartitionDiskusageResponse {
     /// Starts a [`ShowKafkaTopicPartitionDiskusageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaTopicPartitionDiskusageResponseBuilder {
         ShowKafkaTopicPartitionDiskusageResponseBuilder::default()
     }
     /// The items of [`broker_list`](Self::broker_list), empty when absent.
+    #[inline]
     pub fn broker_list(&self) -> &[DiskusageEntity] {
         self.broker_list.as_deref().unwrap_or_default()
     }
@@ -9187,6 +9373,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowKafkaTopicPartitionDiskusageResponse {
     const NAME: &'static str = "ShowKafkaTopicPartitionDiskusageResponse";
     const FIELDS: &'static [&'static str] = &["broker_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9234,6 +9421,7 @@ impl ShowKafkaTopicPartitionDiskusageResponseBuilder {
         self
     }
     /// Returns the built [`ShowKafkaTopicPartitionDiskusageResponse`].
+    #[inline]
     pub fn build(self) -> ShowKafkaTopicPartitionDiskusageResponse {
         self.inner
     }
@@ -9252,10 +9440,12 @@ pub struct ShowKafkaTopicQuotaResponse {
 }
 impl ShowKafkaTopicQuotaResponse {
     /// Starts a [`ShowKafkaTopicQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaTopicQuotaResponseBuilder {
         ShowKafkaTopicQuotaResponseBuilder::default()
     }
     /// The items of [`quotas`](Self::quotas), empty when absent.
+    #[inline]
     pub fn quotas(&self) -> &[KafkaTopicQuota] {
         self.quotas.as_deref().unwrap_or_default()
     }
@@ -9263,6 +9453,7 @@ impl ShowKafkaTopicQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaTopicQuotaResponse {
     const NAME: &'static str = "ShowKafkaTopicQuotaResponse";
     const FIELDS: &'static [&'static str] = &["quotas", "count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9323,6 +9514,7 @@ impl ShowKafkaTopicQuotaResponseBuilder {
         self
     }
     /// Returns the built [`ShowKafkaTopicQuotaResponse`].
+    #[inline]
     pub fn build(self) -> ShowKafkaTopicQuotaResponse {
         self.inner
     }
@@ -9341,10 +9533,12 @@ pub struct ShowKafkaUserClientQuotaResponse {
 }
 impl ShowKafkaUserClientQuotaResponse {
     /// Starts a [`ShowKafkaUserClientQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKafkaUserClientQuotaResponseBuilder {
         ShowKafkaUserClientQuotaResponseBuilder::default()
     }
     /// The items of [`quotas`](Self::quotas), empty when absent.
+    #[inline]
     pub fn quotas(&self) -> &[QuotaResp] {
         self.quotas.as_deref().unwrap_or_default()
     }
@@ -9352,6 +9546,7 @@ impl ShowKafkaUserClientQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKafkaUserClientQuotaResponse {
     const NAME: &'static str = "ShowKafkaUserClientQuotaResponse";
     const FIELDS: &'static [&'static str] = &["quotas", "count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9412,6 +9607,7 @@ impl ShowKafkaUserClientQuotaResponseBuilder {
         self
     }
     /// Returns the built [`ShowKafkaUserClientQuotaResponse`].
+    #[inline]
     pub fn build(self) -> ShowKafkaUserClientQuotaResponse {
         self.inner
     }
@@ -9427,10 +9623,12 @@ pub struct ShowKakfaClusterResponseCluster {
 }
 impl ShowKakfaClusterResponseCluster {
     /// Starts a [`ShowKakfaClusterResponseClusterBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKakfaClusterResponseClusterBuilder {
         ShowKakfaClusterResponseClusterBuilder::default()
     }
     /// The items of [`brokers`](Self::brokers), empty when absent.
+    #[inline]
     pub fn brokers(&self) -> &[ShowKakfaClusterResponseClusterBrokers] {
         self.brokers.as_deref().unwrap_or_default()
     }
@@ -9438,6 +9636,7 @@ impl ShowKakfaClusterResponseCluster {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowKakfaClusterResponseCluster {
     const NAME: &'static str = "ShowKakfaClusterResponseCluster";
     const FIELDS: &'static [&'static str] = &["brokers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9493,6 +9692,7 @@ impl ShowKakfaClusterResponseClusterBuilder {
         self
     }
     /// Returns the built [`ShowKakfaClusterResponseCluster`].
+    #[inline]
     pub fn build(self) -> ShowKakfaClusterResponseCluster {
         self.inner
     }
@@ -9517,6 +9717,7 @@ pub struct ShowKakfaClusterResponseClusterBrokers {
 }
 impl ShowKakfaClusterResponseClusterBrokers {
     /// Starts a [`ShowKakfaClusterResponseClusterBrokersBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowKakfaClusterResponseClusterBrokersBuilder {
         ShowKakfaClusterResponseClusterBrokersBuilder::default()
     }
@@ -9525,6 +9726,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowKakfaClusterResponseClusterBrokers {
     const NAME: &'static str = "ShowKakfaClusterResponseClusterBrokers";
     const FIELDS: &'static [&'static str] = &["health", "host", "port", "broker_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9602,6 +9804,7 @@ impl ShowKakfaClusterResponseClusterBrokersBuilder {
         self
     }
     /// Returns the built [`ShowKakfaClusterResponseClusterBrokers`].
+    #[inline]
     pub fn build(self) -> ShowKakfaClusterResponseClusterBrokers {
         self.inner
     }
@@ -9617,10 +9820,12 @@ pub struct ShowMaintainWindowsResponse {
 }
 impl ShowMaintainWindowsResponse {
     /// Starts a [`ShowMaintainWindowsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowMaintainWindowsResponseBuilder {
         ShowMaintainWindowsResponseBuilder::default()
     }
     /// The items of [`maintain_windows`](Self::maintain_windows), empty when absent.
+    #[inline]
     pub fn maintain_windows(&self) -> &[MaintainWindowsEntity] {
         self.maintain_windows.as_deref().unwrap_or_default()
     }
@@ -9628,6 +9833,7 @@ impl ShowMaintainWindowsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMaintainWindowsResponse {
     const NAME: &'static str = "ShowMaintainWindowsResponse";
     const FIELDS: &'static [&'static str] = &["maintain_windows"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9686,6 +9892,7 @@ impl ShowMaintainWindowsResponseBuilder {
         self
     }
     /// Returns the built [`ShowMaintainWindowsResponse`].
+    #[inline]
     pub fn build(self) -> ShowMaintainWindowsResponse {
         self.inner
     }
@@ -9710,16 +9917,19 @@ pub struct ShowMessageDiagnosisReportResponse {
 }
 impl ShowMessageDiagnosisReportResponse {
     /// Starts a [`ShowMessageDiagnosisReportResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowMessageDiagnosisReportResponseBuilder {
         ShowMessageDiagnosisReportResponseBuilder::default()
     }
     /// The items of [`diagnosis_dimension_list`](Self::diagnosis_dimension_list), empty when absent.
+    #[inline]
     pub fn diagnosis_dimension_list(&self) -> &[KafkaMessageDiagnosisDimensionEntity] {
         self.diagnosis_dimension_list.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowMessageDiagnosisReportResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9736,6 +9946,7 @@ for ShowMessageDiagnosisReportResponse {
         "normal_item_num",
         "diagnosis_dimension_list",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9853,6 +10064,7 @@ impl ShowMessageDiagnosisReportResponseBuilder {
         self
     }
     /// Returns the built [`ShowMessageDiagnosisReportResponse`].
+    #[inline]
     pub fn build(self) -> ShowMessageDiagnosisReportResponse {
         self.inner
     }
@@ -9880,6 +10092,7 @@ pub struct ShowMessagesRespMessages {
 }
 impl ShowMessagesRespMessages {
     /// Starts a [`ShowMessagesRespMessagesBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowMessagesRespMessagesBuilder {
         ShowMessagesRespMessagesBuilder::default()
     }
@@ -9893,6 +10106,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMessagesRespMessages {
         "size",
         "timestamp",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9988,6 +10202,7 @@ impl ShowMessagesRespMessagesBuilder {
         self
     }
     /// Returns the built [`ShowMessagesRespMessages`].
+    #[inline]
     pub fn build(self) -> ShowMessagesRespMessages {
         self.inner
     }
@@ -10012,10 +10227,12 @@ pub struct ShowMessagesResponse {
 }
 impl ShowMessagesResponse {
     /// Starts a [`ShowMessagesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowMessagesResponseBuilder {
         ShowMessagesResponseBuilder::default()
     }
     /// The items of [`messages`](Self::messages), empty when absent.
+    #[inline]
     pub fn messages(&self) -> &[ShowMessagesRespMessages] {
         self.messages.as_deref().unwrap_or_default()
     }
@@ -10028,6 +10245,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowMessagesResponse {
         "offsets_count",
         "offset",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10124,6 +10342,7 @@ impl ShowMessagesResponseBuilder {
         self
     }
     /// Returns the built [`ShowMessagesResponse`].
+    #[inline]
     pub fn build(self) -> ShowMessagesResponse {
         self.inner
     }
@@ -10148,6 +10367,7 @@ pub struct ShowPartitionBeginningMessageResponse {
 }
 impl ShowPartitionBeginningMessageResponse {
     /// Starts a [`ShowPartitionBeginningMessageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPartitionBeginningMessageResponseBuilder {
         ShowPartitionBeginningMessageResponseBuilder::default()
     }
@@ -10161,6 +10381,7 @@ for ShowPartitionBeginningMessageResponse {
         "offset",
         "timestamp",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10238,6 +10459,7 @@ impl ShowPartitionBeginningMessageResponseBuilder {
         self
     }
     /// Returns the built [`ShowPartitionBeginningMessageResponse`].
+    #[inline]
     pub fn build(self) -> ShowPartitionBeginningMessageResponse {
         self.inner
     }
@@ -10262,6 +10484,7 @@ pub struct ShowPartitionEndMessageResponse {
 }
 impl ShowPartitionEndMessageResponse {
     /// Starts a [`ShowPartitionEndMessageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPartitionEndMessageResponseBuilder {
         ShowPartitionEndMessageResponseBuilder::default()
     }
@@ -10274,6 +10497,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPartitionEndMessageRes
         "offset",
         "timestamp",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10351,6 +10575,7 @@ impl ShowPartitionEndMessageResponseBuilder {
         self
     }
     /// Returns the built [`ShowPartitionEndMessageResponse`].
+    #[inline]
     pub fn build(self) -> ShowPartitionEndMessageResponse {
         self.inner
     }
@@ -10384,6 +10609,7 @@ pub struct ShowPartitionMessageEntity {
 }
 impl ShowPartitionMessageEntity {
     /// Starts a [`ShowPartitionMessageEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPartitionMessageEntityBuilder {
         ShowPartitionMessageEntityBuilder::default()
     }
@@ -10399,6 +10625,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPartitionMessageEntity
         "size",
         "timestamp",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10520,6 +10747,7 @@ impl ShowPartitionMessageEntityBuilder {
         self
     }
     /// Returns the built [`ShowPartitionMessageEntity`].
+    #[inline]
     pub fn build(self) -> ShowPartitionMessageEntity {
         self.inner
     }
@@ -10535,10 +10763,12 @@ pub struct ShowPartitionMessageResponse {
 }
 impl ShowPartitionMessageResponse {
     /// Starts a [`ShowPartitionMessageResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPartitionMessageResponseBuilder {
         ShowPartitionMessageResponseBuilder::default()
     }
     /// The items of [`message`](Self::message), empty when absent.
+    #[inline]
     pub fn message(&self) -> &[ShowPartitionMessageEntity] {
         self.message.as_deref().unwrap_or_default()
     }
@@ -10546,6 +10776,7 @@ impl ShowPartitionMessageResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPartitionMessageResponse {
     const NAME: &'static str = "ShowPartitionMessageResponse";
     const FIELDS: &'static [&'static str] = &["message"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10596,6 +10827,7 @@ impl ShowPartitionMessageResponseBuilder {
         self
     }
     /// Returns the built [`ShowPartitionMessageResponse`].
+    #[inline]
     pub fn build(self) -> ShowPartitionMessageResponse {
         self.inner
     }
@@ -10611,6 +10843,7 @@ pub struct ShowQuotasResponse {
 }
 impl ShowQuotasResponse {
     /// Starts a [`ShowQuotasResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowQuotasResponseBuilder {
         ShowQuotasResponseBuilder::default()
     }
@@ -10618,6 +10851,7 @@ impl ShowQuotasResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotasResponse {
     const NAME: &'static str = "ShowQuotasResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10656,6 +10890,7 @@ impl ShowQuotasResponseBuilder {
         self
     }
     /// Returns the built [`ShowQuotasResponse`].
+    #[inline]
     pub fn build(self) -> ShowQuotasResponse {
         self.inner
     }
@@ -10677,10 +10912,12 @@ pub struct ShowRecycleInstancesResponse {
 }
 impl ShowRecycleInstancesResponse {
     /// Starts a [`ShowRecycleInstancesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRecycleInstancesResponseBuilder {
         ShowRecycleInstancesResponseBuilder::default()
     }
     /// The items of [`recycle_instances`](Self::recycle_instances), empty when absent.
+    #[inline]
     pub fn recycle_instances(&self) -> &[InstanceRecycleInfo] {
         self.recycle_instances.as_deref().unwrap_or_default()
     }
@@ -10692,6 +10929,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRecycleInstancesRespon
         "default_use_recycle",
         "recycle_instances",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10786,6 +11024,7 @@ impl ShowRecycleInstancesResponseBuilder {
         self
     }
     /// Returns the built [`ShowRecycleInstancesResponse`].
+    #[inline]
     pub fn build(self) -> ShowRecycleInstancesResponse {
         self.inner
     }
@@ -10807,10 +11046,12 @@ pub struct ShowTopicAccessPolicyResponse {
 }
 impl ShowTopicAccessPolicyResponse {
     /// Starts a [`ShowTopicAccessPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowTopicAccessPolicyResponseBuilder {
         ShowTopicAccessPolicyResponseBuilder::default()
     }
     /// The items of [`policies`](Self::policies), empty when absent.
+    #[inline]
     pub fn policies(&self) -> &[PolicyEntity] {
         self.policies.as_deref().unwrap_or_default()
     }
@@ -10818,6 +11059,7 @@ impl ShowTopicAccessPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTopicAccessPolicyResponse {
     const NAME: &'static str = "ShowTopicAccessPolicyResponse";
     const FIELDS: &'static [&'static str] = &["name", "topic_type", "policies"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10891,6 +11133,7 @@ impl ShowTopicAccessPolicyResponseBuilder {
         self
     }
     /// Returns the built [`ShowTopicAccessPolicyResponse`].
+    #[inline]
     pub fn build(self) -> ShowTopicAccessPolicyResponse {
         self.inner
     }
@@ -10909,6 +11152,7 @@ pub struct ShowUpgradeInstanceVersionResponse {
 }
 impl ShowUpgradeInstanceVersionResponse {
     /// Starts a [`ShowUpgradeInstanceVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowUpgradeInstanceVersionResponseBuilder {
         ShowUpgradeInstanceVersionResponseBuilder::default()
     }
@@ -10917,6 +11161,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowUpgradeInstanceVersionResponse {
     const NAME: &'static str = "ShowUpgradeInstanceVersionResponse";
     const FIELDS: &'static [&'static str] = &["current_version", "latest_version"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10978,6 +11223,7 @@ impl ShowUpgradeInstanceVersionResponseBuilder {
         self
     }
     /// Returns the built [`ShowUpgradeInstanceVersionResponse`].
+    #[inline]
     pub fn build(self) -> ShowUpgradeInstanceVersionResponse {
         self.inner
     }
@@ -11002,6 +11248,7 @@ pub struct ShowVolumeExpandConfigResponse {
 }
 impl ShowVolumeExpandConfigResponse {
     /// Starts a [`ShowVolumeExpandConfigResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVolumeExpandConfigResponseBuilder {
         ShowVolumeExpandConfigResponseBuilder::default()
     }
@@ -11014,6 +11261,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVolumeExpandConfigResp
         "max_volume_size",
         "expand_increment",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11111,6 +11359,7 @@ impl ShowVolumeExpandConfigResponseBuilder {
         self
     }
     /// Returns the built [`ShowVolumeExpandConfigResponse`].
+    #[inline]
     pub fn build(self) -> ShowVolumeExpandConfigResponse {
         self.inner
     }
@@ -11153,6 +11402,7 @@ pub struct SmartConnectTaskEntity {
 }
 impl SmartConnectTaskEntity {
     /// Starts a [`SmartConnectTaskEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SmartConnectTaskEntityBuilder {
         SmartConnectTaskEntityBuilder::default()
     }
@@ -11171,6 +11421,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskEntity {
         "status",
         "create_time",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11340,6 +11591,7 @@ impl SmartConnectTaskEntityBuilder {
         self
     }
     /// Returns the built [`SmartConnectTaskEntity`].
+    #[inline]
     pub fn build(self) -> SmartConnectTaskEntity {
         self.inner
     }
@@ -11387,6 +11639,7 @@ pub struct SmartConnectTaskReqSinkConfig {
 }
 impl SmartConnectTaskReqSinkConfig {
     /// Starts a [`SmartConnectTaskReqSinkConfigBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SmartConnectTaskReqSinkConfigBuilder {
         SmartConnectTaskReqSinkConfigBuilder::default()
     }
@@ -11426,6 +11679,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskReqSinkCon
         "record_delimiter",
         "store_keys",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11612,6 +11866,7 @@ impl SmartConnectTaskReqSinkConfigBuilder {
         self
     }
     /// Returns the built [`SmartConnectTaskReqSinkConfig`].
+    #[inline]
     pub fn build(self) -> SmartConnectTaskReqSinkConfig {
         self.inner
     }
@@ -11690,6 +11945,7 @@ pub struct SmartConnectTaskReqSourceConfig {
 }
 impl SmartConnectTaskReqSourceConfig {
     /// Starts a [`SmartConnectTaskReqSourceConfigBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SmartConnectTaskReqSourceConfigBuilder {
         SmartConnectTaskReqSourceConfigBuilder::default()
     }
@@ -11747,6 +12003,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskReqSourceC
         "compression_type",
         "topics_mapping",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12051,6 +12308,7 @@ impl SmartConnectTaskReqSourceConfigBuilder {
         self
     }
     /// Returns the built [`SmartConnectTaskReqSourceConfig`].
+    #[inline]
     pub fn build(self) -> SmartConnectTaskReqSourceConfig {
         self.inner
     }
@@ -12119,6 +12377,7 @@ pub struct SmartConnectTaskRespSinkConfig {
 }
 impl SmartConnectTaskRespSinkConfig {
     /// Starts a [`SmartConnectTaskRespSinkConfigBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SmartConnectTaskRespSinkConfigBuilder {
         SmartConnectTaskRespSinkConfigBuilder::default()
     }
@@ -12143,6 +12402,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskRespSinkCo
         "key_converter",
         "kv_delimiter",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12433,6 +12693,7 @@ impl SmartConnectTaskRespSinkConfigBuilder {
         self
     }
     /// Returns the built [`SmartConnectTaskRespSinkConfig`].
+    #[inline]
     pub fn build(self) -> SmartConnectTaskRespSinkConfig {
         self.inner
     }
@@ -12502,6 +12763,7 @@ pub struct SmartConnectTaskRespSourceConfig {
 }
 impl SmartConnectTaskRespSourceConfig {
     /// Starts a [`SmartConnectTaskRespSourceConfigBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SmartConnectTaskRespSourceConfigBuilder {
         SmartConnectTaskRespSourceConfigBuilder::default()
     }
@@ -12526,6 +12788,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectTaskRespSource
         "compression_type",
         "topics_mapping",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12816,6 +13079,7 @@ impl SmartConnectTaskRespSourceConfigBuilder {
         self
     }
     /// Returns the built [`SmartConnectTaskRespSourceConfig`].
+    #[inline]
     pub fn build(self) -> SmartConnectTaskRespSourceConfig {
         self.inner
     }
@@ -12834,6 +13098,7 @@ pub struct SmartConnectValidateEntity {
 }
 impl SmartConnectValidateEntity {
     /// Starts a [`SmartConnectValidateEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SmartConnectValidateEntityBuilder {
         SmartConnectValidateEntityBuilder::default()
     }
@@ -12842,6 +13107,7 @@ impl SmartConnectValidateEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SmartConnectValidateEntity {
     const NAME: &'static str = "SmartConnectValidateEntity";
     const FIELDS: &'static [&'static str] = &["task", "type"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12894,6 +13160,7 @@ impl SmartConnectValidateEntityBuilder {
         self
     }
     /// Returns the built [`SmartConnectValidateEntity`].
+    #[inline]
     pub fn build(self) -> SmartConnectValidateEntity {
         self.inner
     }
@@ -12908,6 +13175,7 @@ pub struct StartKafkaLogTaskReq {
 }
 impl StartKafkaLogTaskReq {
     /// Starts a [`StartKafkaLogTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StartKafkaLogTaskReqBuilder {
         StartKafkaLogTaskReqBuilder::default()
     }
@@ -12916,6 +13184,7 @@ impl StartKafkaLogTaskReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskReq {
     const NAME: &'static str = "StartKafkaLogTaskReq";
     const FIELDS: &'static [&'static str] = &["log_task_list"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12970,6 +13239,7 @@ impl StartKafkaLogTaskReqBuilder {
         self
     }
     /// Returns the built [`StartKafkaLogTaskReq`].
+    #[inline]
     pub fn build(self) -> StartKafkaLogTaskReq {
         self.inner
     }
@@ -12990,6 +13260,7 @@ pub struct StartKafkaLogTaskReqEntity {
 }
 impl StartKafkaLogTaskReqEntity {
     /// Starts a [`StartKafkaLogTaskReqEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StartKafkaLogTaskReqEntityBuilder {
         StartKafkaLogTaskReqEntityBuilder::default()
     }
@@ -13002,6 +13273,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskReqEntity
         "log_group_name",
         "log_stream_name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13082,6 +13354,7 @@ impl StartKafkaLogTaskReqEntityBuilder {
         self
     }
     /// Returns the built [`StartKafkaLogTaskReqEntity`].
+    #[inline]
     pub fn build(self) -> StartKafkaLogTaskReqEntity {
         self.inner
     }
@@ -13097,6 +13370,7 @@ pub struct StartKafkaLogTaskResponse {
 }
 impl StartKafkaLogTaskResponse {
     /// Starts a [`StartKafkaLogTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StartKafkaLogTaskResponseBuilder {
         StartKafkaLogTaskResponseBuilder::default()
     }
@@ -13104,6 +13378,7 @@ impl StartKafkaLogTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StartKafkaLogTaskResponse {
     const NAME: &'static str = "StartKafkaLogTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13142,6 +13417,7 @@ impl StartKafkaLogTaskResponseBuilder {
         self
     }
     /// Returns the built [`StartKafkaLogTaskResponse`].
+    #[inline]
     pub fn build(self) -> StartKafkaLogTaskResponse {
         self.inner
     }
@@ -13166,6 +13442,7 @@ pub struct StepDetail {
 }
 impl StepDetail {
     /// Starts a [`StepDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StepDetailBuilder {
         StepDetailBuilder::default()
     }
@@ -13178,6 +13455,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for StepDetail {
         "start_time",
         "end_time",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13255,6 +13533,7 @@ impl StepDetailBuilder {
         self
     }
     /// Returns the built [`StepDetail`].
+    #[inline]
     pub fn build(self) -> StepDetail {
         self.inner
     }
@@ -13270,6 +13549,7 @@ pub struct StopKafkaLogTaskResponse {
 }
 impl StopKafkaLogTaskResponse {
     /// Starts a [`StopKafkaLogTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StopKafkaLogTaskResponseBuilder {
         StopKafkaLogTaskResponseBuilder::default()
     }
@@ -13277,6 +13557,7 @@ impl StopKafkaLogTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StopKafkaLogTaskResponse {
     const NAME: &'static str = "StopKafkaLogTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13315,6 +13596,7 @@ impl StopKafkaLogTaskResponseBuilder {
         self
     }
     /// Returns the built [`StopKafkaLogTaskResponse`].
+    #[inline]
     pub fn build(self) -> StopKafkaLogTaskResponse {
         self.inner
     }
@@ -13330,6 +13612,7 @@ pub struct StopKafkaRebalanceLogTaskResponse {
 }
 impl StopKafkaRebalanceLogTaskResponse {
     /// Starts a [`StopKafkaRebalanceLogTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> StopKafkaRebalanceLogTaskResponseBuilder {
         StopKafkaRebalanceLogTaskResponseBuilder::default()
     }
@@ -13337,6 +13620,7 @@ impl StopKafkaRebalanceLogTaskResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for StopKafkaRebalanceLogTaskResponse {
     const NAME: &'static str = "StopKafkaRebalanceLogTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -13375,6 +13659,7 @@ impl StopKafkaRebalanceLogTaskResponseBuilder {
         self
     }
     /// Returns the built [`StopKafkaRebalanceLogTaskResponse`].
+    #[inline]
     pub fn build(self) -> StopKafkaRebalanceLogTaskResponse {
         self.inner
     }

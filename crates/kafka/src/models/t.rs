@@ -17,6 +17,7 @@ pub struct TagEntity {
 }
 impl TagEntity {
     /// Starts a [`TagEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagEntityBuilder {
         TagEntityBuilder::default()
     }
@@ -24,6 +25,7 @@ impl TagEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagEntity {
     const NAME: &'static str = "TagEntity";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -75,6 +77,7 @@ impl TagEntityBuilder {
         self
     }
     /// Returns the built [`TagEntity`].
+    #[inline]
     pub fn build(self) -> TagEntity {
         self.inner
     }
@@ -93,10 +96,12 @@ pub struct TagMultyValueEntity {
 }
 impl TagMultyValueEntity {
     /// Starts a [`TagMultyValueEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagMultyValueEntityBuilder {
         TagMultyValueEntityBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[String] {
         self.values.as_deref().unwrap_or_default()
     }
@@ -104,6 +109,7 @@ impl TagMultyValueEntity {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagMultyValueEntity {
     const NAME: &'static str = "TagMultyValueEntity";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -161,6 +167,7 @@ impl TagMultyValueEntityBuilder {
         self
     }
     /// Returns the built [`TagMultyValueEntity`].
+    #[inline]
     pub fn build(self) -> TagMultyValueEntity {
         self.inner
     }
@@ -178,6 +185,7 @@ pub struct TopicAssignment {
 }
 impl TopicAssignment {
     /// Starts a [`TopicAssignmentBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TopicAssignmentBuilder {
         TopicAssignmentBuilder::default()
     }
@@ -186,6 +194,7 @@ impl TopicAssignment {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TopicAssignment {
     const NAME: &'static str = "TopicAssignment";
     const FIELDS: &'static [&'static str] = &["partition", "partition_brokers"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -252,6 +261,7 @@ impl TopicAssignmentBuilder {
         self
     }
     /// Returns the built [`TopicAssignment`].
+    #[inline]
     pub fn build(self) -> TopicAssignment {
         self.inner
     }
@@ -306,10 +316,12 @@ pub struct TopicEntity {
 }
 impl TopicEntity {
     /// Starts a [`TopicEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TopicEntityBuilder {
         TopicEntityBuilder::default()
     }
     /// The items of [`topic_other_configs`](Self::topic_other_configs), empty when absent.
+    #[inline]
     pub fn topic_other_configs(&self) -> &[TopicEntityTopicOtherConfigs] {
         self.topic_other_configs.as_deref().unwrap_or_default()
     }
@@ -330,6 +342,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TopicEntity {
         "topic_desc",
         "created_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -553,6 +566,7 @@ impl TopicEntityBuilder {
         self
     }
     /// Returns the built [`TopicEntity`].
+    #[inline]
     pub fn build(self) -> TopicEntity {
         self.inner
     }
@@ -583,6 +597,7 @@ pub struct TopicEntityTopicOtherConfigs {
 }
 impl TopicEntityTopicOtherConfigs {
     /// Starts a [`TopicEntityTopicOtherConfigsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TopicEntityTopicOtherConfigsBuilder {
         TopicEntityTopicOtherConfigsBuilder::default()
     }
@@ -597,6 +612,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TopicEntityTopicOtherConfi
         "value",
         "value_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -707,6 +723,7 @@ impl TopicEntityTopicOtherConfigsBuilder {
         self
     }
     /// Returns the built [`TopicEntityTopicOtherConfigs`].
+    #[inline]
     pub fn build(self) -> TopicEntityTopicOtherConfigs {
         self.inner
     }

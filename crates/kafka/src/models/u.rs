@@ -13,12 +13,14 @@ pub struct UpdateInstanceAutoCreateTopicReq {
 }
 impl UpdateInstanceAutoCreateTopicReq {
     /// Starts a [`UpdateInstanceAutoCreateTopicReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceAutoCreateTopicReqBuilder {
         UpdateInstanceAutoCreateTopicReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateInstanceAutoCreateTopicReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -30,6 +32,7 @@ for UpdateInstanceAutoCreateTopicReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceAutoCreateTopicReq {
     const NAME: &'static str = "UpdateInstanceAutoCreateTopicReq";
     const FIELDS: &'static [&'static str] = &["enable_auto_topic"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -74,6 +77,7 @@ impl UpdateInstanceAutoCreateTopicReqBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceAutoCreateTopicReq`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceAutoCreateTopicReq {
         self.inner
     }
@@ -89,6 +93,7 @@ pub struct UpdateInstanceAutoCreateTopicResponse {
 }
 impl UpdateInstanceAutoCreateTopicResponse {
     /// Starts a [`UpdateInstanceAutoCreateTopicResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceAutoCreateTopicResponseBuilder {
         UpdateInstanceAutoCreateTopicResponseBuilder::default()
     }
@@ -97,6 +102,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateInstanceAutoCreateTopicResponse {
     const NAME: &'static str = "UpdateInstanceAutoCreateTopicResponse";
     const FIELDS: &'static [&'static str] = &["enable_auto_topic"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -140,6 +146,7 @@ impl UpdateInstanceAutoCreateTopicResponseBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceAutoCreateTopicResponse`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceAutoCreateTopicResponse {
         self.inner
     }
@@ -157,11 +164,13 @@ pub struct UpdateInstanceCrossVpcIpReq {
 }
 impl UpdateInstanceCrossVpcIpReq {
     /// Starts a [`UpdateInstanceCrossVpcIpReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceCrossVpcIpReqBuilder {
         UpdateInstanceCrossVpcIpReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceCrossVpcIpReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -173,6 +182,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceCrossVpcI
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceCrossVpcIpReq {
     const NAME: &'static str = "UpdateInstanceCrossVpcIpReq";
     const FIELDS: &'static [&'static str] = &["advertised_ip_contents"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -223,6 +233,7 @@ impl UpdateInstanceCrossVpcIpReqBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceCrossVpcIpReq`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceCrossVpcIpReq {
         self.inner
     }
@@ -244,6 +255,7 @@ pub struct UpdateInstanceCrossVpcIpRespResults {
 }
 impl UpdateInstanceCrossVpcIpRespResults {
     /// Starts a [`UpdateInstanceCrossVpcIpRespResultsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceCrossVpcIpRespResultsBuilder {
         UpdateInstanceCrossVpcIpRespResultsBuilder::default()
     }
@@ -252,6 +264,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateInstanceCrossVpcIpRespResults {
     const NAME: &'static str = "UpdateInstanceCrossVpcIpRespResults";
     const FIELDS: &'static [&'static str] = &["advertised_ip", "success", "ip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -321,6 +334,7 @@ impl UpdateInstanceCrossVpcIpRespResultsBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceCrossVpcIpRespResults`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceCrossVpcIpRespResults {
         self.inner
     }
@@ -339,10 +353,12 @@ pub struct UpdateInstanceCrossVpcIpResponse {
 }
 impl UpdateInstanceCrossVpcIpResponse {
     /// Starts a [`UpdateInstanceCrossVpcIpResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceCrossVpcIpResponseBuilder {
         UpdateInstanceCrossVpcIpResponseBuilder::default()
     }
     /// The items of [`results`](Self::results), empty when absent.
+    #[inline]
     pub fn results(&self) -> &[UpdateInstanceCrossVpcIpRespResults] {
         self.results.as_deref().unwrap_or_default()
     }
@@ -350,6 +366,7 @@ impl UpdateInstanceCrossVpcIpResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceCrossVpcIpResponse {
     const NAME: &'static str = "UpdateInstanceCrossVpcIpResponse";
     const FIELDS: &'static [&'static str] = &["success", "results"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -416,6 +433,7 @@ impl UpdateInstanceCrossVpcIpResponseBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceCrossVpcIpResponse`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceCrossVpcIpResponse {
         self.inner
     }
@@ -451,6 +469,7 @@ pub struct UpdateInstanceReq {
 }
 impl UpdateInstanceReq {
     /// Starts a [`UpdateInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceReqBuilder {
         UpdateInstanceReqBuilder::default()
     }
@@ -467,6 +486,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceReq {
         "retention_policy",
         "enterprise_project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -612,6 +632,7 @@ impl UpdateInstanceReqBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceReq`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceReq {
         self.inner
     }
@@ -638,11 +659,13 @@ pub struct UpdateInstanceTopicReq {
 }
 impl UpdateInstanceTopicReq {
     /// Starts a [`UpdateInstanceTopicReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceTopicReqBuilder {
         UpdateInstanceTopicReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceTopicReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -654,6 +677,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceTopicReq 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceTopicReq {
     const NAME: &'static str = "UpdateInstanceTopicReq";
     const FIELDS: &'static [&'static str] = &["topics"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -708,6 +732,7 @@ impl UpdateInstanceTopicReqBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceTopicReq`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceTopicReq {
         self.inner
     }
@@ -725,6 +750,7 @@ pub struct UpdateInstanceTopicReqTopicOtherConfigs {
 }
 impl UpdateInstanceTopicReqTopicOtherConfigs {
     /// Starts a [`UpdateInstanceTopicReqTopicOtherConfigsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceTopicReqTopicOtherConfigsBuilder {
         UpdateInstanceTopicReqTopicOtherConfigsBuilder::default()
     }
@@ -734,6 +760,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateInstanceTopicReqTopicOtherConfigs {
     const NAME: &'static str = "UpdateInstanceTopicReqTopicOtherConfigs";
     const FIELDS: &'static [&'static str] = &["name", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -786,6 +813,7 @@ impl UpdateInstanceTopicReqTopicOtherConfigsBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceTopicReqTopicOtherConfigs`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceTopicReqTopicOtherConfigs {
         self.inner
     }
@@ -823,11 +851,13 @@ pub struct UpdateInstanceTopicReqTopics {
 }
 impl UpdateInstanceTopicReqTopics {
     /// Starts a [`UpdateInstanceTopicReqTopicsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateInstanceTopicReqTopicsBuilder {
         UpdateInstanceTopicReqTopicsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceTopicReqTopics {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -848,6 +878,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateInstanceTopicReqTopi
         "topic_other_configs",
         "topic_desc",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1038,6 +1069,7 @@ impl UpdateInstanceTopicReqTopicsBuilder {
         self
     }
     /// Returns the built [`UpdateInstanceTopicReqTopics`].
+    #[inline]
     pub fn build(self) -> UpdateInstanceTopicReqTopics {
         self.inner
     }
@@ -1061,6 +1093,7 @@ pub struct UpdateKafkaPortProtocolResponse {
 }
 impl UpdateKafkaPortProtocolResponse {
     /// Starts a [`UpdateKafkaPortProtocolResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateKafkaPortProtocolResponseBuilder {
         UpdateKafkaPortProtocolResponseBuilder::default()
     }
@@ -1068,6 +1101,7 @@ impl UpdateKafkaPortProtocolResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateKafkaPortProtocolResponse {
     const NAME: &'static str = "UpdateKafkaPortProtocolResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "protocol", "enable"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1138,6 +1172,7 @@ impl UpdateKafkaPortProtocolResponseBuilder {
         self
     }
     /// Returns the built [`UpdateKafkaPortProtocolResponse`].
+    #[inline]
     pub fn build(self) -> UpdateKafkaPortProtocolResponse {
         self.inner
     }
@@ -1194,6 +1229,7 @@ pub struct UpdateKafkaUserClientQuotaTaskReq {
 }
 impl UpdateKafkaUserClientQuotaTaskReq {
     /// Starts a [`UpdateKafkaUserClientQuotaTaskReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateKafkaUserClientQuotaTaskReqBuilder {
         UpdateKafkaUserClientQuotaTaskReqBuilder::default()
     }
@@ -1209,6 +1245,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateKafkaUserClientQuota
         "producer_byte_rate",
         "consumer_byte_rate",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1330,6 +1367,7 @@ impl UpdateKafkaUserClientQuotaTaskReqBuilder {
         self
     }
     /// Returns the built [`UpdateKafkaUserClientQuotaTaskReq`].
+    #[inline]
     pub fn build(self) -> UpdateKafkaUserClientQuotaTaskReq {
         self.inner
     }
@@ -1345,6 +1383,7 @@ pub struct UpdateKafkaUserClientQuotaTaskResponse {
 }
 impl UpdateKafkaUserClientQuotaTaskResponse {
     /// Starts a [`UpdateKafkaUserClientQuotaTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateKafkaUserClientQuotaTaskResponseBuilder {
         UpdateKafkaUserClientQuotaTaskResponseBuilder::default()
     }
@@ -1353,6 +1392,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateKafkaUserClientQuotaTaskResponse {
     const NAME: &'static str = "UpdateKafkaUserClientQuotaTaskResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1391,6 +1431,7 @@ impl UpdateKafkaUserClientQuotaTaskResponseBuilder {
         self
     }
     /// Returns the built [`UpdateKafkaUserClientQuotaTaskResponse`].
+    #[inline]
     pub fn build(self) -> UpdateKafkaUserClientQuotaTaskResponse {
         self.inner
     }
@@ -1407,11 +1448,13 @@ pub struct UpdateTopicAccessPolicyReq {
 }
 impl UpdateTopicAccessPolicyReq {
     /// Starts a [`UpdateTopicAccessPolicyReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTopicAccessPolicyReqBuilder {
         UpdateTopicAccessPolicyReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateTopicAccessPolicyReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1423,6 +1466,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateTopicAccessPolicy
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTopicAccessPolicyReq {
     const NAME: &'static str = "UpdateTopicAccessPolicyReq";
     const FIELDS: &'static [&'static str] = &["topics"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1471,6 +1515,7 @@ impl UpdateTopicAccessPolicyReqBuilder {
         self
     }
     /// Returns the built [`UpdateTopicAccessPolicyReq`].
+    #[inline]
     pub fn build(self) -> UpdateTopicAccessPolicyReq {
         self.inner
     }
@@ -1486,6 +1531,7 @@ pub struct UpdateTopicAccessPolicyResponse {
 }
 impl UpdateTopicAccessPolicyResponse {
     /// Starts a [`UpdateTopicAccessPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTopicAccessPolicyResponseBuilder {
         UpdateTopicAccessPolicyResponseBuilder::default()
     }
@@ -1493,6 +1539,7 @@ impl UpdateTopicAccessPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTopicAccessPolicyResponse {
     const NAME: &'static str = "UpdateTopicAccessPolicyResponse";
     const FIELDS: &'static [&'static str] = &["job_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1531,6 +1578,7 @@ impl UpdateTopicAccessPolicyResponseBuilder {
         self
     }
     /// Returns the built [`UpdateTopicAccessPolicyResponse`].
+    #[inline]
     pub fn build(self) -> UpdateTopicAccessPolicyResponse {
         self.inner
     }
@@ -1555,6 +1603,7 @@ pub struct UpdateUserReq {
 }
 impl UpdateUserReq {
     /// Starts a [`UpdateUserReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateUserReqBuilder {
         UpdateUserReqBuilder::default()
     }
@@ -1576,6 +1625,7 @@ impl std::fmt::Debug for UpdateUserReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateUserReq {
     const NAME: &'static str = "UpdateUserReq";
     const FIELDS: &'static [&'static str] = &["new_password", "user_name", "user_desc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1643,6 +1693,7 @@ impl UpdateUserReqBuilder {
         self
     }
     /// Returns the built [`UpdateUserReq`].
+    #[inline]
     pub fn build(self) -> UpdateUserReq {
         self.inner
     }
@@ -1662,6 +1713,7 @@ pub struct UpgradeInstanceReq {
 }
 impl UpgradeInstanceReq {
     /// Starts a [`UpgradeInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpgradeInstanceReqBuilder {
         UpgradeInstanceReqBuilder::default()
     }
@@ -1670,6 +1722,7 @@ impl UpgradeInstanceReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeInstanceReq {
     const NAME: &'static str = "UpgradeInstanceReq";
     const FIELDS: &'static [&'static str] = &["is_schedule", "execute_at"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1722,6 +1775,7 @@ impl UpgradeInstanceReqBuilder {
         self
     }
     /// Returns the built [`UpgradeInstanceReq`].
+    #[inline]
     pub fn build(self) -> UpgradeInstanceReq {
         self.inner
     }
@@ -1740,6 +1794,7 @@ pub struct UpgradeInstanceResponse {
 }
 impl UpgradeInstanceResponse {
     /// Starts a [`UpgradeInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpgradeInstanceResponseBuilder {
         UpgradeInstanceResponseBuilder::default()
     }
@@ -1747,6 +1802,7 @@ impl UpgradeInstanceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpgradeInstanceResponse {
     const NAME: &'static str = "UpgradeInstanceResponse";
     const FIELDS: &'static [&'static str] = &["job_id", "schedule_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1798,6 +1854,7 @@ impl UpgradeInstanceResponseBuilder {
         self
     }
     /// Returns the built [`UpgradeInstanceResponse`].
+    #[inline]
     pub fn build(self) -> UpgradeInstanceResponse {
         self.inner
     }

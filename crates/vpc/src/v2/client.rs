@@ -57,6 +57,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn accept_vpc_peering(&self) -> super::operations::AcceptVpcPeering {
         super::operations::AcceptVpcPeering::new(self.inner.clone())
     }
@@ -101,6 +102,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn associate_route_table(&self) -> super::operations::AssociateRouteTable {
         super::operations::AssociateRouteTable::new(self.inner.clone())
     }
@@ -151,6 +153,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_security_group_tags(
         &self,
     ) -> super::operations::BatchCreateSecurityGroupTags {
@@ -202,6 +205,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_subnet_tags(&self) -> super::operations::BatchCreateSubnetTags {
         super::operations::BatchCreateSubnetTags::new(self.inner.clone())
     }
@@ -251,6 +255,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_vpc_tags(&self) -> super::operations::BatchCreateVpcTags {
         super::operations::BatchCreateVpcTags::new(self.inner.clone())
     }
@@ -302,6 +307,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_security_group_tags(
         &self,
     ) -> super::operations::BatchDeleteSecurityGroupTags {
@@ -354,6 +360,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_subnet_tags(&self) -> super::operations::BatchDeleteSubnetTags {
         super::operations::BatchDeleteSubnetTags::new(self.inner.clone())
     }
@@ -404,6 +411,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_vpc_tags(&self) -> super::operations::BatchDeleteVpcTags {
         super::operations::BatchDeleteVpcTags::new(self.inner.clone())
     }
@@ -443,6 +451,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_flow_log(&self) -> super::operations::CreateFlowLog {
         super::operations::CreateFlowLog::new(self.inner.clone())
     }
@@ -482,6 +491,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_port(&self) -> super::operations::CreatePort {
         super::operations::CreatePort::new(self.inner.clone())
     }
@@ -521,6 +531,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_privateip(&self) -> super::operations::CreatePrivateip {
         super::operations::CreatePrivateip::new(self.inner.clone())
     }
@@ -560,6 +571,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_route_table(&self) -> super::operations::CreateRouteTable {
         super::operations::CreateRouteTable::new(self.inner.clone())
     }
@@ -600,6 +612,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_security_group(&self) -> super::operations::CreateSecurityGroup {
         super::operations::CreateSecurityGroup::new(self.inner.clone())
     }
@@ -641,6 +654,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_security_group_rule(
         &self,
     ) -> super::operations::CreateSecurityGroupRule {
@@ -693,6 +707,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_security_group_tag(
         &self,
     ) -> super::operations::CreateSecurityGroupTag {
@@ -734,6 +749,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_subnet(&self) -> super::operations::CreateSubnet {
         super::operations::CreateSubnet::new(self.inner.clone())
     }
@@ -782,6 +798,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_subnet_tag(&self) -> super::operations::CreateSubnetTag {
         super::operations::CreateSubnetTag::new(self.inner.clone())
     }
@@ -821,6 +838,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_vpc(&self) -> super::operations::CreateVpc {
         super::operations::CreateVpc::new(self.inner.clone())
     }
@@ -860,6 +878,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_vpc_peering(&self) -> super::operations::CreateVpcPeering {
         super::operations::CreateVpcPeering::new(self.inner.clone())
     }
@@ -908,6 +927,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_vpc_resource_tag(&self) -> super::operations::CreateVpcResourceTag {
         super::operations::CreateVpcResourceTag::new(self.inner.clone())
     }
@@ -947,6 +967,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_vpc_route(&self) -> super::operations::CreateVpcRoute {
         super::operations::CreateVpcRoute::new(self.inner.clone())
     }
@@ -987,6 +1008,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_flow_log(&self) -> super::operations::DeleteFlowLog {
         super::operations::DeleteFlowLog::new(self.inner.clone())
     }
@@ -1026,6 +1048,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_port(&self) -> super::operations::DeletePort {
         super::operations::DeletePort::new(self.inner.clone())
     }
@@ -1066,6 +1089,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_privateip(&self) -> super::operations::DeletePrivateip {
         super::operations::DeletePrivateip::new(self.inner.clone())
     }
@@ -1106,6 +1130,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_route_table(&self) -> super::operations::DeleteRouteTable {
         super::operations::DeleteRouteTable::new(self.inner.clone())
     }
@@ -1147,6 +1172,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_security_group(&self) -> super::operations::DeleteSecurityGroup {
         super::operations::DeleteSecurityGroup::new(self.inner.clone())
     }
@@ -1187,6 +1213,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_security_group_rule(
         &self,
     ) -> super::operations::DeleteSecurityGroupRule {
@@ -1233,6 +1260,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_security_group_tag(
         &self,
     ) -> super::operations::DeleteSecurityGroupTag {
@@ -1278,6 +1306,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_subnet(&self) -> super::operations::DeleteSubnet {
         super::operations::DeleteSubnet::new(self.inner.clone())
     }
@@ -1321,6 +1350,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_subnet_tag(&self) -> super::operations::DeleteSubnetTag {
         super::operations::DeleteSubnetTag::new(self.inner.clone())
     }
@@ -1361,6 +1391,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_vpc(&self) -> super::operations::DeleteVpc {
         super::operations::DeleteVpc::new(self.inner.clone())
     }
@@ -1401,6 +1432,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_vpc_peering(&self) -> super::operations::DeleteVpcPeering {
         super::operations::DeleteVpcPeering::new(self.inner.clone())
     }
@@ -1441,6 +1473,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_vpc_route(&self) -> super::operations::DeleteVpcRoute {
         super::operations::DeleteVpcRoute::new(self.inner.clone())
     }
@@ -1484,6 +1517,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_vpc_tag(&self) -> super::operations::DeleteVpcTag {
         super::operations::DeleteVpcTag::new(self.inner.clone())
     }
@@ -1528,6 +1562,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn disassociate_route_table(&self) -> super::operations::DisassociateRouteTable {
         super::operations::DisassociateRouteTable::new(self.inner.clone())
     }
@@ -1564,6 +1599,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_api_version(&self) -> super::operations::ListApiVersion {
         super::operations::ListApiVersion::new(self.inner.clone())
     }
@@ -1641,6 +1677,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_flow_logs(&self) -> super::operations::ListFlowLogs {
         super::operations::ListFlowLogs::new(self.inner.clone())
     }
@@ -1728,6 +1765,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_ports(&self) -> super::operations::ListPorts {
         super::operations::ListPorts::new(self.inner.clone())
     }
@@ -1780,6 +1818,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_privateips(&self) -> super::operations::ListPrivateips {
         super::operations::ListPrivateips::new(self.inner.clone())
     }
@@ -1834,6 +1873,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_route_tables(&self) -> super::operations::ListRouteTables {
         super::operations::ListRouteTables::new(self.inner.clone())
     }
@@ -1888,6 +1928,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_security_group_rules(
         &self,
     ) -> super::operations::ListSecurityGroupRules {
@@ -1927,6 +1968,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_security_group_tags(&self) -> super::operations::ListSecurityGroupTags {
         super::operations::ListSecurityGroupTags::new(self.inner.clone())
     }
@@ -1982,6 +2024,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_security_groups(&self) -> super::operations::ListSecurityGroups {
         super::operations::ListSecurityGroups::new(self.inner.clone())
     }
@@ -2028,6 +2071,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_security_groups_by_tags(
         &self,
     ) -> super::operations::ListSecurityGroupsByTags {
@@ -2066,6 +2110,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_subnet_tags(&self) -> super::operations::ListSubnetTags {
         super::operations::ListSubnetTags::new(self.inner.clone())
     }
@@ -2117,6 +2162,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_subnets(&self) -> super::operations::ListSubnets {
         super::operations::ListSubnets::new(self.inner.clone())
     }
@@ -2161,6 +2207,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_subnets_by_tags(&self) -> super::operations::ListSubnetsByTags {
         super::operations::ListSubnetsByTags::new(self.inner.clone())
     }
@@ -2223,6 +2270,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_vpc_peerings(&self) -> super::operations::ListVpcPeerings {
         super::operations::ListVpcPeerings::new(self.inner.clone())
     }
@@ -2284,6 +2332,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_vpc_routes(&self) -> super::operations::ListVpcRoutes {
         super::operations::ListVpcRoutes::new(self.inner.clone())
     }
@@ -2320,6 +2369,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_vpc_tags(&self) -> super::operations::ListVpcTags {
         super::operations::ListVpcTags::new(self.inner.clone())
     }
@@ -2374,6 +2424,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_vpcs(&self) -> super::operations::ListVpcs {
         super::operations::ListVpcs::new(self.inner.clone())
     }
@@ -2418,6 +2469,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_vpcs_by_tags(&self) -> super::operations::ListVpcsByTags {
         super::operations::ListVpcsByTags::new(self.inner.clone())
     }
@@ -2463,6 +2515,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_add_firewall_rule(
         &self,
     ) -> super::operations::NeutronAddFirewallRule {
@@ -2510,6 +2563,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_add_router_interface(
         &self,
     ) -> super::operations::NeutronAddRouterInterface {
@@ -2553,6 +2607,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_create_firewall_group(
         &self,
     ) -> super::operations::NeutronCreateFirewallGroup {
@@ -2596,6 +2651,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_create_firewall_policy(
         &self,
     ) -> super::operations::NeutronCreateFirewallPolicy {
@@ -2639,6 +2695,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_create_firewall_rule(
         &self,
     ) -> super::operations::NeutronCreateFirewallRule {
@@ -2681,6 +2738,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_create_network(&self) -> super::operations::NeutronCreateNetwork {
         super::operations::NeutronCreateNetwork::new(self.inner.clone())
     }
@@ -2720,6 +2778,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_create_port(&self) -> super::operations::NeutronCreatePort {
         super::operations::NeutronCreatePort::new(self.inner.clone())
     }
@@ -2760,6 +2819,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_create_router(&self) -> super::operations::NeutronCreateRouter {
         super::operations::NeutronCreateRouter::new(self.inner.clone())
     }
@@ -2801,6 +2861,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_create_security_group(
         &self,
     ) -> super::operations::NeutronCreateSecurityGroup {
@@ -2844,6 +2905,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_create_security_group_rule(
         &self,
     ) -> super::operations::NeutronCreateSecurityGroupRule {
@@ -2886,6 +2948,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_create_subnet(&self) -> super::operations::NeutronCreateSubnet {
         super::operations::NeutronCreateSubnet::new(self.inner.clone())
     }
@@ -2926,6 +2989,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_delete_firewall_group(
         &self,
     ) -> super::operations::NeutronDeleteFirewallGroup {
@@ -2968,6 +3032,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_delete_firewall_policy(
         &self,
     ) -> super::operations::NeutronDeleteFirewallPolicy {
@@ -3010,6 +3075,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_delete_firewall_rule(
         &self,
     ) -> super::operations::NeutronDeleteFirewallRule {
@@ -3053,6 +3119,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_delete_network(&self) -> super::operations::NeutronDeleteNetwork {
         super::operations::NeutronDeleteNetwork::new(self.inner.clone())
     }
@@ -3092,6 +3159,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_delete_port(&self) -> super::operations::NeutronDeletePort {
         super::operations::NeutronDeletePort::new(self.inner.clone())
     }
@@ -3132,6 +3200,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_delete_router(&self) -> super::operations::NeutronDeleteRouter {
         super::operations::NeutronDeleteRouter::new(self.inner.clone())
     }
@@ -3173,6 +3242,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_delete_security_group(
         &self,
     ) -> super::operations::NeutronDeleteSecurityGroup {
@@ -3215,6 +3285,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_delete_security_group_rule(
         &self,
     ) -> super::operations::NeutronDeleteSecurityGroupRule {
@@ -3257,6 +3328,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_delete_subnet(&self) -> super::operations::NeutronDeleteSubnet {
         super::operations::NeutronDeleteSubnet::new(self.inner.clone())
     }
@@ -3324,6 +3396,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_list_firewall_groups(
         &self,
     ) -> super::operations::NeutronListFirewallGroups {
@@ -3388,6 +3461,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_list_firewall_policies(
         &self,
     ) -> super::operations::NeutronListFirewallPolicies {
@@ -3454,6 +3528,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_list_firewall_rules(
         &self,
     ) -> super::operations::NeutronListFirewallRules {
@@ -3529,6 +3604,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_list_networks(&self) -> super::operations::NeutronListNetworks {
         super::operations::NeutronListNetworks::new(self.inner.clone())
     }
@@ -3611,6 +3687,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_list_ports(&self) -> super::operations::NeutronListPorts {
         super::operations::NeutronListPorts::new(self.inner.clone())
     }
@@ -3670,6 +3747,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_list_routers(&self) -> super::operations::NeutronListRouters {
         super::operations::NeutronListRouters::new(self.inner.clone())
     }
@@ -3756,6 +3834,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_list_security_group_rules(
         &self,
     ) -> super::operations::NeutronListSecurityGroupRules {
@@ -3819,6 +3898,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_list_security_groups(
         &self,
     ) -> super::operations::NeutronListSecurityGroups {
@@ -3892,6 +3972,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_list_subnets(&self) -> super::operations::NeutronListSubnets {
         super::operations::NeutronListSubnets::new(self.inner.clone())
     }
@@ -3938,6 +4019,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_remove_firewall_rule(
         &self,
     ) -> super::operations::NeutronRemoveFirewallRule {
@@ -3985,6 +4067,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_remove_router_interface(
         &self,
     ) -> super::operations::NeutronRemoveRouterInterface {
@@ -4028,6 +4111,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_show_firewall_group(
         &self,
     ) -> super::operations::NeutronShowFirewallGroup {
@@ -4071,6 +4155,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_show_firewall_policy(
         &self,
     ) -> super::operations::NeutronShowFirewallPolicy {
@@ -4114,6 +4199,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_show_firewall_rule(
         &self,
     ) -> super::operations::NeutronShowFirewallRule {
@@ -4156,6 +4242,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_show_network(&self) -> super::operations::NeutronShowNetwork {
         super::operations::NeutronShowNetwork::new(self.inner.clone())
     }
@@ -4194,6 +4281,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_show_port(&self) -> super::operations::NeutronShowPort {
         super::operations::NeutronShowPort::new(self.inner.clone())
     }
@@ -4233,6 +4321,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_show_router(&self) -> super::operations::NeutronShowRouter {
         super::operations::NeutronShowRouter::new(self.inner.clone())
     }
@@ -4275,6 +4364,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_show_security_group(
         &self,
     ) -> super::operations::NeutronShowSecurityGroup {
@@ -4318,6 +4408,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_show_security_group_rule(
         &self,
     ) -> super::operations::NeutronShowSecurityGroupRule {
@@ -4359,6 +4450,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_show_subnet(&self) -> super::operations::NeutronShowSubnet {
         super::operations::NeutronShowSubnet::new(self.inner.clone())
     }
@@ -4404,6 +4496,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_update_firewall_group(
         &self,
     ) -> super::operations::NeutronUpdateFirewallGroup {
@@ -4451,6 +4544,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_update_firewall_policy(
         &self,
     ) -> super::operations::NeutronUpdateFirewallPolicy {
@@ -4498,6 +4592,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_update_firewall_rule(
         &self,
     ) -> super::operations::NeutronUpdateFirewallRule {
@@ -4545,6 +4640,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_update_network(&self) -> super::operations::NeutronUpdateNetwork {
         super::operations::NeutronUpdateNetwork::new(self.inner.clone())
     }
@@ -4587,6 +4683,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_update_port(&self) -> super::operations::NeutronUpdatePort {
         super::operations::NeutronUpdatePort::new(self.inner.clone())
     }
@@ -4631,6 +4728,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_update_router(&self) -> super::operations::NeutronUpdateRouter {
         super::operations::NeutronUpdateRouter::new(self.inner.clone())
     }
@@ -4677,6 +4775,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_update_security_group(
         &self,
     ) -> super::operations::NeutronUpdateSecurityGroup {
@@ -4723,6 +4822,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn neutron_update_subnet(&self) -> super::operations::NeutronUpdateSubnet {
         super::operations::NeutronUpdateSubnet::new(self.inner.clone())
     }
@@ -4762,6 +4862,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn reject_vpc_peering(&self) -> super::operations::RejectVpcPeering {
         super::operations::RejectVpcPeering::new(self.inner.clone())
     }
@@ -4800,6 +4901,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_flow_log(&self) -> super::operations::ShowFlowLog {
         super::operations::ShowFlowLog::new(self.inner.clone())
     }
@@ -4842,6 +4944,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_network_ip_availabilities(
         &self,
     ) -> super::operations::ShowNetworkIpAvailabilities {
@@ -4882,6 +4985,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_port(&self) -> super::operations::ShowPort {
         super::operations::ShowPort::new(self.inner.clone())
     }
@@ -4921,6 +5025,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_privateip(&self) -> super::operations::ShowPrivateip {
         super::operations::ShowPrivateip::new(self.inner.clone())
     }
@@ -4960,6 +5065,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_quota(&self) -> super::operations::ShowQuota {
         super::operations::ShowQuota::new(self.inner.clone())
     }
@@ -4999,6 +5105,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_route_table(&self) -> super::operations::ShowRouteTable {
         super::operations::ShowRouteTable::new(self.inner.clone())
     }
@@ -5039,6 +5146,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_security_group(&self) -> super::operations::ShowSecurityGroup {
         super::operations::ShowSecurityGroup::new(self.inner.clone())
     }
@@ -5079,6 +5187,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_security_group_rule(&self) -> super::operations::ShowSecurityGroupRule {
         super::operations::ShowSecurityGroupRule::new(self.inner.clone())
     }
@@ -5120,6 +5229,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_security_group_tags(&self) -> super::operations::ShowSecurityGroupTags {
         super::operations::ShowSecurityGroupTags::new(self.inner.clone())
     }
@@ -5159,6 +5269,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_subnet(&self) -> super::operations::ShowSubnet {
         super::operations::ShowSubnet::new(self.inner.clone())
     }
@@ -5198,6 +5309,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_subnet_tags(&self) -> super::operations::ShowSubnetTags {
         super::operations::ShowSubnetTags::new(self.inner.clone())
     }
@@ -5237,6 +5349,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_vpc(&self) -> super::operations::ShowVpc {
         super::operations::ShowVpc::new(self.inner.clone())
     }
@@ -5276,6 +5389,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_vpc_peering(&self) -> super::operations::ShowVpcPeering {
         super::operations::ShowVpcPeering::new(self.inner.clone())
     }
@@ -5315,6 +5429,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_vpc_route(&self) -> super::operations::ShowVpcRoute {
         super::operations::ShowVpcRoute::new(self.inner.clone())
     }
@@ -5354,6 +5469,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_vpc_tags(&self) -> super::operations::ShowVpcTags {
         super::operations::ShowVpcTags::new(self.inner.clone())
     }
@@ -5397,6 +5513,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_flow_log(&self) -> super::operations::UpdateFlowLog {
         super::operations::UpdateFlowLog::new(self.inner.clone())
     }
@@ -5439,6 +5556,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_port(&self) -> super::operations::UpdatePort {
         super::operations::UpdatePort::new(self.inner.clone())
     }
@@ -5482,6 +5600,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_route_table(&self) -> super::operations::UpdateRouteTable {
         super::operations::UpdateRouteTable::new(self.inner.clone())
     }
@@ -5528,6 +5647,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_subnet(&self) -> super::operations::UpdateSubnet {
         super::operations::UpdateSubnet::new(self.inner.clone())
     }
@@ -5571,6 +5691,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_vpc(&self) -> super::operations::UpdateVpc {
         super::operations::UpdateVpc::new(self.inner.clone())
     }
@@ -5614,6 +5735,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_vpc_peering(&self) -> super::operations::UpdateVpcPeering {
         super::operations::UpdateVpcPeering::new(self.inner.clone())
     }

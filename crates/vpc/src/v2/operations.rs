@@ -20,6 +20,7 @@ pub struct AcceptVpcPeering {
     options: RequestOptions,
 }
 impl AcceptVpcPeering {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -35,11 +36,13 @@ impl AcceptVpcPeering {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -49,6 +52,7 @@ impl AcceptVpcPeering {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ACCEPT_VPC_PEERING);
         input.path("peering_id", self.peering_id.as_deref());
@@ -75,6 +79,7 @@ pub struct AssociateRouteTable {
     options: RequestOptions,
 }
 impl AssociateRouteTable {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -96,11 +101,13 @@ impl AssociateRouteTable {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -110,6 +117,7 @@ impl AssociateRouteTable {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ASSOCIATE_ROUTE_TABLE);
         input.path("routetable_id", self.routetable_id.as_deref());
@@ -140,6 +148,7 @@ pub struct BatchCreateSecurityGroupTags {
     options: RequestOptions,
 }
 impl BatchCreateSecurityGroupTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -165,11 +174,13 @@ impl BatchCreateSecurityGroupTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -177,6 +188,7 @@ impl BatchCreateSecurityGroupTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SECURITY_GROUP_TAGS);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -207,6 +219,7 @@ pub struct BatchCreateSubnetTags {
     options: RequestOptions,
 }
 impl BatchCreateSubnetTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -228,11 +241,13 @@ impl BatchCreateSubnetTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -240,6 +255,7 @@ impl BatchCreateSubnetTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SUBNET_TAGS);
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -270,6 +286,7 @@ pub struct BatchCreateVpcTags {
     options: RequestOptions,
 }
 impl BatchCreateVpcTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -292,11 +309,13 @@ impl BatchCreateVpcTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -304,6 +323,7 @@ impl BatchCreateVpcTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_VPC_TAGS);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -334,6 +354,7 @@ pub struct BatchDeleteSecurityGroupTags {
     options: RequestOptions,
 }
 impl BatchDeleteSecurityGroupTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -359,11 +380,13 @@ impl BatchDeleteSecurityGroupTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -371,6 +394,7 @@ impl BatchDeleteSecurityGroupTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SECURITY_GROUP_TAGS);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -401,6 +425,7 @@ pub struct BatchDeleteSubnetTags {
     options: RequestOptions,
 }
 impl BatchDeleteSubnetTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -422,11 +447,13 @@ impl BatchDeleteSubnetTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -434,6 +461,7 @@ impl BatchDeleteSubnetTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SUBNET_TAGS);
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -464,6 +492,7 @@ pub struct BatchDeleteVpcTags {
     options: RequestOptions,
 }
 impl BatchDeleteVpcTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -486,11 +515,13 @@ impl BatchDeleteVpcTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -498,6 +529,7 @@ impl BatchDeleteVpcTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_VPC_TAGS);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -527,6 +559,7 @@ pub struct CreateFlowLog {
     options: RequestOptions,
 }
 impl CreateFlowLog {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -540,11 +573,13 @@ impl CreateFlowLog {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -554,6 +589,7 @@ impl CreateFlowLog {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_FLOW_LOG);
         if let Some(body) = &self.body {
@@ -582,6 +618,7 @@ pub struct CreatePort {
     options: RequestOptions,
 }
 impl CreatePort {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -595,11 +632,13 @@ impl CreatePort {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -609,6 +648,7 @@ impl CreatePort {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PORT);
         if let Some(body) = &self.body {
@@ -637,6 +677,7 @@ pub struct CreatePrivateip {
     options: RequestOptions,
 }
 impl CreatePrivateip {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -650,11 +691,13 @@ impl CreatePrivateip {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -664,6 +707,7 @@ impl CreatePrivateip {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PRIVATEIP);
         if let Some(body) = &self.body {
@@ -692,6 +736,7 @@ pub struct CreateRouteTable {
     options: RequestOptions,
 }
 impl CreateRouteTable {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -705,11 +750,13 @@ impl CreateRouteTable {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -719,6 +766,7 @@ impl CreateRouteTable {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ROUTE_TABLE);
         if let Some(body) = &self.body {
@@ -747,6 +795,7 @@ pub struct CreateSecurityGroup {
     options: RequestOptions,
 }
 impl CreateSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -760,11 +809,13 @@ impl CreateSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -774,6 +825,7 @@ impl CreateSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SECURITY_GROUP);
         if let Some(body) = &self.body {
@@ -802,6 +854,7 @@ pub struct CreateSecurityGroupRule {
     options: RequestOptions,
 }
 impl CreateSecurityGroupRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -815,11 +868,13 @@ impl CreateSecurityGroupRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -829,6 +884,7 @@ impl CreateSecurityGroupRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SECURITY_GROUP_RULE);
         if let Some(body) = &self.body {
@@ -858,6 +914,7 @@ pub struct CreateSecurityGroupTag {
     options: RequestOptions,
 }
 impl CreateSecurityGroupTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -880,11 +937,13 @@ impl CreateSecurityGroupTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -892,6 +951,7 @@ impl CreateSecurityGroupTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SECURITY_GROUP_TAG);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -921,6 +981,7 @@ pub struct CreateSubnet {
     options: RequestOptions,
 }
 impl CreateSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -934,11 +995,13 @@ impl CreateSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -948,6 +1011,7 @@ impl CreateSubnet {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SUBNET);
         if let Some(body) = &self.body {
@@ -977,6 +1041,7 @@ pub struct CreateSubnetTag {
     options: RequestOptions,
 }
 impl CreateSubnetTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -998,11 +1063,13 @@ impl CreateSubnetTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1010,6 +1077,7 @@ impl CreateSubnetTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SUBNET_TAG);
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -1039,6 +1107,7 @@ pub struct CreateVpc {
     options: RequestOptions,
 }
 impl CreateVpc {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1052,11 +1121,13 @@ impl CreateVpc {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1066,6 +1137,7 @@ impl CreateVpc {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VPC);
         if let Some(body) = &self.body {
@@ -1094,6 +1166,7 @@ pub struct CreateVpcPeering {
     options: RequestOptions,
 }
 impl CreateVpcPeering {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1107,11 +1180,13 @@ impl CreateVpcPeering {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1121,6 +1196,7 @@ impl CreateVpcPeering {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VPC_PEERING);
         if let Some(body) = &self.body {
@@ -1150,6 +1226,7 @@ pub struct CreateVpcResourceTag {
     options: RequestOptions,
 }
 impl CreateVpcResourceTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1172,11 +1249,13 @@ impl CreateVpcResourceTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1184,6 +1263,7 @@ impl CreateVpcResourceTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VPC_RESOURCE_TAG);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -1213,6 +1293,7 @@ pub struct CreateVpcRoute {
     options: RequestOptions,
 }
 impl CreateVpcRoute {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1226,11 +1307,13 @@ impl CreateVpcRoute {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1240,6 +1323,7 @@ impl CreateVpcRoute {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VPC_ROUTE);
         if let Some(body) = &self.body {
@@ -1268,6 +1352,7 @@ pub struct DeleteFlowLog {
     options: RequestOptions,
 }
 impl DeleteFlowLog {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1283,11 +1368,13 @@ impl DeleteFlowLog {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1295,6 +1382,7 @@ impl DeleteFlowLog {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_FLOW_LOG);
         input.path("flowlog_id", self.flowlog_id.as_deref());
@@ -1320,6 +1408,7 @@ pub struct DeletePort {
     options: RequestOptions,
 }
 impl DeletePort {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1335,11 +1424,13 @@ impl DeletePort {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1347,6 +1438,7 @@ impl DeletePort {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PORT);
         input.path("port_id", self.port_id.as_deref());
@@ -1372,6 +1464,7 @@ pub struct DeletePrivateip {
     options: RequestOptions,
 }
 impl DeletePrivateip {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1387,11 +1480,13 @@ impl DeletePrivateip {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1399,6 +1494,7 @@ impl DeletePrivateip {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PRIVATEIP);
         input.path("privateip_id", self.privateip_id.as_deref());
@@ -1424,6 +1520,7 @@ pub struct DeleteRouteTable {
     options: RequestOptions,
 }
 impl DeleteRouteTable {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1439,11 +1536,13 @@ impl DeleteRouteTable {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1451,6 +1550,7 @@ impl DeleteRouteTable {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_ROUTE_TABLE);
         input.path("routetable_id", self.routetable_id.as_deref());
@@ -1476,6 +1576,7 @@ pub struct DeleteSecurityGroup {
     options: RequestOptions,
 }
 impl DeleteSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1492,11 +1593,13 @@ impl DeleteSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1504,6 +1607,7 @@ impl DeleteSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -1529,6 +1633,7 @@ pub struct DeleteSecurityGroupRule {
     options: RequestOptions,
 }
 impl DeleteSecurityGroupRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1544,11 +1649,13 @@ impl DeleteSecurityGroupRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1556,6 +1663,7 @@ impl DeleteSecurityGroupRule {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
@@ -1582,6 +1690,7 @@ pub struct DeleteSecurityGroupTag {
     options: RequestOptions,
 }
 impl DeleteSecurityGroupTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1606,11 +1715,13 @@ impl DeleteSecurityGroupTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1618,6 +1729,7 @@ impl DeleteSecurityGroupTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SECURITY_GROUP_TAG);
         input.path("key", self.key.as_deref());
@@ -1645,6 +1757,7 @@ pub struct DeleteSubnet {
     options: RequestOptions,
 }
 impl DeleteSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1667,11 +1780,13 @@ impl DeleteSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1679,6 +1794,7 @@ impl DeleteSubnet {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SUBNET);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -1706,6 +1822,7 @@ pub struct DeleteSubnetTag {
     options: RequestOptions,
 }
 impl DeleteSubnetTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1729,11 +1846,13 @@ impl DeleteSubnetTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1741,6 +1860,7 @@ impl DeleteSubnetTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SUBNET_TAG);
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -1767,6 +1887,7 @@ pub struct DeleteVpc {
     options: RequestOptions,
 }
 impl DeleteVpc {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1783,11 +1904,13 @@ impl DeleteVpc {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1795,6 +1918,7 @@ impl DeleteVpc {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -1820,6 +1944,7 @@ pub struct DeleteVpcPeering {
     options: RequestOptions,
 }
 impl DeleteVpcPeering {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1835,11 +1960,13 @@ impl DeleteVpcPeering {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1847,6 +1974,7 @@ impl DeleteVpcPeering {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VPC_PEERING);
         input.path("peering_id", self.peering_id.as_deref());
@@ -1872,6 +2000,7 @@ pub struct DeleteVpcRoute {
     options: RequestOptions,
 }
 impl DeleteVpcRoute {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1887,11 +2016,13 @@ impl DeleteVpcRoute {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1899,6 +2030,7 @@ impl DeleteVpcRoute {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VPC_ROUTE);
         input.path("route_id", self.route_id.as_deref());
@@ -1925,6 +2057,7 @@ pub struct DeleteVpcTag {
     options: RequestOptions,
 }
 impl DeleteVpcTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1949,11 +2082,13 @@ impl DeleteVpcTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1961,6 +2096,7 @@ impl DeleteVpcTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VPC_TAG);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -1988,6 +2124,7 @@ pub struct DisassociateRouteTable {
     options: RequestOptions,
 }
 impl DisassociateRouteTable {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2009,11 +2146,13 @@ impl DisassociateRouteTable {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2023,6 +2162,7 @@ impl DisassociateRouteTable {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISASSOCIATE_ROUTE_TABLE);
         input.path("routetable_id", self.routetable_id.as_deref());
@@ -2051,6 +2191,7 @@ pub struct ListApiVersion {
     options: RequestOptions,
 }
 impl ListApiVersion {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2058,11 +2199,13 @@ impl ListApiVersion {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2072,6 +2215,7 @@ impl ListApiVersion {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_API_VERSION);
         input.options(self.options);
@@ -2108,6 +2252,7 @@ pub struct ListFlowLogs {
     options: RequestOptions,
 }
 impl ListFlowLogs {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2225,11 +2370,13 @@ impl ListFlowLogs {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2239,6 +2386,7 @@ impl ListFlowLogs {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FLOW_LOGS);
         input.query("id", &self.id);
@@ -2261,18 +2409,23 @@ impl ListFlowLogs {
 impl huaweicloud_sdk_core::pagination::Paged for ListFlowLogs {
     type Output = models::ListFlowLogsResponse;
     type Item = models::FlowLogResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListFlowLogs"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit.as_deref().and_then(|v| v.trim().parse().ok())
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2280,6 +2433,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListFlowLogs {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2287,12 +2441,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListFlowLogs {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListFlowLogsResponse) -> &[models::FlowLogResp] {
         output.flow_logs.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListFlowLogsResponse) -> Vec<models::FlowLogResp> {
         output.flow_logs.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListFlowLogsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -2302,6 +2459,7 @@ impl ListFlowLogs {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2310,6 +2468,7 @@ impl ListFlowLogs {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `flow_logs` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::FlowLogResp> {
@@ -2347,6 +2506,7 @@ pub struct ListPorts {
     options: RequestOptions,
 }
 impl ListPorts {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2478,11 +2638,13 @@ impl ListPorts {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2492,6 +2654,7 @@ impl ListPorts {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PORTS);
         input.query("name", &self.name);
@@ -2515,18 +2678,23 @@ impl ListPorts {
 impl huaweicloud_sdk_core::pagination::Paged for ListPorts {
     type Output = models::ListPortsResponse;
     type Item = models::Port;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListPorts"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2534,6 +2702,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPorts {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2541,12 +2710,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPorts {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListPortsResponse) -> &[models::Port] {
         output.ports.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListPortsResponse) -> Vec<models::Port> {
         output.ports.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListPortsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -2556,6 +2728,7 @@ impl ListPorts {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2564,6 +2737,7 @@ impl ListPorts {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `ports` one by one.
+    #[inline]
     pub fn by_item(self) -> huaweicloud_sdk_core::pagination::PageStream<models::Port> {
         huaweicloud_sdk_core::pagination::by_item(self)
     }
@@ -2588,6 +2762,7 @@ pub struct ListPrivateips {
     options: RequestOptions,
 }
 impl ListPrivateips {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2618,11 +2793,13 @@ impl ListPrivateips {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2632,6 +2809,7 @@ impl ListPrivateips {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PRIVATEIPS);
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -2644,18 +2822,23 @@ impl ListPrivateips {
 impl huaweicloud_sdk_core::pagination::Paged for ListPrivateips {
     type Output = models::ListPrivateipsResponse;
     type Item = models::Privateip;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListPrivateips"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2663,6 +2846,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPrivateips {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2670,12 +2854,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPrivateips {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListPrivateipsResponse) -> &[models::Privateip] {
         output.privateips.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListPrivateipsResponse) -> Vec<models::Privateip> {
         output.privateips.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListPrivateipsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -2685,6 +2872,7 @@ impl ListPrivateips {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2693,6 +2881,7 @@ impl ListPrivateips {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `privateips` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::Privateip> {
@@ -2721,6 +2910,7 @@ pub struct ListRouteTables {
     options: RequestOptions,
 }
 impl ListRouteTables {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2765,11 +2955,13 @@ impl ListRouteTables {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2779,6 +2971,7 @@ impl ListRouteTables {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ROUTE_TABLES);
         input.query("limit", &self.limit);
@@ -2793,18 +2986,23 @@ impl ListRouteTables {
 impl huaweicloud_sdk_core::pagination::Paged for ListRouteTables {
     type Output = models::ListRouteTablesResponse;
     type Item = models::RouteTableListResp;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListRouteTables"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2812,6 +3010,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListRouteTables {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2819,14 +3018,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListRouteTables {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListRouteTablesResponse) -> &[models::RouteTableListResp] {
         output.routetables.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListRouteTablesResponse,
     ) -> Vec<models::RouteTableListResp> {
         output.routetables.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListRouteTablesResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -2836,6 +3038,7 @@ impl ListRouteTables {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2844,6 +3047,7 @@ impl ListRouteTables {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `routetables` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::RouteTableListResp> {
@@ -2871,6 +3075,7 @@ pub struct ListSecurityGroupRules {
     options: RequestOptions,
 }
 impl ListSecurityGroupRules {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2909,11 +3114,13 @@ impl ListSecurityGroupRules {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2923,6 +3130,7 @@ impl ListSecurityGroupRules {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUP_RULES);
         input.query("marker", &self.marker);
@@ -2936,18 +3144,23 @@ impl ListSecurityGroupRules {
 impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroupRules {
     type Output = models::ListSecurityGroupRulesResponse;
     type Item = models::SecurityGroupRule;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListSecurityGroupRules"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -2955,6 +3168,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroupRules {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -2962,16 +3176,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroupRules {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListSecurityGroupRulesResponse,
     ) -> &[models::SecurityGroupRule] {
         output.security_group_rules.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListSecurityGroupRulesResponse,
     ) -> Vec<models::SecurityGroupRule> {
         output.security_group_rules.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListSecurityGroupRulesResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -2981,6 +3198,7 @@ impl ListSecurityGroupRules {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2989,6 +3207,7 @@ impl ListSecurityGroupRules {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `security_group_rules` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SecurityGroupRule> {
@@ -3012,6 +3231,7 @@ pub struct ListSecurityGroupTags {
     options: RequestOptions,
 }
 impl ListSecurityGroupTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3019,11 +3239,13 @@ impl ListSecurityGroupTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3033,6 +3255,7 @@ impl ListSecurityGroupTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUP_TAGS);
         input.options(self.options);
@@ -3060,6 +3283,7 @@ pub struct ListSecurityGroups {
     options: RequestOptions,
 }
 impl ListSecurityGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3100,11 +3324,13 @@ impl ListSecurityGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3114,6 +3340,7 @@ impl ListSecurityGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUPS);
         input.query("limit", &self.limit);
@@ -3127,18 +3354,23 @@ impl ListSecurityGroups {
 impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroups {
     type Output = models::ListSecurityGroupsResponse;
     type Item = models::SecurityGroup;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListSecurityGroups"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3146,6 +3378,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroups {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3153,14 +3386,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroups {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListSecurityGroupsResponse) -> &[models::SecurityGroup] {
         output.security_groups.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListSecurityGroupsResponse,
     ) -> Vec<models::SecurityGroup> {
         output.security_groups.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListSecurityGroupsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -3170,6 +3406,7 @@ impl ListSecurityGroups {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3178,6 +3415,7 @@ impl ListSecurityGroups {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `security_groups` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SecurityGroup> {
@@ -3202,6 +3440,7 @@ pub struct ListSecurityGroupsByTags {
     options: RequestOptions,
 }
 impl ListSecurityGroupsByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3215,11 +3454,13 @@ impl ListSecurityGroupsByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3229,6 +3470,7 @@ impl ListSecurityGroupsByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUPS_BY_TAGS);
         if let Some(body) = &self.body {
@@ -3256,6 +3498,7 @@ pub struct ListSubnetTags {
     options: RequestOptions,
 }
 impl ListSubnetTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3263,11 +3506,13 @@ impl ListSubnetTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3277,6 +3522,7 @@ impl ListSubnetTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUBNET_TAGS);
         input.options(self.options);
@@ -3303,6 +3549,7 @@ pub struct ListSubnets {
     options: RequestOptions,
 }
 impl ListSubnets {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3333,11 +3580,13 @@ impl ListSubnets {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3347,6 +3596,7 @@ impl ListSubnets {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUBNETS);
         input.query("limit", &self.limit);
@@ -3359,18 +3609,23 @@ impl ListSubnets {
 impl huaweicloud_sdk_core::pagination::Paged for ListSubnets {
     type Output = models::ListSubnetsResponse;
     type Item = models::Subnet;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListSubnets"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3378,6 +3633,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSubnets {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3385,12 +3641,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSubnets {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListSubnetsResponse) -> &[models::Subnet] {
         output.subnets.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListSubnetsResponse) -> Vec<models::Subnet> {
         output.subnets.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListSubnetsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -3400,6 +3659,7 @@ impl ListSubnets {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3408,6 +3668,7 @@ impl ListSubnets {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `subnets` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::Subnet> {
@@ -3432,6 +3693,7 @@ pub struct ListSubnetsByTags {
     options: RequestOptions,
 }
 impl ListSubnetsByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3445,11 +3707,13 @@ impl ListSubnetsByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3459,6 +3723,7 @@ impl ListSubnetsByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUBNETS_BY_TAGS);
         if let Some(body) = &self.body {
@@ -3493,6 +3758,7 @@ pub struct ListVpcPeerings {
     options: RequestOptions,
 }
 impl ListVpcPeerings {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3555,11 +3821,13 @@ impl ListVpcPeerings {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3569,6 +3837,7 @@ impl ListVpcPeerings {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPC_PEERINGS);
         input.query("limit", &self.limit);
@@ -3585,18 +3854,23 @@ impl ListVpcPeerings {
 impl huaweicloud_sdk_core::pagination::Paged for ListVpcPeerings {
     type Output = models::ListVpcPeeringsResponse;
     type Item = models::VpcPeering;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListVpcPeerings"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3604,6 +3878,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVpcPeerings {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3611,12 +3886,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVpcPeerings {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListVpcPeeringsResponse) -> &[models::VpcPeering] {
         output.peerings.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListVpcPeeringsResponse) -> Vec<models::VpcPeering> {
         output.peerings.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListVpcPeeringsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -3626,6 +3904,7 @@ impl ListVpcPeerings {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3634,6 +3913,7 @@ impl ListVpcPeerings {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `peerings` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::VpcPeering> {
@@ -3664,6 +3944,7 @@ pub struct ListVpcRoutes {
     options: RequestOptions,
 }
 impl ListVpcRoutes {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3726,11 +4007,13 @@ impl ListVpcRoutes {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3740,6 +4023,7 @@ impl ListVpcRoutes {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPC_ROUTES);
         input.query("limit", &self.limit);
@@ -3756,18 +4040,23 @@ impl ListVpcRoutes {
 impl huaweicloud_sdk_core::pagination::Paged for ListVpcRoutes {
     type Output = models::ListVpcRoutesResponse;
     type Item = models::VpcRoute;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListVpcRoutes"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3775,6 +4064,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVpcRoutes {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3782,12 +4072,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVpcRoutes {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListVpcRoutesResponse) -> &[models::VpcRoute] {
         output.routes.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListVpcRoutesResponse) -> Vec<models::VpcRoute> {
         output.routes.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListVpcRoutesResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -3797,6 +4090,7 @@ impl ListVpcRoutes {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3805,6 +4099,7 @@ impl ListVpcRoutes {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `routes` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::VpcRoute> {
@@ -3828,6 +4123,7 @@ pub struct ListVpcTags {
     options: RequestOptions,
 }
 impl ListVpcTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3835,11 +4131,13 @@ impl ListVpcTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3849,6 +4147,7 @@ impl ListVpcTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPC_TAGS);
         input.options(self.options);
@@ -3876,6 +4175,7 @@ pub struct ListVpcs {
     options: RequestOptions,
 }
 impl ListVpcs {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3914,11 +4214,13 @@ impl ListVpcs {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3928,6 +4230,7 @@ impl ListVpcs {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPCS);
         input.query("limit", &self.limit);
@@ -3941,18 +4244,23 @@ impl ListVpcs {
 impl huaweicloud_sdk_core::pagination::Paged for ListVpcs {
     type Output = models::ListVpcsResponse;
     type Item = models::Vpc;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListVpcs"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3960,6 +4268,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVpcs {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3967,12 +4276,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVpcs {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListVpcsResponse) -> &[models::Vpc] {
         output.vpcs.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListVpcsResponse) -> Vec<models::Vpc> {
         output.vpcs.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListVpcsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -3982,6 +4294,7 @@ impl ListVpcs {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3990,6 +4303,7 @@ impl ListVpcs {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `vpcs` one by one.
+    #[inline]
     pub fn by_item(self) -> huaweicloud_sdk_core::pagination::PageStream<models::Vpc> {
         huaweicloud_sdk_core::pagination::by_item(self)
     }
@@ -4012,6 +4326,7 @@ pub struct ListVpcsByTags {
     options: RequestOptions,
 }
 impl ListVpcsByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4025,11 +4340,13 @@ impl ListVpcsByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4039,6 +4356,7 @@ impl ListVpcsByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPCS_BY_TAGS);
         if let Some(body) = &self.body {
@@ -4068,6 +4386,7 @@ pub struct NeutronAddFirewallRule {
     options: RequestOptions,
 }
 impl NeutronAddFirewallRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4089,11 +4408,13 @@ impl NeutronAddFirewallRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4103,6 +4424,7 @@ impl NeutronAddFirewallRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_ADD_FIREWALL_RULE);
         input.path("firewall_policy_id", self.firewall_policy_id.as_deref());
@@ -4133,6 +4455,7 @@ pub struct NeutronAddRouterInterface {
     options: RequestOptions,
 }
 impl NeutronAddRouterInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4154,11 +4477,13 @@ impl NeutronAddRouterInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4168,6 +4493,7 @@ impl NeutronAddRouterInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_ADD_ROUTER_INTERFACE);
         input.path("router_id", self.router_id.as_deref());
@@ -4196,6 +4522,7 @@ pub struct NeutronCreateFirewallGroup {
     options: RequestOptions,
 }
 impl NeutronCreateFirewallGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4209,11 +4536,13 @@ impl NeutronCreateFirewallGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4223,6 +4552,7 @@ impl NeutronCreateFirewallGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_FIREWALL_GROUP);
         if let Some(body) = &self.body {
@@ -4251,6 +4581,7 @@ pub struct NeutronCreateFirewallPolicy {
     options: RequestOptions,
 }
 impl NeutronCreateFirewallPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4267,11 +4598,13 @@ impl NeutronCreateFirewallPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4281,6 +4614,7 @@ impl NeutronCreateFirewallPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_FIREWALL_POLICY);
         if let Some(body) = &self.body {
@@ -4309,6 +4643,7 @@ pub struct NeutronCreateFirewallRule {
     options: RequestOptions,
 }
 impl NeutronCreateFirewallRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4322,11 +4657,13 @@ impl NeutronCreateFirewallRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4336,6 +4673,7 @@ impl NeutronCreateFirewallRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_FIREWALL_RULE);
         if let Some(body) = &self.body {
@@ -4364,6 +4702,7 @@ pub struct NeutronCreateNetwork {
     options: RequestOptions,
 }
 impl NeutronCreateNetwork {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4377,11 +4716,13 @@ impl NeutronCreateNetwork {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4391,6 +4732,7 @@ impl NeutronCreateNetwork {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_NETWORK);
         if let Some(body) = &self.body {
@@ -4419,6 +4761,7 @@ pub struct NeutronCreatePort {
     options: RequestOptions,
 }
 impl NeutronCreatePort {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4432,11 +4775,13 @@ impl NeutronCreatePort {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4446,6 +4791,7 @@ impl NeutronCreatePort {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_PORT);
         if let Some(body) = &self.body {
@@ -4474,6 +4820,7 @@ pub struct NeutronCreateRouter {
     options: RequestOptions,
 }
 impl NeutronCreateRouter {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4487,11 +4834,13 @@ impl NeutronCreateRouter {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4501,6 +4850,7 @@ impl NeutronCreateRouter {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_ROUTER);
         if let Some(body) = &self.body {
@@ -4529,6 +4879,7 @@ pub struct NeutronCreateSecurityGroup {
     options: RequestOptions,
 }
 impl NeutronCreateSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4542,11 +4893,13 @@ impl NeutronCreateSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4556,6 +4909,7 @@ impl NeutronCreateSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_SECURITY_GROUP);
         if let Some(body) = &self.body {
@@ -4584,6 +4938,7 @@ pub struct NeutronCreateSecurityGroupRule {
     options: RequestOptions,
 }
 impl NeutronCreateSecurityGroupRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4600,11 +4955,13 @@ impl NeutronCreateSecurityGroupRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4614,6 +4971,7 @@ impl NeutronCreateSecurityGroupRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_SECURITY_GROUP_RULE);
         if let Some(body) = &self.body {
@@ -4642,6 +5000,7 @@ pub struct NeutronCreateSubnet {
     options: RequestOptions,
 }
 impl NeutronCreateSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4655,11 +5014,13 @@ impl NeutronCreateSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4669,6 +5030,7 @@ impl NeutronCreateSubnet {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_CREATE_SUBNET);
         if let Some(body) = &self.body {
@@ -4697,6 +5059,7 @@ pub struct NeutronDeleteFirewallGroup {
     options: RequestOptions,
 }
 impl NeutronDeleteFirewallGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4712,11 +5075,13 @@ impl NeutronDeleteFirewallGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4724,6 +5089,7 @@ impl NeutronDeleteFirewallGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_FIREWALL_GROUP);
         input.path("firewall_group_id", self.firewall_group_id.as_deref());
@@ -4749,6 +5115,7 @@ pub struct NeutronDeleteFirewallPolicy {
     options: RequestOptions,
 }
 impl NeutronDeleteFirewallPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4764,11 +5131,13 @@ impl NeutronDeleteFirewallPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4776,6 +5145,7 @@ impl NeutronDeleteFirewallPolicy {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_FIREWALL_POLICY);
         input.path("firewall_policy_id", self.firewall_policy_id.as_deref());
@@ -4801,6 +5171,7 @@ pub struct NeutronDeleteFirewallRule {
     options: RequestOptions,
 }
 impl NeutronDeleteFirewallRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4816,11 +5187,13 @@ impl NeutronDeleteFirewallRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4828,6 +5201,7 @@ impl NeutronDeleteFirewallRule {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_FIREWALL_RULE);
         input.path("firewall_rule_id", self.firewall_rule_id.as_deref());
@@ -4853,6 +5227,7 @@ pub struct NeutronDeleteNetwork {
     options: RequestOptions,
 }
 impl NeutronDeleteNetwork {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4869,11 +5244,13 @@ impl NeutronDeleteNetwork {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4881,6 +5258,7 @@ impl NeutronDeleteNetwork {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_NETWORK);
         input.path("network_id", self.network_id.as_deref());
@@ -4906,6 +5284,7 @@ pub struct NeutronDeletePort {
     options: RequestOptions,
 }
 impl NeutronDeletePort {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4921,11 +5300,13 @@ impl NeutronDeletePort {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4933,6 +5314,7 @@ impl NeutronDeletePort {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_PORT);
         input.path("port_id", self.port_id.as_deref());
@@ -4958,6 +5340,7 @@ pub struct NeutronDeleteRouter {
     options: RequestOptions,
 }
 impl NeutronDeleteRouter {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4973,11 +5356,13 @@ impl NeutronDeleteRouter {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -4985,6 +5370,7 @@ impl NeutronDeleteRouter {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_ROUTER);
         input.path("router_id", self.router_id.as_deref());
@@ -5010,6 +5396,7 @@ pub struct NeutronDeleteSecurityGroup {
     options: RequestOptions,
 }
 impl NeutronDeleteSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5026,11 +5413,13 @@ impl NeutronDeleteSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -5038,6 +5427,7 @@ impl NeutronDeleteSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -5063,6 +5453,7 @@ pub struct NeutronDeleteSecurityGroupRule {
     options: RequestOptions,
 }
 impl NeutronDeleteSecurityGroupRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5078,11 +5469,13 @@ impl NeutronDeleteSecurityGroupRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -5090,6 +5483,7 @@ impl NeutronDeleteSecurityGroupRule {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
@@ -5115,6 +5509,7 @@ pub struct NeutronDeleteSubnet {
     options: RequestOptions,
 }
 impl NeutronDeleteSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5130,11 +5525,13 @@ impl NeutronDeleteSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -5142,6 +5539,7 @@ impl NeutronDeleteSubnet {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_DELETE_SUBNET);
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -5173,6 +5571,7 @@ pub struct NeutronListFirewallGroups {
     options: RequestOptions,
 }
 impl NeutronListFirewallGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5240,11 +5639,13 @@ impl NeutronListFirewallGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5254,6 +5655,7 @@ impl NeutronListFirewallGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_FIREWALL_GROUPS);
         input.query("marker", &self.marker);
@@ -5270,18 +5672,23 @@ impl NeutronListFirewallGroups {
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallGroups {
     type Output = models::NeutronListFirewallGroupsResponse;
     type Item = models::NeutronFirewallGroup;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC NeutronListFirewallGroups"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5289,6 +5696,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallGroups {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5296,16 +5704,19 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallGroups {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::NeutronListFirewallGroupsResponse,
     ) -> &[models::NeutronFirewallGroup] {
         output.firewall_groups.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NeutronListFirewallGroupsResponse,
     ) -> Vec<models::NeutronFirewallGroup> {
         output.firewall_groups.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::NeutronListFirewallGroupsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -5315,6 +5726,7 @@ impl NeutronListFirewallGroups {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5323,6 +5735,7 @@ impl NeutronListFirewallGroups {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `firewall_groups` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NeutronFirewallGroup> {
@@ -5352,6 +5765,7 @@ pub struct NeutronListFirewallPolicies {
     options: RequestOptions,
 }
 impl NeutronListFirewallPolicies {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5409,11 +5823,13 @@ impl NeutronListFirewallPolicies {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5423,6 +5839,7 @@ impl NeutronListFirewallPolicies {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_FIREWALL_POLICIES);
         input.query("limit", &self.limit);
@@ -5438,18 +5855,23 @@ impl NeutronListFirewallPolicies {
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallPolicies {
     type Output = models::NeutronListFirewallPoliciesResponse;
     type Item = models::NeutronFirewallPolicy;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC NeutronListFirewallPolicies"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5457,6 +5879,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallPolicies {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5464,16 +5887,19 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallPolicies {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::NeutronListFirewallPoliciesResponse,
     ) -> &[models::NeutronFirewallPolicy] {
         output.firewall_policies.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NeutronListFirewallPoliciesResponse,
     ) -> Vec<models::NeutronFirewallPolicy> {
         output.firewall_policies.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(
         output: &models::NeutronListFirewallPoliciesResponse,
     ) -> Option<&str> {
@@ -5485,6 +5911,7 @@ impl NeutronListFirewallPolicies {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5493,6 +5920,7 @@ impl NeutronListFirewallPolicies {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `firewall_policies` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NeutronFirewallPolicy> {
@@ -5523,6 +5951,7 @@ pub struct NeutronListFirewallRules {
     options: RequestOptions,
 }
 impl NeutronListFirewallRules {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5587,11 +6016,13 @@ impl NeutronListFirewallRules {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5601,6 +6032,7 @@ impl NeutronListFirewallRules {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_FIREWALL_RULES);
         input.query("marker", &self.marker);
@@ -5617,18 +6049,23 @@ impl NeutronListFirewallRules {
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallRules {
     type Output = models::NeutronListFirewallRulesResponse;
     type Item = models::NeutronFirewallRule;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC NeutronListFirewallRules"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5636,6 +6073,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallRules {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5643,16 +6081,19 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListFirewallRules {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::NeutronListFirewallRulesResponse,
     ) -> &[models::NeutronFirewallRule] {
         output.firewall_rules.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NeutronListFirewallRulesResponse,
     ) -> Vec<models::NeutronFirewallRule> {
         output.firewall_rules.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::NeutronListFirewallRulesResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -5662,6 +6103,7 @@ impl NeutronListFirewallRules {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5670,6 +6112,7 @@ impl NeutronListFirewallRules {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `firewall_rules` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NeutronFirewallRule> {
@@ -5703,6 +6146,7 @@ pub struct NeutronListNetworks {
     options: RequestOptions,
 }
 impl NeutronListNetworks {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5791,11 +6235,13 @@ impl NeutronListNetworks {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5805,6 +6251,7 @@ impl NeutronListNetworks {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_NETWORKS);
         input.query("limit", &self.limit);
@@ -5824,18 +6271,23 @@ impl NeutronListNetworks {
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListNetworks {
     type Output = models::NeutronListNetworksResponse;
     type Item = models::NeutronNetwork;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC NeutronListNetworks"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5843,6 +6295,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListNetworks {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5850,14 +6303,17 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListNetworks {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::NeutronListNetworksResponse) -> &[models::NeutronNetwork] {
         output.networks.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NeutronListNetworksResponse,
     ) -> Vec<models::NeutronNetwork> {
         output.networks.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::NeutronListNetworksResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -5867,6 +6323,7 @@ impl NeutronListNetworks {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5875,6 +6332,7 @@ impl NeutronListNetworks {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `networks` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NeutronNetwork> {
@@ -5911,6 +6369,7 @@ pub struct NeutronListPorts {
     options: RequestOptions,
 }
 impl NeutronListPorts {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6031,11 +6490,13 @@ impl NeutronListPorts {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6045,6 +6506,7 @@ impl NeutronListPorts {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_PORTS);
         input.query("limit", &self.limit);
@@ -6067,18 +6529,23 @@ impl NeutronListPorts {
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListPorts {
     type Output = models::NeutronListPortsResponse;
     type Item = models::NeutronPort;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC NeutronListPorts"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -6086,6 +6553,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListPorts {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -6093,12 +6561,15 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListPorts {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::NeutronListPortsResponse) -> &[models::NeutronPort] {
         output.ports.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::NeutronListPortsResponse) -> Vec<models::NeutronPort> {
         output.ports.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::NeutronListPortsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -6108,6 +6579,7 @@ impl NeutronListPorts {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -6116,6 +6588,7 @@ impl NeutronListPorts {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `ports` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NeutronPort> {
@@ -6145,6 +6618,7 @@ pub struct NeutronListRouters {
     options: RequestOptions,
 }
 impl NeutronListRouters {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6200,11 +6674,13 @@ impl NeutronListRouters {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6214,6 +6690,7 @@ impl NeutronListRouters {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_ROUTERS);
         input.query("limit", &self.limit);
@@ -6229,18 +6706,23 @@ impl NeutronListRouters {
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListRouters {
     type Output = models::NeutronListRoutersResponse;
     type Item = models::NeutronRouter;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC NeutronListRouters"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -6248,6 +6730,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListRouters {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -6255,14 +6738,17 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListRouters {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::NeutronListRoutersResponse) -> &[models::NeutronRouter] {
         output.routers.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NeutronListRoutersResponse,
     ) -> Vec<models::NeutronRouter> {
         output.routers.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::NeutronListRoutersResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -6272,6 +6758,7 @@ impl NeutronListRouters {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -6280,6 +6767,7 @@ impl NeutronListRouters {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `routers` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NeutronRouter> {
@@ -6316,6 +6804,7 @@ pub struct NeutronListSecurityGroupRules {
     options: RequestOptions,
 }
 impl NeutronListSecurityGroupRules {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6429,11 +6918,13 @@ impl NeutronListSecurityGroupRules {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6443,6 +6934,7 @@ impl NeutronListSecurityGroupRules {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_SECURITY_GROUP_RULES);
         input.query("limit", &self.limit);
@@ -6465,18 +6957,23 @@ impl NeutronListSecurityGroupRules {
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListSecurityGroupRules {
     type Output = models::NeutronListSecurityGroupRulesResponse;
     type Item = models::NeutronSecurityGroupRule;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC NeutronListSecurityGroupRules"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -6484,6 +6981,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListSecurityGroupRules {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -6491,16 +6989,19 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListSecurityGroupRules {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::NeutronListSecurityGroupRulesResponse,
     ) -> &[models::NeutronSecurityGroupRule] {
         output.security_group_rules.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NeutronListSecurityGroupRulesResponse,
     ) -> Vec<models::NeutronSecurityGroupRule> {
         output.security_group_rules.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(
         output: &models::NeutronListSecurityGroupRulesResponse,
     ) -> Option<&str> {
@@ -6512,6 +7013,7 @@ impl NeutronListSecurityGroupRules {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -6520,6 +7022,7 @@ impl NeutronListSecurityGroupRules {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `security_group_rules` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NeutronSecurityGroupRule> {
@@ -6549,6 +7052,7 @@ pub struct NeutronListSecurityGroups {
     options: RequestOptions,
 }
 impl NeutronListSecurityGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6603,11 +7107,13 @@ impl NeutronListSecurityGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6617,6 +7123,7 @@ impl NeutronListSecurityGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_SECURITY_GROUPS);
         input.query("limit", &self.limit);
@@ -6632,18 +7139,23 @@ impl NeutronListSecurityGroups {
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListSecurityGroups {
     type Output = models::NeutronListSecurityGroupsResponse;
     type Item = models::NeutronSecurityGroup;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC NeutronListSecurityGroups"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -6651,6 +7163,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListSecurityGroups {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -6658,16 +7171,19 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListSecurityGroups {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::NeutronListSecurityGroupsResponse,
     ) -> &[models::NeutronSecurityGroup] {
         output.security_groups.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NeutronListSecurityGroupsResponse,
     ) -> Vec<models::NeutronSecurityGroup> {
         output.security_groups.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::NeutronListSecurityGroupsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -6677,6 +7193,7 @@ impl NeutronListSecurityGroups {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -6685,6 +7202,7 @@ impl NeutronListSecurityGroups {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `security_groups` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NeutronSecurityGroup> {
@@ -6718,6 +7236,7 @@ pub struct NeutronListSubnets {
     options: RequestOptions,
 }
 impl NeutronListSubnets {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6805,11 +7324,13 @@ impl NeutronListSubnets {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6819,6 +7340,7 @@ impl NeutronListSubnets {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_LIST_SUBNETS);
         input.query("limit", &self.limit);
@@ -6838,18 +7360,23 @@ impl NeutronListSubnets {
 impl huaweicloud_sdk_core::pagination::Paged for NeutronListSubnets {
     type Output = models::NeutronListSubnetsResponse;
     type Item = models::NeutronSubnet;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC NeutronListSubnets"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -6857,6 +7384,7 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListSubnets {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -6864,14 +7392,17 @@ impl huaweicloud_sdk_core::pagination::Paged for NeutronListSubnets {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::NeutronListSubnetsResponse) -> &[models::NeutronSubnet] {
         output.subnets.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::NeutronListSubnetsResponse,
     ) -> Vec<models::NeutronSubnet> {
         output.subnets.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::NeutronListSubnetsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -6881,6 +7412,7 @@ impl NeutronListSubnets {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -6889,6 +7421,7 @@ impl NeutronListSubnets {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `subnets` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::NeutronSubnet> {
@@ -6914,6 +7447,7 @@ pub struct NeutronRemoveFirewallRule {
     options: RequestOptions,
 }
 impl NeutronRemoveFirewallRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6935,11 +7469,13 @@ impl NeutronRemoveFirewallRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6949,6 +7485,7 @@ impl NeutronRemoveFirewallRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_REMOVE_FIREWALL_RULE);
         input.path("firewall_policy_id", self.firewall_policy_id.as_deref());
@@ -6979,6 +7516,7 @@ pub struct NeutronRemoveRouterInterface {
     options: RequestOptions,
 }
 impl NeutronRemoveRouterInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7000,11 +7538,13 @@ impl NeutronRemoveRouterInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7014,6 +7554,7 @@ impl NeutronRemoveRouterInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_REMOVE_ROUTER_INTERFACE);
         input.path("router_id", self.router_id.as_deref());
@@ -7042,6 +7583,7 @@ pub struct NeutronShowFirewallGroup {
     options: RequestOptions,
 }
 impl NeutronShowFirewallGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7057,11 +7599,13 @@ impl NeutronShowFirewallGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7071,6 +7615,7 @@ impl NeutronShowFirewallGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_FIREWALL_GROUP);
         input.path("firewall_group_id", self.firewall_group_id.as_deref());
@@ -7096,6 +7641,7 @@ pub struct NeutronShowFirewallPolicy {
     options: RequestOptions,
 }
 impl NeutronShowFirewallPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7111,11 +7657,13 @@ impl NeutronShowFirewallPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7125,6 +7673,7 @@ impl NeutronShowFirewallPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_FIREWALL_POLICY);
         input.path("firewall_policy_id", self.firewall_policy_id.as_deref());
@@ -7150,6 +7699,7 @@ pub struct NeutronShowFirewallRule {
     options: RequestOptions,
 }
 impl NeutronShowFirewallRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7165,11 +7715,13 @@ impl NeutronShowFirewallRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7179,6 +7731,7 @@ impl NeutronShowFirewallRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_FIREWALL_RULE);
         input.path("firewall_rule_id", self.firewall_rule_id.as_deref());
@@ -7204,6 +7757,7 @@ pub struct NeutronShowNetwork {
     options: RequestOptions,
 }
 impl NeutronShowNetwork {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7220,11 +7774,13 @@ impl NeutronShowNetwork {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7234,6 +7790,7 @@ impl NeutronShowNetwork {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_NETWORK);
         input.path("network_id", self.network_id.as_deref());
@@ -7259,6 +7816,7 @@ pub struct NeutronShowPort {
     options: RequestOptions,
 }
 impl NeutronShowPort {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7274,11 +7832,13 @@ impl NeutronShowPort {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7288,6 +7848,7 @@ impl NeutronShowPort {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_PORT);
         input.path("port_id", self.port_id.as_deref());
@@ -7313,6 +7874,7 @@ pub struct NeutronShowRouter {
     options: RequestOptions,
 }
 impl NeutronShowRouter {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7328,11 +7890,13 @@ impl NeutronShowRouter {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7342,6 +7906,7 @@ impl NeutronShowRouter {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_ROUTER);
         input.path("router_id", self.router_id.as_deref());
@@ -7367,6 +7932,7 @@ pub struct NeutronShowSecurityGroup {
     options: RequestOptions,
 }
 impl NeutronShowSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7383,11 +7949,13 @@ impl NeutronShowSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7397,6 +7965,7 @@ impl NeutronShowSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -7422,6 +7991,7 @@ pub struct NeutronShowSecurityGroupRule {
     options: RequestOptions,
 }
 impl NeutronShowSecurityGroupRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7437,11 +8007,13 @@ impl NeutronShowSecurityGroupRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7451,6 +8023,7 @@ impl NeutronShowSecurityGroupRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
@@ -7476,6 +8049,7 @@ pub struct NeutronShowSubnet {
     options: RequestOptions,
 }
 impl NeutronShowSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7491,11 +8065,13 @@ impl NeutronShowSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7505,6 +8081,7 @@ impl NeutronShowSubnet {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_SHOW_SUBNET);
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -7531,6 +8108,7 @@ pub struct NeutronUpdateFirewallGroup {
     options: RequestOptions,
 }
 impl NeutronUpdateFirewallGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7552,11 +8130,13 @@ impl NeutronUpdateFirewallGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7566,6 +8146,7 @@ impl NeutronUpdateFirewallGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_FIREWALL_GROUP);
         input.path("firewall_group_id", self.firewall_group_id.as_deref());
@@ -7596,6 +8177,7 @@ pub struct NeutronUpdateFirewallPolicy {
     options: RequestOptions,
 }
 impl NeutronUpdateFirewallPolicy {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7620,11 +8202,13 @@ impl NeutronUpdateFirewallPolicy {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7634,6 +8218,7 @@ impl NeutronUpdateFirewallPolicy {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_FIREWALL_POLICY);
         input.path("firewall_policy_id", self.firewall_policy_id.as_deref());
@@ -7664,6 +8249,7 @@ pub struct NeutronUpdateFirewallRule {
     options: RequestOptions,
 }
 impl NeutronUpdateFirewallRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7685,11 +8271,13 @@ impl NeutronUpdateFirewallRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7699,6 +8287,7 @@ impl NeutronUpdateFirewallRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_FIREWALL_RULE);
         input.path("firewall_rule_id", self.firewall_rule_id.as_deref());
@@ -7729,6 +8318,7 @@ pub struct NeutronUpdateNetwork {
     options: RequestOptions,
 }
 impl NeutronUpdateNetwork {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7751,11 +8341,13 @@ impl NeutronUpdateNetwork {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7765,6 +8357,7 @@ impl NeutronUpdateNetwork {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_NETWORK);
         input.path("network_id", self.network_id.as_deref());
@@ -7795,6 +8388,7 @@ pub struct NeutronUpdatePort {
     options: RequestOptions,
 }
 impl NeutronUpdatePort {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7816,11 +8410,13 @@ impl NeutronUpdatePort {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7830,6 +8426,7 @@ impl NeutronUpdatePort {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_PORT);
         input.path("port_id", self.port_id.as_deref());
@@ -7860,6 +8457,7 @@ pub struct NeutronUpdateRouter {
     options: RequestOptions,
 }
 impl NeutronUpdateRouter {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7881,11 +8479,13 @@ impl NeutronUpdateRouter {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7895,6 +8495,7 @@ impl NeutronUpdateRouter {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_ROUTER);
         input.path("router_id", self.router_id.as_deref());
@@ -7925,6 +8526,7 @@ pub struct NeutronUpdateSecurityGroup {
     options: RequestOptions,
 }
 impl NeutronUpdateSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7947,11 +8549,13 @@ impl NeutronUpdateSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7961,6 +8565,7 @@ impl NeutronUpdateSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -7991,6 +8596,7 @@ pub struct NeutronUpdateSubnet {
     options: RequestOptions,
 }
 impl NeutronUpdateSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8012,11 +8618,13 @@ impl NeutronUpdateSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8026,6 +8634,7 @@ impl NeutronUpdateSubnet {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&NEUTRON_UPDATE_SUBNET);
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -8055,6 +8664,7 @@ pub struct RejectVpcPeering {
     options: RequestOptions,
 }
 impl RejectVpcPeering {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8070,11 +8680,13 @@ impl RejectVpcPeering {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8084,6 +8696,7 @@ impl RejectVpcPeering {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REJECT_VPC_PEERING);
         input.path("peering_id", self.peering_id.as_deref());
@@ -8109,6 +8722,7 @@ pub struct ShowFlowLog {
     options: RequestOptions,
 }
 impl ShowFlowLog {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8124,11 +8738,13 @@ impl ShowFlowLog {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8138,6 +8754,7 @@ impl ShowFlowLog {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FLOW_LOG);
         input.path("flowlog_id", self.flowlog_id.as_deref());
@@ -8163,6 +8780,7 @@ pub struct ShowNetworkIpAvailabilities {
     options: RequestOptions,
 }
 impl ShowNetworkIpAvailabilities {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8179,11 +8797,13 @@ impl ShowNetworkIpAvailabilities {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8193,6 +8813,7 @@ impl ShowNetworkIpAvailabilities {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_NETWORK_IP_AVAILABILITIES);
         input.path("network_id", self.network_id.as_deref());
@@ -8218,6 +8839,7 @@ pub struct ShowPort {
     options: RequestOptions,
 }
 impl ShowPort {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8233,11 +8855,13 @@ impl ShowPort {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8247,6 +8871,7 @@ impl ShowPort {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PORT);
         input.path("port_id", self.port_id.as_deref());
@@ -8272,6 +8897,7 @@ pub struct ShowPrivateip {
     options: RequestOptions,
 }
 impl ShowPrivateip {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8287,11 +8913,13 @@ impl ShowPrivateip {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8301,6 +8929,7 @@ impl ShowPrivateip {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PRIVATEIP);
         input.path("privateip_id", self.privateip_id.as_deref());
@@ -8326,6 +8955,7 @@ pub struct ShowQuota {
     options: RequestOptions,
 }
 impl ShowQuota {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8342,11 +8972,13 @@ impl ShowQuota {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8356,6 +8988,7 @@ impl ShowQuota {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_QUOTA);
         input.query("type", &self.r#type);
@@ -8381,6 +9014,7 @@ pub struct ShowRouteTable {
     options: RequestOptions,
 }
 impl ShowRouteTable {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8396,11 +9030,13 @@ impl ShowRouteTable {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8410,6 +9046,7 @@ impl ShowRouteTable {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_ROUTE_TABLE);
         input.path("routetable_id", self.routetable_id.as_deref());
@@ -8435,6 +9072,7 @@ pub struct ShowSecurityGroup {
     options: RequestOptions,
 }
 impl ShowSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8451,11 +9089,13 @@ impl ShowSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8465,6 +9105,7 @@ impl ShowSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -8490,6 +9131,7 @@ pub struct ShowSecurityGroupRule {
     options: RequestOptions,
 }
 impl ShowSecurityGroupRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8505,11 +9147,13 @@ impl ShowSecurityGroupRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8519,6 +9163,7 @@ impl ShowSecurityGroupRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
@@ -8544,6 +9189,7 @@ pub struct ShowSecurityGroupTags {
     options: RequestOptions,
 }
 impl ShowSecurityGroupTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8560,11 +9206,13 @@ impl ShowSecurityGroupTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8574,6 +9222,7 @@ impl ShowSecurityGroupTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SECURITY_GROUP_TAGS);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -8599,6 +9248,7 @@ pub struct ShowSubnet {
     options: RequestOptions,
 }
 impl ShowSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8614,11 +9264,13 @@ impl ShowSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8628,6 +9280,7 @@ impl ShowSubnet {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SUBNET);
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -8653,6 +9306,7 @@ pub struct ShowSubnetTags {
     options: RequestOptions,
 }
 impl ShowSubnetTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8668,11 +9322,13 @@ impl ShowSubnetTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8682,6 +9338,7 @@ impl ShowSubnetTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SUBNET_TAGS);
         input.path("subnet_id", self.subnet_id.as_deref());
@@ -8707,6 +9364,7 @@ pub struct ShowVpc {
     options: RequestOptions,
 }
 impl ShowVpc {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8723,11 +9381,13 @@ impl ShowVpc {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8737,6 +9397,7 @@ impl ShowVpc {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -8762,6 +9423,7 @@ pub struct ShowVpcPeering {
     options: RequestOptions,
 }
 impl ShowVpcPeering {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8777,11 +9439,13 @@ impl ShowVpcPeering {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8791,6 +9455,7 @@ impl ShowVpcPeering {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VPC_PEERING);
         input.path("peering_id", self.peering_id.as_deref());
@@ -8816,6 +9481,7 @@ pub struct ShowVpcRoute {
     options: RequestOptions,
 }
 impl ShowVpcRoute {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8831,11 +9497,13 @@ impl ShowVpcRoute {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8845,6 +9513,7 @@ impl ShowVpcRoute {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VPC_ROUTE);
         input.path("route_id", self.route_id.as_deref());
@@ -8870,6 +9539,7 @@ pub struct ShowVpcTags {
     options: RequestOptions,
 }
 impl ShowVpcTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8886,11 +9556,13 @@ impl ShowVpcTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8900,6 +9572,7 @@ impl ShowVpcTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VPC_TAGS);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -8926,6 +9599,7 @@ pub struct UpdateFlowLog {
     options: RequestOptions,
 }
 impl UpdateFlowLog {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8947,11 +9621,13 @@ impl UpdateFlowLog {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8961,6 +9637,7 @@ impl UpdateFlowLog {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_FLOW_LOG);
         input.path("flowlog_id", self.flowlog_id.as_deref());
@@ -8991,6 +9668,7 @@ pub struct UpdatePort {
     options: RequestOptions,
 }
 impl UpdatePort {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9012,11 +9690,13 @@ impl UpdatePort {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9026,6 +9706,7 @@ impl UpdatePort {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_PORT);
         input.path("port_id", self.port_id.as_deref());
@@ -9056,6 +9737,7 @@ pub struct UpdateRouteTable {
     options: RequestOptions,
 }
 impl UpdateRouteTable {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9077,11 +9759,13 @@ impl UpdateRouteTable {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9091,6 +9775,7 @@ impl UpdateRouteTable {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ROUTE_TABLE);
         input.path("routetable_id", self.routetable_id.as_deref());
@@ -9122,6 +9807,7 @@ pub struct UpdateSubnet {
     options: RequestOptions,
 }
 impl UpdateSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9150,11 +9836,13 @@ impl UpdateSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9164,6 +9852,7 @@ impl UpdateSubnet {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SUBNET);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -9195,6 +9884,7 @@ pub struct UpdateVpc {
     options: RequestOptions,
 }
 impl UpdateVpc {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9217,11 +9907,13 @@ impl UpdateVpc {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9231,6 +9923,7 @@ impl UpdateVpc {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -9261,6 +9954,7 @@ pub struct UpdateVpcPeering {
     options: RequestOptions,
 }
 impl UpdateVpcPeering {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -9282,11 +9976,13 @@ impl UpdateVpcPeering {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -9296,6 +9992,7 @@ impl UpdateVpcPeering {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VPC_PEERING);
         input.path("peering_id", self.peering_id.as_deref());

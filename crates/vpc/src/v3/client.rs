@@ -62,6 +62,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn add_clouddcn_subnets_tags(
         &self,
     ) -> super::operations::AddClouddcnSubnetsTags {
@@ -107,6 +108,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn add_firewall_rules(&self) -> super::operations::AddFirewallRules {
         super::operations::AddFirewallRules::new(self.inner.clone())
     }
@@ -150,6 +152,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn add_security_groups(&self) -> super::operations::AddSecurityGroups {
         super::operations::AddSecurityGroups::new(self.inner.clone())
     }
@@ -195,6 +198,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn add_sources_to_traffic_mirror_session(
         &self,
     ) -> super::operations::AddSourcesToTrafficMirrorSession {
@@ -240,6 +244,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn add_vpc_extend_cidr(&self) -> super::operations::AddVpcExtendCidr {
         super::operations::AddVpcExtendCidr::new(self.inner.clone())
     }
@@ -285,6 +290,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn associate_subnet_firewall(
         &self,
     ) -> super::operations::AssociateSubnetFirewall {
@@ -332,6 +338,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn attach_sub_network_interface(
         &self,
     ) -> super::operations::AttachSubNetworkInterface {
@@ -378,6 +385,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_clouddcn_subnets_tags(
         &self,
     ) -> super::operations::BatchCreateClouddcnSubnetsTags {
@@ -429,6 +437,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_firewall_tags(
         &self,
     ) -> super::operations::BatchCreateFirewallTags {
@@ -480,6 +489,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_port_tags(&self) -> super::operations::BatchCreatePortTags {
         super::operations::BatchCreatePortTags::new(self.inner.clone())
     }
@@ -526,6 +536,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_security_group_rules(
         &self,
     ) -> super::operations::BatchCreateSecurityGroupRules {
@@ -570,6 +581,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_sub_network_interface(
         &self,
     ) -> super::operations::BatchCreateSubNetworkInterface {
@@ -621,6 +633,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_create_sub_network_interface_tags(
         &self,
     ) -> super::operations::BatchCreateSubNetworkInterfaceTags {
@@ -667,6 +680,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_clouddcn_subnets_tags(
         &self,
     ) -> super::operations::BatchDeleteClouddcnSubnetsTags {
@@ -718,6 +732,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_firewall_tags(
         &self,
     ) -> super::operations::BatchDeleteFirewallTags {
@@ -769,6 +784,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_port_tags(&self) -> super::operations::BatchDeletePortTags {
         super::operations::BatchDeletePortTags::new(self.inner.clone())
     }
@@ -818,6 +834,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn batch_delete_sub_network_interface_tags(
         &self,
     ) -> super::operations::BatchDeleteSubNetworkInterfaceTags {
@@ -865,6 +882,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn count_firewalls_by_tags(&self) -> super::operations::CountFirewallsByTags {
         super::operations::CountFirewallsByTags::new(self.inner.clone())
     }
@@ -908,6 +926,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn count_ports_by_tags(&self) -> super::operations::CountPortsByTags {
         super::operations::CountPortsByTags::new(self.inner.clone())
     }
@@ -954,6 +973,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn count_sub_network_interfaces_by_tags(
         &self,
     ) -> super::operations::CountSubNetworkInterfacesByTags {
@@ -995,6 +1015,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_address_group(&self) -> super::operations::CreateAddressGroup {
         super::operations::CreateAddressGroup::new(self.inner.clone())
     }
@@ -1035,6 +1056,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_clouddcn_subnet(&self) -> super::operations::CreateClouddcnSubnet {
         super::operations::CreateClouddcnSubnet::new(self.inner.clone())
     }
@@ -1074,6 +1096,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_firewall(&self) -> super::operations::CreateFirewall {
         super::operations::CreateFirewall::new(self.inner.clone())
     }
@@ -1123,6 +1146,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_firewall_tag(&self) -> super::operations::CreateFirewallTag {
         super::operations::CreateFirewallTag::new(self.inner.clone())
     }
@@ -1171,6 +1195,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_port_tag(&self) -> super::operations::CreatePortTag {
         super::operations::CreatePortTag::new(self.inner.clone())
     }
@@ -1211,6 +1236,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_security_group(&self) -> super::operations::CreateSecurityGroup {
         super::operations::CreateSecurityGroup::new(self.inner.clone())
     }
@@ -1252,6 +1278,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_security_group_rule(
         &self,
     ) -> super::operations::CreateSecurityGroupRule {
@@ -1295,6 +1322,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_sub_network_interface(
         &self,
     ) -> super::operations::CreateSubNetworkInterface {
@@ -1346,6 +1374,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_sub_network_interface_tag(
         &self,
     ) -> super::operations::CreateSubNetworkInterfaceTag {
@@ -1389,6 +1418,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_traffic_mirror_filter(
         &self,
     ) -> super::operations::CreateTrafficMirrorFilter {
@@ -1432,6 +1462,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_traffic_mirror_filter_rule(
         &self,
     ) -> super::operations::CreateTrafficMirrorFilterRule {
@@ -1475,6 +1506,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_traffic_mirror_session(
         &self,
     ) -> super::operations::CreateTrafficMirrorSession {
@@ -1518,6 +1550,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_virsubnet_cidr_reservation(
         &self,
     ) -> super::operations::CreateVirsubnetCidrReservation {
@@ -1559,6 +1592,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_vpc(&self) -> super::operations::CreateVpc {
         super::operations::CreateVpc::new(self.inner.clone())
     }
@@ -1599,6 +1633,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_address_group(&self) -> super::operations::DeleteAddressGroup {
         super::operations::DeleteAddressGroup::new(self.inner.clone())
     }
@@ -1639,6 +1674,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_clouddcn_subnet(&self) -> super::operations::DeleteClouddcnSubnet {
         super::operations::DeleteClouddcnSubnet::new(self.inner.clone())
     }
@@ -1682,6 +1718,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_clouddcn_subnets_tag(
         &self,
     ) -> super::operations::DeleteClouddcnSubnetsTag {
@@ -1724,6 +1761,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_firewall(&self) -> super::operations::DeleteFirewall {
         super::operations::DeleteFirewall::new(self.inner.clone())
     }
@@ -1767,6 +1805,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_firewall_tag(&self) -> super::operations::DeleteFirewallTag {
         super::operations::DeleteFirewallTag::new(self.inner.clone())
     }
@@ -1807,6 +1846,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_ip_address_group_force(
         &self,
     ) -> super::operations::DeleteIpAddressGroupForce {
@@ -1852,6 +1892,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_port_tag(&self) -> super::operations::DeletePortTag {
         super::operations::DeletePortTag::new(self.inner.clone())
     }
@@ -1893,6 +1934,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_security_group(&self) -> super::operations::DeleteSecurityGroup {
         super::operations::DeleteSecurityGroup::new(self.inner.clone())
     }
@@ -1933,6 +1975,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_security_group_rule(
         &self,
     ) -> super::operations::DeleteSecurityGroupRule {
@@ -1975,6 +2018,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_sub_network_interface(
         &self,
     ) -> super::operations::DeleteSubNetworkInterface {
@@ -2020,6 +2064,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_sub_network_interface_tag(
         &self,
     ) -> super::operations::DeleteSubNetworkInterfaceTag {
@@ -2063,6 +2108,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_traffic_mirror_filter(
         &self,
     ) -> super::operations::DeleteTrafficMirrorFilter {
@@ -2106,6 +2152,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_traffic_mirror_filter_rule(
         &self,
     ) -> super::operations::DeleteTrafficMirrorFilterRule {
@@ -2148,6 +2195,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_traffic_mirror_session(
         &self,
     ) -> super::operations::DeleteTrafficMirrorSession {
@@ -2191,6 +2239,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_virsubnet_cidr_reservation(
         &self,
     ) -> super::operations::DeleteVirsubnetCidrReservation {
@@ -2233,6 +2282,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_vpc(&self) -> super::operations::DeleteVpc {
         super::operations::DeleteVpc::new(self.inner.clone())
     }
@@ -2274,6 +2324,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn detach_sub_network_interface(
         &self,
     ) -> super::operations::DetachSubNetworkInterface {
@@ -2321,6 +2372,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn disassociate_subnet_firewall(
         &self,
     ) -> super::operations::DisassociateSubnetFirewall {
@@ -2388,6 +2440,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_address_group(&self) -> super::operations::ListAddressGroup {
         super::operations::ListAddressGroup::new(self.inner.clone())
     }
@@ -2430,6 +2483,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_address_groups_dependency(
         &self,
     ) -> super::operations::ListAddressGroupsDependency {
@@ -2484,6 +2538,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_clouddcn_subnets(&self) -> super::operations::ListClouddcnSubnets {
         super::operations::ListClouddcnSubnets::new(self.inner.clone())
     }
@@ -2530,6 +2585,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_clouddcn_subnets_count_filter_tags(
         &self,
     ) -> super::operations::ListClouddcnSubnetsCountFilterTags {
@@ -2583,6 +2639,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_clouddcn_subnets_filter_tags(
         &self,
     ) -> super::operations::ListClouddcnSubnetsFilterTags {
@@ -2623,6 +2680,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_clouddcn_subnets_tags(
         &self,
     ) -> super::operations::ListClouddcnSubnetsTags {
@@ -2689,6 +2747,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_firewall(&self) -> super::operations::ListFirewall {
         super::operations::ListFirewall::new(self.inner.clone())
     }
@@ -2737,6 +2796,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_firewall_tags(&self) -> super::operations::ListFirewallTags {
         super::operations::ListFirewallTags::new(self.inner.clone())
     }
@@ -2787,6 +2847,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_firewalls_by_tags(&self) -> super::operations::ListFirewallsByTags {
         super::operations::ListFirewallsByTags::new(self.inner.clone())
     }
@@ -2835,6 +2896,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_port_tags(&self) -> super::operations::ListPortTags {
         super::operations::ListPortTags::new(self.inner.clone())
     }
@@ -2936,6 +2998,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_ports(&self) -> super::operations::ListPorts {
         super::operations::ListPorts::new(self.inner.clone())
     }
@@ -2985,6 +3048,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_ports_by_tags(&self) -> super::operations::ListPortsByTags {
         super::operations::ListPortsByTags::new(self.inner.clone())
     }
@@ -3074,6 +3138,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_security_group_rules(
         &self,
     ) -> super::operations::ListSecurityGroupRules {
@@ -3139,6 +3204,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_security_groups(&self) -> super::operations::ListSecurityGroups {
         super::operations::ListSecurityGroups::new(self.inner.clone())
     }
@@ -3177,6 +3243,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sub_network_interface_tags(
         &self,
     ) -> super::operations::ListSubNetworkInterfaceTags {
@@ -3254,6 +3321,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sub_network_interfaces(
         &self,
     ) -> super::operations::ListSubNetworkInterfaces {
@@ -3307,6 +3375,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sub_network_interfaces_by_tags(
         &self,
     ) -> super::operations::ListSubNetworkInterfacesByTags {
@@ -3398,6 +3467,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_traffic_mirror_filter_rules(
         &self,
     ) -> super::operations::ListTrafficMirrorFilterRules {
@@ -3463,6 +3533,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_traffic_mirror_filters(
         &self,
     ) -> super::operations::ListTrafficMirrorFilters {
@@ -3554,6 +3625,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_traffic_mirror_sessions(
         &self,
     ) -> super::operations::ListTrafficMirrorSessions {
@@ -3631,6 +3703,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_virsubnet_cidr_reservations(
         &self,
     ) -> super::operations::ListVirsubnetCidrReservations {
@@ -3701,6 +3774,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_virsubnets(&self) -> super::operations::ListVirsubnets {
         super::operations::ListVirsubnets::new(self.inner.clone())
     }
@@ -3765,6 +3839,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_vpcs(&self) -> super::operations::ListVpcs {
         super::operations::ListVpcs::new(self.inner.clone())
     }
@@ -3806,6 +3881,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn migrate_sub_network_interface(
         &self,
     ) -> super::operations::MigrateSubNetworkInterface {
@@ -3852,6 +3928,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn remove_firewall_rules(&self) -> super::operations::RemoveFirewallRules {
         super::operations::RemoveFirewallRules::new(self.inner.clone())
     }
@@ -3896,6 +3973,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn remove_security_groups(&self) -> super::operations::RemoveSecurityGroups {
         super::operations::RemoveSecurityGroups::new(self.inner.clone())
     }
@@ -3941,6 +4019,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn remove_sources_from_traffic_mirror_session(
         &self,
     ) -> super::operations::RemoveSourcesFromTrafficMirrorSession {
@@ -3987,6 +4066,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn remove_vpc_extend_cidr(&self) -> super::operations::RemoveVpcExtendCidr {
         super::operations::RemoveVpcExtendCidr::new(self.inner.clone())
     }
@@ -4026,6 +4106,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_address_group(&self) -> super::operations::ShowAddressGroup {
         super::operations::ShowAddressGroup::new(self.inner.clone())
     }
@@ -4065,6 +4146,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_clouddcn_subnet(&self) -> super::operations::ShowClouddcnSubnet {
         super::operations::ShowClouddcnSubnet::new(self.inner.clone())
     }
@@ -4106,6 +4188,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_clouddcn_subnets_tags(
         &self,
     ) -> super::operations::ShowClouddcnSubnetsTags {
@@ -4147,6 +4230,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_firewall(&self) -> super::operations::ShowFirewall {
         super::operations::ShowFirewall::new(self.inner.clone())
     }
@@ -4186,6 +4270,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_firewall_tags(&self) -> super::operations::ShowFirewallTags {
         super::operations::ShowFirewallTags::new(self.inner.clone())
     }
@@ -4224,6 +4309,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_port(&self) -> super::operations::ShowPort {
         super::operations::ShowPort::new(self.inner.clone())
     }
@@ -4263,6 +4349,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_port_tags(&self) -> super::operations::ShowPortTags {
         super::operations::ShowPortTags::new(self.inner.clone())
     }
@@ -4299,6 +4386,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_quota(&self) -> super::operations::ShowQuota {
         super::operations::ShowQuota::new(self.inner.clone())
     }
@@ -4339,6 +4427,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_security_group(&self) -> super::operations::ShowSecurityGroup {
         super::operations::ShowSecurityGroup::new(self.inner.clone())
     }
@@ -4379,6 +4468,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_security_group_rule(&self) -> super::operations::ShowSecurityGroupRule {
         super::operations::ShowSecurityGroupRule::new(self.inner.clone())
     }
@@ -4420,6 +4510,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_sub_network_interface(
         &self,
     ) -> super::operations::ShowSubNetworkInterface {
@@ -4463,6 +4554,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_sub_network_interface_tags(
         &self,
     ) -> super::operations::ShowSubNetworkInterfaceTags {
@@ -4503,6 +4595,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_sub_network_interfaces_quantity(
         &self,
     ) -> super::operations::ShowSubNetworkInterfacesQuantity {
@@ -4547,6 +4640,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_traffic_mirror_filter(
         &self,
     ) -> super::operations::ShowTrafficMirrorFilter {
@@ -4591,6 +4685,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_traffic_mirror_filter_rule(
         &self,
     ) -> super::operations::ShowTrafficMirrorFilterRule {
@@ -4634,6 +4729,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_traffic_mirror_session(
         &self,
     ) -> super::operations::ShowTrafficMirrorSession {
@@ -4675,6 +4771,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_virsubnet(&self) -> super::operations::ShowVirsubnet {
         super::operations::ShowVirsubnet::new(self.inner.clone())
     }
@@ -4717,6 +4814,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_virsubnet_cidr_reservation(
         &self,
     ) -> super::operations::ShowVirsubnetCidrReservation {
@@ -4758,6 +4856,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn show_vpc(&self) -> super::operations::ShowVpc {
         super::operations::ShowVpc::new(self.inner.clone())
     }
@@ -4801,6 +4900,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_address_group(&self) -> super::operations::UpdateAddressGroup {
         super::operations::UpdateAddressGroup::new(self.inner.clone())
     }
@@ -4845,6 +4945,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_clouddcn_subnet(&self) -> super::operations::UpdateClouddcnSubnet {
         super::operations::UpdateClouddcnSubnet::new(self.inner.clone())
     }
@@ -4888,6 +4989,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_firewall(&self) -> super::operations::UpdateFirewall {
         super::operations::UpdateFirewall::new(self.inner.clone())
     }
@@ -4932,6 +5034,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_firewall_rules(&self) -> super::operations::UpdateFirewallRules {
         super::operations::UpdateFirewallRules::new(self.inner.clone())
     }
@@ -4977,6 +5080,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_security_group(&self) -> super::operations::UpdateSecurityGroup {
         super::operations::UpdateSecurityGroup::new(self.inner.clone())
     }
@@ -5022,6 +5126,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_sub_network_interface(
         &self,
     ) -> super::operations::UpdateSubNetworkInterface {
@@ -5070,6 +5175,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_traffic_mirror_filter(
         &self,
     ) -> super::operations::UpdateTrafficMirrorFilter {
@@ -5118,6 +5224,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_traffic_mirror_filter_rule(
         &self,
     ) -> super::operations::UpdateTrafficMirrorFilterRule {
@@ -5165,6 +5272,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_traffic_mirror_session(
         &self,
     ) -> super::operations::UpdateTrafficMirrorSession {
@@ -5213,6 +5321,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_virsubnet_cidr_reservation(
         &self,
     ) -> super::operations::UpdateVirsubnetCidrReservation {
@@ -5258,6 +5367,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_vpc(&self) -> super::operations::UpdateVpc {
         super::operations::UpdateVpc::new(self.inner.clone())
     }

@@ -21,6 +21,7 @@ pub struct AddClouddcnSubnetsTags {
     options: RequestOptions,
 }
 impl AddClouddcnSubnetsTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -42,11 +43,13 @@ impl AddClouddcnSubnetsTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -54,6 +57,7 @@ impl AddClouddcnSubnetsTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_CLOUDDCN_SUBNETS_TAGS);
         input.path("resource_id", self.resource_id.as_deref());
@@ -84,6 +88,7 @@ pub struct AddFirewallRules {
     options: RequestOptions,
 }
 impl AddFirewallRules {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -105,11 +110,13 @@ impl AddFirewallRules {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -119,6 +126,7 @@ impl AddFirewallRules {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_FIREWALL_RULES);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -149,6 +157,7 @@ pub struct AddSecurityGroups {
     options: RequestOptions,
 }
 impl AddSecurityGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -170,11 +179,13 @@ impl AddSecurityGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -184,6 +195,7 @@ impl AddSecurityGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_SECURITY_GROUPS);
         input.path("port_id", self.port_id.as_deref());
@@ -214,6 +226,7 @@ pub struct AddSourcesToTrafficMirrorSession {
     options: RequestOptions,
 }
 impl AddSourcesToTrafficMirrorSession {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -238,11 +251,13 @@ impl AddSourcesToTrafficMirrorSession {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -252,6 +267,7 @@ impl AddSourcesToTrafficMirrorSession {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_SOURCES_TO_TRAFFIC_MIRROR_SESSION);
         input
@@ -286,6 +302,7 @@ pub struct AddVpcExtendCidr {
     options: RequestOptions,
 }
 impl AddVpcExtendCidr {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -308,11 +325,13 @@ impl AddVpcExtendCidr {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -322,6 +341,7 @@ impl AddVpcExtendCidr {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ADD_VPC_EXTEND_CIDR);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -352,6 +372,7 @@ pub struct AssociateSubnetFirewall {
     options: RequestOptions,
 }
 impl AssociateSubnetFirewall {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -373,11 +394,13 @@ impl AssociateSubnetFirewall {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -387,6 +410,7 @@ impl AssociateSubnetFirewall {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ASSOCIATE_SUBNET_FIREWALL);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -417,6 +441,7 @@ pub struct AttachSubNetworkInterface {
     options: RequestOptions,
 }
 impl AttachSubNetworkInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -438,11 +463,13 @@ impl AttachSubNetworkInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -452,6 +479,7 @@ impl AttachSubNetworkInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&ATTACH_SUB_NETWORK_INTERFACE);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
@@ -481,6 +509,7 @@ pub struct BatchCreateClouddcnSubnetsTags {
     options: RequestOptions,
 }
 impl BatchCreateClouddcnSubnetsTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -502,11 +531,13 @@ impl BatchCreateClouddcnSubnetsTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -514,6 +545,7 @@ impl BatchCreateClouddcnSubnetsTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_CLOUDDCN_SUBNETS_TAGS);
         input.path("resource_id", self.resource_id.as_deref());
@@ -544,6 +576,7 @@ pub struct BatchCreateFirewallTags {
     options: RequestOptions,
 }
 impl BatchCreateFirewallTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -565,11 +598,13 @@ impl BatchCreateFirewallTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -577,6 +612,7 @@ impl BatchCreateFirewallTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_FIREWALL_TAGS);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -607,6 +643,7 @@ pub struct BatchCreatePortTags {
     options: RequestOptions,
 }
 impl BatchCreatePortTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -628,11 +665,13 @@ impl BatchCreatePortTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -640,6 +679,7 @@ impl BatchCreatePortTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_PORT_TAGS);
         input.path("port_id", self.port_id.as_deref());
@@ -670,6 +710,7 @@ pub struct BatchCreateSecurityGroupRules {
     options: RequestOptions,
 }
 impl BatchCreateSecurityGroupRules {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -695,11 +736,13 @@ impl BatchCreateSecurityGroupRules {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -709,6 +752,7 @@ impl BatchCreateSecurityGroupRules {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SECURITY_GROUP_RULES);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -738,6 +782,7 @@ pub struct BatchCreateSubNetworkInterface {
     options: RequestOptions,
 }
 impl BatchCreateSubNetworkInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -754,11 +799,13 @@ impl BatchCreateSubNetworkInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -768,6 +815,7 @@ impl BatchCreateSubNetworkInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SUB_NETWORK_INTERFACE);
         if let Some(body) = &self.body {
@@ -797,6 +845,7 @@ pub struct BatchCreateSubNetworkInterfaceTags {
     options: RequestOptions,
 }
 impl BatchCreateSubNetworkInterfaceTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -821,11 +870,13 @@ impl BatchCreateSubNetworkInterfaceTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -833,6 +884,7 @@ impl BatchCreateSubNetworkInterfaceTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_CREATE_SUB_NETWORK_INTERFACE_TAGS);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
@@ -863,6 +915,7 @@ pub struct BatchDeleteClouddcnSubnetsTags {
     options: RequestOptions,
 }
 impl BatchDeleteClouddcnSubnetsTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -884,11 +937,13 @@ impl BatchDeleteClouddcnSubnetsTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -896,6 +951,7 @@ impl BatchDeleteClouddcnSubnetsTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_CLOUDDCN_SUBNETS_TAGS);
         input.path("resource_id", self.resource_id.as_deref());
@@ -926,6 +982,7 @@ pub struct BatchDeleteFirewallTags {
     options: RequestOptions,
 }
 impl BatchDeleteFirewallTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -947,11 +1004,13 @@ impl BatchDeleteFirewallTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -959,6 +1018,7 @@ impl BatchDeleteFirewallTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_FIREWALL_TAGS);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -989,6 +1049,7 @@ pub struct BatchDeletePortTags {
     options: RequestOptions,
 }
 impl BatchDeletePortTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1010,11 +1071,13 @@ impl BatchDeletePortTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1022,6 +1085,7 @@ impl BatchDeletePortTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_PORT_TAGS);
         input.path("port_id", self.port_id.as_deref());
@@ -1052,6 +1116,7 @@ pub struct BatchDeleteSubNetworkInterfaceTags {
     options: RequestOptions,
 }
 impl BatchDeleteSubNetworkInterfaceTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1076,11 +1141,13 @@ impl BatchDeleteSubNetworkInterfaceTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1088,6 +1155,7 @@ impl BatchDeleteSubNetworkInterfaceTags {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&BATCH_DELETE_SUB_NETWORK_INTERFACE_TAGS);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
@@ -1117,6 +1185,7 @@ pub struct CountFirewallsByTags {
     options: RequestOptions,
 }
 impl CountFirewallsByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1130,11 +1199,13 @@ impl CountFirewallsByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1144,6 +1215,7 @@ impl CountFirewallsByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_FIREWALLS_BY_TAGS);
         if let Some(body) = &self.body {
@@ -1172,6 +1244,7 @@ pub struct CountPortsByTags {
     options: RequestOptions,
 }
 impl CountPortsByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1185,11 +1258,13 @@ impl CountPortsByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1199,6 +1274,7 @@ impl CountPortsByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_PORTS_BY_TAGS);
         if let Some(body) = &self.body {
@@ -1227,6 +1303,7 @@ pub struct CountSubNetworkInterfacesByTags {
     options: RequestOptions,
 }
 impl CountSubNetworkInterfacesByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1243,11 +1320,13 @@ impl CountSubNetworkInterfacesByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1257,6 +1336,7 @@ impl CountSubNetworkInterfacesByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&COUNT_SUB_NETWORK_INTERFACES_BY_TAGS);
         if let Some(body) = &self.body {
@@ -1285,6 +1365,7 @@ pub struct CreateAddressGroup {
     options: RequestOptions,
 }
 impl CreateAddressGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1298,11 +1379,13 @@ impl CreateAddressGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1312,6 +1395,7 @@ impl CreateAddressGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_ADDRESS_GROUP);
         if let Some(body) = &self.body {
@@ -1340,6 +1424,7 @@ pub struct CreateClouddcnSubnet {
     options: RequestOptions,
 }
 impl CreateClouddcnSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1353,11 +1438,13 @@ impl CreateClouddcnSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1367,6 +1454,7 @@ impl CreateClouddcnSubnet {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_CLOUDDCN_SUBNET);
         if let Some(body) = &self.body {
@@ -1395,6 +1483,7 @@ pub struct CreateFirewall {
     options: RequestOptions,
 }
 impl CreateFirewall {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1408,11 +1497,13 @@ impl CreateFirewall {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1422,6 +1513,7 @@ impl CreateFirewall {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_FIREWALL);
         if let Some(body) = &self.body {
@@ -1451,6 +1543,7 @@ pub struct CreateFirewallTag {
     options: RequestOptions,
 }
 impl CreateFirewallTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1472,11 +1565,13 @@ impl CreateFirewallTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1484,6 +1579,7 @@ impl CreateFirewallTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_FIREWALL_TAG);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -1514,6 +1610,7 @@ pub struct CreatePortTag {
     options: RequestOptions,
 }
 impl CreatePortTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1535,11 +1632,13 @@ impl CreatePortTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1547,6 +1646,7 @@ impl CreatePortTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_PORT_TAG);
         input.path("port_id", self.port_id.as_deref());
@@ -1576,6 +1676,7 @@ pub struct CreateSecurityGroup {
     options: RequestOptions,
 }
 impl CreateSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1589,11 +1690,13 @@ impl CreateSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1603,6 +1706,7 @@ impl CreateSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SECURITY_GROUP);
         if let Some(body) = &self.body {
@@ -1631,6 +1735,7 @@ pub struct CreateSecurityGroupRule {
     options: RequestOptions,
 }
 impl CreateSecurityGroupRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1644,11 +1749,13 @@ impl CreateSecurityGroupRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1658,6 +1765,7 @@ impl CreateSecurityGroupRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SECURITY_GROUP_RULE);
         if let Some(body) = &self.body {
@@ -1686,6 +1794,7 @@ pub struct CreateSubNetworkInterface {
     options: RequestOptions,
 }
 impl CreateSubNetworkInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1699,11 +1808,13 @@ impl CreateSubNetworkInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1713,6 +1824,7 @@ impl CreateSubNetworkInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SUB_NETWORK_INTERFACE);
         if let Some(body) = &self.body {
@@ -1742,6 +1854,7 @@ pub struct CreateSubNetworkInterfaceTag {
     options: RequestOptions,
 }
 impl CreateSubNetworkInterfaceTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1766,11 +1879,13 @@ impl CreateSubNetworkInterfaceTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -1778,6 +1893,7 @@ impl CreateSubNetworkInterfaceTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_SUB_NETWORK_INTERFACE_TAG);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
@@ -1807,6 +1923,7 @@ pub struct CreateTrafficMirrorFilter {
     options: RequestOptions,
 }
 impl CreateTrafficMirrorFilter {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1820,11 +1937,13 @@ impl CreateTrafficMirrorFilter {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1834,6 +1953,7 @@ impl CreateTrafficMirrorFilter {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_TRAFFIC_MIRROR_FILTER);
         if let Some(body) = &self.body {
@@ -1862,6 +1982,7 @@ pub struct CreateTrafficMirrorFilterRule {
     options: RequestOptions,
 }
 impl CreateTrafficMirrorFilterRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1878,11 +1999,13 @@ impl CreateTrafficMirrorFilterRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1892,6 +2015,7 @@ impl CreateTrafficMirrorFilterRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_TRAFFIC_MIRROR_FILTER_RULE);
         if let Some(body) = &self.body {
@@ -1920,6 +2044,7 @@ pub struct CreateTrafficMirrorSession {
     options: RequestOptions,
 }
 impl CreateTrafficMirrorSession {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1933,11 +2058,13 @@ impl CreateTrafficMirrorSession {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -1947,6 +2074,7 @@ impl CreateTrafficMirrorSession {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_TRAFFIC_MIRROR_SESSION);
         if let Some(body) = &self.body {
@@ -1975,6 +2103,7 @@ pub struct CreateVirsubnetCidrReservation {
     options: RequestOptions,
 }
 impl CreateVirsubnetCidrReservation {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -1991,11 +2120,13 @@ impl CreateVirsubnetCidrReservation {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2005,6 +2136,7 @@ impl CreateVirsubnetCidrReservation {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VIRSUBNET_CIDR_RESERVATION);
         if let Some(body) = &self.body {
@@ -2033,6 +2165,7 @@ pub struct CreateVpc {
     options: RequestOptions,
 }
 impl CreateVpc {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2046,11 +2179,13 @@ impl CreateVpc {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -2060,6 +2195,7 @@ impl CreateVpc {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&CREATE_VPC);
         if let Some(body) = &self.body {
@@ -2088,6 +2224,7 @@ pub struct DeleteAddressGroup {
     options: RequestOptions,
 }
 impl DeleteAddressGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2103,11 +2240,13 @@ impl DeleteAddressGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2115,6 +2254,7 @@ impl DeleteAddressGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_ADDRESS_GROUP);
         input.path("address_group_id", self.address_group_id.as_deref());
@@ -2140,6 +2280,7 @@ pub struct DeleteClouddcnSubnet {
     options: RequestOptions,
 }
 impl DeleteClouddcnSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2155,11 +2296,13 @@ impl DeleteClouddcnSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2167,6 +2310,7 @@ impl DeleteClouddcnSubnet {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CLOUDDCN_SUBNET);
         input.path("clouddcn_subnet_id", self.clouddcn_subnet_id.as_deref());
@@ -2193,6 +2337,7 @@ pub struct DeleteClouddcnSubnetsTag {
     options: RequestOptions,
 }
 impl DeleteClouddcnSubnetsTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2215,11 +2360,13 @@ impl DeleteClouddcnSubnetsTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2227,6 +2374,7 @@ impl DeleteClouddcnSubnetsTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_CLOUDDCN_SUBNETS_TAG);
         input.path("resource_id", self.resource_id.as_deref());
@@ -2253,6 +2401,7 @@ pub struct DeleteFirewall {
     options: RequestOptions,
 }
 impl DeleteFirewall {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2268,11 +2417,13 @@ impl DeleteFirewall {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2280,6 +2431,7 @@ impl DeleteFirewall {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_FIREWALL);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -2306,6 +2458,7 @@ pub struct DeleteFirewallTag {
     options: RequestOptions,
 }
 impl DeleteFirewallTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2328,11 +2481,13 @@ impl DeleteFirewallTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2340,6 +2495,7 @@ impl DeleteFirewallTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_FIREWALL_TAG);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -2366,6 +2522,7 @@ pub struct DeleteIpAddressGroupForce {
     options: RequestOptions,
 }
 impl DeleteIpAddressGroupForce {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2381,11 +2538,13 @@ impl DeleteIpAddressGroupForce {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2393,6 +2552,7 @@ impl DeleteIpAddressGroupForce {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_IP_ADDRESS_GROUP_FORCE);
         input.path("address_group_id", self.address_group_id.as_deref());
@@ -2419,6 +2579,7 @@ pub struct DeletePortTag {
     options: RequestOptions,
 }
 impl DeletePortTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2441,11 +2602,13 @@ impl DeletePortTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2453,6 +2616,7 @@ impl DeletePortTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_PORT_TAG);
         input.path("port_id", self.port_id.as_deref());
@@ -2479,6 +2643,7 @@ pub struct DeleteSecurityGroup {
     options: RequestOptions,
 }
 impl DeleteSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2495,11 +2660,13 @@ impl DeleteSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2507,6 +2674,7 @@ impl DeleteSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -2532,6 +2700,7 @@ pub struct DeleteSecurityGroupRule {
     options: RequestOptions,
 }
 impl DeleteSecurityGroupRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2547,11 +2716,13 @@ impl DeleteSecurityGroupRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2559,6 +2730,7 @@ impl DeleteSecurityGroupRule {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
@@ -2584,6 +2756,7 @@ pub struct DeleteSubNetworkInterface {
     options: RequestOptions,
 }
 impl DeleteSubNetworkInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2599,11 +2772,13 @@ impl DeleteSubNetworkInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2611,6 +2786,7 @@ impl DeleteSubNetworkInterface {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SUB_NETWORK_INTERFACE);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
@@ -2637,6 +2813,7 @@ pub struct DeleteSubNetworkInterfaceTag {
     options: RequestOptions,
 }
 impl DeleteSubNetworkInterfaceTag {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2659,11 +2836,13 @@ impl DeleteSubNetworkInterfaceTag {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2671,6 +2850,7 @@ impl DeleteSubNetworkInterfaceTag {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_SUB_NETWORK_INTERFACE_TAG);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
@@ -2697,6 +2877,7 @@ pub struct DeleteTrafficMirrorFilter {
     options: RequestOptions,
 }
 impl DeleteTrafficMirrorFilter {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2713,11 +2894,13 @@ impl DeleteTrafficMirrorFilter {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2725,6 +2908,7 @@ impl DeleteTrafficMirrorFilter {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_TRAFFIC_MIRROR_FILTER);
         input.path("traffic_mirror_filter_id", self.traffic_mirror_filter_id.as_deref());
@@ -2750,6 +2934,7 @@ pub struct DeleteTrafficMirrorFilterRule {
     options: RequestOptions,
 }
 impl DeleteTrafficMirrorFilterRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2766,11 +2951,13 @@ impl DeleteTrafficMirrorFilterRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2778,6 +2965,7 @@ impl DeleteTrafficMirrorFilterRule {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_TRAFFIC_MIRROR_FILTER_RULE);
         input
@@ -2807,6 +2995,7 @@ pub struct DeleteTrafficMirrorSession {
     options: RequestOptions,
 }
 impl DeleteTrafficMirrorSession {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2822,11 +3011,13 @@ impl DeleteTrafficMirrorSession {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2834,6 +3025,7 @@ impl DeleteTrafficMirrorSession {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_TRAFFIC_MIRROR_SESSION);
         input
@@ -2863,6 +3055,7 @@ pub struct DeleteVirsubnetCidrReservation {
     options: RequestOptions,
 }
 impl DeleteVirsubnetCidrReservation {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2879,11 +3072,13 @@ impl DeleteVirsubnetCidrReservation {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2891,6 +3086,7 @@ impl DeleteVirsubnetCidrReservation {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VIRSUBNET_CIDR_RESERVATION);
         input
@@ -2920,6 +3116,7 @@ pub struct DeleteVpc {
     options: RequestOptions,
 }
 impl DeleteVpc {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2936,11 +3133,13 @@ impl DeleteVpc {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request; the response has no body.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<Output = Result<Response<()>>> + Send + 'static {
@@ -2948,6 +3147,7 @@ impl DeleteVpc {
         huaweicloud_sdk_core::__codegen::send_empty(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DELETE_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -2973,6 +3173,7 @@ pub struct DetachSubNetworkInterface {
     options: RequestOptions,
 }
 impl DetachSubNetworkInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -2988,11 +3189,13 @@ impl DetachSubNetworkInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3002,6 +3205,7 @@ impl DetachSubNetworkInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DETACH_SUB_NETWORK_INTERFACE);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
@@ -3028,6 +3232,7 @@ pub struct DisassociateSubnetFirewall {
     options: RequestOptions,
 }
 impl DisassociateSubnetFirewall {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3049,11 +3254,13 @@ impl DisassociateSubnetFirewall {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3063,6 +3270,7 @@ impl DisassociateSubnetFirewall {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&DISASSOCIATE_SUBNET_FIREWALL);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -3098,6 +3306,7 @@ pub struct ListAddressGroup {
     options: RequestOptions,
 }
 impl ListAddressGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3167,11 +3376,13 @@ impl ListAddressGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3181,6 +3392,7 @@ impl ListAddressGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ADDRESS_GROUP);
         input.query("limit", &self.limit);
@@ -3197,18 +3409,23 @@ impl ListAddressGroup {
 impl huaweicloud_sdk_core::pagination::Paged for ListAddressGroup {
     type Output = models::ListAddressGroupResponse;
     type Item = models::AddressGroup;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListAddressGroup"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3216,6 +3433,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListAddressGroup {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3223,14 +3441,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListAddressGroup {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListAddressGroupResponse) -> &[models::AddressGroup] {
         output.address_groups.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListAddressGroupResponse,
     ) -> Vec<models::AddressGroup> {
         output.address_groups.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListAddressGroupResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -3240,6 +3461,7 @@ impl ListAddressGroup {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3248,6 +3470,7 @@ impl ListAddressGroup {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `address_groups` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::AddressGroup> {
@@ -3273,6 +3496,7 @@ pub struct ListAddressGroupsDependency {
     options: RequestOptions,
 }
 impl ListAddressGroupsDependency {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3295,11 +3519,13 @@ impl ListAddressGroupsDependency {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3309,6 +3535,7 @@ impl ListAddressGroupsDependency {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_ADDRESS_GROUPS_DEPENDENCY);
         input.query("id", &self.id);
@@ -3337,6 +3564,7 @@ pub struct ListClouddcnSubnets {
     options: RequestOptions,
 }
 impl ListClouddcnSubnets {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3367,11 +3595,13 @@ impl ListClouddcnSubnets {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3381,6 +3611,7 @@ impl ListClouddcnSubnets {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLOUDDCN_SUBNETS);
         input.query("limit", &self.limit);
@@ -3393,18 +3624,23 @@ impl ListClouddcnSubnets {
 impl huaweicloud_sdk_core::pagination::Paged for ListClouddcnSubnets {
     type Output = models::ListClouddcnSubnetsResponse;
     type Item = models::ClouddcnSubnet;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListClouddcnSubnets"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3412,6 +3648,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListClouddcnSubnets {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3419,14 +3656,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListClouddcnSubnets {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListClouddcnSubnetsResponse) -> &[models::ClouddcnSubnet] {
         output.clouddcn_subnets.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListClouddcnSubnetsResponse,
     ) -> Vec<models::ClouddcnSubnet> {
         output.clouddcn_subnets.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListClouddcnSubnetsResponse) -> Option<&str> {
         Self::items(output).last().and_then(|item| item.id.as_deref())
     }
@@ -3436,6 +3676,7 @@ impl ListClouddcnSubnets {
     /// this builder (else the first page) and asks for the page after the last item received (its
     /// `id`); every other parameter is kept. Ends after an empty page, a page shorter than `limit`,
     /// or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3444,6 +3685,7 @@ impl ListClouddcnSubnets {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `clouddcn_subnets` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ClouddcnSubnet> {
@@ -3468,6 +3710,7 @@ pub struct ListClouddcnSubnetsCountFilterTags {
     options: RequestOptions,
 }
 impl ListClouddcnSubnetsCountFilterTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3481,11 +3724,13 @@ impl ListClouddcnSubnetsCountFilterTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3495,6 +3740,7 @@ impl ListClouddcnSubnetsCountFilterTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLOUDDCN_SUBNETS_COUNT_FILTER_TAGS);
         if let Some(body) = &self.body {
@@ -3525,6 +3771,7 @@ pub struct ListClouddcnSubnetsFilterTags {
     options: RequestOptions,
 }
 impl ListClouddcnSubnetsFilterTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3553,11 +3800,13 @@ impl ListClouddcnSubnetsFilterTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3567,6 +3816,7 @@ impl ListClouddcnSubnetsFilterTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLOUDDCN_SUBNETS_FILTER_TAGS);
         input.query("limit", &self.limit);
@@ -3596,6 +3846,7 @@ pub struct ListClouddcnSubnetsTags {
     options: RequestOptions,
 }
 impl ListClouddcnSubnetsTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3603,11 +3854,13 @@ impl ListClouddcnSubnetsTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3617,6 +3870,7 @@ impl ListClouddcnSubnetsTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_CLOUDDCN_SUBNETS_TAGS);
         input.options(self.options);
@@ -3647,6 +3901,7 @@ pub struct ListFirewall {
     options: RequestOptions,
 }
 impl ListFirewall {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3714,11 +3969,13 @@ impl ListFirewall {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3728,6 +3985,7 @@ impl ListFirewall {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FIREWALL);
         input.query("limit", &self.limit);
@@ -3744,18 +4002,23 @@ impl ListFirewall {
 impl huaweicloud_sdk_core::pagination::Paged for ListFirewall {
     type Output = models::ListFirewallResponse;
     type Item = models::ListFirewallDetail;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListFirewall"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3763,6 +4026,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListFirewall {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3770,14 +4034,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListFirewall {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListFirewallResponse) -> &[models::ListFirewallDetail] {
         output.firewalls.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListFirewallResponse,
     ) -> Vec<models::ListFirewallDetail> {
         output.firewalls.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListFirewallResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -3787,6 +4054,7 @@ impl ListFirewall {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3795,6 +4063,7 @@ impl ListFirewall {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `firewalls` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ListFirewallDetail> {
@@ -3820,6 +4089,7 @@ pub struct ListFirewallTags {
     options: RequestOptions,
 }
 impl ListFirewallTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3843,11 +4113,13 @@ impl ListFirewallTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3857,6 +4129,7 @@ impl ListFirewallTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FIREWALL_TAGS);
         input.query("limit", &self.limit);
@@ -3868,18 +4141,23 @@ impl ListFirewallTags {
 impl huaweicloud_sdk_core::pagination::Paged for ListFirewallTags {
     type Output = models::ListFirewallTagsResponse;
     type Item = models::ListTag;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListFirewallTags"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -3887,6 +4165,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListFirewallTags {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -3894,12 +4173,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListFirewallTags {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListFirewallTagsResponse) -> &[models::ListTag] {
         output.tags.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListFirewallTagsResponse) -> Vec<models::ListTag> {
         output.tags.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListFirewallTagsResponse) -> Option<i64> {
         output.total_count
     }
@@ -3909,6 +4191,7 @@ impl ListFirewallTags {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total_count`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3917,6 +4200,7 @@ impl ListFirewallTags {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `tags` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ListTag> {
@@ -3943,6 +4227,7 @@ pub struct ListFirewallsByTags {
     options: RequestOptions,
 }
 impl ListFirewallsByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -3971,11 +4256,13 @@ impl ListFirewallsByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -3985,6 +4272,7 @@ impl ListFirewallsByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_FIREWALLS_BY_TAGS);
         input.query("limit", &self.limit);
@@ -4016,6 +4304,7 @@ pub struct ListPortTags {
     options: RequestOptions,
 }
 impl ListPortTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4039,11 +4328,13 @@ impl ListPortTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4053,6 +4344,7 @@ impl ListPortTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PORT_TAGS);
         input.query("limit", &self.limit);
@@ -4064,18 +4356,23 @@ impl ListPortTags {
 impl huaweicloud_sdk_core::pagination::Paged for ListPortTags {
     type Output = models::ListPortTagsResponse;
     type Item = models::ListTag;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListPortTags"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4083,6 +4380,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPortTags {
         self.offset = Some(cursor.to_i64("offset")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4090,12 +4388,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPortTags {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListPortTagsResponse) -> &[models::ListTag] {
         output.tags.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListPortTagsResponse) -> Vec<models::ListTag> {
         output.tags.unwrap_or_default()
     }
+    #[inline]
     fn total(output: &models::ListPortTagsResponse) -> Option<i64> {
         output.total_count
     }
@@ -4105,6 +4406,7 @@ impl ListPortTags {
     /// this builder (else 0) and advances it by the number of items received; every other parameter
     /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
     /// (`total_count`), or after the first error (a page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4113,6 +4415,7 @@ impl ListPortTags {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `tags` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::ListTag> {
@@ -4155,6 +4458,7 @@ pub struct ListPorts {
     options: RequestOptions,
 }
 impl ListPorts {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4346,11 +4650,13 @@ impl ListPorts {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4360,6 +4666,7 @@ impl ListPorts {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PORTS);
         input.query("id", &self.id);
@@ -4388,18 +4695,23 @@ impl ListPorts {
 impl huaweicloud_sdk_core::pagination::Paged for ListPorts {
     type Output = models::ListPortsResponse;
     type Item = models::Port;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListPorts"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4407,6 +4719,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPorts {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4414,12 +4727,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListPorts {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListPortsResponse) -> &[models::Port] {
         output.ports.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListPortsResponse) -> Vec<models::Port> {
         output.ports.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListPortsResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -4429,6 +4745,7 @@ impl ListPorts {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4437,6 +4754,7 @@ impl ListPorts {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `ports` one by one.
+    #[inline]
     pub fn by_item(self) -> huaweicloud_sdk_core::pagination::PageStream<models::Port> {
         huaweicloud_sdk_core::pagination::by_item(self)
     }
@@ -4461,6 +4779,7 @@ pub struct ListPortsByTags {
     options: RequestOptions,
 }
 impl ListPortsByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4489,11 +4808,13 @@ impl ListPortsByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4503,6 +4824,7 @@ impl ListPortsByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_PORTS_BY_TAGS);
         input.query("limit", &self.limit);
@@ -4546,6 +4868,7 @@ pub struct ListSecurityGroupRules {
     options: RequestOptions,
 }
 impl ListSecurityGroupRules {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4688,11 +5011,13 @@ impl ListSecurityGroupRules {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4702,6 +5027,7 @@ impl ListSecurityGroupRules {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUP_RULES);
         input.query("limit", &self.limit);
@@ -4725,18 +5051,23 @@ impl ListSecurityGroupRules {
 impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroupRules {
     type Output = models::ListSecurityGroupRulesResponse;
     type Item = models::SecurityGroupRule;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListSecurityGroupRules"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4744,6 +5075,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroupRules {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4751,16 +5083,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroupRules {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListSecurityGroupRulesResponse,
     ) -> &[models::SecurityGroupRule] {
         output.security_group_rules.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListSecurityGroupRulesResponse,
     ) -> Vec<models::SecurityGroupRule> {
         output.security_group_rules.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListSecurityGroupRulesResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -4770,6 +5105,7 @@ impl ListSecurityGroupRules {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4778,6 +5114,7 @@ impl ListSecurityGroupRules {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `security_group_rules` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SecurityGroupRule> {
@@ -4807,6 +5144,7 @@ pub struct ListSecurityGroups {
     options: RequestOptions,
 }
 impl ListSecurityGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4868,11 +5206,13 @@ impl ListSecurityGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4882,6 +5222,7 @@ impl ListSecurityGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SECURITY_GROUPS);
         input.query("limit", &self.limit);
@@ -4897,18 +5238,23 @@ impl ListSecurityGroups {
 impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroups {
     type Output = models::ListSecurityGroupsResponse;
     type Item = models::SecurityGroup;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListSecurityGroups"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -4916,6 +5262,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroups {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -4923,14 +5270,17 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecurityGroups {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListSecurityGroupsResponse) -> &[models::SecurityGroup] {
         output.security_groups.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListSecurityGroupsResponse,
     ) -> Vec<models::SecurityGroup> {
         output.security_groups.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListSecurityGroupsResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -4940,6 +5290,7 @@ impl ListSecurityGroups {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4948,6 +5299,7 @@ impl ListSecurityGroups {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `security_groups` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SecurityGroup> {
@@ -4971,6 +5323,7 @@ pub struct ListSubNetworkInterfaceTags {
     options: RequestOptions,
 }
 impl ListSubNetworkInterfaceTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -4978,11 +5331,13 @@ impl ListSubNetworkInterfaceTags {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -4992,6 +5347,7 @@ impl ListSubNetworkInterfaceTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUB_NETWORK_INTERFACE_TAGS);
         input.options(self.options);
@@ -5024,6 +5380,7 @@ pub struct ListSubNetworkInterfaces {
     options: RequestOptions,
 }
 impl ListSubNetworkInterfaces {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5121,11 +5478,13 @@ impl ListSubNetworkInterfaces {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5135,6 +5494,7 @@ impl ListSubNetworkInterfaces {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUB_NETWORK_INTERFACES);
         input.query("limit", &self.limit);
@@ -5153,18 +5513,23 @@ impl ListSubNetworkInterfaces {
 impl huaweicloud_sdk_core::pagination::Paged for ListSubNetworkInterfaces {
     type Output = models::ListSubNetworkInterfacesResponse;
     type Item = models::SubNetworkInterface;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListSubNetworkInterfaces"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5172,6 +5537,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSubNetworkInterfaces {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5179,16 +5545,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSubNetworkInterfaces {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListSubNetworkInterfacesResponse,
     ) -> &[models::SubNetworkInterface] {
         output.sub_network_interfaces.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListSubNetworkInterfacesResponse,
     ) -> Vec<models::SubNetworkInterface> {
         output.sub_network_interfaces.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListSubNetworkInterfacesResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -5198,6 +5567,7 @@ impl ListSubNetworkInterfaces {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5207,6 +5577,7 @@ impl ListSubNetworkInterfaces {
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `sub_network_interfaces` one by
     /// one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::SubNetworkInterface> {
@@ -5233,6 +5604,7 @@ pub struct ListSubNetworkInterfacesByTags {
     options: RequestOptions,
 }
 impl ListSubNetworkInterfacesByTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5264,11 +5636,13 @@ impl ListSubNetworkInterfacesByTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5278,6 +5652,7 @@ impl ListSubNetworkInterfacesByTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_SUB_NETWORK_INTERFACES_BY_TAGS);
         input.query("limit", &self.limit);
@@ -5320,6 +5695,7 @@ pub struct ListTrafficMirrorFilterRules {
     options: RequestOptions,
 }
 impl ListTrafficMirrorFilterRules {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5436,11 +5812,13 @@ impl ListTrafficMirrorFilterRules {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5450,6 +5828,7 @@ impl ListTrafficMirrorFilterRules {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TRAFFIC_MIRROR_FILTER_RULES);
         input.query("id", &self.id);
@@ -5472,18 +5851,23 @@ impl ListTrafficMirrorFilterRules {
 impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorFilterRules {
     type Output = models::ListTrafficMirrorFilterRulesResponse;
     type Item = models::TrafficMirrorFilterRule;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListTrafficMirrorFilterRules"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5491,6 +5875,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorFilterRules {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5498,16 +5883,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorFilterRules {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListTrafficMirrorFilterRulesResponse,
     ) -> &[models::TrafficMirrorFilterRule] {
         output.traffic_mirror_filter_rules.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListTrafficMirrorFilterRulesResponse,
     ) -> Vec<models::TrafficMirrorFilterRule> {
         output.traffic_mirror_filter_rules.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(
         output: &models::ListTrafficMirrorFilterRulesResponse,
     ) -> Option<&str> {
@@ -5519,6 +5907,7 @@ impl ListTrafficMirrorFilterRules {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5528,6 +5917,7 @@ impl ListTrafficMirrorFilterRules {
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `traffic_mirror_filter_rules` one
     /// by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::TrafficMirrorFilterRule> {
@@ -5558,6 +5948,7 @@ pub struct ListTrafficMirrorFilters {
     options: RequestOptions,
 }
 impl ListTrafficMirrorFilters {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5620,11 +6011,13 @@ impl ListTrafficMirrorFilters {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5634,6 +6027,7 @@ impl ListTrafficMirrorFilters {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TRAFFIC_MIRROR_FILTERS);
         input.query("id", &self.id);
@@ -5650,18 +6044,23 @@ impl ListTrafficMirrorFilters {
 impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorFilters {
     type Output = models::ListTrafficMirrorFiltersResponse;
     type Item = models::TrafficMirrorFilter;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListTrafficMirrorFilters"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5669,6 +6068,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorFilters {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5676,16 +6076,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorFilters {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListTrafficMirrorFiltersResponse,
     ) -> &[models::TrafficMirrorFilter] {
         output.traffic_mirror_filters.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListTrafficMirrorFiltersResponse,
     ) -> Vec<models::TrafficMirrorFilter> {
         output.traffic_mirror_filters.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListTrafficMirrorFiltersResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -5695,6 +6098,7 @@ impl ListTrafficMirrorFilters {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5704,6 +6108,7 @@ impl ListTrafficMirrorFilters {
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `traffic_mirror_filters` one by
     /// one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::TrafficMirrorFilter> {
@@ -5742,6 +6147,7 @@ pub struct ListTrafficMirrorSessions {
     options: RequestOptions,
 }
 impl ListTrafficMirrorSessions {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -5871,11 +6277,13 @@ impl ListTrafficMirrorSessions {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -5885,6 +6293,7 @@ impl ListTrafficMirrorSessions {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_TRAFFIC_MIRROR_SESSIONS);
         input.query("id", &self.id);
@@ -5909,18 +6318,23 @@ impl ListTrafficMirrorSessions {
 impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorSessions {
     type Output = models::ListTrafficMirrorSessionsResponse;
     type Item = models::TrafficMirrorSession;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListTrafficMirrorSessions"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -5928,6 +6342,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorSessions {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -5935,16 +6350,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListTrafficMirrorSessions {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListTrafficMirrorSessionsResponse,
     ) -> &[models::TrafficMirrorSession] {
         output.traffic_mirror_sessions.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListTrafficMirrorSessionsResponse,
     ) -> Vec<models::TrafficMirrorSession> {
         output.traffic_mirror_sessions.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListTrafficMirrorSessionsResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -5954,6 +6372,7 @@ impl ListTrafficMirrorSessions {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -5963,6 +6382,7 @@ impl ListTrafficMirrorSessions {
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `traffic_mirror_sessions` one by
     /// one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::TrafficMirrorSession> {
@@ -5995,6 +6415,7 @@ pub struct ListVirsubnetCidrReservations {
     options: RequestOptions,
 }
 impl ListVirsubnetCidrReservations {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6086,11 +6507,13 @@ impl ListVirsubnetCidrReservations {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6100,6 +6523,7 @@ impl ListVirsubnetCidrReservations {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VIRSUBNET_CIDR_RESERVATIONS);
         input.query("limit", &self.limit);
@@ -6118,18 +6542,23 @@ impl ListVirsubnetCidrReservations {
 impl huaweicloud_sdk_core::pagination::Paged for ListVirsubnetCidrReservations {
     type Output = models::ListVirsubnetCidrReservationsResponse;
     type Item = models::VirsubnetCidrReservation;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListVirsubnetCidrReservations"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -6137,6 +6566,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVirsubnetCidrReservations {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -6144,16 +6574,19 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVirsubnetCidrReservations {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(
         output: &models::ListVirsubnetCidrReservationsResponse,
     ) -> &[models::VirsubnetCidrReservation] {
         output.virsubnet_cidr_reservations.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(
         output: models::ListVirsubnetCidrReservationsResponse,
     ) -> Vec<models::VirsubnetCidrReservation> {
         output.virsubnet_cidr_reservations.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(
         output: &models::ListVirsubnetCidrReservationsResponse,
     ) -> Option<&str> {
@@ -6165,6 +6598,7 @@ impl ListVirsubnetCidrReservations {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -6174,6 +6608,7 @@ impl ListVirsubnetCidrReservations {
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `virsubnet_cidr_reservations` one
     /// by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::VirsubnetCidrReservation> {
@@ -6206,6 +6641,7 @@ pub struct ListVirsubnets {
     options: RequestOptions,
 }
 impl ListVirsubnets {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6292,11 +6728,13 @@ impl ListVirsubnets {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6306,6 +6744,7 @@ impl ListVirsubnets {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VIRSUBNETS);
         input.query("limit", &self.limit);
@@ -6324,18 +6763,23 @@ impl ListVirsubnets {
 impl huaweicloud_sdk_core::pagination::Paged for ListVirsubnets {
     type Output = models::ListVirsubnetsResponse;
     type Item = models::Virsubnet;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListVirsubnets"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -6343,6 +6787,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVirsubnets {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -6350,12 +6795,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVirsubnets {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListVirsubnetsResponse) -> &[models::Virsubnet] {
         output.virsubnets.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListVirsubnetsResponse) -> Vec<models::Virsubnet> {
         output.virsubnets.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListVirsubnetsResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -6365,6 +6813,7 @@ impl ListVirsubnets {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -6373,6 +6822,7 @@ impl ListVirsubnets {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `virsubnets` one by one.
+    #[inline]
     pub fn by_item(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<models::Virsubnet> {
@@ -6403,6 +6853,7 @@ pub struct ListVpcs {
     options: RequestOptions,
 }
 impl ListVpcs {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6472,11 +6923,13 @@ impl ListVpcs {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6486,6 +6939,7 @@ impl ListVpcs {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&LIST_VPCS);
         input.query("limit", &self.limit);
@@ -6502,18 +6956,23 @@ impl ListVpcs {
 impl huaweicloud_sdk_core::pagination::Paged for ListVpcs {
     type Output = models::ListVpcsResponse;
     type Item = models::Vpc;
+    #[inline]
     fn operation(&self) -> &'static str {
         "VPC ListVpcs"
     }
+    #[inline]
     fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
         huaweicloud_sdk_core::pagination::PageStyle::Marker
     }
+    #[inline]
     fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
         self.marker.clone().map(huaweicloud_sdk_core::pagination::Cursor::Marker)
     }
+    #[inline]
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+    #[inline]
     fn with_cursor(
         mut self,
         cursor: &huaweicloud_sdk_core::pagination::Cursor,
@@ -6521,6 +6980,7 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVpcs {
         self.marker = Some(cursor.to_marker("marker")?);
         Ok(self)
     }
+    #[inline]
     fn send_page(
         self,
     ) -> impl std::future::Future<
@@ -6528,12 +6988,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListVpcs {
     > + Send + 'static {
         self.send()
     }
+    #[inline]
     fn items(output: &models::ListVpcsResponse) -> &[models::Vpc] {
         output.vpcs.as_deref().unwrap_or_default()
     }
+    #[inline]
     fn into_items(output: models::ListVpcsResponse) -> Vec<models::Vpc> {
         output.vpcs.unwrap_or_default()
     }
+    #[inline]
     fn next_marker(output: &models::ListVpcsResponse) -> Option<&str> {
         output.page_info.as_ref().and_then(|v| v.next_marker.as_deref())
     }
@@ -6543,6 +7006,7 @@ impl ListVpcs {
     /// this builder (else the first page) and follows the next marker of each response; every other
     /// parameter is kept. Ends after a response without a next marker, or after the first error (a
     /// page the service repeats is an error too).
+    #[inline]
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -6551,6 +7015,7 @@ impl ListVpcs {
         huaweicloud_sdk_core::pagination::by_page(self)
     }
     /// Like [`by_page`](Self::by_page), but yields the items of `vpcs` one by one.
+    #[inline]
     pub fn by_item(self) -> huaweicloud_sdk_core::pagination::PageStream<models::Vpc> {
         huaweicloud_sdk_core::pagination::by_item(self)
     }
@@ -6573,6 +7038,7 @@ pub struct MigrateSubNetworkInterface {
     options: RequestOptions,
 }
 impl MigrateSubNetworkInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6586,11 +7052,13 @@ impl MigrateSubNetworkInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6600,6 +7068,7 @@ impl MigrateSubNetworkInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&MIGRATE_SUB_NETWORK_INTERFACE);
         if let Some(body) = &self.body {
@@ -6629,6 +7098,7 @@ pub struct RemoveFirewallRules {
     options: RequestOptions,
 }
 impl RemoveFirewallRules {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6650,11 +7120,13 @@ impl RemoveFirewallRules {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6664,6 +7136,7 @@ impl RemoveFirewallRules {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REMOVE_FIREWALL_RULES);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -6694,6 +7167,7 @@ pub struct RemoveSecurityGroups {
     options: RequestOptions,
 }
 impl RemoveSecurityGroups {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6715,11 +7189,13 @@ impl RemoveSecurityGroups {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6729,6 +7205,7 @@ impl RemoveSecurityGroups {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REMOVE_SECURITY_GROUPS);
         input.path("port_id", self.port_id.as_deref());
@@ -6759,6 +7236,7 @@ pub struct RemoveSourcesFromTrafficMirrorSession {
     options: RequestOptions,
 }
 impl RemoveSourcesFromTrafficMirrorSession {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6783,11 +7261,13 @@ impl RemoveSourcesFromTrafficMirrorSession {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6797,6 +7277,7 @@ impl RemoveSourcesFromTrafficMirrorSession {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REMOVE_SOURCES_FROM_TRAFFIC_MIRROR_SESSION);
         input
@@ -6831,6 +7312,7 @@ pub struct RemoveVpcExtendCidr {
     options: RequestOptions,
 }
 impl RemoveVpcExtendCidr {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6853,11 +7335,13 @@ impl RemoveVpcExtendCidr {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6867,6 +7351,7 @@ impl RemoveVpcExtendCidr {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&REMOVE_VPC_EXTEND_CIDR);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -6896,6 +7381,7 @@ pub struct ShowAddressGroup {
     options: RequestOptions,
 }
 impl ShowAddressGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6911,11 +7397,13 @@ impl ShowAddressGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6925,6 +7413,7 @@ impl ShowAddressGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_ADDRESS_GROUP);
         input.path("address_group_id", self.address_group_id.as_deref());
@@ -6950,6 +7439,7 @@ pub struct ShowClouddcnSubnet {
     options: RequestOptions,
 }
 impl ShowClouddcnSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -6965,11 +7455,13 @@ impl ShowClouddcnSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -6979,6 +7471,7 @@ impl ShowClouddcnSubnet {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CLOUDDCN_SUBNET);
         input.path("clouddcn_subnet_id", self.clouddcn_subnet_id.as_deref());
@@ -7004,6 +7497,7 @@ pub struct ShowClouddcnSubnetsTags {
     options: RequestOptions,
 }
 impl ShowClouddcnSubnetsTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7019,11 +7513,13 @@ impl ShowClouddcnSubnetsTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7033,6 +7529,7 @@ impl ShowClouddcnSubnetsTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_CLOUDDCN_SUBNETS_TAGS);
         input.path("resource_id", self.resource_id.as_deref());
@@ -7058,6 +7555,7 @@ pub struct ShowFirewall {
     options: RequestOptions,
 }
 impl ShowFirewall {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7073,11 +7571,13 @@ impl ShowFirewall {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7087,6 +7587,7 @@ impl ShowFirewall {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FIREWALL);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -7112,6 +7613,7 @@ pub struct ShowFirewallTags {
     options: RequestOptions,
 }
 impl ShowFirewallTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7127,11 +7629,13 @@ impl ShowFirewallTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7141,6 +7645,7 @@ impl ShowFirewallTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_FIREWALL_TAGS);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -7166,6 +7671,7 @@ pub struct ShowPort {
     options: RequestOptions,
 }
 impl ShowPort {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7181,11 +7687,13 @@ impl ShowPort {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7195,6 +7703,7 @@ impl ShowPort {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PORT);
         input.path("port_id", self.port_id.as_deref());
@@ -7220,6 +7729,7 @@ pub struct ShowPortTags {
     options: RequestOptions,
 }
 impl ShowPortTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7235,11 +7745,13 @@ impl ShowPortTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7249,6 +7761,7 @@ impl ShowPortTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_PORT_TAGS);
         input.path("port_id", self.port_id.as_deref());
@@ -7273,6 +7786,7 @@ pub struct ShowQuota {
     options: RequestOptions,
 }
 impl ShowQuota {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7280,11 +7794,13 @@ impl ShowQuota {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7294,6 +7810,7 @@ impl ShowQuota {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_QUOTA);
         input.options(self.options);
@@ -7318,6 +7835,7 @@ pub struct ShowSecurityGroup {
     options: RequestOptions,
 }
 impl ShowSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7334,11 +7852,13 @@ impl ShowSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7348,6 +7868,7 @@ impl ShowSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -7373,6 +7894,7 @@ pub struct ShowSecurityGroupRule {
     options: RequestOptions,
 }
 impl ShowSecurityGroupRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7388,11 +7910,13 @@ impl ShowSecurityGroupRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7402,6 +7926,7 @@ impl ShowSecurityGroupRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SECURITY_GROUP_RULE);
         input.path("security_group_rule_id", self.security_group_rule_id.as_deref());
@@ -7427,6 +7952,7 @@ pub struct ShowSubNetworkInterface {
     options: RequestOptions,
 }
 impl ShowSubNetworkInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7442,11 +7968,13 @@ impl ShowSubNetworkInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7456,6 +7984,7 @@ impl ShowSubNetworkInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SUB_NETWORK_INTERFACE);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
@@ -7481,6 +8010,7 @@ pub struct ShowSubNetworkInterfaceTags {
     options: RequestOptions,
 }
 impl ShowSubNetworkInterfaceTags {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7496,11 +8026,13 @@ impl ShowSubNetworkInterfaceTags {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7510,6 +8042,7 @@ impl ShowSubNetworkInterfaceTags {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SUB_NETWORK_INTERFACE_TAGS);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
@@ -7534,6 +8067,7 @@ pub struct ShowSubNetworkInterfacesQuantity {
     options: RequestOptions,
 }
 impl ShowSubNetworkInterfacesQuantity {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7541,11 +8075,13 @@ impl ShowSubNetworkInterfacesQuantity {
         }
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7555,6 +8091,7 @@ impl ShowSubNetworkInterfacesQuantity {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_SUB_NETWORK_INTERFACES_QUANTITY);
         input.options(self.options);
@@ -7579,6 +8116,7 @@ pub struct ShowTrafficMirrorFilter {
     options: RequestOptions,
 }
 impl ShowTrafficMirrorFilter {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7595,11 +8133,13 @@ impl ShowTrafficMirrorFilter {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7609,6 +8149,7 @@ impl ShowTrafficMirrorFilter {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_TRAFFIC_MIRROR_FILTER);
         input.path("traffic_mirror_filter_id", self.traffic_mirror_filter_id.as_deref());
@@ -7634,6 +8175,7 @@ pub struct ShowTrafficMirrorFilterRule {
     options: RequestOptions,
 }
 impl ShowTrafficMirrorFilterRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7650,11 +8192,13 @@ impl ShowTrafficMirrorFilterRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7664,6 +8208,7 @@ impl ShowTrafficMirrorFilterRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_TRAFFIC_MIRROR_FILTER_RULE);
         input
@@ -7693,6 +8238,7 @@ pub struct ShowTrafficMirrorSession {
     options: RequestOptions,
 }
 impl ShowTrafficMirrorSession {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7708,11 +8254,13 @@ impl ShowTrafficMirrorSession {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7722,6 +8270,7 @@ impl ShowTrafficMirrorSession {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_TRAFFIC_MIRROR_SESSION);
         input
@@ -7751,6 +8300,7 @@ pub struct ShowVirsubnet {
     options: RequestOptions,
 }
 impl ShowVirsubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7766,11 +8316,13 @@ impl ShowVirsubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7780,6 +8332,7 @@ impl ShowVirsubnet {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VIRSUBNET);
         input.path("virsubnet_id", self.virsubnet_id.as_deref());
@@ -7805,6 +8358,7 @@ pub struct ShowVirsubnetCidrReservation {
     options: RequestOptions,
 }
 impl ShowVirsubnetCidrReservation {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7821,11 +8375,13 @@ impl ShowVirsubnetCidrReservation {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7835,6 +8391,7 @@ impl ShowVirsubnetCidrReservation {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VIRSUBNET_CIDR_RESERVATION);
         input
@@ -7864,6 +8421,7 @@ pub struct ShowVpc {
     options: RequestOptions,
 }
 impl ShowVpc {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7880,11 +8438,13 @@ impl ShowVpc {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7894,6 +8454,7 @@ impl ShowVpc {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&SHOW_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());
@@ -7920,6 +8481,7 @@ pub struct UpdateAddressGroup {
     options: RequestOptions,
 }
 impl UpdateAddressGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -7941,11 +8503,13 @@ impl UpdateAddressGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -7955,6 +8519,7 @@ impl UpdateAddressGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_ADDRESS_GROUP);
         input.path("address_group_id", self.address_group_id.as_deref());
@@ -7985,6 +8550,7 @@ pub struct UpdateClouddcnSubnet {
     options: RequestOptions,
 }
 impl UpdateClouddcnSubnet {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8006,11 +8572,13 @@ impl UpdateClouddcnSubnet {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8020,6 +8588,7 @@ impl UpdateClouddcnSubnet {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_CLOUDDCN_SUBNET);
         input.path("clouddcn_subnet_id", self.clouddcn_subnet_id.as_deref());
@@ -8050,6 +8619,7 @@ pub struct UpdateFirewall {
     options: RequestOptions,
 }
 impl UpdateFirewall {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8071,11 +8641,13 @@ impl UpdateFirewall {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8085,6 +8657,7 @@ impl UpdateFirewall {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_FIREWALL);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -8115,6 +8688,7 @@ pub struct UpdateFirewallRules {
     options: RequestOptions,
 }
 impl UpdateFirewallRules {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8136,11 +8710,13 @@ impl UpdateFirewallRules {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8150,6 +8726,7 @@ impl UpdateFirewallRules {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_FIREWALL_RULES);
         input.path("firewall_id", self.firewall_id.as_deref());
@@ -8180,6 +8757,7 @@ pub struct UpdateSecurityGroup {
     options: RequestOptions,
 }
 impl UpdateSecurityGroup {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8202,11 +8780,13 @@ impl UpdateSecurityGroup {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8216,6 +8796,7 @@ impl UpdateSecurityGroup {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SECURITY_GROUP);
         input.path("security_group_id", self.security_group_id.as_deref());
@@ -8246,6 +8827,7 @@ pub struct UpdateSubNetworkInterface {
     options: RequestOptions,
 }
 impl UpdateSubNetworkInterface {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8267,11 +8849,13 @@ impl UpdateSubNetworkInterface {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8281,6 +8865,7 @@ impl UpdateSubNetworkInterface {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_SUB_NETWORK_INTERFACE);
         input.path("sub_network_interface_id", self.sub_network_interface_id.as_deref());
@@ -8311,6 +8896,7 @@ pub struct UpdateTrafficMirrorFilter {
     options: RequestOptions,
 }
 impl UpdateTrafficMirrorFilter {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8333,11 +8919,13 @@ impl UpdateTrafficMirrorFilter {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8347,6 +8935,7 @@ impl UpdateTrafficMirrorFilter {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_TRAFFIC_MIRROR_FILTER);
         input.path("traffic_mirror_filter_id", self.traffic_mirror_filter_id.as_deref());
@@ -8377,6 +8966,7 @@ pub struct UpdateTrafficMirrorFilterRule {
     options: RequestOptions,
 }
 impl UpdateTrafficMirrorFilterRule {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8402,11 +8992,13 @@ impl UpdateTrafficMirrorFilterRule {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8416,6 +9008,7 @@ impl UpdateTrafficMirrorFilterRule {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_TRAFFIC_MIRROR_FILTER_RULE);
         input
@@ -8450,6 +9043,7 @@ pub struct UpdateTrafficMirrorSession {
     options: RequestOptions,
 }
 impl UpdateTrafficMirrorSession {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8471,11 +9065,13 @@ impl UpdateTrafficMirrorSession {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8485,6 +9081,7 @@ impl UpdateTrafficMirrorSession {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_TRAFFIC_MIRROR_SESSION);
         input
@@ -8519,6 +9116,7 @@ pub struct UpdateVirsubnetCidrReservation {
     options: RequestOptions,
 }
 impl UpdateVirsubnetCidrReservation {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8544,11 +9142,13 @@ impl UpdateVirsubnetCidrReservation {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8558,6 +9158,7 @@ impl UpdateVirsubnetCidrReservation {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VIRSUBNET_CIDR_RESERVATION);
         input
@@ -8592,6 +9193,7 @@ pub struct UpdateVpc {
     options: RequestOptions,
 }
 impl UpdateVpc {
+    #[inline]
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
@@ -8614,11 +9216,13 @@ impl UpdateVpc {
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and decodes the JSON response.
+    #[inline]
     pub fn send(
         self,
     ) -> impl std::future::Future<
@@ -8628,6 +9232,7 @@ impl UpdateVpc {
         huaweicloud_sdk_core::__codegen::send_json(client, self.operation_input())
     }
     /// The request as core sends it; the `Err` of a body that cannot be serialized.
+    #[inline]
     fn operation_input(self) -> Result<OperationInput> {
         let mut input = OperationInput::new(&UPDATE_VPC);
         input.path("vpc_id", self.vpc_id.as_deref());

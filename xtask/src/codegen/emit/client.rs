@@ -279,15 +279,18 @@ fn method(s: &Service, op: &Operation, split: bool) -> TokenStream {
         );
         quote! {
             #[doc = #d]
+            #[inline]
             pub fn #alias(&self) -> super::operations::#ty {
                 self.#name()
             }
         }
     });
     let waiters = super::waiters::client_methods(s, op);
+    // Per-operation code is `#[inline]` (see `operations.rs`).
     quote! {
         #doc
         #(#[doc(alias = #aliases)])*
+        #[inline]
         pub fn #name(&self) -> super::operations::#ty {
             super::operations::#ty::new(#core)
         }

@@ -142,6 +142,7 @@ fn required_fields(
         });
     Some(quote! {
         impl #core::RequiredFields for #name {
+            #[inline]
             fn missing_fields(&self, at: &mut #core::MissingFields<'_>) {
                 at #(#calls)*;
             }
@@ -377,6 +378,7 @@ fn structure(
             );
             Some(quote! {
                 #[doc = #d]
+                #[inline]
                 pub fn #id(&self) -> &[#item] {
                     self.#id.as_deref().unwrap_or_default()
                 }
@@ -399,6 +401,7 @@ fn structure(
 
         impl #name {
             #[doc = #start_doc]
+            #[inline]
             pub fn builder() -> #builder {
                 #builder::default()
             }
@@ -424,6 +427,7 @@ fn structure(
             #(#setters)*
 
             #[doc = #build_doc]
+            #[inline]
             pub fn build(self) -> #name {
                 self.inner
             }
@@ -482,6 +486,8 @@ fn deserialize(
         impl #core::DecodeModel for #name {
             const NAME: &'static str = #name_str;
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            // `#[inline]` like the operations: compiled where an output is decoded.
+            #[inline]
             fn decode_field<'de>(
                 &mut self,
                 #index: usize,

@@ -414,7 +414,12 @@ fn operation(
             options: RequestOptions,
         }
 
+        // Everything per operation is `#[inline]`: the stable counterpart of Cargo's
+        // `hints.mostly-unused`. Its code (and the decoding of its output models) is compiled
+        // in the crate that calls the operation, so a program pays for the operations it uses,
+        // not for the service crate's hundreds.
         impl #ty {
+            #[inline]
             pub(crate) fn new(client: Client) -> Self {
                 Self {
                     client,
@@ -428,12 +433,14 @@ fn operation(
             #body_setter
 
             /// Per-call options: extra headers, timeouts, retry policy.
+            #[inline]
             pub fn options(mut self, options: RequestOptions) -> Self {
                 self.options = options;
                 self
             }
 
             #[doc = #send_doc]
+            #[inline]
             pub fn send(
                 self,
             ) -> impl std::future::Future<Output = Result<Response<#out_ty>>> + Send + 'static {
@@ -442,6 +449,7 @@ fn operation(
             }
 
             /// The request as core sends it; the `Err` of a body that cannot be serialized.
+            #[inline]
             fn operation_input(self) -> Result<OperationInput> {
                 let mut input = OperationInput::new(&#static_name);
                 #(#fills)*
@@ -560,6 +568,7 @@ fn paging(
             value
         };
         quote! {
+            #[inline]
             fn total(output: &#out_ty) -> Option<i64> {
                 #value
             }
@@ -572,6 +581,7 @@ fn paging(
             Some(c) => quote!(#c.and_then(|v| v.#last.as_deref())),
         };
         quote! {
+            #[inline]
             fn next_marker(output: &#out_ty) -> Option<&str> {
                 #value
             }
@@ -582,6 +592,7 @@ fn paging(
         p.item_marker.as_ref().map(|f| {
             let field = naming::ident(&f.rust_name);
             quote! {
+                #[inline]
                 fn next_marker(output: &#out_ty) -> Option<&str> {
                     Self::items(output).last().and_then(|item| item.#field.as_deref())
                 }
@@ -651,28 +662,36 @@ fn paging(
         impl #core::Paged for #ty {
             type Output = #out_ty;
             type Item = #item_ty;
+            #[inline]
             fn operation(&self) -> &'static str {
                 #name
             }
+            #[inline]
             fn style(&self) -> #core::PageStyle {
                 #style
             }
+            #[inline]
             fn start(&self) -> Option<#core::Cursor> {
                 #start
             }
+            #[inline]
             fn page_size(&self) -> Option<i64> {
                 #page_size
             }
+            #[inline]
             fn with_cursor(mut self, cursor: &#core::Cursor) -> Result<Self> {
                 self.#pos = Some(#with_cursor);
                 Ok(self)
             }
+            #[inline]
             fn send_page(self) -> impl std::future::Future<Output = Result<Response<#out_ty>>> + Send + 'static {
                 self.send()
             }
+            #[inline]
             fn items(output: &#out_ty) -> &[#item_ty] {
                 #items_ref
             }
+            #[inline]
             fn into_items(output: #out_ty) -> Vec<#item_ty> {
                 #items_owned
             }
@@ -682,10 +701,12 @@ fn paging(
 
         impl #ty {
             #by_page_doc
+            #[inline]
             pub fn by_page(self) -> #core::PageStream<Response<#out_ty>> {
                 #core::by_page(self)
             }
             #by_item_doc
+            #[inline]
             pub fn by_item(self) -> #core::PageStream<#item_ty> {
                 #core::by_item(self)
             }

@@ -150,6 +150,7 @@ pub fn builder_items(s: &Service, op: &Operation, models: &TokenStream) -> Token
             let doc = doc.tokens();
             let method = quote! {
                 #doc
+                #[inline]
                 pub fn #name(self) -> #out {
                     let client = self.client.clone();
                     let values = vec![#(self.#param_fields.as_ref().map(ToString::to_string)),*];
@@ -228,6 +229,7 @@ pub fn client_methods(s: &Service, op: &Operation) -> Vec<TokenStream> {
             let doc = doc.tokens();
             quote! {
                 #doc
+                #[inline]
                 pub fn #name(&self, #(#args),*) -> #out {
                     self.#method() #(#sets)* .#name()
                 }

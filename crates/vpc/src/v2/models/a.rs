@@ -36,11 +36,13 @@ pub struct AcceptVpcPeeringResponse {
 }
 impl AcceptVpcPeeringResponse {
     /// Starts a [`AcceptVpcPeeringResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AcceptVpcPeeringResponseBuilder {
         AcceptVpcPeeringResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AcceptVpcPeeringResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -61,6 +63,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AcceptVpcPeeringResponse {
         "updated_at",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -200,6 +203,7 @@ impl AcceptVpcPeeringResponseBuilder {
         self
     }
     /// Returns the built [`AcceptVpcPeeringResponse`].
+    #[inline]
     pub fn build(self) -> AcceptVpcPeeringResponse {
         self.inner
     }
@@ -252,11 +256,13 @@ pub struct AddRouteTableRoute {
 }
 impl AddRouteTableRoute {
     /// Starts a [`AddRouteTableRouteBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddRouteTableRouteBuilder {
         AddRouteTableRouteBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddRouteTableRoute {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -275,6 +281,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddRouteTableRoute {
         "nexthop",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -353,6 +360,7 @@ impl AddRouteTableRouteBuilder {
         self
     }
     /// Returns the built [`AddRouteTableRoute`].
+    #[inline]
     pub fn build(self) -> AddRouteTableRoute {
         self.inner
     }
@@ -370,6 +378,7 @@ pub struct AllocationPool {
 }
 impl AllocationPool {
     /// Starts a [`AllocationPoolBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AllocationPoolBuilder {
         AllocationPoolBuilder::default()
     }
@@ -378,6 +387,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AllocationPool {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AllocationPool {
     const NAME: &'static str = "AllocationPool";
     const FIELDS: &'static [&'static str] = &["end", "start"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -429,6 +439,7 @@ impl AllocationPoolBuilder {
         self
     }
     /// Returns the built [`AllocationPool`].
+    #[inline]
     pub fn build(self) -> AllocationPool {
         self.inner
     }
@@ -450,11 +461,13 @@ pub struct AllowedAddressPair {
 }
 impl AllowedAddressPair {
     /// Starts a [`AllowedAddressPairBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AllowedAddressPairBuilder {
         AllowedAddressPairBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AllowedAddressPair {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -465,6 +478,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AllowedAddressPair {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AllowedAddressPair {
     const NAME: &'static str = "AllowedAddressPair";
     const FIELDS: &'static [&'static str] = &["ip_address", "mac_address"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -516,6 +530,7 @@ impl AllowedAddressPairBuilder {
         self
     }
     /// Returns the built [`AllowedAddressPair`].
+    #[inline]
     pub fn build(self) -> AllowedAddressPair {
         self.inner
     }
@@ -532,11 +547,13 @@ pub struct AsscoiateReq {
 }
 impl AsscoiateReq {
     /// Starts a [`AsscoiateReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AsscoiateReqBuilder {
         AsscoiateReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AsscoiateReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -548,6 +565,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AsscoiateReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AsscoiateReq {
     const NAME: &'static str = "AsscoiateReq";
     const FIELDS: &'static [&'static str] = &["subnets"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -590,6 +608,7 @@ impl AsscoiateReqBuilder {
         self
     }
     /// Returns the built [`AsscoiateReq`].
+    #[inline]
     pub fn build(self) -> AsscoiateReq {
         self.inner
     }
@@ -607,6 +626,7 @@ pub struct AssociateRouteTableAndSubnetReq {
 }
 impl AssociateRouteTableAndSubnetReq {
     /// Starts a [`AssociateRouteTableAndSubnetReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociateRouteTableAndSubnetReqBuilder {
         AssociateRouteTableAndSubnetReqBuilder::default()
     }
@@ -617,6 +637,7 @@ for AssociateRouteTableAndSubnetReq {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateRouteTableAndSubnetReq {
     const NAME: &'static str = "AssociateRouteTableAndSubnetReq";
     const FIELDS: &'static [&'static str] = &["associate", "disassociate"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -687,6 +708,7 @@ impl AssociateRouteTableAndSubnetReqBuilder {
         self
     }
     /// Returns the built [`AssociateRouteTableAndSubnetReq`].
+    #[inline]
     pub fn build(self) -> AssociateRouteTableAndSubnetReq {
         self.inner
     }
@@ -702,11 +724,13 @@ pub struct AssociateRouteTableResponse {
 }
 impl AssociateRouteTableResponse {
     /// Starts a [`AssociateRouteTableResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociateRouteTableResponseBuilder {
         AssociateRouteTableResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociateRouteTableResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -717,6 +741,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociateRouteTableResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateRouteTableResponse {
     const NAME: &'static str = "AssociateRouteTableResponse";
     const FIELDS: &'static [&'static str] = &["routetable"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -755,6 +780,7 @@ impl AssociateRouteTableResponseBuilder {
         self
     }
     /// Returns the built [`AssociateRouteTableResponse`].
+    #[inline]
     pub fn build(self) -> AssociateRouteTableResponse {
         self.inner
     }

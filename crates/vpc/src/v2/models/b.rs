@@ -18,12 +18,14 @@ pub struct BatchCreateSecurityGroupTagsRequestBody {
 }
 impl BatchCreateSecurityGroupTagsRequestBody {
     /// Starts a [`BatchCreateSecurityGroupTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateSecurityGroupTagsRequestBodyBuilder {
         BatchCreateSecurityGroupTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateSecurityGroupTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -36,6 +38,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSecurityGroupTagsRequestBody {
     const NAME: &'static str = "BatchCreateSecurityGroupTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -103,6 +106,7 @@ impl BatchCreateSecurityGroupTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateSecurityGroupTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateSecurityGroupTagsRequestBody {
         self.inner
     }
@@ -133,12 +137,14 @@ pub struct BatchCreateSubnetTagsRequestBody {
 }
 impl BatchCreateSubnetTagsRequestBody {
     /// Starts a [`BatchCreateSubnetTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateSubnetTagsRequestBodyBuilder {
         BatchCreateSubnetTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateSubnetTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -150,6 +156,7 @@ for BatchCreateSubnetTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateSubnetTagsRequestBody {
     const NAME: &'static str = "BatchCreateSubnetTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -217,6 +224,7 @@ impl BatchCreateSubnetTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateSubnetTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateSubnetTagsRequestBody {
         self.inner
     }
@@ -247,11 +255,13 @@ pub struct BatchCreateVpcTagsRequestBody {
 }
 impl BatchCreateVpcTagsRequestBody {
     /// Starts a [`BatchCreateVpcTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateVpcTagsRequestBodyBuilder {
         BatchCreateVpcTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateVpcTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -263,6 +273,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateVpcTagsReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateVpcTagsRequestBody {
     const NAME: &'static str = "BatchCreateVpcTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -330,6 +341,7 @@ impl BatchCreateVpcTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateVpcTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateVpcTagsRequestBody {
         self.inner
     }
@@ -360,12 +372,14 @@ pub struct BatchDeleteSecurityGroupTagsRequestBody {
 }
 impl BatchDeleteSecurityGroupTagsRequestBody {
     /// Starts a [`BatchDeleteSecurityGroupTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteSecurityGroupTagsRequestBodyBuilder {
         BatchDeleteSecurityGroupTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteSecurityGroupTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -378,6 +392,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteSecurityGroupTagsRequestBody {
     const NAME: &'static str = "BatchDeleteSecurityGroupTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -445,6 +460,7 @@ impl BatchDeleteSecurityGroupTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteSecurityGroupTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteSecurityGroupTagsRequestBody {
         self.inner
     }
@@ -475,12 +491,14 @@ pub struct BatchDeleteSubnetTagsRequestBody {
 }
 impl BatchDeleteSubnetTagsRequestBody {
     /// Starts a [`BatchDeleteSubnetTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteSubnetTagsRequestBodyBuilder {
         BatchDeleteSubnetTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteSubnetTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -492,6 +510,7 @@ for BatchDeleteSubnetTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteSubnetTagsRequestBody {
     const NAME: &'static str = "BatchDeleteSubnetTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -559,6 +578,7 @@ impl BatchDeleteSubnetTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteSubnetTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteSubnetTagsRequestBody {
         self.inner
     }
@@ -589,11 +609,13 @@ pub struct BatchDeleteVpcTagsRequestBody {
 }
 impl BatchDeleteVpcTagsRequestBody {
     /// Starts a [`BatchDeleteVpcTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteVpcTagsRequestBodyBuilder {
         BatchDeleteVpcTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteVpcTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -605,6 +627,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteVpcTagsReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteVpcTagsRequestBody {
     const NAME: &'static str = "BatchDeleteVpcTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["action", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -672,6 +695,7 @@ impl BatchDeleteVpcTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteVpcTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteVpcTagsRequestBody {
         self.inner
     }
@@ -712,6 +736,7 @@ pub struct BindingVifDetails {
 }
 impl BindingVifDetails {
     /// Starts a [`BindingVifDetailsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BindingVifDetailsBuilder {
         BindingVifDetailsBuilder::default()
     }
@@ -727,6 +752,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BindingVifDetails {
         "parent_id",
         "parent_device_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -845,6 +871,7 @@ impl BindingVifDetailsBuilder {
         self
     }
     /// Returns the built [`BindingVifDetails`].
+    #[inline]
     pub fn build(self) -> BindingVifDetails {
         self.inner
     }

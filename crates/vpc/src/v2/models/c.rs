@@ -45,11 +45,13 @@ pub struct CreateFlowLogReq {
 }
 impl CreateFlowLogReq {
     /// Starts a [`CreateFlowLogReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateFlowLogReqBuilder {
         CreateFlowLogReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -74,6 +76,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogReq {
         "log_topic_id",
         "index_enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -225,6 +228,7 @@ impl CreateFlowLogReqBuilder {
         self
     }
     /// Returns the built [`CreateFlowLogReq`].
+    #[inline]
     pub fn build(self) -> CreateFlowLogReq {
         self.inner
     }
@@ -241,11 +245,13 @@ pub struct CreateFlowLogReqBody {
 }
 impl CreateFlowLogReqBody {
     /// Starts a [`CreateFlowLogReqBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateFlowLogReqBodyBuilder {
         CreateFlowLogReqBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogReqBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -257,6 +263,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogReqBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogReqBody {
     const NAME: &'static str = "CreateFlowLogReqBody";
     const FIELDS: &'static [&'static str] = &["flow_log"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -296,6 +303,7 @@ impl CreateFlowLogReqBodyBuilder {
         self
     }
     /// Returns the built [`CreateFlowLogReqBody`].
+    #[inline]
     pub fn build(self) -> CreateFlowLogReqBody {
         self.inner
     }
@@ -339,11 +347,13 @@ pub struct CreateFlowLogResponse {
 }
 impl CreateFlowLogResponse {
     /// Starts a [`CreateFlowLogResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateFlowLogResponseBuilder {
         CreateFlowLogResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -354,6 +364,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFlowLogResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFlowLogResponse {
     const NAME: &'static str = "CreateFlowLogResponse";
     const FIELDS: &'static [&'static str] = &["flow_log"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -392,6 +403,7 @@ impl CreateFlowLogResponseBuilder {
         self
     }
     /// Returns the built [`CreateFlowLogResponse`].
+    #[inline]
     pub fn build(self) -> CreateFlowLogResponse {
         self.inner
     }
@@ -437,11 +449,13 @@ pub struct CreatePortOption {
 }
 impl CreatePortOption {
     /// Starts a [`CreatePortOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePortOptionBuilder {
         CreatePortOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -464,6 +478,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortOption {
         "extra_dhcp_opts",
         "tenant_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -667,6 +682,7 @@ impl CreatePortOptionBuilder {
         self
     }
     /// Returns the built [`CreatePortOption`].
+    #[inline]
     pub fn build(self) -> CreatePortOption {
         self.inner
     }
@@ -683,11 +699,13 @@ pub struct CreatePortRequestBody {
 }
 impl CreatePortRequestBody {
     /// Starts a [`CreatePortRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePortRequestBodyBuilder {
         CreatePortRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -699,6 +717,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortRequestBody {
     const NAME: &'static str = "CreatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -738,6 +757,7 @@ impl CreatePortRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreatePortRequestBody`].
+    #[inline]
     pub fn build(self) -> CreatePortRequestBody {
         self.inner
     }
@@ -753,11 +773,13 @@ pub struct CreatePortResponse {
 }
 impl CreatePortResponse {
     /// Starts a [`CreatePortResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePortResponseBuilder {
         CreatePortResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -768,6 +790,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortResponse {
     const NAME: &'static str = "CreatePortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -806,6 +829,7 @@ impl CreatePortResponseBuilder {
         self
     }
     /// Returns the built [`CreatePortResponse`].
+    #[inline]
     pub fn build(self) -> CreatePortResponse {
         self.inner
     }
@@ -826,11 +850,13 @@ pub struct CreatePrivateipOption {
 }
 impl CreatePrivateipOption {
     /// Starts a [`CreatePrivateipOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePrivateipOptionBuilder {
         CreatePrivateipOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -842,6 +868,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipOption {
     const NAME: &'static str = "CreatePrivateipOption";
     const FIELDS: &'static [&'static str] = &["subnet_id", "ip_address"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -894,6 +921,7 @@ impl CreatePrivateipOptionBuilder {
         self
     }
     /// Returns the built [`CreatePrivateipOption`].
+    #[inline]
     pub fn build(self) -> CreatePrivateipOption {
         self.inner
     }
@@ -910,11 +938,13 @@ pub struct CreatePrivateipRequestBody {
 }
 impl CreatePrivateipRequestBody {
     /// Starts a [`CreatePrivateipRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePrivateipRequestBodyBuilder {
         CreatePrivateipRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -926,6 +956,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipRequestBody {
     const NAME: &'static str = "CreatePrivateipRequestBody";
     const FIELDS: &'static [&'static str] = &["privateips"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -974,6 +1005,7 @@ impl CreatePrivateipRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreatePrivateipRequestBody`].
+    #[inline]
     pub fn build(self) -> CreatePrivateipRequestBody {
         self.inner
     }
@@ -989,15 +1021,18 @@ pub struct CreatePrivateipResponse {
 }
 impl CreatePrivateipResponse {
     /// Starts a [`CreatePrivateipResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePrivateipResponseBuilder {
         CreatePrivateipResponseBuilder::default()
     }
     /// The items of [`privateips`](Self::privateips), empty when absent.
+    #[inline]
     pub fn privateips(&self) -> &[Privateip] {
         self.privateips.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1008,6 +1043,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePrivateipResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePrivateipResponse {
     const NAME: &'static str = "CreatePrivateipResponse";
     const FIELDS: &'static [&'static str] = &["privateips"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1055,6 +1091,7 @@ impl CreatePrivateipResponseBuilder {
         self
     }
     /// Returns the built [`CreatePrivateipResponse`].
+    #[inline]
     pub fn build(self) -> CreatePrivateipResponse {
         self.inner
     }
@@ -1081,11 +1118,13 @@ pub struct CreateRouteTableReq {
 }
 impl CreateRouteTableReq {
     /// Starts a [`CreateRouteTableReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateRouteTableReqBuilder {
         CreateRouteTableReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRouteTableReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1098,6 +1137,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRouteTableReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRouteTableReq {
     const NAME: &'static str = "CreateRouteTableReq";
     const FIELDS: &'static [&'static str] = &["name", "routes", "vpc_id", "description"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1185,6 +1225,7 @@ impl CreateRouteTableReqBuilder {
         self
     }
     /// Returns the built [`CreateRouteTableReq`].
+    #[inline]
     pub fn build(self) -> CreateRouteTableReq {
         self.inner
     }
@@ -1200,11 +1241,13 @@ pub struct CreateRouteTableResponse {
 }
 impl CreateRouteTableResponse {
     /// Starts a [`CreateRouteTableResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateRouteTableResponseBuilder {
         CreateRouteTableResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRouteTableResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1215,6 +1258,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRouteTableRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRouteTableResponse {
     const NAME: &'static str = "CreateRouteTableResponse";
     const FIELDS: &'static [&'static str] = &["routetable"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1253,6 +1297,7 @@ impl CreateRouteTableResponseBuilder {
         self
     }
     /// Returns the built [`CreateRouteTableResponse`].
+    #[inline]
     pub fn build(self) -> CreateRouteTableResponse {
         self.inner
     }
@@ -1269,11 +1314,13 @@ pub struct CreateRoutetableReqBody {
 }
 impl CreateRoutetableReqBody {
     /// Starts a [`CreateRoutetableReqBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateRoutetableReqBodyBuilder {
         CreateRoutetableReqBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRoutetableReqBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1285,6 +1332,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateRoutetableReqBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateRoutetableReqBody {
     const NAME: &'static str = "CreateRoutetableReqBody";
     const FIELDS: &'static [&'static str] = &["routetable"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1324,6 +1372,7 @@ impl CreateRoutetableReqBodyBuilder {
         self
     }
     /// Returns the built [`CreateRoutetableReqBody`].
+    #[inline]
     pub fn build(self) -> CreateRoutetableReqBody {
         self.inner
     }
@@ -1348,11 +1397,13 @@ pub struct CreateSecurityGroupOption {
 }
 impl CreateSecurityGroupOption {
     /// Starts a [`CreateSecurityGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupOptionBuilder {
         CreateSecurityGroupOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1364,6 +1415,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupOption {
     const NAME: &'static str = "CreateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name", "vpc_id", "enterprise_project_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1434,6 +1486,7 @@ impl CreateSecurityGroupOptionBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupOption`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupOption {
         self.inner
     }
@@ -1450,11 +1503,13 @@ pub struct CreateSecurityGroupRequestBody {
 }
 impl CreateSecurityGroupRequestBody {
     /// Starts a [`CreateSecurityGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupRequestBodyBuilder {
         CreateSecurityGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1466,6 +1521,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1513,6 +1569,7 @@ impl CreateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupRequestBody {
         self.inner
     }
@@ -1528,11 +1585,13 @@ pub struct CreateSecurityGroupResponse {
 }
 impl CreateSecurityGroupResponse {
     /// Starts a [`CreateSecurityGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupResponseBuilder {
         CreateSecurityGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1543,6 +1602,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupResponse {
     const NAME: &'static str = "CreateSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1583,6 +1643,7 @@ impl CreateSecurityGroupResponseBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupResponse`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupResponse {
         self.inner
     }
@@ -1635,11 +1696,13 @@ pub struct CreateSecurityGroupRuleOption {
 }
 impl CreateSecurityGroupRuleOption {
     /// Starts a [`CreateSecurityGroupRuleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupRuleOptionBuilder {
         CreateSecurityGroupRuleOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRuleOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1663,6 +1726,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleOpt
         "remote_group_id",
         "remote_address_group_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1849,6 +1913,7 @@ impl CreateSecurityGroupRuleOptionBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupRuleOption`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupRuleOption {
         self.inner
     }
@@ -1865,12 +1930,14 @@ pub struct CreateSecurityGroupRuleRequestBody {
 }
 impl CreateSecurityGroupRuleRequestBody {
     /// Starts a [`CreateSecurityGroupRuleRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupRuleRequestBodyBuilder {
         CreateSecurityGroupRuleRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateSecurityGroupRuleRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1883,6 +1950,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSecurityGroupRuleRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1933,6 +2001,7 @@ impl CreateSecurityGroupRuleRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupRuleRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupRuleRequestBody {
         self.inner
     }
@@ -1948,12 +2017,14 @@ pub struct CreateSecurityGroupRuleResponse {
 }
 impl CreateSecurityGroupRuleResponse {
     /// Starts a [`CreateSecurityGroupRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupRuleResponseBuilder {
         CreateSecurityGroupRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateSecurityGroupRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1964,6 +2035,7 @@ for CreateSecurityGroupRuleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleResponse {
     const NAME: &'static str = "CreateSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2007,6 +2079,7 @@ impl CreateSecurityGroupRuleResponseBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupRuleResponse`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupRuleResponse {
         self.inner
     }
@@ -2023,12 +2096,14 @@ pub struct CreateSecurityGroupTagRequestBody {
 }
 impl CreateSecurityGroupTagRequestBody {
     /// Starts a [`CreateSecurityGroupTagRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupTagRequestBodyBuilder {
         CreateSecurityGroupTagRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateSecurityGroupTagRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2040,6 +2115,7 @@ for CreateSecurityGroupTagRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupTagRequestBody {
     const NAME: &'static str = "CreateSecurityGroupTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2079,6 +2155,7 @@ impl CreateSecurityGroupTagRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupTagRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupTagRequestBody {
         self.inner
     }
@@ -2151,11 +2228,13 @@ pub struct CreateSubnetOption {
 }
 impl CreateSubnetOption {
     /// Starts a [`CreateSubnetOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSubnetOptionBuilder {
         CreateSubnetOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2186,6 +2265,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetOption {
         "tags",
         "enable_network_address_usage_metrics",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2438,6 +2518,7 @@ impl CreateSubnetOptionBuilder {
         self
     }
     /// Returns the built [`CreateSubnetOption`].
+    #[inline]
     pub fn build(self) -> CreateSubnetOption {
         self.inner
     }
@@ -2454,11 +2535,13 @@ pub struct CreateSubnetRequestBody {
 }
 impl CreateSubnetRequestBody {
     /// Starts a [`CreateSubnetRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSubnetRequestBodyBuilder {
         CreateSubnetRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2470,6 +2553,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetRequestBody {
     const NAME: &'static str = "CreateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2509,6 +2593,7 @@ impl CreateSubnetRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSubnetRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSubnetRequestBody {
         self.inner
     }
@@ -2524,11 +2609,13 @@ pub struct CreateSubnetResponse {
 }
 impl CreateSubnetResponse {
     /// Starts a [`CreateSubnetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSubnetResponseBuilder {
         CreateSubnetResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2539,6 +2626,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetResponse {
     const NAME: &'static str = "CreateSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2577,6 +2665,7 @@ impl CreateSubnetResponseBuilder {
         self
     }
     /// Returns the built [`CreateSubnetResponse`].
+    #[inline]
     pub fn build(self) -> CreateSubnetResponse {
         self.inner
     }
@@ -2593,11 +2682,13 @@ pub struct CreateSubnetTagRequestBody {
 }
 impl CreateSubnetTagRequestBody {
     /// Starts a [`CreateSubnetTagRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSubnetTagRequestBodyBuilder {
         CreateSubnetTagRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetTagRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2609,6 +2700,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSubnetTagRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubnetTagRequestBody {
     const NAME: &'static str = "CreateSubnetTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2648,6 +2740,7 @@ impl CreateSubnetTagRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSubnetTagRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSubnetTagRequestBody {
         self.inner
     }
@@ -2687,6 +2780,7 @@ pub struct CreateVpcOption {
 }
 impl CreateVpcOption {
     /// Starts a [`CreateVpcOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcOptionBuilder {
         CreateVpcOptionBuilder::default()
     }
@@ -2704,6 +2798,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcOption {
         "block_service_endpoint_states",
         "enable_network_address_usage_metrics",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2845,6 +2940,7 @@ impl CreateVpcOptionBuilder {
         self
     }
     /// Returns the built [`CreateVpcOption`].
+    #[inline]
     pub fn build(self) -> CreateVpcOption {
         self.inner
     }
@@ -2875,11 +2971,13 @@ pub struct CreateVpcPeeringOption {
 }
 impl CreateVpcPeeringOption {
     /// Starts a [`CreateVpcPeeringOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcPeeringOptionBuilder {
         CreateVpcPeeringOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2898,6 +2996,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringOption {
         "request_vpc_info",
         "accept_vpc_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2986,6 +3085,7 @@ impl CreateVpcPeeringOptionBuilder {
         self
     }
     /// Returns the built [`CreateVpcPeeringOption`].
+    #[inline]
     pub fn build(self) -> CreateVpcPeeringOption {
         self.inner
     }
@@ -3002,11 +3102,13 @@ pub struct CreateVpcPeeringRequestBody {
 }
 impl CreateVpcPeeringRequestBody {
     /// Starts a [`CreateVpcPeeringRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcPeeringRequestBodyBuilder {
         CreateVpcPeeringRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3018,6 +3120,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringRequestBody {
     const NAME: &'static str = "CreateVpcPeeringRequestBody";
     const FIELDS: &'static [&'static str] = &["peering"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3057,6 +3160,7 @@ impl CreateVpcPeeringRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateVpcPeeringRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateVpcPeeringRequestBody {
         self.inner
     }
@@ -3072,11 +3176,13 @@ pub struct CreateVpcPeeringResponse {
 }
 impl CreateVpcPeeringResponse {
     /// Starts a [`CreateVpcPeeringResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcPeeringResponseBuilder {
         CreateVpcPeeringResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3087,6 +3193,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcPeeringRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcPeeringResponse {
     const NAME: &'static str = "CreateVpcPeeringResponse";
     const FIELDS: &'static [&'static str] = &["peering"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3125,6 +3232,7 @@ impl CreateVpcPeeringResponseBuilder {
         self
     }
     /// Returns the built [`CreateVpcPeeringResponse`].
+    #[inline]
     pub fn build(self) -> CreateVpcPeeringResponse {
         self.inner
     }
@@ -3141,11 +3249,13 @@ pub struct CreateVpcRequestBody {
 }
 impl CreateVpcRequestBody {
     /// Starts a [`CreateVpcRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcRequestBodyBuilder {
         CreateVpcRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3157,6 +3267,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRequestBody {
     const NAME: &'static str = "CreateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3196,6 +3307,7 @@ impl CreateVpcRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateVpcRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateVpcRequestBody {
         self.inner
     }
@@ -3212,12 +3324,14 @@ pub struct CreateVpcResourceTagRequestBody {
 }
 impl CreateVpcResourceTagRequestBody {
     /// Starts a [`CreateVpcResourceTagRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcResourceTagRequestBodyBuilder {
         CreateVpcResourceTagRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateVpcResourceTagRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3229,6 +3343,7 @@ for CreateVpcResourceTagRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResourceTagRequestBody {
     const NAME: &'static str = "CreateVpcResourceTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3268,6 +3383,7 @@ impl CreateVpcResourceTagRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateVpcResourceTagRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateVpcResourceTagRequestBody {
         self.inner
     }
@@ -3283,11 +3399,13 @@ pub struct CreateVpcResponse {
 }
 impl CreateVpcResponse {
     /// Starts a [`CreateVpcResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcResponseBuilder {
         CreateVpcResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3298,6 +3416,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResponse {
     const NAME: &'static str = "CreateVpcResponse";
     const FIELDS: &'static [&'static str] = &["vpc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3336,6 +3455,7 @@ impl CreateVpcResponseBuilder {
         self
     }
     /// Returns the built [`CreateVpcResponse`].
+    #[inline]
     pub fn build(self) -> CreateVpcResponse {
         self.inner
     }
@@ -3367,11 +3487,13 @@ pub struct CreateVpcRouteOption {
 }
 impl CreateVpcRouteOption {
     /// Starts a [`CreateVpcRouteOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcRouteOptionBuilder {
         CreateVpcRouteOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3391,6 +3513,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteOption {
         "type",
         "vpc_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3469,6 +3592,7 @@ impl CreateVpcRouteOptionBuilder {
         self
     }
     /// Returns the built [`CreateVpcRouteOption`].
+    #[inline]
     pub fn build(self) -> CreateVpcRouteOption {
         self.inner
     }
@@ -3494,11 +3618,13 @@ pub struct CreateVpcRouteRequestBody {
 }
 impl CreateVpcRouteRequestBody {
     /// Starts a [`CreateVpcRouteRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcRouteRequestBodyBuilder {
         CreateVpcRouteRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3510,6 +3636,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteRequestBo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteRequestBody {
     const NAME: &'static str = "CreateVpcRouteRequestBody";
     const FIELDS: &'static [&'static str] = &["route"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3549,6 +3676,7 @@ impl CreateVpcRouteRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateVpcRouteRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateVpcRouteRequestBody {
         self.inner
     }
@@ -3564,11 +3692,13 @@ pub struct CreateVpcRouteResponse {
 }
 impl CreateVpcRouteResponse {
     /// Starts a [`CreateVpcRouteResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcRouteResponseBuilder {
         CreateVpcRouteResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3579,6 +3709,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRouteResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRouteResponse {
     const NAME: &'static str = "CreateVpcRouteResponse";
     const FIELDS: &'static [&'static str] = &["route"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3617,6 +3748,7 @@ impl CreateVpcRouteResponseBuilder {
         self
     }
     /// Returns the built [`CreateVpcRouteResponse`].
+    #[inline]
     pub fn build(self) -> CreateVpcRouteResponse {
         self.inner
     }

@@ -27,11 +27,13 @@ pub struct DelRouteTableRoute {
 }
 impl DelRouteTableRoute {
     /// Starts a [`DelRouteTableRouteBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DelRouteTableRouteBuilder {
         DelRouteTableRouteBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DelRouteTableRoute {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -48,6 +50,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for DelRouteTableRoute {
         "nexthop",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -126,6 +129,7 @@ impl DelRouteTableRouteBuilder {
         self
     }
     /// Returns the built [`DelRouteTableRoute`].
+    #[inline]
     pub fn build(self) -> DelRouteTableRoute {
         self.inner
     }
@@ -141,11 +145,13 @@ pub struct DisassociateRouteTableResponse {
 }
 impl DisassociateRouteTableResponse {
     /// Starts a [`DisassociateRouteTableResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DisassociateRouteTableResponseBuilder {
         DisassociateRouteTableResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DisassociateRouteTableResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -156,6 +162,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DisassociateRouteTableR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DisassociateRouteTableResponse {
     const NAME: &'static str = "DisassociateRouteTableResponse";
     const FIELDS: &'static [&'static str] = &["routetable"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -194,6 +201,7 @@ impl DisassociateRouteTableResponseBuilder {
         self
     }
     /// Returns the built [`DisassociateRouteTableResponse`].
+    #[inline]
     pub fn build(self) -> DisassociateRouteTableResponse {
         self.inner
     }
@@ -215,6 +223,7 @@ pub struct DnsAssignMent {
 }
 impl DnsAssignMent {
     /// Starts a [`DnsAssignMentBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DnsAssignMentBuilder {
         DnsAssignMentBuilder::default()
     }
@@ -223,6 +232,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DnsAssignMent {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DnsAssignMent {
     const NAME: &'static str = "DnsAssignMent";
     const FIELDS: &'static [&'static str] = &["hostname", "ip_address", "fqdn"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -287,6 +297,7 @@ impl DnsAssignMentBuilder {
         self
     }
     /// Returns the built [`DnsAssignMent`].
+    #[inline]
     pub fn build(self) -> DnsAssignMent {
         self.inner
     }

@@ -17,6 +17,7 @@ pub struct ExternalGatewayInfo {
 }
 impl ExternalGatewayInfo {
     /// Starts a [`ExternalGatewayInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExternalGatewayInfoBuilder {
         ExternalGatewayInfoBuilder::default()
     }
@@ -25,6 +26,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ExternalGatewayInfo {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExternalGatewayInfo {
     const NAME: &'static str = "ExternalGatewayInfo";
     const FIELDS: &'static [&'static str] = &["enable_snat", "network_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -76,6 +78,7 @@ impl ExternalGatewayInfoBuilder {
         self
     }
     /// Returns the built [`ExternalGatewayInfo`].
+    #[inline]
     pub fn build(self) -> ExternalGatewayInfo {
         self.inner
     }
@@ -91,6 +94,7 @@ pub struct ExternalGatewayInfoOption {
 }
 impl ExternalGatewayInfoOption {
     /// Starts a [`ExternalGatewayInfoOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExternalGatewayInfoOptionBuilder {
         ExternalGatewayInfoOptionBuilder::default()
     }
@@ -99,6 +103,7 @@ impl ExternalGatewayInfoOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExternalGatewayInfoOption {
     const NAME: &'static str = "ExternalGatewayInfoOption";
     const FIELDS: &'static [&'static str] = &["network_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -138,6 +143,7 @@ impl ExternalGatewayInfoOptionBuilder {
         self
     }
     /// Returns the built [`ExternalGatewayInfoOption`].
+    #[inline]
     pub fn build(self) -> ExternalGatewayInfoOption {
         self.inner
     }
@@ -155,6 +161,7 @@ pub struct ExtraDhcpOpt {
 }
 impl ExtraDhcpOpt {
     /// Starts a [`ExtraDhcpOptBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExtraDhcpOptBuilder {
         ExtraDhcpOptBuilder::default()
     }
@@ -163,6 +170,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ExtraDhcpOpt {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtraDhcpOpt {
     const NAME: &'static str = "ExtraDhcpOpt";
     const FIELDS: &'static [&'static str] = &["opt_name", "opt_value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -214,6 +222,7 @@ impl ExtraDhcpOptBuilder {
         self
     }
     /// Returns the built [`ExtraDhcpOpt`].
+    #[inline]
     pub fn build(self) -> ExtraDhcpOpt {
         self.inner
     }
@@ -234,11 +243,13 @@ pub struct ExtraDhcpOption {
 }
 impl ExtraDhcpOption {
     /// Starts a [`ExtraDhcpOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ExtraDhcpOptionBuilder {
         ExtraDhcpOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ExtraDhcpOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -249,6 +260,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ExtraDhcpOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ExtraDhcpOption {
     const NAME: &'static str = "ExtraDhcpOption";
     const FIELDS: &'static [&'static str] = &["opt_name", "opt_value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -300,6 +312,7 @@ impl ExtraDhcpOptionBuilder {
         self
     }
     /// Returns the built [`ExtraDhcpOption`].
+    #[inline]
     pub fn build(self) -> ExtraDhcpOption {
         self.inner
     }

@@ -16,6 +16,7 @@ pub struct FixedIp {
 }
 impl FixedIp {
     /// Starts a [`FixedIpBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FixedIpBuilder {
         FixedIpBuilder::default()
     }
@@ -24,6 +25,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FixedIp {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FixedIp {
     const NAME: &'static str = "FixedIp";
     const FIELDS: &'static [&'static str] = &["ip_address", "subnet_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -75,6 +77,7 @@ impl FixedIpBuilder {
         self
     }
     /// Returns the built [`FixedIp`].
+    #[inline]
     pub fn build(self) -> FixedIp {
         self.inner
     }
@@ -163,11 +166,13 @@ pub struct FlowLogResp {
 }
 impl FlowLogResp {
     /// Starts a [`FlowLogRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FlowLogRespBuilder {
         FlowLogRespBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FlowLogResp {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -206,6 +211,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FlowLogResp {
         "admin_state",
         "status",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -419,6 +425,7 @@ impl FlowLogRespBuilder {
         self
     }
     /// Returns the built [`FlowLogResp`].
+    #[inline]
     pub fn build(self) -> FlowLogResp {
         self.inner
     }

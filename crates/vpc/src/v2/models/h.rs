@@ -14,6 +14,7 @@ pub struct HostRoute {
 }
 impl HostRoute {
     /// Starts a [`HostRouteBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> HostRouteBuilder {
         HostRouteBuilder::default()
     }
@@ -22,6 +23,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for HostRoute {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for HostRoute {
     const NAME: &'static str = "HostRoute";
     const FIELDS: &'static [&'static str] = &["destination", "nexthop"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -73,6 +75,7 @@ impl HostRouteBuilder {
         self
     }
     /// Returns the built [`HostRoute`].
+    #[inline]
     pub fn build(self) -> HostRoute {
         self.inner
     }

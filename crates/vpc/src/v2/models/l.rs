@@ -12,15 +12,18 @@ pub struct ListApiVersionResponse {
 }
 impl ListApiVersionResponse {
     /// Starts a [`ListApiVersionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListApiVersionResponseBuilder {
         ListApiVersionResponseBuilder::default()
     }
     /// The items of [`versions`](Self::versions), empty when absent.
+    #[inline]
     pub fn versions(&self) -> &[VersionResult] {
         self.versions.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListApiVersionResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -31,6 +34,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListApiVersionResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListApiVersionResponse {
     const NAME: &'static str = "ListApiVersionResponse";
     const FIELDS: &'static [&'static str] = &["versions"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -78,6 +82,7 @@ impl ListApiVersionResponseBuilder {
         self
     }
     /// Returns the built [`ListApiVersionResponse`].
+    #[inline]
     pub fn build(self) -> ListApiVersionResponse {
         self.inner
     }
@@ -115,15 +120,18 @@ pub struct ListFlowLogsResponse {
 }
 impl ListFlowLogsResponse {
     /// Starts a [`ListFlowLogsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFlowLogsResponseBuilder {
         ListFlowLogsResponseBuilder::default()
     }
     /// The items of [`flow_logs`](Self::flow_logs), empty when absent.
+    #[inline]
     pub fn flow_logs(&self) -> &[FlowLogResp] {
         self.flow_logs.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlowLogsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -134,6 +142,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlowLogsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFlowLogsResponse {
     const NAME: &'static str = "ListFlowLogsResponse";
     const FIELDS: &'static [&'static str] = &["flow_logs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -181,6 +190,7 @@ impl ListFlowLogsResponseBuilder {
         self
     }
     /// Returns the built [`ListFlowLogsResponse`].
+    #[inline]
     pub fn build(self) -> ListFlowLogsResponse {
         self.inner
     }
@@ -237,15 +247,18 @@ pub struct ListPortsResponse {
 }
 impl ListPortsResponse {
     /// Starts a [`ListPortsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPortsResponseBuilder {
         ListPortsResponseBuilder::default()
     }
     /// The items of [`ports`](Self::ports), empty when absent.
+    #[inline]
     pub fn ports(&self) -> &[Port] {
         self.ports.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -256,6 +269,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsResponse {
     const NAME: &'static str = "ListPortsResponse";
     const FIELDS: &'static [&'static str] = &["ports"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -300,6 +314,7 @@ impl ListPortsResponseBuilder {
         self
     }
     /// Returns the built [`ListPortsResponse`].
+    #[inline]
     pub fn build(self) -> ListPortsResponse {
         self.inner
     }
@@ -328,15 +343,18 @@ pub struct ListPrivateipsResponse {
 }
 impl ListPrivateipsResponse {
     /// Starts a [`ListPrivateipsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPrivateipsResponseBuilder {
         ListPrivateipsResponseBuilder::default()
     }
     /// The items of [`privateips`](Self::privateips), empty when absent.
+    #[inline]
     pub fn privateips(&self) -> &[Privateip] {
         self.privateips.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPrivateipsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -347,6 +365,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPrivateipsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPrivateipsResponse {
     const NAME: &'static str = "ListPrivateipsResponse";
     const FIELDS: &'static [&'static str] = &["privateips"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -394,6 +413,7 @@ impl ListPrivateipsResponseBuilder {
         self
     }
     /// Returns the built [`ListPrivateipsResponse`].
+    #[inline]
     pub fn build(self) -> ListPrivateipsResponse {
         self.inner
     }
@@ -422,15 +442,18 @@ pub struct ListResourceResp {
 }
 impl ListResourceResp {
     /// Starts a [`ListResourceRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListResourceRespBuilder {
         ListResourceRespBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResourceResp {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -448,6 +471,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourceResp {
         "resource_name",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -539,6 +563,7 @@ impl ListResourceRespBuilder {
         self
     }
     /// Returns the built [`ListResourceResp`].
+    #[inline]
     pub fn build(self) -> ListResourceResp {
         self.inner
     }
@@ -554,15 +579,18 @@ pub struct ListRouteTablesResponse {
 }
 impl ListRouteTablesResponse {
     /// Starts a [`ListRouteTablesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListRouteTablesResponseBuilder {
         ListRouteTablesResponseBuilder::default()
     }
     /// The items of [`routetables`](Self::routetables), empty when absent.
+    #[inline]
     pub fn routetables(&self) -> &[RouteTableListResp] {
         self.routetables.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListRouteTablesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -573,6 +601,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListRouteTablesResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListRouteTablesResponse {
     const NAME: &'static str = "ListRouteTablesResponse";
     const FIELDS: &'static [&'static str] = &["routetables"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -620,6 +649,7 @@ impl ListRouteTablesResponseBuilder {
         self
     }
     /// Returns the built [`ListRouteTablesResponse`].
+    #[inline]
     pub fn build(self) -> ListRouteTablesResponse {
         self.inner
     }
@@ -636,15 +666,18 @@ pub struct ListSecurityGroupRulesResponse {
 }
 impl ListSecurityGroupRulesResponse {
     /// Starts a [`ListSecurityGroupRulesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSecurityGroupRulesResponseBuilder {
         ListSecurityGroupRulesResponseBuilder::default()
     }
     /// The items of [`security_group_rules`](Self::security_group_rules), empty when absent.
+    #[inline]
     pub fn security_group_rules(&self) -> &[SecurityGroupRule] {
         self.security_group_rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupRulesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -655,6 +688,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupRulesR
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupRulesResponse {
     const NAME: &'static str = "ListSecurityGroupRulesResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rules"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -715,6 +749,7 @@ impl ListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Returns the built [`ListSecurityGroupRulesResponse`].
+    #[inline]
     pub fn build(self) -> ListSecurityGroupRulesResponse {
         self.inner
     }
@@ -730,15 +765,18 @@ pub struct ListSecurityGroupTagsResponse {
 }
 impl ListSecurityGroupTagsResponse {
     /// Starts a [`ListSecurityGroupTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSecurityGroupTagsResponseBuilder {
         ListSecurityGroupTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ListTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -749,6 +787,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupTagsRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupTagsResponse {
     const NAME: &'static str = "ListSecurityGroupTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -793,6 +832,7 @@ impl ListSecurityGroupTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListSecurityGroupTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListSecurityGroupTagsResponse {
         self.inner
     }
@@ -826,12 +866,14 @@ pub struct ListSecurityGroupsByTagsRequestBody {
 }
 impl ListSecurityGroupsByTagsRequestBody {
     /// Starts a [`ListSecurityGroupsByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSecurityGroupsByTagsRequestBodyBuilder {
         ListSecurityGroupsByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListSecurityGroupsByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -852,6 +894,7 @@ for ListSecurityGroupsByTagsRequestBody {
         "matches",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -961,6 +1004,7 @@ impl ListSecurityGroupsByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListSecurityGroupsByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> ListSecurityGroupsByTagsRequestBody {
         self.inner
     }
@@ -991,16 +1035,19 @@ pub struct ListSecurityGroupsByTagsResponse {
 }
 impl ListSecurityGroupsByTagsResponse {
     /// Starts a [`ListSecurityGroupsByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSecurityGroupsByTagsResponseBuilder {
         ListSecurityGroupsByTagsResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ListResourceResp] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListSecurityGroupsByTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1011,6 +1058,7 @@ for ListSecurityGroupsByTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupsByTagsResponse {
     const NAME: &'static str = "ListSecurityGroupsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1071,6 +1119,7 @@ impl ListSecurityGroupsByTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListSecurityGroupsByTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListSecurityGroupsByTagsResponse {
         self.inner
     }
@@ -1086,15 +1135,18 @@ pub struct ListSecurityGroupsResponse {
 }
 impl ListSecurityGroupsResponse {
     /// Starts a [`ListSecurityGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSecurityGroupsResponseBuilder {
         ListSecurityGroupsResponseBuilder::default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[SecurityGroup] {
         self.security_groups.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1105,6 +1157,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupsRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupsResponse {
     const NAME: &'static str = "ListSecurityGroupsResponse";
     const FIELDS: &'static [&'static str] = &["security_groups"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1154,6 +1207,7 @@ impl ListSecurityGroupsResponseBuilder {
         self
     }
     /// Returns the built [`ListSecurityGroupsResponse`].
+    #[inline]
     pub fn build(self) -> ListSecurityGroupsResponse {
         self.inner
     }
@@ -1169,15 +1223,18 @@ pub struct ListSubnetTagsResponse {
 }
 impl ListSubnetTagsResponse {
     /// Starts a [`ListSubnetTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSubnetTagsResponseBuilder {
         ListSubnetTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ListTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1188,6 +1245,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetTagsResponse {
     const NAME: &'static str = "ListSubnetTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1232,6 +1290,7 @@ impl ListSubnetTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListSubnetTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListSubnetTagsResponse {
         self.inner
     }
@@ -1265,11 +1324,13 @@ pub struct ListSubnetsByTagsRequestBody {
 }
 impl ListSubnetsByTagsRequestBody {
     /// Starts a [`ListSubnetsByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSubnetsByTagsRequestBodyBuilder {
         ListSubnetsByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1289,6 +1350,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsByTagsRequestBo
         "matches",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1398,6 +1460,7 @@ impl ListSubnetsByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListSubnetsByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> ListSubnetsByTagsRequestBody {
         self.inner
     }
@@ -1428,15 +1491,18 @@ pub struct ListSubnetsByTagsResponse {
 }
 impl ListSubnetsByTagsResponse {
     /// Starts a [`ListSubnetsByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSubnetsByTagsResponseBuilder {
         ListSubnetsByTagsResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ListResourceResp] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsByTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1447,6 +1513,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsByTagsRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsByTagsResponse {
     const NAME: &'static str = "ListSubnetsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1507,6 +1574,7 @@ impl ListSubnetsByTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListSubnetsByTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListSubnetsByTagsResponse {
         self.inner
     }
@@ -1522,15 +1590,18 @@ pub struct ListSubnetsResponse {
 }
 impl ListSubnetsResponse {
     /// Starts a [`ListSubnetsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSubnetsResponseBuilder {
         ListSubnetsResponseBuilder::default()
     }
     /// The items of [`subnets`](Self::subnets), empty when absent.
+    #[inline]
     pub fn subnets(&self) -> &[Subnet] {
         self.subnets.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1541,6 +1612,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSubnetsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubnetsResponse {
     const NAME: &'static str = "ListSubnetsResponse";
     const FIELDS: &'static [&'static str] = &["subnets"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1588,6 +1660,7 @@ impl ListSubnetsResponseBuilder {
         self
     }
     /// Returns the built [`ListSubnetsResponse`].
+    #[inline]
     pub fn build(self) -> ListSubnetsResponse {
         self.inner
     }
@@ -1610,15 +1683,18 @@ pub struct ListTag {
 }
 impl ListTag {
     /// Starts a [`ListTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTagBuilder {
         ListTagBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[String] {
         self.values.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1629,6 +1705,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTag {
     const NAME: &'static str = "ListTag";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1686,6 +1763,7 @@ impl ListTagBuilder {
         self
     }
     /// Returns the built [`ListTag`].
+    #[inline]
     pub fn build(self) -> ListTag {
         self.inner
     }
@@ -1704,19 +1782,23 @@ pub struct ListVpcPeeringsResponse {
 }
 impl ListVpcPeeringsResponse {
     /// Starts a [`ListVpcPeeringsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVpcPeeringsResponseBuilder {
         ListVpcPeeringsResponseBuilder::default()
     }
     /// The items of [`peerings`](Self::peerings), empty when absent.
+    #[inline]
     pub fn peerings(&self) -> &[VpcPeering] {
         self.peerings.as_deref().unwrap_or_default()
     }
     /// The items of [`peerings_links`](Self::peerings_links), empty when absent.
+    #[inline]
     pub fn peerings_links(&self) -> &[NeutronPageLink] {
         self.peerings_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcPeeringsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1728,6 +1810,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcPeeringsResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcPeeringsResponse {
     const NAME: &'static str = "ListVpcPeeringsResponse";
     const FIELDS: &'static [&'static str] = &["peerings", "peerings_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1797,6 +1880,7 @@ impl ListVpcPeeringsResponseBuilder {
         self
     }
     /// Returns the built [`ListVpcPeeringsResponse`].
+    #[inline]
     pub fn build(self) -> ListVpcPeeringsResponse {
         self.inner
     }
@@ -1832,19 +1916,23 @@ pub struct ListVpcRoutesResponse {
 }
 impl ListVpcRoutesResponse {
     /// Starts a [`ListVpcRoutesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVpcRoutesResponseBuilder {
         ListVpcRoutesResponseBuilder::default()
     }
     /// The items of [`routes`](Self::routes), empty when absent.
+    #[inline]
     pub fn routes(&self) -> &[VpcRoute] {
         self.routes.as_deref().unwrap_or_default()
     }
     /// The items of [`routes_links`](Self::routes_links), empty when absent.
+    #[inline]
     pub fn routes_links(&self) -> &[NeutronPageLink] {
         self.routes_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcRoutesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1856,6 +1944,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcRoutesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcRoutesResponse {
     const NAME: &'static str = "ListVpcRoutesResponse";
     const FIELDS: &'static [&'static str] = &["routes", "routes_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1925,6 +2014,7 @@ impl ListVpcRoutesResponseBuilder {
         self
     }
     /// Returns the built [`ListVpcRoutesResponse`].
+    #[inline]
     pub fn build(self) -> ListVpcRoutesResponse {
         self.inner
     }
@@ -1949,15 +2039,18 @@ pub struct ListVpcTagsResponse {
 }
 impl ListVpcTagsResponse {
     /// Starts a [`ListVpcTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVpcTagsResponseBuilder {
         ListVpcTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ListTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1968,6 +2061,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcTagsResponse {
     const NAME: &'static str = "ListVpcTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2012,6 +2106,7 @@ impl ListVpcTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListVpcTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListVpcTagsResponse {
         self.inner
     }
@@ -2045,11 +2140,13 @@ pub struct ListVpcsByTagsRequestBody {
 }
 impl ListVpcsByTagsRequestBody {
     /// Starts a [`ListVpcsByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVpcsByTagsRequestBodyBuilder {
         ListVpcsByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2069,6 +2166,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsByTagsRequestBody 
         "matches",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2172,6 +2270,7 @@ impl ListVpcsByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListVpcsByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> ListVpcsByTagsRequestBody {
         self.inner
     }
@@ -2202,15 +2301,18 @@ pub struct ListVpcsByTagsResponse {
 }
 impl ListVpcsByTagsResponse {
     /// Starts a [`ListVpcsByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVpcsByTagsResponseBuilder {
         ListVpcsByTagsResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ListResourceResp] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsByTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2221,6 +2323,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsByTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsByTagsResponse {
     const NAME: &'static str = "ListVpcsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2281,6 +2384,7 @@ impl ListVpcsByTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListVpcsByTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListVpcsByTagsResponse {
         self.inner
     }
@@ -2296,15 +2400,18 @@ pub struct ListVpcsResponse {
 }
 impl ListVpcsResponse {
     /// Starts a [`ListVpcsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVpcsResponseBuilder {
         ListVpcsResponseBuilder::default()
     }
     /// The items of [`vpcs`](Self::vpcs), empty when absent.
+    #[inline]
     pub fn vpcs(&self) -> &[Vpc] {
         self.vpcs.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2315,6 +2422,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsResponse {
     const NAME: &'static str = "ListVpcsResponse";
     const FIELDS: &'static [&'static str] = &["vpcs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2359,6 +2467,7 @@ impl ListVpcsResponseBuilder {
         self
     }
     /// Returns the built [`ListVpcsResponse`].
+    #[inline]
     pub fn build(self) -> ListVpcsResponse {
         self.inner
     }

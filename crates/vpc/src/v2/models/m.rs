@@ -19,11 +19,13 @@ pub struct Match {
 }
 impl Match {
     /// Starts a [`MatchBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MatchBuilder {
         MatchBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -35,6 +37,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
     const NAME: &'static str = "Match";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -87,6 +90,7 @@ impl MatchBuilder {
         self
     }
     /// Returns the built [`Match`].
+    #[inline]
     pub fn build(self) -> Match {
         self.inner
     }
@@ -121,11 +125,13 @@ pub struct ModRouteTableRoute {
 }
 impl ModRouteTableRoute {
     /// Starts a [`ModRouteTableRouteBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ModRouteTableRouteBuilder {
         ModRouteTableRouteBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ModRouteTableRoute {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -144,6 +150,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ModRouteTableRoute {
         "nexthop",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -222,6 +229,7 @@ impl ModRouteTableRouteBuilder {
         self
     }
     /// Returns the built [`ModRouteTableRoute`].
+    #[inline]
     pub fn build(self) -> ModRouteTableRoute {
         self.inner
     }

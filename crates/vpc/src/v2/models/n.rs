@@ -42,15 +42,18 @@ pub struct NetworkIpAvailability {
 }
 impl NetworkIpAvailability {
     /// Starts a [`NetworkIpAvailabilityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NetworkIpAvailabilityBuilder {
         NetworkIpAvailabilityBuilder::default()
     }
     /// The items of [`subnet_ip_availability`](Self::subnet_ip_availability), empty when absent.
+    #[inline]
     pub fn subnet_ip_availability(&self) -> &[SubnetIpAvailability] {
         self.subnet_ip_availability.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NetworkIpAvailability {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -73,6 +76,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NetworkIpAvailability {
         "used_ips",
         "subnet_ip_availability",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -203,6 +207,7 @@ impl NetworkIpAvailabilityBuilder {
         self
     }
     /// Returns the built [`NetworkIpAvailability`].
+    #[inline]
     pub fn build(self) -> NetworkIpAvailability {
         self.inner
     }
@@ -243,10 +248,12 @@ pub struct NeutronAddFirewallRuleResponse {
 }
 impl NeutronAddFirewallRuleResponse {
     /// Starts a [`NeutronAddFirewallRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronAddFirewallRuleResponseBuilder {
         NeutronAddFirewallRuleResponseBuilder::default()
     }
     /// The items of [`firewall_rules`](Self::firewall_rules), empty when absent.
+    #[inline]
     pub fn firewall_rules(&self) -> &[String] {
         self.firewall_rules.as_deref().unwrap_or_default()
     }
@@ -263,6 +270,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronAddFirewallRuleResp
         "tenant_id",
         "project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -401,6 +409,7 @@ impl NeutronAddFirewallRuleResponseBuilder {
         self
     }
     /// Returns the built [`NeutronAddFirewallRuleResponse`].
+    #[inline]
     pub fn build(self) -> NeutronAddFirewallRuleResponse {
         self.inner
     }
@@ -430,6 +439,7 @@ pub struct NeutronAddRouterInterfaceResponse {
 }
 impl NeutronAddRouterInterfaceResponse {
     /// Starts a [`NeutronAddRouterInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronAddRouterInterfaceResponseBuilder {
         NeutronAddRouterInterfaceResponseBuilder::default()
     }
@@ -443,6 +453,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronAddRouterInterfaceR
         "project_id",
         "id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -539,6 +550,7 @@ impl NeutronAddRouterInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`NeutronAddRouterInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> NeutronAddRouterInterfaceResponse {
         self.inner
     }
@@ -581,6 +593,7 @@ pub struct NeutronCreateFirewallGroupOption {
 }
 impl NeutronCreateFirewallGroupOption {
     /// Starts a [`NeutronCreateFirewallGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFirewallGroupOptionBuilder {
         NeutronCreateFirewallGroupOptionBuilder::default()
     }
@@ -598,6 +611,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallGroup
         "ports",
         "admin_state_up",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -723,6 +737,7 @@ impl NeutronCreateFirewallGroupOptionBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFirewallGroupOption`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFirewallGroupOption {
         self.inner
     }
@@ -739,12 +754,14 @@ pub struct NeutronCreateFirewallGroupRequestBody {
 }
 impl NeutronCreateFirewallGroupRequestBody {
     /// Starts a [`NeutronCreateFirewallGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFirewallGroupRequestBodyBuilder {
         NeutronCreateFirewallGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -757,6 +774,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallGroupRequestBody {
     const NAME: &'static str = "NeutronCreateFirewallGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -804,6 +822,7 @@ impl NeutronCreateFirewallGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFirewallGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFirewallGroupRequestBody {
         self.inner
     }
@@ -819,12 +838,14 @@ pub struct NeutronCreateFirewallGroupResponse {
 }
 impl NeutronCreateFirewallGroupResponse {
     /// Starts a [`NeutronCreateFirewallGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFirewallGroupResponseBuilder {
         NeutronCreateFirewallGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -836,6 +857,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallGroupResponse {
     const NAME: &'static str = "NeutronCreateFirewallGroupResponse";
     const FIELDS: &'static [&'static str] = &["firewall_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -876,6 +898,7 @@ impl NeutronCreateFirewallGroupResponseBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFirewallGroupResponse`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFirewallGroupResponse {
         self.inner
     }
@@ -899,6 +922,7 @@ pub struct NeutronCreateFirewallPolicyOption {
 }
 impl NeutronCreateFirewallPolicyOption {
     /// Starts a [`NeutronCreateFirewallPolicyOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFirewallPolicyOptionBuilder {
         NeutronCreateFirewallPolicyOptionBuilder::default()
     }
@@ -914,6 +938,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallPolic
         "firewall_rules",
         "name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1001,6 +1026,7 @@ impl NeutronCreateFirewallPolicyOptionBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFirewallPolicyOption`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFirewallPolicyOption {
         self.inner
     }
@@ -1017,12 +1043,14 @@ pub struct NeutronCreateFirewallPolicyRequestBody {
 }
 impl NeutronCreateFirewallPolicyRequestBody {
     /// Starts a [`NeutronCreateFirewallPolicyRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFirewallPolicyRequestBodyBuilder {
         NeutronCreateFirewallPolicyRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallPolicyRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1035,6 +1063,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallPolicyRequestBody {
     const NAME: &'static str = "NeutronCreateFirewallPolicyRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1085,6 +1114,7 @@ impl NeutronCreateFirewallPolicyRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFirewallPolicyRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFirewallPolicyRequestBody {
         self.inner
     }
@@ -1100,12 +1130,14 @@ pub struct NeutronCreateFirewallPolicyResponse {
 }
 impl NeutronCreateFirewallPolicyResponse {
     /// Starts a [`NeutronCreateFirewallPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFirewallPolicyResponseBuilder {
         NeutronCreateFirewallPolicyResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallPolicyResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1117,6 +1149,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallPolicyResponse {
     const NAME: &'static str = "NeutronCreateFirewallPolicyResponse";
     const FIELDS: &'static [&'static str] = &["firewall_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1160,6 +1193,7 @@ impl NeutronCreateFirewallPolicyResponseBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFirewallPolicyResponse`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFirewallPolicyResponse {
         self.inner
     }
@@ -1201,6 +1235,7 @@ pub struct NeutronCreateFirewallRuleOption {
 }
 impl NeutronCreateFirewallRuleOption {
     /// Starts a [`NeutronCreateFirewallRuleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFirewallRuleOptionBuilder {
         NeutronCreateFirewallRuleOptionBuilder::default()
     }
@@ -1222,6 +1257,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallRuleO
         "source_port",
         "enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1399,6 +1435,7 @@ impl NeutronCreateFirewallRuleOptionBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFirewallRuleOption`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFirewallRuleOption {
         self.inner
     }
@@ -1426,12 +1463,14 @@ pub struct NeutronCreateFirewallRuleRequestBody {
 }
 impl NeutronCreateFirewallRuleRequestBody {
     /// Starts a [`NeutronCreateFirewallRuleRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFirewallRuleRequestBodyBuilder {
         NeutronCreateFirewallRuleRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallRuleRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1444,6 +1483,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateFirewallRuleRequestBody {
     const NAME: &'static str = "NeutronCreateFirewallRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1489,6 +1529,7 @@ impl NeutronCreateFirewallRuleRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFirewallRuleRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFirewallRuleRequestBody {
         self.inner
     }
@@ -1504,12 +1545,14 @@ pub struct NeutronCreateFirewallRuleResponse {
 }
 impl NeutronCreateFirewallRuleResponse {
     /// Starts a [`NeutronCreateFirewallRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateFirewallRuleResponseBuilder {
         NeutronCreateFirewallRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateFirewallRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1520,6 +1563,7 @@ for NeutronCreateFirewallRuleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateFirewallRuleResponse {
     const NAME: &'static str = "NeutronCreateFirewallRuleResponse";
     const FIELDS: &'static [&'static str] = &["firewall_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1558,6 +1602,7 @@ impl NeutronCreateFirewallRuleResponseBuilder {
         self
     }
     /// Returns the built [`NeutronCreateFirewallRuleResponse`].
+    #[inline]
     pub fn build(self) -> NeutronCreateFirewallRuleResponse {
         self.inner
     }
@@ -1589,6 +1634,7 @@ pub struct NeutronCreateNetworkOption {
 }
 impl NeutronCreateNetworkOption {
     /// Starts a [`NeutronCreateNetworkOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateNetworkOptionBuilder {
         NeutronCreateNetworkOptionBuilder::default()
     }
@@ -1604,6 +1650,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkOption
         "provider:network_type",
         "port_security_enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1710,6 +1757,7 @@ impl NeutronCreateNetworkOptionBuilder {
         self
     }
     /// Returns the built [`NeutronCreateNetworkOption`].
+    #[inline]
     pub fn build(self) -> NeutronCreateNetworkOption {
         self.inner
     }
@@ -1726,12 +1774,14 @@ pub struct NeutronCreateNetworkRequestBody {
 }
 impl NeutronCreateNetworkRequestBody {
     /// Starts a [`NeutronCreateNetworkRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateNetworkRequestBodyBuilder {
         NeutronCreateNetworkRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateNetworkRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1743,6 +1793,7 @@ for NeutronCreateNetworkRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkRequestBody {
     const NAME: &'static str = "NeutronCreateNetworkRequestBody";
     const FIELDS: &'static [&'static str] = &["network"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1782,6 +1833,7 @@ impl NeutronCreateNetworkRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronCreateNetworkRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronCreateNetworkRequestBody {
         self.inner
     }
@@ -1797,11 +1849,13 @@ pub struct NeutronCreateNetworkResponse {
 }
 impl NeutronCreateNetworkResponse {
     /// Starts a [`NeutronCreateNetworkResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateNetworkResponseBuilder {
         NeutronCreateNetworkResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateNetworkResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1812,6 +1866,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateNetworkRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateNetworkResponse {
     const NAME: &'static str = "NeutronCreateNetworkResponse";
     const FIELDS: &'static [&'static str] = &["network"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1850,6 +1905,7 @@ impl NeutronCreateNetworkResponseBuilder {
         self
     }
     /// Returns the built [`NeutronCreateNetworkResponse`].
+    #[inline]
     pub fn build(self) -> NeutronCreateNetworkResponse {
         self.inner
     }
@@ -1910,11 +1966,13 @@ pub struct NeutronCreatePortOption {
 }
 impl NeutronCreatePortOption {
     /// Starts a [`NeutronCreatePortOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreatePortOptionBuilder {
         NeutronCreatePortOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1939,6 +1997,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortOption {
         "port_security_enabled",
         "binding:vnic_type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2184,6 +2243,7 @@ impl NeutronCreatePortOptionBuilder {
         self
     }
     /// Returns the built [`NeutronCreatePortOption`].
+    #[inline]
     pub fn build(self) -> NeutronCreatePortOption {
         self.inner
     }
@@ -2200,11 +2260,13 @@ pub struct NeutronCreatePortRequestBody {
 }
 impl NeutronCreatePortRequestBody {
     /// Starts a [`NeutronCreatePortRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreatePortRequestBodyBuilder {
         NeutronCreatePortRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2216,6 +2278,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortRequestBody {
     const NAME: &'static str = "NeutronCreatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2255,6 +2318,7 @@ impl NeutronCreatePortRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronCreatePortRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronCreatePortRequestBody {
         self.inner
     }
@@ -2270,11 +2334,13 @@ pub struct NeutronCreatePortResponse {
 }
 impl NeutronCreatePortResponse {
     /// Starts a [`NeutronCreatePortResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreatePortResponseBuilder {
         NeutronCreatePortResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2285,6 +2351,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreatePortRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreatePortResponse {
     const NAME: &'static str = "NeutronCreatePortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2323,6 +2390,7 @@ impl NeutronCreatePortResponseBuilder {
         self
     }
     /// Returns the built [`NeutronCreatePortResponse`].
+    #[inline]
     pub fn build(self) -> NeutronCreatePortResponse {
         self.inner
     }
@@ -2344,6 +2412,7 @@ pub struct NeutronCreateRouterOption {
 }
 impl NeutronCreateRouterOption {
     /// Starts a [`NeutronCreateRouterOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateRouterOptionBuilder {
         NeutronCreateRouterOptionBuilder::default()
     }
@@ -2357,6 +2426,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterOption 
         "admin_state_up",
         "external_gateway_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2438,6 +2508,7 @@ impl NeutronCreateRouterOptionBuilder {
         self
     }
     /// Returns the built [`NeutronCreateRouterOption`].
+    #[inline]
     pub fn build(self) -> NeutronCreateRouterOption {
         self.inner
     }
@@ -2454,11 +2525,13 @@ pub struct NeutronCreateRouterRequestBody {
 }
 impl NeutronCreateRouterRequestBody {
     /// Starts a [`NeutronCreateRouterRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateRouterRequestBodyBuilder {
         NeutronCreateRouterRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2470,6 +2543,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterRequestBody {
     const NAME: &'static str = "NeutronCreateRouterRequestBody";
     const FIELDS: &'static [&'static str] = &["router"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2509,6 +2583,7 @@ impl NeutronCreateRouterRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronCreateRouterRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronCreateRouterRequestBody {
         self.inner
     }
@@ -2524,11 +2599,13 @@ pub struct NeutronCreateRouterResponse {
 }
 impl NeutronCreateRouterResponse {
     /// Starts a [`NeutronCreateRouterResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateRouterResponseBuilder {
         NeutronCreateRouterResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2539,6 +2616,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateRouterResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateRouterResponse {
     const NAME: &'static str = "NeutronCreateRouterResponse";
     const FIELDS: &'static [&'static str] = &["router"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2577,6 +2655,7 @@ impl NeutronCreateRouterResponseBuilder {
         self
     }
     /// Returns the built [`NeutronCreateRouterResponse`].
+    #[inline]
     pub fn build(self) -> NeutronCreateRouterResponse {
         self.inner
     }
@@ -2595,6 +2674,7 @@ pub struct NeutronCreateSecurityGroupOption {
 }
 impl NeutronCreateSecurityGroupOption {
     /// Starts a [`NeutronCreateSecurityGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateSecurityGroupOptionBuilder {
         NeutronCreateSecurityGroupOptionBuilder::default()
     }
@@ -2605,6 +2685,7 @@ for NeutronCreateSecurityGroupOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSecurityGroupOption {
     const NAME: &'static str = "NeutronCreateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2657,6 +2738,7 @@ impl NeutronCreateSecurityGroupOptionBuilder {
         self
     }
     /// Returns the built [`NeutronCreateSecurityGroupOption`].
+    #[inline]
     pub fn build(self) -> NeutronCreateSecurityGroupOption {
         self.inner
     }
@@ -2673,12 +2755,14 @@ pub struct NeutronCreateSecurityGroupRequestBody {
 }
 impl NeutronCreateSecurityGroupRequestBody {
     /// Starts a [`NeutronCreateSecurityGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateSecurityGroupRequestBodyBuilder {
         NeutronCreateSecurityGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateSecurityGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2691,6 +2775,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupRequestBody {
     const NAME: &'static str = "NeutronCreateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2738,6 +2823,7 @@ impl NeutronCreateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronCreateSecurityGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronCreateSecurityGroupRequestBody {
         self.inner
     }
@@ -2753,12 +2839,14 @@ pub struct NeutronCreateSecurityGroupResponse {
 }
 impl NeutronCreateSecurityGroupResponse {
     /// Starts a [`NeutronCreateSecurityGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateSecurityGroupResponseBuilder {
         NeutronCreateSecurityGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateSecurityGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2770,6 +2858,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupResponse {
     const NAME: &'static str = "NeutronCreateSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2810,6 +2899,7 @@ impl NeutronCreateSecurityGroupResponseBuilder {
         self
     }
     /// Returns the built [`NeutronCreateSecurityGroupResponse`].
+    #[inline]
     pub fn build(self) -> NeutronCreateSecurityGroupResponse {
         self.inner
     }
@@ -2863,12 +2953,14 @@ pub struct NeutronCreateSecurityGroupRuleOption {
 }
 impl NeutronCreateSecurityGroupRuleOption {
     /// Starts a [`NeutronCreateSecurityGroupRuleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateSecurityGroupRuleOptionBuilder {
         NeutronCreateSecurityGroupRuleOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateSecurityGroupRuleOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2893,6 +2985,7 @@ for NeutronCreateSecurityGroupRuleOption {
         "remote_address_group_id",
         "security_group_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3091,6 +3184,7 @@ impl NeutronCreateSecurityGroupRuleOptionBuilder {
         self
     }
     /// Returns the built [`NeutronCreateSecurityGroupRuleOption`].
+    #[inline]
     pub fn build(self) -> NeutronCreateSecurityGroupRuleOption {
         self.inner
     }
@@ -3129,12 +3223,14 @@ pub struct NeutronCreateSecurityGroupRuleRequestBody {
 }
 impl NeutronCreateSecurityGroupRuleRequestBody {
     /// Starts a [`NeutronCreateSecurityGroupRuleRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateSecurityGroupRuleRequestBodyBuilder {
         NeutronCreateSecurityGroupRuleRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateSecurityGroupRuleRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3147,6 +3243,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupRuleRequestBody {
     const NAME: &'static str = "NeutronCreateSecurityGroupRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3197,6 +3294,7 @@ impl NeutronCreateSecurityGroupRuleRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronCreateSecurityGroupRuleRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronCreateSecurityGroupRuleRequestBody {
         self.inner
     }
@@ -3212,12 +3310,14 @@ pub struct NeutronCreateSecurityGroupRuleResponse {
 }
 impl NeutronCreateSecurityGroupRuleResponse {
     /// Starts a [`NeutronCreateSecurityGroupRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateSecurityGroupRuleResponseBuilder {
         NeutronCreateSecurityGroupRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronCreateSecurityGroupRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3229,6 +3329,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronCreateSecurityGroupRuleResponse {
     const NAME: &'static str = "NeutronCreateSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3278,6 +3379,7 @@ impl NeutronCreateSecurityGroupRuleResponseBuilder {
         self
     }
     /// Returns the built [`NeutronCreateSecurityGroupRuleResponse`].
+    #[inline]
     pub fn build(self) -> NeutronCreateSecurityGroupRuleResponse {
         self.inner
     }
@@ -3333,11 +3435,13 @@ pub struct NeutronCreateSubnetOption {
 }
 impl NeutronCreateSubnetOption {
     /// Starts a [`NeutronCreateSubnetOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateSubnetOptionBuilder {
         NeutronCreateSubnetOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3362,6 +3466,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetOption 
         "ipv6_address_mode",
         "ipv6_ra_mode",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3572,6 +3677,7 @@ impl NeutronCreateSubnetOptionBuilder {
         self
     }
     /// Returns the built [`NeutronCreateSubnetOption`].
+    #[inline]
     pub fn build(self) -> NeutronCreateSubnetOption {
         self.inner
     }
@@ -3588,11 +3694,13 @@ pub struct NeutronCreateSubnetRequestBody {
 }
 impl NeutronCreateSubnetRequestBody {
     /// Starts a [`NeutronCreateSubnetRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateSubnetRequestBodyBuilder {
         NeutronCreateSubnetRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3604,6 +3712,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetRequestBody {
     const NAME: &'static str = "NeutronCreateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3643,6 +3752,7 @@ impl NeutronCreateSubnetRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronCreateSubnetRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronCreateSubnetRequestBody {
         self.inner
     }
@@ -3658,11 +3768,13 @@ pub struct NeutronCreateSubnetResponse {
 }
 impl NeutronCreateSubnetResponse {
     /// Starts a [`NeutronCreateSubnetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronCreateSubnetResponseBuilder {
         NeutronCreateSubnetResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3673,6 +3785,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronCreateSubnetResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronCreateSubnetResponse {
     const NAME: &'static str = "NeutronCreateSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3711,6 +3824,7 @@ impl NeutronCreateSubnetResponseBuilder {
         self
     }
     /// Returns the built [`NeutronCreateSubnetResponse`].
+    #[inline]
     pub fn build(self) -> NeutronCreateSubnetResponse {
         self.inner
     }
@@ -3797,15 +3911,18 @@ pub struct NeutronFirewallGroup {
 }
 impl NeutronFirewallGroup {
     /// Starts a [`NeutronFirewallGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronFirewallGroupBuilder {
         NeutronFirewallGroupBuilder::default()
     }
     /// The items of [`ports`](Self::ports), empty when absent.
+    #[inline]
     pub fn ports(&self) -> &[String] {
         self.ports.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronFirewallGroup {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3848,6 +3965,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronFirewallGroup {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4063,6 +4181,7 @@ impl NeutronFirewallGroupBuilder {
         self
     }
     /// Returns the built [`NeutronFirewallGroup`].
+    #[inline]
     pub fn build(self) -> NeutronFirewallGroup {
         self.inner
     }
@@ -4119,15 +4238,18 @@ pub struct NeutronFirewallPolicy {
 }
 impl NeutronFirewallPolicy {
     /// Starts a [`NeutronFirewallPolicyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronFirewallPolicyBuilder {
         NeutronFirewallPolicyBuilder::default()
     }
     /// The items of [`firewall_rules`](Self::firewall_rules), empty when absent.
+    #[inline]
     pub fn firewall_rules(&self) -> &[String] {
         self.firewall_rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronFirewallPolicy {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4154,6 +4276,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronFirewallPolicy {
         "tenant_id",
         "project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4292,6 +4415,7 @@ impl NeutronFirewallPolicyBuilder {
         self
     }
     /// Returns the built [`NeutronFirewallPolicy`].
+    #[inline]
     pub fn build(self) -> NeutronFirewallPolicy {
         self.inner
     }
@@ -4378,11 +4502,13 @@ pub struct NeutronFirewallRule {
 }
 impl NeutronFirewallRule {
     /// Starts a [`NeutronFirewallRuleBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronFirewallRuleBuilder {
         NeutronFirewallRuleBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronFirewallRule {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4421,6 +4547,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronFirewallRule {
         "tenant_id",
         "project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4645,6 +4772,7 @@ impl NeutronFirewallRuleBuilder {
         self
     }
     /// Returns the built [`NeutronFirewallRule`].
+    #[inline]
     pub fn build(self) -> NeutronFirewallRule {
         self.inner
     }
@@ -4679,12 +4807,14 @@ pub struct NeutronInsertFirewallRuleRequestBody {
 }
 impl NeutronInsertFirewallRuleRequestBody {
     /// Starts a [`NeutronInsertFirewallRuleRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronInsertFirewallRuleRequestBodyBuilder {
         NeutronInsertFirewallRuleRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronInsertFirewallRuleRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4701,6 +4831,7 @@ for NeutronInsertFirewallRuleRequestBody {
         "insert_after",
         "insert_before",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4778,6 +4909,7 @@ impl NeutronInsertFirewallRuleRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronInsertFirewallRuleRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronInsertFirewallRuleRequestBody {
         self.inner
     }
@@ -4796,20 +4928,24 @@ pub struct NeutronListFirewallGroupsResponse {
 }
 impl NeutronListFirewallGroupsResponse {
     /// Starts a [`NeutronListFirewallGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronListFirewallGroupsResponseBuilder {
         NeutronListFirewallGroupsResponseBuilder::default()
     }
     /// The items of [`firewall_groups`](Self::firewall_groups), empty when absent.
+    #[inline]
     pub fn firewall_groups(&self) -> &[NeutronFirewallGroup] {
         self.firewall_groups.as_deref().unwrap_or_default()
     }
     /// The items of [`firewall_groups_links`](Self::firewall_groups_links), empty when absent.
+    #[inline]
     pub fn firewall_groups_links(&self) -> &[NeutronPageLink] {
         self.firewall_groups_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronListFirewallGroupsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4824,6 +4960,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListFirewallGroupsR
         "firewall_groups",
         "firewall_groups_links",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4914,6 +5051,7 @@ impl NeutronListFirewallGroupsResponseBuilder {
         self
     }
     /// Returns the built [`NeutronListFirewallGroupsResponse`].
+    #[inline]
     pub fn build(self) -> NeutronListFirewallGroupsResponse {
         self.inner
     }
@@ -4932,20 +5070,24 @@ pub struct NeutronListFirewallPoliciesResponse {
 }
 impl NeutronListFirewallPoliciesResponse {
     /// Starts a [`NeutronListFirewallPoliciesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronListFirewallPoliciesResponseBuilder {
         NeutronListFirewallPoliciesResponseBuilder::default()
     }
     /// The items of [`firewall_policies`](Self::firewall_policies), empty when absent.
+    #[inline]
     pub fn firewall_policies(&self) -> &[NeutronFirewallPolicy] {
         self.firewall_policies.as_deref().unwrap_or_default()
     }
     /// The items of [`firewall_policies_links`](Self::firewall_policies_links), empty when absent.
+    #[inline]
     pub fn firewall_policies_links(&self) -> &[NeutronPageLink] {
         self.firewall_policies_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronListFirewallPoliciesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4961,6 +5103,7 @@ for NeutronListFirewallPoliciesResponse {
         "firewall_policies",
         "firewall_policies_links",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5057,6 +5200,7 @@ impl NeutronListFirewallPoliciesResponseBuilder {
         self
     }
     /// Returns the built [`NeutronListFirewallPoliciesResponse`].
+    #[inline]
     pub fn build(self) -> NeutronListFirewallPoliciesResponse {
         self.inner
     }
@@ -5075,20 +5219,24 @@ pub struct NeutronListFirewallRulesResponse {
 }
 impl NeutronListFirewallRulesResponse {
     /// Starts a [`NeutronListFirewallRulesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronListFirewallRulesResponseBuilder {
         NeutronListFirewallRulesResponseBuilder::default()
     }
     /// The items of [`firewall_rules`](Self::firewall_rules), empty when absent.
+    #[inline]
     pub fn firewall_rules(&self) -> &[NeutronFirewallRule] {
         self.firewall_rules.as_deref().unwrap_or_default()
     }
     /// The items of [`firewall_rules_links`](Self::firewall_rules_links), empty when absent.
+    #[inline]
     pub fn firewall_rules_links(&self) -> &[NeutronPageLink] {
         self.firewall_rules_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronListFirewallRulesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5100,6 +5248,7 @@ for NeutronListFirewallRulesResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListFirewallRulesResponse {
     const NAME: &'static str = "NeutronListFirewallRulesResponse";
     const FIELDS: &'static [&'static str] = &["firewall_rules", "firewall_rules_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5185,6 +5334,7 @@ impl NeutronListFirewallRulesResponseBuilder {
         self
     }
     /// Returns the built [`NeutronListFirewallRulesResponse`].
+    #[inline]
     pub fn build(self) -> NeutronListFirewallRulesResponse {
         self.inner
     }
@@ -5203,19 +5353,23 @@ pub struct NeutronListNetworksResponse {
 }
 impl NeutronListNetworksResponse {
     /// Starts a [`NeutronListNetworksResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronListNetworksResponseBuilder {
         NeutronListNetworksResponseBuilder::default()
     }
     /// The items of [`networks`](Self::networks), empty when absent.
+    #[inline]
     pub fn networks(&self) -> &[NeutronNetwork] {
         self.networks.as_deref().unwrap_or_default()
     }
     /// The items of [`networks_links`](Self::networks_links), empty when absent.
+    #[inline]
     pub fn networks_links(&self) -> &[NeutronPageLink] {
         self.networks_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListNetworksResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5227,6 +5381,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListNetworksResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListNetworksResponse {
     const NAME: &'static str = "NeutronListNetworksResponse";
     const FIELDS: &'static [&'static str] = &["networks", "networks_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5296,6 +5451,7 @@ impl NeutronListNetworksResponseBuilder {
         self
     }
     /// Returns the built [`NeutronListNetworksResponse`].
+    #[inline]
     pub fn build(self) -> NeutronListNetworksResponse {
         self.inner
     }
@@ -5314,19 +5470,23 @@ pub struct NeutronListPortsResponse {
 }
 impl NeutronListPortsResponse {
     /// Starts a [`NeutronListPortsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronListPortsResponseBuilder {
         NeutronListPortsResponseBuilder::default()
     }
     /// The items of [`ports`](Self::ports), empty when absent.
+    #[inline]
     pub fn ports(&self) -> &[NeutronPort] {
         self.ports.as_deref().unwrap_or_default()
     }
     /// The items of [`ports_links`](Self::ports_links), empty when absent.
+    #[inline]
     pub fn ports_links(&self) -> &[NeutronPageLink] {
         self.ports_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListPortsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5338,6 +5498,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListPortsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListPortsResponse {
     const NAME: &'static str = "NeutronListPortsResponse";
     const FIELDS: &'static [&'static str] = &["ports", "ports_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5407,6 +5568,7 @@ impl NeutronListPortsResponseBuilder {
         self
     }
     /// Returns the built [`NeutronListPortsResponse`].
+    #[inline]
     pub fn build(self) -> NeutronListPortsResponse {
         self.inner
     }
@@ -5425,19 +5587,23 @@ pub struct NeutronListRoutersResponse {
 }
 impl NeutronListRoutersResponse {
     /// Starts a [`NeutronListRoutersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronListRoutersResponseBuilder {
         NeutronListRoutersResponseBuilder::default()
     }
     /// The items of [`routers`](Self::routers), empty when absent.
+    #[inline]
     pub fn routers(&self) -> &[NeutronRouter] {
         self.routers.as_deref().unwrap_or_default()
     }
     /// The items of [`routers_links`](Self::routers_links), empty when absent.
+    #[inline]
     pub fn routers_links(&self) -> &[NeutronPageLink] {
         self.routers_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListRoutersResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5449,6 +5615,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListRoutersRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListRoutersResponse {
     const NAME: &'static str = "NeutronListRoutersResponse";
     const FIELDS: &'static [&'static str] = &["routers", "routers_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5518,6 +5685,7 @@ impl NeutronListRoutersResponseBuilder {
         self
     }
     /// Returns the built [`NeutronListRoutersResponse`].
+    #[inline]
     pub fn build(self) -> NeutronListRoutersResponse {
         self.inner
     }
@@ -5537,20 +5705,24 @@ pub struct NeutronListSecurityGroupRulesResponse {
 }
 impl NeutronListSecurityGroupRulesResponse {
     /// Starts a [`NeutronListSecurityGroupRulesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronListSecurityGroupRulesResponseBuilder {
         NeutronListSecurityGroupRulesResponseBuilder::default()
     }
     /// The items of [`security_group_rules`](Self::security_group_rules), empty when absent.
+    #[inline]
     pub fn security_group_rules(&self) -> &[NeutronSecurityGroupRule] {
         self.security_group_rules.as_deref().unwrap_or_default()
     }
     /// The items of [`security_group_rules_links`](Self::security_group_rules_links), empty when absent.
+    #[inline]
     pub fn security_group_rules_links(&self) -> &[NeutronPageLink] {
         self.security_group_rules_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronListSecurityGroupRulesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5569,6 +5741,7 @@ for NeutronListSecurityGroupRulesResponse {
         "security_group_rules",
         "security_group_rules_links",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5667,6 +5840,7 @@ impl NeutronListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Returns the built [`NeutronListSecurityGroupRulesResponse`].
+    #[inline]
     pub fn build(self) -> NeutronListSecurityGroupRulesResponse {
         self.inner
     }
@@ -5685,20 +5859,24 @@ pub struct NeutronListSecurityGroupsResponse {
 }
 impl NeutronListSecurityGroupsResponse {
     /// Starts a [`NeutronListSecurityGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronListSecurityGroupsResponseBuilder {
         NeutronListSecurityGroupsResponseBuilder::default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[NeutronSecurityGroup] {
         self.security_groups.as_deref().unwrap_or_default()
     }
     /// The items of [`security_groups_links`](Self::security_groups_links), empty when absent.
+    #[inline]
     pub fn security_groups_links(&self) -> &[NeutronPageLink] {
         self.security_groups_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronListSecurityGroupsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5713,6 +5891,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListSecurityGroupsR
         "security_groups",
         "security_groups_links",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5803,6 +5982,7 @@ impl NeutronListSecurityGroupsResponseBuilder {
         self
     }
     /// Returns the built [`NeutronListSecurityGroupsResponse`].
+    #[inline]
     pub fn build(self) -> NeutronListSecurityGroupsResponse {
         self.inner
     }
@@ -5821,19 +6001,23 @@ pub struct NeutronListSubnetsResponse {
 }
 impl NeutronListSubnetsResponse {
     /// Starts a [`NeutronListSubnetsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronListSubnetsResponseBuilder {
         NeutronListSubnetsResponseBuilder::default()
     }
     /// The items of [`subnets`](Self::subnets), empty when absent.
+    #[inline]
     pub fn subnets(&self) -> &[NeutronSubnet] {
         self.subnets.as_deref().unwrap_or_default()
     }
     /// The items of [`subnets_links`](Self::subnets_links), empty when absent.
+    #[inline]
     pub fn subnets_links(&self) -> &[NeutronPageLink] {
         self.subnets_links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListSubnetsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5845,6 +6029,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronListSubnetsRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronListSubnetsResponse {
     const NAME: &'static str = "NeutronListSubnetsResponse";
     const FIELDS: &'static [&'static str] = &["subnets", "subnets_links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5914,6 +6099,7 @@ impl NeutronListSubnetsResponseBuilder {
         self
     }
     /// Returns the built [`NeutronListSubnetsResponse`].
+    #[inline]
     pub fn build(self) -> NeutronListSubnetsResponse {
         self.inner
     }
@@ -6021,23 +6207,28 @@ pub struct NeutronNetwork {
 }
 impl NeutronNetwork {
     /// Starts a [`NeutronNetworkBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronNetworkBuilder {
         NeutronNetworkBuilder::default()
     }
     /// The items of [`subnets`](Self::subnets), empty when absent.
+    #[inline]
     pub fn subnets(&self) -> &[String] {
         self.subnets.as_deref().unwrap_or_default()
     }
     /// The items of [`availability_zone_hints`](Self::availability_zone_hints), empty when absent.
+    #[inline]
     pub fn availability_zone_hints(&self) -> &[String] {
         self.availability_zone_hints.as_deref().unwrap_or_default()
     }
     /// The items of [`availability_zones`](Self::availability_zones), empty when absent.
+    #[inline]
     pub fn availability_zones(&self) -> &[String] {
         self.availability_zones.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronNetwork {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6080,6 +6271,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronNetwork {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6377,6 +6569,7 @@ impl NeutronNetworkBuilder {
         self
     }
     /// Returns the built [`NeutronNetwork`].
+    #[inline]
     pub fn build(self) -> NeutronNetwork {
         self.inner
     }
@@ -6415,11 +6608,13 @@ pub struct NeutronPageLink {
 }
 impl NeutronPageLink {
     /// Starts a [`NeutronPageLinkBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronPageLinkBuilder {
         NeutronPageLinkBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronPageLink {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6430,6 +6625,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronPageLink {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronPageLink {
     const NAME: &'static str = "NeutronPageLink";
     const FIELDS: &'static [&'static str] = &["href", "rel"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -6481,6 +6677,7 @@ impl NeutronPageLinkBuilder {
         self
     }
     /// Returns the built [`NeutronPageLink`].
+    #[inline]
     pub fn build(self) -> NeutronPageLink {
         self.inner
     }
@@ -6630,31 +6827,38 @@ pub struct NeutronPort {
 }
 impl NeutronPort {
     /// Starts a [`NeutronPortBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronPortBuilder {
         NeutronPortBuilder::default()
     }
     /// The items of [`allowed_address_pairs`](Self::allowed_address_pairs), empty when absent.
+    #[inline]
     pub fn allowed_address_pairs(&self) -> &[AllowedAddressPair] {
         self.allowed_address_pairs.as_deref().unwrap_or_default()
     }
     /// The items of [`dns_assignment`](Self::dns_assignment), empty when absent.
+    #[inline]
     pub fn dns_assignment(&self) -> &[DnsAssignMent] {
         self.dns_assignment.as_deref().unwrap_or_default()
     }
     /// The items of [`extra_dhcp_opts`](Self::extra_dhcp_opts), empty when absent.
+    #[inline]
     pub fn extra_dhcp_opts(&self) -> &[ExtraDhcpOpt] {
         self.extra_dhcp_opts.as_deref().unwrap_or_default()
     }
     /// The items of [`fixed_ips`](Self::fixed_ips), empty when absent.
+    #[inline]
     pub fn fixed_ips(&self) -> &[FixedIp] {
         self.fixed_ips.as_deref().unwrap_or_default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[String] {
         self.security_groups.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronPort {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -6708,6 +6912,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronPort {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7105,6 +7310,7 @@ impl NeutronPortBuilder {
         self
     }
     /// Returns the built [`NeutronPort`].
+    #[inline]
     pub fn build(self) -> NeutronPort {
         self.inner
     }
@@ -7121,12 +7327,14 @@ pub struct NeutronRemoveFirewallRuleRequestBody {
 }
 impl NeutronRemoveFirewallRuleRequestBody {
     /// Starts a [`NeutronRemoveFirewallRuleRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronRemoveFirewallRuleRequestBodyBuilder {
         NeutronRemoveFirewallRuleRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronRemoveFirewallRuleRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7139,6 +7347,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronRemoveFirewallRuleRequestBody {
     const NAME: &'static str = "NeutronRemoveFirewallRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_rule_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7183,6 +7392,7 @@ impl NeutronRemoveFirewallRuleRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronRemoveFirewallRuleRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronRemoveFirewallRuleRequestBody {
         self.inner
     }
@@ -7223,10 +7433,12 @@ pub struct NeutronRemoveFirewallRuleResponse {
 }
 impl NeutronRemoveFirewallRuleResponse {
     /// Starts a [`NeutronRemoveFirewallRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronRemoveFirewallRuleResponseBuilder {
         NeutronRemoveFirewallRuleResponseBuilder::default()
     }
     /// The items of [`firewall_rules`](Self::firewall_rules), empty when absent.
+    #[inline]
     pub fn firewall_rules(&self) -> &[String] {
         self.firewall_rules.as_deref().unwrap_or_default()
     }
@@ -7243,6 +7455,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronRemoveFirewallRuleR
         "tenant_id",
         "project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7381,6 +7594,7 @@ impl NeutronRemoveFirewallRuleResponseBuilder {
         self
     }
     /// Returns the built [`NeutronRemoveFirewallRuleResponse`].
+    #[inline]
     pub fn build(self) -> NeutronRemoveFirewallRuleResponse {
         self.inner
     }
@@ -7410,6 +7624,7 @@ pub struct NeutronRemoveRouterInterfaceResponse {
 }
 impl NeutronRemoveRouterInterfaceResponse {
     /// Starts a [`NeutronRemoveRouterInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronRemoveRouterInterfaceResponseBuilder {
         NeutronRemoveRouterInterfaceResponseBuilder::default()
     }
@@ -7424,6 +7639,7 @@ for NeutronRemoveRouterInterfaceResponse {
         "project_id",
         "id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7520,6 +7736,7 @@ impl NeutronRemoveRouterInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`NeutronRemoveRouterInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> NeutronRemoveRouterInterfaceResponse {
         self.inner
     }
@@ -7596,15 +7813,18 @@ pub struct NeutronRouter {
 }
 impl NeutronRouter {
     /// Starts a [`NeutronRouterBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronRouterBuilder {
         NeutronRouterBuilder::default()
     }
     /// The items of [`routes`](Self::routes), empty when absent.
+    #[inline]
     pub fn routes(&self) -> &[Route] {
         self.routes.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronRouter {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7635,6 +7855,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronRouter {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -7812,6 +8033,7 @@ impl NeutronRouterBuilder {
         self
     }
     /// Returns the built [`NeutronRouter`].
+    #[inline]
     pub fn build(self) -> NeutronRouter {
         self.inner
     }
@@ -7868,15 +8090,18 @@ pub struct NeutronSecurityGroup {
 }
 impl NeutronSecurityGroup {
     /// Starts a [`NeutronSecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronSecurityGroupBuilder {
         NeutronSecurityGroupBuilder::default()
     }
     /// The items of [`security_group_rules`](Self::security_group_rules), empty when absent.
+    #[inline]
     pub fn security_group_rules(&self) -> &[NeutronSecurityGroupRule] {
         self.security_group_rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronSecurityGroup {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -7903,6 +8128,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronSecurityGroup {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8054,6 +8280,7 @@ impl NeutronSecurityGroupBuilder {
         self
     }
     /// Returns the built [`NeutronSecurityGroup`].
+    #[inline]
     pub fn build(self) -> NeutronSecurityGroup {
         self.inner
     }
@@ -8150,11 +8377,13 @@ pub struct NeutronSecurityGroupRule {
 }
 impl NeutronSecurityGroupRule {
     /// Starts a [`NeutronSecurityGroupRuleBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronSecurityGroupRuleBuilder {
         NeutronSecurityGroupRuleBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronSecurityGroupRule {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8195,6 +8424,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronSecurityGroupRule {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8451,6 +8681,7 @@ impl NeutronSecurityGroupRuleBuilder {
         self
     }
     /// Returns the built [`NeutronSecurityGroupRule`].
+    #[inline]
     pub fn build(self) -> NeutronSecurityGroupRule {
         self.inner
     }
@@ -8477,12 +8708,14 @@ pub struct NeutronShowFirewallGroupResponse {
 }
 impl NeutronShowFirewallGroupResponse {
     /// Starts a [`NeutronShowFirewallGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronShowFirewallGroupResponseBuilder {
         NeutronShowFirewallGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronShowFirewallGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8493,6 +8726,7 @@ for NeutronShowFirewallGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFirewallGroupResponse {
     const NAME: &'static str = "NeutronShowFirewallGroupResponse";
     const FIELDS: &'static [&'static str] = &["firewall_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8533,6 +8767,7 @@ impl NeutronShowFirewallGroupResponseBuilder {
         self
     }
     /// Returns the built [`NeutronShowFirewallGroupResponse`].
+    #[inline]
     pub fn build(self) -> NeutronShowFirewallGroupResponse {
         self.inner
     }
@@ -8548,12 +8783,14 @@ pub struct NeutronShowFirewallPolicyResponse {
 }
 impl NeutronShowFirewallPolicyResponse {
     /// Starts a [`NeutronShowFirewallPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronShowFirewallPolicyResponseBuilder {
         NeutronShowFirewallPolicyResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronShowFirewallPolicyResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8564,6 +8801,7 @@ for NeutronShowFirewallPolicyResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFirewallPolicyResponse {
     const NAME: &'static str = "NeutronShowFirewallPolicyResponse";
     const FIELDS: &'static [&'static str] = &["firewall_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8607,6 +8845,7 @@ impl NeutronShowFirewallPolicyResponseBuilder {
         self
     }
     /// Returns the built [`NeutronShowFirewallPolicyResponse`].
+    #[inline]
     pub fn build(self) -> NeutronShowFirewallPolicyResponse {
         self.inner
     }
@@ -8622,12 +8861,14 @@ pub struct NeutronShowFirewallRuleResponse {
 }
 impl NeutronShowFirewallRuleResponse {
     /// Starts a [`NeutronShowFirewallRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronShowFirewallRuleResponseBuilder {
         NeutronShowFirewallRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronShowFirewallRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8638,6 +8879,7 @@ for NeutronShowFirewallRuleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowFirewallRuleResponse {
     const NAME: &'static str = "NeutronShowFirewallRuleResponse";
     const FIELDS: &'static [&'static str] = &["firewall_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8676,6 +8918,7 @@ impl NeutronShowFirewallRuleResponseBuilder {
         self
     }
     /// Returns the built [`NeutronShowFirewallRuleResponse`].
+    #[inline]
     pub fn build(self) -> NeutronShowFirewallRuleResponse {
         self.inner
     }
@@ -8691,11 +8934,13 @@ pub struct NeutronShowNetworkResponse {
 }
 impl NeutronShowNetworkResponse {
     /// Starts a [`NeutronShowNetworkResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronShowNetworkResponseBuilder {
         NeutronShowNetworkResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowNetworkResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8706,6 +8951,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowNetworkRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowNetworkResponse {
     const NAME: &'static str = "NeutronShowNetworkResponse";
     const FIELDS: &'static [&'static str] = &["network"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8744,6 +8990,7 @@ impl NeutronShowNetworkResponseBuilder {
         self
     }
     /// Returns the built [`NeutronShowNetworkResponse`].
+    #[inline]
     pub fn build(self) -> NeutronShowNetworkResponse {
         self.inner
     }
@@ -8759,11 +9006,13 @@ pub struct NeutronShowPortResponse {
 }
 impl NeutronShowPortResponse {
     /// Starts a [`NeutronShowPortResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronShowPortResponseBuilder {
         NeutronShowPortResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowPortResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8774,6 +9023,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowPortResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowPortResponse {
     const NAME: &'static str = "NeutronShowPortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8812,6 +9062,7 @@ impl NeutronShowPortResponseBuilder {
         self
     }
     /// Returns the built [`NeutronShowPortResponse`].
+    #[inline]
     pub fn build(self) -> NeutronShowPortResponse {
         self.inner
     }
@@ -8827,11 +9078,13 @@ pub struct NeutronShowRouterResponse {
 }
 impl NeutronShowRouterResponse {
     /// Starts a [`NeutronShowRouterResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronShowRouterResponseBuilder {
         NeutronShowRouterResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowRouterResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8842,6 +9095,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowRouterRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowRouterResponse {
     const NAME: &'static str = "NeutronShowRouterResponse";
     const FIELDS: &'static [&'static str] = &["router"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8880,6 +9134,7 @@ impl NeutronShowRouterResponseBuilder {
         self
     }
     /// Returns the built [`NeutronShowRouterResponse`].
+    #[inline]
     pub fn build(self) -> NeutronShowRouterResponse {
         self.inner
     }
@@ -8895,12 +9150,14 @@ pub struct NeutronShowSecurityGroupResponse {
 }
 impl NeutronShowSecurityGroupResponse {
     /// Starts a [`NeutronShowSecurityGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronShowSecurityGroupResponseBuilder {
         NeutronShowSecurityGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronShowSecurityGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8911,6 +9168,7 @@ for NeutronShowSecurityGroupResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowSecurityGroupResponse {
     const NAME: &'static str = "NeutronShowSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -8951,6 +9209,7 @@ impl NeutronShowSecurityGroupResponseBuilder {
         self
     }
     /// Returns the built [`NeutronShowSecurityGroupResponse`].
+    #[inline]
     pub fn build(self) -> NeutronShowSecurityGroupResponse {
         self.inner
     }
@@ -8966,12 +9225,14 @@ pub struct NeutronShowSecurityGroupRuleResponse {
 }
 impl NeutronShowSecurityGroupRuleResponse {
     /// Starts a [`NeutronShowSecurityGroupRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronShowSecurityGroupRuleResponseBuilder {
         NeutronShowSecurityGroupRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronShowSecurityGroupRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -8983,6 +9244,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronShowSecurityGroupRuleResponse {
     const NAME: &'static str = "NeutronShowSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9032,6 +9294,7 @@ impl NeutronShowSecurityGroupRuleResponseBuilder {
         self
     }
     /// Returns the built [`NeutronShowSecurityGroupRuleResponse`].
+    #[inline]
     pub fn build(self) -> NeutronShowSecurityGroupRuleResponse {
         self.inner
     }
@@ -9047,11 +9310,13 @@ pub struct NeutronShowSubnetResponse {
 }
 impl NeutronShowSubnetResponse {
     /// Starts a [`NeutronShowSubnetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronShowSubnetResponseBuilder {
         NeutronShowSubnetResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowSubnetResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9062,6 +9327,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronShowSubnetRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronShowSubnetResponse {
     const NAME: &'static str = "NeutronShowSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9100,6 +9366,7 @@ impl NeutronShowSubnetResponseBuilder {
         self
     }
     /// Returns the built [`NeutronShowSubnetResponse`].
+    #[inline]
     pub fn build(self) -> NeutronShowSubnetResponse {
         self.inner
     }
@@ -9206,23 +9473,28 @@ pub struct NeutronSubnet {
 }
 impl NeutronSubnet {
     /// Starts a [`NeutronSubnetBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronSubnetBuilder {
         NeutronSubnetBuilder::default()
     }
     /// The items of [`allocation_pools`](Self::allocation_pools), empty when absent.
+    #[inline]
     pub fn allocation_pools(&self) -> &[AllocationPool] {
         self.allocation_pools.as_deref().unwrap_or_default()
     }
     /// The items of [`dns_nameservers`](Self::dns_nameservers), empty when absent.
+    #[inline]
     pub fn dns_nameservers(&self) -> &[String] {
         self.dns_nameservers.as_deref().unwrap_or_default()
     }
     /// The items of [`host_routes`](Self::host_routes), empty when absent.
+    #[inline]
     pub fn host_routes(&self) -> &[HostRoute] {
         self.host_routes.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronSubnet {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9266,6 +9538,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronSubnet {
         "updated_at",
         "subnetpool_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9558,6 +9831,7 @@ impl NeutronSubnetBuilder {
         self
     }
     /// Returns the built [`NeutronSubnet`].
+    #[inline]
     pub fn build(self) -> NeutronSubnet {
         self.inner
     }
@@ -9590,6 +9864,7 @@ pub struct NeutronUpdateFirewallGroupOption {
 }
 impl NeutronUpdateFirewallGroupOption {
     /// Starts a [`NeutronUpdateFirewallGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFirewallGroupOptionBuilder {
         NeutronUpdateFirewallGroupOptionBuilder::default()
     }
@@ -9607,6 +9882,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallGroup
         "name",
         "ports",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9732,6 +10008,7 @@ impl NeutronUpdateFirewallGroupOptionBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFirewallGroupOption`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFirewallGroupOption {
         self.inner
     }
@@ -9748,12 +10025,14 @@ pub struct NeutronUpdateFirewallGroupRequestBody {
 }
 impl NeutronUpdateFirewallGroupRequestBody {
     /// Starts a [`NeutronUpdateFirewallGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFirewallGroupRequestBodyBuilder {
         NeutronUpdateFirewallGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9766,6 +10045,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallGroupRequestBody {
     const NAME: &'static str = "NeutronUpdateFirewallGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9813,6 +10093,7 @@ impl NeutronUpdateFirewallGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFirewallGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFirewallGroupRequestBody {
         self.inner
     }
@@ -9828,12 +10109,14 @@ pub struct NeutronUpdateFirewallGroupResponse {
 }
 impl NeutronUpdateFirewallGroupResponse {
     /// Starts a [`NeutronUpdateFirewallGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFirewallGroupResponseBuilder {
         NeutronUpdateFirewallGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -9845,6 +10128,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallGroupResponse {
     const NAME: &'static str = "NeutronUpdateFirewallGroupResponse";
     const FIELDS: &'static [&'static str] = &["firewall_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -9885,6 +10169,7 @@ impl NeutronUpdateFirewallGroupResponseBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFirewallGroupResponse`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFirewallGroupResponse {
         self.inner
     }
@@ -9908,6 +10193,7 @@ pub struct NeutronUpdateFirewallPolicyOption {
 }
 impl NeutronUpdateFirewallPolicyOption {
     /// Starts a [`NeutronUpdateFirewallPolicyOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFirewallPolicyOptionBuilder {
         NeutronUpdateFirewallPolicyOptionBuilder::default()
     }
@@ -9923,6 +10209,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallPolic
         "firewall_rules",
         "audited",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10010,6 +10297,7 @@ impl NeutronUpdateFirewallPolicyOptionBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFirewallPolicyOption`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFirewallPolicyOption {
         self.inner
     }
@@ -10026,12 +10314,14 @@ pub struct NeutronUpdateFirewallPolicyRequestBody {
 }
 impl NeutronUpdateFirewallPolicyRequestBody {
     /// Starts a [`NeutronUpdateFirewallPolicyRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFirewallPolicyRequestBodyBuilder {
         NeutronUpdateFirewallPolicyRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallPolicyRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10044,6 +10334,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallPolicyRequestBody {
     const NAME: &'static str = "NeutronUpdateFirewallPolicyRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10094,6 +10385,7 @@ impl NeutronUpdateFirewallPolicyRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFirewallPolicyRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFirewallPolicyRequestBody {
         self.inner
     }
@@ -10109,12 +10401,14 @@ pub struct NeutronUpdateFirewallPolicyResponse {
 }
 impl NeutronUpdateFirewallPolicyResponse {
     /// Starts a [`NeutronUpdateFirewallPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFirewallPolicyResponseBuilder {
         NeutronUpdateFirewallPolicyResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallPolicyResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10126,6 +10420,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallPolicyResponse {
     const NAME: &'static str = "NeutronUpdateFirewallPolicyResponse";
     const FIELDS: &'static [&'static str] = &["firewall_policy"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10169,6 +10464,7 @@ impl NeutronUpdateFirewallPolicyResponseBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFirewallPolicyResponse`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFirewallPolicyResponse {
         self.inner
     }
@@ -10210,6 +10506,7 @@ pub struct NeutronUpdateFirewallRuleOption {
 }
 impl NeutronUpdateFirewallRuleOption {
     /// Starts a [`NeutronUpdateFirewallRuleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFirewallRuleOptionBuilder {
         NeutronUpdateFirewallRuleOptionBuilder::default()
     }
@@ -10231,6 +10528,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallRuleO
         "source_ip_address",
         "source_port",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10408,6 +10706,7 @@ impl NeutronUpdateFirewallRuleOptionBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFirewallRuleOption`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFirewallRuleOption {
         self.inner
     }
@@ -10435,12 +10734,14 @@ pub struct NeutronUpdateFirewallRuleRequestBody {
 }
 impl NeutronUpdateFirewallRuleRequestBody {
     /// Starts a [`NeutronUpdateFirewallRuleRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFirewallRuleRequestBodyBuilder {
         NeutronUpdateFirewallRuleRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallRuleRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10453,6 +10754,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateFirewallRuleRequestBody {
     const NAME: &'static str = "NeutronUpdateFirewallRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10498,6 +10800,7 @@ impl NeutronUpdateFirewallRuleRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFirewallRuleRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFirewallRuleRequestBody {
         self.inner
     }
@@ -10513,12 +10816,14 @@ pub struct NeutronUpdateFirewallRuleResponse {
 }
 impl NeutronUpdateFirewallRuleResponse {
     /// Starts a [`NeutronUpdateFirewallRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateFirewallRuleResponseBuilder {
         NeutronUpdateFirewallRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateFirewallRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10529,6 +10834,7 @@ for NeutronUpdateFirewallRuleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateFirewallRuleResponse {
     const NAME: &'static str = "NeutronUpdateFirewallRuleResponse";
     const FIELDS: &'static [&'static str] = &["firewall_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10567,6 +10873,7 @@ impl NeutronUpdateFirewallRuleResponseBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateFirewallRuleResponse`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateFirewallRuleResponse {
         self.inner
     }
@@ -10588,6 +10895,7 @@ pub struct NeutronUpdateNetworkOption {
 }
 impl NeutronUpdateNetworkOption {
     /// Starts a [`NeutronUpdateNetworkOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateNetworkOptionBuilder {
         NeutronUpdateNetworkOptionBuilder::default()
     }
@@ -10601,6 +10909,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkOption
         "admin_state_up",
         "port_security_enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10676,6 +10985,7 @@ impl NeutronUpdateNetworkOptionBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateNetworkOption`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateNetworkOption {
         self.inner
     }
@@ -10692,12 +11002,14 @@ pub struct NeutronUpdateNetworkRequestBody {
 }
 impl NeutronUpdateNetworkRequestBody {
     /// Starts a [`NeutronUpdateNetworkRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateNetworkRequestBodyBuilder {
         NeutronUpdateNetworkRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateNetworkRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10709,6 +11021,7 @@ for NeutronUpdateNetworkRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkRequestBody {
     const NAME: &'static str = "NeutronUpdateNetworkRequestBody";
     const FIELDS: &'static [&'static str] = &["network"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10748,6 +11061,7 @@ impl NeutronUpdateNetworkRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateNetworkRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateNetworkRequestBody {
         self.inner
     }
@@ -10763,11 +11077,13 @@ pub struct NeutronUpdateNetworkResponse {
 }
 impl NeutronUpdateNetworkResponse {
     /// Starts a [`NeutronUpdateNetworkResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateNetworkResponseBuilder {
         NeutronUpdateNetworkResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateNetworkResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10778,6 +11094,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateNetworkRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateNetworkResponse {
     const NAME: &'static str = "NeutronUpdateNetworkResponse";
     const FIELDS: &'static [&'static str] = &["network"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -10816,6 +11133,7 @@ impl NeutronUpdateNetworkResponseBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateNetworkResponse`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateNetworkResponse {
         self.inner
     }
@@ -10858,11 +11176,13 @@ pub struct NeutronUpdatePortOption {
 }
 impl NeutronUpdatePortOption {
     /// Starts a [`NeutronUpdatePortOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdatePortOptionBuilder {
         NeutronUpdatePortOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -10882,6 +11202,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortOption {
         "binding:vnic_type",
         "binding:profile",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11059,6 +11380,7 @@ impl NeutronUpdatePortOptionBuilder {
         self
     }
     /// Returns the built [`NeutronUpdatePortOption`].
+    #[inline]
     pub fn build(self) -> NeutronUpdatePortOption {
         self.inner
     }
@@ -11075,11 +11397,13 @@ pub struct NeutronUpdatePortRequestBody {
 }
 impl NeutronUpdatePortRequestBody {
     /// Starts a [`NeutronUpdatePortRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdatePortRequestBodyBuilder {
         NeutronUpdatePortRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11091,6 +11415,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortRequestBody {
     const NAME: &'static str = "NeutronUpdatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11130,6 +11455,7 @@ impl NeutronUpdatePortRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronUpdatePortRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronUpdatePortRequestBody {
         self.inner
     }
@@ -11145,11 +11471,13 @@ pub struct NeutronUpdatePortResponse {
 }
 impl NeutronUpdatePortResponse {
     /// Starts a [`NeutronUpdatePortResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdatePortResponseBuilder {
         NeutronUpdatePortResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11160,6 +11488,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdatePortRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdatePortResponse {
     const NAME: &'static str = "NeutronUpdatePortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11198,6 +11527,7 @@ impl NeutronUpdatePortResponseBuilder {
         self
     }
     /// Returns the built [`NeutronUpdatePortResponse`].
+    #[inline]
     pub fn build(self) -> NeutronUpdatePortResponse {
         self.inner
     }
@@ -11222,6 +11552,7 @@ pub struct NeutronUpdateRouterOption {
 }
 impl NeutronUpdateRouterOption {
     /// Starts a [`NeutronUpdateRouterOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateRouterOptionBuilder {
         NeutronUpdateRouterOptionBuilder::default()
     }
@@ -11236,6 +11567,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterOption 
         "external_gateway_info",
         "routes",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11336,6 +11668,7 @@ impl NeutronUpdateRouterOptionBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateRouterOption`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateRouterOption {
         self.inner
     }
@@ -11352,11 +11685,13 @@ pub struct NeutronUpdateRouterRequestBody {
 }
 impl NeutronUpdateRouterRequestBody {
     /// Starts a [`NeutronUpdateRouterRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateRouterRequestBodyBuilder {
         NeutronUpdateRouterRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11368,6 +11703,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterRequestBody {
     const NAME: &'static str = "NeutronUpdateRouterRequestBody";
     const FIELDS: &'static [&'static str] = &["router"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11407,6 +11743,7 @@ impl NeutronUpdateRouterRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateRouterRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateRouterRequestBody {
         self.inner
     }
@@ -11422,11 +11759,13 @@ pub struct NeutronUpdateRouterResponse {
 }
 impl NeutronUpdateRouterResponse {
     /// Starts a [`NeutronUpdateRouterResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateRouterResponseBuilder {
         NeutronUpdateRouterResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11437,6 +11776,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateRouterResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateRouterResponse {
     const NAME: &'static str = "NeutronUpdateRouterResponse";
     const FIELDS: &'static [&'static str] = &["router"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11475,6 +11815,7 @@ impl NeutronUpdateRouterResponseBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateRouterResponse`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateRouterResponse {
         self.inner
     }
@@ -11493,6 +11834,7 @@ pub struct NeutronUpdateSecurityGroupOption {
 }
 impl NeutronUpdateSecurityGroupOption {
     /// Starts a [`NeutronUpdateSecurityGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateSecurityGroupOptionBuilder {
         NeutronUpdateSecurityGroupOptionBuilder::default()
     }
@@ -11503,6 +11845,7 @@ for NeutronUpdateSecurityGroupOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSecurityGroupOption {
     const NAME: &'static str = "NeutronUpdateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11555,6 +11898,7 @@ impl NeutronUpdateSecurityGroupOptionBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateSecurityGroupOption`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateSecurityGroupOption {
         self.inner
     }
@@ -11571,12 +11915,14 @@ pub struct NeutronUpdateSecurityGroupRequestBody {
 }
 impl NeutronUpdateSecurityGroupRequestBody {
     /// Starts a [`NeutronUpdateSecurityGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateSecurityGroupRequestBodyBuilder {
         NeutronUpdateSecurityGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateSecurityGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11589,6 +11935,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateSecurityGroupRequestBody {
     const NAME: &'static str = "NeutronUpdateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11636,6 +11983,7 @@ impl NeutronUpdateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateSecurityGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateSecurityGroupRequestBody {
         self.inner
     }
@@ -11651,12 +11999,14 @@ pub struct NeutronUpdateSecurityGroupResponse {
 }
 impl NeutronUpdateSecurityGroupResponse {
     /// Starts a [`NeutronUpdateSecurityGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateSecurityGroupResponseBuilder {
         NeutronUpdateSecurityGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for NeutronUpdateSecurityGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11668,6 +12018,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for NeutronUpdateSecurityGroupResponse {
     const NAME: &'static str = "NeutronUpdateSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11708,6 +12059,7 @@ impl NeutronUpdateSecurityGroupResponseBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateSecurityGroupResponse`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateSecurityGroupResponse {
         self.inner
     }
@@ -11739,6 +12091,7 @@ pub struct NeutronUpdateSubnetOption {
 }
 impl NeutronUpdateSubnetOption {
     /// Starts a [`NeutronUpdateSubnetOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateSubnetOptionBuilder {
         NeutronUpdateSubnetOptionBuilder::default()
     }
@@ -11754,6 +12107,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetOption 
         "name",
         "allocation_pools",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11879,6 +12233,7 @@ impl NeutronUpdateSubnetOptionBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateSubnetOption`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateSubnetOption {
         self.inner
     }
@@ -11895,11 +12250,13 @@ pub struct NeutronUpdateSubnetRequestBody {
 }
 impl NeutronUpdateSubnetRequestBody {
     /// Starts a [`NeutronUpdateSubnetRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateSubnetRequestBodyBuilder {
         NeutronUpdateSubnetRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11911,6 +12268,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetRequestBody {
     const NAME: &'static str = "NeutronUpdateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -11950,6 +12308,7 @@ impl NeutronUpdateSubnetRequestBodyBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateSubnetRequestBody`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateSubnetRequestBody {
         self.inner
     }
@@ -11965,11 +12324,13 @@ pub struct NeutronUpdateSubnetResponse {
 }
 impl NeutronUpdateSubnetResponse {
     /// Starts a [`NeutronUpdateSubnetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> NeutronUpdateSubnetResponseBuilder {
         NeutronUpdateSubnetResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -11980,6 +12341,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for NeutronUpdateSubnetResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for NeutronUpdateSubnetResponse {
     const NAME: &'static str = "NeutronUpdateSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -12018,6 +12380,7 @@ impl NeutronUpdateSubnetResponseBuilder {
         self
     }
     /// Returns the built [`NeutronUpdateSubnetResponse`].
+    #[inline]
     pub fn build(self) -> NeutronUpdateSubnetResponse {
         self.inner
     }

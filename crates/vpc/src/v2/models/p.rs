@@ -159,31 +159,38 @@ pub struct Port {
 }
 impl Port {
     /// Starts a [`PortBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PortBuilder {
         PortBuilder::default()
     }
     /// The items of [`fixed_ips`](Self::fixed_ips), empty when absent.
+    #[inline]
     pub fn fixed_ips(&self) -> &[FixedIp] {
         self.fixed_ips.as_deref().unwrap_or_default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[String] {
         self.security_groups.as_deref().unwrap_or_default()
     }
     /// The items of [`allowed_address_pairs`](Self::allowed_address_pairs), empty when absent.
+    #[inline]
     pub fn allowed_address_pairs(&self) -> &[AllowedAddressPair] {
         self.allowed_address_pairs.as_deref().unwrap_or_default()
     }
     /// The items of [`extra_dhcp_opts`](Self::extra_dhcp_opts), empty when absent.
+    #[inline]
     pub fn extra_dhcp_opts(&self) -> &[ExtraDhcpOpt] {
         self.extra_dhcp_opts.as_deref().unwrap_or_default()
     }
     /// The items of [`dns_assignment`](Self::dns_assignment), empty when absent.
+    #[inline]
     pub fn dns_assignment(&self) -> &[DnsAssignMent] {
         self.dns_assignment.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Port {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -241,6 +248,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Port {
         "enable_efi",
         "ipv6_bandwidth_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -674,6 +682,7 @@ impl PortBuilder {
         self
     }
     /// Returns the built [`Port`].
+    #[inline]
     pub fn build(self) -> Port {
         self.inner
     }
@@ -750,11 +759,13 @@ pub struct Privateip {
 }
 impl Privateip {
     /// Starts a [`PrivateipBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrivateipBuilder {
         PrivateipBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Privateip {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -777,6 +788,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Privateip {
         "device_owner",
         "ip_address",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -880,6 +892,7 @@ impl PrivateipBuilder {
         self
     }
     /// Returns the built [`Privateip`].
+    #[inline]
     pub fn build(self) -> Privateip {
         self.inner
     }

@@ -14,15 +14,18 @@ pub struct Quota {
 }
 impl Quota {
     /// Starts a [`QuotaBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> QuotaBuilder {
         QuotaBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ResourceResult] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Quota {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -33,6 +36,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Quota {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Quota {
     const NAME: &'static str = "Quota";
     const FIELDS: &'static [&'static str] = &["resources"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -80,6 +84,7 @@ impl QuotaBuilder {
         self
     }
     /// Returns the built [`Quota`].
+    #[inline]
     pub fn build(self) -> Quota {
         self.inner
     }

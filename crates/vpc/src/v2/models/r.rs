@@ -36,11 +36,13 @@ pub struct RejectVpcPeeringResponse {
 }
 impl RejectVpcPeeringResponse {
     /// Starts a [`RejectVpcPeeringResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RejectVpcPeeringResponseBuilder {
         RejectVpcPeeringResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RejectVpcPeeringResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -61,6 +63,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RejectVpcPeeringResponse {
         "updated_at",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -200,6 +203,7 @@ impl RejectVpcPeeringResponseBuilder {
         self
     }
     /// Returns the built [`RejectVpcPeeringResponse`].
+    #[inline]
     pub fn build(self) -> RejectVpcPeeringResponse {
         self.inner
     }
@@ -250,11 +254,13 @@ pub struct ResourceResult {
 }
 impl ResourceResult {
     /// Starts a [`ResourceResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceResultBuilder {
         ResourceResultBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -268,6 +274,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceResult {
     const NAME: &'static str = "ResourceResult";
     const FIELDS: &'static [&'static str] = &["type", "used", "quota", "min"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -345,6 +352,7 @@ impl ResourceResultBuilder {
         self
     }
     /// Returns the built [`ResourceResult`].
+    #[inline]
     pub fn build(self) -> ResourceResult {
         self.inner
     }
@@ -407,11 +415,13 @@ pub struct ResourceTag {
 }
 impl ResourceTag {
     /// Starts a [`ResourceTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceTagBuilder {
         ResourceTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -422,6 +432,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -473,6 +484,7 @@ impl ResourceTagBuilder {
         self
     }
     /// Returns the built [`ResourceTag`].
+    #[inline]
     pub fn build(self) -> ResourceTag {
         self.inner
     }
@@ -491,6 +503,7 @@ pub struct Route {
 }
 impl Route {
     /// Starts a [`RouteBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RouteBuilder {
         RouteBuilder::default()
     }
@@ -499,6 +512,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Route {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Route {
     const NAME: &'static str = "Route";
     const FIELDS: &'static [&'static str] = &["destination", "nexthop"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -550,6 +564,7 @@ impl RouteBuilder {
         self
     }
     /// Returns the built [`Route`].
+    #[inline]
     pub fn build(self) -> Route {
         self.inner
     }
@@ -611,15 +626,18 @@ pub struct RouteTableListResp {
 }
 impl RouteTableListResp {
     /// Starts a [`RouteTableListRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RouteTableListRespBuilder {
         RouteTableListRespBuilder::default()
     }
     /// The items of [`subnets`](Self::subnets), empty when absent.
+    #[inline]
     pub fn subnets(&self) -> &[SubnetList] {
         self.subnets.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RouteTableListResp {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -648,6 +666,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableListResp {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -799,6 +818,7 @@ impl RouteTableListRespBuilder {
         self
     }
     /// Returns the built [`RouteTableListResp`].
+    #[inline]
     pub fn build(self) -> RouteTableListResp {
         self.inner
     }
@@ -865,19 +885,23 @@ pub struct RouteTableResp {
 }
 impl RouteTableResp {
     /// Starts a [`RouteTableRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RouteTableRespBuilder {
         RouteTableRespBuilder::default()
     }
     /// The items of [`routes`](Self::routes), empty when absent.
+    #[inline]
     pub fn routes(&self) -> &[RouteTableRoute] {
         self.routes.as_deref().unwrap_or_default()
     }
     /// The items of [`subnets`](Self::subnets), empty when absent.
+    #[inline]
     pub fn subnets(&self) -> &[SubnetList] {
         self.subnets.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RouteTableResp {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -908,6 +932,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableResp {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1081,6 +1106,7 @@ impl RouteTableRespBuilder {
         self
     }
     /// Returns the built [`RouteTableResp`].
+    #[inline]
     pub fn build(self) -> RouteTableResp {
         self.inner
     }
@@ -1115,11 +1141,13 @@ pub struct RouteTableRoute {
 }
 impl RouteTableRoute {
     /// Starts a [`RouteTableRouteBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RouteTableRouteBuilder {
         RouteTableRouteBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RouteTableRoute {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1137,6 +1165,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableRoute {
         "nexthop",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1214,6 +1243,7 @@ impl RouteTableRouteBuilder {
         self
     }
     /// Returns the built [`RouteTableRoute`].
+    #[inline]
     pub fn build(self) -> RouteTableRoute {
         self.inner
     }
@@ -1234,11 +1264,13 @@ pub struct RouteTableRouteAction {
 }
 impl RouteTableRouteAction {
     /// Starts a [`RouteTableRouteActionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RouteTableRouteActionBuilder {
         RouteTableRouteActionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RouteTableRouteAction {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1252,6 +1284,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RouteTableRouteAction {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RouteTableRouteAction {
     const NAME: &'static str = "RouteTableRouteAction";
     const FIELDS: &'static [&'static str] = &["add", "mod", "del"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1344,6 +1377,7 @@ impl RouteTableRouteActionBuilder {
         self
     }
     /// Returns the built [`RouteTableRouteAction`].
+    #[inline]
     pub fn build(self) -> RouteTableRouteAction {
         self.inner
     }
@@ -1363,6 +1397,7 @@ pub struct RouterInterfaceRequestBody {
 }
 impl RouterInterfaceRequestBody {
     /// Starts a [`RouterInterfaceRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RouterInterfaceRequestBodyBuilder {
         RouterInterfaceRequestBodyBuilder::default()
     }
@@ -1371,6 +1406,7 @@ impl RouterInterfaceRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RouterInterfaceRequestBody {
     const NAME: &'static str = "RouterInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["port_id", "subnet_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1423,6 +1459,7 @@ impl RouterInterfaceRequestBodyBuilder {
         self
     }
     /// Returns the built [`RouterInterfaceRequestBody`].
+    #[inline]
     pub fn build(self) -> RouterInterfaceRequestBody {
         self.inner
     }
@@ -1439,11 +1476,13 @@ pub struct RoutetableAssociateReqbody {
 }
 impl RoutetableAssociateReqbody {
     /// Starts a [`RoutetableAssociateReqbodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RoutetableAssociateReqbodyBuilder {
         RoutetableAssociateReqbodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RoutetableAssociateReqbody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1455,6 +1494,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RoutetableAssociateReqb
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RoutetableAssociateReqbody {
     const NAME: &'static str = "RoutetableAssociateReqbody";
     const FIELDS: &'static [&'static str] = &["routetable"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1494,6 +1534,7 @@ impl RoutetableAssociateReqbodyBuilder {
         self
     }
     /// Returns the built [`RoutetableAssociateReqbody`].
+    #[inline]
     pub fn build(self) -> RoutetableAssociateReqbody {
         self.inner
     }

@@ -38,15 +38,18 @@ pub struct SecurityGroup {
 }
 impl SecurityGroup {
     /// Starts a [`SecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SecurityGroupBuilder {
         SecurityGroupBuilder::default()
     }
     /// The items of [`security_group_rules`](Self::security_group_rules), empty when absent.
+    #[inline]
     pub fn security_group_rules(&self) -> &[SecurityGroupRule] {
         self.security_group_rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityGroup {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -66,6 +69,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroup {
         "enterprise_project_id",
         "security_group_rules",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -196,6 +200,7 @@ impl SecurityGroupBuilder {
         self
     }
     /// Returns the built [`SecurityGroup`].
+    #[inline]
     pub fn build(self) -> SecurityGroup {
         self.inner
     }
@@ -277,11 +282,13 @@ pub struct SecurityGroupRule {
 }
 impl SecurityGroupRule {
     /// Starts a [`SecurityGroupRuleBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SecurityGroupRuleBuilder {
         SecurityGroupRuleBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityGroupRule {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -316,6 +323,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroupRule {
         "remote_address_group_id",
         "tenant_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -527,6 +535,7 @@ impl SecurityGroupRuleBuilder {
         self
     }
     /// Returns the built [`SecurityGroupRule`].
+    #[inline]
     pub fn build(self) -> SecurityGroupRule {
         self.inner
     }
@@ -542,11 +551,13 @@ pub struct ShowFlowLogResponse {
 }
 impl ShowFlowLogResponse {
     /// Starts a [`ShowFlowLogResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowFlowLogResponseBuilder {
         ShowFlowLogResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowFlowLogResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -557,6 +568,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowFlowLogResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFlowLogResponse {
     const NAME: &'static str = "ShowFlowLogResponse";
     const FIELDS: &'static [&'static str] = &["flow_log"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -595,6 +607,7 @@ impl ShowFlowLogResponseBuilder {
         self
     }
     /// Returns the built [`ShowFlowLogResponse`].
+    #[inline]
     pub fn build(self) -> ShowFlowLogResponse {
         self.inner
     }
@@ -610,12 +623,14 @@ pub struct ShowNetworkIpAvailabilitiesResponse {
 }
 impl ShowNetworkIpAvailabilitiesResponse {
     /// Starts a [`ShowNetworkIpAvailabilitiesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowNetworkIpAvailabilitiesResponseBuilder {
         ShowNetworkIpAvailabilitiesResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowNetworkIpAvailabilitiesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -627,6 +642,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowNetworkIpAvailabilitiesResponse {
     const NAME: &'static str = "ShowNetworkIpAvailabilitiesResponse";
     const FIELDS: &'static [&'static str] = &["network_ip_availability"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -676,6 +692,7 @@ impl ShowNetworkIpAvailabilitiesResponseBuilder {
         self
     }
     /// Returns the built [`ShowNetworkIpAvailabilitiesResponse`].
+    #[inline]
     pub fn build(self) -> ShowNetworkIpAvailabilitiesResponse {
         self.inner
     }
@@ -691,11 +708,13 @@ pub struct ShowPortResponse {
 }
 impl ShowPortResponse {
     /// Starts a [`ShowPortResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPortResponseBuilder {
         ShowPortResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPortResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -706,6 +725,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPortResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPortResponse {
     const NAME: &'static str = "ShowPortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -744,6 +764,7 @@ impl ShowPortResponseBuilder {
         self
     }
     /// Returns the built [`ShowPortResponse`].
+    #[inline]
     pub fn build(self) -> ShowPortResponse {
         self.inner
     }
@@ -759,11 +780,13 @@ pub struct ShowPrivateipResponse {
 }
 impl ShowPrivateipResponse {
     /// Starts a [`ShowPrivateipResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPrivateipResponseBuilder {
         ShowPrivateipResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPrivateipResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -774,6 +797,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPrivateipResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPrivateipResponse {
     const NAME: &'static str = "ShowPrivateipResponse";
     const FIELDS: &'static [&'static str] = &["privateip"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -812,6 +836,7 @@ impl ShowPrivateipResponseBuilder {
         self
     }
     /// Returns the built [`ShowPrivateipResponse`].
+    #[inline]
     pub fn build(self) -> ShowPrivateipResponse {
         self.inner
     }
@@ -827,11 +852,13 @@ pub struct ShowQuotaResponse {
 }
 impl ShowQuotaResponse {
     /// Starts a [`ShowQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowQuotaResponseBuilder {
         ShowQuotaResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowQuotaResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -842,6 +869,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotaResponse {
     const NAME: &'static str = "ShowQuotaResponse";
     const FIELDS: &'static [&'static str] = &["quotas"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -880,6 +908,7 @@ impl ShowQuotaResponseBuilder {
         self
     }
     /// Returns the built [`ShowQuotaResponse`].
+    #[inline]
     pub fn build(self) -> ShowQuotaResponse {
         self.inner
     }
@@ -936,11 +965,13 @@ pub struct ShowRouteTableResponse {
 }
 impl ShowRouteTableResponse {
     /// Starts a [`ShowRouteTableResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowRouteTableResponseBuilder {
         ShowRouteTableResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowRouteTableResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -951,6 +982,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowRouteTableResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowRouteTableResponse {
     const NAME: &'static str = "ShowRouteTableResponse";
     const FIELDS: &'static [&'static str] = &["routetable"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -989,6 +1021,7 @@ impl ShowRouteTableResponseBuilder {
         self
     }
     /// Returns the built [`ShowRouteTableResponse`].
+    #[inline]
     pub fn build(self) -> ShowRouteTableResponse {
         self.inner
     }
@@ -1004,11 +1037,13 @@ pub struct ShowSecurityGroupResponse {
 }
 impl ShowSecurityGroupResponse {
     /// Starts a [`ShowSecurityGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSecurityGroupResponseBuilder {
         ShowSecurityGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1019,6 +1054,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSecurityGroupResponse {
     const NAME: &'static str = "ShowSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1059,6 +1095,7 @@ impl ShowSecurityGroupResponseBuilder {
         self
     }
     /// Returns the built [`ShowSecurityGroupResponse`].
+    #[inline]
     pub fn build(self) -> ShowSecurityGroupResponse {
         self.inner
     }
@@ -1074,11 +1111,13 @@ pub struct ShowSecurityGroupRuleResponse {
 }
 impl ShowSecurityGroupRuleResponse {
     /// Starts a [`ShowSecurityGroupRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSecurityGroupRuleResponseBuilder {
         ShowSecurityGroupRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1089,6 +1128,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupRuleRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSecurityGroupRuleResponse {
     const NAME: &'static str = "ShowSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1132,6 +1172,7 @@ impl ShowSecurityGroupRuleResponseBuilder {
         self
     }
     /// Returns the built [`ShowSecurityGroupRuleResponse`].
+    #[inline]
     pub fn build(self) -> ShowSecurityGroupRuleResponse {
         self.inner
     }
@@ -1147,15 +1188,18 @@ pub struct ShowSecurityGroupTagsResponse {
 }
 impl ShowSecurityGroupTagsResponse {
     /// Starts a [`ShowSecurityGroupTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSecurityGroupTagsResponseBuilder {
         ShowSecurityGroupTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1166,6 +1210,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupTagsRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSecurityGroupTagsResponse {
     const NAME: &'static str = "ShowSecurityGroupTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1213,6 +1258,7 @@ impl ShowSecurityGroupTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowSecurityGroupTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowSecurityGroupTagsResponse {
         self.inner
     }
@@ -1228,11 +1274,13 @@ pub struct ShowSubnetResponse {
 }
 impl ShowSubnetResponse {
     /// Starts a [`ShowSubnetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSubnetResponseBuilder {
         ShowSubnetResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSubnetResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1243,6 +1291,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSubnetResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSubnetResponse {
     const NAME: &'static str = "ShowSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1281,6 +1330,7 @@ impl ShowSubnetResponseBuilder {
         self
     }
     /// Returns the built [`ShowSubnetResponse`].
+    #[inline]
     pub fn build(self) -> ShowSubnetResponse {
         self.inner
     }
@@ -1296,15 +1346,18 @@ pub struct ShowSubnetTagsResponse {
 }
 impl ShowSubnetTagsResponse {
     /// Starts a [`ShowSubnetTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSubnetTagsResponseBuilder {
         ShowSubnetTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSubnetTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1315,6 +1368,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSubnetTagsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSubnetTagsResponse {
     const NAME: &'static str = "ShowSubnetTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1362,6 +1416,7 @@ impl ShowSubnetTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowSubnetTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowSubnetTagsResponse {
         self.inner
     }
@@ -1377,11 +1432,13 @@ pub struct ShowVpcPeeringResponse {
 }
 impl ShowVpcPeeringResponse {
     /// Starts a [`ShowVpcPeeringResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVpcPeeringResponseBuilder {
         ShowVpcPeeringResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcPeeringResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1392,6 +1449,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcPeeringResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVpcPeeringResponse {
     const NAME: &'static str = "ShowVpcPeeringResponse";
     const FIELDS: &'static [&'static str] = &["peering"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1430,6 +1488,7 @@ impl ShowVpcPeeringResponseBuilder {
         self
     }
     /// Returns the built [`ShowVpcPeeringResponse`].
+    #[inline]
     pub fn build(self) -> ShowVpcPeeringResponse {
         self.inner
     }
@@ -1445,11 +1504,13 @@ pub struct ShowVpcResponse {
 }
 impl ShowVpcResponse {
     /// Starts a [`ShowVpcResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVpcResponseBuilder {
         ShowVpcResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1460,6 +1521,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVpcResponse {
     const NAME: &'static str = "ShowVpcResponse";
     const FIELDS: &'static [&'static str] = &["vpc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1498,6 +1560,7 @@ impl ShowVpcResponseBuilder {
         self
     }
     /// Returns the built [`ShowVpcResponse`].
+    #[inline]
     pub fn build(self) -> ShowVpcResponse {
         self.inner
     }
@@ -1513,11 +1576,13 @@ pub struct ShowVpcRouteResponse {
 }
 impl ShowVpcRouteResponse {
     /// Starts a [`ShowVpcRouteResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVpcRouteResponseBuilder {
         ShowVpcRouteResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcRouteResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1528,6 +1593,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcRouteResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVpcRouteResponse {
     const NAME: &'static str = "ShowVpcRouteResponse";
     const FIELDS: &'static [&'static str] = &["route"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1566,6 +1632,7 @@ impl ShowVpcRouteResponseBuilder {
         self
     }
     /// Returns the built [`ShowVpcRouteResponse`].
+    #[inline]
     pub fn build(self) -> ShowVpcRouteResponse {
         self.inner
     }
@@ -1581,15 +1648,18 @@ pub struct ShowVpcTagsResponse {
 }
 impl ShowVpcTagsResponse {
     /// Starts a [`ShowVpcTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVpcTagsResponseBuilder {
         ShowVpcTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1600,6 +1670,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVpcTagsResponse {
     const NAME: &'static str = "ShowVpcTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1647,6 +1718,7 @@ impl ShowVpcTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowVpcTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowVpcTagsResponse {
         self.inner
     }
@@ -1798,19 +1870,23 @@ pub struct Subnet {
 }
 impl Subnet {
     /// Starts a [`SubnetBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubnetBuilder {
         SubnetBuilder::default()
     }
     /// The items of [`dns_list`](Self::dns_list), empty when absent.
+    #[inline]
     pub fn dns_list(&self) -> &[String] {
         self.dns_list.as_deref().unwrap_or_default()
     }
     /// The items of [`extra_dhcp_opts`](Self::extra_dhcp_opts), empty when absent.
+    #[inline]
     pub fn extra_dhcp_opts(&self) -> &[ExtraDhcpOption] {
         self.extra_dhcp_opts.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Subnet {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1876,6 +1952,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Subnet {
         "enable_network_address_usage_metrics",
         "available_ip_address_count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2289,6 +2366,7 @@ impl SubnetBuilder {
         self
     }
     /// Returns the built [`Subnet`].
+    #[inline]
     pub fn build(self) -> Subnet {
         self.inner
     }
@@ -2333,11 +2411,13 @@ pub struct SubnetIpAvailability {
 }
 impl SubnetIpAvailability {
     /// Starts a [`SubnetIpAvailabilityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubnetIpAvailabilityBuilder {
         SubnetIpAvailabilityBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetIpAvailability {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2360,6 +2440,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubnetIpAvailability {
         "cidr",
         "total_ips",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2463,6 +2544,7 @@ impl SubnetIpAvailabilityBuilder {
         self
     }
     /// Returns the built [`SubnetIpAvailability`].
+    #[inline]
     pub fn build(self) -> SubnetIpAvailability {
         self.inner
     }
@@ -2480,11 +2562,13 @@ pub struct SubnetList {
 }
 impl SubnetList {
     /// Starts a [`SubnetListBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubnetListBuilder {
         SubnetListBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetList {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2495,6 +2579,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetList {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SubnetList {
     const NAME: &'static str = "SubnetList";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2533,6 +2618,7 @@ impl SubnetListBuilder {
         self
     }
     /// Returns the built [`SubnetList`].
+    #[inline]
     pub fn build(self) -> SubnetList {
         self.inner
     }
@@ -2556,11 +2642,13 @@ pub struct SubnetResult {
 }
 impl SubnetResult {
     /// Starts a [`SubnetResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubnetResultBuilder {
         SubnetResultBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2571,6 +2659,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SubnetResult {
     const NAME: &'static str = "SubnetResult";
     const FIELDS: &'static [&'static str] = &["id", "status"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2622,6 +2711,7 @@ impl SubnetResultBuilder {
         self
     }
     /// Returns the built [`SubnetResult`].
+    #[inline]
     pub fn build(self) -> SubnetResult {
         self.inner
     }

@@ -18,6 +18,7 @@ pub struct UpdateFlowLogReq {
 }
 impl UpdateFlowLogReq {
     /// Starts a [`UpdateFlowLogReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateFlowLogReqBuilder {
         UpdateFlowLogReqBuilder::default()
     }
@@ -27,6 +28,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogReq {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogReq {
     const NAME: &'static str = "UpdateFlowLogReq";
     const FIELDS: &'static [&'static str] = &["name", "description", "admin_state"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -92,6 +94,7 @@ impl UpdateFlowLogReqBuilder {
         self
     }
     /// Returns the built [`UpdateFlowLogReq`].
+    #[inline]
     pub fn build(self) -> UpdateFlowLogReq {
         self.inner
     }
@@ -108,11 +111,13 @@ pub struct UpdateFlowLogReqBody {
 }
 impl UpdateFlowLogReqBody {
     /// Starts a [`UpdateFlowLogReqBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateFlowLogReqBodyBuilder {
         UpdateFlowLogReqBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogReqBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -124,6 +129,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogReqBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogReqBody {
     const NAME: &'static str = "UpdateFlowLogReqBody";
     const FIELDS: &'static [&'static str] = &["flow_log"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -163,6 +169,7 @@ impl UpdateFlowLogReqBodyBuilder {
         self
     }
     /// Returns the built [`UpdateFlowLogReqBody`].
+    #[inline]
     pub fn build(self) -> UpdateFlowLogReqBody {
         self.inner
     }
@@ -178,11 +185,13 @@ pub struct UpdateFlowLogResponse {
 }
 impl UpdateFlowLogResponse {
     /// Starts a [`UpdateFlowLogResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateFlowLogResponseBuilder {
         UpdateFlowLogResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -193,6 +202,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFlowLogResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFlowLogResponse {
     const NAME: &'static str = "UpdateFlowLogResponse";
     const FIELDS: &'static [&'static str] = &["flow_log"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -231,6 +241,7 @@ impl UpdateFlowLogResponseBuilder {
         self
     }
     /// Returns the built [`UpdateFlowLogResponse`].
+    #[inline]
     pub fn build(self) -> UpdateFlowLogResponse {
         self.inner
     }
@@ -257,11 +268,13 @@ pub struct UpdatePortOption {
 }
 impl UpdatePortOption {
     /// Starts a [`UpdatePortOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePortOptionBuilder {
         UpdatePortOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -278,6 +291,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortOption {
         "allowed_address_pairs",
         "extra_dhcp_opts",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -400,6 +414,7 @@ impl UpdatePortOptionBuilder {
         self
     }
     /// Returns the built [`UpdatePortOption`].
+    #[inline]
     pub fn build(self) -> UpdatePortOption {
         self.inner
     }
@@ -416,11 +431,13 @@ pub struct UpdatePortRequestBody {
 }
 impl UpdatePortRequestBody {
     /// Starts a [`UpdatePortRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePortRequestBodyBuilder {
         UpdatePortRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -432,6 +449,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortRequestBody {
     const NAME: &'static str = "UpdatePortRequestBody";
     const FIELDS: &'static [&'static str] = &["port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -471,6 +489,7 @@ impl UpdatePortRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdatePortRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdatePortRequestBody {
         self.inner
     }
@@ -486,11 +505,13 @@ pub struct UpdatePortResponse {
 }
 impl UpdatePortResponse {
     /// Starts a [`UpdatePortResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdatePortResponseBuilder {
         UpdatePortResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -501,6 +522,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdatePortResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdatePortResponse {
     const NAME: &'static str = "UpdatePortResponse";
     const FIELDS: &'static [&'static str] = &["port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -539,6 +561,7 @@ impl UpdatePortResponseBuilder {
         self
     }
     /// Returns the built [`UpdatePortResponse`].
+    #[inline]
     pub fn build(self) -> UpdatePortResponse {
         self.inner
     }
@@ -560,11 +583,13 @@ pub struct UpdateRouteTableReq {
 }
 impl UpdateRouteTableReq {
     /// Starts a [`UpdateRouteTableReqBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateRouteTableReqBuilder {
         UpdateRouteTableReqBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRouteTableReq {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -576,6 +601,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRouteTableReq {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRouteTableReq {
     const NAME: &'static str = "UpdateRouteTableReq";
     const FIELDS: &'static [&'static str] = &["name", "description", "routes"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -641,6 +667,7 @@ impl UpdateRouteTableReqBuilder {
         self
     }
     /// Returns the built [`UpdateRouteTableReq`].
+    #[inline]
     pub fn build(self) -> UpdateRouteTableReq {
         self.inner
     }
@@ -656,11 +683,13 @@ pub struct UpdateRouteTableResponse {
 }
 impl UpdateRouteTableResponse {
     /// Starts a [`UpdateRouteTableResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateRouteTableResponseBuilder {
         UpdateRouteTableResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRouteTableResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -671,6 +700,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRouteTableRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRouteTableResponse {
     const NAME: &'static str = "UpdateRouteTableResponse";
     const FIELDS: &'static [&'static str] = &["routetable"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -709,6 +739,7 @@ impl UpdateRouteTableResponseBuilder {
         self
     }
     /// Returns the built [`UpdateRouteTableResponse`].
+    #[inline]
     pub fn build(self) -> UpdateRouteTableResponse {
         self.inner
     }
@@ -725,11 +756,13 @@ pub struct UpdateRoutetableReqBody {
 }
 impl UpdateRoutetableReqBody {
     /// Starts a [`UpdateRoutetableReqBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateRoutetableReqBodyBuilder {
         UpdateRoutetableReqBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRoutetableReqBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -741,6 +774,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRoutetableReqBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateRoutetableReqBody {
     const NAME: &'static str = "UpdateRoutetableReqBody";
     const FIELDS: &'static [&'static str] = &["routetable"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -780,6 +814,7 @@ impl UpdateRoutetableReqBodyBuilder {
         self
     }
     /// Returns the built [`UpdateRoutetableReqBody`].
+    #[inline]
     pub fn build(self) -> UpdateRoutetableReqBody {
         self.inner
     }
@@ -829,11 +864,13 @@ pub struct UpdateSubnetOption {
 }
 impl UpdateSubnetOption {
     /// Starts a [`UpdateSubnetOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSubnetOptionBuilder {
         UpdateSubnetOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -856,6 +893,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetOption {
         "extra_dhcp_opts",
         "enable_network_address_usage_metrics",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1032,6 +1070,7 @@ impl UpdateSubnetOptionBuilder {
         self
     }
     /// Returns the built [`UpdateSubnetOption`].
+    #[inline]
     pub fn build(self) -> UpdateSubnetOption {
         self.inner
     }
@@ -1048,11 +1087,13 @@ pub struct UpdateSubnetRequestBody {
 }
 impl UpdateSubnetRequestBody {
     /// Starts a [`UpdateSubnetRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSubnetRequestBodyBuilder {
         UpdateSubnetRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1064,6 +1105,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetRequestBody
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetRequestBody {
     const NAME: &'static str = "UpdateSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1103,6 +1145,7 @@ impl UpdateSubnetRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateSubnetRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateSubnetRequestBody {
         self.inner
     }
@@ -1118,11 +1161,13 @@ pub struct UpdateSubnetResponse {
 }
 impl UpdateSubnetResponse {
     /// Starts a [`UpdateSubnetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSubnetResponseBuilder {
         UpdateSubnetResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1133,6 +1178,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSubnetResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubnetResponse {
     const NAME: &'static str = "UpdateSubnetResponse";
     const FIELDS: &'static [&'static str] = &["subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1171,6 +1217,7 @@ impl UpdateSubnetResponseBuilder {
         self
     }
     /// Returns the built [`UpdateSubnetResponse`].
+    #[inline]
     pub fn build(self) -> UpdateSubnetResponse {
         self.inner
     }
@@ -1201,6 +1248,7 @@ pub struct UpdateVpcOption {
 }
 impl UpdateVpcOption {
     /// Starts a [`UpdateVpcOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVpcOptionBuilder {
         UpdateVpcOptionBuilder::default()
     }
@@ -1216,6 +1264,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcOption {
         "routes",
         "enable_network_address_usage_metrics",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1321,6 +1370,7 @@ impl UpdateVpcOptionBuilder {
         self
     }
     /// Returns the built [`UpdateVpcOption`].
+    #[inline]
     pub fn build(self) -> UpdateVpcOption {
         self.inner
     }
@@ -1339,6 +1389,7 @@ pub struct UpdateVpcPeeringOption {
 }
 impl UpdateVpcPeeringOption {
     /// Starts a [`UpdateVpcPeeringOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVpcPeeringOptionBuilder {
         UpdateVpcPeeringOptionBuilder::default()
     }
@@ -1348,6 +1399,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringOption {
     const NAME: &'static str = "UpdateVpcPeeringOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1400,6 +1452,7 @@ impl UpdateVpcPeeringOptionBuilder {
         self
     }
     /// Returns the built [`UpdateVpcPeeringOption`].
+    #[inline]
     pub fn build(self) -> UpdateVpcPeeringOption {
         self.inner
     }
@@ -1416,11 +1469,13 @@ pub struct UpdateVpcPeeringRequestBody {
 }
 impl UpdateVpcPeeringRequestBody {
     /// Starts a [`UpdateVpcPeeringRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVpcPeeringRequestBodyBuilder {
         UpdateVpcPeeringRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1432,6 +1487,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringRequestBody {
     const NAME: &'static str = "UpdateVpcPeeringRequestBody";
     const FIELDS: &'static [&'static str] = &["peering"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1471,6 +1527,7 @@ impl UpdateVpcPeeringRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateVpcPeeringRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateVpcPeeringRequestBody {
         self.inner
     }
@@ -1486,11 +1543,13 @@ pub struct UpdateVpcPeeringResponse {
 }
 impl UpdateVpcPeeringResponse {
     /// Starts a [`UpdateVpcPeeringResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVpcPeeringResponseBuilder {
         UpdateVpcPeeringResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1501,6 +1560,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcPeeringRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcPeeringResponse {
     const NAME: &'static str = "UpdateVpcPeeringResponse";
     const FIELDS: &'static [&'static str] = &["peering"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1539,6 +1599,7 @@ impl UpdateVpcPeeringResponseBuilder {
         self
     }
     /// Returns the built [`UpdateVpcPeeringResponse`].
+    #[inline]
     pub fn build(self) -> UpdateVpcPeeringResponse {
         self.inner
     }
@@ -1555,11 +1616,13 @@ pub struct UpdateVpcRequestBody {
 }
 impl UpdateVpcRequestBody {
     /// Starts a [`UpdateVpcRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVpcRequestBodyBuilder {
         UpdateVpcRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1571,6 +1634,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcRequestBody {
     const NAME: &'static str = "UpdateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["vpc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1610,6 +1674,7 @@ impl UpdateVpcRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateVpcRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateVpcRequestBody {
         self.inner
     }
@@ -1625,11 +1690,13 @@ pub struct UpdateVpcResponse {
 }
 impl UpdateVpcResponse {
     /// Starts a [`UpdateVpcResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVpcResponseBuilder {
         UpdateVpcResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1640,6 +1707,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcResponse {
     const NAME: &'static str = "UpdateVpcResponse";
     const FIELDS: &'static [&'static str] = &["vpc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1678,6 +1746,7 @@ impl UpdateVpcResponseBuilder {
         self
     }
     /// Returns the built [`UpdateVpcResponse`].
+    #[inline]
     pub fn build(self) -> UpdateVpcResponse {
         self.inner
     }

@@ -25,15 +25,18 @@ pub struct VersionResult {
 }
 impl VersionResult {
     /// Starts a [`VersionResultBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VersionResultBuilder {
         VersionResultBuilder::default()
     }
     /// The items of [`links`](Self::links), empty when absent.
+    #[inline]
     pub fn links(&self) -> &[NeutronPageLink] {
         self.links.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VersionResult {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -46,6 +49,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VersionResult {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VersionResult {
     const NAME: &'static str = "VersionResult";
     const FIELDS: &'static [&'static str] = &["status", "id", "links"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -119,6 +123,7 @@ impl VersionResultBuilder {
         self
     }
     /// Returns the built [`VersionResult`].
+    #[inline]
     pub fn build(self) -> VersionResult {
         self.inner
     }
@@ -214,15 +219,18 @@ pub struct Vpc {
 }
 impl Vpc {
     /// Starts a [`VpcBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VpcBuilder {
         VpcBuilder::default()
     }
     /// The items of [`routes`](Self::routes), empty when absent.
+    #[inline]
     pub fn routes(&self) -> &[Route] {
         self.routes.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Vpc {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -263,6 +271,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Vpc {
         "block_service_endpoint_states",
         "enable_network_address_usage_metrics",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -468,6 +477,7 @@ impl VpcBuilder {
         self
     }
     /// Returns the built [`Vpc`].
+    #[inline]
     pub fn build(self) -> Vpc {
         self.inner
     }
@@ -488,11 +498,13 @@ pub struct VpcInfo {
 }
 impl VpcInfo {
     /// Starts a [`VpcInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VpcInfoBuilder {
         VpcInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VpcInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -503,6 +515,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for VpcInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcInfo {
     const NAME: &'static str = "VpcInfo";
     const FIELDS: &'static [&'static str] = &["vpc_id", "tenant_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -554,6 +567,7 @@ impl VpcInfoBuilder {
         self
     }
     /// Returns the built [`VpcInfo`].
+    #[inline]
     pub fn build(self) -> VpcInfo {
         self.inner
     }
@@ -609,11 +623,13 @@ pub struct VpcPeering {
 }
 impl VpcPeering {
     /// Starts a [`VpcPeeringBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VpcPeeringBuilder {
         VpcPeeringBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VpcPeering {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -640,6 +656,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcPeering {
         "updated_at",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -779,6 +796,7 @@ impl VpcPeeringBuilder {
         self
     }
     /// Returns the built [`VpcPeering`].
+    #[inline]
     pub fn build(self) -> VpcPeering {
         self.inner
     }
@@ -841,11 +859,13 @@ pub struct VpcRoute {
 }
 impl VpcRoute {
     /// Starts a [`VpcRouteBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VpcRouteBuilder {
         VpcRouteBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VpcRoute {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -868,6 +888,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcRoute {
         "vpc_id",
         "tenant_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -971,6 +992,7 @@ impl VpcRouteBuilder {
         self
     }
     /// Returns the built [`VpcRoute`].
+    #[inline]
     pub fn build(self) -> VpcRoute {
         self.inner
     }

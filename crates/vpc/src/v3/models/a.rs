@@ -15,11 +15,13 @@ pub struct AddExtendCidrOption {
 }
 impl AddExtendCidrOption {
     /// Starts a [`AddExtendCidrOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddExtendCidrOptionBuilder {
         AddExtendCidrOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddExtendCidrOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -31,6 +33,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddExtendCidrOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddExtendCidrOption {
     const NAME: &'static str = "AddExtendCidrOption";
     const FIELDS: &'static [&'static str] = &["extend_cidrs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -79,6 +82,7 @@ impl AddExtendCidrOptionBuilder {
         self
     }
     /// Returns the built [`AddExtendCidrOption`].
+    #[inline]
     pub fn build(self) -> AddExtendCidrOption {
         self.inner
     }
@@ -100,11 +104,13 @@ pub struct AddFirewallRulesRequestBody {
 }
 impl AddFirewallRulesRequestBody {
     /// Starts a [`AddFirewallRulesRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddFirewallRulesRequestBodyBuilder {
         AddFirewallRulesRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddFirewallRulesRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -116,6 +122,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddFirewallRulesRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddFirewallRulesRequestBody {
     const NAME: &'static str = "AddFirewallRulesRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -168,6 +175,7 @@ impl AddFirewallRulesRequestBodyBuilder {
         self
     }
     /// Returns the built [`AddFirewallRulesRequestBody`].
+    #[inline]
     pub fn build(self) -> AddFirewallRulesRequestBody {
         self.inner
     }
@@ -186,11 +194,13 @@ pub struct AddFirewallRulesResponse {
 }
 impl AddFirewallRulesResponse {
     /// Starts a [`AddFirewallRulesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddFirewallRulesResponseBuilder {
         AddFirewallRulesResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddFirewallRulesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -201,6 +211,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddFirewallRulesRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddFirewallRulesResponse {
     const NAME: &'static str = "AddFirewallRulesResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -252,6 +263,7 @@ impl AddFirewallRulesResponseBuilder {
         self
     }
     /// Returns the built [`AddFirewallRulesResponse`].
+    #[inline]
     pub fn build(self) -> AddFirewallRulesResponse {
         self.inner
     }
@@ -268,11 +280,13 @@ pub struct AddResourceTagsRequestBody {
 }
 impl AddResourceTagsRequestBody {
     /// Starts a [`AddResourceTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddResourceTagsRequestBodyBuilder {
         AddResourceTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddResourceTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -284,6 +298,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddResourceTagsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddResourceTagsRequestBody {
     const NAME: &'static str = "AddResourceTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -323,6 +338,7 @@ impl AddResourceTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`AddResourceTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> AddResourceTagsRequestBody {
         self.inner
     }
@@ -346,11 +362,13 @@ pub struct AddResourceTagsRequestBodyTag {
 }
 impl AddResourceTagsRequestBodyTag {
     /// Starts a [`AddResourceTagsRequestBodyTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddResourceTagsRequestBodyTagBuilder {
         AddResourceTagsRequestBodyTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddResourceTagsRequestBodyTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -362,6 +380,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddResourceTagsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddResourceTagsRequestBodyTag {
     const NAME: &'static str = "AddResourceTagsRequestBodyTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -414,6 +433,7 @@ impl AddResourceTagsRequestBodyTagBuilder {
         self
     }
     /// Returns the built [`AddResourceTagsRequestBodyTag`].
+    #[inline]
     pub fn build(self) -> AddResourceTagsRequestBodyTag {
         self.inner
     }
@@ -435,11 +455,13 @@ pub struct AddSecurityGroupsRequestBody {
 }
 impl AddSecurityGroupsRequestBody {
     /// Starts a [`AddSecurityGroupsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddSecurityGroupsRequestBodyBuilder {
         AddSecurityGroupsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddSecurityGroupsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -451,6 +473,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddSecurityGroupsReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddSecurityGroupsRequestBody {
     const NAME: &'static str = "AddSecurityGroupsRequestBody";
     const FIELDS: &'static [&'static str] = &["port", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -503,6 +526,7 @@ impl AddSecurityGroupsRequestBodyBuilder {
         self
     }
     /// Returns the built [`AddSecurityGroupsRequestBody`].
+    #[inline]
     pub fn build(self) -> AddSecurityGroupsRequestBody {
         self.inner
     }
@@ -521,11 +545,13 @@ pub struct AddSecurityGroupsResponse {
 }
 impl AddSecurityGroupsResponse {
     /// Starts a [`AddSecurityGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddSecurityGroupsResponseBuilder {
         AddSecurityGroupsResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddSecurityGroupsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -536,6 +562,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddSecurityGroupsRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddSecurityGroupsResponse {
     const NAME: &'static str = "AddSecurityGroupsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -587,6 +614,7 @@ impl AddSecurityGroupsResponseBuilder {
         self
     }
     /// Returns the built [`AddSecurityGroupsResponse`].
+    #[inline]
     pub fn build(self) -> AddSecurityGroupsResponse {
         self.inner
     }
@@ -603,12 +631,14 @@ pub struct AddSourcesToTrafficMirrorSessionRequestBody {
 }
 impl AddSourcesToTrafficMirrorSessionRequestBody {
     /// Starts a [`AddSourcesToTrafficMirrorSessionRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddSourcesToTrafficMirrorSessionRequestBodyBuilder {
         AddSourcesToTrafficMirrorSessionRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AddSourcesToTrafficMirrorSessionRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -621,6 +651,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AddSourcesToTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "AddSourcesToTrafficMirrorSessionRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -671,6 +702,7 @@ impl AddSourcesToTrafficMirrorSessionRequestBodyBuilder {
         self
     }
     /// Returns the built [`AddSourcesToTrafficMirrorSessionRequestBody`].
+    #[inline]
     pub fn build(self) -> AddSourcesToTrafficMirrorSessionRequestBody {
         self.inner
     }
@@ -689,12 +721,14 @@ pub struct AddSourcesToTrafficMirrorSessionResponse {
 }
 impl AddSourcesToTrafficMirrorSessionResponse {
     /// Starts a [`AddSourcesToTrafficMirrorSessionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddSourcesToTrafficMirrorSessionResponseBuilder {
         AddSourcesToTrafficMirrorSessionResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AddSourcesToTrafficMirrorSessionResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -706,6 +740,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AddSourcesToTrafficMirrorSessionResponse {
     const NAME: &'static str = "AddSourcesToTrafficMirrorSessionResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -768,6 +803,7 @@ impl AddSourcesToTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Returns the built [`AddSourcesToTrafficMirrorSessionResponse`].
+    #[inline]
     pub fn build(self) -> AddSourcesToTrafficMirrorSessionResponse {
         self.inner
     }
@@ -789,11 +825,13 @@ pub struct AddVpcExtendCidrRequestBody {
 }
 impl AddVpcExtendCidrRequestBody {
     /// Starts a [`AddVpcExtendCidrRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddVpcExtendCidrRequestBodyBuilder {
         AddVpcExtendCidrRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddVpcExtendCidrRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -805,6 +843,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddVpcExtendCidrRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddVpcExtendCidrRequestBody {
     const NAME: &'static str = "AddVpcExtendCidrRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -857,6 +896,7 @@ impl AddVpcExtendCidrRequestBodyBuilder {
         self
     }
     /// Returns the built [`AddVpcExtendCidrRequestBody`].
+    #[inline]
     pub fn build(self) -> AddVpcExtendCidrRequestBody {
         self.inner
     }
@@ -875,11 +915,13 @@ pub struct AddVpcExtendCidrResponse {
 }
 impl AddVpcExtendCidrResponse {
     /// Starts a [`AddVpcExtendCidrResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddVpcExtendCidrResponseBuilder {
         AddVpcExtendCidrResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddVpcExtendCidrResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -890,6 +932,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AddVpcExtendCidrRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AddVpcExtendCidrResponse {
     const NAME: &'static str = "AddVpcExtendCidrResponse";
     const FIELDS: &'static [&'static str] = &["vpc", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -941,6 +984,7 @@ impl AddVpcExtendCidrResponseBuilder {
         self
     }
     /// Returns the built [`AddVpcExtendCidrResponse`].
+    #[inline]
     pub fn build(self) -> AddVpcExtendCidrResponse {
         self.inner
     }
@@ -1031,23 +1075,28 @@ pub struct AddressGroup {
 }
 impl AddressGroup {
     /// Starts a [`AddressGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddressGroupBuilder {
         AddressGroupBuilder::default()
     }
     /// The items of [`ip_set`](Self::ip_set), empty when absent.
+    #[inline]
     pub fn ip_set(&self) -> &[String] {
         self.ip_set.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`ip_extra_set`](Self::ip_extra_set), empty when absent.
+    #[inline]
     pub fn ip_extra_set(&self) -> &[IpExtraSetRespOption] {
         self.ip_extra_set.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddressGroup {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1086,6 +1135,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddressGroup {
         "status_message",
         "ip_extra_set",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1329,6 +1379,7 @@ impl AddressGroupBuilder {
         self
     }
     /// Returns the built [`AddressGroup`].
+    #[inline]
     pub fn build(self) -> AddressGroup {
         self.inner
     }
@@ -1359,15 +1410,18 @@ pub struct AddressGroupDependency {
 }
 impl AddressGroupDependency {
     /// Starts a [`AddressGroupDependencyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AddressGroupDependencyBuilder {
         AddressGroupDependencyBuilder::default()
     }
     /// The items of [`dependency`](Self::dependency), empty when absent.
+    #[inline]
     pub fn dependency(&self) -> &[Dependency] {
         self.dependency.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for AddressGroupDependency {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1384,6 +1438,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AddressGroupDependency {
         "enterprise_project_id",
         "dependency",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1462,6 +1517,7 @@ impl AddressGroupDependencyBuilder {
         self
     }
     /// Returns the built [`AddressGroupDependency`].
+    #[inline]
     pub fn build(self) -> AddressGroupDependency {
         self.inner
     }
@@ -1481,6 +1537,7 @@ pub struct AllowedAddressPair {
 }
 impl AllowedAddressPair {
     /// Starts a [`AllowedAddressPairBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AllowedAddressPairBuilder {
         AllowedAddressPairBuilder::default()
     }
@@ -1489,6 +1546,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for AllowedAddressPair {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AllowedAddressPair {
     const NAME: &'static str = "AllowedAddressPair";
     const FIELDS: &'static [&'static str] = &["ip_address", "mac_address"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1540,6 +1598,7 @@ impl AllowedAddressPairBuilder {
         self
     }
     /// Returns the built [`AllowedAddressPair`].
+    #[inline]
     pub fn build(self) -> AllowedAddressPair {
         self.inner
     }
@@ -1561,12 +1620,14 @@ pub struct AssociateSubnetFirewallRequestBody {
 }
 impl AssociateSubnetFirewallRequestBody {
     /// Starts a [`AssociateSubnetFirewallRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociateSubnetFirewallRequestBodyBuilder {
         AssociateSubnetFirewallRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AssociateSubnetFirewallRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1579,6 +1640,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AssociateSubnetFirewallRequestBody {
     const NAME: &'static str = "AssociateSubnetFirewallRequestBody";
     const FIELDS: &'static [&'static str] = &["subnets", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1640,6 +1702,7 @@ impl AssociateSubnetFirewallRequestBodyBuilder {
         self
     }
     /// Returns the built [`AssociateSubnetFirewallRequestBody`].
+    #[inline]
     pub fn build(self) -> AssociateSubnetFirewallRequestBody {
         self.inner
     }
@@ -1658,12 +1721,14 @@ pub struct AssociateSubnetFirewallResponse {
 }
 impl AssociateSubnetFirewallResponse {
     /// Starts a [`AssociateSubnetFirewallResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AssociateSubnetFirewallResponseBuilder {
         AssociateSubnetFirewallResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AssociateSubnetFirewallResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1674,6 +1739,7 @@ for AssociateSubnetFirewallResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AssociateSubnetFirewallResponse {
     const NAME: &'static str = "AssociateSubnetFirewallResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1725,6 +1791,7 @@ impl AssociateSubnetFirewallResponseBuilder {
         self
     }
     /// Returns the built [`AssociateSubnetFirewallResponse`].
+    #[inline]
     pub fn build(self) -> AssociateSubnetFirewallResponse {
         self.inner
     }
@@ -1747,6 +1814,7 @@ pub struct AttachSubNetworkInterfaceOption {
 }
 impl AttachSubNetworkInterfaceOption {
     /// Starts a [`AttachSubNetworkInterfaceOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachSubNetworkInterfaceOptionBuilder {
         AttachSubNetworkInterfaceOptionBuilder::default()
     }
@@ -1759,6 +1827,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachSubNetworkInterfaceO
         "security_groups",
         "security_enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1840,6 +1909,7 @@ impl AttachSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Returns the built [`AttachSubNetworkInterfaceOption`].
+    #[inline]
     pub fn build(self) -> AttachSubNetworkInterfaceOption {
         self.inner
     }
@@ -1859,6 +1929,7 @@ pub struct AttachSubNetworkInterfaceRequestBody {
 }
 impl AttachSubNetworkInterfaceRequestBody {
     /// Starts a [`AttachSubNetworkInterfaceRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachSubNetworkInterfaceRequestBodyBuilder {
         AttachSubNetworkInterfaceRequestBodyBuilder::default()
     }
@@ -1868,6 +1939,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for AttachSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "AttachSubNetworkInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "sub_network_interface"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1931,6 +2003,7 @@ impl AttachSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Returns the built [`AttachSubNetworkInterfaceRequestBody`].
+    #[inline]
     pub fn build(self) -> AttachSubNetworkInterfaceRequestBody {
         self.inner
     }
@@ -1949,12 +2022,14 @@ pub struct AttachSubNetworkInterfaceResponse {
 }
 impl AttachSubNetworkInterfaceResponse {
     /// Starts a [`AttachSubNetworkInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> AttachSubNetworkInterfaceResponseBuilder {
         AttachSubNetworkInterfaceResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for AttachSubNetworkInterfaceResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1965,6 +2040,7 @@ for AttachSubNetworkInterfaceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for AttachSubNetworkInterfaceResponse {
     const NAME: &'static str = "AttachSubNetworkInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interface"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2027,6 +2103,7 @@ impl AttachSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`AttachSubNetworkInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> AttachSubNetworkInterfaceResponse {
         self.inner
     }

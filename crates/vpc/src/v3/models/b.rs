@@ -14,12 +14,14 @@ pub struct BatchCreateFirewallTagsRequestBody {
 }
 impl BatchCreateFirewallTagsRequestBody {
     /// Starts a [`BatchCreateFirewallTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateFirewallTagsRequestBodyBuilder {
         BatchCreateFirewallTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateFirewallTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -32,6 +34,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateFirewallTagsRequestBody {
     const NAME: &'static str = "BatchCreateFirewallTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -80,6 +83,7 @@ impl BatchCreateFirewallTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateFirewallTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateFirewallTagsRequestBody {
         self.inner
     }
@@ -97,11 +101,13 @@ pub struct BatchCreatePortTagsRequestBody {
 }
 impl BatchCreatePortTagsRequestBody {
     /// Starts a [`BatchCreatePortTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreatePortTagsRequestBodyBuilder {
         BatchCreatePortTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreatePortTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -113,6 +119,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreatePortTagsRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreatePortTagsRequestBody {
     const NAME: &'static str = "BatchCreatePortTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -161,6 +168,7 @@ impl BatchCreatePortTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreatePortTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreatePortTagsRequestBody {
         self.inner
     }
@@ -180,11 +188,13 @@ pub struct BatchCreateRequestBody {
 }
 impl BatchCreateRequestBody {
     /// Starts a [`BatchCreateRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateRequestBodyBuilder {
         BatchCreateRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -197,6 +207,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBody 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBody {
     const NAME: &'static str = "BatchCreateRequestBody";
     const FIELDS: &'static [&'static str] = &["tags", "sys_tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -273,6 +284,7 @@ impl BatchCreateRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateRequestBody {
         self.inner
     }
@@ -296,11 +308,13 @@ pub struct BatchCreateRequestBodySysTags {
 }
 impl BatchCreateRequestBodySysTags {
     /// Starts a [`BatchCreateRequestBodySysTagsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateRequestBodySysTagsBuilder {
         BatchCreateRequestBodySysTagsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBodySysTags {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -312,6 +326,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBodyS
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBodySysTags {
     const NAME: &'static str = "BatchCreateRequestBodySysTags";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -364,6 +379,7 @@ impl BatchCreateRequestBodySysTagsBuilder {
         self
     }
     /// Returns the built [`BatchCreateRequestBodySysTags`].
+    #[inline]
     pub fn build(self) -> BatchCreateRequestBodySysTags {
         self.inner
     }
@@ -387,11 +403,13 @@ pub struct BatchCreateRequestBodyTags {
 }
 impl BatchCreateRequestBodyTags {
     /// Starts a [`BatchCreateRequestBodyTagsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateRequestBodyTagsBuilder {
         BatchCreateRequestBodyTagsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBodyTags {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -403,6 +421,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchCreateRequestBodyT
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchCreateRequestBodyTags {
     const NAME: &'static str = "BatchCreateRequestBodyTags";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -455,6 +474,7 @@ impl BatchCreateRequestBodyTagsBuilder {
         self
     }
     /// Returns the built [`BatchCreateRequestBodyTags`].
+    #[inline]
     pub fn build(self) -> BatchCreateRequestBodyTags {
         self.inner
     }
@@ -512,12 +532,14 @@ pub struct BatchCreateSecurityGroupRulesOption {
 }
 impl BatchCreateSecurityGroupRulesOption {
     /// Starts a [`BatchCreateSecurityGroupRulesOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateSecurityGroupRulesOptionBuilder {
         BatchCreateSecurityGroupRulesOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateSecurityGroupRulesOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -542,6 +564,7 @@ for BatchCreateSecurityGroupRulesOption {
         "priority",
         "enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -726,6 +749,7 @@ impl BatchCreateSecurityGroupRulesOptionBuilder {
         self
     }
     /// Returns the built [`BatchCreateSecurityGroupRulesOption`].
+    #[inline]
     pub fn build(self) -> BatchCreateSecurityGroupRulesOption {
         self.inner
     }
@@ -751,12 +775,14 @@ pub struct BatchCreateSecurityGroupRulesRequestBody {
 }
 impl BatchCreateSecurityGroupRulesRequestBody {
     /// Starts a [`BatchCreateSecurityGroupRulesRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateSecurityGroupRulesRequestBodyBuilder {
         BatchCreateSecurityGroupRulesRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateSecurityGroupRulesRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -773,6 +799,7 @@ for BatchCreateSecurityGroupRulesRequestBody {
         "ignore_duplicate",
         "dry_run",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -865,6 +892,7 @@ impl BatchCreateSecurityGroupRulesRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateSecurityGroupRulesRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateSecurityGroupRulesRequestBody {
         self.inner
     }
@@ -883,16 +911,19 @@ pub struct BatchCreateSecurityGroupRulesResponse {
 }
 impl BatchCreateSecurityGroupRulesResponse {
     /// Starts a [`BatchCreateSecurityGroupRulesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateSecurityGroupRulesResponseBuilder {
         BatchCreateSecurityGroupRulesResponseBuilder::default()
     }
     /// The items of [`security_group_rules`](Self::security_group_rules), empty when absent.
+    #[inline]
     pub fn security_group_rules(&self) -> &[SecurityGroupRule] {
         self.security_group_rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateSecurityGroupRulesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -904,6 +935,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSecurityGroupRulesResponse {
     const NAME: &'static str = "BatchCreateSecurityGroupRulesResponse";
     const FIELDS: &'static [&'static str] = &["security_group_rules", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -977,6 +1009,7 @@ impl BatchCreateSecurityGroupRulesResponseBuilder {
         self
     }
     /// Returns the built [`BatchCreateSecurityGroupRulesResponse`].
+    #[inline]
     pub fn build(self) -> BatchCreateSecurityGroupRulesResponse {
         self.inner
     }
@@ -1019,12 +1052,14 @@ pub struct BatchCreateSubNetworkInterfaceOption {
 }
 impl BatchCreateSubNetworkInterfaceOption {
     /// Starts a [`BatchCreateSubNetworkInterfaceOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateSubNetworkInterfaceOptionBuilder {
         BatchCreateSubNetworkInterfaceOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateSubNetworkInterfaceOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1046,6 +1081,7 @@ for BatchCreateSubNetworkInterfaceOption {
         "project_id",
         "allowed_address_pairs",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1198,6 +1234,7 @@ impl BatchCreateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Returns the built [`BatchCreateSubNetworkInterfaceOption`].
+    #[inline]
     pub fn build(self) -> BatchCreateSubNetworkInterfaceOption {
         self.inner
     }
@@ -1224,12 +1261,14 @@ pub struct BatchCreateSubNetworkInterfaceRequestBody {
 }
 impl BatchCreateSubNetworkInterfaceRequestBody {
     /// Starts a [`BatchCreateSubNetworkInterfaceRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateSubNetworkInterfaceRequestBodyBuilder {
         BatchCreateSubNetworkInterfaceRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateSubNetworkInterfaceRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1247,6 +1286,7 @@ for BatchCreateSubNetworkInterfaceRequestBody {
         "sub_network_interface",
         "count",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1323,6 +1363,7 @@ impl BatchCreateSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateSubNetworkInterfaceRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateSubNetworkInterfaceRequestBody {
         self.inner
     }
@@ -1341,16 +1382,19 @@ pub struct BatchCreateSubNetworkInterfaceResponse {
 }
 impl BatchCreateSubNetworkInterfaceResponse {
     /// Starts a [`BatchCreateSubNetworkInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateSubNetworkInterfaceResponseBuilder {
         BatchCreateSubNetworkInterfaceResponseBuilder::default()
     }
     /// The items of [`sub_network_interfaces`](Self::sub_network_interfaces), empty when absent.
+    #[inline]
     pub fn sub_network_interfaces(&self) -> &[SubNetworkInterface] {
         self.sub_network_interfaces.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateSubNetworkInterfaceResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1362,6 +1406,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSubNetworkInterfaceResponse {
     const NAME: &'static str = "BatchCreateSubNetworkInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interfaces"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1438,6 +1483,7 @@ impl BatchCreateSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`BatchCreateSubNetworkInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> BatchCreateSubNetworkInterfaceResponse {
         self.inner
     }
@@ -1453,12 +1499,14 @@ pub struct BatchCreateSubNetworkInterfaceTagsRequestBody {
 }
 impl BatchCreateSubNetworkInterfaceTagsRequestBody {
     /// Starts a [`BatchCreateSubNetworkInterfaceTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchCreateSubNetworkInterfaceTagsRequestBodyBuilder {
         BatchCreateSubNetworkInterfaceTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchCreateSubNetworkInterfaceTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1471,6 +1519,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchCreateSubNetworkInterfaceTagsRequestBody {
     const NAME: &'static str = "BatchCreateSubNetworkInterfaceTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1519,6 +1568,7 @@ impl BatchCreateSubNetworkInterfaceTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchCreateSubNetworkInterfaceTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchCreateSubNetworkInterfaceTagsRequestBody {
         self.inner
     }
@@ -1535,12 +1585,14 @@ pub struct BatchDeleteFirewallTagsRequestBody {
 }
 impl BatchDeleteFirewallTagsRequestBody {
     /// Starts a [`BatchDeleteFirewallTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteFirewallTagsRequestBodyBuilder {
         BatchDeleteFirewallTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteFirewallTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1553,6 +1605,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteFirewallTagsRequestBody {
     const NAME: &'static str = "BatchDeleteFirewallTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1601,6 +1654,7 @@ impl BatchDeleteFirewallTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteFirewallTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteFirewallTagsRequestBody {
         self.inner
     }
@@ -1617,11 +1671,13 @@ pub struct BatchDeletePortTagsRequestBody {
 }
 impl BatchDeletePortTagsRequestBody {
     /// Starts a [`BatchDeletePortTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeletePortTagsRequestBodyBuilder {
         BatchDeletePortTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeletePortTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1633,6 +1689,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeletePortTagsRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeletePortTagsRequestBody {
     const NAME: &'static str = "BatchDeletePortTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1681,6 +1738,7 @@ impl BatchDeletePortTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeletePortTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeletePortTagsRequestBody {
         self.inner
     }
@@ -1700,11 +1758,13 @@ pub struct BatchDeleteRequestBody {
 }
 impl BatchDeleteRequestBody {
     /// Starts a [`BatchDeleteRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteRequestBodyBuilder {
         BatchDeleteRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1717,6 +1777,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBody 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBody {
     const NAME: &'static str = "BatchDeleteRequestBody";
     const FIELDS: &'static [&'static str] = &["tags", "sys_tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1793,6 +1854,7 @@ impl BatchDeleteRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteRequestBody {
         self.inner
     }
@@ -1814,11 +1876,13 @@ pub struct BatchDeleteRequestBodySysTags {
 }
 impl BatchDeleteRequestBodySysTags {
     /// Starts a [`BatchDeleteRequestBodySysTagsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteRequestBodySysTagsBuilder {
         BatchDeleteRequestBodySysTagsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBodySysTags {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1830,6 +1894,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBodyS
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBodySysTags {
     const NAME: &'static str = "BatchDeleteRequestBodySysTags";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1882,6 +1947,7 @@ impl BatchDeleteRequestBodySysTagsBuilder {
         self
     }
     /// Returns the built [`BatchDeleteRequestBodySysTags`].
+    #[inline]
     pub fn build(self) -> BatchDeleteRequestBodySysTags {
         self.inner
     }
@@ -1903,11 +1969,13 @@ pub struct BatchDeleteRequestBodyTags {
 }
 impl BatchDeleteRequestBodyTags {
     /// Starts a [`BatchDeleteRequestBodyTagsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteRequestBodyTagsBuilder {
         BatchDeleteRequestBodyTagsBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBodyTags {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1919,6 +1987,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteRequestBodyT
 impl huaweicloud_sdk_core::__codegen::DecodeModel for BatchDeleteRequestBodyTags {
     const NAME: &'static str = "BatchDeleteRequestBodyTags";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1971,6 +2040,7 @@ impl BatchDeleteRequestBodyTagsBuilder {
         self
     }
     /// Returns the built [`BatchDeleteRequestBodyTags`].
+    #[inline]
     pub fn build(self) -> BatchDeleteRequestBodyTags {
         self.inner
     }
@@ -1985,12 +2055,14 @@ pub struct BatchDeleteSubNetworkInterfaceTagsRequestBody {
 }
 impl BatchDeleteSubNetworkInterfaceTagsRequestBody {
     /// Starts a [`BatchDeleteSubNetworkInterfaceTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BatchDeleteSubNetworkInterfaceTagsRequestBodyBuilder {
         BatchDeleteSubNetworkInterfaceTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for BatchDeleteSubNetworkInterfaceTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2003,6 +2075,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for BatchDeleteSubNetworkInterfaceTagsRequestBody {
     const NAME: &'static str = "BatchDeleteSubNetworkInterfaceTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2051,6 +2124,7 @@ impl BatchDeleteSubNetworkInterfaceTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`BatchDeleteSubNetworkInterfaceTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> BatchDeleteSubNetworkInterfaceTagsRequestBody {
         self.inner
     }
@@ -2083,6 +2157,7 @@ pub struct BindingVifDetails {
 }
 impl BindingVifDetails {
     /// Starts a [`BindingVifDetailsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> BindingVifDetailsBuilder {
         BindingVifDetailsBuilder::default()
     }
@@ -2098,6 +2173,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for BindingVifDetails {
         "parent_id",
         "parent_device_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2216,6 +2292,7 @@ impl BindingVifDetailsBuilder {
         self
     }
     /// Returns the built [`BindingVifDetails`].
+    #[inline]
     pub fn build(self) -> BindingVifDetails {
         self.inner
     }

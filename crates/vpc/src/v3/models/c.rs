@@ -19,11 +19,13 @@ pub struct CloudResource {
 }
 impl CloudResource {
     /// Starts a [`CloudResourceBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CloudResourceBuilder {
         CloudResourceBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CloudResource {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -35,6 +37,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CloudResource {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CloudResource {
     const NAME: &'static str = "CloudResource";
     const FIELDS: &'static [&'static str] = &["resource_type", "resource_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -96,6 +99,7 @@ impl CloudResourceBuilder {
         self
     }
     /// Returns the built [`CloudResource`].
+    #[inline]
     pub fn build(self) -> CloudResource {
         self.inner
     }
@@ -127,15 +131,18 @@ pub struct ClouddcnResource {
 }
 impl ClouddcnResource {
     /// Starts a [`ClouddcnResourceBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ClouddcnResourceBuilder {
         ClouddcnResourceBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[Tag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ClouddcnResource {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -153,6 +160,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ClouddcnResource {
         "tags",
         "resource_name",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -241,6 +249,7 @@ impl ClouddcnResourceBuilder {
         self
     }
     /// Returns the built [`ClouddcnResource`].
+    #[inline]
     pub fn build(self) -> ClouddcnResource {
         self.inner
     }
@@ -327,19 +336,23 @@ pub struct ClouddcnSubnet {
 }
 impl ClouddcnSubnet {
     /// Starts a [`ClouddcnSubnetBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ClouddcnSubnetBuilder {
         ClouddcnSubnetBuilder::default()
     }
     /// The items of [`dns_nameservers`](Self::dns_nameservers), empty when absent.
+    #[inline]
     pub fn dns_nameservers(&self) -> &[String] {
         self.dns_nameservers.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ClouddcnSubnet {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -376,6 +389,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ClouddcnSubnet {
         "tags",
         "enterprise_project_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -600,6 +614,7 @@ impl ClouddcnSubnetBuilder {
         self
     }
     /// Returns the built [`ClouddcnSubnet`].
+    #[inline]
     pub fn build(self) -> ClouddcnSubnet {
         self.inner
     }
@@ -620,12 +635,14 @@ pub struct CountFirewallsByTagsRequestBody {
 }
 impl CountFirewallsByTagsRequestBody {
     /// Starts a [`CountFirewallsByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountFirewallsByTagsRequestBodyBuilder {
         CountFirewallsByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CountFirewallsByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -638,6 +655,7 @@ for CountFirewallsByTagsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountFirewallsByTagsRequestBody {
     const NAME: &'static str = "CountFirewallsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -702,6 +720,7 @@ impl CountFirewallsByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`CountFirewallsByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> CountFirewallsByTagsRequestBody {
         self.inner
     }
@@ -720,6 +739,7 @@ pub struct CountFirewallsByTagsResponse {
 }
 impl CountFirewallsByTagsResponse {
     /// Starts a [`CountFirewallsByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountFirewallsByTagsResponseBuilder {
         CountFirewallsByTagsResponseBuilder::default()
     }
@@ -727,6 +747,7 @@ impl CountFirewallsByTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountFirewallsByTagsResponse {
     const NAME: &'static str = "CountFirewallsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -778,6 +799,7 @@ impl CountFirewallsByTagsResponseBuilder {
         self
     }
     /// Returns the built [`CountFirewallsByTagsResponse`].
+    #[inline]
     pub fn build(self) -> CountFirewallsByTagsResponse {
         self.inner
     }
@@ -798,11 +820,13 @@ pub struct CountPortsByTagsRequestBody {
 }
 impl CountPortsByTagsRequestBody {
     /// Starts a [`CountPortsByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountPortsByTagsRequestBodyBuilder {
         CountPortsByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CountPortsByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -815,6 +839,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CountPortsByTagsRequest
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountPortsByTagsRequestBody {
     const NAME: &'static str = "CountPortsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -879,6 +904,7 @@ impl CountPortsByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`CountPortsByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> CountPortsByTagsRequestBody {
         self.inner
     }
@@ -897,6 +923,7 @@ pub struct CountPortsByTagsResponse {
 }
 impl CountPortsByTagsResponse {
     /// Starts a [`CountPortsByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountPortsByTagsResponseBuilder {
         CountPortsByTagsResponseBuilder::default()
     }
@@ -904,6 +931,7 @@ impl CountPortsByTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CountPortsByTagsResponse {
     const NAME: &'static str = "CountPortsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -955,6 +983,7 @@ impl CountPortsByTagsResponseBuilder {
         self
     }
     /// Returns the built [`CountPortsByTagsResponse`].
+    #[inline]
     pub fn build(self) -> CountPortsByTagsResponse {
         self.inner
     }
@@ -971,12 +1000,14 @@ pub struct CountSubNetworkInterfacesByTagsRequestBody {
 }
 impl CountSubNetworkInterfacesByTagsRequestBody {
     /// Starts a [`CountSubNetworkInterfacesByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountSubNetworkInterfacesByTagsRequestBodyBuilder {
         CountSubNetworkInterfacesByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CountSubNetworkInterfacesByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -989,6 +1020,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CountSubNetworkInterfacesByTagsRequestBody {
     const NAME: &'static str = "CountSubNetworkInterfacesByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1034,6 +1066,7 @@ impl CountSubNetworkInterfacesByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`CountSubNetworkInterfacesByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> CountSubNetworkInterfacesByTagsRequestBody {
         self.inner
     }
@@ -1052,6 +1085,7 @@ pub struct CountSubNetworkInterfacesByTagsResponse {
 }
 impl CountSubNetworkInterfacesByTagsResponse {
     /// Starts a [`CountSubNetworkInterfacesByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CountSubNetworkInterfacesByTagsResponseBuilder {
         CountSubNetworkInterfacesByTagsResponseBuilder::default()
     }
@@ -1060,6 +1094,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CountSubNetworkInterfacesByTagsResponse {
     const NAME: &'static str = "CountSubNetworkInterfacesByTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1111,6 +1146,7 @@ impl CountSubNetworkInterfacesByTagsResponseBuilder {
         self
     }
     /// Returns the built [`CountSubNetworkInterfacesByTagsResponse`].
+    #[inline]
     pub fn build(self) -> CountSubNetworkInterfacesByTagsResponse {
         self.inner
     }
@@ -1153,11 +1189,13 @@ pub struct CreateAddressGroupOption {
 }
 impl CreateAddressGroupOption {
     /// Starts a [`CreateAddressGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateAddressGroupOptionBuilder {
         CreateAddressGroupOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1179,6 +1217,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupOption {
         "enterprise_project_id",
         "ip_extra_set",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1318,6 +1357,7 @@ impl CreateAddressGroupOptionBuilder {
         self
     }
     /// Returns the built [`CreateAddressGroupOption`].
+    #[inline]
     pub fn build(self) -> CreateAddressGroupOption {
         self.inner
     }
@@ -1339,11 +1379,13 @@ pub struct CreateAddressGroupRequestBody {
 }
 impl CreateAddressGroupRequestBody {
     /// Starts a [`CreateAddressGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateAddressGroupRequestBodyBuilder {
         CreateAddressGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1355,6 +1397,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupRequestBody {
     const NAME: &'static str = "CreateAddressGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "address_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1407,6 +1450,7 @@ impl CreateAddressGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateAddressGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateAddressGroupRequestBody {
         self.inner
     }
@@ -1425,11 +1469,13 @@ pub struct CreateAddressGroupResponse {
 }
 impl CreateAddressGroupResponse {
     /// Starts a [`CreateAddressGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateAddressGroupResponseBuilder {
         CreateAddressGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1440,6 +1486,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAddressGroupRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateAddressGroupResponse {
     const NAME: &'static str = "CreateAddressGroupResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "address_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1491,6 +1538,7 @@ impl CreateAddressGroupResponseBuilder {
         self
     }
     /// Returns the built [`CreateAddressGroupResponse`].
+    #[inline]
     pub fn build(self) -> CreateAddressGroupResponse {
         self.inner
     }
@@ -1538,11 +1586,13 @@ pub struct CreateClouddcnSubnetOption {
 }
 impl CreateClouddcnSubnetOption {
     /// Starts a [`CreateClouddcnSubnetOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateClouddcnSubnetOptionBuilder {
         CreateClouddcnSubnetOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateClouddcnSubnetOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1566,6 +1616,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetOption
         "availability_zone",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1721,6 +1772,7 @@ impl CreateClouddcnSubnetOptionBuilder {
         self
     }
     /// Returns the built [`CreateClouddcnSubnetOption`].
+    #[inline]
     pub fn build(self) -> CreateClouddcnSubnetOption {
         self.inner
     }
@@ -1737,12 +1789,14 @@ pub struct CreateClouddcnSubnetRequestBody {
 }
 impl CreateClouddcnSubnetRequestBody {
     /// Starts a [`CreateClouddcnSubnetRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateClouddcnSubnetRequestBodyBuilder {
         CreateClouddcnSubnetRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateClouddcnSubnetRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1754,6 +1808,7 @@ for CreateClouddcnSubnetRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetRequestBody {
     const NAME: &'static str = "CreateClouddcnSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1804,6 +1859,7 @@ impl CreateClouddcnSubnetRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateClouddcnSubnetRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateClouddcnSubnetRequestBody {
         self.inner
     }
@@ -1819,11 +1875,13 @@ pub struct CreateClouddcnSubnetResponse {
 }
 impl CreateClouddcnSubnetResponse {
     /// Starts a [`CreateClouddcnSubnetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateClouddcnSubnetResponseBuilder {
         CreateClouddcnSubnetResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateClouddcnSubnetResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1834,6 +1892,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateClouddcnSubnetRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateClouddcnSubnetResponse {
     const NAME: &'static str = "CreateClouddcnSubnetResponse";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1877,6 +1936,7 @@ impl CreateClouddcnSubnetResponseBuilder {
         self
     }
     /// Returns the built [`CreateClouddcnSubnetResponse`].
+    #[inline]
     pub fn build(self) -> CreateClouddcnSubnetResponse {
         self.inner
     }
@@ -1914,11 +1974,13 @@ pub struct CreateFirewallOption {
 }
 impl CreateFirewallOption {
     /// Starts a [`CreateFirewallOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateFirewallOptionBuilder {
         CreateFirewallOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1937,6 +1999,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallOption {
         "admin_state_up",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2060,6 +2123,7 @@ impl CreateFirewallOptionBuilder {
         self
     }
     /// Returns the built [`CreateFirewallOption`].
+    #[inline]
     pub fn build(self) -> CreateFirewallOption {
         self.inner
     }
@@ -2081,11 +2145,13 @@ pub struct CreateFirewallRequestBody {
 }
 impl CreateFirewallRequestBody {
     /// Starts a [`CreateFirewallRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateFirewallRequestBodyBuilder {
         CreateFirewallRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2097,6 +2163,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallRequestBo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallRequestBody {
     const NAME: &'static str = "CreateFirewallRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2149,6 +2216,7 @@ impl CreateFirewallRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateFirewallRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateFirewallRequestBody {
         self.inner
     }
@@ -2167,11 +2235,13 @@ pub struct CreateFirewallResponse {
 }
 impl CreateFirewallResponse {
     /// Starts a [`CreateFirewallResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateFirewallResponseBuilder {
         CreateFirewallResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2182,6 +2252,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallResponse {
     const NAME: &'static str = "CreateFirewallResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2233,6 +2304,7 @@ impl CreateFirewallResponseBuilder {
         self
     }
     /// Returns the built [`CreateFirewallResponse`].
+    #[inline]
     pub fn build(self) -> CreateFirewallResponse {
         self.inner
     }
@@ -2249,11 +2321,13 @@ pub struct CreateFirewallTagRequestBody {
 }
 impl CreateFirewallTagRequestBody {
     /// Starts a [`CreateFirewallTagRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateFirewallTagRequestBodyBuilder {
         CreateFirewallTagRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallTagRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2265,6 +2339,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateFirewallTagReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateFirewallTagRequestBody {
     const NAME: &'static str = "CreateFirewallTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2304,6 +2379,7 @@ impl CreateFirewallTagRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateFirewallTagRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateFirewallTagRequestBody {
         self.inner
     }
@@ -2320,11 +2396,13 @@ pub struct CreatePortTagRequestBody {
 }
 impl CreatePortTagRequestBody {
     /// Starts a [`CreatePortTagRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreatePortTagRequestBodyBuilder {
         CreatePortTagRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortTagRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2336,6 +2414,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreatePortTagRequestBod
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreatePortTagRequestBody {
     const NAME: &'static str = "CreatePortTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2375,6 +2454,7 @@ impl CreatePortTagRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreatePortTagRequestBody`].
+    #[inline]
     pub fn build(self) -> CreatePortTagRequestBody {
         self.inner
     }
@@ -2405,11 +2485,13 @@ pub struct CreateSecurityGroupOption {
 }
 impl CreateSecurityGroupOption {
     /// Starts a [`CreateSecurityGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupOptionBuilder {
         CreateSecurityGroupOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2426,6 +2508,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupOption 
         "enterprise_project_id",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2518,6 +2601,7 @@ impl CreateSecurityGroupOptionBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupOption`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupOption {
         self.inner
     }
@@ -2539,11 +2623,13 @@ pub struct CreateSecurityGroupRequestBody {
 }
 impl CreateSecurityGroupRequestBody {
     /// Starts a [`CreateSecurityGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupRequestBodyBuilder {
         CreateSecurityGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2555,6 +2641,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2615,6 +2702,7 @@ impl CreateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupRequestBody {
         self.inner
     }
@@ -2633,11 +2721,13 @@ pub struct CreateSecurityGroupResponse {
 }
 impl CreateSecurityGroupResponse {
     /// Starts a [`CreateSecurityGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupResponseBuilder {
         CreateSecurityGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2648,6 +2738,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupResponse {
     const NAME: &'static str = "CreateSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2701,6 +2792,7 @@ impl CreateSecurityGroupResponseBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupResponse`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupResponse {
         self.inner
     }
@@ -2763,11 +2855,13 @@ pub struct CreateSecurityGroupRuleOption {
 }
 impl CreateSecurityGroupRuleOption {
     /// Starts a [`CreateSecurityGroupRuleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupRuleOptionBuilder {
         CreateSecurityGroupRuleOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSecurityGroupRuleOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2793,6 +2887,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleOpt
         "priority",
         "enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2995,6 +3090,7 @@ impl CreateSecurityGroupRuleOptionBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupRuleOption`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupRuleOption {
         self.inner
     }
@@ -3016,12 +3112,14 @@ pub struct CreateSecurityGroupRuleRequestBody {
 }
 impl CreateSecurityGroupRuleRequestBody {
     /// Starts a [`CreateSecurityGroupRuleRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupRuleRequestBodyBuilder {
         CreateSecurityGroupRuleRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateSecurityGroupRuleRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3034,6 +3132,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSecurityGroupRuleRequestBody {
     const NAME: &'static str = "CreateSecurityGroupRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "security_group_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3097,6 +3196,7 @@ impl CreateSecurityGroupRuleRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupRuleRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupRuleRequestBody {
         self.inner
     }
@@ -3115,12 +3215,14 @@ pub struct CreateSecurityGroupRuleResponse {
 }
 impl CreateSecurityGroupRuleResponse {
     /// Starts a [`CreateSecurityGroupRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupRuleResponseBuilder {
         CreateSecurityGroupRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateSecurityGroupRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3131,6 +3233,7 @@ for CreateSecurityGroupRuleResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSecurityGroupRuleResponse {
     const NAME: &'static str = "CreateSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "security_group_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3187,6 +3290,7 @@ impl CreateSecurityGroupRuleResponseBuilder {
         self
     }
     /// Returns the built [`CreateSecurityGroupRuleResponse`].
+    #[inline]
     pub fn build(self) -> CreateSecurityGroupRuleResponse {
         self.inner
     }
@@ -3241,12 +3345,14 @@ pub struct CreateSubNetworkInterfaceOption {
 }
 impl CreateSubNetworkInterfaceOption {
     /// Starts a [`CreateSubNetworkInterfaceOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSubNetworkInterfaceOptionBuilder {
         CreateSubNetworkInterfaceOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateSubNetworkInterfaceOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3270,6 +3376,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubNetworkInterfaceO
         "project_id",
         "allowed_address_pairs",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3471,6 +3578,7 @@ impl CreateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Returns the built [`CreateSubNetworkInterfaceOption`].
+    #[inline]
     pub fn build(self) -> CreateSubNetworkInterfaceOption {
         self.inner
     }
@@ -3492,12 +3600,14 @@ pub struct CreateSubNetworkInterfaceRequestBody {
 }
 impl CreateSubNetworkInterfaceRequestBody {
     /// Starts a [`CreateSubNetworkInterfaceRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSubNetworkInterfaceRequestBodyBuilder {
         CreateSubNetworkInterfaceRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateSubNetworkInterfaceRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3510,6 +3620,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "CreateSubNetworkInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "sub_network_interface"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3573,6 +3684,7 @@ impl CreateSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSubNetworkInterfaceRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSubNetworkInterfaceRequestBody {
         self.inner
     }
@@ -3591,12 +3703,14 @@ pub struct CreateSubNetworkInterfaceResponse {
 }
 impl CreateSubNetworkInterfaceResponse {
     /// Starts a [`CreateSubNetworkInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSubNetworkInterfaceResponseBuilder {
         CreateSubNetworkInterfaceResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateSubNetworkInterfaceResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3607,6 +3721,7 @@ for CreateSubNetworkInterfaceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateSubNetworkInterfaceResponse {
     const NAME: &'static str = "CreateSubNetworkInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interface"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3669,6 +3784,7 @@ impl CreateSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`CreateSubNetworkInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> CreateSubNetworkInterfaceResponse {
         self.inner
     }
@@ -3683,12 +3799,14 @@ pub struct CreateSubNetworkInterfaceTagRequestBody {
 }
 impl CreateSubNetworkInterfaceTagRequestBody {
     /// Starts a [`CreateSubNetworkInterfaceTagRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateSubNetworkInterfaceTagRequestBodyBuilder {
         CreateSubNetworkInterfaceTagRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateSubNetworkInterfaceTagRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3701,6 +3819,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateSubNetworkInterfaceTagRequestBody {
     const NAME: &'static str = "CreateSubNetworkInterfaceTagRequestBody";
     const FIELDS: &'static [&'static str] = &["tag"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3740,6 +3859,7 @@ impl CreateSubNetworkInterfaceTagRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateSubNetworkInterfaceTagRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateSubNetworkInterfaceTagRequestBody {
         self.inner
     }
@@ -3761,12 +3881,14 @@ pub struct CreateTrafficMirrorFilterOption {
 }
 impl CreateTrafficMirrorFilterOption {
     /// Starts a [`CreateTrafficMirrorFilterOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTrafficMirrorFilterOptionBuilder {
         CreateTrafficMirrorFilterOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateTrafficMirrorFilterOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3778,6 +3900,7 @@ for CreateTrafficMirrorFilterOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorFilterOption {
     const NAME: &'static str = "CreateTrafficMirrorFilterOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3830,6 +3953,7 @@ impl CreateTrafficMirrorFilterOptionBuilder {
         self
     }
     /// Returns the built [`CreateTrafficMirrorFilterOption`].
+    #[inline]
     pub fn build(self) -> CreateTrafficMirrorFilterOption {
         self.inner
     }
@@ -3846,12 +3970,14 @@ pub struct CreateTrafficMirrorFilterRequestBody {
 }
 impl CreateTrafficMirrorFilterRequestBody {
     /// Starts a [`CreateTrafficMirrorFilterRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTrafficMirrorFilterRequestBodyBuilder {
         CreateTrafficMirrorFilterRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateTrafficMirrorFilterRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3864,6 +3990,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorFilterRequestBody {
     const NAME: &'static str = "CreateTrafficMirrorFilterRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3914,6 +4041,7 @@ impl CreateTrafficMirrorFilterRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateTrafficMirrorFilterRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateTrafficMirrorFilterRequestBody {
         self.inner
     }
@@ -3932,12 +4060,14 @@ pub struct CreateTrafficMirrorFilterResponse {
 }
 impl CreateTrafficMirrorFilterResponse {
     /// Starts a [`CreateTrafficMirrorFilterResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTrafficMirrorFilterResponseBuilder {
         CreateTrafficMirrorFilterResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateTrafficMirrorFilterResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3948,6 +4078,7 @@ for CreateTrafficMirrorFilterResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorFilterResponse {
     const NAME: &'static str = "CreateTrafficMirrorFilterResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4010,6 +4141,7 @@ impl CreateTrafficMirrorFilterResponseBuilder {
         self
     }
     /// Returns the built [`CreateTrafficMirrorFilterResponse`].
+    #[inline]
     pub fn build(self) -> CreateTrafficMirrorFilterResponse {
         self.inner
     }
@@ -4072,12 +4204,14 @@ pub struct CreateTrafficMirrorFilterRuleOption {
 }
 impl CreateTrafficMirrorFilterRuleOption {
     /// Starts a [`CreateTrafficMirrorFilterRuleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTrafficMirrorFilterRuleOptionBuilder {
         CreateTrafficMirrorFilterRuleOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateTrafficMirrorFilterRuleOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4107,6 +4241,7 @@ for CreateTrafficMirrorFilterRuleOption {
         "action",
         "priority",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4301,6 +4436,7 @@ impl CreateTrafficMirrorFilterRuleOptionBuilder {
         self
     }
     /// Returns the built [`CreateTrafficMirrorFilterRuleOption`].
+    #[inline]
     pub fn build(self) -> CreateTrafficMirrorFilterRuleOption {
         self.inner
     }
@@ -4317,12 +4453,14 @@ pub struct CreateTrafficMirrorFilterRuleRequestBody {
 }
 impl CreateTrafficMirrorFilterRuleRequestBody {
     /// Starts a [`CreateTrafficMirrorFilterRuleRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTrafficMirrorFilterRuleRequestBodyBuilder {
         CreateTrafficMirrorFilterRuleRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateTrafficMirrorFilterRuleRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4338,6 +4476,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorFilterRuleRequestBody {
     const NAME: &'static str = "CreateTrafficMirrorFilterRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4388,6 +4527,7 @@ impl CreateTrafficMirrorFilterRuleRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateTrafficMirrorFilterRuleRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateTrafficMirrorFilterRuleRequestBody {
         self.inner
     }
@@ -4406,12 +4546,14 @@ pub struct CreateTrafficMirrorFilterRuleResponse {
 }
 impl CreateTrafficMirrorFilterRuleResponse {
     /// Starts a [`CreateTrafficMirrorFilterRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTrafficMirrorFilterRuleResponseBuilder {
         CreateTrafficMirrorFilterRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateTrafficMirrorFilterRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4429,6 +4571,7 @@ for CreateTrafficMirrorFilterRuleResponse {
         "traffic_mirror_filter_rule",
         "request_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4491,6 +4634,7 @@ impl CreateTrafficMirrorFilterRuleResponseBuilder {
         self
     }
     /// Returns the built [`CreateTrafficMirrorFilterRuleResponse`].
+    #[inline]
     pub fn build(self) -> CreateTrafficMirrorFilterRuleResponse {
         self.inner
     }
@@ -4554,12 +4698,14 @@ pub struct CreateTrafficMirrorSessionOption {
 }
 impl CreateTrafficMirrorSessionOption {
     /// Starts a [`CreateTrafficMirrorSessionOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTrafficMirrorSessionOptionBuilder {
         CreateTrafficMirrorSessionOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateTrafficMirrorSessionOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4591,6 +4737,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateTrafficMirrorSession
         "enabled",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4804,6 +4951,7 @@ impl CreateTrafficMirrorSessionOptionBuilder {
         self
     }
     /// Returns the built [`CreateTrafficMirrorSessionOption`].
+    #[inline]
     pub fn build(self) -> CreateTrafficMirrorSessionOption {
         self.inner
     }
@@ -4820,12 +4968,14 @@ pub struct CreateTrafficMirrorSessionRequestBody {
 }
 impl CreateTrafficMirrorSessionRequestBody {
     /// Starts a [`CreateTrafficMirrorSessionRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTrafficMirrorSessionRequestBodyBuilder {
         CreateTrafficMirrorSessionRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateTrafficMirrorSessionRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4838,6 +4988,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "CreateTrafficMirrorSessionRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4888,6 +5039,7 @@ impl CreateTrafficMirrorSessionRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateTrafficMirrorSessionRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateTrafficMirrorSessionRequestBody {
         self.inner
     }
@@ -4906,12 +5058,14 @@ pub struct CreateTrafficMirrorSessionResponse {
 }
 impl CreateTrafficMirrorSessionResponse {
     /// Starts a [`CreateTrafficMirrorSessionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateTrafficMirrorSessionResponseBuilder {
         CreateTrafficMirrorSessionResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateTrafficMirrorSessionResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -4923,6 +5077,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateTrafficMirrorSessionResponse {
     const NAME: &'static str = "CreateTrafficMirrorSessionResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -4985,6 +5140,7 @@ impl CreateTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Returns the built [`CreateTrafficMirrorSessionResponse`].
+    #[inline]
     pub fn build(self) -> CreateTrafficMirrorSessionResponse {
         self.inner
     }
@@ -5023,12 +5179,14 @@ pub struct CreateVirsubnetCidrReservationOption {
 }
 impl CreateVirsubnetCidrReservationOption {
     /// Starts a [`CreateVirsubnetCidrReservationOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVirsubnetCidrReservationOptionBuilder {
         CreateVirsubnetCidrReservationOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateVirsubnetCidrReservationOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5049,6 +5207,7 @@ for CreateVirsubnetCidrReservationOption {
         "name",
         "description",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5155,6 +5314,7 @@ impl CreateVirsubnetCidrReservationOptionBuilder {
         self
     }
     /// Returns the built [`CreateVirsubnetCidrReservationOption`].
+    #[inline]
     pub fn build(self) -> CreateVirsubnetCidrReservationOption {
         self.inner
     }
@@ -5176,12 +5336,14 @@ pub struct CreateVirsubnetCidrReservationRequestBody {
 }
 impl CreateVirsubnetCidrReservationRequestBody {
     /// Starts a [`CreateVirsubnetCidrReservationRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVirsubnetCidrReservationRequestBodyBuilder {
         CreateVirsubnetCidrReservationRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateVirsubnetCidrReservationRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5197,6 +5359,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for CreateVirsubnetCidrReservationRequestBody {
     const NAME: &'static str = "CreateVirsubnetCidrReservationRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "virsubnet_cidr_reservation"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5260,6 +5423,7 @@ impl CreateVirsubnetCidrReservationRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateVirsubnetCidrReservationRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateVirsubnetCidrReservationRequestBody {
         self.inner
     }
@@ -5278,12 +5442,14 @@ pub struct CreateVirsubnetCidrReservationResponse {
 }
 impl CreateVirsubnetCidrReservationResponse {
     /// Starts a [`CreateVirsubnetCidrReservationResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVirsubnetCidrReservationResponseBuilder {
         CreateVirsubnetCidrReservationResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for CreateVirsubnetCidrReservationResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5301,6 +5467,7 @@ for CreateVirsubnetCidrReservationResponse {
         "request_id",
         "virsubnet_cidr_reservation",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5363,6 +5530,7 @@ impl CreateVirsubnetCidrReservationResponseBuilder {
         self
     }
     /// Returns the built [`CreateVirsubnetCidrReservationResponse`].
+    #[inline]
     pub fn build(self) -> CreateVirsubnetCidrReservationResponse {
         self.inner
     }
@@ -5399,11 +5567,13 @@ pub struct CreateVpcOption {
 }
 impl CreateVpcOption {
     /// Starts a [`CreateVpcOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcOptionBuilder {
         CreateVpcOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5423,6 +5593,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcOption {
         "enterprise_project_id",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5525,6 +5696,7 @@ impl CreateVpcOptionBuilder {
         self
     }
     /// Returns the built [`CreateVpcOption`].
+    #[inline]
     pub fn build(self) -> CreateVpcOption {
         self.inner
     }
@@ -5546,11 +5718,13 @@ pub struct CreateVpcRequestBody {
 }
 impl CreateVpcRequestBody {
     /// Starts a [`CreateVpcRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcRequestBodyBuilder {
         CreateVpcRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -5562,6 +5736,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVpcRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcRequestBody {
     const NAME: &'static str = "CreateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5614,6 +5789,7 @@ impl CreateVpcRequestBodyBuilder {
         self
     }
     /// Returns the built [`CreateVpcRequestBody`].
+    #[inline]
     pub fn build(self) -> CreateVpcRequestBody {
         self.inner
     }
@@ -5635,6 +5811,7 @@ pub struct CreateVpcResponse {
 }
 impl CreateVpcResponse {
     /// Starts a [`CreateVpcResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> CreateVpcResponseBuilder {
         CreateVpcResponseBuilder::default()
     }
@@ -5642,6 +5819,7 @@ impl CreateVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for CreateVpcResponse {
     const NAME: &'static str = "CreateVpcResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "error_msg", "error_code"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -5706,6 +5884,7 @@ impl CreateVpcResponseBuilder {
         self
     }
     /// Returns the built [`CreateVpcResponse`].
+    #[inline]
     pub fn build(self) -> CreateVpcResponse {
         self.inner
     }

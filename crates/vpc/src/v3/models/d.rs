@@ -18,11 +18,13 @@ pub struct DeleteResourceTagRequestBody {
 }
 impl DeleteResourceTagRequestBody {
     /// Starts a [`DeleteResourceTagRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DeleteResourceTagRequestBodyBuilder {
         DeleteResourceTagRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteResourceTagRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -34,6 +36,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteResourceTagReques
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DeleteResourceTagRequestBody {
     const NAME: &'static str = "DeleteResourceTagRequestBody";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -86,6 +89,7 @@ impl DeleteResourceTagRequestBodyBuilder {
         self
     }
     /// Returns the built [`DeleteResourceTagRequestBody`].
+    #[inline]
     pub fn build(self) -> DeleteResourceTagRequestBody {
         self.inner
     }
@@ -113,11 +117,13 @@ pub struct Dependency {
 }
 impl Dependency {
     /// Starts a [`DependencyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DependencyBuilder {
         DependencyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Dependency {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -130,6 +136,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Dependency {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Dependency {
     const NAME: &'static str = "Dependency";
     const FIELDS: &'static [&'static str] = &["type", "instance_id", "instance_name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -199,6 +206,7 @@ impl DependencyBuilder {
         self
     }
     /// Returns the built [`Dependency`].
+    #[inline]
     pub fn build(self) -> Dependency {
         self.inner
     }
@@ -217,12 +225,14 @@ pub struct DetachSubNetworkInterfaceResponse {
 }
 impl DetachSubNetworkInterfaceResponse {
     /// Starts a [`DetachSubNetworkInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DetachSubNetworkInterfaceResponseBuilder {
         DetachSubNetworkInterfaceResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for DetachSubNetworkInterfaceResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -233,6 +243,7 @@ for DetachSubNetworkInterfaceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for DetachSubNetworkInterfaceResponse {
     const NAME: &'static str = "DetachSubNetworkInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interface"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -295,6 +306,7 @@ impl DetachSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`DetachSubNetworkInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> DetachSubNetworkInterfaceResponse {
         self.inner
     }
@@ -316,12 +328,14 @@ pub struct DisassociateSubnetFirewallRequestBody {
 }
 impl DisassociateSubnetFirewallRequestBody {
     /// Starts a [`DisassociateSubnetFirewallRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DisassociateSubnetFirewallRequestBodyBuilder {
         DisassociateSubnetFirewallRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for DisassociateSubnetFirewallRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -334,6 +348,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DisassociateSubnetFirewallRequestBody {
     const NAME: &'static str = "DisassociateSubnetFirewallRequestBody";
     const FIELDS: &'static [&'static str] = &["subnets", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -395,6 +410,7 @@ impl DisassociateSubnetFirewallRequestBodyBuilder {
         self
     }
     /// Returns the built [`DisassociateSubnetFirewallRequestBody`].
+    #[inline]
     pub fn build(self) -> DisassociateSubnetFirewallRequestBody {
         self.inner
     }
@@ -413,12 +429,14 @@ pub struct DisassociateSubnetFirewallResponse {
 }
 impl DisassociateSubnetFirewallResponse {
     /// Starts a [`DisassociateSubnetFirewallResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> DisassociateSubnetFirewallResponseBuilder {
         DisassociateSubnetFirewallResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for DisassociateSubnetFirewallResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -430,6 +448,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for DisassociateSubnetFirewallResponse {
     const NAME: &'static str = "DisassociateSubnetFirewallResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -481,6 +500,7 @@ impl DisassociateSubnetFirewallResponseBuilder {
         self
     }
     /// Returns the built [`DisassociateSubnetFirewallResponse`].
+    #[inline]
     pub fn build(self) -> DisassociateSubnetFirewallResponse {
         self.inner
     }

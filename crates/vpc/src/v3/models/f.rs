@@ -13,11 +13,13 @@ pub struct FirewallAssociation {
 }
 impl FirewallAssociation {
     /// Starts a [`FirewallAssociationBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FirewallAssociationBuilder {
         FirewallAssociationBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallAssociation {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -28,6 +30,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallAssociation {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallAssociation {
     const NAME: &'static str = "FirewallAssociation";
     const FIELDS: &'static [&'static str] = &["virsubnet_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -68,6 +71,7 @@ impl FirewallAssociationBuilder {
         self
     }
     /// Returns the built [`FirewallAssociation`].
+    #[inline]
     pub fn build(self) -> FirewallAssociation {
         self.inner
     }
@@ -158,27 +162,33 @@ pub struct FirewallDetail {
 }
 impl FirewallDetail {
     /// Starts a [`FirewallDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FirewallDetailBuilder {
         FirewallDetailBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`associations`](Self::associations), empty when absent.
+    #[inline]
     pub fn associations(&self) -> &[FirewallAssociation] {
         self.associations.as_deref().unwrap_or_default()
     }
     /// The items of [`ingress_rules`](Self::ingress_rules), empty when absent.
+    #[inline]
     pub fn ingress_rules(&self) -> &[FirewallRuleDetail] {
         self.ingress_rules.as_deref().unwrap_or_default()
     }
     /// The items of [`egress_rules`](Self::egress_rules), empty when absent.
+    #[inline]
     pub fn egress_rules(&self) -> &[FirewallRuleDetail] {
         self.egress_rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallDetail {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -217,6 +227,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallDetail {
         "egress_rules",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -470,6 +481,7 @@ impl FirewallDetailBuilder {
         self
     }
     /// Returns the built [`FirewallDetail`].
+    #[inline]
     pub fn build(self) -> FirewallDetail {
         self.inner
     }
@@ -533,11 +545,13 @@ pub struct FirewallInsertRuleItemOption {
 }
 impl FirewallInsertRuleItemOption {
     /// Starts a [`FirewallInsertRuleItemOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FirewallInsertRuleItemOptionBuilder {
         FirewallInsertRuleItemOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallInsertRuleItemOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -564,6 +578,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallInsertRuleItemOpti
         "destination_address_group_id",
         "enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -771,6 +786,7 @@ impl FirewallInsertRuleItemOptionBuilder {
         self
     }
     /// Returns the built [`FirewallInsertRuleItemOption`].
+    #[inline]
     pub fn build(self) -> FirewallInsertRuleItemOption {
         self.inner
     }
@@ -792,11 +808,13 @@ pub struct FirewallInsertRuleOption {
 }
 impl FirewallInsertRuleOption {
     /// Starts a [`FirewallInsertRuleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FirewallInsertRuleOptionBuilder {
         FirewallInsertRuleOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallInsertRuleOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -813,6 +831,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallInsertRuleOption {
         "egress_rules",
         "insert_after_rule",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -913,6 +932,7 @@ impl FirewallInsertRuleOptionBuilder {
         self
     }
     /// Returns the built [`FirewallInsertRuleOption`].
+    #[inline]
     pub fn build(self) -> FirewallInsertRuleOption {
         self.inner
     }
@@ -929,11 +949,13 @@ pub struct FirewallRemoveRuleItemOption {
 }
 impl FirewallRemoveRuleItemOption {
     /// Starts a [`FirewallRemoveRuleItemOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FirewallRemoveRuleItemOptionBuilder {
         FirewallRemoveRuleItemOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallRemoveRuleItemOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -945,6 +967,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallRemoveRuleItemO
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallRemoveRuleItemOption {
     const NAME: &'static str = "FirewallRemoveRuleItemOption";
     const FIELDS: &'static [&'static str] = &["id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -984,6 +1007,7 @@ impl FirewallRemoveRuleItemOptionBuilder {
         self
     }
     /// Returns the built [`FirewallRemoveRuleItemOption`].
+    #[inline]
     pub fn build(self) -> FirewallRemoveRuleItemOption {
         self.inner
     }
@@ -1001,11 +1025,13 @@ pub struct FirewallRemoveRuleOption {
 }
 impl FirewallRemoveRuleOption {
     /// Starts a [`FirewallRemoveRuleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FirewallRemoveRuleOptionBuilder {
         FirewallRemoveRuleOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallRemoveRuleOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1018,6 +1044,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallRemoveRuleOptio
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallRemoveRuleOption {
     const NAME: &'static str = "FirewallRemoveRuleOption";
     const FIELDS: &'static [&'static str] = &["ingress_rules", "egress_rules"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1100,6 +1127,7 @@ impl FirewallRemoveRuleOptionBuilder {
         self
     }
     /// Returns the built [`FirewallRemoveRuleOption`].
+    #[inline]
     pub fn build(self) -> FirewallRemoveRuleOption {
         self.inner
     }
@@ -1188,11 +1216,13 @@ pub struct FirewallRuleDetail {
 }
 impl FirewallRuleDetail {
     /// Starts a [`FirewallRuleDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FirewallRuleDetailBuilder {
         FirewallRuleDetailBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallRuleDetail {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1232,6 +1262,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallRuleDetail {
         "destination_address_group_id",
         "enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1451,6 +1482,7 @@ impl FirewallRuleDetailBuilder {
         self
     }
     /// Returns the built [`FirewallRuleDetail`].
+    #[inline]
     pub fn build(self) -> FirewallRuleDetail {
         self.inner
     }
@@ -1513,11 +1545,13 @@ pub struct FirewallUpdateRuleItemOption {
 }
 impl FirewallUpdateRuleItemOption {
     /// Starts a [`FirewallUpdateRuleItemOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FirewallUpdateRuleItemOptionBuilder {
         FirewallUpdateRuleItemOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallUpdateRuleItemOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1543,6 +1577,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallUpdateRuleItemOpti
         "destination_address_group_id",
         "enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1763,6 +1798,7 @@ impl FirewallUpdateRuleItemOptionBuilder {
         self
     }
     /// Returns the built [`FirewallUpdateRuleItemOption`].
+    #[inline]
     pub fn build(self) -> FirewallUpdateRuleItemOption {
         self.inner
     }
@@ -1780,11 +1816,13 @@ pub struct FirewallUpdateRuleOption {
 }
 impl FirewallUpdateRuleOption {
     /// Starts a [`FirewallUpdateRuleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> FirewallUpdateRuleOptionBuilder {
         FirewallUpdateRuleOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallUpdateRuleOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1797,6 +1835,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for FirewallUpdateRuleOptio
 impl huaweicloud_sdk_core::__codegen::DecodeModel for FirewallUpdateRuleOption {
     const NAME: &'static str = "FirewallUpdateRuleOption";
     const FIELDS: &'static [&'static str] = &["ingress_rules", "egress_rules"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1879,6 +1918,7 @@ impl FirewallUpdateRuleOptionBuilder {
         self
     }
     /// Returns the built [`FirewallUpdateRuleOption`].
+    #[inline]
     pub fn build(self) -> FirewallUpdateRuleOption {
         self.inner
     }

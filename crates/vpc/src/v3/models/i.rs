@@ -17,11 +17,13 @@ pub struct InsertSecurityGroupOption {
 }
 impl InsertSecurityGroupOption {
     /// Starts a [`InsertSecurityGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> InsertSecurityGroupOptionBuilder {
         InsertSecurityGroupOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for InsertSecurityGroupOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -33,6 +35,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for InsertSecurityGroupOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for InsertSecurityGroupOption {
     const NAME: &'static str = "InsertSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["security_groups", "index"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -96,6 +99,7 @@ impl InsertSecurityGroupOptionBuilder {
         self
     }
     /// Returns the built [`InsertSecurityGroupOption`].
+    #[inline]
     pub fn build(self) -> InsertSecurityGroupOption {
         self.inner
     }
@@ -115,11 +119,13 @@ pub struct IpExtraSetOption {
 }
 impl IpExtraSetOption {
     /// Starts a [`IpExtraSetOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> IpExtraSetOptionBuilder {
         IpExtraSetOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExtraSetOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -131,6 +137,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExtraSetOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExtraSetOption {
     const NAME: &'static str = "IpExtraSetOption";
     const FIELDS: &'static [&'static str] = &["ip", "remarks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -183,6 +190,7 @@ impl IpExtraSetOptionBuilder {
         self
     }
     /// Returns the built [`IpExtraSetOption`].
+    #[inline]
     pub fn build(self) -> IpExtraSetOption {
         self.inner
     }
@@ -205,11 +213,13 @@ pub struct IpExtraSetRespOption {
 }
 impl IpExtraSetRespOption {
     /// Starts a [`IpExtraSetRespOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> IpExtraSetRespOptionBuilder {
         IpExtraSetRespOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExtraSetRespOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -220,6 +230,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExtraSetRespOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for IpExtraSetRespOption {
     const NAME: &'static str = "IpExtraSetRespOption";
     const FIELDS: &'static [&'static str] = &["ip", "remarks"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -271,6 +282,7 @@ impl IpExtraSetRespOptionBuilder {
         self
     }
     /// Returns the built [`IpExtraSetRespOption`].
+    #[inline]
     pub fn build(self) -> IpExtraSetRespOption {
         self.inner
     }

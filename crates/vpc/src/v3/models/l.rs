@@ -19,15 +19,18 @@ pub struct ListAddressGroupResponse {
 }
 impl ListAddressGroupResponse {
     /// Starts a [`ListAddressGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAddressGroupResponseBuilder {
         ListAddressGroupResponseBuilder::default()
     }
     /// The items of [`address_groups`](Self::address_groups), empty when absent.
+    #[inline]
     pub fn address_groups(&self) -> &[AddressGroup] {
         self.address_groups.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListAddressGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -43,6 +46,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListAddressGroupResponse {
         "address_groups",
         "page_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -116,6 +120,7 @@ impl ListAddressGroupResponseBuilder {
         self
     }
     /// Returns the built [`ListAddressGroupResponse`].
+    #[inline]
     pub fn build(self) -> ListAddressGroupResponse {
         self.inner
     }
@@ -138,16 +143,19 @@ pub struct ListAddressGroupsDependencyResponse {
 }
 impl ListAddressGroupsDependencyResponse {
     /// Starts a [`ListAddressGroupsDependencyResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListAddressGroupsDependencyResponseBuilder {
         ListAddressGroupsDependencyResponseBuilder::default()
     }
     /// The items of [`address_groups`](Self::address_groups), empty when absent.
+    #[inline]
     pub fn address_groups(&self) -> &[AddressGroupDependency] {
         self.address_groups.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListAddressGroupsDependencyResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -164,6 +172,7 @@ for ListAddressGroupsDependencyResponse {
         "address_groups",
         "page_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -243,6 +252,7 @@ impl ListAddressGroupsDependencyResponseBuilder {
         self
     }
     /// Returns the built [`ListAddressGroupsDependencyResponse`].
+    #[inline]
     pub fn build(self) -> ListAddressGroupsDependencyResponse {
         self.inner
     }
@@ -261,6 +271,7 @@ pub struct ListClouddcnSubnetsCountFilterTagsResponse {
 }
 impl ListClouddcnSubnetsCountFilterTagsResponse {
     /// Starts a [`ListClouddcnSubnetsCountFilterTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListClouddcnSubnetsCountFilterTagsResponseBuilder {
         ListClouddcnSubnetsCountFilterTagsResponseBuilder::default()
     }
@@ -269,6 +280,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListClouddcnSubnetsCountFilterTagsResponse {
     const NAME: &'static str = "ListClouddcnSubnetsCountFilterTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -320,6 +332,7 @@ impl ListClouddcnSubnetsCountFilterTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListClouddcnSubnetsCountFilterTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListClouddcnSubnetsCountFilterTagsResponse {
         self.inner
     }
@@ -341,16 +354,19 @@ pub struct ListClouddcnSubnetsFilterTagsResponse {
 }
 impl ListClouddcnSubnetsFilterTagsResponse {
     /// Starts a [`ListClouddcnSubnetsFilterTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListClouddcnSubnetsFilterTagsResponseBuilder {
         ListClouddcnSubnetsFilterTagsResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ClouddcnResource] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListClouddcnSubnetsFilterTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -362,6 +378,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListClouddcnSubnetsFilterTagsResponse {
     const NAME: &'static str = "ListClouddcnSubnetsFilterTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -435,6 +452,7 @@ impl ListClouddcnSubnetsFilterTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListClouddcnSubnetsFilterTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListClouddcnSubnetsFilterTagsResponse {
         self.inner
     }
@@ -450,15 +468,18 @@ pub struct ListClouddcnSubnetsResponse {
 }
 impl ListClouddcnSubnetsResponse {
     /// Starts a [`ListClouddcnSubnetsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListClouddcnSubnetsResponseBuilder {
         ListClouddcnSubnetsResponseBuilder::default()
     }
     /// The items of [`clouddcn_subnets`](Self::clouddcn_subnets), empty when absent.
+    #[inline]
     pub fn clouddcn_subnets(&self) -> &[ClouddcnSubnet] {
         self.clouddcn_subnets.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListClouddcnSubnetsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -469,6 +490,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListClouddcnSubnetsResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListClouddcnSubnetsResponse {
     const NAME: &'static str = "ListClouddcnSubnetsResponse";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnets"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -521,6 +543,7 @@ impl ListClouddcnSubnetsResponseBuilder {
         self
     }
     /// Returns the built [`ListClouddcnSubnetsResponse`].
+    #[inline]
     pub fn build(self) -> ListClouddcnSubnetsResponse {
         self.inner
     }
@@ -542,16 +565,19 @@ pub struct ListClouddcnSubnetsTagsResponse {
 }
 impl ListClouddcnSubnetsTagsResponse {
     /// Starts a [`ListClouddcnSubnetsTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListClouddcnSubnetsTagsResponseBuilder {
         ListClouddcnSubnetsTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTags] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListClouddcnSubnetsTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -562,6 +588,7 @@ for ListClouddcnSubnetsTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListClouddcnSubnetsTagsResponse {
     const NAME: &'static str = "ListClouddcnSubnetsTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "total_count", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -635,6 +662,7 @@ impl ListClouddcnSubnetsTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListClouddcnSubnetsTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListClouddcnSubnetsTagsResponse {
         self.inner
     }
@@ -715,19 +743,23 @@ pub struct ListFirewallDetail {
 }
 impl ListFirewallDetail {
     /// Starts a [`ListFirewallDetailBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFirewallDetailBuilder {
         ListFirewallDetailBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`associations`](Self::associations), empty when absent.
+    #[inline]
     pub fn associations(&self) -> &[FirewallAssociation] {
         self.associations.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallDetail {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -762,6 +794,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallDetail {
         "associations",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -971,6 +1004,7 @@ impl ListFirewallDetailBuilder {
         self
     }
     /// Returns the built [`ListFirewallDetail`].
+    #[inline]
     pub fn build(self) -> ListFirewallDetail {
         self.inner
     }
@@ -993,15 +1027,18 @@ pub struct ListFirewallResponse {
 }
 impl ListFirewallResponse {
     /// Starts a [`ListFirewallResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFirewallResponseBuilder {
         ListFirewallResponseBuilder::default()
     }
     /// The items of [`firewalls`](Self::firewalls), empty when absent.
+    #[inline]
     pub fn firewalls(&self) -> &[ListFirewallDetail] {
         self.firewalls.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1013,6 +1050,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallResponse {
     const NAME: &'static str = "ListFirewallResponse";
     const FIELDS: &'static [&'static str] = &["firewalls", "page_info", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1086,6 +1124,7 @@ impl ListFirewallResponseBuilder {
         self
     }
     /// Returns the built [`ListFirewallResponse`].
+    #[inline]
     pub fn build(self) -> ListFirewallResponse {
         self.inner
     }
@@ -1118,15 +1157,18 @@ pub struct ListFirewallTagsResponse {
 }
 impl ListFirewallTagsResponse {
     /// Starts a [`ListFirewallTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFirewallTagsResponseBuilder {
         ListFirewallTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ListTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1137,6 +1179,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallTagsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallTagsResponse {
     const NAME: &'static str = "ListFirewallTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags", "request_id", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1207,6 +1250,7 @@ impl ListFirewallTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListFirewallTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListFirewallTagsResponse {
         self.inner
     }
@@ -1227,11 +1271,13 @@ pub struct ListFirewallsByTagsRequestBody {
 }
 impl ListFirewallsByTagsRequestBody {
     /// Starts a [`ListFirewallsByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFirewallsByTagsRequestBodyBuilder {
         ListFirewallsByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallsByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1244,6 +1290,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallsByTagsRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallsByTagsRequestBody {
     const NAME: &'static str = "ListFirewallsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1308,6 +1355,7 @@ impl ListFirewallsByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListFirewallsByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> ListFirewallsByTagsRequestBody {
         self.inner
     }
@@ -1329,15 +1377,18 @@ pub struct ListFirewallsByTagsResponse {
 }
 impl ListFirewallsByTagsResponse {
     /// Starts a [`ListFirewallsByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListFirewallsByTagsResponseBuilder {
         ListFirewallsByTagsResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ListResourceResp] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallsByTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1348,6 +1399,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFirewallsByTagsResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListFirewallsByTagsResponse {
     const NAME: &'static str = "ListFirewallsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1421,6 +1473,7 @@ impl ListFirewallsByTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListFirewallsByTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListFirewallsByTagsResponse {
         self.inner
     }
@@ -1442,15 +1495,18 @@ pub struct ListPortTagsResponse {
 }
 impl ListPortTagsResponse {
     /// Starts a [`ListPortTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPortTagsResponseBuilder {
         ListPortTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ListTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1461,6 +1517,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortTagsResponse {
     const NAME: &'static str = "ListPortTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags", "request_id", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1531,6 +1588,7 @@ impl ListPortTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListPortTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListPortTagsResponse {
         self.inner
     }
@@ -1551,11 +1609,13 @@ pub struct ListPortsByTagsRequestBody {
 }
 impl ListPortsByTagsRequestBody {
     /// Starts a [`ListPortsByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPortsByTagsRequestBodyBuilder {
         ListPortsByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1568,6 +1628,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsByTagsRequestB
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsByTagsRequestBody {
     const NAME: &'static str = "ListPortsByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["matches", "tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1632,6 +1693,7 @@ impl ListPortsByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListPortsByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> ListPortsByTagsRequestBody {
         self.inner
     }
@@ -1653,15 +1715,18 @@ pub struct ListPortsByTagsResponse {
 }
 impl ListPortsByTagsResponse {
     /// Starts a [`ListPortsByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPortsByTagsResponseBuilder {
         ListPortsByTagsResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ListResourceResp] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsByTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1672,6 +1737,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsByTagsResponse
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsByTagsResponse {
     const NAME: &'static str = "ListPortsByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1745,6 +1811,7 @@ impl ListPortsByTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListPortsByTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListPortsByTagsResponse {
         self.inner
     }
@@ -1767,15 +1834,18 @@ pub struct ListPortsResponse {
 }
 impl ListPortsResponse {
     /// Starts a [`ListPortsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListPortsResponseBuilder {
         ListPortsResponseBuilder::default()
     }
     /// The items of [`ports`](Self::ports), empty when absent.
+    #[inline]
     pub fn ports(&self) -> &[Port] {
         self.ports.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1787,6 +1857,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListPortsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListPortsResponse {
     const NAME: &'static str = "ListPortsResponse";
     const FIELDS: &'static [&'static str] = &["ports", "request_id", "page_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1857,6 +1928,7 @@ impl ListPortsResponseBuilder {
         self
     }
     /// Returns the built [`ListPortsResponse`].
+    #[inline]
     pub fn build(self) -> ListPortsResponse {
         self.inner
     }
@@ -1888,15 +1960,18 @@ pub struct ListResourceResp {
 }
 impl ListResourceResp {
     /// Starts a [`ListResourceRespBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListResourceRespBuilder {
         ListResourceRespBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResourceResp {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1914,6 +1989,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourceResp {
         "resource_name",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2005,6 +2081,7 @@ impl ListResourceRespBuilder {
         self
     }
     /// Returns the built [`ListResourceResp`].
+    #[inline]
     pub fn build(self) -> ListResourceResp {
         self.inner
     }
@@ -2021,11 +2098,13 @@ pub struct ListResourcesByTagsRequestBody {
 }
 impl ListResourcesByTagsRequestBody {
     /// Starts a [`ListResourcesByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListResourcesByTagsRequestBodyBuilder {
         ListResourcesByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResourcesByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2037,6 +2116,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResourcesByTagsRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListResourcesByTagsRequestBody {
     const NAME: &'static str = "ListResourcesByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2085,6 +2165,7 @@ impl ListResourcesByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListResourcesByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> ListResourcesByTagsRequestBody {
         self.inner
     }
@@ -2107,15 +2188,18 @@ pub struct ListSecurityGroupRulesResponse {
 }
 impl ListSecurityGroupRulesResponse {
     /// Starts a [`ListSecurityGroupRulesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSecurityGroupRulesResponseBuilder {
         ListSecurityGroupRulesResponseBuilder::default()
     }
     /// The items of [`security_group_rules`](Self::security_group_rules), empty when absent.
+    #[inline]
     pub fn security_group_rules(&self) -> &[SecurityGroupRule] {
         self.security_group_rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupRulesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2131,6 +2215,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupRulesResp
         "security_group_rules",
         "page_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2217,6 +2302,7 @@ impl ListSecurityGroupRulesResponseBuilder {
         self
     }
     /// Returns the built [`ListSecurityGroupRulesResponse`].
+    #[inline]
     pub fn build(self) -> ListSecurityGroupRulesResponse {
         self.inner
     }
@@ -2239,15 +2325,18 @@ pub struct ListSecurityGroupsResponse {
 }
 impl ListSecurityGroupsResponse {
     /// Starts a [`ListSecurityGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSecurityGroupsResponseBuilder {
         ListSecurityGroupsResponseBuilder::default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[SecurityGroup] {
         self.security_groups.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSecurityGroupsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2263,6 +2352,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSecurityGroupsResponse
         "request_id",
         "page_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2338,6 +2428,7 @@ impl ListSecurityGroupsResponseBuilder {
         self
     }
     /// Returns the built [`ListSecurityGroupsResponse`].
+    #[inline]
     pub fn build(self) -> ListSecurityGroupsResponse {
         self.inner
     }
@@ -2359,16 +2450,19 @@ pub struct ListSubNetworkInterfaceTagsResponse {
 }
 impl ListSubNetworkInterfaceTagsResponse {
     /// Starts a [`ListSubNetworkInterfaceTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSubNetworkInterfaceTagsResponseBuilder {
         ListSubNetworkInterfaceTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ListTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListSubNetworkInterfaceTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2380,6 +2474,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListSubNetworkInterfaceTagsResponse {
     const NAME: &'static str = "ListSubNetworkInterfaceTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags", "request_id", "total_count"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2450,6 +2545,7 @@ impl ListSubNetworkInterfaceTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListSubNetworkInterfaceTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListSubNetworkInterfaceTagsResponse {
         self.inner
     }
@@ -2466,12 +2562,14 @@ pub struct ListSubNetworkInterfacesByTagsRequestBody {
 }
 impl ListSubNetworkInterfacesByTagsRequestBody {
     /// Starts a [`ListSubNetworkInterfacesByTagsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSubNetworkInterfacesByTagsRequestBodyBuilder {
         ListSubNetworkInterfacesByTagsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListSubNetworkInterfacesByTagsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2484,6 +2582,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListSubNetworkInterfacesByTagsRequestBody {
     const NAME: &'static str = "ListSubNetworkInterfacesByTagsRequestBody";
     const FIELDS: &'static [&'static str] = &["tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2529,6 +2628,7 @@ impl ListSubNetworkInterfacesByTagsRequestBodyBuilder {
         self
     }
     /// Returns the built [`ListSubNetworkInterfacesByTagsRequestBody`].
+    #[inline]
     pub fn build(self) -> ListSubNetworkInterfacesByTagsRequestBody {
         self.inner
     }
@@ -2550,16 +2650,19 @@ pub struct ListSubNetworkInterfacesByTagsResponse {
 }
 impl ListSubNetworkInterfacesByTagsResponse {
     /// Starts a [`ListSubNetworkInterfacesByTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSubNetworkInterfacesByTagsResponseBuilder {
         ListSubNetworkInterfacesByTagsResponseBuilder::default()
     }
     /// The items of [`resources`](Self::resources), empty when absent.
+    #[inline]
     pub fn resources(&self) -> &[ListResourceResp] {
         self.resources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListSubNetworkInterfacesByTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2571,6 +2674,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ListSubNetworkInterfacesByTagsResponse {
     const NAME: &'static str = "ListSubNetworkInterfacesByTagsResponse";
     const FIELDS: &'static [&'static str] = &["resources", "total_count", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2644,6 +2748,7 @@ impl ListSubNetworkInterfacesByTagsResponseBuilder {
         self
     }
     /// Returns the built [`ListSubNetworkInterfacesByTagsResponse`].
+    #[inline]
     pub fn build(self) -> ListSubNetworkInterfacesByTagsResponse {
         self.inner
     }
@@ -2666,16 +2771,19 @@ pub struct ListSubNetworkInterfacesResponse {
 }
 impl ListSubNetworkInterfacesResponse {
     /// Starts a [`ListSubNetworkInterfacesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListSubNetworkInterfacesResponseBuilder {
         ListSubNetworkInterfacesResponseBuilder::default()
     }
     /// The items of [`sub_network_interfaces`](Self::sub_network_interfaces), empty when absent.
+    #[inline]
     pub fn sub_network_interfaces(&self) -> &[SubNetworkInterface] {
         self.sub_network_interfaces.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListSubNetworkInterfacesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2691,6 +2799,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListSubNetworkInterfacesRe
         "sub_network_interfaces",
         "page_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2780,6 +2889,7 @@ impl ListSubNetworkInterfacesResponseBuilder {
         self
     }
     /// Returns the built [`ListSubNetworkInterfacesResponse`].
+    #[inline]
     pub fn build(self) -> ListSubNetworkInterfacesResponse {
         self.inner
     }
@@ -2802,15 +2912,18 @@ pub struct ListTag {
 }
 impl ListTag {
     /// Starts a [`ListTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTagBuilder {
         ListTagBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[String] {
         self.values.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2821,6 +2934,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTag {
     const NAME: &'static str = "ListTag";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2878,6 +2992,7 @@ impl ListTagBuilder {
         self
     }
     /// Returns the built [`ListTag`].
+    #[inline]
     pub fn build(self) -> ListTag {
         self.inner
     }
@@ -2900,16 +3015,19 @@ pub struct ListTrafficMirrorFilterRulesResponse {
 }
 impl ListTrafficMirrorFilterRulesResponse {
     /// Starts a [`ListTrafficMirrorFilterRulesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTrafficMirrorFilterRulesResponseBuilder {
         ListTrafficMirrorFilterRulesResponseBuilder::default()
     }
     /// The items of [`traffic_mirror_filter_rules`](Self::traffic_mirror_filter_rules), empty when absent.
+    #[inline]
     pub fn traffic_mirror_filter_rules(&self) -> &[TrafficMirrorFilterRule] {
         self.traffic_mirror_filter_rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListTrafficMirrorFilterRulesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2929,6 +3047,7 @@ for ListTrafficMirrorFilterRulesResponse {
         "page_info",
         "request_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3018,6 +3137,7 @@ impl ListTrafficMirrorFilterRulesResponseBuilder {
         self
     }
     /// Returns the built [`ListTrafficMirrorFilterRulesResponse`].
+    #[inline]
     pub fn build(self) -> ListTrafficMirrorFilterRulesResponse {
         self.inner
     }
@@ -3040,16 +3160,19 @@ pub struct ListTrafficMirrorFiltersResponse {
 }
 impl ListTrafficMirrorFiltersResponse {
     /// Starts a [`ListTrafficMirrorFiltersResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTrafficMirrorFiltersResponseBuilder {
         ListTrafficMirrorFiltersResponseBuilder::default()
     }
     /// The items of [`traffic_mirror_filters`](Self::traffic_mirror_filters), empty when absent.
+    #[inline]
     pub fn traffic_mirror_filters(&self) -> &[TrafficMirrorFilter] {
         self.traffic_mirror_filters.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListTrafficMirrorFiltersResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3065,6 +3188,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTrafficMirrorFiltersRe
         "page_info",
         "request_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3154,6 +3278,7 @@ impl ListTrafficMirrorFiltersResponseBuilder {
         self
     }
     /// Returns the built [`ListTrafficMirrorFiltersResponse`].
+    #[inline]
     pub fn build(self) -> ListTrafficMirrorFiltersResponse {
         self.inner
     }
@@ -3176,16 +3301,19 @@ pub struct ListTrafficMirrorSessionsResponse {
 }
 impl ListTrafficMirrorSessionsResponse {
     /// Starts a [`ListTrafficMirrorSessionsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListTrafficMirrorSessionsResponseBuilder {
         ListTrafficMirrorSessionsResponseBuilder::default()
     }
     /// The items of [`traffic_mirror_sessions`](Self::traffic_mirror_sessions), empty when absent.
+    #[inline]
     pub fn traffic_mirror_sessions(&self) -> &[TrafficMirrorSession] {
         self.traffic_mirror_sessions.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListTrafficMirrorSessionsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3201,6 +3329,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for ListTrafficMirrorSessionsR
         "page_info",
         "request_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3290,6 +3419,7 @@ impl ListTrafficMirrorSessionsResponseBuilder {
         self
     }
     /// Returns the built [`ListTrafficMirrorSessionsResponse`].
+    #[inline]
     pub fn build(self) -> ListTrafficMirrorSessionsResponse {
         self.inner
     }
@@ -3312,16 +3442,19 @@ pub struct ListVirsubnetCidrReservationsResponse {
 }
 impl ListVirsubnetCidrReservationsResponse {
     /// Starts a [`ListVirsubnetCidrReservationsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVirsubnetCidrReservationsResponseBuilder {
         ListVirsubnetCidrReservationsResponseBuilder::default()
     }
     /// The items of [`virsubnet_cidr_reservations`](Self::virsubnet_cidr_reservations), empty when absent.
+    #[inline]
     pub fn virsubnet_cidr_reservations(&self) -> &[VirsubnetCidrReservation] {
         self.virsubnet_cidr_reservations.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ListVirsubnetCidrReservationsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3341,6 +3474,7 @@ for ListVirsubnetCidrReservationsResponse {
         "request_id",
         "page_info",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3430,6 +3564,7 @@ impl ListVirsubnetCidrReservationsResponseBuilder {
         self
     }
     /// Returns the built [`ListVirsubnetCidrReservationsResponse`].
+    #[inline]
     pub fn build(self) -> ListVirsubnetCidrReservationsResponse {
         self.inner
     }
@@ -3452,15 +3587,18 @@ pub struct ListVirsubnetsResponse {
 }
 impl ListVirsubnetsResponse {
     /// Starts a [`ListVirsubnetsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVirsubnetsResponseBuilder {
         ListVirsubnetsResponseBuilder::default()
     }
     /// The items of [`virsubnets`](Self::virsubnets), empty when absent.
+    #[inline]
     pub fn virsubnets(&self) -> &[Virsubnet] {
         self.virsubnets.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVirsubnetsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3472,6 +3610,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVirsubnetsResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVirsubnetsResponse {
     const NAME: &'static str = "ListVirsubnetsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "virsubnets", "page_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3545,6 +3684,7 @@ impl ListVirsubnetsResponseBuilder {
         self
     }
     /// Returns the built [`ListVirsubnetsResponse`].
+    #[inline]
     pub fn build(self) -> ListVirsubnetsResponse {
         self.inner
     }
@@ -3567,15 +3707,18 @@ pub struct ListVpcsResponse {
 }
 impl ListVpcsResponse {
     /// Starts a [`ListVpcsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ListVpcsResponseBuilder {
         ListVpcsResponseBuilder::default()
     }
     /// The items of [`vpcs`](Self::vpcs), empty when absent.
+    #[inline]
     pub fn vpcs(&self) -> &[Vpc] {
         self.vpcs.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3587,6 +3730,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVpcsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ListVpcsResponse {
     const NAME: &'static str = "ListVpcsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "vpcs", "page_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3657,6 +3801,7 @@ impl ListVpcsResponseBuilder {
         self
     }
     /// Returns the built [`ListVpcsResponse`].
+    #[inline]
     pub fn build(self) -> ListVpcsResponse {
         self.inner
     }

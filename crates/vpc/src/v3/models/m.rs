@@ -18,11 +18,13 @@ pub struct Match {
 }
 impl Match {
     /// Starts a [`MatchBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MatchBuilder {
         MatchBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -34,6 +36,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Match {
     const NAME: &'static str = "Match";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -86,6 +89,7 @@ impl MatchBuilder {
         self
     }
     /// Returns the built [`Match`].
+    #[inline]
     pub fn build(self) -> Match {
         self.inner
     }
@@ -107,12 +111,14 @@ pub struct MigrateSubNetworkInterfaceOption {
 }
 impl MigrateSubNetworkInterfaceOption {
     /// Starts a [`MigrateSubNetworkInterfaceOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MigrateSubNetworkInterfaceOptionBuilder {
         MigrateSubNetworkInterfaceOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for MigrateSubNetworkInterfaceOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -125,6 +131,7 @@ for MigrateSubNetworkInterfaceOption {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for MigrateSubNetworkInterfaceOption {
     const NAME: &'static str = "MigrateSubNetworkInterfaceOption";
     const FIELDS: &'static [&'static str] = &["parent_id", "sub_network_interfaces"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -204,6 +211,7 @@ impl MigrateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Returns the built [`MigrateSubNetworkInterfaceOption`].
+    #[inline]
     pub fn build(self) -> MigrateSubNetworkInterfaceOption {
         self.inner
     }
@@ -225,12 +233,14 @@ pub struct MigrateSubNetworkInterfaceRequestBody {
 }
 impl MigrateSubNetworkInterfaceRequestBody {
     /// Starts a [`MigrateSubNetworkInterfaceRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MigrateSubNetworkInterfaceRequestBodyBuilder {
         MigrateSubNetworkInterfaceRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for MigrateSubNetworkInterfaceRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -243,6 +253,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for MigrateSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "MigrateSubNetworkInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "migration_info"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -303,6 +314,7 @@ impl MigrateSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Returns the built [`MigrateSubNetworkInterfaceRequestBody`].
+    #[inline]
     pub fn build(self) -> MigrateSubNetworkInterfaceRequestBody {
         self.inner
     }
@@ -321,16 +333,19 @@ pub struct MigrateSubNetworkInterfaceResponse {
 }
 impl MigrateSubNetworkInterfaceResponse {
     /// Starts a [`MigrateSubNetworkInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> MigrateSubNetworkInterfaceResponseBuilder {
         MigrateSubNetworkInterfaceResponseBuilder::default()
     }
     /// The items of [`sub_network_interfaces`](Self::sub_network_interfaces), empty when absent.
+    #[inline]
     pub fn sub_network_interfaces(&self) -> &[SubNetworkInterface] {
         self.sub_network_interfaces.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for MigrateSubNetworkInterfaceResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -342,6 +357,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for MigrateSubNetworkInterfaceResponse {
     const NAME: &'static str = "MigrateSubNetworkInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interfaces"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -418,6 +434,7 @@ impl MigrateSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`MigrateSubNetworkInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> MigrateSubNetworkInterfaceResponse {
         self.inner
     }

@@ -23,11 +23,13 @@ pub struct PageInfo {
 }
 impl PageInfo {
     /// Starts a [`PageInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PageInfoBuilder {
         PageInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PageInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -43,6 +45,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for PageInfo {
         "current_count",
         "next_marker",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -117,6 +120,7 @@ impl PageInfoBuilder {
         self
     }
     /// Returns the built [`PageInfo`].
+    #[inline]
     pub fn build(self) -> PageInfo {
         self.inner
     }
@@ -340,31 +344,38 @@ pub struct Port {
 }
 impl Port {
     /// Starts a [`PortBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PortBuilder {
         PortBuilder::default()
     }
     /// The items of [`private_ips`](Self::private_ips), empty when absent.
+    #[inline]
     pub fn private_ips(&self) -> &[PrivateIpInfo] {
         self.private_ips.as_deref().unwrap_or_default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[String] {
         self.security_groups.as_deref().unwrap_or_default()
     }
     /// The items of [`extra_dhcp_opts`](Self::extra_dhcp_opts), empty when absent.
+    #[inline]
     pub fn extra_dhcp_opts(&self) -> &[PortExtraDhcpOpt] {
         self.extra_dhcp_opts.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResponseTag] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`allowed_address_pairs`](Self::allowed_address_pairs), empty when absent.
+    #[inline]
     pub fn allowed_address_pairs(&self) -> &[AllowedAddressPair] {
         self.allowed_address_pairs.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Port {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -444,6 +455,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Port {
         "tags",
         "allowed_address_pairs",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1063,6 +1075,7 @@ impl PortBuilder {
         self
     }
     /// Returns the built [`Port`].
+    #[inline]
     pub fn build(self) -> Port {
         self.inner
     }
@@ -1085,11 +1098,13 @@ pub struct PortExtraDhcpOpt {
 }
 impl PortExtraDhcpOpt {
     /// Starts a [`PortExtraDhcpOptBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PortExtraDhcpOptBuilder {
         PortExtraDhcpOptBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PortExtraDhcpOpt {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1101,6 +1116,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PortExtraDhcpOpt {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PortExtraDhcpOpt {
     const NAME: &'static str = "PortExtraDhcpOpt";
     const FIELDS: &'static [&'static str] = &["opt_name", "opt_value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1152,6 +1168,7 @@ impl PortExtraDhcpOptBuilder {
         self
     }
     /// Returns the built [`PortExtraDhcpOpt`].
+    #[inline]
     pub fn build(self) -> PortExtraDhcpOpt {
         self.inner
     }
@@ -1175,11 +1192,13 @@ pub struct PrivateIpInfo {
 }
 impl PrivateIpInfo {
     /// Starts a [`PrivateIpInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> PrivateIpInfoBuilder {
         PrivateIpInfoBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for PrivateIpInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1191,6 +1210,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for PrivateIpInfo {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for PrivateIpInfo {
     const NAME: &'static str = "PrivateIpInfo";
     const FIELDS: &'static [&'static str] = &["subnet_cidr_id", "ip_address"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1247,6 +1267,7 @@ impl PrivateIpInfoBuilder {
         self
     }
     /// Returns the built [`PrivateIpInfo`].
+    #[inline]
     pub fn build(self) -> PrivateIpInfo {
         self.inner
     }

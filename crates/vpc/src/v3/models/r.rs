@@ -13,11 +13,13 @@ pub struct RemoveExtendCidrOption {
 }
 impl RemoveExtendCidrOption {
     /// Starts a [`RemoveExtendCidrOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveExtendCidrOptionBuilder {
         RemoveExtendCidrOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveExtendCidrOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -29,6 +31,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveExtendCidrOption 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveExtendCidrOption {
     const NAME: &'static str = "RemoveExtendCidrOption";
     const FIELDS: &'static [&'static str] = &["extend_cidrs"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -77,6 +80,7 @@ impl RemoveExtendCidrOptionBuilder {
         self
     }
     /// Returns the built [`RemoveExtendCidrOption`].
+    #[inline]
     pub fn build(self) -> RemoveExtendCidrOption {
         self.inner
     }
@@ -98,11 +102,13 @@ pub struct RemoveFirewallRulesRequestBody {
 }
 impl RemoveFirewallRulesRequestBody {
     /// Starts a [`RemoveFirewallRulesRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveFirewallRulesRequestBodyBuilder {
         RemoveFirewallRulesRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveFirewallRulesRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -114,6 +120,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveFirewallRulesRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveFirewallRulesRequestBody {
     const NAME: &'static str = "RemoveFirewallRulesRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -166,6 +173,7 @@ impl RemoveFirewallRulesRequestBodyBuilder {
         self
     }
     /// Returns the built [`RemoveFirewallRulesRequestBody`].
+    #[inline]
     pub fn build(self) -> RemoveFirewallRulesRequestBody {
         self.inner
     }
@@ -184,11 +192,13 @@ pub struct RemoveFirewallRulesResponse {
 }
 impl RemoveFirewallRulesResponse {
     /// Starts a [`RemoveFirewallRulesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveFirewallRulesResponseBuilder {
         RemoveFirewallRulesResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveFirewallRulesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -199,6 +209,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveFirewallRulesResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveFirewallRulesResponse {
     const NAME: &'static str = "RemoveFirewallRulesResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -250,6 +261,7 @@ impl RemoveFirewallRulesResponseBuilder {
         self
     }
     /// Returns the built [`RemoveFirewallRulesResponse`].
+    #[inline]
     pub fn build(self) -> RemoveFirewallRulesResponse {
         self.inner
     }
@@ -266,11 +278,13 @@ pub struct RemoveSecurityGroupOption {
 }
 impl RemoveSecurityGroupOption {
     /// Starts a [`RemoveSecurityGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveSecurityGroupOptionBuilder {
         RemoveSecurityGroupOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveSecurityGroupOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -282,6 +296,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveSecurityGroupOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupOption {
     const NAME: &'static str = "RemoveSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["security_groups"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -332,6 +347,7 @@ impl RemoveSecurityGroupOptionBuilder {
         self
     }
     /// Returns the built [`RemoveSecurityGroupOption`].
+    #[inline]
     pub fn build(self) -> RemoveSecurityGroupOption {
         self.inner
     }
@@ -353,12 +369,14 @@ pub struct RemoveSecurityGroupsRequestBody {
 }
 impl RemoveSecurityGroupsRequestBody {
     /// Starts a [`RemoveSecurityGroupsRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveSecurityGroupsRequestBodyBuilder {
         RemoveSecurityGroupsRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for RemoveSecurityGroupsRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -370,6 +388,7 @@ for RemoveSecurityGroupsRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupsRequestBody {
     const NAME: &'static str = "RemoveSecurityGroupsRequestBody";
     const FIELDS: &'static [&'static str] = &["port", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -422,6 +441,7 @@ impl RemoveSecurityGroupsRequestBodyBuilder {
         self
     }
     /// Returns the built [`RemoveSecurityGroupsRequestBody`].
+    #[inline]
     pub fn build(self) -> RemoveSecurityGroupsRequestBody {
         self.inner
     }
@@ -440,11 +460,13 @@ pub struct RemoveSecurityGroupsResponse {
 }
 impl RemoveSecurityGroupsResponse {
     /// Starts a [`RemoveSecurityGroupsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveSecurityGroupsResponseBuilder {
         RemoveSecurityGroupsResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveSecurityGroupsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -455,6 +477,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveSecurityGroupsRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveSecurityGroupsResponse {
     const NAME: &'static str = "RemoveSecurityGroupsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "port"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -506,6 +529,7 @@ impl RemoveSecurityGroupsResponseBuilder {
         self
     }
     /// Returns the built [`RemoveSecurityGroupsResponse`].
+    #[inline]
     pub fn build(self) -> RemoveSecurityGroupsResponse {
         self.inner
     }
@@ -522,12 +546,14 @@ pub struct RemoveSourcesFromTrafficMirrorSessionRequestBody {
 }
 impl RemoveSourcesFromTrafficMirrorSessionRequestBody {
     /// Starts a [`RemoveSourcesFromTrafficMirrorSessionRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveSourcesFromTrafficMirrorSessionRequestBodyBuilder {
         RemoveSourcesFromTrafficMirrorSessionRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for RemoveSourcesFromTrafficMirrorSessionRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -540,6 +566,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for RemoveSourcesFromTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "RemoveSourcesFromTrafficMirrorSessionRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -590,6 +617,7 @@ impl RemoveSourcesFromTrafficMirrorSessionRequestBodyBuilder {
         self
     }
     /// Returns the built [`RemoveSourcesFromTrafficMirrorSessionRequestBody`].
+    #[inline]
     pub fn build(self) -> RemoveSourcesFromTrafficMirrorSessionRequestBody {
         self.inner
     }
@@ -608,12 +636,14 @@ pub struct RemoveSourcesFromTrafficMirrorSessionResponse {
 }
 impl RemoveSourcesFromTrafficMirrorSessionResponse {
     /// Starts a [`RemoveSourcesFromTrafficMirrorSessionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveSourcesFromTrafficMirrorSessionResponseBuilder {
         RemoveSourcesFromTrafficMirrorSessionResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for RemoveSourcesFromTrafficMirrorSessionResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -625,6 +655,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for RemoveSourcesFromTrafficMirrorSessionResponse {
     const NAME: &'static str = "RemoveSourcesFromTrafficMirrorSessionResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -687,6 +718,7 @@ impl RemoveSourcesFromTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Returns the built [`RemoveSourcesFromTrafficMirrorSessionResponse`].
+    #[inline]
     pub fn build(self) -> RemoveSourcesFromTrafficMirrorSessionResponse {
         self.inner
     }
@@ -708,11 +740,13 @@ pub struct RemoveVpcExtendCidrRequestBody {
 }
 impl RemoveVpcExtendCidrRequestBody {
     /// Starts a [`RemoveVpcExtendCidrRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveVpcExtendCidrRequestBodyBuilder {
         RemoveVpcExtendCidrRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveVpcExtendCidrRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -724,6 +758,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveVpcExtendCidrRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveVpcExtendCidrRequestBody {
     const NAME: &'static str = "RemoveVpcExtendCidrRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -776,6 +811,7 @@ impl RemoveVpcExtendCidrRequestBodyBuilder {
         self
     }
     /// Returns the built [`RemoveVpcExtendCidrRequestBody`].
+    #[inline]
     pub fn build(self) -> RemoveVpcExtendCidrRequestBody {
         self.inner
     }
@@ -794,11 +830,13 @@ pub struct RemoveVpcExtendCidrResponse {
 }
 impl RemoveVpcExtendCidrResponse {
     /// Starts a [`RemoveVpcExtendCidrResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> RemoveVpcExtendCidrResponseBuilder {
         RemoveVpcExtendCidrResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveVpcExtendCidrResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -809,6 +847,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for RemoveVpcExtendCidrResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for RemoveVpcExtendCidrResponse {
     const NAME: &'static str = "RemoveVpcExtendCidrResponse";
     const FIELDS: &'static [&'static str] = &["vpc", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -860,6 +899,7 @@ impl RemoveVpcExtendCidrResponseBuilder {
         self
     }
     /// Returns the built [`RemoveVpcExtendCidrResponse`].
+    #[inline]
     pub fn build(self) -> RemoveVpcExtendCidrResponse {
         self.inner
     }
@@ -883,11 +923,13 @@ pub struct ResourceTag {
 }
 impl ResourceTag {
     /// Starts a [`ResourceTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceTagBuilder {
         ResourceTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -898,6 +940,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTag {
     const NAME: &'static str = "ResourceTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -949,6 +992,7 @@ impl ResourceTagBuilder {
         self
     }
     /// Returns the built [`ResourceTag`].
+    #[inline]
     pub fn build(self) -> ResourceTag {
         self.inner
     }
@@ -970,15 +1014,18 @@ pub struct ResourceTags {
 }
 impl ResourceTags {
     /// Starts a [`ResourceTagsBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResourceTagsBuilder {
         ResourceTagsBuilder::default()
     }
     /// The items of [`values`](Self::values), empty when absent.
+    #[inline]
     pub fn values(&self) -> &[String] {
         self.values.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTags {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -989,6 +1036,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTags {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResourceTags {
     const NAME: &'static str = "ResourceTags";
     const FIELDS: &'static [&'static str] = &["key", "values"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1046,6 +1094,7 @@ impl ResourceTagsBuilder {
         self
     }
     /// Returns the built [`ResourceTags`].
+    #[inline]
     pub fn build(self) -> ResourceTags {
         self.inner
     }
@@ -1070,11 +1119,13 @@ pub struct ResponseTag {
 }
 impl ResponseTag {
     /// Starts a [`ResponseTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ResponseTagBuilder {
         ResponseTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ResponseTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1085,6 +1136,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ResponseTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ResponseTag {
     const NAME: &'static str = "ResponseTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1136,6 +1188,7 @@ impl ResponseTagBuilder {
         self
     }
     /// Returns the built [`ResponseTag`].
+    #[inline]
     pub fn build(self) -> ResponseTag {
         self.inner
     }

@@ -55,15 +55,18 @@ pub struct SecurityGroup {
 }
 impl SecurityGroup {
     /// Starts a [`SecurityGroupBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SecurityGroupBuilder {
         SecurityGroupBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityGroup {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -90,6 +93,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroup {
         "enterprise_project_id",
         "tags",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -233,6 +237,7 @@ impl SecurityGroupBuilder {
         self
     }
     /// Returns the built [`SecurityGroup`].
+    #[inline]
     pub fn build(self) -> SecurityGroup {
         self.inner
     }
@@ -296,19 +301,23 @@ pub struct SecurityGroupInfo {
 }
 impl SecurityGroupInfo {
     /// Starts a [`SecurityGroupInfoBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SecurityGroupInfoBuilder {
         SecurityGroupInfoBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`security_group_rules`](Self::security_group_rules), empty when absent.
+    #[inline]
     pub fn security_group_rules(&self) -> &[SecurityGroupRule] {
         self.security_group_rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityGroupInfo {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -337,6 +346,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroupInfo {
         "tags",
         "security_group_rules",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -515,6 +525,7 @@ impl SecurityGroupInfoBuilder {
         self
     }
     /// Returns the built [`SecurityGroupInfo`].
+    #[inline]
     pub fn build(self) -> SecurityGroupInfo {
         self.inner
     }
@@ -622,11 +633,13 @@ pub struct SecurityGroupRule {
 }
 impl SecurityGroupRule {
     /// Starts a [`SecurityGroupRuleBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SecurityGroupRuleBuilder {
         SecurityGroupRuleBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityGroupRule {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -669,6 +682,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SecurityGroupRule {
         "project_id",
         "enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -922,6 +936,7 @@ impl SecurityGroupRuleBuilder {
         self
     }
     /// Returns the built [`SecurityGroupRule`].
+    #[inline]
     pub fn build(self) -> SecurityGroupRule {
         self.inner
     }
@@ -940,11 +955,13 @@ pub struct ShowAddressGroupResponse {
 }
 impl ShowAddressGroupResponse {
     /// Starts a [`ShowAddressGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowAddressGroupResponseBuilder {
         ShowAddressGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowAddressGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -955,6 +972,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowAddressGroupRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowAddressGroupResponse {
     const NAME: &'static str = "ShowAddressGroupResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "address_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1006,6 +1024,7 @@ impl ShowAddressGroupResponseBuilder {
         self
     }
     /// Returns the built [`ShowAddressGroupResponse`].
+    #[inline]
     pub fn build(self) -> ShowAddressGroupResponse {
         self.inner
     }
@@ -1021,11 +1040,13 @@ pub struct ShowClouddcnSubnetResponse {
 }
 impl ShowClouddcnSubnetResponse {
     /// Starts a [`ShowClouddcnSubnetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowClouddcnSubnetResponseBuilder {
         ShowClouddcnSubnetResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowClouddcnSubnetResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1036,6 +1057,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowClouddcnSubnetRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClouddcnSubnetResponse {
     const NAME: &'static str = "ShowClouddcnSubnetResponse";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1079,6 +1101,7 @@ impl ShowClouddcnSubnetResponseBuilder {
         self
     }
     /// Returns the built [`ShowClouddcnSubnetResponse`].
+    #[inline]
     pub fn build(self) -> ShowClouddcnSubnetResponse {
         self.inner
     }
@@ -1100,20 +1123,24 @@ pub struct ShowClouddcnSubnetsTagsResponse {
 }
 impl ShowClouddcnSubnetsTagsResponse {
     /// Starts a [`ShowClouddcnSubnetsTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowClouddcnSubnetsTagsResponseBuilder {
         ShowClouddcnSubnetsTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[TagEntity] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`sys_tags`](Self::sys_tags), empty when absent.
+    #[inline]
     pub fn sys_tags(&self) -> &[SysTag] {
         self.sys_tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowClouddcnSubnetsTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1124,6 +1151,7 @@ for ShowClouddcnSubnetsTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowClouddcnSubnetsTagsResponse {
     const NAME: &'static str = "ShowClouddcnSubnetsTagsResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "tags", "sys_tags"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1206,6 +1234,7 @@ impl ShowClouddcnSubnetsTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowClouddcnSubnetsTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowClouddcnSubnetsTagsResponse {
         self.inner
     }
@@ -1224,11 +1253,13 @@ pub struct ShowFirewallResponse {
 }
 impl ShowFirewallResponse {
     /// Starts a [`ShowFirewallResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowFirewallResponseBuilder {
         ShowFirewallResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowFirewallResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1239,6 +1270,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowFirewallResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFirewallResponse {
     const NAME: &'static str = "ShowFirewallResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1290,6 +1322,7 @@ impl ShowFirewallResponseBuilder {
         self
     }
     /// Returns the built [`ShowFirewallResponse`].
+    #[inline]
     pub fn build(self) -> ShowFirewallResponse {
         self.inner
     }
@@ -1308,15 +1341,18 @@ pub struct ShowFirewallTagsResponse {
 }
 impl ShowFirewallTagsResponse {
     /// Starts a [`ShowFirewallTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowFirewallTagsResponseBuilder {
         ShowFirewallTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowFirewallTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1327,6 +1363,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowFirewallTagsRespons
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowFirewallTagsResponse {
     const NAME: &'static str = "ShowFirewallTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1387,6 +1424,7 @@ impl ShowFirewallTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowFirewallTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowFirewallTagsResponse {
         self.inner
     }
@@ -1405,11 +1443,13 @@ pub struct ShowPortResponse {
 }
 impl ShowPortResponse {
     /// Starts a [`ShowPortResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPortResponseBuilder {
         ShowPortResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPortResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1420,6 +1460,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPortResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPortResponse {
     const NAME: &'static str = "ShowPortResponse";
     const FIELDS: &'static [&'static str] = &["port", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1471,6 +1512,7 @@ impl ShowPortResponseBuilder {
         self
     }
     /// Returns the built [`ShowPortResponse`].
+    #[inline]
     pub fn build(self) -> ShowPortResponse {
         self.inner
     }
@@ -1489,15 +1531,18 @@ pub struct ShowPortTagsResponse {
 }
 impl ShowPortTagsResponse {
     /// Starts a [`ShowPortTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowPortTagsResponseBuilder {
         ShowPortTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPortTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1508,6 +1553,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowPortTagsResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowPortTagsResponse {
     const NAME: &'static str = "ShowPortTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1568,6 +1614,7 @@ impl ShowPortTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowPortTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowPortTagsResponse {
         self.inner
     }
@@ -1586,6 +1633,7 @@ pub struct ShowQuotaResponse {
 }
 impl ShowQuotaResponse {
     /// Starts a [`ShowQuotaResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowQuotaResponseBuilder {
         ShowQuotaResponseBuilder::default()
     }
@@ -1593,6 +1641,7 @@ impl ShowQuotaResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowQuotaResponse {
     const NAME: &'static str = "ShowQuotaResponse";
     const FIELDS: &'static [&'static str] = &["quota", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1644,6 +1693,7 @@ impl ShowQuotaResponseBuilder {
         self
     }
     /// Returns the built [`ShowQuotaResponse`].
+    #[inline]
     pub fn build(self) -> ShowQuotaResponse {
         self.inner
     }
@@ -1662,11 +1712,13 @@ pub struct ShowSecurityGroupResponse {
 }
 impl ShowSecurityGroupResponse {
     /// Starts a [`ShowSecurityGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSecurityGroupResponseBuilder {
         ShowSecurityGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1677,6 +1729,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupRespon
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSecurityGroupResponse {
     const NAME: &'static str = "ShowSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1730,6 +1783,7 @@ impl ShowSecurityGroupResponseBuilder {
         self
     }
     /// Returns the built [`ShowSecurityGroupResponse`].
+    #[inline]
     pub fn build(self) -> ShowSecurityGroupResponse {
         self.inner
     }
@@ -1748,11 +1802,13 @@ pub struct ShowSecurityGroupRuleResponse {
 }
 impl ShowSecurityGroupRuleResponse {
     /// Starts a [`ShowSecurityGroupRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSecurityGroupRuleResponseBuilder {
         ShowSecurityGroupRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1763,6 +1819,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowSecurityGroupRuleRe
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSecurityGroupRuleResponse {
     const NAME: &'static str = "ShowSecurityGroupRuleResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "security_group_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1819,6 +1876,7 @@ impl ShowSecurityGroupRuleResponseBuilder {
         self
     }
     /// Returns the built [`ShowSecurityGroupRuleResponse`].
+    #[inline]
     pub fn build(self) -> ShowSecurityGroupRuleResponse {
         self.inner
     }
@@ -1837,12 +1895,14 @@ pub struct ShowSubNetworkInterfaceResponse {
 }
 impl ShowSubNetworkInterfaceResponse {
     /// Starts a [`ShowSubNetworkInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSubNetworkInterfaceResponseBuilder {
         ShowSubNetworkInterfaceResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowSubNetworkInterfaceResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1853,6 +1913,7 @@ for ShowSubNetworkInterfaceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowSubNetworkInterfaceResponse {
     const NAME: &'static str = "ShowSubNetworkInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interface"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1915,6 +1976,7 @@ impl ShowSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`ShowSubNetworkInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> ShowSubNetworkInterfaceResponse {
         self.inner
     }
@@ -1933,16 +1995,19 @@ pub struct ShowSubNetworkInterfaceTagsResponse {
 }
 impl ShowSubNetworkInterfaceTagsResponse {
     /// Starts a [`ShowSubNetworkInterfaceTagsResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSubNetworkInterfaceTagsResponseBuilder {
         ShowSubNetworkInterfaceTagsResponseBuilder::default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResourceTag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowSubNetworkInterfaceTagsResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1954,6 +2019,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowSubNetworkInterfaceTagsResponse {
     const NAME: &'static str = "ShowSubNetworkInterfaceTagsResponse";
     const FIELDS: &'static [&'static str] = &["tags", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2014,6 +2080,7 @@ impl ShowSubNetworkInterfaceTagsResponseBuilder {
         self
     }
     /// Returns the built [`ShowSubNetworkInterfaceTagsResponse`].
+    #[inline]
     pub fn build(self) -> ShowSubNetworkInterfaceTagsResponse {
         self.inner
     }
@@ -2032,6 +2099,7 @@ pub struct ShowSubNetworkInterfacesQuantityResponse {
 }
 impl ShowSubNetworkInterfacesQuantityResponse {
     /// Starts a [`ShowSubNetworkInterfacesQuantityResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowSubNetworkInterfacesQuantityResponseBuilder {
         ShowSubNetworkInterfacesQuantityResponseBuilder::default()
     }
@@ -2040,6 +2108,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for ShowSubNetworkInterfacesQuantityResponse {
     const NAME: &'static str = "ShowSubNetworkInterfacesQuantityResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interfaces"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2096,6 +2165,7 @@ impl ShowSubNetworkInterfacesQuantityResponseBuilder {
         self
     }
     /// Returns the built [`ShowSubNetworkInterfacesQuantityResponse`].
+    #[inline]
     pub fn build(self) -> ShowSubNetworkInterfacesQuantityResponse {
         self.inner
     }
@@ -2114,12 +2184,14 @@ pub struct ShowTrafficMirrorFilterResponse {
 }
 impl ShowTrafficMirrorFilterResponse {
     /// Starts a [`ShowTrafficMirrorFilterResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowTrafficMirrorFilterResponseBuilder {
         ShowTrafficMirrorFilterResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowTrafficMirrorFilterResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2130,6 +2202,7 @@ for ShowTrafficMirrorFilterResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTrafficMirrorFilterResponse {
     const NAME: &'static str = "ShowTrafficMirrorFilterResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2192,6 +2265,7 @@ impl ShowTrafficMirrorFilterResponseBuilder {
         self
     }
     /// Returns the built [`ShowTrafficMirrorFilterResponse`].
+    #[inline]
     pub fn build(self) -> ShowTrafficMirrorFilterResponse {
         self.inner
     }
@@ -2210,12 +2284,14 @@ pub struct ShowTrafficMirrorFilterRuleResponse {
 }
 impl ShowTrafficMirrorFilterRuleResponse {
     /// Starts a [`ShowTrafficMirrorFilterRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowTrafficMirrorFilterRuleResponseBuilder {
         ShowTrafficMirrorFilterRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowTrafficMirrorFilterRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2233,6 +2309,7 @@ for ShowTrafficMirrorFilterRuleResponse {
         "traffic_mirror_filter_rule",
         "request_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2295,6 +2372,7 @@ impl ShowTrafficMirrorFilterRuleResponseBuilder {
         self
     }
     /// Returns the built [`ShowTrafficMirrorFilterRuleResponse`].
+    #[inline]
     pub fn build(self) -> ShowTrafficMirrorFilterRuleResponse {
         self.inner
     }
@@ -2313,12 +2391,14 @@ pub struct ShowTrafficMirrorSessionResponse {
 }
 impl ShowTrafficMirrorSessionResponse {
     /// Starts a [`ShowTrafficMirrorSessionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowTrafficMirrorSessionResponseBuilder {
         ShowTrafficMirrorSessionResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowTrafficMirrorSessionResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2329,6 +2409,7 @@ for ShowTrafficMirrorSessionResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowTrafficMirrorSessionResponse {
     const NAME: &'static str = "ShowTrafficMirrorSessionResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2391,6 +2472,7 @@ impl ShowTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Returns the built [`ShowTrafficMirrorSessionResponse`].
+    #[inline]
     pub fn build(self) -> ShowTrafficMirrorSessionResponse {
         self.inner
     }
@@ -2409,12 +2491,14 @@ pub struct ShowVirsubnetCidrReservationResponse {
 }
 impl ShowVirsubnetCidrReservationResponse {
     /// Starts a [`ShowVirsubnetCidrReservationResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVirsubnetCidrReservationResponseBuilder {
         ShowVirsubnetCidrReservationResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowVirsubnetCidrReservationResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2432,6 +2516,7 @@ for ShowVirsubnetCidrReservationResponse {
         "request_id",
         "virsubnet_cidr_reservation",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2494,6 +2579,7 @@ impl ShowVirsubnetCidrReservationResponseBuilder {
         self
     }
     /// Returns the built [`ShowVirsubnetCidrReservationResponse`].
+    #[inline]
     pub fn build(self) -> ShowVirsubnetCidrReservationResponse {
         self.inner
     }
@@ -2512,11 +2598,13 @@ pub struct ShowVirsubnetResponse {
 }
 impl ShowVirsubnetResponse {
     /// Starts a [`ShowVirsubnetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVirsubnetResponseBuilder {
         ShowVirsubnetResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVirsubnetResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2527,6 +2615,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVirsubnetResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVirsubnetResponse {
     const NAME: &'static str = "ShowVirsubnetResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "virsubnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2578,6 +2667,7 @@ impl ShowVirsubnetResponseBuilder {
         self
     }
     /// Returns the built [`ShowVirsubnetResponse`].
+    #[inline]
     pub fn build(self) -> ShowVirsubnetResponse {
         self.inner
     }
@@ -2596,11 +2686,13 @@ pub struct ShowVpcResponse {
 }
 impl ShowVpcResponse {
     /// Starts a [`ShowVpcResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> ShowVpcResponseBuilder {
         ShowVpcResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2611,6 +2703,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for ShowVpcResponse {
     const NAME: &'static str = "ShowVpcResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "vpc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2662,6 +2755,7 @@ impl ShowVpcResponseBuilder {
         self
     }
     /// Returns the built [`ShowVpcResponse`].
+    #[inline]
     pub fn build(self) -> ShowVpcResponse {
         self.inner
     }
@@ -2790,23 +2884,28 @@ pub struct SubNetworkInterface {
 }
 impl SubNetworkInterface {
     /// Starts a [`SubNetworkInterfaceBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubNetworkInterfaceBuilder {
         SubNetworkInterfaceBuilder::default()
     }
     /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    #[inline]
     pub fn security_groups(&self) -> &[String] {
         self.security_groups.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResponseTag] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`allowed_address_pairs`](Self::allowed_address_pairs), empty when absent.
+    #[inline]
     pub fn allowed_address_pairs(&self) -> &[AllowedAddressPair] {
         self.allowed_address_pairs.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SubNetworkInterface {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2858,6 +2957,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubNetworkInterface {
         "scope",
         "security_enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3227,6 +3327,7 @@ impl SubNetworkInterfaceBuilder {
         self
     }
     /// Returns the built [`SubNetworkInterface`].
+    #[inline]
     pub fn build(self) -> SubNetworkInterface {
         self.inner
     }
@@ -3266,11 +3367,13 @@ pub struct SubnetCidr {
 }
 impl SubnetCidr {
     /// Starts a [`SubnetCidrBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubnetCidrBuilder {
         SubnetCidrBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetCidr {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3291,6 +3394,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for SubnetCidr {
         "gateway_ip",
         "enable_dhcp",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3381,6 +3485,7 @@ impl SubnetCidrBuilder {
         self
     }
     /// Returns the built [`SubnetCidr`].
+    #[inline]
     pub fn build(self) -> SubnetCidr {
         self.inner
     }
@@ -3409,11 +3514,13 @@ pub struct SubnetExtraDhcpOpt {
 }
 impl SubnetExtraDhcpOpt {
     /// Starts a [`SubnetExtraDhcpOptBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SubnetExtraDhcpOptBuilder {
         SubnetExtraDhcpOptBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetExtraDhcpOpt {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3426,6 +3533,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SubnetExtraDhcpOpt {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SubnetExtraDhcpOpt {
     const NAME: &'static str = "SubnetExtraDhcpOpt";
     const FIELDS: &'static [&'static str] = &["opt_name", "opt_value", "ip_version"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3490,6 +3598,7 @@ impl SubnetExtraDhcpOptBuilder {
         self
     }
     /// Returns the built [`SubnetExtraDhcpOpt`].
+    #[inline]
     pub fn build(self) -> SubnetExtraDhcpOpt {
         self.inner
     }
@@ -3514,11 +3623,13 @@ pub struct SysTag {
 }
 impl SysTag {
     /// Starts a [`SysTagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> SysTagBuilder {
         SysTagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for SysTag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3529,6 +3640,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for SysTag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for SysTag {
     const NAME: &'static str = "SysTag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3580,6 +3692,7 @@ impl SysTagBuilder {
         self
     }
     /// Returns the built [`SysTag`].
+    #[inline]
     pub fn build(self) -> SysTag {
         self.inner
     }

@@ -20,11 +20,13 @@ pub struct Tag {
 }
 impl Tag {
     /// Starts a [`TagBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagBuilder {
         TagBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Tag {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -35,6 +37,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for Tag {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for Tag {
     const NAME: &'static str = "Tag";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -86,6 +89,7 @@ impl TagBuilder {
         self
     }
     /// Returns the built [`Tag`].
+    #[inline]
     pub fn build(self) -> Tag {
         self.inner
     }
@@ -105,6 +109,7 @@ pub struct TagEntity {
 }
 impl TagEntity {
     /// Starts a [`TagEntityBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TagEntityBuilder {
         TagEntityBuilder::default()
     }
@@ -113,6 +118,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TagEntity {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TagEntity {
     const NAME: &'static str = "TagEntity";
     const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -164,6 +170,7 @@ impl TagEntityBuilder {
         self
     }
     /// Returns the built [`TagEntity`].
+    #[inline]
     pub fn build(self) -> TagEntity {
         self.inner
     }
@@ -224,19 +231,23 @@ pub struct TrafficMirrorFilter {
 }
 impl TrafficMirrorFilter {
     /// Starts a [`TrafficMirrorFilterBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TrafficMirrorFilterBuilder {
         TrafficMirrorFilterBuilder::default()
     }
     /// The items of [`ingress_rules`](Self::ingress_rules), empty when absent.
+    #[inline]
     pub fn ingress_rules(&self) -> &[TrafficMirrorFilterRule] {
         self.ingress_rules.as_deref().unwrap_or_default()
     }
     /// The items of [`egress_rules`](Self::egress_rules), empty when absent.
+    #[inline]
     pub fn egress_rules(&self) -> &[TrafficMirrorFilterRule] {
         self.egress_rules.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for TrafficMirrorFilter {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -265,6 +276,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TrafficMirrorFilter {
         "updated_at",
         "type",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -437,6 +449,7 @@ impl TrafficMirrorFilterBuilder {
         self
     }
     /// Returns the built [`TrafficMirrorFilter`].
+    #[inline]
     pub fn build(self) -> TrafficMirrorFilter {
         self.inner
     }
@@ -536,11 +549,13 @@ pub struct TrafficMirrorFilterRule {
 }
 impl TrafficMirrorFilterRule {
     /// Starts a [`TrafficMirrorFilterRuleBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TrafficMirrorFilterRuleBuilder {
         TrafficMirrorFilterRuleBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for TrafficMirrorFilterRule {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -581,6 +596,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TrafficMirrorFilterRule {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -826,6 +842,7 @@ impl TrafficMirrorFilterRuleBuilder {
         self
     }
     /// Returns the built [`TrafficMirrorFilterRule`].
+    #[inline]
     pub fn build(self) -> TrafficMirrorFilterRule {
         self.inner
     }
@@ -927,15 +944,18 @@ pub struct TrafficMirrorSession {
 }
 impl TrafficMirrorSession {
     /// Starts a [`TrafficMirrorSessionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TrafficMirrorSessionBuilder {
         TrafficMirrorSessionBuilder::default()
     }
     /// The items of [`traffic_mirror_sources`](Self::traffic_mirror_sources), empty when absent.
+    #[inline]
     pub fn traffic_mirror_sources(&self) -> &[String] {
         self.traffic_mirror_sources.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for TrafficMirrorSession {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -979,6 +999,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for TrafficMirrorSession {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1243,6 +1264,7 @@ impl TrafficMirrorSessionBuilder {
         self
     }
     /// Returns the built [`TrafficMirrorSession`].
+    #[inline]
     pub fn build(self) -> TrafficMirrorSession {
         self.inner
     }
@@ -1259,11 +1281,13 @@ pub struct TrafficMirrorSourcesOption {
 }
 impl TrafficMirrorSourcesOption {
     /// Starts a [`TrafficMirrorSourcesOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> TrafficMirrorSourcesOptionBuilder {
         TrafficMirrorSourcesOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for TrafficMirrorSourcesOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1275,6 +1299,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for TrafficMirrorSourcesOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for TrafficMirrorSourcesOption {
     const NAME: &'static str = "TrafficMirrorSourcesOption";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_sources"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1333,6 +1358,7 @@ impl TrafficMirrorSourcesOptionBuilder {
         self
     }
     /// Returns the built [`TrafficMirrorSourcesOption`].
+    #[inline]
     pub fn build(self) -> TrafficMirrorSourcesOption {
         self.inner
     }

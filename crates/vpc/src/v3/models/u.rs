@@ -26,11 +26,13 @@ pub struct UpdateAddressGroupOption {
 }
 impl UpdateAddressGroupOption {
     /// Starts a [`UpdateAddressGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateAddressGroupOptionBuilder {
         UpdateAddressGroupOptionBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupOption {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -48,6 +50,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupOption {
         "max_capacity",
         "ip_extra_set",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -156,6 +159,7 @@ impl UpdateAddressGroupOptionBuilder {
         self
     }
     /// Returns the built [`UpdateAddressGroupOption`].
+    #[inline]
     pub fn build(self) -> UpdateAddressGroupOption {
         self.inner
     }
@@ -177,11 +181,13 @@ pub struct UpdateAddressGroupRequestBody {
 }
 impl UpdateAddressGroupRequestBody {
     /// Starts a [`UpdateAddressGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateAddressGroupRequestBodyBuilder {
         UpdateAddressGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -193,6 +199,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupReque
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupRequestBody {
     const NAME: &'static str = "UpdateAddressGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "address_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -245,6 +252,7 @@ impl UpdateAddressGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateAddressGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateAddressGroupRequestBody {
         self.inner
     }
@@ -263,11 +271,13 @@ pub struct UpdateAddressGroupResponse {
 }
 impl UpdateAddressGroupResponse {
     /// Starts a [`UpdateAddressGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateAddressGroupResponseBuilder {
         UpdateAddressGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -278,6 +288,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateAddressGroupRespo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateAddressGroupResponse {
     const NAME: &'static str = "UpdateAddressGroupResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "address_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -329,6 +340,7 @@ impl UpdateAddressGroupResponseBuilder {
         self
     }
     /// Returns the built [`UpdateAddressGroupResponse`].
+    #[inline]
     pub fn build(self) -> UpdateAddressGroupResponse {
         self.inner
     }
@@ -348,6 +360,7 @@ pub struct UpdateClouddcnSubnetOption {
 }
 impl UpdateClouddcnSubnetOption {
     /// Starts a [`UpdateClouddcnSubnetOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateClouddcnSubnetOptionBuilder {
         UpdateClouddcnSubnetOptionBuilder::default()
     }
@@ -357,6 +370,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateClouddcnSubnetOpt
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetOption {
     const NAME: &'static str = "UpdateClouddcnSubnetOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -409,6 +423,7 @@ impl UpdateClouddcnSubnetOptionBuilder {
         self
     }
     /// Returns the built [`UpdateClouddcnSubnetOption`].
+    #[inline]
     pub fn build(self) -> UpdateClouddcnSubnetOption {
         self.inner
     }
@@ -425,12 +440,14 @@ pub struct UpdateClouddcnSubnetRequestBody {
 }
 impl UpdateClouddcnSubnetRequestBody {
     /// Starts a [`UpdateClouddcnSubnetRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateClouddcnSubnetRequestBodyBuilder {
         UpdateClouddcnSubnetRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateClouddcnSubnetRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -442,6 +459,7 @@ for UpdateClouddcnSubnetRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetRequestBody {
     const NAME: &'static str = "UpdateClouddcnSubnetRequestBody";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -492,6 +510,7 @@ impl UpdateClouddcnSubnetRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateClouddcnSubnetRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateClouddcnSubnetRequestBody {
         self.inner
     }
@@ -507,11 +526,13 @@ pub struct UpdateClouddcnSubnetResponse {
 }
 impl UpdateClouddcnSubnetResponse {
     /// Starts a [`UpdateClouddcnSubnetResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateClouddcnSubnetResponseBuilder {
         UpdateClouddcnSubnetResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateClouddcnSubnetResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -522,6 +543,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateClouddcnSubnetRes
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateClouddcnSubnetResponse {
     const NAME: &'static str = "UpdateClouddcnSubnetResponse";
     const FIELDS: &'static [&'static str] = &["clouddcn_subnet"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -565,6 +587,7 @@ impl UpdateClouddcnSubnetResponseBuilder {
         self
     }
     /// Returns the built [`UpdateClouddcnSubnetResponse`].
+    #[inline]
     pub fn build(self) -> UpdateClouddcnSubnetResponse {
         self.inner
     }
@@ -587,6 +610,7 @@ pub struct UpdateFirewallOption {
 }
 impl UpdateFirewallOption {
     /// Starts a [`UpdateFirewallOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateFirewallOptionBuilder {
         UpdateFirewallOptionBuilder::default()
     }
@@ -596,6 +620,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallOption {
     const NAME: &'static str = "UpdateFirewallOption";
     const FIELDS: &'static [&'static str] = &["name", "description", "admin_state_up"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -666,6 +691,7 @@ impl UpdateFirewallOptionBuilder {
         self
     }
     /// Returns the built [`UpdateFirewallOption`].
+    #[inline]
     pub fn build(self) -> UpdateFirewallOption {
         self.inner
     }
@@ -687,11 +713,13 @@ pub struct UpdateFirewallRequestBody {
 }
 impl UpdateFirewallRequestBody {
     /// Starts a [`UpdateFirewallRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateFirewallRequestBodyBuilder {
         UpdateFirewallRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -703,6 +731,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRequestBo
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRequestBody {
     const NAME: &'static str = "UpdateFirewallRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -755,6 +784,7 @@ impl UpdateFirewallRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateFirewallRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateFirewallRequestBody {
         self.inner
     }
@@ -773,11 +803,13 @@ pub struct UpdateFirewallResponse {
 }
 impl UpdateFirewallResponse {
     /// Starts a [`UpdateFirewallResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateFirewallResponseBuilder {
         UpdateFirewallResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -788,6 +820,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallResponse 
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallResponse {
     const NAME: &'static str = "UpdateFirewallResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -839,6 +872,7 @@ impl UpdateFirewallResponseBuilder {
         self
     }
     /// Returns the built [`UpdateFirewallResponse`].
+    #[inline]
     pub fn build(self) -> UpdateFirewallResponse {
         self.inner
     }
@@ -860,11 +894,13 @@ pub struct UpdateFirewallRulesRequestBody {
 }
 impl UpdateFirewallRulesRequestBody {
     /// Starts a [`UpdateFirewallRulesRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateFirewallRulesRequestBodyBuilder {
         UpdateFirewallRulesRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRulesRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -876,6 +912,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRulesRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRulesRequestBody {
     const NAME: &'static str = "UpdateFirewallRulesRequestBody";
     const FIELDS: &'static [&'static str] = &["firewall", "dry_run"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -928,6 +965,7 @@ impl UpdateFirewallRulesRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateFirewallRulesRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateFirewallRulesRequestBody {
         self.inner
     }
@@ -946,11 +984,13 @@ pub struct UpdateFirewallRulesResponse {
 }
 impl UpdateFirewallRulesResponse {
     /// Starts a [`UpdateFirewallRulesResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateFirewallRulesResponseBuilder {
         UpdateFirewallRulesResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRulesResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -961,6 +1001,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateFirewallRulesResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateFirewallRulesResponse {
     const NAME: &'static str = "UpdateFirewallRulesResponse";
     const FIELDS: &'static [&'static str] = &["firewall", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1012,6 +1053,7 @@ impl UpdateFirewallRulesResponseBuilder {
         self
     }
     /// Returns the built [`UpdateFirewallRulesResponse`].
+    #[inline]
     pub fn build(self) -> UpdateFirewallRulesResponse {
         self.inner
     }
@@ -1031,6 +1073,7 @@ pub struct UpdateSecurityGroupOption {
 }
 impl UpdateSecurityGroupOption {
     /// Starts a [`UpdateSecurityGroupOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSecurityGroupOptionBuilder {
         UpdateSecurityGroupOptionBuilder::default()
     }
@@ -1040,6 +1083,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupOpti
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupOption {
     const NAME: &'static str = "UpdateSecurityGroupOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1092,6 +1136,7 @@ impl UpdateSecurityGroupOptionBuilder {
         self
     }
     /// Returns the built [`UpdateSecurityGroupOption`].
+    #[inline]
     pub fn build(self) -> UpdateSecurityGroupOption {
         self.inner
     }
@@ -1113,11 +1158,13 @@ pub struct UpdateSecurityGroupRequestBody {
 }
 impl UpdateSecurityGroupRequestBody {
     /// Starts a [`UpdateSecurityGroupRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSecurityGroupRequestBodyBuilder {
         UpdateSecurityGroupRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1129,6 +1176,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupRequ
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupRequestBody {
     const NAME: &'static str = "UpdateSecurityGroupRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1189,6 +1237,7 @@ impl UpdateSecurityGroupRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateSecurityGroupRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateSecurityGroupRequestBody {
         self.inner
     }
@@ -1207,11 +1256,13 @@ pub struct UpdateSecurityGroupResponse {
 }
 impl UpdateSecurityGroupResponse {
     /// Starts a [`UpdateSecurityGroupResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSecurityGroupResponseBuilder {
         UpdateSecurityGroupResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1222,6 +1273,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSecurityGroupResp
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSecurityGroupResponse {
     const NAME: &'static str = "UpdateSecurityGroupResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "security_group"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1275,6 +1327,7 @@ impl UpdateSecurityGroupResponseBuilder {
         self
     }
     /// Returns the built [`UpdateSecurityGroupResponse`].
+    #[inline]
     pub fn build(self) -> UpdateSecurityGroupResponse {
         self.inner
     }
@@ -1298,6 +1351,7 @@ pub struct UpdateSubNetworkInterfaceOption {
 }
 impl UpdateSubNetworkInterfaceOption {
     /// Starts a [`UpdateSubNetworkInterfaceOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSubNetworkInterfaceOptionBuilder {
         UpdateSubNetworkInterfaceOptionBuilder::default()
     }
@@ -1312,6 +1366,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubNetworkInterfaceO
         "security_groups",
         "allowed_address_pairs",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1410,6 +1465,7 @@ impl UpdateSubNetworkInterfaceOptionBuilder {
         self
     }
     /// Returns the built [`UpdateSubNetworkInterfaceOption`].
+    #[inline]
     pub fn build(self) -> UpdateSubNetworkInterfaceOption {
         self.inner
     }
@@ -1431,12 +1487,14 @@ pub struct UpdateSubNetworkInterfaceRequestBody {
 }
 impl UpdateSubNetworkInterfaceRequestBody {
     /// Starts a [`UpdateSubNetworkInterfaceRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSubNetworkInterfaceRequestBodyBuilder {
         UpdateSubNetworkInterfaceRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateSubNetworkInterfaceRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1449,6 +1507,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateSubNetworkInterfaceRequestBody {
     const NAME: &'static str = "UpdateSubNetworkInterfaceRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "sub_network_interface"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1512,6 +1571,7 @@ impl UpdateSubNetworkInterfaceRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateSubNetworkInterfaceRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateSubNetworkInterfaceRequestBody {
         self.inner
     }
@@ -1530,12 +1590,14 @@ pub struct UpdateSubNetworkInterfaceResponse {
 }
 impl UpdateSubNetworkInterfaceResponse {
     /// Starts a [`UpdateSubNetworkInterfaceResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateSubNetworkInterfaceResponseBuilder {
         UpdateSubNetworkInterfaceResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateSubNetworkInterfaceResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1546,6 +1608,7 @@ for UpdateSubNetworkInterfaceResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateSubNetworkInterfaceResponse {
     const NAME: &'static str = "UpdateSubNetworkInterfaceResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "sub_network_interface"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1608,6 +1671,7 @@ impl UpdateSubNetworkInterfaceResponseBuilder {
         self
     }
     /// Returns the built [`UpdateSubNetworkInterfaceResponse`].
+    #[inline]
     pub fn build(self) -> UpdateSubNetworkInterfaceResponse {
         self.inner
     }
@@ -1627,6 +1691,7 @@ pub struct UpdateTrafficMirrorFilterOption {
 }
 impl UpdateTrafficMirrorFilterOption {
     /// Starts a [`UpdateTrafficMirrorFilterOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTrafficMirrorFilterOptionBuilder {
         UpdateTrafficMirrorFilterOptionBuilder::default()
     }
@@ -1637,6 +1702,7 @@ for UpdateTrafficMirrorFilterOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorFilterOption {
     const NAME: &'static str = "UpdateTrafficMirrorFilterOption";
     const FIELDS: &'static [&'static str] = &["description", "name"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1689,6 +1755,7 @@ impl UpdateTrafficMirrorFilterOptionBuilder {
         self
     }
     /// Returns the built [`UpdateTrafficMirrorFilterOption`].
+    #[inline]
     pub fn build(self) -> UpdateTrafficMirrorFilterOption {
         self.inner
     }
@@ -1705,12 +1772,14 @@ pub struct UpdateTrafficMirrorFilterRequestBody {
 }
 impl UpdateTrafficMirrorFilterRequestBody {
     /// Starts a [`UpdateTrafficMirrorFilterRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTrafficMirrorFilterRequestBodyBuilder {
         UpdateTrafficMirrorFilterRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorFilterRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1723,6 +1792,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorFilterRequestBody {
     const NAME: &'static str = "UpdateTrafficMirrorFilterRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1773,6 +1843,7 @@ impl UpdateTrafficMirrorFilterRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateTrafficMirrorFilterRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateTrafficMirrorFilterRequestBody {
         self.inner
     }
@@ -1791,12 +1862,14 @@ pub struct UpdateTrafficMirrorFilterResponse {
 }
 impl UpdateTrafficMirrorFilterResponse {
     /// Starts a [`UpdateTrafficMirrorFilterResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTrafficMirrorFilterResponseBuilder {
         UpdateTrafficMirrorFilterResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorFilterResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -1807,6 +1880,7 @@ for UpdateTrafficMirrorFilterResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorFilterResponse {
     const NAME: &'static str = "UpdateTrafficMirrorFilterResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1869,6 +1943,7 @@ impl UpdateTrafficMirrorFilterResponseBuilder {
         self
     }
     /// Returns the built [`UpdateTrafficMirrorFilterResponse`].
+    #[inline]
     pub fn build(self) -> UpdateTrafficMirrorFilterResponse {
         self.inner
     }
@@ -1912,6 +1987,7 @@ pub struct UpdateTrafficMirrorFilterRuleOption {
 }
 impl UpdateTrafficMirrorFilterRuleOption {
     /// Starts a [`UpdateTrafficMirrorFilterRuleOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTrafficMirrorFilterRuleOptionBuilder {
         UpdateTrafficMirrorFilterRuleOptionBuilder::default()
     }
@@ -1933,6 +2009,7 @@ for UpdateTrafficMirrorFilterRuleOption {
         "priority",
         "action",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2096,6 +2173,7 @@ impl UpdateTrafficMirrorFilterRuleOptionBuilder {
         self
     }
     /// Returns the built [`UpdateTrafficMirrorFilterRuleOption`].
+    #[inline]
     pub fn build(self) -> UpdateTrafficMirrorFilterRuleOption {
         self.inner
     }
@@ -2112,12 +2190,14 @@ pub struct UpdateTrafficMirrorFilterRuleRequestBody {
 }
 impl UpdateTrafficMirrorFilterRuleRequestBody {
     /// Starts a [`UpdateTrafficMirrorFilterRuleRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTrafficMirrorFilterRuleRequestBodyBuilder {
         UpdateTrafficMirrorFilterRuleRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorFilterRuleRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2133,6 +2213,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorFilterRuleRequestBody {
     const NAME: &'static str = "UpdateTrafficMirrorFilterRuleRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_filter_rule"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2183,6 +2264,7 @@ impl UpdateTrafficMirrorFilterRuleRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateTrafficMirrorFilterRuleRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateTrafficMirrorFilterRuleRequestBody {
         self.inner
     }
@@ -2201,12 +2283,14 @@ pub struct UpdateTrafficMirrorFilterRuleResponse {
 }
 impl UpdateTrafficMirrorFilterRuleResponse {
     /// Starts a [`UpdateTrafficMirrorFilterRuleResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTrafficMirrorFilterRuleResponseBuilder {
         UpdateTrafficMirrorFilterRuleResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorFilterRuleResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2224,6 +2308,7 @@ for UpdateTrafficMirrorFilterRuleResponse {
         "traffic_mirror_filter_rule",
         "request_id",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2286,6 +2371,7 @@ impl UpdateTrafficMirrorFilterRuleResponseBuilder {
         self
     }
     /// Returns the built [`UpdateTrafficMirrorFilterRuleResponse`].
+    #[inline]
     pub fn build(self) -> UpdateTrafficMirrorFilterRuleResponse {
         self.inner
     }
@@ -2332,6 +2418,7 @@ pub struct UpdateTrafficMirrorSessionOption {
 }
 impl UpdateTrafficMirrorSessionOption {
     /// Starts a [`UpdateTrafficMirrorSessionOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTrafficMirrorSessionOptionBuilder {
         UpdateTrafficMirrorSessionOptionBuilder::default()
     }
@@ -2352,6 +2439,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateTrafficMirrorSession
         "priority",
         "enabled",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2520,6 +2608,7 @@ impl UpdateTrafficMirrorSessionOptionBuilder {
         self
     }
     /// Returns the built [`UpdateTrafficMirrorSessionOption`].
+    #[inline]
     pub fn build(self) -> UpdateTrafficMirrorSessionOption {
         self.inner
     }
@@ -2536,12 +2625,14 @@ pub struct UpdateTrafficMirrorSessionRequestBody {
 }
 impl UpdateTrafficMirrorSessionRequestBody {
     /// Starts a [`UpdateTrafficMirrorSessionRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTrafficMirrorSessionRequestBodyBuilder {
         UpdateTrafficMirrorSessionRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorSessionRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2554,6 +2645,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorSessionRequestBody {
     const NAME: &'static str = "UpdateTrafficMirrorSessionRequestBody";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2604,6 +2696,7 @@ impl UpdateTrafficMirrorSessionRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateTrafficMirrorSessionRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateTrafficMirrorSessionRequestBody {
         self.inner
     }
@@ -2622,12 +2715,14 @@ pub struct UpdateTrafficMirrorSessionResponse {
 }
 impl UpdateTrafficMirrorSessionResponse {
     /// Starts a [`UpdateTrafficMirrorSessionResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateTrafficMirrorSessionResponseBuilder {
         UpdateTrafficMirrorSessionResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateTrafficMirrorSessionResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2639,6 +2734,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateTrafficMirrorSessionResponse {
     const NAME: &'static str = "UpdateTrafficMirrorSessionResponse";
     const FIELDS: &'static [&'static str] = &["traffic_mirror_session", "request_id"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2701,6 +2797,7 @@ impl UpdateTrafficMirrorSessionResponseBuilder {
         self
     }
     /// Returns the built [`UpdateTrafficMirrorSessionResponse`].
+    #[inline]
     pub fn build(self) -> UpdateTrafficMirrorSessionResponse {
         self.inner
     }
@@ -2720,6 +2817,7 @@ pub struct UpdateVirsubnetCidrReservationOption {
 }
 impl UpdateVirsubnetCidrReservationOption {
     /// Starts a [`UpdateVirsubnetCidrReservationOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVirsubnetCidrReservationOptionBuilder {
         UpdateVirsubnetCidrReservationOptionBuilder::default()
     }
@@ -2731,6 +2829,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateVirsubnetCidrReservationOption {
     const NAME: &'static str = "UpdateVirsubnetCidrReservationOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2783,6 +2882,7 @@ impl UpdateVirsubnetCidrReservationOptionBuilder {
         self
     }
     /// Returns the built [`UpdateVirsubnetCidrReservationOption`].
+    #[inline]
     pub fn build(self) -> UpdateVirsubnetCidrReservationOption {
         self.inner
     }
@@ -2804,12 +2904,14 @@ pub struct UpdateVirsubnetCidrReservationRequestBody {
 }
 impl UpdateVirsubnetCidrReservationRequestBody {
     /// Starts a [`UpdateVirsubnetCidrReservationRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVirsubnetCidrReservationRequestBodyBuilder {
         UpdateVirsubnetCidrReservationRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateVirsubnetCidrReservationRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2825,6 +2927,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel
 for UpdateVirsubnetCidrReservationRequestBody {
     const NAME: &'static str = "UpdateVirsubnetCidrReservationRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "virsubnet_cidr_reservation"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2888,6 +2991,7 @@ impl UpdateVirsubnetCidrReservationRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateVirsubnetCidrReservationRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateVirsubnetCidrReservationRequestBody {
         self.inner
     }
@@ -2906,12 +3010,14 @@ pub struct UpdateVirsubnetCidrReservationResponse {
 }
 impl UpdateVirsubnetCidrReservationResponse {
     /// Starts a [`UpdateVirsubnetCidrReservationResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVirsubnetCidrReservationResponseBuilder {
         UpdateVirsubnetCidrReservationResponseBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateVirsubnetCidrReservationResponse {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -2929,6 +3035,7 @@ for UpdateVirsubnetCidrReservationResponse {
         "request_id",
         "virsubnet_cidr_reservation",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2991,6 +3098,7 @@ impl UpdateVirsubnetCidrReservationResponseBuilder {
         self
     }
     /// Returns the built [`UpdateVirsubnetCidrReservationResponse`].
+    #[inline]
     pub fn build(self) -> UpdateVirsubnetCidrReservationResponse {
         self.inner
     }
@@ -3010,6 +3118,7 @@ pub struct UpdateVpcOption {
 }
 impl UpdateVpcOption {
     /// Starts a [`UpdateVpcOptionBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVpcOptionBuilder {
         UpdateVpcOptionBuilder::default()
     }
@@ -3019,6 +3128,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcOption {}
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcOption {
     const NAME: &'static str = "UpdateVpcOption";
     const FIELDS: &'static [&'static str] = &["name", "description"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3071,6 +3181,7 @@ impl UpdateVpcOptionBuilder {
         self
     }
     /// Returns the built [`UpdateVpcOption`].
+    #[inline]
     pub fn build(self) -> UpdateVpcOption {
         self.inner
     }
@@ -3092,11 +3203,13 @@ pub struct UpdateVpcRequestBody {
 }
 impl UpdateVpcRequestBody {
     /// Starts a [`UpdateVpcRequestBodyBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVpcRequestBodyBuilder {
         UpdateVpcRequestBodyBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcRequestBody {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -3108,6 +3221,7 @@ impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVpcRequestBody {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcRequestBody {
     const NAME: &'static str = "UpdateVpcRequestBody";
     const FIELDS: &'static [&'static str] = &["dry_run", "vpc"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3160,6 +3274,7 @@ impl UpdateVpcRequestBodyBuilder {
         self
     }
     /// Returns the built [`UpdateVpcRequestBody`].
+    #[inline]
     pub fn build(self) -> UpdateVpcRequestBody {
         self.inner
     }
@@ -3181,6 +3296,7 @@ pub struct UpdateVpcResponse {
 }
 impl UpdateVpcResponse {
     /// Starts a [`UpdateVpcResponseBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> UpdateVpcResponseBuilder {
         UpdateVpcResponseBuilder::default()
     }
@@ -3188,6 +3304,7 @@ impl UpdateVpcResponse {
 impl huaweicloud_sdk_core::__codegen::DecodeModel for UpdateVpcResponse {
     const NAME: &'static str = "UpdateVpcResponse";
     const FIELDS: &'static [&'static str] = &["request_id", "error_msg", "error_code"];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -3252,6 +3369,7 @@ impl UpdateVpcResponseBuilder {
         self
     }
     /// Returns the built [`UpdateVpcResponse`].
+    #[inline]
     pub fn build(self) -> UpdateVpcResponse {
         self.inner
     }

@@ -86,27 +86,33 @@ pub struct Virsubnet {
 }
 impl Virsubnet {
     /// Starts a [`VirsubnetBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VirsubnetBuilder {
         VirsubnetBuilder::default()
     }
     /// The items of [`dns_nameservers`](Self::dns_nameservers), empty when absent.
+    #[inline]
     pub fn dns_nameservers(&self) -> &[String] {
         self.dns_nameservers.as_deref().unwrap_or_default()
     }
     /// The items of [`subnet_cidrs`](Self::subnet_cidrs), empty when absent.
+    #[inline]
     pub fn subnet_cidrs(&self) -> &[SubnetCidr] {
         self.subnet_cidrs.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[ResponseTag] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// The items of [`extra_dhcp_opts`](Self::extra_dhcp_opts), empty when absent.
+    #[inline]
     pub fn extra_dhcp_opts(&self) -> &[SubnetExtraDhcpOpt] {
         self.extra_dhcp_opts.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Virsubnet {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -145,6 +151,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Virsubnet {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -395,6 +402,7 @@ impl VirsubnetBuilder {
         self
     }
     /// Returns the built [`Virsubnet`].
+    #[inline]
     pub fn build(self) -> Virsubnet {
         self.inner
     }
@@ -464,11 +472,13 @@ pub struct VirsubnetCidrReservation {
 }
 impl VirsubnetCidrReservation {
     /// Starts a [`VirsubnetCidrReservationBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VirsubnetCidrReservationBuilder {
         VirsubnetCidrReservationBuilder::default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for VirsubnetCidrReservation {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -499,6 +509,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VirsubnetCidrReservation {
         "created_at",
         "updated_at",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -656,6 +667,7 @@ impl VirsubnetCidrReservationBuilder {
         self
     }
     /// Returns the built [`VirsubnetCidrReservation`].
+    #[inline]
     pub fn build(self) -> VirsubnetCidrReservation {
         self.inner
     }
@@ -748,23 +760,28 @@ pub struct Vpc {
 }
 impl Vpc {
     /// Starts a [`VpcBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VpcBuilder {
         VpcBuilder::default()
     }
     /// The items of [`extend_cidrs`](Self::extend_cidrs), empty when absent.
+    #[inline]
     pub fn extend_cidrs(&self) -> &[String] {
         self.extend_cidrs.as_deref().unwrap_or_default()
     }
     /// The items of [`cloud_resources`](Self::cloud_resources), empty when absent.
+    #[inline]
     pub fn cloud_resources(&self) -> &[CloudResource] {
         self.cloud_resources.as_deref().unwrap_or_default()
     }
     /// The items of [`tags`](Self::tags), empty when absent.
+    #[inline]
     pub fn tags(&self) -> &[Tag] {
         self.tags.as_deref().unwrap_or_default()
     }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Vpc {
+    #[inline]
     fn missing_fields(
         &self,
         at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
@@ -809,6 +826,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for Vpc {
         "block_service_endpoint_states",
         "enable_network_address_usage_metrics",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -1060,6 +1078,7 @@ impl VpcBuilder {
         self
     }
     /// Returns the built [`Vpc`].
+    #[inline]
     pub fn build(self) -> Vpc {
         self.inner
     }
@@ -1215,6 +1234,7 @@ pub struct VpcQuotas {
 }
 impl VpcQuotas {
     /// Starts a [`VpcQuotasBuilder`]: construction that keeps compiling when the API gains fields.
+    #[inline]
     pub fn builder() -> VpcQuotasBuilder {
         VpcQuotasBuilder::default()
     }
@@ -1265,6 +1285,7 @@ impl huaweicloud_sdk_core::__codegen::DecodeModel for VpcQuotas {
         "vpc_contain_vip",
         "vpc_contain_virsubnet",
     ];
+    #[inline]
     fn decode_field<'de>(
         &mut self,
         index: usize,
@@ -2077,6 +2098,7 @@ impl VpcQuotasBuilder {
         self
     }
     /// Returns the built [`VpcQuotas`].
+    #[inline]
     pub fn build(self) -> VpcQuotas {
         self.inner
     }
