@@ -36,7 +36,9 @@ fn describe(v: &Value) -> String {
 /// The most common field of all, so it is read straight from the deserializer rather than
 /// through a `Value` (same results: numbers and booleans as their JSON text).
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    d.deserialize_option(OptString)
+    // `deserialize_any`, not `deserialize_option`: `null` still arrives (as unit), and a
+    // model's field takes one pass through the erased deserializer instead of two.
+    d.deserialize_any(OptString)
 }
 
 struct OptString;
@@ -216,8 +218,11 @@ trait DeserializeValue<'de>: Sized {
 }
 
 impl<'de> DeserializeValue<'de> for Option<Value> {
+    /// `null` comes back as `Some(Value::Null)`, which every caller treats as `None`; read
+    /// as a plain `Value`, a model's field takes one pass through the erased deserializer
+    /// instead of two (`Option`'s `visit_some`).
     fn deserialize_value<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <Option<Value> as serde::Deserialize>::deserialize(d)
+        <Value as serde::Deserialize>::deserialize(d).map(Some)
     }
 }
 

@@ -123,9 +123,10 @@ pub fn enum_field<E: From<String>>(
 }
 
 fn open_enum_value(d: &mut FieldInput<'_, '_>) -> Result<Option<String>, erased_serde::Error> {
-    match Option::<serde_json::Value>::deserialize(&mut *d)? {
-        None => Ok(None),
-        Some(v) => crate::lenient::open_enum_text(v).map(Some),
+    // A plain `Value` (`null` included): one pass through the erased deserializer, not two.
+    match serde_json::Value::deserialize(&mut *d)? {
+        serde_json::Value::Null => Ok(None),
+        v => crate::lenient::open_enum_text(v).map(Some),
     }
 }
 

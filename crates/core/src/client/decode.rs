@@ -53,30 +53,15 @@ pub(super) fn decode_json_erased(
 
 /// Decodes a generated output type: generated models track the failing field's path
 /// themselves (`crate::model`), so serde_path_to_error and its second decoding pass are not
-/// needed. Per output type only the call of `T::deserialize` on an erased deserializer is
-/// compiled; serde_json's parser runs through [`decode_json_value`], compiled once.
+/// needed. The top level reads serde_json directly: an erased deserializer here would put
+/// every field of the output behind two erasure layers instead of one (`crate::model`).
 pub(super) fn deserialize_erased<T: DeserializeOwned + Send + 'static>(
     bytes: &[u8],
 ) -> std::result::Result<Erased, DecodeError> {
-    decode_json_value(bytes, &mut |d| Ok(Box::new(T::deserialize(d)?)))
-}
-
-/// Parses `bytes` as one JSON value (nothing after it) and decodes it with `decode`.
-fn decode_json_value(
-    bytes: &[u8],
-    decode: &mut dyn FnMut(
-        &mut crate::model::FieldInput<'_, '_>,
-    ) -> std::result::Result<Erased, erased_serde::Error>,
-) -> std::result::Result<Erased, DecodeError> {
     let path = crate::model::ErrorPath::start();
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let decoded = {
-        let mut erased = <dyn erased_serde::Deserializer>::erase(&mut de);
-        // The message keeps serde_json's position (`at line 1 column 9`): `custom` reads it back.
-        decode(&mut erased).map_err(serde::de::Error::custom)
-    };
-    match decoded.and_then(|v| de.end().map(|()| v)) {
-        Ok(v) => Ok(v),
+    match T::deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
+        Ok(v) => Ok(Box::new(v)),
         Err(inner) => Err(DecodeError {
             path: path.finish(),
             inner,
