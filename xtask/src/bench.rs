@@ -1155,7 +1155,11 @@ pub fn render(r: &Value) -> String {
             o,
             "\nAgainst the AWS SDK for Rust (the peers built from `{AWS_MANIFEST}`, a workspace of \
              its own, `default-features = false`; clean `cargo build -p` in the dev profile with \
-             dependencies prebuilt, like ours):\n"
+             dependencies prebuilt, like ours). Our per-operation code and the decoding of \
+             output models are `#[inline]` (the stable counterpart of Cargo's \
+             `hints.mostly-unused`), so they are compiled in the crate that calls an operation; \
+             the times are the service crate's own build, what every user pays, while a \
+             program pays the rest for the operations it calls:\n"
         );
         let _ = writeln!(
             o,
