@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::transport::BodyStream;
 
 /// A successful response: the typed output (`()` for operations without a body) with the
@@ -62,6 +62,20 @@ impl<T> Response<T> {
     /// Takes the decoded output.
     pub fn into_output(self) -> T {
         self.output
+    }
+}
+
+impl Response<Box<dyn std::any::Any + Send>> {
+    /// The output taken back as the `T` it was boxed from (type-erased send and paging paths).
+    /// Those paths box a `T`, so this never fails; an error all the same, not a panic.
+    pub(crate) fn downcast<T: 'static>(self) -> Result<Response<T>> {
+        self.try_map(|output| match output.downcast::<T>() {
+            Ok(output) => Ok(*output),
+            Err(_) => Err(Error::new(
+                ErrorKind::Decode,
+                format!("decoded output is not a {}", std::any::type_name::<T>()),
+            )),
+        })
     }
 }
 

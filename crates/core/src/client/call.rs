@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use super::Client;
 use super::decode::{DecodeErased, Erased, decode_json_erased, deserialize_erased};
 use crate::codegen::OperationInput;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::response::{ByteStream, Response};
 
 /// A boxed, sendable future: what the non-JSON `send_*` functions return.
@@ -90,16 +90,9 @@ impl<T: 'static> Future for JsonCall<T> {
     type Output = Result<Response<T>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.inner.as_mut().poll(cx).map(|result| {
-            // `deserialize_erased::<T>` boxed a `T`, so the downcast never fails; an error, not a
-            // panic, all the same.
-            result?.try_map(|output| match output.downcast::<T>() {
-                Ok(output) => Ok(*output),
-                Err(_) => Err(Error::new(
-                    ErrorKind::Decode,
-                    format!("decoded output is not a {}", std::any::type_name::<T>()),
-                )),
-            })
-        })
+        self.inner
+            .as_mut()
+            .poll(cx)
+            .map(|result| result?.downcast::<T>())
     }
 }
