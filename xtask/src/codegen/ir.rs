@@ -54,6 +54,13 @@ pub struct Service {
 }
 
 impl Service {
+    /// Whether `name` is one of the service's open string enums (not a struct).
+    pub fn is_enum(&self, name: &str) -> bool {
+        self.models
+            .iter()
+            .any(|m| m.name == name && matches!(m.kind, ModelKind::Enum(_)))
+    }
+
     /// The crate's library name (`huaweicloud_sdk_dcs`).
     pub fn lib_name(&self) -> String {
         self.crate_name.replace('-', "_")

@@ -557,13 +557,7 @@ pub fn literal(t: &TypeRef, v: &Value, service: &Service) -> Option<String> {
         (TypeRef::Bool, Value::Bool(b)) => Some(b.to_string()),
         (TypeRef::I32 | TypeRef::I64, Value::Number(n)) if n.is_i64() => Some(n.to_string()),
         (TypeRef::F64, Value::Number(n)) => n.as_f64().map(|f| format!("{f:?}")),
-        (TypeRef::Named(name), Value::String(s)) => {
-            let is_enum = service
-                .models
-                .iter()
-                .any(|m| &m.name == name && matches!(m.kind, ModelKind::Enum(_)));
-            is_enum.then(|| format!("{s:?}"))
-        }
+        (TypeRef::Named(name), Value::String(s)) => service.is_enum(name).then(|| format!("{s:?}")),
         // An empty list gives list setters (`impl IntoIterator<Item = impl Into<T>>`) no item
         // type to infer: leave it out of the example.
         (TypeRef::Vec(_), Value::Array(items)) if items.is_empty() => None,

@@ -16,12 +16,6 @@ pub fn items(s: &Service) -> Vec<(String, TokenStream)> {
     let named = named_by_required_fields(s, &checked);
     let outputs = s.response_models();
     let inputs = s.request_models();
-    let enums: BTreeSet<&str> = s
-        .models
-        .iter()
-        .filter(|m| matches!(m.kind, ModelKind::Enum(_)))
-        .map(|m| m.name.as_str())
-        .collect();
     s.models
         .iter()
         .map(|m| {
@@ -32,7 +26,7 @@ pub fn items(s: &Service) -> Vec<(String, TokenStream)> {
                     fields,
                     &checked,
                     &named,
-                    &enums,
+                    s,
                     Directions {
                         output: outputs.contains(name),
                         input: inputs.contains(name),
@@ -195,7 +189,7 @@ fn structure(
     fields: &[Field],
     checked: &BTreeSet<&str>,
     named: &BTreeSet<&str>,
-    enums: &BTreeSet<&str>,
+    service: &Service,
     directions: Directions,
 ) -> TokenStream {
     let output = directions.output;
@@ -270,7 +264,7 @@ fn structure(
         let gate = directions
             .deserialize_gated()
             .then(|| quote!(#[cfg(feature = #full_serde)]));
-        deserialize(m, fields, enums, gate)
+        deserialize(m, fields, service, gate)
     });
     let debug = secret.then(|| {
         let name_str = &m.name;
@@ -443,7 +437,7 @@ fn structure(
 fn deserialize(
     m: &Model,
     fields: &[Field],
-    enums: &BTreeSet<&str>,
+    service: &Service,
     gate: Option<TokenStream>,
 ) -> TokenStream {
     let name = format_ident!("{}", m.name);
@@ -460,7 +454,7 @@ fn deserialize(
             // Records the failing item's index in decode errors (`tags[2].key`).
             TypeRef::Vec(_) => quote!(list_field),
             // Through core's shared visitors: nothing per type but the call.
-            TypeRef::Named(ref n) if enums.contains(n.as_str()) => quote!(enum_field),
+            TypeRef::Named(ref n) if service.is_enum(n) => quote!(enum_field),
             TypeRef::Named(_) if !f.boxed => quote!(model_field),
             _ => quote!(field),
         };

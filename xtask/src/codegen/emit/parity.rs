@@ -294,11 +294,7 @@ fn converter(s: &Service, t: &TypeRef) -> TokenStream {
             quote!(|v: &Value, at: &str| #body)
         }
         TypeRef::Named(n) => {
-            let is_enum = s
-                .models
-                .iter()
-                .any(|m| &m.name == n && matches!(m.kind, ModelKind::Enum(_)));
-            let f = if is_enum {
+            let f = if s.is_enum(n) {
                 format_ident!("variant_{}", n)
             } else {
                 format_ident!("build_{}", n)
